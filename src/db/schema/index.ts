@@ -1,0 +1,3 @@
+export * from './org.js';
+export * from './sales.js';
+export * from './targets.js';

@@ -1,0 +1,88 @@
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  serial,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+/** A sales team. `timezone` null means the deployment's DEFAULT_TIMEZONE. */
+export const teams = pgTable('teams', {
+  id: serial('id').primaryKey(),
+  name: text('name').notNull().unique(),
+  timezone: text('timezone'),
+  /** 0 = Sunday … 6 = Saturday, as date-fns counts; weeks start Monday unless the team says otherwise. */
+  weekStartsOn: smallint('week_starts_on').notNull().default(1),
+  slackChannelId: text('slack_channel_id'),
+  createdAt: createdAt(),
+});
+
+export const REP_ROLES = ['rep', 'manager', 'admin'] as const;
+export type RepRole = (typeof REP_ROLES)[number];
+
+/** A person Tally knows: matched to Slack by user id, else by email. */
+export const reps = pgTable(
+  'reps',
+  {
+    id: serial('id').primaryKey(),
+    name: text('name').notNull(),
+    email: text('email').unique(),
+    slackUserId: text('slack_user_id').unique(),
+    role: text('role', { enum: REP_ROLES }).notNull().default('rep'),
+    active: boolean('active').notNull().default(true),
+    /** IANA zone from Slack's users.info, for personal DMs; null = the team's zone. */
+    timezone: text('timezone'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('reps_role_check', sql`${t.role} in ('rep', 'manager', 'admin')`),
+    uniqueIndex('reps_name_without_email_idx').on(t.name).where(sql`${t.email} is null`),
+  ],
+);
+
+/**
+ * Rep-to-team membership with history: [validFrom, validTo). A rep who moves teams gets a new row,
+ * so old results stay with the old team. validTo null = current.
+ */
+export const teamMemberships = pgTable(
+  'team_memberships',
+  {
+    id: serial('id').primaryKey(),
+    repId: integer('rep_id')
+      .notNull()
+      .references(() => reps.id, { onDelete: 'cascade' }),
+    teamId: integer('team_id')
+      .notNull()
+      .references(() => teams.id, { onDelete: 'cascade' }),
+    validFrom: timestamp('valid_from', { withTimezone: true }).notNull(),
+    validTo: timestamp('valid_to', { withTimezone: true }),
+  },
+  (t) => [
+    index('team_memberships_rep_idx').on(t.repId, t.validFrom),
+    index('team_memberships_team_idx').on(t.teamId, t.validFrom),
+    check('team_memberships_range_check', sql`${t.validTo} is null or ${t.validTo} > ${t.validFrom}`),
+  ],
+);
+
+/** Who manages which team (a manager may manage several; a team may have several managers). */
+export const teamManagers = pgTable(
+  'team_managers',
+  {
+    teamId: integer('team_id')
+      .notNull()
+      .references(() => teams.id, { onDelete: 'cascade' }),
+    repId: integer('rep_id')
+      .notNull()
+      .references(() => reps.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.repId] })],
+);

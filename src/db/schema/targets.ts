@@ -1,0 +1,28 @@
+import { sql } from 'drizzle-orm';
+import { check, integer, numeric, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { reps } from './org.js';
+
+export const TARGET_SCOPES = ['org', 'team', 'rep'] as const;
+export const TARGET_PERIOD_KINDS = ['day', 'week', 'month', 'quarter'] as const;
+
+/** A target for one metric, scope and period kind, with who set it and when. */
+export const targets = pgTable(
+  'targets',
+  {
+    id: serial('id').primaryKey(),
+    metric: text('metric').notNull(),
+    scopeKind: text('scope_kind', { enum: TARGET_SCOPES }).notNull(),
+    /** team id or rep id; 0 for org (so the unique key works without NULL semantics). */
+    scopeId: integer('scope_id').notNull().default(0),
+    periodKind: text('period_kind', { enum: TARGET_PERIOD_KINDS }).notNull(),
+    /** In the metric's unit: a count, a ratio 0..1, seconds, days, or minor currency units. */
+    value: numeric('value', { precision: 20, scale: 6, mode: 'number' }).notNull(),
+    setByRepId: integer('set_by_rep_id').references(() => reps.id, { onDelete: 'set null' }),
+    setAt: timestamp('set_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('targets_key_idx').on(t.metric, t.scopeKind, t.scopeId, t.periodKind),
+    check('targets_scope_check', sql`${t.scopeKind} in ('org', 'team', 'rep')`),
+    check('targets_period_check', sql`${t.periodKind} in ('day', 'week', 'month', 'quarter')`),
+  ],
+);

@@ -1,0 +1,19 @@
+import type { WebClient } from '@slack/web-api';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { Database, Db } from './db/client.js';
+import type { Logger } from './logger.js';
+
+/**
+ * What the running app hands to commands, jobs and handlers. Built once in `src/main.ts` (or by tests);
+ * no module creates its own connection, clock or logger.
+ */
+export interface Deps {
+  config: Config;
+  database: Database;
+  db: Db;
+  logger: Logger;
+  clock: Clock;
+  /** The Slack Web API client (pointed at SLACK_API_URL when set); null in the local console. */
+  slack: WebClient | null;
+}

@@ -1,0 +1,182 @@
+/**
+ * The metrics module's public contract. The Slack layer, digests and alerts only format these shapes;
+ * nothing here knows about Slack, and nothing outside `src/metrics` or `src/db` writes SQL for metrics.
+ */
+import type { Db } from '../db/client.js';
+
+export type MetricId =
+  | 'response'
+  | 'calls'
+  | 'emails'
+  | 'meetings'
+  | 'conversion'
+  | 'opps'
+  | 'cycle'
+  | 'winrate'
+  | 'dealsize'
+  | 'retention'
+  | 'clv'
+  | 'arr'
+  | 'revenue';
+
+/**
+ * seconds: a duration (response time); days: a duration in days (sales cycle); count: a number of things;
+ * ratio: 0..1 shown as a percentage; money: minor currency units (cents) in `currency`; per_day: a rate.
+ */
+export type Unit = 'seconds' | 'days' | 'count' | 'ratio' | 'money' | 'per_day';
+export type Direction = 'higher' | 'lower';
+export type Dimension = 'rep' | 'team' | 'product' | 'source';
+
+export interface MetricDefinition {
+  id: MetricId;
+  aliases: string[];
+  label: string;
+  unit: Unit;
+  /** Whether a higher or a lower value is better. */
+  direction: Direction;
+  /** The one written definition, shown in the README and with every answer. */
+  definition: string;
+  /** Counts that accumulate through a period, so pace against a pro-rated target applies. */
+  accumulates: boolean;
+  /** Period used when the user names none, in the period grammar (e.g. "this month"). */
+  defaultPeriod: string;
+  /** Dimensions this metric can be split by. */
+  dimensions: Dimension[];
+}
+
+export type Scope = { kind: 'org' } | { kind: 'team'; teamId: number } | { kind: 'rep'; repId: number };
+export type ResolvedScope = Scope & { label: string };
+
+export type PeriodKind = 'day' | 'week' | 'month' | 'quarter' | 'year' | 'rolling' | 'range';
+
+/** A half-open interval [start, end) of instants, with boundaries computed in `timezone`. */
+export interface Period {
+  /** Normalised form of what was asked, re-parseable: "this month", "2026-Q3", "30d", "2026-10-01..2026-10-31". */
+  spec: string;
+  /** For people: "November 2026", "Last 30 days", "Week of 16 Nov 2026". */
+  label: string;
+  kind: PeriodKind;
+  start: Date;
+  end: Date;
+  timezone: string;
+  /** `now` falls inside [start, end): the period is still running (pace applies, the value may grow). */
+  running: boolean;
+}
+
+/** A value or an honest "no data" with the reason; never NaN, Infinity or a misleading 0. */
+export type MetricValue = { kind: 'value'; value: number } | { kind: 'no_data'; reason: string };
+
+/** A secondary number shown beside the headline (mean, p90, connect rate, talk time, …). */
+export interface Figure {
+  key: string;
+  label: string;
+  unit: Unit;
+  value: MetricValue;
+}
+
+/** Enough to answer "How is this calculated?" for this very answer. */
+export interface Calculation {
+  formula: string;
+  numeratorLabel?: string;
+  numerator?: number;
+  denominatorLabel?: string;
+  denominator?: number;
+  /** The window in words, with the time zone: "1 Nov 2026 00:00 – 1 Dec 2026 00:00 (Europe/Berlin)". */
+  window: string;
+  /** Sample size behind the headline. */
+  n: number;
+}
+
+export type Status = 'on_track' | 'at_risk' | 'off_track';
+export type TargetPeriodKind = 'day' | 'week' | 'month' | 'quarter';
+
+export interface TargetInfo {
+  value: number;
+  periodKind: TargetPeriodKind;
+  scope: Scope;
+  setByName: string | null;
+  setAt: Date;
+}
+
+export interface Attainment {
+  target: TargetInfo;
+  /** The target as it applies to the asked period (scaled for accumulating metrics when kinds differ). */
+  targetForPeriod: number;
+  /** actual ÷ target, or target ÷ actual for lower-is-better metrics; null when not computable. */
+  attainment: number | null;
+  /** For accumulating metrics in a running period: actual ÷ (target pro-rated to elapsed time). */
+  pace: number | null;
+  status: Status | null;
+}
+
+export interface Change {
+  absolute: number;
+  /** null when the previous value is 0. */
+  relative: number | null;
+  /** true when the change is good given the metric's direction; null when flat. */
+  better: boolean | null;
+}
+
+export interface Trend {
+  previous: { period: Period; value: MetricValue };
+  change: Change | null;
+}
+
+export interface SeriesPoint {
+  period: Period;
+  value: MetricValue;
+}
+
+export interface SegmentRow {
+  key: string;
+  label: string;
+  value: MetricValue;
+  sampleSize: number;
+  /** Set when the row is a rep (by rep) or a team (by team), so callers can find "my row". */
+  repId?: number;
+  teamId?: number;
+}
+
+export interface Segments {
+  by: Dimension;
+  /** Sorted best first by the metric's direction; rows with no data last. */
+  rows: SegmentRow[];
+}
+
+export interface MetricResult {
+  metric: MetricDefinition;
+  scope: ResolvedScope;
+  period: Period;
+  /** The headline. */
+  value: MetricValue;
+  figures: Figure[];
+  sampleSize: number;
+  calculation: Calculation;
+  /** ISO currency of money values; null for non-money metrics. */
+  currency: string | null;
+  /** Honest caveats: other currencies left out, small sample, … */
+  notes: string[];
+  target: Attainment | null;
+  trend: Trend | null;
+  /** The last 8 periods of the same length, oldest first, ending with this one. */
+  series: SeriesPoint[];
+  segments: Segments | null;
+  /** The newest record behind the answer (data freshness). */
+  freshness: { newestRecordAt: Date | null };
+}
+
+export interface MetricQuery {
+  metric: MetricId;
+  scope: Scope;
+  /** A period in the grammar ("last month", "2026-Q3") or an already-resolved Period. */
+  period: string | Period;
+  by?: Dimension;
+  include?: { target?: boolean; trend?: boolean; series?: boolean };
+}
+
+export interface MetricDeps {
+  db: Db;
+  /** Time zone when the scope (team) has none. */
+  defaultTimezone: string;
+  now: Date;
+}
