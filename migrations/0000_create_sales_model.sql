@@ -33,6 +33,7 @@ CREATE TABLE "teams" (
 	"timezone" text,
 	"week_starts_on" smallint DEFAULT 1 NOT NULL,
 	"slack_channel_id" text,
+	"response_sla_seconds" integer DEFAULT 300 NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "teams_name_unique" UNIQUE("name")
 );

@@ -23,6 +23,8 @@ export const teams = pgTable('teams', {
   /** 0 = Sunday … 6 = Saturday, as date-fns counts; weeks start Monday unless the team says otherwise. */
   weekStartsOn: smallint('week_starts_on').notNull().default(1),
   slackChannelId: text('slack_channel_id'),
+  /** Lead response SLA: a lead should get its first outbound touch within this many seconds (default 5 min). */
+  responseSlaSeconds: integer('response_sla_seconds').notNull().default(300),
   createdAt: createdAt(),
 });
 
