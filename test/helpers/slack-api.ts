@@ -1,0 +1,230 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A local stand-in for Slack's Web API (the bot's SLACK_API_URL points here in tests) and for
+ * response_url callbacks. It records every call and can answer with Slack errors or HTTP 429 rate limits.
+ * Everything else in the tests is real: Bolt, HTTP, signatures, databases.
+ */
+export interface RecordedCall {
+  /** Web API method (`chat.postMessage`) or `response_url` for posts to /response/<id>. */
+  method: string;
+  args: Record<string, unknown>;
+  /** For response_url calls, the id in the path. */
+  responseId?: string;
+  at: Date;
+}
+
+type Answer =
+  | { kind: 'error'; error: string }
+  | { kind: 'rate_limited'; retryAfterSeconds: number }
+  | { kind: 'http'; status: number };
+
+export interface SlackUser {
+  id: string;
+  email?: string;
+  name?: string;
+  tz?: string;
+  is_bot?: boolean;
+}
+
+export interface SlackApiStub {
+  /** Base URL to use as SLACK_API_URL, ending in `/api/`. */
+  apiUrl: string;
+  /** Base URL for response_url values: `${responseBase}<id>`. */
+  responseBase: string;
+  calls: RecordedCall[];
+  /** Calls of one method, in order. */
+  callsTo(method: string): RecordedCall[];
+  /** Users known to users.info / users.lookupByEmail. */
+  users: Map<string, SlackUser>;
+  /** The next `times` calls to `method` answer `{ ok: false, error }`. */
+  failNext(method: string, error: string, times?: number): void;
+  /** The next `times` calls to `method` answer HTTP 429 with Retry-After. */
+  rateLimitNext(method: string, retryAfterSeconds: number, times?: number): void;
+  /** The next `times` calls to `method` answer with a bare HTTP status (e.g. 500). */
+  httpErrorNext(method: string, status: number, times?: number): void;
+  /** Resolves once at least `count` calls to `method` were recorded (or rejects after `timeoutMs`). */
+  waitFor(method: string, count?: number, timeoutMs?: number): Promise<RecordedCall[]>;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+/** Starts the stand-in on 127.0.0.1 at a free port. */
+export async function startSlackApiStub(): Promise<SlackApiStub> {
+  const calls: RecordedCall[] = [];
+  const users = new Map<string, SlackUser>();
+  const queued = new Map<string, Answer[]>();
+  let tsCounter = 0;
+
+  const enqueue = (method: string, answer: Answer, times: number) => {
+    const list = queued.get(method) ?? [];
+    for (let i = 0; i < times; i++) list.push(answer);
+    queued.set(method, list);
+  };
+
+  const server: Server = createServer(async (req, res) => {
+    const body = await readBody(req);
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const args = parseArgs(body, req.headers['content-type'] ?? '');
+    const responseMatch = /^\/response\/(.+)$/.exec(url.pathname);
+    const method = responseMatch ? 'response_url' : url.pathname.replace(/^\/api\//, '');
+    calls.push({ method, args, at: new Date(), ...(responseMatch ? { responseId: responseMatch[1] } : {}) });
+
+    const answer = queued.get(method)?.shift();
+    if (answer?.kind === 'rate_limited') {
+      res.writeHead(429, {
+        'Retry-After': String(answer.retryAfterSeconds),
+        'content-type': 'application/json',
+      });
+      res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+      return;
+    }
+    if (answer?.kind === 'http') {
+      res.writeHead(answer.status);
+      res.end();
+      return;
+    }
+    if (answer?.kind === 'error') {
+      json(res, { ok: false, error: answer.error });
+      return;
+    }
+    if (responseMatch) {
+      json(res, { ok: true });
+      return;
+    }
+    json(
+      res,
+      defaultAnswer(method, args, users, () => `${1_700_000_000 + ++tsCounter}.000100`),
+    );
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const base = `http://127.0.0.1:${port}`;
+
+  const stub: SlackApiStub = {
+    apiUrl: `${base}/api/`,
+    responseBase: `${base}/response/`,
+    calls,
+    users,
+    callsTo: (method) => calls.filter((c) => c.method === method),
+    failNext: (method, error, times = 1) => enqueue(method, { kind: 'error', error }, times),
+    rateLimitNext: (method, retryAfterSeconds, times = 1) =>
+      enqueue(method, { kind: 'rate_limited', retryAfterSeconds }, times),
+    httpErrorNext: (method, status, times = 1) => enqueue(method, { kind: 'http', status }, times),
+    waitFor: async (method, count = 1, timeoutMs = 5_000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        const found = stub.callsTo(method);
+        if (found.length >= count) return found;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      throw new Error(
+        `timed out waiting for ${count} call(s) to ${method}; saw ${stub.callsTo(method).length}`,
+      );
+    },
+    reset: () => {
+      calls.length = 0;
+      queued.clear();
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+  return stub;
+}
+
+function defaultAnswer(
+  method: string,
+  args: Record<string, unknown>,
+  users: Map<string, SlackUser>,
+  nextTs: () => string,
+): Record<string, unknown> {
+  switch (method) {
+    case 'auth.test':
+      return {
+        ok: true,
+        user_id: 'UTALLYBOT',
+        bot_id: 'BTALLY',
+        team_id: 'T0001',
+        team: 'Test Co',
+        user: 'tally',
+      };
+    case 'chat.postMessage':
+      return { ok: true, channel: args.channel, ts: nextTs(), message: { text: args.text } };
+    case 'chat.update':
+      return { ok: true, channel: args.channel, ts: args.ts };
+    case 'chat.postEphemeral':
+      return { ok: true, message_ts: nextTs() };
+    case 'conversations.open': {
+      const who = String(args.users ?? '').split(',')[0] ?? '';
+      return { ok: true, channel: { id: `D${who.replace(/^U/, '')}` } };
+    }
+    case 'conversations.info':
+      return {
+        ok: true,
+        channel: { id: args.channel, name: String(args.channel).toLowerCase(), is_member: true },
+      };
+    case 'users.info': {
+      const user = users.get(String(args.user));
+      if (!user) return { ok: false, error: 'user_not_found' };
+      return { ok: true, user: toSlackUser(user) };
+    }
+    case 'users.lookupByEmail': {
+      const user = [...users.values()].find((u) => u.email === args.email);
+      return user ? { ok: true, user: toSlackUser(user) } : { ok: false, error: 'users_not_found' };
+    }
+    default:
+      return { ok: true };
+  }
+}
+
+function toSlackUser(u: SlackUser): Record<string, unknown> {
+  return {
+    id: u.id,
+    name: u.name ?? u.id.toLowerCase(),
+    real_name: u.name ?? u.id,
+    tz: u.tz ?? 'UTC',
+    is_bot: u.is_bot ?? false,
+    profile: { email: u.email, real_name: u.name ?? u.id, display_name: u.name ?? u.id },
+  };
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** WebClient sends form-encoded bodies with nested values (blocks, …) as JSON strings; response_url gets JSON. */
+function parseArgs(body: string, contentType: string): Record<string, unknown> {
+  if (body === '') return {};
+  if (contentType.includes('application/json')) {
+    try {
+      return JSON.parse(body) as Record<string, unknown>;
+    } catch {
+      return { _raw: body };
+    }
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of new URLSearchParams(body)) {
+    out[k] = /^[[{]/.test(v) ? safeJson(v) : v;
+  }
+  return out;
+}
+
+function safeJson(v: string): unknown {
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v;
+  }
+}
+
+function json(res: import('node:http').ServerResponse, payload: unknown): void {
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(payload));
+}
