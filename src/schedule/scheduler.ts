@@ -1,5 +1,6 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Deps } from '../deps.js';
+import { describeError } from '../errors.js';
 
 /**
  * A recurring job. Jobs are idempotent and decide for themselves what is due at `now` (digests and
@@ -45,13 +46,4 @@ export function startScheduler(deps: Deps, jobs: Job[] = JOBS): Scheduler {
       await Promise.all(tasks.map((t) => t.destroy()));
     },
   };
-}
-
-/** Message and code only: stack traces and driver internals stay out of logs that may be shipped elsewhere. */
-export function describeError(err: unknown): { message: string; code?: string } {
-  if (err instanceof Error) {
-    const code = (err as { code?: unknown }).code;
-    return { message: err.message, ...(typeof code === 'string' ? { code } : {}) };
-  }
-  return { message: String(err) };
 }
