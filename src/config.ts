@@ -47,6 +47,13 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TALLY_DATA_DIR: z.string().default('./.tally'),
+  /** Whether reps may see `by rep` leaderboards of team/org (many sales teams want that). */
+  TALLY_LEADERBOARDS_PUBLIC: z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], 'must be true or false')
+    .default('true')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+  /** Answers warn that the data may be stale when the newest record is older than this. */
+  TALLY_STALE_AFTER_HOURS: z.coerce.number().positive('must be a positive number of hours').default(24),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -63,6 +70,10 @@ export interface Config {
   port: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   dataDir: string;
+  /** Reps may see `by rep` leaderboards (TALLY_LEADERBOARDS_PUBLIC, default true). */
+  leaderboardsPublic: boolean;
+  /** Freshness warning threshold in hours (TALLY_STALE_AFTER_HOURS, default 24). */
+  staleAfterHours: number;
 }
 
 export class ConfigError extends Error {
@@ -89,5 +100,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     dataDir: e.TALLY_DATA_DIR,
+    leaderboardsPublic: e.TALLY_LEADERBOARDS_PUBLIC,
+    staleAfterHours: e.TALLY_STALE_AFTER_HOURS,
   };
 }
