@@ -1,3 +1,4 @@
 export * from './org.js';
 export * from './sales.js';
 export * from './targets.js';
+export * from './alerts.js';
