@@ -1,0 +1,15 @@
+import type { Subcommand } from './types.js';
+
+/**
+ * Every `/metrics` subcommand word (`help`, `summary`, `target`, `digest`, `alerts`, …), one file each in
+ * `commands/`. Anything else after `/metrics` is a metric question, answered by `commands/metric.ts`.
+ * Helpers add their subcommand here (one import, one entry); `manifest.yml`'s usage hint must name it
+ * (a test checks that they agree).
+ */
+export const SUBCOMMANDS: Subcommand[] = [];
+
+/** The subcommand selected by `word` (name or alias, case-insensitive), if any. */
+export function findSubcommand(word: string): Subcommand | undefined {
+  const w = word.trim().toLowerCase();
+  return SUBCOMMANDS.find((s) => s.name === w || s.aliases.includes(w));
+}

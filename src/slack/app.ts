@@ -1,0 +1,132 @@
+import type { ServerResponse } from 'node:http';
+import { App, type Logger as BoltLogger, type CustomRoute, HTTPReceiver, LogLevel } from '@slack/bolt';
+import type { Deps } from '../deps.js';
+import { describeError } from '../errors.js';
+
+/** Adds listeners (commands, actions, events) to the Bolt app. Digests and alerts append theirs to REGISTRARS. */
+export type Registrar = (app: App, deps: Deps) => void;
+
+/**
+ * Every listener of the app, registered in order at start-up. The `/metrics` command, its buttons and
+ * App Home are registered first (see `src/slack/handlers/`); helpers append their action handlers.
+ */
+export const REGISTRARS: Registrar[] = [];
+
+export interface SlackAppOptions {
+  /** `socket` needs SLACK_APP_TOKEN; `http` serves POST /slack/events and GET /healthz on `port`. */
+  mode: 'socket' | 'http';
+  port?: number;
+  /** Extra HTTP routes (the ingest API); HTTP mode only. */
+  routes?: CustomRoute[];
+}
+
+export interface SlackApp {
+  app: App;
+  /** The deps handed to listeners: the same as given, with `slack` set to the app's Web API client. */
+  deps: Deps;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds the Bolt app for Socket Mode or HTTP mode. In HTTP mode Bolt's HTTPReceiver verifies every
+ * request's signature (v0 HMAC, 5-minute timestamp window) before any listener runs; the custom routes
+ * (`/healthz`, ingest) are not Slack requests and do their own checks.
+ */
+export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
+  const { slack: slackConfig } = deps.config;
+  if (!slackConfig.botToken) throw new Error('SLACK_BOT_TOKEN is required to connect to Slack');
+  const logger = boltLogger(deps);
+  // Every Web API call (GovSlack, or the tests' local stand-in) goes to SLACK_API_URL when set.
+  const clientOptions = slackConfig.apiUrl ? { slackApiUrl: slackConfig.apiUrl } : {};
+  let app: App;
+  if (options.mode === 'socket') {
+    if (!slackConfig.appToken) throw new Error('SLACK_APP_TOKEN is required for Socket Mode');
+    app = new App({
+      token: slackConfig.botToken,
+      appToken: slackConfig.appToken,
+      socketMode: true,
+      logger,
+      clientOptions,
+    });
+  } else {
+    if (!slackConfig.signingSecret) throw new Error('SLACK_SIGNING_SECRET is required for HTTP mode');
+    const receiver = new HTTPReceiver({
+      signingSecret: slackConfig.signingSecret,
+      endpoints: '/slack/events',
+      port: options.port ?? deps.config.port,
+      // Ack is sent as soon as a listener calls ack(); the answer then goes through response_url.
+      processBeforeResponse: false,
+      customRoutes: [healthRoute(deps), ...(options.routes ?? [])],
+      logger,
+    });
+    app = new App({ token: slackConfig.botToken, receiver, logger, clientOptions });
+  }
+  const appDeps: Deps = { ...deps, slack: app.client };
+  for (const register of REGISTRARS) register(app, appDeps);
+  app.error(async (err) => {
+    deps.logger.error({ err: describeError(err) }, 'slack listener failed');
+  });
+  return {
+    app,
+    deps: appDeps,
+    start: async () => {
+      if (options.mode === 'socket') await app.start();
+      else await app.start(options.port ?? deps.config.port);
+    },
+    stop: () => app.stop().then(() => undefined),
+  };
+}
+
+/** GET /healthz: 200 `{ok:true}` when the database answers within 2 s, else 503 — for load balancers. */
+export function healthRoute(deps: Pick<Deps, 'database' | 'logger'>): CustomRoute {
+  return {
+    path: '/healthz',
+    method: ['GET'],
+    handler: (_req, res) => {
+      void checkHealth(deps).then((ok) =>
+        sendJson(res, ok ? 200 : 503, { ok, database: ok ? 'up' : 'down' }),
+      );
+    },
+  };
+}
+
+async function checkHealth(deps: Pick<Deps, 'database' | 'logger'>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      deps.database.ping(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('database ping timed out')), 2_000);
+      }),
+    ]);
+    return true;
+  } catch (err) {
+    deps.logger.warn({ err: describeError(err) }, 'health check failed');
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+/** Bolt logs through our pino logger, so its lines are redacted and leveled like ours. */
+function boltLogger(deps: Deps): BoltLogger {
+  const log = deps.logger.child({ component: 'bolt' });
+  let level: LogLevel = LogLevel.WARN;
+  return {
+    debug: (...msg) => log.debug(msg.map(String).join(' ')),
+    info: (...msg) => log.info(msg.map(String).join(' ')),
+    warn: (...msg) => log.warn(msg.map(String).join(' ')),
+    error: (...msg) => log.error(msg.map((m) => describeError(m).message).join(' ')),
+    setLevel: (l) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => {},
+  };
+}

@@ -1,0 +1,162 @@
+import type { Change, MetricValue, Status, Unit } from '../metrics/types.js';
+
+/**
+ * Number formatting shared by every Slack surface (answers, App Home, digests, alerts, console).
+ * Pure: the same value always renders the same way, so tests can compare strings.
+ */
+
+/** "4m 12s", "1h 05m", "2d 3h", "38s". Negative durations keep their sign. */
+export function formatDuration(totalSeconds: number): string {
+  const sign = totalSeconds < 0 ? '−' : '';
+  const s = Math.round(Math.abs(totalSeconds));
+  if (s < 60) return `${sign}${s}s`;
+  const minutes = Math.floor(s / 60);
+  if (minutes < 60) return `${sign}${minutes}m ${String(s % 60).padStart(2, '0')}s`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${sign}${hours}h ${String(minutes % 60).padStart(2, '0')}m`;
+  const days = Math.floor(hours / 24);
+  return `${sign}${days}d ${hours % 24}h`;
+}
+
+/** A 0..1 ratio as "27.3%". */
+export function formatPercent(ratio: number, digits = 1): string {
+  return `${(ratio * 100).toFixed(digits)}%`;
+}
+
+const CURRENCY_SYMBOLS: Record<string, string> = {
+  USD: '$',
+  EUR: '€',
+  GBP: '£',
+  JPY: '¥',
+  AUD: 'A$',
+  CAD: 'C$',
+};
+
+/** Minor units to "$12,400" (no cents from 1,000 up) or "12,400 SEK" for currencies without a symbol. */
+export function formatMoney(minor: number, currency: string | null): string {
+  const code = (currency ?? 'USD').toUpperCase();
+  const major = code === 'JPY' ? minor : minor / 100;
+  const digits = Math.abs(major) >= 1000 || Number.isInteger(major) ? 0 : 2;
+  const amount = Math.abs(major).toLocaleString('en-US', {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+  const sign = major < 0 ? '−' : '';
+  const symbol = CURRENCY_SYMBOLS[code];
+  return symbol ? `${sign}${symbol}${amount}` : `${sign}${amount} ${code}`;
+}
+
+/** "1,204" for whole counts, "3.4" otherwise. */
+export function formatCount(n: number): string {
+  return Number.isInteger(n)
+    ? n.toLocaleString('en-US')
+    : n.toLocaleString('en-US', { maximumFractionDigits: 1, minimumFractionDigits: 1 });
+}
+
+/** A number in its unit: durations, percentages, money, counts, days, rates per day. */
+export function formatNumber(value: number, unit: Unit, currency: string | null = null): string {
+  switch (unit) {
+    case 'seconds':
+      return formatDuration(value);
+    case 'days':
+      return `${value.toLocaleString('en-US', { maximumFractionDigits: 1 })} ${value === 1 ? 'day' : 'days'}`;
+    case 'ratio':
+      return formatPercent(value);
+    case 'money':
+      return formatMoney(value, currency);
+    case 'per_day':
+      return `${value.toLocaleString('en-US', { maximumFractionDigits: 1 })}/day`;
+    case 'count':
+      return formatCount(value);
+  }
+}
+
+/** A metric value or its honest "no data" (the reason goes elsewhere, e.g. a context line). */
+export function formatValue(value: MetricValue, unit: Unit, currency: string | null = null): string {
+  return value.kind === 'value' ? formatNumber(value.value, unit, currency) : 'no data';
+}
+
+/** The absolute change in the metric's unit: "+2.1 pts" for ratios, "−0m 40s" for durations, "+12". */
+export function formatChangeAbsolute(change: Change, unit: Unit, currency: string | null = null): string {
+  const sign = change.absolute > 0 ? '+' : change.absolute < 0 ? '−' : '±';
+  const magnitude = Math.abs(change.absolute);
+  if (unit === 'ratio') return `${sign}${(magnitude * 100).toFixed(1)} pts`;
+  return `${sign}${formatNumber(magnitude, unit, currency)}`;
+}
+
+/** "▲ +2.1 pts (+8%) — better" style, with a good/bad marker by the metric's direction. */
+export function formatChange(change: Change, unit: Unit, currency: string | null = null): string {
+  const arrow = change.absolute > 0 ? '▲' : change.absolute < 0 ? '▼' : '▶';
+  const rel =
+    change.relative === null
+      ? ''
+      : ` (${change.relative >= 0 ? '+' : '−'}${Math.abs(change.relative * 100).toFixed(0)}%)`;
+  const verdict = change.better === null ? 'flat' : change.better ? 'better' : 'worse';
+  return `${changeMarker(change.better)} ${arrow} ${formatChangeAbsolute(change, unit, currency)}${rel} — ${verdict}`;
+}
+
+/** A coloured dot for good/bad/flat change. */
+export function changeMarker(better: boolean | null): string {
+  if (better === null) return ':white_circle:';
+  return better ? ':large_green_circle:' : ':red_circle:';
+}
+
+const STATUS_TEXT: Record<Status, string> = {
+  on_track: ':large_green_circle: on track',
+  at_risk: ':large_yellow_circle: at risk',
+  off_track: ':red_circle: off track',
+};
+
+/** The status marker used wherever a target is shown. */
+export function formatStatus(status: Status | null): string {
+  return status ? STATUS_TEXT[status] : ':white_circle: no status';
+}
+
+/** Status words without emoji, for the plain-text fallback. */
+export function statusWords(status: Status | null): string {
+  return status ? status.replace('_', ' ') : 'no status';
+}
+
+const SPARK = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+/** "▁▃▅█" from values; missing points show as a gap "·". Empty when there is nothing to draw. */
+export function formatSparkline(values: (number | null)[]): string {
+  const present = values.filter((v): v is number => v !== null && Number.isFinite(v));
+  if (present.length === 0) return '';
+  const min = Math.min(...present);
+  const max = Math.max(...present);
+  return values
+    .map((v) => {
+      if (v === null || !Number.isFinite(v)) return '·';
+      if (max === min) return SPARK[3];
+      return SPARK[Math.round(((v - min) / (max - min)) * (SPARK.length - 1))];
+    })
+    .join('');
+}
+
+/** "27 minutes ago", "3 hours ago", "2 days ago" between two instants. */
+export function formatAge(from: Date, now: Date): string {
+  const minutes = Math.max(0, Math.round((now.getTime() - from.getTime()) / 60_000));
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${minutes} minute${minutes === 1 ? '' : 's'} ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return `${hours} hour${hours === 1 ? '' : 's'} ago`;
+  const days = Math.round(hours / 24);
+  return `${days} days ago`;
+}
+
+/** "Mon 23 Nov 2026, 09:14" in `timezone` (24-hour clock). */
+export function formatDateTime(at: Date, timezone: string): string {
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone: timezone,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  })
+    .format(at)
+    .replace(/,(?= \d{2}:)/, ',');
+}
