@@ -1,0 +1,117 @@
+import { TZDate } from '@date-fns/tz';
+
+/**
+ * Business hours: when the SLA clock runs and when Tally may DM people. `always` is the default.
+ * Days are ISO weekdays (1 = Monday … 7 = Sunday); minutes count from local midnight, end exclusive, so
+ * 09:00–17:30 is [540, 1050).
+ */
+export type BusinessHours =
+  | { kind: 'always' }
+  | { kind: 'hours'; days: number[]; startMinute: number; endMinute: number; timezone: string };
+
+/** How far ahead we look for business time before giving up (a year covers any sane schedule). */
+const MAX_DAYS = 370;
+
+interface Window {
+  start: number;
+  end: number;
+}
+
+/**
+ * The business windows (epoch ms) of each local day, starting with the local day that contains `from`.
+ * Local wall-clock times are turned into instants in the zone, so a DST change moves them correctly.
+ */
+function* businessWindows(from: Date, hours: Extract<BusinessHours, { kind: 'hours' }>): Generator<Window> {
+  const local = new TZDate(from.getTime(), hours.timezone);
+  const y = local.getFullYear();
+  const m = local.getMonth();
+  const d = local.getDate();
+  for (let i = 0; i < MAX_DAYS; i++) {
+    const day = new TZDate(y, m, d + i, 12, 0, hours.timezone);
+    const isoWeekday = day.getDay() === 0 ? 7 : day.getDay();
+    if (!hours.days.includes(isoWeekday)) continue;
+    const start = new TZDate(y, m, d + i, 0, hours.startMinute, hours.timezone).getTime();
+    const end = new TZDate(y, m, d + i, 0, hours.endMinute, hours.timezone).getTime();
+    if (end > start) yield { start, end };
+  }
+}
+
+/** Seconds of business time in [from, to); 0 when `to` is not after `from`. The SLA clock pauses outside hours. */
+export function businessSecondsBetween(from: Date, to: Date, hours: BusinessHours): number {
+  const a = from.getTime();
+  const b = to.getTime();
+  if (b <= a) return 0;
+  if (hours.kind === 'always') return (b - a) / 1000;
+  let total = 0;
+  for (const w of businessWindows(from, hours)) {
+    if (w.start >= b) break;
+    const overlap = Math.min(w.end, b) - Math.max(w.start, a);
+    if (overlap > 0) total += overlap;
+  }
+  return total / 1000;
+}
+
+/**
+ * The instant at which `seconds` of business time have passed since `from`, or null when the schedule has
+ * no business time within a year (no days selected).
+ */
+export function addBusinessSeconds(from: Date, seconds: number, hours: BusinessHours): Date | null {
+  const a = from.getTime();
+  if (hours.kind === 'always') return new Date(a + seconds * 1000);
+  let remaining = seconds * 1000;
+  for (const w of businessWindows(from, hours)) {
+    const start = Math.max(w.start, a);
+    if (w.end <= start) continue;
+    // `<` rather than `<=` would push an exact fit to the next day; the instant the budget is used up is the answer.
+    if (remaining <= w.end - start) return new Date(start + remaining);
+    remaining -= w.end - start;
+  }
+  return null;
+}
+
+/** Whether `at` falls inside business hours (always true for `always`). */
+export function isBusinessTime(at: Date, hours: BusinessHours): boolean {
+  if (hours.kind === 'always') return true;
+  const t = at.getTime();
+  for (const w of businessWindows(at, hours)) {
+    if (w.start > t) return false;
+    if (t < w.end) return true;
+  }
+  return false;
+}
+
+/** "Mon–Fri 09:00–17:30 (Europe/London)" or "always on". */
+export function describeBusinessHours(hours: BusinessHours): string {
+  if (hours.kind === 'always') return 'always on';
+  return `${describeDays(hours.days)} ${formatMinute(hours.startMinute)}–${formatMinute(hours.endMinute)} (${hours.timezone})`;
+}
+
+const DAY_NAMES = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+
+function describeDays(days: number[]): string {
+  const sorted = [...new Set(days)].sort((x, y) => x - y);
+  const first = sorted[0];
+  const last = sorted[sorted.length - 1];
+  const contiguous = first !== undefined && last !== undefined && last - first + 1 === sorted.length;
+  if (contiguous && sorted.length > 2) return `${DAY_NAMES[first - 1]}–${DAY_NAMES[last - 1]}`;
+  return sorted.map((d) => DAY_NAMES[d - 1]).join(', ');
+}
+
+/** 540 → "09:00"; 1440 → "24:00". */
+export function formatMinute(minute: number): string {
+  const h = Math.floor(minute / 60);
+  const m = minute % 60;
+  return `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`;
+}
+
+/** A duration for people: "45 s", "12 min", "2 h 5 min", "3 d 4 h". */
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  const min = Math.floor(s / 60);
+  if (min < 60) return `${min} min`;
+  const h = Math.floor(min / 60);
+  if (h < 24) return min % 60 === 0 ? `${h} h` : `${h} h ${min % 60} min`;
+  const d = Math.floor(h / 24);
+  return h % 24 === 0 ? `${d} d` : `${d} d ${h % 24} h`;
+}
