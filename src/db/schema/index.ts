@@ -2,3 +2,4 @@ export * from './org.js';
 export * from './sales.js';
 export * from './targets.js';
 export * from './alerts.js';
+export * from './digests.js';
