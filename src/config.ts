@@ -54,6 +54,10 @@ const envSchema = z.object({
     .transform((v) => v === 'true' || v === '1' || v === 'yes'),
   /** Answers warn that the data may be stale when the newest record is older than this. */
   TALLY_STALE_AFTER_HOURS: z.coerce.number().positive('must be a positive number of hours').default(24),
+  /** A digest missed (downtime) by up to this many minutes is still posted, late, with a note; older ones are skipped. */
+  TALLY_DIGEST_GRACE_MINUTES: z.coerce.number().int().min(0, 'must be 0 or more minutes').default(120),
+  /** Workspace-wide pace of bot-initiated messages (digests, alerts), messages per second. */
+  TALLY_SLACK_POSTS_PER_SECOND: z.coerce.number().positive('must be a positive number').max(50).default(1),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -74,6 +78,10 @@ export interface Config {
   leaderboardsPublic: boolean;
   /** Freshness warning threshold in hours (TALLY_STALE_AFTER_HOURS, default 24). */
   staleAfterHours: number;
+  /** Digest catch-up window in minutes (TALLY_DIGEST_GRACE_MINUTES, default 120). */
+  digestGraceMinutes: number;
+  /** Outbox pace, messages per second across the workspace (TALLY_SLACK_POSTS_PER_SECOND, default 1). */
+  slackPostsPerSecond: number;
 }
 
 export class ConfigError extends Error {
@@ -102,5 +110,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: e.TALLY_DATA_DIR,
     leaderboardsPublic: e.TALLY_LEADERBOARDS_PUBLIC,
     staleAfterHours: e.TALLY_STALE_AFTER_HOURS,
+    digestGraceMinutes: e.TALLY_DIGEST_GRACE_MINUTES,
+    slackPostsPerSecond: e.TALLY_SLACK_POSTS_PER_SECOND,
   };
 }

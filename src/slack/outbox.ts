@@ -1,5 +1,6 @@
 import type { KnownBlock, MessageMetadata } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
+import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { enforceLimits, type SlackMessage } from './limits.js';
@@ -284,4 +285,16 @@ export function getOutbox(client: WebClient, options: OutboxOptions = {}): Outbo
 /** Replaces the shared outbox of a client (tests with virtual time; main with configured pace). */
 export function setOutbox(client: WebClient, outbox: Outbox): void {
   registry.set(client, outbox);
+}
+
+/**
+ * The app's shared outbox for `deps.slack`, paced by TALLY_SLACK_POSTS_PER_SECOND; null without Slack
+ * (local console). Digests and alerts call this, so they share one pace.
+ */
+export function outboxFor(deps: Pick<Deps, 'slack' | 'config' | 'logger'>): Outbox | null {
+  if (!deps.slack) return null;
+  return getOutbox(deps.slack, {
+    globalIntervalMs: Math.round(1000 / deps.config.slackPostsPerSecond),
+    logger: deps.logger,
+  });
 }
