@@ -179,4 +179,6 @@ export interface MetricDeps {
   /** Time zone when the scope (team) has none. */
   defaultTimezone: string;
   now: Date;
+  /** Gross margin 0..1 used by `clv` (config TALLY_GROSS_MARGIN); default 1 (100 %). */
+  grossMargin?: number;
 }

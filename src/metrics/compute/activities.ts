@@ -1,0 +1,122 @@
+import { sql } from '../../db/client.js';
+import { aggregateComputer, type MetricComputer, noData, ratio, toNumber, value } from './aggregate.js';
+import type { RowSource } from './rows.js';
+
+const outbound = (kind: 'call' | 'email', columns = sql`1 as one`): RowSource => ({
+  from: sql`activities x`,
+  ts: sql`x.occurred_at`,
+  rep: sql`x.rep_id`,
+  where: sql`x.kind = ${kind} and x.direction = 'outbound'`,
+  columns,
+});
+
+/** Outbound calls, connects, talk time and calls per rep per working day. */
+export const callsComputer: MetricComputer = aggregateComputer({
+  sources: () => [outbound('call', sql`x.connected, x.duration_seconds`)],
+  aggregates: sql`count(*)::int as n,
+    count(*) filter (where x.connected)::int as connected,
+    coalesce(sum(x.duration_seconds) filter (where x.connected), 0)::float8 as talk,
+    count(distinct x.rep_id)::int as reps`,
+  finalize({ rows, workingDays }) {
+    const r = rows[0] ?? {};
+    const n = toNumber(r.n);
+    const connected = toNumber(r.connected);
+    const reps = toNumber(r.reps);
+    const repDays = reps * workingDays;
+    return {
+      value: value(n),
+      n,
+      currency: null,
+      notes: [],
+      calc: {
+        formula: 'count of outbound calls in the period',
+        numeratorLabel: 'outbound calls',
+        numerator: n,
+      },
+      figures: [
+        { key: 'connected', label: 'Connected', unit: 'count', value: value(connected) },
+        {
+          key: 'connect_rate',
+          label: 'Connect rate',
+          unit: 'ratio',
+          value: ratio(connected, n, 'no calls in this period'),
+        },
+        { key: 'talk_time', label: 'Talk time', unit: 'seconds', value: value(toNumber(r.talk)) },
+        {
+          key: 'per_rep_day',
+          label: 'Calls per rep per working day',
+          unit: 'per_day',
+          value: repDays > 0 ? value(n / repDays) : noData('no working days with calls in this period'),
+        },
+      ],
+    };
+  },
+});
+
+/** Outbound emails with open and reply rates. */
+export const emailsComputer: MetricComputer = aggregateComputer({
+  sources: () => [outbound('email', sql`x.email_opened_at, x.email_replied_at`)],
+  aggregates: sql`count(*)::int as n,
+    count(*) filter (where x.email_opened_at is not null)::int as opened,
+    count(*) filter (where x.email_replied_at is not null)::int as replied`,
+  finalize({ rows }) {
+    const r = rows[0] ?? {};
+    const n = toNumber(r.n);
+    const none = 'no emails sent in this period';
+    return {
+      value: value(n),
+      n,
+      currency: null,
+      notes: [],
+      calc: {
+        formula: 'count of outbound emails sent in the period',
+        numeratorLabel: 'emails sent',
+        numerator: n,
+      },
+      figures: [
+        { key: 'open_rate', label: 'Open rate', unit: 'ratio', value: ratio(toNumber(r.opened), n, none) },
+        { key: 'reply_rate', label: 'Reply rate', unit: 'ratio', value: ratio(toNumber(r.replied), n, none) },
+        { key: 'opened', label: 'Opened', unit: 'count', value: value(toNumber(r.opened)) },
+        { key: 'replied', label: 'Replied', unit: 'count', value: value(toNumber(r.replied)) },
+      ],
+    };
+  },
+});
+
+/** Meetings booked (by booking time) and held (by held time): two timestamps, so two row sources. */
+export const meetingsComputer: MetricComputer = aggregateComputer({
+  sources: () => [
+    {
+      from: sql`activities x`,
+      ts: sql`coalesce(x.meeting_booked_at, x.occurred_at)`,
+      rep: sql`x.rep_id`,
+      where: sql`x.kind = 'meeting'`,
+      columns: sql`'booked' as part`,
+    },
+    {
+      from: sql`activities x`,
+      ts: sql`x.meeting_held_at`,
+      rep: sql`x.rep_id`,
+      where: sql`x.kind = 'meeting' and x.meeting_held_at is not null`,
+      columns: sql`'held' as part`,
+    },
+  ],
+  aggregates: sql`count(*) filter (where x.part = 'booked')::int as booked,
+    count(*) filter (where x.part = 'held')::int as held`,
+  finalize({ rows }) {
+    const r = rows[0] ?? {};
+    const booked = toNumber(r.booked);
+    return {
+      value: value(booked),
+      n: booked,
+      currency: null,
+      notes: [],
+      calc: {
+        formula: 'count of meetings booked in the period',
+        numeratorLabel: 'meetings booked',
+        numerator: booked,
+      },
+      figures: [{ key: 'held', label: 'Held', unit: 'count', value: value(toNumber(r.held)) }],
+    };
+  },
+});

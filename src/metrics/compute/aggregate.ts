@@ -1,0 +1,183 @@
+import type { SQL } from 'drizzle-orm';
+import { type Db, queryRows, sql } from '../../db/client.js';
+import type { Calculation, Dimension, Figure, MetricValue, Scope } from '../types.js';
+import { type RowSource, scopedRows, segmentLabelJoin, span, type Window, windowsRelation } from './rows.js';
+
+/** A metric computed for one window (or one segment), before targets and trends are added. */
+export interface Computed {
+  value: MetricValue;
+  n: number;
+  figures: Figure[];
+  calc: Omit<Calculation, 'window' | 'n'>;
+  currency: string | null;
+  notes: string[];
+  newest: Date | null;
+}
+
+export interface SegmentComputed {
+  key: string | null;
+  label: string;
+  value: MetricValue;
+  n: number;
+}
+
+export interface ComputeContext {
+  now: Date;
+  /** Gross margin 0..1 for CLV. */
+  grossMargin: number;
+  /** Weekdays elapsed per window, same order as the windows (calls per rep per working day). */
+  workingDays: number[];
+}
+
+/** What every metric implements: the value over several windows at once, and a split of one window. */
+export interface MetricComputer {
+  /** One result per window, in the order given; `headline` is the index whose currency leads. */
+  windows(
+    db: Db,
+    scope: Scope,
+    windows: Window[],
+    headline: number,
+    ctx: ComputeContext,
+  ): Promise<Computed[]>;
+  segments(
+    db: Db,
+    scope: Scope,
+    window: Window,
+    by: Dimension,
+    ctx: ComputeContext,
+  ): Promise<SegmentComputed[]>;
+}
+
+export type Row = Record<string, unknown>;
+
+export interface FinalizeInput {
+  /** The aggregate rows of one group: one row, or one per currency when the spec is per currency. */
+  rows: Row[];
+  /** The currency chosen for the whole answer (money metrics), else null. */
+  currency: string | null;
+  window: Window;
+  workingDays: number;
+  ctx: ComputeContext;
+}
+
+/** A metric expressed as aggregates over rows that fall in a window. */
+export interface AggregateSpec {
+  /** Row sources (for a split by `by`); several are combined with `union all`, each row with its `part`. */
+  sources(by?: Dimension): RowSource[];
+  /** Aggregate select list over `x`. Money specs must output `cur_n` and `cur_amount` per currency. */
+  aggregates: SQL;
+  /** Group additionally by `x.currency` (rows must carry it). */
+  perCurrency?: boolean;
+  finalize(input: FinalizeInput): Omit<Computed, 'newest'>;
+}
+
+const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+
+/** Picks the answer's currency: most records in the headline group, then most amount; null when none. */
+export function chooseCurrency(rows: Row[]): string | null {
+  let best: Row | undefined;
+  for (const r of rows) {
+    if (
+      !best ||
+      num(r.cur_n) > num(best.cur_n) ||
+      (num(r.cur_n) === num(best.cur_n) && num(r.cur_amount) > num(best.cur_amount))
+    )
+      best = r;
+  }
+  return best ? String(best.currency).trim() : null;
+}
+
+function unionRows(spec: AggregateSpec, scope: Scope, min: Date, max: Date, by?: Dimension): SQL {
+  const parts = spec.sources(by).map((s) => scopedRows(s, scope, min, max, by));
+  return parts.length === 1 ? parts[0]! : sql.join(parts, sql` union all `);
+}
+
+function groupRows(rows: Row[], key: (r: Row) => string): Map<string, Row[]> {
+  const out = new Map<string, Row[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const list = out.get(k);
+    if (list) list.push(r);
+    else out.set(k, [r]);
+  }
+  return out;
+}
+
+/** Builds a computer that runs one grouped query for all windows and one for a split. */
+export function aggregateComputer(spec: AggregateSpec): MetricComputer {
+  const cur = spec.perCurrency ? sql`, x.currency` : sql``;
+  return {
+    async windows(db, scope, windows, headline, ctx) {
+      const { min, max } = span(windows);
+      const rows = await queryRows<Row>(
+        db,
+        sql`select w.i as g${cur}, ${spec.aggregates},
+              extract(epoch from max(x.ts))::float8 as newest_epoch
+            from ${windowsRelation(windows)}
+            join (${unionRows(spec, scope, min, max)}) x on x.ts >= w.s and x.ts < w.e
+            group by w.i${cur}`,
+      );
+      const byWindow = groupRows(rows, (r) => String(r.g));
+      const currency = spec.perCurrency
+        ? (chooseCurrency(byWindow.get(String(headline)) ?? []) ?? chooseCurrency(rows))
+        : null;
+      return windows.map((window, i) => {
+        const group = byWindow.get(String(i)) ?? [];
+        const newestEpoch = Math.max(0, ...group.map((r) => num(r.newest_epoch)));
+        const done = spec.finalize({
+          rows: group,
+          currency,
+          window,
+          workingDays: ctx.workingDays[i] ?? 0,
+          ctx,
+        });
+        return { ...done, newest: newestEpoch > 0 ? new Date(newestEpoch * 1000) : null };
+      });
+    },
+    async segments(db, scope, window, by, ctx) {
+      const { join, label } = segmentLabelJoin(by);
+      const rows = await queryRows<Row>(
+        db,
+        sql`select a.*, ${label} as label from (
+              select x.seg as g${cur}, ${spec.aggregates}
+              from (${unionRows(spec, scope, window.start, window.end, by)}) x
+              group by x.seg${cur}
+            ) a ${join}`,
+      );
+      const currency = spec.perCurrency ? chooseCurrency(rows) : null;
+      const groups = groupRows(rows, (r) => (r.g === null ? '\u0000' : String(r.g)));
+      return [...groups.entries()].map(([key, group]) => {
+        const done = spec.finalize({
+          rows: group,
+          currency,
+          window,
+          workingDays: ctx.workingDays.at(-1) ?? 0,
+          ctx,
+        });
+        return {
+          key: key === '\u0000' ? null : key,
+          label: String(group[0]!.label),
+          value: done.value,
+          n: done.n,
+        };
+      });
+    },
+  };
+}
+
+/** Shorthands for finalizers. */
+export const value = (v: number): MetricValue => ({ kind: 'value', value: v });
+export const noData = (reason: string): MetricValue => ({ kind: 'no_data', reason });
+export const ratio = (num: number, den: number, reason: string): MetricValue =>
+  den > 0 ? value(num / den) : noData(reason);
+export const toNumber = num;
+/** The row for the chosen currency, and how many records in other currencies were left out. */
+export function pickCurrency(rows: Row[], currency: string | null): { row: Row | undefined; otherN: number } {
+  let row: Row | undefined;
+  let otherN = 0;
+  for (const r of rows) {
+    if (currency !== null && String(r.currency).trim() === currency) row = r;
+    else otherN += num(r.cur_n);
+  }
+  return { row, otherN };
+}

@@ -1,0 +1,174 @@
+import type { SQL } from 'drizzle-orm';
+import { sql } from '../../db/client.js';
+import type { Dimension } from '../types.js';
+import {
+  aggregateComputer,
+  type MetricComputer,
+  noData,
+  pickCurrency,
+  ratio,
+  toNumber,
+  value,
+} from './aggregate.js';
+import type { RowSource } from './rows.js';
+
+/** Opportunities by one of their timestamps; the lead is joined only for a split by lead source. */
+function opps(ts: SQL, where: SQL, columns: SQL, by?: Dimension): RowSource {
+  const withLead = by === 'source';
+  return {
+    from: withLead ? sql`opportunities x left join leads sl on sl.id = x.lead_id` : sql`opportunities x`,
+    ts,
+    rep: sql`x.owner_rep_id`,
+    where,
+    columns,
+    dims: { product: sql`x.product`, source: withLead ? sql`sl.source` : sql`null::text` },
+  };
+}
+
+const won = (by?: Dimension) =>
+  opps(sql`x.closed_at`, sql`x.outcome = 'won'`, sql`x.currency, x.amount_minor, x.created_at`, by);
+
+const moneyAggregates = sql`count(*)::int as cur_n, coalesce(sum(x.amount_minor), 0)::float8 as cur_amount`;
+
+function otherCurrencyNote(otherN: number, what: string, currency: string | null): string[] {
+  if (otherN === 0 || currency === null) return [];
+  return [`${otherN} ${what} in other currencies left out (no exchange rates); figures are in ${currency}.`];
+}
+
+/** Won ÷ (won + lost) over opportunities closed in the period. */
+export const winrateComputer: MetricComputer = aggregateComputer({
+  sources: (by) => [opps(sql`x.closed_at`, sql`x.outcome in ('won', 'lost')`, sql`x.outcome`, by)],
+  aggregates: sql`count(*) filter (where x.outcome = 'won')::int as won, count(*)::int as closed`,
+  finalize({ rows }) {
+    const r = rows[0] ?? {};
+    const wins = toNumber(r.won);
+    const closed = toNumber(r.closed);
+    return {
+      value: ratio(wins, closed, 'no deals closed in this period'),
+      n: closed,
+      currency: null,
+      notes: [],
+      calc: {
+        formula: 'won ÷ (won + lost)',
+        numeratorLabel: 'deals won',
+        numerator: wins,
+        denominatorLabel: 'deals closed (won + lost)',
+        denominator: closed,
+      },
+      figures: [
+        { key: 'won', label: 'Won', unit: 'count', value: value(wins) },
+        { key: 'lost', label: 'Lost', unit: 'count', value: value(closed - wins) },
+      ],
+    };
+  },
+});
+
+/** Total won ÷ number won, in the answer's currency. */
+export const dealsizeComputer: MetricComputer = aggregateComputer({
+  sources: (by) => [won(by)],
+  aggregates: moneyAggregates,
+  perCurrency: true,
+  finalize({ rows, currency }) {
+    const { row, otherN } = pickCurrency(rows, currency);
+    const n = toNumber(row?.cur_n);
+    const total = toNumber(row?.cur_amount);
+    return {
+      value: n > 0 ? value(Math.round(total / n)) : noData('no deals won in this period'),
+      n,
+      currency,
+      notes: otherCurrencyNote(otherN, 'won deals', currency),
+      calc: {
+        formula: 'total amount won ÷ number of deals won',
+        numeratorLabel: 'amount won',
+        numerator: total,
+        denominatorLabel: 'deals won',
+        denominator: n,
+      },
+      figures: [{ key: 'total', label: 'Total won', unit: 'money', value: value(total) }],
+    };
+  },
+});
+
+/** Total amount won, in the answer's currency. */
+export const revenueComputer: MetricComputer = aggregateComputer({
+  sources: (by) => [won(by)],
+  aggregates: moneyAggregates,
+  perCurrency: true,
+  finalize({ rows, currency }) {
+    const { row, otherN } = pickCurrency(rows, currency);
+    const n = toNumber(row?.cur_n);
+    const total = toNumber(row?.cur_amount);
+    return {
+      // Zero won is a true zero when nothing else was won either; otherwise say which currency is missing.
+      value: row || otherN === 0 ? value(total) : noData(`no deals won in ${currency}`),
+      n,
+      currency,
+      notes: otherCurrencyNote(otherN, 'won deals', currency),
+      calc: { formula: 'sum of amounts won', numeratorLabel: 'amount won', numerator: total },
+      figures: [{ key: 'deals', label: 'Deals won', unit: 'count', value: value(n) }],
+    };
+  },
+});
+
+/** Days from creation to close for deals won in the period. */
+export const cycleComputer: MetricComputer = aggregateComputer({
+  sources: (by) => [won(by)],
+  aggregates: sql`count(*)::int as n,
+    percentile_cont(0.5) within group (order by extract(epoch from (x.ts - x.created_at)) / 86400.0)::float8 as median,
+    avg(extract(epoch from (x.ts - x.created_at)) / 86400.0)::float8 as mean`,
+  finalize({ rows }) {
+    const r = rows[0] ?? {};
+    const n = toNumber(r.n);
+    const none = 'no deals won in this period';
+    return {
+      value: n > 0 ? value(Math.max(0, toNumber(r.median))) : noData(none),
+      n,
+      currency: null,
+      notes: [],
+      calc: {
+        formula: 'median of (closed − created) in days, over deals won',
+        denominatorLabel: 'deals won',
+        denominator: n,
+      },
+      figures: [
+        {
+          key: 'mean',
+          label: 'Mean',
+          unit: 'days',
+          value: n > 0 ? value(Math.max(0, toNumber(r.mean))) : noData(none),
+        },
+      ],
+    };
+  },
+});
+
+/** Opportunities created in the period and the pipeline value they carry. */
+export const oppsComputer: MetricComputer = aggregateComputer({
+  sources: (by) => [opps(sql`x.created_at`, sql`true`, sql`x.currency, x.amount_minor`, by)],
+  aggregates: moneyAggregates,
+  perCurrency: true,
+  finalize({ rows, currency }) {
+    const n = rows.reduce((s, r) => s + toNumber(r.cur_n), 0);
+    const { row, otherN } = pickCurrency(rows, currency);
+    const pipeline = toNumber(row?.cur_amount);
+    return {
+      value: value(n),
+      n,
+      currency,
+      notes: otherCurrencyNote(otherN, 'opportunities', currency).map((s) => `Pipeline value: ${s}`),
+      calc: {
+        formula: 'count of opportunities created in the period',
+        numeratorLabel: 'opportunities created',
+        numerator: n,
+      },
+      figures: [
+        {
+          key: 'pipeline',
+          label: 'Pipeline value',
+          unit: 'money',
+          value: row ? value(pipeline) : noData('no opportunities created in this period'),
+        },
+      ],
+    };
+  },
+});

@@ -1,0 +1,182 @@
+import type { MetricDefinition, MetricId } from './types.js';
+
+/**
+ * Every metric Tally knows, each defined once. The `definition` text is returned with every answer and
+ * copied into docs/readme/10-metrics.md, so keep both in step.
+ */
+export const METRICS: MetricDefinition[] = [
+  {
+    id: 'response',
+    aliases: ['responsetime', 'lrt', 'speed', 'speedtolead'],
+    label: 'Lead response time',
+    unit: 'seconds',
+    direction: 'lower',
+    definition:
+      'For leads created in the period: time from lead creation to the first outbound call, email or meeting on that lead. Headline is the median over answered leads; also mean, p90, the share answered within the team SLA and the count not yet answered. A touch logged before the lead was created counts as 0 s.',
+    accumulates: false,
+    defaultPeriod: 'this week',
+    dimensions: ['rep', 'team', 'source'],
+  },
+  {
+    id: 'calls',
+    aliases: ['call', 'dials'],
+    label: 'Calls',
+    unit: 'count',
+    direction: 'higher',
+    definition:
+      'Outbound calls made in the period; also connected calls, connect rate (connected ÷ calls), talk time (duration of connected calls) and calls per rep per working day (Mon–Fri elapsed in the period, reps who made at least one call).',
+    accumulates: true,
+    defaultPeriod: 'this week',
+    dimensions: ['rep', 'team'],
+  },
+  {
+    id: 'emails',
+    aliases: ['email', 'openrate', 'replyrate'],
+    label: 'Emails',
+    unit: 'count',
+    direction: 'higher',
+    definition:
+      'Outbound emails sent in the period; open rate = sent emails with an open ÷ sent; reply rate = sent emails with a reply ÷ sent.',
+    accumulates: true,
+    defaultPeriod: 'this week',
+    dimensions: ['rep', 'team'],
+  },
+  {
+    id: 'meetings',
+    aliases: ['meeting', 'demos'],
+    label: 'Meetings booked',
+    unit: 'count',
+    direction: 'higher',
+    definition:
+      'Meetings booked in the period (by the time they were booked, or their start time when no booking time is recorded), and meetings held in the period (by the time they were held).',
+    accumulates: true,
+    defaultPeriod: 'this month',
+    dimensions: ['rep', 'team'],
+  },
+  {
+    id: 'conversion',
+    aliases: ['conv', 'leadconversion'],
+    label: 'Lead conversion rate',
+    unit: 'ratio',
+    direction: 'higher',
+    definition:
+      'Leads qualified in the period that have converted to a customer by now ÷ leads qualified in the period (a cohort rate). Also the raw rate: leads created in the period that have converted ÷ leads created in the period.',
+    accumulates: false,
+    defaultPeriod: 'last month',
+    dimensions: ['rep', 'team', 'source'],
+  },
+  {
+    id: 'opps',
+    aliases: ['opp', 'opportunities', 'pipeline'],
+    label: 'Opportunities created',
+    unit: 'count',
+    direction: 'higher',
+    definition:
+      'Opportunities created in the period, and the pipeline value they carry (sum of their amounts, in the main currency).',
+    accumulates: true,
+    defaultPeriod: 'this month',
+    dimensions: ['rep', 'team', 'product', 'source'],
+  },
+  {
+    id: 'cycle',
+    aliases: ['salescycle', 'cyclelength'],
+    label: 'Sales cycle length',
+    unit: 'days',
+    direction: 'lower',
+    definition:
+      'For opportunities won in the period: days from opportunity creation to close. Headline is the median; also the mean.',
+    accumulates: false,
+    defaultPeriod: 'this quarter',
+    dimensions: ['rep', 'team', 'product', 'source'],
+  },
+  {
+    id: 'winrate',
+    aliases: ['win-rate', 'wins', 'win'],
+    label: 'Win rate',
+    unit: 'ratio',
+    direction: 'higher',
+    definition: 'Deals won ÷ (won + lost), over opportunities closed in the period.',
+    accumulates: false,
+    defaultPeriod: 'this quarter',
+    dimensions: ['rep', 'team', 'product', 'source'],
+  },
+  {
+    id: 'dealsize',
+    aliases: ['avgdeal', 'ads', 'deal-size'],
+    label: 'Average deal size',
+    unit: 'money',
+    direction: 'higher',
+    definition: 'Total amount won ÷ number of deals won, over opportunities closed won in the period.',
+    accumulates: false,
+    defaultPeriod: 'this quarter',
+    dimensions: ['rep', 'team', 'product', 'source'],
+  },
+  {
+    id: 'revenue',
+    aliases: ['won', 'bookings', 'closedwon'],
+    label: 'Revenue won',
+    unit: 'money',
+    direction: 'higher',
+    definition: 'Total amount of opportunities closed won in the period.',
+    accumulates: true,
+    defaultPeriod: 'this month',
+    dimensions: ['rep', 'team', 'product', 'source'],
+  },
+  {
+    id: 'retention',
+    aliases: ['crr', 'customerretention'],
+    label: 'Customer retention rate',
+    unit: 'ratio',
+    direction: 'higher',
+    definition:
+      '(E − N) ÷ S: S = customers at period start, E = customers at period end, N = customers acquired in the period and still customers at its end. Accounts belong to the rep who won their first deal.',
+    accumulates: false,
+    defaultPeriod: 'last quarter',
+    dimensions: ['rep', 'team'],
+  },
+  {
+    id: 'clv',
+    aliases: ['ltv', 'lifetimevalue'],
+    label: 'Customer lifetime value',
+    unit: 'money',
+    direction: 'higher',
+    definition:
+      'Average annual revenue per customer × gross margin ÷ annual churn rate, over the 12 months ending at period end: revenue = amount won from customer accounts; customers = accounts that were customers at any time in those months; churn rate = customers lost ÷ customers at the start.',
+    accumulates: false,
+    defaultPeriod: 'this quarter',
+    dimensions: ['rep', 'team'],
+  },
+  {
+    id: 'arr',
+    aliases: ['recurring', 'annualrecurringrevenue'],
+    label: 'Annual recurring revenue',
+    unit: 'money',
+    direction: 'higher',
+    definition:
+      'At period end (or now, for a running period): Σ over active contracts of total contract value ÷ contract years, or licenses × annual revenue per license for per-license contracts. The trend is net new ARR over the period.',
+    accumulates: false,
+    defaultPeriod: 'this month',
+    dimensions: ['rep', 'team'],
+  },
+];
+
+const BY_WORD = new Map<string, MetricDefinition>();
+for (const m of METRICS) {
+  BY_WORD.set(m.id, m);
+  for (const a of m.aliases) BY_WORD.set(a.toLowerCase(), m);
+}
+
+/** Finds a metric by id or alias, case-insensitively; undefined when the word names none. */
+export function findMetric(word: string): MetricDefinition | undefined {
+  return BY_WORD.get(word.trim().toLowerCase());
+}
+
+/** The definition of a known metric id (throws only on a programming error: an id outside MetricId). */
+export function getDefinition(id: MetricId): MetricDefinition {
+  const m = BY_WORD.get(id);
+  if (!m) throw new Error(`unknown metric id ${id}`);
+  return m;
+}
+
+/** The default scorecard: the numbers an inside-sales leader looks at first. */
+export const SCORECARD_METRICS: MetricId[] = ['response', 'calls', 'meetings', 'opps', 'winrate', 'dealsize'];

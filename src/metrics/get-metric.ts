@@ -1,0 +1,148 @@
+import type { ComputeContext, Computed } from './compute/aggregate.js';
+import { COMPUTERS } from './compute/registry.js';
+import type { Window } from './compute/rows.js';
+import { findMetric } from './definitions.js';
+import { MetricsError } from './errors.js';
+import { describeWindow, parsePeriod, seriesPeriods, workingDaysElapsed } from './periods.js';
+import { resolveScope, type ScopeContext } from './scope.js';
+import { computeAttainment, findTargetFor } from './targets.js';
+import type {
+  Change,
+  MetricDefinition,
+  MetricDeps,
+  MetricQuery,
+  MetricResult,
+  MetricValue,
+  Period,
+  SegmentRow,
+  Segments,
+} from './types.js';
+
+const SERIES_LENGTH = 8;
+
+function toWindow(p: Period, now: Date): Window {
+  return { start: p.start, end: p.end, asOf: new Date(Math.min(p.end.getTime(), now.getTime())) };
+}
+
+/** Resolves a period string in the scope's zone, or re-uses a resolved Period; throws 'bad_period'. */
+export function resolvePeriod(period: string | Period, sc: ScopeContext, now: Date): Period {
+  if (typeof period !== 'string') return period;
+  const parsed = parsePeriod(period, { now, timezone: sc.timezone, weekStartsOn: sc.weekStartsOn });
+  if (!parsed.ok) throw new MetricsError('bad_period', parsed.error);
+  return parsed.period;
+}
+
+/** Absolute and relative change, and whether it is good given the metric's direction. */
+export function computeChange(
+  def: MetricDefinition,
+  current: MetricValue,
+  previous: MetricValue,
+): Change | null {
+  if (current.kind !== 'value' || previous.kind !== 'value') return null;
+  const absolute = current.value - previous.value;
+  const relative = previous.value !== 0 ? absolute / Math.abs(previous.value) : null;
+  const better = absolute === 0 ? null : absolute > 0 === (def.direction === 'higher');
+  return { absolute, relative, better };
+}
+
+/** Best first by the metric's direction; rows with no data last; ties by sample size, then label. */
+export function sortSegments(def: MetricDefinition, rows: SegmentRow[]): SegmentRow[] {
+  const sign = def.direction === 'higher' ? -1 : 1;
+  return [...rows].sort((a, b) => {
+    if (a.value.kind !== b.value.kind) return a.value.kind === 'value' ? -1 : 1;
+    if (a.value.kind === 'value' && b.value.kind === 'value' && a.value.value !== b.value.value)
+      return sign * (a.value.value - b.value.value);
+    if (a.sampleSize !== b.sampleSize) return b.sampleSize - a.sampleSize;
+    return a.label.localeCompare(b.label);
+  });
+}
+
+/**
+ * Metric M for scope S over period P: headline, figures, calculation, target/attainment/pace/status,
+ * trend against the previous equal period, the last 8 periods, and segments when `by` is given.
+ * Throws `MetricsError` for unknown metrics, scopes or periods; database errors propagate.
+ */
+export async function getMetric(deps: MetricDeps, query: MetricQuery): Promise<MetricResult> {
+  const def = findMetric(query.metric);
+  const computer = def ? COMPUTERS[def.id] : undefined;
+  if (!def || !computer) throw new MetricsError('unknown_metric', `No metric called "${query.metric}".`);
+  if (query.by && !def.dimensions.includes(query.by))
+    throw new MetricsError('bad_dimension', `${def.label} cannot be split by ${query.by}.`);
+  const now = deps.now;
+  const sc = await resolveScope(deps, query.scope);
+  const period = resolvePeriod(query.period, sc, now);
+  const include = { target: true, trend: true, series: true, ...query.include };
+
+  const periods = include.series || include.trend ? seriesPeriods(period, SERIES_LENGTH, now) : [period];
+  const windows = periods.map((p) => toWindow(p, now));
+  const headline = windows.length - 1;
+  // A running period of a count is compared with the previous period up to the same point, not all of it.
+  let previous: Period | null = include.trend ? (periods[headline - 1] ?? null) : null;
+  let previousIndex = headline - 1;
+  if (previous && def.accumulates && period.running) {
+    const elapsed = now.getTime() - period.start.getTime();
+    const end = new Date(Math.min(previous.end.getTime(), previous.start.getTime() + elapsed));
+    previous = { ...previous, end, label: `${previous.label} (same point)`, running: false };
+    windows.push(toWindow(previous, now));
+    periods.push(previous);
+    previousIndex = windows.length - 1;
+  }
+  const ctx: ComputeContext = {
+    now,
+    grossMargin: deps.grossMargin ?? 1,
+    workingDays: periods.map((p) => workingDaysElapsed(p, now)),
+  };
+  ctx.workingDays[headline] = workingDaysElapsed(period, now);
+
+  const [computed, segs, target] = await Promise.all([
+    computer.windows(deps.db, query.scope, windows, headline, ctx),
+    query.by
+      ? computer.segments(deps.db, query.scope, windows[headline]!, query.by, {
+          ...ctx,
+          workingDays: [ctx.workingDays[headline]!],
+        })
+      : Promise.resolve(null),
+    include.target ? findTargetFor(deps.db, def.id, query.scope, period) : Promise.resolve(null),
+  ]);
+  const main = computed[headline] as Computed;
+  const prev = previous ? computed[previousIndex] : undefined;
+
+  let segments: Segments | null = null;
+  if (segs && query.by) {
+    const by = query.by;
+    const rows: SegmentRow[] = segs.map((s) => ({
+      key: s.key ?? 'none',
+      label: s.label,
+      value: s.value,
+      sampleSize: s.n,
+      ...(by === 'rep' && s.key !== null ? { repId: Number(s.key) } : {}),
+      ...(by === 'team' && s.key !== null ? { teamId: Number(s.key) } : {}),
+    }));
+    segments = { by, rows: sortSegments(def, rows) };
+  }
+
+  return {
+    metric: def,
+    scope: sc.scope,
+    period,
+    value: main.value,
+    figures: main.figures,
+    sampleSize: main.n,
+    calculation: { ...main.calc, window: describeWindow(period), n: main.n },
+    currency: main.currency,
+    notes: main.notes,
+    target: target ? computeAttainment(def, main.value, target, period, now) : null,
+    trend:
+      previous && prev
+        ? {
+            previous: { period: previous, value: prev.value },
+            change: computeChange(def, main.value, prev.value),
+          }
+        : null,
+    series: include.series
+      ? periods.slice(0, SERIES_LENGTH).map((p, i) => ({ period: p, value: computed[i]!.value }))
+      : [],
+    segments,
+    freshness: { newestRecordAt: main.newest },
+  };
+}

@@ -1,0 +1,291 @@
+import { TZDate, tz } from '@date-fns/tz';
+import {
+  addDays,
+  addMonths,
+  differenceInCalendarDays,
+  format,
+  startOfDay,
+  startOfMonth,
+  startOfQuarter,
+  startOfWeek,
+  startOfYear,
+} from 'date-fns';
+import type { Period, PeriodKind } from './types.js';
+
+export type WeekStart = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+
+export interface PeriodContext {
+  now: Date;
+  /** IANA zone; every boundary is local midnight there. */
+  timezone: string;
+  /** 0 = Sunday … 6 = Saturday; default 1 (Monday). */
+  weekStartsOn?: WeekStart;
+}
+
+export type ParsePeriodResult = { ok: true; period: Period } | { ok: false; error: string };
+
+/** Longest rolling window we accept (`3660d` ≈ 10 years); beyond that a typo is likelier than intent. */
+const MAX_ROLLING_DAYS = 3660;
+
+export const PERIOD_EXAMPLES = [
+  'today',
+  'yesterday',
+  'this week',
+  'last week',
+  'this month',
+  'last month',
+  'this quarter',
+  'last quarter',
+  'this year',
+  'last year',
+  'q1..q4',
+  '7d / 30d / 90d',
+  '2026-10',
+  '2026-Q3',
+  '2026',
+  '2026-10-01..2026-10-31',
+];
+
+const ymd = (d: Date) => format(d, 'yyyy-MM-dd');
+
+/** Builds a Period from local start/end instants (TZDates in `ctx.timezone`). */
+function build(
+  kind: PeriodKind,
+  start: TZDate,
+  end: TZDate,
+  spec: string,
+  label: string,
+  timezone: string,
+  now: Date | undefined,
+): Period {
+  const s = new Date(start.getTime());
+  const e = new Date(end.getTime());
+  const running = now ? now.getTime() >= s.getTime() && now.getTime() < e.getTime() : false;
+  return { spec, label, kind, start: s, end: e, timezone, running };
+}
+
+function rangeLabel(start: TZDate, end: TZDate): string {
+  const last = addDays(end, -1);
+  if (differenceInCalendarDays(end, start) === 1) return format(start, 'EEE d MMM yyyy');
+  const sameYear = start.getFullYear() === last.getFullYear();
+  return `${format(start, sameYear ? 'd MMM' : 'd MMM yyyy')} – ${format(last, 'd MMM yyyy')}`;
+}
+
+/** A calendar period of `kind` starting at local midnight `start`, with an absolute, re-parseable spec. */
+function calendar(kind: PeriodKind, startAt: Date, timezone: string, now: Date | undefined): Period {
+  const start = new TZDate(startAt.getTime(), timezone);
+  switch (kind) {
+    case 'day': {
+      const end = addDays(start, 1);
+      return build('day', start, end, ymd(start), format(start, 'EEE d MMM yyyy'), timezone, now);
+    }
+    case 'week': {
+      const end = addDays(start, 7);
+      const spec = `${ymd(start)}..${ymd(addDays(end, -1))}`;
+      return build('week', start, end, spec, `Week of ${format(start, 'd MMM yyyy')}`, timezone, now);
+    }
+    case 'month': {
+      const end = addMonths(start, 1);
+      return build('month', start, end, format(start, 'yyyy-MM'), format(start, 'MMMM yyyy'), timezone, now);
+    }
+    case 'quarter': {
+      const end = addMonths(start, 3);
+      const q = `${start.getFullYear()}-Q${Math.floor(start.getMonth() / 3) + 1}`;
+      return build('quarter', start, end, q, `Q${q.slice(-1)} ${start.getFullYear()}`, timezone, now);
+    }
+    case 'year': {
+      const end = addMonths(start, 12);
+      const y = String(start.getFullYear());
+      return build('year', start, end, y, y, timezone, now);
+    }
+    case 'rolling':
+    case 'range':
+      throw new Error('not a calendar kind');
+  }
+}
+
+function validZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A local date from y/m/d, or null when the date does not exist (2026-02-30). */
+function localDate(y: number, m: number, d: number, zone: string): TZDate | null {
+  if (y < 1970 || y > 2200 || m < 1 || m > 12 || d < 1 || d > 31) return null;
+  const t = new TZDate(y, m - 1, d, zone);
+  if (t.getFullYear() !== y || t.getMonth() !== m - 1 || t.getDate() !== d) return null;
+  return t;
+}
+
+const UNKNOWN = (text: string) =>
+  `I don't know the period "${text.slice(0, 40)}". Try: today, yesterday, this week, last month, this quarter, q3, 30d, 2026-10, 2026-Q3 or 2026-10-01..2026-10-31.`;
+
+/**
+ * Parses a period in Tally's grammar (case-insensitive) into [start, end) instants at local midnight in
+ * `ctx.timezone`, correct across DST. `Nd` means the last N calendar days including today. Never throws.
+ */
+export function parsePeriod(text: string, ctx: PeriodContext): ParsePeriodResult {
+  try {
+    return parseUnsafe(text, ctx);
+  } catch {
+    return { ok: false, error: UNKNOWN(String(text ?? '')) };
+  }
+}
+
+function parseUnsafe(text: string, ctx: PeriodContext): ParsePeriodResult {
+  const zone = ctx.timezone;
+  if (!validZone(zone)) return { ok: false, error: `Unknown time zone "${zone}".` };
+  const t = String(text).trim().toLowerCase().replace(/\s+/g, ' ');
+  const now = ctx.now;
+  const local = new TZDate(now.getTime(), zone);
+  const today = startOfDay(local);
+  const weekStartsOn = ctx.weekStartsOn ?? 1;
+  const rel = (p: Period, spec: string): ParsePeriodResult => ({ ok: true, period: { ...p, spec } });
+
+  switch (t) {
+    case 'today':
+      return rel({ ...calendar('day', today, zone, now), label: `Today (${format(today, 'd MMM')})` }, t);
+    case 'yesterday': {
+      const p = calendar('day', addDays(today, -1), zone, now);
+      return rel({ ...p, label: `Yesterday (${format(addDays(today, -1), 'd MMM')})` }, t);
+    }
+    case 'this week':
+    case 'wtd':
+      return rel(calendar('week', startOfWeek(today, { weekStartsOn }), zone, now), 'this week');
+    case 'last week':
+      return rel(calendar('week', addDays(startOfWeek(today, { weekStartsOn }), -7), zone, now), t);
+    case 'this month':
+    case 'mtd':
+      return rel(calendar('month', startOfMonth(today), zone, now), 'this month');
+    case 'last month':
+      return rel(calendar('month', addMonths(startOfMonth(today), -1), zone, now), t);
+    case 'this quarter':
+    case 'qtd':
+      return rel(calendar('quarter', startOfQuarter(today), zone, now), 'this quarter');
+    case 'last quarter':
+      return rel(calendar('quarter', addMonths(startOfQuarter(today), -3), zone, now), t);
+    case 'this year':
+    case 'ytd':
+      return rel(calendar('year', startOfYear(today), zone, now), 'this year');
+    case 'last year':
+      return rel(calendar('year', addMonths(startOfYear(today), -12), zone, now), t);
+  }
+
+  let m = /^q([1-4])$/.exec(t);
+  if (m) {
+    const start = addMonths(startOfYear(today), (Number(m[1]) - 1) * 3);
+    return { ok: true, period: calendar('quarter', start, zone, now) };
+  }
+  m = /^(?:(\d{1,4})d|last (\d{1,4}) days?)$/.exec(t);
+  if (m) {
+    const n = Number(m[1] ?? m[2]);
+    if (n < 1 || n > MAX_ROLLING_DAYS)
+      return { ok: false, error: `Use between 1d and ${MAX_ROLLING_DAYS}d.` };
+    const start = addDays(today, -(n - 1));
+    const label = n === 1 ? 'Today' : `Last ${n} days`;
+    return { ok: true, period: build('rolling', start, addDays(today, 1), `${n}d`, label, zone, now) };
+  }
+  m = /^(\d{4})-(\d{1,2})$/.exec(t);
+  if (m) {
+    const start = localDate(Number(m[1]), Number(m[2]), 1, zone);
+    if (!start) return { ok: false, error: `"${text.trim()}" is not a month I can read (use 2026-10).` };
+    return { ok: true, period: calendar('month', start, zone, now) };
+  }
+  m = /^(\d{4})-?q([1-4])$/.exec(t);
+  if (m) {
+    const start = localDate(Number(m[1]), (Number(m[2]) - 1) * 3 + 1, 1, zone);
+    if (!start) return { ok: false, error: `"${text.trim()}" is not a quarter I can read (use 2026-Q3).` };
+    return { ok: true, period: calendar('quarter', start, zone, now) };
+  }
+  m = /^(\d{4})$/.exec(t);
+  if (m) {
+    const start = localDate(Number(m[1]), 1, 1, zone);
+    if (!start) return { ok: false, error: `"${text.trim()}" is not a year I can read.` };
+    return { ok: true, period: calendar('year', start, zone, now) };
+  }
+  m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?: ?(?:\.\.|to) ?(\d{4})-(\d{1,2})-(\d{1,2}))?$/.exec(t);
+  if (m) {
+    const start = localDate(Number(m[1]), Number(m[2]), Number(m[3]), zone);
+    const last = m[4] ? localDate(Number(m[4]), Number(m[5]), Number(m[6]), zone) : start;
+    if (!start || !last) return { ok: false, error: `"${text.trim()}" has a date that does not exist.` };
+    if (last.getTime() < start.getTime()) return { ok: false, error: 'The range ends before it starts.' };
+    if (!m[4]) return { ok: true, period: calendar('day', start, zone, now) };
+    const end = addDays(last, 1);
+    const spec = `${ymd(start)}..${ymd(last)}`;
+    return { ok: true, period: build('range', start, end, spec, rangeLabel(start, end), zone, now) };
+  }
+  return { ok: false, error: UNKNOWN(String(text)) };
+}
+
+/** Number of local calendar days in a period (23- and 25-hour DST days count as one day). */
+export function periodDays(period: Period): number {
+  const z = tz(period.timezone);
+  return differenceInCalendarDays(period.end, period.start, { in: z });
+}
+
+/**
+ * The period of equal length just before `period`: the previous day/week/month/quarter/year, or the same
+ * number of local days before a rolling window or range. `now` sets `running` (default: not running).
+ */
+export function previousPeriod(period: Period, now?: Date): Period {
+  return shiftPeriod(period, -1, now);
+}
+
+/** `period` moved by `steps` periods of its own kind (negative = earlier). */
+export function shiftPeriod(period: Period, steps: number, now?: Date): Period {
+  const zone = period.timezone;
+  const start = new TZDate(period.start.getTime(), zone);
+  switch (period.kind) {
+    case 'day':
+      return calendar('day', addDays(start, steps), zone, now);
+    case 'week':
+      return calendar('week', addDays(start, 7 * steps), zone, now);
+    case 'month':
+      return calendar('month', addMonths(start, steps), zone, now);
+    case 'quarter':
+      return calendar('quarter', addMonths(start, 3 * steps), zone, now);
+    case 'year':
+      return calendar('year', addMonths(start, 12 * steps), zone, now);
+    case 'rolling':
+    case 'range': {
+      const days = periodDays(period);
+      const s = addDays(start, days * steps);
+      const e = addDays(s, days);
+      const spec = `${ymd(s)}..${ymd(addDays(e, -1))}`;
+      return build('range', s, e, spec, rangeLabel(s, e), zone, now);
+    }
+  }
+}
+
+/** The `count` periods of equal length ending with `period`, oldest first (for sparklines). */
+export function seriesPeriods(period: Period, count = 8, now?: Date): Period[] {
+  const out: Period[] = [];
+  for (let i = count - 1; i > 0; i--) out.push(shiftPeriod(period, -i, now));
+  out.push(period);
+  return out;
+}
+
+/** Whole weekdays (Mon–Fri, local) in [start, min(end, now)), counting today's partial day once started. */
+export function workingDaysElapsed(period: Period, now: Date): number {
+  const zone = period.timezone;
+  const endMs = Math.min(period.end.getTime(), now.getTime());
+  let d = new TZDate(period.start.getTime(), zone);
+  let n = 0;
+  while (d.getTime() < endMs) {
+    const dow = d.getDay();
+    if (dow !== 0 && dow !== 6) n++;
+    d = addDays(d, 1);
+  }
+  return n;
+}
+
+/** "1 Nov 2026 00:00 – 1 Dec 2026 00:00 (Europe/Berlin)": the window in words, for "How is this calculated?". */
+export function describeWindow(period: Period): string {
+  const s = new TZDate(period.start.getTime(), period.timezone);
+  const e = new TZDate(period.end.getTime(), period.timezone);
+  return `${format(s, 'd MMM yyyy HH:mm')} – ${format(e, 'd MMM yyyy HH:mm')} (${period.timezone})`;
+}

@@ -1,0 +1,61 @@
+import { queryRows, sql } from '../db/client.js';
+import { MetricsError } from './errors.js';
+import type { WeekStart } from './periods.js';
+import type { MetricDeps, ResolvedScope, Scope } from './types.js';
+
+export interface ScopeContext {
+  scope: ResolvedScope;
+  /** The zone period boundaries are computed in: the team's, the rep's current team's, else the default. */
+  timezone: string;
+  weekStartsOn: WeekStart;
+}
+
+interface ZoneRow {
+  name: string;
+  timezone: string | null;
+  week_starts_on: number | null;
+}
+
+/**
+ * Names the scope and finds its time zone and week start. A team uses its own zone; a rep the zone of
+ * their current team; the org (and anyone without a zone) `deps.defaultTimezone`.
+ * Throws `MetricsError` ('unknown_team' / 'unknown_rep') for ids that do not exist.
+ */
+export async function resolveScope(
+  deps: Pick<MetricDeps, 'db' | 'defaultTimezone'>,
+  scope: Scope,
+): Promise<ScopeContext> {
+  const fallback = (row: ZoneRow | undefined) => ({
+    timezone: row?.timezone ?? deps.defaultTimezone,
+    weekStartsOn: (row?.week_starts_on ?? 1) as WeekStart,
+  });
+  switch (scope.kind) {
+    case 'org':
+      return { scope: { kind: 'org', label: 'Whole org' }, timezone: deps.defaultTimezone, weekStartsOn: 1 };
+    case 'team': {
+      const rows = await queryRows<ZoneRow>(
+        deps.db,
+        sql`select name, timezone, week_starts_on::int as week_starts_on from teams where id = ${scope.teamId}`,
+      );
+      const row = rows[0];
+      if (!row) throw new MetricsError('unknown_team', `No team with id ${scope.teamId}.`);
+      return { scope: { ...scope, label: row.name }, ...fallback(row) };
+    }
+    case 'rep': {
+      const rows = await queryRows<ZoneRow>(
+        deps.db,
+        sql`select r.name, t.timezone, t.week_starts_on::int as week_starts_on
+            from reps r
+            left join lateral (
+              select team_id from team_memberships
+              where rep_id = r.id and valid_to is null order by valid_from desc limit 1
+            ) m on true
+            left join teams t on t.id = m.team_id
+            where r.id = ${scope.repId}`,
+      );
+      const row = rows[0];
+      if (!row) throw new MetricsError('unknown_rep', `No rep with id ${scope.repId}.`);
+      return { scope: { ...scope, label: row.name }, ...fallback(row) };
+    }
+  }
+}

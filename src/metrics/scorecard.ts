@@ -1,0 +1,29 @@
+import { findMetric, SCORECARD_METRICS } from './definitions.js';
+import { getMetric } from './get-metric.js';
+import type { MetricDeps, MetricId, MetricResult, Period, Scope } from './types.js';
+
+export interface ScorecardQuery {
+  scope: Scope;
+  /** One period for every metric; when absent each metric uses its own default period. */
+  period?: string | Period;
+  metrics?: MetricId[];
+  include?: { target?: boolean; trend?: boolean; series?: boolean };
+}
+
+/**
+ * The key metrics for a scope (default: response, calls, meetings, opps, winrate, dealsize), each with
+ * target and trend, computed in parallel. Throws like `getMetric`.
+ */
+export async function getScorecard(deps: MetricDeps, query: ScorecardQuery): Promise<MetricResult[]> {
+  const ids = query.metrics ?? SCORECARD_METRICS;
+  return Promise.all(
+    ids.map((id) =>
+      getMetric(deps, {
+        metric: id,
+        scope: query.scope,
+        period: query.period ?? findMetric(id)?.defaultPeriod ?? 'this month',
+        ...(query.include ? { include: query.include } : {}),
+      }),
+    ),
+  );
+}

@@ -1,0 +1,220 @@
+import { and, eq } from 'drizzle-orm';
+import { type Db, queryRows, sql } from '../db/client.js';
+import { targets } from '../db/schema/index.js';
+import { findMetric } from './definitions.js';
+import { MetricsError } from './errors.js';
+import { periodDays } from './periods.js';
+import { resolveScope } from './scope.js';
+import type {
+  Attainment,
+  MetricDefinition,
+  MetricId,
+  MetricValue,
+  Period,
+  Scope,
+  Status,
+  TargetInfo,
+  TargetPeriodKind,
+} from './types.js';
+
+/** Status thresholds on pace (running periods of accumulating metrics) or attainment: ≥ 100 % on track, ≥ 85 % at risk. */
+export const STATUS_THRESHOLDS = { onTrack: 1.0, atRisk: 0.85 } as const;
+
+export interface StoredTarget extends TargetInfo {
+  id: number;
+  metric: MetricId;
+}
+
+const scopeKey = (scope: Scope) => ({
+  kind: scope.kind,
+  id: scope.kind === 'team' ? scope.teamId : scope.kind === 'rep' ? scope.repId : 0,
+});
+
+interface TargetRow {
+  id: number;
+  metric: string;
+  scope_kind: 'org' | 'team' | 'rep';
+  scope_id: number;
+  period_kind: TargetPeriodKind;
+  value: number;
+  set_at_epoch: number;
+  set_by_name: string | null;
+}
+
+function toStored(r: TargetRow): StoredTarget {
+  const scope: Scope =
+    r.scope_kind === 'team'
+      ? { kind: 'team', teamId: r.scope_id }
+      : r.scope_kind === 'rep'
+        ? { kind: 'rep', repId: r.scope_id }
+        : { kind: 'org' };
+  return {
+    id: r.id,
+    metric: r.metric as MetricId,
+    value: Number(r.value),
+    periodKind: r.period_kind,
+    scope,
+    setByName: r.set_by_name,
+    setAt: new Date(r.set_at_epoch * 1000),
+  };
+}
+
+const selectTargets = sql`select t.id, t.metric, t.scope_kind, t.scope_id, t.period_kind, t.value::float8 as value,
+    extract(epoch from t.set_at)::float8 as set_at_epoch, r.name as set_by_name
+  from targets t left join reps r on r.id = t.set_by_rep_id`;
+
+/** Targets, all or for one scope, ordered by metric and period kind. */
+export async function listTargets(db: Db, scope?: Scope): Promise<StoredTarget[]> {
+  const filter = scope
+    ? sql`where t.scope_kind = ${scopeKey(scope).kind} and t.scope_id = ${scopeKey(scope).id}`
+    : sql``;
+  const rows = await queryRows<TargetRow>(
+    db,
+    sql`${selectTargets} ${filter} order by t.metric, t.scope_kind, t.scope_id, t.period_kind`,
+  );
+  return rows.map(toStored);
+}
+
+export interface SetTargetInput {
+  metric: MetricId | string;
+  scope: Scope;
+  periodKind: TargetPeriodKind;
+  /** In the metric's unit: count, ratio 0..1, seconds, days, or minor currency units. */
+  value: number;
+  setByRepId: number | null;
+  now: Date;
+}
+
+/** Creates or replaces the target for (metric, scope, period kind). Throws `MetricsError` on bad input or scope. */
+export async function setTarget(db: Db, input: SetTargetInput): Promise<StoredTarget> {
+  const def = findMetric(input.metric);
+  if (!def) throw new MetricsError('unknown_metric', `No metric called "${input.metric}".`);
+  if (!Number.isFinite(input.value) || input.value < 0)
+    throw new MetricsError('bad_target', 'A target must be a number of zero or more.');
+  if (def.unit === 'ratio' && input.value > 1)
+    throw new MetricsError('bad_target', 'A rate target is a share between 0 and 1 (e.g. 0.3 for 30 %).');
+  if (!['day', 'week', 'month', 'quarter'].includes(input.periodKind))
+    throw new MetricsError('bad_target', 'A target is per day, week, month or quarter.');
+  await resolveScope({ db, defaultTimezone: 'UTC' }, input.scope);
+  const key = scopeKey(input.scope);
+  const row = {
+    metric: def.id,
+    scopeKind: key.kind,
+    scopeId: key.id,
+    periodKind: input.periodKind,
+    value: input.value,
+    setByRepId: input.setByRepId,
+    setAt: input.now,
+  };
+  await db
+    .insert(targets)
+    .values(row)
+    .onConflictDoUpdate({
+      target: [targets.metric, targets.scopeKind, targets.scopeId, targets.periodKind],
+      set: { value: row.value, setByRepId: row.setByRepId, setAt: row.setAt },
+    });
+  const found = await findTargets(db, def.id, input.scope);
+  return found.find((t) => t.periodKind === input.periodKind)!;
+}
+
+/** Removes the target for (metric, scope, period kind); true when one existed. */
+export async function removeTarget(
+  db: Db,
+  input: { metric: MetricId | string; scope: Scope; periodKind: TargetPeriodKind },
+): Promise<boolean> {
+  const def = findMetric(input.metric);
+  if (!def) return false;
+  const key = scopeKey(input.scope);
+  const deleted = await db
+    .delete(targets)
+    .where(
+      and(
+        eq(targets.metric, def.id),
+        eq(targets.scopeKind, key.kind),
+        eq(targets.scopeId, key.id),
+        eq(targets.periodKind, input.periodKind),
+      ),
+    )
+    .returning({ id: targets.id });
+  return deleted.length > 0;
+}
+
+async function findTargets(db: Db, metric: MetricId, scope: Scope): Promise<StoredTarget[]> {
+  const key = scopeKey(scope);
+  const rows = await queryRows<TargetRow>(
+    db,
+    sql`${selectTargets} where t.metric = ${metric} and t.scope_kind = ${key.kind} and t.scope_id = ${key.id}`,
+  );
+  return rows.map(toStored);
+}
+
+const KIND_PREFERENCE: TargetPeriodKind[] = ['month', 'quarter', 'week', 'day'];
+const MONTHS: Partial<Record<string, number>> = { month: 1, quarter: 3, year: 12 };
+const DAYS: Record<TargetPeriodKind, number> = { day: 1, week: 7, month: 365.25 / 12, quarter: 365.25 / 4 };
+
+/** The target that applies to `period`: one of the same kind if set, else month, quarter, week, day. */
+export async function findTargetFor(
+  db: Db,
+  metric: MetricId,
+  scope: Scope,
+  period: Period,
+): Promise<TargetInfo | null> {
+  const all = await findTargets(db, metric, scope);
+  const same = all.find((t) => t.periodKind === period.kind);
+  if (same) return same;
+  for (const k of KIND_PREFERENCE) {
+    const t = all.find((x) => x.periodKind === k);
+    if (t) return t;
+  }
+  return null;
+}
+
+/** A target of `kind` scaled to `period` (accumulating metrics): exact for month/quarter/year, else by days. */
+export function scaleTarget(value: number, kind: TargetPeriodKind, period: Period): number {
+  if (kind === period.kind) return value;
+  const pm = MONTHS[period.kind];
+  const tm = MONTHS[kind];
+  if (pm !== undefined && tm !== undefined) return (value * pm) / tm;
+  if (kind === 'day' && period.kind === 'week') return value * 7;
+  return (value * periodDays(period)) / DAYS[kind];
+}
+
+function statusOf(basis: number | null): Status | null {
+  if (basis === null) return null;
+  if (basis >= STATUS_THRESHOLDS.onTrack) return 'on_track';
+  if (basis >= STATUS_THRESHOLDS.atRisk) return 'at_risk';
+  return 'off_track';
+}
+
+/**
+ * Attainment = actual ÷ target (target ÷ actual for lower-is-better). For accumulating metrics in a
+ * running period, pace = actual ÷ (target × elapsed share of the period), and status follows pace;
+ * otherwise status follows attainment. A lower-is-better actual of 0 is on track.
+ */
+export function computeAttainment(
+  def: MetricDefinition,
+  actual: MetricValue,
+  target: TargetInfo,
+  period: Period,
+  now: Date,
+): Attainment {
+  const targetForPeriod = def.accumulates
+    ? scaleTarget(target.value, target.periodKind, period)
+    : target.value;
+  if (actual.kind === 'no_data')
+    return { target, targetForPeriod, attainment: null, pace: null, status: null };
+  const v = actual.value;
+  let attainment: number | null;
+  if (def.direction === 'higher') attainment = targetForPeriod > 0 ? v / targetForPeriod : null;
+  else attainment = v > 0 ? targetForPeriod / v : null;
+  let pace: number | null = null;
+  if (def.accumulates && period.running) {
+    const share = (now.getTime() - period.start.getTime()) / (period.end.getTime() - period.start.getTime());
+    const expected = targetForPeriod * share;
+    pace = expected > 0 ? v / expected : null;
+  }
+  let status = statusOf(pace ?? attainment);
+  if (def.direction === 'lower' && v === 0) status = 'on_track';
+  if (def.direction === 'higher' && targetForPeriod === 0) status = 'on_track';
+  return { target, targetForPeriod, attainment, pace, status };
+}
