@@ -58,6 +58,12 @@ const envSchema = z.object({
   TALLY_DIGEST_GRACE_MINUTES: z.coerce.number().int().min(0, 'must be 0 or more minutes').default(120),
   /** Workspace-wide pace of bot-initiated messages (digests, alerts), messages per second. */
   TALLY_SLACK_POSTS_PER_SECOND: z.coerce.number().positive('must be a positive number').max(50).default(1),
+  /** Gross margin for customer lifetime value, a share 0..1 (default 1 = 100 %). */
+  TALLY_GROSS_MARGIN: z.coerce
+    .number()
+    .gt(0, 'must be a share above 0, e.g. 0.8')
+    .max(1, 'must be at most 1')
+    .default(1),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -82,6 +88,8 @@ export interface Config {
   digestGraceMinutes: number;
   /** Outbox pace, messages per second across the workspace (TALLY_SLACK_POSTS_PER_SECOND, default 1). */
   slackPostsPerSecond: number;
+  /** Gross margin 0..1 for CLV (TALLY_GROSS_MARGIN, default 1); pass to metrics as `grossMargin`. */
+  grossMargin: number;
 }
 
 export class ConfigError extends Error {
@@ -112,5 +120,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     staleAfterHours: e.TALLY_STALE_AFTER_HOURS,
     digestGraceMinutes: e.TALLY_DIGEST_GRACE_MINUTES,
     slackPostsPerSecond: e.TALLY_SLACK_POSTS_PER_SECOND,
+    grossMargin: e.TALLY_GROSS_MARGIN,
   };
 }

@@ -38,3 +38,23 @@ describeDb('metrics skeleton', (ctx) => {
     expect(win.value).toEqual({ kind: 'value', value: 0.5 });
   });
 });
+
+describeDb('every metric runs', (ctx) => {
+  it('answers every metric for org, team and rep, split by each dimension, on an empty database', async () => {
+    const db = ctx.db();
+    const team = await addTeam(db, 'EMEA', { timezone: 'Europe/Berlin' });
+    const ana = await addRep(db, 'Ana', team);
+    const deps = { db, defaultTimezone: 'UTC', now };
+    const { METRICS } = await import('../../src/metrics/index.js');
+    for (const m of METRICS) {
+      for (const scope of [{ kind: 'org' as const }, { kind: 'team' as const, teamId: team }, { kind: 'rep' as const, repId: ana }]) {
+        const r = await getMetric(deps, { metric: m.id, scope, period: m.defaultPeriod });
+        expect(r.series).toHaveLength(8);
+        for (const by of m.dimensions) {
+          const s = await getMetric(deps, { metric: m.id, scope, period: 'this month', by });
+          expect(s.segments?.by).toBe(by);
+        }
+      }
+    }
+  });
+});

@@ -65,7 +65,7 @@ export interface AggregateSpec {
   /** Row sources (for a split by `by`); several are combined with `union all`, each row with its `part`. */
   sources(by?: Dimension): RowSource[];
   /** Aggregate select list over `x`. Money specs must output `cur_n` and `cur_amount` per currency. */
-  aggregates: SQL;
+  aggregates: SQL | ((ctx: ComputeContext) => SQL);
   /** Group additionally by `x.currency` (rows must carry it). */
   perCurrency?: boolean;
   finalize(input: FinalizeInput): Omit<Computed, 'newest'>;
@@ -106,12 +106,14 @@ function groupRows(rows: Row[], key: (r: Row) => string): Map<string, Row[]> {
 /** Builds a computer that runs one grouped query for all windows and one for a split. */
 export function aggregateComputer(spec: AggregateSpec): MetricComputer {
   const cur = spec.perCurrency ? sql`, x.currency` : sql``;
+  const aggregates = (ctx: ComputeContext) =>
+    typeof spec.aggregates === 'function' ? spec.aggregates(ctx) : spec.aggregates;
   return {
     async windows(db, scope, windows, headline, ctx) {
       const { min, max } = span(windows);
       const rows = await queryRows<Row>(
         db,
-        sql`select w.i as g${cur}, ${spec.aggregates},
+        sql`select w.i as g${cur}, ${aggregates(ctx)},
               extract(epoch from max(x.ts))::float8 as newest_epoch
             from ${windowsRelation(windows)}
             join (${unionRows(spec, scope, min, max)}) x on x.ts >= w.s and x.ts < w.e
@@ -139,7 +141,7 @@ export function aggregateComputer(spec: AggregateSpec): MetricComputer {
       const rows = await queryRows<Row>(
         db,
         sql`select a.*, ${label} as label from (
-              select x.seg as g${cur}, ${spec.aggregates}
+              select x.seg as g${cur}, ${aggregates(ctx)}
               from (${unionRows(spec, scope, window.start, window.end, by)}) x
               group by x.seg${cur}
             ) a ${join}`,

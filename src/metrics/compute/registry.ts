@@ -1,10 +1,18 @@
 import type { MetricId } from '../types.js';
 import { callsComputer, emailsComputer, meetingsComputer } from './activities.js';
 import type { MetricComputer } from './aggregate.js';
+import { clvComputer } from './clv.js';
+import { arrComputer, retentionComputer } from './customers.js';
 import { cycleComputer, dealsizeComputer, oppsComputer, revenueComputer, winrateComputer } from './deals.js';
+import { conversionComputer, responseComputer } from './leads.js';
 
 /** Which computer answers which metric. */
-export const COMPUTERS: Partial<Record<MetricId, MetricComputer>> = {
+export const COMPUTERS: Record<MetricId, MetricComputer> = {
+  response: responseComputer,
+  conversion: conversionComputer,
+  retention: retentionComputer,
+  clv: clvComputer,
+  arr: arrComputer,
   calls: callsComputer,
   emails: emailsComputer,
   meetings: meetingsComputer,

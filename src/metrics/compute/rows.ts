@@ -22,6 +22,8 @@ export interface RowSource {
   columns: SQL;
   /** Expression per supported dimension beyond rep/team (product, source). */
   dims?: Partial<Record<Dimension, SQL>>;
+  /** Always join the membership at `ts` (alias `m`, left join outside team scope), then these joins. */
+  teamJoins?: SQL;
 }
 
 const iso = (d: Date) => d.toISOString();
@@ -32,7 +34,7 @@ const iso = (d: Date) => d.toISOString();
  * team_id (when `by` is team or the scope is a team), seg (when `by` is given), plus `src.columns`.
  */
 export function scopedRows(src: RowSource, scope: Scope, min: Date, max: Date, by?: Dimension): SQL {
-  const needTeam = scope.kind === 'team' || by === 'team';
+  const needTeam = scope.kind === 'team' || by === 'team' || src.teamJoins !== undefined;
   const membership = sql`m.rep_id = ${src.rep} and m.valid_from <= ${src.ts} and (m.valid_to is null or ${src.ts} < m.valid_to)`;
   const teamJoin = !needTeam
     ? sql``
@@ -43,7 +45,7 @@ export function scopedRows(src: RowSource, scope: Scope, min: Date, max: Date, b
   const seg = by ? sql`, ${segmentExpr(src, by)} as seg` : sql``;
   const team = needTeam ? sql`, m.team_id as team_id` : sql``;
   return sql`select ${src.ts} as ts, ${src.rep} as rep_id${team}${seg}, ${src.columns}
-    from ${src.from} ${teamJoin}
+    from ${src.from} ${teamJoin} ${src.teamJoins ?? sql``}
     where ${src.ts} >= ${iso(min)}::timestamptz and ${src.ts} < ${iso(max)}::timestamptz ${repFilter}
       and (${src.where ?? sql`true`})`;
 }

@@ -1,0 +1,183 @@
+import type { SQL } from 'drizzle-orm';
+import { queryRows, sql } from '../../db/client.js';
+import type { Dimension, Scope } from '../types.js';
+import {
+  chooseCurrency,
+  type MetricComputer,
+  noData,
+  pickCurrency,
+  type Row,
+  ratio,
+  toNumber,
+  value,
+} from './aggregate.js';
+import { segmentLabelJoin, type Window, windowsRelation } from './rows.js';
+
+/**
+ * Customer accounts in scope, with their customer dates. Accounts have no owner column, so an account
+ * belongs to the rep who won its first deal, and to that rep's team at that close.
+ * Columns: id, became, churned, seg (when `by`).
+ */
+export function scopedAccounts(scope: Scope, by?: Dimension): SQL {
+  if (scope.kind === 'org' && by === undefined) {
+    return sql`select a.id, a.became_customer_at as became, a.churned_at as churned
+      from accounts a where a.became_customer_at is not null`;
+  }
+  const seg =
+    by === 'rep' ? sql`, fw.rep_id::text as seg` : by === 'team' ? sql`, m.team_id::text as seg` : sql``;
+  const filter =
+    scope.kind === 'rep'
+      ? sql`and fw.rep_id = ${scope.repId}`
+      : scope.kind === 'team'
+        ? sql`and m.team_id = ${scope.teamId}`
+        : sql``;
+  return sql`select a.id, a.became_customer_at as became, a.churned_at as churned${seg}
+    from accounts a
+    join lateral (
+      select o.owner_rep_id as rep_id, o.closed_at from opportunities o
+      where o.account_id = a.id and o.outcome = 'won' order by o.closed_at, o.id limit 1
+    ) fw on true
+    left join team_memberships m on m.rep_id = fw.rep_id and m.valid_from <= fw.closed_at
+      and (m.valid_to is null or fw.closed_at < m.valid_to)
+    where a.became_customer_at is not null ${filter}`;
+}
+
+/** A customer at instant `t`: became one before it and had not churned by then. */
+export const customerAt = (t: SQL) => sql`(a.became <= ${t} and (a.churned is null or a.churned > ${t}))`;
+
+const retentionAggregates = sql`
+  count(*) filter (where ${customerAt(sql`w.s`)})::int as s_n,
+  count(*) filter (where ${customerAt(sql`w.asof`)})::int as e_n,
+  count(*) filter (where ${customerAt(sql`w.asof`)} and a.became > w.s)::int as n_n`;
+
+function finalizeRetention(r: Row | undefined) {
+  const s = toNumber(r?.s_n);
+  const e = toNumber(r?.e_n);
+  const n = toNumber(r?.n_n);
+  return {
+    value: ratio(e - n, s, 'no customers at the start of this period'),
+    n: s,
+    currency: null,
+    notes: [],
+    calc: {
+      formula: '(E − N) ÷ S',
+      numeratorLabel: 'customers at end (E) − new customers still active (N)',
+      numerator: e - n,
+      denominatorLabel: 'customers at start (S)',
+      denominator: s,
+    },
+    figures: [
+      { key: 'start', label: 'Customers at start', unit: 'count' as const, value: value(s) },
+      { key: 'end', label: 'Customers at end', unit: 'count' as const, value: value(e) },
+      { key: 'new', label: 'New customers', unit: 'count' as const, value: value(n) },
+    ],
+  };
+}
+
+/** Retention (E − N) ÷ S, evaluated at each window's start and end (now, for a running window). */
+export const retentionComputer: MetricComputer = {
+  async windows(db, scope, windows) {
+    const rows = await queryRows<Row>(
+      db,
+      sql`select w.i as g, ${retentionAggregates}
+          from ${windowsRelation(windows)} cross join (${scopedAccounts(scope)}) a group by w.i`,
+    );
+    const byG = new Map(rows.map((r) => [String(r.g), r]));
+    return windows.map((_, i) => ({ ...finalizeRetention(byG.get(String(i))), newest: null }));
+  },
+  async segments(db, scope, window, by) {
+    const { join, label } = segmentLabelJoin(by);
+    const rows = await queryRows<Row>(
+      db,
+      sql`select a.*, ${label} as label from (
+            select a.seg as g, ${retentionAggregates}
+            from ${windowsRelation([window])} cross join (${scopedAccounts(scope, by)}) a group by a.seg
+          ) a ${join}`,
+    );
+    return rows.map((r) => {
+      const f = finalizeRetention(r);
+      return { key: r.g === null ? null : String(r.g), label: String(r.label), value: f.value, n: f.n };
+    });
+  },
+};
+
+/** ARR of a contract: licenses × annual revenue per license, else total value ÷ contract years (from dates if unset). */
+const contractArr = sql`case when c.licenses is not null and c.revenue_per_license_minor is not null
+    then c.licenses::float8 * c.revenue_per_license_minor
+    else c.total_value_minor::float8 / nullif(coalesce(c.contract_years::float8,
+      extract(epoch from (c.ends_at - c.starts_at)) / 31557600.0), 0) end`;
+const activeAt = (t: SQL) => sql`(c.starts_at <= ${t} and c.ends_at > ${t})`;
+
+function arrQuery(scope: Scope, windows: Window[], by?: Dimension): SQL {
+  const group = by ? sql`a.seg` : sql`w.i`;
+  return sql`select ${group} as g, c.currency,
+      count(*) filter (where ${activeAt(sql`w.asof`)})::int as cur_n,
+      coalesce(sum(${contractArr}) filter (where ${activeAt(sql`w.asof`)}), 0)::float8 as cur_amount,
+      coalesce(sum(${contractArr}) filter (where ${activeAt(sql`w.s`)}), 0)::float8 as at_start,
+      extract(epoch from max(c.starts_at) filter (where c.starts_at <= w.asof))::float8 as newest_epoch
+    from ${windowsRelation(windows)}
+    join contracts c on c.starts_at <= w.asof and c.ends_at > w.s
+    join (${scopedAccounts(scope, by)}) a on a.id = c.account_id
+    group by ${group}, c.currency`;
+}
+
+function finalizeArr(rows: Row[], currency: string | null) {
+  const { row, otherN } = pickCurrency(rows, currency);
+  const arr = toNumber(row?.cur_amount);
+  const n = toNumber(row?.cur_n);
+  const notes =
+    otherN > 0 && currency ? [`${otherN} contracts in other currencies left out (no exchange rates).`] : [];
+  return {
+    value: row || otherN === 0 ? value(Math.round(arr)) : noData(`no active contracts in ${currency}`),
+    n,
+    currency,
+    notes,
+    calc: {
+      formula: 'Σ active contracts: value ÷ years, or licenses × revenue per license',
+      numeratorLabel: 'ARR',
+      numerator: arr,
+    },
+    figures: [
+      {
+        key: 'net_new',
+        label: 'Net new ARR',
+        unit: 'money' as const,
+        value: value(Math.round(arr - toNumber(row?.at_start))),
+      },
+      { key: 'contracts', label: 'Active contracts', unit: 'count' as const, value: value(n) },
+    ],
+  };
+}
+
+/** ARR at each window's end (now for a running window), per currency; the headline's currency leads. */
+export const arrComputer: MetricComputer = {
+  async windows(db, scope, windows, headline) {
+    const rows = await queryRows<Row>(db, arrQuery(scope, windows));
+    const currency =
+      chooseCurrency(rows.filter((r) => String(r.g) === String(headline))) ?? chooseCurrency(rows);
+    return windows.map((_, i) => {
+      const group = rows.filter((r) => String(r.g) === String(i));
+      const newest = Math.max(0, ...group.map((r) => toNumber(r.newest_epoch)));
+      return { ...finalizeArr(group, currency), newest: newest > 0 ? new Date(newest * 1000) : null };
+    });
+  },
+  async segments(db, scope, window, by) {
+    const { join, label } = segmentLabelJoin(by);
+    const rows = await queryRows<Row>(
+      db,
+      sql`select a.*, ${label} as label from (${arrQuery(scope, [window], by)}) a ${join}`,
+    );
+    const currency = chooseCurrency(rows);
+    const groups = new Map<string, Row[]>();
+    for (const r of rows) groups.set(String(r.g), [...(groups.get(String(r.g)) ?? []), r]);
+    return [...groups.values()].map((g) => {
+      const f = finalizeArr(g, currency);
+      return {
+        key: g[0]!.g === null ? null : String(g[0]!.g),
+        label: String(g[0]!.label),
+        value: f.value,
+        n: f.n,
+      };
+    });
+  },
+};
