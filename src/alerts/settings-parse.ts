@@ -1,0 +1,182 @@
+import { escapeMrkdwn } from '../slack/mrkdwn.js';
+import type { AlertSettingsPatch } from './settings.js';
+
+/**
+ * The grammar of `/metrics alerts …`, parsed without touching the database:
+ *   alerts [show] [team <name>]
+ *   alerts set sla 10m | escalation 30m|default | hours mon-fri 09:00-17:30 [tz Europe/London] | hours always
+ *              | slip on|off | channel #sales-leads|off      [team <name>]
+ * A parse never throws; bad input gives a short message saying what was expected.
+ */
+export type AlertsCommand =
+  | { ok: true; action: 'show'; team: string | null }
+  | { ok: true; action: 'set'; team: string | null; patch: AlertSettingsPatch }
+  | { ok: false; error: string };
+
+export const ALERTS_USAGE = [
+  '`/metrics alerts` — show your team’s alert settings',
+  '`/metrics alerts set sla 10m [team EMEA]` — response SLA (30s to 24h)',
+  '`/metrics alerts set escalation 30m` — when the manager hears about a waiting lead (`default` = 3 × SLA)',
+  '`/metrics alerts set hours mon-fri 09:00-17:30 [tz Europe/London]` — business hours (`hours always` = no pause)',
+  '`/metrics alerts set slip on|off` — daily slip alerts for reps whose response time got worse',
+  '`/metrics alerts set channel #sales-leads|off` — post still-waiting leads to a channel with a Claim button',
+];
+
+const SETTINGS = ['sla', 'escalation', 'hours', 'slip', 'channel'] as const;
+
+/** Parses the words after `alerts`. */
+export function parseAlertsCommand(tokens: string[]): AlertsCommand {
+  const words = [...tokens];
+  const teamAt = words.findIndex((w) => w.toLowerCase() === 'team');
+  let team: string | null = null;
+  if (teamAt >= 0) {
+    // The team name runs to the end, or to `tz`, so "team North America" works.
+    const tzAt = words.findIndex((w, i) => i > teamAt && w.toLowerCase() === 'tz');
+    const end = tzAt > teamAt ? tzAt : words.length;
+    team = words
+      .slice(teamAt + 1, end)
+      .join(' ')
+      .trim();
+    if (team === '') return { ok: false, error: 'Name the team after `team`, e.g. `team EMEA`.' };
+    words.splice(teamAt, end - teamAt);
+  }
+  const [verb, setting, ...rest] = words;
+  if (verb === undefined || verb.toLowerCase() === 'show') return { ok: true, action: 'show', team };
+  if (verb.toLowerCase() !== 'set') {
+    return {
+      ok: false,
+      error: `I don't know \`${escapeMrkdwn(verb)}\` here. Try \`/metrics alerts\` or \`/metrics alerts set sla 10m\`.`,
+    };
+  }
+  const name = setting?.toLowerCase();
+  if (!name || !(SETTINGS as readonly string[]).includes(name)) {
+    return { ok: false, error: `Say what to set: ${SETTINGS.map((s) => `\`${s}\``).join(', ')}.` };
+  }
+  const patch = parseSetting(name as (typeof SETTINGS)[number], rest);
+  return 'error' in patch ? { ok: false, error: patch.error } : { ok: true, action: 'set', team, patch };
+}
+
+function parseSetting(
+  name: (typeof SETTINGS)[number],
+  args: string[],
+): AlertSettingsPatch | { error: string } {
+  const first = args[0]?.toLowerCase();
+  switch (name) {
+    case 'sla': {
+      const seconds = first === undefined ? null : parseDuration(first);
+      if (seconds === null || args.length !== 1)
+        return { error: 'Give the SLA as a duration, e.g. `10m`, `90s` or `1h`.' };
+      if (seconds < 30 || seconds > 86_400) return { error: 'The SLA must be between 30s and 24h.' };
+      return { slaSeconds: seconds };
+    }
+    case 'escalation': {
+      if (first === 'default' && args.length === 1) return { escalationSeconds: null };
+      const seconds = first === undefined ? null : parseDuration(first);
+      if (seconds === null || args.length !== 1) {
+        return { error: 'Give the escalation as a duration, e.g. `30m` or `2h`, or `default` (3 × SLA).' };
+      }
+      if (seconds < 60 || seconds > 7 * 86_400) return { error: 'Escalation must be between 1m and 7d.' };
+      return { escalationSeconds: seconds };
+    }
+    case 'slip':
+      if (first === 'on' && args.length === 1) return { slipEnabled: true };
+      if (first === 'off' && args.length === 1) return { slipEnabled: false };
+      return { error: 'Say `on` or `off`, e.g. `/metrics alerts set slip off`.' };
+    case 'channel':
+      return parseChannel(args);
+    case 'hours':
+      return parseHours(args);
+  }
+}
+
+/** "10m", "90s", "1h", "1h30m", "2d", "15min" → seconds; null when not a duration. */
+export function parseDuration(text: string): number | null {
+  const t = text.trim().toLowerCase();
+  const match = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)(?:m|min|mins))?(?:(\d+)s)?$/.exec(t);
+  if (!match || t === '') return null;
+  const [, d, h, m, s] = match;
+  const total = Number(d ?? 0) * 86_400 + Number(h ?? 0) * 3600 + Number(m ?? 0) * 60 + Number(s ?? 0);
+  return total > 0 ? total : null;
+}
+
+function parseChannel(args: string[]): AlertSettingsPatch | { error: string } {
+  const raw = args[0];
+  if (raw === undefined || args.length !== 1)
+    return { error: 'Pick the channel with #, e.g. `set channel #sales-leads`, or say `off`.' };
+  if (raw.toLowerCase() === 'off') return { channelId: null };
+  // Slack sends a picked channel as <#C0123|name> (or <#C0123> when escaping is off); a bare id works too.
+  const match = /^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(raw) ?? /^([CG][A-Z0-9]{6,})$/.exec(raw);
+  if (!match?.[1]) {
+    return {
+      error: 'Pick the channel from Slack’s # list so I get its id, e.g. `set channel #sales-leads`.',
+    };
+  }
+  return { channelId: match[1] };
+}
+
+const DAYS: Record<string, number> = { mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6, sun: 7 };
+
+/** "mon-fri", "weekdays", "daily", "mon,wed,fri", "sun-thu" → ISO weekdays; null when not days. */
+export function parseDays(text: string): number[] | null {
+  const t = text.toLowerCase();
+  if (t === 'weekdays') return [1, 2, 3, 4, 5];
+  if (t === 'daily' || t === 'everyday' || t === 'all') return [1, 2, 3, 4, 5, 6, 7];
+  const days = new Set<number>();
+  for (const part of t.split(',')) {
+    const [a, b, extra] = part.split('-').map((p) => DAYS[p.slice(0, 3)] ?? (p.length >= 3 ? undefined : -1));
+    if (a === undefined || a === -1 || extra !== undefined) return null;
+    if (part.includes('-')) {
+      if (b === undefined || b === -1) return null;
+      // Ranges may wrap the week: sun-thu is Sunday through Thursday.
+      for (let d = a, i = 0; i < 7; d = (d % 7) + 1, i++) {
+        days.add(d);
+        if (d === b) break;
+      }
+    } else {
+      days.add(a);
+    }
+  }
+  return days.size > 0 ? [...days].sort((x, y) => x - y) : null;
+}
+
+/** "09:00-17:30" → minutes [540, 1050); "9-17" works too. */
+export function parseTimeRange(text: string): { startMinute: number; endMinute: number } | null {
+  const match = /^(\d{1,2})(?::(\d{2}))?-(\d{1,2})(?::(\d{2}))?$/.exec(text.trim());
+  if (!match) return null;
+  const [, h1, m1, h2, m2] = match;
+  const start = Number(h1) * 60 + Number(m1 ?? 0);
+  const end = Number(h2) * 60 + Number(m2 ?? 0);
+  if (Number(m1 ?? 0) > 59 || Number(m2 ?? 0) > 59 || start > 1439 || end > 1440 || end <= start) return null;
+  return { startMinute: start, endMinute: end };
+}
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function parseHours(args: string[]): AlertSettingsPatch | { error: string } {
+  const usage = 'Say e.g. `set hours mon-fri 09:00-17:30 tz Europe/London`, or `set hours always`.';
+  if (args.length === 1 && args[0]?.toLowerCase() === 'always') return { hours: { kind: 'always' } };
+  const [daysText, timeText, tzWord, tz, ...extra] = args;
+  if (!daysText || !timeText || extra.length > 0) return { error: usage };
+  const days = parseDays(daysText);
+  if (!days) return { error: `\`${escapeMrkdwn(daysText)}\` is not a set of days. ${usage}` };
+  const range = parseTimeRange(timeText);
+  if (!range)
+    return {
+      error: `\`${escapeMrkdwn(timeText)}\` is not a time range like 09:00-17:30 (end after start). ${usage}`,
+    };
+  let timezone: string | undefined;
+  if (tzWord !== undefined) {
+    if (tzWord.toLowerCase() !== 'tz' || !tz) return { error: usage };
+    if (!isTimeZone(tz))
+      return { error: `\`${escapeMrkdwn(tz)}\` is not a time zone name; use one like Europe/London.` };
+    timezone = tz;
+  }
+  return { hours: { kind: 'hours', days, ...range, ...(timezone ? { timezone } : {}) } };
+}

@@ -1,0 +1,120 @@
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { KnownBlock } from '@slack/types';
+import type { WebClient } from '@slack/web-api';
+import type { Deps } from '../../deps.js';
+import { describeError } from '../../errors.js';
+import { enforceLimits } from '../../slack/limits.js';
+import { escapeMrkdwn } from '../../slack/mrkdwn.js';
+import { claimChannelLead, markLeadContacted, snoozeLeadNudges } from '../lead-actions.js';
+import { findRepBySlackUser } from '../nudge-queries.js';
+import {
+  ACTION_CLAIM,
+  ACTION_CONTACTED,
+  ACTION_SNOOZE,
+  clickNote,
+  replaceLeadButtons,
+} from './nudge-blocks.js';
+
+/** How long "Snooze 15 min" holds further nudges for a lead. */
+export const SNOOZE_SECONDS = 15 * 60;
+
+export type AlertClick = 'contacted' | 'snoozed' | 'claimed';
+
+/** What a click did: a note replacing that lead's buttons, or a short message only the clicker sees. */
+export type ClickOutcome = { kind: 'update'; note: string } | { kind: 'ephemeral'; text: string };
+
+/**
+ * Slack's `<!date^…>` token renders the time in each viewer's own zone (with the fallback where it can't),
+ * so a channel message shows every reader their local time.
+ */
+function slackTime(at: Date): string {
+  const unix = Math.floor(at.getTime() / 1000);
+  return `<!date^${unix}^{time}|${at.toISOString().slice(11, 16)} UTC>`;
+}
+
+/**
+ * Handles one alert button for `leadId` clicked by `slackUserId` at `now`: "Contacted" records a touch
+ * through the ingest write path, "Snooze" holds further nudges 15 minutes, "Claim" takes a channel lead
+ * (first click wins). Never throws for bad input.
+ */
+export async function handleAlertClick(
+  deps: Deps,
+  click: AlertClick,
+  params: { leadId: number; slackUserId: string; now: Date },
+): Promise<ClickOutcome> {
+  const rep = await findRepBySlackUser(deps.db, params.slackUserId);
+  if (!rep)
+    return { kind: 'ephemeral', text: "Tally doesn't know you yet; ask an admin to add you as a rep." };
+  const { leadId, slackUserId, now } = params;
+  switch (click) {
+    case 'contacted': {
+      const done = await markLeadContacted(deps.db, { leadId, repId: rep.id, at: now });
+      if (!done) return { kind: 'ephemeral', text: 'That lead no longer exists in Tally.' };
+      return { kind: 'update', note: clickNote('contacted', slackUserId, slackTime(now)) };
+    }
+    case 'snoozed': {
+      const until = new Date(now.getTime() + SNOOZE_SECONDS * 1000);
+      const done = await snoozeLeadNudges(deps.db, { leadId, byRepId: rep.id, at: now, until });
+      if (!done) return { kind: 'ephemeral', text: 'That lead no longer exists in Tally.' };
+      return { kind: 'update', note: clickNote('snoozed', slackUserId, slackTime(until)) };
+    }
+    case 'claimed': {
+      const result = await claimChannelLead(deps.db, { leadId, repId: rep.id, at: now });
+      if (result.won) return { kind: 'update', note: clickNote('claimed', slackUserId, slackTime(now)) };
+      const who = escapeMrkdwn(result.pickedByName ?? 'Someone else');
+      return { kind: 'ephemeral', text: `${who} already claimed this lead.` };
+    }
+  }
+}
+
+const CLICKS: [RegExp, AlertClick][] = [
+  [new RegExp(`^${ACTION_CONTACTED}(#\\d+)?$`), 'contacted'],
+  [new RegExp(`^${ACTION_SNOOZE}(#\\d+)?$`), 'snoozed'],
+  [new RegExp(`^${ACTION_CLAIM}(#\\d+)?$`), 'claimed'],
+];
+
+/** Registers the alert buttons on the Bolt app (appended to REGISTRARS). */
+export function registerAlertActions(app: App, deps: Deps): void {
+  for (const [pattern, click] of CLICKS) {
+    app.action<BlockAction<ButtonAction>>(pattern, async ({ ack, body, action, client, respond }) => {
+      // Ack first: Slack shows an error to the clicker if it hears nothing within 3 seconds.
+      await ack();
+      const leadId = Number.parseInt(action.value ?? '', 10);
+      const now = deps.clock();
+      try {
+        if (!Number.isInteger(leadId) || leadId <= 0) return;
+        const outcome = await handleAlertClick(deps, click, { leadId, slackUserId: body.user.id, now });
+        if (outcome.kind === 'ephemeral') {
+          await respond({ response_type: 'ephemeral', replace_original: false, text: outcome.text });
+          return;
+        }
+        await updateClickedMessage(client, body, leadId, outcome.note);
+      } catch (err) {
+        deps.logger.error({ err: describeError(err), click, leadId }, 'alert button failed');
+        await respond({
+          response_type: 'ephemeral',
+          replace_original: false,
+          text: "Sorry, I couldn't save that right now. Please try again in a minute.",
+        }).catch(() => {});
+      }
+    });
+  }
+}
+
+/** Rewrites the clicked message in place: that lead's buttons become a note; everything else stays. */
+async function updateClickedMessage(
+  client: WebClient,
+  body: BlockAction,
+  leadId: number,
+  note: string,
+): Promise<void> {
+  const channel = body.container?.channel_id ?? body.channel?.id;
+  const ts = body.container?.message_ts ?? body.message?.ts;
+  const blocks = (body.message?.blocks ?? []) as KnownBlock[];
+  if (!channel || !ts) return;
+  const message = enforceLimits({
+    text: String(body.message?.text ?? 'Lead alert'),
+    blocks: replaceLeadButtons(blocks, leadId, note),
+  });
+  await client.chat.update({ channel, ts, text: message.text, blocks: message.blocks });
+}

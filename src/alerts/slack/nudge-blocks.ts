@@ -1,0 +1,136 @@
+import type { KnownBlock } from '@slack/types';
+import { actions, button, context, header, section } from '../../slack/blocks/pieces.js';
+import { formatDuration } from '../../slack/format.js';
+import { enforceLimits, type SlackMessage } from '../../slack/limits.js';
+import { escapeMrkdwn, mention } from '../../slack/mrkdwn.js';
+
+/** Action ids of the alert buttons; `src/alerts/slack/actions.ts` listens for them. */
+export const ACTION_CONTACTED = 'alerts_contacted';
+export const ACTION_SNOOZE = 'alerts_snooze';
+export const ACTION_CLAIM = 'alerts_claim';
+/** Block ids carry the lead id, so a click can replace exactly that lead's buttons in a grouped DM. */
+export const LEAD_BLOCK_PREFIX = 'alert_lead:';
+
+/** A grouped DM lists at most this many leads in full; the rest are counted ("and 12 more"). */
+export const MAX_LEADS_PER_DM = 10;
+
+/** What a nudge shows about one lead. */
+export interface LeadCard {
+  leadId: number;
+  name: string | null;
+  company: string | null;
+  source: string | null;
+  crmUrl: string | null;
+  /** Business seconds the lead has waited so far. */
+  waitingSeconds: number;
+  ownerName?: string;
+}
+
+function leadTitle(lead: LeadCard): string {
+  const name = escapeMrkdwn(lead.name?.trim() || 'Unnamed lead');
+  // Only http(s) links: a CRM value like "javascript:" or "<!channel>" must not become a link.
+  const link = lead.crmUrl && /^https?:\/\/[^\s|<>]+$/.test(lead.crmUrl) ? lead.crmUrl : null;
+  const title = link ? `<${escapeMrkdwn(link)}|${name}>` : name;
+  return lead.company ? `*${title}* · ${escapeMrkdwn(lead.company)}` : `*${title}*`;
+}
+
+function leadLine(lead: LeadCard, slaSeconds: number, withOwner: boolean): string {
+  const parts = [
+    `source: ${escapeMrkdwn(lead.source ?? 'unknown')}`,
+    `waiting *${formatDuration(lead.waitingSeconds)}* (SLA ${formatDuration(slaSeconds)})`,
+  ];
+  if (withOwner && lead.ownerName) parts.push(`owner: ${escapeMrkdwn(lead.ownerName)}`);
+  return `${leadTitle(lead)}\n${parts.join(' · ')}`;
+}
+
+function plainName(lead: LeadCard): string {
+  return `${lead.name?.trim() || 'Unnamed lead'}${lead.company ? ` (${lead.company})` : ''}`;
+}
+
+/** Fallback text (notifications, search): plain, and escaped since Slack parses `text` as mrkdwn too. */
+function fallback(intro: string, leads: LeadCard[]): string {
+  const names = leads.slice(0, MAX_LEADS_PER_DM).map(plainName).join(', ');
+  const more = leads.length > MAX_LEADS_PER_DM ? ` and ${leads.length - MAX_LEADS_PER_DM} more` : '';
+  return escapeMrkdwn(`${intro}: ${names}${more}`);
+}
+
+function moreLine(leads: LeadCard[]): KnownBlock[] {
+  const more = leads.length - MAX_LEADS_PER_DM;
+  return more > 0 ? [context(`…and ${more} more waiting lead${more === 1 ? '' : 's'}. Check your CRM.`)] : [];
+}
+
+/** The owner's DM: one message for all their waiting leads, each with "Contacted" and "Snooze 15 min". */
+export function buildOwnerNudge(leads: LeadCard[], slaSeconds: number): SlackMessage {
+  const title =
+    leads.length === 1 ? 'A new lead is waiting for you' : `${leads.length} new leads are waiting for you`;
+  const blocks: KnownBlock[] = [header(`:hourglass_flowing_sand: ${title}`)];
+  for (const lead of leads.slice(0, MAX_LEADS_PER_DM)) {
+    blocks.push(section(leadLine(lead, slaSeconds, false)));
+    blocks.push(
+      actions(
+        [
+          button({
+            text: 'Contacted',
+            actionId: ACTION_CONTACTED,
+            value: String(lead.leadId),
+            style: 'primary',
+          }),
+          button({ text: 'Snooze 15 min', actionId: ACTION_SNOOZE, value: String(lead.leadId) }),
+        ],
+        `${LEAD_BLOCK_PREFIX}${lead.leadId}`,
+      ),
+    );
+  }
+  blocks.push(...moreLine(leads));
+  blocks.push(
+    context(
+      'Fast replies win deals. "Contacted" logs a touch for your response time; waiting counts business hours only.',
+    ),
+  );
+  return enforceLimits({ text: fallback(title, leads), blocks });
+}
+
+/** The manager's DM: leads of their team still untouched past the escalation threshold. */
+export function buildManagerNudge(leads: LeadCard[], teamName: string, slaSeconds: number): SlackMessage {
+  const title = `${leads.length === 1 ? 'A lead is' : `${leads.length} leads are`} still waiting in ${teamName}`;
+  const blocks: KnownBlock[] = [header(`:rotating_light: ${title}`)];
+  for (const lead of leads.slice(0, MAX_LEADS_PER_DM)) blocks.push(section(leadLine(lead, slaSeconds, true)));
+  blocks.push(...moreLine(leads));
+  blocks.push(context('The owner was nudged at the SLA. You hear about each lead once.'));
+  return enforceLimits({ text: fallback(title, leads), blocks });
+}
+
+/** The team-channel post: anyone can pick the lead up with "Claim". */
+export function buildChannelPost(lead: LeadCard, slaSeconds: number): SlackMessage {
+  const blocks: KnownBlock[] = [
+    section(
+      `:telephone_receiver: *Up for grabs:* this lead is still waiting.\n${leadLine(lead, slaSeconds, true)}`,
+    ),
+    actions(
+      [button({ text: 'Claim', actionId: ACTION_CLAIM, value: String(lead.leadId), style: 'primary' })],
+      `${LEAD_BLOCK_PREFIX}${lead.leadId}`,
+    ),
+  ];
+  return enforceLimits({ text: escapeMrkdwn(`Up for grabs: ${plainName(lead)} is still waiting`), blocks });
+}
+
+/**
+ * A message as it came back in a click payload, with that lead's buttons replaced by `note` (a context line),
+ * so a grouped DM keeps the other leads' buttons. Blocks we do not recognise pass through unchanged.
+ */
+export function replaceLeadButtons(blocks: KnownBlock[], leadId: number, note: string): KnownBlock[] {
+  const id = `${LEAD_BLOCK_PREFIX}${leadId}`;
+  return blocks.map((b) => (b.block_id === id ? { ...context(note), block_id: id } : b));
+}
+
+/** The note that replaces the buttons after a click. */
+export function clickNote(
+  kind: 'contacted' | 'snoozed' | 'claimed',
+  slackUserId: string,
+  when: string,
+): string {
+  const who = mention(slackUserId);
+  if (kind === 'contacted') return `:white_check_mark: Contacted — logged by ${who} at ${when}.`;
+  if (kind === 'snoozed') return `:zzz: Snoozed by ${who} until ${when}.`;
+  return `:raised_hand: Claimed by ${who} at ${when} — they're calling.`;
+}
