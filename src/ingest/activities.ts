@@ -1,0 +1,102 @@
+import { inArray } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { activities, leads, opportunities } from '../db/schema/index.js';
+import { refreshFirstTouch } from './first-touch.js';
+import { resolveReps } from './resolve.js';
+import type { ItemOf } from './schemas.js';
+import type { ItemError, WriteResult } from './types.js';
+import { findExistingIds, mergeByExternalId, type PendingRow, upsertRows } from './upsert-core.js';
+import { put, requireForNew, unknownRef } from './write-helpers.js';
+
+export type ActivityItem = ItemOf<'activities'>;
+
+/**
+ * Writes one batch of parsed activities (callers own the transaction). The rep is found by rep_email /
+ * rep_name (unknown names become reps); the lead and opportunity by external id and must exist.
+ * Afterwards first_touch_at is recomputed, in one statement, for every lead the batch touched,
+ * including a lead an activity was moved away from.
+ */
+export async function writeActivities(db: Db, items: ActivityItem[]): Promise<WriteResult> {
+  const errors: ItemError[] = [];
+  const repOf = await resolveReps(
+    db,
+    items.map((i) => ({ email: i.rep_email, name: i.rep_name })),
+    { email: 'rep_email', name: 'rep_name' },
+  );
+  const leadIds = await findExistingIds(
+    db,
+    leads,
+    'externalId',
+    present(items.map((i) => i.lead_external_id)),
+  );
+  const oppIds = await findExistingIds(
+    db,
+    opportunities,
+    'externalId',
+    present(items.map((i) => i.opportunity_external_id)),
+  );
+  const rows: PendingRow[] = [];
+  items.forEach((item, index) => {
+    const itemErrors: ItemError[] = [];
+    const rep = repOf({ email: item.rep_email, name: item.rep_name });
+    if (rep && 'error' in rep) itemErrors.push({ index, field: rep.field, message: rep.error });
+    const leadId = item.lead_external_id ? leadIds.get(item.lead_external_id) : item.lead_external_id;
+    if (leadId === undefined && item.lead_external_id) {
+      itemErrors.push(unknownRef(index, 'lead_external_id', 'lead', item.lead_external_id));
+    }
+    const oppId = item.opportunity_external_id
+      ? oppIds.get(item.opportunity_external_id)
+      : item.opportunity_external_id;
+    if (oppId === undefined && item.opportunity_external_id) {
+      itemErrors.push(
+        unknownRef(index, 'opportunity_external_id', 'opportunity', item.opportunity_external_id),
+      );
+    }
+    if (itemErrors.length > 0) {
+      errors.push(...itemErrors);
+      return;
+    }
+    const values: Record<string, unknown> = {};
+    put(values, 'repId', rep ? (rep as { id: number | null }).id : undefined);
+    put(values, 'leadId', leadId);
+    put(values, 'opportunityId', oppId);
+    put(values, 'kind', item.kind);
+    put(values, 'direction', item.direction);
+    put(values, 'occurredAt', item.occurred_at);
+    put(values, 'durationSeconds', item.duration_seconds);
+    put(values, 'connected', item.connected);
+    put(values, 'emailOpenedAt', item.email_opened_at);
+    put(values, 'emailRepliedAt', item.email_replied_at);
+    put(values, 'meetingBookedAt', item.meeting_booked_at);
+    put(values, 'meetingHeldAt', item.meeting_held_at);
+    rows.push({ index, key: item.external_id!, values });
+  });
+  const merged = mergeByExternalId(rows);
+  const keys = merged.map((r) => r.key);
+  // Leads the activities pointed at before this write: moving an activity changes the old lead's first touch.
+  const before =
+    keys.length === 0
+      ? []
+      : await db
+          .select({ id: activities.id, key: activities.externalId, leadId: activities.leadId })
+          .from(activities)
+          .where(inArray(activities.externalId, keys));
+  const existing = new Map(before.map((r) => [r.key, r.id]));
+  const valid = requireForNew(
+    merged,
+    existing,
+    { kind: 'kind', occurredAt: 'occurred_at' },
+    'activity',
+    errors,
+  );
+  const counts = await upsertRows(db, activities, 'externalId', valid);
+  const affected = new Set<number>();
+  for (const r of before) if (r.leadId !== null) affected.add(r.leadId);
+  for (const r of valid) if (typeof r.values.leadId === 'number') affected.add(r.values.leadId);
+  await refreshFirstTouch(db, affected);
+  return { inserted: counts.inserted, updated: counts.updated, unchanged: counts.unchanged, errors };
+}
+
+function present(values: (string | null | undefined)[]): string[] {
+  return values.filter((v): v is string => typeof v === 'string');
+}

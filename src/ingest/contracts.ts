@@ -1,0 +1,49 @@
+import type { Db } from '../db/client.js';
+import { contracts } from '../db/schema/index.js';
+import { resolveAccounts } from './resolve.js';
+import type { ItemOf } from './schemas.js';
+import type { ItemError, WriteResult } from './types.js';
+import { findExistingIds, mergeByExternalId, type PendingRow, upsertRows } from './upsert-core.js';
+import { put, requireForNew } from './write-helpers.js';
+
+export type ContractItem = ItemOf<'contracts'>;
+
+/**
+ * Writes one batch of contracts (callers own the transaction). The account is found by external id
+ * or name and created when unknown; ends_at must be after starts_at.
+ */
+export async function writeContracts(db: Db, items: ContractItem[]): Promise<WriteResult> {
+  const errors: ItemError[] = [];
+  const accountIds = await resolveAccounts(
+    db,
+    items.map((i) => i.account),
+  );
+  const rows: PendingRow[] = [];
+  items.forEach((item, index) => {
+    if (item.starts_at && item.ends_at && item.ends_at <= item.starts_at) {
+      errors.push({ index, field: 'ends_at', message: 'must be after starts_at' });
+      return;
+    }
+    const values: Record<string, unknown> = {};
+    put(values, 'accountId', item.account ? accountIds.get(item.account) : undefined);
+    put(values, 'startsAt', item.starts_at);
+    put(values, 'endsAt', item.ends_at);
+    put(values, 'totalValueMinor', item.total_value);
+    put(values, 'currency', item.currency ?? (item.currency === null ? 'USD' : undefined));
+    put(values, 'contractYears', item.contract_years);
+    put(values, 'licenses', item.licenses);
+    put(values, 'revenuePerLicenseMinor', item.revenue_per_license);
+    rows.push({ index, key: item.external_id!, values });
+  });
+  const merged = mergeByExternalId(rows);
+  const existing = await findExistingIds(
+    db,
+    contracts,
+    'externalId',
+    merged.map((r) => r.key),
+  );
+  const required = { accountId: 'account', startsAt: 'starts_at', endsAt: 'ends_at' };
+  const valid = requireForNew(merged, existing, required, 'contract', errors);
+  const counts = await upsertRows(db, contracts, 'externalId', valid);
+  return { inserted: counts.inserted, updated: counts.updated, unchanged: counts.unchanged, errors };
+}

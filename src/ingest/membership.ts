@@ -1,0 +1,59 @@
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { teamMemberships } from '../db/schema/index.js';
+
+/** valid_from of a first membership imported without team_since: "since always", so all history counts. */
+export const SINCE_ALWAYS = new Date('1970-01-01T00:00:00Z');
+
+export class MembershipError extends Error {
+  override name = 'MembershipError';
+}
+
+/**
+ * Puts a rep in `teamId` from `since` on (or takes them out of every team when teamId is null).
+ * A change closes the open membership row at `since` and opens a new one, so results before the move
+ * stay with the old team. Re-applying a fact that is already recorded (same team, same start) changes
+ * nothing, which keeps replays of older files harmless. Returns whether anything was written.
+ */
+export async function applyMembership(
+  db: Db,
+  repId: number,
+  teamId: number | null,
+  since: Date | null | undefined,
+  now: Date,
+): Promise<boolean> {
+  const [open] = await db
+    .select()
+    .from(teamMemberships)
+    .where(and(eq(teamMemberships.repId, repId), isNull(teamMemberships.validTo)))
+    .orderBy(desc(teamMemberships.validFrom))
+    .limit(1);
+  if (open && open.teamId === teamId) return false;
+  if (teamId !== null && since) {
+    const recorded = await db
+      .select({ id: teamMemberships.id })
+      .from(teamMemberships)
+      .where(
+        and(
+          eq(teamMemberships.repId, repId),
+          eq(teamMemberships.teamId, teamId),
+          eq(teamMemberships.validFrom, since),
+        ),
+      );
+    if (recorded.length > 0) return false;
+  }
+  if (!open) {
+    if (teamId === null) return false;
+    await db.insert(teamMemberships).values({ repId, teamId, validFrom: since ?? SINCE_ALWAYS });
+    return true;
+  }
+  const start = since ?? now;
+  if (start <= open.validFrom) {
+    throw new MembershipError(
+      `${start.toISOString()} is not after the start of the current team membership (${open.validFrom.toISOString()})`,
+    );
+  }
+  await db.update(teamMemberships).set({ validTo: start }).where(eq(teamMemberships.id, open.id));
+  if (teamId !== null) await db.insert(teamMemberships).values({ repId, teamId, validFrom: start });
+  return true;
+}

@@ -1,0 +1,91 @@
+import type { Db } from '../db/client.js';
+import { leads, opportunities } from '../db/schema/index.js';
+import { outcomeFromStage } from './outcome.js';
+import { resolveAccounts, resolveReps } from './resolve.js';
+import type { ItemOf } from './schemas.js';
+import type { ItemError, WriteResult } from './types.js';
+import { findExistingIds, mergeByExternalId, type PendingRow, upsertRows } from './upsert-core.js';
+import { put, requireForNew, unknownRef } from './write-helpers.js';
+
+export type OpportunityItem = ItemOf<'opportunities'>;
+
+/**
+ * Writes one batch of opportunities (callers own the transaction). Owner by owner_email / owner_name,
+ * account by external id or name (created when unknown), lead by external id (must exist). Without an
+ * outcome field the outcome follows the stage; a won or lost deal needs closed_at.
+ */
+export async function writeOpportunities(db: Db, items: OpportunityItem[]): Promise<WriteResult> {
+  const errors: ItemError[] = [];
+  const owners = await resolveReps(
+    db,
+    items.map((i) => ({ email: i.owner_email, name: i.owner_name })),
+    { email: 'owner_email', name: 'owner_name' },
+  );
+  const accountIds = await resolveAccounts(
+    db,
+    items.map((i) => i.account),
+  );
+  const leadIds = await findExistingIds(
+    db,
+    leads,
+    'externalId',
+    items.map((i) => i.lead_external_id).filter((v): v is string => typeof v === 'string'),
+  );
+  const rows: PendingRow[] = [];
+  items.forEach((item, index) => {
+    const itemErrors: ItemError[] = [];
+    const owner = owners({ email: item.owner_email, name: item.owner_name });
+    if (owner && 'error' in owner) itemErrors.push({ index, field: owner.field, message: owner.error });
+    const leadId = item.lead_external_id ? leadIds.get(item.lead_external_id) : item.lead_external_id;
+    if (leadId === undefined && item.lead_external_id) {
+      itemErrors.push(unknownRef(index, 'lead_external_id', 'lead', item.lead_external_id));
+    }
+    if (item.amount !== undefined && item.amount_minor !== undefined) {
+      itemErrors.push({ index, field: 'amount', message: 'give amount or amount_minor, not both' });
+    }
+    const outcome = item.outcome ?? (item.stage !== undefined ? outcomeFromStage(item.stage) : undefined);
+    if (outcome && outcome !== 'open' && item.closed_at === null) {
+      itemErrors.push({ index, field: 'closed_at', message: `is required when the outcome is ${outcome}` });
+    }
+    if (itemErrors.length > 0) {
+      errors.push(...itemErrors);
+      return;
+    }
+    const values: Record<string, unknown> = {};
+    put(values, 'leadId', leadId);
+    put(values, 'accountId', item.account ? accountIds.get(item.account) : item.account);
+    put(values, 'ownerRepId', owner ? (owner as { id: number | null }).id : undefined);
+    put(values, 'product', item.product);
+    put(values, 'amountMinor', item.amount !== undefined ? item.amount : item.amount_minor);
+    put(values, 'currency', item.currency ?? (item.currency === null ? 'USD' : undefined));
+    put(values, 'createdAt', item.created_at);
+    put(values, 'stage', item.stage);
+    put(values, 'closedAt', item.closed_at);
+    put(values, 'outcome', outcome);
+    rows.push({ index, key: item.external_id!, values });
+  });
+  const merged = mergeByExternalId(rows);
+  const existing = await findExistingIds(
+    db,
+    opportunities,
+    'externalId',
+    merged.map((r) => r.key),
+  );
+  const valid = requireForNew(merged, existing, { createdAt: 'created_at' }, 'opportunity', errors).filter(
+    (row) => {
+      // A new won/lost deal must say when it closed (the table enforces it; say so per row instead).
+      const closing = row.values.outcome === 'won' || row.values.outcome === 'lost';
+      if (closing && !existing.has(row.key) && row.values.closedAt == null) {
+        errors.push({
+          index: row.index,
+          field: 'closed_at',
+          message: `is required when the outcome is ${row.values.outcome}`,
+        });
+        return false;
+      }
+      return true;
+    },
+  );
+  const counts = await upsertRows(db, opportunities, 'externalId', valid);
+  return { inserted: counts.inserted, updated: counts.updated, unchanged: counts.unchanged, errors };
+}

@@ -1,0 +1,172 @@
+import { and, asc, eq, isNull, ne } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { reps, teamManagers, teamMemberships } from '../db/schema/index.js';
+import { applyMembership, MembershipError } from './membership.js';
+import type { ItemOf } from './schemas.js';
+import { ensureTeam } from './teams.js';
+import type { IngestOptions, WriteResult } from './types.js';
+import { emptyResult } from './types.js';
+
+export type RepItem = ItemOf<'reps'>;
+type RepRow = typeof reps.$inferSelect;
+
+class ItemFailure extends Error {
+  constructor(
+    readonly field: string | null,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Writes reps one by one, each in its own savepoint so a bad item leaves nothing behind. A rep is
+ * matched by email, else Slack user id, else name (a rep created earlier from an owner name gets its
+ * email filled in). `team` (+ `team_since`) maintains membership history; `is_manager` registers the
+ * rep as a manager of that team and `manager_name` registers the named person (created if unknown).
+ */
+export async function writeReps(db: Db, items: RepItem[], opts: IngestOptions): Promise<WriteResult> {
+  const result = emptyResult();
+  for (const [index, item] of items.entries()) {
+    try {
+      const outcome = await db.transaction((sp) => writeRep(sp as unknown as Db, item, opts));
+      result[outcome] += 1;
+    } catch (err) {
+      if (err instanceof ItemFailure) result.errors.push({ index, field: err.field, message: err.message });
+      else if (err instanceof MembershipError)
+        result.errors.push({ index, field: 'team_since', message: err.message });
+      else throw err;
+    }
+  }
+  return result;
+}
+
+async function writeRep(
+  db: Db,
+  item: RepItem,
+  opts: IngestOptions,
+): Promise<'inserted' | 'updated' | 'unchanged'> {
+  const found = await findRep(db, item);
+  await assertFree(db, found?.id ?? null, item);
+  let changed = false;
+  let repId: number;
+  if (!found) {
+    if (!item.name) throw new ItemFailure('name', 'is required for a new rep');
+    const [row] = await db
+      .insert(reps)
+      .values({
+        name: item.name,
+        email: item.email ?? null,
+        slackUserId: item.slack_user_id ?? null,
+        role: item.role ?? (item.is_manager ? 'manager' : 'rep'),
+        active: item.active ?? true,
+        timezone: item.timezone ?? null,
+      })
+      .returning({ id: reps.id });
+    repId = row!.id;
+  } else {
+    repId = found.id;
+    const set: Partial<RepRow> = {};
+    if (item.name && item.name !== found.name) set.name = item.name;
+    if (item.email !== undefined && item.email !== found.email) set.email = item.email;
+    if (item.slack_user_id !== undefined && item.slack_user_id !== found.slackUserId)
+      set.slackUserId = item.slack_user_id;
+    const role = item.role ?? (item.is_manager && found.role === 'rep' ? 'manager' : undefined);
+    if (role && role !== found.role) set.role = role;
+    const active = item.active ?? (item.active === null ? true : undefined);
+    if (active !== undefined && active !== found.active) set.active = active;
+    if (item.timezone !== undefined && item.timezone !== found.timezone) set.timezone = item.timezone;
+    if (Object.keys(set).length > 0) {
+      await db.update(reps).set(set).where(eq(reps.id, repId));
+      changed = true;
+    }
+  }
+  let teamId: number | null | undefined;
+  if (item.team !== undefined) {
+    teamId = item.team === null ? null : await ensureTeam(db, item.team);
+    changed = (await applyMembership(db, repId, teamId, item.team_since, opts.now)) || changed;
+  }
+  if (item.is_manager !== undefined || item.manager_name) {
+    const managed = teamId ?? (await currentTeam(db, repId));
+    if (managed === null)
+      throw new ItemFailure(item.manager_name ? 'manager_name' : 'is_manager', 'needs a team');
+    if (item.is_manager === true) changed = (await addManager(db, managed, repId)) || changed;
+    if (item.is_manager === false) {
+      const removed = await db
+        .delete(teamManagers)
+        .where(and(eq(teamManagers.teamId, managed), eq(teamManagers.repId, repId)))
+        .returning({ repId: teamManagers.repId });
+      changed = removed.length > 0 || changed;
+    }
+    if (item.manager_name) {
+      const managerId = await ensureManager(db, item.manager_name);
+      changed = (await addManager(db, managed, managerId)) || changed;
+    }
+  }
+  if (!found) return 'inserted';
+  return changed ? 'updated' : 'unchanged';
+}
+
+async function findRep(db: Db, item: RepItem): Promise<RepRow | undefined> {
+  if (item.email) {
+    const [r] = await db.select().from(reps).where(eq(reps.email, item.email));
+    if (r) return r;
+  }
+  if (item.slack_user_id) {
+    const [r] = await db.select().from(reps).where(eq(reps.slackUserId, item.slack_user_id));
+    if (r) return r;
+  }
+  if (!item.name) return undefined;
+  const [nameless] = await db
+    .select()
+    .from(reps)
+    .where(and(eq(reps.name, item.name), isNull(reps.email)))
+    .orderBy(asc(reps.id))
+    .limit(1);
+  if (nameless || item.email) return nameless;
+  // No email given: match a rep of that name only when the name is unambiguous.
+  const named = await db.select().from(reps).where(eq(reps.name, item.name)).limit(2);
+  return named.length === 1 ? named[0] : undefined;
+}
+
+/** A rep's email and Slack id are unique: refuse to take one that belongs to someone else. */
+async function assertFree(db: Db, repId: number | null, item: RepItem): Promise<void> {
+  const others = (col: typeof reps.email | typeof reps.slackUserId, v: string) =>
+    db
+      .select({ id: reps.id })
+      .from(reps)
+      .where(repId === null ? eq(col, v) : and(eq(col, v), ne(reps.id, repId)));
+  if (item.email && (await others(reps.email, item.email)).length > 0) {
+    throw new ItemFailure('email', `${item.email} already belongs to another rep`);
+  }
+  if (item.slack_user_id && (await others(reps.slackUserId, item.slack_user_id)).length > 0) {
+    throw new ItemFailure('slack_user_id', `${item.slack_user_id} already belongs to another rep`);
+  }
+}
+
+async function currentTeam(db: Db, repId: number): Promise<number | null> {
+  const [m] = await db
+    .select({ teamId: teamMemberships.teamId })
+    .from(teamMemberships)
+    .where(and(eq(teamMemberships.repId, repId), isNull(teamMemberships.validTo)));
+  return m?.teamId ?? null;
+}
+
+async function ensureManager(db: Db, name: string): Promise<number> {
+  const [existing] = await db.select().from(reps).where(eq(reps.name, name)).orderBy(asc(reps.id)).limit(1);
+  if (!existing) {
+    const [row] = await db.insert(reps).values({ name, role: 'manager' }).returning({ id: reps.id });
+    return row!.id;
+  }
+  if (existing.role === 'rep') await db.update(reps).set({ role: 'manager' }).where(eq(reps.id, existing.id));
+  return existing.id;
+}
+
+async function addManager(db: Db, teamId: number, repId: number): Promise<boolean> {
+  const added = await db
+    .insert(teamManagers)
+    .values({ teamId, repId })
+    .onConflictDoNothing()
+    .returning({ repId: teamManagers.repId });
+  return added.length > 0;
+}

@@ -1,0 +1,209 @@
+import { z } from 'zod';
+import { ACTIVITY_KINDS, DIRECTIONS, OUTCOMES, REP_ROLES } from '../db/schema/index.js';
+import {
+  parseBoolean,
+  parseDecimal,
+  parseInstant,
+  parseInteger,
+  parseMinorUnits,
+  ValueError,
+} from './values.js';
+
+/**
+ * One zod schema per entity for ONE item, with the canonical snake_case field names used by CSV
+ * headers and the ingest API alike. Semantics shared by every field:
+ * - key absent → leave the stored value as it is (partial update);
+ * - null or "" (an empty CSV cell) → clear it (for required fields: an error);
+ * - otherwise the value is parsed (dates in `timeZone` unless they carry a zone, amounts exactly).
+ * Whether a *new* row has its required fields is checked by the upserts, which know what exists.
+ */
+
+export const ENTITIES = [
+  'teams',
+  'reps',
+  'leads',
+  'activities',
+  'accounts',
+  'opportunities',
+  'contracts',
+] as const;
+export type Entity = (typeof ENTITIES)[number];
+
+type Scalar = string | number | boolean;
+
+/** A field that may be absent (undefined), cleared (null) or set (parsed value). */
+function field<T>(parse: (v: Scalar) => T, opts: { required?: boolean } = {}) {
+  return z
+    .unknown()
+    .transform((v, ctx): T | null => {
+      if (v === null || (typeof v === 'string' && v.trim() === '')) {
+        if (!opts.required) return null;
+        ctx.addIssue({ code: 'custom', message: 'is required and cannot be empty' });
+        return z.NEVER;
+      }
+      if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
+        ctx.addIssue({ code: 'custom', message: 'must be a single value, not a list or object' });
+        return z.NEVER;
+      }
+      try {
+        return parse(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: err instanceof ValueError ? err.message : 'is not valid' });
+        return z.NEVER;
+      }
+    })
+    .optional();
+}
+
+const toText = (v: Scalar) => String(v).trim();
+const text = (opts?: { required?: boolean }) => field(toText, opts);
+const email = () =>
+  field((v) => {
+    const e = toText(v).toLowerCase();
+    if (!/^[^\s@]+@[^\s@]+$/.test(e)) throw new ValueError(`"${v}" is not an email address`);
+    return e;
+  });
+const oneOf = <T extends string>(values: readonly T[], opts?: { required?: boolean }) =>
+  field((v) => {
+    const word = toText(v).toLowerCase();
+    if (!(values as readonly string[]).includes(word))
+      throw new ValueError(`"${v}" is not one of ${values.join(', ')}`);
+    return word as T;
+  }, opts);
+const instant = (tz: string, opts?: { required?: boolean }) =>
+  field((v) => parseInstant(String(v), tz), opts);
+const money = () => field((v) => parseMinorUnits(typeof v === 'boolean' ? String(v) : v));
+const integer = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  field((v) => {
+    const n = parseInteger(typeof v === 'boolean' ? String(v) : v);
+    if (n < min || n > max) throw new ValueError(`${n} is outside ${min}..${max}`);
+    return n;
+  });
+const bool = () => field(parseBoolean);
+const currency = () =>
+  field((v) => {
+    const c = toText(v).toUpperCase();
+    if (!/^[A-Z]{3}$/.test(c)) throw new ValueError(`"${v}" is not a 3-letter currency code`);
+    return c;
+  });
+const timeZoneName = () =>
+  field((v) => {
+    const tz = toText(v);
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    } catch {
+      throw new ValueError(`"${v}" is not an IANA time zone such as Europe/Berlin`);
+    }
+    return tz;
+  });
+
+/** Builds the item schemas for one deployment time zone (dates without a zone are read in it). */
+export function buildItemSchemas(tz: string) {
+  return {
+    teams: z.strictObject({
+      name: text({ required: true }),
+      timezone: timeZoneName(),
+      week_starts_on: integer(0, 6),
+      slack_channel_id: text(),
+      response_sla_seconds: integer(1),
+    }),
+    reps: z.strictObject({
+      name: text({ required: true }),
+      email: email(),
+      slack_user_id: text(),
+      role: oneOf(REP_ROLES, { required: true }),
+      active: bool(),
+      timezone: timeZoneName(),
+      team: text(),
+      team_since: instant(tz),
+      is_manager: bool(),
+      manager_name: text(),
+    }),
+    leads: z.strictObject({
+      external_id: text({ required: true }),
+      name: text(),
+      company: text(),
+      email: email(),
+      source: text(),
+      owner_email: email(),
+      owner_name: text(),
+      created_at: instant(tz, { required: true }),
+      qualified_at: instant(tz),
+      converted_at: instant(tz),
+      disqualified_at: instant(tz),
+      crm_url: text(),
+    }),
+    activities: z.strictObject({
+      external_id: text({ required: true }),
+      rep_email: email(),
+      rep_name: text(),
+      lead_external_id: text(),
+      opportunity_external_id: text(),
+      kind: oneOf(ACTIVITY_KINDS, { required: true }),
+      direction: oneOf(DIRECTIONS, { required: true }),
+      occurred_at: instant(tz, { required: true }),
+      duration_seconds: integer(0),
+      connected: bool(),
+      email_opened_at: instant(tz),
+      email_replied_at: instant(tz),
+      meeting_booked_at: instant(tz),
+      meeting_held_at: instant(tz),
+    }),
+    accounts: z.strictObject({
+      external_id: text(),
+      name: text(),
+      became_customer_at: instant(tz),
+      churned_at: instant(tz),
+    }),
+    opportunities: z.strictObject({
+      external_id: text({ required: true }),
+      lead_external_id: text(),
+      account: text(),
+      owner_email: email(),
+      owner_name: text(),
+      product: text(),
+      amount: money(),
+      amount_minor: integer(Number.MIN_SAFE_INTEGER),
+      currency: currency(),
+      created_at: instant(tz, { required: true }),
+      stage: text(),
+      closed_at: instant(tz),
+      outcome: oneOf(OUTCOMES, { required: true }),
+    }),
+    contracts: z.strictObject({
+      external_id: text({ required: true }),
+      account: text({ required: true }),
+      starts_at: instant(tz, { required: true }),
+      ends_at: instant(tz, { required: true }),
+      total_value: money(),
+      currency: currency(),
+      contract_years: field((v) => {
+        const n = parseDecimal(typeof v === 'boolean' ? String(v) : v);
+        if (n <= 0 || n >= 10_000) throw new ValueError(`${n} is not a plausible number of years`);
+        return n;
+      }),
+      licenses: integer(0),
+      revenue_per_license: money(),
+    }),
+  };
+}
+
+export type ItemSchemas = ReturnType<typeof buildItemSchemas>;
+export type ItemOf<E extends Entity> = z.output<ItemSchemas[E]>;
+
+const cache = new Map<string, ItemSchemas>();
+
+/** The schemas for `tz`, built once per zone. */
+export function itemSchemas(tz: string): ItemSchemas {
+  let s = cache.get(tz);
+  if (!s) {
+    s = buildItemSchemas(tz);
+    cache.set(tz, s);
+  }
+  return s;
+}
+
+/** Canonical field names per entity, in documentation order (CSV headers and JSON keys). */
+export function canonicalFields(entity: Entity): string[] {
+  return Object.keys(itemSchemas('UTC')[entity].shape);
+}

@@ -1,0 +1,41 @@
+import type { Entity } from './schemas.js';
+
+/** What every write needs from the deployment: its time zone (for dates without a zone) and "now". */
+export interface IngestOptions {
+  /** DEFAULT_TIMEZONE: dates and times without a zone are read in it. */
+  timezone: string;
+  /** Used where the input gives no time: a team change without team_since takes effect now. */
+  now: Date;
+}
+
+/** One problem with one input item. `index` is the item's position in what the caller passed. */
+export interface ItemError {
+  index: number;
+  /** Canonical field name, or null when the problem is with the item as a whole. */
+  field: string | null;
+  message: string;
+  /** Set when a multi-entity batch was written. */
+  entity?: Entity;
+}
+
+export interface WriteResult {
+  inserted: number;
+  updated: number;
+  /** Items that matched a stored row with identical values (replays). */
+  unchanged: number;
+  errors: ItemError[];
+}
+
+export const emptyResult = (): WriteResult => ({ inserted: 0, updated: 0, unchanged: 0, errors: [] });
+
+/** Adds `b` into `a`, shifting b's error indexes by `offset`. */
+export function addResult(a: WriteResult, b: WriteResult, offset = 0): WriteResult {
+  a.inserted += b.inserted;
+  a.updated += b.updated;
+  a.unchanged += b.unchanged;
+  for (const e of b.errors) a.errors.push({ ...e, index: e.index + offset });
+  return a;
+}
+
+/** Items per statement/transaction step: big enough to be fast, small enough for Postgres' 65,535 parameters. */
+export const BATCH_SIZE = 1000;
