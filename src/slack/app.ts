@@ -2,6 +2,9 @@ import type { ServerResponse } from 'node:http';
 import { App, type Logger as BoltLogger, type CustomRoute, HTTPReceiver, LogLevel } from '@slack/bolt';
 import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
+import { registerAnswerActions } from './handlers/actions.js';
+import { registerMetricsCommand } from './handlers/command.js';
+import { registerAppHome } from './handlers/home.js';
 
 /** Adds listeners (commands, actions, events) to the Bolt app. Digests and alerts append theirs to REGISTRARS. */
 export type Registrar = (app: App, deps: Deps) => void;
@@ -10,7 +13,7 @@ export type Registrar = (app: App, deps: Deps) => void;
  * Every listener of the app, registered in order at start-up. The `/metrics` command, its buttons and
  * App Home are registered first (see `src/slack/handlers/`); helpers append their action handlers.
  */
-export const REGISTRARS: Registrar[] = [];
+export const REGISTRARS: Registrar[] = [registerMetricsCommand, registerAnswerActions, registerAppHome];
 
 export interface SlackAppOptions {
   /** `socket` needs SLACK_APP_TOKEN; `http` serves POST /slack/events and GET /healthz on `port`. */

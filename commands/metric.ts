@@ -1,0 +1,168 @@
+import { checkAccess } from '../src/access/permissions.js';
+import { currentTeamIds } from '../src/access/queries.js';
+import { resolveScopeAsk } from '../src/access/scope.js';
+import type { Deps } from '../src/deps.js';
+import { getMetric, getScorecard, METRICS, MetricsError } from '../src/metrics/index.js';
+import type { MetricDeps, Scope } from '../src/metrics/types.js';
+import type { AskState } from '../src/slack/ask-state.js';
+import { buildCalculationMessage, buildMetricMessage } from '../src/slack/blocks/metric.js';
+import { buildNoticeMessage } from '../src/slack/blocks/notice.js';
+import { buildScorecardBlocks, scorecardFallback } from '../src/slack/blocks/scorecard.js';
+import { suggestWord } from '../src/slack/grammar/distance.js';
+import type { MetricAsk } from '../src/slack/grammar/parse.js';
+import { enforceLimits } from '../src/slack/limits.js';
+import type { Caller, Reply } from './types.js';
+
+/**
+ * Answers a metric question (`/metrics winrate team last month by rep`) or the summary scorecard.
+ * Used by the slash command, the answer's buttons (which re-ask with one thing changed) and the console.
+ * Database errors propagate; the Slack layer turns them into one polite sentence.
+ */
+
+const SCOPE_HINT = 'Scopes: `me`, `team`, a team name, `@person`, `org`.';
+
+/** From the parsed grammar: resolves the scope words, then answers. */
+export async function answerParsedAsk(deps: Deps, caller: Caller, ask: MetricAsk, now: Date): Promise<Reply> {
+  const resolved = await resolveScopeAsk(deps.db, caller, ask.scope, now);
+  if (!resolved.ok) {
+    const guess = ask.scope.kind === 'named' ? suggestWord(ask.scope.name, resolved.candidates) : undefined;
+    const text = guess ? `${resolved.message} Did you mean "${guess}"?` : resolved.message;
+    return ephemeral(buildNoticeMessage(text, SCOPE_HINT));
+  }
+  const state: AskState = {
+    metric: ask.metric?.id ?? null,
+    scope: resolved.scope,
+    period: ask.period,
+    by: ask.by,
+  };
+  return answerState(deps, caller, state, { now, share: ask.share });
+}
+
+export interface AnswerOptions {
+  now: Date;
+  /** Post for the channel (read-only copy) instead of the asker's interactive ephemeral answer. */
+  share: boolean;
+}
+
+/** Answers an already-resolved question, checking permissions first (buttons come through here too). */
+export async function answerState(
+  deps: Deps,
+  caller: Caller,
+  state: AskState,
+  options: AnswerOptions,
+): Promise<Reply> {
+  const refusal = await checkStateAccess(deps, caller, state, options.now);
+  if (refusal) return refusal;
+  const metricDeps: MetricDeps = {
+    db: deps.db,
+    defaultTimezone: deps.config.defaultTimezone,
+    now: options.now,
+  };
+  try {
+    if (state.metric === null) return await answerSummary(deps, metricDeps, state, options);
+    const result = await getMetric(metricDeps, {
+      metric: state.metric,
+      scope: state.scope,
+      period: state.period ?? defaultPeriodOf(state),
+      ...(state.by ? { by: state.by } : {}),
+    });
+    const message = buildMetricMessage({
+      result,
+      state,
+      now: options.now,
+      staleAfterHours: deps.config.staleAfterHours,
+      interactive: !options.share,
+      isMine: (row) =>
+        row.repId === caller.repId || (row.teamId !== undefined && caller.teamIds.includes(row.teamId)),
+      ...(options.share ? { sharedBy: caller.name } : {}),
+    });
+    return { visibility: options.share ? 'in_channel' : 'ephemeral', message };
+  } catch (err) {
+    if (err instanceof MetricsError) return ephemeral(buildNoticeMessage(err.message, SCOPE_HINT));
+    throw err;
+  }
+}
+
+/** "How is this calculated?" for an answer's state: numerator, denominator, window and n, permission-checked. */
+export async function explainState(deps: Deps, caller: Caller, state: AskState, now: Date): Promise<Reply> {
+  const refusal = await checkStateAccess(deps, caller, state, now);
+  if (refusal) return refusal;
+  if (state.metric === null)
+    return ephemeral(buildNoticeMessage('Ask `/metrics help <metric>` for each definition.'));
+  try {
+    const result = await getMetric(
+      { db: deps.db, defaultTimezone: deps.config.defaultTimezone, now },
+      {
+        metric: state.metric,
+        scope: state.scope,
+        period: state.period ?? defaultPeriodOf(state),
+        ...(state.by ? { by: state.by } : {}),
+      },
+    );
+    return ephemeral(buildCalculationMessage(result));
+  } catch (err) {
+    if (err instanceof MetricsError) return ephemeral(buildNoticeMessage(err.message));
+    throw err;
+  }
+}
+
+/** null when allowed; otherwise the polite refusal to send. */
+async function checkStateAccess(
+  deps: Deps,
+  caller: Caller,
+  state: AskState,
+  now: Date,
+): Promise<Reply | null> {
+  const target =
+    state.scope.kind === 'rep'
+      ? {
+          ...state.scope,
+          teamIds:
+            state.scope.repId === caller.repId
+              ? caller.teamIds
+              : await currentTeamIds(deps.db, state.scope.repId, now),
+        }
+      : state.scope;
+  const decision = checkAccess(caller, target, state.by, {
+    leaderboardsPublic: deps.config.leaderboardsPublic,
+  });
+  return decision.allowed ? null : ephemeral(buildNoticeMessage(decision.reason));
+}
+
+async function answerSummary(
+  deps: Deps,
+  metricDeps: MetricDeps,
+  state: AskState,
+  options: AnswerOptions,
+): Promise<Reply> {
+  const results = await getScorecard(metricDeps, {
+    scope: state.scope,
+    ...(state.period ? { period: state.period } : {}),
+  });
+  const label = results[0]?.scope.label ?? scopeWord(state.scope);
+  const title = `Scorecard · ${label}${state.period ? ` · ${results[0]?.period.label ?? state.period}` : ''}`;
+  const blocks = buildScorecardBlocks({
+    title,
+    results,
+    now: options.now,
+    staleAfterHours: deps.config.staleAfterHours,
+  });
+  return {
+    visibility: options.share ? 'in_channel' : 'ephemeral',
+    message: enforceLimits({ text: scorecardFallback(title, results), blocks }),
+  };
+}
+
+function defaultPeriodOf(state: AskState): string {
+  return state.metric ? (METRIC_DEFAULTS.get(state.metric) ?? 'this month') : 'this month';
+}
+
+function scopeWord(scope: Scope): string {
+  return scope.kind === 'org' ? 'Whole org' : scope.kind;
+}
+
+function ephemeral(message: Reply['message']): Reply {
+  return { visibility: 'ephemeral', message };
+}
+
+const METRIC_DEFAULTS = new Map(METRICS.map((m) => [m.id, m.defaultPeriod]));

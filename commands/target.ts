@@ -1,0 +1,195 @@
+import { checkTargetAccess } from '../src/access/permissions.js';
+import { getRepNames, listTeams } from '../src/access/queries.js';
+import { resolveScopeAsk } from '../src/access/scope.js';
+import { findMetric, listTargets, MetricsError, setTarget } from '../src/metrics/index.js';
+import type { Scope, TargetPeriodKind, Unit } from '../src/metrics/types.js';
+import { buildGrammarErrorMessage, buildNoticeMessage } from '../src/slack/blocks/notice.js';
+import { header, section } from '../src/slack/blocks/pieces.js';
+import { formatNumber } from '../src/slack/format.js';
+import { parseCommand } from '../src/slack/grammar/parse.js';
+import { enforceLimits } from '../src/slack/limits.js';
+import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
+import type { CommandInput, Reply, Subcommand } from './types.js';
+
+/**
+ * `/metrics target set winrate 30% team EMEA month` and `/metrics target list [scope]`.
+ * Managers set targets for the teams they manage (and their reps), admins anywhere.
+ */
+export const targetCommand: Subcommand = {
+  name: 'target',
+  aliases: ['targets', 'goal', 'goals'],
+  summary: 'See targets, or set one (managers for their teams, admins for anyone).',
+  usage: [
+    '/metrics target list',
+    '/metrics target set winrate 30% team EMEA quarter',
+    '/metrics target set calls 400 team week',
+    '/metrics target set response 5m org month',
+  ],
+  run: async (deps, input) => {
+    const [verb, ...rest] = input.tokens;
+    if (verb?.toLowerCase() === 'set') return runSet(deps, input, rest);
+    if (verb === undefined || verb.toLowerCase() === 'list') return runList(deps, input);
+    return reply(buildGrammarErrorMessage(`\`target ${verb}\` is not something I know.`, null));
+  },
+};
+
+const PERIOD_WORDS: Record<string, TargetPeriodKind> = {
+  day: 'day',
+  daily: 'day',
+  week: 'week',
+  weekly: 'week',
+  month: 'month',
+  monthly: 'month',
+  quarter: 'quarter',
+  quarterly: 'quarter',
+};
+
+const SET_USAGE =
+  'Usage: `/metrics target set <metric> <value> [team <name>|@person|org] [day|week|month|quarter]`';
+
+async function runSet(
+  deps: Parameters<Subcommand['run']>[0],
+  input: CommandInput,
+  words: string[],
+): Promise<Reply> {
+  const metric = words[0] ? findMetric(words[0]) : undefined;
+  if (!metric)
+    return reply(
+      buildNoticeMessage(words[0] ? `There is no metric called "${words[0]}".` : 'Which metric?', SET_USAGE),
+    );
+  const value = parseTargetValue(words[1] ?? '', metric.unit);
+  if (value === null)
+    return reply(
+      buildNoticeMessage(`"${words[1] ?? ''}" is not a ${unitWord(metric.unit)} target.`, SET_USAGE),
+    );
+  const rest = words.slice(2);
+  const periodIndex = rest.findIndex((w) => PERIOD_WORDS[w.toLowerCase()]);
+  const periodKind: TargetPeriodKind =
+    periodIndex >= 0 ? PERIOD_WORDS[rest[periodIndex]!.toLowerCase()]! : 'month';
+  const scopeWords = rest.filter(
+    (_, i) => i !== periodIndex && !['per', 'a', 'an'].includes(rest[i]!.toLowerCase()),
+  );
+  const parsed = parseCommand(`summary ${scopeWords.length ? scopeWords.join(' ') : 'team'}`, {
+    now: input.now,
+    timezone: deps.config.defaultTimezone,
+    subcommands: [],
+  });
+  if (parsed.kind !== 'ask' || parsed.period || parsed.by)
+    return reply(buildNoticeMessage(`I couldn't tell whose target that is.`, SET_USAGE));
+  const resolved = await resolveScopeAsk(deps.db, input.caller, parsed.scope, input.now);
+  if (!resolved.ok) return reply(buildNoticeMessage(resolved.message, SET_USAGE));
+  const access = checkTargetAccess(input.caller, resolved.target);
+  if (!access.allowed) return reply(buildNoticeMessage(access.reason));
+  try {
+    const saved = await setTarget(deps.db, {
+      metric: metric.id,
+      scope: resolved.scope,
+      periodKind,
+      value,
+      setByRepId: input.caller.repId,
+      now: input.now,
+    });
+    const label = await scopeLabel(deps, saved.scope);
+    const text = `Target set: ${metric.label} ${formatNumber(saved.value, metric.unit, 'USD')} per ${periodKind} for ${label}.`;
+    return reply(buildNoticeMessage(text, 'See all targets with `/metrics target list`.'));
+  } catch (err) {
+    if (err instanceof MetricsError) return reply(buildNoticeMessage(err.message, SET_USAGE));
+    throw err;
+  }
+}
+
+async function runList(deps: Parameters<Subcommand['run']>[0], _input: CommandInput): Promise<Reply> {
+  const all = await listTargets(deps.db);
+  if (all.length === 0) {
+    return reply(
+      buildNoticeMessage(
+        'No targets are set yet.',
+        'Managers and admins: `/metrics target set winrate 30% team EMEA quarter`',
+      ),
+    );
+  }
+  const teams = new Map((await listTeams(deps.db)).map((t) => [t.id, t.name]));
+  const repNames = await getRepNames(
+    deps.db,
+    all.flatMap((t) => (t.scope.kind === 'rep' ? [t.scope.repId] : [])),
+  );
+  const lines = all.map((t) => {
+    const def = findMetric(t.metric);
+    const who =
+      t.scope.kind === 'org'
+        ? 'Whole org'
+        : t.scope.kind === 'team'
+          ? `Team ${teams.get(t.scope.teamId) ?? t.scope.teamId}`
+          : (repNames.get(t.scope.repId) ?? `rep ${t.scope.repId}`);
+    const value = def ? formatNumber(t.value, def.unit, 'USD') : String(t.value);
+    const by = t.setByName ? ` — set by ${escapeMrkdwn(t.setByName)}` : '';
+    return `• *${escapeMrkdwn(def?.label ?? t.metric)}* ${value} per ${t.periodKind} · ${escapeMrkdwn(who)}${by}`;
+  });
+  // One section holds ~3,000 characters; split long lists over several sections.
+  const chunks: string[] = [];
+  for (const line of lines) {
+    const last = chunks.at(-1);
+    if (last !== undefined && last.length + line.length + 1 <= 2900)
+      chunks[chunks.length - 1] = `${last}\n${line}`;
+    else chunks.push(line);
+  }
+  return reply(
+    enforceLimits({
+      text: `Targets: ${all.length} set`,
+      blocks: [header('Targets'), ...chunks.map((c) => section(c))],
+    }),
+  );
+}
+
+/**
+ * A target value in the metric's unit: ratios as "30%" or "0.3"; durations as "5m", "90s", "1h", "1h30m"
+ * or plain seconds; days as a number; money in major units ("$12,400", "12400") stored as minor units.
+ */
+export function parseTargetValue(raw: string, unit: Unit): number | null {
+  const text = raw.trim().toLowerCase().replace(/,/g, '');
+  if (text === '') return null;
+  if (unit === 'ratio') {
+    const m = /^(\d+(?:\.\d+)?)(%?)$/.exec(text);
+    if (!m) return null;
+    const n = Number(m[1]);
+    const ratio = m[2] === '%' || n > 1 ? n / 100 : n;
+    return ratio <= 1 ? ratio : null;
+  }
+  if (unit === 'seconds') {
+    const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s?)?$/.exec(text);
+    if (!m || (!m[1] && !m[2] && !m[3])) return null;
+    return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
+  }
+  if (unit === 'money') {
+    const m = /^[$€£]?(\d+(?:\.\d{1,2})?)(k?)$/.exec(text);
+    if (!m) return null;
+    return Math.round(Number(m[1]) * (m[2] ? 1000 : 1) * 100);
+  }
+  const m = /^(\d+(?:\.\d+)?)$/.exec(text);
+  return m ? Number(m[1]) : null;
+}
+
+function unitWord(unit: Unit): string {
+  const words: Record<Unit, string> = {
+    ratio: 'percentage (like 30%)',
+    seconds: 'duration (like 5m)',
+    days: 'number of days',
+    money: 'money (like $12,400)',
+    count: 'count',
+    per_day: 'rate per day',
+  };
+  return words[unit];
+}
+
+async function scopeLabel(deps: Parameters<Subcommand['run']>[0], scope: Scope): Promise<string> {
+  if (scope.kind === 'org') return 'the whole org';
+  if (scope.kind === 'team') {
+    const teams = await listTeams(deps.db);
+    return `team ${teams.find((t) => t.id === scope.teamId)?.name ?? scope.teamId}`;
+  }
+  return (await getRepNames(deps.db, [scope.repId])).get(scope.repId) ?? 'that rep';
+}
+
+function reply(message: Reply['message']): Reply {
+  return { visibility: 'ephemeral', message };
+}

@@ -1,0 +1,76 @@
+import type { Caller } from '../../commands/types.js';
+import type { Dimension } from '../metrics/types.js';
+
+/**
+ * Who may see what. Pure rules over a resolved caller:
+ * - reps see their own numbers and any team or org total; `by rep` leaderboards of teams/org only when
+ *   leaderboards are public (TALLY_LEADERBOARDS_PUBLIC, default true);
+ * - managers also see each rep of the teams they manage, and those teams' `by rep` splits;
+ * - admins see everything.
+ * Splits by team, product or source are totals, open to everyone.
+ */
+
+/** What is being asked about; a rep carries their current team ids so manager rules can apply. */
+export type AccessTarget =
+  | { kind: 'org' }
+  | { kind: 'team'; teamId: number }
+  | { kind: 'rep'; repId: number; teamIds: number[] };
+
+export interface AccessSettings {
+  leaderboardsPublic: boolean;
+}
+
+export type AccessDecision = { allowed: true } | { allowed: false; reason: string };
+
+const ALLOWED: AccessDecision = { allowed: true };
+
+/** Whether `caller` may see the metric for `target`, optionally split `by`. Refusals say what they can ask. */
+export function checkAccess(
+  caller: Caller,
+  target: AccessTarget,
+  by: Dimension | null,
+  settings: AccessSettings,
+): AccessDecision {
+  if (caller.role === 'admin') return ALLOWED;
+  const manages = (teamIds: number[]) =>
+    caller.role === 'manager' && teamIds.some((t) => caller.managedTeamIds.includes(t));
+
+  if (target.kind === 'rep') {
+    if (target.repId === caller.repId || manages(target.teamIds)) return ALLOWED;
+    return refuse(
+      caller,
+      "other people's numbers are for their managers. You can ask for your own (`/metrics winrate`), your team's total (`/metrics winrate team`) or the org's (`/metrics winrate org`).",
+    );
+  }
+  if (by !== 'rep' || settings.leaderboardsPublic) return ALLOWED;
+  if (target.kind === 'team' && manages([target.teamId])) return ALLOWED;
+  return refuse(
+    caller,
+    caller.role === 'manager'
+      ? 'leaderboards by rep are limited to the teams you manage. Try `/metrics winrate team <your team> by rep`.'
+      : 'leaderboards by rep are for managers here. You can see your own numbers and team or org totals, or split `by team`, `by product` or `by source`.',
+  );
+}
+
+/** Whether the caller may set targets for this scope: admins anywhere; managers for teams they manage and their reps. */
+export function checkTargetAccess(caller: Caller, target: AccessTarget): AccessDecision {
+  if (caller.role === 'admin') return ALLOWED;
+  if (caller.role === 'manager') {
+    if (target.kind === 'team' && caller.managedTeamIds.includes(target.teamId)) return ALLOWED;
+    if (target.kind === 'rep' && target.teamIds.some((t) => caller.managedTeamIds.includes(t)))
+      return ALLOWED;
+    return {
+      allowed: false,
+      reason:
+        'Managers can set targets for the teams they manage and their reps; org targets are for admins.',
+    };
+  }
+  return {
+    allowed: false,
+    reason: 'Targets are set by managers and admins. You can see them with `/metrics target list`.',
+  };
+}
+
+function refuse(_caller: Caller, what: string): AccessDecision {
+  return { allowed: false, reason: `Sorry — ${what}` };
+}

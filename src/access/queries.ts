@@ -1,0 +1,137 @@
+import { and, asc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { type RepRole, reps, teamManagers, teamMemberships, teams } from '../db/schema/index.js';
+
+/** A rep as the access layer needs it. */
+export interface RepRecord {
+  id: number;
+  name: string;
+  email: string | null;
+  slackUserId: string | null;
+  role: RepRole;
+  timezone: string | null;
+}
+
+export interface TeamRecord {
+  id: number;
+  name: string;
+  timezone: string | null;
+}
+
+const repColumns = {
+  id: reps.id,
+  name: reps.name,
+  email: reps.email,
+  slackUserId: reps.slackUserId,
+  role: reps.role,
+  timezone: reps.timezone,
+};
+
+/** The active rep linked to a Slack user id. */
+export async function findRepBySlackId(db: Db, slackUserId: string): Promise<RepRecord | null> {
+  const rows = await db
+    .select(repColumns)
+    .from(reps)
+    .where(and(eq(reps.slackUserId, slackUserId), eq(reps.active, true)))
+    .limit(1);
+  return rows[0] ?? null;
+}
+
+/** The active rep with this email (case-insensitive). */
+export async function findRepByEmail(db: Db, email: string): Promise<RepRecord | null> {
+  const rows = await db
+    .select(repColumns)
+    .from(reps)
+    .where(and(sql`lower(${reps.email}) = ${email.trim().toLowerCase()}`, eq(reps.active, true)))
+    .limit(1);
+  return rows[0] ?? null;
+}
+
+/** Remembers the Slack user id (and time zone) found through users.info, so the next lookup is direct. */
+export async function linkRepToSlack(
+  db: Db,
+  repId: number,
+  slackUserId: string,
+  timezone: string | null,
+): Promise<void> {
+  await db
+    .update(reps)
+    .set({ slackUserId, ...(timezone ? { timezone } : {}) })
+    .where(and(eq(reps.id, repId), isNull(reps.slackUserId)));
+}
+
+/** Active reps whose full name or first name matches (case-insensitive), for `/metrics calls ana`. */
+export async function findRepsByName(db: Db, name: string): Promise<RepRecord[]> {
+  const n = name.trim().toLowerCase();
+  return db
+    .select(repColumns)
+    .from(reps)
+    .where(
+      and(
+        eq(reps.active, true),
+        or(sql`lower(${reps.name}) = ${n}`, sql`lower(split_part(${reps.name}, ' ', 1)) = ${n}`),
+      ),
+    )
+    .orderBy(asc(reps.id))
+    .limit(5);
+}
+
+/** Team ids the rep belongs to at `now` (membership history). */
+export async function currentTeamIds(db: Db, repId: number, now: Date): Promise<number[]> {
+  const rows = await db
+    .selectDistinct({ teamId: teamMemberships.teamId })
+    .from(teamMemberships)
+    .where(
+      and(
+        eq(teamMemberships.repId, repId),
+        sql`${teamMemberships.validFrom} <= ${now.toISOString()}`,
+        or(isNull(teamMemberships.validTo), gt(teamMemberships.validTo, now)),
+      ),
+    );
+  return rows.map((r) => r.teamId).sort((a, b) => a - b);
+}
+
+/** Team ids the rep manages. */
+export async function managedTeamIds(db: Db, repId: number): Promise<number[]> {
+  const rows = await db
+    .select({ teamId: teamManagers.teamId })
+    .from(teamManagers)
+    .where(eq(teamManagers.repId, repId));
+  return rows.map((r) => r.teamId).sort((a, b) => a - b);
+}
+
+/** Every team, by name, for name lookups and "did you mean". */
+export async function listTeams(db: Db): Promise<TeamRecord[]> {
+  return db
+    .select({ id: teams.id, name: teams.name, timezone: teams.timezone })
+    .from(teams)
+    .orderBy(asc(teams.name));
+}
+
+/** Teams by id (labels). */
+export async function getTeams(db: Db, ids: number[]): Promise<TeamRecord[]> {
+  if (ids.length === 0) return [];
+  return db
+    .select({ id: teams.id, name: teams.name, timezone: teams.timezone })
+    .from(teams)
+    .where(inArray(teams.id, ids))
+    .orderBy(asc(teams.name));
+}
+
+/** The first admin, else the first manager (the console's default identity on demo data). */
+export async function findDefaultConsoleRep(db: Db): Promise<RepRecord | null> {
+  const rows = await db
+    .select(repColumns)
+    .from(reps)
+    .where(and(eq(reps.active, true), inArray(reps.role, ['admin', 'manager'])))
+    .orderBy(sql`case when ${reps.role} = 'admin' then 0 else 1 end`, asc(reps.id))
+    .limit(1);
+  return rows[0] ?? null;
+}
+
+/** Rep names by id (labels for targets and tables). */
+export async function getRepNames(db: Db, ids: number[]): Promise<Map<number, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.select({ id: reps.id, name: reps.name }).from(reps).where(inArray(reps.id, ids));
+  return new Map(rows.map((r) => [r.id, r.name]));
+}

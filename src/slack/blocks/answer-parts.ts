@@ -1,0 +1,117 @@
+import type { MetricResult, SegmentRow } from '../../metrics/types.js';
+import {
+  formatAge,
+  formatChange,
+  formatDateTime,
+  formatNumber,
+  formatPercent,
+  formatSparkline,
+  formatStatus,
+  formatValue,
+} from '../format.js';
+import { escapeMrkdwn } from '../mrkdwn.js';
+import { rankedTable, type TableRow } from './pieces.js';
+
+/**
+ * The lines an answer is made of, each a pure function of a MetricResult, shared by the answer,
+ * the scorecard, App Home and digests. All return escaped mrkdwn.
+ */
+
+/** Below this many records a rate or average gets a small-sample warning. */
+export const SMALL_SAMPLE = 10;
+
+/** "27.3%" / "4m 12s" / "no data" for the headline. */
+export function headlineText(r: MetricResult): string {
+  return formatValue(r.value, r.metric.unit, r.currency);
+}
+
+/** "Target 30.0% per month · 91% attained · pace 104% · :large_yellow_circle: at risk", or null without a target. */
+export function targetLine(r: MetricResult): string | null {
+  const t = r.target;
+  if (!t) return null;
+  const parts = [`Target ${formatNumber(t.targetForPeriod, r.metric.unit, r.currency)}`];
+  if (t.attainment !== null) parts.push(`${formatPercent(t.attainment, 0)} attained`);
+  if (t.pace !== null) parts.push(`pace ${formatPercent(t.pace, 0)}`);
+  parts.push(formatStatus(t.status));
+  return parts.join(' · ');
+}
+
+/** "vs October 2026 (25.0%): :large_green_circle: ▲ +2.3 pts (+9%) — better", or null without a trend. */
+export function changeLine(r: MetricResult): string | null {
+  const trend = r.trend;
+  if (!trend) return null;
+  const prev = `${escapeMrkdwn(trend.previous.period.label)} (${formatValue(trend.previous.value, r.metric.unit, r.currency)})`;
+  if (!trend.change) return `vs ${prev}: no comparison`;
+  return `vs ${prev}: ${formatChange(trend.change, r.metric.unit, r.currency)}`;
+}
+
+/** "`▂▃▅▆▇▅▆█` last 8 periods", or null when the series has no values. */
+export function sparklineLine(r: MetricResult): string | null {
+  const values = r.series.map((p) => (p.value.kind === 'value' ? p.value.value : null));
+  const spark = formatSparkline(values);
+  if (!spark) return null;
+  return `\`${spark}\` last ${r.series.length} periods`;
+}
+
+/** Honest caveats: small sample, "no data" reason, module notes. */
+export function warningLines(r: MetricResult): string[] {
+  const lines: string[] = [];
+  if (r.value.kind === 'no_data') lines.push(`:information_source: No data: ${escapeMrkdwn(r.value.reason)}`);
+  const isRateOrAverage = !r.metric.accumulates && r.metric.id !== 'arr';
+  if (r.value.kind === 'value' && isRateOrAverage && r.sampleSize < SMALL_SAMPLE) {
+    lines.push(
+      `:warning: Small sample: based on only ${r.sampleSize} record${r.sampleSize === 1 ? '' : 's'} — treat with care.`,
+    );
+  }
+  for (const note of r.notes) lines.push(`:information_source: ${escapeMrkdwn(note)}`);
+  return lines;
+}
+
+/**
+ * When the newest record behind the answer is; a clear warning when it is older than `staleAfterHours`
+ * (a stalled CRM sync should not pass for a quiet day).
+ */
+export function freshnessLine(r: MetricResult, now: Date, staleAfterHours: number): string {
+  const newest = r.freshness.newestRecordAt;
+  if (!newest) return 'No records behind this answer yet.';
+  const at = `${formatDateTime(newest, r.period.timezone)} (${formatAge(newest, now)})`;
+  const ageHours = (now.getTime() - newest.getTime()) / 3_600_000;
+  if (ageHours > staleAfterHours) {
+    return `:warning: *Data may be stale:* the newest record is from ${at}, older than ${staleAfterHours} h. Check the CRM sync.`;
+  }
+  return `Data as of ${at}`;
+}
+
+/** The definition, escaped, for a context line. */
+export function definitionLine(r: MetricResult): string {
+  return `_${escapeMrkdwn(r.metric.label)}:_ ${escapeMrkdwn(r.metric.definition)}`;
+}
+
+/** "n = 42 · window 1 Nov – 1 Dec 2026 (Europe/Berlin)". */
+export function sampleLine(r: MetricResult): string {
+  return `n = ${r.sampleSize.toLocaleString('en-US')} · ${escapeMrkdwn(r.calculation.window)}`;
+}
+
+export interface TableOptions {
+  /** Rows to show before the caller's own row is appended. */
+  top?: number;
+  isMine?: (row: SegmentRow) => boolean;
+}
+
+/** The `by …` ranked table: top 10 plus the caller's own row when it is further down. */
+export function segmentTable(r: MetricResult, options: TableOptions = {}) {
+  const rows = r.segments?.rows ?? [];
+  const top = options.top ?? 10;
+  const toRow = (s: SegmentRow, i: number): TableRow => ({
+    rank: i + 1,
+    label: s.label,
+    value: formatValue(s.value, r.metric.unit, r.currency),
+    detail: `n=${s.sampleSize}`,
+    highlight: options.isMine?.(s) ?? false,
+  });
+  const shown = rows.slice(0, top).map(toRow);
+  const mineIndex = options.isMine ? rows.findIndex((s, i) => i >= top && options.isMine?.(s)) : -1;
+  if (mineIndex >= 0) shown.push(toRow(rows[mineIndex]!, mineIndex));
+  const hidden = rows.length - shown.length;
+  return rankedTable(shown, hidden > 0 ? `_…and ${hidden} more_` : undefined);
+}

@@ -1,0 +1,63 @@
+import type { MetricDefinition } from '../../metrics/types.js';
+import { enforceLimits, type SlackMessage } from '../limits.js';
+import { escapeMrkdwn } from '../mrkdwn.js';
+import { context, divider, header, section } from './pieces.js';
+
+/** What help needs to know about a subcommand (the Subcommand contract's descriptive fields). */
+export interface HelpEntry {
+  name: string;
+  summary: string;
+  usage: string[];
+}
+
+/** Grammar usage with examples (mrkdwn, our own text). */
+export const USAGE_LINES = [
+  '`/metrics [metric] [scope] [period] [by rep|team|product|source] [share]`',
+  '• `/metrics winrate team` — your team’s win rate this quarter, with target and trend',
+  '• `/metrics response me this week` — your lead response time',
+  '• `/metrics calls team EMEA last month by rep` — a leaderboard',
+  '• `/metrics dealsize org q3 by product` · `/metrics opps @ana 30d`',
+  '• `/metrics team this week` — the summary scorecard · `/metrics help winrate` — a definition',
+  'Scopes: `me` (default), `team`, a team name, `@person`, `org`. Periods: `today`, `yesterday`, `this week`, `last month`, `this quarter`, `q3`, `2026-Q3`, `2026-10`, `30d`, `2026-10-01..2026-10-31`. Add `share` to post the answer in the channel.',
+];
+
+/** Bare `/metrics` or `/metrics help`: usage, the metrics, and the subcommands. */
+export function buildHelpMessage(metrics: MetricDefinition[], subcommands: HelpEntry[]): SlackMessage {
+  const metricLines = metrics.map(
+    (m) =>
+      `• \`${m.id}\`${m.aliases.length ? ` (${m.aliases.map(escapeMrkdwn).join(', ')})` : ''} — ${escapeMrkdwn(m.label)}`,
+  );
+  const subLines = subcommands.flatMap((s) => [
+    `*${escapeMrkdwn(s.name)}* — ${escapeMrkdwn(s.summary)}`,
+    ...s.usage.map((u) => `   \`${u.replace(/`/g, "'")}\``),
+  ]);
+  return enforceLimits({
+    text: 'Tally /metrics: ask for a metric, a scope and a period, e.g. /metrics winrate team last month',
+    blocks: [
+      header('Tally · /metrics'),
+      section(USAGE_LINES.join('\n')),
+      divider(),
+      section(`*Metrics*\n${metricLines.join('\n')}`),
+      ...(subLines.length ? [section(`*More commands*\n${subLines.join('\n')}`)] : []),
+    ],
+  });
+}
+
+/** `/metrics help <metric>`: the definition, unit, direction, default period and splits. */
+export function buildMetricHelpMessage(m: MetricDefinition): SlackMessage {
+  const better = m.direction === 'higher' ? 'higher is better' : 'lower is better';
+  return enforceLimits({
+    text: `${m.label} (${m.id}): ${m.definition}`,
+    blocks: [
+      header(`${m.label} (${m.id})`),
+      section(escapeMrkdwn(m.definition)),
+      context(
+        `Aliases: ${m.aliases.map(escapeMrkdwn).join(', ') || 'none'}`,
+        `Unit: ${m.unit.replace('_', ' ')}, ${better}`,
+        `Default period: ${m.defaultPeriod}`,
+        `Split by: ${m.dimensions.join(', ')}`,
+      ),
+      context(`Try \`/metrics ${m.id} team\` or \`/metrics ${m.id} team by rep\`.`),
+    ],
+  });
+}

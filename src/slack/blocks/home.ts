@@ -1,0 +1,67 @@
+import type { HomeView, KnownBlock } from '@slack/types';
+import type { MetricResult } from '../../metrics/types.js';
+import { enforceLimits, LIMITS } from '../limits.js';
+import { escapeMrkdwn } from '../mrkdwn.js';
+import { context, divider, header, section } from './pieces.js';
+import { buildScorecardBlocks } from './scorecard.js';
+
+export interface HomeScorecard {
+  title: string;
+  results: MetricResult[];
+}
+
+export interface HomeViewModel {
+  callerName: string;
+  /** The caller's own scorecard, then (managers) each managed team's. */
+  scorecards: HomeScorecard[];
+  now: Date;
+  staleAfterHours: number;
+}
+
+/** App Home: the user's scorecard and, for managers, their teams'. Home tabs allow 100 blocks. */
+export function buildHomeView(model: HomeViewModel): HomeView {
+  const blocks: KnownBlock[] = [
+    section(
+      `Hi ${escapeMrkdwn(model.callerName)} — here are your numbers, refreshed each time you open this tab.`,
+    ),
+  ];
+  for (const card of model.scorecards) {
+    blocks.push(
+      ...buildScorecardBlocks({
+        title: card.title,
+        results: card.results,
+        now: model.now,
+        staleAfterHours: model.staleAfterHours,
+      }),
+      divider(),
+    );
+  }
+  blocks.push(
+    context(
+      'Ask anything with `/metrics` — e.g. `/metrics winrate team last month by rep`. `/metrics help` lists it all.',
+    ),
+  );
+  const limited = enforceLimits({ text: 'Tally home', blocks }, LIMITS.homeBlocks);
+  return { type: 'home', blocks: limited.blocks };
+}
+
+/** App Home for someone Tally does not know yet. */
+export function buildUnknownHomeView(): HomeView {
+  return {
+    type: 'home',
+    blocks: [
+      header('Tally'),
+      section(
+        "Tally doesn't know you yet, so there are no numbers to show. An admin can add you by importing a reps CSV with your Slack email or through the ingest API; this tab fills in on your next visit.",
+      ),
+    ],
+  };
+}
+
+/** App Home when the numbers could not be loaded (the database is slow or down). */
+export function buildHomeErrorView(): HomeView {
+  return {
+    type: 'home',
+    blocks: [header('Tally'), section("Couldn't load metrics right now — please try again in a minute.")],
+  };
+}

@@ -1,0 +1,140 @@
+import type { Button, KnownBlock } from '@slack/types';
+import type { Dimension, MetricResult, SegmentRow } from '../../metrics/types.js';
+import { type AskState, encodeState } from '../ask-state.js';
+import { formatValue, statusWords } from '../format.js';
+import { enforceLimits, type SlackMessage } from '../limits.js';
+import { escapeMrkdwn } from '../mrkdwn.js';
+import {
+  changeLine,
+  definitionLine,
+  freshnessLine,
+  headlineText,
+  sampleLine,
+  segmentTable,
+  sparklineLine,
+  targetLine,
+  warningLines,
+} from './answer-parts.js';
+import { actions, button, compact, context, fields, header, section } from './pieces.js';
+
+/** Button action ids of an answer; listeners match them with ACTION_PATTERN (pieces.actions may suffix `#2`). */
+export const ACTION_IDS = {
+  /** Re-ask with another period or split, replacing the message in place. */
+  view: 'metrics_view',
+  share: 'metrics_share',
+  calc: 'metrics_calc',
+} as const;
+
+export interface MetricView {
+  result: MetricResult;
+  state: AskState;
+  now: Date;
+  staleAfterHours: number;
+  /** Buttons only on the asker's own (ephemeral) copy; a shared message is read-only. */
+  interactive: boolean;
+  /** Marks the caller's own row in a `by` table. */
+  isMine?: (row: SegmentRow) => boolean;
+  /** Who shared it, for the shared copy's context line (escaped here). */
+  sharedBy?: string;
+}
+
+/** Period choices offered as buttons (the current one is left out). */
+const PERIOD_BUTTONS: [label: string, spec: string][] = [
+  ['This week', 'this week'],
+  ['This month', 'this month'],
+  ['Last month', 'last month'],
+  ['This quarter', 'this quarter'],
+];
+
+/** "Win rate · Team EMEA · November 2026" (plain text). */
+export function answerTitle(r: MetricResult): string {
+  const by = r.segments ? ` by ${r.segments.by}` : '';
+  return `${r.metric.label}${by} · ${r.scope.label} · ${r.period.label}`;
+}
+
+/** The meaningful top-level `text`: notifications, screen readers and search read this, not the blocks. */
+export function answerFallback(r: MetricResult): string {
+  const parts = [`${answerTitle(r)}: ${headlineText(r)}`];
+  if (r.target)
+    parts.push(
+      `target ${formatValue({ kind: 'value', value: r.target.targetForPeriod }, r.metric.unit, r.currency)} (${statusWords(r.target.status)})`,
+    );
+  if (r.trend?.change)
+    parts.push(
+      `${r.trend.change.better === false ? 'worse' : r.trend.change.better ? 'better' : 'flat'} than ${r.trend.previous.period.label}`,
+    );
+  parts.push(`n=${r.sampleSize}`);
+  return parts.join(', ');
+}
+
+/** The full `/metrics <metric>` answer, within Block Kit limits. */
+export function buildMetricMessage(view: MetricView): SlackMessage {
+  const r = view.result;
+  const headline = `*${headlineText(r)}*  ${escapeMrkdwn(r.metric.label.toLowerCase())}`;
+  const lines = [headline, targetLine(r), changeLine(r), sparklineLine(r)].filter(
+    (l): l is string => l !== null,
+  );
+  const figures = r.figures.map((f): [string, string] => [
+    escapeMrkdwn(f.label),
+    formatValue(f.value, f.unit, r.currency),
+  ]);
+  const blocks: KnownBlock[] = compact([
+    header(answerTitle(r)),
+    section(lines.join('\n')),
+    figures.length > 0 ? fields(figures) : null,
+    r.segments ? segmentTable(r, view.isMine ? { isMine: view.isMine } : {}) : null,
+    ...warningLines(r).map((w) => context(w)),
+    context(sampleLine(r), freshnessLine(r, view.now, view.staleAfterHours)),
+    context(definitionLine(r)),
+    view.sharedBy ? context(`Shared by ${escapeMrkdwn(view.sharedBy)}`) : null,
+    ...(view.interactive ? answerActions(r, view.state) : []),
+  ]);
+  return enforceLimits({ text: answerFallback(r), blocks });
+}
+
+function answerActions(r: MetricResult, state: AskState): KnownBlock[] {
+  const periodButtons: Button[] = PERIOD_BUTTONS.filter(([, spec]) => spec !== r.period.spec).map(
+    ([label, spec]) =>
+      button({ text: label, actionId: ACTION_IDS.view, value: encodeState({ ...state, period: spec }) }),
+  );
+  const splits: Dimension[] = r.metric.dimensions.filter(
+    (d) => d !== state.by && !(state.scope.kind === 'rep' && (d === 'rep' || d === 'team')),
+  );
+  const splitButtons: Button[] = splits.map((d) =>
+    button({ text: `By ${d}`, actionId: ACTION_IDS.view, value: encodeState({ ...state, by: d }) }),
+  );
+  if (state.by)
+    splitButtons.unshift(
+      button({ text: 'No split', actionId: ACTION_IDS.view, value: encodeState({ ...state, by: null }) }),
+    );
+  const value = encodeState({ ...state, period: r.period.spec });
+  return [
+    actions([...periodButtons, ...splitButtons], 'metrics_view'),
+    actions(
+      [
+        button({ text: 'Share in channel', actionId: ACTION_IDS.share, value, style: 'primary' }),
+        button({ text: 'How is this calculated?', actionId: ACTION_IDS.calc, value }),
+      ],
+      'metrics_more',
+    ),
+  ];
+}
+
+/** "How is this calculated?": formula, numerator, denominator, window and n for this very answer. */
+export function buildCalculationMessage(r: MetricResult): SlackMessage {
+  const c = r.calculation;
+  const rows: [string, string][] = [['Formula', escapeMrkdwn(c.formula)]];
+  if (c.numerator !== undefined)
+    rows.push([escapeMrkdwn(c.numeratorLabel ?? 'Numerator'), c.numerator.toLocaleString('en-US')]);
+  if (c.denominator !== undefined)
+    rows.push([escapeMrkdwn(c.denominatorLabel ?? 'Denominator'), c.denominator.toLocaleString('en-US')]);
+  rows.push(
+    ['Window', escapeMrkdwn(c.window)],
+    ['Sample size (n)', c.n.toLocaleString('en-US')],
+    ['Result', headlineText(r)],
+  );
+  return enforceLimits({
+    text: `How ${r.metric.label} is calculated for ${r.scope.label}, ${r.period.label}: ${c.formula}; n=${c.n}`,
+    blocks: [header(`How is this calculated? · ${r.metric.label}`), fields(rows), context(definitionLine(r))],
+  });
+}

@@ -1,0 +1,35 @@
+import { enforceLimits, type SlackMessage } from '../limits.js';
+import { escapeMrkdwn } from '../mrkdwn.js';
+import { context, section } from './pieces.js';
+
+/**
+ * Short messages: refusals, errors, "did you mean", confirmations. `text` is plain (escaped here),
+ * `hint` is already-formatted mrkdwn of our own (usage examples).
+ */
+export function buildNoticeMessage(text: string, hint?: string): SlackMessage {
+  const escaped = escapeMrkdwn(text);
+  return enforceLimits({
+    text,
+    blocks: [section(escaped), ...(hint ? [context(hint)] : [])],
+  });
+}
+
+/** The one sentence users see when the database is slow or down (details go to the log only). */
+export const COULD_NOT_LOAD = "Couldn't load metrics right now — please try again in a minute.";
+
+/** For Slack users Tally does not know: says so and how an admin adds them. */
+export function buildUnknownUserMessage(): SlackMessage {
+  return buildNoticeMessage(
+    "Tally doesn't know you yet, so it can't tell which numbers are yours.",
+    'An admin can add you by importing a reps CSV with your Slack email (`npm run import`) or through the ingest API (`POST /api/v1/ingest`); Tally links you on your next command.',
+  );
+}
+
+/** A grammar error: what was not understood, "did you mean `winrate`?" when close, and the usage line. */
+export function buildGrammarErrorMessage(message: string, suggestion: string | null): SlackMessage {
+  const text = suggestion ? `${message} Did you mean \`${suggestion}\`?` : message;
+  return buildNoticeMessage(
+    text,
+    'Usage: `/metrics [metric] [scope] [period] [by rep|team|product|source] [share]` — e.g. `/metrics winrate team last month`. `/metrics help` lists everything.',
+  );
+}

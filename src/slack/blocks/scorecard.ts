@@ -1,0 +1,60 @@
+import type { KnownBlock } from '@slack/types';
+import type { MetricResult } from '../../metrics/types.js';
+import { formatChange, formatStatus, formatValue, statusWords } from '../format.js';
+import { escapeMrkdwn } from '../mrkdwn.js';
+import { freshnessLine, headlineText, sparklineLine } from './answer-parts.js';
+import { context, header, section } from './pieces.js';
+
+/**
+ * A scorecard: one compact line per metric with target status, change and sparkline. Used by
+ * `/metrics summary`, App Home and (for its own layout) the digest.
+ */
+export interface ScorecardView {
+  title: string;
+  results: MetricResult[];
+  now: Date;
+  staleAfterHours: number;
+}
+
+/** One metric as a scorecard line: "*Win rate* (this quarter) *27.3%* · target … · ▲ … · `▁▃▅`". */
+export function scorecardLine(r: MetricResult): string {
+  const parts = [`*${escapeMrkdwn(r.metric.label)}* _${escapeMrkdwn(r.period.label)}_  *${headlineText(r)}*`];
+  if (r.target) {
+    parts.push(
+      `target ${formatValue({ kind: 'value', value: r.target.targetForPeriod }, r.metric.unit, r.currency)} ${formatStatus(r.target.status)}`,
+    );
+  }
+  if (r.trend?.change) parts.push(formatChange(r.trend.change, r.metric.unit, r.currency));
+  const spark = sparklineLine(r);
+  if (spark) parts.push(spark.split(' ')[0]!);
+  return parts.join(' · ');
+}
+
+/** Plain-text summary of a scorecard for the `text` fallback. */
+export function scorecardFallback(title: string, results: MetricResult[]): string {
+  const items = results.map(
+    (r) => `${r.metric.label} ${headlineText(r)}${r.target ? ` (${statusWords(r.target.status)})` : ''}`,
+  );
+  return `${title}: ${items.join('; ') || 'no metrics'}`;
+}
+
+/** The scorecard's blocks (header, one section per metric, freshness). */
+export function buildScorecardBlocks(view: ScorecardView): KnownBlock[] {
+  const newest = view.results
+    .map((r) => r.freshness.newestRecordAt)
+    .filter((d): d is Date => d !== null)
+    .sort((a, b) => b.getTime() - a.getTime())[0];
+  const freshnessSource = view.results.find(
+    (r) => r.freshness.newestRecordAt?.getTime() === newest?.getTime(),
+  );
+  return [
+    header(view.title),
+    ...view.results.map((r) => section(scorecardLine(r))),
+    context(
+      freshnessSource
+        ? freshnessLine(freshnessSource, view.now, view.staleAfterHours)
+        : 'No records behind these numbers yet.',
+      'Ask `/metrics help <metric>` for any definition.',
+    ),
+  ];
+}

@@ -1,0 +1,61 @@
+import { findSubcommand, SUBCOMMANDS } from '../../commands/index.js';
+import { answerParsedAsk } from '../../commands/metric.js';
+import type { Caller, Reply } from '../../commands/types.js';
+import type { Deps } from '../deps.js';
+import { buildGrammarErrorMessage } from './blocks/notice.js';
+import { parseCommand } from './grammar/parse.js';
+
+/** Words the grammar itself understands; every other registered subcommand word is routed to its module. */
+const GRAMMAR_NATIVE = new Set(['help', 'summary']);
+
+/** Subcommand words (names and aliases) routed to `commands/`, read from the registry at call time. */
+export function routedSubcommandWords(): string[] {
+  return SUBCOMMANDS.filter((s) => !GRAMMAR_NATIVE.has(s.name)).flatMap((s) => [s.name, ...s.aliases]);
+}
+
+export interface CommandRequest {
+  /** The text after `/metrics`, as Slack sends it (escaping on). */
+  text: string;
+  caller: Caller;
+  channelId: string | null;
+  now: Date;
+}
+
+/**
+ * Answers one `/metrics …` text for a known caller: help, a subcommand, a metric question, the summary,
+ * or a grammar error with "did you mean". The same path serves Slack and the local console.
+ * Bad input never throws; database errors do (the surface turns them into one polite sentence).
+ */
+export async function runMetricsCommand(deps: Deps, request: CommandRequest): Promise<Reply> {
+  const { caller, now } = request;
+  const parsed = parseCommand(request.text, {
+    now,
+    timezone: caller.timezone ?? deps.config.defaultTimezone,
+    subcommands: routedSubcommandWords(),
+  });
+  const input = { text: request.text, caller, channelId: request.channelId, now };
+  switch (parsed.kind) {
+    case 'help': {
+      const help = findSubcommand('help');
+      if (!help)
+        return { visibility: 'ephemeral', message: buildGrammarErrorMessage('Help is not available.', null) };
+      return help.run(deps, { ...input, tokens: parsed.metric ? [parsed.metric.id] : [] });
+    }
+    case 'subcommand': {
+      const sub = findSubcommand(parsed.name);
+      if (!sub)
+        return {
+          visibility: 'ephemeral',
+          message: buildGrammarErrorMessage(`Unknown command ${parsed.name}.`, null),
+        };
+      return sub.run(deps, { ...input, tokens: parsed.tokens });
+    }
+    case 'ask':
+      return answerParsedAsk(deps, caller, parsed, now);
+    case 'error':
+      return {
+        visibility: 'ephemeral',
+        message: buildGrammarErrorMessage(parsed.message, parsed.suggestion),
+      };
+  }
+}

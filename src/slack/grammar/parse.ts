@@ -1,0 +1,254 @@
+import { findMetric, METRICS } from '../../metrics/definitions.js';
+import { parsePeriod } from '../../metrics/periods.js';
+import type { Dimension, MetricDefinition } from '../../metrics/types.js';
+import { suggestWord } from './distance.js';
+
+/**
+ * The `/metrics` grammar: `[metric] [scope] [period] [by dimension] [share]`, words in any order after
+ * the metric, case-insensitive. Pure and total: every input gives a ParsedCommand, never an exception.
+ * Names (teams, people) are only collected here; the command layer resolves them against the database.
+ */
+
+export type ScopeWord =
+  | { kind: 'me' }
+  | { kind: 'my_team' }
+  | { kind: 'org' }
+  /** A Slack mention as sent with escaping on: `<@U123|ana>` (or `<@U123>`). */
+  | { kind: 'user'; slackUserId: string; name: string | null }
+  /** A team or person by name, resolved later ("EMEA", "team EMEA Inbound", "ana"). */
+  | { kind: 'named'; name: string; teamOnly: boolean };
+
+export interface MetricAsk {
+  kind: 'ask';
+  /** null = the summary scorecard. */
+  metric: MetricDefinition | null;
+  scope: ScopeWord;
+  /** Normalised period spec ("this month", "2026-Q3"); null = the metric's default. */
+  period: string | null;
+  by: Dimension | null;
+  share: boolean;
+}
+
+export type ParsedCommand =
+  | { kind: 'help'; metric: MetricDefinition | null }
+  | { kind: 'subcommand'; name: string; tokens: string[] }
+  | MetricAsk
+  | { kind: 'error'; message: string; suggestion: string | null };
+
+export interface GrammarContext {
+  now: Date;
+  /** Zone used only to validate period words here; the answer recomputes boundaries in the scope's zone. */
+  timezone: string;
+  /** Subcommand words (and aliases) from the registry: `digest`, `alerts`, `target`, … */
+  subcommands: readonly string[];
+}
+
+const SCOPE_WORDS: Record<string, ScopeWord> = {
+  me: { kind: 'me' },
+  my: { kind: 'me' },
+  mine: { kind: 'me' },
+  myself: { kind: 'me' },
+  team: { kind: 'my_team' },
+  myteam: { kind: 'my_team' },
+  org: { kind: 'org' },
+  company: { kind: 'org' },
+  everyone: { kind: 'org' },
+  all: { kind: 'org' },
+};
+const DIMENSIONS: Record<string, Dimension> = {
+  rep: 'rep',
+  reps: 'rep',
+  person: 'rep',
+  people: 'rep',
+  team: 'team',
+  teams: 'team',
+  product: 'product',
+  products: 'product',
+  source: 'source',
+  sources: 'source',
+  channel: 'source',
+};
+const FILLER = new Set(['for', 'in', 'of', 'over', 'during', 'the', 'and']);
+const SHARE_WORDS = new Set(['share', 'post', 'public']);
+const SUMMARY_WORDS = new Set(['summary', 'scorecard', 'overview']);
+const HELP_WORDS = new Set(['help', '?', 'usage']);
+const MENTION = /^<@([UW][A-Z0-9]+)(?:\|([^>]*))?>$/;
+
+/** Splits command text into words, keeping Slack mentions (`<@U1|ana maria>`) whole. */
+export function tokenize(text: string): string[] {
+  return text.trim().match(/<[^>]*>|\S+/g) ?? [];
+}
+
+/** Every word a user might have meant, for "did you mean" (metric ids and aliases, keywords, subcommands). */
+function knownWords(ctx: GrammarContext): string[] {
+  return [
+    ...METRICS.flatMap((m) => [m.id, ...m.aliases]),
+    ...Object.keys(SCOPE_WORDS),
+    ...SUMMARY_WORDS,
+    'help',
+    'share',
+    'by',
+    'today',
+    'yesterday',
+    ...ctx.subcommands,
+  ];
+}
+
+/** Parses the text after `/metrics`. */
+export function parseCommand(text: string, ctx: GrammarContext): ParsedCommand {
+  const tokens = tokenize(text.slice(0, 500));
+  const first = tokens[0]?.toLowerCase();
+  if (first === undefined) return { kind: 'help', metric: null };
+  if (HELP_WORDS.has(first)) return parseHelp(tokens.slice(1), ctx);
+  if (ctx.subcommands.includes(first)) return { kind: 'subcommand', name: first, tokens: tokens.slice(1) };
+  const metric = findMetric(first);
+  if (metric) return parseModifiers(metric, tokens.slice(1), ctx);
+  if (SUMMARY_WORDS.has(first)) return parseModifiers(null, tokens.slice(1), ctx);
+  // No metric word: a scope/period alone means the summary, unless the first word looks like a typo.
+  const asSummary = parseModifiers(null, tokens, ctx);
+  const firstIsModifier = asSummary.kind === 'ask' && !isNamedFrom(asSummary, tokens[0] ?? '');
+  if (firstIsModifier) return asSummary;
+  const guess = suggestWord(first, knownWords(ctx));
+  if (guess) return { kind: 'error', message: `I don't know \`${first}\`.`, suggestion: guess };
+  return asSummary;
+}
+
+function isNamedFrom(ask: MetricAsk, firstToken: string): boolean {
+  return ask.scope.kind === 'named' && ask.scope.name.split(' ')[0] === firstToken;
+}
+
+function parseHelp(rest: string[], ctx: GrammarContext): ParsedCommand {
+  const word = rest[0];
+  if (word === undefined) return { kind: 'help', metric: null };
+  const metric = findMetric(word);
+  if (metric) return { kind: 'help', metric };
+  const guess = suggestWord(word, [...METRICS.flatMap((m) => [m.id, ...m.aliases]), ...ctx.subcommands]);
+  return {
+    kind: 'error',
+    message: `There is no metric called \`${word.toLowerCase()}\`.`,
+    suggestion: guess ?? null,
+  };
+}
+
+function parseModifiers(
+  metric: MetricDefinition | null,
+  tokens: string[],
+  ctx: GrammarContext,
+): ParsedCommand {
+  let scope: ScopeWord | null = null;
+  let period: string | null = null;
+  let by: Dimension | null = null;
+  let share = false;
+  const leftovers: string[][] = [];
+  let run: string[] = [];
+  const endRun = () => {
+    if (run.length > 0) leftovers.push(run);
+    run = [];
+  };
+  let teamOnly = false;
+
+  for (let i = 0; i < tokens.length; i++) {
+    const raw = tokens[i]!;
+    const word = raw.toLowerCase();
+    const mention = MENTION.exec(raw);
+    if (mention) {
+      endRun();
+      if (scope) return conflict('person');
+      scope = { kind: 'user', slackUserId: mention[1]!, name: mention[2] || null };
+      continue;
+    }
+    if (word === 'by') {
+      endRun();
+      const dim = DIMENSIONS[tokens[i + 1]?.toLowerCase() ?? ''];
+      if (!dim)
+        return {
+          kind: 'error',
+          message: 'Split `by` what? Use `by rep`, `by team`, `by product` or `by source`.',
+          suggestion: null,
+        };
+      by = dim;
+      i++;
+      continue;
+    }
+    if (SHARE_WORDS.has(word)) {
+      endRun();
+      share = true;
+      continue;
+    }
+    const periodMatch = matchPeriod(tokens, i, ctx);
+    if (periodMatch) {
+      endRun();
+      if (period) return conflict('period');
+      period = periodMatch.spec;
+      i += periodMatch.length - 1;
+      continue;
+    }
+    // "team EMEA" names a team; a bare "team" is the caller's own.
+    if (word === 'team' && tokens[i + 1] && isNameWord(tokens[i + 1]!, tokens, i + 1, ctx)) {
+      endRun();
+      teamOnly = true;
+      continue;
+    }
+    const scopeWord = SCOPE_WORDS[word];
+    if (scopeWord && run.length === 0) {
+      if (scope) return conflict('scope');
+      scope = scopeWord;
+      continue;
+    }
+    if (FILLER.has(word) && run.length === 0) continue;
+    run.push(raw);
+  }
+  endRun();
+
+  if (leftovers.length > 1) return unknownWords(leftovers.flat(), ctx);
+  if (leftovers.length === 1) {
+    if (scope) return unknownWords(leftovers[0]!, ctx);
+    scope = { kind: 'named', name: leftovers[0]!.join(' '), teamOnly };
+  }
+  return { kind: 'ask', metric, scope: scope ?? { kind: 'me' }, period, by, share };
+}
+
+/** A word that can start a name: not a keyword, period, mention or filler. */
+function isNameWord(raw: string, tokens: string[], index: number, ctx: GrammarContext): boolean {
+  const w = raw.toLowerCase();
+  if (w === 'by' || SHARE_WORDS.has(w) || SCOPE_WORDS[w] || MENTION.test(raw) || FILLER.has(w)) return false;
+  return matchPeriod(tokens, index, ctx) === null;
+}
+
+/** The longest period phrase (up to 4 words) starting at `index`, e.g. "last 30 days", "this week". */
+function matchPeriod(
+  tokens: string[],
+  index: number,
+  ctx: GrammarContext,
+): { spec: string; length: number } | null {
+  for (let length = Math.min(4, tokens.length - index); length >= 1; length--) {
+    const phrase = tokens.slice(index, index + length).join(' ');
+    if (length === 1 && (SCOPE_WORDS[phrase.toLowerCase()] || DIMENSIONS[phrase.toLowerCase()])) continue;
+    const parsed = safeParsePeriod(phrase, ctx);
+    if (parsed) return { spec: parsed, length };
+  }
+  return null;
+}
+
+function safeParsePeriod(phrase: string, ctx: GrammarContext): string | null {
+  try {
+    const r = parsePeriod(phrase.toLowerCase(), { now: ctx.now, timezone: ctx.timezone });
+    return r.ok ? r.period.spec : null;
+  } catch {
+    return null;
+  }
+}
+
+function conflict(what: string): ParsedCommand {
+  return {
+    kind: 'error',
+    message: `That names more than one ${what}; ask for one at a time.`,
+    suggestion: null,
+  };
+}
+
+function unknownWords(words: string[], ctx: GrammarContext): ParsedCommand {
+  const text = words.join(' ');
+  const guess = words.map((w) => suggestWord(w, knownWords(ctx))).find((g) => g !== undefined);
+  return { kind: 'error', message: `I couldn't make sense of \`${text}\`.`, suggestion: guess ?? null };
+}

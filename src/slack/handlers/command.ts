@@ -1,0 +1,35 @@
+import type { App } from '@slack/bolt';
+import type { Deps } from '../../deps.js';
+import { describeError } from '../../errors.js';
+import { buildUnknownUserMessage } from '../blocks/notice.js';
+import { runMetricsCommand } from '../dispatch.js';
+import { answerSafely, findCaller, toResponse } from './shared.js';
+
+/** The slash command as registered in manifest.yml. */
+export const SLASH_COMMAND = '/metrics';
+
+/**
+ * `/metrics …`: ack at once with an empty body (Slack wants it within 3 s), then answer through
+ * response_url — ephemeral unless the user said `share`.
+ */
+export function registerMetricsCommand(app: App, deps: Deps): void {
+  app.command(SLASH_COMMAND, async ({ ack, command, respond, client }) => {
+    await ack();
+    const now = deps.clock();
+    const reply = await answerSafely(deps, 'slash command', async () => {
+      const caller = await findCaller(deps, client, command.user_id, now);
+      if (!caller) return { visibility: 'ephemeral', message: buildUnknownUserMessage() };
+      return runMetricsCommand(deps, {
+        text: command.text ?? '',
+        caller,
+        channelId: command.channel_id,
+        now,
+      });
+    });
+    try {
+      await respond(toResponse(reply, { replaceOriginal: false }));
+    } catch (err) {
+      deps.logger.error({ err: describeError(err) }, 'response_url post failed');
+    }
+  });
+}
