@@ -3,3 +3,4 @@ export * from './sales.js';
 export * from './targets.js';
 export * from './alerts.js';
 export * from './digests.js';
+export * from './seed.js';

@@ -1,0 +1,23 @@
+import { integer, jsonb, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
+
+/**
+ * One row per generated data set (`npm run seed`, the start-up demo, the benchmark). Lets the bench reuse
+ * a complete data set instead of reseeding, and remembers index definitions dropped during a bulk load
+ * so an interrupted load can put them back.
+ */
+export const seedRuns = pgTable('seed_runs', {
+  id: serial('id').primaryKey(),
+  /** 'demo', 'custom' or 'bench'. */
+  profile: text('profile').notNull(),
+  seed: integer('seed').notNull(),
+  /** The generator options (sizes, rates) as given. */
+  options: jsonb('options').notNull(),
+  /** The instant the generated history ends at. */
+  dataNow: timestamp('data_now', { withTimezone: true }).notNull(),
+  startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+  /** Null while loading (or when a load was interrupted). */
+  completedAt: timestamp('completed_at', { withTimezone: true }),
+  counts: jsonb('counts'),
+  /** SQL that recreates indexes/constraints dropped for a bulk load; cleared once they are back. */
+  restoreSql: jsonb('restore_sql'),
+});
