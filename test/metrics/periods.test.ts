@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import {
+  describeWindow,
+  parsePeriod,
+  periodDays,
+  previousPeriod,
+  seriesPeriods,
+  workingDaysElapsed,
+} from '../../src/metrics/index.js';
+import type { Period } from '../../src/metrics/types.js';
+
+// Monday 23 Nov 2026, 12:00 UTC (13:00 in Berlin, 07:00 in New York).
+const now = new Date('2026-11-23T12:00:00Z');
+
+function parse(text: string, timezone = 'UTC', weekStartsOn?: 0 | 1): Period {
+  const r = parsePeriod(text, { now, timezone, ...(weekStartsOn !== undefined ? { weekStartsOn } : {}) });
+  if (!r.ok) throw new Error(r.error);
+  return r.period;
+}
+const iso = (p: Period) => [p.start.toISOString(), p.end.toISOString()];
+
+describe('parsePeriod', () => {
+  it('puts today and yesterday at local midnight in the zone', () => {
+    expect(iso(parse('today', 'Europe/Berlin'))).toEqual(['2026-11-22T23:00:00.000Z', '2026-11-23T23:00:00.000Z']);
+    expect(iso(parse('yesterday', 'America/New_York'))).toEqual([
+      '2026-11-22T05:00:00.000Z',
+      '2026-11-23T05:00:00.000Z',
+    ]);
+    expect(parse('today').running).toBe(true);
+    expect(parse('yesterday').running).toBe(false);
+  });
+
+  it('starts weeks on Monday unless told otherwise', () => {
+    expect(iso(parse('this week', 'UTC'))).toEqual(['2026-11-23T00:00:00.000Z', '2026-11-30T00:00:00.000Z']);
+    expect(iso(parse('this week', 'UTC', 0))).toEqual(['2026-11-22T00:00:00.000Z', '2026-11-29T00:00:00.000Z']);
+    expect(parse('last week').label).toBe('Week of 16 Nov 2026');
+  });
+
+  it('gives a 169-hour Berlin week when summer time ends (week of 19 Oct 2026)', () => {
+    // Wednesday 28 Oct 2026, 10:00 UTC: "last week" is Mon 19 – Sun 25 Oct, which ends on the DST change.
+    const r = parsePeriod('last week', { now: new Date('2026-10-28T10:00:00Z'), timezone: 'Europe/Berlin' });
+    expect(r.ok && iso(r.period)).toEqual(['2026-10-18T22:00:00.000Z', '2026-10-25T23:00:00.000Z']);
+    if (r.ok) expect((r.period.end.getTime() - r.period.start.getTime()) / 3_600_000).toBe(169);
+    // The week of 26 Oct starts at midnight CET.
+    const w = parsePeriod('this week', { now: new Date('2026-10-28T10:00:00Z'), timezone: 'Europe/Berlin' });
+    expect(w.ok && iso(w.period)).toEqual(['2026-10-25T23:00:00.000Z', '2026-11-01T23:00:00.000Z']);
+  });
+
+  it('handles the New York change: the week of 2 Nov 2026 and the one before it', () => {
+    // Tuesday 3 Nov 2026, 15:00 UTC.
+    const ctx = { now: new Date('2026-11-03T15:00:00Z'), timezone: 'America/New_York' };
+    const r = parsePeriod('this week', ctx);
+    expect(r.ok && iso(r.period)).toEqual(['2026-11-02T05:00:00.000Z', '2026-11-09T05:00:00.000Z']);
+    const last = parsePeriod('last week', ctx);
+    expect(last.ok && iso(last.period)).toEqual(['2026-10-26T04:00:00.000Z', '2026-11-02T05:00:00.000Z']);
+    if (r.ok) expect(iso(previousPeriod(r.period))).toEqual(last.ok ? iso(last.period) : []);
+  });
+
+  it('reads months, quarters and years, relative and absolute', () => {
+    expect(iso(parse('this month', 'Europe/Berlin'))).toEqual(['2026-10-31T23:00:00.000Z', '2026-11-30T23:00:00.000Z']);
+    expect(iso(parse('last month', 'Europe/Berlin'))).toEqual(['2026-09-30T22:00:00.000Z', '2026-10-31T23:00:00.000Z']);
+    expect(iso(parse('this quarter'))).toEqual(['2026-10-01T00:00:00.000Z', '2027-01-01T00:00:00.000Z']);
+    expect(iso(parse('last quarter'))).toEqual(['2026-07-01T00:00:00.000Z', '2026-10-01T00:00:00.000Z']);
+    expect(iso(parse('this year'))).toEqual(['2026-01-01T00:00:00.000Z', '2027-01-01T00:00:00.000Z']);
+    expect(iso(parse('last year'))).toEqual(['2025-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z']);
+    expect(iso(parse('q1', 'Europe/Berlin'))).toEqual(['2025-12-31T23:00:00.000Z', '2026-03-31T22:00:00.000Z']);
+    expect(iso(parse('2026-10'))).toEqual(['2026-10-01T00:00:00.000Z', '2026-11-01T00:00:00.000Z']);
+    expect(iso(parse('2026-Q3'))).toEqual(['2026-07-01T00:00:00.000Z', '2026-10-01T00:00:00.000Z']);
+    expect(parse('2026-Q3')).toMatchObject({ kind: 'quarter', spec: '2026-Q3', label: 'Q3 2026', running: false });
+    expect(parse('this month')).toMatchObject({ kind: 'month', spec: 'this month', label: 'November 2026', running: true });
+  });
+
+  it('takes Nd as the last N local days including today', () => {
+    const p = parse('7d');
+    expect(iso(p)).toEqual(['2026-11-17T00:00:00.000Z', '2026-11-24T00:00:00.000Z']);
+    expect(p).toMatchObject({ kind: 'rolling', spec: '7d', label: 'Last 7 days', running: true });
+    expect(iso(parse('last 30 days'))).toEqual(iso(parse('30d')));
+    expect(periodDays(parse('90d', 'Europe/Berlin'))).toBe(90);
+  });
+
+  it('reads an inclusive date range and a single date', () => {
+    const p = parse('2026-10-01..2026-10-31', 'Europe/Berlin');
+    expect(iso(p)).toEqual(['2026-09-30T22:00:00.000Z', '2026-10-31T23:00:00.000Z']);
+    expect(p).toMatchObject({ kind: 'range', spec: '2026-10-01..2026-10-31', label: '1 Oct – 31 Oct 2026' });
+    expect(parse('2026-10-05').kind).toBe('day');
+  });
+
+  it('is case-insensitive and tolerant of spaces', () => {
+    expect(iso(parse('  This   MONTH '))).toEqual(iso(parse('this month')));
+    expect(iso(parse('2026-q3'))).toEqual(iso(parse('2026-Q3')));
+    expect(iso(parse('Q4'))).toEqual(iso(parse('this quarter')));
+  });
+
+  it('answers bad input with a message and never throws', () => {
+    for (const bad of ['next week', '2026-13', '2026-02-30', '2026-10-31..2026-10-01', '0d', '99999d', '', 'q5']) {
+      const r = parsePeriod(bad, { now, timezone: 'UTC' });
+      expect(r.ok, bad).toBe(false);
+      if (!r.ok) expect(r.error.length).toBeGreaterThan(5);
+    }
+    expect(parsePeriod('today', { now, timezone: 'Mars/Olympus' })).toMatchObject({ ok: false });
+    expect(parsePeriod(undefined as unknown as string, { now, timezone: 'UTC' }).ok).toBe(false);
+    expect(parsePeriod('today', { now: new Date('nope'), timezone: 'UTC' }).ok).toBe(false);
+  });
+});
+
+describe('previous periods and series', () => {
+  it('steps back by the period kind', () => {
+    expect(previousPeriod(parse('this month')).spec).toBe('2026-10');
+    expect(previousPeriod(parse('2026-Q1')).spec).toBe('2025-Q4');
+    expect(previousPeriod(parse('2026')).spec).toBe('2025');
+    expect(previousPeriod(parse('today')).spec).toBe('2026-11-22');
+    const prev30 = previousPeriod(parse('30d'));
+    expect(iso(prev30)).toEqual(['2026-09-25T00:00:00.000Z', '2026-10-25T00:00:00.000Z']);
+    expect(prev30.spec).toBe('2026-09-25..2026-10-24');
+  });
+
+  it('gives 8 contiguous periods, oldest first, ending with the asked one', () => {
+    const p = parse('this month', 'Europe/Berlin');
+    const s = seriesPeriods(p, 8, now);
+    expect(s).toHaveLength(8);
+    expect(s[0]!.spec).toBe('2026-04');
+    expect(s[7]).toEqual(p);
+    for (let i = 1; i < 8; i++) expect(s[i]!.start.getTime()).toBe(s[i - 1]!.end.getTime());
+    expect(s.filter((x) => x.running)).toHaveLength(1);
+  });
+
+  it('counts weekdays elapsed and describes the window with its zone', () => {
+    // This week so far: Monday only (started).
+    expect(workingDaysElapsed(parse('this week'), now)).toBe(1);
+    expect(workingDaysElapsed(parse('last month'), now)).toBe(22);
+    expect(describeWindow(parse('2026-10', 'Europe/Berlin'))).toBe(
+      '1 Oct 2026 00:00 – 1 Nov 2026 00:00 (Europe/Berlin)',
+    );
+  });
+});
