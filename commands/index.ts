@@ -1,3 +1,4 @@
+import { alertsCommand } from './alerts.js';
 import { helpCommand } from './help.js';
 import { summaryCommand } from './summary.js';
 import { targetCommand } from './target.js';
@@ -9,7 +10,7 @@ import type { Subcommand } from './types.js';
  * Helpers add their subcommand here (one import, one entry); `manifest.yml`'s usage hint must name it
  * (a test checks that they agree).
  */
-export const SUBCOMMANDS: Subcommand[] = [helpCommand, summaryCommand, targetCommand];
+export const SUBCOMMANDS: Subcommand[] = [helpCommand, summaryCommand, targetCommand, alertsCommand];
 
 /** The subcommand selected by `word` (name or alias, case-insensitive), if any. */
 export function findSubcommand(word: string): Subcommand | undefined {

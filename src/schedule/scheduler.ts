@@ -1,4 +1,5 @@
 import cron, { type ScheduledTask } from 'node-cron';
+import { leadNudgesJob, slipAlertsJob } from '../alerts/index.js';
 import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
 
@@ -15,7 +16,7 @@ export interface Job {
 }
 
 /** The app's recurring jobs. Digests and alerts add theirs here. */
-export const JOBS: Job[] = [];
+export const JOBS: Job[] = [leadNudgesJob, slipAlertsJob];
 
 export interface Scheduler {
   stop(): Promise<void>;

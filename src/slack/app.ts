@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { App, type Logger as BoltLogger, type CustomRoute, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { registerAlertActions } from '../alerts/slack/actions.js';
 import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
 import { registerAnswerActions } from './handlers/actions.js';
@@ -13,7 +14,12 @@ export type Registrar = (app: App, deps: Deps) => void;
  * Every listener of the app, registered in order at start-up. The `/metrics` command, its buttons and
  * App Home are registered first (see `src/slack/handlers/`); helpers append their action handlers.
  */
-export const REGISTRARS: Registrar[] = [registerMetricsCommand, registerAnswerActions, registerAppHome];
+export const REGISTRARS: Registrar[] = [
+  registerMetricsCommand,
+  registerAnswerActions,
+  registerAppHome,
+  registerAlertActions,
+];
 
 export interface SlackAppOptions {
   /** `socket` needs SLACK_APP_TOKEN; `http` serves POST /slack/events and GET /healthz on `port`. */

@@ -77,7 +77,7 @@ export function freshnessLine(r: MetricResult, now: Date, staleAfterHours: numbe
   const at = `${formatDateTime(newest, r.period.timezone)} (${formatAge(newest, now)})`;
   const ageHours = (now.getTime() - newest.getTime()) / 3_600_000;
   if (ageHours > staleAfterHours) {
-    return `:warning: *Data may be stale:* the newest record is from ${at}, older than ${staleAfterHours} h. Check the CRM sync.`;
+    return `:warning: *Data may be stale:* the newest record behind this answer is from ${at}, more than ${staleAfterHours} h ago. If you expected newer activity, check the CRM sync.`;
   }
   return `Data as of ${at}`;
 }

@@ -1,0 +1,145 @@
+import { createInterface } from 'node:readline/promises';
+import { answerState, explainState } from '../../commands/metric.js';
+import type { Caller, Reply } from '../../commands/types.js';
+import { buildCaller, resolveCallerByEmail } from '../access/caller.js';
+import { findDefaultConsoleRep } from '../access/queries.js';
+import type { Deps } from '../deps.js';
+import { describeError } from '../errors.js';
+import { decodeState } from '../slack/ask-state.js';
+import { buildNoticeMessage, COULD_NOT_LOAD } from '../slack/blocks/notice.js';
+import { runMetricsCommand } from '../slack/dispatch.js';
+import { type RenderedButton, renderMessage } from './render.js';
+
+/**
+ * The local console: type `/metrics winrate team` and see the exact message the bot would send,
+ * rendered for the terminal. Same code path as Slack (dispatch, permissions, blocks, limits guard).
+ */
+
+export interface ConsoleOptions {
+  /** Email of the rep to act as; default: the first admin, else the first manager. */
+  as?: string;
+  /** One command to run and print, then return (the one-shot form). */
+  command?: string;
+  write?: (text: string) => void;
+}
+
+export interface ConsoleSession {
+  caller: Caller | null;
+  buttons: RenderedButton[];
+}
+
+const HELP = [
+  'Type a command as in Slack, e.g. `/metrics winrate team` (the `/metrics` is optional).',
+  '  as <email>   act as another rep (permissions follow them)',
+  '  whoami       who you are now',
+  '  <number>     press a button of the last answer',
+  '  quit         leave',
+].join('\n');
+
+/** Starts the console; with `command` set it answers once and returns. Returns the process exit code. */
+export async function runConsole(deps: Deps, options: ConsoleOptions): Promise<number> {
+  const write = options.write ?? ((t: string) => process.stdout.write(`${t}\n`));
+  const session: ConsoleSession = { caller: null, buttons: [] };
+  try {
+    session.caller = options.as
+      ? await resolveCallerByEmail(deps.db, options.as, deps.clock())
+      : await defaultCaller(deps);
+  } catch (err) {
+    write(`Tally could not read its database: ${describeError(err).message}`);
+    return 1;
+  }
+  if (options.as && !session.caller) {
+    write(`No active rep has the email ${options.as}. Use the email of someone in the reps table.`);
+    return 1;
+  }
+  if (options.command !== undefined) {
+    const ok = await handleLine(deps, session, options.command, write);
+    return ok ? 0 : 1;
+  }
+  write(`Tally console — ${session.caller ? `you are ${describeCaller(session.caller)}` : 'no reps yet: import some first'}.`);
+  write(HELP);
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
+  rl.setPrompt('tally> ');
+  rl.prompt();
+  for await (const line of rl) {
+    const trimmed = line.trim();
+    if (trimmed === 'quit' || trimmed === 'exit') break;
+    if (trimmed !== '') await handleLine(deps, session, trimmed, write);
+    rl.prompt();
+  }
+  rl.close();
+  return 0;
+}
+
+/** Handles one console line; false when it could not be answered. */
+export async function handleLine(
+  deps: Deps,
+  session: ConsoleSession,
+  line: string,
+  write: (text: string) => void,
+): Promise<boolean> {
+  const now = deps.clock();
+  const asMatch = /^as\s+(\S+)$/i.exec(line);
+  if (asMatch) {
+    const caller = await resolveCallerByEmail(deps.db, asMatch[1]!, now).catch(() => null);
+    if (!caller) {
+      write(`No active rep has the email ${asMatch[1]}.`);
+      return false;
+    }
+    session.caller = caller;
+    write(`You are now ${describeCaller(caller)}.`);
+    return true;
+  }
+  if (line === 'whoami') {
+    write(session.caller ? describeCaller(session.caller) : 'Nobody: no reps in the database yet.');
+    return true;
+  }
+  if (line === '?' || line === 'commands') {
+    write(HELP);
+    return true;
+  }
+  const caller = session.caller;
+  if (!caller) {
+    write('There are no reps in the database yet. Import a reps CSV (`npm run import`) or seed the demo data.');
+    return false;
+  }
+  const pressed = /^\d+$/.test(line) ? session.buttons.find((b) => b.number === Number(line)) : undefined;
+  if (/^\d+$/.test(line) && !pressed) {
+    write('No button with that number on the last answer.');
+    return false;
+  }
+  const reply = await answerOrApologise(deps, () => {
+    if (pressed) return pressButton(deps, caller, pressed, now);
+    const text = line.replace(/^\/metrics\b\s*/i, '');
+    return runMetricsCommand(deps, { text, caller, channelId: null, now });
+  });
+  const rendered = renderMessage(reply.message, reply.visibility);
+  if (rendered.buttons.length > 0) session.buttons = rendered.buttons;
+  write(rendered.text);
+  return true;
+}
+
+async function pressButton(deps: Deps, caller: Caller, button: RenderedButton, now: Date): Promise<Reply> {
+  const state = decodeState(button.value);
+  if (!state) return { visibility: 'ephemeral', message: buildNoticeMessage('That button does nothing here.') };
+  if (button.actionId.startsWith('metrics_calc')) return explainState(deps, caller, state, now);
+  return answerState(deps, caller, state, { now, share: button.actionId.startsWith('metrics_share') });
+}
+
+async function answerOrApologise(deps: Deps, work: () => Promise<Reply>): Promise<Reply> {
+  try {
+    return await work();
+  } catch (err) {
+    deps.logger.error({ err: describeError(err) }, 'console command failed');
+    return { visibility: 'ephemeral', message: buildNoticeMessage(COULD_NOT_LOAD) };
+  }
+}
+
+async function defaultCaller(deps: Deps): Promise<Caller | null> {
+  const rep = await findDefaultConsoleRep(deps.db);
+  return rep ? buildCaller(deps.db, rep, rep.slackUserId ?? `console:${rep.id}`, deps.clock()) : null;
+}
+
+function describeCaller(c: Caller): string {
+  return `${c.name}${c.email ? ` <${c.email}>` : ''} (${c.role})`;
+}

@@ -1,0 +1,88 @@
+import { openDeps } from './app/bootstrap.js';
+import { ConfigError, type Config, loadConfig } from './config.js';
+import type { Deps } from './deps.js';
+import { describeError } from './errors.js';
+import { createLogger, type Logger } from './logger.js';
+import { startScheduler } from './schedule/scheduler.js';
+import { createSlackApp } from './slack/app.js';
+
+/**
+ * `npm start`. The mode follows the environment:
+ * - SLACK_APP_TOKEN → Socket Mode (no public URL needed);
+ * - SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET → HTTP on PORT: POST /slack/events, GET /healthz, the ingest API;
+ * - no Slack tokens → the local console, an interactive prompt on demo data.
+ */
+type Mode = 'socket' | 'http' | 'console';
+
+function chooseMode(config: Config): Mode | { error: string } {
+  const { appToken, botToken, signingSecret } = config.slack;
+  if (appToken) return botToken ? 'socket' : { error: 'SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is missing.' };
+  if (botToken && signingSecret) return 'http';
+  if (botToken) return { error: 'SLACK_BOT_TOKEN is set: also set SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode).' };
+  return 'console';
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const mode = chooseMode(config);
+  if (typeof mode !== 'string') {
+    console.error(mode.error);
+    process.exit(1);
+  }
+  // The console owns stdout; only warnings and errors go to stderr there.
+  const logger = createLogger(mode === 'console' ? 'warn' : config.logLevel);
+  keepRunningOnUnhandled(logger);
+  const deps = await openDeps(config, logger);
+  if (mode === 'console') {
+    const { runConsole } = await import('./console/repl.js');
+    await runConsole(deps, {});
+    await deps.database.close();
+    return;
+  }
+  await runSlack(deps, mode);
+}
+
+async function runSlack(deps: Deps, mode: 'socket' | 'http'): Promise<void> {
+  const { ingestRoutes } = await import('./app/routes.js');
+  const slackApp = createSlackApp(deps, { mode, port: deps.config.port, routes: await ingestRoutes(deps) });
+  await slackApp.start();
+  const scheduler = startScheduler(slackApp.deps);
+  deps.logger.info(
+    { mode, ...(mode === 'http' ? { port: deps.config.port } : {}), database: deps.database.kind },
+    'Tally is running',
+  );
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    deps.logger.info({ signal }, 'shutting down');
+    // Stop taking work first, then let in-flight jobs finish, then close the database.
+    await scheduler.stop().catch(() => {});
+    await slackApp.stop().catch((err) => deps.logger.warn({ err: describeError(err) }, 'stopping Bolt failed'));
+    await deps.database.close().catch(() => {});
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+/** A stray rejection is logged (message and code only, secrets redacted) and the process keeps serving. */
+function keepRunningOnUnhandled(logger: Logger): void {
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ err: describeError(reason) }, 'unhandled promise rejection');
+  });
+}
+
+main().catch((err) => {
+  console.error(`Tally could not start: ${describeError(err).message}`);
+  process.exit(1);
+});
