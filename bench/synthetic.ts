@@ -87,7 +87,7 @@ export async function createSyntheticData(
             case when k = 'meeting' and g % 4 <> 0 then t end
           from (select g, ${start}::timestamptz + ${span} * (g::float8 / ${acts}) as t,
                   (array['call','call','call','email','email','meeting'])[1 + g % 6] as k
-                from generate_series(${from}, ${to}) g) s`,
+                from generate_series(${from}::int, ${to}::int) g) s`,
     );
   }
   await step('analyze', sql`analyze`);

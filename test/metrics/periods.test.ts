@@ -21,7 +21,10 @@ const iso = (p: Period) => [p.start.toISOString(), p.end.toISOString()];
 
 describe('parsePeriod', () => {
   it('puts today and yesterday at local midnight in the zone', () => {
-    expect(iso(parse('today', 'Europe/Berlin'))).toEqual(['2026-11-22T23:00:00.000Z', '2026-11-23T23:00:00.000Z']);
+    expect(iso(parse('today', 'Europe/Berlin'))).toEqual([
+      '2026-11-22T23:00:00.000Z',
+      '2026-11-23T23:00:00.000Z',
+    ]);
     expect(iso(parse('yesterday', 'America/New_York'))).toEqual([
       '2026-11-22T05:00:00.000Z',
       '2026-11-23T05:00:00.000Z',
@@ -32,7 +35,10 @@ describe('parsePeriod', () => {
 
   it('starts weeks on Monday unless told otherwise', () => {
     expect(iso(parse('this week', 'UTC'))).toEqual(['2026-11-23T00:00:00.000Z', '2026-11-30T00:00:00.000Z']);
-    expect(iso(parse('this week', 'UTC', 0))).toEqual(['2026-11-22T00:00:00.000Z', '2026-11-29T00:00:00.000Z']);
+    expect(iso(parse('this week', 'UTC', 0))).toEqual([
+      '2026-11-22T00:00:00.000Z',
+      '2026-11-29T00:00:00.000Z',
+    ]);
     expect(parse('last week').label).toBe('Week of 16 Nov 2026');
   });
 
@@ -57,17 +63,36 @@ describe('parsePeriod', () => {
   });
 
   it('reads months, quarters and years, relative and absolute', () => {
-    expect(iso(parse('this month', 'Europe/Berlin'))).toEqual(['2026-10-31T23:00:00.000Z', '2026-11-30T23:00:00.000Z']);
-    expect(iso(parse('last month', 'Europe/Berlin'))).toEqual(['2026-09-30T22:00:00.000Z', '2026-10-31T23:00:00.000Z']);
+    expect(iso(parse('this month', 'Europe/Berlin'))).toEqual([
+      '2026-10-31T23:00:00.000Z',
+      '2026-11-30T23:00:00.000Z',
+    ]);
+    expect(iso(parse('last month', 'Europe/Berlin'))).toEqual([
+      '2026-09-30T22:00:00.000Z',
+      '2026-10-31T23:00:00.000Z',
+    ]);
     expect(iso(parse('this quarter'))).toEqual(['2026-10-01T00:00:00.000Z', '2027-01-01T00:00:00.000Z']);
     expect(iso(parse('last quarter'))).toEqual(['2026-07-01T00:00:00.000Z', '2026-10-01T00:00:00.000Z']);
     expect(iso(parse('this year'))).toEqual(['2026-01-01T00:00:00.000Z', '2027-01-01T00:00:00.000Z']);
     expect(iso(parse('last year'))).toEqual(['2025-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z']);
-    expect(iso(parse('q1', 'Europe/Berlin'))).toEqual(['2025-12-31T23:00:00.000Z', '2026-03-31T22:00:00.000Z']);
+    expect(iso(parse('q1', 'Europe/Berlin'))).toEqual([
+      '2025-12-31T23:00:00.000Z',
+      '2026-03-31T22:00:00.000Z',
+    ]);
     expect(iso(parse('2026-10'))).toEqual(['2026-10-01T00:00:00.000Z', '2026-11-01T00:00:00.000Z']);
     expect(iso(parse('2026-Q3'))).toEqual(['2026-07-01T00:00:00.000Z', '2026-10-01T00:00:00.000Z']);
-    expect(parse('2026-Q3')).toMatchObject({ kind: 'quarter', spec: '2026-Q3', label: 'Q3 2026', running: false });
-    expect(parse('this month')).toMatchObject({ kind: 'month', spec: 'this month', label: 'November 2026', running: true });
+    expect(parse('2026-Q3')).toMatchObject({
+      kind: 'quarter',
+      spec: '2026-Q3',
+      label: 'Q3 2026',
+      running: false,
+    });
+    expect(parse('this month')).toMatchObject({
+      kind: 'month',
+      spec: 'this month',
+      label: 'November 2026',
+      running: true,
+    });
   });
 
   it('takes Nd as the last N local days including today', () => {
@@ -92,7 +117,16 @@ describe('parsePeriod', () => {
   });
 
   it('answers bad input with a message and never throws', () => {
-    for (const bad of ['next week', '2026-13', '2026-02-30', '2026-10-31..2026-10-01', '0d', '99999d', '', 'q5']) {
+    for (const bad of [
+      'next week',
+      '2026-13',
+      '2026-02-30',
+      '2026-10-31..2026-10-01',
+      '0d',
+      '99999d',
+      '',
+      'q5',
+    ]) {
       const r = parsePeriod(bad, { now, timezone: 'UTC' });
       expect(r.ok, bad).toBe(false);
       if (!r.ok) expect(r.error.length).toBeGreaterThan(5);

@@ -47,7 +47,11 @@ describeDb('every metric runs', (ctx) => {
     const deps = { db, defaultTimezone: 'UTC', now };
     const { METRICS } = await import('../../src/metrics/index.js');
     for (const m of METRICS) {
-      for (const scope of [{ kind: 'org' as const }, { kind: 'team' as const, teamId: team }, { kind: 'rep' as const, repId: ana }]) {
+      for (const scope of [
+        { kind: 'org' as const },
+        { kind: 'team' as const, teamId: team },
+        { kind: 'rep' as const, repId: ana },
+      ]) {
         const r = await getMetric(deps, { metric: m.id, scope, period: m.defaultPeriod });
         expect(r.series).toHaveLength(8);
         for (const by of m.dimensions) {

@@ -13,7 +13,8 @@ export const responseComputer: MetricComputer = aggregateComputer({
       rep: sql`x.owner_rep_id`,
       teamJoins: sql`left join teams st on st.id = m.team_id`,
       // A touch logged before the lead's creation (CRM clock skew) counts as an instant answer.
-      columns: sql`greatest(0, extract(epoch from (x.first_touch_at - x.created_at)))::float8 as secs,
+      columns: sql`(case when x.first_touch_at is not null
+          then greatest(0, extract(epoch from (x.first_touch_at - x.created_at))) end)::float8 as secs,
         coalesce(st.response_sla_seconds, ${DEFAULT_SLA_SECONDS}) as sla`,
       dims: { source: sql`x.source` },
     },

@@ -1,0 +1,194 @@
+import { expect, it } from 'vitest';
+import { getMetric } from '../../src/metrics/index.js';
+import type { MetricResult } from '../../src/metrics/types.js';
+import { describeDb } from '../helpers/db.js';
+import { addActivity, addCall, addRep, addTeam } from './fixtures.js';
+
+// Monday 23 Nov 2026, 12:00 UTC (13:00 in Berlin).
+const now = new Date('2026-11-23T12:00:00Z');
+const fig = (r: MetricResult, key: string) => r.figures.find((f) => f.key === key)?.value;
+const v = (value: number) => ({ kind: 'value', value });
+
+describeDb('activity metrics', (ctx) => {
+  async function seed() {
+    const db = ctx.db();
+    const emea = await addTeam(db, 'EMEA', { timezone: 'Europe/Berlin' });
+    const us = await addTeam(db, 'US', { timezone: 'America/New_York' });
+    const ana = await addRep(db, 'Ana', emea);
+    // Ben moved from EMEA to US on 10 Nov at 12:00 UTC.
+    const ben = await addRep(db, 'Ben', emea, '2020-01-01T00:00:00Z', '2026-11-10T12:00:00Z');
+    const { addMembership } = await import('./fixtures.js');
+    await addMembership(db, ben, us, '2026-11-10T12:00:00Z');
+    await addCall(db, ana, '2026-10-10T10:00:00Z');
+    await addCall(db, ana, '2026-10-31T22:30:00Z'); // 31 Oct 23:30 Berlin: October
+    await addCall(db, ana, '2026-10-31T23:30:00Z', { connected: true, seconds: 60 }); // 1 Nov 00:30 Berlin
+    await addCall(db, ana, '2026-11-02T09:00:00Z', { connected: true, seconds: 120 });
+    await addCall(db, ana, '2026-11-02T10:00:00Z', { seconds: 15 });
+    await addCall(db, ana, '2026-11-03T10:00:00Z', { direction: 'inbound', connected: true, seconds: 500 });
+    await addCall(db, ben, '2026-11-05T10:00:00Z', { connected: true, seconds: 30 });
+    await addCall(db, ben, '2026-11-10T11:59:00Z');
+    await addCall(db, ben, '2026-11-12T10:00:00Z');
+    return { db, emea, us, ana, ben, deps: { db, defaultTimezone: 'UTC', now } };
+  }
+
+  it('counts outbound calls in the team zone, by membership when they happened', async () => {
+    const { emea, deps } = await seed();
+    const r = await getMetric(deps, {
+      metric: 'calls',
+      scope: { kind: 'team', teamId: emea },
+      period: 'this month',
+    });
+    expect(r.scope.label).toBe('EMEA');
+    expect(r.period.timezone).toBe('Europe/Berlin');
+    expect(r.value).toEqual(v(5));
+    expect(fig(r, 'connected')).toEqual(v(3));
+    expect(fig(r, 'connect_rate')).toEqual(v(0.6));
+    expect(fig(r, 'talk_time')).toEqual(v(210));
+    // 16 weekdays of November so far in Berlin, 2 reps who called: 5 / 32.
+    expect(fig(r, 'per_rep_day')).toEqual(v(5 / 32));
+    expect(r.freshness.newestRecordAt?.toISOString()).toBe('2026-11-10T11:59:00.000Z');
+    // Running month: compared with October up to the same point (23 Oct 11:00 UTC): one call.
+    expect(r.trend?.previous.value).toEqual(v(1));
+    expect(r.trend?.change).toEqual({ absolute: 4, relative: 4, better: true });
+    expect(r.series.map((p) => p.period.spec)).toEqual([
+      '2026-04',
+      '2026-05',
+      '2026-06',
+      '2026-07',
+      '2026-08',
+      '2026-09',
+      '2026-10',
+      'this month',
+    ]);
+    expect(r.series.map((p) => p.value)).toEqual([v(0), v(0), v(0), v(0), v(0), v(0), v(2), v(5)]);
+  });
+
+  it('gives a rep who changed teams to each team for the right days, and to the rep in full', async () => {
+    const { us, ben, deps } = await seed();
+    const team = await getMetric(deps, {
+      metric: 'calls',
+      scope: { kind: 'team', teamId: us },
+      period: 'this month',
+    });
+    expect(team.value).toEqual(v(1));
+    const rep = await getMetric(deps, {
+      metric: 'calls',
+      scope: { kind: 'rep', repId: ben },
+      period: 'this month',
+    });
+    expect(rep.period.timezone).toBe('America/New_York');
+    expect(rep.value).toEqual(v(3));
+  });
+
+  it('splits by rep and by team, best first', async () => {
+    const { emea, deps } = await seed();
+    const byRep = await getMetric(deps, {
+      metric: 'calls',
+      scope: { kind: 'team', teamId: emea },
+      period: 'this month',
+      by: 'rep',
+    });
+    expect(byRep.segments?.rows.map((s) => [s.label, s.value])).toEqual([
+      ['Ana', v(3)],
+      ['Ben', v(2)],
+    ]);
+    expect(byRep.segments?.rows[0]?.repId).toBeTypeOf('number');
+    const byTeam = await getMetric(deps, {
+      metric: 'calls',
+      scope: { kind: 'org' },
+      period: 'this month',
+      by: 'team',
+    });
+    // Org in UTC: Ana's 1 Nov 00:30 Berlin call is still October there.
+    expect(byTeam.value).toEqual(v(5));
+    expect(byTeam.segments?.rows.map((s) => [s.label, s.value])).toEqual([
+      ['EMEA', v(4)],
+      ['US', v(1)],
+    ]);
+  });
+
+  it('says no data for rates over an empty period but counts zero calls as zero', async () => {
+    const { emea, deps } = await seed();
+    const r = await getMetric(deps, {
+      metric: 'calls',
+      scope: { kind: 'team', teamId: emea },
+      period: '2025-03',
+    });
+    expect(r.value).toEqual(v(0));
+    expect(fig(r, 'connect_rate')).toEqual({ kind: 'no_data', reason: 'no calls in this period' });
+    expect(fig(r, 'per_rep_day')?.kind).toBe('no_data');
+    expect(r.trend?.change).toEqual({ absolute: 0, relative: null, better: null });
+    expect(r.freshness.newestRecordAt).toBeNull();
+  });
+
+  it('keeps a Berlin DST week exact: Sunday 23:30 after the change is still last week', async () => {
+    const db = ctx.db();
+    const emea = await addTeam(db, 'EMEA', { timezone: 'Europe/Berlin' });
+    const ana = await addRep(db, 'Ana', emea);
+    await addCall(db, ana, '2026-10-18T21:30:00Z'); // Sun 18 Oct 23:30 CEST: week before
+    await addCall(db, ana, '2026-10-18T22:30:00Z'); // Mon 19 Oct 00:30 CEST
+    await addCall(db, ana, '2026-10-25T22:30:00Z'); // Sun 25 Oct 23:30 CET (after the change)
+    await addCall(db, ana, '2026-10-25T23:30:00Z'); // Mon 26 Oct 00:30 CET: this week
+    // Wednesday 28 Oct 2026, 10:00 UTC.
+    const deps = { db, defaultTimezone: 'UTC', now: new Date('2026-10-28T10:00:00Z') };
+    const r = await getMetric(deps, {
+      metric: 'calls',
+      scope: { kind: 'team', teamId: emea },
+      period: 'last week',
+    });
+    expect(r.value).toEqual(v(2));
+    expect(r.trend?.previous.value).toEqual(v(1));
+  });
+
+  it('computes email open and reply rates', async () => {
+    const db = ctx.db();
+    const ana = await addRep(db, 'Ana');
+    const at = new Date('2026-11-04T09:00:00Z');
+    const later = new Date('2026-11-04T12:00:00Z');
+    await addActivity(db, {
+      repId: ana,
+      kind: 'email',
+      occurredAt: at,
+      emailOpenedAt: later,
+      emailRepliedAt: later,
+    });
+    await addActivity(db, { repId: ana, kind: 'email', occurredAt: at, emailOpenedAt: later });
+    await addActivity(db, { repId: ana, kind: 'email', occurredAt: at });
+    await addActivity(db, { repId: ana, kind: 'email', direction: 'inbound', occurredAt: at });
+    const r = await getMetric(
+      { db, defaultTimezone: 'UTC', now },
+      { metric: 'openrate', scope: { kind: 'rep', repId: ana }, period: 'this month' },
+    );
+    expect(r.metric.id).toBe('emails');
+    expect(r.value).toEqual(v(3));
+    expect(fig(r, 'open_rate')).toEqual(v(2 / 3));
+    expect(fig(r, 'reply_rate')).toEqual(v(1 / 3));
+  });
+
+  it('counts meetings by booking time and held meetings by held time', async () => {
+    const db = ctx.db();
+    const ana = await addRep(db, 'Ana');
+    await addActivity(db, {
+      repId: ana,
+      kind: 'meeting',
+      occurredAt: new Date('2026-12-02T10:00:00Z'),
+      meetingBookedAt: new Date('2026-11-05T10:00:00Z'),
+    });
+    await addActivity(db, {
+      repId: ana,
+      kind: 'meeting',
+      occurredAt: new Date('2026-11-03T10:00:00Z'),
+      meetingBookedAt: new Date('2026-10-20T10:00:00Z'),
+      meetingHeldAt: new Date('2026-11-03T10:00:00Z'),
+    });
+    // No booking time recorded: counts as booked when it starts.
+    await addActivity(db, { repId: ana, kind: 'meeting', occurredAt: new Date('2026-11-09T10:00:00Z') });
+    const r = await getMetric(
+      { db, defaultTimezone: 'UTC', now },
+      { metric: 'meetings', scope: { kind: 'org' }, period: 'this month' },
+    );
+    expect(r.value).toEqual(v(2));
+    expect(fig(r, 'held')).toEqual(v(1));
+    expect(r.series.at(-2)?.value).toEqual(v(1));
+  });
+});

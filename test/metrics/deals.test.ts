@@ -1,0 +1,176 @@
+import { expect, it } from 'vitest';
+import { getMetric } from '../../src/metrics/index.js';
+import type { MetricResult } from '../../src/metrics/types.js';
+import { describeDb } from '../helpers/db.js';
+import { addOpp, addRep, addTeam } from './fixtures.js';
+
+// Monday 23 Nov 2026, 12:00 UTC.
+const now = new Date('2026-11-23T12:00:00Z');
+const fig = (r: MetricResult, key: string) => r.figures.find((f) => f.key === key)?.value;
+const v = (value: number) => ({ kind: 'value', value });
+
+describeDb('deal metrics', (ctx) => {
+  async function seed() {
+    const db = ctx.db();
+    const emea = await addTeam(db, 'EMEA', { timezone: 'Europe/Berlin' });
+    const ana = await addRep(db, 'Ana', emea);
+    const ben = await addRep(db, 'Ben');
+    const won = 'won' as const;
+    await addOpp(db, ana, {
+      created: '2026-10-01T00:00:00Z',
+      closed: '2026-11-05T00:00:00Z',
+      outcome: won,
+      amount: 100_000,
+      product: 'Core',
+    });
+    await addOpp(db, ana, {
+      created: '2026-11-01T00:00:00Z',
+      closed: '2026-11-11T00:00:00Z',
+      outcome: won,
+      amount: 300_000,
+      product: 'Plus',
+    });
+    await addOpp(db, ana, {
+      created: '2026-10-20T00:00:00Z',
+      closed: '2026-11-15T00:00:00Z',
+      outcome: 'lost',
+      amount: 50_000,
+    });
+    // Closed 31 Oct 23:30 UTC = 1 Nov 00:30 in Berlin: October for the org (UTC), November for EMEA.
+    await addOpp(db, ana, {
+      created: '2026-09-01T00:00:00Z',
+      closed: '2026-10-31T23:30:00Z',
+      outcome: won,
+      amount: 500_000,
+    });
+    await addOpp(db, ana, {
+      created: '2026-11-10T00:00:00Z',
+      closed: '2026-11-20T00:00:00Z',
+      outcome: won,
+      amount: 900_000,
+      currency: 'EUR',
+    });
+    await addOpp(db, ana, { created: '2026-11-12T00:00:00Z', amount: 200_000 });
+    await addOpp(db, ben, {
+      created: '2026-11-02T00:00:00Z',
+      closed: '2026-11-03T00:00:00Z',
+      outcome: won,
+      amount: 50_000,
+      product: 'Core',
+    });
+    await addOpp(db, ben, {
+      created: '2026-11-02T00:00:00Z',
+      closed: '2026-11-04T00:00:00Z',
+      outcome: 'lost',
+    });
+    return { db, emea, ana, ben, deps: { db, defaultTimezone: 'UTC', now } };
+  }
+  const org = { kind: 'org' as const };
+
+  it('computes win rate over deals closed in the period, in the scope zone', async () => {
+    const { emea, deps } = await seed();
+    const r = await getMetric(deps, { metric: 'winrate', scope: org, period: 'this month' });
+    expect(r.value).toEqual(v(4 / 6));
+    expect(r.calculation).toMatchObject({ numerator: 4, denominator: 6, n: 6 });
+    expect(r.series.at(-2)?.value).toEqual(v(1)); // October: the boundary deal, won
+    const team = await getMetric(deps, {
+      metric: 'win-rate',
+      scope: { kind: 'team', teamId: emea },
+      period: 'this month',
+    });
+    expect(team.value).toEqual(v(4 / 5));
+  });
+
+  it('says no data when no deals closed, never 0 %', async () => {
+    const { deps } = await seed();
+    const r = await getMetric(deps, { metric: 'winrate', scope: org, period: '2025-Q1' });
+    expect(r.value).toEqual({ kind: 'no_data', reason: 'no deals closed in this period' });
+    expect(r.trend?.change).toBeNull();
+  });
+
+  it('uses the main currency for money and says how many deals were left out', async () => {
+    const { deps } = await seed();
+    const size = await getMetric(deps, { metric: 'dealsize', scope: org, period: 'this month' });
+    expect(size.currency).toBe('USD');
+    expect(size.value).toEqual(v(150_000));
+    expect(size.sampleSize).toBe(3);
+    expect(size.notes).toEqual([
+      '1 won deals in other currencies left out (no exchange rates); figures are in USD.',
+    ]);
+    const revenue = await getMetric(deps, { metric: 'revenue', scope: org, period: 'this month' });
+    expect(revenue.value).toEqual(v(450_000));
+    expect(fig(revenue, 'deals')).toEqual(v(3));
+  });
+
+  it('takes the median and mean sales cycle of deals won in the period', async () => {
+    const { deps } = await seed();
+    const r = await getMetric(deps, { metric: 'cycle', scope: org, period: 'this month' });
+    expect(r.value).toEqual(v(10));
+    expect(fig(r, 'mean')).toEqual(v(14));
+    expect(r.sampleSize).toBe(4);
+  });
+
+  it('counts opportunities created and their pipeline value', async () => {
+    const { deps } = await seed();
+    const r = await getMetric(deps, { metric: 'pipeline', scope: org, period: 'this month' });
+    expect(r.metric.id).toBe('opps');
+    expect(r.value).toEqual(v(5));
+    expect(fig(r, 'pipeline')).toEqual(v(550_000));
+    expect(r.currency).toBe('USD');
+    expect(r.notes).toHaveLength(1);
+  });
+
+  it('splits win rate by product and rep, best first and sample size breaking ties', async () => {
+    const { deps } = await seed();
+    const byProduct = await getMetric(deps, {
+      metric: 'winrate',
+      scope: org,
+      period: 'this month',
+      by: 'product',
+    });
+    expect(byProduct.segments?.rows.map((s) => [s.key, s.label, s.value, s.sampleSize])).toEqual([
+      ['Core', 'Core', v(1), 2],
+      ['Plus', 'Plus', v(1), 1],
+      ['none', 'No product', v(1 / 3), 3],
+    ]);
+    const byRep = await getMetric(deps, { metric: 'winrate', scope: org, period: 'this month', by: 'rep' });
+    expect(byRep.segments?.rows.map((s) => [s.label, s.value])).toEqual([
+      ['Ana', v(3 / 4)],
+      ['Ben', v(1 / 2)],
+    ]);
+  });
+
+  it('splits deal size per rep in the one currency, with no data for a rep who won only in another', async () => {
+    const db = ctx.db();
+    const ana = await addRep(db, 'Ana');
+    const ben = await addRep(db, 'Ben');
+    await addOpp(db, ana, {
+      created: '2026-11-01T00:00:00Z',
+      closed: '2026-11-02T00:00:00Z',
+      outcome: 'won',
+      amount: 1000,
+    });
+    await addOpp(db, ana, {
+      created: '2026-11-01T00:00:00Z',
+      closed: '2026-11-02T00:00:00Z',
+      outcome: 'won',
+      amount: 3000,
+    });
+    await addOpp(db, ben, {
+      created: '2026-11-01T00:00:00Z',
+      closed: '2026-11-02T00:00:00Z',
+      outcome: 'won',
+      amount: 5000,
+      currency: 'GBP',
+    });
+    const r = await getMetric(
+      { db, defaultTimezone: 'UTC', now },
+      { metric: 'dealsize', scope: org, period: 'this month', by: 'rep' },
+    );
+    expect(r.value).toEqual(v(2000));
+    expect(r.segments?.rows.map((s) => [s.label, s.value.kind])).toEqual([
+      ['Ana', 'value'],
+      ['Ben', 'no_data'],
+    ]);
+  });
+});
