@@ -1,6 +1,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import { leadNudgesJob, slipAlertsJob } from '../alerts/index.js';
 import type { Deps } from '../deps.js';
+import { runDueDigests } from '../digest/run.js';
 import { describeError } from '../errors.js';
 
 /**
@@ -16,7 +17,20 @@ export interface Job {
 }
 
 /** The app's recurring jobs. Digests and alerts add theirs here. */
-export const JOBS: Job[] = [leadNudgesJob, slipAlertsJob];
+export const JOBS: Job[] = [
+  {
+    // Every minute: posts the digests whose slot has come (exactly once, see src/digest/run.ts).
+    name: 'digests',
+    cron: '* * * * *',
+    run: async (deps, now) => {
+      const report = await runDueDigests(deps, now);
+      if (report.posted + report.skipped + report.failed > 0)
+        deps.logger.info({ job: 'digests', ...report }, 'digests run');
+    },
+  },
+  leadNudgesJob,
+  slipAlertsJob,
+];
 
 export interface Scheduler {
   stop(): Promise<void>;

@@ -1,0 +1,150 @@
+import type { KnownBlock } from '@slack/types';
+import type { MetricResult } from '../metrics/types.js';
+import { freshnessLine, headlineText, SMALL_SAMPLE, targetLine } from '../slack/blocks/answer-parts.js';
+import { actions, button, compact, context, header, rankedTable, section } from '../slack/blocks/pieces.js';
+import { formatChange, formatDateTime, formatValue, statusWords } from '../slack/format.js';
+import { enforceLimits, type SlackMessage } from '../slack/limits.js';
+import { escapeMrkdwn } from '../slack/mrkdwn.js';
+import { type DigestLine, type DigestView, recentInWords } from './content.js';
+
+/** Action id of the "By rep" button; its answer goes in the digest's thread. */
+export const DIGEST_BY_REP_ACTION = 'digest_by_rep';
+
+const CADENCE_TITLE = { daily: 'Daily digest', weekdays: 'Daily digest', weekly: 'Weekly digest' } as const;
+
+/** Whether a rate or average rests on too few records to read much into it. */
+function isSmallSample(r: MetricResult): boolean {
+  return (
+    r.value.kind === 'value' && !r.metric.accumulates && r.metric.id !== 'arr' && r.sampleSize < SMALL_SAMPLE
+  );
+}
+
+/** "Yesterday *12* · November to date *140* · Target 200 · 70% attained · pace 96% · :large_yellow_circle: at risk". */
+function metricLine(view: DigestView, line: DigestLine): string {
+  const r = line.toDate;
+  const parts: string[] = [];
+  if (!view.stale && line.recent) {
+    const small = isSmallSample(line.recent) ? ` _(n=${line.recent.sampleSize})_` : '';
+    parts.push(`${view.recent.label} *${headlineText(line.recent)}*${small}`);
+  }
+  const small = isSmallSample(r) ? ` _(n=${r.sampleSize}, small sample)_` : '';
+  parts.push(`${escapeMrkdwn(r.period.label)} to date *${headlineText(r)}*${small}`);
+  const target = targetLine(r);
+  if (target) parts.push(target);
+  return `*${escapeMrkdwn(r.metric.label)}*\n${parts.join(' · ')}`;
+}
+
+function moverLine(r: MetricResult): string {
+  return `• ${escapeMrkdwn(r.metric.label)}: ${formatChange(r.trend!.change!, r.metric.unit, r.currency)}`;
+}
+
+/** The digest as a Block Kit message with a searchable `text` fallback, within Slack's limits. */
+export function buildDigestMessage(view: DigestView): SlackMessage {
+  const { spec } = view;
+  const title = `${CADENCE_TITLE[spec.cadence]} · ${spec.scopeLabel}`;
+  const when = formatDateTime(spec.slot, spec.timezone).replace(/, \d{2}:\d{2}$/, '');
+  const late = spec.lateScheduledLocal ? `:hourglass: posted late: scheduled ${spec.lateScheduledLocal}` : '';
+  const newestSource = view.lines.find(
+    (l) => l.toDate.freshness.newestRecordAt?.getTime() === view.newestRecordAt?.getTime(),
+  )?.toDate;
+  const freshness = newestSource
+    ? freshnessLine(newestSource, view.now, view.staleAfterHours)
+    : 'No records behind these numbers yet.';
+
+  const noData = view.newestRecordAt === null;
+  const staleBanner = view.stale
+    ? `:warning: *No new data since ${formatDateTime(view.newestRecordAt!, spec.timezone)}.* The CRM sync may be stalled, so ${recentInWords(view.recent)}'s numbers are left out rather than shown as zeros.`
+    : null;
+
+  const blocks: KnownBlock[] = compact([
+    header(title),
+    context(
+      `${escapeMrkdwn(when)} · ${view.recent.label} and period to date · ${escapeMrkdwn(spec.timezone)}`,
+      late,
+    ),
+    staleBanner ? section(staleBanner) : null,
+    noData ? section(`No records for ${escapeMrkdwn(spec.scopeLabel)} yet — nothing to report.`) : null,
+    ...(noData ? [] : view.lines.map((l) => section(metricLine(view, l)))),
+    view.movers.length > 0
+      ? section(`*Biggest movers* vs the previous period\n${view.movers.map(moverLine).join('\n')}`)
+      : null,
+    view.leaderboard
+      ? section(
+          `*Leaderboard* — ${escapeMrkdwn(view.leaderboard.metric.metric.label)}, ${escapeMrkdwn(view.leaderboard.metric.period.label)}`,
+        )
+      : null,
+    view.leaderboard
+      ? rankedTable(
+          view.leaderboard.rows.map((r, i) => ({
+            rank: i + 1,
+            label: r.label,
+            value: formatValue(
+              r.value,
+              view.leaderboard!.metric.metric.unit,
+              view.leaderboard!.metric.currency,
+            ),
+          })),
+        )
+      : null,
+    view.attention.length > 0
+      ? section(`*Needs attention*\n${view.attention.map((a) => `• ${escapeMrkdwn(a.text)}`).join('\n')}`)
+      : null,
+    context(
+      freshness,
+      view.failed.length > 0
+        ? `:information_source: Could not load: ${escapeMrkdwn(view.failed.join(', '))}`
+        : '',
+      view.lines.some((l) => isSmallSample(l.toDate))
+        ? `:warning: Small samples (n < ${SMALL_SAMPLE}) are marked — treat those rates with care.`
+        : '',
+    ),
+    spec.personal
+      ? null
+      : actions([
+          button({
+            text: 'By rep (in thread)',
+            actionId: DIGEST_BY_REP_ACTION,
+            value: JSON.stringify(byRepPayload(view)),
+          }),
+        ]),
+  ]);
+
+  return enforceLimits({ text: fallbackText(view, title, late), blocks });
+}
+
+/** What the "By rep" button needs to answer without the subscription (a preview has none). */
+export interface ByRepPayload {
+  scope: DigestView['spec']['scope'];
+  metrics: string[];
+  tz: string;
+}
+
+function byRepPayload(view: DigestView): ByRepPayload {
+  return {
+    scope: view.spec.scope,
+    metrics: view.lines.map((l) => l.toDate.metric.id),
+    tz: view.spec.timezone,
+  };
+}
+
+/** Text first: the fallback carries the numbers, so the digest is searchable and readable in notifications. */
+function fallbackText(view: DigestView, title: string, late: string): string {
+  // Slack reads `text` as mrkdwn in notifications too, so data strings are escaped here as well.
+  const parts = [`${escapeMrkdwn(title)}.`];
+  if (late) parts.push(`(posted late: scheduled ${view.spec.lateScheduledLocal})`);
+  if (view.newestRecordAt === null) return `${parts.join(' ')} No records yet.`;
+  if (view.stale)
+    parts.push(
+      `Data may be stale: no new records since ${formatDateTime(view.newestRecordAt, view.spec.timezone)}.`,
+    );
+  const items = view.lines.map((l) => {
+    const recent =
+      !view.stale && l.recent ? `${view.recent.label.toLowerCase()} ${headlineText(l.recent)}, ` : '';
+    const status = l.toDate.target ? ` (${statusWords(l.toDate.target.status)})` : '';
+    return `${l.toDate.metric.label}: ${recent}to date ${headlineText(l.toDate)}${status}`;
+  });
+  parts.push(`${items.join('; ')}.`);
+  if (view.attention.length > 0)
+    parts.push(`Needs attention: ${view.attention.map((a) => escapeMrkdwn(a.text)).join(' ')}`);
+  return parts.join(' ');
+}

@@ -1,0 +1,235 @@
+import { eq } from 'drizzle-orm';
+import type { Config } from '../config.js';
+import type { Db } from '../db/client.js';
+import { teams } from '../db/schema/org.js';
+import { getMetric, getScorecard, SCORECARD_METRICS } from '../metrics/index.js';
+import type { MetricDeps, MetricId, MetricResult, Scope, SegmentRow } from '../metrics/types.js';
+import { type Cadence, localDateOf, weekdayOf } from '../schedule/slots.js';
+
+/**
+ * What a digest says, gathered from the metrics module: no Slack here (the blocks are built from this
+ * view by `blocks.ts`). One function of the scope, the schedule and `now`.
+ */
+
+export interface DigestSpec {
+  /** null for an ad-hoc preview without a stored subscription. */
+  subscriptionId: number | null;
+  scope: Scope;
+  scopeLabel: string;
+  /** Metric ids; empty = the default scorecard. */
+  metrics: MetricId[];
+  cadence: Cadence;
+  /** The zone the digest is scheduled in (the rep's own for personal digests). */
+  timezone: string;
+  /** The scheduled instant (or now, for a preview). */
+  slot: Date;
+  /** Set when posted later than scheduled (catch-up after downtime): the local "HH:MM" it was due. */
+  lateScheduledLocal: string | null;
+  /** Personal digests leave the leaderboard out (a rep's own numbers only). */
+  personal: boolean;
+}
+
+export interface RecentWindow {
+  /** "Yesterday", "Since Friday", "Last 7 days". */
+  label: string;
+  /** A range in the period grammar: "2026-11-20..2026-11-22". */
+  spec: string;
+}
+
+export interface DigestLine {
+  recent: MetricResult | null;
+  toDate: MetricResult;
+}
+
+export interface AttentionItem {
+  /** Plain text (escaped when rendered). */
+  text: string;
+}
+
+export interface DigestView {
+  spec: DigestSpec;
+  now: Date;
+  recent: RecentWindow;
+  lines: DigestLine[];
+  /** Period-to-date lines with the largest relative change against the previous period, biggest first. */
+  movers: MetricResult[];
+  leaderboard: { metric: MetricResult; rows: SegmentRow[] } | null;
+  attention: AttentionItem[];
+  newestRecordAt: Date | null;
+  /** The newest record is older than the configured age: recent numbers are withheld, not shown as zeros. */
+  stale: boolean;
+  staleAfterHours: number;
+  /** Metrics that could not be computed (named, so the digest says what is missing). */
+  failed: string[];
+}
+
+const DAY = 86_400_000;
+const WEEKDAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+/**
+ * The "since last digest" window for a slot: yesterday for daily digests; for weekday digests on a
+ * Monday, Friday to Sunday ("Since Friday"); for weekly digests the 7 days before.
+ */
+export function recentWindowFor(cadence: Cadence, slot: Date, timezone: string): RecentWindow {
+  const today = localDateOf(slot, timezone);
+  const todayMs = Date.UTC(today.year, today.month - 1, today.day);
+  const ymd = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  const yesterday = todayMs - DAY;
+  if (cadence === 'weekly')
+    return { label: 'Last 7 days', spec: `${ymd(todayMs - 7 * DAY)}..${ymd(yesterday)}` };
+  if (cadence === 'weekdays' && weekdayOf(today) === 1) {
+    return { label: `Since ${WEEKDAY_NAMES[5]}`, spec: `${ymd(todayMs - 3 * DAY)}..${ymd(yesterday)}` };
+  }
+  return { label: 'Yesterday', spec: `${ymd(yesterday)}..${ymd(yesterday)}` };
+}
+
+/** "yesterday", "since Friday", "in the last 7 days": the recent window inside a sentence. */
+export function recentInWords(recent: RecentWindow): string {
+  if (recent.label === 'Yesterday') return 'yesterday';
+  if (recent.label.startsWith('Since ')) return `since ${recent.label.slice(6)}`;
+  return `in the ${recent.label.toLowerCase()}`;
+}
+
+/** Lead response SLA in seconds for the scope (teams carry their own; org uses the default 5 minutes). */
+async function responseSlaSeconds(db: Db, scope: Scope): Promise<number> {
+  if (scope.kind !== 'team') return 300;
+  const [row] = await db
+    .select({ sla: teams.responseSlaSeconds })
+    .from(teams)
+    .where(eq(teams.id, scope.teamId));
+  return row?.sla ?? 300;
+}
+
+/** Gathers every number of one digest. Throws only when the database itself fails. */
+export async function gatherDigest(
+  deps: { db: Db; config: Pick<Config, 'defaultTimezone' | 'staleAfterHours'> },
+  spec: DigestSpec,
+  now: Date,
+): Promise<DigestView> {
+  const metricDeps: MetricDeps = { db: deps.db, defaultTimezone: deps.config.defaultTimezone, now };
+  const ids = spec.metrics.length > 0 ? spec.metrics : SCORECARD_METRICS;
+  const recent = recentWindowFor(spec.cadence, spec.slot, spec.timezone);
+  const failed: string[] = [];
+
+  const toDate = await getScorecard(metricDeps, {
+    scope: spec.scope,
+    period: 'this month',
+    metrics: ids,
+    include: { target: true, trend: true, series: false },
+  });
+  const recentResults = await Promise.all(
+    ids.map((id) =>
+      getMetric(metricDeps, {
+        metric: id,
+        scope: spec.scope,
+        period: recent.spec,
+        include: { target: false, trend: false, series: false },
+      }).catch(() => {
+        failed.push(id);
+        return null;
+      }),
+    ),
+  );
+  const lines = toDate.map((r, i) => ({ toDate: r, recent: recentResults[i] ?? null }));
+
+  const newest = toDate
+    .map((r) => r.freshness.newestRecordAt)
+    .filter((d): d is Date => d !== null)
+    .sort((a, b) => b.getTime() - a.getTime())[0];
+  const stale =
+    newest !== undefined && now.getTime() - newest.getTime() > deps.config.staleAfterHours * 3_600_000;
+
+  const movers = toDate
+    .filter((r) => r.trend?.change?.relative != null && r.trend.change.better !== null)
+    .sort((a, b) => Math.abs(b.trend!.change!.relative!) - Math.abs(a.trend!.change!.relative!))
+    .slice(0, 3);
+
+  const leaderboard = spec.personal ? null : await gatherLeaderboard(metricDeps, spec.scope, toDate);
+  const attention = await gatherAttention(metricDeps, spec, toDate, lines, recent);
+
+  return {
+    spec,
+    now,
+    recent,
+    lines,
+    movers,
+    leaderboard,
+    attention,
+    newestRecordAt: newest ?? null,
+    stale,
+    staleAfterHours: deps.config.staleAfterHours,
+    failed,
+  };
+}
+
+/** Top 3 reps by the first accumulating metric of the digest that splits by rep (who led). */
+async function gatherLeaderboard(
+  deps: MetricDeps,
+  scope: Scope,
+  toDate: MetricResult[],
+): Promise<DigestView['leaderboard']> {
+  const pick =
+    toDate.find((r) => r.metric.accumulates && r.metric.dimensions.includes('rep')) ??
+    toDate.find((r) => r.metric.dimensions.includes('rep'));
+  if (!pick) return null;
+  const result = await getMetric(deps, {
+    metric: pick.metric.id,
+    scope,
+    period: pick.period,
+    by: 'rep',
+    include: { target: false, trend: false, series: false },
+  });
+  const rows = (result.segments?.rows ?? []).filter((r) => r.value.kind === 'value').slice(0, 3);
+  return rows.length > 0 ? { metric: result, rows } : null;
+}
+
+/** Reps over the response SLA (last 7 days), metrics off track, and no new pipeline in the recent window. */
+async function gatherAttention(
+  deps: MetricDeps,
+  spec: DigestSpec,
+  toDate: MetricResult[],
+  lines: DigestLine[],
+  recent: RecentWindow,
+): Promise<AttentionItem[]> {
+  const items: AttentionItem[] = [];
+  const sla = await responseSlaSeconds(deps.db, spec.scope);
+  const slaText = `${Math.round(sla / 60)} min`;
+  if (spec.scope.kind === 'rep') {
+    const own = await getMetric(deps, {
+      metric: 'response',
+      scope: spec.scope,
+      period: '7d',
+      include: { target: false, trend: false, series: false },
+    });
+    if (own.value.kind === 'value' && own.value.value > sla) {
+      items.push({ text: `Your median lead response over the last 7 days is above the ${slaText} SLA.` });
+    }
+  } else {
+    const byRep = await getMetric(deps, {
+      metric: 'response',
+      scope: spec.scope,
+      period: '7d',
+      by: 'rep',
+      include: { target: false, trend: false, series: false },
+    });
+    const slow = (byRep.segments?.rows ?? []).filter((r) => r.value.kind === 'value' && r.value.value > sla);
+    if (slow.length > 0) {
+      const names = slow.slice(0, 5).map((r) => r.label);
+      const more = slow.length > 5 ? ` and ${slow.length - 5} more` : '';
+      items.push({
+        text: `Lead response above the ${slaText} SLA (median, last 7 days): ${names.join(', ')}${more}.`,
+      });
+    }
+  }
+  for (const r of toDate) {
+    if (r.target?.status === 'off_track') {
+      const how = r.target.pace !== null ? `${Math.round(r.target.pace * 100)}% of pace` : 'behind target';
+      items.push({ text: `${r.metric.label} is off track (${how}).` });
+    }
+  }
+  const opps = lines.find((l) => l.toDate.metric.id === 'opps')?.recent;
+  if (opps && opps.value.kind === 'value' && opps.value.value === 0) {
+    items.push({ text: `No new opportunities ${recentInWords(recent)} — pipeline may be stalling.` });
+  }
+  return items;
+}
