@@ -1,0 +1,164 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { runLeadNudges } from '../../src/alerts/nudges.js';
+import { updateAlertSettings } from '../../src/alerts/settings.js';
+import { leadNudges, leads } from '../../src/db/schema/index.js';
+import { getMetric } from '../../src/metrics/index.js';
+import { createSlackApp, type SlackApp } from '../../src/slack/app.js';
+import { describeDb } from '../helpers/db.js';
+import { type SlackApiStub, startSlackApiStub } from '../helpers/slack-api.js';
+import { interactionBody, postSigned } from '../helpers/slack-requests.js';
+import { addLead, blockText, freePort, makeDeps, SIGNING_SECRET, seedWorld, type World } from './fixtures.js';
+
+let stub: SlackApiStub;
+beforeAll(async () => {
+  stub = await startSlackApiStub();
+});
+afterAll(async () => {
+  await stub.close();
+});
+beforeEach(() => stub.reset());
+
+// Monday 23 Nov 2026, 10:00 UTC: leads come in; SLA 5 min, escalation 15 min, channel step at 30 min.
+const at = (hhmm: string) => new Date(`2026-11-23T${hhmm}:00Z`);
+
+interface Posted {
+  channel: string;
+  ts: string;
+  text: string;
+  blocks: unknown[];
+}
+
+/** A button click exactly as Slack sends it: signed form body with a block_actions payload. */
+function click(url: string, userId: string, actionId: string, leadId: number, message: Posted) {
+  const payload = {
+    type: 'block_actions',
+    user: { id: userId, username: userId.toLowerCase(), team_id: 'T0001' },
+    api_app_id: 'A0TALLY',
+    token: 'deprecated-verification-token',
+    container: { type: 'message', message_ts: message.ts, channel_id: message.channel, is_ephemeral: false },
+    trigger_id: '1.2.3',
+    team: { id: 'T0001', domain: 'testco' },
+    channel: { id: message.channel, name: 'whatever' },
+    message: { type: 'message', ts: message.ts, text: message.text, blocks: message.blocks },
+    response_url: `${stub.responseBase}r-${userId}`,
+    actions: [
+      {
+        type: 'button',
+        action_id: actionId,
+        block_id: `alert_lead:${leadId}`,
+        value: String(leadId),
+        text: { type: 'plain_text', text: 'x' },
+        action_ts: '1700000000.000001',
+      },
+    ],
+  };
+  return postSigned(`${url}/slack/events`, interactionBody(payload), { secret: SIGNING_SECRET });
+}
+
+describeDb('alert buttons through the Bolt app', (ctx) => {
+  let world: World;
+  let slackApp: SlackApp | undefined;
+  let baseUrl = '';
+  let setup: ReturnType<typeof makeDeps>;
+
+  beforeEach(async () => {
+    world = await seedWorld(ctx.db());
+    setup = makeDeps(ctx.database(), stub, '2026-11-23T10:00:00Z');
+    const port = await freePort();
+    slackApp = createSlackApp(setup.deps, { mode: 'http', port });
+    await slackApp.start();
+    baseUrl = `http://127.0.0.1:${port}`;
+  });
+  afterEach(async () => {
+    await slackApp?.stop();
+  });
+
+  /** The message a ledger row points at, as the stand-in recorded it. */
+  async function posted(leadId: number, stage: 'owner' | 'channel'): Promise<Posted> {
+    const [row] = await ctx
+      .db()
+      .select()
+      .from(leadNudges)
+      .where(eq(leadNudges.leadId, leadId))
+      .then((rows) => rows.filter((r) => r.stage === stage));
+    const call = stub.callsTo('chat.postMessage').find((c) => c.args.channel === row?.slackChannel);
+    return {
+      channel: row?.slackChannel as string,
+      ts: row?.slackTs as string,
+      text: String(call?.args.text),
+      blocks: call?.args.blocks as unknown[],
+    };
+  }
+
+  it('"Contacted" records the touch, stops nudges, updates the DM in place and shows in metrics', async () => {
+    const first = await addLead(ctx.db(), world.ana, '2026-11-23T10:00:00Z', { name: 'First Lead' });
+    // Sunday 22 Nov 2026, 10:00: waiting a day already, outside "today" for the metric below.
+    const second = await addLead(ctx.db(), world.ana, '2026-11-22T10:00:00Z', { name: 'Second Lead' });
+    await runLeadNudges(setup.deps, at('10:05'));
+    const dm = await posted(first, 'owner');
+    setup.clock.set(at('10:07'));
+    const res = await click(baseUrl, 'U0ANA', 'alerts_contacted', first, dm);
+    expect(res.status).toBe(200);
+    const [update] = await stub.waitFor('chat.update');
+    expect(update?.args.channel).toBe('D0ANA');
+    expect(update?.args.ts).toBe(dm.ts);
+    const blocks = update?.args.blocks as { type: string; block_id?: string }[];
+    // The clicked lead's buttons became a note; the other lead keeps its buttons.
+    expect(blocks.find((b) => b.block_id === `alert_lead:${first}`)?.type).toBe('context');
+    expect(blocks.find((b) => b.block_id === `alert_lead:${second}`)?.type).toBe('actions');
+    expect(blockText(update?.args ?? {})).toContain('Contacted — logged by <@U0ANA>');
+
+    const [lead] = await ctx.db().select().from(leads).where(eq(leads.id, first));
+    expect(lead?.firstTouchAt?.toISOString()).toBe('2026-11-23T10:07:00.000Z');
+    const metric = await getMetric(
+      { db: ctx.db(), defaultTimezone: 'UTC', now: at('10:07') },
+      {
+        metric: 'response',
+        scope: { kind: 'rep', repId: world.ana },
+        period: 'today',
+        include: { target: false, trend: false, series: false },
+      },
+    );
+    expect(metric.value).toEqual({ kind: 'value', value: 420 }); // 10:00 → 10:07
+    expect(metric.sampleSize).toBe(1);
+
+    // Escalation time: only the untouched second lead reaches the manager.
+    await runLeadNudges(setup.deps, at('10:15'));
+    const managerDm = stub.callsTo('chat.postMessage').filter((c) => c.args.channel === 'D0MIA');
+    expect(managerDm).toHaveLength(1);
+    expect(managerDm[0]?.args.text).toBe('A lead is still waiting in Inbound: Second Lead (Acme &amp; Co)');
+  });
+
+  it('"Claim" on the channel post lets the first person take the lead and edits the post', async () => {
+    await updateAlertSettings(ctx.db(), world.teamId, { channelId: 'C0LEADS' }, world.mia, at('09:00'));
+    const leadId = await addLead(ctx.db(), world.ana, '2026-11-23T10:00:00Z');
+    for (const t of ['10:05', '10:15', '10:29', '10:30', '10:31']) await runLeadNudges(setup.deps, at(t));
+    const posts = stub.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0LEADS');
+    expect(posts).toHaveLength(1);
+    const post = await posted(leadId, 'channel');
+
+    await click(baseUrl, 'U0BOB', 'alerts_claim', leadId, post);
+    const [update] = await stub.waitFor('chat.update');
+    expect(update?.args.channel).toBe('C0LEADS');
+    expect(blockText(update?.args ?? {})).toContain('Claimed by <@U0BOB>');
+    expect(blockText(update?.args ?? {})).not.toContain('alerts_claim');
+    const [row] = await ctx.db().select().from(leadNudges).where(eq(leadNudges.stage, 'channel'));
+    expect(row?.pickedByRepId).toBe(world.bob);
+
+    // A second, late click: told who has it, the post is not edited again.
+    await click(baseUrl, 'U0ANA', 'alerts_claim', leadId, post);
+    const [late] = await stub.waitFor('response_url');
+    expect(late?.args.text).toBe('Bob &lt;Smith&gt; already claimed this lead.');
+    expect(stub.callsTo('chat.update')).toHaveLength(1);
+  });
+
+  it('tells a Slack user Tally does not know that it cannot record their click', async () => {
+    const leadId = await addLead(ctx.db(), world.ana, '2026-11-23T10:00:00Z');
+    await runLeadNudges(setup.deps, at('10:05'));
+    await click(baseUrl, 'U0WHO', 'alerts_snooze', leadId, await posted(leadId, 'owner'));
+    const [reply] = await stub.waitFor('response_url');
+    expect(String(reply?.args.text)).toContain("Tally doesn't know you yet");
+    expect(stub.callsTo('chat.update')).toHaveLength(0);
+  });
+});
