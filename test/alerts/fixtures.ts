@@ -12,7 +12,7 @@ import type { SlackApiStub } from '../helpers/slack-api.js';
 export const SIGNING_SECRET = 'test-signing-secret';
 
 /** Deps against the stand-in Slack API, with an unpaced outbox (pace is the outbox's own tests' business). */
-export function makeDeps(database: Database, stub: SlackApiStub, now: string) {
+export function makeDeps(database: Database, stub: SlackApiStub, now: string | Date) {
   const config = loadConfig({
     SLACK_BOT_TOKEN: 'xoxb-test',
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
