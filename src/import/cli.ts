@@ -1,0 +1,64 @@
+import { createReadStream } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { ConfigError, loadConfig } from '../config.js';
+import { createDb, type Database } from '../db/client.js';
+import { runMigrations } from '../db/migrate.js';
+import { describeError } from '../errors.js';
+import { parseImportArgs, USAGE, UsageError } from './args.js';
+import { ImportFormatError, importCsv } from './import-csv.js';
+import { formatErrors, formatSummary } from './report.js';
+
+/**
+ * `npm run import -- <entity> <file.csv> [--map a=b …] [--default f=v …] [--skip-invalid]`.
+ * Exit codes: 0 imported; 1 rejected because of invalid rows (nothing written); 2 usage or file-shape
+ * error; 3 configuration or database failure. The summary goes to stdout, everything else to stderr.
+ */
+export const EXIT = { ok: 0, rejected: 1, usage: 2, failure: 3 } as const;
+
+async function main(argv: string[]): Promise<number> {
+  let args: ReturnType<typeof parseImportArgs>;
+  try {
+    args = parseImportArgs(argv);
+    await access(args.file);
+  } catch (err) {
+    const message = err instanceof UsageError ? err.message : `cannot read ${argv[1] ?? 'the file'}`;
+    process.stderr.write(`import: ${message}\n${USAGE}\n`);
+    return EXIT.usage;
+  }
+  let database: Database | undefined;
+  try {
+    const config = loadConfig();
+    database = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    await runMigrations(database);
+    const result = await importCsv(database.db, {
+      entity: args.entity,
+      input: createReadStream(args.file),
+      map: args.map,
+      defaults: args.defaults,
+      skipInvalid: args.skipInvalid,
+      timezone: config.defaultTimezone,
+      now: new Date(),
+      onNotice: (m) => process.stderr.write(`import: ${m}\n`),
+      onProgress: (rows, ms) =>
+        process.stderr.write(
+          `import: ${rows.toLocaleString('en-US')} rows read (${Math.round(rows / (ms / 1000)).toLocaleString('en-US')} rows/s)\n`,
+        ),
+    });
+    const listing = formatErrors(result);
+    if (listing) process.stderr.write(`${listing}\n`);
+    process.stdout.write(`${formatSummary(args.entity, result)}\n`);
+    return result.rejected ? EXIT.rejected : EXIT.ok;
+  } catch (err) {
+    if (err instanceof ImportFormatError) {
+      process.stderr.write(`import: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    const what = err instanceof ConfigError ? err.message : `failed: ${describeError(err).message}`;
+    process.stderr.write(`import: ${what}\n`);
+    return EXIT.failure;
+  } finally {
+    await database?.close();
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
