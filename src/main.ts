@@ -1,5 +1,5 @@
 import { openDeps } from './app/bootstrap.js';
-import { ConfigError, type Config, loadConfig } from './config.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
 import type { Deps } from './deps.js';
 import { describeError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
@@ -16,9 +16,14 @@ type Mode = 'socket' | 'http' | 'console';
 
 function chooseMode(config: Config): Mode | { error: string } {
   const { appToken, botToken, signingSecret } = config.slack;
-  if (appToken) return botToken ? 'socket' : { error: 'SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is missing.' };
+  if (appToken)
+    return botToken ? 'socket' : { error: 'SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is missing.' };
   if (botToken && signingSecret) return 'http';
-  if (botToken) return { error: 'SLACK_BOT_TOKEN is set: also set SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode).' };
+  if (botToken)
+    return {
+      error:
+        'SLACK_BOT_TOKEN is set: also set SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode).',
+    };
   return 'console';
 }
 
@@ -67,7 +72,9 @@ async function runSlack(deps: Deps, mode: 'socket' | 'http'): Promise<void> {
     deps.logger.info({ signal }, 'shutting down');
     // Stop taking work first, then let in-flight jobs finish, then close the database.
     await scheduler.stop().catch(() => {});
-    await slackApp.stop().catch((err) => deps.logger.warn({ err: describeError(err) }, 'stopping Bolt failed'));
+    await slackApp
+      .stop()
+      .catch((err) => deps.logger.warn({ err: describeError(err) }, 'stopping Bolt failed'));
     await deps.database.close().catch(() => {});
     process.exit(0);
   };

@@ -64,7 +64,10 @@ function renderBlock(block: KnownBlock, buttons: RenderedButton[]): string[] {
       if (block.text) lines.push(mrkdwnToTerminal(block.text.text));
       if (block.fields?.length) {
         lines.push(
-          block.fields.map((f) => mrkdwnToTerminal(f.text).replace('\n', ': ')).map((f) => `  ${f}`).join('\n'),
+          block.fields
+            .map((f) => mrkdwnToTerminal(f.text).replace('\n', ': '))
+            .map((f) => `  ${f}`)
+            .join('\n'),
         );
       }
       return lines;

@@ -56,7 +56,9 @@ export async function runConsole(deps: Deps, options: ConsoleOptions): Promise<n
     const ok = await handleLine(deps, session, options.command, write);
     return ok ? 0 : 1;
   }
-  write(`Tally console — ${session.caller ? `you are ${describeCaller(session.caller)}` : 'no reps yet: import some first'}.`);
+  write(
+    `Tally console — ${session.caller ? `you are ${describeCaller(session.caller)}` : 'no reps yet: import some first'}.`,
+  );
   write(HELP);
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
   rl.setPrompt('tally> ');
@@ -100,7 +102,9 @@ export async function handleLine(
   }
   const caller = session.caller;
   if (!caller) {
-    write('There are no reps in the database yet. Import a reps CSV (`npm run import`) or seed the demo data.');
+    write(
+      'There are no reps in the database yet. Import a reps CSV (`npm run import`) or seed the demo data.',
+    );
     return false;
   }
   const pressed = /^\d+$/.test(line) ? session.buttons.find((b) => b.number === Number(line)) : undefined;
@@ -121,7 +125,8 @@ export async function handleLine(
 
 async function pressButton(deps: Deps, caller: Caller, button: RenderedButton, now: Date): Promise<Reply> {
   const state = decodeState(button.value);
-  if (!state) return { visibility: 'ephemeral', message: buildNoticeMessage('That button does nothing here.') };
+  if (!state)
+    return { visibility: 'ephemeral', message: buildNoticeMessage('That button does nothing here.') };
   if (button.actionId.startsWith('metrics_calc')) return explainState(deps, caller, state, now);
   return answerState(deps, caller, state, { now, share: button.actionId.startsWith('metrics_share') });
 }

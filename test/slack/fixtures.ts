@@ -52,7 +52,12 @@ export async function seedFixture(db: Db, options: { withData?: boolean } = {}):
       { name: 'AMER', timezone: 'America/New_York' },
     ])
     .returning({ id: teams.id });
-  const rep = async (name: string, user: { id: string; email: string } | null, role: 'rep' | 'manager' | 'admin', email?: string) => {
+  const rep = async (
+    name: string,
+    user: { id: string; email: string } | null,
+    role: 'rep' | 'manager' | 'admin',
+    email?: string,
+  ) => {
     const [row] = await db
       .insert(reps)
       .values({ name, email: user?.email ?? email ?? null, slackUserId: user?.id ?? null, role })
@@ -96,15 +101,17 @@ async function seedData(db: Db, f: Fixture): Promise<void> {
     closedAt: new Date(closed),
     stage: outcome === 'won' ? 'Closed Won' : 'Closed Lost',
   });
-  await db.insert(opportunities).values([
-    deal(f.ana, 'won', 10_000, '2026-10-12T10:00:00Z'),
-    deal(f.ana, 'won', 20_000, '2026-11-02T10:00:00Z'),
-    deal(f.ana, 'won', 30_000, '2026-11-16T10:00:00Z', 'Enterprise'),
-    deal(f.ana, 'lost', 8_000, '2026-11-05T10:00:00Z'),
-    deal(f.bob, 'won', 5_000, '2026-10-20T15:00:00Z'),
-    deal(f.bob, 'lost', 4_000, '2026-11-18T15:00:00Z'),
-    deal(f.hostile, 'won', 12_400, '2026-11-20T10:00:00Z'),
-  ]);
+  await db
+    .insert(opportunities)
+    .values([
+      deal(f.ana, 'won', 10_000, '2026-10-12T10:00:00Z'),
+      deal(f.ana, 'won', 20_000, '2026-11-02T10:00:00Z'),
+      deal(f.ana, 'won', 30_000, '2026-11-16T10:00:00Z', 'Enterprise'),
+      deal(f.ana, 'lost', 8_000, '2026-11-05T10:00:00Z'),
+      deal(f.bob, 'won', 5_000, '2026-10-20T15:00:00Z'),
+      deal(f.bob, 'lost', 4_000, '2026-11-18T15:00:00Z'),
+      deal(f.hostile, 'won', 12_400, '2026-11-20T10:00:00Z'),
+    ]);
   const [lead] = await db
     .insert(leads)
     .values({
@@ -126,10 +133,12 @@ async function seedData(db: Db, f: Fixture): Promise<void> {
     connected: true,
     ...(leadId ? { leadId } : {}),
   });
-  await db.insert(activities).values([
-    call(f.ana, '2026-11-23T08:04:12Z', lead!.id),
-    call(f.ana, '2026-11-23T08:30:00Z'),
-    call(f.ana, '2026-11-23T09:00:00Z'),
-    call(f.bob, '2026-11-23T09:10:00Z'),
-  ]);
+  await db
+    .insert(activities)
+    .values([
+      call(f.ana, '2026-11-23T08:04:12Z', lead!.id),
+      call(f.ana, '2026-11-23T08:30:00Z'),
+      call(f.ana, '2026-11-23T09:00:00Z'),
+      call(f.bob, '2026-11-23T09:10:00Z'),
+    ]);
 }

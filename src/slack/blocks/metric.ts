@@ -64,7 +64,8 @@ export function answerFallback(r: MetricResult): string {
       `${r.trend.change.better === false ? 'worse' : r.trend.change.better ? 'better' : 'flat'} than ${r.trend.previous.period.label}`,
     );
   parts.push(`n=${r.sampleSize}`);
-  return parts.join(', ');
+  // Slack renders the fallback as mrkdwn in notifications: escape it like block text.
+  return escapeMrkdwn(parts.join(', '));
 }
 
 /** The full `/metrics <metric>` answer, within Block Kit limits. */
@@ -134,7 +135,9 @@ export function buildCalculationMessage(r: MetricResult): SlackMessage {
     ['Result', headlineText(r)],
   );
   return enforceLimits({
-    text: `How ${r.metric.label} is calculated for ${r.scope.label}, ${r.period.label}: ${c.formula}; n=${c.n}`,
+    text: escapeMrkdwn(
+      `How ${r.metric.label} is calculated for ${r.scope.label}, ${r.period.label}: ${c.formula}; n=${c.n}`,
+    ),
     blocks: [header(`How is this calculated? · ${r.metric.label}`), fields(rows), context(definitionLine(r))],
   });
 }

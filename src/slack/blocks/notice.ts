@@ -8,8 +8,9 @@ import { context, section } from './pieces.js';
  */
 export function buildNoticeMessage(text: string, hint?: string): SlackMessage {
   const escaped = escapeMrkdwn(text);
+  // The fallback `text` is rendered as mrkdwn in notifications too, so it is escaped like the blocks.
   return enforceLimits({
-    text,
+    text: escaped,
     blocks: [section(escaped), ...(hint ? [context(hint)] : [])],
   });
 }

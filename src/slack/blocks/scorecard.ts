@@ -35,7 +35,7 @@ export function scorecardFallback(title: string, results: MetricResult[]): strin
   const items = results.map(
     (r) => `${r.metric.label} ${headlineText(r)}${r.target ? ` (${statusWords(r.target.status)})` : ''}`,
   );
-  return `${title}: ${items.join('; ') || 'no metrics'}`;
+  return escapeMrkdwn(`${title}: ${items.join('; ') || 'no metrics'}`);
 }
 
 /** The scorecard's blocks (header, one section per metric, freshness). */

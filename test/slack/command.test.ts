@@ -1,0 +1,203 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { reps } from '../../src/db/schema/index.js';
+import { METRICS } from '../../src/metrics/index.js';
+import { LIMITS } from '../../src/slack/limits.js';
+import { describeDb } from '../helpers/db.js';
+import { type SlackApiStub, startSlackApiStub } from '../helpers/slack-api.js';
+import { type Fixture, seedFixture, USERS } from './fixtures.js';
+import { allText, type RunningApp, sendCommand, startApp } from './harness.js';
+
+describeDb('/metrics over HTTP', (ctx) => {
+  let stub: SlackApiStub;
+  let app: RunningApp;
+  let f: Fixture;
+
+  beforeAll(async () => {
+    stub = await startSlackApiStub();
+    for (const u of Object.values(USERS)) stub.users.set(u.id, { id: u.id, email: u.email });
+  });
+  afterAll(async () => {
+    await stub.close();
+  });
+  beforeEach(async () => {
+    f = await seedFixture(ctx.db());
+    stub.reset();
+    app = await startApp(ctx.database(), stub);
+  });
+  afterEach(async () => {
+    await app.stop();
+  });
+
+  it('acks with an empty 200 and answers the win rate ephemerally through response_url', async () => {
+    const { status, reply } = await sendCommand(app, stub, USERS.ana.id, 'winrate');
+    expect(status).toBe(200);
+    expect(reply.response_type).toBe('ephemeral');
+    // Ana: 3 won, 1 lost this quarter = 75.0%.
+    expect(reply.text).toContain('Win rate · Ana López · Q4 2026: 75.0%');
+    expect(reply.blocks[0]).toMatchObject({ type: 'header' });
+    expect(allText(reply)).toContain('*75.0%*');
+  });
+
+  it('answers every metric through the command without breaking Block Kit limits', async () => {
+    for (const metric of METRICS) {
+      const { reply } = await sendCommand(app, stub, USERS.ada.id, `${metric.id} org`);
+      expect(reply.text, metric.id).toContain(metric.label);
+      expect(reply.blocks.length, metric.id).toBeLessThanOrEqual(LIMITS.messageBlocks);
+      expect(allText(reply), metric.id).toContain(metric.definition.slice(0, 30));
+    }
+  });
+
+  it('computes team and org numbers by hand: EMEA win rate 80.0%, org 71.4%, EMEA deal size $18,100', async () => {
+    expect((await sendCommand(app, stub, USERS.ana.id, 'winrate team')).reply.text).toContain('80.0%');
+    expect((await sendCommand(app, stub, USERS.ana.id, 'winrate org')).reply.text).toContain('71.4%');
+    // (10,000 + 20,000 + 30,000 + 12,400) / 4 won deals.
+    expect((await sendCommand(app, stub, USERS.ana.id, 'dealsize team EMEA')).reply.text).toContain(
+      '$18,100',
+    );
+  });
+
+  it('shows usage for bare /metrics and the definition for help <metric>', async () => {
+    const usage = await sendCommand(app, stub, USERS.ana.id, '');
+    expect(allText(usage.reply)).toContain('/metrics [metric] [scope] [period]');
+    const help = await sendCommand(app, stub, USERS.ana.id, 'help winrate');
+    expect(help.reply.text).toContain('Deals won ÷ (won + lost)');
+  });
+
+  it('answers a typo with "did you mean" and the usage, ephemerally', async () => {
+    const { reply } = await sendCommand(app, stub, USERS.ana.id, 'winrat team');
+    expect(reply.response_type).toBe('ephemeral');
+    expect(reply.text).toContain('Did you mean `winrate`?');
+    expect(allText(reply)).toContain('Usage:');
+  });
+
+  it('suggests a team name for a misspelt team', async () => {
+    const { reply } = await sendCommand(app, stub, USERS.ana.id, 'winrate team EMAE');
+    expect(reply.text).toContain('Did you mean "EMEA"?');
+  });
+
+  it('refuses a rep asking for another rep, politely and saying what they can ask', async () => {
+    const { reply } = await sendCommand(app, stub, USERS.ana.id, `calls <@${USERS.bob.id}|bob>`);
+    expect(reply.text).toMatch(/^Sorry — other people's numbers are for their managers/);
+    expect(reply.text).toContain('/metrics winrate team');
+  });
+
+  it('lets a manager see reps of the team they manage, but not other teams', async () => {
+    const ana = await sendCommand(app, stub, USERS.mia.id, `winrate <@${USERS.ana.id}|ana>`);
+    expect(ana.reply.text).toContain('Win rate · Ana López');
+    expect(ana.reply.text).toContain('75.0%');
+    const bob = await sendCommand(app, stub, USERS.mia.id, `winrate <@${USERS.bob.id}|bob>`);
+    expect(bob.reply.text).toContain('Sorry');
+  });
+
+  it('lets an admin see anyone', async () => {
+    // Bob: 1 won, 1 lost = 50.0%.
+    const { reply } = await sendCommand(app, stub, USERS.ada.id, 'winrate Bob');
+    expect(reply.text).toContain('Win rate · Bob Baker');
+    expect(reply.text).toContain('50.0%');
+  });
+
+  it('tells a Slack user Tally does not know how an admin adds them', async () => {
+    const { reply } = await sendCommand(app, stub, USERS.stranger.id, 'winrate');
+    expect(reply.text).toContain("Tally doesn't know you yet");
+    expect(allText(reply)).toContain('reps CSV');
+  });
+
+  it('links a rep found by the email from users.info and remembers the Slack id', async () => {
+    const { reply } = await sendCommand(app, stub, USERS.eve.id, 'winrate team');
+    expect(reply.text).toContain('80.0%');
+    expect(stub.callsTo('users.info').map((c) => c.args.user)).toEqual([USERS.eve.id]);
+    const [eve] = await ctx.db().select({ slack: reps.slackUserId }).from(reps).where(eq(reps.id, f.eve));
+    expect(eve?.slack).toBe(USERS.eve.id);
+  });
+
+  it('escapes hostile names in leaderboards so nobody gets pinged', async () => {
+    const { reply } = await sendCommand(app, stub, USERS.ana.id, 'winrate team by rep');
+    const text = allText(reply);
+    expect(text).toContain('&lt;!channel&gt; &amp; Co');
+    expect(text).not.toContain('<!channel>');
+    // Ana's own row is marked.
+    expect(text).toContain('Ana López — 75.0% _n=4_* ← you');
+  });
+
+  it('escapes hostile words echoed back from the command', async () => {
+    const { reply } = await sendCommand(app, stub, USERS.ana.id, 'winrate <!channel> & friends');
+    expect(allText(reply)).not.toContain('<!channel>');
+    expect(allText(reply)).toContain('&lt;!channel&gt;');
+  });
+
+  it('posts for the channel with share, without buttons', async () => {
+    const { reply } = await sendCommand(app, stub, USERS.ana.id, 'winrate team share');
+    expect(reply.response_type).toBe('in_channel');
+    expect(reply.blocks.some((b) => b.type === 'actions')).toBe(false);
+    expect(allText(reply)).toContain('Shared by Ana López');
+  });
+
+  it('sets a target as a manager and shows it with attainment; a rep may not set one', async () => {
+    const set = await sendCommand(app, stub, USERS.mia.id, 'target set winrate 90% team EMEA quarter');
+    expect(set.reply.text).toBe('Target set: Win rate 90.0% per quarter for team EMEA.');
+    const answer = await sendCommand(app, stub, USERS.ana.id, 'winrate team');
+    // 80.0% of a 90.0% target = 89% attained: at risk (≥ 85%).
+    expect(allText(answer.reply)).toContain('Target 90.0% · 89% attained');
+    expect(answer.reply.text).toContain('at risk');
+    const refused = await sendCommand(app, stub, USERS.ana.id, 'target set winrate 50% team');
+    expect(refused.reply.text).toContain('Targets are set by managers and admins');
+    const list = await sendCommand(app, stub, USERS.ana.id, 'target list');
+    expect(allText(list.reply)).toContain('Team EMEA — set by Mia Manager');
+  });
+});
+
+describeDb('/metrics with private leaderboards', (ctx) => {
+  let stub: SlackApiStub;
+  let app: RunningApp;
+
+  beforeAll(async () => {
+    stub = await startSlackApiStub();
+  });
+  afterAll(async () => {
+    await stub.close();
+  });
+  beforeEach(async () => {
+    await seedFixture(ctx.db());
+    app = await startApp(ctx.database(), stub, { TALLY_LEADERBOARDS_PUBLIC: 'false' });
+  });
+  afterEach(async () => {
+    await app.stop();
+  });
+
+  it('keeps by-rep leaderboards to managers of the team, while team splits stay open', async () => {
+    const rep = await sendCommand(app, stub, USERS.ana.id, 'winrate team by rep');
+    expect(rep.reply.text).toContain('leaderboards by rep are for managers');
+    const manager = await sendCommand(app, stub, USERS.mia.id, 'winrate team EMEA by rep');
+    expect(manager.reply.text).toContain('Win rate by rep · EMEA');
+    const byTeam = await sendCommand(app, stub, USERS.ana.id, 'winrate org by team');
+    expect(byTeam.reply.text).toContain('Win rate by team · Whole org');
+  });
+});
+
+describeDb('/metrics on an empty database', (ctx) => {
+  let stub: SlackApiStub;
+  let app: RunningApp;
+
+  beforeAll(async () => {
+    stub = await startSlackApiStub();
+  });
+  afterAll(async () => {
+    await stub.close();
+  });
+  beforeEach(async () => {
+    await seedFixture(ctx.db(), { withData: false });
+    app = await startApp(ctx.database(), stub);
+  });
+  afterEach(async () => {
+    await app.stop();
+  });
+
+  it('says "no data" with the reason instead of a misleading 0%', async () => {
+    const { reply } = await sendCommand(app, stub, USERS.ana.id, 'winrate team');
+    expect(reply.text).toContain('Win rate · EMEA · Q4 2026: no data');
+    expect(allText(reply)).toContain('No data:');
+    expect(allText(reply)).toContain('No records behind this answer yet.');
+    expect(allText(reply)).not.toContain('0.0%');
+  });
+});

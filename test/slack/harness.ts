@@ -1,0 +1,147 @@
+import { createServer } from 'node:net';
+import type { KnownBlock } from '@slack/types';
+import { fixedClock } from '../../src/clock.js';
+import { loadConfig } from '../../src/config.js';
+import type { Database } from '../../src/db/client.js';
+import type { Deps } from '../../src/deps.js';
+import { silentLogger } from '../../src/logger.js';
+import { createSlackApp, type SlackApp } from '../../src/slack/app.js';
+import type { SlackApiStub } from '../helpers/slack-api.js';
+import { interactionBody, postSigned, slashCommandBody } from '../helpers/slack-requests.js';
+import { NOW } from './fixtures.js';
+
+export const SECRET = 'test-signing-secret';
+
+export interface RunningApp {
+  url: string;
+  slackApp: SlackApp;
+  deps: Deps;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts the real Bolt app in HTTP mode on a free port, its Web API pointed at the stand-in. */
+export async function startApp(
+  database: Database,
+  stub: SlackApiStub,
+  env: Record<string, string> = {},
+): Promise<RunningApp> {
+  const port = await freePort();
+  const config = loadConfig({
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: stub.apiUrl,
+    PORT: String(port),
+    ...env,
+  });
+  const deps: Deps = {
+    config,
+    database,
+    db: database.db,
+    logger: silentLogger,
+    clock: fixedClock(NOW),
+    slack: null,
+  };
+  const slackApp = createSlackApp(deps, { mode: 'http', port });
+  await slackApp.start();
+  return { url: `http://127.0.0.1:${port}`, slackApp, deps, stop: () => slackApp.stop() };
+}
+
+let responseCounter = 0;
+
+export interface CommandResult {
+  status: number;
+  /** The JSON posted to the response_url. */
+  reply: { response_type?: string; replace_original?: boolean; text: string; blocks: KnownBlock[] };
+}
+
+/** Sends `/metrics <text>` as `userId`, signed, and waits for the answer at a fresh response_url. */
+export async function sendCommand(
+  app: RunningApp,
+  stub: SlackApiStub,
+  userId: string,
+  text: string,
+): Promise<CommandResult> {
+  const id = `cmd${++responseCounter}`;
+  const body = slashCommandBody({ text, userId, responseUrl: `${stub.responseBase}${id}` });
+  const res = await postSigned(`${app.url}/slack/events`, body, { secret: SECRET });
+  const reply = await waitForResponse(stub, id);
+  return { status: res.status, reply: reply as CommandResult['reply'] };
+}
+
+/** Clicks a button of a reply (by its action id prefix and label) and waits for the answer. */
+export async function clickButton(
+  app: RunningApp,
+  stub: SlackApiStub,
+  userId: string,
+  blocks: KnownBlock[],
+  label: string,
+): Promise<CommandResult> {
+  const button = findButton(blocks, label);
+  const id = `click${++responseCounter}`;
+  const payload = {
+    type: 'block_actions',
+    user: { id: userId, username: userId.toLowerCase(), team_id: 'T0001' },
+    api_app_id: 'A0TALLY',
+    token: 'deprecated-verification-token',
+    container: {
+      type: 'message',
+      message_ts: '1700000000.000100',
+      channel_id: 'C0SALES',
+      is_ephemeral: true,
+    },
+    trigger_id: `${Date.now()}.trigger`,
+    team: { id: 'T0001', domain: 'testco' },
+    channel: { id: 'C0SALES', name: 'sales' },
+    response_url: `${stub.responseBase}${id}`,
+    actions: [
+      {
+        type: 'button',
+        action_id: button.action_id,
+        block_id: 'metrics_view',
+        text: button.text,
+        value: button.value,
+        action_ts: '1700000001.000200',
+      },
+    ],
+  };
+  const res = await postSigned(`${app.url}/slack/events`, interactionBody(payload), { secret: SECRET });
+  const reply = await waitForResponse(stub, id);
+  return { status: res.status, reply: reply as CommandResult['reply'] };
+}
+
+export function findButton(blocks: KnownBlock[], label: string) {
+  for (const b of blocks) {
+    if (b.type !== 'actions') continue;
+    for (const e of b.elements) {
+      if (e.type === 'button' && e.text.text === label) return e;
+    }
+  }
+  throw new Error(`no button "${label}"`);
+}
+
+async function waitForResponse(stub: SlackApiStub, id: string): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    const call = stub.callsTo('response_url').find((c) => c.responseId === id);
+    if (call) return call.args;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`no response_url post for ${id}`);
+}
+
+/** All text of a message (blocks and fallback), for assertions. */
+export function allText(reply: { text: string; blocks: KnownBlock[] }): string {
+  return [reply.text, JSON.stringify(reply.blocks)].join('\n');
+}
