@@ -1,0 +1,233 @@
+import { describe, expect, it } from 'vitest';
+import {
+  computeAttainment,
+  computeChange,
+  findMetric,
+  getMetric,
+  getScorecard,
+  listTargets,
+  MetricsError,
+  parsePeriod,
+  removeTarget,
+  SCORECARD_METRICS,
+  setTarget,
+  sortSegments,
+} from '../../src/metrics/index.js';
+import type { Period, SegmentRow, TargetInfo } from '../../src/metrics/types.js';
+import { describeDb } from '../helpers/db.js';
+import { addCall, addLead, addRep, addTeam } from './fixtures.js';
+
+// Monday 23 Nov 2026, 12:00 UTC: half a day into the week.
+const now = new Date('2026-11-23T12:00:00Z');
+const v = (value: number) => ({ kind: 'value' as const, value });
+const period = (text: string): Period => {
+  const r = parsePeriod(text, { now, timezone: 'UTC' });
+  if (!r.ok) throw new Error(r.error);
+  return r.period;
+};
+const target = (value: number, periodKind: TargetInfo['periodKind']): TargetInfo => ({
+  value,
+  periodKind,
+  scope: { kind: 'org' },
+  setByName: null,
+  setAt: now,
+});
+
+describe('attainment, pace and status', () => {
+  const calls = findMetric('calls')!;
+  const response = findMetric('response')!;
+  const winrate = findMetric('winrate')!;
+
+  it('paces a count in a running period against the pro-rated target', () => {
+    // 1 call half a day into a 7-day week with a 10-a-week target: 1 ÷ (10 × 0.5/7) = 1.4.
+    const a = computeAttainment(calls, v(1), target(10, 'week'), period('this week'), now);
+    expect(a.attainment).toBeCloseTo(0.1);
+    expect(a.pace).toBeCloseTo(1.4);
+    expect(a.status).toBe('on_track');
+  });
+
+  it('uses attainment for a finished period, with the written thresholds', () => {
+    const last = period('last week');
+    expect(computeAttainment(calls, v(10), target(10, 'week'), last, now).status).toBe('on_track');
+    expect(computeAttainment(calls, v(9), target(10, 'week'), last, now).status).toBe('at_risk');
+    expect(computeAttainment(calls, v(8), target(10, 'week'), last, now)).toMatchObject({
+      attainment: 0.8,
+      pace: null,
+      status: 'off_track',
+    });
+  });
+
+  it('scales a count target between period kinds, but not a rate', () => {
+    expect(
+      computeAttainment(calls, v(300), target(100, 'month'), period('last quarter'), now).targetForPeriod,
+    ).toBe(300);
+    expect(computeAttainment(calls, v(7), target(2, 'day'), period('last week'), now).targetForPeriod).toBe(
+      14,
+    );
+    expect(
+      computeAttainment(winrate, v(0.3), target(0.25, 'quarter'), period('last month'), now),
+    ).toMatchObject({
+      targetForPeriod: 0.25,
+      attainment: 1.2,
+      status: 'on_track',
+    });
+  });
+
+  it('inverts attainment for lower-is-better metrics', () => {
+    const last = period('last month');
+    expect(computeAttainment(response, v(600), target(300, 'month'), last, now)).toMatchObject({
+      attainment: 0.5,
+      status: 'off_track',
+    });
+    expect(computeAttainment(response, v(240), target(300, 'month'), last, now).status).toBe('on_track');
+    expect(computeAttainment(response, v(0), target(300, 'month'), last, now)).toMatchObject({
+      attainment: null,
+      status: 'on_track',
+    });
+    expect(
+      computeAttainment(response, { kind: 'no_data', reason: 'x' }, target(300, 'month'), last, now).status,
+    ).toBeNull();
+  });
+
+  it('marks changes good or bad by direction', () => {
+    expect(computeChange(response, v(100), v(200))).toEqual({ absolute: -100, relative: -0.5, better: true });
+    expect(computeChange(calls, v(100), v(200))?.better).toBe(false);
+    expect(computeChange(calls, v(5), v(0))).toEqual({ absolute: 5, relative: null, better: true });
+  });
+
+  it('sorts segments best first by direction with no-data rows last', () => {
+    const row = (label: string, value: SegmentRow['value'], n = 1): SegmentRow => ({
+      key: label,
+      label,
+      value,
+      sampleSize: n,
+    });
+    const rows = [
+      row('a', v(30)),
+      row('b', { kind: 'no_data', reason: 'x' }),
+      row('c', v(10)),
+      row('d', v(10), 5),
+    ];
+    expect(sortSegments(response, rows).map((r) => r.label)).toEqual(['d', 'c', 'a', 'b']);
+    expect(sortSegments(calls, rows).map((r) => r.label)).toEqual(['a', 'd', 'c', 'b']);
+  });
+});
+
+describeDb('targets in the database', (ctx) => {
+  it('sets, replaces, lists and removes targets with who set them', async () => {
+    const db = ctx.db();
+    const team = await addTeam(db, 'EMEA');
+    const boss = await addRep(db, 'Boss', team);
+    const scope = { kind: 'team' as const, teamId: team };
+    await setTarget(db, { metric: 'calls', scope, periodKind: 'week', value: 50, setByRepId: null, now });
+    const t = await setTarget(db, {
+      metric: 'Calls',
+      scope,
+      periodKind: 'week',
+      value: 60,
+      setByRepId: boss,
+      now,
+    });
+    expect(t).toMatchObject({ metric: 'calls', value: 60, setByName: 'Boss', periodKind: 'week', scope });
+    expect(t.setAt.toISOString()).toBe(now.toISOString());
+    await setTarget(db, {
+      metric: 'winrate',
+      scope: { kind: 'org' },
+      periodKind: 'quarter',
+      value: 0.3,
+      setByRepId: boss,
+      now,
+    });
+    expect((await listTargets(db)).map((x) => [x.metric, x.value])).toEqual([
+      ['calls', 60],
+      ['winrate', 0.3],
+    ]);
+    expect(await listTargets(db, scope)).toHaveLength(1);
+    expect(await removeTarget(db, { metric: 'calls', scope, periodKind: 'week' })).toBe(true);
+    expect(await removeTarget(db, { metric: 'calls', scope, periodKind: 'week' })).toBe(false);
+    expect(await listTargets(db, scope)).toEqual([]);
+  });
+
+  it('refuses bad targets with typed errors', async () => {
+    const db = ctx.db();
+    const bad = (p: Promise<unknown>, code: string) =>
+      expect(p).rejects.toMatchObject({ name: 'MetricsError', code });
+    const base = { scope: { kind: 'org' as const }, periodKind: 'month' as const, setByRepId: null, now };
+    await bad(setTarget(db, { ...base, metric: 'nope', value: 1 }), 'unknown_metric');
+    await bad(setTarget(db, { ...base, metric: 'winrate', value: 30 }), 'bad_target');
+    await bad(setTarget(db, { ...base, metric: 'calls', value: -1 }), 'bad_target');
+    await bad(
+      setTarget(db, { ...base, metric: 'calls', value: 5, scope: { kind: 'team', teamId: 999 } }),
+      'unknown_team',
+    );
+  });
+
+  it('puts the target, pace and status on the answer', async () => {
+    const db = ctx.db();
+    const ana = await addRep(db, 'Ana');
+    await addCall(db, ana, '2026-11-23T09:00:00Z');
+    await setTarget(db, {
+      metric: 'calls',
+      scope: { kind: 'rep', repId: ana },
+      periodKind: 'week',
+      value: 10,
+      setByRepId: ana,
+      now,
+    });
+    const r = await getMetric(
+      { db, defaultTimezone: 'UTC', now },
+      { metric: 'calls', scope: { kind: 'rep', repId: ana }, period: 'this week' },
+    );
+    expect(r.target?.targetForPeriod).toBe(10);
+    expect(r.target?.pace).toBeCloseTo(1.4);
+    expect(r.target?.status).toBe('on_track');
+    const month = await getMetric(
+      { db, defaultTimezone: 'UTC', now },
+      { metric: 'calls', scope: { kind: 'rep', repId: ana }, period: '2026-10' },
+    );
+    // A week target scaled to the 31 days of October.
+    expect(month.target?.targetForPeriod).toBeCloseTo((10 * 31) / 7);
+    expect(month.target?.status).toBe('off_track');
+    const org = await getMetric(
+      { db, defaultTimezone: 'UTC', now },
+      { metric: 'calls', scope: { kind: 'org' }, period: 'this week' },
+    );
+    expect(org.target).toBeNull();
+  });
+
+  it('throws typed errors for unknown scopes, periods and splits', async () => {
+    const deps = { db: ctx.db(), defaultTimezone: 'UTC', now };
+    await expect(
+      getMetric(deps, { metric: 'calls', scope: { kind: 'rep', repId: 42 }, period: 'today' }),
+    ).rejects.toBeInstanceOf(MetricsError);
+    await expect(
+      getMetric(deps, { metric: 'calls', scope: { kind: 'org' }, period: 'someday' }),
+    ).rejects.toMatchObject({ code: 'bad_period' });
+    await expect(
+      getMetric(deps, { metric: 'calls', scope: { kind: 'org' }, period: 'today', by: 'product' }),
+    ).rejects.toMatchObject({
+      code: 'bad_dimension',
+    });
+  });
+
+  it('builds a scorecard of the key metrics, each with its own default period', async () => {
+    const db = ctx.db();
+    const team = await addTeam(db, 'EMEA', { timezone: 'Europe/Berlin' });
+    const ana = await addRep(db, 'Ana', team);
+    await addLead(db, ana, { created: '2026-11-23T08:00:00Z', touched: '2026-11-23T08:01:00Z' });
+    const cards = await getScorecard(
+      { db, defaultTimezone: 'UTC', now },
+      { scope: { kind: 'team', teamId: team } },
+    );
+    expect(cards.map((c) => c.metric.id)).toEqual(SCORECARD_METRICS);
+    expect(cards[0]).toMatchObject({
+      value: v(60),
+      period: { spec: 'this week', timezone: 'Europe/Berlin' },
+    });
+    const one = await getScorecard(
+      { db, defaultTimezone: 'UTC', now },
+      { scope: { kind: 'org' }, period: 'today', metrics: ['calls'] },
+    );
+    expect(one.map((c) => [c.metric.id, c.period.spec])).toEqual([['calls', 'today']]);
+  });
+});
