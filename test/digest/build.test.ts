@@ -1,0 +1,162 @@
+import { expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { activities, leads, opportunities, targets } from '../../src/db/schema/index.js';
+import { buildDigest, type DigestSpec } from '../../src/digest/build.js';
+import { recentWindowFor } from '../../src/digest/content.js';
+import { LIMITS } from '../../src/slack/limits.js';
+import { describeDb } from '../helpers/db.js';
+import { addRep, addTeam } from './fixtures.js';
+
+// Tue 24 Nov 2026, 08:30 in Berlin (CET, UTC+1).
+const NOW = new Date('2026-11-24T07:30:00Z');
+
+describeDb('digest content', (ctx) => {
+  const config = loadConfig({});
+
+  async function seed(teamName = 'EMEA') {
+    const db = ctx.db();
+    const teamId = await addTeam(ctx.database(), teamName, 'Europe/Berlin');
+    const ana = await addRep(ctx.database(), { name: 'Ana', slackUserId: 'UANA', teamId });
+    const bob = await addRep(ctx.database(), { name: 'Bob', slackUserId: 'UBOB', teamId });
+    let n = 0;
+    const call = (repId: number, at: string) => ({
+      externalId: `a${++n}`,
+      repId,
+      kind: 'call' as const,
+      direction: 'outbound' as const,
+      occurredAt: new Date(at),
+    });
+    await db.insert(activities).values([
+      // Yesterday (Mon 23 Nov, Berlin): Ana 3 calls, Bob 1.
+      call(ana, '2026-11-23T09:00:00Z'),
+      call(ana, '2026-11-23T10:00:00Z'),
+      call(ana, '2026-11-23T11:00:00Z'),
+      call(bob, '2026-11-23T12:00:00Z'),
+      // Earlier in November: Ana 2 more.
+      call(ana, '2026-11-10T09:00:00Z'),
+      call(ana, '2026-11-10T10:00:00Z'),
+    ]);
+    await db.insert(leads).values([
+      // Ana answered in 2 minutes, Bob in 30: Bob is over the 5-minute SLA.
+      {
+        externalId: 'l1',
+        ownerRepId: ana,
+        createdAt: new Date('2026-11-20T09:00:00Z'),
+        firstTouchAt: new Date('2026-11-20T09:02:00Z'),
+      },
+      {
+        externalId: 'l2',
+        ownerRepId: bob,
+        createdAt: new Date('2026-11-20T10:00:00Z'),
+        firstTouchAt: new Date('2026-11-20T10:30:00Z'),
+      },
+    ]);
+    await db.insert(opportunities).values([
+      {
+        externalId: 'o1',
+        ownerRepId: ana,
+        createdAt: new Date('2026-11-02T09:00:00Z'),
+        closedAt: new Date('2026-11-23T15:00:00Z'),
+        outcome: 'won',
+        amountMinor: 500_000,
+      },
+      {
+        externalId: 'o2',
+        ownerRepId: bob,
+        createdAt: new Date('2026-11-03T09:00:00Z'),
+        closedAt: new Date('2026-11-12T15:00:00Z'),
+        outcome: 'lost',
+        amountMinor: 300_000,
+      },
+    ]);
+    // 100 calls a month: 6 by 24 Nov 08:30 is far behind the pro-rated pace.
+    await db
+      .insert(targets)
+      .values({ metric: 'calls', scopeKind: 'team', scopeId: teamId, periodKind: 'month', value: 100 });
+    return { teamId, ana, bob };
+  }
+
+  const spec = (teamId: number, over: Partial<DigestSpec> = {}): DigestSpec => ({
+    subscriptionId: 7,
+    scope: { kind: 'team', teamId },
+    scopeLabel: 'EMEA',
+    metrics: ['calls', 'winrate', 'response'],
+    cadence: 'daily',
+    timezone: 'Europe/Berlin',
+    slot: NOW,
+    lateScheduledLocal: null,
+    personal: false,
+    ...over,
+  });
+
+  it('summarises yesterday and the month to date, who led and what needs attention', async () => {
+    const { teamId } = await seed();
+    const msg = await buildDigest({ db: ctx.db(), config }, spec(teamId), NOW);
+    expect(msg.text).toContain('Daily digest · EMEA.');
+    expect(msg.text).toContain('Calls: yesterday 4, to date 6 (off track)');
+    expect(msg.text).toContain('Win rate: yesterday 100.0%, to date 50.0%');
+    const all = JSON.stringify(msg.blocks);
+    // Leaderboard by the first counting metric (calls), November to date.
+    expect(all).toContain('1. Ana — 5');
+    expect(all).toContain('2. Bob — 1');
+    expect(all).toContain('Lead response above the 5 min SLA (median, last 7 days): Bob.');
+    expect(all).toContain('Calls is off track');
+    // A 50% win rate on 2 deals is flagged as a small sample.
+    expect(all).toContain('n=2, small sample');
+    expect(all).toContain('Data as of');
+    // The details button answers in the thread.
+    expect(all).toContain('digest_by_rep');
+    expect(msg.blocks.length).toBeLessThanOrEqual(LIMITS.messageBlocks);
+  });
+
+  it('says plainly that data is stale instead of showing zeros for yesterday', async () => {
+    const { teamId } = await seed();
+    // Mon 30 Nov 2026 08:30 Berlin: the newest record (23 Nov 15:00 UTC) is 6.7 days old.
+    const later = new Date('2026-11-30T07:30:00Z');
+    const msg = await buildDigest({ db: ctx.db(), config }, spec(teamId, { slot: later }), later);
+    expect(msg.text).toContain('Data may be stale: no new records since Mon, 23 Nov 2026, 16:00');
+    expect(msg.text).not.toContain('yesterday 0');
+    expect(JSON.stringify(msg.blocks)).toContain('left out rather than shown as zeros');
+  });
+
+  it('says when it was posted late, and escapes names from the data', async () => {
+    const { teamId } = await seed('A&B <Sales>');
+    const msg = await buildDigest(
+      { db: ctx.db(), config },
+      spec(teamId, { scopeLabel: 'A&B <Sales>', lateScheduledLocal: '08:30' }),
+      new Date('2026-11-24T09:00:00Z'),
+    );
+    expect(msg.text).toContain('Daily digest · A&amp;B &lt;Sales&gt;. (posted late: scheduled 08:30)');
+    expect(JSON.stringify(msg.blocks)).toContain('posted late: scheduled 08:30');
+  });
+
+  it('leaves the leaderboard and button out of a personal digest', async () => {
+    const { ana } = await seed();
+    const msg = await buildDigest(
+      { db: ctx.db(), config },
+      spec(0, { scope: { kind: 'rep', repId: ana }, scopeLabel: 'Ana (EMEA)', personal: true }),
+      NOW,
+    );
+    expect(msg.text).toContain('Calls: yesterday 3, to date 5');
+    const all = JSON.stringify(msg.blocks);
+    expect(all).not.toContain('Leaderboard');
+    expect(all).not.toContain('digest_by_rep');
+  });
+});
+
+it('covers Friday to Sunday in a Monday weekday digest', () => {
+  // Mon 23 Nov 2026, 08:30 Berlin.
+  expect(recentWindowFor('weekdays', new Date('2026-11-23T07:30:00Z'), 'Europe/Berlin')).toEqual({
+    label: 'Since Friday',
+    spec: '2026-11-20..2026-11-22',
+  });
+  // Tue 24 Nov: just yesterday. A daily digest on Monday: just Sunday.
+  expect(recentWindowFor('weekdays', NOW, 'Europe/Berlin').spec).toBe('2026-11-23..2026-11-23');
+  expect(recentWindowFor('daily', new Date('2026-11-23T07:30:00Z'), 'Europe/Berlin').spec).toBe(
+    '2026-11-22..2026-11-22',
+  );
+  expect(recentWindowFor('weekly', NOW, 'Europe/Berlin')).toEqual({
+    label: 'Last 7 days',
+    spec: '2026-11-17..2026-11-23',
+  });
+});
