@@ -3,7 +3,8 @@ import { access } from 'node:fs/promises';
 import { ConfigError, loadConfig } from '../config.js';
 import { createDb, type Database } from '../db/client.js';
 import { runMigrations } from '../db/migrate.js';
-import { describeError } from '../errors.js';
+import { redactSecrets } from '../errors.js';
+import { describeDbFailure } from '../ingest/index.js';
 import { parseImportArgs, USAGE, UsageError } from './args.js';
 import { ImportFormatError, importCsv } from './import-csv.js';
 import { formatErrors, formatSummary } from './report.js';
@@ -53,7 +54,8 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`import: ${err.message}\n`);
       return EXIT.usage;
     }
-    const what = err instanceof ConfigError ? err.message : `failed: ${describeError(err).message}`;
+    const what =
+      err instanceof ConfigError ? err.message : `failed: ${redactSecrets(describeDbFailure(err))}`;
     process.stderr.write(`import: ${what}\n`);
     return EXIT.failure;
   } finally {

@@ -41,6 +41,6 @@ export async function writeAccounts(db: Db, items: AccountItem[]): Promise<Write
   for (const row of merged) {
     if (!existing.has(row.key) && row.values.name === undefined) row.values.name = row.key;
   }
-  const counts = await upsertRows(db, accounts, 'externalId', merged);
+  const counts = await upsertRows(db, accounts, 'externalId', merged, existing);
   return { inserted: counts.inserted, updated: counts.updated, unchanged: counts.unchanged, errors };
 }

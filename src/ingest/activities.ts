@@ -89,7 +89,7 @@ export async function writeActivities(db: Db, items: ActivityItem[]): Promise<Wr
     'activity',
     errors,
   );
-  const counts = await upsertRows(db, activities, 'externalId', valid);
+  const counts = await upsertRows(db, activities, 'externalId', valid, existing);
   const affected = new Set<number>();
   for (const r of before) if (r.leadId !== null) affected.add(r.leadId);
   for (const r of valid) if (typeof r.values.leadId === 'number') affected.add(r.values.leadId);

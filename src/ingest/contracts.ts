@@ -44,6 +44,6 @@ export async function writeContracts(db: Db, items: ContractItem[]): Promise<Wri
   );
   const required = { accountId: 'account', startsAt: 'starts_at', endsAt: 'ends_at' };
   const valid = requireForNew(merged, existing, required, 'contract', errors);
-  const counts = await upsertRows(db, contracts, 'externalId', valid);
+  const counts = await upsertRows(db, contracts, 'externalId', valid, existing);
   return { inserted: counts.inserted, updated: counts.updated, unchanged: counts.unchanged, errors };
 }

@@ -23,5 +23,11 @@ export {
 export { SINCE_ALWAYS } from './membership.js';
 export { outcomeFromStage } from './outcome.js';
 export { canonicalFields, ENTITIES, type Entity, type ItemOf, itemSchemas } from './schemas.js';
-export { BATCH_SIZE, type IngestOptions, type ItemError, type WriteResult } from './types.js';
+export {
+  BATCH_SIZE,
+  describeDbFailure,
+  type IngestOptions,
+  type ItemError,
+  type WriteResult,
+} from './types.js';
 export { parseInstant, parseMinorUnits, ValueError } from './values.js';

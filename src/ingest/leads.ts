@@ -49,7 +49,7 @@ export async function writeLeads(db: Db, items: LeadItem[]): Promise<WriteResult
     merged.map((r) => r.key),
   );
   const valid = requireForNew(merged, existing, { createdAt: 'created_at' }, 'lead', errors);
-  const counts = await upsertRows(db, leads, 'externalId', valid);
+  const counts = await upsertRows(db, leads, 'externalId', valid, existing);
   await refreshFirstTouch(db, counts.ids.values());
   return { inserted: counts.inserted, updated: counts.updated, unchanged: counts.unchanged, errors };
 }

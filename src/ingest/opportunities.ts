@@ -86,6 +86,6 @@ export async function writeOpportunities(db: Db, items: OpportunityItem[]): Prom
       return true;
     },
   );
-  const counts = await upsertRows(db, opportunities, 'externalId', valid);
+  const counts = await upsertRows(db, opportunities, 'externalId', valid, existing);
   return { inserted: counts.inserted, updated: counts.updated, unchanged: counts.unchanged, errors };
 }

@@ -39,3 +39,14 @@ export function addResult(a: WriteResult, b: WriteResult, offset = 0): WriteResu
 
 /** Items per statement/transaction step: big enough to be fast, small enough for Postgres' 65,535 parameters. */
 export const BATCH_SIZE = 1000;
+
+/**
+ * A short, log-safe sentence for a database failure: the driver's own message (drizzle wraps it in
+ * "Failed query: <sql> params: <every value>", far too long and full of customer data), capped.
+ */
+export function describeDbFailure(err: unknown): string {
+  let e: unknown = err;
+  while (e instanceof Error && e.message.startsWith('Failed query') && e.cause) e = e.cause;
+  const message = e instanceof Error ? e.message : String(e);
+  return message.length > 300 ? `${message.slice(0, 299)}…` : message;
+}

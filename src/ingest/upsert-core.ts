@@ -65,51 +65,55 @@ export function mergeByExternalId(rows: PendingRow[]): PendingRow[] {
 
 /**
  * Inserts or updates rows by their key. Rows are grouped by which columns they carry, so a partial
- * item only sets what it has. An update happens only when some value differs (IS DISTINCT FROM), so a
- * replay writes nothing and `updated_at` only moves on real changes. Each group is ONE statement whose
- * rows travel as one JSON parameter (json_to_recordset), which keeps big imports fast.
+ * item only sets what it has. Stored rows get an UPDATE (an INSERT … ON CONFLICT would trip NOT NULL
+ * checks on the columns a partial item leaves out) and only when some value differs (IS DISTINCT FROM),
+ * so a replay writes nothing and `updated_at` only moves on real changes. New rows get an INSERT that
+ * still resolves conflicts, for a concurrent writer. Each statement takes its rows as ONE JSON
+ * parameter (json_to_recordset), which keeps big imports fast.
  */
 export async function upsertRows(
   db: Db,
   table: Table,
   keyName: string,
   rows: PendingRow[],
+  existing?: Map<string, number>,
 ): Promise<UpsertCounts> {
   const counts: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0, ids: new Map() };
+  if (rows.length === 0) return counts;
+  const stored =
+    existing ??
+    (await findExistingIds(
+      db,
+      table,
+      keyName,
+      rows.map((r) => r.key),
+    ));
   const columns = getTableColumns(table) as Record<string, PgColumn>;
-  const keyCol = ident(columns[keyName]!.name);
   const groups = new Map<string, PendingRow[]>();
   for (const row of rows) {
-    const key = Object.keys(row.values).sort().join(',');
+    const key = `${stored.has(row.key) ? 'u' : 'i'}:${Object.keys(row.values).sort().join(',')}`;
     const group = groups.get(key);
     if (group) group.push(row);
     else groups.set(key, [row]);
   }
   for (const [key, group] of groups) {
-    const props = [keyName, ...(key === '' ? [] : key.split(',')).filter((k) => k !== keyName)];
+    const props = [
+      keyName,
+      ...key
+        .slice(2)
+        .split(',')
+        .filter((k) => k !== '' && k !== keyName),
+    ];
     const cols = props.map((p) => columns[p]!);
-    const names = cols.map((c) => ident(c.name));
     const records = group.map((r) => {
       const rec: Record<string, unknown> = { [cols[0]!.name]: r.key };
       for (let i = 1; i < props.length; i += 1) rec[cols[i]!.name] = r.values[props[i]!];
       return rec;
     });
-    const shape = cols.map((c) => `${ident(c.name)} ${c.getSQLType()}`).join(', ');
-    const updatable = names.slice(1);
-    let conflict = 'do nothing';
-    if (updatable.length > 0) {
-      const set = updatable.map((n) => `${n} = excluded.${n}`);
-      if ('updatedAt' in columns) set.push(`${ident(columns.updatedAt!.name)} = now()`);
-      const mine = updatable.map((n) => `t.${n}`).join(', ');
-      const theirs = updatable.map((n) => `excluded.${n}`).join(', ');
-      conflict = `do update set ${set.join(', ')} where row(${mine}) is distinct from row(${theirs})`;
-    }
+    const statement = key.startsWith('u') ? updateStatement : insertStatement;
     const written = await queryRows<{ id: number; key: string; inserted: boolean }>(
       db,
-      sql`insert into ${sql.raw(ident(getTableName(table)))} as t (${sql.raw(names.join(', '))})
-          select ${sql.raw(names.join(', '))} from json_to_recordset(${JSON.stringify(records)}::json) as x(${sql.raw(shape)})
-          on conflict (${sql.raw(keyCol)}) ${sql.raw(conflict)}
-          returning t.id, t.${sql.raw(keyCol)} as key, (t.xmax = 0) as inserted`,
+      statement(table, cols, 'updatedAt' in columns ? columns.updatedAt! : null, JSON.stringify(records)),
     );
     for (const w of written) {
       counts.ids.set(w.key, w.id);
@@ -118,7 +122,47 @@ export async function upsertRows(
     }
     counts.unchanged += group.length - written.length;
   }
-  const missing = rows.map((r) => r.key).filter((k) => !counts.ids.has(k));
-  for (const [k, id] of await findExistingIds(db, table, keyName, missing)) counts.ids.set(k, id);
+  for (const r of rows)
+    if (!counts.ids.has(r.key) && stored.has(r.key)) counts.ids.set(r.key, stored.get(r.key)!);
   return counts;
+}
+
+/** Pieces shared by both statements; cols[0] is the key column. */
+function parts(table: Table, cols: PgColumn[], updatedAt: PgColumn | null) {
+  const names = cols.map((c) => ident(c.name));
+  const updatable = names.slice(1);
+  return {
+    tableName: sql.raw(ident(getTableName(table))),
+    key: names[0]!,
+    names,
+    updatable,
+    shape: sql.raw(cols.map((c) => `${ident(c.name)} ${c.getSQLType()}`).join(', ')),
+    touch: updatedAt ? `, ${ident(updatedAt.name)} = now()` : '',
+    changed: (other: string) =>
+      `row(${updatable.map((n) => `t.${n}`).join(', ')}) is distinct from row(${updatable.map((n) => `${other}.${n}`).join(', ')})`,
+  };
+}
+
+function updateStatement(table: Table, cols: PgColumn[], updatedAt: PgColumn | null, json: string): SQL {
+  const p = parts(table, cols, updatedAt);
+  // Nothing to set: the row exists and stays as it is.
+  if (p.updatable.length === 0) return sql`select 1 where false`;
+  const set = p.updatable.map((n) => `${n} = x.${n}`).join(', ') + p.touch;
+  return sql`update ${p.tableName} as t set ${sql.raw(set)}
+             from json_to_recordset(${json}::json) as x(${p.shape})
+             where t.${sql.raw(p.key)} = x.${sql.raw(p.key)} and ${sql.raw(p.changed('x'))}
+             returning t.id, t.${sql.raw(p.key)} as key, false as inserted`;
+}
+
+function insertStatement(table: Table, cols: PgColumn[], updatedAt: PgColumn | null, json: string): SQL {
+  const p = parts(table, cols, updatedAt);
+  const list = sql.raw(p.names.join(', '));
+  const conflict =
+    p.updatable.length === 0
+      ? 'do nothing'
+      : `do update set ${p.updatable.map((n) => `${n} = excluded.${n}`).join(', ')}${p.touch} where ${p.changed('excluded')}`;
+  return sql`insert into ${p.tableName} as t (${list})
+             select ${list} from json_to_recordset(${json}::json) as x(${p.shape})
+             on conflict (${sql.raw(p.key)}) ${sql.raw(conflict)}
+             returning t.id, t.${sql.raw(p.key)} as key, (t.xmax = 0) as inserted`;
 }
