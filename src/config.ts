@@ -64,6 +64,10 @@ const envSchema = z.object({
     .gt(0, 'must be a share above 0, e.g. 0.8')
     .max(1, 'must be at most 1')
     .default(1),
+  /** Bearer token for POST /api/v1/ingest; unset = the endpoint answers 503 "ingest disabled". */
+  TALLY_INGEST_TOKEN: optionalString.pipe(
+    z.string().min(16, 'must be at least 16 characters (e.g. openssl rand -hex 32)').optional(),
+  ),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -90,6 +94,8 @@ export interface Config {
   slackPostsPerSecond: number;
   /** Gross margin 0..1 for CLV (TALLY_GROSS_MARGIN, default 1); pass to metrics as `grossMargin`. */
   grossMargin: number;
+  /** Secret for the ingest API (TALLY_INGEST_TOKEN); undefined = ingest disabled. Never log it. */
+  ingestToken?: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -121,5 +127,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     digestGraceMinutes: e.TALLY_DIGEST_GRACE_MINUTES,
     slackPostsPerSecond: e.TALLY_SLACK_POSTS_PER_SECOND,
     grossMargin: e.TALLY_GROSS_MARGIN,
+    ingestToken: e.TALLY_INGEST_TOKEN,
   };
 }
