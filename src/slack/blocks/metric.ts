@@ -84,7 +84,8 @@ export function buildMetricMessage(view: MetricView): SlackMessage {
     section(lines.join('\n')),
     figures.length > 0 ? fields(figures) : null,
     r.segments ? segmentTable(r, view.isMine ? { isMine: view.isMine } : {}) : null,
-    ...warningLines(r).map((w) => context(w)),
+    // All caveats share one context block (up to 10 lines), so they never crowd out the answer.
+    warningLines(r).length > 0 ? context(...warningLines(r)) : null,
     context(sampleLine(r), freshnessLine(r, view.now, view.staleAfterHours)),
     context(definitionLine(r)),
     view.sharedBy ? context(`Shared by ${escapeMrkdwn(view.sharedBy)}`) : null,

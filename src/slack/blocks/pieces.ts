@@ -80,6 +80,9 @@ export function actions(buttons: Button[], blockId?: string): ActionsBlock {
   return { type: 'actions', elements, ...(blockId ? { block_id: blockId } : {}) };
 }
 
+/** Longest label in a ranked table row. */
+export const TABLE_LABEL_MAX = 60;
+
 export interface TableRow {
   rank: number;
   /** Plain label (escaped here). */
@@ -95,7 +98,8 @@ export interface TableRow {
  */
 export function rankedTable(rows: TableRow[], note?: string): SectionBlock {
   const lines = rows.map((r) => {
-    const line = `${r.rank}. ${escapeMrkdwn(r.label)} — ${r.value}${r.detail ? ` _${r.detail}_` : ''}`;
+    // Labels are cut before escaping (never mid-entity) so a top-10 table always fits one section.
+    const line = `${r.rank}. ${escapeMrkdwn(truncate(r.label, TABLE_LABEL_MAX))} — ${r.value}${r.detail ? ` _${r.detail}_` : ''}`;
     return r.highlight ? `*${line}* ← you` : line;
   });
   if (note) lines.push(note);

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { parseTargetValue } from '../../commands/target.js';
+
+describe('parseTargetValue', () => {
+  it('reads rates as percentages or shares', () => {
+    expect(parseTargetValue('30%', 'ratio')).toBeCloseTo(0.3);
+    expect(parseTargetValue('0.25', 'ratio')).toBeCloseTo(0.25);
+    expect(parseTargetValue('45', 'ratio')).toBeCloseTo(0.45);
+    expect(parseTargetValue('130%', 'ratio')).toBeNull();
+  });
+
+  it('reads durations with units, plain numbers as seconds', () => {
+    expect(parseTargetValue('5m', 'seconds')).toBe(300);
+    expect(parseTargetValue('1h30m', 'seconds')).toBe(5400);
+    expect(parseTargetValue('90s', 'seconds')).toBe(90);
+    expect(parseTargetValue('90', 'seconds')).toBe(90);
+    expect(parseTargetValue('soon', 'seconds')).toBeNull();
+  });
+
+  it('reads money in major units and stores minor units', () => {
+    expect(parseTargetValue('$12,400', 'money')).toBe(1_240_000);
+    expect(parseTargetValue('12k', 'money')).toBe(1_200_000);
+    expect(parseTargetValue('99.50', 'money')).toBe(9_950);
+  });
+
+  it('reads counts and rejects junk', () => {
+    expect(parseTargetValue('400', 'count')).toBe(400);
+    expect(parseTargetValue('', 'count')).toBeNull();
+    expect(parseTargetValue('-3', 'count')).toBeNull();
+    expect(parseTargetValue('<!channel>', 'count')).toBeNull();
+  });
+});

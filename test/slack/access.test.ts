@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import type { Caller } from '../../commands/types.js';
+import { checkAccess, checkTargetAccess } from '../../src/access/permissions.js';
+
+const caller = (role: Caller['role'], over: Partial<Caller> = {}): Caller => ({
+  slackUserId: 'U1',
+  repId: 1,
+  name: 'Ana',
+  email: null,
+  role,
+  teamIds: [10],
+  managedTeamIds: role === 'manager' ? [10] : [],
+  timezone: null,
+  ...over,
+});
+const open = { leaderboardsPublic: true };
+const closed = { leaderboardsPublic: false };
+
+describe('who may see what', () => {
+  it('lets reps see themselves and any team or org total, not other reps', () => {
+    const rep = caller('rep');
+    expect(checkAccess(rep, { kind: 'rep', repId: 1, teamIds: [10] }, null, open)).toEqual({ allowed: true });
+    expect(checkAccess(rep, { kind: 'team', teamId: 99 }, null, open)).toEqual({ allowed: true });
+    expect(checkAccess(rep, { kind: 'org' }, 'team', closed)).toEqual({ allowed: true });
+    const other = checkAccess(rep, { kind: 'rep', repId: 2, teamIds: [10] }, null, open);
+    expect(other.allowed).toBe(false);
+  });
+
+  it('opens by-rep leaderboards to reps only when leaderboards are public', () => {
+    const rep = caller('rep');
+    expect(checkAccess(rep, { kind: 'team', teamId: 10 }, 'rep', open).allowed).toBe(true);
+    const refused = checkAccess(rep, { kind: 'team', teamId: 10 }, 'rep', closed);
+    expect(refused).toMatchObject({ allowed: false, reason: expect.stringContaining('by team') });
+  });
+
+  it('lets managers see reps and leaderboards of the teams they manage only', () => {
+    const mgr = caller('manager', { repId: 5 });
+    expect(checkAccess(mgr, { kind: 'rep', repId: 2, teamIds: [10] }, null, closed).allowed).toBe(true);
+    expect(checkAccess(mgr, { kind: 'rep', repId: 3, teamIds: [11] }, null, closed).allowed).toBe(false);
+    expect(checkAccess(mgr, { kind: 'team', teamId: 10 }, 'rep', closed).allowed).toBe(true);
+    expect(checkAccess(mgr, { kind: 'team', teamId: 11 }, 'rep', closed).allowed).toBe(false);
+    expect(checkAccess(mgr, { kind: 'org' }, 'rep', closed).allowed).toBe(false);
+  });
+
+  it('lets admins see everything', () => {
+    const admin = caller('admin', { teamIds: [] });
+    expect(checkAccess(admin, { kind: 'rep', repId: 9, teamIds: [11] }, 'product', closed).allowed).toBe(
+      true,
+    );
+    expect(checkAccess(admin, { kind: 'org' }, 'rep', closed).allowed).toBe(true);
+  });
+
+  it('lets managers set targets for their teams and reps, admins anywhere, reps nowhere', () => {
+    expect(checkTargetAccess(caller('manager'), { kind: 'team', teamId: 10 }).allowed).toBe(true);
+    expect(checkTargetAccess(caller('manager'), { kind: 'rep', repId: 2, teamIds: [10] }).allowed).toBe(true);
+    expect(checkTargetAccess(caller('manager'), { kind: 'org' }).allowed).toBe(false);
+    expect(checkTargetAccess(caller('admin'), { kind: 'org' }).allowed).toBe(true);
+    expect(checkTargetAccess(caller('rep'), { kind: 'team', teamId: 10 }).allowed).toBe(false);
+  });
+});

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import {
+  formatAge,
+  formatChange,
+  formatDuration,
+  formatMoney,
+  formatNumber,
+  formatPercent,
+  formatSparkline,
+  formatStatus,
+} from '../../src/slack/format.js';
+
+describe('formatting numbers for Slack', () => {
+  it('formats durations', () => {
+    expect(formatDuration(252)).toBe('4m 12s');
+    expect(formatDuration(38)).toBe('38s');
+    expect(formatDuration(3900)).toBe('1h 05m');
+    expect(formatDuration(2 * 86400 + 3 * 3600)).toBe('2d 3h');
+  });
+
+  it('formats ratios, money and counts', () => {
+    expect(formatPercent(0.27272)).toBe('27.3%');
+    expect(formatMoney(1_240_000, 'USD')).toBe('$12,400');
+    expect(formatMoney(995, 'EUR')).toBe('€9.95');
+    expect(formatMoney(1_240_000, 'SEK')).toBe('12,400 SEK');
+    expect(formatNumber(1204, 'count')).toBe('1,204');
+    expect(formatNumber(12.5, 'days')).toBe('12.5 days');
+    expect(formatNumber(3.25, 'per_day')).toBe('3.3/day');
+  });
+
+  it('marks change good or bad by direction, not by sign', () => {
+    // Response time fell by 40 s: lower is better, so it is good.
+    expect(formatChange({ absolute: -40, relative: -0.2, better: true }, 'seconds')).toBe(
+      ':large_green_circle: ▼ −40s (−20%) — better',
+    );
+    expect(formatChange({ absolute: 0.021, relative: 0.08, better: false }, 'ratio')).toBe(
+      ':red_circle: ▲ +2.1 pts (+8%) — worse',
+    );
+    expect(formatChange({ absolute: 0, relative: null, better: null }, 'count')).toBe(
+      ':white_circle: ▶ ±0 — flat',
+    );
+  });
+
+  it('draws sparklines with gaps for missing points', () => {
+    expect(formatSparkline([0, 1, 2, 3, 4, 5, 6, 7])).toBe('▁▂▃▄▅▆▇█');
+    expect(formatSparkline([null, 2, 2])).toBe('·▄▄');
+    expect(formatSparkline([null, null])).toBe('');
+  });
+
+  it('names statuses and ages', () => {
+    expect(formatStatus('at_risk')).toBe(':large_yellow_circle: at risk');
+    // 27 minutes and 3 days before Monday 23 Nov 2026 10:00 UTC.
+    const now = new Date('2026-11-23T10:00:00Z');
+    expect(formatAge(new Date('2026-11-23T09:33:00Z'), now)).toBe('27 minutes ago');
+    expect(formatAge(new Date('2026-11-20T10:00:00Z'), now)).toBe('3 days ago');
+  });
+});

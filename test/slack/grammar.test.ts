@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { editDistance, suggestWord } from '../../src/slack/grammar/distance.js';
+import { type ParsedCommand, parseCommand, tokenize } from '../../src/slack/grammar/parse.js';
+
+// Monday 23 Nov 2026, 09:00 UTC.
+const ctx = {
+  now: new Date('2026-11-23T09:00:00Z'),
+  timezone: 'UTC',
+  subcommands: ['target', 'digest', 'alerts'],
+};
+const parse = (text: string) => parseCommand(text, ctx);
+const ask = (p: ParsedCommand) => {
+  if (p.kind !== 'ask') throw new Error(`expected an ask, got ${JSON.stringify(p)}`);
+  return { metric: p.metric?.id ?? null, scope: p.scope, period: p.period, by: p.by, share: p.share };
+};
+
+describe('the /metrics grammar', () => {
+  it('shows help for bare /metrics, help, and help <metric>', () => {
+    expect(parse('')).toEqual({ kind: 'help', metric: null });
+    expect(parse('  HELP ')).toEqual({ kind: 'help', metric: null });
+    const help = parse('help wins');
+    expect(help.kind === 'help' && help.metric?.id).toBe('winrate');
+  });
+
+  it('reads metric, scope, period, split and share in any order after the metric, case-insensitively', () => {
+    expect(ask(parse('WinRate share by rep last month team'))).toEqual({
+      metric: 'winrate',
+      scope: { kind: 'my_team' },
+      period: 'last month',
+      by: 'rep',
+      share: true,
+    });
+  });
+
+  it('defaults to me and the metric default period', () => {
+    expect(ask(parse('calls'))).toEqual({
+      metric: 'calls',
+      scope: { kind: 'me' },
+      period: null,
+      by: null,
+      share: false,
+    });
+  });
+
+  it('resolves aliases to metric ids', () => {
+    expect(ask(parse('lrt')).metric).toBe('response');
+    expect(ask(parse('ltv org')).metric).toBe('clv');
+  });
+
+  it('treats scope or period alone as the summary', () => {
+    expect(ask(parse('team this week'))).toMatchObject({
+      metric: null,
+      scope: { kind: 'my_team' },
+      period: 'this week',
+    });
+    expect(ask(parse('summary org'))).toMatchObject({ metric: null, scope: { kind: 'org' } });
+    expect(ask(parse('EMEA'))).toMatchObject({ metric: null, scope: { kind: 'named', name: 'EMEA' } });
+  });
+
+  it('reads mentions as Slack sends them with escaping on', () => {
+    expect(ask(parse('calls <@U0ANA|ana maria> 30d')).scope).toEqual({
+      kind: 'user',
+      slackUserId: 'U0ANA',
+      name: 'ana maria',
+    });
+    expect(ask(parse('calls <@W123>')).scope).toEqual({ kind: 'user', slackUserId: 'W123', name: null });
+  });
+
+  it('reads multi-word team names after "team" and multi-word periods', () => {
+    expect(ask(parse('winrate team EMEA Inbound q3'))).toMatchObject({
+      scope: { kind: 'named', name: 'EMEA Inbound', teamOnly: true },
+      period: '2026-Q3',
+    });
+    expect(ask(parse('winrate last 30 days')).period).toBe('30d');
+    expect(ask(parse('winrate 2026-10-01..2026-10-31')).period).toBe('2026-10-01..2026-10-31');
+  });
+
+  it('routes subcommand words with the rest of the words', () => {
+    expect(parse('digest add <#C1|sales> at 08:30')).toEqual({
+      kind: 'subcommand',
+      name: 'digest',
+      tokens: ['add', '<#C1|sales>', 'at', '08:30'],
+    });
+  });
+
+  it('suggests the closest word for typos', () => {
+    expect(parse('winrat team')).toMatchObject({ kind: 'error', suggestion: 'winrate' });
+    expect(parse('clals')).toMatchObject({ kind: 'error', suggestion: 'calls' });
+    expect(parse('help dealsise')).toMatchObject({ kind: 'error', suggestion: 'dealsize' });
+    expect(parse('digets list')).toMatchObject({ kind: 'error', suggestion: 'digest' });
+  });
+
+  it('explains an incomplete split and conflicting scopes', () => {
+    expect(parse('winrate by')).toMatchObject({ kind: 'error' });
+    expect(parse('winrate by color')).toMatchObject({ kind: 'error' });
+    expect(parse('calls me org')).toMatchObject({
+      kind: 'error',
+      message: expect.stringContaining('more than one scope'),
+    });
+    expect(parse('calls today yesterday')).toMatchObject({ kind: 'error' });
+  });
+
+  it('never throws, whatever the input', () => {
+    const nasty = [
+      '<',
+      '>',
+      '<@',
+      '<@U1|',
+      '&&&',
+      'by by by',
+      '\u0000',
+      'x'.repeat(10_000),
+      '%%% 2026-13-45',
+      '💥 team',
+    ];
+    for (const text of nasty) expect(() => parse(text)).not.toThrow();
+  });
+
+  it('keeps mentions whole when splitting words', () => {
+    expect(tokenize('calls <@U1|ana maria>  today')).toEqual(['calls', '<@U1|ana maria>', 'today']);
+  });
+});
+
+describe('did you mean', () => {
+  it('counts edits, with a swap of neighbours as one', () => {
+    expect(editDistance('winrate', 'winrate')).toBe(0);
+    expect(editDistance('winrat', 'winrate')).toBe(1);
+    expect(editDistance('wniarte', 'winrate')).toBe(2); // two swaps: ni→in, ar→ra
+    expect(editDistance('clals', 'calls')).toBe(1);
+  });
+
+  it('suggests only close words', () => {
+    expect(suggestWord('winrat', ['winrate', 'calls'])).toBe('winrate');
+    expect(suggestWord('banana', ['winrate', 'calls'])).toBeUndefined();
+    expect(suggestWord('x', ['x1'])).toBeUndefined();
+  });
+});
