@@ -1,4 +1,5 @@
 import { alertsCommand } from './alerts.js';
+import { digestCommand } from './digest.js';
 import { helpCommand } from './help.js';
 import { summaryCommand } from './summary.js';
 import { targetCommand } from './target.js';
@@ -10,7 +11,13 @@ import type { Subcommand } from './types.js';
  * Helpers add their subcommand here (one import, one entry); `manifest.yml`'s usage hint must name it
  * (a test checks that they agree).
  */
-export const SUBCOMMANDS: Subcommand[] = [helpCommand, summaryCommand, targetCommand, alertsCommand];
+export const SUBCOMMANDS: Subcommand[] = [
+  helpCommand,
+  summaryCommand,
+  targetCommand,
+  alertsCommand,
+  digestCommand,
+];
 
 /** The subcommand selected by `word` (name or alias, case-insensitive), if any. */
 export function findSubcommand(word: string): Subcommand | undefined {

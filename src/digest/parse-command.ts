@@ -1,0 +1,191 @@
+import type { DigestCadence } from '../db/schema/digests.js';
+import { findMetric } from '../metrics/index.js';
+import type { MetricId } from '../metrics/types.js';
+import { parseLocalTime } from '../schedule/slots.js';
+
+/** `/metrics digest …` parsed into an action. Pure: Slack and database checks happen in the command. */
+export type DigestCommand =
+  | { action: 'help' }
+  | { action: 'list' }
+  | { action: 'add'; add: AddArgs }
+  | { action: 'remove' | 'pause' | 'resume'; id: number }
+  | { action: 'preview'; id: number | null };
+
+export interface AddArgs {
+  /** A channel id from a Slack channel link, or `dm`. */
+  target: { kind: 'channel'; id: string; name: string | null } | { kind: 'dm' };
+  /** null = the caller's team (or org for admins without a team). */
+  scope: { kind: 'org' } | { kind: 'team'; name: string } | null;
+  cadence: DigestCadence;
+  weekday: number | null;
+  localTime: string;
+  /** null = the team's zone, else DEFAULT_TIMEZONE. */
+  timezone: string | null;
+  metrics: MetricId[];
+}
+
+export type ParseResult = { ok: true; command: DigestCommand } | { ok: false; error: string };
+
+export const DIGEST_USAGE = [
+  '`/metrics digest add #channel [team <name>|org] [daily|weekdays|weekly mon] [at 08:30] [tz Europe/Berlin] [metrics winrate,calls]`',
+  '`/metrics digest add dm team EMEA at 08:30` — each rep of EMEA gets their own numbers by DM, in their own time zone',
+  '`/metrics digest list` · `/metrics digest preview [id]` · `/metrics digest pause|resume|remove <id>`',
+];
+
+const DAYS: Record<string, number> = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 };
+const KEYWORDS = new Set(['team', 'org', 'daily', 'weekdays', 'weekly', 'at', 'tz', 'metrics']);
+
+/** Slack sends channels as `<#C123|name>` (or `<#C123>`) with escaping on. */
+const CHANNEL_LINK = /^<#([CG][A-Z0-9]+)(?:\|([^>]*))?>$/;
+
+/** The zone's canonical IANA spelling ("europe/berlin" → "Europe/Berlin"), or null when unknown. */
+function canonicalZone(tz: string): string | null {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
+  } catch {
+    return null;
+  }
+}
+
+function parseId(word: string | undefined, action: string): number | { error: string } {
+  const m = /^#?(\d{1,9})$/.exec(word ?? '');
+  if (!m)
+    return {
+      error: `Say which digest: \`/metrics digest ${action} <id>\` (the ids are in \`/metrics digest list\`).`,
+    };
+  return Number(m[1]);
+}
+
+/** Parses the words after `digest`. Never throws. */
+export function parseDigestCommand(tokens: string[]): ParseResult {
+  const [first, ...rest] = tokens;
+  const verb = (first ?? 'help').toLowerCase();
+  switch (verb) {
+    case 'help':
+      return { ok: true, command: { action: 'help' } };
+    case 'list':
+    case 'ls':
+      return { ok: true, command: { action: 'list' } };
+    case 'remove':
+    case 'delete':
+    case 'rm':
+    case 'pause':
+    case 'resume': {
+      const action = verb === 'pause' || verb === 'resume' ? verb : 'remove';
+      const id = parseId(rest[0], action);
+      return typeof id === 'number' ? { ok: true, command: { action, id } } : { ok: false, error: id.error };
+    }
+    case 'preview': {
+      if (rest.length === 0) return { ok: true, command: { action: 'preview', id: null } };
+      const id = parseId(rest[0], 'preview');
+      return typeof id === 'number'
+        ? { ok: true, command: { action: 'preview', id } }
+        : { ok: false, error: id.error };
+    }
+    case 'add':
+      return parseAdd(rest);
+    default:
+      return { ok: false, error: `I don't know \`digest ${verb.slice(0, 30)}\`.` };
+  }
+}
+
+function parseAdd(words: string[]): ParseResult {
+  const [where, ...rest] = words;
+  if (!where) return { ok: false, error: 'Say where the digest goes: a channel (`#sales-emea`) or `dm`.' };
+  let target: AddArgs['target'];
+  const link = CHANNEL_LINK.exec(where);
+  if (link) target = { kind: 'channel', id: link[1]!, name: link[2] || null };
+  else if (where.toLowerCase() === 'dm') target = { kind: 'dm' };
+  else if (where.startsWith('#'))
+    return {
+      ok: false,
+      error: `I can't tell which channel “${where.slice(0, 80)}” is. Pick it from Slack's suggestions as you type \`#\`, so it arrives as a channel link.`,
+    };
+  else return { ok: false, error: 'The first word after `add` must be a channel (`#sales-emea`) or `dm`.' };
+
+  const args: AddArgs = {
+    target,
+    scope: null,
+    cadence: 'weekdays',
+    weekday: null,
+    localTime: '08:30',
+    timezone: null,
+    metrics: [],
+  };
+  for (let i = 0; i < rest.length; i++) {
+    const word = rest[i]!.toLowerCase();
+    const next = rest[i + 1];
+    switch (word) {
+      case 'org':
+        args.scope = { kind: 'org' };
+        break;
+      case 'team': {
+        const name: string[] = [];
+        while (i + 1 < rest.length && !KEYWORDS.has(rest[i + 1]!.toLowerCase())) name.push(rest[++i]!);
+        if (name.length === 0) return { ok: false, error: 'Say which team: `team EMEA`.' };
+        args.scope = { kind: 'team', name: name.join(' ') };
+        break;
+      }
+      case 'daily':
+      case 'weekdays':
+        args.cadence = word;
+        break;
+      case 'weekly': {
+        args.cadence = 'weekly';
+        const day = next ? DAYS[next.toLowerCase().slice(0, 3)] : undefined;
+        if (day !== undefined && next && /^[a-z]+$/i.test(next)) {
+          args.weekday = day;
+          i++;
+        } else {
+          args.weekday = 1;
+        }
+        break;
+      }
+      case 'at': {
+        const t = next ? parseLocalTime(next) : null;
+        if (!t)
+          return {
+            ok: false,
+            error: `“${(next ?? '').slice(0, 20)}” is not a time. Use 24-hour HH:MM, e.g. \`at 08:30\`.`,
+          };
+        args.localTime = `${String(t.hour).padStart(2, '0')}:${String(t.minute).padStart(2, '0')}`;
+        i++;
+        break;
+      }
+      case 'tz': {
+        const zone = next ? canonicalZone(next) : null;
+        if (!zone) {
+          return {
+            ok: false,
+            error: `“${(next ?? '').slice(0, 40)}” is not a time zone I know. Use an IANA name such as \`Europe/Berlin\` or \`America/New_York\`.`,
+          };
+        }
+        args.timezone = zone;
+        i++;
+        break;
+      }
+      case 'metrics': {
+        const names = (next ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+        if (names.length === 0)
+          return { ok: false, error: 'List the metrics after `metrics`, e.g. `metrics winrate,calls`.' };
+        for (const n of names) {
+          const def = findMetric(n);
+          if (!def)
+            return {
+              ok: false,
+              error: `I don't know the metric “${n.slice(0, 30)}”. See \`/metrics help\`.`,
+            };
+          if (!args.metrics.includes(def.id)) args.metrics.push(def.id);
+        }
+        i++;
+        break;
+      }
+      default:
+        return { ok: false, error: `I don't understand “${rest[i]!.slice(0, 40)}” here.` };
+    }
+  }
+  return { ok: true, command: { action: 'add', add: args } };
+}

@@ -1,0 +1,182 @@
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { digestCommand } from '../../commands/digest.js';
+import type { Caller, CommandInput } from '../../commands/types.js';
+import { teamManagers } from '../../src/db/schema/index.js';
+import { getSubscription, listSubscriptions } from '../../src/digest/store.js';
+import { describeDb } from '../helpers/db.js';
+import { type SlackApiStub, startSlackApiStub } from '../helpers/slack-api.js';
+import { addRep, addTeam, testClient, testDeps } from './fixtures.js';
+
+// Mon 23 Nov 2026, 10:00 UTC.
+const NOW = new Date('2026-11-23T10:00:00Z');
+
+let stub: SlackApiStub;
+beforeAll(async () => {
+  stub = await startSlackApiStub();
+});
+afterAll(async () => {
+  await stub.close();
+});
+beforeEach(() => stub.reset());
+
+describeDb('/metrics digest', (ctx) => {
+  let emea: number;
+  let apac: number;
+  let manager: Caller;
+
+  beforeEach(async () => {
+    const db = ctx.database();
+    emea = await addTeam(db, 'EMEA', 'Europe/London');
+    apac = await addTeam(db, 'APAC', 'Asia/Tokyo');
+    const repId = await addRep(db, { name: 'Mia', slackUserId: 'UMIA', teamId: emea, role: 'manager' });
+    await ctx.db().insert(teamManagers).values({ teamId: emea, repId });
+    manager = {
+      slackUserId: 'UMIA',
+      repId,
+      name: 'Mia',
+      email: null,
+      role: 'manager',
+      teamIds: [emea],
+      managedTeamIds: [emea],
+      timezone: null,
+    };
+  });
+
+  const run = (text: string, caller: Caller = manager) => {
+    const deps = testDeps(ctx.database(), testClient(stub), NOW.toISOString());
+    const input: CommandInput = {
+      tokens: text.split(/\s+/).filter(Boolean),
+      text,
+      caller,
+      channelId: 'C0SALES',
+      now: NOW,
+    };
+    return digestCommand.run(deps, input);
+  };
+  const replyText = async (text: string, caller?: Caller) => (await run(text, caller)).message.text;
+
+  it('adds a channel digest from a Slack channel link, checking the channel with Slack', async () => {
+    const reply = await run(
+      'add <#C0EMEA|sales-emea> team emea daily at 9:05 tz europe/berlin metrics winrate,calls,wins',
+    );
+    expect(reply.visibility).toBe('ephemeral');
+    expect(reply.message.text).toMatch(/^Digest #\d+ added\.$/);
+    expect(stub.callsTo('conversations.info').map((c) => c.args.channel)).toEqual(['C0EMEA']);
+    const [sub] = await listSubscriptions(ctx.db());
+    expect(sub).toMatchObject({
+      target: 'C0EMEA',
+      scopeKind: 'team',
+      teamId: emea,
+      cadence: 'daily',
+      localTime: '09:05',
+      timezone: 'Europe/Berlin',
+      metrics: ['winrate', 'calls'],
+      createdBySlackUserId: 'UMIA',
+      paused: false,
+    });
+    // First one: Tue 24 Nov 09:05 Berlin (today's 09:05 Berlin = 08:05 UTC has passed).
+    expect(JSON.stringify(reply.message.blocks)).toContain('Tue, 24 Nov 2026, 09:05');
+  });
+
+  it("defaults to the manager's team, weekdays at 08:30 in the team's zone", async () => {
+    await run('add <#C0EMEA|sales-emea>');
+    const [sub] = await listSubscriptions(ctx.db());
+    expect(sub).toMatchObject({
+      teamId: emea,
+      cadence: 'weekdays',
+      localTime: '08:30',
+      timezone: 'Europe/London',
+      metrics: [],
+    });
+  });
+
+  it('adds a personal DM digest and a weekly digest', async () => {
+    await run('add dm team EMEA weekly fri at 16:00');
+    const [sub] = await listSubscriptions(ctx.db());
+    expect(sub).toMatchObject({ target: 'dm', cadence: 'weekly', weekday: 5, localTime: '16:00' });
+    expect(stub.callsTo('conversations.info')).toHaveLength(0);
+  });
+
+  it('refuses bad input with clear messages and stores nothing', async () => {
+    stub.failNext('conversations.info', 'channel_not_found');
+    expect(await replyText('add <#C0GONE|old-sales>')).toContain("I can't find #old-sales");
+    expect(await replyText('add #sales')).toContain("Pick it from Slack's suggestions");
+    expect(await replyText('add <#C0EMEA|x> tz Mars/Olympus')).toContain('not a time zone I know');
+    expect(await replyText('add <#C0EMEA|x> at 25:00')).toContain('not a time');
+    expect(await replyText('add <#C0EMEA|x> team Narnia')).toContain('There is no team called “Narnia”');
+    expect(await replyText('add <#C0EMEA|x> metrics winrate,vibes')).toContain(
+      "I don't know the metric “vibes”",
+    );
+    expect(await replyText('add')).toContain('Say where the digest goes');
+    expect(await replyText('frobnicate')).toContain("I don't know `digest frobnicate`");
+    expect(await replyText('remove abc')).toContain('Say which digest');
+    expect(await listSubscriptions(ctx.db())).toHaveLength(0);
+  });
+
+  it('refuses a channel Tally is not in, or an archived one', async () => {
+    const deps = testDeps(ctx.database(), testClient(stub), NOW.toISOString());
+    const client = deps.slack!;
+    client.conversations.info = (async () => ({
+      ok: true,
+      channel: { id: 'C1', is_member: false },
+    })) as never;
+    const input = (text: string): CommandInput => ({
+      tokens: text.split(' '),
+      text,
+      caller: manager,
+      channelId: null,
+      now: NOW,
+    });
+    const reply = await digestCommand.run(deps, input('add <#C1|private-sales>'));
+    expect(reply.message.text).toContain('Tally is not in #private-sales yet');
+    client.conversations.info = (async () => ({
+      ok: true,
+      channel: { id: 'C1', is_archived: true },
+    })) as never;
+    expect((await digestCommand.run(deps, input('add <#C1|old>'))).message.text).toContain(
+      '#old is archived',
+    );
+    expect(await listSubscriptions(ctx.db())).toHaveLength(0);
+  });
+
+  it('lets only managers of the team and admins manage digests', async () => {
+    const rep = { ...manager, role: 'rep' as const, managedTeamIds: [] };
+    expect(await replyText('list', rep)).toContain('Only managers and admins');
+    expect(await replyText('add <#C0APAC|apac> team APAC')).toContain('Only managers of APAC and admins');
+    expect(await replyText('add <#C0ALL|all> org')).toContain('Only admins can add whole-org digests');
+    const admin = { ...manager, role: 'admin' as const, managedTeamIds: [] };
+    await run('add <#C0APAC|apac> team APAC', admin);
+    const [sub] = await listSubscriptions(ctx.db());
+    expect(sub?.teamId).toBe(apac);
+    // The EMEA manager can neither see nor change APAC's digest.
+    expect(await replyText('list')).toBe('No digests yet.');
+    expect(await replyText(`remove ${sub!.id}`)).toBe(`There is no digest #${sub!.id} you manage.`);
+  });
+
+  it('lists, pauses, resumes and removes', async () => {
+    await run('add <#C0EMEA|sales-emea> daily');
+    const [sub] = await listSubscriptions(ctx.db());
+    const id = sub!.id;
+    const list = JSON.stringify((await run('list')).message.blocks);
+    expect(list).toContain(
+      `*#${id}* <#C0EMEA> · EMEA · daily at 08:30 Europe/London · scorecard · next Tue, 24 Nov 2026, 08:30`,
+    );
+    expect(await replyText(`pause ${id}`)).toContain(`Digest #${id} paused`);
+    expect((await getSubscription(ctx.db(), id))?.paused).toBe(true);
+    expect(JSON.stringify((await run('list')).message.blocks)).toContain('paused');
+    expect(await replyText(`resume ${id}`)).toContain(`Digest #${id} resumed`);
+    expect((await getSubscription(ctx.db(), id))?.activeSince.toISOString()).toBe(NOW.toISOString());
+    expect(await replyText(`remove ${id}`)).toBe(`Digest #${id} removed.`);
+    expect(await listSubscriptions(ctx.db())).toHaveLength(0);
+  });
+
+  it('previews a digest to the caller only, built by the same function the scheduler uses', async () => {
+    await run('add <#C0EMEA|sales-emea> metrics calls');
+    const [sub] = await listSubscriptions(ctx.db());
+    const reply = await run(`preview ${sub!.id}`);
+    expect(reply.visibility).toBe('ephemeral');
+    expect(reply.message.text).toBe('Daily digest · EMEA. No records yet.');
+    expect(stub.callsTo('chat.postMessage')).toHaveLength(0);
+    expect(await replyText('preview 999')).toBe('There is no digest #999 you manage.');
+  });
+});
