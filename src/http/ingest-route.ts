@@ -1,0 +1,140 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db/client.js';
+import { redactSecrets } from '../errors.js';
+import { describeDbFailure, ENTITIES, ingestBatch } from '../ingest/index.js';
+import type { Logger } from '../logger.js';
+import { BodyTooLargeError, readBody } from './read-body.js';
+
+export const INGEST_PATH = '/api/v1/ingest';
+/** Items per request, over all entities of a multi-entity batch. */
+export const MAX_INGEST_ITEMS = 1000;
+/** Body cap: 1,000 generous items fit comfortably; anything bigger is refused before it is buffered. */
+export const MAX_INGEST_BODY_BYTES = 4 * 1024 * 1024;
+
+export interface IngestRouteDeps {
+  db: Db;
+  config: Pick<Config, 'ingestToken' | 'defaultTimezone'>;
+  logger: Logger;
+  clock: Clock;
+}
+
+const batchSchema = z.strictObject({ entity: z.enum(ENTITIES), items: z.array(z.unknown()) });
+const envelopeSchema = z.union([batchSchema, z.strictObject({ batches: z.array(batchSchema).min(1) })]);
+
+/**
+ * `POST /api/v1/ingest` with `Authorization: Bearer $TALLY_INGEST_TOKEN` and a JSON body
+ * `{ "entity": "leads", "items": [...] }` or `{ "batches": [{ "entity": …, "items": […] }, …] }`.
+ * Same validation and upserts as the CSV import; a request is atomic (any bad item → 400, nothing
+ * written) and replays change nothing. 503 when no token is configured, 401 on a missing or wrong
+ * token, 413 over MAX_INGEST_ITEMS items or the body cap, 200 with counts.
+ */
+export function createIngestHandler(
+  deps: IngestRouteDeps,
+  options: { maxBodyBytes?: number } = {},
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_INGEST_BODY_BYTES;
+  return (req, res) => {
+    handle(deps, maxBodyBytes, req, res).catch((err) => {
+      deps.logger.error({ err: redactSecrets(describeDbFailure(err)) }, 'ingest failed');
+      if (!res.headersSent) send(res, 500, { ok: false, error: 'internal error; nothing was written' });
+    });
+  };
+}
+
+/** The Bolt custom route (`customRoutes: [ingestRoute(deps)]`) for the ingest handler. */
+export function ingestRoute(deps: IngestRouteDeps): {
+  path: string;
+  method: string[];
+  handler: (req: IncomingMessage, res: ServerResponse) => void;
+} {
+  return { path: INGEST_PATH, method: ['POST'], handler: createIngestHandler(deps) };
+}
+
+async function handle(
+  deps: IngestRouteDeps,
+  maxBodyBytes: number,
+  req: IncomingMessage,
+  res: ServerResponse,
+) {
+  if (req.method !== 'POST') {
+    res.setHeader('Allow', 'POST');
+    return send(res, 405, { ok: false, error: 'use POST' });
+  }
+  const expected = deps.config.ingestToken;
+  if (!expected) return send(res, 503, { ok: false, error: 'ingest disabled (set TALLY_INGEST_TOKEN)' });
+  if (!tokenMatches(req.headers.authorization, expected)) {
+    res.setHeader('WWW-Authenticate', 'Bearer');
+    return send(res, 401, { ok: false, error: 'missing or wrong bearer token' });
+  }
+  const type = req.headers['content-type'];
+  if (type && !/\bjson\b/i.test(type)) return send(res, 415, { ok: false, error: 'send application/json' });
+  let body: Buffer;
+  try {
+    body = await readBody(req, maxBodyBytes);
+  } catch (err) {
+    if (err instanceof BodyTooLargeError) {
+      res.setHeader('Connection', 'close');
+      return send(res, 413, { ok: false, error: `body larger than ${maxBodyBytes} bytes` });
+    }
+    throw err;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString('utf8'));
+  } catch {
+    return send(res, 400, { ok: false, error: 'body is not valid JSON' });
+  }
+  const envelope = envelopeSchema.safeParse(json);
+  if (!envelope.success) {
+    return send(res, 400, {
+      ok: false,
+      error: `expected {"entity": one of ${ENTITIES.join('|')}, "items": [...]} or {"batches": [{"entity", "items"}, ...]}`,
+    });
+  }
+  const batches = 'batches' in envelope.data ? envelope.data.batches : [envelope.data];
+  const count = batches.reduce((n, b) => n + b.items.length, 0);
+  if (count > MAX_INGEST_ITEMS) {
+    return send(res, 413, { ok: false, error: `${count} items; at most ${MAX_INGEST_ITEMS} per request` });
+  }
+  const result = await ingestBatch(deps.db, envelope.data, {
+    timezone: deps.config.defaultTimezone,
+    now: deps.clock(),
+    atomic: true,
+  });
+  if (result.errors.length > 0) {
+    return send(res, 400, { ok: false, error: 'invalid items; nothing was written', errors: result.errors });
+  }
+  deps.logger.info(
+    { items: count, inserted: result.inserted, updated: result.updated },
+    'ingest batch written',
+  );
+  return send(res, 200, {
+    ok: true,
+    inserted: result.inserted,
+    updated: result.updated,
+    unchanged: result.unchanged,
+  });
+}
+
+/** Constant-time comparison: hashing first makes both sides equal length, so length leaks nothing either. */
+function tokenMatches(header: string | undefined, expected: string): boolean {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  const given = createHash('sha256')
+    .update(m?.[1] ?? '')
+    .digest();
+  const want = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(given, want) && m !== null;
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
