@@ -95,7 +95,8 @@ export interface BatchOptions extends IngestOptions {
  * The one entry point for data arriving as JSON-like values (the ingest API, tools, tests): validates,
  * resolves references and upserts by external id in ONE transaction. Several entity batches are
  * written in the order given (put teams/reps before leads, leads before activities). With `atomic`
- * (default) any error means nothing is written and counts are zero.
+ * (default) any error means nothing is written and counts are zero; every bad item is still reported
+ * (the valid ones are written and rolled back, so reference errors show up in the same answer).
  */
 export async function ingestBatch(
   db: Db,
@@ -109,7 +110,6 @@ export async function ingestBatch(
   const tag = (errors: ItemError[], entity: Entity) =>
     multi ? errors.map((e) => ({ ...e, entity })) : errors;
   const parseErrors = parsed.flatMap((p, i) => tag(p.errors, batches[i]!.entity));
-  if (atomic && parseErrors.length > 0) return { ...emptyResult(), errors: parseErrors };
   let result = emptyResult();
   try {
     await db.transaction(async (tx) => {
@@ -125,11 +125,13 @@ export async function ingestBatch(
     });
   } catch (err) {
     if (!(err instanceof Rollback)) throw err;
-    return { ...emptyResult(), errors: result.errors };
+    return { ...emptyResult(), errors: sortErrors(result.errors) };
   }
-  result.errors.sort((a, b) => a.index - b.index);
+  result.errors = sortErrors(result.errors);
   return result;
 }
+
+const sortErrors = (errors: ItemError[]) => errors.sort((a, b) => a.index - b.index);
 
 /**
  * Upserts already-parsed items of one entity (typed, e.g. from the seed generator) in batches inside

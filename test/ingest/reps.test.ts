@@ -1,0 +1,119 @@
+import { expect, it } from 'vitest';
+import { queryRows, sql } from '../../src/db/client.js';
+import { ingestBatch } from '../../src/ingest/index.js';
+import { describeDb } from '../helpers/db.js';
+import { snapshotTables } from './snapshot.js';
+
+// Monday 23 November 2026, 09:00 UTC.
+const opts = { timezone: 'UTC', now: new Date('2026-11-23T09:00:00Z') };
+
+describeDb('reps, teams and membership history', (ctx) => {
+  const memberships = () =>
+    queryRows<{ team: string; from: string; to: string | null }>(
+      ctx.db(),
+      sql`select t.name as team, m.valid_from::date::text as from, m.valid_to::date::text as to
+          from team_memberships m join teams t on t.id = m.team_id order by m.valid_from`,
+    );
+  const reps = (items: unknown[]) => ingestBatch(ctx.db(), { entity: 'reps', items }, opts);
+
+  it('closes the old membership at team_since and opens the new one; replays change nothing', async () => {
+    await reps([{ name: 'Ann', email: 'ann@example.com', team: 'A' }]);
+    const moved = await reps([{ email: 'ann@example.com', team: 'B', team_since: '2026-06-01' }]);
+    expect(moved).toMatchObject({ updated: 1, errors: [] });
+    expect(await memberships()).toEqual([
+      { team: 'A', from: '1970-01-01', to: '2026-06-01' },
+      { team: 'B', from: '2026-06-01', to: null },
+    ]);
+    const before = await snapshotTables(ctx.db());
+    expect(await reps([{ email: 'ann@example.com', team: 'B', team_since: '2026-06-01' }])).toMatchObject({
+      unchanged: 1,
+    });
+    expect(await snapshotTables(ctx.db())).toEqual(before);
+  });
+
+  it('ignores a replay of an older dated membership', async () => {
+    await reps([{ name: 'Ann', team: 'A', team_since: '2026-01-01' }]);
+    await reps([{ name: 'Ann', team: 'B', team_since: '2026-06-01' }]);
+    const before = await snapshotTables(ctx.db());
+    expect(await reps([{ name: 'Ann', team: 'A', team_since: '2026-01-01' }])).toMatchObject({
+      unchanged: 1,
+      errors: [],
+    });
+    expect(await snapshotTables(ctx.db())).toEqual(before);
+  });
+
+  it('without team_since a move takes effect now', async () => {
+    await reps([{ name: 'Ann', team: 'A' }]);
+    await reps([{ name: 'Ann', team: 'B' }]);
+    expect(await memberships()).toEqual([
+      { team: 'A', from: '1970-01-01', to: '2026-11-23' },
+      { team: 'B', from: '2026-11-23', to: null },
+    ]);
+  });
+
+  it('refuses a move that starts before the current membership', async () => {
+    await reps([{ name: 'Ann', team: 'A', team_since: '2026-05-01' }]);
+    const r = await reps([{ name: 'Ann', team: 'B', team_since: '2026-04-01' }]);
+    expect(r.errors).toEqual([
+      { index: 0, field: 'team_since', message: expect.stringContaining('not after the start') },
+    ]);
+  });
+
+  it('fills in the email of a rep first known by name, and registers managers', async () => {
+    await ingestBatch(
+      ctx.db(),
+      { entity: 'leads', items: [{ external_id: 'L-1', created_at: '2026-11-20', owner_name: 'Ann' }] },
+      opts,
+    );
+    const r = await reps([
+      { name: 'Ann', email: 'ann@example.com', team: 'West', manager_name: 'Mia' },
+      { name: 'Bo', team: 'West', is_manager: 'yes' },
+    ]);
+    expect(r).toMatchObject({ inserted: 1, updated: 1, errors: [] });
+    const rows = await queryRows<{
+      name: string;
+      email: string | null;
+      role: string;
+      manages: string | null;
+    }>(
+      ctx.db(),
+      sql`select r.name, r.email, r.role, string_agg(t.name, ',') as manages
+          from reps r left join team_managers tm on tm.rep_id = r.id left join teams t on t.id = tm.team_id
+          group by r.id order by r.name`,
+    );
+    expect(rows).toEqual([
+      { name: 'Ann', email: 'ann@example.com', role: 'rep', manages: null },
+      { name: 'Bo', email: null, role: 'manager', manages: 'West' },
+      { name: 'Mia', email: null, role: 'manager', manages: 'West' },
+    ]);
+    const [owner] = await queryRows<{ email: string }>(
+      ctx.db(),
+      sql`select r.email from leads l join reps r on r.id = l.owner_rep_id`,
+    );
+    expect(owner?.email).toBe('ann@example.com');
+  });
+
+  it('rejects an email that belongs to someone else and upserts teams by name', async () => {
+    await reps([
+      { name: 'Ann', email: 'ann@example.com' },
+      { name: 'Bo', slack_user_id: 'U1' },
+    ]);
+    const r = await reps([{ name: 'Bo', slack_user_id: 'U1', email: 'ann@example.com' }]);
+    // The email names Ann, so this item is Ann trying to take Bo's Slack id.
+    expect(r.errors).toEqual([
+      { index: 0, field: 'slack_user_id', message: expect.stringContaining('another rep') },
+    ]);
+    const t = await ingestBatch(
+      ctx.db(),
+      { entity: 'teams', items: [{ name: 'EMEA', response_sla_seconds: '600' }] },
+      opts,
+    );
+    expect(t).toMatchObject({ inserted: 1 });
+    const t2 = await ingestBatch(
+      ctx.db(),
+      { entity: 'teams', items: [{ name: 'EMEA', timezone: 'Mars/Olympus' }] },
+      opts,
+    );
+    expect(t2.errors).toEqual([{ index: 0, field: 'timezone', message: expect.stringContaining('IANA') }]);
+  });
+});

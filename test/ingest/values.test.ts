@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { outcomeFromStage, parseInstant, parseMinorUnits } from '../../src/ingest/index.js';
+
+describe('parseMinorUnits', () => {
+  it('converts major-unit decimal text to exact integer cents', () => {
+    expect(parseMinorUnits('1054')).toBe(105400);
+    expect(parseMinorUnits('12.50')).toBe(1250);
+    expect(parseMinorUnits('12.5')).toBe(1250);
+    expect(parseMinorUnits('0.07')).toBe(7);
+    expect(parseMinorUnits('19.99')).toBe(1999);
+    // 0.29 * 100 is 28.999999999999996 in floating point; the string path must not go near it.
+    expect(parseMinorUnits('0.29')).toBe(29);
+    expect(parseMinorUnits('1.1')).toBe(110);
+    expect(parseMinorUnits('100000.0')).toBe(10000000);
+    expect(parseMinorUnits('-3.5')).toBe(-350);
+    expect(parseMinorUnits(' 7 ')).toBe(700);
+  });
+
+  it('accepts JSON numbers through their decimal text', () => {
+    expect(parseMinorUnits(12.5)).toBe(1250);
+    expect(parseMinorUnits(0.29)).toBe(29);
+    expect(parseMinorUnits(30288)).toBe(3028800);
+  });
+
+  it('rejects what is not a plain amount', () => {
+    expect(() => parseMinorUnits('1.005')).toThrow(/more than 2 decimals/);
+    expect(() => parseMinorUnits('1,054')).toThrow(/not an amount/);
+    expect(() => parseMinorUnits('1e3')).toThrow(/not an amount/);
+    expect(() => parseMinorUnits('$12')).toThrow(/not an amount/);
+    expect(() => parseMinorUnits('')).toThrow(/not an amount/);
+  });
+});
+
+describe('parseInstant', () => {
+  it('reads a bare date as midnight in the given zone', () => {
+    expect(parseInstant('2017-10-20', 'UTC').toISOString()).toBe('2017-10-20T00:00:00.000Z');
+    // Berlin is UTC+2 in October 2017 (summer time until the 29th).
+    expect(parseInstant('2017-10-20', 'Europe/Berlin').toISOString()).toBe('2017-10-19T22:00:00.000Z');
+  });
+
+  it('reads a zone-less date-time as wall clock in the given zone, across DST', () => {
+    // São Paulo had no DST in 2018-05: UTC-3.
+    expect(parseInstant('2018-05-08 20:17:59', 'America/Sao_Paulo').toISOString()).toBe(
+      '2018-05-08T23:17:59.000Z',
+    );
+    // New York: EST (UTC-5) in January, EDT (UTC-4) in July.
+    expect(parseInstant('2026-01-15T09:00', 'America/New_York').toISOString()).toBe(
+      '2026-01-15T14:00:00.000Z',
+    );
+    expect(parseInstant('2026-07-15T09:00', 'America/New_York').toISOString()).toBe(
+      '2026-07-15T13:00:00.000Z',
+    );
+  });
+
+  it('keeps an explicit zone or offset regardless of the default zone', () => {
+    expect(parseInstant('2026-11-20T10:00:00Z', 'Asia/Tokyo').toISOString()).toBe('2026-11-20T10:00:00.000Z');
+    expect(parseInstant('2026-11-20T10:00:00+02:00', 'UTC').toISOString()).toBe('2026-11-20T08:00:00.000Z');
+    expect(parseInstant('2026-11-20T10:00:00.250-0300', 'UTC').toISOString()).toBe(
+      '2026-11-20T13:00:00.250Z',
+    );
+  });
+
+  it('rejects impossible or non-ISO dates', () => {
+    expect(() => parseInstant('2017-02-30', 'UTC')).toThrow(/not a real date/);
+    expect(() => parseInstant('20/10/2017', 'UTC')).toThrow(/not an ISO date/);
+    expect(() => parseInstant('2017-10-20T25:00', 'UTC')).toThrow(/not a real date/);
+  });
+});
+
+describe('outcomeFromStage', () => {
+  it('maps won and lost stage names in any case, everything else open', () => {
+    expect(outcomeFromStage('Won')).toBe('won');
+    expect(outcomeFromStage('closed won')).toBe('won');
+    expect(outcomeFromStage('Closed_Won')).toBe('won');
+    expect(outcomeFromStage('LOST')).toBe('lost');
+    expect(outcomeFromStage('Closed Lost')).toBe('lost');
+    expect(outcomeFromStage('Engaging')).toBe('open');
+    expect(outcomeFromStage('Won back later')).toBe('open');
+    expect(outcomeFromStage(null)).toBe('open');
+  });
+});
