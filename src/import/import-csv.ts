@@ -154,6 +154,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     await db.transaction((tx) => run(tx as unknown as Db));
   } catch (err) {
     if (!(err instanceof Rollback)) throw err;
+    result.errors.sort((a, b) => a.line - b.line);
     return { ...result, inserted: 0, updated: 0, unchanged: 0, rejected: true };
   }
   result.errors.sort((a, b) => a.line - b.line);

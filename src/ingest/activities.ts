@@ -61,7 +61,7 @@ export async function writeActivities(db: Db, items: ActivityItem[]): Promise<Wr
     put(values, 'leadId', leadId);
     put(values, 'opportunityId', oppId);
     put(values, 'kind', item.kind);
-    put(values, 'direction', item.direction);
+    put(values, 'direction', item.direction ?? (item.direction === null ? 'outbound' : undefined));
     put(values, 'occurredAt', item.occurred_at);
     put(values, 'durationSeconds', item.duration_seconds);
     put(values, 'connected', item.connected);

@@ -43,7 +43,10 @@ export async function writeOpportunities(db: Db, items: OpportunityItem[]): Prom
     if (item.amount !== undefined && item.amount_minor !== undefined) {
       itemErrors.push({ index, field: 'amount', message: 'give amount or amount_minor, not both' });
     }
-    const outcome = item.outcome ?? (item.stage !== undefined ? outcomeFromStage(item.stage) : undefined);
+    // An empty outcome cell falls back to the stage, like a missing outcome column.
+    const outcome =
+      item.outcome ??
+      (item.stage !== undefined ? outcomeFromStage(item.stage) : item.outcome === null ? 'open' : undefined);
     if (outcome && outcome !== 'open' && item.closed_at === null) {
       itemErrors.push({ index, field: 'closed_at', message: `is required when the outcome is ${outcome}` });
     }

@@ -13,7 +13,8 @@ import {
  * One zod schema per entity for ONE item, with the canonical snake_case field names used by CSV
  * headers and the ingest API alike. Semantics shared by every field:
  * - key absent → leave the stored value as it is (partial update);
- * - null or "" (an empty CSV cell) → clear it (for required fields: an error);
+ * - null or "" (an empty CSV cell) → clear it, or back to the column's default (direction → outbound,
+ *   currency → USD, outcome → from the stage, role → unchanged); for required fields: an error;
  * - otherwise the value is parsed (dates in `timeZone` unless they carry a zone, amounts exactly).
  * Whether a *new* row has its required fields is checked by the upserts, which know what exists.
  */
@@ -111,7 +112,7 @@ export function buildItemSchemas(tz: string) {
       name: text({ required: true }),
       email: email(),
       slack_user_id: text(),
-      role: oneOf(REP_ROLES, { required: true }),
+      role: oneOf(REP_ROLES),
       active: bool(),
       timezone: timeZoneName(),
       team: text(),
@@ -140,7 +141,7 @@ export function buildItemSchemas(tz: string) {
       lead_external_id: text(),
       opportunity_external_id: text(),
       kind: oneOf(ACTIVITY_KINDS, { required: true }),
-      direction: oneOf(DIRECTIONS, { required: true }),
+      direction: oneOf(DIRECTIONS),
       occurred_at: instant(tz, { required: true }),
       duration_seconds: integer(0),
       connected: bool(),
@@ -168,7 +169,7 @@ export function buildItemSchemas(tz: string) {
       created_at: instant(tz, { required: true }),
       stage: text(),
       closed_at: instant(tz),
-      outcome: oneOf(OUTCOMES, { required: true }),
+      outcome: oneOf(OUTCOMES),
     }),
     contracts: z.strictObject({
       external_id: text({ required: true }),
