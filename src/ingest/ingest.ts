@@ -107,31 +107,27 @@ export async function ingestBatch(
   const multi = 'batches' in input;
   const atomic = opts.atomic ?? true;
   const parsed = batches.map((b) => parseItems(b.entity, b.items, opts.timezone));
-  const tag = (errors: ItemError[], entity: Entity) =>
-    multi ? errors.map((e) => ({ ...e, entity })) : errors;
-  const parseErrors = parsed.flatMap((p, i) => tag(p.errors, batches[i]!.entity));
   let result = emptyResult();
   try {
     await db.transaction(async (tx) => {
-      result = { ...emptyResult(), errors: [...parseErrors] };
+      result = emptyResult();
       for (const [i, batch] of batches.entries()) {
         const p = parsed[i]!;
         const written = await writeItems(tx as unknown as Db, batch.entity, p.items, opts);
         addResult(result, { ...written, errors: [] });
-        const mapped = written.errors.map((e) => ({ ...e, index: p.positions[e.index]! }));
-        result.errors.push(...tag(mapped, batch.entity));
+        // Errors in input order within each entity batch, batches in the order given.
+        const errors = [...p.errors, ...written.errors.map((e) => ({ ...e, index: p.positions[e.index]! }))];
+        errors.sort((a, b) => a.index - b.index);
+        result.errors.push(...(multi ? errors.map((e) => ({ ...e, entity: batch.entity })) : errors));
       }
       if (atomic && result.errors.length > 0) throw new Rollback();
     });
   } catch (err) {
     if (!(err instanceof Rollback)) throw err;
-    return { ...emptyResult(), errors: sortErrors(result.errors) };
+    return { ...emptyResult(), errors: result.errors };
   }
-  result.errors = sortErrors(result.errors);
   return result;
 }
-
-const sortErrors = (errors: ItemError[]) => errors.sort((a, b) => a.index - b.index);
 
 /**
  * Upserts already-parsed items of one entity (typed, e.g. from the seed generator) in batches inside

@@ -1,0 +1,146 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { fixedClock } from '../../src/clock.js';
+import { queryRows, sql } from '../../src/db/client.js';
+import { createIngestHandler, type IngestRouteDeps, ingestRoute } from '../../src/http/ingest-route.js';
+import { silentLogger } from '../../src/logger.js';
+import { describeDb } from '../helpers/db.js';
+
+const TOKEN = 'test-ingest-token-0123456789';
+
+describeDb('POST /api/v1/ingest', (ctx) => {
+  let server: Server;
+  let disabled: Server;
+  let base = '';
+  let disabledBase = '';
+  beforeAll(async () => {
+    const deps = (token: string | undefined): IngestRouteDeps => ({
+      // The database is only ready inside tests, so resolve it per request.
+      get db() {
+        return ctx.db();
+      },
+      config: { ingestToken: token, defaultTimezone: 'UTC' },
+      logger: silentLogger,
+      // Monday 23 November 2026, 09:00 UTC.
+      clock: fixedClock('2026-11-23T09:00:00Z'),
+    });
+    server = createServer(createIngestHandler(deps(TOKEN), { maxBodyBytes: 64 * 1024 }));
+    disabled = createServer(ingestRoute(deps(undefined)).handler);
+    base = await listen(server);
+    disabledBase = await listen(disabled);
+  });
+  afterAll(async () => {
+    await new Promise((r) => server.close(r));
+    await new Promise((r) => disabled.close(r));
+  });
+
+  const post = async (body: unknown, token: string | null = TOKEN, url = base) => {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (token !== null) headers.authorization = `Bearer ${token}`;
+    const res = await fetch(`${url}/api/v1/ingest`, {
+      method: 'POST',
+      headers,
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+  const leadCount = async () =>
+    (await queryRows<{ n: number }>(ctx.db(), sql`select count(*)::int as n from leads`))[0]!.n;
+  const lead = (id: string, extra: Record<string, unknown> = {}) => ({
+    external_id: id,
+    created_at: '2026-11-20T10:00:00Z',
+    ...extra,
+  });
+
+  it('answers 503 when no token is configured', async () => {
+    const r = await post({ entity: 'leads', items: [lead('L-1')] }, TOKEN, disabledBase);
+    expect(r).toEqual({
+      status: 503,
+      body: { ok: false, error: expect.stringContaining('ingest disabled') },
+    });
+  });
+
+  it('answers 401 to a missing or wrong token and writes nothing', async () => {
+    expect((await post({ entity: 'leads', items: [lead('L-1')] }, null)).status).toBe(401);
+    expect((await post({ entity: 'leads', items: [lead('L-1')] }, `${TOKEN}x`)).status).toBe(401);
+    expect((await post({ entity: 'leads', items: [lead('L-1')] }, '')).status).toBe(401);
+    expect(await leadCount()).toBe(0);
+  });
+
+  it('writes a batch, then a replay changes nothing', async () => {
+    const body = { entity: 'leads', items: [lead('L-1', { owner_name: 'Ann' }), lead('L-2')] };
+    expect(await post(body)).toEqual({
+      status: 200,
+      body: { ok: true, inserted: 2, updated: 0, unchanged: 0 },
+    });
+    expect(await post(body)).toEqual({
+      status: 200,
+      body: { ok: true, inserted: 0, updated: 0, unchanged: 2 },
+    });
+    expect(await leadCount()).toBe(2);
+  });
+
+  it('rejects a batch with one bad item with per-item errors and writes none of it', async () => {
+    const r = await post({
+      batches: [
+        { entity: 'leads', items: [lead('L-1'), lead('L-2', { created_at: 'soon' })] },
+        {
+          entity: 'activities',
+          items: [
+            {
+              external_id: 'A-1',
+              lead_external_id: 'L-1',
+              kind: 'call',
+              occurred_at: '2026-11-20T10:01:00Z',
+            },
+            {
+              external_id: 'A-2',
+              lead_external_id: 'L-9',
+              kind: 'call',
+              occurred_at: '2026-11-20T10:01:00Z',
+            },
+          ],
+        },
+      ],
+    });
+    expect(r.status).toBe(400);
+    expect(r.body.errors).toEqual([
+      { entity: 'leads', index: 1, field: 'created_at', message: expect.stringContaining('not an ISO date') },
+      { entity: 'activities', index: 1, field: 'lead_external_id', message: 'no lead with external id L-9' },
+    ]);
+    expect(await leadCount()).toBe(0);
+  });
+
+  it('answers 400 to malformed JSON, an unknown entity or unknown fields', async () => {
+    expect((await post('{"entity": "leads", "items": [')).status).toBe(400);
+    expect((await post({ entity: 'deals', items: [] })).status).toBe(400);
+    const r = await post({ entity: 'leads', items: [lead('L-1', { colour: 'red' })] });
+    expect(r.status).toBe(400);
+    expect(r.body.errors).toEqual([{ index: 0, field: 'colour', message: 'unknown field for leads' }]);
+  });
+
+  it('answers 413 above 1,000 items or the body cap', async () => {
+    const many = Array.from({ length: 1001 }, (_, i) => ({ external_id: `L-${i}` }));
+    expect((await post({ entity: 'leads', items: many })).status).toBe(413);
+    const huge = { entity: 'leads', items: [lead('L-1', { name: 'x'.repeat(70 * 1024) })] };
+    expect((await post(huge)).status).toBe(413);
+    expect(await leadCount()).toBe(0);
+  });
+
+  it('answers 405 to other methods', async () => {
+    const res = await fetch(`${base}/api/v1/ingest`, {
+      method: 'GET',
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    expect(res.status).toBe(405);
+  });
+});
+
+function listen(server: Server): Promise<string> {
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () =>
+      resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
+    );
+  });
+}
