@@ -35,7 +35,8 @@ async function ensureDatabase(url: string): Promise<void> {
   }
 }
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
 
 async function time(fn: () => Promise<unknown>, runs: number): Promise<{ median: number; p95: number }> {
   await fn();
@@ -78,14 +79,23 @@ async function main(): Promise<void> {
       if ((r?.n ?? 0) === 0) await createSyntheticData(database, { now }, log);
     } else {
       const result = await ensureBenchData(database, { now, progress: log });
-      console.error(`Bench data ${result.reused ? 'reused' : `seeded in ${(result.ms / 1000).toFixed(0)} s`}:`, result.counts);
+      console.error(
+        `Bench data ${result.reused ? 'reused' : `seeded in ${(result.ms / 1000).toFixed(0)} s`}:`,
+        result.counts,
+      );
     }
     const { teamId, repId } = await pickScopes(database);
     const deps = { db: database.db, defaultTimezone: 'UTC', now };
     const cases: { name: string; query: (metric: MetricQuery['metric']) => MetricQuery }[] = [
       { name: 'team × 30d', query: (metric) => ({ metric, scope: { kind: 'team', teamId }, period: '30d' }) },
-      { name: 'rep × this quarter', query: (metric) => ({ metric, scope: { kind: 'rep', repId }, period: 'this quarter' }) },
-      { name: 'org × this year by rep', query: (metric) => ({ metric, scope: { kind: 'org' }, period: 'this year', by: 'rep' }) },
+      {
+        name: 'rep × this quarter',
+        query: (metric) => ({ metric, scope: { kind: 'rep', repId }, period: 'this quarter' }),
+      },
+      {
+        name: 'org × this year by rep',
+        query: (metric) => ({ metric, scope: { kind: 'org' }, period: 'this year', by: 'rep' }),
+      },
     ];
     const header = ['metric', ...cases.flatMap((c) => [`${c.name} median`, 'p95'])];
     const rows: string[][] = [];
@@ -99,7 +109,9 @@ async function main(): Promise<void> {
       rows.push(row);
       console.error(`  ${row.join('  ')}`);
     }
-    console.log(`\nMetrics bench: ${runs} runs each (after 2 warm-ups), target, trend, 8-period series included.\n`);
+    console.log(
+      `\nMetrics bench: ${runs} runs each (after 2 warm-ups), target, trend, 8-period series included.\n`,
+    );
     console.log(`| ${header.join(' | ')} |`);
     console.log(`|${header.map(() => '---').join('|')}|`);
     for (const r of rows) console.log(`| ${r.join(' | ')} |`);

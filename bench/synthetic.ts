@@ -28,7 +28,10 @@ export async function createSyntheticData(
     'teams',
     sql`insert into teams (name, timezone) select 'Team ' || g, ${zones}[1 + g % 5] from generate_series(1, ${Math.ceil(reps / 10)}) g`,
   );
-  await step('reps', sql`insert into reps (name, email) select 'Rep ' || g, 'rep' || g || '@example.com' from generate_series(1, ${reps}) g`);
+  await step(
+    'reps',
+    sql`insert into reps (name, email) select 'Rep ' || g, 'rep' || g || '@example.com' from generate_series(1, ${reps}) g`,
+  );
   // Every tenth rep moved teams a year ago.
   await step(
     'memberships',
@@ -55,7 +58,10 @@ export async function createSyntheticData(
           case when g % 7 = 0 then ${now}::timestamptz - random() * interval '300 days' end
         from generate_series(1, ${Math.round(opps / 10)}) g`,
   );
-  await step('fix churn order', sql`update accounts set churned_at = null where churned_at <= became_customer_at`);
+  await step(
+    'fix churn order',
+    sql`update accounts set churned_at = null where churned_at <= became_customer_at`,
+  );
   await step(
     'opportunities',
     sql`insert into opportunities (external_id, owner_rep_id, product, amount_minor, currency, created_at, closed_at, outcome, account_id, lead_id)

@@ -90,6 +90,7 @@ export async function getMetric(deps: MetricDeps, query: MetricQuery): Promise<M
   const ctx: ComputeContext = {
     now,
     grossMargin: deps.grossMargin ?? 1,
+    useRollups: deps.useRollups ?? true,
     workingDays: periods.map((p) => workingDaysElapsed(p, now)),
   };
   ctx.workingDays[headline] = workingDaysElapsed(period, now);

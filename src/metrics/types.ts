@@ -181,4 +181,6 @@ export interface MetricDeps {
   now: Date;
   /** Gross margin 0..1 used by `clv` (config TALLY_GROSS_MARGIN); default 1 (100 %). */
   grossMargin?: number;
+  /** Read the pre-aggregated rollups (default true); false computes from raw rows (for tests and checks). */
+  useRollups?: boolean;
 }

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { getMetric } from '../../src/metrics/index.js';
+import { findMetric, getMetric } from '../../src/metrics/index.js';
 import type { MetricResult } from '../../src/metrics/types.js';
 import { describeDb } from '../helpers/db.js';
 import { addActivity, addCall, addRep, addTeam } from './fixtures.js';
@@ -157,7 +157,7 @@ describeDb('activity metrics', (ctx) => {
     await addActivity(db, { repId: ana, kind: 'email', direction: 'inbound', occurredAt: at });
     const r = await getMetric(
       { db, defaultTimezone: 'UTC', now },
-      { metric: 'openrate', scope: { kind: 'rep', repId: ana }, period: 'this month' },
+      { metric: findMetric('openrate')!.id, scope: { kind: 'rep', repId: ana }, period: 'this month' },
     );
     expect(r.metric.id).toBe('emails');
     expect(r.value).toEqual(v(3));

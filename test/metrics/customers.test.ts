@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { accounts, contracts } from '../../src/db/schema/index.js';
-import { getMetric } from '../../src/metrics/index.js';
+import { findMetric, getMetric } from '../../src/metrics/index.js';
 import type { MetricResult } from '../../src/metrics/types.js';
 import { describeDb } from '../helpers/db.js';
 import { addOpp, addRep } from './fixtures.js';
@@ -115,7 +115,7 @@ describeDb('customer metrics', (ctx) => {
 
   it('computes CLV over the trailing 12 months with the configured gross margin', async () => {
     const { ana, cy, deps } = await seed();
-    const r = await getMetric(deps, { metric: 'ltv', scope: org, period: '2026-10' });
+    const r = await getMetric(deps, { metric: findMetric('ltv')!.id, scope: org, period: '2026-10' });
     // 12 months to 1 Nov 2026: customers at the start a5, a7, a8 (a5 lost) → churn 1/3;
     // customers a1–a5, a7, a8 = 7; USD won from accounts 500,000 → 71,428.57 each.
     expect(r.value).toEqual(v(Math.round(((500_000 / 7) * 0.8) / (1 / 3))));

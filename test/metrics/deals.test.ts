@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { getMetric } from '../../src/metrics/index.js';
+import { findMetric, getMetric } from '../../src/metrics/index.js';
 import type { MetricResult } from '../../src/metrics/types.js';
 import { describeDb } from '../helpers/db.js';
 import { addOpp, addRep, addTeam } from './fixtures.js';
@@ -74,7 +74,7 @@ describeDb('deal metrics', (ctx) => {
     expect(r.calculation).toMatchObject({ numerator: 4, denominator: 6, n: 6 });
     expect(r.series.at(-2)?.value).toEqual(v(1)); // October: the boundary deal, won
     const team = await getMetric(deps, {
-      metric: 'win-rate',
+      metric: findMetric('win-rate')!.id,
       scope: { kind: 'team', teamId: emea },
       period: 'this month',
     });
@@ -112,7 +112,7 @@ describeDb('deal metrics', (ctx) => {
 
   it('counts opportunities created and their pipeline value', async () => {
     const { deps } = await seed();
-    const r = await getMetric(deps, { metric: 'pipeline', scope: org, period: 'this month' });
+    const r = await getMetric(deps, { metric: findMetric('pipeline')!.id, scope: org, period: 'this month' });
     expect(r.metric.id).toBe('opps');
     expect(r.value).toEqual(v(5));
     expect(fig(r, 'pipeline')).toEqual(v(550_000));

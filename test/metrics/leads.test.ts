@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { getMetric } from '../../src/metrics/index.js';
+import { findMetric, getMetric } from '../../src/metrics/index.js';
 import type { MetricResult } from '../../src/metrics/types.js';
 import { describeDb } from '../helpers/db.js';
 import { addLead, addRep, addTeam } from './fixtures.js';
@@ -28,7 +28,7 @@ describeDb('lead metrics', (ctx) => {
     await addLead(db, ben, { created: '2026-11-06T10:00:00Z', touched: '2026-11-06T10:03:20Z' }); // 200 s
     const r = await getMetric(
       { db, defaultTimezone: 'UTC', now },
-      { metric: 'lrt', scope: org, period: 'this month' },
+      { metric: findMetric('lrt')!.id, scope: org, period: 'this month' },
     );
     // Answered: 0, 0, 120, 200, 600.
     expect(r.value).toEqual(v(120));
@@ -99,7 +99,7 @@ describeDb('lead metrics', (ctx) => {
       converted: '2026-11-10T00:00:00Z',
     });
     const deps = { db, defaultTimezone: 'UTC', now };
-    const r = await getMetric(deps, { metric: 'conv', scope: org, period: 'this month' });
+    const r = await getMetric(deps, { metric: findMetric('conv')!.id, scope: org, period: 'this month' });
     expect(r.value).toEqual(v(2 / 3));
     expect(fig(r, 'raw_rate')).toEqual(v(1 / 3));
     expect(r.series.at(-2)?.value).toEqual(v(1));

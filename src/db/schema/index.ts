@@ -4,3 +4,4 @@ export * from './targets.js';
 export * from './alerts.js';
 export * from './digests.js';
 export * from './seed.js';
+export * from './rollups.js';

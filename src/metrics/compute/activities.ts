@@ -17,6 +17,12 @@ export const callsComputer: MetricComputer = aggregateComputer({
     count(*) filter (where x.connected)::int as connected,
     coalesce(sum(x.duration_seconds) filter (where x.connected), 0)::float8 as talk,
     count(distinct x.rep_id)::int as reps`,
+  rollup: {
+    aggregates: sql`sum(r.calls)::int as n, sum(r.calls_connected)::int as connected,
+      sum(r.talk_seconds)::float8 as talk,
+      count(distinct nullif(r.rep_id, 0)) filter (where r.calls > 0)::int as reps`,
+    having: sql`sum(r.calls) > 0`,
+  },
   finalize({ rows, workingDays }) {
     const r = rows[0] ?? {};
     const n = toNumber(r.n);
@@ -59,6 +65,10 @@ export const emailsComputer: MetricComputer = aggregateComputer({
   aggregates: sql`count(*)::int as n,
     count(*) filter (where x.email_opened_at is not null)::int as opened,
     count(*) filter (where x.email_replied_at is not null)::int as replied`,
+  rollup: {
+    aggregates: sql`sum(r.emails)::int as n, sum(r.emails_opened)::int as opened, sum(r.emails_replied)::int as replied`,
+    having: sql`sum(r.emails) > 0`,
+  },
   finalize({ rows }) {
     const r = rows[0] ?? {};
     const n = toNumber(r.n);
@@ -103,6 +113,10 @@ export const meetingsComputer: MetricComputer = aggregateComputer({
   ],
   aggregates: sql`count(*) filter (where x.part = 'booked')::int as booked,
     count(*) filter (where x.part = 'held')::int as held`,
+  rollup: {
+    aggregates: sql`sum(r.meetings_booked)::int as booked, sum(r.meetings_held)::int as held`,
+    having: sql`sum(r.meetings_booked) + sum(r.meetings_held) > 0`,
+  },
   finalize({ rows }) {
     const r = rows[0] ?? {};
     const booked = toNumber(r.booked);

@@ -1,6 +1,7 @@
 import type { SQL } from 'drizzle-orm';
 import { type Db, queryRows, sql } from '../../db/client.js';
 import type { Calculation, Dimension, Figure, MetricValue, Scope } from '../types.js';
+import { rollupJoin, rollupRanges, rollupRelation, rollupSegment } from './rollup.js';
 import { type RowSource, scopedRows, segmentLabelJoin, span, type Window, windowsRelation } from './rows.js';
 
 /** A metric computed for one window (or one segment), before targets and trends are added. */
@@ -27,6 +28,8 @@ export interface ComputeContext {
   grossMargin: number;
   /** Weekdays elapsed per window, same order as the windows (calls per rep per working day). */
   workingDays: number[];
+  /** Read pre-aggregated rollups where the metric has them (default); false forces raw rows (tests compare both). */
+  useRollups: boolean;
 }
 
 /** What every metric implements: the value over several windows at once, and a split of one window. */
@@ -68,6 +71,11 @@ export interface AggregateSpec {
   aggregates: SQL | ((ctx: ComputeContext) => SQL);
   /** Group additionally by `x.currency` (rows must carry it). */
   perCurrency?: boolean;
+  /**
+   * The same aggregates over `metric_rollups r` (same output names), and a HAVING that drops groups with no
+   * records (raw rows only form groups when records exist). Absent: the metric is always computed raw.
+   */
+  rollup?: { aggregates: SQL; having: SQL };
   finalize(input: FinalizeInput): Omit<Computed, 'newest'>;
 }
 
@@ -108,17 +116,23 @@ export function aggregateComputer(spec: AggregateSpec): MetricComputer {
   const cur = spec.perCurrency ? sql`, x.currency` : sql``;
   const aggregates = (ctx: ComputeContext) =>
     typeof spec.aggregates === 'function' ? spec.aggregates(ctx) : spec.aggregates;
+  const rcur = spec.perCurrency ? sql`, r.currency` : sql``;
   return {
     async windows(db, scope, windows, headline, ctx) {
       const { min, max } = span(windows);
-      const rows = await queryRows<Row>(
-        db,
-        sql`select w.i as g${cur}, ${aggregates(ctx)},
+      const ranges = spec.rollup && ctx.useRollups ? rollupRanges(windows) : null;
+      const query =
+        spec.rollup && ranges
+          ? sql`select w.i as g${rcur}, ${spec.rollup.aggregates},
+              extract(epoch from max(r.newest_at))::float8 as newest_epoch
+            from ${rollupRelation(ranges)} ${rollupJoin(scope)}
+            group by w.i${rcur} having ${spec.rollup.having}`
+          : sql`select w.i as g${cur}, ${aggregates(ctx)},
               extract(epoch from max(x.ts))::float8 as newest_epoch
             from ${windowsRelation(windows)}
             join (${unionRows(spec, scope, min, max)}) x on x.ts >= w.s and x.ts < w.e
-            group by w.i${cur}`,
-      );
+            group by w.i${cur}`;
+      const rows = await queryRows<Row>(db, query);
       const byWindow = groupRows(rows, (r) => String(r.g));
       const currency = spec.perCurrency
         ? (chooseCurrency(byWindow.get(String(headline)) ?? []) ?? chooseCurrency(rows))
@@ -138,14 +152,17 @@ export function aggregateComputer(spec: AggregateSpec): MetricComputer {
     },
     async segments(db, scope, window, by, ctx) {
       const { join, label } = segmentLabelJoin(by);
-      const rows = await queryRows<Row>(
-        db,
-        sql`select a.*, ${label} as label from (
-              select x.seg as g${cur}, ${aggregates(ctx)}
+      const seg = rollupSegment(by);
+      const ranges = spec.rollup && ctx.useRollups && seg ? rollupRanges([window]) : null;
+      const inner =
+        spec.rollup && seg && ranges
+          ? sql`select ${seg} as g${rcur}, ${spec.rollup.aggregates}
+              from ${rollupRelation(ranges)} ${rollupJoin(scope)}
+              group by 1${rcur} having ${spec.rollup.having}`
+          : sql`select x.seg as g${cur}, ${aggregates(ctx)}
               from (${unionRows(spec, scope, window.start, window.end, by)}) x
-              group by x.seg${cur}
-            ) a ${join}`,
-      );
+              group by x.seg${cur}`;
+      const rows = await queryRows<Row>(db, sql`select a.*, ${label} as label from (${inner}) a ${join}`);
       const currency = spec.perCurrency ? chooseCurrency(rows) : null;
       const groups = groupRows(rows, (r) => (r.g === null ? '\u0000' : String(r.g)));
       return [...groups.entries()].map(([key, group]) => {

@@ -29,6 +29,10 @@ const won = (by?: Dimension) =>
   opps(sql`x.closed_at`, sql`x.outcome = 'won'`, sql`x.currency, x.amount_minor, x.created_at`, by);
 
 const moneyAggregates = sql`count(*)::int as cur_n, coalesce(sum(x.amount_minor), 0)::float8 as cur_amount`;
+const wonRollup = {
+  aggregates: sql`sum(r.deals_won)::int as cur_n, sum(r.won_minor)::float8 as cur_amount`,
+  having: sql`sum(r.deals_won) > 0`,
+};
 
 function otherCurrencyNote(otherN: number, what: string, currency: string | null): string[] {
   if (otherN === 0 || currency === null) return [];
@@ -39,6 +43,10 @@ function otherCurrencyNote(otherN: number, what: string, currency: string | null
 export const winrateComputer: MetricComputer = aggregateComputer({
   sources: (by) => [opps(sql`x.closed_at`, sql`x.outcome in ('won', 'lost')`, sql`x.outcome`, by)],
   aggregates: sql`count(*) filter (where x.outcome = 'won')::int as won, count(*)::int as closed`,
+  rollup: {
+    aggregates: sql`sum(r.deals_won)::int as won, (sum(r.deals_won) + sum(r.deals_lost))::int as closed`,
+    having: sql`sum(r.deals_won) + sum(r.deals_lost) > 0`,
+  },
   finalize({ rows }) {
     const r = rows[0] ?? {};
     const wins = toNumber(r.won);
@@ -68,6 +76,7 @@ export const dealsizeComputer: MetricComputer = aggregateComputer({
   sources: (by) => [won(by)],
   aggregates: moneyAggregates,
   perCurrency: true,
+  rollup: wonRollup,
   finalize({ rows, currency }) {
     const { row, otherN } = pickCurrency(rows, currency);
     const n = toNumber(row?.cur_n);
@@ -94,6 +103,7 @@ export const revenueComputer: MetricComputer = aggregateComputer({
   sources: (by) => [won(by)],
   aggregates: moneyAggregates,
   perCurrency: true,
+  rollup: wonRollup,
   finalize({ rows, currency }) {
     const { row, otherN } = pickCurrency(rows, currency);
     const n = toNumber(row?.cur_n);
@@ -147,6 +157,10 @@ export const oppsComputer: MetricComputer = aggregateComputer({
   sources: (by) => [opps(sql`x.created_at`, sql`true`, sql`x.currency, x.amount_minor`, by)],
   aggregates: moneyAggregates,
   perCurrency: true,
+  rollup: {
+    aggregates: sql`sum(r.opps_created)::int as cur_n, sum(r.pipeline_minor)::float8 as cur_amount`,
+    having: sql`sum(r.opps_created) > 0`,
+  },
   finalize({ rows, currency }) {
     const n = rows.reduce((s, r) => s + toNumber(r.cur_n), 0);
     const { row, otherN } = pickCurrency(rows, currency);

@@ -98,6 +98,11 @@ export const conversionComputer: MetricComputer = aggregateComputer({
     count(*) filter (where x.part = 'q' and x.converted)::int as q_conv,
     count(*) filter (where x.part = 'c')::int as created,
     count(*) filter (where x.part = 'c' and x.converted)::int as c_conv`,
+  rollup: {
+    aggregates: sql`sum(r.leads_qualified)::int as qualified, sum(r.leads_qualified_converted)::int as q_conv,
+      sum(r.leads_created)::int as created, sum(r.leads_created_converted)::int as c_conv`,
+    having: sql`sum(r.leads_qualified) + sum(r.leads_created) > 0`,
+  },
   finalize({ rows }) {
     const r = rows[0] ?? {};
     const qualified = toNumber(r.qualified);

@@ -1,0 +1,45 @@
+import { sql } from 'drizzle-orm';
+import { bigint, char, check, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+
+/**
+ * Pre-aggregated counters for the metrics engine, per UTC hour ('h') and per UTC day ('d'), per rep and per
+ * the team the rep was in when each event happened (0 = none), per currency ('' when not money).
+ * Kept exactly right by statement-level triggers on activities, opportunities, leads and team_memberships
+ * (migration `maintain_metric_rollups`); never written by application code. Any window whose bounds are
+ * whole UTC hours is an exact sum of hour and day buckets.
+ */
+export const metricRollups = pgTable(
+  'metric_rollups',
+  {
+    grain: char('grain', { length: 1 }).notNull(),
+    bucket: timestamp('bucket', { withTimezone: true }).notNull(),
+    repId: integer('rep_id').notNull(),
+    teamId: integer('team_id').notNull(),
+    currency: text('currency').notNull().default(''),
+    calls: integer('calls').notNull().default(0),
+    callsConnected: integer('calls_connected').notNull().default(0),
+    talkSeconds: bigint('talk_seconds', { mode: 'number' }).notNull().default(0),
+    emails: integer('emails').notNull().default(0),
+    emailsOpened: integer('emails_opened').notNull().default(0),
+    emailsReplied: integer('emails_replied').notNull().default(0),
+    meetingsBooked: integer('meetings_booked').notNull().default(0),
+    meetingsHeld: integer('meetings_held').notNull().default(0),
+    oppsCreated: integer('opps_created').notNull().default(0),
+    pipelineMinor: bigint('pipeline_minor', { mode: 'number' }).notNull().default(0),
+    dealsWon: integer('deals_won').notNull().default(0),
+    wonMinor: bigint('won_minor', { mode: 'number' }).notNull().default(0),
+    dealsLost: integer('deals_lost').notNull().default(0),
+    leadsCreated: integer('leads_created').notNull().default(0),
+    leadsCreatedConverted: integer('leads_created_converted').notNull().default(0),
+    leadsQualified: integer('leads_qualified').notNull().default(0),
+    leadsQualifiedConverted: integer('leads_qualified_converted').notNull().default(0),
+    /** Newest event in the bucket (freshness); not lowered when rows are deleted. */
+    newestAt: timestamp('newest_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('metric_rollups_key_idx').on(t.grain, t.bucket, t.repId, t.teamId, t.currency),
+    index('metric_rollups_rep_idx').on(t.repId, t.grain, t.bucket),
+    index('metric_rollups_team_idx').on(t.teamId, t.grain, t.bucket),
+    check('metric_rollups_grain_check', sql`${t.grain} in ('h', 'd')`),
+  ],
+);

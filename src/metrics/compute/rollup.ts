@@ -1,0 +1,65 @@
+import type { SQL } from 'drizzle-orm';
+import { sql } from '../../db/client.js';
+import type { Dimension, Scope } from '../types.js';
+import type { Window } from './rows.js';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** A part of a window served by one rollup grain: 'h' hour buckets or 'd' day buckets, [start, end). */
+interface RollupRange {
+  window: number;
+  grain: 'h' | 'd';
+  start: Date;
+  end: Date;
+}
+
+/**
+ * Splits windows into whole UTC days plus the hours at either edge, or null when a bound is not on a whole
+ * UTC hour (zones with :30/:45 offsets): those windows are computed from raw rows instead.
+ */
+export function rollupRanges(windows: Window[]): RollupRange[] | null {
+  const out: RollupRange[] = [];
+  for (const [i, w] of windows.entries()) {
+    const s = w.start.getTime();
+    const e = w.end.getTime();
+    if (s % HOUR !== 0 || e % HOUR !== 0) return null;
+    const ds = Math.ceil(s / DAY) * DAY;
+    const de = Math.floor(e / DAY) * DAY;
+    if (ds >= de) {
+      out.push({ window: i, grain: 'h', start: w.start, end: w.end });
+      continue;
+    }
+    if (s < ds) out.push({ window: i, grain: 'h', start: w.start, end: new Date(ds) });
+    out.push({ window: i, grain: 'd', start: new Date(ds), end: new Date(de) });
+    if (de < e) out.push({ window: i, grain: 'h', start: new Date(de), end: w.end });
+  }
+  return out;
+}
+
+/** `(values (i, grain, s, e), …) as w(i, grain, s, e)`. */
+export function rollupRelation(ranges: RollupRange[]): SQL {
+  const rows = ranges.map(
+    (r) =>
+      sql`(${r.window}::int, ${r.grain}::text, ${r.start.toISOString()}::timestamptz, ${r.end.toISOString()}::timestamptz)`,
+  );
+  return sql`(values ${sql.join(rows, sql`, `)}) as w(i, grain, s, e)`;
+}
+
+/** Join condition of rollup rows `r` to the ranges `w`, narrowed to the scope. */
+export function rollupJoin(scope: Scope): SQL {
+  const filter =
+    scope.kind === 'rep'
+      ? sql`and r.rep_id = ${scope.repId}`
+      : scope.kind === 'team'
+        ? sql`and r.team_id = ${scope.teamId}`
+        : sql``;
+  return sql`join metric_rollups r on r.grain = w.grain and r.bucket >= w.s and r.bucket < w.e ${filter}`;
+}
+
+/** Segment key from rollups (0 = no rep / no team, like NULL in raw rows); null for dimensions rollups lack. */
+export function rollupSegment(by: Dimension): SQL | null {
+  if (by === 'rep') return sql`nullif(r.rep_id, 0)::text`;
+  if (by === 'team') return sql`nullif(r.team_id, 0)::text`;
+  return null;
+}

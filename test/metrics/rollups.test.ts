@@ -1,0 +1,150 @@
+import { eq, sql } from 'drizzle-orm';
+import { expect, it } from 'vitest';
+import { queryRows } from '../../src/db/client.js';
+import { activities, leads, opportunities, teamMemberships } from '../../src/db/schema/index.js';
+import { getMetric } from '../../src/metrics/index.js';
+import type { Dimension, MetricId, MetricQuery, Scope } from '../../src/metrics/types.js';
+import { describeDb } from '../helpers/db.js';
+import { addActivity, addLead, addMembership, addOpp, addRep, addTeam } from './fixtures.js';
+
+// Monday 23 Nov 2026, 12:00 UTC.
+const now = new Date('2026-11-23T12:00:00Z');
+const ROLLUP_METRICS: MetricId[] = [
+  'calls',
+  'emails',
+  'meetings',
+  'winrate',
+  'dealsize',
+  'revenue',
+  'opps',
+  'conversion',
+];
+
+/** A small deterministic PRNG so the messy data set is the same on every run and backend. */
+function prng(seed: number) {
+  let s = seed;
+  return () => {
+    s = (s * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return s / 2_147_483_648;
+  };
+}
+
+describeDb('metric rollups', (ctx) => {
+  async function seedMessy() {
+    const db = ctx.db();
+    const rnd = prng(7);
+    const at = (daysBack: number) => new Date(now.getTime() - Math.floor(rnd() * daysBack * 86_400_000));
+    const berlin = await addTeam(db, 'Berlin', { timezone: 'Europe/Berlin' });
+    const ny = await addTeam(db, 'New York', { timezone: 'America/New_York' });
+    const india = await addTeam(db, 'Pune', { timezone: 'Asia/Kolkata' }); // +05:30: raw fallback
+    const reps = [
+      await addRep(db, 'Ana', berlin),
+      await addRep(db, 'Ben', ny),
+      await addRep(db, 'Chi', india),
+    ];
+    // Dee moves from Berlin to New York at 14:37:12 on 4 Nov: mid-hour, mid-day.
+    const dee = await addRep(db, 'Dee', berlin, '2020-01-01T00:00:00Z', '2026-11-04T14:37:12Z');
+    await addMembership(db, dee, ny, '2026-11-04T14:37:12Z');
+    reps.push(dee);
+    const kinds = ['call', 'email', 'meeting'] as const;
+    for (let i = 0; i < 240; i++) {
+      const occurred = at(120);
+      const kind = kinds[i % 3]!;
+      await addActivity(db, {
+        repId: i % 17 === 0 ? null : reps[i % reps.length]!,
+        kind,
+        direction: i % 11 === 0 ? 'inbound' : 'outbound',
+        occurredAt: occurred,
+        connected: kind === 'call' ? rnd() < 0.4 : null,
+        durationSeconds: kind === 'call' ? Math.floor(rnd() * 600) : null,
+        emailOpenedAt: kind === 'email' && rnd() < 0.5 ? occurred : null,
+        emailRepliedAt: kind === 'email' && rnd() < 0.2 ? occurred : null,
+        meetingBookedAt: kind === 'meeting' && rnd() < 0.7 ? at(150) : null,
+        meetingHeldAt: kind === 'meeting' && rnd() < 0.5 ? occurred : null,
+      });
+    }
+    for (let i = 0; i < 90; i++) {
+      const created = at(150);
+      const outcome = (['open', 'won', 'lost'] as const)[i % 3]!;
+      const closed = outcome === 'open' ? undefined : new Date(created.getTime() + rnd() * 40 * 86_400_000);
+      await addOpp(db, reps[i % reps.length]!, {
+        created: created.toISOString(),
+        ...(closed && closed < now ? { closed: closed.toISOString(), outcome } : {}),
+        amount: 1000 + Math.floor(rnd() * 9000),
+        currency: i % 7 === 0 ? 'EUR' : 'USD',
+        product: i % 2 ? 'Core' : 'Plus',
+      });
+    }
+    for (let i = 0; i < 90; i++) {
+      const created = at(150);
+      await addLead(db, reps[i % reps.length]!, {
+        created: created.toISOString(),
+        ...(i % 2 ? { qualified: new Date(created.getTime() + 86_400_000 * 2).toISOString() } : {}),
+        ...(i % 5 === 0 ? { converted: now.toISOString() } : {}),
+      });
+    }
+    // Later changes the triggers must follow: outcomes flip, amounts change, rows go away, owners change.
+    await db
+      .update(opportunities)
+      .set({ outcome: 'won' })
+      .where(sql`${opportunities.outcome} = 'lost' and ${opportunities.id} % 4 = 0`);
+    await db.update(opportunities).set({ amountMinor: 777 }).where(sql`${opportunities.id} % 5 = 0`);
+    await db.delete(activities).where(sql`${activities.id} % 9 = 0`);
+    await db.update(activities).set({ repId: reps[0]! }).where(sql`${activities.id} % 13 = 0`);
+    await db.update(leads).set({ convertedAt: now }).where(sql`${leads.id} % 7 = 0`);
+    // A membership fixed after the fact: Ben was in Berlin until 1 Oct.
+    await db.delete(teamMemberships).where(eq(teamMemberships.repId, reps[1]!));
+    await addMembership(db, reps[1]!, berlin, '2020-01-01T00:00:00Z', '2026-10-01T00:00:00Z');
+    await addMembership(db, reps[1]!, ny, '2026-10-01T00:00:00Z');
+    return { db, berlin, ny, india, reps };
+  }
+
+  it('gives exactly the raw answers for every rollup metric, scope, period and split', async () => {
+    const { db, berlin, ny, india, reps } = await seedMessy();
+    const scopes: Scope[] = [
+      { kind: 'org' },
+      { kind: 'team', teamId: berlin },
+      { kind: 'team', teamId: ny },
+      { kind: 'team', teamId: india },
+      { kind: 'rep', repId: reps[3]! },
+    ];
+    const periods = ['this month', 'last month', '30d', 'last week', 'today', 'this quarter'];
+    const raw = { db, defaultTimezone: 'America/New_York', now, useRollups: false };
+    const rolled = { ...raw, useRollups: true };
+    let compared = 0;
+    for (const metric of ROLLUP_METRICS) {
+      for (const scope of scopes) {
+        for (const period of periods) {
+          for (const by of [undefined, 'rep', 'team'] as (Dimension | undefined)[]) {
+            const q: MetricQuery = { metric, scope, period, ...(by ? { by } : {}) };
+            const [a, b] = await Promise.all([getMetric(raw, q), getMetric(rolled, q)]);
+            const strip = (r: typeof a) => ({ ...r, freshness: null });
+            expect(strip(b), `${metric} ${JSON.stringify(scope)} ${period} ${by}`).toEqual(strip(a));
+            compared++;
+          }
+        }
+      }
+    }
+    expect(compared).toBe(ROLLUP_METRICS.length * 5 * 6 * 3);
+    const [counts] = await queryRows<{ h: number; d: number; raw: number }>(
+      db,
+      sql`select (select sum(calls) from metric_rollups where grain = 'h')::int as h,
+                 (select sum(calls) from metric_rollups where grain = 'd')::int as d,
+                 (select count(*) from activities where kind = 'call' and direction = 'outbound')::int as raw`,
+    );
+    expect(counts!.h).toBe(counts!.raw);
+    expect(counts!.d).toBe(counts!.raw);
+    expect(counts!.raw).toBeGreaterThan(40);
+  });
+
+  it('is rebuilt when a source table is truncated', async () => {
+    const { db } = await seedMessy();
+    await db.execute(sql`truncate activities`);
+    const [r] = await queryRows<{ calls: number; opps: number }>(
+      db,
+      sql`select coalesce(sum(calls), 0)::int as calls, coalesce(sum(opps_created), 0)::int as opps
+          from metric_rollups where grain = 'd'`,
+    );
+    expect(r).toEqual({ calls: 0, opps: 90 });
+  });
+});
