@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { parseImportArgs } from '../../src/import/args.js';
+
+describe('parseImportArgs', () => {
+  it('reads entity, file, repeated --map and --default, and --skip-invalid', () => {
+    expect(
+      parseImportArgs([
+        'Opportunities',
+        'deals.csv',
+        '--map',
+        'opportunity_id=external_id',
+        '--map=sales_agent=owner_name',
+        '--default',
+        'created_at=2017-12-31',
+        '--skip-invalid',
+      ]),
+    ).toEqual({
+      entity: 'opportunities',
+      file: 'deals.csv',
+      map: [
+        ['opportunity_id', 'external_id'],
+        ['sales_agent', 'owner_name'],
+      ],
+      defaults: { created_at: '2017-12-31' },
+      skipInvalid: true,
+    });
+  });
+
+  it('lets one source column feed two fields', () => {
+    expect(parseImportArgs(['accounts', 'a.csv', '--map', 'id=external_id', '--map', 'id=name']).map).toEqual(
+      [
+        ['id', 'external_id'],
+        ['id', 'name'],
+      ],
+    );
+  });
+
+  it('explains what is wrong in one sentence', () => {
+    expect(() => parseImportArgs(['leads'])).toThrow('expected an entity and a CSV file');
+    expect(() => parseImportArgs(['deals', 'x.csv'])).toThrow(/unknown entity "deals"/);
+    expect(() => parseImportArgs(['leads', 'x.csv', '--map', 'a'])).toThrow(/expected name=value/);
+    expect(() => parseImportArgs(['leads', 'x.csv', '--map', 'a=amount'])).toThrow(
+      /"amount" is not a leads field/,
+    );
+    expect(() => parseImportArgs(['leads', 'x.csv', '--default', 'colour=red'])).toThrow(
+      /"colour" is not a leads field/,
+    );
+    expect(() => parseImportArgs(['leads', 'x.csv', '--dry-run'])).toThrow(/unknown option --dry-run/);
+    expect(() => parseImportArgs(['leads', 'x.csv', '--map'])).toThrow(/needs a value/);
+  });
+});

@@ -1,0 +1,64 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const dir = mkdtempSync(path.join(tmpdir(), 'tally-cli-'));
+
+/** Runs `npm run import -- …` (the same script) against a throwaway PGlite data dir. */
+function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TALLY_DATA_DIR: path.join(dir, 'data'),
+    LOG_LEVEL: 'silent',
+    DEFAULT_TIMEZONE: 'UTC',
+  };
+  delete env.DATABASE_URL;
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'src/import/cli.ts'), ...args],
+      { cwd: ROOT, env },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 99) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+function file(name: string, text: string): string {
+  const p = path.join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+describe('import CLI', () => {
+  it('imports, rejects with line numbers, and exits with clear codes', async () => {
+    const good = file('good.csv', 'id,created\nL-1,2026-11-20\nL-2,2026-11-21\n');
+    const ok = await runCli(['leads', good, '--map', 'id=external_id', '--map', 'created=created_at']);
+    expect(ok).toMatchObject({ code: 0, stdout: 'leads: 2 rows, 2 inserted, 0 updated, 0 unchanged\n' });
+
+    const bad = file('bad.csv', 'external_id,created_at\nL-3,2026-11-20\nL-4,nope\n');
+    const rejected = await runCli(['leads', bad]);
+    expect(rejected.code).toBe(1);
+    expect(rejected.stderr).toContain('line 3: created_at "nope" is not an ISO date');
+    expect(rejected.stdout).toBe(
+      'leads: rejected, 1 invalid of 2 rows; nothing imported (fix them or pass --skip-invalid)\n',
+    );
+
+    const skipped = await runCli(['leads', bad, '--skip-invalid']);
+    expect(skipped).toMatchObject({
+      code: 0,
+      stdout: 'leads: 2 rows, 1 inserted, 0 updated, 0 unchanged, 1 invalid skipped\n',
+    });
+
+    const usage = await runCli(['leads']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('Usage: npm run import');
+    expect((await runCli(['leads', path.join(dir, 'missing.csv')])).code).toBe(2);
+  }, 120_000);
+});
