@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { App, type Logger as BoltLogger, type CustomRoute, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { registerAlertActions } from '../alerts/slack/actions.js';
 import type { Deps } from '../deps.js';
+import { registerDigestActions } from '../digest/actions.js';
 import { describeError } from '../errors.js';
 import { registerAnswerActions } from './handlers/actions.js';
 import { registerMetricsCommand } from './handlers/command.js';
@@ -19,6 +20,7 @@ export const REGISTRARS: Registrar[] = [
   registerAnswerActions,
   registerAppHome,
   registerAlertActions,
+  registerDigestActions,
 ];
 
 export interface SlackAppOptions {

@@ -1,0 +1,68 @@
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { Deps } from '../deps.js';
+import { describeError } from '../errors.js';
+import { findCaller } from '../slack/handlers/shared.js';
+import { outboxFor } from '../slack/outbox.js';
+import { DIGEST_BY_REP_ACTION } from './blocks.js';
+import { buildByRepMessage, parseByRepPayload } from './by-rep.js';
+
+const ANSWER_MEMORY_MS = 10 * 60_000;
+
+/**
+ * The digest's "By rep" button: answers in the digest's thread rather than the channel, so the details
+ * are there for whoever wants them without adding noise. With private leaderboards
+ * (TALLY_LEADERBOARDS_PUBLIC=false) only managers of the team and admins get them, as an ephemeral reply.
+ */
+export function registerDigestActions(app: App, deps: Deps): void {
+  // Threads already answered (channel:ts) by this instance, so a second click does not repeat the table.
+  const answered = new Map<string, number>();
+  app.action<BlockAction<ButtonAction>>(
+    new RegExp(`^${DIGEST_BY_REP_ACTION}(#\\d+)?$`),
+    async ({ ack, body, action, client, respond }) => {
+      // Ack first: Slack shows the clicker an error if it hears nothing within 3 seconds.
+      await ack();
+      const say = (text: string) =>
+        respond({ response_type: 'ephemeral', replace_original: false, text }).catch(() => {});
+      const payload = parseByRepPayload(action.value);
+      const channel = body.container?.channel_id ?? body.channel?.id;
+      // Slack quirk: a click inside a thread reply carries the reply's ts; the thread is the parent's.
+      const threadTs = body.message?.thread_ts ?? body.container?.message_ts ?? body.message?.ts;
+      if (!payload || !channel || !threadTs) return;
+      const now = deps.clock();
+      try {
+        if (!deps.config.leaderboardsPublic) {
+          const caller = await findCaller(deps, client, body.user.id, now);
+          const teamId = payload.scope.kind === 'team' ? payload.scope.teamId : null;
+          const allowed =
+            caller?.role === 'admin' ||
+            (teamId !== null && (caller?.managedTeamIds.includes(teamId) ?? false));
+          if (!allowed) {
+            await say('Per-rep numbers are for managers of this team and admins in this workspace.');
+            return;
+          }
+          const message = await buildByRepMessage(deps, payload, now);
+          await respond({ response_type: 'ephemeral', replace_original: false, ...message });
+          return;
+        }
+        const key = `${channel}:${threadTs}`;
+        const seen = answered.get(key);
+        if (seen !== undefined && now.getTime() - seen < ANSWER_MEMORY_MS) {
+          await say('The per-rep numbers are already in this digest’s thread.');
+          return;
+        }
+        answered.set(key, now.getTime());
+        const message = await buildByRepMessage(deps, payload, now);
+        const outbox = outboxFor({ ...deps, slack: client });
+        const result = await outbox!.send({ channel, threadTs, ...message });
+        if (!result.ok) {
+          answered.delete(key);
+          deps.logger.warn({ channel, error: result.error }, 'digest by-rep reply not posted');
+          await say("I couldn't post in this thread right now — please try again in a minute.");
+        }
+      } catch (err) {
+        deps.logger.error({ err: describeError(err) }, 'digest by-rep button failed');
+        await say("Couldn't load metrics right now — please try again in a minute.");
+      }
+    },
+  );
+}

@@ -1,0 +1,59 @@
+import type { Deps } from '../deps.js';
+import { getMetric } from '../metrics/index.js';
+import type { MetricId, Scope } from '../metrics/types.js';
+import { segmentTable } from '../slack/blocks/answer-parts.js';
+import { compact, context, header, section } from '../slack/blocks/pieces.js';
+import { enforceLimits, type SlackMessage } from '../slack/limits.js';
+import { escapeMrkdwn } from '../slack/mrkdwn.js';
+import type { ByRepPayload } from './blocks.js';
+
+/** At most this many metrics get a per-rep table in one thread reply (each costs two blocks). */
+const MAX_TABLES = 8;
+
+/** Reads the "By rep" button value back; null when it is not what the digest put there. */
+export function parseByRepPayload(value: string | undefined): ByRepPayload | null {
+  try {
+    const v = JSON.parse(value ?? '') as Partial<ByRepPayload>;
+    const s = v.scope as Scope | undefined;
+    const scopeOk = s?.kind === 'org' || (s?.kind === 'team' && Number.isInteger(s.teamId));
+    if (!scopeOk || !Array.isArray(v.metrics) || typeof v.tz !== 'string') return null;
+    return { scope: s as Scope, metrics: v.metrics.map(String), tz: v.tz };
+  } catch {
+    return null;
+  }
+}
+
+/** The per-rep breakdown of the digest's metrics (period to date), for the digest's thread. */
+export async function buildByRepMessage(
+  deps: Pick<Deps, 'db' | 'config'>,
+  payload: ByRepPayload,
+  now: Date,
+): Promise<SlackMessage> {
+  const metricDeps = { db: deps.db, defaultTimezone: deps.config.defaultTimezone, now };
+  const results = [];
+  for (const id of payload.metrics.slice(0, MAX_TABLES)) {
+    try {
+      const r = await getMetric(metricDeps, {
+        metric: id as MetricId,
+        scope: payload.scope,
+        period: 'this month',
+        by: 'rep',
+        include: { target: false, trend: false, series: false },
+      });
+      results.push(r);
+    } catch {
+      // A metric that cannot split by rep (or no longer exists) is left out of the breakdown.
+    }
+  }
+  const blocks = compact([
+    header('By rep, month to date'),
+    ...results.flatMap((r) => [
+      section(`*${escapeMrkdwn(r.metric.label)}* — ${escapeMrkdwn(r.period.label)}`),
+      segmentTable(r),
+    ]),
+    results.length === 0 ? section('No per-rep numbers for these metrics.') : null,
+    context('Best first; `n` is the number of records behind each figure.'),
+  ]);
+  const text = `By rep, month to date: ${results.map((r) => escapeMrkdwn(r.metric.label)).join(', ') || 'no metrics'}`;
+  return enforceLimits({ text, blocks });
+}

@@ -1,0 +1,146 @@
+import { createServer } from 'node:net';
+import type { KnownBlock } from '@slack/types';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { fixedClock } from '../../src/clock.js';
+import { loadConfig } from '../../src/config.js';
+import { activities } from '../../src/db/schema/index.js';
+import type { Deps } from '../../src/deps.js';
+import { buildDigest } from '../../src/digest/build.js';
+import { silentLogger } from '../../src/logger.js';
+import { createSlackApp, type SlackApp } from '../../src/slack/app.js';
+import { describeDb } from '../helpers/db.js';
+import { type SlackApiStub, startSlackApiStub } from '../helpers/slack-api.js';
+import { interactionBody, postSigned } from '../helpers/slack-requests.js';
+import { addRep, addTeam } from './fixtures.js';
+
+// Tue 24 Nov 2026, 08:30 Berlin.
+const NOW = new Date('2026-11-24T07:30:00Z');
+const SECRET = 'digest-test-secret';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+let stub: SlackApiStub;
+beforeAll(async () => {
+  stub = await startSlackApiStub();
+});
+afterAll(async () => {
+  await stub.close();
+});
+beforeEach(() => stub.reset());
+
+describeDb('digest "By rep" button', (ctx) => {
+  let app: SlackApp | undefined;
+  let url = '';
+  afterEach(async () => {
+    await app?.stop();
+    app = undefined;
+  });
+
+  async function start(env: Record<string, string> = {}) {
+    const port = await freePort();
+    const deps: Deps = {
+      config: loadConfig({
+        SLACK_BOT_TOKEN: 'xoxb-t',
+        SLACK_SIGNING_SECRET: SECRET,
+        SLACK_API_URL: stub.apiUrl,
+        ...env,
+      }),
+      database: ctx.database(),
+      db: ctx.db(),
+      logger: silentLogger,
+      clock: fixedClock(NOW),
+      slack: null,
+    };
+    app = createSlackApp(deps, { mode: 'http', port });
+    await app.start();
+    url = `http://127.0.0.1:${port}`;
+    return deps;
+  }
+
+  async function seedAndBuild(deps: Deps) {
+    const team = await addTeam(ctx.database(), 'EMEA', 'Europe/Berlin');
+    const ana = await addRep(ctx.database(), { name: 'Ana', slackUserId: 'UANA', teamId: team });
+    const bob = await addRep(ctx.database(), { name: 'Bob', slackUserId: 'UBOB', teamId: team });
+    const at = new Date('2026-11-23T09:00:00Z');
+    await ctx
+      .db()
+      .insert(activities)
+      .values([
+        { externalId: 'c1', repId: ana, kind: 'call', occurredAt: at },
+        { externalId: 'c2', repId: ana, kind: 'call', occurredAt: at },
+        { externalId: 'c3', repId: bob, kind: 'call', occurredAt: at },
+      ]);
+    return buildDigest(
+      deps,
+      {
+        subscriptionId: 1,
+        scope: { kind: 'team', teamId: team },
+        scopeLabel: 'EMEA',
+        metrics: ['calls'],
+        cadence: 'daily',
+        timezone: 'Europe/Berlin',
+        slot: NOW,
+        lateScheduledLocal: null,
+        personal: false,
+      },
+      NOW,
+    );
+  }
+
+  const click = (blocks: KnownBlock[], user: string, responseId: string) => {
+    const actionsBlock = blocks.find((b) => b.type === 'actions') as {
+      elements: { action_id: string; value: string }[];
+    };
+    const button = actionsBlock.elements[0]!;
+    const payload = {
+      type: 'block_actions',
+      user: { id: user, team_id: 'T0001' },
+      api_app_id: 'A0TALLY',
+      token: 'x',
+      container: { type: 'message', message_ts: '1700000001.000100', channel_id: 'C0EMEA' },
+      trigger_id: 't',
+      team: { id: 'T0001', domain: 'testco' },
+      channel: { id: 'C0EMEA', name: 'sales-emea' },
+      message: { ts: '1700000001.000100', text: 'digest', blocks },
+      response_url: `${stub.responseBase}${responseId}`,
+      actions: [
+        { type: 'button', action_id: button.action_id, block_id: 'b', value: button.value, action_ts: '1' },
+      ],
+    };
+    return postSigned(`${url}/slack/events`, interactionBody(payload), { secret: SECRET });
+  };
+
+  it("answers in the digest's thread, once", async () => {
+    const deps = await start();
+    const digest = await seedAndBuild(deps);
+    expect((await click(digest.blocks, 'UANA', 'r1')).status).toBe(200);
+    const [post] = await stub.waitFor('chat.postMessage');
+    expect(post?.args).toMatchObject({ channel: 'C0EMEA', thread_ts: '1700000001.000100' });
+    expect(String(post?.args.text)).toBe('By rep, month to date: Calls');
+    const table = JSON.stringify(post?.args.blocks);
+    expect(table).toContain('1. Ana — 2');
+    expect(table).toContain('2. Bob — 1');
+    // A second click points at the thread instead of posting the table again.
+    await click(digest.blocks, 'UBOB', 'r2');
+    const [again] = await stub.waitFor('response_url');
+    expect(String(again?.args.text)).toContain('already in this digest');
+    expect(stub.callsTo('chat.postMessage')).toHaveLength(1);
+  });
+
+  it('keeps per-rep numbers to managers when leaderboards are private', async () => {
+    const deps = await start({ TALLY_LEADERBOARDS_PUBLIC: 'false' });
+    const digest = await seedAndBuild(deps);
+    await click(digest.blocks, 'UBOB', 'r3');
+    const [reply] = await stub.waitFor('response_url');
+    expect(String(reply?.args.text)).toContain('Per-rep numbers are for managers');
+    expect(stub.callsTo('chat.postMessage')).toHaveLength(0);
+  });
+});
