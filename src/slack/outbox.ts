@@ -1,5 +1,5 @@
 import type { KnownBlock, MessageMetadata } from '@slack/types';
-import type { WebClient } from '@slack/web-api';
+import { WebClient } from '@slack/web-api';
 import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -21,7 +21,8 @@ import { enforceLimits, type SlackMessage } from './limits.js';
  *
  * Slack quirk: the WebClient retries and queues 429s on its own (up to ~30 minutes by default). The client
  * handed to an outbox must leave that to us, or the pace and attempt bounds here mean nothing:
- * `new WebClient(token, { slackApiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true })`.
+ * `new WebClient(token, { slackApiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true })`
+ * (`outboxFor` builds such a client itself from the app's token and API URL).
  */
 
 /** A message to post; `text` + `blocks` pass through `enforceLimits` before they leave. */
@@ -290,11 +291,24 @@ export function setOutbox(client: WebClient, outbox: Outbox): void {
 /**
  * The app's shared outbox for `deps.slack`, paced by TALLY_SLACK_POSTS_PER_SECOND; null without Slack
  * (local console). Digests and alerts call this, so they share one pace.
+ *
+ * It sends through its own WebClient (same token and SLACK_API_URL as `deps.slack`) built with
+ * `retryConfig: { retries: 0 }, rejectRateLimitedCalls: true`, so the outbox owns the retry policy
+ * whatever options the app's client was created with (Bolt's client keeps its own retries for replies).
  */
 export function outboxFor(deps: Pick<Deps, 'slack' | 'config' | 'logger'>): Outbox | null {
   if (!deps.slack) return null;
-  return getOutbox(deps.slack, {
+  const existing = registry.get(deps.slack);
+  if (existing) return existing;
+  const client = new WebClient(deps.slack.token, {
+    slackApiUrl: deps.slack.slackApiUrl,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+  });
+  const outbox = createOutbox(client, {
     globalIntervalMs: Math.round(1000 / deps.config.slackPostsPerSecond),
     logger: deps.logger,
   });
+  registry.set(deps.slack, outbox);
+  return outbox;
 }

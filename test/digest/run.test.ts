@@ -168,6 +168,24 @@ describeDb('runDueDigests', (ctx) => {
     expect(outbox.results[0]).toMatchObject({ ok: true, attempts: 2, sentAt: 30_000 });
   });
 
+  it('tries a run that failed on a Slack outage again on a later tick, within the grace window', async () => {
+    const id = await addDigest(ctx.database(), { now: CREATED });
+    // Slack answers 500 to all five attempts the outbox makes at 08:30.
+    stub.httpErrorNext('chat.postMessage', 500, 5);
+    const { deps, outbox } = setup(SLOT);
+    expect((await runDueDigests(deps, new Date(SLOT), { outbox, build: plainBuild })).failed).toBe(1);
+    expect((await listRuns(ctx.db(), id))[0]).toMatchObject({
+      state: 'failed',
+      error: 'http_500',
+      attempts: 1,
+    });
+    // 07:33 UTC: Slack is back; the failed run is re-taken and posted, still once.
+    const report = await runDueDigests(deps, new Date('2026-11-23T07:33:00Z'), { outbox, build: plainBuild });
+    expect(report).toMatchObject({ posted: 1, retaken: 1 });
+    expect((await listRuns(ctx.db(), id))[0]).toMatchObject({ state: 'posted', attempts: 2 });
+    expect(posts()).toHaveLength(6);
+  });
+
   it('marks a channel broken and tells its creator once', async () => {
     const id = await addDigest(ctx.database(), {
       now: CREATED,
