@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { bigint, char, check, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  char,
+  check,
+  index,
+  integer,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 
 /**
  * Pre-aggregated counters for the metrics engine, per UTC hour ('h') and per UTC day ('d'), per rep and per
