@@ -1,12 +1,15 @@
 import type { Database, Db } from '../db/client.js';
 import { queryRows, sql } from '../db/client.js';
-import { buildInsertSql, ColumnBuffer, encodeArray, rawClient } from './bulk.js';
-import { atLocal, buildCalendar, DAY, HOUR, isWorkday, type TeamCalendar } from './calendar.js';
+import type { Logger } from '../logger.js';
+import { ColumnBuffer, rawClient } from './bulk.js';
+import { atLocal, buildCalendar, DAY, isWorkday, type TeamCalendar } from './calendar.js';
 import { generateInstalledBase } from './generate-deal.js';
 import { type Buffers, companyName, generateLead, type LeadContext } from './generate-lead.js';
+import { Loader } from './loader.js';
 import { planOrg, teamAt } from './org-plan.js';
 import { Random } from './random.js';
 import { insertOrg, insertTargets } from './seed-org.js';
+import { countSeeded, finishSeedRun, type SeedProfile, startSeedRun } from './seed-runs.js';
 import { ACCOUNTS, ACTIVITIES, CONTRACTS, LEADS, OPPORTUNITIES } from './tables.js';
 import type { SeedCounts, SeedOptions, SeedSummary } from './types.js';
 
@@ -23,36 +26,17 @@ export const DEFAULT_SEED_OPTIONS = {
   chunkSize: 25_000,
 } as const;
 
-/** Tables the seeder fills, in an order `truncate … cascade` accepts. */
-export const SEEDED_TABLES = [
-  'targets',
-  'contracts',
-  'activities',
-  'opportunities',
-  'accounts',
-  'leads',
-  'team_managers',
-  'team_memberships',
-  'reps',
-  'teams',
-];
-
-/** Empties every seeded table (used by `--reset` and for a fresh bench load). */
-export async function clearSeededTables(db: Db): Promise<void> {
-  await rawClient(db).query(`truncate ${SEEDED_TABLES.join(', ')} restart identity cascade`, []);
+/** Options with defaults applied. */
+export function resolveSeedOptions(input: Partial<SeedOptions> & { now: Date }): SeedOptions {
+  return { ...DEFAULT_SEED_OPTIONS, ...input };
 }
 
-/** Counts rows per seeded table (exact; cast to int on both drivers). */
-export async function countSeeded(db: Db): Promise<SeedCounts> {
-  const [r] = await queryRows<SeedCounts>(
-    db,
-    sql`select (select count(*) from teams)::int as "teams", (select count(*) from reps)::int as "reps",
-               (select count(*) from team_memberships)::int as "teamMemberships", (select count(*) from leads)::int as "leads",
-               (select count(*) from activities)::int as "activities", (select count(*) from accounts)::int as "accounts",
-               (select count(*) from opportunities)::int as "opportunities", (select count(*) from contracts)::int as "contracts",
-               (select count(*) from targets)::int as "targets"`,
-  );
-  return r!;
+/** Throws a `SeedError` unless the database has no reps (the seeder never mixes with real data). */
+export async function assertNoReps(db: Db): Promise<void> {
+  const [existing] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from reps`);
+  if ((existing?.n ?? 0) > 0) {
+    throw new SeedError('The database already has reps; seed an empty database (or use --reset).');
+  }
 }
 
 /**
@@ -62,16 +46,56 @@ export async function countSeeded(db: Db): Promise<SeedCounts> {
  */
 export async function seedDemo(
   database: Database,
-  input: Partial<SeedOptions> & { now: Date },
+  input: Partial<SeedOptions> & { now: Date; profile?: SeedProfile },
 ): Promise<SeedSummary> {
-  const o = { ...DEFAULT_SEED_OPTIONS, ...input };
-  const progress = o.progress ?? (() => {});
+  const o = resolveSeedOptions(input);
   const started = Date.now();
   const db = database.db;
-  const [existing] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from reps`);
-  if ((existing?.n ?? 0) > 0)
-    throw new SeedError('The database already has reps; seed an empty database (or use --reset).');
+  await assertNoReps(db);
+  const { progress: _p, logger: _l, ...recorded } = o;
+  const runId = await startSeedRun(db, {
+    profile: input.profile ?? 'custom',
+    seed: o.seed,
+    options: recorded,
+    dataNow: o.now,
+  });
+  await generateData(db, o);
+  await rawClient(db).query('analyze', []);
+  const counts = await countSeeded(db);
+  await finishSeedRun(db, runId, counts);
+  const ms = Date.now() - started;
+  o.progress?.(`done in ${(ms / 1000).toFixed(1)} s: ${formatCounts(counts)}`);
+  return { counts, ms };
+}
 
+/**
+ * Seeds the default demo org when the database has no reps yet (first start on a fresh machine), else does
+ * nothing. Safe when several instances start together: one seeds, the others find reps and skip.
+ */
+export async function seedDemoIfEmpty(
+  database: Database,
+  options: { now: Date; logger?: Logger },
+): Promise<{ seeded: boolean; summary?: SeedSummary }> {
+  return database.withAdvisoryLock(DEMO_SEED_LOCK, async () => {
+    const [row] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from reps`);
+    if ((row?.n ?? 0) > 0) return { seeded: false };
+    options.logger?.info('Database is empty: seeding the demo org');
+    const summary = await seedDemo(database, { now: options.now, profile: 'demo' });
+    options.logger?.info({ counts: summary.counts, ms: summary.ms }, 'Demo org seeded');
+    return { seeded: true, summary };
+  });
+}
+
+/** Advisory lock key for the start-up demo seed. */
+const DEMO_SEED_LOCK = 724_211_042;
+
+/**
+ * Writes the org and its whole history (everything except statistics): teams and people, the installed
+ * base, then leads day by day with their activities, deals, accounts and contracts, then targets.
+ */
+export async function generateData(db: Db, o: SeedOptions): Promise<void> {
+  const progress = o.progress ?? (() => {});
+  const started = Date.now();
   const now = o.now.getTime();
   const start = now - o.days * DAY;
   const plan = planOrg(o.reps, o.seed, start, now);
@@ -88,7 +112,7 @@ export async function seedDemo(
     contracts: new ColumnBuffer(CONTRACTS),
   };
   const next = await nextIds(db);
-  const ctx: LeadContext = { now, buffers, ids: next };
+  const ctx: LeadContext = { now, buffers, ids: { ...next } };
   const loader = new Loader(db);
   const rngs = plan.reps.map((r) => new Random(o.seed, 10_000 + r.index));
   const sellers = plan.reps.filter((r) => r.selling);
@@ -119,17 +143,25 @@ export async function seedDemo(
         await loader.flush(buffers);
       }
     }
-    if (day % 30 === 29)
-      progress(`day ${day + 1}/${o.days}: ${ctx.ids.lead - 1} leads so far (${Date.now() - started} ms)`);
+    if (day % Math.max(30, Math.ceil(o.days / 8)) === 0 && day > 0) {
+      const a = ctx.ids.activity - next.activity;
+      progress(
+        `day ${day}/${o.days}: ${ctx.ids.lead - next.lead} leads, ${a} activities (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+      );
+    }
   }
   await loader.flush(buffers);
+  const drainStart = Date.now();
   await loader.drain();
-  await finishSeed(db);
+  loader.waitMs += Date.now() - drainStart;
+  progress(
+    `waited ${(loader.waitMs / 1000).toFixed(1)} s for the database, ${(loader.encodeMs / 1000).toFixed(1)} s encoding`,
+  );
+  for (const [table, n] of Object.entries(loader.rows))
+    progress(`${table}: ${n.toLocaleString('en-US')} rows`);
+  await setSequences(db);
   await insertTargets(db, ids, plan, o.now);
-  const counts = await countSeeded(db);
-  const ms = Date.now() - started;
-  progress(`done in ${(ms / 1000).toFixed(1)} s: ${formatCounts(counts)}`);
-  return { counts, ms };
+  progress(`generated and loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
 /** First free id per table, so seeded rows never collide with rows imported before. */
@@ -150,8 +182,8 @@ async function nextIds(db: Db) {
   return r!;
 }
 
-/** Moves the id sequences past the ids the generator assigned, and refreshes planner statistics. */
-async function finishSeed(db: Db): Promise<void> {
+/** Moves the id sequences past the ids the generator assigned. */
+async function setSequences(db: Db): Promise<void> {
   const client = rawClient(db);
   for (const table of ['leads', 'accounts', 'opportunities', 'activities', 'contracts']) {
     await client.query(
@@ -159,7 +191,6 @@ async function finishSeed(db: Db): Promise<void> {
       [],
     );
   }
-  await client.query('analyze', []);
 }
 
 export function formatCounts(c: SeedCounts): string {
@@ -167,50 +198,3 @@ export function formatCounts(c: SeedCounts): string {
     .map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`)
     .join(', ');
 }
-
-/**
- * Writes buffered rows in foreign-key order. Encoding happens at once (so buffers can refill) and the
- * statements run while the generator produces the next chunk; at most one chunk is in flight.
- */
-class Loader {
-  private pending: Promise<void> = Promise.resolve();
-  private failure: unknown = null;
-  readonly rows: Record<string, number> = {};
-  constructor(private readonly db: Db) {}
-
-  async flush(buffers: Buffers): Promise<void> {
-    await this.drain();
-    const batch = [
-      buffers.leads,
-      buffers.accounts,
-      buffers.opportunities,
-      buffers.activities,
-      buffers.contracts,
-    ]
-      .filter((b) => b.length > 0)
-      .map((b) => ({
-        table: b.spec.table,
-        n: b.length,
-        text: buildInsertSql(b.spec),
-        params: b.spec.columns.map((c, i) => encodeArray(b.cols[i]!, c.type)),
-      }));
-    for (const b of Object.values(buffers)) b.clear();
-    const client = rawClient(this.db);
-    this.pending = (async () => {
-      for (const s of batch) {
-        await client.query(s.text, s.params);
-        this.rows[s.table] = (this.rows[s.table] ?? 0) + s.n;
-      }
-    })().catch((err: unknown) => {
-      // Kept and rethrown by the next flush or drain, so a failed chunk is never an unhandled rejection.
-      this.failure = err;
-    });
-  }
-
-  async drain(): Promise<void> {
-    await this.pending;
-    if (this.failure) throw this.failure;
-  }
-}
-
-export { HOUR };
