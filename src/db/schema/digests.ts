@@ -98,6 +98,8 @@ export const digestRuns = pgTable(
   },
   (t) => [
     uniqueIndex('digest_runs_key_idx').on(t.subscriptionId, t.slot, t.recipient),
+    // The scheduler reads the last days' runs every minute; keep that a range scan as the ledger grows.
+    index('digest_runs_slot_idx').on(t.slot),
     index('digest_runs_claimed_idx').on(t.claimedAt).where(sql`${t.state} = 'claimed'`),
     check('digest_runs_state_check', sql`${t.state} in ('claimed', 'posted', 'failed', 'skipped')`),
   ],

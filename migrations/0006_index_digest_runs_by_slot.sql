@@ -1,0 +1,1 @@
+CREATE INDEX "digest_runs_slot_idx" ON "digest_runs" USING btree ("slot");
