@@ -1,11 +1,11 @@
-import { inArray } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { activities, leads, opportunities } from '../db/schema/index.js';
 import { refreshFirstTouch } from './first-touch.js';
 import { resolveReps } from './resolve.js';
 import type { ItemOf } from './schemas.js';
 import type { ItemError, WriteResult } from './types.js';
-import { findExistingIds, mergeByExternalId, type PendingRow, upsertRows } from './upsert-core.js';
+import { findExistingIds, mergeByExternalId, type PendingRow, textList, upsertRows } from './upsert-core.js';
 import { put, requireForNew, unknownRef } from './write-helpers.js';
 
 export type ActivityItem = ItemOf<'activities'>;
@@ -80,7 +80,7 @@ export async function writeActivities(db: Db, items: ActivityItem[]): Promise<Wr
       : await db
           .select({ id: activities.id, key: activities.externalId, leadId: activities.leadId })
           .from(activities)
-          .where(inArray(activities.externalId, keys));
+          .where(sql`${activities.externalId} in ${textList(keys)}`);
   const existing = new Map(before.map((r) => [r.key, r.id]));
   const valid = requireForNew(
     merged,

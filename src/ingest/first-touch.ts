@@ -28,14 +28,23 @@ export async function refreshFirstTouch(db: Db, leadIds: Iterable<number> | 'all
   if (ids.length === 0) return 0;
   // One int[] parameter rather than thousands of placeholders; the text form works on pg and PGlite alike.
   const idArray = `{${ids.join(',')}}`;
+  // Read first, write only what changed: an UPDATE statement fires the leads statement triggers (metric
+  // rollups) even when it matches no row, and most refreshes change nothing.
+  const changed = await queryRows<{ id: number; at: string | null }>(
+    db,
+    sql`select l.id, f.at::text as at
+        from unnest(${idArray}::int[]) as x(id)
+        join leads l on l.id = x.id
+        cross join lateral (select min(a.occurred_at) as at from activities a
+                            where a.lead_id = x.id and a.direction = 'outbound') f
+        where l.first_touch_at is distinct from f.at`,
+  );
+  if (changed.length === 0) return 0;
   const rows = await queryRows<{ id: number }>(
     db,
-    sql`update leads l set first_touch_at = t.first_touch_at
-        from (select x.id,
-                     (select min(a.occurred_at) from activities a
-                      where a.lead_id = x.id and a.direction = 'outbound') as first_touch_at
-              from unnest(${idArray}::int[]) as x(id)) t
-        where l.id = t.id and l.first_touch_at is distinct from t.first_touch_at
+    sql`update leads l set first_touch_at = c.at
+        from json_to_recordset(${JSON.stringify(changed)}::json) as c(id int, at timestamptz)
+        where l.id = c.id and l.first_touch_at is distinct from c.at
         returning l.id`,
   );
   return rows.length;

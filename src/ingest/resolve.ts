@@ -1,6 +1,7 @@
-import { asc, inArray, sql } from 'drizzle-orm';
+import { asc, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { accounts, reps } from '../db/schema/index.js';
+import { textList } from './upsert-core.js';
 
 /**
  * Reference resolution for a batch: who owns a lead or deal, which account a deal belongs to.
@@ -34,7 +35,7 @@ export async function resolveReps(
       const rows = await db
         .select({ id: reps.id, email: reps.email })
         .from(reps)
-        .where(inArray(reps.email, emails));
+        .where(sql`${reps.email} in ${textList(emails)}`);
       for (const r of rows) if (r.email) byEmail.set(r.email, r.id);
     }
     if (names.length > 0) {
@@ -42,7 +43,7 @@ export async function resolveReps(
       const rows = await db
         .select({ id: reps.id, name: reps.name })
         .from(reps)
-        .where(inArray(reps.name, names))
+        .where(sql`${reps.name} in ${textList(names)}`)
         .orderBy(asc(reps.id));
       for (const r of rows) if (!byName.has(r.name)) byName.set(r.name, r.id);
     }
@@ -98,14 +99,14 @@ export async function resolveAccounts(
     const byId = await db
       .select({ id: accounts.id, key: accounts.externalId })
       .from(accounts)
-      .where(inArray(accounts.externalId, list));
+      .where(sql`${accounts.externalId} in ${textList(list)}`);
     for (const r of byId) found.set(r.key, r.id);
     const rest = list.filter((k) => !found.has(k));
     if (rest.length === 0) return;
     const byName = await db
       .select({ id: accounts.id, key: accounts.name })
       .from(accounts)
-      .where(inArray(accounts.name, rest))
+      .where(sql`${accounts.name} in ${textList(rest)}`)
       .orderBy(asc(accounts.id));
     for (const r of byName) if (!found.has(r.key)) found.set(r.key, r.id);
   };
