@@ -18,8 +18,9 @@ export type Resolved = { id: number | null } | { error: string; field: string };
 
 /**
  * Finds reps by email, else by name. Unknown people named by name (and optionally email) are created,
- * so public data sets with owner names import without a reps file first. An unknown email with no name
- * is an error: we will not invent a person from an address alone.
+ * so public data sets with owner names import without a reps file first; an unknown email with a name
+ * first claims a rep known only by that name. An unknown email with no name is an error: we will not
+ * invent a person from an address alone.
  */
 export async function resolveReps(
   db: Db,
@@ -56,6 +57,16 @@ export async function resolveReps(
     else if (!r.email && r.name && !byName.has(r.name)) nameOnly.add(r.name);
   }
   if (withEmail.size > 0) {
+    // A person first known only by name (e.g. from an earlier file) gets this email instead of a twin.
+    const pairs = [...withEmail].map(([email, name]) => ({ email, name }));
+    await db.execute(
+      sql`update reps r set email = c.email
+          from (select distinct on (x.name) x.email, n.id
+                from json_to_recordset(${JSON.stringify(pairs)}::json) as x(email text, name text)
+                join reps n on n.name = x.name and n.email is null
+                order by x.name, n.id) c
+          where r.id = c.id`,
+    );
     await db
       .insert(reps)
       .values([...withEmail].map(([email, name]) => ({ email, name })))

@@ -140,6 +140,41 @@ describeDb('ingestBatch', (ctx) => {
     });
   });
 
+  it('gives an unknown owner email to the rep known only by that name, and refuses a bare unknown email', async () => {
+    await ingestBatch(
+      ctx.db(),
+      { entity: 'leads', items: [{ external_id: 'L-1', created_at: '2026-11-20', owner_name: 'Ann' }] },
+      opts,
+    );
+    const r = await ingestBatch(
+      ctx.db(),
+      {
+        entity: 'leads',
+        items: [
+          { external_id: 'L-2', created_at: '2026-11-20', owner_name: 'Ann', owner_email: 'ann@example.com' },
+        ],
+      },
+      opts,
+    );
+    expect(r.errors).toEqual([]);
+    const owners = await queryRows<{ name: string; email: string | null; leads: number }>(
+      ctx.db(),
+      sql`select r.name, r.email, count(l.id)::int as leads from reps r left join leads l on l.owner_rep_id = r.id group by r.id`,
+    );
+    expect(owners).toEqual([{ name: 'Ann', email: 'ann@example.com', leads: 2 }]);
+    const bare = await ingestBatch(
+      ctx.db(),
+      {
+        entity: 'leads',
+        items: [{ external_id: 'L-3', created_at: '2026-11-20', owner_email: 'who@example.com' }],
+      },
+      opts,
+    );
+    expect(bare.errors).toEqual([
+      { index: 0, field: 'owner_email', message: expect.stringContaining('no rep with email') },
+    ]);
+  });
+
   it('reports a new row without a required field and writes nothing from the batch', async () => {
     const r = await ingestBatch(
       ctx.db(),
