@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { WebClient } from '@slack/web-api';
 import type { DigestSubscription } from '../db/schema/digests.js';
 import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
@@ -9,6 +8,7 @@ import { classifySlot, formatLocalTime, slotsBetween } from '../schedule/slots.j
 import { type Outbox, outboxFor } from '../slack/outbox.js';
 import { breakSubscription } from './broken.js';
 import { buildDigest, type DigestBuilder } from './build.js';
+import { findPostedRun } from './find-posted.js';
 import {
   claimRun,
   listRunKeysSince,
@@ -229,34 +229,5 @@ async function runOne(ctx: Ctx, item: Work): Promise<void> {
     }
   } finally {
     ctx.inflight.delete(runId);
-  }
-}
-
-/**
- * Slack quirk used as our own idempotency key: chat.postMessage has none, but a message can carry
- * metadata, and conversations.history returns it with `include_all_metadata`. Best effort: without the
- * history scope (or on any error) this finds nothing and the run is posted.
- */
-async function findPostedRun(
-  client: WebClient,
-  channel: string,
-  runId: number,
-  slot: Date,
-): Promise<string | null> {
-  try {
-    const res = await client.conversations.history({
-      channel,
-      oldest: String(Math.floor(slot.getTime() / 1000)),
-      include_all_metadata: true,
-      limit: 200,
-    });
-    const hit = res.messages?.find(
-      (m) =>
-        m.metadata?.event_type === 'tally_digest' &&
-        Number((m.metadata.event_payload as Record<string, unknown> | undefined)?.run_id) === runId,
-    );
-    return hit?.ts ?? null;
-  } catch {
-    return null;
   }
 }

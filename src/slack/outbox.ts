@@ -4,6 +4,9 @@ import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { enforceLimits, type SlackMessage } from './limits.js';
+import { type Attempt, classify } from './outbox-errors.js';
+
+export { UNREACHABLE_ERRORS } from './outbox-errors.js';
 
 /**
  * The one paced sender for messages the bot starts on its own (digests, alerts, nudges). Slash-command
@@ -67,44 +70,6 @@ export interface Outbox {
   /** Opens (or reuses) the DM with a Slack user and posts there. Never throws. */
   sendDm(userId: string, message: Omit<OutboxMessage, 'channel'>): Promise<SendResult>;
 }
-
-/** Errors that mean "this destination cannot receive our messages"; the caller should stop sending there. */
-export const UNREACHABLE_ERRORS: ReadonlySet<string> = new Set([
-  'not_in_channel',
-  'channel_not_found',
-  'is_archived',
-  'user_not_found',
-  'users_not_found',
-  'cannot_dm_bot',
-  'account_inactive',
-  'user_disabled',
-  'user_is_restricted',
-  'restricted_action',
-  'restricted_action_read_only_channel',
-  'restricted_action_thread_only_channel',
-  'restricted_action_non_threadable_channel',
-  'team_access_not_granted',
-  'ekm_access_denied',
-  'not_allowed_token_type',
-  'missing_scope',
-]);
-
-/** Errors worth another try: Slack had a bad moment. Everything not listed here and not unreachable fails at once. */
-const TRANSIENT_ERRORS: ReadonlySet<string> = new Set([
-  'internal_error',
-  'fatal_error',
-  'service_unavailable',
-  'request_timeout',
-  'ratelimited',
-  'rate_limited',
-]);
-
-type Attempt =
-  | { kind: 'ok'; channel: string; ts: string }
-  | { kind: 'rate_limited'; retryAfterSeconds: number }
-  | { kind: 'unreachable'; error: string }
-  | { kind: 'transient'; error: string }
-  | { kind: 'rejected'; error: string };
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -240,32 +205,6 @@ export function createOutbox(client: WebClient, options: OutboxOptions = {}): Ou
       return send({ ...message, channel: dm.channel });
     },
   };
-}
-
-/** Maps a WebClient error to what the policy does with it. */
-function classify(err: unknown): Exclude<Attempt, { kind: 'ok' }> {
-  const e = err as {
-    code?: string;
-    retryAfter?: number;
-    statusCode?: number;
-    data?: { error?: string };
-  };
-  switch (e?.code) {
-    case 'slack_webapi_rate_limited_error':
-      return { kind: 'rate_limited', retryAfterSeconds: Number(e.retryAfter) || 1 };
-    case 'slack_webapi_platform_error': {
-      const error = e.data?.error ?? 'unknown_error';
-      if (UNREACHABLE_ERRORS.has(error)) return { kind: 'unreachable', error };
-      if (TRANSIENT_ERRORS.has(error)) return { kind: 'transient', error };
-      return { kind: 'rejected', error };
-    }
-    case 'slack_webapi_http_error':
-      // A 429 that reached us as a plain HTTP error (client built without rejectRateLimitedCalls).
-      if (e.statusCode === 429) return { kind: 'rate_limited', retryAfterSeconds: 1 };
-      return { kind: 'transient', error: `http_${e.statusCode ?? 'error'}` };
-    default:
-      return { kind: 'transient', error: 'request_error' };
-  }
 }
 
 const registry = new WeakMap<WebClient, Outbox>();
