@@ -1,6 +1,7 @@
-import type { Database, Db } from '../db/client.js';
+import type { Database } from '../db/client.js';
 import { queryRows, sql } from '../db/client.js';
 import { rawClient } from './bulk.js';
+import { dropForBulkLoad, runStatements } from './bulk-indexes.js';
 import { generateData, resolveSeedOptions, SeedError } from './seed.js';
 import {
   clearSeededTables,
@@ -10,7 +11,7 @@ import {
   setRestoreSql,
   startSeedRun,
 } from './seed-runs.js';
-import type { BenchDataResult, SeedCounts } from './types.js';
+import type { BenchDataResult, SeedCounts, SeedOptions } from './types.js';
 
 /** Sizes of the benchmark data set: comfortably above 500 reps, 1M leads, 10M activities, 1M deals. */
 export const BENCH_OPTIONS = { reps: 600, days: 730, leadsPerRepDay: 10.5, chunkSize: 50_000 } as const;
@@ -22,7 +23,6 @@ export const BENCH_MINIMUM: Pick<SeedCounts, 'reps' | 'leads' | 'activities' | '
 };
 /** A reused data set older than this is regenerated, so "last 30 days" still has data in it. */
 const MAX_AGE_DAYS = 30;
-const BULK_TABLES = ['leads', 'accounts', 'opportunities', 'activities', 'contracts'];
 
 /**
  * Makes sure the database holds the benchmark data set (see `BENCH_OPTIONS`, 730 days up to `now`).
@@ -40,7 +40,7 @@ export async function ensureBenchData(
     /** Reseed even when a complete bench data set is present. */
     reset?: boolean;
     /** Smaller sizes, for tests of the reuse logic; the bench itself uses `BENCH_OPTIONS`. */
-    sizes?: Partial<typeof BENCH_OPTIONS>;
+    sizes?: Partial<Pick<SeedOptions, 'reps' | 'days' | 'leadsPerRepDay' | 'chunkSize'>>;
   },
 ): Promise<BenchDataResult> {
   const db = database.db;
@@ -102,50 +102,4 @@ export async function ensureBenchData(
 
 function sameCounts(a: SeedCounts, b: SeedCounts): boolean {
   return (Object.keys(b) as (keyof SeedCounts)[]).every((k) => a[k] === b[k]);
-}
-
-/**
- * Drops foreign keys, unique constraints and plain indexes on the bulk-loaded tables (primary keys stay)
- * and returns the SQL that recreates them, read from the catalog so indexes added by later migrations
- * are handled too. Loading without them, then building each once, is several times faster.
- */
-async function dropForBulkLoad(db: Db): Promise<string[]> {
-  const tables = `{${BULK_TABLES.join(',')}}`;
-  const constraints = await queryRows<{ tbl: string; name: string; def: string; contype: string }>(
-    db,
-    sql`select c.conrelid::regclass::text as tbl, c.conname as name, pg_get_constraintdef(c.oid) as def, c.contype::text as contype
-        from pg_constraint c join pg_class r on r.oid = c.conrelid join pg_namespace n on n.oid = r.relnamespace
-        where n.nspname = current_schema() and r.relname = any(${tables}::text[]) and c.contype in ('f', 'u')
-        order by c.contype desc, r.relname, c.conname`,
-  );
-  const indexes = await queryRows<{ name: string; def: string }>(
-    db,
-    sql`select i.indexname as name, i.indexdef as def from pg_indexes i
-        where i.schemaname = current_schema() and i.tablename = any(${tables}::text[])
-          and not exists (select 1 from pg_constraint c where c.conindid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)
-        order by i.tablename, i.indexname`,
-  );
-  const restore = [
-    ...constraints
-      .filter((c) => c.contype === 'u')
-      .map((c) => `alter table ${c.tbl} add constraint "${c.name}" ${c.def}`),
-    ...indexes.map((i) => i.def),
-    ...constraints
-      .filter((c) => c.contype === 'f')
-      .map((c) => `alter table ${c.tbl} add constraint "${c.name}" ${c.def}`),
-  ];
-  const client = rawClient(db);
-  for (const c of constraints) await client.query(`alter table ${c.tbl} drop constraint "${c.name}"`, []);
-  for (const i of indexes) await client.query(`drop index "${i.name}"`, []);
-  return restore;
-}
-
-async function runStatements(db: Db, statements: string[], progress: (line: string) => void): Promise<void> {
-  const client = rawClient(db);
-  for (const s of statements) {
-    const t = Date.now();
-    // Index builds sort; more memory keeps the sort in RAM (pooled session setting, harmless elsewhere).
-    await client.query(`set maintenance_work_mem = '512MB'; ${s}`, []);
-    progress(`${s.slice(0, 90)} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
-  }
 }

@@ -2,6 +2,7 @@ import type { Database, Db } from '../db/client.js';
 import { queryRows, sql } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import { ColumnBuffer, rawClient } from './bulk.js';
+import { dropForBulkLoad, restorePendingIndexes, runStatements } from './bulk-indexes.js';
 import { atLocal, buildCalendar, DAY, isWorkday, type TeamCalendar } from './calendar.js';
 import { generateInstalledBase } from './generate-deal.js';
 import { type Buffers, companyName, generateLead, type LeadContext } from './generate-lead.js';
@@ -9,7 +10,7 @@ import { Loader } from './loader.js';
 import { planOrg, teamAt } from './org-plan.js';
 import { Random } from './random.js';
 import { insertOrg, insertTargets } from './seed-org.js';
-import { countSeeded, finishSeedRun, type SeedProfile, startSeedRun } from './seed-runs.js';
+import { countSeeded, finishSeedRun, type SeedProfile, setRestoreSql, startSeedRun } from './seed-runs.js';
 import { ACCOUNTS, ACTIVITIES, CONTRACTS, LEADS, OPPORTUNITIES } from './tables.js';
 import type { SeedCounts, SeedOptions, SeedSummary } from './types.js';
 
@@ -51,6 +52,8 @@ export async function seedDemo(
   const o = resolveSeedOptions(input);
   const started = Date.now();
   const db = database.db;
+  const progress = o.progress ?? (() => {});
+  await restorePendingIndexes(db, progress);
   await assertNoReps(db);
   const { progress: _p, logger: _l, ...recorded } = o;
   const runId = await startSeedRun(db, {
@@ -59,12 +62,20 @@ export async function seedDemo(
     options: recorded,
     dataNow: o.now,
   });
+  // Big loads on Postgres go faster without secondary indexes and foreign keys; rebuild them once after.
+  const bulk = database.kind === 'postgres' && o.reps * o.days * o.leadsPerRepDay >= BULK_LOAD_THRESHOLD;
+  const restore = bulk ? await dropForBulkLoad(db) : [];
+  if (bulk) await setRestoreSql(db, runId, restore);
   await generateData(db, o);
+  if (bulk) {
+    await runStatements(db, restore, progress);
+    await setRestoreSql(db, runId, null);
+  }
   await rawClient(db).query('analyze', []);
   const counts = await countSeeded(db);
   await finishSeedRun(db, runId, counts);
   const ms = Date.now() - started;
-  o.progress?.(`done in ${(ms / 1000).toFixed(1)} s: ${formatCounts(counts)}`);
+  progress(`done in ${(ms / 1000).toFixed(1)} s: ${formatCounts(counts)}`);
   return { counts, ms };
 }
 
@@ -85,6 +96,9 @@ export async function seedDemoIfEmpty(
     return { seeded: true, summary };
   });
 }
+
+/** reps × days × leads per day above which a Postgres load drops and rebuilds indexes (~0.5M leads). */
+const BULK_LOAD_THRESHOLD = 500_000;
 
 /** Advisory lock key for the start-up demo seed. */
 const DEMO_SEED_LOCK = 724_211_042;
