@@ -45,13 +45,29 @@ export async function runStatements(
   statements: string[],
   progress: (line: string) => void,
 ): Promise<void> {
-  const client = rawClient(db);
-  for (const s of statements) {
-    const t = Date.now();
-    // Index builds sort; more memory keeps the sort in RAM (pooled session setting, harmless elsewhere).
-    await client.query(`set maintenance_work_mem = '512MB'; ${s}`, []);
-    progress(`${s.slice(0, 90)} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+  const raw = rawClient(db) as ReturnType<typeof rawClient> & { connect?: () => Promise<PooledClient> };
+  // On pg, one dedicated connection so the memory setting applies to every build; PGlite has one session.
+  const pooled = typeof raw.connect === 'function' ? await raw.connect() : null;
+  const client = pooled ?? raw;
+  try {
+    // Index builds sort; more memory keeps the sort in RAM.
+    if (pooled) await pooled.query("set maintenance_work_mem = '512MB'", []);
+    for (const s of statements) {
+      const t = Date.now();
+      await client.query(s, []);
+      progress(`${s.slice(0, 90)} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+    }
+  } finally {
+    if (pooled) {
+      await pooled.query('reset maintenance_work_mem', []);
+      pooled.release();
+    }
   }
+}
+
+interface PooledClient {
+  query(text: string, params: unknown[]): Promise<unknown>;
+  release(): void;
 }
 
 /**

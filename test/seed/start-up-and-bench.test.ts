@@ -1,8 +1,9 @@
 import { expect, it } from 'vitest';
 import { queryRows, sql } from '../../src/db/client.js';
 import { ensureBenchData } from '../../src/seed/bench.js';
+import { dropForBulkLoad } from '../../src/seed/bulk-indexes.js';
 import { SeedError, seedDemo, seedDemoIfEmpty } from '../../src/seed/seed.js';
-import { countSeeded } from '../../src/seed/seed-runs.js';
+import { countSeeded, setRestoreSql, startSeedRun } from '../../src/seed/seed-runs.js';
 import { describeDb } from '../helpers/db.js';
 
 // Monday 23 November 2026, 09:00 UTC.
@@ -69,5 +70,23 @@ describeDb('demo data at start-up and for the bench', (ctx) => {
     expect(later.reused).toBe(false);
     const [r] = await queryRows<{ n: number }>(ctx.db(), sql`select count(*)::int as n from seed_runs`);
     expect(r!.n).toBe(1);
+  }, 120_000);
+});
+
+describeDb('interrupted bulk loads', (ctx) => {
+  it('puts dropped indexes and constraints back before the next seed', async () => {
+    const before = await indexNames(ctx.db());
+    const runId = await startSeedRun(ctx.db(), { profile: 'custom', seed: 1, options: {}, dataNow: NOW });
+    const restore = await dropForBulkLoad(ctx.db());
+    await setRestoreSql(ctx.db(), runId, restore);
+    expect(restore.length).toBeGreaterThan(10);
+    expect((await indexNames(ctx.db())).length).toBeLessThan(before.length);
+    await seedDemo(ctx.database(), { now: NOW, reps: 6, days: 10 });
+    expect(await indexNames(ctx.db())).toEqual(before);
+    const [r] = await queryRows<{ pending: number }>(
+      ctx.db(),
+      sql`select count(*)::int as pending from seed_runs where restore_sql is not null`,
+    );
+    expect(r!.pending).toBe(0);
   }, 120_000);
 });
