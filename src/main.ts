@@ -46,7 +46,9 @@ async function main(): Promise<void> {
   // The console owns stdout; only warnings and errors go to stderr there.
   const logger = createLogger(mode === 'console' ? 'warn' : config.logLevel);
   keepRunningOnUnhandled(logger);
-  const deps = await openDeps(config, logger);
+  const deps = await openDeps(config, logger, {
+    announce: (text) => (mode === 'console' ? process.stderr.write(`${text}\n`) : logger.info(text)),
+  });
   if (mode === 'console') {
     const { runConsole } = await import('./console/repl.js');
     await runConsole(deps, {});
@@ -57,8 +59,7 @@ async function main(): Promise<void> {
 }
 
 async function runSlack(deps: Deps, mode: 'socket' | 'http'): Promise<void> {
-  const { ingestRoutes } = await import('./app/routes.js');
-  const slackApp = createSlackApp(deps, { mode, port: deps.config.port, routes: await ingestRoutes(deps) });
+  const slackApp = createSlackApp(deps, { mode, port: deps.config.port });
   await slackApp.start();
   const scheduler = startScheduler(slackApp.deps);
   deps.logger.info(

@@ -1,23 +1,33 @@
 import { systemClock } from '../clock.js';
 import type { Config } from '../config.js';
-import { createDb } from '../db/client.js';
+import { createDb, queryRows, sql } from '../db/client.js';
 import { runMigrations } from '../db/migrate.js';
 import type { Deps } from '../deps.js';
 import type { Logger } from '../logger.js';
+import { seedDemoIfEmpty } from '../seed/seed.js';
+
+export interface OpenOptions {
+  /** Told (in words, for people) when the first run seeds the demo org, which takes a little while. */
+  announce?: (text: string) => void;
+}
 
 /**
  * Opens the database, applies migrations and (embedded PGlite only) seeds the demo data when the
  * database is empty, so a fresh clone answers `/metrics` on its first run. Shared by `npm start` and
  * `npm run console`.
  */
-export async function openDeps(config: Config, logger: Logger): Promise<Deps> {
+export async function openDeps(config: Config, logger: Logger, options: OpenOptions = {}): Promise<Deps> {
   const database = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await runMigrations(database);
-  if (database.kind === 'pglite') await seedDemo(database, logger);
+  // Real Postgres is never seeded behind anyone's back: that is `npm run seed`'s job.
+  if (database.kind === 'pglite') {
+    const [row] = await queryRows<{ empty: boolean }>(
+      database.db,
+      sql`select not exists (select 1 from reps) as empty`,
+    );
+    if (row?.empty)
+      options.announce?.('First run: creating the demo org in the embedded database (about half a minute)…');
+    await seedDemoIfEmpty(database, { now: systemClock(), logger });
+  }
   return { config, database, db: database.db, logger, clock: systemClock, slack: null };
-}
-
-async function seedDemo(database: Awaited<ReturnType<typeof createDb>>, logger: Logger): Promise<void> {
-  void database;
-  void logger;
 }

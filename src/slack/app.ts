@@ -4,6 +4,7 @@ import { registerAlertActions } from '../alerts/slack/actions.js';
 import type { Deps } from '../deps.js';
 import { registerDigestActions } from '../digest/actions.js';
 import { describeError } from '../errors.js';
+import { ingestRoute } from '../http/ingest-route.js';
 import { registerAnswerActions } from './handlers/actions.js';
 import { registerMetricsCommand } from './handlers/command.js';
 import { registerAppHome } from './handlers/home.js';
@@ -27,7 +28,7 @@ export interface SlackAppOptions {
   /** `socket` needs SLACK_APP_TOKEN; `http` serves POST /slack/events and GET /healthz on `port`. */
   mode: 'socket' | 'http';
   port?: number;
-  /** Extra HTTP routes (the ingest API); HTTP mode only. */
+  /** Extra HTTP routes beside /healthz and the ingest API; HTTP mode only. */
   routes?: CustomRoute[];
 }
 
@@ -41,8 +42,8 @@ export interface SlackApp {
 
 /**
  * Builds the Bolt app for Socket Mode or HTTP mode. In HTTP mode Bolt's HTTPReceiver verifies every
- * request's signature (v0 HMAC, 5-minute timestamp window) before any listener runs; the custom routes
- * (`/healthz`, ingest) are not Slack requests and do their own checks.
+ * request's signature (v0 HMAC, 5-minute timestamp window) before any listener runs, and also serves
+ * `GET /healthz` and `POST /api/v1/ingest`. In Socket Mode there is no HTTP server at all.
  */
 export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
   const { slack: slackConfig } = deps.config;
@@ -68,7 +69,8 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
       port: options.port ?? deps.config.port,
       // Ack is sent as soon as a listener calls ack(); the answer then goes through response_url.
       processBeforeResponse: false,
-      customRoutes: [healthRoute(deps), ...(options.routes ?? [])],
+      // Not Slack requests, so no Slack signature: /healthz is read-only, the ingest API checks its bearer token.
+      customRoutes: [healthRoute(deps), ingestRoute(deps), ...(options.routes ?? [])],
       logger,
     });
     app = new App({ token: slackConfig.botToken, receiver, logger, clientOptions });

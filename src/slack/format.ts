@@ -87,10 +87,13 @@ export function formatChangeAbsolute(change: Change, unit: Unit, currency: strin
 /** "▲ +2.1 pts (+8%) — better" style, with a good/bad marker by the metric's direction. */
 export function formatChange(change: Change, unit: Unit, currency: string | null = null): string {
   const arrow = change.absolute > 0 ? '▲' : change.absolute < 0 ? '▼' : '▶';
+  const pct = change.relative === null ? null : Math.abs(change.relative * 100);
   const rel =
-    change.relative === null
+    change.relative === null || pct === null
       ? ''
-      : ` (${change.relative >= 0 ? '+' : '−'}${Math.abs(change.relative * 100).toFixed(0)}%)`;
+      : pct > 0 && pct < 0.5
+        ? ' (<1%)'
+        : ` (${change.relative >= 0 ? '+' : '−'}${pct.toFixed(0)}%)`;
   const verdict = change.better === null ? 'flat' : change.better ? 'better' : 'worse';
   return `${changeMarker(change.better)} ${arrow} ${formatChangeAbsolute(change, unit, currency)}${rel} — ${verdict}`;
 }
