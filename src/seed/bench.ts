@@ -28,7 +28,7 @@ const MAX_AGE_DAYS = 30;
  * Makes sure the database holds the benchmark data set (see `BENCH_OPTIONS`, 730 days up to `now`).
  * Reuses a complete earlier bench seed (recorded in `seed_runs`) when it is recent and its row counts
  * still match; otherwise seeds it afresh. Refuses a database holding other data (point the bench at a
- * dedicated database). On Postgres, secondary indexes and foreign keys are dropped for the load and
+ * dedicated database). Secondary indexes and foreign keys are dropped for the load and
  * rebuilt after it; an interrupted load puts them back on the next call.
  */
 export async function ensureBenchData(
@@ -77,12 +77,9 @@ export async function ensureBenchData(
     options: sizes,
     dataNow: o.now,
   });
-  let restore: string[] = [];
-  if (database.kind === 'postgres') {
-    restore = await dropForBulkLoad(db);
-    await setRestoreSql(db, runId, restore);
-    progress(`dropped ${restore.length} indexes and constraints for the load`);
-  }
+  const restore = await dropForBulkLoad(db);
+  await setRestoreSql(db, runId, restore);
+  progress(`dropped ${restore.length} indexes and constraints for the load`);
   await generateData(db, o);
   if (restore.length > 0) {
     await runStatements(db, restore, progress);
