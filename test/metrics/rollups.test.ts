@@ -108,7 +108,7 @@ describeDb('metric rollups', (ctx) => {
       { kind: 'team', teamId: india },
       { kind: 'rep', repId: reps[3]! },
     ];
-    const periods = ['this month', 'last month', '30d', 'last week', 'today', 'this quarter'];
+    const periods = ['this month', '30d', 'today', 'this quarter'];
     const raw = { db, defaultTimezone: 'America/New_York', now, useRollups: false };
     const rolled = { ...raw, useRollups: true };
     let compared = 0;
@@ -125,7 +125,7 @@ describeDb('metric rollups', (ctx) => {
         }
       }
     }
-    expect(compared).toBe(ROLLUP_METRICS.length * 5 * 6 * 3);
+    expect(compared).toBe(ROLLUP_METRICS.length * 5 * 4 * 3);
     const [counts] = await queryRows<{ h: number; d: number; raw: number }>(
       db,
       sql`select (select sum(calls) from metric_rollups where grain = 'h')::int as h,
@@ -135,7 +135,7 @@ describeDb('metric rollups', (ctx) => {
     expect(counts!.h).toBe(counts!.raw);
     expect(counts!.d).toBe(counts!.raw);
     expect(counts!.raw).toBeGreaterThan(40);
-  });
+  }, 120_000);
 
   it('is rebuilt when a source table is truncated', async () => {
     const { db } = await seedMessy();

@@ -12,11 +12,11 @@ import {
 } from 'drizzle-orm/pg-core';
 
 /**
- * Pre-aggregated counters for the metrics engine, per UTC hour ('h') and per UTC day ('d'), per rep and per
+ * Pre-aggregated counters for the metrics engine, per UTC hour ('h'), day ('d') and month ('m'), per rep and per
  * the team the rep was in when each event happened (0 = none), per currency ('' when not money).
  * Kept exactly right by statement-level triggers on activities, opportunities, leads and team_memberships
- * (migration `maintain_metric_rollups`); never written by application code. Any window whose bounds are
- * whole UTC hours is an exact sum of hour and day buckets.
+ * (migrations `maintain_metric_rollups`, `maintain_monthly_metric_rollups`); never written by application
+ * code. Any window whose bounds are whole UTC hours is an exact sum of month, day and hour buckets.
  */
 export const metricRollups = pgTable(
   'metric_rollups',
@@ -50,6 +50,6 @@ export const metricRollups = pgTable(
     uniqueIndex('metric_rollups_key_idx').on(t.grain, t.bucket, t.repId, t.teamId, t.currency),
     index('metric_rollups_rep_idx').on(t.repId, t.grain, t.bucket),
     index('metric_rollups_team_idx').on(t.teamId, t.grain, t.bucket),
-    check('metric_rollups_grain_check', sql`${t.grain} in ('h', 'd')`),
+    check('metric_rollups_grain_check', sql`${t.grain} in ('h', 'd', 'm')`),
   ],
 );

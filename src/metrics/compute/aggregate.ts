@@ -68,7 +68,10 @@ export interface AggregateSpec {
   /** Row sources (for a split by `by`); several are combined with `union all`, each row with its `part`. */
   sources(by?: Dimension): RowSource[];
   /** Aggregate select list over `x`. Money specs must output `cur_n` and `cur_amount` per currency. */
-  aggregates: SQL | ((ctx: ComputeContext) => SQL);
+  /** `headline` is the window index whose figures are shown (others only need the value); null in splits. */
+  aggregates: SQL | ((ctx: ComputeContext, headline: number | null) => SQL);
+  /** Leaner row sources for splits, when the figures' extra joins are not needed there. */
+  segmentSources?(by: Dimension): RowSource[];
   /** Group additionally by `x.currency` (rows must carry it). */
   perCurrency?: boolean;
   /**
@@ -95,8 +98,16 @@ export function chooseCurrency(rows: Row[]): string | null {
   return best ? String(best.currency).trim() : null;
 }
 
-function unionRows(spec: AggregateSpec, scope: Scope, min: Date, max: Date, by?: Dimension): SQL {
-  const parts = spec.sources(by).map((s) => scopedRows(s, scope, min, max, by));
+function unionRows(
+  spec: AggregateSpec,
+  scope: Scope,
+  min: Date,
+  max: Date,
+  by?: Dimension,
+  split = false,
+): SQL {
+  const sources = split && spec.segmentSources && by ? spec.segmentSources(by) : spec.sources(by);
+  const parts = sources.map((s) => scopedRows(s, scope, min, max, by));
   return parts.length === 1 ? parts[0]! : sql.join(parts, sql` union all `);
 }
 
@@ -114,8 +125,8 @@ function groupRows(rows: Row[], key: (r: Row) => string): Map<string, Row[]> {
 /** Builds a computer that runs one grouped query for all windows and one for a split. */
 export function aggregateComputer(spec: AggregateSpec): MetricComputer {
   const cur = spec.perCurrency ? sql`, x.currency` : sql``;
-  const aggregates = (ctx: ComputeContext) =>
-    typeof spec.aggregates === 'function' ? spec.aggregates(ctx) : spec.aggregates;
+  const aggregates = (ctx: ComputeContext, headline: number | null) =>
+    typeof spec.aggregates === 'function' ? spec.aggregates(ctx, headline) : spec.aggregates;
   const rcur = spec.perCurrency ? sql`, r.currency` : sql``;
   return {
     async windows(db, scope, windows, headline, ctx) {
@@ -127,7 +138,7 @@ export function aggregateComputer(spec: AggregateSpec): MetricComputer {
               extract(epoch from max(r.newest_at))::float8 as newest_epoch
             from ${rollupRelation(ranges)} ${rollupJoin(scope)}
             group by w.i${rcur} having ${spec.rollup.having}`
-          : sql`select w.i as g${cur}, ${aggregates(ctx)},
+          : sql`select w.i as g${cur}, ${aggregates(ctx, headline)},
               extract(epoch from max(x.ts))::float8 as newest_epoch
             from ${windowsRelation(windows)}
             join (${unionRows(spec, scope, min, max)}) x on x.ts >= w.s and x.ts < w.e
@@ -159,8 +170,8 @@ export function aggregateComputer(spec: AggregateSpec): MetricComputer {
           ? sql`select ${seg} as g${rcur}, ${spec.rollup.aggregates}
               from ${rollupRelation(ranges)} ${rollupJoin(scope)}
               group by 1${rcur} having ${spec.rollup.having}`
-          : sql`select x.seg as g${cur}, ${aggregates(ctx)}
-              from (${unionRows(spec, scope, window.start, window.end, by)}) x
+          : sql`select x.seg as g${cur}, ${aggregates(ctx, null)}
+              from (${unionRows(spec, scope, window.start, window.end, by, true)}) x
               group by x.seg${cur}`;
       const rows = await queryRows<Row>(db, sql`select a.*, ${label} as label from (${inner}) a ${join}`);
       const currency = spec.perCurrency ? chooseCurrency(rows) : null;

@@ -1,32 +1,44 @@
+import type { SQL } from 'drizzle-orm';
 import { sql } from '../../db/client.js';
 import { aggregateComputer, type MetricComputer, noData, ratio, toNumber, value } from './aggregate.js';
+import type { RowSource } from './rows.js';
 
 /** Default SLA when a lead's owner had no team when the lead came in. */
 export const DEFAULT_SLA_SECONDS = 300;
 
-/** Response time of leads created in the period; SLA from the owner's team at the lead's creation. */
+/** Leads by creation time with their response seconds, and the SLA when the team joins are given. */
+const leadsCreated = (teamJoins?: SQL): RowSource => ({
+  from: sql`leads x`,
+  ts: sql`x.created_at`,
+  rep: sql`x.owner_rep_id`,
+  ...(teamJoins ? { teamJoins } : {}),
+  // A touch logged before the lead's creation (CRM clock skew) counts as an instant answer.
+  columns: sql`(case when x.first_touch_at is not null
+      then greatest(0, extract(epoch from (x.first_touch_at - x.created_at))) end)::float8 as secs
+      ${teamJoins ? sql`, coalesce(st.response_sla_seconds, ${DEFAULT_SLA_SECONDS}) as sla` : sql``}`,
+  dims: { source: sql`x.source` },
+});
+
+/**
+ * Response time of leads created in the period; SLA from the owner's team at the lead's creation.
+ * Only the headline window needs mean, p90 and the SLA share (each a sort or a join over every lead), so
+ * the series and the splits compute the median alone.
+ */
 export const responseComputer: MetricComputer = aggregateComputer({
-  sources: () => [
-    {
-      from: sql`leads x`,
-      ts: sql`x.created_at`,
-      rep: sql`x.owner_rep_id`,
-      teamJoins: sql`left join teams st on st.id = m.team_id`,
-      // A touch logged before the lead's creation (CRM clock skew) counts as an instant answer.
-      columns: sql`(case when x.first_touch_at is not null
-          then greatest(0, extract(epoch from (x.first_touch_at - x.created_at))) end)::float8 as secs,
-        coalesce(st.response_sla_seconds, ${DEFAULT_SLA_SECONDS}) as sla`,
-      dims: { source: sql`x.source` },
-    },
-  ],
-  aggregates: (ctx) => sql`count(*)::int as created,
-    count(x.secs)::int as answered,
-    percentile_cont(0.5) within group (order by x.secs)::float8 as median,
-    percentile_cont(0.9) within group (order by x.secs)::float8 as p90,
-    avg(x.secs)::float8 as mean,
-    count(*) filter (where x.secs <= x.sla)::int as within,
-    count(*) filter (where x.secs is null
-      and x.ts > ${ctx.now.toISOString()}::timestamptz - x.sla * interval '1 second')::int as waiting_in_sla`,
+  sources: () => [leadsCreated(sql`left join teams st on st.id = m.team_id`)],
+  segmentSources: () => [leadsCreated()],
+  aggregates: (ctx, headline) => {
+    const base = sql`count(*)::int as created, count(x.secs)::int as answered,
+      percentile_cont(0.5) within group (order by x.secs)::float8 as median`;
+    if (headline === null) return base;
+    const only = sql`w.i = ${headline}`;
+    return sql`${base},
+      (percentile_cont(0.9) within group (order by x.secs) filter (where ${only}))::float8 as p90,
+      (avg(x.secs) filter (where ${only}))::float8 as mean,
+      count(*) filter (where ${only} and x.secs <= x.sla)::int as within,
+      count(*) filter (where ${only} and x.secs is null
+        and x.ts > ${ctx.now.toISOString()}::timestamptz - x.sla * interval '1 second')::int as waiting_in_sla`;
+  },
   finalize({ rows }) {
     const r = rows[0] ?? {};
     const created = toNumber(r.created);

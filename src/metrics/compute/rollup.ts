@@ -6,20 +6,33 @@ import type { Window } from './rows.js';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-/** A part of a window served by one rollup grain: 'h' hour buckets or 'd' day buckets, [start, end). */
+/** A part of a window served by one rollup grain: 'h' hour, 'd' day or 'm' month buckets, [start, end). */
 interface RollupRange {
   window: number;
-  grain: 'h' | 'd';
+  grain: 'h' | 'd' | 'm';
   start: Date;
   end: Date;
 }
 
+const nextMonth = (ms: number): number => {
+  const d = new Date(ms);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+};
+const ceilMonth = (ms: number): number => {
+  const d = new Date(ms);
+  const start = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+  return start === ms ? ms : nextMonth(ms);
+};
+
 /**
- * Splits windows into whole UTC days plus the hours at either edge, or null when a bound is not on a whole
- * UTC hour (zones with :30/:45 offsets): those windows are computed from raw rows instead.
+ * Splits windows into whole UTC months, the whole UTC days around them and the hours at either edge, or
+ * null when a bound is not on a whole UTC hour (zones with :30/:45 offsets): those are computed raw.
  */
 export function rollupRanges(windows: Window[]): RollupRange[] | null {
   const out: RollupRange[] = [];
+  const push = (window: number, grain: RollupRange['grain'], s: number, e: number) => {
+    if (s < e) out.push({ window, grain, start: new Date(s), end: new Date(e) });
+  };
   for (const [i, w] of windows.entries()) {
     const s = w.start.getTime();
     const e = w.end.getTime();
@@ -27,12 +40,21 @@ export function rollupRanges(windows: Window[]): RollupRange[] | null {
     const ds = Math.ceil(s / DAY) * DAY;
     const de = Math.floor(e / DAY) * DAY;
     if (ds >= de) {
-      out.push({ window: i, grain: 'h', start: w.start, end: w.end });
+      push(i, 'h', s, e);
       continue;
     }
-    if (s < ds) out.push({ window: i, grain: 'h', start: w.start, end: new Date(ds) });
-    out.push({ window: i, grain: 'd', start: new Date(ds), end: new Date(de) });
-    if (de < e) out.push({ window: i, grain: 'h', start: new Date(de), end: w.end });
+    push(i, 'h', s, ds);
+    push(i, 'h', de, e);
+    const ms = ceilMonth(ds);
+    let me = ms;
+    while (nextMonth(me) <= de) me = nextMonth(me);
+    if (ms < me) {
+      push(i, 'd', ds, ms);
+      push(i, 'm', ms, me);
+      push(i, 'd', me, de);
+    } else {
+      push(i, 'd', ds, de);
+    }
   }
   return out;
 }
@@ -41,7 +63,7 @@ export function rollupRanges(windows: Window[]): RollupRange[] | null {
 export function rollupRelation(ranges: RollupRange[]): SQL {
   const rows = ranges.map(
     (r) =>
-      sql`(${r.window}::int, ${r.grain}::text, ${r.start.toISOString()}::timestamptz, ${r.end.toISOString()}::timestamptz)`,
+      sql`(${r.window}::int, ${r.grain}::char(1), ${r.start.toISOString()}::timestamptz, ${r.end.toISOString()}::timestamptz)`,
   );
   return sql`(values ${sql.join(rows, sql`, `)}) as w(i, grain, s, e)`;
 }

@@ -1,0 +1,2 @@
+ALTER TABLE "metric_rollups" DROP CONSTRAINT "metric_rollups_grain_check";--> statement-breakpoint
+ALTER TABLE "metric_rollups" ADD CONSTRAINT "metric_rollups_grain_check" CHECK ("metric_rollups"."grain" in ('h', 'd', 'm'));
