@@ -52,11 +52,15 @@ export async function runStatements(
   try {
     // Index builds sort; more memory keeps the sort in RAM.
     if (pooled) await pooled.query("set maintenance_work_mem = '512MB'", []);
+    const started = Date.now();
     for (const s of statements) {
       const t = Date.now();
       await client.query(s, []);
-      progress(`${s.slice(0, 90)} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+      // Only the slow builds are worth a line of their own.
+      if (Date.now() - t >= 1000) progress(`  ${s.slice(0, 90)} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
     }
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    progress(`rebuilt ${statements.length} indexes and constraints in ${seconds} s`);
   } finally {
     if (pooled) {
       await pooled.query('reset maintenance_work_mem', []);
