@@ -1,8 +1,7 @@
 import type { Database } from '../db/client.js';
-import { queryRows, sql } from '../db/client.js';
 import { rawClient } from './bulk.js';
 import { dropForBulkLoad, runStatements } from './bulk-indexes.js';
-import { generateData, resolveSeedOptions, SeedError } from './seed.js';
+import { generateData, isOrgEmpty, resolveSeedOptions, SeedError } from './seed.js';
 import {
   clearSeededTables,
   countSeeded,
@@ -58,8 +57,7 @@ export async function ensureBenchData(
     }
     progress(`The bench data set is ${ageDays.toFixed(0)} days old or was changed: seeding it again`);
   }
-  const [row] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from reps`);
-  if ((row?.n ?? 0) > 0) {
+  if (!(await isOrgEmpty(db))) {
     if (!last && !options.reset) {
       throw new SeedError(
         'This database holds data that is not a bench data set; point the bench at an empty database (e.g. tally_bench) or pass --reset.',

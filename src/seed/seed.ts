@@ -32,17 +32,28 @@ export function resolveSeedOptions(input: Partial<SeedOptions> & { now: Date }):
   return { ...DEFAULT_SEED_OPTIONS, ...input };
 }
 
-/** Throws a `SeedError` unless the database has no reps (the seeder never mixes with real data). */
-export async function assertNoReps(db: Db): Promise<void> {
-  const [existing] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from reps`);
-  if ((existing?.n ?? 0) > 0) {
-    throw new SeedError('The database already has reps; seed an empty database (or use --reset).');
+/** Whether the org tables are empty: no teams, reps or leads (imported data counts as not empty). */
+export async function isOrgEmpty(db: Db): Promise<boolean> {
+  const [row] = await queryRows<{ empty: boolean }>(
+    db,
+    sql`select not exists (select 1 from reps) and not exists (select 1 from teams)
+               and not exists (select 1 from leads) as empty`,
+  );
+  return row?.empty === true;
+}
+
+/** Throws a `SeedError` unless the org tables are empty (the seeder never mixes with real data). */
+export async function assertOrgEmpty(db: Db): Promise<void> {
+  if (!(await isOrgEmpty(db))) {
+    throw new SeedError(
+      'The database already has teams, reps or leads; seed an empty database (or use --reset).',
+    );
   }
 }
 
 /**
  * Generates a deterministic demo org straight into the database: the same options (seed, sizes, now) give
- * the same rows. Refuses to write into a database that already has reps. Rows go in with set-based
+ * the same rows. Refuses to write into a database that already has teams, reps or leads. Rows go in with set-based
  * `insert … select from unnest(…)` in chunks, so it scales to millions of activities.
  */
 export async function seedDemo(
@@ -54,7 +65,7 @@ export async function seedDemo(
   const db = database.db;
   const progress = o.progress ?? (() => {});
   await restorePendingIndexes(db, progress);
-  await assertNoReps(db);
+  await assertOrgEmpty(db);
   const { progress: _p, logger: _l, ...recorded } = o;
   const runId = await startSeedRun(db, {
     profile: input.profile ?? 'custom',
@@ -81,7 +92,7 @@ export async function seedDemo(
 }
 
 /**
- * Seeds the default demo org when the database has no reps yet (first start on a fresh machine), else does
+ * Seeds the default demo org when the database has no teams, reps or leads yet (first start on a fresh machine), else does
  * nothing. Safe when several instances start together: one seeds, the others find reps and skip.
  */
 export async function seedDemoIfEmpty(
@@ -89,8 +100,7 @@ export async function seedDemoIfEmpty(
   options: { now: Date; logger?: Logger },
 ): Promise<{ seeded: boolean; summary?: SeedSummary }> {
   return database.withAdvisoryLock(DEMO_SEED_LOCK, async () => {
-    const [row] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from reps`);
-    if ((row?.n ?? 0) > 0) return { seeded: false };
+    if (!(await isOrgEmpty(database.db))) return { seeded: false };
     options.logger?.info('Database is empty: seeding the demo org');
     const summary = await seedDemo(database, { now: options.now, profile: 'demo' });
     options.logger?.info({ counts: summary.counts, ms: summary.ms }, 'Demo org seeded');

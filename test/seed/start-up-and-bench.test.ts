@@ -36,6 +36,12 @@ describeDb('demo data at start-up and for the bench', (ctx) => {
     expect(runs).toEqual([{ profile: 'demo', done: true }]);
   }, 180_000);
 
+  it('leaves a database with imported data alone at start-up', async () => {
+    await ctx.db().execute(sql`insert into teams (name, timezone) values ('Imported', 'Europe/Paris')`);
+    expect(await seedDemoIfEmpty(ctx.database(), { now: NOW })).toEqual({ seeded: false });
+    expect((await countSeeded(ctx.db())).teams).toBe(1);
+  });
+
   it('refuses to seed a database that already has reps', async () => {
     await ctx.db().execute(sql`insert into reps (name, email) values ('Real Person', 'real@example.org')`);
     await expect(seedDemo(ctx.database(), { now: NOW, reps: 6, days: 10 })).rejects.toBeInstanceOf(SeedError);
