@@ -28,7 +28,7 @@ const int = (name: string, min: number, max: number) =>
 
 const schema = z.object({
   profile: z.enum(['custom', 'bench'], { error: '--profile must be bench (or omitted)' }).default('custom'),
-  reps: int('reps', 2, 20_000),
+  reps: int('reps', 10, 20_000),
   days: int('days', 1, 3_650),
   seed: int('seed', 0, 2 ** 31 - 1),
   now: z
