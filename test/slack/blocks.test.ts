@@ -214,3 +214,17 @@ describe('the metric answer', () => {
     expect(t).toContain('(Europe/Berlin)');
   });
 });
+
+describe('the help message', () => {
+  it('lists every subcommand in its own section, escaped, within limits', async () => {
+    const { buildHelpMessage } = await import('../../src/slack/blocks/help.js');
+    const { SUBCOMMANDS } = await import('../../commands/index.js');
+    const { METRICS } = await import('../../src/metrics/index.js');
+    const m = buildHelpMessage(METRICS, SUBCOMMANDS);
+    expectWithinLimits(m.blocks);
+    const t = text(m.blocks);
+    for (const sub of SUBCOMMANDS) expect(t).toContain(`*${sub.name}* — `);
+    for (const metric of METRICS) expect(t).toContain(`\`${metric.id}\``);
+    expect(t).not.toMatch(/<(name|id)>/);
+  });
+});

@@ -94,6 +94,17 @@ describeDb('/metrics buttons, App Home and signatures', (ctx) => {
     expect(text).toContain('*Win rate* _Q4 2026_  *80.0%*');
   });
 
+  it('tells a Slack user Tally does not know, on App Home, how to be added', async () => {
+    await postSigned(
+      `${app.url}/slack/events`,
+      eventBody({ type: 'app_home_opened', user: USERS.stranger.id, channel: 'D0WHO', tab: 'home' }),
+      { secret: SECRET, contentType: 'application/json' },
+    );
+    const [publish] = await stub.waitFor('views.publish');
+    expect(publish?.args.user_id).toBe(USERS.stranger.id);
+    expect(JSON.stringify(publish?.args.view)).toContain("Tally doesn't know you yet");
+  });
+
   it('refuses a bad signature with 401 and does no work', async () => {
     const body = slashCommandBody({
       text: 'winrate',

@@ -27,10 +27,16 @@ export function buildHelpMessage(metrics: MetricDefinition[], subcommands: HelpE
     (m) =>
       `• \`${m.id}\`${m.aliases.length ? ` (${m.aliases.map(escapeMrkdwn).join(', ')})` : ''} — ${escapeMrkdwn(m.label)}`,
   );
-  const subLines = subcommands.flatMap((s) => [
-    `*${escapeMrkdwn(s.name)}* — ${escapeMrkdwn(s.summary)}`,
-    ...s.usage.map((u) => `   \`${u.replace(/`/g, "'")}\``),
-  ]);
+  // One section per subcommand: together they would overflow a section's 3,000 characters.
+  const subSections = subcommands.map((sub) =>
+    section(
+      [
+        `*${escapeMrkdwn(sub.name)}* — ${escapeMrkdwn(sub.summary)}`,
+        // A usage line with its own code spans is already formatted; a bare one becomes a code span.
+        ...sub.usage.map((u) => (u.includes('`') ? `   ${escapeMrkdwn(u)}` : `   \`${escapeMrkdwn(u)}\``)),
+      ].join('\n'),
+    ),
+  );
   return enforceLimits({
     text: 'Tally /metrics: ask for a metric, a scope and a period, e.g. /metrics winrate team last month',
     blocks: [
@@ -38,7 +44,7 @@ export function buildHelpMessage(metrics: MetricDefinition[], subcommands: HelpE
       section(USAGE_LINES.join('\n')),
       divider(),
       section(`*Metrics*\n${metricLines.join('\n')}`),
-      ...(subLines.length ? [section(`*More commands*\n${subLines.join('\n')}`)] : []),
+      ...(subSections.length ? [divider(), section('*More commands*'), ...subSections] : []),
     ],
   });
 }
