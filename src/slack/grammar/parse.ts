@@ -2,6 +2,7 @@ import { findMetric, METRICS } from '../../metrics/definitions.js';
 import { parsePeriod } from '../../metrics/periods.js';
 import type { Dimension, MetricDefinition } from '../../metrics/types.js';
 import { suggestWord } from './distance.js';
+import { DIMENSIONS, FILLER, HELP_WORDS, MENTION, SCOPE_WORDS, SHARE_WORDS, SUMMARY_WORDS } from './words.js';
 
 /**
  * The `/metrics` grammar: `[metric] [scope] [period] [by dimension] [share]`, words in any order after
@@ -42,37 +43,6 @@ export interface GrammarContext {
   /** Subcommand words (and aliases) from the registry: `digest`, `alerts`, `target`, … */
   subcommands: readonly string[];
 }
-
-const SCOPE_WORDS: Record<string, ScopeWord> = {
-  me: { kind: 'me' },
-  my: { kind: 'me' },
-  mine: { kind: 'me' },
-  myself: { kind: 'me' },
-  team: { kind: 'my_team' },
-  myteam: { kind: 'my_team' },
-  org: { kind: 'org' },
-  company: { kind: 'org' },
-  everyone: { kind: 'org' },
-  all: { kind: 'org' },
-};
-const DIMENSIONS: Record<string, Dimension> = {
-  rep: 'rep',
-  reps: 'rep',
-  person: 'rep',
-  people: 'rep',
-  team: 'team',
-  teams: 'team',
-  product: 'product',
-  products: 'product',
-  source: 'source',
-  sources: 'source',
-  channel: 'source',
-};
-const FILLER = new Set(['for', 'in', 'of', 'over', 'during', 'the', 'and']);
-const SHARE_WORDS = new Set(['share', 'post', 'public']);
-const SUMMARY_WORDS = new Set(['summary', 'scorecard', 'overview']);
-const HELP_WORDS = new Set(['help', '?', 'usage']);
-const MENTION = /^<@([UW][A-Z0-9]+)(?:\|([^>]*))?>$/;
 
 /** Splits command text into words, keeping Slack mentions (`<@U1|ana maria>`) whole. */
 export function tokenize(text: string): string[] {
