@@ -59,6 +59,11 @@ describeDb('demo data at start-up and for the bench', (ctx) => {
     expect(await indexNames(ctx.db())).toEqual(before);
     const again = await ensureBenchData(ctx.database(), { now: new Date(NOW.getTime() + 86_400_000), sizes });
     expect(again).toEqual({ reused: true, counts: first.counts, ms: 0 });
+    // Deleting seeded rows makes the data set stale: it is seeded again.
+    await ctx.db().execute(sql`delete from activities where id in (select id from activities limit 5)`);
+    const reseeded = await ensureBenchData(ctx.database(), { now: NOW, sizes });
+    expect(reseeded.reused).toBe(false);
+    expect(reseeded.counts).toEqual(first.counts);
     const [restore] = await queryRows<{ pending: number }>(
       ctx.db(),
       sql`select count(*)::int as pending from seed_runs where restore_sql is not null`,
