@@ -19,6 +19,7 @@ import type {
 } from './types.js';
 
 const SERIES_LENGTH = 8;
+const HOUR_MS = 3_600_000;
 
 function toWindow(p: Period, now: Date): Window {
   return { start: p.start, end: p.end, asOf: new Date(Math.min(p.end.getTime(), now.getTime())) };
@@ -80,7 +81,8 @@ export async function getMetric(deps: MetricDeps, query: MetricQuery): Promise<M
   let previous: Period | null = include.trend ? (periods[headline - 1] ?? null) : null;
   let previousIndex = headline - 1;
   if (previous && def.accumulates && period.running) {
-    const elapsed = now.getTime() - period.start.getTime();
+    // Whole hours, so the cut lands on rollup buckets; comparing with 10:00 instead of 10:17 is fair enough.
+    const elapsed = Math.floor((now.getTime() - period.start.getTime()) / HOUR_MS) * HOUR_MS;
     const end = new Date(Math.min(previous.end.getTime(), previous.start.getTime() + elapsed));
     previous = { ...previous, end, label: `${previous.label} (same point)`, running: false };
     windows.push(toWindow(previous, now));

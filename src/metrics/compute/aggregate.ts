@@ -1,6 +1,7 @@
 import type { SQL } from 'drizzle-orm';
-import { type Db, queryRows, sql } from '../../db/client.js';
+import { type Db, sql } from '../../db/client.js';
 import type { Calculation, Dimension, Figure, MetricValue, Scope } from '../types.js';
+import { runMetricQuery } from './query.js';
 import { rollupJoin, rollupRanges, rollupRelation, rollupSegment } from './rollup.js';
 import { type RowSource, scopedRows, segmentLabelJoin, span, type Window, windowsRelation } from './rows.js';
 
@@ -143,7 +144,7 @@ export function aggregateComputer(spec: AggregateSpec): MetricComputer {
             from ${windowsRelation(windows)}
             join (${unionRows(spec, scope, min, max)}) x on x.ts >= w.s and x.ts < w.e
             group by w.i${cur}`;
-      const rows = await queryRows<Row>(db, query);
+      const rows = await runMetricQuery<Row>(db, query);
       const byWindow = groupRows(rows, (r) => String(r.g));
       const currency = spec.perCurrency
         ? (chooseCurrency(byWindow.get(String(headline)) ?? []) ?? chooseCurrency(rows))
@@ -173,7 +174,10 @@ export function aggregateComputer(spec: AggregateSpec): MetricComputer {
           : sql`select x.seg as g${cur}, ${aggregates(ctx, null)}
               from (${unionRows(spec, scope, window.start, window.end, by, true)}) x
               group by x.seg${cur}`;
-      const rows = await queryRows<Row>(db, sql`select a.*, ${label} as label from (${inner}) a ${join}`);
+      const rows = await runMetricQuery<Row>(
+        db,
+        sql`select a.*, ${label} as label from (${inner}) a ${join}`,
+      );
       const currency = spec.perCurrency ? chooseCurrency(rows) : null;
       const groups = groupRows(rows, (r) => (r.g === null ? '\u0000' : String(r.g)));
       return [...groups.entries()].map(([key, group]) => {

@@ -1,5 +1,5 @@
 import type { SQL } from 'drizzle-orm';
-import { type Db, queryRows, sql } from '../../db/client.js';
+import { type Db, sql } from '../../db/client.js';
 import type { Dimension, Scope } from '../types.js';
 import {
   type ComputeContext,
@@ -13,6 +13,7 @@ import {
   value,
 } from './aggregate.js';
 import { customerAt, scopedAccounts } from './customers.js';
+import { runMetricQuery } from './query.js';
 import { segmentLabelJoin, type Window, windowsRelation } from './rows.js';
 
 /** CLV looks at the 12 months ending at the window's end (now for a running window): [asOf − 1 year, asOf). */
@@ -96,8 +97,8 @@ function finalizeClv(
 async function run(db: Db, scope: Scope, windows: Window[], by?: Dimension) {
   const ws = windows.map(trailingYear);
   return Promise.all([
-    queryRows<Row>(db, customersQuery(scope, ws, by)),
-    queryRows<Row>(db, revenueQuery(scope, ws, by)),
+    runMetricQuery<Row>(db, customersQuery(scope, ws, by)),
+    runMetricQuery<Row>(db, revenueQuery(scope, ws, by)),
   ]);
 }
 
@@ -121,7 +122,7 @@ export const clvComputer: MetricComputer = {
     const [customers, revenue] = await run(db, scope, [window], by);
     const currency = chooseCurrency(revenue);
     const { join, label } = segmentLabelJoin(by);
-    const labels = await queryRows<Row>(
+    const labels = await runMetricQuery<Row>(
       db,
       sql`select a.g, ${label} as label from (${customersQuery(scope, [trailingYear(window)], by)}) a ${join}`,
     );

@@ -1,5 +1,5 @@
 import type { SQL } from 'drizzle-orm';
-import { queryRows, sql } from '../../db/client.js';
+import { sql } from '../../db/client.js';
 import type { Dimension, Scope } from '../types.js';
 import {
   chooseCurrency,
@@ -11,6 +11,7 @@ import {
   toNumber,
   value,
 } from './aggregate.js';
+import { runMetricQuery } from './query.js';
 import { segmentLabelJoin, type Window, windowsRelation } from './rows.js';
 
 /**
@@ -77,7 +78,7 @@ function finalizeRetention(r: Row | undefined) {
 /** Retention (E − N) ÷ S, evaluated at each window's start and end (now, for a running window). */
 export const retentionComputer: MetricComputer = {
   async windows(db, scope, windows) {
-    const rows = await queryRows<Row>(
+    const rows = await runMetricQuery<Row>(
       db,
       sql`select w.i as g, ${retentionAggregates}
           from ${windowsRelation(windows)} cross join (${scopedAccounts(scope)}) a group by w.i`,
@@ -87,7 +88,7 @@ export const retentionComputer: MetricComputer = {
   },
   async segments(db, scope, window, by) {
     const { join, label } = segmentLabelJoin(by);
-    const rows = await queryRows<Row>(
+    const rows = await runMetricQuery<Row>(
       db,
       sql`select a.*, ${label} as label from (
             select a.seg as g, ${retentionAggregates}
@@ -152,7 +153,7 @@ function finalizeArr(rows: Row[], currency: string | null) {
 /** ARR at each window's end (now for a running window), per currency; the headline's currency leads. */
 export const arrComputer: MetricComputer = {
   async windows(db, scope, windows, headline) {
-    const rows = await queryRows<Row>(db, arrQuery(scope, windows));
+    const rows = await runMetricQuery<Row>(db, arrQuery(scope, windows));
     const currency =
       chooseCurrency(rows.filter((r) => String(r.g) === String(headline))) ?? chooseCurrency(rows);
     return windows.map((_, i) => {
@@ -163,7 +164,7 @@ export const arrComputer: MetricComputer = {
   },
   async segments(db, scope, window, by) {
     const { join, label } = segmentLabelJoin(by);
-    const rows = await queryRows<Row>(
+    const rows = await runMetricQuery<Row>(
       db,
       sql`select a.*, ${label} as label from (${arrQuery(scope, [window], by)}) a ${join}`,
     );

@@ -76,7 +76,13 @@ export function rollupJoin(scope: Scope): SQL {
       : scope.kind === 'team'
         ? sql`and r.team_id = ${scope.teamId}`
         : sql``;
-  return sql`join metric_rollups r on r.grain = w.grain and r.bucket >= w.s and r.bucket < w.e ${filter}`;
+  // LATERAL with OFFSET 0 (so it is not flattened into a join) makes the planner scan the index once per
+  // range; a plain range join from VALUES gets a hash join over a sequential scan of the whole table.
+  return sql`cross join lateral (
+    select r.* from metric_rollups r
+    where r.grain = w.grain and r.bucket >= w.s and r.bucket < w.e ${filter}
+    offset 0
+  ) r`;
 }
 
 /** Segment key from rollups (0 = no rep / no team, like NULL in raw rows); null for dimensions rollups lack. */
