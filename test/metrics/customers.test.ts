@@ -3,7 +3,7 @@ import { accounts, contracts } from '../../src/db/schema/index.js';
 import { findMetric, getMetric } from '../../src/metrics/index.js';
 import type { MetricResult } from '../../src/metrics/types.js';
 import { describeDb } from '../helpers/db.js';
-import { addOpp, addRep } from './fixtures.js';
+import { addMembership, addOpp, addRep, addTeam } from './fixtures.js';
 
 // Monday 23 Nov 2026, 12:00 UTC; the tests ask about October 2026.
 const now = new Date('2026-11-23T12:00:00Z');
@@ -105,6 +105,13 @@ describeDb('customer metrics', (ctx) => {
       [expect.any(Number), v(1)],
       [ben, v(0)],
     ]);
+    // A team of Ana and Ben: S = a1, a2; E = a1, a3; N = a3.
+    const team = await addTeam(deps.db, 'Closers');
+    await addMembership(deps.db, ana, team, '2020-01-01T00:00:00Z');
+    await addMembership(deps.db, ben, team, '2020-01-01T00:00:00Z');
+    const teamScope = { kind: 'team' as const, teamId: team };
+    const byTeam = await getMetric(deps, { metric: 'retention', scope: teamScope, period: '2026-10' });
+    expect(byTeam.value).toEqual(v(1 / 2));
     const none = await getMetric(deps, {
       metric: 'retention',
       scope: { kind: 'rep', repId: ana },

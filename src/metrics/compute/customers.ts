@@ -24,6 +24,23 @@ export function scopedAccounts(scope: Scope, by?: Dimension): SQL {
     return sql`select a.id, a.became_customer_at as became, a.churned_at as churned
       from accounts a where a.became_customer_at is not null`;
   }
+  if (by === undefined) {
+    // One rep or team: start from their won deals (index) and keep those that were the account's first.
+    const team =
+      scope.kind === 'team'
+        ? sql`join team_memberships m on m.rep_id = o.owner_rep_id and m.valid_from <= o.closed_at
+            and (m.valid_to is null or o.closed_at < m.valid_to) and m.team_id = ${scope.teamId}`
+        : sql``;
+    const rep = scope.kind === 'rep' ? sql`and o.owner_rep_id = ${scope.repId}` : sql``;
+    return sql`select a.id, a.became_customer_at as became, a.churned_at as churned
+      from opportunities o ${team}
+      join accounts a on a.id = o.account_id
+      where o.outcome = 'won' ${rep} and a.became_customer_at is not null
+        and not exists (
+          select 1 from opportunities p where p.account_id = o.account_id and p.outcome = 'won'
+            and (p.closed_at < o.closed_at or (p.closed_at = o.closed_at and p.id < o.id))
+        )`;
+  }
   const seg =
     by === 'rep' ? sql`, fw.rep_id::text as seg` : by === 'team' ? sql`, m.team_id::text as seg` : sql``;
   const filter =
