@@ -12,7 +12,7 @@ import {
   toNumber,
   value,
 } from './aggregate.js';
-import { customerAt, scopedAccounts } from './customers.js';
+import { aggregatePerWindow, customerAt, scopedAccounts } from './customers.js';
 import { runMetricQuery } from './query.js';
 import { segmentLabelJoin, type Window, windowsRelation } from './rows.js';
 
@@ -97,7 +97,14 @@ function finalizeClv(
 async function run(db: Db, scope: Scope, windows: Window[], by?: Dimension) {
   const ws = windows.map(trailingYear);
   return Promise.all([
-    runMetricQuery<Row>(db, customersQuery(scope, ws, by)),
+    by
+      ? runMetricQuery<Row>(db, customersQuery(scope, ws, by))
+      : aggregatePerWindow(db, ws, scopedAccounts(scope), (s, asof) => ({
+          g: sql`null::int`,
+          at_start: sql`count(*) filter (where ${customerAt(s)})::int`,
+          lost: sql`count(*) filter (where ${customerAt(s)} and a.churned <= ${asof})::int`,
+          active: sql`count(*) filter (where a.became <= ${asof} and (a.churned is null or a.churned > ${s}))::int`,
+        })).then((rows) => rows.map((r, i) => ({ ...r, g: i }))),
     runMetricQuery<Row>(db, revenueQuery(scope, ws, by)),
   ]);
 }

@@ -1,5 +1,5 @@
 import type { SQL } from 'drizzle-orm';
-import { sql } from '../../db/client.js';
+import { type Db, sql } from '../../db/client.js';
 import type { Dimension, Scope } from '../types.js';
 import {
   chooseCurrency,
@@ -92,16 +92,38 @@ function finalizeRetention(r: Row | undefined) {
   };
 }
 
+/**
+ * One pass over `from` (aliased `a`) computing `columns` for every window side by side, returned as one
+ * row per window. Cheaper than joining every account to every window when the scope has many accounts.
+ */
+export async function aggregatePerWindow(
+  db: Db,
+  windows: Window[],
+  from: SQL,
+  columns: (start: SQL, asOf: SQL) => Record<string, SQL>,
+): Promise<Row[]> {
+  const keys: string[] = [];
+  const selects = windows.flatMap((w, i) => {
+    const cols = columns(
+      sql`${w.start.toISOString()}::timestamptz`,
+      sql`${w.asOf.toISOString()}::timestamptz`,
+    );
+    if (i === 0) keys.push(...Object.keys(cols));
+    return Object.entries(cols).map(([k, expr]) => sql`${expr} as ${sql.raw(`"${k}_${i}"`)}`);
+  });
+  const [row] = await runMetricQuery<Row>(db, sql`select ${sql.join(selects, sql`, `)} from (${from}) a`);
+  return windows.map((_, i) => Object.fromEntries(keys.map((k) => [k, row?.[`${k}_${i}`]])));
+}
+
 /** Retention (E − N) ÷ S, evaluated at each window's start and end (now, for a running window). */
 export const retentionComputer: MetricComputer = {
   async windows(db, scope, windows) {
-    const rows = await runMetricQuery<Row>(
-      db,
-      sql`select w.i as g, ${retentionAggregates}
-          from ${windowsRelation(windows)} cross join (${scopedAccounts(scope)}) a group by w.i`,
-    );
-    const byG = new Map(rows.map((r) => [String(r.g), r]));
-    return windows.map((_, i) => ({ ...finalizeRetention(byG.get(String(i))), newest: null }));
+    const rows = await aggregatePerWindow(db, windows, scopedAccounts(scope), (s, asof) => ({
+      s_n: sql`count(*) filter (where ${customerAt(s)})::int`,
+      e_n: sql`count(*) filter (where ${customerAt(asof)})::int`,
+      n_n: sql`count(*) filter (where ${customerAt(asof)} and a.became > ${s})::int`,
+    }));
+    return rows.map((r) => ({ ...finalizeRetention(r), newest: null }));
   },
   async segments(db, scope, window, by) {
     const { join, label } = segmentLabelJoin(by);
