@@ -189,10 +189,40 @@ function finalizeArr(rows: Row[], currency: string | null) {
   };
 }
 
+/** ARR for every window in one pass over the scope's contracts, as rows per (window, currency). */
+async function arrPerWindow(db: Db, scope: Scope, windows: Window[]): Promise<Row[]> {
+  const cols = windows.flatMap((w, i) => {
+    const s = sql`${w.start.toISOString()}::timestamptz`;
+    const asOf = sql`${w.asOf.toISOString()}::timestamptz`;
+    return [
+      sql`count(*) filter (where ${activeAt(asOf)})::int as ${sql.raw(`"cur_n_${i}"`)}`,
+      sql`coalesce(sum(${contractArr}) filter (where ${activeAt(asOf)}), 0)::float8 as ${sql.raw(`"cur_amount_${i}"`)}`,
+      sql`coalesce(sum(${contractArr}) filter (where ${activeAt(s)}), 0)::float8 as ${sql.raw(`"at_start_${i}"`)}`,
+      sql`extract(epoch from max(c.starts_at) filter (where c.starts_at <= ${asOf}))::float8 as ${sql.raw(`"newest_epoch_${i}"`)}`,
+    ];
+  });
+  const rows = await runMetricQuery<Row>(
+    db,
+    sql`select c.currency, ${sql.join(cols, sql`, `)}
+      from contracts c join (${scopedAccounts(scope)}) a on a.id = c.account_id
+      group by c.currency`,
+  );
+  return rows.flatMap((r) =>
+    windows.map((_, i) => ({
+      g: i,
+      currency: r.currency,
+      cur_n: r[`cur_n_${i}`],
+      cur_amount: r[`cur_amount_${i}`],
+      at_start: r[`at_start_${i}`],
+      newest_epoch: r[`newest_epoch_${i}`],
+    })),
+  );
+}
+
 /** ARR at each window's end (now for a running window), per currency; the headline's currency leads. */
 export const arrComputer: MetricComputer = {
   async windows(db, scope, windows, headline) {
-    const rows = await runMetricQuery<Row>(db, arrQuery(scope, windows));
+    const rows = await arrPerWindow(db, scope, windows);
     const currency =
       chooseCurrency(rows.filter((r) => String(r.g) === String(headline))) ?? chooseCurrency(rows);
     return windows.map((_, i) => {
