@@ -14,7 +14,7 @@ import {
 } from './aggregate.js';
 import { aggregatePerWindow, customerAt, scopedAccounts } from './customers.js';
 import { runMetricQuery } from './query.js';
-import { segmentLabelJoin, type Window, windowsRelation } from './rows.js';
+import { segmentLabelJoin, span, type Window, windowsRelation } from './rows.js';
 
 /** CLV looks at the 12 months ending at the window's end (now for a running window): [asOf − 1 year, asOf). */
 function trailingYear(w: Window): Window {
@@ -40,6 +40,36 @@ function revenueQuery(scope: Scope, windows: Window[], by?: Dimension): SQL {
     join opportunities o on o.outcome = 'won' and o.closed_at >= w.s and o.closed_at < w.asof
     join (${scopedAccounts(scope, by)}) a on a.id = o.account_id
     group by ${group}, o.currency`;
+}
+
+/** Revenue won from the scope's accounts for every window in one pass, as rows per (window, currency). */
+async function revenuePerWindow(db: Db, scope: Scope, windows: Window[]): Promise<Row[]> {
+  const { min, max } = span(windows);
+  const cols = windows.flatMap((w, i) => {
+    const inWindow = sql`o.closed_at >= ${w.start.toISOString()}::timestamptz and o.closed_at < ${w.asOf.toISOString()}::timestamptz`;
+    return [
+      sql`count(*) filter (where ${inWindow})::int as ${sql.raw(`"cur_n_${i}"`)}`,
+      sql`coalesce(sum(o.amount_minor) filter (where ${inWindow}), 0)::float8 as ${sql.raw(`"cur_amount_${i}"`)}`,
+      sql`extract(epoch from max(o.closed_at) filter (where ${inWindow}))::float8 as ${sql.raw(`"newest_epoch_${i}"`)}`,
+    ];
+  });
+  const rows = await runMetricQuery<Row>(
+    db,
+    sql`select o.currency, ${sql.join(cols, sql`, `)}
+      from opportunities o join (${scopedAccounts(scope)}) a on a.id = o.account_id
+      where o.outcome = 'won' and o.closed_at >= ${min.toISOString()}::timestamptz
+        and o.closed_at < ${max.toISOString()}::timestamptz
+      group by o.currency`,
+  );
+  return rows.flatMap((r) =>
+    windows.map((_, i) => ({
+      g: i,
+      currency: r.currency,
+      cur_n: r[`cur_n_${i}`],
+      cur_amount: r[`cur_amount_${i}`],
+      newest_epoch: r[`newest_epoch_${i}`],
+    })),
+  );
 }
 
 function finalizeClv(
@@ -105,7 +135,7 @@ async function run(db: Db, scope: Scope, windows: Window[], by?: Dimension) {
           lost: sql`count(*) filter (where ${customerAt(s)} and a.churned <= ${asof})::int`,
           active: sql`count(*) filter (where a.became <= ${asof} and (a.churned is null or a.churned > ${s}))::int`,
         })).then((rows) => rows.map((r, i) => ({ ...r, g: i }))),
-    runMetricQuery<Row>(db, revenueQuery(scope, ws, by)),
+    by ? runMetricQuery<Row>(db, revenueQuery(scope, ws, by)) : revenuePerWindow(db, scope, ws),
   ]);
 }
 
