@@ -69,7 +69,10 @@ export interface AggregateSpec {
   /** Row sources (for a split by `by`); several are combined with `union all`, each row with its `part`. */
   sources(by?: Dimension): RowSource[];
   /** Aggregate select list over `x`. Money specs must output `cur_n` and `cur_amount` per currency. */
-  /** `headline` is the window index whose figures are shown (others only need the value); null in splits. */
+  /**
+   * `headline` is the window index whose figures are shown (others only need the value; rows carry their
+   * window index as `x.wi`); null in splits.
+   */
   aggregates: SQL | ((ctx: ComputeContext, headline: number | null) => SQL);
   /** Leaner row sources for splits, when the figures' extra joins are not needed there. */
   segmentSources?(by: Dimension): RowSource[];
@@ -123,6 +126,22 @@ function groupRows(rows: Row[], key: (r: Row) => string): Map<string, Row[]> {
   return out;
 }
 
+/**
+ * Rows tagged with their window index `wi`. Contiguous windows (a series) get it from one CASE over the
+ * timestamp in a single pass; overlapping ones (a series plus a "same point" trend window) join a
+ * VALUES list, a row landing in every window that holds it.
+ */
+function windowedRows(windows: Window[], rows: SQL): SQL {
+  const contiguous = windows.every((w, i) => i === 0 || w.start.getTime() === windows[i - 1]!.end.getTime());
+  if (!contiguous) {
+    return sql`select x.*, w.i as wi from ${windowsRelation(windows)}
+      join (${rows}) x on x.ts >= w.s and x.ts < w.e`;
+  }
+  const arms = windows.map((w, i) => sql`when x.ts < ${w.end.toISOString()}::timestamptz then ${i}::int`);
+  return sql`select * from (select x.*, case ${sql.join(arms, sql` `)} end as wi from (${rows}) x) x
+    where x.wi is not null`;
+}
+
 /** Builds a computer that runs one grouped query for all windows and one for a split. */
 export function aggregateComputer(spec: AggregateSpec): MetricComputer {
   const cur = spec.perCurrency ? sql`, x.currency` : sql``;
@@ -139,11 +158,10 @@ export function aggregateComputer(spec: AggregateSpec): MetricComputer {
               extract(epoch from max(r.newest_at))::float8 as newest_epoch
             from ${rollupRelation(ranges)} ${rollupJoin(scope)}
             group by w.i${rcur} having ${spec.rollup.having}`
-          : sql`select w.i as g${cur}, ${aggregates(ctx, headline)},
+          : sql`select x.wi as g${cur}, ${aggregates(ctx, headline)},
               extract(epoch from max(x.ts))::float8 as newest_epoch
-            from ${windowsRelation(windows)}
-            join (${unionRows(spec, scope, min, max)}) x on x.ts >= w.s and x.ts < w.e
-            group by w.i${cur}`;
+            from (${windowedRows(windows, unionRows(spec, scope, min, max))}) x
+            group by x.wi${cur}`;
       const rows = await runMetricQuery<Row>(db, query);
       const byWindow = groupRows(rows, (r) => String(r.g));
       const currency = spec.perCurrency

@@ -31,7 +31,7 @@ export const responseComputer: MetricComputer = aggregateComputer({
     const base = sql`count(*)::int as created, count(x.secs)::int as answered,
       percentile_cont(0.5) within group (order by x.secs)::float8 as median`;
     if (headline === null) return base;
-    const only = sql`w.i = ${headline}`;
+    const only = sql`x.wi = ${headline}`;
     return sql`${base},
       (percentile_cont(0.9) within group (order by x.secs) filter (where ${only}))::float8 as p90,
       (avg(x.secs) filter (where ${only}))::float8 as mean,
