@@ -2,6 +2,7 @@ import { checkAccess } from '../src/access/permissions.js';
 import { currentTeamIds } from '../src/access/queries.js';
 import { resolveScopeAsk } from '../src/access/scope.js';
 import type { Deps } from '../src/deps.js';
+import { metricDepsFor } from '../src/deps.js';
 import { getMetric, getScorecard, METRICS, MetricsError } from '../src/metrics/index.js';
 import type { MetricDeps, Scope } from '../src/metrics/types.js';
 import type { AskState } from '../src/slack/ask-state.js';
@@ -53,11 +54,7 @@ export async function answerState(
 ): Promise<Reply> {
   const refusal = await checkStateAccess(deps, caller, state, options.now);
   if (refusal) return refusal;
-  const metricDeps: MetricDeps = {
-    db: deps.db,
-    defaultTimezone: deps.config.defaultTimezone,
-    now: options.now,
-  };
+  const metricDeps: MetricDeps = metricDepsFor(deps, options.now);
   try {
     if (state.metric === null) return await answerSummary(deps, metricDeps, state, options);
     const result = await getMetric(metricDeps, {
@@ -90,15 +87,12 @@ export async function explainState(deps: Deps, caller: Caller, state: AskState, 
   if (state.metric === null)
     return ephemeral(buildNoticeMessage('Ask `/metrics help <metric>` for each definition.'));
   try {
-    const result = await getMetric(
-      { db: deps.db, defaultTimezone: deps.config.defaultTimezone, now },
-      {
-        metric: state.metric,
-        scope: state.scope,
-        period: state.period ?? defaultPeriodOf(state),
-        ...(state.by ? { by: state.by } : {}),
-      },
-    );
+    const result = await getMetric(metricDepsFor(deps, now), {
+      metric: state.metric,
+      scope: state.scope,
+      period: state.period ?? defaultPeriodOf(state),
+      ...(state.by ? { by: state.by } : {}),
+    });
     return ephemeral(buildCalculationMessage(result));
   } catch (err) {
     if (err instanceof MetricsError) return ephemeral(buildNoticeMessage(err.message));

@@ -16,6 +16,7 @@ export function createLogger(level: string = 'info'): Logger {
           '*.botToken',
           '*.appToken',
           '*.signingSecret',
+          '*.ingestToken',
           '*.password',
           '*.authorization',
           '*.headers.authorization',

@@ -1,5 +1,6 @@
 import { TZDate } from '@date-fns/tz';
 import type { Deps } from '../deps.js';
+import { metricDepsFor } from '../deps.js';
 import { describeError } from '../errors.js';
 import { getMetric, previousPeriod } from '../metrics/index.js';
 import type { MetricResult } from '../metrics/types.js';
@@ -44,7 +45,7 @@ export async function findSlips(
   settings: AlertSettings,
   now: Date,
 ): Promise<{ slips: Slip[]; teamMedianSeconds: number | null }> {
-  const metricDeps = { db: deps.db, defaultTimezone: deps.config.defaultTimezone, now };
+  const metricDeps = metricDepsFor(deps, now);
   const scope = { kind: 'team' as const, teamId: settings.teamId };
   const include = { target: false, trend: false, series: false };
   const current = await getMetric(metricDeps, {

@@ -1,4 +1,5 @@
 import type { Deps } from '../deps.js';
+import { metricDepsFor } from '../deps.js';
 import { getMetric } from '../metrics/index.js';
 import type { MetricId, Scope } from '../metrics/types.js';
 import { segmentTable } from '../slack/blocks/answer-parts.js';
@@ -29,7 +30,7 @@ export async function buildByRepMessage(
   payload: ByRepPayload,
   now: Date,
 ): Promise<SlackMessage> {
-  const metricDeps = { db: deps.db, defaultTimezone: deps.config.defaultTimezone, now };
+  const metricDeps = metricDepsFor(deps, now);
   const results = [];
   for (const id of payload.metrics.slice(0, MAX_TABLES)) {
     try {

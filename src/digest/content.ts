@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { teams } from '../db/schema/org.js';
+import { metricDepsFor } from '../deps.js';
 import { getMetric, getScorecard, SCORECARD_METRICS } from '../metrics/index.js';
 import type { MetricDeps, MetricId, MetricResult, Scope, SegmentRow } from '../metrics/types.js';
 import { type Cadence, localDateOf, weekdayOf } from '../schedule/slots.js';
@@ -102,11 +103,11 @@ async function responseSlaSeconds(db: Db, scope: Scope): Promise<number> {
 
 /** Gathers every number of one digest. Throws only when the database itself fails. */
 export async function gatherDigest(
-  deps: { db: Db; config: Pick<Config, 'defaultTimezone' | 'staleAfterHours'> },
+  deps: { db: Db; config: Pick<Config, 'defaultTimezone' | 'staleAfterHours' | 'grossMargin'> },
   spec: DigestSpec,
   now: Date,
 ): Promise<DigestView> {
-  const metricDeps: MetricDeps = { db: deps.db, defaultTimezone: deps.config.defaultTimezone, now };
+  const metricDeps: MetricDeps = metricDepsFor(deps, now);
   const ids = spec.metrics.length > 0 ? spec.metrics : SCORECARD_METRICS;
   const recent = recentWindowFor(spec.cadence, spec.slot, spec.timezone);
   const failed: string[] = [];

@@ -2,7 +2,7 @@ import type { MetricDefinition, MetricId } from './types.js';
 
 /**
  * Every metric Tally knows, each defined once. The `definition` text is returned with every answer and
- * copied into docs/readme/10-metrics.md, so keep both in step.
+ * copied into README.md (Metrics › Definitions), so keep both in step.
  */
 export const METRICS: MetricDefinition[] = [
   {

@@ -3,6 +3,7 @@ import type { HomeView } from '@slack/types';
 import type { Caller } from '../../../commands/types.js';
 import { getTeams } from '../../access/queries.js';
 import type { Deps } from '../../deps.js';
+import { metricDepsFor } from '../../deps.js';
 import { describeError } from '../../errors.js';
 import { getScorecard } from '../../metrics/index.js';
 import {
@@ -18,7 +19,7 @@ const MAX_HOME_TEAMS = 5;
 
 /** The caller's home content: their scorecard and, for managers and admins, their managed teams'. */
 export async function loadHomeView(deps: Deps, caller: Caller, now: Date): Promise<HomeView> {
-  const metricDeps = { db: deps.db, defaultTimezone: deps.config.defaultTimezone, now };
+  const metricDeps = metricDepsFor(deps, now);
   const mine = await getScorecard(metricDeps, { scope: { kind: 'rep', repId: caller.repId } });
   const cards: HomeScorecard[] = [{ title: 'Your scorecard', results: mine }];
   if (caller.role !== 'rep') {
