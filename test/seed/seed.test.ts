@@ -50,6 +50,27 @@ describeDb(
       expect(first.activities).toBeGreaterThan(first.leads * 3);
     }, 120_000);
 
+    it('leaves the metric rollups exactly as a full rebuild from the raw rows would make them', async () => {
+      // The bulk load turns the rollup triggers off and rebuilds once at the end; the triggers must be back on.
+      const digest = async () =>
+        (
+          await queryRows<{ rows: number; digest: string | null }>(
+            ctx.db(),
+            sql`select count(*)::int as rows, md5(string_agg(r::text, '|' order by r::text)) as digest from metric_rollups r`,
+          )
+        )[0]!;
+      const loaded = await digest();
+      expect(loaded.rows).toBeGreaterThan(0);
+      await ctx.db().execute(sql`select tally_rollup_rebuild_all()`);
+      expect(await digest()).toEqual(loaded);
+      const [enabled] = await queryRows<{ off: number }>(
+        ctx.db(),
+        sql`select count(*)::int as off from pg_trigger t join pg_class c on c.oid = t.tgrelid
+            where not t.tgisinternal and t.tgenabled = 'D' and c.relname in ('leads', 'opportunities', 'activities')`,
+      );
+      expect(enabled?.off).toBe(0);
+    });
+
     it('keeps every lead’s first_touch_at equal to its earliest outbound activity', async () => {
       const [r] = await queryRows<{
         mismatched: number;
