@@ -1,22 +1,16 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { runLeadNudges } from '../../src/alerts/nudges.js';
 import { updateAlertSettings } from '../../src/alerts/settings.js';
 import { leadNudges, leads } from '../../src/db/schema/index.js';
 import { getMetric } from '../../src/metrics/index.js';
 import { createSlackApp, type SlackApp } from '../../src/slack/app.js';
 import { describeDb } from '../helpers/db.js';
-import { type SlackApiStub, startSlackApiStub } from '../helpers/slack-api.js';
+import { useSlackApiStub } from '../helpers/slack-api.js';
 import { interactionBody, postSigned } from '../helpers/slack-requests.js';
 import { addLead, blockText, freePort, makeDeps, SIGNING_SECRET, seedWorld, type World } from './fixtures.js';
 
-let stub: SlackApiStub;
-beforeAll(async () => {
-  stub = await startSlackApiStub();
-});
-afterAll(async () => {
-  await stub.close();
-});
+const stub = useSlackApiStub();
 beforeEach(() => stub.reset());
 
 // Monday 23 Nov 2026, 10:00 UTC: leads come in; SLA 5 min, escalation 15 min, channel step at 30 min.

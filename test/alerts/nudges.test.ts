@@ -1,21 +1,15 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import { runLeadNudges } from '../../src/alerts/nudges.js';
 import { updateAlertSettings } from '../../src/alerts/settings.js';
 import { handleAlertClick } from '../../src/alerts/slack/actions.js';
 import { leadNudges, leads } from '../../src/db/schema/index.js';
 import { recordTouch } from '../../src/ingest/first-touch.js';
 import { describeDb } from '../helpers/db.js';
-import { type SlackApiStub, startSlackApiStub } from '../helpers/slack-api.js';
+import { useSlackApiStub } from '../helpers/slack-api.js';
 import { addLead, blockText, makeDeps, seedWorld, type World } from './fixtures.js';
 
-let stub: SlackApiStub;
-beforeAll(async () => {
-  stub = await startSlackApiStub();
-});
-afterAll(async () => {
-  await stub.close();
-});
+const stub = useSlackApiStub();
 beforeEach(() => stub.reset());
 
 // Monday 23 Nov 2026, 10:00 UTC: the lead comes in. Team SLA 5 min, escalation 15 min (3 × SLA).

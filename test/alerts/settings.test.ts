@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { alertsCommand } from '../../commands/alerts.js';
 import type { Caller } from '../../commands/types.js';
 import { getAlertSettings } from '../../src/alerts/settings.js';
@@ -11,7 +11,7 @@ import {
 } from '../../src/alerts/settings-parse.js';
 import { teams } from '../../src/db/schema/index.js';
 import { describeDb } from '../helpers/db.js';
-import { type SlackApiStub, startSlackApiStub } from '../helpers/slack-api.js';
+import { useSlackApiStub } from '../helpers/slack-api.js';
 import { makeDeps, seedWorld, type World } from './fixtures.js';
 
 describe('alerts command grammar', () => {
@@ -83,13 +83,7 @@ describe('alerts command grammar', () => {
   });
 });
 
-let stub: SlackApiStub;
-beforeAll(async () => {
-  stub = await startSlackApiStub();
-});
-afterAll(async () => {
-  await stub.close();
-});
+const stub = useSlackApiStub();
 
 describeDb('/metrics alerts', (ctx) => {
   let world: World;

@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import { updateAlertSettings } from '../../src/alerts/settings.js';
 import { runSlipAlerts } from '../../src/alerts/slip.js';
 import { recordTouch } from '../../src/ingest/first-touch.js';
 import { describeDb } from '../helpers/db.js';
-import { type SlackApiStub, startSlackApiStub } from '../helpers/slack-api.js';
+import { useSlackApiStub } from '../helpers/slack-api.js';
 import { addLead, blockText, makeDeps, seedWorld, type World } from './fixtures.js';
 
-let stub: SlackApiStub;
-beforeAll(async () => {
-  stub = await startSlackApiStub();
-});
-afterAll(async () => {
-  await stub.close();
-});
+const stub = useSlackApiStub();
 beforeEach(() => stub.reset());
 
 /** A lead created at `created` and first touched `afterSeconds` later by its owner. */

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import type { KnownBlock } from '@slack/types';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { activities } from '../../src/db/schema/index.js';
@@ -9,7 +9,7 @@ import { buildDigest } from '../../src/digest/build.js';
 import { silentLogger } from '../../src/logger.js';
 import { createSlackApp, type SlackApp } from '../../src/slack/app.js';
 import { describeDb } from '../helpers/db.js';
-import { type SlackApiStub, startSlackApiStub } from '../helpers/slack-api.js';
+import { useSlackApiStub } from '../helpers/slack-api.js';
 import { interactionBody, postSigned } from '../helpers/slack-requests.js';
 import { addRep, addTeam } from './fixtures.js';
 
@@ -27,13 +27,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-let stub: SlackApiStub;
-beforeAll(async () => {
-  stub = await startSlackApiStub();
-});
-afterAll(async () => {
-  await stub.close();
-});
+const stub = useSlackApiStub();
 beforeEach(() => stub.reset());
 
 describeDb('digest "By rep" button', (ctx) => {

@@ -1,22 +1,16 @@
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import { digestCommand } from '../../commands/digest.js';
 import type { Caller, CommandInput } from '../../commands/types.js';
 import { teamManagers } from '../../src/db/schema/index.js';
 import { getSubscription, listSubscriptions } from '../../src/digest/store.js';
 import { describeDb } from '../helpers/db.js';
-import { type SlackApiStub, startSlackApiStub } from '../helpers/slack-api.js';
+import { useSlackApiStub } from '../helpers/slack-api.js';
 import { addRep, addTeam, testClient, testDeps } from './fixtures.js';
 
 // Mon 23 Nov 2026, 10:00 UTC.
 const NOW = new Date('2026-11-23T10:00:00Z');
 
-let stub: SlackApiStub;
-beforeAll(async () => {
-  stub = await startSlackApiStub();
-});
-afterAll(async () => {
-  await stub.close();
-});
+const stub = useSlackApiStub();
 beforeEach(() => stub.reset());
 
 describeDb('/metrics digest', (ctx) => {

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import { listRuns } from '../../src/digest/ledger.js';
 import { runDueDigests } from '../../src/digest/run.js';
 import { describeDb } from '../helpers/db.js';
-import { type SlackApiStub, startSlackApiStub } from '../helpers/slack-api.js';
+import { useSlackApiStub } from '../helpers/slack-api.js';
 import { addDigest, addRep, addTeam, recordingOutbox, testClient, testDeps } from './fixtures.js';
 
-let stub: SlackApiStub;
-beforeAll(async () => {
-  stub = await startSlackApiStub();
-});
-afterAll(async () => {
-  await stub.close();
-});
+const stub = useSlackApiStub();
 beforeEach(() => stub.reset());
 
 describeDb('personal DM digests', (ctx) => {

@@ -1,12 +1,12 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import { digestRuns, digestSubscriptions } from '../../src/db/schema/index.js';
 import type { DigestBuilder } from '../../src/digest/build.js';
 import { claimRun, listRuns } from '../../src/digest/ledger.js';
 import { runDueDigests } from '../../src/digest/run.js';
 import { removeSubscription, setPaused } from '../../src/digest/store.js';
 import { describeDb } from '../helpers/db.js';
-import { type SlackApiStub, startSlackApiStub } from '../helpers/slack-api.js';
+import { type SlackApiStub, useSlackApiStub } from '../helpers/slack-api.js';
 import { addDigest, recordingOutbox, testClient, testDeps } from './fixtures.js';
 
 // Mon 23 Nov 2026. Berlin is UTC+1 (CET): 08:30 local = 07:30 UTC.
@@ -19,13 +19,7 @@ const plainBuild: DigestBuilder = async (_deps, spec) => {
   return { text: `Digest ${spec.subscriptionId} for ${spec.scopeLabel}${late}`, blocks: [] };
 };
 
-let stub: SlackApiStub;
-beforeAll(async () => {
-  stub = await startSlackApiStub();
-});
-afterAll(async () => {
-  await stub.close();
-});
+const stub = useSlackApiStub();
 beforeEach(() => stub.reset());
 
 describeDb('runDueDigests', (ctx) => {

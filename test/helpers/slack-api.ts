@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
 
 /**
  * A local stand-in for Slack's Web API (the bot's SLACK_API_URL points here in tests) and for
@@ -227,4 +228,25 @@ function safeJson(v: string): unknown {
 function json(res: import('node:http').ServerResponse, payload: unknown): void {
   res.writeHead(200, { 'content-type': 'application/json' });
   res.end(JSON.stringify(payload));
+}
+
+/**
+ * Starts one stand-in for the enclosing describe block (or file) and closes it afterwards. The returned
+ * object forwards to the running stand-in, so tests use it like the stand-in itself.
+ */
+export function useSlackApiStub(): SlackApiStub {
+  let current: SlackApiStub | undefined;
+  beforeAll(async () => {
+    current = await startSlackApiStub();
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  return new Proxy({} as SlackApiStub, {
+    get(_target, key) {
+      if (!current)
+        throw new Error('the Slack API stand-in is used before it started (use it inside a test or hook)');
+      return Reflect.get(current, key, current);
+    },
+  });
 }

@@ -4,7 +4,7 @@ import { reps } from '../../src/db/schema/index.js';
 import { METRICS } from '../../src/metrics/index.js';
 import { LIMITS } from '../../src/slack/limits.js';
 import { describeDb } from '../helpers/db.js';
-import { type SlackApiStub, startSlackApiStub } from '../helpers/slack-api.js';
+import { type SlackApiStub, startSlackApiStub, useSlackApiStub } from '../helpers/slack-api.js';
 import { type Fixture, seedFixture, USERS } from './fixtures.js';
 import { allText, type RunningApp, sendCommand, startApp } from './harness.js';
 
@@ -148,15 +148,8 @@ describeDb('/metrics over HTTP', (ctx) => {
 });
 
 describeDb('/metrics with private leaderboards', (ctx) => {
-  let stub: SlackApiStub;
+  const stub = useSlackApiStub();
   let app: RunningApp;
-
-  beforeAll(async () => {
-    stub = await startSlackApiStub();
-  });
-  afterAll(async () => {
-    await stub.close();
-  });
   beforeEach(async () => {
     await seedFixture(ctx.db());
     app = await startApp(ctx.database(), stub, { TALLY_LEADERBOARDS_PUBLIC: 'false' });
@@ -176,15 +169,8 @@ describeDb('/metrics with private leaderboards', (ctx) => {
 });
 
 describeDb('/metrics on an empty database', (ctx) => {
-  let stub: SlackApiStub;
+  const stub = useSlackApiStub();
   let app: RunningApp;
-
-  beforeAll(async () => {
-    stub = await startSlackApiStub();
-  });
-  afterAll(async () => {
-    await stub.close();
-  });
   beforeEach(async () => {
     await seedFixture(ctx.db(), { withData: false });
     app = await startApp(ctx.database(), stub);

@@ -1,20 +1,13 @@
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeDb, openTestDatabase } from '../helpers/db.js';
-import { type SlackApiStub, startSlackApiStub } from '../helpers/slack-api.js';
+import { useSlackApiStub } from '../helpers/slack-api.js';
 import { eventBody, postSigned, signBody, slashCommandBody } from '../helpers/slack-requests.js';
 import { seedFixture, USERS } from './fixtures.js';
 import { allText, clickButton, type RunningApp, SECRET, sendCommand, startApp } from './harness.js';
 
 describeDb('/metrics buttons, App Home and signatures', (ctx) => {
-  let stub: SlackApiStub;
+  const stub = useSlackApiStub();
   let app: RunningApp;
-
-  beforeAll(async () => {
-    stub = await startSlackApiStub();
-  });
-  afterAll(async () => {
-    await stub.close();
-  });
   beforeEach(async () => {
     await seedFixture(ctx.db());
     stub.reset();
@@ -182,14 +175,7 @@ describeDb('/metrics buttons, App Home and signatures', (ctx) => {
 });
 
 describeDb('/metrics during a database outage', (ctx) => {
-  let stub: SlackApiStub;
-
-  beforeAll(async () => {
-    stub = await startSlackApiStub();
-  });
-  afterAll(async () => {
-    await stub.close();
-  });
+  const stub = useSlackApiStub();
 
   it('acks, answers "couldn\'t load metrics right now", reports 503 and keeps serving', async () => {
     const database = await openTestDatabase(ctx.backend);

@@ -2,10 +2,12 @@ import type { SQL } from 'drizzle-orm';
 import { sql } from '../../db/client.js';
 import type { Dimension } from '../types.js';
 import {
+  type AggregateSpec,
   aggregateComputer,
   type MetricComputer,
   noData,
   pickCurrency,
+  type Row,
   ratio,
   toNumber,
   value,
@@ -71,54 +73,57 @@ export const winrateComputer: MetricComputer = aggregateComputer({
   },
 });
 
+/** What a won-deals metric sees: the answer's currency row, its count and total, and deals in other currencies. */
+interface WonTotals {
+  row: Row | undefined;
+  otherN: number;
+  n: number;
+  total: number;
+  currency: string | null;
+}
+
+/** A metric over the deals won in the period, in the answer's currency (no FX between currencies). */
+function wonDealsComputer(
+  finalize: (won: WonTotals) => ReturnType<AggregateSpec['finalize']>,
+): MetricComputer {
+  return aggregateComputer({
+    sources: (by) => [won(by)],
+    aggregates: moneyAggregates,
+    perCurrency: true,
+    rollup: wonRollup,
+    finalize({ rows, currency }) {
+      const { row, otherN } = pickCurrency(rows, currency);
+      return finalize({ row, otherN, n: toNumber(row?.cur_n), total: toNumber(row?.cur_amount), currency });
+    },
+  });
+}
+
 /** Total won ÷ number won, in the answer's currency. */
-export const dealsizeComputer: MetricComputer = aggregateComputer({
-  sources: (by) => [won(by)],
-  aggregates: moneyAggregates,
-  perCurrency: true,
-  rollup: wonRollup,
-  finalize({ rows, currency }) {
-    const { row, otherN } = pickCurrency(rows, currency);
-    const n = toNumber(row?.cur_n);
-    const total = toNumber(row?.cur_amount);
-    return {
-      value: n > 0 ? value(Math.round(total / n)) : noData('no deals won in this period'),
-      n,
-      currency,
-      notes: otherCurrencyNote(otherN, 'won deals', currency),
-      calc: {
-        formula: 'total amount won ÷ number of deals won',
-        numeratorLabel: 'amount won',
-        numerator: total,
-        denominatorLabel: 'deals won',
-        denominator: n,
-      },
-      figures: [{ key: 'total', label: 'Total won', unit: 'money', value: value(total) }],
-    };
+export const dealsizeComputer: MetricComputer = wonDealsComputer(({ otherN, n, total, currency }) => ({
+  value: n > 0 ? value(Math.round(total / n)) : noData('no deals won in this period'),
+  n,
+  currency,
+  notes: otherCurrencyNote(otherN, 'won deals', currency),
+  calc: {
+    formula: 'total amount won ÷ number of deals won',
+    numeratorLabel: 'amount won',
+    numerator: total,
+    denominatorLabel: 'deals won',
+    denominator: n,
   },
-});
+  figures: [{ key: 'total', label: 'Total won', unit: 'money', value: value(total) }],
+}));
 
 /** Total amount won, in the answer's currency. */
-export const revenueComputer: MetricComputer = aggregateComputer({
-  sources: (by) => [won(by)],
-  aggregates: moneyAggregates,
-  perCurrency: true,
-  rollup: wonRollup,
-  finalize({ rows, currency }) {
-    const { row, otherN } = pickCurrency(rows, currency);
-    const n = toNumber(row?.cur_n);
-    const total = toNumber(row?.cur_amount);
-    return {
-      // Zero won is a true zero when nothing else was won either; otherwise say which currency is missing.
-      value: row || otherN === 0 ? value(total) : noData(`no deals won in ${currency}`),
-      n,
-      currency,
-      notes: otherCurrencyNote(otherN, 'won deals', currency),
-      calc: { formula: 'sum of amounts won', numeratorLabel: 'amount won', numerator: total },
-      figures: [{ key: 'deals', label: 'Deals won', unit: 'count', value: value(n) }],
-    };
-  },
-});
+export const revenueComputer: MetricComputer = wonDealsComputer(({ row, otherN, n, total, currency }) => ({
+  // Zero won is a true zero when nothing else was won either; otherwise say which currency is missing.
+  value: row || otherN === 0 ? value(total) : noData(`no deals won in ${currency}`),
+  n,
+  currency,
+  notes: otherCurrencyNote(otherN, 'won deals', currency),
+  calc: { formula: 'sum of amounts won', numeratorLabel: 'amount won', numerator: total },
+  figures: [{ key: 'deals', label: 'Deals won', unit: 'count', value: value(n) }],
+}));
 
 /** Days from creation to close for deals won in the period. */
 export const cycleComputer: MetricComputer = aggregateComputer({
