@@ -8,10 +8,12 @@ import {
 } from '../src/alerts/settings.js';
 import { ALERTS_USAGE, parseAlertsCommand } from '../src/alerts/settings-parse.js';
 import { buildAlertSettingsMessage, buildAlertsNotice } from '../src/alerts/slack/settings-view.js';
+import type { Caller } from '../src/core/types.js';
 import type { Deps } from '../src/deps.js';
 import { formatDuration } from '../src/slack/format.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
-import type { Caller, CommandInput, Reply, Subcommand } from './types.js';
+import type { Reply } from '../src/slack/reply.js';
+import type { CommandInput, Subcommand } from './types.js';
 
 const notice = (text: string): Reply => ({ visibility: 'ephemeral', message: buildAlertsNotice(text) });
 

@@ -1,7 +1,9 @@
+import type { Caller } from '../src/core/types.js';
 import type { DigestSubscription } from '../src/db/schema/digests.js';
 import type { Deps } from '../src/deps.js';
 import { buildDigest } from '../src/digest/build.js';
 import { type AddArgs, DIGEST_USAGE, parseDigestCommand } from '../src/digest/parse-command.js';
+import { formatLocalTime, nextSlot } from '../src/digest/slots.js';
 import {
   createSubscription,
   findTeam,
@@ -12,13 +14,13 @@ import {
 } from '../src/digest/store.js';
 import { describeError } from '../src/errors.js';
 import type { MetricId } from '../src/metrics/types.js';
-import { formatLocalTime, nextSlot } from '../src/schedule/slots.js';
 import { buildNoticeMessage } from '../src/slack/blocks/notice.js';
 import { section } from '../src/slack/blocks/pieces.js';
 import { formatDateTime } from '../src/slack/format.js';
 import { enforceLimits } from '../src/slack/limits.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
-import type { Caller, CommandInput, Reply, Subcommand } from './types.js';
+import type { Reply } from '../src/slack/reply.js';
+import type { CommandInput, Subcommand } from './types.js';
 
 const notice = (text: string, hint?: string): Reply => ({
   visibility: 'ephemeral',

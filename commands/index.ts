@@ -1,18 +1,19 @@
 import { alertsCommand } from './alerts.js';
 import { digestCommand } from './digest.js';
-import { helpCommand } from './help.js';
+import { createHelpCommand } from './help.js';
 import { summaryCommand } from './summary.js';
 import { targetCommand } from './target.js';
 import type { Subcommand } from './types.js';
 
 /**
  * Every `/metrics` subcommand word (`help`, `summary`, `target`, `digest`, `alerts`, …), one file each in
- * `commands/`. Anything else after `/metrics` is a metric question, answered by `commands/metric.ts`.
+ * `commands/`. Anything else after `/metrics` is a metric question, answered by `src/answers/answer.ts`
+ * (routed in `./dispatch.ts`).
  * Helpers add their subcommand here (one import, one entry); `manifest.yml`'s usage hint must name it
  * (a test checks that they agree).
  */
 export const SUBCOMMANDS: Subcommand[] = [
-  helpCommand,
+  createHelpCommand(() => SUBCOMMANDS.filter((s) => s.name !== 'help')),
   summaryCommand,
   targetCommand,
   alertsCommand,

@@ -1,6 +1,6 @@
+import { answerParsedAsk } from '../src/answers/answer.js';
 import { buildGrammarErrorMessage } from '../src/slack/blocks/notice.js';
 import { parseCommand } from '../src/slack/grammar/parse.js';
-import { answerParsedAsk } from './metric.js';
 import type { Subcommand } from './types.js';
 
 /**

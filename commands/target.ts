@@ -9,7 +9,8 @@ import { formatNumber } from '../src/slack/format.js';
 import { parseCommand } from '../src/slack/grammar/parse.js';
 import { enforceLimits } from '../src/slack/limits.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
-import type { CommandInput, Reply, Subcommand } from './types.js';
+import type { Reply } from '../src/slack/reply.js';
+import type { CommandInput, Subcommand } from './types.js';
 
 /**
  * `/metrics target set winrate 30% team EMEA month` and `/metrics target list [scope]`.

@@ -1,20 +1,6 @@
-import type { RepRole } from '../src/db/schema/index.js';
+import type { Caller } from '../src/core/types.js';
 import type { Deps } from '../src/deps.js';
-import type { SlackMessage } from '../src/slack/limits.js';
-
-/** The Slack user behind a command, resolved against the reps table. */
-export interface Caller {
-  slackUserId: string;
-  repId: number;
-  name: string;
-  email: string | null;
-  role: RepRole;
-  /** Teams the caller belongs to now (membership history, current rows). */
-  teamIds: number[];
-  /** Teams the caller manages (managers); admins see everything regardless. */
-  managedTeamIds: number[];
-  timezone: string | null;
-}
+import type { Reply } from '../src/slack/reply.js';
 
 /** One `/metrics …` invocation, as the subcommand sees it. */
 export interface CommandInput {
@@ -26,12 +12,6 @@ export interface CommandInput {
   /** Where the command was typed; null in the console. */
   channelId: string | null;
   now: Date;
-}
-
-/** What a subcommand answers: ephemeral to the caller (default) or visible in the channel. */
-export interface Reply {
-  visibility: 'ephemeral' | 'in_channel';
-  message: SlackMessage;
 }
 
 /**

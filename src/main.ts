@@ -1,10 +1,10 @@
 import { openDeps } from './app/bootstrap.js';
+import { startScheduler } from './app/scheduler.js';
+import { createSlackApp } from './app/slack-app.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import type { Deps } from './deps.js';
 import { describeError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
-import { startScheduler } from './schedule/scheduler.js';
-import { createSlackApp } from './slack/app.js';
 
 /**
  * `npm start`. The mode follows the environment:
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     announce: (text) => (mode === 'console' ? process.stderr.write(`${text}\n`) : logger.info(text)),
   });
   if (mode === 'console') {
-    const { runConsole } = await import('./console/repl.js');
+    const { runConsole } = await import('./app/console.js');
     await runConsole(deps, {});
     await deps.database.close();
     return;

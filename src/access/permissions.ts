@@ -1,4 +1,4 @@
-import type { Caller } from '../../commands/types.js';
+import type { Caller } from '../core/types.js';
 import type { Dimension } from '../metrics/types.js';
 
 /**

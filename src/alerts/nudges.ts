@@ -1,7 +1,7 @@
+import type { Job } from '../core/types.js';
 import type { NudgeStage } from '../db/schema/index.js';
 import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
-import type { Job } from '../schedule/scheduler.js';
 import { type Outbox, outboxFor, type SendResult } from '../slack/outbox.js';
 import { businessSecondsBetween, isBusinessTime } from './business-time.js';
 import {

@@ -1,10 +1,10 @@
 import { TZDate } from '@date-fns/tz';
+import type { Job } from '../core/types.js';
 import type { Deps } from '../deps.js';
 import { metricDepsFor } from '../deps.js';
 import { describeError } from '../errors.js';
 import { getMetric, previousPeriod } from '../metrics/index.js';
 import type { MetricResult } from '../metrics/types.js';
-import type { Job } from '../schedule/scheduler.js';
 import { type Outbox, outboxFor } from '../slack/outbox.js';
 import { isBusinessTime } from './business-time.js';
 import { getTeamManagers } from './nudge-queries.js';

@@ -1,19 +1,28 @@
 import { createInterface } from 'node:readline/promises';
-import { answerState, explainState } from '../../commands/metric.js';
-import type { Caller, Reply } from '../../commands/types.js';
 import { buildCaller, resolveCallerByEmail } from '../access/caller.js';
 import { findDefaultConsoleRep } from '../access/queries.js';
+import type { Caller } from '../core/types.js';
 import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
-import { decodeState } from '../slack/ask-state.js';
 import { buildNoticeMessage, COULD_NOT_LOAD } from '../slack/blocks/notice.js';
-import { runMetricsCommand } from '../slack/dispatch.js';
+import type { Reply } from '../slack/reply.js';
 import { type RenderedButton, renderMessage } from './render.js';
 
 /**
  * The local console: type `/metrics winrate team` and see the exact message the bot would send,
  * rendered for the terminal. Same code path as Slack (dispatch, permissions, blocks, limits guard).
  */
+
+/**
+ * What the console asks of the rest of Tally; `src/app/console.ts` passes the `/metrics` dispatcher and
+ * the answers' button handler, so the console shows exactly what Slack would get.
+ */
+export interface ConsoleSurface {
+  /** Answers the text after `/metrics` for `caller` (channel: none). */
+  ask(deps: Deps, caller: Caller, text: string, now: Date): Promise<Reply>;
+  /** Presses a button of the last answer (its action id and value, as Slack would send them). */
+  press(deps: Deps, caller: Caller, button: { actionId: string; value: string }, now: Date): Promise<Reply>;
+}
 
 export interface ConsoleOptions {
   /** Email of the rep to act as; default: the first admin, else the first manager. */
@@ -37,7 +46,7 @@ const HELP = [
 ].join('\n');
 
 /** Starts the console; with `command` set it answers once and returns. Returns the process exit code. */
-export async function runConsole(deps: Deps, options: ConsoleOptions): Promise<number> {
+export async function runRepl(deps: Deps, surface: ConsoleSurface, options: ConsoleOptions): Promise<number> {
   const write = options.write ?? ((t: string) => process.stdout.write(`${t}\n`));
   const session: ConsoleSession = { caller: null, buttons: [] };
   try {
@@ -53,7 +62,7 @@ export async function runConsole(deps: Deps, options: ConsoleOptions): Promise<n
     return 1;
   }
   if (options.command !== undefined) {
-    const ok = await handleLine(deps, session, options.command, write);
+    const ok = await handleLine(deps, surface, session, options.command, write);
     return ok ? 0 : 1;
   }
   write(
@@ -66,7 +75,7 @@ export async function runConsole(deps: Deps, options: ConsoleOptions): Promise<n
   for await (const line of rl) {
     const trimmed = line.trim();
     if (trimmed === 'quit' || trimmed === 'exit') break;
-    if (trimmed !== '') await handleLine(deps, session, trimmed, write);
+    if (trimmed !== '') await handleLine(deps, surface, session, trimmed, write);
     rl.prompt();
   }
   rl.close();
@@ -74,8 +83,9 @@ export async function runConsole(deps: Deps, options: ConsoleOptions): Promise<n
 }
 
 /** Handles one console line; false when it could not be answered. */
-export async function handleLine(
+async function handleLine(
   deps: Deps,
+  surface: ConsoleSurface,
   session: ConsoleSession,
   line: string,
   write: (text: string) => void,
@@ -113,22 +123,13 @@ export async function handleLine(
     return false;
   }
   const reply = await answerOrApologise(deps, () => {
-    if (pressed) return pressButton(deps, caller, pressed, now);
-    const text = line.replace(/^\/metrics\b\s*/i, '');
-    return runMetricsCommand(deps, { text, caller, channelId: null, now });
+    if (pressed) return surface.press(deps, caller, pressed, now);
+    return surface.ask(deps, caller, line.replace(/^\/metrics\b\s*/i, ''), now);
   });
   const rendered = renderMessage(reply.message, reply.visibility);
   if (rendered.buttons.length > 0) session.buttons = rendered.buttons;
   write(rendered.text);
   return true;
-}
-
-async function pressButton(deps: Deps, caller: Caller, button: RenderedButton, now: Date): Promise<Reply> {
-  const state = decodeState(button.value);
-  if (!state)
-    return { visibility: 'ephemeral', message: buildNoticeMessage('That button does nothing here.') };
-  if (button.actionId.startsWith('metrics_calc')) return explainState(deps, caller, state, now);
-  return answerState(deps, caller, state, { now, share: button.actionId.startsWith('metrics_share') });
 }
 
 async function answerOrApologise(deps: Deps, work: () => Promise<Reply>): Promise<Reply> {

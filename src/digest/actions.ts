@@ -1,8 +1,8 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
-import { findCaller } from '../slack/handlers/shared.js';
 import { outboxFor } from '../slack/outbox.js';
+import { findCaller } from '../slack/respond.js';
 import { DIGEST_BY_REP_ACTION } from './blocks.js';
 import { buildByRepMessage, parseByRepPayload } from './by-rep.js';
 

@@ -1,7 +1,7 @@
 import type { DigestCadence } from '../db/schema/digests.js';
 import { findMetric } from '../metrics/index.js';
 import type { MetricId } from '../metrics/types.js';
-import { parseLocalTime } from '../schedule/slots.js';
+import { parseLocalTime } from './slots.js';
 
 /** `/metrics digest …` parsed into an action. Pure: Slack and database checks happen in the command. */
 export type DigestCommand =

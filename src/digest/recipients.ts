@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.js';
 import type { DigestSubscription } from '../db/schema/digests.js';
 import type { Scope } from '../metrics/types.js';
-import type { Schedule } from '../schedule/slots.js';
+import type { Schedule } from './slots.js';
 import { findTeam, listDigestReps } from './store.js';
 
 /** One destination of a subscription: the channel, or one rep of a personal (`dm`) subscription. */

@@ -4,7 +4,6 @@ import type { DigestSubscription } from '../db/schema/digests.js';
 import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
 import type { MetricId } from '../metrics/types.js';
-import { classifySlot, formatLocalTime, slotsBetween } from '../schedule/slots.js';
 import { type Outbox, outboxFor } from '../slack/outbox.js';
 import { breakSubscription } from './broken.js';
 import { buildDigest, type DigestBuilder } from './build.js';
@@ -21,6 +20,7 @@ import {
   runKeyString,
 } from './ledger.js';
 import { type Recipient, RecipientResolver } from './recipients.js';
+import { classifySlot, formatLocalTime, slotsBetween } from './slots.js';
 import { listRunnableSubscriptions } from './store.js';
 
 /** This process, as written into `claimed_by`. */

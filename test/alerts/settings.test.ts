@@ -1,7 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { alertsCommand } from '../../commands/alerts.js';
-import type { Caller } from '../../commands/types.js';
 import { getAlertSettings } from '../../src/alerts/settings.js';
 import {
   parseAlertsCommand,
@@ -9,6 +8,7 @@ import {
   parseDuration,
   parseTimeRange,
 } from '../../src/alerts/settings-parse.js';
+import type { Caller } from '../../src/core/types.js';
 import { teams } from '../../src/db/schema/index.js';
 import { describeDb } from '../helpers/db.js';
 import { useSlackApiStub } from '../helpers/slack-api.js';

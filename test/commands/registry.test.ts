@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { findSubcommand, SUBCOMMANDS } from '../../commands/index.js';
+import { SLASH_COMMAND } from '../../src/app/metrics-command.js';
 import { METRICS } from '../../src/metrics/index.js';
-import { SLASH_COMMAND } from '../../src/slack/handlers/command.js';
 
 const manifest = readFileSync(new URL('../../manifest.yml', import.meta.url), 'utf8');
 /** The value of `key: value` in the manifest (first occurrence), quotes removed. */

@@ -1,7 +1,7 @@
 import { beforeEach, expect, it } from 'vitest';
+import { runConsole } from '../../src/app/console.js';
 import { fixedClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
-import { runConsole } from '../../src/console/repl.js';
 import type { Deps } from '../../src/deps.js';
 import { silentLogger } from '../../src/logger.js';
 import { describeDb } from '../helpers/db.js';

@@ -1,13 +1,13 @@
 import { createServer } from 'node:net';
 import type { KnownBlock } from '@slack/types';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { createSlackApp, type SlackApp } from '../../src/app/slack-app.js';
 import { fixedClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { activities } from '../../src/db/schema/index.js';
 import type { Deps } from '../../src/deps.js';
 import { buildDigest } from '../../src/digest/build.js';
 import { silentLogger } from '../../src/logger.js';
-import { createSlackApp, type SlackApp } from '../../src/slack/app.js';
 import { describeDb } from '../helpers/db.js';
 import { useSlackApiStub } from '../helpers/slack-api.js';
 import { interactionBody, postSigned } from '../helpers/slack-requests.js';

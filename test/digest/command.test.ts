@@ -1,6 +1,7 @@
 import { beforeEach, expect, it } from 'vitest';
 import { digestCommand } from '../../commands/digest.js';
-import type { Caller, CommandInput } from '../../commands/types.js';
+import type { CommandInput } from '../../commands/types.js';
+import type { Caller } from '../../src/core/types.js';
 import { teamManagers } from '../../src/db/schema/index.js';
 import { getSubscription, listSubscriptions } from '../../src/digest/store.js';
 import { describeDb } from '../helpers/db.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Caller } from '../../commands/types.js';
 import { checkAccess, checkTargetAccess } from '../../src/access/permissions.js';
+import type { Caller } from '../../src/core/types.js';
 
 const caller = (role: Caller['role'], over: Partial<Caller> = {}): Caller => ({
   slackUserId: 'U1',

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Reply } from '../../commands/types.js';
 import { fixedClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
 import type { Deps } from '../../src/deps.js';
 import { silentLogger } from '../../src/logger.js';
-import { ANSWER_TIMEOUT_MS, answerSafely } from '../../src/slack/handlers/shared.js';
+import type { Reply } from '../../src/slack/reply.js';
+import { ANSWER_TIMEOUT_MS, answerSafely } from '../../src/slack/respond.js';
 
 const deps = {
   config: loadConfig({}),

@@ -1,11 +1,11 @@
 import { createServer } from 'node:net';
 import type { KnownBlock } from '@slack/types';
+import { createSlackApp, type SlackApp } from '../../src/app/slack-app.js';
 import { fixedClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
 import type { Deps } from '../../src/deps.js';
 import { silentLogger } from '../../src/logger.js';
-import { createSlackApp, type SlackApp } from '../../src/slack/app.js';
 import type { SlackApiStub } from '../helpers/slack-api.js';
 import { interactionBody, postSigned, slashCommandBody } from '../helpers/slack-requests.js';
 import { NOW } from './fixtures.js';

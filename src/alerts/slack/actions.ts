@@ -73,7 +73,7 @@ const CLICKS: [RegExp, AlertClick][] = [
   [new RegExp(`^${ACTION_CLAIM}(#\\d+)?$`), 'claimed'],
 ];
 
-/** Registers the alert buttons on the Bolt app (appended to REGISTRARS). */
+/** Registers the alert buttons on the Bolt app (listed in `alertsFeature`). */
 export function registerAlertActions(app: App, deps: Deps): void {
   for (const [pattern, click] of CLICKS) {
     app.action<BlockAction<ButtonAction>>(pattern, async ({ ack, body, action, client, respond }) => {

@@ -2,22 +2,22 @@ import { findMetric, METRICS } from '../../metrics/definitions.js';
 import { parsePeriod } from '../../metrics/periods.js';
 import type { Dimension, MetricDefinition } from '../../metrics/types.js';
 import { suggestWord } from './distance.js';
-import { DIMENSIONS, FILLER, HELP_WORDS, MENTION, SCOPE_WORDS, SHARE_WORDS, SUMMARY_WORDS } from './words.js';
+import {
+  DIMENSIONS,
+  FILLER,
+  HELP_WORDS,
+  MENTION,
+  SCOPE_WORDS,
+  type ScopeWord,
+  SHARE_WORDS,
+  SUMMARY_WORDS,
+} from './words.js';
 
 /**
  * The `/metrics` grammar: `[metric] [scope] [period] [by dimension] [share]`, words in any order after
  * the metric, case-insensitive. Pure and total: every input gives a ParsedCommand, never an exception.
  * Names (teams, people) are only collected here; the command layer resolves them against the database.
  */
-
-export type ScopeWord =
-  | { kind: 'me' }
-  | { kind: 'my_team' }
-  | { kind: 'org' }
-  /** A Slack mention as sent with escaping on: `<@U123|ana>` (or `<@U123>`). */
-  | { kind: 'user'; slackUserId: string; name: string | null }
-  /** A team or person by name, resolved later ("EMEA", "team EMEA Inbound", "ana"). */
-  | { kind: 'named'; name: string; teamOnly: boolean };
 
 export interface MetricAsk {
   kind: 'ask';

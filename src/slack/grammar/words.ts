@@ -1,5 +1,14 @@
 import type { Dimension } from '../../metrics/types.js';
-import type { ScopeWord } from './parse.js';
+
+/** Who a question is about, as typed (resolved against the reps and teams later). */
+export type ScopeWord =
+  | { kind: 'me' }
+  | { kind: 'my_team' }
+  | { kind: 'org' }
+  /** A Slack mention as sent with escaping on: `<@U123|ana>` (or `<@U123>`). */
+  | { kind: 'user'; slackUserId: string; name: string | null }
+  /** A team or person by name, resolved later ("EMEA", "team EMEA Inbound", "ana"). */
+  | { kind: 'named'; name: string; teamOnly: boolean };
 
 /** The grammar's keywords, in one place so the parser and "did you mean" agree. */
 

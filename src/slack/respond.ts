@@ -1,10 +1,11 @@
 import type { WebClient } from '@slack/web-api';
-import type { Caller, Reply } from '../../../commands/types.js';
-import { resolveCaller, type SlackProfile } from '../../access/caller.js';
-import type { Deps } from '../../deps.js';
-import { describeError } from '../../errors.js';
-import { buildNoticeMessage, COULD_NOT_LOAD } from '../blocks/notice.js';
-import { enforceLimits } from '../limits.js';
+import { resolveCaller, type SlackProfile } from '../access/caller.js';
+import type { Caller } from '../core/types.js';
+import type { Deps } from '../deps.js';
+import { describeError } from '../errors.js';
+import { buildNoticeMessage, COULD_NOT_LOAD } from './blocks/notice.js';
+import { enforceLimits } from './limits.js';
+import type { Reply } from './reply.js';
 
 /** How long an answer may take before the user is told to try again (Slack already got its ack). */
 export const ANSWER_TIMEOUT_MS = 10_000;

@@ -1,11 +1,11 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import { answerState, explainState } from '../../../commands/metric.js';
-import type { Reply } from '../../../commands/types.js';
-import type { Deps } from '../../deps.js';
-import { describeError } from '../../errors.js';
-import { decodeState } from '../ask-state.js';
-import { buildNoticeMessage, buildUnknownUserMessage } from '../blocks/notice.js';
-import { answerSafely, findCaller, toResponse } from './shared.js';
+import type { Deps } from '../deps.js';
+import { describeError } from '../errors.js';
+import { decodeState } from '../slack/ask-state.js';
+import { buildNoticeMessage, buildUnknownUserMessage } from '../slack/blocks/notice.js';
+import type { Reply } from '../slack/reply.js';
+import { answerSafely, findCaller, toResponse } from '../slack/respond.js';
+import { answerState, explainState } from './answer.js';
 
 // pieces.actions() suffixes repeated action ids with "#n" (Slack wants them unique per message).
 const VIEW = /^metrics_view(#\d+)?$/;

@@ -1,9 +1,9 @@
 import type { App } from '@slack/bolt';
-import type { Deps } from '../../deps.js';
-import { describeError } from '../../errors.js';
-import { buildUnknownUserMessage } from '../blocks/notice.js';
-import { runMetricsCommand } from '../dispatch.js';
-import { answerSafely, findCaller, toResponse } from './shared.js';
+import { runMetricsCommand } from '../../commands/dispatch.js';
+import type { Deps } from '../deps.js';
+import { describeError } from '../errors.js';
+import { buildUnknownUserMessage } from '../slack/blocks/notice.js';
+import { answerSafely, findCaller, toResponse } from '../slack/respond.js';
 
 /** The slash command as registered in manifest.yml. */
 export const SLASH_COMMAND = '/metrics';

@@ -1,34 +1,15 @@
 import type { ServerResponse } from 'node:http';
 import { App, type Logger as BoltLogger, type CustomRoute, HTTPReceiver, LogLevel } from '@slack/bolt';
-import { registerAlertActions } from '../alerts/slack/actions.js';
 import type { Deps } from '../deps.js';
-import { registerDigestActions } from '../digest/actions.js';
 import { describeError } from '../errors.js';
-import { ingestRoute } from '../http/ingest-route.js';
-import { registerAnswerActions } from './handlers/actions.js';
-import { registerMetricsCommand } from './handlers/command.js';
-import { registerAppHome } from './handlers/home.js';
-
-/** Adds listeners (commands, actions, events) to the Bolt app. Digests and alerts append theirs to REGISTRARS. */
-export type Registrar = (app: App, deps: Deps) => void;
-
-/**
- * Every listener of the app, registered in order at start-up. The `/metrics` command, its buttons and
- * App Home are registered first (see `src/slack/handlers/`); helpers append their action handlers.
- */
-export const REGISTRARS: Registrar[] = [
-  registerMetricsCommand,
-  registerAnswerActions,
-  registerAppHome,
-  registerAlertActions,
-  registerDigestActions,
-];
+import { FEATURES, listenersOf } from './features.js';
+import { registerMetricsCommand } from './metrics-command.js';
 
 export interface SlackAppOptions {
   /** `socket` needs SLACK_APP_TOKEN; `http` serves POST /slack/events and GET /healthz on `port`. */
   mode: 'socket' | 'http';
   port?: number;
-  /** Extra HTTP routes beside /healthz and the ingest API; HTTP mode only. */
+  /** Extra HTTP routes beside /healthz and the features' routes (the ingest API); HTTP mode only. */
   routes?: CustomRoute[];
 }
 
@@ -70,13 +51,19 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
       // Ack is sent as soon as a listener calls ack(); the answer then goes through response_url.
       processBeforeResponse: false,
       // Not Slack requests, so no Slack signature: /healthz is read-only, the ingest API checks its bearer token.
-      customRoutes: [healthRoute(deps), ingestRoute(deps), ...(options.routes ?? [])],
+      customRoutes: [
+        healthRoute(deps),
+        ...FEATURES.flatMap((f) => f.routes?.(deps) ?? []),
+        ...(options.routes ?? []),
+      ],
       logger,
     });
     app = new App({ token: slackConfig.botToken, receiver, logger, clientOptions });
   }
   const appDeps: Deps = { ...deps, slack: app.client };
-  for (const register of REGISTRARS) register(app, appDeps);
+  // The `/metrics` command first, then every feature's buttons and events.
+  registerMetricsCommand(app, appDeps);
+  for (const register of listenersOf(FEATURES)) register(app, appDeps);
   app.error(async (err) => {
     deps.logger.error({ err: describeError(err) }, 'slack listener failed');
   });

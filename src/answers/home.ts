@@ -1,18 +1,18 @@
 import type { App } from '@slack/bolt';
 import type { HomeView } from '@slack/types';
-import type { Caller } from '../../../commands/types.js';
-import { getTeams } from '../../access/queries.js';
-import type { Deps } from '../../deps.js';
-import { metricDepsFor } from '../../deps.js';
-import { describeError } from '../../errors.js';
-import { getScorecard } from '../../metrics/index.js';
+import { getTeams } from '../access/queries.js';
+import type { Caller } from '../core/types.js';
+import type { Deps } from '../deps.js';
+import { metricDepsFor } from '../deps.js';
+import { describeError } from '../errors.js';
+import { getScorecard } from '../metrics/index.js';
 import {
   buildHomeErrorView,
   buildHomeView,
   buildUnknownHomeView,
   type HomeScorecard,
-} from '../blocks/home.js';
-import { findCaller } from './shared.js';
+} from '../slack/blocks/home.js';
+import { findCaller } from '../slack/respond.js';
 
 /** Managers see at most this many team scorecards on App Home (each is ~8 blocks of the 100 allowed). */
 const MAX_HOME_TEAMS = 5;

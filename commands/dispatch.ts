@@ -1,9 +1,10 @@
-import { findSubcommand, SUBCOMMANDS } from '../../commands/index.js';
-import { answerParsedAsk } from '../../commands/metric.js';
-import type { Caller, Reply } from '../../commands/types.js';
-import type { Deps } from '../deps.js';
-import { buildGrammarErrorMessage } from './blocks/notice.js';
-import { parseCommand } from './grammar/parse.js';
+import { answerParsedAsk } from '../src/answers/answer.js';
+import type { Caller } from '../src/core/types.js';
+import type { Deps } from '../src/deps.js';
+import { buildGrammarErrorMessage } from '../src/slack/blocks/notice.js';
+import { parseCommand } from '../src/slack/grammar/parse.js';
+import type { Reply } from '../src/slack/reply.js';
+import { findSubcommand, SUBCOMMANDS } from './index.js';
 
 /** Words the grammar itself understands; every other registered subcommand word is routed to its module. */
 const GRAMMAR_NATIVE = new Set(['help', 'summary']);

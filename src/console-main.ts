@@ -1,9 +1,9 @@
-import { openDeps } from '../app/bootstrap.js';
-import { ConfigError, loadConfig } from '../config.js';
-import { describeError } from '../errors.js';
-import { createLogger } from '../logger.js';
-import { parseConsoleArgs } from './args.js';
-import { runConsole } from './repl.js';
+import { openDeps } from './app/bootstrap.js';
+import { runConsole } from './app/console.js';
+import { ConfigError, loadConfig } from './config.js';
+import { parseConsoleArgs } from './console/args.js';
+import { describeError } from './errors.js';
+import { createLogger } from './logger.js';
 
 /**
  * `npm run console` — interactive; `npm run console -- "/metrics winrate team" --as ana.lopez@example.com`

@@ -6,7 +6,7 @@ import {
   type Schedule,
   slotsBetween,
   zonedInstant,
-} from '../../src/schedule/slots.js';
+} from '../../src/digest/slots.js';
 
 const iso = (dates: Date[]) => dates.map((d) => d.toISOString());
 const berlin = (over: Partial<Schedule> = {}): Schedule => ({

@@ -1,18 +1,19 @@
-import { checkAccess } from '../src/access/permissions.js';
-import { currentTeamIds } from '../src/access/queries.js';
-import { resolveScopeAsk } from '../src/access/scope.js';
-import type { Deps } from '../src/deps.js';
-import { metricDepsFor } from '../src/deps.js';
-import { getMetric, getScorecard, METRICS, MetricsError } from '../src/metrics/index.js';
-import type { MetricDeps, Scope } from '../src/metrics/types.js';
-import type { AskState } from '../src/slack/ask-state.js';
-import { buildCalculationMessage, buildMetricMessage } from '../src/slack/blocks/metric.js';
-import { buildNoticeMessage } from '../src/slack/blocks/notice.js';
-import { buildScorecardBlocks, scorecardFallback } from '../src/slack/blocks/scorecard.js';
-import { suggestWord } from '../src/slack/grammar/distance.js';
-import type { MetricAsk } from '../src/slack/grammar/parse.js';
-import { enforceLimits } from '../src/slack/limits.js';
-import type { Caller, Reply } from './types.js';
+import { checkAccess } from '../access/permissions.js';
+import { currentTeamIds } from '../access/queries.js';
+import { resolveScopeAsk } from '../access/scope.js';
+import type { Caller } from '../core/types.js';
+import type { Deps } from '../deps.js';
+import { metricDepsFor } from '../deps.js';
+import { getMetric, getScorecard, METRICS, MetricsError } from '../metrics/index.js';
+import type { MetricDeps, Scope } from '../metrics/types.js';
+import { type AskState, decodeState } from '../slack/ask-state.js';
+import { buildCalculationMessage, buildMetricMessage } from '../slack/blocks/metric.js';
+import { buildNoticeMessage } from '../slack/blocks/notice.js';
+import { buildScorecardBlocks, scorecardFallback } from '../slack/blocks/scorecard.js';
+import { suggestWord } from '../slack/grammar/distance.js';
+import type { MetricAsk } from '../slack/grammar/parse.js';
+import { enforceLimits } from '../slack/limits.js';
+import type { Reply } from '../slack/reply.js';
 
 /**
  * Answers a metric question (`/metrics winrate team last month by rep`) or the summary scorecard.
@@ -160,3 +161,20 @@ function ephemeral(message: Reply['message']): Reply {
 }
 
 const METRIC_DEFAULTS = new Map(METRICS.map((m) => [m.id, m.defaultPeriod]));
+
+/**
+ * A click on one of an answer's buttons, from its action id (`metrics_view`, `metrics_share`,
+ * `metrics_calc`, each maybe suffixed `#n`) and value (the encoded ask). An expired or foreign value
+ * answers with a notice. Used by the console; Slack's listener is `./actions.ts`.
+ */
+export async function pressAnswerButton(
+  deps: Deps,
+  caller: Caller,
+  button: { actionId: string; value: string },
+  now: Date,
+): Promise<Reply> {
+  const state = decodeState(button.value);
+  if (!state) return ephemeral(buildNoticeMessage('That button does nothing here.'));
+  if (button.actionId.startsWith('metrics_calc')) return explainState(deps, caller, state, now);
+  return answerState(deps, caller, state, { now, share: button.actionId.startsWith('metrics_share') });
+}
