@@ -3,7 +3,7 @@ import type { DigestSubscription } from '../src/db/schema/digests.js';
 import type { Deps } from '../src/deps.js';
 import { buildDigest } from '../src/digest/build.js';
 import { type AddArgs, DIGEST_USAGE, parseDigestCommand } from '../src/digest/parse-command.js';
-import { formatLocalTime, nextSlot } from '../src/digest/slots.js';
+import { nextSlot } from '../src/digest/slots.js';
 import {
   createSubscription,
   findTeam,
@@ -20,6 +20,7 @@ import { formatDateTime } from '../src/slack/format.js';
 import { enforceLimits } from '../src/slack/limits.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import type { Reply } from '../src/slack/reply.js';
+import { formatLocalTime } from '../src/time/format.js';
 import type { CommandInput, Subcommand } from './types.js';
 
 const notice = (text: string, hint?: string): Reply => ({

@@ -1,18 +1,10 @@
 import { z } from 'zod';
+import { timeZoneSchema } from './time/zone.js';
 
 /**
  * The only module that reads `process.env`. Everything else receives a typed `Config`.
  * A bad value stops start-up with one line naming the variable (see `loadConfig`).
  */
-
-const isTimeZone = (tz: string): boolean => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 const optionalString = z
   .string()
@@ -27,10 +19,7 @@ const envSchema = z.object({
       .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
       .optional(),
   ),
-  DEFAULT_TIMEZONE: z
-    .string()
-    .default('UTC')
-    .refine(isTimeZone, 'must be an IANA time zone name such as Europe/Berlin'),
+  DEFAULT_TIMEZONE: timeZoneSchema.default('UTC'),
   SLACK_BOT_TOKEN: optionalString.pipe(
     z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-').optional(),
   ),

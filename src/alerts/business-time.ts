@@ -1,4 +1,5 @@
-import { TZDate } from '@date-fns/tz';
+import { formatMinuteOfDay } from '../time/format.js';
+import { localDateOf, weekdayOf, zonedInstant } from '../time/wall-clock.js';
 
 /**
  * Business hours: when the SLA clock runs and when Tally may DM people. `always` is the default.
@@ -19,19 +20,19 @@ interface Window {
 
 /**
  * The business windows (epoch ms) of each local day, starting with the local day that contains `from`.
- * Local wall-clock times are turned into instants in the zone, so a DST change moves them correctly.
+ * Local wall-clock times become instants by Tally's one DST rule (`src/time/wall-clock.ts`): an opening
+ * time in a spring-forward gap opens at the end of the gap, one that happens twice at its first occurrence.
  */
 function* businessWindows(from: Date, hours: Extract<BusinessHours, { kind: 'hours' }>): Generator<Window> {
-  const local = new TZDate(from.getTime(), hours.timezone);
-  const y = local.getFullYear();
-  const m = local.getMonth();
-  const d = local.getDate();
+  const first = localDateOf(from, hours.timezone);
   for (let i = 0; i < MAX_DAYS; i++) {
-    const day = new TZDate(y, m, d + i, 12, 0, hours.timezone);
-    const isoWeekday = day.getDay() === 0 ? 7 : day.getDay();
+    // Day overflow (31 + 1) is normalised by Date.UTC inside weekdayOf and zonedInstant.
+    const date = { ...first, day: first.day + i };
+    const weekday = weekdayOf(date);
+    const isoWeekday = weekday === 0 ? 7 : weekday;
     if (!hours.days.includes(isoWeekday)) continue;
-    const start = new TZDate(y, m, d + i, 0, hours.startMinute, hours.timezone).getTime();
-    const end = new TZDate(y, m, d + i, 0, hours.endMinute, hours.timezone).getTime();
+    const start = zonedInstant(date, 0, hours.startMinute, hours.timezone).getTime();
+    const end = zonedInstant(date, 0, hours.endMinute, hours.timezone).getTime();
     if (end > start) yield { start, end };
   }
 }
@@ -83,7 +84,7 @@ export function isBusinessTime(at: Date, hours: BusinessHours): boolean {
 /** "Mon–Fri 09:00–17:30 (Europe/London)" or "always on". */
 export function describeBusinessHours(hours: BusinessHours): string {
   if (hours.kind === 'always') return 'always on';
-  return `${describeDays(hours.days)} ${formatMinute(hours.startMinute)}–${formatMinute(hours.endMinute)} (${hours.timezone})`;
+  return `${describeDays(hours.days)} ${formatMinuteOfDay(hours.startMinute)}–${formatMinuteOfDay(hours.endMinute)} (${hours.timezone})`;
 }
 
 const DAY_NAMES = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
@@ -95,11 +96,4 @@ function describeDays(days: number[]): string {
   const contiguous = first !== undefined && last !== undefined && last - first + 1 === sorted.length;
   if (contiguous && sorted.length > 2) return `${DAY_NAMES[first - 1]}–${DAY_NAMES[last - 1]}`;
   return sorted.map((d) => DAY_NAMES[d - 1]).join(', ');
-}
-
-/** 540 → "09:00"; 1440 → "24:00". */
-export function formatMinute(minute: number): string {
-  const h = Math.floor(minute / 60);
-  const m = minute % 60;
-  return `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`;
 }

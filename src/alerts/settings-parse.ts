@@ -1,4 +1,5 @@
 import { escapeMrkdwn } from '../slack/mrkdwn.js';
+import { isTimeZone } from '../time/zone.js';
 import type { AlertSettingsPatch } from './settings.js';
 
 /**
@@ -148,15 +149,6 @@ export function parseTimeRange(text: string): { startMinute: number; endMinute: 
   const end = Number(h2) * 60 + Number(m2 ?? 0);
   if (Number(m1 ?? 0) > 59 || Number(m2 ?? 0) > 59 || start > 1439 || end > 1440 || end <= start) return null;
   return { startMinute: start, endMinute: end };
-}
-
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function parseHours(args: string[]): AlertSettingsPatch | { error: string } {

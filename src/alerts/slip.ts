@@ -6,6 +6,7 @@ import { describeError } from '../errors.js';
 import { getMetric, previousPeriod } from '../metrics/index.js';
 import type { MetricResult } from '../metrics/types.js';
 import { type Outbox, outboxFor } from '../slack/outbox.js';
+import { formatLocalDate } from '../time/format.js';
 import { isBusinessTime } from './business-time.js';
 import { getTeamManagers } from './nudge-queries.js';
 import { type AlertSettings, listAlertSettings } from './settings.js';
@@ -79,12 +80,6 @@ export async function findSlips(
   return { slips, teamMedianSeconds };
 }
 
-/** "2026-11-23" for `at` in `timezone`. */
-export function localDay(at: Date, timezone: string): string {
-  const d = new TZDate(at.getTime(), timezone);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
-
 function shiftDay(day: string, days: number): string {
   const t = new Date(`${day}T00:00:00Z`);
   t.setUTCDate(t.getUTCDate() + days);
@@ -125,7 +120,7 @@ async function alertSlippedReps(
   settings: AlertSettings,
   now: Date,
 ): Promise<number> {
-  const day = localDay(now, settings.timezone);
+  const day = formatLocalDate(now, settings.timezone);
   const { slips, teamMedianSeconds } = await findSlips(deps, settings, now);
   const claimed = new Set(
     await claimSlipAlerts(
@@ -172,7 +167,7 @@ async function alertSlippedReps(
 }
 
 async function sendRollups(deps: Deps, outbox: Outbox, settings: AlertSettings, now: Date): Promise<number> {
-  const monday = localDay(now, settings.timezone);
+  const monday = formatLocalDate(now, settings.timezone);
   const rows = await listSlippedReps(deps.db, settings.teamId, shiftDay(monday, -7), monday);
   if (rows.length === 0) return 0;
   const managers = await getTeamManagers(deps.db, [settings.teamId]);

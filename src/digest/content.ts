@@ -5,7 +5,8 @@ import { teams } from '../db/schema/org.js';
 import { metricDepsFor } from '../deps.js';
 import { getMetric, getScorecard, SCORECARD_METRICS } from '../metrics/index.js';
 import type { MetricDeps, MetricId, MetricResult, Scope, SegmentRow } from '../metrics/types.js';
-import { type Cadence, localDateOf, weekdayOf } from './slots.js';
+import { localDateOf, weekdayOf } from '../time/wall-clock.js';
+import type { Cadence } from './slots.js';
 
 /**
  * What a digest says, gathered from the metrics module: no Slack here (the blocks are built from this

@@ -1,6 +1,8 @@
 import type { DigestCadence } from '../db/schema/digests.js';
 import { findMetric } from '../metrics/index.js';
 import type { MetricId } from '../metrics/types.js';
+import { formatMinuteOfDay } from '../time/format.js';
+import { canonicalTimeZone } from '../time/zone.js';
 import { parseLocalTime } from './slots.js';
 
 /** `/metrics digest …` parsed into an action. Pure: Slack and database checks happen in the command. */
@@ -37,15 +39,6 @@ const KEYWORDS = new Set(['team', 'org', 'daily', 'weekdays', 'weekly', 'at', 't
 
 /** Slack sends channels as `<#C123|name>` (or `<#C123>`) with escaping on. */
 const CHANNEL_LINK = /^<#([CG][A-Z0-9]+)(?:\|([^>]*))?>$/;
-
-/** The zone's canonical IANA spelling ("europe/berlin" → "Europe/Berlin"), or null when unknown. */
-function canonicalZone(tz: string): string | null {
-  try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
-  } catch {
-    return null;
-  }
-}
 
 function parseId(word: string | undefined, action: string): number | { error: string } {
   const m = /^#?(\d{1,9})$/.exec(word ?? '');
@@ -148,12 +141,12 @@ function parseAdd(words: string[]): ParseResult {
             ok: false,
             error: `“${(next ?? '').slice(0, 20)}” is not a time. Use 24-hour HH:MM, e.g. \`at 08:30\`.`,
           };
-        args.localTime = `${String(t.hour).padStart(2, '0')}:${String(t.minute).padStart(2, '0')}`;
+        args.localTime = formatMinuteOfDay(t.hour * 60 + t.minute);
         i++;
         break;
       }
       case 'tz': {
-        const zone = next ? canonicalZone(next) : null;
+        const zone = next ? canonicalTimeZone(next) : null;
         if (!zone) {
           return {
             ok: false,

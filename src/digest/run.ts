@@ -5,6 +5,7 @@ import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
 import type { MetricId } from '../metrics/types.js';
 import { type Outbox, outboxFor } from '../slack/outbox.js';
+import { formatLocalTime } from '../time/format.js';
 import { breakSubscription } from './broken.js';
 import { buildDigest, type DigestBuilder } from './build.js';
 import { findPostedRun } from './find-posted.js';
@@ -20,7 +21,7 @@ import {
   runKeyString,
 } from './ledger.js';
 import { type Recipient, RecipientResolver } from './recipients.js';
-import { classifySlot, formatLocalTime, slotsBetween } from './slots.js';
+import { classifySlot, slotsBetween } from './slots.js';
 import { listRunnableSubscriptions } from './store.js';
 
 /** This process, as written into `claimed_by`. */

@@ -1,11 +1,13 @@
+import { localDateOf, weekdayOf, zonedInstant } from '../time/wall-clock.js';
+
 /**
  * When a digest fires: pure functions of the schedule, `now` and the time zone, no clock inside.
  *
  * A slot is one scheduled instant. The local wall-clock time stays put across DST changes (08:30 in
- * Europe/Berlin is 07:30 UTC in winter and 06:30 UTC in summer). On the spring-forward day a local time
- * that does not exist (02:30 when clocks jump from 02:00 to 03:00) fires at the first instant after the
- * gap (03:00). On the fall-back day a local time that happens twice fires once, at its first occurrence:
- * there is exactly one slot per local calendar day.
+ * Europe/Berlin is 07:30 UTC in winter and 06:30 UTC in summer). A local time that does not exist or
+ * happens twice follows Tally's one DST rule (`src/time/wall-clock.ts`): the end of the gap (02:30 →
+ * 03:00 on the spring-forward day), the first occurrence on the fall-back day. There is exactly one slot
+ * per local calendar day.
  */
 
 export type Cadence = 'daily' | 'weekdays' | 'weekly';
@@ -19,84 +21,8 @@ export interface Schedule {
   timezone: string;
 }
 
-export interface LocalDate {
-  year: number;
-  month: number;
-  day: number;
-}
-
 const MINUTE = 60_000;
 const DAY = 86_400_000;
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timezone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timezone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: timezone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timezone, f);
-  }
-  return f;
-}
-
-/** The local wall-clock reading of `instant` in `timezone`, as if it were UTC milliseconds. */
-export function localWallMs(instant: number, timezone: string): number {
-  const parts: Record<string, number> = {};
-  for (const p of formatterFor(timezone).formatToParts(new Date(instant))) {
-    if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  }
-  return Date.UTC(
-    parts.year ?? 1970,
-    (parts.month ?? 1) - 1,
-    parts.day ?? 1,
-    parts.hour ?? 0,
-    parts.minute ?? 0,
-    parts.second ?? 0,
-  );
-}
-
-/** The calendar date of `instant` in `timezone`. */
-export function localDateOf(instant: Date, timezone: string): LocalDate {
-  const d = new Date(localWallMs(instant.getTime(), timezone));
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
-}
-
-/** 0 = Sunday … 6 = Saturday, for a calendar date. */
-export function weekdayOf(date: LocalDate): number {
-  return new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay();
-}
-
-/**
- * The instant at which `timezone`'s clocks first read the given wall time on that date: the first
- * occurrence when the time happens twice (fall back), the end of the gap when it never happens (spring forward).
- */
-export function zonedInstant(date: LocalDate, hour: number, minute: number, timezone: string): Date {
-  const wall = Date.UTC(date.year, date.month - 1, date.day, hour, minute);
-  // The zone's offsets a day either side; at most one transition lies between them.
-  const offsets = new Set([wall - DAY, wall + DAY].map((t) => localWallMs(t, timezone) - t));
-  const candidates = [...offsets].map((o) => wall - o).sort((a, b) => a - b);
-  const exact = candidates.filter((c) => localWallMs(c, timezone) === wall);
-  if (exact.length > 0) return new Date(exact[0]!);
-  // In a gap: find the first minute whose local reading is at or past the wanted time.
-  let lo = candidates[0]!;
-  let hi = candidates[candidates.length - 1]!;
-  if (localWallMs(lo, timezone) >= wall) return new Date(lo);
-  while (hi - lo > MINUTE) {
-    const mid = lo + Math.floor((hi - lo) / MINUTE / 2) * MINUTE;
-    if (localWallMs(mid, timezone) >= wall) hi = mid;
-    else lo = mid;
-  }
-  return new Date(hi);
-}
 
 /** Parses "8:30" / "08:30" into hour and minute, or null. */
 export function parseLocalTime(text: string): { hour: number; minute: number } | null {
@@ -150,10 +76,4 @@ export function classifySlot(slot: Date, now: Date, graceMinutes: number): SlotS
   const late = now.getTime() - slot.getTime();
   if (late < 0) return 'future';
   return late <= graceMinutes * MINUTE ? 'due' : 'missed';
-}
-
-/** "HH:MM" of an instant in a zone, for "posted late: scheduled 08:30". */
-export function formatLocalTime(instant: Date, timezone: string): string {
-  const d = new Date(localWallMs(instant.getTime(), timezone));
-  return `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
 }

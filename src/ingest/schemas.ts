@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ACTIVITY_KINDS, DIRECTIONS, OUTCOMES, REP_ROLES } from '../db/schema/index.js';
+import { isTimeZone } from '../time/zone.js';
 import {
   parseBoolean,
   parseDecimal,
@@ -90,11 +91,7 @@ const currency = () =>
 const timeZoneName = () =>
   field((v) => {
     const tz = toText(v);
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    } catch {
-      throw new ValueError(`"${v}" is not an IANA time zone such as Europe/Berlin`);
-    }
+    if (!isTimeZone(tz)) throw new ValueError(`"${v}" is not an IANA time zone such as Europe/Berlin`);
     return tz;
   });
 

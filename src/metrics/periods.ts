@@ -10,6 +10,7 @@ import {
   startOfWeek,
   startOfYear,
 } from 'date-fns';
+import { isTimeZone } from '../time/zone.js';
 import type { Period, PeriodKind } from './types.js';
 
 export type WeekStart = 0 | 1 | 2 | 3 | 4 | 5 | 6;
@@ -104,15 +105,6 @@ function calendar(kind: PeriodKind, startAt: Date, timezone: string, now: Date |
   }
 }
 
-function validZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** A local date from y/m/d, or null when the date does not exist (2026-02-30). */
 function localDate(y: number, m: number, d: number, zone: string): TZDate | null {
   if (y < 1970 || y > 2200 || m < 1 || m > 12 || d < 1 || d > 31) return null;
@@ -138,7 +130,7 @@ export function parsePeriod(text: string, ctx: PeriodContext): ParsePeriodResult
 
 function parseUnsafe(text: string, ctx: PeriodContext): ParsePeriodResult {
   const zone = ctx.timezone;
-  if (!validZone(zone)) return { ok: false, error: `Unknown time zone "${zone}".` };
+  if (!isTimeZone(zone)) return { ok: false, error: `Unknown time zone "${zone}".` };
   const t = String(text).trim().toLowerCase().replace(/\s+/g, ' ');
   const now = ctx.now;
   const local = new TZDate(now.getTime(), zone);

@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  classifySlot,
-  formatLocalTime,
-  nextSlot,
-  type Schedule,
-  slotsBetween,
-  zonedInstant,
-} from '../../src/digest/slots.js';
+import { classifySlot, nextSlot, type Schedule, slotsBetween } from '../../src/digest/slots.js';
+import { formatLocalTime } from '../../src/time/format.js';
+import { zonedInstant } from '../../src/time/wall-clock.js';
 
 const iso = (dates: Date[]) => dates.map((d) => d.toISOString());
 const berlin = (over: Partial<Schedule> = {}): Schedule => ({

@@ -1,0 +1,38 @@
+import { tzOffset } from '@date-fns/tz';
+
+/** Times and dates as people read them: 24-hour clock, ISO dates, English day and month names. */
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** Minutes since local midnight as "HH:MM": 540 → "09:00"; 1440 → "24:00". */
+export function formatMinuteOfDay(minute: number): string {
+  return `${pad2(Math.floor(minute / 60))}:${pad2(minute % 60)}`;
+}
+
+/** The wall-clock time of `instant` in `zone` as "HH:MM" (e.g. "posted late: scheduled 08:30"). */
+export function formatLocalTime(instant: Date, zone: string): string {
+  const d = new Date(instant.getTime() + tzOffset(zone, instant) * 60_000);
+  return formatMinuteOfDay(d.getUTCHours() * 60 + d.getUTCMinutes());
+}
+
+/** The calendar date of `instant` in `zone` as ISO "YYYY-MM-DD". */
+export function formatLocalDate(instant: Date, zone: string): string {
+  const d = new Date(instant.getTime() + tzOffset(zone, instant) * 60_000);
+  return `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`;
+}
+
+/** "Mon 23 Nov 2026, 09:14" in `zone` (24-hour clock). */
+export function formatDateTime(at: Date, zone: string): string {
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone: zone,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  })
+    .format(at)
+    .replace(/,(?= \d{2}:)/, ',');
+}
