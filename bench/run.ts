@@ -5,6 +5,7 @@
  * --metric id[,id] (only these).
  */
 import pg from 'pg';
+import { CliUsageError, parseCli } from '../src/cli/args.js';
 import { createDb, type Database, queryRows, sql } from '../src/db/client.js';
 import { runMigrations } from '../src/db/migrate.js';
 import { getMetric, METRICS } from '../src/metrics/index.js';
@@ -14,9 +15,36 @@ import { createSyntheticData } from './synthetic.js';
 
 const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/tally_bench';
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
+const BENCH_USAGE = `Usage: npm run bench -- [--runs 15] [--metric winrate,calls] [--synthetic]
+  --runs N        timed runs per metric (default 15)
+  --metric ids    only these metrics (comma-separated)
+  --synthetic     a quick set-based data set instead of the seed's bench data
+  --help          show this help
+BENCH_DATABASE_URL (default ${DEFAULT_URL}) is created when missing.`;
+
+/** The bench's options, or null after printing the usage (for --help or a mistake). */
+function readOptions(argv: string[]): { runs: number; only?: string[]; synthetic: boolean } | null {
+  try {
+    const cli = parseCli(argv, {
+      runs: { type: 'string' },
+      metric: { type: 'string' },
+      synthetic: { type: 'boolean' },
+    });
+    if (cli.help) {
+      console.log(BENCH_USAGE);
+      return null;
+    }
+    const runs = Number(cli.values.runs ?? 15);
+    if (!Number.isInteger(runs) || runs < 1)
+      throw new CliUsageError('--runs must be a whole number, 1 or more');
+    const only = typeof cli.values.metric === 'string' ? cli.values.metric.split(',') : undefined;
+    return { runs, ...(only ? { only } : {}), synthetic: cli.values.synthetic === true };
+  } catch (err) {
+    if (!(err instanceof CliUsageError)) throw err;
+    console.error(`${err.message}\n${BENCH_USAGE}`);
+    process.exitCode = 2;
+    return null;
+  }
 }
 
 async function ensureDatabase(url: string): Promise<void> {
@@ -65,16 +93,17 @@ async function pickScopes(database: Database): Promise<{ teamId: number; repId: 
 }
 
 async function main(): Promise<void> {
+  const options = readOptions(process.argv.slice(2));
+  if (!options) return;
+  const { runs, only } = options;
   const url = process.env.BENCH_DATABASE_URL || DEFAULT_URL;
-  const runs = Number(arg('--runs') ?? 15);
-  const only = arg('--metric')?.split(',');
   const now = new Date();
   await ensureDatabase(url);
   const database = await createDb({ databaseUrl: url, poolSize: 4 });
   try {
     await runMigrations(database);
     const log = (line: string) => console.error(`  ${line}`);
-    if (process.argv.includes('--synthetic')) {
+    if (options.synthetic) {
       const [r] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from reps`);
       if ((r?.n ?? 0) === 0) await createSyntheticData(database, { now }, log);
     } else {

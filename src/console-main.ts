@@ -1,7 +1,7 @@
 import { openDeps } from './app/bootstrap.js';
 import { runConsole } from './app/console.js';
 import { ConfigError, loadConfig } from './config.js';
-import { parseConsoleArgs } from './console/args.js';
+import { CONSOLE_USAGE, parseConsoleArgs } from './console/args.js';
 import { describeError } from './errors.js';
 import { createLogger } from './logger.js';
 
@@ -12,8 +12,12 @@ import { createLogger } from './logger.js';
 async function main(): Promise<number> {
   const args = parseConsoleArgs(process.argv.slice(2));
   if ('error' in args) {
-    console.error(args.error);
+    console.error(`${args.error}\n${CONSOLE_USAGE}`);
     return 1;
+  }
+  if ('help' in args) {
+    console.log(CONSOLE_USAGE);
+    return 0;
   }
   let config: ReturnType<typeof loadConfig>;
   try {

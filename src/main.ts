@@ -1,6 +1,7 @@
 import { openDeps } from './app/bootstrap.js';
 import { startScheduler } from './app/scheduler.js';
 import { createSlackApp } from './app/slack-app.js';
+import { type CliArgs, parseCli } from './cli/args.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import type { Deps } from './deps.js';
 import { describeError } from './errors.js';
@@ -27,7 +28,24 @@ function chooseMode(config: Config): Mode | { error: string } {
   return 'console';
 }
 
+const START_USAGE = `Usage: npm start
+  Runs Tally. The mode follows the environment: SLACK_APP_TOKEN → Socket Mode; SLACK_BOT_TOKEN +
+  SLACK_SIGNING_SECRET → HTTP on PORT; no Slack tokens → the local console on demo data.
+  See README.md › Configuration for every variable.
+  --help   show this help`;
+
 async function main(): Promise<void> {
+  let cli: CliArgs;
+  try {
+    cli = parseCli(process.argv.slice(2), {});
+  } catch (err) {
+    console.error(`${(err as Error).message}\n${START_USAGE}`);
+    process.exit(2);
+  }
+  if (cli.help) {
+    console.log(START_USAGE);
+    return;
+  }
   let config: Config;
   try {
     config = loadConfig();

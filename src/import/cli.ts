@@ -20,6 +20,10 @@ async function main(argv: string[]): Promise<number> {
   let args: ReturnType<typeof parseImportArgs>;
   try {
     args = parseImportArgs(argv);
+    if (args.help) {
+      process.stdout.write(`${USAGE}\n`);
+      return EXIT.ok;
+    }
     await access(args.file);
   } catch (err) {
     const message = err instanceof UsageError ? err.message : `cannot read ${argv[1] ?? 'the file'}`;

@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { parseCli } from '../cli/args.js';
 
 /** What `npm run seed -- …` asked for. */
 export interface SeedArgs {
@@ -16,7 +16,7 @@ export interface SeedArgs {
 export const SEED_USAGE = `Usage: npm run seed -- [--reps 40] [--days 180] [--seed 42] [--now 2026-11-23T09:00:00Z]
                        [--leads-per-day 3] [--chunk 25000] [--reset]
        npm run seed -- --profile bench     (500+ reps, 1M+ leads, 10M+ activities; reused when present)
-Writes into DATABASE_URL when set, else the embedded PGlite database under TALLY_DATA_DIR.`;
+Writes into DATABASE_URL when set, else the embedded PGlite database under TALLY_DATA_DIR. --help: this text.`;
 
 const int = (name: string, min: number, max: number) =>
   z.coerce
@@ -48,30 +48,30 @@ const schema = z.object({
   reset: z.boolean().default(false),
 });
 
-/** Parses CLI arguments; returns one clear message on bad input instead of throwing. */
-export function parseSeedArgs(argv: string[]): { ok: true; args: SeedArgs } | { ok: false; message: string } {
+/**
+ * Parses CLI arguments; returns one clear message on bad input instead of throwing. `--help` gives
+ * `{ ok: false, help: true, message: SEED_USAGE }` (print it, exit 0).
+ */
+export function parseSeedArgs(
+  argv: string[],
+): { ok: true; args: SeedArgs } | { ok: false; message: string; help?: true } {
   let values: Record<string, unknown>;
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        profile: { type: 'string' },
-        reps: { type: 'string' },
-        days: { type: 'string' },
-        seed: { type: 'string' },
-        now: { type: 'string' },
-        'leads-per-day': { type: 'string' },
-        chunk: { type: 'string' },
-        reset: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
+    const cli = parseCli(argv, {
+      profile: { type: 'string' },
+      reps: { type: 'string' },
+      days: { type: 'string' },
+      seed: { type: 'string' },
+      now: { type: 'string' },
+      'leads-per-day': { type: 'string' },
+      chunk: { type: 'string' },
+      reset: { type: 'boolean' },
+    });
+    if (cli.help) return { ok: false, help: true, message: SEED_USAGE };
+    values = cli.values;
   } catch (err) {
     return { ok: false, message: `${(err as Error).message}\n${SEED_USAGE}` };
   }
-  if (values.help) return { ok: false, message: SEED_USAGE };
   const parsed = schema.safeParse(values);
   if (!parsed.success) return { ok: false, message: parsed.error.issues.map((i) => i.message).join('; ') };
   const v = parsed.data;

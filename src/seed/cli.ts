@@ -11,6 +11,10 @@ import { clearSeededTables } from './seed-runs.js';
 async function main(): Promise<number> {
   const parsed = parseSeedArgs(process.argv.slice(2));
   if (!parsed.ok) {
+    if (parsed.help) {
+      console.log(parsed.message);
+      return 0;
+    }
     console.error(parsed.message);
     return 2;
   }
