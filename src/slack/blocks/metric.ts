@@ -61,7 +61,7 @@ export function answerFallback(r: MetricResult): string {
     );
   if (r.trend?.change)
     parts.push(
-      `${r.trend.change.better === false ? 'worse' : r.trend.change.better ? 'better' : 'flat'} than ${r.trend.previous.period.label}`,
+      `${r.trend.change.better === false ? 'worse than' : r.trend.change.better ? 'better than' : 'flat vs'} ${r.trend.previous.period.label}`,
     );
   parts.push(`n=${r.sampleSize}`);
   // Slack renders the fallback as mrkdwn in notifications: escape it like block text.
