@@ -11,7 +11,7 @@ import { buildAlertSettingsMessage, buildAlertsNotice } from '../src/alerts/slac
 import type { Caller } from '../src/core/types.js';
 import type { Deps } from '../src/deps.js';
 import { formatDuration } from '../src/slack/format.js';
-import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
+import { escapeMrkdwn, escapeName } from '../src/slack/mrkdwn.js';
 import type { Reply } from '../src/slack/reply.js';
 import type { CommandInput, Subcommand } from './types.js';
 
@@ -34,9 +34,7 @@ async function runAlerts(deps: Deps, input: CommandInput): Promise<Reply> {
   const { caller } = input;
   const manages = caller.role === 'admin' || caller.managedTeamIds.includes(team.id);
   if (parsed.action === 'show' && !manages && !caller.teamIds.includes(team.id)) {
-    return notice(
-      `You can see the alert settings of your own team; ${escapeMrkdwn(team.name)} is not yours.`,
-    );
+    return notice(`You can see the alert settings of your own team; ${escapeName(team.name)} is not yours.`);
   }
   const current = await getAlertSettings(deps.db, team.id, deps.config.defaultTimezone);
   if (!current) return notice(`I can't find that team any more.`);
@@ -44,7 +42,7 @@ async function runAlerts(deps: Deps, input: CommandInput): Promise<Reply> {
     return { visibility: 'ephemeral', message: buildAlertSettingsMessage(current) };
   if (!manages) {
     return notice(
-      `Only managers of ${escapeMrkdwn(team.name)} and admins can change its alerts. You can still see them with \`/metrics alerts\`.`,
+      `Only managers of ${escapeName(team.name)} and admins can change its alerts. You can still see them with \`/metrics alerts\`.`,
     );
   }
   const conflict = checkConsistency(current, parsed.patch);
@@ -67,7 +65,7 @@ async function resolveTeam(
 ): Promise<{ id: number; name: string } | { error: string }> {
   if (name) {
     const found = await findTeamByName(deps.db, name);
-    return found ?? { error: `There is no team called “${escapeMrkdwn(name)}”.` };
+    return found ?? { error: `There is no team called “${escapeName(name)}”.` };
   }
   if (forChange && caller.managedTeamIds.length > 1) {
     return {

@@ -18,7 +18,7 @@ import { buildNoticeMessage } from '../src/slack/blocks/notice.js';
 import { section } from '../src/slack/blocks/pieces.js';
 import { formatDateTime } from '../src/slack/format.js';
 import { enforceLimits } from '../src/slack/limits.js';
-import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
+import { escapeMrkdwn, escapeName } from '../src/slack/mrkdwn.js';
 import type { Reply } from '../src/slack/reply.js';
 import { formatLocalTime } from '../src/time/format.js';
 import type { CommandInput, Subcommand } from './types.js';
@@ -79,7 +79,7 @@ async function listDigests(deps: Deps, caller: Caller, now: Date): Promise<Reply
   const lines = await Promise.all(
     subs.slice(0, 40).map(async (s) => {
       const team =
-        s.teamId === null ? 'whole org' : escapeMrkdwn((await findTeam(deps.db, s.teamId))?.name ?? '?');
+        s.teamId === null ? 'whole org' : escapeName((await findTeam(deps.db, s.teamId))?.name ?? '?');
       const where = s.target === 'dm' ? 'each rep by DM' : `<#${s.target}>`;
       const metrics = s.metrics.length > 0 ? escapeMrkdwn(s.metrics.join(', ')) : 'scorecard';
       let state = '';
@@ -167,7 +167,7 @@ async function addDigest(deps: Deps, input: CommandInput, args: AddArgs): Promis
       text: `Digest #${sub.id} added.`,
       blocks: [
         section(
-          `:white_check_mark: Digest *#${sub.id}* for *${escapeMrkdwn(team?.name ?? 'the whole org')}* to ${where}, ${escapeMrkdwn(describeSchedule(sub))}.${nextText}\nSee it now with \`/metrics digest preview ${sub.id}\`.`,
+          `:white_check_mark: Digest *#${sub.id}* for *${escapeName(team?.name ?? 'the whole org')}* to ${where}, ${escapeMrkdwn(describeSchedule(sub))}.${nextText}\nSee it now with \`/metrics digest preview ${sub.id}\`.`,
         ),
       ],
     }),

@@ -3,6 +3,7 @@ import type { Caller } from '../src/core/types.js';
 import type { Deps } from '../src/deps.js';
 import { buildGrammarErrorMessage } from '../src/slack/blocks/notice.js';
 import { parseCommand } from '../src/slack/grammar/parse.js';
+import { cleanPlainText } from '../src/slack/inbound.js';
 import type { Reply } from '../src/slack/reply.js';
 import { findSubcommand, SUBCOMMANDS } from './index.js';
 
@@ -15,7 +16,7 @@ export function routedSubcommandWords(): string[] {
 }
 
 export interface CommandRequest {
-  /** The text after `/metrics`, as Slack sends it (escaping on). */
+  /** The text after `/metrics`, decoded (Slack's `&amp;` etc. undone by src/slack/inbound.ts). */
   text: string;
   caller: Caller;
   channelId: string | null;
@@ -29,12 +30,14 @@ export interface CommandRequest {
  */
 export async function runMetricsCommand(deps: Deps, request: CommandRequest): Promise<Reply> {
   const { caller, now } = request;
-  const parsed = parseCommand(request.text, {
+  const clean = cleanPlainText(request.text);
+  if (!clean.ok) return { visibility: 'ephemeral', message: buildGrammarErrorMessage(clean.message, null) };
+  const parsed = parseCommand(clean.text, {
     now,
     timezone: caller.timezone ?? deps.config.defaultTimezone,
     subcommands: routedSubcommandWords(),
   });
-  const input = { text: request.text, caller, channelId: request.channelId, now };
+  const input = { text: clean.text, caller, channelId: request.channelId, now };
   switch (parsed.kind) {
     case 'help': {
       const help = findSubcommand('help');

@@ -8,7 +8,7 @@ import { header, section } from '../src/slack/blocks/pieces.js';
 import { formatNumber } from '../src/slack/format.js';
 import { parseCommand } from '../src/slack/grammar/parse.js';
 import { enforceLimits } from '../src/slack/limits.js';
-import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
+import { escapeMrkdwn, escapeName } from '../src/slack/mrkdwn.js';
 import type { Reply } from '../src/slack/reply.js';
 import type { CommandInput, Subcommand } from './types.js';
 
@@ -123,8 +123,8 @@ async function runList(deps: Parameters<Subcommand['run']>[0], _input: CommandIn
           ? `Team ${teams.get(t.scope.teamId) ?? t.scope.teamId}`
           : (repNames.get(t.scope.repId) ?? `rep ${t.scope.repId}`);
     const value = def ? formatNumber(t.value, def.unit, 'USD') : String(t.value);
-    const by = t.setByName ? ` — set by ${escapeMrkdwn(t.setByName)}` : '';
-    return `• *${escapeMrkdwn(def?.label ?? t.metric)}* ${value} per ${t.periodKind} · ${escapeMrkdwn(who)}${by}`;
+    const by = t.setByName ? ` — set by ${escapeName(t.setByName)}` : '';
+    return `• *${escapeMrkdwn(def?.label ?? t.metric)}* ${value} per ${t.periodKind} · ${escapeName(who)}${by}`;
   });
   // One section holds ~3,000 characters; split long lists over several sections.
   const chunks: string[] = [];

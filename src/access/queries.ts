@@ -60,20 +60,9 @@ export async function linkRepToSlack(
     .where(and(eq(reps.id, repId), isNull(reps.slackUserId)));
 }
 
-/** Active reps whose full name or first name matches (case-insensitive), for `/metrics calls ana`. */
-export async function findRepsByName(db: Db, name: string): Promise<RepRecord[]> {
-  const n = name.trim().toLowerCase();
-  return db
-    .select(repColumns)
-    .from(reps)
-    .where(
-      and(
-        eq(reps.active, true),
-        or(sql`lower(${reps.name}) = ${n}`, sql`lower(split_part(${reps.name}, ' ', 1)) = ${n}`),
-      ),
-    )
-    .orderBy(asc(reps.id))
-    .limit(5);
+/** Every active rep (id, name, email, …), ordered by id, for name matching in src/access/people.ts. */
+export async function listActiveRepNames(db: Db): Promise<RepRecord[]> {
+  return db.select(repColumns).from(reps).where(eq(reps.active, true)).orderBy(asc(reps.id));
 }
 
 /** Team ids the rep belongs to at `now` (membership history). */

@@ -1,8 +1,17 @@
 import type { Caller } from '../core/types.js';
 import type { Db } from '../db/client.js';
 import type { Scope } from '../metrics/types.js';
+import type { SlackProfile } from './caller.js';
+import { fold, matchPeople } from './people.js';
 import type { AccessTarget } from './permissions.js';
-import { currentTeamIds, findRepBySlackId, findRepsByName, listTeams } from './queries.js';
+import {
+  currentTeamIds,
+  findRepByEmail,
+  findRepBySlackId,
+  listActiveRepNames,
+  listTeams,
+  type RepRecord,
+} from './queries.js';
 
 /** A scope word from the grammar (kept structurally equal to the Slack grammar's ScopeWord). */
 export type ScopeAsk =
@@ -10,10 +19,19 @@ export type ScopeAsk =
   | { kind: 'my_team' }
   | { kind: 'org' }
   | { kind: 'user'; slackUserId: string; name: string | null }
+  | { kind: 'email'; email: string }
+  | { kind: 'handle'; handle: string }
   | { kind: 'named'; name: string; teamOnly: boolean };
 
+/** A Slack user id to remember for a rep found through users.info (done once the caller may see them). */
+export interface SlackLink {
+  repId: number;
+  slackUserId: string;
+  timezone: string | null;
+}
+
 export type ScopeResolution =
-  | { ok: true; scope: Scope; target: AccessTarget }
+  | { ok: true; scope: Scope; target: AccessTarget; link?: SlackLink }
   /** `message` is plain text for the person; `candidates` are names to suggest from. */
   | { ok: false; message: string; candidates: string[] };
 
@@ -26,6 +44,8 @@ export async function resolveScopeAsk(
   caller: Caller,
   ask: ScopeAsk,
   now: Date,
+  /** users.info for mentions of people not linked yet; without it such mentions are unknown. */
+  lookupProfile?: (slackUserId: string) => Promise<SlackProfile | null>,
 ): Promise<ScopeResolution> {
   switch (ask.kind) {
     case 'me':
@@ -46,9 +66,32 @@ export async function resolveScopeAsk(
     }
     case 'user': {
       const rep = await findRepBySlackId(db, ask.slackUserId);
-      if (!rep) return fail(`Tally doesn't know ${ask.name ? `@${ask.name}` : 'that person'} yet.`);
+      if (rep) return repScope(db, rep.id, now);
+      // Never used Tally: Slack's profile email finds their rep record (then the id is linked).
+      const profile = lookupProfile ? await lookupProfile(ask.slackUserId) : null;
+      const byEmail = profile?.email ? await findRepByEmail(db, profile.email) : null;
+      if (!byEmail || (byEmail.slackUserId && byEmail.slackUserId !== ask.slackUserId))
+        return fail(`Tally doesn't know ${ask.name ? `@${ask.name}` : 'that person'} yet.`);
+      const resolved = await repScope(db, byEmail.id, now);
+      return resolved.ok
+        ? {
+            ...resolved,
+            link: { repId: byEmail.id, slackUserId: ask.slackUserId, timezone: profile?.timezone ?? null },
+          }
+        : resolved;
+    }
+    case 'email': {
+      const rep = await findRepByEmail(db, ask.email);
+      if (!rep) return fail(`Tally doesn't know anyone with the email ${ask.email}.`);
       return repScope(db, rep.id, now);
     }
+    case 'handle':
+      return resolvePeople(
+        db,
+        `@${ask.handle}`,
+        await matchPeople(await listActiveRepNames(db), ask.handle),
+        now,
+      );
     case 'named':
       return resolveName(db, ask.name, ask.teamOnly, now);
   }
@@ -56,20 +99,28 @@ export async function resolveScopeAsk(
 
 async function resolveName(db: Db, name: string, teamOnly: boolean, now: Date): Promise<ScopeResolution> {
   const teams = await listTeams(db);
-  const team = teams.find((t) => t.name.toLowerCase() === name.toLowerCase());
+  const team = teams.find((t) => fold(t.name) === fold(name));
   if (team) return ok({ kind: 'team', teamId: team.id }, { kind: 'team', teamId: team.id });
   if (!teamOnly) {
-    const people = await findRepsByName(db, name);
-    if (people.length === 1) return repScope(db, people[0]!.id, now);
-    if (people.length > 1) {
-      return fail(`More than one person is called "${name}". Mention them instead, like @${name}.`);
-    }
+    const people = matchPeople(await listActiveRepNames(db), name);
+    if (people.length > 0) return resolvePeople(db, name, people, now);
   }
   return {
     ok: false,
     message: `I don't know a ${teamOnly ? 'team' : 'team or person'} called "${name}".`,
     candidates: teams.map((t) => t.name),
   };
+}
+
+/** One match answers; several list the candidates (up to 10) with a way to pick one. */
+async function resolvePeople(db: Db, said: string, people: RepRecord[], now: Date): Promise<ScopeResolution> {
+  if (people.length === 0) return fail(`I don't know anyone called "${said}".`);
+  if (people.length === 1) return repScope(db, people[0]!.id, now);
+  const shown = people.slice(0, 10).map((p) => `${p.name}${p.email ? ` (${p.email})` : ''}`);
+  const more = people.length > shown.length ? ` and ${people.length - shown.length} more` : '';
+  return fail(
+    `${people.length} people match "${said}": ${shown.join('; ')}${more}. Ask again with the full name, their email or an @mention.`,
+  );
 }
 
 async function repScope(db: Db, repId: number, now: Date): Promise<ScopeResolution> {

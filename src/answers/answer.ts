@@ -1,5 +1,5 @@
 import { checkAccess } from '../access/permissions.js';
-import { currentTeamIds } from '../access/queries.js';
+import { currentTeamIds, linkRepToSlack } from '../access/queries.js';
 import { resolveScopeAsk } from '../access/scope.js';
 import type { Caller } from '../core/types.js';
 import type { Deps } from '../deps.js';
@@ -14,6 +14,7 @@ import { suggestWord } from '../slack/grammar/distance.js';
 import type { MetricAsk } from '../slack/grammar/parse.js';
 import { enforceLimits } from '../slack/limits.js';
 import type { Reply } from '../slack/reply.js';
+import { profileLookup } from '../slack/respond.js';
 
 /**
  * Answers a metric question (`/metrics winrate team last month by rep`) or the summary scorecard.
@@ -25,7 +26,8 @@ const SCOPE_HINT = 'Scopes: `me`, `team`, a team name, `@person`, `org`.';
 
 /** From the parsed grammar: resolves the scope words, then answers. */
 export async function answerParsedAsk(deps: Deps, caller: Caller, ask: MetricAsk, now: Date): Promise<Reply> {
-  const resolved = await resolveScopeAsk(deps.db, caller, ask.scope, now);
+  const lookup = deps.slack ? profileLookup(deps.slack, deps) : undefined;
+  const resolved = await resolveScopeAsk(deps.db, caller, ask.scope, now, lookup);
   if (!resolved.ok) {
     const guess = ask.scope.kind === 'named' ? suggestWord(ask.scope.name, resolved.candidates) : undefined;
     const text = guess ? `${resolved.message} Did you mean "${guess}"?` : resolved.message;
@@ -37,6 +39,13 @@ export async function answerParsedAsk(deps: Deps, caller: Caller, ask: MetricAsk
     period: ask.period,
     by: ask.by,
   };
+  if (resolved.link) {
+    // Link the mentioned person's Slack id only once the caller may see them.
+    const refusal = await checkStateAccess(deps, caller, state, now);
+    if (refusal) return refusal;
+    const { repId, slackUserId, timezone } = resolved.link;
+    await linkRepToSlack(deps.db, repId, slackUserId, timezone);
+  }
   return answerState(deps, caller, state, { now, share: ask.share });
 }
 

@@ -2,7 +2,8 @@ import type { App } from '@slack/bolt';
 import { runMetricsCommand } from '../../commands/dispatch.js';
 import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
-import { buildUnknownUserMessage } from '../slack/blocks/notice.js';
+import { buildNoticeMessage, buildUnknownUserMessage } from '../slack/blocks/notice.js';
+import { decodeSlackText } from '../slack/inbound.js';
 import { answerSafely, findCaller, toResponse } from '../slack/respond.js';
 
 /** The slash command as registered in manifest.yml. */
@@ -17,10 +18,13 @@ export function registerMetricsCommand(app: App, deps: Deps): void {
     await ack();
     const now = deps.clock();
     const reply = await answerSafely(deps, 'slash command', async () => {
+      // Slack's escaping is undone once, here; everything below reads plain text.
+      const inbound = decodeSlackText(command.text ?? '');
+      if (!inbound.ok) return { visibility: 'ephemeral', message: buildNoticeMessage(inbound.message) };
       const caller = await findCaller(deps, client, command.user_id, now);
       if (!caller) return { visibility: 'ephemeral', message: buildUnknownUserMessage() };
       return runMetricsCommand(deps, {
-        text: command.text ?? '',
+        text: inbound.text,
         caller,
         channelId: command.channel_id,
         now,

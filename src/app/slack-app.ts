@@ -2,6 +2,8 @@ import type { ServerResponse } from 'node:http';
 import { App, type Logger as BoltLogger, type CustomRoute, HTTPReceiver, LogLevel } from '@slack/bolt';
 import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
+import { INGEST_PATH } from '../http/ingest-route.js';
+import { createRequestEdge } from '../http/request-edge.js';
 import { FEATURES, listenersOf } from './features.js';
 import { registerMetricsCommand } from './metrics-command.js';
 
@@ -44,6 +46,11 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
     });
   } else {
     if (!slackConfig.signingSecret) throw new Error('SLACK_SIGNING_SECRET is required for HTTP mode');
+    const customRoutes: CustomRoute[] = [
+      healthRoute(deps),
+      ...FEATURES.flatMap((f) => f.routes?.(deps) ?? []),
+      ...(options.routes ?? []),
+    ];
     const receiver = new HTTPReceiver({
       signingSecret: slackConfig.signingSecret,
       endpoints: '/slack/events',
@@ -51,13 +58,15 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
       // Ack is sent as soon as a listener calls ack(); the answer then goes through response_url.
       processBeforeResponse: false,
       // Not Slack requests, so no Slack signature: /healthz is read-only, the ingest API checks its bearer token.
-      customRoutes: [
-        healthRoute(deps),
-        ...FEATURES.flatMap((f) => f.routes?.(deps) ?? []),
-        ...(options.routes ?? []),
-      ],
+      customRoutes,
       logger,
     });
+    // The edge (src/http/request-edge.ts) verifies Slack requests in both time directions, refuses
+    // replays and malformed bodies at once, and answers wrong methods with 405 before Bolt sees them.
+    receiver.requestListener = createRequestEdge(
+      { signingSecret: slackConfig.signingSecret, logger: deps.logger, routes: routeMethods(customRoutes) },
+      receiver.requestListener,
+    );
     app = new App({ token: slackConfig.botToken, receiver, logger, clientOptions });
   }
   const appDeps: Deps = { ...deps, slack: app.client };
@@ -78,11 +87,25 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
   };
 }
 
-/** GET /healthz: 200 `{ok:true}` when the database answers within 2 s, else 503 — for load balancers. */
+/** Path → methods of the custom routes, for the edge's 405 answers. */
+function routeMethods(routes: CustomRoute[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const r of routes) {
+    const methods = (Array.isArray(r.method) ? r.method : [r.method]).map((m) => m.toUpperCase());
+    out.set(r.path, [...(out.get(r.path) ?? []), ...methods]);
+  }
+  if (!out.has(INGEST_PATH)) out.set(INGEST_PATH, ['POST']);
+  return out;
+}
+
+/**
+ * GET (and HEAD) /healthz: 200 `{ok:true}` when the database answers within 2 s, else 503 — for load
+ * balancers. Node sends no body for HEAD.
+ */
 export function healthRoute(deps: Pick<Deps, 'database' | 'logger'>): CustomRoute {
   return {
     path: '/healthz',
-    method: ['GET'],
+    method: ['GET', 'HEAD'],
     handler: (_req, res) => {
       void checkHealth(deps).then((ok) =>
         sendJson(res, ok ? 200 : 503, { ok, database: ok ? 'up' : 'down' }),

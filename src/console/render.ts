@@ -17,12 +17,16 @@ const EMOJI: Record<string, string> = {
 
 /** Slack mrkdwn to terminal text: emoji codes, escapes undone (the terminal is not Slack), `*bold*` kept. */
 export function mrkdwnToTerminal(text: string): string {
-  return text
-    .replace(/:[a-z_]+:/g, (code) => EMOJI[code] ?? code)
-    .replace(/<@([UW][A-Z0-9]+)>/g, '@$1')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
+  return (
+    text
+      .replace(/:[a-z_]+:/g, (code) => EMOJI[code] ?? code)
+      .replace(/<@([UW][A-Z0-9]+)>/g, '@$1')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&')
+      // Zero-width joiners that neutralise mrkdwn in names (src/slack/mrkdwn.ts) are Slack-only.
+      .replace(/\u200D([*_~`])\u200D/g, '$1')
+  );
 }
 
 export interface RenderedButton {

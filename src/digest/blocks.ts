@@ -4,7 +4,7 @@ import { freshnessLine, headlineText, SMALL_SAMPLE, targetLine } from '../slack/
 import { actions, button, compact, context, header, rankedTable, section } from '../slack/blocks/pieces.js';
 import { formatChange, formatDateTime, formatValue, statusWords } from '../slack/format.js';
 import { enforceLimits, type SlackMessage } from '../slack/limits.js';
-import { escapeMrkdwn } from '../slack/mrkdwn.js';
+import { escapeMrkdwn, escapeName } from '../slack/mrkdwn.js';
 import { type DigestLine, type DigestView, recentInWords } from './content.js';
 
 /** Action id of the "By rep" button; its answer goes in the digest's thread. */
@@ -63,7 +63,7 @@ export function buildDigestMessage(view: DigestView): SlackMessage {
       late,
     ),
     staleBanner ? section(staleBanner) : null,
-    noData ? section(`No records for ${escapeMrkdwn(spec.scopeLabel)} yet — nothing to report.`) : null,
+    noData ? section(`No records for ${escapeName(spec.scopeLabel)} yet — nothing to report.`) : null,
     ...(noData ? [] : view.lines.map((l) => section(metricLine(view, l)))),
     view.movers.length > 0
       ? section(`*Biggest movers* vs the previous period\n${view.movers.map(moverLine).join('\n')}`)
@@ -130,7 +130,7 @@ function byRepPayload(view: DigestView): ByRepPayload {
 /** Text first: the fallback carries the numbers, so the digest is searchable and readable in notifications. */
 function fallbackText(view: DigestView, title: string, late: string): string {
   // Slack reads `text` as mrkdwn in notifications too, so data strings are escaped here as well.
-  const parts = [`${escapeMrkdwn(title)}.`];
+  const parts = [`${escapeName(title)}.`];
   if (late) parts.push(`(posted late: scheduled ${view.spec.lateScheduledLocal})`);
   if (view.newestRecordAt === null) return `${parts.join(' ')} No records yet.`;
   if (view.stale)
@@ -145,6 +145,6 @@ function fallbackText(view: DigestView, title: string, late: string): string {
   });
   parts.push(`${items.join('; ')}.`);
   if (view.attention.length > 0)
-    parts.push(`Needs attention: ${view.attention.map((a) => escapeMrkdwn(a.text)).join(' ')}`);
+    parts.push(`Needs attention: ${view.attention.map((a) => escapeName(a.text)).join(' ')}`);
   return parts.join(' ');
 }

@@ -23,7 +23,14 @@ export interface PeriodContext {
   weekStartsOn?: WeekStart;
 }
 
-export type ParsePeriodResult = { ok: true; period: Period } | { ok: false; error: string };
+/**
+ * `shaped` is true when the text has a period's shape but names no real period (a reversed range,
+ * 2026-02-30, `0d`): the caller can then say "bad period" instead of treating the words as a name.
+ */
+export type ParsePeriodResult = { ok: true; period: Period } | { ok: false; error: string; shaped?: boolean };
+
+/** The first day `all time` covers: Tally holds no sales data older than this. */
+export const ALL_TIME_START = { year: 2000, month: 1, day: 1 } as const;
 
 /** Longest rolling window we accept (`3660d` ≈ 10 years); beyond that a typo is likelier than intent. */
 const MAX_ROLLING_DAYS = 3660;
@@ -45,6 +52,7 @@ export const PERIOD_EXAMPLES = [
   '2026-Q3',
   '2026',
   '2026-10-01..2026-10-31',
+  'all time',
 ];
 
 const ymd = (d: Date) => format(d, 'yyyy-MM-dd');
@@ -114,7 +122,10 @@ function localDate(y: number, m: number, d: number, zone: string): TZDate | null
 }
 
 const UNKNOWN = (text: string) =>
-  `I don't know the period "${text.slice(0, 40)}". Try: today, yesterday, this week, last month, this quarter, q3, 30d, 2026-10, 2026-Q3 or 2026-10-01..2026-10-31.`;
+  `I don't know the period "${text.slice(0, 40)}". Try: today, yesterday, this week, last month, this quarter, q3, q3 2026, 30d, 2026-10, 2026-Q3, 2026-10-01..2026-10-31 or all time.`;
+
+/** A period-shaped text that names no real period. */
+const invalid = (error: string): ParsePeriodResult => ({ ok: false, error, shaped: true });
 
 /**
  * Parses a period in Tally's grammar (case-insensitive) into [start, end) instants at local midnight in
@@ -165,6 +176,14 @@ function parseUnsafe(text: string, ctx: PeriodContext): ParsePeriodResult {
       return rel(calendar('year', startOfYear(today), zone, now), 'this year');
     case 'last year':
       return rel(calendar('year', addMonths(startOfYear(today), -12), zone, now), t);
+    case 'all time':
+    case 'alltime':
+    case 'all-time': {
+      const { year, month, day } = ALL_TIME_START;
+      const start = new TZDate(year, month - 1, day, zone);
+      const end = addDays(today, 1);
+      return { ok: true, period: build('range', start, end, 'all time', 'All time', zone, now) };
+    }
   }
 
   let m = /^q([1-4])$/.exec(t);
@@ -172,11 +191,13 @@ function parseUnsafe(text: string, ctx: PeriodContext): ParsePeriodResult {
     const start = addMonths(startOfYear(today), (Number(m[1]) - 1) * 3);
     return { ok: true, period: calendar('quarter', start, zone, now) };
   }
-  m = /^(?:(\d{1,4})d|last (\d{1,4}) days?)$/.exec(t);
+  m = /^(?:(\d+)d|last (\d+) days?)$/.exec(t);
   if (m) {
     const n = Number(m[1] ?? m[2]);
-    if (n < 1 || n > MAX_ROLLING_DAYS)
-      return { ok: false, error: `Use between 1d and ${MAX_ROLLING_DAYS}d.` };
+    if (!(n >= 1 && n <= MAX_ROLLING_DAYS))
+      return invalid(
+        `"${t.slice(0, 40)}" is not a window I can use: ask for between 1d and ${MAX_ROLLING_DAYS}d.`,
+      );
     const start = addDays(today, -(n - 1));
     const label = n === 1 ? 'Today' : `Last ${n} days`;
     return { ok: true, period: build('rolling', start, addDays(today, 1), `${n}d`, label, zone, now) };
@@ -184,33 +205,42 @@ function parseUnsafe(text: string, ctx: PeriodContext): ParsePeriodResult {
   m = /^(\d{4})-(\d{1,2})$/.exec(t);
   if (m) {
     const start = localDate(Number(m[1]), Number(m[2]), 1, zone);
-    if (!start) return { ok: false, error: `"${text.trim()}" is not a month I can read (use 2026-10).` };
+    if (!start) return invalid(`"${t.slice(0, 40)}" is not a month I can read (use 2026-10).`);
     return { ok: true, period: calendar('month', start, zone, now) };
   }
-  m = /^(\d{4})-?q([1-4])$/.exec(t);
+  // 2026-Q3, 2026q3, Q3 2026, q3-2026, 2026 q3.
+  m = /^(\d{4})[- ]?q([1-4])$/.exec(t) ?? swapQuarter(/^q([1-4])[- ]?(\d{4})$/.exec(t));
   if (m) {
     const start = localDate(Number(m[1]), (Number(m[2]) - 1) * 3 + 1, 1, zone);
-    if (!start) return { ok: false, error: `"${text.trim()}" is not a quarter I can read (use 2026-Q3).` };
+    if (!start) return invalid(`"${t.slice(0, 40)}" is not a quarter I can read (use 2026-Q3).`);
     return { ok: true, period: calendar('quarter', start, zone, now) };
   }
   m = /^(\d{4})$/.exec(t);
   if (m) {
     const start = localDate(Number(m[1]), 1, 1, zone);
-    if (!start) return { ok: false, error: `"${text.trim()}" is not a year I can read.` };
+    if (!start) return invalid(`"${t.slice(0, 40)}" is not a year I can read (Tally reads 1970 to 2200).`);
     return { ok: true, period: calendar('year', start, zone, now) };
   }
   m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?: ?(?:\.\.|to) ?(\d{4})-(\d{1,2})-(\d{1,2}))?$/.exec(t);
   if (m) {
     const start = localDate(Number(m[1]), Number(m[2]), Number(m[3]), zone);
     const last = m[4] ? localDate(Number(m[4]), Number(m[5]), Number(m[6]), zone) : start;
-    if (!start || !last) return { ok: false, error: `"${text.trim()}" has a date that does not exist.` };
-    if (last.getTime() < start.getTime()) return { ok: false, error: 'The range ends before it starts.' };
+    if (!start || !last) return invalid(`"${t.slice(0, 40)}" has a date that does not exist.`);
+    if (last.getTime() < start.getTime())
+      return invalid(`"${t.slice(0, 40)}" ends before it starts: put the earlier date first.`);
     if (!m[4]) return { ok: true, period: calendar('day', start, zone, now) };
     const end = addDays(last, 1);
     const spec = `${ymd(start)}..${ymd(last)}`;
     return { ok: true, period: build('range', start, end, spec, rangeLabel(start, end), zone, now) };
   }
   return { ok: false, error: UNKNOWN(String(text)) };
+}
+
+/** `q3 2026` matched as [q, year] → [year, q], the order the quarter branch reads. */
+function swapQuarter(m: RegExpExecArray | null): RegExpExecArray | null {
+  if (!m) return null;
+  const swapped = [m[0], m[2], m[1]] as unknown as RegExpExecArray;
+  return swapped;
 }
 
 /** Number of local calendar days in a period (23- and 25-hour DST days count as one day). */

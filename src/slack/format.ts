@@ -92,7 +92,7 @@ export function formatChange(change: Change, unit: Unit, currency: string | null
     change.relative === null || pct === null
       ? ''
       : pct > 0 && pct < 0.5
-        ? ' (<1%)'
+        ? ' (&lt;1%)'
         : ` (${change.relative >= 0 ? '+' : '−'}${pct.toFixed(0)}%)`;
   const verdict = change.better === null ? 'flat' : change.better ? 'better' : 'worse';
   return `${changeMarker(change.better)} ${arrow} ${formatChangeAbsolute(change, unit, currency)}${rel} — ${verdict}`;

@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import { guardMrkdwn } from './mrkdwn.js';
 
 /** What every outgoing message is: blocks plus a meaningful top-level `text` (notifications, screen readers, search). */
 export interface SlackMessage {
@@ -21,15 +22,24 @@ export const LIMITS = {
   fallbackText: 3000,
 } as const;
 
-/** Cuts `text` to at most `max` characters, ending with an ellipsis when cut. */
+/**
+ * Cuts `text` to at most `max` characters, ending with an ellipsis when cut. Never cuts inside an
+ * escape (`&amp;`), an entity (`<@U1>`) or a surrogate pair, so the cut text stays valid mrkdwn.
+ */
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
-  return `${text.slice(0, Math.max(0, max - 1))}…`;
+  let head = text.slice(0, Math.max(0, max - 1));
+  head = head.replace(/(?:&[a-z]{0,4}|<[^<>]{0,200}|[\uD800-\uDBFF])$/, '');
+  return `${head}…`;
 }
 
-/** Trims a text object's `text` to `max` characters; Slack rejects empty texts, so those become a space. */
-function clampText<T extends { text: string }>(t: T, max: number): T {
-  const text = t.text.trim() === '' ? ' ' : t.text;
+/**
+ * Trims a text object's `text` to `max` characters (mrkdwn is guarded first, see src/slack/mrkdwn.ts);
+ * Slack rejects empty texts, so those become a space.
+ */
+function clampText<T extends { type?: string; text: string }>(t: T, max: number): T {
+  const raw = t.text.trim() === '' ? ' ' : t.text;
+  const text = t.type === 'mrkdwn' ? guardMrkdwn(raw) : raw;
   return { ...t, text: truncate(text, max) };
 }
 
@@ -50,7 +60,9 @@ export function enforceLimits(message: SlackMessage, maxBlocks: number = LIMITS.
       },
     ];
   }
-  const text = message.text.trim() === '' ? 'Tally' : truncate(message.text, LIMITS.fallbackText);
+  // The fallback `text` is rendered as mrkdwn in notifications, so it is guarded like block text.
+  const text =
+    message.text.trim() === '' ? 'Tally' : truncate(guardMrkdwn(message.text), LIMITS.fallbackText);
   return { text, blocks };
 }
 

@@ -4,7 +4,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Deps } from '../../deps.js';
 import { describeError } from '../../errors.js';
 import { enforceLimits } from '../../slack/limits.js';
-import { escapeMrkdwn } from '../../slack/mrkdwn.js';
+import { escapeName } from '../../slack/mrkdwn.js';
 import { claimChannelLead, markLeadContacted, snoozeLeadNudges } from '../lead-actions.js';
 import { findRepBySlackUser } from '../nudge-queries.js';
 import {
@@ -61,7 +61,7 @@ export async function handleAlertClick(
     case 'claimed': {
       const result = await claimChannelLead(deps.db, { leadId, repId: rep.id, at: now });
       if (result.won) return { kind: 'update', note: clickNote('claimed', slackUserId, slackTime(now)) };
-      const who = escapeMrkdwn(result.pickedByName ?? 'Someone else');
+      const who = escapeName(result.pickedByName ?? 'Someone else');
       return { kind: 'ephemeral', text: `${who} already claimed this lead.` };
     }
   }

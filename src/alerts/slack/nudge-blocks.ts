@@ -2,7 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import { actions, button, context, header, section } from '../../slack/blocks/pieces.js';
 import { formatDuration } from '../../slack/format.js';
 import { enforceLimits, type SlackMessage } from '../../slack/limits.js';
-import { escapeMrkdwn, mention } from '../../slack/mrkdwn.js';
+import { escapeMrkdwn, escapeName, mention } from '../../slack/mrkdwn.js';
 
 /** Action ids of the alert buttons; `src/alerts/slack/actions.ts` listens for them. */
 export const ACTION_CONTACTED = 'alerts_contacted';
@@ -27,19 +27,19 @@ export interface LeadCard {
 }
 
 function leadTitle(lead: LeadCard): string {
-  const name = escapeMrkdwn(lead.name?.trim() || 'Unnamed lead');
+  const name = escapeName(lead.name?.trim() || 'Unnamed lead');
   // Only http(s) links: a CRM value like "javascript:" or "<!channel>" must not become a link.
   const link = lead.crmUrl && /^https?:\/\/[^\s|<>]+$/.test(lead.crmUrl) ? lead.crmUrl : null;
   const title = link ? `<${escapeMrkdwn(link)}|${name}>` : name;
-  return lead.company ? `*${title}* · ${escapeMrkdwn(lead.company)}` : `*${title}*`;
+  return lead.company ? `*${title}* · ${escapeName(lead.company)}` : `*${title}*`;
 }
 
 function leadLine(lead: LeadCard, slaSeconds: number, withOwner: boolean): string {
   const parts = [
-    `source: ${escapeMrkdwn(lead.source ?? 'unknown')}`,
+    `source: ${escapeName(lead.source ?? 'unknown')}`,
     `waiting *${formatDuration(lead.waitingSeconds)}* (SLA ${formatDuration(slaSeconds)})`,
   ];
-  if (withOwner && lead.ownerName) parts.push(`owner: ${escapeMrkdwn(lead.ownerName)}`);
+  if (withOwner && lead.ownerName) parts.push(`owner: ${escapeName(lead.ownerName)}`);
   return `${leadTitle(lead)}\n${parts.join(' · ')}`;
 }
 
@@ -51,7 +51,7 @@ function plainName(lead: LeadCard): string {
 function fallback(intro: string, leads: LeadCard[]): string {
   const names = leads.slice(0, MAX_LEADS_PER_DM).map(plainName).join(', ');
   const more = leads.length > MAX_LEADS_PER_DM ? ` and ${leads.length - MAX_LEADS_PER_DM} more` : '';
-  return escapeMrkdwn(`${intro}: ${names}${more}`);
+  return escapeName(`${intro}: ${names}${more}`);
 }
 
 function moreLine(leads: LeadCard[]): KnownBlock[] {
@@ -111,7 +111,7 @@ export function buildChannelPost(lead: LeadCard, slaSeconds: number): SlackMessa
       `${LEAD_BLOCK_PREFIX}${lead.leadId}`,
     ),
   ];
-  return enforceLimits({ text: escapeMrkdwn(`Up for grabs: ${plainName(lead)} is still waiting`), blocks });
+  return enforceLimits({ text: escapeName(`Up for grabs: ${plainName(lead)} is still waiting`), blocks });
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { HomeView, KnownBlock } from '@slack/types';
 import type { MetricResult } from '../../metrics/types.js';
 import { enforceLimits, LIMITS } from '../limits.js';
-import { escapeMrkdwn } from '../mrkdwn.js';
+import { escapeName } from '../mrkdwn.js';
 import { context, divider, header, section } from './pieces.js';
 import { buildScorecardBlocks } from './scorecard.js';
 
@@ -22,7 +22,7 @@ export interface HomeViewModel {
 export function buildHomeView(model: HomeViewModel): HomeView {
   const blocks: KnownBlock[] = [
     section(
-      `Hi ${escapeMrkdwn(model.callerName)} — here are your numbers, refreshed each time you open this tab.`,
+      `Hi ${escapeName(model.callerName)} — here are your numbers, refreshed each time you open this tab.`,
     ),
   ];
   for (const card of model.scorecards) {

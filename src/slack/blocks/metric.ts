@@ -3,7 +3,7 @@ import type { Dimension, MetricResult, SegmentRow } from '../../metrics/types.js
 import { type AskState, encodeState } from '../ask-state.js';
 import { formatValue, statusWords } from '../format.js';
 import { enforceLimits, type SlackMessage } from '../limits.js';
-import { escapeMrkdwn } from '../mrkdwn.js';
+import { escapeMrkdwn, escapeName } from '../mrkdwn.js';
 import {
   changeLine,
   definitionLine,
@@ -61,11 +61,11 @@ export function answerFallback(r: MetricResult): string {
     );
   if (r.trend?.change)
     parts.push(
-      `${r.trend.change.better === false ? 'worse' : r.trend.change.better ? 'better' : 'flat'} than ${r.trend.previous.period.label}`,
+      `${r.trend.change.better === false ? 'worse than' : r.trend.change.better ? 'better than' : 'flat vs'} ${r.trend.previous.period.label}`,
     );
   parts.push(`n=${r.sampleSize}`);
   // Slack renders the fallback as mrkdwn in notifications: escape it like block text.
-  return escapeMrkdwn(parts.join(', '));
+  return escapeName(parts.join(', '));
 }
 
 /** The full `/metrics <metric>` answer, within Block Kit limits. */
@@ -88,7 +88,7 @@ export function buildMetricMessage(view: MetricView): SlackMessage {
     warningLines(r).length > 0 ? context(...warningLines(r)) : null,
     context(sampleLine(r), freshnessLine(r, view.now, view.staleAfterHours)),
     context(definitionLine(r)),
-    view.sharedBy ? context(`Shared by ${escapeMrkdwn(view.sharedBy)}`) : null,
+    view.sharedBy ? context(`Shared by ${escapeName(view.sharedBy)}`) : null,
     ...(view.interactive ? answerActions(r, view.state) : []),
   ]);
   return enforceLimits({ text: answerFallback(r), blocks });
@@ -136,7 +136,7 @@ export function buildCalculationMessage(r: MetricResult): SlackMessage {
     ['Result', headlineText(r)],
   );
   return enforceLimits({
-    text: escapeMrkdwn(
+    text: escapeName(
       `How ${r.metric.label} is calculated for ${r.scope.label}, ${r.period.label}: ${c.formula}; n=${c.n}`,
     ),
     blocks: [header(`How is this calculated? · ${r.metric.label}`), fields(rows), context(definitionLine(r))],

@@ -1,6 +1,6 @@
 import type { ActionsBlock, Button, ContextBlock, HeaderBlock, KnownBlock, SectionBlock } from '@slack/types';
 import { LIMITS, truncate } from '../limits.js';
-import { escapeMrkdwn } from '../mrkdwn.js';
+import { escapeName } from '../mrkdwn.js';
 
 /**
  * Block Kit pieces written once and shared by every builder (answers, App Home, digests, alerts).
@@ -99,7 +99,7 @@ export interface TableRow {
 export function rankedTable(rows: TableRow[], note?: string): SectionBlock {
   const lines = rows.map((r) => {
     // Labels are cut before escaping (never mid-entity) so a top-10 table always fits one section.
-    const line = `${r.rank}. ${escapeMrkdwn(truncate(r.label, TABLE_LABEL_MAX))} — ${r.value}${r.detail ? ` _${r.detail}_` : ''}`;
+    const line = `${r.rank}. ${escapeName(truncate(r.label, TABLE_LABEL_MAX))} — ${r.value}${r.detail ? ` _${r.detail}_` : ''}`;
     return r.highlight ? `*${line}* ← you` : line;
   });
   if (note) lines.push(note);

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { MetricResult } from '../../metrics/types.js';
 import { formatChange, formatStatus, formatValue, statusWords } from '../format.js';
-import { escapeMrkdwn } from '../mrkdwn.js';
+import { escapeMrkdwn, escapeName } from '../mrkdwn.js';
 import { freshnessLine, headlineText, sparklineLine } from './answer-parts.js';
 import { context, header, section } from './pieces.js';
 
@@ -35,7 +35,7 @@ export function scorecardFallback(title: string, results: MetricResult[]): strin
   const items = results.map(
     (r) => `${r.metric.label} ${headlineText(r)}${r.target ? ` (${statusWords(r.target.status)})` : ''}`,
   );
-  return escapeMrkdwn(`${title}: ${items.join('; ') || 'no metrics'}`);
+  return escapeName(`${title}: ${items.join('; ') || 'no metrics'}`);
 }
 
 /** The scorecard's blocks (header, one section per metric, freshness). */
@@ -54,7 +54,7 @@ export function buildScorecardBlocks(view: ScorecardView): KnownBlock[] {
       freshnessSource
         ? freshnessLine(freshnessSource, view.now, view.staleAfterHours)
         : 'No records behind these numbers yet.',
-      'Ask `/metrics help <metric>` for any definition.',
+      'Ask `/metrics help &lt;metric&gt;` for any definition.',
     ),
   ];
 }

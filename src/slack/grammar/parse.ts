@@ -1,11 +1,16 @@
 import { findMetric, METRICS } from '../../metrics/definitions.js';
 import { parsePeriod } from '../../metrics/periods.js';
 import type { Dimension, MetricDefinition } from '../../metrics/types.js';
+import { MAX_COMMAND_CHARS } from '../inbound.js';
 import { suggestWord } from './distance.js';
+import { periodProblem } from './period-words.js';
 import {
+  CHANNEL_LINK,
   DIMENSIONS,
   FILLER,
+  HANDLE,
   HELP_WORDS,
+  MAILTO,
   MENTION,
   SCOPE_WORDS,
   type ScopeWord,
@@ -34,7 +39,8 @@ export type ParsedCommand =
   | { kind: 'help'; metric: MetricDefinition | null }
   | { kind: 'subcommand'; name: string; tokens: string[] }
   | MetricAsk
-  | { kind: 'error'; message: string; suggestion: string | null };
+  /** `message` is plain text (the Slack layer escapes it); `suggestion` is a command fragment. */
+  | { kind: 'error'; message: string; suggestion: string | null; about?: 'period' };
 
 export interface GrammarContext {
   now: Date;
@@ -44,16 +50,19 @@ export interface GrammarContext {
   subcommands: readonly string[];
 }
 
-/** Splits command text into words, keeping Slack mentions (`<@U1|ana maria>`) whole. */
+/**
+ * Splits decoded command text (see src/slack/inbound.ts) into words, keeping Slack's entities whole:
+ * mentions (`<@U1|ana maria>`), channels, `<mailto:…>` and specials like `<!channel>`.
+ */
 export function tokenize(text: string): string[] {
-  return text.trim().match(/<[^>]*>|\S+/g) ?? [];
+  return text.trim().match(/<(?:[@#!]|mailto:)[^<>]*>|\S+/gi) ?? [];
 }
 
 /** Every word a user might have meant, for "did you mean" (metric ids and aliases, keywords, subcommands). */
 function knownWords(ctx: GrammarContext): string[] {
   return [
     ...METRICS.flatMap((m) => [m.id, ...m.aliases]),
-    ...Object.keys(SCOPE_WORDS),
+    ...SCOPE_WORDS.keys(),
     ...SUMMARY_WORDS,
     'help',
     'share',
@@ -66,7 +75,7 @@ function knownWords(ctx: GrammarContext): string[] {
 
 /** Parses the text after `/metrics`. */
 export function parseCommand(text: string, ctx: GrammarContext): ParsedCommand {
-  const tokens = tokenize(text.slice(0, 500));
+  const tokens = tokenize(text.slice(0, MAX_COMMAND_CHARS));
   const first = tokens[0]?.toLowerCase();
   if (first === undefined) return { kind: 'help', metric: null };
   if (HELP_WORDS.has(first)) return parseHelp(tokens.slice(1), ctx);
@@ -76,6 +85,7 @@ export function parseCommand(text: string, ctx: GrammarContext): ParsedCommand {
   if (SUMMARY_WORDS.has(first)) return parseModifiers(null, tokens.slice(1), ctx);
   // No metric word: a scope/period alone means the summary, unless the first word looks like a typo.
   const asSummary = parseModifiers(null, tokens, ctx);
+  if (asSummary.kind === 'error' && asSummary.about === 'period') return asSummary;
   const firstIsModifier = asSummary.kind === 'ask' && !isNamedFrom(asSummary, tokens[0] ?? '');
   if (firstIsModifier) return asSummary;
   const guess = suggestWord(first, knownWords(ctx));
@@ -120,16 +130,26 @@ function parseModifiers(
   for (let i = 0; i < tokens.length; i++) {
     const raw = tokens[i]!;
     const word = raw.toLowerCase();
-    const mention = MENTION.exec(raw);
-    if (mention) {
+    const person = personWord(raw);
+    if (person) {
       endRun();
       if (scope) return conflict('person');
-      scope = { kind: 'user', slackUserId: mention[1]!, name: mention[2] || null };
+      scope = person;
+      continue;
+    }
+    const channel = CHANNEL_LINK.exec(raw);
+    if (channel) {
+      endRun();
+      if (scope) return conflict('team');
+      // A team's channel stands for the team when it carries the team's name (#emea → EMEA).
+      if (!channel[2])
+        return { kind: 'error', message: 'Name the team instead of its channel.', suggestion: null };
+      scope = { kind: 'named', name: channel[2], teamOnly: true };
       continue;
     }
     if (word === 'by') {
       endRun();
-      const dim = DIMENSIONS[tokens[i + 1]?.toLowerCase() ?? ''];
+      const dim = DIMENSIONS.get(tokens[i + 1]?.toLowerCase() ?? '');
       if (!dim)
         return {
           kind: 'error',
@@ -159,13 +179,16 @@ function parseModifiers(
       teamOnly = true;
       continue;
     }
-    const scopeWord = SCOPE_WORDS[word];
+    const scopeWord = SCOPE_WORDS.get(word);
     if (scopeWord && run.length === 0) {
       if (scope) return conflict('scope');
       scope = scopeWord;
       continue;
     }
     if (FILLER.has(word) && run.length === 0) continue;
+    const problem = periodProblem(tokens, i, ctx);
+    if (problem)
+      return { kind: 'error', message: problem.message, suggestion: problem.suggestion, about: 'period' };
     run.push(raw);
   }
   endRun();
@@ -181,7 +204,8 @@ function parseModifiers(
 /** A word that can start a name: not a keyword, period, mention or filler. */
 function isNameWord(raw: string, tokens: string[], index: number, ctx: GrammarContext): boolean {
   const w = raw.toLowerCase();
-  if (w === 'by' || SHARE_WORDS.has(w) || SCOPE_WORDS[w] || MENTION.test(raw) || FILLER.has(w)) return false;
+  if (w === 'by' || SHARE_WORDS.has(w) || SCOPE_WORDS.has(w) || FILLER.has(w)) return false;
+  if (personWord(raw) || CHANNEL_LINK.test(raw)) return false;
   return matchPeriod(tokens, index, ctx) === null;
 }
 
@@ -193,7 +217,8 @@ function matchPeriod(
 ): { spec: string; length: number } | null {
   for (let length = Math.min(4, tokens.length - index); length >= 1; length--) {
     const phrase = tokens.slice(index, index + length).join(' ');
-    if (length === 1 && (SCOPE_WORDS[phrase.toLowerCase()] || DIMENSIONS[phrase.toLowerCase()])) continue;
+    if (length === 1 && (SCOPE_WORDS.has(phrase.toLowerCase()) || DIMENSIONS.has(phrase.toLowerCase())))
+      continue;
     const parsed = safeParsePeriod(phrase, ctx);
     if (parsed) return { spec: parsed, length };
   }
@@ -207,6 +232,18 @@ function safeParsePeriod(phrase: string, ctx: GrammarContext): string | null {
   } catch {
     return null;
   }
+}
+
+/** A person named by a mention, an email or a plain `@handle`; null for any other word. */
+function personWord(raw: string): ScopeWord | null {
+  const mention = MENTION.exec(raw);
+  if (mention) return { kind: 'user', slackUserId: mention[1]!, name: mention[2] || null };
+  const mail = MAILTO.exec(raw);
+  if (mail) return { kind: 'email', email: mail[1]!.trim().toLowerCase() };
+  if (/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(raw)) return { kind: 'email', email: raw.toLowerCase() };
+  const handle = HANDLE.exec(raw);
+  if (handle) return { kind: 'handle', handle: handle[1]!.toLowerCase() };
+  return null;
 }
 
 function conflict(what: string): ParsedCommand {

@@ -7,38 +7,56 @@ export type ScopeWord =
   | { kind: 'org' }
   /** A Slack mention as sent with escaping on: `<@U123|ana>` (or `<@U123>`). */
   | { kind: 'user'; slackUserId: string; name: string | null }
+  /** An email Slack auto-linked (`<mailto:ana@example.com|…>`) or typed. */
+  | { kind: 'email'; email: string }
+  /** A plain `@ana` typed as text: matched against reps' email handles and names. */
+  | { kind: 'handle'; handle: string }
   /** A team or person by name, resolved later ("EMEA", "team EMEA Inbound", "ana"). */
   | { kind: 'named'; name: string; teamOnly: boolean };
 
 /** The grammar's keywords, in one place so the parser and "did you mean" agree. */
 
-export const SCOPE_WORDS: Record<string, ScopeWord> = {
-  me: { kind: 'me' },
-  my: { kind: 'me' },
-  mine: { kind: 'me' },
-  myself: { kind: 'me' },
-  team: { kind: 'my_team' },
-  myteam: { kind: 'my_team' },
-  org: { kind: 'org' },
-  company: { kind: 'org' },
-  everyone: { kind: 'org' },
-  all: { kind: 'org' },
-};
-export const DIMENSIONS: Record<string, Dimension> = {
-  rep: 'rep',
-  reps: 'rep',
-  person: 'rep',
-  people: 'rep',
-  team: 'team',
-  teams: 'team',
-  product: 'product',
-  products: 'product',
-  source: 'source',
-  sources: 'source',
-  channel: 'source',
-};
+/**
+ * Keyword tables are Maps, never plain objects: a user typing `constructor` or `__proto__` must not
+ * find Object.prototype's members.
+ */
+export const SCOPE_WORDS: ReadonlyMap<string, ScopeWord> = new Map(
+  Object.entries({
+    me: { kind: 'me' },
+    my: { kind: 'me' },
+    mine: { kind: 'me' },
+    myself: { kind: 'me' },
+    team: { kind: 'my_team' },
+    myteam: { kind: 'my_team' },
+    org: { kind: 'org' },
+    company: { kind: 'org' },
+    everyone: { kind: 'org' },
+    all: { kind: 'org' },
+  } satisfies Record<string, ScopeWord>),
+);
+export const DIMENSIONS: ReadonlyMap<string, Dimension> = new Map(
+  Object.entries({
+    rep: 'rep',
+    reps: 'rep',
+    person: 'rep',
+    people: 'rep',
+    team: 'team',
+    teams: 'team',
+    product: 'product',
+    products: 'product',
+    source: 'source',
+    sources: 'source',
+    channel: 'source',
+  } satisfies Record<string, Dimension>),
+);
 export const FILLER = new Set(['for', 'in', 'of', 'over', 'during', 'the', 'and']);
 export const SHARE_WORDS = new Set(['share', 'post', 'public']);
 export const SUMMARY_WORDS = new Set(['summary', 'scorecard', 'overview']);
 export const HELP_WORDS = new Set(['help', '?', 'usage']);
 export const MENTION = /^<@([UW][A-Z0-9]+)(?:\|([^>]*))?>$/;
+/** A channel link as Slack sends it: `<#C123|sales>` (the label is absent on some clients). */
+export const CHANNEL_LINK = /^<#([CG][A-Z0-9]+)(?:\|([^>]*))?>$/;
+/** An email Slack auto-linked: `<mailto:ana@example.com|ana@example.com>`. */
+export const MAILTO = /^<mailto:([^|>]+)(?:\|[^>]*)?>$/i;
+/** A plain `@handle` typed without picking from the menu (Slack leaves it as text). */
+export const HANDLE = /^@([\p{L}\p{N}._-]{1,80})$/u;

@@ -1,0 +1,91 @@
+/**
+ * The one inbound text pipeline: what Slack sends as slash-command text becomes the text the grammar
+ * reads. Slack sends text "with escaping on": the user's own `&`, `<`, `>` arrive as `&amp;`, `&lt;`,
+ * `&gt;`, and every real `<…>` is an entity Slack made (a mention, a channel, an auto-linked email or
+ * URL). So entities are recognised on the raw text first, and only then is the rest decoded.
+ *
+ * After decoding, the grammar's tokenizer keeps `<@U…|label>`, `<#C…|name>`, `<mailto:…|…>` and
+ * `<!…>` whole. A user who literally types `<@U123>` produces the same token as a real mention; that
+ * is harmless (access rules decide what anyone may see) and documented in docs/usage.md.
+ */
+
+export type InboundText = { ok: true; text: string } | { ok: false; message: string };
+
+/** Longest command text we read (Slack allows 4,000 characters in a message; a paste can be longer). */
+export const MAX_COMMAND_CHARS = 4_000;
+
+const ENTITIES = new Map([
+  ['amp', '&'],
+  ['lt', '<'],
+  ['gt', '>'],
+]);
+
+/**
+ * Control characters (NUL, escape, …) never belong in a command; tab, newline and carriage return
+ * are ordinary white space. Postgres refuses NUL in text, so these must stop here.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find control characters
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+
+/** Invisible marks that change nothing a user meant: bidi controls, zero-width spaces and joiners, BOM. */
+const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
+
+/**
+ * Slack's raw slash-command text → the text the grammar reads (`&amp;` → `&`, entities kept whole,
+ * URLs reduced to their label, invisible bidi and zero-width marks dropped, white space collapsed).
+ * Refuses control characters with a polite sentence (plain text; the caller escapes it for mrkdwn).
+ */
+export function decodeSlackText(raw: string): InboundText {
+  const refusal = refuseUnreadable(raw);
+  if (refusal) return refusal;
+  const decoded = raw.replace(/<([^<>]*)>|&(amp|lt|gt);/g, (_m, inner: string | undefined, ent?: string) =>
+    inner !== undefined ? decodeEntity(inner) : (ENTITIES.get(ent ?? '') ?? ''),
+  );
+  return { ok: true, text: tidy(decoded) };
+}
+
+/**
+ * The same checks for text that was never escaped by Slack (the local console): control characters
+ * refused, invisible marks dropped.
+ */
+export function cleanPlainText(raw: string): InboundText {
+  const refusal = refuseUnreadable(raw);
+  return refusal ?? { ok: true, text: tidy(raw) };
+}
+
+function refuseUnreadable(raw: string): InboundText | null {
+  if (CONTROL.test(raw)) {
+    return {
+      ok: false,
+      message:
+        "That command contains a control character (such as a NUL byte) that I can't read. Please retype it.",
+    };
+  }
+  if (raw.length > MAX_COMMAND_CHARS) {
+    return {
+      ok: false,
+      message: `That command is ${raw.length.toLocaleString('en-US')} characters long; I read up to ${MAX_COMMAND_CHARS.toLocaleString('en-US')}. Ask for one thing at a time.`,
+    };
+  }
+  return null;
+}
+
+function tidy(text: string): string {
+  return text.replace(INVISIBLE, '').replace(/\s+/g, ' ').trim();
+}
+
+/** One `<…>` entity: mentions, channels, emails and specials stay tokens; links become their label. */
+function decodeEntity(inner: string): string {
+  const bar = inner.indexOf('|');
+  const target = bar >= 0 ? inner.slice(0, bar) : inner;
+  const label = bar >= 0 ? decodeText(inner.slice(bar + 1)).replace(/[<>|]/g, '') : null;
+  if (/^[@#!]/.test(target) || /^mailto:/i.test(target)) {
+    return label === null ? `<${target}>` : `<${target}|${label}>`;
+  }
+  // An auto-linked URL or bare word: what the user typed is the label, else the target itself.
+  return label ?? decodeText(target);
+}
+
+function decodeText(text: string): string {
+  return text.replace(/&(amp|lt|gt);/g, (_m, ent: string) => ENTITIES.get(ent) ?? '');
+}

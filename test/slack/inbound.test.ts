@@ -1,0 +1,161 @@
+import { eq } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { reps, teamMemberships, teams } from '../../src/db/schema/index.js';
+import { decodeSlackText } from '../../src/slack/inbound.js';
+import { describeDb } from '../helpers/db.js';
+import { useSlackApiStub } from '../helpers/slack-api.js';
+import { type Fixture, seedFixture, USERS } from './fixtures.js';
+import { type RunningApp, sendCommand, startApp } from './harness.js';
+
+/**
+ * Issue 10, items 1, 2, 7 and 8: text exactly as Slack sends it (`&amp;`, `<@U…|label>`, `<mailto:…>`),
+ * through signed HTTP, answered as a person expects.
+ */
+describe('decodeSlackText', () => {
+  it("decodes the user's own & < > and keeps entities whole", () => {
+    expect(decodeSlackText('winrate team Sales &amp; Success &lt;3')).toEqual({
+      ok: true,
+      text: 'winrate team Sales & Success <3',
+    });
+    expect(decodeSlackText('calls <@U0ANA|ana> <#C0EMEA|emea> <mailto:a@b.co|a@b.co>')).toEqual({
+      ok: true,
+      text: 'calls <@U0ANA|ana> <#C0EMEA|emea> <mailto:a@b.co|a@b.co>',
+    });
+    // A URL Slack auto-linked becomes what the user typed; bidi and zero-width marks go.
+    expect(decodeSlackText('calls <https://x.example|x.example> \u202Eme\u200B')).toEqual({
+      ok: true,
+      text: 'calls x.example me',
+    });
+  });
+
+  it('refuses control characters such as NUL', () => {
+    expect(decodeSlackText('calls \u0000me')).toMatchObject({ ok: false });
+  });
+});
+
+describeDb('inbound text over HTTP', (ctx) => {
+  const stub = useSlackApiStub();
+  let app: RunningApp;
+  let f: Fixture;
+  let sales: number;
+
+  beforeEach(async () => {
+    f = await seedFixture(ctx.db());
+    const db = ctx.db();
+    const [row] = await db
+      .insert(teams)
+      .values({ name: 'Sales & Success', timezone: 'Europe/Berlin' })
+      .returning({ id: teams.id });
+    sales = row!.id;
+    const lopez = await db
+      .insert(reps)
+      .values([
+        { name: 'Luis Lopez', email: 'luis@example.com', role: 'rep' },
+        { name: 'Marta LOPEZ', email: 'marta@example.com', role: 'rep' },
+      ])
+      .returning({ id: reps.id });
+    await db
+      .insert(teamMemberships)
+      .values(
+        lopez.map((r) => ({ repId: r.id, teamId: sales, validFrom: new Date('2025-01-01T00:00:00Z') })),
+      );
+    stub.reset();
+    for (const u of Object.values(USERS)) stub.users.set(u.id, { id: u.id, email: u.email });
+    app = await startApp(ctx.database(), stub);
+  });
+  afterEach(async () => {
+    await app.stop();
+  });
+
+  const ask = async (user: string, text: string) => (await sendCommand(app, stub, user, text)).reply;
+
+  it('reads a team name with & as Slack escapes it, in answers and in target set', async () => {
+    const answer = await ask(USERS.ada.id, 'calls team Sales &amp; Success this week');
+    expect(answer.text).toBe(
+      'Calls · Sales &amp; Success · Week of 23 Nov 2026: 0, flat vs Week of 16 Nov 2026 (same point), n=0',
+    );
+    const target = await ask(USERS.ada.id, 'target set calls 30 team Sales &amp; Success week');
+    expect(target.text).toBe('Target set: Calls 30 per week for team Sales &amp; Success.');
+  });
+
+  it('answers a mention of someone who never used Tally through users.info, and links them', async () => {
+    const reply = await ask(USERS.ada.id, `calls <@${USERS.eve.id}|eve> 30d`);
+    expect(reply.text).toBe(
+      'Calls · Eve Early · Last 30 days: 0, flat vs 25 Sep – 24 Oct 2026 (same point), n=0',
+    );
+    expect(stub.callsTo('users.info').map((c) => c.args.user)).toContain(USERS.eve.id);
+    const [eve] = await ctx.db().select({ slack: reps.slackUserId }).from(reps).where(eq(reps.id, f.eve));
+    expect(eve?.slack).toBe(USERS.eve.id);
+  });
+
+  it('does not link a mentioned person the caller may not see', async () => {
+    const reply = await ask(USERS.bob.id, `calls <@${USERS.eve.id}|eve> 30d`);
+    expect(reply.text).toMatch(/^Sorry — other people's numbers are for their managers\./);
+    const [eve] = await ctx.db().select({ slack: reps.slackUserId }).from(reps).where(eq(reps.id, f.eve));
+    expect(eve?.slack).toBeNull();
+  });
+
+  it('reads a plain @handle and an auto-linked email as people', async () => {
+    expect((await ask(USERS.ana.id, 'opps @ana 30d')).text).toBe(
+      'Opportunities created · Ana López · Last 30 days: 0, worse than 25 Sep – 24 Oct 2026 (same point), n=0',
+    );
+    expect((await ask(USERS.ada.id, 'calls <mailto:bob@example.com|bob@example.com> this week')).text).toBe(
+      'Calls · Bob Baker · Week of 23 Nov 2026: 1, better than Week of 16 Nov 2026 (same point), n=1',
+    );
+  });
+
+  it('lists the candidates when a name matches several people', async () => {
+    expect((await ask(USERS.ada.id, 'opps lopez')).text).toBe(
+      '3 people match "lopez": Ana López (ana@example.com); Luis Lopez (luis@example.com); Marta LOPEZ (marta@example.com). Ask again with the full name, their email or an @mention.',
+    );
+  });
+
+  it('treats JavaScript object keys as ordinary words', async () => {
+    const answers: Record<string, string> = {
+      constructor: 'I don\'t know a team or person called "constructor".',
+      __proto__: 'I don\'t know a team or person called "__proto__".',
+      'calls constructor': 'I don\'t know a team or person called "constructor".',
+      'calls by __proto__': 'Split `by` what? Use `by rep`, `by team`, `by product` or `by source`.',
+    };
+    for (const [text, expected] of Object.entries(answers)) {
+      expect((await ask(USERS.ada.id, text)).text, text).toBe(expected);
+    }
+  });
+
+  it('refuses a NUL byte politely without touching the database', async () => {
+    expect((await ask(USERS.ada.id, 'calls \u0000 org')).text).toBe(
+      "That command contains a control character (such as a NUL byte) that I can't read. Please retype it.",
+    );
+  });
+
+  it('answers bad periods with a period error and a suggestion', async () => {
+    const answers: [string, string][] = [
+      [
+        'calls 2026-10-31..2026-10-01',
+        '"2026-10-31..2026-10-01" ends before it starts: put the earlier date first.',
+      ],
+      ['calls 0d', '"0d" is not a window I can use: ask for between 1d and 3660d.'],
+      ['calls last mnth', "I don't know the period `last mnth`. Did you mean `last month`?"],
+      ['last mnth', "I don't know the period `last mnth`. Did you mean `last month`?"],
+      ['calls 2026-02-30..2026-03-01', '"2026-02-30..2026-03-01" has a date that does not exist.'],
+      [
+        'calls last 99999999999 days',
+        '"last 99999999999 days" is not a window I can use: ask for between 1d and 3660d.',
+      ],
+      ['calls 99999999999d', '"99999999999d" is not a window I can use: ask for between 1d and 3660d.'],
+    ];
+    for (const [text, expected] of answers) {
+      expect((await ask(USERS.ada.id, text)).text, text).toBe(expected);
+    }
+  });
+
+  it('reads `all time` and `q3 2017`', async () => {
+    // 5 won of 7 closed in the fixture, all time.
+    expect((await ask(USERS.ada.id, 'winrate org all time')).text).toBe(
+      'Win rate · Whole org · All time: 71.4%, n=7',
+    );
+    expect((await ask(USERS.ada.id, 'winrate org q3 2017')).text).toBe(
+      'Win rate · Whole org · Q3 2017: no data, n=0',
+    );
+  });
+});
