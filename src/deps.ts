@@ -21,11 +21,16 @@ export interface Deps {
 
 /** What the metrics module needs from the running app, at `now`. The one place these are picked out of Deps. */
 export function metricDepsFor(
-  deps: { db: Db; config: Pick<Config, 'defaultTimezone' | 'grossMargin'> },
+  deps: {
+    db: Db;
+    database?: Pick<Database, 'metricsDb'>;
+    config: Pick<Config, 'defaultTimezone' | 'grossMargin'>;
+  },
   now: Date,
 ): MetricDeps {
   return {
-    db: deps.db,
+    // The metrics pool (session settings and statement timeout for aggregates) when the app has one.
+    db: deps.database?.metricsDb ?? deps.db,
     defaultTimezone: deps.config.defaultTimezone,
     grossMargin: deps.config.grossMargin,
     now,
