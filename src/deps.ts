@@ -3,7 +3,7 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database, Db } from './db/client.js';
 import type { Logger } from './logger.js';
-import type { MetricDeps } from './metrics/types.js';
+import type { MetricDeps, SharedComputations } from './metrics/types.js';
 
 /**
  * What the running app hands to commands, jobs and handlers. Built once in `src/main.ts` (or by tests);
@@ -17,6 +17,8 @@ export interface Deps {
   clock: Clock;
   /** The Slack Web API client (pointed at SLACK_API_URL when set); null in the local console. */
   slack: WebClient | null;
+  /** Shared metric computations (single-flight, cache by data version, load shedding); absent: none. */
+  answers?: SharedComputations;
 }
 
 /** What the metrics module needs from the running app, at `now`. The one place these are picked out of Deps. */
@@ -24,6 +26,7 @@ export function metricDepsFor(
   deps: {
     db: Db;
     database?: Pick<Database, 'metricsDb'>;
+    answers?: SharedComputations;
     config: Pick<Config, 'defaultTimezone' | 'grossMargin'>;
   },
   now: Date,
@@ -34,5 +37,6 @@ export function metricDepsFor(
     defaultTimezone: deps.config.defaultTimezone,
     grossMargin: deps.config.grossMargin,
     now,
+    ...(deps.answers ? { answers: deps.answers } : {}),
   };
 }
