@@ -124,7 +124,8 @@ async function main(): Promise<void> {
   const only = arg('--metric')?.split(',');
   const now = new Date();
   await ensureDatabase(url);
-  const database = await createDb({ databaseUrl: url, poolSize: 4 });
+  // A generous statement timeout: the bench measures slow answers rather than cancelling them.
+  const database = await createDb({ databaseUrl: url, poolSize: 4, metricsStatementTimeoutMs: 300_000 });
   const pool = new pg.Pool({ connectionString: url, max: 2, options: '-c jit=off -c work_mem=64MB' });
   try {
     await runMigrations(database);
