@@ -1,16 +1,30 @@
 /**
- * `npm run bench`: times every metric on a large data set in real Postgres and prints a table.
+ * `npm run bench`: per metric and case, Tally's full answer (headline, previous period, 8-period series,
+ * target, split), Tally's headline alone and the hand-written SQL of `bench/hand-sql.ts`, timed interleaved
+ * on real Postgres (median and p95), with a check that Tally's figures equal the hand SQL's.
  * BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/tally_bench) is created when missing.
- * Options: --runs N (default 15), --synthetic (a quick set-based data set instead of the seed's bench data),
- * --metric id[,id] (only these).
+ * Options: --runs N (default 15), --metric id[,id], --synthetic (a quick set-based data set),
+ * --reps N / --days N (a smaller bench data set, e.g. for the history-growth comparison),
+ * --save file.json (write the medians), --baseline file.json (print each median's ratio to that run's).
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
 import { CliUsageError, parseCli } from '../src/cli/args.js';
 import { createDb, type Database, queryRows, sql } from '../src/db/client.js';
 import { runMigrations } from '../src/db/migrate.js';
-import { getMetric, METRICS } from '../src/metrics/index.js';
-import type { MetricQuery } from '../src/metrics/types.js';
+import { getMetric, METRICS, resolvePeriod, resolveScope } from '../src/metrics/index.js';
+import type { MetricDeps, MetricQuery } from '../src/metrics/types.js';
 import { ensureBenchData } from '../src/seed/bench.js';
+import { grainBounds, HAND_SQL, HAND_USES_AS_OF, type HandCase } from './hand-sql.js';
+import {
+  compareWithHand,
+  fmt,
+  type HandRow,
+  load,
+  sameNumbers,
+  type Timing,
+  timeInterleaved,
+} from './measure.js';
 import { createSyntheticData } from './synthetic.js';
 
 const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/tally_bench';
@@ -63,33 +77,73 @@ async function ensureDatabase(url: string): Promise<void> {
   }
 }
 
-const quantile = (sorted: number[], q: number) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
-
-async function time(fn: () => Promise<unknown>, runs: number): Promise<{ median: number; p95: number }> {
-  await fn();
-  await fn();
-  const ms: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    await fn();
-    ms.push(performance.now() - t);
-  }
-  ms.sort((a, b) => a - b);
-  return { median: quantile(ms, 0.5), p95: quantile(ms, 0.95) };
-}
-
-async function pickScopes(database: Database): Promise<{ teamId: number; repId: number }> {
+/**
+ * The biggest team, and in it the rep with a typical book of business: the median rep by leads created in
+ * the last 90 days (not the first rep, who may be a manager with no leads or deals).
+ */
+async function pickScopes(database: Database, now: Date): Promise<{ teamId: number; repId: number }> {
   const [team] = await queryRows<{ team_id: number }>(
     database.db,
     sql`select team_id from team_memberships where valid_to is null group by team_id order by count(*) desc, team_id limit 1`,
   );
   if (!team) throw new Error('The bench database has no teams.');
+  const since = new Date(now.getTime() - 90 * 86_400_000).toISOString();
   const [rep] = await queryRows<{ rep_id: number }>(
     database.db,
-    sql`select rep_id from team_memberships where valid_to is null and team_id = ${team.team_id} order by rep_id limit 1`,
+    sql`select rep_id from (
+          select l.owner_rep_id as rep_id, row_number() over (order by count(*), l.owner_rep_id) as rn,
+                 count(*) over () as reps
+          from leads l join team_memberships m on m.rep_id = l.owner_rep_id and m.valid_to is null
+            and m.team_id = ${team.team_id}
+          where l.created_at >= ${since}::timestamptz group by l.owner_rep_id
+        ) x where rn = (reps + 1) / 2`,
   );
-  return { teamId: team.team_id, repId: rep!.rep_id };
+  if (!rep) throw new Error('The biggest team has no leads in the last 90 days.');
+  return { teamId: team.team_id, repId: rep.rep_id };
+}
+
+interface Case {
+  key: HandCase;
+  name: string;
+  query: (metric: MetricQuery['metric']) => MetricQuery;
+  scopeId: number | null;
+}
+
+interface Cell {
+  full: Timing;
+  headline: Timing;
+  hand: Timing | undefined;
+  check: string;
+}
+
+async function measure(
+  deps: MetricDeps,
+  pool: pg.Pool,
+  c: Case,
+  metric: MetricQuery['metric'],
+  runs: number,
+): Promise<Cell> {
+  const q = c.query(metric);
+  const headlineQ: MetricQuery = { ...q, include: { target: false, trend: false, series: false } };
+  const sc = await resolveScope(deps, q.scope);
+  const period = resolvePeriod(q.period, sc, deps.now);
+  const end = HAND_USES_AS_OF.has(metric)
+    ? new Date(Math.min(period.end.getTime(), deps.now.getTime()))
+    : period.end;
+  const bounds = grainBounds(period.start, end).map((d) => d.toISOString());
+  const text = HAND_SQL[metric]?.[c.key];
+  const params = [...bounds.slice(0, 2), c.scopeId, ...bounds.slice(2)];
+  const used = Math.max(0, ...[...(text ?? '').matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
+  const hand = text ? () => pool.query<HandRow>(text, params.slice(0, used)) : null;
+  const full = await getMetric(deps, q);
+  const head = await getMetric(deps, headlineQ);
+  let check = sameNumbers(full, head) ? 'ok' : 'full ≠ headline';
+  if (hand && check === 'ok')
+    check = compareWithHand(head, (await hand()).rows, c.key === 'orgByRep') ?? 'ok';
+  else if (!hand) check = check === 'ok' ? '(no hand SQL)' : check;
+  const variants = [() => getMetric(deps, q), () => getMetric(deps, headlineQ), ...(hand ? [hand] : [])];
+  const [tFull, tHead, tHand] = await timeInterleaved(variants, runs);
+  return { full: tFull!, headline: tHead!, hand: tHand, check };
 }
 
 async function main(): Promise<void> {
@@ -99,7 +153,9 @@ async function main(): Promise<void> {
   const url = process.env.BENCH_DATABASE_URL || DEFAULT_URL;
   const now = new Date();
   await ensureDatabase(url);
-  const database = await createDb({ databaseUrl: url, poolSize: 4 });
+  // A generous statement timeout: the bench measures slow answers rather than cancelling them.
+  const database = await createDb({ databaseUrl: url, poolSize: 4, metricsStatementTimeoutMs: 300_000 });
+  const pool = new pg.Pool({ connectionString: url, max: 2, options: '-c jit=off -c work_mem=64MB' });
   try {
     await runMigrations(database);
     const log = (line: string) => console.error(`  ${line}`);
@@ -107,44 +163,89 @@ async function main(): Promise<void> {
       const [r] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from reps`);
       if ((r?.n ?? 0) === 0) await createSyntheticData(database, { now }, log);
     } else {
-      const result = await ensureBenchData(database, { now, progress: log });
+      const sizes = {
+        ...(arg('--reps') ? { reps: Number(arg('--reps')) } : {}),
+        ...(arg('--days') ? { days: Number(arg('--days')) } : {}),
+      };
+      const result = await ensureBenchData(database, {
+        now,
+        progress: log,
+        ...(Object.keys(sizes).length > 0 ? { sizes } : {}),
+      });
       console.error(
         `Bench data ${result.reused ? 'reused' : `seeded in ${(result.ms / 1000).toFixed(0)} s`}:`,
         result.counts,
       );
     }
-    const { teamId, repId } = await pickScopes(database);
-    const deps = { db: database.db, defaultTimezone: 'UTC', now };
-    const cases: { name: string; query: (metric: MetricQuery['metric']) => MetricQuery }[] = [
-      { name: 'team × 30d', query: (metric) => ({ metric, scope: { kind: 'team', teamId }, period: '30d' }) },
+    const { teamId, repId } = await pickScopes(database, now);
+    const deps: MetricDeps = { db: database.metricsDb, defaultTimezone: 'UTC', now };
+    const cases: Case[] = [
       {
+        key: 'team',
+        name: 'team × 30d',
+        scopeId: teamId,
+        query: (metric) => ({ metric, scope: { kind: 'team', teamId }, period: '30d' }),
+      },
+      {
+        key: 'rep',
         name: 'rep × this quarter',
+        scopeId: repId,
         query: (metric) => ({ metric, scope: { kind: 'rep', repId }, period: 'this quarter' }),
       },
       {
+        key: 'orgByRep',
         name: 'org × this year by rep',
+        scopeId: null,
         query: (metric) => ({ metric, scope: { kind: 'org' }, period: 'this year', by: 'rep' }),
       },
     ];
-    const header = ['metric', ...cases.flatMap((c) => [`${c.name} median`, 'p95'])];
-    const rows: string[][] = [];
+    const loadBefore = load();
+    const baseline = arg('--baseline')
+      ? (JSON.parse(readFileSync(arg('--baseline')!, 'utf8')) as Record<string, number>)
+      : null;
+    const saved: Record<string, number> = {};
+    const lines: string[] = [];
     for (const m of METRICS) {
       if (only && !only.includes(m.id)) continue;
-      const row: string[] = [m.id];
       for (const c of cases) {
-        const t = await time(() => getMetric(deps, c.query(m.id)), runs);
-        row.push(`${t.median.toFixed(1)} ms`, `${t.p95.toFixed(1)} ms`);
+        const cell = await measure(deps, pool, c, m.id, runs);
+        saved[`${m.id} ${c.key}`] = cell.full.median;
+        const ratio = baseline?.[`${m.id} ${c.key}`];
+        const line = [
+          m.id,
+          c.name,
+          `${fmt(cell.full.median)} / ${fmt(cell.full.p95)}`,
+          `${fmt(cell.headline.median)} / ${fmt(cell.headline.p95)}`,
+          `${fmt(cell.hand?.median)} / ${fmt(cell.hand?.p95)}`,
+          cell.hand ? `${(cell.headline.median / cell.hand.median).toFixed(2)}×` : '—',
+          cell.check,
+          ...(baseline ? [ratio ? `${(cell.full.median / ratio).toFixed(2)}×` : '—'] : []),
+        ];
+        lines.push(`| ${line.join(' | ')} |`);
+        console.error(`  ${line.join('  ')}`);
       }
-      rows.push(row);
-      console.error(`  ${row.join('  ')}`);
     }
     console.log(
-      `\nMetrics bench: ${runs} runs each (after 2 warm-ups), target, trend, 8-period series included.\n`,
+      `\nMetrics bench (team ${teamId}, rep ${repId}): ${runs} interleaved runs each after 2 warm-ups; ms median / p95.`,
     );
+    console.log(`Load average (1/5/15 min) before: ${loadBefore}; after: ${load()}.\n`);
+    const growth = baseline ? ['full vs baseline'] : [];
+    const header = [
+      'metric',
+      'case',
+      'full answer',
+      'headline',
+      'hand SQL',
+      'headline ÷ hand',
+      'equal',
+      ...growth,
+    ];
     console.log(`| ${header.join(' | ')} |`);
     console.log(`|${header.map(() => '---').join('|')}|`);
-    for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+    for (const l of lines) console.log(l);
+    if (arg('--save')) writeFileSync(arg('--save')!, JSON.stringify(saved, null, 1));
   } finally {
+    await pool.end();
     await database.close();
   }
 }

@@ -3,7 +3,7 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database, Db } from './db/client.js';
 import type { Logger } from './logger.js';
-import type { MetricDeps } from './metrics/types.js';
+import type { MetricDeps, SharedComputations } from './metrics/types.js';
 
 /**
  * What the running app hands to commands, jobs and handlers. Built once in `src/main.ts` (or by tests);
@@ -17,17 +17,26 @@ export interface Deps {
   clock: Clock;
   /** The Slack Web API client (pointed at SLACK_API_URL when set); null in the local console. */
   slack: WebClient | null;
+  /** Shared metric computations (single-flight, cache by data version, load shedding); absent: none. */
+  answers?: SharedComputations;
 }
 
 /** What the metrics module needs from the running app, at `now`. The one place these are picked out of Deps. */
 export function metricDepsFor(
-  deps: { db: Db; config: Pick<Config, 'defaultTimezone' | 'grossMargin'> },
+  deps: {
+    db: Db;
+    database?: Pick<Database, 'metricsDb'>;
+    answers?: SharedComputations;
+    config: Pick<Config, 'defaultTimezone' | 'grossMargin'>;
+  },
   now: Date,
 ): MetricDeps {
   return {
-    db: deps.db,
+    // The metrics pool (session settings and statement timeout for aggregates) when the app has one.
+    db: deps.database?.metricsDb ?? deps.db,
     defaultTimezone: deps.config.defaultTimezone,
     grossMargin: deps.config.grossMargin,
     now,
+    ...(deps.answers ? { answers: deps.answers } : {}),
   };
 }

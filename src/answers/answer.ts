@@ -64,7 +64,8 @@ export async function answerState(
 ): Promise<Reply> {
   const refusal = await checkStateAccess(deps, caller, state, options.now);
   if (refusal) return refusal;
-  const metricDeps: MetricDeps = metricDepsFor(deps, options.now);
+  // A person is waiting: past capacity, say "busy" within seconds rather than time out.
+  const metricDeps: MetricDeps = { ...metricDepsFor(deps, options.now), shed: true };
   try {
     if (state.metric === null) return await answerSummary(deps, metricDeps, state, options);
     const result = await getMetric(metricDeps, {
@@ -85,7 +86,8 @@ export async function answerState(
     });
     return { visibility: options.share ? 'in_channel' : 'ephemeral', message };
   } catch (err) {
-    if (err instanceof MetricsError) return ephemeral(buildNoticeMessage(err.message, SCOPE_HINT));
+    if (err instanceof MetricsError)
+      return ephemeral(buildNoticeMessage(err.message, err.code === 'busy' ? undefined : SCOPE_HINT));
     throw err;
   }
 }

@@ -1,9 +1,11 @@
 import { systemClock } from '../clock.js';
 import type { Config } from '../config.js';
 import { createDb, queryRows, sql } from '../db/client.js';
+import { readDataVersion } from '../db/data-version.js';
 import { runMigrations } from '../db/migrate.js';
 import type { Deps } from '../deps.js';
 import type { Logger } from '../logger.js';
+import { createMetricAnswers } from '../metrics/index.js';
 import { seedDemoIfEmpty } from '../seed/seed.js';
 
 export interface OpenOptions {
@@ -29,5 +31,7 @@ export async function openDeps(config: Config, logger: Logger, options: OpenOpti
       options.announce?.('First run: creating the demo org in the embedded database (about half a minute)…');
     await seedDemoIfEmpty(database, { now: systemClock(), logger });
   }
-  return { config, database, db: database.db, logger, clock: systemClock, slack: null };
+  // One sharing point per process: identical questions share a computation, keyed by the data version.
+  const answers = createMetricAnswers({ dataVersion: () => readDataVersion(database.metricsDb) });
+  return { config, database, db: database.db, logger, clock: systemClock, slack: null, answers };
 }

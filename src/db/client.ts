@@ -14,6 +14,12 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 
 export interface Database {
   db: Db;
+  /**
+   * Where metric queries run: on Postgres a separate small pool whose sessions have JIT off, 64 MB
+   * `work_mem` (exact medians sort in memory) and a statement timeout, so a slow or abandoned answer's
+   * queries are cancelled by the server instead of piling up. On PGlite the same connection as `db`.
+   */
+  metricsDb: Db;
   kind: 'pglite' | 'postgres';
   /** Cheap liveness check for /healthz; throws when the database cannot answer. */
   ping(): Promise<void>;
@@ -28,11 +34,15 @@ export interface DbOptions {
   /** Directory for PGlite's files; `memory` (or undefined) keeps it in memory. */
   dataDir?: string | undefined;
   poolSize?: number;
+  /** Connections of the metrics pool (default 6: more concurrent aggregates than cores only adds contention). */
+  metricsPoolSize?: number;
+  /** Statement timeout of metric queries, ms (default 8,000: below the 10 s answer limit). */
+  metricsStatementTimeoutMs?: number;
 }
 
 /** Creates the database connection: real Postgres through a `pg` pool when a URL is given, else embedded PGlite. */
 export async function createDb(options: DbOptions): Promise<Database> {
-  if (options.databaseUrl) return createPostgres(options.databaseUrl, options.poolSize ?? 10);
+  if (options.databaseUrl) return createPostgres(options.databaseUrl, options);
   return createPglite(options.dataDir);
 }
 
@@ -40,18 +50,40 @@ export async function createDb(options: DbOptions): Promise<Database> {
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number.parseFloat(v));
 
-function createPostgres(url: string, max: number): Database {
-  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5_000 });
+/**
+ * Session settings sent with the connection's startup packet (no extra round trip per query). JIT off
+ * everywhere: Postgres would spend up to a second compiling plans that run in milliseconds.
+ */
+const SESSION = '-c jit=off';
+
+function createPostgres(url: string, options: DbOptions): Database {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: 5_000,
+    options: SESSION,
+  });
+  const timeout = options.metricsStatementTimeoutMs ?? 8_000;
+  const metricsPool = new pg.Pool({
+    connectionString: url,
+    max: options.metricsPoolSize ?? 6,
+    connectionTimeoutMillis: 5_000,
+    options: `${SESSION} -c work_mem=64MB -c statement_timeout=${Math.max(1, Math.floor(timeout))}`,
+  });
   // An idle client that loses its connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});
+  metricsPool.on('error', () => {});
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   return {
     db,
+    metricsDb: drizzlePg(metricsPool, { schema }) as unknown as Db,
     kind: 'postgres',
     ping: async () => {
       await pool.query('select 1');
     },
-    close: () => pool.end(),
+    close: async () => {
+      await Promise.all([pool.end(), metricsPool.end()]);
+    },
     withAdvisoryLock: async (key, fn) => {
       const client = await pool.connect();
       try {
@@ -81,9 +113,12 @@ async function createPglite(dataDir: string | undefined): Promise<Database> {
   // PGlite parses int8 to bigint by default in some versions; make counts and money plain numbers as with pg.
   client.parsers[20] = (v: string) => Number.parseInt(v, 10);
   client.parsers[1700] = (v: string) => Number.parseFloat(v);
+  // One connection for everything: the metric session setting applies to it once.
+  await client.exec(`set work_mem = '64MB'`);
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
     db,
+    metricsDb: db,
     kind: 'pglite',
     ping: async () => {
       await client.query('select 1');

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import type { Db } from '../db/client.js';
+import { bumpDataVersion } from '../db/data-version.js';
 import {
   BATCH_SIZE,
   canonicalFields,
@@ -157,6 +158,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     result.errors.sort((a, b) => a.line - b.line);
     return { ...result, inserted: 0, updated: 0, unchanged: 0, rejected: true };
   }
+  await bumpDataVersion(db);
   result.errors.sort((a, b) => a.line - b.line);
   return result;
 }

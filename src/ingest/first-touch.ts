@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { type Db, queryRows, sql } from '../db/client.js';
+import { bumpDataVersion } from '../db/data-version.js';
 import { type ActivityKind, activities, leads } from '../db/schema/index.js';
 
 /**
@@ -72,7 +73,7 @@ export async function recordTouch(
   db: Db,
   input: TouchInput,
 ): Promise<{ activityId: number | null; firstTouchAt: Date | null }> {
-  return db.transaction(async (tx) => {
+  const touched = await db.transaction(async (tx) => {
     const lead = await tx.select({ id: leads.id }).from(leads).where(eq(leads.id, input.leadId));
     if (lead.length === 0) throw new UnknownLeadError(`no lead with id ${input.leadId}`);
     const inserted = await tx
@@ -91,4 +92,6 @@ export async function recordTouch(
     const [row] = await tx.select({ at: leads.firstTouchAt }).from(leads).where(eq(leads.id, input.leadId));
     return { activityId: inserted[0]?.id ?? null, firstTouchAt: row?.at ?? null };
   });
+  await bumpDataVersion(db);
+  return touched;
 }

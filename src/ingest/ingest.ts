@@ -1,4 +1,5 @@
 import type { Db } from '../db/client.js';
+import { bumpDataVersion } from '../db/data-version.js';
 import { writeAccounts } from './accounts.js';
 import { writeActivities } from './activities.js';
 import { writeContracts } from './contracts.js';
@@ -126,6 +127,7 @@ export async function ingestBatch(
     if (!(err instanceof Rollback)) throw err;
     return { ...emptyResult(), errors: result.errors };
   }
+  await bumpDataVersion(db);
   return result;
 }
 
@@ -149,6 +151,7 @@ export async function upsertEntity<E extends Entity>(
     if (!(err instanceof Rollback)) throw err;
     return { ...emptyResult(), errors: result.errors };
   }
+  await bumpDataVersion(db);
   return result;
 }
 

@@ -5,7 +5,9 @@ export type MetricsErrorCode =
   | 'unknown_metric'
   | 'bad_period'
   | 'bad_target'
-  | 'bad_dimension';
+  | 'bad_dimension'
+  /** Past capacity: the ask could not start within a few seconds (see shared-answers.ts). */
+  | 'busy';
 
 /** A typed, user-explainable metrics error: the Slack layer maps `code` to a short sentence. */
 export class MetricsError extends Error {

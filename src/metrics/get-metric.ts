@@ -64,6 +64,12 @@ export function sortSegments(def: MetricDefinition, rows: SegmentRow[]): Segment
  * Throws `MetricsError` for unknown metrics, scopes or periods; database errors propagate.
  */
 export async function getMetric(deps: MetricDeps, query: MetricQuery): Promise<MetricResult> {
+  const { answers, shed, ...direct } = deps;
+  if (!answers) return computeMetric(direct, query);
+  return answers.answer(direct, query, () => computeMetric(direct, query), { shed: shed ?? false });
+}
+
+async function computeMetric(deps: MetricDeps, query: MetricQuery): Promise<MetricResult> {
   const def = findMetric(query.metric);
   const computer = def ? COMPUTERS[def.id] : undefined;
   if (!def || !computer) throw new MetricsError('unknown_metric', `No metric called "${query.metric}".`);

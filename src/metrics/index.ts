@@ -20,6 +20,7 @@ export {
 } from './periods.js';
 export { resolveScope, type ScopeContext } from './scope.js';
 export { getScorecard, type ScorecardQuery } from './scorecard.js';
+export { BUSY_MESSAGE, createMetricAnswers, type MetricAnswers } from './shared-answers.js';
 export {
   computeAttainment,
   listTargets,

@@ -291,16 +291,27 @@ export function seriesPeriods(period: Period, count = 8, now?: Date): Period[] {
   return out;
 }
 
-/** Whole weekdays (Mon–Fri, local) in [start, min(end, now)), counting today's partial day once started. */
+/**
+ * Whole weekdays (Mon–Fri, local) in [start, min(end, now)), counting today's partial day once started: the
+ * local days start + k (k = 0, 1, …) whose beginning lies before the end. Closed form: two zone conversions
+ * and integer arithmetic, however long the period (no walk through every day).
+ */
 export function workingDaysElapsed(period: Period, now: Date): number {
   const zone = period.timezone;
   const endMs = Math.min(period.end.getTime(), now.getTime());
-  let d = new TZDate(period.start.getTime(), zone);
-  let n = 0;
-  while (d.getTime() < endMs) {
-    const dow = d.getDay();
+  const start = new TZDate(period.start.getTime(), zone);
+  if (start.getTime() >= endMs) return 0;
+  const last = new TZDate(endMs - 1, zone);
+  const civil = (d: TZDate) => Date.UTC(d.getFullYear(), d.getMonth(), d.getDate()) / 86_400_000;
+  // Days k = 0..span: the last one only when its local start-of-day time still falls before the end.
+  let span = civil(last) - civil(start);
+  if (span > 0 && addDays(start, span).getTime() >= endMs) span--;
+  const days = span + 1;
+  const firstDow = start.getDay();
+  let n = Math.floor(days / 7) * 5;
+  for (let k = 0; k < days % 7; k++) {
+    const dow = (firstDow + k) % 7;
     if (dow !== 0 && dow !== 6) n++;
-    d = addDays(d, 1);
   }
   return n;
 }

@@ -183,4 +183,18 @@ export interface MetricDeps {
   grossMargin?: number;
   /** Read the pre-aggregated rollups (default true); false computes from raw rows (for tests and checks). */
   useRollups?: boolean;
+  /** Shares identical questions' computations and limits concurrency (`createMetricAnswers`); absent: compute directly. */
+  answers?: SharedComputations;
+  /** An interactive ask: past capacity, fail fast with MetricsError('busy') rather than wait. */
+  shed?: boolean;
+}
+
+/** Where identical metric questions meet (see `src/metrics/shared-answers.ts`). */
+export interface SharedComputations {
+  answer(
+    deps: MetricDeps,
+    query: MetricQuery,
+    compute: () => Promise<MetricResult>,
+    options?: { shed?: boolean },
+  ): Promise<MetricResult>;
 }

@@ -6,6 +6,7 @@ import {
   index,
   integer,
   pgTable,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -51,5 +52,30 @@ export const metricRollups = pgTable(
     index('metric_rollups_rep_idx').on(t.repId, t.grain, t.bucket),
     index('metric_rollups_team_idx').on(t.teamId, t.grain, t.bucket),
     check('metric_rollups_grain_check', sql`${t.grain} in ('h', 'd', 'm')`),
+  ],
+);
+
+/**
+ * Lead response histogram: leads created per UTC hour ('h'), day ('d') and month ('m'), per owner (0 = none),
+ * per the owner's team at creation (0 = none), per response-time bucket `vb` (-1 = not answered yet; else
+ * `tally_response_vb(seconds)`, fixed thresholds from 0 s to ~3 years), with the count. Kept by statement triggers on leads and team memberships (migration `response_histogram`).
+ * An exact median is found from it in two steps: the bucket holding the middle rank, then only that
+ * bucket's raw values (index `leads_response_vb_idx`).
+ */
+export const responseRollups = pgTable(
+  'response_rollups',
+  {
+    grain: char('grain', { length: 1 }).notNull(),
+    bucket: timestamp('bucket', { withTimezone: true }).notNull(),
+    repId: integer('rep_id').notNull(),
+    teamId: integer('team_id').notNull(),
+    vb: smallint('vb').notNull(),
+    n: integer('n').notNull().default(0),
+  },
+  (t) => [
+    uniqueIndex('response_rollups_key_idx').on(t.grain, t.bucket, t.repId, t.teamId, t.vb),
+    index('response_rollups_rep_idx').on(t.repId, t.grain, t.bucket),
+    index('response_rollups_team_idx').on(t.teamId, t.grain, t.bucket),
+    check('response_rollups_grain_check', sql`${t.grain} in ('h', 'd', 'm')`),
   ],
 );

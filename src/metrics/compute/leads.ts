@@ -1,6 +1,15 @@
 import type { SQL } from 'drizzle-orm';
 import { sql } from '../../db/client.js';
-import { aggregateComputer, type MetricComputer, noData, ratio, toNumber, value } from './aggregate.js';
+import {
+  type AggregateSpec,
+  aggregateComputer,
+  type MetricComputer,
+  noData,
+  ratio,
+  toNumber,
+  value,
+} from './aggregate.js';
+import { withResponseHistogram } from './response-median.js';
 import type { RowSource } from './rows.js';
 
 /** Default SLA when a lead's owner had no team when the lead came in. */
@@ -24,7 +33,7 @@ const leadsCreated = (teamJoins?: SQL): RowSource => ({
  * Only the headline window needs mean, p90 and the SLA share (each a sort or a join over every lead), so
  * the series and the splits compute the median alone.
  */
-export const responseComputer: MetricComputer = aggregateComputer({
+const responseSpec: AggregateSpec = {
   sources: () => [leadsCreated(sql`left join teams st on st.id = m.team_id`)],
   segmentSources: () => [leadsCreated()],
   aggregates: (ctx, headline) => {
@@ -86,7 +95,13 @@ export const responseComputer: MetricComputer = aggregateComputer({
       ],
     };
   },
-});
+};
+
+/** Raw rows for the headline (and everything when rollups are off); the histogram for series and splits. */
+export const responseComputer: MetricComputer = withResponseHistogram(
+  aggregateComputer(responseSpec),
+  responseSpec.finalize,
+);
 
 /** Cohort conversion of leads qualified in the period, plus the raw rate over leads created in it. */
 export const conversionComputer: MetricComputer = aggregateComputer({

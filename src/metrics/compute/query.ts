@@ -1,15 +1,11 @@
 import type { SQL } from 'drizzle-orm';
-import { type Db, queryRows, sql } from '../../db/client.js';
+import { type Db, queryRows } from '../../db/client.js';
 
 /**
- * Runs one metric query. Inside a transaction so that two session settings apply to it alone:
- * JIT off (Postgres would spend a second compiling a query that runs in milliseconds, because aggregate
- * plans over big tables look expensive) and a bigger work_mem, so exact medians sort in memory.
+ * Runs one metric query: a single round trip. The session settings metric queries want (JIT off, a bigger
+ * `work_mem` so exact medians sort in memory, a statement timeout) belong to the connection they run on
+ * (`Database.metricsDb`), not to per-query SET statements.
  */
-export async function runMetricQuery<T>(db: Db, query: SQL): Promise<T[]> {
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`set local jit = off`);
-    await tx.execute(sql`set local work_mem = '64MB'`);
-    return queryRows<T>(tx as unknown as Db, query);
-  });
+export function runMetricQuery<T>(db: Db, query: SQL): Promise<T[]> {
+  return queryRows<T>(db, query);
 }

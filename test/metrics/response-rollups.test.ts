@@ -1,0 +1,138 @@
+import { eq, sql } from 'drizzle-orm';
+import { expect, it } from 'vitest';
+import { queryRows } from '../../src/db/client.js';
+import { leads, teamMemberships } from '../../src/db/schema/index.js';
+import { getMetric } from '../../src/metrics/index.js';
+import type { Dimension, MetricQuery, Scope } from '../../src/metrics/types.js';
+import { describeDb } from '../helpers/db.js';
+import { addLead, addMembership, addRep, addTeam } from './fixtures.js';
+
+// Monday 23 Nov 2026, 12:00 UTC.
+const now = new Date('2026-11-23T12:00:00Z');
+
+/** A small deterministic PRNG so the data set is the same on every run and backend. */
+function prng(seed: number) {
+  let s = seed;
+  return () => {
+    s = (s * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return s / 2_147_483_648;
+  };
+}
+
+describeDb('lead response histogram', (ctx) => {
+  async function seedMessy() {
+    const db = ctx.db();
+    const rnd = prng(11);
+    const berlin = await addTeam(db, 'Berlin', { timezone: 'Europe/Berlin', sla: 600 });
+    const ny = await addTeam(db, 'New York', { timezone: 'America/New_York' });
+    const india = await addTeam(db, 'Pune', { timezone: 'Asia/Kolkata' }); // +05:30: raw fallback
+    const reps = [
+      await addRep(db, 'Ana', berlin),
+      await addRep(db, 'Ben', ny),
+      await addRep(db, 'Chi', india),
+    ];
+    const dee = await addRep(db, 'Dee', berlin, '2020-01-01T00:00:00Z', '2026-11-04T14:37:12Z');
+    await addMembership(db, dee, ny, '2026-11-04T14:37:12Z');
+    reps.push(dee);
+    // Response seconds from a small set (ties across bucket edges), some touches before creation
+    // (count as 0 s), some never touched, some leads with no owner; whole and fractional seconds.
+    const delays = [0, 0.5, 1, 59, 60, 61, 299.999, 300, 301, 1800, 1800, 3600.25, 86_400, 400_000];
+    for (let i = 0; i < 260; i++) {
+      const created = new Date(now.getTime() - Math.floor(rnd() * 200 * 86_400_000));
+      const pick = Math.floor(rnd() * (delays.length + 3));
+      const touched =
+        pick === delays.length
+          ? undefined
+          : pick === delays.length + 1
+            ? new Date(created.getTime() - 90_000)
+            : new Date(created.getTime() + (delays[pick % delays.length] ?? 7) * 1000);
+      const owner = i % 23 === 0 ? null : reps[i % reps.length]!;
+      await addLead(db, owner, {
+        created: created.toISOString(),
+        ...(touched && touched < now ? { touched: touched.toISOString() } : {}),
+        source: i % 2 ? 'Web' : 'Event',
+      });
+    }
+    // Later changes the triggers must follow: first touches arrive and move, leads go away, owners change,
+    // a membership is fixed after the fact.
+    await db
+      .update(leads)
+      .set({ firstTouchAt: sql`${leads.createdAt} + interval '42 seconds'` })
+      .where(sql`${leads.firstTouchAt} is null and ${leads.id} % 2 = 0`);
+    await db
+      .update(leads)
+      .set({ firstTouchAt: sql`${leads.createdAt} + interval '2 hours'` })
+      .where(sql`${leads.id} % 7 = 0`);
+    await db.delete(leads).where(sql`${leads.id} % 11 = 0`);
+    await db.update(leads).set({ ownerRepId: reps[0]! }).where(sql`${leads.id} % 13 = 0`);
+    await db.delete(teamMemberships).where(eq(teamMemberships.repId, reps[1]!));
+    await addMembership(db, reps[1]!, berlin, '2020-01-01T00:00:00Z', '2026-10-01T00:00:00Z');
+    await addMembership(db, reps[1]!, ny, '2026-10-01T00:00:00Z');
+    return { db, berlin, ny, india, reps };
+  }
+
+  it('gives exactly the raw answers for every scope, period and split', async () => {
+    const { db, berlin, ny, india, reps } = await seedMessy();
+    const scopes: Scope[] = [
+      { kind: 'org' },
+      { kind: 'team', teamId: berlin },
+      { kind: 'team', teamId: ny },
+      { kind: 'team', teamId: india },
+      { kind: 'rep', repId: reps[3]! },
+    ];
+    const periods = ['this month', '30d', 'this week', 'this quarter', 'last month'];
+    const raw = { db, defaultTimezone: 'America/New_York', now, useRollups: false };
+    const rolled = { ...raw, useRollups: true };
+    let compared = 0;
+    let medians = 0;
+    for (const scope of scopes) {
+      for (const period of periods) {
+        for (const by of [undefined, 'rep', 'team', 'source'] as (Dimension | undefined)[]) {
+          const q: MetricQuery = { metric: 'response', scope, period, ...(by ? { by } : {}) };
+          const [a, b] = await Promise.all([getMetric(raw, q), getMetric(rolled, q)]);
+          const strip = (r: typeof a) => ({ ...r, freshness: null });
+          expect(strip(b), `${JSON.stringify(scope)} ${period} ${by}`).toEqual(strip(a));
+          medians += a.series.filter((p) => p.value.kind === 'value').length;
+          compared++;
+        }
+      }
+    }
+    expect(compared).toBe(5 * 5 * 4);
+    // The comparison covered real medians, not only empty windows.
+    expect(medians).toBeGreaterThan(300);
+    const [counts] = await queryRows<{ h: number; d: number; m: number; raw: number; answered: number }>(
+      db,
+      sql`select (select sum(n) from response_rollups where grain = 'h')::int as h,
+                 (select sum(n) from response_rollups where grain = 'd')::int as d,
+                 (select sum(n) from response_rollups where grain = 'm')::int as m,
+                 (select count(*) from leads)::int as raw,
+                 (select sum(n) from response_rollups where grain = 'd' and vb >= 0)::int as answered`,
+    );
+    expect(counts).toMatchObject({ h: counts!.raw, d: counts!.raw, m: counts!.raw });
+    const [touched] = await queryRows<{ n: number }>(
+      db,
+      sql`select count(*)::int as n from leads where first_touch_at is not null`,
+    );
+    expect(counts!.answered).toBe(touched!.n);
+  }, 120_000);
+
+  it('is rebuilt with the other rollups (TRUNCATE, tally_rollup_rebuild_all)', async () => {
+    const { db } = await seedMessy();
+    const before = await queryRows<{ n: number }>(
+      db,
+      sql`select coalesce(sum(n), 0)::int as n from response_rollups where vb = 3`,
+    );
+    await db.execute(sql`select tally_rollup_rebuild_all()`);
+    const after = await queryRows<{ n: number }>(
+      db,
+      sql`select coalesce(sum(n), 0)::int as n from response_rollups where vb = 3`,
+    );
+    expect(after).toEqual(before);
+    await db.execute(sql`truncate leads cascade`);
+    const [r] = await queryRows<{ n: number }>(
+      db,
+      sql`select coalesce(sum(n), 0)::int as n from response_rollups`,
+    );
+    expect(r!.n).toBe(0);
+  });
+});
