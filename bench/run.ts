@@ -33,16 +33,26 @@ const BENCH_USAGE = `Usage: npm run bench -- [--runs 15] [--metric winrate,calls
   --runs N        timed runs per metric (default 15)
   --metric ids    only these metrics (comma-separated)
   --synthetic     a quick set-based data set instead of the seed's bench data
+  --reps N        bench data size: reps (seed profile)
+  --days N        bench data size: days of history (seed profile)
+  --baseline F    compare with figures saved earlier by --save F
+  --save F        save this run's medians as JSON
   --help          show this help
 BENCH_DATABASE_URL (default ${DEFAULT_URL}) is created when missing.`;
 
 /** The bench's options, or null after printing the usage (for --help or a mistake). */
-function readOptions(argv: string[]): { runs: number; only?: string[]; synthetic: boolean } | null {
+function readOptions(
+  argv: string[],
+): { runs: number; only?: string[]; synthetic: boolean; text: Record<string, string | undefined> } | null {
   try {
     const cli = parseCli(argv, {
       runs: { type: 'string' },
       metric: { type: 'string' },
       synthetic: { type: 'boolean' },
+      reps: { type: 'string' },
+      days: { type: 'string' },
+      baseline: { type: 'string' },
+      save: { type: 'string' },
     });
     if (cli.help) {
       console.log(BENCH_USAGE);
@@ -52,7 +62,12 @@ function readOptions(argv: string[]): { runs: number; only?: string[]; synthetic
     if (!Number.isInteger(runs) || runs < 1)
       throw new CliUsageError('--runs must be a whole number, 1 or more');
     const only = typeof cli.values.metric === 'string' ? cli.values.metric.split(',') : undefined;
-    return { runs, ...(only ? { only } : {}), synthetic: cli.values.synthetic === true };
+    const text: Record<string, string | undefined> = {};
+    for (const name of ['reps', 'days', 'baseline', 'save'] as const) {
+      const value = cli.values[name];
+      text[name] = typeof value === 'string' ? value : undefined;
+    }
+    return { runs, ...(only ? { only } : {}), synthetic: cli.values.synthetic === true, text };
   } catch (err) {
     if (!(err instanceof CliUsageError)) throw err;
     console.error(`${err.message}\n${BENCH_USAGE}`);
@@ -150,6 +165,7 @@ async function main(): Promise<void> {
   const options = readOptions(process.argv.slice(2));
   if (!options) return;
   const { runs, only } = options;
+  const arg = (flag: string): string | undefined => options.text[flag.replace(/^--/, '')];
   const url = process.env.BENCH_DATABASE_URL || DEFAULT_URL;
   const now = new Date();
   await ensureDatabase(url);
