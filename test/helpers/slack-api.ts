@@ -100,6 +100,10 @@ export async function startSlackApiStub(): Promise<SlackApiStub> {
     );
   });
 
+  // Keep idle connections open longer than any client's keep-alive, as Slack's edge does: with Node's
+  // 5 s default, a busy machine lets the server close a socket just as the client reuses it
+  // ("fetch failed"), and a test sees a retry that real Slack would not cause.
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const base = `http://127.0.0.1:${port}`;
