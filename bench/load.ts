@@ -12,15 +12,43 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
+import { CliUsageError, parseCli } from '../src/cli/args.js';
 import { fmt, load } from './measure.js';
 
 const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/tally_bench';
 const SECRET = 'bench-signing-secret';
 const ANSWER_WAIT_MS = 15_000;
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
+const LOAD_USAGE = `Usage: npm run bench:load -- [--rates 10,25,50] [--seconds 20] [--mode answers|ack]
+  --rates list    steady command rates to drive, commands per second
+  --seconds N     how long each rate runs (default 20)
+  --mode m        answers (default: ack and final-answer figures) or ack (only the ack figures matter)
+  --help          show this help
+BENCH_DATABASE_URL as for npm run bench.`;
+
+/** The options, or null after printing the usage (for --help, exit 0, or a mistake, exit 2). */
+function readOptions(argv: string[]): { rates: number[]; seconds: number; mode: string } | null {
+  try {
+    const cli = parseCli(argv, {
+      rates: { type: 'string', default: '10,25,50' },
+      seconds: { type: 'string', default: '20' },
+      mode: { type: 'string', default: 'answers' },
+    });
+    if (cli.help) {
+      console.log(LOAD_USAGE);
+      return null;
+    }
+    return {
+      rates: String(cli.values.rates).split(',').map(Number),
+      seconds: Number(cli.values.seconds),
+      mode: String(cli.values.mode),
+    };
+  } catch (err) {
+    if (!(err instanceof CliUsageError)) throw err;
+    console.error(`${err.message}\n${LOAD_USAGE}`);
+    process.exitCode = 2;
+    return null;
+  }
 }
 
 const readBody = (req: IncomingMessage) =>
@@ -90,10 +118,10 @@ interface Outcome {
 }
 
 async function main(): Promise<void> {
+  const options = readOptions(process.argv.slice(2));
+  if (!options) return;
+  const { rates, seconds, mode } = options;
   const dbUrl = process.env.BENCH_DATABASE_URL || DEFAULT_URL;
-  const rates = (arg('--rates') ?? '10,25,50').split(',').map(Number);
-  const seconds = Number(arg('--seconds') ?? 20);
-  const mode = arg('--mode') ?? 'answers';
   const client = new pg.Client({ connectionString: dbUrl });
   await client.connect();
   const { rows } = await client.query<{ id: number; email: string; team_id: number }>(

@@ -16,11 +16,10 @@ import { describeError } from '../src/errors.js';
 import type { MetricId } from '../src/metrics/types.js';
 import { buildNoticeMessage } from '../src/slack/blocks/notice.js';
 import { section } from '../src/slack/blocks/pieces.js';
-import { formatDateTime } from '../src/slack/format.js';
 import { enforceLimits } from '../src/slack/limits.js';
 import { escapeMrkdwn, escapeName } from '../src/slack/mrkdwn.js';
 import type { Reply } from '../src/slack/reply.js';
-import { formatLocalTime } from '../src/time/format.js';
+import { formatDateTime, formatLocalTime } from '../src/time/format.js';
 import type { CommandInput, Subcommand } from './types.js';
 
 const notice = (text: string, hint?: string): Reply => ({

@@ -6,13 +6,19 @@ import { parseCommand } from '../src/slack/grammar/parse.js';
 import { cleanPlainText } from '../src/slack/inbound.js';
 import type { Reply } from '../src/slack/reply.js';
 import { findSubcommand, SUBCOMMANDS } from './index.js';
+import type { CommandEntry, Subcommand } from './types.js';
 
-/** Words the grammar itself understands; every other registered subcommand word is routed to its module. */
-const GRAMMAR_NATIVE = new Set(['help', 'summary']);
+/** The registered word as a runnable subcommand; entries the grammar answers itself (`summary`) have no `run`. */
+function runnable(entry: CommandEntry | Subcommand | undefined): Subcommand | undefined {
+  return entry && 'run' in entry ? entry : undefined;
+}
 
-/** Subcommand words (names and aliases) routed to `commands/`, read from the registry at call time. */
-export function routedSubcommandWords(): string[] {
-  return SUBCOMMANDS.filter((s) => !GRAMMAR_NATIVE.has(s.name)).flatMap((s) => [s.name, ...s.aliases]);
+/**
+ * Subcommand words (names and aliases) routed to `commands/`, read from the registry at call time.
+ * `help` and `summary` are understood by the grammar itself.
+ */
+function routedSubcommandWords(): string[] {
+  return SUBCOMMANDS.filter((s) => s.name !== 'help' && runnable(s)).flatMap((s) => [s.name, ...s.aliases]);
 }
 
 export interface CommandRequest {
@@ -40,13 +46,13 @@ export async function runMetricsCommand(deps: Deps, request: CommandRequest): Pr
   const input = { text: clean.text, caller, channelId: request.channelId, now };
   switch (parsed.kind) {
     case 'help': {
-      const help = findSubcommand('help');
+      const help = runnable(findSubcommand('help'));
       if (!help)
         return { visibility: 'ephemeral', message: buildGrammarErrorMessage('Help is not available.', null) };
       return help.run(deps, { ...input, tokens: parsed.metric ? [parsed.metric.id] : [] });
     }
     case 'subcommand': {
-      const sub = findSubcommand(parsed.name);
+      const sub = runnable(findSubcommand(parsed.name));
       if (!sub)
         return {
           visibility: 'ephemeral',

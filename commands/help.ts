@@ -1,13 +1,13 @@
 import { findMetric, METRICS } from '../src/metrics/definitions.js';
 import { buildHelpMessage, buildMetricHelpMessage } from '../src/slack/blocks/help.js';
-import type { Subcommand } from './types.js';
+import type { CommandEntry, Subcommand } from './types.js';
 
 /**
  * `/metrics`, `/metrics help`, `/metrics help <metric>`: usage with examples, or one metric's definition.
  * `listOthers` gives the other registered subcommands at call time (the registry passes it in, so this
  * file needs no import of the registry).
  */
-export function createHelpCommand(listOthers: () => Subcommand[]): Subcommand {
+export function createHelpCommand(listOthers: () => CommandEntry[]): Subcommand {
   return {
     name: 'help',
     aliases: ['usage', '?'],

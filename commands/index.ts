@@ -3,7 +3,7 @@ import { digestCommand } from './digest.js';
 import { createHelpCommand } from './help.js';
 import { summaryCommand } from './summary.js';
 import { targetCommand } from './target.js';
-import type { Subcommand } from './types.js';
+import type { CommandEntry, Subcommand } from './types.js';
 
 /**
  * Every `/metrics` subcommand word (`help`, `summary`, `target`, `digest`, `alerts`, …), one file each in
@@ -12,7 +12,7 @@ import type { Subcommand } from './types.js';
  * Helpers add their subcommand here (one import, one entry); `manifest.yml`'s usage hint must name it
  * (a test checks that they agree).
  */
-export const SUBCOMMANDS: Subcommand[] = [
+export const SUBCOMMANDS: (CommandEntry | Subcommand)[] = [
   createHelpCommand(() => SUBCOMMANDS.filter((s) => s.name !== 'help')),
   summaryCommand,
   targetCommand,
@@ -21,7 +21,7 @@ export const SUBCOMMANDS: Subcommand[] = [
 ];
 
 /** The subcommand selected by `word` (name or alias, case-insensitive), if any. */
-export function findSubcommand(word: string): Subcommand | undefined {
+export function findSubcommand(word: string): CommandEntry | Subcommand | undefined {
   const w = word.trim().toLowerCase();
   return SUBCOMMANDS.find((s) => s.name === w || s.aliases.includes(w));
 }

@@ -15,15 +15,22 @@ export interface CommandInput {
 }
 
 /**
- * A `/metrics` subcommand: one file in `commands/`, registered in `commands/index.ts`.
- * `run` never throws for bad input: it answers with usage or a clear message instead.
+ * A `/metrics` subcommand word as `help` and the manifest list it. A word the grammar answers itself
+ * (`summary`) is only this; every other one is a `Subcommand`.
  */
-export interface Subcommand {
+export interface CommandEntry {
   /** The word that selects it: `digest`, `alerts`, `help`, … (metric names are handled by the metric subcommand). */
   name: string;
   aliases: string[];
   summary: string;
   /** Usage lines with examples, shown by `/metrics help`. */
   usage: string[];
+}
+
+/**
+ * A `/metrics` subcommand: one file in `commands/`, registered in `commands/index.ts`.
+ * `run` never throws for bad input: it answers with usage or a clear message instead.
+ */
+export interface Subcommand extends CommandEntry {
   run(deps: Deps, input: CommandInput): Promise<Reply>;
 }

@@ -59,8 +59,6 @@ const envSchema = z.object({
   ),
 });
 
-export type Env = z.input<typeof envSchema>;
-
 export interface Config {
   databaseUrl: string | undefined;
   defaultTimezone: string;

@@ -14,20 +14,3 @@ export const alertsFeature: Feature = {
   listeners: [registerAlertActions],
   jobs: [leadNudgesJob, slipAlertsJob],
 };
-
-export {
-  addBusinessSeconds,
-  type BusinessHours,
-  businessSecondsBetween,
-  describeBusinessHours,
-  isBusinessTime,
-} from './business-time.js';
-export { CHANNEL_STEP_FACTOR, leadNudgesJob, NUDGE_LOOKBACK_DAYS, runLeadNudges } from './nudges.js';
-export {
-  type AlertSettings,
-  DEFAULT_ESCALATION_FACTOR,
-  getAlertSettings,
-  listAlertSettings,
-  updateAlertSettings,
-} from './settings.js';
-export { findSlips, runSlipAlerts, SLIP_MIN_LEADS, SLIP_WORSEN_SHARE, slipAlertsJob } from './slip.js';

@@ -2,9 +2,10 @@ import type { KnownBlock } from '@slack/types';
 import type { MetricResult } from '../metrics/types.js';
 import { freshnessLine, headlineText, SMALL_SAMPLE, targetLine } from '../slack/blocks/answer-parts.js';
 import { actions, button, compact, context, header, rankedTable, section } from '../slack/blocks/pieces.js';
-import { formatChange, formatDateTime, formatValue, statusWords } from '../slack/format.js';
+import { formatChange, formatValue, statusWords } from '../slack/format.js';
 import { enforceLimits, type SlackMessage } from '../slack/limits.js';
 import { escapeMrkdwn, escapeName } from '../slack/mrkdwn.js';
+import { formatDateTime } from '../time/format.js';
 import { type DigestLine, type DigestView, recentInWords } from './content.js';
 
 /** Action id of the "By rep" button; its answer goes in the digest's thread. */

@@ -33,8 +33,18 @@ export type Entity = (typeof ENTITIES)[number];
 
 type Scalar = string | number | boolean;
 
-/** A field that may be absent (undefined), cleared (null) or set (parsed value). */
-function field<T>(parse: (v: Scalar) => T, opts: { required?: boolean } = {}) {
+/** How a field looks in the ingest API's OpenAPI document (`src/http/openapi.ts`): JSON Schema keywords. */
+type JsonHint = { type: string[]; description?: string } & Record<string, unknown>;
+
+/**
+ * A field that may be absent (undefined), cleared (null) or set (parsed value). `json` describes the
+ * accepted input for the generated OpenAPI document; parsing is `parse`'s alone.
+ */
+function field<T>(
+  parse: (v: Scalar) => T,
+  opts: { required?: boolean } = {},
+  json: JsonHint = { type: ['string', 'number', 'boolean', 'null'] },
+) {
   return z
     .unknown()
     .transform((v, ctx): T | null => {
@@ -54,46 +64,82 @@ function field<T>(parse: (v: Scalar) => T, opts: { required?: boolean } = {}) {
         return z.NEVER;
       }
     })
-    .optional();
+    .optional()
+    .meta(
+      opts.required
+        ? { ...json, description: `${json.description ?? ''} Required for a new row.`.trim() }
+        : json,
+    );
 }
 
 const toText = (v: Scalar) => String(v).trim();
-const text = (opts?: { required?: boolean }) => field(toText, opts);
+const text = (opts?: { required?: boolean }) => field(toText, opts, { type: ['string', 'number', 'null'] });
 const email = () =>
-  field((v) => {
-    const e = toText(v).toLowerCase();
-    if (!/^[^\s@]+@[^\s@]+$/.test(e)) throw new ValueError(`"${v}" is not an email address`);
-    return e;
-  });
+  field(
+    (v) => {
+      const e = toText(v).toLowerCase();
+      if (!/^[^\s@]+@[^\s@]+$/.test(e)) throw new ValueError(`"${v}" is not an email address`);
+      return e;
+    },
+    {},
+    { type: ['string', 'null'], format: 'email' },
+  );
 const oneOf = <T extends string>(values: readonly T[], opts?: { required?: boolean }) =>
-  field((v) => {
-    const word = toText(v).toLowerCase();
-    if (!(values as readonly string[]).includes(word))
-      throw new ValueError(`"${v}" is not one of ${values.join(', ')}`);
-    return word as T;
-  }, opts);
+  field(
+    (v) => {
+      const word = toText(v).toLowerCase();
+      if (!(values as readonly string[]).includes(word))
+        throw new ValueError(`"${v}" is not one of ${values.join(', ')}`);
+      return word as T;
+    },
+    opts,
+    { type: ['string', 'null'], enum: [...values, null], description: 'Case-insensitive.' },
+  );
 const instant = (tz: string, opts?: { required?: boolean }) =>
-  field((v) => parseInstant(String(v), tz), opts);
-const money = () => field((v) => parseMinorUnits(typeof v === 'boolean' ? String(v) : v));
+  field((v) => parseInstant(String(v), tz), opts, {
+    type: ['string', 'null'],
+    description: 'ISO 8601 date or date-time; without an offset it is read in DEFAULT_TIMEZONE.',
+  });
+const money = () =>
+  field(
+    (v) => parseMinorUnits(typeof v === 'boolean' ? String(v) : v),
+    {},
+    {
+      type: ['string', 'number', 'null'],
+      description: 'An amount in the major unit, e.g. 1234.50.',
+    },
+  );
 const integer = (min: number, max = Number.MAX_SAFE_INTEGER) =>
-  field((v) => {
-    const n = parseInteger(typeof v === 'boolean' ? String(v) : v);
-    if (n < min || n > max) throw new ValueError(`${n} is outside ${min}..${max}`);
-    return n;
-  });
-const bool = () => field(parseBoolean);
+  field(
+    (v) => {
+      const n = parseInteger(typeof v === 'boolean' ? String(v) : v);
+      if (n < min || n > max) throw new ValueError(`${n} is outside ${min}..${max}`);
+      return n;
+    },
+    {},
+    { type: ['integer', 'string', 'null'], minimum: min, maximum: max },
+  );
+const bool = () => field(parseBoolean, {}, { type: ['boolean', 'string', 'null'] });
 const currency = () =>
-  field((v) => {
-    const c = toText(v).toUpperCase();
-    if (!/^[A-Z]{3}$/.test(c)) throw new ValueError(`"${v}" is not a 3-letter currency code`);
-    return c;
-  });
+  field(
+    (v) => {
+      const c = toText(v).toUpperCase();
+      if (!/^[A-Z]{3}$/.test(c)) throw new ValueError(`"${v}" is not a 3-letter currency code`);
+      return c;
+    },
+    {},
+    { type: ['string', 'null'], pattern: '^[A-Za-z]{3}$', description: 'ISO 4217 code; default USD.' },
+  );
 const timeZoneName = () =>
-  field((v) => {
-    const tz = toText(v);
-    if (!isTimeZone(tz)) throw new ValueError(`"${v}" is not an IANA time zone such as Europe/Berlin`);
-    return tz;
-  });
+  field(
+    (v) => {
+      const tz = toText(v);
+      if (!isTimeZone(tz)) throw new ValueError(`"${v}" is not an IANA time zone such as Europe/Berlin`);
+      return tz;
+    },
+    {},
+    { type: ['string', 'null'], description: 'IANA time zone, e.g. Europe/Berlin.' },
+  );
 
 /** Builds the item schemas for one deployment time zone (dates without a zone are read in it). */
 export function buildItemSchemas(tz: string) {

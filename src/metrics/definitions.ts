@@ -171,12 +171,5 @@ export function findMetric(word: string): MetricDefinition | undefined {
   return BY_WORD.get(word.trim().toLowerCase());
 }
 
-/** The definition of a known metric id (throws only on a programming error: an id outside MetricId). */
-export function getDefinition(id: MetricId): MetricDefinition {
-  const m = BY_WORD.get(id);
-  if (!m) throw new Error(`unknown metric id ${id}`);
-  return m;
-}
-
 /** The default scorecard: the numbers an inside-sales leader looks at first. */
 export const SCORECARD_METRICS: MetricId[] = ['response', 'calls', 'meetings', 'opps', 'winrate', 'dealsize'];

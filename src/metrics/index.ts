@@ -3,32 +3,23 @@
  * No Slack code here; callers format the `MetricResult` shapes from `./types.js`.
  */
 export { findMetric, METRICS, SCORECARD_METRICS } from './definitions.js';
-export { MetricsError, type MetricsErrorCode } from './errors.js';
+export { MetricsError } from './errors.js';
 export { computeChange, getMetric, resolvePeriod, sortSegments } from './get-metric.js';
 export {
   describeWindow,
-  type ParsePeriodResult,
-  PERIOD_EXAMPLES,
-  type PeriodContext,
   parsePeriod,
   periodDays,
   previousPeriod,
   seriesPeriods,
-  shiftPeriod,
-  type WeekStart,
   workingDaysElapsed,
 } from './periods.js';
-export { resolveScope, type ScopeContext } from './scope.js';
-export { getScorecard, type ScorecardQuery } from './scorecard.js';
-export { BUSY_MESSAGE, createMetricAnswers, type MetricAnswers } from './shared-answers.js';
+export { resolveScope } from './scope.js';
+export { getScorecard } from './scorecard.js';
+export { createMetricAnswers } from './shared-answers.js';
 export {
   computeAttainment,
   listTargets,
   removeTarget,
-  type SetTargetInput,
-  STATUS_THRESHOLDS,
-  type StoredTarget,
-  scaleTarget,
   setTarget,
 } from './targets.js';
 export type * from './types.js';

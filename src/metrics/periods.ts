@@ -35,26 +35,6 @@ export const ALL_TIME_START = { year: 2000, month: 1, day: 1 } as const;
 /** Longest rolling window we accept (`3660d` ≈ 10 years); beyond that a typo is likelier than intent. */
 const MAX_ROLLING_DAYS = 3660;
 
-export const PERIOD_EXAMPLES = [
-  'today',
-  'yesterday',
-  'this week',
-  'last week',
-  'this month',
-  'last month',
-  'this quarter',
-  'last quarter',
-  'this year',
-  'last year',
-  'q1..q4',
-  '7d / 30d / 90d',
-  '2026-10',
-  '2026-Q3',
-  '2026',
-  '2026-10-01..2026-10-31',
-  'all time',
-];
-
 const ymd = (d: Date) => format(d, 'yyyy-MM-dd');
 
 /** Builds a Period from local start/end instants (TZDates in `ctx.timezone`). */

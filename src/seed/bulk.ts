@@ -84,13 +84,3 @@ export function encodeArray(values: Value[], type: ColumnType): string {
   if (type === 'bool') return `{${values.map((v) => (v === null ? 'NULL' : v ? 't' : 'f')).join(',')}}`;
   return `{${values.map((v) => (v === null ? 'NULL' : String(v))).join(',')}}`;
 }
-
-/** Inserts every buffered row in one statement, then empties the buffer. Returns the number of rows. */
-export async function flushBuffer(db: Db, buffer: ColumnBuffer): Promise<number> {
-  const n = buffer.length;
-  if (n === 0) return 0;
-  const params = buffer.spec.columns.map((c, i) => encodeArray(buffer.cols[i]!, c.type));
-  await rawClient(db).query(buildInsertSql(buffer.spec), params);
-  buffer.clear();
-  return n;
-}

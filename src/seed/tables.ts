@@ -86,6 +86,3 @@ export const CONTRACTS: TableSpec = {
     { name: 'revenue_per_license_minor', type: 'bigint' },
   ],
 };
-
-/** Insert order that satisfies the foreign keys. */
-export const LOAD_ORDER: TableSpec[] = [LEADS, ACCOUNTS, OPPORTUNITIES, ACTIVITIES, CONTRACTS];

@@ -147,19 +147,3 @@ export function formatAge(from: Date, now: Date): string {
   const days = Math.round(hours / 24);
   return `${days} days ago`;
 }
-
-/** "Mon 23 Nov 2026, 09:14" in `timezone` (24-hour clock). */
-export function formatDateTime(at: Date, timezone: string): string {
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone: timezone,
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-  })
-    .format(at)
-    .replace(/,(?= \d{2}:)/, ',');
-}

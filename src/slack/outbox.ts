@@ -6,8 +6,6 @@ import type { Logger } from '../logger.js';
 import { enforceLimits, type SlackMessage } from './limits.js';
 import { type Attempt, classify } from './outbox-errors.js';
 
-export { UNREACHABLE_ERRORS } from './outbox-errors.js';
-
 /**
  * The one paced sender for messages the bot starts on its own (digests, alerts, nudges). Slash-command
  * answers go through `respond` and do not need it.
@@ -208,19 +206,6 @@ export function createOutbox(client: WebClient, options: OutboxOptions = {}): Ou
 }
 
 const registry = new WeakMap<WebClient, Outbox>();
-
-/**
- * The shared outbox of a client: created on first use with `options`, then the same one for every caller,
- * so digests and alerts share one pace. `src/main.ts` (or a test) may call it first to choose the options.
- */
-export function getOutbox(client: WebClient, options: OutboxOptions = {}): Outbox {
-  let outbox = registry.get(client);
-  if (!outbox) {
-    outbox = createOutbox(client, options);
-    registry.set(client, outbox);
-  }
-  return outbox;
-}
 
 /** Replaces the shared outbox of a client (tests with virtual time; main with configured pace). */
 export function setOutbox(client: WebClient, outbox: Outbox): void {

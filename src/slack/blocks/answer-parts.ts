@@ -1,8 +1,8 @@
 import type { MetricResult, SegmentRow } from '../../metrics/types.js';
+import { formatDateTime } from '../../time/format.js';
 import {
   formatAge,
   formatChange,
-  formatDateTime,
   formatNumber,
   formatPercent,
   formatSparkline,

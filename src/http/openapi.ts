@@ -1,0 +1,140 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { ENTITIES, type Entity, itemSchemas } from '../ingest/schemas.js';
+import { INGEST_PATH, MAX_INGEST_BODY_BYTES, MAX_INGEST_ITEMS } from './ingest-route.js';
+
+export const OPENAPI_PATH = '/api/v1/openapi.json';
+
+const title = (entity: Entity) => entity[0]!.toUpperCase() + entity.slice(1);
+
+/** The response bodies, as `src/http/ingest-route.ts` sends them. */
+const itemErrorSchema = z.object({
+  index: z.number().int().meta({ description: 'Position of the item in its batch (0-based).' }),
+  field: z.string().nullable().meta({ description: 'Canonical field name, or null for the whole item.' }),
+  message: z.string(),
+  entity: z.enum(ENTITIES).optional().meta({ description: 'Set for multi-entity requests.' }),
+});
+const resultSchema = z.object({
+  ok: z.literal(true),
+  inserted: z.number().int(),
+  updated: z.number().int(),
+  unchanged: z.number().int().meta({ description: 'Items identical to the stored row (replays).' }),
+});
+const errorSchema = z.object({
+  ok: z.literal(false),
+  error: z.string(),
+  errors: z.array(itemErrorSchema).optional(),
+});
+
+/**
+ * The ingest API's OpenAPI 3.1 document, generated from the same zod schemas that validate requests
+ * (`src/ingest/schemas.ts`, through zod 4's JSON Schema output). `timezone` is the deployment's
+ * DEFAULT_TIMEZONE, the zone in which dates without an offset are read.
+ */
+export function buildIngestOpenApi(timezone: string): Record<string, unknown> {
+  const schemas = itemSchemas(timezone);
+  const registry = z.registry<{ id: string }>();
+  const batches = ENTITIES.map((entity) => {
+    registry.add(schemas[entity], { id: `${title(entity)}Item` });
+    const batch = z.strictObject({
+      entity: z.literal(entity),
+      items: z.array(schemas[entity]).max(MAX_INGEST_ITEMS),
+    });
+    registry.add(batch, { id: `${title(entity)}Batch` });
+    return batch;
+  });
+  const anyBatch = z.union(batches);
+  const request = z.union([
+    anyBatch,
+    z.strictObject({
+      batches: z.array(anyBatch).min(1).meta({ description: 'Several entities in one atomic request.' }),
+    }),
+  ]);
+  registry.add(request, { id: 'IngestRequest' });
+  registry.add(resultSchema, { id: 'IngestResult' });
+  registry.add(errorSchema, { id: 'IngestError' });
+  registry.add(itemErrorSchema, { id: 'ItemError' });
+  const generated = z.toJSONSchema(registry, {
+    io: 'input',
+    unrepresentable: 'any',
+    uri: (id) => `#/components/schemas/${id}`,
+  });
+  const components = Object.fromEntries(
+    Object.entries(generated.schemas).map(([id, schema]) => {
+      const { $schema: _schema, $id: _id, ...rest } = schema as Record<string, unknown>;
+      return [id, rest];
+    }),
+  );
+  const error = (description: string) => ({
+    description,
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/IngestError' } } },
+  });
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Tally ingest API',
+      version: '1',
+      description:
+        'Pushes CRM records into Tally with the same validation and upserts as the CSV import (docs/data-in.md). ' +
+        'A request is atomic: any invalid item → 400 and nothing is written; replays change nothing. ' +
+        `At most ${MAX_INGEST_ITEMS} items and ${MAX_INGEST_BODY_BYTES} bytes per request. ` +
+        'A field left out keeps the stored value; null or "" clears it.',
+    },
+    paths: {
+      [INGEST_PATH]: {
+        post: {
+          operationId: 'ingest',
+          summary: 'Insert or update records of one or several entities',
+          security: [{ bearer: [] }],
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/IngestRequest' } } },
+          },
+          responses: {
+            '200': {
+              description: 'Written (counts per outcome).',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/IngestResult' } } },
+            },
+            '400': error('Not JSON, not the expected envelope, or invalid items (listed in `errors`).'),
+            '401': error('Missing or wrong bearer token.'),
+            '413': error(`More than ${MAX_INGEST_ITEMS} items, or the body is too large.`),
+            '415': error('The body is not application/json.'),
+            '503': error('Ingest is disabled: TALLY_INGEST_TOKEN is not set.'),
+          },
+        },
+      },
+      [OPENAPI_PATH]: {
+        get: {
+          operationId: 'openapi',
+          summary: 'This document',
+          responses: { '200': { description: 'The OpenAPI document.', content: { 'application/json': {} } } },
+        },
+      },
+    },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'TALLY_INGEST_TOKEN' } },
+      schemas: components,
+    },
+  };
+}
+
+/**
+ * `GET /api/v1/openapi.json`: the document above, public like any API description (it holds no data
+ * and no secrets), built once per process.
+ */
+export function openApiRoute(deps: { config: { defaultTimezone: string } }): {
+  path: string;
+  method: string[];
+  handler: (req: IncomingMessage, res: ServerResponse) => void;
+} {
+  let body: string | undefined;
+  return {
+    path: OPENAPI_PATH,
+    method: ['GET'],
+    handler: (_req, res) => {
+      body ??= JSON.stringify(buildIngestOpenApi(deps.config.defaultTimezone));
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(body);
+    },
+  };
+}
