@@ -63,8 +63,16 @@ async function runSet(
     return reply(
       buildNoticeMessage(`"${words[1] ?? ''}" is not a ${unitWord(metric.unit)} target.`, SET_USAGE),
     );
+  if (value === 0)
+    return reply(
+      buildNoticeMessage(
+        `A ${metric.label.toLowerCase()} target of 0 is met by doing nothing; set one above zero.`,
+        SET_USAGE,
+      ),
+    );
   const rest = words.slice(2);
-  const periodIndex = rest.findIndex((w) => PERIOD_WORDS[w.toLowerCase()]);
+  // Object.hasOwn: a word like `constructor` must not find Object.prototype's members.
+  const periodIndex = rest.findIndex((w) => Object.hasOwn(PERIOD_WORDS, w.toLowerCase()));
   const periodKind: TargetPeriodKind =
     periodIndex >= 0 ? PERIOD_WORDS[rest[periodIndex]!.toLowerCase()]! : 'month';
   const scopeWords = rest.filter(

@@ -137,6 +137,8 @@ function toCard(d: Due): LeadCard {
     crmUrl: d.crmUrl,
     waitingSeconds: d.waitingSeconds,
     ownerName: d.ownerName,
+    // Owners without a Slack id (or inactive) were skipped at the SLA, so the manager must not read "nudged".
+    ownerNudged: d.ownerSlackUserId !== null && d.ownerActive,
   };
 }
 

@@ -88,7 +88,7 @@ export function buildDigestMessage(view: DigestView): SlackMessage {
         )
       : null,
     view.attention.length > 0
-      ? section(`*Needs attention*\n${view.attention.map((a) => `• ${escapeMrkdwn(a.text)}`).join('\n')}`)
+      ? section(`*Needs attention*\n${view.attention.map((a) => `• ${escapeName(a.text)}`).join('\n')}`)
       : null,
     context(
       freshness,

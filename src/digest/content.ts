@@ -147,7 +147,10 @@ export async function gatherDigest(
     .slice(0, 3);
 
   const leaderboard = spec.personal ? null : await gatherLeaderboard(metricDeps, spec.scope, toDate);
-  const attention = await gatherAttention(metricDeps, spec, toDate, lines, recent);
+  // With no records at all the digest says "nothing to report"; warnings such as "pipeline may be
+  // stalling" would contradict it, so there are none.
+  const attention =
+    newest === undefined ? [] : await gatherAttention(metricDeps, spec, toDate, lines, recent);
 
   return {
     spec,

@@ -71,6 +71,14 @@ export function formatNumber(value: number, unit: Unit, currency: string | null 
   }
 }
 
+/**
+ * A target in its unit. Count targets prorated to a period ("400 a month" over a 28-day window = 374.9)
+ * are shown whole, because nobody makes 0.9 of a call; other units keep their usual precision.
+ */
+export function formatTarget(value: number, unit: Unit, currency: string | null = null): string {
+  return formatNumber(unit === 'count' ? Math.round(value) : value, unit, currency);
+}
+
 /** A metric value or its honest "no data" (the reason goes elsewhere, e.g. a context line). */
 export function formatValue(value: MetricValue, unit: Unit, currency: string | null = null): string {
   return value.kind === 'value' ? formatNumber(value.value, unit, currency) : 'no data';

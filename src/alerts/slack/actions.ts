@@ -82,13 +82,23 @@ export function registerAlertActions(app: App, deps: Deps): void {
       const leadId = Number.parseInt(action.value ?? '', 10);
       const now = deps.clock();
       try {
-        if (!Number.isInteger(leadId) || leadId <= 0) return;
+        if (!Number.isInteger(leadId) || leadId <= 0 || String(leadId) !== action.value) {
+          await respond({
+            response_type: 'ephemeral',
+            replace_original: false,
+            text: "That button doesn't say which lead it is for, so nothing was saved. Please use the buttons on the latest alert.",
+          });
+          return;
+        }
         const outcome = await handleAlertClick(deps, click, { leadId, slackUserId: body.user.id, now });
         if (outcome.kind === 'ephemeral') {
           await respond({ response_type: 'ephemeral', replace_original: false, text: outcome.text });
           return;
         }
-        await updateClickedMessage(client, body, leadId, outcome.note);
+        const updated = await updateClickedMessage(client, body, leadId, outcome.note);
+        // Without the message in the payload there is nothing to rewrite: say it to the clicker instead.
+        if (!updated)
+          await respond({ response_type: 'ephemeral', replace_original: false, text: outcome.note });
       } catch (err) {
         deps.logger.error({ err: describeError(err), click, leadId }, 'alert button failed');
         await respond({
@@ -101,20 +111,25 @@ export function registerAlertActions(app: App, deps: Deps): void {
   }
 }
 
-/** Rewrites the clicked message in place: that lead's buttons become a note; everything else stays. */
+/**
+ * Rewrites the clicked message in place: that lead's buttons become a note; everything else stays.
+ * false when the payload carries no message blocks (Slack omits `message` for some surfaces): then an
+ * update would wipe the DM, so nothing is changed.
+ */
 async function updateClickedMessage(
   client: WebClient,
   body: BlockAction,
   leadId: number,
   note: string,
-): Promise<void> {
+): Promise<boolean> {
   const channel = body.container?.channel_id ?? body.channel?.id;
   const ts = body.container?.message_ts ?? body.message?.ts;
   const blocks = (body.message?.blocks ?? []) as KnownBlock[];
-  if (!channel || !ts) return;
+  if (!channel || !ts || blocks.length === 0) return false;
   const message = enforceLimits({
     text: String(body.message?.text ?? 'Lead alert'),
     blocks: replaceLeadButtons(blocks, leadId, note),
   });
   await client.chat.update({ channel, ts, text: message.text, blocks: message.blocks });
+  return true;
 }

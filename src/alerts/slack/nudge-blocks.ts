@@ -24,6 +24,8 @@ export interface LeadCard {
   /** Business seconds the lead has waited so far. */
   waitingSeconds: number;
   ownerName?: string;
+  /** False when the owner could not be nudged (no Slack id, inactive); manager DMs say so. */
+  ownerNudged?: boolean;
 }
 
 function leadTitle(lead: LeadCard): string {
@@ -96,8 +98,20 @@ export function buildManagerNudge(leads: LeadCard[], teamName: string, slaSecond
   const blocks: KnownBlock[] = [header(`:rotating_light: ${title}`)];
   for (const lead of leads.slice(0, MAX_LEADS_PER_DM)) blocks.push(section(leadLine(lead, slaSeconds, true)));
   blocks.push(...moreLine(leads));
-  blocks.push(context('The owner was nudged at the SLA. You hear about each lead once.'));
+  blocks.push(context(ownerNudgeNote(leads.slice(0, MAX_LEADS_PER_DM))));
   return enforceLimits({ text: fallback(title, leads), blocks });
+}
+
+/** What happened to the owners at the SLA, true for every lead shown (skipped owners are named). */
+function ownerNudgeNote(leads: LeadCard[]): string {
+  const skipped = leads.filter((l) => l.ownerNudged === false);
+  const once = 'You hear about each lead once.';
+  if (skipped.length === 0) return `The owner was nudged at the SLA. ${once}`;
+  const owners = [...new Set(skipped.map((l) => escapeName(l.ownerName ?? 'the owner')))];
+  const names = owners.join(', ');
+  const lead =
+    skipped.length === leads.length ? 'No owner could be nudged' : 'Not every owner could be nudged';
+  return `${lead}: ${names} ${owners.length === 1 ? 'has' : 'have'} no active Slack account in Tally, so only you hear about ${skipped.length === 1 ? 'this lead' : 'these leads'}. ${once}`;
 }
 
 /** The team-channel post: anyone can pick the lead up with "Claim". */

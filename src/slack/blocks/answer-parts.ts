@@ -7,6 +7,7 @@ import {
   formatPercent,
   formatSparkline,
   formatStatus,
+  formatTarget,
   formatValue,
 } from '../format.js';
 import { escapeMrkdwn } from '../mrkdwn.js';
@@ -29,7 +30,7 @@ export function headlineText(r: MetricResult): string {
 export function targetLine(r: MetricResult): string | null {
   const t = r.target;
   if (!t) return null;
-  const parts = [`Target ${formatNumber(t.targetForPeriod, r.metric.unit, r.currency)}`];
+  const parts = [`Target ${formatTarget(t.targetForPeriod, r.metric.unit, r.currency)}`];
   if (t.attainment !== null) parts.push(`${formatPercent(t.attainment, 0)} attained`);
   if (t.pace !== null) parts.push(`pace ${formatPercent(t.pace, 0)}`);
   parts.push(formatStatus(t.status));
@@ -68,15 +69,17 @@ export function warningLines(r: MetricResult): string[] {
 }
 
 /**
- * When the newest record behind the answer is; a clear warning when it is older than `staleAfterHours`
- * (a stalled CRM sync should not pass for a quiet day).
+ * When the newest record behind the answer is. The stale warning is about the sync, not the period: it
+ * shows only for a running period (a finished month's newest record is old by nature) whose newest
+ * record is older than `staleAfterHours`. Metrics without per-record times (retention, CLV) with n > 0
+ * show no line rather than "no records".
  */
 export function freshnessLine(r: MetricResult, now: Date, staleAfterHours: number): string {
   const newest = r.freshness.newestRecordAt;
-  if (!newest) return 'No records behind this answer yet.';
+  if (!newest) return r.sampleSize > 0 ? '' : 'No records behind this answer yet.';
   const at = `${formatDateTime(newest, r.period.timezone)} (${formatAge(newest, now)})`;
   const ageHours = (now.getTime() - newest.getTime()) / 3_600_000;
-  if (ageHours > staleAfterHours) {
+  if (r.period.running && ageHours > staleAfterHours) {
     return `:warning: *Data may be stale:* the newest record behind this answer is from ${at}, more than ${staleAfterHours} h ago. If you expected newer activity, check the CRM sync.`;
   }
   return `Data as of ${at}`;

@@ -1,7 +1,7 @@
 import type { Button, KnownBlock } from '@slack/types';
 import type { Dimension, MetricResult, SegmentRow } from '../../metrics/types.js';
 import { type AskState, encodeState } from '../ask-state.js';
-import { formatValue, statusWords } from '../format.js';
+import { formatTarget, formatValue, statusWords } from '../format.js';
 import { enforceLimits, type SlackMessage } from '../limits.js';
 import { escapeMrkdwn, escapeName } from '../mrkdwn.js';
 import {
@@ -57,7 +57,7 @@ export function answerFallback(r: MetricResult): string {
   const parts = [`${answerTitle(r)}: ${headlineText(r)}`];
   if (r.target)
     parts.push(
-      `target ${formatValue({ kind: 'value', value: r.target.targetForPeriod }, r.metric.unit, r.currency)} (${statusWords(r.target.status)})`,
+      `target ${formatTarget(r.target.targetForPeriod, r.metric.unit, r.currency)} (${statusWords(r.target.status)})`,
     );
   if (r.trend?.change)
     parts.push(

@@ -1,0 +1,135 @@
+import { eq } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runLeadNudges } from '../../src/alerts/nudges.js';
+import { buildManagerNudge } from '../../src/alerts/slack/nudge-blocks.js';
+import { createSlackApp, type SlackApp } from '../../src/app/slack-app.js';
+import { reps } from '../../src/db/schema/index.js';
+import { describeDb } from '../helpers/db.js';
+import { useSlackApiStub } from '../helpers/slack-api.js';
+import { interactionBody, postSigned } from '../helpers/slack-requests.js';
+import { addLead, blockText, freePort, makeDeps, SIGNING_SECRET, seedWorld, type World } from './fixtures.js';
+
+/** Issue 10, item 12: the small print of nudges and their buttons. */
+const stub = useSlackApiStub();
+beforeEach(() => stub.reset());
+
+const at = (hhmm: string) => new Date(`2026-11-23T${hhmm}:00Z`);
+const lead = (id: number, ownerName: string, ownerNudged: boolean) => ({
+  leadId: id,
+  name: `Lead ${id}`,
+  company: null,
+  source: 'web',
+  crmUrl: null,
+  waitingSeconds: 1_200,
+  ownerName,
+  ownerNudged,
+});
+
+describe('manager nudge text', () => {
+  const note = (leads: ReturnType<typeof lead>[]) =>
+    blockText({ ...buildManagerNudge(leads, 'Inbound', 300) });
+  it('says the owner was nudged only when that is true, and names the owners who were skipped', () => {
+    expect(note([lead(1, 'Ana López', true)])).toContain(
+      'The owner was nudged at the SLA. You hear about each lead once.',
+    );
+    expect(note([lead(1, 'Eve *Early*', false)])).toContain(
+      'No owner could be nudged: Eve \u200D*\u200DEarly\u200D*\u200D has no active Slack account in Tally, so only you hear about this lead. You hear about each lead once.',
+    );
+    const mixed = note([lead(1, 'Ana López', true), lead(2, 'Eve', false), lead(3, 'Eve', false)]);
+    expect(mixed).toContain(
+      'Not every owner could be nudged: Eve has no active Slack account in Tally, so only you hear about these leads.',
+    );
+    expect(mixed).not.toContain('The owner was nudged');
+  });
+});
+
+describeDb('alert buttons with odd payloads', (ctx) => {
+  let world: World;
+  let slackApp: SlackApp | undefined;
+  let baseUrl = '';
+  let setup: ReturnType<typeof makeDeps>;
+
+  beforeEach(async () => {
+    world = await seedWorld(ctx.db());
+    setup = makeDeps(ctx.database(), stub, '2026-11-23T10:00:00Z');
+    const port = await freePort();
+    slackApp = createSlackApp(setup.deps, { mode: 'http', port });
+    await slackApp.start();
+    baseUrl = `http://127.0.0.1:${port}`;
+  });
+  afterEach(async () => {
+    await slackApp?.stop();
+  });
+
+  const press = (value: string, id: string, withMessage: boolean) =>
+    postSigned(
+      `${baseUrl}/slack/events`,
+      interactionBody({
+        type: 'block_actions',
+        user: { id: 'U0ANA', username: 'ana', team_id: 'T0001' },
+        api_app_id: 'A0TALLY',
+        container: {
+          type: 'message',
+          message_ts: '1700000000.000100',
+          channel_id: 'D0ANA',
+          is_ephemeral: false,
+        },
+        trigger_id: '1.2.3',
+        team: { id: 'T0001', domain: 'testco' },
+        channel: { id: 'D0ANA', name: 'directmessage' },
+        ...(withMessage
+          ? { message: { type: 'message', ts: '1700000000.000100', text: 'x', blocks: [] } }
+          : {}),
+        response_url: `${stub.responseBase}${id}`,
+        actions: [
+          {
+            type: 'button',
+            action_id: 'alerts_contacted',
+            block_id: `alert_lead:${value}`,
+            value,
+            text: { type: 'plain_text', text: 'Contacted' },
+            action_ts: '1700000000.000001',
+          },
+        ],
+      }),
+      { secret: SIGNING_SECRET },
+    );
+
+  const answerAt = async (id: string) => {
+    const deadline = Date.now() + 5_000;
+    while (Date.now() < deadline) {
+      const call = stub.callsTo('response_url').find((c) => c.responseId === id);
+      if (call) return call.args;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error(`no answer at ${id}`);
+  };
+
+  it('answers "Contacted" without `message` ephemerally instead of wiping the DM', async () => {
+    const leadId = await addLead(ctx.db(), world.ana, '2026-11-23T10:00:00Z');
+    await runLeadNudges(setup.deps, at('10:05'));
+    setup.clock.set(at('10:07'));
+    expect((await press(String(leadId), 'nomsg', false)).status).toBe(200);
+    const answer = await answerAt('nomsg');
+    expect(answer.text).toMatch(/^:white_check_mark: Contacted — logged by <@U0ANA> at <!date\^/);
+    expect(stub.callsTo('chat.update')).toHaveLength(0);
+  });
+
+  it('answers "Contacted" with a malformed value instead of staying silent', async () => {
+    expect((await press('12abc', 'bad', true)).status).toBe(200);
+    expect((await answerAt('bad')).text).toBe(
+      "That button doesn't say which lead it is for, so nothing was saved. Please use the buttons on the latest alert.",
+    );
+  });
+
+  it('tells the manager the owner was not nudged when the owner has no Slack id', async () => {
+    await ctx.db().update(reps).set({ slackUserId: null }).where(eq(reps.id, world.ana));
+    await addLead(ctx.db(), world.ana, '2026-11-23T10:00:00Z', { name: 'Waiting Lead' });
+    for (const t of ['10:05', '10:15']) await runLeadNudges(setup.deps, at(t));
+    const managerDm = stub.callsTo('chat.postMessage').filter((c) => c.args.channel === 'D0MIA');
+    expect(managerDm).toHaveLength(1);
+    expect(blockText(managerDm[0]?.args ?? {})).toContain(
+      'No owner could be nudged: Ana López has no active Slack account in Tally, so only you hear about this lead.',
+    );
+  });
+});
