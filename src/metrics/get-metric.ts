@@ -99,6 +99,7 @@ async function computeMetric(deps: MetricDeps, query: MetricQuery): Promise<Metr
     now,
     grossMargin: deps.grossMargin ?? 1,
     useRollups: deps.useRollups ?? true,
+    defaultTimezone: deps.defaultTimezone,
     workingDays: periods.map((p) => workingDaysElapsed(p, now)),
   };
   ctx.workingDays[headline] = workingDaysElapsed(period, now);
