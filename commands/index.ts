@@ -1,5 +1,6 @@
 import { alertsCommand } from './alerts.js';
 import { digestCommand } from './digest.js';
+import { fiscalCommand } from './fiscal.js';
 import { createHelpCommand } from './help.js';
 import { summaryCommand } from './summary.js';
 import { targetCommand } from './target.js';
@@ -18,6 +19,7 @@ export const SUBCOMMANDS: Subcommand[] = [
   targetCommand,
   alertsCommand,
   digestCommand,
+  fiscalCommand,
 ];
 
 /** The subcommand selected by `word` (name or alias, case-insensitive), if any. */

@@ -3,6 +3,8 @@ import { COMPUTERS } from './compute/registry.js';
 import type { Window } from './compute/rows.js';
 import { findMetric } from './definitions.js';
 import { MetricsError } from './errors.js';
+import type { FiscalCalendar } from './fiscal.js';
+import { fiscalCalendarFor } from './fiscal-settings.js';
 import { describeWindow, parsePeriod, seriesPeriods, workingDaysElapsed } from './periods.js';
 import { resolveScope, type ScopeContext } from './scope.js';
 import { computeAttainment, findTargetFor } from './targets.js';
@@ -26,9 +28,19 @@ function toWindow(p: Period, now: Date): Window {
 }
 
 /** Resolves a period string in the scope's zone, or re-uses a resolved Period; throws 'bad_period'. */
-export function resolvePeriod(period: string | Period, sc: ScopeContext, now: Date): Period {
+export function resolvePeriod(
+  period: string | Period,
+  sc: ScopeContext,
+  now: Date,
+  fiscal?: FiscalCalendar,
+): Period {
   if (typeof period !== 'string') return period;
-  const parsed = parsePeriod(period, { now, timezone: sc.timezone, weekStartsOn: sc.weekStartsOn });
+  const parsed = parsePeriod(period, {
+    now,
+    timezone: sc.timezone,
+    weekStartsOn: sc.weekStartsOn,
+    ...(fiscal ? { fiscal } : {}),
+  });
   if (!parsed.ok) throw new MetricsError('bad_period', parsed.error);
   return parsed.period;
 }
@@ -76,8 +88,11 @@ async function computeMetric(deps: MetricDeps, query: MetricQuery): Promise<Metr
   if (query.by && !def.dimensions.includes(query.by))
     throw new MetricsError('bad_dimension', `${def.label} cannot be split by ${query.by}.`);
   const now = deps.now;
-  const sc = await resolveScope(deps, query.scope);
-  const period = resolvePeriod(query.period, sc, now);
+  const [sc, fiscal] = await Promise.all([
+    resolveScope(deps, query.scope),
+    typeof query.period === 'string' ? fiscalCalendarFor(deps.db, deps.fiscalDefault) : undefined,
+  ]);
+  const period = resolvePeriod(query.period, sc, now, fiscal);
   const include = { target: true, trend: true, series: true, ...query.include };
 
   const periods = include.series || include.trend ? seriesPeriods(period, SERIES_LENGTH, now) : [period];

@@ -4,6 +4,8 @@
  */
 export { findMetric, METRICS, SCORECARD_METRICS } from './definitions.js';
 export { MetricsError, type MetricsErrorCode } from './errors.js';
+export * from './fiscal.js';
+export { fiscalCalendarFor, readFiscalCalendar, saveFiscalCalendar } from './fiscal-settings.js';
 export { computeChange, getMetric, resolvePeriod, sortSegments } from './get-metric.js';
 export {
   describeWindow,

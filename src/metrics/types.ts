@@ -3,6 +3,7 @@
  * nothing here knows about Slack, and nothing outside `src/metrics` or `src/db` writes SQL for metrics.
  */
 import type { Db } from '../db/client.js';
+import type { FiscalCalendar } from './fiscal.js';
 
 export type MetricId =
   | 'response'
@@ -61,6 +62,8 @@ export interface Period {
   timezone: string;
   /** `now` falls inside [start, end): the period is still running (pace applies, the value may grow). */
   running: boolean;
+  /** Set on fiscal quarters, years and (week-based) months: the calendar they follow, for shifting. */
+  fiscal?: FiscalCalendar;
 }
 
 /** A value or an honest "no data" with the reason; never NaN, Infinity or a misleading 0. */
@@ -187,6 +190,8 @@ export interface MetricDeps {
   answers?: SharedComputations;
   /** An interactive ask: past capacity, fail fast with MetricsError('busy') rather than wait. */
   shed?: boolean;
+  /** Fiscal calendar when the org has stored none (env TALLY_FISCAL_YEAR); default the calendar year. */
+  fiscalDefault?: FiscalCalendar;
 }
 
 /** Where identical metric questions meet (see `src/metrics/shared-answers.ts`). */

@@ -1,4 +1,5 @@
 import { findMetric, METRICS } from '../../metrics/definitions.js';
+import type { FiscalCalendar } from '../../metrics/fiscal.js';
 import { parsePeriod } from '../../metrics/periods.js';
 import type { Dimension, MetricDefinition } from '../../metrics/types.js';
 import { MAX_COMMAND_CHARS } from '../inbound.js';
@@ -48,6 +49,8 @@ export interface GrammarContext {
   timezone: string;
   /** Subcommand words (and aliases) from the registry: `digest`, `alerts`, `target`, … */
   subcommands: readonly string[];
+  /** The org's fiscal calendar, so `q3` and `FY2027` normalise to its quarters; default calendar year. */
+  fiscal?: FiscalCalendar;
 }
 
 /**
@@ -227,7 +230,11 @@ function matchPeriod(
 
 function safeParsePeriod(phrase: string, ctx: GrammarContext): string | null {
   try {
-    const r = parsePeriod(phrase.toLowerCase(), { now: ctx.now, timezone: ctx.timezone });
+    const r = parsePeriod(phrase.toLowerCase(), {
+      now: ctx.now,
+      timezone: ctx.timezone,
+      ...(ctx.fiscal ? { fiscal: ctx.fiscal } : {}),
+    });
     return r.ok ? r.period.spec : null;
   } catch {
     return null;
