@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type FiscalCalendar, parseFiscalSetting } from './metrics/fiscal.js';
+import { type FiscalCalendar, parseFiscalSetting } from './time/fiscal.js';
 import { timeZoneSchema } from './time/zone.js';
 
 /**

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { orgSettings } from '../db/schema/index.js';
-import type { FiscalCalendar } from './fiscal.js';
+import type { FiscalCalendar } from '../time/fiscal.js';
 
 /**
  * The org's fiscal calendar as an admin set it from Slack, or null when none is stored (then the env

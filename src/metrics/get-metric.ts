@@ -1,9 +1,9 @@
+import type { FiscalCalendar } from '../time/fiscal.js';
 import type { ComputeContext, Computed } from './compute/aggregate.js';
 import { COMPUTERS } from './compute/registry.js';
 import type { Window } from './compute/rows.js';
 import { findMetric } from './definitions.js';
 import { MetricsError } from './errors.js';
-import type { FiscalCalendar } from './fiscal.js';
 import { fiscalCalendarFor } from './fiscal-settings.js';
 import { describeWindow, parsePeriod, seriesPeriods, workingDaysElapsed } from './periods.js';
 import { resolveScope, type ScopeContext } from './scope.js';

@@ -2,9 +2,10 @@
  * Tally's metrics module: every inside-sales metric by period, scope and segment, with targets and trends.
  * No Slack code here; callers format the `MetricResult` shapes from `./types.js`.
  */
+
+export * from '../time/fiscal.js';
 export { findMetric, METRICS, SCORECARD_METRICS } from './definitions.js';
 export { MetricsError, type MetricsErrorCode } from './errors.js';
-export * from './fiscal.js';
 export { fiscalCalendarFor, readFiscalCalendar, saveFiscalCalendar } from './fiscal-settings.js';
 export { computeChange, getMetric, resolvePeriod, sortSegments } from './get-metric.js';
 export {

@@ -10,7 +10,6 @@ import {
   startOfWeek,
   startOfYear,
 } from 'date-fns';
-import { isTimeZone } from '../time/zone.js';
 import {
   CALENDAR_YEAR,
   type FiscalCalendar,
@@ -20,7 +19,8 @@ import {
   fiscalRangeLabel,
   fiscalYearStart,
   isCalendarYear,
-} from './fiscal.js';
+} from '../time/fiscal.js';
+import { isTimeZone } from '../time/zone.js';
 import type { Period, PeriodKind } from './types.js';
 
 export type WeekStart = 0 | 1 | 2 | 3 | 4 | 5 | 6;

@@ -3,7 +3,7 @@
  * nothing here knows about Slack, and nothing outside `src/metrics` or `src/db` writes SQL for metrics.
  */
 import type { Db } from '../db/client.js';
-import type { FiscalCalendar } from './fiscal.js';
+import type { FiscalCalendar } from '../time/fiscal.js';
 
 export type MetricId =
   | 'response'

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { parsePeriod, previousPeriod, seriesPeriods, shiftPeriod } from '../../src/metrics/periods.js';
+import type { Period } from '../../src/metrics/types.js';
 import {
   describeFiscalCalendar,
   type FiscalCalendar,
   fiscalYearWeeks,
   parseFiscalSetting,
-} from '../../src/metrics/fiscal.js';
-import { parsePeriod, previousPeriod, seriesPeriods, shiftPeriod } from '../../src/metrics/periods.js';
-import type { Period } from '../../src/metrics/types.js';
+} from '../../src/time/fiscal.js';
 
 const FEB: FiscalCalendar = { kind: 'months', startMonth: 2 };
 const OCT: FiscalCalendar = { kind: 'months', startMonth: 10 };

@@ -1,7 +1,7 @@
 import { findMetric, METRICS } from '../../metrics/definitions.js';
-import type { FiscalCalendar } from '../../metrics/fiscal.js';
 import { parsePeriod } from '../../metrics/periods.js';
 import type { Dimension, MetricDefinition } from '../../metrics/types.js';
+import type { FiscalCalendar } from '../../time/fiscal.js';
 import { MAX_COMMAND_CHARS } from '../inbound.js';
 import { suggestWord } from './distance.js';
 import { periodProblem } from './period-words.js';
