@@ -2,6 +2,7 @@ import { alertsCommand } from './alerts.js';
 import { digestCommand } from './digest.js';
 import { fiscalCommand } from './fiscal.js';
 import { createHelpCommand } from './help.js';
+import { lostCommand } from './lost.js';
 import { summaryCommand } from './summary.js';
 import { targetCommand } from './target.js';
 import type { Subcommand } from './types.js';
@@ -20,6 +21,7 @@ export const SUBCOMMANDS: Subcommand[] = [
   alertsCommand,
   digestCommand,
   fiscalCommand,
+  lostCommand,
 ];
 
 /** The subcommand selected by `word` (name or alias, case-insensitive), if any. */

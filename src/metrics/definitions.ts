@@ -158,6 +158,18 @@ export const METRICS: MetricDefinition[] = [
     defaultPeriod: 'this month',
     dimensions: ['rep', 'team'],
   },
+  {
+    id: 'lostdeals',
+    aliases: ['losses', 'lostdeal', 'closedlost'],
+    label: 'Lost deals',
+    unit: 'count',
+    direction: 'lower',
+    definition:
+      'Opportunities closed lost in the period, and the amount they carried (main currency). By reason: the loss reason as recorded, normalised (case and whitespace), with its share of all deals lost and the change against the previous period; reasons beyond the top five are grouped as "Other (N reasons)". `/metrics lost` shows the breakdown.',
+    accumulates: true,
+    defaultPeriod: 'this quarter',
+    dimensions: ['rep', 'team', 'product', 'source', 'reason'],
+  },
 ];
 
 const BY_WORD = new Map<string, MetricDefinition>();

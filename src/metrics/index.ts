@@ -8,6 +8,7 @@ export { findMetric, METRICS, SCORECARD_METRICS } from './definitions.js';
 export { MetricsError, type MetricsErrorCode } from './errors.js';
 export { fiscalCalendarFor, readFiscalCalendar, saveFiscalCalendar } from './fiscal-settings.js';
 export { computeChange, getMetric, resolvePeriod, sortSegments } from './get-metric.js';
+export { getLossReasons, type LossReasonRow, type LossReasons, topLossReasonsLine } from './loss-reasons.js';
 export {
   describeWindow,
   type ParsePeriodResult,

@@ -18,7 +18,8 @@ export type MetricId =
   | 'retention'
   | 'clv'
   | 'arr'
-  | 'revenue';
+  | 'revenue'
+  | 'lostdeals';
 
 /**
  * seconds: a duration (response time); days: a duration in days (sales cycle); count: a number of things;
@@ -26,7 +27,8 @@ export type MetricId =
  */
 export type Unit = 'seconds' | 'days' | 'count' | 'ratio' | 'money' | 'per_day';
 export type Direction = 'higher' | 'lower';
-export type Dimension = 'rep' | 'team' | 'product' | 'source';
+/** `reason`: a lost deal's normalised loss reason; `template`: an email's template (or sequence/step). */
+export type Dimension = 'rep' | 'team' | 'product' | 'source' | 'reason' | 'template';
 
 export interface MetricDefinition {
   id: MetricId;

@@ -5,6 +5,7 @@ import { clvComputer } from './clv.js';
 import { arrComputer, retentionComputer } from './customers.js';
 import { cycleComputer, dealsizeComputer, oppsComputer, revenueComputer, winrateComputer } from './deals.js';
 import { conversionComputer, responseComputer } from './leads.js';
+import { lostComputer } from './lost.js';
 
 /** Which computer answers which metric. */
 export const COMPUTERS: Record<MetricId, MetricComputer> = {
@@ -21,4 +22,5 @@ export const COMPUTERS: Record<MetricId, MetricComputer> = {
   revenue: revenueComputer,
   cycle: cycleComputer,
   opps: oppsComputer,
+  lostdeals: lostComputer,
 };
