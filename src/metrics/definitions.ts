@@ -170,6 +170,18 @@ export const METRICS: MetricDefinition[] = [
     defaultPeriod: 'this quarter',
     dimensions: ['rep', 'team', 'product', 'source', 'reason'],
   },
+  {
+    id: 'leadcycle',
+    aliases: ['leadtoclose', 'lead-to-close', 'cyclefromlead'],
+    label: 'Lead-to-close cycle',
+    unit: 'days',
+    direction: 'lower',
+    definition:
+      "For leads won in the period: calendar days (in the scope's time zone) from the lead's first outbound touch, or its creation when no touch is recorded (the answer says how many), to the won close of the first opportunity it converted into (or the lead's own conversion date when the win is recorded on the lead). Headline is the median; also the mean. A lead won before its first contact counts as 0 days and is counted in the notes. Ask `/metrics cycle … from lead`.",
+    accumulates: false,
+    defaultPeriod: 'this quarter',
+    dimensions: ['rep', 'team', 'product', 'source'],
+  },
 ];
 
 const BY_WORD = new Map<string, MetricDefinition>();

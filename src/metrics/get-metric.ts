@@ -115,6 +115,7 @@ async function computeMetric(deps: MetricDeps, query: MetricQuery): Promise<Metr
     grossMargin: deps.grossMargin ?? 1,
     useRollups: deps.useRollups ?? true,
     defaultTimezone: deps.defaultTimezone,
+    timezone: period.timezone,
     workingDays: periods.map((p) => workingDaysElapsed(p, now)),
   };
   ctx.workingDays[headline] = workingDaysElapsed(period, now);

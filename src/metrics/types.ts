@@ -19,7 +19,8 @@ export type MetricId =
   | 'clv'
   | 'arr'
   | 'revenue'
-  | 'lostdeals';
+  | 'lostdeals'
+  | 'leadcycle';
 
 /**
  * seconds: a duration (response time); days: a duration in days (sales cycle); count: a number of things;

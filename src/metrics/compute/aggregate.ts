@@ -33,6 +33,8 @@ export interface ComputeContext {
   useRollups: boolean;
   /** Zone when a team has none (business hours of response time). */
   defaultTimezone?: string;
+  /** The asked period's zone (calendar-day metrics such as lead-to-close). */
+  timezone?: string;
 }
 
 /** What every metric implements: the value over several windows at once, and a split of one window. */

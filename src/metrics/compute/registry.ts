@@ -4,6 +4,7 @@ import type { MetricComputer } from './aggregate.js';
 import { clvComputer } from './clv.js';
 import { arrComputer, retentionComputer } from './customers.js';
 import { cycleComputer, dealsizeComputer, oppsComputer, revenueComputer, winrateComputer } from './deals.js';
+import { leadCycleComputer } from './lead-cycle.js';
 import { conversionComputer, responseComputer } from './leads.js';
 import { lostComputer } from './lost.js';
 
@@ -23,4 +24,5 @@ export const COMPUTERS: Record<MetricId, MetricComputer> = {
   cycle: cycleComputer,
   opps: oppsComputer,
   lostdeals: lostComputer,
+  leadcycle: leadCycleComputer,
 };

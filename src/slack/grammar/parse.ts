@@ -84,6 +84,11 @@ export function parseCommand(text: string, ctx: GrammarContext): ParsedCommand {
   if (HELP_WORDS.has(first)) return parseHelp(tokens.slice(1), ctx);
   if (ctx.subcommands.includes(first)) return { kind: 'subcommand', name: first, tokens: tokens.slice(1) };
   const metric = findMetric(first);
+  if (metric?.id === 'cycle') {
+    // `cycle … from lead` (or `from first contact`): the lead-to-close cycle, a metric of its own.
+    const rest = withoutFromLead(tokens.slice(1));
+    if (rest) return parseModifiers(findMetric('leadcycle') ?? metric, rest, ctx);
+  }
   if (metric) return parseModifiers(metric, tokens.slice(1), ctx);
   if (SUMMARY_WORDS.has(first)) return parseModifiers(null, tokens.slice(1), ctx);
   // No metric word: a scope/period alone means the summary, unless the first word looks like a typo.
@@ -94,6 +99,18 @@ export function parseCommand(text: string, ctx: GrammarContext): ParsedCommand {
   const guess = suggestWord(first, knownWords(ctx));
   if (guess) return { kind: 'error', message: `I don't know \`${first}\`.`, suggestion: guess };
   return asSummary;
+}
+
+/** The tokens without `from lead` / `from first contact` / `from first touch`, or null when absent. */
+function withoutFromLead(tokens: string[]): string[] | null {
+  const lower = tokens.map((t) => t.toLowerCase());
+  const i = lower.indexOf('from');
+  if (i < 0) return null;
+  const next = lower.slice(i + 1, i + 3);
+  const len =
+    next[0] === 'lead' ? 1 : next[0] === 'first' && ['contact', 'touch'].includes(next[1] ?? '') ? 2 : 0;
+  if (len === 0) return null;
+  return [...tokens.slice(0, i), ...tokens.slice(i + 1 + len)];
 }
 
 function isNamedFrom(ask: MetricAsk, firstToken: string): boolean {
