@@ -7,7 +7,7 @@ import { MetricsError } from './errors.js';
 import { fiscalCalendarFor } from './fiscal-settings.js';
 import { describeWindow, parsePeriod, seriesPeriods, workingDaysElapsed } from './periods.js';
 import { resolveScope, type ScopeContext } from './scope.js';
-import { computeAttainment, findTargetFor } from './targets.js';
+import { computeAttainment, findTargetFor, scaleTarget } from './targets.js';
 import type {
   Change,
   MetricDefinition,
@@ -119,6 +119,11 @@ async function computeMetric(deps: MetricDeps, query: MetricQuery): Promise<Metr
     workingDays: periods.map((p) => workingDaysElapsed(p, now)),
   };
   ctx.workingDays[headline] = workingDaysElapsed(period, now);
+  if (def.id === 'coverage') {
+    // Coverage divides by what the revenue target still needs, so it reads that target here.
+    const revenue = await findTargetFor(deps.db, 'revenue', query.scope, period);
+    ctx.revenueTarget = revenue ? scaleTarget(revenue.value, revenue.periodKind, period) : null;
+  }
 
   const [computed, segs, target] = await Promise.all([
     computer.windows(deps.db, query.scope, windows, headline, ctx),

@@ -20,13 +20,15 @@ export type MetricId =
   | 'arr'
   | 'revenue'
   | 'lostdeals'
-  | 'leadcycle';
+  | 'leadcycle'
+  | 'coverage';
 
 /**
  * seconds: a duration (response time); days: a duration in days (sales cycle); count: a number of things;
- * ratio: 0..1 shown as a percentage; money: minor currency units (cents) in `currency`; per_day: a rate.
+ * ratio: 0..1 shown as a percentage; money: minor currency units (cents) in `currency`; per_day: a rate;
+ * multiple: a ratio shown as "2.4×" (pipeline coverage).
  */
-export type Unit = 'seconds' | 'days' | 'count' | 'ratio' | 'money' | 'per_day';
+export type Unit = 'seconds' | 'days' | 'count' | 'ratio' | 'money' | 'per_day' | 'multiple';
 export type Direction = 'higher' | 'lower';
 /** `reason`: a lost deal's normalised loss reason; `template`: an email's template (or sequence/step). */
 export type Dimension = 'rep' | 'team' | 'product' | 'source' | 'reason' | 'template';

@@ -35,6 +35,8 @@ export interface ComputeContext {
   defaultTimezone?: string;
   /** The asked period's zone (calendar-day metrics such as lead-to-close). */
   timezone?: string;
+  /** Pipeline coverage: the scope's revenue target scaled to the asked period (minor units); null = none. */
+  revenueTarget?: number | null;
 }
 
 /** What every metric implements: the value over several windows at once, and a split of one window. */

@@ -2,6 +2,7 @@ import type { MetricId } from '../types.js';
 import { callsComputer, emailsComputer, meetingsComputer } from './activities.js';
 import type { MetricComputer } from './aggregate.js';
 import { clvComputer } from './clv.js';
+import { coverageComputer } from './coverage.js';
 import { arrComputer, retentionComputer } from './customers.js';
 import { cycleComputer, dealsizeComputer, oppsComputer, revenueComputer, winrateComputer } from './deals.js';
 import { leadCycleComputer } from './lead-cycle.js';
@@ -25,4 +26,5 @@ export const COMPUTERS: Record<MetricId, MetricComputer> = {
   opps: oppsComputer,
   lostdeals: lostComputer,
   leadcycle: leadCycleComputer,
+  coverage: coverageComputer,
 };
