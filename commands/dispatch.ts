@@ -1,6 +1,7 @@
 import { answerParsedAsk } from '../src/answers/answer.js';
 import type { Caller } from '../src/core/types.js';
 import type { Deps } from '../src/deps.js';
+import { fiscalCalendarFor } from '../src/metrics/index.js';
 import { buildGrammarErrorMessage } from '../src/slack/blocks/notice.js';
 import { parseCommand } from '../src/slack/grammar/parse.js';
 import { cleanPlainText } from '../src/slack/inbound.js';
@@ -38,10 +39,15 @@ export async function runMetricsCommand(deps: Deps, request: CommandRequest): Pr
   const { caller, now } = request;
   const clean = cleanPlainText(request.text);
   if (!clean.ok) return { visibility: 'ephemeral', message: buildGrammarErrorMessage(clean.message, null) };
+  // The fiscal calendar only normalises `q3` / `FY2027`; a database hiccup falls back to the env default.
+  const fiscal = await fiscalCalendarFor(deps.db, deps.config.fiscalDefault).catch(
+    () => deps.config.fiscalDefault,
+  );
   const parsed = parseCommand(clean.text, {
     now,
     timezone: caller.timezone ?? deps.config.defaultTimezone,
     subcommands: routedSubcommandWords(),
+    ...(fiscal ? { fiscal } : {}),
   });
   const input = { text: clean.text, caller, channelId: request.channelId, now };
   switch (parsed.kind) {

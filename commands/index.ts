@@ -1,6 +1,8 @@
 import { alertsCommand } from './alerts.js';
 import { digestCommand } from './digest.js';
+import { fiscalCommand } from './fiscal.js';
 import { createHelpCommand } from './help.js';
+import { lostCommand } from './lost.js';
 import { summaryCommand } from './summary.js';
 import { targetCommand } from './target.js';
 import type { CommandEntry, Subcommand } from './types.js';
@@ -18,6 +20,8 @@ export const SUBCOMMANDS: (CommandEntry | Subcommand)[] = [
   targetCommand,
   alertsCommand,
   digestCommand,
+  fiscalCommand,
+  lostCommand,
 ];
 
 /** The subcommand selected by `word` (name or alias, case-insensitive), if any. */

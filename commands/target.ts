@@ -186,6 +186,7 @@ function unitWord(unit: Unit): string {
     money: 'money (like $12,400)',
     count: 'count',
     per_day: 'rate per day',
+    multiple: 'multiple (like 3)',
   };
   return words[unit];
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type FiscalCalendar, parseFiscalSetting } from './time/fiscal.js';
 import { timeZoneSchema } from './time/zone.js';
 
 /**
@@ -53,6 +54,17 @@ const envSchema = z.object({
     .gt(0, 'must be a share above 0, e.g. 0.8')
     .max(1, 'must be at most 1')
     .default(1),
+  /**
+   * Default fiscal calendar until an admin sets one from Slack: a start month ("february", "2") or a
+   * week-based calendar ("4-4-5 last saturday of january"); unset = the calendar year.
+   */
+  TALLY_FISCAL_YEAR: optionalString.transform((v, ctx): FiscalCalendar | undefined => {
+    if (v === undefined) return undefined;
+    const parsed = parseFiscalSetting(v);
+    if (parsed.ok) return parsed.calendar;
+    ctx.addIssue({ code: 'custom', message: parsed.error });
+    return z.NEVER;
+  }),
   /** Bearer token for POST /api/v1/ingest; unset = the endpoint answers 503 "ingest disabled". */
   TALLY_INGEST_TOKEN: optionalString.pipe(
     z.string().min(16, 'must be at least 16 characters (e.g. openssl rand -hex 32)').optional(),
@@ -81,6 +93,8 @@ export interface Config {
   slackPostsPerSecond: number;
   /** Gross margin 0..1 for CLV (TALLY_GROSS_MARGIN, default 1); pass to metrics as `grossMargin`. */
   grossMargin: number;
+  /** Fiscal calendar until an admin stores one (TALLY_FISCAL_YEAR); undefined = calendar year. */
+  fiscalDefault?: FiscalCalendar | undefined;
   /** Secret for the ingest API (TALLY_INGEST_TOKEN); undefined = ingest disabled. Never log it. */
   ingestToken?: string | undefined;
 }
@@ -115,5 +129,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     slackPostsPerSecond: e.TALLY_SLACK_POSTS_PER_SECOND,
     grossMargin: e.TALLY_GROSS_MARGIN,
     ingestToken: e.TALLY_INGEST_TOKEN,
+    fiscalDefault: e.TALLY_FISCAL_YEAR,
   };
 }

@@ -27,7 +27,7 @@ export function metricDepsFor(
     db: Db;
     database?: Pick<Database, 'metricsDb'>;
     answers?: SharedComputations;
-    config: Pick<Config, 'defaultTimezone' | 'grossMargin'>;
+    config: Pick<Config, 'defaultTimezone' | 'grossMargin'> & Partial<Pick<Config, 'fiscalDefault'>>;
   },
   now: Date,
 ): MetricDeps {
@@ -36,6 +36,7 @@ export function metricDepsFor(
     db: deps.database?.metricsDb ?? deps.db,
     defaultTimezone: deps.config.defaultTimezone,
     grossMargin: deps.config.grossMargin,
+    ...(deps.config.fiscalDefault ? { fiscalDefault: deps.config.fiscalDefault } : {}),
     now,
     ...(deps.answers ? { answers: deps.answers } : {}),
   };

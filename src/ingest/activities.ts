@@ -67,6 +67,7 @@ export async function writeActivities(db: Db, items: ActivityItem[]): Promise<Wr
     put(values, 'connected', item.connected);
     put(values, 'emailOpenedAt', item.email_opened_at);
     put(values, 'emailRepliedAt', item.email_replied_at);
+    put(values, 'emailTemplate', item.email_template);
     put(values, 'meetingBookedAt', item.meeting_booked_at);
     put(values, 'meetingHeldAt', item.meeting_held_at);
     rows.push({ index, key: item.external_id!, values });

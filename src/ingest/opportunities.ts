@@ -65,6 +65,8 @@ export async function writeOpportunities(db: Db, items: OpportunityItem[]): Prom
     put(values, 'stage', item.stage);
     put(values, 'closedAt', item.closed_at);
     put(values, 'outcome', outcome);
+    put(values, 'lossReason', item.loss_reason);
+    put(values, 'expectedCloseDate', item.expected_close_date);
     rows.push({ index, key: item.external_id!, values });
   });
   const merged = mergeByExternalId(rows);

@@ -3,6 +3,7 @@ import { ACTIVITY_KINDS, DIRECTIONS, OUTCOMES, REP_ROLES } from '../db/schema/in
 import { isTimeZone } from '../time/zone.js';
 import {
   parseBoolean,
+  parseCalendarDate,
   parseDecimal,
   parseInstant,
   parseInteger,
@@ -190,6 +191,7 @@ export function buildItemSchemas(tz: string) {
       connected: bool(),
       email_opened_at: instant(tz),
       email_replied_at: instant(tz),
+      email_template: text(),
       meeting_booked_at: instant(tz),
       meeting_held_at: instant(tz),
     }),
@@ -213,6 +215,8 @@ export function buildItemSchemas(tz: string) {
       stage: text(),
       closed_at: instant(tz),
       outcome: oneOf(OUTCOMES),
+      loss_reason: text(),
+      expected_close_date: field((v) => parseCalendarDate(String(v))),
     }),
     contracts: z.strictObject({
       external_id: text({ required: true }),

@@ -107,6 +107,16 @@ function parseOffset(zone: string): number {
   return sign * (hours * 60 + minutes);
 }
 
+/** Parses a calendar date "2026-10-31" (no time, no zone) and returns it as written; throws ValueError. */
+export function parseCalendarDate(value: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
+  if (!m) throw new ValueError(`"${value}" is not a date (YYYY-MM-DD)`);
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo))
+    throw new ValueError(`"${value}" is not a real date`);
+  return `${m[1]}-${m[2]}-${m[3]}`;
+}
+
 function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }

@@ -12,7 +12,7 @@ export const METRICS: MetricDefinition[] = [
     unit: 'seconds',
     direction: 'lower',
     definition:
-      'For leads created in the period: time from lead creation to the first outbound call, email or meeting on that lead. Headline is the median over answered leads; also mean, p90, the share answered within the team SLA and the count not yet answered. A touch logged before the lead was created counts as 0 s.',
+      "For leads created in the period: time from lead creation to the first outbound call, email or meeting on that lead. Headline is the median over answered leads; also mean, p90, the share answered within the team SLA and the count not yet answered. Median, mean and p90 are wall-clock time; when the team has business hours, the SLA share and a business-hours median use the alerts' clock (only business hours count). A touch logged before the lead was created counts as 0 s and is counted in the notes.",
     accumulates: false,
     defaultPeriod: 'this week',
     dimensions: ['rep', 'team', 'source'],
@@ -84,7 +84,7 @@ export const METRICS: MetricDefinition[] = [
     unit: 'days',
     direction: 'lower',
     definition:
-      'For opportunities won in the period: days from opportunity creation to close. Headline is the median; also the mean.',
+      'For opportunities won in the period: days from opportunity creation to close. Headline is the median; also the mean. A deal closed before it was created counts as 0 days and is counted in the notes.',
     accumulates: false,
     defaultPeriod: 'this quarter',
     dimensions: ['rep', 'team', 'product', 'source'],
@@ -129,7 +129,7 @@ export const METRICS: MetricDefinition[] = [
     unit: 'ratio',
     direction: 'higher',
     definition:
-      '(E − N) ÷ S: S = customers at period start, E = customers at period end, N = customers acquired in the period and still customers at its end. Accounts belong to the rep who won their first deal.',
+      '(E − N) ÷ S: S = customers at period start, E = customers at period end, N = customers acquired in the period [start, end) and still customers at its end (a customer acquired at 00:00 on the first day is new in this period). Accounts belong to the rep who won their first deal.',
     accumulates: false,
     defaultPeriod: 'last quarter',
     dimensions: ['rep', 'team'],
@@ -141,7 +141,7 @@ export const METRICS: MetricDefinition[] = [
     unit: 'money',
     direction: 'higher',
     definition:
-      'Average annual revenue per customer × gross margin ÷ annual churn rate, over the 12 months ending at period end: revenue = amount won from customer accounts; customers = accounts that were customers at any time in those months; churn rate = customers lost ÷ customers at the start.',
+      'Average annual revenue per customer × gross margin ÷ annual churn rate, over the 12 months ending at period end: revenue = amount won from the account, or for an account with contracts but no won deal on record its contract revenue (ARR pro rata to the time in force within those months); customers = accounts that were customers at any time in those months; churn rate = customers lost ÷ customers at the start.',
     accumulates: false,
     defaultPeriod: 'this quarter',
     dimensions: ['rep', 'team'],
@@ -153,10 +153,46 @@ export const METRICS: MetricDefinition[] = [
     unit: 'money',
     direction: 'higher',
     definition:
-      'At period end (or now, for a running period): Σ over active contracts of total contract value ÷ contract years, or licenses × annual revenue per license for per-license contracts. The trend is net new ARR over the period.',
+      'At period end (or now, for a running period): Σ over contracts in force just before that instant (contracts run [start, end), so one starting on 1 January counts in January, not December) of total contract value ÷ contract years, or licenses × annual revenue per license for per-license contracts. The trend is net new ARR over the period.',
     accumulates: false,
     defaultPeriod: 'this month',
     dimensions: ['rep', 'team'],
+  },
+  {
+    id: 'lostdeals',
+    aliases: ['losses', 'lostdeal', 'closedlost'],
+    label: 'Lost deals',
+    unit: 'count',
+    direction: 'lower',
+    definition:
+      'Opportunities closed lost in the period, and the amount they carried (main currency). By reason: the loss reason as recorded, normalised (case and whitespace), with its share of all deals lost and the change against the previous period; reasons beyond the top five are grouped as "Other (N reasons)". `/metrics lost` shows the breakdown.',
+    accumulates: true,
+    defaultPeriod: 'this quarter',
+    dimensions: ['rep', 'team', 'product', 'source', 'reason'],
+  },
+  {
+    id: 'leadcycle',
+    aliases: ['leadtoclose', 'lead-to-close', 'cyclefromlead'],
+    label: 'Lead-to-close cycle',
+    unit: 'days',
+    direction: 'lower',
+    definition:
+      "For leads won in the period: calendar days (in the scope's time zone) from the lead's first outbound touch, or its creation when no touch is recorded (the answer says how many), to the won close of the first opportunity it converted into (or the lead's own conversion date when the win is recorded on the lead). Headline is the median; also the mean. A lead won before its first contact counts as 0 days and is counted in the notes. Ask `/metrics cycle … from lead`.",
+    accumulates: false,
+    defaultPeriod: 'this quarter',
+    dimensions: ['rep', 'team', 'product', 'source'],
+  },
+  {
+    id: 'coverage',
+    aliases: ['pipelinecoverage', 'forecast'],
+    label: 'Pipeline coverage',
+    unit: 'multiple',
+    direction: 'higher',
+    definition:
+      "For a running period with a revenue target: open pipeline (open opportunities whose expected close date falls in the period) ÷ revenue still needed (target − won so far), shown against the 3× rule of thumb; also a forecast = won so far + open pipeline × the scope's win rate over the last 12 months. No target, a finished period or a target already reached gives no coverage, with the reason.",
+    accumulates: false,
+    defaultPeriod: 'this quarter',
+    dimensions: [],
   },
 ];
 

@@ -1,11 +1,13 @@
+import type { FiscalCalendar } from '../time/fiscal.js';
 import type { ComputeContext, Computed } from './compute/aggregate.js';
 import { COMPUTERS } from './compute/registry.js';
 import type { Window } from './compute/rows.js';
 import { findMetric } from './definitions.js';
 import { MetricsError } from './errors.js';
+import { fiscalCalendarFor } from './fiscal-settings.js';
 import { describeWindow, parsePeriod, seriesPeriods, workingDaysElapsed } from './periods.js';
 import { resolveScope, type ScopeContext } from './scope.js';
-import { computeAttainment, findTargetFor } from './targets.js';
+import { computeAttainment, findTargetFor, scaleTarget } from './targets.js';
 import type {
   Change,
   MetricDefinition,
@@ -26,9 +28,19 @@ function toWindow(p: Period, now: Date): Window {
 }
 
 /** Resolves a period string in the scope's zone, or re-uses a resolved Period; throws 'bad_period'. */
-export function resolvePeriod(period: string | Period, sc: ScopeContext, now: Date): Period {
+export function resolvePeriod(
+  period: string | Period,
+  sc: ScopeContext,
+  now: Date,
+  fiscal?: FiscalCalendar,
+): Period {
   if (typeof period !== 'string') return period;
-  const parsed = parsePeriod(period, { now, timezone: sc.timezone, weekStartsOn: sc.weekStartsOn });
+  const parsed = parsePeriod(period, {
+    now,
+    timezone: sc.timezone,
+    weekStartsOn: sc.weekStartsOn,
+    ...(fiscal ? { fiscal } : {}),
+  });
   if (!parsed.ok) throw new MetricsError('bad_period', parsed.error);
   return parsed.period;
 }
@@ -76,8 +88,11 @@ async function computeMetric(deps: MetricDeps, query: MetricQuery): Promise<Metr
   if (query.by && !def.dimensions.includes(query.by))
     throw new MetricsError('bad_dimension', `${def.label} cannot be split by ${query.by}.`);
   const now = deps.now;
-  const sc = await resolveScope(deps, query.scope);
-  const period = resolvePeriod(query.period, sc, now);
+  const [sc, fiscal] = await Promise.all([
+    resolveScope(deps, query.scope),
+    typeof query.period === 'string' ? fiscalCalendarFor(deps.db, deps.fiscalDefault) : undefined,
+  ]);
+  const period = resolvePeriod(query.period, sc, now, fiscal);
   const include = { target: true, trend: true, series: true, ...query.include };
 
   const periods = include.series || include.trend ? seriesPeriods(period, SERIES_LENGTH, now) : [period];
@@ -99,9 +114,16 @@ async function computeMetric(deps: MetricDeps, query: MetricQuery): Promise<Metr
     now,
     grossMargin: deps.grossMargin ?? 1,
     useRollups: deps.useRollups ?? true,
+    defaultTimezone: deps.defaultTimezone,
+    timezone: period.timezone,
     workingDays: periods.map((p) => workingDaysElapsed(p, now)),
   };
   ctx.workingDays[headline] = workingDaysElapsed(period, now);
+  if (def.id === 'coverage') {
+    // Coverage divides by what the revenue target still needs, so it reads that target here.
+    const revenue = await findTargetFor(deps.db, 'revenue', query.scope, period);
+    ctx.revenueTarget = revenue ? scaleTarget(revenue.value, revenue.periodKind, period) : null;
+  }
 
   const [computed, segs, target] = await Promise.all([
     computer.windows(deps.db, query.scope, windows, headline, ctx),

@@ -2,9 +2,13 @@
  * Tally's metrics module: every inside-sales metric by period, scope and segment, with targets and trends.
  * No Slack code here; callers format the `MetricResult` shapes from `./types.js`.
  */
+
+export * from '../time/fiscal.js';
 export { findMetric, METRICS, SCORECARD_METRICS } from './definitions.js';
 export { MetricsError } from './errors.js';
+export { fiscalCalendarFor, saveFiscalCalendar } from './fiscal-settings.js';
 export { computeChange, getMetric, resolvePeriod, sortSegments } from './get-metric.js';
+export { getLossReasons, topLossReasonsLine } from './loss-reasons.js';
 export {
   describeWindow,
   parsePeriod,

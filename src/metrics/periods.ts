@@ -10,6 +10,16 @@ import {
   startOfWeek,
   startOfYear,
 } from 'date-fns';
+import {
+  CALENDAR_YEAR,
+  type FiscalCalendar,
+  fiscalMonth,
+  fiscalPosition,
+  fiscalQuarter,
+  fiscalRangeLabel,
+  fiscalYearStart,
+  isCalendarYear,
+} from '../time/fiscal.js';
 import { isTimeZone } from '../time/zone.js';
 import type { Period, PeriodKind } from './types.js';
 
@@ -21,6 +31,8 @@ export interface PeriodContext {
   timezone: string;
   /** 0 = Sunday … 6 = Saturday; default 1 (Monday). */
   weekStartsOn?: WeekStart;
+  /** The org's fiscal calendar for quarters and years (and months, when week-based); default calendar year. */
+  fiscal?: FiscalCalendar;
 }
 
 /**
@@ -60,8 +72,47 @@ function rangeLabel(start: TZDate, end: TZDate): string {
   return `${format(start, sameYear ? 'd MMM' : 'd MMM yyyy')} – ${format(last, 'd MMM yyyy')}`;
 }
 
+/**
+ * A fiscal quarter, year or (week-based calendars) month containing local midnight `startAt`, with an
+ * absolute spec ("Q3 FY2027", "FY2027", "P11 FY2027") and a label with its dates
+ * ("Q3 FY2027 (1 Aug – 31 Oct 2026)").
+ */
+function fiscalPeriod(
+  kind: 'month' | 'quarter' | 'year',
+  startAt: Date,
+  timezone: string,
+  now: Date | undefined,
+  cal: FiscalCalendar,
+): Period {
+  const pos = fiscalPosition(startAt, cal, timezone);
+  const fy = `FY${pos.fy}`;
+  const { start, end } =
+    kind === 'year'
+      ? { start: fiscalYearStart(pos.fy, cal, timezone), end: fiscalYearStart(pos.fy + 1, cal, timezone) }
+      : kind === 'quarter'
+        ? fiscalQuarter(pos.fy, pos.quarter, cal, timezone)
+        : fiscalMonth(pos.fy, pos.month, cal, timezone);
+  const spec = kind === 'year' ? fy : kind === 'quarter' ? `Q${pos.quarter} ${fy}` : `P${pos.month} ${fy}`;
+  const label = `${spec} (${fiscalRangeLabel(start, end, timezone)})`;
+  return { ...build(kind, start, end, spec, label, timezone, now), fiscal: cal };
+}
+
+/** Whether `kind` follows the fiscal calendar `cal` rather than the calendar year. */
+function isFiscal(kind: PeriodKind, cal: FiscalCalendar | undefined): cal is FiscalCalendar {
+  if (cal === undefined || isCalendarYear(cal)) return false;
+  return kind === 'quarter' || kind === 'year' || (kind === 'month' && cal.kind === 'weeks');
+}
+
 /** A calendar period of `kind` starting at local midnight `start`, with an absolute, re-parseable spec. */
-function calendar(kind: PeriodKind, startAt: Date, timezone: string, now: Date | undefined): Period {
+function calendar(
+  kind: PeriodKind,
+  startAt: Date,
+  timezone: string,
+  now: Date | undefined,
+  fiscal?: FiscalCalendar,
+): Period {
+  if (isFiscal(kind, fiscal))
+    return fiscalPeriod(kind as 'month' | 'quarter' | 'year', startAt, timezone, now, fiscal);
   const start = new TZDate(startAt.getTime(), timezone);
   switch (kind) {
     case 'day': {
@@ -129,6 +180,15 @@ function parseUnsafe(text: string, ctx: PeriodContext): ParsePeriodResult {
   const weekStartsOn = ctx.weekStartsOn ?? 1;
   const rel = (p: Period, spec: string): ParsePeriodResult => ({ ok: true, period: { ...p, spec } });
 
+  const fiscal = ctx.fiscal && !isCalendarYear(ctx.fiscal) ? ctx.fiscal : undefined;
+  // Fiscal quarters, years (and week-based months) are found by the instant: `calendar` snaps to them.
+  const cal = (kind: PeriodKind, start: Date) => calendar(kind, start, zone, now, fiscal);
+  const here = fiscal ? fiscalPosition(today, fiscal, zone) : null;
+  const fq = (fy: number, q: number) => fiscalQuarter(fy, q, fiscal ?? CALENDAR_YEAR, zone).start;
+  const fm = (fy: number, m: number) => fiscalMonth(fy, m, fiscal ?? CALENDAR_YEAR, zone).start;
+  const fyStart = (fy: number) => fiscalYearStart(fy, fiscal ?? CALENDAR_YEAR, zone);
+  const weekMonths = fiscal?.kind === 'weeks' && here;
+
   switch (t) {
     case 'today':
       return rel({ ...calendar('day', today, zone, now), label: `Today (${format(today, 'd MMM')})` }, t);
@@ -143,19 +203,25 @@ function parseUnsafe(text: string, ctx: PeriodContext): ParsePeriodResult {
       return rel(calendar('week', addDays(startOfWeek(today, { weekStartsOn }), -7), zone, now), t);
     case 'this month':
     case 'mtd':
-      return rel(calendar('month', startOfMonth(today), zone, now), 'this month');
+      return rel(cal('month', weekMonths ? today : startOfMonth(today)), 'this month');
     case 'last month':
-      return rel(calendar('month', addMonths(startOfMonth(today), -1), zone, now), t);
+      return rel(
+        cal('month', weekMonths ? addDays(fm(here.fy, here.month), -1) : addMonths(startOfMonth(today), -1)),
+        t,
+      );
     case 'this quarter':
     case 'qtd':
-      return rel(calendar('quarter', startOfQuarter(today), zone, now), 'this quarter');
+      return rel(cal('quarter', here ? today : startOfQuarter(today)), 'this quarter');
     case 'last quarter':
-      return rel(calendar('quarter', addMonths(startOfQuarter(today), -3), zone, now), t);
+      return rel(
+        cal('quarter', here ? addDays(fq(here.fy, here.quarter), -1) : addMonths(startOfQuarter(today), -3)),
+        t,
+      );
     case 'this year':
     case 'ytd':
-      return rel(calendar('year', startOfYear(today), zone, now), 'this year');
+      return rel(cal('year', here ? today : startOfYear(today)), 'this year');
     case 'last year':
-      return rel(calendar('year', addMonths(startOfYear(today), -12), zone, now), t);
+      return rel(cal('year', here ? addDays(fyStart(here.fy), -1) : addMonths(startOfYear(today), -12)), t);
     case 'all time':
     case 'alltime':
     case 'all-time': {
@@ -168,8 +234,23 @@ function parseUnsafe(text: string, ctx: PeriodContext): ParsePeriodResult {
 
   let m = /^q([1-4])$/.exec(t);
   if (m) {
+    if (here) return { ok: true, period: cal('quarter', fq(here.fy, Number(m[1]))) };
     const start = addMonths(startOfYear(today), (Number(m[1]) - 1) * 3);
     return { ok: true, period: calendar('quarter', start, zone, now) };
+  }
+  // FY2027, FY27, Q3 FY2027, FY2027 Q3, P11 FY2027 (a fiscal month of a week-based calendar).
+  m = /^(?:([qp])(\d{1,2}) ?)?fy ?'?(\d{2}|\d{4})(?: ?([qp])(\d{1,2}))?$/.exec(t);
+  if (m && !(m[1] && m[4])) {
+    const fy = m[3]!.length === 2 ? 2000 + Number(m[3]) : Number(m[3]);
+    const part = (m[1] ?? m[4]) as 'q' | 'p' | undefined;
+    const n = Number(m[2] ?? m[5]);
+    if (fy < 1971 || fy > 2200) return invalid(`"${text.trim()}" is not a fiscal year I can read.`);
+    if (part === 'q' && (n < 1 || n > 4))
+      return invalid(`"${text.trim()}": a fiscal year has quarters Q1–Q4.`);
+    if (part === 'p' && (n < 1 || n > 12 || fiscal?.kind !== 'weeks'))
+      return invalid(`"${text.trim()}": fiscal months P1–P12 exist only in a week-based fiscal calendar.`);
+    const start = part === 'q' ? fq(fy, n) : part === 'p' ? fm(fy, n) : fyStart(fy);
+    return { ok: true, period: cal(part === 'q' ? 'quarter' : part === 'p' ? 'month' : 'year', start) };
   }
   m = /^(?:(\d+)d|last (\d+) days?)$/.exec(t);
   if (m) {
@@ -241,6 +322,8 @@ export function previousPeriod(period: Period, now?: Date): Period {
 export function shiftPeriod(period: Period, steps: number, now?: Date): Period {
   const zone = period.timezone;
   const start = new TZDate(period.start.getTime(), zone);
+  if (period.fiscal && isFiscal(period.kind, period.fiscal))
+    return shiftFiscal(period, period.fiscal, steps, now);
   switch (period.kind) {
     case 'day':
       return calendar('day', addDays(start, steps), zone, now);
@@ -261,6 +344,25 @@ export function shiftPeriod(period: Period, steps: number, now?: Date): Period {
       return build('range', s, e, spec, rangeLabel(s, e), zone, now);
     }
   }
+}
+
+/** A fiscal quarter, year or month moved by `steps` of its kind (a 14-week Q4 is one step, like any other). */
+function shiftFiscal(period: Period, cal: FiscalCalendar, steps: number, now?: Date): Period {
+  const zone = period.timezone;
+  const pos = fiscalPosition(period.start, cal, zone);
+  const kind = period.kind as 'month' | 'quarter' | 'year';
+  const per = kind === 'year' ? 1 : kind === 'quarter' ? 4 : 12;
+  const index =
+    pos.fy * per + (kind === 'year' ? 0 : kind === 'quarter' ? pos.quarter - 1 : pos.month - 1) + steps;
+  const fy = Math.floor(index / per);
+  const n = (index % per) + 1;
+  const start =
+    kind === 'year'
+      ? fiscalYearStart(fy, cal, zone)
+      : kind === 'quarter'
+        ? fiscalQuarter(fy, n, cal, zone).start
+        : fiscalMonth(fy, n, cal, zone).start;
+  return calendar(kind, start, zone, now, cal);
 }
 
 /** The `count` periods of equal length ending with `period`, oldest first (for sparklines). */

@@ -1,5 +1,6 @@
 import { findMetric, SCORECARD_METRICS } from './definitions.js';
 import { getMetric } from './get-metric.js';
+import { findTargets } from './targets.js';
 import type { MetricDeps, MetricId, MetricResult, Period, Scope } from './types.js';
 
 export interface ScorecardQuery {
@@ -15,7 +16,9 @@ export interface ScorecardQuery {
  * target and trend, computed in parallel. Throws like `getMetric`.
  */
 export async function getScorecard(deps: MetricDeps, query: ScorecardQuery): Promise<MetricResult[]> {
-  const ids = query.metrics ?? SCORECARD_METRICS;
+  // Pipeline coverage joins the default scorecard when the scope has a revenue target to cover.
+  const hasRevenueTarget = !query.metrics && (await findTargets(deps.db, 'revenue', query.scope)).length > 0;
+  const ids = query.metrics ?? [...SCORECARD_METRICS, ...(hasRevenueTarget ? (['coverage'] as const) : [])];
   return Promise.all(
     ids.map((id) =>
       getMetric(deps, {

@@ -139,7 +139,7 @@ export async function removeTarget(
   return deleted.length > 0;
 }
 
-async function findTargets(db: Db, metric: MetricId, scope: Scope): Promise<StoredTarget[]> {
+export async function findTargets(db: Db, metric: MetricId, scope: Scope): Promise<StoredTarget[]> {
   const key = scopeKey(scope);
   const rows = await queryRows<TargetRow>(
     db,

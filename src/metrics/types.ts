@@ -3,6 +3,7 @@
  * nothing here knows about Slack, and nothing outside `src/metrics` or `src/db` writes SQL for metrics.
  */
 import type { Db } from '../db/client.js';
+import type { FiscalCalendar } from '../time/fiscal.js';
 
 export type MetricId =
   | 'response'
@@ -17,15 +18,20 @@ export type MetricId =
   | 'retention'
   | 'clv'
   | 'arr'
-  | 'revenue';
+  | 'revenue'
+  | 'lostdeals'
+  | 'leadcycle'
+  | 'coverage';
 
 /**
  * seconds: a duration (response time); days: a duration in days (sales cycle); count: a number of things;
- * ratio: 0..1 shown as a percentage; money: minor currency units (cents) in `currency`; per_day: a rate.
+ * ratio: 0..1 shown as a percentage; money: minor currency units (cents) in `currency`; per_day: a rate;
+ * multiple: a ratio shown as "2.4×" (pipeline coverage).
  */
-export type Unit = 'seconds' | 'days' | 'count' | 'ratio' | 'money' | 'per_day';
+export type Unit = 'seconds' | 'days' | 'count' | 'ratio' | 'money' | 'per_day' | 'multiple';
 export type Direction = 'higher' | 'lower';
-export type Dimension = 'rep' | 'team' | 'product' | 'source';
+/** `reason`: a lost deal's normalised loss reason; `template`: an email's template (or sequence/step). */
+export type Dimension = 'rep' | 'team' | 'product' | 'source' | 'reason' | 'template';
 
 export interface MetricDefinition {
   id: MetricId;
@@ -61,6 +67,8 @@ export interface Period {
   timezone: string;
   /** `now` falls inside [start, end): the period is still running (pace applies, the value may grow). */
   running: boolean;
+  /** Set on fiscal quarters, years and (week-based) months: the calendar they follow, for shifting. */
+  fiscal?: FiscalCalendar;
 }
 
 /** A value or an honest "no data" with the reason; never NaN, Infinity or a misleading 0. */
@@ -187,6 +195,8 @@ export interface MetricDeps {
   answers?: SharedComputations;
   /** An interactive ask: past capacity, fail fast with MetricsError('busy') rather than wait. */
   shed?: boolean;
+  /** Fiscal calendar when the org has stored none (env TALLY_FISCAL_YEAR); default the calendar year. */
+  fiscalDefault?: FiscalCalendar;
 }
 
 /** Where identical metric questions meet (see `src/metrics/shared-answers.ts`). */

@@ -26,7 +26,7 @@ const stateSchema = z.object({
   m: z.string().nullable(),
   s: scopeSchema,
   p: z.string().max(100).nullable(),
-  b: z.enum(['rep', 'team', 'product', 'source']).nullable(),
+  b: z.enum(['rep', 'team', 'product', 'source', 'reason', 'template']).nullable(),
 });
 
 /** Compact JSON for a button value (well under Slack's 2,000 characters). */

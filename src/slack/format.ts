@@ -64,6 +64,8 @@ export function formatNumber(value: number, unit: Unit, currency: string | null 
       return formatPercent(value);
     case 'money':
       return formatMoney(value, currency);
+    case 'multiple':
+      return `${value.toLocaleString('en-US', { maximumFractionDigits: 1, minimumFractionDigits: 1 })}×`;
     case 'per_day':
       return `${value.toLocaleString('en-US', { maximumFractionDigits: 1 })}/day`;
     case 'count':

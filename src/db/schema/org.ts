@@ -88,3 +88,34 @@ export const teamManagers = pgTable(
   },
   (t) => [primaryKey({ columns: [t.teamId, t.repId] })],
 );
+
+export const FISCAL_WEEK_PATTERNS = ['445', '454', '544'] as const;
+export type FiscalWeekPattern = (typeof FISCAL_WEEK_PATTERNS)[number];
+
+/**
+ * Org-wide settings, one row (id 1). Fiscal calendar: the fiscal year starts in `fiscalYearStart` (month
+ * 1–12) and is named by the calendar year it ends in (a February start makes Feb 2026 – Jan 2027 FY2027).
+ * `fiscalWeeks` set makes it week-based (4-4-5 / 4-5-4 / 5-4-4): the year ends on the last
+ * `fiscalYearEndWeekday` (0 = Sunday … 6 = Saturday) of the month before `fiscalYearStart`, or the one
+ * nearest that month's end (`fiscalYearEndRule`), so some years have 53 weeks. No row = the env default.
+ */
+export const orgSettings = pgTable(
+  'org_settings',
+  {
+    id: smallint('id').primaryKey().default(1),
+    fiscalYearStart: smallint('fiscal_year_start').notNull().default(1),
+    fiscalWeeks: text('fiscal_weeks', { enum: FISCAL_WEEK_PATTERNS }),
+    fiscalYearEndWeekday: smallint('fiscal_year_end_weekday'),
+    fiscalYearEndRule: text('fiscal_year_end_rule', { enum: ['last', 'nearest'] }),
+    updatedByRepId: integer('updated_by_rep_id').references(() => reps.id, { onDelete: 'set null' }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check('org_settings_single_row', sql`${t.id} = 1`),
+    check('org_settings_fiscal_start_check', sql`${t.fiscalYearStart} between 1 and 12`),
+    check(
+      'org_settings_fiscal_weeks_check',
+      sql`${t.fiscalWeeks} is null or (${t.fiscalWeeks} in ('445', '454', '544') and ${t.fiscalYearEndWeekday} between 0 and 6 and ${t.fiscalYearEndRule} in ('last', 'nearest'))`,
+    ),
+  ],
+);

@@ -5,6 +5,7 @@ import {
   boolean,
   char,
   check,
+  date,
   index,
   integer,
   numeric,
@@ -70,6 +71,8 @@ export const activities = pgTable(
     connected: boolean('connected'),
     emailOpenedAt: ts('email_opened_at'),
     emailRepliedAt: ts('email_replied_at'),
+    /** The email template (or sequence/step) an outbound email was sent from, for A/B comparisons. */
+    emailTemplate: text('email_template'),
     meetingBookedAt: ts('meeting_booked_at'),
     meetingHeldAt: ts('meeting_held_at'),
   },
@@ -113,6 +116,10 @@ export const opportunities = pgTable(
     stage: text('stage'),
     closedAt: ts('closed_at'),
     outcome: text('outcome', { enum: OUTCOMES }).notNull().default('open'),
+    /** Why a lost deal was lost, free text as the CRM has it (normalised when metrics group it). */
+    lossReason: text('loss_reason'),
+    /** When an open deal is expected to close (pipeline coverage); a local calendar date. */
+    expectedCloseDate: date('expected_close_date', { mode: 'string' }),
     updatedAt: updatedAt(),
   },
   (t) => [

@@ -31,6 +31,12 @@ export interface ComputeContext {
   workingDays: number[];
   /** Read pre-aggregated rollups where the metric has them (default); false forces raw rows (tests compare both). */
   useRollups: boolean;
+  /** Zone when a team has none (business hours of response time). */
+  defaultTimezone?: string;
+  /** The asked period's zone (calendar-day metrics such as lead-to-close). */
+  timezone?: string;
+  /** Pipeline coverage: the scope's revenue target scaled to the asked period (minor units); null = none. */
+  revenueTarget?: number | null;
 }
 
 /** What every metric implements: the value over several windows at once, and a split of one window. */
@@ -67,7 +73,7 @@ export interface FinalizeInput {
 /** A metric expressed as aggregates over rows that fall in a window. */
 export interface AggregateSpec {
   /** Row sources (for a split by `by`); several are combined with `union all`, each row with its `part`. */
-  sources(by?: Dimension): RowSource[];
+  sources(by?: Dimension, ctx?: ComputeContext): RowSource[];
   /** Aggregate select list over `x`. Money specs must output `cur_n` and `cur_amount` per currency. */
   /**
    * `headline` is the window index whose figures are shown (others only need the value; rows carry their
@@ -109,8 +115,9 @@ function unionRows(
   max: Date,
   by?: Dimension,
   split = false,
+  ctx?: ComputeContext,
 ): SQL {
-  const sources = split && spec.segmentSources && by ? spec.segmentSources(by) : spec.sources(by);
+  const sources = split && spec.segmentSources && by ? spec.segmentSources(by) : spec.sources(by, ctx);
   const parts = sources.map((s) => scopedRows(s, scope, min, max, by));
   return parts.length === 1 ? parts[0]! : sql.join(parts, sql` union all `);
 }
@@ -160,7 +167,7 @@ export function aggregateComputer(spec: AggregateSpec): MetricComputer {
             group by w.i${rcur} having ${spec.rollup.having}`
           : sql`select x.wi as g${cur}, ${aggregates(ctx, headline)},
               extract(epoch from max(x.ts))::float8 as newest_epoch
-            from (${windowedRows(windows, unionRows(spec, scope, min, max))}) x
+            from (${windowedRows(windows, unionRows(spec, scope, min, max, undefined, false, ctx))}) x
             group by x.wi${cur}`;
       const rows = await runMetricQuery<Row>(db, query);
       const byWindow = groupRows(rows, (r) => String(r.g));
@@ -190,7 +197,7 @@ export function aggregateComputer(spec: AggregateSpec): MetricComputer {
               from ${rollupRelation(ranges)} ${rollupJoin(scope)}
               group by 1${rcur} having ${spec.rollup.having}`
           : sql`select x.seg as g${cur}, ${aggregates(ctx, null)}
-              from (${unionRows(spec, scope, window.start, window.end, by, true)}) x
+              from (${unionRows(spec, scope, window.start, window.end, by, true, ctx)}) x
               group by x.seg${cur}`;
       const rows = await runMetricQuery<Row>(
         db,

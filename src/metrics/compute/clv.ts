@@ -12,7 +12,7 @@ import {
   toNumber,
   value,
 } from './aggregate.js';
-import { aggregatePerWindow, customerAt, scopedAccounts } from './customers.js';
+import { aggregatePerWindow, contractArr, customerAt, scopedAccounts } from './customers.js';
 import { runMetricQuery } from './query.js';
 import { segmentLabelJoin, span, type Window, windowsRelation } from './rows.js';
 
@@ -27,39 +27,68 @@ function customersQuery(scope: Scope, windows: Window[], by?: Dimension): SQL {
   const group = by ? sql`a.seg` : sql`w.i`;
   return sql`select ${group} as g,
       count(*) filter (where ${customerAt(sql`w.s`)})::int as at_start,
-      count(*) filter (where ${customerAt(sql`w.s`)} and a.churned <= w.asof)::int as lost,
-      count(*) filter (where a.became <= w.asof and (a.churned is null or a.churned > w.s))::int as active
+      count(*) filter (where ${customerAt(sql`w.s`)} and a.churned < w.asof)::int as lost,
+      count(*) filter (where a.became < w.asof and (a.churned is null or a.churned >= w.s))::int as active
     from ${windowsRelation(windows)} cross join (${scopedAccounts(scope, by)}) a group by ${group}`;
 }
 
-function revenueQuery(scope: Scope, windows: Window[], by?: Dimension): SQL {
-  const group = by ? sql`a.seg` : sql`w.i`;
-  return sql`select ${group} as g, o.currency, count(*)::int as cur_n, coalesce(sum(o.amount_minor), 0)::float8 as cur_amount,
-      extract(epoch from max(o.closed_at))::float8 as newest_epoch
-    from ${windowsRelation(windows)}
-    join opportunities o on o.outcome = 'won' and o.closed_at >= w.s and o.closed_at < w.asof
-    join (${scopedAccounts(scope, by)}) a on a.id = o.account_id
-    group by ${group}, o.currency`;
+/** Seconds in a Julian year: contract ARR × (seconds of the contract inside the window ÷ a year). */
+const YEAR_SECONDS = 31557600;
+
+/**
+ * Revenue records of the scope's accounts (alias `v`), one kind per account: its won deals (`amount` at the
+ * instant t0 = t1 = close); for an account with contracts but no won deal on record (a subscription business
+ * that imports contracts only), its contracts' revenue (annual value `amount` earned over [t0, t1)), so it is
+ * neither counted twice nor left at $0. Columns: kind ('contract' | 'deal'), currency, amount, t0, t1, seg.
+ */
+function revenueRecords(scope: Scope, by?: Dimension): SQL {
+  const seg = by ? sql`, a.seg` : sql``;
+  return sql`select 'contract' as kind, c.currency, ${contractArr} as amount, c.starts_at as t0, c.ends_at as t1${seg}
+      from contracts c join (${scopedAccounts(scope, by)}) a on a.id = c.account_id
+      where not exists (select 1 from opportunities k where k.account_id = c.account_id and k.outcome = 'won')
+    union all
+    select 'deal', o.currency, o.amount_minor::float8, o.closed_at, o.closed_at${seg}
+      from opportunities o join (${scopedAccounts(scope, by)}) a on a.id = o.account_id
+      where o.outcome = 'won'`;
 }
 
-/** Revenue won from the scope's accounts for every window in one pass, as rows per (window, currency). */
+/** Revenue of one record inside [s, asof): a deal closed in it, or a contract's ARR pro rata to its overlap. */
+const earned = (s: SQL, asof: SQL) => sql`case when v.kind = 'deal'
+    then case when v.t0 >= ${s} and v.t0 < ${asof} then v.amount else 0 end
+    else v.amount * greatest(0, extract(epoch from (least(v.t1, ${asof}) - greatest(v.t0, ${s})))) / ${YEAR_SECONDS} end`;
+const touches = (s: SQL, asof: SQL) =>
+  sql`(v.t0 < ${asof} and (v.t1 > ${s} or (v.kind = 'deal' and v.t0 >= ${s})))`;
+
+function revenueQuery(scope: Scope, windows: Window[], by?: Dimension): SQL {
+  const group = by ? sql`v.seg` : sql`w.i`;
+  return sql`select ${group} as g, v.currency, count(*)::int as cur_n,
+      coalesce(sum(${earned(sql`w.s`, sql`w.asof`)}), 0)::float8 as cur_amount,
+      count(*) filter (where v.kind = 'contract')::int as contracts,
+      extract(epoch from max(v.t0))::float8 as newest_epoch
+    from ${windowsRelation(windows)}
+    join (${revenueRecords(scope, by)}) v on ${touches(sql`w.s`, sql`w.asof`)}
+    group by ${group}, v.currency`;
+}
+
+/** Revenue of the scope's accounts for every window in one pass, as rows per (window, currency). */
 async function revenuePerWindow(db: Db, scope: Scope, windows: Window[]): Promise<Row[]> {
   const { min, max } = span(windows);
   const cols = windows.flatMap((w, i) => {
-    const inWindow = sql`o.closed_at >= ${w.start.toISOString()}::timestamptz and o.closed_at < ${w.asOf.toISOString()}::timestamptz`;
+    const s = sql`${w.start.toISOString()}::timestamptz`;
+    const asof = sql`${w.asOf.toISOString()}::timestamptz`;
     return [
-      sql`count(*) filter (where ${inWindow})::int as ${sql.raw(`"cur_n_${i}"`)}`,
-      sql`coalesce(sum(o.amount_minor) filter (where ${inWindow}), 0)::float8 as ${sql.raw(`"cur_amount_${i}"`)}`,
-      sql`extract(epoch from max(o.closed_at) filter (where ${inWindow}))::float8 as ${sql.raw(`"newest_epoch_${i}"`)}`,
+      sql`count(*) filter (where ${touches(s, asof)})::int as ${sql.raw(`"cur_n_${i}"`)}`,
+      sql`coalesce(sum(${earned(s, asof)}) filter (where ${touches(s, asof)}), 0)::float8 as ${sql.raw(`"cur_amount_${i}"`)}`,
+      sql`count(*) filter (where ${touches(s, asof)} and v.kind = 'contract')::int as ${sql.raw(`"contracts_${i}"`)}`,
+      sql`extract(epoch from max(v.t0) filter (where ${touches(s, asof)}))::float8 as ${sql.raw(`"newest_epoch_${i}"`)}`,
     ];
   });
   const rows = await runMetricQuery<Row>(
     db,
-    sql`select o.currency, ${sql.join(cols, sql`, `)}
-      from opportunities o join (${scopedAccounts(scope)}) a on a.id = o.account_id
-      where o.outcome = 'won' and o.closed_at >= ${min.toISOString()}::timestamptz
-        and o.closed_at < ${max.toISOString()}::timestamptz
-      group by o.currency`,
+    sql`select v.currency, ${sql.join(cols, sql`, `)}
+      from (${revenueRecords(scope)}) v
+      where v.t0 < ${max.toISOString()}::timestamptz and v.t1 >= ${min.toISOString()}::timestamptz
+      group by v.currency`,
   );
   return rows.flatMap((r) =>
     windows.map((_, i) => ({
@@ -67,6 +96,7 @@ async function revenuePerWindow(db: Db, scope: Scope, windows: Window[]): Promis
       currency: r.currency,
       cur_n: r[`cur_n_${i}`],
       cur_amount: r[`cur_amount_${i}`],
+      contracts: r[`contracts_${i}`],
       newest_epoch: r[`newest_epoch_${i}`],
     })),
   );
@@ -90,9 +120,19 @@ function finalizeClv(
   else if (churn === null)
     v = noData('no customers 12 months before the end of this period, so no churn rate');
   else if (churn === 0) v = noData('no churn observed in the 12 months to the end of this period');
+  // Whole minor units: CLV is an estimate, and its published value has always been a whole cent.
   else v = value(Math.round(((arpc ?? 0) * margin) / churn));
   const notes =
-    otherN > 0 && currency ? [`${otherN} won deals in other currencies left out (no exchange rates).`] : [];
+    otherN > 0 && currency
+      ? [
+          `${otherN} revenue records (contracts or won deals) in other currencies left out (no exchange rates).`,
+        ]
+      : [];
+  const contracts = toNumber(row?.contracts);
+  if (contracts > 0)
+    notes.push(
+      `Revenue includes ${contracts} contract${contracts === 1 ? '' : 's'} (ARR pro rata to the time in force) of accounts with contracts but no won deal on record; won deals for the rest.`,
+    );
   return {
     value: v,
     n: active,
@@ -100,8 +140,8 @@ function finalizeClv(
     notes,
     calc: {
       formula:
-        '(revenue won ÷ customers) × gross margin ÷ (customers lost ÷ customers at start), trailing 12 months',
-      numeratorLabel: 'revenue won from customers',
+        '(revenue ÷ customers) × gross margin ÷ (customers lost ÷ customers at start), trailing 12 months; revenue = amount won, or contract revenue for accounts with contracts but no won deal',
+      numeratorLabel: 'revenue from customers',
       numerator: rev,
       denominatorLabel: 'customers',
       denominator: active,
@@ -111,7 +151,7 @@ function finalizeClv(
         key: 'arpc',
         label: 'Annual revenue per customer',
         unit: 'money',
-        value: arpc === null ? noData('no customers') : value(Math.round(arpc)),
+        value: arpc === null ? noData('no customers') : value(arpc),
       },
       {
         key: 'churn',
@@ -132,8 +172,8 @@ async function run(db: Db, scope: Scope, windows: Window[], by?: Dimension) {
       : aggregatePerWindow(db, ws, scopedAccounts(scope), (s, asof) => ({
           g: sql`null::int`,
           at_start: sql`count(*) filter (where ${customerAt(s)})::int`,
-          lost: sql`count(*) filter (where ${customerAt(s)} and a.churned <= ${asof})::int`,
-          active: sql`count(*) filter (where a.became <= ${asof} and (a.churned is null or a.churned > ${s}))::int`,
+          lost: sql`count(*) filter (where ${customerAt(s)} and a.churned < ${asof})::int`,
+          active: sql`count(*) filter (where a.became < ${asof} and (a.churned is null or a.churned >= ${s}))::int`,
         })).then((rows) => rows.map((r, i) => ({ ...r, g: i }))),
     by ? runMetricQuery<Row>(db, revenueQuery(scope, ws, by)) : revenuePerWindow(db, scope, ws),
   ]);

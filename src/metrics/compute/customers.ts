@@ -60,13 +60,17 @@ export function scopedAccounts(scope: Scope, by?: Dimension): SQL {
     where a.became_customer_at is not null ${filter}`;
 }
 
-/** A customer at instant `t`: became one before it and had not churned by then. */
-export const customerAt = (t: SQL) => sql`(a.became <= ${t} and (a.churned is null or a.churned > ${t}))`;
+/**
+ * A customer just before instant `t` (the state a period [s, t) ends with, or the state a period starting
+ * at `t` begins with): became one before `t` and not churned before `t`. Every period is [start, end), so a
+ * customer acquired at 00:00 on the first day is new in that period, and one churned then is lost in it.
+ */
+export const customerAt = (t: SQL) => sql`(a.became < ${t} and (a.churned is null or a.churned >= ${t}))`;
 
 const retentionAggregates = sql`
   count(*) filter (where ${customerAt(sql`w.s`)})::int as s_n,
   count(*) filter (where ${customerAt(sql`w.asof`)})::int as e_n,
-  count(*) filter (where ${customerAt(sql`w.asof`)} and a.became > w.s)::int as n_n`;
+  count(*) filter (where ${customerAt(sql`w.asof`)} and a.became >= w.s)::int as n_n`;
 
 function finalizeRetention(r: Row | undefined) {
   const s = toNumber(r?.s_n);
@@ -121,9 +125,15 @@ export const retentionComputer: MetricComputer = {
     const rows = await aggregatePerWindow(db, windows, scopedAccounts(scope), (s, asof) => ({
       s_n: sql`count(*) filter (where ${customerAt(s)})::int`,
       e_n: sql`count(*) filter (where ${customerAt(asof)})::int`,
-      n_n: sql`count(*) filter (where ${customerAt(asof)} and a.became > ${s})::int`,
+      n_n: sql`count(*) filter (where ${customerAt(asof)} and a.became >= ${s})::int`,
+      newest_epoch: sql`extract(epoch from max(case when a.churned < ${asof} then greatest(a.became, a.churned)
+        else a.became end) filter (where a.became < ${asof}))::float8`,
     }));
-    return rows.map((r) => ({ ...finalizeRetention(r), newest: null }));
+    // The newest customer change (became or churned) behind the answer, so it is not called empty.
+    return rows.map((r) => {
+      const newest = toNumber(r.newest_epoch);
+      return { ...finalizeRetention(r), newest: newest > 0 ? new Date(newest * 1000) : null };
+    });
   },
   async segments(db, scope, window, by) {
     const { join, label } = segmentLabelJoin(by);
@@ -142,11 +152,12 @@ export const retentionComputer: MetricComputer = {
 };
 
 /** ARR of a contract: licenses × annual revenue per license, else total value ÷ contract years (from dates if unset). */
-const contractArr = sql`case when c.licenses is not null and c.revenue_per_license_minor is not null
+export const contractArr = sql`case when c.licenses is not null and c.revenue_per_license_minor is not null
     then c.licenses::float8 * c.revenue_per_license_minor
     else c.total_value_minor::float8 / nullif(coalesce(c.contract_years::float8,
       extract(epoch from (c.ends_at - c.starts_at)) / 31557600.0), 0) end`;
-const activeAt = (t: SQL) => sql`(c.starts_at <= ${t} and c.ends_at > ${t})`;
+/** In force just before `t` (contracts run [starts_at, ends_at)): the ARR a period ending at `t` ends with. */
+const activeAt = (t: SQL) => sql`(c.starts_at < ${t} and c.ends_at >= ${t})`;
 
 function arrQuery(scope: Scope, windows: Window[], by?: Dimension): SQL {
   const group = by ? sql`a.seg` : sql`w.i`;
@@ -154,9 +165,9 @@ function arrQuery(scope: Scope, windows: Window[], by?: Dimension): SQL {
       count(*) filter (where ${activeAt(sql`w.asof`)})::int as cur_n,
       coalesce(sum(${contractArr}) filter (where ${activeAt(sql`w.asof`)}), 0)::float8 as cur_amount,
       coalesce(sum(${contractArr}) filter (where ${activeAt(sql`w.s`)}), 0)::float8 as at_start,
-      extract(epoch from max(c.starts_at) filter (where c.starts_at <= w.asof))::float8 as newest_epoch
+      extract(epoch from max(c.starts_at) filter (where c.starts_at < w.asof))::float8 as newest_epoch
     from ${windowsRelation(windows)}
-    join contracts c on c.starts_at <= w.asof and c.ends_at > w.s
+    join contracts c on c.starts_at < w.asof and c.ends_at >= w.s
     join (${scopedAccounts(scope, by)}) a on a.id = c.account_id
     group by ${group}, c.currency`;
 }
@@ -168,7 +179,7 @@ function finalizeArr(rows: Row[], currency: string | null) {
   const notes =
     otherN > 0 && currency ? [`${otherN} contracts in other currencies left out (no exchange rates).`] : [];
   return {
-    value: row || otherN === 0 ? value(Math.round(arr)) : noData(`no active contracts in ${currency}`),
+    value: row || otherN === 0 ? value(arr) : noData(`no active contracts in ${currency}`),
     n,
     currency,
     notes,
@@ -182,7 +193,7 @@ function finalizeArr(rows: Row[], currency: string | null) {
         key: 'net_new',
         label: 'Net new ARR',
         unit: 'money' as const,
-        value: value(Math.round(arr - toNumber(row?.at_start))),
+        value: value(arr - toNumber(row?.at_start)),
       },
       { key: 'contracts', label: 'Active contracts', unit: 'count' as const, value: value(n) },
     ],
@@ -198,7 +209,7 @@ async function arrPerWindow(db: Db, scope: Scope, windows: Window[]): Promise<Ro
       sql`count(*) filter (where ${activeAt(asOf)})::int as ${sql.raw(`"cur_n_${i}"`)}`,
       sql`coalesce(sum(${contractArr}) filter (where ${activeAt(asOf)}), 0)::float8 as ${sql.raw(`"cur_amount_${i}"`)}`,
       sql`coalesce(sum(${contractArr}) filter (where ${activeAt(s)}), 0)::float8 as ${sql.raw(`"at_start_${i}"`)}`,
-      sql`extract(epoch from max(c.starts_at) filter (where c.starts_at <= ${asOf}))::float8 as ${sql.raw(`"newest_epoch_${i}"`)}`,
+      sql`extract(epoch from max(c.starts_at) filter (where c.starts_at < ${asOf}))::float8 as ${sql.raw(`"newest_epoch_${i}"`)}`,
     ];
   });
   const rows = await runMetricQuery<Row>(

@@ -12,6 +12,7 @@ import {
   toNumber,
   value,
 } from './aggregate.js';
+import { negativeDurationNote } from './durations.js';
 import type { RowSource } from './rows.js';
 
 /** Opportunities by one of their timestamps; the lead is joined only for a split by lead source. */
@@ -100,7 +101,7 @@ function wonDealsComputer(
 
 /** Total won ÷ number won, in the answer's currency. */
 export const dealsizeComputer: MetricComputer = wonDealsComputer(({ otherN, n, total, currency }) => ({
-  value: n > 0 ? value(Math.round(total / n)) : noData('no deals won in this period'),
+  value: n > 0 ? value(total / n) : noData('no deals won in this period'),
   n,
   currency,
   notes: otherCurrencyNote(otherN, 'won deals', currency),
@@ -125,21 +126,29 @@ export const revenueComputer: MetricComputer = wonDealsComputer(({ row, otherN, 
   figures: [{ key: 'deals', label: 'Deals won', unit: 'count', value: value(n) }],
 }));
 
+/** Days from creation to close of one won deal, clamped at 0 per deal (durations.ts). */
+const cycleDays = sql`greatest(0, extract(epoch from (x.ts - x.created_at)) / 86400.0)`;
+
 /** Days from creation to close for deals won in the period. */
 export const cycleComputer: MetricComputer = aggregateComputer({
   sources: (by) => [won(by)],
   aggregates: sql`count(*)::int as n,
-    percentile_cont(0.5) within group (order by extract(epoch from (x.ts - x.created_at)) / 86400.0)::float8 as median,
-    avg(extract(epoch from (x.ts - x.created_at)) / 86400.0)::float8 as mean`,
+    percentile_cont(0.5) within group (order by ${cycleDays})::float8 as median,
+    avg(${cycleDays})::float8 as mean,
+    count(*) filter (where x.ts < x.created_at)::int as skewed`,
   finalize({ rows }) {
     const r = rows[0] ?? {};
     const n = toNumber(r.n);
     const none = 'no deals won in this period';
     return {
-      value: n > 0 ? value(Math.max(0, toNumber(r.median))) : noData(none),
+      value: n > 0 ? value(toNumber(r.median)) : noData(none),
       n,
       currency: null,
-      notes: [],
+      notes: negativeDurationNote(
+        toNumber(r.skewed),
+        ['deal closed before it was created', 'deals closed before they were created'],
+        '0 days',
+      ),
       calc: {
         formula: 'median of (closed − created) in days, over deals won',
         denominatorLabel: 'deals won',
@@ -150,7 +159,7 @@ export const cycleComputer: MetricComputer = aggregateComputer({
           key: 'mean',
           label: 'Mean',
           unit: 'days',
-          value: n > 0 ? value(Math.max(0, toNumber(r.mean))) : noData(none),
+          value: n > 0 ? value(toNumber(r.mean)) : noData(none),
         },
       ],
     };

@@ -2,9 +2,12 @@ import type { MetricId } from '../types.js';
 import { callsComputer, emailsComputer, meetingsComputer } from './activities.js';
 import type { MetricComputer } from './aggregate.js';
 import { clvComputer } from './clv.js';
+import { coverageComputer } from './coverage.js';
 import { arrComputer, retentionComputer } from './customers.js';
 import { cycleComputer, dealsizeComputer, oppsComputer, revenueComputer, winrateComputer } from './deals.js';
+import { leadCycleComputer } from './lead-cycle.js';
 import { conversionComputer, responseComputer } from './leads.js';
+import { lostComputer } from './lost.js';
 
 /** Which computer answers which metric. */
 export const COMPUTERS: Record<MetricId, MetricComputer> = {
@@ -21,4 +24,7 @@ export const COMPUTERS: Record<MetricId, MetricComputer> = {
   revenue: revenueComputer,
   cycle: cycleComputer,
   opps: oppsComputer,
+  lostdeals: lostComputer,
+  leadcycle: leadCycleComputer,
+  coverage: coverageComputer,
 };

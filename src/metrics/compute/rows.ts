@@ -58,6 +58,8 @@ function segmentExpr(src: RowSource, by: Dimension): SQL {
       return sql`m.team_id::text`;
     case 'product':
     case 'source':
+    case 'reason':
+    case 'template':
       return src.dims?.[by] ?? sql`null::text`;
   }
 }
@@ -99,5 +101,10 @@ export function segmentLabelJoin(by: Dimension): { join: SQL; label: SQL } {
       return { join: sql``, label: sql`coalesce(a.g, 'No product')` };
     case 'source':
       return { join: sql``, label: sql`coalesce(a.g, 'No source')` };
+    case 'reason':
+      // Keys are normalised (lower case, single spaces); show them with a capital first letter.
+      return { join: sql``, label: sql`coalesce(upper(left(a.g, 1)) || substr(a.g, 2), 'No reason given')` };
+    case 'template':
+      return { join: sql``, label: sql`coalesce(a.g, 'No template')` };
   }
 }

@@ -3,7 +3,6 @@ import { formatDateTime } from '../../time/format.js';
 import {
   formatAge,
   formatChange,
-  formatNumber,
   formatPercent,
   formatSparkline,
   formatStatus,

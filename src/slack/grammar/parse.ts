@@ -1,6 +1,7 @@
 import { findMetric, METRICS } from '../../metrics/definitions.js';
 import { parsePeriod } from '../../metrics/periods.js';
 import type { Dimension, MetricDefinition } from '../../metrics/types.js';
+import type { FiscalCalendar } from '../../time/fiscal.js';
 import { MAX_COMMAND_CHARS } from '../inbound.js';
 import { suggestWord } from './distance.js';
 import { periodProblem } from './period-words.js';
@@ -48,6 +49,8 @@ export interface GrammarContext {
   timezone: string;
   /** Subcommand words (and aliases) from the registry: `digest`, `alerts`, `target`, … */
   subcommands: readonly string[];
+  /** The org's fiscal calendar, so `q3` and `FY2027` normalise to its quarters; default calendar year. */
+  fiscal?: FiscalCalendar;
 }
 
 /**
@@ -81,6 +84,11 @@ export function parseCommand(text: string, ctx: GrammarContext): ParsedCommand {
   if (HELP_WORDS.has(first)) return parseHelp(tokens.slice(1), ctx);
   if (ctx.subcommands.includes(first)) return { kind: 'subcommand', name: first, tokens: tokens.slice(1) };
   const metric = findMetric(first);
+  if (metric?.id === 'cycle') {
+    // `cycle … from lead` (or `from first contact`): the lead-to-close cycle, a metric of its own.
+    const rest = withoutFromLead(tokens.slice(1));
+    if (rest) return parseModifiers(findMetric('leadcycle') ?? metric, rest, ctx);
+  }
   if (metric) return parseModifiers(metric, tokens.slice(1), ctx);
   if (SUMMARY_WORDS.has(first)) return parseModifiers(null, tokens.slice(1), ctx);
   // No metric word: a scope/period alone means the summary, unless the first word looks like a typo.
@@ -91,6 +99,18 @@ export function parseCommand(text: string, ctx: GrammarContext): ParsedCommand {
   const guess = suggestWord(first, knownWords(ctx));
   if (guess) return { kind: 'error', message: `I don't know \`${first}\`.`, suggestion: guess };
   return asSummary;
+}
+
+/** The tokens without `from lead` / `from first contact` / `from first touch`, or null when absent. */
+function withoutFromLead(tokens: string[]): string[] | null {
+  const lower = tokens.map((t) => t.toLowerCase());
+  const i = lower.indexOf('from');
+  if (i < 0) return null;
+  const next = lower.slice(i + 1, i + 3);
+  const len =
+    next[0] === 'lead' ? 1 : next[0] === 'first' && ['contact', 'touch'].includes(next[1] ?? '') ? 2 : 0;
+  if (len === 0) return null;
+  return [...tokens.slice(0, i), ...tokens.slice(i + 1 + len)];
 }
 
 function isNamedFrom(ask: MetricAsk, firstToken: string): boolean {
@@ -227,7 +247,11 @@ function matchPeriod(
 
 function safeParsePeriod(phrase: string, ctx: GrammarContext): string | null {
   try {
-    const r = parsePeriod(phrase.toLowerCase(), { now: ctx.now, timezone: ctx.timezone });
+    const r = parsePeriod(phrase.toLowerCase(), {
+      now: ctx.now,
+      timezone: ctx.timezone,
+      ...(ctx.fiscal ? { fiscal: ctx.fiscal } : {}),
+    });
     return r.ok ? r.period.spec : null;
   } catch {
     return null;

@@ -47,6 +47,11 @@ export const DIMENSIONS: ReadonlyMap<string, Dimension> = new Map(
     source: 'source',
     sources: 'source',
     channel: 'source',
+    reason: 'reason',
+    reasons: 'reason',
+    template: 'template',
+    templates: 'template',
+    sequence: 'template',
   } satisfies Record<string, Dimension>),
 );
 export const FILLER = new Set(['for', 'in', 'of', 'over', 'during', 'the', 'and']);

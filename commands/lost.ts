@@ -1,0 +1,71 @@
+import { checkAccess } from '../src/access/permissions.js';
+import { currentTeamIds } from '../src/access/queries.js';
+import { resolveScopeAsk } from '../src/access/scope.js';
+import { answerParsedAsk } from '../src/answers/answer.js';
+import { metricDepsFor } from '../src/deps.js';
+import { findMetric, fiscalCalendarFor, getLossReasons, MetricsError } from '../src/metrics/index.js';
+import { buildLostMessage } from '../src/slack/blocks/lost.js';
+import { buildGrammarErrorMessage, buildNoticeMessage } from '../src/slack/blocks/notice.js';
+import { parseCommand } from '../src/slack/grammar/parse.js';
+import type { Reply } from '../src/slack/reply.js';
+import type { Subcommand } from './types.js';
+
+const USAGE =
+  'Usage: `/metrics lost [scope] [period] [by reason|rep|team|product|source]` — e.g. `/metrics lost team last quarter`';
+
+/**
+ * `/metrics lost [scope] [period] [by reason|rep|team|product|source]`: why deals were lost. By reason
+ * (the default): deals and amount lost per normalised reason, share of all lost, change against the
+ * previous period, the long tail as "Other (N reasons)". By rep, team, product or source: the `lostdeals`
+ * metric's usual answer with that split.
+ */
+export const lostCommand: Subcommand = {
+  name: 'lost',
+  aliases: ['lossreasons', 'whylost'],
+  summary:
+    'Why deals were lost: deals and amount lost by reason, with the change against the previous period.',
+  usage: ['/metrics lost team', '/metrics lost org last quarter', '/metrics lost team by rep'],
+  run: async (deps, input) => {
+    const fiscal = await fiscalCalendarFor(deps.db, deps.config.fiscalDefault);
+    const parsed = parseCommand(`lostdeals ${input.tokens.join(' ')}`, {
+      now: input.now,
+      timezone: deps.config.defaultTimezone,
+      subcommands: [],
+      ...(fiscal ? { fiscal } : {}),
+    });
+    if (parsed.kind === 'error') return reply(buildGrammarErrorMessage(parsed.message, parsed.suggestion));
+    if (parsed.kind !== 'ask') return reply(buildNoticeMessage('That is not a lost-deals question.', USAGE));
+    if (parsed.by && parsed.by !== 'reason') return answerParsedAsk(deps, input.caller, parsed, input.now);
+    const resolved = await resolveScopeAsk(deps.db, input.caller, parsed.scope, input.now);
+    if (!resolved.ok) return reply(buildNoticeMessage(resolved.message, USAGE));
+    const scope = resolved.scope;
+    const target =
+      scope.kind === 'rep'
+        ? {
+            ...scope,
+            teamIds:
+              scope.repId === input.caller.repId
+                ? input.caller.teamIds
+                : await currentTeamIds(deps.db, scope.repId, input.now),
+          }
+        : scope;
+    const decision = checkAccess(input.caller, target, null, {
+      leaderboardsPublic: deps.config.leaderboardsPublic,
+    });
+    if (!decision.allowed) return reply(buildNoticeMessage(decision.reason));
+    try {
+      const lr = await getLossReasons(metricDepsFor(deps, input.now), {
+        scope,
+        period: parsed.period ?? findMetric('lostdeals')!.defaultPeriod,
+      });
+      return { visibility: parsed.share ? 'in_channel' : 'ephemeral', message: buildLostMessage(lr) };
+    } catch (err) {
+      if (err instanceof MetricsError) return reply(buildNoticeMessage(err.message, USAGE));
+      throw err;
+    }
+  },
+};
+
+function reply(message: Reply['message']): Reply {
+  return { visibility: 'ephemeral', message };
+}

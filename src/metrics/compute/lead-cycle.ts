@@ -1,0 +1,82 @@
+import { sql } from '../../db/client.js';
+import { aggregateComputer, type MetricComputer, noData, toNumber, value } from './aggregate.js';
+import { negativeDurationNote } from './durations.js';
+import type { RowSource } from './rows.js';
+
+/**
+ * One row per won lead: the won close (the first won opportunity the lead converted into, else the lead's
+ * own `converted_at` when the data set records the win on the lead, as Olist does), the owner (of that
+ * opportunity, else of the lead), and the start: the lead's first outbound touch, or its creation when no
+ * touch is recorded (`from_creation`, stated in the answer). Days are whole local calendar days in `zone`
+ * (first contact is often a date without a time), clamped at 0 per lead (durations.ts).
+ */
+function wonLeads(zone: string): RowSource {
+  return {
+    from: sql`(select l.id, l.source, o.product,
+        coalesce(o.closed_at, l.converted_at) as closed,
+        coalesce(o.owner_rep_id, l.owner_rep_id) as rep,
+        coalesce(l.first_touch_at, l.created_at) as started,
+        (l.first_touch_at is null) as from_creation
+      from leads l
+      left join lateral (
+        select w.closed_at, w.owner_rep_id, w.product from opportunities w
+        where w.lead_id = l.id and w.outcome = 'won' order by w.closed_at, w.id limit 1
+      ) o on true
+      where o.closed_at is not null or l.converted_at is not null) x`,
+    ts: sql`x.closed`,
+    rep: sql`x.rep`,
+    columns: sql`((x.closed at time zone ${zone})::date - (x.started at time zone ${zone})::date) as raw_days,
+      x.from_creation`,
+    dims: { source: sql`x.source`, product: sql`x.product` },
+  };
+}
+
+/** Lead-to-close: calendar days from first contact to the won close, for leads won in the period. */
+export const leadCycleComputer: MetricComputer = aggregateComputer({
+  sources: (_by, ctx) => [wonLeads(ctx?.timezone ?? ctx?.defaultTimezone ?? 'UTC')],
+  aggregates: sql`count(*)::int as n,
+    percentile_cont(0.5) within group (order by greatest(0, x.raw_days))::float8 as median,
+    avg(greatest(0, x.raw_days))::float8 as mean,
+    count(*) filter (where x.raw_days < 0)::int as skewed,
+    count(*) filter (where x.from_creation)::int as from_creation`,
+  finalize({ rows }) {
+    const r = rows[0] ?? {};
+    const n = toNumber(r.n);
+    const fromCreation = toNumber(r.from_creation);
+    const none = 'no leads won in this period';
+    const notes: string[] = [];
+    if (fromCreation > 0)
+      notes.push(
+        fromCreation === n
+          ? 'No outbound touches are recorded on these leads, so every cycle starts at the lead’s creation (first contact).'
+          : `${fromCreation} of ${n} cycles start at the lead’s creation (no outbound touch recorded); the rest at the first outbound touch.`,
+      );
+    notes.push(
+      ...negativeDurationNote(
+        toNumber(r.skewed),
+        ['lead won before its first contact', 'leads won before their first contact'],
+        '0 days',
+      ),
+    );
+    return {
+      value: n > 0 ? value(toNumber(r.median)) : noData(none),
+      n,
+      currency: null,
+      notes,
+      calc: {
+        formula: 'median of (won close date − first contact date) in calendar days, over leads won',
+        denominatorLabel: 'leads won',
+        denominator: n,
+      },
+      figures: [
+        { key: 'mean', label: 'Mean', unit: 'days', value: n > 0 ? value(toNumber(r.mean)) : noData(none) },
+        {
+          key: 'from_creation',
+          label: 'Starting at lead creation',
+          unit: 'count',
+          value: value(fromCreation),
+        },
+      ],
+    };
+  },
+});

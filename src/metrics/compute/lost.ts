@@ -1,0 +1,66 @@
+import type { SQL } from 'drizzle-orm';
+import { sql } from '../../db/client.js';
+import type { Dimension } from '../types.js';
+import { aggregateComputer, type MetricComputer, pickCurrency, toNumber, value } from './aggregate.js';
+import type { RowSource } from './rows.js';
+
+/**
+ * A loss reason as metrics group it: trimmed, runs of whitespace as one space, lower case; empty = null.
+ * "Price ", "price" and "PRICE  " are one reason.
+ */
+export const normalisedReason = (column: SQL) =>
+  sql`nullif(lower(regexp_replace(btrim(${column}), '\\s+', ' ', 'g')), '')`;
+
+/** Opportunities closed lost, by close time, with amount, currency and normalised reason. */
+export function lostDeals(by?: Dimension): RowSource {
+  const withLead = by === 'source';
+  return {
+    from: withLead ? sql`opportunities x left join leads sl on sl.id = x.lead_id` : sql`opportunities x`,
+    ts: sql`x.closed_at`,
+    rep: sql`x.owner_rep_id`,
+    where: sql`x.outcome = 'lost'`,
+    columns: sql`x.currency, x.amount_minor, ${normalisedReason(sql`x.loss_reason`)} as reason`,
+    dims: {
+      product: sql`x.product`,
+      source: withLead ? sql`sl.source` : sql`null::text`,
+      reason: normalisedReason(sql`x.loss_reason`),
+    },
+  };
+}
+
+/** Deals lost in the period, the amount lost (answer's currency) and how many carry a reason. */
+export const lostComputer: MetricComputer = aggregateComputer({
+  sources: (by) => [lostDeals(by)],
+  aggregates: sql`count(*)::int as cur_n, coalesce(sum(x.amount_minor), 0)::float8 as cur_amount,
+    count(x.reason)::int as with_reason`,
+  perCurrency: true,
+  finalize({ rows, currency }) {
+    const n = rows.reduce((s, r) => s + toNumber(r.cur_n), 0);
+    const withReason = rows.reduce((s, r) => s + toNumber(r.with_reason), 0);
+    const { row, otherN } = pickCurrency(rows, currency);
+    const notes: string[] = [];
+    if (otherN > 0 && currency)
+      notes.push(`Lost amount: ${otherN} deals in other currencies left out (no exchange rates).`);
+    if (n > 0 && withReason === 0) notes.push('No loss reasons are recorded for these deals.');
+    return {
+      value: value(n),
+      n,
+      currency,
+      notes,
+      calc: {
+        formula: 'count of opportunities closed lost in the period',
+        numeratorLabel: 'deals lost',
+        numerator: n,
+      },
+      figures: [
+        { key: 'amount', label: 'Amount lost', unit: 'money', value: value(toNumber(row?.cur_amount)) },
+        {
+          key: 'with_reason',
+          label: 'With a loss reason',
+          unit: 'ratio',
+          value: n > 0 ? value(withReason / n) : { kind: 'no_data', reason: 'no deals lost in this period' },
+        },
+      ],
+    };
+  },
+});

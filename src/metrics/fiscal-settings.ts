@@ -1,0 +1,53 @@
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { orgSettings } from '../db/schema/index.js';
+import type { FiscalCalendar } from '../time/fiscal.js';
+
+/**
+ * The org's fiscal calendar as an admin set it from Slack, or null when none is stored (then the env
+ * default TALLY_FISCAL_YEAR applies, else the calendar year).
+ */
+export async function readFiscalCalendar(db: Db): Promise<FiscalCalendar | null> {
+  const [row] = await db.select().from(orgSettings).where(eq(orgSettings.id, 1));
+  if (!row) return null;
+  if (row.fiscalWeeks && row.fiscalYearEndWeekday !== null && row.fiscalYearEndRule) {
+    return {
+      kind: 'weeks',
+      startMonth: row.fiscalYearStart,
+      pattern: row.fiscalWeeks,
+      endWeekday: row.fiscalYearEndWeekday,
+      rule: row.fiscalYearEndRule,
+    };
+  }
+  return { kind: 'months', startMonth: row.fiscalYearStart };
+}
+
+/** The calendar that applies: the stored one, else `fallback` (env), else undefined (calendar year). */
+export async function fiscalCalendarFor(
+  db: Db,
+  fallback?: FiscalCalendar,
+): Promise<FiscalCalendar | undefined> {
+  return (await readFiscalCalendar(db)) ?? fallback;
+}
+
+/** Stores the org's fiscal calendar (upsert of the single row); null removes it (back to the env default). */
+export async function saveFiscalCalendar(
+  db: Db,
+  cal: FiscalCalendar | null,
+  byRepId: number | null,
+): Promise<void> {
+  if (cal === null) {
+    await db.delete(orgSettings).where(eq(orgSettings.id, 1));
+    return;
+  }
+  const values = {
+    id: 1,
+    fiscalYearStart: cal.startMonth,
+    fiscalWeeks: cal.kind === 'weeks' ? cal.pattern : null,
+    fiscalYearEndWeekday: cal.kind === 'weeks' ? cal.endWeekday : null,
+    fiscalYearEndRule: cal.kind === 'weeks' ? cal.rule : null,
+    updatedByRepId: byRepId,
+    updatedAt: new Date(),
+  };
+  await db.insert(orgSettings).values(values).onConflictDoUpdate({ target: orgSettings.id, set: values });
+}

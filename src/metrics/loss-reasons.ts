@@ -1,0 +1,135 @@
+import { sql } from '../db/client.js';
+import { lostDeals } from './compute/lost.js';
+import { runMetricQuery } from './compute/query.js';
+import { scopedRows } from './compute/rows.js';
+import { getMetric } from './get-metric.js';
+import type { MetricDeps, MetricResult, Period, Scope } from './types.js';
+
+/** Reasons shown by name; the rest are grouped as "Other (N reasons)". */
+export const TOP_REASONS = 5;
+
+export interface LossReasonRow {
+  /** The normalised reason ("price too high"), or null for "No reason given" and the "Other" group. */
+  key: string | null;
+  /** "Price too high", "No reason given", "Other (4 reasons)". */
+  label: string;
+  kind: 'reason' | 'none' | 'other';
+  lost: number;
+  /** Amount lost in the answer's currency, minor units. */
+  amount: number;
+  /** lost ÷ all deals lost in the period, 0..1. */
+  share: number;
+  /** Deals lost for this reason in the previous period (same point of a running period). */
+  previousLost: number;
+}
+
+export interface LossReasons {
+  /** The `lostdeals` metric: count, amount, trend, target, series. */
+  result: MetricResult;
+  rows: LossReasonRow[];
+  /** Deals lost in the period with a reason recorded. */
+  withReason: number;
+  /** False when no deal lost in the period (or the one before) carries a reason: say so, do not show 0. */
+  hasReasons: boolean;
+}
+
+interface ReasonRow {
+  reason: string | null;
+  cur_n: number;
+  cur_amount: number;
+  prev_n: number;
+}
+
+const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/**
+ * Why deals were lost: deals lost in `period` for `scope` by normalised reason, each with the amount lost
+ * (main currency), its share of all deals lost and the count in the previous period; the top five by
+ * count (then amount) by name, the long tail as "Other (N reasons)", deals without a reason last.
+ * Throws like `getMetric`.
+ */
+export async function getLossReasons(
+  deps: MetricDeps,
+  query: { scope: Scope; period: string | Period; brief?: boolean },
+): Promise<LossReasons> {
+  // `brief`: only this period's reasons (no target, trend or series), for the win-rate answer's line.
+  const full = !query.brief;
+  const result = await getMetric(deps, {
+    metric: 'lostdeals',
+    scope: query.scope,
+    period: query.period,
+    include: { target: full, trend: full, series: full },
+  });
+  const current = result.period;
+  const previous = result.trend?.previous.period ?? null;
+  const min = previous ? previous.start : current.start;
+  const rows = await runMetricQuery<ReasonRow>(
+    deps.db,
+    sql`select x.seg as reason,
+        count(*) filter (where x.ts >= ${current.start.toISOString()}::timestamptz)::int as cur_n,
+        coalesce(sum(x.amount_minor) filter (where x.ts >= ${current.start.toISOString()}::timestamptz
+          and x.currency = ${result.currency ?? 'USD'}), 0)::float8 as cur_amount,
+        count(*) filter (where x.ts < ${previous ? previous.end.toISOString() : min.toISOString()}::timestamptz)::int as prev_n
+      from (${scopedRows(lostDeals('reason'), query.scope, min, current.end, 'reason')}) x
+      where x.ts >= ${current.start.toISOString()}::timestamptz
+        or x.ts < ${previous ? previous.end.toISOString() : min.toISOString()}::timestamptz
+      group by x.seg`,
+  );
+  const total = rows.reduce((s, r) => s + Number(r.cur_n), 0);
+  const toRow = (r: ReasonRow): LossReasonRow => ({
+    key: r.reason,
+    label: r.reason === null ? 'No reason given' : cap(r.reason),
+    kind: r.reason === null ? 'none' : 'reason',
+    lost: Number(r.cur_n),
+    amount: Number(r.cur_amount),
+    share: total > 0 ? Number(r.cur_n) / total : 0,
+    previousLost: Number(r.prev_n),
+  });
+  const named = rows
+    .filter((r) => r.reason !== null && Number(r.cur_n) > 0)
+    .map(toRow)
+    .sort((a, b) => b.lost - a.lost || b.amount - a.amount || a.label.localeCompare(b.label));
+  // Grouping a single reason as "Other (1 reason)" hides it for nothing: show it by name instead.
+  const cut = named.length > TOP_REASONS + 1 ? TOP_REASONS : named.length;
+  const tail = named.slice(cut);
+  const out = named.slice(0, cut);
+  if (tail.length > 0) {
+    const lost = tail.reduce((s, r) => s + r.lost, 0);
+    out.push({
+      key: null,
+      label: `Other (${tail.length} reasons)`,
+      kind: 'other',
+      lost,
+      amount: tail.reduce((s, r) => s + r.amount, 0),
+      share: total > 0 ? lost / total : 0,
+      previousLost: tail.reduce((s, r) => s + r.previousLost, 0),
+    });
+  }
+  const none = rows.find((r) => r.reason === null);
+  if (none && Number(none.cur_n) > 0) out.push(toRow(none));
+  const withReason = named.reduce((s, r) => s + r.lost, 0);
+  const hasReasons = rows.some((r) => r.reason !== null);
+  return { result, rows: out, withReason, hasReasons };
+}
+
+/**
+ * "Top loss reasons: Price (3 of 5 lost, 60%), Timing (1, 20%)" for the win-rate answer; null when no deal
+ * lost in the period has a reason (or none was lost).
+ */
+export async function topLossReasonsLine(
+  deps: MetricDeps,
+  query: { scope: Scope; period: string | Period },
+  count = 3,
+): Promise<string | null> {
+  const lr = await getLossReasons(deps, { ...query, brief: true });
+  const total = lr.result.sampleSize;
+  if (total === 0) return null;
+  if (lr.withReason === 0)
+    return `Top loss reasons: none recorded for the ${total} deal${total === 1 ? '' : 's'} lost.`;
+  const top = lr.rows.filter((r) => r.kind === 'reason').slice(0, count);
+  const parts = top.map(
+    (r, i) =>
+      `${r.label} (${i === 0 ? `${r.lost} of ${total} lost` : r.lost}, ${Math.round(r.share * 100)}%)`,
+  );
+  return `Top loss reasons: ${parts.join(', ')}`;
+}

@@ -1,0 +1,54 @@
+import type { KnownBlock } from '@slack/types';
+import type { LossReasons } from '../../metrics/loss-reasons.js';
+import { formatChange, formatMoney, formatPercent } from '../format.js';
+import { enforceLimits, type SlackMessage } from '../limits.js';
+import { escapeMrkdwn } from '../mrkdwn.js';
+import { context, header, section } from './pieces.js';
+
+/** "+2 vs 3", "−1 vs 4", "new", "same as last period". */
+function reasonChange(lost: number, previous: number): string {
+  if (previous === 0) return lost > 0 ? 'new' : '—';
+  const d = lost - previous;
+  if (d === 0) return `same (${previous})`;
+  return `${d > 0 ? '+' : '−'}${Math.abs(d)} vs ${previous}`;
+}
+
+/**
+ * The `/metrics lost` answer: deals and amount lost, the trend, then one line per reason with its count,
+ * share of all lost, amount and change against the previous period. With no reasons recorded at all it
+ * says so plainly instead of a table of zeros.
+ */
+export function buildLostMessage(lr: LossReasons): SlackMessage {
+  const r = lr.result;
+  const title = `Lost deals · ${r.scope.label} · ${r.period.label}`;
+  const lost = r.value.kind === 'value' ? r.value.value : 0;
+  const amount = r.figures.find((f) => f.key === 'amount')?.value;
+  const amountText = amount?.kind === 'value' ? formatMoney(amount.value, r.currency) : 'no amount';
+  const lines: string[] = [`*${lost}* deals lost · *${amountText}*`];
+  if (r.trend?.change) {
+    lines.push(`${formatChange(r.trend.change, 'count')} vs ${escapeMrkdwn(r.trend.previous.period.label)}`);
+  }
+  const blocks: KnownBlock[] = [header(title), section(lines.join('\n'))];
+  if (lost === 0) {
+    blocks.push(section('No deals were lost in this period.'));
+  } else if (!lr.hasReasons) {
+    blocks.push(
+      section(
+        `No loss reasons are recorded for these ${lost} deals, so I can't say why they were lost. Import a \`loss_reason\` column (or send \`loss_reason\` to the ingest API) to see them here.`,
+      ),
+    );
+  } else {
+    const table = lr.rows.map((row) => {
+      const name = row.kind === 'reason' ? `*${escapeMrkdwn(row.label)}*` : `_${escapeMrkdwn(row.label)}_`;
+      return `${name} — ${row.lost} (${formatPercent(row.share, 0)}) · ${formatMoney(row.amount, r.currency)} · ${reasonChange(row.lost, row.previousLost)}`;
+    });
+    blocks.push(section(table.join('\n')));
+    blocks.push(
+      context(
+        `Reasons are grouped ignoring case and spacing. Share = of all ${lost} deals lost; change vs ${escapeMrkdwn(r.trend?.previous.period.label ?? 'the previous period')}.`,
+      ),
+    );
+  }
+  for (const note of r.notes) blocks.push(context(`:information_source: ${escapeMrkdwn(note)}`));
+  return enforceLimits({ text: escapeMrkdwn(`${title}: ${lost} lost, ${amountText}`), blocks });
+}

@@ -1,0 +1,72 @@
+import { expect, it } from 'vitest';
+import { opportunities } from '../../src/db/schema/index.js';
+import { getMetric, getScorecard, setTarget } from '../../src/metrics/index.js';
+import type { MetricResult } from '../../src/metrics/types.js';
+import { formatNumber } from '../../src/slack/format.js';
+import { describeDb } from '../helpers/db.js';
+import { addOpp, addRep } from './fixtures.js';
+
+const org = { kind: 'org' as const };
+const v = (value: number) => ({ kind: 'value', value });
+const fig = (r: MetricResult, key: string) => r.figures.find((f) => f.key === key)?.value;
+let n = 0;
+
+describeDb('pipeline coverage', (ctx) => {
+  it('divides open pipeline expected in the period by the revenue still needed, with a forecast', async () => {
+    const db = ctx.db();
+    const ana = await addRep(db, 'Ana');
+    const won = (closed: string, amount: number) =>
+      addOpp(db, ana, { created: '2025-01-01T00:00:00Z', closed, outcome: 'won', amount });
+    const lost = (closed: string) =>
+      addOpp(db, ana, { created: '2025-01-01T00:00:00Z', closed, outcome: 'lost' });
+    const open = (expected: string | null, amount: number) =>
+      db.insert(opportunities).values({
+        externalId: `open-${++n}`,
+        ownerRepId: ana,
+        createdAt: new Date('2026-09-01T00:00:00Z'),
+        amountMinor: amount,
+        expectedCloseDate: expected,
+      });
+    await won('2026-10-10T00:00:00Z', 30_000);
+    await won('2026-11-02T00:00:00Z', 10_000);
+    await won('2026-03-01T00:00:00Z', 1);
+    await lost('2026-05-01T00:00:00Z');
+    await lost('2026-06-01T00:00:00Z');
+    await lost('2025-10-01T00:00:00Z'); // more than 12 months before now
+    await open('2026-12-15', 90_000);
+    await open('2026-11-01', 30_000); // overdue, still open, still in the quarter
+    await open('2027-01-05', 50_000); // next quarter
+    await open(null, 70_000); // no expected close date
+    const deps = { db, defaultTimezone: 'UTC', now: new Date('2026-11-15T12:00:00Z') };
+    const none = await getMetric(deps, { metric: 'coverage', scope: org, period: 'this quarter' });
+    expect(none.value).toEqual({
+      kind: 'no_data',
+      reason: 'no revenue target is set for this scope and period',
+    });
+    expect((await getScorecard(deps, { scope: org })).map((r) => r.metric.id)).not.toContain('coverage');
+    await setTarget(db, {
+      metric: 'revenue',
+      scope: org,
+      periodKind: 'quarter',
+      value: 100_000,
+      setByRepId: null,
+      now: deps.now,
+    });
+    const r = await getMetric(deps, { metric: 'coverage', scope: org, period: 'this quarter' });
+    // Pipeline 90,000 + 30,000 = 120,000; needed 100,000 − 40,000 = 60,000 → 2.0×.
+    expect(r.value).toEqual(v(2));
+    expect(fig(r, 'pipeline')).toEqual(v(120_000));
+    expect(fig(r, 'needed')).toEqual(v(60_000));
+    expect(fig(r, 'won')).toEqual(v(40_000));
+    // 12 months to now: won 10 Oct, 2 Nov, 1 Mar; lost 1 May, 1 Jun → 3 ÷ 5.
+    expect(fig(r, 'win_rate')).toEqual(v(0.6));
+    expect(fig(r, 'forecast')).toEqual(v(40_000 + 120_000 * 0.6));
+    expect(fig(r, 'reference')).toEqual(v(3));
+    expect(r.notes).toEqual(['1 open deal is past the expected close date and still counted.']);
+    expect(formatNumber(2, 'multiple')).toBe('2.0×');
+    const past = await getMetric(deps, { metric: 'coverage', scope: org, period: 'last quarter' });
+    expect(past.value.kind).toBe('no_data');
+    const card = await getScorecard(deps, { scope: org });
+    expect(card.map((c) => c.metric.id)).toContain('coverage');
+  });
+});

@@ -1,0 +1,51 @@
+import { expect, it } from 'vitest';
+import { getMetric, saveFiscalCalendar, setTarget } from '../../src/metrics/index.js';
+import { describeDb } from '../helpers/db.js';
+import { addOpp, addRep } from './fixtures.js';
+
+const org = { kind: 'org' as const };
+const v = (value: number) => ({ kind: 'value', value });
+
+describeDb('metrics on a fiscal calendar', (ctx) => {
+  it('answers, series, targets and pace follow the org fiscal quarter (February start)', async () => {
+    const db = ctx.db();
+    const ana = await addRep(db, 'Ana');
+    const won = (closed: string, amount: number) =>
+      addOpp(db, ana, { created: '2026-01-01T00:00:00Z', closed, outcome: 'won', amount });
+    await won('2026-07-31T23:00:00Z', 1_000); // Q2 FY2027
+    await won('2026-08-01T00:00:00Z', 2_000); // Q3 FY2027 (00:00 on its first day)
+    await won('2026-10-31T12:00:00Z', 4_000); // Q3 FY2027
+    await won('2026-11-01T00:00:00Z', 8_000); // Q4 FY2027
+    // Tuesday 15 Sep 2026 12:00 UTC: 45.5 of Q3's 92 days have passed.
+    const deps = { db, defaultTimezone: 'UTC', now: new Date('2026-09-15T12:00:00Z') };
+    // The env default applies until an admin stores a calendar.
+    const envDeps = { ...deps, fiscalDefault: { kind: 'months' as const, startMonth: 2 } };
+    await setTarget(db, {
+      metric: 'revenue',
+      scope: org,
+      periodKind: 'quarter',
+      value: 10_000,
+      setByRepId: null,
+      now: deps.now,
+    });
+    const r = await getMetric(envDeps, { metric: 'revenue', scope: org, period: 'this quarter' });
+    expect(r.period.label).toBe('Q3 FY2027 (1 Aug – 31 Oct 2026)');
+    expect(r.value).toEqual(v(6_000)); // 00:00 on 1 Aug is Q3's; 00:00 on 1 Nov is Q4's
+    expect(r.target?.targetForPeriod).toBe(10_000);
+    const share = (45 * 86_400_000 + 12 * 3_600_000) / (92 * 86_400_000);
+    expect(r.target?.pace).toBeCloseTo(6_000 / (10_000 * share), 10);
+    expect(r.series.map((p) => p.period.spec).slice(-3)).toEqual(['Q1 FY2027', 'Q2 FY2027', 'this quarter']);
+    expect(r.series.at(-2)?.value).toEqual(v(1_000));
+    // A stored calendar wins over the env default: October start makes September Q4 FY2026.
+    await saveFiscalCalendar(db, { kind: 'months', startMonth: 10 }, null);
+    const oct = await getMetric(envDeps, { metric: 'revenue', scope: org, period: 'this quarter' });
+    expect(oct.period.label).toBe('Q4 FY2026 (1 Jul – 30 Sep 2026)');
+    expect(oct.value).toEqual(v(3_000));
+    // Whole past quarters by name.
+    const later = { ...envDeps, now: new Date('2026-12-01T00:00:00Z') };
+    await saveFiscalCalendar(db, null, null);
+    const q3 = await getMetric(later, { metric: 'revenue', scope: org, period: 'Q3 FY2027' });
+    expect(q3.value).toEqual(v(6_000));
+    expect(q3.period.label).toBe('Q3 FY2027 (1 Aug – 31 Oct 2026)');
+  });
+});

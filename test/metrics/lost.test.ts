@@ -1,0 +1,90 @@
+import { expect, it } from 'vitest';
+import { opportunities } from '../../src/db/schema/index.js';
+import { getLossReasons, getMetric, topLossReasonsLine } from '../../src/metrics/index.js';
+import { buildLostMessage } from '../../src/slack/blocks/lost.js';
+import { describeDb } from '../helpers/db.js';
+import { addOpp, addRep } from './fixtures.js';
+
+const org = { kind: 'org' as const };
+const v = (value: number) => ({ kind: 'value', value });
+let n = 0;
+
+describeDb('lost deals by reason', (ctx) => {
+  async function lose(rep: number, closed: string, amount: number, reason: string | null) {
+    await ctx
+      .db()
+      .insert(opportunities)
+      .values({
+        externalId: `lost-${++n}`,
+        ownerRepId: rep,
+        createdAt: new Date('2026-08-01T00:00:00Z'),
+        closedAt: new Date(closed),
+        outcome: 'lost',
+        amountMinor: amount,
+        lossReason: reason,
+      });
+  }
+
+  it('groups normalised reasons with share, amount, change and a long tail as "Other (N reasons)"', async () => {
+    const db = ctx.db();
+    const ana = await addRep(db, 'Ana');
+    const oct = '2026-10-10T10:00:00Z';
+    // October: price ×3 in three spellings, timing ×2, five single reasons, one without a reason.
+    await lose(ana, oct, 1_000, 'Price');
+    await lose(ana, oct, 2_000, ' price ');
+    await lose(ana, '2026-10-01T00:00:00Z', 3_000, 'PRICE');
+    await lose(ana, oct, 500, 'Timing');
+    await lose(ana, oct, 500, 'timing');
+    for (const r of ['No budget', 'Competitor', 'Went  dark', 'Bad fit', 'Legal'])
+      await lose(ana, oct, 100, r);
+    await lose(ana, oct, 700, null);
+    // September: price ×1, timing ×4. A won deal is no loss.
+    await lose(ana, '2026-09-05T00:00:00Z', 100, 'price');
+    for (let i = 0; i < 4; i++) await lose(ana, '2026-09-06T00:00:00Z', 100, 'Timing');
+    await addOpp(db, ana, { created: '2026-09-01T00:00:00Z', closed: oct, outcome: 'won', amount: 9_999 });
+    const deps = { db, defaultTimezone: 'UTC', now: new Date('2026-11-25T12:00:00Z') };
+    const lr = await getLossReasons(deps, { scope: org, period: '2026-10' });
+    expect(lr.result.value).toEqual(v(11));
+    expect(lr.result.figures.find((f) => f.key === 'amount')?.value).toEqual(v(8_200));
+    expect(lr.result.trend?.change?.absolute).toBe(6); // 11 vs 5
+    expect(lr.hasReasons).toBe(true);
+    expect(lr.rows.map((r) => [r.label, r.lost, r.amount, r.share, r.previousLost])).toEqual([
+      ['Price', 3, 6_000, 3 / 11, 1],
+      ['Timing', 2, 1_000, 2 / 11, 4],
+      ['Bad fit', 1, 100, 1 / 11, 0],
+      ['Competitor', 1, 100, 1 / 11, 0],
+      ['Legal', 1, 100, 1 / 11, 0],
+      ['Other (2 reasons)', 2, 200, 2 / 11, 0],
+      ['No reason given', 1, 700, 1 / 11, 0],
+    ]);
+    expect(await topLossReasonsLine(deps, { scope: org, period: '2026-10' })).toBe(
+      'Top loss reasons: Price (3 of 11 lost, 27%), Timing (2, 18%), Bad fit (1, 9%)',
+    );
+    // The same reasons as a split of the lostdeals metric.
+    const split = await getMetric(deps, { metric: 'lostdeals', scope: org, period: '2026-10', by: 'reason' });
+    const rows = new Map(split.segments?.rows.map((r) => [r.label, r.value]));
+    expect(rows.get('Price')).toEqual(v(3));
+    expect(rows.get('Went dark')).toEqual(v(1));
+    expect(rows.get('No reason given')).toEqual(v(1));
+    const text = JSON.stringify(buildLostMessage(lr));
+    expect(text).toContain('*Price* — 3 (27%) · $60 · +2 vs 1');
+    expect(text).toContain('_Other (2 reasons)_ — 2 (18%) · $2 · new');
+  });
+
+  it('says plainly when no loss reasons are recorded instead of showing zeros', async () => {
+    const db = ctx.db();
+    const ana = await addRep(db, 'Ana');
+    await lose(ana, '2026-10-10T10:00:00Z', 1_000, null);
+    await lose(ana, '2026-10-11T10:00:00Z', 2_000, '   ');
+    const deps = { db, defaultTimezone: 'UTC', now: new Date('2026-11-25T12:00:00Z') };
+    const lr = await getLossReasons(deps, { scope: org, period: '2026-10' });
+    expect(lr.hasReasons).toBe(false);
+    expect(lr.result.notes).toContain('No loss reasons are recorded for these deals.');
+    expect(JSON.stringify(buildLostMessage(lr))).toContain(
+      'No loss reasons are recorded for these 2 deals, so I can',
+    );
+    expect(await topLossReasonsLine(deps, { scope: org, period: '2026-10' })).toBe(
+      'Top loss reasons: none recorded for the 2 deals lost.',
+    );
+  });
+});
