@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import { runMetricsCommand } from '../../commands/dispatch.js';
 import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
@@ -16,24 +17,36 @@ export const SLASH_COMMAND = '/metrics';
 export function registerMetricsCommand(app: App, deps: Deps): void {
   app.command(SLASH_COMMAND, async ({ ack, command, respond, client }) => {
     await ack();
-    const now = deps.clock();
-    const reply = await answerSafely(deps, 'slash command', async () => {
-      // Slack's escaping is undone once, here; everything below reads plain text.
-      const inbound = decodeSlackText(command.text ?? '');
-      if (!inbound.ok) return { visibility: 'ephemeral', message: buildNoticeMessage(inbound.message) };
-      const caller = await findCaller(deps, client, command.user_id, now);
-      if (!caller) return { visibility: 'ephemeral', message: buildUnknownUserMessage() };
-      return runMetricsCommand(deps, {
-        text: inbound.text,
-        caller,
-        channelId: command.channel_id,
-        now,
-      });
-    });
+    const reply = await answerSlashCommand(deps, client, command);
     try {
-      await respond(toResponse(reply, { replaceOriginal: false }));
+      await respond(reply);
     } catch (err) {
       deps.logger.error({ err: describeError(err) }, 'response_url post failed');
     }
   });
+}
+
+/** The fields of a slash-command payload the answer depends on (Slack may omit `text`). */
+export interface SlashCommandFields {
+  text?: string;
+  user_id: string;
+  channel_id: string;
+}
+
+/**
+ * The response_url payload for one `/metrics` command, exactly as the listener sends it (the fuzz test
+ * calls this directly): Slack's escaping undone, the caller found, the command answered, limits enforced.
+ * Never throws; database trouble becomes the one polite sentence.
+ */
+export async function answerSlashCommand(deps: Deps, client: WebClient, command: SlashCommandFields) {
+  const now = deps.clock();
+  const reply = await answerSafely(deps, 'slash command', async () => {
+    // Slack's escaping is undone once, here; everything below reads plain text.
+    const inbound = decodeSlackText(command.text ?? '');
+    if (!inbound.ok) return { visibility: 'ephemeral', message: buildNoticeMessage(inbound.message) };
+    const caller = await findCaller(deps, client, command.user_id, now);
+    if (!caller) return { visibility: 'ephemeral', message: buildUnknownUserMessage() };
+    return runMetricsCommand(deps, { text: inbound.text, caller, channelId: command.channel_id, now });
+  });
+  return toResponse(reply, { replaceOriginal: false });
 }

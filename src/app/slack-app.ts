@@ -26,31 +26,35 @@ export interface SlackApp {
 /**
  * Builds the Bolt app for Socket Mode or HTTP mode. In HTTP mode Bolt's HTTPReceiver verifies every
  * request's signature (v0 HMAC, 5-minute timestamp window) before any listener runs, and also serves
- * `GET /healthz` and `POST /api/v1/ingest`. In Socket Mode there is no HTTP server at all.
+ * `GET /healthz` and `POST /api/v1/ingest`. In Socket Mode the same routes are served on PORT (Slack
+ * traffic comes over the WebSocket instead of /slack/events).
  */
 export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
   const { slack: slackConfig } = deps.config;
   if (!slackConfig.botToken) throw new Error('SLACK_BOT_TOKEN is required to connect to Slack');
   const logger = boltLogger(deps);
   // Every Web API call (GovSlack, or the tests' local stand-in) goes to SLACK_API_URL when set.
-  const clientOptions = slackConfig.apiUrl ? { slackApiUrl: slackConfig.apiUrl } : {};
+  const clientOptions = webClientOptions(slackConfig.apiUrl);
   let app: App;
   if (options.mode === 'socket') {
     if (!slackConfig.appToken) throw new Error('SLACK_APP_TOKEN is required for Socket Mode');
+    // Socket Mode serves the same HTTP routes (health, ingest, …) on PORT through Bolt's receiver server.
     app = new App({
       token: slackConfig.botToken,
       appToken: slackConfig.appToken,
       socketMode: true,
       logger,
       clientOptions,
+      customRoutes: routesOf(deps, options),
+      installerOptions: {
+        port: options.port ?? deps.config.port,
+        // apps.connections.open goes where every other Web API call goes.
+        clientOptions: slackConfig.apiUrl ? { slackApiUrl: slackConfig.apiUrl } : {},
+      },
     });
   } else {
     if (!slackConfig.signingSecret) throw new Error('SLACK_SIGNING_SECRET is required for HTTP mode');
-    const customRoutes: CustomRoute[] = [
-      healthRoute(deps),
-      ...FEATURES.flatMap((f) => f.routes?.(deps) ?? []),
-      ...(options.routes ?? []),
-    ];
+    const customRoutes = routesOf(deps, options);
     const receiver = new HTTPReceiver({
       signingSecret: slackConfig.signingSecret,
       endpoints: '/slack/events',
@@ -84,6 +88,24 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
       else await app.start(options.port ?? deps.config.port);
     },
     stop: () => app.stop().then(() => undefined),
+  };
+}
+
+/** Health, every feature's routes (ingest, OpenAPI, …) and the caller's extras: the same in both modes. */
+function routesOf(deps: Deps, options: SlackAppOptions): CustomRoute[] {
+  return [healthRoute(deps), ...FEATURES.flatMap((f) => f.routes?.(deps) ?? []), ...(options.routes ?? [])];
+}
+
+/**
+ * The Web API client Bolt uses for every call: a bounded retry policy (3 retries over at most 30 s,
+ * honouring Retry-After) and a 10 s request timeout, instead of the library's default of about
+ * 30 minutes of retries with no timeout, so one rate-limited lookup cannot stall a job.
+ */
+export function webClientOptions(apiUrl: string | null | undefined) {
+  return {
+    ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
+    retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 10_000, maxRetryTime: 30_000 },
+    timeout: 10_000,
   };
 }
 

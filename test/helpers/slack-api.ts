@@ -37,6 +37,8 @@ export interface SlackApiStub {
   calls: RecordedCall[];
   /** Calls of one method, in order. */
   callsTo(method: string): RecordedCall[];
+  /** Fixed answers by method (e.g. `apps.connections.open` → a local WebSocket URL for Socket Mode). */
+  answers: Map<string, Record<string, unknown>>;
   /** Users known to users.info / users.lookupByEmail. */
   users: Map<string, SlackUser>;
   /** The next `times` calls to `method` answer `{ ok: false, error }`. */
@@ -55,6 +57,7 @@ export interface SlackApiStub {
 export async function startSlackApiStub(): Promise<SlackApiStub> {
   const calls: RecordedCall[] = [];
   const users = new Map<string, SlackUser>();
+  const answers = new Map<string, Record<string, unknown>>();
   const queued = new Map<string, Answer[]>();
   let tsCounter = 0;
 
@@ -94,6 +97,11 @@ export async function startSlackApiStub(): Promise<SlackApiStub> {
       json(res, { ok: true });
       return;
     }
+    const fixed = answers.get(method);
+    if (fixed) {
+      json(res, fixed);
+      return;
+    }
     json(
       res,
       defaultAnswer(method, args, users, () => `${1_700_000_000 + ++tsCounter}.000100`),
@@ -113,6 +121,7 @@ export async function startSlackApiStub(): Promise<SlackApiStub> {
     responseBase: `${base}/response/`,
     calls,
     users,
+    answers,
     callsTo: (method) => calls.filter((c) => c.method === method),
     failNext: (method, error, times = 1) => enqueue(method, { kind: 'error', error }, times),
     rateLimitNext: (method, retryAfterSeconds, times = 1) =>
