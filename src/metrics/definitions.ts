@@ -36,10 +36,10 @@ export const METRICS: MetricDefinition[] = [
     unit: 'count',
     direction: 'higher',
     definition:
-      'Outbound emails sent in the period; open rate = sent emails with an open ÷ sent; reply rate = sent emails with a reply ÷ sent.',
+      'Outbound emails sent in the period; open rate = sent emails with an open ÷ sent; reply rate = sent emails with a reply ÷ sent. By template: sent, open rate and reply rate per template (or sequence/step), and for two or more templates a verdict from a two-proportion z-test on the reply rates of the two best (α = 0.05; below 100 emails per template or 5 expected replies/non-replies: not enough data yet).',
     accumulates: true,
     defaultPeriod: 'this week',
-    dimensions: ['rep', 'team'],
+    dimensions: ['rep', 'team', 'template'],
   },
   {
     id: 'meetings',
