@@ -4,7 +4,15 @@ import { resolveScopeAsk } from '../access/scope.js';
 import type { Caller } from '../core/types.js';
 import type { Deps } from '../deps.js';
 import { metricDepsFor } from '../deps.js';
-import { getMetric, getScorecard, METRICS, MetricsError, topLossReasonsLine } from '../metrics/index.js';
+import {
+  getEmailTemplates,
+  getMetric,
+  getScorecard,
+  METRICS,
+  MetricsError,
+  templateLines,
+  topLossReasonsLine,
+} from '../metrics/index.js';
 import type { MetricDeps, Scope } from '../metrics/types.js';
 import { type AskState, decodeState } from '../slack/ask-state.js';
 import { buildCalculationMessage, buildMetricMessage } from '../slack/blocks/metric.js';
@@ -74,6 +82,10 @@ export async function answerState(
       period: state.period ?? defaultPeriodOf(state),
       ...(state.by ? { by: state.by } : {}),
     });
+    if (result.metric.id === 'emails' && state.by === 'template') {
+      const ab = await getEmailTemplates(metricDeps, { scope: state.scope, period: result.period });
+      result.notes.push(...templateLines(ab), ...(ab.verdict ? [ab.verdict] : []));
+    }
     if (result.metric.id === 'winrate') {
       const line = await topLossReasonsLine(metricDeps, { scope: state.scope, period: result.period });
       if (line) result.notes.push(line);

@@ -33,6 +33,7 @@ export async function writeContracts(db: Db, items: ContractItem[]): Promise<Wri
     put(values, 'contractYears', item.contract_years);
     put(values, 'licenses', item.licenses);
     put(values, 'revenuePerLicenseMinor', item.revenue_per_license);
+    put(values, 'product', item.product);
     rows.push({ index, key: item.external_id!, values });
   });
   const merged = mergeByExternalId(rows);

@@ -232,6 +232,7 @@ export function buildItemSchemas(tz: string) {
       }),
       licenses: integer(0),
       revenue_per_license: money(),
+      product: text(),
     }),
   };
 }

@@ -36,10 +36,10 @@ export const METRICS: MetricDefinition[] = [
     unit: 'count',
     direction: 'higher',
     definition:
-      'Outbound emails sent in the period; open rate = sent emails with an open ÷ sent; reply rate = sent emails with a reply ÷ sent.',
+      'Outbound emails sent in the period; open rate = sent emails with an open ÷ sent; reply rate = sent emails with a reply ÷ sent. By template: sent, open rate and reply rate per template (or sequence/step), and for two or more templates a verdict from a two-proportion z-test on the reply rates of the two best (α = 0.05; below 100 emails per template or 5 expected replies/non-replies: not enough data yet).',
     accumulates: true,
     defaultPeriod: 'this week',
-    dimensions: ['rep', 'team'],
+    dimensions: ['rep', 'team', 'template'],
   },
   {
     id: 'meetings',
@@ -156,7 +156,7 @@ export const METRICS: MetricDefinition[] = [
       'At period end (or now, for a running period): Σ over contracts in force just before that instant (contracts run [start, end), so one starting on 1 January counts in January, not December) of total contract value ÷ contract years, or licenses × annual revenue per license for per-license contracts. The trend is net new ARR over the period.',
     accumulates: false,
     defaultPeriod: 'this month',
-    dimensions: ['rep', 'team'],
+    dimensions: ['rep', 'team', 'product'],
   },
   {
     id: 'lostdeals',
@@ -193,6 +193,18 @@ export const METRICS: MetricDefinition[] = [
     accumulates: false,
     defaultPeriod: 'this quarter',
     dimensions: [],
+  },
+  {
+    id: 'arpu',
+    aliases: ['revenueperlicense', 'revenueperuser', 'averagerevenueperuser'],
+    label: 'ARPU (annual revenue per license)',
+    unit: 'money',
+    direction: 'higher',
+    definition:
+      "At period end (or now, for a running period), over per-license contracts in force (licenses and annual revenue per license set): Σ licenses × revenue per license ÷ Σ licenses; also active licenses and variable ARR = active licenses × ARPU. By product: each contract's product (revenue per product is `arr by product`).",
+    accumulates: false,
+    defaultPeriod: 'this month',
+    dimensions: ['rep', 'team', 'product'],
   },
 ];
 

@@ -5,6 +5,7 @@
 
 export * from '../time/fiscal.js';
 export { findMetric, METRICS, SCORECARD_METRICS } from './definitions.js';
+export { getEmailTemplates, templateLines, twoProportionTest } from './email-ab.js';
 export { MetricsError } from './errors.js';
 export { fiscalCalendarFor, saveFiscalCalendar } from './fiscal-settings.js';
 export { computeChange, getMetric, resolvePeriod, sortSegments } from './get-metric.js';

@@ -21,7 +21,8 @@ export type MetricId =
   | 'revenue'
   | 'lostdeals'
   | 'leadcycle'
-  | 'coverage';
+  | 'coverage'
+  | 'arpu';
 
 /**
  * seconds: a duration (response time); days: a duration in days (sales cycle); count: a number of things;

@@ -34,11 +34,12 @@ describeDb('/metrics lost', (ctx) => {
   });
 
   it('shows reasons once deals carry them, and splits by rep through the usual answer', async () => {
-    await ctx.db().execute(
-      // Ana's deal: "Price"; Bob's: " price " — one reason after normalising.
-      (await import('drizzle-orm'))
-        .sql`update opportunities set loss_reason = case when amount_minor = 800000 then 'Price' else ' price ' end where outcome = 'lost'`,
-    );
+    // Ana's deal: "Price"; Bob's: " price " — one reason after normalising.
+    await ctx
+      .db()
+      .execute(
+        sql`update opportunities set loss_reason = case when amount_minor = 800000 then 'Price' else ' price ' end where outcome = 'lost'`,
+      );
     const lost = await sendCommand(app, stub, USERS.ada.id, 'lost org');
     expect(allText(lost.reply)).toContain('*Price* — 2 (100%) · $12,000');
     const winrate = await sendCommand(app, stub, USERS.ada.id, 'winrate org');

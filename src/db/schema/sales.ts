@@ -151,6 +151,8 @@ export const contracts = pgTable(
     contractYears: numeric('contract_years', { precision: 6, scale: 2, mode: 'number' }),
     licenses: integer('licenses'),
     revenuePerLicenseMinor: money('revenue_per_license_minor'),
+    /** The product the contract is for (ARPU and revenue per product); null = not recorded. */
+    product: text('product'),
     updatedAt: updatedAt(),
   },
   (t) => [

@@ -61,7 +61,13 @@ export const callsComputer: MetricComputer = aggregateComputer({
 
 /** Outbound emails with open and reply rates. */
 export const emailsComputer: MetricComputer = aggregateComputer({
-  sources: () => [outbound('email', sql`x.email_opened_at, x.email_replied_at`)],
+  sources: () => [
+    {
+      ...outbound('email', sql`x.email_opened_at, x.email_replied_at`),
+      // The template (or sequence/step) an email was sent from, for `by template` (A/B comparisons).
+      dims: { template: sql`nullif(btrim(x.email_template), '')` },
+    },
+  ],
   aggregates: sql`count(*)::int as n,
     count(*) filter (where x.email_opened_at is not null)::int as opened,
     count(*) filter (where x.email_replied_at is not null)::int as replied`,

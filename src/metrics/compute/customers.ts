@@ -157,10 +157,12 @@ export const contractArr = sql`case when c.licenses is not null and c.revenue_pe
     else c.total_value_minor::float8 / nullif(coalesce(c.contract_years::float8,
       extract(epoch from (c.ends_at - c.starts_at)) / 31557600.0), 0) end`;
 /** In force just before `t` (contracts run [starts_at, ends_at)): the ARR a period ending at `t` ends with. */
-const activeAt = (t: SQL) => sql`(c.starts_at < ${t} and c.ends_at >= ${t})`;
+export const activeAt = (t: SQL) => sql`(c.starts_at < ${t} and c.ends_at >= ${t})`;
 
 function arrQuery(scope: Scope, windows: Window[], by?: Dimension): SQL {
-  const group = by ? sql`a.seg` : sql`w.i`;
+  // Revenue per product: a contract's own product; rep and team: the account's owner (scopedAccounts).
+  const group = by === 'product' ? sql`c.product` : by ? sql`a.seg` : sql`w.i`;
+  const accountsBy = by === 'product' ? undefined : by;
   return sql`select ${group} as g, c.currency,
       count(*) filter (where ${activeAt(sql`w.asof`)})::int as cur_n,
       coalesce(sum(${contractArr}) filter (where ${activeAt(sql`w.asof`)}), 0)::float8 as cur_amount,
@@ -168,7 +170,7 @@ function arrQuery(scope: Scope, windows: Window[], by?: Dimension): SQL {
       extract(epoch from max(c.starts_at) filter (where c.starts_at < w.asof))::float8 as newest_epoch
     from ${windowsRelation(windows)}
     join contracts c on c.starts_at < w.asof and c.ends_at >= w.s
-    join (${scopedAccounts(scope, by)}) a on a.id = c.account_id
+    join (${scopedAccounts(scope, accountsBy)}) a on a.id = c.account_id
     group by ${group}, c.currency`;
 }
 

@@ -1,6 +1,7 @@
 import type { MetricId } from '../types.js';
 import { callsComputer, emailsComputer, meetingsComputer } from './activities.js';
 import type { MetricComputer } from './aggregate.js';
+import { arpuComputer } from './arpu.js';
 import { clvComputer } from './clv.js';
 import { coverageComputer } from './coverage.js';
 import { arrComputer, retentionComputer } from './customers.js';
@@ -27,4 +28,5 @@ export const COMPUTERS: Record<MetricId, MetricComputer> = {
   lostdeals: lostComputer,
   leadcycle: leadCycleComputer,
   coverage: coverageComputer,
+  arpu: arpuComputer,
 };

@@ -12,6 +12,7 @@ CREATE TABLE "org_settings" (
 );
 --> statement-breakpoint
 ALTER TABLE "activities" ADD COLUMN "email_template" text;--> statement-breakpoint
+ALTER TABLE "contracts" ADD COLUMN "product" text;--> statement-breakpoint
 ALTER TABLE "opportunities" ADD COLUMN "loss_reason" text;--> statement-breakpoint
 ALTER TABLE "opportunities" ADD COLUMN "expected_close_date" date;--> statement-breakpoint
 ALTER TABLE "org_settings" ADD CONSTRAINT "org_settings_updated_by_rep_id_reps_id_fk" FOREIGN KEY ("updated_by_rep_id") REFERENCES "public"."reps"("id") ON DELETE set null ON UPDATE no action;
