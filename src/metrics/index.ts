@@ -7,6 +7,7 @@ export * from '../time/fiscal.js';
 export { findMetric, METRICS, SCORECARD_METRICS } from './definitions.js';
 export { MetricsError } from './errors.js';
 export { fiscalCalendarFor, saveFiscalCalendar } from './fiscal-settings.js';
+export { getFunnel } from './funnel.js';
 export { computeChange, getMetric, resolvePeriod, sortSegments } from './get-metric.js';
 export { getLossReasons, topLossReasonsLine } from './loss-reasons.js';
 export {
