@@ -29,6 +29,8 @@ export function axisScale(unit: Unit, currency: string | null, maxValue: number)
     }
     case 'per_day':
       return { factor: 1, format: ',.1~f', title: 'per day' };
+    case 'multiple':
+      return { factor: 1, format: ',.1~f', title: '× (multiple)' };
     case 'count':
       return { factor: 1, format: ',~d', title: '' };
   }
