@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
-import { Resvg } from '@resvg/resvg-js';
 import { parse, View } from 'vega';
 import { compile } from 'vega-lite';
+import { Rasterizer } from './rasterize.js';
 import { FONT_FAMILY } from './theme.js';
 import type { ChartSpec } from './types.js';
 
@@ -28,19 +28,15 @@ export interface RenderedChart {
 /** Device pixels per chart pixel: 2× keeps text sharp when Slack scales the image down or a user zooms. */
 export const RENDER_SCALE = 2;
 
+const rasterizer = new Rasterizer(FONT_FILES, FONT_FAMILY);
+
 /**
- * Vega-Lite → Vega → SVG (vega's headless renderer) → PNG (resvg, with the shipped font only).
- * Pure CPU work, ~tens of ms; throws when the spec is invalid.
+ * Vega-Lite → Vega → SVG (vega's headless renderer) → PNG (resvg in a worker thread, with the shipped
+ * font only). Rejects when the spec is invalid or rasterising fails.
  */
 export async function renderChart(chart: ChartSpec, scale = RENDER_SCALE): Promise<RenderedChart> {
   const svg = await renderSvg(chart);
-  const resvg = new Resvg(svg, {
-    fitTo: { mode: 'zoom', value: scale },
-    font: { fontFiles: [...FONT_FILES], loadSystemFonts: false, defaultFontFamily: FONT_FAMILY },
-    background: '#FFFFFF',
-  });
-  const image = resvg.render();
-  return { png: image.asPng(), width: image.width, height: image.height };
+  return rasterizer.rasterize(svg, scale);
 }
 
 /** The chart as an SVG string (text as text, font family Inter). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildLeaderboardChart, buildTrendChart, renderChart, renderSvg } from '../../src/charts/index.js';
+import { RECYCLE_AFTER } from '../../src/charts/rasterize.js';
 import { PALETTE } from '../../src/charts/theme.js';
 import { countColour, decodePng, inkShare } from '../helpers/png.js';
 import { rep, result } from './fixtures.js';
@@ -45,5 +46,12 @@ describe('renderChart', () => {
     const img = decodePng((await renderChart(chart)).png);
     expect(countColour(img, PALETTE.highlight)).toBeGreaterThan(1_000);
     expect(countColour(img, PALETTE.series)).toBeGreaterThan(countColour(img, PALETTE.highlight));
+  });
+
+  it('keeps rendering the same picture after its worker is replaced', async () => {
+    const first = await renderChart(trend, 1);
+    for (let i = 0; i < RECYCLE_AFTER; i++) await renderChart(trend, 1);
+    const later = await renderChart(trend, 1);
+    expect(later.png.equals(first.png)).toBe(true);
   });
 });
