@@ -10,6 +10,13 @@ const STAGE_NOUN: Record<FunnelResult['steps'][number]['stage'], string> = {
   won: 'won',
 };
 
+const ALT_NOUN: Record<FunnelResult['steps'][number]['stage'], string> = {
+  lead: 'leads',
+  qualified: 'qualified',
+  opportunity: 'with an opportunity',
+  won: 'won',
+};
+
 export interface FunnelBar {
   stage: string;
   count: number;
@@ -66,7 +73,7 @@ export function buildFunnelChart(f: FunnelResult): ChartSpec {
     kind: 'funnel',
     title,
     alt: `Lead funnel for ${f.scope.label}, leads created in ${f.period.label}: ${bars
-      .map((b) => `${b.countText} ${b.stage.toLowerCase()}${b.rateText ? ` (${b.rateText})` : ''}`)
+      .map((b, i) => `${b.countText} ${ALT_NOUN[f.steps[i]!.stage]}${b.rateText ? ` (${b.rateText})` : ''}`)
       .join(', ')}${overall ? `; ${overall} of leads won` : ''}.`,
     width: CHART_WIDTH,
     height,

@@ -149,7 +149,10 @@ export function buildTrendChart(r: MetricResult): ChartSpec {
     {
       name: 'previous-label',
       transform: [{ filter: 'datum.previous && datum.value !== null' }],
-      mark: { type: 'text', baseline: 'bottom', dy: asBars ? -6 : -12, color: PALETTE.text, fontWeight: 600 },
+      // On a line the previous value sits below its point, so it never collides with the current one above.
+      mark: asBars
+        ? { type: 'text', baseline: 'bottom', dy: -6, color: PALETTE.text, fontWeight: 600 }
+        : { type: 'text', baseline: 'top', dy: 12, color: PALETTE.text, fontWeight: 600 },
       encoding: { x, y, text: { field: 'text' } },
     },
     {
@@ -165,9 +168,16 @@ export function buildTrendChart(r: MetricResult): ChartSpec {
   );
   const title = `${r.metric.label} · ${r.scope.label}`;
   const span = `Last ${points.length} ${periodWord(r.period.kind)} to ${r.period.label}`;
-  const subtitle = [span, points[last]?.partial ? 'lighter = still running' : null]
-    .filter(Boolean)
-    .join(' · ');
+  // Two short lines: vega estimates text width without a font, and one long line would widen the picture.
+  const subtitle = [
+    span,
+    [
+      r.metric.direction === 'lower' ? 'lower is better' : null,
+      points[last]?.partial ? (asBars ? 'lighter bar = still running' : 'open dot = still running') : null,
+    ]
+      .filter(Boolean)
+      .join(' · '),
+  ].filter((line) => line !== '');
   return {
     kind: 'trend',
     title,

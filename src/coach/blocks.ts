@@ -3,7 +3,7 @@ import { actions, button, compact, context, divider, header, section } from '../
 import { formatChange, formatNumber, formatPercent, formatStatus } from '../slack/format.js';
 import { enforceLimits, type SlackMessage } from '../slack/limits.js';
 import { escapeMrkdwn } from '../slack/mrkdwn.js';
-import { ordinal } from './talking-points.js';
+import { ordinal, previousInWords } from './talking-points.js';
 import type { CoachingCard, CoachLine } from './types.js';
 
 /** Action id of the card's "Chart" button; its value is `encodeCoachState`. */
@@ -52,7 +52,7 @@ export function buildCoachingMessage(card: CoachingCard, options: { interactive:
     : 'Not on a team right now, so there is no team to compare with.';
   const changes = card.biggestChanges.map((l) => {
     const change = l.result.trend?.change;
-    const prev = l.result.trend?.previous.period.label ?? 'the previous period';
+    const prev = previousInWords(l.result);
     return `• *${escapeMrkdwn(l.metric.label)}* ${valueText(l)} vs ${escapeMrkdwn(prev)}: ${change ? formatChange(change, l.metric.unit, l.result.currency) : 'no comparison'}`;
   });
   const below = card.furthestBelowTarget;

@@ -53,11 +53,12 @@ export function buildCoachChart(card: CoachingCard): ChartSpec {
     scale: usePercentile ? { domain: [0, 100] } : { zero: true, nice: true },
     axis: { tickCount: 5, grid: true },
   };
+  const when = card.period.label.replace(/^Last /, 'the last ');
   const weakNames = bars.filter((b) => b.weak).map((b) => b.metric.toLowerCase());
   return {
     kind: 'coach',
     title,
-    alt: `${card.rep.name}'s ${usePercentile ? 'percentile in the team' : 'value as a share of the team median'} for ${bars.length} metrics, ${card.period.label}${weakNames.length > 0 ? `; below the median or target on ${weakNames.join(', ')}` : '; nothing below the median'}.`,
+    alt: `${card.rep.name}'s ${usePercentile ? 'percentile in the team' : 'value as a share of the team median'} for ${bars.length} metrics, ${when}${weakNames.length > 0 ? `; below the median or target on ${weakNames.join(', ')}` : '; nothing below the median'}.`,
     width: CHART_WIDTH,
     height,
     vegaLite: {
@@ -85,6 +86,23 @@ export function buildCoachChart(card: CoachingCard): ChartSpec {
           name: 'median',
           mark: { type: 'rule', color: PALETTE.median, strokeDash: [6, 4], strokeWidth: 2 },
           encoding: { x: { datum: usePercentile ? 50 : 100, type: 'quantitative' } },
+        },
+        {
+          name: 'median-label',
+          mark: {
+            type: 'text',
+            align: 'left',
+            baseline: 'bottom',
+            dx: 4,
+            dy: -2,
+            color: PALETTE.median,
+            fontWeight: 600,
+          },
+          encoding: {
+            x: { datum: usePercentile ? 50 : 100, type: 'quantitative' },
+            y: { value: 0 },
+            text: { value: 'team median' },
+          },
         },
       ],
       config: CHART_CONFIG,

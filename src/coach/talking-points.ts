@@ -109,13 +109,27 @@ export function trendPoint(line: CoachLine): string {
   const prev = result.trend?.previous;
   const change =
     prev && prev.value.kind === 'value' && result.trend?.change
-      ? `, ${result.trend.change.absolute >= 0 ? 'up' : 'down'} from ${formatNumber(prev.value.value, metric.unit, result.currency)} in ${prev.period.label}`
+      ? `, ${result.trend.change.absolute >= 0 ? 'up' : 'down'} from ${formatNumber(prev.value.value, metric.unit, result.currency)} in ${previousInWords(result)}`
       : '';
   const target =
     result.target && result.target.attainment !== null && result.target.attainment < 1
       ? `; ${formatPercent(result.target.attainment, 0)} of target`
       : '';
   return `${opener(line)}${pct}${change}${target}.`;
+}
+
+/**
+ * The comparison period for people: "the previous 30 days" for a rolling window (whose previous window
+ * is a date range nobody asked for), else its label ("October 2026", "October 2026 at the same point").
+ */
+export function previousInWords(result: CoachLine['result']): string {
+  const prev = result.trend?.previous.period;
+  if (!prev) return 'the previous period';
+  if (result.period.kind === 'rolling') {
+    const days = Math.round((result.period.end.getTime() - result.period.start.getTime()) / 86_400_000);
+    return `the previous ${days} days`;
+  }
+  return prev.label.replace(' (same point)', ' at the same point');
 }
 
 /** 1st, 2nd, 3rd, 4th, 11th, 21st… */

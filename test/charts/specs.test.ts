@@ -171,7 +171,7 @@ describe('buildFunnelChart', () => {
       ['Won', 15, '25% of opportunities', true],
     ]);
     expect(chart.alt).toBe(
-      'Lead funnel for Whole org, leads created in October 2026: 200 leads, 80 qualified (40% of leads), 60 opportunity (75% of qualified), 15 won (25% of opportunities); 7.5% of leads won.',
+      'Lead funnel for Whole org, leads created in October 2026: 200 leads, 80 qualified (40% of leads), 60 with an opportunity (75% of qualified), 15 won (25% of opportunities); 7.5% of leads won.',
     );
   });
 
