@@ -1,15 +1,9 @@
 /**
- * Charts: pure spec builders (trend, leaderboard, funnel, coaching) from the metrics module's results,
- * and one renderer to PNG. No Slack, no SQL.
+ * Charts: pure spec builders (trend, leaderboard, funnel) from the metrics module's results, and one
+ * renderer to PNG. No Slack, no SQL. The coaching chart lives with the coaching card (`src/coach`).
  */
-export { buildFunnelChart, type FunnelBar } from './funnel.js';
-export {
-  buildLeaderboardChart,
-  LEADERBOARD_TOP,
-  type LeaderboardBar,
-  type LeaderboardOptions,
-} from './leaderboard.js';
-export { median } from './median.js';
-export { FONT_FILES, RENDER_SCALE, type RenderedChart, renderChart, renderSvg } from './render.js';
-export { buildTrendChart, type TrendPoint } from './trend.js';
-export type { ChartSpec, LayerName } from './types.js';
+export { buildFunnelChart } from './funnel.js';
+export { buildLeaderboardChart } from './leaderboard.js';
+export { renderChart, renderSvg } from './render.js';
+export { buildTrendChart } from './trend.js';
+export type { ChartSpec } from './types.js';

@@ -15,19 +15,3 @@ export interface ChartSpec {
   height: number;
   vegaLite: TopLevelSpec;
 }
-
-/** A layer's `name`, so tests and readers can find the series, target line, labels, … in a spec. */
-export type LayerName =
-  | 'series'
-  | 'partial'
-  | 'gaps'
-  | 'target'
-  | 'target-label'
-  | 'previous-label'
-  | 'current-label'
-  | 'bars'
-  | 'bar-labels'
-  | 'median'
-  | 'median-label'
-  | 'steps'
-  | 'step-labels';
