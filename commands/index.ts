@@ -1,4 +1,5 @@
 import { alertsCommand } from './alerts.js';
+import { coachCommand } from './coach.js';
 import { digestCommand } from './digest.js';
 import { fiscalCommand } from './fiscal.js';
 import { createHelpCommand } from './help.js';
@@ -22,6 +23,7 @@ export const SUBCOMMANDS: (CommandEntry | Subcommand)[] = [
   digestCommand,
   fiscalCommand,
   lostCommand,
+  coachCommand,
 ];
 
 /** The subcommand selected by `word` (name or alias, case-insensitive), if any. */

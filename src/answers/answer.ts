@@ -13,7 +13,7 @@ import {
   templateLines,
   topLossReasonsLine,
 } from '../metrics/index.js';
-import type { MetricDeps, Scope } from '../metrics/types.js';
+import type { MetricDeps, MetricResult, Scope } from '../metrics/types.js';
 import { type AskState, decodeState } from '../slack/ask-state.js';
 import { buildCalculationMessage, buildMetricMessage } from '../slack/blocks/metric.js';
 import { buildNoticeMessage } from '../slack/blocks/notice.js';
@@ -124,6 +124,34 @@ export async function explainState(deps: Deps, caller: Caller, state: AskState, 
     return ephemeral(buildCalculationMessage(result));
   } catch (err) {
     if (err instanceof MetricsError) return ephemeral(buildNoticeMessage(err.message));
+    throw err;
+  }
+}
+
+/**
+ * The MetricResult behind an answer's state, permission-checked like the answer itself (the "Chart" button
+ * draws from it). Bad states give a refusal or notice to send; database errors propagate.
+ */
+export async function resultForState(
+  deps: Deps,
+  caller: Caller,
+  state: AskState,
+  now: Date,
+): Promise<{ ok: true; result: MetricResult } | { ok: false; reply: Reply }> {
+  const refusal = await checkStateAccess(deps, caller, state, now);
+  if (refusal) return { ok: false, reply: refusal };
+  if (state.metric === null)
+    return { ok: false, reply: ephemeral(buildNoticeMessage('Charts are drawn for one metric at a time.')) };
+  try {
+    const result = await getMetric(metricDepsFor(deps, now), {
+      metric: state.metric,
+      scope: state.scope,
+      period: state.period ?? defaultPeriodOf(state),
+      ...(state.by ? { by: state.by } : {}),
+    });
+    return { ok: true, result };
+  } catch (err) {
+    if (err instanceof MetricsError) return { ok: false, reply: ephemeral(buildNoticeMessage(err.message)) };
     throw err;
   }
 }

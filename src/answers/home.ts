@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { HomeView } from '@slack/types';
 import { getTeams } from '../access/queries.js';
+import { buildCoachingHomeBlocks } from '../coach/home.js';
 import type { Caller } from '../core/types.js';
 import type { Deps } from '../deps.js';
 import { metricDepsFor } from '../deps.js';
@@ -29,9 +30,12 @@ export async function loadHomeView(deps: Deps, caller: Caller, now: Date): Promi
       cards.push({ title: `Team ${team.name}`, results });
     }
   }
+  const coaching =
+    caller.role === 'rep' ? [] : await buildCoachingHomeBlocks(metricDeps, caller.managedTeamIds);
   return buildHomeView({
     callerName: caller.name,
     scorecards: cards,
+    extraBlocks: coaching,
     now,
     staleAfterHours: deps.config.staleAfterHours,
   });

@@ -1,5 +1,6 @@
 import { runMetricsCommand } from '../../commands/dispatch.js';
 import { pressAnswerButton } from '../answers/answer.js';
+import { findChart } from '../chart-button/find.js';
 import { type ConsoleOptions, type ConsoleSurface, runRepl } from '../console/repl.js';
 import type { Deps } from '../deps.js';
 
@@ -7,6 +8,7 @@ import type { Deps } from '../deps.js';
 const CONSOLE_SURFACE: ConsoleSurface = {
   ask: (deps, caller, text, now) => runMetricsCommand(deps, { text, caller, channelId: null, now }),
   press: pressAnswerButton,
+  chart: findChart,
 };
 
 /**

@@ -6,6 +6,7 @@ import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
 import { buildNoticeMessage, COULD_NOT_LOAD } from '../slack/blocks/notice.js';
 import type { Reply } from '../slack/reply.js';
+import { type ConsoleChart, defaultChartPath, findChartButton, writeChartPng } from './chart.js';
 import { type RenderedButton, renderMessage } from './render.js';
 
 /**
@@ -22,6 +23,13 @@ export interface ConsoleSurface {
   ask(deps: Deps, caller: Caller, text: string, now: Date): Promise<Reply>;
   /** Presses a button of the last answer (its action id and value, as Slack would send them). */
   press(deps: Deps, caller: Caller, button: { actionId: string; value: string }, now: Date): Promise<Reply>;
+  /** The chart behind a "Chart" button of the last answer (permission-checked like Slack's). */
+  chart(
+    deps: Deps,
+    caller: Caller,
+    button: { actionId: string; value: string },
+    now: Date,
+  ): Promise<ConsoleChart>;
 }
 
 export interface ConsoleOptions {
@@ -29,6 +37,8 @@ export interface ConsoleOptions {
   as?: string;
   /** One command to run and print, then return (the one-shot form). */
   command?: string;
+  /** With `command`: also draw its answer as a PNG at this path (`--chart out.png`). */
+  chart?: string;
   write?: (text: string) => void;
 }
 
@@ -42,6 +52,7 @@ const HELP = [
   '  as <email>   act as another rep (permissions follow them)',
   '  whoami       who you are now',
   '  <number>     press a button of the last answer',
+  '  chart [file]  draw the last answer as a PNG (default tally-<kind>.png) and print its path',
   '  quit         leave',
 ].join('\n');
 
@@ -63,7 +74,9 @@ export async function runRepl(deps: Deps, surface: ConsoleSurface, options: Cons
   }
   if (options.command !== undefined) {
     const ok = await handleLine(deps, surface, session, options.command, write);
-    return ok ? 0 : 1;
+    if (!ok) return 1;
+    if (options.chart === undefined) return 0;
+    return (await handleLine(deps, surface, session, `chart ${options.chart}`, write)) ? 0 : 1;
   }
   write(
     `Tally console — ${session.caller ? `you are ${describeCaller(session.caller)}` : 'no reps yet: import some first'}.`,
@@ -117,6 +130,8 @@ async function handleLine(
     );
     return false;
   }
+  const chartMatch = /^chart(?:\s+(.+))?$/i.exec(line);
+  if (chartMatch) return drawChart(deps, surface, session, caller, chartMatch[1]?.trim(), write);
   const pressed = /^\d+$/.test(line) ? session.buttons.find((b) => b.number === Number(line)) : undefined;
   if (/^\d+$/.test(line) && !pressed) {
     write('No button with that number on the last answer.');
@@ -130,6 +145,37 @@ async function handleLine(
   if (rendered.buttons.length > 0) session.buttons = rendered.buttons;
   write(rendered.text);
   return true;
+}
+
+/** `chart [file]`: the last answer's chart as a PNG; prints the absolute path and the alt text. */
+async function drawChart(
+  deps: Deps,
+  surface: ConsoleSurface,
+  session: ConsoleSession,
+  caller: Caller,
+  path: string | undefined,
+  write: (text: string) => void,
+): Promise<boolean> {
+  const button = findChartButton(session.buttons);
+  if (!button) {
+    write('Ask a metric first (e.g. `/metrics winrate team`): `chart` draws the last answer.');
+    return false;
+  }
+  try {
+    const found = await surface.chart(deps, caller, button, deps.clock());
+    if (!found.ok) {
+      write(renderMessage(found.reply.message, found.reply.visibility).text);
+      return false;
+    }
+    const written = await writeChartPng(found.chart, path ?? defaultChartPath(found.chart));
+    write(`Chart written to ${written.path} (${written.width}×${written.height} px)`);
+    write(`  ${found.chart.alt}`);
+    return true;
+  } catch (err) {
+    deps.logger.error({ err: describeError(err) }, 'console chart failed');
+    write(`Could not draw or write the chart: ${describeError(err).message}`);
+    return false;
+  }
 }
 
 async function answerOrApologise(deps: Deps, work: () => Promise<Reply>): Promise<Reply> {

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { describeDb } from '../helpers/db.js';
 import { type SlackApiStub, startSlackApiStub } from '../helpers/slack-api.js';

@@ -16,6 +16,22 @@ export interface RecordedCall {
   at: Date;
 }
 
+/** A file uploaded through files.getUploadURLExternal → POST upload_url → files.completeUploadExternal. */
+export interface UploadedFile {
+  id: string;
+  filename: string;
+  /** The `length` declared to files.getUploadURLExternal. */
+  length: number;
+  altText: string | null;
+  /** The bytes POSTed to the upload URL (the PNG, when the upload carried one), or null before the POST. */
+  bytes: Buffer | null;
+  title: string | null;
+  /** Set by files.completeUploadExternal; only completed files can be shown in blocks. */
+  completed: boolean;
+  /** Channel it was shared to at completion, or null for a private upload. */
+  channelId: string | null;
+}
+
 type Answer =
   | { kind: 'error'; error: string }
   | { kind: 'rate_limited'; retryAfterSeconds: number }
@@ -41,6 +57,8 @@ export interface SlackApiStub {
   answers: Map<string, Record<string, unknown>>;
   /** Users known to users.info / users.lookupByEmail. */
   users: Map<string, SlackUser>;
+  /** Files by id, from files.getUploadURLExternal on. */
+  files: Map<string, UploadedFile>;
   /** The next `times` calls to `method` answer `{ ok: false, error }`. */
   failNext(method: string, error: string, times?: number): void;
   /** The next `times` calls to `method` answer HTTP 429 with Retry-After. */
@@ -58,6 +76,8 @@ export async function startSlackApiStub(): Promise<SlackApiStub> {
   const calls: RecordedCall[] = [];
   const users = new Map<string, SlackUser>();
   const answers = new Map<string, Record<string, unknown>>();
+  const files = new Map<string, UploadedFile>();
+  let fileCounter = 0;
   const queued = new Map<string, Answer[]>();
   let tsCounter = 0;
 
@@ -68,8 +88,29 @@ export async function startSlackApiStub(): Promise<SlackApiStub> {
   };
 
   const server: Server = createServer(async (req, res) => {
-    const body = await readBody(req);
+    const raw = await readBody(req);
+    const body = raw.toString('utf8');
     const url = new URL(req.url ?? '/', 'http://localhost');
+    // The upload URL from files.getUploadURLExternal: Slack takes the bytes (raw or multipart) and says "OK".
+    const uploadMatch = /^\/upload\/(F[A-Z0-9]+)$/.exec(url.pathname);
+    if (uploadMatch) {
+      const file = files.get(uploadMatch[1]!);
+      calls.push({
+        method: 'file_upload',
+        args: { fileId: uploadMatch[1], size: raw.length },
+        at: new Date(),
+      });
+      const answer = queued.get('file_upload')?.shift();
+      if (!file || answer) {
+        res.writeHead(answer?.kind === 'http' ? answer.status : 404);
+        res.end();
+        return;
+      }
+      file.bytes = extractPng(raw) ?? raw;
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(`OK - ${file.bytes.length}`);
+      return;
+    }
     const args = parseArgs(body, req.headers['content-type'] ?? '');
     const responseMatch = /^\/response\/(.+)$/.exec(url.pathname);
     const method = responseMatch ? 'response_url' : url.pathname.replace(/^\/api\//, '');
@@ -93,6 +134,17 @@ export async function startSlackApiStub(): Promise<SlackApiStub> {
       json(res, { ok: false, error: answer.error });
       return;
     }
+    // An image block may only show a file that was uploaded and completed (Slack: invalid_blocks; on a
+    // response_url that comes back as HTTP 404 with the same body).
+    if (
+      (responseMatch || method === 'chat.postMessage' || method === 'chat.postEphemeral') &&
+      !slackFilesKnown(args.blocks, files)
+    ) {
+      if (responseMatch) res.writeHead(404, { 'content-type': 'application/json' });
+      else res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: false, error: 'invalid_blocks' }));
+      return;
+    }
     if (responseMatch) {
       json(res, { ok: true });
       return;
@@ -100,6 +152,13 @@ export async function startSlackApiStub(): Promise<SlackApiStub> {
     const fixed = answers.get(method);
     if (fixed) {
       json(res, fixed);
+      return;
+    }
+    if (method === 'files.getUploadURLExternal' || method === 'files.completeUploadExternal') {
+      json(
+        res,
+        fileAnswer(method, args, files, base, () => `F0CHART${String(++fileCounter).padStart(4, '0')}`),
+      );
       return;
     }
     json(
@@ -112,9 +171,10 @@ export async function startSlackApiStub(): Promise<SlackApiStub> {
   // 5 s default, a busy machine lets the server close a socket just as the client reuses it
   // ("fetch failed"), and a test sees a retry that real Slack would not cause.
   server.keepAliveTimeout = 65_000;
+  let base = '';
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  const base = `http://127.0.0.1:${port}`;
+  base = `http://127.0.0.1:${port}`;
 
   const stub: SlackApiStub = {
     apiUrl: `${base}/api/`,
@@ -122,6 +182,7 @@ export async function startSlackApiStub(): Promise<SlackApiStub> {
     calls,
     users,
     answers,
+    files,
     callsTo: (method) => calls.filter((c) => c.method === method),
     failNext: (method, error, times = 1) => enqueue(method, { kind: 'error', error }, times),
     rateLimitNext: (method, retryAfterSeconds, times = 1) =>
@@ -141,6 +202,7 @@ export async function startSlackApiStub(): Promise<SlackApiStub> {
     reset: () => {
       calls.length = 0;
       queued.clear();
+      files.clear();
     },
     close: () =>
       new Promise<void>((resolve) => {
@@ -196,6 +258,76 @@ function defaultAnswer(
   }
 }
 
+/**
+ * The two Web API methods of Slack's external upload flow, as documented: getUploadURLExternal needs
+ * `filename` and an integer `length` and returns `upload_url` + `file_id`; completeUploadExternal takes
+ * `files` (JSON `[{id, title}]`), optionally `channel_id`, and fails with `file_not_found` for an id
+ * that was never uploaded to.
+ */
+function fileAnswer(
+  method: string,
+  args: Record<string, unknown>,
+  files: Map<string, UploadedFile>,
+  base: string,
+  nextId: () => string,
+): Record<string, unknown> {
+  if (method === 'files.getUploadURLExternal') {
+    const length = Number(args.length);
+    if (typeof args.filename !== 'string' || args.filename === '' || !Number.isInteger(length) || length <= 0)
+      return { ok: false, error: 'invalid_arguments' };
+    const id = nextId();
+    files.set(id, {
+      id,
+      filename: args.filename,
+      length,
+      altText: typeof args.alt_text === 'string' ? args.alt_text : null,
+      bytes: null,
+      title: null,
+      completed: false,
+      channelId: null,
+    });
+    return { ok: true, upload_url: `${base}/upload/${id}`, file_id: id };
+  }
+  const list = (typeof args.files === 'string' ? safeJson(args.files) : args.files) as {
+    id: string;
+    title?: string;
+  }[];
+  if (!Array.isArray(list) || list.length === 0) return { ok: false, error: 'invalid_arguments' };
+  const done: Record<string, unknown>[] = [];
+  for (const entry of list) {
+    const file = files.get(entry.id);
+    if (!file || file.bytes === null) return { ok: false, error: 'file_not_found' };
+    file.completed = true;
+    file.title = entry.title ?? file.filename;
+    file.channelId = typeof args.channel_id === 'string' ? args.channel_id : null;
+    done.push({
+      id: file.id,
+      name: file.filename,
+      title: file.title,
+      mimetype: 'image/png',
+      size: file.bytes.length,
+    });
+  }
+  return { ok: true, files: done };
+}
+
+/** Whether every image block's `slack_file.id` names a completed upload. */
+function slackFilesKnown(blocks: unknown, files: Map<string, UploadedFile>): boolean {
+  if (!Array.isArray(blocks)) return true;
+  return blocks.every((b: { type?: string; slack_file?: { id?: string } }) => {
+    if (b?.type !== 'image' || !b.slack_file) return true;
+    return b.slack_file.id !== undefined && files.get(b.slack_file.id)?.completed === true;
+  });
+}
+
+/** The PNG inside an upload body (multipart or raw): from its signature to the end of its IEND chunk. */
+function extractPng(raw: Buffer): Buffer | null {
+  const start = raw.indexOf(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  if (start < 0) return null;
+  const iend = raw.indexOf(Buffer.from('IEND', 'ascii'), start);
+  return iend < 0 ? null : raw.subarray(start, iend + 8);
+}
+
 function toSlackUser(u: SlackUser): Record<string, unknown> {
   return {
     id: u.id,
@@ -207,10 +339,10 @@ function toSlackUser(u: SlackUser): Record<string, unknown> {
   };
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 /** WebClient sends form-encoded bodies with nested values (blocks, …) as JSON strings; response_url gets JSON. */

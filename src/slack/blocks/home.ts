@@ -16,6 +16,8 @@ export interface HomeViewModel {
   scorecards: HomeScorecard[];
   now: Date;
   staleAfterHours: number;
+  /** Feature sections after the scorecards (the manager's coaching section). */
+  extraBlocks?: KnownBlock[];
 }
 
 /** App Home: the user's scorecard and, for managers, their teams'. Home tabs allow 100 blocks. */
@@ -36,6 +38,7 @@ export function buildHomeView(model: HomeViewModel): HomeView {
       divider(),
     );
   }
+  if (model.extraBlocks && model.extraBlocks.length > 0) blocks.push(...model.extraBlocks, divider());
   blocks.push(
     context(
       'Ask anything with `/metrics` — e.g. `/metrics winrate team last month by rep`. `/metrics help` lists it all.',

@@ -23,6 +23,8 @@ export const ACTION_IDS = {
   view: 'metrics_view',
   share: 'metrics_share',
   calc: 'metrics_calc',
+  /** Draw this answer as a chart (an uploaded PNG in an image block). */
+  chart: 'metrics_chart',
 } as const;
 
 export interface MetricView {
@@ -116,6 +118,7 @@ function answerActions(r: MetricResult, state: AskState): KnownBlock[] {
       [
         button({ text: 'Share in channel', actionId: ACTION_IDS.share, value, style: 'primary' }),
         button({ text: 'How is this calculated?', actionId: ACTION_IDS.calc, value }),
+        button({ text: 'Chart', actionId: ACTION_IDS.chart, value }),
       ],
       'metrics_more',
     ),

@@ -1,0 +1,52 @@
+import { resolveScopeAsk } from '../src/access/scope.js';
+import { buildCoachingMessage } from '../src/coach/blocks.js';
+import { loadCoachingCard, COACH_USAGE as USAGE } from '../src/coach/load.js';
+import { buildGrammarErrorMessage, buildNoticeMessage } from '../src/slack/blocks/notice.js';
+import { parseCommand } from '../src/slack/grammar/parse.js';
+import type { Reply } from '../src/slack/reply.js';
+import type { Subcommand } from './types.js';
+
+/**
+ * `/metrics coach @rep [period]`: the rep's 1:1 coaching card, for the rep's manager and admins;
+ * `/metrics coach me` for a rep's own card. Percentiles follow the leaderboard policy.
+ */
+export const coachCommand: Subcommand = {
+  name: 'coach',
+  aliases: ['coaching', '1on1'],
+  summary: "A rep's 1:1 coaching card: every metric vs the team, biggest changes, talking points.",
+  usage: ['/metrics coach @ana', '/metrics coach @ana last month', '/metrics coach me'],
+  run: async (deps, input) => {
+    if (input.tokens.length === 0) return ephemeral(buildNoticeMessage('Whose coaching card?', USAGE));
+    const parsed = parseCommand(`summary ${input.tokens.join(' ')}`, {
+      now: input.now,
+      timezone: input.caller.timezone ?? deps.config.defaultTimezone,
+      subcommands: [],
+    });
+    if (parsed.kind === 'error')
+      return ephemeral(buildGrammarErrorMessage(parsed.message, parsed.suggestion));
+    if (parsed.kind !== 'ask' || parsed.by !== null)
+      return ephemeral(buildNoticeMessage('A coaching card is for one person.', USAGE));
+    const resolved = await resolveScopeAsk(deps.db, input.caller, parsed.scope, input.now);
+    if (!resolved.ok) return ephemeral(buildNoticeMessage(resolved.message, USAGE));
+    if (resolved.scope.kind !== 'rep' || resolved.target.kind !== 'rep')
+      return ephemeral(
+        buildNoticeMessage('A coaching card is for one person, not a team or the org.', USAGE),
+      );
+    const outcome = await loadCoachingCard(
+      deps,
+      input.caller,
+      resolved.scope.repId,
+      resolved.target.teamIds,
+      {
+        now: input.now,
+        ...(parsed.period ? { period: parsed.period } : {}),
+      },
+    );
+    if (!outcome.ok) return outcome.reply;
+    return ephemeral(buildCoachingMessage(outcome.card, { interactive: true }));
+  },
+};
+
+function ephemeral(message: Reply['message']): Reply {
+  return { visibility: 'ephemeral', message };
+}

@@ -1,0 +1,48 @@
+import { createHash } from 'node:crypto';
+import type { ChartSpec } from '../charts/types.js';
+
+/** What a press of "Chart" produced: the PNG and the Slack file it was uploaded as. */
+export interface CachedChart {
+  png: Buffer;
+  fileId: string;
+}
+
+/**
+ * Key of a chart: the answer's state (what was asked) and the data version, i.e. a hash of every value
+ * the chart draws. New data gives a new key; pressing "Chart" again on unchanged data re-uses the upload.
+ */
+export function chartKey(state: string, chart: ChartSpec): string {
+  const data = createHash('sha256').update(JSON.stringify(chart.vegaLite)).digest('hex').slice(0, 32);
+  return `${state}#${data}`;
+}
+
+/** A small LRU of rendered-and-uploaded charts (PNG bytes + file id), per process. */
+export class ChartCache {
+  private readonly entries = new Map<string, CachedChart>();
+
+  /** @param capacity entries kept (a chart PNG is ~50–150 KB). */
+  constructor(private readonly capacity = 200) {}
+
+  get(key: string): CachedChart | undefined {
+    const hit = this.entries.get(key);
+    if (hit) {
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+    }
+    return hit;
+  }
+
+  set(key: string, value: CachedChart): void {
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    while (this.entries.size > this.capacity) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest === undefined) break;
+      this.entries.delete(oldest);
+    }
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}

@@ -1,0 +1,78 @@
+import type { KnownBlock } from '@slack/types';
+import type { WebClient } from '@slack/web-api';
+import { renderChart } from '../charts/render.js';
+import type { ChartSpec } from '../charts/types.js';
+import { context } from '../slack/blocks/pieces.js';
+import { enforceLimits, type SlackMessage } from '../slack/limits.js';
+import { escapeMrkdwn } from '../slack/mrkdwn.js';
+import { type ChartCache, chartKey } from './cache.js';
+
+/** Slack caps an image block's alt text at 2,000 characters and its title at 2,000. */
+const MAX_ALT = 2_000;
+
+/**
+ * Renders `chart` and uploads it privately (files.uploadV2: getUploadURLExternal → POST → completeUploadExternal,
+ * no channel, so nothing is posted by the upload itself), unless the same state and data were uploaded
+ * before. Returns the Slack file id. Throws on render or upload errors; callers keep the text answer.
+ */
+export async function uploadChart(
+  client: WebClient,
+  cache: ChartCache,
+  state: string,
+  chart: ChartSpec,
+): Promise<{ fileId: string; cached: boolean }> {
+  const key = chartKey(state, chart);
+  const hit = cache.get(key);
+  if (hit) return { fileId: hit.fileId, cached: true };
+  const { png } = await renderChart(chart);
+  const res = await withTimeout(
+    client.files.uploadV2({
+      file: png,
+      filename: `tally-${chart.kind}.png`,
+      title: chart.title,
+      alt_text: chart.alt.slice(0, MAX_ALT),
+    }),
+    UPLOAD_TIMEOUT_MS,
+  );
+  const fileId = firstFileId(res);
+  if (!fileId) throw new Error('files.uploadV2 returned no file id');
+  cache.set(key, { png, fileId });
+  return { fileId, cached: false };
+}
+
+/**
+ * The Web API client retries failed HTTP calls for up to half an hour; a chart that is not up within a
+ * few seconds is reported as failed instead (the answer's own 10 s limit would otherwise answer first).
+ */
+export const UPLOAD_TIMEOUT_MS = 7_000;
+
+async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`chart upload took longer than ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function firstFileId(res: unknown): string | undefined {
+  // uploadV2 answers { ok, files: [completeUploadExternal response, …] }, each with its own `files`.
+  const completions = (res as { files?: { files?: { id?: string }[] }[] }).files ?? [];
+  return completions[0]?.files?.[0]?.id;
+}
+
+/** The chart as a message: an image block showing the uploaded file (slack_file, no public URL) and its alt text. */
+export function buildChartMessage(chart: ChartSpec, fileId: string): SlackMessage {
+  const image = {
+    type: 'image',
+    slack_file: { id: fileId },
+    alt_text: chart.alt.slice(0, MAX_ALT),
+    title: { type: 'plain_text', text: chart.title.slice(0, 2_000) },
+  } as unknown as KnownBlock;
+  return enforceLimits({ text: escapeMrkdwn(chart.alt), blocks: [image, context(escapeMrkdwn(chart.alt))] });
+}

@@ -1,0 +1,92 @@
+import type { KnownBlock } from '@slack/types';
+import { actions, button, compact, context, divider, header, section } from '../slack/blocks/pieces.js';
+import { formatChange, formatNumber, formatPercent, formatStatus } from '../slack/format.js';
+import { enforceLimits, type SlackMessage } from '../slack/limits.js';
+import { escapeMrkdwn } from '../slack/mrkdwn.js';
+import { ordinal, previousInWords } from './talking-points.js';
+import type { CoachingCard, CoachLine } from './types.js';
+
+/** Action id of the card's "Chart" button; its value is `encodeCoachState`. */
+export const COACH_CHART_ACTION = 'coach_chart';
+
+/** What the card's chart button carries: the rep and the resolved period spec. */
+export function encodeCoachState(card: CoachingCard): string {
+  return JSON.stringify({ coach: card.rep.id, p: card.period.spec });
+}
+
+/** The state from a chart button value, or null for anything malformed (never throws). */
+export function decodeCoachState(value: string | undefined): { repId: number; period: string } | null {
+  try {
+    const raw = JSON.parse(value ?? '') as { coach?: unknown; p?: unknown };
+    if (!Number.isInteger(raw.coach) || typeof raw.p !== 'string' || raw.p.length > 100) return null;
+    return { repId: raw.coach as number, period: raw.p };
+  } catch {
+    return null;
+  }
+}
+
+function valueText(line: CoachLine): string {
+  const r = line.result;
+  return r.value.kind === 'value' ? formatNumber(r.value.value, line.metric.unit, r.currency) : 'no data';
+}
+
+/** "*Win rate*  18.0% · team 27.0% · 22nd pct :small_red_triangle_down:" */
+export function coachLineText(line: CoachLine): string {
+  const parts = [`*${escapeMrkdwn(line.metric.label)}*  ${valueText(line)}`];
+  if (line.teamMedian !== null)
+    parts.push(`team ${formatNumber(line.teamMedian, line.metric.unit, line.result.currency)}`);
+  if (line.percentile !== null) parts.push(`${ordinal(Math.round(line.percentile))} pct`);
+  if (line.result.target) parts.push(formatStatus(line.result.target.status));
+  return `${line.weak ? ':small_orange_diamond:' : ':white_small_square:'} ${parts.join(' · ')}`;
+}
+
+/**
+ * The coaching card as a Slack message: every metric beside the team median (and percentile when the
+ * policy allows), the three biggest changes, the metric furthest below target and the talking points,
+ * with a "Chart" button when `interactive`. Text is escaped; within Block Kit limits.
+ */
+export function buildCoachingMessage(card: CoachingCard, options: { interactive: boolean }): SlackMessage {
+  const title = `Coaching card · ${card.rep.name} · ${card.period.label}`;
+  const teamLine = card.team
+    ? `Compared with the ${card.lines[0]?.teamSize ?? 0} reps of team ${escapeMrkdwn(card.team.name)} with data${card.showPeers ? '' : ' (percentiles are hidden: leaderboards are for managers here)'}.`
+    : 'Not on a team right now, so there is no team to compare with.';
+  const changes = card.biggestChanges.map((l) => {
+    const change = l.result.trend?.change;
+    const prev = previousInWords(l.result);
+    return `• *${escapeMrkdwn(l.metric.label)}* ${valueText(l)} vs ${escapeMrkdwn(prev)}: ${change ? formatChange(change, l.metric.unit, l.result.currency) : 'no comparison'}`;
+  });
+  const below = card.furthestBelowTarget;
+  const belowText = below?.result.target
+    ? `*Furthest below target:* ${escapeMrkdwn(below.metric.label)} ${valueText(below)} of ${formatNumber(below.result.target.targetForPeriod, below.metric.unit, below.result.currency)} (${formatPercent(below.result.target.attainment ?? 0, 0)} attained)`
+    : '*Furthest below target:* nothing is below a target (or no targets are set).';
+  const points = card.lines.filter((l) => l.talkingPoint).map((l) => `• ${escapeMrkdwn(l.talkingPoint!)}`);
+  const blocks: KnownBlock[] = compact([
+    header(title),
+    context(teamLine),
+    section(card.lines.map(coachLineText).join('\n')),
+    divider(),
+    section(
+      changes.length > 0
+        ? `*Biggest changes*\n${changes.join('\n')}`
+        : '*Biggest changes:* none to compare yet.',
+    ),
+    section(belowText),
+    section(
+      points.length > 0
+        ? `*Talking points*\n${points.join('\n')}`
+        : '*Talking points:* nothing weak against the team this period.',
+    ),
+    context(
+      ':small_orange_diamond: below the team median or behind target. Percentile: share of the team’s reps this rep does better than (ties count half).',
+    ),
+    options.interactive
+      ? actions(
+          [button({ text: 'Chart', actionId: COACH_CHART_ACTION, value: encodeCoachState(card) })],
+          'coach_more',
+        )
+      : null,
+  ]);
+  const weak = card.lines.filter((l) => l.weak).map((l) => l.metric.label);
+  const text = `${title}: ${weak.length > 0 ? `weak on ${weak.join(', ')}` : 'nothing weak against the team'}.`;
+  return enforceLimits({ text: escapeMrkdwn(text), blocks });
+}

@@ -1,0 +1,174 @@
+import { currentTeamIds, getRepNames, getTeams } from '../access/queries.js';
+import { median } from '../charts/median.js';
+import { queryRows, sql } from '../db/client.js';
+import { getMetric } from '../metrics/index.js';
+import type { MetricDeps, MetricId, MetricResult, Period, SegmentRow } from '../metrics/types.js';
+import { callsByHour, conversionsBySource, lateLeadsByHour, winsByProduct } from './facts.js';
+import { connectPoint, gapPoint, responsePoint, trendPoint } from './talking-points.js';
+import type { CoachingCard, CoachLine } from './types.js';
+
+/** The metrics on a coaching card, in the order a 1:1 walks through them: activity, speed, pipeline, outcome. */
+export const COACH_METRICS: MetricId[] = [
+  'calls',
+  'emails',
+  'meetings',
+  'response',
+  'conversion',
+  'opps',
+  'winrate',
+  'dealsize',
+  'cycle',
+  'revenue',
+];
+
+/** A coaching card covers the last 30 days unless a period is asked (long enough for rates to mean something). */
+export const COACH_DEFAULT_PERIOD = '30d';
+const DEFAULT_SLA_SECONDS = 300;
+
+export interface CoachQuery {
+  repId: number;
+  /** Period in the metrics grammar; default `COACH_DEFAULT_PERIOD`. */
+  period?: string;
+  /** False hides percentiles (the leaderboard policy for this viewer); medians are team totals and stay. */
+  showPeers: boolean;
+}
+
+/**
+ * A rep's coaching card: every metric of `COACH_METRICS` as `getMetric` answers it for the rep (the same
+ * numbers as asking one by one), beside the median and the rep's percentile among the reps of their
+ * current team (`by rep` over the same period); the three biggest changes against the previous period;
+ * the metric furthest below target; a data-backed talking point for each weak metric. Throws like `getMetric`.
+ */
+export async function getCoachingCard(deps: MetricDeps, query: CoachQuery): Promise<CoachingCard> {
+  const { db, now } = deps;
+  const [names, teamIds] = await Promise.all([
+    getRepNames(db, [query.repId]),
+    currentTeamIds(db, query.repId, now),
+  ]);
+  const teamId = teamIds[0] ?? null;
+  const team = teamId === null ? null : ((await getTeams(db, [teamId]))[0] ?? null);
+  const repScope = { kind: 'rep' as const, repId: query.repId };
+  const mine = await Promise.all(
+    COACH_METRICS.map((metric) =>
+      getMetric(deps, {
+        metric,
+        scope: repScope,
+        period: query.period ?? COACH_DEFAULT_PERIOD,
+        include: { series: false },
+      }),
+    ),
+  );
+  const period = mine[0]!.period;
+  const peers = await Promise.all(
+    COACH_METRICS.map((metric) =>
+      teamId === null
+        ? Promise.resolve(null)
+        : getMetric(deps, {
+            metric,
+            scope: { kind: 'team', teamId },
+            period,
+            by: 'rep',
+            include: { target: false, trend: false, series: false },
+          }),
+    ),
+  );
+  const lines = mine.map((result, i) =>
+    compareWithTeam(result, peers[i] ?? null, query.repId, query.showPeers),
+  );
+  if (teamId !== null) await addTalkingPoints(deps, lines, query.repId, teamId, period);
+  for (const line of lines) if (line.weak && line.talkingPoint === null) line.talkingPoint = trendPoint(line);
+
+  const biggestChanges = lines
+    .filter((l) => l.result.trend?.change?.relative != null && l.result.trend.change.relative !== 0)
+    .sort((a, b) => Math.abs(b.result.trend!.change!.relative!) - Math.abs(a.result.trend!.change!.relative!))
+    .slice(0, 3);
+  const belowTarget = lines
+    .filter((l) => l.result.target?.attainment != null && l.result.target.attainment < 1)
+    .sort((a, b) => a.result.target!.attainment! - b.result.target!.attainment!);
+  return {
+    rep: { id: query.repId, name: names.get(query.repId) ?? `Rep ${query.repId}` },
+    team: team ? { id: team.id, name: team.name } : null,
+    period,
+    lines,
+    biggestChanges,
+    furthestBelowTarget: belowTarget[0] ?? null,
+    showPeers: query.showPeers,
+  };
+}
+
+/**
+ * The rep's value against the team's reps: median of the rows with data; percentile rank of the rep's
+ * own answer among the other reps' rows (ties count half, the rep counts as one tie with themselves).
+ */
+export function compareWithTeam(
+  result: MetricResult,
+  team: MetricResult | null,
+  repId: number,
+  showPeers: boolean,
+): CoachLine {
+  const values = (rows: SegmentRow[]) =>
+    rows.flatMap((r) => (r.value.kind === 'value' ? [r.value.value] : []));
+  const rows = team?.segments?.rows ?? [];
+  const all = values(rows);
+  const others = values(rows.filter((r) => r.repId !== repId));
+  const teamMedian = median(all);
+  const higherBetter = result.metric.direction === 'higher';
+  let percentile: number | null = null;
+  let worseThanMedian = false;
+  if (result.value.kind === 'value') {
+    const mine = result.value.value;
+    const worse = others.filter((v) => (higherBetter ? v < mine : v > mine)).length;
+    const equal = others.filter((v) => v === mine).length;
+    percentile = ((worse + 0.5 * (equal + 1)) / (others.length + 1)) * 100;
+    if (teamMedian !== null) worseThanMedian = higherBetter ? mine < teamMedian : mine > teamMedian;
+  }
+  const status = result.target?.status;
+  return {
+    metric: result.metric,
+    result,
+    teamMedian,
+    teamSize: all.length,
+    percentile: showPeers && team ? percentile : null,
+    weak: worseThanMedian || status === 'off_track' || status === 'at_risk',
+    talkingPoint: null,
+  };
+}
+
+async function addTalkingPoints(
+  deps: MetricDeps,
+  lines: CoachLine[],
+  repId: number,
+  teamId: number,
+  period: Period,
+): Promise<void> {
+  const { db, now } = deps;
+  // Each weak metric with a specific fact behind it: one aggregate query, then a sentence (or null).
+  const finders: Partial<Record<MetricId, (line: CoachLine) => Promise<string | null>>> = {
+    calls: async () => connectPoint(await callsByHour(db, repId, teamId, period)),
+    response: async (line) => {
+      const sla = await teamSla(deps, teamId);
+      return responsePoint(line, await lateLeadsByHour(db, repId, period, sla, now), sla);
+    },
+    winrate: async (line) =>
+      gapPoint(line, await winsByProduct(db, repId, teamId, period), { noun: 'on', verb: 'won' }),
+    conversion: async (line) =>
+      gapPoint(line, await conversionsBySource(db, repId, teamId, period), {
+        noun: 'from',
+        verb: 'converted',
+      }),
+  };
+  await Promise.all(
+    lines.map(async (line) => {
+      const find = finders[line.metric.id];
+      if (line.weak && find) line.talkingPoint = await find(line);
+    }),
+  );
+}
+
+async function teamSla(deps: MetricDeps, teamId: number): Promise<number> {
+  const [row] = await queryRows<{ sla: number | null }>(
+    deps.db,
+    sql`select response_sla_seconds as sla from teams where id = ${teamId}`,
+  );
+  return Number(row?.sla ?? DEFAULT_SLA_SECONDS);
+}

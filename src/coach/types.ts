@@ -1,0 +1,34 @@
+import type { MetricDefinition, MetricResult, Period } from '../metrics/types.js';
+
+/** One metric on a rep's coaching card. Values are in the metric's own unit (see `MetricDefinition.unit`). */
+export interface CoachLine {
+  metric: MetricDefinition;
+  /** The rep's own answer: exactly what `/metrics <metric> @rep <period>` returns. */
+  result: MetricResult;
+  /** Median of the team's reps with data (by rep, same period); null without a team or data. */
+  teamMedian: number | null;
+  /** Reps of the team with data for this metric. */
+  teamSize: number;
+  /**
+   * Percentile rank in the team, 0–100, by the metric's direction: (reps worse + ½ × reps equal, the rep
+   * included) ÷ reps with data. 50 = the middle. null without data, or when the leaderboard policy hides it.
+   */
+  percentile: number | null;
+  /** Worse than the team median, or at risk / off track against a target. */
+  weak: boolean;
+  /** One concrete, data-backed sentence for a weak metric (plain text). */
+  talkingPoint: string | null;
+}
+
+export interface CoachingCard {
+  rep: { id: number; name: string };
+  team: { id: number; name: string } | null;
+  period: Period;
+  lines: CoachLine[];
+  /** Up to three lines with the largest relative change against the previous period. */
+  biggestChanges: CoachLine[];
+  /** The line with the lowest attainment below 100 %, if any metric has a target. */
+  furthestBelowTarget: CoachLine | null;
+  /** False when the leaderboard policy hides peer comparisons from this viewer (percentiles left out). */
+  showPeers: boolean;
+}

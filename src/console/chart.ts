@@ -1,0 +1,33 @@
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { renderChart } from '../charts/render.js';
+import type { ChartSpec } from '../charts/types.js';
+import type { Reply } from '../slack/reply.js';
+import type { RenderedButton } from './render.js';
+
+/** What the console needs to draw the last answer: the chart behind its "Chart" button, or a reply instead. */
+export type ConsoleChart = { ok: true; chart: ChartSpec } | { ok: false; reply: Reply };
+
+/** The "Chart" button of the last answer (a metric answer's or a coaching card's), if it has one. */
+export function findChartButton(buttons: RenderedButton[]): RenderedButton | undefined {
+  return buttons.find((b) => /^(metrics|coach)_chart(#\d+)?$/.test(b.actionId));
+}
+
+/** Default file for `chart` without a path: `tally-<kind>.png` in the working directory. */
+export function defaultChartPath(chart: ChartSpec): string {
+  return `tally-${chart.kind}.png`;
+}
+
+/**
+ * Renders `chart` to a PNG at `path` (relative to the working directory) and returns the absolute path
+ * and pixel size. Throws on render or write errors.
+ */
+export async function writeChartPng(
+  chart: ChartSpec,
+  path: string,
+): Promise<{ path: string; width: number; height: number }> {
+  const rendered = await renderChart(chart);
+  const absolute = resolve(path);
+  await writeFile(absolute, rendered.png);
+  return { path: absolute, width: rendered.width, height: rendered.height };
+}

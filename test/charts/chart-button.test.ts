@@ -1,0 +1,112 @@
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { CHART_FAILED } from '../../src/chart-button/index.js';
+import { describeDb } from '../helpers/db.js';
+import { decodePng } from '../helpers/png.js';
+import { useSlackApiStub } from '../helpers/slack-api.js';
+import { eventBody, postSigned } from '../helpers/slack-requests.js';
+import { seedFixture, USERS } from '../slack/fixtures.js';
+import { allText, clickButton, type RunningApp, SECRET, sendCommand, startApp } from '../slack/harness.js';
+
+type ImageBlock = { type: string; slack_file?: { id: string }; alt_text?: string; title?: { text: string } };
+
+describeDb('the "Chart" button through Bolt, signed HTTP and the files API stand-in', (ctx) => {
+  const stub = useSlackApiStub();
+  let app: RunningApp;
+  beforeEach(async () => {
+    await seedFixture(ctx.db());
+    stub.reset();
+    app = await startApp(ctx.database(), stub);
+  });
+  afterEach(async () => {
+    await app.stop();
+  });
+
+  it('uploads the trend chart with files.uploadV2 and answers with an image block and alt text', async () => {
+    const answer = await sendCommand(app, stub, USERS.ana.id, 'winrate');
+    const { status, reply } = await clickButton(app, stub, USERS.ana.id, answer.reply.blocks, 'Chart');
+    expect(status).toBe(200);
+    // The upload flow as Slack documents it: URL with a length, bytes to that URL, then completion.
+    const [getUrl] = stub.callsTo('files.getUploadURLExternal');
+    expect(getUrl?.args.filename).toBe('tally-trend.png');
+    expect(stub.callsTo('file_upload')).toHaveLength(1);
+    const [complete] = stub.callsTo('files.completeUploadExternal');
+    expect(complete?.args.channel_id).toBeUndefined();
+    const file = [...stub.files.values()][0]!;
+    expect(file.completed).toBe(true);
+    expect(file.bytes?.length).toBe(file.length);
+    const png = decodePng(file.bytes!);
+    expect(png.width).toBeGreaterThan(1_000);
+    // A new ephemeral message beside the answer, never replacing it.
+    expect(reply.replace_original).toBe(false);
+    expect(reply.response_type).toBe('ephemeral');
+    const image = reply.blocks[0] as unknown as ImageBlock;
+    expect(image.type).toBe('image');
+    expect(image.slack_file).toEqual({ id: file.id });
+    expect(image.alt_text).toMatch(/^Win rate for Ana López over the last 8 quarters, .*\.$/);
+    expect(file.altText).toBe(image.alt_text);
+    expect(reply.text).toContain('Win rate for Ana López');
+  });
+
+  it('re-uses the upload when the same chart is asked again on unchanged data', async () => {
+    const answer = await sendCommand(app, stub, USERS.ana.id, 'winrate');
+    const first = await clickButton(app, stub, USERS.ana.id, answer.reply.blocks, 'Chart');
+    const second = await clickButton(app, stub, USERS.ana.id, answer.reply.blocks, 'Chart');
+    expect(stub.callsTo('files.getUploadURLExternal')).toHaveLength(1);
+    expect((second.reply.blocks[0] as unknown as ImageBlock).slack_file).toEqual(
+      (first.reply.blocks[0] as unknown as ImageBlock).slack_file,
+    );
+  });
+
+  it('draws the leaderboard of a "by rep" answer with the caller’s bar marked', async () => {
+    const answer = await sendCommand(app, stub, USERS.mia.id, 'winrate team by rep');
+    const { reply } = await clickButton(app, stub, USERS.mia.id, answer.reply.blocks, 'Chart');
+    const image = reply.blocks[0] as unknown as ImageBlock;
+    expect(image.type).toBe('image');
+    expect(image.alt_text).toContain('Win rate by rep for EMEA');
+    expect([...stub.files.values()][0]?.filename).toBe('tally-leaderboard.png');
+  });
+
+  it('keeps the text answer and says so when the upload fails (files:write not granted)', async () => {
+    const answer = await sendCommand(app, stub, USERS.ana.id, 'winrate');
+    stub.failNext('files.getUploadURLExternal', 'missing_scope');
+    const { reply } = await clickButton(app, stub, USERS.ana.id, answer.reply.blocks, 'Chart');
+    expect(reply.replace_original).toBe(false);
+    expect(reply.text).toBe(CHART_FAILED);
+    expect(JSON.stringify(reply.blocks)).not.toContain('"image"');
+    expect(stub.callsTo('files.completeUploadExternal')).toHaveLength(0);
+    // A later press, once the scope is granted, works (the failure was not cached).
+    const retry = await clickButton(app, stub, USERS.ana.id, answer.reply.blocks, 'Chart');
+    expect((retry.reply.blocks[0] as unknown as ImageBlock).type).toBe('image');
+  });
+
+  it('re-checks permissions: a rep cannot chart a colleague with a copied button', async () => {
+    const answer = await sendCommand(app, stub, USERS.mia.id, `winrate <@${USERS.ana.id}|ana>`);
+    const { reply } = await clickButton(app, stub, USERS.bob.id, answer.reply.blocks, 'Chart');
+    expect(reply.text).toContain('Sorry');
+    expect(stub.callsTo('files.getUploadURLExternal')).toHaveLength(0);
+  });
+
+  it('answers /metrics coach for a manager, with a Chart button that uploads the card’s chart', async () => {
+    const card = await sendCommand(app, stub, USERS.mia.id, `coach <@${USERS.ana.id}|ana> last month`);
+    expect(card.reply.text).toContain('Coaching card · Ana López · October 2026');
+    expect(allText(card.reply)).toContain('Win rate');
+    const { reply } = await clickButton(app, stub, USERS.mia.id, card.reply.blocks, 'Chart');
+    const image = reply.blocks[0] as unknown as ImageBlock;
+    expect(image.type).toBe('image');
+    expect(image.alt_text).toMatch(/^Ana López's percentile in the team for \d+ metrics, October 2026/);
+    const refused = await sendCommand(app, stub, USERS.bob.id, `coach <@${USERS.ana.id}|ana>`);
+    expect(refused.reply.text).toContain("for the rep's manager and admins");
+  });
+
+  it('shows a manager the coaching section on App Home', async () => {
+    await postSigned(
+      `${app.url}/slack/events`,
+      eventBody({ type: 'app_home_opened', user: USERS.mia.id, channel: 'D0MIA', tab: 'home' }),
+      { secret: SECRET, contentType: 'application/json' },
+    );
+    const [publish] = await stub.waitFor('views.publish');
+    const text = JSON.stringify(publish?.args.view);
+    expect(text).toContain('Coaching · Team EMEA');
+    expect(text).toContain('/metrics coach @person');
+  });
+});
