@@ -52,23 +52,31 @@ export function expandSubscriptions(
   const out: Expanded = { accounts: [], contracts: [], errors: [] };
   if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new ValueError(`--as-of ${asOf}: give a date as YYYY-MM-DD`);
   parseInstant(asOf, timezone);
-  rows.forEach((row, index) => {
+  for (const [index, row] of rows.entries()) {
     const fail = (field: string, message: string): void => {
       out.errors.push({ index, field, message });
     };
     const id = (row.external_id ?? '').trim();
-    if (id === '') return fail('external_id', 'is required');
+    if (id === '') {
+      fail('external_id', 'is required');
+      continue;
+    }
     const tenure = Number((row.tenure_months ?? '').trim());
-    if (!/^\d+$/.test((row.tenure_months ?? '').trim()) || tenure > 1200)
-      return fail('tenure_months', `"${row.tenure_months ?? ''}" is not a whole number of months`);
+    if (!/^\d+$/.test((row.tenure_months ?? '').trim()) || tenure > 1200) {
+      fail('tenure_months', `"${row.tenure_months ?? ''}" is not a whole number of months`);
+      continue;
+    }
     let churned: boolean;
     try {
       churned = parseBoolean(row.churned ?? '');
     } catch (err) {
-      return fail('churned', err instanceof ValueError ? err.message : 'is not yes or no');
+      fail('churned', err instanceof ValueError ? err.message : 'is not yes or no');
+      continue;
     }
-    if (churned && tenure === 0)
-      return fail('tenure_months', 'is 0 for a churned customer (no time as a customer)');
+    if (churned && tenure === 0) {
+      fail('tenure_months', 'is 0 for a churned customer (no time as a customer)');
+      continue;
+    }
     const currency = (row.currency ?? '').trim().toUpperCase() || 'USD';
     let annual: string;
     try {
@@ -77,7 +85,8 @@ export function expandSubscriptions(
       const minor = monthly * 12;
       annual = digits === 0 ? String(minor) : (minor / 10 ** digits).toFixed(digits);
     } catch (err) {
-      return fail('monthly_charge', err instanceof AmountError ? err.message : 'is not an amount');
+      fail('monthly_charge', err instanceof AmountError ? err.message : 'is not an amount');
+      continue;
     }
     const since = shiftMonths(asOf, -tenure);
     const name = (row.name ?? '').trim() || id;
@@ -97,6 +106,6 @@ export function expandSubscriptions(
         currency,
       },
     });
-  });
+  }
   return out;
 }
