@@ -24,6 +24,7 @@ const HUBSPOT: Table = {
     'Associated Company': 'account',
     'Associated Company (Primary)': 'account',
     'Deal Name': 'product',
+    'Closed Lost Reason': 'loss_reason',
   },
   leads: {
     'Record ID': 'external_id',
@@ -64,6 +65,7 @@ const SALESFORCE: Table = {
     Stage: 'stage',
     StageName: 'stage',
     'Opportunity Name': 'product',
+    'Loss Reason': 'loss_reason',
   },
   leads: {
     'Lead ID': 'external_id',
@@ -103,6 +105,9 @@ const PIPEDRIVE: Table = {
     'Deal - Deal created': 'created_at',
     'Deal - Deal closed on': 'closed_at',
     'Deal - Won time': 'closed_at',
+    'Deal - Lost time': 'closed_at',
+    'Deal - Lost reason': 'loss_reason',
+    'Deal - Expected close date': 'expected_close_date',
   },
   leads: {
     'Person - ID': 'external_id',
