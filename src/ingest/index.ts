@@ -12,7 +12,7 @@ export {
   parseItems,
   writeItems,
 } from './ingest.js';
-export { DemoDataError, guardAgainstDemo, markDataSource } from './origin.js';
+export { DemoDataError } from './origin.js';
 export { outcomeFromStage, type StageRules } from './outcome.js';
 export {
   canonicalFields,

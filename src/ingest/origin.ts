@@ -12,12 +12,6 @@ export async function holdsDemoData(db: Db): Promise<boolean> {
   return row?.demo === true;
 }
 
-/** Whether any import or ingest has ever written to this database. */
-export async function hasReceivedData(db: Db): Promise<boolean> {
-  const [row] = await queryRows<{ any: boolean }>(db, sql`select exists (select 1 from data_sources) as any`);
-  return row?.any === true;
-}
-
 /** Records that `source` ('csv', 'api') wrote user data (once; later calls change nothing). */
 export async function markDataSource(db: Db, source: 'csv' | 'api'): Promise<void> {
   await db.execute(sql`insert into data_sources (source) values (${source}) on conflict do nothing`);

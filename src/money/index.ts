@@ -14,6 +14,6 @@ export {
   settleAmount,
   toMinorUnits,
 } from './amount.js';
-export { currencyOfSymbol, isCurrencyCode, minorDigits } from './currencies.js';
-export { formatMoney, minorToMajor } from './format.js';
+export { minorDigits } from './currencies.js';
+export { formatMoney } from './format.js';
 export { parseMinorUnits } from './plain.js';
