@@ -1,12 +1,12 @@
 import { systemClock } from '../clock.js';
 import type { Config } from '../config.js';
-import { createDb, queryRows, sql } from '../db/client.js';
+import { createDb } from '../db/client.js';
 import { readDataVersion } from '../db/data-version.js';
 import { runMigrations } from '../db/migrate.js';
 import type { Deps } from '../deps.js';
 import type { Logger } from '../logger.js';
 import { createMetricAnswers } from '../metrics/index.js';
-import { seedDemoIfEmpty } from '../seed/seed.js';
+import { isOrgEmpty, seedDemoIfEmpty } from '../seed/seed.js';
 
 export interface OpenOptions {
   /** Told (in words, for people) when the first run seeds the demo org, which takes a little while. */
@@ -23,12 +23,12 @@ export async function openDeps(config: Config, logger: Logger, options: OpenOpti
   await runMigrations(database);
   // Real Postgres is never seeded behind anyone's back: that is `npm run seed`'s job.
   if (database.kind === 'pglite') {
-    const [row] = await queryRows<{ empty: boolean }>(
-      database.db,
-      sql`select not exists (select 1 from reps) as empty`,
-    );
-    if (row?.empty)
-      options.announce?.('First run: creating the demo org in the embedded database (about half a minute)…');
+    if (await isOrgEmpty(database.db))
+      options.announce?.(
+        'First run: creating the demo org (invented data) in the embedded database (about half a minute)… ' +
+          'It is only ever created in a database that has never received an import; to import your own data, ' +
+          'use another TALLY_DATA_DIR or pass --replace-demo to npm run import.',
+      );
     await seedDemoIfEmpty(database, { now: systemClock(), logger });
   }
   // One sharing point per process: identical questions share a computation, keyed by the data version.

@@ -4,9 +4,11 @@ import { z } from 'zod';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
+import { isDatabaseOutage } from '../db/failures.js';
 import { redactSecrets } from '../errors.js';
-import { describeDbFailure, ENTITIES, ingestBatch } from '../ingest/index.js';
+import { DemoDataError, describeDbFailure, ENTITIES, ingestBatch } from '../ingest/index.js';
 import type { Logger } from '../logger.js';
+import { decimalMarkOf } from '../money/index.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
 
 export const INGEST_PATH = '/api/v1/ingest';
@@ -22,15 +24,30 @@ export interface IngestRouteDeps {
   clock: Clock;
 }
 
+/** Request-wide settings: how numbers in text are written, and extra won/lost stage names. */
+const settings = {
+  locale: z.string().max(35).optional(),
+  decimal: z.enum(['.', ',']).optional(),
+  won_stages: z.array(z.string().max(200)).max(100).optional(),
+  lost_stages: z.array(z.string().max(200)).max(100).optional(),
+};
 const batchSchema = z.strictObject({ entity: z.enum(ENTITIES), items: z.array(z.unknown()) });
-const envelopeSchema = z.union([batchSchema, z.strictObject({ batches: z.array(batchSchema).min(1) })]);
+const envelopeSchema = z.union([
+  z.strictObject({ ...batchSchema.shape, ...settings }),
+  z.strictObject({ batches: z.array(batchSchema).min(1), ...settings }),
+]);
+/** Seconds a client should wait before retrying when the database is unreachable. */
+export const RETRY_AFTER_SECONDS = 30;
 
 /**
  * `POST /api/v1/ingest` with `Authorization: Bearer $TALLY_INGEST_TOKEN` and a JSON body
  * `{ "entity": "leads", "items": [...] }` or `{ "batches": [{ "entity": …, "items": […] }, …] }`.
  * Same validation and upserts as the CSV import; a request is atomic (any bad item → 400, nothing
- * written) and replays change nothing. 503 when no token is configured, 401 on a missing or wrong
- * token, 413 over MAX_INGEST_ITEMS items or the body cap, 200 with counts.
+ * written) and replays change nothing. Optional request fields: `locale` ("de-DE") or `decimal`
+ * ("," / ".") for amounts written as text, `won_stages` / `lost_stages` (extra stage names).
+ * 400 with per-item errors naming the field; 409 when the database holds the demo org; 503 when no token is configured, or (with Retry-After)
+ * when the database is unreachable; 401 on a missing or wrong token, 413 over MAX_INGEST_ITEMS items
+ * or the body cap, 500 for anything unexpected (nothing written), 200 with counts.
  */
 export function createIngestHandler(
   deps: IngestRouteDeps,
@@ -40,7 +57,13 @@ export function createIngestHandler(
   return (req, res) => {
     handle(deps, maxBodyBytes, req, res).catch((err) => {
       deps.logger.error({ err: redactSecrets(describeDbFailure(err)) }, 'ingest failed');
-      if (!res.headersSent) send(res, 500, { ok: false, error: 'internal error; nothing was written' });
+      if (res.headersSent) return;
+      if (err instanceof DemoDataError) {
+        send(res, 409, { ok: false, error: err.message });
+      } else if (isDatabaseOutage(err)) {
+        res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+        send(res, 503, { ok: false, error: 'database unavailable; nothing was written, retry later' });
+      } else send(res, 500, { ok: false, error: 'internal error; nothing was written' });
     });
   };
 }
@@ -95,15 +118,30 @@ async function handle(
       error: `expected {"entity": one of ${ENTITIES.join('|')}, "items": [...]} or {"batches": [{"entity", "items"}, ...]}`,
     });
   }
-  const batches = 'batches' in envelope.data ? envelope.data.batches : [envelope.data];
+  const { locale, decimal: givenDecimal, won_stages, lost_stages, ...data } = envelope.data;
+  let decimal = givenDecimal;
+  if (locale !== undefined) {
+    try {
+      decimal = decimalMarkOf(locale);
+    } catch {
+      return send(res, 400, {
+        ok: false,
+        error: `locale "${locale}" is not a BCP 47 tag such as en-US or de-DE`,
+      });
+    }
+  }
+  const batches = 'batches' in data ? data.batches : [data as z.infer<typeof batchSchema>];
   const count = batches.reduce((n, b) => n + b.items.length, 0);
   if (count > MAX_INGEST_ITEMS) {
     return send(res, 413, { ok: false, error: `${count} items; at most ${MAX_INGEST_ITEMS} per request` });
   }
-  const result = await ingestBatch(deps.db, envelope.data, {
+  const result = await ingestBatch(deps.db, 'batches' in data ? { batches } : batches[0]!, {
     timezone: deps.config.defaultTimezone,
     now: deps.clock(),
     atomic: true,
+    source: 'api',
+    decimal,
+    stages: { won: won_stages ?? [], lost: lost_stages ?? [] },
   });
   if (result.errors.length > 0) {
     return send(res, 400, { ok: false, error: 'invalid items; nothing was written', errors: result.errors });

@@ -1,22 +1,49 @@
 import { type CliArgs, parseCli } from '../cli/args.js';
-import { canonicalFields, ENTITIES, type Entity } from '../ingest/index.js';
+import { canonicalFields, ENTITIES } from '../ingest/index.js';
+import { AmountError, type DecimalMark, decimalMarkOf } from '../money/index.js';
+import type { ImportEntity } from './import-csv.js';
+import { PRESETS, type PresetName } from './presets.js';
+import { type Delimiter, parseDelimiter } from './source.js';
+import { SUBSCRIPTION_FIELDS } from './subscriptions.js';
 
 /** What `npm run import -- …` asked for, validated. */
+const IMPORT_ENTITIES: readonly ImportEntity[] = [...ENTITIES, 'subscriptions'];
+
 export interface ImportArgs {
-  entity: Entity;
+  entity: ImportEntity;
+  /** --as-of (subscriptions): the snapshot date, YYYY-MM-DD. */
+  asOf?: string | undefined;
   file: string;
   /** [source column, canonical field] pairs; one source may feed several fields. */
   map: [string, string][];
   /** canonical field → value used when the cell is empty or the column is missing. */
   defaults: Record<string, string>;
   skipInvalid: boolean;
+  /** Decimal mark from --locale or --decimal. */
+  decimal?: DecimalMark | undefined;
+  delimiter?: Delimiter | undefined;
+  wonStages?: string[] | undefined;
+  lostStages?: string[] | undefined;
+  /** --preset: read a CRM's default export headers. */
+  preset?: PresetName | undefined;
+  /** --replace-demo: remove the demo org's records before importing. */
+  replaceDemo?: boolean | undefined;
 }
 
 export const USAGE = `Usage: npm run import -- <entity> <file.csv> [--map source=canonical ...] [--default field=value ...] [--skip-invalid]
-  entity: ${ENTITIES.join(', ')}
+  entity: ${IMPORT_ENTITIES.join(', ')}  (subscriptions: a customer snapshot, see --as-of)
   --map source=canonical   read CSV column "source" as the canonical field (repeatable)
   --default field=value    use value when the field's cell is empty or the column is missing (repeatable)
+  --map '#N=canonical'     read the N-th column (1-based), e.g. when a header name appears twice
   --skip-invalid           import the valid rows and list the invalid ones (default: reject the whole file)
+  --locale de-DE           how numbers are written (de-DE: 1.234,56; en-US: 1,234.56)
+  --decimal , | .          the decimal mark, instead of --locale
+  --delimiter ; | , | tab | '|'   the column separator (default: detected from the header)
+  --won-stages "A,B"       extra stage names that mean won (comma-separated)
+  --lost-stages "A,B"      extra stage names that mean lost
+  --preset hubspot|salesforce|pipedrive   read that CRM's default export column names (no --map needed)
+  --replace-demo           remove the demo org's records first (needed when the database holds the demo)
+  --as-of YYYY-MM-DD       subscriptions: the date the snapshot was taken (tenure counts back from it)
   --help                   show this help`;
 
 export class UsageError extends Error {
@@ -36,8 +63,28 @@ export function parseImportArgs(argv: string[]): ImportArgs & { help?: true } {
         map: { type: 'string', multiple: true },
         default: { type: 'string', multiple: true },
         'skip-invalid': { type: 'boolean' },
+        preset: { type: 'string' },
+        'as-of': { type: 'string' },
+        locale: { type: 'string' },
+        decimal: { type: 'string' },
+        delimiter: { type: 'string' },
+        'won-stages': { type: 'string' },
+        'lost-stages': { type: 'string' },
+        'replace-demo': { type: 'boolean' },
       },
-      { positionals: true, needs: { map: 'a value like name=value', default: 'a value like name=value' } },
+      {
+        positionals: true,
+        needs: {
+          map: 'a value like name=value',
+          default: 'a value like name=value',
+          preset: PRESETS.join(' | '),
+          locale: 'a locale such as de-DE',
+          decimal: '"," or "."',
+          delimiter: 'one of , ; tab |',
+          'won-stages': 'stage names, comma-separated',
+          'lost-stages': 'stage names, comma-separated',
+        },
+      },
     );
   } catch (err) {
     throw new UsageError((err as Error).message);
@@ -62,9 +109,10 @@ export function parseImportArgs(argv: string[]): ImportArgs & { help?: true } {
   if (cli.help) return { entity: ENTITIES[0], file: '', map, defaults, skipInvalid, help: true };
   if (positional.length !== 2) throw new UsageError('expected an entity and a CSV file');
   const [entityWord, file] = positional as [string, string];
-  const entity = ENTITIES.find((e) => e === entityWord.toLowerCase());
-  if (!entity) throw new UsageError(`unknown entity "${entityWord}" (use one of ${ENTITIES.join(', ')})`);
-  const fields = canonicalFields(entity);
+  const entity = IMPORT_ENTITIES.find((e) => e === entityWord.toLowerCase());
+  if (!entity)
+    throw new UsageError(`unknown entity "${entityWord}" (use one of ${IMPORT_ENTITIES.join(', ')})`);
+  const fields = entity === 'subscriptions' ? SUBSCRIPTION_FIELDS : canonicalFields(entity);
   for (const [, target] of map) {
     if (!fields.includes(target))
       throw new UsageError(`--map target "${target}" is not a ${entity} field (${fields.join(', ')})`);
@@ -73,5 +121,56 @@ export function parseImportArgs(argv: string[]): ImportArgs & { help?: true } {
     if (!fields.includes(field))
       throw new UsageError(`--default field "${field}" is not a ${entity} field (${fields.join(', ')})`);
   }
-  return { entity, file, map, defaults, skipInvalid };
+  const extras = readExtras(cli.values);
+  if (entity === 'subscriptions' && !extras.asOf)
+    throw new UsageError('subscriptions need --as-of YYYY-MM-DD (the date the snapshot was taken)');
+  if (entity !== 'subscriptions' && extras.asOf) throw new UsageError('--as-of is for subscriptions only');
+  return { entity, file, map, defaults, skipInvalid, ...extras };
+}
+
+/** The options beyond --map/--default/--skip-invalid, validated; absent ones stay undefined. */
+function readExtras(values: CliArgs['values']): Partial<ImportArgs> {
+  const out: Partial<ImportArgs> = {};
+  const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+  const list = (v: string) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
+  const asOf = str('as-of');
+  if (asOf !== undefined) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new UsageError(`--as-of ${asOf}: give a date as YYYY-MM-DD`);
+    out.asOf = asOf;
+  }
+  const preset = str('preset');
+  if (preset !== undefined) {
+    const p = PRESETS.find((x) => x === preset.toLowerCase());
+    if (!p) throw new UsageError(`--preset takes ${PRESETS.join(', ')} (not "${preset}")`);
+    out.preset = p;
+  }
+  const locale = str('locale');
+  if (locale !== undefined) {
+    try {
+      out.decimal = decimalMarkOf(locale);
+    } catch (err) {
+      throw new UsageError(err instanceof AmountError ? `--locale: ${err.message}` : String(err));
+    }
+  }
+  const decimal = str('decimal');
+  if (decimal !== undefined) {
+    if (decimal !== ',' && decimal !== '.') throw new UsageError('--decimal takes "," or "."');
+    out.decimal = decimal;
+  }
+  const delimiter = str('delimiter');
+  if (delimiter !== undefined) {
+    const d = parseDelimiter(delimiter);
+    if (!d) throw new UsageError(`--delimiter takes , ; tab or | (not "${delimiter}")`);
+    out.delimiter = d;
+  }
+  const won = str('won-stages');
+  if (won !== undefined) out.wonStages = list(won);
+  const lost = str('lost-stages');
+  if (lost !== undefined) out.lostStages = list(lost);
+  if (values['replace-demo'] === true) out.replaceDemo = true;
+  return out;
 }

@@ -1,13 +1,14 @@
 import { createReadStream } from 'node:fs';
-import { access } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
 import { ConfigError, loadConfig } from '../config.js';
 import { createDb, type Database } from '../db/client.js';
 import { runMigrations } from '../db/migrate.js';
 import { redactSecrets } from '../errors.js';
-import { describeDbFailure } from '../ingest/index.js';
+import { DemoDataError, describeDbFailure } from '../ingest/index.js';
 import { parseImportArgs, USAGE, UsageError } from './args.js';
 import { ImportFormatError, importCsv } from './import-csv.js';
-import { formatErrors, formatSummary } from './report.js';
+import { presetColumns } from './presets.js';
+import { formatDetails, formatErrors, formatSummary } from './report.js';
 
 /**
  * `npm run import -- <entity> <file.csv> [--map a=b …] [--default f=v …] [--skip-invalid]`.
@@ -41,6 +42,14 @@ async function main(argv: string[]): Promise<number> {
       map: args.map,
       defaults: args.defaults,
       skipInvalid: args.skipInvalid,
+      replaceDemo: args.replaceDemo ?? false,
+      asOf: args.asOf,
+      preset:
+        args.preset && args.entity !== 'subscriptions' ? presetColumns(args.preset, args.entity) : undefined,
+      fileBytes: (await stat(args.file)).size,
+      decimal: args.decimal,
+      delimiter: args.delimiter,
+      stages: { won: args.wonStages ?? [], lost: args.lostStages ?? [] },
       timezone: config.defaultTimezone,
       now: new Date(),
       onNotice: (m) => process.stderr.write(`import: ${m}\n`),
@@ -49,12 +58,14 @@ async function main(argv: string[]): Promise<number> {
           `import: ${rows.toLocaleString('en-US')} rows read (${Math.round(rows / (ms / 1000)).toLocaleString('en-US')} rows/s)\n`,
         ),
     });
+    const details = formatDetails(result);
+    if (details) process.stderr.write(`${details}\n`);
     const listing = formatErrors(result);
     if (listing) process.stderr.write(`${listing}\n`);
     process.stdout.write(`${formatSummary(args.entity, result)}\n`);
     return result.rejected ? EXIT.rejected : EXIT.ok;
   } catch (err) {
-    if (err instanceof ImportFormatError) {
+    if (err instanceof ImportFormatError || err instanceof DemoDataError) {
       process.stderr.write(`import: ${err.message}\n`);
       return EXIT.usage;
     }

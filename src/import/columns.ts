@@ -7,38 +7,101 @@ export interface ColumnPlan {
   width: number;
   /** Header columns that feed no canonical field. */
   ignored: string[];
+  /** "source → field" for every column read under another name (--map or a preset). */
+  mapped: string[];
+  /** Canonical fields some column (or --default) feeds. */
+  fed: Set<string>;
   /** Turns one CSV record into a raw item keyed by canonical field names. */
   toItem(record: string[]): Record<string, string>;
 }
 
+/** "#3" → column index 2 (1-based in the CLI); null when `source` is a name. */
+function position(source: string): number | null {
+  const m = /^#(\d+)$/.exec(source.trim());
+  return m ? Number(m[1]) - 1 : null;
+}
+
 /**
- * Decides which CSV column feeds which canonical field. A column named in --map feeds its mapped
- * field(s) (one column may feed several, e.g. an id used as both external_id and name); otherwise a
- * header that is itself a canonical name (any case) feeds that field. --default values fill empty cells
- * and missing columns. A mapped source missing from the header, or two columns feeding one field, is an error.
+ * Decides which CSV column feeds which canonical field. A column named in --map (by name, or by
+ * position as `#N`, 1-based) feeds its mapped field(s) (one column may feed several, e.g. an id used
+ * as both external_id and name); then `preset` names (a CRM's export headers); otherwise a header that
+ * is itself a canonical name (any case) feeds that field. --default values fill empty cells and
+ * missing columns. Errors: a mapped source missing from the header, two columns feeding one field,
+ * a header name given twice (unless --map picks one by position), a one-column header that holds
+ * another delimiter.
  */
 export function planColumns(
   header: string[],
   map: [string, string][],
   defaults: Record<string, string>,
   fields: string[],
+  preset: Record<string, string> = {},
+  delimiterName = 'comma',
 ): ColumnPlan {
   const names = header.map((h) => h.trim());
-  const targets: { column: number; field: string }[] = [];
-  for (const [source, field] of map) {
-    const column = names.indexOf(source);
-    const loose = column >= 0 ? column : names.findIndex((n) => n.toLowerCase() === source.toLowerCase());
-    if (loose < 0)
-      throw new ImportFormatError(`--map ${source}=${field}: the header has no column "${source}"`);
-    targets.push({ column: loose, field });
+  if (names.length === 1) {
+    const other = [';', '\t', '|', ','].find((d) => names[0]!.includes(d));
+    if (other) {
+      const shown = other === '\t' ? 'tab' : `"${other}"`;
+      throw new ImportFormatError(
+        `the header is one column "${names[0]!.slice(0, 60)}" that contains ${shown}: the file is probably ${shown}-separated, not ${delimiterName}-separated; pass --delimiter '${other === '\t' ? 'tab' : other}'`,
+      );
+    }
   }
-  const mapped = new Set(targets.map((t) => t.column));
-  const ignored: string[] = [];
+  const targets: { column: number; field: string }[] = [];
+  const byPosition = new Set<number>();
+  for (const [source, field] of map) {
+    const pos = position(source);
+    if (pos !== null) {
+      if (pos < 0 || pos >= names.length)
+        throw new ImportFormatError(`--map ${source}=${field}: the header has ${names.length} columns`);
+      targets.push({ column: pos, field });
+      byPosition.add(pos);
+    }
+  }
+  // A name given twice is an error unless every copy is read (or left out) by position.
+  const seenName = new Map<string, number>();
   names.forEach((name, column) => {
-    if (mapped.has(column)) return;
-    const field = fields.find((f) => f === name.toLowerCase());
-    if (field) targets.push({ column, field });
-    else ignored.push(name === '' ? `(column ${column + 1})` : name);
+    const key = name.toLowerCase();
+    const prev = seenName.get(key);
+    if (prev !== undefined && name !== '' && !byPosition.has(prev) && !byPosition.has(column)) {
+      throw new ImportFormatError(
+        `the header names "${name}" twice (columns ${prev + 1} and ${column + 1}); pick one with --map '#${prev + 1}=<field>' or --map '#${column + 1}=<field>'`,
+      );
+    }
+    if (prev === undefined) seenName.set(key, column);
+  });
+  const findName = (source: string) => {
+    const exact = names.findIndex((n, i) => n === source && !byPosition.has(i));
+    return exact >= 0
+      ? exact
+      : names.findIndex((n, i) => n.toLowerCase() === source.toLowerCase() && !byPosition.has(i));
+  };
+  for (const [source, field] of map) {
+    if (position(source) !== null) continue;
+    const column = findName(source);
+    if (column < 0)
+      throw new ImportFormatError(`--map ${source}=${field}: the header has no column "${source}"`);
+    targets.push({ column, field });
+  }
+  const mappedColumns = new Set(targets.map((t) => t.column));
+  const mapped = targets.map((t) => `${names[t.column] || `#${t.column + 1}`} → ${t.field}`);
+  const ignored: string[] = [];
+  const presetLower = new Map(Object.entries(preset).map(([k, v]) => [k.toLowerCase(), v]));
+  const fedByMap = new Set(targets.map((t) => t.field));
+  names.forEach((name, column) => {
+    if (mappedColumns.has(column) || byPosition.has(column)) return;
+    const canonical = fields.find((f) => f === name.toLowerCase());
+    const viaPreset = presetLower.get(name.toLowerCase());
+    if (canonical && !fedByMap.has(canonical)) {
+      targets.push({ column, field: canonical });
+      fedByMap.add(canonical);
+    } else if (viaPreset && fields.includes(viaPreset) && !fedByMap.has(viaPreset)) {
+      // A preset may know two names for one field (label and API name): the first column wins.
+      targets.push({ column, field: viaPreset });
+      fedByMap.add(viaPreset);
+      mapped.push(`${name} → ${viaPreset}`);
+    } else ignored.push(name === '' ? `(column ${column + 1})` : name);
   });
   const seen = new Map<string, number>();
   for (const t of targets) {
@@ -54,6 +117,8 @@ export function planColumns(
   return {
     width: header.length,
     ignored,
+    mapped,
+    fed: new Set([...seen.keys(), ...Object.keys(defaults)]),
     toItem(record) {
       const item: Record<string, string> = {};
       for (const t of targets) {
@@ -65,4 +130,11 @@ export function planColumns(
       return item;
     },
   };
+}
+
+/** A header column that probably holds the record id, for a "did you mean --map X=external_id". */
+export function guessIdColumn(ignored: string[]): string | undefined {
+  return ignored.find((n) =>
+    /(^|[\s_-])id$|^id$|record id|^(opportunity|deal|lead|contact|company|account)$/i.test(n),
+  );
 }

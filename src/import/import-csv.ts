@@ -1,25 +1,49 @@
 import type { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
-import type { Db } from '../db/client.js';
+import { type Db, sql } from '../db/client.js';
 import { bumpDataVersion } from '../db/data-version.js';
 import {
   BATCH_SIZE,
   canonicalFields,
   type Entity,
   type IngestOptions,
+  KEY_FIELDS,
+  newNumberContext,
   parseItems,
   writeItems,
 } from '../ingest/index.js';
-import { ImportFormatError, planColumns } from './columns.js';
+import { guardAgainstDemo, markDataSource } from '../ingest/origin.js';
+import type { DecimalMark } from '../money/index.js';
+import { guessIdColumn, ImportFormatError, planColumns } from './columns.js';
+import { type Delimiter, delimiterName, openCsv } from './source.js';
+import { expandSubscriptions, SUBSCRIPTION_FIELDS, TELCO_HEADERS } from './subscriptions.js';
+import { type ImportWarning, WarningLog } from './warnings.js';
 
 export { ImportFormatError };
 
+/** What a CSV file can hold: one entity, or subscription snapshots (accounts + contracts). */
+export type ImportEntity = Entity | 'subscriptions';
+
 export interface ImportCsvOptions extends IngestOptions {
-  entity: Entity;
+  entity: ImportEntity;
+  /** Subscriptions only: the snapshot date (YYYY-MM-DD) that tenure counts back from. */
+  asOf?: string;
   input: Readable;
   map?: [string, string][];
   defaults?: Record<string, string>;
+  /** Header name → canonical field, from a --preset (lower priority than --map). */
+  preset?: Record<string, string>;
   skipInvalid?: boolean;
+  /**
+   * Size of the file in bytes, when known: from BULK_FILE_BYTES up the rollup triggers are switched off
+   * for the import and the rollups rebuilt once at the end (same transaction), as the seed does.
+   */
+  fileBytes?: number;
+  /** Remove the generated demo org first; without it an import into a demo database is refused. */
+  replaceDemo?: boolean;
+  /** Forced decimal mark (--locale / --decimal); otherwise the file's own unambiguous amounts decide. */
+  decimal?: DecimalMark;
+  /** Forced delimiter (--delimiter); otherwise sniffed from the header line. */
+  delimiter?: Delimiter;
   /** How many bad rows to list (the count is always exact). */
   maxListedErrors?: number;
   onNotice?: (message: string) => void;
@@ -42,24 +66,41 @@ export interface ImportCsvResult {
   inserted: number;
   updated: number;
   unchanged: number;
-  /** Rows with at least one error. */
+  /** Rows refused (at least one error each). */
   invalidRows: number;
   /** The first `maxListedErrors` errors, in file order. */
   errors: RowError[];
   /** True when invalid rows made the whole file roll back (no --skip-invalid). */
   rejected: boolean;
+  /** Suspicious rows by kind (stored as given, but worth a look). */
+  warnings: ImportWarning[];
+  /** Columns read under another name ("Deal Value → amount") and columns ignored. */
+  columns: { mapped: string[]; ignored: string[] };
+  delimiter: Delimiter;
 }
 
 class Rollback extends Error {}
 
+/** Files from this size up are imported with the rollup triggers off and one rebuild at the end. */
+export const BULK_FILE_BYTES = 8 * 1024 * 1024;
+const BULK_BATCH_SIZE = 5000;
+/** Tables whose statement triggers keep metric_rollups exact (migration 0005). */
+const ROLLUP_TABLES = ['leads', 'opportunities', 'activities'];
+
+/** Ambiguous amounts wait for a later row to show the file's decimal mark; beyond this they are refused. */
+const MAX_DEFERRED = 100_000;
+
 /**
- * Streams a CSV file into the database: each row is validated with the entity's zod schema and
- * upserted in batches of BATCH_SIZE, all inside ONE transaction. Without `skipInvalid`, any invalid
- * row rolls the whole file back (after reading it to the end, so every bad line is counted).
- * Memory stays flat: the parser is consumed with backpressure and at most one batch is held.
+ * Streams a CSV file into the database: the delimiter and encoding are detected, each row is
+ * validated (parseItems: keys, types, text, dates, amounts) and upserted in batches of BATCH_SIZE,
+ * all inside ONE transaction. Without `skipInvalid`, any invalid row rolls the whole file back (after
+ * reading it to the end, so every bad line is counted). Memory stays flat: the parser is consumed
+ * with backpressure and at most one batch is held (plus rows whose amount waits for the decimal mark,
+ * and one map of ids for duplicate detection).
  */
 export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportCsvResult> {
   const maxListed = opts.maxListedErrors ?? 20;
+  const source = await openCsv(opts.input, opts.delimiter);
   const result: ImportCsvResult = {
     rows: 0,
     inserted: 0,
@@ -68,6 +109,9 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     invalidRows: 0,
     errors: [],
     rejected: false,
+    warnings: [],
+    columns: { mapped: [], ignored: [] },
+    delimiter: source.delimiter,
   };
   const badLines = new Set<number>();
   const report = (e: RowError) => {
@@ -77,30 +121,62 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     }
     if (result.errors.length < maxListed) result.errors.push(e);
   };
+  const warnings = new WarningLog(opts.entity === 'subscriptions' ? 'accounts' : opts.entity, opts.stages);
+  const numbers = { ...newNumberContext(opts.decimal), deferAmbiguous: true };
+  const deferred: { line: number; item: Record<string, string> }[] = [];
   const started = performance.now();
   let lastProgressAt = started;
   let lastProgressRows = 0;
-  const parser = opts.input.pipe(
-    parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true }),
-  );
-  // A read error (missing file, bad encoding) must end the import, not hang it.
-  opts.input.on('error', (err) => parser.destroy(err));
 
+  const bulkFile = (opts.fileBytes ?? 0) >= BULK_FILE_BYTES;
+  // Bigger batches mean fewer round trips; a batch's rows travel as one JSON parameter either way.
+  const batchSize = bulkFile ? BULK_BATCH_SIZE : BATCH_SIZE;
   const run = async (tx: Db) => {
+    await guardAgainstDemo(tx, opts.replaceDemo ?? false, 'pass --replace-demo');
+    await markDataSource(tx, 'csv');
+    // A big file: per-batch rollup maintenance rewrites the same rollup rows thousands of times; one
+    // set-based rebuild at the end is exact and far faster. ALTER TABLE is transactional, so a rolled
+    // back import leaves the triggers on; the lock it takes keeps other writers out meanwhile.
+    const bulk = bulkFile;
+    if (bulk)
+      for (const t of ROLLUP_TABLES) await tx.execute(sql.raw(`alter table ${t} disable trigger user`));
     let plan: ReturnType<typeof planColumns> | undefined;
     let pending: { line: number; item: Record<string, string> }[] = [];
-    const flush = async () => {
-      if (pending.length === 0) return;
-      const batch = pending;
-      pending = [];
+    const write = async (rows: { line: number; item: Record<string, string> }[], last: boolean) => {
+      if (opts.entity !== 'subscriptions') return writeEntity(opts.entity, rows, last);
+      const expanded = expandSubscriptions(
+        rows.map((r) => r.item),
+        opts.asOf ?? '',
+        opts.timezone,
+      );
+      for (const e of expanded.errors)
+        report({ line: rows[e.index]!.line, field: e.field, message: e.message });
+      const lineOf = (list: { index: number; item: Record<string, string> }[]) =>
+        list.map((x) => ({ line: rows[x.index]!.line, item: x.item }));
+      await writeEntity('accounts', lineOf(expanded.accounts), true);
+      await writeEntity('contracts', lineOf(expanded.contracts), true);
+    };
+    const writeEntity = async (
+      entity: Entity,
+      batch: { line: number; item: Record<string, string> }[],
+      last: boolean,
+    ) => {
       const parsed = parseItems(
-        opts.entity,
+        entity,
         batch.map((p) => p.item),
         opts.timezone,
+        last ? { ...numbers, deferAmbiguous: false } : numbers,
       );
       for (const e of parsed.errors)
         report({ line: batch[e.index]!.line, field: e.field, message: e.message });
-      const written = await writeItems(tx, opts.entity, parsed.items, opts);
+      for (const i of parsed.deferred) {
+        if (deferred.length < MAX_DEFERRED) deferred.push(batch[i]!);
+        else report({ line: batch[i]!.line, field: null, message: 'amount is ambiguous; pass --locale' });
+      }
+      parsed.items.forEach((item, k) => {
+        warnings.inspect(item, batch[parsed.positions[k]!]!.line);
+      });
+      const written = await writeItems(tx, entity, parsed.items, opts, batchSize);
       result.inserted += written.inserted;
       result.updated += written.updated;
       result.unchanged += written.unchanged;
@@ -108,17 +184,36 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
         report({ line: batch[parsed.positions[e.index]!]!.line, field: e.field, message: e.message });
       }
     };
-    for await (const { record, info } of parser as AsyncIterable<{
-      record: string[];
-      info: { lines: number };
-    }>) {
+    const flush = async () => {
+      if (pending.length === 0) return;
+      const batch = pending;
+      pending = [];
+      await write(batch, false);
+    };
+    for await (const { record, info } of source.records) {
       // info.lines is where the record ends; a quoted cell with line breaks started earlier.
       const line = info.lines - record.reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0);
       if (!plan) {
-        plan = planColumns(record, opts.map ?? [], opts.defaults ?? {}, canonicalFields(opts.entity));
+        const snapshot = opts.entity === 'subscriptions';
+        plan = planColumns(
+          record,
+          opts.map ?? [],
+          opts.defaults ?? {},
+          snapshot ? SUBSCRIPTION_FIELDS : canonicalFields(opts.entity as Entity),
+          snapshot ? { ...TELCO_HEADERS, ...opts.preset } : opts.preset,
+          delimiterName(source.delimiter),
+        );
+        result.columns = { mapped: plan.mapped, ignored: plan.ignored };
         if (plan.ignored.length > 0) {
           opts.onNotice?.(
             `Ignoring ${plan.ignored.length} column(s) that are not ${opts.entity} fields: ${plan.ignored.join(', ')} (use --map source=canonical to read one)`,
+          );
+        }
+        const keys = opts.entity === 'subscriptions' ? ['external_id'] : KEY_FIELDS[opts.entity];
+        if (keys.length > 0 && !keys.some((k) => plan!.fed.has(k))) {
+          const guess = guessIdColumn(plan.ignored);
+          opts.onNotice?.(
+            `No column feeds ${keys.join(' or ')}, so every row will be refused${guess ? `; did you mean --map "${guess}=${keys[0]}"?` : ''}`,
           );
         }
         continue;
@@ -132,7 +227,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
         });
       } else {
         pending.push({ line, item: plan.toItem(record) });
-        if (pending.length >= BATCH_SIZE) await flush();
+        if (pending.length >= batchSize) await flush();
       }
       if (opts.onProgress && result.rows % 1000 === 0) {
         const t = performance.now();
@@ -148,7 +243,14 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     }
     if (!plan) throw new ImportFormatError('the file is empty (no header line)');
     await flush();
+    // Rows whose amount was ambiguous: the whole file has now shown (or not) its decimal mark.
+    for (let i = 0; i < deferred.length; i += BATCH_SIZE)
+      await write(deferred.slice(i, i + BATCH_SIZE), true);
     if (result.invalidRows > 0 && !opts.skipInvalid) throw new Rollback();
+    if (bulk) {
+      for (const t of ROLLUP_TABLES) await tx.execute(sql.raw(`alter table ${t} enable trigger user`));
+      if (result.inserted + result.updated > 0) await tx.execute(sql`select tally_rollup_rebuild_all()`);
+    }
   };
 
   try {
@@ -156,9 +258,10 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
   } catch (err) {
     if (!(err instanceof Rollback)) throw err;
     result.errors.sort((a, b) => a.line - b.line);
-    return { ...result, inserted: 0, updated: 0, unchanged: 0, rejected: true };
+    return { ...result, inserted: 0, updated: 0, unchanged: 0, rejected: true, warnings: warnings.list() };
   }
   await bumpDataVersion(db);
   result.errors.sort((a, b) => a.line - b.line);
+  result.warnings = warnings.list();
   return result;
 }

@@ -19,3 +19,28 @@ export function formatErrors(r: ImportCsvResult): string {
   if (r.invalidRows > listedLines) lines.push(`… and ${n(r.invalidRows - listedLines)} more invalid rows`);
   return lines.join('\n');
 }
+
+const WARNING_TITLES: Record<string, string> = {
+  'duplicate id': 'duplicate external ids in the file',
+  'close before create': 'close date before create date',
+  'won amount not positive': 'won deals with a zero or negative amount',
+  'closed but stage reads open': 'rows with a close date whose stage reads as open',
+};
+
+/**
+ * What the import read and what looked wrong (stderr, before the summary): the delimiter when it
+ * is not a comma, columns read under another name, and each warning kind with its count, first
+ * line numbers and the first case spelled out.
+ */
+export function formatDetails(r: ImportCsvResult): string {
+  const out: string[] = [];
+  if (r.delimiter !== ',') out.push(`read as ${r.delimiter === '\t' ? 'tab' : `"${r.delimiter}"`}-separated`);
+  if (r.columns.mapped.length > 0) out.push(`columns mapped: ${r.columns.mapped.join(', ')}`);
+  for (const w of r.warnings) {
+    const more = w.count > w.lines.length ? ', …' : '';
+    out.push(
+      `warning: ${n(w.count)} ${WARNING_TITLES[w.kind] ?? w.kind} (line${w.lines.length > 1 ? 's' : ''} ${w.lines.join(', ')}${more}): ${w.detail}`,
+    );
+  }
+  return out.join('\n');
+}

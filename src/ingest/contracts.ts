@@ -4,7 +4,7 @@ import { resolveAccounts } from './resolve.js';
 import type { ItemOf } from './schemas.js';
 import type { ItemError, WriteResult } from './types.js';
 import { findExistingIds, mergeByExternalId, type PendingRow, upsertRows } from './upsert-core.js';
-import { put, requireForNew } from './write-helpers.js';
+import { currencyFor, minorOf, put, requireForNew, storedCurrencies } from './write-helpers.js';
 
 export type ContractItem = ItemOf<'contracts'>;
 
@@ -18,8 +18,22 @@ export async function writeContracts(db: Db, items: ContractItem[]): Promise<Wri
     db,
     items.map((i) => i.account),
   );
+  const currencies = await storedCurrencies(
+    db,
+    'contracts',
+    items.filter((i) => (i.total_value || i.revenue_per_license) && !i.currency).map((i) => i.external_id!),
+  );
   const rows: PendingRow[] = [];
   items.forEach((item, index) => {
+    const money = [item.total_value, item.revenue_per_license];
+    const currency = currencyFor(item.currency, money, currencies.get(item.external_id!));
+    const itemErrors: ItemError[] = [];
+    const total = minorOf(item.total_value, currency, index, 'total_value', itemErrors);
+    const perLicense = minorOf(item.revenue_per_license, currency, index, 'revenue_per_license', itemErrors);
+    if (itemErrors.length > 0) {
+      errors.push(...itemErrors);
+      return;
+    }
     if (item.starts_at && item.ends_at && item.ends_at <= item.starts_at) {
       errors.push({ index, field: 'ends_at', message: 'must be after starts_at' });
       return;
@@ -28,11 +42,12 @@ export async function writeContracts(db: Db, items: ContractItem[]): Promise<Wri
     put(values, 'accountId', item.account ? accountIds.get(item.account) : undefined);
     put(values, 'startsAt', item.starts_at);
     put(values, 'endsAt', item.ends_at);
-    put(values, 'totalValueMinor', item.total_value);
-    put(values, 'currency', item.currency ?? (item.currency === null ? 'USD' : undefined));
+    put(values, 'totalValueMinor', total);
+    const named = money.find((m) => m?.reading.currency)?.reading.currency ?? undefined;
+    put(values, 'currency', item.currency ?? (item.currency === null ? 'USD' : named));
     put(values, 'contractYears', item.contract_years);
     put(values, 'licenses', item.licenses);
-    put(values, 'revenuePerLicenseMinor', item.revenue_per_license);
+    put(values, 'revenuePerLicenseMinor', perLicense);
     put(values, 'product', item.product);
     rows.push({ index, key: item.external_id!, values });
   });

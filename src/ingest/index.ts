@@ -4,17 +4,26 @@
  * (leads.first_touch_at) are the same everywhere.
  */
 
+export { parseMinorUnits } from '../money/index.js';
 export { recordTouch, refreshFirstTouch } from './first-touch.js';
 export {
   ingestBatch,
+  newNumberContext,
   parseItems,
   writeItems,
 } from './ingest.js';
-export { outcomeFromStage } from './outcome.js';
-export { canonicalFields, ENTITIES, type Entity } from './schemas.js';
+export { DemoDataError } from './origin.js';
+export { outcomeFromStage, type StageRules } from './outcome.js';
+export {
+  canonicalFields,
+  ENTITIES,
+  type Entity,
+  KEY_FIELDS,
+  type MoneyValue,
+} from './schemas.js';
 export {
   BATCH_SIZE,
   describeDbFailure,
   type IngestOptions,
 } from './types.js';
-export { parseInstant, parseMinorUnits } from './values.js';
+export { parseBoolean, parseInstant, ValueError } from './values.js';

@@ -1,12 +1,22 @@
 import type { Db } from '../db/client.js';
 import { bumpDataVersion } from '../db/data-version.js';
+import { retryConflicts } from '../db/failures.js';
+import { AmountError, type DecimalMark, settleAmount } from '../money/index.js';
 import { writeAccounts } from './accounts.js';
 import { writeActivities } from './activities.js';
 import { writeContracts } from './contracts.js';
 import { writeLeads } from './leads.js';
 import { writeOpportunities } from './opportunities.js';
+import { guardAgainstDemo, markDataSource } from './origin.js';
 import { writeReps } from './reps.js';
-import { type Entity, type ItemOf, itemSchemas } from './schemas.js';
+import {
+  type Entity,
+  type ItemOf,
+  itemSchemas,
+  KEY_FIELDS,
+  MONEY_FIELDS,
+  type MoneyValue,
+} from './schemas.js';
 import { writeTeams } from './teams.js';
 import {
   addResult,
@@ -25,7 +35,7 @@ const WRITERS: { [E in Entity]: Writer<E> } = {
   leads: (db, items) => writeLeads(db, items),
   activities: (db, items) => writeActivities(db, items),
   accounts: (db, items) => writeAccounts(db, items),
-  opportunities: (db, items) => writeOpportunities(db, items),
+  opportunities: writeOpportunities,
   contracts: (db, items) => writeContracts(db, items),
 };
 
@@ -43,16 +53,58 @@ export interface ParsedItems<E extends Entity> {
   errors: ItemError[];
 }
 
-/** Validates raw items against the entity's schema; every problem becomes one `ItemError`. */
-export function parseItems<E extends Entity>(entity: E, raw: unknown[], timezone: string): ParsedItems<E> {
-  const schema = itemSchemas(timezone)[entity];
-  const out: ParsedItems<E> = { items: [], positions: [], errors: [] };
+/**
+ * How the numbers of one file or request are written. `decimal` is forced (--locale / --decimal /
+ * the request's locale); otherwise `marks` collects the decimal marks unambiguous amounts have shown
+ * so far ("12.50" shows "."), which settle ambiguous ones ("4.200"). Share one context per file.
+ */
+export interface NumberContext {
+  decimal?: DecimalMark | undefined;
+  marks: Set<DecimalMark>;
+  /** CSV: hand back ambiguous items whose mark is not known yet (a later row may show it). */
+  deferAmbiguous?: boolean;
+}
+
+export const newNumberContext = (decimal?: DecimalMark): NumberContext => ({ decimal, marks: new Set() });
+
+/**
+ * Validates raw items against the entity's schema; every problem becomes one `ItemError`. Every item
+ * must carry its key (external_id; a team's name), so no write ever sees an item without one. Amounts
+ * are settled with `numbers` (see NumberContext); an amount ambiguous with no known mark is an error
+ * naming --locale, or, with `deferAmbiguous`, its position is returned in `deferred` untouched.
+ */
+export function parseItems<E extends Entity>(
+  entity: E,
+  raw: unknown[],
+  timezone: string,
+  numbers: NumberContext = newNumberContext(),
+): ParsedItems<E> & { deferred: number[] } {
+  const schema = itemSchemas(timezone, numbers.decimal)[entity];
+  const out: ParsedItems<E> & { deferred: number[] } = { items: [], positions: [], errors: [], deferred: [] };
+  const keys = KEY_FIELDS[entity];
+  const moneyFields = MONEY_FIELDS[entity] ?? [];
+  const good: { index: number; item: Record<string, unknown> }[] = [];
   raw.forEach((value, index) => {
     const parsed = schema.safeParse(value);
     if (parsed.success) {
-      out.items.push(parsed.data as ItemOf<E>);
-      out.positions.push(index);
+      const item = parsed.data as Record<string, unknown>;
+      if (keys.length > 0 && keys.every((k) => item[k] === undefined)) {
+        out.errors.push({ index, field: keys.join(' or '), message: 'is required' });
+        return;
+      }
+      for (const f of moneyFields) {
+        const m = item[f] as MoneyValue | null | undefined;
+        if (m?.reading.kind === 'exact' && m.reading.mark) numbers.marks.add(m.reading.mark);
+      }
+      good.push({ index, item });
       return;
+    }
+    const hasKeyIssue = parsed.error.issues.some((i) => keys.includes(String(i.path[0])));
+    if (keys.length > 0 && !hasKeyIssue && typeof value === 'object' && value !== null) {
+      const v = value as Record<string, unknown>;
+      if (keys.every((k) => v[k] === undefined)) {
+        out.errors.push({ index, field: keys.join(' or '), message: 'is required' });
+      }
     }
     for (const issue of parsed.error.issues) {
       if (issue.code === 'unrecognized_keys') {
@@ -64,6 +116,37 @@ export function parseItems<E extends Entity>(entity: E, raw: unknown[], timezone
       }
     }
   });
+  // Settle amounts once the whole batch has shown its marks; "1.234,56" and "12.50" together mean
+  // the file has no single style, so ambiguous amounts stay refused.
+  const mark = numbers.decimal ?? (numbers.marks.size === 1 ? [...numbers.marks][0]! : null);
+  for (const { index, item } of good) {
+    let ok = true;
+    let deferred = false;
+    for (const f of moneyFields) {
+      const m = item[f] as MoneyValue | null | undefined;
+      if (!m) continue;
+      if (m.reading.kind === 'ambiguous' && mark === null && numbers.deferAmbiguous) {
+        deferred = true;
+        continue;
+      }
+      try {
+        m.value = settleAmount(m.reading, mark);
+      } catch (err) {
+        if (!(err instanceof AmountError)) throw err;
+        const mixed = numbers.marks.size > 1 ? ' (the file writes numbers both ways)' : '';
+        out.errors.push({ index, field: f, message: `${err.message}${mixed}` });
+        ok = false;
+      }
+    }
+    if (!ok) continue;
+    if (deferred) {
+      out.deferred.push(index);
+      continue;
+    }
+    out.items.push(item as ItemOf<E>);
+    out.positions.push(index);
+  }
+  out.errors.sort((a, b) => a.index - b.index);
   return out;
 }
 
@@ -76,11 +159,12 @@ export async function writeItems<E extends Entity>(
   entity: E,
   items: ItemOf<E>[],
   opts: IngestOptions,
+  batchSize = BATCH_SIZE,
 ): Promise<WriteResult> {
   const result = emptyResult();
   const write = WRITERS[entity] as Writer<E>;
-  for (let start = 0; start < items.length; start += BATCH_SIZE) {
-    addResult(result, await write(db, items.slice(start, start + BATCH_SIZE), opts), start);
+  for (let start = 0; start < items.length; start += batchSize) {
+    addResult(result, await write(db, items.slice(start, start + batchSize), opts), start);
   }
   return result;
 }
@@ -90,6 +174,10 @@ class Rollback extends Error {}
 export interface BatchOptions extends IngestOptions {
   /** true (default): any bad item writes nothing. false: good items go in, bad ones are reported. */
   atomic?: boolean;
+  /** Forced decimal mark for amounts in text (the request's `locale` / `decimal`). */
+  decimal?: DecimalMark | undefined;
+  /** Record user data from this source ('api'), refusing to mix it with the demo org. */
+  source?: 'api' | undefined;
 }
 
 /**
@@ -98,6 +186,7 @@ export interface BatchOptions extends IngestOptions {
  * written in the order given (put teams/reps before leads, leads before activities). With `atomic`
  * (default) any error means nothing is written and counts are zero; every bad item is still reported
  * (the valid ones are written and rolled back, so reference errors show up in the same answer).
+ * A transaction that loses a race (deadlock, serialization failure) is run again, a bounded number of times.
  */
 export async function ingestBatch(
   db: Db,
@@ -107,22 +196,33 @@ export async function ingestBatch(
   const batches = 'batches' in input ? input.batches : [input];
   const multi = 'batches' in input;
   const atomic = opts.atomic ?? true;
-  const parsed = batches.map((b) => parseItems(b.entity, b.items, opts.timezone));
+  // One number context for the whole request: its unambiguous amounts settle its ambiguous ones.
+  const numbers = newNumberContext(opts.decimal);
+  const parsed = batches.map((b) => parseItems(b.entity, b.items, opts.timezone, numbers));
   let result = emptyResult();
   try {
-    await db.transaction(async (tx) => {
-      result = emptyResult();
-      for (const [i, batch] of batches.entries()) {
-        const p = parsed[i]!;
-        const written = await writeItems(tx as unknown as Db, batch.entity, p.items, opts);
-        addResult(result, { ...written, errors: [] });
-        // Errors in input order within each entity batch, batches in the order given.
-        const errors = [...p.errors, ...written.errors.map((e) => ({ ...e, index: p.positions[e.index]! }))];
-        errors.sort((a, b) => a.index - b.index);
-        result.errors.push(...(multi ? errors.map((e) => ({ ...e, entity: batch.entity })) : errors));
-      }
-      if (atomic && result.errors.length > 0) throw new Rollback();
-    });
+    await retryConflicts(() =>
+      db.transaction(async (tx) => {
+        result = emptyResult();
+        if (opts.source) {
+          await guardAgainstDemo(tx as unknown as Db, false, 'import a file with --replace-demo');
+          await markDataSource(tx as unknown as Db, opts.source);
+        }
+        for (const [i, batch] of batches.entries()) {
+          const p = parsed[i]!;
+          const written = await writeItems(tx as unknown as Db, batch.entity, p.items, opts);
+          addResult(result, { ...written, errors: [] });
+          // Errors in input order within each entity batch, batches in the order given.
+          const errors = [
+            ...p.errors,
+            ...written.errors.map((e) => ({ ...e, index: p.positions[e.index]! })),
+          ];
+          errors.sort((a, b) => a.index - b.index);
+          result.errors.push(...(multi ? errors.map((e) => ({ ...e, entity: batch.entity })) : errors));
+        }
+        if (atomic && result.errors.length > 0) throw new Rollback();
+      }),
+    );
   } catch (err) {
     if (!(err instanceof Rollback)) throw err;
     return { ...emptyResult(), errors: result.errors };

@@ -3,9 +3,9 @@ import { leads, opportunities } from '../db/schema/index.js';
 import { outcomeFromStage } from './outcome.js';
 import { resolveAccounts, resolveReps } from './resolve.js';
 import type { ItemOf } from './schemas.js';
-import type { ItemError, WriteResult } from './types.js';
+import type { IngestOptions, ItemError, WriteResult } from './types.js';
 import { findExistingIds, mergeByExternalId, type PendingRow, upsertRows } from './upsert-core.js';
-import { put, requireForNew, unknownRef } from './write-helpers.js';
+import { currencyFor, minorOf, put, requireForNew, storedCurrencies, unknownRef } from './write-helpers.js';
 
 export type OpportunityItem = ItemOf<'opportunities'>;
 
@@ -14,7 +14,11 @@ export type OpportunityItem = ItemOf<'opportunities'>;
  * account by external id or name (created when unknown), lead by external id (must exist). Without an
  * outcome field the outcome follows the stage; a won or lost deal needs closed_at.
  */
-export async function writeOpportunities(db: Db, items: OpportunityItem[]): Promise<WriteResult> {
+export async function writeOpportunities(
+  db: Db,
+  items: OpportunityItem[],
+  opts: Pick<IngestOptions, 'stages'> = {},
+): Promise<WriteResult> {
   const errors: ItemError[] = [];
   const owners = await resolveReps(
     db,
@@ -31,9 +35,16 @@ export async function writeOpportunities(db: Db, items: OpportunityItem[]): Prom
     'externalId',
     items.map((i) => i.lead_external_id).filter((v): v is string => typeof v === 'string'),
   );
+  const currencies = await storedCurrencies(
+    db,
+    'opportunities',
+    items.filter((i) => i.amount && !i.currency).map((i) => i.external_id!),
+  );
   const rows: PendingRow[] = [];
   items.forEach((item, index) => {
     const itemErrors: ItemError[] = [];
+    const currency = currencyFor(item.currency, [item.amount], currencies.get(item.external_id!));
+    const amountMinor = minorOf(item.amount, currency, index, 'amount', itemErrors);
     const owner = owners({ email: item.owner_email, name: item.owner_name });
     if (owner && 'error' in owner) itemErrors.push({ index, field: owner.field, message: owner.error });
     const leadId = item.lead_external_id ? leadIds.get(item.lead_external_id) : item.lead_external_id;
@@ -46,7 +57,11 @@ export async function writeOpportunities(db: Db, items: OpportunityItem[]): Prom
     // An empty outcome cell falls back to the stage, like a missing outcome column.
     const outcome =
       item.outcome ??
-      (item.stage !== undefined ? outcomeFromStage(item.stage) : item.outcome === null ? 'open' : undefined);
+      (item.stage !== undefined
+        ? outcomeFromStage(item.stage, opts.stages)
+        : item.outcome === null
+          ? 'open'
+          : undefined);
     if (outcome && outcome !== 'open' && item.closed_at === null) {
       itemErrors.push({ index, field: 'closed_at', message: `is required when the outcome is ${outcome}` });
     }
@@ -59,8 +74,10 @@ export async function writeOpportunities(db: Db, items: OpportunityItem[]): Prom
     put(values, 'accountId', item.account ? accountIds.get(item.account) : item.account);
     put(values, 'ownerRepId', owner ? (owner as { id: number | null }).id : undefined);
     put(values, 'product', item.product);
-    put(values, 'amountMinor', item.amount !== undefined ? item.amount : item.amount_minor);
-    put(values, 'currency', item.currency ?? (item.currency === null ? 'USD' : undefined));
+    put(values, 'amountMinor', item.amount !== undefined ? amountMinor : item.amount_minor);
+    // A currency named only by the amount cell ("€ 99") is stored with it.
+    const named = item.amount?.reading.currency ?? undefined;
+    put(values, 'currency', item.currency ?? (item.currency === null ? 'USD' : named));
     put(values, 'createdAt', item.created_at);
     put(values, 'stage', item.stage);
     put(values, 'closedAt', item.closed_at);

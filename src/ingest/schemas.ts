@@ -1,15 +1,31 @@
 import { z } from 'zod';
 import { ACTIVITY_KINDS, DIRECTIONS, OUTCOMES, REP_ROLES } from '../db/schema/index.js';
+import {
+  AmountError,
+  type AmountReading,
+  type Decimal,
+  type DecimalMark,
+  readAmount,
+} from '../money/index.js';
 import { isTimeZone } from '../time/zone.js';
 import {
+  checkText,
   parseBoolean,
   parseCalendarDate,
   parseDecimal,
   parseInstant,
   parseInteger,
-  parseMinorUnits,
   ValueError,
 } from './values.js';
+
+/**
+ * An amount as read from the input. `reading` may be ambiguous ("4.200"); `parseItems` settles it
+ * with the file's decimal mark into `value`, which writers turn into minor units of the row's currency.
+ */
+export interface MoneyValue {
+  reading: AmountReading;
+  value?: Decimal;
+}
 
 /**
  * One zod schema per entity for ONE item, with the canonical snake_case field names used by CSV
@@ -51,7 +67,7 @@ function field<T>(
     .transform((v, ctx): T | null => {
       if (v === null || (typeof v === 'string' && v.trim() === '')) {
         if (!opts.required) return null;
-        ctx.addIssue({ code: 'custom', message: 'is required and cannot be empty' });
+        ctx.addIssue({ code: 'custom', message: 'is required' });
         return z.NEVER;
       }
       if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
@@ -61,7 +77,8 @@ function field<T>(
       try {
         return parse(v);
       } catch (err) {
-        ctx.addIssue({ code: 'custom', message: err instanceof ValueError ? err.message : 'is not valid' });
+        const known = err instanceof ValueError || err instanceof AmountError;
+        ctx.addIssue({ code: 'custom', message: known ? err.message : 'is not valid' });
         return z.NEVER;
       }
     })
@@ -73,7 +90,7 @@ function field<T>(
     );
 }
 
-const toText = (v: Scalar) => String(v).trim();
+const toText = (v: Scalar) => checkText(String(v)).trim();
 const text = (opts?: { required?: boolean }) => field(toText, opts, { type: ['string', 'number', 'null'] });
 const email = () =>
   field(
@@ -101,13 +118,14 @@ const instant = (tz: string, opts?: { required?: boolean }) =>
     type: ['string', 'null'],
     description: 'ISO 8601 date or date-time; without an offset it is read in DEFAULT_TIMEZONE.',
   });
-const money = () =>
+const money = (decimal: DecimalMark | undefined) =>
   field(
-    (v) => parseMinorUnits(typeof v === 'boolean' ? String(v) : v),
+    (v): MoneyValue => ({ reading: readAmount(typeof v === 'boolean' ? String(v) : v, decimal) }),
     {},
     {
       type: ['string', 'number', 'null'],
-      description: 'An amount in the major unit, e.g. 1234.50.',
+      description:
+        'An amount in the major unit, e.g. 1234.50, "1.234,50" with locale de-DE, "€ 99", "(500.00)". Minor units follow the currency (JPY 0, KWD 3).',
     },
   );
 const integer = (min: number, max = Number.MAX_SAFE_INTEGER) =>
@@ -143,7 +161,7 @@ const timeZoneName = () =>
   );
 
 /** Builds the item schemas for one deployment time zone (dates without a zone are read in it). */
-export function buildItemSchemas(tz: string) {
+export function buildItemSchemas(tz: string, decimal?: DecimalMark) {
   return {
     teams: z.strictObject({
       name: text({ required: true }),
@@ -208,7 +226,7 @@ export function buildItemSchemas(tz: string) {
       owner_email: email(),
       owner_name: text(),
       product: text(),
-      amount: money(),
+      amount: money(decimal),
       amount_minor: integer(Number.MIN_SAFE_INTEGER),
       currency: currency(),
       created_at: instant(tz, { required: true }),
@@ -223,7 +241,7 @@ export function buildItemSchemas(tz: string) {
       account: text({ required: true }),
       starts_at: instant(tz, { required: true }),
       ends_at: instant(tz, { required: true }),
-      total_value: money(),
+      total_value: money(decimal),
       currency: currency(),
       contract_years: field((v) => {
         const n = parseDecimal(typeof v === 'boolean' ? String(v) : v);
@@ -231,7 +249,7 @@ export function buildItemSchemas(tz: string) {
         return n;
       }),
       licenses: integer(0),
-      revenue_per_license: money(),
+      revenue_per_license: money(decimal),
       product: text(),
     }),
   };
@@ -242,15 +260,36 @@ export type ItemOf<E extends Entity> = z.output<ItemSchemas[E]>;
 
 const cache = new Map<string, ItemSchemas>();
 
-/** The schemas for `tz`, built once per zone. */
-export function itemSchemas(tz: string): ItemSchemas {
-  let s = cache.get(tz);
+/** The schemas for `tz` (and a forced decimal mark), built once per combination. */
+export function itemSchemas(tz: string, decimal?: DecimalMark): ItemSchemas {
+  const key = `${tz}|${decimal ?? ''}`;
+  let s = cache.get(key);
   if (!s) {
-    s = buildItemSchemas(tz);
-    cache.set(tz, s);
+    s = buildItemSchemas(tz, decimal);
+    cache.set(key, s);
   }
   return s;
 }
+
+/** Fields that carry amounts in major units, per entity. */
+export const MONEY_FIELDS: Partial<Record<Entity, string[]>> = {
+  opportunities: ['amount'],
+  contracts: ['total_value', 'revenue_per_license'],
+};
+
+/**
+ * The field that identifies a record (upsert key), which every item must carry, even a partial
+ * update: an item without it cannot be matched to anything. Accounts take external_id or name.
+ */
+export const KEY_FIELDS: Record<Entity, string[]> = {
+  teams: ['name'],
+  reps: [],
+  leads: ['external_id'],
+  activities: ['external_id'],
+  accounts: ['external_id', 'name'],
+  opportunities: ['external_id'],
+  contracts: ['external_id'],
+};
 
 /** Canonical field names per entity, in documentation order (CSV headers and JSON keys). */
 export function canonicalFields(entity: Entity): string[] {

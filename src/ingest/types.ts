@@ -1,3 +1,4 @@
+import type { StageRules } from './outcome.js';
 import type { Entity } from './schemas.js';
 
 /** What every write needs from the deployment: its time zone (for dates without a zone) and "now". */
@@ -6,6 +7,8 @@ export interface IngestOptions {
   timezone: string;
   /** Used where the input gives no time: a team change without team_since takes effect now. */
   now: Date;
+  /** Extra won/lost stage names (--won-stages / --lost-stages; the request's won_stages / lost_stages). */
+  stages?: StageRules | undefined;
 }
 
 /** One problem with one input item. `index` is the item's position in what the caller passed. */

@@ -90,7 +90,10 @@ export async function upsertRows(
     ));
   const columns = getTableColumns(table) as Record<string, PgColumn>;
   const groups = new Map<string, PendingRow[]>();
-  for (const row of rows) {
+  // Every writer touches rows in key order, so two clients upserting the same keys in opposite order
+  // lock them in the same order and cannot deadlock.
+  const sorted = [...rows].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  for (const row of sorted) {
     const key = `${stored.has(row.key) ? 'u' : 'i'}:${Object.keys(row.values).sort().join(',')}`;
     const group = groups.get(key);
     if (group) group.push(row);

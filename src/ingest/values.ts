@@ -8,28 +8,32 @@ export class ValueError extends Error {
   override name = 'ValueError';
 }
 
-const DECIMAL = /^([+-])?(\d+)(?:\.(\d+))?$/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
- * Converts an amount in major units ("1054", "12.50", "-3.5", or a JSON number) to integer minor
- * units, exactly: the decimal text is split, never multiplied as a float. More than `decimals`
- * fractional digits is an error unless the extra digits are zeros ("100000.0" is fine).
+ * Returns `value` when it is text a database and Slack can hold: no NUL character and no unpaired
+ * UTF-16 surrogate (what a broken encoder or a truncated emoji leaves), and no U+FFFD (what a decoder
+ * leaves for bytes that were not UTF-8: a Latin-1 file read as UTF-8). Throws ValueError otherwise.
  */
-export function parseMinorUnits(value: string | number, decimals = 2): number {
-  const text = typeof value === 'number' ? numberToPlainText(value) : value.trim();
-  const m = DECIMAL.exec(text);
-  if (!m)
+export function checkText(value: string): string {
+  if (value.includes('\u0000'))
+    throw new ValueError('contains a NUL character (\\0), which text cannot hold');
+  if (LONE_SURROGATE.test(value)) {
+    throw new ValueError('contains an unpaired UTF-16 surrogate (broken encoding); send valid Unicode');
+  }
+  if (value.includes('\uFFFD')) {
     throw new ValueError(
-      `"${value}" is not an amount (use digits with an optional "." and up to ${decimals} decimals)`,
+      'contains U+FFFD, the mark of bytes that were not valid UTF-8; save the file as UTF-8 and import again',
     );
-  const [, sign, whole, fraction = ''] = m;
-  const significant = fraction.replace(/0+$/, '');
-  if (significant.length > decimals) throw new ValueError(`"${value}" has more than ${decimals} decimals`);
-  const minor = BigInt(whole!) * 10n ** BigInt(decimals) + BigInt(significant.padEnd(decimals, '0') || '0');
-  if (minor > BigInt(Number.MAX_SAFE_INTEGER)) throw new ValueError(`"${value}" is too large`);
-  const n = Number(minor);
-  return sign === '-' && n !== 0 ? -n : n;
+  }
+  return value;
 }
+
+/** Years outside this range are typos or placeholder dates ("0050", "9999"), not sales history. */
+export const MIN_YEAR = 1900;
+export const MAX_YEAR = 2200;
+
+const DECIMAL = /^([+-])?(\d+)(?:\.(\d+))?$/;
 
 /** Parses a plain decimal ("1.5", "3") to a number, rejecting anything else (no "1e3", no ""). */
 export function parseDecimal(value: string | number): number {
@@ -45,7 +49,7 @@ export function parseInteger(value: string | number): number {
   return n;
 }
 
-function numberToPlainText(n: number): string {
+export function numberToPlainText(n: number): string {
   if (!Number.isFinite(n)) throw new ValueError(`${n} is not a number`);
   // JSON numbers like 1e21 print in exponent form; those are not amounts anyone sends.
   return String(n);
@@ -79,6 +83,9 @@ export function parseInstant(value: string, timeZone: string): Date {
   const parts = [y, mo, d, h, mi, s].map(Number) as [number, number, number, number, number, number];
   const [year, month, day, hour, minute, second] = parts;
   const ms = Number(frac.padEnd(3, '0').slice(0, 3));
+  if (year < MIN_YEAR || year > MAX_YEAR) {
+    throw new ValueError(`"${value}" has year ${y}; dates must fall between ${MIN_YEAR} and ${MAX_YEAR}`);
+  }
   if (
     month < 1 ||
     month > 12 ||

@@ -1,5 +1,8 @@
+import { type Db, queryRows, sql } from '../db/client.js';
+import { AmountError, toMinorUnits } from '../money/index.js';
+import type { MoneyValue } from './schemas.js';
 import type { ItemError } from './types.js';
-import type { PendingRow } from './upsert-core.js';
+import { type PendingRow, textList } from './upsert-core.js';
 
 /** Sets `values[key]` only when the input carried the field (undefined = absent = leave stored value). */
 export function put(values: Record<string, unknown>, key: string, value: unknown): void {
@@ -36,4 +39,64 @@ export function requireForNew(
 /** Error for a reference that names nothing stored. */
 export function unknownRef(index: number, field: string, what: string, value: string): ItemError {
   return { index, field, message: `no ${what} with external id ${value}` };
+}
+
+/**
+ * An item's amount in integer minor units of `currency` (ISO 4217 digits: JPY 0, USD 2, KWD 3).
+ * undefined/null pass through (absent / cleared). A cell that named another currency ("€ 99" on a
+ * USD row), or more decimals than the currency has, becomes an ItemError for `field`.
+ */
+export function minorOf(
+  m: MoneyValue | null | undefined,
+  currency: string,
+  index: number,
+  field: string,
+  errors: ItemError[],
+): number | null | undefined {
+  if (m === undefined || m === null) return m;
+  if (m.reading.currency && m.reading.currency !== currency) {
+    errors.push({
+      index,
+      field,
+      message: `"${m.reading.text}" is in ${m.reading.currency} but the row's currency is ${currency}`,
+    });
+    return undefined;
+  }
+  try {
+    return toMinorUnits(m.value!, currency, m.reading.text);
+  } catch (err) {
+    if (!(err instanceof AmountError)) throw err;
+    errors.push({ index, field, message: err.message });
+    return undefined;
+  }
+}
+
+/**
+ * The currency an amount is in: the item's own, else one its amount cells named ("€ 99"), else the
+ * stored row's (a partial update), else USD (the column default).
+ */
+export function currencyFor(
+  given: string | null | undefined,
+  amounts: (MoneyValue | null | undefined)[],
+  stored: string | undefined,
+): string {
+  if (given) return given;
+  for (const a of amounts) if (a?.reading.currency) return a.reading.currency;
+  return stored?.trim() ?? 'USD';
+}
+
+/** Stored currencies by external id, for items that update an amount without naming a currency. */
+export async function storedCurrencies(
+  db: Db,
+  table: 'opportunities' | 'contracts',
+  keys: string[],
+): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  if (keys.length === 0) return found;
+  const rows = await queryRows<{ key: string; currency: string }>(
+    db,
+    sql`select external_id as key, currency from ${sql.raw(table)} where external_id in ${textList(keys)}`,
+  );
+  for (const r of rows) found.set(r.key, r.currency);
+  return found;
 }

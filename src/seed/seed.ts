@@ -32,12 +32,17 @@ export function resolveSeedOptions(input: Partial<SeedOptions> & { now: Date }):
   return { ...DEFAULT_SEED_OPTIONS, ...input };
 }
 
-/** Whether the org tables are empty: no teams, reps or leads (imported data counts as not empty). */
+/**
+ * Whether the database has never held data: no row in any org or sales table, and no import or ingest
+ * ever recorded in data_sources (a database that received only accounts is not empty).
+ */
 export async function isOrgEmpty(db: Db): Promise<boolean> {
   const [row] = await queryRows<{ empty: boolean }>(
     db,
     sql`select not exists (select 1 from reps) and not exists (select 1 from teams)
-               and not exists (select 1 from leads) as empty`,
+               and not exists (select 1 from leads) and not exists (select 1 from accounts)
+               and not exists (select 1 from opportunities) and not exists (select 1 from activities)
+               and not exists (select 1 from contracts) and not exists (select 1 from data_sources) as empty`,
   );
   return row?.empty === true;
 }
@@ -46,7 +51,7 @@ export async function isOrgEmpty(db: Db): Promise<boolean> {
 export async function assertOrgEmpty(db: Db): Promise<void> {
   if (!(await isOrgEmpty(db))) {
     throw new SeedError(
-      'The database already has teams, reps or leads; seed an empty database (or use --reset).',
+      'The database already holds data (or has received an import); seed an empty database (or use --reset).',
     );
   }
 }

@@ -1,4 +1,5 @@
 import type { Change, MetricValue, Status, Unit } from '../metrics/types.js';
+import { formatMoney } from '../money/index.js';
 
 /**
  * Number formatting shared by every Slack surface (answers, App Home, digests, alerts, console).
@@ -23,28 +24,7 @@ export function formatPercent(ratio: number, digits = 1): string {
   return `${(ratio * 100).toFixed(digits)}%`;
 }
 
-const CURRENCY_SYMBOLS: Record<string, string> = {
-  USD: '$',
-  EUR: '€',
-  GBP: '£',
-  JPY: '¥',
-  AUD: 'A$',
-  CAD: 'C$',
-};
-
-/** Minor units to "$12,400" (no cents from 1,000 up) or "12,400 SEK" for currencies without a symbol. */
-export function formatMoney(minor: number, currency: string | null): string {
-  const code = (currency ?? 'USD').toUpperCase();
-  const major = code === 'JPY' ? minor : minor / 100;
-  const digits = Math.abs(major) >= 1000 || Number.isInteger(major) ? 0 : 2;
-  const amount = Math.abs(major).toLocaleString('en-US', {
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  });
-  const sign = major < 0 ? '−' : '';
-  const symbol = CURRENCY_SYMBOLS[code];
-  return symbol ? `${sign}${symbol}${amount}` : `${sign}${amount} ${code}`;
-}
+export { formatMoney } from '../money/index.js';
 
 /** "1,204" for whole counts, "3.4" otherwise. */
 export function formatCount(n: number): string {

@@ -21,3 +21,13 @@ export const seedRuns = pgTable('seed_runs', {
   /** SQL that recreates indexes/constraints dropped for a bulk load; cleared once they are back. */
   restoreSql: jsonb('restore_sql'),
 });
+
+/**
+ * Where real data came from: one row per source ('csv' import, 'api' ingest), written on its first
+ * successful write. A database with any row here has received user data, so the demo org is never
+ * created in it (and an import refuses to mix with the demo org unless told --replace-demo).
+ */
+export const dataSources = pgTable('data_sources', {
+  source: text('source').primaryKey(),
+  firstAt: timestamp('first_at', { withTimezone: true }).notNull().defaultNow(),
+});

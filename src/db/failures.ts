@@ -1,0 +1,64 @@
+import pRetry from 'p-retry';
+
+/** The SQLSTATE (or Node error code) of a driver error, looking through drizzle's wrapper. */
+export function errorCode(err: unknown): string | undefined {
+  let e: unknown = err;
+  for (let depth = 0; depth < 5 && e; depth += 1) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** Serialization failure or deadlock: the transaction lost a race and may simply be run again. */
+export function isRetryableConflict(err: unknown): boolean {
+  const code = errorCode(err);
+  return code === '40001' || code === '40P01';
+}
+
+const OUTAGE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+]);
+
+/**
+ * The database cannot be reached or is shutting down / out of connections (SQLSTATE class 08, 57P0x,
+ * 53300, or a refused/reset socket): worth a 503 and a retry later, not a 500.
+ */
+export function isDatabaseOutage(err: unknown): boolean {
+  const code = errorCode(err);
+  if (code && (OUTAGE_CODES.has(code) || code.startsWith('08'))) return true;
+  let e: unknown = err;
+  for (let depth = 0; depth < 5 && e instanceof Error; depth += 1) {
+    if (
+      /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|PGlite is closed/i.test(
+        e.message,
+      )
+    )
+      return true;
+    e = e.cause;
+  }
+  return false;
+}
+
+/**
+ * Runs `fn` (one whole transaction) again when it failed on a serialization failure or deadlock:
+ * at most `retries` more times, 20–200 ms apart with jitter (p-retry). Other errors pass through at once.
+ */
+export function retryConflicts<T>(fn: () => Promise<T>, retries = 4): Promise<T> {
+  return pRetry(fn, {
+    retries,
+    minTimeout: 20,
+    maxTimeout: 200,
+    randomize: true,
+    shouldRetry: ({ error }) => isRetryableConflict(error),
+  });
+}

@@ -1,0 +1,277 @@
+import { currencyOfSymbol, isCurrencyCode, minorDigits } from './currencies.js';
+
+/** An amount that cannot be read, with a reason fit for a row error. */
+export class AmountError extends Error {
+  override name = 'AmountError';
+}
+
+export type DecimalMark = '.' | ',';
+
+/** An exact decimal in major units: sign, integer digits and fraction digits, as text (no floats). */
+export interface Decimal {
+  negative: boolean;
+  whole: string;
+  fraction: string;
+}
+
+/**
+ * What a cell says. `exact`: one reading; `mark` is the decimal mark the text proved (from "12.50" or
+ * "1.234,56"), which tells how the rest of the file writes numbers. `ambiguous`: "4.200" or "1,500",
+ * which read differently in en-US and de-DE; the caller settles it with the file's mark or refuses it.
+ * `currency` is the ISO code a symbol or code in the cell named ("€", "EUR"), when it names one.
+ */
+export type AmountReading =
+  | { kind: 'exact'; value: Decimal; mark: DecimalMark | null; currency: string | null; text: string }
+  | {
+      kind: 'ambiguous';
+      separator: DecimalMark;
+      asDecimal: Decimal;
+      asGroup: Decimal;
+      currency: string | null;
+      text: string;
+    };
+
+const SPACES = /[\s\u00a0\u202f\u2009]/g;
+const APOSTROPHES = /['\u2019]/g;
+const MINUS = /^[-\u2212]/;
+
+/**
+ * The decimal mark of a BCP 47 locale ("de-DE" → ",", "en-US" → "."), from Intl. Throws AmountError
+ * for a tag Intl cannot use.
+ */
+export function decimalMarkOf(locale: string): DecimalMark {
+  let mark: string | undefined;
+  try {
+    mark = new Intl.NumberFormat(locale).formatToParts(1.5).find((p) => p.type === 'decimal')?.value;
+  } catch {
+    throw new AmountError(`"${locale}" is not a locale such as en-US or de-DE`);
+  }
+  if (mark === ',' || mark === '٫') return ',';
+  return '.';
+}
+
+/**
+ * Reads an amount in major units as people and spreadsheets write it: "1054", "12.50", "1,234.56",
+ * "1.234,56", "1 234,56", "CHF 1'234.50", "$1,200", "€ 99", "(500.00)" (accounting negative),
+ * "-1.234,57 €", "USD 12". `decimal` forces the decimal mark (from --locale / --decimal); without it
+ * a lone "." or "," followed by exactly three digits ("4.200") is `ambiguous`. JSON numbers are exact.
+ * Throws AmountError for anything else.
+ */
+export function readAmount(value: string | number, decimal?: DecimalMark): AmountReading {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new AmountError(`${value} is not an amount`);
+    const text = String(value);
+    if (/e/i.test(text)) throw new AmountError(`${text} is not an amount (too large or too small)`);
+    const [w, f = ''] = text.replace('-', '').split('.');
+    return {
+      kind: 'exact',
+      value: { negative: value < 0, whole: w!, fraction: f },
+      mark: null,
+      currency: null,
+      text,
+    };
+  }
+  const text = value;
+  const bad = () =>
+    new AmountError(
+      `"${text}" is not an amount (write digits with one decimal mark, e.g. 1234.56 or 1.234,56)`,
+    );
+  let s = value.trim();
+  let negative = false;
+  if (/^\(.*\)$/.test(s)) {
+    negative = true;
+    s = s.slice(1, -1).trim();
+  }
+  let currency: string | null = null;
+  const takeCurrency = (token: string) => {
+    if (!isCurrencyToken(token)) throw bad();
+    const c = currencyOfSymbol(token);
+    if (c && currency && c !== currency) throw new AmountError(`"${text}" names two currencies`);
+    currency = c ?? currency;
+  };
+  // Sign and currency may come in either order before the number, and a currency after it.
+  for (let i = 0; i < 3; i += 1) {
+    const sign = MINUS.exec(s) ?? /^\+/.exec(s);
+    if (sign) {
+      if (negative && sign[0] !== '+') throw bad();
+      negative = negative || sign[0] !== '+';
+      s = s.slice(1).trim();
+      continue;
+    }
+    const lead = /^([\p{L}\p{Sc}][\p{L}\p{Sc}$]*\.?)/u.exec(s);
+    if (lead) {
+      takeCurrency(lead[1]!);
+      s = s.slice(lead[1]!.length).trim();
+      continue;
+    }
+    break;
+  }
+  const trail = /([\p{L}\p{Sc}][\p{L}\p{Sc}$]*\.?)$/u.exec(s);
+  if (trail) {
+    takeCurrency(trail[1]!);
+    s = s.slice(0, -trail[1]!.length).trim();
+  }
+  if (!/^\d/.test(s) && !/^[.,]\d/.test(s)) throw bad();
+  // Spaces and apostrophes are only ever digit groups.
+  const spaced = /[\s\u00a0\u202f\u2009'\u2019]/.test(s);
+  s = s.replace(SPACES, ' ').replace(APOSTROPHES, ' ');
+  if (!/^[\d., ]+$/.test(s)) throw bad();
+  const result = (whole: string, fraction: string, mark: DecimalMark | null): AmountReading => ({
+    kind: 'exact',
+    value: { negative, whole: whole === '' ? '0' : whole, fraction },
+    mark,
+    currency,
+    text,
+  });
+  if (decimal) {
+    const group = decimal === '.' ? ',' : '.';
+    const [intPart, frac, extra] = s.split(decimal);
+    if (extra !== undefined || (frac !== undefined && !/^\d+$/.test(frac))) throw bad();
+    const whole = ungroup(intPart!, [group, ' ']);
+    if (whole === null) {
+      throw new AmountError(
+        `"${text}" does not read as a number with "${decimal}" as decimal mark (check --locale / --decimal)`,
+      );
+    }
+    return result(whole, frac ?? '', null);
+  }
+  const dots = count(s, '.');
+  const commas = count(s, ',');
+  if (dots > 0 && commas > 0) {
+    const mark: DecimalMark = s.lastIndexOf('.') > s.lastIndexOf(',') ? '.' : ',';
+    if (count(s, mark) > 1) throw bad();
+    return readWith(s, mark, result, bad);
+  }
+  if (dots === 0 && commas === 0) {
+    const whole = ungroup(s, [' ']);
+    if (whole === null) throw bad();
+    return result(whole, '', null);
+  }
+  const sep: DecimalMark = dots > 0 ? '.' : ',';
+  if (count(s, sep) > 1) {
+    // "1,234,567" / "1.234.567": the separator groups digits, so the other one is the decimal mark.
+    const whole = ungroup(s, [sep, ' ']);
+    if (whole === null) throw bad();
+    return result(whole, '', sep === '.' ? ',' : '.');
+  }
+  const [left, right] = s.split(sep) as [string, string];
+  const leftDigits = left.replace(/ /g, '');
+  if (right.length !== 3 || spaced || leftDigits === '' || /^0+$/.test(leftDigits) || leftDigits.length > 3) {
+    return readWith(s, sep, result, bad);
+  }
+  const asGroup = ungroup(s, [sep]);
+  if (asGroup === null) throw bad();
+  return {
+    kind: 'ambiguous',
+    separator: sep,
+    asDecimal: { negative, whole: leftDigits, fraction: right },
+    asGroup: { negative, whole: asGroup, fraction: '' },
+    currency,
+    text,
+  };
+}
+
+function readWith(
+  s: string,
+  mark: DecimalMark,
+  result: (w: string, f: string, m: DecimalMark | null) => AmountReading,
+  bad: () => AmountError,
+): AmountReading {
+  const [intPart, frac = ''] = s.split(mark) as [string, string | undefined];
+  if (!/^\d*$/.test(frac)) throw bad();
+  const whole = ungroup(intPart, [mark === '.' ? ',' : '.', ' ']);
+  if (whole === null) throw bad();
+  return result(whole, frac, mark);
+}
+
+/**
+ * Removes digit-group separators, checking the groups: the first has 1–3 digits, the last 3, the
+ * ones between 2 or 3 (Indian lakh grouping "12,34,567" included). null when the grouping is wrong.
+ */
+function ungroup(s: string, separators: string[]): string | null {
+  if (s === '') return '';
+  const parts = s.split(new RegExp(`[${separators.map((c) => `\\${c}`).join('')}]`));
+  if (parts.length === 1) return /^\d+$/.test(s) ? s : null;
+  if (!parts.every((p) => /^\d+$/.test(p))) return null;
+  const [first, ...rest] = parts as [string, ...string[]];
+  const last = rest[rest.length - 1]!;
+  if (first.length > 3 || last.length !== 3) return null;
+  if (!rest.slice(0, -1).every((p) => p.length === 2 || p.length === 3)) return null;
+  return parts.join('');
+}
+
+/** Local currency words Intl writes after amounts (sv-SE "kr", pl-PL "zł", cs-CZ "Kč", hu-HU "Ft"). */
+const CURRENCY_WORDS = new Set([
+  'kr',
+  'kr.',
+  'zł',
+  'kč',
+  'ft',
+  'fr',
+  'fr.',
+  'lei',
+  'лв',
+  'лв.',
+  'руб',
+  'руб.',
+  'din',
+  'din.',
+]);
+
+/** A symbol ("€", "US$"), an ISO code ("EUR") or a local currency word; not any word ("12abc"). */
+function isCurrencyToken(token: string): boolean {
+  return /\p{Sc}/u.test(token) || isCurrencyCode(token) || CURRENCY_WORDS.has(token.toLowerCase());
+}
+
+function count(s: string, c: string): number {
+  let n = 0;
+  for (const ch of s) if (ch === c) n += 1;
+  return n;
+}
+
+/**
+ * Settles a reading with the decimal mark the file (or request) has shown, if any: "4.200" is 4.2
+ * where "." is the decimal mark and 4200 where it groups thousands. With no mark known, throws an
+ * AmountError that says how to decide (--locale / --decimal, or "locale" in the ingest request).
+ */
+export function settleAmount(reading: AmountReading, fileMark: DecimalMark | null): Decimal {
+  if (reading.kind === 'exact') return reading.value;
+  if (fileMark === null) {
+    const [d, g] = [reading.asDecimal, reading.asGroup];
+    throw new AmountError(
+      `"${reading.text}" could be ${d.whole}${reading.separator === ',' ? '.' : '.'}${d.fraction.replace(/0+$/, '') || '0'} or ${g.whole}; say how the file writes numbers with --locale (e.g. --locale de-DE or --locale en-US) or --decimal`,
+    );
+  }
+  return fileMark === reading.separator ? reading.asDecimal : reading.asGroup;
+}
+
+/**
+ * An exact decimal in integer minor units of `currency` (ISO 4217 digits: 1054 JPY → 1054,
+ * 10.54 USD → 1054, 1.054 KWD → 1054). More fraction digits than the currency has is an error unless
+ * the extra digits are zeros; so is a value beyond 2^53.
+ */
+export function toMinorUnits(d: Decimal, currency: string, text?: string): number {
+  const digits = minorDigits(currency);
+  const significant = d.fraction.replace(/0+$/, '');
+  const shown = text ?? `${d.negative ? '-' : ''}${d.whole}${d.fraction ? `.${d.fraction}` : ''}`;
+  if (significant.length > digits) {
+    throw new AmountError(
+      digits === 0
+        ? `"${shown}" has decimals, but ${currency} has no minor unit`
+        : `"${shown}" has more than ${digits} decimals for ${currency}`,
+    );
+  }
+  const minor = BigInt(d.whole) * 10n ** BigInt(digits) + BigInt(significant.padEnd(digits, '0') || '0');
+  if (minor > BigInt(Number.MAX_SAFE_INTEGER)) throw new AmountError(`"${shown}" is too large`);
+  const n = Number(minor);
+  return d.negative && n !== 0 ? -n : n;
+}
+
+/**
+ * One-call parse for callers that know the currency and the decimal mark (or that accept only
+ * unambiguous text): reading, settling and conversion to minor units.
+ */
+export function parseMoney(value: string | number, currency: string, decimal?: DecimalMark): number {
+  const reading = readAmount(value, decimal);
+  return toMinorUnits(settleAmount(reading, decimal ?? null), currency, String(value));
+}

@@ -1,0 +1,76 @@
+/**
+ * ISO 4217 currency facts, taken from the runtime's ICU data (Intl), which tracks the standard:
+ * JPY and KRW have 0 minor digits, USD and EUR 2, KWD, BHD and TND 3.
+ */
+
+const digitsCache = new Map<string, number>();
+let known: Set<string> | undefined;
+
+/** True for a 3-letter code the ISO 4217 table (as shipped with ICU) knows, e.g. "EUR". */
+export function isCurrencyCode(code: string): boolean {
+  known ??= new Set(Intl.supportedValuesOf('currency'));
+  return /^[A-Za-z]{3}$/.test(code) && known.has(code.toUpperCase());
+}
+
+/**
+ * Minor-unit digits of a currency (ISO 4217 "E"): JPY → 0, USD → 2, KWD → 3. A code ICU does not know
+ * gets 2, the common case, so a display never fails. Amounts are stored as integers in these units.
+ */
+export function minorDigits(currency: string): number {
+  const code = currency.trim().toUpperCase();
+  let d = digitsCache.get(code);
+  if (d === undefined) {
+    try {
+      d = new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions()
+        .maximumFractionDigits as number;
+    } catch {
+      d = 2;
+    }
+    digitsCache.set(code, d);
+  }
+  return d;
+}
+
+/** Symbols that name exactly one currency. "$" and "¥" name several and say nothing. */
+const UNIQUE_SYMBOLS: Record<string, string> = {
+  '€': 'EUR',
+  '£': 'GBP',
+  '₩': 'KRW',
+  '₹': 'INR',
+  '₽': 'RUB',
+  '₺': 'TRY',
+  '₪': 'ILS',
+  '₫': 'VND',
+  '₱': 'PHP',
+  '₴': 'UAH',
+  zł: 'PLN',
+  US$: 'USD',
+  R$: 'BRL',
+  A$: 'AUD',
+  C$: 'CAD',
+  CA$: 'CAD',
+  AU$: 'AUD',
+  'JP¥': 'JPY',
+  'CN¥': 'CNY',
+  $US: 'USD',
+  Kč: 'CZK',
+  Fr: 'CHF',
+};
+
+/** The currency a written symbol or code names ("€" → EUR, "usd" → USD), or null when it is not unique. */
+export function currencyOfSymbol(token: string): string | null {
+  const t = token.trim().replace(/\.$/, '');
+  if (UNIQUE_SYMBOLS[t]) return UNIQUE_SYMBOLS[t]!;
+  if (/^[A-Za-z]{3}$/.test(t) && isCurrencyCode(t)) return t.toUpperCase();
+  return null;
+}
+
+/** Display symbols Tally uses in Slack ("$12,400"); other currencies show their code ("12,400 SEK"). */
+export const DISPLAY_SYMBOLS: Record<string, string> = {
+  USD: '$',
+  EUR: '€',
+  GBP: '£',
+  JPY: '¥',
+  AUD: 'A$',
+  CAD: 'C$',
+};

@@ -1,0 +1,19 @@
+/**
+ * Money: the one module for amounts. Stored as integer minor units of the row's ISO 4217 currency
+ * (JPY/KRW 0 digits, USD/EUR 2, KWD/BHD 3); read from text by `readAmount`/`settleAmount`/
+ * `toMinorUnits` (locale-aware, exact, ambiguity refused); shown by `formatMoney`.
+ */
+export {
+  AmountError,
+  type AmountReading,
+  type Decimal,
+  type DecimalMark,
+  decimalMarkOf,
+  parseMoney,
+  readAmount,
+  settleAmount,
+  toMinorUnits,
+} from './amount.js';
+export { minorDigits } from './currencies.js';
+export { formatMoney } from './format.js';
+export { parseMinorUnits } from './plain.js';

@@ -1,0 +1,360 @@
+import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect, it } from 'vitest';
+import { queryRows, sql } from '../../src/db/client.js';
+import { type ImportCsvOptions, importCsv } from '../../src/import/import-csv.js';
+import { type PresetName, presetColumns } from '../../src/import/presets.js';
+import type { Entity } from '../../src/ingest/index.js';
+import { describeDb } from '../helpers/db.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'tally-boundary-'));
+let fileNo = 0;
+function csv(text: string): string {
+  fileNo += 1;
+  const file = path.join(dir, `f${fileNo}.csv`);
+  writeFileSync(file, text);
+  return file;
+}
+const NOW = new Date('2026-11-23T09:00:00Z');
+
+describeDb('CSV import boundary', (ctx) => {
+  const run = (entity: Entity, file: string, extra: Partial<ImportCsvOptions> = {}) =>
+    importCsv(ctx.db(), { entity, input: createReadStream(file), timezone: 'UTC', now: NOW, ...extra });
+  const opps = () =>
+    queryRows<{ id: string; amount: number | null; currency: string; outcome: string }>(
+      ctx.db(),
+      sql`select external_id as id, amount_minor::float8 as amount, currency, outcome from opportunities order by external_id`,
+    );
+  const count = async (table: string) =>
+    (await queryRows<{ n: number }>(ctx.db(), sql.raw(`select count(*)::int as n from ${table}`)))[0]!.n;
+
+  it('refuses German thousands dots without a locale, naming --locale, and reads them with one', async () => {
+    const text =
+      'external_id,created_at,amount\nO-1,2026-01-05,4.200\nO-2,2026-01-05,5.100\nO-3,2026-01-05,1.100\n';
+    const r = await run('opportunities', csv(text));
+    expect(r.rejected).toBe(true);
+    expect(r.errors.map((e) => `line ${e.line}: ${e.field} ${e.message}`)).toEqual([
+      'line 2: amount "4.200" could be 4.2 or 4200; say how the file writes numbers with --locale (e.g. --locale de-DE or --locale en-US) or --decimal',
+      'line 3: amount "5.100" could be 5.1 or 5100; say how the file writes numbers with --locale (e.g. --locale de-DE or --locale en-US) or --decimal',
+      'line 4: amount "1.100" could be 1.1 or 1100; say how the file writes numbers with --locale (e.g. --locale de-DE or --locale en-US) or --decimal',
+    ]);
+    expect(await count('opportunities')).toBe(0);
+    const ok = await run('opportunities', csv(text), { decimal: ',' });
+    expect(ok).toMatchObject({ inserted: 3, invalidRows: 0 });
+    expect((await opps()).map((o) => o.amount)).toEqual([420000, 510000, 110000]);
+  });
+
+  it('settles an ambiguous amount with a decimal part shown later in the file', async () => {
+    const r = await run(
+      'opportunities',
+      csv('external_id,created_at,amount\nO-1,2026-01-05,"1,500"\nO-2,2026-01-05,"2,250.75"\n'),
+    );
+    expect(r).toMatchObject({ inserted: 2, invalidRows: 0 });
+    expect((await opps()).map((o) => o.amount)).toEqual([150000, 225075]);
+  });
+
+  it('reads semicolon files (Excel in Europe) with a BOM and CRLF, amounts in the de-DE style', async () => {
+    const file = csv(
+      '\uFEFFexternal_id;created_at;amount;currency\r\nO-1;2026-01-05;1.234,56;EUR\r\nO-2;2026-01-05;(500,00);EUR\r\n',
+    );
+    const r = await run('opportunities', file);
+    expect(r).toMatchObject({ rows: 2, inserted: 2, invalidRows: 0, delimiter: ';' });
+    expect(await opps()).toEqual([
+      { id: 'O-1', amount: 123456, currency: 'EUR', outcome: 'open' },
+      { id: 'O-2', amount: -50000, currency: 'EUR', outcome: 'open' },
+    ]);
+  });
+
+  it('says so when a one-column header holds semicolons and the delimiter was forced to comma', async () => {
+    await expect(
+      run('leads', csv('external_id;created_at\nL-1;2026-01-05\n'), { delimiter: ',' }),
+    ).rejects.toThrow(
+      `the header is one column "external_id;created_at" that contains ";": the file is probably ";"-separated, not comma-separated; pass --delimiter ';'`,
+    );
+  });
+
+  it('stores JPY without cents and KWD with three decimals', async () => {
+    const file = csv(
+      'external_id,created_at,amount,currency\nO-1,2026-01-05,1054,JPY\nO-2,2026-01-05,1054.5,JPY\nO-3,2026-01-05,12.345,KWD\n',
+    );
+    const r = await run('opportunities', file, { skipInvalid: true });
+    expect(r.errors).toEqual([
+      { line: 3, field: 'amount', message: '"1054.5" has decimals, but JPY has no minor unit' },
+    ]);
+    expect(await opps()).toEqual([
+      { id: 'O-1', amount: 1054, currency: 'JPY', outcome: 'open' },
+      { id: 'O-3', amount: 12345, currency: 'KWD', outcome: 'open' },
+    ]);
+  });
+
+  it('refuses every row without an id, line by line, with no database error and no "undefined" record', async () => {
+    const file = csv('opportunity,created_at\nO-1,2026-01-05\nO-2,2026-01-06\n');
+    const notices: string[] = [];
+    const r = await run('opportunities', file, { onNotice: (m) => notices.push(m) });
+    expect(r.errors).toEqual([
+      { line: 2, field: 'external_id', message: 'is required' },
+      { line: 3, field: 'external_id', message: 'is required' },
+    ]);
+    expect(notices[1]).toBe(
+      'No column feeds external_id, so every row will be refused; did you mean --map "opportunity=external_id"?',
+    );
+    const skipped = await run('opportunities', file, { skipInvalid: true });
+    expect(skipped).toMatchObject({ inserted: 0, invalidRows: 2, rejected: false });
+    expect(await count('opportunities')).toBe(0);
+  });
+
+  it('refuses NUL characters and years outside 1900-2200 per row, and a file that is not UTF-8 as a whole', async () => {
+    const r = await run(
+      'leads',
+      csv(
+        'external_id,created_at,name\nL-1,2026-01-05,A\u0000B\nL-2,0050-01-05,ok\nL-3,2201-01-01,ok\nL-4,2026-01-05,ok\n',
+      ),
+    );
+    expect(r.errors).toEqual([
+      { line: 2, field: 'name', message: 'contains a NUL character (\\0), which text cannot hold' },
+      {
+        line: 3,
+        field: 'created_at',
+        message: '"0050-01-05" has year 0050; dates must fall between 1900 and 2200',
+      },
+      {
+        line: 4,
+        field: 'created_at',
+        message: '"2201-01-01" has year 2201; dates must fall between 1900 and 2200',
+      },
+    ]);
+    expect(await count('leads')).toBe(0);
+    // A Latin-1 "é" (0xE9): the bytes are not UTF-8, so nothing is guessed.
+    const latin1 = csv('');
+    writeFileSync(
+      latin1,
+      Buffer.concat([
+        Buffer.from('external_id,created_at,name\nL-1,2026-01-05,Ren'),
+        Buffer.from([0xe9, 10]),
+      ]),
+    );
+    await expect(run('leads', latin1)).rejects.toThrow(
+      'the file is not UTF-8 text (Excel: save as "CSV UTF-8 (comma delimited)"; or convert it, e.g. iconv -f latin1 -t utf-8)',
+    );
+  });
+
+  it('refuses a header that names a column twice, unless --map picks one by position', async () => {
+    const file = csv('external_id,created_at,Deal Value,stage,Deal Value\nO-1,2026-01-05,0,Open,4200\n');
+    await expect(run('opportunities', file, { map: [['Deal Value', 'amount']] })).rejects.toThrow(
+      `the header names "Deal Value" twice (columns 3 and 5); pick one with --map '#3=<field>' or --map '#5=<field>'`,
+    );
+    const r = await run('opportunities', file, { map: [['#5', 'amount']] });
+    expect(r).toMatchObject({
+      inserted: 1,
+      columns: { mapped: ['Deal Value → amount'], ignored: ['Deal Value'] },
+    });
+    expect((await opps())[0]!.amount).toBe(420000);
+  });
+
+  it('reads closed stages of common CRMs, takes --won-stages, and warns about open stages with a close date', async () => {
+    const file = csv(
+      [
+        'external_id,created_at,stage,closed_at,amount',
+        'O-1,2026-01-05,Closed Won (100%),2026-02-01,10',
+        'O-2,2026-01-05,Closed won renewal,2026-02-01,10',
+        'O-3,2026-01-05,Closed Lost - No Decision,2026-02-01,10',
+        'O-4,2026-01-05,closedwon,2026-02-01,10',
+        'O-5,2026-01-05,closedlost,2026-02-01,10',
+        'O-6,2026-01-05,Signed,2026-02-01,10',
+        'O-7,2026-01-05,Contract Sent,2026-02-01,10',
+      ].join('\n'),
+    );
+    const r = await run('opportunities', file, { stages: { won: ['signed'] } });
+    expect((await opps()).map((o) => o.outcome)).toEqual([
+      'won',
+      'won',
+      'lost',
+      'won',
+      'lost',
+      'won',
+      'open',
+    ]);
+    expect(r.warnings).toEqual([
+      {
+        kind: 'closed but stage reads open',
+        count: 1,
+        lines: [8],
+        detail:
+          'stage "Contract Sent" has a close date but reads as open; if it is a won or lost stage, pass --won-stages "Contract Sent" or --lost-stages "Contract Sent"',
+      },
+    ]);
+  });
+
+  it('counts suspicious rows by kind with first line numbers: duplicates (last wins), close before create, won ≤ 0', async () => {
+    const file = csv(
+      [
+        'external_id,created_at,stage,closed_at,amount',
+        'O-1,2026-01-05,Won,2026-02-01,100',
+        'O-2,2026-03-05,Won,2026-02-01,100',
+        'O-3,2026-01-05,Won,2026-02-01,-5',
+        'O-1,2026-01-05,Won,2026-02-01,300',
+        'O-4,2026-01-05,Won,2026-02-01,0',
+      ].join('\n'),
+    );
+    const r = await run('opportunities', file);
+    expect(r).toMatchObject({ rows: 5, inserted: 4, invalidRows: 0 });
+    expect(r.warnings).toEqual([
+      {
+        kind: 'close before create',
+        count: 1,
+        lines: [3],
+        detail:
+          'closed_at 2026-02-01 is before created_at 2026-03-05 (stored as given; the cycle counts as 0 days)',
+      },
+      { kind: 'won amount not positive', count: 2, lines: [4, 6], detail: 'a won deal with amount -5' },
+      {
+        kind: 'duplicate id',
+        count: 1,
+        lines: [5],
+        detail:
+          'external id O-1 is on line 2 and again on line 5: the later row (line 5) wins, field by field',
+      },
+    ]);
+    expect((await opps())[0]).toEqual({ id: 'O-1', amount: 30000, currency: 'USD', outcome: 'won' });
+  });
+});
+
+describeDb('CRM presets', (ctx) => {
+  const run = (entity: Entity, file: string, preset: PresetName) =>
+    importCsv(ctx.db(), {
+      entity,
+      input: createReadStream(file),
+      timezone: 'UTC',
+      now: NOW,
+      preset: presetColumns(preset, entity),
+    });
+  const opps = () =>
+    queryRows<{
+      id: string;
+      amount: number;
+      currency: string;
+      outcome: string;
+      stage: string;
+      owner: string;
+    }>(
+      ctx.db(),
+      sql`select o.external_id as id, o.amount_minor::float8 as amount, o.currency, o.outcome, o.stage, r.name as owner
+          from opportunities o join reps r on r.id = o.owner_rep_id order by o.external_id`,
+    );
+
+  it('imports a HubSpot deals export with no --map', async () => {
+    const file = csv(
+      'Record ID,Deal Name,Deal Stage,Close Date,Deal owner,Amount,Create Date,Pipeline\n' +
+        '9001,Acme renewal,closedwon,2026-02-01 10:00,Ann Lee,1200.50,2026-01-05 09:00,Sales Pipeline\n' +
+        '9002,Globex,Closed Lost - No Decision,2026-02-03,Bo Chen,300,2026-01-06,Sales Pipeline\n',
+    );
+    const r = await run('opportunities', file, 'hubspot');
+    // "Amount" is the canonical name itself (any case), so it is read without being listed as mapped.
+    expect(r.columns).toEqual({
+      mapped: [
+        'Record ID → external_id',
+        'Deal Name → product',
+        'Deal Stage → stage',
+        'Close Date → closed_at',
+        'Deal owner → owner_name',
+        'Create Date → created_at',
+      ],
+      ignored: ['Pipeline'],
+    });
+    expect(await opps()).toEqual([
+      { id: '9001', amount: 120050, currency: 'USD', outcome: 'won', stage: 'closedwon', owner: 'Ann Lee' },
+      {
+        id: '9002',
+        amount: 30000,
+        currency: 'USD',
+        outcome: 'lost',
+        stage: 'Closed Lost - No Decision',
+        owner: 'Bo Chen',
+      },
+    ]);
+  });
+
+  it('imports Salesforce (API names) and Pipedrive deals exports with no --map', async () => {
+    await run(
+      'opportunities',
+      csv(
+        'Id,Name,StageName,Amount,CurrencyIsoCode,CreatedDate,CloseDate,Opportunity Owner\n' +
+          '006A1,Big deal,Closed Won,5000,EUR,2026-01-05T10:00:00Z,2026-02-01,Ann Lee\n',
+      ),
+      'salesforce',
+    );
+    await run(
+      'opportunities',
+      csv(
+        'Deal - ID,Deal - Title,Deal - Value,Deal - Currency,Deal - Owner,Deal - Stage,Deal - Status,Deal - Deal created,Deal - Won time\n' +
+          '77,Widgets,250000,JPY,Bo Chen,Negotiation,won,2026-01-05 10:00:00,2026-03-01 12:00:00\n',
+      ),
+      'pipedrive',
+    );
+    expect(await opps()).toEqual([
+      { id: '006A1', amount: 500000, currency: 'EUR', outcome: 'won', stage: 'Closed Won', owner: 'Ann Lee' },
+      { id: '77', amount: 250000, currency: 'JPY', outcome: 'won', stage: 'Negotiation', owner: 'Bo Chen' },
+    ]);
+  });
+});
+
+describeDb('subscription snapshots (IBM Telco shape)', (ctx) => {
+  it('imports customers with --as-of into accounts and contracts (ARR = monthly charge × 12)', async () => {
+    const file = csv(
+      'customerID,gender,tenure,Contract,MonthlyCharges,Churn\n' +
+        '7590-VHVEG,Female,1,Month-to-month,29.85,No\n' +
+        '3668-QPYBK,Male,2,Month-to-month,53.85,Yes\n' +
+        '9237-HQITU,Female,0,Two year,20.00,No\n' +
+        'BAD-1,Male,0,Month-to-month,70.70,Yes\n',
+    );
+    const r = await importCsv(ctx.db(), {
+      entity: 'subscriptions',
+      asOf: '2026-03-31',
+      input: createReadStream(file),
+      timezone: 'UTC',
+      now: NOW,
+      skipInvalid: true,
+    });
+    expect(r.errors).toEqual([
+      { line: 5, field: 'tenure_months', message: 'is 0 for a churned customer (no time as a customer)' },
+    ]);
+    expect(r).toMatchObject({ rows: 4, inserted: 6, invalidRows: 1 });
+    const rows = await queryRows(
+      ctx.db(),
+      sql`select a.external_id as id, to_char(a.became_customer_at, 'YYYY-MM-DD') as since,
+                 to_char(a.churned_at, 'YYYY-MM-DD') as churned, to_char(c.starts_at, 'YYYY-MM-DD') as starts,
+                 to_char(c.ends_at, 'YYYY-MM-DD') as ends, c.licenses, c.revenue_per_license_minor::float8 as annual
+          from accounts a join contracts c on c.account_id = a.id order by a.external_id`,
+    );
+    expect(rows).toEqual([
+      {
+        id: '3668-QPYBK',
+        since: '2026-01-31',
+        churned: '2026-03-31',
+        starts: '2026-01-31',
+        ends: '2026-03-31',
+        licenses: 1,
+        annual: 64620,
+      },
+      {
+        id: '7590-VHVEG',
+        since: '2026-02-28',
+        churned: null,
+        starts: '2026-02-28',
+        ends: '2026-04-30',
+        licenses: 1,
+        annual: 35820,
+      },
+      {
+        id: '9237-HQITU',
+        since: '2026-03-31',
+        churned: null,
+        starts: '2026-03-31',
+        ends: '2026-04-30',
+        licenses: 1,
+        annual: 24000,
+      },
+    ]);
+  });
+});

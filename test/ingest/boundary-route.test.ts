@@ -1,0 +1,185 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixedClock } from '../../src/clock.js';
+import { createDb, queryRows, sql } from '../../src/db/client.js';
+import { createIngestHandler, type IngestRouteDeps } from '../../src/http/ingest-route.js';
+import { silentLogger } from '../../src/logger.js';
+import { describeDb } from '../helpers/db.js';
+
+const TOKEN = 'test-ingest-token-0123456789';
+
+function listen(server: Server): Promise<string> {
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () =>
+      resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
+    );
+  });
+}
+
+async function post(base: string, body: unknown) {
+  const res = await fetch(`${base}/api/v1/ingest`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return {
+    status: res.status,
+    retryAfter: res.headers.get('retry-after'),
+    body: (await res.json()) as Record<string, unknown>,
+  };
+}
+
+const deal = (id: string, extra: Record<string, unknown> = {}) => ({
+  external_id: id,
+  created_at: '2026-01-05',
+  ...extra,
+});
+
+describeDb('ingest API boundary', (ctx) => {
+  let server: Server;
+  let base = '';
+  beforeAll(async () => {
+    const deps: IngestRouteDeps = {
+      get db() {
+        return ctx.db();
+      },
+      config: { ingestToken: TOKEN, defaultTimezone: 'UTC' },
+      logger: silentLogger,
+      clock: fixedClock('2026-11-23T09:00:00Z'),
+    };
+    server = createServer(createIngestHandler(deps));
+    base = await listen(server);
+  });
+  afterAll(async () => {
+    await new Promise((r) => server.close(r));
+  });
+  const opps = () =>
+    queryRows<{ id: string; amount: number | null; currency: string; outcome: string }>(
+      ctx.db(),
+      sql`select external_id as id, amount_minor::float8 as amount, currency, outcome from opportunities order by external_id`,
+    );
+
+  it('answers 400 naming external_id for an item without one, and writes nothing', async () => {
+    const r = await post(base, {
+      entity: 'opportunities',
+      items: [deal('O-1'), { created_at: '2026-01-05' }],
+    });
+    expect(r).toMatchObject({
+      status: 400,
+      body: { ok: false, errors: [{ index: 1, field: 'external_id', message: 'is required' }] },
+    });
+    expect(await opps()).toEqual([]);
+  });
+
+  it('answers a per-item 400 for a NUL byte or a lone surrogate, not a 500 for the batch', async () => {
+    const body =
+      '{"entity":"leads","items":[{"external_id":"L-1","created_at":"2026-01-05","name":"A\\u0000B"},{"external_id":"L-2","created_at":"2026-01-05","name":"x\\ud800y"},{"external_id":"L-3","created_at":"2026-01-05"}]}';
+    const r = await post(base, body);
+    expect(r).toEqual({
+      status: 400,
+      retryAfter: null,
+      body: {
+        ok: false,
+        error: 'invalid items; nothing was written',
+        errors: [
+          { index: 0, field: 'name', message: 'contains a NUL character (\\0), which text cannot hold' },
+          {
+            index: 1,
+            field: 'name',
+            message: 'contains an unpaired UTF-16 surrogate (broken encoding); send valid Unicode',
+          },
+        ],
+      },
+    });
+  });
+
+  it('reads amounts by the request locale, refuses ambiguous ones without it, and keeps JPY whole', async () => {
+    const ambiguous = await post(base, {
+      entity: 'opportunities',
+      items: [deal('O-1', { amount: '4.200' })],
+    });
+    expect(ambiguous.status).toBe(400);
+    expect((ambiguous.body.errors as { message: string }[])[0]!.message).toContain('with --locale');
+    const r = await post(base, {
+      entity: 'opportunities',
+      locale: 'de-DE',
+      items: [
+        deal('O-1', { amount: '4.200' }),
+        deal('O-2', { amount: 1054, currency: 'JPY' }),
+        deal('O-3', { amount: '€ 1.234,50' }),
+      ],
+    });
+    expect(r.status).toBe(200);
+    expect(await opps()).toEqual([
+      { id: 'O-1', amount: 420000, currency: 'USD', outcome: 'open' },
+      { id: 'O-2', amount: 1054, currency: 'JPY', outcome: 'open' },
+      { id: 'O-3', amount: 123450, currency: 'EUR', outcome: 'open' },
+    ]);
+    // A partial update of the JPY deal's amount keeps its currency's digits.
+    expect(
+      (await post(base, { entity: 'opportunities', items: [{ external_id: 'O-2', amount: 2000 }] })).status,
+    ).toBe(200);
+    expect((await opps())[1]).toEqual({ id: 'O-2', amount: 2000, currency: 'JPY', outcome: 'open' });
+  });
+
+  it('takes won_stages / lost_stages from the request', async () => {
+    const r = await post(base, {
+      entity: 'opportunities',
+      won_stages: ['Signed'],
+      lost_stages: ['Gone dark'],
+      items: [
+        deal('O-1', { stage: 'signed', closed_at: '2026-02-01' }),
+        deal('O-2', { stage: 'Gone Dark', closed_at: '2026-02-01' }),
+        deal('O-3', { stage: 'closedwon', closed_at: '2026-02-01' }),
+      ],
+    });
+    expect(r.status).toBe(200);
+    expect((await opps()).map((o) => o.outcome)).toEqual(['won', 'lost', 'won']);
+  });
+
+  it('never deadlocks when two clients upsert the same ids in opposite order', async () => {
+    const ids = Array.from({ length: 40 }, (_, i) => `O-${String(i).padStart(3, '0')}`);
+    const statuses: number[] = [];
+    for (let round = 0; round < 15; round += 1) {
+      const items = ids.map((id) => deal(id, { amount: round + 1 }));
+      const [a, b] = await Promise.all([
+        post(base, { entity: 'opportunities', items }),
+        post(base, { entity: 'opportunities', items: [...items].reverse() }),
+      ]);
+      statuses.push(a.status, b.status);
+    }
+    expect(statuses).toEqual(Array.from({ length: 30 }, () => 200));
+    expect((await opps()).every((o) => o.amount === 1500)).toBe(true);
+  });
+});
+
+describe('ingest API when the database is down', () => {
+  it('answers 503 with Retry-After, not 500', async () => {
+    // Nothing listens on port 1: every query fails to connect.
+    const down = await createDb({ databaseUrl: 'postgres://postgres@127.0.0.1:1/none', poolSize: 1 });
+    const server = createServer(
+      createIngestHandler({
+        db: down.db,
+        config: { ingestToken: TOKEN, defaultTimezone: 'UTC' },
+        logger: silentLogger,
+        clock: fixedClock('2026-11-23T09:00:00Z'),
+      }),
+    );
+    const base = await listen(server);
+    try {
+      const r = await post(base, {
+        entity: 'leads',
+        items: [{ external_id: 'L-1', created_at: '2026-01-05' }],
+      });
+      expect(r).toEqual({
+        status: 503,
+        retryAfter: '30',
+        body: { ok: false, error: 'database unavailable; nothing was written, retry later' },
+      });
+    } finally {
+      await new Promise((r) => server.close(r));
+      await down.close();
+    }
+  });
+});

@@ -1,0 +1,128 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  decimalMarkOf,
+  formatMoney,
+  minorDigits,
+  parseMoney,
+  readAmount,
+  settleAmount,
+  toMinorUnits,
+} from '../../src/money/index.js';
+
+describe('ISO 4217 minor units', () => {
+  it('takes the digits from the ISO table (ICU)', () => {
+    expect([minorDigits('JPY'), minorDigits('KRW'), minorDigits('USD'), minorDigits('EUR')]).toEqual([
+      0, 0, 2, 2,
+    ]);
+    expect([minorDigits('KWD'), minorDigits('BHD'), minorDigits('jpy')]).toEqual([3, 3, 0]);
+  });
+
+  it('stores a JPY deal of 1054 as 1054 and shows it as ¥1,054 (not ×100)', () => {
+    expect(parseMoney('1054', 'JPY')).toBe(1054);
+    expect(formatMoney(1054, 'JPY')).toBe('¥1,054');
+    expect(parseMoney('1054', 'USD')).toBe(105400);
+    expect(formatMoney(105400, 'USD')).toBe('$1,054');
+    expect(parseMoney('1.054', 'KWD', '.')).toBe(1054);
+    expect(formatMoney(1054, 'KWD')).toBe('1.054 KWD');
+    expect(formatMoney(995, 'EUR')).toBe('€9.95');
+  });
+
+  it('refuses more decimals than the currency has', () => {
+    expect(() => parseMoney('1054.5', 'JPY')).toThrow('"1054.5" has decimals, but JPY has no minor unit');
+    expect(() => parseMoney('10.123', 'USD', '.')).toThrow('"10.123" has more than 2 decimals for USD');
+    expect(parseMoney('10.120', 'USD', '.')).toBe(1012);
+  });
+});
+
+describe('readAmount', () => {
+  const exact = (text: string, decimal?: '.' | ',') => {
+    const r = readAmount(text, decimal);
+    if (r.kind !== 'exact') throw new Error(`${text} is ambiguous`);
+    return toMinorUnits(r.value, 'USD');
+  };
+
+  it('reads symbols, codes, spaces, apostrophes and accounting negatives', () => {
+    expect(exact('$1,200.50')).toBe(120050);
+    expect(exact('1.234,56 €')).toBe(123456);
+    expect(exact('1 234,56')).toBe(123456);
+    expect(exact("CHF 1'234.50")).toBe(123450);
+    expect(exact('(500.00)')).toBe(-50000);
+    expect(exact('-1.234,57 €')).toBe(-123457);
+    expect(exact('USD 12')).toBe(1200);
+    expect(exact('1,234,567')).toBe(123456700);
+    expect(exact('12,34,567.50')).toBe(123456750);
+    expect(readAmount('€ 99').currency).toBe('EUR');
+    expect(readAmount('$ 99').currency).toBe(null);
+  });
+
+  it('calls "4.200" and "1,500" ambiguous, and settles them only with a known decimal mark', () => {
+    const a = readAmount('4.200');
+    expect(a.kind).toBe('ambiguous');
+    expect(() => settleAmount(a, null)).toThrow(
+      '"4.200" could be 4.2 or 4200; say how the file writes numbers with --locale (e.g. --locale de-DE or --locale en-US) or --decimal',
+    );
+    expect(toMinorUnits(settleAmount(a, ','), 'USD')).toBe(420000);
+    expect(toMinorUnits(settleAmount(a, '.'), 'USD')).toBe(420);
+    expect(toMinorUnits(settleAmount(readAmount('1,500'), '.'), 'USD')).toBe(150000);
+    // A leading zero or a long integer part cannot be a thousands group.
+    expect(exact('0.500')).toBe(50);
+    expect(exact('1234.500')).toBe(123450);
+  });
+
+  it('with a forced decimal mark reads the locale and refuses the other style', () => {
+    expect(exact('4.200', ',')).toBe(420000);
+    expect(exact('1.234,56', ',')).toBe(123456);
+    expect(exact('4.200', '.')).toBe(420);
+    expect(() => readAmount('12.50', ',')).toThrow(
+      '"12.50" does not read as a number with "," as decimal mark (check --locale / --decimal)',
+    );
+    expect(decimalMarkOf('de-DE')).toBe(',');
+    expect(decimalMarkOf('en-US')).toBe('.');
+    expect(() => readAmount('12abc')).toThrow('is not an amount');
+    expect(() => readAmount('1.2.3,4,5')).toThrow('is not an amount');
+  });
+});
+
+const LOCALES = [
+  'en-US',
+  'en-GB',
+  'en-IN',
+  'de-DE',
+  'de-CH',
+  'fr-FR',
+  'nl-NL',
+  'es-ES',
+  'it-IT',
+  'pt-BR',
+  'sv-SE',
+  'pl-PL',
+  'ja-JP',
+  'ko-KR',
+];
+const CURRENCIES = ['USD', 'EUR', 'GBP', 'JPY', 'KRW', 'CHF', 'INR', 'KWD', 'BHD', 'SEK', 'BRL'];
+
+describe('round trip through every supported locale and currency (property)', () => {
+  it('parses back what Intl formats, to the same minor units', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -9_000_000_000_000, max: 9_000_000_000_000 }),
+        fc.constantFrom(...LOCALES),
+        fc.constantFrom(...CURRENCIES),
+        fc.boolean(),
+        (minor, locale, currency, grouping) => {
+          const digits = minorDigits(currency);
+          const text = new Intl.NumberFormat(locale, {
+            style: 'currency',
+            currency,
+            useGrouping: grouping,
+            minimumFractionDigits: digits,
+            maximumFractionDigits: digits,
+          }).format(minor / 10 ** digits);
+          expect(parseMoney(text, currency, decimalMarkOf(locale))).toBe(minor);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+});
