@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { sql } from '../../src/db/client.js';
 import { describeDb } from '../helpers/db.js';
 import { type SlackApiStub, startSlackApiStub } from '../helpers/slack-api.js';
 import { seedFixture, USERS } from '../slack/fixtures.js';
