@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { sql } from '../../src/db/client.js';
 import { describeDb } from '../helpers/db.js';
 import { type SlackApiStub, startSlackApiStub } from '../helpers/slack-api.js';
 import { seedFixture, USERS } from '../slack/fixtures.js';
