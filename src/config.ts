@@ -48,6 +48,16 @@ const envSchema = z.object({
   TALLY_DIGEST_GRACE_MINUTES: z.coerce.number().int().min(0, 'must be 0 or more minutes').default(120),
   /** Workspace-wide pace of bot-initiated messages (digests, alerts), messages per second. */
   TALLY_SLACK_POSTS_PER_SECOND: z.coerce.number().positive('must be a positive number').max(50).default(1),
+  /** Finished delivery ledger rows (digest runs, nudges, slip alerts, deliveries) are kept this many days. */
+  TALLY_DELIVERY_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(8, 'must be at least 8 days (the digest and nudge look-back windows)')
+    .default(90),
+  /** Minute jobs (digests, nudges, deliveries) look every this many seconds (default 60); drills and tests use less. */
+  TALLY_SCHEDULER_TICK_SECONDS: z.coerce.number().int().min(1).max(60, 'must be 1..60 seconds').default(60),
+  /** Shifts the app's clock by this many seconds (drills and fault tests only; default 0). */
+  TALLY_TIME_OFFSET_SECONDS: z.coerce.number().int().default(0),
   /** Gross margin for customer lifetime value, a share 0..1 (default 1 = 100 %). */
   TALLY_GROSS_MARGIN: z.coerce
     .number()
@@ -91,6 +101,12 @@ export interface Config {
   digestGraceMinutes: number;
   /** Outbox pace, messages per second across the workspace (TALLY_SLACK_POSTS_PER_SECOND, default 1). */
   slackPostsPerSecond: number;
+  /** Days finished delivery ledger rows are kept (TALLY_DELIVERY_RETENTION_DAYS, default 90). */
+  deliveryRetentionDays: number;
+  /** Seconds between runs of the minute jobs (TALLY_SCHEDULER_TICK_SECONDS, default 60). */
+  schedulerTickSeconds: number;
+  /** Clock shift in ms (TALLY_TIME_OFFSET_SECONDS × 1000, default 0). */
+  timeOffsetMs: number;
   /** Gross margin 0..1 for CLV (TALLY_GROSS_MARGIN, default 1); pass to metrics as `grossMargin`. */
   grossMargin: number;
   /** Fiscal calendar until an admin stores one (TALLY_FISCAL_YEAR); undefined = calendar year. */
@@ -128,6 +144,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     digestGraceMinutes: e.TALLY_DIGEST_GRACE_MINUTES,
     slackPostsPerSecond: e.TALLY_SLACK_POSTS_PER_SECOND,
     grossMargin: e.TALLY_GROSS_MARGIN,
+    deliveryRetentionDays: e.TALLY_DELIVERY_RETENTION_DAYS,
+    schedulerTickSeconds: e.TALLY_SCHEDULER_TICK_SECONDS,
+    timeOffsetMs: e.TALLY_TIME_OFFSET_SECONDS * 1000,
     ingestToken: e.TALLY_INGEST_TOKEN,
     fiscalDefault: e.TALLY_FISCAL_YEAR,
   };

@@ -3,13 +3,49 @@
  * short sentences chosen by the Slack layer. Stack traces and driver internals never reach either.
  */
 
-/** Message and code only, safe to log. */
-export function describeError(err: unknown): { message: string; code?: string } {
+/** One link of an error's cause chain, safe to log. */
+export interface ErrorLink {
+  message: string;
+  /** Node / driver code: `ECONNREFUSED`, a Postgres SQLSTATE such as `57P01`, a Slack error code. */
+  code?: string;
+}
+
+/**
+ * Message and code, plus the chain of causes (`err.cause`, and the first of an AggregateError's
+ * `errors`, as pg raises for ECONNREFUSED on every address), at most 5 deep. Safe to log: secrets
+ * redacted, long messages (drizzle's "Failed query: <SQL> params: …") cut to 300 characters.
+ */
+export function describeError(err: unknown): ErrorLink & { cause?: ErrorLink[] } {
+  const head = link(err);
+  const chain: ErrorLink[] = [];
+  let next = causeOf(err);
+  for (let depth = 0; next !== undefined && depth < 5; depth++) {
+    chain.push(link(next));
+    next = causeOf(next);
+  }
+  if (chain.length === 0) return head;
+  // The root cause's code is what an operator looks for first (ECONNREFUSED, 57P01, …).
+  const rootCode = [...chain].reverse().find((c) => c.code)?.code;
+  return { ...head, ...(head.code || !rootCode ? {} : { code: rootCode }), cause: chain };
+}
+
+function link(err: unknown): ErrorLink {
   if (err instanceof Error) {
     const code = (err as { code?: unknown }).code;
-    return { message: redactSecrets(err.message), ...(typeof code === 'string' ? { code } : {}) };
+    const message = redactSecrets(err.message || err.name);
+    return {
+      message: message.length > 300 ? `${message.slice(0, 299)}…` : message,
+      ...(typeof code === 'string' ? { code } : {}),
+    };
   }
-  return { message: redactSecrets(String(err)) };
+  return { message: redactSecrets(String(err)).slice(0, 300) };
+}
+
+function causeOf(err: unknown): unknown {
+  if (!(err instanceof Error)) return undefined;
+  if (err.cause !== undefined) return err.cause;
+  const errors = (err as { errors?: unknown }).errors;
+  return Array.isArray(errors) && errors.length > 0 ? errors[0] : undefined;
 }
 
 /** Removes things that look like credentials (Slack tokens, passwords in URLs, bearer tokens) from text. */

@@ -15,8 +15,13 @@ export interface WaitingLead {
   ownerSlackUserId: string | null;
   ownerActive: boolean;
   teamId: number;
-  /** Stages already in the ledger (sent, skipped or failed: each happens once). */
+  /**
+   * Stages that are over (sent, skipped or failed: each happens once). A stage still `claimed` (its
+   * delivery is queued or in flight) is not done, so the next stage waits for it.
+   */
   done: NudgeStage[];
+  /** The owner stage ended without reaching the owner (skipped or failed): the manager is told so. */
+  ownerUnreached: boolean;
 }
 
 interface CandidateRow {
@@ -32,6 +37,7 @@ interface CandidateRow {
   owner_active: boolean;
   team_id: number;
   done: string[] | null;
+  owner_unreached: boolean | null;
 }
 
 /**
@@ -47,7 +53,7 @@ export async function findWaitingLeads(db: Db, now: Date, lookbackDays: number):
     sql`
     select l.id as lead_id, l.name, l.company, l.source, l.crm_url, l.created_at,
            l.owner_rep_id, r.name as owner_name, r.slack_user_id as owner_slack_user_id, r.active as owner_active,
-           m.team_id, d.done
+           m.team_id, d.done, d.owner_unreached
     from leads l
     join reps r on r.id = l.owner_rep_id
     join lateral (
@@ -59,13 +65,16 @@ export async function findWaitingLeads(db: Db, now: Date, lookbackDays: number):
     left join alert_settings a on a.team_id = m.team_id
     left join lead_snoozes s on s.lead_id = l.id
     left join lateral (
-      select array_agg(n.stage order by n.stage) as done from lead_nudges n where n.lead_id = l.id
+      select array_agg(n.stage order by n.stage) filter (where n.status <> 'claimed') as done,
+             bool_or(n.stage = 'owner' and n.status in ('skipped', 'failed')) as owner_unreached,
+             count(*)::int as ledgered
+      from lead_nudges n where n.lead_id = l.id
     ) d on true
     where l.first_touch_at is null and l.disqualified_at is null and l.converted_at is null
       and l.created_at >= ${since}
       and l.created_at <= ${now}::timestamptz - make_interval(secs => t.response_sla_seconds)
       and (s.until is null or s.until <= ${now})
-      and coalesce(cardinality(d.done), 0) < case when a.channel_id is null then 2 else 3 end
+      and d.ledgered < case when a.channel_id is null then 2 else 3 end
     order by l.created_at, l.id`,
   );
   return rows.map((r) => ({
@@ -81,6 +90,7 @@ export async function findWaitingLeads(db: Db, now: Date, lookbackDays: number):
     ownerActive: r.owner_active,
     teamId: r.team_id,
     done: (r.done ?? []) as NudgeStage[],
+    ownerUnreached: r.owner_unreached === true,
   }));
 }
 
@@ -101,11 +111,15 @@ export async function claimNudges(
     .returning({ id: leadNudges.id, leadId: leadNudges.leadId, stage: leadNudges.stage });
 }
 
-/** Records how a claimed nudge ended. */
+/**
+ * Records how a claimed nudge ended. `onlyClaimed`: leave rows that already ended alone (a lead told to
+ * two managers counts as sent when either DM arrived).
+ */
 export async function settleNudges(
   db: Db,
   ids: number[],
   outcome: { status: NudgeStatus; at: Date; channel?: string; ts?: string; error?: string },
+  onlyClaimed = false,
 ): Promise<void> {
   if (ids.length === 0) return;
   await db
@@ -121,7 +135,7 @@ export async function settleNudges(
       sql`${leadNudges.id} in (${sql.join(
         ids.map((id) => sql`${id}`),
         sql`, `,
-      )})`,
+      )}) ${onlyClaimed ? sql`and ${leadNudges.status} = 'claimed'` : sql``}`,
     );
 }
 

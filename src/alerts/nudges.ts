@@ -1,8 +1,10 @@
 import type { Job } from '../core/types.js';
-import type { NudgeStage } from '../db/schema/index.js';
+import type { Db } from '../db/client.js';
+import type { Delivery, NudgeStage } from '../db/schema/index.js';
+import { type DeliveryHandlers, drainDeliveries } from '../delivery/deliver.js';
+import { type DeliveryRequest, enqueueDeliveries } from '../delivery/store.js';
 import type { Deps } from '../deps.js';
-import { describeError } from '../errors.js';
-import { type Outbox, outboxFor, type SendResult } from '../slack/outbox.js';
+import { outboxFor } from '../slack/outbox.js';
 import { businessSecondsBetween, isBusinessTime } from './business-time.js';
 import {
   claimNudges,
@@ -43,10 +45,16 @@ export interface NudgeRunSummary {
 
 type Due = WaitingLead & { stage: NudgeStage; waitingSeconds: number; settings: AlertSettings };
 
+/** The delivery kinds of lead nudges. */
+export const NUDGE_DELIVERY_KINDS = ['nudge_owner', 'nudge_manager', 'nudge_channel'] as const;
+
 /**
- * One pass of lead nudges at `now`: finds waiting leads, claims the due (lead, stage) pairs in the ledger,
- * then sends one grouped DM per owner, one per manager, and one channel post per lead. Teams outside their
- * business hours are left alone (their SLA clock is paused anyway). Safe to run from several instances.
+ * One pass of lead nudges at `now`: finds waiting leads, and in one transaction claims the due
+ * (lead, stage) pairs in the nudge ledger and queues their deliveries (one grouped DM per owner, one per
+ * manager, one channel post per lead). Then sends what is queued, each message claimed just before it
+ * leaves (src/delivery), so a crash loses nothing: the next instance finishes the queue. A manager hears
+ * about a lead only once the owner's nudge was delivered, or the owner could not be reached (then the
+ * manager's DM says so). Teams outside their business hours are left alone. Safe on several instances.
  */
 export async function runLeadNudges(deps: Deps, now: Date): Promise<NudgeRunSummary> {
   const summary: NudgeRunSummary = { claimed: 0, sent: 0, skipped: 0, failed: 0 };
@@ -63,70 +71,78 @@ export async function runLeadNudges(deps: Deps, now: Date): Promise<NudgeRunSumm
     const stage = dueStage(lead, settings, waitingSeconds);
     if (stage) due.push({ ...lead, stage, waitingSeconds, settings });
   }
-  if (due.length === 0) return summary;
-
-  const claimed = await claimNudges(
-    deps.db,
-    due.map((d) => ({
-      leadId: d.leadId,
-      stage: d.stage,
-      recipientRepId: d.stage === 'owner' ? d.ownerRepId : null,
-    })),
-    now,
-  );
-  summary.claimed = claimed.length;
-  const claimIds = new Map(claimed.map((c) => [`${c.leadId}:${c.stage}`, c.id]));
-  const mine = due.filter((d) => claimIds.has(`${d.leadId}:${d.stage}`));
-  const idOf = (d: Due) => claimIds.get(`${d.leadId}:${d.stage}`) as number;
-  const settle = async (items: Due[], result: SendResult | { skipped: string }) => {
-    const ids = items.map(idOf);
-    if ('skipped' in result) {
-      summary.skipped += ids.length;
-      await settleNudges(deps.db, ids, { status: 'skipped', at: now, error: result.skipped });
-    } else if (result.ok) {
-      summary.sent += ids.length;
-      await settleNudges(deps.db, ids, { status: 'sent', at: now, channel: result.channel, ts: result.ts });
-    } else {
-      // Unreachable people (deactivated, bots) are skipped for good; the ledger stops any retry.
-      const status = result.reason === 'unreachable' ? 'skipped' : 'failed';
-      summary[status] += ids.length;
-      deps.logger.warn(
-        { leads: items.map((i) => i.leadId), error: result.error },
-        'lead nudge not delivered',
+  if (due.length > 0) {
+    const managers = await getTeamManagers(deps.db, [
+      ...new Set(due.filter((d) => d.stage === 'manager').map((d) => d.teamId)),
+    ]);
+    await deps.db.transaction(async (tx) => {
+      const db = tx as unknown as Db;
+      const claimed = await claimNudges(
+        db,
+        due.map((d) => ({
+          leadId: d.leadId,
+          stage: d.stage,
+          recipientRepId: d.stage === 'owner' ? d.ownerRepId : null,
+        })),
+        now,
       );
-      await settleNudges(deps.db, ids, { status, at: now, error: result.error });
-    }
-  };
-
-  try {
-    await sendOwnerNudges(
-      outbox,
-      mine.filter((d) => d.stage === 'owner'),
-      settle,
-    );
-    await sendManagerNudges(
-      deps,
-      outbox,
-      mine.filter((d) => d.stage === 'manager'),
-      settle,
-    );
-    for (const d of mine.filter((x) => x.stage === 'channel')) {
-      await settle(
-        [d],
-        await outbox.send({
-          channel: d.settings.channelId as string,
-          ...buildChannelPost(toCard(d), d.settings.slaSeconds),
-        }),
-      );
-    }
-  } catch (err) {
-    // A database error mid-run leaves rows 'claimed': never resent (at most once), visible in the ledger.
-    deps.logger.error({ err: describeError(err) }, 'lead nudges failed');
+      summary.claimed = claimed.length;
+      const ids = new Map(claimed.map((c) => [`${c.leadId}:${c.stage}`, c.id]));
+      const mine = due.flatMap((d) => {
+        const id = ids.get(`${d.leadId}:${d.stage}`);
+        return id === undefined ? [] : [{ ...d, nudgeId: id }];
+      });
+      const plan = planNudges(mine, managers);
+      for (const skip of plan.skips) {
+        summary.skipped += skip.ids.length;
+        await settleNudges(db, skip.ids, { status: 'skipped', at: now, error: skip.reason });
+      }
+      await enqueueDeliveries(db, plan.deliveries);
+    });
+  }
+  const drained = await drainDeliveries(deps, {
+    outbox,
+    handlers: nudgeDeliveryHandlers(),
+    kinds: NUDGE_DELIVERY_KINDS,
+    slack: deps.slack,
+  });
+  const counted = new Set<number>();
+  for (const { row, mine } of drained) {
+    if (!mine) continue;
+    const fresh = ((row.ref as { nudgeIds?: number[] }).nudgeIds ?? []).filter((id) => !counted.has(id));
+    for (const id of fresh) counted.add(id);
+    if (row.state === 'sent') summary.sent += fresh.length;
+    else if (row.state === 'skipped') summary.skipped += fresh.length;
+    else if (row.state === 'failed') summary.failed += fresh.length;
+    if (row.state === 'failed' || row.state === 'skipped')
+      deps.logger.warn({ key: row.key, error: row.reason }, 'lead nudge not delivered');
   }
   return summary;
 }
 
-type Settle = (items: Due[], result: SendResult | { skipped: string }) => Promise<void>;
+/** Nudge deliveries settle their ledger rows: sent, or skipped (unreachable) / failed for good. */
+export function nudgeDeliveryHandlers(): DeliveryHandlers {
+  const settled = async (db: Db, row: Delivery) => {
+    const ids = (row.ref as { nudgeIds?: number[] }).nudgeIds ?? [];
+    const at = row.updatedAt;
+    if (row.state === 'sent') {
+      await settleNudges(db, ids, {
+        status: 'sent',
+        at,
+        channel: row.sentChannel ?? '',
+        ts: row.sentTs ?? '',
+      });
+    } else if (row.state === 'failed' || row.state === 'skipped') {
+      const error = (row.reason ?? 'unknown_error').replace(/^unreachable:/, '');
+      // A lead told to several managers counts as sent when any of them got it.
+      await settleNudges(db, ids, { status: row.state, at, error }, row.kind === 'nudge_manager');
+    }
+  };
+  return { nudge_owner: { settled }, nudge_manager: { settled }, nudge_channel: { settled } };
+}
+
+type Claimed = Due & { nudgeId: number };
+type Manager = { teamId: number; repId: number; slackUserId: string };
 
 function toCard(d: Due): LeadCard {
   return {
@@ -137,8 +153,8 @@ function toCard(d: Due): LeadCard {
     crmUrl: d.crmUrl,
     waitingSeconds: d.waitingSeconds,
     ownerName: d.ownerName,
-    // Owners without a Slack id (or inactive) were skipped at the SLA, so the manager must not read "nudged".
-    ownerNudged: d.ownerSlackUserId !== null && d.ownerActive,
+    // False when the owner stage ended without reaching them (no Slack id, inactive, Slack refused).
+    ownerNudged: !d.ownerUnreached,
   };
 }
 
@@ -148,47 +164,69 @@ function groupBy<K, T>(items: T[], key: (t: T) => K): Map<K, T[]> {
   return map;
 }
 
-async function sendOwnerNudges(outbox: Outbox, items: Due[], settle: Settle): Promise<void> {
-  for (const group of groupBy(items, (d) => d.ownerRepId).values()) {
-    const first = group[0] as Due;
+/** Longest-waiting first, so the lead most at risk is on top. */
+const byWait = (a: Due, b: Due) => b.waitingSeconds - a.waitingSeconds;
+
+/** What to send for the claimed pairs, and which pairs end at once (nobody to tell). Pure. */
+export function planNudges(
+  items: Claimed[],
+  managers: Manager[],
+): { deliveries: DeliveryRequest[]; skips: { ids: number[]; reason: string }[] } {
+  const deliveries: DeliveryRequest[] = [];
+  const skips: { ids: number[]; reason: string }[] = [];
+  for (const group of groupBy(
+    items.filter((d) => d.stage === 'owner'),
+    (d) => d.ownerRepId,
+  ).values()) {
+    const first = group[0] as Claimed;
     if (!first.ownerSlackUserId || !first.ownerActive) {
-      await settle(group, { skipped: first.ownerSlackUserId ? 'owner_inactive' : 'owner_not_in_slack' });
+      const reason = first.ownerSlackUserId ? 'owner_inactive' : 'owner_not_in_slack';
+      skips.push({ ids: group.map((d) => d.nudgeId), reason });
       continue;
     }
-    // Longest-waiting first, so the lead most at risk is on top.
-    group.sort((a, b) => b.waitingSeconds - a.waitingSeconds);
-    await settle(
-      group,
-      await outbox.sendDm(
-        first.ownerSlackUserId,
-        buildOwnerNudge(group.map(toCard), first.settings.slaSeconds),
-      ),
-    );
+    group.sort(byWait);
+    const ids = group.map((d) => d.nudgeId);
+    deliveries.push({
+      key: `nudge:owner:${Math.min(...ids)}`,
+      kind: 'nudge_owner',
+      to: { userId: first.ownerSlackUserId },
+      message: buildOwnerNudge(group.map(toCard), first.settings.slaSeconds),
+      ref: { nudgeIds: ids },
+    });
   }
-}
-
-async function sendManagerNudges(deps: Deps, outbox: Outbox, items: Due[], settle: Settle): Promise<void> {
-  if (items.length === 0) return;
-  const managers = await getTeamManagers(deps.db, [...new Set(items.map((d) => d.teamId))]);
-  const noManager = items.filter((d) => !managers.some((m) => m.teamId === d.teamId));
-  if (noManager.length > 0) await settle(noManager, { skipped: 'no_manager' });
-  // One DM per manager and team; a lead counts as sent when at least one of its managers got it.
-  const delivered = new Map<number, SendResult>();
+  const managed = items.filter((d) => d.stage === 'manager');
+  const told = new Set<number>();
   for (const manager of managers) {
-    const leads = items.filter((d) => d.teamId === manager.teamId && d.ownerRepId !== manager.repId);
+    const leads = managed.filter((d) => d.teamId === manager.teamId && d.ownerRepId !== manager.repId);
     if (leads.length === 0) continue;
-    leads.sort((a, b) => b.waitingSeconds - a.waitingSeconds);
-    const first = leads[0] as Due;
-    const result = await outbox.sendDm(
-      manager.slackUserId,
-      buildManagerNudge(leads.map(toCard), first.settings.teamName, first.settings.slaSeconds),
-    );
-    for (const lead of leads) if (!delivered.get(lead.leadId)?.ok) delivered.set(lead.leadId, result);
+    leads.sort(byWait);
+    const first = leads[0] as Claimed;
+    const ids = leads.map((d) => d.nudgeId);
+    for (const id of ids) told.add(id);
+    deliveries.push({
+      key: `nudge:manager:${manager.repId}:${Math.min(...ids)}`,
+      kind: 'nudge_manager',
+      to: { userId: manager.slackUserId },
+      message: buildManagerNudge(leads.map(toCard), first.settings.teamName, first.settings.slaSeconds),
+      ref: { nudgeIds: ids },
+    });
   }
-  for (const lead of items) {
-    if (noManager.includes(lead)) continue;
-    await settle([lead], delivered.get(lead.leadId) ?? { skipped: 'owner_is_only_manager' });
+  const untold = managed.filter((d) => !told.has(d.nudgeId));
+  const noManager = untold.filter((d) => !managers.some((m) => m.teamId === d.teamId));
+  if (noManager.length > 0) skips.push({ ids: noManager.map((d) => d.nudgeId), reason: 'no_manager' });
+  const onlyOwner = untold.filter((d) => !noManager.includes(d));
+  if (onlyOwner.length > 0)
+    skips.push({ ids: onlyOwner.map((d) => d.nudgeId), reason: 'owner_is_only_manager' });
+  for (const d of items.filter((x) => x.stage === 'channel')) {
+    deliveries.push({
+      key: `nudge:channel:${d.nudgeId}`,
+      kind: 'nudge_channel',
+      to: { channel: d.settings.channelId as string },
+      message: buildChannelPost(toCard(d), d.settings.slaSeconds),
+      ref: { nudgeIds: [d.nudgeId] },
+    });
   }
+  return { deliveries, skips };
 }
 
 /** The scheduler entry: every minute. */

@@ -1,11 +1,15 @@
 import { TZDate } from '@date-fns/tz';
 import type { Job } from '../core/types.js';
+import type { Db } from '../db/client.js';
+import type { Delivery } from '../db/schema/index.js';
+import { type DeliveryHandlers, drainDeliveries } from '../delivery/deliver.js';
+import { type DeliveryRequest, enqueueDeliveries } from '../delivery/store.js';
 import type { Deps } from '../deps.js';
 import { metricDepsFor } from '../deps.js';
 import { describeError } from '../errors.js';
 import { getMetric, previousPeriod } from '../metrics/index.js';
 import type { MetricResult } from '../metrics/types.js';
-import { type Outbox, outboxFor } from '../slack/outbox.js';
+import { outboxFor } from '../slack/outbox.js';
 import { formatLocalDate } from '../time/format.js';
 import { isBusinessTime } from './business-time.js';
 import { getTeamManagers } from './nudge-queries.js';
@@ -94,7 +98,8 @@ export interface SlipRunSummary {
 /**
  * Slip alerts at `now`: for each team with slip alerts on, once it is past SLIP_LOCAL_HOUR and inside
  * business hours, DM each slipped rep (at most once per local day, ledger) and, on Mondays, each manager a
- * roll-up of last week's slips (at most once per week).
+ * roll-up of last week's slips (at most once per week). Claims and queued deliveries are written in one
+ * transaction, then sent through the delivery layer (src/delivery).
  */
 export async function runSlipAlerts(deps: Deps, now: Date): Promise<SlipRunSummary> {
   const summary: SlipRunSummary = { repAlerts: 0, rollups: 0 };
@@ -105,89 +110,114 @@ export async function runSlipAlerts(deps: Deps, now: Date): Promise<SlipRunSumma
     if (!settings.slipEnabled || local.getHours() < SLIP_LOCAL_HOUR || !isBusinessTime(now, settings.hours))
       continue;
     try {
-      summary.repAlerts += await alertSlippedReps(deps, outbox, settings, now);
-      if (local.getDay() === 1) summary.rollups += await sendRollups(deps, outbox, settings, now);
+      await queueSlippedReps(deps, settings, now);
+      if (local.getDay() === 1) await queueRollups(deps, settings, now);
     } catch (err) {
       deps.logger.error({ err: describeError(err), teamId: settings.teamId }, 'slip alerts failed for team');
     }
   }
+  const drained = await drainDeliveries(deps, {
+    outbox,
+    handlers: slipDeliveryHandlers(),
+    kinds: ['slip_alert', 'slip_rollup'],
+    slack: deps.slack,
+  });
+  for (const { row, mine } of drained) {
+    if (!mine || row.state !== 'sent') continue;
+    if (row.kind === 'slip_alert') summary.repAlerts++;
+    else summary.rollups++;
+  }
   return summary;
 }
 
-async function alertSlippedReps(
-  deps: Deps,
-  outbox: Outbox,
-  settings: AlertSettings,
-  now: Date,
-): Promise<number> {
-  const day = formatLocalDate(now, settings.timezone);
-  const { slips, teamMedianSeconds } = await findSlips(deps, settings, now);
-  const claimed = new Set(
-    await claimSlipAlerts(
-      deps.db,
-      'rep',
-      day,
-      slips.map((s) => ({
-        repId: s.repId,
-        teamId: settings.teamId,
-        medianSeconds: Math.round(s.medianSeconds),
-      })),
-      now,
-    ),
-  );
-  const contacts = await getRepContacts(deps.db, [...claimed]);
-  let sent = 0;
-  for (const slip of slips.filter((s) => claimed.has(s.repId))) {
-    const contact = contacts.get(slip.repId);
-    const key = { kind: 'rep' as const, repId: slip.repId, day };
-    if (!contact?.slackUserId) {
-      await settleSlipAlert(deps.db, key, 'skipped');
-      continue;
-    }
-    const message = buildSlipAlert({
-      repName: contact.name,
-      reason: slip.reason,
-      medianSeconds: slip.medianSeconds,
-      previousMedianSeconds: slip.previousMedianSeconds,
-      teamMedianSeconds,
-      teamName: settings.teamName,
-      slaSeconds: settings.slaSeconds,
-      tipIndex: Math.floor(now.getTime() / 86_400_000) + slip.repId,
-    });
-    const result = await outbox.sendDm(contact.slackUserId, message);
-    if (!result.ok) deps.logger.warn({ repId: slip.repId, error: result.error }, 'slip alert not delivered');
-    await settleSlipAlert(
-      deps.db,
-      key,
-      result.ok ? 'sent' : result.reason === 'unreachable' ? 'skipped' : 'failed',
-    );
-    if (result.ok) sent++;
-  }
-  return sent;
+/** Slip deliveries settle their ledger row (sent, or skipped when unreachable, or failed). */
+export function slipDeliveryHandlers(): DeliveryHandlers {
+  const settled = async (db: Db, row: Delivery) => {
+    if (row.state !== 'sent' && row.state !== 'failed' && row.state !== 'skipped') return;
+    const key = row.ref as { kind: 'rep' | 'rollup'; repId: number; day: string };
+    await settleSlipAlert(db, key, row.state);
+  };
+  return { slip_alert: { settled }, slip_rollup: { settled } };
 }
 
-async function sendRollups(deps: Deps, outbox: Outbox, settings: AlertSettings, now: Date): Promise<number> {
+async function queueSlippedReps(deps: Deps, settings: AlertSettings, now: Date): Promise<void> {
+  const day = formatLocalDate(now, settings.timezone);
+  const { slips, teamMedianSeconds } = await findSlips(deps, settings, now);
+  await deps.db.transaction(async (tx) => {
+    const db = tx as unknown as Db;
+    const claimed = new Set(
+      await claimSlipAlerts(
+        db,
+        'rep',
+        day,
+        slips.map((s) => ({
+          repId: s.repId,
+          teamId: settings.teamId,
+          medianSeconds: Math.round(s.medianSeconds),
+        })),
+        now,
+      ),
+    );
+    const contacts = await getRepContacts(db, [...claimed]);
+    const requests: DeliveryRequest[] = [];
+    for (const slip of slips.filter((s) => claimed.has(s.repId))) {
+      const contact = contacts.get(slip.repId);
+      const key = { kind: 'rep' as const, repId: slip.repId, day };
+      if (!contact?.slackUserId) {
+        await settleSlipAlert(db, key, 'skipped');
+        continue;
+      }
+      const message = buildSlipAlert({
+        repName: contact.name,
+        reason: slip.reason,
+        medianSeconds: slip.medianSeconds,
+        previousMedianSeconds: slip.previousMedianSeconds,
+        teamMedianSeconds,
+        teamName: settings.teamName,
+        slaSeconds: settings.slaSeconds,
+        tipIndex: Math.floor(now.getTime() / 86_400_000) + slip.repId,
+      });
+      requests.push({
+        key: `slip:rep:${slip.repId}:${day}`,
+        kind: 'slip_alert',
+        to: { userId: contact.slackUserId },
+        message,
+        ref: key,
+      });
+    }
+    await enqueueDeliveries(db, requests);
+  });
+}
+
+async function queueRollups(deps: Deps, settings: AlertSettings, now: Date): Promise<void> {
   const monday = formatLocalDate(now, settings.timezone);
   const rows = await listSlippedReps(deps.db, settings.teamId, shiftDay(monday, -7), monday);
-  if (rows.length === 0) return 0;
+  if (rows.length === 0) return;
   const managers = await getTeamManagers(deps.db, [settings.teamId]);
-  const claimed = new Set(
-    await claimSlipAlerts(
-      deps.db,
-      'rollup',
-      monday,
-      managers.map((m) => ({ repId: m.repId, teamId: settings.teamId, medianSeconds: null })),
-      now,
-    ),
-  );
-  let sent = 0;
-  for (const manager of managers.filter((m) => claimed.has(m.repId))) {
-    const result = await outbox.sendDm(manager.slackUserId, buildSlipRollup(settings.teamName, rows));
-    const status = result.ok ? 'sent' : result.reason === 'unreachable' ? 'skipped' : 'failed';
-    await settleSlipAlert(deps.db, { kind: 'rollup', repId: manager.repId, day: monday }, status);
-    if (result.ok) sent++;
-  }
-  return sent;
+  await deps.db.transaction(async (tx) => {
+    const db = tx as unknown as Db;
+    const claimed = new Set(
+      await claimSlipAlerts(
+        db,
+        'rollup',
+        monday,
+        managers.map((m) => ({ repId: m.repId, teamId: settings.teamId, medianSeconds: null })),
+        now,
+      ),
+    );
+    await enqueueDeliveries(
+      db,
+      managers
+        .filter((m) => claimed.has(m.repId))
+        .map((manager) => ({
+          key: `slip:rollup:${manager.repId}:${monday}`,
+          kind: 'slip_rollup' as const,
+          to: { userId: manager.slackUserId },
+          message: buildSlipRollup(settings.teamName, rows),
+          ref: { kind: 'rollup', repId: manager.repId, day: monday },
+        })),
+    );
+  });
 }
 
 /** The scheduler entry: every 15 minutes; the ledger keeps it to once a day per rep. */

@@ -54,10 +54,35 @@ export function registerAppHome(app: App, deps: Deps): void {
       deps.logger.error({ err: describeError(err) }, 'app home failed');
       view = buildHomeErrorView();
     }
-    try {
-      await client.views.publish({ user_id: event.user, view });
-    } catch (err) {
-      deps.logger.error({ err: describeError(err) }, 'views.publish failed');
-    }
+    await publishWithRetry(() => client.views.publish({ user_id: event.user, view }), deps);
   });
+}
+
+/** Attempts of one views.publish that Slack answers `ratelimited` (HTTP 200 or 429). */
+const PUBLISH_ATTEMPTS = 3;
+
+/**
+ * views.publish with Slack's quirk handled: it may answer HTTP 200 `{ok:false, error:'ratelimited'}`
+ * instead of a 429, which the WebClient does not retry. Retried after 1 s, then 2 s (bounded); any other
+ * error is logged once. Never throws.
+ */
+export async function publishWithRetry(
+  publish: () => Promise<unknown>,
+  deps: Pick<Deps, 'logger'>,
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+): Promise<boolean> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await publish();
+      return true;
+    } catch (err) {
+      const e = err as { data?: { error?: string }; code?: string; retryAfter?: number };
+      const limited = e.data?.error === 'ratelimited' || e.code === 'slack_webapi_rate_limited_error';
+      if (!limited || attempt >= PUBLISH_ATTEMPTS) {
+        deps.logger.error({ err: describeError(err), attempt }, 'views.publish failed');
+        return false;
+      }
+      await sleep(Math.max(1, e.retryAfter ?? 2 ** (attempt - 1)) * 1000);
+    }
+  }
 }

@@ -31,7 +31,8 @@ export async function openDeps(config: Config, logger: Logger, options: OpenOpti
       );
     await seedDemoIfEmpty(database, { now: systemClock(), logger });
   }
+  const clock = config.timeOffsetMs === 0 ? systemClock : () => new Date(Date.now() + config.timeOffsetMs);
   // One sharing point per process: identical questions share a computation, keyed by the data version.
   const answers = createMetricAnswers({ dataVersion: () => readDataVersion(database.metricsDb) });
-  return { config, database, db: database.db, logger, clock: systemClock, slack: null, answers };
+  return { config, database, db: database.db, logger, clock, slack: null, answers };
 }

@@ -4,6 +4,7 @@ import { chartButtonFeature } from '../chart-button/index.js';
 import type { Feature, Job, Registrar } from '../core/types.js';
 import { digestFeature } from '../digest/index.js';
 import { ingestFeature } from '../http/index.js';
+import { deliveryFeature } from './delivery.js';
 
 /**
  * Every feature of the running service, in registration order. A new feature exports a `Feature` from
@@ -15,6 +16,7 @@ export const FEATURES: Feature[] = [
   digestFeature,
   ingestFeature,
   chartButtonFeature,
+  deliveryFeature,
 ];
 
 /** The Slack listeners of `features`, in order. */

@@ -4,6 +4,7 @@ import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
 import { INGEST_PATH } from '../http/ingest-route.js';
 import { createRequestEdge } from '../http/request-edge.js';
+import { readAuthLost } from '../slack/pacer.js';
 import { FEATURES, listenersOf } from './features.js';
 import { registerMetricsCommand } from './metrics-command.js';
 
@@ -121,17 +122,25 @@ function routeMethods(routes: CustomRoute[]): Map<string, string[]> {
 }
 
 /**
- * GET (and HEAD) /healthz: 200 `{ok:true}` when the database answers within 2 s, else 503 — for load
- * balancers. Node sends no body for HEAD.
+ * GET (and HEAD) /healthz for load balancers: 200 `{ok:true}` when the database answers within 2 s and Slack still
+ * accepts the bot token (as last seen by any instance), else 503 with `database: 'down'` or
+ * `slack: 'token_lost'` and the Slack error.
  */
-export function healthRoute(deps: Pick<Deps, 'database' | 'logger'>): CustomRoute {
+export function healthRoute(deps: Pick<Deps, 'database' | 'logger' | 'db'>): CustomRoute {
   return {
     path: '/healthz',
     method: ['GET', 'HEAD'],
     handler: (_req, res) => {
-      void checkHealth(deps).then((ok) =>
-        sendJson(res, ok ? 200 : 503, { ok, database: ok ? 'up' : 'down' }),
-      );
+      void (async () => {
+        const dbOk = await checkHealth(deps);
+        const lost = dbOk ? await readAuthLost(deps.db).catch(() => null) : null;
+        const ok = dbOk && lost === null;
+        sendJson(res, ok ? 200 : 503, {
+          ok,
+          database: dbOk ? 'up' : 'down',
+          ...(lost ? { slack: 'token_lost', slackError: lost } : {}),
+        });
+      })();
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { DigestSubscription } from '../db/schema/digests.js';
+import { enqueueDeliveries } from '../delivery/store.js';
 import type { Deps } from '../deps.js';
 import { section } from '../slack/blocks/pieces.js';
-import type { Outbox } from '../slack/outbox.js';
 import { claimBrokenNotice, markBroken } from './store.js';
 
 const WHY: Record<string, string> = {
@@ -23,12 +23,12 @@ export function brokenNoticeText(sub: DigestSubscription, error: string): string
 }
 
 /**
- * Marks a channel subscription broken (it stops running) and tells its creator by DM, once per breakage:
- * the notice is claimed in the database first, so two instances never both send it.
+ * Marks a channel subscription broken (it stops running) and queues a DM to its creator, once per
+ * breakage: the delivery key names the breakage (`broken:<subscription>:<ms>`), so two instances never
+ * both queue it. Call inside the transaction that settles the failed digest.
  */
 export async function breakSubscription(
   deps: Pick<Deps, 'db' | 'logger'>,
-  outbox: Outbox,
   sub: DigestSubscription,
   error: string,
   now: Date,
@@ -42,11 +42,13 @@ export async function breakSubscription(
   if (!sub.createdBySlackUserId) return;
   if (!(await claimBrokenNotice(deps.db, sub.id, now))) return;
   const text = brokenNoticeText(sub, error);
-  const result = await outbox.sendDm(sub.createdBySlackUserId, { text, blocks: [section(text)] });
-  if (!result.ok) {
-    deps.logger.warn(
-      { subscriptionId: sub.id, error: result.error },
-      'could not tell the digest creator it broke',
-    );
-  }
+  await enqueueDeliveries(deps.db, [
+    {
+      key: `broken:${sub.id}:${now.getTime()}`,
+      kind: 'broken_notice',
+      to: { userId: sub.createdBySlackUserId },
+      message: { text, blocks: [section(text)] },
+      ref: { subscriptionId: sub.id },
+    },
+  ]);
 }

@@ -1,12 +1,14 @@
-import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import { and, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { type DigestRun, digestRuns } from '../db/schema/digests.js';
 
 /**
- * The exactly-once ledger. An instance may post a digest only after its insert of the
- * (subscription, slot, recipient) row succeeded — the unique key is the claim. A claim whose owner
- * died (claimed_at older than the lease, still `claimed`) is re-taken with one atomic update, so only
- * one instance finishes it.
+ * The digest run ledger: which (subscription, slot, recipient) was decided, by whom, and how it ended.
+ * An instance builds a digest only after its insert of the row succeeded — the unique key is the claim —
+ * then queues its delivery (`digest:<run id>`, src/delivery), which owns the send from there. A run
+ * claimed but never queued (its builder died) is re-taken once its claim is older than the lease; a
+ * failed run is tried again while attempts remain. Both with one atomic update, so only one instance
+ * finishes it.
  */
 
 export interface RunKey {
@@ -82,20 +84,11 @@ export async function retakeRuns(
         sql`${digestRuns.postedTs} is null`,
         sql`(${digestRuns.state} = 'claimed' or (${digestRuns.state} = 'failed' and ${digestRuns.attempts} < ${maxAttempts} and ${digestRuns.error} not like 'unreachable:%'))`,
         sql`${digestRuns.subscriptionId} in (select id from digest_subscriptions where not paused and broken_at is null)`,
+        // A run whose delivery is queued, in flight or sent belongs to the delivery layer (its own lease).
+        sql`not exists (select 1 from deliveries d where d.key = 'digest:' || ${digestRuns.id} and d.state in ('due', 'claimed', 'sent'))`,
       ),
     )
     .returning();
-}
-
-/** Keeps live claims from looking expired while they wait in the outbox. */
-export async function renewClaims(db: Db, ids: number[], instance: string, now: Date): Promise<void> {
-  if (ids.length === 0) return;
-  await db
-    .update(digestRuns)
-    .set({ claimedAt: now })
-    .where(
-      and(inArray(digestRuns.id, ids), eq(digestRuns.state, 'claimed'), eq(digestRuns.claimedBy, instance)),
-    );
 }
 
 /** Records the post (the Slack ts is the proof it went out). */

@@ -1,6 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
-import type { DigestSubscription } from '../db/schema/digests.js';
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { type Delivery, type DigestSubscription, digestSubscriptions } from '../db/schema/index.js';
+import { type DeliveryHandlers, drainDeliveries, INSTANCE_ID } from '../delivery/deliver.js';
+import { enqueueDeliveries, getDeliveries, requeueDelivery } from '../delivery/store.js';
 import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
 import type { MetricId } from '../metrics/types.js';
@@ -16,7 +18,6 @@ import {
   markPosted,
   markSkipped,
   recordSkipped,
-  renewClaims,
   retakeRuns,
   runKeyString,
 } from './ledger.js';
@@ -24,8 +25,7 @@ import { type Recipient, RecipientResolver } from './recipients.js';
 import { classifySlot, slotsBetween } from './slots.js';
 import { listRunnableSubscriptions } from './store.js';
 
-/** This process, as written into `claimed_by`. */
-export const INSTANCE_ID = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+export { INSTANCE_ID };
 
 const MINUTE = 60_000;
 /** How far back missed slots are looked for (and recorded as skipped): a weekly digest plus a day. */
@@ -34,8 +34,13 @@ const LOOKBACK_MS = 8 * 24 * 60 * MINUTE;
 export const LATE_NOTE_AFTER_MS = 15 * MINUTE;
 /** Attempts per run (re-takes of expired claims and transient failures included). */
 const MAX_RUN_ATTEMPTS = 3;
-/** Runs built and sent at once; the outbox paces the sends, this bounds the database work. */
+/** Runs built at once; this bounds the database work. Sends are paced by the delivery layer. */
 const CONCURRENCY = 4;
+/** The delivery kinds a digest run drains (its own, and the broken-channel DM it may queue). */
+export const DIGEST_DELIVERY_KINDS = ['channel_digest', 'dm_digest', 'broken_notice'] as const;
+
+/** The delivery key of a run: also in the message metadata, for the check on Slack's side. */
+export const digestDeliveryKey = (runId: number) => `digest:${runId}`;
 
 export interface RunOptions {
   /** Who claims (default: this process). Tests run two "instances" side by side. */
@@ -126,31 +131,66 @@ export async function runDueDigests(deps: Deps, now: Date, options: RunOptions =
     work.push({ sub, recipient, slot: run.slot, runId: run.id });
   }
 
-  // Keep our claims alive while they queue in the outbox, so a slow send is never mistaken for a crash.
-  const inflight = new Set<number>();
-  const leaseMs = options.leaseMs ?? 2 * MINUTE;
-  const heartbeat = setInterval(() => {
-    renewClaims(db, [...inflight], instance, deps.clock()).catch(() => {});
-  }, leaseMs / 3);
-  heartbeat.unref();
+  const ctx = { deps, outbox, instance, now, build: options.build ?? buildDigest, report };
+  let next = 0;
+  const worker = async () => {
+    while (next < work.length) {
+      const item = work[next++]!;
+      await prepareOne(ctx, item).catch((err) => {
+        report.failed++;
+        logger.error({ subscriptionId: item.sub.id, err: describeError(err) }, 'digest run failed');
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
 
-  const ctx = { deps, outbox, instance, now, build: options.build ?? buildDigest, report, inflight };
-  try {
-    let next = 0;
-    const worker = async () => {
-      while (next < work.length) {
-        const item = work[next++]!;
-        await runOne(ctx, item).catch((err) => {
-          report.failed++;
-          logger.error({ subscriptionId: item.sub.id, err: describeError(err) }, 'digest run failed');
-        });
-      }
-    };
-    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  } finally {
-    clearInterval(heartbeat);
+  // Send what is queued (ours, and anything another instance left behind), each claimed just before it leaves.
+  const drained = await drainDeliveries(deps, {
+    outbox,
+    handlers: digestDeliveryHandlers(deps),
+    kinds: DIGEST_DELIVERY_KINDS,
+    instanceId: instance,
+    slack: deps.slack,
+    concurrency: Math.min(4, Math.ceil(deps.config.slackPostsPerSecond)),
+  });
+  for (const { row, mine } of drained) {
+    if (!mine || row.kind === 'broken_notice') continue;
+    if (row.state === 'sent') report.posted++;
+    else if (row.state === 'failed' || row.state === 'skipped') report.failed++;
   }
   return report;
+}
+
+/**
+ * What a settled digest delivery means for the run ledger: posted, failed (retried by a later tick within
+ * the grace window) or failed for good (`unreachable:…`; a channel subscription is then marked broken).
+ * Runs inside the transaction that settles the delivery.
+ */
+export function digestDeliveryHandlers(deps: Pick<Deps, 'logger'>): DeliveryHandlers {
+  const settled = async (db: Db, row: Delivery) => {
+    const runId = Number((row.ref as { runId?: number }).runId);
+    const at = row.updatedAt;
+    if (row.state === 'sent') {
+      await markPosted(db, runId, row.sentChannel as string, row.sentTs as string, at);
+      return;
+    }
+    if (row.state !== 'failed' && row.state !== 'skipped') return;
+    const reason = row.reason ?? 'unknown_error';
+    const unreachable = reason.startsWith('unreachable:');
+    const error = unreachable ? reason.slice('unreachable:'.length) : reason;
+    await markFailed(db, runId, error, at, unreachable);
+    if (unreachable && row.kind === 'channel_digest') {
+      const subscriptionId = Number((row.ref as { subscriptionId?: number }).subscriptionId);
+      const [sub] = await db
+        .select()
+        .from(digestSubscriptions)
+        .where(eq(digestSubscriptions.id, subscriptionId));
+      if (sub) await breakSubscription({ db, logger: deps.logger }, sub, error, at);
+    } else {
+      deps.logger.warn({ key: row.key, error }, 'digest not posted');
+    }
+  };
+  return { channel_digest: { settled }, dm_digest: { settled }, broken_notice: { settled: async () => {} } };
 }
 
 interface Ctx {
@@ -160,75 +200,83 @@ interface Ctx {
   now: Date;
   build: DigestBuilder;
   report: RunReport;
-  inflight: Set<number>;
 }
 
-async function runOne(ctx: Ctx, item: Work): Promise<void> {
+/** Claims one run (or takes over a re-taken one), builds its message and queues its delivery. */
+async function prepareOne(ctx: Ctx, item: Work): Promise<void> {
   const { deps, now, report } = ctx;
   const { sub, recipient, slot } = item;
   const retaken = item.runId !== null;
+  // Stamped when the claim is made (not when the tick started), so a long tick never hands out stale claims.
+  const claimedAt = new Date(Math.max(now.getTime(), deps.clock().getTime()));
   const runId =
     item.runId ??
-    (await claimRun(deps.db, { subscriptionId: sub.id, slot, recipient: recipient.key }, now, ctx.instance));
+    (await claimRun(
+      deps.db,
+      { subscriptionId: sub.id, slot, recipient: recipient.key },
+      claimedAt,
+      ctx.instance,
+    ));
   if (runId === null) return; // another instance claimed it first
-  ctx.inflight.add(runId);
-  try {
-    const late = now.getTime() - slot.getTime() >= LATE_NOTE_AFTER_MS;
-    let message: Awaited<ReturnType<DigestBuilder>>;
-    try {
-      message = await ctx.build(
-        deps,
-        {
-          subscriptionId: sub.id,
-          scope: recipient.scope,
-          scopeLabel: recipient.scopeLabel,
-          metrics: sub.metrics as MetricId[],
-          cadence: sub.cadence,
-          timezone: recipient.schedule.timezone,
-          slot,
-          lateScheduledLocal: late ? formatLocalTime(slot, recipient.schedule.timezone) : null,
-          personal: recipient.personal,
-        },
-        now,
-      );
-    } catch (err) {
-      await markFailed(deps.db, runId, 'build_failed', now, false);
-      report.failed++;
-      deps.logger.error({ subscriptionId: sub.id, err: describeError(err) }, 'digest could not be built');
+  const key = digestDeliveryKey(runId);
+  if (retaken) {
+    const [existing] = await getDeliveries(deps.db, [key]);
+    // A failed delivery is tried again (the run's attempts bound it); anything else is the delivery layer's.
+    if (existing) {
+      if (await requeueDelivery(deps.db, key)) return;
+      if (existing.state === 'sent') {
+        await markPosted(deps.db, runId, existing.sentChannel as string, existing.sentTs as string, now);
+        report.posted++;
+      }
       return;
     }
-    const metadata = {
-      event_type: 'tally_digest',
-      event_payload: { run_id: runId, subscription_id: sub.id, slot: slot.toISOString() },
-    };
-    if (retaken && recipient.channel && deps.slack) {
-      // The first attempt may have posted and died before writing the ts: look for its message first.
-      const ts = await findPostedRun(deps.slack, recipient.channel, runId, slot);
-      if (ts) {
-        await markPosted(deps.db, runId, recipient.channel, ts, now);
-        report.posted++;
-        return;
-      }
-    }
-    const result = recipient.channel
-      ? await ctx.outbox.send({ channel: recipient.channel, ...message, metadata })
-      : await ctx.outbox.sendDm(recipient.slackUserId!, { ...message, metadata });
-    if (result.ok) {
-      await markPosted(deps.db, runId, result.channel, result.ts, now);
+  }
+  const late = now.getTime() - slot.getTime() >= LATE_NOTE_AFTER_MS;
+  let message: Awaited<ReturnType<DigestBuilder>>;
+  try {
+    message = await ctx.build(
+      deps,
+      {
+        subscriptionId: sub.id,
+        scope: recipient.scope,
+        scopeLabel: recipient.scopeLabel,
+        metrics: sub.metrics as MetricId[],
+        cadence: sub.cadence,
+        timezone: recipient.schedule.timezone,
+        slot,
+        lateScheduledLocal: late ? formatLocalTime(slot, recipient.schedule.timezone) : null,
+        personal: recipient.personal,
+      },
+      now,
+    );
+  } catch (err) {
+    await markFailed(deps.db, runId, 'build_failed', now, false);
+    report.failed++;
+    deps.logger.error({ subscriptionId: sub.id, err: describeError(err) }, 'digest could not be built');
+    return;
+  }
+  if (retaken && recipient.channel && deps.slack) {
+    // The first attempt may have posted and died before writing the ts: look for its message first.
+    const ts = await findPostedRun(deps.slack, recipient.channel, runId, slot);
+    if (ts) {
+      await markPosted(deps.db, runId, recipient.channel, ts, now);
       report.posted++;
       return;
     }
-    report.failed++;
-    await markFailed(deps.db, runId, result.error, now, result.reason === 'unreachable');
-    if (result.reason === 'unreachable' && recipient.channel) {
-      await breakSubscription(deps, ctx.outbox, sub, result.error, now);
-    } else {
-      deps.logger.warn(
-        { subscriptionId: sub.id, recipient: recipient.key, error: result.error },
-        'digest not posted',
-      );
-    }
-  } finally {
-    ctx.inflight.delete(runId);
   }
+  await enqueueDeliveries(deps.db, [
+    {
+      key,
+      kind: recipient.channel ? 'channel_digest' : 'dm_digest',
+      to: recipient.channel ? { channel: recipient.channel } : { userId: recipient.slackUserId! },
+      message,
+      metadata: {
+        event_type: 'tally_digest',
+        event_payload: { run_id: runId, subscription_id: sub.id, slot: slot.toISOString() },
+      },
+      ref: { runId, subscriptionId: sub.id },
+      // Retries of a digest are the run's (a later tick, within the grace window, MAX_RUN_ATTEMPTS in all).
+      maxAttempts: 1,
+    },
+  ]);
 }

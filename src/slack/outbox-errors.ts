@@ -34,16 +34,29 @@ const TRANSIENT_ERRORS: ReadonlySet<string> = new Set([
   'rate_limited',
 ]);
 
+/**
+ * Errors that mean Slack no longer accepts the bot token: nothing can be sent until it is fixed.
+ * `account_inactive` means the token's own account on a post, but the DM partner on conversations.open.
+ */
+export const AUTH_ERRORS: ReadonlySet<string> = new Set([
+  'invalid_auth',
+  'not_authed',
+  'token_revoked',
+  'token_expired',
+  'account_inactive',
+]);
+
 /** The outcome of one call to Slack, as the outbox's policy sees it. */
 export type Attempt =
   | { kind: 'ok'; channel: string; ts: string }
   | { kind: 'rate_limited'; retryAfterSeconds: number }
   | { kind: 'unreachable'; error: string }
   | { kind: 'transient'; error: string }
+  | { kind: 'auth_lost'; error: string }
   | { kind: 'rejected'; error: string };
 
-/** Maps a WebClient error to what the policy does with it. */
-export function classify(err: unknown): Exclude<Attempt, { kind: 'ok' }> {
+/** Maps a WebClient error to what the policy does with it; `call` says which kind of call it answered. */
+export function classify(err: unknown, call: 'post' | 'open' = 'post'): Exclude<Attempt, { kind: 'ok' }> {
   const e = err as {
     code?: string;
     retryAfter?: number;
@@ -55,6 +68,8 @@ export function classify(err: unknown): Exclude<Attempt, { kind: 'ok' }> {
       return { kind: 'rate_limited', retryAfterSeconds: Number(e.retryAfter) || 1 };
     case 'slack_webapi_platform_error': {
       const error = e.data?.error ?? 'unknown_error';
+      if (AUTH_ERRORS.has(error) && !(call === 'open' && error === 'account_inactive'))
+        return { kind: 'auth_lost', error };
       if (UNREACHABLE_ERRORS.has(error)) return { kind: 'unreachable', error };
       if (TRANSIENT_ERRORS.has(error)) return { kind: 'transient', error };
       return { kind: 'rejected', error };

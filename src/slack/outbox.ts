@@ -5,6 +5,7 @@ import { describeError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { enforceLimits, type SlackMessage } from './limits.js';
 import { type Attempt, classify } from './outbox-errors.js';
+import { createLocalPacer, createPgPacer, type Pacer } from './pacer.js';
 
 /**
  * The one paced sender for messages the bot starts on its own (digests, alerts, nudges). Slash-command
@@ -14,10 +15,14 @@ import { type Attempt, classify } from './outbox-errors.js';
  * - pacing: at least `perChannelIntervalMs` between two messages to the same channel (Slack allows about
  *   one chat.postMessage per second per channel) and at least `globalIntervalMs` between any two messages
  *   (workspace-wide pace, default one per second);
- * - HTTP 429: wait the Retry-After, pause every sender (Slack's limits are per method and workspace), retry;
+ * - HTTP 429: wait the Retry-After, pause every sender of every instance sharing the pacer (Slack's limits
+ *   are per method and workspace), re-checked after each sleep, retry;
  * - destination errors (`not_in_channel`, `channel_not_found`, `is_archived`, `user_not_found`,
  *   `cannot_dm_bot`, `account_inactive`, …): returned as `unreachable` at once, never retried;
- * - request errors that retrying cannot fix (`invalid_blocks`, `invalid_auth`, …): `failed` at once;
+ * - request errors that retrying cannot fix (`invalid_blocks`, …): `failed` at once;
+ * - a lost token (`invalid_auth`, `token_revoked`, `account_inactive` on a post, …): every send stops
+ *   (`auth_lost`, shared through the pacer), one log line; each later send first tries `auth.test`
+ *   (at most every 30 s) and everything resumes by itself once Slack accepts the token again;
  * - anything else (5xx, network, `internal_error`): retried with backoff, `maxAttempts` in all.
  *
  * Slack quirk: the WebClient retries and queues 429s on its own (up to ~30 minutes by default). The client
@@ -44,7 +49,9 @@ export type SendResult =
   /** The channel or person cannot receive messages from us until someone fixes it; do not retry. */
   | { ok: false; reason: 'unreachable'; error: string; attempts: number }
   /** Gave up: a request Slack rejects, or a transient error that outlasted `maxAttempts`. */
-  | { ok: false; reason: 'failed'; error: string; attempts: number };
+  | { ok: false; reason: 'failed'; error: string; attempts: number }
+  /** Not sent: Slack no longer accepts the token. Nothing left; try again later. */
+  | { ok: false; reason: 'auth_lost'; error: string; attempts: number };
 
 export interface OutboxOptions {
   /** Minimum milliseconds between any two messages (default 1000: one per second). */
@@ -59,6 +66,8 @@ export interface OutboxOptions {
   now?: () => number;
   /** Waits `ms`; injectable so tests do not wait real seconds. */
   sleep?: (ms: number) => Promise<void>;
+  /** Shared pace (default: an in-process pacer on `now` and `sleep` with the intervals above). */
+  pacer?: Pacer;
   logger?: Logger;
 }
 
@@ -67,9 +76,13 @@ export interface Outbox {
   send(message: OutboxMessage): Promise<SendResult>;
   /** Opens (or reuses) the DM with a Slack user and posts there. Never throws. */
   sendDm(userId: string, message: Omit<OutboxMessage, 'channel'>): Promise<SendResult>;
+  /** The IM channel id of a user (conversations.open), or why there is none. Never throws. */
+  openDm?(userId: string): Promise<{ channel: string } | { fail: SendResult }>;
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** A lost token is re-tried (auth.test) at most this often per outbox. */
+const AUTH_PROBE_MS = 30_000;
 
 /** Creates an outbox over `client`. One per process and client, so the pace is shared by every sender. */
 export function createOutbox(client: WebClient, options: OutboxOptions = {}): Outbox {
@@ -81,23 +94,36 @@ export function createOutbox(client: WebClient, options: OutboxOptions = {}): Ou
   const sleep = options.sleep ?? realSleep;
   const logger = options.logger;
 
-  let globalNext = 0;
-  const channelNext = new Map<string, number>();
+  const pacer =
+    options.pacer ??
+    createLocalPacer(now, { globalIntervalMs: globalInterval, perChannelIntervalMs: channelInterval, sleep });
   const dmChannels = new Map<string, string>();
+  let lastProbe = Number.NEGATIVE_INFINITY;
 
-  // Reservations are taken synchronously, so concurrent senders never get the same slot.
-  const reserve = (channel: string): number => {
-    const at = Math.max(now(), globalNext, channelNext.get(channel) ?? 0);
-    globalNext = at + globalInterval;
-    channelNext.set(channel, at + channelInterval);
-    return at;
+  const waitTurn = (channel: string): Promise<number> => pacer.waitTurn(channel);
+
+  /** Null when sends may go ahead; else the lost token's error (after an auth.test probe at most every 30 s). */
+  const authBlocked = async (): Promise<string | null> => {
+    const lost = await pacer.authLost();
+    if (!lost) return null;
+    if (now() - lastProbe < AUTH_PROBE_MS) return lost;
+    lastProbe = now();
+    try {
+      await client.auth.test();
+    } catch {
+      return lost;
+    }
+    if (await pacer.clearAuthLost())
+      logger?.info({ was: lost }, 'Slack accepts the token again; sends resume');
+    return null;
   };
 
-  const waitTurn = async (channel: string): Promise<number> => {
-    const at = reserve(channel);
-    const wait = at - now();
-    if (wait > 0) await sleep(wait);
-    return at;
+  const authFailed = async (error: string): Promise<void> => {
+    if (await pacer.setAuthLost(error))
+      logger?.error(
+        { error },
+        'Slack rejected the bot token: all sends stopped, /healthz unhealthy, until a call succeeds (reinstall the app or fix SLACK_BOT_TOKEN)',
+      );
   };
 
   const withRetries = async <T extends { kind: 'ok' }>(
@@ -106,9 +132,18 @@ export function createOutbox(client: WebClient, options: OutboxOptions = {}): Ou
   ): Promise<{ result: T; sentAt: number } | { fail: SendResult }> => {
     let backoffMs = 1000;
     for (let attempt = 1; ; attempt++) {
+      const blocked = await authBlocked();
+      if (blocked) return { fail: { ok: false, reason: 'auth_lost', error: blocked, attempts: attempt - 1 } };
       const sentAt = await waitTurn(channel);
       const outcome = await call();
-      if (outcome.kind === 'ok') return { result: outcome as T, sentAt };
+      if (outcome.kind === 'ok') {
+        if (await pacer.clearAuthLost()) logger?.info('Slack accepts the token again; sends resume');
+        return { result: outcome as T, sentAt };
+      }
+      if (outcome.kind === 'auth_lost') {
+        await authFailed(outcome.error);
+        return { fail: { ok: false, reason: 'auth_lost', error: outcome.error, attempts: attempt } };
+      }
       if (outcome.kind === 'unreachable') {
         return { fail: { ok: false, reason: 'unreachable', error: outcome.error, attempts: attempt } };
       }
@@ -124,8 +159,8 @@ export function createOutbox(client: WebClient, options: OutboxOptions = {}): Ou
           return { fail: { ok: false, reason: 'failed', error, attempts: attempt } };
         }
         const waitMs = Math.max(1, outcome.retryAfterSeconds) * 1000;
-        // Everyone waits: the limit is the app's, not this message's.
-        globalNext = Math.max(globalNext, now() + waitMs);
+        // Everyone waits (every instance on a shared pacer): the limit is the app's, not this message's.
+        await pacer.pause(waitMs);
         logger?.warn(
           { channel, retryAfterSeconds: outcome.retryAfterSeconds, attempt },
           'slack rate limited',
@@ -155,7 +190,7 @@ export function createOutbox(client: WebClient, options: OutboxOptions = {}): Ou
         });
         return { kind: 'ok' as const, channel: String(res.channel ?? message.channel), ts: String(res.ts) };
       } catch (err) {
-        return classify(err);
+        return classify(err, 'post');
       }
     });
     if ('fail' in outcome) return outcome.fail;
@@ -176,7 +211,11 @@ export function createOutbox(client: WebClient, options: OutboxOptions = {}): Ou
         dmChannels.set(userId, id);
         return { channel: id };
       } catch (err) {
-        outcome = classify(err);
+        outcome = classify(err, 'open');
+      }
+      if (outcome.kind === 'auth_lost') {
+        await authFailed(outcome.error);
+        return { fail: { ok: false, reason: 'auth_lost', error: outcome.error, attempts: attempt } };
       }
       if (outcome.kind === 'unreachable' || outcome.kind === 'rejected' || attempt >= maxAttempts) {
         const error = outcome.kind === 'rate_limited' ? 'ratelimited' : (outcome as { error: string }).error;
@@ -198,9 +237,24 @@ export function createOutbox(client: WebClient, options: OutboxOptions = {}): Ou
       }
     },
     sendDm: async (userId, message) => {
-      const dm = await openDm(userId);
-      if ('fail' in dm) return dm.fail;
-      return send({ ...message, channel: dm.channel });
+      try {
+        const dm = await openDm(userId);
+        if ('fail' in dm) return dm.fail;
+        return await send({ ...message, channel: dm.channel });
+      } catch (err) {
+        logger?.error({ err: describeError(err) }, 'outbox send crashed');
+        return { ok: false, reason: 'failed', error: 'internal', attempts: 0 };
+      }
+    },
+    openDm: async (userId) => {
+      try {
+        const blocked = await authBlocked();
+        if (blocked) return { fail: { ok: false, reason: 'auth_lost', error: blocked, attempts: 0 } };
+        return await openDm(userId);
+      } catch (err) {
+        logger?.error({ err: describeError(err) }, 'opening a DM crashed');
+        return { fail: { ok: false, reason: 'failed', error: 'internal', attempts: 0 } };
+      }
     },
   };
 }
@@ -220,7 +274,7 @@ export function setOutbox(client: WebClient, outbox: Outbox): void {
  * `retryConfig: { retries: 0 }, rejectRateLimitedCalls: true`, so the outbox owns the retry policy
  * whatever options the app's client was created with (Bolt's client keeps its own retries for replies).
  */
-export function outboxFor(deps: Pick<Deps, 'slack' | 'config' | 'logger'>): Outbox | null {
+export function outboxFor(deps: Pick<Deps, 'slack' | 'config' | 'logger' | 'db'>): Outbox | null {
   if (!deps.slack) return null;
   const existing = registry.get(deps.slack);
   if (existing) return existing;
@@ -229,8 +283,11 @@ export function outboxFor(deps: Pick<Deps, 'slack' | 'config' | 'logger'>): Outb
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
   });
+  const globalIntervalMs = Math.round(1000 / deps.config.slackPostsPerSecond);
   const outbox = createOutbox(client, {
-    globalIntervalMs: Math.round(1000 / deps.config.slackPostsPerSecond),
+    globalIntervalMs,
+    // Shared by every instance on this database: workspace rate, per-channel rule, 429 pauses, lost token.
+    pacer: createPgPacer(deps.db, { globalIntervalMs, perChannelIntervalMs: 1000 }),
     logger: deps.logger,
   });
   registry.set(deps.slack, outbox);

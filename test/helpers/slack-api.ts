@@ -37,6 +37,16 @@ type Answer =
   | { kind: 'rate_limited'; retryAfterSeconds: number }
   | { kind: 'http'; status: number };
 
+/** A message the stand-in accepted (chat.postMessage answered ok), as conversations.history returns it. */
+export interface PostedMessage {
+  channel: string;
+  ts: string;
+  text: string;
+  metadata?: { event_type: string; event_payload?: Record<string, unknown> };
+  /** When the stand-in accepted it (ms since the epoch). */
+  at: number;
+}
+
 export interface SlackUser {
   id: string;
   email?: string;
@@ -65,6 +75,14 @@ export interface SlackApiStub {
   rateLimitNext(method: string, retryAfterSeconds: number, times?: number): void;
   /** The next `times` calls to `method` answer with a bare HTTP status (e.g. 500). */
   httpErrorNext(method: string, status: number, times?: number): void;
+  /** Every message accepted, in order (the stand-in's channel histories). */
+  messages: PostedMessage[];
+  /** Every later call to `method` waits `ms` before it is answered (0 = no delay). */
+  setDelay(method: string, ms: number): void;
+  /** Every post to `channel` answers `{ ok: false, error }` until cleared with `null`. */
+  failChannel(channel: string, error: string | null): void;
+  /** Every `n`-th call to `method` (counting from now) gets `answer`; `null` clears it. */
+  everyNth(method: string, n: number, answer: Answer | null): void;
   /** Resolves once at least `count` calls to `method` were recorded (or rejects after `timeoutMs`). */
   waitFor(method: string, count?: number, timeoutMs?: number): Promise<RecordedCall[]>;
   reset(): void;
@@ -79,6 +97,10 @@ export async function startSlackApiStub(): Promise<SlackApiStub> {
   const files = new Map<string, UploadedFile>();
   let fileCounter = 0;
   const queued = new Map<string, Answer[]>();
+  const messages: PostedMessage[] = [];
+  const delays = new Map<string, number>();
+  const brokenChannels = new Map<string, string>();
+  const periodic = new Map<string, { n: number; answer: Answer; seen: number }>();
   let tsCounter = 0;
 
   const enqueue = (method: string, answer: Answer, times: number) => {
@@ -115,8 +137,14 @@ export async function startSlackApiStub(): Promise<SlackApiStub> {
     const responseMatch = /^\/response\/(.+)$/.exec(url.pathname);
     const method = responseMatch ? 'response_url' : url.pathname.replace(/^\/api\//, '');
     calls.push({ method, args, at: new Date(), ...(responseMatch ? { responseId: responseMatch[1] } : {}) });
+    const delay = delays.get(method) ?? 0;
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
 
-    const answer = queued.get(method)?.shift();
+    let answer = queued.get(method)?.shift();
+    const every = periodic.get(method);
+    if (!answer && every && ++every.seen % every.n === 0) answer = every.answer;
+    const broken = method === 'chat.postMessage' ? brokenChannels.get(String(args.channel)) : undefined;
+    if (!answer && broken) answer = { kind: 'error', error: broken };
     if (answer?.kind === 'rate_limited') {
       res.writeHead(429, {
         'Retry-After': String(answer.retryAfterSeconds),
@@ -161,10 +189,21 @@ export async function startSlackApiStub(): Promise<SlackApiStub> {
       );
       return;
     }
-    json(
-      res,
-      defaultAnswer(method, args, users, () => `${1_700_000_000 + ++tsCounter}.000100`),
-    );
+    if (method === 'conversations.history') {
+      json(res, history(messages, args));
+      return;
+    }
+    const payload = defaultAnswer(method, args, users, () => `${1_700_000_000 + ++tsCounter}.000100`);
+    if (method === 'chat.postMessage') {
+      messages.push({
+        channel: String(args.channel),
+        ts: String(payload.ts),
+        text: String(args.text ?? ''),
+        ...(args.metadata ? { metadata: args.metadata as PostedMessage['metadata'] } : {}),
+        at: Date.now(),
+      });
+    }
+    json(res, payload);
   });
 
   // Keep idle connections open longer than any client's keep-alive, as Slack's edge does: with Node's
@@ -183,7 +222,19 @@ export async function startSlackApiStub(): Promise<SlackApiStub> {
     users,
     answers,
     files,
+    messages,
     callsTo: (method) => calls.filter((c) => c.method === method),
+    setDelay: (method, ms) => {
+      delays.set(method, ms);
+    },
+    failChannel: (channel, error) => {
+      if (error === null) brokenChannels.delete(channel);
+      else brokenChannels.set(channel, error);
+    },
+    everyNth: (method, n, answer) => {
+      if (answer === null) periodic.delete(method);
+      else periodic.set(method, { n, answer, seen: 0 });
+    },
     failNext: (method, error, times = 1) => enqueue(method, { kind: 'error', error }, times),
     rateLimitNext: (method, retryAfterSeconds, times = 1) =>
       enqueue(method, { kind: 'rate_limited', retryAfterSeconds }, times),
@@ -201,8 +252,12 @@ export async function startSlackApiStub(): Promise<SlackApiStub> {
     },
     reset: () => {
       calls.length = 0;
+      messages.length = 0;
       queued.clear();
       files.clear();
+      delays.clear();
+      brokenChannels.clear();
+      periodic.clear();
     },
     close: () =>
       new Promise<void>((resolve) => {
@@ -326,6 +381,28 @@ function extractPng(raw: Buffer): Buffer | null {
   if (start < 0) return null;
   const iend = raw.indexOf(Buffer.from('IEND', 'ascii'), start);
   return iend < 0 ? null : raw.subarray(start, iend + 8);
+}
+
+/**
+ * conversations.history as Slack answers it: newest first, messages after `oldest`, at most `limit`
+ * (default 100), metadata only with `include_all_metadata`.
+ */
+function history(messages: PostedMessage[], args: Record<string, unknown>): Record<string, unknown> {
+  const oldest = Number(args.oldest ?? 0);
+  const limit = Math.min(Number(args.limit ?? 100) || 100, 999);
+  const withMeta = String(args.include_all_metadata) === 'true';
+  const found = messages
+    // The stand-in's ts values are counters, not times: `oldest` is compared with when it accepted the post.
+    .filter((m) => m.channel === args.channel && m.at / 1000 > oldest)
+    .reverse()
+    .slice(0, limit)
+    .map((m) => ({
+      type: 'message',
+      ts: m.ts,
+      text: m.text,
+      ...(withMeta && m.metadata ? { metadata: m.metadata } : {}),
+    }));
+  return { ok: true, messages: found, has_more: false };
 }
 
 function toSlackUser(u: SlackUser): Record<string, unknown> {

@@ -1,4 +1,5 @@
 export * from './alerts.js';
+export * from './delivery.js';
 export * from './digests.js';
 export * from './org.js';
 export * from './rollups.js';
