@@ -33,7 +33,6 @@ CREATE TABLE "slack_pace" (
 	"auth_error_at" timestamp with time zone
 );
 --> statement-breakpoint
-ALTER TABLE "contracts" ADD COLUMN "product" text;--> statement-breakpoint
 CREATE UNIQUE INDEX "deliveries_key_idx" ON "deliveries" USING btree ("key");--> statement-breakpoint
 CREATE INDEX "deliveries_due_idx" ON "deliveries" USING btree ("next_attempt_at") WHERE "deliveries"."state" = 'due';--> statement-breakpoint
 CREATE INDEX "deliveries_lease_idx" ON "deliveries" USING btree ("lease_until") WHERE "deliveries"."state" = 'claimed';--> statement-breakpoint

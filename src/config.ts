@@ -54,6 +54,8 @@ const envSchema = z.object({
     .int()
     .min(8, 'must be at least 8 days (the digest and nudge look-back windows)')
     .default(90),
+  /** A claimed delivery whose sender stops renewing it is re-taken this long after its last renewal. */
+  TALLY_DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(5, 'must be at least 5 seconds').default(60),
   /** Minute jobs (digests, nudges, deliveries) look every this many seconds (default 60); drills and tests use less. */
   TALLY_SCHEDULER_TICK_SECONDS: z.coerce.number().int().min(1).max(60, 'must be 1..60 seconds').default(60),
   /** Shifts the app's clock by this many seconds (drills and fault tests only; default 0). */
@@ -103,6 +105,8 @@ export interface Config {
   slackPostsPerSecond: number;
   /** Days finished delivery ledger rows are kept (TALLY_DELIVERY_RETENTION_DAYS, default 90). */
   deliveryRetentionDays: number;
+  /** Lease of a delivery claim in seconds (TALLY_DELIVERY_LEASE_SECONDS, default 60); renewed every quarter. */
+  deliveryLeaseSeconds: number;
   /** Seconds between runs of the minute jobs (TALLY_SCHEDULER_TICK_SECONDS, default 60). */
   schedulerTickSeconds: number;
   /** Clock shift in ms (TALLY_TIME_OFFSET_SECONDS × 1000, default 0). */
@@ -146,6 +150,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     grossMargin: e.TALLY_GROSS_MARGIN,
     deliveryRetentionDays: e.TALLY_DELIVERY_RETENTION_DAYS,
     schedulerTickSeconds: e.TALLY_SCHEDULER_TICK_SECONDS,
+    deliveryLeaseSeconds: e.TALLY_DELIVERY_LEASE_SECONDS,
     timeOffsetMs: e.TALLY_TIME_OFFSET_SECONDS * 1000,
     ingestToken: e.TALLY_INGEST_TOKEN,
     fiscalDefault: e.TALLY_FISCAL_YEAR,

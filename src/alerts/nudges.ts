@@ -2,9 +2,9 @@ import type { Job } from '../core/types.js';
 import type { Db } from '../db/client.js';
 import type { Delivery, NudgeStage } from '../db/schema/index.js';
 import { type DeliveryHandlers, drainDeliveries } from '../delivery/deliver.js';
+import { outboxFor } from '../delivery/outbox.js';
 import { type DeliveryRequest, enqueueDeliveries } from '../delivery/store.js';
 import type { Deps } from '../deps.js';
-import { outboxFor } from '../slack/outbox.js';
 import { businessSecondsBetween, isBusinessTime } from './business-time.js';
 import {
   claimNudges,
@@ -105,6 +105,7 @@ export async function runLeadNudges(deps: Deps, now: Date): Promise<NudgeRunSumm
     handlers: nudgeDeliveryHandlers(),
     kinds: NUDGE_DELIVERY_KINDS,
     slack: deps.slack,
+    leaseMs: deps.config.deliveryLeaseSeconds * 1000,
   });
   const counted = new Set<number>();
   for (const { row, mine } of drained) {

@@ -3,13 +3,13 @@ import type { Job } from '../core/types.js';
 import type { Db } from '../db/client.js';
 import type { Delivery } from '../db/schema/index.js';
 import { type DeliveryHandlers, drainDeliveries } from '../delivery/deliver.js';
+import { outboxFor } from '../delivery/outbox.js';
 import { type DeliveryRequest, enqueueDeliveries } from '../delivery/store.js';
 import type { Deps } from '../deps.js';
 import { metricDepsFor } from '../deps.js';
 import { describeError } from '../errors.js';
 import { getMetric, previousPeriod } from '../metrics/index.js';
 import type { MetricResult } from '../metrics/types.js';
-import { outboxFor } from '../slack/outbox.js';
 import { formatLocalDate } from '../time/format.js';
 import { isBusinessTime } from './business-time.js';
 import { getTeamManagers } from './nudge-queries.js';
@@ -121,6 +121,7 @@ export async function runSlipAlerts(deps: Deps, now: Date): Promise<SlipRunSumma
     handlers: slipDeliveryHandlers(),
     kinds: ['slip_alert', 'slip_rollup'],
     slack: deps.slack,
+    leaseMs: deps.config.deliveryLeaseSeconds * 1000,
   });
   for (const { row, mine } of drained) {
     if (!mine || row.state !== 'sent') continue;

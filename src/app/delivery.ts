@@ -2,10 +2,10 @@ import { nudgeDeliveryHandlers } from '../alerts/nudges.js';
 import { slipDeliveryHandlers } from '../alerts/slip.js';
 import type { Feature } from '../core/types.js';
 import { type DeliveryHandlers, drainDeliveries } from '../delivery/deliver.js';
+import { outboxFor } from '../delivery/outbox.js';
 import { purgeOldDeliveries } from '../delivery/retention.js';
 import type { Deps } from '../deps.js';
 import { digestDeliveryHandlers } from '../digest/run.js';
-import { outboxFor } from '../slack/outbox.js';
 
 /** Every feature's settlement handler, by delivery kind (the composition root knows them all). */
 export function allDeliveryHandlers(deps: Pick<Deps, 'logger'>): DeliveryHandlers {
@@ -30,6 +30,7 @@ export const deliveryFeature: Feature = {
           outbox,
           handlers: allDeliveryHandlers(deps),
           slack: deps.slack,
+          leaseMs: deps.config.deliveryLeaseSeconds * 1000,
           concurrency: Math.min(4, Math.ceil(deps.config.slackPostsPerSecond)),
         });
       },

@@ -1,10 +1,10 @@
 import type { ServerResponse } from 'node:http';
 import { App, type Logger as BoltLogger, type CustomRoute, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { readAuthLost } from '../delivery/pacer.js';
 import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
 import { INGEST_PATH } from '../http/ingest-route.js';
 import { createRequestEdge } from '../http/request-edge.js';
-import { readAuthLost } from '../slack/pacer.js';
 import { FEATURES, listenersOf } from './features.js';
 import { registerMetricsCommand } from './metrics-command.js';
 

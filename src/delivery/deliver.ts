@@ -6,8 +6,8 @@ import type { Db } from '../db/client.js';
 import type { Delivery, DeliveryKind } from '../db/schema/index.js';
 import { describeError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { Outbox, SendResult } from '../slack/outbox.js';
 import { findPostedByKey } from './find-posted.js';
+import type { Outbox, SendResult } from './outbox.js';
 import {
   type ClaimedDelivery,
   claimNext,
@@ -93,8 +93,12 @@ export async function drainDeliveries(
   let stop = false;
   const heartbeat = setInterval(() => {
     renewLeases(ctx.db, [...ctx.held], ctx.instance, ctx.leaseMs)
-      .then((lost) => {
-        for (const id of lost) ctx.logger.warn({ deliveryId: id }, 'delivery lease lost while sending');
+      .then(({ takenOver }) => {
+        for (const id of takenOver)
+          ctx.logger.warn(
+            { deliveryId: id },
+            'delivery lease ran out and another instance took the row over',
+          );
       })
       .catch((err) => ctx.logger.warn({ err: describeError(err) }, 'delivery lease renewal failed'));
   }, ctx.leaseMs / 4);
@@ -167,9 +171,13 @@ async function sendOne(ctx: Ctx, row: ClaimedDelivery): Promise<Settlement> {
       channel = dm.channel;
       await recordDmChannel(ctx.db, row.id, channel);
     }
+    // Right before the call to Slack: is the claim still ours (renewing it)? A sender that lost its lease
+    // (database outage, long pause) must not post what another instance may be posting.
+    const guard = async () =>
+      (await renewLeases(ctx.db, [row.id], ctx.instance, ctx.leaseMs)).renewed.length === 1;
     result = channel
-      ? await outbox.send({ channel, ...message, metadata: metadata as never })
-      : await outbox.sendDm(row.userId as string, { ...message, metadata: metadata as never });
+      ? await outbox.send({ channel, ...message, metadata: metadata as never, guard })
+      : await outbox.sendDm(row.userId as string, { ...message, metadata: metadata as never, guard });
   } catch (err) {
     // recordDmChannel failed (database gone): nothing was posted; the row goes back to due.
     ctx.logger.error({ key: row.key, err: describeError(err) }, 'delivery could not start');
@@ -182,6 +190,8 @@ async function sendOne(ctx: Ctx, row: ClaimedDelivery): Promise<Settlement> {
 function settlementFor(row: Delivery, result: SendResult): Settlement {
   if (result.ok) return { state: 'sent', channel: result.channel, ts: result.ts };
   if (result.reason === 'unreachable') return { state: 'skipped', reason: `unreachable:${result.error}` };
+  if (result.error === 'not_mine')
+    return { state: 'due', reason: 'lease_lost', delayMs: 0, countAttempt: false };
   if (result.reason === 'auth_lost')
     return { state: 'due', reason: `auth_lost:${result.error}`, delayMs: AUTH_RETRY_MS, countAttempt: false };
   if (TRANSIENT.test(result.error) && row.attempts < row.maxAttempts)

@@ -86,22 +86,29 @@ export async function claimNext(
   return row ? toDelivery(row) : null;
 }
 
-/** Pushes the leases of rows this instance still holds; returns the ids whose lease it lost. */
+/**
+ * Pushes the leases of rows this instance still holds. `renewed`: ids whose lease was pushed (still ours);
+ * `takenOver`: ids another instance claimed meanwhile (our lease had run out).
+ */
 export async function renewLeases(
   db: Db,
   ids: number[],
   instance: string,
   leaseMs: number,
-): Promise<number[]> {
-  if (ids.length === 0) return [];
-  const rows = await queryRows<{ id: number }>(
+): Promise<{ renewed: number[]; takenOver: number[] }> {
+  if (ids.length === 0) return { renewed: [], takenOver: [] };
+  const list = `{${ids.join(',')}}`;
+  const renewed = await queryRows<{ id: number }>(
     db,
     sql`update deliveries set lease_until = clock_timestamp() + make_interval(secs => ${leaseMs}::float8 / 1000)
-         where id = any(${`{${ids.join(',')}}`}::bigint[]) and state = 'claimed' and claimed_by = ${instance}
+         where id = any(${list}::bigint[]) and state = 'claimed' and claimed_by = ${instance}
          returning id`,
   );
-  const kept = new Set(rows.map((r) => Number(r.id)));
-  return ids.filter((id) => !kept.has(id));
+  const taken = await queryRows<{ id: number }>(
+    db,
+    sql`select id from deliveries where id = any(${list}::bigint[]) and claimed_by <> ${instance}`,
+  );
+  return { renewed: renewed.map((r) => Number(r.id)), takenOver: taken.map((r) => Number(r.id)) };
 }
 
 /** Remembers a DM's IM channel before the post, so a re-take can look in its history. */

@@ -1,7 +1,7 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import { outboxFor } from '../delivery/outbox.js';
 import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
-import { outboxFor } from '../slack/outbox.js';
 import { findCaller } from '../slack/respond.js';
 import { DIGEST_BY_REP_ACTION } from './blocks.js';
 import { buildByRepMessage, parseByRepPayload } from './by-rep.js';

@@ -2,11 +2,11 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { type Delivery, type DigestSubscription, digestSubscriptions } from '../db/schema/index.js';
 import { type DeliveryHandlers, drainDeliveries, INSTANCE_ID } from '../delivery/deliver.js';
+import { type Outbox, outboxFor } from '../delivery/outbox.js';
 import { enqueueDeliveries, getDeliveries, requeueDelivery } from '../delivery/store.js';
 import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
 import type { MetricId } from '../metrics/types.js';
-import { type Outbox, outboxFor } from '../slack/outbox.js';
 import { formatLocalTime } from '../time/format.js';
 import { breakSubscription } from './broken.js';
 import { buildDigest, type DigestBuilder } from './build.js';
@@ -110,7 +110,13 @@ export async function runDueDigests(deps: Deps, now: Date, options: RunOptions =
     }
   }
 
-  for (const run of await retakeRuns(db, now, options.leaseMs ?? 2 * MINUTE, instance, MAX_RUN_ATTEMPTS)) {
+  for (const run of await retakeRuns(
+    db,
+    now,
+    options.leaseMs ?? 2 * deps.config.deliveryLeaseSeconds * 1000,
+    instance,
+    MAX_RUN_ATTEMPTS,
+  )) {
     const sub = byId.get(run.subscriptionId);
     const recipient = sub && (await resolver.recipientsOf(sub)).find((r) => r.key === run.recipient);
     if (!sub || !recipient || classifySlot(run.slot, now, graceMinutes) === 'missed') {
@@ -151,6 +157,7 @@ export async function runDueDigests(deps: Deps, now: Date, options: RunOptions =
     kinds: DIGEST_DELIVERY_KINDS,
     instanceId: instance,
     slack: deps.slack,
+    leaseMs: deps.config.deliveryLeaseSeconds * 1000,
     concurrency: Math.min(4, Math.ceil(deps.config.slackPostsPerSecond)),
   });
   for (const { row, mine } of drained) {

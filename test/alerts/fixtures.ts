@@ -4,9 +4,9 @@ import { fixedClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import type { Database, Db } from '../../src/db/client.js';
 import { leads, reps, teamManagers, teamMemberships, teams } from '../../src/db/schema/index.js';
+import { createOutbox, setOutbox } from '../../src/delivery/outbox.js';
 import type { Deps } from '../../src/deps.js';
 import { silentLogger } from '../../src/logger.js';
-import { createOutbox, setOutbox } from '../../src/slack/outbox.js';
 import type { SlackApiStub } from '../helpers/slack-api.js';
 
 export const SIGNING_SECRET = 'test-signing-secret';

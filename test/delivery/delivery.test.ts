@@ -7,11 +7,11 @@ import { publishWithRetry } from '../../src/answers/home.js';
 import { createDb, queryRows, sql } from '../../src/db/client.js';
 import { deliveries, digestRuns, leadNudges } from '../../src/db/schema/index.js';
 import { drainDeliveries } from '../../src/delivery/deliver.js';
+import { createOutbox } from '../../src/delivery/outbox.js';
+import { readAuthLost } from '../../src/delivery/pacer.js';
 import { purgeOldDeliveries } from '../../src/delivery/retention.js';
 import { claimNext, enqueueDeliveries } from '../../src/delivery/store.js';
 import { describeError } from '../../src/errors.js';
-import { createOutbox } from '../../src/slack/outbox.js';
-import { readAuthLost } from '../../src/slack/pacer.js';
 import { addLead, blockText, makeDeps, seedWorld } from '../alerts/fixtures.js';
 import { describeDb } from '../helpers/db.js';
 import { useSlackApiStub } from '../helpers/slack-api.js';
@@ -162,7 +162,7 @@ describeDb('delivery layer', (ctx) => {
         message: msg(k),
       })),
     );
-    const { createPgPacer } = await import('../../src/slack/pacer.js');
+    const { createPgPacer } = await import('../../src/delivery/pacer.js');
     const c = client();
     const o = createOutbox(c, {
       pacer: createPgPacer(ctx.db(), { globalIntervalMs: 0, perChannelIntervalMs: 0 }),

@@ -1,8 +1,8 @@
 import { WebClient } from '@slack/web-api';
 import { beforeEach, expect, it } from 'vitest';
 import { queryRows, sql } from '../../src/db/client.js';
-import { createOutbox, type SendResult } from '../../src/slack/outbox.js';
-import { createPgPacer } from '../../src/slack/pacer.js';
+import { createOutbox, type SendResult } from '../../src/delivery/outbox.js';
+import { createPgPacer } from '../../src/delivery/pacer.js';
 import { describeDb } from '../helpers/db.js';
 import { useSlackApiStub } from '../helpers/slack-api.js';
 

@@ -3,10 +3,10 @@ import { fixedClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
 import { reps, teamMemberships, teams } from '../../src/db/schema/index.js';
+import { createOutbox, type Outbox, type SendResult } from '../../src/delivery/outbox.js';
 import type { Deps } from '../../src/deps.js';
 import { createSubscription, type NewSubscription } from '../../src/digest/store.js';
 import { silentLogger } from '../../src/logger.js';
-import { createOutbox, type Outbox, type SendResult } from '../../src/slack/outbox.js';
 import type { SlackApiStub } from '../helpers/slack-api.js';
 import { createVirtualTime } from '../outbox/virtual-time.js';
 

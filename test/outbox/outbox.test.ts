@@ -1,6 +1,6 @@
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createOutbox } from '../../src/slack/outbox.js';
+import { createOutbox } from '../../src/delivery/outbox.js';
 import { type SlackApiStub, startSlackApiStub } from '../helpers/slack-api.js';
 import { createVirtualTime } from './virtual-time.js';
 

@@ -3,7 +3,7 @@ import { WebClient } from '@slack/web-api';
 import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { enforceLimits, type SlackMessage } from './limits.js';
+import { enforceLimits, type SlackMessage } from '../slack/limits.js';
 import { type Attempt, classify } from './outbox-errors.js';
 import { createLocalPacer, createPgPacer, type Pacer } from './pacer.js';
 
@@ -41,6 +41,11 @@ export interface OutboxMessage extends SlackMessage {
   metadata?: MessageMetadata;
   /** Link and media previews are noise in digests and alerts; off unless asked. */
   unfurl?: boolean;
+  /**
+   * Asked after the pace wait, right before each call to Slack: false (or a throw) means "do not send"
+   * (the delivery layer checks that its claim is still its own), and the result is `failed` / `not_mine`.
+   */
+  guard?: () => Promise<boolean>;
 }
 
 export type SendResult =
@@ -128,6 +133,7 @@ export function createOutbox(client: WebClient, options: OutboxOptions = {}): Ou
 
   const withRetries = async <T extends { kind: 'ok' }>(
     channel: string,
+    guard: (() => Promise<boolean>) | undefined,
     call: () => Promise<T | Exclude<Attempt, { kind: 'ok' }>>,
   ): Promise<{ result: T; sentAt: number } | { fail: SendResult }> => {
     let backoffMs = 1000;
@@ -135,6 +141,8 @@ export function createOutbox(client: WebClient, options: OutboxOptions = {}): Ou
       const blocked = await authBlocked();
       if (blocked) return { fail: { ok: false, reason: 'auth_lost', error: blocked, attempts: attempt - 1 } };
       const sentAt = await waitTurn(channel);
+      if (guard && !(await guard().catch(() => false)))
+        return { fail: { ok: false, reason: 'failed', error: 'not_mine', attempts: attempt - 1 } };
       const outcome = await call();
       if (outcome.kind === 'ok') {
         if (await pacer.clearAuthLost()) logger?.info('Slack accepts the token again; sends resume');
@@ -176,7 +184,7 @@ export function createOutbox(client: WebClient, options: OutboxOptions = {}): Ou
   const send = async (message: OutboxMessage): Promise<SendResult> => {
     const limited = enforceLimits({ text: message.text, blocks: message.blocks });
     let attempts = 0;
-    const outcome = await withRetries(message.channel, async () => {
+    const outcome = await withRetries(message.channel, message.guard, async () => {
       attempts++;
       try {
         const res = await client.chat.postMessage({
