@@ -114,10 +114,11 @@ export async function drainDeliveries(
         return;
       }
       if (!row) return;
+      const claimedAt = performance.now();
       ctx.held.add(row.id);
       logState(ctx, row, 'claimed', { attempt: row.attempts, retaken: row.previousState === 'claimed' });
       try {
-        const settlement = await sendOne(ctx, row);
+        const settlement = await sendOne(ctx, row, claimedAt);
         const settled = await settleWithRetry(ctx, row, settlement);
         if (settlement.state === 'due' && !settlement.countAttempt) stop = true; // lost token: stop all sends
         out.push(settled ? { row: settled, mine: true } : { row, mine: false });
@@ -141,7 +142,7 @@ function logState(ctx: Ctx, row: Delivery, state: string, extra: Record<string, 
 }
 
 /** Checks Slack for an earlier post of a re-taken row, then sends; never throws. */
-async function sendOne(ctx: Ctx, row: ClaimedDelivery): Promise<Settlement> {
+async function sendOne(ctx: Ctx, row: ClaimedDelivery, claimedAt: number): Promise<Settlement> {
   const { outbox } = ctx.options;
   const message = row.message as { text: string; blocks: KnownBlock[] };
   const base = (row.metadata ?? { event_type: 'tally_delivery', event_payload: {} }) as {
@@ -173,7 +174,9 @@ async function sendOne(ctx: Ctx, row: ClaimedDelivery): Promise<Settlement> {
     }
     // Right before the call to Slack: is the claim still ours (renewing it)? A sender that lost its lease
     // (database outage, long pause) must not post what another instance may be posting.
+    // Within the first half of the lease (measured here since the claim) it cannot have run out: no query.
     const guard = async () =>
+      performance.now() - claimedAt < ctx.leaseMs / 2 ||
       (await renewLeases(ctx.db, [row.id], ctx.instance, ctx.leaseMs)).renewed.length === 1;
     result = channel
       ? await outbox.send({ channel, ...message, metadata: metadata as never, guard })
