@@ -72,6 +72,14 @@ function createPostgres(url: string, options: DbOptions): Database {
   });
   // An idle client that loses its connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});
+  // A client checked out by a query or transaction when the server goes away (restart, `pg_ctl stop`,
+  // 57P01) emits 'error' on itself, not on the pool; unhandled, that ends the process. The query in
+  // flight rejects with the same error, which is what callers handle and log.
+  for (const p of [pool, metricsPool]) {
+    p.on('connect', (client) => {
+      client.on('error', () => {});
+    });
+  }
   metricsPool.on('error', () => {});
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   return {

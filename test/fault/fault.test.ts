@@ -33,6 +33,8 @@ describe('delivery under faults (two instances, one database)', () => {
       });
     }
     expect(r.brokenNotices).toBe(2); // each broken channel's creator told once
+    expect(r.brokenChannels).toBe(0);
+    expect(r.crashes).toBe(0);
   };
 
   it('(a) no crash, the second instance starting mid-burst: nothing lost, nothing twice', async () => {

@@ -43,7 +43,9 @@ async function main(): Promise<void> {
     cluster.destroy();
   }
   process.stdout.write(`\n${formatResults(results)}\n`);
-  const bad = results.some((r) => Object.values(r.counts).some((c) => c.lost > 0 || c.duplicated > 0));
+  const bad = results.some(
+    (r) => r.crashes > 0 || Object.values(r.counts).some((c) => c.lost > 0 || c.duplicated > 0),
+  );
   process.exit(bad ? 1 : 0);
 }
 

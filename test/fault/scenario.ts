@@ -37,6 +37,8 @@ export interface RunResult {
   brokenChannels: number;
   brokenNotices: number;
   totalPosts: number;
+  /** Instances that exited without being killed by the suite (must be 0). */
+  crashes: number;
   seconds: number;
   log: string;
 }
@@ -242,19 +244,28 @@ export async function runScenario(
     TALLY_DELIVERY_LEASE_SECONDS: String(options.leaseSeconds ?? 10),
   });
   const instances: Instance[] = [];
+  let crashes = 0;
+  const killed = new Set<ChildProcess>();
+  const watch = (i: Instance) => {
+    i.child.once('exit', () => {
+      if (!killed.has(i.child)) crashes++;
+    });
+    return i;
+  };
   const posted = () => stub.messages.filter((m) => m.metadata).length;
   const waitPosts = async (n: number) => {
     while (posted() < n && Date.now() - started < options.deadlineMs) await sleep(100);
   };
   try {
-    instances.push(await startInstance(`${name}-A`, await env(), options.logDir));
+    instances.push(watch(await startInstance(`${name}-A`, await env(), options.logDir)));
     if (fault.kind === 'second-instance-mid-burst') {
       await waitPosts(Math.ceil(expectedPosts * 0.25));
-      instances.push(await startInstance(`${name}-B`, await env(), options.logDir));
+      instances.push(watch(await startInstance(`${name}-B`, await env(), options.logDir)));
     } else {
-      instances.push(await startInstance(`${name}-B`, await env(), options.logDir));
+      instances.push(watch(await startInstance(`${name}-B`, await env(), options.logDir)));
       await waitPosts(Math.ceil(expectedPosts * fault.atShare));
       if (fault.kind === 'kill-9') {
+        killed.add(instances[0]!.child);
         instances[0]!.child.kill('SIGKILL');
       } else {
         cluster.stop();
@@ -267,7 +278,8 @@ export async function runScenario(
       const c = count(stub, size);
       return c['channel digests'].lost + c['DM digests'].lost + c.nudges.lost === 0;
     };
-    while (!done() && Date.now() - started < options.deadlineMs) await sleep(250);
+    const alive = () => instances.some((i) => i.child.exitCode === null && i.child.signalCode === null);
+    while (!done() && alive() && Date.now() - started < options.deadlineMs) await sleep(250);
     await sleep(6_000);
     const c = count(stub, size);
     return {
@@ -276,6 +288,7 @@ export async function runScenario(
       brokenChannels: c.broken,
       brokenNotices: c.notices,
       totalPosts: stub.messages.length,
+      crashes,
       seconds: Math.round((Date.now() - started) / 1000),
       log: options.logDir,
     };
@@ -300,7 +313,7 @@ export function formatResults(results: RunResult[]): string {
       );
   for (const r of results)
     lines.push(
-      `${r.name}: ${r.totalPosts} posts in ${r.seconds} s; broken channels refused ${r.brokenChannels}/2, creator told ${r.brokenNotices}× (logs: ${r.log})`,
+      `${r.name}: ${r.totalPosts} posts in ${r.seconds} s; ${r.crashes} crashed instances; posts accepted in the 2 broken channels: ${r.brokenChannels}; their creator told ${r.brokenNotices}× (logs: ${r.log})`,
     );
   return lines.join('\n');
 }
