@@ -154,8 +154,9 @@ async function sendOne(ctx: Ctx, row: ClaimedDelivery, claimedAt: number): Promi
     event_payload: { ...base.event_payload, delivery_key: row.key },
   };
   let channel = row.channel ?? row.dmChannel;
-  if (row.previousState === 'claimed' && channel && ctx.options.slack) {
-    // The sender before us may have posted and died before writing it down: look first.
+  if ((row.previousState === 'claimed' || row.attempts > 1) && channel && ctx.options.slack) {
+    // A re-taken claim (its sender died) or a retry (the last attempt may have reached Slack before it
+    // failed, e.g. a timeout): the message may be there already. Look first.
     const found = await findPostedByKey(ctx.options.slack, channel, row.key, row.createdAt);
     if (found.kind === 'found') return { state: 'sent', channel, ts: found.ts };
     if (found.kind === 'unknown')

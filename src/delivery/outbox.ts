@@ -124,7 +124,7 @@ export function createOutbox(client: WebClient, options: OutboxOptions = {}): Ou
   };
 
   const authFailed = async (error: string): Promise<void> => {
-    if (await pacer.setAuthLost(error))
+    if (await pacer.setAuthLost(error).catch(() => true))
       logger?.error(
         { error },
         'Slack rejected the bot token: all sends stopped, /healthz unhealthy, until a call succeeds (reinstall the app or fix SLACK_BOT_TOKEN)',
@@ -145,7 +145,10 @@ export function createOutbox(client: WebClient, options: OutboxOptions = {}): Ou
         return { fail: { ok: false, reason: 'failed', error: 'not_mine', attempts: attempt - 1 } };
       const outcome = await call();
       if (outcome.kind === 'ok') {
-        if (await pacer.clearAuthLost()) logger?.info('Slack accepts the token again; sends resume');
+        // Slack accepted the message: nothing after this may throw (a database outage here must not turn a
+        // sent message into a failure that is retried, and so posted twice).
+        if (await pacer.clearAuthLost().catch(() => false))
+          logger?.info('Slack accepts the token again; sends resume');
         return { result: outcome as T, sentAt };
       }
       if (outcome.kind === 'auth_lost') {
@@ -168,7 +171,7 @@ export function createOutbox(client: WebClient, options: OutboxOptions = {}): Ou
         }
         const waitMs = Math.max(1, outcome.retryAfterSeconds) * 1000;
         // Everyone waits (every instance on a shared pacer): the limit is the app's, not this message's.
-        await pacer.pause(waitMs);
+        await pacer.pause(waitMs).catch(() => sleep(waitMs));
         logger?.warn(
           { channel, retryAfterSeconds: outcome.retryAfterSeconds, attempt },
           'slack rate limited',
