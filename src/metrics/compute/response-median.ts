@@ -3,7 +3,7 @@ import { type Db, sql } from '../../db/client.js';
 import type { Dimension, Scope } from '../types.js';
 import type { AggregateSpec, MetricComputer, Row } from './aggregate.js';
 import { runMetricQuery } from './query.js';
-import { rollupRanges, rollupRelation } from './rollup.js';
+import { rollupRanges, rollupRows } from './rollup.js';
 import { segmentLabelJoin, type Window } from './rows.js';
 
 /** One group's leads: created, answered, and the exact median response seconds (null when none answered). */
@@ -18,12 +18,6 @@ const iso = (d: Date) => sql`${d.toISOString()}::timestamptz`;
 /** The lead's response seconds and value bucket, the very expressions of `leads_response_vb_idx`. */
 const SECS = sql`tally_response_secs(l.created_at, l.first_touch_at)`;
 const VB = sql`tally_response_vb(tally_response_secs(l.created_at, l.first_touch_at))`;
-
-function histogramScope(scope: Scope): SQL {
-  if (scope.kind === 'rep') return sql`and r.rep_id = ${scope.repId}`;
-  if (scope.kind === 'team') return sql`and r.team_id = ${scope.teamId}`;
-  return sql``;
-}
 
 /** Raw leads of the scope, for the second step; `team` also joins the owner's membership at creation as `m`. */
 function rawScope(scope: Scope, needTeam: boolean): { join: SQL; where: SQL } {
@@ -66,11 +60,7 @@ export async function responseMedians(
         : sql``;
   const query = sql`with h as (
       select ${group} as g, r.vb, sum(r.n)::int as n
-      from ${rollupRelation(ranges)} cross join lateral (
-        select r.* from response_rollups r
-        where r.grain = w.grain and r.bucket >= w.s and r.bucket < w.e ${histogramScope(scope)}
-        offset 0
-      ) r
+      from ${rollupRows(ranges, scope, sql`response_rollups`)}
       group by 1, 2 having sum(r.n) > 0
     ),
     t as (
