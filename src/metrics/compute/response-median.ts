@@ -32,7 +32,7 @@ function rawScope(scope: Scope, needTeam: boolean): { join: SQL; where: SQL } {
 /**
  * Exact medians of lead response seconds per group, in two steps. (1) From `response_rollups`, the count of
  * leads per group and value bucket, hence created, answered and the bucket(s) holding the middle rank(s).
- * (2) Only those buckets' raw values (index `leads_response_vb_idx`), ordered, to pick the middle value(s):
+ * (2) Only those buckets' raw values (indexes `leads_response_vb_idx`, `leads_owner_response_vb_idx`), ordered, to pick the middle value(s):
  * the same lo + (hi − lo) × 0.5 interpolation as `percentile_cont(0.5)`, so the result equals it exactly.
  * Groups are the windows (`by` undefined; g = window index) or the reps / teams of one window (g = id,
  * 0 = none). Returns null when a window bound is not on a whole UTC hour (the caller computes raw rows).
@@ -54,7 +54,7 @@ export async function responseMedians(
   // The raw rows of group p.g in bucket p.vb (the window of p.wi).
   const groupFilter =
     by === 'rep'
-      ? sql`and coalesce(l.owner_rep_id, 0) = p.g`
+      ? sql`and l.owner_rep_id = p.g`
       : by === 'team'
         ? sql`and coalesce(m.team_id, 0) = p.g`
         : sql``;
@@ -84,6 +84,14 @@ export async function responseMedians(
       select p.g, p.rank, x.secs from p cross join lateral (
         select ${SECS} as secs from leads l ${join}
         where l.created_at >= p.s and l.created_at < p.e and ${VB} = p.vb ${where} ${groupFilter}
+        ${
+          // Leads with no owner (group 0 of a split by rep): their own arm, so the other arms use the owner index.
+          by === 'rep'
+            ? sql`union all select ${SECS} from leads l ${join}
+                where p.g = 0 and l.owner_rep_id is null and l.created_at >= p.s and l.created_at < p.e
+                  and ${VB} = p.vb ${where}`
+            : sql``
+        }
         order by 1 offset p.offs limit 1
       ) x
     )
@@ -113,8 +121,8 @@ export async function responseMedians(
 /**
  * Response time with the histogram: the headline window is computed from raw rows as before (its mean, p90
  * and SLA share need every value), the other windows of the series and the splits by rep or team take their
- * exact medians from `responseMedians`. Zones with :30/:45 offsets, splits by source and `useRollups: false`
- * use the raw computer.
+ * exact medians from `responseMedians`. One rep's series (few rows), zones with :30/:45 offsets, splits by
+ * source and `useRollups: false` use the raw computer.
  */
 export function withResponseHistogram(
   raw: MetricComputer,
@@ -122,7 +130,8 @@ export function withResponseHistogram(
 ): MetricComputer {
   return {
     async windows(db, scope, windows, headline, ctx) {
-      if (!ctx.useRollups || windows.length < 2 || !rollupRanges(windows))
+      // One rep's leads are few: their raw rows are cheaper than two steps over the histogram.
+      if (!ctx.useRollups || scope.kind === 'rep' || windows.length < 2 || !rollupRanges(windows))
         return raw.windows(db, scope, windows, headline, ctx);
       const others = windows.flatMap((w, i) => (i === headline ? [] : [{ w, i }]));
       const [head, medians] = await Promise.all([
