@@ -19,11 +19,9 @@ const iso = (d: Date) => sql`${d.toISOString()}::timestamptz`;
 const SECS = sql`tally_response_secs(l.created_at, l.first_touch_at)`;
 const VB = sql`tally_response_vb(tally_response_secs(l.created_at, l.first_touch_at))`;
 
-/** Raw leads of the scope, for the second step; `team` also joins the owner's membership at creation as `m`. */
+/** Raw leads of a rep or the org, for the second step; `needTeam` joins the owner's membership at creation as `m`. */
 function rawScope(scope: Scope, needTeam: boolean): { join: SQL; where: SQL } {
   const at = sql`m.rep_id = l.owner_rep_id and m.valid_from <= l.created_at and (m.valid_to is null or l.created_at < m.valid_to)`;
-  if (scope.kind === 'team')
-    return { join: sql`join team_memberships m on ${at} and m.team_id = ${scope.teamId}`, where: sql`` };
   const join = needTeam ? sql`left join team_memberships m on ${at}` : sql``;
   if (scope.kind === 'rep') return { join, where: sql`and l.owner_rep_id = ${scope.repId}` };
   return { join, where: sql`` };
@@ -58,6 +56,29 @@ export async function responseMedians(
       : by === 'team'
         ? sql`and coalesce(m.team_id, 0) = p.g`
         : sql``;
+  // The raw values of group p.g in bucket p.vb within [p.s, p.e), ordered, the p.offs-th of them. A team's
+  // are read rep by rep through the owner index, each over the part of the window the rep was in the team.
+  const ordered = sql`order by 1 offset p.offs limit 1`;
+  const bucketValues =
+    scope.kind === 'team'
+      ? sql`select ${SECS} as secs from team_memberships m
+          join leads l on l.owner_rep_id = m.rep_id and ${VB} = p.vb
+            and l.created_at >= greatest(p.s, m.valid_from) and l.created_at < p.e
+            and (m.valid_to is null or l.created_at < m.valid_to)
+          where m.team_id = ${scope.teamId} and m.valid_from < p.e and (m.valid_to is null or m.valid_to > p.s)
+            ${by === 'rep' ? sql`and m.rep_id = p.g` : sql``}
+          ${ordered}`
+      : sql`select ${SECS} as secs from leads l ${join}
+          where l.created_at >= p.s and l.created_at < p.e and ${VB} = p.vb ${where} ${groupFilter}
+          ${
+            // Leads with no owner (group 0 of a split by rep): their own arm, so the others use the owner index.
+            by === 'rep'
+              ? sql`union all select ${SECS} from leads l ${join}
+                  where p.g = 0 and l.owner_rep_id is null and l.created_at >= p.s and l.created_at < p.e
+                    and ${VB} = p.vb ${where}`
+              : sql``
+          }
+          ${ordered}`;
   const query = sql`with h as (
       select ${group} as g, r.vb, sum(r.n)::int as n
       from ${rollupRows(ranges, scope, sql`response_rollups`)}
@@ -81,19 +102,7 @@ export async function responseMedians(
       join (values ${bounds}) ww(i, s, e) on ww.i = ${by ? sql`0` : sql`k.g`}
     ),
     v as (
-      select p.g, p.rank, x.secs from p cross join lateral (
-        select ${SECS} as secs from leads l ${join}
-        where l.created_at >= p.s and l.created_at < p.e and ${VB} = p.vb ${where} ${groupFilter}
-        ${
-          // Leads with no owner (group 0 of a split by rep): their own arm, so the other arms use the owner index.
-          by === 'rep'
-            ? sql`union all select ${SECS} from leads l ${join}
-                where p.g = 0 and l.owner_rep_id is null and l.created_at >= p.s and l.created_at < p.e
-                  and ${VB} = p.vb ${where}`
-            : sql``
-        }
-        order by 1 offset p.offs limit 1
-      ) x
+      select p.g, p.rank, x.secs from p cross join lateral (${bucketValues}) x
     )
     select t.g, t.created, t.answered,
       (select lo.secs + (hi.secs - lo.secs) * (case when t.answered % 2 = 0 then 0.5 else 0 end)::float8
