@@ -90,6 +90,10 @@ describeDb('shared metric answers', (ctx) => {
         return { value: { kind: 'value', value: 1 } } as MetricResult;
       },
     );
+    // The slow computation holds the only slot before the others ask (it reads the data version first).
+    for (let i = 0; i < 200 && answers.stats().running === 0; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(answers.stats().running).toBe(1);
     const q = { metric: 'calls' as const, scope: { kind: 'team' as const, teamId: team }, period: 'today' };
     const interactive = getMetric({ ...deps, answers, shed: true }, q);
     const digest = getMetric({ ...deps, answers }, { ...q, period: 'this week' });
@@ -97,6 +101,8 @@ describeDb('shared metric answers', (ctx) => {
     expect(err).toBeInstanceOf(MetricsError);
     expect((err as MetricsError).code).toBe('busy');
     expect((err as MetricsError).message).toBe('Tally is busy right now — try again in a few seconds.');
+    // The digest's ask reaches the queue once its own data-version read returns.
+    for (let i = 0; i < 200 && answers.stats().queued === 0; i++) await new Promise((r) => setTimeout(r, 10));
     expect(answers.stats()).toMatchObject({ shed: 1, running: 1, queued: 1 });
     release();
     await slow;
