@@ -77,6 +77,7 @@ function slackStandIn(people: Map<string, Person>, answered: (id: string, text: 
     const url = req.url ?? '';
     res.setHeader('content-type', 'application/json');
     if (url.startsWith('/response/')) {
+      if (process.env.BENCH_LOAD_DEBUG) console.error(body.slice(0, 300));
       answered(url.slice('/response/'.length), body);
       res.end('{"ok":true}');
       return;

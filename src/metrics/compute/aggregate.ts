@@ -2,7 +2,7 @@ import type { SQL } from 'drizzle-orm';
 import { type Db, sql } from '../../db/client.js';
 import type { Calculation, Dimension, Figure, MetricValue, Scope } from '../types.js';
 import { runMetricQuery } from './query.js';
-import { rollupJoin, rollupRanges, rollupRelation, rollupSegment } from './rollup.js';
+import { rollupRanges, rollupRows, rollupSegment } from './rollup.js';
 import { type RowSource, scopedRows, segmentLabelJoin, span, type Window, windowsRelation } from './rows.js';
 
 /** A metric computed for one window (or one segment), before targets and trends are added. */
@@ -163,7 +163,7 @@ export function aggregateComputer(spec: AggregateSpec): MetricComputer {
         spec.rollup && ranges
           ? sql`select w.i as g${rcur}, ${spec.rollup.aggregates},
               extract(epoch from max(r.newest_at))::float8 as newest_epoch
-            from ${rollupRelation(ranges)} ${rollupJoin(scope)}
+            from ${rollupRows(ranges, scope)}
             group by w.i${rcur} having ${spec.rollup.having}`
           : sql`select x.wi as g${cur}, ${aggregates(ctx, headline)},
               extract(epoch from max(x.ts))::float8 as newest_epoch
@@ -194,7 +194,7 @@ export function aggregateComputer(spec: AggregateSpec): MetricComputer {
       const inner =
         spec.rollup && seg && ranges
           ? sql`select ${seg} as g${rcur}, ${spec.rollup.aggregates}
-              from ${rollupRelation(ranges)} ${rollupJoin(scope)}
+              from ${rollupRows(ranges, scope)}
               group by 1${rcur} having ${spec.rollup.having}`
           : sql`select x.seg as g${cur}, ${aggregates(ctx, null)}
               from (${unionRows(spec, scope, window.start, window.end, by, true, ctx)}) x

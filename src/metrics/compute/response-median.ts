@@ -3,7 +3,7 @@ import { type Db, sql } from '../../db/client.js';
 import type { Dimension, Scope } from '../types.js';
 import type { AggregateSpec, MetricComputer, Row } from './aggregate.js';
 import { runMetricQuery } from './query.js';
-import { rollupRanges, rollupRelation } from './rollup.js';
+import { rollupRanges, rollupRows } from './rollup.js';
 import { segmentLabelJoin, type Window } from './rows.js';
 
 /** One group's leads: created, answered, and the exact median response seconds (null when none answered). */
@@ -19,17 +19,9 @@ const iso = (d: Date) => sql`${d.toISOString()}::timestamptz`;
 const SECS = sql`tally_response_secs(l.created_at, l.first_touch_at)`;
 const VB = sql`tally_response_vb(tally_response_secs(l.created_at, l.first_touch_at))`;
 
-function histogramScope(scope: Scope): SQL {
-  if (scope.kind === 'rep') return sql`and r.rep_id = ${scope.repId}`;
-  if (scope.kind === 'team') return sql`and r.team_id = ${scope.teamId}`;
-  return sql``;
-}
-
-/** Raw leads of the scope, for the second step; `team` also joins the owner's membership at creation as `m`. */
+/** Raw leads of a rep or the org, for the second step; `needTeam` joins the owner's membership at creation as `m`. */
 function rawScope(scope: Scope, needTeam: boolean): { join: SQL; where: SQL } {
   const at = sql`m.rep_id = l.owner_rep_id and m.valid_from <= l.created_at and (m.valid_to is null or l.created_at < m.valid_to)`;
-  if (scope.kind === 'team')
-    return { join: sql`join team_memberships m on ${at} and m.team_id = ${scope.teamId}`, where: sql`` };
   const join = needTeam ? sql`left join team_memberships m on ${at}` : sql``;
   if (scope.kind === 'rep') return { join, where: sql`and l.owner_rep_id = ${scope.repId}` };
   return { join, where: sql`` };
@@ -38,7 +30,7 @@ function rawScope(scope: Scope, needTeam: boolean): { join: SQL; where: SQL } {
 /**
  * Exact medians of lead response seconds per group, in two steps. (1) From `response_rollups`, the count of
  * leads per group and value bucket, hence created, answered and the bucket(s) holding the middle rank(s).
- * (2) Only those buckets' raw values (index `leads_response_vb_idx`), ordered, to pick the middle value(s):
+ * (2) Only those buckets' raw values (indexes `leads_response_vb_idx`, `leads_owner_response_vb_idx`), ordered, to pick the middle value(s):
  * the same lo + (hi − lo) × 0.5 interpolation as `percentile_cont(0.5)`, so the result equals it exactly.
  * Groups are the windows (`by` undefined; g = window index) or the reps / teams of one window (g = id,
  * 0 = none). Returns null when a window bound is not on a whole UTC hour (the caller computes raw rows).
@@ -60,17 +52,36 @@ export async function responseMedians(
   // The raw rows of group p.g in bucket p.vb (the window of p.wi).
   const groupFilter =
     by === 'rep'
-      ? sql`and coalesce(l.owner_rep_id, 0) = p.g`
+      ? sql`and l.owner_rep_id = p.g`
       : by === 'team'
         ? sql`and coalesce(m.team_id, 0) = p.g`
         : sql``;
+  // The raw values of group p.g in bucket p.vb within [p.s, p.e), ordered, the p.offs-th of them. A team's
+  // are read rep by rep through the owner index, each over the part of the window the rep was in the team.
+  const ordered = sql`order by 1 offset p.offs limit 1`;
+  const bucketValues =
+    scope.kind === 'team'
+      ? sql`select ${SECS} as secs from team_memberships m
+          join leads l on l.owner_rep_id = m.rep_id and ${VB} = p.vb
+            and l.created_at >= greatest(p.s, m.valid_from) and l.created_at < p.e
+            and (m.valid_to is null or l.created_at < m.valid_to)
+          where m.team_id = ${scope.teamId} and m.valid_from < p.e and (m.valid_to is null or m.valid_to > p.s)
+            ${by === 'rep' ? sql`and m.rep_id = p.g` : sql``}
+          ${ordered}`
+      : sql`select ${SECS} as secs from leads l ${join}
+          where l.created_at >= p.s and l.created_at < p.e and ${VB} = p.vb ${where} ${groupFilter}
+          ${
+            // Leads with no owner (group 0 of a split by rep): their own arm, so the others use the owner index.
+            by === 'rep'
+              ? sql`union all select ${SECS} from leads l ${join}
+                  where p.g = 0 and l.owner_rep_id is null and l.created_at >= p.s and l.created_at < p.e
+                    and ${VB} = p.vb ${where}`
+              : sql``
+          }
+          ${ordered}`;
   const query = sql`with h as (
       select ${group} as g, r.vb, sum(r.n)::int as n
-      from ${rollupRelation(ranges)} cross join lateral (
-        select r.* from response_rollups r
-        where r.grain = w.grain and r.bucket >= w.s and r.bucket < w.e ${histogramScope(scope)}
-        offset 0
-      ) r
+      from ${rollupRows(ranges, scope, sql`response_rollups`)}
       group by 1, 2 having sum(r.n) > 0
     ),
     t as (
@@ -91,11 +102,7 @@ export async function responseMedians(
       join (values ${bounds}) ww(i, s, e) on ww.i = ${by ? sql`0` : sql`k.g`}
     ),
     v as (
-      select p.g, p.rank, x.secs from p cross join lateral (
-        select ${SECS} as secs from leads l ${join}
-        where l.created_at >= p.s and l.created_at < p.e and ${VB} = p.vb ${where} ${groupFilter}
-        order by 1 offset p.offs limit 1
-      ) x
+      select p.g, p.rank, x.secs from p cross join lateral (${bucketValues}) x
     )
     select t.g, t.created, t.answered,
       (select lo.secs + (hi.secs - lo.secs) * (case when t.answered % 2 = 0 then 0.5 else 0 end)::float8
@@ -123,8 +130,8 @@ export async function responseMedians(
 /**
  * Response time with the histogram: the headline window is computed from raw rows as before (its mean, p90
  * and SLA share need every value), the other windows of the series and the splits by rep or team take their
- * exact medians from `responseMedians`. Zones with :30/:45 offsets, splits by source and `useRollups: false`
- * use the raw computer.
+ * exact medians from `responseMedians`. One rep's series (few rows), zones with :30/:45 offsets, splits by
+ * source and `useRollups: false` use the raw computer.
  */
 export function withResponseHistogram(
   raw: MetricComputer,
@@ -132,7 +139,8 @@ export function withResponseHistogram(
 ): MetricComputer {
   return {
     async windows(db, scope, windows, headline, ctx) {
-      if (!ctx.useRollups || windows.length < 2 || !rollupRanges(windows))
+      // One rep's leads are few: their raw rows are cheaper than two steps over the histogram.
+      if (!ctx.useRollups || scope.kind === 'rep' || windows.length < 2 || !rollupRanges(windows))
         return raw.windows(db, scope, windows, headline, ctx);
       const others = windows.flatMap((w, i) => (i === headline ? [] : [{ w, i }]));
       const [head, medians] = await Promise.all([

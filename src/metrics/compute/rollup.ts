@@ -59,30 +59,25 @@ export function rollupRanges(windows: Window[]): RollupRange[] | null {
   return out;
 }
 
-/** `(values (i, grain, s, e), …) as w(i, grain, s, e)`. */
-export function rollupRelation(ranges: RollupRange[]): SQL {
-  const rows = ranges.map(
-    (r) =>
-      sql`(${r.window}::int, ${r.grain}::char(1), ${r.start.toISOString()}::timestamptz, ${r.end.toISOString()}::timestamptz)`,
-  );
-  return sql`(values ${sql.join(rows, sql`, `)}) as w(i, grain, s, e)`;
-}
-
-/** Join condition of rollup rows `r` to the ranges `w`, narrowed to the scope. */
-export function rollupJoin(scope: Scope): SQL {
+/**
+ * The rollup rows of `table` in the ranges, narrowed to the scope, as relation `r`, with each row's window
+ * index as `w.i`. One UNION ALL arm per range with its bounds as parameters: the planner sees the real
+ * ranges and takes the team or rep index where it is narrower than the key index (a VALUES list joined
+ * LATERAL hides the bounds, and a plain range join gets a hash join over a sequential scan).
+ */
+export function rollupRows(ranges: RollupRange[], scope: Scope, table: SQL = sql`metric_rollups`): SQL {
   const filter =
     scope.kind === 'rep'
       ? sql`and r.rep_id = ${scope.repId}`
       : scope.kind === 'team'
         ? sql`and r.team_id = ${scope.teamId}`
         : sql``;
-  // LATERAL with OFFSET 0 (so it is not flattened into a join) makes the planner scan the index once per
-  // range; a plain range join from VALUES gets a hash join over a sequential scan of the whole table.
-  return sql`cross join lateral (
-    select r.* from metric_rollups r
-    where r.grain = w.grain and r.bucket >= w.s and r.bucket < w.e ${filter}
-    offset 0
-  ) r`;
+  const arms = ranges.map(
+    (r) => sql`select ${r.window}::int as wi, r.* from ${table} r
+      where r.grain = ${r.grain}::char(1) and r.bucket >= ${r.start.toISOString()}::timestamptz
+        and r.bucket < ${r.end.toISOString()}::timestamptz ${filter}`,
+  );
+  return sql`(${sql.join(arms, sql` union all `)}) r cross join lateral (select r.wi as i) w`;
 }
 
 /** Segment key from rollups (0 = no rep / no team, like NULL in raw rows); null for dimensions rollups lack. */
