@@ -52,6 +52,21 @@ export function checkAccess(
   );
 }
 
+/**
+ * The one leaderboard policy, for answers, the Share button, the answer's buttons and digests: who may
+ * *see* a `by rep` table is checkAccess's rule; posting one where others read it (Share, `share`, a
+ * channel digest) is allowed only when leaderboards are public, whoever asks — a manager's channel holds
+ * the very reps being ranked. Other splits (team, product, source) are totals and may always be shared.
+ */
+export function checkShareAccess(by: Dimension | null, settings: AccessSettings): AccessDecision {
+  if (by !== 'rep' || settings.leaderboardsPublic) return ALLOWED;
+  return {
+    allowed: false,
+    reason:
+      'Sorry — leaderboards by rep are private in this workspace, so they stay with you and are not posted to the channel. You can share the total (without `by rep`) or a split `by team`, `by product` or `by source`.',
+  };
+}
+
 /** Whether the caller may set targets for this scope: admins anywhere; managers for teams they manage and their reps. */
 export function checkTargetAccess(caller: Caller, target: AccessTarget): AccessDecision {
   if (caller.role === 'admin') return ALLOWED;

@@ -1,4 +1,4 @@
-import { checkAccess } from '../access/permissions.js';
+import { checkAccess, checkShareAccess } from '../access/permissions.js';
 import { currentTeamIds, linkRepToSlack } from '../access/queries.js';
 import { resolveScopeAsk } from '../access/scope.js';
 import type { Caller } from '../core/types.js';
@@ -72,6 +72,15 @@ export async function answerState(
 ): Promise<Reply> {
   const refusal = await checkStateAccess(deps, caller, state, options.now);
   if (refusal) return refusal;
+  const settings = { leaderboardsPublic: deps.config.leaderboardsPublic };
+  if (options.share) {
+    const share = checkShareAccess(state.by, settings);
+    if (!share.allowed) return ephemeral(buildNoticeMessage(share.reason));
+  }
+  // Buttons offer only what this caller may open and post (the same rules as above).
+  const canSplitByRep =
+    state.scope.kind !== 'rep' && checkAccess(caller, state.scope, 'rep', settings).allowed;
+  const canShare = checkShareAccess(state.by, settings).allowed;
   // A person is waiting: past capacity, say "busy" within seconds rather than time out.
   const metricDeps: MetricDeps = { ...metricDepsFor(deps, options.now), shed: true };
   try {
@@ -96,6 +105,8 @@ export async function answerState(
       now: options.now,
       staleAfterHours: deps.config.staleAfterHours,
       interactive: !options.share,
+      canSplitByRep,
+      canShare,
       isMine: (row) =>
         row.repId === caller.repId || (row.teamId !== undefined && caller.teamIds.includes(row.teamId)),
       ...(options.share ? { sharedBy: caller.name } : {}),

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeDb } from '../helpers/db.js';
 import { useSlackApiStub } from '../helpers/slack-api.js';
 import { seedFixture, USERS } from './fixtures.js';
-import { allText, type RunningApp, sendCommand, startApp } from './harness.js';
+import { allText, clickButton, type RunningApp, sendCommand, startApp } from './harness.js';
 
 /** Issue 10, items 5 and 12: the small print of answers and targets, over signed HTTP. */
 describeDb('small print of answers', (ctx) => {
@@ -48,5 +48,37 @@ describeDb('small print of answers', (ctx) => {
     expect(allText(running)).toContain(
       ':warning: *Data may be stale:* the newest record behind this answer is from',
     );
+  });
+
+  it('keeps private leaderboards out of channels: share word, Share button and the buttons offered', async () => {
+    await app.stop();
+    app = await startApp(ctx.database(), stub, { TALLY_LEADERBOARDS_PUBLIC: 'false' });
+    const labels = (blocks: { type: string }[]) =>
+      JSON.stringify(blocks.filter((b) => b.type === 'actions')).match(/"text":"[^"]+"/g) ?? [];
+    const refusal =
+      'Sorry — leaderboards by rep are private in this workspace, so they stay with you and are not posted to the channel. You can share the total (without `by rep`) or a split `by team`, `by product` or `by source`.';
+    // A manager may see EMEA by rep, but not post it.
+    const shared = await ask(USERS.mia.id, 'calls team by rep share');
+    expect(shared.response_type).toBe('ephemeral');
+    expect(shared.text).toBe(refusal);
+    const board = await ask(USERS.mia.id, 'calls team by rep');
+    expect(board.text).toContain('Calls by rep · EMEA');
+    expect(labels(board.blocks)).not.toContain('"text":"Share in channel"');
+    // Her plain team answer offers By rep and Share; a rep's offers neither By rep nor a way around it.
+    const mine = await ask(USERS.mia.id, 'calls team');
+    expect(labels(mine.blocks)).toEqual(
+      expect.arrayContaining(['"text":"By rep"', '"text":"Share in channel"']),
+    );
+    const rep = await ask(USERS.ana.id, 'calls team');
+    expect(labels(rep.blocks)).not.toContain('"text":"By rep"');
+    // A Share button carrying `by rep` (an old message, or a copied value) is refused the same way.
+    const byRep = await clickButton(app, stub, USERS.mia.id, mine.blocks, 'By rep');
+    expect(byRep.reply.text).toContain('Calls by rep · EMEA');
+    const oldShare = {
+      ...mine.blocks.find((b) => b.type === 'actions' && JSON.stringify(b).includes('Share in channel'))!,
+    };
+    const forged = JSON.parse(JSON.stringify(oldShare).replace(/\\"b\\":null/g, '\\"b\\":\\"rep\\"'));
+    const click = await clickButton(app, stub, USERS.mia.id, [forged], 'Share in channel');
+    expect(click.reply.text).toBe(refusal);
   });
 });

@@ -38,6 +38,10 @@ export interface MetricView {
   isMine?: (row: SegmentRow) => boolean;
   /** Who shared it, for the shared copy's context line (escaped here). */
   sharedBy?: string;
+  /** Offer "By rep" (default true); false when the caller may not open it (src/access/permissions.ts). */
+  canSplitByRep?: boolean;
+  /** Offer "Share in channel" (default true); false for a private leaderboard. */
+  canShare?: boolean;
 }
 
 /** Period choices offered as buttons (the current one is left out). */
@@ -91,18 +95,27 @@ export function buildMetricMessage(view: MetricView): SlackMessage {
     context(sampleLine(r), freshnessLine(r, view.now, view.staleAfterHours)),
     context(definitionLine(r)),
     view.sharedBy ? context(`Shared by ${escapeName(view.sharedBy)}`) : null,
-    ...(view.interactive ? answerActions(r, view.state) : []),
+    ...(view.interactive
+      ? answerActions(r, view.state, { byRep: view.canSplitByRep ?? true, share: view.canShare ?? true })
+      : []),
   ]);
   return enforceLimits({ text: answerFallback(r), blocks });
 }
 
-function answerActions(r: MetricResult, state: AskState): KnownBlock[] {
+function answerActions(
+  r: MetricResult,
+  state: AskState,
+  offer: { byRep: boolean; share: boolean },
+): KnownBlock[] {
   const periodButtons: Button[] = PERIOD_BUTTONS.filter(([, spec]) => spec !== r.period.spec).map(
     ([label, spec]) =>
       button({ text: label, actionId: ACTION_IDS.view, value: encodeState({ ...state, period: spec }) }),
   );
   const splits: Dimension[] = r.metric.dimensions.filter(
-    (d) => d !== state.by && !(state.scope.kind === 'rep' && (d === 'rep' || d === 'team')),
+    (d) =>
+      d !== state.by &&
+      !(state.scope.kind === 'rep' && (d === 'rep' || d === 'team')) &&
+      (d !== 'rep' || offer.byRep),
   );
   const splitButtons: Button[] = splits.map((d) =>
     button({ text: `By ${d}`, actionId: ACTION_IDS.view, value: encodeState({ ...state, by: d }) }),
@@ -116,7 +129,9 @@ function answerActions(r: MetricResult, state: AskState): KnownBlock[] {
     actions([...periodButtons, ...splitButtons], 'metrics_view'),
     actions(
       [
-        button({ text: 'Share in channel', actionId: ACTION_IDS.share, value, style: 'primary' }),
+        ...(offer.share
+          ? [button({ text: 'Share in channel', actionId: ACTION_IDS.share, value, style: 'primary' })]
+          : []),
         button({ text: 'How is this calculated?', actionId: ACTION_IDS.calc, value }),
         button({ text: 'Chart', actionId: ACTION_IDS.chart, value }),
       ],
