@@ -10,6 +10,7 @@ import {
   getSubscription,
   listSubscriptions,
   removeSubscription,
+  setChart,
   setPaused,
 } from '../src/digest/store.js';
 import { describeError } from '../src/errors.js';
@@ -53,6 +54,8 @@ export const digestCommand: Subcommand = {
         return addDigest(deps, input, command.add);
       case 'preview':
         return previewDigest(deps, input, command.id);
+      case 'chart':
+        return setDigestChart(deps, caller, command.id, command.chart, input.now);
       case 'remove':
       case 'pause':
       case 'resume':
@@ -89,7 +92,8 @@ async function listDigests(deps: Deps, caller: Caller, now: Date): Promise<Reply
         const next = nextSlot(s, now);
         if (next) state = ` · next ${formatDateTime(next, s.timezone)}`;
       }
-      return `*#${s.id}* ${where} · ${team} · ${describeSchedule(s)} · ${metrics}${state}`;
+      const chart = s.chart ? 'chart on' : 'chart off';
+      return `*#${s.id}* ${where} · ${team} · ${describeSchedule(s)} · ${metrics}${state} · ${chart}`;
     }),
   );
   const more = subs.length > 40 ? `\n_…and ${subs.length - 40} more_` : '';
@@ -151,6 +155,7 @@ async function addDigest(deps: Deps, input: CommandInput, args: AddArgs): Promis
     localTime: args.localTime,
     timezone,
     metrics: args.metrics,
+    chart: args.chart,
     createdByRepId: caller.repId,
     createdBySlackUserId: caller.slackUserId,
     now: input.now,
@@ -204,6 +209,24 @@ async function previewDigest(deps: Deps, input: CommandInput, id: number | null)
     deps.logger.error({ err: describeError(err) }, 'digest preview failed');
     return notice("Couldn't load metrics right now — please try again in a minute.");
   }
+}
+
+/** `/metrics digest chart on|off <id>`: the headline trend chart of a subscription's digests. */
+async function setDigestChart(
+  deps: Deps,
+  caller: Caller,
+  id: number,
+  chart: boolean,
+  now: Date,
+): Promise<Reply> {
+  const sub = await getSubscription(deps.db, id);
+  if (!sub || !mayManage(caller, sub.teamId)) return notice(`There is no digest #${id} you manage.`);
+  await setChart(deps.db, id, chart, now);
+  return notice(
+    chart
+      ? `Digest #${id} will carry a trend chart of its first metric. \`/metrics digest chart off ${id}\` turns it off.`
+      : `Digest #${id} goes out without a chart from now on. \`/metrics digest chart on ${id}\` brings it back.`,
+  );
 }
 
 async function changeDigest(

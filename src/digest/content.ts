@@ -29,6 +29,8 @@ export interface DigestSpec {
   lateScheduledLocal: string | null;
   /** Personal digests leave the leaderboard out (a rep's own numbers only). */
   personal: boolean;
+  /** Draw the headline metric's trend chart (the subscription's opt-out; previews leave it out). */
+  chart?: boolean;
 }
 
 export interface RecentWindow {
@@ -63,6 +65,8 @@ export interface DigestView {
   staleAfterHours: number;
   /** Metrics that could not be computed (named, so the digest says what is missing). */
   failed: string[];
+  /** The headline (first) metric, computed with its series, when a chart was asked for and there is data. */
+  headline: MetricResult | null;
 }
 
 const DAY = 86_400_000;
@@ -113,12 +117,21 @@ export async function gatherDigest(
   const recent = recentWindowFor(spec.cadence, spec.slot, spec.timezone);
   const failed: string[] = [];
 
-  const toDate = await getScorecard(metricDeps, {
-    scope: spec.scope,
-    period: 'this month',
-    metrics: ids,
-    include: { target: true, trend: true, series: false },
-  });
+  // With a chart, the headline metric is computed once with its series: the same result feeds its line and the chart.
+  const include = { target: true, trend: true, series: false };
+  const [first, ...others] = ids;
+  const toDate: MetricResult[] =
+    spec.chart && first
+      ? await Promise.all([
+          getMetric(metricDeps, {
+            metric: first,
+            scope: spec.scope,
+            period: 'this month',
+            include: { ...include, series: true },
+          }),
+          getScorecard(metricDeps, { scope: spec.scope, period: 'this month', metrics: others, include }),
+        ]).then(([head, rest]) => [head, ...rest])
+      : await getScorecard(metricDeps, { scope: spec.scope, period: 'this month', metrics: ids, include });
   const recentResults = await Promise.all(
     ids.map((id) =>
       getMetric(metricDeps, {
@@ -164,6 +177,7 @@ export async function gatherDigest(
     stale,
     staleAfterHours: deps.config.staleAfterHours,
     failed,
+    headline: spec.chart && newest !== undefined ? (toDate[0] ?? null) : null,
   };
 }
 

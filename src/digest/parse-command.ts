@@ -11,7 +11,8 @@ export type DigestCommand =
   | { action: 'list' }
   | { action: 'add'; add: AddArgs }
   | { action: 'remove' | 'pause' | 'resume'; id: number }
-  | { action: 'preview'; id: number | null };
+  | { action: 'preview'; id: number | null }
+  | { action: 'chart'; id: number; chart: boolean };
 
 export interface AddArgs {
   /** A channel id from a Slack channel link, or `dm`. */
@@ -24,18 +25,21 @@ export interface AddArgs {
   /** null = the team's zone, else DEFAULT_TIMEZONE. */
   timezone: string | null;
   metrics: MetricId[];
+  /** A trend chart of the headline metric in each digest (`nochart` turns it off). */
+  chart: boolean;
 }
 
 export type ParseResult = { ok: true; command: DigestCommand } | { ok: false; error: string };
 
 export const DIGEST_USAGE = [
-  '`/metrics digest add #channel [team <name>|org] [daily|weekdays|weekly mon] [at 08:30] [tz Europe/Berlin] [metrics winrate,calls]`',
+  '`/metrics digest add #channel [team <name>|org] [daily|weekdays|weekly mon] [at 08:30] [tz Europe/Berlin] [metrics winrate,calls] [nochart]`',
   '`/metrics digest add dm team EMEA at 08:30` — each rep of EMEA gets their own numbers by DM, in their own time zone',
   '`/metrics digest list` · `/metrics digest preview [id]` · `/metrics digest pause|resume|remove <id>`',
+  '`/metrics digest chart on|off <id>` — a trend chart of the first metric in each digest (on by default)',
 ];
 
 const DAYS: Record<string, number> = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 };
-const KEYWORDS = new Set(['team', 'org', 'daily', 'weekdays', 'weekly', 'at', 'tz', 'metrics']);
+const KEYWORDS = new Set(['team', 'org', 'daily', 'weekdays', 'weekly', 'at', 'tz', 'metrics', 'nochart']);
 
 /** Slack sends channels as `<#C123|name>` (or `<#C123>`) with escaping on. */
 const CHANNEL_LINK = /^<#([CG][A-Z0-9]+)(?:\|([^>]*))?>$/;
@@ -75,6 +79,15 @@ export function parseDigestCommand(tokens: string[]): ParseResult {
         ? { ok: true, command: { action: 'preview', id } }
         : { ok: false, error: id.error };
     }
+    case 'chart': {
+      const mode = (rest[0] ?? '').toLowerCase();
+      if (mode !== 'on' && mode !== 'off')
+        return { ok: false, error: 'Say `on` or `off`: `/metrics digest chart off <id>`.' };
+      const id = parseId(rest[1], `chart ${mode}`);
+      return typeof id === 'number'
+        ? { ok: true, command: { action: 'chart', id, chart: mode === 'on' } }
+        : { ok: false, error: id.error };
+    }
     case 'add':
       return parseAdd(rest);
     default:
@@ -104,6 +117,7 @@ function parseAdd(words: string[]): ParseResult {
     localTime: '08:30',
     timezone: null,
     metrics: [],
+    chart: true,
   };
   for (let i = 0; i < rest.length; i++) {
     const word = rest[i]!.toLowerCase();
@@ -119,6 +133,9 @@ function parseAdd(words: string[]): ParseResult {
         args.scope = { kind: 'team', name: name.join(' ') };
         break;
       }
+      case 'nochart':
+        args.chart = false;
+        break;
       case 'daily':
       case 'weekdays':
         args.cadence = word;

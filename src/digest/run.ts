@@ -10,6 +10,7 @@ import type { MetricId } from '../metrics/types.js';
 import { formatLocalTime } from '../time/format.js';
 import { breakSubscription } from './broken.js';
 import { buildDigest, type DigestBuilder } from './build.js';
+import { withDigestChart } from './chart.js';
 import { findPostedRun } from './find-posted.js';
 import {
   claimRun,
@@ -239,9 +240,9 @@ async function prepareOne(ctx: Ctx, item: Work): Promise<void> {
     }
   }
   const late = now.getTime() - slot.getTime() >= LATE_NOTE_AFTER_MS;
-  let message: Awaited<ReturnType<DigestBuilder>>;
+  let built: Awaited<ReturnType<DigestBuilder>>;
   try {
-    message = await ctx.build(
+    built = await ctx.build(
       deps,
       {
         subscriptionId: sub.id,
@@ -253,6 +254,7 @@ async function prepareOne(ctx: Ctx, item: Work): Promise<void> {
         slot,
         lateScheduledLocal: late ? formatLocalTime(slot, recipient.schedule.timezone) : null,
         personal: recipient.personal,
+        chart: sub.chart,
       },
       now,
     );
@@ -271,6 +273,10 @@ async function prepareOne(ctx: Ctx, item: Work): Promise<void> {
       return;
     }
   }
+  // The chart is uploaded before the post is queued: retries of the post re-use its file; a re-taken run
+  // uploads again (a private file nobody sees, harmless). Failure or timeout: the text goes out alone.
+  const { chart, ...text } = built;
+  const message = chart ? await withDigestChart(deps, text, chart, { subscriptionId: sub.id, runId }) : text;
   await enqueueDeliveries(deps.db, [
     {
       key,

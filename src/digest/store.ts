@@ -14,6 +14,8 @@ export interface NewSubscription {
   localTime: string;
   timezone: string;
   metrics: string[];
+  /** A trend chart of the headline metric in each digest (default on). */
+  chart?: boolean;
   createdByRepId: number | null;
   createdBySlackUserId: string | null;
   now: Date;
@@ -32,6 +34,7 @@ export async function createSubscription(db: Db, input: NewSubscription): Promis
       localTime: input.localTime,
       timezone: input.timezone,
       metrics: input.metrics,
+      chart: input.chart ?? true,
       createdByRepId: input.createdByRepId,
       createdBySlackUserId: input.createdBySlackUserId,
       activeSince: input.now,
@@ -71,6 +74,21 @@ export async function removeSubscription(db: Db, id: number): Promise<boolean> {
 }
 
 /** Pauses, or resumes (which also clears a broken mark and restarts from the next slot). */
+/** Turns the headline chart of a subscription's digests on or off; null when there is no such subscription. */
+export async function setChart(
+  db: Db,
+  id: number,
+  chart: boolean,
+  now: Date,
+): Promise<DigestSubscription | null> {
+  const [row] = await db
+    .update(digestSubscriptions)
+    .set({ chart, updatedAt: now })
+    .where(eq(digestSubscriptions.id, id))
+    .returning();
+  return row ?? null;
+}
+
 export async function setPaused(
   db: Db,
   id: number,

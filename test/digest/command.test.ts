@@ -165,6 +165,20 @@ describeDb('/metrics digest', (ctx) => {
     expect(await listSubscriptions(ctx.db())).toHaveLength(0);
   });
 
+  it('turns the headline chart off and on, from add and from `chart`, and shows it in the list', async () => {
+    await run('add <#C0EMEA|sales-emea> daily nochart');
+    const [sub] = await listSubscriptions(ctx.db());
+    const id = sub!.id;
+    expect(sub?.chart).toBe(false);
+    expect(JSON.stringify((await run('list')).message.blocks)).toContain('08:30 · chart off');
+    expect(await replyText(`chart on ${id}`)).toContain(`Digest #${id} will carry a trend chart`);
+    expect((await getSubscription(ctx.db(), id))?.chart).toBe(true);
+    expect(JSON.stringify((await run('list')).message.blocks)).toContain('08:30 · chart on');
+    expect(await replyText(`chart off ${id}`)).toContain(`Digest #${id} goes out without a chart`);
+    expect((await getSubscription(ctx.db(), id))?.chart).toBe(false);
+    expect(await replyText('chart off 999')).toBe('There is no digest #999 you manage.');
+  });
+
   it('previews a digest to the caller only, built by the same function the scheduler uses', async () => {
     await run('add <#C0EMEA|sales-emea> metrics calls');
     const [sub] = await listSubscriptions(ctx.db());

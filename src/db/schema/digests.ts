@@ -45,6 +45,8 @@ export const digestSubscriptions = pgTable(
     /** Metric ids; empty = the default scorecard. */
     metrics: text('metrics').array().notNull().default(sql`'{}'::text[]`),
     paused: boolean('paused').notNull().default(false),
+    /** Whether each digest carries a trend chart of its headline metric (on unless opted out). */
+    chart: boolean('chart').notNull().default(true),
     /** Slots before this instant are never run (set on creation and on resume), so nothing fires "late" for a time it did not exist. */
     activeSince: ts('active_since').notNull().defaultNow(),
     /** Set when Slack said the destination cannot receive messages; the scheduler skips broken subscriptions. */

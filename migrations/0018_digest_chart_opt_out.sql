@@ -1,0 +1,1 @@
+ALTER TABLE "digest_subscriptions" ADD COLUMN "chart" boolean DEFAULT true NOT NULL;
