@@ -1,10 +1,12 @@
 import type { ServerResponse } from 'node:http';
 import { App, type Logger as BoltLogger, type CustomRoute, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
 import { readAuthLost } from '../delivery/pacer.js';
 import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
 import { INGEST_PATH } from '../http/ingest-route.js';
 import { createRequestEdge } from '../http/request-edge.js';
+import { botAuthorize } from './bot-authorize.js';
 import { FEATURES, listenersOf } from './features.js';
 import { registerMetricsCommand } from './metrics-command.js';
 
@@ -36,12 +38,15 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
   const logger = boltLogger(deps);
   // Every Web API call (GovSlack, or the tests' local stand-in) goes to SLACK_API_URL when set.
   const clientOptions = webClientOptions(slackConfig.apiUrl);
+  // One client holding the bot token, for jobs and for the bot's own auth.test (see botAuthorize).
+  const botClient = new WebClient(slackConfig.botToken, clientOptions);
+  const authorize = botAuthorize(botClient, slackConfig.botToken, deps.logger);
   let app: App;
   if (options.mode === 'socket') {
     if (!slackConfig.appToken) throw new Error('SLACK_APP_TOKEN is required for Socket Mode');
     // Socket Mode serves the same HTTP routes (health, ingest, …) on PORT through Bolt's receiver server.
     app = new App({
-      token: slackConfig.botToken,
+      authorize,
       appToken: slackConfig.appToken,
       socketMode: true,
       logger,
@@ -72,9 +77,9 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
       { signingSecret: slackConfig.signingSecret, logger: deps.logger, routes: routeMethods(customRoutes) },
       receiver.requestListener,
     );
-    app = new App({ token: slackConfig.botToken, receiver, logger, clientOptions });
+    app = new App({ authorize, receiver, logger, clientOptions });
   }
-  const appDeps: Deps = { ...deps, slack: app.client };
+  const appDeps: Deps = { ...deps, slack: botClient };
   // The `/metrics` command first, then every feature's buttons and events.
   registerMetricsCommand(app, appDeps);
   for (const register of listenersOf(FEATURES)) register(app, appDeps);
