@@ -6,6 +6,7 @@ import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
 import { INGEST_PATH } from '../http/ingest-route.js';
 import { createRequestEdge } from '../http/request-edge.js';
+import { seenRequestsInDb } from '../http/seen-requests.js';
 import { botAuthorize } from './bot-authorize.js';
 import { FEATURES, listenersOf } from './features.js';
 import { registerMetricsCommand } from './metrics-command.js';
@@ -74,7 +75,12 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
     // The edge (src/http/request-edge.ts) verifies Slack requests in both time directions, refuses
     // replays and malformed bodies at once, and answers wrong methods with 405 before Bolt sees them.
     receiver.requestListener = createRequestEdge(
-      { signingSecret: slackConfig.signingSecret, logger: deps.logger, routes: routeMethods(customRoutes) },
+      {
+        signingSecret: slackConfig.signingSecret,
+        logger: deps.logger,
+        routes: routeMethods(customRoutes),
+        seen: seenRequestsInDb(deps.db, deps.logger),
+      },
       receiver.requestListener,
     );
     app = new App({ authorize, receiver, logger, clientOptions });

@@ -1,7 +1,9 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { describeError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
+import type { SeenRequests } from './seen-requests.js';
 
 /**
  * The HTTP edge in front of Bolt's receiver: everything that can be decided from the request alone is
@@ -10,8 +12,11 @@ import { BodyTooLargeError, readBody } from './read-body.js';
  * - Known paths answer wrong methods with 405 and an `Allow` header; `HEAD` works wherever `GET` does.
  * - Slack requests (`POST /slack/events`) are verified here: v0 HMAC signature, timestamp within 5 minutes
  *   either way (Bolt only checks the past), and each signature accepted once while it is valid, so a
- *   captured request cannot be replayed. Slack's own retries (`X-Slack-Retry-Num`) come with a fresh
- *   signature; when the same body was already handled they get an empty 200 and nothing runs twice.
+ *   captured request cannot be replayed, to this instance or any other on the same database (the
+ *   record is `SeenRequests`, one indexed insert). Slack's own retries (`X-Slack-Retry-Num`) come with
+ *   a fresh signature; when the same body was already handled they get an empty 200 and nothing runs
+ *   twice. When the database cannot answer within RECORD_TIMEOUT_MS the check falls back to this
+ *   instance's memory (see checkSeen).
  * - A verified body that is not a Slack payload (`%%%`, `payload="a string"`, block_actions without
  *   actions, …) gets a 400 naming the problem, instead of waiting for Bolt's 3-second "unhandled" 404.
  * Passing requests go on to Bolt with the body already buffered (Bolt reuses `rawBody`).
@@ -22,7 +27,9 @@ export const SLACK_EVENTS_PATH = '/slack/events';
 export const TIMESTAMP_WINDOW_SECONDS = 5 * 60;
 /** Slack payloads are small; anything bigger is not from Slack. */
 export const MAX_SLACK_BODY_BYTES = 1024 * 1024;
-/** Bound on remembered signatures and bodies; entries expire with the timestamp window. */
+/** Slack wants an ack within 3 s; past this the replay check stops waiting for the database. */
+export const RECORD_TIMEOUT_MS = 1_000;
+/** Bound on what one instance remembers while the database is down; entries expire with the window. */
 const MAX_REMEMBERED = 50_000;
 
 export interface RequestEdgeOptions {
@@ -30,6 +37,8 @@ export interface RequestEdgeOptions {
   logger: Logger;
   /** Path → methods served there (GET implies HEAD). `/slack/events` is always POST. */
   routes: ReadonlyMap<string, readonly string[]>;
+  /** The shared record of signatures and bodies already seen (src/http/seen-requests.ts). */
+  seen: SeenRequests;
   /** Unix ms; tests pass a fixed clock. */
   nowMs?: () => number;
 }
@@ -39,10 +48,12 @@ type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 /** Wraps Bolt's request listener with the checks above. */
 export function createRequestEdge(options: RequestEdgeOptions, next: Listener): Listener {
   const nowMs = options.nowMs ?? Date.now;
-  const seenSignatures = new ExpiringSet(MAX_REMEMBERED);
-  const seenBodies = new ExpiringSet(MAX_REMEMBERED);
   const routes = new Map(options.routes);
   routes.set(SLACK_EVENTS_PATH, ['POST']);
+  const local: LocalSeen = {
+    signatures: new ExpiringSet(MAX_REMEMBERED),
+    bodies: new ExpiringSet(MAX_REMEMBERED),
+  };
 
   return (req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
@@ -60,15 +71,10 @@ export function createRequestEdge(options: RequestEdgeOptions, next: Listener): 
     }
     if (path !== SLACK_EVENTS_PATH) return next(req, res);
     void readBody(req, MAX_SLACK_BODY_BYTES).then(
-      (body) => {
-        const verdict = checkSlackRequest(
-          req,
-          body,
-          options.signingSecret,
-          nowMs(),
-          seenSignatures,
-          seenBodies,
-        );
+      async (body) => {
+        const now = nowMs();
+        let verdict = checkSlackRequest(req, body, options.signingSecret, now);
+        if (verdict.status === SEEN_CHECK) verdict = await checkSeen(req, body, now, options, local);
         if (verdict.status !== 0) {
           if (verdict.status >= 400)
             options.logger.warn({ status: verdict.status, why: verdict.error }, 'slack request refused');
@@ -84,15 +90,64 @@ export function createRequestEdge(options: RequestEdgeOptions, next: Listener): 
 
 /** status 0 = pass to Bolt; 200 = already handled (a Slack retry); 4xx = refused with `error`. */
 type Verdict = { status: number; error: string };
+/** Signed, in the window and well formed: the shared record decides (checkSeen). */
+const SEEN_CHECK = -1;
 
-function checkSlackRequest(
+/**
+ * First sight of the signature passes; a seen one is a replay; a seen body with a retry header is done.
+ * When the database cannot answer within RECORD_TIMEOUT_MS the check falls back to this instance's
+ * memory (`local`): the request is answered (the listeners then tell the user the data cannot be
+ * loaded) and a replay to this instance is still refused; one to another instance is not, until the
+ * database is back.
+ */
+async function checkSeen(
   req: IncomingMessage,
   body: Buffer,
-  secret: string,
   nowMs: number,
-  seenSignatures: ExpiringSet,
-  seenBodies: ExpiringSet,
-): Verdict {
+  options: RequestEdgeOptions,
+  local: LocalSeen,
+): Promise<Verdict> {
+  const signature = header(req, 'x-slack-signature')!;
+  const text = body.toString('utf8');
+  const retry = header(req, 'x-slack-retry-num') !== undefined;
+  const signatureExpiry = nowMs + 2 * TIMESTAMP_WINDOW_SECONDS * 1000;
+  if (local.signatures.has(signature, nowMs)) return { status: 401, error: 'replayed request' };
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), RECORD_TIMEOUT_MS);
+  });
+  let seen: { signatureNew: boolean; bodyNew: boolean };
+  try {
+    const recording = options.seen.record(signature, text, nowMs);
+    recording.catch(() => undefined);
+    const outcome = await Promise.race([recording, timedOut]);
+    if (outcome === 'timeout') throw new Error(`the replay record took over ${RECORD_TIMEOUT_MS} ms`);
+    seen = outcome;
+  } catch (err) {
+    options.logger.error(
+      { err: describeError(err) },
+      'replay check: database unavailable, using this instance memory only',
+    );
+    const bodyKey = createHash('sha256').update(text).digest('hex');
+    seen = {
+      signatureNew: local.signatures.add(signature, signatureExpiry, nowMs),
+      bodyNew: local.bodies.add(bodyKey, signatureExpiry, nowMs),
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+  if (!seen.signatureNew) return { status: 401, error: 'replayed request' };
+  if (!seen.bodyNew && retry) return { status: 200, error: '' };
+  return { status: 0, error: '' };
+}
+
+/** Signatures and bodies this instance accepted while the database could not answer. */
+interface LocalSeen {
+  signatures: ExpiringSet;
+  bodies: ExpiringSet;
+}
+
+function checkSlackRequest(req: IncomingMessage, body: Buffer, secret: string, nowMs: number): Verdict {
   const text = body.toString('utf8');
   const contentType = String(req.headers['content-type'] ?? '')
     .split(';')[0]!
@@ -113,13 +168,8 @@ function checkSlackRequest(
   const a = Buffer.from(signature);
   const b = Buffer.from(expected);
   if (a.length !== b.length || !timingSafeEqual(a, b)) return { status: 401, error: 'bad signature' };
-  const expiresAt = (timestamp + TIMESTAMP_WINDOW_SECONDS) * 1000;
-  if (!seenSignatures.add(signature, expiresAt, nowMs)) return { status: 401, error: 'replayed request' };
-  const bodyKey = createHash('sha256').update(text).digest('hex');
-  const firstTime = seenBodies.add(bodyKey, nowMs + 2 * TIMESTAMP_WINDOW_SECONDS * 1000, nowMs);
-  if (!firstTime && header(req, 'x-slack-retry-num')) return { status: 200, error: '' };
   const malformed = payloadProblem(text, contentType);
-  return malformed ? { status: 400, error: malformed } : { status: 0, error: '' };
+  return malformed ? { status: 400, error: malformed } : { status: SEEN_CHECK, error: '' };
 }
 
 /** What is wrong with a signed body, or null when it has the shape of a Slack payload. */
@@ -178,6 +228,11 @@ function reply(res: ServerResponse, status: number, error: string): void {
 class ExpiringSet {
   private readonly entries = new Map<string, number>();
   constructor(private readonly max: number) {}
+
+  has(key: string, nowMs: number): boolean {
+    const existing = this.entries.get(key);
+    return existing !== undefined && existing > nowMs;
+  }
 
   add(key: string, expiresAt: number, nowMs: number): boolean {
     const existing = this.entries.get(key);

@@ -1,5 +1,5 @@
 import { type Db, queryRows, sql } from '../db/client.js';
-import { AmountError, toMinorUnits } from '../money/index.js';
+import { AmountError, cellCurrencyFits, toMinorUnits } from '../money/index.js';
 import type { MoneyValue } from './schemas.js';
 import type { ItemError } from './types.js';
 import { type PendingRow, textList } from './upsert-core.js';
@@ -54,7 +54,7 @@ export function minorOf(
   errors: ItemError[],
 ): number | null | undefined {
   if (m === undefined || m === null) return m;
-  if (m.reading.currency && m.reading.currency !== currency) {
+  if (!cellCurrencyFits(m.reading, currency)) {
     errors.push({
       index,
       field,

@@ -1,4 +1,4 @@
-import { currencyOfSymbol, isCurrencyCode, minorDigits } from './currencies.js';
+import { currencyOfSymbol, isCurrencyCode, minorDigits, YEN_SIGNS } from './currencies.js';
 
 /** An amount that cannot be read, with a reason fit for a row error. */
 export class AmountError extends Error {
@@ -161,6 +161,9 @@ export function readAmount(value: string | number, decimal?: DecimalMark): Amoun
   }
   const asGroup = ungroup(s, [sep]);
   if (asGroup === null) throw bad();
+  // A zero-decimal currency named in the cell ("¥200,000", "₩1.500") has no decimal part: the
+  // separator groups thousands.
+  if (currency !== null && minorDigits(currency) === 0) return result(asGroup, '', null);
   return {
     kind: 'ambiguous',
     separator: sep,
@@ -221,6 +224,20 @@ const CURRENCY_WORDS = new Set([
 /** A symbol ("€", "US$"), an ISO code ("EUR") or a local currency word; not any word ("12abc"). */
 function isCurrencyToken(token: string): boolean {
   return /\p{Sc}/u.test(token) || isCurrencyCode(token) || CURRENCY_WORDS.has(token.toLowerCase());
+}
+
+/**
+ * Whether an amount may be stored in `currency` given what its cell named: no currency, the same one,
+ * or a bare yen sign ("¥", read as JPY) on a CNY row, since yuan amounts are written with it too.
+ */
+export function cellCurrencyFits(reading: AmountReading, currency: string): boolean {
+  if (reading.currency === null || reading.currency === currency) return true;
+  return (
+    reading.currency === 'JPY' &&
+    currency === 'CNY' &&
+    YEN_SIGNS.some((y) => reading.text.includes(y)) &&
+    !/JP¥|JPY/i.test(reading.text)
+  );
 }
 
 function count(s: string, c: string): number {

@@ -31,9 +31,15 @@ export function minorDigits(currency: string): number {
   return d;
 }
 
-/** Symbols that name exactly one currency. "$" and "¥" name several and say nothing. */
+/**
+ * Symbols that name one currency. "$" names several and says nothing. A bare "¥" / "￥" is read as
+ * JPY (a zero-decimal currency, so "¥200,000" is 200000, never 200.0); a row whose currency column says
+ * CNY keeps CNY (see `YEN_SIGNS`).
+ */
 const UNIQUE_SYMBOLS: Record<string, string> = {
   '€': 'EUR',
+  '¥': 'JPY',
+  '￥': 'JPY',
   '£': 'GBP',
   '₩': 'KRW',
   '₹': 'INR',
@@ -56,6 +62,9 @@ const UNIQUE_SYMBOLS: Record<string, string> = {
   Kč: 'CZK',
   Fr: 'CHF',
 };
+
+/** The bare yen signs, which Chinese yuan amounts use too ("¥1,200.50" on a CNY row). */
+export const YEN_SIGNS = ['¥', '￥'];
 
 /** The currency a written symbol or code names ("€" → EUR, "usd" → USD), or null when it is not unique. */
 export function currencyOfSymbol(token: string): string | null {

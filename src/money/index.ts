@@ -6,6 +6,7 @@
 export {
   AmountError,
   type AmountReading,
+  cellCurrencyFits,
   type Decimal,
   type DecimalMark,
   decimalMarkOf,

@@ -2,6 +2,7 @@ export * from './alerts.js';
 export * from './delivery.js';
 export * from './digests.js';
 export * from './org.js';
+export * from './requests.js';
 export * from './rollups.js';
 export * from './sales.js';
 export * from './seed.js';

@@ -1,0 +1,124 @@
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { digestSubscriptions, slackSeenRequests } from '../../src/db/schema/index.js';
+import { seenRequestsInDb } from '../../src/http/seen-requests.js';
+import { silentLogger } from '../../src/logger.js';
+import { describeDb, openTestDatabase } from '../helpers/db.js';
+import { useSlackApiStub } from '../helpers/slack-api.js';
+import { signBody, slashCommandBody } from '../helpers/slack-requests.js';
+import { seedFixture, USERS } from './fixtures.js';
+import { type RunningApp, SECRET, startApp } from './harness.js';
+
+/**
+ * Several instances behind a load balancer share one database: a captured request replayed to a
+ * SECOND instance is refused too (the seen-signature record lives in the database), and Slack's own
+ * retry of a handled request is answered with an empty 200 by either instance.
+ */
+describeDb('replay check shared by instances', (ctx) => {
+  const stub = useSlackApiStub();
+  let first: RunningApp;
+  let second: RunningApp;
+
+  beforeEach(async () => {
+    await seedFixture(ctx.db());
+    stub.reset();
+    for (const u of Object.values(USERS)) stub.users.set(u.id, { id: u.id, email: u.email });
+    first = await startApp(ctx.database(), stub);
+    second = await startApp(ctx.database(), stub);
+  });
+  afterEach(async () => {
+    await first.stop();
+    await second.stop();
+  });
+
+  const nowSec = () => Math.floor(Date.now() / 1000);
+  const send = (app: RunningApp, body: string, ts: number, headers: Record<string, string> = {}) =>
+    fetch(`${app.url}/slack/events`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-slack-request-timestamp': String(ts),
+        'x-slack-signature': signBody(SECRET, body, ts),
+        ...headers,
+      },
+      body,
+    });
+  const command = (text: string, id: string) =>
+    slashCommandBody({ text, userId: USERS.ada.id, responseUrl: `${stub.responseBase}${id}` });
+  const settle = () => new Promise((r) => setTimeout(r, 300));
+
+  it('refuses a request replayed to a second instance: one digest, not two', async () => {
+    const body = command('digest add <#C0SALES|sales> team EMEA', 'two1');
+    const ts = nowSec();
+    expect((await send(first, body, ts)).status).toBe(200);
+    const replay = await send(second, body, ts);
+    expect(replay.status).toBe(401);
+    expect(await replay.json()).toEqual({ ok: false, error: 'replayed request' });
+    await stub.waitFor('response_url', 1);
+    await settle();
+    expect(stub.callsTo('response_url')).toHaveLength(1);
+    expect(await ctx.db().select().from(digestSubscriptions)).toHaveLength(1);
+  });
+
+  it("answers Slack's retry on the other instance with an empty 200 and runs nothing twice", async () => {
+    const body = command('digest add <#C0SALES|sales> team EMEA', 'two2');
+    expect((await send(first, body, nowSec())).status).toBe(200);
+    await stub.waitFor('response_url', 1);
+    const retry = await send(second, body, nowSec() + 1, { 'x-slack-retry-num': '1' });
+    expect(retry.status).toBe(200);
+    expect(await retry.text()).toBe('');
+    await settle();
+    expect(stub.callsTo('response_url')).toHaveLength(1);
+    expect(await ctx.db().select().from(digestSubscriptions)).toHaveLength(1);
+  });
+
+  it('lets exactly one of two instances take the same request sent to both at once', async () => {
+    const body = command('digest add <#C0SALES|sales> team EMEA', 'two3');
+    const ts = nowSec();
+    const statuses = (await Promise.all([send(first, body, ts), send(second, body, ts)])).map(
+      (r) => r.status,
+    );
+    expect(statuses.sort()).toEqual([200, 401]);
+    await stub.waitFor('response_url', 1);
+    await settle();
+    expect(await ctx.db().select().from(digestSubscriptions)).toHaveLength(1);
+  });
+
+  it('purges seen keys older than 15 minutes, keeping newer ones', async () => {
+    const seen = seenRequestsInDb(ctx.db(), silentLogger);
+    const t0 = Date.parse('2026-11-23T09:00:00Z');
+    expect(await seen.record('v0=old', 'old body', t0)).toEqual({ signatureNew: true, bodyNew: true });
+    expect(await seen.record('v0=old', 'old body', t0)).toEqual({ signatureNew: false, bodyNew: false });
+    // 14 minutes later: still kept; one purge a minute at most, and this is past the first one.
+    await seen.record('v0=mid', 'mid body', t0 + 14 * 60_000);
+    // 16 minutes later: the t0 keys are past 15 minutes and go; the 14-minute ones stay.
+    await seen.record('v0=new', 'new body', t0 + 16 * 60_000);
+    let count = 6;
+    for (let i = 0; i < 50 && count !== 4; i += 1) {
+      await new Promise((r) => setTimeout(r, 20));
+      count = (await ctx.db().select().from(slackSeenRequests)).length;
+    }
+    expect(count).toBe(4);
+    expect(await seen.record('v0=mid', 'mid body', t0 + 16 * 60_000)).toEqual({
+      signatureNew: false,
+      bodyNew: false,
+    });
+  });
+
+  it('with the database down, answers from this instance memory: taken once, its replay refused', async () => {
+    const own = await openTestDatabase(ctx.backend);
+    const app = await startApp(own, stub);
+    try {
+      await own.close();
+      const body = command('help', 'down1');
+      const ts = nowSec();
+      expect((await send(app, body, ts)).status).toBe(200);
+      const replay = await send(app, body, ts);
+      expect(replay.status).toBe(401);
+      expect(await replay.json()).toEqual({ ok: false, error: 'replayed request' });
+      expect((await fetch(`${app.url}/healthz`)).status).toBe(503);
+    } finally {
+      await app.stop();
+      await own.drop().catch(() => undefined);
+    }
+  });
+});
