@@ -5,6 +5,8 @@ import { scopedRows } from './compute/rows.js';
 import { getMetric } from './get-metric.js';
 import type { MetricDeps, MetricResult, Period, Scope } from './types.js';
 
+export { NO_LOSS_REASONS_NOTE } from './compute/lost.js';
+
 /** Reasons shown by name; the rest are grouped as "Other (N reasons)". */
 export const TOP_REASONS = 5;
 

@@ -28,6 +28,9 @@ export function lostDeals(by?: Dimension): RowSource {
   };
 }
 
+/** The note on a lost-deals answer none of whose deals carries a reason (`/metrics lost` says it in its body). */
+export const NO_LOSS_REASONS_NOTE = 'No loss reasons are recorded for these deals.';
+
 /** Deals lost in the period, the amount lost (answer's currency) and how many carry a reason. */
 export const lostComputer: MetricComputer = aggregateComputer({
   sources: (by) => [lostDeals(by)],
@@ -41,7 +44,7 @@ export const lostComputer: MetricComputer = aggregateComputer({
     const notes: string[] = [];
     if (otherN > 0 && currency)
       notes.push(`Lost amount: ${otherN} deals in other currencies left out (no exchange rates).`);
-    if (n > 0 && withReason === 0) notes.push('No loss reasons are recorded for these deals.');
+    if (n > 0 && withReason === 0) notes.push(NO_LOSS_REASONS_NOTE);
     return {
       value: value(n),
       n,

@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import type { LossReasons } from '../../metrics/loss-reasons.js';
+import { type LossReasons, NO_LOSS_REASONS_NOTE } from '../../metrics/loss-reasons.js';
 import { formatChange, formatMoney, formatPercent } from '../format.js';
 import { enforceLimits, type SlackMessage } from '../limits.js';
 import { escapeMrkdwn } from '../mrkdwn.js';
@@ -49,6 +49,8 @@ export function buildLostMessage(lr: LossReasons): SlackMessage {
       ),
     );
   }
-  for (const note of r.notes) blocks.push(context(`:information_source: ${escapeMrkdwn(note)}`));
+  // The body already says no reasons are recorded: do not repeat it as a note.
+  const notes = lost > 0 && !lr.hasReasons ? r.notes.filter((n) => n !== NO_LOSS_REASONS_NOTE) : r.notes;
+  for (const note of notes) blocks.push(context(`:information_source: ${escapeMrkdwn(note)}`));
   return enforceLimits({ text: escapeMrkdwn(`${title}: ${lost} lost, ${amountText}`), blocks });
 }
