@@ -112,7 +112,10 @@ export function statusWords(status: Status | null): string {
 
 const SPARK = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
-/** "▁▃▅█" from values; missing points show as a gap "·". Empty when there is nothing to draw. */
+/**
+ * "▁▃▅█" from values; missing points show as a gap "·". Empty when there is nothing to draw. A constant
+ * series draws mid-height ("▄▄▄"), all zeros flat at the bottom ("▁▁▁").
+ */
 export function formatSparkline(values: (number | null)[]): string {
   const present = values.filter((v): v is number => v !== null && Number.isFinite(v));
   if (present.length === 0) return '';
@@ -121,7 +124,8 @@ export function formatSparkline(values: (number | null)[]): string {
   return values
     .map((v) => {
       if (v === null || !Number.isFinite(v)) return '·';
-      if (max === min) return SPARK[3];
+      // A steady non-zero value sits mid-height; a series of zeros lies flat at the bottom (no activity).
+      if (max === min) return max === 0 ? SPARK[0] : SPARK[3];
       return SPARK[Math.round(((v - min) / (max - min)) * (SPARK.length - 1))];
     })
     .join('');
