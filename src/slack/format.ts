@@ -1,5 +1,6 @@
 import type { Change, MetricValue, Status, Unit } from '../metrics/types.js';
 import { formatMoney } from '../money/index.js';
+import { formatCount } from '../numbers/count.js';
 
 /**
  * Number formatting shared by every Slack surface (answers, App Home, digests, alerts, console).
@@ -25,13 +26,7 @@ export function formatPercent(ratio: number, digits = 1): string {
 }
 
 export { formatMoney } from '../money/index.js';
-
-/** "1,204" for whole counts, "3.4" otherwise. */
-export function formatCount(n: number): string {
-  return Number.isInteger(n)
-    ? n.toLocaleString('en-US')
-    : n.toLocaleString('en-US', { maximumFractionDigits: 1, minimumFractionDigits: 1 });
-}
+export { formatCount } from '../numbers/count.js';
 
 /** A number in its unit: durations, percentages, money, counts, days, rates per day. */
 export function formatNumber(value: number, unit: Unit, currency: string | null = null): string {
@@ -139,5 +134,5 @@ export function formatAge(from: Date, now: Date): string {
   const hours = Math.round(minutes / 60);
   if (hours < 48) return `${hours} hour${hours === 1 ? '' : 's'} ago`;
   const days = Math.round(hours / 24);
-  return `${days} days ago`;
+  return `${formatCount(days)} days ago`;
 }
