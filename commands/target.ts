@@ -59,6 +59,13 @@ async function runSet(
       buildNoticeMessage(words[0] ? `There is no metric called "${words[0]}".` : 'Which metric?', SET_USAGE),
     );
   const value = parseTargetValue(words[1] ?? '', metric.unit);
+  if (value === null && metric.unit === 'count' && parseTargetValue(words[1] ?? '', 'days') !== null)
+    return reply(
+      buildNoticeMessage(
+        `A ${metric.label.toLowerCase()} target is a whole number: "${words[1]}" is not. Try ${Math.max(1, Math.round(Number((words[1] ?? '').replace(/,/g, ''))))}.`,
+        SET_USAGE,
+      ),
+    );
   if (value === null)
     return reply(
       buildNoticeMessage(`"${words[1] ?? ''}" is not a ${unitWord(metric.unit)} target.`, SET_USAGE),
@@ -152,7 +159,8 @@ async function runList(deps: Parameters<Subcommand['run']>[0], _input: CommandIn
 
 /**
  * A target value in the metric's unit: ratios as "30%" or "0.3"; durations as "5m", "90s", "1h", "1h30m"
- * or plain seconds; days as a number; money in major units ("$12,400", "12400") stored as minor units.
+ * or plain seconds; days as a number; money in major units ("$12,400", "12400") stored as minor units;
+ * counts as whole numbers only ("1.5" calls is null).
  */
 export function parseTargetValue(raw: string, unit: Unit): number | null {
   const text = raw.trim().toLowerCase().replace(/,/g, '');
@@ -175,7 +183,10 @@ export function parseTargetValue(raw: string, unit: Unit): number | null {
     return Math.round(Number(m[1]) * (m[2] ? 1000 : 1) * 100);
   }
   const m = /^(\d+(?:\.\d+)?)$/.exec(text);
-  return m ? Number(m[1]) : null;
+  if (!m) return null;
+  const n = Number(m[1]);
+  // Counts (calls, emails, meetings, opportunities…) happen one at a time: a target of 1.5 calls is a typo.
+  return unit === 'count' && !Number.isInteger(n) ? null : n;
 }
 
 function unitWord(unit: Unit): string {

@@ -85,20 +85,24 @@ export async function answerState(
   const metricDeps: MetricDeps = { ...metricDepsFor(deps, options.now), shed: true };
   try {
     if (state.metric === null) return await answerSummary(deps, metricDeps, state, options);
-    const result = await getMetric(metricDeps, {
+    const shared = await getMetric(metricDeps, {
       metric: state.metric,
       scope: state.scope,
       period: state.period ?? defaultPeriodOf(state),
       ...(state.by ? { by: state.by } : {}),
     });
-    if (result.metric.id === 'emails' && state.by === 'template') {
-      const ab = await getEmailTemplates(metricDeps, { scope: state.scope, period: result.period });
-      result.notes.push(...templateLines(ab), ...(ab.verdict ? [ab.verdict] : []));
+    // `shared` may be the cached answer other askers get too: add this answer's lines to a copy, never to it.
+    const extra: string[] = [];
+    if (shared.metric.id === 'emails' && state.by === 'template') {
+      const ab = await getEmailTemplates(metricDeps, { scope: state.scope, period: shared.period });
+      extra.push(...templateLines(ab), ...(ab.verdict ? [ab.verdict] : []));
     }
-    if (result.metric.id === 'winrate') {
-      const line = await topLossReasonsLine(metricDeps, { scope: state.scope, period: result.period });
-      if (line) result.notes.push(line);
+    if (shared.metric.id === 'winrate') {
+      const line = await topLossReasonsLine(metricDeps, { scope: state.scope, period: shared.period });
+      if (line) extra.push(line);
     }
+    const result: MetricResult =
+      extra.length > 0 ? { ...shared, notes: [...shared.notes, ...extra] } : shared;
     const message = buildMetricMessage({
       result,
       state,

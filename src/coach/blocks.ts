@@ -72,9 +72,11 @@ export function buildCoachingMessage(card: CoachingCard, options: { interactive:
     ),
     section(belowText),
     section(
-      points.length > 0
-        ? `*Talking points*\n${points.join('\n')}`
-        : '*Talking points:* nothing weak against the team this period.',
+      !card.ownActivity
+        ? `*Talking points:* ${escapeMrkdwn(card.rep.name)} has no activity of their own in ${escapeMrkdwn(card.period.label)}. A coaching card is about a person's own numbers; for the team's, ask \`/metrics team\`.`
+        : points.length > 0
+          ? `*Talking points*\n${points.join('\n')}`
+          : '*Talking points:* nothing weak against the team this period.',
     ),
     context(
       ':small_orange_diamond: below the team median or behind target. Percentile: share of the team’s reps this rep does better than (ties count half).',

@@ -75,8 +75,14 @@ export async function getCoachingCard(deps: MetricDeps, query: CoachQuery): Prom
   const lines = mine.map((result, i) =>
     compareWithTeam(result, peers[i] ?? null, query.repId, query.showPeers),
   );
-  if (teamId !== null) await addTalkingPoints(deps, lines, query.repId, teamId, period);
-  for (const line of lines) if (line.weak && line.talkingPoint === null) line.talkingPoint = trendPoint(line);
+  // Someone with no activity of their own (a manager who does not sell) gets one clear line, not a
+  // "0 vs team median" talking point per metric.
+  const ownActivity = mine.some((r) => r.value.kind === 'value' && r.value.value !== 0);
+  if (ownActivity) {
+    if (teamId !== null) await addTalkingPoints(deps, lines, query.repId, teamId, period);
+    for (const line of lines)
+      if (line.weak && line.talkingPoint === null) line.talkingPoint = trendPoint(line);
+  }
 
   const biggestChanges = lines
     .filter((l) => l.result.trend?.change?.relative != null && l.result.trend.change.relative !== 0)
@@ -93,6 +99,7 @@ export async function getCoachingCard(deps: MetricDeps, query: CoachQuery): Prom
     biggestChanges,
     furthestBelowTarget: belowTarget[0] ?? null,
     showPeers: query.showPeers,
+    ownActivity,
   };
 }
 

@@ -101,7 +101,8 @@ export function gapPoint(
 
 /**
  * The fallback when no specific fact stands out: value vs median, percentile and the change against the
- * previous period. "Meetings booked 6 vs team median 11 (20th percentile), down from 9 in the previous 30 days."
+ * previous period. "Meetings booked 6 vs team median 11 (20th percentile), down from 9 in the previous 30 days";
+ * an unchanged value says "same as the previous 30 days".
  */
 export function trendPoint(line: CoachLine): string {
   const { result, metric } = line;
@@ -109,7 +110,9 @@ export function trendPoint(line: CoachLine): string {
   const prev = result.trend?.previous;
   const change =
     prev && prev.value.kind === 'value' && result.trend?.change
-      ? `, ${result.trend.change.absolute >= 0 ? 'up' : 'down'} from ${formatNumber(prev.value.value, metric.unit, result.currency)} in ${previousInWords(result)}`
+      ? result.trend.change.absolute === 0
+        ? `, same as ${previousInWords(result)}`
+        : `, ${result.trend.change.absolute > 0 ? 'up' : 'down'} from ${formatNumber(prev.value.value, metric.unit, result.currency)} in ${previousInWords(result)}`
       : '';
   const target =
     result.target && result.target.attainment !== null && result.target.attainment < 1

@@ -31,4 +31,9 @@ export interface CoachingCard {
   furthestBelowTarget: CoachLine | null;
   /** False when the leaderboard policy hides peer comparisons from this viewer (percentiles left out). */
   showPeers: boolean;
+  /**
+   * False when the person has no activity of their own in the period (every metric 0 or no data), as a
+   * manager who does not sell: the card says so once instead of one identical talking point per metric.
+   */
+  ownActivity: boolean;
 }

@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { renderChart } from '../charts/render.js';
 import type { ChartSpec } from '../charts/types.js';
 import type { Reply } from '../slack/reply.js';
@@ -13,9 +14,12 @@ export function findChartButton(buttons: RenderedButton[]): RenderedButton | und
   return buttons.find((b) => /^(metrics|coach)_chart(#\d+)?$/.test(b.actionId));
 }
 
-/** Default file for `chart` without a path: `tally-<kind>.png` in the working directory. */
-export function defaultChartPath(chart: ChartSpec): string {
-  return `tally-${chart.kind}.png`;
+/**
+ * Default file for `chart` without a path: `tally-<kind>.png` in the OS temp directory (`dir`), so drawing
+ * a chart never leaves untracked files in the working directory or the repository.
+ */
+export function defaultChartPath(chart: Pick<ChartSpec, 'kind'>, dir: string = tmpdir()): string {
+  return join(dir, `tally-${chart.kind}.png`);
 }
 
 /**

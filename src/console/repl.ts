@@ -52,7 +52,7 @@ const HELP = [
   '  as <email>   act as another rep (permissions follow them)',
   '  whoami       who you are now',
   '  <number>     press a button of the last answer',
-  '  chart [file]  draw the last answer as a PNG (default tally-<kind>.png) and print its path',
+  '  chart [file]  draw the last answer as a PNG (default tally-<kind>.png in the temp dir) and print its path',
   '  quit         leave',
 ].join('\n');
 

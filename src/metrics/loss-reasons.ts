@@ -1,9 +1,12 @@
 import { sql } from '../db/client.js';
+import { formatCount } from '../numbers/count.js';
 import { lostDeals } from './compute/lost.js';
 import { runMetricQuery } from './compute/query.js';
 import { scopedRows } from './compute/rows.js';
 import { getMetric } from './get-metric.js';
 import type { MetricDeps, MetricResult, Period, Scope } from './types.js';
+
+export { NO_LOSS_REASONS_NOTE } from './compute/lost.js';
 
 /** Reasons shown by name; the rest are grouped as "Other (N reasons)". */
 export const TOP_REASONS = 5;
@@ -125,11 +128,11 @@ export async function topLossReasonsLine(
   const total = lr.result.sampleSize;
   if (total === 0) return null;
   if (lr.withReason === 0)
-    return `Top loss reasons: none recorded for the ${total} deal${total === 1 ? '' : 's'} lost.`;
+    return `Top loss reasons: none recorded for the ${formatCount(total)} deal${total === 1 ? '' : 's'} lost.`;
   const top = lr.rows.filter((r) => r.kind === 'reason').slice(0, count);
   const parts = top.map(
     (r, i) =>
-      `${r.label} (${i === 0 ? `${r.lost} of ${total} lost` : r.lost}, ${Math.round(r.share * 100)}%)`,
+      `${r.label} (${i === 0 ? `${formatCount(r.lost)} of ${formatCount(total)} lost` : formatCount(r.lost)}, ${Math.round(r.share * 100)}%)`,
   );
   return `Top loss reasons: ${parts.join(', ')}`;
 }

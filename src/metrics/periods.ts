@@ -46,6 +46,9 @@ export const ALL_TIME_START = { year: 2000, month: 1, day: 1 } as const;
 
 /** Longest rolling window we accept (`3660d` ≈ 10 years); beyond that a typo is likelier than intent. */
 const MAX_ROLLING_DAYS = 3660;
+/** Years a date in a period may have (supported range). */
+const MIN_YEAR = 1970;
+const MAX_YEAR = 2200;
 
 const ymd = (d: Date) => format(d, 'yyyy-MM-dd');
 
@@ -146,7 +149,7 @@ function calendar(
 
 /** A local date from y/m/d, or null when the date does not exist (2026-02-30). */
 function localDate(y: number, m: number, d: number, zone: string): TZDate | null {
-  if (y < 1970 || y > 2200 || m < 1 || m > 12 || d < 1 || d > 31) return null;
+  if (y < MIN_YEAR || y > MAX_YEAR || m < 1 || m > 12 || d < 1 || d > 31) return null;
   const t = new TZDate(y, m - 1, d, zone);
   if (t.getFullYear() !== y || t.getMonth() !== m - 1 || t.getDate() !== d) return null;
   return t;
@@ -252,6 +255,14 @@ function parseUnsafe(text: string, ctx: PeriodContext): ParsePeriodResult {
     const start = part === 'q' ? fq(fy, n) : part === 'p' ? fm(fy, n) : fyStart(fy);
     return { ok: true, period: cal(part === 'q' ? 'quarter' : part === 'p' ? 'month' : 'year', start) };
   }
+  if (/^(?:[qp]\d{1,2} ?)?fy ?'?\d+(?: ?[qp]\d{1,2})?$/.test(t))
+    return invalid(
+      `"${t.slice(0, 40).toUpperCase()}" is not a fiscal year I can read: use FY2027 or FY27 (years 1971 to 2200).`,
+    );
+  if (/^-\d+d$/.test(t))
+    return invalid(
+      `"${t.slice(0, 40)}" is not a window I can use: windows count back from today, so ask for between 1d and ${MAX_ROLLING_DAYS}d.`,
+    );
   m = /^(?:(\d+)d|last (\d+) days?)$/.exec(t);
   if (m) {
     const n = Number(m[1] ?? m[2]);
@@ -284,6 +295,11 @@ function parseUnsafe(text: string, ctx: PeriodContext): ParsePeriodResult {
   }
   m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?: ?(?:\.\.|to) ?(\d{4})-(\d{1,2})-(\d{1,2}))?$/.exec(t);
   if (m) {
+    const years = [Number(m[1]), ...(m[4] ? [Number(m[4])] : [])];
+    if (years.some((y) => y < MIN_YEAR || y > MAX_YEAR))
+      return invalid(
+        `"${t.slice(0, 40)}" is out of range: Tally reads dates from ${MIN_YEAR} to ${MAX_YEAR}.`,
+      );
     const start = localDate(Number(m[1]), Number(m[2]), Number(m[3]), zone);
     const last = m[4] ? localDate(Number(m[4]), Number(m[5]), Number(m[6]), zone) : start;
     if (!start || !last) return invalid(`"${t.slice(0, 40)}" has a date that does not exist.`);

@@ -61,6 +61,19 @@ function keyOf(deps: MetricDeps, query: MetricQuery, version: string): string {
   ]);
 }
 
+/**
+ * Freezes a shared answer and its lists (notes, figures, series, segment rows): a caller that wants to
+ * add a line builds a copy (`{ ...result, notes: [...result.notes, line] }`). The metric definition is a
+ * module constant and stays as it is.
+ */
+function freezeShared(result: MetricResult): MetricResult {
+  Object.freeze(result.notes);
+  Object.freeze(result.figures);
+  Object.freeze(result.series);
+  if (result.segments) Object.freeze(Object.freeze(result.segments).rows);
+  return Object.freeze(result);
+}
+
 /** Creates the process-wide sharing point (one per app, built in the composition root). */
 export function createMetricAnswers(options: MetricAnswersOptions): MetricAnswers {
   const ttl = options.ttlMs ?? 5_000;
@@ -120,7 +133,8 @@ export function createMetricAnswers(options: MetricAnswersOptions): MetricAnswer
         await acquire(opts.shed ?? false);
         try {
           counts.computed++;
-          const result = await compute();
+          // Every asker gets this very object: freeze it so no caller can change what the others see.
+          const result = freezeShared(await compute());
           cache.delete(key);
           cache.set(key, { at: clock(), result });
           while (cache.size > maxEntries) cache.delete(cache.keys().next().value!);

@@ -1,5 +1,6 @@
 import type { Change, MetricValue, Status, Unit } from '../metrics/types.js';
 import { formatMoney } from '../money/index.js';
+import { formatCount } from '../numbers/count.js';
 
 /**
  * Number formatting shared by every Slack surface (answers, App Home, digests, alerts, console).
@@ -25,13 +26,7 @@ export function formatPercent(ratio: number, digits = 1): string {
 }
 
 export { formatMoney } from '../money/index.js';
-
-/** "1,204" for whole counts, "3.4" otherwise. */
-export function formatCount(n: number): string {
-  return Number.isInteger(n)
-    ? n.toLocaleString('en-US')
-    : n.toLocaleString('en-US', { maximumFractionDigits: 1, minimumFractionDigits: 1 });
-}
+export { formatCount } from '../numbers/count.js';
 
 /** A number in its unit: durations, percentages, money, counts, days, rates per day. */
 export function formatNumber(value: number, unit: Unit, currency: string | null = null): string {
@@ -112,7 +107,10 @@ export function statusWords(status: Status | null): string {
 
 const SPARK = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
-/** "▁▃▅█" from values; missing points show as a gap "·". Empty when there is nothing to draw. */
+/**
+ * "▁▃▅█" from values; missing points show as a gap "·". Empty when there is nothing to draw. A constant
+ * series draws mid-height ("▄▄▄"), all zeros flat at the bottom ("▁▁▁").
+ */
 export function formatSparkline(values: (number | null)[]): string {
   const present = values.filter((v): v is number => v !== null && Number.isFinite(v));
   if (present.length === 0) return '';
@@ -121,7 +119,8 @@ export function formatSparkline(values: (number | null)[]): string {
   return values
     .map((v) => {
       if (v === null || !Number.isFinite(v)) return '·';
-      if (max === min) return SPARK[3];
+      // A steady non-zero value sits mid-height; a series of zeros lies flat at the bottom (no activity).
+      if (max === min) return max === 0 ? SPARK[0] : SPARK[3];
       return SPARK[Math.round(((v - min) / (max - min)) * (SPARK.length - 1))];
     })
     .join('');
@@ -135,5 +134,5 @@ export function formatAge(from: Date, now: Date): string {
   const hours = Math.round(minutes / 60);
   if (hours < 48) return `${hours} hour${hours === 1 ? '' : 's'} ago`;
   const days = Math.round(hours / 24);
-  return `${days} days ago`;
+  return `${formatCount(days)} days ago`;
 }

@@ -1,5 +1,6 @@
 import type { SQL } from 'drizzle-orm';
 import { sql } from '../../db/client.js';
+import { formatCount } from '../../numbers/count.js';
 import type { Dimension, Scope } from '../types.js';
 import {
   chooseCurrency,
@@ -38,7 +39,9 @@ function finalizeArpu(rows: Row[], currency: string | null) {
   const licenses = toNumber(row?.licenses);
   const arr = toNumber(row?.cur_amount);
   const notes =
-    otherN > 0 && currency ? [`${otherN} contracts in other currencies left out (no exchange rates).`] : [];
+    otherN > 0 && currency
+      ? [`${formatCount(otherN)} contracts in other currencies left out (no exchange rates).`]
+      : [];
   return {
     value: licenses > 0 ? value(arr / licenses) : noData('no per-license contracts in force'),
     n: toNumber(row?.cur_n),

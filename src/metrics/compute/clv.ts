@@ -1,5 +1,6 @@
 import type { SQL } from 'drizzle-orm';
 import { type Db, sql } from '../../db/client.js';
+import { formatCount } from '../../numbers/count.js';
 import type { Dimension, Scope } from '../types.js';
 import {
   type ComputeContext,
@@ -131,7 +132,7 @@ function finalizeClv(
   const contracts = toNumber(row?.contracts);
   if (contracts > 0)
     notes.push(
-      `Revenue includes ${contracts} contract${contracts === 1 ? '' : 's'} (ARR pro rata to the time in force) of accounts with contracts but no won deal on record; won deals for the rest.`,
+      `Revenue includes ${formatCount(contracts)} contract${contracts === 1 ? '' : 's'} (ARR pro rata to the time in force) of accounts with contracts but no won deal on record; won deals for the rest.`,
     );
   return {
     value: v,

@@ -1,4 +1,5 @@
 import { type Db, sql } from '../../db/client.js';
+import { formatCount } from '../../numbers/count.js';
 import type { Scope } from '../types.js';
 import {
   type ComputeContext,
@@ -91,7 +92,7 @@ function finalize(
   const notes: string[] = [];
   if (overdue > 0)
     notes.push(
-      `${overdue} open deal${overdue === 1 ? ' is' : 's are'} past the expected close date and still counted.`,
+      `${formatCount(overdue)} open deal${overdue === 1 ? ' is' : 's are'} past the expected close date and still counted.`,
     );
   const forecast = winRate === null ? null : won + pipeline * winRate;
   return {

@@ -1,5 +1,6 @@
 import type { SQL } from 'drizzle-orm';
 import { type Db, sql } from '../../db/client.js';
+import { formatCount } from '../../numbers/count.js';
 import type { Dimension, Scope } from '../types.js';
 import {
   chooseCurrency,
@@ -179,7 +180,9 @@ function finalizeArr(rows: Row[], currency: string | null) {
   const arr = toNumber(row?.cur_amount);
   const n = toNumber(row?.cur_n);
   const notes =
-    otherN > 0 && currency ? [`${otherN} contracts in other currencies left out (no exchange rates).`] : [];
+    otherN > 0 && currency
+      ? [`${formatCount(otherN)} contracts in other currencies left out (no exchange rates).`]
+      : [];
   return {
     value: row || otherN === 0 ? value(arr) : noData(`no active contracts in ${currency}`),
     n,

@@ -1,5 +1,6 @@
 import type { SQL } from 'drizzle-orm';
 import { sql } from '../../db/client.js';
+import { formatCount } from '../../numbers/count.js';
 import type { Dimension } from '../types.js';
 import {
   type AggregateSpec,
@@ -39,7 +40,9 @@ const wonRollup = {
 
 function otherCurrencyNote(otherN: number, what: string, currency: string | null): string[] {
   if (otherN === 0 || currency === null) return [];
-  return [`${otherN} ${what} in other currencies left out (no exchange rates); figures are in ${currency}.`];
+  return [
+    `${formatCount(otherN)} ${what} in other currencies left out (no exchange rates); figures are in ${currency}.`,
+  ];
 }
 
 /** Won ÷ (won + lost) over opportunities closed in the period. */

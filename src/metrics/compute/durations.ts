@@ -1,3 +1,5 @@
+import { formatCount } from '../../numbers/count.js';
+
 /**
  * The one rule for durations (response time, sales cycle, lead-to-close cycle): a record whose end comes
  * before its start (CRM clock skew, bad data) is clamped to 0 per record, before any median or mean, and
@@ -11,6 +13,6 @@
 export function negativeDurationNote(count: number, what: [string, string], zero: string): string[] {
   if (count <= 0) return [];
   return [
-    `${count} ${count === 1 ? what[0] : what[1]} (clock skew or bad data) count${count === 1 ? 's' : ''} as ${zero} each.`,
+    `${formatCount(count)} ${count === 1 ? what[0] : what[1]} (clock skew or bad data) count${count === 1 ? 's' : ''} as ${zero} each.`,
   ];
 }

@@ -1,4 +1,5 @@
 import { sql } from '../../db/client.js';
+import { formatCount } from '../../numbers/count.js';
 import { aggregateComputer, type MetricComputer, noData, toNumber, value } from './aggregate.js';
 import { negativeDurationNote } from './durations.js';
 import type { RowSource } from './rows.js';
@@ -49,7 +50,7 @@ export const leadCycleComputer: MetricComputer = aggregateComputer({
       notes.push(
         fromCreation === n
           ? 'No outbound touches are recorded on these leads, so every cycle starts at the lead’s creation (first contact).'
-          : `${fromCreation} of ${n} cycles start at the lead’s creation (no outbound touch recorded); the rest at the first outbound touch.`,
+          : `${formatCount(fromCreation)} of ${formatCount(n)} cycles start at the lead’s creation (no outbound touch recorded); the rest at the first outbound touch.`,
       );
     notes.push(
       ...negativeDurationNote(

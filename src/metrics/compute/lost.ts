@@ -1,5 +1,6 @@
 import type { SQL } from 'drizzle-orm';
 import { sql } from '../../db/client.js';
+import { formatCount } from '../../numbers/count.js';
 import type { Dimension } from '../types.js';
 import { aggregateComputer, type MetricComputer, pickCurrency, toNumber, value } from './aggregate.js';
 import type { RowSource } from './rows.js';
@@ -28,6 +29,9 @@ export function lostDeals(by?: Dimension): RowSource {
   };
 }
 
+/** The note on a lost-deals answer none of whose deals carries a reason (`/metrics lost` says it in its body). */
+export const NO_LOSS_REASONS_NOTE = 'No loss reasons are recorded for these deals.';
+
 /** Deals lost in the period, the amount lost (answer's currency) and how many carry a reason. */
 export const lostComputer: MetricComputer = aggregateComputer({
   sources: (by) => [lostDeals(by)],
@@ -40,8 +44,10 @@ export const lostComputer: MetricComputer = aggregateComputer({
     const { row, otherN } = pickCurrency(rows, currency);
     const notes: string[] = [];
     if (otherN > 0 && currency)
-      notes.push(`Lost amount: ${otherN} deals in other currencies left out (no exchange rates).`);
-    if (n > 0 && withReason === 0) notes.push('No loss reasons are recorded for these deals.');
+      notes.push(
+        `Lost amount: ${formatCount(otherN)} deals in other currencies left out (no exchange rates).`,
+      );
+    if (n > 0 && withReason === 0) notes.push(NO_LOSS_REASONS_NOTE);
     return {
       value: value(n),
       n,

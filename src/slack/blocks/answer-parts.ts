@@ -1,4 +1,5 @@
 import type { MetricResult, SegmentRow } from '../../metrics/types.js';
+import { formatCount } from '../../numbers/count.js';
 import { formatDateTime } from '../../time/format.js';
 import {
   formatAge,
@@ -108,7 +109,7 @@ export function segmentTable(r: MetricResult, options: TableOptions = {}) {
     rank: i + 1,
     label: s.label,
     value: formatValue(s.value, r.metric.unit, r.currency),
-    detail: `n=${s.sampleSize}`,
+    detail: `n=${formatCount(s.sampleSize)}`,
     highlight: options.isMine?.(s) ?? false,
   });
   const shown = rows.slice(0, top).map(toRow);

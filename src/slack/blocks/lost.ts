@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
-import type { LossReasons } from '../../metrics/loss-reasons.js';
+import { type LossReasons, NO_LOSS_REASONS_NOTE } from '../../metrics/loss-reasons.js';
+import { formatCount } from '../../numbers/count.js';
 import { formatChange, formatMoney, formatPercent } from '../format.js';
 import { enforceLimits, type SlackMessage } from '../limits.js';
 import { escapeMrkdwn } from '../mrkdwn.js';
@@ -24,7 +25,7 @@ export function buildLostMessage(lr: LossReasons): SlackMessage {
   const lost = r.value.kind === 'value' ? r.value.value : 0;
   const amount = r.figures.find((f) => f.key === 'amount')?.value;
   const amountText = amount?.kind === 'value' ? formatMoney(amount.value, r.currency) : 'no amount';
-  const lines: string[] = [`*${lost}* deals lost · *${amountText}*`];
+  const lines: string[] = [`*${formatCount(lost)}* deal${lost === 1 ? '' : 's'} lost · *${amountText}*`];
   if (r.trend?.change) {
     lines.push(`${formatChange(r.trend.change, 'count')} vs ${escapeMrkdwn(r.trend.previous.period.label)}`);
   }
@@ -34,21 +35,23 @@ export function buildLostMessage(lr: LossReasons): SlackMessage {
   } else if (!lr.hasReasons) {
     blocks.push(
       section(
-        `No loss reasons are recorded for these ${lost} deals, so I can't say why they were lost. Import a \`loss_reason\` column (or send \`loss_reason\` to the ingest API) to see them here.`,
+        `No loss reasons are recorded for ${lost === 1 ? 'this deal' : `these ${formatCount(lost)} deals`}, so I can't say why they were lost. Import a \`loss_reason\` column (or send \`loss_reason\` to the ingest API) to see them here.`,
       ),
     );
   } else {
     const table = lr.rows.map((row) => {
       const name = row.kind === 'reason' ? `*${escapeMrkdwn(row.label)}*` : `_${escapeMrkdwn(row.label)}_`;
-      return `${name} — ${row.lost} (${formatPercent(row.share, 0)}) · ${formatMoney(row.amount, r.currency)} · ${reasonChange(row.lost, row.previousLost)}`;
+      return `${name} — ${formatCount(row.lost)} (${formatPercent(row.share, 0)}) · ${formatMoney(row.amount, r.currency)} · ${reasonChange(row.lost, row.previousLost)}`;
     });
     blocks.push(section(table.join('\n')));
     blocks.push(
       context(
-        `Reasons are grouped ignoring case and spacing. Share = of all ${lost} deals lost; change vs ${escapeMrkdwn(r.trend?.previous.period.label ?? 'the previous period')}.`,
+        `Reasons are grouped ignoring case and spacing. Share = of all ${formatCount(lost)} deals lost; change vs ${escapeMrkdwn(r.trend?.previous.period.label ?? 'the previous period')}.`,
       ),
     );
   }
-  for (const note of r.notes) blocks.push(context(`:information_source: ${escapeMrkdwn(note)}`));
-  return enforceLimits({ text: escapeMrkdwn(`${title}: ${lost} lost, ${amountText}`), blocks });
+  // The body already says no reasons are recorded: do not repeat it as a note.
+  const notes = lost > 0 && !lr.hasReasons ? r.notes.filter((n) => n !== NO_LOSS_REASONS_NOTE) : r.notes;
+  for (const note of notes) blocks.push(context(`:information_source: ${escapeMrkdwn(note)}`));
+  return enforceLimits({ text: escapeMrkdwn(`${title}: ${formatCount(lost)} lost, ${amountText}`), blocks });
 }

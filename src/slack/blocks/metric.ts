@@ -1,5 +1,6 @@
 import type { Button, KnownBlock } from '@slack/types';
 import type { Dimension, MetricResult, SegmentRow } from '../../metrics/types.js';
+import { formatCount } from '../../numbers/count.js';
 import { type AskState, encodeState } from '../ask-state.js';
 import { formatTarget, formatValue, statusWords } from '../format.js';
 import { enforceLimits, type SlackMessage } from '../limits.js';
@@ -69,7 +70,7 @@ export function answerFallback(r: MetricResult): string {
     parts.push(
       `${r.trend.change.better === false ? 'worse than' : r.trend.change.better ? 'better than' : 'flat vs'} ${r.trend.previous.period.label}`,
     );
-  parts.push(`n=${r.sampleSize}`);
+  parts.push(`n=${formatCount(r.sampleSize)}`);
   // Slack renders the fallback as mrkdwn in notifications: escape it like block text.
   return escapeName(parts.join(', '));
 }
@@ -155,7 +156,7 @@ export function buildCalculationMessage(r: MetricResult): SlackMessage {
   );
   return enforceLimits({
     text: escapeName(
-      `How ${r.metric.label} is calculated for ${r.scope.label}, ${r.period.label}: ${c.formula}; n=${c.n}`,
+      `How ${r.metric.label} is calculated for ${r.scope.label}, ${r.period.label}: ${c.formula}; n=${formatCount(c.n)}`,
     ),
     blocks: [header(`How is this calculated? · ${r.metric.label}`), fields(rows), context(definitionLine(r))],
   });

@@ -12,8 +12,8 @@ import { suggestWord } from './distance.js';
 const LEADS = new Set(['last', 'this', 'past', 'previous', 'prev', 'next', 'current']);
 /** What may follow a lead word, for "did you mean `last month`". */
 const UNITS = ['week', 'month', 'quarter', 'year', 'days', 'time'];
-/** Looks like a date, range, window or quarter, e.g. `2026-13`, `0d`, `q5`, `a..b`. */
-const SHAPED = /^(?:\d{4}-|\d+d$|q\d|\d{4}$|.*\.\.)/i;
+/** Looks like a date, range, window, quarter or fiscal year, e.g. `2026-13`, `0d`, `-5d`, `q5`, `fy99999`, `a..b`. */
+const SHAPED = /^(?:\d{4}-|-?\d+d$|q\d|fy'?\d|\d{4}$|.*\.\.)/i;
 
 export interface PeriodProblem {
   /** Plain text; the Slack layer escapes it. */
@@ -44,7 +44,12 @@ export function periodProblem(tokens: string[], index: number, ctx: PeriodWordCo
       .join(' ')
       .toLowerCase();
     const r = parsePeriod(phrase, ctx);
-    if (!r.ok && r.shaped) return { message: r.error, suggestion: null };
+    if (!r.ok && r.shaped) {
+      // `-5d`: the window counts back from today anyway, so `5d` is what was meant.
+      const back = /^-(\d+d)$/.exec(phrase);
+      const suggestion = back && parsePeriod(back[1]!, ctx).ok ? back[1]! : null;
+      return { message: r.error, suggestion };
+    }
   }
   if (!lead) {
     return { message: `I can't read \`${clip(word)}\` as a period. ${EXAMPLES}`, suggestion: null };

@@ -1,0 +1,59 @@
+import { expect, it } from 'vitest';
+import { buildCoachingMessage } from '../../src/coach/blocks.js';
+import { getCoachingCard } from '../../src/coach/card.js';
+import { trendPoint } from '../../src/coach/talking-points.js';
+import { describeDb } from '../helpers/db.js';
+import { addActivity, addCall, addRep, addTeam } from '../metrics/fixtures.js';
+
+// Monday 23 Nov 2026, 12:00 UTC; the card covers "last month" = October 2026, compared with September.
+const now = new Date('2026-11-23T12:00:00Z');
+
+describeDb('coaching card: unchanged values and no activity of one’s own', (ctx) => {
+  async function seed() {
+    const db = ctx.db();
+    const emea = await addTeam(db, 'EMEA');
+    const ana = await addRep(db, 'Ana', emea);
+    const ben = await addRep(db, 'Ben', emea);
+    const cy = await addRep(db, 'Cy', emea);
+    const mia = await addRep(db, 'Mia', emea);
+    // Ana 3 calls, Ben 5 calls in October; Cy no calls in September or October, one email in October.
+    for (let i = 0; i < 3; i++) await addCall(db, ana, `2026-10-0${i + 1}T10:00:00Z`);
+    for (let i = 0; i < 5; i++) await addCall(db, ben, `2026-10-0${i + 1}T10:00:00Z`);
+    await addActivity(db, {
+      repId: cy,
+      kind: 'email',
+      direction: 'outbound',
+      occurredAt: new Date('2026-10-05T10:00:00Z'),
+    });
+    return { db, cy, mia };
+  }
+
+  it('says "same as" for a value that did not change, never "up from 0"', async () => {
+    const { db, cy } = await seed();
+    const card = await getCoachingCard(
+      { db, defaultTimezone: 'UTC', now },
+      { repId: cy, period: 'last month', showPeers: true },
+    );
+    expect(card.ownActivity).toBe(true);
+    const callsLine = card.lines.find((l) => l.metric.id === 'calls')!;
+    // Reps with calls in October: Ana 3, Ben 5 → median 4; Cy's percentile (0 worse + ½ × himself) ÷ 3 = 17th.
+    // Cy made no calls in September either.
+    expect(callsLine.weak).toBe(true);
+    expect(trendPoint(callsLine)).toBe('Calls 0 vs team median 4 (17th percentile), same as September 2026.');
+    const text = JSON.stringify(buildCoachingMessage(card, { interactive: false }));
+    expect(text).not.toContain('up from 0');
+  });
+
+  it('tells a manager with no activity of their own so once, instead of a talking point per metric', async () => {
+    const { db, mia } = await seed();
+    const card = await getCoachingCard(
+      { db, defaultTimezone: 'UTC', now },
+      { repId: mia, period: 'last month', showPeers: true },
+    );
+    expect(card.ownActivity).toBe(false);
+    expect(card.lines.filter((l) => l.talkingPoint !== null)).toEqual([]);
+    const text = JSON.stringify(buildCoachingMessage(card, { interactive: false }));
+    expect(text.split('Mia has no activity of their own in October 2026').length - 1).toBe(1);
+    expect(text).not.toContain('vs team median');
+  });
+});

@@ -1,0 +1,45 @@
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { describeDb } from '../helpers/db.js';
+import { useSlackApiStub } from '../helpers/slack-api.js';
+import { seedFixture, USERS } from './fixtures.js';
+import { type RunningApp, sendCommand, startApp } from './harness.js';
+
+describeDb('periods out of bounds', (ctx) => {
+  const stub = useSlackApiStub();
+  let app: RunningApp;
+  beforeEach(async () => {
+    await seedFixture(ctx.db());
+    stub.reset();
+    for (const u of Object.values(USERS)) stub.users.set(u.id, { id: u.id, email: u.email });
+    app = await startApp(ctx.database(), stub);
+  });
+  afterEach(async () => {
+    await app.stop();
+  });
+
+  it('says a range is out of bounds, and answers FY99999 and -5d with a period error, not a team error', async () => {
+    const answers: [string, string][] = [
+      [
+        'winrate team 1970-01-01..9999-12-31',
+        '"1970-01-01..9999-12-31" is out of range: Tally reads dates from 1970 to 2200.',
+      ],
+      [
+        'winrate team 0001-01-01..2026-01-01',
+        '"0001-01-01..2026-01-01" is out of range: Tally reads dates from 1970 to 2200.',
+      ],
+      [
+        'winrate team FY99999',
+        '"FY99999" is not a fiscal year I can read: use FY2027 or FY27 (years 1971 to 2200).',
+      ],
+      [
+        'winrate team -5d',
+        '"-5d" is not a window I can use: windows count back from today, so ask for between 1d and 3660d. Did you mean `5d`?',
+      ],
+      // A date that really does not exist still says so.
+      ['winrate team 2026-02-30..2026-03-01', '"2026-02-30..2026-03-01" has a date that does not exist.'],
+    ];
+    for (const [text, expected] of answers) {
+      expect((await sendCommand(app, stub, USERS.ana.id, text)).reply.text, text).toBe(expected);
+    }
+  });
+});
