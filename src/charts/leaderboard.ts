@@ -2,7 +2,7 @@ import type { MetricResult, SegmentRow } from '../metrics/types.js';
 import { formatNumber } from '../slack/format.js';
 import { median } from './median.js';
 import { axisScale } from './scale.js';
-import { CHART_CONFIG, CHART_WIDTH, PALETTE } from './theme.js';
+import { CHART_CONFIG, CHART_WIDTH, labelledBarLayers, PALETTE } from './theme.js';
 import type { ChartSpec } from './types.js';
 
 /** Bars shown before the caller's own bar is appended (the text answer lists the rest). */
@@ -77,26 +77,7 @@ export function buildLeaderboardChart(r: MetricResult, options: LeaderboardOptio
     axis: { format: scale.format, tickCount: 5, grid: true },
     scale: { zero: true, nice: true },
   };
-  const layers: Record<string, unknown>[] = [
-    {
-      name: 'bars',
-      mark: { type: 'bar', height: { band: 0.72 }, cornerRadiusEnd: 2 },
-      encoding: {
-        y,
-        x,
-        color: { condition: { test: 'datum.mine', value: PALETTE.highlight }, value: PALETTE.series },
-      },
-    },
-    {
-      name: 'bar-labels',
-      mark: { type: 'text', align: 'left', dx: 5, color: PALETTE.text },
-      encoding: {
-        y,
-        x,
-        text: { field: 'text' },
-      },
-    },
-  ];
+  const layers = labelledBarLayers(y, x, { highlightField: 'mine', band: 0.72, dx: 5 });
   if (med !== null) {
     layers.push(
       {

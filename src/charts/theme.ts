@@ -56,3 +56,35 @@ export const CHART_CONFIG: Config = {
   legend: { disable: true },
   text: { fontSize: 14, font: FONT_FAMILY },
 };
+
+/**
+ * The two layers of a labelled horizontal bar chart: bars coloured {@link PALETTE.highlight} where the
+ * datum's boolean `highlightField` is true (else {@link PALETTE.series}), and each bar's `text` field
+ * written just past its end. `y` and `x` are the chart's Vega-Lite encodings; `band` is the bar's share
+ * of its row and `dx` the label's gap in pixels.
+ */
+export function labelledBarLayers(
+  y: Record<string, unknown>,
+  x: Record<string, unknown>,
+  options: { highlightField: string; band: number; dx: number },
+): Record<string, unknown>[] {
+  return [
+    {
+      name: 'bars',
+      mark: { type: 'bar', height: { band: options.band }, cornerRadiusEnd: 2 },
+      encoding: {
+        y,
+        x,
+        color: {
+          condition: { test: `datum.${options.highlightField}`, value: PALETTE.highlight },
+          value: PALETTE.series,
+        },
+      },
+    },
+    {
+      name: 'bar-labels',
+      mark: { type: 'text', align: 'left', dx: options.dx, color: PALETTE.text },
+      encoding: { y, x, text: { field: 'text' } },
+    },
+  ];
+}

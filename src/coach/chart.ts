@@ -1,4 +1,4 @@
-import { CHART_CONFIG, CHART_WIDTH, PALETTE } from '../charts/theme.js';
+import { CHART_CONFIG, CHART_WIDTH, labelledBarLayers, PALETTE } from '../charts/theme.js';
 import type { ChartSpec } from '../charts/types.js';
 import type { CoachingCard } from './types.js';
 
@@ -68,20 +68,7 @@ export function buildCoachChart(card: CoachingCard): ChartSpec {
       title: { text: title, subtitle },
       data: { values: bars },
       layer: [
-        {
-          name: 'bars',
-          mark: { type: 'bar', height: { band: 0.7 }, cornerRadiusEnd: 2 },
-          encoding: {
-            y,
-            x,
-            color: { condition: { test: 'datum.weak', value: PALETTE.highlight }, value: PALETTE.series },
-          },
-        },
-        {
-          name: 'bar-labels',
-          mark: { type: 'text', align: 'left', dx: 4, color: PALETTE.text },
-          encoding: { y, x, text: { field: 'text' } },
-        },
+        ...labelledBarLayers(y, x, { highlightField: 'weak', band: 0.7, dx: 4 }),
         {
           name: 'median',
           mark: { type: 'rule', color: PALETTE.median, strokeDash: [6, 4], strokeWidth: 2 },
