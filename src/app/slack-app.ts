@@ -6,7 +6,7 @@ import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
 import { INGEST_PATH } from '../http/ingest-route.js';
 import { createRequestEdge } from '../http/request-edge.js';
-import { seenRequestsInDb } from '../http/seen-requests.js';
+import { seenRequestsEmbedded, seenRequestsInDb } from '../http/seen-requests.js';
 import { botAuthorize } from './bot-authorize.js';
 import { FEATURES, listenersOf } from './features.js';
 import { registerMetricsCommand } from './metrics-command.js';
@@ -79,7 +79,12 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
         signingSecret: slackConfig.signingSecret,
         logger: deps.logger,
         routes: routeMethods(customRoutes),
-        seen: seenRequestsInDb(deps.db, deps.logger),
+        // The ack never waits for the database: on Postgres the record has a pool of its own; the
+        // embedded database runs one statement at a time, so there the record is kept in memory.
+        seen:
+          deps.database.kind === 'pglite'
+            ? seenRequestsEmbedded(deps.db, deps.logger)
+            : seenRequestsInDb(deps.database.edgeDb, deps.logger),
       },
       receiver.requestListener,
     );

@@ -1,11 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { type SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
+import { type EmbeddedServer, startEmbedded } from './embedded.js';
 import * as schema from './schema/index.js';
 
 export type Schema = typeof schema;
@@ -20,8 +17,19 @@ export interface Database {
    * queries are cancelled by the server instead of piling up. On PGlite the same connection as `db`.
    */
   metricsDb: Db;
+  /**
+   * Where the request edge records Slack signatures before an ack (src/http/seen-requests.ts): on
+   * Postgres a pool of its own (2 connections), so an ack never queues behind answers and jobs that
+   * fill `db`'s pool. On PGlite the same connection as `db` (one engine; the edge keeps its record in
+   * memory there and writes it behind).
+   */
+  edgeDb: Db;
+  /** `pglite`: the embedded database (a worker thread, reached through `pg` on a unix socket). */
   kind: 'pglite' | 'postgres';
-  /** Cheap liveness check for /healthz; throws when the database cannot answer. */
+  /**
+   * Cheap liveness check for /healthz; throws when the database cannot answer. On Postgres it uses the
+   * edge pool. On PGlite a live worker thread busy with a long statement counts as up (see createEmbedded).
+   */
   ping(): Promise<void>;
   close(): Promise<void>;
   /** Runs `fn` while holding a session-level advisory lock (one instance at a time across processes). */
@@ -33,6 +41,7 @@ export interface DbOptions {
   databaseUrl?: string | undefined;
   /** Directory for PGlite's files; `memory` (or undefined) keeps it in memory. */
   dataDir?: string | undefined;
+
   poolSize?: number;
   /** Connections of the metrics pool (default 6: more concurrent aggregates than cores only adds contention). */
   metricsPoolSize?: number;
@@ -40,10 +49,14 @@ export interface DbOptions {
   metricsStatementTimeoutMs?: number;
 }
 
-/** Creates the database connection: real Postgres through a `pg` pool when a URL is given, else embedded PGlite. */
+/**
+ * Creates the database connection, always through `pg`: real Postgres when a URL is given, else embedded
+ * PGlite started in a worker thread behind a PostgreSQL socket (src/db/embedded.ts). Rejects with
+ * EmbeddedDataDirError (a message for people, with the fix) when the embedded data directory cannot be used.
+ */
 export async function createDb(options: DbOptions): Promise<Database> {
   if (options.databaseUrl) return createPostgres(options.databaseUrl, options);
-  return createPglite(options.dataDir);
+  return createEmbedded(options.dataDir);
 }
 
 // pg returns int8 and numeric as strings; parse int8 (counts, bigint money) to numbers. Values stay below 2^53.
@@ -71,26 +84,32 @@ function createPostgres(url: string, options: DbOptions): Database {
     options: `${SESSION} -c work_mem=64MB -c statement_timeout=${Math.max(1, Math.floor(timeout))}`,
   });
   // An idle client that loses its connection must not crash the process; the next query reconnects.
-  pool.on('error', () => {});
   // A client checked out by a query or transaction when the server goes away (restart, `pg_ctl stop`,
   // 57P01) emits 'error' on itself, not on the pool; unhandled, that ends the process. The query in
   // flight rejects with the same error, which is what callers handle and log.
-  for (const p of [pool, metricsPool]) {
+  const edgePool = new pg.Pool({
+    connectionString: url,
+    max: 2,
+    connectionTimeoutMillis: 2_000,
+    options: SESSION,
+  });
+  for (const p of [pool, metricsPool, edgePool]) {
+    p.on('error', () => {});
     p.on('connect', (client) => {
       client.on('error', () => {});
     });
   }
-  metricsPool.on('error', () => {});
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   return {
     db,
     metricsDb: drizzlePg(metricsPool, { schema }) as unknown as Db,
+    edgeDb: drizzlePg(edgePool, { schema }) as unknown as Db,
     kind: 'postgres',
     ping: async () => {
-      await pool.query('select 1');
+      await edgePool.query('select 1');
     },
     close: async () => {
-      await Promise.all([pool.end(), metricsPool.end()]);
+      await Promise.all([pool.end(), metricsPool.end(), edgePool.end()]);
     },
     withAdvisoryLock: async (key, fn) => {
       const client = await pool.connect();
@@ -108,33 +127,67 @@ function createPostgres(url: string, options: DbOptions): Database {
   };
 }
 
-async function createPglite(dataDir: string | undefined): Promise<Database> {
-  let client: PGlite;
-  if (!dataDir || dataDir === 'memory') {
-    client = new PGlite();
-  } else {
-    const dir = path.resolve(dataDir, 'pgdata');
-    mkdirSync(dir, { recursive: true });
-    client = new PGlite(dir);
-  }
-  await client.waitReady;
-  // PGlite parses int8 to bigint by default in some versions; make counts and money plain numbers as with pg.
-  client.parsers[20] = (v: string) => Number.parseInt(v, 10);
-  client.parsers[1700] = (v: string) => Number.parseFloat(v);
-  // One connection for everything: the metric session setting applies to it once.
-  await client.exec(`set work_mem = '64MB'`);
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
+/**
+ * The embedded database: PGlite in a worker thread, one `pg` connection to it over a unix socket. One
+ * connection because PGlite runs one statement at a time: queries wait in the pool (no timeout, as they
+ * waited in PGlite's own queue before) and transactions cannot interleave. The worker sets `work_mem`
+ * (exact medians sort in memory) on PGlite's one session.
+ */
+async function createEmbedded(dataDir: string | undefined): Promise<Database> {
+  const server = await startEmbedded(dataDir);
+  const pool = new pg.Pool({
+    host: server.socketDir,
+    user: 'postgres',
+    database: 'postgres',
+    max: 1,
+    // Idle, the connection stays open: the server takes one connection, and reconnecting costs a handshake.
+    idleTimeoutMillis: 0,
+  });
+  pool.on('error', () => {});
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
+  const db = drizzlePg(pool, { schema }) as unknown as Db;
   return {
     db,
     metricsDb: db,
+    edgeDb: db,
     kind: 'pglite',
-    ping: async () => {
-      await client.query('select 1');
+    ping: () => pingEmbedded(pool, server),
+    close: async () => {
+      await pool.end().catch(() => undefined);
+      await server.stop();
     },
-    close: () => client.close(),
-    // PGlite is single-connection and in-process: it is its own lock.
+    // One process owns the embedded database (and one connection): it is its own lock.
     withAdvisoryLock: (_key, fn) => fn(),
   };
+}
+
+/** How long /healthz waits for `select 1` on the embedded database before asking whether it is merely busy. */
+const EMBEDDED_PING_MS = 1_500;
+
+/**
+ * Liveness of the embedded database: `select 1` answers, or (PGlite runs one statement at a time, so a
+ * long answer delays the ping) the worker thread is still running and working through its queue.
+ * Throws when the thread has ended or the query fails.
+ */
+async function pingEmbedded(pool: pg.Pool, server: EmbeddedServer): Promise<void> {
+  const down = () => {
+    if (!server.alive()) throw new Error(server.failure() ?? 'the embedded database is closed');
+  };
+  down();
+  let timer: NodeJS.Timeout | undefined;
+  const slow = new Promise<'slow'>((resolve) => {
+    timer = setTimeout(() => resolve('slow'), EMBEDDED_PING_MS);
+  });
+  try {
+    const ping = pool.query('select 1');
+    ping.catch(() => undefined);
+    const outcome = await Promise.race([ping, slow]);
+    if (outcome === 'slow') down();
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Runs raw SQL and returns its rows, on either driver. Cast aggregates in SQL (`::int`, `::float8`). */

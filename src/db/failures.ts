@@ -39,7 +39,7 @@ export function isDatabaseOutage(err: unknown): boolean {
   let e: unknown = err;
   for (let depth = 0; depth < 5 && e instanceof Error; depth += 1) {
     if (
-      /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|PGlite is closed/i.test(
+      /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|connect ENOENT|Cannot use a pool after calling end|embedded database/i.test(
         e.message,
       )
     )

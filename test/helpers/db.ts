@@ -23,6 +23,7 @@ export function postgresAdminUrl(): string | undefined {
 /** A fresh, migrated database of the given backend. Postgres gets a new throwaway database per call. */
 export async function openTestDatabase(backend: Backend): Promise<Database & { drop(): Promise<void> }> {
   if (backend === 'pglite') {
+    // The product's embedded database: PGlite in its worker thread, reached through `pg` over its socket.
     const database = await createDb({ dataDir: 'memory' });
     await runMigrations(database);
     return { ...database, drop: () => database.close() };

@@ -1,0 +1,144 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { EmbeddedWorkerData, WorkerMessage } from './embedded-worker.js';
+
+/**
+ * The embedded database (PGlite) runs in a worker thread behind a PostgreSQL socket (see
+ * embedded-worker.ts); this module starts and stops that thread. The app connects with `pg` to
+ * `socketDir`, exactly as to a real server.
+ */
+export interface EmbeddedServer {
+  /** Directory of the unix socket: pg's `host` (the socket is `.s.PGSQL.5432` inside it). */
+  socketDir: string;
+  /** False once the worker thread has ended (stopped, or crashed: then `failure` says why). */
+  alive(): boolean;
+  failure(): string | undefined;
+  /** Closes the socket server and the database, ends the thread and removes the socket directory. */
+  stop(): Promise<void>;
+}
+
+/** The PostgreSQL major version PGlite 0.5 writes into `pgdata/PG_VERSION`. */
+const PG_MAJOR = '18';
+const START_TIMEOUT_MS = 120_000;
+
+/** The embedded data directory cannot be used as it is; the message says why and what to do. */
+export class EmbeddedDataDirError extends Error {
+  override name = 'EmbeddedDataDirError';
+}
+
+/**
+ * Starts PGlite in a worker thread. `dataDir` undefined or `memory` keeps the database in memory; else
+ * its files live in `<dataDir>/pgdata`. Rejects with EmbeddedDataDirError when the directory was written
+ * by another PostgreSQL major version (PGlite 0.3 wrote PostgreSQL 17 files; 0.5 runs 18 and cannot open
+ * them): nothing is changed or deleted then.
+ */
+export async function startEmbedded(dataDir: string | undefined): Promise<EmbeddedServer> {
+  let pgdata: string | null = null;
+  if (dataDir && dataDir !== 'memory') {
+    pgdata = path.resolve(dataDir, 'pgdata');
+    checkVersion(pgdata);
+    mkdirSync(pgdata, { recursive: true });
+  }
+  // A private directory (mode 0700) keeps the socket to this process's user; a short path fits the
+  // 107-byte limit of unix socket paths whatever TALLY_DATA_DIR is.
+  const socketDir = mkdtempSync(path.join(tmpdir(), 'tally-pg-'));
+  const data: EmbeddedWorkerData = { pgdata, socketDir };
+  const worker = newWorker(data);
+  let running = true;
+  let failure: string | undefined;
+  const exited = new Promise<void>((resolve) => {
+    worker.once('exit', (code) => {
+      running = false;
+      if (code !== 0 && !failure) failure = `the embedded database thread ended (exit code ${code})`;
+      rmSync(socketDir, { recursive: true, force: true });
+      resolve();
+    });
+  });
+  worker.on('error', (err) => {
+    failure = `the embedded database failed: ${err.message}`;
+  });
+  const first = await new Promise<WorkerMessage | { type: 'exit' } | { type: 'timeout' }>((resolve) => {
+    const timer = setTimeout(() => resolve({ type: 'timeout' }), START_TIMEOUT_MS);
+    worker.once('message', (m: WorkerMessage) => {
+      clearTimeout(timer);
+      resolve(m);
+    });
+    void exited.then(() => {
+      clearTimeout(timer);
+      resolve({ type: 'exit' });
+    });
+  });
+  if (first.type !== 'ready') {
+    await worker.terminate();
+    await exited;
+    const why =
+      first.type === 'failed'
+        ? first.message
+        : first.type === 'timeout'
+          ? `it did not start within ${START_TIMEOUT_MS / 1000} s`
+          : (failure ?? 'its thread ended while starting');
+    throw new EmbeddedDataDirError(
+      `Could not open the embedded database${pgdata ? ` in ${pgdata}` : ''}: ${why}` +
+        (pgdata
+          ? '. If another Tally is running on this TALLY_DATA_DIR, stop it first; else move the directory aside and start again (the demo data is re-created).'
+          : ''),
+    );
+  }
+  // Once started, a forgotten close must not keep the process alive (as with an in-process database);
+  // the pool's open connection keeps it alive while the database is in use.
+  worker.unref();
+  let stopping: Promise<void> | undefined;
+  return {
+    socketDir,
+    alive: () => running,
+    failure: () => failure,
+    stop: () => {
+      stopping ??= (async () => {
+        if (!running) return;
+        worker.ref();
+        const stopped = new Promise<void>((resolve) => {
+          worker.on('message', (m: WorkerMessage) => {
+            if (m.type === 'stopped') resolve();
+          });
+          void exited.then(resolve);
+        });
+        worker.postMessage({ type: 'stop' });
+        await stopped;
+        await exited;
+      })();
+      return stopping;
+    },
+  };
+}
+
+/**
+ * Refuses a data directory written by another PostgreSQL major version, with the fix. Tally before the
+ * worker-thread database used PGlite 0.3 (PostgreSQL 17); its files cannot be opened by PGlite 0.5.
+ */
+function checkVersion(pgdata: string): void {
+  const file = path.join(pgdata, 'PG_VERSION');
+  if (!existsSync(file)) return;
+  const version = readFileSync(file, 'utf8').trim();
+  if (version === PG_MAJOR) return;
+  throw new EmbeddedDataDirError(
+    `The embedded database in ${pgdata} was written by PostgreSQL ${version} (an older Tally, PGlite 0.3); ` +
+      `this Tally embeds PostgreSQL ${PG_MAJOR} and cannot open it. Nothing was changed. ` +
+      `To start afresh on demo data, move it aside: mv "${pgdata}" "${pgdata}-pg${version}". ` +
+      'To keep your data, re-import your CSV files afterwards (npm run import), or set DATABASE_URL to a PostgreSQL server.',
+  );
+}
+
+/**
+ * The compiled worker beside this file (dist/), else the TypeScript source loaded through tsx's API (dev
+ * and tests run the sources; Node 20 ignores `--import` in a worker's execArgv).
+ */
+function newWorker(workerData: EmbeddedWorkerData): Worker {
+  const js = new URL('./embedded-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(js))) return new Worker(js, { workerData });
+  const ts = new URL('./embedded-worker.ts', import.meta.url).href;
+  const boot = `import('tsx/esm/api').then((t) => t.tsImport(${JSON.stringify(ts)}, ${JSON.stringify(ts)}))`;
+  return new Worker(boot, { eval: true, workerData });
+}
