@@ -140,16 +140,25 @@ function routeMethods(routes: CustomRoute[]): Map<string, string[]> {
 /**
  * GET (and HEAD) /healthz for load balancers: 200 `{ok:true}` when the database answers within 2 s and Slack still
  * accepts the bot token (as last seen by any instance), else 503 with `database: 'down'` or
- * `slack: 'token_lost'` and the Slack error.
+ * `slack: 'token_lost'` and the Slack error. Both reads use the edge pool (`edgeDb`), so a pool full of
+ * answers does not make a healthy instance look dead; when the token read cannot answer in time (the
+ * embedded database busy with a long statement), the last value read stands.
  */
-export function healthRoute(deps: Pick<Deps, 'database' | 'logger' | 'db'>): CustomRoute {
+export function healthRoute(deps: Pick<Deps, 'database' | 'logger'>): CustomRoute {
+  let lastLost: string | null = null;
   return {
     path: '/healthz',
     method: ['GET', 'HEAD'],
     handler: (_req, res) => {
       void (async () => {
         const dbOk = await checkHealth(deps);
-        const lost = dbOk ? await readAuthLost(deps.db).catch(() => null) : null;
+        if (dbOk) {
+          const read = await within(readAuthLost(deps.database.edgeDb), HEALTH_READ_MS).catch(
+            () => undefined,
+          );
+          if (read !== undefined) lastLost = read;
+        }
+        const lost = dbOk ? lastLost : null;
         const ok = dbOk && lost === null;
         sendJson(res, ok ? 200 : 503, {
           ok,
@@ -161,21 +170,36 @@ export function healthRoute(deps: Pick<Deps, 'database' | 'logger' | 'db'>): Cus
   };
 }
 
-async function checkHealth(deps: Pick<Deps, 'database' | 'logger'>): Promise<boolean> {
+/** How long /healthz waits for the token read once the database has answered its ping. */
+const HEALTH_READ_MS = 300;
+
+/** `promise`'s value, or undefined when it takes longer than `ms` (its rejection passes through). */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
+  promise.catch(() => undefined);
   try {
-    await Promise.race([
-      deps.database.ping(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error('database ping timed out')), 2_000);
+    return await Promise.race([
+      promise,
+      new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), ms);
       }),
     ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function checkHealth(deps: Pick<Deps, 'database' | 'logger'>): Promise<boolean> {
+  try {
+    const answered = await within(
+      deps.database.ping().then(() => true),
+      2_000,
+    );
+    if (answered === undefined) throw new Error('database ping timed out');
     return true;
   } catch (err) {
     deps.logger.warn({ err: describeError(err) }, 'health check failed');
     return false;
-  } finally {
-    clearTimeout(timer);
   }
 }
 

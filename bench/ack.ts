@@ -1,0 +1,191 @@
+/**
+ * `npm run bench:ack`: does the ack stay fast while the database works? The bot runs in HTTP mode (its own
+ * process, `tsx src/main.ts`), first on embedded PGlite, then on Postgres, each on the demo org. At once
+ * 20 org-wide commands arrive together, and a steady 50 commands/s (team, rep and org questions) runs for
+ * 20 s. Prints, per database and scope, ack p50/p95/p99/max and answer p50/p95/p99 (ms), with the load
+ * average. Targets (issue 10): ack p99 < 50 ms on both; answer p95 < 1 s for team and rep scopes.
+ *
+ * Databases: the embedded one lives in BENCH_ACK_DATA_DIR (default .tally/bench-ack; the demo org is
+ * seeded there on first use); Postgres is BENCH_ACK_DATABASE_URL (default
+ * postgres://postgres@127.0.0.1:5432/tally_ack_demo, which must exist: `createdb tally_ack_demo`), migrated
+ * and given the same demo org when it has no data (a database with data is used as it is).
+ * Options: --seconds 20, --rate 50, --burst 20, --only embedded|postgres.
+ */
+import { CliUsageError, parseCli } from '../src/cli/args.js';
+import { systemClock } from '../src/clock.js';
+import { createDb, queryRows, sql } from '../src/db/client.js';
+import { runMigrations } from '../src/db/migrate.js';
+import { seedDemoIfEmpty } from '../src/seed/seed.js';
+import { type BenchRep, type Outcome, pct, startBot } from './bot-driver.js';
+import { fmt, load } from './measure.js';
+
+const USAGE = `Usage: npm run bench:ack -- [--seconds 20] [--rate 50] [--burst 20] [--only embedded|postgres]
+BENCH_ACK_DATA_DIR (embedded, default .tally/bench-ack), BENCH_ACK_DATABASE_URL (default
+postgres://postgres@127.0.0.1:5432/tally_ack_demo; seeded with the demo org when empty).`;
+
+type Scope = 'team' | 'rep' | 'org';
+const ASKS: Record<Scope, string[]> = {
+  team: ['winrate team', 'calls team', 'response team', 'meetings team this month', 'pipeline team'],
+  rep: ['calls me', 'winrate me this quarter', 'response me', 'meetings me'],
+  org: ['winrate org', 'revenue org this month', 'response org', 'calls org this quarter'],
+};
+/** The burst: org-wide questions, each different (no sharing between them). */
+const BURST = [
+  'winrate org',
+  'revenue org this quarter',
+  'response org',
+  'calls org',
+  'meetings org this month',
+  'dealsize org',
+  'winrate org by team',
+  'calls org by team last month',
+  'revenue org last quarter',
+  'response org last month',
+  'pipeline org',
+  'winrate org last quarter',
+  'calls org last 90d',
+  'meetings org last quarter',
+  'dealsize org last quarter',
+  'revenue org by team',
+  'response org last 90d',
+  'winrate org last 90d',
+  'calls org this month',
+  'meetings org by team',
+];
+
+interface Sample extends Outcome {
+  scope: Scope | 'burst';
+}
+
+/** Opens the database the bot will use, migrates it, seeds the demo org when empty, returns its reps. */
+async function prepare(target: { dataDir?: string; databaseUrl?: string }): Promise<BenchRep[]> {
+  const database = await createDb(target);
+  try {
+    await runMigrations(database);
+    await seedDemoIfEmpty(database, { now: systemClock() });
+    return await queryRows<BenchRep>(
+      database.db,
+      sql`select r.id, r.email from reps r
+          join team_memberships m on m.rep_id = r.id and m.valid_to is null
+          where r.email is not null order by r.id`,
+    );
+  } finally {
+    await database.close();
+  }
+}
+
+async function runOne(
+  name: string,
+  env: Record<string, string>,
+  reps: BenchRep[],
+  o: Options,
+): Promise<void> {
+  const bot = await startBot(env, reps);
+  try {
+    // Warm-up: the first answers compile plans and fill caches.
+    for (const s of ['team', 'rep', 'org'] as const) await bot.send(ASKS[s][0]!, reps[0]!);
+    const loadBefore = load();
+    const pending: Promise<Sample>[] = [];
+    const tag = (scope: Sample['scope'], p: Promise<Outcome>) => p.then((r) => ({ ...r, scope }));
+    BURST.slice(0, o.burst).forEach((text, i) => {
+      pending.push(tag('burst', bot.send(text, reps[(i * 7) % reps.length]!)));
+    });
+    const started = performance.now();
+    const total = Math.round(o.rate * o.seconds);
+    for (let i = 0; i < total; i++) {
+      const wait = started + (i * 1000) / o.rate - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      // 50 % team, 30 % rep, 20 % org: a floor of reps asking about themselves and their team.
+      const scope: Scope = i % 10 < 5 ? 'team' : i % 10 < 8 ? 'rep' : 'org';
+      const asks = ASKS[scope];
+      pending.push(tag(scope, bot.send(asks[i % asks.length]!, reps[(i * 13) % reps.length]!)));
+    }
+    const samples = await Promise.all(pending);
+    const loadAfter = load();
+    console.log(`\n${name}: ${o.burst} org-wide commands at once + ${o.rate}/s for ${o.seconds} s (ms)`);
+    console.log(`load average (1, 5, 15 min) before ${loadBefore}, after ${loadAfter}`);
+    console.log(
+      "| scope | sent | ack p50 / p95 / p99 / max | answer p50 / p95 / p99 | busy | couldn't load | no answer | HTTP errors |",
+    );
+    console.log('|---|---|---|---|---|---|---|---|');
+    const row = (label: string, list: Sample[]) => {
+      const acks = list.flatMap((s) => (s.ackMs === null ? [] : [s.ackMs])).sort((a, b) => a - b);
+      const answers = list
+        .flatMap((s) => (s.kind === 'answer' && s.answerMs !== null ? [s.answerMs] : []))
+        .sort((a, b) => a - b);
+      const count = (k: Outcome['kind']) => list.filter((s) => s.kind === k).length;
+      console.log(
+        `| ${label} | ${list.length} | ${fmt(pct(acks, 0.5))} / ${fmt(pct(acks, 0.95))} / ${fmt(pct(acks, 0.99))} / ${fmt(acks.at(-1))} | ${fmt(pct(answers, 0.5))} / ${fmt(pct(answers, 0.95))} / ${fmt(pct(answers, 0.99))} | ${count('busy')} | ${count('could_not_load')} | ${count('no_answer')} | ${count('http_error')} |`,
+      );
+    };
+    for (const scope of ['burst', 'team', 'rep', 'org'] as const)
+      row(
+        scope === 'burst' ? 'org burst' : scope,
+        samples.filter((s) => s.scope === scope),
+      );
+    row('all', samples);
+  } finally {
+    await bot.stop();
+  }
+}
+
+interface Options {
+  seconds: number;
+  rate: number;
+  burst: number;
+  only: string | undefined;
+}
+
+function readOptions(argv: string[]): Options | null {
+  try {
+    const cli = parseCli(argv, {
+      seconds: { type: 'string', default: '20' },
+      rate: { type: 'string', default: '50' },
+      burst: { type: 'string', default: '20' },
+      only: { type: 'string' },
+    });
+    if (cli.help) {
+      console.log(USAGE);
+      return null;
+    }
+    const only = cli.values.only === undefined ? undefined : String(cli.values.only);
+    if (only !== undefined && only !== 'embedded' && only !== 'postgres')
+      throw new CliUsageError('--only must be embedded or postgres');
+    return {
+      seconds: Number(cli.values.seconds),
+      rate: Number(cli.values.rate),
+      burst: Math.min(BURST.length, Number(cli.values.burst)),
+      only,
+    };
+  } catch (err) {
+    if (!(err instanceof CliUsageError)) throw err;
+    console.error(`${err.message}\n${USAGE}`);
+    process.exitCode = 2;
+    return null;
+  }
+}
+
+async function main(): Promise<void> {
+  const o = readOptions(process.argv.slice(2));
+  if (!o) return;
+  const dataDir = process.env.BENCH_ACK_DATA_DIR || '.tally/bench-ack';
+  const url = process.env.BENCH_ACK_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/tally_ack_demo';
+  if (o.only !== 'postgres') {
+    const reps = await prepare({ dataDir });
+    await runOne(`Embedded PGlite (${dataDir})`, { TALLY_DATA_DIR: dataDir }, reps, o);
+  }
+  if (o.only !== 'embedded') {
+    const reps = await prepare({ databaseUrl: url });
+    await runOne(
+      `Postgres (${url.replace(/\/\/([^:@/]+):[^@]*@/, '//$1:***@')})`,
+      { DATABASE_URL: url },
+      reps,
+      o,
+    );
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`Ack bench failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
