@@ -3,6 +3,7 @@ import { startScheduler } from './app/scheduler.js';
 import { createSlackApp } from './app/slack-app.js';
 import { type CliArgs, parseCli } from './cli/args.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
+import { EmbeddedDataDirError } from './db/embedded.js';
 import type { Deps } from './deps.js';
 import { describeError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
@@ -109,6 +110,8 @@ function keepRunningOnUnhandled(logger: Logger): void {
 }
 
 main().catch((err) => {
-  console.error(`Tally could not start: ${describeError(err).message}`);
+  // The embedded data-dir message is ours (a path and the fix, no secrets): print it whole.
+  const message = err instanceof EmbeddedDataDirError ? err.message : describeError(err).message;
+  console.error(`Tally could not start: ${message}`);
   process.exit(1);
 });

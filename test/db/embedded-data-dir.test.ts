@@ -1,0 +1,37 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createDb } from '../../src/db/client.js';
+import { EmbeddedDataDirError } from '../../src/db/embedded.js';
+
+/**
+ * PGlite 0.5 (PostgreSQL 18) cannot open the files PGlite 0.3 (PostgreSQL 17) wrote. Start-up must say
+ * so, with the fix, and change nothing in the user's directory.
+ */
+describe('an embedded data directory from an older Tally', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('is refused with the reason and the command to move it aside, and left untouched', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'tally-pg17-'));
+    dirs.push(dataDir);
+    const pgdata = path.join(dataDir, 'pgdata');
+    mkdirSync(path.join(pgdata, 'base'), { recursive: true });
+    writeFileSync(path.join(pgdata, 'PG_VERSION'), '17\n');
+    writeFileSync(path.join(pgdata, 'base', 'keep-me'), 'user data');
+
+    const opening = createDb({ dataDir });
+    await expect(opening).rejects.toBeInstanceOf(EmbeddedDataDirError);
+    await expect(opening).rejects.toThrow(
+      `The embedded database in ${pgdata} was written by PostgreSQL 17 (an older Tally, PGlite 0.3); ` +
+        'this Tally embeds PostgreSQL 18 and cannot open it. Nothing was changed. ' +
+        `To start afresh on demo data, move it aside: mv "${pgdata}" "${pgdata}-pg17". ` +
+        'To keep your data, re-import your CSV files afterwards (npm run import), or set DATABASE_URL to a PostgreSQL server.',
+    );
+    expect(readdirSync(pgdata).sort()).toEqual(['PG_VERSION', 'base']);
+    expect(readFileSync(path.join(pgdata, 'base', 'keep-me'), 'utf8')).toBe('user data');
+  });
+});
