@@ -2,6 +2,7 @@ import { openDeps } from './app/bootstrap.js';
 import { runConsole } from './app/console.js';
 import { ConfigError, loadConfig } from './config.js';
 import { CONSOLE_USAGE, parseConsoleArgs } from './console/args.js';
+import { EmbeddedDataDirError } from './db/embedded.js';
 import { describeError } from './errors.js';
 import { createLogger } from './logger.js';
 
@@ -42,6 +43,7 @@ async function main(): Promise<number> {
 main()
   .then((code) => process.exit(code))
   .catch((err) => {
-    console.error(`Tally console failed: ${describeError(err).message}`);
+    const message = err instanceof EmbeddedDataDirError ? err.message : describeError(err).message;
+    console.error(`Tally console failed: ${message}`);
     process.exit(1);
   });
