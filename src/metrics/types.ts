@@ -127,6 +127,12 @@ export interface Calculation {
   n: number;
 }
 
+/** Data arriving: `source` 'csv' | 'api' | 'slack' | 'demo' (generated data), at instant `at`. */
+export interface DataArrival {
+  source: string;
+  at: Date;
+}
+
 export type Status = 'on_track' | 'at_risk' | 'off_track';
 export type TargetPeriodKind = 'day' | 'week' | 'month' | 'quarter';
 
@@ -201,8 +207,8 @@ export interface MetricResult {
   /** The last 8 periods of the same length, oldest first, ending with this one. */
   series: SeriesPoint[];
   segments: Segments | null;
-  /** The newest record behind the answer (data freshness). */
-  freshness: { newestRecordAt: Date | null };
+  /** The newest record behind the answer, and when the data it reads last arrived (src/metrics/freshness.ts). */
+  freshness: { newestRecordAt: Date | null; lastArrival: DataArrival | null };
 }
 
 export interface MetricQuery {

@@ -69,7 +69,7 @@ export function result(
     },
     series: periods.map((period, i) => ({ period, value: values[i]! })),
     segments: extra.segments ? { by: extra.by ?? 'rep', rows: extra.segments } : null,
-    freshness: { newestRecordAt: null },
+    freshness: { newestRecordAt: null, lastArrival: null },
   };
 }
 

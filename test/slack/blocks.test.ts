@@ -68,7 +68,7 @@ function winRate(overrides: Partial<MetricResult> = {}): MetricResult {
           : { kind: 'value' as const, value: v },
     })),
     segments: null,
-    freshness: { newestRecordAt: new Date('2026-11-23T09:33:00Z') },
+    freshness: { newestRecordAt: new Date('2026-11-23T09:33:00Z'), lastArrival: null },
     ...overrides,
   };
 }
@@ -129,7 +129,7 @@ describe('the metric answer', () => {
       result: winRate({
         sampleSize: 2,
         value: { kind: 'value', value: 1 },
-        freshness: { newestRecordAt: new Date('2026-11-20T10:00:00Z') },
+        freshness: { newestRecordAt: new Date('2026-11-20T10:00:00Z'), lastArrival: null },
       }),
       state,
       now: NOW,
