@@ -20,6 +20,7 @@ export async function markLeadContacted(
       kind: 'call',
       at: params.at,
       externalId: `tally:alerts:contacted:${params.leadId}`,
+      source: 'slack',
     });
     return true;
   } catch (err) {

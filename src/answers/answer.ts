@@ -15,7 +15,8 @@ import {
 } from '../metrics/index.js';
 import type { MetricDeps, MetricResult, Scope } from '../metrics/types.js';
 import { type AskState, decodeState } from '../slack/ask-state.js';
-import { buildCalculationMessage, buildMetricMessage } from '../slack/blocks/metric.js';
+import { buildCalculationMessage } from '../slack/blocks/calculation.js';
+import { buildMetricMessage } from '../slack/blocks/metric.js';
 import { buildNoticeMessage } from '../slack/blocks/notice.js';
 import { buildScorecardBlocks, scorecardFallback } from '../slack/blocks/scorecard.js';
 import { suggestWord } from '../slack/grammar/distance.js';

@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { teams } from '../db/schema/org.js';
 import { metricDepsFor } from '../deps.js';
-import { getMetric, getScorecard, SCORECARD_METRICS } from '../metrics/index.js';
+import { getMetric, getScorecard, judgeFreshness, SCORECARD_METRICS } from '../metrics/index.js';
 import type { MetricDeps, MetricId, MetricResult, Scope, SegmentRow } from '../metrics/types.js';
 import { localDateOf, weekdayOf } from '../time/wall-clock.js';
 import type { Cadence } from './slots.js';
@@ -151,8 +151,13 @@ export async function gatherDigest(
     .map((r) => r.freshness.newestRecordAt)
     .filter((d): d is Date => d !== null)
     .sort((a, b) => b.getTime() - a.getTime())[0];
+  // Judged like an answer (src/metrics/freshness.ts) on the line with the newest record: by when its data
+  // last arrived when that is recorded, else by the age of that record.
+  const newestLine = toDate.find((r) => r.freshness.newestRecordAt?.getTime() === newest?.getTime());
   const stale =
-    newest !== undefined && now.getTime() - newest.getTime() > deps.config.staleAfterHours * 3_600_000;
+    newestLine !== undefined &&
+    judgeFreshness(newestLine.freshness, newestLine.period, now, deps.config.staleAfterHours).kind !==
+      'fresh';
 
   const movers = toDate
     .filter((r) => r.trend?.change?.relative != null && r.trend.change.better !== null)

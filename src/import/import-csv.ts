@@ -11,7 +11,7 @@ import {
   parseItems,
   writeItems,
 } from '../ingest/index.js';
-import { guardAgainstDemo, markDataSource } from '../ingest/origin.js';
+import { guardAgainstDemo, markDataSource, recordArrival } from '../ingest/origin.js';
 import type { DecimalMark } from '../money/index.js';
 import { guessIdColumn, ImportFormatError, planColumns } from './columns.js';
 import { type Delimiter, delimiterName, openCsv } from './source.js';
@@ -247,6 +247,10 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     for (let i = 0; i < deferred.length; i += BATCH_SIZE)
       await write(deferred.slice(i, i + BATCH_SIZE), true);
     if (result.invalidRows > 0 && !opts.skipInvalid) throw new Rollback();
+    if (result.inserted + result.updated + result.unchanged > 0) {
+      const entities = opts.entity === 'subscriptions' ? ['accounts', 'contracts'] : [opts.entity];
+      await recordArrival(tx, 'csv', entities, opts.now);
+    }
     if (bulk) {
       for (const t of ROLLUP_TABLES) await tx.execute(sql.raw(`alter table ${t} enable trigger user`));
       if (result.inserted + result.updated > 0) await tx.execute(sql`select tally_rollup_rebuild_all()`);

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { type Db, queryRows, sql } from '../db/client.js';
 import { bumpDataVersion } from '../db/data-version.js';
 import { type ActivityKind, activities, leads } from '../db/schema/index.js';
+import { type ArrivalSource, recordArrival } from './origin.js';
 
 /**
  * Recomputes `leads.first_touch_at` (earliest OUTBOUND activity) for the given leads, or for every
@@ -58,6 +59,8 @@ export interface TouchInput {
   at: Date;
   /** Makes the touch idempotent (a double-clicked button records once); defaults to one per lead and instant. */
   externalId?: string;
+  /** Where the touch came from ('slack' for the alerts' buttons), recorded as a data arrival at `at`. */
+  source?: ArrivalSource;
 }
 
 export class UnknownLeadError extends Error {
@@ -89,6 +92,8 @@ export async function recordTouch(
       .onConflictDoNothing({ target: activities.externalId })
       .returning({ id: activities.id });
     await refreshFirstTouch(tx as unknown as Db, [input.leadId]);
+    if (input.source)
+      await recordArrival(tx as unknown as Db, input.source, ['activities', 'leads'], input.at);
     const [row] = await tx.select({ at: leads.firstTouchAt }).from(leads).where(eq(leads.id, input.leadId));
     return { activityId: inserted[0]?.id ?? null, firstTouchAt: row?.at ?? null };
   });

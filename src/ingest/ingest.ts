@@ -7,7 +7,7 @@ import { writeActivities } from './activities.js';
 import { writeContracts } from './contracts.js';
 import { writeLeads } from './leads.js';
 import { writeOpportunities } from './opportunities.js';
-import { guardAgainstDemo, markDataSource } from './origin.js';
+import { guardAgainstDemo, markDataSource, recordArrival } from './origin.js';
 import { writeReps } from './reps.js';
 import {
   type Entity,
@@ -221,6 +221,10 @@ export async function ingestBatch(
           result.errors.push(...(multi ? errors.map((e) => ({ ...e, entity: batch.entity })) : errors));
         }
         if (atomic && result.errors.length > 0) throw new Rollback();
+        if (opts.source) {
+          const arrived = batches.filter((_, i) => (parsed[i]?.items.length ?? 0) > 0).map((b) => b.entity);
+          await recordArrival(tx as unknown as Db, opts.source, arrived, opts.now);
+        }
       }),
     );
   } catch (err) {

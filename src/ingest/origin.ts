@@ -17,6 +17,25 @@ export async function markDataSource(db: Db, source: 'csv' | 'api'): Promise<voi
   await db.execute(sql`insert into data_sources (source) values (${source}) on conflict do nothing`);
 }
 
+/** Where data arrives from: the import CLI, the ingest API, Slack buttons ("Contacted"). */
+export type ArrivalSource = 'csv' | 'api' | 'slack';
+
+/**
+ * Records that data for `entities` ('leads', 'activities', …) arrived from `source` at `at`, in the caller's
+ * transaction (a rolled-back write records nothing). An earlier `at` never moves the record back.
+ */
+export async function recordArrival(
+  db: Db,
+  source: ArrivalSource,
+  entities: readonly string[],
+  at: Date,
+): Promise<void> {
+  if (entities.length === 0) return;
+  const rows = [...new Set(entities)].map((e) => sql`(${source}, ${e}, ${at.toISOString()}::timestamptz)`);
+  await db.execute(sql`insert into data_arrivals (source, entity, last_at) values ${sql.join(rows, sql`, `)}
+    on conflict (source, entity) do update set last_at = greatest(data_arrivals.last_at, excluded.last_at)`);
+}
+
 /**
  * Before user data is written: refuses (DemoDataError) when the database holds generated demo data,
  * unless `replace` is set, in which case every demo record is removed first (the rollups follow, via

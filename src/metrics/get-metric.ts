@@ -1,5 +1,6 @@
 import type { FiscalCalendar } from '../time/fiscal.js';
 import type { ComputeContext, Computed } from './compute/aggregate.js';
+import { lastArrivalFor } from './compute/arrivals.js';
 import { COMPUTERS } from './compute/registry.js';
 import type { Window } from './compute/rows.js';
 import { findMetric } from './definitions.js';
@@ -125,7 +126,7 @@ async function computeMetric(deps: MetricDeps, query: MetricQuery): Promise<Metr
     ctx.revenueTarget = revenue ? scaleTarget(revenue.value, revenue.periodKind, period) : null;
   }
 
-  const [computed, segs, target] = await Promise.all([
+  const [computed, segs, target, lastArrival] = await Promise.all([
     computer.windows(deps.db, query.scope, windows, headline, ctx),
     query.by
       ? computer.segments(deps.db, query.scope, windows[headline]!, query.by, {
@@ -134,6 +135,7 @@ async function computeMetric(deps: MetricDeps, query: MetricQuery): Promise<Metr
         })
       : Promise.resolve(null),
     include.target ? findTargetFor(deps.db, def.id, query.scope, period) : Promise.resolve(null),
+    lastArrivalFor(deps.db, def.id),
   ]);
   const main = computed[headline] as Computed;
   const prev = previous ? computed[previousIndex] : undefined;
@@ -174,6 +176,6 @@ async function computeMetric(deps: MetricDeps, query: MetricQuery): Promise<Metr
       ? periods.slice(0, SERIES_LENGTH).map((p, i) => ({ period: p, value: computed[i]!.value }))
       : [],
     segments,
-    freshness: { newestRecordAt: main.newest },
+    freshness: { newestRecordAt: main.newest, lastArrival },
   };
 }

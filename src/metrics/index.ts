@@ -8,6 +8,7 @@ export { findMetric, METRICS, SCORECARD_METRICS } from './definitions.js';
 export { getEmailTemplates, templateLines, twoProportionTest } from './email-ab.js';
 export { MetricsError } from './errors.js';
 export { fiscalCalendarFor, saveFiscalCalendar } from './fiscal-settings.js';
+export { judgeFreshness } from './freshness.js';
 export { getFunnel } from './funnel.js';
 export { computeChange, getMetric, resolvePeriod, sortSegments } from './get-metric.js';
 export { getLossReasons, topLossReasonsLine } from './loss-reasons.js';

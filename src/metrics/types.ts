@@ -83,17 +83,54 @@ export interface Figure {
   value: MetricValue;
 }
 
-/** Enough to answer "How is this calculated?" for this very answer. */
+/**
+ * One figure a calculation takes, in its own unit (`money`: minor units of the result's currency; `ratio`:
+ * 0..1; `seconds` / `days`: durations). The panel shows it as such, never as raw minor units.
+ */
+export interface CalculationInput {
+  label: string;
+  value: number;
+  unit: Unit;
+}
+
+/**
+ * How the headline follows from the inputs: `{ input: i }` is `inputs[i]`; operations combine two parts.
+ * Evaluated on the raw values it gives the headline in the metric's unit, before display rounding.
+ */
+export type CalculationStep =
+  | { input: number }
+  | { op: 'divide' | 'multiply' | 'subtract'; left: CalculationStep; right: CalculationStep };
+
+/**
+ * What a median is the median of: `n` values (in `unit`), and the middle one (odd n) or the two middle
+ * ones (even n), whose mean is the median (`percentile_cont(0.5)`).
+ */
+export interface CalculationMedian {
+  of: string;
+  n: number;
+  unit: Unit;
+  middle: [number] | [number, number];
+}
+
+/** Enough to answer "How is this calculated?" for this very answer, so a reader can redo it. */
 export interface Calculation {
   formula: string;
-  numeratorLabel?: string;
-  numerator?: number;
-  denominatorLabel?: string;
-  denominator?: number;
+  /** The figures the formula takes, in order. */
+  inputs: CalculationInput[];
+  /** The arithmetic from `inputs` to the headline; absent for medians and when there is nothing to compute. */
+  step?: CalculationStep;
+  /** For median metrics (response time, sales cycle, lead-to-close), set when there is a median. */
+  median?: CalculationMedian;
   /** The window in words, with the time zone: "1 Nov 2026 00:00 – 1 Dec 2026 00:00 (Europe/Berlin)". */
   window: string;
   /** Sample size behind the headline. */
   n: number;
+}
+
+/** Data arriving: `source` 'csv' | 'api' | 'slack' | 'demo' (generated data), at instant `at`. */
+export interface DataArrival {
+  source: string;
+  at: Date;
 }
 
 export type Status = 'on_track' | 'at_risk' | 'off_track';
@@ -170,8 +207,8 @@ export interface MetricResult {
   /** The last 8 periods of the same length, oldest first, ending with this one. */
   series: SeriesPoint[];
   segments: Segments | null;
-  /** The newest record behind the answer (data freshness). */
-  freshness: { newestRecordAt: Date | null };
+  /** The newest record behind the answer, and when the data it reads last arrived (src/metrics/freshness.ts). */
+  freshness: { newestRecordAt: Date | null; lastArrival: DataArrival | null };
 }
 
 export interface MetricQuery {

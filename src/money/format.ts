@@ -21,3 +21,33 @@ export function formatMoney(minor: number, currency: string | null): string {
   const symbol = DISPLAY_SYMBOLS[code];
   return symbol ? `${sign}${symbol}${amount}` : `${sign}${amount} ${code}`;
 }
+
+/**
+ * Minor units to the exact amount with the currency's own minor digits, for figures a reader recomputes
+ * from ("How is this calculated?"): "$6,282,705.00", "¥1,054", "1.054 KWD". A fractional minor amount
+ * (ARR pro rata) is rounded to the minor unit.
+ */
+export function formatMoneyExact(minor: number, currency: string | null): string {
+  const code = (currency ?? 'USD').trim().toUpperCase();
+  const digits = minorDigits(code);
+  const major = Math.round(minor) / 10 ** digits;
+  const amount = Math.abs(major).toLocaleString('en-US', {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+  const sign = major < 0 ? '−' : '';
+  const symbol = DISPLAY_SYMBOLS[code];
+  return symbol ? `${sign}${symbol}${amount}` : `${sign}${amount} ${code}`;
+}
+
+/**
+ * The step `formatMoney` rounds `minor` to, in minor units: 1 major unit from 1,000 up (or for a whole
+ * amount), else one minor unit. For saying "rounded to whole USD".
+ */
+export function moneyDisplayStep(minor: number, currency: string | null): { minor: number; words: string } {
+  const code = (currency ?? 'USD').trim().toUpperCase();
+  const digits = minorDigits(code);
+  const major = minorToMajor(minor, code);
+  if (Math.abs(major) >= 1000 || digits === 0) return { minor: 10 ** digits, words: `whole ${code}` };
+  return { minor: 1, words: `${(1 / 10 ** digits).toFixed(digits)} ${code}` };
+}

@@ -16,5 +16,5 @@ export {
   toMinorUnits,
 } from './amount.js';
 export { minorDigits } from './currencies.js';
-export { formatMoney } from './format.js';
+export { formatMoney, formatMoneyExact, moneyDisplayStep } from './format.js';
 export { parseMinorUnits } from './plain.js';

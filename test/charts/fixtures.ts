@@ -44,7 +44,7 @@ export function result(
     value: values[values.length - 1]!,
     figures: [],
     sampleSize: 40,
-    calculation: { formula: 'x', window: 'w', n: 40 },
+    calculation: { formula: 'x', inputs: [], window: 'w', n: 40 },
     currency: def.unit === 'money' ? 'USD' : null,
     notes: [],
     target:
@@ -69,7 +69,7 @@ export function result(
     },
     series: periods.map((period, i) => ({ period, value: values[i]! })),
     segments: extra.segments ? { by: extra.by ?? 'rep', rows: extra.segments } : null,
-    freshness: { newestRecordAt: null },
+    freshness: { newestRecordAt: null, lastArrival: null },
   };
 }
 

@@ -98,7 +98,7 @@ describeDb('customer metrics', (ctx) => {
     const r = await getMetric(deps, { metric: 'retention', scope: org, period: '2026-10' });
     // S: a1, a2, a7, a8. E: a1, a3, a7, a8. N: a3 (a4 came and went inside October).
     expect(r.value).toEqual(v(3 / 4));
-    expect(r.calculation).toMatchObject({ numerator: 3, denominator: 4 });
+    expect(r.calculation.inputs.map((i) => i.value)).toEqual([4, 1, 4]); // E, N, S
     const byRep = await getMetric(deps, { metric: 'retention', scope: org, period: '2026-10', by: 'rep' });
     expect(byRep.segments?.rows.map((s) => [s.repId, s.value])).toEqual([
       [ana, v(1)],

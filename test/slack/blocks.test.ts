@@ -2,7 +2,8 @@ import type { KnownBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import { findMetric } from '../../src/metrics/index.js';
 import type { MetricResult, Period } from '../../src/metrics/types.js';
-import { buildCalculationMessage, buildMetricMessage } from '../../src/slack/blocks/metric.js';
+import { buildCalculationMessage } from '../../src/slack/blocks/calculation.js';
+import { buildMetricMessage } from '../../src/slack/blocks/metric.js';
 import { LIMITS } from '../../src/slack/limits.js';
 
 // Monday 23 Nov 2026, 10:00 UTC.
@@ -24,7 +25,7 @@ function winRate(overrides: Partial<MetricResult> = {}): MetricResult {
     metric: findMetric('winrate')!,
     scope: { kind: 'team', teamId: 1, label: 'EMEA' },
     period: q4,
-    value: { kind: 'value', value: 0.273 },
+    value: { kind: 'value', value: 3 / 11 },
     figures: [
       { key: 'won', label: 'Won', unit: 'count', value: { kind: 'value', value: 3 } },
       { key: 'lost', label: 'Lost', unit: 'count', value: { kind: 'value', value: 8 } },
@@ -32,10 +33,11 @@ function winRate(overrides: Partial<MetricResult> = {}): MetricResult {
     sampleSize: 11,
     calculation: {
       formula: 'won ÷ (won + lost)',
-      numeratorLabel: 'Won',
-      numerator: 3,
-      denominatorLabel: 'Won + lost',
-      denominator: 11,
+      inputs: [
+        { label: 'deals won', value: 3, unit: 'count' },
+        { label: 'deals closed (won + lost)', value: 11, unit: 'count' },
+      ],
+      step: { op: 'divide', left: { input: 0 }, right: { input: 1 } },
       window: '1 Oct 2026 00:00 – 1 Jan 2027 00:00 (Europe/Berlin)',
       n: 11,
     },
@@ -66,7 +68,7 @@ function winRate(overrides: Partial<MetricResult> = {}): MetricResult {
           : { kind: 'value' as const, value: v },
     })),
     segments: null,
-    freshness: { newestRecordAt: new Date('2026-11-23T09:33:00Z') },
+    freshness: { newestRecordAt: new Date('2026-11-23T09:33:00Z'), lastArrival: null },
     ...overrides,
   };
 }
@@ -127,7 +129,7 @@ describe('the metric answer', () => {
       result: winRate({
         sampleSize: 2,
         value: { kind: 'value', value: 1 },
-        freshness: { newestRecordAt: new Date('2026-11-20T10:00:00Z') },
+        freshness: { newestRecordAt: new Date('2026-11-20T10:00:00Z'), lastArrival: null },
       }),
       state,
       now: NOW,
@@ -208,10 +210,10 @@ describe('the metric answer', () => {
   it('explains the calculation for this very answer', () => {
     const m = buildCalculationMessage(winRate());
     const t = text(m.blocks);
-    expect(t).toContain('*Won*\\n3');
-    expect(t).toContain('*Won + lost*\\n11');
-    expect(t).toContain('*Sample size (n)*\\n11');
-    expect(t).toContain('(Europe/Berlin)');
+    expect(t).toContain('*Deals won*\\n3');
+    expect(t).toContain('*Deals closed (won + lost)*\\n11');
+    expect(t).toContain('*Calculation:* 3 ÷ 11 = 27.2727%\\n*Result:* 27.3% (rounded to 0.1%)');
+    expect(t).toContain('Window: 1 Oct 2026 00:00 – 1 Jan 2027 00:00 (Europe/Berlin) · n = 11');
   });
 });
 

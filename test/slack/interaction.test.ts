@@ -46,7 +46,7 @@ describeDb('/metrics buttons, App Home and signatures', (ctx) => {
     expect(reply.blocks.some((b) => b.type === 'actions')).toBe(false);
   });
 
-  it('explains the calculation with numerator, denominator, window and n', async () => {
+  it('explains the calculation with its inputs, working, window and n', async () => {
     const first = await sendCommand(app, stub, USERS.ana.id, 'winrate team');
     const { reply } = await clickButton(
       app,
@@ -58,9 +58,11 @@ describeDb('/metrics buttons, App Home and signatures', (ctx) => {
     const text = allText(reply);
     expect(reply.replace_original).toBe(false);
     expect(text).toContain('How is this calculated?');
-    expect(text).toMatch(/\*Sample size \(n\)\*\\n5/);
+    expect(text).toContain('n = 5');
     expect(text).toContain('Europe/Berlin');
-    expect(text).toMatch(/\\n4"/); // 4 won (numerator)
+    // EMEA this quarter: 4 won of 5 closed.
+    expect(text).toContain('*Deals won*\\n4');
+    expect(text).toContain('*Calculation:* 4 ÷ 5 = 80%\\n*Result:* 80.0%');
   });
 
   it('re-checks permissions on a click: a rep cannot use a copied button to see someone else', async () => {

@@ -1,4 +1,4 @@
-import { integer, jsonb, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import { integer, jsonb, pgTable, primaryKey, serial, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
  * One row per generated data set (`npm run seed`, the start-up demo, the benchmark). Lets the bench reuse
@@ -31,3 +31,20 @@ export const dataSources = pgTable('data_sources', {
   source: text('source').primaryKey(),
   firstAt: timestamp('first_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * When data last arrived, per source and entity: 'csv' (the import CLI), 'api' (the ingest API), 'slack'
+ * (buttons such as "Contacted") × 'leads', 'activities', 'opportunities', 'accounts', 'contracts', 'reps',
+ * 'teams'. Written in the same transaction as the data, on every successful write (replays included: a
+ * sync that sends nothing new is still alive). Answers judge staleness by it (src/metrics/freshness.ts);
+ * generated data counts through `seed_runs`.
+ */
+export const dataArrivals = pgTable(
+  'data_arrivals',
+  {
+    source: text('source').notNull(),
+    entity: text('entity').notNull(),
+    lastAt: timestamp('last_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.source, t.entity] })],
+);

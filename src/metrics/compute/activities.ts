@@ -1,4 +1,5 @@
 import { sql } from '../../db/client.js';
+import { calcInput, take } from '../calculation.js';
 import { aggregateComputer, type MetricComputer, noData, ratio, toNumber, value } from './aggregate.js';
 import type { RowSource } from './rows.js';
 
@@ -36,8 +37,8 @@ export const callsComputer: MetricComputer = aggregateComputer({
       notes: [],
       calc: {
         formula: 'count of outbound calls in the period',
-        numeratorLabel: 'outbound calls',
-        numerator: n,
+        inputs: [calcInput('outbound calls', n, 'count')],
+        step: take(0),
       },
       figures: [
         { key: 'connected', label: 'Connected', unit: 'count', value: value(connected) },
@@ -86,8 +87,8 @@ export const emailsComputer: MetricComputer = aggregateComputer({
       notes: [],
       calc: {
         formula: 'count of outbound emails sent in the period',
-        numeratorLabel: 'emails sent',
-        numerator: n,
+        inputs: [calcInput('emails sent', n, 'count')],
+        step: take(0),
       },
       figures: [
         { key: 'open_rate', label: 'Open rate', unit: 'ratio', value: ratio(toNumber(r.opened), n, none) },
@@ -133,8 +134,8 @@ export const meetingsComputer: MetricComputer = aggregateComputer({
       notes: [],
       calc: {
         formula: 'count of meetings booked in the period',
-        numeratorLabel: 'meetings booked',
-        numerator: booked,
+        inputs: [calcInput('meetings booked', booked, 'count')],
+        step: take(0),
       },
       figures: [{ key: 'held', label: 'Held', unit: 'count', value: value(toNumber(r.held)) }],
     };

@@ -1,6 +1,7 @@
 import type { SQL } from 'drizzle-orm';
 import { sql } from '../../db/client.js';
 import { formatCount } from '../../numbers/count.js';
+import { calcInput, divide, take } from '../calculation.js';
 import type { Dimension, Scope } from '../types.js';
 import {
   chooseCurrency,
@@ -49,10 +50,8 @@ function finalizeArpu(rows: Row[], currency: string | null) {
     notes,
     calc: {
       formula: 'Σ licenses × annual revenue per license ÷ Σ licenses, over per-license contracts in force',
-      numeratorLabel: 'variable ARR',
-      numerator: arr,
-      denominatorLabel: 'active licenses',
-      denominator: licenses,
+      inputs: [calcInput('variable ARR', arr, 'money'), calcInput('active licenses', licenses, 'count')],
+      step: divide(take(0), take(1)),
     },
     figures: [
       { key: 'licenses', label: 'Active licenses', unit: 'count' as const, value: value(licenses) },

@@ -1,6 +1,7 @@
 import type { SQL } from 'drizzle-orm';
 import { type Db, sql } from '../../db/client.js';
 import { formatCount } from '../../numbers/count.js';
+import { calcInput, divide, multiply, take } from '../calculation.js';
 import type { Dimension, Scope } from '../types.js';
 import {
   type ComputeContext,
@@ -142,10 +143,14 @@ function finalizeClv(
     calc: {
       formula:
         '(revenue ÷ customers) × gross margin ÷ (customers lost ÷ customers at start), trailing 12 months; revenue = amount won, or contract revenue for accounts with contracts but no won deal',
-      numeratorLabel: 'revenue from customers',
-      numerator: rev,
-      denominatorLabel: 'customers',
-      denominator: active,
+      inputs: [
+        calcInput('revenue from customers (12 months)', rev, 'money'),
+        calcInput('customers (12 months)', active, 'count'),
+        calcInput('gross margin', margin, 'ratio'),
+        calcInput('customers lost (12 months)', lost, 'count'),
+        calcInput('customers at start (12 months ago)', atStart, 'count'),
+      ],
+      step: divide(multiply(divide(take(0), take(1)), take(2)), divide(take(3), take(4))),
     },
     figures: [
       {

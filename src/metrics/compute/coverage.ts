@@ -1,5 +1,6 @@
 import { type Db, sql } from '../../db/client.js';
 import { formatCount } from '../../numbers/count.js';
+import { calcInput, divide, subtract, take } from '../calculation.js';
 import type { Scope } from '../types.js';
 import {
   type ComputeContext,
@@ -102,9 +103,16 @@ function finalize(
     notes,
     calc: {
       formula: `open pipeline expected to close in the period ÷ (revenue target − won so far); reference ${COVERAGE_REFERENCE}×`,
-      numeratorLabel: 'open pipeline',
-      numerator: pipeline,
-      ...(remaining !== null ? { denominatorLabel: 'revenue still needed', denominator: remaining } : {}),
+      inputs: [
+        calcInput('open pipeline expected to close', pipeline, 'money'),
+        ...(target !== null
+          ? [
+              calcInput('revenue target for the period', target, 'money'),
+              calcInput('won so far', won, 'money'),
+            ]
+          : []),
+      ],
+      ...(target !== null ? { step: divide(take(0), subtract(take(1), take(2))) } : {}),
     },
     figures: [
       { key: 'pipeline', label: 'Open pipeline expected to close', unit: 'money', value: value(pipeline) },

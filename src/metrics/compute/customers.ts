@@ -1,6 +1,7 @@
 import type { SQL } from 'drizzle-orm';
 import { type Db, sql } from '../../db/client.js';
 import { formatCount } from '../../numbers/count.js';
+import { calcInput, divide, subtract, take } from '../calculation.js';
 import type { Dimension, Scope } from '../types.js';
 import {
   chooseCurrency,
@@ -84,10 +85,12 @@ function finalizeRetention(r: Row | undefined) {
     notes: [],
     calc: {
       formula: '(E − N) ÷ S',
-      numeratorLabel: 'customers at end (E) − new customers still active (N)',
-      numerator: e - n,
-      denominatorLabel: 'customers at start (S)',
-      denominator: s,
+      inputs: [
+        calcInput('customers at end (E)', e, 'count'),
+        calcInput('new customers still active (N)', n, 'count'),
+        calcInput('customers at start (S)', s, 'count'),
+      ],
+      step: divide(subtract(take(0), take(1)), take(2)),
     },
     figures: [
       { key: 'start', label: 'Customers at start', unit: 'count' as const, value: value(s) },
@@ -190,8 +193,8 @@ function finalizeArr(rows: Row[], currency: string | null) {
     notes,
     calc: {
       formula: 'Σ active contracts: value ÷ years, or licenses × revenue per license',
-      numeratorLabel: 'ARR',
-      numerator: arr,
+      inputs: [calcInput('ARR of active contracts', arr, 'money'), calcInput('active contracts', n, 'count')],
+      step: take(0),
     },
     figures: [
       {

@@ -1,6 +1,7 @@
 import type { SQL } from 'drizzle-orm';
 import { sql } from '../../db/client.js';
 import { formatCount } from '../../numbers/count.js';
+import { calcInput, divide, take } from '../calculation.js';
 import type { Dimension } from '../types.js';
 import {
   type AggregateSpec,
@@ -14,6 +15,7 @@ import {
   value,
 } from './aggregate.js';
 import { negativeDurationNote } from './durations.js';
+import { middleValues, optionalMedian } from './median-inputs.js';
 import type { RowSource } from './rows.js';
 
 /** Opportunities by one of their timestamps; the lead is joined only for a split by lead source. */
@@ -64,10 +66,11 @@ export const winrateComputer: MetricComputer = aggregateComputer({
       notes: [],
       calc: {
         formula: 'won ÷ (won + lost)',
-        numeratorLabel: 'deals won',
-        numerator: wins,
-        denominatorLabel: 'deals closed (won + lost)',
-        denominator: closed,
+        inputs: [
+          calcInput('deals won', wins, 'count'),
+          calcInput('deals closed (won + lost)', closed, 'count'),
+        ],
+        step: divide(take(0), take(1)),
       },
       figures: [
         { key: 'won', label: 'Won', unit: 'count', value: value(wins) },
@@ -110,10 +113,8 @@ export const dealsizeComputer: MetricComputer = wonDealsComputer(({ otherN, n, t
   notes: otherCurrencyNote(otherN, 'won deals', currency),
   calc: {
     formula: 'total amount won ÷ number of deals won',
-    numeratorLabel: 'amount won',
-    numerator: total,
-    denominatorLabel: 'deals won',
-    denominator: n,
+    inputs: [calcInput('amount won', total, 'money'), calcInput('deals won', n, 'count')],
+    step: divide(take(0), take(1)),
   },
   figures: [{ key: 'total', label: 'Total won', unit: 'money', value: value(total) }],
 }));
@@ -125,7 +126,11 @@ export const revenueComputer: MetricComputer = wonDealsComputer(({ row, otherN, 
   n,
   currency,
   notes: otherCurrencyNote(otherN, 'won deals', currency),
-  calc: { formula: 'sum of amounts won', numeratorLabel: 'amount won', numerator: total },
+  calc: {
+    formula: 'sum of amounts won',
+    inputs: [calcInput('amount won', total, 'money'), calcInput('deals won', n, 'count')],
+    step: take(0),
+  },
   figures: [{ key: 'deals', label: 'Deals won', unit: 'count', value: value(n) }],
 }));
 
@@ -135,10 +140,11 @@ const cycleDays = sql`greatest(0, extract(epoch from (x.ts - x.created_at)) / 86
 /** Days from creation to close for deals won in the period. */
 export const cycleComputer: MetricComputer = aggregateComputer({
   sources: (by) => [won(by)],
-  aggregates: sql`count(*)::int as n,
+  aggregates: (_ctx, headline) => sql`count(*)::int as n,
     percentile_cont(0.5) within group (order by ${cycleDays})::float8 as median,
     avg(${cycleDays})::float8 as mean,
-    count(*) filter (where x.ts < x.created_at)::int as skewed`,
+    count(*) filter (where x.ts < x.created_at)::int as skewed
+    ${middleValues(cycleDays, headline)}`,
   finalize({ rows }) {
     const r = rows[0] ?? {};
     const n = toNumber(r.n);
@@ -154,8 +160,8 @@ export const cycleComputer: MetricComputer = aggregateComputer({
       ),
       calc: {
         formula: 'median of (closed − created) in days, over deals won',
-        denominatorLabel: 'deals won',
-        denominator: n,
+        inputs: [calcInput('deals won', n, 'count')],
+        ...optionalMedian('sales cycles of deals won, in days', 'days', n, r),
       },
       figures: [
         {
@@ -189,8 +195,8 @@ export const oppsComputer: MetricComputer = aggregateComputer({
       notes: otherCurrencyNote(otherN, 'opportunities', currency).map((s) => `Pipeline value: ${s}`),
       calc: {
         formula: 'count of opportunities created in the period',
-        numeratorLabel: 'opportunities created',
-        numerator: n,
+        inputs: [calcInput('opportunities created', n, 'count')],
+        step: take(0),
       },
       figures: [
         {

@@ -1,7 +1,9 @@
 import { sql } from '../../db/client.js';
 import { formatCount } from '../../numbers/count.js';
+import { calcInput } from '../calculation.js';
 import { aggregateComputer, type MetricComputer, noData, toNumber, value } from './aggregate.js';
 import { negativeDurationNote } from './durations.js';
+import { middleValues, optionalMedian } from './median-inputs.js';
 import type { RowSource } from './rows.js';
 
 /**
@@ -35,11 +37,12 @@ function wonLeads(zone: string): RowSource {
 /** Lead-to-close: calendar days from first contact to the won close, for leads won in the period. */
 export const leadCycleComputer: MetricComputer = aggregateComputer({
   sources: (_by, ctx) => [wonLeads(ctx?.timezone ?? ctx?.defaultTimezone ?? 'UTC')],
-  aggregates: sql`count(*)::int as n,
+  aggregates: (_ctx, headline) => sql`count(*)::int as n,
     percentile_cont(0.5) within group (order by greatest(0, x.raw_days))::float8 as median,
     avg(greatest(0, x.raw_days))::float8 as mean,
     count(*) filter (where x.raw_days < 0)::int as skewed,
-    count(*) filter (where x.from_creation)::int as from_creation`,
+    count(*) filter (where x.from_creation)::int as from_creation
+    ${middleValues(sql`greatest(0, x.raw_days)`, headline)}`,
   finalize({ rows }) {
     const r = rows[0] ?? {};
     const n = toNumber(r.n);
@@ -66,8 +69,8 @@ export const leadCycleComputer: MetricComputer = aggregateComputer({
       notes,
       calc: {
         formula: 'median of (won close date − first contact date) in calendar days, over leads won',
-        denominatorLabel: 'leads won',
-        denominator: n,
+        inputs: [calcInput('leads won', n, 'count')],
+        ...optionalMedian('lead-to-close cycles of leads won, in calendar days', 'days', n, r),
       },
       figures: [
         { key: 'mean', label: 'Mean', unit: 'days', value: n > 0 ? value(toNumber(r.mean)) : noData(none) },

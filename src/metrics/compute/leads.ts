@@ -1,5 +1,6 @@
 import type { SQL } from 'drizzle-orm';
 import { sql } from '../../db/client.js';
+import { calcInput, divide, take } from '../calculation.js';
 import {
   type AggregateSpec,
   aggregateComputer,
@@ -10,6 +11,7 @@ import {
   value,
 } from './aggregate.js';
 import { negativeDurationNote } from './durations.js';
+import { middleValues, optionalMedian } from './median-inputs.js';
 import { withResponseHistogram } from './response-median.js';
 import type { RowSource } from './rows.js';
 
@@ -85,7 +87,8 @@ const responseSpec: AggregateSpec = {
     if (headline === null) return base;
     const only = sql`x.wi = ${headline}`;
     return sql`${base},
-      (percentile_cont(0.9) within group (order by x.secs) filter (where ${only}))::float8 as p90,
+      (percentile_cont(0.9) within group (order by x.secs) filter (where ${only}))::float8 as p90
+      ${middleValues(sql`x.secs`, headline)},
       (avg(x.secs) filter (where ${only}))::float8 as mean,
       (percentile_cont(0.5) within group (order by x.bsecs) filter (where ${only}))::float8 as bmedian,
       count(*) filter (where ${only} and x.has_hours)::int as with_hours,
@@ -125,10 +128,11 @@ const responseSpec: AggregateSpec = {
       calc: {
         formula:
           'median of (first outbound touch − lead created), wall clock, over answered leads created in the period',
-        numeratorLabel: 'answered leads',
-        numerator: answered,
-        denominatorLabel: 'leads created',
-        denominator: created,
+        inputs: [
+          calcInput('answered leads', answered, 'count'),
+          calcInput('leads created', created, 'count'),
+        ],
+        ...optionalMedian('response times of answered leads', 'seconds', answered, r),
       },
       figures: [
         {
@@ -210,10 +214,11 @@ export const conversionComputer: MetricComputer = aggregateComputer({
       notes: [],
       calc: {
         formula: 'leads qualified in the period that converted (by now) ÷ leads qualified in the period',
-        numeratorLabel: 'qualified leads converted',
-        numerator: qConv,
-        denominatorLabel: 'leads qualified',
-        denominator: qualified,
+        inputs: [
+          calcInput('qualified leads converted', qConv, 'count'),
+          calcInput('leads qualified', qualified, 'count'),
+        ],
+        step: divide(take(0), take(1)),
       },
       figures: [
         {

@@ -1,6 +1,7 @@
 import type { SQL } from 'drizzle-orm';
 import { sql } from '../../db/client.js';
 import { formatCount } from '../../numbers/count.js';
+import { calcInput, take } from '../calculation.js';
 import type { Dimension } from '../types.js';
 import { aggregateComputer, type MetricComputer, pickCurrency, toNumber, value } from './aggregate.js';
 import type { RowSource } from './rows.js';
@@ -55,8 +56,8 @@ export const lostComputer: MetricComputer = aggregateComputer({
       notes,
       calc: {
         formula: 'count of opportunities closed lost in the period',
-        numeratorLabel: 'deals lost',
-        numerator: n,
+        inputs: [calcInput('deals lost', n, 'count')],
+        step: take(0),
       },
       figures: [
         { key: 'amount', label: 'Amount lost', unit: 'money', value: value(toNumber(row?.cur_amount)) },

@@ -1,3 +1,4 @@
+import { judgeFreshness } from '../../metrics/freshness.js';
 import type { MetricResult, SegmentRow } from '../../metrics/types.js';
 import { formatCount } from '../../numbers/count.js';
 import { formatDateTime } from '../../time/format.js';
@@ -68,21 +69,48 @@ export function warningLines(r: MetricResult): string[] {
   return lines;
 }
 
+/** How a data source is named in a freshness line, and what to check when it has gone quiet. */
+const SOURCES: Record<string, { name: string; check: string }> = {
+  api: { name: 'the ingest API', check: 'check the CRM sync that feeds it' },
+  csv: { name: 'a CSV import', check: 'import a fresh export (`npm run import`)' },
+  slack: { name: 'Slack buttons (Contacted)', check: 'check the CRM sync' },
+  demo: { name: 'the demo data', check: 'the demo org is invented data, generated once' },
+};
+const sourceOf = (source: string) =>
+  SOURCES[source] ?? { name: escapeMrkdwn(source), check: 'check the CRM sync' };
+
 /**
- * When the newest record behind the answer is. The stale warning is about the sync, not the period: it
- * shows only for a running period (a finished month's newest record is old by nature) whose newest
- * record is older than `staleAfterHours`. Metrics without per-record times (retention, CLV) with n > 0
- * show no line rather than "no records".
+ * The freshness line, judged by the sync (src/metrics/freshness.ts): a warning names the source and when
+ * it last sent data when that is older than `staleAfterHours` (and before the period ended), or when a
+ * running period's newest record lags far behind it; otherwise "Data as of" the newest record. A finished
+ * period whose data arrived after it ended never warns. Metrics without per-record times (retention, CLV)
+ * with n > 0 show no "no records" line.
  */
 export function freshnessLine(r: MetricResult, now: Date, staleAfterHours: number): string {
-  const newest = r.freshness.newestRecordAt;
-  if (!newest) return r.sampleSize > 0 ? '' : 'No records behind this answer yet.';
-  const at = `${formatDateTime(newest, r.period.timezone)} (${formatAge(newest, now)})`;
-  const ageHours = (now.getTime() - newest.getTime()) / 3_600_000;
-  if (r.period.running && ageHours > staleAfterHours) {
-    return `:warning: *Data may be stale:* the newest record behind this answer is from ${at}, more than ${staleAfterHours} h ago. If you expected newer activity, check the CRM sync.`;
+  const zone = r.period.timezone;
+  const when = (d: Date) => `${formatDateTime(d, zone)} (${formatAge(d, now)})`;
+  const verdict = judgeFreshness(r.freshness, r.period, now, staleAfterHours);
+  switch (verdict.kind) {
+    case 'stale_sync': {
+      const s = sourceOf(verdict.arrival.source);
+      return `:warning: *Data may be stale:* the last data arrived from ${s.name} on ${when(verdict.arrival.at)}, more than ${formatCount(staleAfterHours)} h ago; ${s.check}.`;
+    }
+    case 'behind': {
+      const s = sourceOf(verdict.arrival.source);
+      return `:warning: *Data may be behind:* the newest record here is from ${when(verdict.newest)}, yet ${s.name} last sent data on ${when(verdict.arrival.at)}; records for this period may be missing, so ${s.check}.`;
+    }
+    case 'stale_records':
+      return `:warning: *Data may be stale:* the newest record behind this answer is from ${when(verdict.newest)}, more than ${formatCount(staleAfterHours)} h ago. If you expected newer activity, check the CRM sync.`;
+    case 'fresh': {
+      const newest = r.freshness.newestRecordAt;
+      const arrival = r.freshness.lastArrival;
+      const synced = arrival
+        ? ` · last data from ${sourceOf(arrival.source).name} ${formatAge(arrival.at, now)}`
+        : '';
+      if (!newest) return r.sampleSize > 0 ? synced.slice(3) : `No records behind this answer yet.${synced}`;
+      return `Data as of ${when(newest)}${synced}`;
+    }
   }
-  return `Data as of ${at}`;
 }
 
 /** The definition, escaped, for a context line. */

@@ -140,24 +140,3 @@ function answerActions(
     ),
   ];
 }
-
-/** "How is this calculated?": formula, numerator, denominator, window and n for this very answer. */
-export function buildCalculationMessage(r: MetricResult): SlackMessage {
-  const c = r.calculation;
-  const rows: [string, string][] = [['Formula', escapeMrkdwn(c.formula)]];
-  if (c.numerator !== undefined)
-    rows.push([escapeMrkdwn(c.numeratorLabel ?? 'Numerator'), c.numerator.toLocaleString('en-US')]);
-  if (c.denominator !== undefined)
-    rows.push([escapeMrkdwn(c.denominatorLabel ?? 'Denominator'), c.denominator.toLocaleString('en-US')]);
-  rows.push(
-    ['Window', escapeMrkdwn(c.window)],
-    ['Sample size (n)', c.n.toLocaleString('en-US')],
-    ['Result', headlineText(r)],
-  );
-  return enforceLimits({
-    text: escapeName(
-      `How ${r.metric.label} is calculated for ${r.scope.label}, ${r.period.label}: ${c.formula}; n=${formatCount(c.n)}`,
-    ),
-    blocks: [header(`How is this calculated? · ${r.metric.label}`), fields(rows), context(definitionLine(r))],
-  });
-}

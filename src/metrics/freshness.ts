@@ -1,0 +1,42 @@
+import type { DataArrival, Period } from './types.js';
+
+/**
+ * Freshness from the sync: an answer may be stale when the data it reads stopped arriving, not when its
+ * period is old. Arrivals are recorded per source and entity (`data_arrivals`, read by
+ * compute/arrivals.ts). Pure: the Slack layer words the verdict.
+ */
+
+/**
+ * How fresh an answer's data is. `stale_sync`: the last arrival is older than `staleAfterHours` and came
+ * before the period ended (a finished period whose data arrived after its end is complete, however old).
+ * `behind`: a running period whose newest record is more than 3 × `staleAfterHours` older than the last
+ * arrival (data keeps arriving, but not for this answer; a weekend without activity stays under it at the
+ * default 24 h). Without any recorded arrival, the newest record of a running period is the only hint:
+ * `stale_records` when it is older than `staleAfterHours`.
+ */
+export type FreshnessVerdict =
+  | { kind: 'fresh' }
+  | { kind: 'stale_sync'; arrival: DataArrival }
+  | { kind: 'behind'; arrival: DataArrival; newest: Date }
+  | { kind: 'stale_records'; newest: Date };
+
+/** The rule above, pure: `now` and the threshold in hours are passed in. */
+export function judgeFreshness(
+  freshness: { newestRecordAt: Date | null; lastArrival: DataArrival | null },
+  period: Pick<Period, 'end' | 'running'>,
+  now: Date,
+  staleAfterHours: number,
+): FreshnessVerdict {
+  const staleMs = staleAfterHours * 3_600_000;
+  const { newestRecordAt: newest, lastArrival: arrival } = freshness;
+  if (!arrival) {
+    if (period.running && newest && now.getTime() - newest.getTime() > staleMs)
+      return { kind: 'stale_records', newest };
+    return { kind: 'fresh' };
+  }
+  if (arrival.at.getTime() < period.end.getTime() && now.getTime() - arrival.at.getTime() > staleMs)
+    return { kind: 'stale_sync', arrival };
+  if (period.running && newest && arrival.at.getTime() - newest.getTime() > 3 * staleMs)
+    return { kind: 'behind', arrival, newest };
+  return { kind: 'fresh' };
+}

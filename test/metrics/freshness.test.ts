@@ -1,0 +1,127 @@
+import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect, it } from 'vitest';
+import { markLeadContacted } from '../../src/alerts/lead-actions.js';
+import { queryRows, sql } from '../../src/db/client.js';
+import { seedRuns } from '../../src/db/schema/index.js';
+import { importCsv } from '../../src/import/import-csv.js';
+import { ingestBatch } from '../../src/ingest/index.js';
+import { recordArrival } from '../../src/ingest/origin.js';
+import { getMetric } from '../../src/metrics/index.js';
+import { freshnessLine } from '../../src/slack/blocks/answer-parts.js';
+import { describeDb } from '../helpers/db.js';
+import { addCall, addLead, addRep } from './fixtures.js';
+
+// Monday 23 Nov 2026, 12:00 UTC.
+const now = new Date('2026-11-23T12:00:00Z');
+const hoursAgo = (h: number) => new Date(now.getTime() - h * 3_600_000);
+const org = { kind: 'org' as const };
+
+describeDb('freshness from the sync', (ctx) => {
+  const arrivals = () =>
+    queryRows<{ source: string; entity: string; at: string }>(
+      ctx.db(),
+      sql`select source, entity, last_at::text as at from data_arrivals order by source, entity`,
+    );
+  const line = async (metric: 'calls' | 'winrate', period: string) => {
+    const r = await getMetric({ db: ctx.db(), defaultTimezone: 'UTC', now }, { metric, scope: org, period });
+    return freshnessLine(r, now, 24);
+  };
+
+  it('does not warn about last month when the sync is fresh, nor when it arrived after the month ended', async () => {
+    const ana = await addRep(ctx.db(), 'Ana');
+    await addCall(ctx.db(), ana, '2026-10-12T10:00:00Z');
+    await recordArrival(ctx.db(), 'api', ['activities'], hoursAgo(1));
+    expect(await line('calls', 'last month')).toBe(
+      'Data as of Mon, 12 Oct 2026, 10:00 (42 days ago) · last data from the ingest API 1 hour ago',
+    );
+    // The sync went quiet 5 days ago, well after October ended: October's numbers are complete.
+    await ctx
+      .db()
+      .execute(sql`update data_arrivals set last_at = ${hoursAgo(120).toISOString()}::timestamptz`);
+    expect(await line('calls', 'last month')).not.toContain('Data may be');
+    expect(await line('calls', 'this month')).toContain('*Data may be stale:*');
+  });
+
+  it('warns on a running period when the sync is 3 days old, naming the source and its age', async () => {
+    const ana = await addRep(ctx.db(), 'Ana');
+    await addCall(ctx.db(), ana, '2026-11-20T09:00:00Z');
+    await recordArrival(ctx.db(), 'api', ['activities'], new Date('2026-11-20T12:00:00Z'));
+    expect(await line('calls', 'this month')).toBe(
+      ':warning: *Data may be stale:* the last data arrived from the ingest API on Fri, 20 Nov 2026, 12:00 (3 days ago), more than 24 h ago; check the CRM sync that feeds it.',
+    );
+    // Opportunities arrived an hour ago from a CSV import: a win-rate answer reads those, and is fresh.
+    await recordArrival(ctx.db(), 'csv', ['opportunities'], hoursAgo(1));
+    expect(await line('winrate', 'this month')).not.toContain('Data may be');
+  });
+
+  it('warns when a running period’s newest record lags far behind a fresh sync', async () => {
+    const ana = await addRep(ctx.db(), 'Ana');
+    await addCall(ctx.db(), ana, '2026-11-16T09:00:00Z');
+    await recordArrival(ctx.db(), 'api', ['activities'], hoursAgo(1));
+    expect(await line('calls', 'this month')).toBe(
+      ':warning: *Data may be behind:* the newest record here is from Mon, 16 Nov 2026, 09:00 (7 days ago), yet the ingest API last sent data on Mon, 23 Nov 2026, 11:00 (1 hour ago); records for this period may be missing, so check the CRM sync that feeds it.',
+    );
+  });
+
+  it('counts generated demo data as a source, arrived when its history ends', async () => {
+    const ana = await addRep(ctx.db(), 'Ana');
+    await addCall(ctx.db(), ana, '2026-11-23T10:00:00Z');
+    await ctx
+      .db()
+      .insert(seedRuns)
+      .values({
+        profile: 'demo',
+        seed: 42,
+        options: {},
+        dataNow: hoursAgo(2),
+        completedAt: hoursAgo(2),
+      });
+    expect(await line('calls', 'this week')).toBe(
+      'Data as of Mon, 23 Nov 2026, 10:00 (2 hours ago) · last data from the demo data 2 hours ago',
+    );
+  });
+
+  it('records arrivals from the ingest API, the CSV import and the Contacted button', async () => {
+    const db = ctx.db();
+    const ok = await ingestBatch(
+      db,
+      { entity: 'leads', items: [{ external_id: 'L-1', created_at: '2026-11-23T09:00:00Z' }] },
+      { timezone: 'UTC', now: hoursAgo(3), source: 'api' },
+    );
+    expect(ok.errors).toEqual([]);
+    // An atomic request with a bad item writes nothing and records nothing.
+    await ingestBatch(
+      db,
+      { entity: 'activities', items: [{ external_id: 'A-1' }] },
+      { timezone: 'UTC', now: hoursAgo(1), source: 'api' },
+    );
+    // A replay with an older clock never moves the record back.
+    await ingestBatch(
+      db,
+      { entity: 'leads', items: [{ external_id: 'L-1', created_at: '2026-11-23T09:00:00Z' }] },
+      { timezone: 'UTC', now: hoursAgo(30), source: 'api' },
+    );
+    const dir = mkdtempSync(path.join(tmpdir(), 'tally-arrivals-'));
+    const file = path.join(dir, 'leads.csv');
+    writeFileSync(file, 'external_id,created_at\nL-2,2026-11-23T08:00:00Z\n');
+    const imported = await importCsv(db, {
+      entity: 'leads',
+      input: createReadStream(file),
+      timezone: 'UTC',
+      now: hoursAgo(2),
+    });
+    expect(imported.inserted).toBe(1);
+    const ana = await addRep(db, 'Ana');
+    const lead = await addLead(db, ana, { created: '2026-11-23T10:00:00Z' });
+    expect(await markLeadContacted(db, { leadId: lead, repId: ana, at: hoursAgo(0.5) })).toBe(true);
+    const iso = (h: number) => new Date(hoursAgo(h)).toISOString();
+    expect((await arrivals()).map((a) => [a.source, a.entity, new Date(a.at).toISOString()])).toEqual([
+      ['api', 'leads', iso(3)],
+      ['csv', 'leads', iso(2)],
+      ['slack', 'activities', iso(0.5)],
+      ['slack', 'leads', iso(0.5)],
+    ]);
+  });
+});

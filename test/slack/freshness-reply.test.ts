@@ -1,0 +1,58 @@
+import type { KnownBlock } from '@slack/types';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { recordArrival } from '../../src/ingest/origin.js';
+import { describeDb } from '../helpers/db.js';
+import { useSlackApiStub } from '../helpers/slack-api.js';
+import { NOW, seedFixture, USERS } from './fixtures.js';
+import { type RunningApp, sendCommand, startApp } from './harness.js';
+
+/** The context block holding "n = …" and the freshness line. */
+const freshnessBlock = (blocks: KnownBlock[]) =>
+  blocks.find((b) => b.type === 'context' && JSON.stringify(b).includes('"n = '));
+const mrkdwn = (text: string) => ({ type: 'mrkdwn', text });
+
+describeDb('freshness in a Slack answer', (ctx) => {
+  const stub = useSlackApiStub();
+  let app: RunningApp;
+  beforeEach(async () => {
+    await seedFixture(ctx.db());
+    stub.reset();
+    app = await startApp(ctx.database(), stub);
+  });
+  afterEach(async () => {
+    await app.stop();
+  });
+
+  it('answers about a finished month without a warning when the sync is fresh', async () => {
+    await recordArrival(ctx.db(), 'api', ['opportunities'], new Date(NOW.getTime() - 3_600_000));
+    const { status, reply } = await sendCommand(app, stub, USERS.ada.id, 'winrate org 2026-10');
+    expect(status).toBe(200);
+    // October: Ana won 1 (12 Oct), Bob won 1 (20 Oct), nothing lost.
+    expect(reply.text).toBe('Win rate · Whole org · October 2026: 100.0%, n=2');
+    expect(freshnessBlock(reply.blocks)).toEqual({
+      type: 'context',
+      elements: [
+        mrkdwn('n = 2 · 1 Oct 2026 00:00 – 1 Nov 2026 00:00 (UTC)'),
+        mrkdwn('Data as of Tue, 20 Oct 2026, 15:00 (34 days ago) · last data from the ingest API 1 hour ago'),
+      ],
+    });
+  });
+
+  it('warns on this week, naming the ingest API and when it last sent data, when that is 3 days old', async () => {
+    await recordArrival(ctx.db(), 'api', ['activities'], new Date('2026-11-20T09:00:00Z'));
+    const { status, reply } = await sendCommand(app, stub, USERS.ada.id, 'calls org this week');
+    expect(status).toBe(200);
+    expect(reply.text).toBe(
+      'Calls · Whole org · Week of 23 Nov 2026: 4, better than Week of 16 Nov 2026 (same point), n=4',
+    );
+    expect(freshnessBlock(reply.blocks)).toEqual({
+      type: 'context',
+      elements: [
+        mrkdwn('n = 4 · 23 Nov 2026 00:00 – 30 Nov 2026 00:00 (UTC)'),
+        mrkdwn(
+          ':warning: *Data may be stale:* the last data arrived from the ingest API on Fri, 20 Nov 2026, 09:00 (3 days ago), more than 24 h ago; check the CRM sync that feeds it.',
+        ),
+      ],
+    });
+  });
+});
