@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { queryRows } from '../../src/db/client.js';
-import { leads, teamMemberships } from '../../src/db/schema/index.js';
+import { alertSettings, leads, teamMemberships } from '../../src/db/schema/index.js';
 import { getMetric } from '../../src/metrics/index.js';
 import type { Dimension, MetricQuery, Scope } from '../../src/metrics/types.js';
 import { describeDb } from '../helpers/db.js';
@@ -26,6 +26,14 @@ describeDb('lead response histogram', (ctx) => {
     const berlin = await addTeam(db, 'Berlin', { timezone: 'Europe/Berlin', sla: 600 });
     const ny = await addTeam(db, 'New York', { timezone: 'America/New_York' });
     const india = await addTeam(db, 'Pune', { timezone: 'Asia/Kolkata' }); // +05:30: raw fallback
+    // New York answers in business hours: its headlines need every lead's business time (raw rows).
+    await db.insert(alertSettings).values({
+      teamId: ny,
+      businessDays: [1, 2, 3, 4, 5],
+      dayStartMinute: 540,
+      dayEndMinute: 1020,
+      timezone: 'America/New_York',
+    });
     const reps = [
       await addRep(db, 'Ana', berlin),
       await addRep(db, 'Ben', ny),
@@ -109,6 +117,17 @@ describeDb('lead response histogram', (ctx) => {
                  (select sum(n) from response_rollups where grain = 'd' and vb >= 0)::int as answered`,
     );
     expect(counts).toMatchObject({ h: counts!.raw, d: counts!.raw, m: counts!.raw });
+    // The team-level histogram is the rep-level one summed over reps, bucket by bucket.
+    const [diff] = await queryRows<{ n: number }>(
+      db,
+      sql`select count(*)::int as n from (
+            select grain, bucket, team_id, vb, sum(n) as n, sum(micros) as micros, sum(skewed) as skewed
+            from response_rollups group by 1, 2, 3, 4
+          ) r full join response_team_rollups t using (grain, bucket, team_id, vb)
+          where (coalesce(r.n, 0), coalesce(r.micros, 0), coalesce(r.skewed, 0))
+            is distinct from (coalesce(t.n, 0), coalesce(t.micros, 0), coalesce(t.skewed, 0))`,
+    );
+    expect(diff!.n).toBe(0);
     const [touched] = await queryRows<{ n: number }>(
       db,
       sql`select count(*)::int as n from leads where first_touch_at is not null`,

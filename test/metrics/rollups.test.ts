@@ -18,6 +18,7 @@ const ROLLUP_METRICS: MetricId[] = [
   'revenue',
   'opps',
   'conversion',
+  'cycle',
 ];
 
 /** A small deterministic PRNG so the messy data set is the same on every run and backend. */

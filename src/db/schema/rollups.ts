@@ -5,6 +5,7 @@ import {
   check,
   index,
   integer,
+  numeric,
   pgTable,
   smallint,
   text,
@@ -56,6 +57,20 @@ export const metricRollups = pgTable(
 );
 
 /**
+ * Columns every duration histogram row carries besides its count: the durations summed in whole
+ * microseconds, each clamped at 0 (numeric, so the mean is exact and never overflows), the records whose
+ * end came before their start (counted for the answer's note) and the newest record (freshness; not
+ * lowered when rows are deleted).
+ */
+function durationSums() {
+  return {
+    micros: numeric('micros').notNull().default('0'),
+    skewed: integer('skewed').notNull().default(0),
+    newestAt: timestamp('newest_at', { withTimezone: true }),
+  };
+}
+
+/**
  * Lead response histogram: leads created per UTC hour ('h'), day ('d') and month ('m'), per owner (0 = none),
  * per the owner's team at creation (0 = none), per response-time bucket `vb` (-1 = not answered yet; else
  * `tally_response_vb(seconds)`, fixed thresholds from 0 s to ~3 years), with the count. Kept by statement triggers on leads and team memberships (migration `response_histogram`).
@@ -71,11 +86,79 @@ export const responseRollups = pgTable(
     teamId: integer('team_id').notNull(),
     vb: smallint('vb').notNull(),
     n: integer('n').notNull().default(0),
+    ...durationSums(),
   },
   (t) => [
     uniqueIndex('response_rollups_key_idx').on(t.grain, t.bucket, t.repId, t.teamId, t.vb),
     index('response_rollups_rep_idx').on(t.repId, t.grain, t.bucket),
     index('response_rollups_team_idx').on(t.teamId, t.grain, t.bucket),
     check('response_rollups_grain_check', sql`${t.grain} in ('h', 'd', 'm')`),
+  ],
+);
+
+/**
+ * The lead response histogram without the rep dimension: leads per UTC hour/day/month, per the owner's team
+ * at creation (0 = none) and response bucket, for team and org reads (a few rows per team and day instead
+ * of a few per rep and day). Written in the same statement as `response_rollups`, so the two always agree.
+ */
+export const responseTeamRollups = pgTable(
+  'response_team_rollups',
+  {
+    grain: char('grain', { length: 1 }).notNull(),
+    bucket: timestamp('bucket', { withTimezone: true }).notNull(),
+    teamId: integer('team_id').notNull(),
+    vb: smallint('vb').notNull(),
+    n: integer('n').notNull().default(0),
+    ...durationSums(),
+  },
+  (t) => [
+    uniqueIndex('response_team_rollups_key_idx').on(t.grain, t.bucket, t.teamId, t.vb),
+    index('response_team_rollups_team_idx').on(t.teamId, t.grain, t.bucket),
+    check('response_team_rollups_grain_check', sql`${t.grain} in ('h', 'd', 'm')`),
+  ],
+);
+
+/**
+ * Sales-cycle histogram: deals won per UTC hour/day/month of close, per owner (0 = none), per the owner's
+ * team at the close (0 = none) and cycle bucket `vb` = `tally_cycle_vb(tally_cycle_days(created, closed))`
+ * (fixed thresholds ~5 % apart from 1 hour to ~10 years), with the clamped microseconds summed (exact mean)
+ * and the deals closed before they were created counted. Kept by statement triggers on opportunities and
+ * team memberships (migration `duration_histograms`); the exact median reads one bucket's raw deals
+ * (index `opportunities_owner_cycle_vb_idx` / `opportunities_cycle_vb_idx`).
+ */
+export const cycleRollups = pgTable(
+  'cycle_rollups',
+  {
+    grain: char('grain', { length: 1 }).notNull(),
+    bucket: timestamp('bucket', { withTimezone: true }).notNull(),
+    repId: integer('rep_id').notNull(),
+    teamId: integer('team_id').notNull(),
+    vb: smallint('vb').notNull(),
+    n: integer('n').notNull().default(0),
+    ...durationSums(),
+  },
+  (t) => [
+    uniqueIndex('cycle_rollups_key_idx').on(t.grain, t.bucket, t.repId, t.teamId, t.vb),
+    index('cycle_rollups_rep_idx').on(t.repId, t.grain, t.bucket),
+    index('cycle_rollups_team_idx').on(t.teamId, t.grain, t.bucket),
+    check('cycle_rollups_grain_check', sql`${t.grain} in ('h', 'd', 'm')`),
+  ],
+);
+
+/** `cycle_rollups` without the rep dimension, for team and org reads (written in the same statement). */
+export const cycleTeamRollups = pgTable(
+  'cycle_team_rollups',
+  {
+    grain: char('grain', { length: 1 }).notNull(),
+    bucket: timestamp('bucket', { withTimezone: true }).notNull(),
+    teamId: integer('team_id').notNull(),
+    vb: smallint('vb').notNull(),
+    n: integer('n').notNull().default(0),
+    ...durationSums(),
+  },
+  (t) => [
+    uniqueIndex('cycle_team_rollups_key_idx').on(t.grain, t.bucket, t.teamId, t.vb),
+    index('cycle_team_rollups_team_idx').on(t.teamId, t.grain, t.bucket),
+    check('cycle_team_rollups_grain_check', sql`${t.grain} in ('h', 'd', 'm')`),
   ],
 );

@@ -14,7 +14,8 @@ import {
   toNumber,
   value,
 } from './aggregate.js';
-import { negativeDurationNote } from './durations.js';
+import { CYCLE, negativeDurationNote } from './durations.js';
+import { withHistogram } from './histogram.js';
 import { middleValues, optionalMedian } from './median-inputs.js';
 import type { RowSource } from './rows.js';
 
@@ -134,15 +135,14 @@ export const revenueComputer: MetricComputer = wonDealsComputer(({ row, otherN, 
   figures: [{ key: 'deals', label: 'Deals won', unit: 'count', value: value(n) }],
 }));
 
-/** Days from creation to close of one won deal, clamped at 0 per deal (durations.ts). */
-const cycleDays = sql`greatest(0, extract(epoch from (x.ts - x.created_at)) / 86400.0)`;
+/** Days from creation to close of one won deal, clamped at 0 per deal (durations.ts); the histogram's value. */
+const cycleDays = sql`tally_cycle_days(x.created_at, x.ts)`;
 
-/** Days from creation to close for deals won in the period. */
-export const cycleComputer: MetricComputer = aggregateComputer({
+const cycleSpec: AggregateSpec = {
   sources: (by) => [won(by)],
   aggregates: (_ctx, headline) => sql`count(*)::int as n,
     percentile_cont(0.5) within group (order by ${cycleDays})::float8 as median,
-    avg(${cycleDays})::float8 as mean,
+    (sum(tally_duration_micros(x.created_at, x.ts)) / nullif(count(*) * 86400000000::numeric, 0))::float8 as mean,
     count(*) filter (where x.ts < x.created_at)::int as skewed
     ${middleValues(cycleDays, headline)}`,
   finalize({ rows }) {
@@ -173,6 +173,15 @@ export const cycleComputer: MetricComputer = aggregateComputer({
       ],
     };
   },
+};
+
+/**
+ * Days from creation to close for deals won in the period: every window and the splits by rep or team from
+ * the cycle histogram (exact medians, see histogram.ts), raw rows for splits by product or source.
+ */
+export const cycleComputer: MetricComputer = withHistogram(aggregateComputer(cycleSpec), cycleSpec.finalize, {
+  histogram: CYCLE,
+  toRow: (r) => ({ n: r.valued, median: r.median, mean: r.mean, skewed: r.skewed }),
 });
 
 /** Opportunities created in the period and the pipeline value they carry. */

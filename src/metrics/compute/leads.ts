@@ -12,11 +12,8 @@ import {
 } from './aggregate.js';
 import { negativeDurationNote } from './durations.js';
 import { middleValues, optionalMedian } from './median-inputs.js';
-import { withResponseHistogram } from './response-median.js';
+import { DEFAULT_SLA_SECONDS, withResponseHistogram } from './response-median.js';
 import type { RowSource } from './rows.js';
-
-/** Default SLA when a lead's owner had no team when the lead came in. */
-export const DEFAULT_SLA_SECONDS = 300;
 
 /**
  * Business seconds in [from, to) on the alerts' clock (src/alerts/business-time.ts): the hours of the
@@ -48,7 +45,8 @@ const leadsCreated = (teamJoins?: SQL, now?: Date, defaultTimezone = 'UTC'): Row
     ...(teamJoins ? { teamJoins } : {}),
     columns: sql`(case when x.first_touch_at is not null
       then greatest(0, extract(epoch from (x.first_touch_at - x.created_at))) end)::float8 as secs,
-      (x.first_touch_at < x.created_at) as skewed
+      (x.first_touch_at < x.created_at) as skewed,
+      tally_duration_micros(x.created_at, x.first_touch_at) as micros
       ${
         teamJoins
           ? sql`, coalesce(st.response_sla_seconds, ${DEFAULT_SLA_SECONDS}) as sla, (${hours}) as has_hours,
@@ -89,7 +87,7 @@ const responseSpec: AggregateSpec = {
     return sql`${base},
       (percentile_cont(0.9) within group (order by x.secs) filter (where ${only}))::float8 as p90
       ${middleValues(sql`x.secs`, headline)},
-      (avg(x.secs) filter (where ${only}))::float8 as mean,
+      (sum(x.micros) filter (where ${only}) / nullif(count(x.secs) filter (where ${only}) * 1000000::numeric, 0))::float8 as mean,
       (percentile_cont(0.5) within group (order by x.bsecs) filter (where ${only}))::float8 as bmedian,
       count(*) filter (where ${only} and x.has_hours)::int as with_hours,
       count(*) filter (where ${only} and x.skewed)::int as skewed,
@@ -170,7 +168,7 @@ const responseSpec: AggregateSpec = {
   },
 };
 
-/** Raw rows for the headline (and everything when rollups are off); the histogram for series and splits. */
+/** The histogram for every window and the splits by rep or team; raw rows where it cannot answer exactly. */
 export const responseComputer: MetricComputer = withResponseHistogram(
   aggregateComputer(responseSpec),
   responseSpec.finalize,

@@ -1,189 +1,118 @@
 import type { SQL } from 'drizzle-orm';
 import { type Db, sql } from '../../db/client.js';
-import type { Dimension, Scope } from '../types.js';
+import type { Scope } from '../types.js';
 import type { AggregateSpec, MetricComputer, Row } from './aggregate.js';
+import { type DurationHistogram, withHistogram } from './histogram.js';
 import { runMetricQuery } from './query.js';
 import { rollupRanges, rollupRows } from './rollup.js';
-import { segmentLabelJoin, type Window } from './rows.js';
+import type { Window } from './rows.js';
 
-/** One group's leads: created, answered, and the exact median response seconds (null when none answered). */
-export interface MedianRow {
-  g: number;
-  created: number;
-  answered: number;
-  median: number | null;
-}
+/** Default SLA when a lead's owner had no team when the lead came in. */
+export const DEFAULT_SLA_SECONDS = 300;
+
+/** Lead response seconds (wall clock, a touch before creation counts as 0 s) in `response_rollups`. */
+const RESPONSE: DurationHistogram = {
+  repTable: sql`response_rollups`,
+  teamTable: sql`response_team_rollups`,
+  from: sql`leads l`,
+  ts: sql`l.created_at`,
+  rep: sql`l.owner_rep_id`,
+  where: sql`true`,
+  value: sql`tally_response_secs(l.created_at, l.first_touch_at)`,
+  vb: sql`tally_response_vb(tally_response_secs(l.created_at, l.first_touch_at))`,
+  microsPerUnit: 1_000_000,
+};
 
 const iso = (d: Date) => sql`${d.toISOString()}::timestamptz`;
-/** The lead's response seconds and value bucket, the very expressions of `leads_response_vb_idx`. */
-const SECS = sql`tally_response_secs(l.created_at, l.first_touch_at)`;
-const VB = sql`tally_response_vb(tally_response_secs(l.created_at, l.first_touch_at))`;
-
-/** Raw leads of a rep or the org, for the second step; `needTeam` joins the owner's membership at creation as `m`. */
-function rawScope(scope: Scope, needTeam: boolean): { join: SQL; where: SQL } {
-  const at = sql`m.rep_id = l.owner_rep_id and m.valid_from <= l.created_at and (m.valid_to is null or l.created_at < m.valid_to)`;
-  const join = needTeam ? sql`left join team_memberships m on ${at}` : sql``;
-  if (scope.kind === 'rep') return { join, where: sql`and l.owner_rep_id = ${scope.repId}` };
-  return { join, where: sql`` };
-}
 
 /**
- * Exact medians of lead response seconds per group, in two steps. (1) From `response_rollups`, the count of
- * leads per group and value bucket, hence created, answered and the bucket(s) holding the middle rank(s).
- * (2) Only those buckets' raw values (indexes `leads_response_vb_idx`, `leads_owner_response_vb_idx`), ordered, to pick the middle value(s):
- * the same lo + (hi − lo) × 0.5 interpolation as `percentile_cont(0.5)`, so the result equals it exactly.
- * Groups are the windows (`by` undefined; g = window index) or the reps / teams of one window (g = id,
- * 0 = none). Returns null when a window bound is not on a whole UTC hour (the caller computes raw rows).
+ * A scope's raw leads of one window with their owner's team at creation (`team`): for a team through its
+ * memberships (owner index), for a rep through the owner index, for the org through the lead indexes.
  */
-export async function responseMedians(
-  db: Db,
-  scope: Scope,
-  windows: Window[],
-  by?: Extract<Dimension, 'rep' | 'team'>,
-): Promise<(MedianRow & { label?: string })[] | null> {
-  const ranges = rollupRanges(windows);
-  if (!ranges) return null;
-  const group = by === 'rep' ? sql`r.rep_id` : by === 'team' ? sql`r.team_id` : sql`w.i`;
-  const bounds = sql.join(
-    windows.map((w, i) => sql`(${i}::int, ${iso(w.start)}, ${iso(w.end)})`),
-    sql`, `,
-  );
-  const { join, where } = rawScope(scope, by === 'team');
-  // The raw rows of group p.g in bucket p.vb (the window of p.wi).
-  const groupFilter =
-    by === 'rep'
-      ? sql`and l.owner_rep_id = p.g`
-      : by === 'team'
-        ? sql`and coalesce(m.team_id, 0) = p.g`
-        : sql``;
-  // The raw values of group p.g in bucket p.vb within [p.s, p.e), ordered, the p.offs-th of them. A team's
-  // are read rep by rep through the owner index, each over the part of the window the rep was in the team.
-  const ordered = sql`order by 1 offset p.offs limit 1`;
-  const bucketValues =
-    scope.kind === 'team'
-      ? sql`select ${SECS} as secs from team_memberships m
-          join leads l on l.owner_rep_id = m.rep_id and ${VB} = p.vb
-            and l.created_at >= greatest(p.s, m.valid_from) and l.created_at < p.e
-            and (m.valid_to is null or l.created_at < m.valid_to)
-          where m.team_id = ${scope.teamId} and m.valid_from < p.e and (m.valid_to is null or m.valid_to > p.s)
-            ${by === 'rep' ? sql`and m.rep_id = p.g` : sql``}
-          ${ordered}`
-      : sql`select ${SECS} as secs from leads l ${join}
-          where l.created_at >= p.s and l.created_at < p.e and ${VB} = p.vb ${where} ${groupFilter}
-          ${
-            // Leads with no owner (group 0 of a split by rep): their own arm, so the others use the owner index.
-            by === 'rep'
-              ? sql`union all select ${SECS} from leads l ${join}
-                  where p.g = 0 and l.owner_rep_id is null and l.created_at >= p.s and l.created_at < p.e
-                    and ${VB} = p.vb ${where}`
-              : sql``
-          }
-          ${ordered}`;
-  const query = sql`with h as (
-      select ${group} as g, r.vb, sum(r.n)::int as n
-      from ${rollupRows(ranges, scope, sql`response_rollups`)}
-      group by 1, 2 having sum(r.n) > 0
-    ),
-    t as (
-      select g, sum(n)::int as created, coalesce(sum(n) filter (where vb >= 0), 0)::int as answered
-      from h group by g
-    ),
-    c as (
-      select g, vb, n, (sum(n) over (partition by g order by vb) - n)::int as before from h where vb >= 0
-    ),
-    k as (
-      select t.g, x.rank from t
-      cross join lateral (select distinct unnest(array[(t.answered - 1) / 2, t.answered / 2])) x(rank)
-      where t.answered > 0
-    ),
-    p as (
-      select k.g, k.rank, c.vb, k.rank - c.before as offs, ww.s, ww.e
-      from k join c on c.g = k.g and k.rank >= c.before and k.rank < c.before + c.n
-      join (values ${bounds}) ww(i, s, e) on ww.i = ${by ? sql`0` : sql`k.g`}
-    ),
-    v as (
-      select p.g, p.rank, x.secs from p cross join lateral (${bucketValues}) x
-    )
-    select t.g, t.created, t.answered,
-      (select lo.secs + (hi.secs - lo.secs) * (case when t.answered % 2 = 0 then 0.5 else 0 end)::float8
-        from v lo join v hi on hi.g = lo.g
-        where lo.g = t.g and lo.rank = (t.answered - 1) / 2 and hi.rank = t.answered / 2) as median
-    from t`;
-  const labelled = by
-    ? (() => {
-        const { join: labels, label } = segmentLabelJoin(by);
-        return sql`select a.*, ${label} as label from (
-            select nullif(x.g, 0)::text as g, x.created, x.answered, x.median from (${query}) x
-          ) a ${labels}`;
-      })()
-    : query;
-  const rows = await runMetricQuery<Row>(db, labelled);
-  return rows.map((r) => ({
-    ...(by ? { label: String(r.label) } : {}),
-    g: r.g === null ? 0 : Number(r.g),
-    created: Number(r.created),
-    answered: Number(r.answered),
-    median: r.median === null || r.median === undefined ? null : Number(r.median),
-  }));
+function scopedLeads(scope: Scope, w: Window): { from: SQL; team: SQL; where: SQL } {
+  const inWindow = sql`l.created_at >= ${iso(w.start)} and l.created_at < ${iso(w.end)}`;
+  if (scope.kind === 'team')
+    return {
+      from: sql`team_memberships m join leads l on l.owner_rep_id = m.rep_id and l.created_at >= m.valid_from
+        and (m.valid_to is null or l.created_at < m.valid_to)`,
+      team: sql`m.team_id`,
+      where: sql`m.team_id = ${scope.teamId} and m.valid_from < ${iso(w.end)}
+        and (m.valid_to is null or m.valid_to > ${iso(w.start)}) and ${inWindow}`,
+    };
+  const at = sql`m.rep_id = l.owner_rep_id and m.valid_from <= l.created_at and (m.valid_to is null or l.created_at < m.valid_to)`;
+  return {
+    from: sql`leads l left join team_memberships m on ${at}`,
+    team: sql`coalesce(m.team_id, 0)`,
+    where: scope.kind === 'rep' ? sql`l.owner_rep_id = ${scope.repId} and ${inWindow}` : inWindow,
+  };
 }
 
 /**
- * Response time with the histogram: the headline window is computed from raw rows as before (its mean, p90
- * and SLA share need every value), the other windows of the series and the splits by rep or team take their
- * exact medians from `responseMedians`. One rep's series (few rows), zones with :30/:45 offsets, splits by
- * source and `useRollups: false` use the raw computer.
+ * The response headline's SLA figures from the histogram, exactly as the raw definition counts them (wall
+ * clock; the SLA of the owner's team at creation): `within` = answered leads with seconds ≤ SLA (the buckets
+ * below the SLA's bucket from the histogram, the SLA's own bucket from its raw values), `waiting_in_sla` =
+ * unanswered leads still inside their SLA at `now` (raw: only leads created within the longest SLA of now),
+ * `with_hours` = leads whose team has business hours. Null when `with_hours` > 0: business-hours figures
+ * need every lead's business time, so the caller computes the headline from raw rows.
+ */
+async function responseSla(db: Db, scope: Scope, w: Window, now: Date): Promise<Row | null> {
+  const ranges = rollupRanges([w]);
+  if (!ranges) return null;
+  const table = scope.kind === 'rep' ? sql`response_rollups` : sql`response_team_rollups`;
+  const src = scopedLeads(scope, w);
+  const nowSql = iso(now);
+  const hours = sql`bh.business_days is not null and bh.day_start_minute is not null and bh.day_end_minute is not null`;
+  const [row] = await runMetricQuery<Row>(
+    db,
+    sql`with h as (
+        select r.team_id, r.vb, sum(r.n)::int as n from ${rollupRows(ranges, scope, table)}
+        group by 1, 2 having sum(r.n) > 0
+      ),
+      s as (
+        select x.team_id, coalesce(st.response_sla_seconds, ${DEFAULT_SLA_SECONDS}) as sla,
+          tally_response_vb(coalesce(st.response_sla_seconds, ${DEFAULT_SLA_SECONDS})::float8) as svb,
+          coalesce(${hours}, false) as has_hours
+        from (select distinct team_id from h) x left join teams st on st.id = x.team_id
+        left join alert_settings bh on bh.team_id = x.team_id
+      )
+      select
+        (select coalesce(sum(h.n), 0) from h join s on s.team_id = h.team_id where s.has_hours)::int as with_hours,
+        ((select coalesce(sum(h.n), 0) from h join s on s.team_id = h.team_id where h.vb >= 0 and h.vb < s.svb)
+          + (select coalesce(sum(x.n), 0) from (select distinct svb from s) d cross join lateral (
+              select count(*) as n from ${src.from} join s s2 on s2.team_id = ${src.team} and s2.svb = d.svb
+              where ${src.where} and tally_response_vb(tally_response_secs(l.created_at, l.first_touch_at)) = d.svb
+                and tally_response_secs(l.created_at, l.first_touch_at) <= s2.sla
+            ) x))::int as within,
+        (select count(*) from ${src.from} join s s2 on s2.team_id = ${src.team}
+          where ${src.where} and l.first_touch_at is null
+            and l.created_at >= ${nowSql} - make_interval(secs => (select coalesce(max(sla), 0) from s))
+            and greatest(0, extract(epoch from (${nowSql} - l.created_at)))::float8 < s2.sla)::int as waiting_in_sla`,
+  );
+  if (!row || Number(row.with_hours) > 0) return null;
+  return { within: row.within, waiting_in_sla: row.waiting_in_sla, with_hours: 0 };
+}
+
+/**
+ * Response time with the histogram (`response_rollups`, `response_team_rollups`): the headline (median,
+ * p90, exact mean, SLA share, clock-skew count), the previous period, the series and splits by rep or team,
+ * each median exact from one bucket's raw values. Teams with business hours, zones with :30/:45 offsets,
+ * splits by source and `useRollups: false` use the raw computer.
  */
 export function withResponseHistogram(
   raw: MetricComputer,
   finalize: AggregateSpec['finalize'],
 ): MetricComputer {
-  return {
-    async windows(db, scope, windows, headline, ctx) {
-      // One rep's leads are few: their raw rows are cheaper than two steps over the histogram.
-      if (!ctx.useRollups || scope.kind === 'rep' || windows.length < 2 || !rollupRanges(windows))
-        return raw.windows(db, scope, windows, headline, ctx);
-      const others = windows.flatMap((w, i) => (i === headline ? [] : [{ w, i }]));
-      const [head, medians] = await Promise.all([
-        raw.windows(db, scope, [windows[headline]!], 0, {
-          ...ctx,
-          workingDays: [ctx.workingDays[headline] ?? 0],
-        }),
-        responseMedians(
-          db,
-          scope,
-          others.map((o) => o.w),
-        ),
-      ]);
-      const byWindow = new Map((medians ?? []).map((m) => [others[m.g]!.i, m]));
-      return windows.map((window, i) => {
-        if (i === headline) return head[0]!;
-        const m = byWindow.get(i);
-        const done = finalize({
-          rows: m ? [{ created: m.created, answered: m.answered, median: m.median }] : [],
-          currency: null,
-          window,
-          workingDays: ctx.workingDays[i] ?? 0,
-          ctx,
-        });
-        return { ...done, newest: null };
-      });
-    },
-    async segments(db, scope, window, by, ctx) {
-      const medians =
-        ctx.useRollups && (by === 'rep' || by === 'team')
-          ? await responseMedians(db, scope, [window], by)
-          : null;
-      if (!medians) return raw.segments(db, scope, window, by, ctx);
-      return medians.map((m) => {
-        const done = finalize({
-          rows: [{ created: m.created, answered: m.answered, median: m.median }],
-          currency: null,
-          window,
-          workingDays: ctx.workingDays.at(-1) ?? 0,
-          ctx,
-        });
-        return { key: m.g === 0 ? null : String(m.g), label: m.label ?? '', value: done.value, n: done.n };
-      });
-    },
-  };
+  return withHistogram(raw, finalize, {
+    histogram: RESPONSE,
+    p90: true,
+    toRow: (r) => ({
+      created: r.total,
+      answered: r.valued,
+      median: r.median,
+      mean: r.mean,
+      p90: r.p90,
+      skewed: r.skewed,
+    }),
+    headlineExtras: responseSla,
+  });
 }
