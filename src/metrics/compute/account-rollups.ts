@@ -69,50 +69,92 @@ const ceilMonth = (ms: number): number => {
 };
 const iso = (ms: number) => sql`${new Date(ms).toISOString()}::timestamptz`;
 
-/** Index of each distinct instant, so shared window bounds are summed once. */
+/** Index of each distinct instant, in time order (shared window bounds are summed once). */
 export function instantIndex(instants: Date[]): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const t of instants) if (!out.has(t.getTime())) out.set(t.getTime(), out.size);
+  const sorted = [...new Set(instants.map((t) => t.getTime()))].sort((a, b) => a - b);
+  return new Map(sorted.map((t, j) => [t, j]));
+}
+
+/** A range [from, to) (to = null: open-ended) cut into raw facts at the edges and whole hour/day/month buckets. */
+function cutRange(
+  from: number,
+  to: number | null,
+): { grain: 'raw' | 'h' | 'd' | 'm'; from: number; to: number | null }[] {
+  const out: { grain: 'raw' | 'h' | 'd' | 'm'; from: number; to: number | null }[] = [];
+  const h0 = Math.ceil(from / HOUR) * HOUR;
+  const h1 = to === null ? null : Math.floor(to / HOUR) * HOUR;
+  if (h1 !== null && h1 < h0) return [{ grain: 'raw', from, to }];
+  if (from < h0) out.push({ grain: 'raw', from, to: h0 });
+  if (h1 !== null && h1 < to!) out.push({ grain: 'raw', from: h1, to });
+  const d0 = Math.ceil(h0 / DAY) * DAY;
+  const d1 = h1 === null ? null : Math.floor(h1 / DAY) * DAY;
+  if (d1 !== null && d1 <= d0) {
+    if (h0 < h1!) out.push({ grain: 'h', from: h0, to: h1 });
+    return out;
+  }
+  if (h0 < d0) out.push({ grain: 'h', from: h0, to: d0 });
+  if (d1 !== null && d1 < h1!) out.push({ grain: 'h', from: d1, to: h1 });
+  const m0 = ceilMonth(d0);
+  let m1: number | null = null;
+  if (d1 !== null) {
+    m1 = m0;
+    for (let next = ceilMonth(m1 + 1); next <= d1; next = ceilMonth(m1 + 1)) m1 = next;
+    if (m1 <= m0) {
+      out.push({ grain: 'd', from: d0, to: d1 });
+      return out;
+    }
+  }
+  if (d0 < m0) out.push({ grain: 'd', from: d0, to: m0 });
+  out.push({ grain: 'm', from: m0, to: m1 });
+  if (m1 !== null && m1 < d1!) out.push({ grain: 'd', from: m1, to: d1 });
   return out;
 }
 
 /**
  * Events of `kinds` strictly before each instant (`j` = its index in `index`; j = -1: all time), per
- * currency and split key `g`, as relation rows (j, kind, currency, g, n numeric, amount numeric).
+ * currency and split key `g`, as relation rows (j, kind, currency, g, n numeric, amount numeric). The
+ * ranges between consecutive instants (the last one open-ended) are each read once; an instant's sum is
+ * the all-time total minus the ranges from it on.
  */
 function prefixRelation(scope: Scope, index: Map<number, number>, kinds: Kind[], by?: Dimension): SQL {
   const codes = sql.raw(`array[${kinds.map((k) => KIND[k]).join(',')}]::smallint[]`);
   const filter = stateFilter(scope, by, 'r', 'r.owned');
   const seg = stateSegment(by, 'r');
-  const js = sql.raw(`array[-1${[...index.values()].map((j) => `,${j}`).join('')}]::int[]`);
-  const arms: SQL[] = [
-    sql`select j.j, r.kind, r.currency, ${seg} as g, r.n::numeric as n, r.amount
-      from account_rollups r cross join unnest(${js}) j(j)
-      where r.grain = 'a' and r.kind = any(${codes}) and ${filter}`,
-  ];
-  for (const [t, j] of index) {
-    const h = Math.ceil(t / HOUR) * HOUR;
-    const d = Math.ceil(h / DAY) * DAY;
-    const m = ceilMonth(d);
-    const bucket = (grain: string, from: number, to: number | null) =>
-      sql`select ${j}::int, r.kind, r.currency, ${seg}, -r.n::numeric, -r.amount from account_rollups r
-        where r.grain = ${grain}::char(1) and r.kind = any(${codes}) and r.bucket >= ${iso(from)}
-        ${to === null ? sql`` : sql`and r.bucket < ${iso(to)}`} and ${filter}`;
-    if (h < d) arms.push(bucket('h', h, d));
-    if (d < m) arms.push(bucket('d', d, m));
-    arms.push(bucket('m', m, null));
-    if (t < h) {
-      for (const k of kinds) {
-        const raw = RAW[k];
-        arms.push(sql`select ${j}::int, ${KIND[k]}::smallint, ${sql.raw(raw.currency)}, ${stateSegment(by, 'f')},
-            -1::numeric, -${sql.raw(raw.amount)} from ${sql.raw(raw.table)} f
-          where f.${sql.raw(raw.at)} >= ${iso(t)} and f.${sql.raw(raw.at)} < ${iso(h)}
+  const instants = [...index.keys()];
+  const arms: SQL[] = [];
+  for (const [k, t] of instants.entries()) {
+    for (const part of cutRange(t, instants[k + 1] ?? null)) {
+      const upper = (col: SQL) => (part.to === null ? sql`` : sql`and ${col} < ${iso(part.to)}`);
+      if (part.grain !== 'raw') {
+        arms.push(sql`select ${k}::int as k, r.kind, r.currency, ${seg} as g, r.n::numeric as n, r.amount
+          from account_rollups r where r.grain = ${part.grain}::char(1) and r.kind = any(${codes})
+            and r.bucket >= ${iso(part.from)} ${upper(sql`r.bucket`)} and ${filter}`);
+        continue;
+      }
+      for (const kind of kinds) {
+        const raw = RAW[kind];
+        const col = sql.raw(`f.${raw.at}`);
+        arms.push(sql`select ${k}::int as k, ${KIND[kind]}::smallint as kind, ${sql.raw(raw.currency)}::text as currency,
+            ${stateSegment(by, 'f')} as g, 1::numeric as n, ${sql.raw(raw.amount)} as amount
+          from ${sql.raw(raw.table)} f where ${col} >= ${iso(part.from)} ${upper(col)}
             and ${stateFilter(scope, by, 'f', raw.owned)}`);
       }
     }
   }
-  return sql`select x.j, x.kind, x.currency, x.g, sum(x.n) as n, coalesce(sum(x.amount), 0) as amount
-    from (${sql.join(arms, sql` union all `)}) x group by 1, 2, 3, 4`;
+  const ks = sql.raw(`array[${instants.map((_, k) => k).join(',')}]::int[]`);
+  return sql`with t as (
+      select r.kind, r.currency, ${seg} as g, sum(r.n)::numeric as n, sum(r.amount) as amount
+      from account_rollups r where r.grain = 'a' and r.kind = any(${codes}) and ${filter} group by 1, 2, 3),
+    x as (
+      select x.k, x.kind, x.currency, x.g, sum(x.n) as n, coalesce(sum(x.amount), 0) as amount
+      from (${sql.join(arms, sql` union all `)}) x group by 1, 2, 3, 4),
+    grid as (select j.k, t.* from unnest(${ks}) j(k) cross join t)
+    select grid.k as j, grid.kind, grid.currency, grid.g,
+      grid.n - coalesce(sum(x.n) over w, 0) as n, grid.amount - coalesce(sum(x.amount) over w, 0) as amount
+    from grid left join x on x.k = grid.k and x.kind = grid.kind and x.currency = grid.currency
+      and x.g is not distinct from grid.g
+    window w as (partition by grid.kind, grid.currency, grid.g order by grid.k desc)
+    union all select -1, t.kind, t.currency, t.g, t.n, t.amount from t`;
 }
 
 /** Per instant (j), currency and split key: the prefix sums metrics combine. */
