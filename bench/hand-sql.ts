@@ -134,7 +134,8 @@ const arrQuery = perCase(
  * whole minor units, in the main currency (most won deals, then the larger amount); owned accounts only.
  */
 const clvQuery = perCase(
-  (c) => `with w as (select ($2::timestamptz at time zone 'UTC' - interval '1 year') at time zone 'UTC' as s),
+  (c) => `with w as (select ($2::timestamptz at time zone 'UTC' - interval '1 year') at time zone 'UTC' as s
+      where $1::timestamptz is not null or true),
     a as (${accountsOf(c)}),
     cust as (
       select a.k, count(*) filter (where ${customerAt('w.s')})::float8 as at_start,

@@ -121,26 +121,42 @@ function prefixRelation(scope: Scope, index: Map<number, number>, kinds: Kind[],
   const filter = stateFilter(scope, by, 'r', 'r.owned');
   const seg = stateSegment(by, 'r');
   const instants = [...index.keys()];
+  // Every part of every range, grouped by grain; a part's range index is found again from its start.
+  const parts = new Map<string, { from: number; to: number | null }[]>();
+  for (const [k, t] of instants.entries())
+    for (const part of cutRange(t, instants[k + 1] ?? null))
+      parts.set(part.grain, [...(parts.get(part.grain) ?? []), part]);
+  const tarr = sql`${`{${instants.map((t) => new Date(t).toISOString()).join(',')}}`}::timestamptz[]`;
+  const within = (col: SQL, list: { from: number; to: number | null }[]) =>
+    sql`(${sql.join(
+      list.map(
+        (p) => sql`(${col} >= ${iso(p.from)}${p.to === null ? sql`` : sql` and ${col} < ${iso(p.to)}`})`,
+      ),
+      sql` or `,
+    )})`;
   const arms: SQL[] = [];
-  for (const [k, t] of instants.entries()) {
-    for (const part of cutRange(t, instants[k + 1] ?? null)) {
-      const upper = (col: SQL) => (part.to === null ? sql`` : sql`and ${col} < ${iso(part.to)}`);
-      if (part.grain !== 'raw') {
-        arms.push(sql`select ${k}::int as k, r.kind, r.currency, ${seg} as g, r.n::numeric as n, r.amount
-          from account_rollups r where r.grain = ${part.grain}::char(1) and r.kind = any(${codes})
-            and r.bucket >= ${iso(part.from)} ${upper(sql`r.bucket`)} and ${filter}`);
-        continue;
-      }
-      for (const kind of kinds) {
-        const raw = RAW[kind];
-        const col = sql.raw(`f.${raw.at}`);
-        arms.push(sql`select ${k}::int as k, ${KIND[kind]}::smallint as kind, ${sql.raw(raw.currency)}::text as currency,
-            ${stateSegment(by, 'f')} as g, 1::numeric as n, ${sql.raw(raw.amount)} as amount
-          from ${sql.raw(raw.table)} f where ${col} >= ${iso(part.from)} ${upper(col)}
-            and ${stateFilter(scope, by, 'f', raw.owned)}`);
-      }
-    }
+  for (const grain of ['h', 'd', 'm'] as const) {
+    const list = parts.get(grain);
+    if (!list) continue;
+    arms.push(sql`select width_bucket(r.bucket, ${tarr}) - 1 as k, r.kind, r.currency, ${seg} as g,
+        r.n::numeric as n, r.amount
+      from account_rollups r where r.grain = ${grain}::char(1) and r.kind = any(${codes})
+        and ${within(sql`r.bucket`, list)} and ${filter}`);
   }
+  const rawList = parts.get('raw');
+  if (rawList)
+    for (const kind of kinds) {
+      const raw = RAW[kind];
+      const col = sql.raw(`f.${raw.at}`);
+      arms.push(sql`select width_bucket(${col}, ${tarr}) - 1 as k, ${KIND[kind]}::smallint as kind,
+          ${sql.raw(raw.currency)}::text as currency, ${stateSegment(by, 'f')} as g, 1::numeric as n,
+          ${sql.raw(raw.amount)} as amount
+        from ${sql.raw(raw.table)} f where ${within(col, rawList)} and ${stateFilter(scope, by, 'f', raw.owned)}`);
+    }
+  if (arms.length === 0)
+    arms.push(
+      sql`select 0 as k, 0::smallint as kind, ''::text as currency, null::text as g, 0::numeric as n, 0::numeric as amount where false`,
+    );
   const ks = sql.raw(`array[${instants.map((_, k) => k).join(',')}]::int[]`);
   return sql`with t as (
       select r.kind, r.currency, ${seg} as g, sum(r.n)::numeric as n, sum(r.amount) as amount
