@@ -71,27 +71,86 @@ function rawQuery(
   };
 }
 
-/** Accounts that are customers, owned by the rep who won their first deal (and that rep's team then). */
-function retentionQuery(): Record<HandCase, string> {
-  const firstWin = `select distinct on (o.account_id) o.account_id, o.owner_rep_id as rep_id, o.closed_at
-      from opportunities o where o.outcome = 'won' order by o.account_id, o.closed_at, o.id`;
-  const ratio = `((count(*) filter (where a.became_customer_at <= $2a and (a.churned_at is null or a.churned_at > $2a))
-      - count(*) filter (where a.became_customer_at <= $2a and (a.churned_at is null or a.churned_at > $2a)
-          and a.became_customer_at > $1))::float8
-      / nullif(count(*) filter (where a.became_customer_at <= $1 and (a.churned_at is null or a.churned_at > $1)), 0))`;
-  // $2a: the window's "as of" instant, min(end, now), passed as $2 by the bench for state metrics.
-  const v = ratio.replaceAll('$2a', '$2');
-  return {
-    team: `select null::text as k, ${v} as v from (${firstWin}) f join accounts a on a.id = f.account_id
-      join team_memberships m on m.rep_id = f.rep_id and m.team_id = $3
-        and m.valid_from <= f.closed_at and (m.valid_to is null or f.closed_at < m.valid_to)
-      where a.became_customer_at is not null`,
-    rep: `select null::text as k, ${v} as v from (${firstWin}) f join accounts a on a.id = f.account_id
-      where f.rep_id = $3 and a.became_customer_at is not null`,
-    orgByRep: `select f.rep_id::text as k, ${v} as v from (${firstWin}) f join accounts a on a.id = f.account_id
-      where a.became_customer_at is not null and ($3::int is null or true) group by f.rep_id`,
-  };
+/**
+ * Customer accounts of the case (columns id, b = became customer, c = churned, k = split key): an account
+ * belongs to the rep who won its first deal (close, then id) and to that rep's team at that close. A team or
+ * a rep starts from its won deals (index) and keeps each account's first; the org split sorts every won deal.
+ */
+function accountsOf(c: HandCase): string {
+  const first = `not exists (select 1 from opportunities p where p.account_id = o.account_id and p.outcome = 'won'
+      and (p.closed_at < o.closed_at or (p.closed_at = o.closed_at and p.id < o.id)))`;
+  if (c === 'team')
+    return `select a.id, a.became_customer_at as b, a.churned_at as c, null::text as k from opportunities o
+      join team_memberships m on m.rep_id = o.owner_rep_id and m.team_id = $3
+        and m.valid_from <= o.closed_at and (m.valid_to is null or o.closed_at < m.valid_to)
+      join accounts a on a.id = o.account_id
+      where o.outcome = 'won' and a.became_customer_at is not null and ${first}`;
+  if (c === 'rep')
+    return `select a.id, a.became_customer_at as b, a.churned_at as c, null::text as k from opportunities o
+      join accounts a on a.id = o.account_id
+      where o.owner_rep_id = $3 and o.outcome = 'won' and a.became_customer_at is not null and ${first}`;
+  return `select a.id, a.became_customer_at as b, a.churned_at as c, f.rep_id::text as k from (
+      select distinct on (o.account_id) o.account_id, o.owner_rep_id as rep_id from opportunities o
+      where o.outcome = 'won' and ($3::int is null or true) order by o.account_id, o.closed_at, o.id) f
+    join accounts a on a.id = f.account_id where a.became_customer_at is not null`;
 }
+
+const CASES: HandCase[] = ['team', 'rep', 'orgByRep'];
+const perCase = (f: (c: HandCase) => string) =>
+  Object.fromEntries(CASES.map((c) => [c, f(c)])) as Record<HandCase, string>;
+
+/** Customer before instant t: became before t, not churned before t. $2 is the window's "as of" instant. */
+const customerAt = (t: string) => `(a.b < ${t} and (a.c is null or a.c >= ${t}))`;
+
+/** Retention (E − N) ÷ S = customers at the end who were customers before the start ÷ customers at the start. */
+const retentionQuery = perCase(
+  (c) => `select a.k, (count(*) filter (where ${customerAt('$2')} and a.b < $1)::float8
+      / nullif(count(*) filter (where ${customerAt('$1')}), 0)) as v
+    from (${accountsOf(c)}) a group by a.k`,
+);
+
+/** The contract's ARR, as docs/metrics.md defines it. */
+const CONTRACT_ARR = `case when t.licenses is not null and t.revenue_per_license_minor is not null
+    then t.licenses::float8 * t.revenue_per_license_minor
+    else t.total_value_minor::float8 / nullif(coalesce(t.contract_years::float8,
+      extract(epoch from (t.ends_at - t.starts_at)) / 31557600.0), 0) end`;
+
+/**
+ * ARR in force just before $2 in the main currency (most active contracts, then the larger ARR, over the
+ * whole answer); a rep with contracts in the window but none in force shows 0.
+ */
+const arrQuery = perCase(
+  (c) => `with x as (
+      select a.k, t.currency, count(*) filter (where t.ends_at >= $2)::int as n,
+        coalesce(sum(${CONTRACT_ARR}) filter (where t.ends_at >= $2), 0)::float8 as amount
+      from (${accountsOf(c)}) a join contracts t on t.account_id = a.id
+      where t.starts_at < $2 and t.ends_at >= $1 group by a.k, t.currency)
+    select x.k, x.amount as v from x
+    where x.currency = (select currency from x order by n desc, amount desc limit 1)`,
+);
+
+/**
+ * CLV over [$2 − 1 year, $2): won revenue ÷ customers × margin (1) ÷ (lost ÷ customers at start), rounded to
+ * whole minor units, in the main currency (most won deals, then the larger amount); owned accounts only.
+ */
+const clvQuery = perCase(
+  (c) => `with w as (select ($2::timestamptz at time zone 'UTC' - interval '1 year') at time zone 'UTC' as s
+      where $1::timestamptz is not null or true),
+    a as (${accountsOf(c)}),
+    cust as (
+      select a.k, count(*) filter (where ${customerAt('w.s')})::float8 as at_start,
+        count(*) filter (where ${customerAt('w.s')} and a.c < $2)::float8 as lost,
+        count(*) filter (where a.b < $2 and (a.c is null or a.c >= w.s))::float8 as active
+      from a cross join w group by a.k),
+    rev as (
+      select a.k, o.currency, count(*)::int as n, coalesce(sum(o.amount_minor), 0)::float8 as amount
+      from a join opportunities o on o.account_id = a.id and o.outcome = 'won' cross join w
+      where o.closed_at >= w.s and o.closed_at < $2 group by a.k, o.currency),
+    cur as (select currency from rev order by n desc, amount desc limit 1)
+    select cust.k, case when cust.active > 0 and cust.at_start > 0 and cust.lost > 0
+        then floor(coalesce(rev.amount, 0) / cust.active / (cust.lost / cust.at_start) + 0.5) end::float8 as v
+    from cust left join rev on rev.k is not distinct from cust.k and rev.currency = (select currency from cur)`,
+);
 
 /** Hand SQL per metric (metrics without one show "—" in the bench's hand column). */
 export const HAND_SQL: Partial<Record<string, Record<HandCase, string>>> = {
@@ -112,8 +171,10 @@ export const HAND_SQL: Partial<Record<string, Record<HandCase, string>>> = {
     `t.outcome = 'won'`,
     `greatest(0, percentile_cont(0.5) within group (order by extract(epoch from t.closed_at - t.created_at) / 86400.0))::float8`,
   ),
-  retention: retentionQuery(),
+  retention: retentionQuery,
+  arr: arrQuery,
+  clv: clvQuery,
 };
 
 /** Which end instant a metric's hand SQL takes as $2: the window end, or "as of" min(end, now). */
-export const HAND_USES_AS_OF = new Set(['retention']);
+export const HAND_USES_AS_OF = new Set(['retention', 'arr', 'clv']);

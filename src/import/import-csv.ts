@@ -84,8 +84,13 @@ class Rollback extends Error {}
 /** Files from this size up are imported with the rollup triggers off and one rebuild at the end. */
 export const BULK_FILE_BYTES = 8 * 1024 * 1024;
 const BULK_BATCH_SIZE = 5000;
-/** Tables whose statement triggers keep metric_rollups exact (migration 0005). */
-const ROLLUP_TABLES = ['leads', 'opportunities', 'activities'];
+/**
+ * Tables whose statement triggers keep metric_rollups (migration 0005) and the account state (migration
+ * `account_state`) exact.
+ */
+const ROLLUP_TABLES = ['leads', 'opportunities', 'activities', 'accounts', 'contracts'];
+/** Imports that can change the account state (retention, CLV, ARR), rebuilt after a bulk load. */
+const ACCOUNT_ENTITIES: ImportEntity[] = ['accounts', 'opportunities', 'contracts', 'subscriptions'];
 
 /** Ambiguous amounts wait for a later row to show the file's decimal mark; beyond this they are refused. */
 const MAX_DEFERRED = 100_000;
@@ -253,7 +258,10 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     }
     if (bulk) {
       for (const t of ROLLUP_TABLES) await tx.execute(sql.raw(`alter table ${t} enable trigger user`));
-      if (result.inserted + result.updated > 0) await tx.execute(sql`select tally_rollup_rebuild_all()`);
+      if (result.inserted + result.updated > 0) {
+        await tx.execute(sql`select tally_rollup_rebuild_all()`);
+        if (ACCOUNT_ENTITIES.includes(opts.entity)) await tx.execute(sql`select tally_account_rebuild_all()`);
+      }
     }
   };
 

@@ -3,8 +3,8 @@ import { rawClient } from './bulk.js';
 import { setRestoreSql } from './seed-runs.js';
 
 const BULK_TABLES = ['leads', 'accounts', 'opportunities', 'activities', 'contracts'];
-/** Tables whose statement triggers keep `metric_rollups` exact (migration 0005). */
-const ROLLUP_TABLES = ['leads', 'opportunities', 'activities'];
+/** Tables whose statement triggers keep `metric_rollups` (migration 0005) and the account state exact. */
+const ROLLUP_TABLES = ['leads', 'opportunities', 'activities', 'accounts', 'contracts'];
 
 /**
  * Drops foreign keys, unique constraints and plain indexes on the bulk-loaded tables (primary keys stay)
@@ -39,6 +39,8 @@ export async function dropForBulkLoad(db: Db): Promise<string[]> {
     ...constraints
       .filter((c) => c.contype === 'f')
       .map((c) => `alter table ${c.tbl} add constraint "${c.name}" ${c.def}`),
+    // The account state last: it finds each account's first won deal through the indexes built above.
+    'select tally_account_rebuild_all()',
   ];
   const client = rawClient(db);
   for (const t of ROLLUP_TABLES) await client.query(`alter table ${t} disable trigger user`, []);

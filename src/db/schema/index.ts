@@ -1,3 +1,4 @@
+export * from './account-state.js';
 export * from './alerts.js';
 export * from './delivery.js';
 export * from './digests.js';

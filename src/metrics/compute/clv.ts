@@ -4,6 +4,15 @@ import { formatCount } from '../../numbers/count.js';
 import { calcInput, divide, multiply, take } from '../calculation.js';
 import type { Dimension, Scope } from '../types.js';
 import {
+  accountStateSplits,
+  instantIndex,
+  newestFact,
+  type Prefix,
+  prefixAt,
+  prefixSums,
+  windowChurn,
+} from './account-rollups.js';
+import {
   type ComputeContext,
   type Computed,
   chooseCurrency,
@@ -90,7 +99,7 @@ async function revenuePerWindow(db: Db, scope: Scope, windows: Window[]): Promis
     sql`select v.currency, ${sql.join(cols, sql`, `)}
       from (${revenueRecords(scope)}) v
       where v.t0 < ${max.toISOString()}::timestamptz and v.t1 >= ${min.toISOString()}::timestamptz
-      group by v.currency`,
+      group by v.currency order by v.currency`,
   );
   return rows.flatMap((r) =>
     windows.map((_, i) => ({
@@ -185,10 +194,138 @@ async function run(db: Db, scope: Scope, windows: Window[], by?: Dimension) {
   ]);
 }
 
+/**
+ * CLV's customers of one window from prefix sums at its start (s) and end (asof) and the accounts that left
+ * inside it: at start = became − left before s; lost = left inside − those that also became inside;
+ * active (customer at any time in the window) = became before asof − left before s − accounts whose churn
+ * date precedes both the window and their customer date (bad data) that became inside it.
+ */
+function customersFromPrefix(start: Prefix, end: Prefix, churn: Row | undefined, i: number) {
+  return {
+    at_start: start.became - start.left,
+    lost: end.left - start.left - toNumber(churn?.[`w_${i}`]),
+    active: end.became - start.left - toNumber(churn?.[`x_${i}`]),
+  };
+}
+
+/**
+ * Contract revenue of accounts with contracts but no won deal (org scope only: other scopes count owned
+ * accounts), per currency, for every window: the rows of `revenuePerWindow`'s contract part.
+ */
+function unownedContracts(db: Db, ws: Window[]): Promise<Row[]> {
+  const { min, max } = span(ws);
+  const cols = ws.flatMap((w, i) => {
+    const s = sql`${w.start.toISOString()}::timestamptz`;
+    const asof = sql`${w.asOf.toISOString()}::timestamptz`;
+    return [
+      sql`count(*) filter (where ${touches(s, asof)})::int as ${sql.raw(`"cur_n_${i}"`)}`,
+      sql`coalesce(sum(${earned(s, asof)}) filter (where ${touches(s, asof)}), 0)::float8 as ${sql.raw(`"cur_amount_${i}"`)}`,
+      sql`extract(epoch from max(v.t0) filter (where ${touches(s, asof)}))::float8 as ${sql.raw(`"newest_epoch_${i}"`)}`,
+    ];
+  });
+  return runMetricQuery<Row>(
+    db,
+    sql`select v.currency, ${sql.join(cols, sql`, `)}
+      from (select 'contract' as kind, f.currency, f.arr::float8 as amount, f.starts_at as t0, f.ends_at as t1
+        from contract_facts f where not f.owned
+          and f.ends_at >= ${min.toISOString()}::timestamptz and f.starts_at < ${max.toISOString()}::timestamptz) v
+      group by v.currency`,
+  );
+}
+
+/** `run` from the account state: customers by prefix sums, won revenue by prefix sums, unowned contracts by window. */
+async function runFromState(
+  db: Db,
+  scope: Scope,
+  windows: Window[],
+  headline: number,
+  by?: 'rep' | 'team',
+): Promise<[Row[], Row[]]> {
+  const ws = windows.map(trailingYear);
+  const index = instantIndex(ws.flatMap((w) => [w.start, w.asOf]));
+  const { min, max } = span(ws);
+  const h = ws[headline]!;
+  const [prefix, churn, contracts, newest] = await Promise.all([
+    prefixSums(db, scope, index, ['became', 'left', 'deal'], by, by ? segmentLabelJoin(by) : undefined),
+    windowChurn(
+      db,
+      scope,
+      ws.map((w) => ({ s: w.start, asOf: w.asOf })),
+      by,
+    ),
+    scope.kind === 'org' && !by ? unownedContracts(db, ws) : Promise.resolve([]),
+    by
+      ? Promise.resolve([])
+      : runMetricQuery<Row>(
+          db,
+          sql`select ${newestFact(scope, 'deal_facts', 'closed_at', h.asOf, h.start)} as e`,
+        ),
+  ]);
+  const at = (t: Date, g: string | null, currency = '') =>
+    prefixAt(prefix, index.get(t.getTime())!, g, currency);
+  const churnOf = new Map(churn.map((r) => [r.g === null ? null : String(r.g), r]));
+  const customers: Row[] = [];
+  const revenue: Row[] = [];
+  const totals = prefix.filter((r) => r.j === -1);
+  for (const total of totals.filter((r) => r.currency === '' && r.became > 0 && by)) {
+    customers.push({
+      g: total.g,
+      label: total.label,
+      ...customersFromPrefix(at(ws[0]!.start, total.g), at(ws[0]!.asOf, total.g), churnOf.get(total.g), 0),
+    });
+  }
+  if (!by)
+    for (const [i, w] of ws.entries())
+      customers.push({ g: i, ...customersFromPrefix(at(w.start, null), at(w.asOf, null), churn[0], i) });
+  // Won revenue per currency: currencies with a won deal in the windows' span (as the raw query groups them).
+  const dealKeys = totals.filter((r) => r.currency !== '' && r.deals > 0);
+  for (const { g, currency } of dealKeys) {
+    const inSpan = at(max, g, currency).deals - at(min, g, currency).deals;
+    const contract = contracts.find((c) => String(c.currency).trim() === currency);
+    if (inSpan <= 0 && !contract) continue;
+    for (const [i, w] of ws.entries()) {
+      const end = at(w.asOf, g, currency);
+      const start = at(w.start, g, currency);
+      const deals = end.deals - start.deals;
+      if (by && deals <= 0) continue;
+      revenue.push({
+        g: by ? g : i,
+        currency,
+        cur_n: deals + toNumber(contract?.[`cur_n_${i}`]),
+        cur_amount: end.dealAmount - start.dealAmount + toNumber(contract?.[`cur_amount_${i}`]),
+        contracts: toNumber(contract?.[`cur_n_${i}`]),
+        newest_epoch:
+          i === headline ? Math.max(toNumber(newest[0]?.e), toNumber(contract?.[`newest_epoch_${i}`])) : null,
+      });
+    }
+  }
+  // Currencies with contract revenue only.
+  for (const c of contracts) {
+    const currency = String(c.currency).trim();
+    if (dealKeys.some((k) => k.currency === currency)) continue;
+    for (const i of ws.keys())
+      revenue.push({
+        g: i,
+        currency,
+        cur_n: toNumber(c[`cur_n_${i}`]),
+        cur_amount: toNumber(c[`cur_amount_${i}`]),
+        contracts: toNumber(c[`cur_n_${i}`]),
+        newest_epoch: i === headline ? c[`newest_epoch_${i}`] : null,
+      });
+  }
+  // Currencies in order, as the raw query returns them (the first of equal candidates leads).
+  revenue.sort((a, b) =>
+    String(a.currency) < String(b.currency) ? -1 : String(a.currency) > String(b.currency) ? 1 : 0,
+  );
+  return [customers, revenue];
+}
+
 /** Customer lifetime value over the trailing 12 months; "no churn observed" instead of infinity. */
 export const clvComputer: MetricComputer = {
   async windows(db, scope, windows, headline, ctx: ComputeContext) {
-    const [customers, revenue] = await run(db, scope, windows);
+    const [customers, revenue] = ctx.useRollups
+      ? await runFromState(db, scope, windows, headline)
+      : await run(db, scope, windows);
     const currency =
       chooseCurrency(revenue.filter((r) => String(r.g) === String(headline))) ?? chooseCurrency(revenue);
     return windows.map((_, i) => {
@@ -202,6 +339,16 @@ export const clvComputer: MetricComputer = {
     });
   },
   async segments(db, scope, window, by, ctx) {
+    if (ctx.useRollups && accountStateSplits(by)) {
+      const [customers, revenue] = await runFromState(db, scope, [window], 0, by);
+      const currency = chooseCurrency(revenue);
+      return customers.map((c) => {
+        const key = c.g === null ? null : String(c.g);
+        const rev = revenue.filter((r) => r.g === c.g);
+        const f = finalizeClv(c, rev, currency, ctx.grossMargin);
+        return { key, label: String(c.label), value: f.value, n: f.n };
+      });
+    }
     const [customers, revenue] = await run(db, scope, [window], by);
     const currency = chooseCurrency(revenue);
     const { join, label } = segmentLabelJoin(by);

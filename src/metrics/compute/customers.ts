@@ -4,6 +4,16 @@ import { formatCount } from '../../numbers/count.js';
 import { calcInput, divide, subtract, take } from '../calculation.js';
 import type { Dimension, Scope } from '../types.js';
 import {
+  accountStateSplits,
+  epochDate,
+  instantIndex,
+  newestFact,
+  type Prefix,
+  prefixAt,
+  prefixSums,
+  windowChurn,
+} from './account-rollups.js';
+import {
   chooseCurrency,
   type MetricComputer,
   noData,
@@ -123,9 +133,70 @@ export async function aggregatePerWindow(
   return windows.map((_, i) => Object.fromEntries(keys.map((k) => [k, row?.[`${k}_${i}`]])));
 }
 
+/** S, E and N of one window from prefix sums at its start and end and the churned accounts inside it. */
+function retentionCounts(start: Prefix, end: Prefix, churnedInside: number) {
+  return {
+    s_n: start.became - start.left,
+    e_n: end.became - end.left,
+    n_n: end.became - start.became - churnedInside,
+  };
+}
+
+/**
+ * Retention of every window from the account state: customers before an instant = became − left (prefix
+ * sums); new customers still active = became inside the window − those that also left inside it.
+ */
+async function retentionFromState(db: Db, scope: Scope, windows: Window[], headline: number) {
+  const index = instantIndex(windows.flatMap((w) => [w.start, w.asOf]));
+  const asOf = windows[headline]!.asOf;
+  const [prefix, churn, newest] = await Promise.all([
+    prefixSums(db, scope, index, ['became', 'left']),
+    windowChurn(
+      db,
+      scope,
+      windows.map((w) => ({ s: w.start, asOf: w.asOf })),
+    ),
+    runMetricQuery<Row>(
+      db,
+      sql`select greatest(${newestFact(scope, 'account_facts', 'became', asOf)},
+        ${newestFact(scope, 'account_facts', 'left_at', asOf)}) as e`,
+    ),
+  ]);
+  return windows.map((w, i) => {
+    const counts = retentionCounts(
+      prefixAt(prefix, index.get(w.start.getTime())!),
+      prefixAt(prefix, index.get(w.asOf.getTime())!),
+      toNumber(churn[0]?.[`w_${i}`]),
+    );
+    return { ...finalizeRetention(counts), newest: i === headline ? epochDate(newest[0]?.e) : null };
+  });
+}
+
+async function retentionSegmentsFromState(db: Db, scope: Scope, window: Window, by: 'rep' | 'team') {
+  const index = instantIndex([window.start, window.asOf]);
+  const [prefix, churn] = await Promise.all([
+    prefixSums(db, scope, index, ['became', 'left'], by, segmentLabelJoin(by)),
+    windowChurn(db, scope, [{ s: window.start, asOf: window.asOf }], by),
+  ]);
+  const churnOf = new Map(churn.map((r) => [r.g === null ? null : String(r.g), toNumber(r.w_0)]));
+  return prefix
+    .filter((r) => r.j === -1 && r.became > 0)
+    .map((total) => {
+      const f = finalizeRetention(
+        retentionCounts(
+          prefixAt(prefix, index.get(window.start.getTime())!, total.g),
+          prefixAt(prefix, index.get(window.asOf.getTime())!, total.g),
+          churnOf.get(total.g) ?? 0,
+        ),
+      );
+      return { key: total.g, label: total.label ?? '', value: f.value, n: f.n };
+    });
+}
+
 /** Retention (E − N) ÷ S, evaluated at each window's start and end (now, for a running window). */
 export const retentionComputer: MetricComputer = {
-  async windows(db, scope, windows) {
+  async windows(db, scope, windows, headline, ctx) {
+    if (ctx.useRollups) return retentionFromState(db, scope, windows, headline);
     const rows = await aggregatePerWindow(db, windows, scopedAccounts(scope), (s, asof) => ({
       s_n: sql`count(*) filter (where ${customerAt(s)})::int`,
       e_n: sql`count(*) filter (where ${customerAt(asof)})::int`,
@@ -139,7 +210,8 @@ export const retentionComputer: MetricComputer = {
       return { ...finalizeRetention(r), newest: newest > 0 ? new Date(newest * 1000) : null };
     });
   },
-  async segments(db, scope, window, by) {
+  async segments(db, scope, window, by, ctx) {
+    if (ctx.useRollups && accountStateSplits(by)) return retentionSegmentsFromState(db, scope, window, by);
     const { join, label } = segmentLabelJoin(by);
     const rows = await runMetricQuery<Row>(
       db,
@@ -224,7 +296,7 @@ async function arrPerWindow(db: Db, scope: Scope, windows: Window[]): Promise<Ro
     db,
     sql`select c.currency, ${sql.join(cols, sql`, `)}
       from contracts c join (${scopedAccounts(scope)}) a on a.id = c.account_id
-      group by c.currency`,
+      group by c.currency order by c.currency`,
   );
   return rows.flatMap((r) =>
     windows.map((_, i) => ({
@@ -238,10 +310,65 @@ async function arrPerWindow(db: Db, scope: Scope, windows: Window[]): Promise<Ro
   );
 }
 
+/**
+ * The rows of `arrPerWindow` from the account state: per currency the scope ever had contracts in, ARR in
+ * force before each instant = Σ ARR started − Σ ARR ended before it (exact sums).
+ */
+async function arrFromState(db: Db, scope: Scope, windows: Window[], headline: number): Promise<Row[]> {
+  const index = instantIndex(windows.flatMap((w) => [w.start, w.asOf]));
+  const [prefix, newest] = await Promise.all([
+    prefixSums(db, scope, index, ['starts', 'ends']),
+    runMetricQuery<Row>(
+      db,
+      sql`select ${newestFact(scope, 'contract_facts', 'starts_at', windows[headline]!.asOf)} as e`,
+    ),
+  ]);
+  const currencies = prefix
+    .filter((r) => r.j === -1 && r.starts > 0)
+    .map((r) => r.currency)
+    .sort();
+  return currencies.flatMap((currency) =>
+    windows.map((w, i) => {
+      const end = prefixAt(prefix, index.get(w.asOf.getTime())!, null, currency);
+      const start = prefixAt(prefix, index.get(w.start.getTime())!, null, currency);
+      return {
+        g: i,
+        currency,
+        cur_n: end.starts - end.ends,
+        cur_amount: end.arr,
+        at_start: start.arr,
+        newest_epoch: i === headline ? newest[0]?.e : null,
+      };
+    }),
+  );
+}
+
+/** `arrQuery` rows of a split by rep or team from the account state: (key, currency) with contracts in the window. */
+async function arrSegmentsFromState(db: Db, scope: Scope, window: Window, by: 'rep' | 'team') {
+  const index = instantIndex([window.start, window.asOf]);
+  const prefix = await prefixSums(db, scope, index, ['starts', 'ends'], by, segmentLabelJoin(by));
+  const keys = new Map<string, { g: string | null; currency: string; label: string }>();
+  for (const r of prefix)
+    if (r.j === -1)
+      keys.set(`${r.g}\u0000${r.currency}`, { g: r.g, currency: r.currency, label: r.label ?? '' });
+  const sorted = [...keys.values()].sort((a, b) =>
+    a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0,
+  );
+  return sorted.flatMap(({ g, currency, label }) => {
+    const end = prefixAt(prefix, index.get(window.asOf.getTime())!, g, currency);
+    const start = prefixAt(prefix, index.get(window.start.getTime())!, g, currency);
+    // Contracts touching the window: started before its end and not ended before its start.
+    if (end.starts - start.ends <= 0) return [];
+    return [{ g, currency, label, cur_n: end.starts - end.ends, cur_amount: end.arr }];
+  });
+}
+
 /** ARR at each window's end (now for a running window), per currency; the headline's currency leads. */
 export const arrComputer: MetricComputer = {
-  async windows(db, scope, windows, headline) {
-    const rows = await arrPerWindow(db, scope, windows);
+  async windows(db, scope, windows, headline, ctx) {
+    const rows = ctx.useRollups
+      ? await arrFromState(db, scope, windows, headline)
+      : await arrPerWindow(db, scope, windows);
     const currency =
       chooseCurrency(rows.filter((r) => String(r.g) === String(headline))) ?? chooseCurrency(rows);
     return windows.map((_, i) => {
@@ -250,12 +377,15 @@ export const arrComputer: MetricComputer = {
       return { ...finalizeArr(group, currency), newest: newest > 0 ? new Date(newest * 1000) : null };
     });
   },
-  async segments(db, scope, window, by) {
+  async segments(db, scope, window, by, ctx) {
     const { join, label } = segmentLabelJoin(by);
-    const rows = await runMetricQuery<Row>(
-      db,
-      sql`select a.*, ${label} as label from (${arrQuery(scope, [window], by)}) a ${join}`,
-    );
+    const rows =
+      ctx.useRollups && accountStateSplits(by)
+        ? await arrSegmentsFromState(db, scope, window, by)
+        : await runMetricQuery<Row>(
+            db,
+            sql`select a.*, ${label} as label from (${arrQuery(scope, [window], by)}) a ${join}`,
+          );
     const currency = chooseCurrency(rows);
     const groups = new Map<string, Row[]>();
     for (const r of rows) groups.set(String(r.g), [...(groups.get(String(r.g)) ?? []), r]);
