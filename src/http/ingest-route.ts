@@ -6,7 +6,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { isDatabaseOutage } from '../db/failures.js';
 import { redactSecrets } from '../errors.js';
-import { DemoDataError, describeDbFailure, ENTITIES, ingestBatch } from '../ingest/index.js';
+import { DATE_ORDERS, DemoDataError, describeDbFailure, ENTITIES, ingestBatch } from '../ingest/index.js';
 import type { Logger } from '../logger.js';
 import { decimalMarkOf } from '../money/index.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
@@ -28,6 +28,7 @@ export interface IngestRouteDeps {
 const settings = {
   locale: z.string().max(35).optional(),
   decimal: z.enum(['.', ',']).optional(),
+  date_format: z.enum(DATE_ORDERS).optional(),
   won_stages: z.array(z.string().max(200)).max(100).optional(),
   lost_stages: z.array(z.string().max(200)).max(100).optional(),
 };
@@ -118,7 +119,7 @@ async function handle(
       error: `expected {"entity": one of ${ENTITIES.join('|')}, "items": [...]} or {"batches": [{"entity", "items"}, ...]}`,
     });
   }
-  const { locale, decimal: givenDecimal, won_stages, lost_stages, ...data } = envelope.data;
+  const { locale, decimal: givenDecimal, date_format, won_stages, lost_stages, ...data } = envelope.data;
   let decimal = givenDecimal;
   if (locale !== undefined) {
     try {
@@ -141,6 +142,7 @@ async function handle(
     atomic: true,
     source: 'api',
     decimal,
+    dateOrder: date_format,
     stages: { won: won_stages ?? [], lost: lost_stages ?? [] },
   });
   if (result.errors.length > 0) {
@@ -155,6 +157,7 @@ async function handle(
     inserted: result.inserted,
     updated: result.updated,
     unchanged: result.unchanged,
+    ...(result.warnings ? { warnings: result.warnings } : {}),
   });
 }
 

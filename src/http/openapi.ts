@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { ENTITIES, type Entity, itemSchemas } from '../ingest/schemas.js';
+import { WARNING_KINDS } from '../ingest/warnings.js';
 import { INGEST_PATH, MAX_INGEST_BODY_BYTES, MAX_INGEST_ITEMS } from './ingest-route.js';
 
 export const OPENAPI_PATH = '/api/v1/openapi.json';
@@ -14,11 +15,21 @@ const itemErrorSchema = z.object({
   message: z.string(),
   entity: z.enum(ENTITIES).optional().meta({ description: 'Set for multi-entity requests.' }),
 });
+const itemWarningSchema = z.object({
+  index: z.number().int().meta({ description: 'Position of the item in its batch (0-based).' }),
+  kind: z.enum(WARNING_KINDS),
+  message: z.string().meta({ description: 'What the item looked like and what to do about it.' }),
+  entity: z.enum(ENTITIES).optional().meta({ description: 'Set for multi-entity requests.' }),
+});
 const resultSchema = z.object({
   ok: z.literal(true),
   inserted: z.number().int(),
   updated: z.number().int(),
   unchanged: z.number().int().meta({ description: 'Items identical to the stored row (replays).' }),
+  warnings: z.array(itemWarningSchema).optional().meta({
+    description:
+      'Present when some items were written as given but look wrong: a duplicate external id (the later item wins, field by field), a close date before the create date, a won deal with amount ≤ 0, an open stage with a close date.',
+  }),
 });
 const errorSchema = z.object({
   ok: z.literal(false),

@@ -1,5 +1,5 @@
 import { type CliArgs, parseCli } from '../cli/args.js';
-import { canonicalFields, ENTITIES } from '../ingest/index.js';
+import { canonicalFields, DATE_ORDERS, type DateOrder, ENTITIES } from '../ingest/index.js';
 import { AmountError, type DecimalMark, decimalMarkOf } from '../money/index.js';
 import type { ImportEntity } from './import-csv.js';
 import { PRESETS, type PresetName } from './presets.js';
@@ -24,6 +24,8 @@ export interface ImportArgs {
   delimiter?: Delimiter | undefined;
   wonStages?: string[] | undefined;
   lostStages?: string[] | undefined;
+  /** --date-format MDY|DMY: the order of slash dates (1/15/2026). */
+  dateOrder?: DateOrder | undefined;
   /** --preset: read a CRM's default export headers. */
   preset?: PresetName | undefined;
   /** --replace-demo: remove the demo org's records before importing. */
@@ -39,6 +41,7 @@ export const USAGE = `Usage: npm run import -- <entity> <file.csv> [--map source
   --locale de-DE           how numbers are written (de-DE: 1.234,56; en-US: 1,234.56)
   --decimal , | .          the decimal mark, instead of --locale
   --delimiter ; | , | tab | '|'   the column separator (default: detected from the header)
+  --date-format MDY | DMY  how slash dates are written: 1/15/2026 (MDY, US; --preset salesforce) or 15/1/2026
   --won-stages "A,B"       extra stage names that mean won (comma-separated)
   --lost-stages "A,B"      extra stage names that mean lost
   --preset hubspot|salesforce|pipedrive   read that CRM's default export column names (no --map needed)
@@ -68,6 +71,7 @@ export function parseImportArgs(argv: string[]): ImportArgs & { help?: true } {
         locale: { type: 'string' },
         decimal: { type: 'string' },
         delimiter: { type: 'string' },
+        'date-format': { type: 'string' },
         'won-stages': { type: 'string' },
         'lost-stages': { type: 'string' },
         'replace-demo': { type: 'boolean' },
@@ -81,6 +85,7 @@ export function parseImportArgs(argv: string[]): ImportArgs & { help?: true } {
           locale: 'a locale such as de-DE',
           decimal: '"," or "."',
           delimiter: 'one of , ; tab |',
+          'date-format': 'MDY or DMY',
           'won-stages': 'stage names, comma-separated',
           'lost-stages': 'stage names, comma-separated',
         },
@@ -166,6 +171,12 @@ function readExtras(values: CliArgs['values']): Partial<ImportArgs> {
     const d = parseDelimiter(delimiter);
     if (!d) throw new UsageError(`--delimiter takes , ; tab or | (not "${delimiter}")`);
     out.delimiter = d;
+  }
+  const dateFormat = str('date-format');
+  if (dateFormat !== undefined) {
+    const order = DATE_ORDERS.find((o) => o === dateFormat.toUpperCase());
+    if (!order) throw new UsageError(`--date-format takes MDY or DMY (not "${dateFormat}")`);
+    out.dateOrder = order;
   }
   const won = str('won-stages');
   if (won !== undefined) out.wonStages = list(won);

@@ -48,6 +48,8 @@ async function main(argv: string[]): Promise<number> {
         args.preset && args.entity !== 'subscriptions' ? presetColumns(args.preset, args.entity) : undefined,
       fileBytes: (await stat(args.file)).size,
       decimal: args.decimal,
+      // Salesforce report exports write US dates (1/15/2026).
+      dateOrder: args.dateOrder ?? (args.preset === 'salesforce' ? 'MDY' : undefined),
       delimiter: args.delimiter,
       stages: { won: args.wonStages ?? [], lost: args.lostStages ?? [] },
       timezone: config.defaultTimezone,

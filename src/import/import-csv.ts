@@ -1,22 +1,25 @@
 import type { Readable } from 'node:stream';
-import { type Db, sql } from '../db/client.js';
+import type { Db } from '../db/client.js';
 import { bumpDataVersion } from '../db/data-version.js';
 import {
   BATCH_SIZE,
   canonicalFields,
+  type DateOrder,
   type Entity,
   type IngestOptions,
   KEY_FIELDS,
+  newDateContext,
   newNumberContext,
   parseItems,
+  stagedUpsertFor,
   writeItems,
 } from '../ingest/index.js';
 import { guardAgainstDemo, markDataSource, recordArrival } from '../ingest/origin.js';
+import { type ImportWarning, WarningLog } from '../ingest/warnings.js';
 import type { DecimalMark } from '../money/index.js';
 import { guessIdColumn, ImportFormatError, planColumns } from './columns.js';
 import { type Delimiter, delimiterName, openCsv } from './source.js';
 import { expandSubscriptions, SUBSCRIPTION_FIELDS, TELCO_HEADERS } from './subscriptions.js';
-import { type ImportWarning, WarningLog } from './warnings.js';
 
 export { ImportFormatError };
 
@@ -34,14 +37,15 @@ export interface ImportCsvOptions extends IngestOptions {
   preset?: Record<string, string>;
   skipInvalid?: boolean;
   /**
-   * Size of the file in bytes, when known: from BULK_FILE_BYTES up the rollup triggers are switched off
-   * for the import and the rollups rebuilt once at the end (same transaction), as the seed does.
+   * Size of the file in bytes, when known: from BULK_FILE_BYTES up rows are read in bigger batches.
    */
   fileBytes?: number;
   /** Remove the generated demo org first; without it an import into a demo database is refused. */
   replaceDemo?: boolean;
   /** Forced decimal mark (--locale / --decimal); otherwise the file's own unambiguous amounts decide. */
   decimal?: DecimalMark;
+  /** Order of slash dates (--date-format, or MDY with --preset salesforce); otherwise inferred, never guessed. */
+  dateOrder?: DateOrder | undefined;
   /** Forced delimiter (--delimiter); otherwise sniffed from the header line. */
   delimiter?: Delimiter;
   /** How many bad rows to list (the count is always exact). */
@@ -81,24 +85,20 @@ export interface ImportCsvResult {
 
 class Rollback extends Error {}
 
-/** Files from this size up are imported with the rollup triggers off and one rebuild at the end. */
+/** Files from this size up are read in batches of BULK_BATCH_SIZE (fewer round trips). */
 export const BULK_FILE_BYTES = 8 * 1024 * 1024;
 const BULK_BATCH_SIZE = 5000;
-/**
- * Tables whose statement triggers keep metric_rollups (migration 0005) and the account state (migration
- * `account_state`) exact.
- */
-const ROLLUP_TABLES = ['leads', 'opportunities', 'activities', 'accounts', 'contracts'];
-/** Imports that can change the account state (retention, CLV, ARR), rebuilt after a bulk load. */
-const ACCOUNT_ENTITIES: ImportEntity[] = ['accounts', 'opportunities', 'contracts', 'subscriptions'];
 
 /** Ambiguous amounts wait for a later row to show the file's decimal mark; beyond this they are refused. */
 const MAX_DEFERRED = 100_000;
 
 /**
  * Streams a CSV file into the database: the delimiter and encoding are detected, each row is
- * validated (parseItems: keys, types, text, dates, amounts) and upserted in batches of BATCH_SIZE,
- * all inside ONE transaction. Without `skipInvalid`, any invalid row rolls the whole file back (after
+ * validated (parseItems: keys, types, text, dates, amounts) and resolved in batches, all inside ONE
+ * transaction. Leads, opportunities and activities are staged (COPY into a temporary table) and
+ * written by one set-based upsert per generation of up to 200,000 rows (StagedUpsert), so the rollup
+ * statement triggers fire once per statement with exactly the rows that changed; other entities are
+ * upserted batch by batch. Without `skipInvalid`, any invalid row rolls the whole file back (after
  * reading it to the end, so every bad line is counted). Memory stays flat: the parser is consumed
  * with backpressure and at most one batch is held (plus rows whose amount waits for the decimal mark,
  * and one map of ids for duplicate detection).
@@ -127,24 +127,29 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     if (result.errors.length < maxListed) result.errors.push(e);
   };
   const warnings = new WarningLog(opts.entity === 'subscriptions' ? 'accounts' : opts.entity, opts.stages);
-  const numbers = { ...newNumberContext(opts.decimal), deferAmbiguous: true };
+  const dates = newDateContext(opts.dateOrder, 'file');
+  const numbers = { ...newNumberContext(opts.decimal, { dates }), deferAmbiguous: true };
   const deferred: { line: number; item: Record<string, string> }[] = [];
   const started = performance.now();
   let lastProgressAt = started;
   let lastProgressRows = 0;
 
   const bulkFile = (opts.fileBytes ?? 0) >= BULK_FILE_BYTES;
-  // Bigger batches mean fewer round trips; a batch's rows travel as one JSON parameter either way.
-  const batchSize = bulkFile ? BULK_BATCH_SIZE : BATCH_SIZE;
+  // Bigger batches mean fewer round trips (the lookups of a batch are a few queries however big it is).
+  const staged = opts.entity === 'leads' || opts.entity === 'opportunities' || opts.entity === 'activities';
+  const batchSize = bulkFile || staged ? BULK_BATCH_SIZE : BATCH_SIZE;
   const run = async (tx: Db) => {
     await guardAgainstDemo(tx, opts.replaceDemo ?? false, 'pass --replace-demo');
     await markDataSource(tx, 'csv');
-    // A big file: per-batch rollup maintenance rewrites the same rollup rows thousands of times; one
-    // set-based rebuild at the end is exact and far faster. ALTER TABLE is transactional, so a rolled
-    // back import leaves the triggers on; the lock it takes keeps other writers out meanwhile.
-    const bulk = bulkFile;
-    if (bulk)
-      for (const t of ROLLUP_TABLES) await tx.execute(sql.raw(`alter table ${t} disable trigger user`));
+    // Leads, deals and activities: staged, then one set-based upsert per generation (see StagedUpsert).
+    const stage = opts.entity === 'subscriptions' ? undefined : stagedUpsertFor(tx, opts.entity);
+    const flushStage = async () => {
+      if (!stage) return;
+      const counts = await stage.flush();
+      result.inserted += counts.inserted;
+      result.updated += counts.updated;
+      result.unchanged += counts.unchanged;
+    };
     let plan: ReturnType<typeof planColumns> | undefined;
     let pending: { line: number; item: Record<string, string> }[] = [];
     const write = async (rows: { line: number; item: Record<string, string> }[], last: boolean) => {
@@ -181,7 +186,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
       parsed.items.forEach((item, k) => {
         warnings.inspect(item, batch[parsed.positions[k]!]!.line);
       });
-      const written = await writeItems(tx, entity, parsed.items, opts, batchSize);
+      const written = await writeItems(tx, entity, parsed.items, opts, batchSize, stage);
       result.inserted += written.inserted;
       result.updated += written.updated;
       result.unchanged += written.unchanged;
@@ -248,20 +253,16 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     }
     if (!plan) throw new ImportFormatError('the file is empty (no header line)');
     await flush();
-    // Rows whose amount was ambiguous: the whole file has now shown (or not) its decimal mark.
+    // Rows whose amount was ambiguous: the whole file has now shown (or not) its decimal mark. They
+    // come after every other row, as their own generation.
+    if (deferred.length > 0) await flushStage();
     for (let i = 0; i < deferred.length; i += BATCH_SIZE)
       await write(deferred.slice(i, i + BATCH_SIZE), true);
+    await flushStage();
     if (result.invalidRows > 0 && !opts.skipInvalid) throw new Rollback();
     if (result.inserted + result.updated + result.unchanged > 0) {
       const entities = opts.entity === 'subscriptions' ? ['accounts', 'contracts'] : [opts.entity];
       await recordArrival(tx, 'csv', entities, opts.now);
-    }
-    if (bulk) {
-      for (const t of ROLLUP_TABLES) await tx.execute(sql.raw(`alter table ${t} enable trigger user`));
-      if (result.inserted + result.updated > 0) {
-        await tx.execute(sql`select tally_rollup_rebuild_all()`);
-        if (ACCOUNT_ENTITIES.includes(opts.entity)) await tx.execute(sql`select tally_account_rebuild_all()`);
-      }
     }
   };
 

@@ -4,6 +4,7 @@ import { activities, leads, opportunities } from '../db/schema/index.js';
 import { refreshFirstTouch } from './first-touch.js';
 import { resolveReps } from './resolve.js';
 import type { ItemOf } from './schemas.js';
+import type { StagedUpsert } from './staging.js';
 import type { ItemError, WriteResult } from './types.js';
 import { findExistingIds, mergeByExternalId, type PendingRow, textList, upsertRows } from './upsert-core.js';
 import { put, requireForNew, unknownRef } from './write-helpers.js';
@@ -16,7 +17,12 @@ export type ActivityItem = ItemOf<'activities'>;
  * Afterwards first_touch_at is recomputed, in one statement, for every lead the batch touched,
  * including a lead an activity was moved away from.
  */
-export async function writeActivities(db: Db, items: ActivityItem[]): Promise<WriteResult> {
+export async function writeActivities(
+  db: Db,
+  items: ActivityItem[],
+  stage?: StagedUpsert,
+): Promise<WriteResult> {
+  await stage?.reserve(items.map((i) => i.external_id!));
   const errors: ItemError[] = [];
   const repOf = await resolveReps(
     db,
@@ -90,10 +96,16 @@ export async function writeActivities(db: Db, items: ActivityItem[]): Promise<Wr
     'activity',
     errors,
   );
-  const counts = await upsertRows(db, activities, 'externalId', valid, existing);
   const affected = new Set<number>();
   for (const r of before) if (r.leadId !== null) affected.add(r.leadId);
   for (const r of valid) if (typeof r.values.leadId === 'number') affected.add(r.values.leadId);
+  if (stage) {
+    // first_touch_at is refreshed once the staged rows are written.
+    const counts = await stage.add(valid, existing);
+    stage.touchLeads(affected);
+    return { ...counts, errors };
+  }
+  const counts = await upsertRows(db, activities, 'externalId', valid, existing);
   await refreshFirstTouch(db, affected);
   return { inserted: counts.inserted, updated: counts.updated, unchanged: counts.unchanged, errors };
 }

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, type SQL } from 'drizzle-orm';
 import { type Db, queryRows, sql } from '../db/client.js';
 import { bumpDataVersion } from '../db/data-version.js';
 import { type ActivityKind, activities, leads } from '../db/schema/index.js';
@@ -28,14 +28,31 @@ export async function refreshFirstTouch(db: Db, leadIds: Iterable<number> | 'all
   }
   const ids = [...new Set(leadIds)].filter((id) => Number.isSafeInteger(id));
   if (ids.length === 0) return 0;
-  // One int[] parameter rather than thousands of placeholders; the text form works on pg and PGlite alike.
-  const idArray = `{${ids.join(',')}}`;
+  return refreshFirstTouchOf(db, ids);
+}
+
+/**
+ * refreshFirstTouch for lead ids given as a list or as an SQL query returning one `id` column (a
+ * big import names its leads by a join with its staging table instead of shipping the ids).
+ */
+export async function refreshFirstTouchOf(db: Db, leadIds: number[] | SQL): Promise<number> {
+  if (Array.isArray(leadIds)) {
+    let changed = 0;
+    // One int[] parameter rather than thousands of placeholders; the text form works on pg and PGlite alike.
+    for (let i = 0; i < leadIds.length; i += 50_000)
+      changed += await refreshFrom(db, sql`unnest(${`{${leadIds.slice(i, i + 50_000).join(',')}}`}::int[])`);
+    return changed;
+  }
+  return refreshFrom(db, sql`(${leadIds})`);
+}
+
+async function refreshFrom(db: Db, source: SQL): Promise<number> {
   // Read first, write only what changed: an UPDATE statement fires the leads statement triggers (metric
   // rollups) even when it matches no row, and most refreshes change nothing.
   const changed = await queryRows<{ id: number; at: string | null }>(
     db,
     sql`select l.id, f.at::text as at
-        from unnest(${idArray}::int[]) as x(id)
+        from ${source} as x(id)
         join leads l on l.id = x.id
         cross join lateral (select min(a.occurred_at) as at from activities a
                             where a.lead_id = x.id and a.direction = 'outbound') f

@@ -10,20 +10,27 @@ export {
   ingestBatch,
   newNumberContext,
   parseItems,
+  stagedUpsertFor,
   writeItems,
 } from './ingest.js';
 export { DemoDataError } from './origin.js';
-export { outcomeFromStage, type StageRules } from './outcome.js';
+export { outcomeFromStage } from './outcome.js';
 export {
   canonicalFields,
   ENTITIES,
   type Entity,
   KEY_FIELDS,
-  type MoneyValue,
 } from './schemas.js';
 export {
   BATCH_SIZE,
   describeDbFailure,
   type IngestOptions,
 } from './types.js';
-export { parseBoolean, parseInstant, ValueError } from './values.js';
+export {
+  DATE_ORDERS,
+  type DateOrder,
+  newDateContext,
+  parseBoolean,
+  parseInstant,
+  ValueError,
+} from './values.js';

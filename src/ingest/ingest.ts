@@ -1,7 +1,8 @@
 import type { Db } from '../db/client.js';
 import { bumpDataVersion } from '../db/data-version.js';
 import { retryConflicts } from '../db/failures.js';
-import { AmountError, type DecimalMark, settleAmount } from '../money/index.js';
+import { activities, leads, opportunities } from '../db/schema/index.js';
+import { AmountError, type DecimalMark, REQUEST_NUMBER_HINT, settleAmount } from '../money/index.js';
 import { writeAccounts } from './accounts.js';
 import { writeActivities } from './activities.js';
 import { writeContracts } from './contracts.js';
@@ -16,7 +17,9 @@ import {
   KEY_FIELDS,
   MONEY_FIELDS,
   type MoneyValue,
+  type ReadingContext,
 } from './schemas.js';
+import { StagedUpsert } from './staging.js';
 import { writeTeams } from './teams.js';
 import {
   addResult,
@@ -26,18 +29,37 @@ import {
   type ItemError,
   type WriteResult,
 } from './types.js';
+import { type DateOrder, newDateContext } from './values.js';
+import { type ItemWarning, WarningLog } from './warnings.js';
 
-type Writer<E extends Entity> = (db: Db, items: ItemOf<E>[], opts: IngestOptions) => Promise<WriteResult>;
+type Writer<E extends Entity> = (
+  db: Db,
+  items: ItemOf<E>[],
+  opts: IngestOptions,
+  stage?: StagedUpsert,
+) => Promise<WriteResult>;
 
 const WRITERS: { [E in Entity]: Writer<E> } = {
   teams: (db, items) => writeTeams(db, items),
   reps: writeReps,
-  leads: (db, items) => writeLeads(db, items),
-  activities: (db, items) => writeActivities(db, items),
+  leads: (db, items, _opts, stage) => writeLeads(db, items, stage),
+  activities: (db, items, _opts, stage) => writeActivities(db, items, stage),
   accounts: (db, items) => writeAccounts(db, items),
   opportunities: writeOpportunities,
   contracts: (db, items) => writeContracts(db, items),
 };
+
+/**
+ * Entities whose big writes can go through a staging table and one set-based upsert (StagedUpsert),
+ * with the options they need: the table, and which leads' first_touch_at to refresh afterwards.
+ */
+export function stagedUpsertFor(db: Db, entity: Entity): StagedUpsert | undefined {
+  if (entity === 'leads') return new StagedUpsert(db, leads, 'externalId', 'first touch of leads');
+  if (entity === 'opportunities') return new StagedUpsert(db, opportunities, 'externalId');
+  if (entity === 'activities')
+    return new StagedUpsert(db, activities, 'externalId', 'first touch of touched leads');
+  return undefined;
+}
 
 /** Raw items for one entity, as they arrive from JSON or a CSV row (canonical field names). */
 export interface RawBatch {
@@ -58,14 +80,18 @@ export interface ParsedItems<E extends Entity> {
  * the request's locale); otherwise `marks` collects the decimal marks unambiguous amounts have shown
  * so far ("12.50" shows "."), which settle ambiguous ones ("4.200"). Share one context per file.
  */
-export interface NumberContext {
+export interface NumberContext extends ReadingContext {
   decimal?: DecimalMark | undefined;
   marks: Set<DecimalMark>;
   /** CSV: hand back ambiguous items whose mark is not known yet (a later row may show it). */
   deferAmbiguous?: boolean;
 }
 
-export const newNumberContext = (decimal?: DecimalMark): NumberContext => ({ decimal, marks: new Set() });
+export const newNumberContext = (decimal?: DecimalMark, reading: ReadingContext = {}): NumberContext => ({
+  ...reading,
+  decimal,
+  marks: new Set(),
+});
 
 /**
  * Validates raw items against the entity's schema; every problem becomes one `ItemError`. Every item
@@ -79,7 +105,8 @@ export function parseItems<E extends Entity>(
   timezone: string,
   numbers: NumberContext = newNumberContext(),
 ): ParsedItems<E> & { deferred: number[] } {
-  const schema = itemSchemas(timezone, numbers.decimal)[entity];
+  const reading = numbers.dates || numbers.numberHint ? numbers : undefined;
+  const schema = itemSchemas(timezone, numbers.decimal, reading)[entity];
   const out: ParsedItems<E> & { deferred: number[] } = { items: [], positions: [], errors: [], deferred: [] };
   const keys = KEY_FIELDS[entity];
   const moneyFields = MONEY_FIELDS[entity] ?? [];
@@ -130,7 +157,7 @@ export function parseItems<E extends Entity>(
         continue;
       }
       try {
-        m.value = settleAmount(m.reading, mark);
+        m.value = settleAmount(m.reading, mark, numbers.numberHint);
       } catch (err) {
         if (!(err instanceof AmountError)) throw err;
         const mixed = numbers.marks.size > 1 ? ' (the file writes numbers both ways)' : '';
@@ -152,7 +179,8 @@ export function parseItems<E extends Entity>(
 
 /**
  * Writes parsed items in batches of BATCH_SIZE WITHOUT opening a transaction: for callers that hold
- * one already (the CSV import keeps a whole file in one). Bad items are reported, good ones written.
+ * one already (the CSV import keeps a whole file in one). Bad items are reported, good ones written,
+ * or staged in `stage` (leads, opportunities, activities) until its flush.
  */
 export async function writeItems<E extends Entity>(
   db: Db,
@@ -160,11 +188,12 @@ export async function writeItems<E extends Entity>(
   items: ItemOf<E>[],
   opts: IngestOptions,
   batchSize = BATCH_SIZE,
+  stage?: StagedUpsert,
 ): Promise<WriteResult> {
   const result = emptyResult();
   const write = WRITERS[entity] as Writer<E>;
   for (let start = 0; start < items.length; start += batchSize) {
-    addResult(result, await write(db, items.slice(start, start + batchSize), opts), start);
+    addResult(result, await write(db, items.slice(start, start + batchSize), opts, stage), start);
   }
   return result;
 }
@@ -176,6 +205,8 @@ export interface BatchOptions extends IngestOptions {
   atomic?: boolean;
   /** Forced decimal mark for amounts in text (the request's `locale` / `decimal`). */
   decimal?: DecimalMark | undefined;
+  /** Order of slash dates (the request's `date_format`); otherwise inferred, never guessed. */
+  dateOrder?: DateOrder | undefined;
   /** Record user data from this source ('api'), refusing to mix it with the demo org. */
   source?: 'api' | undefined;
 }
@@ -187,18 +218,34 @@ export interface BatchOptions extends IngestOptions {
  * (default) any error means nothing is written and counts are zero; every bad item is still reported
  * (the valid ones are written and rolled back, so reference errors show up in the same answer).
  * A transaction that loses a race (deadlock, serialization failure) is run again, a bounded number of times.
+ * A written request also returns `warnings` (only when there are any): per item, the suspicious values
+ * a CSV import counts (duplicate ids and which item won, close before create, won amount ≤ 0, an open
+ * stage with a close date).
  */
 export async function ingestBatch(
   db: Db,
   input: RawBatch | { batches: RawBatch[] },
   opts: BatchOptions,
-): Promise<WriteResult> {
+): Promise<WriteResult & { warnings?: ItemWarning[] }> {
   const batches = 'batches' in input ? input.batches : [input];
   const multi = 'batches' in input;
   const atomic = opts.atomic ?? true;
   // One number context for the whole request: its unambiguous amounts settle its ambiguous ones.
-  const numbers = newNumberContext(opts.decimal);
+  // Amount and date errors name the request's fields ("locale", "decimal", "date_format").
+  const numbers = newNumberContext(opts.decimal, {
+    dates: newDateContext(opts.dateOrder, 'request'),
+    numberHint: REQUEST_NUMBER_HINT,
+  });
   const parsed = batches.map((b) => parseItems(b.entity, b.items, opts.timezone, numbers));
+  // The same warnings a CSV summary gives, per item (stored as given, but worth a look).
+  const warnings: ItemWarning[] = [];
+  parsed.forEach((p, i) => {
+    const log = new WarningLog(batches[i]!.entity, opts.stages, 'request');
+    p.items.forEach((item, k) => {
+      log.inspect(item as Record<string, unknown>, p.positions[k]!);
+    });
+    warnings.push(...(multi ? log.items.map((w) => ({ ...w, entity: batches[i]!.entity })) : log.items));
+  });
   let result = emptyResult();
   try {
     await retryConflicts(() =>
@@ -232,5 +279,5 @@ export async function ingestBatch(
     return { ...emptyResult(), errors: result.errors };
   }
   await bumpDataVersion(db);
-  return result;
+  return warnings.length > 0 ? { ...result, warnings } : result;
 }

@@ -3,6 +3,7 @@ import { leads } from '../db/schema/index.js';
 import { refreshFirstTouch } from './first-touch.js';
 import { resolveReps } from './resolve.js';
 import type { ItemOf } from './schemas.js';
+import type { StagedUpsert } from './staging.js';
 import type { ItemError, WriteResult } from './types.js';
 import { findExistingIds, mergeByExternalId, type PendingRow, upsertRows } from './upsert-core.js';
 import { put, requireForNew } from './write-helpers.js';
@@ -14,7 +15,8 @@ export type LeadItem = ItemOf<'leads'>;
  * resolved by owner_email / owner_name (unknown names become reps). first_touch_at is derived, never
  * taken from input, and recomputed for the written leads.
  */
-export async function writeLeads(db: Db, items: LeadItem[]): Promise<WriteResult> {
+export async function writeLeads(db: Db, items: LeadItem[], stage?: StagedUpsert): Promise<WriteResult> {
+  await stage?.reserve(items.map((i) => i.external_id!));
   const errors: ItemError[] = [];
   const owners = await resolveReps(
     db,
@@ -49,6 +51,7 @@ export async function writeLeads(db: Db, items: LeadItem[]): Promise<WriteResult
     merged.map((r) => r.key),
   );
   const valid = requireForNew(merged, existing, { createdAt: 'created_at' }, 'lead', errors);
+  if (stage) return { ...(await stage.add(valid, existing)), errors };
   const counts = await upsertRows(db, leads, 'externalId', valid, existing);
   await refreshFirstTouch(db, counts.ids.values());
   return { inserted: counts.inserted, updated: counts.updated, unchanged: counts.unchanged, errors };

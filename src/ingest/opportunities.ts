@@ -3,6 +3,7 @@ import { leads, opportunities } from '../db/schema/index.js';
 import { outcomeFromStage } from './outcome.js';
 import { resolveAccounts, resolveReps } from './resolve.js';
 import type { ItemOf } from './schemas.js';
+import type { StagedUpsert } from './staging.js';
 import type { IngestOptions, ItemError, WriteResult } from './types.js';
 import { findExistingIds, mergeByExternalId, type PendingRow, upsertRows } from './upsert-core.js';
 import { currencyFor, minorOf, put, requireForNew, storedCurrencies, unknownRef } from './write-helpers.js';
@@ -12,13 +13,16 @@ export type OpportunityItem = ItemOf<'opportunities'>;
 /**
  * Writes one batch of opportunities (callers own the transaction). Owner by owner_email / owner_name,
  * account by external id or name (created when unknown), lead by external id (must exist). Without an
- * outcome field the outcome follows the stage; a won or lost deal needs closed_at.
+ * outcome field the outcome follows the stage; a won or lost deal needs closed_at. With `stage`
+ * (a big import) the rows are staged for one set-based write and the counts come from its flushes.
  */
 export async function writeOpportunities(
   db: Db,
   items: OpportunityItem[],
   opts: Pick<IngestOptions, 'stages'> = {},
+  stage?: StagedUpsert,
 ): Promise<WriteResult> {
+  await stage?.reserve(items.map((i) => i.external_id!));
   const errors: ItemError[] = [];
   const owners = await resolveReps(
     db,
@@ -108,6 +112,8 @@ export async function writeOpportunities(
       return true;
     },
   );
-  const counts = await upsertRows(db, opportunities, 'externalId', valid, existing);
+  const counts = stage
+    ? await stage.add(valid, existing)
+    : await upsertRows(db, opportunities, 'externalId', valid, existing);
   return { inserted: counts.inserted, updated: counts.updated, unchanged: counts.unchanged, errors };
 }

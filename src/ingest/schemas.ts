@@ -5,11 +5,13 @@ import {
   type AmountReading,
   type Decimal,
   type DecimalMark,
+  type NumberHint,
   readAmount,
 } from '../money/index.js';
 import { isTimeZone } from '../time/zone.js';
 import {
   checkText,
+  type DateContext,
   parseBoolean,
   parseCalendarDate,
   parseDecimal,
@@ -113,14 +115,14 @@ const oneOf = <T extends string>(values: readonly T[], opts?: { required?: boole
     opts,
     { type: ['string', 'null'], enum: [...values, null], description: 'Case-insensitive.' },
   );
-const instant = (tz: string, opts?: { required?: boolean }) =>
-  field((v) => parseInstant(String(v), tz), opts, {
+const instantField = (tz: string, opts?: { required?: boolean }, dates?: DateContext) =>
+  field((v) => parseInstant(String(v), tz, dates), opts, {
     type: ['string', 'null'],
     description: 'ISO 8601 date or date-time; without an offset it is read in DEFAULT_TIMEZONE.',
   });
-const money = (decimal: DecimalMark | undefined) =>
+const moneyField = (decimal: DecimalMark | undefined, hint?: NumberHint) =>
   field(
-    (v): MoneyValue => ({ reading: readAmount(typeof v === 'boolean' ? String(v) : v, decimal) }),
+    (v): MoneyValue => ({ reading: readAmount(typeof v === 'boolean' ? String(v) : v, decimal, hint) }),
     {},
     {
       type: ['string', 'number', 'null'],
@@ -160,8 +162,20 @@ const timeZoneName = () =>
     { type: ['string', 'null'], description: 'IANA time zone, e.g. Europe/Berlin.' },
   );
 
+/**
+ * How one file or request is read beyond the time zone: its slash dates (`dates`) and the wording of
+ * amount errors (`numberHint`: CLI options or request fields).
+ */
+export interface ReadingContext {
+  dates?: DateContext | undefined;
+  numberHint?: NumberHint | undefined;
+}
+
 /** Builds the item schemas for one deployment time zone (dates without a zone are read in it). */
-export function buildItemSchemas(tz: string, decimal?: DecimalMark) {
+export function buildItemSchemas(tz: string, decimal?: DecimalMark, reading: ReadingContext = {}) {
+  const d = reading.dates;
+  const instant = (zone: string, opts?: { required?: boolean }) => instantField(zone, opts, d);
+  const money = (mark: DecimalMark | undefined) => moneyField(mark, reading.numberHint);
   return {
     teams: z.strictObject({
       name: text({ required: true }),
@@ -259,14 +273,24 @@ export type ItemSchemas = ReturnType<typeof buildItemSchemas>;
 export type ItemOf<E extends Entity> = z.output<ItemSchemas[E]>;
 
 const cache = new Map<string, ItemSchemas>();
+/** Schemas of one file or request (its slash-date state lives in its ReadingContext). */
+const contextCache = new WeakMap<ReadingContext, Map<string, ItemSchemas>>();
 
-/** The schemas for `tz` (and a forced decimal mark), built once per combination. */
-export function itemSchemas(tz: string, decimal?: DecimalMark): ItemSchemas {
+/**
+ * The schemas for `tz` (and a forced decimal mark), built once per combination; with a `reading`
+ * context, once per context (one file or request).
+ */
+export function itemSchemas(tz: string, decimal?: DecimalMark, reading?: ReadingContext): ItemSchemas {
   const key = `${tz}|${decimal ?? ''}`;
-  let s = cache.get(key);
+  let byKey = cache;
+  if (reading) {
+    byKey = contextCache.get(reading) ?? new Map();
+    contextCache.set(reading, byKey);
+  }
+  let s = byKey.get(key);
   if (!s) {
-    s = buildItemSchemas(tz, decimal);
-    cache.set(key, s);
+    s = buildItemSchemas(tz, decimal, reading);
+    byKey.set(key, s);
   }
   return s;
 }

@@ -1,4 +1,5 @@
-import { TZDate } from '@date-fns/tz';
+import { tz as inZone, TZDate } from '@date-fns/tz';
+import { isValid, parse } from 'date-fns';
 
 /**
  * Parsers for the loosely typed values that arrive from CSV cells and JSON bodies. Each returns a
@@ -75,10 +76,13 @@ const INSTANT =
  * a date-time without a zone is read as wall-clock time in `timeZone` (the deployment's DEFAULT_TIMEZONE),
  * so "2017-10-20" means midnight where the team works, not midnight UTC.
  */
-export function parseInstant(value: string, timeZone: string): Date {
+export function parseInstant(value: string, timeZone: string, dates?: DateContext): Date {
   const m = INSTANT.exec(value.trim());
-  if (!m)
+  if (!m) {
+    const slash = dates ? SLASH.exec(value.trim()) : null;
+    if (slash && dates) return parseSlashDate(value, slash, timeZone, dates);
     throw new ValueError(`"${value}" is not an ISO date or date-time (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)`);
+  }
   const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '', zone] = m;
   const parts = [y, mo, d, h, mi, s].map(Number) as [number, number, number, number, number, number];
   const [year, month, day, hour, minute, second] = parts;
@@ -102,7 +106,104 @@ export function parseInstant(value: string, timeZone: string): Date {
     const utc = Date.UTC(year, month - 1, day, hour, minute, second, ms);
     return new Date(utc - offsetMinutes * 60_000);
   }
-  return new Date(new TZDate(year, month - 1, day, hour, minute, second, ms, timeZone).getTime());
+  return new Date(wallClockToUtc(timeZone, year, month, day, hour, minute, second) + ms);
+}
+
+/** Order of day and month in a slash date: `1/15/2026` is MDY (US), `15/1/2026` DMY. */
+export type DateOrder = 'MDY' | 'DMY';
+export const DATE_ORDERS: readonly DateOrder[] = ['MDY', 'DMY'];
+
+/**
+ * How the slash dates of one file or request are read: in `order` when given (--date-format, the
+ * salesforce preset, the request's date_format); without it every slash date is refused, saying
+ * which orders fit. `hint` ends the messages (how to give the order).
+ */
+export interface DateContext {
+  order?: DateOrder | undefined;
+  hint: string;
+}
+
+export const FILE_DATE_HINT =
+  'say which with --date-format MDY (month/day/year) or --date-format DMY (day/month/year)';
+export const REQUEST_DATE_HINT =
+  'say which with the request\'s "date_format" field ("MDY" for month/day/year or "DMY" for day/month/year)';
+
+export const newDateContext = (order: DateOrder | undefined, audience: 'file' | 'request'): DateContext => ({
+  order,
+  hint: audience === 'file' ? FILE_DATE_HINT : REQUEST_DATE_HINT,
+});
+
+const SLASH = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:[ T]+(.+))?$/;
+const ORDER_NAME: Record<DateOrder, string> = { MDY: 'month/day/year', DMY: 'day/month/year' };
+const TIME_FORMATS = ['', ' H:mm', ' H:mm:ss', ' h:mm a', ' h:mm:ss a'];
+const UTC = inZone('UTC');
+
+/**
+ * A slash date (`1/15/2026`, `15/01/2026 14:05`, `1/15/2026 2:05 PM`) read with date-fns `parse` in
+ * the given order, as wall-clock time in `timeZone`. Without an order it is refused, naming the
+ * orders that fit (`3/4/2026`: both) and how to give one; a date that is not real in the order too.
+ */
+function parseSlashDate(value: string, m: RegExpExecArray, timeZone: string, dates: DateContext): Date {
+  const [a, b] = [Number(m[1]), Number(m[2])];
+  const order = dates.order;
+  if (!order) {
+    // Never guessed: even "20/11/2026" (only day/month/year fits) waits for the order to be given,
+    // since a file that mixes ISO and slash dates may also mix their orders.
+    if (a > 12 && b > 12) throw new ValueError(`"${value}" is not a real date`);
+    const only: DateOrder | null = a <= 12 && b <= 12 ? null : a > 12 ? 'DMY' : 'MDY';
+    throw new ValueError(
+      only
+        ? `"${value}" is not an ISO date (YYYY-MM-DD); it reads only as ${ORDER_NAME[only]}: ${dates.hint}`
+        : `"${value}" is not an ISO date (YYYY-MM-DD) and could be ${ORDER_NAME.MDY} or ${ORDER_NAME.DMY}; ${dates.hint}`,
+    );
+  }
+  const datePart = order === 'MDY' ? 'M/d/yyyy' : 'd/M/yyyy';
+  const text = value.trim().replace(/[ T]+/, ' ');
+  for (const time of TIME_FORMATS) {
+    const d = parse(text, `${datePart}${time}`, new Date(0), { in: UTC });
+    if (!isValid(d)) continue;
+    const year = d.getFullYear();
+    if (year < MIN_YEAR || year > MAX_YEAR)
+      throw new ValueError(
+        `"${value}" has year ${m[3]}; dates must fall between ${MIN_YEAR} and ${MAX_YEAR}`,
+      );
+    const utc = wallClockToUtc(
+      timeZone,
+      year,
+      d.getMonth() + 1,
+      d.getDate(),
+      d.getHours(),
+      d.getMinutes(),
+      d.getSeconds(),
+    );
+    return new Date(utc);
+  }
+  throw new ValueError(`"${value}" is not a real date or time read as ${ORDER_NAME[order]}`);
+}
+
+/** Wall-clock second → UTC ms, per zone; a file repeats its dates, and each TZDate costs an Intl call. */
+const wallClockCache = new Map<string, number>();
+const WALL_CLOCK_CACHE_MAX = 100_000;
+
+function wallClockToUtc(
+  timeZone: string,
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+): number {
+  if (timeZone === 'UTC' || timeZone === 'Etc/UTC')
+    return Date.UTC(year, month - 1, day, hour, minute, second);
+  const key = `${timeZone}|${year}|${month}|${day}|${hour}|${minute}|${second}`;
+  let utc = wallClockCache.get(key);
+  if (utc === undefined) {
+    utc = new TZDate(year, month - 1, day, hour, minute, second, 0, timeZone).getTime();
+    if (wallClockCache.size >= WALL_CLOCK_CACHE_MAX) wallClockCache.clear();
+    wallClockCache.set(key, utc);
+  }
+  return utc;
 }
 
 function parseOffset(zone: string): number {

@@ -57,7 +57,34 @@ export function decimalMarkOf(locale: string): DecimalMark {
  * a lone "." or "," followed by exactly three digits ("4.200") is `ambiguous`. JSON numbers are exact.
  * Throws AmountError for anything else.
  */
-export function readAmount(value: string | number, decimal?: DecimalMark): AmountReading {
+/**
+ * How an amount error tells the reader to say which decimal mark the input uses: the CLI options of
+ * a file import, or the fields of an ingest request.
+ */
+export interface NumberHint {
+  /** Ends the message for an amount that reads two ways. */
+  ambiguous: string;
+  /** In parentheses after an amount that does not fit the forced mark. */
+  forced: string;
+}
+
+export const FILE_NUMBER_HINT: NumberHint = {
+  ambiguous:
+    'say how the file writes numbers with --locale (e.g. --locale de-DE or --locale en-US) or --decimal',
+  forced: 'check --locale / --decimal',
+};
+
+export const REQUEST_NUMBER_HINT: NumberHint = {
+  ambiguous:
+    'say how the request writes numbers with its "locale" field (e.g. "locale": "de-DE" or "locale": "en-US") or its "decimal" field ("," or ".")',
+  forced: 'check the request\'s "locale" / "decimal" field',
+};
+
+export function readAmount(
+  value: string | number,
+  decimal?: DecimalMark,
+  hint: NumberHint = FILE_NUMBER_HINT,
+): AmountReading {
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new AmountError(`${value} is not an amount`);
     const text = String(value);
@@ -130,7 +157,7 @@ export function readAmount(value: string | number, decimal?: DecimalMark): Amoun
     const whole = ungroup(intPart!, [group, ' ']);
     if (whole === null) {
       throw new AmountError(
-        `"${text}" does not read as a number with "${decimal}" as decimal mark (check --locale / --decimal)`,
+        `"${text}" does not read as a number with "${decimal}" as decimal mark (${hint.forced})`,
       );
     }
     return result(whole, frac ?? '', null);
@@ -251,12 +278,16 @@ function count(s: string, c: string): number {
  * where "." is the decimal mark and 4200 where it groups thousands. With no mark known, throws an
  * AmountError that says how to decide (--locale / --decimal, or "locale" in the ingest request).
  */
-export function settleAmount(reading: AmountReading, fileMark: DecimalMark | null): Decimal {
+export function settleAmount(
+  reading: AmountReading,
+  fileMark: DecimalMark | null,
+  hint: NumberHint = FILE_NUMBER_HINT,
+): Decimal {
   if (reading.kind === 'exact') return reading.value;
   if (fileMark === null) {
     const [d, g] = [reading.asDecimal, reading.asGroup];
     throw new AmountError(
-      `"${reading.text}" could be ${d.whole}${reading.separator === ',' ? '.' : '.'}${d.fraction.replace(/0+$/, '') || '0'} or ${g.whole}; say how the file writes numbers with --locale (e.g. --locale de-DE or --locale en-US) or --decimal`,
+      `"${reading.text}" could be ${d.whole}${reading.separator === ',' ? '.' : '.'}${d.fraction.replace(/0+$/, '') || '0'} or ${g.whole}; ${hint.ambiguous}`,
     );
   }
   return fileMark === reading.separator ? reading.asDecimal : reading.asGroup;

@@ -1,5 +1,14 @@
-import type { Entity, MoneyValue, StageRules } from '../ingest/index.js';
-import { outcomeFromStage } from '../ingest/index.js';
+import { outcomeFromStage, type StageRules } from './outcome.js';
+import type { Entity, MoneyValue } from './schemas.js';
+
+/** One suspicious item of an ingest request: its position in its batch, the kind and what to do. */
+export interface ItemWarning {
+  index: number;
+  kind: WarningKind;
+  message: string;
+  /** Set when a multi-entity batch was written. */
+  entity?: Entity;
+}
 
 /** One kind of suspicious row, counted over the whole file, with the first few line numbers. */
 export interface ImportWarning {
@@ -11,11 +20,13 @@ export interface ImportWarning {
   detail: string;
 }
 
-export type WarningKind =
-  | 'duplicate id'
-  | 'close before create'
-  | 'won amount not positive'
-  | 'closed but stage reads open';
+export const WARNING_KINDS = [
+  'duplicate id',
+  'close before create',
+  'won amount not positive',
+  'closed but stage reads open',
+] as const;
+export type WarningKind = (typeof WARNING_KINDS)[number];
 
 const FIRST_LINES = 5;
 
@@ -29,12 +40,21 @@ export class WarningLog {
   /** 53-bit hash of an external id → its first line: ~40 bytes per id, flat for a 1M-row file. */
   private readonly firstLineOf = new Map<number, number>();
 
+  /** Every occurrence, for an ingest request (positions are item indexes there). */
+  readonly items: ItemWarning[] = [];
+
+  /**
+   * `audience`: 'file' counts lines and names CLI options; 'request' lists every item (0-based
+   * index) and names the request's fields.
+   */
   constructor(
     private readonly entity: Entity,
     private readonly stages: StageRules = {},
+    private readonly audience: 'file' | 'request' = 'file',
   ) {}
 
   private add(kind: WarningKind, line: number, detail: () => string): void {
+    if (this.audience === 'request') this.items.push({ index: line, kind, message: detail() });
     const w = this.byKind.get(kind);
     if (w) {
       w.count += 1;
@@ -50,11 +70,10 @@ export class WarningLog {
       const first = this.firstLineOf.get(h);
       if (first === undefined) this.firstLineOf.set(h, line);
       else
-        this.add(
-          'duplicate id',
-          line,
-          () =>
-            `external id ${id} is on line ${first} and again on line ${line}: the later row (line ${line}) wins, field by field`,
+        this.add('duplicate id', line, () =>
+          this.audience === 'request'
+            ? `external id ${id} is item ${first} and again item ${line}: the later item (${line}) wins, field by field`
+            : `external id ${id} is on line ${first} and again on line ${line}: the later row (line ${line}) wins, field by field`,
         );
     }
     const created = item.created_at as Date | null | undefined;
@@ -87,11 +106,10 @@ export class WarningLog {
       );
     }
     if (item.outcome == null && typeof stage === 'string' && outcome === 'open' && closed) {
-      this.add(
-        'closed but stage reads open',
-        line,
-        () =>
-          `stage "${stage}" has a close date but reads as open; if it is a won or lost stage, pass --won-stages "${stage}" or --lost-stages "${stage}"`,
+      this.add('closed but stage reads open', line, () =>
+        this.audience === 'request'
+          ? `stage "${stage}" has a close date but reads as open; if it is a won or lost stage, add it to "won_stages" or "lost_stages" in the request`
+          : `stage "${stage}" has a close date but reads as open; if it is a won or lost stage, pass --won-stages "${stage}" or --lost-stages "${stage}"`,
       );
     }
   }

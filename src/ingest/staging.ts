@@ -1,0 +1,203 @@
+import { getTableColumns, getTableName, sql } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import { type Db, queryRows } from '../db/client.js';
+import { refreshFirstTouchOf } from './first-touch.js';
+import { copyRows } from './stage-copy.js';
+import type { PendingRow } from './upsert-core.js';
+
+type Table = PgTable & { id: PgColumn };
+
+/** Counts of one flush: rows inserted, updated (a value changed) and left as they were. */
+export interface StagedCounts {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+/**
+ * Rows held in the staging table before one set-based write. A cap keeps the key set in memory
+ * small (about 70 bytes per key) and each write's transition tables moderate.
+ */
+const GENERATION_ROWS = 200_000;
+
+const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+let stageSerial = 0;
+
+/**
+ * The write half of a big import (CSV): the writers validate and resolve each batch as usual and
+ * hand their rows here instead of upserting them. Rows go into a temporary staging table (COPY on
+ * Postgres, one JSON parameter per batch on PGlite); `flush` then writes them with ONE set-based
+ * statement per shape of row (which columns it carries; new or stored):
+ * - stored rows: `UPDATE … FROM stage … WHERE row(t.*) IS DISTINCT FROM row(s.*)`, so unchanged rows
+ *   are neither written nor counted as updated, and `updated_at` moves only on real changes;
+ * - new rows: `INSERT … SELECT … ORDER BY key ON CONFLICT DO UPDATE … WHERE … IS DISTINCT FROM`
+ *   (a concurrent writer may have inserted the key meanwhile).
+ * The rollup and data-version triggers are statement triggers, so each fires once per statement with
+ * exactly the rows that changed (none on a replay). Keys of one generation are distinct: a key staged
+ * again (a duplicate id further down the file) flushes first, so the later row wins field by field,
+ * as with row-by-row writes. Callers own the transaction; `flush` takes the table lock
+ * (SHARE ROW EXCLUSIVE) that keeps two imports from interleaving their set-based writes.
+ */
+export class StagedUpsert {
+  private readonly columns: PgColumn[];
+  private readonly props: string[];
+  private readonly stage: string;
+  private created = false;
+  private readonly shapes = new Map<string, number>();
+  private readonly sizes = new Map<number, number>();
+  private keys = new Set<string>();
+  /** Leads whose first_touch_at may change (activities: old and new lead of each row). */
+  private touched = new Set<number>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly table: Table,
+    private readonly keyName: string,
+    private readonly after?: 'first touch of leads' | 'first touch of touched leads',
+  ) {
+    const all = getTableColumns(table) as Record<string, PgColumn>;
+    this.props = Object.keys(all).filter((p) => p !== 'id' && p !== 'updatedAt');
+    this.columns = this.props.map((p) => all[p]!);
+    stageSerial += 1;
+    this.stage = `tally_stage_${getTableName(table)}_${stageSerial}`;
+  }
+
+  /** Counts of a flush that `reserve` ran, handed back by the next `add` or `flush`. */
+  private carried: StagedCounts = { inserted: 0, updated: 0, unchanged: 0 };
+
+  /**
+   * Call before looking anything up for a batch with these keys: when one is staged and not yet
+   * written (a duplicate id further down the file), or the generation is full, the staged rows are
+   * written first, so the batch sees them as stored.
+   */
+  async reserve(keys: string[]): Promise<void> {
+    if (this.keys.size + keys.length > GENERATION_ROWS || keys.some((k) => this.keys.has(k))) {
+      const c = await this.flush();
+      this.carried = c;
+    }
+  }
+
+  private takeCarried(): StagedCounts {
+    const c = this.carried;
+    this.carried = { inserted: 0, updated: 0, unchanged: 0 };
+    return c;
+  }
+
+  /** Leads to recompute first_touch_at for after the next flush. */
+  touchLeads(ids: Iterable<number>): void {
+    for (const id of ids) this.touched.add(id);
+  }
+
+  /**
+   * Stages rows (validated, resolved, keys distinct within `rows`); `existing` holds the stored keys.
+   * Flushes first when a key is already staged or the generation is full.
+   */
+  async add(rows: PendingRow[], existing: Map<string, number>): Promise<StagedCounts> {
+    let counts = this.takeCarried();
+    if (this.keys.size + rows.length > GENERATION_ROWS || rows.some((r) => this.keys.has(r.key))) {
+      counts = await this.flush();
+    }
+    if (rows.length === 0) return counts;
+    await this.ensureStage();
+    const records: unknown[][] = [];
+    for (const row of rows) {
+      const present = Object.keys(row.values).sort().join(',');
+      const shapeKey = `${existing.has(row.key) ? 'u' : 'i'}:${present}`;
+      let shape = this.shapes.get(shapeKey);
+      if (shape === undefined) {
+        shape = this.shapes.size;
+        this.shapes.set(shapeKey, shape);
+      }
+      this.sizes.set(shape, (this.sizes.get(shape) ?? 0) + 1);
+      this.keys.add(row.key);
+      const rec: unknown[] = [shape];
+      for (const p of this.props) rec.push(p === this.keyName ? row.key : (row.values[p] ?? null));
+      records.push(rec);
+    }
+    await copyRows(this.db, this.stage, ['shape', ...this.columns.map((c) => c.name)], records);
+    return counts;
+  }
+
+  /** Writes every staged row (one statement per shape) and empties the stage. */
+  async flush(): Promise<StagedCounts> {
+    const counts = this.takeCarried();
+    if (this.keys.size === 0) return counts;
+    const tableName = ident(getTableName(this.table));
+    await this.db.execute(sql.raw(`lock table ${tableName} in share row exclusive mode`));
+    const all = getTableColumns(this.table) as Record<string, PgColumn>;
+    const keyCol = ident(all[this.keyName]!.name);
+    const touch = 'updatedAt' in all ? `, ${ident(all.updatedAt!.name)} = now()` : '';
+    // Shapes in order of first appearance; each shape's rows are distinct keys.
+    for (const [shapeKey, shape] of this.shapes) {
+      const props = shapeKey
+        .slice(2)
+        .split(',')
+        .filter((p) => p !== '' && p !== this.keyName);
+      const names = props.map((p) => ident(all[p]!.name));
+      const size = this.sizes.get(shape) ?? 0;
+      if (shapeKey.startsWith('u')) {
+        if (names.length === 0) {
+          counts.unchanged += size;
+          continue;
+        }
+        const changed = `row(${names.map((n) => `t.${n}`).join(', ')}) is distinct from row(${names.map((n) => `s.${n}`).join(', ')})`;
+        const [r] = await queryRows<{ n: number }>(
+          this.db,
+          sql`with w as (
+                update ${sql.raw(tableName)} as t set ${sql.raw(names.map((n) => `${n} = s.${n}`).join(', ') + touch)}
+                from ${sql.raw(this.stage)} s
+                where s.shape = ${shape} and t.${sql.raw(keyCol)} = s.${sql.raw(keyCol)} and ${sql.raw(changed)}
+                returning 1)
+              select count(*)::int as n from w`,
+        );
+        counts.updated += r!.n;
+        counts.unchanged += size - r!.n;
+      } else {
+        const list = [keyCol, ...names].join(', ');
+        const conflict =
+          names.length === 0
+            ? 'do nothing'
+            : `do update set ${names.map((n) => `${n} = excluded.${n}`).join(', ')}${touch}
+               where row(${names.map((n) => `t.${n}`).join(', ')}) is distinct from row(${names.map((n) => `excluded.${n}`).join(', ')})`;
+        const [r] = await queryRows<{ ins: number; upd: number }>(
+          this.db,
+          sql`with w as (
+                insert into ${sql.raw(tableName)} as t (${sql.raw(list)})
+                select ${sql.raw(list)} from ${sql.raw(this.stage)} where shape = ${shape} order by ${sql.raw(keyCol)}
+                on conflict (${sql.raw(keyCol)}) ${sql.raw(conflict)}
+                returning (t.xmax = 0) as inserted)
+              select count(*) filter (where inserted)::int as ins, count(*) filter (where not inserted)::int as upd from w`,
+        );
+        counts.inserted += r!.ins;
+        counts.updated += r!.upd;
+        counts.unchanged += size - r!.ins - r!.upd;
+      }
+    }
+    if (this.after === 'first touch of leads') {
+      await refreshFirstTouchOf(
+        this.db,
+        sql.raw(`select t.id from ${tableName} t join ${this.stage} s on t.${keyCol} = s.${keyCol}`),
+      );
+    }
+    if (this.after === 'first touch of touched leads' && this.touched.size > 0) {
+      await refreshFirstTouchOf(this.db, [...this.touched]);
+    }
+    await this.db.execute(sql.raw(`truncate ${this.stage}`));
+    this.keys = new Set();
+    this.touched = new Set();
+    this.shapes.clear();
+    this.sizes.clear();
+    return counts;
+  }
+
+  private async ensureStage(): Promise<void> {
+    if (this.created) return;
+    const cols = this.columns.map((c) => `${ident(c.name)} ${c.getSQLType()}`).join(', ');
+    // Temporary: private to this transaction's session, never WAL-logged, dropped at commit.
+    await this.db.execute(
+      sql.raw(`create temporary table ${this.stage} (shape int not null, ${cols}) on commit drop`),
+    );
+    this.created = true;
+  }
+}

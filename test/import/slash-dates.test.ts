@@ -1,0 +1,91 @@
+import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect, it } from 'vitest';
+import { queryRows, sql } from '../../src/db/client.js';
+import { parseImportArgs } from '../../src/import/args.js';
+import { type ImportCsvOptions, importCsv } from '../../src/import/import-csv.js';
+import { describeDb } from '../helpers/db.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'tally-slash-'));
+let fileNo = 0;
+function csv(text: string): string {
+  fileNo += 1;
+  const file = path.join(dir, `f${fileNo}.csv`);
+  writeFileSync(file, text);
+  return file;
+}
+const NOW = new Date('2026-11-23T09:00:00Z');
+const HINT = 'say which with --date-format MDY (month/day/year) or --date-format DMY (day/month/year)';
+const AMBIGUOUS = `could be month/day/year or day/month/year; ${HINT}`;
+
+describeDb('CSV import: slash dates (Salesforce reports, European exports)', (ctx) => {
+  const run = (file: string, extra: Partial<ImportCsvOptions> = {}) =>
+    importCsv(ctx.db(), {
+      entity: 'opportunities',
+      input: createReadStream(file),
+      timezone: 'UTC',
+      now: NOW,
+      ...extra,
+    });
+  const stored = () =>
+    queryRows<{ id: string; created: string; closed: string | null }>(
+      ctx.db(),
+      sql`select external_id as id, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as created,
+                 to_char(closed_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as closed
+          from opportunities order by external_id`,
+    );
+  const lines = (r: { errors: { line: number; field: string | null; message: string }[] }) =>
+    r.errors.map((e) => `line ${e.line}: ${e.field} ${e.message}`);
+
+  it('reads M/D/YYYY with --date-format MDY (the salesforce preset sets it), times included', async () => {
+    const file = csv(
+      'external_id,created_at,stage,closed_at\nO-1,1/15/2026,Closed Won,3/4/2026\nO-2,12/31/2025 2:05 PM,Open,\nO-3,01/02/2026 09:30,Open,\n',
+    );
+    const r = await run(file, { dateOrder: 'MDY' });
+    expect(r).toMatchObject({ inserted: 3, invalidRows: 0 });
+    expect(await stored()).toEqual([
+      { id: 'O-1', created: '2026-01-15 00:00', closed: '2026-03-04 00:00' },
+      { id: 'O-2', created: '2025-12-31 14:05', closed: null },
+      { id: 'O-3', created: '2026-01-02 09:30', closed: null },
+    ]);
+    expect(parseImportArgs(['opportunities', 'x.csv', '--date-format', 'dmy']).dateOrder).toBe('DMY');
+    expect(() => parseImportArgs(['opportunities', 'x.csv', '--date-format', 'YMD'])).toThrow(
+      '--date-format takes MDY or DMY (not "YMD")',
+    );
+  });
+
+  it('reads D/M/YYYY with --date-format DMY, in DEFAULT_TIMEZONE, and refuses a date that is not real', async () => {
+    const r = await run(csv('external_id,created_at\nO-1,15/01/2026\nO-2,3/4/2026\nO-3,31/2/2026\n'), {
+      dateOrder: 'DMY',
+      timezone: 'Europe/Berlin',
+    });
+    expect(lines(r)).toEqual([
+      'line 4: created_at "31/2/2026" is not a real date or time read as day/month/year',
+    ]);
+    const ok = await run(csv('external_id,created_at\nO-1,15/01/2026\nO-2,3/4/2026\n'), {
+      dateOrder: 'DMY',
+      timezone: 'Europe/Berlin',
+    });
+    expect(ok).toMatchObject({ inserted: 2, invalidRows: 0 });
+    expect(await stored()).toEqual([
+      { id: 'O-1', created: '2026-01-14 23:00', closed: null },
+      { id: 'O-2', created: '2026-04-02 22:00', closed: null },
+    ]);
+  });
+
+  it('refuses slash dates when no order is given (never guessed), naming --date-format', async () => {
+    const r = await run(
+      csv('external_id,created_at\nO-1,3/4/2026\nO-2,2026-03-04\nO-3,1/15/2026\nO-4,15/1/2026\n'),
+      {
+        skipInvalid: true,
+      },
+    );
+    expect(lines(r)).toEqual([
+      `line 2: created_at "3/4/2026" is not an ISO date (YYYY-MM-DD) and ${AMBIGUOUS}`,
+      `line 4: created_at "1/15/2026" is not an ISO date (YYYY-MM-DD); it reads only as month/day/year: ${HINT}`,
+      `line 5: created_at "15/1/2026" is not an ISO date (YYYY-MM-DD); it reads only as day/month/year: ${HINT}`,
+    ]);
+    expect(await stored()).toEqual([{ id: 'O-2', created: '2026-03-04 00:00', closed: null }]);
+  });
+});

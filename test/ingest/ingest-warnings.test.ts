@@ -1,0 +1,172 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { fixedClock } from '../../src/clock.js';
+import { queryRows, sql } from '../../src/db/client.js';
+import { createIngestHandler } from '../../src/http/ingest-route.js';
+import { silentLogger } from '../../src/logger.js';
+import { describeDb } from '../helpers/db.js';
+
+const TOKEN = 'test-ingest-token-0123456789';
+
+describeDb('POST /api/v1/ingest: warnings, locale and date_format wording', (ctx) => {
+  let server: Server;
+  let base = '';
+  beforeAll(async () => {
+    server = createServer(
+      createIngestHandler({
+        get db() {
+          return ctx.db();
+        },
+        config: { ingestToken: TOKEN, defaultTimezone: 'UTC' },
+        logger: silentLogger,
+        clock: fixedClock('2026-11-23T09:00:00Z'),
+      }),
+    );
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise((r) => server.close(r));
+  });
+  const post = async (body: unknown) => {
+    const res = await fetch(`${base}/api/v1/ingest`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+
+  it('reports the CSV summary warnings per item, and which duplicate won', async () => {
+    const r = await post({
+      entity: 'opportunities',
+      items: [
+        { external_id: 'O-1', created_at: '2026-01-05', amount: 100, stage: 'Open' },
+        { external_id: 'O-2', created_at: '2026-01-05', closed_at: '2026-01-01', stage: 'Closed Lost' },
+        { external_id: 'O-3', created_at: '2026-01-05', closed_at: '2026-02-01', stage: 'Won', amount: -5 },
+        { external_id: 'O-1', created_at: '2026-01-05', amount: 250, stage: 'Open' },
+        { external_id: 'O-4', created_at: '2026-01-05', closed_at: '2026-02-01', stage: 'Contract Sent' },
+        { external_id: 'O-5', created_at: '2026-01-05', amount: 10, stage: 'Open' },
+      ],
+    });
+    expect(r).toEqual({
+      status: 200,
+      body: {
+        ok: true,
+        inserted: 5,
+        updated: 0,
+        unchanged: 0,
+        warnings: [
+          {
+            index: 1,
+            kind: 'close before create',
+            message:
+              'closed_at 2026-01-01 is before created_at 2026-01-05 (stored as given; the cycle counts as 0 days)',
+          },
+          { index: 2, kind: 'won amount not positive', message: 'a won deal with amount -5' },
+          {
+            index: 3,
+            kind: 'duplicate id',
+            message: 'external id O-1 is item 0 and again item 3: the later item (3) wins, field by field',
+          },
+          {
+            index: 4,
+            kind: 'closed but stage reads open',
+            message:
+              'stage "Contract Sent" has a close date but reads as open; if it is a won or lost stage, add it to "won_stages" or "lost_stages" in the request',
+          },
+        ],
+      },
+    });
+    const rows = await queryRows<{ amount: number }>(
+      ctx.db(),
+      sql`select amount_minor::float8 as amount from opportunities where external_id = 'O-1'`,
+    );
+    expect(rows).toEqual([{ amount: 25000 }]);
+    // Nothing suspicious: no warnings key at all.
+    const clean = await post({
+      entity: 'opportunities',
+      items: [{ external_id: 'O-9', created_at: '2026-01-05', amount: 1, stage: 'Open' }],
+    });
+    expect(clean.body).toEqual({ ok: true, inserted: 1, updated: 0, unchanged: 0 });
+  });
+
+  it('names the entity of each warning in a multi-entity request', async () => {
+    const r = await post({
+      batches: [
+        {
+          entity: 'leads',
+          items: [
+            { external_id: 'L-1', created_at: '2026-01-05' },
+            { external_id: 'L-1', created_at: '2026-01-06' },
+          ],
+        },
+      ],
+    });
+    expect(r.body.warnings).toEqual([
+      {
+        index: 1,
+        kind: 'duplicate id',
+        entity: 'leads',
+        message: 'external id L-1 is item 0 and again item 1: the later item (1) wins, field by field',
+      },
+    ]);
+  });
+
+  it('names the request fields locale / decimal / date_format, not CLI options', async () => {
+    const r = await post({
+      entity: 'opportunities',
+      items: [
+        { external_id: 'O-1', created_at: '2026-01-05', amount: '4.200' },
+        { external_id: 'O-2', created_at: '3/4/2026' },
+      ],
+    });
+    expect(r).toEqual({
+      status: 400,
+      body: {
+        ok: false,
+        error: 'invalid items; nothing was written',
+        errors: [
+          {
+            index: 0,
+            field: 'amount',
+            message:
+              '"4.200" could be 4.2 or 4200; say how the request writes numbers with its "locale" field (e.g. "locale": "de-DE" or "locale": "en-US") or its "decimal" field ("," or ".")',
+          },
+          {
+            index: 1,
+            field: 'created_at',
+            message:
+              '"3/4/2026" is not an ISO date (YYYY-MM-DD) and could be month/day/year or day/month/year; say which with the request\'s "date_format" field ("MDY" for month/day/year or "DMY" for day/month/year)',
+          },
+        ],
+      },
+    });
+    const forced = await post({
+      entity: 'opportunities',
+      decimal: ',',
+      items: [{ external_id: 'O-1', created_at: '2026-01-05', amount: '12.50' }],
+    });
+    expect(forced.body.errors).toEqual([
+      {
+        index: 0,
+        field: 'amount',
+        message:
+          '"12.50" does not read as a number with "," as decimal mark (check the request\'s "locale" / "decimal" field)',
+      },
+    ]);
+    const ok = await post({
+      entity: 'opportunities',
+      locale: 'de-DE',
+      date_format: 'MDY',
+      items: [{ external_id: 'O-1', created_at: '3/4/2026', amount: '4.200' }],
+    });
+    expect(ok.status).toBe(200);
+    const rows = await queryRows<{ amount: number; created: string }>(
+      ctx.db(),
+      sql`select amount_minor::float8 as amount, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD') as created from opportunities`,
+    );
+    expect(rows).toEqual([{ amount: 420000, created: '2026-03-04' }]);
+  });
+});
