@@ -134,7 +134,10 @@ function answerActions(
           ? [button({ text: 'Share in channel', actionId: ACTION_IDS.share, value, style: 'primary' })]
           : []),
         button({ text: 'How is this calculated?', actionId: ACTION_IDS.calc, value }),
-        button({ text: 'Chart', actionId: ACTION_IDS.chart, value }),
+        // A chart needs a split, a funnel or a trend; `all time` alone has no periods to draw.
+        ...(r.segments || r.metric.id === 'conversion' || r.series.length > 0
+          ? [button({ text: 'Chart', actionId: ACTION_IDS.chart, value })]
+          : []),
       ],
       'metrics_more',
     ),
