@@ -10,6 +10,7 @@ import { buildMetricHelpMessage } from '../../src/slack/blocks/help.js';
 import { answerFallback, buildMetricMessage } from '../../src/slack/blocks/metric.js';
 import { scorecardLine } from '../../src/slack/blocks/scorecard.js';
 import { formatChange, formatNumber, periodInWords } from '../../src/slack/format.js';
+import { formatDateTime } from '../../src/time/format.js';
 
 /** Issue 10, "anything of the same kind": small print of answers, help, scorecards, charts and coaching. */
 
@@ -188,5 +189,10 @@ describe('small print', () => {
     expect(periodInWords('Q3 2026')).toBe('in Q3 2026');
     expect(periodInWords('Today (30 Nov)')).toBe('today (30 Nov)');
     expect(periodInWords('All time (since 3 Jun 2026)')).toBe('since 3 Jun 2026');
+  });
+
+  it('writes September as "Sep" in freshness lines, like every other date', () => {
+    expect(formatDateTime(new Date('2026-09-30T20:09:00Z'), 'UTC')).toBe('Wed, 30 Sep 2026, 20:09');
+    expect(formatDateTime(new Date('2026-11-23T09:14:00Z'), 'UTC')).toBe('Mon, 23 Nov 2026, 09:14');
   });
 });
