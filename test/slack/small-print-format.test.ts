@@ -35,14 +35,19 @@ function result(metric: string, overrides: Partial<MetricResult> = {}): MetricRe
     value: v(524),
     figures: [],
     sampleSize: 524,
-    calculation: { formula: 'count', window: '23 Nov 2026 00:00 – 30 Nov 2026 00:00 (UTC)', n: 524 },
+    calculation: {
+      formula: 'count',
+      inputs: [],
+      window: '23 Nov 2026 00:00 – 30 Nov 2026 00:00 (UTC)',
+      n: 524,
+    },
     currency: null,
     notes: [],
     target: null,
     trend: null,
     series: [],
     segments: null,
-    freshness: { newestRecordAt: new Date('2026-11-23T09:33:00Z') },
+    freshness: { newestRecordAt: new Date('2026-11-23T09:33:00Z'), lastArrival: null },
     ...overrides,
   };
 }
