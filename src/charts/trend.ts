@@ -1,5 +1,5 @@
 import type { MetricResult } from '../metrics/types.js';
-import { formatNumber } from '../slack/format.js';
+import { formatNumber, formatTarget } from '../slack/format.js';
 import { axisScale, shortPeriodLabel } from './scale.js';
 import { CHART_CONFIG, CHART_HEIGHT, CHART_WIDTH, PALETTE } from './theme.js';
 import type { ChartSpec } from './types.js';
@@ -49,7 +49,7 @@ export function buildTrendChart(r: MetricResult): ChartSpec {
   for (const p of points) p.label = p.partial ? `${p.text} so far` : p.text;
   const asBars = r.metric.accumulates;
   const target = targetRaw === null ? null : targetRaw * scale.factor;
-  const targetText = targetRaw === null ? '' : `Target ${formatNumber(targetRaw, r.metric.unit, r.currency)}`;
+  const targetText = targetRaw === null ? '' : `Target ${formatTarget(targetRaw, r.metric.unit, r.currency)}`;
   const x = {
     field: 'period',
     type: 'ordinal' as const,

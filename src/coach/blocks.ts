@@ -1,6 +1,14 @@
 import type { KnownBlock } from '@slack/types';
 import { actions, button, compact, context, divider, header, section } from '../slack/blocks/pieces.js';
-import { formatChange, formatNumber, formatPercent, formatStatus } from '../slack/format.js';
+import {
+  formatChange,
+  formatCount,
+  formatNumber,
+  formatPercent,
+  formatStatus,
+  formatTarget,
+  periodInWords,
+} from '../slack/format.js';
 import { enforceLimits, type SlackMessage } from '../slack/limits.js';
 import { escapeMrkdwn } from '../slack/mrkdwn.js';
 import { ordinal, previousInWords } from './talking-points.js';
@@ -40,6 +48,11 @@ export function coachLineText(line: CoachLine): string {
   return `${line.weak ? ':small_orange_diamond:' : ':white_small_square:'} ${parts.join(' · ')}`;
 }
 
+/** "the 9 reps", "the one rep": the team members with data the card compares with. */
+function repsWithData(n: number): string {
+  return n === 1 ? 'the one rep' : `the ${formatCount(n)} reps`;
+}
+
 /**
  * The coaching card as a Slack message: every metric beside the team median (and percentile when the
  * policy allows), the three biggest changes, the metric furthest below target and the talking points,
@@ -48,7 +61,7 @@ export function coachLineText(line: CoachLine): string {
 export function buildCoachingMessage(card: CoachingCard, options: { interactive: boolean }): SlackMessage {
   const title = `Coaching card · ${card.rep.name} · ${card.period.label}`;
   const teamLine = card.team
-    ? `Compared with the ${card.lines[0]?.teamSize ?? 0} reps of team ${escapeMrkdwn(card.team.name)} with data${card.showPeers ? '' : ' (percentiles are hidden: leaderboards are for managers here)'}.`
+    ? `Compared with ${repsWithData(card.lines[0]?.teamSize ?? 0)} of team ${escapeMrkdwn(card.team.name)} with data${card.showPeers ? '' : ' (percentiles are hidden: leaderboards are for managers here)'}.`
     : 'Not on a team right now, so there is no team to compare with.';
   const changes = card.biggestChanges.map((l) => {
     const change = l.result.trend?.change;
@@ -57,7 +70,7 @@ export function buildCoachingMessage(card: CoachingCard, options: { interactive:
   });
   const below = card.furthestBelowTarget;
   const belowText = below?.result.target
-    ? `*Furthest below target:* ${escapeMrkdwn(below.metric.label)} ${valueText(below)} of ${formatNumber(below.result.target.targetForPeriod, below.metric.unit, below.result.currency)} (${formatPercent(below.result.target.attainment ?? 0, 0)} attained)`
+    ? `*Furthest below target:* ${escapeMrkdwn(below.metric.label)} ${valueText(below)} of ${formatTarget(below.result.target.targetForPeriod, below.metric.unit, below.result.currency)} (${formatPercent(below.result.target.attainment ?? 0, 0)} attained)`
     : '*Furthest below target:* nothing is below a target (or no targets are set).';
   const points = card.lines.filter((l) => l.talkingPoint).map((l) => `• ${escapeMrkdwn(l.talkingPoint!)}`);
   const blocks: KnownBlock[] = compact([
@@ -73,7 +86,7 @@ export function buildCoachingMessage(card: CoachingCard, options: { interactive:
     section(belowText),
     section(
       !card.ownActivity
-        ? `*Talking points:* ${escapeMrkdwn(card.rep.name)} has no activity of their own in ${escapeMrkdwn(card.period.label)}. A coaching card is about a person's own numbers; for the team's, ask \`/metrics team\`.`
+        ? `*Talking points:* ${escapeMrkdwn(card.rep.name)} has no activity of their own ${escapeMrkdwn(periodInWords(card.period.label))}. A coaching card is about a person's own numbers; for the team's, ask \`/metrics team\`.`
         : points.length > 0
           ? `*Talking points*\n${points.join('\n')}`
           : '*Talking points:* nothing weak against the team this period.',

@@ -4,6 +4,7 @@ import { median } from '../charts/median.js';
 import { getMetric } from '../metrics/index.js';
 import type { MetricDeps, MetricId } from '../metrics/types.js';
 import { context, header, section } from '../slack/blocks/pieces.js';
+import { lowerFirst } from '../slack/format.js';
 import { escapeMrkdwn } from '../slack/mrkdwn.js';
 import { COACH_DEFAULT_PERIOD } from './card.js';
 
@@ -46,7 +47,7 @@ export async function buildCoachingHomeBlocks(
       behind.set(row.repId, list);
       if (med === null || row.value.kind !== 'value') continue;
       const worse = r.metric.direction === 'higher' ? row.value.value < med : row.value.value > med;
-      if (worse) list.push(r.metric.label.toLowerCase());
+      if (worse) list.push(lowerFirst(r.metric.label));
     }
   }
   const names = await getRepNames(deps.db, [...behind.keys()]);

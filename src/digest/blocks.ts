@@ -2,7 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import type { MetricResult } from '../metrics/types.js';
 import { freshnessLine, headlineText, SMALL_SAMPLE, targetLine } from '../slack/blocks/answer-parts.js';
 import { actions, button, compact, context, header, rankedTable, section } from '../slack/blocks/pieces.js';
-import { formatChange, formatValue, statusWords } from '../slack/format.js';
+import { formatChange, formatValue, lowerFirst, statusWords } from '../slack/format.js';
 import { enforceLimits, type SlackMessage } from '../slack/limits.js';
 import { escapeMrkdwn, escapeName } from '../slack/mrkdwn.js';
 import { formatDateTime } from '../time/format.js';
@@ -54,7 +54,7 @@ export function buildDigestMessage(view: DigestView): SlackMessage {
 
   const noData = view.newestRecordAt === null;
   const staleBanner = view.stale
-    ? `:warning: *No new data since ${formatDateTime(view.newestRecordAt!, spec.timezone)}.* The CRM sync may be stalled, so ${recentInWords(view.recent)}'s numbers are left out rather than shown as zeros.`
+    ? `:warning: *No new data since ${formatDateTime(view.newestRecordAt!, spec.timezone)}.* The CRM sync may be stalled, so ${view.recent.label === 'Yesterday' ? "yesterday's numbers" : `the numbers ${recentInWords(view.recent)}`} are left out rather than shown as zeros.`
     : null;
 
   const blocks: KnownBlock[] = compact([
@@ -140,7 +140,7 @@ function fallbackText(view: DigestView, title: string, late: string): string {
     );
   const items = view.lines.map((l) => {
     const recent =
-      !view.stale && l.recent ? `${view.recent.label.toLowerCase()} ${headlineText(l.recent)}, ` : '';
+      !view.stale && l.recent ? `${lowerFirst(view.recent.label)} ${headlineText(l.recent)}, ` : '';
     const status = l.toDate.target ? ` (${statusWords(l.toDate.target.status)})` : '';
     return `${l.toDate.metric.label}: ${recent}to date ${headlineText(l.toDate)}${status}`;
   });

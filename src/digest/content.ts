@@ -5,6 +5,7 @@ import { teams } from '../db/schema/org.js';
 import { metricDepsFor } from '../deps.js';
 import { getMetric, getScorecard, judgeFreshness, SCORECARD_METRICS } from '../metrics/index.js';
 import type { MetricDeps, MetricId, MetricResult, Scope, SegmentRow } from '../metrics/types.js';
+import { lowerFirst, shownChange } from '../slack/format.js';
 import { localDateOf, weekdayOf } from '../time/wall-clock.js';
 import type { Cadence } from './slots.js';
 
@@ -93,7 +94,7 @@ export function recentWindowFor(cadence: Cadence, slot: Date, timezone: string):
 export function recentInWords(recent: RecentWindow): string {
   if (recent.label === 'Yesterday') return 'yesterday';
   if (recent.label.startsWith('Since ')) return `since ${recent.label.slice(6)}`;
-  return `in the ${recent.label.toLowerCase()}`;
+  return `in the ${lowerFirst(recent.label)}`;
 }
 
 /** Lead response SLA in seconds for the scope (teams carry their own; org uses the default 5 minutes). */
@@ -160,7 +161,12 @@ export async function gatherDigest(
       'fresh';
 
   const movers = toDate
-    .filter((r) => r.trend?.change?.relative != null && r.trend.change.better !== null)
+    // A change that shows as "+0.0 pts" is no mover.
+    .filter(
+      (r) =>
+        r.trend?.change?.relative != null &&
+        shownChange(r.trend.change, r.metric.unit, r.currency).better !== null,
+    )
     .sort((a, b) => Math.abs(b.trend!.change!.relative!) - Math.abs(a.trend!.change!.relative!))
     .slice(0, 3);
 

@@ -1,5 +1,6 @@
 import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
 import { sql } from '../db/client.js';
+import { formatCount } from '../numbers/count.js';
 import { runMetricQuery } from './compute/query.js';
 import { scopedRows } from './compute/rows.js';
 import { fiscalCalendarFor } from './fiscal-settings.js';
@@ -143,6 +144,6 @@ export async function getEmailTemplates(
 export function templateLines(t: EmailTemplates): string[] {
   return t.rows.map(
     (r) =>
-      `${r.template ?? 'No template'}: ${r.sent} sent · open ${pct(r.openRate)} · reply ${pct(r.replyRate)}`,
+      `${r.template ?? 'No template'}: ${formatCount(r.sent)} sent · open ${pct(r.openRate)} · reply ${pct(r.replyRate)}`,
   );
 }

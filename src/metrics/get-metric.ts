@@ -1,4 +1,5 @@
 import type { FiscalCalendar } from '../time/fiscal.js';
+import { narrowAllTime } from './all-time.js';
 import type { ComputeContext, Computed } from './compute/aggregate.js';
 import { lastArrivalFor } from './compute/arrivals.js';
 import { COMPUTERS } from './compute/registry.js';
@@ -93,8 +94,10 @@ async function computeMetric(deps: MetricDeps, query: MetricQuery): Promise<Metr
     resolveScope(deps, query.scope),
     typeof query.period === 'string' ? fiscalCalendarFor(deps.db, deps.fiscalDefault) : undefined,
   ]);
-  const period = resolvePeriod(query.period, sc, now, fiscal);
-  const include = { target: true, trend: true, series: true, ...query.include };
+  const period = await narrowAllTime(deps.db, query.scope, resolvePeriod(query.period, sc, now, fiscal));
+  // `all time` has no period before it, no target and no equal periods for a sparkline.
+  const none = period.allTime ? { target: false, trend: false, series: false } : {};
+  const include = { target: true, trend: true, series: true, ...query.include, ...none };
 
   const periods = include.series || include.trend ? seriesPeriods(period, SERIES_LENGTH, now) : [period];
   const windows = periods.map((p) => toWindow(p, now));
@@ -120,7 +123,7 @@ async function computeMetric(deps: MetricDeps, query: MetricQuery): Promise<Metr
     workingDays: periods.map((p) => workingDaysElapsed(p, now)),
   };
   ctx.workingDays[headline] = workingDaysElapsed(period, now);
-  if (def.id === 'coverage') {
+  if (def.id === 'coverage' && !period.allTime) {
     // Coverage divides by what the revenue target still needs, so it reads that target here.
     const revenue = await findTargetFor(deps.db, 'revenue', query.scope, period);
     ctx.revenueTarget = revenue ? scaleTarget(revenue.value, revenue.periodKind, period) : null;

@@ -231,7 +231,8 @@ function parseUnsafe(text: string, ctx: PeriodContext): ParsePeriodResult {
       const { year, month, day } = ALL_TIME_START;
       const start = new TZDate(year, month - 1, day, zone);
       const end = addDays(today, 1);
-      return { ok: true, period: build('range', start, end, 'all time', 'All time', zone, now) };
+      const period = build('range', start, end, 'all time', 'All time', zone, now);
+      return { ok: true, period: { ...period, allTime: true } };
     }
   }
 
@@ -318,6 +319,22 @@ function swapQuarter(m: RegExpExecArray | null): RegExpExecArray | null {
   if (!m) return null;
   const swapped = [m[0], m[2], m[1]] as unknown as RegExpExecArray;
   return swapped;
+}
+
+/**
+ * `all time` starting at local midnight of the day of `first` (the scope's first record, see
+ * `narrowAllTime`), labelled "All time (since 3 Jun 2024)"; unchanged when `first` is null or not later
+ * than its start. Rates per working day and the window shown then cover the span where data exists.
+ */
+export function allTimeSince(period: Period, first: Date | null): Period {
+  if (!period.allTime || first === null || first.getTime() <= period.start.getTime()) return period;
+  const start = startOfDay(new TZDate(first.getTime(), period.timezone));
+  if (start.getTime() >= period.end.getTime()) return period;
+  return {
+    ...period,
+    start: new Date(start.getTime()),
+    label: `All time (since ${format(start, 'd MMM yyyy')})`,
+  };
 }
 
 /** Number of local calendar days in a period (23- and 25-hour DST days count as one day). */

@@ -70,6 +70,11 @@ export interface Period {
   running: boolean;
   /** Set on fiscal quarters, years and (week-based) months: the calendar they follow, for shifting. */
   fiscal?: FiscalCalendar;
+  /**
+   * `all time`: from the scope's first record (see `narrowAllTime`) to the end of today. It has no period
+   * before it, no target and no series of equal periods, so answers leave those out.
+   */
+  allTime?: true;
 }
 
 /** A value or an honest "no data" with the reason; never NaN, Infinity or a misleading 0. */

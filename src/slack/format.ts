@@ -28,13 +28,17 @@ export function formatPercent(ratio: number, digits = 1): string {
 export { formatMoney } from '../money/index.js';
 export { formatCount } from '../numbers/count.js';
 
+const oneDecimal = (value: number) =>
+  value.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+
 /** A number in its unit: durations, percentages, money, counts, days, rates per day. */
 export function formatNumber(value: number, unit: Unit, currency: string | null = null): string {
   switch (unit) {
     case 'seconds':
       return formatDuration(value);
     case 'days':
-      return `${value.toLocaleString('en-US', { maximumFractionDigits: 1 })} ${value === 1 ? 'day' : 'days'}`;
+      // One decimal always, so a column reads "24.0 days" beside "22.1 days" (and never "1 days").
+      return `${oneDecimal(value)} days`;
     case 'ratio':
       return formatPercent(value);
     case 'money':
@@ -42,7 +46,7 @@ export function formatNumber(value: number, unit: Unit, currency: string | null 
     case 'multiple':
       return `${value.toLocaleString('en-US', { maximumFractionDigits: 1, minimumFractionDigits: 1 })}×`;
     case 'per_day':
-      return `${value.toLocaleString('en-US', { maximumFractionDigits: 1 })}/day`;
+      return `${oneDecimal(value)}/day`;
     case 'count':
       return formatCount(value);
   }
@@ -54,6 +58,27 @@ export function formatNumber(value: number, unit: Unit, currency: string | null 
  */
 export function formatTarget(value: number, unit: Unit, currency: string | null = null): string {
   return formatNumber(unit === 'count' ? Math.round(value) : value, unit, currency);
+}
+
+/**
+ * A label inside a sentence: "Lead response time" → "lead response time", "Since Friday" → "since
+ * Friday"; a label opening with an acronym or a code ("ARPU (…)", "Q3 2026") is kept as it is.
+ */
+export function lowerFirst(label: string): string {
+  return /^\p{Lu}\p{Ll}/u.test(label) ? label.charAt(0).toLowerCase() + label.slice(1) : label;
+}
+
+/**
+ * A period label after a verb: "in the last 30 days", "in the week of 16 Nov 2026", "in November 2026",
+ * "today (30 Nov)", "since 3 Jun 2026" (all time from the first record), "so far" (all time, no data).
+ */
+export function periodInWords(label: string): string {
+  if (/^(Today|Yesterday)\b/.test(label)) return lowerFirst(label);
+  if (/^(Last|Week of)\b/.test(label)) return `in the ${lowerFirst(label)}`;
+  const since = /^All time \(since (.+)\)$/.exec(label);
+  if (since) return `since ${since[1]}`;
+  if (label === 'All time') return 'so far';
+  return `in ${label}`;
 }
 
 /** A metric value or its honest "no data" (the reason goes elsewhere, e.g. a context line). */
@@ -69,8 +94,18 @@ export function formatChangeAbsolute(change: Change, unit: Unit, currency: strin
   return `${sign}${formatNumber(magnitude, unit, currency)}`;
 }
 
+/**
+ * The change as shown: one that rounds to nothing at the unit's precision ("+0.0 pts", "+0s") is flat,
+ * neither better nor worse, with no relative change; any other change is returned as it is.
+ */
+export function shownChange(change: Change, unit: Unit, currency: string | null = null): Change {
+  if (change.better === null || /[1-9]/.test(formatChangeAbsolute(change, unit, currency))) return change;
+  return { absolute: 0, relative: null, better: null };
+}
+
 /** "▲ +2.1 pts (+8%) — better" style, with a good/bad marker by the metric's direction. */
-export function formatChange(change: Change, unit: Unit, currency: string | null = null): string {
+export function formatChange(actual: Change, unit: Unit, currency: string | null = null): string {
+  const change = shownChange(actual, unit, currency);
   const arrow = change.absolute > 0 ? '▲' : change.absolute < 0 ? '▼' : '▶';
   const pct = change.relative === null ? null : Math.abs(change.relative * 100);
   const rel =
@@ -78,7 +113,7 @@ export function formatChange(change: Change, unit: Unit, currency: string | null
       ? ''
       : pct > 0 && pct < 0.5
         ? ' (&lt;1%)'
-        : ` (${change.relative >= 0 ? '+' : '−'}${pct.toFixed(0)}%)`;
+        : ` (${change.relative >= 0 ? '+' : '−'}${formatCount(Math.round(pct))}%)`;
   const verdict = change.better === null ? 'flat' : change.better ? 'better' : 'worse';
   return `${changeMarker(change.better)} ${arrow} ${formatChangeAbsolute(change, unit, currency)}${rel} — ${verdict}`;
 }

@@ -21,18 +21,22 @@ export function formatLocalDate(instant: Date, zone: string): string {
   return `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`;
 }
 
-/** "Mon 23 Nov 2026, 09:14" in `zone` (24-hour clock). */
+/** "Mon, 23 Nov 2026, 09:14" in `zone` (24-hour clock). */
 export function formatDateTime(at: Date, zone: string): string {
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone: zone,
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-  })
-    .format(at)
-    .replace(/,(?= \d{2}:)/, ',');
+  return (
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: zone,
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hour12: false,
+    })
+      .format(at)
+      .replace(/,(?= \d{2}:)/, ',')
+      // ICU's en-GB writes September "Sept"; every other date Tally shows (date-fns) says "Sep".
+      .replace(/\bSept\b/, 'Sep')
+  );
 }

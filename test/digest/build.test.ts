@@ -116,7 +116,18 @@ describeDb('digest content', (ctx) => {
     const msg = await buildDigest({ db: ctx.db(), config }, spec(teamId, { slot: later }), later);
     expect(msg.text).toContain('Data may be stale: no new records since Mon, 23 Nov 2026, 16:00');
     expect(msg.text).not.toContain('yesterday 0');
-    expect(JSON.stringify(msg.blocks)).toContain('left out rather than shown as zeros');
+    expect(JSON.stringify(msg.blocks)).toContain(
+      "The CRM sync may be stalled, so yesterday's numbers are left out rather than shown as zeros.",
+    );
+    // A weekly digest's recent window is the last 7 days: no "in the last 7 days's numbers".
+    const weekly = await buildDigest(
+      { db: ctx.db(), config },
+      spec(teamId, { slot: later, cadence: 'weekly' }),
+      later,
+    );
+    expect(JSON.stringify(weekly.blocks)).toContain(
+      'The CRM sync may be stalled, so the numbers in the last 7 days are left out rather than shown as zeros.',
+    );
   });
 
   it('says when it was posted late, and escapes names from the data', async () => {

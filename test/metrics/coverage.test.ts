@@ -62,6 +62,8 @@ describeDb('pipeline coverage', (ctx) => {
     expect(fig(r, 'win_rate')).toEqual(v(0.6));
     expect(fig(r, 'forecast')).toEqual(v(40_000 + 120_000 * 0.6));
     expect(fig(r, 'reference')).toEqual(v(3));
+    // The rule of thumb is a multiple like the headline ("3.0×"), not a count ("3").
+    expect(r.figures.find((f) => f.key === 'reference')?.unit).toBe('multiple');
     expect(r.notes).toEqual(['1 open deal is past the expected close date and still counted.']);
     expect(formatNumber(2, 'multiple')).toBe('2.0×');
     const past = await getMetric(deps, { metric: 'coverage', scope: org, period: 'last quarter' });

@@ -152,7 +152,7 @@ describeDb('inbound text over HTTP', (ctx) => {
   it('reads `all time` and `q3 2017`', async () => {
     // 5 won of 7 closed in the fixture, all time.
     expect((await ask(USERS.ada.id, 'winrate org all time')).text).toBe(
-      'Win rate · Whole org · All time: 71.4%, n=7',
+      'Win rate · Whole org · All time (since 1 Oct 2026): 71.4%, n=7',
     );
     expect((await ask(USERS.ada.id, 'winrate org q3 2017')).text).toBe(
       'Win rate · Whole org · Q3 2017: no data, n=0',

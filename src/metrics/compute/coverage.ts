@@ -135,7 +135,7 @@ function finalize(
         unit: 'money',
         value: forecast === null ? noData('no historical win rate') : value(forecast),
       },
-      { key: 'reference', label: 'Rule of thumb', unit: 'count', value: value(COVERAGE_REFERENCE) },
+      { key: 'reference', label: 'Rule of thumb', unit: 'multiple', value: value(COVERAGE_REFERENCE) },
     ],
   };
 }

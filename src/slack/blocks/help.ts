@@ -1,4 +1,4 @@
-import type { MetricDefinition } from '../../metrics/types.js';
+import type { MetricDefinition, Unit } from '../../metrics/types.js';
 import { enforceLimits, type SlackMessage } from '../limits.js';
 import { escapeMrkdwn } from '../mrkdwn.js';
 import { context, divider, header, section } from './pieces.js';
@@ -49,6 +49,25 @@ export function buildHelpMessage(metrics: MetricDefinition[], subcommands: HelpE
   });
 }
 
+/** What a unit looks like in an answer ("per_day" and "multiple" mean little on their own). */
+const UNIT_WORDS: Record<Unit, string> = {
+  seconds: 'a duration (4m 12s)',
+  days: 'days (26.3 days)',
+  count: 'a count',
+  ratio: 'a percentage',
+  money: 'money, in the main currency',
+  per_day: 'a rate per day (12.5/day)',
+  multiple: 'a multiple (2.4×)',
+};
+
+/** Example commands that work for this metric: the split offered is one the metric has. */
+function tryLine(m: MetricDefinition): string {
+  const by = m.dimensions.includes('rep') ? 'rep' : m.dimensions[0];
+  return by
+    ? `Try \`/metrics ${m.id} team\` or \`/metrics ${m.id} team by ${by}\`.`
+    : `Try \`/metrics ${m.id} team\` or \`/metrics ${m.id} org\`.`;
+}
+
 /** `/metrics help <metric>`: the definition, unit, direction, default period and splits. */
 export function buildMetricHelpMessage(m: MetricDefinition): SlackMessage {
   const better = m.direction === 'higher' ? 'higher is better' : 'lower is better';
@@ -59,11 +78,11 @@ export function buildMetricHelpMessage(m: MetricDefinition): SlackMessage {
       section(escapeMrkdwn(m.definition)),
       context(
         `Aliases: ${m.aliases.map(escapeMrkdwn).join(', ') || 'none'}`,
-        `Unit: ${m.unit.replace('_', ' ')}, ${better}`,
+        `Unit: ${UNIT_WORDS[m.unit]}, ${better}`,
         `Default period: ${m.defaultPeriod}`,
-        `Split by: ${m.dimensions.join(', ')}`,
+        `Split by: ${m.dimensions.join(', ') || 'none (one number for the scope)'}`,
       ),
-      context(`Try \`/metrics ${m.id} team\` or \`/metrics ${m.id} team by rep\`.`),
+      context(tryLine(m)),
     ],
   });
 }

@@ -2,7 +2,7 @@ import type { Button, KnownBlock } from '@slack/types';
 import type { Dimension, MetricResult, SegmentRow } from '../../metrics/types.js';
 import { formatCount } from '../../numbers/count.js';
 import { type AskState, encodeState } from '../ask-state.js';
-import { formatTarget, formatValue, statusWords } from '../format.js';
+import { formatTarget, formatValue, lowerFirst, shownChange, statusWords } from '../format.js';
 import { enforceLimits, type SlackMessage } from '../limits.js';
 import { escapeMrkdwn, escapeName } from '../mrkdwn.js';
 import {
@@ -66,10 +66,12 @@ export function answerFallback(r: MetricResult): string {
     parts.push(
       `target ${formatTarget(r.target.targetForPeriod, r.metric.unit, r.currency)} (${statusWords(r.target.status)})`,
     );
-  if (r.trend?.change)
+  if (r.trend?.change) {
+    const { better } = shownChange(r.trend.change, r.metric.unit, r.currency);
     parts.push(
-      `${r.trend.change.better === false ? 'worse than' : r.trend.change.better ? 'better than' : 'flat vs'} ${r.trend.previous.period.label}`,
+      `${better === false ? 'worse than' : better ? 'better than' : 'flat vs'} ${r.trend.previous.period.label}`,
     );
+  }
   parts.push(`n=${formatCount(r.sampleSize)}`);
   // Slack renders the fallback as mrkdwn in notifications: escape it like block text.
   return escapeName(parts.join(', '));
@@ -78,7 +80,7 @@ export function answerFallback(r: MetricResult): string {
 /** The full `/metrics <metric>` answer, within Block Kit limits. */
 export function buildMetricMessage(view: MetricView): SlackMessage {
   const r = view.result;
-  const headline = `*${headlineText(r)}*  ${escapeMrkdwn(r.metric.label.toLowerCase())}`;
+  const headline = `*${headlineText(r)}*  ${escapeMrkdwn(lowerFirst(r.metric.label))}`;
   const lines = [headline, targetLine(r), changeLine(r), sparklineLine(r)].filter(
     (l): l is string => l !== null,
   );
@@ -134,7 +136,10 @@ function answerActions(
           ? [button({ text: 'Share in channel', actionId: ACTION_IDS.share, value, style: 'primary' })]
           : []),
         button({ text: 'How is this calculated?', actionId: ACTION_IDS.calc, value }),
-        button({ text: 'Chart', actionId: ACTION_IDS.chart, value }),
+        // A chart needs a split, a funnel or a trend; `all time` alone has no periods to draw.
+        ...(r.segments || r.metric.id === 'conversion' || r.series.length > 0
+          ? [button({ text: 'Chart', actionId: ACTION_IDS.chart, value })]
+          : []),
       ],
       'metrics_more',
     ),

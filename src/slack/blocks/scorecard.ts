@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { MetricResult } from '../../metrics/types.js';
-import { formatChange, formatStatus, formatValue, statusWords } from '../format.js';
+import { formatChange, formatStatus, formatTarget, statusWords } from '../format.js';
 import { escapeMrkdwn, escapeName } from '../mrkdwn.js';
 import { freshnessLine, headlineText, sparklineLine } from './answer-parts.js';
 import { context, header, section } from './pieces.js';
@@ -21,7 +21,7 @@ export function scorecardLine(r: MetricResult): string {
   const parts = [`*${escapeMrkdwn(r.metric.label)}* _${escapeMrkdwn(r.period.label)}_  *${headlineText(r)}*`];
   if (r.target) {
     parts.push(
-      `target ${formatValue({ kind: 'value', value: r.target.targetForPeriod }, r.metric.unit, r.currency)} ${formatStatus(r.target.status)}`,
+      `target ${formatTarget(r.target.targetForPeriod, r.metric.unit, r.currency)} ${formatStatus(r.target.status)}`,
     );
   }
   if (r.trend?.change) parts.push(formatChange(r.trend.change, r.metric.unit, r.currency));

@@ -1,0 +1,203 @@
+import type { KnownBlock } from '@slack/types';
+import { describe, expect, it } from 'vitest';
+import { buildTrendChart } from '../../src/charts/trend.js';
+import { buildCoachingMessage } from '../../src/coach/blocks.js';
+import type { CoachingCard } from '../../src/coach/types.js';
+import { templateLines } from '../../src/metrics/email-ab.js';
+import { findMetric } from '../../src/metrics/index.js';
+import type { MetricResult, Period } from '../../src/metrics/types.js';
+import { buildMetricHelpMessage } from '../../src/slack/blocks/help.js';
+import { answerFallback, buildMetricMessage } from '../../src/slack/blocks/metric.js';
+import { scorecardLine } from '../../src/slack/blocks/scorecard.js';
+import { formatChange, formatNumber, periodInWords } from '../../src/slack/format.js';
+import { formatDateTime } from '../../src/time/format.js';
+
+/** Issue 10, "anything of the same kind": small print of answers, help, scorecards, charts and coaching. */
+
+// Monday 23 Nov 2026, 10:00 UTC.
+const NOW = new Date('2026-11-23T10:00:00Z');
+const week: Period = {
+  spec: 'this week',
+  label: 'Week of 23 Nov 2026',
+  kind: 'week',
+  start: new Date('2026-11-23T00:00:00Z'),
+  end: new Date('2026-11-30T00:00:00Z'),
+  timezone: 'UTC',
+  running: true,
+};
+const v = (value: number) => ({ kind: 'value' as const, value });
+
+function result(metric: string, overrides: Partial<MetricResult> = {}): MetricResult {
+  return {
+    metric: findMetric(metric)!,
+    scope: { kind: 'team', teamId: 1, label: 'EMEA' },
+    period: week,
+    value: v(524),
+    figures: [],
+    sampleSize: 524,
+    calculation: {
+      formula: 'count',
+      inputs: [],
+      window: '23 Nov 2026 00:00 – 30 Nov 2026 00:00 (UTC)',
+      n: 524,
+    },
+    currency: null,
+    notes: [],
+    target: null,
+    trend: null,
+    series: [],
+    segments: null,
+    freshness: { newestRecordAt: new Date('2026-11-23T09:33:00Z'), lastArrival: null },
+    ...overrides,
+  };
+}
+
+const calcTarget = (targetForPeriod: number) => ({
+  target: {
+    value: 1650,
+    periodKind: 'month' as const,
+    scope: { kind: 'team' as const, teamId: 1 },
+    setByName: 'Mia',
+    setAt: NOW,
+  },
+  targetForPeriod,
+  attainment: 1.38,
+  pace: null,
+  status: 'on_track' as const,
+});
+
+const texts = (blocks: KnownBlock[]) => JSON.stringify(blocks);
+
+describe('small print', () => {
+  it('shows a prorated count target as whole calls in the scorecard, the chart and the coaching card', () => {
+    // 1,650 a month prorated to a week: 1,650 × 7 / 30.4375 = 379.47.
+    const calls = result('calls', { target: calcTarget(379.47) });
+    expect(scorecardLine(calls)).toBe(
+      '*Calls* _Week of 23 Nov 2026_  *524* · target 379 :large_green_circle: on track',
+    );
+    expect(
+      JSON.stringify(buildTrendChart({ ...calls, series: [{ period: week, value: v(524) }] })),
+    ).toContain('"Target 379"');
+    const line = {
+      metric: calls.metric,
+      result: { ...calls, value: v(120), target: { ...calcTarget(379.47), attainment: 0.32 } },
+      teamMedian: 300,
+      teamSize: 1,
+      percentile: 0,
+      weak: true,
+      talkingPoint: null,
+    };
+    const card: CoachingCard = {
+      rep: { id: 1, name: 'Ana' },
+      team: { id: 1, name: 'EMEA' },
+      period: { ...week, spec: '30d', label: 'Last 30 days', kind: 'rolling' },
+      lines: [line],
+      biggestChanges: [],
+      furthestBelowTarget: line,
+      showPeers: true,
+      ownActivity: false,
+    };
+    const coach = texts(buildCoachingMessage(card, { interactive: false }).blocks);
+    expect(coach).toContain('*Furthest below target:* Calls 120 of 379 (32% attained)');
+    // One rep with data is "the one rep", and the period reads as English inside the sentence.
+    expect(coach).toContain('Compared with the one rep of team EMEA with data.');
+    expect(coach).toContain('Ana has no activity of their own in the last 30 days.');
+  });
+
+  it('keeps an acronym in the headline label', () => {
+    const arpu = result('arpu', { value: v(90_890), currency: 'USD' });
+    const section = buildMetricMessage({
+      result: arpu,
+      state: { metric: 'arpu', scope: { kind: 'org' }, period: 'this month', by: null },
+      now: NOW,
+      staleAfterHours: 24,
+      interactive: false,
+    }).blocks.find((b) => b.type === 'section');
+    expect(section && 'text' in section ? section.text?.text : '').toBe(
+      '*$908.90*  ARPU (annual revenue per license)',
+    );
+    expect(
+      JSON.stringify(
+        buildMetricMessage({
+          result: result('calls'),
+          state: { metric: 'calls', scope: { kind: 'org' }, period: 'this week', by: null },
+          now: NOW,
+          staleAfterHours: 24,
+          interactive: false,
+        }),
+      ),
+    ).toContain('"*524*  calls"');
+  });
+
+  it('offers only splits a metric has in its help, and says what its unit looks like', () => {
+    const coverage = texts(buildMetricHelpMessage(findMetric('coverage')!).blocks);
+    expect(coverage).toContain('Split by: none (one number for the scope)');
+    expect(coverage).toContain('Unit: a multiple (2.4×), higher is better');
+    expect(coverage).toContain('Try `/metrics coverage team` or `/metrics coverage org`.');
+    expect(coverage).not.toContain('by rep');
+    const calls = texts(buildMetricHelpMessage(findMetric('calls')!).blocks);
+    expect(calls).toContain('Try `/metrics calls team` or `/metrics calls team by rep`.');
+    expect(texts(buildMetricHelpMessage(findMetric('response')!).blocks)).toContain(
+      'Unit: a duration (4m 12s), lower is better',
+    );
+  });
+
+  it('calls a change that rounds to nothing flat, in the line and in the fallback', () => {
+    // 18.45% → 18.46%: "+0.0 pts" can be neither better nor worse.
+    expect(formatChange({ absolute: 0.0001, relative: 0.0005, better: true }, 'ratio')).toBe(
+      ':white_circle: ▶ ±0.0 pts — flat',
+    );
+    expect(formatChange({ absolute: -0.3, relative: -0.001, better: true }, 'seconds')).toBe(
+      ':white_circle: ▶ ±0s — flat',
+    );
+    expect(formatChange({ absolute: 0.002, relative: 0.01, better: true }, 'ratio')).toBe(
+      ':large_green_circle: ▲ +0.2 pts (+1%) — better',
+    );
+    const conv = result('conversion', {
+      value: v(0.1846),
+      sampleSize: 2977,
+      trend: {
+        previous: { period: { ...week, label: 'Q2 2026' }, value: v(0.1845) },
+        change: { absolute: 0.0001, relative: 0.0005, better: true },
+      },
+    });
+    expect(answerFallback(conv)).toBe(
+      'Lead conversion rate · EMEA · Week of 23 Nov 2026: 18.5%, flat vs Q2 2026, n=2,977',
+    );
+  });
+
+  it('writes big relative changes and template counts with thousands separators', () => {
+    expect(formatChange({ absolute: 1300, relative: 36.11, better: false }, 'count')).toBe(
+      ':red_circle: ▲ +1,300 (+3,611%) — worse',
+    );
+    const lines = templateLines({
+      period: week,
+      rows: [{ template: null, sent: 3972, opened: 1983, replied: 433, openRate: 0.4992, replyRate: 0.109 }],
+      test: null,
+      verdict: null,
+    } as unknown as Parameters<typeof templateLines>[0]);
+    expect(lines).toEqual(['No template: 3,972 sent · open 49.9% · reply 10.9%']);
+  });
+
+  it('shows days and rates per day with one decimal, so a column lines up', () => {
+    expect(formatNumber(26, 'days')).toBe('26.0 days');
+    expect(formatNumber(1, 'days')).toBe('1.0 days');
+    expect(formatNumber(21.84, 'days')).toBe('21.8 days');
+    expect(formatNumber(12, 'per_day')).toBe('12.0/day');
+    expect(formatNumber(3, 'multiple')).toBe('3.0×');
+  });
+
+  it('puts period labels into sentences', () => {
+    expect(periodInWords('Last 30 days')).toBe('in the last 30 days');
+    expect(periodInWords('Week of 16 Nov 2026')).toBe('in the week of 16 Nov 2026');
+    expect(periodInWords('November 2026')).toBe('in November 2026');
+    expect(periodInWords('Q3 2026')).toBe('in Q3 2026');
+    expect(periodInWords('Today (30 Nov)')).toBe('today (30 Nov)');
+    expect(periodInWords('All time (since 3 Jun 2026)')).toBe('since 3 Jun 2026');
+  });
+
+  it('writes September as "Sep" in freshness lines, like every other date', () => {
+    expect(formatDateTime(new Date('2026-09-30T20:09:00Z'), 'UTC')).toBe('Wed, 30 Sep 2026, 20:09');
+    expect(formatDateTime(new Date('2026-11-23T09:14:00Z'), 'UTC')).toBe('Mon, 23 Nov 2026, 09:14');
+  });
+});
