@@ -165,9 +165,33 @@ export function createMetricAnswers(options: MetricAnswersOptions): MetricAnswer
     }
   };
 
+  // Data-version reads, coalesced: an ask joins the next read that starts after it arrived (never one already
+  // under way, which could predate a write it must see), so a burst of asks costs two reads, not one each.
+  let reading: Promise<string> | null = null;
+  let next: Promise<string> | null = null;
+  const freshVersion = (): Promise<string> => {
+    if (!reading) {
+      const read = options.dataVersion().finally(() => {
+        reading = null;
+      });
+      reading = read;
+      return read;
+    }
+    if (!next) {
+      const after = reading
+        .catch(() => undefined)
+        .then(() => {
+          next = null;
+          return freshVersion();
+        });
+      next = after;
+    }
+    return next;
+  };
+
   return {
     async answer(deps, query, compute, opts = {}) {
-      const version = await options.dataVersion();
+      const version = await freshVersion();
       const key = keyOf(deps, query, version);
       const hit = cache.get(key);
       if (hit && clock() - hit.at <= ttl) {

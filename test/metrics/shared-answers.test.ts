@@ -156,6 +156,26 @@ describeDb('shared metric answers', (ctx) => {
     expect(answers.stats()).toMatchObject({ computed: 2, running: 0, queued: 0 });
   });
 
+  it('reads the data version once for a burst of asks, and never serves a read older than the ask', async () => {
+    const { db, ana } = await setup();
+    let reads = 0;
+    const answers = createMetricAnswers({
+      dataVersion: () => {
+        reads++;
+        return readDataVersion(db);
+      },
+    });
+    const deps: MetricDeps = { db, defaultTimezone: 'UTC', now, answers };
+    const asks = Array.from({ length: 20 }, () => getMetric(deps, org));
+    const results = await Promise.all(asks);
+    // The first read, and one more shared by everyone who arrived while it was under way.
+    expect(reads).toBe(2);
+    expect(new Set(results).size).toBe(1);
+    // A write, then an ask: it sees the new data (its own read started after it arrived).
+    await addCall(db, ana, '2026-11-23T11:00:00Z');
+    expect((await getMetric(deps, org)).value).toEqual({ kind: 'value', value: 3 });
+  });
+
   it('refuses at once an ask whose turn cannot come before its deadline, while the slot is still busy', async () => {
     const { db } = await setup();
     let t = 0;
