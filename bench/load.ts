@@ -10,13 +10,15 @@
  * --bot-dir DIR runs another checkout's bot (e.g. main's worktree) for before/after at equal load. Busy
  * replies are timed too (past capacity the bot must say so within 3 s); `uptime` is printed with every table.
  */
-import { execFileSync } from 'node:child_process';
+import { uptime as upSeconds } from 'node:os';
 import pg from 'pg';
 import { CliUsageError, parseCli } from '../src/cli/args.js';
 import { type Outcome, pct, startBot } from './bot-driver.js';
 import { fmt, load } from './measure.js';
 
-const uptime = () => execFileSync('uptime', { encoding: 'utf8' }).trim();
+/** What `uptime` prints: the time and the load averages over 1, 5 and 15 minutes. */
+const uptime = () =>
+  `${new Date().toISOString().slice(11, 19)} up ${(upSeconds() / 3600).toFixed(1)} h, load average: ${load()}`;
 
 const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/tally_bench';
 
