@@ -84,9 +84,13 @@ async function waitHealthy(url: string, child: ChildProcess): Promise<void> {
 
 /**
  * Starts the bot (`tsx src/main.ts`, HTTP mode, a free port) with `env` (DATABASE_URL or TALLY_DATA_DIR)
- * and the stand-in, and waits until /healthz answers.
+ * and the stand-in, and waits until /healthz answers. `cwd`: the checkout whose bot to run (default this one).
  */
-export async function startBot(env: Record<string, string>, reps: BenchRep[]): Promise<RunningBot> {
+export async function startBot(
+  env: Record<string, string>,
+  reps: BenchRep[],
+  cwd = '.',
+): Promise<RunningBot> {
   const waiting = new Map<string, (text: string) => void>();
   const stub = slackStandIn(reps, (id, text) => waiting.get(id)?.(text));
   const stubPort = await listen(stub);
@@ -103,6 +107,7 @@ export async function startBot(env: Record<string, string>, reps: BenchRep[]): P
       LOG_LEVEL: 'warn',
       ...env,
     },
+    cwd,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

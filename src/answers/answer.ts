@@ -8,6 +8,7 @@ import {
   getEmailTemplates,
   getMetric,
   getScorecard,
+  INTERACTIVE_BUDGET_MS,
   METRICS,
   MetricsError,
   templateLines,
@@ -82,8 +83,15 @@ export async function answerState(
   const canSplitByRep =
     state.scope.kind !== 'rep' && checkAccess(caller, state.scope, 'rep', settings).allowed;
   const canShare = checkShareAccess(state.by, settings).allowed;
-  // A person is waiting: past capacity, say "busy" within seconds rather than time out.
-  const metricDeps: MetricDeps = { ...metricDepsFor(deps, options.now), shed: true };
+  // A person is waiting: past capacity, say "busy" within seconds rather than time out. One deadline for
+  // every metric this answer needs (win rate then its loss reasons, a scorecard's metrics), counted from
+  // when the command came in (`now`, taken then; the clock may run shifted, so only its difference counts).
+  const elapsed = Math.max(0, deps.clock().getTime() - options.now.getTime());
+  const metricDeps: MetricDeps = {
+    ...metricDepsFor(deps, options.now),
+    shed: true,
+    deadline: Date.now() - elapsed + INTERACTIVE_BUDGET_MS,
+  };
   try {
     if (state.metric === null) return await answerSummary(deps, metricDeps, state, options);
     const shared = await getMetric(metricDeps, {

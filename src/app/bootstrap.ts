@@ -32,7 +32,8 @@ export async function openDeps(config: Config, logger: Logger, options: OpenOpti
     await seedDemoIfEmpty(database, { now: systemClock(), logger });
   }
   const clock = config.timeOffsetMs === 0 ? systemClock : () => new Date(Date.now() + config.timeOffsetMs);
-  // One sharing point per process: identical questions share a computation, keyed by the data version.
-  const answers = createMetricAnswers({ dataVersion: () => readDataVersion(database.metricsDb) });
+  // One sharing point per process: identical questions share a computation, keyed by the data version. The
+  // version is read on the main pool: with every metrics connection busy, a cached answer still comes at once.
+  const answers = createMetricAnswers({ dataVersion: () => readDataVersion(database.db) });
   return { config, database, db: database.db, logger, clock, slack: null, answers };
 }

@@ -2,6 +2,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
+import { CancellablePool } from './cancel.js';
 import { type EmbeddedServer, startEmbedded } from './embedded.js';
 import * as schema from './schema/index.js';
 
@@ -77,12 +78,16 @@ function createPostgres(url: string, options: DbOptions): Database {
     options: SESSION,
   });
   const timeout = options.metricsStatementTimeoutMs ?? 8_000;
-  const metricsPool = new pg.Pool({
-    connectionString: url,
-    max: options.metricsPoolSize ?? 6,
-    connectionTimeoutMillis: 5_000,
-    options: `${SESSION} -c work_mem=64MB -c statement_timeout=${Math.max(1, Math.floor(timeout))}`,
-  });
+  // Metric queries of an answer nobody waits for any more are cancelled on the server (`withQuerySignal`).
+  const metricsPool = new CancellablePool(
+    {
+      connectionString: url,
+      max: options.metricsPoolSize ?? 6,
+      connectionTimeoutMillis: 5_000,
+      options: `${SESSION} -c work_mem=64MB -c statement_timeout=${Math.max(1, Math.floor(timeout))}`,
+    },
+    pool,
+  );
   // An idle client that loses its connection must not crash the process; the next query reconnects.
   // A client checked out by a query or transaction when the server goes away (restart, `pg_ctl stop`,
   // 57P01) emits 'error' on itself, not on the pool; unhandled, that ends the process. The query in

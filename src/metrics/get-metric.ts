@@ -78,9 +78,12 @@ export function sortSegments(def: MetricDefinition, rows: SegmentRow[]): Segment
  * Throws `MetricsError` for unknown metrics, scopes or periods; database errors propagate.
  */
 export async function getMetric(deps: MetricDeps, query: MetricQuery): Promise<MetricResult> {
-  const { answers, shed, ...direct } = deps;
+  const { answers, shed, deadline, ...direct } = deps;
   if (!answers) return computeMetric(direct, query);
-  return answers.answer(direct, query, () => computeMetric(direct, query), { shed: shed ?? false });
+  return answers.answer(direct, query, () => computeMetric(direct, query), {
+    shed: shed ?? false,
+    ...(deadline !== undefined ? { deadline } : {}),
+  });
 }
 
 async function computeMetric(deps: MetricDeps, query: MetricQuery): Promise<MetricResult> {

@@ -22,7 +22,7 @@ export {
 } from './periods.js';
 export { resolveScope } from './scope.js';
 export { getScorecard } from './scorecard.js';
-export { createMetricAnswers } from './shared-answers.js';
+export { createMetricAnswers, INTERACTIVE_BUDGET_MS } from './shared-answers.js';
 export {
   computeAttainment,
   listTargets,

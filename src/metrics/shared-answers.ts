@@ -1,3 +1,4 @@
+import { withQuerySignal } from '../db/cancel.js';
 import { MetricsError } from './errors.js';
 import type { MetricDeps, MetricQuery, MetricResult } from './types.js';
 
@@ -20,7 +21,7 @@ export interface MetricAnswers {
     deps: MetricDeps,
     query: MetricQuery,
     compute: () => Promise<MetricResult>,
-    options?: { shed?: boolean },
+    options?: { shed?: boolean; deadline?: number },
   ): Promise<MetricResult>;
   /** Counters since creation (for the load bench and logs). */
   stats(): {
@@ -28,6 +29,8 @@ export interface MetricAnswers {
     shared: number;
     cached: number;
     shed: number;
+    /** Running computations given up at their deadline and cancelled on the server. */
+    cancelled: number;
     running: number;
     queued: number;
   };
@@ -43,6 +46,12 @@ export interface MetricAnswersOptions {
   /** Injectable clock (ms) for tests; default Date.now. */
   clock?: () => number;
 }
+
+/**
+ * How long a person waits at most for an answer to start arriving before being told "busy" (ms): the
+ * deadline interactive asks get, so the busy message comes within 3 s of the command.
+ */
+export const INTERACTIVE_BUDGET_MS = 2_500;
 
 /** The busy message: past capacity an interactive ask is told so within a few seconds. */
 export const BUSY_MESSAGE = 'Tally is busy right now — try again in a few seconds.';
@@ -74,81 +83,177 @@ function freezeShared(result: MetricResult): MetricResult {
   return Object.freeze(result);
 }
 
+/** One computation and the asks waiting for it. */
+interface Job {
+  /** The latest deadline among the asks still waiting (Infinity: someone waits without one). */
+  deadline: number;
+  asks: Set<Ask>;
+  state: 'queued' | 'running' | 'done';
+  start: () => void;
+  abort: AbortController;
+}
+
+interface Ask {
+  deadline: number;
+  resolve: (r: MetricResult) => void;
+  reject: (e: unknown) => void;
+  timer: NodeJS.Timeout | null;
+}
+
+const busy = () => new MetricsError('busy', BUSY_MESSAGE);
+
 /** Creates the process-wide sharing point (one per app, built in the composition root). */
 export function createMetricAnswers(options: MetricAnswersOptions): MetricAnswers {
   const ttl = options.ttlMs ?? 5_000;
   const maxEntries = options.maxEntries ?? 500;
   const maxConcurrent = options.maxConcurrent ?? 6;
-  const maxWait = options.maxWaitMs ?? 2_500;
+  const maxWait = options.maxWaitMs ?? INTERACTIVE_BUDGET_MS;
   const clock = options.clock ?? Date.now;
   const cache = new Map<string, { at: number; result: MetricResult }>();
-  const inFlight = new Map<string, Promise<MetricResult>>();
-  const queue: { start: () => void; reject: (e: Error) => void; timer: NodeJS.Timeout | null }[] = [];
-  const counts = { computed: 0, shared: 0, cached: 0, shed: 0 };
+  const jobs = new Map<string, Job>();
+  const queue: Job[] = [];
+  const counts = { computed: 0, shared: 0, cached: 0, shed: 0, cancelled: 0 };
   let running = 0;
+  // Recent computation time (ms, moving average): what a queued job expects to wait per round and to run.
+  let typicalMs = 0;
 
-  const release = () => {
-    running--;
-    const next = queue.shift();
-    if (next) {
-      if (next.timer) clearTimeout(next.timer);
-      running++;
-      next.start();
+  const settle = (key: string, job: Job, outcome: { result: MetricResult } | { error: unknown }) => {
+    job.state = 'done';
+    if (jobs.get(key) === job) jobs.delete(key);
+    for (const ask of job.asks) {
+      if (ask.timer) clearTimeout(ask.timer);
+      if ('result' in outcome) ask.resolve(outcome.result);
+      else ask.reject(outcome.error);
+    }
+    job.asks.clear();
+  };
+  // Everyone waiting has been told "busy": drop a queued job, cancel a running one on the server.
+  const giveUp = (key: string, job: Job) => {
+    if (jobs.get(key) === job) jobs.delete(key);
+    if (job.state === 'queued') {
+      const i = queue.indexOf(job);
+      if (i >= 0) queue.splice(i, 1);
+      job.state = 'done';
+    } else if (job.state === 'running') {
+      counts.cancelled++;
+      job.abort.abort(busy());
     }
   };
-  const acquire = (shed: boolean): Promise<void> => {
-    if (running < maxConcurrent) {
-      running++;
-      return Promise.resolve();
-    }
-    return new Promise<void>((resolve, reject) => {
-      const entry = { start: resolve, reject, timer: null as NodeJS.Timeout | null };
-      if (shed) {
-        entry.timer = setTimeout(() => {
-          const i = queue.indexOf(entry);
-          if (i >= 0) queue.splice(i, 1);
+  const refuse = (key: string, job: Job, ask: Ask) => {
+    counts.shed++;
+    job.asks.delete(ask);
+    ask.reject(busy());
+    if (job.asks.size === 0) giveUp(key, job);
+    else job.deadline = Math.max(...[...job.asks].map((a) => a.deadline));
+  };
+  const startNext = () => {
+    while (running < maxConcurrent && queue.length > 0) {
+      const job = queue.shift()!;
+      // A queued job that can no longer finish before its deadline is refused now, not started.
+      if (clock() + typicalMs > job.deadline) {
+        for (const ask of [...job.asks]) {
+          if (ask.timer) clearTimeout(ask.timer);
           counts.shed++;
-          reject(new MetricsError('busy', BUSY_MESSAGE));
-        }, maxWait);
+          ask.reject(busy());
+        }
+        job.asks.clear();
+        for (const [k, j] of jobs) if (j === job) jobs.delete(k);
+        job.state = 'done';
+        continue;
       }
-      queue.push(entry);
-    });
+      job.start();
+    }
+  };
+
+  // Data-version reads, coalesced: an ask joins the next read that starts after it arrived (never one already
+  // under way, which could predate a write it must see), so a burst of asks costs two reads, not one each.
+  let reading: Promise<string> | null = null;
+  let next: Promise<string> | null = null;
+  const freshVersion = (): Promise<string> => {
+    if (!reading) {
+      const read = options.dataVersion().finally(() => {
+        reading = null;
+      });
+      reading = read;
+      return read;
+    }
+    if (!next) {
+      const after = reading
+        .catch(() => undefined)
+        .then(() => {
+          next = null;
+          return freshVersion();
+        });
+      next = after;
+    }
+    return next;
   };
 
   return {
     async answer(deps, query, compute, opts = {}) {
-      const version = await options.dataVersion();
+      const version = await freshVersion();
       const key = keyOf(deps, query, version);
       const hit = cache.get(key);
       if (hit && clock() - hit.at <= ttl) {
         counts.cached++;
         return hit.result;
       }
-      const pending = inFlight.get(key);
-      if (pending) {
-        counts.shared++;
-        return pending;
-      }
-      const run = (async () => {
-        await acquire(opts.shed ?? false);
-        try {
-          counts.computed++;
-          // Every asker gets this very object: freeze it so no caller can change what the others see.
-          const result = freezeShared(await compute());
-          cache.delete(key);
-          cache.set(key, { at: clock(), result });
-          while (cache.size > maxEntries) cache.delete(cache.keys().next().value!);
-          return result;
-        } finally {
-          release();
+      const deadline = opts.deadline ?? (opts.shed ? clock() + maxWait : Number.POSITIVE_INFINITY);
+      let job = jobs.get(key);
+      if (job) counts.shared++;
+      else {
+        // Admission: with every slot taken, an ask that could not be answered before its deadline (its
+        // turn in the queue, then a typical computation) is told "busy" at once instead of waiting to fail.
+        if (running >= maxConcurrent && typicalMs > 0) {
+          const rounds = Math.ceil((queue.length + 1) / maxConcurrent);
+          if (clock() + (rounds + 1) * typicalMs > deadline) {
+            counts.shed++;
+            throw busy();
+          }
         }
-      })();
-      inFlight.set(key, run);
-      try {
-        return await run;
-      } finally {
-        inFlight.delete(key);
+        const created: Job = {
+          deadline,
+          asks: new Set(),
+          state: 'queued',
+          abort: new AbortController(),
+          start: () => {
+            created.state = 'running';
+            running++;
+            counts.computed++;
+            const began = clock();
+            withQuerySignal(created.abort.signal, compute)
+              .then(
+                (raw) => {
+                  // Every asker gets this very object: freeze it so no caller can change what the others see.
+                  const result = freezeShared(raw);
+                  cache.delete(key);
+                  cache.set(key, { at: clock(), result });
+                  while (cache.size > maxEntries) cache.delete(cache.keys().next().value!);
+                  settle(key, created, { result });
+                },
+                (error: unknown) =>
+                  settle(key, created, { error: created.abort.signal.aborted ? busy() : error }),
+              )
+              .finally(() => {
+                typicalMs = typicalMs === 0 ? clock() - began : 0.8 * typicalMs + 0.2 * (clock() - began);
+                running--;
+                startNext();
+              });
+          },
+        };
+        job = created;
+        jobs.set(key, job);
+        queue.push(job);
       }
+      const current = job;
+      return new Promise<MetricResult>((resolve, reject) => {
+        const ask: Ask = { deadline, resolve, reject, timer: null };
+        current.asks.add(ask);
+        current.deadline = Math.max(current.deadline, deadline);
+        if (Number.isFinite(deadline))
+          ask.timer = setTimeout(() => refuse(key, current, ask), Math.max(0, deadline - clock()));
+        startNext();
+      });
     },
     stats: () => ({ ...counts, running, queued: queue.length }),
   };

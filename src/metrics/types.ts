@@ -238,6 +238,11 @@ export interface MetricDeps {
   answers?: SharedComputations;
   /** An interactive ask: past capacity, fail fast with MetricsError('busy') rather than wait. */
   shed?: boolean;
+  /**
+   * When a person must have their answer or the busy message (epoch ms; interactive asks). A shed ask
+   * without one gets the sharing point's default wait (2.5 s from when it asks).
+   */
+  deadline?: number;
   /** Fiscal calendar when the org has stored none (env TALLY_FISCAL_YEAR); default the calendar year. */
   fiscalDefault?: FiscalCalendar;
 }
@@ -248,6 +253,6 @@ export interface SharedComputations {
     deps: MetricDeps,
     query: MetricQuery,
     compute: () => Promise<MetricResult>,
-    options?: { shed?: boolean },
+    options?: { shed?: boolean; deadline?: number },
   ): Promise<MetricResult>;
 }

@@ -1,5 +1,7 @@
 import { expect, it } from 'vitest';
+import { queryRows, sql } from '../../src/db/client.js';
 import { bumpDataVersion, readDataVersion } from '../../src/db/data-version.js';
+import { runMetricQuery } from '../../src/metrics/compute/query.js';
 import { createMetricAnswers, getMetric, MetricsError } from '../../src/metrics/index.js';
 import type { MetricDeps, MetricResult } from '../../src/metrics/types.js';
 import { describeDb } from '../helpers/db.js';
@@ -113,4 +115,151 @@ describeDb('shared metric answers', (ctx) => {
     expect((await digest).value).toEqual({ kind: 'value', value: 2 });
     expect(answers.stats()).toMatchObject({ running: 0, queued: 0, computed: 2 });
   });
+
+  /** A computation that waits for `release()` (it holds its slot until then). */
+  function gated(value = 1) {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const compute = async () => {
+      await gate;
+      return { value: { kind: 'value', value } } as MetricResult;
+    };
+    return { compute, release: () => release() };
+  }
+  const org = { metric: 'calls' as const, scope: { kind: 'org' as const }, period: 'today' };
+  const waitFor = async (ok: () => boolean) => {
+    for (let i = 0; i < 500 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(ok()).toBe(true);
+  };
+
+  it('shares one computation among identical questions while they wait in the queue', async () => {
+    const { db } = await setup();
+    const answers = createMetricAnswers({ dataVersion: () => readDataVersion(db), maxConcurrent: 1 });
+    const deps: MetricDeps = { db, defaultTimezone: 'UTC', now };
+    const first = gated();
+    const holding = answers.answer(deps, { ...org, period: 'this week' }, first.compute);
+    await waitFor(() => answers.stats().running === 1);
+    const second = gated(7);
+    const asks = [1, 2, 3].map(() => answers.answer(deps, org, second.compute));
+    await waitFor(() => answers.stats().shared === 2);
+    // Three asks, one queued computation.
+    expect(answers.stats()).toMatchObject({ running: 1, queued: 1, computed: 1 });
+    first.release();
+    second.release();
+    await holding;
+    const [a, b, c] = await Promise.all(asks);
+    expect(a!.value).toEqual({ kind: 'value', value: 7 });
+    expect(b).toBe(a);
+    expect(c).toBe(a);
+    expect(answers.stats()).toMatchObject({ computed: 2, running: 0, queued: 0 });
+  });
+
+  it('reads the data version once for a burst of asks, and never serves a read older than the ask', async () => {
+    const { db, ana } = await setup();
+    let reads = 0;
+    const answers = createMetricAnswers({
+      dataVersion: () => {
+        reads++;
+        return readDataVersion(db);
+      },
+    });
+    const deps: MetricDeps = { db, defaultTimezone: 'UTC', now, answers };
+    const asks = Array.from({ length: 20 }, () => getMetric(deps, org));
+    const results = await Promise.all(asks);
+    // The first read, and one more shared by everyone who arrived while it was under way.
+    expect(reads).toBe(2);
+    expect(new Set(results).size).toBe(1);
+    // A write, then an ask: it sees the new data (its own read started after it arrived).
+    await addCall(db, ana, '2026-11-23T11:00:00Z');
+    expect((await getMetric(deps, org)).value).toEqual({ kind: 'value', value: 3 });
+  });
+
+  it('refuses at once an ask whose turn cannot come before its deadline, while the slot is still busy', async () => {
+    const { db } = await setup();
+    let t = 0;
+    const answers = createMetricAnswers({
+      dataVersion: () => readDataVersion(db),
+      maxConcurrent: 1,
+      clock: () => t,
+    });
+    const deps: MetricDeps = { db, defaultTimezone: 'UTC', now };
+    // A first computation that took 1,000 ms (by the injected clock): the typical cost.
+    const warm = gated();
+    const warmed = answers.answer(deps, { ...org, period: 'yesterday' }, warm.compute);
+    await waitFor(() => answers.stats().running === 1);
+    t = 1_000;
+    warm.release();
+    await warmed;
+    // The only slot is taken again.
+    const slow = gated();
+    const holding = answers.answer(deps, { ...org, period: 'this week' }, slow.compute);
+    await waitFor(() => answers.stats().running === 1);
+    // Deadline 1.5 s away: a 1 s wait for the slot plus a 1 s computation cannot make it.
+    const events: string[] = [];
+    const late = gated();
+    const refused = answers
+      .answer(deps, org, late.compute, { shed: true, deadline: t + 1_500 })
+      .catch((e: unknown) => {
+        events.push('refused');
+        return e;
+      });
+    const err = await refused;
+    events.push('slot freed');
+    slow.release();
+    await holding;
+    expect(err).toBeInstanceOf(MetricsError);
+    expect((err as MetricsError).message).toBe('Tally is busy right now — try again in a few seconds.');
+    // Told before the slot it would have waited for was free, and nothing was queued for it.
+    expect(events).toEqual(['refused', 'slot freed']);
+    expect(answers.stats()).toMatchObject({ shed: 1, computed: 2, queued: 0 });
+  });
+
+  it('gives up a running computation at its deadline: busy for the asker, the query cancelled on the server', async () => {
+    const { db } = await setup();
+    const metricsDb = ctx.database().metricsDb;
+    const answers = createMetricAnswers({ dataVersion: () => readDataVersion(db) });
+    const deps: MetricDeps = { db: metricsDb, defaultTimezone: 'UTC', now };
+    const events: string[] = [];
+    let inner: Promise<unknown> = Promise.resolve();
+    const postgres = ctx.backend === 'postgres';
+    const later = gated();
+    const compute = async () => {
+      // Postgres: a query far longer than the deadline. PGlite runs queries on the event loop and cannot
+      // cancel one, so there the computation waits between two queries and the second must not start.
+      inner = postgres
+        ? runMetricQuery(metricsDb, sql`select pg_sleep(60)`)
+        : later.compute().then(() => runMetricQuery(metricsDb, sql`select 1 as one`));
+      const settled = inner.then(
+        () => events.push('query finished'),
+        (e: unknown) => events.push(`query stopped: ${(e as Error).message}`),
+      );
+      await settled;
+      return { value: { kind: 'value', value: 1 } } as MetricResult;
+    };
+    const err = await answers
+      .answer(deps, org, compute, { shed: true, deadline: Date.now() + 300 })
+      .catch((e: unknown) => e);
+    events.push('asker told');
+    expect((err as MetricsError).code).toBe('busy');
+    later.release();
+    await inner.catch(() => {});
+    await waitFor(() => events.length === 2);
+    expect(events).toEqual([
+      'asker told',
+      'query stopped: Tally is busy right now — try again in a few seconds.',
+    ]);
+    await waitFor(() => answers.stats().running === 0);
+    expect(answers.stats()).toMatchObject({ cancelled: 1, queued: 0 });
+    if (postgres) {
+      // Nothing is left running on the server.
+      const left = await queryRows<{ n: number }>(
+        db,
+        sql`select count(*)::int as n from pg_stat_activity
+            where datname = current_database() and query like '%pg_sleep(60)%' and pid <> pg_backend_pid()`,
+      );
+      expect(left[0]!.n).toBe(0);
+    }
+  }, 30_000);
 });

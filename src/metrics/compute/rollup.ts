@@ -59,11 +59,66 @@ export function rollupRanges(windows: Window[]): RollupRange[] | null {
   return out;
 }
 
+/** Ranges of one grain, none overlapping, sorted by start; `ends` are the original ranges' ends and windows. */
+interface Arm {
+  grain: RollupRange['grain'];
+  /** Merged contiguous runs: what the index scan reads. */
+  runs: { start: number; end: number }[];
+  /** The original ranges in order: a bucket belongs to the first whose end is after it. */
+  parts: { end: number; window: number }[];
+}
+
+/**
+ * Groups ranges into as few index scans as the grid allows: the windows of a series are consecutive on one
+ * grid, so their ranges of one grain touch end to end (eight 30-day windows are one run of days) and are
+ * read as one run; a window overlapping others (a running period's "same point" comparison) goes into a
+ * second layer of its own. Each arm is one grain of one layer: its runs, and the parts that map a bucket
+ * back to its window.
+ */
+function armsOf(ranges: RollupRange[]): Arm[] {
+  const layers: { ranges: RollupRange[]; windows: Map<number, { s: number; e: number }> }[] = [];
+  const byWindow = new Map<number, RollupRange[]>();
+  for (const r of ranges) byWindow.set(r.window, [...(byWindow.get(r.window) ?? []), r]);
+  for (const [window, list] of byWindow) {
+    const s = Math.min(...list.map((r) => r.start.getTime()));
+    const e = Math.max(...list.map((r) => r.end.getTime()));
+    let layer = layers.find((l) => [...l.windows.values()].every((w) => e <= w.s || s >= w.e));
+    if (!layer) {
+      layer = { ranges: [], windows: new Map() };
+      layers.push(layer);
+    }
+    layer.windows.set(window, { s, e });
+    layer.ranges.push(...list);
+  }
+  const arms: Arm[] = [];
+  for (const layer of layers) {
+    for (const grain of ['m', 'd', 'h'] as const) {
+      const parts = layer.ranges
+        .filter((r) => r.grain === grain)
+        .map((r) => ({ start: r.start.getTime(), end: r.end.getTime(), window: r.window }))
+        .sort((a, b) => a.start - b.start);
+      if (parts.length === 0) continue;
+      const runs: Arm['runs'] = [];
+      for (const p of parts) {
+        const last = runs.at(-1);
+        if (last && last.end === p.start) last.end = p.end;
+        else runs.push({ start: p.start, end: p.end });
+      }
+      arms.push({ grain, runs, parts: parts.map(({ end, window }) => ({ end, window })) });
+    }
+  }
+  return arms;
+}
+
+const isoParam = (ms: number) => sql`${new Date(ms).toISOString()}::timestamptz`;
+
 /**
  * The rollup rows of `table` in the ranges, narrowed to the scope, as relation `r`, with each row's window
- * index as `w.i`. One UNION ALL arm per range with its bounds as parameters: the planner sees the real
- * ranges and takes the team or rep index where it is narrower than the key index (a VALUES list joined
- * LATERAL hides the bounds, and a plain range join gets a hash join over a sequential scan).
+ * index as `w.i`. One pass over the grid: one UNION ALL arm per grain (per layer of non-overlapping
+ * windows), reading each contiguous run of buckets once with its bounds as parameters, so the planner sees
+ * the real ranges and takes the team or rep index where it is narrower than the key index; a CASE over the
+ * windows' ends gives each row its window. (A VALUES list joined LATERAL hides the bounds, and a plain
+ * range join gets a hash join over a sequential scan.)
  */
 export function rollupRows(ranges: RollupRange[], scope: Scope, table: SQL = sql`metric_rollups`): SQL {
   const filter =
@@ -72,11 +127,22 @@ export function rollupRows(ranges: RollupRange[], scope: Scope, table: SQL = sql
       : scope.kind === 'team'
         ? sql`and r.team_id = ${scope.teamId}`
         : sql``;
-  const arms = ranges.map(
-    (r) => sql`select ${r.window}::int as wi, r.* from ${table} r
-      where r.grain = ${r.grain}::char(1) and r.bucket >= ${r.start.toISOString()}::timestamptz
-        and r.bucket < ${r.end.toISOString()}::timestamptz ${filter}`,
-  );
+  const arms = armsOf(ranges).map((a) => {
+    const within = sql.join(
+      a.runs.map((run) => sql`(r.bucket >= ${isoParam(run.start)} and r.bucket < ${isoParam(run.end)})`),
+      sql` or `,
+    );
+    const wi =
+      a.parts.length === 1 || a.parts.every((p) => p.window === a.parts[0]!.window)
+        ? sql`${a.parts[0]!.window}::int`
+        : sql`case ${sql.join(
+            a.parts.map((p) => sql`when r.bucket < ${isoParam(p.end)} then ${p.window}::int`),
+            sql` `,
+          )} end`;
+    return sql`select ${wi} as wi, r.* from ${table} r
+      where r.grain = ${a.grain}::char(1) and (${within}) ${filter}`;
+  });
+  if (arms.length === 0) arms.push(sql`select null::int as wi, r.* from ${table} r where false`);
   return sql`(${sql.join(arms, sql` union all `)}) r cross join lateral (select r.wi as i) w`;
 }
 
