@@ -254,7 +254,12 @@ export function withHistogram(
         const r = byWindow.get(i);
         const done = finalize({
           rows: r
-            ? [{ ...use.toRow(r), ...(i === headline ? { mid_lo: r.midLo, mid_hi: r.midHi, ...extras } : {}) }]
+            ? [
+                {
+                  ...use.toRow(r),
+                  ...(i === headline ? { mid_lo: r.midLo, mid_hi: r.midHi, ...extras } : {}),
+                },
+              ]
             : [],
           currency: null,
           window,
