@@ -132,6 +132,18 @@ function createPostgres(url: string, options: DbOptions): Database {
   };
 }
 
+/** The `application_name` of the embedded database's connection. */
+const EMBEDDED_APPLICATION_NAME = 'tally-embedded';
+
+/**
+ * True when `client` (a `pg` client under a drizzle session) talks to the embedded database, whose socket
+ * server does not speak COPY's sub-protocol (callers then write rows with a plain INSERT).
+ */
+export function isEmbeddedConnection(client: unknown): boolean {
+  const params = (client as { connectionParameters?: { application_name?: string } }).connectionParameters;
+  return params?.application_name === EMBEDDED_APPLICATION_NAME;
+}
+
 /**
  * The embedded database: PGlite in a worker thread, one `pg` connection to it over a unix socket. One
  * connection because PGlite runs one statement at a time: queries wait in the pool (no timeout, as they
@@ -144,6 +156,8 @@ async function createEmbedded(dataDir: string | undefined): Promise<Database> {
     host: server.socketDir,
     user: 'postgres',
     database: 'postgres',
+    // Marks the connection as the embedded database's (see isEmbeddedConnection).
+    application_name: EMBEDDED_APPLICATION_NAME,
     max: 1,
     // Idle, the connection stays open: the server takes one connection, and reconnecting costs a handshake.
     idleTimeoutMillis: 0,

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { Db } from '../db/client.js';
+import { type Db, isEmbeddedConnection } from '../db/client.js';
 
 /** One value in COPY's text format: \N for null, backslash escapes for the characters COPY reserves. */
 function copyText(v: unknown): string {
@@ -21,8 +21,9 @@ function driverOf(db: Db): unknown {
 }
 
 /**
- * Appends `records` (values in `columns` order) to a staging table with COPY … FROM STDIN
- * (pg-copy-streams) on Postgres, or COPY … FROM '/dev/blob' on PGlite, in the caller's transaction.
+ * Appends `records` (values in `columns` order) to a staging table in the caller's transaction: COPY … FROM
+ * STDIN (pg-copy-streams) on Postgres; on the embedded database, whose socket server does not speak COPY's
+ * sub-protocol, one INSERT … SELECT from `json_populate_recordset` (one parameter for the whole batch).
  * Values: null, string, number, boolean, Date (written as ISO 8601 UTC).
  */
 export async function copyRows(
@@ -32,19 +33,21 @@ export async function copyRows(
   records: unknown[][],
 ): Promise<void> {
   if (records.length === 0) return;
+  const client = driverOf(db) as pg.PoolClient;
+  const list = columns.map((c) => `"${c}"`).join(', ');
+  if (isEmbeddedConnection(client)) {
+    const json = JSON.stringify(
+      records.map((r) => Object.fromEntries(columns.map((c, i) => [c, r[i] ?? null]))),
+    );
+    await client.query(
+      `insert into ${table} (${list}) select ${list} from json_populate_recordset(null::${table}, $1::json)`,
+      [json],
+    );
+    return;
+  }
   const lines: string[] = [];
   for (const r of records) lines.push(r.map(copyText).join('\t'));
   const text = `${lines.join('\n')}\n`;
-  const statement = `copy ${table} (${columns.map((c) => `"${c}"`).join(', ')}) from`;
-  const client = driverOf(db);
-  if (client instanceof pg.Client) {
-    const stream = (client as pg.PoolClient).query(copyFrom(`${statement} stdin`));
-    await pipeline(Readable.from([text]), stream);
-    return;
-  }
-  await (client as { query(q: string, p: unknown[], o: { blob: Blob }): Promise<unknown> }).query(
-    `${statement} '/dev/blob'`,
-    [],
-    { blob: new Blob([text]) },
-  );
+  const stream = client.query(copyFrom(`copy ${table} (${list}) from stdin`));
+  await pipeline(Readable.from([text]), stream);
 }

@@ -358,7 +358,7 @@ describeDb('"How is this calculated?" reconciles', (ctx) => {
       '(30.5 days + 35 days) ÷ 2 = 32.75 days\n*Result:* 32.8 days (rounded to 0.1 day)',
     );
     const lead = await panel('leadcycle', 'this quarter');
-    expect(lead.text).toContain('the middle value, the 2nd of 3 in order: 35 days\n*Result:* 35 days');
+    expect(lead.text).toContain('the middle value, the 2nd of 3 in order: 35 days\n*Result:* 35.0 days');
   });
 
   it('keeps each currency’s own digits: KWD with 3 decimals, JPY with none', async () => {
