@@ -100,7 +100,10 @@ describeDb('ingest API boundary', (ctx) => {
       items: [deal('O-1', { amount: '4.200' })],
     });
     expect(ambiguous.status).toBe(400);
-    expect((ambiguous.body.errors as { message: string }[])[0]!.message).toContain('with --locale');
+    // Through the API the fix is a request field, never a CLI flag (issue 14).
+    const message = (ambiguous.body.errors as { message: string }[])[0]!.message;
+    expect(message).toContain('its "locale" field');
+    expect(message).not.toContain('--locale');
     const r = await post(base, {
       entity: 'opportunities',
       locale: 'de-DE',
