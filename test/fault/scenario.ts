@@ -273,10 +273,11 @@ export async function runScenario(
         cluster.start();
       }
     }
-    // Until everything expected arrived (or the deadline), then a few more ticks to catch late repeats.
+    // Until everything expected arrived, the two broken channels' notices included (or the deadline), then a
+    // few more ticks to catch late repeats.
     const done = () => {
       const c = count(stub, size);
-      return c['channel digests'].lost + c['DM digests'].lost + c.nudges.lost === 0;
+      return c['channel digests'].lost + c['DM digests'].lost + c.nudges.lost === 0 && c.notices >= 2;
     };
     const alive = () => instances.some((i) => i.child.exitCode === null && i.child.signalCode === null);
     while (!done() && alive() && Date.now() - started < options.deadlineMs) await sleep(250);
