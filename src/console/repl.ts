@@ -48,7 +48,7 @@ export interface ConsoleSession {
 }
 
 const HELP = [
-  'Type a command as in Slack, e.g. `/metrics winrate team` (the `/metrics` is optional).',
+  'Type a command as in Slack, e.g. `/metrics winrate org` (the `/metrics` is optional).',
   '  as <email>   act as another rep (permissions follow them)',
   '  whoami       who you are now',
   '  <number>     press a button of the last answer',
@@ -158,7 +158,7 @@ async function drawChart(
 ): Promise<boolean> {
   const button = findChartButton(session.buttons);
   if (!button) {
-    write('Ask a metric first (e.g. `/metrics winrate team`): `chart` draws the last answer.');
+    write('Ask a metric first (e.g. `/metrics winrate org`): `chart` draws the last answer.');
     return false;
   }
   try {
