@@ -8,23 +8,33 @@ export interface Scheduler {
   stop(): Promise<void>;
 }
 
+/** How long stop() waits for in-flight runs (ms) before the caller closes the database anyway. */
+const STOP_WAIT_MS = 20_000;
+
 /**
  * Starts one cron task per job. A run that is still busy when the next tick comes is not started twice
- * (noOverlap); a failing run is logged and the next tick tries again.
+ * (noOverlap); a failing run is logged and the next tick tries again. `stop()` stops the ticks, then waits
+ * (up to STOP_WAIT_MS) for runs in progress, so they settle what they claimed before the database closes.
  */
 export function startScheduler(deps: Deps, jobs: Job[] = jobsOf(FEATURES)): Scheduler {
   // TALLY_SCHEDULER_TICK_SECONDS < 60 runs the every-minute jobs more often (drills, the fault suite).
   const tick = deps.config.schedulerTickSeconds;
   const every = (expr: string) => (expr === '* * * * *' && tick < 60 ? `*/${tick} * * * * *` : expr);
+  // Runs in progress, so stop() can let them finish before the caller closes the database.
+  const running = new Set<Promise<void>>();
   const tasks: ScheduledTask[] = jobs.map((job) =>
     cron.schedule(
       every(job.cron),
       async () => {
         const startedAt = deps.clock();
-        try {
-          await job.run(deps, startedAt);
-        } catch (err) {
+        const run = job.run(deps, startedAt).catch((err: unknown) => {
           deps.logger.error({ job: job.name, err: describeError(err) }, 'scheduled job failed');
+        });
+        running.add(run);
+        try {
+          await run;
+        } finally {
+          running.delete(run);
         }
       },
       { name: job.name, timezone: 'UTC', noOverlap: true },
@@ -34,6 +44,9 @@ export function startScheduler(deps: Deps, jobs: Job[] = jobsOf(FEATURES)): Sche
   return {
     stop: async () => {
       await Promise.all(tasks.map((t) => t.destroy()));
+      // In-flight runs settle what they claimed; a run stuck past the bound is left to its lease.
+      const bound = new Promise<void>((resolve) => setTimeout(resolve, STOP_WAIT_MS).unref());
+      await Promise.race([Promise.all(running), bound]);
     },
   };
 }
