@@ -55,7 +55,8 @@ export async function runMetricsCommand(deps: Deps, request: CommandRequest): Pr
       const help = runnable(findSubcommand('help'));
       if (!help)
         return { visibility: 'ephemeral', message: buildGrammarErrorMessage('Help is not available.', null) };
-      return help.run(deps, { ...input, tokens: parsed.metric ? [parsed.metric.id] : [] });
+      const topic = parsed.metric?.id ?? parsed.topic;
+      return help.run(deps, { ...input, tokens: topic ? [topic] : [] });
     }
     case 'subcommand': {
       const sub = runnable(findSubcommand(parsed.name));

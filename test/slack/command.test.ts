@@ -64,6 +64,16 @@ describeDb('/metrics over HTTP', (ctx) => {
     expect(help.reply.text).toContain('Deals won ÷ (won + lost)');
   });
 
+  it("answers help <subcommand> with that subcommand's summary and usage only", async () => {
+    const { reply } = await sendCommand(app, stub, USERS.ana.id, 'help digest');
+    expect(reply.response_type).toBe('ephemeral');
+    expect(reply.text).toMatch(/^\/metrics digest: Scheduled digests/);
+    const text = allText(reply);
+    expect(text).toContain('/metrics digest add');
+    expect(text).not.toContain('/metrics [metric] [scope] [period]');
+    expect(text).not.toContain('/metrics target set');
+  });
+
   it('answers a typo with "did you mean" and the usage, ephemerally', async () => {
     const { reply } = await sendCommand(app, stub, USERS.ana.id, 'winrat team');
     expect(reply.response_type).toBe('ephemeral');

@@ -22,6 +22,12 @@ describe('the /metrics grammar', () => {
     expect(help.kind === 'help' && help.metric?.id).toBe('winrate');
   });
 
+  it("reads help <subcommand> as that subcommand's usage, case-insensitively", () => {
+    expect(parse('help digest')).toEqual({ kind: 'help', metric: null, topic: 'digest' });
+    expect(parse('help TARGET')).toEqual({ kind: 'help', metric: null, topic: 'target' });
+    expect(parse('help digset')).toMatchObject({ kind: 'error', suggestion: 'digest' });
+  });
+
   it('reads metric, scope, period, split and share in any order after the metric, case-insensitively', () => {
     expect(ask(parse('WinRate share by rep last month team'))).toEqual({
       metric: 'winrate',

@@ -28,15 +28,7 @@ export function buildHelpMessage(metrics: MetricDefinition[], subcommands: HelpE
       `• \`${m.id}\`${m.aliases.length ? ` (${m.aliases.map(escapeMrkdwn).join(', ')})` : ''} — ${escapeMrkdwn(m.label)}`,
   );
   // One section per subcommand: together they would overflow a section's 3,000 characters.
-  const subSections = subcommands.map((sub) =>
-    section(
-      [
-        `*${escapeMrkdwn(sub.name)}* — ${escapeMrkdwn(sub.summary)}`,
-        // A usage line with its own code spans is already formatted; a bare one becomes a code span.
-        ...sub.usage.map((u) => (u.includes('`') ? `   ${escapeMrkdwn(u)}` : `   \`${escapeMrkdwn(u)}\``)),
-      ].join('\n'),
-    ),
-  );
+  const subSections = subcommands.map((sub) => section(subcommandLines(sub).join('\n')));
   return enforceLimits({
     text: 'Tally /metrics: ask for a metric, a scope and a period, e.g. /metrics winrate team last month',
     blocks: [
@@ -45,6 +37,27 @@ export function buildHelpMessage(metrics: MetricDefinition[], subcommands: HelpE
       divider(),
       section(`*Metrics*\n${metricLines.join('\n')}`),
       ...(subSections.length ? [divider(), section('*More commands*'), ...subSections] : []),
+    ],
+  });
+}
+
+/** A subcommand's name, summary and usage lines (mrkdwn). */
+function subcommandLines(sub: HelpEntry): string[] {
+  return [
+    `*${escapeMrkdwn(sub.name)}* — ${escapeMrkdwn(sub.summary)}`,
+    // A usage line with its own code spans is already formatted; a bare one becomes a code span.
+    ...sub.usage.map((u) => (u.includes('`') ? `   ${escapeMrkdwn(u)}` : `   \`${escapeMrkdwn(u)}\``)),
+  ];
+}
+
+/** `/metrics help digest`: one subcommand's summary and usage, with a pointer back to the full help. */
+export function buildSubcommandHelpMessage(sub: HelpEntry): SlackMessage {
+  return enforceLimits({
+    text: `/metrics ${sub.name}: ${sub.summary}`,
+    blocks: [
+      header(`/metrics ${sub.name}`),
+      section(subcommandLines(sub).join('\n')),
+      context('`/metrics help` lists every metric and command.'),
     ],
   });
 }

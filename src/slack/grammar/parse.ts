@@ -37,7 +37,8 @@ export interface MetricAsk {
 }
 
 export type ParsedCommand =
-  | { kind: 'help'; metric: MetricDefinition | null }
+  /** `topic`: a subcommand word (`digest`, `target`) when the user asked `help <subcommand>`. */
+  | { kind: 'help'; metric: MetricDefinition | null; topic?: string }
   | { kind: 'subcommand'; name: string; tokens: string[] }
   | MetricAsk
   /** `message` is plain text (the Slack layer escapes it); `suggestion` is a command fragment. */
@@ -122,6 +123,8 @@ function parseHelp(rest: string[], ctx: GrammarContext): ParsedCommand {
   if (word === undefined) return { kind: 'help', metric: null };
   const metric = findMetric(word);
   if (metric) return { kind: 'help', metric };
+  const lower = word.toLowerCase();
+  if (ctx.subcommands.includes(lower)) return { kind: 'help', metric: null, topic: lower };
   const guess = suggestWord(word, [...METRICS.flatMap((m) => [m.id, ...m.aliases]), ...ctx.subcommands]);
   return {
     kind: 'error',
