@@ -84,20 +84,25 @@ function createPostgres(url: string, options: DbOptions): Database {
       connectionString: url,
       max: options.metricsPoolSize ?? 6,
       connectionTimeoutMillis: 5_000,
+      idleTimeoutMillis: WARM_IDLE_MS,
       options: `${SESSION} -c work_mem=64MB -c statement_timeout=${Math.max(1, Math.floor(timeout))}`,
     },
     pool,
   );
-  // An idle client that loses its connection must not crash the process; the next query reconnects.
-  // A client checked out by a query or transaction when the server goes away (restart, `pg_ctl stop`,
-  // 57P01) emits 'error' on itself, not on the pool; unhandled, that ends the process. The query in
-  // flight rejects with the same error, which is what callers handle and log.
+  // The replay record (src/http/seen-requests.ts) commits without waiting for the WAL flush: the ack
+  // does not queue behind an fsync. A Postgres crash can lose the last fraction of a second of records,
+  // so a replay of a request from just before the crash would be taken; nothing else is written here.
   const edgePool = new pg.Pool({
     connectionString: url,
     max: 2,
     connectionTimeoutMillis: 2_000,
-    options: SESSION,
+    idleTimeoutMillis: WARM_IDLE_MS,
+    options: `${SESSION} -c synchronous_commit=off`,
   });
+  // An idle client that loses its connection must not crash the process; the next query reconnects.
+  // A client checked out by a query or transaction when the server goes away (restart, `pg_ctl stop`,
+  // 57P01) emits 'error' on itself, not on the pool; unhandled, that ends the process. The query in
+  // flight rejects with the same error, which is what callers handle and log.
   for (const p of [pool, metricsPool, edgePool]) {
     p.on('error', () => {});
     p.on('connect', (client) => {
@@ -131,6 +136,12 @@ function createPostgres(url: string, options: DbOptions): Database {
     },
   };
 }
+
+/**
+ * Idle connections of the answer path (metrics and edge pools) are kept this long (ms), instead of pg's
+ * 10 s, so a quiet minute does not make the next command pay for new connections.
+ */
+const WARM_IDLE_MS = 10 * 60_000;
 
 /** The `application_name` of the embedded database's connection. */
 const EMBEDDED_APPLICATION_NAME = 'tally-embedded';
