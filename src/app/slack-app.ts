@@ -10,6 +10,7 @@ import { seenRequestsEmbedded, seenRequestsInDb } from '../http/seen-requests.js
 import { botAuthorize } from './bot-authorize.js';
 import { FEATURES, listenersOf } from './features.js';
 import { registerMetricsCommand } from './metrics-command.js';
+import { gateOnReplayVerdict, isReplayedRequest, replayVerdictProperty } from './replay-gate.js';
 
 export interface SlackAppOptions {
   /** `socket` needs SLACK_APP_TOKEN; `http` serves POST /slack/events and GET /healthz on `port`. */
@@ -17,6 +18,8 @@ export interface SlackAppOptions {
   port?: number;
   /** Extra HTTP routes beside /healthz and the features' routes (the ingest API); HTTP mode only. */
   routes?: CustomRoute[];
+  /** How long the ack waits for the shared replay record (ms; default REPLAY_WAIT_MS); HTTP mode only. */
+  replayWaitMs?: number;
 }
 
 export interface SlackApp {
@@ -70,6 +73,8 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
       processBeforeResponse: false,
       // Not Slack requests, so no Slack signature: /healthz is read-only, the ingest API checks its bearer token.
       customRoutes,
+      // A request let through before the replay record answered carries its pending verdict to the app.
+      customPropertiesExtractor: replayVerdictProperty,
       logger,
     });
     // The edge (src/http/request-edge.ts) verifies Slack requests in both time directions, refuses
@@ -85,16 +90,20 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
           deps.database.kind === 'pglite'
             ? seenRequestsEmbedded(deps.db, deps.logger)
             : seenRequestsInDb(deps.database.edgeDb, deps.logger),
+        ...(options.replayWaitMs === undefined ? {} : { replayWaitMs: options.replayWaitMs }),
       },
       receiver.requestListener,
     );
     app = new App({ authorize, receiver, logger, clientOptions });
+    gateOnReplayVerdict(app, deps.logger);
   }
   const appDeps: Deps = { ...deps, slack: botClient };
   // The `/metrics` command first, then every feature's buttons and events.
   registerMetricsCommand(app, appDeps);
   for (const register of listenersOf(FEATURES)) register(app, appDeps);
   app.error(async (err) => {
+    // A replay let through before its verdict stops at its gated ack; the edge logged it.
+    if (isReplayedRequest(err)) return;
     deps.logger.error({ err: describeError(err) }, 'slack listener failed');
   });
   return {

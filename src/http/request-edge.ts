@@ -15,8 +15,10 @@ import type { SeenRequests } from './seen-requests.js';
  *   captured request cannot be replayed, to this instance or any other on the same database (the
  *   record is `SeenRequests`, one indexed insert). Slack's own retries (`X-Slack-Retry-Num`) come with
  *   a fresh signature; when the same body was already handled they get an empty 200 and nothing runs
- *   twice. When the database cannot answer within RECORD_TIMEOUT_MS the check falls back to this
- *   instance's memory (see checkSeen).
+ *   twice. The ack never waits long for the database: past `replayWaitMs` the request goes on to Bolt
+ *   with its verdict pending, and the listeners' work waits for it after the ack (see
+ *   `pendingReplayVerdict`). When the database cannot answer within RECORD_TIMEOUT_MS the check falls
+ *   back to this instance's memory (see checkSeen).
  * - A verified body that is not a Slack payload (`%%%`, `payload="a string"`, block_actions without
  *   actions, …) gets a 400 naming the problem, instead of waiting for Bolt's 3-second "unhandled" 404.
  * Passing requests go on to Bolt with the body already buffered (Bolt reuses `rawBody`).
@@ -27,8 +29,13 @@ export const SLACK_EVENTS_PATH = '/slack/events';
 export const TIMESTAMP_WINDOW_SECONDS = 5 * 60;
 /** Slack payloads are small; anything bigger is not from Slack. */
 export const MAX_SLACK_BODY_BYTES = 1024 * 1024;
-/** Slack wants an ack within 3 s; past this the replay check stops waiting for the database. */
+/** Past this the replay check stops waiting for the database and uses this instance's memory (ms). */
 export const RECORD_TIMEOUT_MS = 1_000;
+/**
+ * How long the ack waits for the shared replay record (ms). A busy database answers later; the request
+ * then goes on with its verdict pending, so the ack stays fast and the work still runs at most once.
+ */
+export const REPLAY_WAIT_MS = 25;
 /** Bound on what one instance remembers while the database is down; entries expire with the window. */
 const MAX_REMEMBERED = 50_000;
 
@@ -41,6 +48,20 @@ export interface RequestEdgeOptions {
   seen: SeenRequests;
   /** Unix ms; tests pass a fixed clock. */
   nowMs?: () => number;
+  /** See REPLAY_WAIT_MS (the default). */
+  replayWaitMs?: number;
+}
+
+/** A request the edge let through before the replay record answered: resolves true when it may run. */
+const pendingVerdicts = new WeakMap<IncomingMessage, Promise<boolean>>();
+
+/**
+ * The replay verdict still pending for `req` (undefined when it was decided before the request went on).
+ * Resolves true when the request is new, false when it was a replay or an already handled Slack retry;
+ * never rejects. Bolt's listeners wait for it after their ack (src/app/replay-gate.ts).
+ */
+export function pendingReplayVerdict(req: IncomingMessage): Promise<boolean> | undefined {
+  return pendingVerdicts.get(req);
 }
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -74,7 +95,23 @@ export function createRequestEdge(options: RequestEdgeOptions, next: Listener): 
       async (body) => {
         const now = nowMs();
         let verdict = checkSlackRequest(req, body, options.signingSecret, now);
-        if (verdict.status === SEEN_CHECK) verdict = await checkSeen(req, body, now, options, local);
+        if (verdict.status === SEEN_CHECK) {
+          const seen = await checkSeen(req, body, now, options, local);
+          if ('later' in seen) {
+            pendingVerdicts.set(
+              req,
+              seen.later.then((late) => {
+                if (late.status !== 0)
+                  options.logger.warn(
+                    { why: late.error || 'already handled' },
+                    'slack request dropped after the ack',
+                  );
+                return late.status === 0;
+              }),
+            );
+            verdict = { status: 0, error: '' };
+          } else verdict = seen;
+        }
         if (verdict.status !== 0) {
           if (verdict.status >= 400)
             options.logger.warn({ status: verdict.status, why: verdict.error }, 'slack request refused');
@@ -95,6 +132,8 @@ const SEEN_CHECK = -1;
 
 /**
  * First sight of the signature passes; a seen one is a replay; a seen body with a retry header is done.
+ * This instance remembers every signature it took, so a replay to it is refused at once. The shared
+ * record decides the rest; when it has not answered within `replayWaitMs` the verdict comes `later`.
  * When the database cannot answer within RECORD_TIMEOUT_MS the check falls back to this instance's
  * memory (`local`): the request is answered (the listeners then tell the user the data cannot be
  * loaded) and a replay to this instance is still refused; one to another instance is not, until the
@@ -106,12 +145,32 @@ async function checkSeen(
   nowMs: number,
   options: RequestEdgeOptions,
   local: LocalSeen,
-): Promise<Verdict> {
+): Promise<Verdict | { later: Promise<Verdict> }> {
   const signature = header(req, 'x-slack-signature')!;
-  const text = body.toString('utf8');
+  const signatureExpiry = nowMs + 2 * TIMESTAMP_WINDOW_SECONDS * 1000;
+  if (!local.signatures.add(signature, signatureExpiry, nowMs))
+    return { status: 401, error: 'replayed request' };
+  const decided = recordShared(req, signature, body.toString('utf8'), nowMs, options, local);
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<'later'>((resolve) => {
+    timer = setTimeout(() => resolve('later'), options.replayWaitMs ?? REPLAY_WAIT_MS);
+  });
+  const first = await Promise.race([decided, waited]);
+  clearTimeout(timer);
+  return first === 'later' ? { later: decided } : first;
+}
+
+/** The shared record's verdict for a signature this instance has not seen; never rejects. */
+async function recordShared(
+  req: IncomingMessage,
+  signature: string,
+  text: string,
+  nowMs: number,
+  options: RequestEdgeOptions,
+  local: LocalSeen,
+): Promise<Verdict> {
   const retry = header(req, 'x-slack-retry-num') !== undefined;
   const signatureExpiry = nowMs + 2 * TIMESTAMP_WINDOW_SECONDS * 1000;
-  if (local.signatures.has(signature, nowMs)) return { status: 401, error: 'replayed request' };
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), RECORD_TIMEOUT_MS);
@@ -129,10 +188,8 @@ async function checkSeen(
       'replay check: database unavailable, using this instance memory only',
     );
     const bodyKey = createHash('sha256').update(text).digest('hex');
-    seen = {
-      signatureNew: local.signatures.add(signature, signatureExpiry, nowMs),
-      bodyNew: local.bodies.add(bodyKey, signatureExpiry, nowMs),
-    };
+    // The signature is new to this instance (checkSeen took it); only the body can have been seen.
+    seen = { signatureNew: true, bodyNew: local.bodies.add(bodyKey, signatureExpiry, nowMs) };
   } finally {
     clearTimeout(timer);
   }
@@ -141,7 +198,7 @@ async function checkSeen(
   return { status: 0, error: '' };
 }
 
-/** Signatures and bodies this instance accepted while the database could not answer. */
+/** Signatures this instance took, and bodies it accepted while the database could not answer. */
 interface LocalSeen {
   signatures: ExpiringSet;
   bodies: ExpiringSet;
@@ -228,11 +285,6 @@ function reply(res: ServerResponse, status: number, error: string): void {
 class ExpiringSet {
   private readonly entries = new Map<string, number>();
   constructor(private readonly max: number) {}
-
-  has(key: string, nowMs: number): boolean {
-    const existing = this.entries.get(key);
-    return existing !== undefined && existing > nowMs;
-  }
 
   add(key: string, expiresAt: number, nowMs: number): boolean {
     const existing = this.entries.get(key);

@@ -5,6 +5,7 @@ import { fixedClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
 import type { Deps } from '../../src/deps.js';
+import { RECORD_TIMEOUT_MS } from '../../src/http/request-edge.js';
 import { silentLogger } from '../../src/logger.js';
 import type { SlackApiStub } from '../helpers/slack-api.js';
 import { interactionBody, postSigned, slashCommandBody } from '../helpers/slack-requests.js';
@@ -36,6 +37,9 @@ export async function startApp(
   database: Database,
   stub: SlackApiStub,
   env: Record<string, string> = {},
+  // Tests that assert a replay's 401 need the shared record's verdict before the ack, even on a loaded
+  // machine: by default the ack waits for it as long as the record may take (RECORD_TIMEOUT_MS).
+  appOptions: { replayWaitMs?: number } = { replayWaitMs: RECORD_TIMEOUT_MS },
 ): Promise<RunningApp> {
   const port = await freePort();
   const config = loadConfig({
@@ -53,7 +57,7 @@ export async function startApp(
     clock: fixedClock(NOW),
     slack: null,
   };
-  const slackApp = createSlackApp(deps, { mode: 'http', port });
+  const slackApp = createSlackApp(deps, { mode: 'http', port, ...appOptions });
   await slackApp.start();
   return { url: `http://127.0.0.1:${port}`, slackApp, deps, stop: () => slackApp.stop() };
 }

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { sql } from '../../src/db/client.js';
 import { digestSubscriptions, slackSeenRequests } from '../../src/db/schema/index.js';
 import { seenRequestsInDb } from '../../src/http/seen-requests.js';
 import { silentLogger } from '../../src/logger.js';
@@ -81,6 +82,50 @@ describeDb('replay check shared by instances', (ctx) => {
     await stub.waitFor('response_url', 1);
     await settle();
     expect(await ctx.db().select().from(digestSubscriptions)).toHaveLength(1);
+  });
+
+  it('acks at once while the shared record waits on a lock, and runs a request and its replay once', async () => {
+    // Instances that wait for the record not at all: every verdict comes after the ack.
+    const fast = [
+      await startApp(ctx.database(), stub, {}, { replayWaitMs: 0 }),
+      await startApp(ctx.database(), stub, {}, { replayWaitMs: 0 }),
+    ] as const;
+    const body = command('digest add <#C0SALES|sales> team EMEA', 'slow1');
+    const ts = nowSec();
+    let release = () => {};
+    const released = new Promise<void>((r) => {
+      release = r;
+    });
+    let locked = () => {};
+    const isLocked = new Promise<void>((r) => {
+      locked = r;
+    });
+    // Inserts into the record wait until this transaction ends.
+    const holding = ctx.db().transaction(async (tx) => {
+      await tx.execute(sql`lock table slack_seen_requests in exclusive mode`);
+      locked();
+      await released;
+    });
+    try {
+      await isLocked;
+      const [taken, replayed] = [await send(fast[0], body, ts), await send(fast[1], body, ts)];
+      // Both answered while the lock is still held: the ack did not wait for the record.
+      expect(taken.status).toBe(200);
+      // Postgres: the replay's verdict is pending too, so it is acked and then dropped. The embedded
+      // database keeps the record in memory, so there the replay is refused at once.
+      expect(replayed.status).toBe(ctx.backend === 'postgres' ? 200 : 401);
+      expect(stub.callsTo('response_url')).toHaveLength(0);
+      release();
+      await holding;
+      await stub.waitFor('response_url', 1);
+      await settle();
+      expect(stub.callsTo('response_url')).toHaveLength(1);
+      expect(await ctx.db().select().from(digestSubscriptions)).toHaveLength(1);
+    } finally {
+      release();
+      await holding.catch(() => undefined);
+      for (const app of fast) await app.stop();
+    }
   });
 
   it('purges seen keys older than 15 minutes, keeping newer ones', async () => {
