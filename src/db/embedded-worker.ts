@@ -8,6 +8,7 @@
  * when the database cannot be opened. From the parent: `{ type: 'stop' }`: close the server and the
  * database cleanly, then post `{ type: 'stopped' }` and end.
  */
+import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
@@ -21,6 +22,20 @@ export interface EmbeddedWorkerData {
 }
 
 export type WorkerMessage = { type: 'ready' } | { type: 'failed'; message: string } | { type: 'stopped' };
+
+/**
+ * The database thread's nice value (Linux, where it is per thread): when the CPU is short, the app's event
+ * loop (Bolt's ack, /healthz) runs before the next slice of a long statement. Idle CPU still all goes here.
+ */
+const DATABASE_THREAD_NICE = 10;
+if (process.platform === 'linux') {
+  try {
+    // pid 0: the calling thread on Linux.
+    setPriority(0, DATABASE_THREAD_NICE);
+  } catch {
+    // A sandbox that forbids it: the thread keeps the process's priority.
+  }
+}
 
 const port = parentPort;
 if (!port) throw new Error('embedded-worker.ts runs only as a worker thread (see src/db/embedded.ts)');
