@@ -34,6 +34,11 @@ export async function openDeps(config: Config, logger: Logger, options: OpenOpti
   const clock = config.timeOffsetMs === 0 ? systemClock : () => new Date(Date.now() + config.timeOffsetMs);
   // One sharing point per process: identical questions share a computation, keyed by the data version. The
   // version is read on the main pool: with every metrics connection busy, a cached answer still comes at once.
-  const answers = createMetricAnswers({ dataVersion: () => readDataVersion(database.db) });
+  // The embedded database runs one statement at a time: three computations (one of them org-wide) keep it
+  // busy, and a team question's statements then wait behind two others at most, not five.
+  const answers = createMetricAnswers({
+    dataVersion: () => readDataVersion(database.db),
+    ...(database.kind === 'pglite' ? { maxConcurrent: 3 } : {}),
+  });
   return { config, database, db: database.db, logger, clock, slack: null, answers };
 }

@@ -14,6 +14,9 @@ import type { MetricDeps, MetricQuery, MetricResult } from './types.js';
  * - a concurrency limit on computations (default 6, the metrics pool's size): past it, asks queue; an
  *   interactive ask (`shed`) that cannot start within `maxWaitMs` (default 2.5 s) fails fast with
  *   MetricsError('busy') instead of timing out after 10 s. Digests and alerts wait their turn.
+ * - org-wide computations are heavy: at most `maxHeavy` run at once (default: all slots but two), and a
+ *   queued team or rep question starts before them, so a burst of org-wide questions cannot make the
+ *   everyday team and rep answers wait behind it (the burst is told "busy" first).
  */
 export interface MetricAnswers {
   /** Answers `query` through the cache and limiter; `compute` does the actual work. */
@@ -42,6 +45,8 @@ export interface MetricAnswersOptions {
   ttlMs?: number;
   maxEntries?: number;
   maxConcurrent?: number;
+  /** At most this many org-wide computations at once (default max(1, maxConcurrent − 2)). */
+  maxHeavy?: number;
   maxWaitMs?: number;
   /** Injectable clock (ms) for tests; default Date.now. */
   clock?: () => number;
@@ -87,6 +92,8 @@ function freezeShared(result: MetricResult): MetricResult {
 interface Job {
   /** The latest deadline among the asks still waiting (Infinity: someone waits without one). */
   deadline: number;
+  /** An org-wide computation (see `maxHeavy`). */
+  heavy: boolean;
   asks: Set<Ask>;
   state: 'queued' | 'running' | 'done';
   start: () => void;
@@ -107,6 +114,7 @@ export function createMetricAnswers(options: MetricAnswersOptions): MetricAnswer
   const ttl = options.ttlMs ?? 5_000;
   const maxEntries = options.maxEntries ?? 500;
   const maxConcurrent = options.maxConcurrent ?? 6;
+  const maxHeavy = options.maxHeavy ?? Math.max(1, maxConcurrent - 2);
   const maxWait = options.maxWaitMs ?? INTERACTIVE_BUDGET_MS;
   const clock = options.clock ?? Date.now;
   const cache = new Map<string, { at: number; result: MetricResult }>();
@@ -114,8 +122,17 @@ export function createMetricAnswers(options: MetricAnswersOptions): MetricAnswer
   const queue: Job[] = [];
   const counts = { computed: 0, shared: 0, cached: 0, shed: 0, cancelled: 0 };
   let running = 0;
-  // Recent computation time (ms, moving average): what a queued job expects to wait per round and to run.
-  let typicalMs = 0;
+  let runningHeavy = 0;
+  // Recent computation time per kind (ms, moving average): what a queued job expects to wait per round and to run.
+  const typical = { light: 0, heavy: 0 };
+  const typicalOf = (heavy: boolean) => (heavy ? typical.heavy : typical.light);
+  const canStart = (job: Job) => running < maxConcurrent && (!job.heavy || runningHeavy < maxHeavy);
+  // The next job to start: the oldest team or rep job, else the oldest org-wide one that may start.
+  const nextStartable = (): number => {
+    const light = queue.findIndex((j) => !j.heavy);
+    if (light >= 0 && canStart(queue[light]!)) return light;
+    return queue.findIndex((j) => j.heavy && canStart(j));
+  };
 
   const settle = (key: string, job: Job, outcome: { result: MetricResult } | { error: unknown }) => {
     job.state = 'done';
@@ -147,10 +164,10 @@ export function createMetricAnswers(options: MetricAnswersOptions): MetricAnswer
     else job.deadline = Math.max(...[...job.asks].map((a) => a.deadline));
   };
   const startNext = () => {
-    while (running < maxConcurrent && queue.length > 0) {
-      const job = queue.shift()!;
+    for (let i = nextStartable(); i >= 0; i = nextStartable()) {
+      const [job] = queue.splice(i, 1) as [Job];
       // A queued job that can no longer finish before its deadline is refused now, not started.
-      if (clock() + typicalMs > job.deadline) {
+      if (clock() + typicalOf(job.heavy) > job.deadline) {
         for (const ask of [...job.asks]) {
           if (ask.timer) clearTimeout(ask.timer);
           counts.shed++;
@@ -199,13 +216,17 @@ export function createMetricAnswers(options: MetricAnswersOptions): MetricAnswer
         return hit.result;
       }
       const deadline = opts.deadline ?? (opts.shed ? clock() + maxWait : Number.POSITIVE_INFINITY);
+      const heavy = query.scope.kind === 'org';
       let job = jobs.get(key);
       if (job) counts.shared++;
       else {
-        // Admission: with every slot taken, an ask that could not be answered before its deadline (its
-        // turn in the queue, then a typical computation) is told "busy" at once instead of waiting to fail.
-        if (running >= maxConcurrent && typicalMs > 0) {
-          const rounds = Math.ceil((queue.length + 1) / maxConcurrent);
+        // Admission: with every slot it may use taken, an ask that could not be answered before its deadline
+        // (its turn in the queue, then a typical computation) is told "busy" at once instead of waiting to fail.
+        // Team and rep jobs queue only behind each other; org-wide ones behind every org-wide one.
+        const typicalMs = typicalOf(heavy);
+        if (!canStart({ heavy } as Job) && typicalMs > 0) {
+          const ahead = queue.filter((j) => j.heavy === heavy).length;
+          const rounds = Math.ceil((ahead + 1) / (heavy ? maxHeavy : maxConcurrent));
           if (clock() + (rounds + 1) * typicalMs > deadline) {
             counts.shed++;
             throw busy();
@@ -213,12 +234,14 @@ export function createMetricAnswers(options: MetricAnswersOptions): MetricAnswer
         }
         const created: Job = {
           deadline,
+          heavy,
           asks: new Set(),
           state: 'queued',
           abort: new AbortController(),
           start: () => {
             created.state = 'running';
             running++;
+            if (heavy) runningHeavy++;
             counts.computed++;
             const began = clock();
             withQuerySignal(created.abort.signal, compute)
@@ -235,8 +258,11 @@ export function createMetricAnswers(options: MetricAnswersOptions): MetricAnswer
                   settle(key, created, { error: created.abort.signal.aborted ? busy() : error }),
               )
               .finally(() => {
-                typicalMs = typicalMs === 0 ? clock() - began : 0.8 * typicalMs + 0.2 * (clock() - began);
+                const took = clock() - began;
+                const kind = heavy ? 'heavy' : 'light';
+                typical[kind] = typical[kind] === 0 ? took : 0.8 * typical[kind] + 0.2 * took;
                 running--;
+                if (heavy) runningHeavy--;
                 startNext();
               });
           },

@@ -156,6 +156,51 @@ describeDb('shared metric answers', (ctx) => {
     expect(answers.stats()).toMatchObject({ computed: 2, running: 0, queued: 0 });
   });
 
+  it('keeps two slots from org-wide computations, and starts a queued team question before older org-wide ones', async () => {
+    const { db, team } = await setup();
+    const answers = createMetricAnswers({ dataVersion: () => readDataVersion(db), maxConcurrent: 3 });
+    const deps: MetricDeps = { db, defaultTimezone: 'UTC', now };
+    const started: string[] = [];
+    const tracked = (name: string) => {
+      const g = gated();
+      const compute = () => {
+        started.push(name);
+        return g.compute();
+      };
+      return { ...g, compute };
+    };
+    const teamQ = (period: string) => ({
+      metric: 'calls' as const,
+      scope: { kind: 'team' as const, teamId: team },
+      period,
+    });
+    const [orgA, orgB, t1, t2, t3] = ['org A', 'org B', 'team 1', 'team 2', 'team 3'].map(tracked);
+    const a = answers.answer(deps, { ...org, period: 'this week' }, orgA!.compute);
+    await waitFor(() => answers.stats().running === 1);
+    // With three slots, one org-wide computation at a time: org B queues though two slots are free.
+    const b = answers.answer(deps, { ...org, period: 'this month' }, orgB!.compute);
+    await waitFor(() => answers.stats().queued === 1);
+    const one = answers.answer(deps, teamQ('today'), t1!.compute);
+    const two = answers.answer(deps, teamQ('this week'), t2!.compute);
+    await waitFor(() => answers.stats().running === 3);
+    const three = answers.answer(deps, teamQ('this month'), t3!.compute);
+    await waitFor(() => answers.stats().queued === 2);
+    expect(started).toEqual(['org A', 'team 1', 'team 2']);
+    // A team slot frees: team 3 starts, though org B asked first.
+    t1!.release();
+    await one;
+    await waitFor(() => started.length === 4);
+    expect(started.at(-1)).toBe('team 3');
+    // The org-wide slot frees: org B starts.
+    orgA!.release();
+    await a;
+    await waitFor(() => started.length === 5);
+    expect(started.at(-1)).toBe('org B');
+    for (const g of [orgB, t2, t3]) g!.release();
+    await Promise.all([b, two, three]);
+    expect(answers.stats()).toMatchObject({ computed: 5, running: 0, queued: 0, shed: 0 });
+  });
+
   it('reads the data version once for a burst of asks, and never serves a read older than the ask', async () => {
     const { db, ana } = await setup();
     let reads = 0;
