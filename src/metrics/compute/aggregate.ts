@@ -94,18 +94,27 @@ export interface AggregateSpec {
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 
-/** Picks the answer's currency: most records in the headline group, then most amount; null when none. */
+/**
+ * Picks the answer's currency from rows that carry `currency`, `cur_n` (records) and `cur_amount` (minor
+ * units): the currency with most records over all the rows, then most amount; null when none. Rows of one
+ * currency are totalled first, so a split (one row per segment and currency) picks the same currency as
+ * its headline (one row per currency) over the same records.
+ */
 export function chooseCurrency(rows: Row[]): string | null {
-  let best: Row | undefined;
+  const totals = new Map<string, { n: number; amount: number }>();
   for (const r of rows) {
-    if (
-      !best ||
-      num(r.cur_n) > num(best.cur_n) ||
-      (num(r.cur_n) === num(best.cur_n) && num(r.cur_amount) > num(best.cur_amount))
-    )
-      best = r;
+    const code = String(r.currency).trim();
+    const t = totals.get(code) ?? { n: 0, amount: 0 };
+    t.n += num(r.cur_n);
+    t.amount += num(r.cur_amount);
+    totals.set(code, t);
   }
-  return best ? String(best.currency).trim() : null;
+  let best: [string, { n: number; amount: number }] | undefined;
+  for (const entry of totals) {
+    const [, t] = entry;
+    if (!best || t.n > best[1].n || (t.n === best[1].n && t.amount > best[1].amount)) best = entry;
+  }
+  return best ? best[0] : null;
 }
 
 function unionRows(
