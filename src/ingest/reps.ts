@@ -86,10 +86,12 @@ async function writeRep(
     teamId = item.team === null ? null : await ensureTeam(db, item.team);
     changed = (await applyMembership(db, repId, teamId, item.team_since, opts.now)) || changed;
   }
-  if (item.is_manager !== undefined || item.manager_name) {
-    const managed = teamId ?? (await currentTeam(db, repId));
-    if (managed === null)
-      throw new ItemFailure(item.manager_name ? 'manager_name' : 'is_manager', 'needs a team');
+  const managed =
+    item.is_manager !== undefined || item.manager_name ? (teamId ?? (await currentTeam(db, repId))) : null;
+  // `is_manager=no` (or empty) on a rep of no team, an admin say, has nothing to undo; yes and manager_name need a team.
+  if (managed === null && (item.is_manager === true || item.manager_name))
+    throw new ItemFailure(item.manager_name ? 'manager_name' : 'is_manager', 'needs a team');
+  if (managed !== null) {
     if (item.is_manager === true) changed = (await addManager(db, managed, repId)) || changed;
     if (item.is_manager === false) {
       const removed = await db

@@ -258,4 +258,24 @@ describeDb('importCsv', (ctx) => {
     );
     await expect(run('leads', csv(''))).rejects.toThrow(/empty/);
   });
+
+  it('takes is_manager=no for a rep on no team (an admin) and still refuses is_manager=yes without one', async () => {
+    const r = await run(
+      'reps',
+      csv(
+        'name;email;team;role;is_manager',
+        'Ana;ana@acme.eu;Sales & Success;manager;yes',
+        'Admin Person;admin@acme.eu;;admin;no',
+        'Boss;boss@acme.eu;;manager;yes',
+      ),
+      { skipInvalid: true },
+    );
+    expect(r.errors).toEqual([{ line: 4, field: 'is_manager', message: 'needs a team' }]);
+    expect(r.inserted).toBe(2);
+    const [admin] = await queryRows<{ role: string }>(
+      ctx.db(),
+      sql`select role from reps where email = 'admin@acme.eu'`,
+    );
+    expect(admin?.role).toBe('admin');
+  });
 });
