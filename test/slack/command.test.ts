@@ -39,6 +39,18 @@ describeDb('/metrics over HTTP', (ctx) => {
     expect(allText(reply)).toContain('*75.0%*');
   });
 
+  it('reads a metric written as words, as managers type it: win rate, response time, deal size', async () => {
+    const win = await sendCommand(app, stub, USERS.ana.id, 'win rate team');
+    expect(win.reply.text).toContain('Win rate · EMEA · Q4 2026: 80.0%');
+    expect((await sendCommand(app, stub, USERS.ana.id, 'Response Time team')).reply.text).toContain(
+      'Lead response time · EMEA',
+    );
+    expect((await sendCommand(app, stub, USERS.ana.id, 'deal size team EMEA')).reply.text).toContain(
+      '$18,100',
+    );
+    expect((await sendCommand(app, stub, USERS.ana.id, 'help win rate')).reply.text).toContain('Win rate');
+  });
+
   it('answers every metric through the command without breaking Block Kit limits', async () => {
     for (const metric of METRICS) {
       const { reply } = await sendCommand(app, stub, USERS.ada.id, `${metric.id} org`);

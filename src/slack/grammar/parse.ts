@@ -77,9 +77,28 @@ function knownWords(ctx: GrammarContext): string[] {
   ];
 }
 
+/**
+ * Joins a metric name written as two or three words (`win rate`, `response time`, `deal size`,
+ * `speed to lead`) into the one word the metric table knows (`winrate`), longest first; other tokens
+ * are returned unchanged.
+ */
+function joinMetricWords(tokens: string[]): string[] {
+  for (const n of [3, 2]) {
+    if (tokens.length < n) continue;
+    const word = tokens.slice(0, n).join('');
+    if (findMetric(word)) return [word, ...tokens.slice(n)];
+  }
+  return tokens;
+}
+
 /** Parses the text after `/metrics`. */
 export function parseCommand(text: string, ctx: GrammarContext): ParsedCommand {
-  const tokens = tokenize(text.slice(0, MAX_COMMAND_CHARS));
+  const raw = tokenize(text.slice(0, MAX_COMMAND_CHARS));
+  const head = raw[0]?.toLowerCase();
+  const tokens =
+    head !== undefined && HELP_WORDS.has(head)
+      ? [raw[0]!, ...joinMetricWords(raw.slice(1))]
+      : joinMetricWords(raw);
   const first = tokens[0]?.toLowerCase();
   if (first === undefined) return { kind: 'help', metric: null };
   if (HELP_WORDS.has(first)) return parseHelp(tokens.slice(1), ctx);
