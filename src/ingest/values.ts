@@ -133,19 +133,29 @@ export const newDateContext = (order: DateOrder | undefined, audience: 'file' | 
   hint: audience === 'file' ? FILE_DATE_HINT : REQUEST_DATE_HINT,
 });
 
-const SLASH = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:[ T]+(.+))?$/;
+/** `1/15/2026`, `15/01/2026 14:05`, and Excel's European dotted form `23.11.2026` (always day/month/year). */
+const SLASH = /^(\d{1,2})([/.])(\d{1,2})\2(\d{4})(?:[ T]+(.+))?$/;
 const ORDER_NAME: Record<DateOrder, string> = { MDY: 'month/day/year', DMY: 'day/month/year' };
 const TIME_FORMATS = ['', ' H:mm', ' H:mm:ss', ' h:mm a', ' h:mm:ss a'];
 const UTC = inZone('UTC');
 
 /**
- * A slash date (`1/15/2026`, `15/01/2026 14:05`, `1/15/2026 2:05 PM`) read with date-fns `parse` in
- * the given order, as wall-clock time in `timeZone`. Without an order it is refused, naming the
+ * A slash date (`1/15/2026`, `15/01/2026 14:05`, `1/15/2026 2:05 PM`) or a dotted one (`23.11.2026`,
+ * only in DMY order) read with date-fns `parse` in the given order, as wall-clock time in `timeZone`. Without an order it is refused, naming the
  * orders that fit (`3/4/2026`: both) and how to give one; a date that is not real in the order too.
  */
 function parseSlashDate(value: string, m: RegExpExecArray, timeZone: string, dates: DateContext): Date {
-  const [a, b] = [Number(m[1]), Number(m[2])];
+  const [a, b] = [Number(m[1]), Number(m[3])];
+  const dotted = m[2] === '.';
   const order = dates.order;
+  if (dotted && order !== 'DMY') {
+    // A dotted date (German, Swiss, Nordic Excel) is day/month/year; it is read once that order is given.
+    throw new ValueError(
+      order === 'MDY'
+        ? `"${value}" is a dotted day/month/year date, but this file's dates are read as ${ORDER_NAME.MDY}`
+        : `"${value}" is not an ISO date (YYYY-MM-DD); a dotted date reads only as ${ORDER_NAME.DMY}: ${dates.hint}`,
+    );
+  }
   if (!order) {
     // Never guessed: even "20/11/2026" (only day/month/year fits) waits for the order to be given,
     // since a file that mixes ISO and slash dates may also mix their orders.
@@ -157,7 +167,7 @@ function parseSlashDate(value: string, m: RegExpExecArray, timeZone: string, dat
         : `"${value}" is not an ISO date (YYYY-MM-DD) and could be ${ORDER_NAME.MDY} or ${ORDER_NAME.DMY}; ${dates.hint}`,
     );
   }
-  const datePart = order === 'MDY' ? 'M/d/yyyy' : 'd/M/yyyy';
+  const datePart = order === 'MDY' ? 'M/d/yyyy' : dotted ? 'd.M.yyyy' : 'd/M/yyyy';
   const text = value.trim().replace(/[ T]+/, ' ');
   for (const time of TIME_FORMATS) {
     const d = parse(text, `${datePart}${time}`, new Date(0), { in: UTC });
@@ -165,7 +175,7 @@ function parseSlashDate(value: string, m: RegExpExecArray, timeZone: string, dat
     const year = d.getFullYear();
     if (year < MIN_YEAR || year > MAX_YEAR)
       throw new ValueError(
-        `"${value}" has year ${m[3]}; dates must fall between ${MIN_YEAR} and ${MAX_YEAR}`,
+        `"${value}" has year ${m[4]}; dates must fall between ${MIN_YEAR} and ${MAX_YEAR}`,
       );
     const utc = wallClockToUtc(
       timeZone,

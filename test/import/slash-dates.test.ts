@@ -88,4 +88,28 @@ describeDb('CSV import: slash dates (Salesforce reports, European exports)', (ct
     ]);
     expect(await stored()).toEqual([{ id: 'O-2', created: '2026-03-04 00:00', closed: null }]);
   });
+
+  it('reads dotted European dates (23.11.2026) as day/month/year with --date-format DMY, never without it', async () => {
+    const text =
+      'external_id;created_at;stage;closed_at\r\nO-1;23.11.2026;Closed Won;24.11.2026 14:05\r\nO-2;01.02.2026;Open;\r\n';
+    const refused = await run(csv(`\ufeff${text}`));
+    expect(lines(refused)).toEqual([
+      `line 2: created_at "23.11.2026" is not an ISO date (YYYY-MM-DD); a dotted date reads only as day/month/year: ${HINT}`,
+      `line 2: closed_at "24.11.2026 14:05" is not an ISO date (YYYY-MM-DD); a dotted date reads only as day/month/year: ${HINT}`,
+      `line 3: created_at "01.02.2026" is not an ISO date (YYYY-MM-DD); a dotted date reads only as day/month/year: ${HINT}`,
+    ]);
+    const us = await run(csv(text), { dateOrder: 'MDY' });
+    expect(lines(us)[0]).toBe(
+      'line 2: created_at "23.11.2026" is a dotted day/month/year date, but this file\'s dates are read as month/day/year',
+    );
+    const r = await run(csv(text), { dateOrder: 'DMY' });
+    expect(r).toMatchObject({ inserted: 2, invalidRows: 0 });
+    expect(await stored()).toEqual([
+      { id: 'O-1', created: '2026-11-23 00:00', closed: '2026-11-24 14:05' },
+      { id: 'O-2', created: '2026-02-01 00:00', closed: null },
+    ]);
+    expect(lines(await run(csv('external_id,created_at\nO-3,31.02.2026\n'), { dateOrder: 'DMY' }))).toEqual([
+      'line 2: created_at "31.02.2026" is not a real date or time read as day/month/year',
+    ]);
+  });
 });
