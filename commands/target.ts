@@ -159,7 +159,7 @@ async function runList(deps: Parameters<Subcommand['run']>[0], _input: CommandIn
 
 /**
  * A target value in the metric's unit: ratios as "30%" or "0.3"; durations as "5m", "90s", "1h", "1h30m"
- * or plain seconds; days as a number; money in major units ("$12,400", "12400") stored as minor units;
+ * or plain seconds; days as a number; money in major units ("$12,400", "12400", "12k", "$2m" or "1.5M") stored as minor units;
  * counts as whole numbers only ("1.5" calls is null).
  */
 export function parseTargetValue(raw: string, unit: Unit): number | null {
@@ -178,9 +178,9 @@ export function parseTargetValue(raw: string, unit: Unit): number | null {
     return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
   }
   if (unit === 'money') {
-    const m = /^[$€£]?(\d+(?:\.\d{1,2})?)(k?)$/.exec(text);
+    const m = /^[$€£]?(\d+(?:\.\d{1,2})?)([km]?)$/.exec(text);
     if (!m) return null;
-    return Math.round(Number(m[1]) * (m[2] ? 1000 : 1) * 100);
+    return Math.round(Number(m[1]) * (m[2] === 'm' ? 1_000_000 : m[2] === 'k' ? 1000 : 1) * 100);
   }
   const m = /^(\d+(?:\.\d+)?)$/.exec(text);
   if (!m) return null;

@@ -21,6 +21,10 @@ describe('parseTargetValue', () => {
     expect(parseTargetValue('$12,400', 'money')).toBe(1_240_000);
     expect(parseTargetValue('12k', 'money')).toBe(1_200_000);
     expect(parseTargetValue('99.50', 'money')).toBe(9_950);
+    // A quarterly revenue target is written in millions: $2m, 1.5M.
+    expect(parseTargetValue('$2m', 'money')).toBe(200_000_000);
+    expect(parseTargetValue('1.5M', 'money')).toBe(150_000_000);
+    expect(parseTargetValue('2mm', 'money')).toBeNull();
   });
 
   it('reads counts and rejects junk', () => {
