@@ -166,7 +166,12 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
       await writeEntity('accounts', lineOf(expanded.accounts), true);
       await writeEntity('contracts', lineOf(expanded.contracts), true);
     };
-    const writeEntity = async (
+    /**
+     * The synchronous half of a batch: validation, deferral of ambiguous amounts and warnings. Its
+     * row errors are returned, not reported, so a caller that overlaps this with the previous
+     * batch's write can report them after that write's errors (the listed errors keep file order).
+     */
+    const prepare = (
       entity: Entity,
       batch: { line: number; item: Record<string, string> }[],
       last: boolean,
@@ -177,15 +182,28 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
         opts.timezone,
         last ? { ...numbers, deferAmbiguous: false } : numbers,
       );
-      for (const e of parsed.errors)
-        report({ line: batch[e.index]!.line, field: e.field, message: e.message });
+      const errors: RowError[] = parsed.errors.map((e) => ({
+        line: batch[e.index]!.line,
+        field: e.field,
+        message: e.message,
+      }));
+      const lateErrors: RowError[] = [];
       for (const i of parsed.deferred) {
         if (deferred.length < MAX_DEFERRED) deferred.push(batch[i]!);
-        else report({ line: batch[i]!.line, field: null, message: 'amount is ambiguous; pass --locale' });
+        else
+          lateErrors.push({
+            line: batch[i]!.line,
+            field: null,
+            message: 'amount is ambiguous; pass --locale',
+          });
       }
       parsed.items.forEach((item, k) => {
         warnings.inspect(item, batch[parsed.positions[k]!]!.line);
       });
+      return { entity, batch, parsed, errors: [...errors, ...lateErrors] };
+    };
+    const commit = async ({ entity, batch, parsed, errors }: ReturnType<typeof prepare>) => {
+      for (const e of errors) report(e);
       const written = await writeItems(tx, entity, parsed.items, opts, batchSize, stage);
       result.inserted += written.inserted;
       result.updated += written.updated;
@@ -194,65 +212,94 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
         report({ line: batch[parsed.positions[e.index]!]!.line, field: e.field, message: e.message });
       }
     };
+    const writeEntity = (
+      entity: Entity,
+      batch: { line: number; item: Record<string, string> }[],
+      last: boolean,
+    ) => commit(prepare(entity, batch, last));
+    // The write of the previous batch, still running while the next batch is read and validated
+    // (JavaScript and the database each get a core). One connection: writes stay strictly in order.
+    let inflight: Promise<void> | undefined;
+    const settle = async () => {
+      const running = inflight;
+      inflight = undefined;
+      await running;
+    };
     const flush = async () => {
       if (pending.length === 0) return;
       const batch = pending;
       pending = [];
-      await write(batch, false);
+      if (opts.entity === 'subscriptions') {
+        await write(batch, false);
+        return;
+      }
+      const prepared = prepare(opts.entity, batch, false);
+      await settle();
+      const running = commit(prepared);
+      // Awaited by the next flush or settle; a failure meanwhile must not count as unhandled.
+      running.catch(() => {});
+      inflight = running;
     };
-    for await (const { record, info } of source.records) {
-      // info.lines is where the record ends; a quoted cell with line breaks started earlier.
-      const line = info.lines - record.reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0);
-      if (!plan) {
-        const snapshot = opts.entity === 'subscriptions';
-        plan = planColumns(
-          record,
-          opts.map ?? [],
-          opts.defaults ?? {},
-          snapshot ? SUBSCRIPTION_FIELDS : canonicalFields(opts.entity as Entity),
-          snapshot ? { ...TELCO_HEADERS, ...opts.preset } : opts.preset,
-          delimiterName(source.delimiter),
-        );
-        result.columns = { mapped: plan.mapped, ignored: plan.ignored };
-        if (plan.ignored.length > 0) {
-          opts.onNotice?.(
-            `Ignoring ${plan.ignored.length} column(s) that are not ${opts.entity} fields: ${plan.ignored.join(', ')} (use --map source=canonical to read one)`,
+    try {
+      for await (const { record, info } of source.records) {
+        // info.lines is where the record ends; a quoted cell with line breaks started earlier.
+        const line = info.lines - record.reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0);
+        if (!plan) {
+          const snapshot = opts.entity === 'subscriptions';
+          plan = planColumns(
+            record,
+            opts.map ?? [],
+            opts.defaults ?? {},
+            snapshot ? SUBSCRIPTION_FIELDS : canonicalFields(opts.entity as Entity),
+            snapshot ? { ...TELCO_HEADERS, ...opts.preset } : opts.preset,
+            delimiterName(source.delimiter),
           );
+          result.columns = { mapped: plan.mapped, ignored: plan.ignored };
+          if (plan.ignored.length > 0) {
+            opts.onNotice?.(
+              `Ignoring ${plan.ignored.length} column(s) that are not ${opts.entity} fields: ${plan.ignored.join(', ')} (use --map source=canonical to read one)`,
+            );
+          }
+          const keys = opts.entity === 'subscriptions' ? ['external_id'] : KEY_FIELDS[opts.entity];
+          if (keys.length > 0 && !keys.some((k) => plan!.fed.has(k))) {
+            const guess = guessIdColumn(plan.ignored);
+            opts.onNotice?.(
+              `No column feeds ${keys.join(' or ')}, so every row will be refused${guess ? `; did you mean --map "${guess}=${keys[0]}"?` : ''}`,
+            );
+          }
+          continue;
         }
-        const keys = opts.entity === 'subscriptions' ? ['external_id'] : KEY_FIELDS[opts.entity];
-        if (keys.length > 0 && !keys.some((k) => plan!.fed.has(k))) {
-          const guess = guessIdColumn(plan.ignored);
-          opts.onNotice?.(
-            `No column feeds ${keys.join(' or ')}, so every row will be refused${guess ? `; did you mean --map "${guess}=${keys[0]}"?` : ''}`,
-          );
+        result.rows += 1;
+        if (record.length !== plan.width) {
+          report({
+            line,
+            field: null,
+            message: `has ${record.length} fields but the header has ${plan.width}`,
+          });
+        } else {
+          pending.push({ line, item: plan.toItem(record) });
+          if (pending.length >= batchSize) await flush();
         }
-        continue;
-      }
-      result.rows += 1;
-      if (record.length !== plan.width) {
-        report({
-          line,
-          field: null,
-          message: `has ${record.length} fields but the header has ${plan.width}`,
-        });
-      } else {
-        pending.push({ line, item: plan.toItem(record) });
-        if (pending.length >= batchSize) await flush();
-      }
-      if (opts.onProgress && result.rows % 1000 === 0) {
-        const t = performance.now();
-        if (
-          result.rows - lastProgressRows >= (opts.progressRows ?? 50_000) ||
-          t - lastProgressAt >= (opts.progressMs ?? 2_000)
-        ) {
-          opts.onProgress(result.rows, t - started);
-          lastProgressAt = t;
-          lastProgressRows = result.rows;
+        if (opts.onProgress && result.rows % 1000 === 0) {
+          const t = performance.now();
+          if (
+            result.rows - lastProgressRows >= (opts.progressRows ?? 50_000) ||
+            t - lastProgressAt >= (opts.progressMs ?? 2_000)
+          ) {
+            opts.onProgress(result.rows, t - started);
+            lastProgressAt = t;
+            lastProgressRows = result.rows;
+          }
         }
       }
+    } catch (err) {
+      // A broken file (or a failed write) ends the import: let the running write finish first.
+      await inflight?.catch(() => {});
+      throw err;
     }
     if (!plan) throw new ImportFormatError('the file is empty (no header line)');
     await flush();
+    await settle();
     // Rows whose amount was ambiguous: the whole file has now shown (or not) its decimal mark. They
     // come after every other row, as their own generation.
     if (deferred.length > 0) await flushStage();
