@@ -1,0 +1,68 @@
+/**
+ * External id → the first line (or item index) it was seen on, for duplicate detection over a whole
+ * file. Ids are kept as their 53-bit cyrb53 hash (two different ids share one with odds of about 1 in
+ * 10^10 for a million ids, and then only a warning is wrong), in typed arrays with open addressing:
+ * about 24 bytes per id and nothing for the garbage collector to trace, so a 1,000,000-row import does
+ * not slow down as the table grows (a Map of 53-bit numbers holds a heap object per key, which every
+ * major collection walks again).
+ */
+export class FirstLines {
+  /** Low 32 bits of each slot's hash. */
+  private lo = new Uint32Array(1024);
+  /** High 21 bits of each slot's hash, plus 1 (0 marks an empty slot). */
+  private hi = new Uint32Array(1024);
+  private lines = new Float64Array(1024);
+  private size = 0;
+
+  /**
+   * The first line `id` was seen on; when it is new, records `line` for it and returns undefined.
+   * Lines are any non-negative numbers (line numbers in a file, 0-based item indexes in a request).
+   */
+  firstOrAdd(id: string, line: number): number | undefined {
+    const [lo, hi] = cyrb53(id);
+    const mask = this.lo.length - 1;
+    let slot = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
+    for (;;) {
+      const h = this.hi[slot]!;
+      if (h === 0) break;
+      if (h === hi + 1 && this.lo[slot] === lo) return this.lines[slot];
+      slot = (slot + 1) & mask;
+    }
+    this.lo[slot] = lo;
+    this.hi[slot] = hi + 1;
+    this.lines[slot] = line;
+    this.size += 1;
+    if (this.size * 2 > this.lo.length) this.grow();
+    return undefined;
+  }
+
+  private grow(): void {
+    const { lo, hi, lines } = this;
+    this.lo = new Uint32Array(lo.length * 2);
+    this.hi = new Uint32Array(lo.length * 2);
+    this.lines = new Float64Array(lo.length * 2);
+    const mask = this.lo.length - 1;
+    for (let i = 0; i < lo.length; i += 1) {
+      if (hi[i] === 0) continue;
+      let slot = (lo[i]! ^ Math.imul(hi[i]! - 1, 0x9e3779b1)) & mask;
+      while (this.hi[slot] !== 0) slot = (slot + 1) & mask;
+      this.lo[slot] = lo[i]!;
+      this.hi[slot] = hi[i]!;
+      this.lines[slot] = lines[i]!;
+    }
+  }
+}
+
+/** cyrb53 (public domain, bryc): a fast 53-bit string hash, as [low 32 bits, high 21 bits]. */
+function cyrb53(str: string): [number, number] {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < str.length; i++) {
+    const ch = str.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return [h1 >>> 0, 2097151 & h2];
+}

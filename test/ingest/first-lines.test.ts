@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { FirstLines } from '../../src/ingest/first-lines.js';
+
+describe('FirstLines', () => {
+  it('returns the first line of every id seen again, across the table growing, and nothing for new ids', () => {
+    const t = new FirstLines();
+    for (let i = 0; i < 50_000; i += 1) expect(t.firstOrAdd(`OPP-${i}`, i + 2)).toBeUndefined();
+    expect(t.firstOrAdd('OPP-0', 60_000)).toBe(2);
+    expect(t.firstOrAdd('OPP-49999', 60_001)).toBe(50_001);
+    expect(t.firstOrAdd('OPP-12345', 60_002)).toBe(12_347);
+    // A repeat keeps the first line, not the latest.
+    expect(t.firstOrAdd('OPP-0', 60_003)).toBe(2);
+    expect(t.firstOrAdd('', 7)).toBeUndefined();
+    expect(t.firstOrAdd('', 8)).toBe(7);
+  });
+});
