@@ -4,13 +4,16 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { type Db, isEmbeddedConnection } from '../db/client.js';
 
+const RESERVED = /[\\\n\r\t]/;
+
 /** One value in COPY's text format: \N for null, backslash escapes for the characters COPY reserves. */
 function copyText(v: unknown): string {
   if (v === null || v === undefined) return '\\N';
+  if (typeof v === 'number') return String(v);
   if (v instanceof Date) return v.toISOString();
   if (typeof v === 'boolean') return v ? 't' : 'f';
   const s = String(v);
-  return /[\\\n\r\t]/.test(s)
+  return RESERVED.test(s)
     ? s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t')
     : s;
 }
@@ -45,9 +48,12 @@ export async function copyRows(
     );
     return;
   }
-  const lines: string[] = [];
-  for (const r of records) lines.push(r.map(copyText).join('\t'));
-  const text = `${lines.join('\n')}\n`;
+  let text = '';
+  for (const r of records) {
+    let line = copyText(r[0]);
+    for (let i = 1; i < r.length; i += 1) line += `\t${copyText(r[i])}`;
+    text += `${line}\n`;
+  }
   const stream = client.query(copyFrom(`copy ${table} (${list}) from stdin`));
   await pipeline(Readable.from([text]), stream);
 }

@@ -47,6 +47,8 @@ export class StagedUpsert {
   private readonly shapes = new Map<string, number>();
   private readonly sizes = new Map<number, number>();
   private keys = new Set<string>();
+  /** Column list of a row's values in insertion order → the same list sorted (the shape's name). */
+  private readonly sortedColumns = new Map<string, string>();
   /** Leads whose first_touch_at may change (activities: old and new lead of each row). */
   private touched = new Set<number>();
 
@@ -102,7 +104,13 @@ export class StagedUpsert {
     await this.ensureStage();
     const records: unknown[][] = [];
     for (const row of rows) {
-      const present = Object.keys(row.values).sort().join(',');
+      // Writers build `values` in one fixed order, so the sorted column list is cached by the raw one.
+      const raw = Object.keys(row.values).join(',');
+      let present = this.sortedColumns.get(raw);
+      if (present === undefined) {
+        present = Object.keys(row.values).sort().join(',');
+        this.sortedColumns.set(raw, present);
+      }
       const shapeKey = `${existing.has(row.key) ? 'u' : 'i'}:${present}`;
       let shape = this.shapes.get(shapeKey);
       if (shape === undefined) {
