@@ -34,6 +34,7 @@ export type AmountReading =
 const SPACES = /[\s\u00a0\u202f\u2009]/g;
 const APOSTROPHES = /['\u2019]/g;
 const MINUS = /^[-\u2212]/;
+const PLAIN = /^(\d+)(?:\.(\d+))?$/;
 
 /**
  * The decimal mark of a BCP 47 locale ("de-DE" → ",", "en-US" → "."), from Intl. Throws AmountError
@@ -99,6 +100,24 @@ export function readAmount(
     };
   }
   const text = value;
+  // Fast path for the common plain cell ("1054", "1234.56"), read exactly as the general path below
+  // reads it; anything else (signs, symbols, groups, "4.200", a forced mark) goes the long way.
+  const plain = PLAIN.exec(value.trim());
+  if (plain) {
+    const [, whole, fraction] = plain as unknown as [string, string, string | undefined];
+    if (fraction === undefined) {
+      return {
+        kind: 'exact',
+        value: { negative: false, whole, fraction: '' },
+        mark: null,
+        currency: null,
+        text,
+      };
+    }
+    if (!decimal && (fraction.length !== 3 || whole.length > 3 || /^0+$/.test(whole))) {
+      return { kind: 'exact', value: { negative: false, whole, fraction }, mark: '.', currency: null, text };
+    }
+  }
   const bad = () =>
     new AmountError(
       `"${text}" is not an amount (write digits with one decimal mark, e.g. 1234.56 or 1.234,56)`,
