@@ -1,6 +1,7 @@
 import type { Database, Db } from '../db/client.js';
 import { queryRows, sql } from '../db/client.js';
 import type { Logger } from '../logger.js';
+import { formatCount } from '../numbers/count.js';
 import { ColumnBuffer, rawClient } from './bulk.js';
 import { dropForBulkLoad, restorePendingIndexes, runStatements } from './bulk-indexes.js';
 import { atLocal, buildCalendar, DAY, isWorkday, type TeamCalendar } from './calendar.js';
@@ -187,8 +188,7 @@ export async function generateData(db: Db, o: SeedOptions): Promise<void> {
   progress(
     `waited ${(loader.waitMs / 1000).toFixed(1)} s for the database, ${(loader.encodeMs / 1000).toFixed(1)} s encoding`,
   );
-  for (const [table, n] of Object.entries(loader.rows))
-    progress(`${table}: ${n.toLocaleString('en-US')} rows`);
+  for (const [table, n] of Object.entries(loader.rows)) progress(`${table}: ${formatCount(n)} rows`);
   await setSequences(db);
   await insertTargets(db, ids, plan, o.now);
   progress(`generated and loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -225,6 +225,6 @@ async function setSequences(db: Db): Promise<void> {
 
 export function formatCounts(c: SeedCounts): string {
   return Object.entries(c)
-    .map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`)
+    .map(([k, v]) => `${k} ${formatCount(v)}`)
     .join(', ');
 }

@@ -9,6 +9,8 @@
  * is harmless (access rules decide what anyone may see) and documented in docs/usage.md.
  */
 
+import { formatCount } from '../numbers/count.js';
+
 export type InboundText = { ok: true; text: string } | { ok: false; message: string };
 
 /** Longest command text we read (Slack allows 4,000 characters in a message; a paste can be longer). */
@@ -64,7 +66,7 @@ function refuseUnreadable(raw: string): InboundText | null {
   if (raw.length > MAX_COMMAND_CHARS) {
     return {
       ok: false,
-      message: `That command is ${raw.length.toLocaleString('en-US')} characters long; I read up to ${MAX_COMMAND_CHARS.toLocaleString('en-US')}. Ask for one thing at a time.`,
+      message: `That command is ${formatCount(raw.length)} characters long; I read up to ${formatCount(MAX_COMMAND_CHARS)}. Ask for one thing at a time.`,
     };
   }
   return null;

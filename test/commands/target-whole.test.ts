@@ -1,9 +1,9 @@
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { parseTargetValue } from '../../commands/target.js';
 import { describeDb } from '../helpers/db.js';
 import { useSlackApiStub } from '../helpers/slack-api.js';
-import { seedFixture, USERS } from '../slack/fixtures.js';
-import { type RunningApp, sendCommand, startApp } from '../slack/harness.js';
+import { USERS } from '../slack/fixtures.js';
+import { sendCommand, useRunningApp } from '../slack/harness.js';
 
 it('reads count targets as whole numbers only', () => {
   expect(parseTargetValue('1.5', 'count')).toBeNull();
@@ -15,16 +15,7 @@ it('reads count targets as whole numbers only', () => {
 
 describeDb('target set with a fractional count', (ctx) => {
   const stub = useSlackApiStub();
-  let app: RunningApp;
-  beforeEach(async () => {
-    await seedFixture(ctx.db());
-    stub.reset();
-    for (const u of Object.values(USERS)) stub.users.set(u.id, { id: u.id, email: u.email });
-    app = await startApp(ctx.database(), stub);
-  });
-  afterEach(async () => {
-    await app.stop();
-  });
+  const app = useRunningApp(ctx, stub);
 
   it('refuses `target set calls 1.5 team` with a clear message and stores nothing', async () => {
     const refused = (await sendCommand(app, stub, USERS.mia.id, 'target set calls 1.5 team')).reply;

@@ -2,22 +2,18 @@ import { eq, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { type Db, queryRows } from '../../src/db/client.js';
 import { opportunities, teamMemberships } from '../../src/db/schema/index.js';
-import { getMetric } from '../../src/metrics/index.js';
-import type { Dimension, MetricQuery, Scope } from '../../src/metrics/types.js';
 import { describeDb } from '../helpers/db.js';
-import { addMembership, addOpp, addRep, addTeam } from './fixtures.js';
+import {
+  expectRollupsEqualRaw,
+  moveBenAfterTheFact,
+  orgScopes,
+  prng,
+  seedOrg,
+} from '../helpers/rollup-equality.js';
+import { addMembership, addOpp } from './fixtures.js';
 
 // Monday 23 Nov 2026, 12:00 UTC.
 const now = new Date('2026-11-23T12:00:00Z');
-
-/** A small deterministic PRNG so the data set is the same on every run and backend. */
-function prng(seed: number) {
-  let s = seed;
-  return () => {
-    s = (s * 1_103_515_245 + 12_345) % 2_147_483_648;
-    return s / 2_147_483_648;
-  };
-}
 
 /** Histogram totals next to the raw won deals: they must always agree. */
 async function totals(db: Db) {
@@ -39,18 +35,8 @@ describeDb('sales-cycle histogram', (ctx) => {
   async function seedMessy() {
     const db = ctx.db();
     const rnd = prng(5);
-    const berlin = await addTeam(db, 'Berlin', { timezone: 'Europe/Berlin' });
-    const ny = await addTeam(db, 'New York', { timezone: 'America/New_York' });
-    const india = await addTeam(db, 'Pune', { timezone: 'Asia/Kolkata' }); // +05:30: raw fallback
-    const reps = [
-      await addRep(db, 'Ana', berlin),
-      await addRep(db, 'Ben', ny),
-      await addRep(db, 'Chi', india),
-    ];
-    // Dee moves from Berlin to New York at 14:37:12 on 4 Nov: mid-hour, mid-day.
-    const dee = await addRep(db, 'Dee', berlin, '2020-01-01T00:00:00Z', '2026-11-04T14:37:12Z');
-    await addMembership(db, dee, ny, '2026-11-04T14:37:12Z');
-    reps.push(dee);
+    const org = await seedOrg(db); // Pune (+05:30): raw fallback
+    const { reps } = org;
     // Cycles from a small set (ties, bucket edges such as exactly 1 hour and 1 day, fractions of a second),
     // some closed before they were created (count as 0 days), some with no owner, some lost or open.
     const cycles = [
@@ -92,40 +78,29 @@ describeDb('sales-cycle histogram', (ctx) => {
     await db.delete(opportunities).where(sql`${opportunities.id} % 13 = 0`);
     await db.update(opportunities).set({ ownerRepId: reps[0]! }).where(sql`${opportunities.id} % 17 = 0`);
     await db.update(opportunities).set({ amountMinor: 5 }).where(sql`${opportunities.id} % 3 = 0`);
-    await db.delete(teamMemberships).where(eq(teamMemberships.repId, reps[1]!));
-    await addMembership(db, reps[1]!, berlin, '2020-01-01T00:00:00Z', '2026-10-01T00:00:00Z');
-    await addMembership(db, reps[1]!, ny, '2026-10-01T00:00:00Z');
-    return { db, berlin, ny, india, reps };
+    await moveBenAfterTheFact(db, org);
+    return { db, ...org };
   }
 
   it('gives exactly the raw answers for every scope, period and split', async () => {
-    const { db, berlin, ny, india, reps } = await seedMessy();
-    const scopes: Scope[] = [
-      { kind: 'org' },
-      { kind: 'team', teamId: berlin },
-      { kind: 'team', teamId: ny },
-      { kind: 'team', teamId: india },
-      { kind: 'rep', repId: reps[3]! },
-    ];
-    const periods = ['this month', '30d', 'this week', 'this quarter', 'last month'];
-    const raw = { db, defaultTimezone: 'America/New_York', now, useRollups: false };
-    const rolled = { ...raw, useRollups: true };
-    let compared = 0;
+    const { db, ...org } = await seedMessy();
     let medians = 0;
     let skewNotes = 0;
-    for (const scope of scopes) {
-      for (const period of periods) {
-        for (const by of [undefined, 'rep', 'team', 'product'] as (Dimension | undefined)[]) {
-          const q: MetricQuery = { metric: 'cycle', scope, period, ...(by ? { by } : {}) };
-          const [a, b] = await Promise.all([getMetric(raw, q), getMetric(rolled, q)]);
-          const strip = (r: typeof a) => ({ ...r, freshness: null });
-          expect(strip(b), `${JSON.stringify(scope)} ${period} ${by}`).toEqual(strip(a));
+    const compared = await expectRollupsEqualRaw(
+      { db, defaultTimezone: 'America/New_York', now },
+      {
+        metrics: ['cycle'],
+        scopes: orgScopes(org),
+        periods: ['this month', '30d', 'this week', 'this quarter', 'last month'],
+        bys: [undefined, 'rep', 'team', 'product'],
+      },
+      {
+        each: (a) => {
           medians += a.series.filter((p) => p.value.kind === 'value').length;
           if (a.notes.some((n) => n.includes('closed before'))) skewNotes++;
-          compared++;
-        }
-      }
-    }
+        },
+      },
+    );
     expect(compared).toBe(5 * 5 * 4);
     // The comparison covered real medians (even and odd counts) and clamped durations, not only empty windows.
     expect(medians).toBeGreaterThan(300);

@@ -1,47 +1,34 @@
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { queryRows } from '../../src/db/client.js';
-import { alertSettings, leads, teamMemberships } from '../../src/db/schema/index.js';
-import { getMetric } from '../../src/metrics/index.js';
-import type { Dimension, MetricQuery, Scope } from '../../src/metrics/types.js';
+import { alertSettings, leads } from '../../src/db/schema/index.js';
 import { describeDb } from '../helpers/db.js';
-import { addLead, addMembership, addRep, addTeam } from './fixtures.js';
+import {
+  expectRollupsEqualRaw,
+  moveBenAfterTheFact,
+  orgScopes,
+  prng,
+  seedOrg,
+} from '../helpers/rollup-equality.js';
+import { addLead } from './fixtures.js';
 
 // Monday 23 Nov 2026, 12:00 UTC.
 const now = new Date('2026-11-23T12:00:00Z');
-
-/** A small deterministic PRNG so the data set is the same on every run and backend. */
-function prng(seed: number) {
-  let s = seed;
-  return () => {
-    s = (s * 1_103_515_245 + 12_345) % 2_147_483_648;
-    return s / 2_147_483_648;
-  };
-}
 
 describeDb('lead response histogram', (ctx) => {
   async function seedMessy() {
     const db = ctx.db();
     const rnd = prng(11);
-    const berlin = await addTeam(db, 'Berlin', { timezone: 'Europe/Berlin', sla: 600 });
-    const ny = await addTeam(db, 'New York', { timezone: 'America/New_York' });
-    const india = await addTeam(db, 'Pune', { timezone: 'Asia/Kolkata' }); // +05:30: raw fallback
+    const org = await seedOrg(db, { berlinSla: 600 }); // Pune (+05:30): raw fallback
+    const { reps } = org;
     // New York answers in business hours: its headlines need every lead's business time (raw rows).
     await db.insert(alertSettings).values({
-      teamId: ny,
+      teamId: org.ny,
       businessDays: [1, 2, 3, 4, 5],
       dayStartMinute: 540,
       dayEndMinute: 1020,
       timezone: 'America/New_York',
     });
-    const reps = [
-      await addRep(db, 'Ana', berlin),
-      await addRep(db, 'Ben', ny),
-      await addRep(db, 'Chi', india),
-    ];
-    const dee = await addRep(db, 'Dee', berlin, '2020-01-01T00:00:00Z', '2026-11-04T14:37:12Z');
-    await addMembership(db, dee, ny, '2026-11-04T14:37:12Z');
-    reps.push(dee);
     // Response seconds from a small set (ties across bucket edges), some touches before creation
     // (count as 0 s), some never touched, some leads with no owner; whole and fractional seconds.
     const delays = [0, 0.5, 1, 59, 60, 61, 299.999, 300, 301, 1800, 1800, 3600.25, 86_400, 400_000];
@@ -73,38 +60,27 @@ describeDb('lead response histogram', (ctx) => {
       .where(sql`${leads.id} % 7 = 0`);
     await db.delete(leads).where(sql`${leads.id} % 11 = 0`);
     await db.update(leads).set({ ownerRepId: reps[0]! }).where(sql`${leads.id} % 13 = 0`);
-    await db.delete(teamMemberships).where(eq(teamMemberships.repId, reps[1]!));
-    await addMembership(db, reps[1]!, berlin, '2020-01-01T00:00:00Z', '2026-10-01T00:00:00Z');
-    await addMembership(db, reps[1]!, ny, '2026-10-01T00:00:00Z');
-    return { db, berlin, ny, india, reps };
+    await moveBenAfterTheFact(db, org);
+    return { db, org };
   }
 
   it('gives exactly the raw answers for every scope, period and split', async () => {
-    const { db, berlin, ny, india, reps } = await seedMessy();
-    const scopes: Scope[] = [
-      { kind: 'org' },
-      { kind: 'team', teamId: berlin },
-      { kind: 'team', teamId: ny },
-      { kind: 'team', teamId: india },
-      { kind: 'rep', repId: reps[3]! },
-    ];
-    const periods = ['this month', '30d', 'this week', 'this quarter', 'last month'];
-    const raw = { db, defaultTimezone: 'America/New_York', now, useRollups: false };
-    const rolled = { ...raw, useRollups: true };
-    let compared = 0;
+    const { db, org } = await seedMessy();
     let medians = 0;
-    for (const scope of scopes) {
-      for (const period of periods) {
-        for (const by of [undefined, 'rep', 'team', 'source'] as (Dimension | undefined)[]) {
-          const q: MetricQuery = { metric: 'response', scope, period, ...(by ? { by } : {}) };
-          const [a, b] = await Promise.all([getMetric(raw, q), getMetric(rolled, q)]);
-          const strip = (r: typeof a) => ({ ...r, freshness: null });
-          expect(strip(b), `${JSON.stringify(scope)} ${period} ${by}`).toEqual(strip(a));
+    const compared = await expectRollupsEqualRaw(
+      { db, defaultTimezone: 'America/New_York', now },
+      {
+        metrics: ['response'],
+        scopes: orgScopes(org),
+        periods: ['this month', '30d', 'this week', 'this quarter', 'last month'],
+        bys: [undefined, 'rep', 'team', 'source'],
+      },
+      {
+        each: (a) => {
           medians += a.series.filter((p) => p.value.kind === 'value').length;
-          compared++;
-        }
-      }
-    }
+        },
+      },
+    );
     expect(compared).toBe(5 * 5 * 4);
     // The comparison covered real medians, not only empty windows.
     expect(medians).toBeGreaterThan(300);

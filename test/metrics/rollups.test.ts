@@ -1,52 +1,30 @@
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { queryRows } from '../../src/db/client.js';
-import { activities, leads, opportunities, teamMemberships } from '../../src/db/schema/index.js';
-import { getMetric } from '../../src/metrics/index.js';
-import type { Dimension, MetricId, MetricQuery, Scope } from '../../src/metrics/types.js';
+import { activities, leads, opportunities } from '../../src/db/schema/index.js';
+import type { MetricId } from '../../src/metrics/types.js';
 import { describeDb } from '../helpers/db.js';
-import { addActivity, addLead, addMembership, addOpp, addRep, addTeam } from './fixtures.js';
+import {
+  COUNTER_METRICS,
+  expectRollupsEqualRaw,
+  moveBenAfterTheFact,
+  orgScopes,
+  prng,
+  seedOrg,
+} from '../helpers/rollup-equality.js';
+import { addActivity, addLead, addOpp } from './fixtures.js';
 
 // Monday 23 Nov 2026, 12:00 UTC.
 const now = new Date('2026-11-23T12:00:00Z');
-const ROLLUP_METRICS: MetricId[] = [
-  'calls',
-  'emails',
-  'meetings',
-  'winrate',
-  'dealsize',
-  'revenue',
-  'opps',
-  'conversion',
-  'cycle',
-];
-
-/** A small deterministic PRNG so the messy data set is the same on every run and backend. */
-function prng(seed: number) {
-  let s = seed;
-  return () => {
-    s = (s * 1_103_515_245 + 12_345) % 2_147_483_648;
-    return s / 2_147_483_648;
-  };
-}
+const ROLLUP_METRICS: MetricId[] = [...COUNTER_METRICS, 'cycle'];
 
 describeDb('metric rollups', (ctx) => {
   async function seedMessy() {
     const db = ctx.db();
     const rnd = prng(7);
     const at = (daysBack: number) => new Date(now.getTime() - Math.floor(rnd() * daysBack * 86_400_000));
-    const berlin = await addTeam(db, 'Berlin', { timezone: 'Europe/Berlin' });
-    const ny = await addTeam(db, 'New York', { timezone: 'America/New_York' });
-    const india = await addTeam(db, 'Pune', { timezone: 'Asia/Kolkata' }); // +05:30: raw fallback
-    const reps = [
-      await addRep(db, 'Ana', berlin),
-      await addRep(db, 'Ben', ny),
-      await addRep(db, 'Chi', india),
-    ];
-    // Dee moves from Berlin to New York at 14:37:12 on 4 Nov: mid-hour, mid-day.
-    const dee = await addRep(db, 'Dee', berlin, '2020-01-01T00:00:00Z', '2026-11-04T14:37:12Z');
-    await addMembership(db, dee, ny, '2026-11-04T14:37:12Z');
-    reps.push(dee);
+    const org = await seedOrg(db); // Pune (+05:30): raw fallback
+    const { reps } = org;
     const kinds = ['call', 'email', 'meeting'] as const;
     for (let i = 0; i < 240; i++) {
       const occurred = at(120);
@@ -93,39 +71,21 @@ describeDb('metric rollups', (ctx) => {
     await db.delete(activities).where(sql`${activities.id} % 9 = 0`);
     await db.update(activities).set({ repId: reps[0]! }).where(sql`${activities.id} % 13 = 0`);
     await db.update(leads).set({ convertedAt: now }).where(sql`${leads.id} % 7 = 0`);
-    // A membership fixed after the fact: Ben was in Berlin until 1 Oct.
-    await db.delete(teamMemberships).where(eq(teamMemberships.repId, reps[1]!));
-    await addMembership(db, reps[1]!, berlin, '2020-01-01T00:00:00Z', '2026-10-01T00:00:00Z');
-    await addMembership(db, reps[1]!, ny, '2026-10-01T00:00:00Z');
-    return { db, berlin, ny, india, reps };
+    await moveBenAfterTheFact(db, org);
+    return { db, org };
   }
 
   it('gives exactly the raw answers for every rollup metric, scope, period and split', async () => {
-    const { db, berlin, ny, india, reps } = await seedMessy();
-    const scopes: Scope[] = [
-      { kind: 'org' },
-      { kind: 'team', teamId: berlin },
-      { kind: 'team', teamId: ny },
-      { kind: 'team', teamId: india },
-      { kind: 'rep', repId: reps[3]! },
-    ];
-    const periods = ['this month', '30d', 'today', 'this quarter'];
-    const raw = { db, defaultTimezone: 'America/New_York', now, useRollups: false };
-    const rolled = { ...raw, useRollups: true };
-    let compared = 0;
-    for (const metric of ROLLUP_METRICS) {
-      for (const scope of scopes) {
-        for (const period of periods) {
-          for (const by of [undefined, 'rep', 'team'] as (Dimension | undefined)[]) {
-            const q: MetricQuery = { metric, scope, period, ...(by ? { by } : {}) };
-            const [a, b] = await Promise.all([getMetric(raw, q), getMetric(rolled, q)]);
-            const strip = (r: typeof a) => ({ ...r, freshness: null });
-            expect(strip(b), `${metric} ${JSON.stringify(scope)} ${period} ${by}`).toEqual(strip(a));
-            compared++;
-          }
-        }
-      }
-    }
+    const { db, org } = await seedMessy();
+    const compared = await expectRollupsEqualRaw(
+      { db, defaultTimezone: 'America/New_York', now },
+      {
+        metrics: ROLLUP_METRICS,
+        scopes: orgScopes(org),
+        periods: ['this month', '30d', 'today', 'this quarter'],
+        bys: [undefined, 'rep', 'team'],
+      },
+    );
     expect(compared).toBe(ROLLUP_METRICS.length * 5 * 4 * 3);
     const [counts] = await queryRows<{ h: number; d: number; raw: number }>(
       db,

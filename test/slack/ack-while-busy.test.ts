@@ -1,10 +1,10 @@
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { sql } from '../../src/db/client.js';
 import { describeDb } from '../helpers/db.js';
 import { useSlackApiStub } from '../helpers/slack-api.js';
 import { postSigned, slashCommandBody } from '../helpers/slack-requests.js';
-import { seedFixture, USERS } from './fixtures.js';
-import { type RunningApp, SECRET, startApp } from './harness.js';
+import { USERS } from './fixtures.js';
+import { SECRET, useRunningApp } from './harness.js';
 
 /**
  * How long the busy statements run (s): past Slack's 3 s ack deadline, so an ack waiting for them could not
@@ -20,17 +20,7 @@ const BUSY_SECONDS = 4;
  */
 describeDb('the ack while the database is busy', (ctx) => {
   const stub = useSlackApiStub();
-  let app: RunningApp;
-
-  beforeEach(async () => {
-    await seedFixture(ctx.db());
-    stub.reset();
-    for (const u of Object.values(USERS)) stub.users.set(u.id, { id: u.id, email: u.email });
-    app = await startApp(ctx.database(), stub);
-  });
-  afterEach(async () => {
-    await app.stop();
-  });
+  const app = useRunningApp(ctx, stub);
 
   /** Starts statements that keep the database (every pooled connection on Postgres) busy; resolves when they end. */
   const keepBusy = () => {

@@ -1,13 +1,13 @@
 import { WebClient } from '@slack/web-api';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { answerSlashCommand } from '../../src/app/metrics-command.js';
 import { METRICS } from '../../src/metrics/index.js';
 import { COULD_NOT_LOAD } from '../../src/slack/blocks/notice.js';
 import { describeDb } from '../helpers/db.js';
 import { useSlackApiStub } from '../helpers/slack-api.js';
 import { slackRuleViolations } from '../helpers/slack-rules.js';
-import { seedFixture, USERS } from './fixtures.js';
-import { type RunningApp, sendCommand, startApp } from './harness.js';
+import { USERS } from './fixtures.js';
+import { sendCommand, useRunningApp } from './harness.js';
 
 /**
  * Issue 10, "done means": 10,000 generated command texts (grammar words, unicode, emoji, up to 10 KB,
@@ -143,17 +143,7 @@ function generate(next: () => number): string {
 
 describeDb('fuzz: 10,000 command texts', (ctx) => {
   const stub = useSlackApiStub();
-  let app: RunningApp;
-
-  beforeEach(async () => {
-    await seedFixture(ctx.db());
-    stub.reset();
-    for (const u of Object.values(USERS)) stub.users.set(u.id, { id: u.id, email: u.email });
-    app = await startApp(ctx.database(), stub);
-  });
-  afterEach(async () => {
-    await app.stop();
-  });
+  const app = useRunningApp(ctx, stub);
 
   const problems = (
     text: string,

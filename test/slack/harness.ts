@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import type { KnownBlock } from '@slack/types';
+import { afterEach, beforeEach } from 'vitest';
 import { createSlackApp, type SlackApp } from '../../src/app/slack-app.js';
 import { fixedClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
@@ -7,9 +8,10 @@ import type { Database } from '../../src/db/client.js';
 import type { Deps } from '../../src/deps.js';
 import { RECORD_TIMEOUT_MS } from '../../src/http/request-edge.js';
 import { silentLogger } from '../../src/logger.js';
+import type { DbContext } from '../helpers/db.js';
 import type { SlackApiStub } from '../helpers/slack-api.js';
 import { interactionBody, postSigned, slashCommandBody } from '../helpers/slack-requests.js';
-import { NOW } from './fixtures.js';
+import { NOW, seedFixture, USERS } from './fixtures.js';
 
 export const SECRET = 'test-signing-secret';
 
@@ -60,6 +62,51 @@ export async function startApp(
   const slackApp = createSlackApp(deps, { mode: 'http', port, ...appOptions });
   await slackApp.start();
   return { url: `http://127.0.0.1:${port}`, slackApp, deps, stop: () => slackApp.stop() };
+}
+
+/** The app of the current test, from `useRunningApp`. */
+export interface CurrentApp extends RunningApp {
+  /** Stops the app and starts it again on the same database and stand-in, with these env settings. */
+  restart(env: Record<string, string>): Promise<void>;
+}
+
+/**
+ * Before every test of the enclosing describe block: seeds the Slack fixture (test/slack/fixtures.ts), resets
+ * the stand-in with every fixture user known to it, and starts the app (`startApp`, default settings); stops
+ * it after the test. The returned object reads through to the current test's app (an error outside a test).
+ */
+export function useRunningApp(ctx: DbContext, stub: SlackApiStub): CurrentApp {
+  let current: RunningApp | undefined;
+  beforeEach(async () => {
+    await seedFixture(ctx.db());
+    stub.reset();
+    for (const u of Object.values(USERS)) stub.users.set(u.id, { id: u.id, email: u.email });
+    current = await startApp(ctx.database(), stub);
+  });
+  afterEach(async () => {
+    await current?.stop();
+    current = undefined;
+  });
+  const app = () => {
+    if (!current) throw new Error('the app is used outside a test (it starts before each test)');
+    return current;
+  };
+  return {
+    get url() {
+      return app().url;
+    },
+    get slackApp() {
+      return app().slackApp;
+    },
+    get deps() {
+      return app().deps;
+    },
+    stop: () => app().stop(),
+    restart: async (env) => {
+      await app().stop();
+      current = await startApp(ctx.database(), stub, env);
+    },
+  };
 }
 
 let responseCounter = 0;

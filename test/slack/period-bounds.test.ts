@@ -1,21 +1,12 @@
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeDb } from '../helpers/db.js';
 import { useSlackApiStub } from '../helpers/slack-api.js';
-import { seedFixture, USERS } from './fixtures.js';
-import { type RunningApp, sendCommand, startApp } from './harness.js';
+import { USERS } from './fixtures.js';
+import { sendCommand, useRunningApp } from './harness.js';
 
 describeDb('periods out of bounds', (ctx) => {
   const stub = useSlackApiStub();
-  let app: RunningApp;
-  beforeEach(async () => {
-    await seedFixture(ctx.db());
-    stub.reset();
-    for (const u of Object.values(USERS)) stub.users.set(u.id, { id: u.id, email: u.email });
-    app = await startApp(ctx.database(), stub);
-  });
-  afterEach(async () => {
-    await app.stop();
-  });
+  const app = useRunningApp(ctx, stub);
 
   it('says a range is out of bounds, and answers FY99999 and -5d with a period error, not a team error', async () => {
     const answers: [string, string][] = [

@@ -1,25 +1,15 @@
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { digestSubscriptions } from '../../src/db/schema/index.js';
 import { describeDb } from '../helpers/db.js';
 import { useSlackApiStub } from '../helpers/slack-api.js';
 import { interactionBody, signBody, slashCommandBody } from '../helpers/slack-requests.js';
-import { seedFixture, USERS } from './fixtures.js';
-import { type RunningApp, SECRET, startApp } from './harness.js';
+import { USERS } from './fixtures.js';
+import { SECRET, useRunningApp } from './harness.js';
 
 /** Issue 10, item 10: the HTTP edge in front of Bolt (src/http/request-edge.ts). */
 describeDb('request edge', (ctx) => {
   const stub = useSlackApiStub();
-  let app: RunningApp;
-
-  beforeEach(async () => {
-    await seedFixture(ctx.db());
-    stub.reset();
-    for (const u of Object.values(USERS)) stub.users.set(u.id, { id: u.id, email: u.email });
-    app = await startApp(ctx.database(), stub);
-  });
-  afterEach(async () => {
-    await app.stop();
-  });
+  const app = useRunningApp(ctx, stub);
 
   const nowSec = () => Math.floor(Date.now() / 1000);
   const send = (

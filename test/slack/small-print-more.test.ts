@@ -1,9 +1,9 @@
 import type { KnownBlock } from '@slack/types';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeDb } from '../helpers/db.js';
 import { useSlackApiStub } from '../helpers/slack-api.js';
-import { seedFixture, USERS } from './fixtures.js';
-import { allText, type RunningApp, sendCommand, startApp } from './harness.js';
+import { USERS } from './fixtures.js';
+import { allText, sendCommand, useRunningApp } from './harness.js';
 
 /**
  * Issue 10, "anything of the same kind": more small print found by trying every metric, scope and
@@ -12,17 +12,7 @@ import { allText, type RunningApp, sendCommand, startApp } from './harness.js';
  */
 describeDb('more small print of answers', (ctx) => {
   const stub = useSlackApiStub();
-  let app: RunningApp;
-
-  beforeEach(async () => {
-    await seedFixture(ctx.db());
-    stub.reset();
-    for (const u of Object.values(USERS)) stub.users.set(u.id, { id: u.id, email: u.email });
-    app = await startApp(ctx.database(), stub);
-  });
-  afterEach(async () => {
-    await app.stop();
-  });
+  const app = useRunningApp(ctx, stub);
 
   const ask = async (user: string, text: string) => (await sendCommand(app, stub, user, text)).reply;
   const sectionText = (blocks: KnownBlock[]) =>

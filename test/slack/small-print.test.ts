@@ -1,23 +1,13 @@
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeDb } from '../helpers/db.js';
 import { useSlackApiStub } from '../helpers/slack-api.js';
-import { seedFixture, USERS } from './fixtures.js';
-import { allText, clickButton, type RunningApp, sendCommand, startApp } from './harness.js';
+import { USERS } from './fixtures.js';
+import { allText, clickButton, sendCommand, useRunningApp } from './harness.js';
 
 /** Issue 10, items 5 and 12: the small print of answers and targets, over signed HTTP. */
 describeDb('small print of answers', (ctx) => {
   const stub = useSlackApiStub();
-  let app: RunningApp;
-
-  beforeEach(async () => {
-    await seedFixture(ctx.db());
-    stub.reset();
-    for (const u of Object.values(USERS)) stub.users.set(u.id, { id: u.id, email: u.email });
-    app = await startApp(ctx.database(), stub);
-  });
-  afterEach(async () => {
-    await app.stop();
-  });
+  const app = useRunningApp(ctx, stub);
 
   const ask = async (user: string, text: string) => (await sendCommand(app, stub, user, text)).reply;
 
@@ -37,8 +27,7 @@ describeDb('small print of answers', (ctx) => {
 
   it('warns about stale data only for a running period', async () => {
     // Stale after 30 minutes, so a running period whose newest record is 50 minutes old gets the warning.
-    await app.stop();
-    app = await startApp(ctx.database(), stub, { TALLY_STALE_AFTER_HOURS: '0.5' });
+    await app.restart({ TALLY_STALE_AFTER_HOURS: '0.5' });
     // October's newest deal closed on 20 Oct, 34 days before "now": old by nature, not a stalled sync.
     const finished = await ask(USERS.ada.id, 'winrate org 2026-10');
     expect(allText(finished)).toContain('Data as of Tue, 20 Oct 2026, 15:00 (34 days ago)');
@@ -51,8 +40,7 @@ describeDb('small print of answers', (ctx) => {
   });
 
   it('keeps private leaderboards out of channels: share word, Share button and the buttons offered', async () => {
-    await app.stop();
-    app = await startApp(ctx.database(), stub, { TALLY_LEADERBOARDS_PUBLIC: 'false' });
+    await app.restart({ TALLY_LEADERBOARDS_PUBLIC: 'false' });
     const labels = (blocks: { type: string }[]) =>
       JSON.stringify(blocks.filter((b) => b.type === 'actions')).match(/"text":"[^"]+"/g) ?? [];
     const refusal =

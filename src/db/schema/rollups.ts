@@ -13,6 +13,14 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
+/** Hour ('h'), day ('d') or month ('m') and the bucket's start (UTC) of a rollup row. */
+function grainAndBucket() {
+  return {
+    grain: char('grain', { length: 1 }).notNull(),
+    bucket: timestamp('bucket', { withTimezone: true }).notNull(),
+  };
+}
+
 /**
  * Pre-aggregated counters for the metrics engine, per UTC hour ('h'), day ('d') and month ('m'), per rep and per
  * the team the rep was in when each event happened (0 = none), per currency ('' when not money).
@@ -23,8 +31,7 @@ import {
 export const metricRollups = pgTable(
   'metric_rollups',
   {
-    grain: char('grain', { length: 1 }).notNull(),
-    bucket: timestamp('bucket', { withTimezone: true }).notNull(),
+    ...grainAndBucket(),
     repId: integer('rep_id').notNull(),
     teamId: integer('team_id').notNull(),
     currency: text('currency').notNull().default(''),
@@ -71,52 +78,64 @@ function durationSums() {
 }
 
 /**
+ * A duration histogram table per rep: rows per grain and bucket, owner (`rep_id`, 0 = none), the owner's
+ * team at the time (`team_id`, 0 = none) and duration bucket `vb`, with the count `n` and `durationSums`.
+ * Its unique key, rep and team indexes and grain check are named after the table.
+ */
+function repDurationHistogram<TName extends string>(name: TName) {
+  return pgTable(
+    name,
+    {
+      ...grainAndBucket(),
+      repId: integer('rep_id').notNull(),
+      teamId: integer('team_id').notNull(),
+      vb: smallint('vb').notNull(),
+      n: integer('n').notNull().default(0),
+      ...durationSums(),
+    },
+    (t) => [
+      uniqueIndex(`${name}_key_idx`).on(t.grain, t.bucket, t.repId, t.teamId, t.vb),
+      index(`${name}_rep_idx`).on(t.repId, t.grain, t.bucket),
+      index(`${name}_team_idx`).on(t.teamId, t.grain, t.bucket),
+      check(`${name}_grain_check`, sql`${t.grain} in ('h', 'd', 'm')`),
+    ],
+  );
+}
+
+/** `repDurationHistogram` without the rep dimension (team and org reads); `team_id` 0 = no team. */
+function teamDurationHistogram<TName extends string>(name: TName) {
+  return pgTable(
+    name,
+    {
+      ...grainAndBucket(),
+      teamId: integer('team_id').notNull(),
+      vb: smallint('vb').notNull(),
+      n: integer('n').notNull().default(0),
+      ...durationSums(),
+    },
+    (t) => [
+      uniqueIndex(`${name}_key_idx`).on(t.grain, t.bucket, t.teamId, t.vb),
+      index(`${name}_team_idx`).on(t.teamId, t.grain, t.bucket),
+      check(`${name}_grain_check`, sql`${t.grain} in ('h', 'd', 'm')`),
+    ],
+  );
+}
+
+/**
  * Lead response histogram: leads created per UTC hour ('h'), day ('d') and month ('m'), per owner (0 = none),
  * per the owner's team at creation (0 = none), per response-time bucket `vb` (-1 = not answered yet; else
  * `tally_response_vb(seconds)`, fixed thresholds from 0 s to ~3 years), with the count. Kept by statement triggers on leads and team memberships (migration `response_histogram`).
  * An exact median is found from it in two steps: the bucket holding the middle rank, then only that
  * bucket's raw values (index `leads_response_vb_idx`).
  */
-export const responseRollups = pgTable(
-  'response_rollups',
-  {
-    grain: char('grain', { length: 1 }).notNull(),
-    bucket: timestamp('bucket', { withTimezone: true }).notNull(),
-    repId: integer('rep_id').notNull(),
-    teamId: integer('team_id').notNull(),
-    vb: smallint('vb').notNull(),
-    n: integer('n').notNull().default(0),
-    ...durationSums(),
-  },
-  (t) => [
-    uniqueIndex('response_rollups_key_idx').on(t.grain, t.bucket, t.repId, t.teamId, t.vb),
-    index('response_rollups_rep_idx').on(t.repId, t.grain, t.bucket),
-    index('response_rollups_team_idx').on(t.teamId, t.grain, t.bucket),
-    check('response_rollups_grain_check', sql`${t.grain} in ('h', 'd', 'm')`),
-  ],
-);
+export const responseRollups = repDurationHistogram('response_rollups');
 
 /**
  * The lead response histogram without the rep dimension: leads per UTC hour/day/month, per the owner's team
  * at creation (0 = none) and response bucket, for team and org reads (a few rows per team and day instead
  * of a few per rep and day). Written in the same statement as `response_rollups`, so the two always agree.
  */
-export const responseTeamRollups = pgTable(
-  'response_team_rollups',
-  {
-    grain: char('grain', { length: 1 }).notNull(),
-    bucket: timestamp('bucket', { withTimezone: true }).notNull(),
-    teamId: integer('team_id').notNull(),
-    vb: smallint('vb').notNull(),
-    n: integer('n').notNull().default(0),
-    ...durationSums(),
-  },
-  (t) => [
-    uniqueIndex('response_team_rollups_key_idx').on(t.grain, t.bucket, t.teamId, t.vb),
-    index('response_team_rollups_team_idx').on(t.teamId, t.grain, t.bucket),
-    check('response_team_rollups_grain_check', sql`${t.grain} in ('h', 'd', 'm')`),
-  ],
-);
+export const responseTeamRollups = teamDurationHistogram('response_team_rollups');
 
 /**
  * Sales-cycle histogram: deals won per UTC hour/day/month of close, per owner (0 = none), per the owner's
@@ -126,39 +145,7 @@ export const responseTeamRollups = pgTable(
  * team memberships (migration `duration_histograms`); the exact median reads one bucket's raw deals
  * (index `opportunities_owner_cycle_vb_idx` / `opportunities_cycle_vb_idx`).
  */
-export const cycleRollups = pgTable(
-  'cycle_rollups',
-  {
-    grain: char('grain', { length: 1 }).notNull(),
-    bucket: timestamp('bucket', { withTimezone: true }).notNull(),
-    repId: integer('rep_id').notNull(),
-    teamId: integer('team_id').notNull(),
-    vb: smallint('vb').notNull(),
-    n: integer('n').notNull().default(0),
-    ...durationSums(),
-  },
-  (t) => [
-    uniqueIndex('cycle_rollups_key_idx').on(t.grain, t.bucket, t.repId, t.teamId, t.vb),
-    index('cycle_rollups_rep_idx').on(t.repId, t.grain, t.bucket),
-    index('cycle_rollups_team_idx').on(t.teamId, t.grain, t.bucket),
-    check('cycle_rollups_grain_check', sql`${t.grain} in ('h', 'd', 'm')`),
-  ],
-);
+export const cycleRollups = repDurationHistogram('cycle_rollups');
 
 /** `cycle_rollups` without the rep dimension, for team and org reads (written in the same statement). */
-export const cycleTeamRollups = pgTable(
-  'cycle_team_rollups',
-  {
-    grain: char('grain', { length: 1 }).notNull(),
-    bucket: timestamp('bucket', { withTimezone: true }).notNull(),
-    teamId: integer('team_id').notNull(),
-    vb: smallint('vb').notNull(),
-    n: integer('n').notNull().default(0),
-    ...durationSums(),
-  },
-  (t) => [
-    uniqueIndex('cycle_team_rollups_key_idx').on(t.grain, t.bucket, t.teamId, t.vb),
-    index('cycle_team_rollups_team_idx').on(t.teamId, t.grain, t.bucket),
-    check('cycle_team_rollups_grain_check', sql`${t.grain} in ('h', 'd', 'm')`),
-  ],
-);
+export const cycleTeamRollups = teamDurationHistogram('cycle_team_rollups');

@@ -120,7 +120,7 @@ export function definitionLine(r: MetricResult): string {
 
 /** "n = 42 · window 1 Nov – 1 Dec 2026 (Europe/Berlin)". */
 export function sampleLine(r: MetricResult): string {
-  return `n = ${r.sampleSize.toLocaleString('en-US')} · ${escapeMrkdwn(r.calculation.window)}`;
+  return `n = ${formatCount(r.sampleSize)} · ${escapeMrkdwn(r.calculation.window)}`;
 }
 
 export interface TableOptions {
