@@ -3,14 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runConsole } from '../../src/app/console.js';
-import { fixedClock } from '../../src/clock.js';
-import { loadConfig } from '../../src/config.js';
 import { parseConsoleArgs } from '../../src/console/args.js';
 import type { Deps } from '../../src/deps.js';
-import { silentLogger } from '../../src/logger.js';
 import { describeDb } from '../helpers/db.js';
 import { decodePng } from '../helpers/png.js';
 import { NOW, seedFixture } from '../slack/fixtures.js';
+import { consoleDeps } from './deps.js';
 
 describe('console --chart argument', () => {
   it('reads --chart with a file name, and refuses it without one or without a command', () => {
@@ -32,14 +30,7 @@ describeDb('charts in the local console', (ctx) => {
   beforeEach(async () => {
     await seedFixture(ctx.db());
     dir = await mkdtemp(join(tmpdir(), 'tally-chart-'));
-    deps = {
-      config: loadConfig({}),
-      database: ctx.database(),
-      db: ctx.db(),
-      logger: silentLogger,
-      clock: fixedClock(NOW),
-      slack: null,
-    };
+    deps = consoleDeps(ctx.database(), NOW);
   });
   afterEach(async () => {
     await rm(dir, { recursive: true, force: true });

@@ -1,24 +1,15 @@
 import { beforeEach, expect, it } from 'vitest';
 import { runConsole } from '../../src/app/console.js';
-import { fixedClock } from '../../src/clock.js';
-import { loadConfig } from '../../src/config.js';
 import type { Deps } from '../../src/deps.js';
-import { silentLogger } from '../../src/logger.js';
 import { describeDb } from '../helpers/db.js';
 import { NOW, seedFixture } from '../slack/fixtures.js';
+import { consoleDeps } from './deps.js';
 
 describeDb('the local console', (ctx) => {
   let deps: Deps;
   beforeEach(async () => {
     await seedFixture(ctx.db());
-    deps = {
-      config: loadConfig({}),
-      database: ctx.database(),
-      db: ctx.db(),
-      logger: silentLogger,
-      clock: fixedClock(NOW),
-      slack: null,
-    };
+    deps = consoleDeps(ctx.database(), NOW);
   });
 
   const run = async (command: string, who?: string) => {

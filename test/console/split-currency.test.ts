@@ -1,14 +1,12 @@
 import { Readable } from 'node:stream';
 import { expect, it } from 'vitest';
 import { runConsole } from '../../src/app/console.js';
-import { fixedClock } from '../../src/clock.js';
-import { loadConfig } from '../../src/config.js';
 import type { Deps } from '../../src/deps.js';
 import { importCsv } from '../../src/import/import-csv.js';
 import { presetColumns } from '../../src/import/presets.js';
 import type { Entity } from '../../src/ingest/index.js';
-import { silentLogger } from '../../src/logger.js';
 import { describeDb } from '../helpers/db.js';
+import { consoleDeps } from './deps.js';
 
 // Monday 30 November 2026, 09:00 UTC.
 const NOW = new Date('2026-11-30T09:00:00Z');
@@ -26,14 +24,7 @@ describeDb('a money split in a mixed-currency team', (ctx) => {
     expect(r.errors).toEqual([]);
   };
   const ask = async (command: string) => {
-    const deps: Deps = {
-      config: loadConfig({}),
-      database: ctx.database(),
-      db: ctx.db(),
-      logger: silentLogger,
-      clock: fixedClock(NOW),
-      slack: null,
-    };
+    const deps: Deps = consoleDeps(ctx.database(), NOW);
     const out: string[] = [];
     await runConsole(deps, { command, as: 'ana@acme.eu', write: (t) => out.push(t) });
     return out.join('\n');
