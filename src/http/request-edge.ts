@@ -95,23 +95,7 @@ export function createRequestEdge(options: RequestEdgeOptions, next: Listener): 
       async (body) => {
         const now = nowMs();
         let verdict = checkSlackRequest(req, body, options.signingSecret, now);
-        if (verdict.status === SEEN_CHECK) {
-          const seen = await checkSeen(req, body, now, options, local);
-          if ('later' in seen) {
-            pendingVerdicts.set(
-              req,
-              seen.later.then((late) => {
-                if (late.status !== 0)
-                  options.logger.warn(
-                    { why: late.error || 'already handled' },
-                    'slack request dropped after the ack',
-                  );
-                return late.status === 0;
-              }),
-            );
-            verdict = { status: 0, error: '' };
-          } else verdict = seen;
-        }
+        if (verdict.status === SEEN_CHECK) verdict = await checkSeen(req, body, now, options, local);
         if (verdict.status !== 0) {
           if (verdict.status >= 400)
             options.logger.warn({ status: verdict.status, why: verdict.error }, 'slack request refused');
@@ -133,7 +117,8 @@ const SEEN_CHECK = -1;
 /**
  * First sight of the signature passes; a seen one is a replay; a seen body with a retry header is done.
  * This instance remembers every signature it took, so a replay to it is refused at once. The shared
- * record decides the rest; when it has not answered within `replayWaitMs` the verdict comes `later`.
+ * record decides the rest; when it has not answered within `replayWaitMs` the request passes now and
+ * its verdict is left for the listeners (pendingReplayVerdict).
  * When the database cannot answer within RECORD_TIMEOUT_MS the check falls back to this instance's
  * memory (`local`): the request is answered (the listeners then tell the user the data cannot be
  * loaded) and a replay to this instance is still refused; one to another instance is not, until the
@@ -145,19 +130,29 @@ async function checkSeen(
   nowMs: number,
   options: RequestEdgeOptions,
   local: LocalSeen,
-): Promise<Verdict | { later: Promise<Verdict> }> {
+): Promise<Verdict> {
   const signature = header(req, 'x-slack-signature')!;
   const signatureExpiry = nowMs + 2 * TIMESTAMP_WINDOW_SECONDS * 1000;
   if (!local.signatures.add(signature, signatureExpiry, nowMs))
     return { status: 401, error: 'replayed request' };
-  const decided = recordShared(req, signature, body.toString('utf8'), nowMs, options, local);
+  const decided = recordShared(req, signature, body.toString('utf8'), nowMs, signatureExpiry, options, local);
   let timer: NodeJS.Timeout | undefined;
   const waited = new Promise<'later'>((resolve) => {
     timer = setTimeout(() => resolve('later'), options.replayWaitMs ?? REPLAY_WAIT_MS);
   });
   const first = await Promise.race([decided, waited]);
   clearTimeout(timer);
-  return first === 'later' ? { later: decided } : first;
+  if (first !== 'later') return first;
+  // Let it through now; the listeners' work waits for the verdict (pendingReplayVerdict).
+  pendingVerdicts.set(
+    req,
+    decided.then((late) => {
+      if (late.status !== 0)
+        options.logger.warn({ why: late.error || 'already handled' }, 'slack request dropped after the ack');
+      return late.status === 0;
+    }),
+  );
+  return { status: 0, error: '' };
 }
 
 /** The shared record's verdict for a signature this instance has not seen; never rejects. */
@@ -166,11 +161,11 @@ async function recordShared(
   signature: string,
   text: string,
   nowMs: number,
+  signatureExpiry: number,
   options: RequestEdgeOptions,
   local: LocalSeen,
 ): Promise<Verdict> {
   const retry = header(req, 'x-slack-retry-num') !== undefined;
-  const signatureExpiry = nowMs + 2 * TIMESTAMP_WINDOW_SECONDS * 1000;
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), RECORD_TIMEOUT_MS);
