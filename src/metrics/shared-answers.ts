@@ -126,12 +126,12 @@ export function createMetricAnswers(options: MetricAnswersOptions): MetricAnswer
   // Recent computation time per kind (ms, moving average): what a queued job expects to wait per round and to run.
   const typical = { light: 0, heavy: 0 };
   const typicalOf = (heavy: boolean) => (heavy ? typical.heavy : typical.light);
-  const canStart = (job: Job) => running < maxConcurrent && (!job.heavy || runningHeavy < maxHeavy);
+  const canStart = (heavy: boolean) => running < maxConcurrent && (!heavy || runningHeavy < maxHeavy);
   // The next job to start: the oldest team or rep job, else the oldest org-wide one that may start.
   const nextStartable = (): number => {
     const light = queue.findIndex((j) => !j.heavy);
-    if (light >= 0 && canStart(queue[light]!)) return light;
-    return queue.findIndex((j) => j.heavy && canStart(j));
+    if (light >= 0 && canStart(false)) return light;
+    return canStart(true) ? queue.findIndex((j) => j.heavy) : -1;
   };
 
   const settle = (key: string, job: Job, outcome: { result: MetricResult } | { error: unknown }) => {
@@ -224,7 +224,7 @@ export function createMetricAnswers(options: MetricAnswersOptions): MetricAnswer
         // (its turn in the queue, then a typical computation) is told "busy" at once instead of waiting to fail.
         // Team and rep jobs queue only behind each other; org-wide ones behind every org-wide one.
         const typicalMs = typicalOf(heavy);
-        if (!canStart({ heavy } as Job) && typicalMs > 0) {
+        if (!canStart(heavy) && typicalMs > 0) {
           const ahead = queue.filter((j) => j.heavy === heavy).length;
           const rounds = Math.ceil((ahead + 1) / (heavy ? maxHeavy : maxConcurrent));
           if (clock() + (rounds + 1) * typicalMs > deadline) {
