@@ -18,7 +18,7 @@ import { guardAgainstDemo, markDataSource, recordArrival } from '../ingest/origi
 import { type ImportWarning, WarningLog } from '../ingest/warnings.js';
 import type { DecimalMark } from '../money/index.js';
 import { guessIdColumn, ImportFormatError, planColumns } from './columns.js';
-import { type Delimiter, delimiterName, openCsv } from './source.js';
+import { type Delimiter, delimiterName, openCsv, recordStartLines } from './source.js';
 import { expandSubscriptions, SUBSCRIPTION_FIELDS, TELCO_HEADERS } from './subscriptions.js';
 
 export { ImportFormatError };
@@ -241,9 +241,10 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
       inflight = running;
     };
     try {
+      const startLine = recordStartLines();
       for await (const { record, info } of source.records) {
         // info.lines is where the record ends; a quoted cell with line breaks started earlier.
-        const line = info.lines - record.reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0);
+        const line = startLine(record, info.lines);
         if (!plan) {
           const snapshot = opts.entity === 'subscriptions';
           plan = planColumns(

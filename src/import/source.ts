@@ -40,6 +40,25 @@ export interface CsvRecord {
 }
 
 /**
+ * Returns a counter that gives each record's first line (1-based, header = line 1), as an editor numbers
+ * lines. csv-parse's `info.lines` is where a record ends, and it counts a CRLF inside a quoted cell as
+ * two line breaks (so every later record drifts by one per such CRLF); the counter corrects both.
+ * Call it once per record, in file order, with the record's cells and its `info.lines`.
+ */
+export function recordStartLines(): (record: string[], endLine: number) => number {
+  let doubled = 0;
+  return (record, endLine) => {
+    let breaks = 0;
+    for (const cell of record) {
+      if (!/[\r\n]/.test(cell)) continue;
+      doubled += cell.match(/\r\n/g)?.length ?? 0;
+      breaks += cell.match(/\r\n|\r|\n/g)?.length ?? 0;
+    }
+    return endLine - doubled - breaks;
+  };
+}
+
+/**
  * Opens a CSV stream: reads the first line to pick the delimiter (unless forced), decodes UTF-8 (with
  * or without BOM) or UTF-16 with a BOM (Excel's "Unicode text"), refuses other encodings with a clear
  * error, and returns csv-parse's records (with line info) and the delimiter used. LF and CRLF both work.

@@ -140,6 +140,25 @@ describeDb('importCsv', (ctx) => {
     expect(await count('leads')).toBe(0);
   });
 
+  it('counts a CRLF line break inside a quoted cell as one line, as an editor shows it', async () => {
+    // Excel on Windows and CRM exports write CRLF everywhere, inside quoted cells too.
+    fileNo += 1;
+    const file = path.join(dir, `f${fileNo}.csv`);
+    const lines = [
+      'external_id;created_at;source',
+      'L-1;2026-11-20;"two',
+      'line source"', // the record above spans lines 2-3
+      'L-2;bad;web', // line 4
+      'L-3;bad;"a',
+      '',
+      'b"', // the record above spans lines 5-7
+      'L-4;bad;web', // line 8
+    ];
+    writeFileSync(file, `${lines.join('\r\n')}\r\n`);
+    const r = await run('leads', file);
+    expect(r.errors.map((e) => e.line)).toEqual([4, 5, 8]);
+  });
+
   it('imports the good rows and lists the bad ones with --skip-invalid, capping the listing', async () => {
     const rows = Array.from({ length: 30 }, (_, i) =>
       i % 3 === 0 ? `L-${i},not-a-date` : `L-${i},2026-11-20`,
