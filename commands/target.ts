@@ -1,8 +1,10 @@
 import { checkTargetAccess } from '../src/access/permissions.js';
 import { getRepNames, listTeams } from '../src/access/queries.js';
 import { resolveScopeAsk } from '../src/access/scope.js';
-import { findMetric, listTargets, MetricsError, setTarget } from '../src/metrics/index.js';
-import type { Scope, TargetPeriodKind, Unit } from '../src/metrics/types.js';
+import { metricDepsFor } from '../src/deps.js';
+import { findMetric, getMetric, listTargets, MetricsError, setTarget } from '../src/metrics/index.js';
+import type { MetricId, Scope, TargetPeriodKind, Unit } from '../src/metrics/types.js';
+import { readTypedMoney, typedMoneyToMinor } from '../src/money/index.js';
 import { buildGrammarErrorMessage, buildNoticeMessage } from '../src/slack/blocks/notice.js';
 import { header, section } from '../src/slack/blocks/pieces.js';
 import { formatNumber } from '../src/slack/format.js';
@@ -25,6 +27,7 @@ export const targetCommand: Subcommand = {
     '/metrics target set winrate 30% team EMEA quarter',
     '/metrics target set calls 400 team week',
     '/metrics target set response 5m org month',
+    '/metrics target set revenue €2m team EMEA quarter',
   ],
   run: async (deps, input) => {
     const [verb, ...rest] = input.tokens;
@@ -59,6 +62,12 @@ async function runSet(
       buildNoticeMessage(words[0] ? `There is no metric called "${words[0]}".` : 'Which metric?', SET_USAGE),
     );
   const value = parseTargetValue(words[1] ?? '', metric.unit);
+  const money = metric.unit === 'money' && value !== null ? readTypedMoney(words[1]!, words[2]) : null;
+  if (money && !money.ok)
+    return reply(
+      buildNoticeMessage(`"${words.slice(1, 3).join(' ')}" names two currencies; write one.`, SET_USAGE),
+    );
+  const valueWords = money?.usedNext ? 3 : 2;
   if (value === null && metric.unit === 'count' && parseTargetValue(words[1] ?? '', 'days') !== null)
     return reply(
       buildNoticeMessage(
@@ -77,7 +86,7 @@ async function runSet(
         SET_USAGE,
       ),
     );
-  const rest = words.slice(2);
+  const rest = words.slice(valueWords);
   // Object.hasOwn: a word like `constructor` must not find Object.prototype's members.
   const periodIndex = rest.findIndex((w) => Object.hasOwn(PERIOD_WORDS, w.toLowerCase()));
   const periodKind: TargetPeriodKind =
@@ -96,17 +105,39 @@ async function runSet(
   if (!resolved.ok) return reply(buildNoticeMessage(resolved.message, SET_USAGE));
   const access = checkTargetAccess(input.caller, resolved.target);
   if (!access.allowed) return reply(buildNoticeMessage(access.reason));
+  let stored = value;
+  let currency: string | null = null;
+  if (money?.ok) {
+    currency = money.currency ?? (await figuresCurrency(deps, input, metric.id, resolved.scope));
+    if (currency === null)
+      return reply(
+        buildNoticeMessage(
+          `Which currency is "${words[1]}" in? There are no figures to take it from yet.`,
+          CURRENCY_HINT,
+        ),
+      );
+    const minor = typedMoneyToMinor(money.amount, currency);
+    if (minor === null)
+      return reply(
+        buildNoticeMessage(
+          `${currency} has no amounts smaller than ${formatNumber(1, 'money', currency)}: "${words[1]}".`,
+          SET_USAGE,
+        ),
+      );
+    stored = minor;
+  }
   try {
     const saved = await setTarget(deps.db, {
       metric: metric.id,
       scope: resolved.scope,
       periodKind,
-      value,
+      value: stored,
+      currency,
       setByRepId: input.caller.repId,
       now: input.now,
     });
     const label = await scopeLabel(deps, saved.scope);
-    const text = `Target set: ${metric.label} ${formatNumber(saved.value, metric.unit, 'USD')} per ${periodKind} for ${label}.`;
+    const text = `Target set: ${metric.label} ${formatNumber(saved.value, metric.unit, saved.currency)} per ${periodKind} for ${label}.`;
     return reply(buildNoticeMessage(text, 'See all targets with `/metrics target list`.'));
   } catch (err) {
     if (err instanceof MetricsError) return reply(buildNoticeMessage(err.message, SET_USAGE));
@@ -137,7 +168,7 @@ async function runList(deps: Parameters<Subcommand['run']>[0], _input: CommandIn
         : t.scope.kind === 'team'
           ? `Team ${teams.get(t.scope.teamId) ?? t.scope.teamId}`
           : (repNames.get(t.scope.repId) ?? `rep ${t.scope.repId}`);
-    const value = def ? formatNumber(t.value, def.unit, 'USD') : String(t.value);
+    const value = def ? formatNumber(t.value, def.unit, t.currency) : String(t.value);
     const by = t.setByName ? ` — set by ${escapeName(t.setByName)}` : '';
     return `• *${escapeMrkdwn(def?.label ?? t.metric)}* ${value} per ${t.periodKind} · ${escapeName(who)}${by}`;
   });
@@ -159,8 +190,8 @@ async function runList(deps: Parameters<Subcommand['run']>[0], _input: CommandIn
 
 /**
  * A target value in the metric's unit: ratios as "30%" or "0.3"; durations as "5m", "90s", "1h", "1h30m"
- * or plain seconds; days as a number; money in major units ("$12,400", "12400", "12k", "$2m" or "1.5M") stored as minor units;
- * counts as whole numbers only ("1.5" calls is null).
+ * or plain seconds; days as a number; money as its major amount ("$12,400" → 12400; `readMoneyTarget` adds the
+ * currency and minor units); counts as whole numbers only ("1.5" calls is null).
  */
 export function parseTargetValue(raw: string, unit: Unit): number | null {
   const text = raw.trim().toLowerCase().replace(/,/g, '');
@@ -178,15 +209,36 @@ export function parseTargetValue(raw: string, unit: Unit): number | null {
     return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
   }
   if (unit === 'money') {
-    const m = /^[$€£]?(\d+(?:\.\d{1,2})?)([km]?)$/.exec(text);
-    if (!m) return null;
-    return Math.round(Number(m[1]) * (m[2] === 'm' ? 1_000_000 : m[2] === 'k' ? 1000 : 1) * 100);
+    // Money needs its currency: `readMoneyTarget`. Here only the amount's shape is checked.
+    const read = readTypedMoney(raw);
+    return read.ok ? read.amount : null;
   }
   const m = /^(\d+(?:\.\d+)?)$/.exec(text);
   if (!m) return null;
   const n = Number(m[1]);
   // Counts (calls, emails, meetings, opportunities…) happen one at a time: a target of 1.5 calls is a typo.
   return unit === 'count' && !Number.isInteger(n) ? null : n;
+}
+
+const CURRENCY_HINT = 'Write the currency with the amount: `$12,400`, `€12,400` or `12400 JPY`.';
+
+/**
+ * The currency `metric`'s figures for `scope` are in over this year (the currency with most records), or
+ * null when there are none: what a money target typed without a currency ("2m") is taken to be in.
+ */
+async function figuresCurrency(
+  deps: Parameters<Subcommand['run']>[0],
+  input: CommandInput,
+  metric: MetricId,
+  scope: Scope,
+): Promise<string | null> {
+  const result = await getMetric(metricDepsFor(deps, input.now), {
+    metric,
+    scope,
+    period: 'this year',
+    include: { target: false, trend: false, series: false },
+  });
+  return result.currency;
 }
 
 function unitWord(unit: Unit): string {

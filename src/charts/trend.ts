@@ -31,7 +31,10 @@ export interface TrendPoint {
  */
 export function buildTrendChart(r: MetricResult): ChartSpec {
   const raw = r.series.map((p) => (p.value.kind === 'value' ? p.value.value : null));
-  const targetRaw = r.target?.targetForPeriod ?? null;
+  // A money target in another currency than the figures is not drawn on their axis (no exchange rate).
+  const targetCurrency = r.target?.target.currency ?? null;
+  const comparable = targetCurrency === null || r.currency === null || targetCurrency === r.currency;
+  const targetRaw = comparable ? (r.target?.targetForPeriod ?? null) : null;
   const max = Math.max(0, ...raw.filter((v): v is number => v !== null), targetRaw ?? 0);
   const scale = axisScale(r.metric.unit, r.currency, max);
   const years = new Set(r.series.map((p) => p.period.start.getUTCFullYear()));

@@ -9,7 +9,7 @@ import { MetricsError } from './errors.js';
 import { fiscalCalendarFor } from './fiscal-settings.js';
 import { describeWindow, parsePeriod, seriesPeriods, workingDaysElapsed } from './periods.js';
 import { resolveScope, type ScopeContext } from './scope.js';
-import { computeAttainment, findTargetFor, scaleTarget } from './targets.js';
+import { computeAttainment, currencyNote, findTargetFor, sameCurrency, scaleTarget } from './targets.js';
 import type {
   Change,
   MetricDefinition,
@@ -130,6 +130,7 @@ async function computeMetric(deps: MetricDeps, query: MetricQuery): Promise<Metr
     // Coverage divides by what the revenue target still needs, so it reads that target here.
     const revenue = await findTargetFor(deps.db, 'revenue', query.scope, period);
     ctx.revenueTarget = revenue ? scaleTarget(revenue.value, revenue.periodKind, period) : null;
+    ctx.revenueTargetCurrency = revenue?.currency ?? null;
   }
 
   const [computed, segs, target, lastArrival] = await Promise.all([
@@ -169,8 +170,11 @@ async function computeMetric(deps: MetricDeps, query: MetricQuery): Promise<Metr
     sampleSize: main.n,
     calculation: { ...main.calc, window: describeWindow(period), n: main.n },
     currency: main.currency,
-    notes: main.notes,
-    target: target ? computeAttainment(def, main.value, target, period, now) : null,
+    notes:
+      target && !sameCurrency(def, target, main.currency)
+        ? [...main.notes, currencyNote(def, target, main.currency)]
+        : main.notes,
+    target: target ? computeAttainment(def, main.value, target, period, now, main.currency) : null,
     trend:
       previous && prev
         ? {

@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { type Db, queryRows, sql } from '../db/client.js';
 import { targets } from '../db/schema/index.js';
+import { isCurrencyCode } from '../money/currencies.js';
 import { findMetric } from './definitions.js';
 import { MetricsError } from './errors.js';
 import { periodDays } from './periods.js';
@@ -37,6 +38,7 @@ interface TargetRow {
   scope_id: number;
   period_kind: TargetPeriodKind;
   value: number;
+  currency: string | null;
   set_at_epoch: number;
   set_by_name: string | null;
 }
@@ -52,6 +54,7 @@ function toStored(r: TargetRow): StoredTarget {
     id: r.id,
     metric: r.metric as MetricId,
     value: Number(r.value),
+    currency: r.currency,
     periodKind: r.period_kind,
     scope,
     setByName: r.set_by_name,
@@ -59,7 +62,7 @@ function toStored(r: TargetRow): StoredTarget {
   };
 }
 
-const selectTargets = sql`select t.id, t.metric, t.scope_kind, t.scope_id, t.period_kind, t.value::float8 as value,
+const selectTargets = sql`select t.id, t.metric, t.scope_kind, t.scope_id, t.period_kind, t.value::float8 as value, t.currency,
     extract(epoch from t.set_at)::float8 as set_at_epoch, r.name as set_by_name
   from targets t left join reps r on r.id = t.set_by_rep_id`;
 
@@ -79,13 +82,18 @@ export interface SetTargetInput {
   metric: MetricId | string;
   scope: Scope;
   periodKind: TargetPeriodKind;
-  /** In the metric's unit: count, ratio 0..1, seconds, days, or minor currency units. */
+  /** In the metric's unit: count, ratio 0..1, seconds, days, or minor units of `currency`. */
   value: number;
+  /** ISO 4217 code ("USD", "JPY"): required for money metrics, absent for every other unit. */
+  currency?: string | null;
   setByRepId: number | null;
   now: Date;
 }
 
-/** Creates or replaces the target for (metric, scope, period kind). Throws `MetricsError` on bad input or scope. */
+/**
+ * Creates or replaces the target for (metric, scope, period kind). Throws `MetricsError` on bad input or
+ * scope, and (`bad_target`) for a money target without an ISO 4217 currency or a currency on any other unit.
+ */
 export async function setTarget(db: Db, input: SetTargetInput): Promise<StoredTarget> {
   const def = findMetric(input.metric);
   if (!def) throw new MetricsError('unknown_metric', `No metric called "${input.metric}".`);
@@ -95,6 +103,11 @@ export async function setTarget(db: Db, input: SetTargetInput): Promise<StoredTa
     throw new MetricsError('bad_target', 'A rate target is a share between 0 and 1 (e.g. 0.3 for 30 %).');
   if (!['day', 'week', 'month', 'quarter'].includes(input.periodKind))
     throw new MetricsError('bad_target', 'A target is per day, week, month or quarter.');
+  const currency = input.currency ? input.currency.trim().toUpperCase() : null;
+  if (def.unit === 'money' && (currency === null || !isCurrencyCode(currency)))
+    throw new MetricsError('bad_target', 'A money target needs its currency (an ISO 4217 code such as USD).');
+  if (def.unit !== 'money' && currency !== null)
+    throw new MetricsError('bad_target', `A ${def.label.toLowerCase()} target has no currency.`);
   await resolveScope({ db, defaultTimezone: 'UTC' }, input.scope);
   const key = scopeKey(input.scope);
   const row = {
@@ -103,6 +116,7 @@ export async function setTarget(db: Db, input: SetTargetInput): Promise<StoredTa
     scopeId: key.id,
     periodKind: input.periodKind,
     value: input.value,
+    currency,
     setByRepId: input.setByRepId,
     setAt: input.now,
   };
@@ -111,7 +125,7 @@ export async function setTarget(db: Db, input: SetTargetInput): Promise<StoredTa
     .values(row)
     .onConflictDoUpdate({
       target: [targets.metric, targets.scopeKind, targets.scopeId, targets.periodKind],
-      set: { value: row.value, setByRepId: row.setByRepId, setAt: row.setAt },
+      set: { value: row.value, currency: row.currency, setByRepId: row.setByRepId, setAt: row.setAt },
     });
   const found = await findTargets(db, def.id, input.scope);
   return found.find((t) => t.periodKind === input.periodKind)!;
@@ -179,6 +193,18 @@ export function scaleTarget(value: number, kind: TargetPeriodKind, period: Perio
   return (value * periodDays(period)) / DAYS[kind];
 }
 
+/** False only for a money target whose currency differs from the answer's (both known). */
+export function sameCurrency(def: MetricDefinition, target: TargetInfo, currency: string | null): boolean {
+  return (
+    def.unit !== 'money' || currency === null || target.currency === null || target.currency === currency
+  );
+}
+
+/** The note an answer carries when its money target is in another currency than its figures. */
+export function currencyNote(def: MetricDefinition, target: TargetInfo, currency: string | null): string {
+  return `The ${def.label.toLowerCase()} target is in ${target.currency} and these figures are in ${currency}, so they are not compared (no exchange rate is assumed); set a ${currency} target to track it.`;
+}
+
 function statusOf(basis: number | null): Status | null {
   if (basis === null) return null;
   if (basis >= STATUS_THRESHOLDS.onTrack) return 'on_track';
@@ -189,7 +215,9 @@ function statusOf(basis: number | null): Status | null {
 /**
  * Attainment = actual ÷ target (target ÷ actual for lower-is-better). For accumulating metrics in a
  * running period, pace = actual ÷ (target × elapsed share of the period), and status follows pace;
- * otherwise status follows attainment. A lower-is-better actual of 0 is on track.
+ * otherwise status follows attainment. A lower-is-better actual of 0 is on track. `currency` is the
+ * answer's (ISO 4217, money metrics): a money target in another currency is shown but not compared
+ * (attainment, pace and status null; no exchange rates are guessed).
  */
 export function computeAttainment(
   def: MetricDefinition,
@@ -197,11 +225,12 @@ export function computeAttainment(
   target: TargetInfo,
   period: Period,
   now: Date,
+  currency: string | null = null,
 ): Attainment {
   const targetForPeriod = def.accumulates
     ? scaleTarget(target.value, target.periodKind, period)
     : target.value;
-  if (actual.kind === 'no_data')
+  if (actual.kind === 'no_data' || !sameCurrency(def, target, currency))
     return { target, targetForPeriod, attainment: null, pace: null, status: null };
   const v = actual.value;
   let attainment: number | null;

@@ -142,7 +142,10 @@ export type Status = 'on_track' | 'at_risk' | 'off_track';
 export type TargetPeriodKind = 'day' | 'week' | 'month' | 'quarter';
 
 export interface TargetInfo {
+  /** In the metric's unit; money in minor units of `currency`. */
   value: number;
+  /** ISO 4217 code of a money target; null for other units. */
+  currency: string | null;
   periodKind: TargetPeriodKind;
   scope: Scope;
   setByName: string | null;

@@ -53,6 +53,7 @@ export function result(
         : {
             target: {
               value: extra.target,
+              currency: def.unit === 'money' ? 'USD' : null,
               periodKind: 'month',
               scope: { kind: 'team', teamId: 1 },
               setByName: null,

@@ -17,13 +17,14 @@ describe('parseTargetValue', () => {
     expect(parseTargetValue('soon', 'seconds')).toBeNull();
   });
 
-  it('reads money in major units and stores minor units', () => {
-    expect(parseTargetValue('$12,400', 'money')).toBe(1_240_000);
-    expect(parseTargetValue('12k', 'money')).toBe(1_200_000);
-    expect(parseTargetValue('99.50', 'money')).toBe(9_950);
+  it('reads money as its major amount (the currency and minor units come from readTypedMoney)', () => {
+    expect(parseTargetValue('$12,400', 'money')).toBe(12_400);
+    expect(parseTargetValue('12k', 'money')).toBe(12_000);
+    expect(parseTargetValue('99.50', 'money')).toBe(99.5);
     // A quarterly revenue target is written in millions: $2m, 1.5M.
-    expect(parseTargetValue('$2m', 'money')).toBe(200_000_000);
-    expect(parseTargetValue('1.5M', 'money')).toBe(150_000_000);
+    expect(parseTargetValue('$2m', 'money')).toBe(2_000_000);
+    expect(parseTargetValue('1.5M', 'money')).toBe(1_500_000);
+    expect(parseTargetValue('€2m', 'money')).toBe(2_000_000);
     expect(parseTargetValue('2mm', 'money')).toBeNull();
   });
 

@@ -49,6 +49,7 @@ describeDb('pipeline coverage', (ctx) => {
       scope: org,
       periodKind: 'quarter',
       value: 100_000,
+      currency: 'USD',
       setByRepId: null,
       now: deps.now,
     });

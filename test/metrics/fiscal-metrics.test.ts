@@ -25,6 +25,7 @@ describeDb('metrics on a fiscal calendar', (ctx) => {
       scope: org,
       periodKind: 'quarter',
       value: 10_000,
+      currency: 'USD',
       setByRepId: null,
       now: deps.now,
     });

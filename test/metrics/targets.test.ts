@@ -27,6 +27,7 @@ const period = (text: string): Period => {
 };
 const target = (value: number, periodKind: TargetInfo['periodKind']): TargetInfo => ({
   value,
+  currency: null,
   periodKind,
   scope: { kind: 'org' },
   setByName: null,

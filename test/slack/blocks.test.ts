@@ -46,6 +46,7 @@ function winRate(overrides: Partial<MetricResult> = {}): MetricResult {
     target: {
       target: {
         value: 0.3,
+        currency: null,
         periodKind: 'quarter',
         scope: { kind: 'team', teamId: 1 },
         setByName: 'Mia',

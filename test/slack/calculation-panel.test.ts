@@ -82,6 +82,7 @@ async function seedOrg(db: Db): Promise<void> {
     scope: org,
     periodKind: 'quarter',
     value: 10_000_000,
+    currency: 'USD',
     setByRepId: null,
     now,
   });

@@ -55,6 +55,7 @@ function result(metric: string, overrides: Partial<MetricResult> = {}): MetricRe
 const calcTarget = (targetForPeriod: number) => ({
   target: {
     value: 1650,
+    currency: null,
     periodKind: 'month' as const,
     scope: { kind: 'team' as const, teamId: 1 },
     setByName: 'Mia',

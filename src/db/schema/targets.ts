@@ -17,6 +17,8 @@ export const targets = pgTable(
     periodKind: text('period_kind', { enum: TARGET_PERIOD_KINDS }).notNull(),
     /** In the metric's unit: a count, a ratio 0..1, seconds, days, or minor currency units. */
     value: numeric('value', { precision: 20, scale: 6, mode: 'number' }).notNull(),
+    /** ISO 4217 code of a money target's `value` (minor units of it); null for every other unit. */
+    currency: text('currency'),
     setByRepId: integer('set_by_rep_id').references(() => reps.id, { onDelete: 'set null' }),
     setAt: timestamp('set_at', { withTimezone: true }).notNull().defaultNow(),
   },

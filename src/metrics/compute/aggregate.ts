@@ -37,6 +37,8 @@ export interface ComputeContext {
   timezone?: string;
   /** Pipeline coverage: the scope's revenue target scaled to the asked period (minor units); null = none. */
   revenueTarget?: number | null;
+  /** ISO 4217 code of `revenueTarget`. */
+  revenueTargetCurrency?: string | null;
 }
 
 /** What every metric implements: the value over several windows at once, and a split of one window. */

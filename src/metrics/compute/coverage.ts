@@ -81,11 +81,18 @@ function finalize(
   const histClosed = rows.reduce((s, r) => s + toNumber(r.hist_closed), 0);
   const histWon = rows.reduce((s, r) => s + toNumber(r.hist_won), 0);
   const winRate = histClosed > 0 ? histWon / histClosed : null;
-  const target = ctx.revenueTarget ?? null;
+  // A target in another currency than the deals is not used: no exchange rate is assumed.
+  const targetCurrency = ctx.revenueTargetCurrency ?? null;
+  const otherCurrency = currency !== null && targetCurrency !== null && currency !== targetCurrency;
+  const target = otherCurrency ? null : (ctx.revenueTarget ?? null);
   const remaining = target === null ? null : target - won;
   const running = ctx.now.getTime() >= w.start.getTime() && ctx.now.getTime() < w.end.getTime();
   let v = value(0);
-  if (target === null) v = noData('no revenue target is set for this scope and period');
+  if (otherCurrency)
+    v = noData(
+      `the revenue target is in ${targetCurrency} and the deals are in ${currency}; set a ${currency} revenue target`,
+    );
+  else if (target === null) v = noData('no revenue target is set for this scope and period');
   else if (!running) v = noData('coverage looks ahead: ask about a period that is still running');
   else if (remaining !== null && remaining <= 0) v = noData('the revenue target is already reached');
   else v = value(pipeline / (remaining as number));
@@ -120,7 +127,10 @@ function finalize(
         key: 'needed',
         label: 'Still needed for target',
         unit: 'money',
-        value: remaining === null ? noData('no revenue target') : value(Math.max(0, remaining)),
+        value:
+          remaining === null
+            ? noData(otherCurrency ? `no ${currency} revenue target` : 'no revenue target')
+            : value(Math.max(0, remaining)),
       },
       { key: 'won', label: 'Won so far', unit: 'money', value: value(won) },
       {

@@ -31,7 +31,7 @@ export function headlineText(r: MetricResult): string {
 export function targetLine(r: MetricResult): string | null {
   const t = r.target;
   if (!t) return null;
-  const parts = [`Target ${formatTarget(t.targetForPeriod, r.metric.unit, r.currency)}`];
+  const parts = [`Target ${formatTarget(t.targetForPeriod, r.metric.unit, t.target.currency ?? r.currency)}`];
   if (t.attainment !== null) parts.push(`${formatPercent(t.attainment, 0)} attained`);
   if (t.pace !== null) parts.push(`pace ${formatPercent(t.pace, 0)}`);
   parts.push(formatStatus(t.status));

@@ -21,7 +21,7 @@ export function scorecardLine(r: MetricResult): string {
   const parts = [`*${escapeMrkdwn(r.metric.label)}* _${escapeMrkdwn(r.period.label)}_  *${headlineText(r)}*`];
   if (r.target) {
     parts.push(
-      `target ${formatTarget(r.target.targetForPeriod, r.metric.unit, r.currency)} ${formatStatus(r.target.status)}`,
+      `target ${formatTarget(r.target.targetForPeriod, r.metric.unit, r.target.target.currency ?? r.currency)} ${formatStatus(r.target.status)}`,
     );
   }
   if (r.trend?.change) parts.push(formatChange(r.trend.change, r.metric.unit, r.currency));

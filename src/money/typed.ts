@@ -1,0 +1,52 @@
+import { currencyOfSymbol, isCurrencyCode, minorDigits } from './currencies.js';
+
+/** An amount a person typed in Slack ("$2m", "€12,400", "¥1.5m", "12k EUR"), read. */
+export type TypedMoney =
+  | { ok: true; amount: number; currency: string | null }
+  | { ok: false; reason: 'not_money' | 'two_currencies' };
+
+const MULTIPLIERS: Record<string, number> = { '': 1, k: 1_000, m: 1_000_000 };
+
+/**
+ * Reads a money amount typed in a command: an optional symbol or ISO 4217 code before the number
+ * (`$`, `€`, `¥`, `US$`, `EUR`), commas as thousands separators, an optional `k` / `m` multiplier and an
+ * optional code after it (`12kEUR`, or `12k EUR` when `next` is that code written in capitals). `$` is USD, the currency Tally
+ * writes as `$`. Returns the major amount (12400 for "$12,400") and the currency, or null when none is
+ * written; `two_currencies` when the text names two different ones. Does not scale to minor units: see
+ * `typedMoneyToMinor`.
+ */
+export function readTypedMoney(text: string, next?: string): TypedMoney & { usedNext?: boolean } {
+  const compact = text.trim().replace(/,/g, '');
+  const m = /^([^\d.]*?)\s*(\d+(?:\.\d+)?)([kKmM]?)\s*([A-Za-z]{3})?$/.exec(compact);
+  if (!m) return { ok: false, reason: 'not_money' };
+  const [, prefix = '', digits = '', multiplier = '', suffix] = m;
+  const before = prefix === '' ? null : prefix === '$' ? 'USD' : currencyOfSymbol(prefix);
+  if (prefix !== '' && before === null) return { ok: false, reason: 'not_money' };
+  if (suffix !== undefined && !isCurrencyCode(suffix)) return { ok: false, reason: 'not_money' };
+  let currency = before;
+  const after = suffix?.toUpperCase() ?? null;
+  if (after !== null) {
+    if (currency !== null && currency !== after) return { ok: false, reason: 'two_currencies' };
+    currency = after;
+  }
+  let usedNext = false;
+  // A separate word is a currency only in capitals: "2m EUR", but "2m top" is not Tongan paʻanga.
+  if (next !== undefined && /^[A-Z]{3}$/.test(next) && isCurrencyCode(next)) {
+    const code = next;
+    if (currency !== null && currency !== code) return { ok: false, reason: 'two_currencies' };
+    currency = code;
+    usedNext = true;
+  }
+  const amount = Number(digits) * MULTIPLIERS[multiplier.toLowerCase()]!;
+  return { ok: true, amount, currency, usedNext };
+}
+
+/**
+ * A major amount in `currency` as integer minor units (ISO 4217 digits: 12.5 USD → 1250, 1500 JPY → 1500),
+ * or null when it has more decimals than the currency has (¥99.5).
+ */
+export function typedMoneyToMinor(amount: number, currency: string): number | null {
+  const scaled = amount * 10 ** minorDigits(currency);
+  const minor = Math.round(scaled);
+  return Math.abs(scaled - minor) < 1e-6 ? minor : null;
+}
