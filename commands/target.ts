@@ -3,7 +3,7 @@ import { getRepNames, listTeams } from '../src/access/queries.js';
 import { resolveScopeAsk } from '../src/access/scope.js';
 import { metricDepsFor } from '../src/deps.js';
 import { findMetric, getMetric, listTargets, MetricsError, setTarget } from '../src/metrics/index.js';
-import type { MetricId, Scope, TargetPeriodKind, Unit } from '../src/metrics/types.js';
+import type { MetricDefinition, MetricId, Scope, TargetPeriodKind, Unit } from '../src/metrics/types.js';
 import { readTypedMoney, typedMoneyToMinor } from '../src/money/index.js';
 import { buildGrammarErrorMessage, buildNoticeMessage } from '../src/slack/blocks/notice.js';
 import { header, section } from '../src/slack/blocks/pieces.js';
@@ -137,7 +137,7 @@ async function runSet(
       now: input.now,
     });
     const label = await scopeLabel(deps, saved.scope);
-    const text = `Target set: ${metric.label} ${formatNumber(saved.value, metric.unit, saved.currency)} per ${periodKind} for ${label}.`;
+    const text = `Target set: ${metric.label} ${formatNumber(saved.value, metric.unit, saved.currency)} ${perPeriod(metric, periodKind)} for ${label}.`;
     return reply(buildNoticeMessage(text, 'See all targets with `/metrics target list`.'));
   } catch (err) {
     if (err instanceof MetricsError) return reply(buildNoticeMessage(err.message, SET_USAGE));
@@ -170,7 +170,7 @@ async function runList(deps: Parameters<Subcommand['run']>[0], _input: CommandIn
           : (repNames.get(t.scope.repId) ?? `rep ${t.scope.repId}`);
     const value = def ? formatNumber(t.value, def.unit, t.currency) : String(t.value);
     const by = t.setByName ? ` — set by ${escapeName(t.setByName)}` : '';
-    return `• *${escapeMrkdwn(def?.label ?? t.metric)}* ${value} per ${t.periodKind} · ${escapeName(who)}${by}`;
+    return `• *${escapeMrkdwn(def?.label ?? t.metric)}* ${value} ${def ? perPeriod(def, t.periodKind) : `per ${t.periodKind}`} · ${escapeName(who)}${by}`;
   });
   // One section holds ~3,000 characters; split long lists over several sections.
   const chunks: string[] = [];
@@ -239,6 +239,14 @@ async function figuresCurrency(
     include: { target: false, trend: false, series: false },
   });
   return result.currency;
+}
+
+/**
+ * "per week" for a count that adds up over the period; "(quarterly)" for a rate or an average, which is
+ * not spread over the period ("5m 00s per month" read as a month's total of response time).
+ */
+function perPeriod(metric: MetricDefinition, kind: TargetPeriodKind): string {
+  return metric.accumulates ? `per ${kind}` : `(${kind === 'day' ? 'daily' : `${kind}ly`})`;
 }
 
 function unitWord(unit: Unit): string {

@@ -11,6 +11,7 @@ import { describeWindow, parsePeriod, seriesPeriods, workingDaysElapsed } from '
 import { resolveScope, type ScopeContext } from './scope.js';
 import { computeAttainment, currencyNote, findTargetFor, sameCurrency, scaleTarget } from './targets.js';
 import type {
+  Attainment,
   Change,
   MetricDefinition,
   MetricDeps,
@@ -20,6 +21,7 @@ import type {
   Period,
   SegmentRow,
   Segments,
+  TargetInfo,
 } from './types.js';
 
 const SERIES_LENGTH = 8;
@@ -77,6 +79,22 @@ export function sortSegments(def: MetricDefinition, rows: SegmentRow[]): Segment
  * trend against the previous equal period, the last 8 periods, and segments when `by` is given.
  * Throws `MetricsError` for unknown metrics, scopes or periods; database errors propagate.
  */
+/**
+ * The target's attainment for this answer, or null without a target or when a count target comes to
+ * nothing for the period (a daily target on a Saturday: targets are worked on weekdays).
+ */
+function attainmentFor(
+  def: MetricDefinition,
+  main: Computed,
+  target: TargetInfo | null,
+  period: Period,
+  now: Date,
+): Attainment | null {
+  if (!target) return null;
+  const a = computeAttainment(def, main.value, target, period, now, main.currency);
+  return def.accumulates && a.targetForPeriod === 0 ? null : a;
+}
+
 export async function getMetric(deps: MetricDeps, query: MetricQuery): Promise<MetricResult> {
   const { answers, shed, deadline, ...direct } = deps;
   if (!answers) return computeMetric(direct, query);
@@ -174,7 +192,7 @@ async function computeMetric(deps: MetricDeps, query: MetricQuery): Promise<Metr
       target && !sameCurrency(def, target, main.currency)
         ? [...main.notes, currencyNote(def, target, main.currency)]
         : main.notes,
-    target: target ? computeAttainment(def, main.value, target, period, now, main.currency) : null,
+    target: attainmentFor(def, main, target, period, now),
     trend:
       previous && prev
         ? {

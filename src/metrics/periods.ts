@@ -431,6 +431,34 @@ export function workingDaysElapsed(period: Period, now: Date): number {
   return n;
 }
 
+/** Weekdays (Mon–Fri, local) in the whole period, whatever `now` is. */
+export function workingDaysIn(period: Period): number {
+  return workingDaysElapsed(period, period.end);
+}
+
+/**
+ * The share 0..1 of the period's working time (its local weekdays, 24 h each) elapsed at `now`: whole
+ * weekdays before today plus the elapsed part of today when today is a weekday. Wednesday noon of a week
+ * is 2.5 / 5 = 0.5 (the calendar share would be 0.36); all weekend long it stays at Friday's end. Null for
+ * a period without a weekday (a Saturday). Pace divides by it, so reps are not "ahead" on Wednesdays and
+ * "behind" on Sundays.
+ */
+export function workingShare(period: Period, now: Date): number | null {
+  const total = workingDaysIn(period);
+  if (total === 0) return null;
+  if (now.getTime() >= period.end.getTime()) return 1;
+  if (now.getTime() <= period.start.getTime()) return 0;
+  const today = startOfDay(new TZDate(now.getTime(), period.timezone));
+  const whole = today.getTime() > period.start.getTime() ? workingDaysElapsed(period, today) : 0;
+  const dow = today.getDay();
+  let part = 0;
+  if (dow !== 0 && dow !== 6) {
+    const from = Math.max(today.getTime(), period.start.getTime());
+    part = (now.getTime() - from) / (addDays(today, 1).getTime() - today.getTime());
+  }
+  return Math.min(1, (whole + part) / total);
+}
+
 /** "1 Nov 2026 00:00 – 1 Dec 2026 00:00 (Europe/Berlin)": the window in words, for "How is this calculated?". */
 export function describeWindow(period: Period): string {
   const s = new TZDate(period.start.getTime(), period.timezone);

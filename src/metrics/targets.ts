@@ -4,7 +4,7 @@ import { targets } from '../db/schema/index.js';
 import { isCurrencyCode } from '../money/currencies.js';
 import { findMetric } from './definitions.js';
 import { MetricsError } from './errors.js';
-import { periodDays } from './periods.js';
+import { workingDaysIn, workingShare } from './periods.js';
 import { resolveScope } from './scope.js';
 import type {
   Attainment,
@@ -164,7 +164,13 @@ export async function findTargets(db: Db, metric: MetricId, scope: Scope): Promi
 
 const KIND_PREFERENCE: TargetPeriodKind[] = ['month', 'quarter', 'week', 'day'];
 const MONTHS: Partial<Record<string, number>> = { month: 1, quarter: 3, year: 12 };
-const DAYS: Record<TargetPeriodKind, number> = { day: 1, week: 7, month: 365.25 / 12, quarter: 365.25 / 4 };
+/** Average weekdays per target period kind: a target is worked on weekdays (Mon–Fri, local). */
+const WORKING_DAYS: Record<TargetPeriodKind, number> = {
+  day: 1,
+  week: 5,
+  month: (365.25 * 5) / 7 / 12,
+  quarter: (365.25 * 5) / 7 / 4,
+};
 
 /** The target that applies to `period`: one of the same kind if set, else month, quarter, week, day. */
 export async function findTargetFor(
@@ -183,14 +189,17 @@ export async function findTargetFor(
   return null;
 }
 
-/** A target of `kind` scaled to `period` (accumulating metrics): exact for month/quarter/year, else by days. */
+/**
+ * A target of `kind` scaled to `period` (accumulating metrics): exact for month/quarter/year, else by
+ * weekdays, since targets are worked Monday to Friday: a daily target × the period's weekdays (× 5 for a
+ * week, 0 on a Saturday), a weekly one × weekdays ÷ 5, a monthly one × weekdays ÷ 21.74 (the average).
+ */
 export function scaleTarget(value: number, kind: TargetPeriodKind, period: Period): number {
-  if (kind === period.kind) return value;
+  if (kind === period.kind && kind !== 'day') return value;
   const pm = MONTHS[period.kind];
   const tm = MONTHS[kind];
   if (pm !== undefined && tm !== undefined) return (value * pm) / tm;
-  if (kind === 'day' && period.kind === 'week') return value * 7;
-  return (value * periodDays(period)) / DAYS[kind];
+  return (value * workingDaysIn(period)) / WORKING_DAYS[kind];
 }
 
 /** False only for a money target whose currency differs from the answer's (both known). */
@@ -214,7 +223,8 @@ function statusOf(basis: number | null): Status | null {
 
 /**
  * Attainment = actual ÷ target (target ÷ actual for lower-is-better). For accumulating metrics in a
- * running period, pace = actual ÷ (target × elapsed share of the period), and status follows pace;
+ * running period, pace = actual ÷ (target × elapsed share of the period's weekdays, `workingShare`), and
+ * status follows pace;
  * otherwise status follows attainment. A lower-is-better actual of 0 is on track. `currency` is the
  * answer's (ISO 4217, money metrics): a money target in another currency is shown but not compared
  * (attainment, pace and status null; no exchange rates are guessed).
@@ -238,8 +248,8 @@ export function computeAttainment(
   else attainment = v > 0 ? targetForPeriod / v : null;
   let pace: number | null = null;
   if (def.accumulates && period.running) {
-    const share = (now.getTime() - period.start.getTime()) / (period.end.getTime() - period.start.getTime());
-    const expected = targetForPeriod * share;
+    const share = workingShare(period, now);
+    const expected = share === null ? 0 : targetForPeriod * share;
     pace = expected > 0 ? v / expected : null;
   }
   let status = statusOf(pace ?? attainment);

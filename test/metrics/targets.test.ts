@@ -13,6 +13,8 @@ import {
   setTarget,
   sortSegments,
 } from '../../src/metrics/index.js';
+import { workingShare } from '../../src/metrics/periods.js';
+import { scaleTarget } from '../../src/metrics/targets.js';
 import type { Period, SegmentRow, TargetInfo } from '../../src/metrics/types.js';
 import { describeDb } from '../helpers/db.js';
 import { addCall, addLead, addRep, addTeam } from './fixtures.js';
@@ -39,12 +41,44 @@ describe('attainment, pace and status', () => {
   const response = findMetric('response')!;
   const winrate = findMetric('winrate')!;
 
-  it('paces a count in a running period against the pro-rated target', () => {
-    // 1 call half a day into a 7-day week with a 10-a-week target: 1 ÷ (10 × 0.5/7) = 1.4.
+  it('paces a count in a running period against the target pro-rated over weekdays', () => {
+    // 1 call half a day into a week of 5 weekdays with a 10-a-week target: 1 ÷ (10 × 0.5/5) = 1.0.
     const a = computeAttainment(calls, v(1), target(10, 'week'), period('this week'), now);
     expect(a.attainment).toBeCloseTo(0.1);
-    expect(a.pace).toBeCloseTo(1.4);
+    expect(a.pace).toBeCloseTo(1.0);
     expect(a.status).toBe('on_track');
+  });
+
+  it('counts weekdays, not calendar days, for the pace: Wednesday noon is half the week', () => {
+    const wednesday = new Date('2026-11-25T12:00:00Z');
+    const week = (at: Date) => {
+      const r = parsePeriod('this week', { now: at, timezone: 'UTC' });
+      if (!r.ok) throw new Error(r.error);
+      return r.period;
+    };
+    expect(workingShare(week(wednesday), wednesday)).toBeCloseTo(0.5);
+    // 40 of 100 calls by Wednesday noon: 40 ÷ 50 = 0.8, off track (calendar days said 40 ÷ 35.7 = 1.12, on track).
+    expect(computeAttainment(calls, v(40), target(100, 'week'), week(wednesday), wednesday)).toMatchObject({
+      status: 'off_track',
+    });
+    expect(computeAttainment(calls, v(40), target(100, 'week'), week(wednesday), wednesday).pace).toBeCloseTo(
+      0.8,
+    );
+    // All weekend the week's work is done: Saturday and Sunday evening are both at share 1.
+    const saturday = new Date('2026-11-28T15:00:00Z');
+    const sunday = new Date('2026-11-29T22:00:00Z');
+    expect(workingShare(week(saturday), saturday)).toBe(1);
+    expect(workingShare(week(sunday), sunday)).toBe(1);
+    // A Saturday has no weekday: no share, and a daily target comes to nothing that day.
+    const today = parsePeriod('today', { now: saturday, timezone: 'UTC' });
+    if (!today.ok) throw new Error(today.error);
+    expect(workingShare(today.period, saturday)).toBeNull();
+    expect(scaleTarget(50, 'day', today.period)).toBe(0);
+    // In Berlin, Monday 23 Nov 2026 06:00 local is a quarter of a weekday: 0.25 / 5.
+    const berlinMonday = new Date('2026-11-23T05:00:00Z');
+    const berlin = parsePeriod('this week', { now: berlinMonday, timezone: 'Europe/Berlin' });
+    if (!berlin.ok) throw new Error(berlin.error);
+    expect(workingShare(berlin.period, berlinMonday)).toBeCloseTo(0.05);
   });
 
   it('uses attainment for a finished period, with the written thresholds', () => {
@@ -62,9 +96,14 @@ describe('attainment, pace and status', () => {
     expect(
       computeAttainment(calls, v(300), target(100, 'month'), period('last quarter'), now).targetForPeriod,
     ).toBe(300);
+    // A daily target is per weekday: 2 a day is 10 for a week of 5 weekdays.
     expect(computeAttainment(calls, v(7), target(2, 'day'), period('last week'), now).targetForPeriod).toBe(
-      14,
+      10,
     );
+    // November 2026 has 21 weekdays; a weekly target of 100 is 100 × 21 / 5 = 420 for the month.
+    expect(
+      computeAttainment(calls, v(7), target(100, 'week'), period('this month'), now).targetForPeriod,
+    ).toBeCloseTo(420);
     expect(
       computeAttainment(winrate, v(0.3), target(0.25, 'quarter'), period('last month'), now),
     ).toMatchObject({
@@ -180,14 +219,15 @@ describeDb('targets in the database', (ctx) => {
       { metric: 'calls', scope: { kind: 'rep', repId: ana }, period: 'this week' },
     );
     expect(r.target?.targetForPeriod).toBe(10);
-    expect(r.target?.pace).toBeCloseTo(1.4);
+    // 1 call by Monday noon: 1 ÷ (10 × 0.5 / 5 weekdays) = 1.0.
+    expect(r.target?.pace).toBeCloseTo(1.0);
     expect(r.target?.status).toBe('on_track');
     const month = await getMetric(
       { db, defaultTimezone: 'UTC', now },
       { metric: 'calls', scope: { kind: 'rep', repId: ana }, period: '2026-10' },
     );
-    // A week target scaled to the 31 days of October.
-    expect(month.target?.targetForPeriod).toBeCloseTo((10 * 31) / 7);
+    // A week target scaled to the 22 weekdays of October 2026.
+    expect(month.target?.targetForPeriod).toBeCloseTo((10 * 22) / 5);
     expect(month.target?.status).toBe('off_track');
     const org = await getMetric(
       { db, defaultTimezone: 'UTC', now },

@@ -157,7 +157,7 @@ describeDb('/metrics over HTTP', (ctx) => {
 
   it('sets a target as a manager and shows it with attainment; a rep may not set one', async () => {
     const set = await sendCommand(app, stub, USERS.mia.id, 'target set winrate 90% team EMEA quarter');
-    expect(set.reply.text).toBe('Target set: Win rate 90.0% per quarter for team EMEA.');
+    expect(set.reply.text).toBe('Target set: Win rate 90.0% (quarterly) for team EMEA.');
     const answer = await sendCommand(app, stub, USERS.ana.id, 'winrate team');
     // 80.0% of a 90.0% target = 89% attained: at risk (≥ 85%).
     expect(allText(answer.reply)).toContain('Target 90.0% · 89% attained');
@@ -166,6 +166,8 @@ describeDb('/metrics over HTTP', (ctx) => {
     expect(refused.reply.text).toContain('Targets are set by managers and admins');
     const list = await sendCommand(app, stub, USERS.ana.id, 'target list');
     expect(allText(list.reply)).toContain('Team EMEA — set by Mia Manager');
+    // A rate is not spread over the quarter: "(quarterly)", not "per quarter".
+    expect(allText(list.reply)).toContain('*Win rate* 90.0% (quarterly) · Team EMEA');
   });
 });
 
