@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,44 @@ export interface EmbeddedServer {
   failure(): string | undefined;
   /** Closes the socket server and the database, ends the thread and removes the socket directory. */
   stop(): Promise<void>;
+}
+
+const SOCKET_DIR_PREFIX = 'tally-pg-';
+/** Holds the pid of the process that made a socket directory, so a later start can tell it is orphaned. */
+const OWNER_FILE = 'owner.pid';
+
+/**
+ * Removes socket directories left by Tally processes that died without cleaning up (kill -9): those whose
+ * owner pid no longer runs. Directories without an owner file, or of a live process, are left alone;
+ * failures are ignored (another user's directory, a race with its owner).
+ */
+function removeOrphanSocketDirs(): void {
+  let names: string[];
+  try {
+    names = readdirSync(tmpdir()).filter((n) => n.startsWith(SOCKET_DIR_PREFIX));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const dir = path.join(tmpdir(), name);
+    try {
+      const pid = Number(readFileSync(path.join(dir, OWNER_FILE), 'utf8'));
+      if (!Number.isInteger(pid) || pid <= 0 || isRunning(pid)) continue;
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // no owner file (not ours to judge), or not readable: leave it
+    }
+  }
+}
+
+/** True when a process with this pid exists (signal 0 checks without sending anything). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** The PostgreSQL major version PGlite 0.5 writes into `pgdata/PG_VERSION`. */
@@ -44,7 +82,9 @@ export async function startEmbedded(dataDir: string | undefined): Promise<Embedd
   }
   // A private directory (mode 0700) keeps the socket to this process's user; a short path fits the
   // 107-byte limit of unix socket paths whatever TALLY_DATA_DIR is.
-  const socketDir = mkdtempSync(path.join(tmpdir(), 'tally-pg-'));
+  removeOrphanSocketDirs();
+  const socketDir = mkdtempSync(path.join(tmpdir(), SOCKET_DIR_PREFIX));
+  writeFileSync(path.join(socketDir, OWNER_FILE), String(process.pid));
   const data: EmbeddedWorkerData = { pgdata, socketDir };
   const worker = newWorker(data);
   let running = true;
