@@ -9,17 +9,21 @@
  * seeded there on first use); Postgres is BENCH_ACK_DATABASE_URL (default
  * postgres://postgres@127.0.0.1:5432/tally_ack_demo, which must exist: `createdb tally_ack_demo`), migrated
  * and given the same demo org when it has no data (a database with data is used as it is).
- * Options: --seconds 20, --rate 50, --burst 20, --only embedded|postgres.
+ * Options: --seconds 20, --rate 50, --burst 20, --only embedded|postgres. A/B: `--compare DIR` runs
+ * the bot of another checkout (DIR, e.g. a worktree of main) on the same database right after this one's,
+ * `--rounds N` times in turn, so both are measured in the same minutes of a shared machine.
  */
+import { resolve } from 'node:path';
 import { CliUsageError, parseCli } from '../src/cli/args.js';
 import { systemClock } from '../src/clock.js';
 import { createDb, queryRows, sql } from '../src/db/client.js';
 import { runMigrations } from '../src/db/migrate.js';
 import { seedDemoIfEmpty } from '../src/seed/seed.js';
-import { type BenchRep, type Outcome, pct, startBot } from './bot-driver.js';
+import { type BenchRep, type LoopProbe, type Outcome, pct, startBot } from './bot-driver.js';
 import { fmt, load } from './measure.js';
 
 const USAGE = `Usage: npm run bench:ack -- [--seconds 20] [--rate 50] [--burst 20] [--only embedded|postgres]
+  [--compare DIR [--rounds 1]]
 BENCH_ACK_DATA_DIR (embedded, default .tally/bench-ack), BENCH_ACK_DATABASE_URL (default
 postgres://postgres@127.0.0.1:5432/tally_ack_demo; seeded with the demo org when empty).`;
 
@@ -79,11 +83,14 @@ async function runOne(
   env: Record<string, string>,
   reps: BenchRep[],
   o: Options,
+  cwd = '.',
 ): Promise<void> {
-  const bot = await startBot(env, reps);
+  const bot = await startBot(env, reps, cwd, true);
+  let probe: LoopProbe | null = null;
   try {
     // Warm-up: the first answers compile plans and fill caches.
     for (const s of ['team', 'rep', 'org'] as const) await bot.send(ASKS[s][0]!, reps[0]!);
+    bot.markWindow();
     const loadBefore = load();
     const pending: Promise<Sample>[] = [];
     const tag = (scope: Sample['scope'], p: Promise<Outcome>) => p.then((r) => ({ ...r, scope }));
@@ -125,8 +132,14 @@ async function runOne(
       );
     row('all', samples);
   } finally {
-    await bot.stop();
+    probe = await bot.stop();
   }
+  if (probe)
+    console.log(
+      `inside the bot during the run: event-loop delay p50 / p99 / max ${fmt(probe.loopDelay.p50)} / ${fmt(probe.loopDelay.p99)} / ${fmt(probe.loopDelay.max)}; ` +
+        `GC ${probe.gc.count} pauses, ${fmt(probe.gc.totalMs)} in all, longest ${fmt(probe.gc.maxMs)}; ` +
+        `CPU ${fmt(probe.cpuMs)} in ${fmt(probe.wallMs)} of wall time (all threads)`,
+    );
 }
 
 interface Options {
@@ -134,6 +147,8 @@ interface Options {
   rate: number;
   burst: number;
   only: string | undefined;
+  compare: string | undefined;
+  rounds: number;
 }
 
 function readOptions(argv: string[]): Options | null {
@@ -143,6 +158,8 @@ function readOptions(argv: string[]): Options | null {
       rate: { type: 'string', default: '50' },
       burst: { type: 'string', default: '20' },
       only: { type: 'string' },
+      compare: { type: 'string' },
+      rounds: { type: 'string', default: '1' },
     });
     if (cli.help) {
       console.log(USAGE);
@@ -156,6 +173,8 @@ function readOptions(argv: string[]): Options | null {
       rate: Number(cli.values.rate),
       burst: Math.min(BURST.length, Number(cli.values.burst)),
       only,
+      compare: cli.values.compare === undefined ? undefined : String(cli.values.compare),
+      rounds: Math.max(1, Number(cli.values.rounds)),
     };
   } catch (err) {
     if (!(err instanceof CliUsageError)) throw err;
@@ -168,21 +187,24 @@ function readOptions(argv: string[]): Options | null {
 async function main(): Promise<void> {
   const o = readOptions(process.argv.slice(2));
   if (!o) return;
-  const dataDir = process.env.BENCH_ACK_DATA_DIR || '.tally/bench-ack';
+  // Absolute, so the other checkout's bot (--compare) opens the same directory.
+  const dataDir = resolve(process.env.BENCH_ACK_DATA_DIR || '.tally/bench-ack');
   const url = process.env.BENCH_ACK_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/tally_ack_demo';
-  if (o.only !== 'postgres') {
-    const reps = await prepare({ dataDir });
-    await runOne(`Embedded PGlite (${dataDir})`, { TALLY_DATA_DIR: dataDir }, reps, o);
-  }
-  if (o.only !== 'embedded') {
-    const reps = await prepare({ databaseUrl: url });
-    await runOne(
+  // This checkout, or (A/B) this one and the other in turn.
+  const runs = async (name: string, env: Record<string, string>, reps: BenchRep[]) => {
+    for (let round = 1; round <= (o.compare ? o.rounds : 1); round++) {
+      await runOne(o.compare ? `${name}, this checkout (A), round ${round}` : name, env, reps, o);
+      if (o.compare) await runOne(`${name}, ${o.compare} (B), round ${round}`, env, reps, o, o.compare);
+    }
+  };
+  if (o.only !== 'postgres')
+    await runs(`Embedded PGlite (${dataDir})`, { TALLY_DATA_DIR: dataDir }, await prepare({ dataDir }));
+  if (o.only !== 'embedded')
+    await runs(
       `Postgres (${url.replace(/\/\/([^:@/]+):[^@]*@/, '//$1:***@')})`,
       { DATABASE_URL: url },
-      reps,
-      o,
+      await prepare({ databaseUrl: url }),
     );
-  }
 }
 
 main().catch((err: unknown) => {

@@ -5,8 +5,12 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const SECRET = 'bench-signing-secret';
 const ANSWER_WAIT_MS = 15_000;
@@ -25,7 +29,18 @@ export interface Outcome {
 export interface RunningBot {
   /** Sends `/metrics <text>` signed, as rep `rep`; resolves when the answer arrived (or 15 s passed). */
   send(text: string, rep: BenchRep): Promise<Outcome>;
-  stop(): Promise<void>;
+  /** Starts the measured window of the bot's loop probe (bench/loop-probe.mjs), after the warm-up. */
+  markWindow(): void;
+  /** Stops the bot; resolves with the probe's figures for the window, null when there was no probe. */
+  stop(): Promise<LoopProbe | null>;
+}
+
+/** What bench/loop-probe.mjs saw inside the bot during the measured window (ms). */
+export interface LoopProbe {
+  wallMs: number;
+  cpuMs: number;
+  loopDelay: { p50: number; p99: number; max: number };
+  gc: { count: number; totalMs: number; maxMs: number };
 }
 
 const readBody = (req: IncomingMessage) =>
@@ -85,19 +100,23 @@ async function waitHealthy(url: string, child: ChildProcess): Promise<void> {
 /**
  * Starts the bot (`tsx src/main.ts`, HTTP mode, a free port) with `env` (DATABASE_URL or TALLY_DATA_DIR)
  * and the stand-in, and waits until /healthz answers. `cwd`: the checkout whose bot to run (default this one).
+ * `probe`: preload bench/loop-probe.mjs (this checkout's) into the bot, so `stop()` returns its figures.
  */
 export async function startBot(
   env: Record<string, string>,
   reps: BenchRep[],
   cwd = '.',
+  probe = false,
 ): Promise<RunningBot> {
+  const probeFile = probe ? join(mkdtempSync(join(tmpdir(), 'tally-probe-')), 'probe.json') : null;
   const waiting = new Map<string, (text: string) => void>();
   const stub = slackStandIn(reps, (id, text) => waiting.get(id)?.(text));
   const stubPort = await listen(stub);
   const portProbe = createServer();
   const botPort = await listen(portProbe);
   await new Promise((r) => portProbe.close(r));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const preload = probeFile ? ['--import', fileURLToPath(new URL('./loop-probe.mjs', import.meta.url))] : [];
+  const child = spawn(process.execPath, [...preload, '--import', 'tsx', 'src/main.ts'], {
     env: {
       ...process.env,
       SLACK_BOT_TOKEN: 'xoxb-bench',
@@ -105,16 +124,25 @@ export async function startBot(
       SLACK_API_URL: `http://127.0.0.1:${stubPort}/api/`,
       PORT: String(botPort),
       LOG_LEVEL: 'warn',
+      ...(probeFile ? { BENCH_LOOP_PROBE_FILE: probeFile } : {}),
       ...env,
     },
     cwd,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
+  const stop = async (): Promise<LoopProbe | null> => {
     if (child.exitCode === null) child.kill('SIGTERM');
     await exited;
     await new Promise((r) => stub.close(r));
+    if (!probeFile) return null;
+    try {
+      return JSON.parse(readFileSync(probeFile, 'utf8')) as LoopProbe;
+    } catch {
+      return null;
+    } finally {
+      rmSync(dirname(probeFile), { recursive: true, force: true });
+    }
   };
   try {
     await waitHealthy(`http://127.0.0.1:${botPort}/healthz`, child);
@@ -175,7 +203,10 @@ export async function startBot(
     if (text2.includes('busy')) return { ackMs, answerMs, kind: 'busy' };
     return { ackMs, answerMs, kind: 'answer' };
   };
-  return { send, stop };
+  const markWindow = () => {
+    if (probeFile && child.exitCode === null) child.kill('SIGUSR2');
+  };
+  return { send, stop, markWindow };
 }
 
 /** The q-quantile (0..1) of ascending `sorted`, nearest rank; undefined when empty. */

@@ -2,6 +2,7 @@ import { checkAccess, checkShareAccess } from '../access/permissions.js';
 import { currentTeamIds, linkRepToSlack } from '../access/queries.js';
 import { resolveScopeAsk } from '../access/scope.js';
 import type { Caller } from '../core/types.js';
+import { yieldToIo } from '../core/yield-to-io.js';
 import type { Deps } from '../deps.js';
 import { metricDepsFor } from '../deps.js';
 import {
@@ -112,6 +113,8 @@ export async function answerState(
     }
     const result: MetricResult =
       extra.length > 0 ? { ...shared, notes: [...shared.notes, ...extra] } : shared;
+    // Building the blocks is the answer's largest synchronous step: requests waiting for an ack go first.
+    await yieldToIo();
     const message = buildMetricMessage({
       result,
       state,

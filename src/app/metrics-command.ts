@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { runMetricsCommand } from '../../commands/dispatch.js';
+import { yieldToIo } from '../core/yield-to-io.js';
 import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
 import { buildNoticeMessage, buildUnknownUserMessage } from '../slack/blocks/notice.js';
@@ -18,6 +19,8 @@ export function registerMetricsCommand(app: App, deps: Deps): void {
   app.command(SLASH_COMMAND, async ({ ack, command, respond, client }) => {
     await ack();
     const reply = await answerSlashCommand(deps, client, command);
+    // Posting (JSON, HTTP) waits for pending acks too (see yieldToIo).
+    await yieldToIo();
     try {
       await respond(reply);
     } catch (err) {
@@ -41,6 +44,8 @@ export interface SlashCommandFields {
 export async function answerSlashCommand(deps: Deps, client: WebClient, command: SlashCommandFields) {
   const now = deps.clock();
   const reply = await answerSafely(deps, 'slash command', async () => {
+    // Parsing the command is CPU work: requests still waiting for their ack go first (see yieldToIo).
+    await yieldToIo();
     // Slack's escaping is undone once, here; everything below reads plain text.
     const inbound = decodeSlackText(command.text ?? '');
     if (!inbound.ok) return { visibility: 'ephemeral', message: buildNoticeMessage(inbound.message) };

@@ -8,15 +8,29 @@ import { z } from 'zod';
 /** The sentence every surface shows for an unknown zone. */
 export const TIME_ZONE_HINT = 'an IANA time zone name such as Europe/Berlin';
 
+/**
+ * Names already checked. Building an `Intl.DateTimeFormat` costs about 0.1 ms, and every command checks
+ * its words and zones, so the answers are remembered; the map is emptied when it reaches this size
+ * (the names come from user text, so it must stay bounded).
+ */
+const checkedZones = new Map<string, boolean>();
+const MAX_CHECKED_ZONES = 1_000;
+
 /** Whether `name` is a time zone the runtime knows (`Europe/Berlin`, `UTC`; case-insensitive). */
 export function isTimeZone(name: string): boolean {
   if (name.trim() === '') return false;
+  const known = checkedZones.get(name);
+  if (known !== undefined) return known;
+  let valid: boolean;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
+    valid = true;
   } catch {
-    return false;
+    valid = false;
   }
+  if (checkedZones.size >= MAX_CHECKED_ZONES) checkedZones.clear();
+  checkedZones.set(name, valid);
+  return valid;
 }
 
 /** The zone's canonical IANA spelling (`europe/berlin` → `Europe/Berlin`), or null when unknown. */

@@ -1,0 +1,64 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { yieldToIo } from '../../src/core/yield-to-io.js';
+
+/** Keeps the thread busy for `ms` (a CPU-heavy answer step). */
+const spin = (ms: number) => {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {}
+};
+
+describe('yieldToIo', () => {
+  it('resumes waiters first come first served, a few milliseconds of work per event-loop turn', async () => {
+    let turn = 0;
+    const tick = () => {
+      turn += 1;
+      if (turn < 50) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const order: number[] = [];
+    const turns = await Promise.all(
+      Array.from({ length: 8 }, async (_, i) => {
+        await yieldToIo();
+        order.push(i);
+        spin(3);
+        return turn;
+      }),
+    );
+    expect(order).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    // 8 steps of 3 ms with a 4 ms budget a turn: two at most per turn, so at least four turns.
+    expect(new Set(turns).size).toBeGreaterThanOrEqual(4);
+  });
+
+  it('serves an HTTP request that arrives while a backlog of CPU-heavy steps runs', async () => {
+    const server = createServer((_req, res) => res.end('ok'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      // Warm the client up, so the request below needs only a few loop turns.
+      await (await fetch(`http://127.0.0.1:${port}/`)).text();
+      let done = 0;
+      let doneWhenAnswered = -1;
+      const answered = fetch(`http://127.0.0.1:${port}/`)
+        .then((r) => r.text())
+        .then(() => {
+          doneWhenAnswered = done;
+        });
+      // 40 answers' steps of 5 ms each (200 ms of work), all queued at once.
+      await Promise.all(
+        Array.from({ length: 40 }, async () => {
+          await yieldToIo();
+          spin(5);
+          done += 1;
+        }),
+      );
+      await answered;
+      // The request was served between steps, not after the whole backlog.
+      expect(doneWhenAnswered).toBeGreaterThanOrEqual(0);
+      expect(doneWhenAnswered).toBeLessThan(40);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
