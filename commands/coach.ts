@@ -1,6 +1,7 @@
 import { resolveScopeAsk } from '../src/access/scope.js';
 import { buildCoachingMessage } from '../src/coach/blocks.js';
 import { loadCoachingCard, COACH_USAGE as USAGE } from '../src/coach/load.js';
+import { beforeDeadline } from '../src/metrics/index.js';
 import { buildGrammarErrorMessage, buildNoticeMessage } from '../src/slack/blocks/notice.js';
 import { parseCommand } from '../src/slack/grammar/parse.js';
 import type { Reply } from '../src/slack/reply.js';
@@ -26,7 +27,7 @@ export const coachCommand: Subcommand = {
       return ephemeral(buildGrammarErrorMessage(parsed.message, parsed.suggestion));
     if (parsed.kind !== 'ask' || parsed.by !== null)
       return ephemeral(buildNoticeMessage('A coaching card is for one person.', USAGE));
-    const resolved = await resolveScopeAsk(deps.db, input.caller, parsed.scope, input.now);
+    const resolved = await beforeDeadline(resolveScopeAsk(deps.db, input.caller, parsed.scope, input.now));
     if (!resolved.ok) return ephemeral(buildNoticeMessage(resolved.message, USAGE));
     if (resolved.scope.kind !== 'rep' || resolved.target.kind !== 'rep')
       return ephemeral(

@@ -1,11 +1,12 @@
 import { answerParsedAsk } from '../src/answers/answer.js';
 import type { Caller } from '../src/core/types.js';
 import type { Deps } from '../src/deps.js';
-import { fiscalCalendarFor } from '../src/metrics/index.js';
+import { beforeDeadline, fiscalCalendarFor } from '../src/metrics/index.js';
 import { buildGrammarErrorMessage } from '../src/slack/blocks/notice.js';
 import { parseCommand } from '../src/slack/grammar/parse.js';
 import { cleanPlainText } from '../src/slack/inbound.js';
 import type { Reply } from '../src/slack/reply.js';
+import { buildHelpReply } from './help.js';
 import { findSubcommand, SUBCOMMANDS } from './index.js';
 import type { CommandEntry, Subcommand } from './types.js';
 
@@ -20,6 +21,23 @@ function runnable(entry: CommandEntry | Subcommand | undefined): Subcommand | un
  */
 function routedSubcommandWords(): string[] {
   return SUBCOMMANDS.filter((s) => s.name !== 'help' && runnable(s)).flatMap((s) => [s.name, ...s.aliases]);
+}
+
+/**
+ * The answer to a `/metrics` text that needs no data and no caller (`/metrics`, `help`, `help <topic>`),
+ * or null for anything else. Slack answers these before looking the caller up, so help comes at once
+ * even while the database is busy, and reaches people Tally does not know yet.
+ */
+export function answerHelpRequest(text: string, now: Date, timezone: string): Reply | null {
+  const clean = cleanPlainText(text);
+  if (!clean.ok) return null;
+  const parsed = parseCommand(clean.text, { now, timezone, subcommands: routedSubcommandWords() });
+  if (parsed.kind !== 'help') return null;
+  const topic = parsed.metric?.id ?? parsed.topic;
+  return buildHelpReply(
+    topic,
+    SUBCOMMANDS.filter((s) => s.name !== 'help'),
+  );
 }
 
 export interface CommandRequest {
@@ -40,7 +58,7 @@ export async function runMetricsCommand(deps: Deps, request: CommandRequest): Pr
   const clean = cleanPlainText(request.text);
   if (!clean.ok) return { visibility: 'ephemeral', message: buildGrammarErrorMessage(clean.message, null) };
   // The fiscal calendar only normalises `q3` / `FY2027`; a database hiccup falls back to the env default.
-  const fiscal = await fiscalCalendarFor(deps.db, deps.config.fiscalDefault).catch(
+  const fiscal = await beforeDeadline(fiscalCalendarFor(deps.db, deps.config.fiscalDefault)).catch(
     () => deps.config.fiscalDefault,
   );
   const parsed = parseCommand(clean.text, {

@@ -4,6 +4,7 @@ import {
   buildMetricHelpMessage,
   buildSubcommandHelpMessage,
 } from '../src/slack/blocks/help.js';
+import type { Reply } from '../src/slack/reply.js';
 import type { CommandEntry, Subcommand } from './types.js';
 
 /**
@@ -19,13 +20,19 @@ export function createHelpCommand(listOthers: () => CommandEntry[]): Subcommand 
     summary:
       'How to ask, with examples; `help <metric>` shows its definition, `help digest` a command’s usage.',
     usage: ['/metrics help', '/metrics help winrate'],
-    run: async (_deps, input) => {
-      const metric = input.tokens[0] ? findMetric(input.tokens[0]) : undefined;
-      if (metric) return { visibility: 'ephemeral', message: buildMetricHelpMessage(metric) };
-      const word = input.tokens[0]?.toLowerCase();
-      const sub = word ? listOthers().find((s) => s.name === word || s.aliases.includes(word)) : undefined;
-      if (sub) return { visibility: 'ephemeral', message: buildSubcommandHelpMessage(sub) };
-      return { visibility: 'ephemeral', message: buildHelpMessage(METRICS, listOthers()) };
-    },
+    run: async (_deps, input) => buildHelpReply(input.tokens[0], listOthers()),
   };
+}
+
+/**
+ * The help answer for `topic` (a metric, a subcommand word, or none for the overview), given the other
+ * subcommands. Needs neither the database nor the caller, so Slack can answer it at once (dispatch.ts).
+ */
+export function buildHelpReply(topic: string | undefined, others: CommandEntry[]): Reply {
+  const metric = topic ? findMetric(topic) : undefined;
+  if (metric) return { visibility: 'ephemeral', message: buildMetricHelpMessage(metric) };
+  const word = topic?.toLowerCase();
+  const sub = word ? others.find((s) => s.name === word || s.aliases.includes(word)) : undefined;
+  if (sub) return { visibility: 'ephemeral', message: buildSubcommandHelpMessage(sub) };
+  return { visibility: 'ephemeral', message: buildHelpMessage(METRICS, others) };
 }

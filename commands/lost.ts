@@ -3,7 +3,13 @@ import { currentTeamIds } from '../src/access/queries.js';
 import { resolveScopeAsk } from '../src/access/scope.js';
 import { answerParsedAsk } from '../src/answers/answer.js';
 import { metricDepsFor } from '../src/deps.js';
-import { findMetric, fiscalCalendarFor, getLossReasons, MetricsError } from '../src/metrics/index.js';
+import {
+  beforeDeadline,
+  findMetric,
+  fiscalCalendarFor,
+  getLossReasons,
+  MetricsError,
+} from '../src/metrics/index.js';
 import { buildLostMessage } from '../src/slack/blocks/lost.js';
 import { buildGrammarErrorMessage, buildNoticeMessage } from '../src/slack/blocks/notice.js';
 import { parseCommand } from '../src/slack/grammar/parse.js';
@@ -26,7 +32,8 @@ export const lostCommand: Subcommand = {
     'Why deals were lost: deals and amount lost by reason, with the change against the previous period.',
   usage: ['/metrics lost team', '/metrics lost org last quarter', '/metrics lost team by rep'],
   run: async (deps, input) => {
-    const fiscal = await fiscalCalendarFor(deps.db, deps.config.fiscalDefault);
+    // Lookups outside the limiter are bound by the ask's deadline too (a person waits for them).
+    const fiscal = await beforeDeadline(fiscalCalendarFor(deps.db, deps.config.fiscalDefault));
     const parsed = parseCommand(`lostdeals ${input.tokens.join(' ')}`, {
       now: input.now,
       timezone: deps.config.defaultTimezone,
@@ -36,7 +43,7 @@ export const lostCommand: Subcommand = {
     if (parsed.kind === 'error') return reply(buildGrammarErrorMessage(parsed.message, parsed.suggestion));
     if (parsed.kind !== 'ask') return reply(buildNoticeMessage('That is not a lost-deals question.', USAGE));
     if (parsed.by && parsed.by !== 'reason') return answerParsedAsk(deps, input.caller, parsed, input.now);
-    const resolved = await resolveScopeAsk(deps.db, input.caller, parsed.scope, input.now);
+    const resolved = await beforeDeadline(resolveScopeAsk(deps.db, input.caller, parsed.scope, input.now));
     if (!resolved.ok) return reply(buildNoticeMessage(resolved.message, USAGE));
     const scope = resolved.scope;
     const target =
@@ -46,7 +53,7 @@ export const lostCommand: Subcommand = {
             teamIds:
               scope.repId === input.caller.repId
                 ? input.caller.teamIds
-                : await currentTeamIds(deps.db, scope.repId, input.now),
+                : await beforeDeadline(currentTeamIds(deps.db, scope.repId, input.now)),
           }
         : scope;
     const decision = checkAccess(input.caller, target, null, {
@@ -60,7 +67,8 @@ export const lostCommand: Subcommand = {
       });
       return { visibility: parsed.share ? 'in_channel' : 'ephemeral', message: buildLostMessage(lr) };
     } catch (err) {
-      if (err instanceof MetricsError) return reply(buildNoticeMessage(err.message, USAGE));
+      if (err instanceof MetricsError)
+        return reply(buildNoticeMessage(err.message, err.code === 'busy' ? undefined : USAGE));
       throw err;
     }
   },

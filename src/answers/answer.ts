@@ -6,10 +6,12 @@ import { yieldToIo } from '../core/yield-to-io.js';
 import type { Deps } from '../deps.js';
 import { metricDepsFor } from '../deps.js';
 import {
+  beforeDeadline,
   getEmailTemplates,
   getMetric,
   getScorecard,
   INTERACTIVE_BUDGET_MS,
+  interactiveDeadline,
   METRICS,
   MetricsError,
   templateLines,
@@ -38,7 +40,8 @@ const SCOPE_HINT = 'Scopes: `me`, `team`, a team name, `@person`, `org`.';
 /** From the parsed grammar: resolves the scope words, then answers. */
 export async function answerParsedAsk(deps: Deps, caller: Caller, ask: MetricAsk, now: Date): Promise<Reply> {
   const lookup = deps.slack ? profileLookup(deps.slack, deps) : undefined;
-  const resolved = await resolveScopeAsk(deps.db, caller, ask.scope, now, lookup);
+  // Lookups outside the limiter are still bound by the ask's deadline (a person waits for them too).
+  const resolved = await beforeDeadline(resolveScopeAsk(deps.db, caller, ask.scope, now, lookup));
   if (!resolved.ok) {
     const guess = ask.scope.kind === 'named' ? suggestWord(ask.scope.name, resolved.candidates) : undefined;
     const text = guess ? `${resolved.message} Did you mean "${guess}"?` : resolved.message;
@@ -55,7 +58,7 @@ export async function answerParsedAsk(deps: Deps, caller: Caller, ask: MetricAsk
     const refusal = await checkStateAccess(deps, caller, state, now);
     if (refusal) return refusal;
     const { repId, slackUserId, timezone } = resolved.link;
-    await linkRepToSlack(deps.db, repId, slackUserId, timezone);
+    await beforeDeadline(linkRepToSlack(deps.db, repId, slackUserId, timezone));
   }
   return answerState(deps, caller, state, { now, share: ask.share });
 }
@@ -87,11 +90,12 @@ export async function answerState(
   // A person is waiting: past capacity, say "busy" within seconds rather than time out. One deadline for
   // every metric this answer needs (win rate then its loss reasons, a scorecard's metrics), counted from
   // when the command came in (`now`, taken then; the clock may run shifted, so only its difference counts).
+  // Slack's surfaces set that deadline when the request comes in (answerSafely); the console counts from `now`.
   const elapsed = Math.max(0, deps.clock().getTime() - options.now.getTime());
   const metricDeps: MetricDeps = {
     ...metricDepsFor(deps, options.now),
     shed: true,
-    deadline: Date.now() - elapsed + INTERACTIVE_BUDGET_MS,
+    deadline: interactiveDeadline() ?? Date.now() - elapsed + INTERACTIVE_BUDGET_MS,
   };
   try {
     if (state.metric === null) return await answerSummary(deps, metricDeps, state, options);
@@ -197,7 +201,7 @@ async function checkStateAccess(
           teamIds:
             state.scope.repId === caller.repId
               ? caller.teamIds
-              : await currentTeamIds(deps.db, state.scope.repId, now),
+              : await beforeDeadline(currentTeamIds(deps.db, state.scope.repId, now)),
         }
       : state.scope;
   const decision = checkAccess(caller, target, state.by, {

@@ -6,7 +6,14 @@ import type { Caller } from '../core/types.js';
 import type { Deps } from '../deps.js';
 import { metricDepsFor } from '../deps.js';
 import { describeError } from '../errors.js';
-import { getScorecard } from '../metrics/index.js';
+import {
+  BUSY_MESSAGE,
+  beforeDeadline,
+  getScorecard,
+  INTERACTIVE_BUDGET_MS,
+  isBusyError,
+  withInteractiveDeadline,
+} from '../metrics/index.js';
 import {
   buildHomeErrorView,
   buildHomeView,
@@ -24,7 +31,7 @@ export async function loadHomeView(deps: Deps, caller: Caller, now: Date): Promi
   const mine = await getScorecard(metricDeps, { scope: { kind: 'rep', repId: caller.repId } });
   const cards: HomeScorecard[] = [{ title: 'Your scorecard', results: mine }];
   if (caller.role !== 'rep') {
-    const teams = await getTeams(deps.db, caller.managedTeamIds.slice(0, MAX_HOME_TEAMS));
+    const teams = await beforeDeadline(getTeams(deps.db, caller.managedTeamIds.slice(0, MAX_HOME_TEAMS)));
     for (const team of teams) {
       const results = await getScorecard(metricDeps, { scope: { kind: 'team', teamId: team.id } });
       cards.push({ title: `Team ${team.name}`, results });
@@ -48,11 +55,19 @@ export function registerAppHome(app: App, deps: Deps): void {
     const now = deps.clock();
     let view: HomeView;
     try {
-      const caller = await findCaller(deps, client, event.user, now);
-      view = caller ? await loadHomeView(deps, caller, now) : buildUnknownHomeView();
+      // An interactive ask like a command: past capacity the tab says "busy" within seconds.
+      view = await withInteractiveDeadline(Date.now() + INTERACTIVE_BUDGET_MS, async () => {
+        const caller = await findCaller(deps, client, event.user, now);
+        return caller ? loadHomeView(deps, caller, now) : buildUnknownHomeView();
+      });
     } catch (err) {
-      deps.logger.error({ err: describeError(err) }, 'app home failed');
-      view = buildHomeErrorView();
+      if (isBusyError(err)) {
+        deps.logger.info({ what: 'app home' }, 'past capacity: told the user to try again');
+        view = buildHomeErrorView(BUSY_MESSAGE);
+      } else {
+        deps.logger.error({ err: describeError(err) }, 'app home failed');
+        view = buildHomeErrorView();
+      }
     }
     await publishWithRetry(() => client.views.publish({ user_id: event.user, view }), deps);
   });

@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { runMetricsCommand } from '../../commands/dispatch.js';
+import { answerHelpRequest, runMetricsCommand } from '../../commands/dispatch.js';
 import { yieldToIo } from '../core/yield-to-io.js';
 import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
@@ -38,8 +38,9 @@ export interface SlashCommandFields {
 
 /**
  * The response_url payload for one `/metrics` command, exactly as the listener sends it (the fuzz test
- * calls this directly): Slack's escaping undone, the caller found, the command answered, limits enforced.
- * Never throws; database trouble becomes the one polite sentence.
+ * calls this directly): Slack's escaping undone, help answered at once, else the caller found and the
+ * command answered, limits enforced. Never throws; past capacity the user is told Tally is busy (within
+ * INTERACTIVE_BUDGET_MS of the ack), database trouble becomes the one polite sentence.
  */
 export async function answerSlashCommand(deps: Deps, client: WebClient, command: SlashCommandFields) {
   const now = deps.clock();
@@ -49,6 +50,9 @@ export async function answerSlashCommand(deps: Deps, client: WebClient, command:
     // Slack's escaping is undone once, here; everything below reads plain text.
     const inbound = decodeSlackText(command.text ?? '');
     if (!inbound.ok) return { visibility: 'ephemeral', message: buildNoticeMessage(inbound.message) };
+    // Help needs no data: it comes at once, however busy the database.
+    const help = answerHelpRequest(inbound.text, now, deps.config.defaultTimezone);
+    if (help) return help;
     const caller = await findCaller(deps, client, command.user_id, now);
     if (!caller) return { visibility: 'ephemeral', message: buildUnknownUserMessage() };
     return runMetricsCommand(deps, { text: inbound.text, caller, channelId: command.channel_id, now });

@@ -7,6 +7,7 @@ import { buildCoachChart } from '../coach/chart.js';
 import { loadCoachingCard } from '../coach/load.js';
 import type { Caller } from '../core/types.js';
 import { type Deps, metricDepsFor } from '../deps.js';
+import { beforeDeadline } from '../metrics/index.js';
 import { decodeState, encodeState } from '../slack/ask-state.js';
 import { buildNoticeMessage } from '../slack/blocks/notice.js';
 import type { Reply } from '../slack/reply.js';
@@ -32,7 +33,7 @@ export async function findChart(
   if (COACH_CHART.test(button.actionId)) {
     const state = decodeCoachState(button.value);
     if (!state) return { ok: false, reply: expired() };
-    const teamIds = await currentTeamIds(deps.db, state.repId, now);
+    const teamIds = await beforeDeadline(currentTeamIds(deps.db, state.repId, now));
     const loaded = await loadCoachingCard(deps, caller, state.repId, teamIds, { now, period: state.period });
     if (!loaded.ok) return loaded;
     // Percentiles depend on who looks (leaderboard policy), so the role is part of the state.

@@ -1,6 +1,7 @@
 import { currentTeamIds, getRepNames, getTeams } from '../access/queries.js';
 import { median } from '../charts/median.js';
 import { queryRows, sql } from '../db/client.js';
+import { runAdmitted } from '../metrics/admitted.js';
 import { getMetric } from '../metrics/index.js';
 import type { MetricDeps, MetricId, MetricResult, Period, SegmentRow } from '../metrics/types.js';
 import { callsByHour, conversionsBySource, lateLeadsByHour, winsByProduct } from './facts.js';
@@ -41,13 +42,17 @@ export interface CoachQuery {
  */
 export async function getCoachingCard(deps: MetricDeps, query: CoachQuery): Promise<CoachingCard> {
   const { db, now } = deps;
-  const [names, teamIds] = await Promise.all([
-    getRepNames(db, [query.repId]),
-    currentTeamIds(db, query.repId, now),
-  ]);
-  const teamId = teamIds[0] ?? null;
-  const team = teamId === null ? null : ((await getTeams(db, [teamId]))[0] ?? null);
   const repScope = { kind: 'rep' as const, repId: query.repId };
+  // Lookups and talking points run under the limiter like the metrics (see runAdmitted).
+  const { names, teamId, team } = await runAdmitted(deps, repScope, async () => {
+    const [names, teamIds] = await Promise.all([
+      getRepNames(db, [query.repId]),
+      currentTeamIds(db, query.repId, now),
+    ]);
+    const teamId = teamIds[0] ?? null;
+    const team = teamId === null ? null : ((await getTeams(db, [teamId]))[0] ?? null);
+    return { names, teamId, team };
+  });
   const mine = await Promise.all(
     COACH_METRICS.map((metric) =>
       getMetric(deps, {
@@ -79,7 +84,8 @@ export async function getCoachingCard(deps: MetricDeps, query: CoachQuery): Prom
   // "0 vs team median" talking point per metric.
   const ownActivity = mine.some((r) => r.value.kind === 'value' && r.value.value !== 0);
   if (ownActivity) {
-    if (teamId !== null) await addTalkingPoints(deps, lines, query.repId, teamId, period);
+    if (teamId !== null)
+      await runAdmitted(deps, repScope, () => addTalkingPoints(deps, lines, query.repId, teamId, period));
     for (const line of lines)
       if (line.weak && line.talkingPoint === null) line.talkingPoint = trendPoint(line);
   }

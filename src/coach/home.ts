@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { getRepNames, getTeams } from '../access/queries.js';
 import { median } from '../charts/median.js';
+import { runAdmitted } from '../metrics/admitted.js';
 import { getMetric } from '../metrics/index.js';
 import type { MetricDeps, MetricId } from '../metrics/types.js';
 import { context, header, section } from '../slack/blocks/pieces.js';
@@ -23,7 +24,8 @@ export async function buildCoachingHomeBlocks(
 ): Promise<KnownBlock[]> {
   const teamId = managedTeamIds[0];
   if (teamId === undefined) return [];
-  const [team] = await getTeams(deps.db, [teamId]);
+  const scope = { kind: 'team' as const, teamId };
+  const [team] = await runAdmitted(deps, scope, () => getTeams(deps.db, [teamId]));
   if (!team) return [];
   const results = await Promise.all(
     HOME_METRICS.map((metric) =>
@@ -50,7 +52,7 @@ export async function buildCoachingHomeBlocks(
       if (worse) list.push(lowerFirst(r.metric.label));
     }
   }
-  const names = await getRepNames(deps.db, [...behind.keys()]);
+  const names = await runAdmitted(deps, scope, () => getRepNames(deps.db, [...behind.keys()]));
   const lines = [...behind.entries()]
     .sort((a, b) => b[1].length - a[1].length || (names.get(a[0]) ?? '').localeCompare(names.get(b[0]) ?? ''))
     .slice(0, MAX_REPS)

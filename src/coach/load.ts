@@ -47,7 +47,10 @@ export async function loadCoachingCard(
     return { ok: true, card };
   } catch (err) {
     if (err instanceof MetricsError)
-      return { ok: false, reply: ephemeral(buildNoticeMessage(err.message, USAGE)) };
+      return {
+        ok: false,
+        reply: ephemeral(buildNoticeMessage(err.message, err.code === 'busy' ? undefined : USAGE)),
+      };
     throw err;
   }
 }

@@ -2,6 +2,12 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { outboxFor } from '../delivery/outbox.js';
 import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
+import {
+  BUSY_MESSAGE,
+  INTERACTIVE_BUDGET_MS,
+  isBusyError,
+  withInteractiveDeadline,
+} from '../metrics/index.js';
 import { findCaller } from '../slack/respond.js';
 import { DIGEST_BY_REP_ACTION } from './blocks.js';
 import { buildByRepMessage, parseByRepPayload } from './by-rep.js';
@@ -29,37 +35,45 @@ export function registerDigestActions(app: App, deps: Deps): void {
       const threadTs = body.message?.thread_ts ?? body.container?.message_ts ?? body.message?.ts;
       if (!payload || !channel || !threadTs) return;
       const now = deps.clock();
+      const key = `${channel}:${threadTs}`;
       try {
-        if (!deps.config.leaderboardsPublic) {
-          const caller = await findCaller(deps, client, body.user.id, now);
-          const teamId = payload.scope.kind === 'team' ? payload.scope.teamId : null;
-          const allowed =
-            caller?.role === 'admin' ||
-            (teamId !== null && (caller?.managedTeamIds.includes(teamId) ?? false));
-          if (!allowed) {
-            await say('Per-rep numbers are for managers of this team and admins in this workspace.');
+        // An interactive ask like a command: past capacity the clicker is told "busy" within seconds.
+        await withInteractiveDeadline(Date.now() + INTERACTIVE_BUDGET_MS, async () => {
+          if (!deps.config.leaderboardsPublic) {
+            const caller = await findCaller(deps, client, body.user.id, now);
+            const teamId = payload.scope.kind === 'team' ? payload.scope.teamId : null;
+            const allowed =
+              caller?.role === 'admin' ||
+              (teamId !== null && (caller?.managedTeamIds.includes(teamId) ?? false));
+            if (!allowed) {
+              await say('Per-rep numbers are for managers of this team and admins in this workspace.');
+              return;
+            }
+            const message = await buildByRepMessage(deps, payload, now);
+            await respond({ response_type: 'ephemeral', replace_original: false, ...message });
             return;
           }
+          const seen = answered.get(key);
+          if (seen !== undefined && now.getTime() - seen < ANSWER_MEMORY_MS) {
+            await say('The per-rep numbers are already in this digest’s thread.');
+            return;
+          }
+          answered.set(key, now.getTime());
           const message = await buildByRepMessage(deps, payload, now);
-          await respond({ response_type: 'ephemeral', replace_original: false, ...message });
-          return;
-        }
-        const key = `${channel}:${threadTs}`;
-        const seen = answered.get(key);
-        if (seen !== undefined && now.getTime() - seen < ANSWER_MEMORY_MS) {
-          await say('The per-rep numbers are already in this digest’s thread.');
-          return;
-        }
-        answered.set(key, now.getTime());
-        const message = await buildByRepMessage(deps, payload, now);
-        const outbox = outboxFor({ ...deps, slack: client });
-        const result = await outbox!.send({ channel, threadTs, ...message });
-        if (!result.ok) {
-          answered.delete(key);
-          deps.logger.warn({ channel, error: result.error }, 'digest by-rep reply not posted');
-          await say("I couldn't post in this thread right now — please try again in a minute.");
-        }
+          const outbox = outboxFor({ ...deps, slack: client });
+          const result = await outbox!.send({ channel, threadTs, ...message });
+          if (!result.ok) {
+            answered.delete(key);
+            deps.logger.warn({ channel, error: result.error }, 'digest by-rep reply not posted');
+            await say("I couldn't post in this thread right now — please try again in a minute.");
+          }
+        });
       } catch (err) {
+        if (isBusyError(err)) {
+          answered.delete(key);
+          await say(BUSY_MESSAGE);
+          return;
+        }
         deps.logger.error({ err: describeError(err) }, 'digest by-rep button failed');
         await say("Couldn't load metrics right now — please try again in a minute.");
       }

@@ -1,6 +1,7 @@
 import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
 import { sql } from '../db/client.js';
 import { formatCount } from '../numbers/count.js';
+import { runAdmitted } from './admitted.js';
 import { runMetricQuery } from './compute/query.js';
 import { scopedRows } from './compute/rows.js';
 import { fiscalCalendarFor } from './fiscal-settings.js';
@@ -73,7 +74,15 @@ const pText = (p: number) => (p < 0.001 ? 'p < 0.001' : `p = ${p < 0.01 ? p.toFi
  * with enough sends, else by sends): "Intro B's reply rate is higher than Intro A's (6.3% vs 3.9%), and the
  * gap is unlikely to be chance (p = 0.010, n = 812 / 790)." Throws like `getMetric` for bad periods/scopes.
  */
-export async function getEmailTemplates(
+export function getEmailTemplates(
+  deps: MetricDeps,
+  query: { scope: Scope; period: string | Period },
+): Promise<EmailTemplates> {
+  // Its queries run under the limiter like a metric's (see admitted.ts).
+  return runAdmitted(deps, query.scope, () => computeEmailTemplates(deps, query));
+}
+
+async function computeEmailTemplates(
   deps: MetricDeps,
   query: { scope: Scope; period: string | Period },
 ): Promise<EmailTemplates> {

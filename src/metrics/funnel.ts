@@ -1,4 +1,5 @@
 import { sql } from '../db/client.js';
+import { runAdmitted } from './admitted.js';
 import { runMetricQuery } from './compute/query.js';
 import { scopedRows } from './compute/rows.js';
 import { resolvePeriod } from './get-metric.js';
@@ -53,7 +54,15 @@ interface FunnelRow {
  * as of `deps.now`. A lead counts at a stage when it reached it, whether or not it passed the one before
  * (a lead converted without a qualified date still counts as an opportunity). Throws like `getMetric`.
  */
-export async function getFunnel(
+export function getFunnel(
+  deps: MetricDeps,
+  query: { scope: Scope; period: string | Period },
+): Promise<FunnelResult> {
+  // Its query runs under the limiter like a metric's (see admitted.ts).
+  return runAdmitted(deps, query.scope, () => computeFunnel(deps, query));
+}
+
+async function computeFunnel(
   deps: MetricDeps,
   query: { scope: Scope; period: string | Period },
 ): Promise<FunnelResult> {

@@ -7,6 +7,7 @@ import type { Window } from './compute/rows.js';
 import { findMetric } from './definitions.js';
 import { MetricsError } from './errors.js';
 import { fiscalCalendarFor } from './fiscal-settings.js';
+import { interactiveDeadline } from './interactive.js';
 import { describeWindow, parsePeriod, seriesPeriods, workingDaysElapsed } from './periods.js';
 import { resolveScope, type ScopeContext } from './scope.js';
 import { computeAttainment, currencyNote, findTargetFor, sameCurrency, scaleTarget } from './targets.js';
@@ -77,7 +78,8 @@ export function sortSegments(def: MetricDefinition, rows: SegmentRow[]): Segment
 /**
  * Metric M for scope S over period P: headline, figures, calculation, target/attainment/pace/status,
  * trend against the previous equal period, the last 8 periods, and segments when `by` is given.
- * Throws `MetricsError` for unknown metrics, scopes or periods; database errors propagate.
+ * Throws `MetricsError` for unknown metrics, scopes or periods ('busy' past capacity for an interactive ask,
+ * see `withInteractiveDeadline`); database errors propagate.
  */
 /**
  * The target's attainment for this answer, or null without a target or when a count target comes to
@@ -96,10 +98,12 @@ function attainmentFor(
 }
 
 export async function getMetric(deps: MetricDeps, query: MetricQuery): Promise<MetricResult> {
-  const { answers, shed, deadline, ...direct } = deps;
+  const { answers, shed, deadline: given, ...direct } = deps;
   if (!answers) return computeMetric(direct, query);
+  // Inside an interactive ask (a command, a button, App Home) its deadline applies unless the caller set one.
+  const deadline = given ?? interactiveDeadline();
   return answers.answer(direct, query, () => computeMetric(direct, query), {
-    shed: shed ?? false,
+    shed: shed ?? deadline !== undefined,
     ...(deadline !== undefined ? { deadline } : {}),
   });
 }

@@ -11,6 +11,13 @@ export { fiscalCalendarFor, saveFiscalCalendar } from './fiscal-settings.js';
 export { judgeFreshness } from './freshness.js';
 export { getFunnel } from './funnel.js';
 export { computeChange, getMetric, resolvePeriod, sortSegments } from './get-metric.js';
+export {
+  BUSY_MESSAGE,
+  beforeDeadline,
+  interactiveDeadline,
+  isBusyError,
+  withInteractiveDeadline,
+} from './interactive.js';
 export { getLossReasons, topLossReasonsLine } from './loss-reasons.js';
 export {
   describeWindow,

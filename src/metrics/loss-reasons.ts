@@ -1,5 +1,6 @@
 import { sql } from '../db/client.js';
 import { formatCount } from '../numbers/count.js';
+import { runAdmitted } from './admitted.js';
 import { lostDeals } from './compute/lost.js';
 import { runMetricQuery } from './compute/query.js';
 import { scopedRows } from './compute/rows.js';
@@ -66,9 +67,10 @@ export async function getLossReasons(
   const current = result.period;
   const previous = result.trend?.previous.period ?? null;
   const min = previous ? previous.start : current.start;
-  const rows = await runMetricQuery<ReasonRow>(
-    deps.db,
-    sql`select x.seg as reason,
+  const rows = await runAdmitted(deps, query.scope, () =>
+    runMetricQuery<ReasonRow>(
+      deps.db,
+      sql`select x.seg as reason,
         count(*) filter (where x.ts >= ${current.start.toISOString()}::timestamptz)::int as cur_n,
         coalesce(sum(x.amount_minor) filter (where x.ts >= ${current.start.toISOString()}::timestamptz
           and x.currency = ${result.currency ?? 'USD'}), 0)::float8 as cur_amount,
@@ -77,6 +79,7 @@ export async function getLossReasons(
       where x.ts >= ${current.start.toISOString()}::timestamptz
         or x.ts < ${previous ? previous.end.toISOString() : min.toISOString()}::timestamptz
       group by x.seg`,
+    ),
   );
   const total = rows.reduce((s, r) => s + Number(r.cur_n), 0);
   const toRow = (r: ReasonRow): LossReasonRow => ({

@@ -1,3 +1,4 @@
+import { runAdmitted } from './admitted.js';
 import { findMetric, SCORECARD_METRICS } from './definitions.js';
 import { getMetric } from './get-metric.js';
 import { findTargets } from './targets.js';
@@ -17,7 +18,9 @@ export interface ScorecardQuery {
  */
 export async function getScorecard(deps: MetricDeps, query: ScorecardQuery): Promise<MetricResult[]> {
   // Pipeline coverage joins the default scorecard when the scope has a revenue target to cover.
-  const hasRevenueTarget = !query.metrics && (await findTargets(deps.db, 'revenue', query.scope)).length > 0;
+  const hasRevenueTarget =
+    !query.metrics &&
+    (await runAdmitted(deps, query.scope, () => findTargets(deps.db, 'revenue', query.scope))).length > 0;
   const ids = query.metrics ?? [...SCORECARD_METRICS, ...(hasRevenueTarget ? (['coverage'] as const) : [])];
   return Promise.all(
     ids.map((id) =>

@@ -1,5 +1,5 @@
 import { withQuerySignal } from '../db/cancel.js';
-import { MetricsError } from './errors.js';
+import { BUSY_MESSAGE, beforeDeadline, busyError, outsideInteractiveAsk } from './interactive.js';
 import type { MetricDeps, MetricQuery, MetricResult } from './types.js';
 
 /**
@@ -26,6 +26,15 @@ export interface MetricAnswers {
     compute: () => Promise<MetricResult>,
     options?: { shed?: boolean; deadline?: number },
   ): Promise<MetricResult>;
+  /**
+   * Runs `work` (metric queries that are not a `MetricQuery`, e.g. the loss reasons of a win-rate answer)
+   * under the same limiter: it takes a slot, queues, is refused "busy" at admission or at its deadline and
+   * then cancelled on the server, exactly like a computation; never shared or cached. `heavy`: org-wide.
+   */
+  admit<T>(
+    work: () => Promise<T>,
+    options?: { shed?: boolean; deadline?: number; heavy?: boolean },
+  ): Promise<T>;
   /** Counters since creation (for the load bench and logs). */
   stats(): {
     computed: number;
@@ -58,8 +67,7 @@ export interface MetricAnswersOptions {
  */
 export const INTERACTIVE_BUDGET_MS = 2_500;
 
-/** The busy message: past capacity an interactive ask is told so within a few seconds. */
-export const BUSY_MESSAGE = 'Tally is busy right now — try again in a few seconds.';
+export { BUSY_MESSAGE };
 
 function keyOf(deps: MetricDeps, query: MetricQuery, version: string): string {
   return JSON.stringify([
@@ -102,12 +110,12 @@ interface Job {
 
 interface Ask {
   deadline: number;
-  resolve: (r: MetricResult) => void;
+  resolve: (r: unknown) => void;
   reject: (e: unknown) => void;
   timer: NodeJS.Timeout | null;
 }
 
-const busy = () => new MetricsError('busy', BUSY_MESSAGE);
+const busy = busyError;
 
 /** Creates the process-wide sharing point (one per app, built in the composition root). */
 export function createMetricAnswers(options: MetricAnswersOptions): MetricAnswers {
@@ -134,7 +142,7 @@ export function createMetricAnswers(options: MetricAnswersOptions): MetricAnswer
     return canStart(true) ? queue.findIndex((j) => j.heavy) : -1;
   };
 
-  const settle = (key: string, job: Job, outcome: { result: MetricResult } | { error: unknown }) => {
+  const settle = (key: string, job: Job, outcome: { result: unknown } | { error: unknown }) => {
     job.state = 'done';
     if (jobs.get(key) === job) jobs.delete(key);
     for (const ask of job.asks) {
@@ -206,80 +214,102 @@ export function createMetricAnswers(options: MetricAnswersOptions): MetricAnswer
     return next;
   };
 
+  let admitted = 0;
+  /**
+   * Queues `compute` as the job `key` (or joins the job already under that key) for one ask with `deadline`;
+   * `keep` turns its raw result into what every asker gets. Admission, deadline and cancellation as above.
+   */
+  const submit = <T>(
+    key: string,
+    heavy: boolean,
+    deadline: number,
+    compute: () => Promise<T>,
+    keep: (raw: T) => T,
+  ): Promise<T> => {
+    let job = jobs.get(key);
+    if (job) counts.shared++;
+    else {
+      // Admission: with every slot it may use taken, an ask that could not be answered before its deadline
+      // (its turn in the queue, then a typical computation) is told "busy" at once instead of waiting to fail.
+      // Team and rep jobs queue only behind each other; org-wide ones behind every org-wide one.
+      const typicalMs = typicalOf(heavy);
+      if (!canStart(heavy) && typicalMs > 0) {
+        const ahead = queue.filter((j) => j.heavy === heavy).length;
+        const rounds = Math.ceil((ahead + 1) / (heavy ? maxHeavy : maxConcurrent));
+        if (clock() + (rounds + 1) * typicalMs > deadline) {
+          counts.shed++;
+          return Promise.reject(busy());
+        }
+      }
+      const created: Job = {
+        deadline,
+        heavy,
+        asks: new Set(),
+        state: 'queued',
+        abort: new AbortController(),
+        start: () => {
+          created.state = 'running';
+          running++;
+          if (heavy) runningHeavy++;
+          counts.computed++;
+          const began = clock();
+          withQuerySignal(created.abort.signal, () => outsideInteractiveAsk(compute))
+            .then(
+              (raw) => settle(key, created, { result: keep(raw) }),
+              (error: unknown) =>
+                settle(key, created, { error: created.abort.signal.aborted ? busy() : error }),
+            )
+            .finally(() => {
+              const took = clock() - began;
+              const kind = heavy ? 'heavy' : 'light';
+              typical[kind] = typical[kind] === 0 ? took : 0.8 * typical[kind] + 0.2 * took;
+              running--;
+              if (heavy) runningHeavy--;
+              startNext();
+            });
+        },
+      };
+      job = created;
+      jobs.set(key, job);
+      queue.push(job);
+    }
+    const current = job;
+    return new Promise<T>((resolve, reject) => {
+      const ask: Ask = { deadline, resolve: resolve as (r: unknown) => void, reject, timer: null };
+      current.asks.add(ask);
+      current.deadline = Math.max(current.deadline, deadline);
+      if (Number.isFinite(deadline))
+        ask.timer = setTimeout(() => refuse(key, current, ask), Math.max(0, deadline - clock()));
+      startNext();
+    });
+  };
+
   return {
     async answer(deps, query, compute, opts = {}) {
-      const version = await freshVersion();
+      const deadline = opts.deadline ?? (opts.shed ? clock() + maxWait : Number.POSITIVE_INFINITY);
+      // The version read runs on the main pool, outside the slots: a person waits for it no longer than
+      // for the answer itself.
+      const version = await beforeDeadline(freshVersion(), deadline, clock);
       const key = keyOf(deps, query, version);
       const hit = cache.get(key);
       if (hit && clock() - hit.at <= ttl) {
         counts.cached++;
         return hit.result;
       }
-      const deadline = opts.deadline ?? (opts.shed ? clock() + maxWait : Number.POSITIVE_INFINITY);
       const heavy = query.scope.kind === 'org';
-      let job = jobs.get(key);
-      if (job) counts.shared++;
-      else {
-        // Admission: with every slot it may use taken, an ask that could not be answered before its deadline
-        // (its turn in the queue, then a typical computation) is told "busy" at once instead of waiting to fail.
-        // Team and rep jobs queue only behind each other; org-wide ones behind every org-wide one.
-        const typicalMs = typicalOf(heavy);
-        if (!canStart(heavy) && typicalMs > 0) {
-          const ahead = queue.filter((j) => j.heavy === heavy).length;
-          const rounds = Math.ceil((ahead + 1) / (heavy ? maxHeavy : maxConcurrent));
-          if (clock() + (rounds + 1) * typicalMs > deadline) {
-            counts.shed++;
-            throw busy();
-          }
-        }
-        const created: Job = {
-          deadline,
-          heavy,
-          asks: new Set(),
-          state: 'queued',
-          abort: new AbortController(),
-          start: () => {
-            created.state = 'running';
-            running++;
-            if (heavy) runningHeavy++;
-            counts.computed++;
-            const began = clock();
-            withQuerySignal(created.abort.signal, compute)
-              .then(
-                (raw) => {
-                  // Every asker gets this very object: freeze it so no caller can change what the others see.
-                  const result = freezeShared(raw);
-                  cache.delete(key);
-                  cache.set(key, { at: clock(), result });
-                  while (cache.size > maxEntries) cache.delete(cache.keys().next().value!);
-                  settle(key, created, { result });
-                },
-                (error: unknown) =>
-                  settle(key, created, { error: created.abort.signal.aborted ? busy() : error }),
-              )
-              .finally(() => {
-                const took = clock() - began;
-                const kind = heavy ? 'heavy' : 'light';
-                typical[kind] = typical[kind] === 0 ? took : 0.8 * typical[kind] + 0.2 * took;
-                running--;
-                if (heavy) runningHeavy--;
-                startNext();
-              });
-          },
-        };
-        job = created;
-        jobs.set(key, job);
-        queue.push(job);
-      }
-      const current = job;
-      return new Promise<MetricResult>((resolve, reject) => {
-        const ask: Ask = { deadline, resolve, reject, timer: null };
-        current.asks.add(ask);
-        current.deadline = Math.max(current.deadline, deadline);
-        if (Number.isFinite(deadline))
-          ask.timer = setTimeout(() => refuse(key, current, ask), Math.max(0, deadline - clock()));
-        startNext();
+      return submit(key, heavy, deadline, compute, (raw) => {
+        // Every asker gets this very object: freeze it so no caller can change what the others see.
+        const result = freezeShared(raw);
+        cache.delete(key);
+        cache.set(key, { at: clock(), result });
+        while (cache.size > maxEntries) cache.delete(cache.keys().next().value!);
+        return result;
       });
+    },
+    admit(work, opts = {}) {
+      const deadline = opts.deadline ?? (opts.shed ? clock() + maxWait : Number.POSITIVE_INFINITY);
+      // Never shared: each admitted piece of work is a job of its own.
+      return submit(`admit:${++admitted}`, opts.heavy ?? false, deadline, work, (raw) => raw);
     },
     stats: () => ({ ...counts, running, queued: queue.length }),
   };

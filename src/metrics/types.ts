@@ -258,4 +258,9 @@ export interface SharedComputations {
     compute: () => Promise<MetricResult>,
     options?: { shed?: boolean; deadline?: number },
   ): Promise<MetricResult>;
+  /** Runs other metric-pool work under the same limiter (admission, deadline, cancellation); never shared. */
+  admit<T>(
+    work: () => Promise<T>,
+    options?: { shed?: boolean; deadline?: number; heavy?: boolean },
+  ): Promise<T>;
 }

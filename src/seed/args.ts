@@ -13,8 +13,8 @@ export interface SeedArgs {
   reset: boolean;
 }
 
-export const SEED_USAGE = `Usage: npm run seed -- [--reps 40] [--days 180] [--seed 42] [--now 2026-11-23T09:00:00Z]
-                       [--leads-per-day 3] [--chunk 25000] [--reset]
+export const SEED_USAGE = `Usage: npm run seed -- [--reps 40] [--days 365] [--seed 42] [--now 2026-11-23T09:00:00Z]
+                       [--leads-per-day 1.5] [--chunk 25000] [--reset]
        npm run seed -- --profile bench     (500+ reps, 1M+ leads, 10M+ activities; reused when present)
 Writes into DATABASE_URL when set, else the embedded PGlite database under TALLY_DATA_DIR. --help: this text.`;
 

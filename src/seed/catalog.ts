@@ -224,3 +224,21 @@ export const PRODUCTS: ProductSeed[] = [
 
 /** Open stages in order; an open deal's stage reflects how far through its cycle it is. */
 export const OPEN_STAGES = ['Discovery', 'Demo', 'Proposal', 'Negotiation'] as const;
+
+/**
+ * Why deals are lost, as reps type them into a CRM: a few common reasons, some spelled two ways (metrics
+ * group them after trimming and lower-casing), with weights. `LOSS_REASON_SHARE` of lost deals carry one.
+ */
+export const LOSS_REASONS: readonly string[] = [
+  'Price too high',
+  'price too high ',
+  'Chose a competitor',
+  'No budget',
+  'Timing — not a priority now',
+  'No decision',
+  'Missing feature',
+  'Went dark',
+  'Chose to build in-house',
+];
+export const LOSS_REASON_WEIGHTS: readonly number[] = [22, 4, 20, 14, 12, 10, 8, 7, 3];
+export const LOSS_REASON_SHARE = 0.85;

@@ -1,5 +1,13 @@
 import { DAY, nextWorkingTime, type TeamCalendar } from './calendar.js';
-import { CURRENCIES, OPEN_STAGES, PRODUCTS, type TeamSeed } from './catalog.js';
+import {
+  CURRENCIES,
+  LOSS_REASON_SHARE,
+  LOSS_REASON_WEIGHTS,
+  LOSS_REASONS,
+  OPEN_STAGES,
+  PRODUCTS,
+  type TeamSeed,
+} from './catalog.js';
 import { type LeadContext, meeting, touch } from './generate-touches.js';
 import type { RepPlan } from './org-plan.js';
 import { clamp, type Random } from './random.js';
@@ -87,8 +95,34 @@ export function generateOpportunity(
     stage,
     closed ? closeAt : null,
     closed ? (won ? 'won' : 'lost') : 'open',
+    closed && !won ? lossReason(ctx.details) : null,
+    // An open deal's expected close is the planned close date, on the team's calendar (pipeline coverage).
+    closed ? null : localDate(closeAt, team.timezone),
   );
   return closed && won ? closeAt : null;
+}
+
+/** A lost deal's reason as the rep typed it, or null (not every rep fills it in). */
+function lossReason(rng: Random): string | null {
+  return rng.chance(LOSS_REASON_SHARE) ? rng.weighted(LOSS_REASONS, LOSS_REASON_WEIGHTS) : null;
+}
+
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The calendar date ('2026-12-14') of instant `ms` in `timezone`. */
+export function localDate(ms: number, timezone: string): string {
+  let format = dateFormats.get(timezone);
+  if (!format) {
+    // en-CA formats dates as YYYY-MM-DD.
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone: timezone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    dateFormats.set(timezone, format);
+  }
+  return format.format(ms);
 }
 
 interface ContractTerms {

@@ -26,6 +26,11 @@ export interface LeadContext {
   now: number;
   buffers: Buffers;
   ids: NextIds;
+  /**
+   * Draws for details added to rows after the main streams were fixed (loss reasons): a stream of its own,
+   * so adding them changed no other generated value.
+   */
+  details: Random;
 }
 
 /** Writes one activity row if it has happened by `now`; returns its time when outbound (for first touch). */

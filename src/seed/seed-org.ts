@@ -61,7 +61,10 @@ function pgArray(values: (string | number | boolean)[]) {
 
 /**
  * Sets a few realistic targets, set by managers: org and team monthly calls near recent actuals, org win
- * rate 25%, org response time 5 minutes, weekly meetings per team, both a little above recent actuals. Computed from the seeded data in SQL.
+ * rate 25%, org response time 5 minutes, weekly meetings per team, both a little above recent actuals;
+ * quarterly revenue for the org and each team, 10% above the last 180 days' wins (in the currency most of
+ * the scope's deals are won in, as the revenue metric answers), so pipeline coverage has a target to cover.
+ * Computed from the seeded data in SQL.
  */
 export async function insertTargets(db: Db, ids: OrgIds, plan: OrgPlan, now: Date): Promise<void> {
   const ana = ids.repIds[plan.managers[0]!]!;
@@ -79,19 +82,38 @@ export async function insertTargets(db: Db, ids: OrgIds, plan: OrgPlan, now: Dat
        where a.kind in ('call', 'meeting') and a.direction = 'outbound'
          and a.occurred_at >= $1::timestamptz - interval '90 days' and a.occurred_at < $1::timestamptz
        group by m.team_id
+     ), won as (
+       select m.team_id, o.currency, count(*) as n, sum(o.amount_minor)::float8 as amount
+       from opportunities o
+       join team_memberships m on m.rep_id = o.owner_rep_id and o.closed_at >= m.valid_from
+                              and (m.valid_to is null or o.closed_at < m.valid_to)
+       where o.outcome = 'won' and o.closed_at >= $1::timestamptz - interval '180 days' and o.closed_at < $1::timestamptz
+       group by m.team_id, o.currency
+     ), team_won as (
+       select distinct on (team_id) team_id, currency, amount from won order by team_id, n desc, amount desc
+     ), org_won as (
+       select c.currency, c.amount from (select currency, sum(n) as n, sum(amount) as amount from won group by currency) c
+       order by c.n desc, c.amount desc limit 1
      ), teams_x as (
        select * from unnest($3::text::int[], $4::text::int[]) as x(team_id, manager_id)
      )
-     insert into targets (metric, scope_kind, scope_id, period_kind, value, set_by_rep_id, set_at)
-     select 'calls', 'team', x.team_id, 'month', greatest(10, round(coalesce(r.calls_per_month, 0) * 1.05 / 10) * 10), x.manager_id, $2::timestamptz
+     insert into targets (metric, scope_kind, scope_id, period_kind, value, set_by_rep_id, set_at, currency)
+     select 'calls', 'team', x.team_id, 'month', greatest(10, round(coalesce(r.calls_per_month, 0) * 1.05 / 10) * 10), x.manager_id, $2::timestamptz, null
      from teams_x x left join recent r using (team_id)
      union all
-     select 'calls', 'org', 0, 'month', greatest(10, round(coalesce((select sum(calls_per_month) from recent), 0) * 1.05 / 10) * 10), $5, $2::timestamptz
-     union all select 'winrate', 'org', 0, 'quarter', 0.25, $5, $2::timestamptz
-     union all select 'response', 'org', 0, 'month', 300, $5, $2::timestamptz
+     select 'calls', 'org', 0, 'month', greatest(10, round(coalesce((select sum(calls_per_month) from recent), 0) * 1.05 / 10) * 10), $5, $2::timestamptz, null
+     union all select 'winrate', 'org', 0, 'quarter', 0.25, $5, $2::timestamptz, null
+     union all select 'response', 'org', 0, 'month', 300, $5, $2::timestamptz, null
      union all
-     select 'meetings', 'team', x.team_id, 'week', greatest(1, round(coalesce(r.meetings_per_week, 0) * 1.1)), x.manager_id, $2::timestamptz
+     select 'meetings', 'team', x.team_id, 'week', greatest(1, round(coalesce(r.meetings_per_week, 0) * 1.1)), x.manager_id, $2::timestamptz, null
      from teams_x x left join recent r using (team_id)
+     union all
+     -- A quarter is half of 180 days; targets rounded to 1,000 of the currency (100,000 minor units).
+     select 'revenue', 'team', x.team_id, 'quarter', round(w.amount / 2 * 1.1 / 100000) * 100000, x.manager_id, $2::timestamptz, w.currency
+     from teams_x x join team_won w using (team_id) where w.amount > 0
+     union all
+     select 'revenue', 'org', 0, 'quarter', round(amount / 2 * 1.1 / 100000) * 100000, $5, $2::timestamptz, currency
+     from org_won where amount > 0
      on conflict do nothing`,
     [now.toISOString(), setAt.toISOString(), teamIds, teamManager, ana],
   );

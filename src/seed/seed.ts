@@ -19,12 +19,17 @@ export class SeedError extends Error {
   override name = 'SeedError';
 }
 
-/** Defaults give a realistic small org that seeds in seconds on PGlite. */
+/**
+ * Defaults give a realistic small org that seeds in seconds on PGlite: the demo of `npm start`. A year of
+ * history, so every recent month and quarter and the year to date are past the first weeks' build-up
+ * (deals take weeks to close, so a history's first month has few wins); 1.5 new leads per rep and working
+ * day, so the year costs what half a year at 3 a day did.
+ */
 export const DEFAULT_SEED_OPTIONS = {
   reps: 40,
-  days: 180,
+  days: 365,
   seed: 42,
-  leadsPerRepDay: 3,
+  leadsPerRepDay: 1.5,
   chunkSize: 25_000,
 } as const;
 
@@ -143,7 +148,7 @@ export async function generateData(db: Db, o: SeedOptions): Promise<void> {
     contracts: new ColumnBuffer(CONTRACTS),
   };
   const next = await nextIds(db);
-  const ctx: LeadContext = { now, buffers, ids: { ...next } };
+  const ctx: LeadContext = { now, buffers, ids: { ...next }, details: new Random(o.seed, 2_000_005) };
   const loader = new Loader(db);
   const rngs = plan.reps.map((r) => new Random(o.seed, 10_000 + r.index));
   const sellers = plan.reps.filter((r) => r.selling);

@@ -48,6 +48,9 @@ export const OPPORTUNITIES: TableSpec = {
     { name: 'stage', type: 'text' },
     { name: 'closed_at', type: 'ms' },
     { name: 'outcome', type: 'text' },
+    { name: 'loss_reason', type: 'text' },
+    // A local calendar date ('2026-12-14'), travelling as text.
+    { name: 'expected_close_date', type: 'text', expr: 't.expected_close_date::date' },
   ],
 };
 

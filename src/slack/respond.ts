@@ -3,6 +3,13 @@ import { resolveCaller, type SlackProfile } from '../access/caller.js';
 import type { Caller } from '../core/types.js';
 import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
+import {
+  BUSY_MESSAGE,
+  beforeDeadline,
+  INTERACTIVE_BUDGET_MS,
+  isBusyError,
+  withInteractiveDeadline,
+} from '../metrics/index.js';
 import { buildNoticeMessage, COULD_NOT_LOAD } from './blocks/notice.js';
 import { enforceLimits } from './limits.js';
 import type { Reply } from './reply.js';
@@ -26,20 +33,33 @@ export function profileLookup(
   };
 }
 
-/** The caller behind a Slack user id (null = Tally doesn't know them). */
+/**
+ * The caller behind a Slack user id (null = Tally doesn't know them). Inside an interactive ask it is
+ * bound by the ask's deadline like the answer (database lookups and users.info alike): past it, it rejects
+ * with MetricsError('busy').
+ */
 export function findCaller(deps: Deps, client: WebClient, userId: string, now: Date): Promise<Caller | null> {
-  return resolveCaller(deps.db, userId, now, profileLookup(client, deps));
+  return beforeDeadline(resolveCaller(deps.db, userId, now, profileLookup(client, deps)));
 }
 
 /**
- * Runs `work` with a time limit; a database error or timeout becomes the one polite sentence (details are
+ * Runs `work` as an interactive ask: everything on its path (caller lookup, scope, access checks, metric
+ * computations) must be done by `deadline` (default: INTERACTIVE_BUDGET_MS from now, i.e. from the ack),
+ * else the person is told Tally is busy (MetricsError('busy') → BUSY_MESSAGE). A database error, or work
+ * that still hangs after ANSWER_TIMEOUT_MS, becomes the one polite "Couldn't load" sentence (details are
  * logged without stack traces). Bad input never reaches here as an error: commands answer it themselves.
  */
-export async function answerSafely(deps: Deps, what: string, work: () => Promise<Reply>): Promise<Reply> {
+export async function answerSafely(
+  deps: Deps,
+  what: string,
+  work: () => Promise<Reply>,
+  options: { deadline?: number } = {},
+): Promise<Reply> {
+  const deadline = options.deadline ?? Date.now() + INTERACTIVE_BUDGET_MS;
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([
-      work(),
+      withInteractiveDeadline(deadline, work),
       new Promise<never>((_, reject) => {
         timer = setTimeout(
           () => reject(new Error(`${what} timed out after ${ANSWER_TIMEOUT_MS} ms`)),
@@ -48,6 +68,10 @@ export async function answerSafely(deps: Deps, what: string, work: () => Promise
       }),
     ]);
   } catch (err) {
+    if (isBusyError(err)) {
+      deps.logger.info({ what }, 'past capacity: told the user to try again');
+      return { visibility: 'ephemeral', message: buildNoticeMessage(BUSY_MESSAGE) };
+    }
     deps.logger.error({ err: describeError(err), what }, 'could not answer');
     return { visibility: 'ephemeral', message: buildNoticeMessage(COULD_NOT_LOAD) };
   } finally {

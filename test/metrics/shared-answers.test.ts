@@ -1,8 +1,14 @@
 import { expect, it } from 'vitest';
 import { queryRows, sql } from '../../src/db/client.js';
 import { bumpDataVersion, readDataVersion } from '../../src/db/data-version.js';
+import { runAdmitted } from '../../src/metrics/admitted.js';
 import { runMetricQuery } from '../../src/metrics/compute/query.js';
-import { createMetricAnswers, getMetric, MetricsError } from '../../src/metrics/index.js';
+import {
+  createMetricAnswers,
+  getMetric,
+  MetricsError,
+  withInteractiveDeadline,
+} from '../../src/metrics/index.js';
 import type { MetricDeps, MetricResult } from '../../src/metrics/types.js';
 import { describeDb } from '../helpers/db.js';
 import { addCall, addRep, addTeam } from './fixtures.js';
@@ -199,6 +205,37 @@ describeDb('shared metric answers', (ctx) => {
     for (const g of [orgB, t2, t3]) g!.release();
     await Promise.all([b, two, three]);
     expect(answers.stats()).toMatchObject({ computed: 5, running: 0, queued: 0, shed: 0 });
+  });
+
+  it('admits other metric work to the same slots: refused at an interactive ask deadline, queued for a digest', async () => {
+    const { db, team } = await setup();
+    const answers = createMetricAnswers({ dataVersion: () => readDataVersion(db), maxConcurrent: 1 });
+    const deps: MetricDeps = { db, defaultTimezone: 'UTC', now, answers };
+    const slow = gated();
+    const held = answers.answer(deps, org, slow.compute);
+    await waitFor(() => answers.stats().running === 1);
+    const scope = { kind: 'team' as const, teamId: team };
+    // Inside an interactive ask (as Slack's surfaces run it), with no deadline of its own in `deps`.
+    const asked = Date.now();
+    const err = await withInteractiveDeadline(Date.now() + 200, () =>
+      runAdmitted(deps, scope, async () => 'reasons'),
+    ).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MetricsError);
+    expect((err as MetricsError).code).toBe('busy');
+    expect(Date.now() - asked).toBeLessThan(2_000);
+    // A metric asked inside one sheds the same way, though `deps` says nothing about shedding.
+    const metric = await withInteractiveDeadline(Date.now() + 200, () =>
+      getMetric(deps, { metric: 'calls', scope, period: 'today' }),
+    ).catch((e: unknown) => e);
+    expect((metric as MetricsError).code).toBe('busy');
+    // Outside an interactive ask (a digest) the same work waits its turn, then runs.
+    const digest = runAdmitted(deps, scope, async () => 'reasons');
+    await waitFor(() => answers.stats().queued === 1);
+    slow.release();
+    await held;
+    expect(await digest).toBe('reasons');
+    // Its slot is given back just after the answer is handed over.
+    await waitFor(() => answers.stats().running === 0 && answers.stats().queued === 0);
   });
 
   it('reads the data version once for a burst of asks, and never serves a read older than the ask', async () => {

@@ -6,7 +6,8 @@ import { describeDb } from '../helpers/db.js';
 
 // Monday 23 November 2026, 09:00 UTC.
 const NOW = new Date('2026-11-23T09:00:00Z');
-const SMALL = { reps: 14, days: 90, seed: 7, now: NOW };
+// The generator's properties at the density the demo had before it moved to a year at 1.5 leads a day.
+const SMALL = { reps: 14, days: 90, seed: 7, leadsPerRepDay: 3, now: NOW };
 
 interface Fingerprint {
   leads: number;
@@ -196,6 +197,37 @@ describeDb(
       expect(
         rows.filter((t) => t.metric === 'calls' && t.scope_kind === 'team').length,
       ).toBeGreaterThanOrEqual(4);
+    });
+
+    it('gives open deals an expected close date and most lost deals a reason, and sets revenue targets', async () => {
+      const [r] = await queryRows<Record<string, number>>(
+        ctx.db(),
+        sql`select
+              (select count(*) from opportunities where outcome = 'open')::int as open,
+              (select count(*) from opportunities where outcome = 'open' and expected_close_date is null)::int as open_undated,
+              (select count(*) from opportunities where outcome = 'open'
+                 and expected_close_date < (${NOW.toISOString()}::timestamptz at time zone 'Pacific/Kiritimati')::date - 1)::int as open_past,
+              (select count(*) from opportunities where outcome <> 'open' and expected_close_date is not null)::int as closed_dated,
+              (select count(*) from opportunities where outcome = 'lost')::int as lost,
+              (select count(*) from opportunities where outcome = 'lost' and loss_reason is not null)::int as lost_with_reason,
+              (select count(*) from opportunities where outcome <> 'lost' and loss_reason is not null)::int as reason_not_lost,
+              (select count(distinct lower(btrim(loss_reason))) from opportunities)::int as reasons,
+              (select count(*) from targets where metric = 'revenue' and scope_kind = 'org' and period_kind = 'quarter' and value > 0)::int as org_revenue,
+              (select count(*) from targets where metric = 'revenue' and scope_kind = 'team' and value > 0)::int as team_revenue,
+              (select count(*) from teams)::int as teams`,
+      );
+      expect(r!.open).toBeGreaterThan(10);
+      // The planned close date: never empty, never before today in the team's zone (the deal would be closed).
+      expect(r!.open_undated).toBe(0);
+      expect(r!.open_past).toBe(0);
+      expect(r!.closed_dated).toBe(0);
+      expect(r!.reason_not_lost).toBe(0);
+      const withReason = r!.lost_with_reason! / r!.lost!;
+      expect(withReason).toBeGreaterThan(0.75);
+      expect(withReason).toBeLessThan(0.95);
+      expect(r!.reasons).toBeGreaterThanOrEqual(6);
+      expect(r!.org_revenue).toBe(1);
+      expect(r!.team_revenue).toBe(r!.teams);
     });
 
     it('writes nothing after now and keeps deals consistent', async () => {

@@ -1,7 +1,8 @@
 import type { HomeView, KnownBlock } from '@slack/types';
 import type { MetricResult } from '../../metrics/types.js';
 import { enforceLimits, LIMITS } from '../limits.js';
-import { escapeName } from '../mrkdwn.js';
+import { escapeMrkdwn, escapeName } from '../mrkdwn.js';
+import { COULD_NOT_LOAD } from './notice.js';
 import { context, divider, header, section } from './pieces.js';
 import { buildScorecardBlocks } from './scorecard.js';
 
@@ -61,10 +62,13 @@ export function buildUnknownHomeView(): HomeView {
   };
 }
 
-/** App Home when the numbers could not be loaded (the database is slow or down). */
-export function buildHomeErrorView(): HomeView {
+/**
+ * App Home when the numbers could not be loaded: by default the database is down or failing; Tally past
+ * capacity passes the busy sentence instead. `text` is plain (escaped here).
+ */
+export function buildHomeErrorView(text: string = COULD_NOT_LOAD): HomeView {
   return {
     type: 'home',
-    blocks: [header('Tally'), section("Couldn't load metrics right now — please try again in a minute.")],
+    blocks: [header('Tally'), section(escapeMrkdwn(text))],
   };
 }
