@@ -248,9 +248,9 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     };
     try {
       const startLine = recordStartLines();
-      for await (const { record, info } of source.records) {
-        // info.lines is where the record ends; a quoted cell with line breaks started earlier.
-        const line = startLine(record, info.lines);
+      for await (const { record, lines } of source.records) {
+        // lines is where the record ends; a quoted cell with line breaks started earlier.
+        const line = startLine(record, lines);
         if (!plan) {
           const snapshot = opts.entity === 'subscriptions';
           plan = planColumns(
