@@ -62,12 +62,14 @@ describeDb('staged import (COPY into a staging table, one set-based upsert)', (c
     const acts = path.join(dir, 'bulk-acts.csv');
     const o = ['external_id,owner_name,account,created_at,stage,closed_at,amount'];
     const a = ['external_id,rep_name,opportunity_external_id,kind,occurred_at,duration_seconds'];
-    for (let i = 0; i < 3000; i += 1) {
+    for (let i = 0; i < 12000; i += 1) {
       o.push(
         `B-${i},Rep ${i % 5},Acct ${i % 11},2026-0${1 + (i % 6)}-1${i % 9},${i % 3 === 0 ? 'Closed Won' : 'Open'},${i % 3 === 0 ? '2026-08-01' : ''},${100 + (i % 70)}`,
       );
-      a.push(`BA-${i},Rep ${i % 4},B-${(i * 7) % 3000},call,2026-03-0${1 + (i % 9)}T10:00:00Z,${i % 600}`);
+      a.push(`BA-${i},Rep ${i % 4},B-${(i * 7) % 12000},call,2026-03-0${1 + (i % 9)}T10:00:00Z,${i % 600}`);
     }
+    // B-5 again at the end: its first row went straight into the table, so this one is an update.
+    o.push('B-5,Rep 1,Acct 2,2026-02-11,Closed Lost,2026-09-01,999');
     writeFileSync(opps, `${o.join('\n')}\n`);
     writeFileSync(acts, `${a.join('\n')}\n`);
     const bulk = (entity: Entity, file: string) =>
@@ -78,15 +80,21 @@ describeDb('staged import (COPY into a staging table, one set-based upsert)', (c
         now: NOW,
         bulkRows: 1000,
       });
-    expect(await bulk('opportunities', opps)).toMatchObject({ inserted: 3000, invalidRows: 0 });
-    expect(await bulk('activities', acts)).toMatchObject({ inserted: 3000, invalidRows: 0 });
+    expect(await bulk('opportunities', opps)).toMatchObject({ inserted: 12000, updated: 1, invalidRows: 0 });
+    expect(
+      await queryRows(
+        ctx.db(),
+        sql`select outcome, amount_minor::float8 as amount from opportunities where external_id = 'B-5'`,
+      ),
+    ).toEqual([{ outcome: 'lost', amount: 99900 }]);
+    expect(await bulk('activities', acts)).toMatchObject({ inserted: 12000, invalidRows: 0 });
     expect(await catalog()).toEqual(before);
     const linked = await queryRows<{ n: number }>(
       ctx.db(),
       sql`select count(*)::int as n from activities a join opportunities o on o.id = a.opportunity_id
-          join reps r on r.id = a.rep_id where o.external_id = 'B-' || ((substr(a.external_id, 4)::int * 7) % 3000)`,
+          join reps r on r.id = a.rep_id where o.external_id = 'B-' || ((substr(a.external_id, 4)::int * 7) % 12000)`,
     );
-    expect(linked[0]!.n).toBe(3000);
+    expect(linked[0]!.n).toBe(12000);
     const afterImport = await rollups();
     const accountState = () => queryRows(ctx.db(), sql`select * from deal_facts order by opportunity_id`);
     const facts = await accountState();
@@ -95,7 +103,7 @@ describeDb('staged import (COPY into a staging table, one set-based upsert)', (c
     expect(await rollups()).toEqual(afterImport);
     expect(await accountState()).toEqual(facts);
     // Re-import: nothing changes, and the table is no longer small next to the file (no bulk path).
-    expect(await bulk('opportunities', opps)).toMatchObject({ inserted: 0, updated: 0, unchanged: 3000 });
+    expect(await bulk('opportunities', opps)).toMatchObject({ inserted: 0, updated: 2, unchanged: 11999 });
     expect(await catalog()).toEqual(before);
   });
 
