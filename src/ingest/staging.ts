@@ -46,17 +46,12 @@ let stageSerial = 0;
  * as with row-by-row writes. Callers own the transaction; `flush` takes the table lock
  * (SHARE ROW EXCLUSIVE) that keeps two imports from interleaving their set-based writes.
  *
- * Bulk path: once the new rows of a generation (with the batch being added) reach `bulkRows` and are
- * at least as many as the rows already stored (a first import of a big file), the table is locked
- * ACCESS EXCLUSIVE and its foreign keys and plain indexes are dropped (dropForBulkWrite) for the rest
- * of the import. From then on new rows are COPYed straight into the table, batch by batch, so the
- * database writes them while the next batch is parsed (no ON CONFLICT needed: the lock keeps other
- * writers out, and a key seen again further down the file is then found as stored and staged as an
- * update). Stored rows still go through the stage. `finish` builds the indexes once and re-adds the
- * foreign keys, which Postgres validates in one query each (every reference was also resolved per
- * row beforehand). The statement triggers stay on, so the rollups stay exact as on the normal path.
- * A new lead has no activities yet, so no first touch to refresh. Call `finish` (not only `flush`)
- * at the end of the import.
+ * Bulk path: when one flush has at least `bulkRows` new rows and they are at least as many as the rows
+ * already in the table (a first import of a big file), the table is locked ACCESS EXCLUSIVE and its
+ * foreign keys and plain indexes are dropped (dropForBulkWrite) for the rest of the import; `finish`
+ * builds the indexes once and re-adds the foreign keys, which Postgres validates in one query each.
+ * The statement triggers stay on, so the rollups stay exact as on the normal path. Call `finish`
+ * (not only `flush`) at the end of the import.
  */
 export class StagedUpsert {
   private readonly columns: PgColumn[];
@@ -73,11 +68,6 @@ export class StagedUpsert {
 
   /** Statements that put back what the bulk path dropped; null while it is not in use. */
   private restore: string[] | null = null;
-  /** New rows staged in this generation, and whether it has asked for the bulk path yet. */
-  private stagedInserts = 0;
-  private bulkAsked = false;
-  /** Sorted column list → its properties without the key. */
-  private readonly propLists = new Map<string, string[]>();
 
   constructor(
     private readonly db: Db,
@@ -129,10 +119,8 @@ export class StagedUpsert {
       counts = await this.flush();
     }
     if (rows.length === 0) return counts;
-    await this.considerBulk(rows, existing);
+    await this.ensureStage();
     const records: unknown[][] = [];
-    // Bulk path: new rows go straight into the table, by the columns they carry.
-    const direct = new Map<string, unknown[][]>();
     for (const row of rows) {
       // Writers build `values` in one fixed order, so the sorted column list is cached by the raw one.
       const raw = Object.keys(row.values).join(',');
@@ -141,52 +129,20 @@ export class StagedUpsert {
         present = Object.keys(row.values).sort().join(',');
         this.sortedColumns.set(raw, present);
       }
-      const stored = existing.has(row.key);
-      if (this.restore && !stored) {
-        let list = direct.get(present);
-        if (list === undefined) {
-          list = [];
-          direct.set(present, list);
-        }
-        const rec: unknown[] = [row.key];
-        for (const p of this.propsOf(present)) rec.push(row.values[p] ?? null);
-        list.push(rec);
-        continue;
-      }
-      const shapeKey = `${stored ? 'u' : 'i'}:${present}`;
+      const shapeKey = `${existing.has(row.key) ? 'u' : 'i'}:${present}`;
       let shape = this.shapes.get(shapeKey);
       if (shape === undefined) {
         shape = this.shapes.size;
         this.shapes.set(shapeKey, shape);
       }
       this.sizes.set(shape, (this.sizes.get(shape) ?? 0) + 1);
-      if (!stored) this.stagedInserts += 1;
       this.keys.add(row.key);
       const rec: unknown[] = [shape];
       for (const p of this.props) rec.push(p === this.keyName ? row.key : (row.values[p] ?? null));
       records.push(rec);
     }
-    if (records.length > 0) {
-      await this.ensureStage();
-      await copyRows(this.db, this.stage, ['shape', ...this.columns.map((c) => c.name)], records);
-    }
-    const all = getTableColumns(this.table) as Record<string, PgColumn>;
-    for (const [present, list] of direct) {
-      const names = [all[this.keyName]!.name, ...this.propsOf(present).map((p) => all[p]!.name)];
-      await copyRows(this.db, ident(getTableName(this.table)), names, list);
-      counts.inserted += list.length;
-    }
+    await copyRows(this.db, this.stage, ['shape', ...this.columns.map((c) => c.name)], records);
     return counts;
-  }
-
-  /** The properties of a sorted column list, without the key. */
-  private propsOf(present: string): string[] {
-    let props = this.propLists.get(present);
-    if (props === undefined) {
-      props = present.split(',').filter((p) => p !== '' && p !== this.keyName);
-      this.propLists.set(present, props);
-    }
-    return props;
   }
 
   /** Writes every staged row (one statement per shape) and empties the stage. */
@@ -195,6 +151,7 @@ export class StagedUpsert {
     if (this.keys.size === 0) return counts;
     const tableName = ident(getTableName(this.table));
     await this.db.execute(sql.raw(`lock table ${tableName} in share row exclusive mode`));
+    await this.considerBulk(tableName);
     const all = getTableColumns(this.table) as Record<string, PgColumn>;
     const keyCol = ident(all[this.keyName]!.name);
     const touch = 'updatedAt' in all ? `, ${ident(all.updatedAt!.name)} = now()` : '';
@@ -258,8 +215,6 @@ export class StagedUpsert {
     this.touched = new Set();
     this.shapes.clear();
     this.sizes.clear();
-    this.stagedInserts = 0;
-    this.bulkAsked = false;
     return counts;
   }
 
@@ -274,19 +229,16 @@ export class StagedUpsert {
     return counts;
   }
 
-  /**
-   * Switches to the bulk path when the new rows staged in this generation, with this batch's, reach
-   * `bulkRows` and are at least as many as the rows stored (see the class). Asked once per generation.
-   */
-  private async considerBulk(rows: PendingRow[], existing: Map<string, number>): Promise<void> {
-    if (this.restore || this.bulkAsked) return;
-    let inserts = this.stagedInserts;
-    for (const r of rows) if (!existing.has(r.key)) inserts += 1;
+  /** Switches to the bulk path when this flush inserts many rows relative to the table (see the class). */
+  private async considerBulk(tableName: string): Promise<void> {
+    if (this.restore) return;
+    let inserts = 0;
+    for (const [shapeKey, shape] of this.shapes)
+      if (shapeKey.startsWith('i')) inserts += this.sizes.get(shape) ?? 0;
     if (inserts < this.bulkRows) return;
-    this.bulkAsked = true;
     const [stored] = await queryRows<{ n: number }>(
       this.db,
-      sql.raw(`select count(*)::int as n from ${ident(getTableName(this.table))}`),
+      sql.raw(`select count(*)::int as n from ${tableName}`),
     );
     if (stored!.n > inserts) return;
     this.restore = await dropForBulkWrite(this.db, getTableName(this.table));
