@@ -150,8 +150,10 @@ export class StagedUpsert {
     const counts = this.takeCarried();
     if (this.keys.size === 0) return counts;
     const tableName = ident(getTableName(this.table));
-    await this.db.execute(sql.raw(`lock table ${tableName} in share row exclusive mode`));
+    // The bulk path's ACCESS EXCLUSIVE lock first: upgrading from SHARE ROW EXCLUSIVE would deadlock
+    // with an import that has read the table and waits for SHARE ROW EXCLUSIVE itself.
     await this.considerBulk(tableName);
+    await this.db.execute(sql.raw(`lock table ${tableName} in share row exclusive mode`));
     const all = getTableColumns(this.table) as Record<string, PgColumn>;
     const keyCol = ident(all[this.keyName]!.name);
     const touch = 'updatedAt' in all ? `, ${ident(all.updatedAt!.name)} = now()` : '';
