@@ -40,6 +40,11 @@ export interface ImportCsvOptions extends IngestOptions {
    * Size of the file in bytes, when known: from BULK_FILE_BYTES up rows are read in bigger batches.
    */
   fileBytes?: number;
+  /**
+   * New rows in one set-based write from which leads, opportunities and activities take the bulk path
+   * (default BULK_WRITE_ROWS; see StagedUpsert). Tests lower it to exercise that path on small files.
+   */
+  bulkRows?: number;
   /** Remove the generated demo org first; without it an import into a demo database is refused. */
   replaceDemo?: boolean;
   /** Forced decimal mark (--locale / --decimal); otherwise the file's own unambiguous amounts decide. */
@@ -142,10 +147,11 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     await guardAgainstDemo(tx, opts.replaceDemo ?? false, 'pass --replace-demo');
     await markDataSource(tx, 'csv');
     // Leads, deals and activities: staged, then one set-based upsert per generation (see StagedUpsert).
-    const stage = opts.entity === 'subscriptions' ? undefined : stagedUpsertFor(tx, opts.entity);
-    const flushStage = async () => {
+    const stage =
+      opts.entity === 'subscriptions' ? undefined : stagedUpsertFor(tx, opts.entity, opts.bulkRows);
+    const flushStage = async (last = false) => {
       if (!stage) return;
-      const counts = await stage.flush();
+      const counts = last ? await stage.finish() : await stage.flush();
       result.inserted += counts.inserted;
       result.updated += counts.updated;
       result.unchanged += counts.unchanged;
@@ -242,9 +248,9 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     };
     try {
       const startLine = recordStartLines();
-      for await (const { record, info } of source.records) {
-        // info.lines is where the record ends; a quoted cell with line breaks started earlier.
-        const line = startLine(record, info.lines);
+      for await (const { record, lines } of source.records) {
+        // lines is where the record ends; a quoted cell with line breaks started earlier.
+        const line = startLine(record, lines);
         if (!plan) {
           const snapshot = opts.entity === 'subscriptions';
           plan = planColumns(
@@ -306,7 +312,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     if (deferred.length > 0) await flushStage();
     for (let i = 0; i < deferred.length; i += BATCH_SIZE)
       await write(deferred.slice(i, i + BATCH_SIZE), true);
-    await flushStage();
+    await flushStage(true);
     if (result.invalidRows > 0 && !opts.skipInvalid) throw new Rollback();
     if (result.inserted + result.updated + result.unchanged > 0) {
       const entities = opts.entity === 'subscriptions' ? ['accounts', 'contracts'] : [opts.entity];

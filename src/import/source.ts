@@ -34,9 +34,10 @@ export function sniffDelimiter(headerLine: string): Delimiter {
   return best;
 }
 
+/** One parsed record and the line it ends on (1-based; csv-parse's `info.lines` at that record). */
 export interface CsvRecord {
   record: string[];
-  info: { lines: number };
+  lines: number;
 }
 
 /**
@@ -114,9 +115,14 @@ export async function openCsv(
       yield decode ? decode(b) : b;
     }
   }
-  const parser = Readable.from(all(), { objectMode: false }).pipe(
-    parse({ bom: true, delimiter, relax_column_count: true, skip_empty_lines: true, info: true }),
-  );
+  const csv = parse({ bom: true, delimiter, relax_column_count: true, skip_empty_lines: true });
+  // csv-parse's `info: true` builds a fresh info object (a dozen fields, three spreads) per record; only
+  // the line count is needed, and the parser's live `info` holds it when a record is pushed.
+  const live = (csv as unknown as { info: { lines: number } }).info;
+  const push = csv.push.bind(csv);
+  csv.push = (record: unknown) =>
+    push(record === null ? null : ({ record: record as string[], lines: live.lines } satisfies CsvRecord));
+  const parser = Readable.from(all(), { objectMode: false }).pipe(csv);
   input.on('error', (err) => parser.destroy(err));
   return {
     records: parser as AsyncIterable<CsvRecord>,

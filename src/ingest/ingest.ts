@@ -52,12 +52,14 @@ const WRITERS: { [E in Entity]: Writer<E> } = {
 /**
  * Entities whose big writes can go through a staging table and one set-based upsert (StagedUpsert),
  * with the options they need: the table, and which leads' first_touch_at to refresh afterwards.
+ * `bulkRows`: new rows in one flush from which the bulk path may start (default BULK_WRITE_ROWS).
  */
-export function stagedUpsertFor(db: Db, entity: Entity): StagedUpsert | undefined {
-  if (entity === 'leads') return new StagedUpsert(db, leads, 'externalId', 'first touch of leads');
-  if (entity === 'opportunities') return new StagedUpsert(db, opportunities, 'externalId');
+export function stagedUpsertFor(db: Db, entity: Entity, bulkRows?: number): StagedUpsert | undefined {
+  if (entity === 'leads') return new StagedUpsert(db, leads, 'externalId', 'first touch of leads', bulkRows);
+  if (entity === 'opportunities')
+    return new StagedUpsert(db, opportunities, 'externalId', undefined, bulkRows);
   if (entity === 'activities')
-    return new StagedUpsert(db, activities, 'externalId', 'first touch of touched leads');
+    return new StagedUpsert(db, activities, 'externalId', 'first touch of touched leads', bulkRows);
   return undefined;
 }
 

@@ -1,6 +1,7 @@
 import { getTableColumns, getTableName, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { type Db, queryRows } from '../db/client.js';
+import { dropForBulkWrite, restoreAfterBulkWrite } from './bulk-write.js';
 import { refreshFirstTouchOf } from './first-touch.js';
 import { copyRows } from './stage-copy.js';
 import type { PendingRow } from './upsert-core.js';
@@ -20,6 +21,12 @@ export interface StagedCounts {
  */
 const GENERATION_ROWS = 200_000;
 
+/**
+ * New rows in one flush from which the write switches to the bulk path (when they are also at least
+ * as many as the rows already stored): foreign keys and plain indexes off until `finish`.
+ */
+export const BULK_WRITE_ROWS = 100_000;
+
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 let stageSerial = 0;
@@ -38,6 +45,13 @@ let stageSerial = 0;
  * again (a duplicate id further down the file) flushes first, so the later row wins field by field,
  * as with row-by-row writes. Callers own the transaction; `flush` takes the table lock
  * (SHARE ROW EXCLUSIVE) that keeps two imports from interleaving their set-based writes.
+ *
+ * Bulk path: when one flush has at least `bulkRows` new rows and they are at least as many as the rows
+ * already in the table (a first import of a big file), the table is locked ACCESS EXCLUSIVE and its
+ * foreign keys and plain indexes are dropped (dropForBulkWrite) for the rest of the import; `finish`
+ * builds the indexes once and re-adds the foreign keys, which Postgres validates in one query each.
+ * The statement triggers stay on, so the rollups stay exact as on the normal path. Call `finish`
+ * (not only `flush`) at the end of the import.
  */
 export class StagedUpsert {
   private readonly columns: PgColumn[];
@@ -52,11 +66,15 @@ export class StagedUpsert {
   /** Leads whose first_touch_at may change (activities: old and new lead of each row). */
   private touched = new Set<number>();
 
+  /** Statements that put back what the bulk path dropped; null while it is not in use. */
+  private restore: string[] | null = null;
+
   constructor(
     private readonly db: Db,
     private readonly table: Table,
     private readonly keyName: string,
     private readonly after?: 'first touch of leads' | 'first touch of touched leads',
+    private readonly bulkRows: number = BULK_WRITE_ROWS,
   ) {
     const all = getTableColumns(table) as Record<string, PgColumn>;
     this.props = Object.keys(all).filter((p) => p !== 'id' && p !== 'updatedAt');
@@ -132,6 +150,9 @@ export class StagedUpsert {
     const counts = this.takeCarried();
     if (this.keys.size === 0) return counts;
     const tableName = ident(getTableName(this.table));
+    // The bulk path's ACCESS EXCLUSIVE lock first: upgrading from SHARE ROW EXCLUSIVE would deadlock
+    // with an import that has read the table and waits for SHARE ROW EXCLUSIVE itself.
+    await this.considerBulk(tableName);
     await this.db.execute(sql.raw(`lock table ${tableName} in share row exclusive mode`));
     const all = getTableColumns(this.table) as Record<string, PgColumn>;
     const keyCol = ident(all[this.keyName]!.name);
@@ -197,6 +218,32 @@ export class StagedUpsert {
     this.shapes.clear();
     this.sizes.clear();
     return counts;
+  }
+
+  /** Writes what is staged and, after a bulk write, builds the indexes and re-adds the foreign keys. */
+  async finish(): Promise<StagedCounts> {
+    const counts = await this.flush();
+    if (this.restore) {
+      const statements = this.restore;
+      this.restore = null;
+      await restoreAfterBulkWrite(this.db, statements);
+    }
+    return counts;
+  }
+
+  /** Switches to the bulk path when this flush inserts many rows relative to the table (see the class). */
+  private async considerBulk(tableName: string): Promise<void> {
+    if (this.restore) return;
+    let inserts = 0;
+    for (const [shapeKey, shape] of this.shapes)
+      if (shapeKey.startsWith('i')) inserts += this.sizes.get(shape) ?? 0;
+    if (inserts < this.bulkRows) return;
+    const [stored] = await queryRows<{ n: number }>(
+      this.db,
+      sql.raw(`select count(*)::int as n from ${tableName}`),
+    );
+    if (stored!.n > inserts) return;
+    this.restore = await dropForBulkWrite(this.db, getTableName(this.table));
   }
 
   private async ensureStage(): Promise<void> {

@@ -47,6 +47,66 @@ describeDb('staged import (COPY into a staging table, one set-based upsert)', (c
     expect(await rollups()).toEqual(afterImport);
   });
 
+  it('takes the bulk path for a big first import: same rows, rollups exact, indexes and foreign keys back', async () => {
+    const catalog = () =>
+      queryRows<{ def: string }>(
+        ctx.db(),
+        sql`select pg_get_indexdef(indexrelid) as def from pg_index where indrelid in ('opportunities'::regclass, 'activities'::regclass)
+            union all
+            select conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) from pg_constraint
+            where conrelid in ('opportunities'::regclass, 'activities'::regclass)
+            order by 1`,
+      );
+    const before = await catalog();
+    const opps = path.join(dir, 'bulk-opps.csv');
+    const acts = path.join(dir, 'bulk-acts.csv');
+    const o = ['external_id,owner_name,account,created_at,stage,closed_at,amount'];
+    const a = ['external_id,rep_name,opportunity_external_id,kind,occurred_at,duration_seconds'];
+    for (let i = 0; i < 12000; i += 1) {
+      o.push(
+        `B-${i},Rep ${i % 5},Acct ${i % 11},2026-0${1 + (i % 6)}-1${i % 9},${i % 3 === 0 ? 'Closed Won' : 'Open'},${i % 3 === 0 ? '2026-08-01' : ''},${100 + (i % 70)}`,
+      );
+      a.push(`BA-${i},Rep ${i % 4},B-${(i * 7) % 12000},call,2026-03-0${1 + (i % 9)}T10:00:00Z,${i % 600}`);
+    }
+    // B-5 again at the end: its first row went straight into the table, so this one is an update.
+    o.push('B-5,Rep 1,Acct 2,2026-02-11,Closed Lost,2026-09-01,999');
+    writeFileSync(opps, `${o.join('\n')}\n`);
+    writeFileSync(acts, `${a.join('\n')}\n`);
+    const bulk = (entity: Entity, file: string) =>
+      importCsv(ctx.db(), {
+        entity,
+        input: createReadStream(file),
+        timezone: 'UTC',
+        now: NOW,
+        bulkRows: 1000,
+      });
+    expect(await bulk('opportunities', opps)).toMatchObject({ inserted: 12000, updated: 1, invalidRows: 0 });
+    expect(
+      await queryRows(
+        ctx.db(),
+        sql`select outcome, amount_minor::float8 as amount from opportunities where external_id = 'B-5'`,
+      ),
+    ).toEqual([{ outcome: 'lost', amount: 99900 }]);
+    expect(await bulk('activities', acts)).toMatchObject({ inserted: 12000, invalidRows: 0 });
+    expect(await catalog()).toEqual(before);
+    const linked = await queryRows<{ n: number }>(
+      ctx.db(),
+      sql`select count(*)::int as n from activities a join opportunities o on o.id = a.opportunity_id
+          join reps r on r.id = a.rep_id where o.external_id = 'B-' || ((substr(a.external_id, 4)::int * 7) % 12000)`,
+    );
+    expect(linked[0]!.n).toBe(12000);
+    const afterImport = await rollups();
+    const accountState = () => queryRows(ctx.db(), sql`select * from deal_facts order by opportunity_id`);
+    const facts = await accountState();
+    await ctx.db().execute(sql`select tally_rollup_rebuild_all()`);
+    await ctx.db().execute(sql`select tally_account_rebuild_all()`);
+    expect(await rollups()).toEqual(afterImport);
+    expect(await accountState()).toEqual(facts);
+    // Re-import: nothing changes, and the table is no longer small next to the file (no bulk path).
+    expect(await bulk('opportunities', opps)).toMatchObject({ inserted: 0, updated: 2, unchanged: 11999 });
+    expect(await catalog()).toEqual(before);
+  });
+
   it('refreshes first_touch_at of the old and the new lead when activities move', async () => {
     writeFileSync(
       path.join(dir, 'leads.csv'),

@@ -1,0 +1,56 @@
+import { type Db, queryRows, sql } from '../db/client.js';
+
+/**
+ * Secondary indexes that a bulk write keeps although they are not unique: the statement triggers that
+ * stay on during the write read them for every statement. `tally_account_refresh` finds each
+ * account's first won deal through `opportunities_account_won_idx`; the first-touch refresh after each
+ * activities write finds a lead's first outbound activity through `activities_lead_idx`. Without them
+ * each would scan the whole table once per account or lead.
+ */
+const KEPT_INDEXES = new Set(['opportunities_account_won_idx', 'activities_lead_idx']);
+
+/**
+ * Prepares `table` for a large set-based write inside the caller's transaction: takes an ACCESS
+ * EXCLUSIVE lock on it (readers and writers of that table wait until the import commits), then drops
+ * its foreign keys and its plain secondary indexes, read from the catalog so indexes added by later
+ * migrations are included. Kept: the primary key, unique constraints (the upsert's ON CONFLICT needs
+ * the external id's), check constraints, triggers (the rollups stay exact statement by statement), and
+ * KEPT_INDEXES. Returns the statements that put everything back (run them with `restoreAfterBulkWrite`
+ * before commit): indexes are built once, and re-adding each foreign key makes Postgres validate every
+ * row's reference with one set-based query, so the constraints mean exactly what they meant before.
+ * `table` is a plain table name from the schema (not user input).
+ */
+export async function dropForBulkWrite(db: Db, table: string): Promise<string[]> {
+  await db.execute(sql.raw(`lock table "${table}" in access exclusive mode`));
+  const foreignKeys = await queryRows<{ name: string; def: string }>(
+    db,
+    sql`select c.conname as name, pg_get_constraintdef(c.oid) as def
+        from pg_constraint c join pg_class r on r.oid = c.conrelid join pg_namespace n on n.oid = r.relnamespace
+        where n.nspname = current_schema() and r.relname = ${table} and c.contype = 'f'
+        order by c.conname`,
+  );
+  const indexes = await queryRows<{ name: string; def: string }>(
+    db,
+    sql`select i.relname as name, pg_get_indexdef(x.indexrelid) as def
+        from pg_index x join pg_class i on i.oid = x.indexrelid join pg_class r on r.oid = x.indrelid
+        join pg_namespace n on n.oid = r.relnamespace
+        where n.nspname = current_schema() and r.relname = ${table} and not x.indisunique and not x.indisprimary
+          and not exists (select 1 from pg_constraint c where c.conindid = x.indexrelid)
+        order by i.relname`,
+  );
+  const dropped = indexes.filter((i) => !KEPT_INDEXES.has(i.name));
+  for (const f of foreignKeys)
+    await db.execute(sql.raw(`alter table "${table}" drop constraint "${f.name.replace(/"/g, '""')}"`));
+  for (const i of dropped) await db.execute(sql.raw(`drop index "${i.name.replace(/"/g, '""')}"`));
+  return [
+    ...dropped.map((i) => i.def),
+    ...foreignKeys.map(
+      (f) => `alter table "${table}" add constraint "${f.name.replace(/"/g, '""')}" ${f.def}`,
+    ),
+  ];
+}
+
+/** Runs the statements `dropForBulkWrite` returned, in order (indexes, then foreign keys). */
+export async function restoreAfterBulkWrite(db: Db, statements: string[]): Promise<void> {
+  for (const s of statements) await db.execute(sql.raw(s));
+}
