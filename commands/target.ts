@@ -2,9 +2,16 @@ import { checkTargetAccess } from '../src/access/permissions.js';
 import { getRepNames, listTeams } from '../src/access/queries.js';
 import { resolveScopeAsk } from '../src/access/scope.js';
 import { metricDepsFor } from '../src/deps.js';
-import { findMetric, getMetric, listTargets, MetricsError, setTarget } from '../src/metrics/index.js';
+import {
+  findMetric,
+  getMetric,
+  listTargets,
+  MetricsError,
+  removeTarget,
+  setTarget,
+} from '../src/metrics/index.js';
 import type { MetricDefinition, MetricId, Scope, TargetPeriodKind, Unit } from '../src/metrics/types.js';
-import { readTypedMoney, typedMoneyToMinor } from '../src/money/index.js';
+import { readTypedMoney, typedMoneyToMinor, withoutGroupCommas } from '../src/money/index.js';
 import { buildGrammarErrorMessage, buildNoticeMessage } from '../src/slack/blocks/notice.js';
 import { header, section } from '../src/slack/blocks/pieces.js';
 import { formatNumber } from '../src/slack/format.js';
@@ -28,10 +35,13 @@ export const targetCommand: Subcommand = {
     '/metrics target set calls 400 team week',
     '/metrics target set response 5m org month',
     '/metrics target set revenue €2m team EMEA quarter',
+    '/metrics target remove calls team week',
   ],
   run: async (deps, input) => {
     const [verb, ...rest] = input.tokens;
     if (verb?.toLowerCase() === 'set') return runSet(deps, input, rest);
+    if (['remove', 'delete', 'clear', 'unset'].includes(verb?.toLowerCase() ?? ''))
+      return runRemove(deps, input, rest);
     if (verb === undefined || verb.toLowerCase() === 'list') return runList(deps, input);
     return reply(buildGrammarErrorMessage(`\`target ${verb}\` is not something I know.`, null));
   },
@@ -75,6 +85,13 @@ async function runSet(
         SET_USAGE,
       ),
     );
+  if (value === null && (words[1] ?? '').includes(',') && withoutGroupCommas(words[1]!) === null)
+    return reply(
+      buildNoticeMessage(
+        `"${words[1]}": write decimals with a point (${words[1]!.replace(',', '.')}); a comma only separates thousands (12,400).`,
+        SET_USAGE,
+      ),
+    );
   if (value === null)
     return reply(
       buildNoticeMessage(`"${words[1] ?? ''}" is not a ${unitWord(metric.unit)} target.`, SET_USAGE),
@@ -86,25 +103,10 @@ async function runSet(
         SET_USAGE,
       ),
     );
-  const rest = words.slice(valueWords);
-  // Object.hasOwn: a word like `constructor` must not find Object.prototype's members.
-  const periodIndex = rest.findIndex((w) => Object.hasOwn(PERIOD_WORDS, w.toLowerCase()));
-  const periodKind: TargetPeriodKind =
-    periodIndex >= 0 ? PERIOD_WORDS[rest[periodIndex]!.toLowerCase()]! : 'month';
-  const scopeWords = rest.filter(
-    (_, i) => i !== periodIndex && !['per', 'a', 'an'].includes(rest[i]!.toLowerCase()),
-  );
-  const parsed = parseCommand(`summary ${scopeWords.length ? scopeWords.join(' ') : 'team'}`, {
-    now: input.now,
-    timezone: deps.config.defaultTimezone,
-    subcommands: [],
-  });
-  if (parsed.kind !== 'ask' || parsed.period || parsed.by)
-    return reply(buildNoticeMessage(`I couldn't tell whose target that is.`, SET_USAGE));
-  const resolved = await resolveScopeAsk(deps.db, input.caller, parsed.scope, input.now);
-  if (!resolved.ok) return reply(buildNoticeMessage(resolved.message, SET_USAGE));
-  const access = checkTargetAccess(input.caller, resolved.target);
-  if (!access.allowed) return reply(buildNoticeMessage(access.reason));
+  const whose = await whoseTarget(deps, input, words.slice(valueWords), SET_USAGE);
+  if (!whose.ok) return whose.reply;
+  const resolved = whose;
+  const periodKind = whose.periodKind ?? 'month';
   let stored = value;
   let currency: string | null = null;
   if (money?.ok) {
@@ -143,6 +145,82 @@ async function runSet(
     if (err instanceof MetricsError) return reply(buildNoticeMessage(err.message, SET_USAGE));
     throw err;
   }
+}
+
+/**
+ * The scope (`team EMEA`, `@person`, `org`; default the caller's team) and optional period word of a
+ * target command, checked against the caller's right to set targets there; or the reply that says why not.
+ */
+async function whoseTarget(
+  deps: Parameters<Subcommand['run']>[0],
+  input: CommandInput,
+  rest: string[],
+  usage: string,
+): Promise<{ ok: true; scope: Scope; periodKind: TargetPeriodKind | null } | { ok: false; reply: Reply }> {
+  // Object.hasOwn: a word like `constructor` must not find Object.prototype's members.
+  const periodIndex = rest.findIndex((w) => Object.hasOwn(PERIOD_WORDS, w.toLowerCase()));
+  const periodKind = periodIndex >= 0 ? PERIOD_WORDS[rest[periodIndex]!.toLowerCase()]! : null;
+  const scopeWords = rest.filter(
+    (_, i) => i !== periodIndex && !['per', 'a', 'an'].includes(rest[i]!.toLowerCase()),
+  );
+  const parsed = parseCommand(`summary ${scopeWords.length ? scopeWords.join(' ') : 'team'}`, {
+    now: input.now,
+    timezone: deps.config.defaultTimezone,
+    subcommands: [],
+  });
+  if (parsed.kind !== 'ask' || parsed.period || parsed.by)
+    return { ok: false, reply: reply(buildNoticeMessage(`I couldn't tell whose target that is.`, usage)) };
+  const resolved = await resolveScopeAsk(deps.db, input.caller, parsed.scope, input.now);
+  if (!resolved.ok) return { ok: false, reply: reply(buildNoticeMessage(resolved.message, usage)) };
+  const access = checkTargetAccess(input.caller, resolved.target);
+  if (!access.allowed) return { ok: false, reply: reply(buildNoticeMessage(access.reason)) };
+  return { ok: true, scope: resolved.scope, periodKind };
+}
+
+const REMOVE_USAGE =
+  'Usage: `/metrics target remove <metric> [team <name>|@person|org] [day|week|month|quarter]`';
+
+/**
+ * `target remove calls team EMEA week`: removes one target, with the same rights as setting it. Without a
+ * period word it removes the scope's only target for that metric, or asks which when there are several.
+ */
+async function runRemove(
+  deps: Parameters<Subcommand['run']>[0],
+  input: CommandInput,
+  words: string[],
+): Promise<Reply> {
+  const metric = words[0] ? findMetric(words[0]) : undefined;
+  if (!metric)
+    return reply(
+      buildNoticeMessage(
+        words[0] ? `There is no metric called "${words[0]}".` : 'Which metric?',
+        REMOVE_USAGE,
+      ),
+    );
+  const whose = await whoseTarget(deps, input, words.slice(1), REMOVE_USAGE);
+  if (!whose.ok) return whose.reply;
+  const label = await scopeLabel(deps, whose.scope);
+  const set = (await listTargets(deps.db, whose.scope)).filter((t) => t.metric === metric.id);
+  const chosen = whose.periodKind ? set.filter((t) => t.periodKind === whose.periodKind) : set;
+  const describe = (t: (typeof set)[number]) =>
+    `${metric.label} ${formatNumber(t.value, metric.unit, t.currency)} ${perPeriod(metric, t.periodKind)}`;
+  if (chosen.length === 0)
+    return reply(
+      buildNoticeMessage(
+        `No ${metric.label.toLowerCase()} target${whose.periodKind ? ` per ${whose.periodKind}` : ''} is set for ${label}.`,
+        'See all targets with `/metrics target list`.',
+      ),
+    );
+  if (chosen.length > 1)
+    return reply(
+      buildNoticeMessage(
+        `${label[0]!.toUpperCase()}${label.slice(1)} has ${chosen.length} ${metric.label.toLowerCase()} targets: ${chosen.map(describe).join('; ')}. Say which with day, week, month or quarter.`,
+        REMOVE_USAGE,
+      ),
+    );
+  const gone = chosen[0]!;
+  await removeTarget(deps.db, { metric: metric.id, scope: whose.scope, periodKind: gone.periodKind });
+  return reply(buildNoticeMessage(`Removed: ${describe(gone)} for ${label}.`));
 }
 
 async function runList(deps: Parameters<Subcommand['run']>[0], _input: CommandInput): Promise<Reply> {
@@ -194,8 +272,8 @@ async function runList(deps: Parameters<Subcommand['run']>[0], _input: CommandIn
  * currency and minor units); counts as whole numbers only ("1.5" calls is null).
  */
 export function parseTargetValue(raw: string, unit: Unit): number | null {
-  const text = raw.trim().toLowerCase().replace(/,/g, '');
-  if (text === '') return null;
+  const text = withoutGroupCommas(raw.trim().toLowerCase());
+  if (text === null || text === '') return null;
   if (unit === 'ratio') {
     const m = /^(\d+(?:\.\d+)?)(%?)$/.exec(text);
     if (!m) return null;

@@ -4,6 +4,7 @@ import {
   addMonths,
   differenceInCalendarDays,
   format,
+  setHours,
   startOfDay,
   startOfMonth,
   startOfQuarter,
@@ -436,12 +437,16 @@ export function workingDaysIn(period: Period): number {
   return workingDaysElapsed(period, period.end);
 }
 
+/** The working day pace counts, in local hours: 09:00 to 17:00. */
+export const WORKDAY_HOURS = { start: 9, end: 17 } as const;
+
 /**
- * The share 0..1 of the period's working time (its local weekdays, 24 h each) elapsed at `now`: whole
- * weekdays before today plus the elapsed part of today when today is a weekday. Wednesday noon of a week
- * is 2.5 / 5 = 0.5 (the calendar share would be 0.36); all weekend long it stays at Friday's end. Null for
- * a period without a weekday (a Saturday). Pace divides by it, so reps are not "ahead" on Wednesdays and
- * "behind" on Sundays.
+ * The share 0..1 of the period's working time elapsed at `now`: whole weekdays (Mon–Fri, local) before
+ * today plus the elapsed part of today's working hours (09:00–17:00 local) when today is a weekday.
+ * Wednesday 13:00 of a week is (2 + 4/8) / 5 = 0.5 (the calendar share would be 0.37); before 09:00 on the
+ * first weekday it is 0 (nothing is expected yet), and all weekend long it stays at Friday's end. Null for
+ * a period without a weekday (a Saturday). Pace divides by it, so reps are not "ahead" on Wednesdays,
+ * "behind" on Sundays, or "off track" at 4 a.m.
  */
 export function workingShare(period: Period, now: Date): number | null {
   const total = workingDaysIn(period);
@@ -453,8 +458,9 @@ export function workingShare(period: Period, now: Date): number | null {
   const dow = today.getDay();
   let part = 0;
   if (dow !== 0 && dow !== 6) {
-    const from = Math.max(today.getTime(), period.start.getTime());
-    part = (now.getTime() - from) / (addDays(today, 1).getTime() - today.getTime());
+    const open = Math.max(setHours(today, WORKDAY_HOURS.start).getTime(), period.start.getTime());
+    const close = setHours(today, WORKDAY_HOURS.end).getTime();
+    if (close > open) part = Math.min(1, Math.max(0, (now.getTime() - open) / (close - open)));
   }
   return Math.min(1, (whole + part) / total);
 }

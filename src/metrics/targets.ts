@@ -21,6 +21,12 @@ import type {
 /** Status thresholds on pace (running periods of accumulating metrics) or attainment: ≥ 100 % on track, ≥ 85 % at risk. */
 export const STATUS_THRESHOLDS = { onTrack: 1.0, atRisk: 0.85 } as const;
 
+/**
+ * The largest target values accepted: durations up to 10 years (in seconds or days), anything else up to
+ * 10^12 (a trillion counts, or 10 billion dollars in cents); the column holds 14 integer digits.
+ */
+const MAX_TARGET = { seconds: 10 * 365 * 86_400, days: 10 * 365, other: 1e12 } as const;
+
 export interface StoredTarget extends TargetInfo {
   id: number;
   metric: MetricId;
@@ -99,6 +105,11 @@ export async function setTarget(db: Db, input: SetTargetInput): Promise<StoredTa
   if (!def) throw new MetricsError('unknown_metric', `No metric called "${input.metric}".`);
   if (!Number.isFinite(input.value) || input.value < 0)
     throw new MetricsError('bad_target', 'A target must be a number of zero or more.');
+  if (input.value > MAX_TARGET[def.unit === 'seconds' ? 'seconds' : def.unit === 'days' ? 'days' : 'other'])
+    throw new MetricsError(
+      'bad_target',
+      `That ${def.label.toLowerCase()} target is too large to be a target.`,
+    );
   if (def.unit === 'ratio' && input.value > 1)
     throw new MetricsError('bad_target', 'A rate target is a share between 0 and 1 (e.g. 0.3 for 30 %).');
   if (!['day', 'week', 'month', 'quarter'].includes(input.periodKind))
@@ -247,12 +258,15 @@ export function computeAttainment(
   if (def.direction === 'higher') attainment = targetForPeriod > 0 ? v / targetForPeriod : null;
   else attainment = v > 0 ? targetForPeriod / v : null;
   let pace: number | null = null;
+  let early = false;
   if (def.accumulates && period.running) {
     const share = workingShare(period, now);
     const expected = share === null ? 0 : targetForPeriod * share;
     pace = expected > 0 ? v / expected : null;
+    // Before the period's first working hour nothing is expected yet: no status rather than "off track".
+    early = pace === null && v < targetForPeriod;
   }
-  let status = statusOf(pace ?? attainment);
+  let status = early ? null : statusOf(pace ?? attainment);
   if (def.direction === 'lower' && v === 0) status = 'on_track';
   if (def.direction === 'higher' && targetForPeriod === 0) status = 'on_track';
   return { target, targetForPeriod, attainment, pace, status };

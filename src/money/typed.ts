@@ -16,7 +16,8 @@ const MULTIPLIERS: Record<string, number> = { '': 1, k: 1_000, m: 1_000_000 };
  * `typedMoneyToMinor`.
  */
 export function readTypedMoney(text: string, next?: string): TypedMoney & { usedNext?: boolean } {
-  const compact = text.trim().replace(/,/g, '');
+  const compact = withoutGroupCommas(text.trim());
+  if (compact === null) return { ok: false, reason: 'not_money' };
   const m = /^([^\d.]*?)\s*(\d+(?:\.\d+)?)([kKmM]?)\s*([A-Za-z]{3})?$/.exec(compact);
   if (!m) return { ok: false, reason: 'not_money' };
   const [, prefix = '', digits = '', multiplier = '', suffix] = m;
@@ -39,6 +40,16 @@ export function readTypedMoney(text: string, next?: string): TypedMoney & { used
   }
   const amount = Number(digits) * MULTIPLIERS[multiplier.toLowerCase()]!;
   return { ok: true, amount, currency, usedNext };
+}
+
+/**
+ * `text` without its thousands commas ("$12,400" → "$12400"), or null when a comma is not one: every comma
+ * must follow 1–3 digits (the first) or a group and precede exactly three digits. "2,5m" and "1,5" are
+ * null, never 25 million or 15: a decimal comma is refused, not read as a separator.
+ */
+export function withoutGroupCommas(text: string): string | null {
+  if (!text.includes(',')) return text;
+  return /^[^\d,]*\d{1,3}(?:,\d{3})+(?:\.\d+)?[^\d,]*$/.test(text) ? text.replace(/,/g, '') : null;
 }
 
 /**

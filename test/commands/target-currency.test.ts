@@ -94,6 +94,14 @@ describeDb('money targets in the figures’ currency', (ctx) => {
       'Target set: Revenue won €5,000 per month for team Berlin.',
     );
     expect(await ask('/metrics target set revenue €5k USD team Berlin')).toContain('names two currencies');
+    // A decimal comma is refused (it is 2.5 million or 25 million depending on who wrote it), and so is a
+    // target too large for the column.
+    expect(await ask('/metrics target set revenue 2,5m team Tokyo')).toContain(
+      '"2,5m": write decimals with a point (2.5m); a comma only separates thousands (12,400).',
+    );
+    expect(await ask('/metrics target set revenue 99999999999999 team Tokyo')).toContain(
+      'That revenue won target is too large to be a target.',
+    );
     expect(await stored()).toEqual([
       { scope: 'Berlin', value: 500_000, currency: 'EUR' },
       { scope: 'Tokyo', value: 2_000_000, currency: 'JPY' },
@@ -120,5 +128,22 @@ describeDb('money targets in the figures’ currency', (ctx) => {
     expect(await ask('/metrics coverage team Tokyo')).toContain(
       'the revenue target is in USD and the deals are in JPY',
     );
+
+    // A wrong target can be removed, with the same rights as setting one.
+    expect(await ask('/metrics target remove revenue team Tokyo')).toContain(
+      'Removed: Revenue won $1,000,000 per quarter for team Tokyo.',
+    );
+    expect(await ask('/metrics target remove revenue team Tokyo')).toContain(
+      'No revenue won target is set for team Tokyo.',
+    );
+    await ask('/metrics target set calls 50 team Berlin week');
+    await ask('/metrics target set calls 200 team Berlin month');
+    expect(await ask('/metrics target remove calls team Berlin')).toContain(
+      'Team Berlin has 2 calls targets: Calls 200 per month; Calls 50 per week. Say which with day, week, month or quarter.',
+    );
+    expect(await ask('/metrics target remove calls team Berlin week')).toContain(
+      'Removed: Calls 50 per week for team Berlin.',
+    );
+    expect(await ask('/metrics target list')).not.toContain('*Calls* 50');
   });
 });

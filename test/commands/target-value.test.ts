@@ -35,3 +35,15 @@ describe('parseTargetValue', () => {
     expect(parseTargetValue('<!channel>', 'count')).toBeNull();
   });
 });
+
+describe('commas in typed targets', () => {
+  it('reads a comma only as a thousands separator, never as a decimal mark', () => {
+    expect(parseTargetValue('1,200', 'count')).toBe(1200);
+    expect(parseTargetValue('$1,234,567', 'money')).toBe(1_234_567);
+    // "2,5m" is 2.5 million in half of Europe and 25 million if commas are dropped: refused, not guessed.
+    expect(parseTargetValue('2,5m', 'money')).toBeNull();
+    expect(parseTargetValue('1,5', 'count')).toBeNull();
+    expect(parseTargetValue('12,40', 'money')).toBeNull();
+    expect(parseTargetValue('1,2345', 'count')).toBeNull();
+  });
+});

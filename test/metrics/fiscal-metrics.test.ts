@@ -34,8 +34,8 @@ describeDb('metrics on a fiscal calendar', (ctx) => {
     expect(r.value).toEqual(v(6_000)); // 00:00 on 1 Aug is Q3's; 00:00 on 1 Nov is Q4's
     expect(r.target?.targetForPeriod).toBe(10_000);
     // Weekdays: 21 in August, 22 in September, 22 in October = 65; by Tuesday 15 Sep 12:00, 21 + 10 whole
-    // ones (1–14 Sep) and half of the 15th = 31.5.
-    const share = 31.5 / 65;
+    // ones (1–14 Sep) and 3 of the 15th's 8 working hours (09:00–17:00) = 31.375.
+    const share = 31.375 / 65;
     expect(r.target?.pace).toBeCloseTo(6_000 / (10_000 * share), 10);
     expect(r.series.map((p) => p.period.spec).slice(-3)).toEqual(['Q1 FY2027', 'Q2 FY2027', 'this quarter']);
     expect(r.series.at(-2)?.value).toEqual(v(1_000));

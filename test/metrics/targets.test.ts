@@ -42,22 +42,23 @@ describe('attainment, pace and status', () => {
   const winrate = findMetric('winrate')!;
 
   it('paces a count in a running period against the target pro-rated over weekdays', () => {
-    // 1 call half a day into a week of 5 weekdays with a 10-a-week target: 1 ÷ (10 × 0.5/5) = 1.0.
+    // 1 call by Monday 12:00, 3 of the day's 8 working hours (09:00–17:00) into a week of 5 weekdays, with a
+    // 10-a-week target: 1 ÷ (10 × 0.375/5) = 1.333.
     const a = computeAttainment(calls, v(1), target(10, 'week'), period('this week'), now);
     expect(a.attainment).toBeCloseTo(0.1);
-    expect(a.pace).toBeCloseTo(1.0);
+    expect(a.pace).toBeCloseTo(4 / 3);
     expect(a.status).toBe('on_track');
   });
 
-  it('counts weekdays, not calendar days, for the pace: Wednesday noon is half the week', () => {
-    const wednesday = new Date('2026-11-25T12:00:00Z');
+  it('counts weekday working hours, not calendar days, for the pace: Wednesday 13:00 is half the week', () => {
+    const wednesday = new Date('2026-11-25T13:00:00Z');
     const week = (at: Date) => {
       const r = parsePeriod('this week', { now: at, timezone: 'UTC' });
       if (!r.ok) throw new Error(r.error);
       return r.period;
     };
     expect(workingShare(week(wednesday), wednesday)).toBeCloseTo(0.5);
-    // 40 of 100 calls by Wednesday noon: 40 ÷ 50 = 0.8, off track (calendar days said 40 ÷ 35.7 = 1.12, on track).
+    // 40 of 100 calls by Wednesday 13:00: 40 ÷ 50 = 0.8, off track (calendar days said 40 ÷ 36.3 = 1.10, on track).
     expect(computeAttainment(calls, v(40), target(100, 'week'), week(wednesday), wednesday)).toMatchObject({
       status: 'off_track',
     });
@@ -74,11 +75,20 @@ describe('attainment, pace and status', () => {
     if (!today.ok) throw new Error(today.error);
     expect(workingShare(today.period, saturday)).toBeNull();
     expect(scaleTarget(50, 'day', today.period)).toBe(0);
-    // In Berlin, Monday 23 Nov 2026 06:00 local is a quarter of a weekday: 0.25 / 5.
-    const berlinMonday = new Date('2026-11-23T05:00:00Z');
+    // In Berlin, Monday 23 Nov 2026 11:00 local is 2 of 8 working hours: 0.25 / 5.
+    const berlinMonday = new Date('2026-11-23T10:00:00Z');
     const berlin = parsePeriod('this week', { now: berlinMonday, timezone: 'Europe/Berlin' });
     if (!berlin.ok) throw new Error(berlin.error);
     expect(workingShare(berlin.period, berlinMonday)).toBeCloseTo(0.05);
+    // Before 09:00 on the first weekday nothing is expected yet: no pace and no status, not "off track".
+    const early = new Date('2026-11-23T09:05:00Z'); // 04:05 in New York
+    const dawn = parsePeriod('this week', { now: early, timezone: 'America/New_York' });
+    if (!dawn.ok) throw new Error(dawn.error);
+    expect(workingShare(dawn.period, early)).toBe(0);
+    expect(computeAttainment(calls, v(0), target(100, 'week'), dawn.period, early)).toMatchObject({
+      pace: null,
+      status: null,
+    });
   });
 
   it('uses attainment for a finished period, with the written thresholds', () => {
@@ -219,8 +229,8 @@ describeDb('targets in the database', (ctx) => {
       { metric: 'calls', scope: { kind: 'rep', repId: ana }, period: 'this week' },
     );
     expect(r.target?.targetForPeriod).toBe(10);
-    // 1 call by Monday noon: 1 ÷ (10 × 0.5 / 5 weekdays) = 1.0.
-    expect(r.target?.pace).toBeCloseTo(1.0);
+    // 1 call by Monday 12:00 UTC (3 of 8 working hours): 1 ÷ (10 × 0.375 / 5 weekdays) = 1.333.
+    expect(r.target?.pace).toBeCloseTo(4 / 3);
     expect(r.target?.status).toBe('on_track');
     const month = await getMetric(
       { db, defaultTimezone: 'UTC', now },
