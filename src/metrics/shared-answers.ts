@@ -67,6 +67,17 @@ export interface MetricAnswersOptions {
  */
 export const INTERACTIVE_BUDGET_MS = 2_500;
 
+/**
+ * The longest a question whose metric is known to take longer than the budget may run (ms): below the
+ * metrics pool's 8 s statement timeout and the 10 s after which an answer is given up.
+ */
+export const SLOW_METRIC_CAP_MS = 7_500;
+
+/** Which slow-metric record a question belongs to: the metric, the scope's kind and the split. */
+function shapeOf(query: MetricQuery): string {
+  return `${query.metric}:${query.scope.kind}:${query.by ?? ''}`;
+}
+
 export { BUSY_MESSAGE };
 
 function keyOf(deps: MetricDeps, query: MetricQuery, version: string): string {
@@ -134,6 +145,20 @@ export function createMetricAnswers(options: MetricAnswersOptions): MetricAnswer
   // Recent computation time per kind (ms, moving average): what a queued job expects to wait per round and to run.
   const typical = { light: 0, heavy: 0 };
   const typicalOf = (heavy: boolean) => (heavy ? typical.heavy : typical.light);
+  // Computation time per question shape (ms) for shapes that took longer than the budget: a metric that
+  // is slow on its own (not because of a queue) gets that long next time instead of "busy" forever.
+  const slow = new Map<string, number>();
+  const noteDuration = (shape: string, took: number, cancelled: boolean) => {
+    const before = slow.get(shape);
+    // A cancelled run only says "longer than this": double it, so the next ask gets enough time.
+    const seen = cancelled
+      ? Math.max(before ?? 0, 2 * took)
+      : before === undefined
+        ? took
+        : 0.7 * before + 0.3 * took;
+    if (seen > maxWait / 2) slow.set(shape, Math.min(seen, SLOW_METRIC_CAP_MS));
+    else slow.delete(shape);
+  };
   const canStart = (heavy: boolean) => running < maxConcurrent && (!heavy || runningHeavy < maxHeavy);
   // The next job to start: the oldest team or rep job, else the oldest org-wide one that may start.
   const nextStartable = (): number => {
@@ -225,6 +250,7 @@ export function createMetricAnswers(options: MetricAnswersOptions): MetricAnswer
     deadline: number,
     compute: () => Promise<T>,
     keep: (raw: T) => T,
+    shape?: string,
   ): Promise<T> => {
     let job = jobs.get(key);
     if (job) counts.shared++;
@@ -261,6 +287,7 @@ export function createMetricAnswers(options: MetricAnswersOptions): MetricAnswer
             )
             .finally(() => {
               const took = clock() - began;
+              if (shape !== undefined) noteDuration(shape, took, created.abort.signal.aborted);
               const kind = heavy ? 'heavy' : 'light';
               typical[kind] = typical[kind] === 0 ? took : 0.8 * typical[kind] + 0.2 * took;
               running--;
@@ -297,14 +324,24 @@ export function createMetricAnswers(options: MetricAnswersOptions): MetricAnswer
         return hit.result;
       }
       const heavy = query.scope.kind === 'org';
-      return submit(key, heavy, deadline, compute, (raw) => {
-        // Every asker gets this very object: freeze it so no caller can change what the others see.
-        const result = freezeShared(raw);
-        cache.delete(key);
-        cache.set(key, { at: clock(), result });
-        while (cache.size > maxEntries) cache.delete(cache.keys().next().value!);
-        return result;
-      });
+      // A question known to take longer than the budget by itself may take that long (capped), from now.
+      const needs = slow.get(shapeOf(query));
+      const until = needs === undefined ? deadline : Math.max(deadline, clock() + needs * 1.5);
+      return submit(
+        key,
+        heavy,
+        Math.min(until, Math.max(deadline, clock() + SLOW_METRIC_CAP_MS)),
+        compute,
+        (raw) => {
+          // Every asker gets this very object: freeze it so no caller can change what the others see.
+          const result = freezeShared(raw);
+          cache.delete(key);
+          cache.set(key, { at: clock(), result });
+          while (cache.size > maxEntries) cache.delete(cache.keys().next().value!);
+          return result;
+        },
+        shapeOf(query),
+      );
     },
     admit(work, opts = {}) {
       const deadline = opts.deadline ?? (opts.shed ? clock() + maxWait : Number.POSITIVE_INFINITY);
