@@ -1,5 +1,5 @@
 import { withQuerySignal } from '../db/cancel.js';
-import { BUSY_MESSAGE, beforeDeadline, busyError, outsideInteractiveAsk } from './interactive.js';
+import { beforeDeadline, busyError, outsideInteractiveAsk } from './interactive.js';
 import type { MetricDeps, MetricQuery, MetricResult } from './types.js';
 
 /**
@@ -77,8 +77,6 @@ export const SLOW_METRIC_CAP_MS = 7_500;
 function shapeOf(query: MetricQuery): string {
   return `${query.metric}:${query.scope.kind}:${query.by ?? ''}`;
 }
-
-export { BUSY_MESSAGE };
 
 function keyOf(deps: MetricDeps, query: MetricQuery, version: string): string {
   return JSON.stringify([

@@ -20,4 +20,4 @@ export {
 export { minorDigits } from './currencies.js';
 export { formatMoney, formatMoneyExact, moneyDisplayStep } from './format.js';
 export { parseMinorUnits } from './plain.js';
-export { readTypedMoney, type TypedMoney, typedMoneyToMinor, withoutGroupCommas } from './typed.js';
+export { readTypedMoney, typedMoneyToMinor, withoutGroupCommas } from './typed.js';
