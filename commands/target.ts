@@ -11,7 +11,12 @@ import {
   setTarget,
 } from '../src/metrics/index.js';
 import type { MetricDefinition, MetricId, Scope, TargetPeriodKind, Unit } from '../src/metrics/types.js';
-import { readTypedMoney, typedMoneyToMinor, withoutGroupCommas } from '../src/money/index.js';
+import {
+  currencyOfSymbol,
+  readTypedMoney,
+  typedMoneyToMinor,
+  withoutGroupCommas,
+} from '../src/money/index.js';
 import { buildGrammarErrorMessage, buildNoticeMessage } from '../src/slack/blocks/notice.js';
 import { header, section } from '../src/slack/blocks/pieces.js';
 import { formatNumber } from '../src/slack/format.js';
@@ -64,12 +69,30 @@ const SET_USAGE =
 async function runSet(
   deps: Parameters<Subcommand['run']>[0],
   input: CommandInput,
-  words: string[],
+  given: string[],
 ): Promise<Reply> {
+  let words = given;
   const metric = words[0] ? findMetric(words[0]) : undefined;
   if (!metric)
     return reply(
       buildNoticeMessage(words[0] ? `There is no metric called "${words[0]}".` : 'Which metric?', SET_USAGE),
+    );
+  // A currency written as its own word before the amount ("€ 2m", "EUR 2m") belongs to the amount.
+  if (
+    metric.unit === 'money' &&
+    words[2] !== undefined &&
+    isCurrencyWord(words[1] ?? '') &&
+    /^\d/.test(words[2])
+  )
+    words = [words[0]!, `${words[1]}${words[2]}`, ...words.slice(3)];
+  if (/^[-−]|^\D{1,3}[-−]\d/.test(words[1] ?? ''))
+    return reply(buildNoticeMessage(`A target cannot be negative: "${words[1]}".`, SET_USAGE));
+  if (metric.unit === 'ratio' && /^\d+(\.\d+)?%$/.test(words[1] ?? '') && Number.parseFloat(words[1]!) > 100)
+    return reply(
+      buildNoticeMessage(
+        `A ${metric.label.toLowerCase()} target is between 0% and 100%: "${words[1]}" is not.`,
+        SET_USAGE,
+      ),
     );
   const value = parseTargetValue(words[1] ?? '', metric.unit);
   const money = metric.unit === 'money' && value !== null ? readTypedMoney(words[1]!, words[2]) : null;
@@ -104,7 +127,18 @@ async function runSet(
       ),
     );
   const whose = await whoseTarget(deps, input, words.slice(valueWords), SET_USAGE);
-  if (!whose.ok) return whose.reply;
+  if (!whose.ok) {
+    // "2m eur": a lower-case code after the amount is not taken as a currency (it may be a scope word).
+    const after = words[valueWords];
+    if (money?.ok && after !== undefined && /^[a-z]{3}$/.test(after) && currencyOfSymbol(after) !== null)
+      return reply(
+        buildNoticeMessage(
+          `Is "${after}" the currency? Write it in capitals (${words[1]} ${after.toUpperCase()}) or attached (${words[1]}${after.toUpperCase()}).`,
+          SET_USAGE,
+        ),
+      );
+    return whose.reply;
+  }
   const resolved = whose;
   const periodKind = whose.periodKind ?? 'month';
   let stored = value;
@@ -325,6 +359,11 @@ async function figuresCurrency(
  */
 function perPeriod(metric: MetricDefinition, kind: TargetPeriodKind): string {
   return metric.accumulates ? `per ${kind}` : `(${kind === 'day' ? 'daily' : `${kind}ly`})`;
+}
+
+/** "€", "$", "US$" or a currency code in any case ("EUR", "eur"): a currency written as a word of its own. */
+function isCurrencyWord(word: string): boolean {
+  return word === '$' || currencyOfSymbol(word) !== null;
 }
 
 function unitWord(unit: Unit): string {

@@ -17,7 +17,7 @@ export {
   settleAmount,
   toMinorUnits,
 } from './amount.js';
-export { minorDigits } from './currencies.js';
+export { currencyOfSymbol, minorDigits } from './currencies.js';
 export { formatMoney, formatMoneyExact, moneyDisplayStep } from './format.js';
 export { parseMinorUnits } from './plain.js';
 export { readTypedMoney, typedMoneyToMinor, withoutGroupCommas } from './typed.js';

@@ -10,7 +10,8 @@ const MULTIPLIERS: Record<string, number> = { '': 1, k: 1_000, m: 1_000_000 };
 /**
  * Reads a money amount typed in a command: an optional symbol or ISO 4217 code before the number
  * (`$`, `€`, `¥`, `US$`, `EUR`), commas as thousands separators, an optional `k` / `m` multiplier and an
- * optional code after it (`12kEUR`, or `12k EUR` when `next` is that code written in capitals). `$` is USD, the currency Tally
+ * optional code or symbol after it (`12kEUR`, `2m€`, or `12k EUR` when `next` is that code written in
+ * capitals). `$` is USD, the currency Tally
  * writes as `$`. Returns the major amount (12400 for "$12,400") and the currency, or null when none is
  * written; `two_currencies` when the text names two different ones. Does not scale to minor units: see
  * `typedMoneyToMinor`.
@@ -18,14 +19,16 @@ const MULTIPLIERS: Record<string, number> = { '': 1, k: 1_000, m: 1_000_000 };
 export function readTypedMoney(text: string, next?: string): TypedMoney & { usedNext?: boolean } {
   const compact = withoutGroupCommas(text.trim());
   if (compact === null) return { ok: false, reason: 'not_money' };
-  const m = /^([^\d.]*?)\s*(\d+(?:\.\d+)?)([kKmM]?)\s*([A-Za-z]{3})?$/.exec(compact);
+  const m = /^([^\d.]*?)\s*(\d+(?:\.\d+)?)([kKmM]?)\s*([^\d\s.,]+)?$/.exec(compact);
   if (!m) return { ok: false, reason: 'not_money' };
   const [, prefix = '', digits = '', multiplier = '', suffix] = m;
-  const before = prefix === '' ? null : prefix === '$' ? 'USD' : currencyOfSymbol(prefix);
+  const symbol = (s: string) => (s === '$' ? 'USD' : currencyOfSymbol(s));
+  const before = prefix === '' ? null : symbol(prefix.trim());
   if (prefix !== '' && before === null) return { ok: false, reason: 'not_money' };
-  if (suffix !== undefined && !isCurrencyCode(suffix)) return { ok: false, reason: 'not_money' };
+  // After the amount: a code ("12kEUR") or a symbol ("2m€", as many European exports write it).
+  const after = suffix === undefined ? null : symbol(suffix);
+  if (suffix !== undefined && after === null) return { ok: false, reason: 'not_money' };
   let currency = before;
-  const after = suffix?.toUpperCase() ?? null;
   if (after !== null) {
     if (currency !== null && currency !== after) return { ok: false, reason: 'two_currencies' };
     currency = after;

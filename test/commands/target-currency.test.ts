@@ -18,6 +18,9 @@ describe('readTypedMoney', () => {
     expect(readTypedMoney('¥1.5m')).toMatchObject({ ok: true, amount: 1_500_000, currency: 'JPY' });
     expect(readTypedMoney('12kgbp')).toMatchObject({ ok: true, amount: 12_000, currency: 'GBP' });
     expect(readTypedMoney('EUR12k')).toMatchObject({ ok: true, amount: 12_000, currency: 'EUR' });
+    // A symbol after the amount, as European exports write it.
+    expect(readTypedMoney('2m€')).toMatchObject({ ok: true, amount: 2_000_000, currency: 'EUR' });
+    expect(readTypedMoney('€ 2m')).toMatchObject({ ok: true, amount: 2_000_000, currency: 'EUR' });
     expect(readTypedMoney('12k', 'EUR')).toMatchObject({ ok: true, currency: 'EUR', usedNext: true });
     expect(readTypedMoney('12k')).toMatchObject({ ok: true, amount: 12_000, currency: null });
   });
@@ -101,6 +104,25 @@ describeDb('money targets in the figures’ currency', (ctx) => {
     );
     expect(await ask('/metrics target set revenue 99999999999999 team Tokyo')).toContain(
       'That revenue won target is too large to be a target.',
+    );
+    // Odd but readable spellings, and clear refusals for the rest.
+    expect(await ask('/metrics target set revenue EUR 6k team Berlin')).toContain(
+      'Target set: Revenue won €6,000 per month for team Berlin.',
+    );
+    expect(await ask('/metrics target set revenue 5k eur team Berlin')).toContain(
+      'Is "eur" the currency? Write it in capitals (5k EUR) or attached (5kEUR).',
+    );
+    expect(await ask('/metrics target set revenue $-5 team Berlin')).toContain(
+      'A target cannot be negative: "$-5".',
+    );
+    expect(await ask('/metrics target set revenue -$5 team Berlin')).toContain(
+      'A target cannot be negative: "-$5".',
+    );
+    expect(await ask('/metrics target set winrate 150% team Berlin')).toContain(
+      'A win rate target is between 0% and 100%: "150%" is not.',
+    );
+    expect(await ask('/metrics target set revenue 5k€ team Berlin')).toContain(
+      'Target set: Revenue won €5,000 per month for team Berlin.',
     );
     expect(await stored()).toEqual([
       { scope: 'Berlin', value: 500_000, currency: 'EUR' },
