@@ -73,10 +73,7 @@ async function runSet(
 ): Promise<Reply> {
   let words = given;
   const metric = words[0] ? findMetric(words[0]) : undefined;
-  if (!metric)
-    return reply(
-      buildNoticeMessage(words[0] ? `There is no metric called "${words[0]}".` : 'Which metric?', SET_USAGE),
-    );
+  if (!metric) return unknownMetric(words[0], SET_USAGE);
   // A currency written as its own word before the amount ("€ 2m", "EUR 2m") belongs to the amount.
   if (
     metric.unit === 'money' &&
@@ -224,13 +221,7 @@ async function runRemove(
   words: string[],
 ): Promise<Reply> {
   const metric = words[0] ? findMetric(words[0]) : undefined;
-  if (!metric)
-    return reply(
-      buildNoticeMessage(
-        words[0] ? `There is no metric called "${words[0]}".` : 'Which metric?',
-        REMOVE_USAGE,
-      ),
-    );
+  if (!metric) return unknownMetric(words[0], REMOVE_USAGE);
   const whose = await whoseTarget(deps, input, words.slice(1), REMOVE_USAGE);
   if (!whose.ok) return whose.reply;
   const label = await scopeLabel(deps, whose.scope);
@@ -386,6 +377,11 @@ async function scopeLabel(deps: Parameters<Subcommand['run']>[0], scope: Scope):
     return `team ${teams.find((t) => t.id === scope.teamId)?.name ?? scope.teamId}`;
   }
   return (await getRepNames(deps.db, [scope.repId])).get(scope.repId) ?? 'that rep';
+}
+
+/** The answer to a target command whose first word is not a metric (or is missing). */
+function unknownMetric(word: string | undefined, usage: string): Reply {
+  return reply(buildNoticeMessage(word ? `There is no metric called "${word}".` : 'Which metric?', usage));
 }
 
 function reply(message: Reply['message']): Reply {

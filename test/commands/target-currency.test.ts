@@ -5,8 +5,8 @@ import { queryRows, sql } from '../../src/db/client.js';
 import { importCsv } from '../../src/import/import-csv.js';
 import type { Entity } from '../../src/ingest/index.js';
 import { readTypedMoney, typedMoneyToMinor } from '../../src/money/index.js';
-import { consoleDeps } from '../console/deps.js';
 import { describeDb } from '../helpers/db.js';
+import { consoleDeps } from '../helpers/deps.js';
 
 // Monday 30 November 2026, 09:00 UTC: Q4 2026 is running.
 const NOW = new Date('2026-11-30T09:00:00Z');

@@ -6,9 +6,9 @@ import { runConsole } from '../../src/app/console.js';
 import { parseConsoleArgs } from '../../src/console/args.js';
 import type { Deps } from '../../src/deps.js';
 import { describeDb } from '../helpers/db.js';
+import { consoleDeps } from '../helpers/deps.js';
 import { decodePng } from '../helpers/png.js';
 import { NOW, seedFixture } from '../slack/fixtures.js';
-import { consoleDeps } from './deps.js';
 
 describe('console --chart argument', () => {
   it('reads --chart with a file name, and refuses it without one or without a command', () => {

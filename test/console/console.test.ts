@@ -2,8 +2,8 @@ import { beforeEach, expect, it } from 'vitest';
 import { runConsole } from '../../src/app/console.js';
 import type { Deps } from '../../src/deps.js';
 import { describeDb } from '../helpers/db.js';
+import { consoleDeps } from '../helpers/deps.js';
 import { NOW, seedFixture } from '../slack/fixtures.js';
-import { consoleDeps } from './deps.js';
 
 describeDb('the local console', (ctx) => {
   let deps: Deps;

@@ -6,7 +6,7 @@ import { importCsv } from '../../src/import/import-csv.js';
 import { presetColumns } from '../../src/import/presets.js';
 import type { Entity } from '../../src/ingest/index.js';
 import { describeDb } from '../helpers/db.js';
-import { consoleDeps } from './deps.js';
+import { consoleDeps } from '../helpers/deps.js';
 
 // Monday 30 November 2026, 09:00 UTC.
 const NOW = new Date('2026-11-30T09:00:00Z');

@@ -1,12 +1,10 @@
 import { WebClient } from '@slack/web-api';
-import { fixedClock } from '../../src/clock.js';
-import { loadConfig } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
 import { reps, teamMemberships, teams } from '../../src/db/schema/index.js';
 import { createOutbox, type Outbox, type SendResult } from '../../src/delivery/outbox.js';
 import type { Deps } from '../../src/deps.js';
 import { createSubscription, type NewSubscription } from '../../src/digest/store.js';
-import { silentLogger } from '../../src/logger.js';
+import { consoleDeps } from '../helpers/deps.js';
 import type { SlackApiStub } from '../helpers/slack-api.js';
 import { createVirtualTime } from '../outbox/virtual-time.js';
 
@@ -20,14 +18,7 @@ export function testClient(stub: SlackApiStub): WebClient {
 }
 
 export function testDeps(database: Database, client: WebClient, now: string): Deps {
-  return {
-    config: loadConfig({}),
-    database,
-    db: database.db,
-    logger: silentLogger,
-    clock: fixedClock(now),
-    slack: client,
-  };
+  return { ...consoleDeps(database, new Date(now)), slack: client };
 }
 
 /** A real outbox on virtual time that also remembers every result (for pacing checks). */

@@ -112,3 +112,21 @@ export function describeDb(
     });
   }
 }
+
+/**
+ * Holds the test database busy for `seconds`: one `pg_sleep` on PGlite (which runs one statement at a time),
+ * and one on every pooled connection on Postgres (the tests' 5 main connections, see openTestDatabase, and
+ * the 6 metrics connections, the default). Resolves when every statement has ended.
+ */
+export function holdEveryConnection(ctx: DbContext, seconds: number): Promise<unknown> {
+  const sleep = sql`select pg_sleep(${seconds})`;
+  const database = ctx.database();
+  const statements =
+    ctx.backend === 'pglite'
+      ? [database.db.execute(sleep)]
+      : [
+          ...Array.from({ length: 5 }, () => database.db.execute(sleep)),
+          ...Array.from({ length: 6 }, () => database.metricsDb.execute(sleep)),
+        ];
+  return Promise.all(statements);
+}

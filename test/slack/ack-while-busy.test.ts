@@ -1,6 +1,5 @@
 import { expect, it } from 'vitest';
-import { sql } from '../../src/db/client.js';
-import { describeDb } from '../helpers/db.js';
+import { describeDb, holdEveryConnection } from '../helpers/db.js';
 import { useSlackApiStub } from '../helpers/slack-api.js';
 import { postSigned, slashCommandBody } from '../helpers/slack-requests.js';
 import { USERS } from './fixtures.js';
@@ -24,19 +23,9 @@ describeDb('the ack while the database is busy', (ctx) => {
 
   /** Starts statements that keep the database (every pooled connection on Postgres) busy; resolves when they end. */
   const keepBusy = () => {
-    const sleep = sql`select pg_sleep(${BUSY_SECONDS})`;
     const started = performance.now();
-    const database = ctx.database();
-    // tests' Postgres pools: 5 main connections (openTestDatabase) and 6 for metrics (the default).
-    const statements =
-      ctx.backend === 'pglite'
-        ? [database.db.execute(sleep)]
-        : [
-            ...Array.from({ length: 5 }, () => database.db.execute(sleep)),
-            ...Array.from({ length: 6 }, () => database.metricsDb.execute(sleep)),
-          ];
     const state = { endedAt: Number.POSITIVE_INFINITY, ranMs: 0 };
-    const done = Promise.all(statements).then(() => {
+    const done = holdEveryConnection(ctx, BUSY_SECONDS).then(() => {
       state.endedAt = performance.now();
       state.ranMs = state.endedAt - started;
     });

@@ -1,9 +1,8 @@
 import { expect, it } from 'vitest';
-import { sql } from '../../src/db/client.js';
 import { readDataVersion } from '../../src/db/data-version.js';
 import { BUSY_MESSAGE, createMetricAnswers } from '../../src/metrics/index.js';
 import type { MetricResult } from '../../src/metrics/types.js';
-import { describeDb } from '../helpers/db.js';
+import { describeDb, holdEveryConnection } from '../helpers/db.js';
 import { useSlackApiStub } from '../helpers/slack-api.js';
 import { eventBody, postSigned, slashCommandBody } from '../helpers/slack-requests.js';
 import { USERS } from './fixtures.js';
@@ -32,17 +31,7 @@ describeDb('the busy reply past capacity', (ctx) => {
 
   /** Holds the database (every pooled connection on Postgres) for HOLD_SECONDS; resolves when released. */
   const holdDatabase = async () => {
-    const sleep = sql`select pg_sleep(${HOLD_SECONDS})`;
-    const database = ctx.database();
-    // tests' Postgres pools: 5 main connections (openTestDatabase) and 6 for metrics (the default).
-    const statements =
-      ctx.backend === 'pglite'
-        ? [database.db.execute(sleep)]
-        : [
-            ...Array.from({ length: 5 }, () => database.db.execute(sleep)),
-            ...Array.from({ length: 6 }, () => database.metricsDb.execute(sleep)),
-          ];
-    const done = Promise.all(statements).then(() => performance.now());
+    const done = holdEveryConnection(ctx, HOLD_SECONDS).then(() => performance.now());
     // Let the statements reach the database first.
     await new Promise((r) => setTimeout(r, 300));
     return done;
