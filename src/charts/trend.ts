@@ -1,3 +1,4 @@
+import { sameCurrency } from '../metrics/targets.js';
 import type { MetricResult } from '../metrics/types.js';
 import { formatNumber, formatTarget } from '../slack/format.js';
 import { axisScale, shortPeriodLabel } from './scale.js';
@@ -32,9 +33,8 @@ export interface TrendPoint {
 export function buildTrendChart(r: MetricResult): ChartSpec {
   const raw = r.series.map((p) => (p.value.kind === 'value' ? p.value.value : null));
   // A money target in another currency than the figures is not drawn on their axis (no exchange rate).
-  const targetCurrency = r.target?.target.currency ?? null;
-  const comparable = targetCurrency === null || r.currency === null || targetCurrency === r.currency;
-  const targetRaw = comparable ? (r.target?.targetForPeriod ?? null) : null;
+  const targetRaw =
+    r.target && sameCurrency(r.metric, r.target.target, r.currency) ? r.target.targetForPeriod : null;
   const max = Math.max(0, ...raw.filter((v): v is number => v !== null), targetRaw ?? 0);
   const scale = axisScale(r.metric.unit, r.currency, max);
   const years = new Set(r.series.map((p) => p.period.start.getUTCFullYear()));
