@@ -43,8 +43,9 @@ export async function writeContracts(db: Db, items: ContractItem[]): Promise<Wri
     put(values, 'startsAt', item.starts_at);
     put(values, 'endsAt', item.ends_at);
     put(values, 'totalValueMinor', total);
+    // As for opportunities: the row's currency is the one its amounts were read in (see currencyFor).
     const named = money.find((m) => m?.reading.currency)?.reading.currency ?? undefined;
-    put(values, 'currency', item.currency ?? (item.currency === null ? 'USD' : named));
+    put(values, 'currency', item.currency === undefined ? named : currency);
     put(values, 'contractYears', item.contract_years);
     put(values, 'licenses', item.licenses);
     put(values, 'revenuePerLicenseMinor', perLicense);

@@ -79,9 +79,10 @@ export async function writeOpportunities(
     put(values, 'ownerRepId', owner ? (owner as { id: number | null }).id : undefined);
     put(values, 'product', item.product);
     put(values, 'amountMinor', item.amount !== undefined ? amountMinor : item.amount_minor);
-    // A currency named only by the amount cell ("€ 99") is stored with it.
+    // The currency the amount was read in is the row's: given, named only by the amount cell ("€ 99", also
+    // when the currency cell is empty), or USD for an emptied cell; an item that says nothing keeps the stored one.
     const named = item.amount?.reading.currency ?? undefined;
-    put(values, 'currency', item.currency ?? (item.currency === null ? 'USD' : named));
+    put(values, 'currency', item.currency === undefined ? named : currency);
     put(values, 'createdAt', item.created_at);
     put(values, 'stage', item.stage);
     put(values, 'closedAt', item.closed_at);

@@ -72,8 +72,9 @@ export function minorOf(
 }
 
 /**
- * The currency an amount is in: the item's own, else one its amount cells named ("€ 99"), else the
- * stored row's (a partial update), else USD (the column default).
+ * The currency an amount is in, which is also the row's currency once written: the item's own, else one
+ * its amount cells named ("€ 99"), else USD (the column default) when the item clears its currency (an
+ * empty cell), else the stored row's (a partial update that leaves the currency alone), else USD.
  */
 export function currencyFor(
   given: string | null | undefined,
@@ -82,6 +83,7 @@ export function currencyFor(
 ): string {
   if (given) return given;
   for (const a of amounts) if (a?.reading.currency) return a.reading.currency;
+  if (given === null) return 'USD';
   return stored?.trim() ?? 'USD';
 }
 

@@ -55,4 +55,23 @@ describeDb('import: amounts with a zero-decimal currency symbol', (ctx) => {
     expect(r).toMatchObject({ inserted: 1, invalidRows: 0 });
     expect(await opps()).toEqual([{ id: 'O-1', amount: 120050, currency: 'CNY' }]);
   });
+
+  it('stores the currency the amount names when the currency cell is empty, not USD', async () => {
+    // A European export with the currency in the amount and an empty currency column: € 100,50 is EUR.
+    const r = await run(
+      csv(
+        'external_id;created_at;amount;currency\nO-1;2026-01-05;€ 100,50;\nO-2;2026-01-05;100,50 EUR;\nO-3;2026-01-05;¥200.000;\nO-4;2026-01-05;;\n',
+      ),
+    );
+    expect(r).toMatchObject({ inserted: 4, invalidRows: 0 });
+    expect(await opps()).toEqual([
+      { id: 'O-1', amount: 10050, currency: 'EUR' },
+      { id: 'O-2', amount: 10050, currency: 'EUR' },
+      { id: 'O-3', amount: 200000, currency: 'JPY' },
+      { id: 'O-4', amount: null, currency: 'USD' },
+    ]);
+    // A later file that empties the currency of a stored yen deal and gives a plain amount: USD, read as USD.
+    await run(csv('external_id,created_at,amount,currency\nO-3,2026-01-05,12.50,\n'));
+    expect((await opps()).find((o) => o.id === 'O-3')).toEqual({ id: 'O-3', amount: 1250, currency: 'USD' });
+  });
 });
