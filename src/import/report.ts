@@ -2,13 +2,18 @@ import type { ImportCsvResult } from './import-csv.js';
 
 const n = (v: number) => v.toLocaleString('en-US');
 
-/** The one-line summary printed at the end of an import. */
+/**
+ * The one-line summary printed at the end of an import. Rows whose id comes again further down the file
+ * are merged into that later row, so they are counted as such: the parts add up to the rows read.
+ */
 export function formatSummary(entity: string, r: ImportCsvResult): string {
   if (r.rejected) {
     return `${entity}: rejected, ${n(r.invalidRows)} invalid of ${n(r.rows)} rows; nothing imported (fix them or pass --skip-invalid)`;
   }
   const skipped = r.invalidRows > 0 ? `, ${n(r.invalidRows)} invalid skipped` : '';
-  return `${entity}: ${n(r.rows)} rows, ${n(r.inserted)} inserted, ${n(r.updated)} updated, ${n(r.unchanged)} unchanged${skipped}`;
+  const duplicates = r.warnings.find((w) => w.kind === 'duplicate id')?.count ?? 0;
+  const merged = duplicates > 0 ? `, ${n(duplicates)} merged into a later row with the same id` : '';
+  return `${entity}: ${n(r.rows)} rows, ${n(r.inserted)} inserted, ${n(r.updated)} updated, ${n(r.unchanged)} unchanged${skipped}${merged}`;
 }
 
 /** The listed row errors, one per line, with a note when the listing was capped. */

@@ -5,6 +5,7 @@ import { expect, it } from 'vitest';
 import { queryRows, sql } from '../../src/db/client.js';
 import { type ImportCsvOptions, importCsv } from '../../src/import/import-csv.js';
 import { type PresetName, presetColumns } from '../../src/import/presets.js';
+import { formatSummary } from '../../src/import/report.js';
 import type { Entity } from '../../src/ingest/index.js';
 import { describeDb } from '../helpers/db.js';
 
@@ -217,6 +218,10 @@ describeDb('CSV import boundary', (ctx) => {
       },
     ]);
     expect((await opps())[0]).toEqual({ id: 'O-1', amount: 30000, currency: 'USD', outcome: 'won' });
+    // The summary adds up: 5 rows = 4 inserted + 1 merged into its later duplicate.
+    expect(formatSummary('opportunities', r)).toBe(
+      'opportunities: 5 rows, 4 inserted, 0 updated, 0 unchanged, 1 merged into a later row with the same id',
+    );
   });
 });
 
