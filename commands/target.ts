@@ -4,6 +4,7 @@ import { resolveScopeAsk } from '../src/access/scope.js';
 import { metricDepsFor } from '../src/deps.js';
 import {
   findMetric,
+  findTargets,
   getMetric,
   listTargets,
   MetricsError,
@@ -160,6 +161,9 @@ async function runSet(
     stored = minor;
   }
   try {
+    const replaced = (await findTargets(deps.db, metric.id, resolved.scope)).find(
+      (t) => t.periodKind === periodKind,
+    );
     const saved = await setTarget(deps.db, {
       metric: metric.id,
       scope: resolved.scope,
@@ -170,7 +174,10 @@ async function runSet(
       now: input.now,
     });
     const label = await scopeLabel(deps, saved.scope);
-    const text = `Target set: ${metric.label} ${formatNumber(saved.value, metric.unit, saved.currency)} ${perPeriod(metric, periodKind)} for ${label}.`;
+    const was = replaced
+      ? ` It replaces ${formatNumber(replaced.value, metric.unit, replaced.currency)}.`
+      : '';
+    const text = `Target set: ${metric.label} ${formatNumber(saved.value, metric.unit, saved.currency)} ${perPeriod(metric, periodKind)} for ${label}.${was}`;
     return reply(buildNoticeMessage(text, 'See all targets with `/metrics target list`.'));
   } catch (err) {
     if (err instanceof MetricsError) return reply(buildNoticeMessage(err.message, SET_USAGE));

@@ -32,6 +32,7 @@ export { getScorecard } from './scorecard.js';
 export { createMetricAnswers, INTERACTIVE_BUDGET_MS } from './shared-answers.js';
 export {
   computeAttainment,
+  findTargets,
   listTargets,
   removeTarget,
   setTarget,

@@ -137,7 +137,7 @@ describeDb('money targets in the figures’ currency', (ctx) => {
 
     // A dollar target on yen figures: shown in dollars, not compared, and said so.
     expect(await ask('/metrics target set revenue $1m team Tokyo quarter')).toContain(
-      'Target set: Revenue won $1,000,000 per quarter for team Tokyo.',
+      'Target set: Revenue won $1,000,000 per quarter for team Tokyo. It replaces ¥2,000,000.',
     );
     const mixed = await ask('/metrics revenue team Tokyo this quarter');
     expect(mixed).toContain('Target $1,000,000');
