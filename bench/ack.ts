@@ -138,7 +138,9 @@ async function runOne(
     console.log(
       `inside the bot during the run: event-loop delay p50 / p99 / max ${fmt(probe.loopDelay.p50)} / ${fmt(probe.loopDelay.p99)} / ${fmt(probe.loopDelay.max)}; ` +
         `GC ${probe.gc.count} pauses, ${fmt(probe.gc.totalMs)} in all, longest ${fmt(probe.gc.maxMs)}; ` +
-        `CPU ${fmt(probe.cpuMs)} in ${fmt(probe.wallMs)} of wall time (all threads)`,
+        `CPU ${fmt(probe.cpuMs)} in ${fmt(probe.wallMs)} of wall time (all threads); ` +
+        `ack inside the bot (request read to ack sent) p50 / p99 / max ${fmt(probe.ack.p50)} / ${fmt(probe.ack.p99)} / ${fmt(probe.ack.max)} ` +
+        `of ${probe.ack.count}, first 20 p50 / max ${fmt(probe.ack.first20.p50)} / ${fmt(probe.ack.first20.max)}`,
     );
 }
 

@@ -40,6 +40,8 @@ export interface LoopProbe {
   wallMs: number;
   cpuMs: number;
   loopDelay: { p50: number; p99: number; max: number };
+  /** Slack requests inside the bot, headers read to ack sent; `first20`: the window's first 20 (the burst). */
+  ack: { count: number; p50: number; p99: number; max: number; first20: { p50: number; max: number } };
   gc: { count: number; totalMs: number; maxMs: number };
 }
 
