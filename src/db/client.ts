@@ -14,7 +14,7 @@ export interface Database {
   db: Db;
   /**
    * Where metric queries run: on Postgres a separate small pool whose sessions have JIT off, 64 MB
-   * `work_mem` (exact medians sort in memory) and a statement timeout, so a slow or abandoned answer's
+   * `work_mem` (exact medians sort in memory), no parallel workers and a statement timeout, so a slow or abandoned answer's
    * queries are cancelled by the server instead of piling up. On PGlite the same connection as `db`.
    */
   metricsDb: Db;
@@ -85,7 +85,9 @@ function createPostgres(url: string, options: DbOptions): Database {
       max: options.metricsPoolSize ?? 6,
       connectionTimeoutMillis: 5_000,
       idleTimeoutMillis: WARM_IDLE_MS,
-      options: `${SESSION} -c work_mem=64MB -c statement_timeout=${Math.max(1, Math.floor(timeout))}`,
+      // No parallel workers: up to 6 computations already run at once, and each one's 2 workers made
+      // 18 processes on the server's cores, starving the edge's replay record and /healthz of CPU.
+      options: `${SESSION} -c work_mem=64MB -c max_parallel_workers_per_gather=0 -c statement_timeout=${Math.max(1, Math.floor(timeout))}`,
     },
     pool,
   );
