@@ -32,7 +32,30 @@ const PURGE_EVERY_MS = 60_000;
 const sigKey = (signature: string) => `sig:${sha256(signature)}`;
 const bodyKey = (body: string) => `body:${sha256(body)}`;
 
-/** The database-backed record (see SeenRequests), with an opportunistic purge of expired keys. */
+/**
+ * At most this many of the record's statements in flight at once: the edge pool's size (2), so a
+ * statement that waits on a lock (the same key being inserted by another instance) leaves the other
+ * connection to the rest.
+ */
+const RECORD_STATEMENTS_IN_FLIGHT = 2;
+
+/** A request's keys waiting for the next statement of the shared record. */
+interface PendingRecord {
+  sig: string;
+  bod: string;
+  at: string;
+  resolve: (seen: { signatureNew: boolean; bodyNew: boolean }) => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * The database-backed record (see SeenRequests), with an opportunistic purge of expired keys. Requests
+ * that arrive together share one statement: while RECORD_STATEMENTS_IN_FLIGHT statements are running,
+ * new requests queue, and the next statement records all of them (`insert … values (…), (…), …`), so a
+ * burst of 20 commands costs a couple of round trips instead of 20 queued on two connections. Within
+ * one statement a key that occurs twice (the same body under two signatures) is new only for the
+ * first request that brought it, as with separate statements in that order.
+ */
 export function seenRequestsInDb(db: Db, logger: Logger): SeenRequests {
   let lastPurge = 0;
   const purge = (nowMs: number) => {
@@ -43,18 +66,43 @@ export function seenRequestsInDb(db: Db, logger: Logger): SeenRequests {
       logger.warn({ err: describeError(err) }, 'could not purge seen Slack requests'),
     );
   };
+  const queue: PendingRecord[] = [];
+  let inFlight = 0;
+  const flush = () => {
+    if (queue.length === 0 || inFlight >= RECORD_STATEMENTS_IN_FLIGHT) return;
+    const batch = queue.splice(0);
+    inFlight++;
+    const rows = batch.flatMap((r) => [sql`(${r.sig}, ${r.at})`, sql`(${r.bod}, ${r.at})`]);
+    queryRows<{ key: string }>(
+      db,
+      sql`insert into slack_seen_requests (key, seen_at) values ${sql.join(rows, sql`, `)}
+          on conflict (key) do nothing returning key`,
+    )
+      .then(
+        (inserted) => {
+          // Each inserted key is new for the first request of the batch that brought it.
+          const fresh = new Set(inserted.map((r) => r.key));
+          const take = (key: string) => fresh.delete(key);
+          for (const r of batch) r.resolve({ signatureNew: take(r.sig), bodyNew: take(r.bod) });
+        },
+        (err: unknown) => {
+          for (const r of batch) r.reject(err);
+        },
+      )
+      .finally(() => {
+        inFlight--;
+        flush();
+      });
+  };
   return {
-    async record(signature, body, nowMs) {
-      const [sig, bod] = [sigKey(signature), bodyKey(body)];
+    record(signature, body, nowMs) {
       const at = new Date(nowMs).toISOString();
-      const rows = await queryRows<{ key: string }>(
-        db,
-        sql`insert into slack_seen_requests (key, seen_at) values (${sig}, ${at}), (${bod}, ${at})
-            on conflict (key) do nothing returning key`,
-      );
+      const seen = new Promise<{ signatureNew: boolean; bodyNew: boolean }>((resolve, reject) => {
+        queue.push({ sig: sigKey(signature), bod: bodyKey(body), at, resolve, reject });
+      });
+      flush();
       purge(nowMs);
-      const fresh = new Set(rows.map((r) => r.key));
-      return { signatureNew: fresh.has(sig), bodyNew: fresh.has(bod) };
+      return seen;
     },
   };
 }

@@ -128,6 +128,28 @@ describeDb('replay check shared by instances', (ctx) => {
     }
   });
 
+  it('records requests that arrive together in shared statements, each key new for its first request only', async () => {
+    const seen = seenRequestsInDb(ctx.db(), silentLogger);
+    const other = seenRequestsInDb(ctx.db(), silentLogger);
+    const t0 = Date.now();
+    // 20 at once on one instance (the first goes alone, the rest queue into the next statements); the
+    // same body comes twice under two signatures, and one signature is also sent to a second instance.
+    const verdicts = await Promise.all([
+      ...Array.from({ length: 18 }, (_, i) => seen.record(`v0=burst${i}`, `body ${i}`, t0)),
+      seen.record('v0=retry-a', 'the same body', t0),
+      seen.record('v0=retry-b', 'the same body', t0),
+      other.record('v0=burst17', 'body 17', t0),
+    ]);
+    for (const v of verdicts.slice(0, 17)) expect(v).toEqual({ signatureNew: true, bodyNew: true });
+    expect(verdicts[18]).toEqual({ signatureNew: true, bodyNew: true });
+    expect(verdicts[19]).toEqual({ signatureNew: true, bodyNew: false });
+    // The request sent to both instances at once: exactly one of them takes it.
+    expect([verdicts[17], verdicts[20]].filter((v) => v?.signatureNew && v.bodyNew)).toHaveLength(1);
+    expect([verdicts[17], verdicts[20]].filter((v) => !v?.signatureNew && !v?.bodyNew)).toHaveLength(1);
+    expect(await seen.record('v0=burst3', 'body 3', t0)).toEqual({ signatureNew: false, bodyNew: false });
+    expect(await ctx.db().select().from(slackSeenRequests)).toHaveLength(2 * 18 + 3);
+  });
+
   it('purges seen keys older than 15 minutes, keeping newer ones', async () => {
     const seen = seenRequestsInDb(ctx.db(), silentLogger);
     const t0 = Date.parse('2026-11-23T09:00:00Z');
