@@ -14,6 +14,7 @@
  * `--rounds N` times in turn, so both are measured in the same minutes of a shared machine.
  */
 import { resolve } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { CliUsageError, parseCli } from '../src/cli/args.js';
 import { systemClock } from '../src/clock.js';
 import { createDb, queryRows, sql } from '../src/db/client.js';
@@ -91,6 +92,9 @@ async function runOne(
     // Warm-up: the first answers compile plans and fill caches.
     for (const s of ['team', 'rep', 'org'] as const) await bot.send(ASKS[s][0]!, reps[0]!);
     bot.markWindow();
+    // The driver's own loop: a late turn here adds to every ack it measures.
+    const driverDelay = monitorEventLoopDelay({ resolution: 5 });
+    driverDelay.enable();
     const loadBefore = load();
     const pending: Promise<Sample>[] = [];
     const tag = (scope: Sample['scope'], p: Promise<Outcome>) => p.then((r) => ({ ...r, scope }));
@@ -109,6 +113,7 @@ async function runOne(
     }
     const samples = await Promise.all(pending);
     const loadAfter = load();
+    driverDelay.disable();
     console.log(`\n${name}: ${o.burst} org-wide commands at once + ${o.rate}/s for ${o.seconds} s (ms)`);
     console.log(`load average (1, 5, 15 min) before ${loadBefore}, after ${loadAfter}`);
     console.log(
@@ -131,6 +136,10 @@ async function runOne(
         samples.filter((s) => s.scope === scope),
       );
     row('all', samples);
+    const ms = (ns: number) => ns / 1e6;
+    console.log(
+      `the load driver's own event-loop delay (part of every ack it measures) p50 / p99 / max ${fmt(ms(driverDelay.percentile(50)))} / ${fmt(ms(driverDelay.percentile(99)))} / ${fmt(ms(driverDelay.max))}`,
+    );
   } finally {
     probe = await bot.stop();
   }
