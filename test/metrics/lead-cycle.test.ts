@@ -69,6 +69,58 @@ describeDb('lead-to-close cycle', (ctx) => {
     ]);
   });
 
+  it('takes each lead’s first won deal by close then id, and the lead’s own conversion only without one', async () => {
+    const db = ctx.db();
+    const ana = await addRep(db, 'Ana');
+    const ben = await addRep(db, 'Ben');
+    const won = (owner: number, leadId: number | undefined, closed: string, product: string) =>
+      addOpp(db, owner, {
+        created: '2026-09-01T00:00:00Z',
+        closed,
+        outcome: 'won',
+        product,
+        ...(leadId ? { leadId } : {}),
+      });
+    // Two wins: the earlier close (11 Oct, Ana's) is the lead's, not the one on 21 Oct: 10 days.
+    const l1 = await addLead(db, ana, { created: '2026-10-01T00:00:00Z' });
+    await won(ben, l1, '2026-10-21T00:00:00Z', 'basic');
+    await won(ana, l1, '2026-10-11T00:00:00Z', 'pro');
+    // Converted on 5 Oct and won on 25 Oct: the won deal is the close (23 days, Ben's).
+    const l2 = await addLead(db, ben, { created: '2026-10-02T00:00:00Z', converted: '2026-10-05T00:00:00Z' });
+    await won(ben, l2, '2026-10-25T00:00:00Z', 'basic');
+    // Two wins at the same instant: the lower id (Ben's, inserted first) is the lead's: 10 days.
+    const l3 = await addLead(db, ana, { created: '2026-10-03T00:00:00Z' });
+    await won(ben, l3, '2026-10-13T00:00:00Z', 'x');
+    await won(ana, l3, '2026-10-13T00:00:00Z', 'pro');
+    // Converted in November but won on 30 Oct: an October close (10 days, Ana's); November has none.
+    const l4 = await addLead(db, ben, { created: '2026-10-20T00:00:00Z', converted: '2026-11-02T00:00:00Z' });
+    await won(ana, l4, '2026-10-30T00:00:00Z', 'pro');
+    // A won deal with no lead is not a lead's close.
+    await won(ana, undefined, '2026-10-15T00:00:00Z', 'pro');
+    const deps = { db, defaultTimezone: 'UTC', now: new Date('2026-11-25T12:00:00Z') };
+    const october = await getMetric(deps, { metric: 'leadcycle', scope: org, period: '2026-10', by: 'rep' });
+    expect(october.sampleSize).toBe(4); // 10, 23, 10, 10
+    expect(october.value).toEqual(v(10));
+    expect(october.figures.find((f) => f.key === 'mean')?.value).toEqual(v(13.25));
+    expect(october.segments?.rows.map((s) => [s.label, s.value, s.sampleSize])).toEqual([
+      ['Ana', v(10), 2],
+      ['Ben', v(16.5), 2],
+    ]);
+    const byProduct = await getMetric(deps, {
+      metric: 'leadcycle',
+      scope: org,
+      period: '2026-10',
+      by: 'product',
+    });
+    expect(byProduct.segments?.rows.map((s) => [s.label, s.value, s.sampleSize])).toEqual([
+      ['pro', v(10), 2],
+      ['x', v(10), 1],
+      ['basic', v(23), 1],
+    ]);
+    const november = await getMetric(deps, { metric: 'leadcycle', scope: org, period: '2026-11' });
+    expect(november.sampleSize).toBe(0);
+  });
+
   it('reads `cycle … from lead` as the lead-to-close cycle', () => {
     const ctxGrammar = { now: new Date('2026-11-25T12:00:00Z'), timezone: 'UTC', subcommands: [] };
     expect(parseCommand('cycle team from lead last quarter', ctxGrammar)).toMatchObject({

@@ -47,6 +47,8 @@ export const leads = pgTable(
     index('leads_owner_created_idx').on(t.ownerRepId, t.createdAt),
     index('leads_created_idx').on(t.createdAt),
     index('leads_qualified_idx').on(t.qualifiedAt),
+    // Lead-to-close: leads won on the lead itself (converted, no won deal), by the close.
+    index('leads_converted_idx').on(t.convertedAt),
   ],
 );
 
@@ -129,6 +131,8 @@ export const opportunities = pgTable(
     index('opportunities_owner_closed_idx').on(t.ownerRepId, t.closedAt),
     index('opportunities_closed_idx').on(t.closedAt),
     index('opportunities_created_idx').on(t.createdAt),
+    // Lead-to-close: a lead's first won deal by (close, id).
+    index('opportunities_lead_won_idx').on(t.leadId, t.closedAt, t.id).where(sql`${t.outcome} = 'won'`),
   ],
 );
 

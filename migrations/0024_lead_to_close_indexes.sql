@@ -1,0 +1,2 @@
+CREATE INDEX "leads_converted_idx" ON "leads" USING btree ("converted_at");--> statement-breakpoint
+CREATE INDEX "opportunities_lead_won_idx" ON "opportunities" USING btree ("lead_id","closed_at","id") WHERE "opportunities"."outcome" = 'won';
