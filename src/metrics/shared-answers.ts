@@ -1,5 +1,5 @@
 import { withQuerySignal } from '../db/cancel.js';
-import { beforeDeadline, busyError, outsideInteractiveAsk } from './interactive.js';
+import { beforeDeadline, busyError, isBusyError, outsideInteractiveAsk } from './interactive.js';
 import type { MetricDeps, MetricQuery, MetricResult } from './types.js';
 
 /**
@@ -40,6 +40,7 @@ export interface MetricAnswers {
     computed: number;
     shared: number;
     cached: number;
+    /** Asks told "busy": refused at admission, in the queue or at their deadline, or before the queue. */
     shed: number;
     /** Running computations given up at their deadline and cancelled on the server. */
     cancelled: number;
@@ -314,7 +315,11 @@ export function createMetricAnswers(options: MetricAnswersOptions): MetricAnswer
       const deadline = opts.deadline ?? (opts.shed ? clock() + maxWait : Number.POSITIVE_INFINITY);
       // The version read runs on the main pool, outside the slots: a person waits for it no longer than
       // for the answer itself.
-      const version = await beforeDeadline(freshVersion(), deadline, clock);
+      const version = await beforeDeadline(freshVersion(), deadline, clock).catch((error: unknown) => {
+        // Told "busy" before reaching the queue (the read outlasted the deadline): shed all the same.
+        if (isBusyError(error)) counts.shed++;
+        throw error;
+      });
       const key = keyOf(deps, query, version);
       const hit = cache.get(key);
       if (hit && clock() - hit.at <= ttl) {
