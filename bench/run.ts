@@ -12,7 +12,7 @@ import pg from 'pg';
 import { CliUsageError, parseCli } from '../src/cli/args.js';
 import { createDb, type Database, queryRows, sql } from '../src/db/client.js';
 import { runMigrations } from '../src/db/migrate.js';
-import { getMetric, METRICS, resolvePeriod, resolveScope } from '../src/metrics/index.js';
+import { findMetric, getMetric, METRICS, resolvePeriod, resolveScope } from '../src/metrics/index.js';
 import type { MetricDeps, MetricQuery } from '../src/metrics/types.js';
 import { ensureBenchData } from '../src/seed/bench.js';
 import { grainBounds, HAND_SQL, HAND_USES_AS_OF, type HandCase } from './hand-sql.js';
@@ -212,7 +212,13 @@ async function main(): Promise<void> {
         key: 'orgByRep',
         name: 'org × this year by rep',
         scopeId: null,
-        query: (metric) => ({ metric, scope: { kind: 'org' }, period: 'this year', by: 'rep' }),
+        // Pipeline coverage has no split: its org case is the org's headline.
+        query: (metric) => ({
+          metric,
+          scope: { kind: 'org' },
+          period: 'this year',
+          ...(findMetric(metric)?.dimensions.includes('rep') ? { by: 'rep' as const } : {}),
+        }),
       },
     ];
     const loadBefore = load();
