@@ -55,13 +55,34 @@ describeDb(
       // The bulk load turns the rollup triggers off and rebuilds once at the end; the triggers must be back on.
       const digest = async () =>
         (
-          await queryRows<{ rows: number; digest: string | null }>(
+          await queryRows<{
+            rows: number;
+            digest: string | null;
+            team_rows: number;
+            team_digest: string | null;
+          }>(
             ctx.db(),
-            sql`select count(*)::int as rows, md5(string_agg(r::text, '|' order by r::text)) as digest from metric_rollups r`,
+            sql`select count(*)::int as rows, md5(string_agg(r::text, '|' order by r::text)) as digest,
+                  (select count(*)::int from metric_team_rollups) as team_rows,
+                  (select md5(string_agg(t::text, '|' order by t::text)) from metric_team_rollups t) as team_digest
+                from metric_rollups r`,
           )
         )[0]!;
       const loaded = await digest();
       expect(loaded.rows).toBeGreaterThan(0);
+      expect(loaded.team_rows).toBeGreaterThan(0);
+      // The team twin is the rep rows summed per team (the bulk load's single rebuild writes both).
+      const [twin] = await queryRows<{ diff: number }>(
+        ctx.db(),
+        sql`select count(*)::int as diff from (
+              select grain, bucket, team_id, currency, sum(calls) as calls, sum(emails) as emails,
+                sum(won_minor) as won_minor, sum(deals_lost) as deals_lost, sum(leads_qualified) as leads_qualified
+              from metric_rollups group by 1, 2, 3, 4
+            ) r full join metric_team_rollups t using (grain, bucket, team_id, currency)
+            where (r.calls, r.emails, r.won_minor, r.deals_lost, r.leads_qualified)
+              is distinct from (t.calls, t.emails, t.won_minor, t.deals_lost, t.leads_qualified)`,
+      );
+      expect(twin!.diff).toBe(0);
       await ctx.db().execute(sql`select tally_rollup_rebuild_all()`);
       expect(await digest()).toEqual(loaded);
       const [enabled] = await queryRows<{ off: number }>(

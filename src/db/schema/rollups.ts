@@ -21,19 +21,9 @@ function grainAndBucket() {
   };
 }
 
-/**
- * Pre-aggregated counters for the metrics engine, per UTC hour ('h'), day ('d') and month ('m'), per rep and per
- * the team the rep was in when each event happened (0 = none), per currency ('' when not money).
- * Kept exactly right by statement-level triggers on activities, opportunities, leads and team_memberships
- * (migrations `maintain_metric_rollups`, `maintain_monthly_metric_rollups`); never written by application
- * code. Any window whose bounds are whole UTC hours is an exact sum of month, day and hour buckets.
- */
-export const metricRollups = pgTable(
-  'metric_rollups',
-  {
-    ...grainAndBucket(),
-    repId: integer('rep_id').notNull(),
-    teamId: integer('team_id').notNull(),
+/** The counter columns of `metric_rollups` and its team-level twin `metric_team_rollups`. */
+function counters() {
+  return {
     currency: text('currency').notNull().default(''),
     calls: integer('calls').notNull().default(0),
     callsConnected: integer('calls_connected').notNull().default(0),
@@ -54,12 +44,49 @@ export const metricRollups = pgTable(
     leadsQualifiedConverted: integer('leads_qualified_converted').notNull().default(0),
     /** Newest event in the bucket (freshness); not lowered when rows are deleted. */
     newestAt: timestamp('newest_at', { withTimezone: true }),
+  };
+}
+
+/**
+ * Pre-aggregated counters for the metrics engine, per UTC hour ('h'), day ('d') and month ('m'), per rep and per
+ * the team the rep was in when each event happened (0 = none), per currency ('' when not money).
+ * Kept exactly right by statement-level triggers on activities, opportunities, leads and team_memberships
+ * (migrations `maintain_metric_rollups`, `maintain_monthly_metric_rollups`); never written by application
+ * code. Any window whose bounds are whole UTC hours is an exact sum of month, day and hour buckets.
+ */
+export const metricRollups = pgTable(
+  'metric_rollups',
+  {
+    ...grainAndBucket(),
+    repId: integer('rep_id').notNull(),
+    teamId: integer('team_id').notNull(),
+    ...counters(),
   },
   (t) => [
     uniqueIndex('metric_rollups_key_idx').on(t.grain, t.bucket, t.repId, t.teamId, t.currency),
     index('metric_rollups_rep_idx').on(t.repId, t.grain, t.bucket),
     index('metric_rollups_team_idx').on(t.teamId, t.grain, t.bucket),
     check('metric_rollups_grain_check', sql`${t.grain} in ('h', 'd', 'm')`),
+  ],
+);
+
+/**
+ * `metric_rollups` without the rep dimension: the same counters per UTC hour, day and month, per team at
+ * the event's instant (0 = none) and currency, for team and org reads (a few rows per team and day instead
+ * of a few per rep and day). Written in the same statement as `metric_rollups` (migration
+ * `metric_team_rollups`), so the two always agree: a row here is the rep rows of its key summed.
+ */
+export const metricTeamRollups = pgTable(
+  'metric_team_rollups',
+  {
+    ...grainAndBucket(),
+    teamId: integer('team_id').notNull(),
+    ...counters(),
+  },
+  (t) => [
+    uniqueIndex('metric_team_rollups_key_idx').on(t.grain, t.bucket, t.teamId, t.currency),
+    index('metric_team_rollups_team_idx').on(t.teamId, t.grain, t.bucket),
+    check('metric_team_rollups_grain_check', sql`${t.grain} in ('h', 'd', 'm')`),
   ],
 );
 

@@ -20,8 +20,8 @@ export const callsComputer: MetricComputer = aggregateComputer({
     count(distinct x.rep_id)::int as reps`,
   rollup: {
     aggregates: sql`sum(r.calls)::int as n, sum(r.calls_connected)::int as connected,
-      sum(r.talk_seconds)::float8 as talk,
-      count(distinct nullif(r.rep_id, 0)) filter (where r.calls > 0)::int as reps`,
+      sum(r.talk_seconds)::float8 as talk`,
+    repAggregates: sql`count(distinct nullif(r.rep_id, 0)) filter (where r.calls > 0)::int as reps`,
     having: sql`sum(r.calls) > 0`,
   },
   finalize({ rows, workingDays }) {

@@ -2,7 +2,7 @@ import type { SQL } from 'drizzle-orm';
 import { type Db, sql } from '../../db/client.js';
 import type { Calculation, Dimension, Figure, MetricValue, Scope } from '../types.js';
 import { runMetricQuery } from './query.js';
-import { rollupRanges, rollupRows, rollupSegment } from './rollup.js';
+import { rollupRanges, rollupRows, rollupRowsOneScan, rollupSegment } from './rollup.js';
 import { type RowSource, scopedRows, segmentLabelJoin, span, type Window, windowsRelation } from './rows.js';
 
 /** A metric computed for one window (or one segment), before targets and trends are added. */
@@ -87,10 +87,14 @@ export interface AggregateSpec {
   /** Group additionally by `x.currency` (rows must carry it). */
   perCurrency?: boolean;
   /**
-   * The same aggregates over `metric_rollups r` (same output names), and a HAVING that drops groups with no
+   * The same aggregates over the rollups `r` (same output names), and a HAVING that drops groups with no
    * records (raw rows only form groups when records exist). Absent: the metric is always computed raw.
+   * `aggregates` and `having` read only counter columns and `team_id`, so a team or the org reads the
+   * team-level twin `metric_team_rollups`; `repAggregates` (optional) are the aggregates that need the rep
+   * dimension (`r.rep_id`): for a team or the org they are read from `metric_rollups` for the headline window
+   * only (the only one whose figures are shown), in a second query over that window's buckets.
    */
-  rollup?: { aggregates: SQL; having: SQL };
+  rollup?: { aggregates: SQL; having: SQL; repAggregates?: SQL };
   finalize(input: FinalizeInput): Omit<Computed, 'newest'>;
 }
 
@@ -160,6 +164,53 @@ function windowedRows(windows: Window[], rows: SQL): SQL {
     where x.wi is not null`;
 }
 
+/**
+ * The rollup rows of every window (grouped by window index `g` and currency when `rcur` is set) and, for a
+ * team or the org when the metric has `repAggregates`, those figures of the headline window alone (one row
+ * per currency, or one row). A rep reads `metric_rollups` in one query; a team or the org reads the team
+ * twin `metric_team_rollups` for everything else.
+ */
+async function rollupWindows(
+  db: Db,
+  rollup: NonNullable<AggregateSpec['rollup']>,
+  scope: Scope,
+  windows: Window[],
+  ranges: NonNullable<ReturnType<typeof rollupRanges>>,
+  headline: number,
+  perCurrency: boolean,
+): Promise<[Row[], Row[]]> {
+  const rcur = perCurrency ? sql`, r.currency` : sql``;
+  const newest = sql`extract(epoch from max(r.newest_at))::float8 as newest_epoch`;
+  if (scope.kind === 'rep') {
+    const extra = rollup.repAggregates ? sql`, ${rollup.repAggregates}` : sql``;
+    const rows = await runMetricQuery<Row>(
+      db,
+      sql`select w.i as g${rcur}, ${rollup.aggregates}${extra}, ${newest}
+        from ${rollupRows(ranges, scope)}
+        group by w.i${rcur} having ${rollup.having}`,
+    );
+    return [rows, []];
+  }
+  const headRanges = rollup.repAggregates ? rollupRanges([windows[headline]!]) : null;
+  return Promise.all([
+    runMetricQuery<Row>(
+      db,
+      sql`select w.i as g${rcur}, ${rollup.aggregates}, ${newest}
+        from ${rollupRowsOneScan(ranges, scope, sql`metric_team_rollups`)}
+        group by w.i${rcur} having ${rollup.having}`,
+    ),
+    headRanges && rollup.repAggregates
+      ? runMetricQuery<Row>(
+          db,
+          perCurrency
+            ? sql`select ${rollup.repAggregates}, r.currency from ${rollupRows(headRanges, scope)}
+                group by r.currency`
+            : sql`select ${rollup.repAggregates} from ${rollupRows(headRanges, scope)}`,
+        )
+      : Promise.resolve([]),
+  ]);
+}
+
 /** Builds a computer that runs one grouped query for all windows and one for a split. */
 export function aggregateComputer(spec: AggregateSpec): MetricComputer {
   const cur = spec.perCurrency ? sql`, x.currency` : sql``;
@@ -170,18 +221,26 @@ export function aggregateComputer(spec: AggregateSpec): MetricComputer {
     async windows(db, scope, windows, headline, ctx) {
       const { min, max } = span(windows);
       const ranges = spec.rollup && ctx.useRollups ? rollupRanges(windows) : null;
-      const query =
+      const [rows, repRows] =
         spec.rollup && ranges
-          ? sql`select w.i as g${rcur}, ${spec.rollup.aggregates},
-              extract(epoch from max(r.newest_at))::float8 as newest_epoch
-            from ${rollupRows(ranges, scope)}
-            group by w.i${rcur} having ${spec.rollup.having}`
-          : sql`select x.wi as g${cur}, ${aggregates(ctx, headline)},
-              extract(epoch from max(x.ts))::float8 as newest_epoch
-            from (${windowedRows(windows, unionRows(spec, scope, min, max, undefined, false, ctx))}) x
-            group by x.wi${cur}`;
-      const rows = await runMetricQuery<Row>(db, query);
+          ? await rollupWindows(db, spec.rollup, scope, windows, ranges, headline, spec.perCurrency === true)
+          : [
+              await runMetricQuery<Row>(
+                db,
+                sql`select x.wi as g${cur}, ${aggregates(ctx, headline)},
+                  extract(epoch from max(x.ts))::float8 as newest_epoch
+                from (${windowedRows(windows, unionRows(spec, scope, min, max, undefined, false, ctx))}) x
+                group by x.wi${cur}`,
+              ),
+              [],
+            ];
       const byWindow = groupRows(rows, (r) => String(r.g));
+      // The rep-dimension figures of the headline window, joined to its group row(s) by currency.
+      for (const extra of repRows) {
+        for (const r of byWindow.get(String(headline)) ?? []) {
+          if (!spec.perCurrency || String(r.currency) === String(extra.currency)) Object.assign(r, extra);
+        }
+      }
       const currency = spec.perCurrency
         ? (chooseCurrency(byWindow.get(String(headline)) ?? []) ?? chooseCurrency(rows))
         : null;
@@ -202,10 +261,15 @@ export function aggregateComputer(spec: AggregateSpec): MetricComputer {
       const { join, label } = segmentLabelJoin(by);
       const seg = rollupSegment(by);
       const ranges = spec.rollup && ctx.useRollups && seg ? rollupRanges([window]) : null;
+      // A split by rep reads the rep rows; a team's or the org's split by team the team twin (a segment's
+      // value and count never need the rep dimension).
+      const byRep = scope.kind === 'rep' || by === 'rep';
       const inner =
         spec.rollup && seg && ranges
-          ? sql`select ${seg} as g${rcur}, ${spec.rollup.aggregates}
-              from ${rollupRows(ranges, scope)}
+          ? sql`select ${seg} as g${rcur}, ${spec.rollup.aggregates}${
+              byRep && spec.rollup.repAggregates ? sql`, ${spec.rollup.repAggregates}` : sql``
+            }
+              from ${byRep ? rollupRows(ranges, scope) : rollupRowsOneScan(ranges, scope, sql`metric_team_rollups`)}
               group by 1${rcur} having ${spec.rollup.having}`
           : sql`select x.seg as g${cur}, ${aggregates(ctx, null)}
               from (${unionRows(spec, scope, window.start, window.end, by, true, ctx)}) x

@@ -62,6 +62,8 @@ export function rollupRanges(windows: Window[]): RollupRange[] | null {
 /** Ranges of one grain, none overlapping, sorted by start; `ends` are the original ranges' ends and windows. */
 interface Arm {
   grain: RollupRange['grain'];
+  /** The layer of non-overlapping windows the arm belongs to (0 first). */
+  layer: number;
   /** Merged contiguous runs: what the index scan reads. */
   runs: { start: number; end: number }[];
   /** The original ranges in order: a bucket belongs to the first whose end is after it. */
@@ -91,7 +93,7 @@ function armsOf(ranges: RollupRange[]): Arm[] {
     layer.ranges.push(...list);
   }
   const arms: Arm[] = [];
-  for (const layer of layers) {
+  for (const [index, layer] of layers.entries()) {
     for (const grain of ['m', 'd', 'h'] as const) {
       const parts = layer.ranges
         .filter((r) => r.grain === grain)
@@ -104,7 +106,7 @@ function armsOf(ranges: RollupRange[]): Arm[] {
         if (last && last.end === p.start) last.end = p.end;
         else runs.push({ start: p.start, end: p.end });
       }
-      arms.push({ grain, runs, parts: parts.map(({ end, window }) => ({ end, window })) });
+      arms.push({ grain, layer: index, runs, parts: parts.map(({ end, window }) => ({ end, window })) });
     }
   }
   return arms;
@@ -120,30 +122,70 @@ const isoParam = (ms: number) => sql`${new Date(ms).toISOString()}::timestamptz`
  * windows' ends gives each row its window. (A VALUES list joined LATERAL hides the bounds, and a plain
  * range join gets a hash join over a sequential scan.)
  */
+const scopeFilter = (scope: Scope): SQL =>
+  scope.kind === 'rep'
+    ? sql`and r.rep_id = ${scope.repId}`
+    : scope.kind === 'team'
+      ? sql`and r.team_id = ${scope.teamId}`
+      : sql``;
+
+/** The runs of an arm as an OR of bucket ranges. */
+const armWithin = (a: Arm): SQL =>
+  sql.join(
+    a.runs.map((run) => sql`(r.bucket >= ${isoParam(run.start)} and r.bucket < ${isoParam(run.end)})`),
+    sql` or `,
+  );
+
+/** The window index of a row of the arm: a CASE over the arm's parts' ends (a constant for one window). */
+const armWindow = (a: Arm): SQL =>
+  a.parts.length === 1 || a.parts.every((p) => p.window === a.parts[0]!.window)
+    ? sql`${a.parts[0]!.window}::int`
+    : sql`case ${sql.join(
+        a.parts.map((p) => sql`when r.bucket < ${isoParam(p.end)} then ${p.window}::int`),
+        sql` `,
+      )} end`;
+
 export function rollupRows(ranges: RollupRange[], scope: Scope, table: SQL = sql`metric_rollups`): SQL {
-  const filter =
-    scope.kind === 'rep'
-      ? sql`and r.rep_id = ${scope.repId}`
-      : scope.kind === 'team'
-        ? sql`and r.team_id = ${scope.teamId}`
-        : sql``;
+  const filter = scopeFilter(scope);
   const arms = armsOf(ranges).map((a) => {
-    const within = sql.join(
-      a.runs.map((run) => sql`(r.bucket >= ${isoParam(run.start)} and r.bucket < ${isoParam(run.end)})`),
-      sql` or `,
-    );
-    const wi =
-      a.parts.length === 1 || a.parts.every((p) => p.window === a.parts[0]!.window)
-        ? sql`${a.parts[0]!.window}::int`
-        : sql`case ${sql.join(
-            a.parts.map((p) => sql`when r.bucket < ${isoParam(p.end)} then ${p.window}::int`),
-            sql` `,
-          )} end`;
-    return sql`select ${wi} as wi, r.* from ${table} r
-      where r.grain = ${a.grain}::char(1) and (${within}) ${filter}`;
+    return sql`select ${armWindow(a)} as wi, r.* from ${table} r
+      where r.grain = ${a.grain}::char(1) and (${armWithin(a)}) ${filter}`;
   });
   if (arms.length === 0) arms.push(sql`select null::int as wi, r.* from ${table} r where false`);
   return sql`(${sql.join(arms, sql` union all `)}) r cross join lateral (select r.wi as i) w`;
+}
+
+/**
+ * `rollupRows` as one scan of `table` (an OR of every grain's runs) instead of a UNION ALL of one scan per
+ * grain, for small tables read by narrow index scans (`metric_team_rollups`): a UNION ALL lets the planner
+ * run its arms in a Parallel Append, whose workers' start-up costs far more than reading a few hundred rows
+ * (~100 ms on a busy 2-core machine). Rows of a bucket that two layers of windows share (a running period's
+ * "same point" comparison) appear once per layer, like in `rollupRows`.
+ */
+export function rollupRowsOneScan(ranges: RollupRange[], scope: Scope, table: SQL): SQL {
+  const arms = armsOf(ranges);
+  if (arms.length === 0)
+    return sql`(select null::int as wi, r.* from ${table} r where false) r cross join lateral (select r.wi as i) w`;
+  const within = sql.join(
+    arms.map((a) => sql`(r.grain = ${a.grain}::char(1) and (${armWithin(a)}))`),
+    sql` or `,
+  );
+  const layers = Math.max(...arms.map((a) => a.layer)) + 1;
+  const layerWindow = (layer: number): SQL =>
+    sql`case ${sql.join(
+      arms
+        .filter((a) => a.layer === layer)
+        .map((a) => sql`when r.grain = ${a.grain}::char(1) and (${armWithin(a)}) then ${armWindow(a)}`),
+      sql` `,
+    )} end`;
+  const rows =
+    layers === 1
+      ? sql`select ${layerWindow(0)} as wi, r.* from ${table} r where (${within}) ${scopeFilter(scope)}`
+      : sql`select * from (select l.wi, r.* from ${table} r cross join lateral (values ${sql.join(
+          Array.from({ length: layers }, (_, k) => sql`(${layerWindow(k)})`),
+          sql`, `,
+        )}) l(wi) where (${within}) ${scopeFilter(scope)}) x where x.wi is not null`;
+  return sql`(${rows}) r cross join lateral (select r.wi as i) w`;
 }
 
 /** Segment key from rollups (0 = no rep / no team, like NULL in raw rows); null for dimensions rollups lack. */

@@ -1,0 +1,169 @@
+import { sql } from 'drizzle-orm';
+import { expect, it } from 'vitest';
+import { type Db, queryRows } from '../../src/db/client.js';
+import { activities, leads } from '../../src/db/schema/index.js';
+import { describeDb } from '../helpers/db.js';
+import { addActivity, addMembership, addOpp, addRep, addTeam } from './fixtures.js';
+
+const COUNTERS = [
+  'calls',
+  'calls_connected',
+  'talk_seconds',
+  'emails',
+  'emails_opened',
+  'emails_replied',
+  'meetings_booked',
+  'meetings_held',
+  'opps_created',
+  'pipeline_minor',
+  'deals_won',
+  'won_minor',
+  'deals_lost',
+  'leads_created',
+  'leads_created_converted',
+  'leads_qualified',
+  'leads_qualified_converted',
+];
+
+/**
+ * Keys (grain, bucket, team, currency) where metric_team_rollups differs from metric_rollups summed over
+ * reps, in any counter (a key missing on one side counts as zeros), and the twin's total calls.
+ */
+async function twinDiff(db: Db): Promise<{ diff: number; calls: number; deals: number }> {
+  const cols = sql.raw(COUNTERS.map((c) => `sum(${c}) as ${c}`).join(', '));
+  const differs = sql.raw(COUNTERS.map((c) => `coalesce(r.${c}, 0) <> coalesce(t.${c}, 0)`).join(' or '));
+  const [row] = await queryRows<{ diff: number; calls: number; deals: number }>(
+    db,
+    sql`select
+      (select count(*) from (
+         select grain, bucket, team_id, currency, ${cols} from metric_rollups group by 1, 2, 3, 4
+       ) r full join metric_team_rollups t using (grain, bucket, team_id, currency)
+       where ${differs})::int as diff,
+      (select coalesce(sum(calls), 0) from metric_team_rollups where grain = 'd')::int as calls,
+      (select coalesce(sum(deals_won + deals_lost), 0) from metric_team_rollups where grain = 'm')::int as deals`,
+  );
+  return row!;
+}
+
+describeDb('team-level counter rollups', (ctx) => {
+  it('equal metric_rollups summed over reps after every kind of write, a move, a rebuild and a TRUNCATE', async () => {
+    const db = ctx.db();
+    const north = await addTeam(db, 'North');
+    const south = await addTeam(db, 'South');
+    const ana = await addRep(db, 'Ana', north);
+    const ben = await addRep(db, 'Ben', north, '2026-01-01T00:00:00Z');
+    const cy = await addRep(db, 'Cy', south);
+    const dee = await addRep(db, 'Dee'); // no team: team 0
+    const reps = [ana, ben, cy, dee];
+    const day = (i: number, h = 9) => new Date(Date.UTC(2026, 9, 1 + (i % 40), h + (i % 7)));
+
+    // One multi-row insert per table (statement triggers see whole batches), then single rows.
+    await db.insert(activities).values(
+      Array.from({ length: 120 }, (_, i) => ({
+        externalId: `tw-a-${i}`,
+        repId: reps[i % 4]!,
+        kind: (['call', 'email', 'meeting'] as const)[i % 3]!,
+        direction: i % 11 === 0 ? ('inbound' as const) : ('outbound' as const),
+        occurredAt: day(i),
+        connected: i % 3 === 0 ? i % 2 === 0 : null,
+        durationSeconds: i % 3 === 0 ? 30 + i : null,
+        emailOpenedAt: i % 3 === 1 && i % 2 === 0 ? day(i) : null,
+        emailRepliedAt: i % 3 === 1 && i % 5 === 0 ? day(i) : null,
+        meetingBookedAt: i % 3 === 2 ? day(i) : null,
+        meetingHeldAt: i % 3 === 2 && i % 2 === 0 ? day(i + 1) : null,
+      })),
+    );
+    for (let i = 0; i < 30; i++) {
+      const outcome = (['open', 'won', 'lost'] as const)[i % 3]!;
+      await addOpp(db, i % 9 === 0 ? null : reps[i % 4]!, {
+        created: day(i).toISOString(),
+        ...(outcome === 'open' ? {} : { closed: day(i + 3, 14).toISOString(), outcome }),
+        amount: 1000 + i * 37,
+        currency: i % 4 === 0 ? 'EUR' : 'USD',
+      });
+    }
+    await db.insert(leads).values(
+      Array.from({ length: 40 }, (_, i) => ({
+        externalId: `tw-l-${i}`,
+        ownerRepId: reps[i % 4]!,
+        createdAt: day(i),
+        qualifiedAt: i % 2 ? day(i + 2) : null,
+        convertedAt: i % 3 === 0 ? day(i + 5) : null,
+      })),
+    );
+    await addActivity(db, { repId: ben, kind: 'call', direction: 'outbound', occurredAt: day(3, 12) });
+    let state = await twinDiff(db);
+    expect(state.diff).toBe(0);
+    expect(state.calls).toBeGreaterThan(30);
+    expect(state.deals).toBe(20);
+
+    // Updates that move events between reps, teams, buckets and currencies; deletes.
+    await db.execute(sql`update activities set rep_id = ${cy}, occurred_at = occurred_at + interval '26 hours'
+      where external_id like 'tw-a-%' and (right(external_id, 1))::int % 4 = 0`);
+    await db.execute(sql`update opportunities set outcome = 'won', closed_at = created_at + interval '2 days',
+      currency = 'GBP' where outcome = 'open'`);
+    await db.execute(sql`update leads set owner_rep_id = ${dee}, converted_at = created_at + interval '1 hour'
+      where qualified_at is not null`);
+    expect((await twinDiff(db)).diff).toBe(0);
+    await db.execute(sql`delete from activities where kind = 'email' and rep_id = ${ana}`);
+    await db.execute(sql`delete from opportunities where outcome = 'lost' and currency = 'EUR'`);
+    await db.execute(sql`delete from leads where converted_at is null`);
+    state = await twinDiff(db);
+    expect(state.diff).toBe(0);
+
+    // Ana moves from North to South in the middle of the data: her rows are rebuilt and North loses her share
+    // after the move while South gains it.
+    await db.execute(
+      sql`update team_memberships set valid_to = '2026-10-20T12:00:00Z' where rep_id = ${ana}`,
+    );
+    await addMembership(db, ana, south, '2026-10-20T12:00:00Z');
+    state = await twinDiff(db);
+    expect(state.diff).toBe(0);
+    // South's calls, emails and meetings booked after the move, from the twin and from the raw rows.
+    const [moved] = await queryRows<{ south: number }>(
+      db,
+      sql`select coalesce(sum(calls + emails + meetings_booked), 0)::int as south
+        from metric_team_rollups where team_id = ${south} and grain = 'h'
+          and bucket >= '2026-10-20T12:00:00Z' and bucket < '2026-11-20T00:00:00Z'`,
+    );
+    const [raw] = await queryRows<{ south: number; ana: number }>(
+      db,
+      sql`select count(*)::int as south, count(*) filter (where e.rep_id = ${ana})::int as ana
+        from (select a.rep_id, case when a.kind = 'meeting' then coalesce(a.meeting_booked_at, a.occurred_at)
+                else a.occurred_at end as ts
+              from activities a where a.kind = 'meeting' or a.direction = 'outbound') e
+        join team_memberships m on m.rep_id = e.rep_id and m.valid_from <= e.ts
+          and (m.valid_to is null or e.ts < m.valid_to)
+        where m.team_id = ${south} and e.ts >= '2026-10-20T12:00:00Z' and e.ts < '2026-11-20T00:00:00Z'`,
+    );
+    expect(raw!.ana).toBeGreaterThan(0);
+    expect(moved!.south).toBe(raw!.south);
+    // Removing a membership moves the rep's rows to team 0.
+    await db.execute(sql`delete from team_memberships where rep_id = ${ben}`);
+    expect((await twinDiff(db)).diff).toBe(0);
+
+    // A rebuild changes no figure; a TRUNCATE of a source leaves the rest exact and that source's share at 0.
+    const before = await queryRows<Record<string, unknown>>(
+      db,
+      sql`select grain, bucket, team_id, currency, calls, emails, deals_won, won_minor, leads_created
+        from metric_team_rollups where calls + emails + deals_won + leads_created <> 0 order by 1, 2, 3, 4`,
+    );
+    await db.execute(sql`select tally_rollup_rebuild_all()`);
+    expect((await twinDiff(db)).diff).toBe(0);
+    const after = await queryRows<Record<string, unknown>>(
+      db,
+      sql`select grain, bucket, team_id, currency, calls, emails, deals_won, won_minor, leads_created
+        from metric_team_rollups where calls + emails + deals_won + leads_created <> 0 order by 1, 2, 3, 4`,
+    );
+    expect(after).toEqual(before);
+    await db.execute(sql`truncate activities`);
+    state = await twinDiff(db);
+    expect(state.diff).toBe(0);
+    expect(state.calls).toBe(0);
+    expect(state.deals).toBeGreaterThan(0);
+    await db.execute(sql`truncate opportunities cascade`);
+    state = await twinDiff(db);
+    expect(state.diff).toBe(0);
+    expect(state.deals).toBe(0);
+  }, 120_000);
+});
