@@ -72,7 +72,15 @@ export function seenRequestsInDb(db: Db, logger: Logger): SeenRequests {
     if (queue.length === 0 || inFlight >= RECORD_STATEMENTS_IN_FLIGHT) return;
     const batch = queue.splice(0);
     inFlight++;
-    const rows = batch.flatMap((r) => [sql`(${r.sig}, ${r.at})`, sql`(${r.bod}, ${r.at})`]);
+    // Keys in one order on every instance: two instances inserting the same keys in opposite orders
+    // would each wait for the other's uncommitted key (a deadlock, one statement failing after 1 s).
+    const rows = batch
+      .flatMap((r) => [
+        { key: r.sig, at: r.at },
+        { key: r.bod, at: r.at },
+      ])
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      .map((r) => sql`(${r.key}, ${r.at})`);
     queryRows<{ key: string }>(
       db,
       sql`insert into slack_seen_requests (key, seen_at) values ${sql.join(rows, sql`, `)}

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { sql } from '../../src/db/client.js';
+import { createDb, type Database, queryRows, sql } from '../../src/db/client.js';
 import { digestSubscriptions, slackSeenRequests } from '../../src/db/schema/index.js';
 import { seenRequestsInDb } from '../../src/http/seen-requests.js';
 import { silentLogger } from '../../src/logger.js';
-import { describeDb, openTestDatabase } from '../helpers/db.js';
+import { describeDb, openTestDatabase, postgresAdminUrl } from '../helpers/db.js';
 import { useSlackApiStub } from '../helpers/slack-api.js';
 import { signBody, slashCommandBody } from '../helpers/slack-requests.js';
 import { seedFixture, USERS } from './fixtures.js';
@@ -148,6 +148,43 @@ describeDb('replay check shared by instances', (ctx) => {
     expect([verdicts[17], verdicts[20]].filter((v) => !v?.signatureNew && !v?.bodyNew)).toHaveLength(1);
     expect(await seen.record('v0=burst3', 'body 3', t0)).toEqual({ signatureNew: false, bodyNew: false });
     expect(await ctx.db().select().from(slackSeenRequests)).toHaveLength(2 * 18 + 3);
+  });
+
+  it('never deadlocks when two instances record the same burst in opposite orders', async () => {
+    // Found by a tester: batches took their key locks in arrival order, so two instances holding the same
+    // keys in opposite orders deadlocked; after 1 s both fell back to their own memory and ran the request.
+    // On Postgres two handles on the same database, each with its own edge pool, as two processes have.
+    const handles: Database[] = [];
+    if (ctx.backend === 'postgres') {
+      const [row] = await queryRows<{ name: string }>(ctx.db(), sql`select current_database() as name`);
+      const url = new URL(postgresAdminUrl()!);
+      url.pathname = `/${row!.name}`;
+      for (let i = 0; i < 2; i++) handles.push(await createDb({ databaseUrl: url.toString() }));
+    }
+    const edge = (i: number) => handles[i]?.edgeDb ?? ctx.db();
+    const a = seenRequestsInDb(edge(0), silentLogger);
+    const b = seenRequestsInDb(edge(1), silentLogger);
+    const t0 = Date.now();
+    try {
+      for (let round = 0; round < 20; round++) {
+        const requests = Array.from({ length: 40 }, (_, i) => ({
+          sig: `v0=r${round}-${i}`,
+          body: `b${round}-${i}`,
+        }));
+        const [onA, onB] = await Promise.all([
+          Promise.all(requests.map((r) => a.record(r.sig, r.body, t0))),
+          Promise.all([...requests].reverse().map((r) => b.record(r.sig, r.body, t0))),
+        ]);
+        const backOnB = [...onB].reverse();
+        // Each request is new to exactly one instance, and no statement failed.
+        for (const [i, v] of onA.entries()) {
+          expect([v.signatureNew, backOnB[i]!.signatureNew].filter(Boolean)).toHaveLength(1);
+          expect([v.bodyNew, backOnB[i]!.bodyNew].filter(Boolean)).toHaveLength(1);
+        }
+      }
+    } finally {
+      for (const h of handles) await h.close();
+    }
   });
 
   it('purges seen keys older than 15 minutes, keeping newer ones', async () => {
