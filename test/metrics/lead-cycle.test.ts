@@ -53,7 +53,7 @@ describeDb('lead-to-close cycle', (ctx) => {
     expect(r.figures.find((f) => f.key === 'from_creation')?.value).toEqual(v(1));
     expect(r.notes).toEqual([
       '1 of 3 cycles start at the lead’s creation (no outbound touch recorded); the rest at the first outbound touch.',
-      '1 lead won before its first contact (clock skew or bad data) counts as 0 days each.',
+      '1 lead won before its first contact (clock skew or bad data) counts as 0 days.',
     ]);
     expect(r.series.at(-2)?.value).toEqual(v(29)); // 1 Sep → 30 Sep
     const bySource = await getMetric(deps, {

@@ -102,7 +102,7 @@ describeDb('one rule per concept', (ctx) => {
     const response = await getMetric(deps, { metric: 'response', scope: org, period: '2026-10' });
     expect(response.value).toEqual(v(120));
     expect(response.notes).toEqual([
-      '1 lead answered before it was created (clock skew or bad data) counts as 0 s each.',
+      '1 lead answered before it was created (clock skew or bad data) counts as 0 s.',
     ]);
   });
 

@@ -15,7 +15,7 @@ import type { DurationHistogram } from './histogram.js';
 export function negativeDurationNote(count: number, what: [string, string], zero: string): string[] {
   if (count <= 0) return [];
   return [
-    `${formatCount(count)} ${count === 1 ? what[0] : what[1]} (clock skew or bad data) count${count === 1 ? 's' : ''} as ${zero} each.`,
+    `${formatCount(count)} ${count === 1 ? what[0] : what[1]} (clock skew or bad data) count${count === 1 ? 's' : ''} as ${zero}${count === 1 ? '' : ' each'}.`,
   ];
 }
 
