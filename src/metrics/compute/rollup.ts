@@ -114,14 +114,7 @@ function armsOf(ranges: RollupRange[]): Arm[] {
 
 const isoParam = (ms: number) => sql`${new Date(ms).toISOString()}::timestamptz`;
 
-/**
- * The rollup rows of `table` in the ranges, narrowed to the scope, as relation `r`, with each row's window
- * index as `w.i`. One pass over the grid: one UNION ALL arm per grain (per layer of non-overlapping
- * windows), reading each contiguous run of buckets once with its bounds as parameters, so the planner sees
- * the real ranges and takes the team or rep index where it is narrower than the key index; a CASE over the
- * windows' ends gives each row its window. (A VALUES list joined LATERAL hides the bounds, and a plain
- * range join gets a hash join over a sequential scan.)
- */
+/** The WHERE clause that narrows rollup rows `r` to a rep or a team (none for the org). */
 const scopeFilter = (scope: Scope): SQL =>
   scope.kind === 'rep'
     ? sql`and r.rep_id = ${scope.repId}`
@@ -145,6 +138,14 @@ const armWindow = (a: Arm): SQL =>
         sql` `,
       )} end`;
 
+/**
+ * The rollup rows of `table` in the ranges, narrowed to the scope, as relation `r`, with each row's window
+ * index as `w.i`. One pass over the grid: one UNION ALL arm per grain (per layer of non-overlapping
+ * windows), reading each contiguous run of buckets once with its bounds as parameters, so the planner sees
+ * the real ranges and takes the team or rep index where it is narrower than the key index; a CASE over the
+ * windows' ends gives each row its window. (A VALUES list joined LATERAL hides the bounds, and a plain
+ * range join gets a hash join over a sequential scan.)
+ */
 export function rollupRows(ranges: RollupRange[], scope: Scope, table: SQL = sql`metric_rollups`): SQL {
   const filter = scopeFilter(scope);
   const arms = armsOf(ranges).map((a) => {
