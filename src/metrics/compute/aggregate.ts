@@ -174,38 +174,36 @@ async function rollupWindows(
   db: Db,
   rollup: NonNullable<AggregateSpec['rollup']>,
   scope: Scope,
-  windows: Window[],
   ranges: NonNullable<ReturnType<typeof rollupRanges>>,
   headline: number,
   perCurrency: boolean,
 ): Promise<[Row[], Row[]]> {
   const rcur = perCurrency ? sql`, r.currency` : sql``;
-  const newest = sql`extract(epoch from max(r.newest_at))::float8 as newest_epoch`;
-  if (scope.kind === 'rep') {
-    const extra = rollup.repAggregates ? sql`, ${rollup.repAggregates}` : sql``;
-    const rows = await runMetricQuery<Row>(
-      db,
-      sql`select w.i as g${rcur}, ${rollup.aggregates}${extra}, ${newest}
-        from ${rollupRows(ranges, scope)}
-        group by w.i${rcur} having ${rollup.having}`,
-    );
-    return [rows, []];
-  }
-  const headRanges = rollup.repAggregates ? rollupRanges([windows[headline]!]) : null;
-  return Promise.all([
+  /** One row per window (and currency) of `relation`, with `extra` aggregates. */
+  const perWindow = (relation: SQL, extra: SQL = sql``) =>
     runMetricQuery<Row>(
       db,
-      sql`select w.i as g${rcur}, ${rollup.aggregates}, ${newest}
-        from ${rollupRowsOneScan(ranges, scope, sql`metric_team_rollups`)}
+      sql`select w.i as g${rcur}, ${rollup.aggregates}${extra},
+          extract(epoch from max(r.newest_at))::float8 as newest_epoch
+        from ${relation}
         group by w.i${rcur} having ${rollup.having}`,
-    ),
-    headRanges && rollup.repAggregates
+    );
+  const { repAggregates } = rollup;
+  if (scope.kind === 'rep')
+    return [await perWindow(rollupRows(ranges, scope), repAggregates ? sql`, ${repAggregates}` : sql``), []];
+  // The headline window's ranges are already among the windows' ranges.
+  const head = rollupRows(
+    ranges.filter((r) => r.window === headline),
+    scope,
+  );
+  return Promise.all([
+    perWindow(rollupRowsOneScan(ranges, scope, sql`metric_team_rollups`)),
+    repAggregates
       ? runMetricQuery<Row>(
           db,
           perCurrency
-            ? sql`select ${rollup.repAggregates}, r.currency from ${rollupRows(headRanges, scope)}
-                group by r.currency`
-            : sql`select ${rollup.repAggregates} from ${rollupRows(headRanges, scope)}`,
+            ? sql`select ${repAggregates}, r.currency from ${head} group by r.currency`
+            : sql`select ${repAggregates} from ${head}`,
         )
       : Promise.resolve([]),
   ]);
@@ -223,7 +221,7 @@ export function aggregateComputer(spec: AggregateSpec): MetricComputer {
       const ranges = spec.rollup && ctx.useRollups ? rollupRanges(windows) : null;
       const [rows, repRows] =
         spec.rollup && ranges
-          ? await rollupWindows(db, spec.rollup, scope, windows, ranges, headline, spec.perCurrency === true)
+          ? await rollupWindows(db, spec.rollup, scope, ranges, headline, spec.perCurrency === true)
           : [
               await runMetricQuery<Row>(
                 db,
