@@ -1,5 +1,6 @@
 import type { Authorize } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
+import { AUTH_ERRORS } from '../delivery/outbox-errors.js';
 import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
 
@@ -15,11 +16,14 @@ import { describeError } from '../errors.js';
  *
  * @param client a Web API client holding the bot token (Tally's bounded retry policy and timeout)
  * @param botToken the `xoxb-` token passed back to Bolt for every listener's `client`
+ * @param onTokenRefused called with Slack's error when `auth.test` says the token itself is bad (an
+ *   `AUTH_ERRORS` code such as invalid_auth), so /healthz can report the lost token before any send fails
  */
 export function botAuthorize(
   client: WebClient,
   botToken: string,
   logger: Deps['logger'],
+  onTokenRefused: (error: string) => void = () => {},
 ): Authorize<boolean> {
   let ids: { botId?: string; botUserId?: string } = {};
   let asking = false;
@@ -37,6 +41,8 @@ export function botAuthorize(
         },
         (err) => {
           logger.warn({ err: describeError(err) }, 'auth.test failed; the bot ids are looked up again later');
+          const code = (err as { data?: { error?: unknown } }).data?.error;
+          if (typeof code === 'string' && AUTH_ERRORS.has(code)) onTokenRefused(code);
         },
       )
       .finally(() => {

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { App, type Logger as BoltLogger, type CustomRoute, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
-import { readAuthLost } from '../delivery/pacer.js';
+import { readAuthLost, recordAuthLost } from '../delivery/pacer.js';
 import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
 import { INGEST_PATH } from '../http/ingest-route.js';
@@ -44,7 +44,12 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
   const clientOptions = webClientOptions(slackConfig.apiUrl);
   // One client holding the bot token, for jobs and for the bot's own auth.test (see botAuthorize).
   const botClient = new WebClient(slackConfig.botToken, clientOptions);
-  const authorize = botAuthorize(botClient, slackConfig.botToken, deps.logger);
+  // A token Slack refuses at start-up makes /healthz say so at once, as a refused send would.
+  const authorize = botAuthorize(botClient, slackConfig.botToken, deps.logger, (error) => {
+    recordAuthLost(deps.database.db, error).catch((err: unknown) =>
+      deps.logger.warn({ err: describeError(err) }, 'could not record the refused Slack token'),
+    );
+  });
   let app: App;
   if (options.mode === 'socket') {
     if (!slackConfig.appToken) throw new Error('SLACK_APP_TOKEN is required for Socket Mode');

@@ -138,17 +138,7 @@ export function createPgPacer(db: Db, options: PaceOptions = {}): Pacer {
         insert into slack_pace (key, paused_until) values ('workspace', clock_timestamp() + make_interval(secs => ${ms}::float8 / 1000))
         on conflict (key) do update set paused_until = greatest(coalesce(slack_pace.paused_until, excluded.paused_until), excluded.paused_until)`);
     },
-    setAuthLost: async (error) => {
-      const rows = await queryRows<{ key: string }>(
-        db,
-        sql`
-        insert into slack_pace (key, auth_error, auth_error_at) values ('workspace', ${error}, clock_timestamp())
-        on conflict (key) do update set auth_error = excluded.auth_error, auth_error_at = excluded.auth_error_at
-          where slack_pace.auth_error is null
-        returning key`,
-      );
-      return rows.length > 0;
-    },
+    setAuthLost: (error) => recordAuthLost(db, error),
     clearAuthLost: async () => {
       const rows = await queryRows<{ key: string }>(
         db,
@@ -158,6 +148,22 @@ export function createPgPacer(db: Db, options: PaceOptions = {}): Pacer {
     },
     authLost: () => readAuthLost(db),
   };
+}
+
+/**
+ * Records that Slack refused the bot token (`error`: invalid_auth, token_revoked, …) for every instance, unless
+ * a loss is already recorded. Resolves true when this call recorded it.
+ */
+export async function recordAuthLost(db: Db, error: string): Promise<boolean> {
+  const rows = await queryRows<{ key: string }>(
+    db,
+    sql`
+    insert into slack_pace (key, auth_error, auth_error_at) values ('workspace', ${error}, clock_timestamp())
+    on conflict (key) do update set auth_error = excluded.auth_error, auth_error_at = excluded.auth_error_at
+      where slack_pace.auth_error is null
+    returning key`,
+  );
+  return rows.length > 0;
 }
 
 /** The lost-token error recorded by any instance, or null (for /healthz). */
