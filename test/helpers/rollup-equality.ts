@@ -26,6 +26,7 @@ export const COUNTER_METRICS: MetricId[] = [
   'winrate',
   'dealsize',
   'revenue',
+  'lostdeals',
   'opps',
   'conversion',
 ];

@@ -86,6 +86,7 @@ export async function addOpp(
     product?: string;
     leadId?: number;
     accountId?: number;
+    lossReason?: string | null;
   },
 ): Promise<number> {
   const [row] = await db
@@ -101,6 +102,7 @@ export async function addOpp(
       product: opts.product ?? null,
       leadId: opts.leadId ?? null,
       accountId: opts.accountId ?? null,
+      lossReason: opts.lossReason ?? null,
     })
     .returning({ id: opportunities.id });
   return row!.id;

@@ -17,6 +17,7 @@ import { addActivity, addLead, addOpp } from './fixtures.js';
 // Monday 23 Nov 2026, 12:00 UTC.
 const now = new Date('2026-11-23T12:00:00Z');
 const ROLLUP_METRICS: MetricId[] = [...COUNTER_METRICS, 'cycle'];
+const LOSS_REASONS = ['Price', ' price  ', 'PRICE', 'Went  dark', '   ', null, '\t', 'Timing'];
 
 describeDb('metric rollups', (ctx) => {
   async function seedMessy() {
@@ -52,6 +53,8 @@ describeDb('metric rollups', (ctx) => {
         amount: 1000 + Math.floor(rnd() * 9000),
         currency: i % 7 === 0 ? 'EUR' : 'USD',
         product: i % 2 ? 'Core' : 'Plus',
+        // Reasons in several spellings, blank ones (no reason once normalised) and none.
+        lossReason: LOSS_REASONS[i % LOSS_REASONS.length] ?? null,
       });
     }
     for (let i = 0; i < 90; i++) {
@@ -68,6 +71,26 @@ describeDb('metric rollups', (ctx) => {
       .set({ outcome: 'won' })
       .where(sql`${opportunities.outcome} = 'lost' and ${opportunities.id} % 4 = 0`);
     await db.update(opportunities).set({ amountMinor: 777 }).where(sql`${opportunities.id} % 5 = 0`);
+    // Deals won and reopened become lost, lost ones reopen; reasons, amounts and currencies of lost deals change.
+    await db
+      .update(opportunities)
+      .set({ outcome: 'lost', lossReason: ' Budget ' })
+      .where(sql`${opportunities.outcome} = 'won' and ${opportunities.id} % 6 = 1`);
+    await db
+      .update(opportunities)
+      .set({ outcome: 'open' })
+      .where(sql`${opportunities.outcome} = 'lost' and ${opportunities.id} % 8 = 3`);
+    await db
+      .update(opportunities)
+      .set({ lossReason: sql`case when ${opportunities.lossReason} is null then 'price' end` })
+      .where(sql`${opportunities.outcome} = 'lost' and ${opportunities.id} % 3 = 2`);
+    await db
+      .update(opportunities)
+      .set({ amountMinor: null, currency: 'GBP' })
+      .where(sql`${opportunities.outcome} = 'lost' and ${opportunities.id} % 10 = 2`);
+    await db
+      .delete(opportunities)
+      .where(sql`${opportunities.outcome} = 'lost' and ${opportunities.id} % 11 = 0`);
     await db.delete(activities).where(sql`${activities.id} % 9 = 0`);
     await db.update(activities).set({ repId: reps[0]! }).where(sql`${activities.id} % 13 = 0`);
     await db.update(leads).set({ convertedAt: now }).where(sql`${leads.id} % 7 = 0`);
@@ -101,11 +124,21 @@ describeDb('metric rollups', (ctx) => {
   it('is rebuilt when a source table is truncated', async () => {
     const { db } = await seedMessy();
     await db.execute(sql`truncate activities`);
-    const [r] = await queryRows<{ calls: number; opps: number }>(
+    const [r] = await queryRows<{ calls: number; opps: number; lost: number; lostMinor: number }>(
       db,
-      sql`select coalesce(sum(calls), 0)::int as calls, coalesce(sum(opps_created), 0)::int as opps
+      sql`select coalesce(sum(calls), 0)::int as calls, coalesce(sum(opps_created), 0)::int as opps,
+            coalesce(sum(deals_lost), 0)::int as lost, coalesce(sum(lost_minor), 0)::int as "lostMinor"
           from metric_rollups where grain = 'd'`,
     );
-    expect(r).toEqual({ calls: 0, opps: 90 });
+    // 90 opportunities less the lost ones seedMessy deleted.
+    const [raw] = await queryRows<{ opps: number; lost: number; lostMinor: number }>(
+      db,
+      sql`select count(*)::int as opps, (count(*) filter (where outcome = 'lost'))::int as lost,
+            coalesce(sum(amount_minor) filter (where outcome = 'lost'), 0)::int as "lostMinor"
+          from opportunities`,
+    );
+    expect(raw!.opps).toBe(88);
+    expect(raw!.lost).toBeGreaterThan(10);
+    expect(r).toEqual({ calls: 0, ...raw });
   });
 });

@@ -23,7 +23,51 @@ const COUNTERS = [
   'leads_created_converted',
   'leads_qualified',
   'leads_qualified_converted',
+  'lost_minor',
+  'deals_lost_with_reason',
 ];
+
+/**
+ * Keys (grain, bucket, rep, team, currency) where metric_rollups' lost-deal counters differ from the lost
+ * opportunities counted raw (owner's team at the close, reasons normalised by tally_loss_reason), and the
+ * raw totals of the month rows: deals lost, amount lost and deals lost with a reason.
+ */
+async function lostDiff(db: Db): Promise<{ diff: number; lost: number; amount: number; withReason: number }> {
+  const [row] = await queryRows<{ diff: number; lost: number; amount: number; withReason: number }>(
+    db,
+    sql`with raw as (
+        select g.grain::char(1) as grain, date_trunc(g.unit, o.closed_at, 'UTC') as bucket,
+          coalesce(o.owner_rep_id, 0) as rep_id, coalesce(m.team_id, 0) as team_id, o.currency::text as currency,
+          count(*) as deals_lost, sum(coalesce(o.amount_minor, 0)) as lost_minor,
+          count(*) filter (where tally_loss_reason(o.loss_reason) is not null) as deals_lost_with_reason
+        from opportunities o
+        left join team_memberships m on m.rep_id = o.owner_rep_id and m.valid_from <= o.closed_at
+          and (m.valid_to is null or o.closed_at < m.valid_to)
+        cross join (values ('h', 'hour'), ('d', 'day'), ('m', 'month')) g(grain, unit)
+        where o.outcome = 'lost'
+        group by 1, 2, 3, 4, 5)
+      select
+        (select count(*) from raw full join metric_rollups r using (grain, bucket, rep_id, team_id, currency)
+         where (coalesce(raw.deals_lost, 0), coalesce(raw.lost_minor, 0), coalesce(raw.deals_lost_with_reason, 0))
+           is distinct from (coalesce(r.deals_lost, 0), coalesce(r.lost_minor, 0), coalesce(r.deals_lost_with_reason, 0))
+        )::int as diff,
+        (select coalesce(sum(deals_lost), 0) from raw where grain = 'm')::int as lost,
+        (select coalesce(sum(lost_minor), 0) from raw where grain = 'm')::int as amount,
+        (select coalesce(sum(deals_lost_with_reason), 0) from raw where grain = 'm')::int as "withReason"`,
+  );
+  return row!;
+}
+
+/** Both checks: the twin equals metric_rollups summed over reps, and the lost-deal counters equal raw rows. */
+async function expectExact(
+  db: Db,
+): Promise<{ calls: number; deals: number; lost: number; withReason: number }> {
+  const twin = await twinDiff(db);
+  const lost = await lostDiff(db);
+  expect(twin.diff).toBe(0);
+  expect(lost.diff).toBe(0);
+  return { calls: twin.calls, deals: twin.deals, lost: lost.lost, withReason: lost.withReason };
+}
 
 /**
  * Keys (grain, bucket, team, currency) where metric_team_rollups differs from metric_rollups summed over
@@ -80,6 +124,7 @@ describeDb('team-level counter rollups', (ctx) => {
         ...(outcome === 'open' ? {} : { closed: day(i + 3, 14).toISOString(), outcome }),
         amount: 1000 + i * 37,
         currency: i % 4 === 0 ? 'EUR' : 'USD',
+        lossReason: ['Price', ' PRICE ', null, '  ', 'Went  dark'][i % 5] ?? null,
       });
     }
     await db.insert(leads).values(
@@ -92,24 +137,39 @@ describeDb('team-level counter rollups', (ctx) => {
       })),
     );
     await addActivity(db, { repId: ben, kind: 'call', direction: 'outbound', occurredAt: day(3, 12) });
-    let state = await twinDiff(db);
-    expect(state.diff).toBe(0);
+    let state = await expectExact(db);
     expect(state.calls).toBeGreaterThan(30);
     expect(state.deals).toBe(20);
+    expect(state.lost).toBe(10);
+    expect(state.withReason).toBeGreaterThan(0);
+    expect(state.withReason).toBeLessThan(state.lost);
 
     // Updates that move events between reps, teams, buckets and currencies; deletes.
     await db.execute(sql`update activities set rep_id = ${cy}, occurred_at = occurred_at + interval '26 hours'
       where external_id like 'tw-a-%' and (right(external_id, 1))::int % 4 = 0`);
     await db.execute(sql`update opportunities set outcome = 'won', closed_at = created_at + interval '2 days',
       currency = 'GBP' where outcome = 'open'`);
+    // Lost deals: won ones lost and lost ones won, reasons given and taken away, amounts and currencies changed,
+    // one moved to another rep and hour.
+    await db.execute(sql`update opportunities set outcome = case outcome when 'won' then 'lost' else 'won' end,
+      loss_reason = case when outcome = 'won' then ' Timing' end where id % 5 = 1 and outcome <> 'open'`);
+    await db.execute(sql`update opportunities set loss_reason = case when loss_reason is null then 'budget' end,
+      amount_minor = amount_minor * 3, currency = case when currency = 'USD' then 'EUR' else currency end
+      where outcome = 'lost' and id % 2 = 0`);
+    await db.execute(sql`update opportunities set owner_rep_id = ${cy}, closed_at = closed_at + interval '5 hours'
+      where outcome = 'lost' and owner_rep_id = ${ana}`);
+    expect((await expectExact(db)).lost).toBeGreaterThan(5);
     await db.execute(sql`update leads set owner_rep_id = ${dee}, converted_at = created_at + interval '1 hour'
       where qualified_at is not null`);
-    expect((await twinDiff(db)).diff).toBe(0);
+    await expectExact(db);
     await db.execute(sql`delete from activities where kind = 'email' and rep_id = ${ana}`);
     await db.execute(sql`delete from opportunities where outcome = 'lost' and currency = 'EUR'`);
     await db.execute(sql`delete from leads where converted_at is null`);
-    state = await twinDiff(db);
-    expect(state.diff).toBe(0);
+    await expectExact(db);
+    await db.execute(
+      sql`delete from opportunities where outcome = 'lost' and loss_reason is not null and id % 3 = 0`,
+    );
+    await expectExact(db);
 
     // Ana moves from North to South in the middle of the data: her rows are rebuilt and North loses her share
     // after the move while South gains it.
@@ -117,8 +177,7 @@ describeDb('team-level counter rollups', (ctx) => {
       sql`update team_memberships set valid_to = '2026-10-20T12:00:00Z' where rep_id = ${ana}`,
     );
     await addMembership(db, ana, south, '2026-10-20T12:00:00Z');
-    state = await twinDiff(db);
-    expect(state.diff).toBe(0);
+    await expectExact(db);
     // South's calls, emails and meetings booked after the move, from the twin and from the raw rows.
     const [moved] = await queryRows<{ south: number }>(
       db,
@@ -140,30 +199,33 @@ describeDb('team-level counter rollups', (ctx) => {
     expect(moved!.south).toBe(raw!.south);
     // Removing a membership moves the rep's rows to team 0.
     await db.execute(sql`delete from team_memberships where rep_id = ${ben}`);
-    expect((await twinDiff(db)).diff).toBe(0);
+    await expectExact(db);
 
     // A rebuild changes no figure; a TRUNCATE of a source leaves the rest exact and that source's share at 0.
     const before = await queryRows<Record<string, unknown>>(
       db,
-      sql`select grain, bucket, team_id, currency, calls, emails, deals_won, won_minor, leads_created
-        from metric_team_rollups where calls + emails + deals_won + leads_created <> 0 order by 1, 2, 3, 4`,
+      sql`select grain, bucket, team_id, currency, calls, emails, deals_won, won_minor, leads_created, deals_lost,
+          lost_minor, deals_lost_with_reason
+        from metric_team_rollups where calls + emails + deals_won + leads_created + deals_lost <> 0
+        order by 1, 2, 3, 4`,
     );
     await db.execute(sql`select tally_rollup_rebuild_all()`);
-    expect((await twinDiff(db)).diff).toBe(0);
+    await expectExact(db);
     const after = await queryRows<Record<string, unknown>>(
       db,
-      sql`select grain, bucket, team_id, currency, calls, emails, deals_won, won_minor, leads_created
-        from metric_team_rollups where calls + emails + deals_won + leads_created <> 0 order by 1, 2, 3, 4`,
+      sql`select grain, bucket, team_id, currency, calls, emails, deals_won, won_minor, leads_created, deals_lost,
+          lost_minor, deals_lost_with_reason
+        from metric_team_rollups where calls + emails + deals_won + leads_created + deals_lost <> 0
+        order by 1, 2, 3, 4`,
     );
     expect(after).toEqual(before);
     await db.execute(sql`truncate activities`);
-    state = await twinDiff(db);
-    expect(state.diff).toBe(0);
+    state = await expectExact(db);
     expect(state.calls).toBe(0);
     expect(state.deals).toBeGreaterThan(0);
+    expect(state.withReason).toBeGreaterThan(0);
     await db.execute(sql`truncate opportunities cascade`);
-    state = await twinDiff(db);
-    expect(state.diff).toBe(0);
+    state = await expectExact(db);
     expect(state.deals).toBe(0);
   }, 120_000);
 });

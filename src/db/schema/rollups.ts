@@ -38,6 +38,10 @@ function counters() {
     dealsWon: integer('deals_won').notNull().default(0),
     wonMinor: bigint('won_minor', { mode: 'number' }).notNull().default(0),
     dealsLost: integer('deals_lost').notNull().default(0),
+    /** Amount of the deals lost, minor units of the row's currency (`lostdeals`). */
+    lostMinor: bigint('lost_minor', { mode: 'number' }).notNull().default(0),
+    /** Deals lost whose normalised loss reason is not empty (`lostdeals`' "with a loss reason"). */
+    dealsLostWithReason: integer('deals_lost_with_reason').notNull().default(0),
     leadsCreated: integer('leads_created').notNull().default(0),
     leadsCreatedConverted: integer('leads_created_converted').notNull().default(0),
     leadsQualified: integer('leads_qualified').notNull().default(0),

@@ -8,10 +8,10 @@ import type { RowSource } from './rows.js';
 
 /**
  * A loss reason as metrics group it: trimmed, runs of whitespace as one space, lower case; empty = null.
- * "Price ", "price" and "PRICE  " are one reason.
+ * "Price ", "price" and "PRICE  " are one reason. The SQL function `tally_loss_reason` (migration
+ * `lost_deal_rollups`) is the one definition, shared with the rollups' count of deals lost with a reason.
  */
-export const normalisedReason = (column: SQL) =>
-  sql`nullif(lower(regexp_replace(btrim(${column}), '\\s+', ' ', 'g')), '')`;
+export const normalisedReason = (column: SQL) => sql`tally_loss_reason(${column})`;
 
 /** Opportunities closed lost, by close time, with amount, currency and normalised reason. */
 export function lostDeals(by?: Dimension): RowSource {
@@ -33,12 +33,21 @@ export function lostDeals(by?: Dimension): RowSource {
 /** The note on a lost-deals answer none of whose deals carries a reason (`/metrics lost` says it in its body). */
 export const NO_LOSS_REASONS_NOTE = 'No loss reasons are recorded for these deals.';
 
-/** Deals lost in the period, the amount lost (answer's currency) and how many carry a reason. */
+/**
+ * Deals lost in the period, the amount lost (answer's currency) and how many carry a reason. Every window
+ * and the splits by rep or team read the counter rollups (`deals_lost`, `lost_minor` and
+ * `deals_lost_with_reason` per currency); splits by reason, product or source read the raw opportunities.
+ */
 export const lostComputer: MetricComputer = aggregateComputer({
   sources: (by) => [lostDeals(by)],
   aggregates: sql`count(*)::int as cur_n, coalesce(sum(x.amount_minor), 0)::float8 as cur_amount,
     count(x.reason)::int as with_reason`,
   perCurrency: true,
+  rollup: {
+    aggregates: sql`sum(r.deals_lost)::int as cur_n, sum(r.lost_minor)::float8 as cur_amount,
+      sum(r.deals_lost_with_reason)::int as with_reason`,
+    having: sql`sum(r.deals_lost) > 0`,
+  },
   finalize({ rows, currency }) {
     const n = rows.reduce((s, r) => s + toNumber(r.cur_n), 0);
     const withReason = rows.reduce((s, r) => s + toNumber(r.with_reason), 0);
