@@ -157,6 +157,7 @@ export const HAND_SQL: Partial<Record<string, Record<HandCase, string>>> = {
   calls: rollupQuery('sum(r.calls)::float8'),
   emails: rollupQuery('sum(r.emails)::float8'),
   winrate: rollupQuery('sum(r.deals_won)::float8 / nullif(sum(r.deals_won) + sum(r.deals_lost), 0)'),
+  lostdeals: rollupQuery('sum(r.deals_lost)::float8'),
   response: rawQuery(
     'leads',
     'created_at',
