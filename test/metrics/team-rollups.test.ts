@@ -90,7 +90,7 @@ async function twinDiff(db: Db): Promise<{ diff: number; calls: number; deals: n
 }
 
 describeDb('team-level counter rollups', (ctx) => {
-  it('equal metric_rollups summed over reps after every kind of write, a move, a rebuild and a TRUNCATE', async () => {
+  it('equal metric_rollups summed over reps, lost-deal counters equal to raw, after every kind of write, a move, a rebuild and a TRUNCATE', async () => {
     const db = ctx.db();
     const north = await addTeam(db, 'North');
     const south = await addTeam(db, 'South');
@@ -150,7 +150,7 @@ describeDb('team-level counter rollups', (ctx) => {
     await db.execute(sql`update opportunities set outcome = 'won', closed_at = created_at + interval '2 days',
       currency = 'GBP' where outcome = 'open'`);
     // Lost deals: won ones lost and lost ones won, reasons given and taken away, amounts and currencies changed,
-    // one moved to another rep and hour.
+    // Ana's moved to Cy (another team) and five hours later.
     await db.execute(sql`update opportunities set outcome = case outcome when 'won' then 'lost' else 'won' end,
       loss_reason = case when outcome = 'won' then ' Timing' end where id % 5 = 1 and outcome <> 'open'`);
     await db.execute(sql`update opportunities set loss_reason = case when loss_reason is null then 'budget' end,
