@@ -15,7 +15,7 @@ import { addOpp } from './fixtures.js';
 
 // Monday 23 Nov 2026, 12:34:56 UTC: mid-hour, so running windows end between whole hours.
 const now = new Date('2026-11-23T12:34:56Z');
-const ACCOUNT_METRICS: MetricId[] = ['retention', 'clv', 'arr'];
+const ACCOUNT_METRICS: MetricId[] = ['retention', 'clv', 'arr', 'arpu'];
 
 /** Answers compared with money rounded to 12 significant digits (exact sums vs float sums in another order). */
 function normalise(x: unknown): unknown {
@@ -29,7 +29,7 @@ function normalise(x: unknown): unknown {
 
 const count = async (db: Db, q: ReturnType<typeof sql>) => (await queryRows<{ n: number }>(db, q))[0]!.n;
 
-describeDb('account state: retention, CLV and ARR from range sums equal the raw walk', (ctx) => {
+describeDb('account state: retention, CLV, ARR and ARPU from range sums equal the raw walk', (ctx) => {
   async function seedMessy() {
     const db = ctx.db();
     const rnd = prng(11);
@@ -165,7 +165,7 @@ describeDb('account state: retention, CLV and ARR from range sums equal the raw 
       queryRows<Record<string, unknown>>(
         db,
         sql`select 'a' as t, account_id as id, rep_id, team_id, owned::text as o, became::text as x from account_facts
-            union all select 'c', contract_id, rep_id, team_id, owned::text, arr::text from contract_facts
+            union all select 'c', contract_id, rep_id, team_id, owned::text, arr::text || '/' || coalesce(licenses::text, '-') from contract_facts
             union all select 'd', opportunity_id, rep_id, team_id, currency, amount_minor::text from deal_facts
             order by 1, 2`,
       );
@@ -181,7 +181,10 @@ describeDb('account state: retention, CLV and ARR from range sums equal the raw 
     await db.execute(sql`truncate contracts`);
     expect(await count(db, sql`select count(*)::int as n from contract_facts`)).toBe(0);
     expect(
-      await count(db, sql`select coalesce(sum(n), 0)::int as n from account_rollups where kind in (4, 5)`),
+      await count(
+        db,
+        sql`select coalesce(sum(n), 0)::int as n from account_rollups where kind in (4, 5, 7, 8, 9, 10)`,
+      ),
     ).toBe(0);
     expect(await count(db, sql`select count(*)::int as n from account_facts`)).toBeGreaterThan(40);
   }, 120_000);

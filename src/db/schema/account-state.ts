@@ -17,7 +17,7 @@ import {
 const ts = (name: string) => timestamp(name, { withTimezone: true });
 
 /*
- * Account state for retention, CLV and ARR (docs/metrics.md): per customer account, contract and won deal,
+ * Account state for retention, CLV, ARR and ARPU (docs/metrics.md): per customer account, contract and won deal,
  * the facts those metrics read, with the account's owner already resolved (the rep who won its first deal,
  * and that rep's team at that close; 0 = none). Kept exactly right by statement-level triggers on accounts,
  * contracts, opportunities and team_memberships (migration `account_state`), rebuilt by
@@ -59,6 +59,8 @@ export const contractFacts = pgTable(
     owned: boolean('owned').notNull(),
     currency: text('currency').notNull(),
     arr: numeric('arr'),
+    /** Licenses of a per-license contract (licenses and revenue per license both set; ARPU), else null. */
+    licenses: integer('licenses'),
     startsAt: ts('starts_at').notNull(),
     endsAt: ts('ends_at').notNull(),
   },
@@ -95,7 +97,8 @@ export const dealFacts = pgTable(
 /**
  * Range-summable account events per UTC hour ('h'), day ('d'), month ('m') and all time ('a', bucket
  * 1970-01-01): kind 1 became a customer, 2 left (at `left_at`), 4 contract starts, 5 contract ends (with
- * ARR), 6 won deal (with amount). `n` events, `amount` their exact sum. The count or sum of events
+ * ARR), 6 won deal (with amount), 7 per-license contract starts and 8 ends (with ARR), 9 and 10 the same
+ * with its licenses as amount (ARPU). `n` events, `amount` their exact sum. The count or sum of events
  * before any instant t is the all-time total minus the buckets from t on (bounded by t's age, not by
  * history) minus the raw facts between t and the next whole hour.
  */

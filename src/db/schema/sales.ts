@@ -133,6 +133,13 @@ export const opportunities = pgTable(
     index('opportunities_created_idx').on(t.createdAt),
     // Lead-to-close: a lead's first won deal by (close, id).
     index('opportunities_lead_won_idx').on(t.leadId, t.closedAt, t.id).where(sql`${t.outcome} = 'won'`),
+    // Pipeline coverage: open deals by expected close date, for the org or a team, and per rep.
+    index('opportunities_open_expected_idx')
+      .on(t.expectedCloseDate)
+      .where(sql`${t.outcome} = 'open' and ${t.expectedCloseDate} is not null`),
+    index('opportunities_owner_open_expected_idx')
+      .on(t.ownerRepId, t.expectedCloseDate)
+      .where(sql`${t.outcome} = 'open' and ${t.expectedCloseDate} is not null`),
   ],
 );
 

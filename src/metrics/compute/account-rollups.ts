@@ -6,8 +6,9 @@ import { runMetricQuery } from './query.js';
 
 /**
  * Range sums over the account state (`account_rollups`, `account_facts`, `contract_facts`, `deal_facts`,
- * migration `account_state`): how many accounts became customers or left before an instant, the ARR in
- * force and the won revenue before an instant, per scope. Every figure is exact for any instant: the
+ * migrations `account_state`, `arpu_state_and_open_deals_by_expected_close`): how many accounts became
+ * customers or left before an instant, the ARR in force, the per-license contracts, their ARR and licenses in
+ * force (ARPU) and the won revenue before an instant, per scope. Every figure is exact for any instant: the
  * all-time total minus the month, day and hour buckets from the instant's next whole hour on, minus the
  * raw facts between the instant and that hour. The cost depends on how far back the instant is, not on
  * how much history the database holds.
@@ -17,11 +18,37 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 /** Event kinds of `account_rollups`. */
-const KIND = { became: 1, left: 2, starts: 4, ends: 5, deal: 6 } as const;
+const KIND = {
+  became: 1,
+  left: 2,
+  starts: 4,
+  ends: 5,
+  deal: 6,
+  licensedStarts: 7,
+  licensedEnds: 8,
+  licensesStart: 9,
+  licensesEnd: 10,
+} as const;
 type Kind = keyof typeof KIND;
 
-/** The fact table, instant column and amount of each kind (for the part of an hour before a bucket). */
-const RAW: Record<Kind, { table: string; at: string; currency: string; amount: string; owned: string }> = {
+/** A per-license contract event (ARPU): at `at`, with `amount`. */
+const perLicense = (at: string, amount: string) => ({
+  table: 'contract_facts',
+  at,
+  currency: 'f.currency',
+  amount,
+  owned: 'f.owned',
+  where: 'f.licenses is not null',
+});
+
+/**
+ * The fact table, instant column, amount and (`where`) which facts of each kind (for the part of an hour
+ * before a bucket).
+ */
+const RAW: Record<
+  Kind,
+  { table: string; at: string; currency: string; amount: string; owned: string; where?: string }
+> = {
   became: { table: 'account_facts', at: 'became', currency: `''`, amount: 'null::numeric', owned: 'f.owned' },
   left: { table: 'account_facts', at: 'left_at', currency: `''`, amount: 'null::numeric', owned: 'f.owned' },
   starts: {
@@ -32,6 +59,10 @@ const RAW: Record<Kind, { table: string; at: string; currency: string; amount: s
     owned: 'f.owned',
   },
   ends: { table: 'contract_facts', at: 'ends_at', currency: 'f.currency', amount: 'f.arr', owned: 'f.owned' },
+  licensedStarts: perLicense('starts_at', 'f.arr'),
+  licensedEnds: perLicense('ends_at', 'f.arr'),
+  licensesStart: perLicense('starts_at', 'f.licenses::numeric'),
+  licensesEnd: perLicense('ends_at', 'f.licenses::numeric'),
   deal: {
     table: 'deal_facts',
     at: 'closed_at',
@@ -151,7 +182,8 @@ function prefixRelation(scope: Scope, index: Map<number, number>, kinds: Kind[],
       arms.push(sql`select width_bucket(${col}, ${tarr}) - 1 as k, ${KIND[kind]}::smallint as kind,
           ${sql.raw(raw.currency)}::text as currency, ${stateSegment(by, 'f')} as g, 1::numeric as n,
           ${sql.raw(raw.amount)} as amount
-        from ${sql.raw(raw.table)} f where ${within(col, rawList)} and ${stateFilter(scope, by, 'f', raw.owned)}`);
+        from ${sql.raw(raw.table)} f where ${within(col, rawList)} and ${stateFilter(scope, by, 'f', raw.owned)}
+          and ${sql.raw(raw.where ?? 'true')}`);
     }
   if (arms.length === 0)
     arms.push(
@@ -188,6 +220,10 @@ export interface Prefix {
   /** Won deals closed before the instant and their amount (minor units, an exact integer). */
   deals: number;
   dealAmount: number;
+  /** Per-license contracts in force just before the instant, their ARR and their licenses (exact). */
+  licensed: number;
+  licensedArr: number;
+  licenses: number;
 }
 
 /** Prefix sums of the scope (split by `by` when given) before every instant of `index`, in one query. */
@@ -206,7 +242,10 @@ export async function prefixSums(
       coalesce(sum(p.n) filter (where p.kind = 5), 0)::float8 as ends,
       (coalesce(sum(p.amount) filter (where p.kind = 4), 0) - coalesce(sum(p.amount) filter (where p.kind = 5), 0))::float8 as arr,
       coalesce(sum(p.n) filter (where p.kind = 6), 0)::float8 as deals,
-      coalesce(sum(p.amount) filter (where p.kind = 6), 0)::float8 as deal_amount
+      coalesce(sum(p.amount) filter (where p.kind = 6), 0)::float8 as deal_amount,
+      (coalesce(sum(p.n) filter (where p.kind = 7), 0) - coalesce(sum(p.n) filter (where p.kind = 8), 0))::float8 as licensed,
+      (coalesce(sum(p.amount) filter (where p.kind = 7), 0) - coalesce(sum(p.amount) filter (where p.kind = 8), 0))::float8 as licensed_arr,
+      (coalesce(sum(p.amount) filter (where p.kind = 9), 0) - coalesce(sum(p.amount) filter (where p.kind = 10), 0))::float8 as licenses
     from (${prefixRelation(scope, index, kinds, by)}) p group by 1, 2, 3`;
   const rows = await runMetricQuery<Row>(
     db,
@@ -223,6 +262,9 @@ export async function prefixSums(
     arr: toNumber(r.arr),
     deals: toNumber(r.deals),
     dealAmount: toNumber(r.deal_amount),
+    licensed: toNumber(r.licensed),
+    licensedArr: toNumber(r.licensed_arr),
+    licenses: toNumber(r.licenses),
     ...(r.label === undefined ? {} : { label: String(r.label) }),
   }));
 }
@@ -230,7 +272,23 @@ export async function prefixSums(
 /** Sums prefix rows by (j, g) over currencies (account counts carry currency ''). */
 export function prefixAt(rows: Prefix[], j: number, g: string | null = null, currency = ''): Prefix {
   const hit = rows.find((r) => r.j === j && r.g === g && r.currency === currency);
-  return hit ?? { j, currency, g, became: 0, left: 0, starts: 0, ends: 0, arr: 0, deals: 0, dealAmount: 0 };
+  return (
+    hit ?? {
+      j,
+      currency,
+      g,
+      became: 0,
+      left: 0,
+      starts: 0,
+      ends: 0,
+      arr: 0,
+      deals: 0,
+      dealAmount: 0,
+      licensed: 0,
+      licensedArr: 0,
+      licenses: 0,
+    }
+  );
 }
 
 /**

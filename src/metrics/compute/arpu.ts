@@ -1,8 +1,9 @@
 import type { SQL } from 'drizzle-orm';
-import { sql } from '../../db/client.js';
+import { type Db, sql } from '../../db/client.js';
 import { formatCount } from '../../numbers/count.js';
 import { calcInput, divide, take } from '../calculation.js';
 import type { Dimension, Scope } from '../types.js';
+import { accountStateSplits, instantIndex, prefixAt, prefixSums, stateFilter } from './account-rollups.js';
 import {
   chooseCurrency,
   type MetricComputer,
@@ -32,7 +33,8 @@ function arpuQuery(scope: Scope, windows: Window[], by?: Dimension): SQL {
     from ${windowsRelation(windows)}
     join contracts c on ${activeAt(sql`w.asof`)} and ${perLicense}
     join (${scopedAccounts(scope, by === 'product' ? undefined : by)}) a on a.id = c.account_id
-    group by ${group}, c.currency`;
+    group by ${group}, c.currency
+    order by 1, 2`;
 }
 
 function finalizeArpu(rows: Row[], currency: string | null) {
@@ -65,10 +67,78 @@ function finalizeArpu(rows: Row[], currency: string | null) {
   };
 }
 
-/** ARPU at each window's end, per currency (the headline's leads); splits by product, rep or team. */
+/**
+ * `arpuQuery`'s rows (per window and currency with per-license contracts in force) from the account state:
+ * contracts, ARR and licenses in force before each asOf are prefix sums (`prefixSums`, kinds 7–10, exact);
+ * the newest start behind the headline is the newest start of a per-license contract in force then.
+ */
+async function arpuFromState(db: Db, scope: Scope, windows: Window[], headline: number): Promise<Row[]> {
+  const index = instantIndex(windows.map((w) => w.asOf));
+  const asOf = windows[headline]!.asOf.toISOString();
+  const [prefix, newest] = await Promise.all([
+    prefixSums(db, scope, index, ['licensedStarts', 'licensedEnds', 'licensesStart', 'licensesEnd']),
+    runMetricQuery<Row>(
+      db,
+      sql`select extract(epoch from max(f.starts_at))::float8 as e from contract_facts f
+        where f.licenses is not null and f.starts_at < ${asOf}::timestamptz and f.ends_at >= ${asOf}::timestamptz
+          and ${stateFilter(scope, undefined, 'f', 'f.owned')}`,
+    ),
+  ]);
+  const currencies = [
+    ...new Set(prefix.filter((r) => r.j === -1 && r.currency !== '').map((r) => r.currency)),
+  ];
+  return currencies.sort().flatMap((currency) =>
+    windows.flatMap((w, i) => {
+      const p = prefixAt(prefix, index.get(w.asOf.getTime())!, null, currency);
+      if (p.licensed <= 0) return [];
+      return [
+        {
+          g: i,
+          currency,
+          licenses: p.licenses,
+          cur_n: p.licensed,
+          cur_amount: p.licensedArr,
+          newest_epoch: i === headline ? newest[0]?.e : null,
+        },
+      ];
+    }),
+  );
+}
+
+/** `arpuQuery` rows of a split by rep or team from the account state: (key, currency) with contracts in force. */
+async function arpuSegmentsFromState(db: Db, scope: Scope, window: Window, by: 'rep' | 'team') {
+  const index = instantIndex([window.asOf]);
+  const prefix = await prefixSums(
+    db,
+    scope,
+    index,
+    ['licensedStarts', 'licensedEnds', 'licensesStart', 'licensesEnd'],
+    by,
+    segmentLabelJoin(by),
+  );
+  return prefix
+    .filter((r) => r.j === index.get(window.asOf.getTime()) && r.licensed > 0)
+    .sort((a, b) => (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0))
+    .map((r) => ({
+      g: r.g,
+      currency: r.currency,
+      label: r.label ?? '',
+      licenses: r.licenses,
+      cur_n: r.licensed,
+      cur_amount: r.licensedArr,
+    }));
+}
+
+/**
+ * ARPU at each window's end, per currency (the headline's leads); splits by product, rep or team. With
+ * rollups (default) every window and the splits by rep or team come from the account state; a split by
+ * product reads the contracts (the state has no product).
+ */
 export const arpuComputer: MetricComputer = {
-  async windows(db, scope, windows, headline) {
-    const rows = await runMetricQuery<Row>(db, arpuQuery(scope, windows));
+  async windows(db, scope, windows, headline, ctx) {
+    const rows = ctx.useRollups
+      ? await arpuFromState(db, scope, windows, headline)
+      : await runMetricQuery<Row>(db, arpuQuery(scope, windows));
     const currency =
       chooseCurrency(rows.filter((r) => String(r.g) === String(headline))) ?? chooseCurrency(rows);
     return windows.map((_, i) => {
@@ -77,12 +147,15 @@ export const arpuComputer: MetricComputer = {
       return { ...finalizeArpu(group, currency), newest: newest > 0 ? new Date(newest * 1000) : null };
     });
   },
-  async segments(db, scope, window, by) {
+  async segments(db, scope, window, by, ctx) {
     const { join, label } = segmentLabelJoin(by);
-    const rows = await runMetricQuery<Row>(
-      db,
-      sql`select a.*, ${label} as label from (${arpuQuery(scope, [window], by)}) a ${join}`,
-    );
+    const rows: Row[] =
+      ctx.useRollups && accountStateSplits(by)
+        ? await arpuSegmentsFromState(db, scope, window, by)
+        : await runMetricQuery<Row>(
+            db,
+            sql`select a.*, ${label} as label from (${arpuQuery(scope, [window], by)}) a ${join}`,
+          );
     const currency = chooseCurrency(rows);
     const groups = new Map<string, Row[]>();
     for (const r of rows) groups.set(String(r.g), [...(groups.get(String(r.g)) ?? []), r]);
