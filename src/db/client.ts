@@ -66,9 +66,12 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number.parseFloat(v));
 
 /**
  * Session settings sent with the connection's startup packet (no extra round trip per query). JIT off
- * everywhere: Postgres would spend up to a second compiling plans that run in milliseconds.
+ * everywhere: Postgres would spend up to a second compiling plans that run in milliseconds. TimeZone
+ * UTC whatever the server's default (PGlite's is UTC too): SQL that does calendar arithmetic on
+ * instants (`interval '365 days'`, `::date`) must not shift with a server set to a local zone with
+ * daylight saving; metrics name their zone explicitly (`at time zone`).
  */
-const SESSION = '-c jit=off';
+const SESSION = '-c jit=off -c TimeZone=UTC';
 
 function createPostgres(url: string, options: DbOptions): Database {
   const pool = new pg.Pool({
