@@ -6,6 +6,11 @@ import { negativeDurationNote } from './durations.js';
 import { middleValues, optionalMedian } from './median-inputs.js';
 import type { RowSource } from './rows.js';
 
+/** Local calendar days from start to close in `zone`, and whether the cycle starts at creation. */
+const cycleColumns = (zone: string) =>
+  sql`((x.closed at time zone ${zone})::date - (x.started at time zone ${zone})::date) as raw_days,
+      x.from_creation`;
+
 /**
  * One row per won lead: the won close (the first won opportunity the lead converted into, else the lead's
  * own `converted_at` when the data set records the win on the lead, as Olist does), the owner (of that
@@ -35,15 +40,37 @@ function wonLeads(zone: string): RowSource {
         and not exists (select 1 from opportunities v where v.lead_id = l.id and v.outcome = 'won')) x`,
     ts: sql`x.closed`,
     rep: sql`x.rep`,
-    columns: sql`((x.closed at time zone ${zone})::date - (x.started at time zone ${zone})::date) as raw_days,
-      x.from_creation`,
+    columns: cycleColumns(zone),
     dims: { source: sql`x.source`, product: sql`x.product` },
   };
 }
 
-/** Lead-to-close: calendar days from first contact to the won close, for leads won in the period. */
+/**
+ * The same rows as `wonLeads`, read from `lead_wins` (one row per won lead with its win, owner and start
+ * already resolved by triggers; src/db/schema/lead-wins.ts): by close through `lead_wins_closed_idx`, a
+ * rep's through `lead_wins_rep_closed_idx`, a team's by its members' memberships at the close, exactly as
+ * raw rows. Days stay computed here, in the asked zone, so any scope's zone is exact.
+ */
+function wonLeadFacts(zone: string): RowSource {
+  return {
+    from: sql`(select f.lead_id as id, f.source, f.product, f.closed_at as closed, f.rep_id as rep,
+        f.started_at as started, f.from_creation from lead_wins f) x`,
+    ts: sql`x.closed`,
+    rep: sql`x.rep`,
+    columns: cycleColumns(zone),
+    dims: { source: sql`x.source`, product: sql`x.product` },
+  };
+}
+
+/**
+ * Lead-to-close: calendar days from first contact to the won close, for leads won in the period. Reads
+ * `lead_wins`; `useRollups: false` reads the raw leads and deals (the reference the equality tests use).
+ */
 export const leadCycleComputer: MetricComputer = aggregateComputer({
-  sources: (_by, ctx) => [wonLeads(ctx?.timezone ?? ctx?.defaultTimezone ?? 'UTC')],
+  sources: (_by, ctx) => {
+    const zone = ctx?.timezone ?? ctx?.defaultTimezone ?? 'UTC';
+    return [ctx?.useRollups === false ? wonLeads(zone) : wonLeadFacts(zone)];
+  },
   aggregates: (_ctx, headline) => sql`count(*)::int as n,
     percentile_cont(0.5) within group (order by greatest(0, x.raw_days))::float8 as median,
     avg(greatest(0, x.raw_days))::float8 as mean,
