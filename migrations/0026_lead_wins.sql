@@ -32,8 +32,9 @@ BEGIN
 END $$;
 --> statement-breakpoint
 -- Everything from scratch, set-based (TRUNCATE of a source table, bulk loads with the triggers off, this
--- migration's backfill): one pass over the won deals, one over the leads. DELETE, not TRUNCATE: this also
--- runs inside a TRUNCATE of the source tables.
+-- migration's backfill): one pass over the won deals, one over the leads, written in order of the close so
+-- a period's facts sit on few pages. DELETE, not TRUNCATE: this also runs inside a TRUNCATE of the source
+-- tables.
 CREATE FUNCTION tally_lead_wins_rebuild() RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -46,7 +47,8 @@ BEGIN
     SELECT DISTINCT ON (o.lead_id) o.lead_id, o.owner_rep_id, o.closed_at, o.product FROM opportunities o
     WHERE o.outcome = 'won' AND o.lead_id IS NOT NULL ORDER BY o.lead_id, o.closed_at, o.id
   ) w ON w.lead_id = l.id
-  WHERE w.lead_id IS NOT NULL OR l.converted_at IS NOT NULL;
+  WHERE w.lead_id IS NOT NULL OR l.converted_at IS NOT NULL
+  ORDER BY 3, 1;
 END $$;
 --> statement-breakpoint
 -- Which leads a statement may have changed: a lead whose cycle inputs changed (or that is new with a
