@@ -18,6 +18,8 @@ import { addLead, addMembership, addOpp } from './fixtures.js';
 // Monday 23 Nov 2026, 12:00 UTC.
 const now = new Date('2026-11-23T12:00:00Z');
 const DAY = 86_400_000;
+/** When Ana is in Berlin and New York at once. */
+const overlap = { from: '2026-10-15T06:00:00Z', to: '2026-11-15T06:00:00Z' };
 
 /** The lead-to-close facts as stored, in a stable order. */
 const facts = (db: Db) =>
@@ -125,6 +127,9 @@ describeDb('lead-to-close facts', (ctx) => {
     await db.delete(opportunities).where(sql`${opportunities.id} % 15 = 2`);
     await db.delete(leads).where(sql`${leads.id} % 29 = 4`);
     await moveBenAfterTheFact(db, org);
+    // Overlapping memberships: Ana also works for New York from mid-October to mid-November, so her wins then
+    // count in Berlin and in New York (team scopes and the split by team).
+    await addMembership(db, reps[0]!, org.ny, overlap.from, overlap.to);
     return { db, ...org };
   }
 
@@ -150,6 +155,13 @@ describeDb('lead-to-close facts', (ctx) => {
     expect(medians).toBeGreaterThan(300);
     expect(skewNotes).toBeGreaterThan(10);
     expect(fromCreation).toBeGreaterThan(10);
+    // Some of Ana's wins close while she is in two teams.
+    const twoTeams = await queryRows<{ n: number }>(
+      db,
+      sql`select count(*)::int as n from lead_wins where rep_id = ${org.reps[0]!}
+          and closed_at >= ${overlap.from}::timestamptz and closed_at < ${overlap.to}::timestamptz`,
+    );
+    expect(twoTeams[0]!.n).toBeGreaterThan(2);
     // The facts the triggers kept are the facts a rebuild computes from scratch.
     const kept = await facts(db);
     expect(kept.length).toBeGreaterThan(60);

@@ -1,8 +1,17 @@
 import { sql } from '../../db/client.js';
 import { formatCount } from '../../numbers/count.js';
 import { calcInput } from '../calculation.js';
-import { aggregateComputer, type MetricComputer, noData, toNumber, value } from './aggregate.js';
+import {
+  aggregateComputer,
+  type Computed,
+  type FinalizeInput,
+  type MetricComputer,
+  noData,
+  toNumber,
+  value,
+} from './aggregate.js';
 import { negativeDurationNote } from './durations.js';
+import { leadCycleFactsComputer } from './lead-cycle-facts.js';
 import { middleValues, optionalMedian } from './median-inputs.js';
 import type { RowSource } from './rows.js';
 
@@ -46,75 +55,77 @@ function wonLeads(zone: string): RowSource {
 }
 
 /**
- * The same rows as `wonLeads`, read from `lead_wins` (one row per won lead with its win, owner and start
- * already resolved by triggers; src/db/schema/lead-wins.ts): by close through `lead_wins_closed_idx`, a
- * rep's through `lead_wins_rep_closed_idx`, a team's by its members' memberships at the close, exactly as
- * raw rows. Days stay computed here, in the asked zone, so any scope's zone is exact.
+ * Lead-to-close over raw leads and deals (`wonLeads`): the reference the facts must equal. Days clamped at 0
+ * per lead; the median is `percentile_cont(0.5)`, the mean `avg`.
  */
-function wonLeadFacts(zone: string): RowSource {
-  return {
-    from: sql`(select f.lead_id as id, f.source, f.product, f.closed_at as closed, f.rep_id as rep,
-        f.started_at as started, f.from_creation from lead_wins f) x`,
-    ts: sql`x.closed`,
-    rep: sql`x.rep`,
-    columns: cycleColumns(zone),
-    dims: { source: sql`x.source`, product: sql`x.product` },
-  };
-}
-
-/**
- * Lead-to-close: calendar days from first contact to the won close, for leads won in the period. Reads
- * `lead_wins`; `useRollups: false` reads the raw leads and deals (the reference the equality tests use).
- */
-export const leadCycleComputer: MetricComputer = aggregateComputer({
-  sources: (_by, ctx) => {
-    const zone = ctx?.timezone ?? ctx?.defaultTimezone ?? 'UTC';
-    return [ctx?.useRollups === false ? wonLeads(zone) : wonLeadFacts(zone)];
-  },
+const rawComputer = aggregateComputer({
+  sources: (_by, ctx) => [wonLeads(ctx?.timezone ?? ctx?.defaultTimezone ?? 'UTC')],
   aggregates: (_ctx, headline) => sql`count(*)::int as n,
     percentile_cont(0.5) within group (order by greatest(0, x.raw_days))::float8 as median,
     avg(greatest(0, x.raw_days))::float8 as mean,
     count(*) filter (where x.raw_days < 0)::int as skewed,
     count(*) filter (where x.from_creation)::int as from_creation
     ${middleValues(sql`greatest(0, x.raw_days)`, headline)}`,
-  finalize({ rows }) {
-    const r = rows[0] ?? {};
-    const n = toNumber(r.n);
-    const fromCreation = toNumber(r.from_creation);
-    const none = 'no leads won in this period';
-    const notes: string[] = [];
-    if (fromCreation > 0)
-      notes.push(
-        fromCreation === n
-          ? 'No outbound touches are recorded on these leads, so every cycle starts at the lead’s creation (first contact).'
-          : `${formatCount(fromCreation)} of ${formatCount(n)} cycles start at the lead’s creation (no outbound touch recorded); the rest at the first outbound touch.`,
-      );
-    notes.push(
-      ...negativeDurationNote(
-        toNumber(r.skewed),
-        ['lead won before its first contact', 'leads won before their first contact'],
-        '0 days',
-      ),
-    );
-    return {
-      value: n > 0 ? value(toNumber(r.median)) : noData(none),
-      n,
-      currency: null,
-      notes,
-      calc: {
-        formula: 'median of (won close date − first contact date) in calendar days, over leads won',
-        inputs: [calcInput('leads won', n, 'count')],
-        ...optionalMedian('lead-to-close cycles of leads won, in calendar days', 'days', n, r),
-      },
-      figures: [
-        { key: 'mean', label: 'Mean', unit: 'days', value: n > 0 ? value(toNumber(r.mean)) : noData(none) },
-        {
-          key: 'from_creation',
-          label: 'Starting at lead creation',
-          unit: 'count',
-          value: value(fromCreation),
-        },
-      ],
-    };
-  },
+  finalize,
 });
+
+/** The same answers from `lead_wins` (lead-cycle-facts.ts). */
+const factsComputer = leadCycleFactsComputer(finalize);
+
+/**
+ * Lead-to-close: calendar days from first contact to the won close, for leads won in the period. Reads
+ * `lead_wins` (lead-cycle-facts.ts); `useRollups: false` reads the raw leads and deals (the reference the
+ * equality tests use). Both give the same answer row to `finalize`.
+ */
+export const leadCycleComputer: MetricComputer = {
+  windows: (db, scope, windows, headline, ctx) =>
+    (ctx.useRollups === false ? rawComputer : factsComputer).windows(db, scope, windows, headline, ctx),
+  segments: (db, scope, window, by, ctx) =>
+    (ctx.useRollups === false ? rawComputer : factsComputer).segments(db, scope, window, by, ctx),
+};
+
+/**
+ * One group's row (n, median, mean, skewed, from_creation, optional mid_lo/mid_hi) as the answer: the median
+ * in days, the mean and the count starting at creation as figures, notes on cycles from creation and on
+ * leads won before their first contact.
+ */
+function finalize({ rows }: FinalizeInput): Omit<Computed, 'newest'> {
+  const r = rows[0] ?? {};
+  const n = toNumber(r.n);
+  const fromCreation = toNumber(r.from_creation);
+  const none = 'no leads won in this period';
+  const notes: string[] = [];
+  if (fromCreation > 0)
+    notes.push(
+      fromCreation === n
+        ? 'No outbound touches are recorded on these leads, so every cycle starts at the lead’s creation (first contact).'
+        : `${formatCount(fromCreation)} of ${formatCount(n)} cycles start at the lead’s creation (no outbound touch recorded); the rest at the first outbound touch.`,
+    );
+  notes.push(
+    ...negativeDurationNote(
+      toNumber(r.skewed),
+      ['lead won before its first contact', 'leads won before their first contact'],
+      '0 days',
+    ),
+  );
+  return {
+    value: n > 0 ? value(toNumber(r.median)) : noData(none),
+    n,
+    currency: null,
+    notes,
+    calc: {
+      formula: 'median of (won close date − first contact date) in calendar days, over leads won',
+      inputs: [calcInput('leads won', n, 'count')],
+      ...optionalMedian('lead-to-close cycles of leads won, in calendar days', 'days', n, r),
+    },
+    figures: [
+      { key: 'mean', label: 'Mean', unit: 'days', value: n > 0 ? value(toNumber(r.mean)) : noData(none) },
+      {
+        key: 'from_creation',
+        label: 'Starting at lead creation',
+        unit: 'count',
+        value: value(fromCreation),
+      },
+    ],
+  };
+}
