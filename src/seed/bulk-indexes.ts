@@ -41,6 +41,9 @@ export async function dropForBulkLoad(db: Db): Promise<string[]> {
       .map((c) => `alter table ${c.tbl} add constraint "${c.name}" ${c.def}`),
     // The account state last: it finds each account's first won deal through the indexes built above.
     'select tally_account_rebuild_all()',
+    // Lead-to-close facts (set-based: one pass over won deals and leads), then statistics for the planner.
+    'select tally_lead_wins_rebuild()',
+    'analyze lead_wins',
   ];
   const client = rawClient(db);
   for (const t of ROLLUP_TABLES) await client.query(`alter table ${t} disable trigger user`, []);

@@ -153,7 +153,7 @@ function groupRows(rows: Row[], key: (r: Row) => string): Map<string, Row[]> {
  * timestamp in a single pass; overlapping ones (a series plus a "same point" trend window) join a
  * VALUES list, a row landing in every window that holds it.
  */
-function windowedRows(windows: Window[], rows: SQL): SQL {
+export function windowedRows(windows: Window[], rows: SQL): SQL {
   const contiguous = windows.every((w, i) => i === 0 || w.start.getTime() === windows[i - 1]!.end.getTime());
   if (!contiguous) {
     return sql`select x.*, w.i as wi from ${windowsRelation(windows)}

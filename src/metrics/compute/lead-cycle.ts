@@ -1,10 +1,24 @@
 import { sql } from '../../db/client.js';
 import { formatCount } from '../../numbers/count.js';
 import { calcInput } from '../calculation.js';
-import { aggregateComputer, type MetricComputer, noData, toNumber, value } from './aggregate.js';
+import {
+  aggregateComputer,
+  type Computed,
+  type FinalizeInput,
+  type MetricComputer,
+  noData,
+  toNumber,
+  value,
+} from './aggregate.js';
 import { negativeDurationNote } from './durations.js';
+import { leadCycleFactsComputer } from './lead-cycle-facts.js';
 import { middleValues, optionalMedian } from './median-inputs.js';
 import type { RowSource } from './rows.js';
+
+/** Local calendar days from start to close in `zone`, and whether the cycle starts at creation. */
+const cycleColumns = (zone: string) =>
+  sql`((x.closed at time zone ${zone})::date - (x.started at time zone ${zone})::date) as raw_days,
+      x.from_creation`;
 
 /**
  * One row per won lead: the won close (the first won opportunity the lead converted into, else the lead's
@@ -35,14 +49,16 @@ function wonLeads(zone: string): RowSource {
         and not exists (select 1 from opportunities v where v.lead_id = l.id and v.outcome = 'won')) x`,
     ts: sql`x.closed`,
     rep: sql`x.rep`,
-    columns: sql`((x.closed at time zone ${zone})::date - (x.started at time zone ${zone})::date) as raw_days,
-      x.from_creation`,
+    columns: cycleColumns(zone),
     dims: { source: sql`x.source`, product: sql`x.product` },
   };
 }
 
-/** Lead-to-close: calendar days from first contact to the won close, for leads won in the period. */
-export const leadCycleComputer: MetricComputer = aggregateComputer({
+/**
+ * Lead-to-close over raw leads and deals (`wonLeads`): the reference the facts must equal. Days clamped at 0
+ * per lead; the median is `percentile_cont(0.5)`, the mean `avg`.
+ */
+const rawComputer = aggregateComputer({
   sources: (_by, ctx) => [wonLeads(ctx?.timezone ?? ctx?.defaultTimezone ?? 'UTC')],
   aggregates: (_ctx, headline) => sql`count(*)::int as n,
     percentile_cont(0.5) within group (order by greatest(0, x.raw_days))::float8 as median,
@@ -50,44 +66,66 @@ export const leadCycleComputer: MetricComputer = aggregateComputer({
     count(*) filter (where x.raw_days < 0)::int as skewed,
     count(*) filter (where x.from_creation)::int as from_creation
     ${middleValues(sql`greatest(0, x.raw_days)`, headline)}`,
-  finalize({ rows }) {
-    const r = rows[0] ?? {};
-    const n = toNumber(r.n);
-    const fromCreation = toNumber(r.from_creation);
-    const none = 'no leads won in this period';
-    const notes: string[] = [];
-    if (fromCreation > 0)
-      notes.push(
-        fromCreation === n
-          ? 'No outbound touches are recorded on these leads, so every cycle starts at the lead’s creation (first contact).'
-          : `${formatCount(fromCreation)} of ${formatCount(n)} cycles start at the lead’s creation (no outbound touch recorded); the rest at the first outbound touch.`,
-      );
-    notes.push(
-      ...negativeDurationNote(
-        toNumber(r.skewed),
-        ['lead won before its first contact', 'leads won before their first contact'],
-        '0 days',
-      ),
-    );
-    return {
-      value: n > 0 ? value(toNumber(r.median)) : noData(none),
-      n,
-      currency: null,
-      notes,
-      calc: {
-        formula: 'median of (won close date − first contact date) in calendar days, over leads won',
-        inputs: [calcInput('leads won', n, 'count')],
-        ...optionalMedian('lead-to-close cycles of leads won, in calendar days', 'days', n, r),
-      },
-      figures: [
-        { key: 'mean', label: 'Mean', unit: 'days', value: n > 0 ? value(toNumber(r.mean)) : noData(none) },
-        {
-          key: 'from_creation',
-          label: 'Starting at lead creation',
-          unit: 'count',
-          value: value(fromCreation),
-        },
-      ],
-    };
-  },
+  finalize,
 });
+
+/** The same answers from `lead_wins` (lead-cycle-facts.ts). */
+const factsComputer = leadCycleFactsComputer(finalize);
+
+/**
+ * Lead-to-close: calendar days from first contact to the won close, for leads won in the period. Reads
+ * `lead_wins` (lead-cycle-facts.ts); `useRollups: false` reads the raw leads and deals (the reference the
+ * equality tests use). Both give the same answer row to `finalize`.
+ */
+export const leadCycleComputer: MetricComputer = {
+  windows: (db, scope, windows, headline, ctx) =>
+    (ctx.useRollups === false ? rawComputer : factsComputer).windows(db, scope, windows, headline, ctx),
+  segments: (db, scope, window, by, ctx) =>
+    (ctx.useRollups === false ? rawComputer : factsComputer).segments(db, scope, window, by, ctx),
+};
+
+/**
+ * One group's row (n, median, mean, skewed, from_creation, optional mid_lo/mid_hi) as the answer: the median
+ * in days, the mean and the count starting at creation as figures, notes on cycles from creation and on
+ * leads won before their first contact.
+ */
+function finalize({ rows }: FinalizeInput): Omit<Computed, 'newest'> {
+  const r = rows[0] ?? {};
+  const n = toNumber(r.n);
+  const fromCreation = toNumber(r.from_creation);
+  const none = 'no leads won in this period';
+  const notes: string[] = [];
+  if (fromCreation > 0)
+    notes.push(
+      fromCreation === n
+        ? 'No outbound touches are recorded on these leads, so every cycle starts at the lead’s creation (first contact).'
+        : `${formatCount(fromCreation)} of ${formatCount(n)} cycles start at the lead’s creation (no outbound touch recorded); the rest at the first outbound touch.`,
+    );
+  notes.push(
+    ...negativeDurationNote(
+      toNumber(r.skewed),
+      ['lead won before its first contact', 'leads won before their first contact'],
+      '0 days',
+    ),
+  );
+  return {
+    value: n > 0 ? value(toNumber(r.median)) : noData(none),
+    n,
+    currency: null,
+    notes,
+    calc: {
+      formula: 'median of (won close date − first contact date) in calendar days, over leads won',
+      inputs: [calcInput('leads won', n, 'count')],
+      ...optionalMedian('lead-to-close cycles of leads won, in calendar days', 'days', n, r),
+    },
+    figures: [
+      { key: 'mean', label: 'Mean', unit: 'days', value: n > 0 ? value(toNumber(r.mean)) : noData(none) },
+      {
+        key: 'from_creation',
+        label: 'Starting at lead creation',
+        unit: 'count',
+        value: value(fromCreation),
+      },
+    ],
+  };
+}
