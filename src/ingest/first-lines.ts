@@ -18,6 +18,19 @@ export class FirstLines {
    * The first line `id` was seen on; when it is new, records `line` for it and returns undefined.
    * Lines are any non-negative numbers (line numbers in a file, 0-based item indexes in a request).
    */
+  /** The first line `id` was seen on, or undefined (nothing is recorded). */
+  first(id: string): number | undefined {
+    const [lo, hi] = cyrb53(id);
+    const mask = this.lo.length - 1;
+    let slot = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
+    for (;;) {
+      const h = this.hi[slot]!;
+      if (h === 0) return undefined;
+      if (h === hi + 1 && this.lo[slot] === lo) return this.lines[slot];
+      slot = (slot + 1) & mask;
+    }
+  }
+
   firstOrAdd(id: string, line: number): number | undefined {
     const [lo, hi] = cyrb53(id);
     const mask = this.lo.length - 1;
