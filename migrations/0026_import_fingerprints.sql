@@ -15,6 +15,3 @@ CREATE TABLE "opportunity_fingerprints" (
 	"fingerprint" text NOT NULL,
 	"decimal_mark" char(1)
 );
---> statement-breakpoint
-ALTER TABLE "activity_fingerprints" ADD CONSTRAINT "activity_fingerprints_activity_id_activities_id_fk" FOREIGN KEY ("activity_id") REFERENCES "public"."activities"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "opportunity_fingerprints" ADD CONSTRAINT "opportunity_fingerprints_opportunity_id_opportunities_id_fk" FOREIGN KEY ("opportunity_id") REFERENCES "public"."opportunities"("id") ON DELETE cascade ON UPDATE no action;

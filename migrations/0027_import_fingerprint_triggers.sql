@@ -1,6 +1,7 @@
 -- Import fingerprints (0026) stay exactly right through two kinds of trigger:
 -- 1. Any UPDATE of an opportunity or activity deletes its fingerprint (the CSV import writes it again
---    after its own update), so a fingerprint never vouches for a row that changed since the import.
+--    after its own update), so a fingerprint never vouches for a row that changed since the import;
+--    a DELETE deletes it, a TRUNCATE empties the fingerprint table (ids may restart: RESTART IDENTITY).
 -- 2. Any change that could make a stored row's references resolve differently raises the one-row
 --    import_reference_epoch, which is part of every fingerprint: a rep or account renamed or removed, a
 --    lead's or deal's external id changed or removed, a rep or account inserted that would now win a name
@@ -66,18 +67,30 @@ BEGIN
       FOR EACH STATEMENT EXECUTE FUNCTION tally_import_epoch_always()', t || '_import_epoch_truncate', t);
   END LOOP;
 END $$;--> statement-breakpoint
--- 1. An update by any path removes the fingerprints of the rows it changed.
-CREATE FUNCTION tally_forget_opportunity_fingerprints() RETURNS trigger LANGUAGE plpgsql AS $f$
+-- 1. An update or delete by any path removes the fingerprints of its rows; a truncate all of them.
+CREATE FUNCTION tally_forget_fingerprints() RETURNS trigger LANGUAGE plpgsql AS $f$
 BEGIN
-  DELETE FROM opportunity_fingerprints f USING new_rows n WHERE f.opportunity_id = n.id;
+  -- TG_ARGV: the fingerprint table and its row id column.
+  IF TG_OP = 'TRUNCATE' THEN
+    -- Not TRUNCATE: the statement that fired this may be truncating that table too ("in use").
+    EXECUTE format('DELETE FROM %I', TG_ARGV[0]);
+  ELSIF TG_OP = 'DELETE' THEN
+    EXECUTE format('DELETE FROM %I f USING old_rows o WHERE f.%I = o.id', TG_ARGV[0], TG_ARGV[1]);
+  ELSE
+    EXECUTE format('DELETE FROM %I f USING new_rows n WHERE f.%I = n.id', TG_ARGV[0], TG_ARGV[1]);
+  END IF;
   RETURN NULL;
 END $f$;--> statement-breakpoint
-CREATE FUNCTION tally_forget_activity_fingerprints() RETURNS trigger LANGUAGE plpgsql AS $f$
+DO $$
+DECLARE t text[];
 BEGIN
-  DELETE FROM activity_fingerprints f USING new_rows n WHERE f.activity_id = n.id;
-  RETURN NULL;
-END $f$;--> statement-breakpoint
-CREATE TRIGGER opportunities_forget_fingerprints AFTER UPDATE ON opportunities REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION tally_forget_opportunity_fingerprints();--> statement-breakpoint
-CREATE TRIGGER activities_forget_fingerprints AFTER UPDATE ON activities REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION tally_forget_activity_fingerprints();
+  FOREACH t SLICE 1 IN ARRAY ARRAY[['opportunities', 'opportunity_fingerprints', 'opportunity_id'],
+                                  ['activities', 'activity_fingerprints', 'activity_id']] LOOP
+    EXECUTE format('CREATE TRIGGER %1$I AFTER UPDATE ON %2$I REFERENCING NEW TABLE AS new_rows
+      FOR EACH STATEMENT EXECUTE FUNCTION tally_forget_fingerprints(%3$L, %4$L)', t[1] || '_forget_fingerprints_update', t[1], t[2], t[3]);
+    EXECUTE format('CREATE TRIGGER %1$I AFTER DELETE ON %2$I REFERENCING OLD TABLE AS old_rows
+      FOR EACH STATEMENT EXECUTE FUNCTION tally_forget_fingerprints(%3$L, %4$L)', t[1] || '_forget_fingerprints_delete', t[1], t[2], t[3]);
+    EXECUTE format('CREATE TRIGGER %1$I AFTER TRUNCATE ON %2$I
+      FOR EACH STATEMENT EXECUTE FUNCTION tally_forget_fingerprints(%3$L, %4$L)', t[1] || '_forget_fingerprints_truncate', t[1], t[2], t[3]);
+  END LOOP;
+END $$;

@@ -69,6 +69,11 @@ export class ImportFingerprints {
     return new ImportFingerprints(db, context.entity, hash('sha256', reading, 'base64'), state?.any ?? false);
   }
 
+  /** False when no row had a fingerprint at the start of the import: nothing can be skipped. */
+  get canSkip(): boolean {
+    return this.anyStored;
+  }
+
   /** The record's fingerprint: base64 of 18 bytes of SHA-256 over the reading and the cells. */
   of(record: string[]): string {
     return hash('sha256', this.prefix + JSON.stringify(record), 'base64').slice(0, 24);

@@ -281,6 +281,11 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
         for (const r of batch) keep.push({ line: r.line, item: plan!.toItem(r.record) });
         return { keep, skipped };
       }
+      if (!prints.canSkip) {
+        for (const r of batch)
+          keep.push({ line: r.line, item: plan.toItem(r.record), fingerprint: prints.of(r.record) });
+        return { keep, skipped };
+      }
       const keys = batch.map((r) => plan!.cell(r.record, 'external_id')?.trim() ?? '');
       const stored = await prints.lookup(keys.filter((k) => k !== ''));
       const inBatch = new Set<string>();

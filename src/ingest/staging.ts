@@ -104,6 +104,9 @@ export class StagedUpsert {
     this.stage = `tally_stage_${getTableName(table)}_${stageSerial}`;
   }
 
+  /** Rows staged without a fingerprint since the last flush (their stored one is deleted then). */
+  private unprinted = 0;
+
   /** Fingerprints of the rows the next `add` stages, by key (see the class). */
   private expected = new Map<string, RowFingerprint>();
 
@@ -170,6 +173,7 @@ export class StagedUpsert {
       for (const p of this.props) rec.push(p === this.keyName ? row.key : (row.values[p] ?? null));
       if (this.fingerprints) {
         const f = this.expected.get(row.key);
+        if (!f) this.unprinted += 1;
         rec.push(f?.fingerprint ?? null, f?.decimalMark ?? null);
       }
       records.push(rec);
@@ -260,9 +264,11 @@ export class StagedUpsert {
     const f = ident(store.table);
     const id = ident(store.id);
     const join = `${this.stage} s join ${tableName} t on t.${keyCol} = s.${keyCol}`;
-    await this.db.execute(
-      sql.raw(`delete from ${f} f using ${join} where f.${id} = t.id and s.fingerprint is null`),
-    );
+    if (this.unprinted > 0)
+      await this.db.execute(
+        sql.raw(`delete from ${f} f using ${join} where f.${id} = t.id and s.fingerprint is null`),
+      );
+    this.unprinted = 0;
     await this.db.execute(
       sql.raw(`insert into ${f} as f (${id}, fingerprint, decimal_mark)
                select t.id, s.fingerprint, s.decimal_mark from ${join} where s.fingerprint is not null

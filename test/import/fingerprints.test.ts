@@ -84,6 +84,25 @@ describeDb('import fingerprints (a re-import skips unchanged rows, exactly)', (c
     expect(await deals()).toEqual(stored);
   });
 
+  it('forgets fingerprints with a truncate, so rows written again under the same ids are not skipped', async () => {
+    const csv = dealsFile();
+    await run(csv);
+    const stored = await deals();
+    await ctx.db().execute(sql`truncate opportunities restart identity cascade`);
+    // The truncate raises the reference epoch and empties the fingerprints (either alone is enough; the
+    // test fails with neither). The same keys in the same order get the same ids again, other amounts.
+    const items = Array.from({ length: 30 }, (_, i) => ({
+      external_id: `O-${i}`,
+      owner_name: 'Rep 0',
+      amount: '1.00',
+      created_at: '2026-03-10',
+    }));
+    await ingestBatch(ctx.db(), { entity: 'opportunities', items }, { timezone: 'UTC', now: NOW });
+    const again = await run(csv);
+    expect(again.skipped).toBe(0);
+    expect(await deals()).toEqual(stored);
+  });
+
   it('does not skip rows whose owner was renamed or removed: the name is resolved again', async () => {
     const csv = dealsFile();
     await run(csv);

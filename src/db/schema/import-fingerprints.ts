@@ -1,6 +1,5 @@
 import { sql } from 'drizzle-orm';
 import { bigint, char, check, integer, pgTable, text } from 'drizzle-orm/pg-core';
-import { activities, opportunities } from './sales.js';
 
 /**
  * Import fingerprints: for a row last written by a CSV import, a hash of the CSV record it came from
@@ -8,13 +7,13 @@ import { activities, opportunities } from './sales.js';
  * order, stage rules, and the reference epoch below). While the fingerprint is there, importing the
  * same record again with the same options is known to change nothing, so a re-import skips it before
  * validation (src/import/fingerprints.ts). Kept beside the row, not in it, so setting one never fires
- * the table's rollup triggers. A trigger deletes the fingerprint whenever the row is updated (by any
- * path; the import writes it again afterwards), and the foreign key removes it with the row.
+ * the table's rollup triggers. Triggers (migration import_fingerprint_triggers) delete the fingerprint
+ * whenever the row is updated by any path (the import writes it again afterwards) or deleted, and
+ * empty the table with a TRUNCATE of the rows' table. No foreign key: its check per stored fingerprint
+ * cost a first import more than the fingerprints themselves.
  */
 export const opportunityFingerprints = pgTable('opportunity_fingerprints', {
-  opportunityId: integer('opportunity_id')
-    .primaryKey()
-    .references(() => opportunities.id, { onDelete: 'cascade' }),
+  opportunityId: integer('opportunity_id').primaryKey(),
   /** base64 of 18 bytes of SHA-256 over the record and its reading. */
   fingerprint: text('fingerprint').notNull(),
   /** Decimal mark the record's amount showed ('.' or ','), which a skipped row still tells the file. */
@@ -23,9 +22,7 @@ export const opportunityFingerprints = pgTable('opportunity_fingerprints', {
 
 /** Import fingerprints of activities (see opportunityFingerprints). */
 export const activityFingerprints = pgTable('activity_fingerprints', {
-  activityId: bigint('activity_id', { mode: 'number' })
-    .primaryKey()
-    .references(() => activities.id, { onDelete: 'cascade' }),
+  activityId: bigint('activity_id', { mode: 'number' }).primaryKey(),
   fingerprint: text('fingerprint').notNull(),
   decimalMark: char('decimal_mark', { length: 1 }),
 });
