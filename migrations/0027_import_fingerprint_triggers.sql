@@ -26,7 +26,7 @@ END $f$;--> statement-breakpoint
 -- A new rep older than another of its name would win that name (never with serial ids, but cheap to check).
 CREATE FUNCTION tally_import_epoch_on_rep_insert() RETURNS trigger LANGUAGE plpgsql AS $f$
 BEGIN
-  IF EXISTS (SELECT 1 FROM new_rows n JOIN reps r ON r.name = n.name AND r.id > n.id) THEN
+  IF (SELECT count(*) FROM new_rows n JOIN reps r ON r.name = n.name AND r.id > n.id) > 0 THEN
     PERFORM tally_raise_import_epoch();
   END IF;
   RETURN NULL;
@@ -35,8 +35,10 @@ END $f$;--> statement-breakpoint
 -- another of its name would win the name.
 CREATE FUNCTION tally_import_epoch_on_account_insert() RETURNS trigger LANGUAGE plpgsql AS $f$
 BEGIN
-  IF EXISTS (SELECT 1 FROM new_rows n JOIN accounts a ON a.id <> n.id
-             AND (a.name = n.external_id OR (a.name = n.name AND a.id > n.id))) THEN
+  -- Counts, not EXISTS: for EXISTS the planner picks a nested loop (it expects an early match), which
+  -- took 3 s for 5,000 new accounts; a count is a hash join (24 ms).
+  IF (SELECT count(*) FROM new_rows n JOIN accounts a ON a.name = n.external_id AND a.id <> n.id)
+     + (SELECT count(*) FROM new_rows n JOIN accounts a ON a.name = n.name AND a.id > n.id) > 0 THEN
     PERFORM tally_raise_import_epoch();
   END IF;
   RETURN NULL;

@@ -121,6 +121,18 @@ describeDb('import fingerprints (a re-import skips unchanged rows, exactly)', (c
     expect((await deals()).filter((d) => d.owner === 'Rep 2')).toHaveLength(8);
   });
 
+  it('does not skip rows whose account name another account now takes as its external id', async () => {
+    // "Account 0" resolves by name to A-0 until an account with external id "Account 0" exists.
+    await ctx.db().execute(sql`insert into accounts (external_id, name) values ('A-0', 'Account 0')`);
+    const csv = dealsFile();
+    await run(csv);
+    await ctx.db().execute(sql`insert into accounts (external_id, name) values ('Account 0', 'Zero')`);
+    const again = await run(csv);
+    expect(again.skipped).toBe(0);
+    expect(again.updated).toBe(6);
+    expect((await deals()).filter((d) => d.account === 'Zero')).toHaveLength(6);
+  });
+
   it('does not skip rows whose account was renamed, or when the reading options change', async () => {
     const csv = dealsFile();
     await run(csv);
