@@ -13,6 +13,8 @@ export interface ColumnPlan {
   fed: Set<string>;
   /** Turns one CSV record into a raw item keyed by canonical field names. */
   toItem(record: string[]): Record<string, string>;
+  /** `toItem(record)[field]` without building the item: the cell (or its --default); undefined if unfed. */
+  cell(record: string[], field: string): string | undefined;
 }
 
 /** "#3" → column index 2 (1-based in the CLI); null when `source` is a name. */
@@ -114,6 +116,10 @@ export function planColumns(
     seen.set(t.field, t.column);
   }
   const missingDefaults = Object.entries(defaults).filter(([field]) => !seen.has(field));
+  const fill = (cell: string, field: string) => {
+    const fallback = defaults[field];
+    return cell.trim() === '' && fallback !== undefined ? fallback : cell;
+  };
   return {
     width: header.length,
     ignored,
@@ -121,13 +127,13 @@ export function planColumns(
     fed: new Set([...seen.keys(), ...Object.keys(defaults)]),
     toItem(record) {
       const item: Record<string, string> = {};
-      for (const t of targets) {
-        const cell = record[t.column] ?? '';
-        const fallback = defaults[t.field];
-        item[t.field] = cell.trim() === '' && fallback !== undefined ? fallback : cell;
-      }
+      for (const t of targets) item[t.field] = fill(record[t.column] ?? '', t.field);
       for (const [field, value] of missingDefaults) item[field] = value;
       return item;
+    },
+    cell(record, field) {
+      const column = seen.get(field);
+      return column === undefined ? defaults[field] : fill(record[column] ?? '', field);
     },
   };
 }

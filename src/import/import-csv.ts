@@ -8,6 +8,8 @@ import {
   type Entity,
   type IngestOptions,
   KEY_FIELDS,
+  MONEY_FIELDS,
+  type MoneyValue,
   newDateContext,
   newNumberContext,
   parseItems,
@@ -15,9 +17,11 @@ import {
   writeItems,
 } from '../ingest/index.js';
 import { guardAgainstDemo, markDataSource, recordArrival } from '../ingest/origin.js';
+import type { RowFingerprint } from '../ingest/staging.js';
 import { type ImportWarning, WarningLog } from '../ingest/warnings.js';
 import type { DecimalMark } from '../money/index.js';
 import { guessIdColumn, ImportFormatError, planColumns } from './columns.js';
+import { fingerprintTable, ImportFingerprints, isFingerprinted } from './fingerprints.js';
 import { type Delimiter, delimiterName, openCsv, recordStartLines } from './source.js';
 import { expandSubscriptions, SUBSCRIPTION_FIELDS, TELCO_HEADERS } from './subscriptions.js';
 
@@ -75,6 +79,11 @@ export interface ImportCsvResult {
   inserted: number;
   updated: number;
   unchanged: number;
+  /**
+   * Of `unchanged`, rows recognised by their import fingerprint before validation (see
+   * src/import/fingerprints.ts); diagnostic, not part of the summary line.
+   */
+  skipped: number;
   /** Rows refused (at least one error each). */
   invalidRows: number;
   /** The first `maxListedErrors` errors, in file order. */
@@ -89,6 +98,25 @@ export interface ImportCsvResult {
 }
 
 class Rollback extends Error {}
+
+/** A row read from the file, waiting for its batch. */
+interface PendingRecord {
+  line: number;
+  record: string[];
+}
+
+/** A row to validate and write; `fingerprint` when the import stores one for it. */
+interface PendingItem {
+  line: number;
+  item: Record<string, string>;
+  fingerprint?: string;
+}
+
+/** A row recognised as unchanged by its fingerprint: only its external id is still looked at. */
+interface SkippedRow {
+  line: number;
+  key: string;
+}
 
 /** Files from this size up are read in batches of BULK_BATCH_SIZE (fewer round trips). */
 export const BULK_FILE_BYTES = 8 * 1024 * 1024;
@@ -116,6 +144,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     inserted: 0,
     updated: 0,
     unchanged: 0,
+    skipped: 0,
     invalidRows: 0,
     errors: [],
     rejected: false,
@@ -147,8 +176,17 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     await guardAgainstDemo(tx, opts.replaceDemo ?? false, 'pass --replace-demo');
     await markDataSource(tx, 'csv');
     // Leads, deals and activities: staged, then one set-based upsert per generation (see StagedUpsert).
+    const fingerprinted = isFingerprinted(opts.entity) ? opts.entity : undefined;
     const stage =
-      opts.entity === 'subscriptions' ? undefined : stagedUpsertFor(tx, opts.entity, opts.bulkRows);
+      opts.entity === 'subscriptions'
+        ? undefined
+        : stagedUpsertFor(
+            tx,
+            opts.entity,
+            opts.bulkRows,
+            fingerprinted ? fingerprintTable(fingerprinted) : undefined,
+          );
+    let prints: ImportFingerprints | undefined;
     const flushStage = async (last = false) => {
       if (!stage) return;
       const counts = last ? await stage.finish() : await stage.flush();
@@ -157,7 +195,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
       result.unchanged += counts.unchanged;
     };
     let plan: ReturnType<typeof planColumns> | undefined;
-    let pending: { line: number; item: Record<string, string> }[] = [];
+    let pending: PendingRecord[] = [];
     const write = async (rows: { line: number; item: Record<string, string> }[], last: boolean) => {
       if (opts.entity !== 'subscriptions') return writeEntity(opts.entity, rows, last);
       const expanded = expandSubscriptions(
@@ -177,11 +215,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
      * row errors are returned, not reported, so a caller that overlaps this with the previous
      * batch's write can report them after that write's errors (the listed errors keep file order).
      */
-    const prepare = (
-      entity: Entity,
-      batch: { line: number; item: Record<string, string> }[],
-      last: boolean,
-    ) => {
+    const prepare = (entity: Entity, batch: PendingItem[], last: boolean, skipped: SkippedRow[] = []) => {
       const parsed = parseItems(
         entity,
         batch.map((p) => p.item),
@@ -195,7 +229,8 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
       }));
       const lateErrors: RowError[] = [];
       for (const i of parsed.deferred) {
-        if (deferred.length < MAX_DEFERRED) deferred.push(batch[i]!);
+        // Settled by the file's mark once it is known, so it stores no fingerprint.
+        if (deferred.length < MAX_DEFERRED) deferred.push({ line: batch[i]!.line, item: batch[i]!.item });
         else
           lateErrors.push({
             line: batch[i]!.line,
@@ -203,13 +238,27 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
             message: 'amount is ambiguous; pass --locale',
           });
       }
+      // Warnings in file order, skipped rows' ids included; a row stores its fingerprint only when it
+      // raised no warning (a skipped row must raise none) and read no amount with the file's mark.
+      const fingerprints = new Map<string, RowFingerprint>();
+      let s = 0;
       parsed.items.forEach((item, k) => {
-        warnings.inspect(item, batch[parsed.positions[k]!]!.line);
+        const row = batch[parsed.positions[k]!]!;
+        while (s < skipped.length && skipped[s]!.line < row.line)
+          warnings.seeId(skipped[s]!.key, skipped[s++]!.line);
+        const flagged = warnings.inspect(item, row.line);
+        const key = (item as { external_id?: string }).external_id;
+        if (key === undefined) return;
+        const mark = fingerprintMark(entity, item);
+        if (flagged || mark === false || row.fingerprint === undefined) fingerprints.delete(key);
+        else fingerprints.set(key, { fingerprint: row.fingerprint, decimalMark: mark });
       });
-      return { entity, batch, parsed, errors: [...errors, ...lateErrors] };
+      for (; s < skipped.length; s += 1) warnings.seeId(skipped[s]!.key, skipped[s]!.line);
+      return { entity, batch, parsed, fingerprints, errors: [...errors, ...lateErrors] };
     };
-    const commit = async ({ entity, batch, parsed, errors }: ReturnType<typeof prepare>) => {
+    const commit = async ({ entity, batch, parsed, errors, fingerprints }: ReturnType<typeof prepare>) => {
       for (const e of errors) report(e);
+      stage?.expectFingerprints(fingerprints);
       const written = await writeItems(tx, entity, parsed.items, opts, batchSize, stage);
       result.inserted += written.inserted;
       result.updated += written.updated;
@@ -218,11 +267,43 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
         report({ line: batch[parsed.positions[e.index]!]!.line, field: e.field, message: e.message });
       }
     };
-    const writeEntity = (
-      entity: Entity,
-      batch: { line: number; item: Record<string, string> }[],
-      last: boolean,
-    ) => commit(prepare(entity, batch, last));
+    const writeEntity = (entity: Entity, batch: PendingItem[], last: boolean) =>
+      commit(prepare(entity, batch, last));
+    /**
+     * Splits a batch into rows to validate and rows whose stored fingerprint matches (unchanged, see
+     * ImportFingerprints): those are counted and their decimal mark noted. A row whose external id came
+     * earlier in the file is never skipped (the earlier row may be waiting in the stage).
+     */
+    const sortOut = async (batch: PendingRecord[]) => {
+      const keep: PendingItem[] = [];
+      const skipped: SkippedRow[] = [];
+      if (!prints || !plan) {
+        for (const r of batch) keep.push({ line: r.line, item: plan!.toItem(r.record) });
+        return { keep, skipped };
+      }
+      if (!prints.canSkip) {
+        for (const r of batch)
+          keep.push({ line: r.line, item: plan.toItem(r.record), fingerprint: prints.of(r.record) });
+        return { keep, skipped };
+      }
+      const keys = batch.map((r) => plan!.cell(r.record, 'external_id')?.trim() ?? '');
+      const stored = await prints.lookup(keys.filter((k) => k !== ''));
+      const inBatch = new Set<string>();
+      batch.forEach((r, i) => {
+        const key = keys[i]!;
+        const fingerprint = prints!.of(r.record);
+        const found = key === '' ? undefined : stored.get(key);
+        const fresh = key !== '' && !inBatch.has(key) && !warnings.seen(key);
+        if (key !== '') inBatch.add(key);
+        if (found?.fingerprint === fingerprint && fresh) {
+          skipped.push({ line: r.line, key });
+          if (found.decimalMark) numbers.marks.add(found.decimalMark as DecimalMark);
+        } else keep.push({ line: r.line, item: plan!.toItem(r.record), fingerprint });
+      });
+      result.unchanged += skipped.length;
+      result.skipped += skipped.length;
+      return { keep, skipped };
+    };
     // The write of the previous batch, still running while the next batch is read and validated
     // (JavaScript and the database each get a core). One connection: writes stay strictly in order.
     let inflight: Promise<void> | undefined;
@@ -236,10 +317,14 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
       const batch = pending;
       pending = [];
       if (opts.entity === 'subscriptions') {
-        await write(batch, false);
+        await write(
+          batch.map((r) => ({ line: r.line, item: plan!.toItem(r.record) })),
+          false,
+        );
         return;
       }
-      const prepared = prepare(opts.entity, batch, false);
+      const { keep, skipped } = await sortOut(batch);
+      const prepared = prepare(opts.entity, keep, false, skipped);
       await settle();
       const running = commit(prepared);
       // Awaited by the next flush or settle; a failure meanwhile must not count as unhandled.
@@ -262,6 +347,19 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
             delimiterName(source.delimiter),
           );
           result.columns = { mapped: plan.mapped, ignored: plan.ignored };
+          if (fingerprinted && stage) {
+            prints = await ImportFingerprints.open(tx, {
+              entity: fingerprinted,
+              header: record,
+              map: opts.map ?? [],
+              defaults: opts.defaults ?? {},
+              preset: opts.preset ?? {},
+              timezone: opts.timezone,
+              decimal: opts.decimal,
+              dateOrder: opts.dateOrder,
+              stages: opts.stages ?? null,
+            });
+          }
           if (plan.ignored.length > 0) {
             opts.onNotice?.(
               `Ignoring ${plan.ignored.length} column(s) that are not ${opts.entity} fields: ${plan.ignored.join(', ')} (use --map source=canonical to read one)`,
@@ -284,7 +382,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
             message: `has ${record.length} fields but the header has ${plan.width}`,
           });
         } else {
-          pending.push({ line, item: plan.toItem(record) });
+          pending.push({ line, record });
           if (pending.length >= batchSize) await flush();
         }
         if (opts.onProgress && result.rows % 1000 === 0) {
@@ -325,10 +423,34 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
   } catch (err) {
     if (!(err instanceof Rollback)) throw err;
     result.errors.sort((a, b) => a.line - b.line);
-    return { ...result, inserted: 0, updated: 0, unchanged: 0, rejected: true, warnings: warnings.list() };
+    return {
+      ...result,
+      inserted: 0,
+      updated: 0,
+      unchanged: 0,
+      skipped: 0,
+      rejected: true,
+      warnings: warnings.list(),
+    };
   }
   await bumpDataVersion(db);
   result.errors.sort((a, b) => a.line - b.line);
   result.warnings = warnings.list();
   return result;
+}
+
+/**
+ * The decimal mark a row's amounts showed (null: none), or false when one was read with the file's
+ * mark (ambiguous, settled by other rows): such a row's reading depends on the file, so it stores no
+ * fingerprint.
+ */
+function fingerprintMark(entity: Entity, item: Record<string, unknown>): string | null | false {
+  let mark: string | null = null;
+  for (const f of MONEY_FIELDS[entity] ?? []) {
+    const m = item[f] as MoneyValue | null | undefined;
+    if (!m) continue;
+    if (m.reading.kind !== 'exact') return false;
+    if (m.reading.mark) mark = m.reading.mark;
+  }
+  return mark;
 }

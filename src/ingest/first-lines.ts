@@ -18,8 +18,25 @@ export class FirstLines {
    * The first line `id` was seen on; when it is new, records `line` for it and returns undefined.
    * Lines are any non-negative numbers (line numbers in a file, 0-based item indexes in a request).
    */
+  /** The first line `id` was seen on, or undefined (nothing is recorded). */
+  first(id: string): number | undefined {
+    cyrb53(id);
+    const lo = hashLo;
+    const hi = hashHi;
+    const mask = this.lo.length - 1;
+    let slot = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
+    for (;;) {
+      const h = this.hi[slot]!;
+      if (h === 0) return undefined;
+      if (h === hi + 1 && this.lo[slot] === lo) return this.lines[slot];
+      slot = (slot + 1) & mask;
+    }
+  }
+
   firstOrAdd(id: string, line: number): number | undefined {
-    const [lo, hi] = cyrb53(id);
+    cyrb53(id);
+    const lo = hashLo;
+    const hi = hashHi;
     const mask = this.lo.length - 1;
     let slot = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
     for (;;) {
@@ -53,8 +70,12 @@ export class FirstLines {
   }
 }
 
-/** cyrb53 (public domain, bryc): a fast 53-bit string hash, as [low 32 bits, high 21 bits]. */
-function cyrb53(str: string): [number, number] {
+/** The last cyrb53 result (two numbers, not an array: one allocation less per row). */
+let hashLo = 0;
+let hashHi = 0;
+
+/** cyrb53 (public domain, bryc): a fast 53-bit string hash, into hashLo (low 32 bits) and hashHi (high 21). */
+function cyrb53(str: string): void {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
   for (let i = 0; i < str.length; i++) {
@@ -64,5 +85,6 @@ function cyrb53(str: string): [number, number] {
   }
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return [h1 >>> 0, 2097151 & h2];
+  hashLo = h1 >>> 0;
+  hashHi = 2097151 & h2;
 }

@@ -20,6 +20,8 @@ export {
   ENTITIES,
   type Entity,
   KEY_FIELDS,
+  MONEY_FIELDS,
+  type MoneyValue,
 } from './schemas.js';
 export {
   BATCH_SIZE,

@@ -29,6 +29,21 @@ export const BULK_WRITE_ROWS = 100_000;
 
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
+/**
+ * Where import fingerprints of the table's rows live: a table keyed by the row id (`id` column) with
+ * `fingerprint` and `decimal_mark` (see src/db/schema/import-fingerprints.ts).
+ */
+export interface FingerprintStore {
+  table: string;
+  id: string;
+}
+
+/** A staged row's fingerprint and the decimal mark its amount showed (CSV import). */
+export interface RowFingerprint {
+  fingerprint: string;
+  decimalMark: string | null;
+}
+
 let stageSerial = 0;
 
 /**
@@ -52,6 +67,11 @@ let stageSerial = 0;
  * builds the indexes once and re-adds the foreign keys, which Postgres validates in one query each.
  * The statement triggers stay on, so the rollups stay exact as on the normal path. Call `finish`
  * (not only `flush`) at the end of the import.
+ *
+ * Fingerprints (`fingerprints`, CSV import): the caller names, per batch, the fingerprint of each row it
+ * is about to stage (`expectFingerprints`); `flush` stores them beside the written rows and removes
+ * the stored fingerprint of every staged row that has none (a duplicate id, a warning, an amount read
+ * with the file's decimal mark), after the row's own update, whose trigger has removed the old one.
  */
 export class StagedUpsert {
   private readonly columns: PgColumn[];
@@ -75,12 +95,24 @@ export class StagedUpsert {
     private readonly keyName: string,
     private readonly after?: 'first touch of leads' | 'first touch of touched leads',
     private readonly bulkRows: number = BULK_WRITE_ROWS,
+    private readonly fingerprints?: FingerprintStore,
   ) {
     const all = getTableColumns(table) as Record<string, PgColumn>;
     this.props = Object.keys(all).filter((p) => p !== 'id' && p !== 'updatedAt');
     this.columns = this.props.map((p) => all[p]!);
     stageSerial += 1;
     this.stage = `tally_stage_${getTableName(table)}_${stageSerial}`;
+  }
+
+  /** Rows staged without a fingerprint since the last flush (their stored one is deleted then). */
+  private unprinted = 0;
+
+  /** Fingerprints of the rows the next `add` stages, by key (see the class). */
+  private expected = new Map<string, RowFingerprint>();
+
+  /** Fingerprints of the rows of the batch about to be staged, by key; rows without one get none. */
+  expectFingerprints(byKey: Map<string, RowFingerprint>): void {
+    this.expected = byKey;
   }
 
   /** Counts of a flush that `reserve` ran, handed back by the next `add` or `flush`. */
@@ -139,9 +171,15 @@ export class StagedUpsert {
       this.keys.add(row.key);
       const rec: unknown[] = [shape];
       for (const p of this.props) rec.push(p === this.keyName ? row.key : (row.values[p] ?? null));
+      if (this.fingerprints) {
+        const f = this.expected.get(row.key);
+        if (!f) this.unprinted += 1;
+        rec.push(f?.fingerprint ?? null, f?.decimalMark ?? null);
+      }
       records.push(rec);
     }
-    await copyRows(this.db, this.stage, ['shape', ...this.columns.map((c) => c.name)], records);
+    const extra = this.fingerprints ? ['fingerprint', 'decimal_mark'] : [];
+    await copyRows(this.db, this.stage, ['shape', ...this.columns.map((c) => c.name), ...extra], records);
     return counts;
   }
 
@@ -212,12 +250,31 @@ export class StagedUpsert {
     if (this.after === 'first touch of touched leads' && this.touched.size > 0) {
       await refreshFirstTouchOf(this.db, [...this.touched]);
     }
+    if (this.fingerprints) await this.storeFingerprints(tableName, keyCol, this.fingerprints);
     await this.db.execute(sql.raw(`truncate ${this.stage}`));
     this.keys = new Set();
     this.touched = new Set();
     this.shapes.clear();
     this.sizes.clear();
     return counts;
+  }
+
+  /** After the staged rows are written: their fingerprints, replaced, or removed where they have none. */
+  private async storeFingerprints(tableName: string, keyCol: string, store: FingerprintStore): Promise<void> {
+    const f = ident(store.table);
+    const id = ident(store.id);
+    const join = `${this.stage} s join ${tableName} t on t.${keyCol} = s.${keyCol}`;
+    if (this.unprinted > 0)
+      await this.db.execute(
+        sql.raw(`delete from ${f} f using ${join} where f.${id} = t.id and s.fingerprint is null`),
+      );
+    this.unprinted = 0;
+    await this.db.execute(
+      sql.raw(`insert into ${f} as f (${id}, fingerprint, decimal_mark)
+               select t.id, s.fingerprint, s.decimal_mark from ${join} where s.fingerprint is not null
+               on conflict (${id}) do update set fingerprint = excluded.fingerprint, decimal_mark = excluded.decimal_mark
+               where row(f.fingerprint, f.decimal_mark) is distinct from row(excluded.fingerprint, excluded.decimal_mark)`),
+    );
   }
 
   /** Writes what is staged and, after a bulk write, builds the indexes and re-adds the foreign keys. */
@@ -248,7 +305,10 @@ export class StagedUpsert {
 
   private async ensureStage(): Promise<void> {
     if (this.created) return;
-    const cols = this.columns.map((c) => `${ident(c.name)} ${c.getSQLType()}`).join(', ');
+    const cols = [
+      ...this.columns.map((c) => `${ident(c.name)} ${c.getSQLType()}`),
+      ...(this.fingerprints ? ['fingerprint text', 'decimal_mark text'] : []),
+    ].join(', ');
     // Temporary: private to this transaction's session, never WAL-logged, dropped at commit.
     await this.db.execute(
       sql.raw(`create temporary table ${this.stage} (shape int not null, ${cols}) on commit drop`),

@@ -53,7 +53,11 @@ export class WarningLog {
     private readonly audience: 'file' | 'request' = 'file',
   ) {}
 
+  /** Warnings added so far (every occurrence), so `inspect` can tell whether an item raised one. */
+  private added = 0;
+
   private add(kind: WarningKind, line: number, detail: () => string): void {
+    this.added += 1;
     if (this.audience === 'request') this.items.push({ index: line, kind, message: detail() });
     const w = this.byKind.get(kind);
     if (w) {
@@ -62,18 +66,32 @@ export class WarningLog {
     } else this.byKind.set(kind, { kind, count: 1, lines: [line], detail: detail() });
   }
 
-  /** Looks at one valid parsed item (canonical fields) from `line`. */
-  inspect(item: Record<string, unknown>, line: number): void {
+  /** True when an item with external id `id` has been looked at (inspect or seeId). */
+  seen(id: string): boolean {
+    return this.firstLineOf.first(id) !== undefined;
+  }
+
+  /**
+   * Records the external id of a row that needs no other look (an import skipped it as unchanged: it
+   * raised no warning when it was written); true when it is a duplicate (which is then counted).
+   */
+  seeId(id: string, line: number): boolean {
+    if (id === '') return false;
+    const first = this.firstLineOf.firstOrAdd(id, line);
+    if (first === undefined) return false;
+    this.add('duplicate id', line, () =>
+      this.audience === 'request'
+        ? `external id ${id} is item ${first} and again item ${line}: the later item (${line}) wins, field by field`
+        : `external id ${id} is on line ${first} and again on line ${line}: the later row (line ${line}) wins, field by field`,
+    );
+    return true;
+  }
+
+  /** Looks at one valid parsed item (canonical fields) from `line`; true when it raised a warning. */
+  inspect(item: Record<string, unknown>, line: number): boolean {
     const id = item.external_id;
-    if (typeof id === 'string' && id !== '') {
-      const first = this.firstLineOf.firstOrAdd(id, line);
-      if (first !== undefined)
-        this.add('duplicate id', line, () =>
-          this.audience === 'request'
-            ? `external id ${id} is item ${first} and again item ${line}: the later item (${line}) wins, field by field`
-            : `external id ${id} is on line ${first} and again on line ${line}: the later row (line ${line}) wins, field by field`,
-        );
-    }
+    const before = this.added;
+    if (typeof id === 'string') this.seeId(id, line);
     const created = item.created_at as Date | null | undefined;
     const closedField =
       this.entity === 'opportunities' ? 'closed_at' : this.entity === 'leads' ? 'converted_at' : null;
@@ -86,7 +104,7 @@ export class WarningLog {
           `${closedField} ${iso(closed)} is before created_at ${iso(created)} (stored as given; the cycle counts as 0 days)`,
       );
     }
-    if (this.entity !== 'opportunities') return;
+    if (this.entity !== 'opportunities') return this.added > before;
     const stage = item.stage as string | null | undefined;
     const outcome =
       (item.outcome as string | null | undefined) ??
@@ -110,6 +128,7 @@ export class WarningLog {
           : `stage "${stage}" has a close date but reads as open; if it is a won or lost stage, pass --won-stages "${stage}" or --lost-stages "${stage}"`,
       );
     }
+    return this.added > before;
   }
 
   /** The warnings, in a fixed order. */

@@ -2,6 +2,7 @@ export * from './account-state.js';
 export * from './alerts.js';
 export * from './delivery.js';
 export * from './digests.js';
+export * from './import-fingerprints.js';
 export * from './lead-wins.js';
 export * from './org.js';
 export * from './requests.js';
