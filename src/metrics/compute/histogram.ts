@@ -166,7 +166,7 @@ export async function histogramFigures(
       from k join c on c.g = k.g and k.rank >= c.before and k.rank < c.before + c.n
     ),
     b as (select p.g, p.vb, max(p.offs) + 1 as lim from p group by 1, 2),
-    v as (
+    v as materialized (
       select b.g, b.vb, x.vals from b join (values ${bounds}) ww(i, s, e) on ww.i = ${by ? sql`0` : sql`b.g`}
       cross join lateral (select array_agg(z.v order by z.v) as vals from (${bucketValues(h, scope, by)}) z) x
     ),
