@@ -71,14 +71,35 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number.parseFloat(v));
  * instants (`interval '365 days'`, `::date`) must not shift with a server set to a local zone with
  * daylight saving; metrics name their zone explicitly (`at time zone`).
  */
-const SESSION = '-c jit=off -c TimeZone=UTC';
+const BASE_SESSION = '-c jit=off -c TimeZone=UTC';
 
-function createPostgres(url: string, options: DbOptions): Database {
+/**
+ * The connection string without its `options` parameter, and that parameter's value. node-pg lets a
+ * URL's `?options=` replace the `options` given beside it, which silently dropped TimeZone, jit and the
+ * metrics statement timeout (a `search_path` or a hosted provider's endpoint id is often passed there).
+ * The URL's options go first in the startup packet and Tally's after them, so Tally's settings win.
+ */
+function splitUrlOptions(url: string): { url: string; options: string } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { url, options: '' };
+  }
+  const own = parsed.searchParams.get('options');
+  if (own === null) return { url, options: '' };
+  parsed.searchParams.delete('options');
+  return { url: parsed.toString(), options: `${own.trim()} ` };
+}
+
+function createPostgres(connection: string, options: DbOptions): Database {
+  const { url, options: urlOptions } = splitUrlOptions(connection);
+  const session = `${urlOptions}${BASE_SESSION}`;
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: 5_000,
-    options: SESSION,
+    options: session,
   });
   const timeout = options.metricsStatementTimeoutMs ?? 8_000;
   // Metric queries of an answer nobody waits for any more are cancelled on the server (`withQuerySignal`).
@@ -90,7 +111,7 @@ function createPostgres(url: string, options: DbOptions): Database {
       idleTimeoutMillis: WARM_IDLE_MS,
       // No parallel workers: up to 6 computations already run at once, and each one's 2 workers made
       // 18 processes on the server's cores, starving the edge's replay record and /healthz of CPU.
-      options: `${SESSION} -c work_mem=64MB -c max_parallel_workers_per_gather=0 -c statement_timeout=${Math.max(1, Math.floor(timeout))}`,
+      options: `${session} -c work_mem=64MB -c max_parallel_workers_per_gather=0 -c statement_timeout=${Math.max(1, Math.floor(timeout))}`,
     },
     pool,
   );
@@ -102,7 +123,7 @@ function createPostgres(url: string, options: DbOptions): Database {
     max: 2,
     connectionTimeoutMillis: 2_000,
     idleTimeoutMillis: WARM_IDLE_MS,
-    options: `${SESSION} -c synchronous_commit=off`,
+    options: `${session} -c synchronous_commit=off`,
   });
   // An idle client that loses its connection must not crash the process; the next query reconnects.
   // A client checked out by a query or transaction when the server goes away (restart, `pg_ctl stop`,

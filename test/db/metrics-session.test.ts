@@ -31,10 +31,16 @@ describeDb(
       await db.execute(sql.raw(`alter database "${row!.name}" set timezone = 'America/New_York'`));
       const url = new URL(postgresAdminUrl()!);
       url.pathname = `/${row!.name}`;
+      // A URL may carry its own session options (a search_path, a hosted provider's endpoint id): they
+      // apply, and Tally's settings still do.
+      url.searchParams.set('options', '-c search_path=public,pg_catalog');
       const fresh = await createDb({ databaseUrl: url.toString(), poolSize: 1, metricsPoolSize: 1 });
       try {
         expect(await setting(fresh.db, 'TimeZone')).toBe('UTC');
         expect(await setting(fresh.metricsDb, 'TimeZone')).toBe('UTC');
+        expect(await setting(fresh.metricsDb, 'jit')).toBe('off');
+        expect(await setting(fresh.metricsDb, 'statement_timeout')).toBe('8s');
+        expect(await setting(fresh.db, 'search_path')).toBe('public,pg_catalog');
         // A year back from just after the spring-forward change is 365 × 24 h, as the rollup paths assume.
         const [y] = await queryRows<{ h: number }>(
           fresh.metricsDb,
