@@ -72,4 +72,34 @@ describeDb('pipeline coverage', (ctx) => {
     const card = await getScorecard(deps, { scope: org });
     expect(card.map((c) => c.metric.id)).toContain('coverage');
   });
+
+  it('reads a window without deals in the target currency, not in whichever currency sorts first', async () => {
+    const db = ctx.db();
+    const ana = await addRep(db, 'Ana');
+    const deal = (closed: string, currency: string) =>
+      addOpp(db, ana, { created: '2026-01-01T00:00:00Z', closed, outcome: 'won', amount: 5_000, currency });
+    // Deals in both currencies, none in the last two days; the target is in USD.
+    await deal('2026-10-01T00:00:00Z', 'EUR');
+    await deal('2026-10-02T00:00:00Z', 'USD');
+    const deps = { db, defaultTimezone: 'UTC', now: new Date('2026-11-15T12:00:00Z') };
+    await setTarget(db, {
+      metric: 'revenue',
+      scope: org,
+      periodKind: 'quarter',
+      value: 100_000,
+      currency: 'USD',
+      setByRepId: null,
+      now: deps.now,
+    });
+    const yesterday = await getMetric(deps, { metric: 'coverage', scope: org, period: 'yesterday' });
+    expect(yesterday.value).toEqual({
+      kind: 'no_data',
+      reason: 'coverage looks ahead: ask about a period that is still running',
+    });
+    // This quarter: one deal in each currency, a tie that the target's currency wins.
+    const quarter = await getMetric(deps, { metric: 'coverage', scope: org, period: 'this quarter' });
+    expect(quarter.value).toEqual(v(0));
+    expect(fig(quarter, 'won')).toEqual(v(5_000));
+    expect(fig(quarter, 'needed')).toEqual(v(95_000));
+  });
 });

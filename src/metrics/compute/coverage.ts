@@ -256,8 +256,20 @@ export const coverageComputer: MetricComputer = {
       ctx.useRollups && scope.kind !== 'rep'
         ? await coverageRowsFromRollups(db, scope, windows, ctx)
         : await coverageRows(db, scope, windows, ctx);
-    const headRows = rows.filter((r) => String(r.g) === String(headline));
-    const currency = chooseCurrency(headRows) ?? chooseCurrency(rows);
+    // The currency with the most records in the headline window, the target's on a tie; without any
+    // records there, the target's (a quiet day must not pick whichever currency's all-zero row comes
+    // first), then the other windows'. chooseCurrency keeps the first of equals: target rows go first.
+    const target = ctx.revenueTargetCurrency ?? null;
+    const withRecords = (list: Row[]) =>
+      list
+        .filter((r) => toNumber(r.cur_n) > 0)
+        .sort(
+          (a, b) =>
+            Number(String(b.currency).trim() === target) - Number(String(a.currency).trim() === target),
+        );
+    const headRows = withRecords(rows.filter((r) => String(r.g) === String(headline)));
+    const currency =
+      chooseCurrency(headRows) ?? target ?? chooseCurrency(withRecords(rows)) ?? chooseCurrency(rows);
     return windows.map((w, i) => {
       const group = rows.filter((r) => String(r.g) === String(i));
       const newest = Math.max(0, ...group.map((r) => toNumber(r.newest_epoch)));
