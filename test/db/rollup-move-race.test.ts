@@ -37,16 +37,18 @@ describeDb('rollups when a team move races event writes of the same rep', (ctx) 
     await second?.end();
   });
 
-  /** Runs `during` from the second connection while the first holds `held` uncommitted, then commits. */
-  async function overlap(held: string[], during: string): Promise<void> {
+  /**
+   * Runs the `during` statements (one transaction) from the second connection while the first holds the `held`
+   * ones uncommitted, then commits.
+   */
+  async function overlap(held: string[], during: string[]): Promise<void> {
     if (!postgres()) {
-      for (const statement of held) await run(statement);
-      await run(during);
+      for (const statement of [...held, ...during]) await run(statement);
       return;
     }
     await first.query('begin');
     for (const statement of held) await first.query(statement);
-    const running = second.query(during);
+    const running = second.query(['begin', ...during, 'commit'].join(';\n'));
     running.catch(() => {});
     await new Promise((r) => setTimeout(r, 300));
     await first.query('commit');
@@ -105,11 +107,10 @@ describeDb('rollups when a team move races event writes of the same rep', (ctx) 
 
   it('keeps lost-deal counters exact when a loss reason and amount change during the move', async () => {
     await seed();
-    await overlap(
-      move,
+    await overlap(move, [
       `update opportunities set loss_reason = 'Went dark', amount_minor = amount_minor + 1
-       where owner_rep_id = 10 and outcome = 'lost'`,
-    );
+         where owner_rep_id = 10 and outcome = 'lost'`,
+    ]);
     const teams = await run(`select team_id, deals_lost, lost_minor::int as lost_minor, deals_lost_with_reason
       from metric_team_rollups where grain = 'm' and bucket = '2026-11-01T00:00Z' and deals_lost <> 0 order by team_id`);
     const raw = await run(`select count(*)::int as deals_lost, sum(amount_minor)::int as lost_minor
@@ -124,10 +125,9 @@ describeDb('rollups when a team move races event writes of the same rep', (ctx) 
 
   it('keeps the sales-cycle histograms exact when won deals close again during the move', async () => {
     await seed();
-    await overlap(
-      move,
+    await overlap(move, [
       `update opportunities set closed_at = closed_at + interval '1 hour' where owner_rep_id = 10 and outcome = 'won'`,
-    );
+    ]);
     const teams = await run(`select team_id, sum(n)::int as n from cycle_team_rollups
       where grain = 'm' and bucket = '2026-11-01T00:00Z' group by team_id having sum(n) <> 0 order by team_id`);
     expect(teams).toEqual([{ team_id: 4, n: 3 }]);
@@ -136,11 +136,33 @@ describeDb('rollups when a team move races event writes of the same rep', (ctx) 
 
   it('keeps the response histograms exact when leads are first touched during the move', async () => {
     await seed();
-    await overlap(move, `update leads set first_touch_at = '2026-11-06T10:00Z' where owner_rep_id = 10`);
+    await overlap(move, [`update leads set first_touch_at = '2026-11-06T10:00Z' where owner_rep_id = 10`]);
     const teams = await run(`select team_id, vb, sum(n)::int as n from response_team_rollups
       where grain = 'm' and bucket = '2026-11-01T00:00Z' group by team_id, vb having sum(n) <> 0 order by team_id`);
     expect(teams).toEqual([{ team_id: 4, vb: teams[0]?.vb, n: 3 }]);
     expect(teams[0]?.vb).not.toBe(-1);
+    await expectRollupsEqualRebuild();
+  });
+
+  it('keeps every rollup exact when the move comes while new deals and leads are being written', async () => {
+    await seed();
+    await overlap(
+      [
+        `insert into opportunities (external_id, owner_rep_id, amount_minor, currency, created_at, closed_at, outcome)
+         values ('N1', 10, 500, 'USD', '2026-12-01', '2026-12-03T10:00Z', 'won'),
+           ('N2', 10, 700, 'USD', '2026-12-01', '2026-12-04T10:00Z', 'lost')`,
+        `insert into leads (external_id, owner_rep_id, created_at, first_touch_at)
+         values ('N3', 10, '2026-12-02T10:00Z', '2026-12-02T11:00Z')`,
+      ],
+      move,
+    );
+    const teams =
+      await run(`select team_id, sum(deals_won)::int as deals_won, sum(deals_lost)::int as deals_lost,
+        sum(leads_created)::int as leads_created
+      from metric_team_rollups where grain = 'm' and bucket = '2026-12-01T00:00Z'
+      group by team_id having sum(deals_won) <> 0 or sum(deals_lost) <> 0 or sum(leads_created) <> 0
+      order by team_id`);
+    expect(teams).toEqual([{ team_id: 4, deals_won: 1, deals_lost: 1, leads_created: 1 }]);
     await expectRollupsEqualRebuild();
   });
 });
