@@ -14,43 +14,39 @@ export class FirstLines {
   private lines = new Float64Array(1024);
   private size = 0;
 
+  /** The first line `id` was seen on, or undefined (nothing is recorded). */
+  first(id: string): number | undefined {
+    const slot = this.probe(id);
+    return this.hi[slot] === 0 ? undefined : this.lines[slot];
+  }
+
   /**
    * The first line `id` was seen on; when it is new, records `line` for it and returns undefined.
    * Lines are any non-negative numbers (line numbers in a file, 0-based item indexes in a request).
    */
-  /** The first line `id` was seen on, or undefined (nothing is recorded). */
-  first(id: string): number | undefined {
-    cyrb53(id);
-    const lo = hashLo;
-    const hi = hashHi;
-    const mask = this.lo.length - 1;
-    let slot = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
-    for (;;) {
-      const h = this.hi[slot]!;
-      if (h === 0) return undefined;
-      if (h === hi + 1 && this.lo[slot] === lo) return this.lines[slot];
-      slot = (slot + 1) & mask;
-    }
-  }
-
   firstOrAdd(id: string, line: number): number | undefined {
-    cyrb53(id);
-    const lo = hashLo;
-    const hi = hashHi;
-    const mask = this.lo.length - 1;
-    let slot = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
-    for (;;) {
-      const h = this.hi[slot]!;
-      if (h === 0) break;
-      if (h === hi + 1 && this.lo[slot] === lo) return this.lines[slot];
-      slot = (slot + 1) & mask;
-    }
-    this.lo[slot] = lo;
-    this.hi[slot] = hi + 1;
+    const slot = this.probe(id);
+    if (this.hi[slot] !== 0) return this.lines[slot];
+    this.lo[slot] = hashLo;
+    this.hi[slot] = hashHi + 1;
     this.lines[slot] = line;
     this.size += 1;
     if (this.size * 2 > this.lo.length) this.grow();
     return undefined;
+  }
+
+  /** The slot holding `id`'s hash, or the empty slot where it would go; leaves the hash in hashLo/hashHi. */
+  private probe(id: string): number {
+    cyrb53(id);
+    const lo = hashLo;
+    const hi = hashHi;
+    const mask = this.lo.length - 1;
+    let slot = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
+    for (;;) {
+      const h = this.hi[slot]!;
+      if (h === 0 || (h === hi + 1 && this.lo[slot] === lo)) return slot;
+      slot = (slot + 1) & mask;
+    }
   }
 
   private grow(): void {

@@ -1,7 +1,6 @@
-import pg from 'pg';
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { queryRows, sql } from '../../src/db/client.js';
-import { describeDb, postgresAdminUrl } from '../helpers/db.js';
+import { expect, it } from 'vitest';
+import { describeDb } from '../helpers/db.js';
+import { useTwoWriters } from '../helpers/two-writers.js';
 
 /**
  * Two transactions refreshing the facts of the same lead or account at once (migration 0031): the second
@@ -10,30 +9,8 @@ import { describeDb, postgresAdminUrl } from '../helpers/db.js';
  * change. On PGlite (one connection, writers never overlap) the same writes run one after the other.
  */
 describeDb('fact refreshes of one key from two transactions', (ctx) => {
-  let first: pg.Client;
-  let second: pg.Client;
-
-  const postgres = () => ctx.backend === 'postgres';
-  /** One statement on the second connection (PGlite: the test database's own). */
-  const run = async (text: string): Promise<Record<string, unknown>[]> =>
-    postgres()
-      ? (await second.query(text)).rows
-      : queryRows<Record<string, unknown>>(ctx.db(), sql.raw(text));
-
-  beforeEach(async () => {
-    if (!postgres()) return;
-    const [row] = await queryRows<{ name: string }>(ctx.db(), sql`select current_database() as name`);
-    const url = new URL(postgresAdminUrl()!);
-    url.pathname = `/${row!.name}`;
-    first = new pg.Client({ connectionString: url.toString() });
-    second = new pg.Client({ connectionString: url.toString() });
-    await first.connect();
-    await second.connect();
-  });
-  afterEach(async () => {
-    await first?.end();
-    await second?.end();
-  });
+  const writers = useTwoWriters(ctx);
+  const { postgres, run } = writers;
 
   /** Runs `during` from the second connection while the first holds `held` uncommitted, then commits. */
   async function overlap(held: string, during: string): Promise<void> {
@@ -42,12 +19,12 @@ describeDb('fact refreshes of one key from two transactions', (ctx) => {
       await run(during);
       return;
     }
-    await first.query('begin');
-    await first.query(held);
-    const running = second.query(during);
+    await writers.first().query('begin');
+    await writers.first().query(held);
+    const running = writers.second().query(during);
     running.catch(() => {});
     await new Promise((r) => setTimeout(r, 300));
-    await first.query('commit');
+    await writers.first().query('commit');
     await running;
   }
 

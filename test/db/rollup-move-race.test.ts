@@ -1,7 +1,6 @@
-import pg from 'pg';
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { queryRows, sql } from '../../src/db/client.js';
-import { describeDb, postgresAdminUrl } from '../helpers/db.js';
+import { expect, it } from 'vitest';
+import { describeDb } from '../helpers/db.js';
+import { useTwoWriters } from '../helpers/two-writers.js';
 
 /**
  * A rep's team move racing writes of that rep's events (migration 0032): the move's rebuild of the rep's
@@ -12,30 +11,8 @@ import { describeDb, postgresAdminUrl } from '../helpers/db.js';
  * other.
  */
 describeDb('rollups when a team move races event writes of the same rep', (ctx) => {
-  let first: pg.Client;
-  let second: pg.Client;
-
-  const postgres = () => ctx.backend === 'postgres';
-  /** One statement on the second connection (PGlite: the test database's own). */
-  const run = async (text: string): Promise<Record<string, unknown>[]> =>
-    postgres()
-      ? (await second.query(text)).rows
-      : queryRows<Record<string, unknown>>(ctx.db(), sql.raw(text));
-
-  beforeEach(async () => {
-    if (!postgres()) return;
-    const [row] = await queryRows<{ name: string }>(ctx.db(), sql`select current_database() as name`);
-    const url = new URL(postgresAdminUrl()!);
-    url.pathname = `/${row!.name}`;
-    first = new pg.Client({ connectionString: url.toString() });
-    second = new pg.Client({ connectionString: url.toString() });
-    await first.connect();
-    await second.connect();
-  });
-  afterEach(async () => {
-    await first?.end();
-    await second?.end();
-  });
+  const writers = useTwoWriters(ctx);
+  const { postgres, run } = writers;
 
   /**
    * Runs the `during` statements (one transaction) from the second connection while the first holds the `held`
@@ -46,12 +23,12 @@ describeDb('rollups when a team move races event writes of the same rep', (ctx) 
       for (const statement of [...held, ...during]) await run(statement);
       return;
     }
-    await first.query('begin');
-    for (const statement of held) await first.query(statement);
-    const running = second.query(['begin', ...during, 'commit'].join(';\n'));
+    await writers.first().query('begin');
+    for (const statement of held) await writers.first().query(statement);
+    const running = writers.second().query(['begin', ...during, 'commit'].join(';\n'));
     running.catch(() => {});
     await new Promise((r) => setTimeout(r, 300));
-    await first.query('commit');
+    await writers.first().query('commit');
     await running;
   }
 
