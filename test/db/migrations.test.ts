@@ -30,4 +30,27 @@ describeDb('migrations', (ctx) => {
     const rows = await queryRows<{ n: number }>(ctx.db(), sql`select count(*)::int as n from teams`);
     expect(rows[0]?.n).toBe(0);
   });
+
+  it('keeps the per-key locks in the functions that maintain rollups and facts', async () => {
+    // Migrations 0031-0032 serialise writers per rep, lead and account by a lock at the top of these
+    // functions. A later migration that re-creates one of them from an older body (CREATE OR REPLACE of
+    // the same name) would drop its lock without a word: the race tests would then fail only by timing.
+    const locks: [string, string][] = [
+      ['tally_rollup_rebuild_reps(integer[])', 'FOR NO KEY UPDATE'],
+      ['tally_lead_wins_refresh(integer[])', 'FOR NO KEY UPDATE'],
+      ['tally_account_refresh(integer[])', 'FOR NO KEY UPDATE'],
+      ['tally_rollup_activities()', 'FOR SHARE'],
+      ['tally_rollup_opportunities()', 'FOR SHARE'],
+      ['tally_rollup_leads()', 'FOR SHARE'],
+      ['tally_response_rollup_leads()', 'FOR SHARE'],
+      ['tally_cycle_rollup_opportunities()', 'FOR SHARE'],
+    ];
+    for (const [fn, lock] of locks) {
+      const [row] = await queryRows<{ def: string }>(
+        ctx.db(),
+        sql`select pg_get_functiondef(${fn}::regprocedure) as def`,
+      );
+      expect(row?.def.toUpperCase(), fn).toContain(lock);
+    }
+  });
 });
