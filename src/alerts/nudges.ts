@@ -108,6 +108,9 @@ export async function runLeadNudges(deps: Deps, now: Date): Promise<NudgeRunSumm
     leaseMs: deps.config.deliveryLeaseSeconds * 1000,
   });
   const counted = new Set<number>();
+  // One log line per reason and run, not one per nudge: a morning with hundreds of owners who have no
+  // Slack id would otherwise flood the log with the same line.
+  const undelivered = new Map<string, { count: number; examples: string[] }>();
   for (const { row, mine } of drained) {
     if (!mine) continue;
     const fresh = ((row.ref as { nudgeIds?: number[] }).nudgeIds ?? []).filter((id) => !counted.has(id));
@@ -115,9 +118,16 @@ export async function runLeadNudges(deps: Deps, now: Date): Promise<NudgeRunSumm
     if (row.state === 'sent') summary.sent += fresh.length;
     else if (row.state === 'skipped') summary.skipped += fresh.length;
     else if (row.state === 'failed') summary.failed += fresh.length;
-    if (row.state === 'failed' || row.state === 'skipped')
-      deps.logger.warn({ key: row.key, error: row.reason }, 'lead nudge not delivered');
+    if (row.state === 'failed' || row.state === 'skipped') {
+      const reason = row.reason ?? 'unknown';
+      const seen = undelivered.get(reason) ?? { count: 0, examples: [] };
+      seen.count += 1;
+      if (seen.examples.length < 5) seen.examples.push(row.key);
+      undelivered.set(reason, seen);
+    }
   }
+  for (const [error, { count, examples }] of undelivered)
+    deps.logger.warn({ error, count, examples }, 'lead nudges not delivered');
   return summary;
 }
 

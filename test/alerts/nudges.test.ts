@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { pino } from 'pino';
 import { beforeEach, expect, it } from 'vitest';
 import { runLeadNudges } from '../../src/alerts/nudges.js';
 import { updateAlertSettings } from '../../src/alerts/settings.js';
@@ -178,6 +179,21 @@ describeDb('lead nudges', (ctx) => {
     await runLeadNudges(deps, at('10:06:00'));
     expect(stub.callsTo('conversations.open')).toHaveLength(1);
     expect(dms()).toHaveLength(0);
+  });
+
+  it('logs the nudges it could not deliver once per reason and run, with a count', async () => {
+    await addLead(ctx.db(), world.ana, CREATED);
+    await addLead(ctx.db(), world.bob, CREATED);
+    const { deps } = makeDeps(ctx.database(), stub, CREATED);
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    stub.failNext('conversations.open', 'user_not_found', 2);
+    const summary = await runLeadNudges({ ...deps, logger }, at('10:05:00'));
+    expect(summary.skipped).toBe(2);
+    const undelivered = lines.filter((l) => String(l.msg).startsWith('lead nudge'));
+    expect(undelivered).toHaveLength(1);
+    expect(undelivered[0]).toMatchObject({ msg: 'lead nudges not delivered', count: 2 });
+    expect(undelivered[0]!.examples).toHaveLength(2);
   });
 
   it('waits out a 429 and delivers once', async () => {

@@ -96,6 +96,12 @@ describeDb('pipeline coverage', (ctx) => {
       kind: 'no_data',
       reason: 'coverage looks ahead: ask about a period that is still running',
     });
+    // Sunday 15 November: a quarter target spread over working days leaves today nothing to reach.
+    const today = await getMetric(deps, { metric: 'coverage', scope: org, period: 'today' });
+    expect(today.value).toEqual({
+      kind: 'no_data',
+      reason: 'the revenue target is spread over working days, and this period has none',
+    });
     // This quarter: one deal in each currency, a tie that the target's currency wins.
     const quarter = await getMetric(deps, { metric: 'coverage', scope: org, period: 'this quarter' });
     expect(quarter.value).toEqual(v(0));

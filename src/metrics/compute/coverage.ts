@@ -185,6 +185,9 @@ function finalize(
     );
   else if (target === null) v = noData('no revenue target is set for this scope and period');
   else if (!running) v = noData('coverage looks ahead: ask about a period that is still running');
+  // A target spread over working days gives a weekend or holiday-only period nothing to reach.
+  else if (target === 0 && won === 0)
+    v = noData('the revenue target is spread over working days, and this period has none');
   else if (remaining !== null && remaining <= 0) v = noData('the revenue target is already reached');
   else v = value(pipeline / (remaining as number));
   const overdue = toNumber(row?.overdue);
