@@ -67,6 +67,14 @@ function finalizeArpu(rows: Row[], currency: string | null) {
   };
 }
 
+/** The account-state sums ARPU reads: per-license contract starts and ends, by ARR and by licenses. */
+const LICENSE_KINDS: Parameters<typeof prefixSums>[3] = [
+  'licensedStarts',
+  'licensedEnds',
+  'licensesStart',
+  'licensesEnd',
+];
+
 /**
  * `arpuQuery`'s rows (per window and currency with per-license contracts in force) from the account state:
  * contracts, ARR and licenses in force before each asOf are prefix sums (`prefixSums`, kinds 7–10, exact);
@@ -76,7 +84,7 @@ async function arpuFromState(db: Db, scope: Scope, windows: Window[], headline: 
   const index = instantIndex(windows.map((w) => w.asOf));
   const asOf = windows[headline]!.asOf.toISOString();
   const [prefix, newest] = await Promise.all([
-    prefixSums(db, scope, index, ['licensedStarts', 'licensedEnds', 'licensesStart', 'licensesEnd']),
+    prefixSums(db, scope, index, LICENSE_KINDS),
     runMetricQuery<Row>(
       db,
       sql`select extract(epoch from max(f.starts_at))::float8 as e from contract_facts f
@@ -108,14 +116,7 @@ async function arpuFromState(db: Db, scope: Scope, windows: Window[], headline: 
 /** `arpuQuery` rows of a split by rep or team from the account state: (key, currency) with contracts in force. */
 async function arpuSegmentsFromState(db: Db, scope: Scope, window: Window, by: 'rep' | 'team') {
   const index = instantIndex([window.asOf]);
-  const prefix = await prefixSums(
-    db,
-    scope,
-    index,
-    ['licensedStarts', 'licensedEnds', 'licensesStart', 'licensesEnd'],
-    by,
-    segmentLabelJoin(by),
-  );
+  const prefix = await prefixSums(db, scope, index, LICENSE_KINDS, by, segmentLabelJoin(by));
   return prefix
     .filter((r) => r.j === index.get(window.asOf.getTime()) && r.licensed > 0)
     .sort((a, b) => (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0))
