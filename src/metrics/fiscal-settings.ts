@@ -3,12 +3,14 @@ import type { Db } from '../db/client.js';
 import { orgSettings } from '../db/schema/index.js';
 import type { FiscalCalendar } from '../time/fiscal.js';
 
-/**
- * The org's fiscal calendar as an admin set it from Slack, or null when none is stored (then the env
- * default TALLY_FISCAL_YEAR applies, else the calendar year).
- */
-export async function readFiscalCalendar(db: Db): Promise<FiscalCalendar | null> {
-  const [row] = await db.select().from(orgSettings).where(eq(orgSettings.id, 1));
+/** The fiscal columns of `org_settings` (the one row), as the calendar is built from them. */
+export type FiscalRow = Pick<
+  typeof orgSettings.$inferSelect,
+  'fiscalYearStart' | 'fiscalWeeks' | 'fiscalYearEndWeekday' | 'fiscalYearEndRule'
+>;
+
+/** The calendar an `org_settings` row stores; null for no row (then the env default applies). */
+export function fiscalCalendarFromRow(row: FiscalRow | undefined): FiscalCalendar | null {
   if (!row) return null;
   if (row.fiscalWeeks && row.fiscalYearEndWeekday !== null && row.fiscalYearEndRule) {
     return {
@@ -20,6 +22,15 @@ export async function readFiscalCalendar(db: Db): Promise<FiscalCalendar | null>
     };
   }
   return { kind: 'months', startMonth: row.fiscalYearStart };
+}
+
+/**
+ * The org's fiscal calendar as an admin set it from Slack, or null when none is stored (then the env
+ * default TALLY_FISCAL_YEAR applies, else the calendar year).
+ */
+export async function readFiscalCalendar(db: Db): Promise<FiscalCalendar | null> {
+  const [row] = await db.select().from(orgSettings).where(eq(orgSettings.id, 1));
+  return fiscalCalendarFromRow(row);
 }
 
 /** The calendar that applies: the stored one, else `fallback` (env), else undefined (calendar year). */

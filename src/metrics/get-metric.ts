@@ -1,15 +1,14 @@
 import type { FiscalCalendar } from '../time/fiscal.js';
 import { narrowAllTime } from './all-time.js';
+import { readAnswerContext } from './answer-context.js';
 import type { ComputeContext, Computed } from './compute/aggregate.js';
-import { lastArrivalFor } from './compute/arrivals.js';
 import { COMPUTERS } from './compute/registry.js';
 import type { Window } from './compute/rows.js';
 import { findMetric } from './definitions.js';
 import { MetricsError } from './errors.js';
-import { fiscalCalendarFor } from './fiscal-settings.js';
 import { interactiveDeadline } from './interactive.js';
 import { describeWindow, parsePeriod, seriesPeriods, workingDaysElapsed } from './periods.js';
-import { resolveScope, type ScopeContext } from './scope.js';
+import type { ScopeContext } from './scope.js';
 import { computeAttainment, currencyNote, findTargetFor, sameCurrency, scaleTarget } from './targets.js';
 import type {
   Attainment,
@@ -115,10 +114,10 @@ async function computeMetric(deps: MetricDeps, query: MetricQuery): Promise<Metr
   if (query.by && !def.dimensions.includes(query.by))
     throw new MetricsError('bad_dimension', `${def.label} cannot be split by ${query.by}.`);
   const now = deps.now;
-  const [sc, fiscal] = await Promise.all([
-    resolveScope(deps, query.scope),
-    typeof query.period === 'string' ? fiscalCalendarFor(deps.db, deps.fiscalDefault) : undefined,
-  ]);
+  // One round trip for the scope, the fiscal calendar and the data's last arrival (answer-context.ts).
+  const context = await readAnswerContext(deps, query.scope, def.id);
+  const sc = context.scope;
+  const fiscal = typeof query.period === 'string' ? (context.fiscal ?? deps.fiscalDefault) : undefined;
   const period = await narrowAllTime(deps.db, query.scope, resolvePeriod(query.period, sc, now, fiscal));
   // `all time` has no period before it, no target and no equal periods for a sparkline.
   const none = period.allTime ? { target: false, trend: false, series: false } : {};
@@ -155,7 +154,8 @@ async function computeMetric(deps: MetricDeps, query: MetricQuery): Promise<Metr
     ctx.revenueTargetCurrency = revenue?.currency ?? null;
   }
 
-  const [computed, segs, target, lastArrival] = await Promise.all([
+  const { lastArrival } = context;
+  const [computed, segs, target] = await Promise.all([
     computer.windows(deps.db, query.scope, windows, headline, ctx),
     query.by
       ? computer.segments(deps.db, query.scope, windows[headline]!, query.by, {
@@ -164,7 +164,6 @@ async function computeMetric(deps: MetricDeps, query: MetricQuery): Promise<Metr
         })
       : Promise.resolve(null),
     include.target ? findTargetFor(deps.db, def.id, query.scope, period) : Promise.resolve(null),
-    lastArrivalFor(deps.db, def.id),
   ]);
   const main = computed[headline] as Computed;
   const prev = previous ? computed[previousIndex] : undefined;

@@ -1,3 +1,4 @@
+import type { SQL } from 'drizzle-orm';
 import { queryRows, sql } from '../db/client.js';
 import { MetricsError } from './errors.js';
 import type { WeekStart } from './periods.js';
@@ -10,10 +11,58 @@ export interface ScopeContext {
   weekStartsOn: WeekStart;
 }
 
-interface ZoneRow {
+/** A scope's name, zone and week start as `scopeRowQuery` reads them. */
+export interface ZoneRow {
   name: string;
   timezone: string | null;
   week_starts_on: number | null;
+}
+
+/**
+ * The row naming a team or rep scope (name, zone, week start: `ZoneRow`, one row or none); null for the
+ * org, which needs no lookup. A rep's zone is that of their current team.
+ */
+export function scopeRowQuery(scope: Scope): SQL | null {
+  switch (scope.kind) {
+    case 'org':
+      return null;
+    case 'team':
+      return sql`select name, timezone, week_starts_on::int as week_starts_on from teams where id = ${scope.teamId}`;
+    case 'rep':
+      return sql`select r.name, t.timezone, t.week_starts_on::int as week_starts_on
+            from reps r
+            left join lateral (
+              select team_id from team_memberships
+              where rep_id = r.id and valid_to is null order by valid_from desc limit 1
+            ) m on true
+            left join teams t on t.id = m.team_id
+            where r.id = ${scope.repId}`;
+  }
+}
+
+/**
+ * The scope context from the row `scopeRowQuery` found (undefined: none). Throws `MetricsError`
+ * ('unknown_team' / 'unknown_rep') when a team or rep has no row.
+ */
+export function scopeContextFrom(
+  deps: Pick<MetricDeps, 'defaultTimezone'>,
+  scope: Scope,
+  row: ZoneRow | undefined,
+): ScopeContext {
+  const fallback = {
+    timezone: row?.timezone ?? deps.defaultTimezone,
+    weekStartsOn: (row?.week_starts_on ?? 1) as WeekStart,
+  };
+  switch (scope.kind) {
+    case 'org':
+      return { scope: { kind: 'org', label: 'Whole org' }, timezone: deps.defaultTimezone, weekStartsOn: 1 };
+    case 'team':
+      if (!row) throw new MetricsError('unknown_team', `No team with id ${scope.teamId}.`);
+      return { scope: { ...scope, label: row.name }, ...fallback };
+    case 'rep':
+      if (!row) throw new MetricsError('unknown_rep', `No rep with id ${scope.repId}.`);
+      return { scope: { ...scope, label: row.name }, ...fallback };
+  }
 }
 
 /**
@@ -25,37 +74,7 @@ export async function resolveScope(
   deps: Pick<MetricDeps, 'db' | 'defaultTimezone'>,
   scope: Scope,
 ): Promise<ScopeContext> {
-  const fallback = (row: ZoneRow | undefined) => ({
-    timezone: row?.timezone ?? deps.defaultTimezone,
-    weekStartsOn: (row?.week_starts_on ?? 1) as WeekStart,
-  });
-  switch (scope.kind) {
-    case 'org':
-      return { scope: { kind: 'org', label: 'Whole org' }, timezone: deps.defaultTimezone, weekStartsOn: 1 };
-    case 'team': {
-      const rows = await queryRows<ZoneRow>(
-        deps.db,
-        sql`select name, timezone, week_starts_on::int as week_starts_on from teams where id = ${scope.teamId}`,
-      );
-      const row = rows[0];
-      if (!row) throw new MetricsError('unknown_team', `No team with id ${scope.teamId}.`);
-      return { scope: { ...scope, label: row.name }, ...fallback(row) };
-    }
-    case 'rep': {
-      const rows = await queryRows<ZoneRow>(
-        deps.db,
-        sql`select r.name, t.timezone, t.week_starts_on::int as week_starts_on
-            from reps r
-            left join lateral (
-              select team_id from team_memberships
-              where rep_id = r.id and valid_to is null order by valid_from desc limit 1
-            ) m on true
-            left join teams t on t.id = m.team_id
-            where r.id = ${scope.repId}`,
-      );
-      const row = rows[0];
-      if (!row) throw new MetricsError('unknown_rep', `No rep with id ${scope.repId}.`);
-      return { scope: { ...scope, label: row.name }, ...fallback(row) };
-    }
-  }
+  const query = scopeRowQuery(scope);
+  const rows = query ? await queryRows<ZoneRow>(deps.db, query) : [];
+  return scopeContextFrom(deps, scope, rows[0]);
 }

@@ -1,6 +1,6 @@
-import { type Db, sql } from '../../db/client.js';
+import type { SQL } from 'drizzle-orm';
+import { sql } from '../../db/client.js';
 import type { DataArrival, MetricId } from '../types.js';
-import { runMetricQuery } from './query.js';
 
 /**
  * When the data a metric reads last arrived: `data_arrivals` (the import CLI, the ingest API, Slack buttons,
@@ -28,12 +28,10 @@ const METRIC_ENTITIES: Record<MetricId, string[]> = {
   arpu: ['contracts'],
 };
 
-/** The newest arrival of data `metric` reads, from any source; null when none was ever recorded. */
-export async function lastArrivalFor(db: Db, metric: MetricId): Promise<DataArrival | null> {
+/** The newest arrival of data `metric` reads as one row (source, at), or none when none was recorded. */
+export function lastArrivalQuery(metric: MetricId): SQL {
   const entities = METRIC_ENTITIES[metric];
-  const [row] = await runMetricQuery<{ source: string; at: string | Date }>(
-    db,
-    sql`select source, at from (
+  return sql`select source, at from (
         select a.source, a.last_at as at from data_arrivals a
         where a.entity in (${sql.join(
           entities.map((e) => sql`${e}`),
@@ -41,7 +39,12 @@ export async function lastArrivalFor(db: Db, metric: MetricId): Promise<DataArri
         )})
         union all
         select 'demo', s.data_now from seed_runs s where s.completed_at is not null
-      ) x order by at desc limit 1`,
-  );
-  return row ? { source: row.source, at: new Date(row.at) } : null;
+      ) x order by at desc limit 1`;
+}
+
+/** The arrival a `lastArrivalQuery` row names; null without one (no row, or a null source). */
+export function arrivalFrom(
+  row: { source: string | null; at: string | Date | null } | undefined,
+): DataArrival | null {
+  return row?.source != null && row.at != null ? { source: row.source, at: new Date(row.at) } : null;
 }
