@@ -50,6 +50,8 @@ export async function readAnswerContext(
       }) s on true
       left join org_settings o on o.id = 1
       left join lateral (${lastArrivalQuery(metric)}) a on true`,
+    // Its text depends only on the scope's kind and the metric: planned once per connection, not per answer.
+    { prepared: true },
   );
   const row = rows[0];
   const zone = row?.found ? (row as ZoneRow) : undefined;
