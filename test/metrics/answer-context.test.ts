@@ -49,20 +49,25 @@ describeDb('what an answer reads before its metric query', (ctx) => {
     }
   });
 
-  it('answers a rep’s headline in two statements: its context, then the metric', async () => {
-    const ana = await addRep(ctx.db(), 'Ana', await addTeam(ctx.db(), 'East'));
+  it('answers a rep’s and a team’s calls headline in two statements: the context, then the metric', async () => {
+    const east = await addTeam(ctx.db(), 'East');
+    const ana = await addRep(ctx.db(), 'Ana', east);
     await addCall(ctx.db(), ana, '2026-11-20T10:00:00Z');
     const deps = { db: ctx.db(), defaultTimezone: 'UTC', now };
-    const query = {
-      metric: 'calls' as const,
-      scope: { kind: 'rep' as const, repId: ana },
-      period: 'this month',
-      include: headline,
-    };
-    await getMetric(deps, query);
-    const statements = vi.spyOn(pg.Client.prototype, 'query');
-    const r = await getMetric(deps, query);
-    expect(r.value).toEqual({ kind: 'value', value: 1 });
-    expect(statements).toHaveBeenCalledTimes(2);
+    // A team's calls need the rep rows for "calls per rep per working day" (16 weekdays to Monday 23rd): one
+    // statement reads them all.
+    for (const scope of [
+      { kind: 'rep' as const, repId: ana },
+      { kind: 'team' as const, teamId: east },
+    ]) {
+      const query = { metric: 'calls' as const, scope, period: 'this month', include: headline };
+      await getMetric(deps, query);
+      const statements = vi.spyOn(pg.Client.prototype, 'query');
+      const r = await getMetric(deps, query);
+      expect(r.value).toEqual({ kind: 'value', value: 1 });
+      expect(r.figures.find((f) => f.key === 'per_rep_day')?.value).toEqual({ kind: 'value', value: 1 / 16 });
+      expect(statements, scope.kind).toHaveBeenCalledTimes(2);
+      statements.mockRestore();
+    }
   });
 });

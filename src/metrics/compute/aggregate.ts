@@ -91,8 +91,8 @@ export interface AggregateSpec {
    * records (raw rows only form groups when records exist). Absent: the metric is always computed raw.
    * `aggregates` and `having` read only counter columns and `team_id`, so a team or the org reads the
    * team-level twin `metric_team_rollups`; `repAggregates` (optional) are the aggregates that need the rep
-   * dimension (`r.rep_id`): for a team or the org they are read from `metric_rollups` for the headline window
-   * only (the only one whose figures are shown), in a second query over that window's buckets.
+   * dimension (`r.rep_id`): for a team or the org the headline window (the only one whose figures are shown)
+   * is then read from `metric_rollups`, all its aggregates in one query, and the other windows from the twin.
    */
   rollup?: { aggregates: SQL; having: SQL; repAggregates?: SQL };
   finalize(input: FinalizeInput): Omit<Computed, 'newest'>;
@@ -165,10 +165,10 @@ export function windowedRows(windows: Window[], rows: SQL): SQL {
 }
 
 /**
- * The rollup rows of every window (grouped by window index `g` and currency when `rcur` is set) and, for a
- * team or the org when the metric has `repAggregates`, those figures of the headline window alone (one row
- * per currency, or one row). A rep reads `metric_rollups` in one query; a team or the org reads the team
- * twin `metric_team_rollups` for everything else.
+ * The rollup rows of every window, grouped by window index `g` (and currency when `perCurrency`). A rep reads
+ * `metric_rollups` in one query; a team or the org reads the team twin `metric_team_rollups`, except the
+ * headline window of a metric with `repAggregates`, which reads `metric_rollups` (one more query when there
+ * are other windows).
  */
 async function rollupWindows(
   db: Db,
@@ -177,7 +177,7 @@ async function rollupWindows(
   ranges: NonNullable<ReturnType<typeof rollupRanges>>,
   headline: number,
   perCurrency: boolean,
-): Promise<[Row[], Row[]]> {
+): Promise<Row[]> {
   const rcur = perCurrency ? sql`, r.currency` : sql``;
   /** One row per window (and currency) of `relation`, with `extra` aggregates. */
   const perWindow = (relation: SQL, extra: SQL = sql``) =>
@@ -190,23 +190,25 @@ async function rollupWindows(
     );
   const { repAggregates } = rollup;
   if (scope.kind === 'rep')
-    return [await perWindow(rollupRows(ranges, scope), repAggregates ? sql`, ${repAggregates}` : sql``), []];
-  // The headline window's ranges are already among the windows' ranges.
-  const head = rollupRows(
-    ranges.filter((r) => r.window === headline),
-    scope,
-  );
-  return Promise.all([
-    perWindow(rollupRowsOneScan(ranges, scope, sql`metric_team_rollups`)),
-    repAggregates
-      ? runMetricQuery<Row>(
-          db,
-          perCurrency
-            ? sql`select ${repAggregates}, r.currency from ${head} group by r.currency`
-            : sql`select ${repAggregates} from ${head}`,
-        )
+    return perWindow(rollupRows(ranges, scope), repAggregates ? sql`, ${repAggregates}` : sql``);
+  if (!repAggregates) return perWindow(rollupRowsOneScan(ranges, scope, sql`metric_team_rollups`));
+  // The headline window's rep rows must be read for its rep-dimension figures anyway: its other aggregates
+  // come from the same rows in the same statement (a team's headline alone is one statement, about the hand
+  // SQL's cost), and only the other windows read the team twin.
+  const others = ranges.filter((r) => r.window !== headline);
+  const [rest, head] = await Promise.all([
+    others.length > 0
+      ? perWindow(rollupRowsOneScan(others, scope, sql`metric_team_rollups`))
       : Promise.resolve([]),
+    perWindow(
+      rollupRows(
+        ranges.filter((r) => r.window === headline),
+        scope,
+      ),
+      sql`, ${repAggregates}`,
+    ),
   ]);
+  return [...rest, ...head];
 }
 
 /** Builds a computer that runs one grouped query for all windows and one for a split. */
@@ -219,26 +221,17 @@ export function aggregateComputer(spec: AggregateSpec): MetricComputer {
     async windows(db, scope, windows, headline, ctx) {
       const { min, max } = span(windows);
       const ranges = spec.rollup && ctx.useRollups ? rollupRanges(windows) : null;
-      const [rows, repRows] =
+      const rows =
         spec.rollup && ranges
           ? await rollupWindows(db, spec.rollup, scope, ranges, headline, spec.perCurrency === true)
-          : [
-              await runMetricQuery<Row>(
-                db,
-                sql`select x.wi as g${cur}, ${aggregates(ctx, headline)},
-                  extract(epoch from max(x.ts))::float8 as newest_epoch
-                from (${windowedRows(windows, unionRows(spec, scope, min, max, undefined, false, ctx))}) x
-                group by x.wi${cur}`,
-              ),
-              [],
-            ];
+          : await runMetricQuery<Row>(
+              db,
+              sql`select x.wi as g${cur}, ${aggregates(ctx, headline)},
+                extract(epoch from max(x.ts))::float8 as newest_epoch
+              from (${windowedRows(windows, unionRows(spec, scope, min, max, undefined, false, ctx))}) x
+              group by x.wi${cur}`,
+            );
       const byWindow = groupRows(rows, (r) => String(r.g));
-      // The rep-dimension figures of the headline window, joined to its group row(s) by currency.
-      for (const extra of repRows) {
-        for (const r of byWindow.get(String(headline)) ?? []) {
-          if (!spec.perCurrency || String(r.currency) === String(extra.currency)) Object.assign(r, extra);
-        }
-      }
       const currency = spec.perCurrency
         ? (chooseCurrency(byWindow.get(String(headline)) ?? []) ?? chooseCurrency(rows))
         : null;
