@@ -201,9 +201,10 @@ async function rollupWindows(
       ? perWindow(rollupRowsOneScan(others, scope, sql`metric_team_rollups`))
       : Promise.resolve([]),
     perWindow(
-      rollupRows(
+      rollupRowsOneScan(
         ranges.filter((r) => r.window === headline),
         scope,
+        sql`metric_rollups`,
       ),
       sql`, ${repAggregates}`,
     ),
