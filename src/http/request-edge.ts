@@ -1,5 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { noteRequestArrived } from '../core/yield-to-io.js';
 import { describeError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
@@ -91,6 +92,8 @@ export function createRequestEdge(options: RequestEdgeOptions, next: Listener): 
       return;
     }
     if (path !== SLACK_EVENTS_PATH) return next(req, res);
+    // Answer work waits while a burst of requests is still being accepted (see yieldToIo).
+    noteRequestArrived();
     void readBody(req, MAX_SLACK_BODY_BYTES).then(
       async (body) => {
         const now = nowMs();
