@@ -79,6 +79,8 @@ async function main(): Promise<void> {
 
 async function runSlack(deps: Deps, mode: 'socket' | 'http'): Promise<void> {
   const slackApp = createSlackApp(deps, { mode, port: deps.config.port });
+  // The answer path's connections are open before the first request arrives (see Database.warm).
+  await deps.database.warm();
   await slackApp.start();
   const scheduler = startScheduler(slackApp.deps);
   deps.logger.info(

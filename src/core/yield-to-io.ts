@@ -7,14 +7,53 @@
  * (new requests verified and acked), first come first served, for at most TURN_BUDGET_MS of
  * synchronous work per turn; the rest wait for the next turn. A backlog of answers thus delays an ack
  * by about one budget, while answers still get every turn's budget (a waiter is never dropped).
+ *
+ * A burst of new connections needs one event-loop turn per connection: libuv (since 1.45, Node 20)
+ * accepts one connection per turn (libuv/libuv#3696), and a request's bytes are read on the turn after
+ * its accept. A turn that also runs a budget of answer work delays the next accept by that budget, so the
+ * 20th connection of a burst waited for 19 budgets plus every earlier answer's I/O continuations. So while
+ * Slack requests keep arriving (the edge calls `noteRequestArrived()` for each), waiters are held: they
+ * are released on the first turn that brought no new request, or after HOLD_MAX_TURNS turns or
+ * HOLD_MAX_MS of holding (a steady flood of requests still lets answers run, a budget at a time).
  */
 const waiting: (() => void)[] = [];
 let scheduled = false;
+/** A Slack request arrived since the last release check (set by the edge, cleared on each check). */
+let arrived = false;
+/** Turns held in a row so far, and when the first of them was (performance.now()). */
+let heldTurns = 0;
+let holdingSince = 0;
 
 /** Synchronous answer work allowed per event-loop turn before the sockets are read again (ms). */
 const TURN_BUDGET_MS = 4;
+/**
+ * Longest run of held turns while requests keep arriving: HOLD_MAX_TURNS turns (one per connection of a
+ * burst, whatever the machine's speed) or HOLD_MAX_MS, whichever comes first; then a budget runs anyway.
+ */
+const HOLD_MAX_TURNS = 40;
+const HOLD_MAX_MS = 250;
+
+/**
+ * Tells the answer queue a Slack request has just arrived (its headers were read): more of a burst are
+ * likely waiting to be accepted, one per turn, so answer work waits for a turn without new requests (see
+ * above). Cheap; call it for every request on the Slack path before verifying it.
+ */
+export function noteRequestArrived(): void {
+  arrived = true;
+}
 
 function releaseSome(): void {
+  if (arrived) {
+    arrived = false;
+    const now = performance.now();
+    if (heldTurns === 0) holdingSince = now;
+    if (heldTurns < HOLD_MAX_TURNS && now - holdingSince < HOLD_MAX_MS) {
+      heldTurns += 1;
+      setImmediate(releaseSome);
+      return;
+    }
+  }
+  heldTurns = 0;
   const start = performance.now();
   const step = (): void => {
     if (waiting.length === 0) {

@@ -33,6 +33,13 @@ export interface Database {
    * edge pool. On PGlite a live worker thread busy with a long statement counts as up (see createEmbedded).
    */
   ping(): Promise<void>;
+  /**
+   * Opens the answer path's connections before the first request needs them (Postgres: the edge pool's 2
+   * and the metrics pool's, in parallel; PGlite: its one connection). A cold pool made the first burst of
+   * commands pay for new server sessions while their acks waited on the edge's replay record. Rejects
+   * when the database cannot be reached.
+   */
+  warm(): Promise<void>;
   close(): Promise<void>;
   /** Runs `fn` while holding a session-level advisory lock (one instance at a time across processes). */
   withAdvisoryLock<T>(key: number, fn: () => Promise<T>): Promise<T>;
@@ -145,6 +152,9 @@ function createPostgres(connection: string, options: DbOptions): Database {
     ping: async () => {
       await edgePool.query('select 1');
     },
+    warm: async () => {
+      await Promise.all([openAll(edgePool, 2), openAll(metricsPool, options.metricsPoolSize ?? 6)]);
+    },
     close: async () => {
       await Promise.all([pool.end(), metricsPool.end(), edgePool.end()]);
     },
@@ -162,6 +172,12 @@ function createPostgres(connection: string, options: DbOptions): Database {
       }
     },
   };
+}
+
+/** Checks out `count` clients of `pool` at once (so the pool opens that many sessions), then returns them. */
+async function openAll(pool: pg.Pool, count: number): Promise<void> {
+  const clients = await Promise.all(Array.from({ length: count }, () => pool.connect()));
+  for (const client of clients) client.release();
 }
 
 /**
@@ -211,6 +227,9 @@ async function createEmbedded(dataDir: string | undefined): Promise<Database> {
     edgeDb: db,
     kind: 'pglite',
     ping: () => pingEmbedded(pool, server),
+    warm: async () => {
+      await pool.query('select 1');
+    },
     close: async () => {
       await pool.end().catch(() => undefined);
       await server.stop();

@@ -1,5 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { noteRequestArrived } from '../core/yield-to-io.js';
 import { describeError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
@@ -77,7 +78,11 @@ export function createRequestEdge(options: RequestEdgeOptions, next: Listener): 
   };
 
   return (req, res) => {
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const path = pathOf(req.url);
+    if (path === null) {
+      req.resume();
+      return reply(res, 400, 'malformed request target');
+    }
     const methods = routes.get(path);
     if (!methods) return next(req, res);
     const allowed = [...new Set(methods.includes('GET') ? [...methods, 'HEAD'] : methods)];
@@ -91,6 +96,8 @@ export function createRequestEdge(options: RequestEdgeOptions, next: Listener): 
       return;
     }
     if (path !== SLACK_EVENTS_PATH) return next(req, res);
+    // Answer work waits while a burst of requests is still being accepted (see yieldToIo).
+    noteRequestArrived();
     void readBody(req, MAX_SLACK_BODY_BYTES).then(
       async (body) => {
         const now = nowMs();
@@ -247,6 +254,19 @@ export function payloadProblem(text: string, contentType: string): string | null
   if (parsed.type === 'block_actions' && (!Array.isArray(parsed.actions) || parsed.actions.length === 0))
     return '`payload.actions` is missing or empty';
   return null;
+}
+
+/**
+ * The request's path exactly as Bolt's receiver reads it (WHATWG URL against a dummy origin: dot segments
+ * resolved, query and fragment dropped, absolute-form targets reduced to their path), so every request
+ * Bolt would treat as `/slack/events` passes through the checks above. Null when it cannot be parsed.
+ */
+function pathOf(target: string | undefined): string | null {
+  try {
+    return new URL(target ?? '/', 'http://localhost').pathname;
+  } catch {
+    return null;
+  }
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

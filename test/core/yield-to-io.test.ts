@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { yieldToIo } from '../../src/core/yield-to-io.js';
+import { noteRequestArrived, yieldToIo } from '../../src/core/yield-to-io.js';
 
 /** Keeps the thread busy for `ms` (a CPU-heavy answer step). */
 const spin = (ms: number) => {
@@ -60,5 +60,33 @@ describe('yieldToIo', () => {
     } finally {
       await new Promise((r) => server.close(r));
     }
+  });
+
+  /** Counts event-loop turns; calls noteRequestArrived() on turns 1..arrivals (a burst, one accept a turn). */
+  const turnsWithArrivals = (arrivals: number) => {
+    const state = { turn: 0 };
+    const tick = () => {
+      state.turn += 1;
+      if (state.turn <= arrivals) noteRequestArrived();
+      if (state.turn < arrivals + 60) setImmediate(tick);
+    };
+    setImmediate(tick);
+    return state;
+  };
+
+  it('holds answer work while requests keep arriving, and releases it on the first turn without one', async () => {
+    const clock = turnsWithArrivals(12);
+    await yieldToIo();
+    // Arrivals on turns 1..12: the waiter resumes on the first turn after them, not on turn 1.
+    expect(clock.turn).toBe(13);
+  });
+
+  it('does not hold answer work for ever under a flood of requests', async () => {
+    const clock = turnsWithArrivals(100);
+    await yieldToIo();
+    // At most 40 held turns in a row; then a budget of answer work runs although requests still arrive.
+    expect(clock.turn).toBeGreaterThan(1);
+    expect(clock.turn).toBeLessThanOrEqual(42);
+    await new Promise((r) => setTimeout(r, 50));
   });
 });

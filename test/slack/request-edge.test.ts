@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { expect, it } from 'vitest';
 import { digestSubscriptions } from '../../src/db/schema/index.js';
 import { describeDb } from '../helpers/db.js';
@@ -46,6 +47,43 @@ describeDb('request edge', (ctx) => {
     const ts = nowSec();
     expect((await send(body, { ts })).status).toBe(200);
     expect((await send(body, { ts })).status).toBe(401);
+    await stub.waitFor('response_url', 1);
+    await settle();
+    expect(stub.callsTo('response_url')).toHaveLength(1);
+    expect(await ctx.db().select().from(digestSubscriptions)).toHaveLength(1);
+  });
+
+  it('checks every spelling of the events path Bolt accepts: a replay to /slack/./events is refused', async () => {
+    // Raw HTTP with the path as given: fetch (and a URL string) would normalise it before sending.
+    const { hostname, port } = new URL(app.url);
+    const post = (path: string, body: string, ts: number) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(
+          {
+            hostname,
+            port,
+            path,
+            method: 'POST',
+            headers: {
+              'content-type': 'application/x-www-form-urlencoded',
+              'x-slack-request-timestamp': String(ts),
+              'x-slack-signature': signBody(SECRET, body, ts),
+            },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+    const body = command('digest add <#C0SALES|sales> team EMEA', 'p1');
+    const ts = nowSec();
+    expect(await post('/slack/events', body, ts)).toBe(200);
+    expect(await post('/slack/./events', body, ts)).toBe(401);
+    expect(await post('/slack/events#again', body, ts)).toBe(401);
+    expect(await post('/slack/x/../events', command('help', 'p2'), nowSec() + 6 * 60)).toBe(401);
     await stub.waitFor('response_url', 1);
     await settle();
     expect(stub.callsTo('response_url')).toHaveLength(1);
