@@ -23,6 +23,13 @@ let arrived = false;
 /** Turns held in a row so far, and when the first of them was (performance.now()). */
 let heldTurns = 0;
 let holdingSince = 0;
+/**
+ * After a hold that reached its limit (a flood, not a burst): no new hold for as many turns as were held,
+ * or until `noHoldUntil` (performance.now()), whichever ends first, so answers get at least half the
+ * turns while requests never stop coming (without this, each budget was followed by another full hold).
+ */
+let cooldownTurns = 0;
+let noHoldUntil = 0;
 
 /** Synchronous answer work allowed per event-loop turn before the sockets are read again (ms). */
 const TURN_BUDGET_MS = 4;
@@ -32,6 +39,8 @@ const TURN_BUDGET_MS = 4;
  */
 const HOLD_MAX_TURNS = 40;
 const HOLD_MAX_MS = 250;
+/** Shortest cooldown after a hold that reached its limit (ms): see `cooldownTurns`. */
+const COOLDOWN_MIN_MS = 50;
 
 /**
  * Tells the answer queue a Slack request has just arrived (its headers were read): more of a burst are
@@ -43,16 +52,22 @@ export function noteRequestArrived(): void {
 }
 
 function releaseSome(): void {
-  if (arrived) {
+  const now = performance.now();
+  const cooling = cooldownTurns > 0 && now < noHoldUntil;
+  if (cooldownTurns > 0) cooldownTurns -= 1;
+  if (arrived && !cooling) {
     arrived = false;
-    const now = performance.now();
     if (heldTurns === 0) holdingSince = now;
     if (heldTurns < HOLD_MAX_TURNS && now - holdingSince < HOLD_MAX_MS) {
       heldTurns += 1;
       setImmediate(releaseSome);
       return;
     }
+    // The hold reached its limit while requests still arrive: a flood. Let answers have the next turns.
+    cooldownTurns = heldTurns;
+    noHoldUntil = now + Math.max(now - holdingSince, COOLDOWN_MIN_MS);
   }
+  arrived = false;
   heldTurns = 0;
   const start = performance.now();
   const step = (): void => {

@@ -89,4 +89,19 @@ describe('yieldToIo', () => {
     expect(clock.turn).toBeLessThanOrEqual(42);
     await new Promise((r) => setTimeout(r, 50));
   });
+
+  it('after a hold that reached its limit, lets answers run on the following turns of the flood', async () => {
+    const clock = turnsWithArrivals(200);
+    await yieldToIo();
+    const releasedAt = clock.turn;
+    expect(releasedAt).toBeGreaterThan(30);
+    // Requests still arrive on every turn: the next steps of an answer are not held for another 40 turns.
+    // Each step waits for I/O first (a new turn), as an answer's steps do between queries.
+    for (let i = 0; i < 5; i += 1) {
+      await new Promise((r) => setImmediate(r));
+      await yieldToIo();
+    }
+    expect(clock.turn - releasedAt).toBeLessThanOrEqual(10);
+    await new Promise((r) => setTimeout(r, 100));
+  });
 });
