@@ -49,6 +49,8 @@ export interface ImportCsvOptions extends IngestOptions {
    * (default BULK_WRITE_ROWS; see StagedUpsert). Tests lower it to exercise that path on small files.
    */
   bulkRows?: number;
+  /** Rows per staged generation (default 200,000; tests lower it to write a file in several). */
+  generationRows?: number;
   /** Remove the generated demo org first; without it an import into a demo database is refused. */
   replaceDemo?: boolean;
   /** Forced decimal mark (--locale / --decimal); otherwise the file's own unambiguous amounts decide. */
@@ -171,7 +173,11 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
   const bulkFile = (opts.fileBytes ?? 0) >= BULK_FILE_BYTES;
   // Bigger batches mean fewer round trips (the lookups of a batch are a few queries however big it is).
   const staged = opts.entity === 'leads' || opts.entity === 'opportunities' || opts.entity === 'activities';
-  const batchSize = bulkFile || staged ? BULK_BATCH_SIZE : BATCH_SIZE;
+  // A batch never spans more than one generation (a generation is written when the next batch would overflow it).
+  const batchSize = Math.min(
+    bulkFile || staged ? BULK_BATCH_SIZE : BATCH_SIZE,
+    opts.generationRows ?? Infinity,
+  );
   const run = async (tx: Db) => {
     await guardAgainstDemo(tx, opts.replaceDemo ?? false, 'pass --replace-demo');
     await markDataSource(tx, 'csv');
@@ -183,7 +189,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
         : stagedUpsertFor(
             tx,
             opts.entity,
-            opts.bulkRows,
+            { bulkRows: opts.bulkRows, generationRows: opts.generationRows },
             fingerprinted ? fingerprintTable(fingerprinted) : undefined,
           );
     let prints: ImportFingerprints | undefined;

@@ -19,7 +19,7 @@ import {
   type MoneyValue,
   type ReadingContext,
 } from './schemas.js';
-import { type FingerprintStore, StagedUpsert } from './staging.js';
+import { type FingerprintStore, StagedUpsert, type StageLimits } from './staging.js';
 import { writeTeams } from './teams.js';
 import {
   addResult,
@@ -52,25 +52,26 @@ const WRITERS: { [E in Entity]: Writer<E> } = {
 /**
  * Entities whose big writes can go through a staging table and one set-based upsert (StagedUpsert),
  * with the options they need: the table, and which leads' first_touch_at to refresh afterwards.
- * `bulkRows`: new rows in one flush from which the bulk path may start (default BULK_WRITE_ROWS);
- * `fingerprints`: where the CSV import keeps its row fingerprints (opportunities and activities).
+ * `limits`: new rows in one flush from which the bulk path may start (default BULK_WRITE_ROWS) and rows
+ * per generation; `fingerprints`: where the CSV import keeps its row fingerprints (opportunities and
+ * activities).
  */
 export function stagedUpsertFor(
   db: Db,
   entity: Entity,
-  bulkRows?: number,
+  limits: StageLimits = {},
   fingerprints?: FingerprintStore,
 ): StagedUpsert | undefined {
-  if (entity === 'leads') return new StagedUpsert(db, leads, 'externalId', 'first touch of leads', bulkRows);
+  if (entity === 'leads') return new StagedUpsert(db, leads, 'externalId', 'first touch of leads', limits);
   if (entity === 'opportunities')
-    return new StagedUpsert(db, opportunities, 'externalId', undefined, bulkRows, fingerprints);
+    return new StagedUpsert(db, opportunities, 'externalId', undefined, limits, fingerprints);
   if (entity === 'activities')
     return new StagedUpsert(
       db,
       activities,
       'externalId',
       'first touch of touched leads',
-      bulkRows,
+      limits,
       fingerprints,
     );
   return undefined;

@@ -27,6 +27,14 @@ const GENERATION_ROWS = 200_000;
  */
 export const BULK_WRITE_ROWS = 100_000;
 
+/** Sizes of a staged write (tests lower them to exercise the bulk path and several generations). */
+export interface StageLimits {
+  /** New rows in one flush from which the bulk path may start (default BULK_WRITE_ROWS). */
+  bulkRows?: number | undefined;
+  /** Rows held before a flush (default GENERATION_ROWS). */
+  generationRows?: number | undefined;
+}
+
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /**
@@ -66,7 +74,11 @@ let stageSerial = 0;
  * foreign keys and plain indexes are dropped (dropForBulkWrite) for the rest of the import; `finish`
  * builds the indexes once and re-adds the foreign keys, which Postgres validates in one query each.
  * The statement triggers stay on, so the rollups stay exact as on the normal path. Call `finish`
- * (not only `flush`) at the end of the import.
+ * (not only `flush`) at the end of the import. Once the ACCESS EXCLUSIVE lock is held, no other session
+ * can write the table, so the rows of a generation whose lookups all ran under it are new for certain:
+ * they go in with a plain INSERT (no ON CONFLICT, whose speculative insertion costs about as much as
+ * the insert itself), their ids drawn in key order as before, and their fingerprints are written by
+ * the same statement instead of by a second join of the stage with the table.
  *
  * Fingerprints (`fingerprints`, CSV import): the caller names, per batch, the fingerprint of each row it
  * is about to stage (`expectFingerprints`); `flush` stores them beside the written rows and removes
@@ -89,12 +101,24 @@ export class StagedUpsert {
   /** Statements that put back what the bulk path dropped; null while it is not in use. */
   private restore: string[] | null = null;
 
+  /**
+   * True when a row of the current generation was classified (new or stored) before this import held
+   * the table's ACCESS EXCLUSIVE lock: another session may have inserted its key since.
+   */
+  private classifiedUnlocked = false;
+
+  /** The sequence behind the table's id column, once looked up (plain inserts draw ids from it). */
+  private idSequence: string | undefined;
+
+  private readonly bulkRows: number;
+  private readonly generationRows: number;
+
   constructor(
     private readonly db: Db,
     private readonly table: Table,
     private readonly keyName: string,
     private readonly after?: 'first touch of leads' | 'first touch of touched leads',
-    private readonly bulkRows: number = BULK_WRITE_ROWS,
+    limits: StageLimits = {},
     private readonly fingerprints?: FingerprintStore,
   ) {
     const all = getTableColumns(table) as Record<string, PgColumn>;
@@ -102,6 +126,8 @@ export class StagedUpsert {
     this.columns = this.props.map((p) => all[p]!);
     stageSerial += 1;
     this.stage = `tally_stage_${getTableName(table)}_${stageSerial}`;
+    this.bulkRows = limits.bulkRows ?? BULK_WRITE_ROWS;
+    this.generationRows = limits.generationRows ?? GENERATION_ROWS;
   }
 
   /** Rows staged without a fingerprint since the last flush (their stored one is deleted then). */
@@ -124,7 +150,7 @@ export class StagedUpsert {
    * written first, so the batch sees them as stored.
    */
   async reserve(keys: string[]): Promise<void> {
-    if (this.keys.size + keys.length > GENERATION_ROWS || keys.some((k) => this.keys.has(k))) {
+    if (this.keys.size + keys.length > this.generationRows || keys.some((k) => this.keys.has(k))) {
       const c = await this.flush();
       this.carried = c;
     }
@@ -146,11 +172,15 @@ export class StagedUpsert {
    * Flushes first when a key is already staged or the generation is full.
    */
   async add(rows: PendingRow[], existing: Map<string, number>): Promise<StagedCounts> {
+    // The caller looked `existing` up after its `reserve` and before this call: no flush (so no change
+    // of lock) came in between.
+    const lockedAtLookup = this.restore !== null;
     let counts = this.takeCarried();
-    if (this.keys.size + rows.length > GENERATION_ROWS || rows.some((r) => this.keys.has(r.key))) {
+    if (this.keys.size + rows.length > this.generationRows || rows.some((r) => this.keys.has(r.key))) {
       counts = await this.flush();
     }
     if (rows.length === 0) return counts;
+    if (!lockedAtLookup) this.classifiedUnlocked = true;
     await this.ensureStage();
     const records: unknown[][] = [];
     for (const row of rows) {
@@ -188,6 +218,9 @@ export class StagedUpsert {
     const counts = this.takeCarried();
     if (this.keys.size === 0) return counts;
     const tableName = ident(getTableName(this.table));
+    // Decided before considerBulk: a lock taken by this flush came after the rows were looked up.
+    const surelyNew = this.restore !== null && !this.classifiedUnlocked;
+    const plainShapes: number[] = [];
     // The bulk path's ACCESS EXCLUSIVE lock first: upgrading from SHARE ROW EXCLUSIVE would deadlock
     // with an import that has read the table and waits for SHARE ROW EXCLUSIVE itself.
     await this.considerBulk(tableName);
@@ -220,6 +253,10 @@ export class StagedUpsert {
         );
         counts.updated += r!.n;
         counts.unchanged += size - r!.n;
+      } else if (surelyNew) {
+        await this.insertNew(tableName, keyCol, [keyCol, ...names].join(', '), shape);
+        plainShapes.push(shape);
+        counts.inserted += size;
       } else {
         const list = [keyCol, ...names].join(', ');
         const conflict =
@@ -250,8 +287,9 @@ export class StagedUpsert {
     if (this.after === 'first touch of touched leads' && this.touched.size > 0) {
       await refreshFirstTouchOf(this.db, [...this.touched]);
     }
-    if (this.fingerprints) await this.storeFingerprints(tableName, keyCol, this.fingerprints);
+    if (this.fingerprints) await this.storeFingerprints(tableName, keyCol, this.fingerprints, plainShapes);
     await this.db.execute(sql.raw(`truncate ${this.stage}`));
+    this.classifiedUnlocked = false;
     this.keys = new Set();
     this.touched = new Set();
     this.shapes.clear();
@@ -259,19 +297,61 @@ export class StagedUpsert {
     return counts;
   }
 
-  /** After the staged rows are written: their fingerprints, replaced, or removed where they have none. */
-  private async storeFingerprints(tableName: string, keyCol: string, store: FingerprintStore): Promise<void> {
+  /**
+   * Inserts one shape of staged rows that are new for certain (see the class): ids drawn from the
+   * table's sequence in key order, as the INSERT … SELECT … ORDER BY of the other path draws them, and
+   * the rows' fingerprints (when the table keeps them) written by the same statement. `list` is the
+   * quoted column list, key first.
+   */
+  private async insertNew(tableName: string, keyCol: string, list: string, shape: number): Promise<void> {
+    if (this.idSequence === undefined) {
+      const [r] = await queryRows<{ seq: string }>(
+        this.db,
+        sql`select pg_get_serial_sequence(${tableName}, 'id') as seq`,
+      );
+      this.idSequence = r!.seq;
+    }
+    const store = this.fingerprints;
+    const prints = store
+      ? `, f as (insert into ${ident(store.table)} (${ident(store.id)}, fingerprint, decimal_mark)
+           select id, fingerprint, decimal_mark from src where fingerprint is not null)`
+      : '';
+    // Output expressions with a volatile function (nextval) are computed after the ORDER BY sort.
+    await this.db.execute(
+      sql.raw(`with src as materialized (
+                 select nextval('${this.idSequence.replace(/'/g, "''")}'::regclass) as id, * from ${this.stage}
+                 where shape = ${shape} order by ${keyCol}),
+               w as (insert into ${tableName} (id, ${list}) select id, ${list} from src order by ${keyCol})${prints}
+               select 1`),
+    );
+  }
+
+  /**
+   * After the staged rows are written: their fingerprints, replaced, or removed where they have none.
+   * Rows of `written` shapes (plain inserts) have theirs already.
+   */
+  private async storeFingerprints(
+    tableName: string,
+    keyCol: string,
+    store: FingerprintStore,
+    written: number[],
+  ): Promise<void> {
     const f = ident(store.table);
     const id = ident(store.id);
+    if (written.length === this.shapes.size) {
+      this.unprinted = 0;
+      return;
+    }
     const join = `${this.stage} s join ${tableName} t on t.${keyCol} = s.${keyCol}`;
+    const rest = written.length === 0 ? '' : ` and s.shape not in (${written.join(', ')})`;
     if (this.unprinted > 0)
       await this.db.execute(
-        sql.raw(`delete from ${f} f using ${join} where f.${id} = t.id and s.fingerprint is null`),
+        sql.raw(`delete from ${f} f using ${join} where f.${id} = t.id and s.fingerprint is null${rest}`),
       );
     this.unprinted = 0;
     await this.db.execute(
       sql.raw(`insert into ${f} as f (${id}, fingerprint, decimal_mark)
-               select t.id, s.fingerprint, s.decimal_mark from ${join} where s.fingerprint is not null
+               select t.id, s.fingerprint, s.decimal_mark from ${join} where s.fingerprint is not null${rest}
                on conflict (${id}) do update set fingerprint = excluded.fingerprint, decimal_mark = excluded.decimal_mark
                where row(f.fingerprint, f.decimal_mark) is distinct from row(excluded.fingerprint, excluded.decimal_mark)`),
     );
@@ -309,6 +389,10 @@ export class StagedUpsert {
       ...this.columns.map((c) => `${ident(c.name)} ${c.getSQLType()}`),
       ...(this.fingerprints ? ['fingerprint text', 'decimal_mark text'] : []),
     ].join(', ');
+    // The writes of a generation plan their statement triggers over 200,000-row transition tables, so
+    // their cost estimates pass jit_above_cost and Postgres compiles (inlines, optimises) each once per
+    // statement: measured, that costs more backend CPU than it saves. Off for this transaction only.
+    await this.db.execute(sql.raw('set local jit = off'));
     // Temporary: private to this transaction's session, never WAL-logged, dropped at commit.
     await this.db.execute(
       sql.raw(`create temporary table ${this.stage} (shape int not null, ${cols}) on commit drop`),

@@ -5,7 +5,7 @@ import { expect, it } from 'vitest';
 import { queryRows, sql } from '../../src/db/client.js';
 import { importCsv } from '../../src/import/import-csv.js';
 import type { Entity } from '../../src/ingest/index.js';
-import { describeDb } from '../helpers/db.js';
+import { describeDb, truncateAll } from '../helpers/db.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'tally-staged-'));
 const NOW = new Date('2026-11-23T09:00:00Z');
@@ -106,6 +106,82 @@ describeDb('staged import (COPY into a staging table, one set-based upsert)', (c
     expect(await bulk('opportunities', opps)).toMatchObject({ inserted: 0, updated: 2, unchanged: 11999 });
     expect(await catalog()).toEqual(before);
   });
+
+  it('stores the same rows, ids, fingerprints, rollups and facts when later generations go in with plain inserts', async () => {
+    const opps = path.join(dir, 'gen-opps.csv');
+    const acts = path.join(dir, 'gen-acts.csv');
+    const o = ['external_id,owner_name,account,created_at,stage,closed_at,amount'];
+    const a = ['external_id,rep_name,opportunity_external_id,kind,occurred_at,duration_seconds,connected'];
+    for (let i = 0; i < 2500; i += 1) {
+      // Every 97th deal closes before it was created (a warning: that row stores no fingerprint).
+      const closed = i % 97 === 0 ? '2025-12-01' : '2026-08-01';
+      o.push(
+        `G-${i},Rep ${i % 7},Acct ${i % 13},2026-0${1 + (i % 6)}-1${i % 9},${['Open', 'Closed Won', 'Closed Lost'][i % 3]},${i % 3 === 0 ? '' : closed},${100 + (i % 70)}.${i % 10}5`,
+      );
+      a.push(
+        `GA-${i},Rep ${i % 5},G-${(i * 7) % 2500},call,2026-03-0${1 + (i % 9)}T1${i % 10}:00:00Z,${i % 600},${i % 2 === 0}`,
+      );
+    }
+    // G-10 and GA-20 again near the end: their first rows are stored by then, so these are updates.
+    o.push('G-10,Rep 1,Acct 2,2026-02-11,Closed Lost,2026-09-01,999');
+    a.push('GA-20,Rep 2,G-3,email,2026-04-01T09:00:00Z,,');
+    writeFileSync(opps, `${o.join('\n')}\n`);
+    writeFileSync(acts, `${a.join('\n')}\n`);
+    const stored = async () => {
+      const tables: [string, string][] = [
+        ['opportunities', 'updated_at'],
+        ['opportunity_fingerprints', ''],
+        ['activities', 'updated_at'],
+        ['activity_fingerprints', ''],
+        ['reps', 'created_at'],
+        ['accounts', 'updated_at'],
+        ['metric_rollups', ''],
+        ['metric_team_rollups', ''],
+        ['cycle_rollups', ''],
+        ['cycle_team_rollups', ''],
+        ['deal_facts', ''],
+        ['account_facts', ''],
+        ['account_rollups', ''],
+        ['lead_wins', ''],
+        ['import_reference_epoch', ''],
+      ];
+      const out: Record<string, string[]> = {};
+      for (const [table, drop] of tables) {
+        const rows = await queryRows<{ r: string }>(
+          ctx.db(),
+          sql.raw(`select (to_jsonb(t) - '${drop}')::text as r from ${table} t order by 1`),
+        );
+        out[table] = rows.map((x) => x.r);
+      }
+      return out;
+    };
+    const importBoth = async (limits: { bulkRows?: number; generationRows?: number }) => {
+      const one = (entity: Entity, file: string) =>
+        importCsv(ctx.db(), { entity, input: createReadStream(file), timezone: 'UTC', now: NOW, ...limits });
+      return [await one('opportunities', opps), await one('activities', acts)];
+    };
+    // Generations of 700 rows, all written with INSERT … ON CONFLICT (too few for the bulk path).
+    const single = await importBoth({ generationRows: 700 });
+    const expected = await stored();
+    expect(expected.opportunities).toHaveLength(2500);
+    expect(expected.opportunity_fingerprints!.length).toBeGreaterThan(2000);
+    expect(expected.opportunity_fingerprints!.length).toBeLessThan(2500);
+    expect(expected.activity_fingerprints!.length).toBeGreaterThan(2000);
+    const singleAgain = await importBoth({ generationRows: 700 });
+    const expectedAgain = await stored();
+    await truncateAll(ctx.db());
+    // The same generations on the bulk path: the first takes the lock, the later ones are plain inserts.
+    const counts = (rs: typeof single) => rs.map((r) => [r.inserted, r.updated, r.unchanged, r.skipped]);
+    const split = await importBoth({ bulkRows: 500, generationRows: 700 });
+    expect(split[0]).toMatchObject({ inserted: 2500, updated: 1 });
+    expect(counts(split)).toEqual(counts(single));
+    expect(await stored()).toEqual(expected);
+    // A re-import skips by the fingerprints the plain inserts wrote, as it does after the other path.
+    const splitAgain = await importBoth({ bulkRows: 500, generationRows: 700 });
+    expect(splitAgain[0]!.skipped).toBeGreaterThan(2000);
+    expect(counts(splitAgain)).toEqual(counts(singleAgain));
+    expect(await stored()).toEqual(expectedAgain);
+  }, 120_000);
 
   it('refreshes first_touch_at of the old and the new lead when activities move', async () => {
     writeFileSync(
