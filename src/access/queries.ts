@@ -118,6 +118,12 @@ export async function findDefaultConsoleRep(db: Db): Promise<RepRecord | null> {
   return rows[0] ?? null;
 }
 
+/** How many reps are active (the console says so when none of them is an admin or manager). */
+export async function countActiveReps(db: Db): Promise<number> {
+  const rows = await db.select({ n: sql<number>`count(*)::int` }).from(reps).where(eq(reps.active, true));
+  return rows[0]?.n ?? 0;
+}
+
 /** Rep names by id (labels for targets and tables). */
 export async function getRepNames(db: Db, ids: number[]): Promise<Map<number, string>> {
   if (ids.length === 0) return new Map();

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { buildCaller, resolveCallerByEmail } from '../access/caller.js';
-import { findDefaultConsoleRep } from '../access/queries.js';
+import { countActiveReps, findDefaultConsoleRep } from '../access/queries.js';
 import type { Caller } from '../core/types.js';
 import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
@@ -40,10 +40,14 @@ export interface ConsoleOptions {
   /** With `command`: also draw its answer as a PNG at this path (`--chart out.png`). */
   chart?: string;
   write?: (text: string) => void;
+  /** Where the interactive console reads lines (default stdin). */
+  input?: NodeJS.ReadableStream;
 }
 
 export interface ConsoleSession {
   caller: Caller | null;
+  /** Why there is no caller, for people: no reps at all, or reps but no admin or manager. */
+  nobody: string;
   buttons: RenderedButton[];
 }
 
@@ -59,11 +63,12 @@ const HELP = [
 /** Starts the console; with `command` set it answers once and returns. Returns the process exit code. */
 export async function runRepl(deps: Deps, surface: ConsoleSurface, options: ConsoleOptions): Promise<number> {
   const write = options.write ?? ((t: string) => process.stdout.write(`${t}\n`));
-  const session: ConsoleSession = { caller: null, buttons: [] };
+  const session: ConsoleSession = { caller: null, nobody: '', buttons: [] };
   try {
     session.caller = options.as
       ? await resolveCallerByEmail(deps.db, options.as, deps.clock())
       : await defaultCaller(deps);
+    if (!session.caller && !options.as) session.nobody = describeNobody(await countActiveReps(deps.db));
   } catch (err) {
     write(`Tally could not read its database: ${describeError(err).message}`);
     return 1;
@@ -78,11 +83,14 @@ export async function runRepl(deps: Deps, surface: ConsoleSurface, options: Cons
     if (options.chart === undefined) return 0;
     return (await handleLine(deps, surface, session, `chart ${options.chart}`, write)) ? 0 : 1;
   }
-  write(
-    `Tally console — ${session.caller ? `you are ${describeCaller(session.caller)}` : 'no reps yet: import some first'}.`,
-  );
+  write(`Tally console — ${session.caller ? `you are ${describeCaller(session.caller)}.` : session.nobody}`);
   write(HELP);
-  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
+  const input = options.input ?? process.stdin;
+  const fromStdin = input === process.stdin;
+  const rl = createInterface({
+    input,
+    ...(fromStdin ? { output: process.stdout, terminal: process.stdin.isTTY } : { terminal: false }),
+  });
   rl.setPrompt('tally> ');
   rl.prompt();
   for await (const line of rl) {
@@ -116,7 +124,7 @@ async function handleLine(
     return true;
   }
   if (line === 'whoami') {
-    write(session.caller ? describeCaller(session.caller) : 'Nobody: no reps in the database yet.');
+    write(session.caller ? describeCaller(session.caller) : `Nobody. ${session.nobody}`);
     return true;
   }
   if (line === '?' || line === 'commands') {
@@ -125,9 +133,7 @@ async function handleLine(
   }
   const caller = session.caller;
   if (!caller) {
-    write(
-      'There are no reps in the database yet. Import a reps CSV (`npm run import`) or seed the demo data.',
-    );
+    write(session.nobody);
     return false;
   }
   const chartMatch = /^chart(?:\s+(.+))?$/i.exec(line);
@@ -190,6 +196,18 @@ async function answerOrApologise(deps: Deps, work: () => Promise<Reply>): Promis
 async function defaultCaller(deps: Deps): Promise<Caller | null> {
   const rep = await findDefaultConsoleRep(deps.db);
   return rep ? buildCaller(deps.db, rep, rep.slackUserId ?? `console:${rep.id}`, deps.clock()) : null;
+}
+
+/** Why the console has nobody to act as by default, and what to do, given the number of active reps. */
+function describeNobody(activeReps: number): string {
+  if (activeReps === 0)
+    return 'There are no active reps in the database yet. Import a reps CSV (`npm run import -- reps reps.csv`) or seed the demo data (`npm run seed`).';
+  const reps = activeReps === 1 ? 'There is 1 active rep' : `There are ${activeReps} active reps`;
+  return (
+    `${reps}, but none is an admin or a manager, so the console has nobody to act as by default. ` +
+    'Act as one of them with `as <email>` (or `--as <email>`), or make someone an admin: import a reps CSV with a role column ' +
+    '(`name,email,role` then e.g. `Ana López,ana@example.com,admin`) with `npm run import -- reps admins.csv`.'
+  );
 }
 
 function describeCaller(c: Caller): string {

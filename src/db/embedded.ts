@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { acquireDataDirLock, type DataDirLock, DataDirLockedError } from './data-dir-lock.js';
 import type { EmbeddedWorkerData, WorkerMessage } from './embedded-worker.js';
 
 /**
@@ -77,17 +78,35 @@ export class EmbeddedDataDirError extends Error {
 
 /**
  * Starts PGlite in a worker thread. `dataDir` undefined or `memory` keeps the database in memory; else
- * its files live in `<dataDir>/pgdata`. Rejects with EmbeddedDataDirError when the directory was written
- * by another PostgreSQL major version (PGlite 0.3 wrote PostgreSQL 17 files; 0.5 runs 18 and cannot open
- * them): nothing is changed or deleted then.
+ * its files live in `<dataDir>/pgdata`, and this process holds the directory's lock (`<dataDir>/tally.lock`,
+ * src/db/data-dir-lock.ts) from before PGlite opens it until the thread has ended. Rejects with
+ * EmbeddedDataDirError when another live process has the directory open (the message names it and says
+ * what to do), or when the directory was written by another PostgreSQL major version (PGlite 0.3 wrote
+ * PostgreSQL 17 files; 0.5 runs 18 and cannot open them): nothing is changed or deleted then.
  */
 export async function startEmbedded(dataDir: string | undefined): Promise<EmbeddedServer> {
-  let pgdata: string | null = null;
-  if (dataDir && dataDir !== 'memory') {
-    pgdata = path.resolve(dataDir, 'pgdata');
+  if (!dataDir || dataDir === 'memory') return startWorker(null, undefined);
+  const pgdata = path.resolve(dataDir, 'pgdata');
+  mkdirSync(dataDir, { recursive: true });
+  let lock: DataDirLock;
+  try {
+    lock = acquireDataDirLock(dataDir);
+  } catch (err) {
+    if (err instanceof DataDirLockedError) throw new EmbeddedDataDirError(err.message, { cause: err });
+    throw err;
+  }
+  try {
     checkVersion(pgdata);
     mkdirSync(pgdata, { recursive: true });
+  } catch (err) {
+    lock.release();
+    throw err;
   }
+  return startWorker(pgdata, lock);
+}
+
+/** Starts the worker thread on `pgdata` (null: in memory); `lock` is released once the thread has ended. */
+async function startWorker(pgdata: string | null, lock: DataDirLock | undefined): Promise<EmbeddedServer> {
   // A private directory (mode 0700) keeps the socket to this process's user; a short path fits the
   // 107-byte limit of unix socket paths whatever TALLY_DATA_DIR is.
   removeOrphanSocketDirs();
@@ -102,6 +121,7 @@ export async function startEmbedded(dataDir: string | undefined): Promise<Embedd
       running = false;
       if (code !== 0 && !failure) failure = `the embedded database thread ended (exit code ${code})`;
       rmSync(socketDir, { recursive: true, force: true });
+      lock?.release();
       resolve();
     });
   });

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { ConfigError, loadConfig } from '../config.js';
 import { createDb, type Database } from '../db/client.js';
+import { EmbeddedDataDirError } from '../db/embedded.js';
 import { runMigrations } from '../db/migrate.js';
 import { redactSecrets } from '../errors.js';
 import { DemoDataError, describeDbFailure } from '../ingest/index.js';
@@ -71,8 +72,11 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`import: ${err.message}\n`);
       return EXIT.usage;
     }
+    // Ours, for people (the directory in use, or from an older Tally): printed whole, with its fix.
     const what =
-      err instanceof ConfigError ? err.message : `failed: ${redactSecrets(describeDbFailure(err))}`;
+      err instanceof ConfigError || err instanceof EmbeddedDataDirError
+        ? err.message
+        : `failed: ${redactSecrets(describeDbFailure(err))}`;
     process.stderr.write(`import: ${what}\n`);
     return EXIT.failure;
   } finally {

@@ -13,7 +13,10 @@ export class MembershipError extends Error {
  * Puts a rep in `teamId` from `since` on (or takes them out of every team when teamId is null).
  * A change closes the open membership row at `since` and opens a new one, so results before the move
  * stay with the old team. Re-applying a fact that is already recorded (same team, same start) changes
- * nothing, which keeps replays of older files harmless. Returns whether anything was written.
+ * nothing, which keeps replays of older files harmless. A rep in no team who joins one again starts at
+ * `since`, else now (a first membership ever without `since` starts SINCE_ALWAYS). Returns whether anything
+ * was written. Throws MembershipError when the start is not after the current membership's start or is
+ * before the last one's end: memberships of a rep never overlap (the database refuses it too).
  */
 export async function applyMembership(
   db: Db,
@@ -44,7 +47,21 @@ export async function applyMembership(
   }
   if (!open) {
     if (teamId === null) return false;
-    await db.insert(teamMemberships).values({ repId, teamId, validFrom: since ?? SINCE_ALWAYS });
+    // A rep who left every team and joins one again: the new membership starts after the last one ended
+    // (the database refuses overlapping ranges, migration 0033); without a date, from now.
+    const [last] = await db
+      .select({ validTo: teamMemberships.validTo })
+      .from(teamMemberships)
+      .where(eq(teamMemberships.repId, repId))
+      .orderBy(desc(teamMemberships.validTo))
+      .limit(1);
+    const from = since ?? (last ? now : SINCE_ALWAYS);
+    if (last?.validTo && from < last.validTo) {
+      throw new MembershipError(
+        `${from.toISOString()} is before the end of the last team membership (${last.validTo.toISOString()})`,
+      );
+    }
+    await db.insert(teamMemberships).values({ repId, teamId, validFrom: from });
     return true;
   }
   const start = since ?? now;

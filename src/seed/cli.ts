@@ -1,5 +1,6 @@
 import { loadConfig } from '../config.js';
 import { createDb } from '../db/client.js';
+import { EmbeddedDataDirError } from '../db/embedded.js';
 import { runMigrations } from '../db/migrate.js';
 import { describeError } from '../errors.js';
 import { parseSeedArgs } from './args.js';
@@ -49,7 +50,9 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
-    console.error(`Seed failed: ${describeError(err).message}`);
+    // The embedded data-dir message is ours (a path and the fix, no secrets): print it whole.
+    const message = err instanceof EmbeddedDataDirError ? err.message : describeError(err).message;
+    console.error(`Seed failed: ${message}`);
     process.exit(1);
   },
 );

@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+import { sql } from 'drizzle-orm';
 import { beforeEach, expect, it } from 'vitest';
 import { runConsole } from '../../src/app/console.js';
 import type { Deps } from '../../src/deps.js';
@@ -43,5 +45,39 @@ describeDb('the local console', (ctx) => {
     const { code, text } = await run('winrate', 'nobody@example.com');
     expect(code).toBe(1);
     expect(text).toContain('No active rep has the email nobody@example.com');
+  });
+
+  it('says there are reps but no admin or manager, and how to get one, when none of them is either', async () => {
+    await ctx.db().execute(sql`update reps set role = 'rep'`);
+    const count = await ctx.db().execute(sql`select count(*)::int as n from reps where active`);
+    const n = (count as unknown as { rows: { n: number }[] }).rows[0]?.n ?? 0;
+    expect(n).toBeGreaterThan(1);
+    const nobody = `There are ${n} active reps, but none is an admin or a manager, so the console has nobody to act as by default.`;
+
+    const once = await run('/metrics winrate org');
+    expect(once.code).toBe(1);
+    expect(once.text).toContain(nobody);
+    expect(once.text).toContain('`as <email>`');
+    expect(once.text).toContain('npm run import -- reps admins.csv');
+    expect(once.text).not.toContain('no reps');
+
+    // The interactive console's greeting and `whoami` say the same.
+    const out: string[] = [];
+    const code = await runConsole(deps, {
+      input: Readable.from(['whoami\n', 'quit\n']),
+      write: (t) => out.push(t),
+    });
+    expect(code).toBe(0);
+    expect(out[0]).toBe(`Tally console — ${nobody} ${once.text.slice(once.text.indexOf('Act as'))}`);
+    expect(out).toContain(`Nobody. ${once.text}`);
+    // `as <email>` still works without an admin.
+    expect((await run('winrate', 'ana@example.com')).text).toContain('Win rate · Ana López');
+  });
+
+  it('says there are no active reps yet when there are none', async () => {
+    await ctx.db().execute(sql`update reps set active = false`);
+    const { code, text } = await run('/metrics winrate org');
+    expect(code).toBe(1);
+    expect(text).toContain('There are no active reps in the database yet.');
   });
 });

@@ -44,6 +44,8 @@ describeDb('migrations', (ctx) => {
       ['tally_rollup_leads()', 'FOR SHARE'],
       ['tally_response_rollup_leads()', 'FOR SHARE'],
       ['tally_cycle_rollup_opportunities()', 'FOR SHARE'],
+      // 0033: the overlap check on team_memberships, in the rebuild's mode and order.
+      ['tally_memberships_refuse_overlap()', 'FOR NO KEY UPDATE'],
     ];
     for (const [fn, lock] of locks) {
       const [row] = await queryRows<{ def: string }>(

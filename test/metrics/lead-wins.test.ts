@@ -19,7 +19,7 @@ import { addLead, addMembership, addOpp } from './fixtures.js';
 const now = new Date('2026-11-23T12:00:00Z');
 const DAY = 86_400_000;
 /** When Ana is in Berlin and New York at once. */
-const overlap = { from: '2026-10-15T06:00:00Z', to: '2026-11-15T06:00:00Z' };
+const away = { from: '2026-10-15T06:00:00Z', to: '2026-11-15T06:00:00Z' };
 
 /** The lead-to-close facts as stored, in a stable order. */
 const facts = (db: Db) =>
@@ -127,9 +127,13 @@ describeDb('lead-to-close facts', (ctx) => {
     await db.delete(opportunities).where(sql`${opportunities.id} % 15 = 2`);
     await db.delete(leads).where(sql`${leads.id} % 29 = 4`);
     await moveBenAfterTheFact(db, org);
-    // Overlapping memberships: Ana also works for New York from mid-October to mid-November, so her wins then
-    // count in Berlin and in New York (team scopes and the split by team).
-    await addMembership(db, reps[0]!, org.ny, overlap.from, overlap.to);
+    // A stint in another team and back: Ana works for New York from mid-October to mid-November, so her wins
+    // then count in New York, before and after in Berlin (team scopes and the split by team). Overlapping
+    // memberships, which this once set up, are refused by the database since migration 0033.
+    await db.delete(teamMemberships).where(eq(teamMemberships.repId, reps[0]!));
+    await addMembership(db, reps[0]!, org.berlin, '2020-01-01T00:00:00Z', away.from);
+    await addMembership(db, reps[0]!, org.ny, away.from, away.to);
+    await addMembership(db, reps[0]!, org.berlin, away.to);
     return { db, ...org };
   }
 
@@ -155,11 +159,11 @@ describeDb('lead-to-close facts', (ctx) => {
     expect(medians).toBeGreaterThan(300);
     expect(skewNotes).toBeGreaterThan(10);
     expect(fromCreation).toBeGreaterThan(10);
-    // Some of Ana's wins close while she is in two teams.
+    // Some of Ana's wins close while she is in New York.
     const twoTeams = await queryRows<{ n: number }>(
       db,
       sql`select count(*)::int as n from lead_wins where rep_id = ${org.reps[0]!}
-          and closed_at >= ${overlap.from}::timestamptz and closed_at < ${overlap.to}::timestamptz`,
+          and closed_at >= ${away.from}::timestamptz and closed_at < ${away.to}::timestamptz`,
     );
     expect(twoTeams[0]!.n).toBeGreaterThan(2);
     // The facts the triggers kept are the facts a rebuild computes from scratch.
