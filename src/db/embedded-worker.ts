@@ -48,12 +48,16 @@ async function start(): Promise<{ db: PGlite; server: PGLiteSocketServer }> {
   // PGlite has one backend session, shared by every socket connection, and ignores startup options:
   // the metric setting is made here, once (exact medians sort in memory).
   await db.exec(`set work_mem = '64MB'`);
-  // One connection: PGlite runs one statement at a time anyway, and the socket server's multiplexer
-  // queues protocol messages, not whole extended-protocol exchanges, from several connections.
+  // The app's pool keeps ONE connection (src/db/client.ts): PGlite runs one statement at a time anyway,
+  // and the socket server's multiplexer queues protocol messages, not whole extended-protocol exchanges,
+  // from several connections. The server still admits two: pg's pool drops a client whose query failed
+  // and connects again at once, while the server is still closing the old socket (net.Server counts it
+  // until it is fully closed). With a limit of one, that new connection was reset, so the query after
+  // any failed statement (a constraint error on ingest, say) failed too, with ECONNRESET.
   const server = new PGLiteSocketServer({
     db,
     path: join(data.socketDir, '.s.PGSQL.5432'),
-    maxConnections: 1,
+    maxConnections: 2,
   });
   await server.start();
   return { db, server };
