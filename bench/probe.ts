@@ -7,9 +7,10 @@
  * BENCH_DATABASE_URL (default tally_bench); read-only. Scopes as `npm run bench` picks them.
  */
 import pg from 'pg';
-import { createDb, queryRows, sql } from '../src/db/client.js';
+import { createDb } from '../src/db/client.js';
 import { getMetric } from '../src/metrics/index.js';
 import type { MetricDeps, MetricQuery } from '../src/metrics/types.js';
+import { pickScopes } from './scopes.js';
 
 interface Seen {
   text: string;
@@ -54,28 +55,14 @@ async function main() {
   const url = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/tally_bench';
   const database = await createDb({ databaseUrl: url, poolSize: 4, metricsStatementTimeoutMs: 300_000 });
   const now = new Date();
-  const [team] = await queryRows<{ team_id: number }>(
-    database.db,
-    sql`select team_id from team_memberships where valid_to is null group by team_id order by count(*) desc, team_id limit 1`,
-  );
-  const since = new Date(now.getTime() - 90 * 86_400_000).toISOString();
-  const [rep] = await queryRows<{ rep_id: number }>(
-    database.db,
-    sql`select rep_id from (
-          select l.owner_rep_id as rep_id, row_number() over (order by count(*), l.owner_rep_id) as rn,
-                 count(*) over () as reps
-          from leads l join team_memberships m on m.rep_id = l.owner_rep_id and m.valid_to is null
-            and m.team_id = ${team!.team_id}
-          where l.created_at >= ${since}::timestamptz group by l.owner_rep_id
-        ) x where rn = (reps + 1) / 2`,
-  );
+  const { teamId, repId } = await pickScopes(database, now);
   const deps: MetricDeps = { db: database.metricsDb, defaultTimezone: 'UTC', now };
   for (const metric of metricsArg.split(',') as MetricQuery['metric'][]) {
     const q: MetricQuery =
       caseArg === 'rep'
-        ? { metric, scope: { kind: 'rep', repId: rep!.rep_id }, period: 'this quarter' }
+        ? { metric, scope: { kind: 'rep', repId }, period: 'this quarter' }
         : caseArg === 'team'
-          ? { metric, scope: { kind: 'team', teamId: team!.team_id }, period: '30d' }
+          ? { metric, scope: { kind: 'team', teamId }, period: '30d' }
           : { metric, scope: { kind: 'org' }, period: 'this year', by: 'rep' };
     const headQ: MetricQuery = { ...q, include: { target: false, trend: false, series: false } };
     for (let i = 0; i < 3; i++) await getMetric(deps, headQ);
