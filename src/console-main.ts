@@ -1,5 +1,5 @@
 import { openDeps } from './app/bootstrap.js';
-import { runConsole } from './app/console.js';
+import { closeOnSignals, runConsole } from './app/console.js';
 import { ConfigError, loadConfig } from './config.js';
 import { CONSOLE_USAGE, parseConsoleArgs } from './console/args.js';
 import { EmbeddedDataDirError } from './db/embedded.js';
@@ -33,6 +33,7 @@ async function main(): Promise<number> {
   // stdout is the console's; logs go to stderr and only when something is wrong.
   const logger = createLogger('warn');
   const deps = await openDeps(config, logger, { announce: (text) => process.stderr.write(`${text}\n`) });
+  closeOnSignals(deps);
   try {
     return await runConsole(deps, args);
   } finally {

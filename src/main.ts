@@ -69,7 +69,8 @@ async function main(): Promise<void> {
     announce: (text) => (mode === 'console' ? process.stderr.write(`${text}\n`) : logger.info(text)),
   });
   if (mode === 'console') {
-    const { runConsole } = await import('./app/console.js');
+    const { closeOnSignals, runConsole } = await import('./app/console.js');
+    closeOnSignals(deps);
     await runConsole(deps, {});
     await deps.database.close();
     return;

@@ -18,3 +18,24 @@ const CONSOLE_SURFACE: ConsoleSurface = {
 export function runConsole(deps: Deps, options: ConsoleOptions): Promise<number> {
   return runRepl(deps, CONSOLE_SURFACE, options);
 }
+
+/**
+ * Makes SIGTERM and SIGINT sent to the console's process (`kill`, or npm passing on a stop) shut it
+ * down as `quit` does: the database is closed, which flushes the embedded database's files and
+ * releases its data directory's lock, then the process exits with code 0. Without this, Node's default
+ * handler ended the process at once and left `tally.lock` behind (the next start took it over, but the
+ * database was never closed). A terminal's Ctrl-C ends the prompt itself and needs none of this.
+ */
+export function closeOnSignals(deps: Deps): void {
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    void deps.database
+      .close()
+      .catch(() => undefined)
+      .then(() => process.exit(0));
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
