@@ -15,7 +15,8 @@ export class MembershipError extends Error {
  * stay with the old team. Re-applying a fact that is already recorded (same team, same start) changes
  * nothing, which keeps replays of older files harmless. A rep in no team who joins one again starts at
  * `since`, else now (a first membership ever without `since` starts SINCE_ALWAYS). Returns whether anything
- * was written. Throws MembershipError when the start is not after the current membership's start or is
+ * was written. Throws MembershipError when `since` is after `now` (a future date is refused: once stored it
+ * would refuse every earlier correction), when the start is not after the current membership's start or is
  * before the last one's end: memberships of a rep never overlap (the database refuses it too).
  */
 export async function applyMembership(
@@ -31,6 +32,13 @@ export async function applyMembership(
     .where(and(eq(teamMemberships.repId, repId), isNull(teamMemberships.validTo)))
     .orderBy(desc(teamMemberships.validFrom))
     .limit(1);
+  if (since && since > now) {
+    // A date in the future is a typo far more often than a planned move, and once stored it would refuse
+    // every correction dated before it (a later start is required): refuse it instead.
+    throw new MembershipError(
+      `${since.toISOString().slice(0, 10)} is in the future (today is ${now.toISOString().slice(0, 10)} UTC): record a team move once it has happened, with the date it took effect`,
+    );
+  }
   if (open && open.teamId === teamId) return false;
   if (teamId !== null && since) {
     const recorded = await db

@@ -80,6 +80,23 @@ describeDb('overlapping team memberships', (ctx) => {
     expect(await memberships(20)).toHaveLength(3);
   });
 
+  it('refuses a team move dated in the future, writing nothing, so a typo cannot block later corrections', async () => {
+    await seed();
+    const db = ctx.db();
+    const now = new Date('2026-11-15T12:00:00Z');
+    const before = await memberships(10);
+    const moved = applyMembership(db, 10, 4, new Date('2027-06-01T00:00:00Z'), now);
+    await expect(moved).rejects.toThrow(
+      '2027-06-01 is in the future (today is 2026-11-15 UTC): record a team move once it has happened, with the date it took effect',
+    );
+    await expect(applyMembership(db, 10, null, new Date('2026-12-05T00:00:00Z'), now)).rejects.toBeInstanceOf(
+      MembershipError,
+    );
+    expect(await memberships(10)).toEqual(before);
+    // The move dated when it happened goes in.
+    expect(await applyMembership(db, 10, 4, new Date('2026-11-12T00:00:00Z'), now)).toBe(true);
+  });
+
   it('lets applyMembership move a rep, take them out and bring them back', async () => {
     await seed();
     const db = ctx.db();
