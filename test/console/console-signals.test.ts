@@ -44,7 +44,11 @@ async function stopConsoleWith(script: string, signal: NodeJS.Signals) {
 it.each([
   ['npm run console', 'src/console-main.ts', 'SIGTERM'],
   ['npm start without Slack tokens', 'src/main.ts', 'SIGINT'],
-] as const)('%s (%s) stopped by %s closes the database and releases the data directory', async (_name, script, signal) => {
-  const result = await stopConsoleWith(script, signal);
-  expect(result).toEqual({ code: 0, signal: null, lockedWhileRunning: true, lockLeft: false });
-}, 180_000);
+] as const)(
+  '%s (%s) stopped by %s closes the database and releases the data directory',
+  async (_name, script, signal) => {
+    const result = await stopConsoleWith(script, signal);
+    expect(result).toEqual({ code: 0, signal: null, lockedWhileRunning: true, lockLeft: false });
+  },
+  180_000,
+);
