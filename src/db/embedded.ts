@@ -82,12 +82,23 @@ export class EmbeddedDataDirError extends Error {
  * src/db/data-dir-lock.ts) from before PGlite opens it until the thread has ended. Rejects with
  * EmbeddedDataDirError when another live process has the directory open (the message names it and says
  * what to do), or when the directory was written by another PostgreSQL major version (PGlite 0.3 wrote
- * PostgreSQL 17 files; 0.5 runs 18 and cannot open them): nothing is changed or deleted then.
+ * PostgreSQL 17 files; 0.5 runs 18 and cannot open them), or when the directory cannot be made (a file is
+ * in its place): nothing is changed or deleted then.
  */
 export async function startEmbedded(dataDir: string | undefined): Promise<EmbeddedServer> {
   if (!dataDir || dataDir === 'memory') return startWorker(null, undefined);
   const pgdata = path.resolve(dataDir, 'pgdata');
-  mkdirSync(dataDir, { recursive: true });
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'EEXIST' || code === 'ENOTDIR' ? 'is a file, not a directory' : `cannot be made (${code})`;
+    throw new EmbeddedDataDirError(
+      `The embedded database's directory ${path.resolve(dataDir)} ${why}. Set TALLY_DATA_DIR to a directory (it is made if missing), or DATABASE_URL to a PostgreSQL server.`,
+      { cause: err },
+    );
+  }
   let lock: DataDirLock;
   try {
     lock = acquireDataDirLock(dataDir);

@@ -34,4 +34,17 @@ describe('an embedded data directory from an older Tally', () => {
     expect(readdirSync(pgdata).sort()).toEqual(['PG_VERSION', 'base']);
     expect(readFileSync(path.join(pgdata, 'base', 'keep-me'), 'utf8')).toBe('user data');
   });
+
+  it('is refused with what to do when a file stands where the directory should be', async () => {
+    const parent = mkdtempSync(path.join(tmpdir(), 'tally-datadir-file-'));
+    dirs.push(parent);
+    const file = path.join(parent, 'afile');
+    writeFileSync(file, 'not a directory');
+    const opening = createDb({ dataDir: file });
+    await expect(opening).rejects.toBeInstanceOf(EmbeddedDataDirError);
+    await expect(opening).rejects.toThrow(
+      `The embedded database's directory ${file} is a file, not a directory. Set TALLY_DATA_DIR to a directory (it is made if missing), or DATABASE_URL to a PostgreSQL server.`,
+    );
+    expect(readFileSync(file, 'utf8')).toBe('not a directory');
+  });
 });
