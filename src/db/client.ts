@@ -215,6 +215,12 @@ async function createEmbedded(dataDir: string | undefined): Promise<Database> {
     max: 1,
     // Idle, the connection stays open: the server takes one connection, and reconnecting costs a handshake.
     idleTimeoutMillis: 0,
+    // PGlite has one session for every connection, and its socket server only rolls back when one closes:
+    // named prepared statements (queryRowsPrepared) outlive the connection that made them. A new connection
+    // (pg replaces a client whose query failed) would parse them again and get 42P05, so it starts clean.
+    onConnect: async (client) => {
+      await client.query('deallocate all');
+    },
   });
   pool.on('error', () => {});
   pool.on('connect', (client) => {
