@@ -120,11 +120,20 @@ export async function startEmbedded(dataDir: string | undefined): Promise<Embedd
 async function startWorker(pgdata: string | null, lock: DataDirLock | undefined): Promise<EmbeddedServer> {
   // A private directory (mode 0700) keeps the socket to this process's user; a short path fits the
   // 107-byte limit of unix socket paths whatever TALLY_DATA_DIR is.
-  removeOrphanSocketDirs();
-  const socketDir = mkdtempSync(path.join(tmpdir(), SOCKET_DIR_PREFIX));
-  writeFileSync(path.join(socketDir, OWNER_FILE), String(process.pid));
-  const data: EmbeddedWorkerData = { pgdata, socketDir };
-  const worker = newWorker(data);
+  let socketDir: string;
+  let worker: Worker;
+  try {
+    removeOrphanSocketDirs();
+    socketDir = mkdtempSync(path.join(tmpdir(), SOCKET_DIR_PREFIX));
+    writeFileSync(path.join(socketDir, OWNER_FILE), String(process.pid));
+    const data: EmbeddedWorkerData = { pgdata, socketDir };
+    worker = newWorker(data);
+  } catch (err) {
+    // Until the worker's exit listener exists, nothing else would release the lock (a retry in this
+    // process would then be refused as "already open in this process").
+    lock?.release();
+    throw err;
+  }
   let running = true;
   let failure: string | undefined;
   const exited = new Promise<void>((resolve) => {
@@ -161,9 +170,7 @@ async function startWorker(pgdata: string | null, lock: DataDirLock | undefined)
           : (failure ?? 'its thread ended while starting');
     throw new EmbeddedDataDirError(
       `Could not open the embedded database${pgdata ? ` in ${pgdata}` : ''}: ${why}` +
-        (pgdata
-          ? '. If another Tally is running on this TALLY_DATA_DIR, stop it first; else move the directory aside and start again (the demo data is re-created).'
-          : ''),
+        (pgdata ? '. Move the directory aside and start again (the demo data is re-created).' : ''),
     );
   }
   // Once started, a forgotten close must not keep the process alive (as with an in-process database);

@@ -47,4 +47,20 @@ describe('an embedded data directory from an older Tally', () => {
     );
     expect(readFileSync(file, 'utf8')).toBe('not a directory');
   });
+
+  it('releases its lock when starting fails before the database thread exists, so a retry can open it', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'tally-retry-'));
+    dirs.push(dataDir);
+    const savedTmp = process.env.TMPDIR;
+    // The socket directory is made under TMPDIR: a missing one makes the start fail before the thread runs.
+    process.env.TMPDIR = path.join(dataDir, 'no-such-tmp');
+    try {
+      await expect(createDb({ dataDir })).rejects.toThrow(/ENOENT/);
+    } finally {
+      if (savedTmp === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = savedTmp;
+    }
+    const database = await createDb({ dataDir });
+    await database.close();
+  }, 120_000);
 });
