@@ -389,10 +389,6 @@ export class StagedUpsert {
       ...this.columns.map((c) => `${ident(c.name)} ${c.getSQLType()}`),
       ...(this.fingerprints ? ['fingerprint text', 'decimal_mark text'] : []),
     ].join(', ');
-    // The writes of a generation plan their statement triggers over 200,000-row transition tables, so
-    // their cost estimates pass jit_above_cost and Postgres compiles (inlines, optimises) each once per
-    // statement: measured, that costs more backend CPU than it saves. Off for this transaction only.
-    await this.db.execute(sql.raw('set local jit = off'));
     // Temporary: private to this transaction's session, never WAL-logged, dropped at commit.
     await this.db.execute(
       sql.raw(`create temporary table ${this.stage} (shape int not null, ${cols}) on commit drop`),
