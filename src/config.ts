@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AdviceError } from './errors.js';
 import { type FiscalCalendar, parseFiscalSetting } from './time/fiscal.js';
 import { timeZoneSchema } from './time/zone.js';
 
@@ -119,7 +120,7 @@ export interface Config {
   ingestToken?: string | undefined;
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends AdviceError {
   override name = 'ConfigError';
 }
 

@@ -2,8 +2,7 @@ import { openDeps } from './app/bootstrap.js';
 import { closeOnSignals, runConsole } from './app/console.js';
 import { ConfigError, loadConfig } from './config.js';
 import { CONSOLE_USAGE, parseConsoleArgs } from './console/args.js';
-import { EmbeddedDataDirError } from './db/embedded.js';
-import { describeError } from './errors.js';
+import { messageForPeople } from './errors.js';
 import { createLogger } from './logger.js';
 
 /**
@@ -44,7 +43,6 @@ async function main(): Promise<number> {
 main()
   .then((code) => process.exit(code))
   .catch((err) => {
-    const message = err instanceof EmbeddedDataDirError ? err.message : describeError(err).message;
-    console.error(`Tally console failed: ${message}`);
+    console.error(`Tally console failed: ${messageForPeople(err)}`);
     process.exit(1);
   });

@@ -3,6 +3,20 @@
  * short sentences chosen by the Slack layer. Stack traces and driver internals never reach either.
  */
 
+/**
+ * An error whose message was written for the person running Tally (a path, a variable, and what to do):
+ * entry points print it whole (`messageForPeople`), where other errors are cut to what is safe to log.
+ */
+export class AdviceError extends Error {}
+
+/**
+ * The one line an entry point prints when it fails: an `AdviceError`'s message whole, else the logged
+ * message (`describeError`: redacted, at most 300 characters). Secrets are redacted either way.
+ */
+export function messageForPeople(err: unknown): string {
+  return err instanceof AdviceError ? redactSecrets(err.message) : describeError(err).message;
+}
+
 /** One link of an error's cause chain, safe to log. */
 export interface ErrorLink {
   message: string;

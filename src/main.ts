@@ -3,9 +3,8 @@ import { startScheduler } from './app/scheduler.js';
 import { createSlackApp } from './app/slack-app.js';
 import { type CliArgs, parseCli } from './cli/args.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
-import { EmbeddedDataDirError } from './db/embedded.js';
 import type { Deps } from './deps.js';
-import { describeError } from './errors.js';
+import { describeError, messageForPeople } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 
 /**
@@ -113,8 +112,6 @@ function keepRunningOnUnhandled(logger: Logger): void {
 }
 
 main().catch((err) => {
-  // The embedded data-dir message is ours (a path and the fix, no secrets): print it whole.
-  const message = err instanceof EmbeddedDataDirError ? err.message : describeError(err).message;
-  console.error(`Tally could not start: ${message}`);
+  console.error(`Tally could not start: ${messageForPeople(err)}`);
   process.exit(1);
 });

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { AdviceError } from '../errors.js';
 import { acquireDataDirLock, type DataDirLock, DataDirLockedError } from './data-dir-lock.js';
 import type { EmbeddedWorkerData, WorkerMessage } from './embedded-worker.js';
 
@@ -72,7 +73,7 @@ const PG_MAJOR = '18';
 const START_TIMEOUT_MS = 120_000;
 
 /** The embedded data directory cannot be used as it is; the message says why and what to do. */
-export class EmbeddedDataDirError extends Error {
+export class EmbeddedDataDirError extends AdviceError {
   override name = 'EmbeddedDataDirError';
 }
 

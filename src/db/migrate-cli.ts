@@ -1,5 +1,6 @@
 import { type CliArgs, parseCli } from '../cli/args.js';
 import { loadConfig } from '../config.js';
+import { messageForPeople } from '../errors.js';
 import { createDb } from './client.js';
 import { runMigrations } from './migrate.js';
 
@@ -32,6 +33,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(`Migration failed: ${err instanceof Error ? err.message : String(err)}`);
+  console.error(`Migration failed: ${messageForPeople(err)}`);
   process.exit(1);
 });

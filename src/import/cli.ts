@@ -1,10 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
-import { ConfigError, loadConfig } from '../config.js';
+import { loadConfig } from '../config.js';
 import { createDb, type Database } from '../db/client.js';
-import { EmbeddedDataDirError } from '../db/embedded.js';
 import { runMigrations } from '../db/migrate.js';
-import { redactSecrets } from '../errors.js';
+import { AdviceError, messageForPeople, redactSecrets } from '../errors.js';
 import { DemoDataError, describeDbFailure } from '../ingest/index.js';
 import { parseImportArgs, USAGE, UsageError } from './args.js';
 import { ImportFormatError, importCsv } from './import-csv.js';
@@ -74,9 +73,7 @@ async function main(argv: string[]): Promise<number> {
     }
     // Ours, for people (the directory in use, or from an older Tally): printed whole, with its fix.
     const what =
-      err instanceof ConfigError || err instanceof EmbeddedDataDirError
-        ? err.message
-        : `failed: ${redactSecrets(describeDbFailure(err))}`;
+      err instanceof AdviceError ? messageForPeople(err) : `failed: ${redactSecrets(describeDbFailure(err))}`;
     process.stderr.write(`import: ${what}\n`);
     return EXIT.failure;
   } finally {

@@ -1,8 +1,7 @@
 import { loadConfig } from '../config.js';
 import { createDb } from '../db/client.js';
-import { EmbeddedDataDirError } from '../db/embedded.js';
 import { runMigrations } from '../db/migrate.js';
-import { describeError } from '../errors.js';
+import { messageForPeople } from '../errors.js';
 import { parseSeedArgs } from './args.js';
 import { ensureBenchData } from './bench.js';
 import { formatCounts, seedDemo } from './seed.js';
@@ -50,9 +49,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
-    // The embedded data-dir message is ours (a path and the fix, no secrets): print it whole.
-    const message = err instanceof EmbeddedDataDirError ? err.message : describeError(err).message;
-    console.error(`Seed failed: ${message}`);
+    console.error(`Seed failed: ${messageForPeople(err)}`);
     process.exit(1);
   },
 );
