@@ -1,6 +1,7 @@
 import { openDeps } from './app/bootstrap.js';
 import { startScheduler } from './app/scheduler.js';
 import { createSlackApp } from './app/slack-app.js';
+import { onStopSignals } from './app/stop-signals.js';
 import { type CliArgs, parseCli } from './cli/args.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import type { Deps } from './deps.js';
@@ -87,10 +88,7 @@ async function runSlack(deps: Deps, mode: 'socket' | 'http'): Promise<void> {
     { mode, ...(mode === 'http' ? { port: deps.config.port } : {}), database: deps.database.kind },
     'Tally is running',
   );
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+  onStopSignals(async (signal) => {
     deps.logger.info({ signal }, 'shutting down');
     // Stop taking work first, then let in-flight jobs finish, then close the database.
     await scheduler.stop().catch(() => {});
@@ -98,10 +96,7 @@ async function runSlack(deps: Deps, mode: 'socket' | 'http'): Promise<void> {
       .stop()
       .catch((err) => deps.logger.warn({ err: describeError(err) }, 'stopping Bolt failed'));
     await deps.database.close().catch(() => {});
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  });
 }
 
 /** A stray rejection is logged (message and code only, secrets redacted) and the process keeps serving. */

@@ -3,6 +3,7 @@ import { pressAnswerButton } from '../answers/answer.js';
 import { findChart } from '../chart-button/find.js';
 import { type ConsoleOptions, type ConsoleSurface, runRepl } from '../console/repl.js';
 import type { Deps } from '../deps.js';
+import { onStopSignals } from './stop-signals.js';
 
 /** The console's view of Tally: the same `/metrics` dispatcher and answer buttons as the Bolt app. */
 const CONSOLE_SURFACE: ConsoleSurface = {
@@ -27,15 +28,5 @@ export function runConsole(deps: Deps, options: ConsoleOptions): Promise<number>
  * database was never closed). A terminal's Ctrl-C ends the prompt itself and needs none of this.
  */
 export function closeOnSignals(deps: Deps): void {
-  let stopping = false;
-  const stop = () => {
-    if (stopping) return;
-    stopping = true;
-    void deps.database
-      .close()
-      .catch(() => undefined)
-      .then(() => process.exit(0));
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  onStopSignals(() => deps.database.close());
 }
