@@ -280,16 +280,32 @@ export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
 
 const dialect = new PgDialect();
 
+/** Statement names by text: a handful of texts (scope kinds × metrics), hashed once each, not per answer. */
+const preparedNames = new Map<string, string>();
+
+function preparedName(text: string): string {
+  let name = preparedNames.get(text);
+  if (name === undefined) {
+    name = `tally_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
+    // Bounded however the texts vary: past the cap, start again (a name is only recomputed, never changed).
+    if (preparedNames.size >= 1000) preparedNames.clear();
+    preparedNames.set(text, name);
+  }
+  return name;
+}
+
 /**
  * `queryRows` as a named prepared statement: each connection parses and plans the statement's text once and
  * then only binds and executes it (Postgres keeps a custom plan per call for its first five calls, then a
  * generic one if that is no costlier). For small statements every answer sends with the same text and new
  * values, whose planning would otherwise cost as much as running them. The name is the text's hash, so two
  * texts never share one. Not for statements whose best plan depends on the values (ranges over big tables).
+ * Uses drizzle's session `prepareQuery(query, fields, name, arrayMode)` (an internal API, by position): check
+ * it on a drizzle upgrade (test/metrics/answer-context.test.ts runs it on both drivers).
  */
 export async function queryRowsPrepared<T>(db: Db, query: SQL): Promise<T[]> {
   const { sql: text, params } = dialect.sqlToQuery(query);
-  const name = `tally_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
+  const name = preparedName(text);
   const prepared = db._.session.prepareQuery({ sql: text, params }, undefined, name, false);
   const result = (await prepared.execute()) as unknown as { rows: T[] };
   return result.rows;
