@@ -153,7 +153,10 @@ function createPostgres(connection: string, options: DbOptions): Database {
       await edgePool.query('select 1');
     },
     warm: async () => {
-      await Promise.all([openAll(edgePool, 2), openAll(metricsPool, options.metricsPoolSize ?? 6)]);
+      await Promise.all([
+        openAll(edgePool, edgePool.options.max),
+        openAll(metricsPool, metricsPool.options.max),
+      ]);
     },
     close: async () => {
       await Promise.all([pool.end(), metricsPool.end(), edgePool.end()]);

@@ -177,7 +177,7 @@ export async function histogramFigures(
     ${picked}
     select t.g, t.total, t.valued, t.skewed, extract(epoch from t.newest)::float8 as newest_epoch,
       (t.micros / nullif(t.valued * ${h.microsPerUnit}::numeric, 0))::float8 as mean,
-      res.median, ${p90For === undefined ? sql`null::float8` : sql`res.p90`} as p90, res.mid_lo, res.mid_hi
+      res.median, res.p90, res.mid_lo, res.mid_hi
     from t left join res on res.g = t.g`;
   const labelled = by
     ? (() => {
