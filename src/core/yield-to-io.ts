@@ -39,7 +39,7 @@ const TURN_BUDGET_MS = 4;
  */
 const HOLD_MAX_TURNS = 40;
 const HOLD_MAX_MS = 250;
-/** Shortest cooldown after a hold that reached its limit (ms): see `cooldownTurns`. */
+/** Floor of the cooldown's time limit (ms); the cooldown still ends early once its turns are used (`cooldownTurns`). */
 const COOLDOWN_MIN_MS = 50;
 
 /**
