@@ -2,11 +2,10 @@ import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
 import { sql } from '../db/client.js';
 import { formatCount } from '../numbers/count.js';
 import { runAdmitted } from './admitted.js';
+import { readAnswerContext } from './answer-context.js';
 import { runMetricQuery } from './compute/query.js';
 import { scopedRows } from './compute/rows.js';
-import { fiscalCalendarFor } from './fiscal-settings.js';
 import { resolvePeriod } from './get-metric.js';
-import { resolveScope } from './scope.js';
 import type { MetricDeps, Period, Scope } from './types.js';
 
 /** Below this many emails per template the test says "not enough data yet". */
@@ -86,11 +85,9 @@ async function computeEmailTemplates(
   deps: MetricDeps,
   query: { scope: Scope; period: string | Period },
 ): Promise<EmailTemplates> {
-  const [sc, fiscal] = await Promise.all([
-    resolveScope(deps, query.scope),
-    fiscalCalendarFor(deps.db, deps.fiscalDefault),
-  ]);
-  const period = resolvePeriod(query.period, sc, deps.now, fiscal);
+  // The scope and the stored fiscal calendar in one statement, as every metric answer reads them.
+  const context = await readAnswerContext(deps, query.scope, 'emails');
+  const period = resolvePeriod(query.period, context.scope, deps.now, context.fiscal ?? deps.fiscalDefault);
   const emails = scopedRows(
     {
       from: sql`activities x`,
