@@ -1,6 +1,7 @@
 import { and, desc, eq, isNull, lt } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { teamMemberships, teams } from '../db/schema/index.js';
+import { formatLocalDate, formatLocalTime } from '../time/format.js';
 
 /** valid_from of a first membership imported without team_since: "since always", so all history counts. */
 export const SINCE_ALWAYS = new Date('1970-01-01T00:00:00Z');
@@ -38,7 +39,7 @@ export async function applyMembership(
     // A date in the future is a typo far more often than a planned move, and once stored it would refuse
     // every correction dated before it (a later start is required): refuse it instead.
     throw new MembershipError(
-      `${since.toISOString().slice(0, 10)} is in the future (today is ${now.toISOString().slice(0, 10)} UTC): record a team move once it has happened, with the date it took effect`,
+      `${formatLocalDate(since, 'UTC')} is in the future (today is ${formatLocalDate(now, 'UTC')} UTC): record a team move once it has happened, with the date it took effect`,
     );
   }
   if (open && open.teamId === teamId) {
@@ -71,7 +72,7 @@ export async function applyMembership(
     const from = since ?? (last ? now : SINCE_ALWAYS);
     if (last?.validTo && from < last.validTo) {
       throw new MembershipError(
-        `${from.toISOString()} is before the end of the last team membership (${last.validTo.toISOString()})`,
+        `${day(from)} is before the end of the last team membership (${day(last.validTo)})`,
       );
     }
     await db.insert(teamMemberships).values({ repId, teamId, validFrom: from });
@@ -80,7 +81,7 @@ export async function applyMembership(
   const start = since ?? now;
   if (start <= open.validFrom) {
     throw new MembershipError(
-      `${start.toISOString()} is not after the start of the current team membership (${open.validFrom.toISOString()})`,
+      `${day(start)} is not after the start of the current team membership (${day(open.validFrom)})`,
     );
   }
   await db.update(teamMemberships).set({ validTo: start }).where(eq(teamMemberships.id, open.id));
@@ -88,9 +89,13 @@ export async function applyMembership(
   return true;
 }
 
-/** A calendar date (UTC) of a membership bound, as the refusals show it. */
+/**
+ * A membership bound as the refusals show it (people read them in import results): its UTC date, with the
+ * time when it is not midnight (a move without team_since starts at the instant of the import).
+ */
 function day(at: Date): string {
-  return at.toISOString().slice(0, 10);
+  const date = formatLocalDate(at, 'UTC');
+  return at.getTime() % 86_400_000 === 0 ? date : `${date} ${formatLocalTime(at, 'UTC')} UTC`;
 }
 
 /**

@@ -59,6 +59,20 @@ describeDb('reps, teams and membership history', (ctx) => {
     ]);
   });
 
+  it('writes the dates of a refused move as people read them, not as raw timestamps', async () => {
+    await reps([{ name: 'Ann', team: 'A', team_since: '2026-05-01' }]);
+    const early = await reps([{ name: 'Ann', team: 'B', team_since: '2026-04-01' }]);
+    expect(early.errors.map((e) => e.message)).toEqual([
+      '2026-04-01 is not after the start of the current team membership (2026-05-01)',
+    ]);
+    // A move without team_since starts at the instant of the import (09:00 UTC): its time is shown.
+    await reps([{ name: 'Ann', team: 'B' }]);
+    const sameDay = await reps([{ name: 'Ann', team: 'C', team_since: '2026-11-23' }]);
+    expect(sameDay.errors.map((e) => e.message)).toEqual([
+      '2026-11-23 is not after the start of the current team membership (2026-11-23 09:00 UTC)',
+    ]);
+  });
+
   it('moves the current membership start earlier for the same team with an earlier team_since (a correction)', async () => {
     await reps([{ name: 'Ann', team: 'A', team_since: '2026-05-01' }]);
     await ingestBatch(
