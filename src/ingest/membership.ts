@@ -42,10 +42,7 @@ export async function applyMembership(
       `${formatLocalDate(since, 'UTC')} is in the future (today is ${formatLocalDate(now, 'UTC')} UTC): record a team move once it has happened, with the date it took effect`,
     );
   }
-  if (open && open.teamId === teamId) {
-    if (!since || since >= open.validFrom) return false;
-    return moveStartEarlier(db, repId, open, since);
-  }
+  if (open && open.teamId === teamId && (!since || since >= open.validFrom)) return false;
   if (teamId !== null && since) {
     const recorded = await db
       .select({ id: teamMemberships.id })
@@ -59,6 +56,8 @@ export async function applyMembership(
       );
     if (recorded.length > 0) return false;
   }
+  // The current team dated before its recorded start (and not an earlier stint's replay): a correction.
+  if (open && open.teamId === teamId && since) return moveStartEarlier(db, repId, open, since);
   if (!open) {
     if (teamId === null) return false;
     // A rep who left every team and joins one again: the new membership starts after the last one ended

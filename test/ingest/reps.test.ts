@@ -97,6 +97,18 @@ describeDb('reps, teams and membership history', (ctx) => {
     expect(await teamCalls()).toEqual([{ calls: 1 }]);
   });
 
+  it('ignores a replay of an earlier stint in the team the rep is back in', async () => {
+    await reps([{ name: 'Ann', team: 'A', team_since: '2026-01-01' }]);
+    await reps([{ name: 'Ann', team: 'B', team_since: '2026-06-01' }]);
+    await reps([{ name: 'Ann', team: 'A', team_since: '2026-09-01' }]);
+    const before = await snapshotTables(ctx.db());
+    expect(await reps([{ name: 'Ann', team: 'A', team_since: '2026-01-01' }])).toMatchObject({
+      unchanged: 1,
+      errors: [],
+    });
+    expect(await snapshotTables(ctx.db())).toEqual(before);
+  });
+
   it('refuses an earlier team_since for the same team that would overlap the previous membership, saying what to give', async () => {
     await reps([{ name: 'Ann', team: 'A', team_since: '2026-01-01' }]);
     await reps([{ name: 'Ann', team: 'B', team_since: '2026-06-01' }]);
