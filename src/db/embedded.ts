@@ -84,10 +84,15 @@ export class EmbeddedDataDirError extends AdviceError {
  * EmbeddedDataDirError when another live process has the directory open (the message names it and says
  * what to do), or when the directory was written by another PostgreSQL major version (PGlite 0.3 wrote
  * PostgreSQL 17 files; 0.5 runs 18 and cannot open them), or when the directory cannot be made (a file is
- * in its place): nothing is changed or deleted then.
+ * in its place): nothing is changed or deleted then. Rejects with a plain Error (the cause, no advice about
+ * the directory) when the thread itself fails to start, e.g. a module of it does not load.
+ * `options.workerSource`: another worker module to run (tests).
  */
-export async function startEmbedded(dataDir: string | undefined): Promise<EmbeddedServer> {
-  if (!dataDir || dataDir === 'memory') return startWorker(null, undefined);
+export async function startEmbedded(
+  dataDir: string | undefined,
+  options: { workerSource?: URL } = {},
+): Promise<EmbeddedServer> {
+  if (!dataDir || dataDir === 'memory') return startWorker(null, undefined, options.workerSource);
   const pgdata = path.resolve(dataDir, 'pgdata');
   try {
     mkdirSync(dataDir, { recursive: true });
@@ -114,11 +119,19 @@ export async function startEmbedded(dataDir: string | undefined): Promise<Embedd
     lock.release();
     throw err;
   }
-  return startWorker(pgdata, lock);
+  return startWorker(pgdata, lock, options.workerSource);
 }
 
-/** Starts the worker thread on `pgdata` (null: in memory); `lock` is released once the thread has ended. */
-async function startWorker(pgdata: string | null, lock: DataDirLock | undefined): Promise<EmbeddedServer> {
+/**
+ * Starts the worker thread on `pgdata` (null: in memory); `lock` is released once the thread has ended.
+ * A thread that throws before it is ready (its modules failed to load: a syntax or import error) rejects
+ * with a plain Error naming that cause: the directory is not at fault, so no advice about it.
+ */
+async function startWorker(
+  pgdata: string | null,
+  lock: DataDirLock | undefined,
+  workerSource: URL | undefined,
+): Promise<EmbeddedServer> {
   // A private directory (mode 0700) keeps the socket to this process's user; a short path fits the
   // 107-byte limit of unix socket paths whatever TALLY_DATA_DIR is.
   let socketDir: string;
@@ -128,7 +141,7 @@ async function startWorker(pgdata: string | null, lock: DataDirLock | undefined)
     socketDir = mkdtempSync(path.join(tmpdir(), SOCKET_DIR_PREFIX));
     writeFileSync(path.join(socketDir, OWNER_FILE), String(process.pid));
     const data: EmbeddedWorkerData = { pgdata, socketDir };
-    worker = newWorker(data);
+    worker = workerSource ? new Worker(workerSource, { workerData: data }) : newWorker(data);
   } catch (err) {
     // Until the worker's exit listener exists, nothing else would release the lock (a retry in this
     // process would then be refused as "already open in this process").
@@ -137,6 +150,7 @@ async function startWorker(pgdata: string | null, lock: DataDirLock | undefined)
   }
   let running = true;
   let failure: string | undefined;
+  let thrown: Error | undefined;
   const exited = new Promise<void>((resolve) => {
     worker.once('exit', (code) => {
       running = false;
@@ -147,6 +161,7 @@ async function startWorker(pgdata: string | null, lock: DataDirLock | undefined)
     });
   });
   worker.on('error', (err) => {
+    thrown ??= err;
     failure = `the embedded database failed: ${err.message}`;
   });
   const first = await new Promise<WorkerMessage | { type: 'exit' } | { type: 'timeout' }>((resolve) => {
@@ -163,6 +178,8 @@ async function startWorker(pgdata: string | null, lock: DataDirLock | undefined)
   if (first.type !== 'ready') {
     await worker.terminate();
     await exited;
+    if (first.type === 'exit' && thrown)
+      throw new Error(`The embedded database thread could not start: ${thrown.message}`, { cause: thrown });
     const why =
       first.type === 'failed'
         ? first.message

@@ -81,8 +81,10 @@ export function sortSegments(def: MetricDefinition, rows: SegmentRow[]): Segment
  * see `withInteractiveDeadline`); database errors propagate.
  */
 /**
- * The target's attainment for this answer, or null without a target or when a count target comes to
- * nothing for the period (a daily target on a Saturday: targets are worked on weekdays).
+ * The target's attainment for this answer, or null without a target, when the answer has no data (a win
+ * rate with no deals closed, a period before the first record: a target beside "no data" compares with
+ * nothing), or when a count target comes to nothing for the period (a daily target on a Saturday: targets
+ * are worked on weekdays).
  */
 function attainmentFor(
   def: MetricDefinition,
@@ -91,7 +93,7 @@ function attainmentFor(
   period: Period,
   now: Date,
 ): Attainment | null {
-  if (!target) return null;
+  if (!target || main.value.kind === 'no_data') return null;
   const a = computeAttainment(def, main.value, target, period, now, main.currency);
   return def.accumulates && a.targetForPeriod === 0 ? null : a;
 }

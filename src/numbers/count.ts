@@ -1,10 +1,26 @@
+const ONE_DECIMAL = { minimumFractionDigits: 1, maximumFractionDigits: 1 } as const;
+
 /**
- * Counts for people, with thousands separators: "1,204" for whole counts, "3.4" (one decimal) otherwise.
+ * A fractional number for people, with thousands separators and one decimal ("3.4", "1,204.0"), except a
+ * non-zero value that one decimal would show as 0.0: that one keeps its first significant digit ("0.04",
+ * "0.003"), so a small rate never reads as zero. No `<` ("<0.1" would be a link bracket in Slack mrkdwn).
+ */
+export function formatDecimal(n: number): string {
+  const tiny = n !== 0 && Math.abs(n) < 0.05;
+  return n.toLocaleString('en-US', tiny ? { maximumSignificantDigits: 1 } : ONE_DECIMAL);
+}
+
+/** `n` with one decimal always ("0.0" for 0.04): for changes, where what rounds to nothing is flat. */
+export function formatFixedDecimal(n: number): string {
+  return n.toLocaleString('en-US', ONE_DECIMAL);
+}
+
+/**
+ * Counts for people, with thousands separators: "1,204" for whole counts, "3.4" (one decimal) otherwise
+ * (see formatDecimal: "0.04", never "0.0", for a small non-zero value).
  * The one number formatter for counts in notes, answers and digests (metrics notes use it too, so it
  * lives outside the Slack layer).
  */
 export function formatCount(n: number): string {
-  return Number.isInteger(n)
-    ? n.toLocaleString('en-US')
-    : n.toLocaleString('en-US', { maximumFractionDigits: 1, minimumFractionDigits: 1 });
+  return Number.isInteger(n) ? n.toLocaleString('en-US') : formatDecimal(n);
 }

@@ -1,6 +1,6 @@
 import type { Change, MetricValue, Status, Unit } from '../metrics/types.js';
 import { formatMoney } from '../money/index.js';
-import { formatCount } from '../numbers/count.js';
+import { formatCount, formatDecimal, formatFixedDecimal } from '../numbers/count.js';
 
 /**
  * Number formatting shared by every Slack surface (answers, App Home, digests, alerts, console).
@@ -28,27 +28,43 @@ export function formatPercent(ratio: number, digits = 1): string {
 export { formatMoney } from '../money/index.js';
 export { formatCount } from '../numbers/count.js';
 
-const oneDecimal = (value: number) =>
-  value.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-
-/** A number in its unit: durations, percentages, money, counts, days, rates per day. */
+/**
+ * A number in its unit: durations, percentages, money, counts, days, rates per day. A small non-zero value
+ * keeps a significant digit ("0.04/day", "0.03%"), never "0.0" (numbers/count.ts formatDecimal).
+ */
 export function formatNumber(value: number, unit: Unit, currency: string | null = null): string {
+  return formatInUnit(value, unit, currency, formatDecimal);
+}
+
+/** formatNumber with a fixed precision per unit, for changes: one that rounds to nothing there is flat. */
+function formatChangeMagnitude(value: number, unit: Unit, currency: string | null): string {
+  return formatInUnit(value, unit, currency, formatFixedDecimal);
+}
+
+function formatInUnit(
+  value: number,
+  unit: Unit,
+  currency: string | null,
+  decimal: (n: number) => string,
+): string {
   switch (unit) {
     case 'seconds':
       return formatDuration(value);
     case 'days':
       // One decimal always, so a column reads "24.0 days" beside "22.1 days" (and never "1 days").
-      return `${oneDecimal(value)} days`;
+      return `${decimal(value)} days`;
     case 'ratio':
-      return formatPercent(value);
+      return decimal === formatDecimal && value !== 0 && Math.abs(value) < 0.0005
+        ? `${formatDecimal(value * 100)}%`
+        : formatPercent(value);
     case 'money':
       return formatMoney(value, currency);
     case 'multiple':
-      return `${value.toLocaleString('en-US', { maximumFractionDigits: 1, minimumFractionDigits: 1 })}×`;
+      return `${decimal(value)}×`;
     case 'per_day':
-      return `${oneDecimal(value)}/day`;
+      return `${decimal(value)}/day`;
     case 'count':
-      return formatCount(value);
+      return Number.isInteger(value) ? formatCount(value) : decimal(value);
   }
 }
 
@@ -91,7 +107,7 @@ export function formatChangeAbsolute(change: Change, unit: Unit, currency: strin
   const sign = change.absolute > 0 ? '+' : change.absolute < 0 ? '−' : '±';
   const magnitude = Math.abs(change.absolute);
   if (unit === 'ratio') return `${sign}${(magnitude * 100).toFixed(1)} pts`;
-  return `${sign}${formatNumber(magnitude, unit, currency)}`;
+  return `${sign}${formatChangeMagnitude(magnitude, unit, currency)}`;
 }
 
 /**

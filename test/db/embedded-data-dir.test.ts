@@ -1,9 +1,18 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/client.js';
-import { EmbeddedDataDirError } from '../../src/db/embedded.js';
+import { EmbeddedDataDirError, startEmbedded } from '../../src/db/embedded.js';
 
 /**
  * PGlite 0.5 (PostgreSQL 18) cannot open the files PGlite 0.3 (PostgreSQL 17) wrote. Start-up must say
@@ -63,4 +72,23 @@ describe('an embedded data directory from an older Tally', () => {
     const database = await createDb({ dataDir });
     await database.close();
   }, 120_000);
+
+  it('says why when the database thread fails to load, without advice about the directory', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'tally-badworker-'));
+    dirs.push(dataDir);
+    // A worker module that does not load, as a syntax error in the real one would.
+    const worker = path.join(dataDir, 'broken-worker.mjs');
+    writeFileSync(worker, 'const broken = ;\n');
+    const opening = startEmbedded(dataDir, { workerSource: pathToFileURL(worker) });
+    const err = await opening.then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
+    expect(err).toBeInstanceOf(Error);
+    expect(err).not.toBeInstanceOf(EmbeddedDataDirError);
+    expect(err?.message).toMatch(/^The embedded database thread could not start: .*Unexpected token/);
+    expect(err?.message).not.toMatch(/TALLY_DATA_DIR|another Tally|move the directory/);
+    // The directory's lock went with the thread.
+    expect(existsSync(path.join(dataDir, 'tally.lock'))).toBe(false);
+  });
 });

@@ -59,6 +59,73 @@ describeDb('reps, teams and membership history', (ctx) => {
     ]);
   });
 
+  it('writes the dates of a refused move as people read them, not as raw timestamps', async () => {
+    await reps([{ name: 'Ann', team: 'A', team_since: '2026-05-01' }]);
+    const early = await reps([{ name: 'Ann', team: 'B', team_since: '2026-04-01' }]);
+    expect(early.errors.map((e) => e.message)).toEqual([
+      '2026-04-01 is not after the start of the current team membership (2026-05-01)',
+    ]);
+    // A move without team_since starts at the instant of the import (09:00 UTC): its time is shown.
+    await reps([{ name: 'Ann', team: 'B' }]);
+    const sameDay = await reps([{ name: 'Ann', team: 'C', team_since: '2026-11-23' }]);
+    expect(sameDay.errors.map((e) => e.message)).toEqual([
+      '2026-11-23 is not after the start of the current team membership (2026-11-23 09:00 UTC)',
+    ]);
+  });
+
+  it('moves the current membership start earlier for the same team with an earlier team_since (a correction)', async () => {
+    await reps([{ name: 'Ann', team: 'A', team_since: '2026-05-01' }]);
+    await ingestBatch(
+      ctx.db(),
+      {
+        entity: 'activities',
+        items: [{ external_id: 'C-1', kind: 'call', occurred_at: '2026-04-15T10:00:00Z', rep_name: 'Ann' }],
+      },
+      opts,
+    );
+    const teamCalls = () =>
+      queryRows<{ calls: number }>(
+        ctx.db(),
+        sql`select coalesce(sum(r.calls), 0)::int as calls from metric_team_rollups r
+            join teams t on t.id = r.team_id where t.name = 'A' and r.grain = 'd'`,
+      );
+    expect(await teamCalls()).toEqual([{ calls: 0 }]);
+    const corrected = await reps([{ name: 'Ann', team: 'A', team_since: '2026-03-01' }]);
+    expect(corrected).toMatchObject({ updated: 1, unchanged: 0, errors: [] });
+    expect(await memberships()).toEqual([{ team: 'A', from: '2026-03-01', to: null }]);
+    // The call of 15 April now counts for team A (the membership change rebuilt the rep's rollups).
+    expect(await teamCalls()).toEqual([{ calls: 1 }]);
+  });
+
+  it('ignores a replay of an earlier stint in the team the rep is back in', async () => {
+    await reps([{ name: 'Ann', team: 'A', team_since: '2026-01-01' }]);
+    await reps([{ name: 'Ann', team: 'B', team_since: '2026-06-01' }]);
+    await reps([{ name: 'Ann', team: 'A', team_since: '2026-09-01' }]);
+    const before = await snapshotTables(ctx.db());
+    expect(await reps([{ name: 'Ann', team: 'A', team_since: '2026-01-01' }])).toMatchObject({
+      unchanged: 1,
+      errors: [],
+    });
+    expect(await snapshotTables(ctx.db())).toEqual(before);
+  });
+
+  it('refuses an earlier team_since for the same team that would overlap the previous membership, saying what to give', async () => {
+    await reps([{ name: 'Ann', team: 'A', team_since: '2026-01-01' }]);
+    await reps([{ name: 'Ann', team: 'B', team_since: '2026-06-01' }]);
+    const before = await snapshotTables(ctx.db());
+    const r = await reps([{ name: 'Ann', team: 'B', team_since: '2026-04-01' }]);
+    expect(r).toMatchObject({ unchanged: 0, updated: 0 });
+    expect(r.errors).toEqual([
+      {
+        index: 0,
+        field: 'team_since',
+        message:
+          '2026-04-01 is before the start of the current team membership (2026-06-01) and inside the previous one (A, 2026-01-01 to 2026-06-01): a rep is in one team at a time. To move the start earlier, give a team_since on or after 2026-06-01; to keep it, give 2026-06-01',
+      },
+    ]);
+    expect(await snapshotTables(ctx.db())).toEqual(before);
+  });
+
   it('fills in the email of a rep first known by name, and registers managers', async () => {
     await ingestBatch(
       ctx.db(),

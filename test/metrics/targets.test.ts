@@ -17,7 +17,7 @@ import { workingShare } from '../../src/metrics/periods.js';
 import { scaleTarget } from '../../src/metrics/targets.js';
 import type { Period, SegmentRow, TargetInfo } from '../../src/metrics/types.js';
 import { describeDb } from '../helpers/db.js';
-import { addCall, addLead, addRep, addTeam } from './fixtures.js';
+import { addCall, addLead, addOpp, addRep, addTeam } from './fixtures.js';
 
 // Monday 23 Nov 2026, 12:00 UTC: half a day into the week.
 const now = new Date('2026-11-23T12:00:00Z');
@@ -244,6 +244,33 @@ describeDb('targets in the database', (ctx) => {
       { metric: 'calls', scope: { kind: 'org' }, period: 'this week' },
     );
     expect(org.target).toBeNull();
+  });
+
+  it('compares no target with an answer that has no data', async () => {
+    const db = ctx.db();
+    const ana = await addRep(db, 'Ana');
+    await addOpp(db, ana, {
+      created: '2026-10-01T09:00:00Z',
+      closed: '2026-10-20T09:00:00Z',
+      outcome: 'won',
+    });
+    await setTarget(db, {
+      metric: 'winrate',
+      scope: { kind: 'org' },
+      periodKind: 'quarter',
+      value: 0.3,
+      setByRepId: null,
+      now,
+    });
+    const deps = { db, defaultTimezone: 'UTC', now };
+    const ask = (p: string) => getMetric(deps, { metric: 'winrate', scope: { kind: 'org' }, period: p });
+    // January 2019, years before the first record: "no data", and no "Target 30.0% · no status" beside it.
+    const before = await ask('2019-01');
+    expect(before.value.kind).toBe('no_data');
+    expect(before.target).toBeNull();
+    const withData = await ask('this quarter');
+    expect(withData.value).toEqual(v(1));
+    expect(withData.target).toMatchObject({ targetForPeriod: 0.3, status: 'on_track' });
   });
 
   it('throws typed errors for unknown scopes, periods and splits', async () => {

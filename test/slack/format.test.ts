@@ -28,6 +28,24 @@ describe('formatting numbers for Slack', () => {
     expect(formatNumber(3.25, 'per_day')).toBe('3.3/day');
   });
 
+  it('never shows a small non-zero rate, count, ratio or multiple as zero, and keeps small changes flat', () => {
+    expect(formatNumber(0.04, 'per_day')).toBe('0.04/day');
+    expect(formatNumber(0.0032, 'per_day')).toBe('0.003/day');
+    expect(formatNumber(0.05, 'per_day')).toBe('0.1/day');
+    expect(formatNumber(0, 'per_day')).toBe('0.0/day');
+    expect(formatNumber(0.02, 'days')).toBe('0.02 days');
+    expect(formatNumber(0.04, 'multiple')).toBe('0.04×');
+    expect(formatNumber(0.04, 'count')).toBe('0.04');
+    expect(formatNumber(0.0003, 'ratio')).toBe('0.03%');
+    expect(formatNumber(0, 'ratio')).toBe('0.0%');
+    for (const text of [formatNumber(0.04, 'per_day'), formatNumber(0.0003, 'ratio')])
+      expect(text).not.toContain('<');
+    // A change that rounds to nothing at the unit's precision stays flat, as before.
+    expect(formatChange({ absolute: 0.03, relative: 0.002, better: true }, 'per_day')).toBe(
+      ':white_circle: ▶ ±0.0/day — flat',
+    );
+  });
+
   it('marks change good or bad by direction, not by sign', () => {
     // Response time fell by 40 s: lower is better, so it is good.
     expect(formatChange({ absolute: -40, relative: -0.2, better: true }, 'seconds')).toBe(

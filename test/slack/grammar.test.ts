@@ -28,6 +28,26 @@ describe('the /metrics grammar', () => {
     expect(parse('help digset')).toMatchObject({ kind: 'error', suggestion: 'digest' });
   });
 
+  it('reads `from lead` in any position after the cycle or the lead-to-close cycle, and points other metrics to it', () => {
+    const leadCycleOfX = { metric: 'leadcycle', scope: { kind: 'named', name: 'X', teamOnly: true } };
+    for (const text of [
+      'leadcycle team X from lead',
+      'leadcycle from lead team X',
+      'lead to close team X from first contact',
+      'cycle team X from lead',
+      'cycle from lead team X',
+      'cycle team X from first touch last quarter',
+    ])
+      expect(ask(parse(text)), text).toMatchObject(leadCycleOfX);
+    expect(ask(parse('leadcycle team X'))).toMatchObject(leadCycleOfX);
+    expect(parse('winrate team X from lead')).toEqual({
+      kind: 'error',
+      message:
+        'Win rate has no `from`: `from lead` goes with the sales cycle only (`cycle … from lead` is the lead-to-close cycle).',
+      suggestion: 'cycle team X from lead',
+    });
+  });
+
   it('reads metric, scope, period, split and share in any order after the metric, case-insensitively', () => {
     expect(ask(parse('WinRate share by rep last month team'))).toEqual({
       metric: 'winrate',

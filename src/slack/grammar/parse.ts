@@ -104,10 +104,18 @@ export function parseCommand(text: string, ctx: GrammarContext): ParsedCommand {
   if (HELP_WORDS.has(first)) return parseHelp(tokens.slice(1), ctx);
   if (ctx.subcommands.includes(first)) return { kind: 'subcommand', name: first, tokens: tokens.slice(1) };
   const metric = findMetric(first);
-  if (metric?.id === 'cycle') {
-    // `cycle … from lead` (or `from first contact`): the lead-to-close cycle, a metric of its own.
-    const rest = withoutFromLead(tokens.slice(1));
-    if (rest) return parseModifiers(findMetric('leadcycle') ?? metric, rest, ctx);
+  // `cycle … from lead` (or `from first contact`) anywhere after the metric: the lead-to-close cycle, a
+  // metric of its own; `leadcycle … from lead` says it twice. With any other metric it is a mix-up, not
+  // part of a team's name: say which form means it.
+  const fromLead = metric ? withoutFromLead(tokens.slice(1)) : null;
+  if (metric && fromLead) {
+    if (metric.id === 'cycle' || metric.id === 'leadcycle')
+      return parseModifiers(findMetric('leadcycle') ?? metric, fromLead, ctx);
+    return {
+      kind: 'error',
+      message: `${metric.label} has no \`from\`: \`from lead\` goes with the sales cycle only (\`cycle … from lead\` is the lead-to-close cycle).`,
+      suggestion: ['cycle', ...fromLead, 'from lead'].join(' '),
+    };
   }
   if (metric) return parseModifiers(metric, tokens.slice(1), ctx);
   if (SUMMARY_WORDS.has(first)) return parseModifiers(null, tokens.slice(1), ctx);
