@@ -29,12 +29,6 @@ export async function applyMembership(
   since: Date | null | undefined,
   now: Date,
 ): Promise<boolean> {
-  const [open] = await db
-    .select()
-    .from(teamMemberships)
-    .where(and(eq(teamMemberships.repId, repId), isNull(teamMemberships.validTo)))
-    .orderBy(desc(teamMemberships.validFrom))
-    .limit(1);
   if (since && since > now) {
     // A date in the future is a typo far more often than a planned move, and once stored it would refuse
     // every correction dated before it (a later start is required): refuse it instead.
@@ -42,6 +36,12 @@ export async function applyMembership(
       `${formatLocalDate(since, 'UTC')} is in the future (today is ${formatLocalDate(now, 'UTC')} UTC): record a team move once it has happened, with the date it took effect`,
     );
   }
+  const [open] = await db
+    .select()
+    .from(teamMemberships)
+    .where(and(eq(teamMemberships.repId, repId), isNull(teamMemberships.validTo)))
+    .orderBy(desc(teamMemberships.validFrom))
+    .limit(1);
   if (open && open.teamId === teamId && (!since || since >= open.validFrom)) return false;
   if (teamId !== null && since) {
     const recorded = await db
