@@ -43,10 +43,34 @@ export function parseDecimal(value: string | number): number {
   return Number(text);
 }
 
-/** Parses a whole number ("12", "12.0", 12). */
-export function parseInteger(value: string | number): number {
+/** The whole numbers a field accepts, inclusive. */
+export interface WholeRange {
+  min: number;
+  max: number;
+}
+
+const EXACT: WholeRange = { min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER };
+
+/**
+ * Parses a whole number ("12", "12.0", 12) within `range` (default: the exact JS numbers). Out of
+ * range, `wording` 'range' says "is outside min..max" (a field with bounds of its own), 'limit' says
+ * "is too large (at most max)" / "is too small (at least min)" (a field bounded only by its column).
+ * Throws ValueError.
+ */
+export function parseInteger(
+  value: string | number,
+  range: WholeRange = EXACT,
+  wording: 'range' | 'limit' = 'limit',
+): number {
   const n = parseDecimal(value);
   if (!Number.isSafeInteger(n)) throw new ValueError(`"${value}" is not a whole number`);
+  const { min, max } = range;
+  if (n < min || n > max) {
+    if (wording === 'range') throw new ValueError(`${n} is outside ${min}..${max}`);
+    throw new ValueError(
+      n > max ? `${n} is too large (at most ${max})` : `${n} is too small (at least ${min})`,
+    );
+  }
   return n;
 }
 

@@ -94,6 +94,40 @@ describeDb('ingest API boundary', (ctx) => {
     });
   });
 
+  it('answers a per-item 400 naming the field for a whole number its column cannot hold, not a 500', async () => {
+    const call = { rep_name: 'Ana', kind: 'call', occurred_at: '2026-01-05' };
+    const cases: [string, Record<string, unknown>, string, string][] = [
+      [
+        'activities',
+        { external_id: 'A-1', ...call, duration_seconds: 3000000000 },
+        'duration_seconds',
+        '3000000000 is outside 0..2147483647',
+      ],
+      [
+        'teams',
+        { name: 'East', response_sla_seconds: '99999999999' },
+        'response_sla_seconds',
+        '99999999999 is outside 1..2147483647',
+      ],
+      [
+        'contracts',
+        {
+          external_id: 'C-1',
+          account: 'Acme',
+          starts_at: '2026-01-01',
+          ends_at: '2027-01-01',
+          licenses: 3000000000,
+        },
+        'licenses',
+        '3000000000 is outside 0..2147483647',
+      ],
+    ];
+    for (const [entity, item, field, message] of cases) {
+      const r = await post(base, { entity, items: [item] });
+      expect(r).toMatchObject({ status: 400, body: { ok: false, errors: [{ index: 0, field, message }] } });
+    }
+  });
+
   it('reads amounts by the request locale, refuses ambiguous ones without it, and keeps JPY whole', async () => {
     const ambiguous = await post(base, {
       entity: 'opportunities',
