@@ -126,6 +126,50 @@ describeDb('CSV import boundary', (ctx) => {
     expect(contracts).toMatchObject({ inserted: 1, invalidRows: 1 });
   });
 
+  it('refuses a whole number or an amount too large to store exactly, naming the limit', async () => {
+    const deals = await run(
+      'opportunities',
+      csv(
+        'external_id,created_at,amount_minor\nO-1,2026-01-05,9223372036854775808\nO-2,2026-01-05,-9007199254740992\nO-3,2026-01-05,9007199254740991\n',
+      ),
+      { skipInvalid: true },
+    );
+    expect(deals.errors).toEqual([
+      {
+        line: 2,
+        field: 'amount_minor',
+        message: '9223372036854775808 is too large (at most 9007199254740991)',
+      },
+      {
+        line: 3,
+        field: 'amount_minor',
+        message: '-9007199254740992 is too small (at least -9007199254740991)',
+      },
+    ]);
+    expect(await opps()).toEqual([{ id: 'O-3', amount: 9007199254740991, currency: 'USD', outcome: 'open' }]);
+
+    const amounts = await run(
+      'opportunities',
+      csv(
+        'external_id,created_at,amount,currency\nO-4,2026-01-05,"99.999.999.999.999.999,99",EUR\nO-5,2026-01-05,9007199254740992,JPY\nO-6,2026-01-05,-90071992547409.92,USD\n',
+      ),
+      { skipInvalid: true },
+    );
+    expect(amounts.errors).toEqual([
+      {
+        line: 2,
+        field: 'amount',
+        message: '"99.999.999.999.999.999,99" is too large (at most 90071992547409.91 EUR)',
+      },
+      { line: 3, field: 'amount', message: '"9007199254740992" is too large (at most 9007199254740991 JPY)' },
+      {
+        line: 4,
+        field: 'amount',
+        message: '"-90071992547409.92" is too large a negative amount (at least -90071992547409.91 USD)',
+      },
+    ]);
+  });
+
   it('refuses every row without an id, line by line, with no database error and no "undefined" record', async () => {
     const file = csv('opportunity,created_at\nO-1,2026-01-05\nO-2,2026-01-06\n');
     const notices: string[] = [];

@@ -128,6 +128,42 @@ describeDb('ingest API boundary', (ctx) => {
     }
   });
 
+  it('refuses amount_minor past 2^53 as too large, naming the limit, never as a rounded number', async () => {
+    // Raw JSON: 9223372036854775807 reaches the server as a number JSON.parse rounds to 9223372036854776000.
+    const r = await post(
+      base,
+      '{"entity":"opportunities","items":[{"external_id":"O-1","created_at":"2026-01-05","amount_minor":9223372036854775807},{"external_id":"O-2","created_at":"2026-01-05","amount_minor":"9223372036854775808"},{"external_id":"O-3","created_at":"2026-01-05","amount":1e20}]}',
+    );
+    expect(r).toMatchObject({
+      status: 400,
+      body: {
+        ok: false,
+        errors: [
+          {
+            index: 0,
+            field: 'amount_minor',
+            message: 'a number beyond 9007199254740991 is too large (at most 9007199254740991)',
+          },
+          {
+            index: 1,
+            field: 'amount_minor',
+            message: '9223372036854775808 is too large (at most 9007199254740991)',
+          },
+          {
+            index: 2,
+            field: 'amount',
+            message:
+              'a number beyond 9007199254740991 is too large (amounts go up to 9007199254740991 minor units, e.g. 90071992547409.91 USD)',
+          },
+        ],
+      },
+    });
+    expect(JSON.stringify(r.body)).not.toMatch(
+      /9223372036854776000|100000000000000000000|not a whole number/,
+    );
+    expect(await opps()).toEqual([]);
+  });
+
   it('reads amounts by the request locale, refuses ambiguous ones without it, and keeps JPY whole', async () => {
     const ambiguous = await post(base, {
       entity: 'opportunities',

@@ -1,9 +1,23 @@
 import { getTableColumns } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { integerRange } from '../../src/db/column-range.js';
-import * as schema from '../../src/db/schema/index.js';
+import {
+  accounts,
+  activities,
+  contracts,
+  leads,
+  opportunities,
+  reps,
+  teams,
+} from '../../src/db/schema/index.js';
 import { buildIngestOpenApi } from '../../src/http/openapi.js';
-import { ENTITIES, itemSchemas } from '../../src/ingest/schemas.js';
+import { ENTITIES, type Entity, itemSchemas } from '../../src/ingest/schemas.js';
+import { MAX_MINOR_UNITS } from '../../src/money/index.js';
+
+const TABLES = { teams, reps, leads, activities, accounts, opportunities, contracts } satisfies Record<
+  Entity,
+  unknown
+>;
 
 type Props = Record<string, { type?: string[]; minimum?: number; maximum?: number }>;
 const doc = buildIngestOpenApi('UTC') as { components: { schemas: Record<string, { properties: Props }> } };
@@ -14,7 +28,7 @@ describe('whole-number fields', () => {
   it('accept exactly what their column holds, for every integer column an item can write', () => {
     let checked = 0;
     for (const entity of ENTITIES) {
-      const columns = Object.values(getTableColumns(schema[entity]));
+      const columns = Object.values(getTableColumns(TABLES[entity]));
       for (const [field, prop] of Object.entries(itemProps(entity))) {
         const column = columns.find((c) => c.name === field);
         const integerColumn = column !== undefined && /^Pg(Small|Big)?(Int|Serial)/.test(column.columnType);
@@ -51,15 +65,23 @@ describe('whole-number fields', () => {
 
 describe('integerRange', () => {
   it('reads the range from the drizzle column type and refuses columns without one', () => {
-    expect(integerRange(schema.teams.weekStartsOn)).toEqual({ min: -32_768, max: 32_767 });
-    expect(integerRange(schema.activities.durationSeconds)).toEqual({
+    expect(integerRange(teams.weekStartsOn)).toEqual({ min: -32_768, max: 32_767 });
+    expect(integerRange(activities.durationSeconds)).toEqual({
       min: -2_147_483_648,
       max: 2_147_483_647,
     });
-    expect(integerRange(schema.opportunities.amountMinor)).toEqual({
+    expect(integerRange(opportunities.amountMinor)).toEqual({
       min: Number.MIN_SAFE_INTEGER,
       max: Number.MAX_SAFE_INTEGER,
     });
-    expect(() => integerRange(schema.contracts.contractYears)).toThrow(/not an integer column/);
+    expect(() => integerRange(contracts.contractYears)).toThrow(/not an integer column/);
+    // Amounts in major units are converted to minor units up to MAX_MINOR_UNITS: the money columns' range.
+    for (const column of [
+      opportunities.amountMinor,
+      contracts.totalValueMinor,
+      contracts.revenuePerLicenseMinor,
+    ]) {
+      expect(integerRange(column), column.name).toEqual({ min: -MAX_MINOR_UNITS, max: MAX_MINOR_UNITS });
+    }
   });
 });
