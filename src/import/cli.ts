@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { loadConfig } from '../config.js';
 import { createDb, type Database } from '../db/client.js';
 import { runMigrations } from '../db/migrate.js';
@@ -8,6 +8,7 @@ import { DemoDataError, describeDbFailure } from '../ingest/index.js';
 import { parseImportArgs, USAGE, UsageError } from './args.js';
 import { ImportFormatError, importCsv } from './import-csv.js';
 import { presetColumns } from './presets.js';
+import { whyUnreadable } from './readable.js';
 import { formatDetails, formatErrors, formatSummary } from './report.js';
 
 /**
@@ -25,10 +26,14 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${USAGE}\n`);
       return EXIT.ok;
     }
-    await access(args.file);
   } catch (err) {
     const message = err instanceof UsageError ? err.message : `cannot read ${argv[1] ?? 'the file'}`;
     process.stderr.write(`import: ${message}\n${USAGE}\n`);
+    return EXIT.usage;
+  }
+  const unreadable = await whyUnreadable(args.file);
+  if (unreadable) {
+    process.stderr.write(`import: cannot read ${args.file}: ${unreadable}\n`);
     return EXIT.usage;
   }
   let database: Database | undefined;

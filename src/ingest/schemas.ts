@@ -1,5 +1,16 @@
+import type { Column } from 'drizzle-orm';
 import { z } from 'zod';
-import { ACTIVITY_KINDS, DIRECTIONS, OUTCOMES, REP_ROLES } from '../db/schema/index.js';
+import { integerRange } from '../db/column-range.js';
+import {
+  ACTIVITY_KINDS,
+  activities,
+  contracts,
+  DIRECTIONS,
+  OUTCOMES,
+  opportunities,
+  REP_ROLES,
+  teams,
+} from '../db/schema/index.js';
 import {
   AmountError,
   type AmountReading,
@@ -130,16 +141,21 @@ const moneyField = (decimal: DecimalMark | undefined, hint?: NumberHint) =>
         'An amount in the major unit, e.g. 1234.50, "1.234,50" with locale de-DE, "€ 99", "(500.00)". Minor units follow the currency (JPY 0, KWD 3).',
     },
   );
-const integer = (min: number, max = Number.MAX_SAFE_INTEGER) =>
-  field(
-    (v) => {
-      const n = parseInteger(typeof v === 'boolean' ? String(v) : v);
-      if (n < min || n > max) throw new ValueError(`${n} is outside ${min}..${max}`);
-      return n;
-    },
+/**
+ * A whole-number field stored in `column`: its bounds are the column type's range (`integerRange`,
+ * read from the drizzle schema, so a value the column cannot hold is a row error, never a database
+ * error), narrowed by the field's own `bounds` when it has them (seconds are not negative).
+ */
+const integer = (column: Column, bounds?: { min?: number; max?: number }) => {
+  const held = integerRange(column);
+  const min = Math.max(held.min, bounds?.min ?? held.min);
+  const max = Math.min(held.max, bounds?.max ?? held.max);
+  return field(
+    (v) => parseInteger(typeof v === 'boolean' ? String(v) : v, { min, max }, bounds ? 'range' : 'limit'),
     {},
     { type: ['integer', 'string', 'null'], minimum: min, maximum: max },
   );
+};
 const bool = () => field(parseBoolean, {}, { type: ['boolean', 'string', 'null'] });
 const currency = () =>
   field(
@@ -180,9 +196,9 @@ export function buildItemSchemas(tz: string, decimal?: DecimalMark, reading: Rea
     teams: z.strictObject({
       name: text({ required: true }),
       timezone: timeZoneName(),
-      week_starts_on: integer(0, 6),
+      week_starts_on: integer(teams.weekStartsOn, { min: 0, max: 6 }),
       slack_channel_id: text(),
-      response_sla_seconds: integer(1),
+      response_sla_seconds: integer(teams.responseSlaSeconds, { min: 1 }),
     }),
     reps: z.strictObject({
       name: text({ required: true }),
@@ -219,7 +235,7 @@ export function buildItemSchemas(tz: string, decimal?: DecimalMark, reading: Rea
       kind: oneOf(ACTIVITY_KINDS, { required: true }),
       direction: oneOf(DIRECTIONS),
       occurred_at: instant(tz, { required: true }),
-      duration_seconds: integer(0),
+      duration_seconds: integer(activities.durationSeconds, { min: 0 }),
       connected: bool(),
       email_opened_at: instant(tz),
       email_replied_at: instant(tz),
@@ -241,7 +257,7 @@ export function buildItemSchemas(tz: string, decimal?: DecimalMark, reading: Rea
       owner_name: text(),
       product: text(),
       amount: money(decimal),
-      amount_minor: integer(Number.MIN_SAFE_INTEGER),
+      amount_minor: integer(opportunities.amountMinor),
       currency: currency(),
       created_at: instant(tz, { required: true }),
       stage: text(),
@@ -262,7 +278,7 @@ export function buildItemSchemas(tz: string, decimal?: DecimalMark, reading: Rea
         if (n <= 0 || n >= 10_000) throw new ValueError(`${n} is not a plausible number of years`);
         return n;
       }),
-      licenses: integer(0),
+      licenses: integer(contracts.licenses, { min: 0 }),
       revenue_per_license: money(decimal),
       product: text(),
     }),

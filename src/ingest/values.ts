@@ -43,11 +43,58 @@ export function parseDecimal(value: string | number): number {
   return Number(text);
 }
 
-/** Parses a whole number ("12", "12.0", 12). */
-export function parseInteger(value: string | number): number {
-  const n = parseDecimal(value);
-  if (!Number.isSafeInteger(n)) throw new ValueError(`"${value}" is not a whole number`);
-  return n;
+/** The whole numbers a field accepts, inclusive. */
+export interface WholeRange {
+  min: number;
+  max: number;
+}
+
+const EXACT: WholeRange = { min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER };
+
+/**
+ * Parses a whole number ("12", "12.0", "+3", 12) within `range` (default: the exact JS numbers).
+ * Text is read exactly (as a bigint), so "9223372036854775808" is refused as written, not rounded. A
+ * JSON number beyond ±9007199254740991 arrived already rounded by JSON.parse, so it is named "a number
+ * beyond 9007199254740991", never shown as the rounded value. Out of range, `wording` 'range' says
+ * "is outside min..max" (a field with bounds of its own), 'limit' says "is too large (at most max)" /
+ * "is too small (at least min)" (a field bounded only by its column). Throws ValueError.
+ */
+export function parseInteger(
+  value: string | number,
+  range: WholeRange = EXACT,
+  wording: 'range' | 'limit' = 'limit',
+): number {
+  let whole: bigint;
+  let shown: string;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new ValueError(`${value} is not a number`);
+    if (!Number.isInteger(value)) throw new ValueError(`"${value}" is not a whole number`);
+    if (Number.isSafeInteger(value)) {
+      whole = BigInt(value);
+      shown = String(whole);
+    } else {
+      const above = value > 0;
+      whole = above ? BigInt(EXACT.max) + 1n : BigInt(EXACT.min) - 1n;
+      shown = above ? `a number beyond ${EXACT.max}` : `a number below ${EXACT.min}`;
+    }
+  } else {
+    const m = DECIMAL.exec(value.trim());
+    if (!m) throw new ValueError(`"${value}" is not a number`);
+    const [, sign, digits, fraction = ''] = m;
+    if (/[^0]/.test(fraction)) throw new ValueError(`"${value}" is not a whole number`);
+    whole = sign === '-' ? -BigInt(digits!) : BigInt(digits!);
+    shown = String(whole);
+  }
+  const { min, max } = range;
+  if (whole < BigInt(min) || whole > BigInt(max)) {
+    if (wording === 'range') throw new ValueError(`${shown} is outside ${min}..${max}`);
+    throw new ValueError(
+      whole > BigInt(max)
+        ? `${shown} is too large (at most ${max})`
+        : `${shown} is too small (at least ${min})`,
+    );
+  }
+  return Number(whole);
 }
 
 export function numberToPlainText(n: number): string {

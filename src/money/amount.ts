@@ -88,6 +88,13 @@ export function readAmount(
 ): AmountReading {
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new AmountError(`${value} is not an amount`);
+    if (Math.abs(value) > MAX_MINOR_UNITS) {
+      // JSON.parse has already rounded it: say so rather than show a number nobody sent.
+      const shown = value > 0 ? `a number beyond ${MAX_MINOR_UNITS}` : `a number below -${MAX_MINOR_UNITS}`;
+      throw new AmountError(
+        `${shown} is too large (amounts go up to ${MAX_MINOR_UNITS} minor units, e.g. ${largestAmount(2)} USD)`,
+      );
+    }
     const text = String(value);
     if (/e/i.test(text)) throw new AmountError(`${text} is not an amount (too large or too small)`);
     const [w, f = ''] = text.replace('-', '').split('.');
@@ -329,9 +336,30 @@ export function toMinorUnits(d: Decimal, currency: string, text?: string): numbe
     );
   }
   const minor = BigInt(d.whole) * 10n ** BigInt(digits) + BigInt(significant.padEnd(digits, '0') || '0');
-  if (minor > BigInt(Number.MAX_SAFE_INTEGER)) throw new AmountError(`"${shown}" is too large`);
+  if (minor > BigInt(MAX_MINOR_UNITS))
+    throw new AmountError(tooLarge(`"${shown}"`, d.negative, digits, currency));
   const n = Number(minor);
   return d.negative && n !== 0 ? -n : n;
+}
+
+/**
+ * The largest amount in minor units, either way: the money columns (`amount_minor`,
+ * `total_value_minor`, `revenue_per_license_minor`) are bigints read back as exact JS numbers
+ * (`integerRange` in src/db/column-range.ts; a test keeps the two equal).
+ */
+export const MAX_MINOR_UNITS = Number.MAX_SAFE_INTEGER;
+
+/** `MAX_MINOR_UNITS` in major units of a currency with `digits` minor digits: "90071992547409.91". */
+export function largestAmount(digits: number): string {
+  const all = String(MAX_MINOR_UNITS);
+  return digits === 0 ? all : `${all.slice(0, -digits)}.${all.slice(-digits)}`;
+}
+
+/** "… is too large (at most 90071992547409.91 USD)", for an amount past MAX_MINOR_UNITS. */
+function tooLarge(shown: string, negative: boolean, digits: number, currency: string): string {
+  return negative
+    ? `${shown} is too large a negative amount (at least -${largestAmount(digits)} ${currency})`
+    : `${shown} is too large (at most ${largestAmount(digits)} ${currency})`;
 }
 
 /**

@@ -10,6 +10,7 @@ export {
   type Decimal,
   type DecimalMark,
   decimalMarkOf,
+  MAX_MINOR_UNITS,
   type NumberHint,
   parseMoney,
   REQUEST_NUMBER_HINT,

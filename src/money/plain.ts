@@ -1,4 +1,4 @@
-import { AmountError } from './amount.js';
+import { AmountError, largestAmount, MAX_MINOR_UNITS } from './amount.js';
 
 const DECIMAL = /^([+-])?(\d+)(?:\.(\d+))?$/;
 
@@ -18,7 +18,8 @@ export function parseMinorUnits(value: string | number, decimals = 2): number {
   const significant = fraction.replace(/0+$/, '');
   if (significant.length > decimals) throw new AmountError(`"${value}" has more than ${decimals} decimals`);
   const minor = BigInt(whole!) * 10n ** BigInt(decimals) + BigInt(significant.padEnd(decimals, '0') || '0');
-  if (minor > BigInt(Number.MAX_SAFE_INTEGER)) throw new AmountError(`"${value}" is too large`);
+  if (minor > BigInt(MAX_MINOR_UNITS))
+    throw new AmountError(`"${value}" is too large (at most ${largestAmount(decimals)})`);
   const n = Number(minor);
   return sign === '-' && n !== 0 ? -n : n;
 }

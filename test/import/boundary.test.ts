@@ -89,6 +89,87 @@ describeDb('CSV import boundary', (ctx) => {
     ]);
   });
 
+  it("refuses whole numbers the column cannot hold per row, naming line, field and the column's range", async () => {
+    const acts = csv(
+      'external_id,rep_name,kind,occurred_at,duration_seconds\nA-1,Ana,call,2026-01-05,3000000000\nA-2,Ana,call,2026-01-05,2147483647\nA-3,Ana,call,2026-01-05,-5\n',
+    );
+    const refused = await run('activities', acts);
+    expect(refused.rejected).toBe(true);
+    expect(refused.errors.map((e) => `line ${e.line}: ${e.field} ${e.message}`)).toEqual([
+      'line 2: duration_seconds 3000000000 is outside 0..2147483647',
+      'line 4: duration_seconds -5 is outside 0..2147483647',
+    ]);
+    expect(await count('activities')).toBe(0);
+    expect(await run('activities', acts, { skipInvalid: true })).toMatchObject({
+      inserted: 1,
+      invalidRows: 2,
+    });
+
+    const teams = await run('teams', csv('name,response_sla_seconds\nEast,99999999999\nWest,600\n'), {
+      skipInvalid: true,
+    });
+    expect(teams.errors).toEqual([
+      { line: 2, field: 'response_sla_seconds', message: '99999999999 is outside 1..2147483647' },
+    ]);
+    expect(teams).toMatchObject({ inserted: 1, invalidRows: 1 });
+
+    const contracts = await run(
+      'contracts',
+      csv(
+        'external_id,account,starts_at,ends_at,licenses\nC-1,Acme,2026-01-01,2027-01-01,3000000000\nC-2,Acme,2026-01-01,2027-01-01,10\n',
+      ),
+      { skipInvalid: true },
+    );
+    expect(contracts.errors).toEqual([
+      { line: 2, field: 'licenses', message: '3000000000 is outside 0..2147483647' },
+    ]);
+    expect(contracts).toMatchObject({ inserted: 1, invalidRows: 1 });
+  });
+
+  it('refuses a whole number or an amount too large to store exactly, naming the limit', async () => {
+    const deals = await run(
+      'opportunities',
+      csv(
+        'external_id,created_at,amount_minor\nO-1,2026-01-05,9223372036854775808\nO-2,2026-01-05,-9007199254740992\nO-3,2026-01-05,9007199254740991\n',
+      ),
+      { skipInvalid: true },
+    );
+    expect(deals.errors).toEqual([
+      {
+        line: 2,
+        field: 'amount_minor',
+        message: '9223372036854775808 is too large (at most 9007199254740991)',
+      },
+      {
+        line: 3,
+        field: 'amount_minor',
+        message: '-9007199254740992 is too small (at least -9007199254740991)',
+      },
+    ]);
+    expect(await opps()).toEqual([{ id: 'O-3', amount: 9007199254740991, currency: 'USD', outcome: 'open' }]);
+
+    const amounts = await run(
+      'opportunities',
+      csv(
+        'external_id,created_at,amount,currency\nO-4,2026-01-05,"99.999.999.999.999.999,99",EUR\nO-5,2026-01-05,9007199254740992,JPY\nO-6,2026-01-05,-90071992547409.92,USD\n',
+      ),
+      { skipInvalid: true },
+    );
+    expect(amounts.errors).toEqual([
+      {
+        line: 2,
+        field: 'amount',
+        message: '"99.999.999.999.999.999,99" is too large (at most 90071992547409.91 EUR)',
+      },
+      { line: 3, field: 'amount', message: '"9007199254740992" is too large (at most 9007199254740991 JPY)' },
+      {
+        line: 4,
+        field: 'amount',
+        message: '"-90071992547409.92" is too large a negative amount (at least -90071992547409.91 USD)',
+      },
+    ]);
+  });
+
   it('refuses every row without an id, line by line, with no database error and no "undefined" record', async () => {
     const file = csv('opportunity,created_at\nO-1,2026-01-05\nO-2,2026-01-06\n');
     const notices: string[] = [];

@@ -61,4 +61,16 @@ describe('import CLI', () => {
     expect(usage.stderr).toContain('Usage: npm run import');
     expect((await runCli(['leads', path.join(dir, 'missing.csv')])).code).toBe(2);
   }, 120_000);
+
+  it('says why a file cannot be read: no such file, is a directory', async () => {
+    const missing = path.join(dir, 'nonexist', 'nonexist.csv');
+    expect(await runCli(['leads', missing])).toMatchObject({
+      code: 2,
+      stderr: `import: cannot read ${missing}: no such file\n`,
+    });
+    expect(await runCli(['leads', dir])).toMatchObject({
+      code: 2,
+      stderr: `import: cannot read ${dir}: is a directory\n`,
+    });
+  }, 120_000);
 });

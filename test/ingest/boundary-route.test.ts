@@ -94,6 +94,76 @@ describeDb('ingest API boundary', (ctx) => {
     });
   });
 
+  it('answers a per-item 400 naming the field for a whole number its column cannot hold, not a 500', async () => {
+    const call = { rep_name: 'Ana', kind: 'call', occurred_at: '2026-01-05' };
+    const cases: [string, Record<string, unknown>, string, string][] = [
+      [
+        'activities',
+        { external_id: 'A-1', ...call, duration_seconds: 3000000000 },
+        'duration_seconds',
+        '3000000000 is outside 0..2147483647',
+      ],
+      [
+        'teams',
+        { name: 'East', response_sla_seconds: '99999999999' },
+        'response_sla_seconds',
+        '99999999999 is outside 1..2147483647',
+      ],
+      [
+        'contracts',
+        {
+          external_id: 'C-1',
+          account: 'Acme',
+          starts_at: '2026-01-01',
+          ends_at: '2027-01-01',
+          licenses: 3000000000,
+        },
+        'licenses',
+        '3000000000 is outside 0..2147483647',
+      ],
+    ];
+    for (const [entity, item, field, message] of cases) {
+      const r = await post(base, { entity, items: [item] });
+      expect(r).toMatchObject({ status: 400, body: { ok: false, errors: [{ index: 0, field, message }] } });
+    }
+  });
+
+  it('refuses amount_minor past 2^53 as too large, naming the limit, never as a rounded number', async () => {
+    // Raw JSON: 9223372036854775807 reaches the server as a number JSON.parse rounds to 9223372036854776000.
+    const r = await post(
+      base,
+      '{"entity":"opportunities","items":[{"external_id":"O-1","created_at":"2026-01-05","amount_minor":9223372036854775807},{"external_id":"O-2","created_at":"2026-01-05","amount_minor":"9223372036854775808"},{"external_id":"O-3","created_at":"2026-01-05","amount":1e20}]}',
+    );
+    expect(r).toMatchObject({
+      status: 400,
+      body: {
+        ok: false,
+        errors: [
+          {
+            index: 0,
+            field: 'amount_minor',
+            message: 'a number beyond 9007199254740991 is too large (at most 9007199254740991)',
+          },
+          {
+            index: 1,
+            field: 'amount_minor',
+            message: '9223372036854775808 is too large (at most 9007199254740991)',
+          },
+          {
+            index: 2,
+            field: 'amount',
+            message:
+              'a number beyond 9007199254740991 is too large (amounts go up to 9007199254740991 minor units, e.g. 90071992547409.91 USD)',
+          },
+        ],
+      },
+    });
+    expect(JSON.stringify(r.body)).not.toMatch(
+      /9223372036854776000|100000000000000000000|not a whole number/,
+    );
+    expect(await opps()).toEqual([]);
+  });
+
   it('reads amounts by the request locale, refuses ambiguous ones without it, and keeps JPY whole', async () => {
     const ambiguous = await post(base, {
       entity: 'opportunities',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { outcomeFromStage, parseInstant, parseMinorUnits } from '../../src/ingest/index.js';
+import { parseInteger } from '../../src/ingest/values.js';
 
 describe('parseMinorUnits', () => {
   it('converts major-unit decimal text to exact integer cents', () => {
@@ -26,8 +27,37 @@ describe('parseMinorUnits', () => {
     expect(() => parseMinorUnits('1.005')).toThrow(/more than 2 decimals/);
     expect(() => parseMinorUnits('1,054')).toThrow(/not an amount/);
     expect(() => parseMinorUnits('1e3')).toThrow(/not an amount/);
+    expect(() => parseMinorUnits('90071992547409.92')).toThrow(
+      '"90071992547409.92" is too large (at most 90071992547409.91)',
+    );
     expect(() => parseMinorUnits('$12')).toThrow(/not an amount/);
     expect(() => parseMinorUnits('')).toThrow(/not an amount/);
+  });
+});
+
+describe('parseInteger', () => {
+  it('reads whole numbers exactly and names the limit, never a rounded value', () => {
+    expect(parseInteger('12.0')).toBe(12);
+    expect(parseInteger(' +7 ')).toBe(7);
+    expect(parseInteger('9007199254740991')).toBe(Number.MAX_SAFE_INTEGER);
+    expect(() => parseInteger('12.5')).toThrow('"12.5" is not a whole number');
+    expect(() => parseInteger(12.5)).toThrow('"12.5" is not a whole number');
+    expect(() => parseInteger('9223372036854775808')).toThrow(
+      '9223372036854775808 is too large (at most 9007199254740991)',
+    );
+    expect(() => parseInteger('-9223372036854775808')).toThrow(
+      '-9223372036854775808 is too small (at least -9007199254740991)',
+    );
+    // What JSON.parse makes of 9223372036854775807: a number rounded to 9223372036854776000.
+    expect(() => parseInteger(JSON.parse('9223372036854775807') as number)).toThrow(
+      'a number beyond 9007199254740991 is too large (at most 9007199254740991)',
+    );
+    expect(() => parseInteger(-1e300)).toThrow(
+      'a number below -9007199254740991 is too small (at least -9007199254740991)',
+    );
+    expect(() => parseInteger(1e21, { min: 0, max: 2_147_483_647 }, 'range')).toThrow(
+      'a number beyond 9007199254740991 is outside 0..2147483647',
+    );
   });
 });
 
