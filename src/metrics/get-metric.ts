@@ -193,9 +193,9 @@ async function computeWith(
     useRollups: deps.useRollups ?? true,
     defaultTimezone: deps.defaultTimezone,
     timezone: period.timezone,
+    // The headline's is periods[headline] (the period itself): computed once, not again.
     workingDays: periods.map((p) => workingDaysElapsed(p, now)),
   };
-  ctx.workingDays[headline] = workingDaysElapsed(period, now);
   if (def.id === 'coverage' && !period.allTime) {
     // Coverage divides by what the revenue target still needs, so it reads that target here.
     const revenue = await findTargetFor(deps.db, 'revenue', query.scope, period);
