@@ -38,18 +38,25 @@ const BENCH_USAGE = `Usage: npm run bench -- [--runs 15] [--metric winrate,calls
   --days N        bench data size: days of history (seed profile)
   --baseline F    compare with figures saved earlier by --save F
   --save F        save this run's medians as JSON
+  --no-migrate    measure the database as it is: no migration (a shared read-only bench database whose
+                  migrations lag this branch's; the data must be complete, nothing is seeded)
   --help          show this help
 BENCH_DATABASE_URL (default ${DEFAULT_URL}) is created when missing.`;
 
 /** The bench's options, or null after printing the usage (for --help or a mistake). */
-function readOptions(
-  argv: string[],
-): { runs: number; only?: string[]; synthetic: boolean; text: Record<string, string | undefined> } | null {
+function readOptions(argv: string[]): {
+  runs: number;
+  only?: string[];
+  synthetic: boolean;
+  migrate: boolean;
+  text: Record<string, string | undefined>;
+} | null {
   try {
     const cli = parseCli(argv, {
       runs: { type: 'string' },
       metric: { type: 'string' },
       synthetic: { type: 'boolean' },
+      'no-migrate': { type: 'boolean' },
       reps: { type: 'string' },
       days: { type: 'string' },
       baseline: { type: 'string' },
@@ -68,7 +75,13 @@ function readOptions(
       const value = cli.values[name];
       text[name] = typeof value === 'string' ? value : undefined;
     }
-    return { runs, ...(only ? { only } : {}), synthetic: cli.values.synthetic === true, text };
+    return {
+      runs,
+      ...(only ? { only } : {}),
+      synthetic: cli.values.synthetic === true,
+      migrate: cli.values['no-migrate'] !== true,
+      text,
+    };
   } catch (err) {
     if (!(err instanceof CliUsageError)) throw err;
     console.error(`${err.message}\n${BENCH_USAGE}`);
@@ -149,9 +162,16 @@ async function main(): Promise<void> {
   const database = await createDb({ databaseUrl: url, poolSize: 4, metricsStatementTimeoutMs: 300_000 });
   const pool = new pg.Pool({ connectionString: url, max: 2, options: '-c jit=off -c work_mem=64MB' });
   try {
-    await runMigrations(database);
+    if (options.migrate) await runMigrations(database);
     const log = (line: string) => console.error(`  ${line}`);
-    if (options.synthetic) {
+    if (!options.migrate) {
+      const [r] = await queryRows<{ n: number }>(
+        database.db,
+        sql`select count(*)::int as n from seed_runs where profile = 'bench' and completed_at is not null and restore_sql is null`,
+      );
+      if ((r?.n ?? 0) === 0)
+        throw new Error('--no-migrate needs a database holding a complete bench data set');
+    } else if (options.synthetic) {
       const [r] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from reps`);
       if ((r?.n ?? 0) === 0) await createSyntheticData(database, { now }, log);
     } else {

@@ -61,3 +61,86 @@ export async function readAnswerContext(
     lastArrival: arrivalFrom(row),
   };
 }
+
+/** Contexts kept per data version: the newest few versions, each a map from `contextKey` to its context. */
+interface ContextCache {
+  versions: Map<string, Map<string, AnswerContext>>;
+}
+
+// Versions kept at once: the current one and the one before it (answers still computing under it).
+const KEPT_VERSIONS = 2;
+// Contexts kept per version (scope × metric); past it the oldest goes.
+const KEPT_PER_VERSION = 2_000;
+const caches = new WeakMap<object, ContextCache>();
+
+function cacheOf(db: object): ContextCache {
+  let cache = caches.get(db);
+  if (!cache) {
+    cache = { versions: new Map() };
+    caches.set(db, cache);
+  }
+  return cache;
+}
+
+// A cached context is shared by every answer that uses it (its scope object ends up in each result).
+function freezeContext(context: AnswerContext): AnswerContext {
+  Object.freeze(context.scope.scope);
+  Object.freeze(context.scope);
+  if (context.fiscal) Object.freeze(context.fiscal);
+  if (context.lastArrival) Object.freeze(context.lastArrival);
+  return Object.freeze(context);
+}
+
+function contextKey(deps: Pick<MetricDeps, 'defaultTimezone'>, scope: Scope, metric: MetricId): string {
+  return JSON.stringify([scope, metric, deps.defaultTimezone]);
+}
+
+/**
+ * The answer context under data version `version`: cached when an earlier answer read it under the same
+ * version, else read (`readAnswerContext`) and kept. `version` must have been read (`readDataVersion`)
+ * before this call: a context read after the version read reflects every write whose version move came
+ * before it (writes move the version by statement trigger and, after they commit, again by
+ * `bumpDataVersion`), so while the version stays `version` the context cannot be stale. Errors as
+ * `readAnswerContext` (unknown scopes are never cached).
+ */
+export async function answerContextAt(
+  deps: Pick<MetricDeps, 'db' | 'defaultTimezone'>,
+  scope: Scope,
+  metric: MetricId,
+  version: string,
+): Promise<AnswerContext> {
+  const cache = cacheOf(deps.db);
+  const key = contextKey(deps, scope, metric);
+  const hit = cache.versions.get(version)?.get(key);
+  if (hit) return hit;
+  const context = freezeContext(await readAnswerContext(deps, scope, metric));
+  let entries = cache.versions.get(version);
+  if (!entries) {
+    entries = new Map();
+    cache.versions.set(version, entries);
+    while (cache.versions.size > KEPT_VERSIONS) cache.versions.delete(cache.versions.keys().next().value!);
+  }
+  entries.set(key, context);
+  if (entries.size > KEPT_PER_VERSION) entries.delete(entries.keys().next().value!);
+  return context;
+}
+
+/**
+ * The most recently cached context of this scope and metric with the version it was read under, or
+ * undefined. Only a guess to start an answer with: it is right only if the data version is still `version`
+ * (see `answerContextAt`), which the caller must check.
+ */
+export function lastAnswerContext(
+  deps: Pick<MetricDeps, 'db' | 'defaultTimezone'>,
+  scope: Scope,
+  metric: MetricId,
+): { version: string; context: AnswerContext } | undefined {
+  const cache = caches.get(deps.db);
+  if (!cache) return undefined;
+  const key = contextKey(deps, scope, metric);
+  for (const [version, entries] of [...cache.versions].reverse()) {
+    const context = entries.get(key);
+    if (context) return { version, context };
+  }
+  return undefined;
+}

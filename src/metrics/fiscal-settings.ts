@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { bumpDataVersion } from '../db/data-version.js';
 import { orgSettings } from '../db/schema/index.js';
 import type { FiscalCalendar } from '../time/fiscal.js';
 
@@ -41,7 +42,10 @@ export async function fiscalCalendarFor(
   return (await readFiscalCalendar(db)) ?? fallback;
 }
 
-/** Stores the org's fiscal calendar (upsert of the single row); null removes it (back to the env default). */
+/**
+ * Stores the org's fiscal calendar (upsert of the single row); null removes it (back to the env default).
+ * Moves the data version after the write (cached answers and answer contexts are keyed by it).
+ */
 export async function saveFiscalCalendar(
   db: Db,
   cal: FiscalCalendar | null,
@@ -49,6 +53,8 @@ export async function saveFiscalCalendar(
 ): Promise<void> {
   if (cal === null) {
     await db.delete(orgSettings).where(eq(orgSettings.id, 1));
+    // After the write committed, as imports do: a context read while it was uncommitted is not kept.
+    await bumpDataVersion(db);
     return;
   }
   const values = {
@@ -61,4 +67,5 @@ export async function saveFiscalCalendar(
     updatedAt: new Date(),
   };
   await db.insert(orgSettings).values(values).onConflictDoUpdate({ target: orgSettings.id, set: values });
+  await bumpDataVersion(db);
 }

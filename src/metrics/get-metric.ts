@@ -1,6 +1,7 @@
+import { readDataVersion } from '../db/data-version.js';
 import type { FiscalCalendar } from '../time/fiscal.js';
 import { narrowAllTime } from './all-time.js';
-import { readAnswerContext } from './answer-context.js';
+import { type AnswerContext, answerContextAt, lastAnswerContext } from './answer-context.js';
 import type { ComputeContext, Computed } from './compute/aggregate.js';
 import { COMPUTERS } from './compute/registry.js';
 import type { Window } from './compute/rows.js';
@@ -103,21 +104,69 @@ export async function getMetric(deps: MetricDeps, query: MetricQuery): Promise<M
   if (!answers) return computeMetric(direct, query);
   // Inside an interactive ask (a command, a button, App Home) its deadline applies unless the caller set one.
   const deadline = given ?? interactiveDeadline();
-  return answers.answer(direct, query, () => computeMetric(direct, query), {
+  return answers.answer(direct, query, (version) => computeMetric(direct, query, version), {
     shed: shed ?? deadline !== undefined,
     ...(deadline !== undefined ? { deadline } : {}),
   });
 }
 
-async function computeMetric(deps: MetricDeps, query: MetricQuery): Promise<MetricResult> {
+/**
+ * Computes an answer. The answer context (scope, fiscal calendar, last arrival: answer-context.ts) is cached
+ * by data version, so a repeated answer sends no statement for it:
+ * - `version` given (read by the sharing point before this computation started): the context cached under it,
+ *   else read once and cached;
+ * - no version (a caller without a sharing point): the last cached context is used at once while the
+ *   current version is read alongside the metric queries; if the version moved since that context was read,
+ *   the context is read again and, when it changed, the answer is computed again with it. Never stale, and
+ *   one round trip less than reading the context first whenever nothing changed.
+ */
+async function computeMetric(deps: MetricDeps, query: MetricQuery, version?: string): Promise<MetricResult> {
   const def = findMetric(query.metric);
-  const computer = def ? COMPUTERS[def.id] : undefined;
-  if (!def || !computer) throw new MetricsError('unknown_metric', `No metric called "${query.metric}".`);
+  if (!def || !COMPUTERS[def.id])
+    throw new MetricsError('unknown_metric', `No metric called "${query.metric}".`);
   if (query.by && !def.dimensions.includes(query.by))
     throw new MetricsError('bad_dimension', `${def.label} cannot be split by ${query.by}.`);
+  if (version !== undefined)
+    return computeWith(deps, query, def, await answerContextAt(deps, query.scope, def.id, version));
+  const guess = lastAnswerContext(deps, query.scope, def.id);
+  if (!guess) {
+    const current = await readDataVersion(deps.db);
+    return computeWith(deps, query, def, await answerContextAt(deps, query.scope, def.id, current));
+  }
+  const [read, answered] = await Promise.allSettled([
+    readDataVersion(deps.db),
+    computeWith(deps, query, def, guess.context),
+  ]);
+  if (read.status === 'rejected') throw read.reason;
+  if (read.value !== guess.version) {
+    // Read after the version read, so current for this ask; the guess's answer stands only if it was the same.
+    const fresh = await answerContextAt(deps, query.scope, def.id, read.value);
+    if (!sameContext(fresh, guess.context)) return computeWith(deps, query, def, fresh);
+  }
+  if (answered.status === 'rejected') throw answered.reason;
+  return answered.value;
+}
+
+function sameContext(a: AnswerContext, b: AnswerContext): boolean {
+  return (
+    a.scope.timezone === b.scope.timezone &&
+    a.scope.weekStartsOn === b.scope.weekStartsOn &&
+    JSON.stringify(a.scope.scope) === JSON.stringify(b.scope.scope) &&
+    JSON.stringify(a.fiscal) === JSON.stringify(b.fiscal) &&
+    a.lastArrival?.source === b.lastArrival?.source &&
+    a.lastArrival?.at.getTime() === b.lastArrival?.at.getTime()
+  );
+}
+
+/** The answer to `query` given its context (see `computeMetric`). */
+async function computeWith(
+  deps: MetricDeps,
+  query: MetricQuery,
+  def: MetricDefinition,
+  context: AnswerContext,
+): Promise<MetricResult> {
+  const computer = COMPUTERS[def.id]!;
   const now = deps.now;
-  // One round trip for the scope, the fiscal calendar and the data's last arrival (answer-context.ts).
-  const context = await readAnswerContext(deps, query.scope, def.id);
   const sc = context.scope;
   const fiscal = typeof query.period === 'string' ? (context.fiscal ?? deps.fiscalDefault) : undefined;
   const period = await narrowAllTime(deps.db, query.scope, resolvePeriod(query.period, sc, now, fiscal));
@@ -146,9 +195,9 @@ async function computeMetric(deps: MetricDeps, query: MetricQuery): Promise<Metr
     useRollups: deps.useRollups ?? true,
     defaultTimezone: deps.defaultTimezone,
     timezone: period.timezone,
+    // The headline's is periods[headline] (the period itself): computed once, not again.
     workingDays: periods.map((p) => workingDaysElapsed(p, now)),
   };
-  ctx.workingDays[headline] = workingDaysElapsed(period, now);
   if (def.id === 'coverage' && !period.allTime) {
     // Coverage divides by what the revenue target still needs, so it reads that target here.
     const revenue = await findTargetFor(deps.db, 'revenue', query.scope, period);

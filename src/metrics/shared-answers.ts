@@ -19,11 +19,14 @@ import type { MetricDeps, MetricQuery, MetricResult } from './types.js';
  *   everyday team and rep answers wait behind it (the burst is told "busy" first).
  */
 export interface MetricAnswers {
-  /** Answers `query` through the cache and limiter; `compute` does the actual work. */
+  /**
+   * Answers `query` through the cache and limiter; `compute` does the actual work, given the data version
+   * read for this ask (read after the ask arrived and before `compute` starts: what it may cache under).
+   */
   answer(
     deps: MetricDeps,
     query: MetricQuery,
-    compute: () => Promise<MetricResult>,
+    compute: (version: string) => Promise<MetricResult>,
     options?: { shed?: boolean; deadline?: number },
   ): Promise<MetricResult>;
   /**
@@ -334,7 +337,7 @@ export function createMetricAnswers(options: MetricAnswersOptions): MetricAnswer
         key,
         heavy,
         Math.min(until, Math.max(deadline, clock() + SLOW_METRIC_CAP_MS)),
-        compute,
+        () => compute(version),
         (raw) => {
           // Every asker gets this very object: freeze it so no caller can change what the others see.
           const result = freezeShared(raw);

@@ -255,7 +255,7 @@ export interface SharedComputations {
   answer(
     deps: MetricDeps,
     query: MetricQuery,
-    compute: () => Promise<MetricResult>,
+    compute: (version: string) => Promise<MetricResult>,
     options?: { shed?: boolean; deadline?: number },
   ): Promise<MetricResult>;
   /** Runs other metric-pool work under the same limiter (admission, deadline, cancellation); never shared. */

@@ -1,4 +1,5 @@
 import { type Db, queryRows, sql } from '../db/client.js';
+import { bumpDataVersion } from '../db/data-version.js';
 import { rawClient } from './bulk.js';
 import type { SeedCounts } from './types.js';
 
@@ -64,6 +65,8 @@ export async function finishSeedRun(db: Db, id: number, counts: SeedCounts): Pro
   await db.execute(
     sql`update seed_runs set completed_at = now(), counts = ${JSON.stringify(counts)}::jsonb where id = ${id}`,
   );
+  // The run's data now counts as arrived (answer contexts read it): move the data version after the commit.
+  await bumpDataVersion(db);
 }
 
 /** Remembers (or, with null, forgets) the SQL that puts back indexes dropped for a bulk load. */

@@ -49,7 +49,7 @@ describeDb('what an answer reads before its metric query', (ctx) => {
     }
   });
 
-  it('answers a rep’s and a team’s calls headline in two statements: the context, then the metric', async () => {
+  it('answers a rep’s and a team’s calls headline again in two statements: the metric and the data version (the context is cached)', async () => {
     const east = await addTeam(ctx.db(), 'East');
     const ana = await addRep(ctx.db(), 'Ana', east);
     await addCall(ctx.db(), ana, '2026-11-20T10:00:00Z');
