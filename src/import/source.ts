@@ -51,7 +51,7 @@ export function recordStartLines(): (record: string[], endLine: number) => numbe
   return (record, endLine) => {
     let breaks = 0;
     for (const cell of record) {
-      if (!/[\r\n]/.test(cell)) continue;
+      if (cell.indexOf('\n') < 0 && cell.indexOf('\r') < 0) continue;
       doubled += cell.match(/\r\n/g)?.length ?? 0;
       breaks += cell.match(/\r\n|\r|\n/g)?.length ?? 0;
     }

@@ -17,6 +17,7 @@ import {
   KEY_FIELDS,
   MONEY_FIELDS,
   type MoneyValue,
+  parseItem,
   type ReadingContext,
 } from './schemas.js';
 import { type FingerprintStore, StagedUpsert, type StageLimits } from './staging.js';
@@ -128,7 +129,7 @@ export function parseItems<E extends Entity>(
   const moneyFields = MONEY_FIELDS[entity] ?? [];
   const good: { index: number; item: Record<string, unknown> }[] = [];
   raw.forEach((value, index) => {
-    const parsed = schema.safeParse(value);
+    const parsed = parseItem(schema, value);
     if (parsed.success) {
       const item = parsed.data as Record<string, unknown>;
       if (keys.length > 0 && keys.every((k) => item[k] === undefined)) {

@@ -22,8 +22,28 @@ const norm = (s: string) => s.trim().toLowerCase().replace(/\s+/g, ' ');
  * "Closed Won (100%)", "Closed won renewal" → won; the same with "lost" → lost (any case, with _ or -
  * between the words). Anything else is open ("Won back later" too).
  */
-export function outcomeFromStage(stage: string | null, rules: StageRules = {}): Outcome {
-  const s = norm(stage ?? '');
+export function outcomeFromStage(stage: string | null, rules?: StageRules): Outcome {
+  // A file names a handful of stages a million times: each reading is kept per rules object.
+  const key = stage ?? '';
+  let known = rules ? byRules.get(rules) : noRules;
+  const hit = known?.get(key);
+  if (hit !== undefined) return hit;
+  const outcome = readStage(key, rules ?? {});
+  if (!known) {
+    known = new Map();
+    byRules.set(rules!, known);
+  }
+  if (known.size >= STAGE_CACHE_MAX) known.clear();
+  known.set(key, outcome);
+  return outcome;
+}
+
+const STAGE_CACHE_MAX = 1000;
+const noRules = new Map<string, Outcome>();
+const byRules = new WeakMap<StageRules, Map<string, Outcome>>();
+
+function readStage(stage: string, rules: StageRules): Outcome {
+  const s = norm(stage);
   if (rules.won?.some((w) => norm(w) === s)) return 'won';
   if (rules.lost?.some((w) => norm(w) === s)) return 'lost';
   if (WON.test(s)) return 'won';

@@ -95,6 +95,10 @@ export class StagedUpsert {
   private keys = new Set<string>();
   /** Column list of a row's values in insertion order → the same list sorted (the shape's name). */
   private readonly sortedColumns = new Map<string, string>();
+  /** Column (property) → its bit in a shape code (see `shapeOf`); bit 1 says "stored". */
+  private readonly bits = new Map<string, number>();
+  /** Shape code → shape, for the current generation. */
+  private readonly shapeByCode = new Map<number, number>();
   /** Leads whose first_touch_at may change (activities: old and new lead of each row). */
   private touched = new Set<number>();
 
@@ -124,6 +128,10 @@ export class StagedUpsert {
     const all = getTableColumns(table) as Record<string, PgColumn>;
     this.props = Object.keys(all).filter((p) => p !== 'id' && p !== 'updatedAt');
     this.columns = this.props.map((p) => all[p]!);
+    // Powers of two from 2: sums stay exact integers for any realistic number of columns.
+    this.props.forEach((p, i) => {
+      this.bits.set(p, 2 ** (i + 1));
+    });
     stageSerial += 1;
     this.stage = `tally_stage_${getTableName(table)}_${stageSerial}`;
     this.bulkRows = limits.bulkRows ?? BULK_WRITE_ROWS;
@@ -184,19 +192,7 @@ export class StagedUpsert {
     await this.ensureStage();
     const records: unknown[][] = [];
     for (const row of rows) {
-      // Writers build `values` in one fixed order, so the sorted column list is cached by the raw one.
-      const raw = Object.keys(row.values).join(',');
-      let present = this.sortedColumns.get(raw);
-      if (present === undefined) {
-        present = Object.keys(row.values).sort().join(',');
-        this.sortedColumns.set(raw, present);
-      }
-      const shapeKey = `${existing.has(row.key) ? 'u' : 'i'}:${present}`;
-      let shape = this.shapes.get(shapeKey);
-      if (shape === undefined) {
-        shape = this.shapes.size;
-        this.shapes.set(shapeKey, shape);
-      }
+      const shape = this.shapeOf(row.values, existing.has(row.key));
       this.sizes.set(shape, (this.sizes.get(shape) ?? 0) + 1);
       this.keys.add(row.key);
       const rec: unknown[] = [shape];
@@ -211,6 +207,39 @@ export class StagedUpsert {
     const extra = this.fingerprints ? ['fingerprint', 'decimal_mark'] : [];
     await copyRows(this.db, this.stage, ['shape', ...this.columns.map((c) => c.name), ...extra], records);
     return counts;
+  }
+
+  /**
+   * The shape of a row (see `shapes`): found by a number whose bits are the row's columns (and whether
+   * it is stored), so a row costs no string; the shape's name is built once per new combination.
+   */
+  private shapeOf(values: Record<string, unknown>, stored: boolean): number {
+    let code = stored ? 1 : 0;
+    for (const k in values) {
+      const bit = this.bits.get(k);
+      if (bit === undefined) {
+        code = -1;
+        break;
+      }
+      code += bit;
+    }
+    const known = code < 0 ? undefined : this.shapeByCode.get(code);
+    if (known !== undefined) return known;
+    // Writers build `values` in one fixed order, so the sorted column list is cached by the raw one.
+    const raw = Object.keys(values).join(',');
+    let present = this.sortedColumns.get(raw);
+    if (present === undefined) {
+      present = Object.keys(values).sort().join(',');
+      this.sortedColumns.set(raw, present);
+    }
+    const shapeKey = `${stored ? 'u' : 'i'}:${present}`;
+    let shape = this.shapes.get(shapeKey);
+    if (shape === undefined) {
+      shape = this.shapes.size;
+      this.shapes.set(shapeKey, shape);
+    }
+    if (code >= 0) this.shapeByCode.set(code, shape);
+    return shape;
   }
 
   /** Writes every staged row (one statement per shape) and empties the stage. */
@@ -293,6 +322,7 @@ export class StagedUpsert {
     this.keys = new Set();
     this.touched = new Set();
     this.shapes.clear();
+    this.shapeByCode.clear();
     this.sizes.clear();
     return counts;
   }

@@ -124,6 +124,9 @@ const INSTANT =
  * so "2017-10-20" means midnight where the team works, not midnight UTC.
  */
 export function parseInstant(value: string, timeZone: string, dates?: DateContext): Date {
+  let known = instantCache.get(timeZone);
+  const hit = known?.get(value);
+  if (hit !== undefined) return new Date(hit);
   const m = INSTANT.exec(value.trim());
   if (!m) {
     const slash = dates ? SLASH.exec(value.trim()) : null;
@@ -148,13 +151,26 @@ export function parseInstant(value: string, timeZone: string, dates?: DateContex
   ) {
     throw new ValueError(`"${value}" is not a real date or time`);
   }
-  if (zone) {
-    const offsetMinutes = zone.toUpperCase() === 'Z' ? 0 : parseOffset(zone);
-    const utc = Date.UTC(year, month - 1, day, hour, minute, second, ms);
-    return new Date(utc - offsetMinutes * 60_000);
+  const utc = zone
+    ? Date.UTC(year, month - 1, day, hour, minute, second, ms) -
+      (zone.toUpperCase() === 'Z' ? 0 : parseOffset(zone)) * 60_000
+    : wallClockToUtc(timeZone, year, month, day, hour, minute, second) + ms;
+  if (!known) {
+    known = new Map();
+    instantCache.set(timeZone, known);
   }
-  return new Date(wallClockToUtc(timeZone, year, month, day, hour, minute, second) + ms);
+  if (known.size >= INSTANT_CACHE_MAX) known.clear();
+  known.set(value, utc);
+  return new Date(utc);
 }
+
+/**
+ * ISO text → UTC ms per time zone, for values read by the ISO path (the slash path depends on the
+ * file's date order, so it is not kept). A file repeats its dates; each reading costs a regex match
+ * and several small arrays, which a big import pays a million times.
+ */
+const instantCache = new Map<string, Map<string, number>>();
+const INSTANT_CACHE_MAX = 100_000;
 
 /** Order of day and month in a slash date: `1/15/2026` is MDY (US), `15/1/2026` DMY. */
 export type DateOrder = 'MDY' | 'DMY';

@@ -111,10 +111,10 @@ export class WarningLog {
       (stage !== undefined ? outcomeFromStage(stage, this.stages) : undefined);
     const amount = item.amount as MoneyValue | null | undefined;
     const minor = item.amount_minor as number | null | undefined;
-    const notPositive =
+    const notPositive = () =>
       (amount?.value && (amount.value.negative || /^0*$/.test(amount.value.whole + amount.value.fraction))) ||
       (typeof minor === 'number' && minor <= 0);
-    if (outcome === 'won' && notPositive) {
+    if (outcome === 'won' && notPositive()) {
       this.add(
         'won amount not positive',
         line,
