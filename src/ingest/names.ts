@@ -17,11 +17,12 @@ export interface CreatedByReference {
 
 export const emptyCreated = (): CreatedByReference => ({ reps: [], teams: [], accounts: [] });
 
-/** A stored record found by name: its id, its stored name and (reps) its email. */
+/** A stored record found by name: its id, its stored name, (reps) its email, (accounts) its external id. */
 export interface NamedRecord {
   id: number;
   name: string;
   email: string | null;
+  externalId: string | null;
 }
 
 type NameTable = 'reps' | 'teams' | 'accounts';
@@ -40,9 +41,10 @@ export async function findByName(
   const found = new Map<string, NamedRecord[]>();
   if (keys.size === 0) return found;
   const email = table === 'reps' ? sql`email` : sql`null::text`;
+  const externalId = table === 'accounts' ? sql`external_id` : sql`null::text`;
   const rows = await queryRows<NamedRecord>(
     db,
-    sql`select id, name, ${email} as email from ${sql.identifier(table)}
+    sql`select id, name, ${email} as email, ${externalId} as "externalId" from ${sql.identifier(table)}
         where tally_name_probe(name) in
           (select tally_name_probe(value) from json_array_elements_text(${JSON.stringify([...keys])}::json))
         order by id`,

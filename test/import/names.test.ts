@@ -81,6 +81,21 @@ describeDb('references by name', (ctx) => {
     ]);
   });
 
+  it('an accounts file keyed by name updates the account of that name, spelled any way', async () => {
+    await acme();
+    const r = await run(
+      'accounts',
+      csv('name,became_customer_at', 'ÁCME,2026-01-15', 'Initech,2026-02-01', 'initech,'),
+    );
+    expect(r).toEqual({ summary: 'accounts: 3 rows, 1 inserted, 1 updated, 0 unchanged', errors: '' });
+    expect(
+      await rows('select id, external_id, name, became_customer_at::text as c from accounts order by id'),
+    ).toEqual([
+      { id: 1, external_id: 'A-1', name: 'Acme', c: '2026-01-15 00:00:00+00' },
+      { id: 2, external_id: 'Initech', name: 'Initech', c: null },
+    ]);
+  });
+
   it('creates a new name once per file, named as first written, and says so', async () => {
     const r = await run(
       'opportunities',
