@@ -1,3 +1,4 @@
+import { fold } from '../core/fold.js';
 import type { RepRecord } from './queries.js';
 
 /**
@@ -15,9 +16,4 @@ export function matchPeople(people: readonly RepRecord[], said: string): RepReco
     const handle = p.email ? fold(p.email.split('@')[0] ?? '') : null;
     return words[0] === wanted || words[words.length - 1] === wanted || handle === wanted;
   });
-}
-
-/** Lower case, accents stripped, white space collapsed: "  Ana  LÓPEZ " → "ana lopez". */
-export function fold(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
 }

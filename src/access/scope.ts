@@ -1,8 +1,9 @@
+import { fold } from '../core/fold.js';
 import type { Caller } from '../core/types.js';
 import type { Db } from '../db/client.js';
 import type { Scope } from '../metrics/types.js';
 import type { SlackProfile } from './caller.js';
-import { fold, matchPeople } from './people.js';
+import { matchPeople } from './people.js';
 import type { AccessTarget } from './permissions.js';
 import {
   currentTeamIds,

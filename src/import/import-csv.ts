@@ -16,6 +16,7 @@ import {
   stagedUpsertFor,
   writeItems,
 } from '../ingest/index.js';
+import { type CreatedByReference, emptyCreated } from '../ingest/names.js';
 import { guardAgainstDemo, markDataSource, recordArrival } from '../ingest/origin.js';
 import type { RowFingerprint } from '../ingest/staging.js';
 import { type ImportWarning, WarningLog } from '../ingest/warnings.js';
@@ -97,6 +98,8 @@ export interface ImportCsvResult {
   /** Columns read under another name ("Deal Value → amount") and columns ignored. */
   columns: { mapped: string[]; ignored: string[] };
   delimiter: Delimiter;
+  /** Reps, teams and accounts the file's references by name created (none when rejected). */
+  created: CreatedByReference;
 }
 
 class Rollback extends Error {}
@@ -153,6 +156,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     warnings: [],
     columns: { mapped: [], ignored: [] },
     delimiter: source.delimiter,
+    created: emptyCreated(),
   };
   const badLines = new Set<number>();
   const report = (e: RowError) => {
@@ -265,7 +269,14 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     const commit = async ({ entity, batch, parsed, errors, fingerprints }: ReturnType<typeof prepare>) => {
       for (const e of errors) report(e);
       stage?.expectFingerprints(fingerprints);
-      const written = await writeItems(tx, entity, parsed.items, opts, batchSize, stage);
+      const written = await writeItems(
+        tx,
+        entity,
+        parsed.items,
+        { ...opts, created: result.created },
+        batchSize,
+        stage,
+      );
       result.inserted += written.inserted;
       result.updated += written.updated;
       result.unchanged += written.unchanged;
@@ -435,6 +446,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
       updated: 0,
       unchanged: 0,
       skipped: 0,
+      created: emptyCreated(),
       rejected: true,
       warnings: warnings.list(),
     };

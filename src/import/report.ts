@@ -1,3 +1,4 @@
+import { formatCreated } from '../ingest/names.js';
 import type { ImportCsvResult } from './import-csv.js';
 
 const n = (v: number) => v.toLocaleString('en-US');
@@ -13,7 +14,8 @@ export function formatSummary(entity: string, r: ImportCsvResult): string {
   const skipped = r.invalidRows > 0 ? `, ${n(r.invalidRows)} invalid skipped` : '';
   const duplicates = r.warnings.find((w) => w.kind === 'duplicate id')?.count ?? 0;
   const merged = duplicates > 0 ? `, ${n(duplicates)} merged into a later row with the same id` : '';
-  return `${entity}: ${n(r.rows)} rows, ${n(r.inserted)} inserted, ${n(r.updated)} updated, ${n(r.unchanged)} unchanged${skipped}${merged}`;
+  const created = formatCreated(r.created);
+  return `${entity}: ${n(r.rows)} rows, ${n(r.inserted)} inserted, ${n(r.updated)} updated, ${n(r.unchanged)} unchanged${skipped}${merged}${created ? `; ${created}` : ''}`;
 }
 
 /** The listed row errors, one per line, with a note when the listing was capped. */

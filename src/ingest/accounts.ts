@@ -1,5 +1,7 @@
+import { fold } from '../core/fold.js';
 import type { Db } from '../db/client.js';
 import { accounts } from '../db/schema/index.js';
+import { ambiguousName, findByName } from './names.js';
 import type { ItemOf } from './schemas.js';
 import type { ItemError, WriteResult } from './types.js';
 import { findExistingIds, mergeByExternalId, type PendingRow, upsertRows } from './upsert-core.js';
@@ -15,18 +17,43 @@ export type AccountItem = ItemOf<'accounts'>;
 export async function writeAccounts(db: Db, items: AccountItem[]): Promise<WriteResult> {
   const errors: ItemError[] = [];
   const rows: PendingRow[] = [];
+  // Without an external id the name is a reference by name (src/ingest/names.ts): a stored account whose
+  // name folds the same is updated (keyed by its external id); spellings of one new name make one account.
+  const byName = await findByName(
+    db,
+    'accounts',
+    items.filter((i) => !i.external_id && i.name).map((i) => i.name!),
+  );
+  const firstSpelling = new Map<string, string>();
   items.forEach((item, index) => {
-    const key = item.external_id ?? item.name;
+    let key = item.external_id ?? item.name;
+    let name = item.name;
+    if (!item.external_id && item.name) {
+      const folded = fold(item.name);
+      const matches = byName.get(folded) ?? [];
+      if (matches.length > 1) {
+        errors.push({
+          index,
+          field: 'name',
+          message: ambiguousName(item.name, 'accounts', matches, 'give external_id'),
+        });
+        return;
+      }
+      if (!firstSpelling.has(folded)) firstSpelling.set(folded, matches[0]?.externalId ?? item.name);
+      key = firstSpelling.get(folded)!;
+      // A match by name keeps the stored spelling (or the first one in this batch).
+      if (matches[0] || key !== item.name) name = undefined;
+    }
     if (!key) {
       errors.push({ index, field: 'external_id', message: 'an account needs external_id or name' });
       return;
     }
-    if (item.name === null) {
+    if (name === null) {
       errors.push({ index, field: 'name', message: 'cannot be emptied (leave the column out to keep it)' });
       return;
     }
     const values: Record<string, unknown> = {};
-    put(values, 'name', item.name);
+    put(values, 'name', name);
     put(values, 'becameCustomerAt', item.became_customer_at);
     put(values, 'churnedAt', item.churned_at);
     rows.push({ index, key, values });

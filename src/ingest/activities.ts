@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { activities, leads, opportunities } from '../db/schema/index.js';
 import { refreshFirstTouch } from './first-touch.js';
+import type { CreatedByReference } from './names.js';
 import { resolveReps } from './resolve.js';
 import type { ItemOf } from './schemas.js';
 import type { StagedUpsert } from './staging.js';
@@ -21,6 +22,7 @@ export async function writeActivities(
   db: Db,
   items: ActivityItem[],
   stage?: StagedUpsert,
+  created?: CreatedByReference,
 ): Promise<WriteResult> {
   await stage?.reserve(items.map((i) => i.external_id!));
   const errors: ItemError[] = [];
@@ -28,6 +30,7 @@ export async function writeActivities(
     db,
     items.map((i) => ({ email: i.rep_email, name: i.rep_name })),
     { email: 'rep_email', name: 'rep_name' },
+    created,
   );
   const leadIds = await findExistingIds(
     db,

@@ -1,5 +1,6 @@
 import type { Db } from '../db/client.js';
 import { contracts } from '../db/schema/index.js';
+import type { CreatedByReference } from './names.js';
 import { resolveAccounts } from './resolve.js';
 import type { ItemOf } from './schemas.js';
 import type { ItemError, WriteResult } from './types.js';
@@ -12,11 +13,16 @@ export type ContractItem = ItemOf<'contracts'>;
  * Writes one batch of contracts (callers own the transaction). The account is found by external id
  * or name and created when unknown; ends_at must be after starts_at.
  */
-export async function writeContracts(db: Db, items: ContractItem[]): Promise<WriteResult> {
+export async function writeContracts(
+  db: Db,
+  items: ContractItem[],
+  created?: CreatedByReference,
+): Promise<WriteResult> {
   const errors: ItemError[] = [];
   const accountIds = await resolveAccounts(
     db,
     items.map((i) => i.account),
+    created,
   );
   const currencies = await storedCurrencies(
     db,
@@ -39,7 +45,12 @@ export async function writeContracts(db: Db, items: ContractItem[]): Promise<Wri
       return;
     }
     const values: Record<string, unknown> = {};
-    put(values, 'accountId', item.account ? accountIds.get(item.account) : undefined);
+    const account = item.account ? accountIds.get(item.account) : undefined;
+    if (account && 'error' in account) {
+      errors.push({ index, field: 'account', message: account.error });
+      return;
+    }
+    put(values, 'accountId', account?.id);
     put(values, 'startsAt', item.starts_at);
     put(values, 'endsAt', item.ends_at);
     put(values, 'totalValueMinor', total);

@@ -41,13 +41,13 @@ type Writer<E extends Entity> = (
 ) => Promise<WriteResult>;
 
 const WRITERS: { [E in Entity]: Writer<E> } = {
-  teams: (db, items) => writeTeams(db, items),
+  teams: (db, items, opts) => writeTeams(db, items, opts.created),
   reps: writeReps,
-  leads: (db, items, _opts, stage) => writeLeads(db, items, stage),
-  activities: (db, items, _opts, stage) => writeActivities(db, items, stage),
+  leads: (db, items, opts, stage) => writeLeads(db, items, stage, opts.created),
+  activities: (db, items, opts, stage) => writeActivities(db, items, stage, opts.created),
   accounts: (db, items) => writeAccounts(db, items),
   opportunities: writeOpportunities,
-  contracts: (db, items) => writeContracts(db, items),
+  contracts: (db, items, opts) => writeContracts(db, items, opts.created),
 };
 
 /**

@@ -1,6 +1,7 @@
 import type { Db } from '../db/client.js';
 import { leads } from '../db/schema/index.js';
 import { refreshFirstTouch } from './first-touch.js';
+import type { CreatedByReference } from './names.js';
 import { resolveReps } from './resolve.js';
 import type { ItemOf } from './schemas.js';
 import type { StagedUpsert } from './staging.js';
@@ -15,13 +16,19 @@ export type LeadItem = ItemOf<'leads'>;
  * resolved by owner_email / owner_name (unknown names become reps). first_touch_at is derived, never
  * taken from input, and recomputed for the written leads.
  */
-export async function writeLeads(db: Db, items: LeadItem[], stage?: StagedUpsert): Promise<WriteResult> {
+export async function writeLeads(
+  db: Db,
+  items: LeadItem[],
+  stage?: StagedUpsert,
+  created?: CreatedByReference,
+): Promise<WriteResult> {
   await stage?.reserve(items.map((i) => i.external_id!));
   const errors: ItemError[] = [];
   const owners = await resolveReps(
     db,
     items.map((i) => ({ email: i.owner_email, name: i.owner_name })),
     { email: 'owner_email', name: 'owner_name' },
+    created,
   );
   const rows: PendingRow[] = [];
   items.forEach((item, index) => {

@@ -19,7 +19,7 @@ export type OpportunityItem = ItemOf<'opportunities'>;
 export async function writeOpportunities(
   db: Db,
   items: OpportunityItem[],
-  opts: Pick<IngestOptions, 'stages'> = {},
+  opts: Pick<IngestOptions, 'stages' | 'created'> = {},
   stage?: StagedUpsert,
 ): Promise<WriteResult> {
   await stage?.reserve(items.map((i) => i.external_id!));
@@ -28,10 +28,12 @@ export async function writeOpportunities(
     db,
     items.map((i) => ({ email: i.owner_email, name: i.owner_name })),
     { email: 'owner_email', name: 'owner_name' },
+    opts.created,
   );
   const accountIds = await resolveAccounts(
     db,
     items.map((i) => i.account),
+    opts.created,
   );
   const leadIds = await findExistingIds(
     db,
@@ -51,6 +53,8 @@ export async function writeOpportunities(
     const amountMinor = minorOf(item.amount, currency, index, 'amount', itemErrors);
     const owner = owners({ email: item.owner_email, name: item.owner_name });
     if (owner && 'error' in owner) itemErrors.push({ index, field: owner.field, message: owner.error });
+    const account = item.account ? accountIds.get(item.account) : undefined;
+    if (account && 'error' in account) itemErrors.push({ index, field: 'account', message: account.error });
     const leadId = item.lead_external_id ? leadIds.get(item.lead_external_id) : item.lead_external_id;
     if (leadId === undefined && item.lead_external_id) {
       itemErrors.push(unknownRef(index, 'lead_external_id', 'lead', item.lead_external_id));
@@ -75,7 +79,7 @@ export async function writeOpportunities(
     }
     const values: Record<string, unknown> = {};
     put(values, 'leadId', leadId);
-    put(values, 'accountId', item.account ? accountIds.get(item.account) : item.account);
+    put(values, 'accountId', item.account ? (account as { id: number } | undefined)?.id : item.account);
     put(values, 'ownerRepId', owner ? (owner as { id: number | null }).id : undefined);
     put(values, 'product', item.product);
     put(values, 'amountMinor', item.amount !== undefined ? amountMinor : item.amount_minor);

@@ -1,7 +1,9 @@
-import { and, asc, eq, isNull, ne } from 'drizzle-orm';
+import { and, eq, isNull, ne } from 'drizzle-orm';
+import { fold } from '../core/fold.js';
 import type { Db } from '../db/client.js';
 import { reps, teamManagers, teamMemberships } from '../db/schema/index.js';
 import { applyMembership, MembershipError } from './membership.js';
+import { AmbiguousName, ambiguousName, type CreatedByReference, findByName, lockNames } from './names.js';
 import type { ItemOf } from './schemas.js';
 import { ensureTeam } from './teams.js';
 import type { IngestOptions, WriteResult } from './types.js';
@@ -33,6 +35,12 @@ export async function writeReps(db: Db, items: RepItem[], opts: IngestOptions): 
       result[outcome] += 1;
     } catch (err) {
       if (err instanceof ItemFailure) result.errors.push({ index, field: err.field, message: err.message });
+      else if (err instanceof AmbiguousName)
+        result.errors.push({
+          index,
+          field: item.manager_name ? 'manager_name' : 'team',
+          message: err.message,
+        });
       else if (err instanceof MembershipError)
         result.errors.push({ index, field: 'team_since', message: err.message });
       else throw err;
@@ -46,12 +54,18 @@ async function writeRep(
   item: RepItem,
   opts: IngestOptions,
 ): Promise<'inserted' | 'updated' | 'unchanged'> {
-  const found = await findRep(db, item);
+  const { found, byName } = await findRep(db, item);
   await assertFree(db, found?.id ?? null, item);
   let changed = false;
   let repId: number;
   if (!found) {
     if (!item.name) throw new ItemFailure('name', 'is required for a new rep');
+    if (!item.email) {
+      // Two writers of one new name: the second waits, then finds the first one's rep (see lockNames).
+      await lockNames(db, 'reps', [fold(item.name)]);
+      const again = await findRep(db, item);
+      if (again.found) return writeRep(db, item, opts);
+    }
     const [row] = await db
       .insert(reps)
       .values({
@@ -67,7 +81,8 @@ async function writeRep(
   } else {
     repId = found.id;
     const set: Partial<RepRow> = {};
-    if (item.name && item.name !== found.name) set.name = item.name;
+    // A rep found by a name spelled another way keeps its stored spelling.
+    if (item.name && !byName && item.name !== found.name) set.name = item.name;
     if (item.email !== undefined && item.email !== found.email) set.email = item.email;
     if (item.slack_user_id !== undefined && item.slack_user_id !== found.slackUserId)
       set.slackUserId = item.slack_user_id;
@@ -83,7 +98,7 @@ async function writeRep(
   }
   let teamId: number | null | undefined;
   if (item.team !== undefined) {
-    teamId = item.team === null ? null : await ensureTeam(db, item.team);
+    teamId = item.team === null ? null : await ensureTeam(db, item.team, opts.created);
     changed = (await applyMembership(db, repId, teamId, item.team_since, opts.now)) || changed;
   }
   const managed =
@@ -101,7 +116,7 @@ async function writeRep(
       changed = removed.length > 0 || changed;
     }
     if (item.manager_name) {
-      const managerId = await ensureManager(db, item.manager_name);
+      const managerId = await ensureManager(db, item.manager_name, opts.created);
       changed = (await addManager(db, managed, managerId)) || changed;
     }
   }
@@ -109,26 +124,30 @@ async function writeRep(
   return changed ? 'updated' : 'unchanged';
 }
 
-async function findRep(db: Db, item: RepItem): Promise<RepRow | undefined> {
+/**
+ * The stored rep an item means: by email, else Slack user id, else name under fold() (src/ingest/names.ts).
+ * By name, an item with an email claims the one rep of that name without an email (none: a new rep);
+ * an item without one matches the one rep of that name. Two or more candidates are refused, not guessed.
+ */
+async function findRep(db: Db, item: RepItem): Promise<{ found: RepRow | undefined; byName: boolean }> {
   if (item.email) {
     const [r] = await db.select().from(reps).where(eq(reps.email, item.email));
-    if (r) return r;
+    if (r) return { found: r, byName: false };
   }
   if (item.slack_user_id) {
     const [r] = await db.select().from(reps).where(eq(reps.slackUserId, item.slack_user_id));
-    if (r) return r;
+    if (r) return { found: r, byName: false };
   }
-  if (!item.name) return undefined;
-  const [nameless] = await db
-    .select()
-    .from(reps)
-    .where(and(eq(reps.name, item.name), isNull(reps.email)))
-    .orderBy(asc(reps.id))
-    .limit(1);
-  if (nameless || item.email) return nameless;
-  // No email given: match a rep of that name only when the name is unambiguous.
-  const named = await db.select().from(reps).where(eq(reps.name, item.name)).limit(2);
-  return named.length === 1 ? named[0] : undefined;
+  if (!item.name) return { found: undefined, byName: false };
+  const named = (await findByName(db, 'reps', [item.name])).get(fold(item.name)) ?? [];
+  const candidates = item.email ? named.filter((r) => r.email === null) : named;
+  if (candidates.length > 1) {
+    const hint = item.email ? 'give them emails first' : 'add email';
+    throw new ItemFailure('name', ambiguousName(item.name, 'people', candidates, hint));
+  }
+  if (candidates.length === 0) return { found: undefined, byName: false };
+  const [r] = await db.select().from(reps).where(eq(reps.id, candidates[0]!.id));
+  return { found: r, byName: true };
 }
 
 /** A rep's email and Slack id are unique: refuse to take one that belongs to someone else. */
@@ -154,10 +173,25 @@ async function currentTeam(db: Db, repId: number): Promise<number | null> {
   return m?.teamId ?? null;
 }
 
-async function ensureManager(db: Db, name: string): Promise<number> {
-  const [existing] = await db.select().from(reps).where(eq(reps.name, name)).orderBy(asc(reps.id)).limit(1);
+/** The rep named `name` under fold() (created as a manager when unknown); two or more: AmbiguousName. */
+async function ensureManager(db: Db, name: string, created?: CreatedByReference): Promise<number> {
+  const key = fold(name);
+  const find = async () => {
+    const matches = (await findByName(db, 'reps', [name])).get(key) ?? [];
+    if (matches.length > 1)
+      throw new AmbiguousName(ambiguousName(name, 'people', matches, 'register them by email'));
+    if (matches.length === 0) return undefined;
+    const [r] = await db.select().from(reps).where(eq(reps.id, matches[0]!.id));
+    return r;
+  };
+  let existing = await find();
+  if (!existing) {
+    await lockNames(db, 'reps', [key]);
+    existing = await find();
+  }
   if (!existing) {
     const [row] = await db.insert(reps).values({ name, role: 'manager' }).returning({ id: reps.id });
+    created?.reps.push({ name, email: null });
     return row!.id;
   }
   if (existing.role === 'rep') await db.update(reps).set({ role: 'manager' }).where(eq(reps.id, existing.id));

@@ -1,6 +1,8 @@
-import { asc, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
+import { fold } from '../core/fold.js';
 import type { Db } from '../db/client.js';
 import { accounts, reps } from '../db/schema/index.js';
+import { ambiguousName, type CreatedByReference, findByName, lockNames, type NamedRecord } from './names.js';
 import { textList } from './upsert-core.js';
 
 /**
@@ -17,20 +19,24 @@ export interface RepRef {
 export type Resolved = { id: number | null } | { error: string; field: string };
 
 /**
- * Finds reps by email, else by name. Unknown people named by name (and optionally email) are created,
- * so public data sets with owner names import without a reps file first; an unknown email with a name
- * first claims a rep known only by that name. An unknown email with no name is an error: we will not
- * invent a person from an address alone.
+ * Finds reps by email, else by name (equal under fold(): case, accents and white space ignored; see
+ * src/ingest/names.ts). Unknown people named by name (and optionally email) are created, so public data
+ * sets with owner names import without a reps file first; an unknown email with a name first claims the
+ * one rep known only by that name. An unknown email with no name is an error: we will not invent a
+ * person from an address alone. A name that matches two or more people is an error naming them (give the
+ * email). The first spelling of a new name creates the rep; later spellings that fold the same match it.
+ * Creations are appended to `created`.
  */
 export async function resolveReps(
   db: Db,
   refs: RepRef[],
   fields: { email: string; name: string },
+  created?: CreatedByReference,
 ): Promise<(ref: RepRef) => Resolved | undefined> {
   const emails = uniq(refs.map((r) => r.email));
   const names = uniq(refs.map((r) => r.name));
   const byEmail = new Map<string, number>();
-  const byName = new Map<string, number>();
+  let byName = new Map<string, NamedRecord[]>();
   const load = async () => {
     if (emails.length > 0) {
       const rows = await db
@@ -39,46 +45,59 @@ export async function resolveReps(
         .where(sql`${reps.email} in ${textList(emails)}`);
       for (const r of rows) if (r.email) byEmail.set(r.email, r.id);
     }
-    if (names.length > 0) {
-      // Several people may share a name; the oldest row wins, consistently.
-      const rows = await db
-        .select({ id: reps.id, name: reps.name })
-        .from(reps)
-        .where(sql`${reps.name} in ${textList(names)}`)
-        .orderBy(asc(reps.id));
-      for (const r of rows) if (!byName.has(r.name)) byName.set(r.name, r.id);
+    byName = await findByName(db, 'reps', names);
+  };
+  // New people: an unknown email with a name (first name given for it wins), a name that matches nobody.
+  const plan = () => {
+    const withEmail = new Map<string, string>();
+    const nameOnly = new Map<string, string>();
+    for (const r of refs) {
+      if (r.email) {
+        if (!byEmail.has(r.email) && r.name && !withEmail.has(r.email)) withEmail.set(r.email, r.name);
+      } else if (r.name) {
+        const key = fold(r.name);
+        if (key !== '' && !byName.has(key) && !nameOnly.has(key)) nameOnly.set(key, r.name);
+      }
     }
+    return { withEmail, nameOnly };
   };
   await load();
-  const withEmail = new Map<string, string>();
-  const nameOnly = new Set<string>();
-  for (const r of refs) {
-    if (r.email && !byEmail.has(r.email) && r.name) withEmail.set(r.email, r.name);
-    else if (!r.email && r.name && !byName.has(r.name)) nameOnly.add(r.name);
+  let todo = plan();
+  if (todo.withEmail.size > 0 || todo.nameOnly.size > 0) {
+    const keys = [...todo.nameOnly.keys(), ...[...todo.withEmail.values()].map(fold)];
+    await lockNames(db, 'reps', keys);
+    await load();
+    todo = plan();
+    const claimed = new Set<number>();
+    for (const [email, name] of todo.withEmail) {
+      // A person first known only by name (e.g. from an earlier file) gets this email instead of a twin;
+      // several such people are not guessed between: the email creates its own rep.
+      const nameless = (byName.get(fold(name)) ?? []).filter((r) => r.email === null && !claimed.has(r.id));
+      if (nameless.length === 1) {
+        claimed.add(nameless[0]!.id);
+        await db
+          .update(reps)
+          .set({ email })
+          .where(sql`${reps.id} = ${nameless[0]!.id} and ${reps.email} is null`);
+        continue;
+      }
+      const made = await db
+        .insert(reps)
+        .values({ email, name })
+        .onConflictDoNothing({ target: reps.email })
+        .returning({ id: reps.id });
+      if (made.length > 0) created?.reps.push({ name, email });
+    }
+    if (todo.nameOnly.size > 0) {
+      const made = await db
+        .insert(reps)
+        .values([...todo.nameOnly.values()].map((name) => ({ name })))
+        .onConflictDoNothing({ target: reps.name, where: sql`email is null` })
+        .returning({ name: reps.name });
+      created?.reps.push(...made.map((m) => ({ name: m.name, email: null })));
+    }
+    await load();
   }
-  if (withEmail.size > 0) {
-    // A person first known only by name (e.g. from an earlier file) gets this email instead of a twin.
-    const pairs = [...withEmail].map(([email, name]) => ({ email, name }));
-    await db.execute(
-      sql`update reps r set email = c.email
-          from (select distinct on (x.name) x.email, n.id
-                from json_to_recordset(${JSON.stringify(pairs)}::json) as x(email text, name text)
-                join reps n on n.name = x.name and n.email is null
-                order by x.name, n.id) c
-          where r.id = c.id`,
-    );
-    await db
-      .insert(reps)
-      .values([...withEmail].map(([email, name]) => ({ email, name })))
-      .onConflictDoNothing({ target: reps.email });
-  }
-  if (nameOnly.size > 0) {
-    await db
-      .insert(reps)
-      .values([...nameOnly].map((name) => ({ name })))
-      .onConflictDoNothing({ target: reps.name, where: sql`email is null` });
-  }
-  if (withEmail.size > 0 || nameOnly.size > 0) await load();
   return (ref) => {
     if (ref.email) {
       const id = byEmail.get(ref.email);
@@ -87,47 +106,64 @@ export async function resolveReps(
         : { id };
     }
     if (ref.name) {
-      const id = byName.get(ref.name);
-      return id === undefined ? { error: `no rep named ${ref.name}`, field: fields.name } : { id };
+      const found = byName.get(fold(ref.name)) ?? [];
+      if (found.length === 1) return { id: found[0]!.id };
+      if (found.length === 0) return { error: `no rep named ${ref.name}`, field: fields.name };
+      return { error: ambiguousName(ref.name, 'people', found, `use ${fields.email}`), field: fields.name };
     }
     // Both absent: leave the stored owner alone; an explicit empty value clears it.
     return ref.email === undefined && ref.name === undefined ? undefined : { id: null };
   };
 }
 
+/** An account reference resolved: its id, or why not (a name that matches several accounts). */
+export type AccountRef = { id: number } | { error: string };
+
 /**
- * Finds accounts by external id, else by name; unknown ones are created with the reference as both
- * external id and name (so a later accounts file keyed by that name updates the same row).
+ * Finds accounts by external id (exactly), else by name (equal under fold(), as for reps); unknown ones
+ * are created with the reference as both external id and name (so a later accounts file keyed by that
+ * name updates the same row). The first spelling of a new name creates it; later spellings match it.
+ * A name that matches two or more accounts is an error naming them. Creations go to `created`.
  */
 export async function resolveAccounts(
   db: Db,
   refs: (string | null | undefined)[],
-): Promise<Map<string, number>> {
+  created?: CreatedByReference,
+): Promise<Map<string, AccountRef>> {
   const wanted = uniq(refs);
-  const found = new Map<string, number>();
+  const found = new Map<string, AccountRef>();
   if (wanted.length === 0) return found;
   const load = async (list: string[]) => {
     const byId = await db
       .select({ id: accounts.id, key: accounts.externalId })
       .from(accounts)
       .where(sql`${accounts.externalId} in ${textList(list)}`);
-    for (const r of byId) found.set(r.key, r.id);
+    for (const r of byId) found.set(r.key, { id: r.id });
     const rest = list.filter((k) => !found.has(k));
-    if (rest.length === 0) return;
-    const byName = await db
-      .select({ id: accounts.id, key: accounts.name })
-      .from(accounts)
-      .where(sql`${accounts.name} in ${textList(rest)}`)
-      .orderBy(asc(accounts.id));
-    for (const r of byName) if (!found.has(r.key)) found.set(r.key, r.id);
+    const byName = await findByName(db, 'accounts', rest);
+    for (const k of rest) {
+      const matches = byName.get(fold(k)) ?? [];
+      if (matches.length === 1) found.set(k, { id: matches[0]!.id });
+      else if (matches.length > 1)
+        found.set(k, { error: ambiguousName(k, 'accounts', matches, 'use the external id') });
+    }
   };
   await load(wanted);
-  const missing = wanted.filter((k) => !found.has(k));
+  let missing = wanted.filter((k) => !found.has(k));
   if (missing.length > 0) {
-    await db
-      .insert(accounts)
-      .values(missing.map((k) => ({ externalId: k, name: k })))
-      .onConflictDoNothing({ target: accounts.externalId });
+    await lockNames(db, 'accounts', missing.map(fold));
+    await load(missing);
+    missing = wanted.filter((k) => !found.has(k));
+    const firstSpelling = new Map<string, string>();
+    for (const k of missing) if (!firstSpelling.has(fold(k))) firstSpelling.set(fold(k), k);
+    if (firstSpelling.size > 0) {
+      const made = await db
+        .insert(accounts)
+        .values([...firstSpelling.values()].map((k) => ({ externalId: k, name: k })))
+        .onConflictDoNothing({ target: accounts.externalId })
+        .returning({ name: accounts.name });
+      created?.accounts.push(...made.map((m) => m.name));
+    }
     await load(missing);
   }
   return found;

@@ -1,3 +1,4 @@
+import type { CreatedByReference } from './names.js';
 import type { StageRules } from './outcome.js';
 import type { Entity } from './schemas.js';
 
@@ -9,6 +10,8 @@ export interface IngestOptions {
   now: Date;
   /** Extra won/lost stage names (--won-stages / --lost-stages; the request's won_stages / lost_stages). */
   stages?: StageRules | undefined;
+  /** Where references by name record what they created (reps, teams, accounts); omitted: not recorded. */
+  created?: CreatedByReference | undefined;
 }
 
 /** One problem with one input item. `index` is the item's position in what the caller passed. */

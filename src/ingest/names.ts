@@ -1,0 +1,118 @@
+import { sql } from 'drizzle-orm';
+import { fold } from '../core/fold.js';
+import { type Db, queryRows } from '../db/client.js';
+
+/**
+ * References by name (a deal's owner_name, a rep's team or manager_name, a deal's account): a name
+ * matches a stored record when both are equal under fold() (src/core/fold.ts, the rule the commands
+ * use: case, accents and runs of white space ignored). Two or more matches are refused, never guessed.
+ */
+
+/** What a write created because a reference named something unknown (for the summary and the API answer). */
+export interface CreatedByReference {
+  reps: { name: string; email: string | null }[];
+  teams: string[];
+  accounts: string[];
+}
+
+export const emptyCreated = (): CreatedByReference => ({ reps: [], teams: [], accounts: [] });
+
+/** A stored record found by name: its id, its stored name, (reps) its email, (accounts) its external id. */
+export interface NamedRecord {
+  id: number;
+  name: string;
+  email: string | null;
+  externalId: string | null;
+}
+
+type NameTable = 'reps' | 'teams' | 'accounts';
+
+/**
+ * Stored records of `table` whose name folds like one of `names`: fold key → records, oldest first.
+ * Keys with no record are absent. One query: tally_name_probe (migration 0036, indexed on accounts)
+ * narrows the candidates, fold() decides.
+ */
+export async function findByName(
+  db: Db,
+  table: NameTable,
+  names: string[],
+): Promise<Map<string, NamedRecord[]>> {
+  const keys = new Set(names.map(fold).filter((k) => k !== ''));
+  const found = new Map<string, NamedRecord[]>();
+  if (keys.size === 0) return found;
+  const email = table === 'reps' ? sql`email` : sql`null::text`;
+  const externalId = table === 'accounts' ? sql`external_id` : sql`null::text`;
+  const rows = await queryRows<NamedRecord>(
+    db,
+    sql`select id, name, ${email} as email, ${externalId} as "externalId" from ${sql.identifier(table)}
+        where tally_name_probe(name) in
+          (select tally_name_probe(value) from json_array_elements_text(${JSON.stringify([...keys])}::json))
+        order by id`,
+  );
+  for (const r of rows) {
+    const key = fold(r.name);
+    if (!keys.has(key)) continue;
+    const list = found.get(key);
+    if (list) list.push(r);
+    else found.set(key, [r]);
+  }
+  return found;
+}
+
+/**
+ * Serialises the creation of records by name: one transaction-level advisory lock per fold key (in key
+ * order, so two writers never wait on each other crosswise). A second writer of the same new name waits
+ * until the first commits, then its next lookup (a new statement, READ COMMITTED) finds the first one's
+ * row instead of creating a twin. No unique index can do this: fold() is not a SQL expression.
+ */
+export async function lockNames(db: Db, table: NameTable, keys: string[]): Promise<void> {
+  if (keys.length === 0) return;
+  const tagged = [...new Set(keys)].sort().map((k) => `${table}:${k}`);
+  await db.execute(
+    sql`select pg_advisory_xact_lock(hashtextextended(k, 0))
+        from (select value as k from json_array_elements_text(${JSON.stringify(tagged)}::json) order by 1) s`,
+  );
+}
+
+/** `"amara okafor" matches 2 people: Amara Okafor <amara@x.com>; Amara Okafor (no email); use owner_email`. */
+export function ambiguousName(said: string, what: string, matches: NamedRecord[], hint: string): string {
+  const shown = matches
+    .slice(0, 5)
+    .map((m) =>
+      what === 'people' ? `${m.name} ${m.email ? `<${m.email}>` : '(no email)'}` : `${m.name} (id ${m.id})`,
+    );
+  const more = matches.length > shown.length ? ` and ${matches.length - shown.length} more` : '';
+  return `"${said}" matches ${matches.length} ${what}: ${shown.join('; ')}${more}; ${hint}`;
+}
+
+/** A name that matches two or more stored records (the message names them and says how to pick). */
+export class AmbiguousName extends Error {}
+
+/** Adds b's creations to a. */
+export function addCreated(a: CreatedByReference, b: CreatedByReference): void {
+  a.reps.push(...b.reps);
+  a.teams.push(...b.teams);
+  a.accounts.push(...b.accounts);
+}
+
+const listed = (names: string[]) =>
+  `${names.slice(0, 5).join(', ')}${names.length > 5 ? `, … (${names.length - 5} more)` : ''}`;
+
+/**
+ * One line of what references created, or '' when nothing: `created 3 reps (no email): Ann, Bo, Cy;
+ * 1 rep: Di <di@x.com>; 2 accounts: acme, Beta; 1 team: EMEA` (the first five names of each kind).
+ */
+export function formatCreated(c: CreatedByReference): string {
+  const parts: string[] = [];
+  const plural = (n: number, one: string, many: string) =>
+    `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+  const nameless = c.reps.filter((r) => r.email === null).map((r) => r.name);
+  const withEmail = c.reps.filter((r) => r.email !== null).map((r) => `${r.name} <${r.email}>`);
+  if (nameless.length > 0)
+    parts.push(`${plural(nameless.length, 'rep', 'reps')} (no email): ${listed(nameless)}`);
+  if (withEmail.length > 0) parts.push(`${plural(withEmail.length, 'rep', 'reps')}: ${listed(withEmail)}`);
+  if (c.accounts.length > 0)
+    parts.push(`${plural(c.accounts.length, 'account', 'accounts')}: ${listed(c.accounts)}`);
+  if (c.teams.length > 0) parts.push(`${plural(c.teams.length, 'team', 'teams')}: ${listed(c.teams)}`);
+  return parts.length > 0 ? `created ${parts.join('; ')}` : '';
+}

@@ -1,0 +1,227 @@
+import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect, it } from 'vitest';
+import { queryRows, sql } from '../../src/db/client.js';
+import { importCsv } from '../../src/import/import-csv.js';
+import { formatErrors, formatSummary } from '../../src/import/report.js';
+import { type Entity, ingestBatch } from '../../src/ingest/index.js';
+import { describeDb } from '../helpers/db.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'tally-names-'));
+let fileNo = 0;
+function csv(...lines: string[]): string {
+  fileNo += 1;
+  const file = path.join(dir, `n${fileNo}.csv`);
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+const NOW = new Date('2026-11-23T09:00:00Z');
+const opts = { timezone: 'UTC', now: NOW };
+
+// References by name match under fold() (case, accents, runs of white space), refuse two matches, and the
+// summary names what they created.
+describeDb('references by name', (ctx) => {
+  const run = async (entity: Entity, file: string) => {
+    const r = await importCsv(ctx.db(), { entity, input: createReadStream(file), ...opts });
+    return { summary: formatSummary(entity, r), errors: formatErrors(r) };
+  };
+  const rows = <T>(q: string) => queryRows<T>(ctx.db(), sql.raw(q));
+  const amara = () =>
+    run('reps', csv('name,email,team', 'Amara Okafor,amara@x.com,Sales & Success')).then((r) =>
+      expect(r.summary).toBe(
+        'reps: 1 rows, 1 inserted, 0 updated, 0 unchanged; created 1 team: Sales & Success',
+      ),
+    );
+  const acme = () =>
+    run('accounts', csv('external_id,name', 'A-1,Acme')).then((r) =>
+      expect(r.summary).toBe('accounts: 1 rows, 1 inserted, 0 updated, 0 unchanged'),
+    );
+
+  it('matches owner and account names spelled another way, creating nothing', async () => {
+    await amara();
+    await acme();
+    const r = await run(
+      'opportunities',
+      csv(
+        'external_id,created_at,owner_name,account',
+        'O-1,2026-11-01,amara okafor,acme',
+        'O-2,2026-11-01,Amara  Okafor,ACME',
+        'O-3,2026-11-01,Amara Okáfor,Acme',
+        'O-4,2026-11-01,AMARA OKAFOR ,ácme',
+      ),
+    );
+    expect(r).toEqual({ summary: 'opportunities: 4 rows, 4 inserted, 0 updated, 0 unchanged', errors: '' });
+    expect(await rows('select id, name, email from reps order by id')).toEqual([
+      { id: 1, name: 'Amara Okafor', email: 'amara@x.com' },
+    ]);
+    expect(await rows('select id, external_id, name from accounts order by id')).toEqual([
+      { id: 1, external_id: 'A-1', name: 'Acme' },
+    ]);
+    expect(
+      await rows('select external_id, owner_rep_id, account_id from opportunities order by external_id'),
+    ).toEqual(
+      ['O-1', 'O-2', 'O-3', 'O-4'].map((id) => ({ external_id: id, owner_rep_id: 1, account_id: 1 })),
+    );
+  });
+
+  it("matches a rep's team spelled another way, and a teams file's name, keeping the stored spelling", async () => {
+    await amara();
+    const r = await run('reps', csv('name,email,team', 'Bo Diaz,bo@x.com,sales  &  SUCCESS'));
+    expect(r.summary).toBe('reps: 1 rows, 1 inserted, 0 updated, 0 unchanged');
+    const t = await run('teams', csv('name,timezone', 'SALES & SÚCCESS,Europe/Paris'));
+    expect(t.summary).toBe('teams: 1 rows, 0 inserted, 1 updated, 0 unchanged');
+    expect(await rows('select id, name, timezone from teams order by id')).toEqual([
+      { id: 1, name: 'Sales & Success', timezone: 'Europe/Paris' },
+    ]);
+    expect(await rows('select rep_id, team_id from team_memberships order by rep_id')).toEqual([
+      { rep_id: 1, team_id: 1 },
+      { rep_id: 2, team_id: 1 },
+    ]);
+  });
+
+  it('an accounts file keyed by name updates the account of that name, spelled any way', async () => {
+    await acme();
+    const r = await run(
+      'accounts',
+      csv('name,became_customer_at', 'ÁCME,2026-01-15', 'Initech,2026-02-01', 'initech,'),
+    );
+    expect(r).toEqual({ summary: 'accounts: 3 rows, 1 inserted, 1 updated, 0 unchanged', errors: '' });
+    expect(
+      await rows('select id, external_id, name, became_customer_at::text as c from accounts order by id'),
+    ).toEqual([
+      { id: 1, external_id: 'A-1', name: 'Acme', c: '2026-01-15 00:00:00+00' },
+      { id: 2, external_id: 'Initech', name: 'Initech', c: null },
+    ]);
+  });
+
+  it('creates a new name once per file, named as first written, and says so', async () => {
+    const r = await run(
+      'opportunities',
+      csv(
+        'external_id,created_at,owner_name,account',
+        'O-1,2026-11-01,Bo Diaz,Initech',
+        'O-2,2026-11-01,bo diaz,initech',
+        'O-3,2026-11-01,Bó  Díaz,INITECH',
+        'O-4,2026-11-01,Cy Ng,Globex',
+      ),
+    );
+    expect(r).toEqual({
+      summary:
+        'opportunities: 4 rows, 4 inserted, 0 updated, 0 unchanged; created 2 reps (no email): Bo Diaz, Cy Ng; 2 accounts: Initech, Globex',
+      errors: '',
+    });
+    expect(await rows('select id, name, email from reps order by id')).toEqual([
+      { id: 1, name: 'Bo Diaz', email: null },
+      { id: 2, name: 'Cy Ng', email: null },
+    ]);
+    expect(await rows('select id, external_id, name from accounts order by id')).toEqual([
+      { id: 1, external_id: 'Initech', name: 'Initech' },
+      { id: 2, external_id: 'Globex', name: 'Globex' },
+    ]);
+    expect(
+      await rows('select external_id, owner_rep_id, account_id from opportunities order by external_id'),
+    ).toEqual([
+      { external_id: 'O-1', owner_rep_id: 1, account_id: 1 },
+      { external_id: 'O-2', owner_rep_id: 1, account_id: 1 },
+      { external_id: 'O-3', owner_rep_id: 1, account_id: 1 },
+      { external_id: 'O-4', owner_rep_id: 2, account_id: 2 },
+    ]);
+    // A later file's spellings match what the first one created.
+    const again = await run('leads', csv('external_id,created_at,owner_name', 'L-1,2026-11-01,BO DIAZ'));
+    expect(again.summary).toBe('leads: 1 rows, 1 inserted, 0 updated, 0 unchanged');
+  });
+
+  it('refuses a name that matches two records, with its line and how to pick', async () => {
+    await run('reps', csv('name,email', 'Amara Okafor,amara@x.com', 'Amara Okáfor,amara2@x.com'));
+    await run('accounts', csv('external_id,name', 'A-1,Acme', 'A-2,ACME'));
+    const r = await run(
+      'opportunities',
+      csv(
+        'external_id,created_at,owner_name,owner_email,account',
+        'O-1,2026-11-01,amara okafor,,A-1',
+        'O-2,2026-11-01,,amara2@x.com,acme',
+        'O-3,2026-11-01,,amara@x.com,A-2',
+      ),
+    );
+    expect(r).toEqual({
+      summary:
+        'opportunities: rejected, 2 invalid of 3 rows; nothing imported (fix them or pass --skip-invalid)',
+      errors: [
+        'line 2: owner_name "amara okafor" matches 2 people: Amara Okafor <amara@x.com>; Amara Okáfor <amara2@x.com>; use owner_email',
+        'line 3: account "acme" matches 2 accounts: Acme (id 1); ACME (id 2); use the external id',
+      ].join('\n'),
+    });
+    expect(await rows('select count(*)::int as n from opportunities')).toEqual([{ n: 0 }]);
+    // A reps file row without an email that names two people is refused too.
+    const reps = await run('reps', csv('name,role', 'AMARA OKAFOR,manager'));
+    expect(reps.errors).toBe(
+      'line 2: name "AMARA OKAFOR" matches 2 people: Amara Okafor <amara@x.com>; Amara Okáfor <amara2@x.com>; add email',
+    );
+  });
+
+  it('ingest API: the same matching, creation once, and a per-item error for two matches', async () => {
+    await amara();
+    await acme();
+    const opp = (id: string, extra: Record<string, unknown>) => ({
+      external_id: id,
+      created_at: '2026-11-01',
+      ...extra,
+    });
+    const ok = await ingestBatch(
+      ctx.db(),
+      {
+        entity: 'opportunities',
+        items: [
+          opp('O-1', { owner_name: 'amara  OKÁFOR', account: 'ACME' }),
+          opp('O-2', { owner_name: 'Bo Diaz', account: 'Initech' }),
+          opp('O-3', { owner_name: 'bo diaz', account: 'initech' }),
+        ],
+      },
+      opts,
+    );
+    expect(ok).toEqual({ inserted: 3, updated: 0, unchanged: 0, errors: [] });
+    expect(await rows('select id, name, email from reps order by id')).toEqual([
+      { id: 1, name: 'Amara Okafor', email: 'amara@x.com' },
+      { id: 2, name: 'Bo Diaz', email: null },
+    ]);
+    expect(await rows('select id, external_id, name from accounts order by id')).toEqual([
+      { id: 1, external_id: 'A-1', name: 'Acme' },
+      { id: 2, external_id: 'Initech', name: 'Initech' },
+    ]);
+    expect(
+      await rows('select external_id, owner_rep_id, account_id from opportunities order by external_id'),
+    ).toEqual([
+      { external_id: 'O-1', owner_rep_id: 1, account_id: 1 },
+      { external_id: 'O-2', owner_rep_id: 2, account_id: 2 },
+      { external_id: 'O-3', owner_rep_id: 2, account_id: 2 },
+    ]);
+    await ingestBatch(
+      ctx.db(),
+      { entity: 'reps', items: [{ name: 'Amara Okafor', email: 'amara3@x.com' }] },
+      opts,
+    );
+    const refused = await ingestBatch(
+      ctx.db(),
+      {
+        entity: 'activities',
+        items: [{ external_id: 'X-1', kind: 'call', occurred_at: '2026-11-02', rep_name: 'amara okafor' }],
+      },
+      opts,
+    );
+    expect(refused).toEqual({
+      inserted: 0,
+      updated: 0,
+      unchanged: 0,
+      errors: [
+        {
+          index: 0,
+          field: 'rep_name',
+          message:
+            '"amara okafor" matches 2 people: Amara Okafor <amara@x.com>; Amara Okafor <amara3@x.com>; use rep_email',
+        },
+      ],
+    });
+  });
+});
