@@ -88,13 +88,6 @@ export function ambiguousName(said: string, what: string, matches: NamedRecord[]
 /** A name that matches two or more stored records (the message names them and says how to pick). */
 export class AmbiguousName extends Error {}
 
-/** Adds b's creations to a. */
-export function addCreated(a: CreatedByReference, b: CreatedByReference): void {
-  a.reps.push(...b.reps);
-  a.teams.push(...b.teams);
-  a.accounts.push(...b.accounts);
-}
-
 const listed = (names: string[]) =>
   `${names.slice(0, 5).join(', ')}${names.length > 5 ? `, … (${names.length - 5} more)` : ''}`;
 
