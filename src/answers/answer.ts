@@ -10,7 +10,6 @@ import {
   getEmailTemplates,
   getMetric,
   getScorecard,
-  INTERACTIVE_BUDGET_MS,
   interactiveDeadline,
   METRICS,
   MetricsError,
@@ -87,15 +86,15 @@ export async function answerState(
   const canSplitByRep =
     state.scope.kind !== 'rep' && checkAccess(caller, state.scope, 'rep', settings).allowed;
   const canShare = checkShareAccess(state.by, settings).allowed;
-  // A person is waiting: past capacity, say "busy" within seconds rather than time out. One deadline for
-  // every metric this answer needs (win rate then its loss reasons, a scorecard's metrics), counted from
-  // when the command came in (`now`, taken then; the clock may run shifted, so only its difference counts).
-  // Slack's surfaces set that deadline when the request comes in (answerSafely); the console counts from `now`.
-  const elapsed = Math.max(0, deps.clock().getTime() - options.now.getTime());
+  // On Slack a person waits against Slack's clock: past capacity, say "busy" within seconds rather than time
+  // out. One deadline for every metric this answer needs (win rate then its loss reasons, a scorecard's
+  // metrics), set by Slack's surfaces when the request came in (answerSafely, App Home). The local console
+  // sets none: one person, one question at a time, who gets the answer (or a real error), never "busy".
+  const deadline = interactiveDeadline();
   const metricDeps: MetricDeps = {
     ...metricDepsFor(deps, options.now),
-    shed: true,
-    deadline: interactiveDeadline() ?? Date.now() - elapsed + INTERACTIVE_BUDGET_MS,
+    shed: deadline !== undefined,
+    ...(deadline !== undefined ? { deadline } : {}),
   };
   try {
     if (state.metric === null) return await answerSummary(deps, metricDeps, state, options);

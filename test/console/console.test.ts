@@ -2,7 +2,9 @@ import { Readable } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import { beforeEach, expect, it } from 'vitest';
 import { runConsole } from '../../src/app/console.js';
+import { readDataVersion } from '../../src/db/data-version.js';
 import type { Deps } from '../../src/deps.js';
+import { createMetricAnswers } from '../../src/metrics/index.js';
 import { describeDb } from '../helpers/db.js';
 import { consoleDeps } from '../helpers/deps.js';
 import { NOW, seedFixture } from '../slack/fixtures.js';
@@ -28,6 +30,28 @@ describeDb('the local console', (ctx) => {
     expect(text).toContain('*71.4%*  win rate');
     expect(text).toContain('Share in channel');
   });
+
+  it('waits for a busy limiter instead of answering "busy": a person at the console gets the answer', async () => {
+    // One slot, taken for longer than Slack's 2.5 s budget: a Slack ask would be told "busy"; the console waits.
+    const answers = createMetricAnswers({ dataVersion: () => readDataVersion(ctx.db()), maxConcurrent: 1 });
+    let release!: () => void;
+    const held = answers.admit(() => new Promise<void>((r) => (release = r)));
+    const timer = setTimeout(() => release(), 3_000);
+    try {
+      const out: string[] = [];
+      const code = await runConsole(
+        { ...deps, answers },
+        { command: '/metrics winrate org', write: (t) => out.push(t) },
+      );
+      expect(out.join('\n')).not.toContain('busy');
+      expect(out.join('\n')).toContain('*71.4%*  win rate');
+      expect(code).toBe(0);
+    } finally {
+      clearTimeout(timer);
+      release();
+      await held;
+    }
+  }, 30_000);
 
   it('acts as the rep given with --as, with their permissions', async () => {
     const mine = await run('winrate', 'ana@example.com');
