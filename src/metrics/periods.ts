@@ -465,9 +465,15 @@ export function workingShare(period: Period, now: Date): number | null {
   return Math.min(1, (whole + part) / total);
 }
 
-/** "1 Nov 2026 00:00 – 1 Dec 2026 00:00 (Europe/Berlin)": the window in words, for "How is this calculated?". */
+/**
+ * The window in words, for the `n =` line and "How is this calculated?": whole days with the last day
+ * included, like every period label (`rangeLabel`): "1 Nov – 30 Nov 2026 (Europe/Berlin)"; a window
+ * that does not start and end at local midnight with its times: "1 Nov 2026 09:00 – 1 Dec 2026 00:00 (…)".
+ */
 export function describeWindow(period: Period): string {
   const s = new TZDate(period.start.getTime(), period.timezone);
   const e = new TZDate(period.end.getTime(), period.timezone);
+  const midnight = (d: TZDate) => startOfDay(d).getTime() === d.getTime();
+  if (midnight(s) && midnight(e) && e > s) return `${rangeLabel(s, e)} (${period.timezone})`;
   return `${format(s, 'd MMM yyyy HH:mm')} – ${format(e, 'd MMM yyyy HH:mm')} (${period.timezone})`;
 }

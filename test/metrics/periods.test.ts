@@ -162,8 +162,6 @@ describe('previous periods and series', () => {
     // This week so far: Monday only (started).
     expect(workingDaysElapsed(parse('this week'), now)).toBe(1);
     expect(workingDaysElapsed(parse('last month'), now)).toBe(22);
-    expect(describeWindow(parse('2026-10', 'Europe/Berlin'))).toBe(
-      '1 Oct 2026 00:00 – 1 Nov 2026 00:00 (Europe/Berlin)',
-    );
+    expect(describeWindow(parse('2026-10', 'Europe/Berlin'))).toBe('1 Oct – 31 Oct 2026 (Europe/Berlin)');
   });
 });

@@ -60,7 +60,7 @@ describeDb('"How is this calculated?" through Slack', (ctx) => {
       },
       {
         type: 'context',
-        elements: [mrkdwn('Window: 1 Nov 2026 00:00 – 1 Dec 2026 00:00 (Europe/Berlin) · n = 4')],
+        elements: [mrkdwn('Window: 1 Nov – 30 Nov 2026 (Europe/Berlin) · n = 4')],
       },
       {
         type: 'context',

@@ -32,7 +32,7 @@ describeDb('freshness in a Slack answer', (ctx) => {
     expect(freshnessBlock(reply.blocks)).toEqual({
       type: 'context',
       elements: [
-        mrkdwn('n = 2 · 1 Oct 2026 00:00 – 1 Nov 2026 00:00 (UTC)'),
+        mrkdwn('n = 2 · 1 Oct – 31 Oct 2026 (UTC)'),
         mrkdwn('Data as of Tue, 20 Oct 2026, 15:00 (34 days ago) · last data from the ingest API 1 hour ago'),
       ],
     });
@@ -48,7 +48,7 @@ describeDb('freshness in a Slack answer', (ctx) => {
     expect(freshnessBlock(reply.blocks)).toEqual({
       type: 'context',
       elements: [
-        mrkdwn('n = 4 · 23 Nov 2026 00:00 – 30 Nov 2026 00:00 (UTC)'),
+        mrkdwn('n = 4 · 23 Nov – 29 Nov 2026 (UTC)'),
         mrkdwn(
           ':warning: *Data may be stale:* the last data arrived from the ingest API on Fri, 20 Nov 2026, 09:00 (3 days ago), more than 24 h ago; check the CRM sync that feeds it.',
         ),

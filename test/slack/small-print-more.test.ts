@@ -31,7 +31,7 @@ describeDb('more small print of answers', (ctx) => {
     const text = allText(reply);
     // 4 calls by 2 reps over the 38 weekdays from Thu 1 Oct to Mon 23 Nov: 4 / 76 = 0.05 a day.
     expect(text).toContain('"text":"*Calls per rep per working day*\\n0.1/day"');
-    expect(text).toContain('n = 4 · 1 Oct 2026 00:00 – 24 Nov 2026 00:00 (UTC)');
+    expect(text).toContain('n = 4 · 1 Oct – 23 Nov 2026 (UTC)');
     // Nothing to draw as a trend, so no Chart button; the period buttons stay.
     expect(buttons(reply.blocks)).toEqual(expect.arrayContaining(['This week', 'How is this calculated?']));
     expect(buttons(reply.blocks)).not.toContain('Chart');
@@ -40,7 +40,7 @@ describeDb('more small print of answers', (ctx) => {
   it('starts a team and a person at their own first record, in their zone', async () => {
     const team = await ask(USERS.mia.id, 'calls team all time');
     expect(team.text).toBe('Calls · EMEA · All time (since 1 Oct 2026): 3, n=3');
-    expect(allText(team)).toContain('n = 3 · 1 Oct 2026 00:00 – 24 Nov 2026 00:00 (Europe/Berlin)');
+    expect(allText(team)).toContain('n = 3 · 1 Oct – 23 Nov 2026 (Europe/Berlin)');
     // Eve has no records at all: nothing to start from, so the plain "All time" with no data.
     const eve = await ask(USERS.mia.id, 'winrate Eve Early all time');
     expect(eve.text).toBe('Win rate · Eve Early · All time: no data, n=0');
