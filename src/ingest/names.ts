@@ -60,18 +60,16 @@ export async function findByName(
 }
 
 /**
- * Serialises the creation of records by name: one transaction-level advisory lock per fold key (in key
- * order, so two writers never wait on each other crosswise). A second writer of the same new name waits
- * until the first commits, then its next lookup (a new statement, READ COMMITTED) finds the first one's
- * row instead of creating a twin. No unique index can do this: fold() is not a SQL expression.
+ * Serialises the creation of records by name (reps, teams, accounts): one transaction-level advisory lock,
+ * taken by a write before it creates a record for a name nobody matched. A second writer waits until the
+ * first commits, then its next lookup (a new statement, READ COMMITTED) finds the first one's row instead
+ * of creating a twin. No unique index can do this: fold() is not a SQL expression. One lock, not one per
+ * name: an import holds its locks to its commit, and one per name ran out of the server's lock table
+ * (max_locks_per_transaction) at about 20,000 new names; one lock also cannot deadlock with itself.
+ * Writes whose names all match take no lock. Taking it again in the same transaction is a no-op.
  */
-export async function lockNames(db: Db, table: NameTable, keys: string[]): Promise<void> {
-  if (keys.length === 0) return;
-  const tagged = [...new Set(keys)].sort().map((k) => `${table}:${k}`);
-  await db.execute(
-    sql`select pg_advisory_xact_lock(hashtextextended(k, 0))
-        from (select value as k from json_array_elements_text(${JSON.stringify(tagged)}::json) order by 1) s`,
-  );
+export async function lockNameCreation(db: Db): Promise<void> {
+  await db.execute(sql`select pg_advisory_xact_lock(hashtextextended('tally:create-by-name', 0))`);
 }
 
 /** `"amara okafor" matches 2 people: Amara Okafor <amara@x.com>; Amara Okafor (no email); use owner_email`. */
@@ -89,7 +87,7 @@ export function ambiguousName(said: string, what: string, matches: NamedRecord[]
 export class AmbiguousName extends Error {}
 
 const listed = (names: string[]) =>
-  `${names.slice(0, 5).join(', ')}${names.length > 5 ? `, … (${names.length - 5} more)` : ''}`;
+  `${names.slice(0, 5).join(', ')}${names.length > 5 ? `, … (${(names.length - 5).toLocaleString('en-US')} more)` : ''}`;
 
 /**
  * One line of what references created, or '' when nothing: `created 3 reps (no email): Ann, Bo, Cy;

@@ -3,7 +3,13 @@ import { fold } from '../core/fold.js';
 import type { Db } from '../db/client.js';
 import { reps, teamManagers, teamMemberships } from '../db/schema/index.js';
 import { applyMembership, MembershipError } from './membership.js';
-import { AmbiguousName, ambiguousName, type CreatedByReference, findByName, lockNames } from './names.js';
+import {
+  AmbiguousName,
+  ambiguousName,
+  type CreatedByReference,
+  findByName,
+  lockNameCreation,
+} from './names.js';
 import type { ItemOf } from './schemas.js';
 import { ensureTeam } from './teams.js';
 import type { IngestOptions, WriteResult } from './types.js';
@@ -61,8 +67,8 @@ async function writeRep(
   if (!found) {
     if (!item.name) throw new ItemFailure('name', 'is required for a new rep');
     if (!item.email) {
-      // Two writers of one new name: the second waits, then finds the first one's rep (see lockNames).
-      await lockNames(db, 'reps', [fold(item.name)]);
+      // Two writers of one new name: the second waits, then finds the first one's rep (see lockNameCreation).
+      await lockNameCreation(db);
       const again = await findRep(db, item);
       if (again.found) return writeRep(db, item, opts);
     }
@@ -186,7 +192,7 @@ async function ensureManager(db: Db, name: string, created?: CreatedByReference)
   };
   let existing = await find();
   if (!existing) {
-    await lockNames(db, 'reps', [key]);
+    await lockNameCreation(db);
     existing = await find();
   }
   if (!existing) {

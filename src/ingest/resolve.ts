@@ -2,7 +2,13 @@ import { sql } from 'drizzle-orm';
 import { fold } from '../core/fold.js';
 import type { Db } from '../db/client.js';
 import { accounts, reps } from '../db/schema/index.js';
-import { ambiguousName, type CreatedByReference, findByName, lockNames, type NamedRecord } from './names.js';
+import {
+  ambiguousName,
+  type CreatedByReference,
+  findByName,
+  lockNameCreation,
+  type NamedRecord,
+} from './names.js';
 import { textList } from './upsert-core.js';
 
 /**
@@ -64,8 +70,7 @@ export async function resolveReps(
   await load();
   let todo = plan();
   if (todo.withEmail.size > 0 || todo.nameOnly.size > 0) {
-    const keys = [...todo.nameOnly.keys(), ...[...todo.withEmail.values()].map(fold)];
-    await lockNames(db, 'reps', keys);
+    await lockNameCreation(db);
     await load();
     todo = plan();
     const claimed = new Set<number>();
@@ -151,7 +156,7 @@ export async function resolveAccounts(
   await load(wanted);
   let missing = wanted.filter((k) => !found.has(k));
   if (missing.length > 0) {
-    await lockNames(db, 'accounts', missing.map(fold));
+    await lockNameCreation(db);
     await load(missing);
     missing = wanted.filter((k) => !found.has(k));
     const firstSpelling = new Map<string, string>();

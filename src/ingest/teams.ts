@@ -1,7 +1,13 @@
 import { fold } from '../core/fold.js';
 import type { Db } from '../db/client.js';
 import { teams } from '../db/schema/index.js';
-import { AmbiguousName, ambiguousName, type CreatedByReference, findByName, lockNames } from './names.js';
+import {
+  AmbiguousName,
+  ambiguousName,
+  type CreatedByReference,
+  findByName,
+  lockNameCreation,
+} from './names.js';
 import type { ItemOf } from './schemas.js';
 import type { ItemError, WriteResult } from './types.js';
 import { mergeByExternalId, type PendingRow, upsertRows } from './upsert-core.js';
@@ -74,7 +80,7 @@ export async function ensureTeam(db: Db, name: string, created?: CreatedByRefere
   };
   const found = await find();
   if (found !== undefined) return found;
-  await lockNames(db, 'teams', [key]);
+  await lockNameCreation(db);
   const again = await find();
   if (again !== undefined) return again;
   const [row] = await db.insert(teams).values({ name }).returning({ id: teams.id });

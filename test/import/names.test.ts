@@ -224,4 +224,54 @@ describeDb('references by name', (ctx) => {
       ],
     });
   });
+
+  it('imports a file naming 20,000 new accounts and owners (one creation lock, not one per name)', async () => {
+    // One lock per new name, all held to the end of the import's transaction, ran out of the server's lock
+    // table ("out of shared memory", max_locks_per_transaction) at about 20,000 new names.
+    const n = 20_000;
+    const lines = ['external_id,created_at,owner_name,account'];
+    for (let i = 0; i < n; i += 1) lines.push(`H-${i},2026-11-01,Owner ${i % 2_000},Big Account ${i}`);
+    const r = await run('opportunities', csv(...lines));
+    expect(r.errors).toBe('');
+    expect(r.summary).toBe(
+      'opportunities: 20,000 rows, 20,000 inserted, 0 updated, 0 unchanged; created 2,000 reps (no email): ' +
+        'Owner 0, Owner 1, Owner 2, Owner 3, Owner 4, … (1,995 more); ' +
+        '20,000 accounts: Big Account 0, Big Account 1, Big Account 2, Big Account 3, Big Account 4, … (19,995 more)',
+    );
+    expect(await rows('select count(*)::int as n from accounts')).toEqual([{ n }]);
+    expect(await rows('select count(*)::int as n from reps')).toEqual([{ n: 2_000 }]);
+  }, 300_000);
+
+  it('makes no twins when two writers create the same new names at once, spelled differently', async () => {
+    // Eight batches at once (separate transactions on Postgres), each naming the same new owners and accounts
+    // in its own spelling and order: the creation lock lets one create each name and the rest find it.
+    const spellings = [
+      ['Cy Ng', 'Globex'],
+      ['cy  ng', 'GLOBEX'],
+      ['CY NG', 'globex '],
+      ['Cý Ng', 'Glóbex'],
+    ];
+    const batches = Array.from({ length: 8 }, (_, b) => {
+      const [owner, account] = spellings[b % spellings.length]!;
+      return ingestBatch(
+        ctx.db(),
+        {
+          entity: 'opportunities',
+          items: [
+            { external_id: `C-${b}-1`, created_at: '2026-11-01', owner_name: 'Dee Roe', account: 'Hooli' },
+            { external_id: `C-${b}-2`, created_at: '2026-11-01', owner_name: owner, account },
+          ].sort(() => (b % 2 === 0 ? 1 : -1)),
+        },
+        opts,
+      );
+    });
+    for (const r of await Promise.all(batches)) expect(r.errors).toEqual([]);
+    expect(await rows('select name from reps order by name')).toHaveLength(2);
+    expect(await rows('select name from accounts order by name')).toHaveLength(2);
+    expect(
+      await rows(
+        'select count(distinct owner_rep_id)::int as reps, count(distinct account_id)::int as accounts from opportunities',
+      ),
+    ).toEqual([{ reps: 2, accounts: 2 }]);
+  });
 });
