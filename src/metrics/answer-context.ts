@@ -124,23 +124,3 @@ export async function answerContextAt(
   if (entries.size > KEPT_PER_VERSION) entries.delete(entries.keys().next().value!);
   return context;
 }
-
-/**
- * The most recently cached context of this scope and metric with the version it was read under, or
- * undefined. Only a guess to start an answer with: it is right only if the data version is still `version`
- * (see `answerContextAt`), which the caller must check.
- */
-export function lastAnswerContext(
-  deps: Pick<MetricDeps, 'db' | 'defaultTimezone'>,
-  scope: Scope,
-  metric: MetricId,
-): { version: string; context: AnswerContext } | undefined {
-  const cache = caches.get(deps.db);
-  if (!cache) return undefined;
-  const key = contextKey(deps, scope, metric);
-  for (const [version, entries] of [...cache.versions].reverse()) {
-    const context = entries.get(key);
-    if (context) return { version, context };
-  }
-  return undefined;
-}

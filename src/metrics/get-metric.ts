@@ -1,7 +1,7 @@
 import { readDataVersion } from '../db/data-version.js';
 import type { FiscalCalendar } from '../time/fiscal.js';
 import { narrowAllTime } from './all-time.js';
-import { type AnswerContext, answerContextAt, lastAnswerContext } from './answer-context.js';
+import { type AnswerContext, answerContextAt } from './answer-context.js';
 import type { ComputeContext, Computed } from './compute/aggregate.js';
 import { COMPUTERS } from './compute/registry.js';
 import type { Window } from './compute/rows.js';
@@ -113,12 +113,9 @@ export async function getMetric(deps: MetricDeps, query: MetricQuery): Promise<M
 /**
  * Computes an answer. The answer context (scope, fiscal calendar, last arrival: answer-context.ts) is cached
  * by data version, so a repeated answer sends no statement for it:
- * - `version` given (read by the sharing point before this computation started): the context cached under it,
- *   else read once and cached;
- * - no version (a caller without a sharing point): the last cached context is used at once while the
- *   current version is read alongside the metric queries; if the version moved since that context was read,
- *   the context is read again and, when it changed, the answer is computed again with it. Never stale, and
- *   one round trip less than reading the context first whenever nothing changed.
+ * `version` is the data version the sharing point read before this computation started; a caller without a
+ * sharing point (tests, the bench) has it read here. The context cached under it is used, else read once
+ * and cached (`answerContextAt`).
  */
 async function computeMetric(deps: MetricDeps, query: MetricQuery, version?: string): Promise<MetricResult> {
   const def = findMetric(query.metric);
@@ -126,36 +123,8 @@ async function computeMetric(deps: MetricDeps, query: MetricQuery, version?: str
     throw new MetricsError('unknown_metric', `No metric called "${query.metric}".`);
   if (query.by && !def.dimensions.includes(query.by))
     throw new MetricsError('bad_dimension', `${def.label} cannot be split by ${query.by}.`);
-  if (version !== undefined)
-    return computeWith(deps, query, def, await answerContextAt(deps, query.scope, def.id, version));
-  const guess = lastAnswerContext(deps, query.scope, def.id);
-  if (!guess) {
-    const current = await readDataVersion(deps.db);
-    return computeWith(deps, query, def, await answerContextAt(deps, query.scope, def.id, current));
-  }
-  const [read, answered] = await Promise.allSettled([
-    readDataVersion(deps.db),
-    computeWith(deps, query, def, guess.context),
-  ]);
-  if (read.status === 'rejected') throw read.reason;
-  if (read.value !== guess.version) {
-    // Read after the version read, so current for this ask; the guess's answer stands only if it was the same.
-    const fresh = await answerContextAt(deps, query.scope, def.id, read.value);
-    if (!sameContext(fresh, guess.context)) return computeWith(deps, query, def, fresh);
-  }
-  if (answered.status === 'rejected') throw answered.reason;
-  return answered.value;
-}
-
-function sameContext(a: AnswerContext, b: AnswerContext): boolean {
-  return (
-    a.scope.timezone === b.scope.timezone &&
-    a.scope.weekStartsOn === b.scope.weekStartsOn &&
-    JSON.stringify(a.scope.scope) === JSON.stringify(b.scope.scope) &&
-    JSON.stringify(a.fiscal) === JSON.stringify(b.fiscal) &&
-    a.lastArrival?.source === b.lastArrival?.source &&
-    a.lastArrival?.at.getTime() === b.lastArrival?.at.getTime()
-  );
+  const at = version ?? (await readDataVersion(deps.db));
+  return computeWith(deps, query, def, await answerContextAt(deps, query.scope, def.id, at));
 }
 
 /** The answer to `query` given its context (see `computeMetric`). */
