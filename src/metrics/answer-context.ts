@@ -116,6 +116,10 @@ export async function answerContextAt(
   const context = freezeContext(await readAnswerContext(deps, scope, metric));
   let entries = cache.versions.get(version);
   if (!entries) {
+    // An answer still computing under an older version must not push out a newer one (the sequence's
+    // value leads the version text: `123`, or `123-` before its first use).
+    const newest = [...cache.versions.keys()].at(-1);
+    if (newest !== undefined && Number.parseInt(version, 10) < Number.parseInt(newest, 10)) return context;
     entries = new Map();
     cache.versions.set(version, entries);
     while (cache.versions.size > KEPT_VERSIONS) cache.versions.delete(cache.versions.keys().next().value!);
