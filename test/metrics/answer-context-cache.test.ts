@@ -4,6 +4,7 @@ import { type Db, sql } from '../../src/db/client.js';
 import { readDataVersion } from '../../src/db/data-version.js';
 import { ingestBatch } from '../../src/ingest/index.js';
 import { recordArrival } from '../../src/ingest/origin.js';
+import { answerContextAt } from '../../src/metrics/answer-context.js';
 import { getMetric, saveFiscalCalendar } from '../../src/metrics/index.js';
 import { createMetricAnswers } from '../../src/metrics/shared-answers.js';
 import type { MetricDeps, MetricQuery } from '../../src/metrics/types.js';
@@ -160,7 +161,7 @@ describeDb('the answer context cache', (ctx) => {
     });
   }
 
-  it('a repeated answer reads no context: the data version and the metric query, run side by side', async () => {
+  it('a repeated answer reads no context: only the data version and the metric query', async () => {
     const db = ctx.db();
     const { ana } = await eastAndWest(db);
     const query: MetricQuery = {
@@ -188,5 +189,20 @@ describeDb('the answer context cache', (ctx) => {
       expect(texts.some((t) => t.includes('org_settings'))).toBe(false);
       statements.mockRestore();
     }
+  });
+
+  it('an answer still computing under an older version does not push newer versions out of the cache', async () => {
+    const db = ctx.db();
+    const { ana } = await eastAndWest(db);
+    const deps = { db, defaultTimezone: 'UTC' };
+    const scope = { kind: 'rep' as const, repId: ana };
+    // Versions far above this database's, so no other answer's entries are involved.
+    await answerContextAt(deps, scope, 'calls', '1000000010');
+    await answerContextAt(deps, scope, 'calls', '1000000011');
+    await answerContextAt(deps, scope, 'calls', '1000000009');
+    const statements = vi.spyOn(pg.Client.prototype, 'query');
+    await answerContextAt(deps, scope, 'calls', '1000000010');
+    await answerContextAt(deps, scope, 'calls', '1000000011');
+    expect(statements).not.toHaveBeenCalled();
   });
 });
