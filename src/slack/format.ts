@@ -33,28 +33,29 @@ export { formatCount } from '../numbers/count.js';
  * keeps a significant digit ("0.04/day", "0.03%"), never "0.0" (numbers/count.ts formatDecimal).
  */
 export function formatNumber(value: number, unit: Unit, currency: string | null = null): string {
-  return formatInUnit(value, unit, currency, formatDecimal);
+  return formatInUnit(value, unit, currency, true);
 }
 
 /** formatNumber with a fixed precision per unit, for changes: one that rounds to nothing there is flat. */
 function formatChangeMagnitude(value: number, unit: Unit, currency: string | null): string {
-  return formatInUnit(value, unit, currency, formatFixedDecimal);
+  return formatInUnit(value, unit, currency, false);
 }
 
-function formatInUnit(
-  value: number,
-  unit: Unit,
-  currency: string | null,
-  decimal: (n: number) => string,
-): string {
+/**
+ * `value` in `unit`. `keepSmall`: a small non-zero value keeps a significant digit ("0.04/day", "0.03%")
+ * where the fixed precision would show 0 (values); off for changes, where rounding to nothing means flat.
+ */
+function formatInUnit(value: number, unit: Unit, currency: string | null, keepSmall: boolean): string {
+  const decimal = keepSmall ? formatDecimal : formatFixedDecimal;
   switch (unit) {
     case 'seconds':
       return formatDuration(value);
     case 'days':
-      // One decimal always, so a column reads "24.0 days" beside "22.1 days" (and never "1 days").
+      // One decimal (a small value keeps a significant digit), so a column reads "24.0 days" beside
+      // "22.1 days" (and never "1 days").
       return `${decimal(value)} days`;
     case 'ratio':
-      return decimal === formatDecimal && value !== 0 && Math.abs(value) < 0.0005
+      return keepSmall && value !== 0 && Math.abs(value) < 0.0005
         ? `${formatDecimal(value * 100)}%`
         : formatPercent(value);
     case 'money':
