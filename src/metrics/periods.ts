@@ -17,7 +17,6 @@ import {
   fiscalMonth,
   fiscalPosition,
   fiscalQuarter,
-  fiscalRangeLabel,
   fiscalYearStart,
   isCalendarYear,
 } from '../time/fiscal.js';
@@ -97,7 +96,7 @@ function fiscalPeriod(
         ? fiscalQuarter(pos.fy, pos.quarter, cal, timezone)
         : fiscalMonth(pos.fy, pos.month, cal, timezone);
   const spec = kind === 'year' ? fy : kind === 'quarter' ? `Q${pos.quarter} ${fy}` : `P${pos.month} ${fy}`;
-  const label = `${spec} (${fiscalRangeLabel(start, end, timezone)})`;
+  const label = `${spec} (${rangeLabel(new TZDate(start.getTime(), timezone), new TZDate(end.getTime(), timezone))})`;
   return { ...build(kind, start, end, spec, label, timezone, now), fiscal: cal };
 }
 

@@ -1,5 +1,5 @@
 import { TZDate } from '@date-fns/tz';
-import { addDays, addMonths, format } from 'date-fns';
+import { addDays, addMonths } from 'date-fns';
 
 /**
  * Fiscal calendars. A fiscal year is named by the calendar year it ends in: with a February start,
@@ -116,15 +116,6 @@ export function fiscalPosition(at: Date, cal: FiscalCalendar, zone: string) {
       break;
     }
   return { fy, quarter, month };
-}
-
-/** "1 Aug – 31 Oct 2026" for a local [start, end). */
-export function fiscalRangeLabel(start: Date, end: Date, zone: string): string {
-  const s = new TZDate(start.getTime(), zone);
-  const last = addDays(new TZDate(end.getTime(), zone), -1);
-  return s.getFullYear() === last.getFullYear()
-    ? `${format(s, 'd MMM')} – ${format(last, 'd MMM yyyy')}`
-    : `${format(s, 'd MMM yyyy')} – ${format(last, 'd MMM yyyy')}`;
 }
 
 const MONTHS = [
