@@ -1,6 +1,7 @@
 /**
- * Runs `stop` once on the first SIGTERM or SIGINT (a second signal while it runs does nothing), then
- * exits the process with code 0 whether `stop` succeeded or not. `signal` is the name of the signal.
+ * Runs `stop` once on the first SIGTERM or SIGINT, then exits the process with code 0 whether `stop`
+ * succeeded or not. `signal` is the name of the signal. While it runs, the other signal does nothing;
+ * the same signal again gets Node's default (the process ends at once): a second Ctrl-C or kill forces it.
  * Shared by the Slack app (main.ts) and the console (console.ts), so both close the database, which
  * flushes the embedded database's files and releases its data directory's lock.
  */
