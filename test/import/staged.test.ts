@@ -105,7 +105,8 @@ describeDb('staged import (COPY into a staging table, one set-based upsert)', (c
     // Re-import: nothing changes, and the table is no longer small next to the file (no bulk path).
     expect(await bulk('opportunities', opps)).toMatchObject({ inserted: 0, updated: 2, unchanged: 11999 });
     expect(await catalog()).toEqual(before);
-  });
+    // A 12,000-row import, its rebuilds and a re-import: past the 30 s default on a loaded 2-core machine.
+  }, 120_000);
 
   it('stores the same rows, ids, fingerprints, rollups and facts when later generations go in with plain inserts', async () => {
     const opps = path.join(dir, 'gen-opps.csv');
