@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { bumpDataVersion } from '../db/data-version.js';
 import { type RepRole, reps, teamManagers, teamMemberships, teams } from '../db/schema/index.js';
 
 /** A rep as the access layer needs it. */
@@ -47,17 +48,23 @@ export async function findRepByEmail(db: Db, email: string): Promise<RepRecord |
   return rows[0] ?? null;
 }
 
-/** Remembers the Slack user id (and time zone) found through users.info, so the next lookup is direct. */
+/**
+ * Remembers the Slack user id (and time zone) found through users.info, so the next lookup is direct.
+ * The rep's time zone is part of a rep answer's context, cached by data version: like every other write,
+ * a link that changed a row moves the version again after it commits (src/db/data-version.ts).
+ */
 export async function linkRepToSlack(
   db: Db,
   repId: number,
   slackUserId: string,
   timezone: string | null,
 ): Promise<void> {
-  await db
+  const linked = await db
     .update(reps)
     .set({ slackUserId, ...(timezone ? { timezone } : {}) })
-    .where(and(eq(reps.id, repId), isNull(reps.slackUserId)));
+    .where(and(eq(reps.id, repId), isNull(reps.slackUserId)))
+    .returning({ id: reps.id });
+  if (linked.length > 0) await bumpDataVersion(db);
 }
 
 /** Every active rep (id, name, email, …), ordered by id, for name matching in src/access/people.ts. */
