@@ -6,6 +6,7 @@ import { formatChange, formatValue, lowerFirst, statusWords } from '../slack/for
 import { enforceLimits, type SlackMessage } from '../slack/limits.js';
 import { escapeMrkdwn, escapeName } from '../slack/mrkdwn.js';
 import { formatDateTime } from '../time/format.js';
+import { localDateOf } from '../time/wall-clock.js';
 import { type DigestLine, type DigestView, recentInWords } from './content.js';
 
 /** Action id of the "By rep" button; its answer goes in the digest's thread. */
@@ -29,7 +30,9 @@ function metricLine(view: DigestView, line: DigestLine): string {
     parts.push(`${view.recent.label} *${headlineText(line.recent)}*${small}`);
   }
   const small = isSmallSample(r) ? ` _(n=${r.sampleSize}, small sample)_` : '';
-  parts.push(`${escapeMrkdwn(r.period.label)} to date *${headlineText(r)}*${small}`);
+  parts.push(
+    `${escapeMrkdwn(r.period.label)}${r.period.running ? ' to date' : ''} *${headlineText(r)}*${small}`,
+  );
   const target = targetLine(r);
   if (target) parts.push(target);
   return `*${escapeMrkdwn(r.metric.label)}*\n${parts.join(' · ')}`;
@@ -53,6 +56,7 @@ export function buildDigestMessage(view: DigestView): SlackMessage {
     : 'No records behind these numbers yet.';
 
   const noData = view.newestRecordAt === null;
+  const month = finishedMonth(view);
   const staleBanner = view.stale
     ? `:warning: *No new data since ${formatDateTime(view.newestRecordAt!, spec.timezone)}.* The CRM sync may be stalled, so ${view.recent.label === 'Yesterday' ? "yesterday's numbers" : `the numbers ${recentInWords(view.recent)}`} are left out rather than shown as zeros.`
     : null;
@@ -60,11 +64,15 @@ export function buildDigestMessage(view: DigestView): SlackMessage {
   const blocks: KnownBlock[] = compact([
     header(title),
     context(
-      `${escapeMrkdwn(when)} · ${view.recent.label} and period to date · ${escapeMrkdwn(spec.timezone)}`,
+      `${escapeMrkdwn(when)} · ${view.recent.label} and ${month ? escapeMrkdwn(month) : 'period to date'} · ${escapeMrkdwn(spec.timezone)}`,
       late,
     ),
     staleBanner ? section(staleBanner) : null,
-    noData ? section(`No records for ${escapeName(spec.scopeLabel)} yet — nothing to report.`) : null,
+    noData
+      ? section(
+          `No records for ${escapeName(spec.scopeLabel)} ${month ? `in ${escapeMrkdwn(month)}` : 'this month yet'} — nothing to report.`,
+        )
+      : null,
     ...(noData ? [] : view.lines.map((l) => section(metricLine(view, l)))),
     view.movers.length > 0
       ? section(`*Biggest movers* vs the previous period\n${view.movers.map(moverLine).join('\n')}`)
@@ -113,18 +121,30 @@ export function buildDigestMessage(view: DigestView): SlackMessage {
   return enforceLimits({ text: fallbackText(view, title, late), blocks });
 }
 
+/** The label of the digest's month when it has ended (a digest on the 1st), else null (a running month). */
+function finishedMonth(view: DigestView): string | null {
+  const period = view.lines[0]?.toDate.period;
+  return period && !period.running ? period.label : null;
+}
+
 /** What the "By rep" button needs to answer without the subscription (a preview has none). */
 export interface ByRepPayload {
   scope: DigestView['spec']['scope'];
   metrics: string[];
   tz: string;
+  /** The digest's month as `YYYY-MM` in `tz`, so a press days later breaks down the same month; absent on
+   * buttons posted before it was added (they break down the running month). */
+  month?: string;
 }
 
 function byRepPayload(view: DigestView): ByRepPayload {
+  const period = view.lines[0]?.toDate.period;
+  const start = period ? localDateOf(period.start, view.spec.timezone) : null;
   return {
     scope: view.spec.scope,
     metrics: view.lines.map((l) => l.toDate.metric.id),
     tz: view.spec.timezone,
+    ...(start ? { month: `${start.year}-${String(start.month).padStart(2, '0')}` } : {}),
   };
 }
 
@@ -133,7 +153,9 @@ function fallbackText(view: DigestView, title: string, late: string): string {
   // Slack reads `text` as mrkdwn in notifications too, so data strings are escaped here as well.
   const parts = [`${escapeName(title)}.`];
   if (late) parts.push(`(posted late: scheduled ${view.spec.lateScheduledLocal})`);
-  if (view.newestRecordAt === null) return `${parts.join(' ')} No records yet.`;
+  const month = finishedMonth(view);
+  if (view.newestRecordAt === null)
+    return `${parts.join(' ')} No records ${month ? `in ${escapeName(month)}` : 'this month yet'}.`;
   if (view.stale)
     parts.push(
       `Data may be stale: no new records since ${formatDateTime(view.newestRecordAt, view.spec.timezone)}.`,
@@ -142,7 +164,7 @@ function fallbackText(view: DigestView, title: string, late: string): string {
     const recent =
       !view.stale && l.recent ? `${lowerFirst(view.recent.label)} ${headlineText(l.recent)}, ` : '';
     const status = l.toDate.target ? ` (${statusWords(l.toDate.target.status)})` : '';
-    return `${l.toDate.metric.label}: ${recent}to date ${headlineText(l.toDate)}${status}`;
+    return `${l.toDate.metric.label}: ${recent}${month ? escapeName(month) : 'to date'} ${headlineText(l.toDate)}${status}`;
   });
   parts.push(`${items.join('; ')}.`);
   if (view.attention.length > 0)

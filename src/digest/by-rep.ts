@@ -18,13 +18,14 @@ export function parseByRepPayload(value: string | undefined): ByRepPayload | nul
     const s = v.scope as Scope | undefined;
     const scopeOk = s?.kind === 'org' || (s?.kind === 'team' && Number.isInteger(s.teamId));
     if (!scopeOk || !Array.isArray(v.metrics) || typeof v.tz !== 'string') return null;
-    return { scope: s as Scope, metrics: v.metrics.map(String), tz: v.tz };
+    const month = typeof v.month === 'string' && /^\d{4}-\d{2}$/.test(v.month) ? { month: v.month } : {};
+    return { scope: s as Scope, metrics: v.metrics.map(String), tz: v.tz, ...month };
   } catch {
     return null;
   }
 }
 
-/** The per-rep breakdown of the digest's metrics (period to date), for the digest's thread. */
+/** The per-rep breakdown of the digest's metrics over the digest's month (`payload.month`, else the running month), for the digest's thread. */
 export async function buildByRepMessage(
   deps: Pick<Deps, 'db' | 'config'>,
   payload: ByRepPayload,
@@ -37,7 +38,7 @@ export async function buildByRepMessage(
       const r = await getMetric(metricDeps, {
         metric: id as MetricId,
         scope: payload.scope,
-        period: 'this month',
+        period: payload.month ?? 'this month',
         by: 'rep',
         include: { target: false, trend: false, series: false },
       });
@@ -46,8 +47,10 @@ export async function buildByRepMessage(
       // A metric that cannot split by rep (or no longer exists) is left out of the breakdown.
     }
   }
+  // "November 2026" for a digest's month; buttons from before `month` keep "month to date".
+  const month = payload.month ? (results[0]?.period.label ?? payload.month) : 'month to date';
   const blocks = compact([
-    header('By rep, month to date'),
+    header(`By rep, ${month}`),
     ...results.flatMap((r) => [
       section(`*${escapeMrkdwn(r.metric.label)}* — ${escapeMrkdwn(r.period.label)}`),
       segmentTable(r),
@@ -55,6 +58,6 @@ export async function buildByRepMessage(
     results.length === 0 ? section('No per-rep numbers for these metrics.') : null,
     context('Best first; `n` is the number of records behind each figure.'),
   ]);
-  const text = `By rep, month to date: ${results.map((r) => escapeMrkdwn(r.metric.label)).join(', ') || 'no metrics'}`;
+  const text = `By rep, ${month}: ${results.map((r) => escapeMrkdwn(r.metric.label)).join(', ') || 'no metrics'}`;
   return enforceLimits({ text, blocks });
 }

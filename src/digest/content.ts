@@ -90,6 +90,15 @@ export function recentWindowFor(cadence: Cadence, slot: Date, timezone: string):
   return { label: 'Yesterday', spec: `${ymd(yesterday)}..${ymd(yesterday)}` };
 }
 
+/**
+ * The month a digest reports beside its recent window: the running month ('this month'), except on the
+ * 1st (local, at the slot), when the month just ended is the one with numbers to give ('last month';
+ * a digest on 1 Dec reports November, final, beside 30 Nov).
+ */
+export function digestMonthFor(slot: Date, timezone: string): 'this month' | 'last month' {
+  return localDateOf(slot, timezone).day === 1 ? 'last month' : 'this month';
+}
+
 /** "yesterday", "since Friday", "in the last 7 days": the recent window inside a sentence. */
 export function recentInWords(recent: RecentWindow): string {
   if (recent.label === 'Yesterday') return 'yesterday';
@@ -116,6 +125,7 @@ export async function gatherDigest(
   const metricDeps: MetricDeps = metricDepsFor(deps, now);
   const ids = spec.metrics.length > 0 ? spec.metrics : SCORECARD_METRICS;
   const recent = recentWindowFor(spec.cadence, spec.slot, spec.timezone);
+  const month = digestMonthFor(spec.slot, spec.timezone);
   const failed: string[] = [];
 
   // With a chart, the headline metric is computed once with its series: the same result feeds its line and the chart.
@@ -127,12 +137,12 @@ export async function gatherDigest(
           getMetric(metricDeps, {
             metric: first,
             scope: spec.scope,
-            period: 'this month',
+            period: month,
             include: { ...include, series: true },
           }),
-          getScorecard(metricDeps, { scope: spec.scope, period: 'this month', metrics: others, include }),
+          getScorecard(metricDeps, { scope: spec.scope, period: month, metrics: others, include }),
         ]).then(([head, rest]) => [head, ...rest])
-      : await getScorecard(metricDeps, { scope: spec.scope, period: 'this month', metrics: ids, include });
+      : await getScorecard(metricDeps, { scope: spec.scope, period: month, metrics: ids, include });
   const recentResults = await Promise.all(
     ids.map((id) =>
       getMetric(metricDeps, {

@@ -118,7 +118,7 @@ describeDb('digest "By rep" button', (ctx) => {
     expect((await click(digest.blocks, 'UANA', 'r1')).status).toBe(200);
     const [post] = await stub.waitFor('chat.postMessage');
     expect(post?.args).toMatchObject({ channel: 'C0EMEA', thread_ts: '1700000001.000100' });
-    expect(String(post?.args.text)).toBe('By rep, month to date: Calls');
+    expect(String(post?.args.text)).toBe('By rep, November 2026: Calls');
     const table = JSON.stringify(post?.args.blocks);
     expect(table).toContain('1. Ana — 2');
     expect(table).toContain('2. Bob — 1');

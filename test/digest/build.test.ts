@@ -2,6 +2,7 @@ import { expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { activities, leads, opportunities, targets } from '../../src/db/schema/index.js';
 import { buildDigest, type DigestSpec } from '../../src/digest/build.js';
+import { buildByRepMessage, parseByRepPayload } from '../../src/digest/by-rep.js';
 import { recentWindowFor } from '../../src/digest/content.js';
 import { LIMITS } from '../../src/slack/limits.js';
 import { describeDb } from '../helpers/db.js';
@@ -128,6 +129,41 @@ describeDb('digest content', (ctx) => {
     expect(JSON.stringify(weekly.blocks)).toContain(
       'The CRM sync may be stalled, so the numbers in the last 7 days are left out rather than shown as zeros.',
     );
+  });
+
+  it('reports the month just ended on the 1st, not an empty new month', async () => {
+    const { teamId } = await seed();
+    // Tue 1 Dec 2026, 08:30 Berlin: December has no records yet; yesterday (30 Nov) and November do.
+    const first = new Date('2026-12-01T07:30:00Z');
+    const msg = await buildDigest({ db: ctx.db(), config }, spec(teamId, { slot: first }), first);
+    expect(msg.text).not.toContain('No records');
+    expect(msg.text).toContain('Calls: yesterday 0, November 2026 6 (off track)');
+    const all = JSON.stringify(msg.blocks);
+    expect(all).toContain('Yesterday and November 2026 · Europe/Berlin');
+    expect(all).toContain('Yesterday *0* · November 2026 *6*');
+    expect(all).toContain('1. Ana — 5');
+    // The By rep button breaks down the same month, even when pressed days later.
+    const value = msg.blocks
+      .flatMap((b) => ('elements' in b ? (b.elements as { value?: string }[]) : []))
+      .find((e) => e.value?.includes('"month"'))?.value;
+    const payload = parseByRepPayload(value);
+    expect(payload?.month).toBe('2026-11');
+    const thread = await buildByRepMessage(
+      { db: ctx.db(), config },
+      payload!,
+      new Date('2026-12-03T09:00:00Z'),
+    );
+    expect(thread.text).toContain('By rep, November 2026: Calls, Win rate');
+    expect(JSON.stringify(thread.blocks)).toMatch(/Ana[^"]*5/);
+  });
+
+  it('says in which month there is nothing to report', async () => {
+    const { teamId } = await seed();
+    // Wed 2 Dec 2026: December has no records (November had).
+    const second = new Date('2026-12-02T07:30:00Z');
+    const msg = await buildDigest({ db: ctx.db(), config }, spec(teamId, { slot: second }), second);
+    expect(JSON.stringify(msg.blocks)).toContain('No records for EMEA this month yet — nothing to report.');
+    expect(msg.text).toContain('No records this month yet.');
   });
 
   it('says when it was posted late, and escapes names from the data', async () => {

@@ -184,7 +184,7 @@ describeDb('/metrics digest', (ctx) => {
     const [sub] = await listSubscriptions(ctx.db());
     const reply = await run(`preview ${sub!.id}`);
     expect(reply.visibility).toBe('ephemeral');
-    expect(reply.message.text).toBe('Daily digest · EMEA. No records yet.');
+    expect(reply.message.text).toBe('Daily digest · EMEA. No records this month yet.');
     expect(stub.callsTo('chat.postMessage')).toHaveLength(0);
     expect(await replyText('preview 999')).toBe('There is no digest #999 you manage.');
   });
