@@ -41,7 +41,7 @@ type Writer<E extends Entity> = (
 ) => Promise<WriteResult>;
 
 const WRITERS: { [E in Entity]: Writer<E> } = {
-  teams: (db, items, opts) => writeTeams(db, items, opts.created),
+  teams: (db, items) => writeTeams(db, items),
   reps: writeReps,
   leads: (db, items, opts, stage) => writeLeads(db, items, stage, opts.created),
   activities: (db, items, opts, stage) => writeActivities(db, items, stage, opts.created),

@@ -19,13 +19,8 @@ export type TeamItem = ItemOf<'teams'>;
  * Writes one batch of teams, keyed by name (callers own the transaction). A name matches a stored team
  * under fold() (src/ingest/names.ts: "emea" updates "EMEA", whose name stays); a name that matches two
  * teams is refused; spellings of one new name in one batch make one team, named as first written.
- * (`created` is unused: a teams file creates teams by their own rows, not by reference.)
  */
-export async function writeTeams(
-  db: Db,
-  items: TeamItem[],
-  _created?: CreatedByReference,
-): Promise<WriteResult> {
+export async function writeTeams(db: Db, items: TeamItem[]): Promise<WriteResult> {
   const errors: ItemError[] = [];
   const rows: PendingRow[] = [];
   const stored = await findByName(
