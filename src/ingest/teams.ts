@@ -6,6 +6,7 @@ import {
   ambiguousName,
   type CreatedByReference,
   findByName,
+  findByNameLocked,
   lockNameCreation,
 } from './names.js';
 import type { ItemOf } from './schemas.js';
@@ -19,11 +20,12 @@ export type TeamItem = ItemOf<'teams'>;
  * Writes one batch of teams, keyed by name (callers own the transaction). A name matches a stored team
  * under fold() (src/ingest/names.ts: "emea" updates "EMEA", whose name stays); a name that matches two
  * teams is refused; spellings of one new name in one batch make one team, named as first written.
+ * A batch with a name nobody matched takes lockNameCreation first, so concurrent writers make no twins.
  */
 export async function writeTeams(db: Db, items: TeamItem[]): Promise<WriteResult> {
   const errors: ItemError[] = [];
   const rows: PendingRow[] = [];
-  const stored = await findByName(
+  const stored = await findByNameLocked(
     db,
     'teams',
     items.map((i) => i.name ?? ''),
