@@ -104,8 +104,18 @@ export function ambiguousName(said: string, what: string, matches: NamedRecord[]
   return `"${said}" matches ${matches.length} ${what}: ${shown.join('; ')}${more}; ${hint}`;
 }
 
-/** A name that matches two or more stored records (the message names them and says how to pick). */
-export class AmbiguousName extends Error {}
+/**
+ * A name that matches two or more stored records (the message names them and says how to pick). `field` is
+ * the input field that gave the name (`team`, `manager_name`), so a line-numbered error names that column.
+ */
+export class AmbiguousName extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 const listed = (names: string[]) =>
   `${names.slice(0, 5).join(', ')}${names.length > 5 ? `, … (${(names.length - 5).toLocaleString('en-US')} more)` : ''}`;

@@ -42,11 +42,7 @@ export async function writeReps(db: Db, items: RepItem[], opts: IngestOptions): 
     } catch (err) {
       if (err instanceof ItemFailure) result.errors.push({ index, field: err.field, message: err.message });
       else if (err instanceof AmbiguousName)
-        result.errors.push({
-          index,
-          field: item.manager_name ? 'manager_name' : 'team',
-          message: err.message,
-        });
+        result.errors.push({ index, field: err.field, message: err.message });
       else if (err instanceof MembershipError)
         result.errors.push({ index, field: 'team_since', message: err.message });
       else throw err;
@@ -185,7 +181,10 @@ async function ensureManager(db: Db, name: string, created?: CreatedByReference)
   const find = async () => {
     const matches = (await findByName(db, 'reps', [name])).get(key) ?? [];
     if (matches.length > 1)
-      throw new AmbiguousName(ambiguousName(name, 'people', matches, 'register them by email'));
+      throw new AmbiguousName(
+        'manager_name',
+        ambiguousName(name, 'people', matches, 'register them by email'),
+      );
     if (matches.length === 0) return undefined;
     const [r] = await db.select().from(reps).where(eq(reps.id, matches[0]!.id));
     return r;

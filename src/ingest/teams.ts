@@ -64,15 +64,15 @@ export async function writeTeams(db: Db, items: TeamItem[]): Promise<WriteResult
 
 /**
  * Returns the id of the team whose name equals `name` under fold() (src/ingest/names.ts), creating it
- * (with defaults, named as given, recorded in `created`) when there is none. Throws AmbiguousName when
- * two or more teams match.
+ * (with defaults, named as given, recorded in `created`) when there is none. Throws AmbiguousName (field
+ * `team`, a rep's) when two or more teams match.
  */
 export async function ensureTeam(db: Db, name: string, created?: CreatedByReference): Promise<number> {
   const key = fold(name);
   const find = async () => {
     const matches = (await findByName(db, 'teams', [name])).get(key) ?? [];
     if (matches.length > 1)
-      throw new AmbiguousName(ambiguousName(name, 'teams', matches, 'rename one of them first'));
+      throw new AmbiguousName('team', ambiguousName(name, 'teams', matches, 'rename one of them first'));
     return matches[0]?.id;
   };
   const found = await find();

@@ -160,6 +160,32 @@ describeDb('reps, teams and membership history', (ctx) => {
     expect(owner?.email).toBe('ann@example.com');
   });
 
+  it('names the field whose name is ambiguous: team or manager_name, even when the row gives both', async () => {
+    // Two teams and two people whose names fold alike (stored before the rule existed, or by hand).
+    await ctx.db().execute(sql`insert into teams (name) values ('EMEA'), ('Emea'), ('West')`);
+    await reps([
+      { name: 'Amara Okafor', email: 'amara@x.com' },
+      { name: 'Amara Okáfor', email: 'amara2@x.com' },
+    ]);
+    const r = await reps([
+      { name: 'Bo', team: 'emea', manager_name: 'Cy' },
+      { name: 'Di', team: 'West', manager_name: 'amara okafor' },
+    ]);
+    expect(r.errors).toEqual([
+      {
+        index: 0,
+        field: 'team',
+        message: '"emea" matches 2 teams: EMEA (id 1); Emea (id 2); rename one of them first',
+      },
+      {
+        index: 1,
+        field: 'manager_name',
+        message:
+          '"amara okafor" matches 2 people: Amara Okafor <amara@x.com>; Amara Okáfor <amara2@x.com>; register them by email',
+      },
+    ]);
+  });
+
   it('rejects an email that belongs to someone else and upserts teams by name', async () => {
     await reps([
       { name: 'Ann', email: 'ann@example.com' },
