@@ -1,14 +1,8 @@
 import { fold } from '../core/fold.js';
 import type { Db } from '../db/client.js';
 import { teams } from '../db/schema/index.js';
-import {
-  AmbiguousName,
-  ambiguousName,
-  type CreatedByReference,
-  findByName,
-  findByNameLocked,
-  lockNameCreation,
-} from './names.js';
+import type { BatchNames } from './batch-names.js';
+import { AmbiguousName, ambiguousName, type CreatedByReference, findByNameLocked } from './names.js';
 import type { ItemOf } from './schemas.js';
 import type { ItemError, WriteResult } from './types.js';
 import { mergeByExternalId, type PendingRow, upsertRows } from './upsert-core.js';
@@ -65,22 +59,28 @@ export async function writeTeams(db: Db, items: TeamItem[]): Promise<WriteResult
 /**
  * Returns the id of the team whose name equals `name` under fold() (src/ingest/names.ts), creating it
  * (with defaults, named as given, recorded in `created`) when there is none. Throws AmbiguousName (field
- * `team`, a rep's) when two or more teams match.
+ * `team`, a rep's) when two or more teams match. `known`: the batch's team names (looked up once per batch;
+ * the creation lock is taken through it).
  */
-export async function ensureTeam(db: Db, name: string, created?: CreatedByReference): Promise<number> {
-  const key = fold(name);
+export async function ensureTeam(
+  db: Db,
+  name: string,
+  known: BatchNames,
+  created?: CreatedByReference,
+): Promise<number> {
   const find = async () => {
-    const matches = (await findByName(db, 'teams', [name])).get(key) ?? [];
+    const matches = await known.get(db, name);
     if (matches.length > 1)
       throw new AmbiguousName('team', ambiguousName(name, 'teams', matches, 'rename one of them first'));
     return matches[0]?.id;
   };
   const found = await find();
   if (found !== undefined) return found;
-  await lockNameCreation(db);
+  await known.lock(db);
   const again = await find();
   if (again !== undefined) return again;
   const [row] = await db.insert(teams).values({ name }).returning({ id: teams.id });
+  known.add({ id: row!.id, name, email: null, externalId: null });
   created?.teams.push(name);
   return row!.id;
 }

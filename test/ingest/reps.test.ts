@@ -186,6 +186,38 @@ describeDb('reps, teams and membership history', (ctx) => {
     ]);
   });
 
+  it('looks names up once per batch yet sees the rows before it: created, renamed and rolled back', async () => {
+    await ctx.db().execute(sql`insert into teams (name) values ('EMEA'), ('Emea')`);
+    await reps([{ name: 'Ann', email: 'ann@x.com' }]);
+    const r = await ingestBatch(
+      ctx.db(),
+      {
+        entity: 'reps',
+        items: [
+          { name: 'Zed', team: 'West', manager_name: 'Mia' }, // creates Zed, West and Mia
+          { name: 'zed', role: 'manager' }, // Zed, created by the row above
+          { name: 'Ann Lee', email: 'ann@x.com' }, // renames Ann
+          { name: 'ann lee', timezone: 'Europe/Paris' }, // the renamed Ann
+          { name: 'Quinn', team: 'emea', manager_name: 'Rae' }, // refused: its Quinn is rolled back
+          { name: 'quinn', team: 'west', manager_name: 'MIA' }, // a new Quinn; West and Mia as created
+        ],
+      },
+      { ...opts, atomic: false },
+    );
+    expect(r).toMatchObject({ inserted: 2, updated: 3, errors: [{ index: 4, field: 'team' }] });
+    expect(await queryRows(ctx.db(), sql`select name, email, role, timezone from reps order by id`)).toEqual([
+      { name: 'Ann Lee', email: 'ann@x.com', role: 'rep', timezone: 'Europe/Paris' },
+      { name: 'Zed', email: null, role: 'manager', timezone: null },
+      { name: 'Mia', email: null, role: 'manager', timezone: null },
+      { name: 'quinn', email: null, role: 'rep', timezone: null },
+    ]);
+    expect(await queryRows(ctx.db(), sql`select name from teams order by id`)).toEqual([
+      { name: 'EMEA' },
+      { name: 'Emea' },
+      { name: 'West' },
+    ]);
+  });
+
   it('rejects an email that belongs to someone else and upserts teams by name', async () => {
     await reps([
       { name: 'Ann', email: 'ann@example.com' },
