@@ -162,6 +162,17 @@ describeDb('references by name', (ctx) => {
     );
   });
 
+  it('a reps row without an email updates the one rep of that name, even one stored with an email', async () => {
+    // Documented (docs/data-in.md): reps are matched by email, then slack_user_id, then name; a name that
+    // matches one person is that person, as owner_name on a deal is. Two matches are refused ("add email").
+    await amara();
+    const r = await run('reps', csv('name,timezone', 'amara okafor,Europe/Paris'));
+    expect(r).toEqual({ summary: 'reps: 1 rows, 0 inserted, 1 updated, 0 unchanged', errors: '' });
+    expect(await rows('select id, name, email, timezone from reps order by id')).toEqual([
+      { id: 1, name: 'Amara Okafor', email: 'amara@x.com', timezone: 'Europe/Paris' },
+    ]);
+  });
+
   it('ingest API: the same matching, creation once, and a per-item error for two matches', async () => {
     await amara();
     await acme();
