@@ -1,7 +1,7 @@
 import { fold } from '../core/fold.js';
 import type { Db } from '../db/client.js';
 import { accounts } from '../db/schema/index.js';
-import { ambiguousName, findByName } from './names.js';
+import { ambiguousName, findByNameLocked } from './names.js';
 import type { ItemOf } from './schemas.js';
 import type { ItemError, WriteResult } from './types.js';
 import { findExistingIds, mergeByExternalId, type PendingRow, upsertRows } from './upsert-core.js';
@@ -18,8 +18,9 @@ export async function writeAccounts(db: Db, items: AccountItem[]): Promise<Write
   const errors: ItemError[] = [];
   const rows: PendingRow[] = [];
   // Without an external id the name is a reference by name (src/ingest/names.ts): a stored account whose
-  // name folds the same is updated (keyed by its external id); spellings of one new name make one account.
-  const byName = await findByName(
+  // name folds the same is updated (keyed by its external id); spellings of one new name make one account,
+  // and a new name is looked up again under lockNameCreation, so concurrent writers make no twins.
+  const byName = await findByNameLocked(
     db,
     'accounts',
     items.filter((i) => !i.external_id && i.name).map((i) => i.name!),

@@ -7,6 +7,7 @@ import { writeAccounts } from './accounts.js';
 import { writeActivities } from './activities.js';
 import { writeContracts } from './contracts.js';
 import { writeLeads } from './leads.js';
+import { emptyCreated } from './names.js';
 import { writeOpportunities } from './opportunities.js';
 import { guardAgainstDemo, markDataSource, recordArrival } from './origin.js';
 import { writeReps } from './reps.js';
@@ -41,7 +42,7 @@ type Writer<E extends Entity> = (
 ) => Promise<WriteResult>;
 
 const WRITERS: { [E in Entity]: Writer<E> } = {
-  teams: (db, items, opts) => writeTeams(db, items, opts.created),
+  teams: (db, items) => writeTeams(db, items),
   reps: writeReps,
   leads: (db, items, opts, stage) => writeLeads(db, items, stage, opts.created),
   activities: (db, items, opts, stage) => writeActivities(db, items, stage, opts.created),
@@ -234,7 +235,8 @@ export interface BatchOptions extends IngestOptions {
  * written in the order given (put teams/reps before leads, leads before activities). With `atomic`
  * (default) any error means nothing is written and counts are zero; every bad item is still reported
  * (the valid ones are written and rolled back, so reference errors show up in the same answer).
- * A transaction that loses a race (deadlock, serialization failure) is run again, a bounded number of times.
+ * A transaction that loses a race (deadlock, serialization failure) is run again, a bounded number of times;
+ * `opts.created` gets what the committed attempt created (nothing when the request was rolled back).
  * A written request also returns `warnings` (only when there are any): per item, the suspicious values
  * a CSV import counts (duplicate ids and which item won, close before create, won amount ≤ 0, an open
  * stage with a close date).
@@ -264,17 +266,21 @@ export async function ingestBatch(
     warnings.push(...(multi ? log.items.map((w) => ({ ...w, entity: batches[i]!.entity })) : log.items));
   });
   let result = emptyResult();
+  // Each attempt records what it created in its own list: a retried attempt creates the same names again,
+  // and only the attempt that commits is reported (appended to opts.created afterwards).
+  let created = emptyCreated();
   try {
     await retryConflicts(() =>
       db.transaction(async (tx) => {
         result = emptyResult();
+        created = emptyCreated();
         if (opts.source) {
           await guardAgainstDemo(tx as unknown as Db, false, 'import a file with --replace-demo');
           await markDataSource(tx as unknown as Db, opts.source);
         }
         for (const [i, batch] of batches.entries()) {
           const p = parsed[i]!;
-          const written = await writeItems(tx as unknown as Db, batch.entity, p.items, opts);
+          const written = await writeItems(tx as unknown as Db, batch.entity, p.items, { ...opts, created });
           addResult(result, { ...written, errors: [] });
           // Errors in input order within each entity batch, batches in the order given.
           const errors = [
@@ -294,6 +300,11 @@ export async function ingestBatch(
   } catch (err) {
     if (!(err instanceof Rollback)) throw err;
     return { ...emptyResult(), errors: result.errors };
+  }
+  if (opts.created) {
+    opts.created.reps.push(...created.reps);
+    opts.created.teams.push(...created.teams);
+    opts.created.accounts.push(...created.accounts);
   }
   await bumpDataVersion(db);
   return warnings.length > 0 ? { ...result, warnings } : result;

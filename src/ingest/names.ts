@@ -72,6 +72,27 @@ export async function lockNameCreation(db: Db): Promise<void> {
   await db.execute(sql`select pg_advisory_xact_lock(hashtextextended('tally:create-by-name', 0))`);
 }
 
+/**
+ * findByName for a write that creates records for the names nobody matched (a teams file, an accounts file
+ * keyed by name): when any name is unmatched it takes lockNameCreation and looks every name up again (a new
+ * statement after the lock sees a concurrent writer's commit), so two writers of one new name make one
+ * record. Batches whose names all match take no lock. Same result shape as findByName.
+ */
+export async function findByNameLocked(
+  db: Db,
+  table: NameTable,
+  names: string[],
+): Promise<Map<string, NamedRecord[]>> {
+  const found = await findByName(db, table, names);
+  const unmatched = names.some((n) => {
+    const key = fold(n);
+    return key !== '' && !found.has(key);
+  });
+  if (!unmatched) return found;
+  await lockNameCreation(db);
+  return findByName(db, table, names);
+}
+
 /** `"amara okafor" matches 2 people: Amara Okafor <amara@x.com>; Amara Okafor (no email); use owner_email`. */
 export function ambiguousName(said: string, what: string, matches: NamedRecord[], hint: string): string {
   const shown = matches
@@ -83,8 +104,18 @@ export function ambiguousName(said: string, what: string, matches: NamedRecord[]
   return `"${said}" matches ${matches.length} ${what}: ${shown.join('; ')}${more}; ${hint}`;
 }
 
-/** A name that matches two or more stored records (the message names them and says how to pick). */
-export class AmbiguousName extends Error {}
+/**
+ * A name that matches two or more stored records (the message names them and says how to pick). `field` is
+ * the input field that gave the name (`team`, `manager_name`), so a line-numbered error names that column.
+ */
+export class AmbiguousName extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 const listed = (names: string[]) =>
   `${names.slice(0, 5).join(', ')}${names.length > 5 ? `, … (${(names.length - 5).toLocaleString('en-US')} more)` : ''}`;

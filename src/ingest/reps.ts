@@ -1,15 +1,9 @@
 import { and, eq, isNull, ne } from 'drizzle-orm';
-import { fold } from '../core/fold.js';
 import type { Db } from '../db/client.js';
 import { reps, teamManagers, teamMemberships } from '../db/schema/index.js';
+import { BatchNames } from './batch-names.js';
 import { applyMembership, MembershipError } from './membership.js';
-import {
-  AmbiguousName,
-  ambiguousName,
-  type CreatedByReference,
-  findByName,
-  lockNameCreation,
-} from './names.js';
+import { AmbiguousName, ambiguousName, type CreatedByReference } from './names.js';
 import type { ItemOf } from './schemas.js';
 import { ensureTeam } from './teams.js';
 import type { IngestOptions, WriteResult } from './types.js';
@@ -32,21 +26,29 @@ class ItemFailure extends Error {
  * matched by email, else Slack user id, else name (a rep created earlier from an owner name gets its
  * email filled in). `team` (+ `team_since`) maintains membership history; `is_manager` registers the
  * rep as a manager of that team and `manager_name` registers the named person (created if unknown).
+ * Names (of reps, managers and teams) are looked up once per batch, not per row (BatchNames).
  */
 export async function writeReps(db: Db, items: RepItem[], opts: IngestOptions): Promise<WriteResult> {
   const result = emptyResult();
+  const names: Names = { reps: new BatchNames('reps'), teams: new BatchNames('teams') };
+  await names.reps.load(
+    db,
+    items.flatMap((i) => [i.name ?? '', i.manager_name ?? '']),
+  );
+  await names.teams.load(
+    db,
+    items.map((i) => i.team ?? ''),
+  );
   for (const [index, item] of items.entries()) {
     try {
-      const outcome = await db.transaction((sp) => writeRep(sp as unknown as Db, item, opts));
+      const outcome = await db.transaction((sp) => writeRep(sp as unknown as Db, item, opts, names));
       result[outcome] += 1;
     } catch (err) {
+      names.reps.forget();
+      names.teams.forget();
       if (err instanceof ItemFailure) result.errors.push({ index, field: err.field, message: err.message });
       else if (err instanceof AmbiguousName)
-        result.errors.push({
-          index,
-          field: item.manager_name ? 'manager_name' : 'team',
-          message: err.message,
-        });
+        result.errors.push({ index, field: err.field, message: err.message });
       else if (err instanceof MembershipError)
         result.errors.push({ index, field: 'team_since', message: err.message });
       else throw err;
@@ -55,12 +57,19 @@ export async function writeReps(db: Db, items: RepItem[], opts: IngestOptions): 
   return result;
 }
 
+/** The batch's names: reps (by a row's name and manager_name) and teams. */
+interface Names {
+  reps: BatchNames;
+  teams: BatchNames;
+}
+
 async function writeRep(
   db: Db,
   item: RepItem,
   opts: IngestOptions,
+  names: Names,
 ): Promise<'inserted' | 'updated' | 'unchanged'> {
-  const { found, byName } = await findRep(db, item);
+  const { found, byName } = await findRep(db, item, names.reps);
   await assertFree(db, found?.id ?? null, item);
   let changed = false;
   let repId: number;
@@ -68,9 +77,9 @@ async function writeRep(
     if (!item.name) throw new ItemFailure('name', 'is required for a new rep');
     if (!item.email) {
       // Two writers of one new name: the second waits, then finds the first one's rep (see lockNameCreation).
-      await lockNameCreation(db);
-      const again = await findRep(db, item);
-      if (again.found) return writeRep(db, item, opts);
+      await names.reps.lock(db);
+      const again = await findRep(db, item, names.reps);
+      if (again.found) return writeRep(db, item, opts, names);
     }
     const [row] = await db
       .insert(reps)
@@ -84,6 +93,7 @@ async function writeRep(
       })
       .returning({ id: reps.id });
     repId = row!.id;
+    names.reps.add({ id: repId, name: item.name, email: item.email ?? null, externalId: null });
   } else {
     repId = found.id;
     const set: Partial<RepRow> = {};
@@ -99,12 +109,19 @@ async function writeRep(
     if (item.timezone !== undefined && item.timezone !== found.timezone) set.timezone = item.timezone;
     if (Object.keys(set).length > 0) {
       await db.update(reps).set(set).where(eq(reps.id, repId));
+      if (set.name !== undefined || set.email !== undefined)
+        names.reps.replace({
+          id: repId,
+          name: set.name ?? found.name,
+          email: set.email === undefined ? found.email : set.email,
+          externalId: null,
+        });
       changed = true;
     }
   }
   let teamId: number | null | undefined;
   if (item.team !== undefined) {
-    teamId = item.team === null ? null : await ensureTeam(db, item.team, opts.created);
+    teamId = item.team === null ? null : await ensureTeam(db, item.team, names.teams, opts.created);
     changed = (await applyMembership(db, repId, teamId, item.team_since, opts.now)) || changed;
   }
   const managed =
@@ -122,7 +139,7 @@ async function writeRep(
       changed = removed.length > 0 || changed;
     }
     if (item.manager_name) {
-      const managerId = await ensureManager(db, item.manager_name, opts.created);
+      const managerId = await ensureManager(db, item.manager_name, names.reps, opts.created);
       changed = (await addManager(db, managed, managerId)) || changed;
     }
   }
@@ -135,7 +152,11 @@ async function writeRep(
  * By name, an item with an email claims the one rep of that name without an email (none: a new rep);
  * an item without one matches the one rep of that name. Two or more candidates are refused, not guessed.
  */
-async function findRep(db: Db, item: RepItem): Promise<{ found: RepRow | undefined; byName: boolean }> {
+async function findRep(
+  db: Db,
+  item: RepItem,
+  known: BatchNames,
+): Promise<{ found: RepRow | undefined; byName: boolean }> {
   if (item.email) {
     const [r] = await db.select().from(reps).where(eq(reps.email, item.email));
     if (r) return { found: r, byName: false };
@@ -145,7 +166,7 @@ async function findRep(db: Db, item: RepItem): Promise<{ found: RepRow | undefin
     if (r) return { found: r, byName: false };
   }
   if (!item.name) return { found: undefined, byName: false };
-  const named = (await findByName(db, 'reps', [item.name])).get(fold(item.name)) ?? [];
+  const named = await known.get(db, item.name);
   const candidates = item.email ? named.filter((r) => r.email === null) : named;
   if (candidates.length > 1) {
     const hint = item.email ? 'give them emails first' : 'add email';
@@ -180,23 +201,31 @@ async function currentTeam(db: Db, repId: number): Promise<number | null> {
 }
 
 /** The rep named `name` under fold() (created as a manager when unknown); two or more: AmbiguousName. */
-async function ensureManager(db: Db, name: string, created?: CreatedByReference): Promise<number> {
-  const key = fold(name);
+async function ensureManager(
+  db: Db,
+  name: string,
+  known: BatchNames,
+  created?: CreatedByReference,
+): Promise<number> {
   const find = async () => {
-    const matches = (await findByName(db, 'reps', [name])).get(key) ?? [];
+    const matches = await known.get(db, name);
     if (matches.length > 1)
-      throw new AmbiguousName(ambiguousName(name, 'people', matches, 'register them by email'));
+      throw new AmbiguousName(
+        'manager_name',
+        ambiguousName(name, 'people', matches, 'register them by email'),
+      );
     if (matches.length === 0) return undefined;
     const [r] = await db.select().from(reps).where(eq(reps.id, matches[0]!.id));
     return r;
   };
   let existing = await find();
   if (!existing) {
-    await lockNameCreation(db);
+    await known.lock(db);
     existing = await find();
   }
   if (!existing) {
     const [row] = await db.insert(reps).values({ name, role: 'manager' }).returning({ id: reps.id });
+    known.add({ id: row!.id, name, email: null, externalId: null });
     created?.reps.push({ name, email: null });
     return row!.id;
   }

@@ -1,13 +1,8 @@
 import { fold } from '../core/fold.js';
 import type { Db } from '../db/client.js';
 import { teams } from '../db/schema/index.js';
-import {
-  AmbiguousName,
-  ambiguousName,
-  type CreatedByReference,
-  findByName,
-  lockNameCreation,
-} from './names.js';
+import type { BatchNames } from './batch-names.js';
+import { AmbiguousName, ambiguousName, type CreatedByReference, findByNameLocked } from './names.js';
 import type { ItemOf } from './schemas.js';
 import type { ItemError, WriteResult } from './types.js';
 import { mergeByExternalId, type PendingRow, upsertRows } from './upsert-core.js';
@@ -19,16 +14,12 @@ export type TeamItem = ItemOf<'teams'>;
  * Writes one batch of teams, keyed by name (callers own the transaction). A name matches a stored team
  * under fold() (src/ingest/names.ts: "emea" updates "EMEA", whose name stays); a name that matches two
  * teams is refused; spellings of one new name in one batch make one team, named as first written.
- * (`created` is unused: a teams file creates teams by their own rows, not by reference.)
+ * A batch with a name nobody matched takes lockNameCreation first, so concurrent writers make no twins.
  */
-export async function writeTeams(
-  db: Db,
-  items: TeamItem[],
-  _created?: CreatedByReference,
-): Promise<WriteResult> {
+export async function writeTeams(db: Db, items: TeamItem[]): Promise<WriteResult> {
   const errors: ItemError[] = [];
   const rows: PendingRow[] = [];
-  const stored = await findByName(
+  const stored = await findByNameLocked(
     db,
     'teams',
     items.map((i) => i.name ?? ''),
@@ -67,23 +58,29 @@ export async function writeTeams(
 
 /**
  * Returns the id of the team whose name equals `name` under fold() (src/ingest/names.ts), creating it
- * (with defaults, named as given, recorded in `created`) when there is none. Throws AmbiguousName when
- * two or more teams match.
+ * (with defaults, named as given, recorded in `created`) when there is none. Throws AmbiguousName (field
+ * `team`, a rep's) when two or more teams match. `known`: the batch's team names (looked up once per batch;
+ * the creation lock is taken through it).
  */
-export async function ensureTeam(db: Db, name: string, created?: CreatedByReference): Promise<number> {
-  const key = fold(name);
+export async function ensureTeam(
+  db: Db,
+  name: string,
+  known: BatchNames,
+  created?: CreatedByReference,
+): Promise<number> {
   const find = async () => {
-    const matches = (await findByName(db, 'teams', [name])).get(key) ?? [];
+    const matches = await known.get(db, name);
     if (matches.length > 1)
-      throw new AmbiguousName(ambiguousName(name, 'teams', matches, 'rename one of them first'));
+      throw new AmbiguousName('team', ambiguousName(name, 'teams', matches, 'rename one of them first'));
     return matches[0]?.id;
   };
   const found = await find();
   if (found !== undefined) return found;
-  await lockNameCreation(db);
+  await known.lock(db);
   const again = await find();
   if (again !== undefined) return again;
   const [row] = await db.insert(teams).values({ name }).returning({ id: teams.id });
+  known.add({ id: row!.id, name, email: null, externalId: null });
   created?.teams.push(name);
   return row!.id;
 }

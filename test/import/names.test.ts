@@ -2,6 +2,7 @@ import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, it } from 'vitest';
+import { fold } from '../../src/core/fold.js';
 import { queryRows, sql } from '../../src/db/client.js';
 import { importCsv } from '../../src/import/import-csv.js';
 import { formatErrors, formatSummary } from '../../src/import/report.js';
@@ -161,6 +162,17 @@ describeDb('references by name', (ctx) => {
     );
   });
 
+  it('a reps row without an email updates the one rep of that name, even one stored with an email', async () => {
+    // Documented (docs/data-in.md): reps are matched by email, then slack_user_id, then name; a name that
+    // matches one person is that person, as owner_name on a deal is. Two matches are refused ("add email").
+    await amara();
+    const r = await run('reps', csv('name,timezone', 'amara okafor,Europe/Paris'));
+    expect(r).toEqual({ summary: 'reps: 1 rows, 0 inserted, 1 updated, 0 unchanged', errors: '' });
+    expect(await rows('select id, name, email, timezone from reps order by id')).toEqual([
+      { id: 1, name: 'Amara Okafor', email: 'amara@x.com', timezone: 'Europe/Paris' },
+    ]);
+  });
+
   it('ingest API: the same matching, creation once, and a per-item error for two matches', async () => {
     await amara();
     await acme();
@@ -273,5 +285,37 @@ describeDb('references by name', (ctx) => {
         'select count(distinct owner_rep_id)::int as reps, count(distinct account_id)::int as accounts from opportunities',
       ),
     ).toEqual([{ reps: 2, accounts: 2 }]);
+  });
+
+  it('makes no twins when teams and accounts files name the same new names at once, spelled differently', async () => {
+    // Eight batches at once (separate transactions on Postgres): teams keyed by name, and accounts without an
+    // external id (keyed by name too). Without the creation lock each writer found nothing and inserted its
+    // own spelling: "EMEA" and "emea" side by side.
+    const spellings = [
+      ['EMEA', 'Initech'],
+      ['emea', 'INITECH'],
+      ['Emea', 'initech'],
+      ['ÉMEA', 'Inítech'],
+    ];
+    const batches = Array.from({ length: 8 }, (_, b) => {
+      const [team, account] = spellings[b % spellings.length]!;
+      return ingestBatch(
+        ctx.db(),
+        {
+          batches: [
+            { entity: 'teams', items: [{ name: team }, { name: `Team ${b}` }] },
+            { entity: 'accounts', items: [{ name: account }, { name: `Account ${b}` }] },
+          ],
+        },
+        opts,
+      );
+    });
+    for (const r of await Promise.all(batches)) expect(r.errors).toEqual([]);
+    const named = async (table: string, key: string) =>
+      (await rows<{ name: string }>(`select name from ${table}`)).filter((r) => fold(r.name) === key);
+    expect(await named('teams', 'emea')).toHaveLength(1);
+    expect(await named('accounts', 'initech')).toHaveLength(1);
+    expect(await rows('select count(*)::int as n from teams')).toEqual([{ n: 9 }]);
+    expect(await rows('select count(*)::int as n from accounts')).toEqual([{ n: 9 }]);
   });
 });

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { queryRows, sql } from '../../src/db/client.js';
 import { ingestBatch, recordTouch, refreshFirstTouch } from '../../src/ingest/index.js';
+import { emptyCreated } from '../../src/ingest/names.js';
 import { describeDb } from '../helpers/db.js';
 import { snapshotTables } from './snapshot.js';
 
@@ -353,5 +354,46 @@ describeDb('ingestBatch', (ctx) => {
     expect(await firstTouch('L-1')).toBe('2026-11-20 09:00');
     expect(await firstTouch('L-2')).toBeNull();
     expect(await refreshFirstTouch(ctx.db(), 'all')).toBe(0);
+  });
+
+  it('lists what a retried request created once: only the attempt that committed counts', async () => {
+    // The first attempt loses a race (SQLSTATE 40001, as a concurrent writer would cause) after it created
+    // the owner and the account; ingestBatch runs it again. A sequence is not rolled back, so the trigger
+    // fails exactly once.
+    const db = ctx.db();
+    await db.execute(
+      sql.raw(`create sequence h_fail_once;
+      create function h_fail_once() returns trigger language plpgsql as $$
+      begin
+        if nextval('h_fail_once') = 1 then
+          raise exception 'lost a race (test)' using errcode = '40001';
+        end if;
+        return null;
+      end $$;
+      create trigger h_fail_once after insert on opportunities
+        for each statement execute function h_fail_once();`),
+    );
+    try {
+      const created = emptyCreated();
+      const r = await ingestBatch(
+        db,
+        {
+          entity: 'opportunities',
+          items: [
+            { external_id: 'O-1', created_at: '2026-11-01', owner_name: 'Bo Diaz', account: 'Initech' },
+          ],
+        },
+        { ...opts, created },
+      );
+      expect(r).toMatchObject({ inserted: 1, errors: [] });
+      expect(await queryRows(db, sql`select last_value::int as n from h_fail_once`)).toEqual([{ n: 2 }]);
+      expect(created).toEqual({ reps: [{ name: 'Bo Diaz', email: null }], teams: [], accounts: ['Initech'] });
+    } finally {
+      await db.execute(
+        sql.raw(
+          'drop trigger h_fail_once on opportunities; drop function h_fail_once(); drop sequence h_fail_once',
+        ),
+      );
+    }
   });
 });

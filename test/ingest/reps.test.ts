@@ -160,6 +160,64 @@ describeDb('reps, teams and membership history', (ctx) => {
     expect(owner?.email).toBe('ann@example.com');
   });
 
+  it('names the field whose name is ambiguous: team or manager_name, even when the row gives both', async () => {
+    // Two teams and two people whose names fold alike (stored before the rule existed, or by hand).
+    await ctx.db().execute(sql`insert into teams (name) values ('EMEA'), ('Emea'), ('West')`);
+    await reps([
+      { name: 'Amara Okafor', email: 'amara@x.com' },
+      { name: 'Amara Okáfor', email: 'amara2@x.com' },
+    ]);
+    const r = await reps([
+      { name: 'Bo', team: 'emea', manager_name: 'Cy' },
+      { name: 'Di', team: 'West', manager_name: 'amara okafor' },
+    ]);
+    expect(r.errors).toEqual([
+      {
+        index: 0,
+        field: 'team',
+        message: '"emea" matches 2 teams: EMEA (id 1); Emea (id 2); rename one of them first',
+      },
+      {
+        index: 1,
+        field: 'manager_name',
+        message:
+          '"amara okafor" matches 2 people: Amara Okafor <amara@x.com>; Amara Okáfor <amara2@x.com>; register them by email',
+      },
+    ]);
+  });
+
+  it('looks names up once per batch yet sees the rows before it: created, renamed and rolled back', async () => {
+    await ctx.db().execute(sql`insert into teams (name) values ('EMEA'), ('Emea')`);
+    await reps([{ name: 'Ann', email: 'ann@x.com' }]);
+    const r = await ingestBatch(
+      ctx.db(),
+      {
+        entity: 'reps',
+        items: [
+          { name: 'Zed', team: 'West', manager_name: 'Mia' }, // creates Zed, West and Mia
+          { name: 'zed', role: 'manager' }, // Zed, created by the row above
+          { name: 'Ann Lee', email: 'ann@x.com' }, // renames Ann
+          { name: 'ann lee', timezone: 'Europe/Paris' }, // the renamed Ann
+          { name: 'Quinn', team: 'emea', manager_name: 'Rae' }, // refused: its Quinn is rolled back
+          { name: 'quinn', team: 'west', manager_name: 'MIA' }, // a new Quinn; West and Mia as created
+        ],
+      },
+      { ...opts, atomic: false },
+    );
+    expect(r).toMatchObject({ inserted: 2, updated: 3, errors: [{ index: 4, field: 'team' }] });
+    expect(await queryRows(ctx.db(), sql`select name, email, role, timezone from reps order by id`)).toEqual([
+      { name: 'Ann Lee', email: 'ann@x.com', role: 'rep', timezone: 'Europe/Paris' },
+      { name: 'Zed', email: null, role: 'manager', timezone: null },
+      { name: 'Mia', email: null, role: 'manager', timezone: null },
+      { name: 'quinn', email: null, role: 'rep', timezone: null },
+    ]);
+    expect(await queryRows(ctx.db(), sql`select name from teams order by id`)).toEqual([
+      { name: 'EMEA' },
+      { name: 'Emea' },
+      { name: 'West' },
+    ]);
+  });
+
   it('rejects an email that belongs to someone else and upserts teams by name', async () => {
     await reps([
       { name: 'Ann', email: 'ann@example.com' },
