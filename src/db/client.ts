@@ -283,15 +283,17 @@ export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
 
 const dialect = new PgDialect();
 
-/** Statement names by text: a handful of texts (scope kinds × metrics), hashed once each, not per answer. */
+/**
+ * Statement names by text: a handful of texts (scope kinds × metrics), hashed once each, not per answer.
+ * A plain Map with no cap: pg keeps each named statement prepared on every connection for the
+ * connection's life, so the texts must be a small fixed set anyway (see queryRowsPrepared).
+ */
 const preparedNames = new Map<string, string>();
 
 function preparedName(text: string): string {
   let name = preparedNames.get(text);
   if (name === undefined) {
     name = `tally_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
-    // Bounded however the texts vary: past the cap, start again (a name is only recomputed, never changed).
-    if (preparedNames.size >= 1000) preparedNames.clear();
     preparedNames.set(text, name);
   }
   return name;
@@ -302,7 +304,8 @@ function preparedName(text: string): string {
  * then only binds and executes it (Postgres keeps a custom plan per call for its first five calls, then a
  * generic one if that is no costlier). For small statements every answer sends with the same text and new
  * values, whose planning would otherwise cost as much as running them. The name is the text's hash, so two
- * texts never share one. Not for statements whose best plan depends on the values (ranges over big tables).
+ * texts never share one. Not for statements whose best plan depends on the values (ranges over big tables),
+ * and only for a small fixed set of texts: each stays prepared on every connection it ran on.
  * Uses drizzle's session `prepareQuery(query, fields, name, arrayMode)` (an internal API, by position): check
  * it on a drizzle upgrade (test/metrics/answer-context.test.ts runs it on both drivers).
  */

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Outcome } from '../db/schema/index.js';
 
 /** Extra stage names (any case, exact after trimming) an organisation uses for won and lost deals. */
@@ -30,17 +31,17 @@ export function outcomeFromStage(stage: string | null, rules?: StageRules): Outc
   if (hit !== undefined) return hit;
   const outcome = readStage(key, rules ?? {});
   if (!known) {
-    known = new Map();
+    known = newStageCache();
     byRules.set(rules!, known);
   }
-  if (known.size >= STAGE_CACHE_MAX) known.clear();
   known.set(key, outcome);
   return outcome;
 }
 
-const STAGE_CACHE_MAX = 1000;
-const noRules = new Map<string, Outcome>();
-const byRules = new WeakMap<StageRules, Map<string, Outcome>>();
+/** Stage names are the input's own text, so each cache keeps the 1,000 most recently read. */
+const newStageCache = () => new LRUCache<string, Outcome>({ max: 1000 });
+const noRules = newStageCache();
+const byRules = new WeakMap<StageRules, LRUCache<string, Outcome>>();
 
 function readStage(stage: string, rules: StageRules): Outcome {
   const s = norm(stage);

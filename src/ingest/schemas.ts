@@ -120,25 +120,34 @@ function field<T>(
   return schema;
 }
 
-/** An item schema's fields in shape order with their readers; null when a field has none. */
-const plans = new WeakMap<z.ZodType, { keys: Set<string>; fields: [string, FieldReader][] } | null>();
+/** An item schema's fields in shape order with their readers, for `parseItem`'s fast path. */
+type Plan = { keys: Set<string>; fields: [string, FieldReader][] };
+const plans = new WeakMap<z.ZodType, Plan | null>();
 
-function planOf(schema: z.ZodObject) {
+/**
+ * The schema's plan, built once; null (every item goes through zod) when a field has no reader, or when
+ * zod would run more than the fields: checks on the object itself (refine, superRefine, check,
+ * overwrite) or a schema that is no plain object (transform makes a pipe). Keys outside the shape
+ * (what a catchall reads) already send an item to zod.
+ */
+function planOf(schema: z.ZodObject): Plan | null {
   let plan = plans.get(schema);
   if (plan === undefined) {
-    const fields: [string, FieldReader][] = [];
-    for (const [key, s] of Object.entries(schema.shape)) {
-      const read = readers.get(s as z.ZodType);
-      if (!read) {
-        plan = null;
-        break;
-      }
-      fields.push([key, read]);
-    }
-    plan = plan === null ? null : { keys: new Set(fields.map(([k]) => k)), fields };
+    plan = buildPlan(schema);
     plans.set(schema, plan);
   }
   return plan;
+}
+
+function buildPlan(schema: z.ZodObject): Plan | null {
+  if (!(schema instanceof z.ZodObject) || (schema._zod.def.checks?.length ?? 0) > 0) return null;
+  const fields: [string, FieldReader][] = [];
+  for (const [key, s] of Object.entries(schema.shape)) {
+    const read = readers.get(s as z.ZodType);
+    if (!read) return null;
+    fields.push([key, read]);
+  }
+  return { keys: new Set(fields.map(([k]) => k)), fields };
 }
 
 /**

@@ -93,8 +93,6 @@ export class StagedUpsert {
   private readonly shapes = new Map<string, number>();
   private readonly sizes = new Map<number, number>();
   private keys = new Set<string>();
-  /** Column list of a row's values in insertion order → the same list sorted (the shape's name). */
-  private readonly sortedColumns = new Map<string, string>();
   /** Column (property) → its bit in a shape code (see `shapeOf`); bit 1 says "stored". */
   private readonly bits = new Map<string, number>();
   /** Shape code → shape, for the current generation. */
@@ -225,13 +223,7 @@ export class StagedUpsert {
     }
     const known = code < 0 ? undefined : this.shapeByCode.get(code);
     if (known !== undefined) return known;
-    // Writers build `values` in one fixed order, so the sorted column list is cached by the raw one.
-    const raw = Object.keys(values).join(',');
-    let present = this.sortedColumns.get(raw);
-    if (present === undefined) {
-      present = Object.keys(values).sort().join(',');
-      this.sortedColumns.set(raw, present);
-    }
+    const present = Object.keys(values).sort().join(',');
     const shapeKey = `${stored ? 'u' : 'i'}:${present}`;
     let shape = this.shapes.get(shapeKey);
     if (shape === undefined) {

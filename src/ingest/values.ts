@@ -1,5 +1,6 @@
 import { tz as inZone, TZDate } from '@date-fns/tz';
 import { isValid, parse } from 'date-fns';
+import { LRUCache } from 'lru-cache';
 
 /**
  * Parsers for the loosely typed values that arrive from CSV cells and JSON bodies. Each returns a
@@ -156,10 +157,9 @@ export function parseInstant(value: string, timeZone: string, dates?: DateContex
       (zone.toUpperCase() === 'Z' ? 0 : parseOffset(zone)) * 60_000
     : wallClockToUtc(timeZone, year, month, day, hour, minute, second) + ms;
   if (!known) {
-    known = new Map();
+    known = new LRUCache({ max: INSTANT_CACHE_MAX });
     instantCache.set(timeZone, known);
   }
-  if (known.size >= INSTANT_CACHE_MAX) known.clear();
   known.set(value, utc);
   return new Date(utc);
 }
@@ -167,9 +167,10 @@ export function parseInstant(value: string, timeZone: string, dates?: DateContex
 /**
  * ISO text → UTC ms per time zone, for values read by the ISO path (the slash path depends on the
  * file's date order, so it is not kept). A file repeats its dates; each reading costs a regex match
- * and several small arrays, which a big import pays a million times.
+ * and several small arrays, which a big import pays a million times. The outer map is plain: its keys
+ * are IANA zone names (the deployment's, in practice); each zone keeps its most recent texts.
  */
-const instantCache = new Map<string, Map<string, number>>();
+const instantCache = new Map<string, LRUCache<string, number>>();
 const INSTANT_CACHE_MAX = 100_000;
 
 /** Order of day and month in a slash date: `1/15/2026` is MDY (US), `15/1/2026` DMY. */
@@ -254,9 +255,11 @@ function parseSlashDate(value: string, m: RegExpExecArray, timeZone: string, dat
   throw new ValueError(`"${value}" is not a real date or time read as ${ORDER_NAME[order]}`);
 }
 
-/** Wall-clock second → UTC ms, per zone; a file repeats its dates, and each TZDate costs an Intl call. */
-const wallClockCache = new Map<string, number>();
-const WALL_CLOCK_CACHE_MAX = 100_000;
+/**
+ * Wall-clock second → UTC ms, per zone; a file repeats its dates, and each TZDate costs an Intl call.
+ * Made on first use: an LRUCache allocates all its slots up front.
+ */
+let wallClockCache: LRUCache<string, number> | undefined;
 
 function wallClockToUtc(
   timeZone: string,
@@ -270,10 +273,10 @@ function wallClockToUtc(
   if (timeZone === 'UTC' || timeZone === 'Etc/UTC')
     return Date.UTC(year, month - 1, day, hour, minute, second);
   const key = `${timeZone}|${year}|${month}|${day}|${hour}|${minute}|${second}`;
+  wallClockCache ??= new LRUCache({ max: 100_000 });
   let utc = wallClockCache.get(key);
   if (utc === undefined) {
     utc = new TZDate(year, month - 1, day, hour, minute, second, 0, timeZone).getTime();
-    if (wallClockCache.size >= WALL_CLOCK_CACHE_MAX) wallClockCache.clear();
     wallClockCache.set(key, utc);
   }
   return utc;
