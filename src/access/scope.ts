@@ -119,8 +119,10 @@ async function resolvePeople(db: Db, said: string, people: RepRecord[], now: Dat
   if (people.length === 1) return repScope(db, people[0]!.id, now);
   const shown = people.slice(0, 10).map((p) => `${p.name}${p.email ? ` (${p.email})` : ''}`);
   const more = people.length > shown.length ? ` and ${people.length - shown.length} more` : '';
+  // When every match carries the very name asked for, the full name cannot tell them apart.
+  const byName = people.some((p) => fold(p.name) !== fold(said)) ? 'the full name, ' : '';
   return fail(
-    `${people.length} people match "${said}": ${shown.join('; ')}${more}. Ask again with the full name, their email or an @mention.`,
+    `${people.length} people match "${said}": ${shown.join('; ')}${more}. Ask again with ${byName}their email or an @mention.`,
   );
 }
 

@@ -110,6 +110,13 @@ describeDb('inbound text over HTTP', (ctx) => {
     );
   });
 
+  it('asks for an email or a mention, not the full name, when the full name itself matches several', async () => {
+    await ctx.db().insert(reps).values({ name: 'Luis López', email: 'luis.l@example.com', role: 'rep' });
+    expect((await ask(USERS.ada.id, 'opps Luis Lopez')).text).toBe(
+      '2 people match "Luis Lopez": Luis Lopez (luis@example.com); Luis López (luis.l@example.com). Ask again with their email or an @mention.',
+    );
+  });
+
   it('treats JavaScript object keys as ordinary words', async () => {
     const answers: Record<string, string> = {
       constructor: 'I don\'t know a team or person called "constructor".',
