@@ -14,8 +14,10 @@ import {
 import {
   AmountError,
   type AmountReading,
+  currenciesNear,
   type Decimal,
   type DecimalMark,
+  isCurrencyCode,
   type NumberHint,
   readAmount,
 } from '../money/index.js';
@@ -244,10 +246,19 @@ const currency = () =>
     (v) => {
       const c = toText(v).toUpperCase();
       if (!/^[A-Z]{3}$/.test(c)) throw new ValueError(`"${v}" is not a 3-letter currency code`);
+      if (!isCurrencyCode(c)) {
+        const near = currenciesNear(c);
+        const hint = near.length > 0 ? `; did you mean ${near.join(' or ')}?` : ' (such as USD or EUR)';
+        throw new ValueError(`"${v}" is not an ISO 4217 currency code${hint}`);
+      }
       return c;
     },
     {},
-    { type: ['string', 'null'], pattern: '^[A-Za-z]{3}$', description: 'ISO 4217 code; default USD.' },
+    {
+      type: ['string', 'null'],
+      pattern: '^[A-Za-z]{3}$',
+      description: 'ISO 4217 code (a current one; case-insensitive); default USD.',
+    },
   );
 const timeZoneName = () =>
   field(

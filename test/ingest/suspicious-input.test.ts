@@ -1,0 +1,118 @@
+import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { fixedClock } from '../../src/clock.js';
+import { queryRows, sql } from '../../src/db/client.js';
+import { createIngestHandler } from '../../src/http/ingest-route.js';
+import { importCsv } from '../../src/import/import-csv.js';
+import { formatErrors } from '../../src/import/report.js';
+import type { Entity } from '../../src/ingest/index.js';
+import { silentLogger } from '../../src/logger.js';
+import { describeDb } from '../helpers/db.js';
+
+/** Values that read fine but are wrong or suspicious: unknown currencies, future dates, invisible characters. */
+
+const TOKEN = 'test-ingest-token-0123456789';
+const NOW = new Date('2026-11-23T09:00:00Z');
+const dir = mkdtempSync(path.join(tmpdir(), 'tally-suspicious-'));
+let fileNo = 0;
+function csv(text: string): string {
+  fileNo += 1;
+  const file = path.join(dir, `f${fileNo}.csv`);
+  writeFileSync(file, text);
+  return file;
+}
+
+describeDb('suspicious input: CSV import and ingest API', (ctx) => {
+  let server: Server;
+  let base = '';
+  beforeAll(async () => {
+    server = createServer(
+      createIngestHandler({
+        get db() {
+          return ctx.db();
+        },
+        config: { ingestToken: TOKEN, defaultTimezone: 'UTC' },
+        logger: silentLogger,
+        clock: fixedClock(NOW.toISOString()),
+      }),
+    );
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise((r) => server.close(r));
+  });
+  const post = async (body: unknown) => {
+    const res = await fetch(`${base}/api/v1/ingest`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+  const run = (entity: Entity, text: string) =>
+    importCsv(ctx.db(), { entity, input: createReadStream(csv(text)), timezone: 'UTC', now: NOW });
+  const count = async (table: string) =>
+    (await queryRows<{ n: number }>(ctx.db(), sql.raw(`select count(*)::int as n from ${table}`)))[0]!.n;
+
+  it('refuses a currency code ISO 4217 does not have, with a did-you-mean when one is a slip away', async () => {
+    const r = await run(
+      'opportunities',
+      [
+        'external_id,created_at,amount,currency',
+        'M-15,2026-10-01,10,XYZ',
+        'M-16,2026-10-01,10,EUE',
+        'M-17,2026-10-01,10,uss',
+        'M-18,2026-10-01,10,eur',
+      ].join('\n'),
+    );
+    expect(r.rejected).toBe(true);
+    expect(formatErrors(r)).toBe(
+      [
+        'line 2: currency "XYZ" is not an ISO 4217 currency code (such as USD or EUR)',
+        'line 3: currency "EUE" is not an ISO 4217 currency code; did you mean EUR?',
+        'line 4: currency "uss" is not an ISO 4217 currency code; did you mean USD or UZS?',
+      ].join('\n'),
+    );
+    expect(await count('opportunities')).toBe(0);
+    const api = await post({
+      entity: 'opportunities',
+      items: [{ external_id: 'M-15', created_at: '2026-10-01', amount: 10, currency: 'XYZ' }],
+    });
+    expect(api).toEqual({
+      status: 400,
+      body: {
+        ok: false,
+        error: 'invalid items; nothing was written',
+        errors: [
+          {
+            index: 0,
+            field: 'currency',
+            message: '"XYZ" is not an ISO 4217 currency code (such as USD or EUR)',
+          },
+        ],
+      },
+    });
+    const contracts = await post({
+      entity: 'contracts',
+      items: [
+        {
+          external_id: 'C-1',
+          account: 'Acme',
+          starts_at: '2026-01-01',
+          ends_at: '2027-01-01',
+          currency: 'EUE',
+        },
+      ],
+    });
+    expect(contracts.body.errors).toEqual([
+      { index: 0, field: 'currency', message: '"EUE" is not an ISO 4217 currency code; did you mean EUR?' },
+    ]);
+    expect(await count('opportunities')).toBe(0);
+    expect(await count('contracts')).toBe(0);
+  });
+});
