@@ -166,7 +166,12 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     }
     if (result.errors.length < maxListed) result.errors.push(e);
   };
-  const warnings = new WarningLog(opts.entity === 'subscriptions' ? 'accounts' : opts.entity, opts.stages);
+  const warnings = new WarningLog(
+    opts.entity === 'subscriptions' ? 'accounts' : opts.entity,
+    opts.stages,
+    'file',
+    opts.now,
+  );
   const dates = newDateContext(opts.dateOrder, 'file');
   const numbers = { ...newNumberContext(opts.decimal, { dates }), deferAmbiguous: true };
   const deferred: { line: number; item: Record<string, string> }[] = [];

@@ -26,10 +26,28 @@ export const WARNING_KINDS = [
   'close before create',
   'won amount not positive',
   'closed but stage reads open',
+  'date in the future',
 ] as const;
 export type WarningKind = (typeof WARNING_KINDS)[number];
 
 const FIRST_LINES = 5;
+
+/**
+ * Timestamps of events that must have happened by the time they are written, per entity. Not dates
+ * that may lie ahead: an open deal's expected close, contract terms, a team change or churn planned,
+ * a meeting booked for later. A deal's closed_at counts only once it is won or lost (see inspect).
+ */
+const EVENT_FIELDS: Partial<Record<Entity, string[]>> = {
+  leads: ['created_at', 'qualified_at', 'converted_at', 'disqualified_at'],
+  activities: ['occurred_at', 'email_opened_at', 'email_replied_at', 'meeting_held_at'],
+  opportunities: ['created_at'],
+};
+
+/**
+ * How far past "now" an event may be before it reads as in the future: a day, for clock skew and
+ * for dates without a zone read in DEFAULT_TIMEZONE while the source wrote them in a zone ahead of it.
+ */
+export const FUTURE_TOLERANCE_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Collects warnings while a file streams by. Keeps one table of id hash → line for duplicate detection
@@ -45,13 +63,20 @@ export class WarningLog {
 
   /**
    * `audience`: 'file' counts lines and names CLI options; 'request' lists every item (0-based
-   * index) and names the request's fields.
+   * index) and names the request's fields. `now`: event timestamps later than it (plus
+   * FUTURE_TOLERANCE_MS) are counted as dates in the future; without it they are not looked at.
    */
   constructor(
     private readonly entity: Entity,
     private readonly stages: StageRules = {},
     private readonly audience: 'file' | 'request' = 'file',
-  ) {}
+    now?: Date,
+  ) {
+    this.latest = now ? now.getTime() + FUTURE_TOLERANCE_MS : undefined;
+  }
+
+  /** The latest instant an event may carry (now plus the tolerance), in epoch ms. */
+  private readonly latest: number | undefined;
 
   /** Warnings added so far (every occurrence), so `inspect` can tell whether an item raised one. */
   private added = 0;
@@ -104,11 +129,14 @@ export class WarningLog {
           `${closedField} ${iso(closed)} is before created_at ${iso(created)} (stored as given; the cycle counts as 0 days)`,
       );
     }
-    if (this.entity !== 'opportunities') return this.added > before;
     const stage = item.stage as string | null | undefined;
     const outcome =
-      (item.outcome as string | null | undefined) ??
-      (stage !== undefined ? outcomeFromStage(stage, this.stages) : undefined);
+      this.entity !== 'opportunities'
+        ? undefined
+        : ((item.outcome as string | null | undefined) ??
+          (stage !== undefined ? outcomeFromStage(stage, this.stages) : undefined));
+    this.checkFuture(item, line, outcome === 'won' || outcome === 'lost');
+    if (this.entity !== 'opportunities') return this.added > before;
     const amount = item.amount as MoneyValue | null | undefined;
     const minor = item.amount_minor as number | null | undefined;
     const notPositive = () =>
@@ -129,6 +157,24 @@ export class WarningLog {
       );
     }
     return this.added > before;
+  }
+
+  /** Counts an item whose event timestamps (EVENT_FIELDS; a decided deal's closed_at) lie ahead of now. */
+  private checkFuture(item: Record<string, unknown>, line: number, decided: boolean): void {
+    const latest = this.latest;
+    const fields = EVENT_FIELDS[this.entity];
+    if (latest === undefined || !fields) return;
+    const ahead = (f: string) => {
+      const d = item[f];
+      return d instanceof Date && d.getTime() > latest;
+    };
+    const late = fields.filter(ahead);
+    if (decided && ahead('closed_at')) late.push('closed_at');
+    if (late.length === 0) return;
+    this.add('date in the future', line, () => {
+      const said = late.map((f) => `${f} ${iso(item[f] as Date)}`).join(', ');
+      return `${said} ${late.length > 1 ? 'are' : 'is'} in the future (more than a day after ${iso(new Date(latest - FUTURE_TOLERANCE_MS))}); stored as given, check the source's dates and time zone`;
+    });
   }
 
   /** The warnings, in a fixed order. */

@@ -8,7 +8,7 @@ import { fixedClock } from '../../src/clock.js';
 import { queryRows, sql } from '../../src/db/client.js';
 import { createIngestHandler } from '../../src/http/ingest-route.js';
 import { importCsv } from '../../src/import/import-csv.js';
-import { formatErrors } from '../../src/import/report.js';
+import { formatDetails, formatErrors } from '../../src/import/report.js';
 import type { Entity } from '../../src/ingest/index.js';
 import { silentLogger } from '../../src/logger.js';
 import { describeDb } from '../helpers/db.js';
@@ -114,5 +114,83 @@ describeDb('suspicious input: CSV import and ingest API', (ctx) => {
     ]);
     expect(await count('opportunities')).toBe(0);
     expect(await count('contracts')).toBe(0);
+  });
+
+  it('counts event dates in the future (a day of tolerance), not planned dates, in the import and the API', async () => {
+    // NOW is 2026-11-23T09:00Z: 2026-11-24 (within a day) is fine, 2026-11-25 is not.
+    const acts = await run(
+      'activities',
+      [
+        'external_id,kind,occurred_at,meeting_booked_at',
+        'A-1,call,2026-11-24,',
+        'A-2,meeting,2026-11-20,2027-01-10',
+        'A-3,call,2099-01-01,',
+      ].join('\n'),
+    );
+    expect(acts).toMatchObject({ inserted: 3, invalidRows: 0 });
+    expect(formatDetails(acts)).toBe(
+      "warning: 1 date in the future (line 4): occurred_at 2099-01-01 is in the future (more than a day after 2026-11-23); stored as given, check the source's dates and time zone",
+    );
+    const leads = await run(
+      'leads',
+      [
+        'external_id,created_at,qualified_at,converted_at',
+        'L-1,2027-03-01,,',
+        'L-2,2026-01-05,2026-12-01,2027-01-01',
+        'L-3,2026-01-05,2026-02-01,2026-03-01',
+      ].join('\n'),
+    );
+    expect(leads.warnings).toEqual([
+      {
+        kind: 'date in the future',
+        count: 2,
+        lines: [2, 3],
+        detail:
+          "created_at 2027-03-01 is in the future (more than a day after 2026-11-23); stored as given, check the source's dates and time zone",
+      },
+    ]);
+    expect(formatDetails(leads)).toMatch(/^warning: 2 dates in the future \(lines 2, 3\): /);
+    // An open deal's expected close and a contract's end lie ahead by nature; a won deal's close does not.
+    const opps = await run(
+      'opportunities',
+      [
+        'external_id,created_at,stage,closed_at,expected_close_date,amount',
+        'O-1,2027-06-01,Open,,,10',
+        'O-2,2026-01-05,Open,,2027-06-30,10',
+        'O-3,2026-01-05,Won,2099-01-01,,10',
+      ].join('\n'),
+    );
+    expect(opps.warnings).toEqual([
+      expect.objectContaining({ kind: 'date in the future', count: 2, lines: [2, 4] }),
+    ]);
+    const contracts = await post({
+      entity: 'contracts',
+      items: [{ external_id: 'C-1', account: 'Acme', starts_at: '2026-01-01', ends_at: '2029-01-01' }],
+    });
+    expect(contracts.body).toEqual(expect.not.objectContaining({ warnings: expect.anything() }));
+    const api = await post({
+      entity: 'opportunities',
+      items: [
+        { external_id: 'O-9', created_at: '2026-01-05', stage: 'Won', closed_at: '2099-01-01', amount: 5 },
+        { external_id: 'O-10', created_at: '2026-01-05', stage: 'Open', expected_close_date: '2099-01-01' },
+      ],
+    });
+    expect(api).toEqual({
+      status: 200,
+      body: {
+        ok: true,
+        inserted: 2,
+        updated: 0,
+        unchanged: 0,
+        warnings: [
+          {
+            index: 0,
+            kind: 'date in the future',
+            message:
+              "closed_at 2099-01-01 is in the future (more than a day after 2026-11-23); stored as given, check the source's dates and time zone",
+          },
+        ],
+      },
+    });
   });
 });
