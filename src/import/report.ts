@@ -33,6 +33,7 @@ const WARNING_TITLES: Record<string, string> = {
   'close before create': 'close date before create date',
   'won amount not positive': 'won deals with a zero or negative amount',
   'closed but stage reads open': 'rows with a close date whose stage reads as open',
+  'qualified before create': 'qualified date before create date',
 };
 
 /** Titles that read with their count: `1 date in the future`, `3 dates in the future`. */

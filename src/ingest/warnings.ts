@@ -27,6 +27,7 @@ export const WARNING_KINDS = [
   'won amount not positive',
   'closed but stage reads open',
   'date in the future',
+  'qualified before create',
 ] as const;
 export type WarningKind = (typeof WARNING_KINDS)[number];
 
@@ -127,6 +128,14 @@ export class WarningLog {
         line,
         () =>
           `${closedField} ${iso(closed)} is before created_at ${iso(created)} (stored as given; the cycle counts as 0 days)`,
+      );
+    }
+    const qualified = this.entity === 'leads' ? (item.qualified_at as Date | null | undefined) : undefined;
+    if (created && qualified && qualified < created) {
+      this.add(
+        'qualified before create',
+        line,
+        () => `qualified_at ${iso(qualified)} is before created_at ${iso(created)} (stored as given)`,
       );
     }
     const stage = item.stage as string | null | undefined;

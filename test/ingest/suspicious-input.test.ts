@@ -193,4 +193,35 @@ describeDb('suspicious input: CSV import and ingest API', (ctx) => {
       },
     });
   });
+
+  it('counts a lead qualified before it was created, as it counts one converted before', async () => {
+    const r = await run(
+      'leads',
+      ['external_id,created_at,qualified_at', 'L-1,2026-03-05,2026-03-01', 'L-2,2026-03-05,2026-03-06'].join(
+        '\n',
+      ),
+    );
+    expect(r.warnings).toEqual([
+      {
+        kind: 'qualified before create',
+        count: 1,
+        lines: [2],
+        detail: 'qualified_at 2026-03-01 is before created_at 2026-03-05 (stored as given)',
+      },
+    ]);
+    expect(formatDetails(r)).toBe(
+      'warning: 1 qualified date before create date (line 2): qualified_at 2026-03-01 is before created_at 2026-03-05 (stored as given)',
+    );
+    const api = await post({
+      entity: 'leads',
+      items: [{ external_id: 'L-3', created_at: '2026-03-05', qualified_at: '2026-03-01' }],
+    });
+    expect(api.body.warnings).toEqual([
+      {
+        index: 0,
+        kind: 'qualified before create',
+        message: 'qualified_at 2026-03-01 is before created_at 2026-03-05 (stored as given)',
+      },
+    ]);
+  });
 });
