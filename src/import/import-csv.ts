@@ -261,7 +261,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
         const row = batch[parsed.positions[k]!]!;
         while (s < skipped.length && skipped[s]!.line < row.line)
           warnings.seeId(skipped[s]!.key, skipped[s++]!.line);
-        const flagged = warnings.inspect(item, row.line);
+        const flagged = warnings.inspect(item, row.line, row.item);
         const key = (item as { external_id?: string }).external_id;
         if (key === undefined) return;
         const mark = fingerprintMark(entity, item);

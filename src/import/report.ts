@@ -39,6 +39,10 @@ const WARNING_TITLES: Record<string, string> = {
 /** Titles that read with their count: `1 date in the future`, `3 dates in the future`. */
 const COUNTED_TITLES: Record<string, [one: string, many: string]> = {
   'date in the future': ['date in the future', 'dates in the future'],
+  'invisible characters removed': [
+    'row with invisible characters removed from names',
+    'rows with invisible characters removed from names',
+  ],
 };
 
 const titleOf = (w: ImportWarning) => {

@@ -259,7 +259,7 @@ export async function ingestBatch(
   parsed.forEach((p, i) => {
     const log = new WarningLog(batches[i]!.entity, opts.stages, 'request', opts.now);
     p.items.forEach((item, k) => {
-      log.inspect(item as Record<string, unknown>, p.positions[k]!);
+      log.inspect(item as Record<string, unknown>, p.positions[k]!, batches[i]!.items[p.positions[k]!]);
     });
     warnings.push(...(multi ? log.items.map((w) => ({ ...w, entity: batches[i]!.entity })) : log.items));
   });

@@ -1,6 +1,7 @@
+import { withoutFormatChars } from '../core/fold.js';
 import { FirstLines } from './first-lines.js';
 import { outcomeFromStage, type StageRules } from './outcome.js';
-import type { Entity, MoneyValue } from './schemas.js';
+import { type Entity, type MoneyValue, NAME_FIELDS } from './schemas.js';
 
 /** One suspicious item of an ingest request: its position in its batch, the kind and what to do. */
 export interface ItemWarning {
@@ -28,6 +29,7 @@ export const WARNING_KINDS = [
   'closed but stage reads open',
   'date in the future',
   'qualified before create',
+  'invisible characters removed',
 ] as const;
 export type WarningKind = (typeof WARNING_KINDS)[number];
 
@@ -113,11 +115,16 @@ export class WarningLog {
     return true;
   }
 
-  /** Looks at one valid parsed item (canonical fields) from `line`; true when it raised a warning. */
-  inspect(item: Record<string, unknown>, line: number): boolean {
+  /**
+   * Looks at one valid parsed item (canonical fields) from `line`, and at its `raw` input (the CSV
+   * row or JSON item it was read from) for names that lost format characters; true when it raised a
+   * warning.
+   */
+  inspect(item: Record<string, unknown>, line: number, raw?: unknown): boolean {
     const id = item.external_id;
     const before = this.added;
     if (typeof id === 'string') this.seeId(id, line);
+    this.checkNames(item, line, raw);
     const created = item.created_at as Date | null | undefined;
     const closedField =
       this.entity === 'opportunities' ? 'closed_at' : this.entity === 'leads' ? 'converted_at' : null;
@@ -184,6 +191,28 @@ export class WarningLog {
       const said = late.map((f) => `${f} ${iso(item[f] as Date)}`).join(', ');
       return `${said} ${late.length > 1 ? 'are' : 'is'} in the future (more than a day after ${iso(new Date(latest - FUTURE_TOLERANCE_MS))}); stored as given, check the source's dates and time zone`;
     });
+  }
+
+  /** Counts an item whose names (NAME_FIELDS) were read without some format characters. */
+  private checkNames(item: Record<string, unknown>, line: number, raw: unknown): void {
+    const fields = NAME_FIELDS[this.entity];
+    if (!fields || typeof raw !== 'object' || raw === null) return;
+    const input = raw as Record<string, unknown>;
+    const cleaned = fields.filter((f) => {
+      const v = input[f];
+      return typeof v === 'string' && typeof item[f] === 'string' && withoutFormatChars(v) !== v;
+    });
+    if (cleaned.length === 0) return;
+    this.add('invisible characters removed', line, () =>
+      cleaned
+        .map((f) => {
+          const kept = item[f] as string;
+          const gone = [...new Set(String(input[f]))].filter((c) => /\p{Cf}/u.test(c) && !kept.includes(c));
+          const codes = gone.map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`);
+          return `${f} "${kept}" (${codes.join(', ')} removed)`;
+        })
+        .join(', '),
+    );
   }
 
   /** The warnings, in a fixed order. */

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.js';
+import { fold, withoutFormatChars } from '../../src/core/fold.js';
 import { queryRows, sql } from '../../src/db/client.js';
 import { createIngestHandler } from '../../src/http/ingest-route.js';
 import { importCsv } from '../../src/import/import-csv.js';
@@ -223,5 +224,73 @@ describeDb('suspicious input: CSV import and ingest API', (ctx) => {
         message: 'qualified_at 2026-03-01 is before created_at 2026-03-05 (stored as given)',
       },
     ]);
+  });
+
+  it('drops invisible format characters from names, counts them, and matches stored look-alikes under fold', async () => {
+    await post({
+      entity: 'reps',
+      items: [{ name: '*Bob* Star', email: 'bob@x.com' }],
+    });
+    await post({ entity: 'accounts', items: [{ external_id: 'ACC-1', name: 'Acme' }] });
+    const r = await run(
+      'opportunities',
+      [
+        'external_id,created_at,owner_name,account',
+        'O-1,2026-01-05,*Bob*\u200b Star,Acme\u200b',
+        'O-2,2026-01-05,*Bob* Star,Acme',
+        'O-3,2026-01-05,\u202eevil,\ufeffInitech',
+      ].join('\n'),
+    );
+    expect(r).toMatchObject({ inserted: 3, invalidRows: 0 });
+    expect(formatDetails(r)).toBe(
+      'warning: 2 rows with invisible characters removed from names (lines 2, 4): account "Acme" (U+200B removed), owner_name "*Bob* Star" (U+200B removed)',
+    );
+    // No twin: the owner and account are the stored ones; the new names are stored clean.
+    const names = async (table: string) =>
+      (await queryRows<{ name: string }>(ctx.db(), sql.raw(`select name from ${table} order by id`))).map(
+        (x) => x.name,
+      );
+    expect(await names('reps')).toEqual(['*Bob* Star', 'evil']);
+    expect(await names('accounts')).toEqual(['Acme', 'Initech']);
+    const owners = await queryRows<{ id: string; owner: string; account: string }>(
+      ctx.db(),
+      sql`select o.external_id as id, r.name as owner, a.name as account from opportunities o
+          join reps r on r.id = o.owner_rep_id join accounts a on a.id = o.account_id order by o.external_id`,
+    );
+    expect(owners).toEqual([
+      { id: 'O-1', owner: '*Bob* Star', account: 'Acme' },
+      { id: 'O-2', owner: '*Bob* Star', account: 'Acme' },
+      { id: 'O-3', owner: 'evil', account: 'Initech' },
+    ]);
+    // The API cleans and warns the same way; a name that is nothing but invisible characters is refused.
+    const api = await post({
+      entity: 'teams',
+      items: [{ name: 'EMEA\u2060' }, { name: '\u200b\u200d' }],
+    });
+    expect(api.body.errors).toEqual([
+      { index: 1, field: 'name', message: 'has only invisible characters (such as zero-width spaces)' },
+    ]);
+    const team = await post({ entity: 'teams', items: [{ name: 'EMEA\u2060' }] });
+    expect(team.body.warnings).toEqual([
+      {
+        index: 0,
+        kind: 'invisible characters removed',
+        message: 'name "EMEA" (U+2060 removed)',
+      },
+    ]);
+    expect(await names('teams')).toEqual(['EMEA']);
+    // A look-alike stored before names were cleaned is found by the plain spelling, not twinned again.
+    await ctx.db().execute(sql`insert into accounts (external_id, name) values ('ACC-9', ${'Globex\u200b'})`);
+    const globex = await run('opportunities', 'external_id,created_at,account\nO-4,2026-01-05,Globex');
+    expect(globex).toMatchObject({ inserted: 1, invalidRows: 0 });
+    expect(await count('accounts')).toBe(3);
+  });
+
+  it('fold ignores format characters (a stored look-alike matches), keeps visible joiners in stored names', () => {
+    expect(fold('Acme\u200b')).toBe(fold('Acme'));
+    expect(fold('\u202eBob\u200d Star\ufeff')).toBe('bob star');
+    expect(withoutFormatChars('Ana 👩\u200d💻')).toBe('Ana 👩\u200d💻');
+    expect(withoutFormatChars('Bob\u200dStar')).toBe('BobStar');
+    expect(withoutFormatChars('Ana')).toBe('Ana');
   });
 });
