@@ -5,6 +5,7 @@ import type { Caller } from '../core/types.js';
 import { yieldToIo } from '../core/yield-to-io.js';
 import type { Deps } from '../deps.js';
 import { metricDepsFor } from '../deps.js';
+import { suggestWord } from '../edit-distance.js';
 import {
   beforeDeadline,
   getEmailTemplates,
@@ -22,7 +23,6 @@ import { buildCalculationMessage } from '../slack/blocks/calculation.js';
 import { buildMetricMessage } from '../slack/blocks/metric.js';
 import { buildNoticeMessage } from '../slack/blocks/notice.js';
 import { buildScorecardBlocks, scorecardFallback } from '../slack/blocks/scorecard.js';
-import { suggestWord } from '../slack/grammar/distance.js';
 import type { MetricAsk } from '../slack/grammar/parse.js';
 import { enforceLimits } from '../slack/limits.js';
 import type { Reply } from '../slack/reply.js';

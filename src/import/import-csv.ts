@@ -166,7 +166,12 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     }
     if (result.errors.length < maxListed) result.errors.push(e);
   };
-  const warnings = new WarningLog(opts.entity === 'subscriptions' ? 'accounts' : opts.entity, opts.stages);
+  const warnings = new WarningLog(
+    opts.entity === 'subscriptions' ? 'accounts' : opts.entity,
+    opts.stages,
+    'file',
+    opts.now,
+  );
   const dates = newDateContext(opts.dateOrder, 'file');
   const numbers = { ...newNumberContext(opts.decimal, { dates }), deferAmbiguous: true };
   const deferred: { line: number; item: Record<string, string> }[] = [];
@@ -256,7 +261,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
         const row = batch[parsed.positions[k]!]!;
         while (s < skipped.length && skipped[s]!.line < row.line)
           warnings.seeId(skipped[s]!.key, skipped[s++]!.line);
-        const flagged = warnings.inspect(item, row.line);
+        const flagged = warnings.inspect(item, row.line, row.item);
         const key = (item as { external_id?: string }).external_id;
         if (key === undefined) return;
         const mark = fingerprintMark(entity, item);

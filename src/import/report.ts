@@ -1,4 +1,5 @@
 import { formatCreated } from '../ingest/names.js';
+import type { ImportWarning } from '../ingest/warnings.js';
 import type { ImportCsvResult } from './import-csv.js';
 
 const n = (v: number) => v.toLocaleString('en-US');
@@ -32,6 +33,22 @@ const WARNING_TITLES: Record<string, string> = {
   'close before create': 'close date before create date',
   'won amount not positive': 'won deals with a zero or negative amount',
   'closed but stage reads open': 'rows with a close date whose stage reads as open',
+  'qualified before create': 'qualified date before create date',
+};
+
+/** Titles that read with their count: `1 date in the future`, `3 dates in the future`. */
+const COUNTED_TITLES: Record<string, [one: string, many: string]> = {
+  'date in the future': ['date in the future', 'dates in the future'],
+  'invisible characters removed': [
+    'row with invisible characters removed from names',
+    'rows with invisible characters removed from names',
+  ],
+};
+
+const titleOf = (w: ImportWarning) => {
+  const counted = COUNTED_TITLES[w.kind];
+  if (counted) return counted[w.count === 1 ? 0 : 1];
+  return WARNING_TITLES[w.kind] ?? w.kind;
 };
 
 /**
@@ -46,7 +63,7 @@ export function formatDetails(r: ImportCsvResult): string {
   for (const w of r.warnings) {
     const more = w.count > w.lines.length ? ', …' : '';
     out.push(
-      `warning: ${n(w.count)} ${WARNING_TITLES[w.kind] ?? w.kind} (line${w.lines.length > 1 ? 's' : ''} ${w.lines.join(', ')}${more}): ${w.detail}`,
+      `warning: ${n(w.count)} ${titleOf(w)} (line${w.lines.length > 1 ? 's' : ''} ${w.lines.join(', ')}${more}): ${w.detail}`,
     );
   }
   return out.join('\n');

@@ -239,7 +239,7 @@ export interface BatchOptions extends IngestOptions {
  * `opts.created` gets what the committed attempt created (nothing when the request was rolled back).
  * A written request also returns `warnings` (only when there are any): per item, the suspicious values
  * a CSV import counts (duplicate ids and which item won, close before create, won amount ≤ 0, an open
- * stage with a close date).
+ * stage with a close date, an event dated after `opts.now` plus a day).
  */
 export async function ingestBatch(
   db: Db,
@@ -259,9 +259,9 @@ export async function ingestBatch(
   // The same warnings a CSV summary gives, per item (stored as given, but worth a look).
   const warnings: ItemWarning[] = [];
   parsed.forEach((p, i) => {
-    const log = new WarningLog(batches[i]!.entity, opts.stages, 'request');
+    const log = new WarningLog(batches[i]!.entity, opts.stages, 'request', opts.now);
     p.items.forEach((item, k) => {
-      log.inspect(item as Record<string, unknown>, p.positions[k]!);
+      log.inspect(item as Record<string, unknown>, p.positions[k]!, batches[i]!.items[p.positions[k]!]);
     });
     warnings.push(...(multi ? log.items.map((w) => ({ ...w, entity: batches[i]!.entity })) : log.items));
   });

@@ -1,5 +1,6 @@
 import type { Column } from 'drizzle-orm';
 import { z } from 'zod';
+import { withoutFormatChars } from '../core/fold.js';
 import { integerRange } from '../db/column-range.js';
 import {
   ACTIVITY_KINDS,
@@ -14,8 +15,10 @@ import {
 import {
   AmountError,
   type AmountReading,
+  currenciesNear,
   type Decimal,
   type DecimalMark,
+  isCurrencyCode,
   type NumberHint,
   readAmount,
 } from '../money/index.js';
@@ -196,6 +199,24 @@ export function parseItem(
 
 const toText = (v: Scalar) => checkText(String(v)).trim();
 const text = (opts?: { required?: boolean }) => field(toText, opts, { type: ['string', 'number', 'null'] });
+/**
+ * A name or a reference by name (NAME_FIELDS): text without format characters (withoutFormatChars:
+ * zero-width spaces, BOM, bidi controls), which would make a look-alike of another name. The warnings
+ * count the items that had some (src/ingest/warnings.ts); a name of nothing else is refused.
+ */
+const name = (opts?: { required?: boolean }) =>
+  field(
+    (v) => {
+      const n = withoutFormatChars(checkText(String(v))).trim();
+      if (n === '') throw new ValueError('has only invisible characters (such as zero-width spaces)');
+      return n;
+    },
+    opts,
+    {
+      type: ['string', 'number', 'null'],
+      description: 'Invisible format characters (zero-width spaces, bidi controls) are removed.',
+    },
+  );
 const email = () =>
   field(
     (v) => {
@@ -253,10 +274,19 @@ const currency = () =>
     (v) => {
       const c = toText(v).toUpperCase();
       if (!/^[A-Z]{3}$/.test(c)) throw new ValueError(`"${v}" is not a 3-letter currency code`);
+      if (!isCurrencyCode(c)) {
+        const near = currenciesNear(c);
+        const hint = near.length > 0 ? `; did you mean ${near.join(' or ')}?` : ' (such as USD or EUR)';
+        throw new ValueError(`"${v}" is not an ISO 4217 currency code${hint}`);
+      }
       return c;
     },
     {},
-    { type: ['string', 'null'], pattern: '^[A-Za-z]{3}$', description: 'ISO 4217 code; default USD.' },
+    {
+      type: ['string', 'null'],
+      pattern: '^[A-Za-z]{3}$',
+      description: 'ISO 4217 code (a current one; case-insensitive); default USD.',
+    },
   );
 const timeZoneName = () =>
   field(
@@ -285,23 +315,23 @@ export function buildItemSchemas(tz: string, decimal?: DecimalMark, reading: Rea
   const money = (mark: DecimalMark | undefined) => moneyField(mark, reading.numberHint);
   return {
     teams: z.strictObject({
-      name: text({ required: true }),
+      name: name({ required: true }),
       timezone: timeZoneName(),
       week_starts_on: integer(teams.weekStartsOn, { min: 0, max: 6 }),
       slack_channel_id: text(),
       response_sla_seconds: integer(teams.responseSlaSeconds, { min: 1 }),
     }),
     reps: z.strictObject({
-      name: text({ required: true }),
+      name: name({ required: true }),
       email: email(),
       slack_user_id: text(),
       role: oneOf(REP_ROLES),
       active: bool(),
       timezone: timeZoneName(),
-      team: text(),
+      team: name(),
       team_since: instant(tz),
       is_manager: bool(),
-      manager_name: text(),
+      manager_name: name(),
     }),
     leads: z.strictObject({
       external_id: text({ required: true }),
@@ -310,7 +340,7 @@ export function buildItemSchemas(tz: string, decimal?: DecimalMark, reading: Rea
       email: email(),
       source: text(),
       owner_email: email(),
-      owner_name: text(),
+      owner_name: name(),
       created_at: instant(tz, { required: true }),
       qualified_at: instant(tz),
       converted_at: instant(tz),
@@ -320,7 +350,7 @@ export function buildItemSchemas(tz: string, decimal?: DecimalMark, reading: Rea
     activities: z.strictObject({
       external_id: text({ required: true }),
       rep_email: email(),
-      rep_name: text(),
+      rep_name: name(),
       lead_external_id: text(),
       opportunity_external_id: text(),
       kind: oneOf(ACTIVITY_KINDS, { required: true }),
@@ -336,16 +366,16 @@ export function buildItemSchemas(tz: string, decimal?: DecimalMark, reading: Rea
     }),
     accounts: z.strictObject({
       external_id: text(),
-      name: text(),
+      name: name(),
       became_customer_at: instant(tz),
       churned_at: instant(tz),
     }),
     opportunities: z.strictObject({
       external_id: text({ required: true }),
       lead_external_id: text(),
-      account: text(),
+      account: name(),
       owner_email: email(),
-      owner_name: text(),
+      owner_name: name(),
       product: text(),
       amount: money(decimal),
       amount_minor: integer(opportunities.amountMinor),
@@ -359,7 +389,7 @@ export function buildItemSchemas(tz: string, decimal?: DecimalMark, reading: Rea
     }),
     contracts: z.strictObject({
       external_id: text({ required: true }),
-      account: text({ required: true }),
+      account: name({ required: true }),
       starts_at: instant(tz, { required: true }),
       ends_at: instant(tz, { required: true }),
       total_value: money(decimal),
@@ -401,6 +431,17 @@ export function itemSchemas(tz: string, decimal?: DecimalMark, reading?: Reading
   }
   return s;
 }
+
+/** Names and references by name (read by `name()`: format characters removed), per entity. */
+export const NAME_FIELDS: Partial<Record<Entity, string[]>> = {
+  teams: ['name'],
+  reps: ['name', 'team', 'manager_name'],
+  leads: ['owner_name'],
+  activities: ['rep_name'],
+  accounts: ['name'],
+  opportunities: ['account', 'owner_name'],
+  contracts: ['account'],
+};
 
 /** Fields that carry amounts in major units, per entity. */
 export const MONEY_FIELDS: Partial<Record<Entity, string[]>> = {

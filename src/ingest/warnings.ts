@@ -1,6 +1,7 @@
+import { withoutFormatChars } from '../core/fold.js';
 import { FirstLines } from './first-lines.js';
 import { outcomeFromStage, type StageRules } from './outcome.js';
-import type { Entity, MoneyValue } from './schemas.js';
+import { type Entity, type MoneyValue, NAME_FIELDS } from './schemas.js';
 
 /** One suspicious item of an ingest request: its position in its batch, the kind and what to do. */
 export interface ItemWarning {
@@ -26,10 +27,30 @@ export const WARNING_KINDS = [
   'close before create',
   'won amount not positive',
   'closed but stage reads open',
+  'date in the future',
+  'qualified before create',
+  'invisible characters removed',
 ] as const;
 export type WarningKind = (typeof WARNING_KINDS)[number];
 
 const FIRST_LINES = 5;
+
+/**
+ * Timestamps of events that must have happened by the time they are written, per entity. Not dates
+ * that may lie ahead: an open deal's expected close, contract terms, a team change or churn planned,
+ * a meeting booked for later. A deal's closed_at counts only once it is won or lost (see inspect).
+ */
+const EVENT_FIELDS: Partial<Record<Entity, string[]>> = {
+  leads: ['created_at', 'qualified_at', 'converted_at', 'disqualified_at'],
+  activities: ['occurred_at', 'email_opened_at', 'email_replied_at', 'meeting_held_at'],
+  opportunities: ['created_at'],
+};
+
+/**
+ * How far past "now" an event may be before it reads as in the future: a day, for clock skew and
+ * for dates without a zone read in DEFAULT_TIMEZONE while the source wrote them in a zone ahead of it.
+ */
+export const FUTURE_TOLERANCE_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Collects warnings while a file streams by. Keeps one table of id hash → line for duplicate detection
@@ -45,13 +66,20 @@ export class WarningLog {
 
   /**
    * `audience`: 'file' counts lines and names CLI options; 'request' lists every item (0-based
-   * index) and names the request's fields.
+   * index) and names the request's fields. `now`: event timestamps later than it (plus
+   * FUTURE_TOLERANCE_MS) are counted as dates in the future; without it they are not looked at.
    */
   constructor(
     private readonly entity: Entity,
     private readonly stages: StageRules = {},
     private readonly audience: 'file' | 'request' = 'file',
-  ) {}
+    now?: Date,
+  ) {
+    this.latest = now ? now.getTime() + FUTURE_TOLERANCE_MS : undefined;
+  }
+
+  /** The latest instant an event may carry (now plus the tolerance), in epoch ms. */
+  private readonly latest: number | undefined;
 
   /** Warnings added so far (every occurrence), so `inspect` can tell whether an item raised one. */
   private added = 0;
@@ -87,11 +115,16 @@ export class WarningLog {
     return true;
   }
 
-  /** Looks at one valid parsed item (canonical fields) from `line`; true when it raised a warning. */
-  inspect(item: Record<string, unknown>, line: number): boolean {
+  /**
+   * Looks at one valid parsed item (canonical fields) from `line`, and at its `raw` input (the CSV
+   * row or JSON item it was read from) for names that lost format characters; true when it raised a
+   * warning.
+   */
+  inspect(item: Record<string, unknown>, line: number, raw?: unknown): boolean {
     const id = item.external_id;
     const before = this.added;
     if (typeof id === 'string') this.seeId(id, line);
+    this.checkNames(item, line, raw);
     const created = item.created_at as Date | null | undefined;
     const closedField =
       this.entity === 'opportunities' ? 'closed_at' : this.entity === 'leads' ? 'converted_at' : null;
@@ -104,11 +137,22 @@ export class WarningLog {
           `${closedField} ${iso(closed)} is before created_at ${iso(created)} (stored as given; the cycle counts as 0 days)`,
       );
     }
-    if (this.entity !== 'opportunities') return this.added > before;
+    const qualified = this.entity === 'leads' ? (item.qualified_at as Date | null | undefined) : undefined;
+    if (created && qualified && qualified < created) {
+      this.add(
+        'qualified before create',
+        line,
+        () => `qualified_at ${iso(qualified)} is before created_at ${iso(created)} (stored as given)`,
+      );
+    }
     const stage = item.stage as string | null | undefined;
     const outcome =
-      (item.outcome as string | null | undefined) ??
-      (stage !== undefined ? outcomeFromStage(stage, this.stages) : undefined);
+      this.entity !== 'opportunities'
+        ? undefined
+        : ((item.outcome as string | null | undefined) ??
+          (stage !== undefined ? outcomeFromStage(stage, this.stages) : undefined));
+    this.checkFuture(item, line, outcome === 'won' || outcome === 'lost');
+    if (this.entity !== 'opportunities') return this.added > before;
     const amount = item.amount as MoneyValue | null | undefined;
     const minor = item.amount_minor as number | null | undefined;
     const notPositive = () =>
@@ -129,6 +173,46 @@ export class WarningLog {
       );
     }
     return this.added > before;
+  }
+
+  /** Counts an item whose event timestamps (EVENT_FIELDS; a decided deal's closed_at) lie ahead of now. */
+  private checkFuture(item: Record<string, unknown>, line: number, decided: boolean): void {
+    const latest = this.latest;
+    const fields = EVENT_FIELDS[this.entity];
+    if (latest === undefined || !fields) return;
+    const ahead = (f: string) => {
+      const d = item[f];
+      return d instanceof Date && d.getTime() > latest;
+    };
+    const late = fields.filter(ahead);
+    if (decided && ahead('closed_at')) late.push('closed_at');
+    if (late.length === 0) return;
+    this.add('date in the future', line, () => {
+      const said = late.map((f) => `${f} ${iso(item[f] as Date)}`).join(', ');
+      return `${said} ${late.length > 1 ? 'are' : 'is'} in the future (more than a day after ${iso(new Date(latest - FUTURE_TOLERANCE_MS))}); stored as given, check the source's dates and time zone`;
+    });
+  }
+
+  /** Counts an item whose names (NAME_FIELDS) were read without some format characters. */
+  private checkNames(item: Record<string, unknown>, line: number, raw: unknown): void {
+    const fields = NAME_FIELDS[this.entity];
+    if (!fields || typeof raw !== 'object' || raw === null) return;
+    const input = raw as Record<string, unknown>;
+    const cleaned = fields.filter((f) => {
+      const v = input[f];
+      return typeof v === 'string' && typeof item[f] === 'string' && withoutFormatChars(v) !== v;
+    });
+    if (cleaned.length === 0) return;
+    this.add('invisible characters removed', line, () =>
+      cleaned
+        .map((f) => {
+          const kept = item[f] as string;
+          const gone = [...new Set(String(input[f]))].filter((c) => /\p{Cf}/u.test(c) && !kept.includes(c));
+          const codes = gone.map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`);
+          return `${f} "${kept}" (${codes.join(', ')} removed)`;
+        })
+        .join(', '),
+    );
   }
 
   /** The warnings, in a fixed order. */

@@ -1,15 +1,32 @@
+import { editDistance } from '../edit-distance.js';
+
 /**
  * ISO 4217 currency facts, taken from the runtime's ICU data (Intl), which tracks the standard:
- * JPY and KRW have 0 minor digits, USD and EUR 2, KWD, BHD and TND 3.
+ * JPY and KRW have 0 minor digits, USD and EUR 2, KWD, BHD and TND 3. The one list of codes Tally
+ * accepts is `Intl.supportedValuesOf('currency')` (current codes; test codes such as XTS/XXX excluded).
  */
 
 const digitsCache = new Map<string, number>();
 let known: Set<string> | undefined;
+const codes = () => {
+  known ??= new Set(Intl.supportedValuesOf('currency'));
+  return known;
+};
 
 /** True for a 3-letter code the ISO 4217 table (as shipped with ICU) knows, e.g. "EUR". */
 export function isCurrencyCode(code: string): boolean {
-  known ??= new Set(Intl.supportedValuesOf('currency'));
-  return /^[A-Za-z]{3}$/.test(code) && known.has(code.toUpperCase());
+  return /^[A-Za-z]{3}$/.test(code) && codes().has(code.toUpperCase());
+}
+
+/**
+ * The known codes one typing slip (a letter changed, added, dropped, or two neighbours swapped) away
+ * from `code`, for "did you mean EUR?": "EUE" → [EUR], "USS" → [USD, UZS]. [] when none, or when more
+ * than three are that close (no hint is better than a list of guesses).
+ */
+export function currenciesNear(code: string): string[] {
+  const c = code.trim().toUpperCase();
+  const near = [...codes()].filter((k) => editDistance(c, k) === 1);
+  return near.length <= 3 ? near : [];
 }
 
 /**

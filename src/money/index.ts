@@ -18,7 +18,7 @@ export {
   settleAmount,
   toMinorUnits,
 } from './amount.js';
-export { currencyOfSymbol, minorDigits } from './currencies.js';
+export { currenciesNear, currencyOfSymbol, isCurrencyCode, minorDigits } from './currencies.js';
 export { formatMoney, formatMoneyExact, moneyDisplayStep } from './format.js';
 export { parseMinorUnits } from './plain.js';
 export { readTypedMoney, typedMoneyToMinor, withoutGroupCommas } from './typed.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { editDistance, suggestWord } from '../../src/slack/grammar/distance.js';
+import { editDistance, suggestWord } from '../../src/edit-distance.js';
 import { type ParsedCommand, parseCommand, tokenize } from '../../src/slack/grammar/parse.js';
 
 // Monday 23 Nov 2026, 09:00 UTC.

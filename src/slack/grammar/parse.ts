@@ -1,9 +1,9 @@
+import { suggestWord } from '../../edit-distance.js';
 import { findMetric, METRICS } from '../../metrics/definitions.js';
 import { parsePeriod } from '../../metrics/periods.js';
 import type { Dimension, MetricDefinition } from '../../metrics/types.js';
 import type { FiscalCalendar } from '../../time/fiscal.js';
 import { MAX_COMMAND_CHARS } from '../inbound.js';
-import { suggestWord } from './distance.js';
 import { periodProblem } from './period-words.js';
 import {
   CHANNEL_LINK,

@@ -1,5 +1,5 @@
+import { suggestWord } from '../../edit-distance.js';
 import { parsePeriod } from '../../metrics/periods.js';
-import { suggestWord } from './distance.js';
 
 /**
  * Period words that did not parse: tells "a period, but a bad one" (`0d`, `2026-02-30`, a reversed

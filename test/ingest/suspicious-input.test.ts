@@ -1,0 +1,296 @@
+import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { fixedClock } from '../../src/clock.js';
+import { fold, withoutFormatChars } from '../../src/core/fold.js';
+import { queryRows, sql } from '../../src/db/client.js';
+import { createIngestHandler } from '../../src/http/ingest-route.js';
+import { importCsv } from '../../src/import/import-csv.js';
+import { formatDetails, formatErrors } from '../../src/import/report.js';
+import type { Entity } from '../../src/ingest/index.js';
+import { silentLogger } from '../../src/logger.js';
+import { describeDb } from '../helpers/db.js';
+
+/** Values that read fine but are wrong or suspicious: unknown currencies, future dates, invisible characters. */
+
+const TOKEN = 'test-ingest-token-0123456789';
+const NOW = new Date('2026-11-23T09:00:00Z');
+const dir = mkdtempSync(path.join(tmpdir(), 'tally-suspicious-'));
+let fileNo = 0;
+function csv(text: string): string {
+  fileNo += 1;
+  const file = path.join(dir, `f${fileNo}.csv`);
+  writeFileSync(file, text);
+  return file;
+}
+
+describeDb('suspicious input: CSV import and ingest API', (ctx) => {
+  let server: Server;
+  let base = '';
+  beforeAll(async () => {
+    server = createServer(
+      createIngestHandler({
+        get db() {
+          return ctx.db();
+        },
+        config: { ingestToken: TOKEN, defaultTimezone: 'UTC' },
+        logger: silentLogger,
+        clock: fixedClock(NOW.toISOString()),
+      }),
+    );
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise((r) => server.close(r));
+  });
+  const post = async (body: unknown) => {
+    const res = await fetch(`${base}/api/v1/ingest`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+  const run = (entity: Entity, text: string) =>
+    importCsv(ctx.db(), { entity, input: createReadStream(csv(text)), timezone: 'UTC', now: NOW });
+  const count = async (table: string) =>
+    (await queryRows<{ n: number }>(ctx.db(), sql.raw(`select count(*)::int as n from ${table}`)))[0]!.n;
+
+  it('refuses a currency code ISO 4217 does not have, with a did-you-mean when one is a slip away', async () => {
+    const r = await run(
+      'opportunities',
+      [
+        'external_id,created_at,amount,currency',
+        'M-15,2026-10-01,10,XYZ',
+        'M-16,2026-10-01,10,EUE',
+        'M-17,2026-10-01,10,uss',
+        'M-18,2026-10-01,10,eur',
+      ].join('\n'),
+    );
+    expect(r.rejected).toBe(true);
+    expect(formatErrors(r)).toBe(
+      [
+        'line 2: currency "XYZ" is not an ISO 4217 currency code (such as USD or EUR)',
+        'line 3: currency "EUE" is not an ISO 4217 currency code; did you mean EUR?',
+        'line 4: currency "uss" is not an ISO 4217 currency code; did you mean USD or UZS?',
+      ].join('\n'),
+    );
+    expect(await count('opportunities')).toBe(0);
+    const api = await post({
+      entity: 'opportunities',
+      items: [{ external_id: 'M-15', created_at: '2026-10-01', amount: 10, currency: 'XYZ' }],
+    });
+    expect(api).toEqual({
+      status: 400,
+      body: {
+        ok: false,
+        error: 'invalid items; nothing was written',
+        errors: [
+          {
+            index: 0,
+            field: 'currency',
+            message: '"XYZ" is not an ISO 4217 currency code (such as USD or EUR)',
+          },
+        ],
+      },
+    });
+    const contracts = await post({
+      entity: 'contracts',
+      items: [
+        {
+          external_id: 'C-1',
+          account: 'Acme',
+          starts_at: '2026-01-01',
+          ends_at: '2027-01-01',
+          currency: 'EUE',
+        },
+      ],
+    });
+    expect(contracts.body.errors).toEqual([
+      { index: 0, field: 'currency', message: '"EUE" is not an ISO 4217 currency code; did you mean EUR?' },
+    ]);
+    expect(await count('opportunities')).toBe(0);
+    expect(await count('contracts')).toBe(0);
+  });
+
+  it('counts event dates in the future (a day of tolerance), not planned dates, in the import and the API', async () => {
+    // NOW is 2026-11-23T09:00Z: 2026-11-24 (within a day) is fine, 2026-11-25 is not.
+    const acts = await run(
+      'activities',
+      [
+        'external_id,kind,occurred_at,meeting_booked_at',
+        'A-1,call,2026-11-24,',
+        'A-2,meeting,2026-11-20,2027-01-10',
+        'A-3,call,2099-01-01,',
+      ].join('\n'),
+    );
+    expect(acts).toMatchObject({ inserted: 3, invalidRows: 0 });
+    expect(formatDetails(acts)).toBe(
+      "warning: 1 date in the future (line 4): occurred_at 2099-01-01 is in the future (more than a day after 2026-11-23); stored as given, check the source's dates and time zone",
+    );
+    const leads = await run(
+      'leads',
+      [
+        'external_id,created_at,qualified_at,converted_at',
+        'L-1,2027-03-01,,',
+        'L-2,2026-01-05,2026-12-01,2027-01-01',
+        'L-3,2026-01-05,2026-02-01,2026-03-01',
+      ].join('\n'),
+    );
+    expect(leads.warnings).toEqual([
+      {
+        kind: 'date in the future',
+        count: 2,
+        lines: [2, 3],
+        detail:
+          "created_at 2027-03-01 is in the future (more than a day after 2026-11-23); stored as given, check the source's dates and time zone",
+      },
+    ]);
+    expect(formatDetails(leads)).toMatch(/^warning: 2 dates in the future \(lines 2, 3\): /);
+    // An open deal's expected close and a contract's end lie ahead by nature; a won deal's close does not.
+    const opps = await run(
+      'opportunities',
+      [
+        'external_id,created_at,stage,closed_at,expected_close_date,amount',
+        'O-1,2027-06-01,Open,,,10',
+        'O-2,2026-01-05,Open,,2027-06-30,10',
+        'O-3,2026-01-05,Won,2099-01-01,,10',
+      ].join('\n'),
+    );
+    expect(opps.warnings).toEqual([
+      expect.objectContaining({ kind: 'date in the future', count: 2, lines: [2, 4] }),
+    ]);
+    const contracts = await post({
+      entity: 'contracts',
+      items: [{ external_id: 'C-1', account: 'Acme', starts_at: '2026-01-01', ends_at: '2029-01-01' }],
+    });
+    expect(contracts.body).toEqual(expect.not.objectContaining({ warnings: expect.anything() }));
+    const api = await post({
+      entity: 'opportunities',
+      items: [
+        { external_id: 'O-9', created_at: '2026-01-05', stage: 'Won', closed_at: '2099-01-01', amount: 5 },
+        { external_id: 'O-10', created_at: '2026-01-05', stage: 'Open', expected_close_date: '2099-01-01' },
+      ],
+    });
+    expect(api).toEqual({
+      status: 200,
+      body: {
+        ok: true,
+        inserted: 2,
+        updated: 0,
+        unchanged: 0,
+        warnings: [
+          {
+            index: 0,
+            kind: 'date in the future',
+            message:
+              "closed_at 2099-01-01 is in the future (more than a day after 2026-11-23); stored as given, check the source's dates and time zone",
+          },
+        ],
+      },
+    });
+  });
+
+  it('counts a lead qualified before it was created, as it counts one converted before', async () => {
+    const r = await run(
+      'leads',
+      ['external_id,created_at,qualified_at', 'L-1,2026-03-05,2026-03-01', 'L-2,2026-03-05,2026-03-06'].join(
+        '\n',
+      ),
+    );
+    expect(r.warnings).toEqual([
+      {
+        kind: 'qualified before create',
+        count: 1,
+        lines: [2],
+        detail: 'qualified_at 2026-03-01 is before created_at 2026-03-05 (stored as given)',
+      },
+    ]);
+    expect(formatDetails(r)).toBe(
+      'warning: 1 qualified date before create date (line 2): qualified_at 2026-03-01 is before created_at 2026-03-05 (stored as given)',
+    );
+    const api = await post({
+      entity: 'leads',
+      items: [{ external_id: 'L-3', created_at: '2026-03-05', qualified_at: '2026-03-01' }],
+    });
+    expect(api.body.warnings).toEqual([
+      {
+        index: 0,
+        kind: 'qualified before create',
+        message: 'qualified_at 2026-03-01 is before created_at 2026-03-05 (stored as given)',
+      },
+    ]);
+  });
+
+  it('drops invisible format characters from names, counts them, and matches stored look-alikes under fold', async () => {
+    await post({
+      entity: 'reps',
+      items: [{ name: '*Bob* Star', email: 'bob@x.com' }],
+    });
+    await post({ entity: 'accounts', items: [{ external_id: 'ACC-1', name: 'Acme' }] });
+    const r = await run(
+      'opportunities',
+      [
+        'external_id,created_at,owner_name,account',
+        'O-1,2026-01-05,*Bob*\u200b Star,Acme\u200b',
+        'O-2,2026-01-05,*Bob* Star,Acme',
+        'O-3,2026-01-05,\u202eevil,\ufeffInitech',
+      ].join('\n'),
+    );
+    expect(r).toMatchObject({ inserted: 3, invalidRows: 0 });
+    expect(formatDetails(r)).toBe(
+      'warning: 2 rows with invisible characters removed from names (lines 2, 4): account "Acme" (U+200B removed), owner_name "*Bob* Star" (U+200B removed)',
+    );
+    // No twin: the owner and account are the stored ones; the new names are stored clean.
+    const names = async (table: string) =>
+      (await queryRows<{ name: string }>(ctx.db(), sql.raw(`select name from ${table} order by id`))).map(
+        (x) => x.name,
+      );
+    expect(await names('reps')).toEqual(['*Bob* Star', 'evil']);
+    expect(await names('accounts')).toEqual(['Acme', 'Initech']);
+    const owners = await queryRows<{ id: string; owner: string; account: string }>(
+      ctx.db(),
+      sql`select o.external_id as id, r.name as owner, a.name as account from opportunities o
+          join reps r on r.id = o.owner_rep_id join accounts a on a.id = o.account_id order by o.external_id`,
+    );
+    expect(owners).toEqual([
+      { id: 'O-1', owner: '*Bob* Star', account: 'Acme' },
+      { id: 'O-2', owner: '*Bob* Star', account: 'Acme' },
+      { id: 'O-3', owner: 'evil', account: 'Initech' },
+    ]);
+    // The API cleans and warns the same way; a name that is nothing but invisible characters is refused.
+    const api = await post({
+      entity: 'teams',
+      items: [{ name: 'EMEA\u2060' }, { name: '\u200b\u200d' }],
+    });
+    expect(api.body.errors).toEqual([
+      { index: 1, field: 'name', message: 'has only invisible characters (such as zero-width spaces)' },
+    ]);
+    const team = await post({ entity: 'teams', items: [{ name: 'EMEA\u2060' }] });
+    expect(team.body.warnings).toEqual([
+      {
+        index: 0,
+        kind: 'invisible characters removed',
+        message: 'name "EMEA" (U+2060 removed)',
+      },
+    ]);
+    expect(await names('teams')).toEqual(['EMEA']);
+    // A look-alike stored before names were cleaned is found by the plain spelling, not twinned again.
+    await ctx.db().execute(sql`insert into accounts (external_id, name) values ('ACC-9', ${'Globex\u200b'})`);
+    const globex = await run('opportunities', 'external_id,created_at,account\nO-4,2026-01-05,Globex');
+    expect(globex).toMatchObject({ inserted: 1, invalidRows: 0 });
+    expect(await count('accounts')).toBe(3);
+  });
+
+  it('fold ignores format characters (a stored look-alike matches), keeps visible joiners in stored names', () => {
+    expect(fold('Acme\u200b')).toBe(fold('Acme'));
+    expect(fold('\u202eBob\u200d Star\ufeff')).toBe('bob star');
+    expect(withoutFormatChars('Ana 👩\u200d💻')).toBe('Ana 👩\u200d💻');
+    expect(withoutFormatChars('Bob\u200dStar')).toBe('BobStar');
+    expect(withoutFormatChars('Ana')).toBe('Ana');
+  });
+});
