@@ -23,7 +23,7 @@ import { type ImportWarning, WarningLog } from '../ingest/warnings.js';
 import type { DecimalMark } from '../money/index.js';
 import { guessIdColumn, ImportFormatError, planColumns } from './columns.js';
 import { fingerprintTable, ImportFingerprints, isFingerprinted } from './fingerprints.js';
-import { type Delimiter, delimiterName, openCsv, recordStartLines } from './source.js';
+import { type Delimiter, delimiterName, openCsv } from './source.js';
 import { expandSubscriptions, SUBSCRIPTION_FIELDS, TELCO_HEADERS } from './subscriptions.js';
 
 export { ImportFormatError };
@@ -349,10 +349,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
       inflight = running;
     };
     try {
-      const startLine = recordStartLines();
-      for await (const { record, lines } of source.records) {
-        // lines is where the record ends; a quoted cell with line breaks started earlier.
-        const line = startLine(record, lines);
+      for await (const { record, line } of source.records) {
         if (!plan) {
           const snapshot = opts.entity === 'subscriptions';
           plan = planColumns(
@@ -417,7 +414,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     } catch (err) {
       // A broken file (or a failed write) ends the import: let the running write finish first.
       await inflight?.catch(() => {});
-      throw err;
+      throw source.explain(err);
     }
     if (!plan) throw new ImportFormatError('the file is empty (no header line)');
     await flush();

@@ -73,4 +73,11 @@ describe('import CLI', () => {
       stderr: `import: cannot read ${dir}: is a directory\n`,
     });
   }, 120_000);
+
+  it('refuses a CSV syntax error as a file error (exit 2, one line, no stack)', async () => {
+    const quote = file('quote.csv', 'external_id,created_at,product\nQ-1,2026-10-01,27" monitor\n');
+    const refused = await runCli(['opportunities', quote]);
+    expect(refused).toMatchObject({ code: 2, stdout: '' });
+    expect(refused.stderr).toMatch(/^import: line 2: a stray quote in an unquoted cell .*\n$/);
+  }, 120_000);
 });
