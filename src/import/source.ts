@@ -104,7 +104,8 @@ export function describeCsvError(
 /**
  * Opens a CSV stream: reads the first line to pick the delimiter (unless forced), decodes UTF-8 (with
  * or without BOM) or UTF-16 with a BOM (Excel's "Unicode text"), refuses other encodings with a clear
- * error, and returns csv-parse's records (with their first line) and the delimiter used. LF and CRLF both work.
+ * error, and returns csv-parse's records (with their first line) and the delimiter used. Each line may end
+ * with LF, CRLF or a lone CR.
  */
 export async function openCsv(
   input: Readable,
@@ -151,7 +152,7 @@ export async function openCsv(
   }
   const headText = decode ? decode(head) : head.toString('utf8');
   head = Buffer.alloc(0);
-  const firstLine = headText.replace(/^\uFEFF/, '').split(/\r?\n/)[0] ?? '';
+  const firstLine = headText.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/)[0] ?? '';
   const delimiter = forced ?? sniffDelimiter(firstLine);
   async function* all(): AsyncGenerator<string | Buffer> {
     yield decode ? headText : Buffer.concat(chunks);
@@ -163,7 +164,15 @@ export async function openCsv(
       yield decode ? decode(b) : b;
     }
   }
-  const csv = parse({ bom: true, delimiter, relax_column_count: true, skip_empty_lines: true });
+  // Each line ends with CRLF, LF or a lone CR (old Mac), whatever the other lines use: csv-parse would
+  // otherwise keep the first ending it sees and read the others as text (merging rows).
+  const csv = parse({
+    bom: true,
+    delimiter,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    record_delimiter: ['\r\n', '\n', '\r'],
+  });
   // csv-parse's `info: true` builds a fresh info object (a dozen fields, three spreads) per record; only
   // the line count is needed, and the parser's live `info` holds it when a record is pushed.
   const live = (csv as unknown as { info: { lines: number } }).info;

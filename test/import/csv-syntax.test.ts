@@ -62,4 +62,26 @@ describeDb('CSV syntax', (ctx) => {
     expect(await refusal(text)).toMatch(/^line 20004: a stray quote/);
     expect(await count()).toBe(0);
   });
+
+  it('reads LF, CRLF and lone CR line endings mixed in one file, with physical line numbers', async () => {
+    const lfWithCrlf = `${HEADER}\nN-2,2026-10-01,x\r\nN-3,2026-10-01,x\r\nN-5,2026-10-01,x\r\nN-4,bad,y\n`;
+    const a = await run(lfWithCrlf, true);
+    expect(a).toMatchObject({ rows: 4, inserted: 3, invalidRows: 1 });
+    expect(a.errors.map((e) => e.line)).toEqual([5]);
+
+    const crlfWithLf = `${HEADER}\r\nC-2,2026-10-01,x\nC-3,2026-10-01,x\r\nC-4,bad,y\r\n`;
+    const b = await run(crlfWithLf, true);
+    expect(b).toMatchObject({ rows: 3, inserted: 2, invalidRows: 1 });
+    expect(b.errors).toEqual([{ line: 4, field: 'created_at', message: expect.stringContaining('"bad"') }]);
+
+    // Old Mac: every line ends with a lone CR.
+    const mac = await run(`${HEADER}\rR-2,2026-10-01,x\rR-3,bad,y\r`, true);
+    expect(mac).toMatchObject({ rows: 2, inserted: 1, invalidRows: 1 });
+    expect(mac.errors.map((e) => e.line)).toEqual([3]);
+    const products = await queryRows<{ product: string }>(
+      ctx.db(),
+      sql`select product from opportunities order by external_id`,
+    );
+    expect(products.map((p) => p.product)).toEqual(['x', 'x', 'x', 'x', 'x', 'x']);
+  });
 });
