@@ -77,8 +77,13 @@ export interface RowError {
 }
 
 export interface ImportCsvResult {
-  /** Data rows read (header and blank lines excluded). */
+  /** Data rows read (header, blank lines and rows of only empty cells excluded). */
   rows: number;
+  /**
+   * Blank lines and rows whose cells are all empty or spaces (`,,` from Excel), after the header:
+   * skipped, not in `rows`; `lines` lists the first `maxListedErrors` of them.
+   */
+  emptyRows: { count: number; lines: number[] };
   inserted: number;
   updated: number;
   unchanged: number;
@@ -146,6 +151,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
   const source = await openCsv(opts.input, opts.delimiter);
   const result: ImportCsvResult = {
     rows: 0,
+    emptyRows: { count: 0, lines: [] },
     inserted: 0,
     updated: 0,
     unchanged: 0,
@@ -350,6 +356,14 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     };
     try {
       for await (const { record, line } of source.records) {
+        // A blank line, or a row of only delimiters and spaces (Excel writes them): skipped, and listed.
+        if (isEmptyRow(record)) {
+          if (plan) {
+            result.emptyRows.count += 1;
+            if (result.emptyRows.lines.length < maxListed) result.emptyRows.lines.push(line);
+          }
+          continue;
+        }
         if (!plan) {
           const snapshot = opts.entity === 'subscriptions';
           plan = planColumns(
@@ -452,6 +466,12 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
   result.errors.sort((a, b) => a.line - b.line);
   result.warnings = warnings.list();
   return result;
+}
+
+/** True when every cell is empty or spaces (a blank line is one empty cell). */
+function isEmptyRow(record: string[]): boolean {
+  for (const cell of record) if (cell.trim() !== '') return false;
+  return true;
 }
 
 /**

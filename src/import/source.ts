@@ -105,7 +105,7 @@ export function describeCsvError(
  * Opens a CSV stream: reads the first line to pick the delimiter (unless forced), decodes UTF-8 (with
  * or without BOM) or UTF-16 with a BOM (Excel's "Unicode text"), refuses other encodings with a clear
  * error, and returns csv-parse's records (with their first line) and the delimiter used. Each line may end
- * with LF, CRLF or a lone CR.
+ * with LF, CRLF or a lone CR. Blank lines come as records (one empty cell).
  */
 export async function openCsv(
   input: Readable,
@@ -165,12 +165,12 @@ export async function openCsv(
     }
   }
   // Each line ends with CRLF, LF or a lone CR (old Mac), whatever the other lines use: csv-parse would
-  // otherwise keep the first ending it sees and read the others as text (merging rows).
+  // otherwise keep the first ending it sees and read the others as text (merging rows). Blank lines are
+  // records too, so that the caller can count them with rows of only empty cells.
   const csv = parse({
     bom: true,
     delimiter,
     relax_column_count: true,
-    skip_empty_lines: true,
     record_delimiter: ['\r\n', '\n', '\r'],
   });
   // csv-parse's `info: true` builds a fresh info object (a dozen fields, three spreads) per record; only

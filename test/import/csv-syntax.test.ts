@@ -84,4 +84,11 @@ describeDb('CSV syntax', (ctx) => {
     );
     expect(products.map((p) => p.product)).toEqual(['x', 'x', 'x', 'x', 'x', 'x']);
   });
+
+  it('skips rows of only delimiters or spaces (Excel) like blank lines, and counts them', async () => {
+    const text = `${HEADER.replaceAll(',', ';')}\nE-1;2026-10-01;x\n;;\nE-2;2026-10-01;x\n   \n\nE-3;2026-10-01;x\n ; ;\n`;
+    const r = await run(text);
+    expect(r).toMatchObject({ rows: 3, inserted: 3, invalidRows: 0, rejected: false });
+    expect(r.emptyRows).toEqual({ count: 4, lines: [3, 5, 6, 8] });
+  });
 });
