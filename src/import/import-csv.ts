@@ -211,6 +211,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
       result.unchanged += counts.unchanged;
     };
     let plan: ReturnType<typeof planColumns> | undefined;
+    let header: string[] = [];
     let pending: PendingRecord[] = [];
     const write = async (rows: { line: number; item: Record<string, string> }[], last: boolean) => {
       if (opts.entity !== 'subscriptions') return writeEntity(opts.entity, rows, last);
@@ -375,6 +376,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
             delimiterName(source.delimiter),
           );
           result.columns = { mapped: plan.mapped, ignored: plan.ignored };
+          header = record;
           if (fingerprinted && stage) {
             prints = await ImportFingerprints.open(tx, {
               entity: fingerprinted,
@@ -403,7 +405,10 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
           continue;
         }
         result.rows += 1;
-        if (record.length !== plan.width) {
+        if (repeatsHeader(record, header)) {
+          // Two exports pasted together: one refusal, not an error per field.
+          report({ line, field: null, message: 'repeats the header row; delete it' });
+        } else if (record.length !== plan.width) {
           report({
             line,
             field: null,
@@ -466,6 +471,12 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
   result.errors.sort((a, b) => a.line - b.line);
   result.warnings = warnings.list();
   return result;
+}
+
+/** True when `record` is the header again (cell by cell, spaces around ignored). */
+function repeatsHeader(record: string[], header: string[]): boolean {
+  if (record.length !== header.length || record[0]?.trim() !== header[0]?.trim()) return false;
+  return record.every((cell, i) => cell.trim() === header[i]!.trim());
 }
 
 /** True when every cell is empty or spaces (a blank line is one empty cell). */

@@ -91,4 +91,10 @@ describeDb('CSV syntax', (ctx) => {
     expect(r).toMatchObject({ rows: 3, inserted: 3, invalidRows: 0, rejected: false });
     expect(r.emptyRows).toEqual({ count: 4, lines: [3, 5, 6, 8] });
   });
+
+  it('refuses a repeated header row mid-file as one error on its line', async () => {
+    const r = await run(`${HEADER}\nH-1,2026-10-01,x\n${HEADER}\nH-2,2026-10-01,x\n`, true);
+    expect(r).toMatchObject({ rows: 3, inserted: 2, invalidRows: 1 });
+    expect(r.errors).toEqual([{ line: 3, field: null, message: 'repeats the header row; delete it' }]);
+  });
 });
