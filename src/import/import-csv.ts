@@ -23,7 +23,7 @@ import { type ImportWarning, WarningLog } from '../ingest/warnings.js';
 import type { DecimalMark } from '../money/index.js';
 import { guessIdColumn, ImportFormatError, planColumns } from './columns.js';
 import { fingerprintTable, ImportFingerprints, isFingerprinted } from './fingerprints.js';
-import { type Delimiter, delimiterName, openCsv, recordStartLines } from './source.js';
+import { type Delimiter, delimiterName, openCsv } from './source.js';
 import { expandSubscriptions, SUBSCRIPTION_FIELDS, TELCO_HEADERS } from './subscriptions.js';
 
 export { ImportFormatError };
@@ -77,8 +77,13 @@ export interface RowError {
 }
 
 export interface ImportCsvResult {
-  /** Data rows read (header and blank lines excluded). */
+  /** Data rows read (header, blank lines and rows of only empty cells excluded). */
   rows: number;
+  /**
+   * Blank lines and rows whose cells are all empty or spaces (`,,` from Excel), after the header:
+   * skipped, not in `rows`; `lines` lists the first `maxListedErrors` of them.
+   */
+  emptyRows: { count: number; lines: number[] };
   inserted: number;
   updated: number;
   unchanged: number;
@@ -146,6 +151,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
   const source = await openCsv(opts.input, opts.delimiter);
   const result: ImportCsvResult = {
     rows: 0,
+    emptyRows: { count: 0, lines: [] },
     inserted: 0,
     updated: 0,
     unchanged: 0,
@@ -210,6 +216,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
       result.unchanged += counts.unchanged;
     };
     let plan: ReturnType<typeof planColumns> | undefined;
+    let header: string[] = [];
     let pending: PendingRecord[] = [];
     const write = async (rows: { line: number; item: Record<string, string> }[], last: boolean) => {
       if (opts.entity !== 'subscriptions') return writeEntity(opts.entity, rows, last);
@@ -354,10 +361,15 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
       inflight = running;
     };
     try {
-      const startLine = recordStartLines();
-      for await (const { record, lines } of source.records) {
-        // lines is where the record ends; a quoted cell with line breaks started earlier.
-        const line = startLine(record, lines);
+      for await (const { record, line } of source.records) {
+        // A blank line, or a row of only delimiters and spaces (Excel writes them): skipped, and listed.
+        if (isEmptyRow(record)) {
+          if (plan) {
+            result.emptyRows.count += 1;
+            if (result.emptyRows.lines.length < maxListed) result.emptyRows.lines.push(line);
+          }
+          continue;
+        }
         if (!plan) {
           const snapshot = opts.entity === 'subscriptions';
           plan = planColumns(
@@ -369,6 +381,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
             delimiterName(source.delimiter),
           );
           result.columns = { mapped: plan.mapped, ignored: plan.ignored };
+          header = record;
           if (fingerprinted && stage) {
             prints = await ImportFingerprints.open(tx, {
               entity: fingerprinted,
@@ -397,7 +410,10 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
           continue;
         }
         result.rows += 1;
-        if (record.length !== plan.width) {
+        if (repeatsHeader(record, header)) {
+          // Two exports pasted together: one refusal, not an error per field.
+          report({ line, field: null, message: 'repeats the header row; delete it' });
+        } else if (record.length !== plan.width) {
           report({
             line,
             field: null,
@@ -422,7 +438,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     } catch (err) {
       // A broken file (or a failed write) ends the import: let the running write finish first.
       await inflight?.catch(() => {});
-      throw err;
+      throw source.explain(err);
     }
     if (!plan) throw new ImportFormatError('the file is empty (no header line)');
     await flush();
@@ -460,6 +476,18 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
   result.errors.sort((a, b) => a.line - b.line);
   result.warnings = warnings.list();
   return result;
+}
+
+/** True when `record` is the header again (cell by cell, spaces around ignored). */
+function repeatsHeader(record: string[], header: string[]): boolean {
+  if (record.length !== header.length || record[0]?.trim() !== header[0]?.trim()) return false;
+  return record.every((cell, i) => cell.trim() === header[i]!.trim());
+}
+
+/** True when every cell is empty or spaces (a blank line is one empty cell). */
+function isEmptyRow(record: string[]): boolean {
+  for (const cell of record) if (cell.trim() !== '') return false;
+  return true;
 }
 
 /**

@@ -9,14 +9,23 @@ const n = (v: number) => v.toLocaleString('en-US');
  * are merged into that later row, so they are counted as such: the parts add up to the rows read.
  */
 export function formatSummary(entity: string, r: ImportCsvResult): string {
+  const empty = formatEmptyRows(r);
   if (r.rejected) {
-    return `${entity}: rejected, ${n(r.invalidRows)} invalid of ${n(r.rows)} rows; nothing imported (fix them or pass --skip-invalid)`;
+    return `${entity}: rejected, ${n(r.invalidRows)} invalid of ${n(r.rows)} rows; nothing imported (fix them or pass --skip-invalid)${empty}`;
   }
   const skipped = r.invalidRows > 0 ? `, ${n(r.invalidRows)} invalid skipped` : '';
   const duplicates = r.warnings.find((w) => w.kind === 'duplicate id')?.count ?? 0;
   const merged = duplicates > 0 ? `, ${n(duplicates)} merged into a later row with the same id` : '';
   const created = formatCreated(r.created);
-  return `${entity}: ${n(r.rows)} rows, ${n(r.inserted)} inserted, ${n(r.updated)} updated, ${n(r.unchanged)} unchanged${skipped}${merged}${created ? `; ${created}` : ''}`;
+  return `${entity}: ${n(r.rows)} rows, ${n(r.inserted)} inserted, ${n(r.updated)} updated, ${n(r.unchanged)} unchanged${skipped}${merged}${created ? `; ${created}` : ''}${empty}`;
+}
+
+/** `; 2 empty rows skipped (lines 3, 7)` (blank lines and rows of only empty cells), or nothing. */
+function formatEmptyRows(r: ImportCsvResult): string {
+  const { count, lines } = r.emptyRows;
+  if (count === 0) return '';
+  const more = count > lines.length ? ', …' : '';
+  return `; ${n(count)} empty row${count > 1 ? 's' : ''} skipped (line${count > 1 ? 's' : ''} ${lines.join(', ')}${more})`;
 }
 
 /** The listed row errors, one per line, with a note when the listing was capped. */

@@ -1,5 +1,5 @@
-import { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
+import { pipeline, Readable } from 'node:stream';
+import { CsvError, parse } from 'csv-parse';
 import { ImportFormatError } from './columns.js';
 
 /** Delimiters Tally recognises: comma, semicolon (Excel in most of Europe), tab, pipe. */
@@ -34,40 +34,89 @@ export function sniffDelimiter(headerLine: string): Delimiter {
   return best;
 }
 
-/** One parsed record and the line it ends on (1-based; csv-parse's `info.lines` at that record). */
+/** One parsed record and the physical line it starts on (1-based, header = line 1, as an editor numbers lines). */
 export interface CsvRecord {
   record: string[];
-  lines: number;
+  line: number;
 }
 
 /**
  * Returns a counter that gives each record's first line (1-based, header = line 1), as an editor numbers
  * lines. csv-parse's `info.lines` is where a record ends, and it counts a CRLF inside a quoted cell as
  * two line breaks (so every later record drifts by one per such CRLF); the counter corrects both.
- * Call it once per record, in file order, with the record's cells and its `info.lines`.
+ * Call `start` once per record, in file order, with the record's cells and its `info.lines`; `physical`
+ * turns a later `info.lines` (e.g. a CsvError's `lines`) into a physical line with the drift so far.
  */
-export function recordStartLines(): (record: string[], endLine: number) => number {
+export function recordStartLines(): {
+  start(record: string[], endLine: number): number;
+  physical(lines: number): number;
+} {
   let doubled = 0;
-  return (record, endLine) => {
-    let breaks = 0;
-    for (const cell of record) {
-      if (cell.indexOf('\n') < 0 && cell.indexOf('\r') < 0) continue;
-      doubled += cell.match(/\r\n/g)?.length ?? 0;
-      breaks += cell.match(/\r\n|\r|\n/g)?.length ?? 0;
-    }
-    return endLine - doubled - breaks;
+  return {
+    start(record, endLine) {
+      let breaks = 0;
+      for (const cell of record) {
+        if (cell.indexOf('\n') < 0 && cell.indexOf('\r') < 0) continue;
+        doubled += cell.match(/\r\n/g)?.length ?? 0;
+        breaks += cell.match(/\r\n|\r|\n/g)?.length ?? 0;
+      }
+      return endLine - doubled - breaks;
+    },
+    physical: (lines) => lines - doubled,
   };
+}
+
+/**
+ * csv-parse's refusal of the file's syntax (a CsvError), in words for people: the physical line, the
+ * column (by header name when known) and how to fix it. Null for any other error.
+ * `line`: the physical line of the error; `opened`: the line the unfinished record started on.
+ */
+export function describeCsvError(
+  err: unknown,
+  where: { line: number; opened: number; header: string[] | undefined },
+): ImportFormatError | null {
+  if (!(err instanceof CsvError)) return null;
+  const index = (err as { column?: unknown }).column;
+  const name = typeof index === 'number' ? where.header?.[index] : undefined;
+  const column =
+    typeof index === 'number' ? ` (column ${index + 1}${name ? `, ${JSON.stringify(name)}` : ''})` : '';
+  const reexport = 're-export the file as CSV with quoted fields';
+  switch (err.code) {
+    case 'INVALID_OPENING_QUOTE': {
+      const before = String((err as { field?: unknown }).field ?? '');
+      return new ImportFormatError(
+        `line ${where.line}: a stray quote in an unquoted cell${column}: ${before}"…; quote the whole cell and double its quotes (e.g. "${before}""…") or ${reexport}`,
+      );
+    }
+    case 'CSV_INVALID_CLOSING_QUOTE':
+      return new ImportFormatError(
+        `line ${where.line}: a quoted cell${column} goes on after its closing quote (e.g. "Big" Deal); quote the whole cell and double the quotes inside it (e.g. """Big"" Deal") or ${reexport}`,
+      );
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return new ImportFormatError(
+        `line ${where.opened}: a quoted cell${column} opened in this row is never closed (the file ends inside it); close it with a quote, double any quote inside it, or ${reexport}`,
+      );
+    default:
+      return new ImportFormatError(`line ${where.line}: the file is not valid CSV (${err.message})`);
+  }
 }
 
 /**
  * Opens a CSV stream: reads the first line to pick the delimiter (unless forced), decodes UTF-8 (with
  * or without BOM) or UTF-16 with a BOM (Excel's "Unicode text"), refuses other encodings with a clear
- * error, and returns csv-parse's records (with line info) and the delimiter used. LF and CRLF both work.
+ * error, and returns csv-parse's records (with their first line) and the delimiter used. Each line may end
+ * with LF, CRLF or a lone CR. Blank lines come as records (one empty cell).
  */
 export async function openCsv(
   input: Readable,
   forced?: Delimiter,
-): Promise<{ records: AsyncIterable<CsvRecord>; delimiter: Delimiter; destroy(err: Error): void }> {
+): Promise<{
+  records: AsyncIterable<CsvRecord>;
+  delimiter: Delimiter;
+  destroy(err: Error): void;
+  /** A CsvError from `records` as an ImportFormatError (see describeCsvError); other errors as they are. */
+  explain(err: unknown): unknown;
+}> {
   const it = input[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
   const chunks: Buffer[] = [];
   let size = 0;
@@ -103,7 +152,7 @@ export async function openCsv(
   }
   const headText = decode ? decode(head) : head.toString('utf8');
   head = Buffer.alloc(0);
-  const firstLine = headText.replace(/^\uFEFF/, '').split(/\r?\n/)[0] ?? '';
+  const firstLine = headText.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/)[0] ?? '';
   const delimiter = forced ?? sniffDelimiter(firstLine);
   async function* all(): AsyncGenerator<string | Buffer> {
     yield decode ? headText : Buffer.concat(chunks);
@@ -115,18 +164,41 @@ export async function openCsv(
       yield decode ? decode(b) : b;
     }
   }
-  const csv = parse({ bom: true, delimiter, relax_column_count: true, skip_empty_lines: true });
+  // Each line ends with CRLF, LF or a lone CR (old Mac), whatever the other lines use: csv-parse would
+  // otherwise keep the first ending it sees and read the others as text (merging rows). Blank lines are
+  // records too, so that the caller can count them with rows of only empty cells.
+  const csv = parse({
+    bom: true,
+    delimiter,
+    relax_column_count: true,
+    record_delimiter: ['\r\n', '\n', '\r'],
+  });
   // csv-parse's `info: true` builds a fresh info object (a dozen fields, three spreads) per record; only
   // the line count is needed, and the parser's live `info` holds it when a record is pushed.
   const live = (csv as unknown as { info: { lines: number } }).info;
+  const lines = recordStartLines();
+  let header: string[] | undefined;
+  let lastEnd = 0;
   const push = csv.push.bind(csv);
-  csv.push = (record: unknown) =>
-    push(record === null ? null : ({ record: record as string[], lines: live.lines } satisfies CsvRecord));
-  const parser = Readable.from(all(), { objectMode: false }).pipe(csv);
+  csv.push = (record: unknown) => {
+    if (record === null) return push(null);
+    const cells = record as string[];
+    header ??= cells;
+    lastEnd = live.lines;
+    return push({ record: cells, line: lines.start(cells, live.lines) } satisfies CsvRecord);
+  };
+  // pipeline: a parse error before the consumer starts reading (it may still be migrating) is held by
+  // the parser and thrown by its iterator, never an unhandled 'error' event.
+  const parser = pipeline(Readable.from(all(), { objectMode: false }), csv, () => {});
   input.on('error', (err) => parser.destroy(err));
   return {
     records: parser as AsyncIterable<CsvRecord>,
     delimiter,
     destroy: (err) => parser.destroy(err),
+    explain: (err) => {
+      const error = err as { lines?: unknown };
+      const at = typeof error?.lines === 'number' ? lines.physical(error.lines) : 0;
+      return describeCsvError(err, { line: at, opened: lines.physical(lastEnd + 1), header }) ?? err;
+    },
   };
 }

@@ -107,13 +107,18 @@ export function numberToPlainText(n: number): string {
 const TRUE_WORDS = new Set(['true', 't', 'yes', 'y', '1']);
 const FALSE_WORDS = new Set(['false', 'f', 'no', 'n', '0']);
 
-/** Parses true/false/yes/no/1/0 (any case) or a JSON boolean. */
+/**
+ * Parses true/false, t/f, yes/no, y/n or 1/0 (any case, spaces around ignored) or a JSON boolean; any
+ * other value is a ValueError that lists those spellings.
+ */
 export function parseBoolean(value: string | number | boolean): boolean {
   if (typeof value === 'boolean') return value;
   const word = String(value).trim().toLowerCase();
   if (TRUE_WORDS.has(word)) return true;
   if (FALSE_WORDS.has(word)) return false;
-  throw new ValueError(`"${value}" is not true or false`);
+  throw new ValueError(
+    `"${value}" is not true or false (write true/false, yes/no, y/n, t/f or 1/0, any case)`,
+  );
 }
 
 const INSTANT =

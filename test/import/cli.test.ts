@@ -73,4 +73,19 @@ describe('import CLI', () => {
       stderr: `import: cannot read ${dir}: is a directory\n`,
     });
   }, 120_000);
+
+  it('refuses a CSV syntax error as a file error (exit 2, one line, no stack)', async () => {
+    const quote = file('quote.csv', 'external_id,created_at,product\nQ-1,2026-10-01,27" monitor\n');
+    const refused = await runCli(['opportunities', quote]);
+    expect(refused).toMatchObject({ code: 2, stdout: '' });
+    expect(refused.stderr).toMatch(/^import: line 2: a stray quote in an unquoted cell .*\n$/);
+  }, 120_000);
+
+  it('skips rows of only delimiters or spaces and ends the summary with their count and lines', async () => {
+    const empty = file('empty.csv', 'external_id,created_at\nL-9,2026-11-20\n,\n \n');
+    expect(await runCli(['leads', empty])).toMatchObject({
+      code: 0,
+      stdout: 'leads: 1 rows, 1 inserted, 0 updated, 0 unchanged; 2 empty rows skipped (lines 3, 4)\n',
+    });
+  }, 120_000);
 });

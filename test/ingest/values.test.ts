@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { outcomeFromStage, parseInstant, parseMinorUnits } from '../../src/ingest/index.js';
-import { parseInteger } from '../../src/ingest/values.js';
+import { parseBoolean, parseInteger } from '../../src/ingest/values.js';
 
 describe('parseMinorUnits', () => {
   it('converts major-unit decimal text to exact integer cents', () => {
@@ -107,5 +107,15 @@ describe('outcomeFromStage', () => {
     expect(outcomeFromStage('Engaging')).toBe('open');
     expect(outcomeFromStage('Won back later')).toBe('open');
     expect(outcomeFromStage(null)).toBe('open');
+  });
+});
+
+describe('parseBoolean', () => {
+  it('reads the usual spellings in any case and lists them when a value is none of them', () => {
+    for (const yes of ['true', 'TRUE', ' Yes ', 'y', 'T', '1', 1, true]) expect(parseBoolean(yes)).toBe(true);
+    for (const no of ['false', 'No', 'n', 'f', '0', 0, false]) expect(parseBoolean(no)).toBe(false);
+    expect(() => parseBoolean('ja')).toThrow(
+      '"ja" is not true or false (write true/false, yes/no, y/n, t/f or 1/0, any case)',
+    );
   });
 });

@@ -1,0 +1,100 @@
+import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect, it } from 'vitest';
+import { queryRows, sql } from '../../src/db/client.js';
+import { ImportFormatError, importCsv } from '../../src/import/import-csv.js';
+import { describeDb } from '../helpers/db.js';
+
+// The file itself, as written: quotes, line endings and empty rows. One file's text per call.
+const dir = mkdtempSync(path.join(tmpdir(), 'tally-csv-syntax-'));
+let fileNo = 0;
+function file(text: string): string {
+  fileNo += 1;
+  const p = path.join(dir, `f${fileNo}.csv`);
+  writeFileSync(p, text);
+  return p;
+}
+
+const NOW = new Date('2026-11-23T09:00:00Z');
+const HEADER = 'external_id,created_at,product';
+
+describeDb('CSV syntax', (ctx) => {
+  const run = (text: string, skipInvalid = false) =>
+    importCsv(ctx.db(), {
+      entity: 'opportunities',
+      input: createReadStream(file(text)),
+      timezone: 'UTC',
+      now: NOW,
+      skipInvalid,
+    });
+  const refusal = async (text: string) => {
+    const err = await run(text).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ImportFormatError);
+    return (err as Error).message;
+  };
+  const count = async () =>
+    (await queryRows<{ n: number }>(ctx.db(), sql`select count(*)::int as n from opportunities`))[0]!.n;
+
+  it('refuses a stray quote with its line and how to quote the cell, never a raw parser error', async () => {
+    expect(await refusal(`${HEADER}\nQ-1,2026-10-01,27" monitor\n`)).toBe(
+      'line 2: a stray quote in an unquoted cell (column 3, "product"): 27"…; quote the whole cell and double its quotes (e.g. "27""…") or re-export the file as CSV with quoted fields',
+    );
+    expect(await refusal(`${HEADER}\nQ-1,2026-10-01,=HYPERLINK("x")\n`)).toContain(
+      'line 2: a stray quote in an unquoted cell (column 3, "product")',
+    );
+    expect(await refusal(`${HEADER}\nQ-1,2026-10-01,"Big" Deal\n`)).toMatch(
+      /^line 2: a quoted cell \(column 3, "product"\) goes on after its closing quote/,
+    );
+    // Opened on line 3, the file ends on line 4 inside it.
+    expect(await refusal(`${HEADER}\nQ-1,2026-10-01,x\nQ-2,2026-10-01,"Big Deal\nmore\n`)).toMatch(
+      /^line 3: a quoted cell \(column 3, "product"\) opened in this row is never closed/,
+    );
+    expect(await count()).toBe(0);
+  });
+
+  it('names the physical line of a quote error deep in the file, after quoted CRLF line breaks', async () => {
+    const rows = Array.from({ length: 20_000 }, (_, i) => `D-${i},2026-10-01,x`);
+    const text = `${HEADER}\r\nM-1,2026-10-01,"two\r\nlines"\r\n${rows.join('\r\n')}\r\nQ-1,2026-10-01,27" monitor\r\n`;
+    expect(await refusal(text)).toMatch(/^line 20004: a stray quote/);
+    expect(await count()).toBe(0);
+  });
+
+  it('reads LF, CRLF and lone CR line endings mixed in one file, with physical line numbers', async () => {
+    const lfWithCrlf = `${HEADER}\nN-2,2026-10-01,x\r\nN-3,2026-10-01,x\r\nN-5,2026-10-01,x\r\nN-4,bad,y\n`;
+    const a = await run(lfWithCrlf, true);
+    expect(a).toMatchObject({ rows: 4, inserted: 3, invalidRows: 1 });
+    expect(a.errors.map((e) => e.line)).toEqual([5]);
+
+    const crlfWithLf = `${HEADER}\r\nC-2,2026-10-01,x\nC-3,2026-10-01,x\r\nC-4,bad,y\r\n`;
+    const b = await run(crlfWithLf, true);
+    expect(b).toMatchObject({ rows: 3, inserted: 2, invalidRows: 1 });
+    expect(b.errors).toEqual([{ line: 4, field: 'created_at', message: expect.stringContaining('"bad"') }]);
+
+    // Old Mac: every line ends with a lone CR.
+    const mac = await run(`${HEADER}\rR-2,2026-10-01,x\rR-3,bad,y\r`, true);
+    expect(mac).toMatchObject({ rows: 2, inserted: 1, invalidRows: 1 });
+    expect(mac.errors.map((e) => e.line)).toEqual([3]);
+    const products = await queryRows<{ product: string }>(
+      ctx.db(),
+      sql`select product from opportunities order by external_id`,
+    );
+    expect(products.map((p) => p.product)).toEqual(['x', 'x', 'x', 'x', 'x', 'x']);
+  });
+
+  it('skips rows of only delimiters or spaces (Excel) like blank lines, and counts them', async () => {
+    const text = `${HEADER.replaceAll(',', ';')}\nE-1;2026-10-01;x\n;;\nE-2;2026-10-01;x\n   \n\nE-3;2026-10-01;x\n ; ;\n`;
+    const r = await run(text);
+    expect(r).toMatchObject({ rows: 3, inserted: 3, invalidRows: 0, rejected: false });
+    expect(r.emptyRows).toEqual({ count: 4, lines: [3, 5, 6, 8] });
+  });
+
+  it('refuses a repeated header row mid-file as one error on its line', async () => {
+    const r = await run(`${HEADER}\nH-1,2026-10-01,x\n${HEADER}\nH-2,2026-10-01,x\n`, true);
+    expect(r).toMatchObject({ rows: 3, inserted: 2, invalidRows: 1 });
+    expect(r.errors).toEqual([{ line: 3, field: null, message: 'repeats the header row; delete it' }]);
+  });
+});
