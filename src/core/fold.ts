@@ -1,8 +1,11 @@
+/** Typographic apostrophes (’ ‘ ‛ ʼ, which phone keyboards type by default) read as the ASCII one. */
+const APOSTROPHES = /[\u2018\u2019\u201B\u02BC]/g;
+
 /**
  * The one rule for "the same name": lower case, accents stripped (Unicode NFD without combining marks,
  * \p{M}), format characters dropped (Unicode Cf: zero-width spaces and joiners, BOM, bidi controls,
- * which change nothing a reader sees), white space collapsed and trimmed: "  Ana  LÓPEZ " → "ana lopez",
- * "Acme\u200B" → "acme". Used by the commands (`/metrics calls Ana López`, src/access/people.ts) and
+ * which change nothing a reader sees), typographic apostrophes read as `'`, white space collapsed and
+ * trimmed: "  Ana  LÓPEZ " → "ana lopez", "Acme\u200B" → "acme", "O’Neill" → "o'neill". Used by the commands (`/metrics calls Ana López`, src/access/people.ts) and
  * by every reference by name in written data (owners, teams, accounts, managers; src/ingest/names.ts),
  * so both sides agree on who is who.
  */
@@ -10,6 +13,7 @@ export function fold(text: string): string {
   return text
     .normalize('NFD')
     .replace(/[\p{M}\p{Cf}]/gu, '')
+    .replace(APOSTROPHES, "'")
     .toLowerCase()
     .replace(/\s+/g, ' ')
     .trim();

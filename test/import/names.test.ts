@@ -67,6 +67,17 @@ describeDb('references by name', (ctx) => {
     );
   });
 
+  it('reads a typographic apostrophe as the ASCII one (phone keyboards type O’Brien)', async () => {
+    await run('accounts', csv('external_id,name', "A-2,O'Brien & Sons"));
+    const r = await run(
+      'opportunities',
+      csv('external_id,created_at,account', 'O-9,2026-11-01,O’Brien & Sons'),
+    );
+    expect(r).toEqual({ summary: 'opportunities: 1 rows, 1 inserted, 0 updated, 0 unchanged', errors: '' });
+    expect(await rows('select name from accounts order by id')).toEqual([{ name: "O'Brien & Sons" }]);
+    expect(fold('Seán O’Neill')).toBe(fold("sean o'neill"));
+  });
+
   it("matches a rep's team spelled another way, and a teams file's name, keeping the stored spelling", async () => {
     await amara();
     const r = await run('reps', csv('name,email,team', 'Bo Diaz,bo@x.com,sales  &  SUCCESS'));
