@@ -88,10 +88,17 @@ export function describeCsvError(
         `line ${where.line}: a stray quote in an unquoted cell${column}: ${before}"…; quote the whole cell and double its quotes (e.g. "${before}""…") or ${reexport}`,
       );
     }
-    case 'CSV_INVALID_CLOSING_QUOTE':
+    case 'CSV_INVALID_CLOSING_QUOTE': {
+      // A quote left open earlier swallows the following lines until the next quote closes it: the row
+      // to fix is the one where the quoted cell opened.
+      const at =
+        where.opened < where.line
+          ? `line ${where.opened}: a quoted cell${column} opened on this line runs on to line ${where.line}, where its closing quote is followed by more text`
+          : `line ${where.line}: a quoted cell${column} goes on after its closing quote (e.g. "Big" Deal)`;
       return new ImportFormatError(
-        `line ${where.line}: a quoted cell${column} goes on after its closing quote (e.g. "Big" Deal); quote the whole cell and double the quotes inside it (e.g. """Big"" Deal") or ${reexport}`,
+        `${at}; close the cell where it ends, quote the whole cell and double the quotes inside it (e.g. """Big"" Deal"), or ${reexport}`,
       );
+    }
     case 'CSV_QUOTE_NOT_CLOSED':
       return new ImportFormatError(
         `line ${where.opened}: a quoted cell${column} opened in this row is never closed (the file ends inside it); close it with a quote, double any quote inside it, or ${reexport}`,

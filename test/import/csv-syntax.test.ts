@@ -53,6 +53,14 @@ describeDb('CSV syntax', (ctx) => {
     expect(await refusal(`${HEADER}\nQ-1,2026-10-01,x\nQ-2,2026-10-01,"Big Deal\nmore\n`)).toMatch(
       /^line 3: a quoted cell \(column 3, "product"\) opened in this row is never closed/,
     );
+    // Opened on line 3 and closed by a quote on line 5: the row to fix is line 3.
+    expect(
+      await refusal(
+        `${HEADER}\nQ-1,2026-10-01,x\nQ-2,2026-10-01,"Acme\nQ-3,2026-10-01,x\nQ-4,2026-10-01,27" x\n`,
+      ),
+    ).toMatch(
+      /^line 3: a quoted cell \(column 3, "product"\) opened on this line runs on to line 5, where its closing quote is followed by more text;/,
+    );
     expect(await count()).toBe(0);
   });
 
@@ -95,6 +103,11 @@ describeDb('CSV syntax', (ctx) => {
   it('refuses a repeated header row mid-file as one error on its line', async () => {
     const r = await run(`${HEADER}\nH-1,2026-10-01,x\n${HEADER}\nH-2,2026-10-01,x\n`, true);
     expect(r).toMatchObject({ rows: 3, inserted: 2, invalidRows: 1 });
+    expect(r.errors).toEqual([{ line: 3, field: null, message: 'repeats the header row; delete it' }]);
+  });
+
+  it('refuses a header row repeated in another case (headers are read case-insensitively)', async () => {
+    const r = await run(`External_ID,Created_At,Product\nH-1,2026-10-01,x\n${HEADER}\n`, true);
     expect(r.errors).toEqual([{ line: 3, field: null, message: 'repeats the header row; delete it' }]);
   });
 });
