@@ -480,8 +480,11 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
 
 /** True when `record` is the header again (cell by cell, spaces around ignored). */
 function repeatsHeader(record: string[], header: string[]): boolean {
-  if (record.length !== header.length || record[0]?.trim() !== header[0]?.trim()) return false;
-  return record.every((cell, i) => cell.trim() === header[i]!.trim());
+  // Header names are read case-insensitively, so a repeat may differ in case (`External_ID`, `external_id`).
+  const same = (a: string | undefined, b: string | undefined) =>
+    a?.trim().toLowerCase() === b?.trim().toLowerCase();
+  if (record.length !== header.length || !same(record[0], header[0])) return false;
+  return record.every((cell, i) => same(cell, header[i]));
 }
 
 /** True when every cell is empty or spaces (a blank line is one empty cell). */
