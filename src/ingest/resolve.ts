@@ -21,6 +21,9 @@ export interface RepRef {
   name?: string | null | undefined;
 }
 
+/** An email address as a name column may hold one by mistake: no spaces, one @, a dot in the domain. */
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
 /** A resolved reference: an id, null (the input cleared it), or why it could not be resolved. */
 export type Resolved = { id: number | null } | { error: string; field: string };
 
@@ -39,8 +42,12 @@ export async function resolveReps(
   fields: { email: string; name: string },
   created?: CreatedByReference,
 ): Promise<(ref: RepRef) => Resolved | undefined> {
-  const emails = uniq(refs.map((r) => r.email));
-  const names = uniq(refs.map((r) => r.name));
+  // A name column holding an email address (`owner_name` = amara@x.com) means the rep with that email:
+  // it is looked up as one and never creates a rep named by an address.
+  const nameAsEmail = (r: RepRef) =>
+    !r.email && r.name && EMAIL.test(r.name.trim()) ? r.name.trim().toLowerCase() : null;
+  const emails = uniq([...refs.map((r) => r.email), ...refs.map(nameAsEmail)]);
+  const names = uniq(refs.filter((r) => nameAsEmail(r) === null).map((r) => r.name));
   const byEmail = new Map<string, number>();
   let byName = new Map<string, NamedRecord[]>();
   const load = async () => {
@@ -60,7 +67,7 @@ export async function resolveReps(
     for (const r of refs) {
       if (r.email) {
         if (!byEmail.has(r.email) && r.name && !withEmail.has(r.email)) withEmail.set(r.email, r.name);
-      } else if (r.name) {
+      } else if (r.name && nameAsEmail(r) === null) {
         const key = fold(r.name);
         if (key !== '' && !byName.has(key) && !nameOnly.has(key)) nameOnly.set(key, r.name);
       }
@@ -108,6 +115,16 @@ export async function resolveReps(
       const id = byEmail.get(ref.email);
       return id === undefined
         ? { error: `no rep with email ${ref.email} (add a name to create one)`, field: fields.email }
+        : { id };
+    }
+    const addressed = nameAsEmail(ref);
+    if (addressed !== null) {
+      const id = byEmail.get(addressed);
+      return id === undefined
+        ? {
+            error: `"${ref.name}" is an email address and no rep has it; write the person's name in ${fields.name}, or the address in ${fields.email} with a name to create them`,
+            field: fields.name,
+          }
         : { id };
     }
     if (ref.name) {

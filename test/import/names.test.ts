@@ -145,6 +145,21 @@ describeDb('references by name', (ctx) => {
     expect(again.summary).toBe('leads: 1 rows, 1 inserted, 0 updated, 0 unchanged');
   });
 
+  it('reads an email address in owner_name as that rep, and never creates a rep named by an address', async () => {
+    await amara();
+    const ok = await run(
+      'opportunities',
+      csv('external_id,created_at,owner_name', 'O-1,2026-11-01,AMARA@x.com'),
+    );
+    expect(ok).toEqual({ summary: 'opportunities: 1 rows, 1 inserted, 0 updated, 0 unchanged', errors: '' });
+    const bad = await run('leads', csv('external_id,created_at,owner_name', 'L-1,2026-11-01,nobody@x.com'));
+    expect(bad.errors).toBe(
+      'line 2: owner_name "nobody@x.com" is an email address and no rep has it; write the person\'s name in owner_name, or the address in owner_email with a name to create them',
+    );
+    expect(await rows('select id, name from reps order by id')).toEqual([{ id: 1, name: 'Amara Okafor' }]);
+    expect(await rows('select owner_rep_id from opportunities')).toEqual([{ owner_rep_id: 1 }]);
+  });
+
   it('refuses a name that matches two records, with its line and how to pick', async () => {
     await run('reps', csv('name,email', 'Amara Okafor,amara@x.com', 'Amara Okáfor,amara2@x.com'));
     await run('accounts', csv('external_id,name', 'A-1,Acme', 'A-2,ACME'));
