@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { ChartSpec } from '../charts/types.js';
 
 /** What a press of "Chart" produced: the PNG and the Slack file it was uploaded as. */
@@ -18,28 +19,19 @@ export function chartKey(state: string, chart: ChartSpec): string {
 
 /** A small LRU of rendered-and-uploaded charts (PNG bytes + file id), per process. */
 export class ChartCache {
-  private readonly entries = new Map<string, CachedChart>();
+  private readonly entries: LRUCache<string, CachedChart>;
 
   /** @param capacity entries kept (a chart PNG is ~50–150 KB). */
-  constructor(private readonly capacity = 200) {}
+  constructor(capacity = 200) {
+    this.entries = new LRUCache({ max: capacity });
+  }
 
   get(key: string): CachedChart | undefined {
-    const hit = this.entries.get(key);
-    if (hit) {
-      this.entries.delete(key);
-      this.entries.set(key, hit);
-    }
-    return hit;
+    return this.entries.get(key);
   }
 
   set(key: string, value: CachedChart): void {
-    this.entries.delete(key);
     this.entries.set(key, value);
-    while (this.entries.size > this.capacity) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest === undefined) break;
-      this.entries.delete(oldest);
-    }
   }
 
   get size(): number {

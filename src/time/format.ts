@@ -1,4 +1,5 @@
 import { tzOffset } from '@date-fns/tz';
+import { LRUCache } from 'lru-cache';
 
 /** Times and dates as people read them: 24-hour clock, ISO dates, English day and month names. */
 
@@ -22,7 +23,7 @@ export function formatLocalDate(instant: Date, zone: string): string {
 }
 
 /** One formatter per zone (building one costs about 0.1 ms; every answer's freshness line formats a time). */
-const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+const dateTimeFormats = new LRUCache<string, Intl.DateTimeFormat>({ max: 1_000 });
 
 function dateTimeFormat(zone: string): Intl.DateTimeFormat {
   let format = dateTimeFormats.get(zone);
@@ -38,7 +39,6 @@ function dateTimeFormat(zone: string): Intl.DateTimeFormat {
       hour12: false,
     });
     // Zones come from data and Slack profiles: a few hundred at most; bounded all the same.
-    if (dateTimeFormats.size >= 1_000) dateTimeFormats.clear();
     dateTimeFormats.set(zone, format);
   }
   return format;

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 
 /**
@@ -10,11 +11,10 @@ export const TIME_ZONE_HINT = 'an IANA time zone name such as Europe/Berlin';
 
 /**
  * Names already checked. Building an `Intl.DateTimeFormat` costs about 0.1 ms, and every command checks
- * its words and zones, so the answers are remembered; the map is emptied when it reaches this size
- * (the names come from user text, so it must stay bounded).
+ * its words and zones, so the answers are remembered: the 1,000 most recently used (the names come from
+ * user text, so it must stay bounded).
  */
-const checkedZones = new Map<string, boolean>();
-const MAX_CHECKED_ZONES = 1_000;
+const checkedZones = new LRUCache<string, boolean>({ max: 1_000 });
 
 /** Whether `name` is a time zone the runtime knows (`Europe/Berlin`, `UTC`; case-insensitive). */
 export function isTimeZone(name: string): boolean {
@@ -28,7 +28,6 @@ export function isTimeZone(name: string): boolean {
   } catch {
     valid = false;
   }
-  if (checkedZones.size >= MAX_CHECKED_ZONES) checkedZones.clear();
   checkedZones.set(name, valid);
   return valid;
 }
