@@ -6,7 +6,6 @@ import { formatChange, formatValue, lowerFirst, statusWords } from '../slack/for
 import { enforceLimits, type SlackMessage } from '../slack/limits.js';
 import { escapeMrkdwn, escapeName } from '../slack/mrkdwn.js';
 import { formatDateTime } from '../time/format.js';
-import { localDateOf } from '../time/wall-clock.js';
 import { type DigestLine, type DigestView, recentInWords } from './content.js';
 
 /** Action id of the "By rep" button; its answer goes in the digest's thread. */
@@ -57,6 +56,7 @@ export function buildDigestMessage(view: DigestView): SlackMessage {
 
   const noData = view.newestRecordAt === null;
   const month = finishedMonth(view);
+  const fiscal = runningFiscalMonth(view);
   const staleBanner = view.stale
     ? `:warning: *No new data since ${formatDateTime(view.newestRecordAt!, spec.timezone)}.* The CRM sync may be stalled, so ${view.recent.label === 'Yesterday' ? "yesterday's numbers" : `the numbers ${recentInWords(view.recent)}`} are left out rather than shown as zeros.`
     : null;
@@ -64,13 +64,13 @@ export function buildDigestMessage(view: DigestView): SlackMessage {
   const blocks: KnownBlock[] = compact([
     header(title),
     context(
-      `${escapeMrkdwn(when)} · ${view.recent.label} and ${month ? escapeMrkdwn(month) : 'period to date'} · ${escapeMrkdwn(spec.timezone)}`,
+      `${escapeMrkdwn(when)} · ${view.recent.label} and ${month ? escapeMrkdwn(month) : fiscal ? `${fiscal} to date` : 'period to date'} · ${escapeMrkdwn(spec.timezone)}`,
       late,
     ),
     staleBanner ? section(staleBanner) : null,
     noData
       ? section(
-          `No records for ${escapeName(spec.scopeLabel)} ${month ? `in ${escapeMrkdwn(month)}` : 'this month yet'} — nothing to report.`,
+          `No records for ${escapeName(spec.scopeLabel)} ${month ? `in ${escapeMrkdwn(month)}` : fiscal ? `in ${fiscal} yet` : 'this month yet'} — nothing to report.`,
         )
       : null,
     ...(noData ? [] : view.lines.map((l) => section(metricLine(view, l)))),
@@ -127,24 +127,36 @@ function finishedMonth(view: DigestView): string | null {
   return period && !period.running ? period.label : null;
 }
 
+/**
+ * The name of the digest's month when it is a running fiscal month of a week-based calendar ("P11 FY2027":
+ * "this month" would read as the calendar month), else null. Specs are plain ASCII, nothing to escape.
+ */
+function runningFiscalMonth(view: DigestView): string | null {
+  const period = view.lines[0]?.toDate.period;
+  return period?.running && period.kind === 'month' && period.fiscal ? period.spec : null;
+}
+
 /** What the "By rep" button needs to answer without the subscription (a preview has none). */
 export interface ByRepPayload {
   scope: DigestView['spec']['scope'];
   metrics: string[];
   tz: string;
-  /** The digest's month as `YYYY-MM` in `tz`, so a press days later breaks down the same month; absent on
-   * buttons posted before it was added (they break down the running month). */
+  /**
+   * The digest's month as a period of the /metrics grammar, so a press days later breaks down the same
+   * month: `2026-11`, or with a week-based fiscal calendar the fiscal month, `P11 FY2027`. Absent on
+   * buttons posted before it was added (they break down the running month).
+   */
   month?: string;
 }
 
 function byRepPayload(view: DigestView): ByRepPayload {
+  // The absolute spec the digest computed its month with (digestMonthFor), as answers resolved it.
   const period = view.lines[0]?.toDate.period;
-  const start = period ? localDateOf(period.start, view.spec.timezone) : null;
   return {
     scope: view.spec.scope,
     metrics: view.lines.map((l) => l.toDate.metric.id),
     tz: view.spec.timezone,
-    ...(start ? { month: `${start.year}-${String(start.month).padStart(2, '0')}` } : {}),
+    ...(period ? { month: period.spec } : {}),
   };
 }
 
@@ -154,8 +166,9 @@ function fallbackText(view: DigestView, title: string, late: string): string {
   const parts = [`${escapeName(title)}.`];
   if (late) parts.push(`(posted late: scheduled ${view.spec.lateScheduledLocal})`);
   const month = finishedMonth(view);
+  const fiscal = runningFiscalMonth(view);
   if (view.newestRecordAt === null)
-    return `${parts.join(' ')} No records ${month ? `in ${escapeName(month)}` : 'this month yet'}.`;
+    return `${parts.join(' ')} No records ${month ? `in ${escapeName(month)}` : fiscal ? `in ${fiscal} yet` : 'this month yet'}.`;
   if (view.stale)
     parts.push(
       `Data may be stale: no new records since ${formatDateTime(view.newestRecordAt, view.spec.timezone)}.`,
@@ -164,7 +177,8 @@ function fallbackText(view: DigestView, title: string, late: string): string {
     const recent =
       !view.stale && l.recent ? `${lowerFirst(view.recent.label)} ${headlineText(l.recent)}, ` : '';
     const status = l.toDate.target ? ` (${statusWords(l.toDate.target.status)})` : '';
-    return `${l.toDate.metric.label}: ${recent}${month ? escapeName(month) : 'to date'} ${headlineText(l.toDate)}${status}`;
+    const when = month ? escapeName(month) : fiscal ? `${fiscal} to date` : 'to date';
+    return `${l.toDate.metric.label}: ${recent}${when} ${headlineText(l.toDate)}${status}`;
   });
   parts.push(`${items.join('; ')}.`);
   if (view.attention.length > 0)

@@ -11,6 +11,9 @@ import type { ByRepPayload } from './blocks.js';
 /** At most this many metrics get a per-rep table in one thread reply (each costs two blocks). */
 const MAX_TABLES = 8;
 
+/** A digest's month as the button carries it: a calendar month (`2026-11`) or a fiscal month (`P11 FY2027`). */
+const MONTH_SPEC = /^(?:\d{4}-\d{2}|P\d{1,2} FY\d{4})$/;
+
 /** Reads the "By rep" button value back; null when it is not what the digest put there. */
 export function parseByRepPayload(value: string | undefined): ByRepPayload | null {
   try {
@@ -18,14 +21,19 @@ export function parseByRepPayload(value: string | undefined): ByRepPayload | nul
     const s = v.scope as Scope | undefined;
     const scopeOk = s?.kind === 'org' || (s?.kind === 'team' && Number.isInteger(s.teamId));
     if (!scopeOk || !Array.isArray(v.metrics) || typeof v.tz !== 'string') return null;
-    const month = typeof v.month === 'string' && /^\d{4}-\d{2}$/.test(v.month) ? { month: v.month } : {};
+    const month = typeof v.month === 'string' && MONTH_SPEC.test(v.month) ? { month: v.month } : {};
     return { scope: s as Scope, metrics: v.metrics.map(String), tz: v.tz, ...month };
   } catch {
     return null;
   }
 }
 
-/** The per-rep breakdown of the digest's metrics over the digest's month (`payload.month`, else the running month), for the digest's thread. */
+/**
+ * The per-rep breakdown of the digest's metrics over the digest's month (`payload.month`, a calendar or a
+ * fiscal month; else the running month), for the digest's thread. A metric that cannot be computed by rep
+ * (no rep split, no longer a metric, a fiscal month the org's calendar no longer has) is left out; with none
+ * left the message says there are no per-rep numbers.
+ */
 export async function buildByRepMessage(
   deps: Pick<Deps, 'db' | 'config'>,
   payload: ByRepPayload,
@@ -47,7 +55,8 @@ export async function buildByRepMessage(
       // A metric that cannot split by rep (or no longer exists) is left out of the breakdown.
     }
   }
-  // "November 2026" for a digest's month; buttons from before `month` keep "month to date".
+  // "November 2026" or "P11 FY2027 (29 Nov – 26 Dec 2026)" for a digest's month; buttons from before
+  // `month` keep "month to date".
   const month = payload.month ? (results[0]?.period.label ?? payload.month) : 'month to date';
   const blocks = compact([
     header(`By rep, ${month}`),

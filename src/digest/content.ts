@@ -3,8 +3,18 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { teams } from '../db/schema/org.js';
 import { metricDepsFor } from '../deps.js';
-import { getMetric, getScorecard, judgeFreshness, SCORECARD_METRICS } from '../metrics/index.js';
-import type { MetricDeps, MetricId, MetricResult, Scope, SegmentRow } from '../metrics/types.js';
+import {
+  type FiscalCalendar,
+  fiscalCalendarFor,
+  getMetric,
+  getScorecard,
+  judgeFreshness,
+  parsePeriod,
+  resolveScope,
+  SCORECARD_METRICS,
+  shiftPeriod,
+} from '../metrics/index.js';
+import type { MetricDeps, MetricId, MetricResult, Period, Scope, SegmentRow } from '../metrics/types.js';
 import { lowerFirst, shownChange } from '../slack/format.js';
 import { localDateOf, weekdayOf } from '../time/wall-clock.js';
 import type { Cadence } from './slots.js';
@@ -91,12 +101,26 @@ export function recentWindowFor(cadence: Cadence, slot: Date, timezone: string):
 }
 
 /**
- * The month a digest reports beside its recent window: the running month ('this month'), except on the
- * 1st (local, at the slot), when the month just ended is the one with numbers to give ('last month';
- * a digest on 1 Dec reports November, final, beside 30 Nov).
+ * The month a digest reports beside its recent window: the month running on the slot's day, except on its
+ * first day, when the month just ended is the one with numbers to give (a digest on 1 Dec reports November,
+ * final, beside 30 Nov). With a week-based fiscal calendar (4-4-5, 4-5-4, 5-4-4) the month is the fiscal
+ * month, as `this month` is in answers: on 30 Nov 2026 under "4-4-5 last saturday of january" that is
+ * P11 FY2027 (29 Nov – 26 Dec 2026), and on its first day, 29 Nov, P10 FY2027 just ended.
+ *
+ * `timezone` is the period's zone (the scope's, as answers use; not the schedule's), `fiscal` the org's
+ * calendar (undefined: calendar year). Returns the resolved period (running or not as of `slot`); its
+ * `spec` is absolute and in the /metrics grammar (`2026-11`, `P11 FY2027`), so it can be computed later
+ * (`now` a little after the slot) or carried on a button and mean the same month. Throws only for an
+ * unknown zone (a scope's zone is checked when stored).
  */
-export function digestMonthFor(slot: Date, timezone: string): 'this month' | 'last month' {
-  return localDateOf(slot, timezone).day === 1 ? 'last month' : 'this month';
+export function digestMonthFor(slot: Date, timezone: string, fiscal?: FiscalCalendar): Period {
+  const running = parsePeriod('this month', { now: slot, timezone, ...(fiscal ? { fiscal } : {}) });
+  if (!running.ok) throw new Error(running.error);
+  const today = localDateOf(slot, timezone);
+  const first = localDateOf(running.period.start, timezone);
+  const firstDay = today.year === first.year && today.month === first.month && today.day === first.day;
+  // Shifting by 0 turns the relative `this month` into its absolute spec.
+  return shiftPeriod(running.period, firstDay ? -1 : 0, slot);
 }
 
 /** "yesterday", "since Friday", "in the last 7 days": the recent window inside a sentence. */
@@ -118,14 +142,23 @@ async function responseSlaSeconds(db: Db, scope: Scope): Promise<number> {
 
 /** Gathers every number of one digest. Throws only when the database itself fails. */
 export async function gatherDigest(
-  deps: { db: Db; config: Pick<Config, 'defaultTimezone' | 'staleAfterHours' | 'grossMargin'> },
+  deps: {
+    db: Db;
+    config: Pick<Config, 'defaultTimezone' | 'staleAfterHours' | 'grossMargin'> &
+      Partial<Pick<Config, 'fiscalDefault'>>;
+  },
   spec: DigestSpec,
   now: Date,
 ): Promise<DigestView> {
   const metricDeps: MetricDeps = metricDepsFor(deps, now);
   const ids = spec.metrics.length > 0 ? spec.metrics : SCORECARD_METRICS;
   const recent = recentWindowFor(spec.cadence, spec.slot, spec.timezone);
-  const month = digestMonthFor(spec.slot, spec.timezone);
+  // The month in the zone and fiscal calendar the answers use, so its first day is the period's own.
+  const [scopeContext, fiscal] = await Promise.all([
+    resolveScope(metricDeps, spec.scope),
+    fiscalCalendarFor(deps.db, deps.config.fiscalDefault),
+  ]);
+  const month = digestMonthFor(spec.slot, scopeContext.timezone, fiscal).spec;
   const failed: string[] = [];
 
   // With a chart, the headline metric is computed once with its series: the same result feeds its line and the chart.

@@ -25,6 +25,7 @@ export {
   periodDays,
   previousPeriod,
   seriesPeriods,
+  shiftPeriod,
   workingDaysElapsed,
 } from './periods.js';
 export { resolveScope } from './scope.js';
