@@ -61,10 +61,60 @@ export async function linkRepToSlack(
 ): Promise<void> {
   const linked = await db
     .update(reps)
-    .set({ slackUserId, ...(timezone ? { timezone } : {}) })
+    .set({
+      slackUserId,
+      ...(timezone ? { timezone } : {}),
+      slackLookupMissedAt: null,
+      slackLookupMissedEmail: null,
+    })
     .where(and(eq(reps.id, repId), isNull(reps.slackUserId)))
     .returning({ id: reps.id });
   if (linked.length > 0) await bumpDataVersion(db);
+}
+
+/**
+ * Of `repIds`, the active reps Slack should be asked about by email (users.lookupByEmail): with an email,
+ * no Slack user id, and no lookup of that same email (case-insensitive) that found nobody after
+ * `missedSince`. Ordered by id. Only the email leaves this function; callers log rep ids, never emails.
+ */
+export async function listRepsToLookUpByEmail(
+  db: Db,
+  repIds: number[],
+  missedSince: Date,
+): Promise<{ id: number; email: string }[]> {
+  if (repIds.length === 0) return [];
+  const rows = await db
+    .select({ id: reps.id, email: reps.email })
+    .from(reps)
+    .where(
+      and(
+        inArray(reps.id, [...new Set(repIds)]),
+        eq(reps.active, true),
+        isNull(reps.slackUserId),
+        sql`${reps.email} is not null and ${reps.email} <> ''`,
+        sql`not (${reps.slackLookupMissedAt} is not null and ${reps.slackLookupMissedAt} > ${missedSince.toISOString()}
+                 and ${reps.slackLookupMissedEmail} = lower(${reps.email}))`,
+      ),
+    )
+    .orderBy(asc(reps.id));
+  return rows.map((r) => ({ id: r.id, email: r.email as string }));
+}
+
+/**
+ * Remembers that Slack has no usable user for `email` (the rep's email when it was looked up), so the
+ * lookup is not repeated before the miss is old; a later change of the rep's email clears it in effect.
+ */
+export async function recordSlackLookupMiss(db: Db, repId: number, email: string, at: Date): Promise<void> {
+  await db
+    .update(reps)
+    .set({ slackLookupMissedAt: at, slackLookupMissedEmail: email.toLowerCase() })
+    .where(eq(reps.id, repId));
+}
+
+/** The rep (active or not) that holds `slackUserId`, or null. */
+export async function findRepIdHoldingSlackId(db: Db, slackUserId: string): Promise<number | null> {
+  const rows = await db.select({ id: reps.id }).from(reps).where(eq(reps.slackUserId, slackUserId)).limit(1);
+  return rows[0]?.id ?? null;
 }
 
 /** Every active rep (id, name, email, …), ordered by id, for name matching in src/access/people.ts. */

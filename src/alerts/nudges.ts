@@ -3,6 +3,7 @@ import type { Db } from '../db/client.js';
 import type { Delivery, NudgeStage } from '../db/schema/index.js';
 import { type DeliveryHandlers, drainDeliveries } from '../delivery/deliver.js';
 import { outboxFor } from '../delivery/outbox.js';
+import { linkRepsByEmail } from '../delivery/slack-ids.js';
 import { type DeliveryRequest, enqueueDeliveries } from '../delivery/store.js';
 import type { Deps } from '../deps.js';
 import { businessSecondsBetween, isBusinessTime } from './business-time.js';
@@ -10,6 +11,7 @@ import {
   claimNudges,
   findWaitingLeads,
   getTeamManagers,
+  listTeamManagersWithoutSlackId,
   settleNudges,
   type WaitingLead,
 } from './nudge-queries.js';
@@ -63,7 +65,7 @@ export async function runLeadNudges(deps: Deps, now: Date): Promise<NudgeRunSumm
   const settingsByTeam = new Map(
     (await listAlertSettings(deps.db, deps.config.defaultTimezone)).map((s) => [s.teamId, s]),
   );
-  const due: Due[] = [];
+  let due: Due[] = [];
   for (const lead of await findWaitingLeads(deps.db, now, NUDGE_LOOKBACK_DAYS)) {
     const settings = settingsByTeam.get(lead.teamId);
     if (!settings || !isBusinessTime(now, settings.hours)) continue;
@@ -71,6 +73,8 @@ export async function runLeadNudges(deps: Deps, now: Date): Promise<NudgeRunSumm
     const stage = dueStage(lead, settings, waitingSeconds);
     if (stage) due.push({ ...lead, stage, waitingSeconds, settings });
   }
+  let skips: Skip[] = [];
+  if (due.length > 0) due = await findMissingSlackIds(deps, due, now);
   if (due.length > 0) {
     const managers = await getTeamManagers(deps.db, [
       ...new Set(due.filter((d) => d.stage === 'manager').map((d) => d.teamId)),
@@ -98,7 +102,24 @@ export async function runLeadNudges(deps: Deps, now: Date): Promise<NudgeRunSumm
         await settleNudges(db, skip.ids, { status: 'skipped', at: now, error: skip.reason });
       }
       await enqueueDeliveries(db, plan.deliveries);
+      skips = plan.skips;
     });
+  }
+  // Nudges that end before any message (nobody to DM): one line per reason and run, naming the reps
+  // (internal ids, never emails) and leads, so "skipped: 1" in the summary can be traced.
+  for (const [reason, group] of groupBy(skips, (s) => s.reason)) {
+    const leadIds = group.flatMap((s) => s.leadIds);
+    const repIds = [...new Set(group.flatMap((s) => (s.repId === undefined ? [] : [s.repId])))];
+    deps.logger.warn(
+      {
+        reason,
+        count: leadIds.length,
+        ...(repIds.length > 0 ? { repIds: repIds.slice(0, 20) } : {}),
+        ...(group[0]?.teamId !== undefined ? { teamIds: [...new Set(group.map((s) => s.teamId))] } : {}),
+        leadIds: leadIds.slice(0, 20),
+      },
+      'lead nudges skipped',
+    );
   }
   const drained = await drainDeliveries(deps, {
     outbox,
@@ -131,6 +152,33 @@ export async function runLeadNudges(deps: Deps, now: Date): Promise<NudgeRunSumm
   return summary;
 }
 
+/**
+ * Owners and managers with an email but no Slack id (imported from a CRM, never used /metrics) are looked
+ * up in Slack by email before their DMs are planned (src/delivery/slack-ids.ts): those found are linked
+ * and DMed; those Slack does not know are skipped as before (`owner_not_in_slack`, the manager told the
+ * owner was not reached). A lead whose owner, or a team whose manager, could not be looked up yet (Slack
+ * rate-limited or down) is left out of this run, unclaimed, so its nudge waits instead of being skipped.
+ */
+async function findMissingSlackIds(deps: Deps, due: Due[], now: Date): Promise<Due[]> {
+  const owners = due.filter((d) => d.stage === 'owner' && !d.ownerSlackUserId && d.ownerActive);
+  const managerTeams = [...new Set(due.filter((d) => d.stage === 'manager').map((d) => d.teamId))];
+  const managers = await listTeamManagersWithoutSlackId(deps.db, managerTeams);
+  if (owners.length === 0 && managers.length === 0) return due;
+  const found = await linkRepsByEmail(
+    deps,
+    [...owners.map((d) => d.ownerRepId), ...managers.map((m) => m.repId)],
+    now,
+  );
+  const waitingTeams = new Set(managers.filter((m) => found.deferred.has(m.repId)).map((m) => m.teamId));
+  return due.flatMap((d) => {
+    if (d.stage === 'manager' && waitingTeams.has(d.teamId)) return [];
+    if (d.stage !== 'owner' || d.ownerSlackUserId) return [d];
+    if (found.deferred.has(d.ownerRepId)) return [];
+    const slackUserId = found.linked.get(d.ownerRepId);
+    return [slackUserId ? { ...d, ownerSlackUserId: slackUserId } : d];
+  });
+}
+
 /** Nudge deliveries settle their ledger rows: sent, or skipped (unreachable) / failed for good. */
 export function nudgeDeliveryHandlers(): DeliveryHandlers {
   const settled = async (db: Db, row: Delivery) => {
@@ -154,6 +202,8 @@ export function nudgeDeliveryHandlers(): DeliveryHandlers {
 
 type Claimed = Due & { nudgeId: number };
 type Manager = { teamId: number; repId: number; slackUserId: string };
+/** Claimed nudges that end at once, nobody to tell: the ledger ids, the leads, and whose DM it would have been. */
+export type Skip = { ids: number[]; leadIds: number[]; reason: string; repId?: number; teamId?: number };
 
 function toCard(d: Due): LeadCard {
   return {
@@ -182,9 +232,9 @@ const byWait = (a: Due, b: Due) => b.waitingSeconds - a.waitingSeconds;
 export function planNudges(
   items: Claimed[],
   managers: Manager[],
-): { deliveries: DeliveryRequest[]; skips: { ids: number[]; reason: string }[] } {
+): { deliveries: DeliveryRequest[]; skips: Skip[] } {
   const deliveries: DeliveryRequest[] = [];
-  const skips: { ids: number[]; reason: string }[] = [];
+  const skips: Skip[] = [];
   for (const group of groupBy(
     items.filter((d) => d.stage === 'owner'),
     (d) => d.ownerRepId,
@@ -192,7 +242,12 @@ export function planNudges(
     const first = group[0] as Claimed;
     if (!first.ownerSlackUserId || !first.ownerActive) {
       const reason = first.ownerSlackUserId ? 'owner_inactive' : 'owner_not_in_slack';
-      skips.push({ ids: group.map((d) => d.nudgeId), reason });
+      skips.push({
+        ids: group.map((d) => d.nudgeId),
+        leadIds: group.map((d) => d.leadId),
+        reason,
+        repId: first.ownerRepId,
+      });
       continue;
     }
     group.sort(byWait);
@@ -224,10 +279,21 @@ export function planNudges(
   }
   const untold = managed.filter((d) => !told.has(d.nudgeId));
   const noManager = untold.filter((d) => !managers.some((m) => m.teamId === d.teamId));
-  if (noManager.length > 0) skips.push({ ids: noManager.map((d) => d.nudgeId), reason: 'no_manager' });
+  for (const [teamId, group] of groupBy(noManager, (d) => d.teamId))
+    skips.push({
+      ids: group.map((d) => d.nudgeId),
+      leadIds: group.map((d) => d.leadId),
+      reason: 'no_manager',
+      teamId,
+    });
   const onlyOwner = untold.filter((d) => !noManager.includes(d));
-  if (onlyOwner.length > 0)
-    skips.push({ ids: onlyOwner.map((d) => d.nudgeId), reason: 'owner_is_only_manager' });
+  for (const [repId, group] of groupBy(onlyOwner, (d) => d.ownerRepId))
+    skips.push({
+      ids: group.map((d) => d.nudgeId),
+      leadIds: group.map((d) => d.leadId),
+      reason: 'owner_is_only_manager',
+      repId,
+    });
   for (const d of items.filter((x) => x.stage === 'channel')) {
     deliveries.push({
       key: `nudge:channel:${d.nudgeId}`,

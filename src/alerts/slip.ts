@@ -4,6 +4,7 @@ import type { Db } from '../db/client.js';
 import type { Delivery } from '../db/schema/index.js';
 import { type DeliveryHandlers, drainDeliveries } from '../delivery/deliver.js';
 import { outboxFor } from '../delivery/outbox.js';
+import { linkRepsByEmail } from '../delivery/slack-ids.js';
 import { type DeliveryRequest, enqueueDeliveries } from '../delivery/store.js';
 import type { Deps } from '../deps.js';
 import { metricDepsFor } from '../deps.js';
@@ -12,7 +13,7 @@ import { getMetric, previousPeriod } from '../metrics/index.js';
 import type { MetricResult } from '../metrics/types.js';
 import { formatLocalDate } from '../time/format.js';
 import { isBusinessTime } from './business-time.js';
-import { getTeamManagers } from './nudge-queries.js';
+import { getTeamManagers, listTeamManagersWithoutSlackId } from './nudge-queries.js';
 import { type AlertSettings, listAlertSettings } from './settings.js';
 import { buildSlipAlert, buildSlipRollup, type SlipReason } from './slack/slip-blocks.js';
 import { claimSlipAlerts, getRepContacts, listSlippedReps, settleSlipAlert } from './slip-queries.js';
@@ -143,7 +144,15 @@ export function slipDeliveryHandlers(): DeliveryHandlers {
 
 async function queueSlippedReps(deps: Deps, settings: AlertSettings, now: Date): Promise<void> {
   const day = formatLocalDate(now, settings.timezone);
-  const { slips, teamMedianSeconds } = await findSlips(deps, settings, now);
+  const found = await findSlips(deps, settings, now);
+  const { teamMedianSeconds } = found;
+  // A rep known only by email is looked up first; one Slack could not be asked yet waits for the next tick.
+  const lookup = await linkRepsByEmail(
+    deps,
+    found.slips.map((s) => s.repId),
+    now,
+  );
+  const slips = found.slips.filter((s) => !lookup.deferred.has(s.repId));
   await deps.db.transaction(async (tx) => {
     const db = tx as unknown as Db;
     const claimed = new Set(
@@ -194,6 +203,13 @@ async function queueRollups(deps: Deps, settings: AlertSettings, now: Date): Pro
   const monday = formatLocalDate(now, settings.timezone);
   const rows = await listSlippedReps(deps.db, settings.teamId, shiftDay(monday, -7), monday);
   if (rows.length === 0) return;
+  const unlinked = await listTeamManagersWithoutSlackId(deps.db, [settings.teamId]);
+  if (unlinked.length > 0)
+    await linkRepsByEmail(
+      deps,
+      unlinked.map((m) => m.repId),
+      now,
+    );
   const managers = await getTeamManagers(deps.db, [settings.teamId]);
   await deps.db.transaction(async (tx) => {
     const db = tx as unknown as Db;

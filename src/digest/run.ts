@@ -3,6 +3,7 @@ import type { Db } from '../db/client.js';
 import { type Delivery, type DigestSubscription, digestSubscriptions } from '../db/schema/index.js';
 import { type DeliveryHandlers, drainDeliveries, INSTANCE_ID } from '../delivery/deliver.js';
 import { type Outbox, outboxFor } from '../delivery/outbox.js';
+import { linkRepsByEmail } from '../delivery/slack-ids.js';
 import { enqueueDeliveries, getDeliveries, requeueDelivery } from '../delivery/store.js';
 import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
@@ -24,7 +25,7 @@ import {
 } from './ledger.js';
 import { type Recipient, RecipientResolver } from './recipients.js';
 import { classifySlot, slotsBetween } from './slots.js';
-import { listRunnableSubscriptions } from './store.js';
+import { listDigestRepIdsWithoutSlackId, listRunnableSubscriptions } from './store.js';
 
 export { INSTANCE_ID };
 
@@ -71,6 +72,23 @@ interface Work {
 }
 
 /**
+ * Reps of personal-digest teams imported with an email but no Slack id are looked up in Slack by email
+ * (src/delivery/slack-ids.ts) before the recipients are listed, so a rep Slack knows gets their digest
+ * (linked now, in their own time zone) instead of being left out. A miss is remembered for hours, so
+ * this costs no call on most ticks; a lookup Slack rate-limits is tried again on the next tick, and the
+ * slot is still posted then, within the grace window.
+ */
+async function findPersonalRecipients(deps: Deps, subs: DigestSubscription[], now: Date): Promise<void> {
+  const personal = subs.filter((s) => s.target === 'dm');
+  if (personal.length === 0 || !deps.slack) return;
+  const teamIds = personal.some((s) => s.teamId === null)
+    ? null
+    : [...new Set(personal.map((s) => s.teamId as number))];
+  const repIds = await listDigestRepIdsWithoutSlackId(deps.db, teamIds);
+  if (repIds.length > 0) await linkRepsByEmail(deps, repIds, now);
+}
+
+/**
  * The scheduler job: posts every digest due at `now` exactly once across instances. Reads subscriptions
  * on every call (changes need no restart), records slots missed beyond the grace window as skipped,
  * claims each due (subscription, slot, recipient) in the ledger before posting, and finishes runs whose
@@ -86,6 +104,7 @@ export async function runDueDigests(deps: Deps, now: Date, options: RunOptions =
 
   const subs = await listRunnableSubscriptions(db);
   const byId = new Map(subs.map((s) => [s.id, s]));
+  await findPersonalRecipients(deps, subs, now);
   const resolver = new RecipientResolver(db);
   const known = await listRunKeysSince(db, new Date(now.getTime() - LOOKBACK_MS));
   const work: Work[] = [];

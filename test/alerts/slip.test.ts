@@ -1,6 +1,8 @@
+import { inArray } from 'drizzle-orm';
 import { beforeEach, expect, it } from 'vitest';
 import { updateAlertSettings } from '../../src/alerts/settings.js';
 import { runSlipAlerts } from '../../src/alerts/slip.js';
+import { reps } from '../../src/db/schema/index.js';
 import { recordTouch } from '../../src/ingest/first-touch.js';
 import { describeDb } from '../helpers/db.js';
 import { useSlackApiStub } from '../helpers/slack-api.js';
@@ -76,5 +78,27 @@ describeDb('slip alerts', (ctx) => {
     const text = blockText(rollups[0]?.args ?? {});
     expect(text).toContain('Ana López — 10m 00s median, alerted on 1 day');
     expect(text).toContain('Bob &lt;Smith&gt; — 2m 00s median');
+  });
+
+  it('finds a slipped rep and a manager known only by email in Slack, and DMs them', async () => {
+    // Imported from a CRM: Ana and Mia have their emails but no Slack ids.
+    await ctx
+      .db()
+      .update(reps)
+      .set({ slackUserId: null })
+      .where(inArray(reps.id, [world.ana, world.mia]));
+    stub.users.clear();
+    stub.users.set('U0ANA', { id: 'U0ANA', email: 'ana@example.com' });
+    stub.users.set('U0MIA', { id: 'U0MIA', email: 'mia@example.com' });
+    const { deps } = makeDeps(ctx.database(), stub, '2026-11-20T10:00:00Z');
+    await runSlipAlerts(deps, new Date('2026-11-20T10:00:00Z'));
+    expect(dmsTo('U0ANA')).toHaveLength(1);
+    expect(blockText(dmsTo('U0ANA')[0]?.args ?? {})).toContain('*10m 00s*');
+    await runSlipAlerts(deps, new Date('2026-11-23T10:00:00Z')); // Monday: the roll-up
+    expect(dmsTo('U0MIA')).toHaveLength(1);
+    expect(stub.callsTo('users.lookupByEmail').map((c) => c.args.email)).toEqual([
+      'ana@example.com',
+      'mia@example.com',
+    ]);
   });
 });

@@ -66,6 +66,44 @@ describeDb('personal DM digests', (ctx) => {
     );
   });
 
+  it('finds a rep known only by email in Slack and DMs them, and asks once about one Slack does not know', async () => {
+    stub.users.clear();
+    const db = ctx.database();
+    const team = await addTeam(db, 'EMEA', 'Europe/London');
+    await addRep(db, { name: 'Ana', slackUserId: 'UANA', timezone: 'Europe/Berlin', teamId: team });
+    // Imported from a CRM: an email (fay@example.com, dee@example.com), no Slack id.
+    await addRep(db, { name: 'Fay', slackUserId: null, teamId: team });
+    await addRep(db, { name: 'Dee', slackUserId: null, teamId: team });
+    stub.users.set('UFAY', { id: 'UFAY', email: 'fay@example.com', tz: 'Europe/Berlin' });
+    await addDigest(db, {
+      now: new Date('2026-11-23T00:00:00Z'),
+      target: 'dm',
+      scope: { kind: 'team', teamId: team },
+      timezone: 'Europe/London',
+    });
+    const client = testClient(stub);
+    const deps = testDeps(db, client, '2026-11-23T07:30:00Z');
+    const outbox = recordingOutbox(client);
+    const build = async (_d: unknown, spec: { scopeLabel: string }) => ({
+      text: `for ${spec.scopeLabel}`,
+      blocks: [],
+    });
+    // 07:30 UTC = 08:30 in Berlin, Fay's zone as Slack gives it.
+    await runDueDigests(deps, new Date('2026-11-23T07:30:00Z'), { outbox, build });
+    expect(stub.callsTo('users.lookupByEmail').map((c) => c.args.email)).toEqual([
+      'fay@example.com',
+      'dee@example.com',
+    ]);
+    expect(stub.callsTo('chat.postMessage').map((c) => [c.args.channel, c.args.text])).toEqual([
+      ['DANA', 'for Ana (EMEA)'],
+      ['DFAY', 'for Fay (EMEA)'],
+    ]);
+    for (const t of ['07:31', '07:32', '08:30'])
+      await runDueDigests(deps, new Date(`2026-11-23T${t}:00Z`), { outbox, build });
+    expect(stub.callsTo('users.lookupByEmail')).toHaveLength(2);
+    expect(stub.callsTo('chat.postMessage')).toHaveLength(2);
+  });
+
   it('logs and skips a rep Slack cannot DM, without breaking the subscription for the others', async () => {
     const db = ctx.database();
     const team = await addTeam(db, 'EMEA', 'Europe/Berlin');

@@ -43,6 +43,13 @@ export const reps = pgTable(
     active: boolean('active').notNull().default(true),
     /** IANA zone from Slack's users.info, for personal DMs; null = the team's zone. */
     timezone: text('timezone'),
+    /**
+     * When users.lookupByEmail last found no Slack user for `slackLookupMissedEmail` (the rep's email then,
+     * lower-cased). DMs skip the lookup for that email for a while (src/delivery/slack-ids.ts); a changed
+     * email is looked up at once.
+     */
+    slackLookupMissedAt: timestamp('slack_lookup_missed_at', { withTimezone: true }),
+    slackLookupMissedEmail: text('slack_lookup_missed_email'),
     createdAt: createdAt(),
   },
   (t) => [
