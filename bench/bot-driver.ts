@@ -1,16 +1,21 @@
 /**
  * What the HTTP benches share: a stand-in for Slack's Web API (users.info from the bench's reps; the
- * response_url posts are the answers), the bot started as its own process in HTTP mode, and one signed
- * `/metrics` command with its ack and answer times.
+ * response_url posts are the answers) in a worker thread of its own (bench/slack-stand-in.mjs), the bot
+ * started as its own process in HTTP mode, and one signed `/metrics` command with its ack and answer times.
+ * The ack is timed on the driver's thread when the response's headers are parsed; the answer when the
+ * stand-in's thread receives it. So the driver's event loop, which only sends and reads acks, is not also
+ * parsing every answer and serving the bot's Web API calls while it times acks (it was, before
+ * 1 Dec 2026: real Slack is not on the bot's machine, let alone on the load driver's event loop).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { Agent, createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 
 const SECRET = 'bench-signing-secret';
 const ANSWER_WAIT_MS = 15_000;
@@ -45,51 +50,69 @@ export interface LoopProbe {
   gc: { count: number; totalMs: number; maxMs: number };
 }
 
-const readBody = (req: IncomingMessage) =>
-  new Promise<string>((resolve) => {
-    let s = '';
-    req.on('data', (c) => {
-      s += c;
-    });
-    req.on('end', () => resolve(s));
-  });
-
 const listen = (server: Server) =>
   new Promise<number>((resolve) =>
     server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
   );
 
-/** Slack's Web API stand-in: users.info from the bench reps; response_url posts resolve the waiting command. */
-function slackStandIn(reps: BenchRep[], answered: (id: string, text: string) => void): Server {
-  const people = new Map(reps.map((r) => [`U${r.id}`, r]));
-  return createServer(async (req, res) => {
-    const body = await readBody(req);
-    const url = req.url ?? '';
-    res.setHeader('content-type', 'application/json');
-    if (url.startsWith('/response/')) {
-      if (process.env.BENCH_LOAD_DEBUG) console.error(body.slice(0, 300));
-      answered(url.slice('/response/'.length), body);
-      res.end('{"ok":true}');
-      return;
-    }
-    if (url.startsWith('/api/auth.test')) {
-      // As Slack answers for a bot token: with the bot's ids (without them the bot asks again on each request).
-      res.end(JSON.stringify({ ok: true, team_id: 'T0001', user_id: 'UBENCHBOT', bot_id: 'BBENCHBOT' }));
-      return;
-    }
-    if (url.startsWith('/api/users.info')) {
-      const id = new URLSearchParams(body).get('user') ?? '';
-      const p = people.get(id);
-      res.end(
-        JSON.stringify(
-          p
-            ? { ok: true, user: { id, profile: { email: p.email }, tz: 'UTC' } }
-            : { ok: false, error: 'user_not_found' },
-        ),
-      );
-      return;
-    }
-    res.end('{"ok":true}');
+/** One answer as the stand-in saw it: its kind and when it arrived (absolute ms, see slack-stand-in.mjs). */
+interface Answered {
+  id: string;
+  kind: 'answer' | 'busy' | 'could_not_load';
+  at: number;
+}
+
+/**
+ * Starts Slack's stand-in (bench/slack-stand-in.mjs) in a worker thread, so the answers it receives are
+ * read and parsed off the driver's event loop; resolves with its port, the worker and how to stop it.
+ */
+async function startStandIn(
+  reps: BenchRep[],
+  answered: (a: Answered) => void,
+): Promise<{ port: number; stop: () => Promise<void> }> {
+  const worker = new Worker(new URL('./slack-stand-in.mjs', import.meta.url), { workerData: { reps } });
+  const port = await new Promise<number>((resolve, reject) => {
+    worker.once('error', reject);
+    worker.on('message', (m: { type?: string; port?: number } & Partial<Answered>) => {
+      if (m.type === 'listening') resolve(m.port!);
+      else answered(m as Answered);
+    });
+  });
+  const stop = async () => {
+    const exited = new Promise((r) => worker.once('exit', r));
+    worker.postMessage({ type: 'stop' });
+    // A keep-alive connection of the bot's Web API client would hold the server open: end it anyway.
+    const timer = setTimeout(() => void worker.terminate(), 2_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  return { port, stop };
+}
+
+/**
+ * POSTs `body` to `url` with `headers`; resolves when the response's status line and headers arrive (the
+ * ack: Slack's ack has an empty body), with its status and that instant (performance.now()). Node's own
+ * HTTP client over kept-alive connections: the time is taken on the turn the response's bytes are parsed,
+ * not after a chain of fetch's stream promises. Rejects on a connection error.
+ */
+function postForAck(
+  agent: Agent,
+  url: URL,
+  headers: Record<string, string>,
+  body: string,
+): Promise<{ status: number; at: number }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      { method: 'POST', agent, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } },
+      (res) => {
+        const at = performance.now();
+        res.resume();
+        resolve({ status: res.statusCode ?? 0, at });
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
   });
 }
 
@@ -116,9 +139,9 @@ export async function startBot(
   probe = false,
 ): Promise<RunningBot> {
   const probeFile = probe ? join(mkdtempSync(join(tmpdir(), 'tally-probe-')), 'probe.json') : null;
-  const waiting = new Map<string, (text: string) => void>();
-  const stub = slackStandIn(reps, (id, text) => waiting.get(id)?.(text));
-  const stubPort = await listen(stub);
+  const waiting = new Map<string, (a: Answered) => void>();
+  const stub = await startStandIn(reps, (a) => waiting.get(a.id)?.(a));
+  const stubPort = stub.port;
   const portProbe = createServer();
   const botPort = await listen(portProbe);
   await new Promise((r) => portProbe.close(r));
@@ -141,7 +164,8 @@ export async function startBot(
   const stop = async (): Promise<LoopProbe | null> => {
     if (child.exitCode === null) child.kill('SIGTERM');
     await exited;
-    await new Promise((r) => stub.close(r));
+    agent.destroy();
+    await stub.stop();
     if (!probeFile) return null;
     try {
       return JSON.parse(readFileSync(probeFile, 'utf8')) as LoopProbe;
@@ -157,7 +181,9 @@ export async function startBot(
     await stop();
     throw err;
   }
-  const bot = `http://127.0.0.1:${botPort}/slack/events`;
+  const bot = new URL(`http://127.0.0.1:${botPort}/slack/events`);
+  // Kept-alive connections, as fetch kept them: a new connection per command would measure its handshake.
+  const agent = new Agent({ keepAlive: true });
   let seq = 0;
   const send = async (text: string, rep: BenchRep): Promise<Outcome> => {
     const id = `c${++seq}`;
@@ -178,37 +204,35 @@ export async function startBot(
     const ts = Math.floor(Date.now() / 1000);
     const signature = `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;
     const t0 = performance.now();
-    const answer = new Promise<string | null>((resolve) => {
+    const answer = new Promise<Answered | null>((resolve) => {
       const timer = setTimeout(() => resolve(null), ANSWER_WAIT_MS);
-      waiting.set(id, (t) => {
+      waiting.set(id, (a) => {
         clearTimeout(timer);
-        resolve(t);
+        resolve(a);
       });
     });
     let ackMs: number | null = null;
     try {
-      const res = await fetch(bot, {
-        method: 'POST',
-        headers: {
+      const res = await postForAck(
+        agent,
+        bot,
+        {
           'content-type': 'application/x-www-form-urlencoded',
           'x-slack-request-timestamp': String(ts),
           'x-slack-signature': signature,
         },
         body,
-      });
-      await res.arrayBuffer();
-      ackMs = performance.now() - t0;
-      if (!res.ok) return { ackMs, answerMs: null, kind: 'http_error' };
+      );
+      ackMs = res.at - t0;
+      if (res.status < 200 || res.status >= 300) return { ackMs, answerMs: null, kind: 'http_error' };
     } catch {
       return { ackMs: null, answerMs: null, kind: 'http_error' };
     }
-    const text2 = await answer;
+    const got = await answer;
     waiting.delete(id);
-    const answerMs = text2 === null ? null : performance.now() - t0;
-    if (text2 === null) return { ackMs, answerMs, kind: 'no_answer' };
-    if (text2.includes("Couldn't load")) return { ackMs, answerMs, kind: 'could_not_load' };
-    if (text2.includes('busy')) return { ackMs, answerMs, kind: 'busy' };
-    return { ackMs, answerMs, kind: 'answer' };
+    if (got === null) return { ackMs, answerMs: null, kind: 'no_answer' };
+    // The stand-in's arrival time, on this thread's clock.
+    return { ackMs, answerMs: got.at - performance.timeOrigin - t0, kind: got.kind };
   };
   const markWindow = () => {
     if (probeFile && child.exitCode === null) child.kill('SIGUSR2');

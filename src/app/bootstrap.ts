@@ -34,11 +34,11 @@ export async function openDeps(config: Config, logger: Logger, options: OpenOpti
   const clock = config.timeOffsetMs === 0 ? systemClock : () => new Date(Date.now() + config.timeOffsetMs);
   // One sharing point per process: identical questions share a computation, keyed by the data version. The
   // version is read on the main pool: with every metrics connection busy, a cached answer still comes at once.
-  // The embedded database runs one statement at a time: three computations (one of them org-wide) keep it
-  // busy, and a team question's statements then wait behind two others at most, not five.
+  // As many computations at once as the metrics pool has connections (Postgres; PGlite: 3), so queued
+  // questions wait in the limiter, where team and rep questions go before org-wide ones, not in the pool.
   const answers = createMetricAnswers({
     dataVersion: () => readDataVersion(database.db),
-    ...(database.kind === 'pglite' ? { maxConcurrent: 3 } : {}),
+    maxConcurrent: database.metricsConcurrency,
   });
   return { config, database, db: database.db, logger, clock, slack: null, answers };
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { type SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { type PgDatabase, PgDialect, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -26,6 +27,11 @@ export interface Database {
    * memory there and writes it behind).
    */
   edgeDb: Db;
+  /**
+   * How many metric computations may run at once: the answer limiter's slots (src/metrics/shared-answers.ts).
+   * On Postgres the metrics pool's connections (see metricsConcurrencyFor); on PGlite 3.
+   */
+  metricsConcurrency: number;
   /** `pglite`: the embedded database (a worker thread, reached through `pg` on a unix socket). */
   kind: 'pglite' | 'postgres';
   /**
@@ -52,8 +58,10 @@ export interface DbOptions {
   dataDir?: string | undefined;
 
   poolSize?: number;
-  /** Connections of the metrics pool (default 6: more concurrent aggregates than cores only adds contention). */
+  /** Connections of the metrics pool (default: metricsConcurrencyFor this machine's cores and the server's host). */
   metricsPoolSize?: number;
+  /** This machine's cores (default `os.availableParallelism()`); tests pass a number. */
+  cores?: number;
   /** Statement timeout of metric queries, ms (default 8,000: below the 10 s answer limit). */
   metricsStatementTimeoutMs?: number;
 }
@@ -110,15 +118,18 @@ function createPostgres(connection: string, options: DbOptions): Database {
     options: session,
   });
   const timeout = options.metricsStatementTimeoutMs ?? 8_000;
+  const metricsConcurrency =
+    options.metricsPoolSize ??
+    metricsConcurrencyFor(options.cores ?? availableParallelism(), isLocalServer(url));
   // Metric queries of an answer nobody waits for any more are cancelled on the server (`withQuerySignal`).
   const metricsPool = new CancellablePool(
     {
       connectionString: url,
-      max: options.metricsPoolSize ?? 6,
+      max: metricsConcurrency,
       connectionTimeoutMillis: 5_000,
       idleTimeoutMillis: WARM_IDLE_MS,
-      // No parallel workers: up to 6 computations already run at once, and each one's 2 workers made
-      // 18 processes on the server's cores, starving the edge's replay record and /healthz of CPU.
+      // No parallel workers: several computations already run at once, and (6 of them) each one's 2
+      // workers made 18 processes on the server's cores, starving the edge's replay record and /healthz of CPU.
       options: `${session} -c work_mem=64MB -c max_parallel_workers_per_gather=0 -c statement_timeout=${Math.max(1, Math.floor(timeout))}`,
     },
     pool,
@@ -148,6 +159,7 @@ function createPostgres(connection: string, options: DbOptions): Database {
     db,
     metricsDb: drizzlePg(metricsPool, { schema }) as unknown as Db,
     edgeDb: drizzlePg(edgePool, { schema }) as unknown as Db,
+    metricsConcurrency,
     kind: 'postgres',
     ping: async () => {
       await edgePool.query('select 1');
@@ -175,6 +187,49 @@ function createPostgres(connection: string, options: DbOptions): Database {
       }
     },
   };
+}
+
+/** Metric computations at once on a server of its own (the pool's size before cores were counted). */
+const REMOTE_METRICS_CONCURRENCY = 6;
+
+/**
+ * How many metric computations run at once on Postgres (the metrics pool's connections and the answer
+ * limiter's slots). Metric queries are CPU-bound aggregates. A server on this machine (`serverIsLocal`)
+ * shares its `cores` with the bot: more queries at once than cores only lengthens every one of them and
+ * queues the ack path (the bot's event loop, the edge's replay record) behind them, so there it is the
+ * number of cores, at least 2 (one org-wide computation and one team or rep question) and at most 6.
+ * A server elsewhere gets 6: its cores are not these.
+ * @param cores this machine's logical cores (`os.availableParallelism()`), a positive integer
+ * @param serverIsLocal whether Postgres runs on this machine (see isLocalServer)
+ * @returns connections, 2…6
+ */
+export function metricsConcurrencyFor(cores: number, serverIsLocal: boolean): number {
+  if (!serverIsLocal) return REMOTE_METRICS_CONCURRENCY;
+  return Math.min(REMOTE_METRICS_CONCURRENCY, Math.max(2, Math.floor(cores)));
+}
+
+/**
+ * Whether a `postgres://` URL reaches a server on this machine: host `localhost`, a loopback address
+ * (127.0.0.0/8, ::1), a unix-socket directory (a host or `?host=` starting with `/`), or no host at all
+ * (libpq's default socket). False for any other host and for a URL that cannot be parsed.
+ */
+export function isLocalServer(url: string): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  const host = decodeURIComponent(parsed.searchParams.get('host') ?? parsed.hostname)
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase();
+  return (
+    host === '' ||
+    host === 'localhost' ||
+    host === '::1' ||
+    host.startsWith('/') ||
+    /^127(\.\d{1,3}){3}$/.test(host)
+  );
 }
 
 /** Checks out `count` clients of `pool` at once (so the pool opens that many sessions), then returns them. */
@@ -234,6 +289,9 @@ async function createEmbedded(dataDir: string | undefined): Promise<Database> {
     db,
     metricsDb: db,
     edgeDb: db,
+    // PGlite runs one statement at a time: three computations (one of them org-wide) keep it busy, and a
+    // team question's statements then wait behind two others at most, not five.
+    metricsConcurrency: 3,
     kind: 'pglite',
     ping: () => pingEmbedded(pool, server),
     warm: async () => {

@@ -11,7 +11,8 @@ import type { MetricDeps, MetricQuery, MetricResult } from './types.js';
  *   moves with every write (see `readDataVersion`), so a cached answer is never served for data that
  *   changed after it was computed; the TTL only bounds how old its "now" may be (a running period's pace,
  *   "waiting within SLA");
- * - a concurrency limit on computations (default 6, the metrics pool's size): past it, asks queue; an
+ * - a concurrency limit on computations (default 6; the app passes the metrics pool's size,
+ *   `Database.metricsConcurrency`): past it, asks queue; an
  *   interactive ask (`shed`) that cannot start within `maxWaitMs` (default 2.5 s) fails fast with
  *   MetricsError('busy') instead of timing out after 10 s. Digests and alerts wait their turn.
  * - org-wide computations are heavy: at most `maxHeavy` run at once (default: all slots but two), and a

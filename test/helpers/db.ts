@@ -116,7 +116,7 @@ export function describeDb(
 /**
  * Holds the test database busy for `seconds`: one `pg_sleep` on PGlite (which runs one statement at a time),
  * and one on every pooled connection on Postgres (the tests' 5 main connections, see openTestDatabase, and
- * the 6 metrics connections, the default). Resolves when every statement has ended.
+ * the metrics pool's `metricsConcurrency`). Resolves when every statement has ended.
  */
 export function holdEveryConnection(ctx: DbContext, seconds: number): Promise<unknown> {
   const sleep = sql`select pg_sleep(${seconds})`;
@@ -126,7 +126,7 @@ export function holdEveryConnection(ctx: DbContext, seconds: number): Promise<un
       ? [database.db.execute(sleep)]
       : [
           ...Array.from({ length: 5 }, () => database.db.execute(sleep)),
-          ...Array.from({ length: 6 }, () => database.metricsDb.execute(sleep)),
+          ...Array.from({ length: database.metricsConcurrency }, () => database.metricsDb.execute(sleep)),
         ];
   return Promise.all(statements);
 }
