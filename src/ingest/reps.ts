@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js';
 import { reps, teamManagers, teamMemberships } from '../db/schema/index.js';
 import { BatchNames } from './batch-names.js';
 import { applyMembership, MembershipError } from './membership.js';
-import { AmbiguousName, ambiguousName, type CreatedByReference } from './names.js';
+import { AmbiguousName, ambiguousName, type CreatedByReference, emptyCreated } from './names.js';
 import type { ItemOf } from './schemas.js';
 import { ensureTeam } from './teams.js';
 import type { IngestOptions, WriteResult } from './types.js';
@@ -26,7 +26,8 @@ class ItemFailure extends Error {
  * matched by email, else Slack user id, else name (a rep created earlier from an owner name gets its
  * email filled in). `team` (+ `team_since`) maintains membership history; `is_manager` registers the
  * rep as a manager of that team and `manager_name` registers the named person (created if unknown).
- * Names (of reps, managers and teams) are looked up once per batch, not per row (BatchNames).
+ * Names (of reps, managers and teams) are looked up once per batch, not per row (BatchNames). The teams
+ * and managers an item created are added to `opts.created` only when its savepoint commits.
  */
 export async function writeReps(db: Db, items: RepItem[], opts: IngestOptions): Promise<WriteResult> {
   const result = emptyResult();
@@ -40,9 +41,16 @@ export async function writeReps(db: Db, items: RepItem[], opts: IngestOptions): 
     items.map((i) => i.team ?? ''),
   );
   for (const [index, item] of items.entries()) {
+    // What this item creates, kept apart until its savepoint commits (a refused item's are rolled back).
+    const created = emptyCreated();
     try {
-      const outcome = await db.transaction((sp) => writeRep(sp as unknown as Db, item, opts, names));
+      const outcome = await db.transaction((sp) =>
+        writeRep(sp as unknown as Db, item, { ...opts, created }, names),
+      );
       result[outcome] += 1;
+      opts.created?.reps.push(...created.reps);
+      opts.created?.teams.push(...created.teams);
+      opts.created?.accounts.push(...created.accounts);
     } catch (err) {
       names.reps.forget();
       names.teams.forget();
