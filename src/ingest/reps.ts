@@ -4,6 +4,7 @@ import { reps, teamManagers, teamMemberships } from '../db/schema/index.js';
 import { BatchNames } from './batch-names.js';
 import { applyMembership, MembershipError } from './membership.js';
 import { AmbiguousName, ambiguousName, type CreatedByReference, emptyCreated } from './names.js';
+import { emailInName } from './resolve.js';
 import type { ItemOf } from './schemas.js';
 import { ensureTeam } from './teams.js';
 import type { IngestOptions, WriteResult } from './types.js';
@@ -25,7 +26,8 @@ class ItemFailure extends Error {
  * Writes reps one by one, each in its own savepoint so a bad item leaves nothing behind. A rep is
  * matched by email, else Slack user id, else name (a rep created earlier from an owner name gets its
  * email filled in). `team` (+ `team_since`) maintains membership history; `is_manager` registers the
- * rep as a manager of that team and `manager_name` registers the named person (created if unknown).
+ * rep as a manager of that team and `manager_name` registers the named person (created if unknown; an
+ * email address there means the rep with that email, and an unknown one refuses the item).
  * Names (of reps, managers and teams) are looked up once per batch, not per row (BatchNames). The teams
  * and managers an item created are added to `opts.created` only when its savepoint commits.
  */
@@ -208,13 +210,28 @@ async function currentTeam(db: Db, repId: number): Promise<number | null> {
   return m?.teamId ?? null;
 }
 
-/** The rep named `name` under fold() (created as a manager when unknown); two or more: AmbiguousName. */
+/**
+ * The rep named `name` under fold() (created as a manager when unknown); two or more: AmbiguousName.
+ * An email address in `manager_name` means the rep with that email; none: ItemFailure, never a rep named
+ * by an address.
+ */
 async function ensureManager(
   db: Db,
   name: string,
   known: BatchNames,
   created?: CreatedByReference,
 ): Promise<number> {
+  const address = emailInName(name);
+  if (address !== null) {
+    const [r] = await db.select().from(reps).where(eq(reps.email, address));
+    if (!r)
+      throw new ItemFailure(
+        'manager_name',
+        `"${name}" is an email address and no rep has it; write the manager's name in manager_name, or add the manager first on a row of their own with the name in name and the address in email`,
+      );
+    if (r.role === 'rep') await db.update(reps).set({ role: 'manager' }).where(eq(reps.id, r.id));
+    return r.id;
+  }
   const find = async () => {
     const matches = await known.get(db, name);
     if (matches.length > 1)

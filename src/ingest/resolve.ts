@@ -29,7 +29,7 @@ export interface RepRef {
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** The address a name holds (`amara@x.com`, lower case), or null when it is a name. */
-function emailInName(name: string | null | undefined): string | null {
+export function emailInName(name: string | null | undefined): string | null {
   const t = name?.trim();
   return t && EMAIL.test(t) ? t.toLowerCase() : null;
 }

@@ -229,6 +229,34 @@ describeDb('refused rows create no names', (ctx) => {
     expect(await names('teams')).toEqual(['Good Team']);
   });
 
+  it('reps: an email address in manager_name is the rep with that email; an unknown one is refused on its line', async () => {
+    await run('reps', csv('name,email', 'Amara Okafor,amara@x.com'));
+    const r = await run(
+      'reps',
+      csv(
+        'name,email,team,manager_name',
+        'Bo Diaz,bo@x.com,EMEA,AMARA@x.com',
+        'Cy Ng,cy@x.com,APAC,nobody@x.com',
+      ),
+    );
+    expect(r.errors).toBe(
+      'line 3: manager_name "nobody@x.com" is an email address and no rep has it; write the manager\'s name in manager_name, or add the manager first on a row of their own with the name in name and the address in email',
+    );
+    expect(r.summary).toBe(
+      'reps: 2 rows, 1 inserted, 0 updated, 0 unchanged, 1 invalid skipped; created 1 team: EMEA',
+    );
+    expect(await rows('select id, name, email, role from reps order by id')).toEqual([
+      { id: 1, name: 'Amara Okafor', email: 'amara@x.com', role: 'manager' },
+      { id: 2, name: 'Bo Diaz', email: 'bo@x.com', role: 'rep' },
+    ]);
+    expect(
+      await rows(
+        'select t.name as team, r.name as manager from team_managers m join teams t on t.id = m.team_id join reps r on r.id = m.rep_id',
+      ),
+    ).toEqual([{ team: 'EMEA', manager: 'Amara Okafor' }]);
+    expect(await names('teams')).toEqual(['EMEA']);
+  });
+
   it('ingest API (atomic: false): refused items create no owner or account, in every writer', async () => {
     await ingestBatch(
       ctx.db(),
