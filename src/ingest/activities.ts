@@ -3,18 +3,19 @@ import type { Db } from '../db/client.js';
 import { activities, leads, opportunities } from '../db/schema/index.js';
 import { refreshFirstTouch } from './first-touch.js';
 import type { CreatedByReference } from './names.js';
-import { resolveReps } from './resolve.js';
+import { createNewNames, findReps } from './resolve.js';
 import type { ItemOf } from './schemas.js';
 import type { StagedUpsert } from './staging.js';
 import type { ItemError, WriteResult } from './types.js';
 import { findExistingIds, mergeByExternalId, type PendingRow, textList, upsertRows } from './upsert-core.js';
-import { put, requireForNew, unknownRef } from './write-helpers.js';
+import { idOrNew, put, requireForNew, unknownRef } from './write-helpers.js';
 
 export type ActivityItem = ItemOf<'activities'>;
 
 /**
  * Writes one batch of parsed activities (callers own the transaction). The rep is found by rep_email /
- * rep_name (unknown names become reps); the lead and opportunity by external id and must exist.
+ * rep_name (unknown names become reps, only for the rows that are written: a refused row creates nobody);
+ * the lead and opportunity by external id and must exist.
  * Afterwards first_touch_at is recomputed, in one statement, for every lead the batch touched,
  * including a lead an activity was moved away from.
  */
@@ -26,11 +27,10 @@ export async function writeActivities(
 ): Promise<WriteResult> {
   await stage?.reserve(items.map((i) => i.external_id!));
   const errors: ItemError[] = [];
-  const repOf = await resolveReps(
+  const repOf = await findReps(
     db,
     items.map((i) => ({ email: i.rep_email, name: i.rep_name })),
     { email: 'rep_email', name: 'rep_name' },
-    created,
   );
   const leadIds = await findExistingIds(
     db,
@@ -47,7 +47,7 @@ export async function writeActivities(
   const rows: PendingRow[] = [];
   items.forEach((item, index) => {
     const itemErrors: ItemError[] = [];
-    const rep = repOf({ email: item.rep_email, name: item.rep_name });
+    const rep = repOf.resolve({ email: item.rep_email, name: item.rep_name }, index);
     if (rep && 'error' in rep) itemErrors.push({ index, field: rep.field, message: rep.error });
     const leadId = item.lead_external_id ? leadIds.get(item.lead_external_id) : item.lead_external_id;
     if (leadId === undefined && item.lead_external_id) {
@@ -66,7 +66,7 @@ export async function writeActivities(
       return;
     }
     const values: Record<string, unknown> = {};
-    put(values, 'repId', rep ? (rep as { id: number | null }).id : undefined);
+    put(values, 'repId', idOrNew(rep));
     put(values, 'leadId', leadId);
     put(values, 'opportunityId', oppId);
     put(values, 'kind', item.kind);
@@ -92,13 +92,14 @@ export async function writeActivities(
           .from(activities)
           .where(sql`${activities.externalId} in ${textList(keys)}`);
   const existing = new Map(before.map((r) => [r.key, r.id]));
-  const valid = requireForNew(
+  const checked = requireForNew(
     merged,
     existing,
     { kind: 'kind', occurredAt: 'occurred_at' },
     'activity',
     errors,
   );
+  const valid = await createNewNames(db, checked, { repId: repOf }, errors, created);
   const affected = new Set<number>();
   for (const r of before) if (r.leadId !== null) affected.add(r.leadId);
   for (const r of valid) if (typeof r.values.leadId === 'number') affected.add(r.values.leadId);

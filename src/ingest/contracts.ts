@@ -1,17 +1,18 @@
 import type { Db } from '../db/client.js';
 import { contracts } from '../db/schema/index.js';
 import type { CreatedByReference } from './names.js';
-import { resolveAccounts } from './resolve.js';
+import { createNewNames, findAccounts } from './resolve.js';
 import type { ItemOf } from './schemas.js';
 import type { ItemError, WriteResult } from './types.js';
 import { findExistingIds, mergeByExternalId, type PendingRow, upsertRows } from './upsert-core.js';
-import { currencyFor, minorOf, put, requireForNew, storedCurrencies } from './write-helpers.js';
+import { currencyFor, idOrNew, minorOf, put, requireForNew, storedCurrencies } from './write-helpers.js';
 
 export type ContractItem = ItemOf<'contracts'>;
 
 /**
  * Writes one batch of contracts (callers own the transaction). The account is found by external id
- * or name and created when unknown; ends_at must be after starts_at.
+ * or name and created when unknown (only for the rows that are written: a refused row creates nothing);
+ * ends_at must be after starts_at.
  */
 export async function writeContracts(
   db: Db,
@@ -19,10 +20,9 @@ export async function writeContracts(
   created?: CreatedByReference,
 ): Promise<WriteResult> {
   const errors: ItemError[] = [];
-  const accountIds = await resolveAccounts(
+  const accountRefs = await findAccounts(
     db,
     items.map((i) => i.account),
-    created,
   );
   const currencies = await storedCurrencies(
     db,
@@ -45,12 +45,12 @@ export async function writeContracts(
       return;
     }
     const values: Record<string, unknown> = {};
-    const account = item.account ? accountIds.get(item.account) : undefined;
+    const account = item.account ? accountRefs.resolve(item.account, index) : undefined;
     if (account && 'error' in account) {
-      errors.push({ index, field: 'account', message: account.error });
+      errors.push({ index, field: account.field, message: account.error });
       return;
     }
-    put(values, 'accountId', account?.id);
+    put(values, 'accountId', idOrNew(account));
     put(values, 'startsAt', item.starts_at);
     put(values, 'endsAt', item.ends_at);
     put(values, 'totalValueMinor', total);
@@ -71,7 +71,8 @@ export async function writeContracts(
     merged.map((r) => r.key),
   );
   const required = { accountId: 'account', startsAt: 'starts_at', endsAt: 'ends_at' };
-  const valid = requireForNew(merged, existing, required, 'contract', errors);
+  const checked = requireForNew(merged, existing, required, 'contract', errors);
+  const valid = await createNewNames(db, checked, { accountId: accountRefs }, errors, created);
   const counts = await upsertRows(db, contracts, 'externalId', valid, existing);
   return { inserted: counts.inserted, updated: counts.updated, unchanged: counts.unchanged, errors };
 }

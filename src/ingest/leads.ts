@@ -2,19 +2,20 @@ import type { Db } from '../db/client.js';
 import { leads } from '../db/schema/index.js';
 import { refreshFirstTouch } from './first-touch.js';
 import type { CreatedByReference } from './names.js';
-import { resolveReps } from './resolve.js';
+import { createNewNames, findReps } from './resolve.js';
 import type { ItemOf } from './schemas.js';
 import type { StagedUpsert } from './staging.js';
 import type { ItemError, WriteResult } from './types.js';
 import { findExistingIds, mergeByExternalId, type PendingRow, upsertRows } from './upsert-core.js';
-import { put, requireForNew } from './write-helpers.js';
+import { idOrNew, put, requireForNew } from './write-helpers.js';
 
 export type LeadItem = ItemOf<'leads'>;
 
 /**
  * Writes one batch of parsed lead items (no transaction of its own; callers wrap it). Owners are
- * resolved by owner_email / owner_name (unknown names become reps). first_touch_at is derived, never
- * taken from input, and recomputed for the written leads.
+ * resolved by owner_email / owner_name (unknown names become reps, only for the rows that are written:
+ * a refused row creates nobody). first_touch_at is derived, never taken from input, and recomputed for
+ * the written leads.
  */
 export async function writeLeads(
   db: Db,
@@ -24,15 +25,14 @@ export async function writeLeads(
 ): Promise<WriteResult> {
   await stage?.reserve(items.map((i) => i.external_id!));
   const errors: ItemError[] = [];
-  const owners = await resolveReps(
+  const owners = await findReps(
     db,
     items.map((i) => ({ email: i.owner_email, name: i.owner_name })),
     { email: 'owner_email', name: 'owner_name' },
-    created,
   );
   const rows: PendingRow[] = [];
   items.forEach((item, index) => {
-    const owner = owners({ email: item.owner_email, name: item.owner_name });
+    const owner = owners.resolve({ email: item.owner_email, name: item.owner_name }, index);
     if (owner && 'error' in owner) {
       errors.push({ index, field: owner.field, message: owner.error });
       return;
@@ -42,7 +42,7 @@ export async function writeLeads(
     put(values, 'company', item.company);
     put(values, 'email', item.email);
     put(values, 'source', item.source);
-    put(values, 'ownerRepId', owner?.id);
+    put(values, 'ownerRepId', idOrNew(owner));
     put(values, 'createdAt', item.created_at);
     put(values, 'qualifiedAt', item.qualified_at);
     put(values, 'convertedAt', item.converted_at);
@@ -57,7 +57,8 @@ export async function writeLeads(
     'externalId',
     merged.map((r) => r.key),
   );
-  const valid = requireForNew(merged, existing, { createdAt: 'created_at' }, 'lead', errors);
+  const checked = requireForNew(merged, existing, { createdAt: 'created_at' }, 'lead', errors);
+  const valid = await createNewNames(db, checked, { ownerRepId: owners }, errors, created);
   if (stage) return { ...(await stage.add(valid, existing)), errors };
   const counts = await upsertRows(db, leads, 'externalId', valid, existing);
   await refreshFirstTouch(db, counts.ids.values());

@@ -1,20 +1,30 @@
 import type { Db } from '../db/client.js';
 import { leads, opportunities } from '../db/schema/index.js';
 import { outcomeFromStage } from './outcome.js';
-import { resolveAccounts, resolveReps } from './resolve.js';
+import { createNewNames, findAccounts, findReps } from './resolve.js';
 import type { ItemOf } from './schemas.js';
 import type { StagedUpsert } from './staging.js';
 import type { IngestOptions, ItemError, WriteResult } from './types.js';
 import { findExistingIds, mergeByExternalId, type PendingRow, upsertRows } from './upsert-core.js';
-import { currencyFor, minorOf, put, requireForNew, storedCurrencies, unknownRef } from './write-helpers.js';
+import {
+  currencyFor,
+  idOrNew,
+  minorOf,
+  put,
+  requireForNew,
+  storedCurrencies,
+  unknownRef,
+} from './write-helpers.js';
 
 export type OpportunityItem = ItemOf<'opportunities'>;
 
 /**
  * Writes one batch of opportunities (callers own the transaction). Owner by owner_email / owner_name,
  * account by external id or name (created when unknown), lead by external id (must exist). Without an
- * outcome field the outcome follows the stage; a won or lost deal needs closed_at. With `stage`
- * (a big import) the rows are staged for one set-based write and the counts come from its flushes.
+ * outcome field the outcome follows the stage; a won or lost deal needs closed_at. Unknown owners and
+ * accounts are created only for the rows that pass every check (createNewNames): a refused row creates
+ * nothing. With `stage` (a big import) the rows are staged for one set-based write and the counts come
+ * from its flushes.
  */
 export async function writeOpportunities(
   db: Db,
@@ -24,16 +34,14 @@ export async function writeOpportunities(
 ): Promise<WriteResult> {
   await stage?.reserve(items.map((i) => i.external_id!));
   const errors: ItemError[] = [];
-  const owners = await resolveReps(
+  const owners = await findReps(
     db,
     items.map((i) => ({ email: i.owner_email, name: i.owner_name })),
     { email: 'owner_email', name: 'owner_name' },
-    opts.created,
   );
-  const accountIds = await resolveAccounts(
+  const accountRefs = await findAccounts(
     db,
     items.map((i) => i.account),
-    opts.created,
   );
   const leadIds = await findExistingIds(
     db,
@@ -51,10 +59,11 @@ export async function writeOpportunities(
     const itemErrors: ItemError[] = [];
     const currency = currencyFor(item.currency, [item.amount], currencies.get(item.external_id!));
     const amountMinor = minorOf(item.amount, currency, index, 'amount', itemErrors);
-    const owner = owners({ email: item.owner_email, name: item.owner_name });
+    const owner = owners.resolve({ email: item.owner_email, name: item.owner_name }, index);
     if (owner && 'error' in owner) itemErrors.push({ index, field: owner.field, message: owner.error });
-    const account = item.account ? accountIds.get(item.account) : undefined;
-    if (account && 'error' in account) itemErrors.push({ index, field: 'account', message: account.error });
+    const account = item.account ? accountRefs.resolve(item.account, index) : undefined;
+    if (account && 'error' in account)
+      itemErrors.push({ index, field: account.field, message: account.error });
     const leadId = item.lead_external_id ? leadIds.get(item.lead_external_id) : item.lead_external_id;
     if (leadId === undefined && item.lead_external_id) {
       itemErrors.push(unknownRef(index, 'lead_external_id', 'lead', item.lead_external_id));
@@ -79,8 +88,9 @@ export async function writeOpportunities(
     }
     const values: Record<string, unknown> = {};
     put(values, 'leadId', leadId);
-    put(values, 'accountId', item.account ? (account as { id: number } | undefined)?.id : item.account);
-    put(values, 'ownerRepId', owner ? (owner as { id: number | null }).id : undefined);
+    // A name not stored yet stays a NewName until createNewNames (below) creates it.
+    put(values, 'accountId', item.account ? idOrNew(account) : item.account);
+    put(values, 'ownerRepId', idOrNew(owner));
     put(values, 'product', item.product);
     put(values, 'amountMinor', item.amount !== undefined ? amountMinor : item.amount_minor);
     // The currency the amount was read in is the row's: given, named only by the amount cell ("€ 99", also
@@ -117,8 +127,15 @@ export async function writeOpportunities(
       return true;
     },
   );
+  const ready = await createNewNames(
+    db,
+    valid,
+    { ownerRepId: owners, accountId: accountRefs },
+    errors,
+    opts.created,
+  );
   const counts = stage
-    ? await stage.add(valid, existing)
-    : await upsertRows(db, opportunities, 'externalId', valid, existing);
+    ? await stage.add(ready, existing)
+    : await upsertRows(db, opportunities, 'externalId', ready, existing);
   return { inserted: counts.inserted, updated: counts.updated, unchanged: counts.unchanged, errors };
 }

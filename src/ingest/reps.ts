@@ -3,7 +3,8 @@ import type { Db } from '../db/client.js';
 import { reps, teamManagers, teamMemberships } from '../db/schema/index.js';
 import { BatchNames } from './batch-names.js';
 import { applyMembership, MembershipError } from './membership.js';
-import { AmbiguousName, ambiguousName, type CreatedByReference } from './names.js';
+import { AmbiguousName, ambiguousName, type CreatedByReference, emptyCreated } from './names.js';
+import { emailInName } from './resolve.js';
 import type { ItemOf } from './schemas.js';
 import { ensureTeam } from './teams.js';
 import type { IngestOptions, WriteResult } from './types.js';
@@ -25,8 +26,10 @@ class ItemFailure extends Error {
  * Writes reps one by one, each in its own savepoint so a bad item leaves nothing behind. A rep is
  * matched by email, else Slack user id, else name (a rep created earlier from an owner name gets its
  * email filled in). `team` (+ `team_since`) maintains membership history; `is_manager` registers the
- * rep as a manager of that team and `manager_name` registers the named person (created if unknown).
- * Names (of reps, managers and teams) are looked up once per batch, not per row (BatchNames).
+ * rep as a manager of that team and `manager_name` registers the named person (created if unknown; an
+ * email address there means the rep with that email, and an unknown one refuses the item).
+ * Names (of reps, managers and teams) are looked up once per batch, not per row (BatchNames). The teams
+ * and managers an item created are added to `opts.created` only when its savepoint commits.
  */
 export async function writeReps(db: Db, items: RepItem[], opts: IngestOptions): Promise<WriteResult> {
   const result = emptyResult();
@@ -40,9 +43,16 @@ export async function writeReps(db: Db, items: RepItem[], opts: IngestOptions): 
     items.map((i) => i.team ?? ''),
   );
   for (const [index, item] of items.entries()) {
+    // What this item creates, kept apart until its savepoint commits (a refused item's are rolled back).
+    const created = emptyCreated();
     try {
-      const outcome = await db.transaction((sp) => writeRep(sp as unknown as Db, item, opts, names));
+      const outcome = await db.transaction((sp) =>
+        writeRep(sp as unknown as Db, item, { ...opts, created }, names),
+      );
       result[outcome] += 1;
+      opts.created?.reps.push(...created.reps);
+      opts.created?.teams.push(...created.teams);
+      opts.created?.accounts.push(...created.accounts);
     } catch (err) {
       names.reps.forget();
       names.teams.forget();
@@ -200,13 +210,28 @@ async function currentTeam(db: Db, repId: number): Promise<number | null> {
   return m?.teamId ?? null;
 }
 
-/** The rep named `name` under fold() (created as a manager when unknown); two or more: AmbiguousName. */
+/**
+ * The rep named `name` under fold() (created as a manager when unknown); two or more: AmbiguousName.
+ * An email address in `manager_name` means the rep with that email; none: ItemFailure, never a rep named
+ * by an address.
+ */
 async function ensureManager(
   db: Db,
   name: string,
   known: BatchNames,
   created?: CreatedByReference,
 ): Promise<number> {
+  const address = emailInName(name);
+  if (address !== null) {
+    const [r] = await db.select().from(reps).where(eq(reps.email, address));
+    if (!r)
+      throw new ItemFailure(
+        'manager_name',
+        `"${name}" is an email address and no rep has it; write the manager's name in manager_name, or add the manager first on a row of their own with the name in name and the address in email`,
+      );
+    if (r.role === 'rep') await db.update(reps).set({ role: 'manager' }).where(eq(reps.id, r.id));
+    return r.id;
+  }
   const find = async () => {
     const matches = await known.get(db, name);
     if (matches.length > 1)

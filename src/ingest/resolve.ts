@@ -9,11 +9,15 @@ import {
   lockNameCreation,
   type NamedRecord,
 } from './names.js';
-import { textList } from './upsert-core.js';
+import type { ItemError } from './types.js';
+import { type PendingRow, textList } from './upsert-core.js';
 
 /**
  * Reference resolution for a batch: who owns a lead or deal, which account a deal belongs to.
- * Each resolver takes every reference in the batch at once (a few queries per batch, not per row).
+ * Each resolver takes every reference in the batch at once (a few queries per batch, not per row), in two
+ * steps: `find` looks the references up and creates nothing (an unknown name resolves to a NewName), and
+ * after the writer has refused its bad rows, createNewNames creates the records that the rows it will write
+ * name. A refused row therefore creates nobody and nothing, and is not listed as having created anything.
  */
 
 export interface RepRef {
@@ -24,98 +28,83 @@ export interface RepRef {
 /** An email address as a name column may hold one by mistake: no spaces, one @, a dot in the domain. */
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/** The address a name holds (`amara@x.com`, lower case), or null when it is a name. */
+export function emailInName(name: string | null | undefined): string | null {
+  const t = name?.trim();
+  return t && EMAIL.test(t) ? t.toLowerCase() : null;
+}
+
 /** A resolved reference: an id, null (the input cleared it), or why it could not be resolved. */
 export type Resolved = { id: number | null } | { error: string; field: string };
 
 /**
- * Finds reps by email, else by name (equal under fold(): case, accents and white space ignored; see
- * src/ingest/names.ts). Unknown people named by name (and optionally email) are created, so public data
- * sets with owner names import without a reps file first; an unknown email with a name first claims the
- * one rep known only by that name. An unknown email with no name is an error: we will not invent a
- * person from an address alone. A name that matches two or more people is an error naming them (give the
- * email). The first spelling of a new name creates the rep; later spellings that fold the same match it.
- * Creations are appended to `created`.
+ * A reference to a record that is not stored yet: a row carries it in place of the id until
+ * createNewNames creates the record (only for rows that will be written). `index`: the item that named it
+ * (the first spelling in the batch creates the record).
  */
-export async function resolveReps(
+export class NewName<R> {
+  constructor(
+    readonly ref: R,
+    readonly index: number,
+  ) {}
+}
+
+/** The references of one column in one batch, looked up (`find`) and, on demand, created (`create`). */
+export interface References<R> {
+  /** The reference as the stored data resolve it: `{ id }`, an error, NewName (unknown), or undefined (absent). */
+  resolve(ref: R, index: number): Resolved | NewName<R> | undefined;
+  /** Looks the batch's references up again (after lockNameCreation, to see a concurrent writer's commit). */
+  reload(db: Db): Promise<void>;
+  /** Creates records for `refs` (first one of each name wins), appends them to `created`, then reloads. */
+  create(db: Db, refs: R[], created?: CreatedByReference): Promise<void>;
+  /** Why a reference is still unknown after `create` (a name the database would not take). */
+  unresolved(ref: R): { error: string; field: string };
+}
+
+/**
+ * Finds reps by email, else by name (equal under fold(): case, accents and white space ignored; see
+ * src/ingest/names.ts). Unknown people named by name (and optionally email) resolve to a NewName and are
+ * created by createNewNames when their row is written, so public data sets with owner names import
+ * without a reps file first; an unknown email with a name first claims the one rep known only by that
+ * name. An unknown email with no name is an error: we will not invent a person from an address alone.
+ * A name column holding an email address means the rep with that email (unknown: an error saying where
+ * the name and the address go). A name that matches two or more people is an error naming them (give the
+ * email). The first spelling of a new name creates the rep; later spellings that fold the same match it.
+ */
+export async function findReps(
   db: Db,
   refs: RepRef[],
   fields: { email: string; name: string },
-  created?: CreatedByReference,
-): Promise<(ref: RepRef) => Resolved | undefined> {
+): Promise<References<RepRef>> {
   // A name column holding an email address (`owner_name` = amara@x.com) means the rep with that email:
   // it is looked up as one and never creates a rep named by an address.
-  const nameAsEmail = (r: RepRef) =>
-    !r.email && r.name && EMAIL.test(r.name.trim()) ? r.name.trim().toLowerCase() : null;
+  const nameAsEmail = (r: RepRef) => (r.email ? null : emailInName(r.name));
   const emails = uniq([...refs.map((r) => r.email), ...refs.map(nameAsEmail)]);
   const names = uniq(refs.filter((r) => nameAsEmail(r) === null).map((r) => r.name));
   const byEmail = new Map<string, number>();
   let byName = new Map<string, NamedRecord[]>();
-  const load = async () => {
+  const load = async (on: Db) => {
     if (emails.length > 0) {
-      const rows = await db
+      const rows = await on
         .select({ id: reps.id, email: reps.email })
         .from(reps)
         .where(sql`${reps.email} in ${textList(emails)}`);
       for (const r of rows) if (r.email) byEmail.set(r.email, r.id);
     }
-    byName = await findByName(db, 'reps', names);
+    byName = await findByName(on, 'reps', names);
   };
-  // New people: an unknown email with a name (first name given for it wins), a name that matches nobody.
-  const plan = () => {
-    const withEmail = new Map<string, string>();
-    const nameOnly = new Map<string, string>();
-    for (const r of refs) {
-      if (r.email) {
-        if (!byEmail.has(r.email) && r.name && !withEmail.has(r.email)) withEmail.set(r.email, r.name);
-      } else if (r.name && nameAsEmail(r) === null) {
-        const key = fold(r.name);
-        if (key !== '' && !byName.has(key) && !nameOnly.has(key)) nameOnly.set(key, r.name);
-      }
-    }
-    return { withEmail, nameOnly };
-  };
-  await load();
-  let todo = plan();
-  if (todo.withEmail.size > 0 || todo.nameOnly.size > 0) {
-    await lockNameCreation(db);
-    await load();
-    todo = plan();
-    const claimed = new Set<number>();
-    for (const [email, name] of todo.withEmail) {
-      // A person first known only by name (e.g. from an earlier file) gets this email instead of a twin;
-      // several such people are not guessed between: the email creates its own rep.
-      const nameless = (byName.get(fold(name)) ?? []).filter((r) => r.email === null && !claimed.has(r.id));
-      if (nameless.length === 1) {
-        claimed.add(nameless[0]!.id);
-        await db
-          .update(reps)
-          .set({ email })
-          .where(sql`${reps.id} = ${nameless[0]!.id} and ${reps.email} is null`);
-        continue;
-      }
-      const made = await db
-        .insert(reps)
-        .values({ email, name })
-        .onConflictDoNothing({ target: reps.email })
-        .returning({ id: reps.id });
-      if (made.length > 0) created?.reps.push({ name, email });
-    }
-    if (todo.nameOnly.size > 0) {
-      const made = await db
-        .insert(reps)
-        .values([...todo.nameOnly.values()].map((name) => ({ name })))
-        .onConflictDoNothing({ target: reps.name, where: sql`email is null` })
-        .returning({ name: reps.name });
-      created?.reps.push(...made.map((m) => ({ name: m.name, email: null })));
-    }
-    await load();
-  }
-  return (ref) => {
+  await load(db);
+  const unresolved = (ref: RepRef) =>
+    ref.email
+      ? { error: `no rep with email ${ref.email}`, field: fields.email }
+      : { error: `no rep named ${ref.name}`, field: fields.name };
+  const resolve = (ref: RepRef, index: number): Resolved | NewName<RepRef> | undefined => {
     if (ref.email) {
       const id = byEmail.get(ref.email);
-      return id === undefined
-        ? { error: `no rep with email ${ref.email} (add a name to create one)`, field: fields.email }
-        : { id };
+      if (id !== undefined) return { id };
+      return ref.name
+        ? new NewName(ref, index)
+        : { error: `no rep with email ${ref.email} (add a name to create one)`, field: fields.email };
     }
     const addressed = nameAsEmail(ref);
     if (addressed !== null) {
@@ -130,65 +119,173 @@ export async function resolveReps(
     if (ref.name) {
       const found = byName.get(fold(ref.name)) ?? [];
       if (found.length === 1) return { id: found[0]!.id };
-      if (found.length === 0) return { error: `no rep named ${ref.name}`, field: fields.name };
+      if (found.length === 0) return fold(ref.name) === '' ? unresolved(ref) : new NewName(ref, index);
       return { error: ambiguousName(ref.name, 'people', found, `use ${fields.email}`), field: fields.name };
     }
     // Both absent: leave the stored owner alone; an explicit empty value clears it.
     return ref.email === undefined && ref.name === undefined ? undefined : { id: null };
   };
+  const create = async (on: Db, wanted: RepRef[], created?: CreatedByReference) => {
+    // New people: an unknown email with a name (first name given for it wins), a name that matches nobody.
+    const withEmail = new Map<string, string>();
+    const nameOnly = new Map<string, string>();
+    for (const r of wanted) {
+      if (r.email) {
+        if (!byEmail.has(r.email) && r.name && !withEmail.has(r.email)) withEmail.set(r.email, r.name);
+      } else if (r.name && nameAsEmail(r) === null) {
+        const key = fold(r.name);
+        if (key !== '' && !byName.has(key) && !nameOnly.has(key)) nameOnly.set(key, r.name);
+      }
+    }
+    if (withEmail.size === 0 && nameOnly.size === 0) return;
+    const claimed = new Set<number>();
+    for (const [email, name] of withEmail) {
+      // A person first known only by name (e.g. from an earlier file) gets this email instead of a twin;
+      // several such people are not guessed between: the email creates its own rep.
+      const nameless = (byName.get(fold(name)) ?? []).filter((r) => r.email === null && !claimed.has(r.id));
+      if (nameless.length === 1) {
+        claimed.add(nameless[0]!.id);
+        await on
+          .update(reps)
+          .set({ email })
+          .where(sql`${reps.id} = ${nameless[0]!.id} and ${reps.email} is null`);
+        continue;
+      }
+      const made = await on
+        .insert(reps)
+        .values({ email, name })
+        .onConflictDoNothing({ target: reps.email })
+        .returning({ id: reps.id });
+      if (made.length > 0) created?.reps.push({ name, email });
+    }
+    if (nameOnly.size > 0) {
+      const made = await on
+        .insert(reps)
+        .values([...nameOnly.values()].map((name) => ({ name })))
+        .onConflictDoNothing({ target: reps.name, where: sql`email is null` })
+        .returning({ name: reps.name });
+      created?.reps.push(...made.map((m) => ({ name: m.name, email: null })));
+    }
+    await load(on);
+  };
+  return { resolve, reload: load, create, unresolved };
 }
 
-/** An account reference resolved: its id, or why not (a name that matches several accounts). */
-export type AccountRef = { id: number } | { error: string };
-
 /**
- * Finds accounts by external id (exactly), else by name (equal under fold(), as for reps); unknown ones
- * are created with the reference as both external id and name (so a later accounts file keyed by that
- * name updates the same row). The first spelling of a new name creates it; later spellings match it.
- * A name that matches two or more accounts is an error naming them. Creations go to `created`.
+ * Finds accounts by external id (exactly), else by name (equal under fold(), as for reps); an unknown one
+ * resolves to a NewName, created by createNewNames (with the reference as both external id and name, so a
+ * later accounts file keyed by that name updates the same row) when its row is written. The first spelling
+ * of a new name creates it; later spellings match it. A name that matches two or more accounts is an error
+ * naming them, for field `account`.
  */
-export async function resolveAccounts(
-  db: Db,
-  refs: (string | null | undefined)[],
-  created?: CreatedByReference,
-): Promise<Map<string, AccountRef>> {
+export async function findAccounts(db: Db, refs: (string | null | undefined)[]): Promise<References<string>> {
   const wanted = uniq(refs);
-  const found = new Map<string, AccountRef>();
-  if (wanted.length === 0) return found;
-  const load = async (list: string[]) => {
-    const byId = await db
+  const found = new Map<string, Resolved>();
+  const isId = (k: string) => {
+    const f = found.get(k);
+    return f !== undefined && 'id' in f;
+  };
+  // Keys resolved to an id stay resolved (ids do not change); the rest are looked up (again).
+  const load = async (on: Db) => {
+    const list = wanted.filter((k) => !isId(k));
+    if (list.length === 0) return;
+    const byId = await on
       .select({ id: accounts.id, key: accounts.externalId })
       .from(accounts)
       .where(sql`${accounts.externalId} in ${textList(list)}`);
     for (const r of byId) found.set(r.key, { id: r.id });
-    const rest = list.filter((k) => !found.has(k));
-    const byName = await findByName(db, 'accounts', rest);
+    const rest = list.filter((k) => !isId(k));
+    const byName = await findByName(on, 'accounts', rest);
     for (const k of rest) {
       const matches = byName.get(fold(k)) ?? [];
       if (matches.length === 1) found.set(k, { id: matches[0]!.id });
       else if (matches.length > 1)
-        found.set(k, { error: ambiguousName(k, 'accounts', matches, 'use the external id') });
+        found.set(k, {
+          error: ambiguousName(k, 'accounts', matches, 'use the external id'),
+          field: 'account',
+        });
     }
   };
-  await load(wanted);
-  let missing = wanted.filter((k) => !found.has(k));
-  if (missing.length > 0) {
-    await lockNameCreation(db);
-    await load(missing);
-    missing = wanted.filter((k) => !found.has(k));
+  await load(db);
+  const resolve = (key: string, index: number) => found.get(key) ?? new NewName(key, index);
+  const create = async (on: Db, keys: string[], created?: CreatedByReference) => {
     const firstSpelling = new Map<string, string>();
-    for (const k of missing) if (!firstSpelling.has(fold(k))) firstSpelling.set(fold(k), k);
-    if (firstSpelling.size > 0) {
-      const made = await db
-        .insert(accounts)
-        .values([...firstSpelling.values()].map((k) => ({ externalId: k, name: k })))
-        .onConflictDoNothing({ target: accounts.externalId })
-        .returning({ name: accounts.name });
-      created?.accounts.push(...made.map((m) => m.name));
+    for (const k of keys) if (!found.has(k) && !firstSpelling.has(fold(k))) firstSpelling.set(fold(k), k);
+    if (firstSpelling.size === 0) return;
+    const made = await on
+      .insert(accounts)
+      .values([...firstSpelling.values()].map((k) => ({ externalId: k, name: k })))
+      .onConflictDoNothing({ target: accounts.externalId })
+      .returning({ name: accounts.name });
+    created?.accounts.push(...made.map((m) => m.name));
+    await load(on);
+  };
+  const unresolved = (key: string) => ({ error: `no account ${key}`, field: 'account' });
+  return { resolve, reload: load, create, unresolved };
+}
+
+/**
+ * The last step before rows are written: creates the records their NewName values stand for (only these
+ * rows' names, so a refused row creates nothing) and puts the ids in their place. `columns` maps a row's
+ * value (drizzle key, e.g. `ownerRepId`) to the references it came from. Takes lockNameCreation once, then
+ * looks every reference up again (a new statement after the lock sees a concurrent writer's commit, so two
+ * writers of one new name make one record); a row whose reference now fails (another writer made its
+ * name match two records) is refused in `errors` and creates nothing either. Rows without a NewName take
+ * no lock. Returns the rows to write.
+ */
+export async function createNewNames(
+  db: Db,
+  rows: PendingRow[],
+  // biome-ignore lint/suspicious/noExplicitAny: one column's references, of reps or accounts
+  columns: Record<string, References<any>>,
+  errors: ItemError[],
+  created?: CreatedByReference,
+): Promise<PendingRow[]> {
+  const keys = Object.keys(columns);
+  const hasNew = (row: PendingRow) => keys.some((k) => row.values[k] instanceof NewName);
+  if (!rows.some(hasNew)) return rows;
+  await lockNameCreation(db);
+  for (const k of keys) await columns[k]!.reload(db);
+  const again = (row: PendingRow, k: string) => {
+    const v = row.values[k];
+    return v instanceof NewName ? columns[k]!.resolve(v.ref, v.index) : undefined;
+  };
+  const kept = rows.filter((row) => {
+    for (const k of keys) {
+      const now = again(row, k);
+      if (now && 'error' in now) {
+        errors.push({ index: row.index, field: now.field, message: now.error });
+        return false;
+      }
     }
-    await load(missing);
+    return true;
+  });
+  for (const k of keys) {
+    const wanted = kept
+      .map((row) => row.values[k])
+      .filter((v): v is NewName<unknown> => v instanceof NewName)
+      .sort((a, b) => a.index - b.index);
+    await columns[k]!.create(
+      db,
+      wanted.map((v) => v.ref),
+      created,
+    );
   }
-  return found;
+  return kept.filter((row) => {
+    for (const k of keys) {
+      const v = row.values[k];
+      if (!(v instanceof NewName)) continue;
+      const now = columns[k]!.resolve(v.ref, v.index);
+      // Created a moment ago under the lock; a name the database would not take stays unknown.
+      if (now === undefined || now instanceof NewName || 'error' in now) {
+        const why = now && 'error' in now ? now : columns[k]!.unresolved(v.ref);
+        errors.push({ index: row.index, field: why.field, message: why.error });
+        return false;
+      }
+      row.values[k] = now.id;
+    }
+    return true;
+  });
 }
 
 function uniq(values: (string | null | undefined)[]): string[] {

@@ -1,5 +1,6 @@
 import { type Db, queryRows, sql } from '../db/client.js';
 import { AmountError, cellCurrencyFits, toMinorUnits } from '../money/index.js';
+import { NewName, type Resolved } from './resolve.js';
 import type { MoneyValue } from './schemas.js';
 import type { ItemError } from './types.js';
 import { type PendingRow, textList } from './upsert-core.js';
@@ -101,4 +102,14 @@ export async function storedCurrencies(
   );
   for (const r of rows) found.set(r.key, r.currency);
   return found;
+}
+
+/**
+ * The value a row stores for a resolved reference: its id (null: cleared), or the NewName itself, which
+ * createNewNames replaces by the id once the row is sure to be written. undefined: absent (or an error,
+ * which the caller reported and refused the row for).
+ */
+export function idOrNew<R>(ref: Resolved | NewName<R> | undefined): number | null | NewName<R> | undefined {
+  if (ref === undefined || ref instanceof NewName) return ref;
+  return 'id' in ref ? ref.id : undefined;
 }
