@@ -18,6 +18,19 @@ import {
 
 export type OpportunityItem = ItemOf<'opportunities'>;
 
+const given = (v: unknown): boolean => v !== undefined && v !== null;
+
+/**
+ * The amount to store in minor units: from `amount` (already converted: `fromAmount`) when it has a value,
+ * else `amount_minor` as given; null when the given one is empty (clears it); undefined when neither is
+ * given (left as stored).
+ */
+function amountOf(item: OpportunityItem, fromAmount: number | null | undefined) {
+  if (given(item.amount)) return fromAmount;
+  if (given(item.amount_minor)) return item.amount_minor;
+  return item.amount === null || item.amount_minor === null ? null : undefined;
+}
+
 /**
  * Writes one batch of opportunities (callers own the transaction). Owner by owner_email / owner_name,
  * account by external id or name (created when unknown), lead by external id (must exist). Without an
@@ -68,7 +81,8 @@ export async function writeOpportunities(
     if (leadId === undefined && item.lead_external_id) {
       itemErrors.push(unknownRef(index, 'lead_external_id', 'lead', item.lead_external_id));
     }
-    if (item.amount !== undefined && item.amount_minor !== undefined) {
+    // A file with both columns fills one per row: an empty cell beside a filled one is not a second value.
+    if (given(item.amount) && given(item.amount_minor)) {
       itemErrors.push({ index, field: 'amount', message: 'give amount or amount_minor, not both' });
     }
     // An empty outcome cell falls back to the stage, like a missing outcome column.
@@ -92,7 +106,7 @@ export async function writeOpportunities(
     put(values, 'accountId', item.account ? idOrNew(account) : item.account);
     put(values, 'ownerRepId', idOrNew(owner));
     put(values, 'product', item.product);
-    put(values, 'amountMinor', item.amount !== undefined ? amountMinor : item.amount_minor);
+    put(values, 'amountMinor', amountOf(item, amountMinor));
     // The currency the amount was read in is the row's: given, named only by the amount cell ("€ 99", also
     // when the currency cell is empty), or USD for an emptied cell; an item that says nothing keeps the stored one.
     const named = item.amount?.reading.currency ?? undefined;

@@ -78,10 +78,11 @@ describeDb('refused rows create no names', (ctx) => {
       kind: 'amount and amount_minor both',
       entity: 'opportunities',
       header: 'external_id,created_at,owner_name,account,amount,amount_minor',
-      // Both columns: every row gives both (an empty cell clears one), so no row is written.
+      // Both columns: a row filling both is refused; a row filling one of them is written (tester).
       refused: 'O-1,2026-11-01,Rita New,Newco,10,1000',
+      good: 'O-2,2026-11-01,Val Good,Goodco,,5000',
       error: 'amount give amount or amount_minor, not both',
-      created: '',
+      created: '1 rep (no email): Val Good; 1 account: Goodco',
     },
     {
       kind: 'a won deal with an empty closed_at',
@@ -209,6 +210,25 @@ describeDb('refused rows create no names', (ctx) => {
     expect(await names('accounts')).toEqual(
       c.created.includes('Goodco') ? ['Acme', 'ACME', 'Goodco'] : ['Acme', 'ACME'],
     );
+  });
+
+  it('opportunities: a file with amount and amount_minor columns takes the one filled on each row', async () => {
+    const r = await run(
+      'opportunities',
+      csv(
+        'external_id,created_at,owner_name,account,amount,amount_minor,currency',
+        'O-20,2026-11-02,Val Good,Goodco,100,10000,USD',
+        'O-21,2026-11-02,Val Good,Goodco,,5000,USD',
+        'O-22,2026-11-02,Val Good,Goodco,70,,USD',
+        'O-23,2026-11-02,Val Good,Goodco,,,USD',
+      ),
+    );
+    expect(r.errors).toBe('line 2: amount give amount or amount_minor, not both');
+    expect(await rows('select external_id, amount_minor from opportunities order by external_id')).toEqual([
+      { external_id: 'O-21', amount_minor: 5000 },
+      { external_id: 'O-22', amount_minor: 7000 },
+      { external_id: 'O-23', amount_minor: null },
+    ]);
   });
 
   it('reps: a refused row does not list the team it created before it was refused (rolled back)', async () => {
