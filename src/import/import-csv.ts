@@ -23,7 +23,7 @@ import { type ImportWarning, WarningLog } from '../ingest/warnings.js';
 import type { DecimalMark } from '../money/index.js';
 import { guessIdColumn, ImportFormatError, planColumns } from './columns.js';
 import { fingerprintTable, ImportFingerprints, isFingerprinted } from './fingerprints.js';
-import { type Delimiter, delimiterName, openCsv } from './source.js';
+import { type Delimiter, delimiterName, isBlankRecord, openCsv } from './source.js';
 import { expandSubscriptions, SUBSCRIPTION_FIELDS, TELCO_HEADERS } from './subscriptions.js';
 
 export { ImportFormatError };
@@ -363,7 +363,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     try {
       for await (const { record, line } of source.records) {
         // A blank line, or a row of only delimiters and spaces (Excel writes them): skipped, and listed.
-        if (isEmptyRow(record)) {
+        if (isBlankRecord(record)) {
           if (plan) {
             result.emptyRows.count += 1;
             if (result.emptyRows.lines.length < maxListed) result.emptyRows.lines.push(line);
@@ -485,12 +485,6 @@ function repeatsHeader(record: string[], header: string[]): boolean {
     a?.trim().toLowerCase() === b?.trim().toLowerCase();
   if (record.length !== header.length || !same(record[0], header[0])) return false;
   return record.every((cell, i) => same(cell, header[i]));
-}
-
-/** True when every cell is empty or spaces (a blank line is one empty cell). */
-function isEmptyRow(record: string[]): boolean {
-  for (const cell of record) if (cell.trim() !== '') return false;
-  return true;
 }
 
 /**
