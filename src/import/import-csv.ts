@@ -5,6 +5,7 @@ import {
   BATCH_SIZE,
   canonicalFields,
   type DateOrder,
+  dateOrderAdvice,
   type Entity,
   type IngestOptions,
   KEY_FIELDS,
@@ -449,6 +450,9 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     for (let i = 0; i < deferred.length; i += BATCH_SIZE)
       await write(deferred.slice(i, i + BATCH_SIZE), true);
     await flushStage(true);
+    // Slash dates refused as ambiguous in a file whose other dates fit one order only: name that order.
+    const advice = dateOrderAdvice(dates);
+    if (advice) opts.onNotice?.(advice);
     if (result.invalidRows > 0 && !opts.skipInvalid) throw new Rollback();
     if (result.inserted + result.updated + result.unchanged > 0) {
       const entities = opts.entity === 'subscriptions' ? ['accounts', 'contracts'] : [opts.entity];
