@@ -5,6 +5,7 @@ import {
   BATCH_SIZE,
   canonicalFields,
   type DateOrder,
+  dateOrderAdvice,
   type Entity,
   type IngestOptions,
   KEY_FIELDS,
@@ -23,7 +24,7 @@ import { type ImportWarning, WarningLog } from '../ingest/warnings.js';
 import type { DecimalMark } from '../money/index.js';
 import { guessIdColumn, ImportFormatError, planColumns } from './columns.js';
 import { fingerprintTable, ImportFingerprints, isFingerprinted } from './fingerprints.js';
-import { type Delimiter, delimiterName, openCsv } from './source.js';
+import { type Delimiter, delimiterName, isBlankRecord, openCsv } from './source.js';
 import { expandSubscriptions, SUBSCRIPTION_FIELDS, TELCO_HEADERS } from './subscriptions.js';
 
 export { ImportFormatError };
@@ -363,7 +364,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     try {
       for await (const { record, line } of source.records) {
         // A blank line, or a row of only delimiters and spaces (Excel writes them): skipped, and listed.
-        if (isEmptyRow(record)) {
+        if (isBlankRecord(record)) {
           if (plan) {
             result.emptyRows.count += 1;
             if (result.emptyRows.lines.length < maxListed) result.emptyRows.lines.push(line);
@@ -449,6 +450,9 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     for (let i = 0; i < deferred.length; i += BATCH_SIZE)
       await write(deferred.slice(i, i + BATCH_SIZE), true);
     await flushStage(true);
+    // Slash dates refused as ambiguous in a file whose other dates fit one order only: name that order.
+    const advice = dateOrderAdvice(dates);
+    if (advice) opts.onNotice?.(advice);
     if (result.invalidRows > 0 && !opts.skipInvalid) throw new Rollback();
     if (result.inserted + result.updated + result.unchanged > 0) {
       const entities = opts.entity === 'subscriptions' ? ['accounts', 'contracts'] : [opts.entity];
@@ -485,12 +489,6 @@ function repeatsHeader(record: string[], header: string[]): boolean {
     a?.trim().toLowerCase() === b?.trim().toLowerCase();
   if (record.length !== header.length || !same(record[0], header[0])) return false;
   return record.every((cell, i) => same(cell, header[i]));
-}
-
-/** True when every cell is empty or spaces (a blank line is one empty cell). */
-function isEmptyRow(record: string[]): boolean {
-  for (const cell of record) if (cell.trim() !== '') return false;
-  return true;
 }
 
 /**

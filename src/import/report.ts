@@ -52,6 +52,10 @@ const COUNTED_TITLES: Record<string, [one: string, many: string]> = {
     'row with invisible characters removed from names',
     'rows with invisible characters removed from names',
   ],
+  'name like another account': [
+    'account named like another account in the file',
+    'accounts named like another account in the file',
+  ],
 };
 
 const titleOf = (w: ImportWarning) => {

@@ -1,6 +1,7 @@
 import { pipeline, Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import { ImportFormatError } from './columns.js';
+import { Utf8Check } from './utf8.js';
 
 /** Delimiters Tally recognises: comma, semicolon (Excel in most of Europe), tab, pipe. */
 export const DELIMITERS = [',', ';', '\t', '|'] as const;
@@ -109,10 +110,12 @@ export function describeCsvError(
 }
 
 /**
- * Opens a CSV stream: reads the first line to pick the delimiter (unless forced), decodes UTF-8 (with
- * or without BOM) or UTF-16 with a BOM (Excel's "Unicode text"), refuses other encodings with a clear
- * error, and returns csv-parse's records (with their first line) and the delimiter used. Each line may end
- * with LF, CRLF or a lone CR. Blank lines come as records (one empty cell).
+ * Opens a CSV stream: reads the header line (the first line with content; blank lines above it are
+ * skipped) to pick the delimiter (unless forced), decodes UTF-8 (with or without BOM) or UTF-16 with a
+ * BOM (Excel's "Unicode text"), refuses other encodings with the line and character of the first byte
+ * that is not UTF-8 (an ImportFormatError, from this call or from `records`), and returns csv-parse's
+ * records (with their first line) and the delimiter used. Each line may end with LF, CRLF or a lone CR.
+ * Blank lines come as records (one empty cell).
  */
 export async function openCsv(
   input: Readable,
@@ -128,7 +131,7 @@ export async function openCsv(
   const chunks: Buffer[] = [];
   let size = 0;
   let done = false;
-  // Enough to hold the header line (64 KiB is far beyond any real header).
+  // Enough to hold the header line and the blank lines above it (64 KiB is far beyond any real header).
   while (size < 65_536) {
     const next = await it.next();
     if (next.done) {
@@ -138,10 +141,16 @@ export async function openCsv(
     const b = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
     chunks.push(b);
     size += b.length;
-    if (b.includes(10)) break;
+    if (
+      (b.includes(10) || b.includes(13)) &&
+      headerLine(sniffText(Buffer.concat(chunks)), false) !== undefined
+    )
+      break;
   }
-  let head = Buffer.concat(chunks);
+  const head = Buffer.concat(chunks);
   let decode: ((b: Buffer) => string) | null = null;
+  // UTF-8 is checked as the file streams by, so a byte that is not UTF-8 is refused with its line.
+  let utf8: Utf8Check | null = null;
   if (head[0] === 0xff && head[1] === 0xfe) {
     const dec = new TextDecoder('utf-16le');
     decode = (b) => dec.decode(b, { stream: true });
@@ -149,25 +158,26 @@ export async function openCsv(
     const dec = new TextDecoder('utf-16be');
     decode = (b) => dec.decode(b, { stream: true });
   } else {
-    try {
-      new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
-    } catch {
-      throw new ImportFormatError(
-        'the file is not UTF-8 text (Excel: save as "CSV UTF-8 (comma delimited)"; or convert it, e.g. iconv -f latin1 -t utf-8)',
-      );
-    }
+    utf8 = new Utf8Check();
+    utf8.push(head);
+    if (done) utf8.end();
   }
-  const headText = decode ? decode(head) : head.toString('utf8');
-  head = Buffer.alloc(0);
-  const firstLine = headText.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/)[0] ?? '';
+  const headText = decode ? decode(head) : '';
+  // Blank lines above the header are skipped (the header is the first record with content), so the
+  // delimiter is guessed from that line, not from an empty first line.
+  const firstLine = headerLine(sniffText(head), true) ?? '';
   const delimiter = forced ?? sniffDelimiter(firstLine);
   async function* all(): AsyncGenerator<string | Buffer> {
-    yield decode ? headText : Buffer.concat(chunks);
+    yield decode ? headText : head;
     if (done) return;
     for (;;) {
       const next = await it.next();
-      if (next.done) return;
+      if (next.done) {
+        utf8?.end();
+        return;
+      }
       const b = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+      utf8?.push(b);
       yield decode ? decode(b) : b;
     }
   }
@@ -190,7 +200,7 @@ export async function openCsv(
   csv.push = (record: unknown) => {
     if (record === null) return push(null);
     const cells = record as string[];
-    header ??= cells;
+    if (header === undefined && !isBlankRecord(cells)) header = cells;
     lastEnd = live.lines;
     return push({ record: cells, line: lines.start(cells, live.lines) } satisfies CsvRecord);
   };
@@ -208,4 +218,32 @@ export async function openCsv(
       return describeCsvError(err, { line: at, opened: lines.physical(lastEnd + 1), header }) ?? err;
     },
   };
+}
+
+/** True when every cell is empty or spaces (a blank line is one empty cell): no header, no row. */
+export function isBlankRecord(record: string[]): boolean {
+  for (const cell of record) if (cell.trim() !== '') return false;
+  return true;
+}
+
+/** The start of a file as text, for finding its header line (UTF-16 by its BOM, else UTF-8; BOM dropped). */
+function sniffText(head: Buffer): string {
+  const encoding =
+    head[0] === 0xff && head[1] === 0xfe
+      ? 'utf-16le'
+      : head[0] === 0xfe && head[1] === 0xff
+        ? 'utf-16be'
+        : 'utf-8';
+  return new TextDecoder(encoding).decode(head).replace(/^\uFEFF/, '');
+}
+
+/**
+ * The first line of `text` with content: not blank, not only delimiters, spaces and quotes (the rows the
+ * import skips as empty). `unfinished`: also a last line that no line break ends yet (the whole file
+ * was read); otherwise undefined until the line is complete.
+ */
+function headerLine(text: string, unfinished: boolean): string | undefined {
+  const lines = text.split(/\r\n|\n|\r/);
+  const complete = unfinished ? lines : lines.slice(0, -1);
+  return complete.find((line) => !/^[\s,;|"]*$/.test(line));
 }

@@ -1,5 +1,12 @@
 import { parseBoolean, parseInstant, ValueError } from '../ingest/index.js';
-import { AmountError, minorDigits, readAmount, settleAmount, toMinorUnits } from '../money/index.js';
+import {
+  AmountError,
+  currencyConflict,
+  minorDigits,
+  readAmount,
+  settleAmount,
+  toMinorUnits,
+} from '../money/index.js';
 
 /**
  * Subscription snapshots: one row per customer as of a date (the IBM Telco churn shape: a churn flag,
@@ -77,10 +84,19 @@ export function expandSubscriptions(
       fail('tenure_months', 'is 0 for a churned customer (no time as a customer)');
       continue;
     }
-    const currency = (row.currency ?? '').trim().toUpperCase() || 'USD';
+    let currency = (row.currency ?? '').trim().toUpperCase();
     let annual: string;
     try {
-      const monthly = toMinorUnits(settleAmount(readAmount(row.monthly_charge ?? ''), '.'), currency);
+      const reading = readAmount(row.monthly_charge ?? '');
+      // As for deals: a charge written in one currency ("€ 70") sets an empty currency, and one written
+      // in another than the row's ("$70" on a EUR row) is refused.
+      currency ||= reading.currency ?? 'USD';
+      const conflict = currencyConflict(reading, currency);
+      if (conflict) {
+        fail('monthly_charge', conflict);
+        continue;
+      }
+      const monthly = toMinorUnits(settleAmount(reading, '.'), currency);
       const digits = minorDigits(currency);
       const minor = monthly * 12;
       annual = digits === 0 ? String(minor) : (minor / 10 ** digits).toFixed(digits);

@@ -31,6 +31,7 @@ export {
 export {
   DATE_ORDERS,
   type DateOrder,
+  dateOrderAdvice,
   newDateContext,
   parseBoolean,
   parseInstant,

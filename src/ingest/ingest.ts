@@ -239,7 +239,8 @@ export interface BatchOptions extends IngestOptions {
  * `opts.created` gets what the committed attempt created (nothing when the request was rolled back).
  * A written request also returns `warnings` (only when there are any): per item, the suspicious values
  * a CSV import counts (duplicate ids and which item won, close before create, won amount ≤ 0, an open
- * stage with a close date, an event dated after `opts.now` plus a day).
+ * stage with a close date, an event dated after `opts.now` plus a day, an account named like another
+ * under another external id).
  */
 export async function ingestBatch(
   db: Db,

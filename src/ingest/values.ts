@@ -185,11 +185,16 @@ export const DATE_ORDERS: readonly DateOrder[] = ['MDY', 'DMY'];
 /**
  * How the slash dates of one file or request are read: in `order` when given (--date-format, the
  * salesforce preset, the request's date_format); without it every slash date is refused, saying
- * which orders fit. `hint` ends the messages (how to give the order).
+ * which orders fit. `hint` ends the messages of dates both orders fit (how to give the order);
+ * `pick(order)` those of dates only one order fits (how to give that one). Without an order, `fits`
+ * counts the refused dates only month/day/year fits, only day/month/year fits, and either (with the
+ * first example of each), so the file as a whole can say which order its dates show.
  */
 export interface DateContext {
   order?: DateOrder | undefined;
   hint: string;
+  pick: (order: DateOrder) => string;
+  fits: { MDY: number; DMY: number; either: number; example: Partial<Record<DateOrder | 'either', string>> };
 }
 
 export const FILE_DATE_HINT =
@@ -200,7 +205,27 @@ export const REQUEST_DATE_HINT =
 export const newDateContext = (order: DateOrder | undefined, audience: 'file' | 'request'): DateContext => ({
   order,
   hint: audience === 'file' ? FILE_DATE_HINT : REQUEST_DATE_HINT,
+  pick:
+    audience === 'file'
+      ? (o) => `pass --date-format ${o}`
+      : (o) => `set the request's "date_format" field to "${o}"`,
+  fits: { MDY: 0, DMY: 0, either: 0, example: {} },
 });
+
+/**
+ * What a file's refused slash dates say about its order, when they say one thing: some dates fit both
+ * orders and all the others only one (a DD/MM file whose days go past 12): `slash dates such as
+ * "05/11/2026" could be month/day/year or day/month/year, but the file's others read only as
+ * day/month/year (e.g. "25/11/2026"): pass --date-format DMY`. Null when no date was refused as
+ * ambiguous, or the file's dates show both orders or neither. (Counts only tell whether: a value may
+ * be read more than once.)
+ */
+export function dateOrderAdvice(dates: DateContext): string | null {
+  const { MDY, DMY, either, example } = dates.fits;
+  if (either === 0 || MDY > 0 === DMY > 0) return null;
+  const only: DateOrder = MDY > 0 ? 'MDY' : 'DMY';
+  return `slash dates such as "${example.either}" could be ${ORDER_NAME.MDY} or ${ORDER_NAME.DMY}, but the file's others read only as ${ORDER_NAME[only]} (e.g. "${example[only]}"): ${dates.pick(only)}`;
+}
 
 /** `1/15/2026`, `15/01/2026 14:05`, and Excel's European dotted form `23.11.2026` (always day/month/year). */
 const SLASH = /^(\d{1,2})([/.])(\d{1,2})\2(\d{4})(?:[ T]+(.+))?$/;
@@ -219,10 +244,11 @@ function parseSlashDate(value: string, m: RegExpExecArray, timeZone: string, dat
   const order = dates.order;
   if (dotted && order !== 'DMY') {
     // A dotted date (German, Swiss, Nordic Excel) is day/month/year; it is read once that order is given.
+    if (!order) note(dates, 'DMY', value);
     throw new ValueError(
       order === 'MDY'
-        ? `"${value}" is a dotted day/month/year date, but this file's dates are read as ${ORDER_NAME.MDY}`
-        : `"${value}" is not an ISO date (YYYY-MM-DD); a dotted date reads only as ${ORDER_NAME.DMY}: ${dates.hint}`,
+        ? `"${value}" is a dotted day/month/year date, but this file's dates are read as ${ORDER_NAME.MDY}; if it writes ${ORDER_NAME.DMY}, ${dates.pick('DMY')}`
+        : `"${value}" is not an ISO date (YYYY-MM-DD); a dotted date reads only as ${ORDER_NAME.DMY}: ${dates.pick('DMY')}`,
     );
   }
   if (!order) {
@@ -230,12 +256,34 @@ function parseSlashDate(value: string, m: RegExpExecArray, timeZone: string, dat
     // since a file that mixes ISO and slash dates may also mix their orders.
     if (a > 12 && b > 12) throw new ValueError(`"${value}" is not a real date`);
     const only: DateOrder | null = a <= 12 && b <= 12 ? null : a > 12 ? 'DMY' : 'MDY';
+    note(dates, only, value);
     throw new ValueError(
       only
-        ? `"${value}" is not an ISO date (YYYY-MM-DD); it reads only as ${ORDER_NAME[only]}: ${dates.hint}`
+        ? `"${value}" is not an ISO date (YYYY-MM-DD); it reads only as ${ORDER_NAME[only]}: ${dates.pick(only)}`
         : `"${value}" is not an ISO date (YYYY-MM-DD) and could be ${ORDER_NAME.MDY} or ${ORDER_NAME.DMY}; ${dates.hint}`,
     );
   }
+  const read = readSlashDate(value, order, dotted, timeZone);
+  if (read) return read;
+  // Not real in the order given; say so, and which order it does read in ("25/11/2026" under MDY).
+  const other: DateOrder = order === 'MDY' ? 'DMY' : 'MDY';
+  const fitsOther = !dotted && readSlashDate(value, other, false, timeZone) !== null;
+  throw new ValueError(
+    fitsOther
+      ? `"${value}" is not a real date read as ${ORDER_NAME[order]}; it reads only as ${ORDER_NAME[other]}: if the file writes ${ORDER_NAME[other]}, ${dates.pick(other)}`
+      : `"${value}" is not a real date or time read as ${ORDER_NAME[order]}`,
+  );
+}
+
+/** Counts a refused slash date of a file without an order: the order it fits (null: either). */
+function note(dates: DateContext, only: DateOrder | null, value: string): void {
+  const key = only ?? 'either';
+  dates.fits[key] += 1;
+  dates.fits.example[key] ??= value;
+}
+
+/** A slash or dotted date read in `order` (date-fns `parse`), or null when it is no real date there. */
+function readSlashDate(value: string, order: DateOrder, dotted: boolean, timeZone: string): Date | null {
   const datePart = order === 'MDY' ? 'M/d/yyyy' : dotted ? 'd.M.yyyy' : 'd/M/yyyy';
   const text = value.trim().replace(/[ T]+/, ' ');
   for (const time of TIME_FORMATS) {
@@ -244,7 +292,7 @@ function parseSlashDate(value: string, m: RegExpExecArray, timeZone: string, dat
     const year = d.getFullYear();
     if (year < MIN_YEAR || year > MAX_YEAR)
       throw new ValueError(
-        `"${value}" has year ${m[4]}; dates must fall between ${MIN_YEAR} and ${MAX_YEAR}`,
+        `"${value}" has year ${String(year).padStart(4, '0')}; dates must fall between ${MIN_YEAR} and ${MAX_YEAR}`,
       );
     const utc = wallClockToUtc(
       timeZone,
@@ -257,7 +305,7 @@ function parseSlashDate(value: string, m: RegExpExecArray, timeZone: string, dat
     );
     return new Date(utc);
   }
-  throw new ValueError(`"${value}" is not a real date or time read as ${ORDER_NAME[order]}`);
+  return null;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { withoutFormatChars } from '../core/fold.js';
+import { fold, withoutFormatChars } from '../core/fold.js';
 import { FirstLines } from './first-lines.js';
 import { outcomeFromStage, type StageRules } from './outcome.js';
 import { type Entity, type MoneyValue, NAME_FIELDS } from './schemas.js';
@@ -30,6 +30,7 @@ export const WARNING_KINDS = [
   'date in the future',
   'qualified before create',
   'invisible characters removed',
+  'name like another account',
 ] as const;
 export type WarningKind = (typeof WARNING_KINDS)[number];
 
@@ -60,6 +61,13 @@ export class WarningLog {
   private readonly byKind = new Map<WarningKind, ImportWarning>();
   /** External id (as its 53-bit hash) → its first line: ~24 bytes per id, flat for a 1M-row file. */
   private readonly firstLineOf = new FirstLines();
+
+  /**
+   * Accounts: each folded name (fold()) → the first line it was on, and each folded name with an
+   * external id, to tell a look-alike under another id from the same account again (hashes, as above).
+   */
+  private accountNames: FirstLines | undefined;
+  private accountNameIds: FirstLines | undefined;
 
   /** Every occurrence, for an ingest request (positions are item indexes there). */
   readonly items: ItemWarning[] = [];
@@ -125,6 +133,7 @@ export class WarningLog {
     const before = this.added;
     if (typeof id === 'string') this.seeId(id, line);
     this.checkNames(item, line, raw);
+    if (this.entity === 'accounts') this.checkLookAlike(item, line);
     const created = item.created_at as Date | null | undefined;
     const closedField =
       this.entity === 'opportunities' ? 'closed_at' : this.entity === 'leads' ? 'converted_at' : null;
@@ -191,6 +200,30 @@ export class WarningLog {
       const said = late.map((f) => `${f} ${iso(item[f] as Date)}`).join(', ');
       return `${said} ${late.length > 1 ? 'are' : 'is'} in the future (more than a day after ${iso(new Date(latest - FUTURE_TOLERANCE_MS))}); stored as given, check the source's dates and time zone`;
     });
+  }
+
+  /**
+   * Counts an account whose name folds like an earlier one's (fold(): case, accents, apostrophes and
+   * spacing ignored) under another external id: both are stored (two companies may share a name), but
+   * a later reference by that name matches both and is refused, so say so now. Rows without an
+   * external id are references by name themselves (they update the account of that name).
+   */
+  private checkLookAlike(item: Record<string, unknown>, line: number): void {
+    const id = item.external_id;
+    const name = item.name;
+    if (typeof id !== 'string' || typeof name !== 'string') return;
+    const key = fold(name);
+    if (key === '') return;
+    this.accountNames ??= new FirstLines();
+    this.accountNameIds ??= new FirstLines();
+    const sameAccountAgain = this.accountNameIds.firstOrAdd(`${key}\u0000${id}`, line) !== undefined;
+    const first = this.accountNames.firstOrAdd(key, line);
+    if (first === undefined || sameAccountAgain) return;
+    this.add('name like another account', line, () =>
+      this.audience === 'request'
+        ? `account "${name}" (external id ${id}) has the name of item ${first} under another external id, ignoring case and accents: both are stored, and a reference to either by that name is refused as ambiguous; refer to them by external id, or give them one external id if they are one company`
+        : `account "${name}" (external id ${id}) has the name of the account on line ${first} under another external id, ignoring case and accents: both are stored, and a reference to either by that name (a deal's account) is refused as ambiguous; refer to them by external id, or give them one external id if they are one company`,
+    );
   }
 
   /** Counts an item whose names (NAME_FIELDS) were read without some format characters. */

@@ -1,5 +1,5 @@
 import { type Db, queryRows, sql } from '../db/client.js';
-import { AmountError, cellCurrencyFits, toMinorUnits } from '../money/index.js';
+import { AmountError, currencyConflict, toMinorUnits } from '../money/index.js';
 import { NewName, type Resolved } from './resolve.js';
 import type { MoneyValue } from './schemas.js';
 import type { ItemError } from './types.js';
@@ -44,8 +44,9 @@ export function unknownRef(index: number, field: string, what: string, value: st
 
 /**
  * An item's amount in integer minor units of `currency` (ISO 4217 digits: JPY 0, USD 2, KWD 3).
- * undefined/null pass through (absent / cleared). A cell that named another currency ("€ 99" on a
- * USD row), or more decimals than the currency has, becomes an ItemError for `field`.
+ * undefined/null pass through (absent / cleared). A cell written in another currency ("€ 99" on a
+ * USD row, "$1,200.00" on a EUR row: see currencyConflict), or more decimals than the currency has,
+ * becomes an ItemError for `field`.
  */
 export function minorOf(
   m: MoneyValue | null | undefined,
@@ -55,12 +56,9 @@ export function minorOf(
   errors: ItemError[],
 ): number | null | undefined {
   if (m === undefined || m === null) return m;
-  if (!cellCurrencyFits(m.reading, currency)) {
-    errors.push({
-      index,
-      field,
-      message: `"${m.reading.text}" is in ${m.reading.currency} but the row's currency is ${currency}`,
-    });
+  const conflict = currencyConflict(m.reading, currency);
+  if (conflict) {
+    errors.push({ index, field, message: conflict });
     return undefined;
   }
   try {

@@ -1,4 +1,10 @@
-import { currencyOfSymbol, isCurrencyCode, minorDigits, YEN_SIGNS } from './currencies.js';
+import {
+  currenciesWrittenAs,
+  currencyOfSymbol,
+  isCurrencyCode,
+  minorDigits,
+  YEN_SIGNS,
+} from './currencies.js';
 
 /** An amount that cannot be read, with a reason fit for a row error. */
 export class AmountError extends Error {
@@ -18,16 +24,25 @@ export interface Decimal {
  * What a cell says. `exact`: one reading; `mark` is the decimal mark the text proved (from "12.50" or
  * "1.234,56"), which tells how the rest of the file writes numbers. `ambiguous`: "4.200" or "1,500",
  * which read differently in en-US and de-DE; the caller settles it with the file's mark or refuses it.
- * `currency` is the ISO code a symbol or code in the cell named ("€", "EUR"), when it names one.
+ * `currency` is the ISO code a symbol or code in the cell named ("€", "EUR"), when it names one;
+ * `sign` the symbol or word it carried that several currencies share ("$", "kr"), if any.
  */
 export type AmountReading =
-  | { kind: 'exact'; value: Decimal; mark: DecimalMark | null; currency: string | null; text: string }
+  | {
+      kind: 'exact';
+      value: Decimal;
+      mark: DecimalMark | null;
+      currency: string | null;
+      sign?: string;
+      text: string;
+    }
   | {
       kind: 'ambiguous';
       separator: DecimalMark;
       asDecimal: Decimal;
       asGroup: Decimal;
       currency: string | null;
+      sign?: string;
       text: string;
     };
 
@@ -136,11 +151,13 @@ export function readAmount(
     s = s.slice(1, -1).trim();
   }
   let currency: string | null = null;
+  let sign: string | undefined;
   const takeCurrency = (token: string) => {
     if (!isCurrencyToken(token)) throw bad();
     const c = currencyOfSymbol(token);
     if (c && currency && c !== currency) throw new AmountError(`"${text}" names two currencies`);
     currency = c ?? currency;
+    if (!c) sign = token;
   };
   // Sign and currency may come in either order before the number, and a currency after it.
   for (let i = 0; i < 3; i += 1) {
@@ -174,6 +191,7 @@ export function readAmount(
     value: { negative, whole: whole === '' ? '0' : whole, fraction },
     mark,
     currency,
+    ...(sign === undefined ? {} : { sign }),
     text,
   });
   if (decimal) {
@@ -223,6 +241,7 @@ export function readAmount(
     asDecimal: { negative, whole: leftDigits, fraction: right },
     asGroup: { negative, whole: asGroup, fraction: '' },
     currency,
+    ...(sign === undefined ? {} : { sign }),
     text,
   };
 }
@@ -280,11 +299,30 @@ function isCurrencyToken(token: string): boolean {
 }
 
 /**
- * Whether an amount may be stored in `currency` given what its cell named: no currency, the same one,
- * or a bare yen sign ("¥", read as JPY) on a CNY row, since yuan amounts are written with it too.
+ * Why an amount cannot be stored in `currency` (the row's) given what its cell wrote, or null when it
+ * can: no symbol or code; the currency named ("€ 99" → EUR); a bare yen sign ("¥", read as JPY) on a
+ * CNY row, since yuan amounts are written with it too; a sign several currencies share ("$", "kr") on
+ * a row in one of them (currenciesWrittenAs; a sign ICU knows no currency for says nothing). E.g.
+ * `"€ 99" is in EUR but the row's currency is USD`, `"kr 100" is in DKK, ISK, NOK or SEK but the
+ * row's currency is USD`, `"$1,200.00" is in a currency written $ (USD, AUD, CAD, … 30 in all) but the
+ * row's currency is EUR`.
  */
-export function cellCurrencyFits(reading: AmountReading, currency: string): boolean {
-  if (reading.currency === null || reading.currency === currency) return true;
+export function currencyConflict(reading: AmountReading, currency: string): string | null {
+  const named = reading.currency;
+  if (named !== null && named !== currency && !yuanWithYenSign(reading, currency)) {
+    return `"${reading.text}" is in ${named} but the row's currency is ${currency}`;
+  }
+  const family = reading.sign === undefined ? null : currenciesWrittenAs(reading.sign);
+  if (!family || family.includes(currency)) return null;
+  const which =
+    family.length <= 4
+      ? `${family.slice(0, -1).join(', ')}${family.length > 1 ? ' or ' : ''}${family[family.length - 1]}`
+      : `a currency written ${reading.sign} (${family.slice(0, 3).join(', ')}, … ${family.length} in all)`;
+  return `"${reading.text}" is in ${which} but the row's currency is ${currency}`;
+}
+
+/** A bare yen sign ("¥1,200.50", not "JP¥"/"JPY") on a CNY row: yuan are written with it too. */
+function yuanWithYenSign(reading: AmountReading, currency: string): boolean {
   return (
     reading.currency === 'JPY' &&
     currency === 'CNY' &&

@@ -91,6 +91,44 @@ export function currencyOfSymbol(token: string): string | null {
   return null;
 }
 
+/** Sign or word (lower case) → the currencies written with it, from ICU; made on first use. */
+let signs: Map<string, string[]> | undefined;
+
+function signTable(): Map<string, string[]> {
+  if (signs) return signs;
+  signs = new Map();
+  for (const code of codes()) {
+    for (const currencyDisplay of ['narrowSymbol', 'symbol'] as const) {
+      const sign = new Intl.NumberFormat('en', { style: 'currency', currency: code, currencyDisplay })
+        .formatToParts(1)
+        .find((p) => p.type === 'currency')?.value;
+      if (!sign || sign === code) continue;
+      const key = sign.toLowerCase();
+      const list = signs.get(key) ?? [];
+      if (!list.includes(code)) list.push(code);
+      signs.set(key, list);
+    }
+  }
+  return signs;
+}
+
+/**
+ * The currencies an amount written with `token` can be in: the one it names ("€" → [EUR], "usd" →
+ * [USD]; see currencyOfSymbol), or every currency whose symbol or narrow symbol in the runtime's ICU
+ * data it is ("$" → USD, CAD, AUD, MXN and the other dollars and pesos, 30 in all; "kr" → DKK, ISK,
+ * NOK, SEK), in the order Tally shows currencies first (USD, EUR, GBP, JPY, AUD, CAD), then by code.
+ * null when ICU knows no currency written so ("лв", "din"): nothing can be said about it.
+ */
+export function currenciesWrittenAs(token: string): string[] | null {
+  const unique = currencyOfSymbol(token);
+  if (unique) return [unique];
+  const list = signTable().get(token.trim().replace(/\.$/, '').toLowerCase());
+  if (!list) return null;
+  const shown = Object.keys(DISPLAY_SYMBOLS);
+  const rank = (c: string) => (shown.includes(c) ? shown.indexOf(c) : shown.length);
+  return [...list].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1));
+}
+
 /** Display symbols Tally uses in Slack ("$12,400"); other currencies show their code ("12,400 SEK"). */
 export const DISPLAY_SYMBOLS: Record<string, string> = {
   USD: '$',

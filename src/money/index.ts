@@ -6,7 +6,7 @@
 export {
   AmountError,
   type AmountReading,
-  cellCurrencyFits,
+  currencyConflict,
   type Decimal,
   type DecimalMark,
   decimalMarkOf,

@@ -9,7 +9,7 @@ import { describeDb } from '../helpers/db.js';
 // The file itself, as written: quotes, line endings and empty rows. One file's text per call.
 const dir = mkdtempSync(path.join(tmpdir(), 'tally-csv-syntax-'));
 let fileNo = 0;
-function file(text: string): string {
+function file(text: string | Buffer): string {
   fileNo += 1;
   const p = path.join(dir, `f${fileNo}.csv`);
   writeFileSync(p, text);
@@ -20,7 +20,7 @@ const NOW = new Date('2026-11-23T09:00:00Z');
 const HEADER = 'external_id,created_at,product';
 
 describeDb('CSV syntax', (ctx) => {
-  const run = (text: string, skipInvalid = false) =>
+  const run = (text: string | Buffer, skipInvalid = false) =>
     importCsv(ctx.db(), {
       entity: 'opportunities',
       input: createReadStream(file(text)),
@@ -28,7 +28,7 @@ describeDb('CSV syntax', (ctx) => {
       now: NOW,
       skipInvalid,
     });
-  const refusal = async (text: string) => {
+  const refusal = async (text: string | Buffer) => {
     const err = await run(text).then(
       () => null,
       (e: unknown) => e,
@@ -98,6 +98,45 @@ describeDb('CSV syntax', (ctx) => {
     const r = await run(text);
     expect(r).toMatchObject({ rows: 3, inserted: 3, invalidRows: 0, rejected: false });
     expect(r.emptyRows).toEqual({ count: 4, lines: [3, 5, 6, 8] });
+  });
+
+  it('reads blank lines above the header as nothing: the header is the first line with content', async () => {
+    // A leading blank line used to be sniffed as the header line, so ";" was never detected.
+    const semi = await run(
+      `\n\r\n ;;\n${HEADER.replaceAll(',', ';')}\nB-1;2026-10-01;x\n\nB-2;2026-10-01;y\n`,
+    );
+    expect(semi).toMatchObject({ delimiter: ';', rows: 2, inserted: 2, invalidRows: 0 });
+    // Blank lines above the header are not empty rows of the data; the one below it is (line 6).
+    expect(semi.emptyRows).toEqual({ count: 1, lines: [6] });
+    // A quote error further down names the column by the header, not by the blank first line.
+    expect(await refusal(`\n\n${HEADER}\nQ-1,2026-10-01,27" monitor\n`)).toBe(
+      'line 4: a stray quote in an unquoted cell (column 3, "product"): 27"…; quote the whole cell and double its quotes (e.g. "27""…") or re-export the file as CSV with quoted fields',
+    );
+    expect(await refusal(`\r\n${HEADER.replaceAll(',', '\t')}\r\nQ-2\t2026-10-01\t"Big" Deal\r\n`)).toMatch(
+      /^line 3: a quoted cell \(column 3, "product"\) goes on after its closing quote/,
+    );
+    expect(await count()).toBe(2);
+  });
+
+  it('refuses a file that is not UTF-8 with the line and character of its first bad byte, also deep in the file', async () => {
+    const advice =
+      'the file is not UTF-8 text (Excel: save as "CSV UTF-8 (comma delimited)"; or convert it, e.g. iconv -f latin1 -t utf-8)';
+    // Latin-1 "é" (0xE9) on line 3, after a UTF-8 BOM and a real UTF-8 "é" on line 2.
+    const latin1 = Buffer.concat([
+      Buffer.from(`\ufeff${HEADER}\r\nU-1,2026-10-01,Caf\u00e9\r\nU-2,2026-10-01,Caf`),
+      Buffer.from([0xe9, 0x0d, 0x0a]),
+    ]);
+    expect(await refusal(latin1)).toBe(`line 3, character 19 (byte 0xE9): ${advice}`);
+    // Past the first 64 KiB (what is read before the rows stream): still the file's refusal, not a row's.
+    const rows = Array.from({ length: 6_000 }, (_, i) => `D-${i},2026-10-01,plain row`).join('\n');
+    const deep = Buffer.concat([
+      Buffer.from(`${HEADER}\n${rows}\nD-x,2026-10-01,na`),
+      Buffer.from([0xef, 0x76, 0x65, 0x0a]), // Latin-1 "ïve"
+      Buffer.from('D-y,2026-10-01,ok\n'),
+    ]);
+    expect(deep.length).toBeGreaterThan(65_536);
+    expect(await refusal(deep)).toBe(`line 6002, character 18 (byte 0xEF): ${advice}`);
+    expect(await count()).toBe(0);
   });
 
   it('refuses a repeated header row mid-file as one error on its line', async () => {

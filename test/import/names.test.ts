@@ -5,7 +5,7 @@ import { expect, it } from 'vitest';
 import { fold } from '../../src/core/fold.js';
 import { queryRows, sql } from '../../src/db/client.js';
 import { importCsv } from '../../src/import/import-csv.js';
-import { formatErrors, formatSummary } from '../../src/import/report.js';
+import { formatDetails, formatErrors, formatSummary } from '../../src/import/report.js';
 import { type Entity, ingestBatch } from '../../src/ingest/index.js';
 import { describeDb } from '../helpers/db.js';
 
@@ -186,6 +186,76 @@ describeDb('references by name', (ctx) => {
     expect(reps.errors).toBe(
       'line 2: name "AMARA OKAFOR" matches 2 people: Amara Okafor <amara@x.com>; Amara Okáfor <amara2@x.com>; add email',
     );
+  });
+
+  it('warns about accounts in one file whose names fold alike under different ids, and later references by that name are refused', async () => {
+    // Two real companies may share a name, so both are stored; but "Acme", "ACME" and "Ácme" are one
+    // name to every lookup, so the file says so instead of silently making look-alike twins.
+    const r = await importCsv(ctx.db(), {
+      entity: 'accounts',
+      input: createReadStream(
+        csv(
+          'external_id,name',
+          'A-1,Acme',
+          'B-1,Beta',
+          'A-2,ACME',
+          'A-1,acme',
+          'A-3,Ácme',
+          'C-1,O’Brien & Sons',
+          "C-2,o'brien  &  sons",
+        ),
+      ),
+      ...opts,
+    });
+    expect(r).toMatchObject({ rows: 7, inserted: 6, invalidRows: 0 });
+    // Line 5 repeats A-1 (a duplicate id, not a look-alike; the later row wins, so A-1 is named "acme").
+    expect(r.warnings.find((w) => w.kind === 'name like another account')).toEqual({
+      kind: 'name like another account',
+      count: 3,
+      lines: [4, 6, 8],
+      detail:
+        'account "ACME" (external id A-2) has the name of the account on line 2 under another external id, ignoring case and accents: both are stored, and a reference to either by that name (a deal\'s account) is refused as ambiguous; refer to them by external id, or give them one external id if they are one company',
+    });
+    expect(formatDetails(r)).toContain(
+      'warning: 3 accounts named like another account in the file (lines 4, 6, 8): account "ACME" (external id A-2)',
+    );
+    expect(await rows<{ n: number }>('select count(*)::int as n from accounts')).toEqual([{ n: 6 }]);
+    // Name-based lookups report the ambiguity, naming the twins: a deal's or contract's account, an
+    // accounts row without an external id.
+    const deal = await run('opportunities', csv('external_id,created_at,account', 'O-1,2026-11-01,acme'));
+    expect(deal.errors).toBe(
+      'line 2: account "acme" matches 3 accounts: acme (id 1); ACME (id 2); Ácme (id 3); use the external id',
+    );
+    const contract = await run(
+      'contracts',
+      csv('external_id,account,starts_at,ends_at', "K-1,O'Brien & Sons,2026-01-01,2027-01-01"),
+    );
+    expect(contract.errors).toMatch(
+      /^line 2: account "O'Brien & Sons" matches 2 accounts: O’Brien & Sons \(id \d+\); o'brien {2}& {2}sons \(id \d+\); use the external id$/,
+    );
+    const byName = await run('accounts', csv('name,became_customer_at', 'ACME,2026-01-01'));
+    expect(byName.errors).toMatch(/^line 2: name "ACME" matches 3 accounts: .*; give external_id$/);
+    // The ingest API counts the same, per item.
+    const api = await ingestBatch(
+      ctx.db(),
+      {
+        entity: 'accounts',
+        items: [
+          { external_id: 'G-1', name: 'Globex' },
+          { external_id: 'G-2', name: 'GLOBEX ' },
+        ],
+      },
+      opts,
+    );
+    expect(api.warnings).toEqual([
+      {
+        index: 1,
+        kind: 'name like another account',
+        message: expect.stringMatching(
+          /^account "GLOBEX" \(external id G-2\) has the name of item 0 under another external id/,
+        ),
+      },
+    ]);
   });
 
   it('a reps row without an email updates the one rep of that name, even one stored with an email', async () => {

@@ -83,10 +83,55 @@ describeDb('CSV import: slash dates (Salesforce reports, European exports)', (ct
     );
     expect(lines(r)).toEqual([
       `line 2: created_at "3/4/2026" is not an ISO date (YYYY-MM-DD) and ${AMBIGUOUS}`,
-      `line 4: created_at "1/15/2026" is not an ISO date (YYYY-MM-DD); it reads only as month/day/year: ${HINT}`,
-      `line 5: created_at "15/1/2026" is not an ISO date (YYYY-MM-DD); it reads only as day/month/year: ${HINT}`,
+      `line 4: created_at "1/15/2026" is not an ISO date (YYYY-MM-DD); it reads only as month/day/year: pass --date-format MDY`,
+      `line 5: created_at "15/1/2026" is not an ISO date (YYYY-MM-DD); it reads only as day/month/year: pass --date-format DMY`,
     ]);
     expect(await stored()).toEqual([{ id: 'O-2', created: '2026-03-04 00:00', closed: null }]);
+  });
+
+  it('names the one order a day-first file fits, never MDY: per date, under the salesforce preset, and for the whole file', async () => {
+    // A DD/MM file whose days go past 12: those read only as day/month/year, the rest either way.
+    const text = 'external_id,created_at\nO-1,05/11/2026\nO-2,25/11/2026\nO-3,07/11/2026\nO-4,31/10/2026\n';
+    const notices: string[] = [];
+    const r = await run(csv(text), { onNotice: (m) => notices.push(m) });
+    expect(lines(r)).toEqual([
+      `line 2: created_at "05/11/2026" is not an ISO date (YYYY-MM-DD) and ${AMBIGUOUS}`,
+      'line 3: created_at "25/11/2026" is not an ISO date (YYYY-MM-DD); it reads only as day/month/year: pass --date-format DMY',
+      `line 4: created_at "07/11/2026" is not an ISO date (YYYY-MM-DD) and ${AMBIGUOUS}`,
+      'line 5: created_at "31/10/2026" is not an ISO date (YYYY-MM-DD); it reads only as day/month/year: pass --date-format DMY',
+    ]);
+    expect(notices).toEqual([
+      'slash dates such as "05/11/2026" could be month/day/year or day/month/year, but the file\'s others read only as day/month/year (e.g. "25/11/2026"): pass --date-format DMY',
+    ]);
+    // Read as MDY (e.g. --preset salesforce on a report run with a European locale): say DMY fits.
+    const us = await run(csv(text), { dateOrder: 'MDY' });
+    expect(lines(us)).toEqual([
+      'line 3: created_at "25/11/2026" is not a real date read as month/day/year; it reads only as day/month/year: if the file writes day/month/year, pass --date-format DMY',
+      'line 5: created_at "31/10/2026" is not a real date read as month/day/year; it reads only as day/month/year: if the file writes day/month/year, pass --date-format DMY',
+    ]);
+    // And the other way round; a date real in neither order says only that.
+    const eu = await run(csv('external_id,created_at\nO-1,12/25/2026\nO-2,02/30/2026\n'), {
+      dateOrder: 'DMY',
+    });
+    expect(lines(eu)).toEqual([
+      'line 2: created_at "12/25/2026" is not a real date read as day/month/year; it reads only as month/day/year: if the file writes month/day/year, pass --date-format MDY',
+      'line 3: created_at "02/30/2026" is not a real date or time read as day/month/year',
+    ]);
+    // Dates that show both orders (or only ambiguous ones) give no file-wide advice.
+    const mixed: string[] = [];
+    await run(csv('external_id,created_at\nO-1,05/11/2026\nO-2,25/11/2026\nO-3,11/25/2026\n'), {
+      onNotice: (m) => mixed.push(m),
+    });
+    expect(mixed).toEqual([]);
+    // Dotted dates count as day/month/year for the file, too.
+    const dotted: string[] = [];
+    await run(csv('external_id,created_at\nO-1,05/11/2026\nO-2,31.12.2026\n'), {
+      onNotice: (m) => dotted.push(m),
+    });
+    expect(dotted).toEqual([
+      'slash dates such as "05/11/2026" could be month/day/year or day/month/year, but the file\'s others read only as day/month/year (e.g. "31.12.2026"): pass --date-format DMY',
+    ]);
+    expect(await stored()).toEqual([]);
   });
 
   it('reads dotted European dates (23.11.2026) as day/month/year with --date-format DMY, never without it', async () => {
@@ -94,13 +139,13 @@ describeDb('CSV import: slash dates (Salesforce reports, European exports)', (ct
       'external_id;created_at;stage;closed_at\r\nO-1;23.11.2026;Closed Won;24.11.2026 14:05\r\nO-2;01.02.2026;Open;\r\n';
     const refused = await run(csv(`\ufeff${text}`));
     expect(lines(refused)).toEqual([
-      `line 2: created_at "23.11.2026" is not an ISO date (YYYY-MM-DD); a dotted date reads only as day/month/year: ${HINT}`,
-      `line 2: closed_at "24.11.2026 14:05" is not an ISO date (YYYY-MM-DD); a dotted date reads only as day/month/year: ${HINT}`,
-      `line 3: created_at "01.02.2026" is not an ISO date (YYYY-MM-DD); a dotted date reads only as day/month/year: ${HINT}`,
+      'line 2: created_at "23.11.2026" is not an ISO date (YYYY-MM-DD); a dotted date reads only as day/month/year: pass --date-format DMY',
+      'line 2: closed_at "24.11.2026 14:05" is not an ISO date (YYYY-MM-DD); a dotted date reads only as day/month/year: pass --date-format DMY',
+      'line 3: created_at "01.02.2026" is not an ISO date (YYYY-MM-DD); a dotted date reads only as day/month/year: pass --date-format DMY',
     ]);
     const us = await run(csv(text), { dateOrder: 'MDY' });
     expect(lines(us)[0]).toBe(
-      'line 2: created_at "23.11.2026" is a dotted day/month/year date, but this file\'s dates are read as month/day/year',
+      'line 2: created_at "23.11.2026" is a dotted day/month/year date, but this file\'s dates are read as month/day/year; if it writes day/month/year, pass --date-format DMY',
     );
     const r = await run(csv(text), { dateOrder: 'DMY' });
     expect(r).toMatchObject({ inserted: 2, invalidRows: 0 });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  currencyConflict,
   decimalMarkOf,
   formatMoney,
   minorDigits,
@@ -81,6 +82,54 @@ describe('readAmount', () => {
     expect(decimalMarkOf('en-US')).toBe('.');
     expect(() => readAmount('12abc')).toThrow('is not an amount');
     expect(() => readAmount('1.2.3,4,5')).toThrow('is not an amount');
+  });
+});
+
+describe('currencyConflict', () => {
+  const conflict = (text: string, currency: string) => currencyConflict(readAmount(text), currency);
+
+  it('refuses a sign several currencies share on a row in none of them, naming the sign and the currency', () => {
+    // "$" is no single currency, but it is never the euro.
+    expect(conflict('$1,200.00', 'EUR')).toBe(
+      '"$1,200.00" is in a currency written $ (USD, AUD, CAD, … 30 in all) but the row\'s currency is EUR',
+    );
+    expect(conflict('1 200,00 kr', 'EUR')).toBe(
+      '"1 200,00 kr" is in DKK, ISK, NOK or SEK but the row\'s currency is EUR',
+    );
+    expect(conflict('€ 99', 'USD')).toBe('"€ 99" is in EUR but the row\'s currency is USD');
+    // A code and a sign: the code names EUR, and "$" is not a sign of EUR.
+    expect(conflict('$ 99 EUR', 'EUR')).toContain('is in a currency written $');
+  });
+
+  it('accepts a shared sign on a row in one of its currencies, a named one, and plain amounts', () => {
+    for (const [text, currency] of [
+      ['$1,200.00', 'USD'],
+      ['$1,200.00', 'CAD'],
+      ['$ 1.200,00', 'MXN'],
+      ['1 200,00 kr', 'SEK'],
+      ['1.200 kr.', 'ISK'],
+      ['€ 99', 'EUR'],
+      ['¥1,200.50', 'CNY'],
+      ['1200.50', 'EUR'],
+      ['1 200,00 лв', 'BGN'],
+    ] as const) {
+      expect(conflict(text, currency), `${text} ${currency}`).toBeNull();
+    }
+  });
+
+  it('never refuses what Intl writes for a currency, in any of the locales people export from', () => {
+    const codes = Intl.supportedValuesOf('currency');
+    for (const locale of [...LOCALES, 'en-CA', 'fr-CA', 'es-MX', 'en-AU', 'is-IS', 'da-DK', 'nb-NO'])
+      for (const currency of codes) {
+        const text = new Intl.NumberFormat(locale, { style: 'currency', currency }).format(1234.5);
+        let reading: ReturnType<typeof readAmount>;
+        try {
+          reading = readAmount(text, decimalMarkOf(locale));
+        } catch {
+          continue; // not read as an amount at all (e.g. "1.234,50 ден."): nothing to compare
+        }
+        expect(currencyConflict(reading, currency), `${locale} ${currency}: ${text}`).toBeNull();
+      }
   });
 });
 

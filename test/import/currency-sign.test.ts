@@ -1,0 +1,107 @@
+import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect, it } from 'vitest';
+import { queryRows, sql } from '../../src/db/client.js';
+import { type ImportCsvOptions, importCsv } from '../../src/import/import-csv.js';
+import { ingestBatch } from '../../src/ingest/index.js';
+import { describeDb } from '../helpers/db.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'tally-currency-sign-'));
+let fileNo = 0;
+function csv(text: string): string {
+  fileNo += 1;
+  const file = path.join(dir, `f${fileNo}.csv`);
+  writeFileSync(file, text);
+  return file;
+}
+// Monday 23 November 2026, 09:00 UTC.
+const NOW = new Date('2026-11-23T09:00:00Z');
+
+/** An amount written with a currency sign that contradicts the row's (or the file's) currency is refused. */
+describeDb('import: a currency sign against the row currency', (ctx) => {
+  const run = (text: string, extra: Partial<ImportCsvOptions> = {}) =>
+    importCsv(ctx.db(), {
+      entity: 'opportunities',
+      input: createReadStream(csv(text)),
+      timezone: 'UTC',
+      now: NOW,
+      skipInvalid: true,
+      ...extra,
+    });
+  const opps = () =>
+    queryRows<{ id: string; amount: number | null; currency: string }>(
+      ctx.db(),
+      sql`select external_id as id, amount_minor::float8 as amount, currency from opportunities order by external_id`,
+    );
+  const lines = (r: { errors: { line: number; field: string | null; message: string }[] }) =>
+    r.errors.map((e) => `line ${e.line}: ${e.field} ${e.message}`);
+  const DOLLAR = 'is in a currency written $ (USD, AUD, CAD, … 30 in all)';
+
+  it('refuses "$1,200.00" on a EUR row on its line, naming the sign and the currency', async () => {
+    const r = await run(
+      [
+        'external_id,created_at,amount,currency',
+        'S-1,2026-10-01,"$1,200.00",EUR',
+        'S-2,2026-10-01,"$1,200.00",CAD',
+        'S-3,2026-10-01,"$1,200.00",',
+        'S-4,2026-10-01,kr 100,SEK',
+        'S-5,2026-10-01,kr 100,',
+        'S-6,2026-10-01,€ 99,USD',
+        '',
+      ].join('\n'),
+    );
+    expect(lines(r)).toEqual([
+      `line 2: amount "$1,200.00" ${DOLLAR} but the row's currency is EUR`,
+      // No currency column value: the row is USD (the default), which "kr" never is.
+      `line 6: amount "kr 100" is in DKK, ISK, NOK or SEK but the row's currency is USD`,
+      `line 7: amount "€ 99" is in EUR but the row's currency is USD`,
+    ]);
+    expect(await opps()).toEqual([
+      { id: 'S-2', amount: 120000, currency: 'CAD' },
+      { id: 'S-3', amount: 120000, currency: 'USD' },
+      { id: 'S-4', amount: 10000, currency: 'SEK' },
+    ]);
+  });
+
+  it("refuses a sign against the file's currency (--default currency=EUR) and a stored deal's", async () => {
+    const r = await run('external_id,created_at,amount\nF-1,2026-10-01,$250.00\nF-2,2026-10-01,250.00\n', {
+      defaults: { currency: 'EUR' },
+    });
+    expect(lines(r)).toEqual([`line 2: amount "$250.00" ${DOLLAR} but the row's currency is EUR`]);
+    // A later file that updates the stored EUR deal's amount without a currency: the deal stays EUR.
+    const update = await run('external_id,amount\nF-2,$300.00\n');
+    expect(lines(update)).toEqual([`line 2: amount "$300.00" ${DOLLAR} but the row's currency is EUR`]);
+    expect(await opps()).toEqual([{ id: 'F-2', amount: 25000, currency: 'EUR' }]);
+  });
+
+  it('refuses the same through the ingest API, as a 400-style item error', async () => {
+    const r = await ingestBatch(
+      ctx.db(),
+      {
+        entity: 'opportunities',
+        items: [{ external_id: 'A-1', created_at: '2026-10-01', amount: '$1,200.00', currency: 'EUR' }],
+      },
+      { timezone: 'UTC', now: NOW },
+    );
+    expect(r.errors).toEqual([
+      { index: 0, field: 'amount', message: `"$1,200.00" ${DOLLAR} but the row's currency is EUR` },
+    ]);
+  });
+
+  it('refuses a monthly charge in another currency in a subscriptions file, and reads an empty currency from it', async () => {
+    const r = await run(
+      'customerID,tenure,MonthlyCharges,Churn,currency\nC-1,3,$70.00,No,EUR\nC-2,3,€ 70,No,\nC-3,3,€ 70,No,USD\n',
+      { entity: 'subscriptions', asOf: '2026-11-01' },
+    );
+    expect(lines(r)).toEqual([
+      `line 2: monthly_charge "$70.00" ${DOLLAR} but the row's currency is EUR`,
+      `line 4: monthly_charge "€ 70" is in EUR but the row's currency is USD`,
+    ]);
+    const contracts = await queryRows<{ id: string; currency: string; per: number }>(
+      ctx.db(),
+      sql`select external_id as id, currency, revenue_per_license_minor::float8 as per from contracts order by external_id`,
+    );
+    expect(contracts).toEqual([{ id: 'C-2/subscription', currency: 'EUR', per: 84000 }]);
+  });
+});
