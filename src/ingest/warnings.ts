@@ -124,6 +124,21 @@ export class WarningLog {
   }
 
   /**
+   * An accounts row without an external id is keyed by its name, read folded (case, accents): a later row
+   * whose name folds the same is merged into it like a repeated id, and counted as one (so the summary's
+   * parts add up to the rows read).
+   */
+  private seeName(name: string, line: number): void {
+    const first = this.firstLineOf.firstOrAdd(`\u0000name\u0000${fold(name)}`, line);
+    if (first === undefined) return;
+    this.add('duplicate id', line, () =>
+      this.audience === 'request'
+        ? `account name "${name}" (no external id) names the account of item ${first} again: the later item (${line}) wins, field by field`
+        : `account name "${name}" (no external id) names the account of line ${first} again: the later row (line ${line}) wins, field by field`,
+    );
+  }
+
+  /**
    * Looks at one valid parsed item (canonical fields) from `line`, and at its `raw` input (the CSV
    * row or JSON item it was read from) for names that lost format characters; true when it raised a
    * warning.
@@ -132,6 +147,7 @@ export class WarningLog {
     const id = item.external_id;
     const before = this.added;
     if (typeof id === 'string') this.seeId(id, line);
+    else if (this.entity === 'accounts' && typeof item.name === 'string') this.seeName(item.name, line);
     this.checkNames(item, line, raw);
     if (this.entity === 'accounts') this.checkLookAlike(item, line);
     const created = item.created_at as Date | null | undefined;

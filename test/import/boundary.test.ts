@@ -306,6 +306,36 @@ describeDb('CSV import boundary', (ctx) => {
   });
 });
 
+describeDb('CSV import boundary: accounts keyed by name', (ctx) => {
+  const run = (file: string) =>
+    importCsv(ctx.db(), { entity: 'accounts', input: createReadStream(file), timezone: 'UTC', now: NOW });
+
+  // Tester: `Zeta`, `zeta`, `ZETA` without ids made one account and a summary of "3 rows, 1 inserted": the
+  // rows that named it again went uncounted. They are merged like a repeated id, and counted as such.
+  it('counts rows whose names fold alike as merged, so the summary adds up, on import and re-import', async () => {
+    const file = csv(['name', 'Zeta', 'zeta', 'ZÉTA', 'Stark', ''].join('\n'));
+    const first = await run(file);
+    expect(formatSummary('accounts', first)).toBe(
+      'accounts: 4 rows, 2 inserted, 0 updated, 0 unchanged, 2 merged into a later row with the same id',
+    );
+    expect(first.warnings).toEqual([
+      {
+        kind: 'duplicate id',
+        count: 2,
+        lines: [3, 4],
+        detail:
+          'account name "zeta" (no external id) names the account of line 2 again: the later row (line 3) wins, field by field',
+      },
+    ]);
+    expect(await queryRows<{ name: string }>(ctx.db(), sql`select name from accounts order by name`)).toEqual(
+      [{ name: 'Stark' }, { name: 'Zeta' }],
+    );
+    expect(formatSummary('accounts', await run(file))).toBe(
+      'accounts: 4 rows, 0 inserted, 0 updated, 2 unchanged, 2 merged into a later row with the same id',
+    );
+  });
+});
+
 describeDb('CRM presets', (ctx) => {
   const run = (entity: Entity, file: string, preset: PresetName) =>
     importCsv(ctx.db(), {
