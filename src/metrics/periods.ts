@@ -242,6 +242,13 @@ function parseUnsafe(text: string, ctx: PeriodContext): ParsePeriodResult {
     const start = addMonths(startOfYear(today), (Number(m[1]) - 1) * 3);
     return { ok: true, period: calendar('quarter', start, zone, now) };
   }
+  // P11 alone: that fiscal month of the running fiscal year, as `q3` is its quarter (week-based calendars).
+  m = /^p(\d{1,3})$/.exec(t);
+  if (m && here && fiscal?.kind === 'weeks') {
+    const n = Number(m[1]);
+    if (n < 1 || n > 12) return invalid(`"${text.trim()}": a fiscal year has months P1–P12.`);
+    return { ok: true, period: cal('month', fm(here.fy, n)) };
+  }
   // FY2027, FY27, Q3 FY2027, FY2027 Q3, P11 FY2027 (a fiscal month of a week-based calendar).
   m = /^(?:([qp])(\d{1,2}) ?)?fy ?'?(\d{2}|\d{4})(?: ?([qp])(\d{1,2}))?$/.exec(t);
   if (m && !(m[1] && m[4])) {
@@ -251,8 +258,10 @@ function parseUnsafe(text: string, ctx: PeriodContext): ParsePeriodResult {
     if (fy < 1971 || fy > 2200) return invalid(`"${text.trim()}" is not a fiscal year I can read.`);
     if (part === 'q' && (n < 1 || n > 4))
       return invalid(`"${text.trim()}": a fiscal year has quarters Q1–Q4.`);
-    if (part === 'p' && (n < 1 || n > 12 || fiscal?.kind !== 'weeks'))
+    if (part === 'p' && fiscal?.kind !== 'weeks')
       return invalid(`"${text.trim()}": fiscal months P1–P12 exist only in a week-based fiscal calendar.`);
+    if (part === 'p' && (n < 1 || n > 12))
+      return invalid(`"${text.trim()}": a fiscal year has months P1–P12.`);
     const start = part === 'q' ? fq(fy, n) : part === 'p' ? fm(fy, n) : fyStart(fy);
     return { ok: true, period: cal(part === 'q' ? 'quarter' : part === 'p' ? 'month' : 'year', start) };
   }

@@ -161,3 +161,34 @@ describe('did you mean', () => {
     expect(suggestWord('x', ['x1'])).toBeUndefined();
   });
 });
+
+// Tester: on a 4-4-5 calendar `/metrics calls team P13 FY2027` (and `P11`, `P0 FY2027`) answered "I don't know a
+// team called "P13"". A fiscal month out of range is a period error; `P11` alone is P11 of the running fiscal
+// year, as `q3` is its Q3. Without a week-based calendar `P11` stays a name (a team may be called that).
+describe('fiscal months in the grammar (week-based calendar)', () => {
+  const retail = {
+    ...ctx,
+    fiscal: { kind: 'weeks', startMonth: 2, pattern: '445', endWeekday: 6, rule: 'last' } as const,
+  };
+  it('reads P11 alone as the running fiscal year P11 and refuses P13 / P0 as a period', () => {
+    const p11 = parseCommand('calls team P11', retail);
+    expect(ask(p11).period).toBe('P11 FY2027');
+    expect(parseCommand('calls team P11 FY2027', retail)).toMatchObject({ kind: 'ask' });
+    for (const [text, bad] of [
+      ['calls team P13 FY2027', 'p13 fy2027'],
+      ['calls team P0 FY2027', 'p0 fy2027'],
+      ['calls team P13', 'p13'],
+    ] as const) {
+      expect(parseCommand(text, retail)).toEqual({
+        kind: 'error',
+        message: `"${bad}": a fiscal year has months P1–P12.`,
+        suggestion: null,
+        about: 'period',
+      });
+    }
+    expect(parseCommand('calls P11', ctx)).toMatchObject({
+      kind: 'ask',
+      scope: { kind: 'named', name: 'P11' },
+    });
+  });
+});

@@ -1,5 +1,6 @@
 import { suggestWord } from '../../edit-distance.js';
 import { parsePeriod } from '../../metrics/periods.js';
+import type { FiscalCalendar } from '../../time/fiscal.js';
 
 /**
  * Period words that did not parse: tells "a period, but a bad one" (`0d`, `2026-02-30`, a reversed
@@ -25,6 +26,8 @@ export interface PeriodProblem {
 export interface PeriodWordContext {
   now: Date;
   timezone: string;
+  /** The org's fiscal calendar: on a week-based one `P13` is a (bad) fiscal month, not a name. */
+  fiscal?: FiscalCalendar;
 }
 
 const EXAMPLES =
@@ -37,7 +40,8 @@ const EXAMPLES =
 export function periodProblem(tokens: string[], index: number, ctx: PeriodWordContext): PeriodProblem | null {
   const word = tokens[index]!.toLowerCase();
   const lead = LEADS.has(word);
-  if (!lead && !SHAPED.test(word)) return null;
+  const fiscalMonth = ctx.fiscal?.kind === 'weeks' && /^p\d{1,3}$/.test(word);
+  if (!lead && !SHAPED.test(word) && !fiscalMonth) return null;
   for (let length = Math.min(4, tokens.length - index); length >= 1; length--) {
     const phrase = tokens
       .slice(index, index + length)
