@@ -27,7 +27,10 @@ export interface ErrorLink {
 /**
  * Message and code, plus the chain of causes (`err.cause`, and the first of an AggregateError's
  * `errors`, as pg raises for ECONNREFUSED on every address), at most 5 deep. Safe to log: secrets
- * redacted, long messages (drizzle's "Failed query: <SQL> params: …") cut to 300 characters.
+ * redacted, long messages cut to 300 characters, and no query parameters or values, which may be
+ * personal data (an email looked up): drizzle's "Failed query: <SQL> params: …" keeps only its SQL,
+ * string literals blanked, and a Postgres data error (SQLSTATE class 22, e.g. `invalid input syntax for
+ * type integer: "ana@example.com"`) has its quoted value blanked; the SQLSTATE code stays.
  */
 export function describeError(err: unknown): ErrorLink & { cause?: ErrorLink[] } {
   const head = link(err);
@@ -46,13 +49,23 @@ export function describeError(err: unknown): ErrorLink & { cause?: ErrorLink[] }
 function link(err: unknown): ErrorLink {
   if (err instanceof Error) {
     const code = (err as { code?: unknown }).code;
-    const message = redactSecrets(err.message || err.name);
+    const message = redactSecrets(withoutValues(err, typeof code === 'string' ? code : undefined));
     return {
       message: message.length > 300 ? `${message.slice(0, 299)}…` : message,
       ...(typeof code === 'string' ? { code } : {}),
     };
   }
   return { message: redactSecrets(String(err)).slice(0, 300) };
+}
+
+/** The error's message less anything that may quote a query's parameters or the data it touched. */
+function withoutValues(err: Error, code: string | undefined): string {
+  // drizzle's DrizzleQueryError: "Failed query: <SQL>\nparams: <values>"; the pg error is its cause.
+  const failed = /^Failed query: ([\s\S]*?)\nparams: /.exec(err.message);
+  if (failed) return `Failed query: ${(failed[1] ?? '').replace(/'(?:[^']|'')*'/g, "'…'")}`;
+  // A Postgres data exception quotes the offending value; other classes quote only names.
+  if (code && /^22[0-9A-Z]{3}$/.test(code)) return err.message.replace(/"[^"]*"/g, '"…"');
+  return err.message || err.name;
 }
 
 function causeOf(err: unknown): unknown {
