@@ -1,12 +1,13 @@
 import type { ServerResponse } from 'node:http';
 import { App, type Logger as BoltLogger, type CustomRoute, HTTPReceiver, LogLevel } from '@slack/bolt';
-import { WebClient } from '@slack/web-api';
+import { WebClient, WebClientEvent } from '@slack/web-api';
 import { readAuthLost, recordAuthLost } from '../delivery/pacer.js';
 import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
 import { INGEST_PATH } from '../http/ingest-route.js';
 import { createRequestEdge } from '../http/request-edge.js';
 import { seenRequestsEmbedded, seenRequestsInDb } from '../http/seen-requests.js';
+import type { Logger } from '../logger.js';
 import { botAuthorize } from './bot-authorize.js';
 import { FEATURES, listenersOf } from './features.js';
 import { registerMetricsCommand } from './metrics-command.js';
@@ -43,7 +44,8 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
   // Every Web API call (GovSlack, or the tests' local stand-in) goes to SLACK_API_URL when set.
   const clientOptions = webClientOptions(slackConfig.apiUrl);
   // One client holding the bot token, for jobs and for the bot's own auth.test (see botAuthorize).
-  const botClient = new WebClient(slackConfig.botToken, clientOptions);
+  const botClient = new WebClient(slackConfig.botToken, { ...clientOptions, logger });
+  logRateLimits(botClient, deps.logger);
   // A token Slack refuses at start-up makes /healthz say so at once, as a refused send would.
   const authorize = botAuthorize(botClient, slackConfig.botToken, deps.logger, (error) => {
     recordAuthLost(deps.database.db, error).catch((err: unknown) =>
@@ -138,6 +140,18 @@ export function webClientOptions(apiUrl: string | null | undefined) {
     retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 10_000, maxRetryTime: 30_000 },
     timeout: 10_000,
   };
+}
+
+/**
+ * Logs each HTTP 429 the client meets as `slack rate limited`, with the Web API method and the
+ * Retry-After seconds (the client then waits them out and retries, per webClientOptions). Nothing else
+ * of the call (arguments, token) is logged.
+ */
+export function logRateLimits(client: WebClient, logger: Logger): void {
+  client.on(WebClientEvent.RATE_LIMITED, (retryAfterSeconds: number, request?: { url?: string }) => {
+    const method = new URL(request?.url ?? 'unknown:/unknown').pathname.split('/').pop() || 'unknown';
+    logger.warn({ method, retryAfterSeconds }, 'slack rate limited');
+  });
 }
 
 /** Path → methods of the custom routes, for the edge's 405 answers. */

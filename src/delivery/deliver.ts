@@ -159,11 +159,19 @@ async function sendOne(ctx: Ctx, row: ClaimedDelivery, claimedAt: number): Promi
     // failed, e.g. a timeout): the message may be there already. Look first.
     const found = await findPostedByKey(ctx.options.slack, channel, row.key, row.createdAt);
     if (found.kind === 'found') return { state: 'sent', channel, ts: found.ts };
-    if (found.kind === 'unknown')
+    if (found.kind === 'unknown') {
+      const limited = found.retryAfterSeconds !== undefined;
       ctx.logger.warn(
-        { key: row.key, channel, error: found.error },
-        'cannot check Slack for an earlier post of a re-taken delivery; sending (Slack may show it twice)',
+        {
+          key: row.key,
+          channel,
+          method: 'conversations.history',
+          error: found.error,
+          ...(limited ? { retryAfterSeconds: found.retryAfterSeconds } : {}),
+        },
+        `${limited ? 'slack rate limited: ' : ''}cannot check Slack for an earlier post of a re-taken delivery; sending (Slack may show it twice)`,
       );
+    }
   }
   let result: SendResult;
   try {

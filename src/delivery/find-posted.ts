@@ -1,9 +1,11 @@
 import type { WebClient } from '@slack/web-api';
+import { classify } from './outbox-errors.js';
 
 export type FindResult =
   | { kind: 'found'; ts: string }
   | { kind: 'absent' }
-  | { kind: 'unknown'; error: string };
+  /** Slack could not be read: its error code (`ratelimited` for a 429, with the Retry-After seconds). */
+  | { kind: 'unknown'; error: string; retryAfterSeconds?: number };
 
 /**
  * Slack quirk used as our idempotency key: chat.postMessage has none, but a message carries metadata,
@@ -32,7 +34,9 @@ export async function findPostedByKey(
     );
     return hit?.ts ? { kind: 'found', ts: hit.ts } : { kind: 'absent' };
   } catch (err) {
-    const e = err as { data?: { error?: string }; code?: string };
-    return { kind: 'unknown', error: e.data?.error ?? e.code ?? 'request_error' };
+    const failure = classify(err);
+    return failure.kind === 'rate_limited'
+      ? { kind: 'unknown', error: 'ratelimited', retryAfterSeconds: failure.retryAfterSeconds }
+      : { kind: 'unknown', error: failure.error };
   }
 }

@@ -55,13 +55,18 @@ export type Attempt =
   | { kind: 'auth_lost'; error: string }
   | { kind: 'rejected'; error: string };
 
-/** Maps a WebClient error to what the policy does with it; `call` says which kind of call it answered. */
+/**
+ * Maps a WebClient error to what the policy does with it; `call` says which kind of call it answered.
+ * A 429 is `rate_limited` from either kind of client: the outbox's (which rejects it at once) and the
+ * app's (which throws only once its own retries ran out), so it is never logged as a `request_error`.
+ */
 export function classify(err: unknown, call: 'post' | 'open' = 'post'): Exclude<Attempt, { kind: 'ok' }> {
   const e = err as {
     code?: string;
     retryAfter?: number;
     statusCode?: number;
     data?: { error?: string };
+    original?: { message?: string };
   };
   switch (e?.code) {
     case 'slack_webapi_rate_limited_error':
@@ -78,6 +83,13 @@ export function classify(err: unknown, call: 'post' | 'open' = 'post'): Exclude<
       // A 429 that reached us as a plain HTTP error (client built without rejectRateLimitedCalls).
       if (e.statusCode === 429) return { kind: 'rate_limited', retryAfterSeconds: 1 };
       return { kind: 'transient', error: `http_${e.statusCode ?? 'error'}` };
+    case 'slack_webapi_request_error': {
+      // The app's own client (webClientOptions) waits out a 429 itself; once its retries run out it throws
+      // a request error whose original has no code, only "A rate limit was exceeded (url: …, retry-after: N)".
+      const limited = /^A rate limit was exceeded \(.*retry-after: (\d+)\)$/.exec(e.original?.message ?? '');
+      if (limited) return { kind: 'rate_limited', retryAfterSeconds: Number(limited[1]) };
+      return { kind: 'transient', error: 'request_error' };
+    }
     default:
       return { kind: 'transient', error: 'request_error' };
   }

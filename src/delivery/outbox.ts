@@ -173,7 +173,7 @@ export function createOutbox(client: WebClient, options: OutboxOptions = {}): Ou
         // Everyone waits (every instance on a shared pacer): the limit is the app's, not this message's.
         await pacer.pause(waitMs).catch(() => sleep(waitMs));
         logger?.warn(
-          { channel, retryAfterSeconds: outcome.retryAfterSeconds, attempt },
+          { method: 'chat.postMessage', channel, retryAfterSeconds: outcome.retryAfterSeconds, attempt },
           'slack rate limited',
         );
       } else {

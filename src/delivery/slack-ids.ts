@@ -89,6 +89,13 @@ export async function linkRepsByEmail(
           { error, repId: rep.id },
           'Slack refused users.lookupByEmail: reps without a Slack id cannot be found by email (the app needs the users:read.email scope; reinstall it from manifest.yml)',
         );
+      } else if (attempt.kind === 'rate_limited') {
+        out.deferred.add(rep.id);
+        stop = error;
+        deps.logger.warn(
+          { method: 'users.lookupByEmail', retryAfterSeconds: attempt.retryAfterSeconds, repId: rep.id },
+          'slack rate limited; the rest of the lookups wait for the next run',
+        );
       } else {
         out.deferred.add(rep.id);
         stop = error;

@@ -1,0 +1,89 @@
+import { pino } from 'pino';
+import { beforeEach, expect, it } from 'vitest';
+import { createSlackApp } from '../../src/app/slack-app.js';
+import { fixedClock } from '../../src/clock.js';
+import { loadConfig } from '../../src/config.js';
+import type { Database } from '../../src/db/client.js';
+import { reps } from '../../src/db/schema/index.js';
+import { findPostedByKey } from '../../src/delivery/find-posted.js';
+import { linkRepsByEmail } from '../../src/delivery/slack-ids.js';
+import type { Deps } from '../../src/deps.js';
+import { describeDb } from '../helpers/db.js';
+import { useSlackApiStub } from '../helpers/slack-api.js';
+
+// Slack answering 429 is logged as a rate limit, naming the Web API method and the Retry-After seconds,
+// never as a generic `request_error`, and without the call's arguments (an email) or the token.
+// The jobs call Slack through the app's own client (createSlackApp), which waits out a 429 itself
+// (3 retries) and only then throws.
+const stub = useSlackApiStub();
+beforeEach(() => stub.reset());
+
+const EMAIL = 'Eve.Park@example.com';
+
+/** A logger that keeps every line, parsed, and the raw text. */
+function capture() {
+  const lines: Record<string, unknown>[] = [];
+  const raw: string[] = [];
+  const logger = pino(
+    { level: 'info' },
+    {
+      write: (line: string) => {
+        raw.push(line);
+        lines.push(JSON.parse(line) as Record<string, unknown>);
+      },
+    },
+  );
+  return { logger, lines, raw };
+}
+
+/** The deps the app hands its jobs (`slack`: the app's Web API client), logging to `logger`; not started. */
+function appDeps(database: Database, logger: Deps['logger']): Deps {
+  const config = loadConfig({
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_SIGNING_SECRET: 'test-signing-secret',
+    SLACK_API_URL: stub.apiUrl,
+  });
+  const deps: Deps = {
+    config,
+    database,
+    db: database.db,
+    logger,
+    clock: fixedClock(new Date()),
+    slack: null,
+  };
+  return createSlackApp(deps, { mode: 'http', port: 0 }).deps;
+}
+
+const rateLimitLines = (lines: Record<string, unknown>[]) =>
+  lines.filter((l) => String(l.msg).startsWith('slack rate limited'));
+
+describeDb('Slack rate limits in the logs', (ctx) => {
+  it('logs a rate-limited users.lookupByEmail as such, with the method and Retry-After', async () => {
+    const [eve] = await ctx.db().insert(reps).values({ name: 'Eve Park', email: EMAIL }).returning();
+    const { logger, lines, raw } = capture();
+    const deps = appDeps(ctx.database(), logger);
+    stub.rateLimitNext('users.lookupByEmail', 0, 4); // the first call and the client's 3 retries
+    const out = await linkRepsByEmail(deps, [eve!.id], new Date());
+    expect(out.deferred.has(eve!.id)).toBe(true);
+    expect(stub.callsTo('users.lookupByEmail')).toHaveLength(4);
+    const limited = rateLimitLines(lines);
+    // One line per 429 from the client, then the lookups' own line once it gives up for this run.
+    expect(limited).toHaveLength(5);
+    for (const line of limited) {
+      expect(line).toMatchObject({ method: 'users.lookupByEmail', retryAfterSeconds: 0, level: 40 });
+    }
+    const text = raw.join('');
+    expect(text).not.toContain('request_error');
+    expect(text.toLowerCase()).not.toContain(EMAIL.toLowerCase());
+    expect(text).not.toContain('xoxb-test-token');
+  });
+
+  it('says `ratelimited` when conversations.history stays rate-limited', async () => {
+    const { logger, lines } = capture();
+    const deps = appDeps(ctx.database(), logger);
+    stub.rateLimitNext('conversations.history', 0, 4);
+    const found = await findPostedByKey(deps.slack!, 'C0TEAM', 'digest:1', new Date());
+    expect(found).toEqual({ kind: 'unknown', error: 'ratelimited', retryAfterSeconds: 0 });
+    expect(rateLimitLines(lines).map((l) => l.method)).toEqual(Array(4).fill('conversations.history'));
+  });
+});
