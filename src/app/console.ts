@@ -3,12 +3,17 @@ import { pressAnswerButton } from '../answers/answer.js';
 import { findChart } from '../chart-button/find.js';
 import { type ConsoleOptions, type ConsoleSurface, runRepl } from '../console/repl.js';
 import type { Deps } from '../deps.js';
+import { isByRepAction, pressByRepButton } from '../digest/by-rep.js';
 import { onStopSignals } from './stop-signals.js';
 
 /** The console's view of Tally: the same `/metrics` dispatcher and answer buttons as the Bolt app. */
 const CONSOLE_SURFACE: ConsoleSurface = {
   ask: (deps, caller, text, now) => runMetricsCommand(deps, { text, caller, channelId: null, now }),
-  press: pressAnswerButton,
+  // The digest preview's "By rep" button shows the breakdown here (Slack posts it in the digest's thread).
+  press: (deps, caller, button, now) =>
+    isByRepAction(button.actionId)
+      ? pressByRepButton(deps, caller, button.value, now)
+      : pressAnswerButton(deps, caller, button, now),
   chart: findChart,
 };
 

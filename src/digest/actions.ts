@@ -10,7 +10,7 @@ import {
 } from '../metrics/index.js';
 import { findCaller } from '../slack/respond.js';
 import { DIGEST_BY_REP_ACTION } from './blocks.js';
-import { buildByRepMessage, parseByRepPayload } from './by-rep.js';
+import { BY_REP_REFUSAL, buildByRepMessage, mayViewByRep, parseByRepPayload } from './by-rep.js';
 
 const ANSWER_MEMORY_MS = 10 * 60_000;
 
@@ -41,12 +41,8 @@ export function registerDigestActions(app: App, deps: Deps): void {
         await withInteractiveDeadline(Date.now() + INTERACTIVE_BUDGET_MS, async () => {
           if (!deps.config.leaderboardsPublic) {
             const caller = await findCaller(deps, client, body.user.id, now);
-            const teamId = payload.scope.kind === 'team' ? payload.scope.teamId : null;
-            const allowed =
-              caller?.role === 'admin' ||
-              (teamId !== null && (caller?.managedTeamIds.includes(teamId) ?? false));
-            if (!allowed) {
-              await say('Per-rep numbers are for managers of this team and admins in this workspace.');
+            if (!mayViewByRep(deps, caller, payload)) {
+              await say(BY_REP_REFUSAL);
               return;
             }
             const message = await buildByRepMessage(deps, payload, now);

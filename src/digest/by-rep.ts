@@ -1,12 +1,15 @@
+import type { Caller } from '../core/types.js';
 import type { Deps } from '../deps.js';
 import { metricDepsFor } from '../deps.js';
 import { getMetric } from '../metrics/index.js';
 import type { MetricId, Scope } from '../metrics/types.js';
 import { segmentTable } from '../slack/blocks/answer-parts.js';
+import { buildNoticeMessage } from '../slack/blocks/notice.js';
 import { compact, context, header, section } from '../slack/blocks/pieces.js';
 import { enforceLimits, type SlackMessage } from '../slack/limits.js';
 import { escapeMrkdwn } from '../slack/mrkdwn.js';
-import type { ByRepPayload } from './blocks.js';
+import type { Reply } from '../slack/reply.js';
+import { type ByRepPayload, DIGEST_BY_REP_ACTION } from './blocks.js';
 
 /** At most this many metrics get a per-rep table in one thread reply (each costs two blocks). */
 const MAX_TABLES = 8;
@@ -26,6 +29,46 @@ export function parseByRepPayload(value: string | undefined): ByRepPayload | nul
   } catch {
     return null;
   }
+}
+
+/** True for the action id of a digest's "By rep" button (`digest_by_rep`, maybe suffixed `#n`). */
+export function isByRepAction(actionId: string): boolean {
+  return new RegExp(`^${DIGEST_BY_REP_ACTION}(#\\d+)?$`).test(actionId);
+}
+
+/** Told to whoever may not see a digest's per-rep numbers (private leaderboards). */
+export const BY_REP_REFUSAL = 'Per-rep numbers are for managers of this team and admins in this workspace.';
+
+/**
+ * Whether `caller` (null: not a known rep) may see a digest's per-rep numbers: anyone while leaderboards
+ * are public (TALLY_LEADERBOARDS_PUBLIC), else admins and managers of the digest's team.
+ */
+export function mayViewByRep(
+  deps: Pick<Deps, 'config'>,
+  caller: Caller | null,
+  payload: ByRepPayload,
+): boolean {
+  if (deps.config.leaderboardsPublic) return true;
+  const teamId = payload.scope.kind === 'team' ? payload.scope.teamId : null;
+  return caller?.role === 'admin' || (teamId !== null && (caller?.managedTeamIds.includes(teamId) ?? false));
+}
+
+/**
+ * The "By rep" button pressed outside Slack (the local console, which has no thread to post in): the
+ * breakdown the Slack button posts in the digest's thread, or the same refusal, as an ephemeral reply.
+ * A value that is not the digest's answers with a notice. Database errors are thrown.
+ */
+export async function pressByRepButton(
+  deps: Pick<Deps, 'db' | 'config' | 'logger'>,
+  caller: Caller,
+  value: string,
+  now: Date,
+): Promise<Reply> {
+  const payload = parseByRepPayload(value);
+  if (!payload) return { visibility: 'ephemeral', message: buildNoticeMessage('That button has expired.') };
+  if (!mayViewByRep(deps, caller, payload))
+    return { visibility: 'ephemeral', message: buildNoticeMessage(BY_REP_REFUSAL) };
+  return { visibility: 'ephemeral', message: await buildByRepMessage(deps, payload, now) };
 }
 
 /**

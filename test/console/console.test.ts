@@ -104,4 +104,48 @@ describeDb('the local console', (ctx) => {
     expect(code).toBe(1);
     expect(text).toContain('There are no active reps in the database yet.');
   });
+
+  /** An interactive session: `lines` typed one after another, each once the previous answer is written. */
+  const session = async (lines: ((out: string[]) => string)[], who?: string) => {
+    const out: string[] = [];
+    async function* typed() {
+      for (const line of lines) {
+        const before = out.length;
+        yield `${line(out)}\n`;
+        while (out.length === before) await new Promise((r) => setTimeout(r, 20));
+      }
+      yield 'quit\n';
+    }
+    const code = await runConsole(deps, {
+      ...(who ? { as: who } : {}),
+      input: Readable.from(typed()),
+      write: (t) => out.push(t),
+    });
+    return { code, out };
+  };
+  /** The number the console gave the last button labelled `label`, as typed to press it. */
+  const buttonNumber = (out: string[], label: string) => {
+    const shown = [...out.join('\n').matchAll(new RegExp(`\\[(\\d+)\\] ${label}`, 'g'))].pop();
+    if (!shown) throw new Error(`no "${label}" button in:\n${out.join('\n')}`);
+    return shown[1]!;
+  };
+
+  it('shows the by-rep breakdown when the digest preview\'s "By rep" button is pressed', async () => {
+    const { out } = await session([() => '/metrics digest preview', (o) => buttonNumber(o, 'By rep')]);
+    const pressed = out.at(-1) ?? '';
+    expect(pressed).not.toContain('does nothing');
+    expect(pressed).toContain('━━ By rep, November 2026');
+    expect(pressed).toMatch(/1\. \S.* — /); // a ranked table, as in the digest's thread in Slack
+  });
+
+  it("keeps the digest's per-rep numbers to managers and admins when leaderboards are private", async () => {
+    deps = { ...deps, config: { ...deps.config, leaderboardsPublic: false } };
+    // The admin previews the digest; Bob, a rep, presses its button as he would in the team's channel.
+    const { out } = await session([
+      () => '/metrics digest preview',
+      () => 'as bob@example.com',
+      (o) => buttonNumber(o, 'By rep'),
+    ]);
+    expect(out.at(-1)).toContain('Per-rep numbers are for managers of this team and admins');
+  });
 });
