@@ -1,8 +1,9 @@
 import type { Caller } from '../core/types.js';
 import type { Deps } from '../deps.js';
 import { metricDepsFor } from '../deps.js';
-import { getMetric } from '../metrics/index.js';
-import type { MetricId, Scope } from '../metrics/types.js';
+import { describeError } from '../errors.js';
+import { findMetric, getMetric, isBusyError, MetricsError } from '../metrics/index.js';
+import type { MetricId, MetricResult, Scope } from '../metrics/types.js';
 import { segmentTable } from '../slack/blocks/answer-parts.js';
 import { buildNoticeMessage } from '../slack/blocks/notice.js';
 import { compact, context, header, section } from '../slack/blocks/pieces.js';
@@ -74,42 +75,56 @@ export async function pressByRepButton(
 /**
  * The per-rep breakdown of the digest's metrics over the digest's month (`payload.month`, a calendar or a
  * fiscal month; else the running month), for the digest's thread. A metric that cannot be computed by rep
- * (no rep split, no longer a metric, a fiscal month the org's calendar no longer has) is left out; with none
- * left the message says there are no per-rep numbers.
+ * (a MetricsError: no rep split, no longer a metric, a fiscal month the org's calendar no longer has) is
+ * left out; with none left the message says there are no per-rep numbers. A metric whose computation
+ * failed otherwise (a database error) keeps its place with "couldn't load" and the error is logged.
+ * Past capacity (`isBusyError`) is thrown, for the caller to say "busy".
  */
 export async function buildByRepMessage(
-  deps: Pick<Deps, 'db' | 'config'>,
+  deps: Pick<Deps, 'db' | 'config' | 'logger'>,
   payload: ByRepPayload,
   now: Date,
 ): Promise<SlackMessage> {
   const metricDeps = metricDepsFor(deps, now);
-  const results = [];
+  const tables: ({ ok: true; result: MetricResult } | { ok: false; label: string })[] = [];
   for (const id of payload.metrics.slice(0, MAX_TABLES)) {
     try {
-      const r = await getMetric(metricDeps, {
+      const result = await getMetric(metricDeps, {
         metric: id as MetricId,
         scope: payload.scope,
         period: payload.month ?? 'this month',
         by: 'rep',
         include: { target: false, trend: false, series: false },
       });
-      results.push(r);
-    } catch {
+      tables.push({ ok: true, result });
+    } catch (err) {
+      if (isBusyError(err)) throw err;
       // A metric that cannot split by rep (or no longer exists) is left out of the breakdown.
+      if (err instanceof MetricsError) continue;
+      deps.logger.error({ err: describeError(err), metric: id }, 'digest by-rep metric failed');
+      tables.push({ ok: false, label: findMetric(id)?.label ?? id });
     }
   }
+  const results = tables.flatMap((t) => (t.ok ? [t.result] : []));
   // "November 2026" or "P11 FY2027 (29 Nov – 26 Dec 2026)" for a digest's month; buttons from before
   // `month` keep "month to date".
   const month = payload.month ? (results[0]?.period.label ?? payload.month) : 'month to date';
   const blocks = compact([
     header(`By rep, ${month}`),
-    ...results.flatMap((r) => [
-      section(`*${escapeMrkdwn(r.metric.label)}* — ${escapeMrkdwn(r.period.label)}`),
-      segmentTable(r),
-    ]),
-    results.length === 0 ? section('No per-rep numbers for these metrics.') : null,
+    ...tables.flatMap((t) =>
+      t.ok
+        ? [
+            section(`*${escapeMrkdwn(t.result.metric.label)}* — ${escapeMrkdwn(t.result.period.label)}`),
+            segmentTable(t.result),
+          ]
+        : [section(`*${escapeMrkdwn(t.label)}* — couldn't load right now; please try again in a minute.`)],
+    ),
+    tables.length === 0 ? section('No per-rep numbers for these metrics.') : null,
     context('Best first; `n` is the number of records behind each figure.'),
   ]);
-  const text = `By rep, ${month}: ${results.map((r) => escapeMrkdwn(r.metric.label)).join(', ') || 'no metrics'}`;
+  const labels = tables.map((t) =>
+    t.ok ? escapeMrkdwn(t.result.metric.label) : `${escapeMrkdwn(t.label)} (couldn't load)`,
+  );
+  const text = `By rep, ${month}: ${labels.join(', ') || 'no metrics'}`;
   return enforceLimits({ text, blocks });
 }

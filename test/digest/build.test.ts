@@ -1,9 +1,12 @@
+import { sql } from 'drizzle-orm';
+import { pino } from 'pino';
 import { expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { activities, leads, opportunities, targets } from '../../src/db/schema/index.js';
 import { buildDigest, type DigestSpec } from '../../src/digest/build.js';
 import { buildByRepMessage, parseByRepPayload } from '../../src/digest/by-rep.js';
 import { recentWindowFor } from '../../src/digest/content.js';
+import { silentLogger } from '../../src/logger.js';
 import { LIMITS } from '../../src/slack/limits.js';
 import { describeDb } from '../helpers/db.js';
 import { addRep, addTeam } from './fixtures.js';
@@ -149,12 +152,42 @@ describeDb('digest content', (ctx) => {
     const payload = parseByRepPayload(value);
     expect(payload?.month).toBe('2026-11');
     const thread = await buildByRepMessage(
-      { db: ctx.db(), config },
+      { db: ctx.db(), config, logger: silentLogger },
       payload!,
       new Date('2026-12-03T09:00:00Z'),
     );
     expect(thread.text).toContain('By rep, November 2026: Calls, Win rate');
     expect(JSON.stringify(thread.blocks)).toMatch(/Ana[^"]*5/);
+  });
+
+  it('keeps a by-rep metric that failed to load, saying so, and logs why', async () => {
+    const { teamId } = await seed();
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino({ level: 'info' }, { write: (l: string) => void lines.push(JSON.parse(l)) });
+    const payload = {
+      scope: { kind: 'team' as const, teamId },
+      metrics: ['calls', 'response'],
+      tz: 'Europe/Berlin',
+    };
+    // A real database failure for one metric only: the table lead response time reads is gone for a moment.
+    await ctx.db().execute(sql`alter table leads rename to leads_away`);
+    let thread: Awaited<ReturnType<typeof buildByRepMessage>>;
+    try {
+      thread = await buildByRepMessage(
+        { db: ctx.db(), config, logger },
+        { ...payload, month: '2026-11' },
+        NOW,
+      );
+    } finally {
+      await ctx.db().execute(sql`alter table leads_away rename to leads`);
+    }
+    expect(thread.text).toBe("By rep, November 2026: Calls, Lead response time (couldn't load)");
+    const blocks = JSON.stringify(thread.blocks);
+    expect(blocks).toMatch(/Ana[^"]*5/);
+    expect(blocks).toContain("*Lead response time* — couldn't load right now; please try again in a minute.");
+    expect(blocks).not.toMatch(/leads_away|42P01|at .*\.ts/); // no error text or stack in Slack
+    const logged = lines.find((l) => l.msg === 'digest by-rep metric failed');
+    expect(logged).toMatchObject({ metric: 'response', err: { code: '42P01' } });
   });
 
   it('says in which month there is nothing to report', async () => {
