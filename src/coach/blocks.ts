@@ -44,7 +44,7 @@ export function coachLineText(line: CoachLine): string {
   if (line.teamMedian !== null)
     parts.push(`team ${formatNumber(line.teamMedian, line.metric.unit, line.result.currency)}`);
   if (line.percentile !== null) parts.push(`${ordinal(Math.round(line.percentile))} pct`);
-  if (line.result.target) parts.push(formatStatus(line.result.target.status));
+  if (line.result.target) parts.push(formatStatus(line.result.target.status, line.result.target.startsOn));
   return `${line.weak ? ':small_orange_diamond:' : ':white_small_square:'} ${parts.join(' · ')}`;
 }
 

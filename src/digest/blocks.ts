@@ -176,7 +176,9 @@ function fallbackText(view: DigestView, title: string, late: string): string {
   const items = view.lines.map((l) => {
     const recent =
       !view.stale && l.recent ? `${lowerFirst(view.recent.label)} ${headlineText(l.recent)}, ` : '';
-    const status = l.toDate.target ? ` (${statusWords(l.toDate.target.status)})` : '';
+    const status = l.toDate.target
+      ? ` (${statusWords(l.toDate.target.status, l.toDate.target.startsOn)})`
+      : '';
     const when = month ? escapeName(month) : fiscal ? `${fiscal} to date` : 'to date';
     return `${l.toDate.metric.label}: ${recent}${when} ${headlineText(l.toDate)}${status}`;
   });

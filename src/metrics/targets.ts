@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { type Db, queryRows, sql } from '../db/client.js';
 import { targets } from '../db/schema/index.js';
 import { isCurrencyCode } from '../money/currencies.js';
+import { formatLocalDay } from '../time/format.js';
 import { findMetric } from './definitions.js';
 import { MetricsError } from './errors.js';
 import { workingDaysIn, workingShare } from './periods.js';
@@ -238,7 +239,8 @@ function statusOf(basis: number | null): Status | null {
  * status follows pace;
  * otherwise status follows attainment. A lower-is-better actual of 0 is on track. `currency` is the
  * answer's (ISO 4217, money metrics): a money target in another currency is shown but not compared
- * (attainment, pace and status null; no exchange rates are guessed).
+ * (attainment, pace and status null; no exchange rates are guessed). A period that has not started yet
+ * (`now` before its start) has no attainment, pace or status, and says when it starts (`startsOn`).
  */
 export function computeAttainment(
   def: MetricDefinition,
@@ -251,6 +253,15 @@ export function computeAttainment(
   const targetForPeriod = def.accumulates
     ? scaleTarget(target.value, target.periodKind, period)
     : target.value;
+  if (now < period.start)
+    return {
+      target,
+      targetForPeriod,
+      attainment: null,
+      pace: null,
+      status: null,
+      startsOn: formatLocalDay(period.start, period.timezone),
+    };
   if (actual.kind === 'no_data' || !sameCurrency(def, target, currency))
     return { target, targetForPeriod, attainment: null, pace: null, status: null };
   const v = actual.value;

@@ -161,6 +161,11 @@ export interface Attainment {
   /** For accumulating metrics in a running period: actual ÷ (target pro-rated to elapsed time). */
   pace: number | null;
   status: Status | null;
+  /**
+   * The period's first day ("1 Jan 2027", in its zone) when it has not started yet: a target for a future
+   * period has no attainment, pace or status until then (not "off track").
+   */
+  startsOn?: string;
 }
 
 export interface Change {

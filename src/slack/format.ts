@@ -147,14 +147,18 @@ const STATUS_TEXT: Record<Status, string> = {
   off_track: ':red_circle: off track',
 };
 
-/** The status marker used wherever a target is shown. */
-export function formatStatus(status: Status | null): string {
-  return status ? STATUS_TEXT[status] : ':white_circle: no status';
+/**
+ * The status marker used wherever a target is shown; `startsOn` (the attainment's) for a period that has
+ * not started: ":white_circle: starts 1 Jan 2027".
+ */
+export function formatStatus(status: Status | null, startsOn?: string): string {
+  return status ? STATUS_TEXT[status] : `:white_circle: ${statusWords(null, startsOn)}`;
 }
 
-/** Status words without emoji, for the plain-text fallback. */
-export function statusWords(status: Status | null): string {
-  return status ? status.replace('_', ' ') : 'no status';
+/** Status words without emoji, for the plain-text fallback: "at risk", "no status", "starts 1 Jan 2027". */
+export function statusWords(status: Status | null, startsOn?: string): string {
+  if (status) return status.replace('_', ' ');
+  return startsOn ? `starts ${startsOn}` : 'no status';
 }
 
 const SPARK = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];

@@ -22,6 +22,14 @@ export function formatLocalDate(instant: Date, zone: string): string {
   return `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`;
 }
 
+const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** The calendar day of `instant` in `zone` as "1 Jan 2027". */
+export function formatLocalDay(instant: Date, zone: string): string {
+  const [year, month, day] = formatLocalDate(instant, zone).split('-').map(Number);
+  return `${day} ${MONTH_NAMES[(month ?? 1) - 1]} ${year}`;
+}
+
 /** One formatter per zone (building one costs about 0.1 ms; every answer's freshness line formats a time). */
 const dateTimeFormats = new LRUCache<string, Intl.DateTimeFormat>({ max: 1_000 });
 

@@ -16,6 +16,8 @@ import {
 import { workingShare } from '../../src/metrics/periods.js';
 import { scaleTarget } from '../../src/metrics/targets.js';
 import type { Period, SegmentRow, TargetInfo } from '../../src/metrics/types.js';
+import { targetLine } from '../../src/slack/blocks/answer-parts.js';
+import { answerFallback } from '../../src/slack/blocks/metric.js';
 import { describeDb } from '../helpers/db.js';
 import { addCall, addLead, addOpp, addRep, addTeam } from './fixtures.js';
 
@@ -100,6 +102,29 @@ describe('attainment, pace and status', () => {
       pace: null,
       status: 'off_track',
     });
+  });
+
+  it('gives a period that has not started yet no pace verdict, only when it starts', () => {
+    const notYet = { attainment: null, pace: null, status: null };
+    expect(computeAttainment(calls, v(0), target(100, 'month'), period('2026-12'), now)).toEqual({
+      target: target(100, 'month'),
+      targetForPeriod: 100,
+      ...notYet,
+      startsOn: '1 Dec 2026',
+    });
+    // A lower-is-better metric with nothing measured yet is not "on track" before the period either.
+    const response = findMetric('response')!;
+    expect(computeAttainment(response, v(0), target(300, 'quarter'), period('2027-Q1'), now)).toMatchObject({
+      ...notYet,
+      startsOn: '1 Jan 2027',
+    });
+    // From the period's first instant on, the verdict is the usual one.
+    const started = new Date('2026-12-01T00:00:00Z');
+    const december = parsePeriod('2026-12', { now: started, timezone: 'UTC' });
+    if (!december.ok) throw new Error(december.error);
+    expect(
+      computeAttainment(calls, v(0), target(100, 'month'), december.period, started).startsOn,
+    ).toBeUndefined();
   });
 
   it('scales a count target between period kinds, but not a rate', () => {
@@ -210,6 +235,22 @@ describeDb('targets in the database', (ctx) => {
       setTarget(db, { ...base, metric: 'calls', value: 5, scope: { kind: 'team', teamId: 999 } }),
       'unknown_team',
     );
+  });
+
+  it('says a target for a period that has not started yet starts then, not "off track"', async () => {
+    const db = ctx.db();
+    const ana = await addRep(db, 'Ana');
+    await addCall(db, ana, '2026-11-23T09:00:00Z');
+    const scope = { kind: 'rep' as const, repId: ana };
+    await setTarget(db, { metric: 'calls', scope, periodKind: 'month', value: 40, setByRepId: ana, now });
+    const december = await getMetric(
+      { db, defaultTimezone: 'UTC', now },
+      { metric: 'calls', scope, period: '2026-12' },
+    );
+    expect(december.target).toMatchObject({ targetForPeriod: 40, status: null, startsOn: '1 Dec 2026' });
+    expect(targetLine(december)).toBe('Target 40 · :white_circle: starts 1 Dec 2026');
+    expect(answerFallback(december)).toContain('target 40 (starts 1 Dec 2026)');
+    expect(answerFallback(december)).not.toContain('off track');
   });
 
   it('puts the target, pace and status on the answer', async () => {

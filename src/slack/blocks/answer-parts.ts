@@ -34,7 +34,7 @@ export function targetLine(r: MetricResult): string | null {
   const parts = [`Target ${formatTarget(t.targetForPeriod, r.metric.unit, t.target.currency ?? r.currency)}`];
   if (t.attainment !== null) parts.push(`${formatPercent(t.attainment, 0)} attained`);
   if (t.pace !== null) parts.push(`pace ${formatPercent(t.pace, 0)}`);
-  parts.push(formatStatus(t.status));
+  parts.push(formatStatus(t.status, t.startsOn));
   return parts.join(' · ');
 }
 

@@ -64,7 +64,7 @@ export function answerFallback(r: MetricResult): string {
   const parts = [`${answerTitle(r)}: ${headlineText(r)}`];
   if (r.target)
     parts.push(
-      `target ${formatTarget(r.target.targetForPeriod, r.metric.unit, r.target.target.currency ?? r.currency)} (${statusWords(r.target.status)})`,
+      `target ${formatTarget(r.target.targetForPeriod, r.metric.unit, r.target.target.currency ?? r.currency)} (${statusWords(r.target.status, r.target.startsOn)})`,
     );
   if (r.trend?.change) {
     const { better } = shownChange(r.trend.change, r.metric.unit, r.currency);

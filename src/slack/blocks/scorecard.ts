@@ -21,7 +21,7 @@ export function scorecardLine(r: MetricResult): string {
   const parts = [`*${escapeMrkdwn(r.metric.label)}* _${escapeMrkdwn(r.period.label)}_  *${headlineText(r)}*`];
   if (r.target) {
     parts.push(
-      `target ${formatTarget(r.target.targetForPeriod, r.metric.unit, r.target.target.currency ?? r.currency)} ${formatStatus(r.target.status)}`,
+      `target ${formatTarget(r.target.targetForPeriod, r.metric.unit, r.target.target.currency ?? r.currency)} ${formatStatus(r.target.status, r.target.startsOn)}`,
     );
   }
   if (r.trend?.change) parts.push(formatChange(r.trend.change, r.metric.unit, r.currency));
@@ -33,7 +33,8 @@ export function scorecardLine(r: MetricResult): string {
 /** Plain-text summary of a scorecard for the `text` fallback. */
 export function scorecardFallback(title: string, results: MetricResult[]): string {
   const items = results.map(
-    (r) => `${r.metric.label} ${headlineText(r)}${r.target ? ` (${statusWords(r.target.status)})` : ''}`,
+    (r) =>
+      `${r.metric.label} ${headlineText(r)}${r.target ? ` (${statusWords(r.target.status, r.target.startsOn)})` : ''}`,
   );
   return escapeName(`${title}: ${items.join('; ') || 'no metrics'}`);
 }
