@@ -5,8 +5,8 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { isDatabaseOutage } from '../db/failures.js';
-import { redactSecrets } from '../errors.js';
-import { DATE_ORDERS, DemoDataError, describeDbFailure, ENTITIES, ingestBatch } from '../ingest/index.js';
+import { describeError } from '../errors.js';
+import { DATE_ORDERS, DemoDataError, ENTITIES, ingestBatch } from '../ingest/index.js';
 import type { Logger } from '../logger.js';
 import { decimalMarkOf } from '../money/index.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
@@ -57,7 +57,7 @@ export function createIngestHandler(
   const maxBodyBytes = options.maxBodyBytes ?? MAX_INGEST_BODY_BYTES;
   return (req, res) => {
     handle(deps, maxBodyBytes, req, res).catch((err) => {
-      deps.logger.error({ err: redactSecrets(describeDbFailure(err)) }, 'ingest failed');
+      deps.logger.error({ err: describeError(err) }, 'ingest failed');
       if (res.headersSent) return;
       if (err instanceof DemoDataError) {
         send(res, 409, { ok: false, error: err.message });
