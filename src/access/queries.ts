@@ -72,23 +72,74 @@ export async function linkRepToSlack(
   if (linked.length > 0) await bumpDataVersion(db);
 }
 
+/** Whose Slack ids to look for by email: every rep any of these names (each optional; none named: nobody). */
+export interface LookupCandidates {
+  /** These reps. */
+  repIds?: number[];
+  /** The managers of these teams. */
+  managersOf?: number[];
+  /** The current members of these teams; null: of every team. */
+  membersOf?: number[] | null;
+}
+
+/** A rep Slack should be asked about by email (users.lookupByEmail). */
+export interface RepToLookUp {
+  id: number;
+  email: string;
+  /** The teams of `LookupCandidates.managersOf` this rep manages, ascending; empty when none. */
+  managerOf: number[];
+}
+
 /**
- * Of `repIds`, the active reps Slack should be asked about by email (users.lookupByEmail): with an email,
- * no Slack user id, and no lookup of that same email (case-insensitive) that found nobody after
- * `missedSince`. Ordered by id. Only the email leaves this function; callers log rep ids, never emails.
+ * Of the reps `candidates` names, those Slack should be asked about by email (users.lookupByEmail): active,
+ * with an email, no Slack user id, and no lookup of that same email (case-insensitive) that found nobody
+ * after `missedSince`. One statement (none when `candidates` names nobody). Ordered by id. Only the email
+ * leaves this function; callers log rep ids, never emails.
  */
 export async function listRepsToLookUpByEmail(
   db: Db,
-  repIds: number[],
+  candidates: LookupCandidates,
   missedSince: Date,
-): Promise<{ id: number; email: string }[]> {
-  if (repIds.length === 0) return [];
+): Promise<RepToLookUp[]> {
+  const { repIds = [], managersOf = [], membersOf } = candidates;
+  const named = [
+    repIds.length > 0 ? inArray(reps.id, [...new Set(repIds)]) : undefined,
+    managersOf.length > 0
+      ? inArray(
+          reps.id,
+          db
+            .select({ id: teamManagers.repId })
+            .from(teamManagers)
+            .where(inArray(teamManagers.teamId, managersOf)),
+        )
+      : undefined,
+    membersOf === null || (membersOf && membersOf.length > 0)
+      ? inArray(
+          reps.id,
+          db
+            .select({ id: teamMemberships.repId })
+            .from(teamMemberships)
+            .where(
+              and(
+                isNull(teamMemberships.validTo),
+                membersOf ? inArray(teamMemberships.teamId, membersOf) : undefined,
+              ),
+            ),
+        )
+      : undefined,
+  ].filter((c) => c !== undefined);
+  if (named.length === 0) return [];
+  const managerOf =
+    managersOf.length > 0
+      ? sql<number[]>`array(select ${teamManagers.teamId} from ${teamManagers}
+          where ${teamManagers.repId} = ${reps.id} and ${inArray(teamManagers.teamId, managersOf)} order by 1)`
+      : sql<number[]>`'{}'::int[]`;
   const rows = await db
-    .select({ id: reps.id, email: reps.email })
+    .select({ id: reps.id, email: reps.email, managerOf })
     .from(reps)
     .where(
       and(
-        inArray(reps.id, [...new Set(repIds)]),
+        or(...named),
         eq(reps.active, true),
         isNull(reps.slackUserId),
         sql`${reps.email} is not null and ${reps.email} <> ''`,
@@ -97,7 +148,7 @@ export async function listRepsToLookUpByEmail(
       ),
     )
     .orderBy(asc(reps.id));
-  return rows.map((r) => ({ id: r.id, email: r.email as string }));
+  return rows.map((r) => ({ id: r.id, email: r.email as string, managerOf: r.managerOf.map(Number) }));
 }
 
 /**

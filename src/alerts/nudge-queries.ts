@@ -157,24 +157,6 @@ export async function getTeamManagers(
   );
 }
 
-/** Active managers of each of `teamIds` who have no Slack id yet (candidates for a lookup by email). */
-export async function listTeamManagersWithoutSlackId(
-  db: Db,
-  teamIds: number[],
-): Promise<{ teamId: number; repId: number }[]> {
-  if (teamIds.length === 0) return [];
-  return queryRows(
-    db,
-    sql`select tm.team_id as "teamId", r.id as "repId"
-        from team_managers tm join reps r on r.id = tm.rep_id
-        where tm.team_id in (${sql.join(
-          teamIds.map((id) => sql`${id}`),
-          sql`, `,
-        )}) and r.slack_user_id is null and r.active
-        order by tm.team_id, r.id`,
-  );
-}
-
 /** The rep behind a Slack user id, or null when Tally does not know them. */
 export async function findRepBySlackUser(
   db: Db,

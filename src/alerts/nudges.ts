@@ -11,7 +11,6 @@ import {
   claimNudges,
   findWaitingLeads,
   getTeamManagers,
-  listTeamManagersWithoutSlackId,
   settleNudges,
   type WaitingLead,
 } from './nudge-queries.js';
@@ -162,16 +161,15 @@ export async function runLeadNudges(deps: Deps, now: Date): Promise<NudgeRunSumm
 async function findMissingSlackIds(deps: Deps, due: Due[], now: Date): Promise<Due[]> {
   const owners = due.filter((d) => d.stage === 'owner' && !d.ownerSlackUserId && d.ownerActive);
   const managerTeams = [...new Set(due.filter((d) => d.stage === 'manager').map((d) => d.teamId))];
-  const managers = await listTeamManagersWithoutSlackId(deps.db, managerTeams);
-  if (owners.length === 0 && managers.length === 0) return due;
+  if (owners.length === 0 && managerTeams.length === 0) return due;
+  // One statement lists the owners and managers of these teams that need a lookup.
   const found = await linkRepsByEmail(
     deps,
-    [...owners.map((d) => d.ownerRepId), ...managers.map((m) => m.repId)],
+    { repIds: owners.map((d) => d.ownerRepId), managersOf: managerTeams },
     now,
   );
-  const waitingTeams = new Set(managers.filter((m) => found.deferred.has(m.repId)).map((m) => m.teamId));
   return due.flatMap((d) => {
-    if (d.stage === 'manager' && waitingTeams.has(d.teamId)) return [];
+    if (d.stage === 'manager' && found.deferredTeams.has(d.teamId)) return [];
     if (d.stage !== 'owner' || d.ownerSlackUserId) return [d];
     if (found.deferred.has(d.ownerRepId)) return [];
     const slackUserId = found.linked.get(d.ownerRepId);

@@ -13,7 +13,7 @@ import { getMetric, previousPeriod } from '../metrics/index.js';
 import type { MetricResult } from '../metrics/types.js';
 import { formatLocalDate } from '../time/format.js';
 import { isBusinessTime } from './business-time.js';
-import { getTeamManagers, listTeamManagersWithoutSlackId } from './nudge-queries.js';
+import { getTeamManagers } from './nudge-queries.js';
 import { type AlertSettings, listAlertSettings } from './settings.js';
 import { buildSlipAlert, buildSlipRollup, type SlipReason } from './slack/slip-blocks.js';
 import { claimSlipAlerts, getRepContacts, listSlippedReps, settleSlipAlert } from './slip-queries.js';
@@ -147,11 +147,7 @@ async function queueSlippedReps(deps: Deps, settings: AlertSettings, now: Date):
   const found = await findSlips(deps, settings, now);
   const { teamMedianSeconds } = found;
   // A rep known only by email is looked up first; one Slack could not be asked yet waits for the next tick.
-  const lookup = await linkRepsByEmail(
-    deps,
-    found.slips.map((s) => s.repId),
-    now,
-  );
+  const lookup = await linkRepsByEmail(deps, { repIds: found.slips.map((s) => s.repId) }, now);
   const slips = found.slips.filter((s) => !lookup.deferred.has(s.repId));
   await deps.db.transaction(async (tx) => {
     const db = tx as unknown as Db;
@@ -203,13 +199,8 @@ async function queueRollups(deps: Deps, settings: AlertSettings, now: Date): Pro
   const monday = formatLocalDate(now, settings.timezone);
   const rows = await listSlippedReps(deps.db, settings.teamId, shiftDay(monday, -7), monday);
   if (rows.length === 0) return;
-  const unlinked = await listTeamManagersWithoutSlackId(deps.db, [settings.teamId]);
-  if (unlinked.length > 0)
-    await linkRepsByEmail(
-      deps,
-      unlinked.map((m) => m.repId),
-      now,
-    );
+  // A manager known only by email is looked up first (one statement lists who needs it).
+  await linkRepsByEmail(deps, { managersOf: [settings.teamId] }, now);
   const managers = await getTeamManagers(deps.db, [settings.teamId]);
   await deps.db.transaction(async (tx) => {
     const db = tx as unknown as Db;

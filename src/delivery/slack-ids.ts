@@ -1,5 +1,6 @@
 import {
   findRepIdHoldingSlackId,
+  type LookupCandidates,
   linkRepToSlack,
   listRepsToLookUpByEmail,
   recordSlackLookupMiss,
@@ -40,13 +41,17 @@ export interface SlackIdLookup {
   deferred: Set<number>;
   /** Reps whose lookup Slack refused for good (e.g. `missing_scope`); the DM is skipped, nothing remembered. */
   refused: { repId: number; error: string }[];
+  /** Teams of `LookupCandidates.managersOf` with a manager in `deferred`: DMs to their managers should wait too. */
+  deferredTeams: Set<number>;
 }
 
 /**
  * Before a DM is skipped for want of a Slack id: asks Slack (users.lookupByEmail, scope
- * `users:read.email`) for each of `repIds` that is active, has an email and no Slack id, and was not
- * looked up in vain lately; links each rep found (`linkRepToSlack`: Slack id and time zone, data version
- * moved) and remembers each miss (`reps.slack_lookup_missed_at`, for SLACK_LOOKUP_MISS_TTL_MS).
+ * `users:read.email`) about each rep `candidates` names (these reps, the managers or the members of these
+ * teams) that is active, has an email and no Slack id, and was not looked up in vain lately: one statement
+ * lists them (`listRepsToLookUpByEmail`), so callers need not list reps without a Slack id first. Links
+ * each rep found (`linkRepToSlack`: Slack id and time zone, data version moved) and remembers each miss
+ * (`reps.slack_lookup_missed_at`, for SLACK_LOOKUP_MISS_TTL_MS).
  *
  * Calls go one at a time through `deps.slack`, whose retry policy waits out a 429's Retry-After; a
  * lookup still rate-limited or failing after that ends the lookups of this run (the rest are `deferred`).
@@ -56,14 +61,20 @@ export interface SlackIdLookup {
  */
 export async function linkRepsByEmail(
   deps: Pick<Deps, 'db' | 'slack' | 'logger'>,
-  repIds: number[],
+  candidates: LookupCandidates,
   now: Date,
 ): Promise<SlackIdLookup> {
-  const out: SlackIdLookup = { linked: new Map(), missed: [], deferred: new Set(), refused: [] };
-  if (!deps.slack || repIds.length === 0) return out;
+  const out: SlackIdLookup = {
+    linked: new Map(),
+    missed: [],
+    deferred: new Set(),
+    refused: [],
+    deferredTeams: new Set(),
+  };
+  if (!deps.slack) return out;
   const todo = await listRepsToLookUpByEmail(
     deps.db,
-    repIds,
+    candidates,
     new Date(now.getTime() - SLACK_LOOKUP_MISS_TTL_MS),
   );
   let stop: string | null = null;
@@ -123,6 +134,8 @@ export async function linkRepsByEmail(
   if (stop !== null && out.refused.length > 0)
     for (const id of out.deferred) out.refused.push({ repId: id, error: stop });
   if (out.refused.length > 0) out.deferred.clear();
+  for (const rep of todo)
+    if (out.deferred.has(rep.id)) for (const t of rep.managerOf) out.deferredTeams.add(t);
   return out;
 }
 

@@ -4,13 +4,13 @@ import type { Db } from '../db/client.js';
 import { teams } from '../db/schema/org.js';
 import { metricDepsFor } from '../deps.js';
 import {
+  currentAnswerContext,
   type FiscalCalendar,
-  fiscalCalendarFor,
+  findMetric,
   getMetric,
   getScorecard,
   judgeFreshness,
   parsePeriod,
-  resolveScope,
   SCORECARD_METRICS,
   shiftPeriod,
 } from '../metrics/index.js';
@@ -153,12 +153,16 @@ export async function gatherDigest(
   const metricDeps: MetricDeps = metricDepsFor(deps, now);
   const ids = spec.metrics.length > 0 ? spec.metrics : SCORECARD_METRICS;
   const recent = recentWindowFor(spec.cadence, spec.slot, spec.timezone);
-  // The month in the zone and fiscal calendar the answers use, so its first day is the period's own.
-  const [scopeContext, fiscal] = await Promise.all([
-    resolveScope(metricDeps, spec.scope),
-    fiscalCalendarFor(deps.db, deps.config.fiscalDefault),
-  ]);
-  const month = digestMonthFor(spec.slot, scopeContext.timezone, fiscal).spec;
+  // The month in the zone and fiscal calendar the answers use, so its first day is the period's own. They
+  // come from the answer context cached by data version, keyed by the metric computed first (its answer
+  // then reads no context either): a morning run reads a scope and the calendar once, not per digest.
+  const context = await currentAnswerContext(
+    metricDeps,
+    spec.scope,
+    ids.find((id) => findMetric(id) !== undefined) ?? SCORECARD_METRICS[0]!,
+  );
+  const fiscal = context.fiscal ?? deps.config.fiscalDefault;
+  const month = digestMonthFor(spec.slot, context.scope.timezone, fiscal).spec;
   const failed: string[] = [];
 
   // With a chart, the headline metric is computed once with its series: the same result feeds its line and the chart.

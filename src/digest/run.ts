@@ -25,7 +25,7 @@ import {
 } from './ledger.js';
 import { type Recipient, RecipientResolver } from './recipients.js';
 import { classifySlot, slotsBetween } from './slots.js';
-import { listDigestRepIdsWithoutSlackId, listRunnableSubscriptions } from './store.js';
+import { listRunnableSubscriptions } from './store.js';
 
 export { INSTANCE_ID };
 
@@ -84,8 +84,7 @@ async function findPersonalRecipients(deps: Deps, subs: DigestSubscription[], no
   const teamIds = personal.some((s) => s.teamId === null)
     ? null
     : [...new Set(personal.map((s) => s.teamId as number))];
-  const repIds = await listDigestRepIdsWithoutSlackId(deps.db, teamIds);
-  if (repIds.length > 0) await linkRepsByEmail(deps, repIds, now);
+  await linkRepsByEmail(deps, { membersOf: teamIds }, now);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { type DigestCadence, type DigestSubscription, digestSubscriptions } from '../db/schema/digests.js';
 import { reps, teamMemberships, teams } from '../db/schema/org.js';
@@ -183,28 +183,6 @@ export async function listDigestReps(db: Db, teamId: number | null): Promise<Dig
     slackUserId: r.slackUserId!,
     timezone: r.repTz ?? r.teamTz ?? null,
   }));
-}
-
-/**
- * Active reps with an email and no Slack id who are current members of any of `teamIds` (null: of any
- * team, for an org subscription), by id: the personal digests that a lookup by email may yet reach.
- */
-export async function listDigestRepIdsWithoutSlackId(db: Db, teamIds: number[] | null): Promise<number[]> {
-  if (teamIds !== null && teamIds.length === 0) return [];
-  const rows = await db
-    .selectDistinct({ repId: reps.id })
-    .from(reps)
-    .innerJoin(teamMemberships, and(eq(teamMemberships.repId, reps.id), isNull(teamMemberships.validTo)))
-    .where(
-      and(
-        eq(reps.active, true),
-        isNull(reps.slackUserId),
-        sql`${reps.email} is not null`,
-        teamIds === null ? undefined : inArray(teamMemberships.teamId, teamIds),
-      ),
-    )
-    .orderBy(asc(reps.id));
-  return rows.map((r) => r.repId);
 }
 
 /** A team by id or case-insensitive name. */

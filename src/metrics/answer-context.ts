@@ -1,4 +1,5 @@
 import { sql } from '../db/client.js';
+import { readDataVersion } from '../db/data-version.js';
 import type { FiscalCalendar } from '../time/fiscal.js';
 import { arrivalFrom, lastArrivalQuery } from './compute/arrivals.js';
 import { runMetricQuery } from './compute/query.js';
@@ -127,4 +128,19 @@ export async function answerContextAt(
   entries.set(key, context);
   if (entries.size > KEPT_PER_VERSION) entries.delete(entries.keys().next().value!);
   return context;
+}
+
+/**
+ * The answer context as of now, for a caller that needs a scope's zone or the org's calendar before it asks
+ * (a digest picks its month with them): reads the data version (`readDataVersion`, one cheap statement) and
+ * returns the context cached under it (`answerContextAt`), so the scope and calendar are read once per data
+ * version rather than once per caller. Pass the metric the caller computes first: its answer then finds the
+ * context already cached. Errors as `readAnswerContext` (MetricsError 'unknown_team' / 'unknown_rep').
+ */
+export async function currentAnswerContext(
+  deps: Pick<MetricDeps, 'db' | 'defaultTimezone'>,
+  scope: Scope,
+  metric: MetricId,
+): Promise<AnswerContext> {
+  return answerContextAt(deps, scope, metric, await readDataVersion(deps.db));
 }

@@ -4,6 +4,7 @@
  */
 
 export * from '../time/fiscal.js';
+export { currentAnswerContext } from './answer-context.js';
 export { findMetric, METRICS, SCORECARD_METRICS } from './definitions.js';
 export { getEmailTemplates, templateLines, twoProportionTest } from './email-ab.js';
 export { MetricsError } from './errors.js';

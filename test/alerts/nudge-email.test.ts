@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
+import pg from 'pg';
 import { pino } from 'pino';
-import { beforeEach, expect, it } from 'vitest';
+import { beforeEach, expect, it, vi } from 'vitest';
 import { runLeadNudges } from '../../src/alerts/nudges.js';
 import type { Db } from '../../src/db/client.js';
 import { leadNudges, reps, teamMemberships } from '../../src/db/schema/index.js';
@@ -173,6 +174,24 @@ describeDb('lead nudges to reps known only by email', (ctx) => {
     expect((await repRow(world.mia))?.slackUserId).toBe('U0MIA');
   });
 
+  it('holds the escalation while a manager known only by email cannot be looked up yet', async () => {
+    await ctx.db().update(reps).set({ slackUserId: null }).where(eq(reps.id, world.mia));
+    stub.users.set('U0MIA', { id: 'U0MIA', email: 'mia@example.com' });
+    const leadId = await addLead(ctx.db(), world.ana, CREATED);
+    const { deps } = makeDeps(ctx.database(), stub, CREATED);
+    await runLeadNudges(deps, at('10:05:00'));
+    stub.rateLimitNext('users.lookupByEmail', 1);
+    const held = await runLeadNudges(deps, at('10:15:00'));
+    expect(held.claimed).toBe(0);
+    const stages = async () =>
+      (await ctx.db().select().from(leadNudges).where(eq(leadNudges.leadId, leadId))).map((r) => r.stage);
+    expect(await stages()).toEqual(['owner']);
+    await runLeadNudges(deps, at('10:16:00'));
+    expect(lookups()).toEqual(['mia@example.com', 'mia@example.com']);
+    expect((await stages()).sort()).toEqual(['manager', 'owner']);
+    expect(stub.callsTo('conversations.open').map((c) => c.args.users)).toEqual(['U0ANA', 'U0MIA']);
+  });
+
   it('DMs an email-only owner once when two instances run at the same moment', async () => {
     stub.users.set('U0EVE', { id: 'U0EVE', email: 'Eve.Park@example.com' });
     const mine = await addLead(ctx.db(), eve, CREATED);
@@ -190,5 +209,25 @@ describeDb('lead nudges to reps known only by email', (ctx) => {
     expect((await repRow(eve))?.slackUserId).toBe('U0EVE');
     const ledger = await ctx.db().select().from(leadNudges).where(eq(leadNudges.leadId, mine));
     expect(ledger.map((r) => [r.stage, r.status])).toEqual([['owner', 'sent']]);
+  });
+
+  it('lists the reps to look up with one statement per run', async () => {
+    // Mia, the manager, is known only by an email Slack does not know; Eve's is not known either.
+    await ctx.db().update(reps).set({ slackUserId: null }).where(eq(reps.id, world.mia));
+    await addLead(ctx.db(), world.ana, CREATED);
+    await addLead(ctx.db(), eve, '2026-11-23T10:01:00Z');
+    const { deps } = makeDeps(ctx.database(), stub, CREATED);
+    await runLeadNudges(deps, at('10:06:00'));
+    expect(lookups()).toEqual(['Eve.Park@example.com']);
+    // 10:15: Ana's lead escalates to Mia (looked up once, in vain); 10:16: Eve's lead does, and Eve's and
+    // Mia's misses are remembered, so Slack is not asked again.
+    await runLeadNudges(deps, at('10:15:00'));
+    const statements = vi.spyOn(pg.Client.prototype, 'query');
+    await runLeadNudges(deps, at('10:16:00'));
+    const texts = statements.mock.calls.map(([q]) => String((q as { text?: string }).text ?? q));
+    statements.mockRestore();
+    expect(lookups()).toEqual(['Eve.Park@example.com', 'mia@example.com']);
+    const listings = texts.filter((t) => /^select/i.test(t.trim()) && /slack_user_id"? is null/i.test(t));
+    expect(listings, texts.join('\n')).toHaveLength(1);
   });
 });
