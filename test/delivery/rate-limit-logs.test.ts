@@ -63,7 +63,7 @@ describeDb('Slack rate limits in the logs', (ctx) => {
     const { logger, lines, raw } = capture();
     const deps = appDeps(ctx.database(), logger);
     stub.rateLimitNext('users.lookupByEmail', 0, 4); // the first call and the client's 3 retries
-    const out = await linkRepsByEmail(deps, [eve!.id], new Date());
+    const out = await linkRepsByEmail(deps, { repIds: [eve!.id] }, new Date());
     expect(out.deferred.has(eve!.id)).toBe(true);
     expect(stub.callsTo('users.lookupByEmail')).toHaveLength(4);
     const limited = rateLimitLines(lines);
