@@ -14,7 +14,8 @@ const CR = 0x0d;
  * `line 7, character 12 (byte 0xE9): the file is not UTF-8 text (…)`. Lines end with LF, CRLF or a
  * lone CR, as the CSV reader reads them (line 1 is the file's first line; a UTF-8 BOM is no character).
  * The check is node:buffer's `isUtf8` (no decoding); the byte is looked for only when it fails. A
- * character split by a chunk boundary is carried over to the next chunk. Throws ImportFormatError.
+ * chunk's last character, when it is not ASCII, is checked with the next chunk, so a character split
+ * by a chunk boundary is checked whole. Throws ImportFormatError.
  */
 export class Utf8Check {
   /** Line breaks in the bytes checked so far. */
@@ -23,7 +24,7 @@ export class Utf8Check {
   private endsInCR = false;
   /** Characters after the last line break so far (-1 before a BOM, which editors do not show). */
   private column = 0;
-  /** The start of a character that the chunk boundary cut, waiting for the next chunk. */
+  /** The chunk's last character (at most 4 bytes, maybe cut short), waiting for the next chunk. */
   private tail: Buffer | undefined;
   private first = true;
 
@@ -31,27 +32,24 @@ export class Utf8Check {
   push(chunk: Buffer): void {
     let bytes = this.tail ? Buffer.concat([this.tail, chunk]) : chunk;
     this.tail = undefined;
-    if (this.first && bytes.length > 0) {
-      if (bytes.length < 3 && bytes[0] === 0xef) {
-        // Too short to tell a BOM yet.
-        this.tail = Buffer.from(bytes);
-        return;
-      }
-      this.first = false;
-      if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) this.column = -1;
-    }
-    const cut = incompleteTail(bytes);
+    const cut = lastCharStart(bytes);
     if (cut < bytes.length) {
       this.tail = Buffer.from(bytes.subarray(cut));
       bytes = bytes.subarray(0, cut);
+    }
+    if (this.first && bytes.length > 0) {
+      this.first = false;
+      if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) this.column = -1;
     }
     if (!isUtf8(bytes)) this.refuse(bytes, firstBadByte(bytes));
     this.advance(bytes);
   }
 
-  /** The stream ended: a character it cut short is refused too. */
+  /** The stream ended: the last character is checked too (one that the end cut short is refused). */
   end(): void {
-    if (this.tail) this.refuse(this.tail, 0);
+    const tail = this.tail;
+    this.tail = undefined;
+    if (tail && !isUtf8(tail)) this.refuse(tail, firstBadByte(tail));
   }
 
   private advance(bytes: Buffer): void {
@@ -92,49 +90,49 @@ function countChars(b: Buffer, from: number, to: number): number {
   return n;
 }
 
-/** Bytes after the lead byte of a sequence, and the range of the byte after the lead (Unicode Table 3-7). */
-function sequence(lead: number): [more: number, lo: number, hi: number] | null {
-  if (lead >= 0xc2 && lead <= 0xdf) return [1, 0x80, 0xbf];
-  if (lead === 0xe0) return [2, 0xa0, 0xbf];
-  if (lead === 0xed) return [2, 0x80, 0x9f]; // no UTF-16 surrogates
-  if (lead >= 0xe1 && lead <= 0xef) return [2, 0x80, 0xbf];
-  if (lead === 0xf0) return [3, 0x90, 0xbf];
-  if (lead >= 0xf1 && lead <= 0xf3) return [3, 0x80, 0xbf];
-  if (lead === 0xf4) return [3, 0x80, 0x8f]; // up to U+10FFFF
-  return null;
+/**
+ * Where the last character of `b` starts when it is not ASCII (`b.length` otherwise): the start of
+ * the last byte that is not a continuation byte (10xxxxxx) among the last four, the longest a
+ * character is. With none there, `b.length` too: four continuation bytes in a row are not UTF-8.
+ */
+function lastCharStart(b: Buffer): number {
+  for (let i = b.length - 1; i >= 0 && i >= b.length - 4; i -= 1) {
+    const c = b[i]!;
+    if ((c & 0xc0) !== 0x80) return c < 0x80 ? b.length : i;
+  }
+  return b.length;
 }
 
 /**
- * Where a character that the end of `b` cuts short starts (`b.length` when none does): such bytes
- * may be completed by the next chunk.
+ * Whether `b` is UTF-8 up to a last character that more bytes could still complete: the
+ * standard decoder, streaming and fatal, throws at the first byte no UTF-8 text could have there.
  */
-function incompleteTail(b: Buffer): number {
-  for (let i = b.length - 1; i >= 0 && i >= b.length - 3; i -= 1) {
-    const c = b[i]!;
-    if ((c & 0xc0) === 0x80) continue;
-    const seq = c < 0x80 ? null : sequence(c);
-    return seq && i + seq[0] >= b.length ? i : b.length;
+function startsUtf8(b: Buffer): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(b, { stream: true });
+    return true;
+  } catch {
+    return false;
   }
-  return b.length;
 }
 
-/** The index of the first byte of `b` that does not start (or continue) a well-formed UTF-8 sequence. */
+/**
+ * The index of the first byte of `b` (which is not UTF-8) that does not start (or continue) a
+ * well-formed UTF-8 sequence: for a sequence broken after its first byte, that first byte. Found by
+ * halving: the longest prefix `startsUtf8` accepts ends just before the byte that broke it, or at
+ * the end of `b` when only a cut-short last character is wrong; the character (at most 3 bytes)
+ * left open there is backed up to, the end of the longest prefix that `isUtf8` accepts.
+ */
 function firstBadByte(b: Buffer): number {
-  let i = 0;
-  while (i < b.length) {
-    const c = b[i]!;
-    if (c < 0x80) {
-      i += 1;
-      continue;
-    }
-    const seq = sequence(c);
-    if (!seq) return i;
-    const [more, lo, hi] = seq;
-    if (i + more >= b.length) return i;
-    const second = b[i + 1]!;
-    if (second < lo || second > hi) return i;
-    for (let k = 2; k <= more; k += 1) if ((b[i + k]! & 0xc0) !== 0x80) return i;
-    i += more + 1;
+  let ok = 0; // startsUtf8 accepts b[0, ok) ...
+  let bad = b.length; // ... and refuses b[0, bad) (unless ok reaches it)
+  if (startsUtf8(b)) ok = bad;
+  while (bad - ok > 1) {
+    const mid = (ok + bad) >>> 1;
+    if (startsUtf8(b.subarray(0, mid))) ok = mid;
+    else bad = mid;
   }
-  return b.length;
+  let at = ok;
+  while (at > 0 && !isUtf8(b.subarray(0, at))) at -= 1;
+  return at;
 }

@@ -231,13 +231,14 @@ export async function findAccounts(db: Db, refs: (string | null | undefined)[]):
  * looks every reference up again (a new statement after the lock sees a concurrent writer's commit, so two
  * writers of one new name make one record); a row whose reference now fails (another writer made its
  * name match two records) is refused in `errors` and creates nothing either. Rows without a NewName take
- * no lock. Returns the rows to write.
+ * no lock. Returns the rows to write. A column's references are of its own kind (RepRef, an account key):
+ * `References<unknown>` takes any kind, and a NewName in a row's column is the one that column's
+ * `resolve` made, so its `ref` is of that column's kind.
  */
 export async function createNewNames(
   db: Db,
   rows: PendingRow[],
-  // biome-ignore lint/suspicious/noExplicitAny: one column's references, of reps or accounts
-  columns: Record<string, References<any>>,
+  columns: Record<string, References<unknown>>,
   errors: ItemError[],
   created?: CreatedByReference,
 ): Promise<PendingRow[]> {

@@ -1,6 +1,4 @@
-import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { createReadStream, writeFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { queryRows, sql } from '../../src/db/client.js';
 import { type ImportCsvOptions, importCsv } from '../../src/import/import-csv.js';
@@ -8,15 +6,9 @@ import { type PresetName, presetColumns } from '../../src/import/presets.js';
 import { formatSummary } from '../../src/import/report.js';
 import type { Entity } from '../../src/ingest/index.js';
 import { describeDb } from '../helpers/db.js';
+import { tempCsv } from '../helpers/temp-csv.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'tally-boundary-'));
-let fileNo = 0;
-function csv(text: string): string {
-  fileNo += 1;
-  const file = path.join(dir, `f${fileNo}.csv`);
-  writeFileSync(file, text);
-  return file;
-}
+const csv = tempCsv('boundary').file;
 const NOW = new Date('2026-11-23T09:00:00Z');
 
 describeDb('CSV import boundary', (ctx) => {

@@ -1,20 +1,12 @@
-import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { createReadStream } from 'node:fs';
 import { expect, it } from 'vitest';
 import { queryRows, sql } from '../../src/db/client.js';
 import { ImportFormatError, importCsv } from '../../src/import/import-csv.js';
 import { describeDb } from '../helpers/db.js';
+import { tempCsv } from '../helpers/temp-csv.js';
 
 // The file itself, as written: quotes, line endings and empty rows. One file's text per call.
-const dir = mkdtempSync(path.join(tmpdir(), 'tally-csv-syntax-'));
-let fileNo = 0;
-function file(text: string | Buffer): string {
-  fileNo += 1;
-  const p = path.join(dir, `f${fileNo}.csv`);
-  writeFileSync(p, text);
-  return p;
-}
+const file = tempCsv('csv-syntax').file;
 
 const NOW = new Date('2026-11-23T09:00:00Z');
 const HEADER = 'external_id,created_at,product';

@@ -1,20 +1,12 @@
-import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { createReadStream } from 'node:fs';
 import { expect, it } from 'vitest';
 import { queryRows, sql } from '../../src/db/client.js';
 import { type ImportCsvOptions, importCsv } from '../../src/import/import-csv.js';
 import { ingestBatch } from '../../src/ingest/index.js';
 import { describeDb } from '../helpers/db.js';
+import { tempCsv } from '../helpers/temp-csv.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'tally-currency-sign-'));
-let fileNo = 0;
-function csv(text: string): string {
-  fileNo += 1;
-  const file = path.join(dir, `f${fileNo}.csv`);
-  writeFileSync(file, text);
-  return file;
-}
+const csv = tempCsv('currency-sign').file;
 // Monday 23 November 2026, 09:00 UTC.
 const NOW = new Date('2026-11-23T09:00:00Z');
 

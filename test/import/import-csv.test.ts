@@ -1,22 +1,14 @@
-import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { createReadStream } from 'node:fs';
 import { expect, it } from 'vitest';
 import { queryRows, sql } from '../../src/db/client.js';
 import { type ImportCsvOptions, importCsv } from '../../src/import/import-csv.js';
 import type { Entity } from '../../src/ingest/index.js';
 import { describeDb } from '../helpers/db.js';
+import { tempCsv } from '../helpers/temp-csv.js';
 import { snapshotTables } from '../ingest/snapshot.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'tally-import-'));
-let fileNo = 0;
-/** Writes `lines` to a fresh CSV file in a temp dir and returns its path. */
-function csv(...lines: string[]): string {
-  fileNo += 1;
-  const file = path.join(dir, `f${fileNo}.csv`);
-  writeFileSync(file, `${lines.join('\n')}\n`);
-  return file;
-}
+const files = tempCsv('import');
+const csv = files.lines;
 
 // Monday 23 November 2026, 09:00 UTC.
 const NOW = new Date('2026-11-23T09:00:00Z');
@@ -142,8 +134,6 @@ describeDb('importCsv', (ctx) => {
 
   it('counts a CRLF line break inside a quoted cell as one line, as an editor shows it', async () => {
     // Excel on Windows and CRM exports write CRLF everywhere, inside quoted cells too.
-    fileNo += 1;
-    const file = path.join(dir, `f${fileNo}.csv`);
     const lines = [
       'external_id;created_at;source',
       'L-1;2026-11-20;"two',
@@ -154,7 +144,7 @@ describeDb('importCsv', (ctx) => {
       'b"', // the record above spans lines 5-7
       'L-4;bad;web', // line 8
     ];
-    writeFileSync(file, `${lines.join('\r\n')}\r\n`);
+    const file = files.file(`${lines.join('\r\n')}\r\n`);
     const r = await run('leads', file);
     expect(r.errors.map((e) => e.line)).toEqual([4, 5, 8]);
   });

@@ -1,6 +1,4 @@
-import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { createReadStream } from 'node:fs';
 import { expect, it } from 'vitest';
 import { fold } from '../../src/core/fold.js';
 import { queryRows, sql } from '../../src/db/client.js';
@@ -8,15 +6,9 @@ import { importCsv } from '../../src/import/import-csv.js';
 import { formatDetails, formatErrors, formatSummary } from '../../src/import/report.js';
 import { type Entity, ingestBatch } from '../../src/ingest/index.js';
 import { describeDb } from '../helpers/db.js';
+import { tempCsv } from '../helpers/temp-csv.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'tally-names-'));
-let fileNo = 0;
-function csv(...lines: string[]): string {
-  fileNo += 1;
-  const file = path.join(dir, `n${fileNo}.csv`);
-  writeFileSync(file, `${lines.join('\n')}\n`);
-  return file;
-}
+const csv = tempCsv('names').lines;
 
 const NOW = new Date('2026-11-23T09:00:00Z');
 const opts = { timezone: 'UTC', now: NOW };

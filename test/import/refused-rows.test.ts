@@ -1,6 +1,4 @@
-import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { createReadStream } from 'node:fs';
 import { expect, it } from 'vitest';
 import { queryRows, sql } from '../../src/db/client.js';
 import { importCsv } from '../../src/import/import-csv.js';
@@ -8,15 +6,10 @@ import { formatErrors, formatSummary } from '../../src/import/report.js';
 import { type Entity, ingestBatch } from '../../src/ingest/index.js';
 import { emptyCreated } from '../../src/ingest/names.js';
 import { describeDb } from '../helpers/db.js';
+import { withInsertFailingOnce } from '../helpers/fail-once.js';
+import { tempCsv } from '../helpers/temp-csv.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'tally-refused-'));
-let fileNo = 0;
-function csv(...lines: string[]): string {
-  fileNo += 1;
-  const file = path.join(dir, `r${fileNo}.csv`);
-  writeFileSync(file, `${lines.join('\n')}\n`);
-  return file;
-}
+const csv = tempCsv('refused').lines;
 
 // Monday 23 November 2026, 09:00 UTC.
 const NOW = new Date('2026-11-23T09:00:00Z');
@@ -376,19 +369,7 @@ describeDb('refused rows create no names', (ctx) => {
     // The first attempt loses a race (SQLSTATE 40001) after it created the team and the manager; ingestBatch
     // runs it again. A sequence is not rolled back, so the trigger fails exactly once.
     const db = ctx.db();
-    await db.execute(
-      sql.raw(`create sequence h_fail_once;
-      create function h_fail_once() returns trigger language plpgsql as $$
-      begin
-        if nextval('h_fail_once') = 1 then
-          raise exception 'lost a race (test)' using errcode = '40001';
-        end if;
-        return null;
-      end $$;
-      create trigger h_fail_once after insert on team_managers
-        for each statement execute function h_fail_once();`),
-    );
-    try {
+    await withInsertFailingOnce(db, 'team_managers', async () => {
       const created = emptyCreated();
       const r = await ingestBatch(
         db,
@@ -398,13 +379,7 @@ describeDb('refused rows create no names', (ctx) => {
       expect(r).toMatchObject({ inserted: 1, errors: [] });
       expect(await queryRows(db, sql`select last_value::int as n from h_fail_once`)).toEqual([{ n: 2 }]);
       expect(created).toEqual({ reps: [{ name: 'Mia Boss', email: null }], teams: ['EMEA'], accounts: [] });
-    } finally {
-      await db.execute(
-        sql.raw(
-          'drop trigger h_fail_once on team_managers; drop function h_fail_once(); drop sequence h_fail_once',
-        ),
-      );
-    }
+    });
     // Refused as a whole (atomic, the default): the good item's team and manager are rolled back and not listed.
     const created = emptyCreated();
     const refused = await ingestBatch(

@@ -1,19 +1,11 @@
-import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { createReadStream } from 'node:fs';
 import { expect, it } from 'vitest';
 import { queryRows, sql } from '../../src/db/client.js';
 import { importCsv } from '../../src/import/import-csv.js';
 import { describeDb } from '../helpers/db.js';
+import { tempCsv } from '../helpers/temp-csv.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'tally-zero-decimal-'));
-let fileNo = 0;
-function csv(text: string): string {
-  fileNo += 1;
-  const file = path.join(dir, `f${fileNo}.csv`);
-  writeFileSync(file, text);
-  return file;
-}
+const csv = tempCsv('zero-decimal').file;
 const NOW = new Date('2026-11-23T09:00:00Z');
 
 /** A currency symbol that names a zero-decimal currency (¥ → JPY, ₩ → KRW) decides "200,000". */

@@ -3,6 +3,7 @@ import { queryRows, sql } from '../../src/db/client.js';
 import { ingestBatch, recordTouch, refreshFirstTouch } from '../../src/ingest/index.js';
 import { emptyCreated } from '../../src/ingest/names.js';
 import { describeDb } from '../helpers/db.js';
+import { withInsertFailingOnce } from '../helpers/fail-once.js';
 import { snapshotTables } from './snapshot.js';
 
 // Monday 23 November 2026, 09:00 UTC: "now" for every write in this file.
@@ -361,19 +362,7 @@ describeDb('ingestBatch', (ctx) => {
     // the owner and the account; ingestBatch runs it again. A sequence is not rolled back, so the trigger
     // fails exactly once.
     const db = ctx.db();
-    await db.execute(
-      sql.raw(`create sequence h_fail_once;
-      create function h_fail_once() returns trigger language plpgsql as $$
-      begin
-        if nextval('h_fail_once') = 1 then
-          raise exception 'lost a race (test)' using errcode = '40001';
-        end if;
-        return null;
-      end $$;
-      create trigger h_fail_once after insert on opportunities
-        for each statement execute function h_fail_once();`),
-    );
-    try {
+    await withInsertFailingOnce(db, 'opportunities', async () => {
       const created = emptyCreated();
       const r = await ingestBatch(
         db,
@@ -388,12 +377,6 @@ describeDb('ingestBatch', (ctx) => {
       expect(r).toMatchObject({ inserted: 1, errors: [] });
       expect(await queryRows(db, sql`select last_value::int as n from h_fail_once`)).toEqual([{ n: 2 }]);
       expect(created).toEqual({ reps: [{ name: 'Bo Diaz', email: null }], teams: [], accounts: ['Initech'] });
-    } finally {
-      await db.execute(
-        sql.raw(
-          'drop trigger h_fail_once on opportunities; drop function h_fail_once(); drop sequence h_fail_once',
-        ),
-      );
-    }
+    });
   });
 });

@@ -1,42 +1,10 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { fixedClock } from '../../src/clock.js';
+import { expect, it } from 'vitest';
 import { queryRows, sql } from '../../src/db/client.js';
-import { createIngestHandler } from '../../src/http/ingest-route.js';
-import { silentLogger } from '../../src/logger.js';
 import { describeDb } from '../helpers/db.js';
-
-const TOKEN = 'test-ingest-token-0123456789';
+import { ingestServer } from '../helpers/ingest-server.js';
 
 describeDb('POST /api/v1/ingest: warnings, locale and date_format wording', (ctx) => {
-  let server: Server;
-  let base = '';
-  beforeAll(async () => {
-    server = createServer(
-      createIngestHandler({
-        get db() {
-          return ctx.db();
-        },
-        config: { ingestToken: TOKEN, defaultTimezone: 'UTC' },
-        logger: silentLogger,
-        clock: fixedClock('2026-11-23T09:00:00Z'),
-      }),
-    );
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-  afterAll(async () => {
-    await new Promise((r) => server.close(r));
-  });
-  const post = async (body: unknown) => {
-    const res = await fetch(`${base}/api/v1/ingest`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-      body: JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  };
+  const post = ingestServer(ctx, '2026-11-23T09:00:00Z');
 
   it('reports the CSV summary warnings per item, and which duplicate won', async () => {
     const r = await post({

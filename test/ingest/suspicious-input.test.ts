@@ -1,60 +1,21 @@
-import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { fixedClock } from '../../src/clock.js';
+import { createReadStream } from 'node:fs';
+import { expect, it } from 'vitest';
 import { fold, withoutFormatChars } from '../../src/core/fold.js';
 import { queryRows, sql } from '../../src/db/client.js';
-import { createIngestHandler } from '../../src/http/ingest-route.js';
 import { importCsv } from '../../src/import/import-csv.js';
 import { formatDetails, formatErrors } from '../../src/import/report.js';
 import type { Entity } from '../../src/ingest/index.js';
-import { silentLogger } from '../../src/logger.js';
 import { describeDb } from '../helpers/db.js';
+import { ingestServer } from '../helpers/ingest-server.js';
+import { tempCsv } from '../helpers/temp-csv.js';
 
 /** Values that read fine but are wrong or suspicious: unknown currencies, future dates, invisible characters. */
 
-const TOKEN = 'test-ingest-token-0123456789';
 const NOW = new Date('2026-11-23T09:00:00Z');
-const dir = mkdtempSync(path.join(tmpdir(), 'tally-suspicious-'));
-let fileNo = 0;
-function csv(text: string): string {
-  fileNo += 1;
-  const file = path.join(dir, `f${fileNo}.csv`);
-  writeFileSync(file, text);
-  return file;
-}
+const csv = tempCsv('suspicious').file;
 
 describeDb('suspicious input: CSV import and ingest API', (ctx) => {
-  let server: Server;
-  let base = '';
-  beforeAll(async () => {
-    server = createServer(
-      createIngestHandler({
-        get db() {
-          return ctx.db();
-        },
-        config: { ingestToken: TOKEN, defaultTimezone: 'UTC' },
-        logger: silentLogger,
-        clock: fixedClock(NOW.toISOString()),
-      }),
-    );
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-  afterAll(async () => {
-    await new Promise((r) => server.close(r));
-  });
-  const post = async (body: unknown) => {
-    const res = await fetch(`${base}/api/v1/ingest`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-      body: JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  };
+  const post = ingestServer(ctx, NOW.toISOString());
   const run = (entity: Entity, text: string) =>
     importCsv(ctx.db(), { entity, input: createReadStream(csv(text)), timezone: 'UTC', now: NOW });
   const count = async (table: string) =>
