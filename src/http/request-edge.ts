@@ -33,10 +33,14 @@ export const MAX_SLACK_BODY_BYTES = 1024 * 1024;
 /** Past this the replay check stops waiting for the database and uses this instance's memory (ms). */
 export const RECORD_TIMEOUT_MS = 1_000;
 /**
- * How long the ack waits for the shared replay record (ms). A busy database answers later; the request
- * then goes on with its verdict pending, so the ack stays fast and the work still runs at most once.
+ * How long the ack waits for the shared replay record (ms). 0: not at all (the check phase of the same
+ * event-loop turn), so the ack never waits for a database round trip; the request goes on with its
+ * verdict pending and its work still runs at most once (a replay is acked with an empty 200, as every
+ * Tally ack is, and dropped). A replay this instance already saw, and any replay on the embedded
+ * database (its record is in memory), is still refused with 401 at once. Tests that assert a replay's
+ * 401 across instances pass a longer wait.
  */
-export const REPLAY_WAIT_MS = 25;
+export const REPLAY_WAIT_MS = 0;
 /** Bound on what one instance remembers while the database is down; entries expire with the window. */
 const MAX_REMEMBERED = 50_000;
 
@@ -143,12 +147,16 @@ async function checkSeen(
   if (!local.signatures.add(signature, signatureExpiry, nowMs))
     return { status: 401, error: 'replayed request' };
   const decided = recordShared(req, signature, body.toString('utf8'), nowMs, signatureExpiry, options, local);
+  const waitMs = options.replayWaitMs ?? REPLAY_WAIT_MS;
   let timer: NodeJS.Timeout | undefined;
+  let immediate: NodeJS.Immediate | undefined;
   const waited = new Promise<'later'>((resolve) => {
-    timer = setTimeout(() => resolve('later'), options.replayWaitMs ?? REPLAY_WAIT_MS);
+    if (waitMs > 0) timer = setTimeout(() => resolve('later'), waitMs);
+    else immediate = setImmediate(() => resolve('later'));
   });
   const first = await Promise.race([decided, waited]);
   clearTimeout(timer);
+  clearImmediate(immediate);
   if (first !== 'later') return first;
   // Let it through now; the listeners' work waits for the verdict (pendingReplayVerdict).
   pendingVerdicts.set(
