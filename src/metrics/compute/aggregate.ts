@@ -93,8 +93,11 @@ export interface AggregateSpec {
    * team-level twin `metric_team_rollups`; `repAggregates` (optional) are the aggregates that need the rep
    * dimension (`r.rep_id`): for a team or the org the headline window (the only one whose figures are shown)
    * is then read from `metric_rollups`, all its aggregates in one query, and the other windows from the twin.
+   * `oneRepAggregates` (with `repAggregates`): the same outputs for groups that each hold one rep's rows (a
+   * rep's windows, any split of a rep, a split by rep), without a distinct count, so Postgres can
+   * hash-aggregate instead of sorting every rollup row (org × year by rep: 42 → 27 ms on the bench data).
    */
-  rollup?: { aggregates: SQL; having: SQL; repAggregates?: SQL };
+  rollup?: { aggregates: SQL; having: SQL; repAggregates?: SQL; oneRepAggregates?: SQL };
   finalize(input: FinalizeInput): Omit<Computed, 'newest'>;
 }
 
@@ -189,8 +192,10 @@ async function rollupWindows(
         group by w.i${rcur} having ${rollup.having}`,
     );
   const { repAggregates } = rollup;
-  if (scope.kind === 'rep')
-    return perWindow(rollupRows(ranges, scope), repAggregates ? sql`, ${repAggregates}` : sql``);
+  if (scope.kind === 'rep') {
+    const oneRep = rollup.oneRepAggregates ?? repAggregates;
+    return perWindow(rollupRows(ranges, scope), oneRep ? sql`, ${oneRep}` : sql``);
+  }
   if (!repAggregates) return perWindow(rollupRowsOneScan(ranges, scope, sql`metric_team_rollups`));
   // The headline window's rep rows must be read for its rep-dimension figures anyway: its other aggregates
   // come from the same rows in the same statement (a team's headline alone is one statement, about the hand
@@ -256,10 +261,12 @@ export function aggregateComputer(spec: AggregateSpec): MetricComputer {
       // A split by rep reads the rep rows; a team's or the org's split by team the team twin (a segment's
       // value and count never need the rep dimension).
       const byRep = scope.kind === 'rep' || by === 'rep';
+      // Each group then holds one rep's rows.
+      const repAggregates = spec.rollup?.oneRepAggregates ?? spec.rollup?.repAggregates;
       const inner =
         spec.rollup && seg && ranges
           ? sql`select ${seg} as g${rcur}, ${spec.rollup.aggregates}${
-              byRep && spec.rollup.repAggregates ? sql`, ${spec.rollup.repAggregates}` : sql``
+              byRep && repAggregates ? sql`, ${repAggregates}` : sql``
             }
               from ${byRep ? rollupRows(ranges, scope) : rollupRowsOneScan(ranges, scope, sql`metric_team_rollups`)}
               group by 1${rcur} having ${spec.rollup.having}`
