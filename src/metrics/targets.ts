@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { type Db, queryRows, sql } from '../db/client.js';
-import { targets } from '../db/schema/index.js';
+import { targets, targetVersions } from '../db/schema/index.js';
 import { isCurrencyCode } from '../money/currencies.js';
 import { formatLocalDay } from '../time/format.js';
 import { findMetric } from './definitions.js';
@@ -98,8 +98,10 @@ export interface SetTargetInput {
 }
 
 /**
- * Creates or replaces the target for (metric, scope, period kind). Throws `MetricsError` on bad input or
- * scope, and (`bad_target`) for a money target without an ISO 4217 currency or a currency on any other unit.
+ * Creates or replaces the target for (metric, scope, period kind). A replaced value is kept in
+ * `target_versions` until `input.now`, so periods that ended before the change keep the target they had
+ * (see findTargetFor). Throws `MetricsError` on bad input or scope, and (`bad_target`) for a money target
+ * without an ISO 4217 currency or a currency on any other unit.
  */
 export async function setTarget(db: Db, input: SetTargetInput): Promise<StoredTarget> {
   const def = findMetric(input.metric);
@@ -132,18 +134,29 @@ export async function setTarget(db: Db, input: SetTargetInput): Promise<StoredTa
     setByRepId: input.setByRepId,
     setAt: input.now,
   };
-  await db
-    .insert(targets)
-    .values(row)
-    .onConflictDoUpdate({
-      target: [targets.metric, targets.scopeKind, targets.scopeId, targets.periodKind],
-      set: { value: row.value, currency: row.currency, setByRepId: row.setByRepId, setAt: row.setAt },
-    });
+  await db.transaction(async (tx) => {
+    // The value being replaced applied until now: keep it for the periods that ended before.
+    await tx.execute(
+      sql`insert into target_versions (metric, scope_kind, scope_id, period_kind, value, currency, set_by_rep_id, set_at, replaced_at)
+        select metric, scope_kind, scope_id, period_kind, value, currency, set_by_rep_id, set_at, ${input.now.toISOString()}::timestamptz
+        from targets where metric = ${row.metric} and scope_kind = ${row.scopeKind} and scope_id = ${row.scopeId}
+          and period_kind = ${row.periodKind} and set_at < ${input.now.toISOString()}::timestamptz
+          and (value <> ${row.value} or currency is distinct from ${row.currency})
+        for update`,
+    );
+    await tx
+      .insert(targets)
+      .values(row)
+      .onConflictDoUpdate({
+        target: [targets.metric, targets.scopeKind, targets.scopeId, targets.periodKind],
+        set: { value: row.value, currency: row.currency, setByRepId: row.setByRepId, setAt: row.setAt },
+      });
+  });
   const found = await findTargets(db, def.id, input.scope);
   return found.find((t) => t.periodKind === input.periodKind)!;
 }
 
-/** Removes the target for (metric, scope, period kind); true when one existed. */
+/** Removes the target for (metric, scope, period kind), earlier values included; true when one existed. */
 export async function removeTarget(
   db: Db,
   input: { metric: MetricId | string; scope: Scope; periodKind: TargetPeriodKind },
@@ -151,6 +164,16 @@ export async function removeTarget(
   const def = findMetric(input.metric);
   if (!def) return false;
   const key = scopeKey(input.scope);
+  await db
+    .delete(targetVersions)
+    .where(
+      and(
+        eq(targetVersions.metric, def.id),
+        eq(targetVersions.scopeKind, key.kind),
+        eq(targetVersions.scopeId, key.id),
+        eq(targetVersions.periodKind, input.periodKind),
+      ),
+    );
   const deleted = await db
     .delete(targets)
     .where(
@@ -184,14 +207,29 @@ const WORKING_DAYS: Record<TargetPeriodKind, number> = {
   quarter: (365.25 * 5) / 7 / 4,
 };
 
-/** The target that applies to `period`: one of the same kind if set, else month, quarter, week, day. */
+/**
+ * The target that applies to `period`: one of the same kind if set, else month, quarter, week, day. Of each
+ * kind, the value in effect at the period's last instant (set before `period.end`, replaced at or after it:
+ * a target raised today leaves last quarter's as it was); a period that ended before the first value was
+ * set takes that first value.
+ */
 export async function findTargetFor(
   db: Db,
   metric: MetricId,
   scope: Scope,
   period: Period,
 ): Promise<TargetInfo | null> {
-  const all = await findTargets(db, metric, scope);
+  const key = scopeKey(scope);
+  const current = await findTargets(db, metric, scope);
+  const earlier = await queryRows<TargetRow & { replaced_at_epoch: number }>(
+    db,
+    sql`select v.id, v.metric, v.scope_kind, v.scope_id, v.period_kind, v.value::float8 as value, v.currency,
+        extract(epoch from v.set_at)::float8 as set_at_epoch, r.name as set_by_name,
+        extract(epoch from v.replaced_at)::float8 as replaced_at_epoch
+      from target_versions v left join reps r on r.id = v.set_by_rep_id
+      where v.metric = ${metric} and v.scope_kind = ${key.kind} and v.scope_id = ${key.id}`,
+  );
+  const all = current.map((t) => inEffectAt(t, earlier, period.end));
   const same = all.find((t) => t.periodKind === period.kind);
   if (same) return same;
   for (const k of KIND_PREFERENCE) {
@@ -199,6 +237,21 @@ export async function findTargetFor(
     if (t) return t;
   }
   return null;
+}
+
+/** Of `current`'s kind, the value in effect just before `end` (see findTargetFor). */
+function inEffectAt(
+  current: StoredTarget,
+  earlier: (TargetRow & { replaced_at_epoch: number })[],
+  end: Date,
+): StoredTarget {
+  const endS = end.getTime() / 1000;
+  if (current.setAt.getTime() / 1000 < endS) return current;
+  const versions = earlier
+    .filter((v) => v.period_kind === current.periodKind)
+    .sort((a, b) => a.set_at_epoch - b.set_at_epoch);
+  const then = versions.find((v) => v.set_at_epoch < endS && v.replaced_at_epoch >= endS) ?? versions[0];
+  return then ? toStored(then) : current;
 }
 
 /**

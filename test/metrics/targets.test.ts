@@ -223,6 +223,31 @@ describeDb('targets in the database', (ctx) => {
     expect(await listTargets(db, scope)).toEqual([]);
   });
 
+  it('keeps the target a finished period had when the target is changed later (tester: raising it rewrote past quarters)', async () => {
+    const db = ctx.db();
+    const ana = await addRep(db, 'Ana');
+    const scope = { kind: 'rep' as const, repId: ana };
+    const deps = (at: Date) => ({ db, defaultTimezone: 'UTC', now: at });
+    const targetOf = async (at: Date, p: string) =>
+      (await getMetric(deps(at), { metric: 'calls', scope, period: p })).target?.targetForPeriod ?? null;
+    const set = (value: number, at: Date) =>
+      setTarget(db, { metric: 'calls', scope, periodKind: 'quarter', value, setByRepId: ana, now: at });
+    await set(300, new Date('2026-05-10T09:00:00Z')); // during Q2
+    await set(360, new Date('2026-08-03T09:00:00Z')); // during Q3
+    await set(500, now); // 23 Nov, during Q4
+    // Each finished quarter keeps the value in effect at its end; one before the first value takes the first.
+    expect(await targetOf(now, '2026-Q3')).toBe(360);
+    expect(await targetOf(now, '2026-Q2')).toBe(300);
+    expect(await targetOf(now, '2026-Q1')).toBe(300);
+    // The running and later quarters take the value set now.
+    expect(await targetOf(now, 'this quarter')).toBe(500);
+    expect(await targetOf(now, '2027-Q1')).toBe(500);
+    // The list shows the target as it is now; removing it forgets every earlier value too.
+    expect((await listTargets(db, scope)).map((t) => t.value)).toEqual([500]);
+    expect(await removeTarget(db, { metric: 'calls', scope, periodKind: 'quarter' })).toBe(true);
+    expect(await targetOf(now, '2026-Q3')).toBeNull();
+  });
+
   it('refuses bad targets with typed errors', async () => {
     const db = ctx.db();
     const bad = (p: Promise<unknown>, code: string) =>

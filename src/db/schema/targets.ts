@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { check, integer, numeric, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  check,
+  index,
+  integer,
+  numeric,
+  pgTable,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 import { reps } from './org.js';
 
 export const TARGET_SCOPES = ['org', 'team', 'rep'] as const;
@@ -27,4 +37,26 @@ export const targets = pgTable(
     check('targets_scope_check', sql`${t.scopeKind} in ('org', 'team', 'rep')`),
     check('targets_period_check', sql`${t.periodKind} in ('day', 'week', 'month', 'quarter')`),
   ],
+);
+
+/**
+ * Earlier values of a target (src/metrics/targets.ts): when `target set` replaces a value, the old one is
+ * kept here with the instant it stopped applying (`replaced_at`), so a period that ended before the change
+ * keeps the target it was worked against. `set_at` is when that value was set.
+ */
+export const targetVersions = pgTable(
+  'target_versions',
+  {
+    id: serial('id').primaryKey(),
+    metric: text('metric').notNull(),
+    scopeKind: text('scope_kind', { enum: TARGET_SCOPES }).notNull(),
+    scopeId: integer('scope_id').notNull().default(0),
+    periodKind: text('period_kind', { enum: TARGET_PERIOD_KINDS }).notNull(),
+    value: numeric('value', { precision: 20, scale: 6, mode: 'number' }).notNull(),
+    currency: text('currency'),
+    setByRepId: integer('set_by_rep_id').references(() => reps.id, { onDelete: 'set null' }),
+    setAt: timestamp('set_at', { withTimezone: true }).notNull(),
+    replacedAt: timestamp('replaced_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('target_versions_key_idx').on(t.metric, t.scopeKind, t.scopeId, t.periodKind)],
 );
