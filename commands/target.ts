@@ -174,9 +174,12 @@ async function runSet(
       now: input.now,
     });
     const label = await scopeLabel(deps, saved.scope);
-    const was = replaced
-      ? ` It replaces ${formatNumber(replaced.value, metric.unit, replaced.currency)}.`
-      : '';
+    const same = replaced && replaced.value === saved.value && replaced.currency === saved.currency;
+    const was = !replaced
+      ? ''
+      : same
+        ? ' It was already that.'
+        : ` It replaces ${formatNumber(replaced.value, metric.unit, replaced.currency)}.`;
     const text = `Target set: ${metric.label} ${formatNumber(saved.value, metric.unit, saved.currency)} ${perPeriod(metric, periodKind)} for ${label}.${was}`;
     return reply(buildNoticeMessage(text, 'See all targets with `/metrics target list`.'));
   } catch (err) {
@@ -206,6 +209,16 @@ async function whoseTarget(
     timezone: deps.config.defaultTimezone,
     subcommands: [],
   });
+  if (parsed.kind === 'ask' && parsed.period && !parsed.by)
+    return {
+      ok: false,
+      reply: reply(
+        buildNoticeMessage(
+          `A target is per day, week, month or quarter, not for one particular period ("${parsed.period}"): write "month" or "quarter". A target applies from when it is set; periods that ended before keep the one they had.`,
+          usage,
+        ),
+      ),
+    };
   if (parsed.kind !== 'ask' || parsed.period || parsed.by)
     return { ok: false, reply: reply(buildNoticeMessage(`I couldn't tell whose target that is.`, usage)) };
   const resolved = await resolveScopeAsk(deps.db, input.caller, parsed.scope, input.now);

@@ -135,6 +135,14 @@ describeDb('money targets in the figures’ currency', (ctx) => {
     expect(yen).toContain('Target ¥2,000,000');
     expect(yen).toContain('75% attained');
 
+    // Setting the value it already has says so; a particular period is not a target's period kind.
+    expect(await ask('/metrics target set revenue ¥2m team Tokyo quarter')).toContain(
+      'Target set: Revenue won ¥2,000,000 per quarter for team Tokyo. It was already that.',
+    );
+    expect(await ask('/metrics target set revenue ¥3m team Tokyo 2027-Q1')).toContain(
+      'A target is per day, week, month or quarter, not for one particular period ("2027-Q1"): write "month" or "quarter".',
+    );
+
     // A dollar target on yen figures: shown in dollars, not compared, and said so.
     expect(await ask('/metrics target set revenue $1m team Tokyo quarter')).toContain(
       'Target set: Revenue won $1,000,000 per quarter for team Tokyo. It replaces ¥2,000,000.',
