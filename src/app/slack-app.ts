@@ -236,12 +236,16 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-/** Bolt logs through our pino logger, so its lines are redacted and leveled like ours. */
-function boltLogger(deps: Deps): BoltLogger {
+/**
+ * Bolt and its Web API client log through our pino logger, so their lines are redacted and leveled like
+ * ours. Their debug lines are dropped, even at LOG_LEVEL=debug: they dump request and response bodies
+ * (message text, `users.info` profiles with emails), which no log may hold; Tally's own debug lines stay.
+ */
+function boltLogger(deps: Pick<Deps, 'logger'>): BoltLogger {
   const log = deps.logger.child({ component: 'bolt' });
   let level: LogLevel = LogLevel.WARN;
   return {
-    debug: (...msg) => log.debug(msg.map(String).join(' ')),
+    debug: () => {},
     info: (...msg) => log.info(msg.map(String).join(' ')),
     warn: (...msg) => log.warn(msg.map(String).join(' ')),
     error: (...msg) => log.error(msg.map((m) => describeError(m).message).join(' ')),

@@ -21,11 +21,11 @@ beforeEach(() => stub.reset());
 const EMAIL = 'Eve.Park@example.com';
 
 /** A logger that keeps every line, parsed, and the raw text. */
-function capture() {
+function capture(level = 'info') {
   const lines: Record<string, unknown>[] = [];
   const raw: string[] = [];
   const logger = pino(
-    { level: 'info' },
+    { level },
     {
       write: (line: string) => {
         raw.push(line);
@@ -85,5 +85,19 @@ describeDb('Slack rate limits in the logs', (ctx) => {
     const found = await findPostedByKey(deps.slack!, 'C0TEAM', 'digest:1', new Date());
     expect(found).toEqual({ kind: 'unknown', error: 'ratelimited', retryAfterSeconds: 0 });
     expect(rateLimitLines(lines).map((l) => l.method)).toEqual(Array(4).fill('conversations.history'));
+  });
+
+  it('keeps request and response bodies out of the logs at LOG_LEVEL=debug (tester: emails in debug lines)', async () => {
+    const [eve] = await ctx.db().insert(reps).values({ name: 'Eve Park', email: EMAIL }).returning();
+    const { logger, lines, raw } = capture('debug');
+    const deps = appDeps(ctx.database(), logger);
+    logger.debug('tally debug line');
+    await linkRepsByEmail(deps, { repIds: [eve!.id] }, new Date());
+    // The lookup was made (its body carried the email) and Tally's own debug lines are still written.
+    expect(stub.callsTo('users.lookupByEmail')).toHaveLength(1);
+    expect(lines.some((l) => l.msg === 'tally debug line')).toBe(true);
+    const text = raw.join('');
+    expect(text.toLowerCase()).not.toContain(EMAIL.toLowerCase());
+    expect(text).not.toContain('xoxb-test-token');
   });
 });
