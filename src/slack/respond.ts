@@ -17,7 +17,23 @@ import type { Reply } from './reply.js';
 /** How long an answer may take before the user is told to try again (Slack already got its ack). */
 export const ANSWER_TIMEOUT_MS = 10_000;
 
-/** users.info → email and time zone, for linking a Slack user to a rep. Any Slack error means "unknown". */
+/** Slack could not tell who a user is (rate limit, revoked token, 5xx, network): not "unknown user". */
+export class SlackUnreachableError extends Error {
+  constructor(readonly reason: string) {
+    super(`users.info failed: ${reason}`);
+    this.name = 'SlackUnreachableError';
+  }
+}
+
+/** What the person sees when Slack could not tell Tally who they (or the person they named) are. */
+export const SLACK_UNREACHABLE =
+  "Couldn't reach Slack to look that person up right now — please try again in a minute.";
+
+/**
+ * users.info → email and time zone, for linking a Slack user to a rep. Slack's `user_not_found` means
+ * unknown (null); any other failure throws SlackUnreachableError, so the person is told Slack could not be
+ * reached, not that Tally doesn't know them.
+ */
 export function profileLookup(
   client: WebClient,
   deps: Deps,
@@ -27,8 +43,11 @@ export function profileLookup(
       const res = await client.users.info({ user: userId });
       return { email: res.user?.profile?.email ?? null, timezone: res.user?.tz ?? null };
     } catch (err) {
-      deps.logger.warn({ err: describeError(err), userId }, 'users.info failed');
-      return null;
+      const slackError = (err as { data?: { error?: unknown } }).data?.error;
+      if (slackError === 'user_not_found' || slackError === 'users_not_found') return null;
+      const reason = typeof slackError === 'string' ? slackError : describeError(err).message;
+      deps.logger.warn({ err: describeError(err), userId }, 'users.info failed: Slack could not be reached');
+      throw new SlackUnreachableError(reason);
     }
   };
 }
@@ -72,6 +91,8 @@ export async function answerSafely(
       deps.logger.info({ what }, 'past capacity: told the user to try again');
       return { visibility: 'ephemeral', message: buildNoticeMessage(BUSY_MESSAGE) };
     }
+    if (err instanceof SlackUnreachableError)
+      return { visibility: 'ephemeral', message: buildNoticeMessage(SLACK_UNREACHABLE) };
     deps.logger.error({ err: describeError(err), what }, 'could not answer');
     return { visibility: 'ephemeral', message: buildNoticeMessage(COULD_NOT_LOAD) };
   } finally {

@@ -119,6 +119,18 @@ describeDb('/metrics over HTTP', (ctx) => {
     expect(reply.text).toContain('50.0%');
   });
 
+  it("says Slack could not be reached, not 'Tally doesn't know you', when users.info fails (tester)", async () => {
+    for (const error of ['ratelimited', 'invalid_auth']) {
+      stub.failNext('users.info', error);
+      const { reply } = await sendCommand(app, stub, USERS.stranger.id, 'winrate');
+      expect(reply.text, error).toContain("Couldn't reach Slack to look that person up right now");
+      expect(reply.text, error).not.toContain("doesn't know you");
+    }
+    // Slack's own answer that there is no such user still means Tally doesn't know them.
+    const { reply } = await sendCommand(app, stub, USERS.stranger.id, 'winrate');
+    expect(reply.text).toContain("Tally doesn't know you yet");
+  });
+
   it('tells a Slack user Tally does not know how an admin adds them', async () => {
     const { reply } = await sendCommand(app, stub, USERS.stranger.id, 'winrate');
     expect(reply.text).toContain("Tally doesn't know you yet");
