@@ -158,6 +158,11 @@ export async function openCsv(
     const dec = new TextDecoder('utf-16be');
     decode = (b) => dec.decode(b, { stream: true });
   } else {
+    const utf16 = bomlessUtf16(head);
+    if (utf16)
+      throw new ImportFormatError(
+        `the file looks like UTF-16 (${utf16}) without a byte order mark: every other byte is 0. Excel: save as "CSV UTF-8 (comma delimited)"; or convert it, e.g. iconv -f ${utf16 === 'little-endian' ? 'UTF-16LE' : 'UTF-16BE'} -t UTF-8`,
+      );
     utf8 = new Utf8Check();
     utf8.push(head);
     if (done) utf8.end();
@@ -224,6 +229,22 @@ export async function openCsv(
 export function isBlankRecord(record: string[]): boolean {
   for (const cell of record) if (cell.trim() !== '') return false;
   return true;
+}
+
+/**
+ * Whether the start of a file is UTF-16 text written without a byte order mark: at least a quarter of its
+ * first 4 KiB are NUL bytes (which CSV text never holds), nine in ten of them on the same side of each
+ * byte pair (odd offsets: little-endian, ASCII 'a' = 61 00). Null otherwise.
+ */
+function bomlessUtf16(head: Buffer): 'little-endian' | 'big-endian' | null {
+  const n = Math.min(head.length, 4096) & ~1;
+  let odd = 0;
+  let even = 0;
+  for (let i = 0; i < n; i += 1) if (head[i] === 0) i % 2 === 1 ? odd++ : even++;
+  if (n < 4 || odd + even < n / 4) return null;
+  if (odd >= 0.9 * (odd + even)) return 'little-endian';
+  if (even >= 0.9 * (odd + even)) return 'big-endian';
+  return null;
 }
 
 /** The start of a file as text, for finding its header line (UTF-16 by its BOM, else UTF-8; BOM dropped). */

@@ -131,6 +131,19 @@ describeDb('CSV syntax', (ctx) => {
     expect(await count()).toBe(0);
   });
 
+  it('refuses UTF-16 written without a byte order mark, naming it, and still reads UTF-16 with one (tester)', async () => {
+    const text = `${HEADER}\r\nW-1,2026-10-01,Café\r\n`;
+    const le = Buffer.from(text, 'utf16le');
+    const be = Buffer.from(le).swap16();
+    expect(await refusal(le)).toBe(
+      'the file looks like UTF-16 (little-endian) without a byte order mark: every other byte is 0. Excel: save as "CSV UTF-8 (comma delimited)"; or convert it, e.g. iconv -f UTF-16LE -t UTF-8',
+    );
+    expect(await refusal(be)).toContain('UTF-16 (big-endian) without a byte order mark');
+    expect(await count()).toBe(0);
+    const withBom = await run(Buffer.concat([Buffer.from([0xff, 0xfe]), le]));
+    expect(withBom).toMatchObject({ rows: 1, inserted: 1 });
+  });
+
   it('refuses a repeated header row mid-file as one error on its line', async () => {
     const r = await run(`${HEADER}\nH-1,2026-10-01,x\n${HEADER}\nH-2,2026-10-01,x\n`, true);
     expect(r).toMatchObject({ rows: 3, inserted: 2, invalidRows: 1 });
