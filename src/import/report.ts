@@ -39,6 +39,7 @@ export function formatErrors(r: ImportCsvResult): string {
 
 const WARNING_TITLES: Record<string, string> = {
   'duplicate id': 'duplicate external ids in the file',
+  'person on several rows': 'the same person on several rows',
   'close before create': 'close date before create date',
   'won amount not positive': 'won deals with a zero or negative amount',
   'closed but stage reads open': 'rows with a close date whose stage reads as open',

@@ -31,6 +31,7 @@ export const WARNING_KINDS = [
   'qualified before create',
   'invisible characters removed',
   'name like another account',
+  'person on several rows',
 ] as const;
 export type WarningKind = (typeof WARNING_KINDS)[number];
 
@@ -139,6 +140,31 @@ export class WarningLog {
   }
 
   /**
+   * A reps row naming a person (by email, else by name folded) that an earlier row named: both rows are
+   * applied in order, so a different team on the later one is a team move, dated by its `team_since` or,
+   * without one, today. Said, so a duplicated row does not pass as a move unnoticed.
+   */
+  private seePerson(item: Record<string, unknown>, line: number): void {
+    const email = typeof item.email === 'string' && item.email !== '' ? item.email.toLowerCase() : null;
+    const name = typeof item.name === 'string' ? fold(item.name) : '';
+    const key = email ? `\u0000email\u0000${email}` : `\u0000person\u0000${name}`;
+    if (!email && name === '') return;
+    const first = this.firstLineOf.firstOrAdd(key, line);
+    if (first === undefined) return;
+    const who = email ?? `"${String(item.name)}"`;
+    const where =
+      this.audience === 'request'
+        ? `item ${first} and again item ${line}`
+        : `line ${first} and again on line ${line}`;
+    this.add(
+      'person on several rows',
+      line,
+      () =>
+        `${who} is on ${where}: both are applied in order, so a different team on the later one is a team move${item.team_since ? '' : ' dated today (give team_since to date it, or delete the repeated row)'}`,
+    );
+  }
+
+  /**
    * Looks at one valid parsed item (canonical fields) from `line`, and at its `raw` input (the CSV
    * row or JSON item it was read from) for names that lost format characters; true when it raised a
    * warning.
@@ -148,6 +174,7 @@ export class WarningLog {
     const before = this.added;
     if (typeof id === 'string') this.seeId(id, line);
     else if (this.entity === 'accounts' && typeof item.name === 'string') this.seeName(item.name, line);
+    if (this.entity === 'reps') this.seePerson(item, line);
     this.checkNames(item, line, raw);
     if (this.entity === 'accounts') this.checkLookAlike(item, line);
     const created = item.created_at as Date | null | undefined;

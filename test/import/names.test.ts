@@ -411,4 +411,22 @@ describeDb('references by name', (ctx) => {
     expect(await rows('select count(*)::int as n from teams')).toEqual([{ n: 9 }]);
     expect(await rows('select count(*)::int as n from accounts')).toEqual([{ n: 9 }]);
   });
+
+  it('warns when a reps file names the same person on two rows, which records a team move (tester)', async () => {
+    const r = await importCsv(ctx.db(), {
+      entity: 'reps',
+      input: createReadStream(
+        csv('name;email;role;team', 'Bob Neu;bob@example.com;rep;Vertrieb', 'Bob Neu;BOB@example.com;rep;HQ'),
+      ),
+      ...opts,
+    });
+    expect(r.warnings.find((w) => w.kind === 'person on several rows')).toEqual({
+      kind: 'person on several rows',
+      count: 1,
+      lines: [3],
+      detail:
+        'bob@example.com is on line 2 and again on line 3: both are applied in order, so a different team on the later one is a team move dated today (give team_since to date it, or delete the repeated row)',
+    });
+    expect(formatDetails(r)).toContain('the same person on several rows');
+  });
 });
