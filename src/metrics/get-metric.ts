@@ -94,7 +94,9 @@ function attainmentFor(
   period: Period,
   now: Date,
 ): Attainment | null {
-  if (!target || main.value.kind === 'no_data') return null;
+  if (!target) return null;
+  // A period that has not started has no data yet, but its target and start day are still worth showing.
+  if (main.value.kind === 'no_data' && now >= period.start) return null;
   const a = computeAttainment(def, main.value, target, period, now, main.currency);
   return def.accumulates && a.targetForPeriod === 0 ? null : a;
 }

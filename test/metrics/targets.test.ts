@@ -278,6 +278,33 @@ describeDb('targets in the database', (ctx) => {
     expect(answerFallback(december)).not.toContain('off track');
   });
 
+  it('shows a rate target and its start day for a period that has not started, though it has no data yet (tester)', async () => {
+    const db = ctx.db();
+    const ana = await addRep(db, 'Ana');
+    const scope = { kind: 'rep' as const, repId: ana };
+    await setTarget(db, {
+      metric: 'winrate',
+      scope,
+      periodKind: 'quarter',
+      value: 0.25,
+      setByRepId: ana,
+      now,
+    });
+    const q1 = await getMetric(
+      { db, defaultTimezone: 'UTC', now },
+      { metric: 'winrate', scope, period: '2027-Q1' },
+    );
+    expect(q1.value.kind).toBe('no_data');
+    expect(q1.target).toMatchObject({ targetForPeriod: 0.25, status: null, startsOn: '1 Jan 2027' });
+    expect(targetLine(q1)).toBe('Target 25.0% · :white_circle: starts 1 Jan 2027');
+    // A running or past period without data still shows no target verdict at all.
+    const q3 = await getMetric(
+      { db, defaultTimezone: 'UTC', now },
+      { metric: 'winrate', scope, period: '2026-Q3' },
+    );
+    expect(q3.target).toBeNull();
+  });
+
   it('puts the target, pace and status on the answer', async () => {
     const db = ctx.db();
     const ana = await addRep(db, 'Ana');
