@@ -15,7 +15,7 @@ import {
   shiftPeriod,
 } from '../metrics/index.js';
 import type { MetricDeps, MetricId, MetricResult, Period, Scope, SegmentRow } from '../metrics/types.js';
-import { lowerFirst, shownChange } from '../slack/format.js';
+import { formatAttainment, lowerFirst, shownChange } from '../slack/format.js';
 import { localDateOf, weekdayOf } from '../time/wall-clock.js';
 import type { Cadence } from './slots.js';
 
@@ -306,7 +306,7 @@ async function gatherAttention(
   }
   for (const r of toDate) {
     if (r.target?.status === 'off_track') {
-      const how = r.target.pace !== null ? `${Math.round(r.target.pace * 100)}% of pace` : 'behind target';
+      const how = r.target.pace !== null ? `${formatAttainment(r.target.pace)} of pace` : 'behind target';
       items.push({ text: `${r.metric.label} is off track (${how}).` });
     }
   }
