@@ -1,10 +1,10 @@
 import type { KnownBlock } from '@slack/types';
 import { actions, button, compact, context, divider, header, section } from '../slack/blocks/pieces.js';
 import {
+  formatAttainment,
   formatChange,
   formatCount,
   formatNumber,
-  formatPercent,
   formatStatus,
   formatTarget,
   periodInWords,
@@ -70,7 +70,7 @@ export function buildCoachingMessage(card: CoachingCard, options: { interactive:
   });
   const below = card.furthestBelowTarget;
   const belowText = below?.result.target
-    ? `*Furthest below target:* ${escapeMrkdwn(below.metric.label)} ${valueText(below)} of ${formatTarget(below.result.target.targetForPeriod, below.metric.unit, below.result.target.target.currency ?? below.result.currency)} (${formatPercent(below.result.target.attainment ?? 0, 0)} attained)`
+    ? `*Furthest below target:* ${escapeMrkdwn(below.metric.label)} ${valueText(below)} of ${formatTarget(below.result.target.targetForPeriod, below.metric.unit, below.result.target.target.currency ?? below.result.currency)} (${formatAttainment(below.result.target.attainment ?? 0)} attained)`
     : '*Furthest below target:* nothing is below a target (or no targets are set).';
   const points = card.lines.filter((l) => l.talkingPoint).map((l) => `• ${escapeMrkdwn(l.talkingPoint!)}`);
   const blocks: KnownBlock[] = compact([

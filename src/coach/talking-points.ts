@@ -1,4 +1,4 @@
-import { formatNumber, formatPercent } from '../slack/format.js';
+import { formatAttainment, formatNumber, formatPercent } from '../slack/format.js';
 import type { GapRow, HourRow, LateLeadRow } from './facts.js';
 import type { CoachLine } from './types.js';
 
@@ -116,7 +116,7 @@ export function trendPoint(line: CoachLine): string {
       : '';
   const target =
     result.target && result.target.attainment !== null && result.target.attainment < 1
-      ? `; ${formatPercent(result.target.attainment, 0)} of target`
+      ? `; ${formatAttainment(result.target.attainment)} of target`
       : '';
   return `${opener(line)}${pct}${change}${target}.`;
 }

@@ -23,15 +23,19 @@ const OUTAGE_CODES = new Set([
   'ETIMEDOUT',
   'ENOTFOUND',
   'EPIPE',
+  // admin_shutdown, crash_shutdown, cannot_connect_now, database_dropped
   '57P01',
   '57P02',
   '57P03',
+  '57P04',
+  // invalid_catalog_name: the database is gone (dropped under the running app) or not there yet
+  '3D000',
   '53300',
 ]);
 
 /**
- * The database cannot be reached or is shutting down / out of connections (SQLSTATE class 08, 57P0x,
- * 53300, or a refused/reset socket): worth a 503 and a retry later, not a 500.
+ * The database cannot be reached, is gone, or is shutting down / out of connections (SQLSTATE class 08,
+ * 57P01-57P04, 3D000, 53300, or a refused/reset socket): worth a 503 and a retry later, not a 500.
  */
 export function isDatabaseOutage(err: unknown): boolean {
   const code = errorCode(err);

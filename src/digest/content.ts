@@ -15,7 +15,7 @@ import {
   shiftPeriod,
 } from '../metrics/index.js';
 import type { MetricDeps, MetricId, MetricResult, Period, Scope, SegmentRow } from '../metrics/types.js';
-import { lowerFirst, shownChange } from '../slack/format.js';
+import { formatAttainment, lowerFirst, shownChange } from '../slack/format.js';
 import { localDateOf, weekdayOf } from '../time/wall-clock.js';
 import type { Cadence } from './slots.js';
 
@@ -38,7 +38,7 @@ export interface DigestSpec {
   slot: Date;
   /** Set when posted later than scheduled (catch-up after downtime): the local "HH:MM" it was due. */
   lateScheduledLocal: string | null;
-  /** Personal digests leave the leaderboard out (a rep's own numbers only). */
+  /** Personal digests leave the leaderboard out (a rep's own numbers only); so do all with private leaderboards. */
   personal: boolean;
   /** Draw the headline metric's trend chart (the subscription's opt-out; previews leave it out). */
   chart?: boolean;
@@ -144,7 +144,7 @@ async function responseSlaSeconds(db: Db, scope: Scope): Promise<number> {
 export async function gatherDigest(
   deps: {
     db: Db;
-    config: Pick<Config, 'defaultTimezone' | 'staleAfterHours' | 'grossMargin'> &
+    config: Pick<Config, 'defaultTimezone' | 'staleAfterHours' | 'grossMargin' | 'leaderboardsPublic'> &
       Partial<Pick<Config, 'fiscalDefault'>>;
   },
   spec: DigestSpec,
@@ -217,7 +217,13 @@ export async function gatherDigest(
     .sort((a, b) => Math.abs(b.trend!.change!.relative!) - Math.abs(a.trend!.change!.relative!))
     .slice(0, 3);
 
-  const leaderboard = spec.personal ? null : await gatherLeaderboard(metricDeps, spec.scope, toDate);
+  // A team or org digest goes to a channel, which holds the reps it would rank: with private leaderboards
+  // (TALLY_LEADERBOARDS_PUBLIC=false) no by-rep table is posted there (docs/usage.md); managers keep the
+  // "By rep" button, answered to them alone.
+  const leaderboard =
+    spec.personal || !deps.config.leaderboardsPublic
+      ? null
+      : await gatherLeaderboard(metricDeps, spec.scope, toDate);
   // With no records at all the digest says "nothing to report"; warnings such as "pipeline may be
   // stalling" would contradict it, so there are none.
   const attention =
@@ -300,7 +306,7 @@ async function gatherAttention(
   }
   for (const r of toDate) {
     if (r.target?.status === 'off_track') {
-      const how = r.target.pace !== null ? `${Math.round(r.target.pace * 100)}% of pace` : 'behind target';
+      const how = r.target.pace !== null ? `${formatAttainment(r.target.pace)} of pace` : 'behind target';
       items.push({ text: `${r.metric.label} is off track (${how}).` });
     }
   }

@@ -218,8 +218,10 @@ async function computeWith(
         ? [...main.notes, currencyNote(def, target, main.currency)]
         : main.notes,
     target: attainmentFor(def, main, target, period, now),
+    // A period that has not started yet compares with nothing: its zeros are not a decline (like its target,
+    // which says when it starts).
     trend:
-      previous && prev
+      previous && prev && now >= period.start
         ? {
             previous: { period: previous, value: prev.value },
             change: computeChange(def, main.value, prev.value),

@@ -216,6 +216,10 @@ export interface MetricResult {
   /** Honest caveats: other currencies left out, small sample, … */
   notes: string[];
   target: Attainment | null;
+  /**
+   * Against the previous equal period; null when not asked for, for `all time`, and for a period that has
+   * not started yet (its zeros are no decline).
+   */
   trend: Trend | null;
   /** The last 8 periods of the same length, oldest first, ending with this one. */
   series: SeriesPoint[];

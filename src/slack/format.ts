@@ -69,12 +69,31 @@ function formatInUnit(value: number, unit: Unit, currency: string | null, keepSm
   }
 }
 
+/** From this size a prorated count target is shown whole: rounding then moves attainment by under 0.5 %. */
+const WHOLE_COUNT_TARGET_FROM = 100;
+
 /**
- * A target in its unit. Count targets prorated to a period ("400 a month" over a 28-day window = 374.9)
- * are shown whole, because nobody makes 0.9 of a call; other units keep their usual precision.
+ * A target in its unit. Count targets prorated to a period ("400 a month" over a week = 92.0, over 28 days
+ * = 374.9) are shown whole from 100 up, because nobody makes 0.9 of a call; a smaller fractional one keeps
+ * one decimal ("3.2", a 70-a-month target over one weekday), since shown whole ("3") it would contradict
+ * its attainment (3 calls, "93% attained"). Other units keep their usual precision.
  */
 export function formatTarget(value: number, unit: Unit, currency: string | null = null): string {
-  return formatNumber(unit === 'count' ? Math.round(value) : value, unit, currency);
+  if (unit !== 'count') return formatNumber(value, unit, currency);
+  const tenths = Math.round(value * 10) / 10;
+  const shown =
+    Math.abs(value) >= WHOLE_COUNT_TARGET_FROM || Number.isInteger(tenths) ? Math.round(value) : tenths;
+  return formatNumber(shown, unit, currency);
+}
+
+/**
+ * A target's attainment or pace (a 0..1+ ratio) as a whole percentage, rounded down: "84%" for 0.848, so a
+ * shown figure is never above the real one and always agrees with the status (at risk from 85 %, on track
+ * from 100 %: "85% attained" is never off track, "100%" never at risk).
+ */
+export function formatAttainment(ratio: number): string {
+  // The epsilon keeps a ratio like 0.29 / 0.29 × 0.85 that floats just below its exact value whole.
+  return `${Math.floor(ratio * 100 + 1e-9)}%`;
 }
 
 /**

@@ -210,6 +210,18 @@ describeDb('digest content', (ctx) => {
     expect(JSON.stringify(msg.blocks)).toContain('posted late: scheduled 08:30');
   });
 
+  it('posts no per-rep leaderboard to the channel when leaderboards are private', async () => {
+    const { teamId } = await seed();
+    const privateConfig = loadConfig({ TALLY_LEADERBOARDS_PUBLIC: 'false' });
+    const msg = await buildDigest({ db: ctx.db(), config: privateConfig }, spec(teamId), NOW);
+    expect(msg.text).toContain('Calls: yesterday 4, to date 6 (off track)');
+    const all = JSON.stringify(msg.blocks);
+    expect(all).not.toContain('Leaderboard');
+    expect(all).not.toContain('1. Ana — 5');
+    // Managers still get the per-rep numbers from the button, answered to them alone (digest/actions).
+    expect(all).toContain('digest_by_rep');
+  });
+
   it('leaves the leaderboard and button out of a personal digest', async () => {
     const { ana } = await seed();
     const msg = await buildDigest(

@@ -16,7 +16,7 @@ import {
 import { workingShare } from '../../src/metrics/periods.js';
 import { scaleTarget } from '../../src/metrics/targets.js';
 import type { Period, SegmentRow, TargetInfo } from '../../src/metrics/types.js';
-import { targetLine } from '../../src/slack/blocks/answer-parts.js';
+import { changeLine, targetLine } from '../../src/slack/blocks/answer-parts.js';
 import { answerFallback } from '../../src/slack/blocks/metric.js';
 import { describeDb } from '../helpers/db.js';
 import { addCall, addLead, addOpp, addRep, addTeam } from './fixtures.js';
@@ -303,6 +303,26 @@ describeDb('targets in the database', (ctx) => {
       { metric: 'winrate', scope, period: '2026-Q3' },
     );
     expect(q3.target).toBeNull();
+  });
+
+  it('compares a period that has not started yet with nothing, not as worse than the last', async () => {
+    const db = ctx.db();
+    const ana = await addRep(db, 'Ana');
+    await addCall(db, ana, '2026-11-23T09:00:00Z');
+    const scope = { kind: 'rep' as const, repId: ana };
+    const december = await getMetric(
+      { db, defaultTimezone: 'UTC', now },
+      { metric: 'calls', scope, period: '2026-12' },
+    );
+    expect(december.trend).toBeNull();
+    expect(changeLine(december)).toBeNull();
+    expect(answerFallback(december)).not.toContain('worse');
+    // The running month still compares with October to the same point.
+    const november = await getMetric(
+      { db, defaultTimezone: 'UTC', now },
+      { metric: 'calls', scope, period: '2026-11' },
+    );
+    expect(november.trend?.change?.absolute).toBe(1);
   });
 
   it('puts the target, pace and status on the answer', async () => {

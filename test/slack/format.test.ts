@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { computeAttainment, findMetric, parsePeriod } from '../../src/metrics/index.js';
+import type { TargetInfo } from '../../src/metrics/types.js';
 import {
   formatAge,
+  formatAttainment,
   formatChange,
   formatDuration,
   formatMoney,
@@ -8,9 +11,45 @@ import {
   formatPercent,
   formatSparkline,
   formatStatus,
+  formatTarget,
 } from '../../src/slack/format.js';
 
 describe('formatting numbers for Slack', () => {
+  it('shows attainment and target figures that agree with the status', () => {
+    const now = new Date('2026-12-01T12:00:00Z');
+    const quarter = parsePeriod('2026-Q3', { now, timezone: 'UTC' });
+    if (!quarter.ok) throw new Error(quarter.error);
+    const target: TargetInfo = {
+      value: 0.25,
+      currency: null,
+      periodKind: 'quarter',
+      scope: { kind: 'org' },
+      setByName: null,
+      setAt: now,
+    };
+    // A 21.2% win rate of a 25.0% target is 84.8%: off track (at risk from 85%), so not "85% attained".
+    const a = computeAttainment(
+      findMetric('winrate')!,
+      { kind: 'value', value: 0.212 },
+      target,
+      quarter.period,
+      now,
+    );
+    expect(a.status).toBe('off_track');
+    expect(formatAttainment(a.attainment!)).toBe('84%');
+    // Exactly at a threshold stays there (0.85 is 84.99999… in floating point).
+    expect(formatAttainment(0.85)).toBe('85%');
+    expect(formatAttainment(0.17 / 0.2)).toBe('85%');
+    expect(formatAttainment(0.999)).toBe('99%');
+    expect(formatAttainment(1)).toBe('100%');
+    expect(formatAttainment(0.91)).toBe('91%');
+    // 3 calls of a prorated 3.22: shown 3.2, not 3 (which "93% attained" would contradict).
+    expect(formatTarget(3.22, 'count')).toBe('3.2');
+    expect(formatTarget(92.001, 'count')).toBe('92');
+    expect(formatTarget(374.9, 'count')).toBe('375');
+    expect(formatTarget(40, 'count')).toBe('40');
+  });
+
   it('formats durations', () => {
     expect(formatDuration(252)).toBe('4m 12s');
     expect(formatDuration(38)).toBe('38s');

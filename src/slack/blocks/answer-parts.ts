@@ -4,8 +4,8 @@ import { formatCount } from '../../numbers/count.js';
 import { formatDateTime } from '../../time/format.js';
 import {
   formatAge,
+  formatAttainment,
   formatChange,
-  formatPercent,
   formatSparkline,
   formatStatus,
   formatTarget,
@@ -32,8 +32,8 @@ export function targetLine(r: MetricResult): string | null {
   const t = r.target;
   if (!t) return null;
   const parts = [`Target ${formatTarget(t.targetForPeriod, r.metric.unit, t.target.currency ?? r.currency)}`];
-  if (t.attainment !== null) parts.push(`${formatPercent(t.attainment, 0)} attained`);
-  if (t.pace !== null) parts.push(`pace ${formatPercent(t.pace, 0)}`);
+  if (t.attainment !== null) parts.push(`${formatAttainment(t.attainment)} attained`);
+  if (t.pace !== null) parts.push(`pace ${formatAttainment(t.pace)}`);
   parts.push(formatStatus(t.status, t.startsOn));
   return parts.join(' · ');
 }
