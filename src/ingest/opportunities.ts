@@ -83,7 +83,11 @@ export async function writeOpportunities(
     }
     // A file with both columns fills one per row: an empty cell beside a filled one is not a second value.
     if (given(item.amount) && given(item.amount_minor)) {
-      itemErrors.push({ index, field: 'amount', message: 'and amount_minor are both given on this row; give only one' });
+      itemErrors.push({
+        index,
+        field: 'amount',
+        message: 'and amount_minor are both given on this row; give only one',
+      });
     }
     // An empty outcome cell falls back to the stage, like a missing outcome column.
     const outcome =
