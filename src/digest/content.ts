@@ -227,7 +227,11 @@ export async function gatherDigest(
   // With no records at all the digest says "nothing to report"; warnings such as "pipeline may be
   // stalling" would contradict it, so there are none.
   const attention =
-    newest === undefined ? [] : await gatherAttention(metricDeps, spec, toDate, lines, recent);
+    newest === undefined
+      ? []
+      : await gatherAttention(metricDeps, spec, toDate, lines, recent, {
+          namesReps: spec.personal === true || deps.config.leaderboardsPublic,
+        });
 
   return {
     spec,
@@ -273,6 +277,8 @@ async function gatherAttention(
   toDate: MetricResult[],
   lines: DigestLine[],
   recent: RecentWindow,
+  /** False for a channel digest with private leaderboards: reps over the SLA are counted, not named. */
+  options: { namesReps: boolean },
 ): Promise<AttentionItem[]> {
   const items: AttentionItem[] = [];
   const sla = await responseSlaSeconds(deps.db, spec.scope);
@@ -296,7 +302,11 @@ async function gatherAttention(
       include: { target: false, trend: false, series: false },
     });
     const slow = (byRep.segments?.rows ?? []).filter((r) => r.value.kind === 'value' && r.value.value > sla);
-    if (slow.length > 0) {
+    if (slow.length > 0 && !options.namesReps) {
+      items.push({
+        text: `Lead response above the ${slaText} SLA (median, last 7 days): ${slow.length} ${slow.length === 1 ? 'rep' : 'reps'}.`,
+      });
+    } else if (slow.length > 0) {
       const names = slow.slice(0, 5).map((r) => r.label);
       const more = slow.length > 5 ? ` and ${slow.length - 5} more` : '';
       items.push({

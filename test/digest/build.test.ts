@@ -218,6 +218,9 @@ describeDb('digest content', (ctx) => {
     const all = JSON.stringify(msg.blocks);
     expect(all).not.toContain('Leaderboard');
     expect(all).not.toContain('1. Ana — 5');
+    // Reps over the SLA are counted, not named, in the channel.
+    expect(all).toContain('Lead response above the 5 min SLA (median, last 7 days): 1 rep.');
+    expect(all).not.toContain('Bob');
     // Managers still get the per-rep numbers from the button, answered to them alone (digest/actions).
     expect(all).toContain('digest_by_rep');
   });
