@@ -15,23 +15,28 @@ import { reps } from './org.js';
 export const TARGET_SCOPES = ['org', 'team', 'rep'] as const;
 export const TARGET_PERIOD_KINDS = ['day', 'week', 'month', 'quarter'] as const;
 
+/**
+ * The columns a target and each of its earlier values share (a new set per table, as drizzle needs):
+ * what it is for, its value, and who set it.
+ */
+const targetColumns = () => ({
+  id: serial('id').primaryKey(),
+  metric: text('metric').notNull(),
+  scopeKind: text('scope_kind', { enum: TARGET_SCOPES }).notNull(),
+  /** team id or rep id; 0 for org (so the unique key works without NULL semantics). */
+  scopeId: integer('scope_id').notNull().default(0),
+  periodKind: text('period_kind', { enum: TARGET_PERIOD_KINDS }).notNull(),
+  /** In the metric's unit: a count, a ratio 0..1, seconds, days, or minor currency units. */
+  value: numeric('value', { precision: 20, scale: 6, mode: 'number' }).notNull(),
+  /** ISO 4217 code of a money target's `value` (minor units of it); null for every other unit. */
+  currency: text('currency'),
+  setByRepId: integer('set_by_rep_id').references(() => reps.id, { onDelete: 'set null' }),
+});
+
 /** A target for one metric, scope and period kind, with who set it and when. */
 export const targets = pgTable(
   'targets',
-  {
-    id: serial('id').primaryKey(),
-    metric: text('metric').notNull(),
-    scopeKind: text('scope_kind', { enum: TARGET_SCOPES }).notNull(),
-    /** team id or rep id; 0 for org (so the unique key works without NULL semantics). */
-    scopeId: integer('scope_id').notNull().default(0),
-    periodKind: text('period_kind', { enum: TARGET_PERIOD_KINDS }).notNull(),
-    /** In the metric's unit: a count, a ratio 0..1, seconds, days, or minor currency units. */
-    value: numeric('value', { precision: 20, scale: 6, mode: 'number' }).notNull(),
-    /** ISO 4217 code of a money target's `value` (minor units of it); null for every other unit. */
-    currency: text('currency'),
-    setByRepId: integer('set_by_rep_id').references(() => reps.id, { onDelete: 'set null' }),
-    setAt: timestamp('set_at', { withTimezone: true }).notNull().defaultNow(),
-  },
+  { ...targetColumns(), setAt: timestamp('set_at', { withTimezone: true }).notNull().defaultNow() },
   (t) => [
     uniqueIndex('targets_key_idx').on(t.metric, t.scopeKind, t.scopeId, t.periodKind),
     check('targets_scope_check', sql`${t.scopeKind} in ('org', 'team', 'rep')`),
@@ -47,14 +52,7 @@ export const targets = pgTable(
 export const targetVersions = pgTable(
   'target_versions',
   {
-    id: serial('id').primaryKey(),
-    metric: text('metric').notNull(),
-    scopeKind: text('scope_kind', { enum: TARGET_SCOPES }).notNull(),
-    scopeId: integer('scope_id').notNull().default(0),
-    periodKind: text('period_kind', { enum: TARGET_PERIOD_KINDS }).notNull(),
-    value: numeric('value', { precision: 20, scale: 6, mode: 'number' }).notNull(),
-    currency: text('currency'),
-    setByRepId: integer('set_by_rep_id').references(() => reps.id, { onDelete: 'set null' }),
+    ...targetColumns(),
     setAt: timestamp('set_at', { withTimezone: true }).notNull(),
     replacedAt: timestamp('replaced_at', { withTimezone: true }).notNull(),
   },
