@@ -69,9 +69,11 @@ function toStored(r: TargetRow): StoredTarget {
   };
 }
 
-const selectTargets = sql`select t.id, t.metric, t.scope_kind, t.scope_id, t.period_kind, t.value::float8 as value, t.currency,
-    extract(epoch from t.set_at)::float8 as set_at_epoch, r.name as set_by_name
-  from targets t left join reps r on r.id = t.set_by_rep_id`;
+/** A target's fields from `t` (targets or target_versions) and its setter `r`, as TargetRow reads them. */
+const TARGET_FIELDS = sql`t.id, t.metric, t.scope_kind, t.scope_id, t.period_kind, t.value::float8 as value, t.currency,
+    extract(epoch from t.set_at)::float8 as set_at_epoch, r.name as set_by_name`;
+
+const selectTargets = sql`select ${TARGET_FIELDS} from targets t left join reps r on r.id = t.set_by_rep_id`;
 
 /** Targets, all or for one scope, ordered by metric and period kind. */
 export async function listTargets(db: Db, scope?: Scope): Promise<StoredTarget[]> {
@@ -220,16 +222,23 @@ export async function findTargetFor(
   period: Period,
 ): Promise<TargetInfo | null> {
   const key = scopeKey(scope);
-  const current = await findTargets(db, metric, scope);
-  const earlier = await queryRows<TargetRow & { replaced_at_epoch: number }>(
+  // The current values and the earlier ones in one statement (every answer with a target reads them).
+  const rows = await queryRows<TargetRow & { replaced_at_epoch: number | null }>(
     db,
-    sql`select v.id, v.metric, v.scope_kind, v.scope_id, v.period_kind, v.value::float8 as value, v.currency,
-        extract(epoch from v.set_at)::float8 as set_at_epoch, r.name as set_by_name,
-        extract(epoch from v.replaced_at)::float8 as replaced_at_epoch
-      from target_versions v left join reps r on r.id = v.set_by_rep_id
-      where v.metric = ${metric} and v.scope_kind = ${key.kind} and v.scope_id = ${key.id}`,
+    sql`select ${TARGET_FIELDS}, null::float8 as replaced_at_epoch
+        from targets t left join reps r on r.id = t.set_by_rep_id
+        where t.metric = ${metric} and t.scope_kind = ${key.kind} and t.scope_id = ${key.id}
+      union all
+      select ${TARGET_FIELDS}, extract(epoch from t.replaced_at)::float8 as replaced_at_epoch
+        from target_versions t left join reps r on r.id = t.set_by_rep_id
+        where t.metric = ${metric} and t.scope_kind = ${key.kind} and t.scope_id = ${key.id}`,
   );
-  const all = current.map((t) => inEffectAt(t, earlier, period.end));
+  const earlier = rows.filter(
+    (r): r is TargetRow & { replaced_at_epoch: number } => r.replaced_at_epoch !== null,
+  );
+  const all = rows
+    .filter((r) => r.replaced_at_epoch === null)
+    .map((r) => inEffectAt(toStored(r), earlier, period.end));
   const same = all.find((t) => t.periodKind === period.kind);
   if (same) return same;
   for (const k of KIND_PREFERENCE) {
