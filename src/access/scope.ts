@@ -16,8 +16,9 @@ import {
 
 /** A scope word from the grammar (kept structurally equal to the Slack grammar's ScopeWord). */
 export type ScopeAsk =
-  | { kind: 'me' }
-  | { kind: 'my_team' }
+  /** `monthOrName`: see src/slack/grammar/words.ts (a month word that could also name a team or person). */
+  | { kind: 'me'; monthOrName?: { word: string; period: string } }
+  | { kind: 'my_team'; monthOrName?: { word: string; period: string } }
   | { kind: 'org' }
   | { kind: 'user'; slackUserId: string; name: string | null }
   | { kind: 'email'; email: string }
@@ -48,6 +49,10 @@ export async function resolveScopeAsk(
   /** users.info for mentions of people not linked yet; without it such mentions are unknown. */
   lookupProfile?: (slackUserId: string) => Promise<SlackProfile | null>,
 ): Promise<ScopeResolution> {
+  if ((ask.kind === 'me' || ask.kind === 'my_team') && ask.monthOrName) {
+    const clash = await monthNameClash(db, ask.monthOrName, ask.kind === 'my_team');
+    if (clash) return clash;
+  }
   switch (ask.kind) {
     case 'me':
       return ok(
@@ -111,6 +116,25 @@ async function resolveName(db: Db, name: string, teamOnly: boolean, now: Date): 
     message: `I don't know a ${teamOnly ? 'team' : 'team or person'} called "${name}".`,
     candidates: teams.map((t) => t.name),
   };
+}
+
+/**
+ * A refusal when a month word read as the period (`october`) is also the name of a team (or, with
+ * `teamOnly` false, of a person): the words read two ways, so say how to ask for each. Null otherwise.
+ */
+async function monthNameClash(
+  db: Db,
+  month: { word: string; period: string },
+  teamOnly: boolean,
+): Promise<ScopeResolution | null> {
+  const team = (await listTeams(db)).find((t) => fold(t.name) === fold(month.word));
+  const people = team || teamOnly ? [] : matchPeople(await listActiveRepNames(db), month.word);
+  if (!team && people.length === 0) return null;
+  const named = team ? `the team ${team.name}` : people.length === 1 ? people[0]!.name : 'a person';
+  const example = `${teamOnly ? 'team ' : ''}${team?.name ?? month.word} this month`;
+  return fail(
+    `"${month.word}" can be the month or ${named}. For the month, write \`${month.period}\`; for ${team ? 'the team' : 'the person'}, add a period (\`${example}\`).`,
+  );
 }
 
 /** One match answers; several list the candidates (up to 10) with a way to pick one. */

@@ -27,6 +27,7 @@ import type { MetricAsk } from '../slack/grammar/parse.js';
 import { enforceLimits } from '../slack/limits.js';
 import type { Reply } from '../slack/reply.js';
 import { profileLookup } from '../slack/respond.js';
+import { MONTH_NAMES } from '../time/fiscal.js';
 
 /**
  * Answers a metric question (`/metrics winrate team last month by rep`) or the summary scorecard.
@@ -43,7 +44,16 @@ export async function answerParsedAsk(deps: Deps, caller: Caller, ask: MetricAsk
   const resolved = await beforeDeadline(resolveScopeAsk(deps.db, caller, ask.scope, now, lookup));
   if (!resolved.ok) {
     const guess = ask.scope.kind === 'named' ? suggestWord(ask.scope.name, resolved.candidates) : undefined;
-    const text = guess ? `${resolved.message} Did you mean "${guess}"?` : resolved.message;
+    // `octobr` is no one's name: a month was likelier meant than a team (only when no period was named).
+    const month =
+      !guess && ask.scope.kind === 'named' && ask.period === null
+        ? suggestWord(ask.scope.name.toLowerCase(), MONTH_NAMES)
+        : undefined;
+    const text = guess
+      ? `${resolved.message} Did you mean "${guess}"?`
+      : month
+        ? `${resolved.message} Did you mean the month \`${month}\`?`
+        : resolved.message;
     return ephemeral(buildNoticeMessage(text, SCOPE_HINT));
   }
   const state: AskState = {

@@ -19,6 +19,7 @@ import {
   fiscalQuarter,
   fiscalYearStart,
   isCalendarYear,
+  MONTH_NAMES,
 } from '../time/fiscal.js';
 import { isTimeZone } from '../time/zone.js';
 import type { Period, PeriodKind } from './types.js';
@@ -156,7 +157,18 @@ function localDate(y: number, m: number, d: number, zone: string): TZDate | null
 }
 
 const UNKNOWN = (text: string) =>
-  `I don't know the period "${text.slice(0, 40)}". Try: today, yesterday, this week, last month, this quarter, q3, q3 2026, 30d, 2026-10, 2026-Q3, 2026-10-01..2026-10-31 or all time.`;
+  `I don't know the period "${text.slice(0, 40)}". Try: today, yesterday, this week, last month, next month, this quarter, q3, q3 2026, october, oct 2026, 30d, 2026-10, 2026-Q3, 2026-10-01..2026-10-31 or all time.`;
+
+/**
+ * The month (1–12) a word names: its English name or 3-letter abbreviation (`october`, `oct`; also
+ * `sept`), any case; null for any other word.
+ */
+export function monthOfWord(word: string): number | null {
+  const w = word.toLowerCase();
+  if (w === 'sept') return 9;
+  const i = MONTH_NAMES.findIndex((name) => name === w || (w.length === 3 && name.startsWith(w)));
+  return i < 0 ? null : i + 1;
+}
 
 /** A period-shaped text that names no real period. */
 const invalid = (error: string): ParsePeriodResult => ({ ok: false, error, shaped: true });
@@ -189,6 +201,8 @@ function parseUnsafe(text: string, ctx: PeriodContext): ParsePeriodResult {
   const here = fiscal ? fiscalPosition(today, fiscal, zone) : null;
   const fq = (fy: number, q: number) => fiscalQuarter(fy, q, fiscal ?? CALENDAR_YEAR, zone).start;
   const fm = (fy: number, m: number) => fiscalMonth(fy, m, fiscal ?? CALENDAR_YEAR, zone).start;
+  const fqEnd = (fy: number, q: number) => fiscalQuarter(fy, q, fiscal ?? CALENDAR_YEAR, zone).end;
+  const fmEnd = (fy: number, m: number) => fiscalMonth(fy, m, fiscal ?? CALENDAR_YEAR, zone).end;
   const fyStart = (fy: number) => fiscalYearStart(fy, fiscal ?? CALENDAR_YEAR, zone);
   const weekMonths = fiscal?.kind === 'weeks' && here;
 
@@ -225,6 +239,22 @@ function parseUnsafe(text: string, ctx: PeriodContext): ParsePeriodResult {
       return rel(cal('year', here ? today : startOfYear(today)), 'this year');
     case 'last year':
       return rel(cal('year', here ? addDays(fyStart(here.fy), -1) : addMonths(startOfYear(today), -12)), t);
+    // Periods that have not started: answered like any future period (a target that "starts …", pipeline
+    // coverage and its forecast), never with a comparison.
+    case 'next week':
+      return rel(calendar('week', addDays(startOfWeek(today, { weekStartsOn }), 7), zone, now), t);
+    case 'next month':
+      return rel(
+        cal('month', weekMonths ? fmEnd(here.fy, here.month) : addMonths(startOfMonth(today), 1)),
+        t,
+      );
+    case 'next quarter':
+      return rel(
+        cal('quarter', here ? fqEnd(here.fy, here.quarter) : addMonths(startOfQuarter(today), 3)),
+        t,
+      );
+    case 'next year':
+      return rel(cal('year', here ? fyStart(here.fy + 1) : addMonths(startOfYear(today), 12)), t);
     case 'all time':
     case 'alltime':
     case 'all-time': {
@@ -290,6 +320,16 @@ function parseUnsafe(text: string, ctx: PeriodContext): ParsePeriodResult {
     if (!start) return invalid(`"${t.slice(0, 40)}" is not a month I can read (use 2026-10).`);
     return { ok: true, period: calendar('month', start, zone, now) };
   }
+  // October, oct, october 2026, oct 2026, 2026 october: a calendar month, like 2026-10. Without a year, the
+  // latest one that has started (`december` on 1 Dec is the running month; `january` then is last January).
+  m = /^([a-z]+)(?: (\d{4}))?$/.exec(t) ?? swapQuarter(/^(\d{4}) ([a-z]+)$/.exec(t));
+  const month = m ? monthOfWord(m[1]!) : null;
+  if (m && month !== null) {
+    const year = m[2] ? Number(m[2]) : today.getFullYear() - (month - 1 > today.getMonth() ? 1 : 0);
+    const start = localDate(year, month, 1, zone);
+    if (!start) return invalid(`"${t.slice(0, 40)}" is not a month I can read (Tally reads 1970 to 2200).`);
+    return { ok: true, period: calendar('month', start, zone, now) };
+  }
   // 2026-Q3, 2026q3, Q3 2026, q3-2026, 2026 q3.
   m = /^(\d{4})[- ]?q([1-4])$/.exec(t) ?? swapQuarter(/^q([1-4])[- ]?(\d{4})$/.exec(t));
   if (m) {
@@ -323,7 +363,7 @@ function parseUnsafe(text: string, ctx: PeriodContext): ParsePeriodResult {
   return { ok: false, error: UNKNOWN(String(text)) };
 }
 
-/** `q3 2026` matched as [q, year] → [year, q], the order the quarter branch reads. */
+/** `q3 2026` matched as [q, year] → [year, q], the order the quarter branch reads (and `2026 october` → [october, 2026]). */
 function swapQuarter(m: RegExpExecArray | null): RegExpExecArray | null {
   if (!m) return null;
   const swapped = [m[0], m[2], m[1]] as unknown as RegExpExecArray;

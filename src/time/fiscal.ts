@@ -118,7 +118,8 @@ export function fiscalPosition(at: Date, cal: FiscalCalendar, zone: string) {
   return { fy, quarter, month };
 }
 
-const MONTHS = [
+/** English month names, January first (fiscal settings, and period words such as `october`). */
+export const MONTH_NAMES: readonly string[] = [
   'january',
   'february',
   'march',
@@ -138,7 +139,7 @@ const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'frida
 function monthNumber(word: string): number | null {
   const w = word.toLowerCase();
   if (/^\d{1,2}$/.test(w)) return Number(w) >= 1 && Number(w) <= 12 ? Number(w) : null;
-  const i = w.length >= 3 ? MONTHS.findIndex((m) => m.startsWith(w)) : -1;
+  const i = w.length >= 3 ? MONTH_NAMES.findIndex((m) => m.startsWith(w)) : -1;
   return i >= 0 ? i + 1 : null;
 }
 
@@ -188,8 +189,8 @@ export function describeFiscalCalendar(cal: FiscalCalendar): string {
   if (cal.kind === 'months')
     return cal.startMonth === 1
       ? 'Calendar year (fiscal year starts 1 January)'
-      : `Fiscal year starts 1 ${cap(MONTHS[cal.startMonth - 1]!)}, named by the year it ends in`;
-  const endMonth = cap(MONTHS[(cal.startMonth + 10) % 12]!);
+      : `Fiscal year starts 1 ${cap(MONTH_NAMES[cal.startMonth - 1]!)}, named by the year it ends in`;
+  const endMonth = cap(MONTH_NAMES[(cal.startMonth + 10) % 12]!);
   const day = cap(WEEKDAYS[cal.endWeekday]!);
   const p = `${cal.pattern[0]}-${cal.pattern[1]}-${cal.pattern[2]}`;
   return cal.rule === 'last'

@@ -118,7 +118,8 @@ describe('parsePeriod', () => {
 
   it('answers bad input with a message and never throws', () => {
     for (const bad of [
-      'next week',
+      // `next week` is a period now (a future one); a unit Tally has no period for is still refused.
+      'next decade',
       '2026-13',
       '2026-02-30',
       '2026-10-31..2026-10-01',
@@ -134,6 +135,41 @@ describe('parsePeriod', () => {
     expect(parsePeriod('today', { now, timezone: 'Mars/Olympus' })).toMatchObject({ ok: false });
     expect(parsePeriod(undefined as unknown as string, { now, timezone: 'UTC' }).ok).toBe(false);
     expect(parsePeriod('today', { now: new Date('nope'), timezone: 'UTC' }).ok).toBe(false);
+  });
+
+  it('reads month names as the latest such month that has started, in the zone, or the year given', () => {
+    for (const text of ['october', 'Oct', 'oct 2026', 'October 2026', '2026 october'])
+      expect(parse(text).spec, text).toBe('2026-10');
+    expect(parse('sept').label).toBe('September 2026');
+    expect(parse('november').running).toBe(true);
+    expect(parse('december').spec).toBe('2025-12');
+    expect(parse('jan 2027').spec).toBe('2027-01');
+    // 30 Nov 2026, 23:30 UTC is already 1 December in Berlin: December has started there, not in UTC.
+    const edge = { now: new Date('2026-11-30T23:30:00Z') };
+    const berlin = parsePeriod('december', { ...edge, timezone: 'Europe/Berlin' });
+    expect(berlin.ok && [berlin.period.spec, berlin.period.running]).toEqual(['2026-12', true]);
+    const utc = parsePeriod('december', { ...edge, timezone: 'UTC' });
+    expect(utc.ok && utc.period.spec).toBe('2025-12');
+    // Not months: a prefix longer than three letters, a name that merely starts like one.
+    for (const text of ['octo', 'marc', 'mayo'])
+      expect(parsePeriod(text, { now, timezone: 'UTC' }).ok).toBe(false);
+  });
+
+  it('reads next week, month, quarter and year as the periods after the running ones, not started', () => {
+    expect(iso(parse('next week'))).toEqual(['2026-11-30T00:00:00.000Z', '2026-12-07T00:00:00.000Z']);
+    expect(parse('next month').label).toBe('December 2026');
+    expect(parse('next quarter').label).toBe('Q1 2027');
+    expect(parse('next year').label).toBe('2027');
+    for (const text of ['next week', 'next month', 'next quarter', 'next year']) {
+      expect(parse(text).running, text).toBe(false);
+      expect(parse(text).start.getTime(), text).toBeGreaterThan(now.getTime());
+    }
+    // A February fiscal year: the running quarter is Q4 FY2027 (Nov–Jan), so next is Q1 FY2028, next year FY2028.
+    const feb = { now, timezone: 'UTC', fiscal: { kind: 'months', startMonth: 2 } as const };
+    const q = parsePeriod('next quarter', feb);
+    expect(q.ok && q.period.label).toBe('Q1 FY2028 (1 Feb – 30 Apr 2027)');
+    const y = parsePeriod('next year', feb);
+    expect(y.ok && y.period.label).toBe('FY2028 (1 Feb 2027 – 31 Jan 2028)');
   });
 });
 

@@ -1,6 +1,6 @@
 import { suggestWord } from '../../edit-distance.js';
 import { findMetric, METRICS } from '../../metrics/definitions.js';
-import { parsePeriod } from '../../metrics/periods.js';
+import { monthOfWord, parsePeriod } from '../../metrics/periods.js';
 import type { Dimension, MetricDefinition } from '../../metrics/types.js';
 import type { FiscalCalendar } from '../../time/fiscal.js';
 import { MAX_COMMAND_CHARS } from '../inbound.js';
@@ -160,12 +160,38 @@ function parseHelp(rest: string[], ctx: GrammarContext): ParsedCommand {
   };
 }
 
+const PERIOD_CONFLICT = conflict('period');
+
+/**
+ * The words after the metric. A month word (`october`, `oct`) is a period, unless another period is
+ * named too: then it can only be a name (`team October this week`). Where it stands in the scope's place
+ * (no scope word, or right after a bare `team`), the ask carries it as `monthOrName` for the answer to
+ * check against the teams' and people's names.
+ */
 function parseModifiers(
   metric: MetricDefinition | null,
   tokens: string[],
   ctx: GrammarContext,
 ): ParsedCommand {
+  const asPeriods = readModifiers(metric, tokens, ctx, false);
+  if (asPeriods.kind === 'error' && asPeriods.message === PERIOD_CONFLICT.message) {
+    const asNames = readModifiers(metric, tokens, ctx, true);
+    if (asNames.kind === 'ask') return asNames;
+  }
+  return asPeriods;
+}
+
+function readModifiers(
+  metric: MetricDefinition | null,
+  tokens: string[],
+  ctx: GrammarContext,
+  monthsAreNames: boolean,
+): ParsedCommand {
+  const pctx = { ...ctx, monthsAreNames };
   let scope: ScopeWord | null = null;
+  /** Where the scope word stood, and the month word read as the period (index, as typed, spec). */
+  let scopeAt = -1;
+  let month: { at: number; word: string; period: string } | null = null;
   let period: string | null = null;
   let by: Dimension | null = null;
   let share = false;
@@ -215,16 +241,18 @@ function parseModifiers(
       share = true;
       continue;
     }
-    const periodMatch = matchPeriod(tokens, i, ctx);
+    const periodMatch = matchPeriod(tokens, i, pctx);
     if (periodMatch) {
       endRun();
       if (period) return conflict('period');
       period = periodMatch.spec;
+      const monthAt = tokens.slice(i, i + periodMatch.length).findIndex((t) => monthOfWord(t) !== null);
+      if (monthAt >= 0) month = { at: i + monthAt, word: tokens[i + monthAt]!, period: periodMatch.spec };
       i += periodMatch.length - 1;
       continue;
     }
     // "team EMEA" names a team; a bare "team" is the caller's own.
-    if (word === 'team' && tokens[i + 1] && isNameWord(tokens[i + 1]!, tokens, i + 1, ctx)) {
+    if (word === 'team' && tokens[i + 1] && isNameWord(tokens[i + 1]!, tokens, i + 1, pctx)) {
       endRun();
       teamOnly = true;
       continue;
@@ -233,6 +261,7 @@ function parseModifiers(
     if (scopeWord && run.length === 0) {
       if (scope) return conflict('scope');
       scope = scopeWord;
+      scopeAt = i;
       continue;
     }
     if (FILLER.has(word) && run.length === 0) continue;
@@ -248,11 +277,24 @@ function parseModifiers(
     if (scope) return unknownWords(leftovers[0]!, ctx);
     scope = { kind: 'named', name: leftovers[0]!.join(' '), teamOnly };
   }
+  if (month && scope === null)
+    scope = { kind: 'me', monthOrName: { word: month.word, period: month.period } };
+  // `team october`: the caller's team in October, or the team called October.
+  else if (
+    month &&
+    scope?.kind === 'my_team' &&
+    scopeAt === month.at - 1 &&
+    tokens[scopeAt]!.toLowerCase() === 'team'
+  )
+    scope = { kind: 'my_team', monthOrName: { word: month.word, period: month.period } };
   return { kind: 'ask', metric, scope: scope ?? { kind: 'me' }, period, by, share };
 }
 
+/** The grammar's context while reading modifiers: `monthsAreNames` when month words are names, not periods. */
+type ModifierContext = GrammarContext & { monthsAreNames?: boolean };
+
 /** A word that can start a name: not a keyword, period, mention or filler. */
-function isNameWord(raw: string, tokens: string[], index: number, ctx: GrammarContext): boolean {
+function isNameWord(raw: string, tokens: string[], index: number, ctx: ModifierContext): boolean {
   const w = raw.toLowerCase();
   if (w === 'by' || SHARE_WORDS.has(w) || SCOPE_WORDS.has(w) || FILLER.has(w)) return false;
   if (personWord(raw) || CHANNEL_LINK.test(raw)) return false;
@@ -263,10 +305,12 @@ function isNameWord(raw: string, tokens: string[], index: number, ctx: GrammarCo
 function matchPeriod(
   tokens: string[],
   index: number,
-  ctx: GrammarContext,
+  ctx: ModifierContext,
 ): { spec: string; length: number } | null {
   for (let length = Math.min(4, tokens.length - index); length >= 1; length--) {
-    const phrase = tokens.slice(index, index + length).join(' ');
+    const words = tokens.slice(index, index + length);
+    if (ctx.monthsAreNames && words.some((w) => monthOfWord(w) !== null)) continue;
+    const phrase = words.join(' ');
     if (length === 1 && (SCOPE_WORDS.has(phrase.toLowerCase()) || DIMENSIONS.has(phrase.toLowerCase())))
       continue;
     const parsed = safeParsePeriod(phrase, ctx);
@@ -300,7 +344,7 @@ function personWord(raw: string): ScopeWord | null {
   return null;
 }
 
-function conflict(what: string): ParsedCommand {
+function conflict(what: string): Extract<ParsedCommand, { kind: 'error' }> {
   return {
     kind: 'error',
     message: `That names more than one ${what}; ask for one at a time.`,

@@ -31,7 +31,7 @@ export interface PeriodWordContext {
 }
 
 const EXAMPLES =
-  'Try `this month`, `last month`, `last quarter`, `q3 2026`, `30d`, `2026-10`, `2026-10-01..2026-10-31` or `all time`.';
+  'Try `this month`, `last month`, `next month`, `last quarter`, `q3 2026`, `october`, `30d`, `2026-10`, `2026-10-01..2026-10-31` or `all time`.';
 
 /**
  * A period error for the phrase starting at `tokens[index]`, or null when the words there are not

@@ -1,9 +1,19 @@
 import type { Dimension } from '../../metrics/types.js';
 
+/**
+ * A month word read as the period where it could also have named the scope (`calls october`, `calls team
+ * october`): `word` as typed, `period` the month's spec (`2026-10`). The answer checks that no team (nor,
+ * for `me`, person) has that name before taking it as the month, and asks which was meant otherwise.
+ */
+export interface MonthOrName {
+  word: string;
+  period: string;
+}
+
 /** Who a question is about, as typed (resolved against the reps and teams later). */
 export type ScopeWord =
-  | { kind: 'me' }
-  | { kind: 'my_team' }
+  | { kind: 'me'; monthOrName?: MonthOrName }
+  | { kind: 'my_team'; monthOrName?: MonthOrName }
   | { kind: 'org' }
   /** A Slack mention as sent with escaping on: `<@U123|ana>` (or `<@U123>`). */
   | { kind: 'user'; slackUserId: string; name: string | null }

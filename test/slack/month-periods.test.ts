@@ -1,0 +1,67 @@
+import { expect, it } from 'vitest';
+import { reps, teamMemberships, teams } from '../../src/db/schema/index.js';
+import { describeDb } from '../helpers/db.js';
+import { useSlackApiStub } from '../helpers/slack-api.js';
+import { USERS } from './fixtures.js';
+import { sendCommand, useRunningApp } from './harness.js';
+
+// Now: Monday 23 Nov 2026, 10:00 UTC (fixtures.ts). Ana won 12 Oct, 2 Nov and 16 Nov, lost 5 Nov.
+describeDb('month names as periods', (ctx) => {
+  const stub = useSlackApiStub();
+  const app = useRunningApp(ctx, stub);
+  const ask = async (user: string, text: string) => (await sendCommand(app, stub, user, text)).reply.text;
+
+  it('reads october, oct, oct 2026 and 2026 october as October 2026, and a month still to come as last year’s', async () => {
+    for (const text of ['winrate october', 'winrate Oct', 'winrate oct 2026', 'winrate 2026 october'])
+      expect(await ask(USERS.ana.id, text), text).toBe('Win rate · Ana López · October 2026: 100.0%, n=1');
+    // The running month, then the latest December that has started.
+    expect(await ask(USERS.ana.id, 'winrate november')).toContain(
+      'Win rate · Ana López · November 2026: 66.7%',
+    );
+    expect(await ask(USERS.ana.id, 'winrate dec')).toContain('Win rate · Ana López · December 2025: no data');
+    // The tester's question: the caller's team in October, not a team called "october".
+    expect(await ask(USERS.mia.id, 'calls team october')).toContain('Calls · EMEA · October 2026: 0');
+    expect(await ask(USERS.mia.id, 'winrate team EMEA sept')).toContain('Win rate · EMEA · September 2026');
+  });
+
+  it('asks which was meant when a month is also a team’s or a person’s name, and answers each when told', async () => {
+    const db = ctx.db();
+    const [october] = await db.insert(teams).values({ name: 'October' }).returning({ id: teams.id });
+    const [may] = await db
+      .insert(reps)
+      .values({ name: 'May Fisher', role: 'rep' })
+      .returning({ id: reps.id });
+    await db
+      .insert(teamMemberships)
+      .values({ repId: may!.id, teamId: october!.id, validFrom: new Date('2025-01-01T00:00:00Z') });
+
+    expect(await ask(USERS.ada.id, 'calls team october')).toContain(
+      '"october" can be the month or the team October. For the month, write `2026-10`; for the team, add a period (`team October this month`).',
+    );
+    expect(await ask(USERS.ada.id, 'calls October')).toContain(
+      '"October" can be the month or the team October. For the month, write `2026-10`; for the team, add a period (`October this month`).',
+    );
+    expect(await ask(USERS.ada.id, 'calls may')).toContain(
+      '"may" can be the month or May Fisher. For the month, write `2026-05`; for the person, add a period (`may this month`).',
+    );
+    // Each reading, asked so that it reads one way only.
+    expect(await ask(USERS.ada.id, 'calls team October this week')).toContain(
+      'Calls · October · Week of 23 Nov 2026',
+    );
+    expect(await ask(USERS.ada.id, 'calls may this month')).toContain('Calls · May Fisher · November 2026');
+    expect(await ask(USERS.ada.id, 'calls org 2026-10')).toContain('· October 2026: 0');
+    expect(await ask(USERS.ada.id, 'calls org october')).toContain('· October 2026: 0');
+    expect(await ask(USERS.ada.id, 'calls me may')).toContain('Calls · Ada Admin · May 2026');
+  });
+
+  it('suggests the month for a misspelt month that names no one, and the period list names months and next', async () => {
+    expect(await ask(USERS.mia.id, 'calls octobr')).toContain(
+      'I don\'t know a team or person called "octobr". Did you mean the month `october`?',
+    );
+    // A name close to a team's is still suggested as the team.
+    expect(await ask(USERS.mia.id, 'calls EMAE')).toContain('Did you mean "EMEA"?');
+    expect(await ask(USERS.mia.id, 'calls this fortnight')).toContain(
+      '`next month`, `last quarter`, `q3 2026`, `october`',
+    );
+  });
+});
