@@ -94,7 +94,7 @@ describeDb('pipeline coverage', (ctx) => {
     const yesterday = await getMetric(deps, { metric: 'coverage', scope: org, period: 'yesterday' });
     expect(yesterday.value).toEqual({
       kind: 'no_data',
-      reason: 'coverage looks ahead: ask about a period that is still running',
+      reason: 'coverage looks ahead: ask about a period that has not ended',
     });
     // Sunday 15 November: a quarter target spread over working days leaves today nothing to reach.
     const today = await getMetric(deps, { metric: 'coverage', scope: org, period: 'today' });

@@ -177,14 +177,16 @@ function finalize(
   const otherCurrency = currency !== null && targetCurrency !== null && currency !== targetCurrency;
   const target = otherCurrency ? null : (ctx.revenueTarget ?? null);
   const remaining = target === null ? null : target - won;
-  const running = ctx.now.getTime() >= w.start.getTime() && ctx.now.getTime() < w.end.getTime();
+  // A running period and one that has not started both look ahead (next quarter's pipeline ÷ its target is
+  // the usual question); only a finished one has nothing left to cover.
+  const ended = ctx.now.getTime() >= w.end.getTime();
   let v = value(0);
   if (otherCurrency)
     v = noData(
       `the revenue target is in ${targetCurrency} and the deals are in ${currency}; set a ${currency} revenue target`,
     );
   else if (target === null) v = noData('no revenue target is set for this scope and period');
-  else if (!running) v = noData('coverage looks ahead: ask about a period that is still running');
+  else if (ended) v = noData('coverage looks ahead: ask about a period that has not ended');
   // A target spread over working days gives a weekend or holiday-only period nothing to reach.
   else if (target === 0 && won === 0)
     v = noData('the revenue target is spread over working days, and this period has none');
@@ -245,7 +247,7 @@ function finalize(
 }
 
 /**
- * Pipeline coverage for a running period: open pipeline with an expected close date inside the period ÷
+ * Pipeline coverage for a running or future period: open pipeline with an expected close date inside the period ÷
  * the revenue still needed for the scope's revenue target (ctx.revenueTarget, already scaled to the
  * period), with won so far, the historical win rate (won ÷ closed over the 12 months to now) and the
  * forecast won + pipeline × win rate. Splits by rep, team or product are not offered (one target).
