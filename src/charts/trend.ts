@@ -170,7 +170,8 @@ export function buildTrendChart(r: MetricResult): ChartSpec {
     },
   );
   const title = `${r.metric.label} · ${r.scope.label}`;
-  const span = `Last ${points.length} ${periodWord(r.period.kind)} to ${r.period.label}`;
+  // A future period's series ends before it (periods that have not started are not drawn): name the last drawn.
+  const span = `Last ${points.length} ${periodWord(r.period.kind)} to ${r.series[last]?.period.label ?? r.period.label}`;
   // Two short lines: vega estimates text width without a font, and one long line would widen the picture.
   const subtitle = [
     span,

@@ -227,8 +227,12 @@ async function computeWith(
             change: computeChange(def, main.value, prev.value),
           }
         : null,
+    // Periods that have not started are left out, not drawn as zeros: next month's series ends with this one.
     series: include.series
-      ? periods.slice(0, SERIES_LENGTH).map((p, i) => ({ period: p, value: computed[i]!.value }))
+      ? periods
+          .slice(0, SERIES_LENGTH)
+          .map((p, i) => ({ period: p, value: computed[i]!.value }))
+          .filter((point) => point.period.start.getTime() <= now.getTime())
       : [],
     segments,
     freshness: { newestRecordAt: main.newest, lastArrival },

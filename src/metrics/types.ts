@@ -221,7 +221,10 @@ export interface MetricResult {
    * not started yet (its zeros are no decline).
    */
   trend: Trend | null;
-  /** The last 8 periods of the same length, oldest first, ending with this one. */
+  /**
+   * The last 8 periods of the same length, oldest first, ending with this one; periods that have not
+   * started are left out (a future period's series ends with the running one, or is empty).
+   */
   series: SeriesPoint[];
   segments: Segments | null;
   /** The newest record behind the answer, and when the data it reads last arrived (src/metrics/freshness.ts). */
