@@ -209,6 +209,21 @@ async function whoseTarget(
     timezone: deps.config.defaultTimezone,
     subcommands: [],
   });
+  // A target is never for one month, so a month word here names a team or person (team October, May).
+  const month =
+    parsed.kind === 'ask' && (parsed.scope.kind === 'me' || parsed.scope.kind === 'my_team') && !parsed.by
+      ? parsed.scope.monthOrName
+      : undefined;
+  if (month) {
+    const teamOnly = parsed.kind === 'ask' && parsed.scope.kind === 'my_team';
+    const named = { kind: 'named' as const, name: month.word, teamOnly };
+    const resolved = await resolveScopeAsk(deps.db, input.caller, named, input.now);
+    if (resolved.ok) {
+      const access = checkTargetAccess(input.caller, resolved.target);
+      if (!access.allowed) return { ok: false, reply: reply(buildNoticeMessage(access.reason)) };
+      return { ok: true, scope: resolved.scope, periodKind };
+    }
+  }
   if (parsed.kind === 'ask' && parsed.period && !parsed.by)
     return {
       ok: false,

@@ -52,6 +52,16 @@ describeDb('month names as periods', (ctx) => {
     expect(await ask(USERS.ada.id, 'calls org 2026-10')).toContain('· October 2026: 0');
     expect(await ask(USERS.ada.id, 'calls org october')).toContain('· October 2026: 0');
     expect(await ask(USERS.ada.id, 'calls me may')).toContain('Calls · Ada Admin · May 2026');
+    // A target is never for one month: there the month word is the name.
+    expect(await ask(USERS.ada.id, 'target set calls 50 team October week')).toContain(
+      'Target set: Calls 50 per week for team October.',
+    );
+    expect(await ask(USERS.ada.id, 'target set calls 10 may week')).toContain(
+      'Target set: Calls 10 per week for May Fisher.',
+    );
+    expect(await ask(USERS.mia.id, 'target set calls 50 team EMEA october')).toContain(
+      'not for one particular period ("2026-10")',
+    );
   });
 
   it('suggests the month for a misspelt month that names no one, and the period list names months and next', async () => {
