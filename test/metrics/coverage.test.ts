@@ -96,6 +96,10 @@ describeDb('pipeline coverage', (ctx) => {
       kind: 'no_data',
       reason: 'coverage looks ahead: ask about a period that has not ended',
     });
+    // A finished period lists no "still needed" and no forecast beside its "no data": what was won is its result.
+    const ended = { kind: 'no_data', reason: 'the period has ended: its result is what was won' };
+    expect(fig(yesterday, 'needed')).toEqual(ended);
+    expect(fig(yesterday, 'forecast')).toEqual(ended);
     // Sunday 15 November: a quarter target spread over working days leaves today nothing to reach.
     const today = await getMetric(deps, { metric: 'coverage', scope: org, period: 'today' });
     expect(today.value).toEqual({
@@ -107,5 +111,6 @@ describeDb('pipeline coverage', (ctx) => {
     expect(quarter.value).toEqual(v(0));
     expect(fig(quarter, 'won')).toEqual(v(5_000));
     expect(fig(quarter, 'needed')).toEqual(v(95_000));
+    expect(fig(quarter, 'forecast')?.kind).toBe('value');
   });
 });

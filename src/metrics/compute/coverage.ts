@@ -160,6 +160,9 @@ async function coverageRowsFromRollups(
   );
 }
 
+/** Why a finished period has no "still needed" and no forecast: its result is what was won. */
+const PERIOD_ENDED = 'the period has ended: its result is what was won';
+
 function finalize(
   rows: Row[],
   currency: string | null,
@@ -226,7 +229,9 @@ function finalize(
         value:
           remaining === null
             ? noData(otherCurrency ? `no ${currency} revenue target` : 'no revenue target')
-            : value(Math.max(0, remaining)),
+            : ended
+              ? noData(PERIOD_ENDED)
+              : value(Math.max(0, remaining)),
       },
       { key: 'won', label: 'Won so far', unit: 'money', value: value(won) },
       {
@@ -239,7 +244,11 @@ function finalize(
         key: 'forecast',
         label: 'Forecast (won + pipeline × win rate)',
         unit: 'money',
-        value: forecast === null ? noData('no historical win rate') : value(forecast),
+        value: ended
+          ? noData(PERIOD_ENDED)
+          : forecast === null
+            ? noData('no historical win rate')
+            : value(forecast),
       },
       { key: 'reference', label: 'Rule of thumb', unit: 'multiple', value: value(COVERAGE_REFERENCE) },
     ],
