@@ -64,7 +64,7 @@ export function buildDigestMessage(view: DigestView): SlackMessage {
   const blocks: KnownBlock[] = compact([
     header(title),
     context(
-      `${escapeMrkdwn(when)} · ${view.recent.label} and ${month ? escapeMrkdwn(month) : fiscal ? `${fiscal} to date` : 'period to date'} · ${escapeMrkdwn(spec.timezone)}`,
+      `${escapeMrkdwn(when)} · ${view.recent.label} and ${month ? escapeMrkdwn(month) : fiscal ? `${fiscal} to date` : 'period to date'} · ${escapeMrkdwn(view.figuresTimezone)}`,
       late,
     ),
     staleBanner ? section(staleBanner) : null,

@@ -65,6 +65,11 @@ export interface DigestView {
   spec: DigestSpec;
   now: Date;
   recent: RecentWindow;
+  /**
+   * The zone the figures are cut in: the scope's (the team's, else DEFAULT_TIMEZONE), as answers use.
+   * The schedule's zone (`spec.timezone`) only says when the digest is posted.
+   */
+  figuresTimezone: string;
   lines: DigestLine[];
   /** Period-to-date lines with the largest relative change against the previous period, biggest first. */
   movers: MetricResult[];
@@ -237,6 +242,7 @@ export async function gatherDigest(
     spec,
     now,
     recent,
+    figuresTimezone: context.scope.timezone,
     lines,
     movers,
     leaderboard,

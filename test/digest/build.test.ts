@@ -134,6 +134,15 @@ describeDb('digest content', (ctx) => {
     );
   });
 
+  it("names the zone the figures are cut in (the team's), not the schedule's", async () => {
+    const { teamId } = await seed();
+    // Scheduled in UTC (07:30 UTC, Tue 24 Nov 2026) for a team whose periods are cut in Berlin.
+    const msg = await buildDigest({ db: ctx.db(), config }, spec(teamId, { timezone: 'UTC' }), NOW);
+    const all = JSON.stringify(msg.blocks);
+    expect(all).toContain('Yesterday and period to date · Europe/Berlin');
+    expect(all).not.toContain('· UTC');
+  });
+
   it('reports the month just ended on the 1st, not an empty new month', async () => {
     const { teamId } = await seed();
     // Tue 1 Dec 2026, 08:30 Berlin: December has no records yet; yesterday (30 Nov) and November do.
