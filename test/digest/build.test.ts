@@ -107,6 +107,8 @@ describeDb('digest content', (ctx) => {
     expect(all).toContain('Calls is off track');
     // A 50% win rate on 2 deals is flagged as a small sample.
     expect(all).toContain('n=2, small sample');
+    // One rule for yesterday and to date: yesterday's 100% on 1 deal is flagged the same way.
+    expect(all).toContain('Yesterday *100.0%* _(n=1, small sample)_');
     expect(all).toContain('Data as of');
     // The details button answers in the thread.
     expect(all).toContain('digest_by_rep');
