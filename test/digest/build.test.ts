@@ -145,6 +145,47 @@ describeDb('digest content', (ctx) => {
     expect(all).not.toContain('· UTC');
   });
 
+  it('never makes a small-sample rate a biggest mover', async () => {
+    const db = ctx.db();
+    const teamId = await addTeam(ctx.database(), 'EMEA', 'Europe/Berlin');
+    const ana = await addRep(ctx.database(), { name: 'Ana', slackUserId: 'UANA', teamId });
+    const calls = (month: string, n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        externalId: `${month}-c${i}`,
+        repId: ana,
+        kind: 'call' as const,
+        direction: 'outbound' as const,
+        occurredAt: new Date(`2026-${month}-05T09:${String(i).padStart(2, '0')}:00Z`),
+      }));
+    // Calls 10 → 11 (+10%) against a win rate of 50% on 2 deals → 100% on 1 (+100%, n=1).
+    await db.insert(activities).values([...calls('10', 10), ...calls('11', 11)]);
+    const deal = (id: string, closed: string, outcome: 'won' | 'lost') => ({
+      externalId: id,
+      ownerRepId: ana,
+      createdAt: new Date('2026-09-01T09:00:00Z'),
+      closedAt: new Date(closed),
+      outcome,
+      amountMinor: 100_000,
+    });
+    await db
+      .insert(opportunities)
+      .values([
+        deal('o1', '2026-10-06T09:00:00Z', 'won'),
+        deal('o2', '2026-10-07T09:00:00Z', 'lost'),
+        deal('o3', '2026-11-06T09:00:00Z', 'won'),
+      ]);
+    const msg = await buildDigest(
+      { db: ctx.db(), config },
+      spec(teamId, { metrics: ['calls', 'winrate'] }),
+      NOW,
+    );
+    const movers = JSON.stringify(msg.blocks.filter((b) => JSON.stringify(b).includes('Biggest movers')));
+    expect(movers).toContain('Calls');
+    expect(movers).not.toContain('Win rate');
+    // The win rate itself is still shown, marked as the small sample it is.
+    expect(JSON.stringify(msg.blocks)).toContain('*100.0%* _(n=1, small sample)_');
+  });
+
   it('reports the month just ended on the 1st, not an empty new month', async () => {
     const { teamId } = await seed();
     // Tue 1 Dec 2026, 08:30 Berlin: December has no records yet; yesterday (30 Nov) and November do.
