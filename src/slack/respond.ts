@@ -112,7 +112,7 @@ export function toResponse(reply: Reply, mode: { replaceOriginal: boolean }) {
   };
 }
 
-/** Backoff of a response_url post's retries: 3 more tries at most, about 0.25 s, 0.5 s, 1 s apart (jittered). */
+/** Backoff of a response_url post's retries: 3 more tries at most, 0.25–0.5 s, 0.5–1 s, 1–2 s apart (jittered). */
 export const RESPOND_RETRY = { retries: 3, factor: 2, minTimeout: 250, maxTimeout: 2_000 } as const;
 
 /**
