@@ -67,10 +67,16 @@ export function checkShareAccess(by: Dimension | null, settings: AccessSettings)
   };
 }
 
+/** Why a `manager` by role who manages no team is refused: what makes someone a team's manager in Tally. */
+const NO_MANAGED_TEAM =
+  "You manage no team in Tally yet: a team's manager is a rep with `is_manager=yes` and that `team` in the reps file (see docs/data-in.md, reps).";
+
 /** Whether the caller may set targets for this scope: admins anywhere; managers for teams they manage and their reps. */
 export function checkTargetAccess(caller: Caller, target: AccessTarget): AccessDecision {
   if (caller.role === 'admin') return ALLOWED;
   if (caller.role === 'manager') {
+    // The role alone manages nothing: a team's managers are those marked `is_manager=yes` on it.
+    if (caller.managedTeamIds.length === 0) return { allowed: false, reason: NO_MANAGED_TEAM };
     if (target.kind === 'team' && caller.managedTeamIds.includes(target.teamId)) return ALLOWED;
     if (target.kind === 'rep' && target.teamIds.some((t) => caller.managedTeamIds.includes(t)))
       return ALLOWED;

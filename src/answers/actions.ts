@@ -4,7 +4,7 @@ import { describeError } from '../errors.js';
 import { decodeState } from '../slack/ask-state.js';
 import { buildNoticeMessage, buildUnknownUserMessage } from '../slack/blocks/notice.js';
 import type { Reply } from '../slack/reply.js';
-import { answerSafely, findCaller, toResponse } from '../slack/respond.js';
+import { answerSafely, findCaller, retryingRespond, toResponse } from '../slack/respond.js';
 import { answerState, explainState } from './answer.js';
 
 // pieces.actions() suffixes repeated action ids with "#n" (Slack wants them unique per message).
@@ -46,7 +46,7 @@ export function registerAnswerActions(app: App, deps: Deps): void {
       // A refusal or error never replaces the answer the user already has.
       const replaceOriginal = mode === 'view' && reply.visibility === 'ephemeral' && !isNotice(reply);
       try {
-        await respond(toResponse(reply, { replaceOriginal }));
+        await retryingRespond(respond)(toResponse(reply, { replaceOriginal }));
       } catch (err) {
         deps.logger.error({ err: describeError(err) }, 'response_url post failed');
       }

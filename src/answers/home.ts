@@ -3,6 +3,7 @@ import type { HomeView } from '@slack/types';
 import { getTeams } from '../access/queries.js';
 import { buildCoachingHomeBlocks } from '../coach/home.js';
 import type { Caller } from '../core/types.js';
+import { classify } from '../delivery/outbox-errors.js';
 import type { Deps } from '../deps.js';
 import { metricDepsFor } from '../deps.js';
 import { describeError } from '../errors.js';
@@ -78,8 +79,10 @@ const PUBLISH_ATTEMPTS = 3;
 
 /**
  * views.publish with Slack's quirk handled: it may answer HTTP 200 `{ok:false, error:'ratelimited'}`
- * instead of a 429, which the WebClient does not retry. Retried after 1 s, then 2 s (bounded); any other
- * error is logged once. Never throws.
+ * instead of a 429, which the WebClient does not retry. Retried after 1 s, then 2 s (or Retry-After;
+ * bounded). A rate limit is logged as every other is, `slack rate limited` with the method and the
+ * Retry-After seconds, never as `views.publish failed`; a 429 the app's client already waited out and
+ * retried (webClientOptions) is not tried again here. Any other error is logged once. Never throws.
  */
 export async function publishWithRetry(
   publish: () => Promise<unknown>,
@@ -91,13 +94,27 @@ export async function publishWithRetry(
       await publish();
       return true;
     } catch (err) {
-      const e = err as { data?: { error?: string }; code?: string; retryAfter?: number };
-      const limited = e.data?.error === 'ratelimited' || e.code === 'slack_webapi_rate_limited_error';
-      if (!limited || attempt >= PUBLISH_ATTEMPTS) {
+      const seen = classify(err);
+      const limited =
+        seen.kind === 'rate_limited' ||
+        (seen.kind === 'transient' && (seen.error === 'ratelimited' || seen.error === 'rate_limited'));
+      if (!limited) {
         deps.logger.error({ err: describeError(err), attempt }, 'views.publish failed');
         return false;
       }
-      await sleep(Math.max(1, e.retryAfter ?? 2 ** (attempt - 1)) * 1000);
+      const retryAfterSeconds =
+        seen.kind === 'rate_limited'
+          ? seen.retryAfterSeconds
+          : Math.max(1, Number((err as { retryAfter?: number }).retryAfter) || 2 ** (attempt - 1));
+      // The client's own retries (webClientOptions) end in a request error: it has waited enough.
+      const clientRetried = (err as { code?: string }).code === 'slack_webapi_request_error';
+      const gaveUp = clientRetried || attempt >= PUBLISH_ATTEMPTS;
+      deps.logger.warn(
+        { method: 'views.publish', retryAfterSeconds, attempt, ...(gaveUp ? { gaveUp } : {}) },
+        'slack rate limited',
+      );
+      if (gaveUp) return false;
+      await sleep(Math.max(1, retryAfterSeconds) * 1000);
     }
   }
 }

@@ -6,7 +6,7 @@ import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
 import { buildNoticeMessage, buildUnknownUserMessage } from '../slack/blocks/notice.js';
 import { decodeSlackText } from '../slack/inbound.js';
-import { answerSafely, findCaller, toResponse } from '../slack/respond.js';
+import { answerSafely, findCaller, retryingRespond, toResponse } from '../slack/respond.js';
 
 /** The slash command as registered in manifest.yml. */
 export const SLASH_COMMAND = '/metrics';
@@ -22,7 +22,8 @@ export function registerMetricsCommand(app: App, deps: Deps): void {
     // Posting (JSON, HTTP) waits for pending acks too (see yieldToIo).
     await yieldToIo();
     try {
-      await respond(reply);
+      // A 5xx or network failure is tried again (a bounded few times); a 4xx is not.
+      await retryingRespond(respond)(reply);
     } catch (err) {
       deps.logger.error({ err: describeError(err) }, 'response_url post failed');
     }

@@ -105,6 +105,7 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
     gateOnReplayVerdict(app, deps.logger);
   }
   const appDeps: Deps = { ...deps, slack: botClient };
+  watchListenerClients(app, deps.logger);
   // The `/metrics` command first, then every feature's buttons and events.
   registerMetricsCommand(app, appDeps);
   for (const register of listenersOf(FEATURES)) register(app, appDeps);
@@ -151,6 +152,22 @@ export function logRateLimits(client: WebClient, logger: Logger): void {
   client.on(WebClientEvent.RATE_LIMITED, (retryAfterSeconds: number, request?: { url?: string }) => {
     const method = new URL(request?.url ?? 'unknown:/unknown').pathname.split('/').pop() || 'unknown';
     logger.warn({ method, retryAfterSeconds }, 'slack rate limited');
+  });
+}
+
+/**
+ * Bolt hands each listener a Web API client of its own (one per workspace token, kept by Bolt), not
+ * `botClient`: each is given `logRateLimits` the first time a request brings it, so a 429 met by a
+ * listener (users.info, views.publish, chat.update, …) is logged like any other, with its method.
+ */
+function watchListenerClients(app: App, logger: Logger): void {
+  const watched = new WeakSet<WebClient>();
+  app.use(async ({ client, next }) => {
+    if (!watched.has(client)) {
+      watched.add(client);
+      logRateLimits(client, logger);
+    }
+    await next();
   });
 }
 

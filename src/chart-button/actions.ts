@@ -3,7 +3,7 @@ import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
 import { buildNoticeMessage, buildUnknownUserMessage } from '../slack/blocks/notice.js';
 import type { Reply } from '../slack/reply.js';
-import { answerSafely, findCaller, toResponse } from '../slack/respond.js';
+import { answerSafely, findCaller, retryingRespond, toResponse } from '../slack/respond.js';
 import { ChartCache } from './cache.js';
 import { buildChartMessage, uploadChart } from './deliver.js';
 import { COACH_CHART, findChart, METRIC_CHART } from './find.js';
@@ -45,7 +45,7 @@ export function registerChartActions(app: App, deps: Deps): void {
       }
     });
     try {
-      await respond(toResponse(reply, { replaceOriginal: false }));
+      await retryingRespond(respond)(toResponse(reply, { replaceOriginal: false }));
     } catch (err) {
       deps.logger.error({ err: describeError(err) }, 'chart response_url post failed');
     }

@@ -8,7 +8,7 @@ import {
   isBusyError,
   withInteractiveDeadline,
 } from '../metrics/index.js';
-import { findCaller } from '../slack/respond.js';
+import { findCaller, retryingRespond } from '../slack/respond.js';
 import { DIGEST_BY_REP_ACTION } from './blocks.js';
 import { BY_REP_REFUSAL, buildByRepMessage, mayViewByRep, parseByRepPayload } from './by-rep.js';
 
@@ -24,9 +24,10 @@ export function registerDigestActions(app: App, deps: Deps): void {
   const answered = new Map<string, number>();
   app.action<BlockAction<ButtonAction>>(
     new RegExp(`^${DIGEST_BY_REP_ACTION}(#\\d+)?$`),
-    async ({ ack, body, action, client, respond }) => {
+    async ({ ack, body, action, client, respond: respondOnce }) => {
       // Ack first: Slack shows the clicker an error if it hears nothing within 3 seconds.
       await ack();
+      const respond = retryingRespond(respondOnce);
       const say = (text: string) =>
         respond({ response_type: 'ephemeral', replace_original: false, text }).catch(() => {});
       const payload = parseByRepPayload(action.value);

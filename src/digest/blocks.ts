@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
+import { isSmallSample, SMALL_SAMPLE } from '../metrics/index.js';
 import type { MetricResult } from '../metrics/types.js';
-import { freshnessLine, headlineText, SMALL_SAMPLE, targetLine } from '../slack/blocks/answer-parts.js';
+import { freshnessLine, headlineText, targetLine } from '../slack/blocks/answer-parts.js';
 import { actions, button, compact, context, header, rankedTable, section } from '../slack/blocks/pieces.js';
 import { formatChange, formatValue, lowerFirst, statusWords } from '../slack/format.js';
 import { enforceLimits, type SlackMessage } from '../slack/limits.js';
@@ -13,11 +14,9 @@ export const DIGEST_BY_REP_ACTION = 'digest_by_rep';
 
 const CADENCE_TITLE = { daily: 'Daily digest', weekdays: 'Daily digest', weekly: 'Weekly digest' } as const;
 
-/** Whether a rate or average rests on too few records to read much into it. */
-function isSmallSample(r: MetricResult): boolean {
-  return (
-    r.value.kind === 'value' && !r.metric.accumulates && r.metric.id !== 'arr' && r.sampleSize < SMALL_SAMPLE
-  );
+/** " _(n=5, small sample)_" after a figure under the small-sample rule (yesterday's or to date alike), else "". */
+function smallSampleNote(r: MetricResult): string {
+  return isSmallSample(r) ? ` _(n=${r.sampleSize}, small sample)_` : '';
 }
 
 /** "Yesterday *12* · November to date *140* · Target 200 · 70% attained · pace 96% · :large_yellow_circle: at risk". */
@@ -25,12 +24,10 @@ function metricLine(view: DigestView, line: DigestLine): string {
   const r = line.toDate;
   const parts: string[] = [];
   if (!view.stale && line.recent) {
-    const small = isSmallSample(line.recent) ? ` _(n=${line.recent.sampleSize})_` : '';
-    parts.push(`${view.recent.label} *${headlineText(line.recent)}*${small}`);
+    parts.push(`${view.recent.label} *${headlineText(line.recent)}*${smallSampleNote(line.recent)}`);
   }
-  const small = isSmallSample(r) ? ` _(n=${r.sampleSize}, small sample)_` : '';
   parts.push(
-    `${escapeMrkdwn(r.period.label)}${r.period.running ? ' to date' : ''} *${headlineText(r)}*${small}`,
+    `${escapeMrkdwn(r.period.label)}${r.period.running ? ' to date' : ''} *${headlineText(r)}*${smallSampleNote(r)}`,
   );
   const target = targetLine(r);
   if (target) parts.push(target);
@@ -64,7 +61,7 @@ export function buildDigestMessage(view: DigestView): SlackMessage {
   const blocks: KnownBlock[] = compact([
     header(title),
     context(
-      `${escapeMrkdwn(when)} · ${view.recent.label} and ${month ? escapeMrkdwn(month) : fiscal ? `${fiscal} to date` : 'period to date'} · ${escapeMrkdwn(spec.timezone)}`,
+      `${escapeMrkdwn(when)} · ${view.recent.label} and ${month ? escapeMrkdwn(month) : fiscal ? `${fiscal} to date` : 'period to date'} · ${escapeMrkdwn(view.figuresTimezone)}`,
       late,
     ),
     staleBanner ? section(staleBanner) : null,
@@ -103,7 +100,7 @@ export function buildDigestMessage(view: DigestView): SlackMessage {
       view.failed.length > 0
         ? `:information_source: Could not load: ${escapeMrkdwn(view.failed.join(', '))}`
         : '',
-      view.lines.some((l) => isSmallSample(l.toDate))
+      view.lines.some((l) => isSmallSample(l.toDate) || (!view.stale && l.recent && isSmallSample(l.recent)))
         ? `:warning: Small samples (n < ${SMALL_SAMPLE}) are marked — treat those rates with care.`
         : '',
     ),

@@ -9,6 +9,7 @@ import {
   findMetric,
   getMetric,
   getScorecard,
+  isSmallSample,
   judgeFreshness,
   parsePeriod,
   SCORECARD_METRICS,
@@ -65,6 +66,11 @@ export interface DigestView {
   spec: DigestSpec;
   now: Date;
   recent: RecentWindow;
+  /**
+   * The zone the figures are cut in: the scope's (the team's, else DEFAULT_TIMEZONE), as answers use.
+   * The schedule's zone (`spec.timezone`) only says when the digest is posted.
+   */
+  figuresTimezone: string;
   lines: DigestLine[];
   /** Period-to-date lines with the largest relative change against the previous period, biggest first. */
   movers: MetricResult[];
@@ -208,11 +214,13 @@ export async function gatherDigest(
       'fresh';
 
   const movers = toDate
-    // A change that shows as "+0.0 pts" is no mover.
+    // A change that shows as "+0.0 pts" is no mover; nor is a small sample (a win rate on 1 deal swings
+    // by 100% on the next one), by the rule that marks it (src/metrics/small-sample.ts).
     .filter(
       (r) =>
         r.trend?.change?.relative != null &&
-        shownChange(r.trend.change, r.metric.unit, r.currency).better !== null,
+        shownChange(r.trend.change, r.metric.unit, r.currency).better !== null &&
+        !isSmallSample(r),
     )
     .sort((a, b) => Math.abs(b.trend!.change!.relative!) - Math.abs(a.trend!.change!.relative!))
     .slice(0, 3);
@@ -237,6 +245,7 @@ export async function gatherDigest(
     spec,
     now,
     recent,
+    figuresTimezone: context.scope.timezone,
     lines,
     movers,
     leaderboard,

@@ -13,11 +13,16 @@ export class AmountError extends Error {
 
 export type DecimalMark = '.' | ',';
 
-/** An exact decimal in major units: sign, integer digits and fraction digits, as text (no floats). */
+/**
+ * An exact decimal in major units: sign, integer digits and fraction digits, as text (no floats).
+ * `rounded`: a JSON number past 2^53 that JSON.parse had already rounded; its digits are not what was
+ * sent, so toMinorUnits refuses it by its bound ("a number beyond 9007199254740991 is too large …").
+ */
 export interface Decimal {
   negative: boolean;
   whole: string;
   fraction: string;
+  rounded?: true;
 }
 
 /**
@@ -104,11 +109,17 @@ export function readAmount(
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new AmountError(`${value} is not an amount`);
     if (Math.abs(value) > MAX_MINOR_UNITS) {
-      // JSON.parse has already rounded it: say so rather than show a number nobody sent.
-      const shown = value > 0 ? `a number beyond ${MAX_MINOR_UNITS}` : `a number below -${MAX_MINOR_UNITS}`;
-      throw new AmountError(
-        `${shown} is too large (amounts go up to ${MAX_MINOR_UNITS} minor units, e.g. ${largestAmount(2)} USD)`,
-      );
+      // JSON.parse has already rounded it: say so rather than show a number nobody sent. Too large in
+      // every currency, but only the row's currency (known once the item is settled) says by how much:
+      // toMinorUnits refuses it naming that currency.
+      const whole = BigInt(Math.trunc(Math.abs(value))).toString();
+      return {
+        kind: 'exact',
+        value: { negative: value < 0, whole, fraction: '', rounded: true },
+        mark: null,
+        currency: null,
+        text: roundedText(value < 0),
+      };
     }
     const text = String(value);
     if (/e/i.test(text)) throw new AmountError(`${text} is not an amount (too large or too small)`);
@@ -366,6 +377,7 @@ export function toMinorUnits(d: Decimal, currency: string, text?: string): numbe
   const digits = minorDigits(currency);
   const significant = d.fraction.replace(/0+$/, '');
   const shown = text ?? `${d.negative ? '-' : ''}${d.whole}${d.fraction ? `.${d.fraction}` : ''}`;
+  if (d.rounded) throw new AmountError(tooLarge(roundedText(d.negative), d.negative, digits, currency));
   if (significant.length > digits) {
     throw new AmountError(
       digits === 0
@@ -391,6 +403,11 @@ export const MAX_MINOR_UNITS = Number.MAX_SAFE_INTEGER;
 export function largestAmount(digits: number): string {
   const all = String(MAX_MINOR_UNITS);
   return digits === 0 ? all : `${all.slice(0, -digits)}.${all.slice(-digits)}`;
+}
+
+/** How a JSON number JSON.parse had rounded (past 2^53) is shown: by its bound, not its rounded digits. */
+function roundedText(negative: boolean): string {
+  return negative ? `a number below -${MAX_MINOR_UNITS}` : `a number beyond ${MAX_MINOR_UNITS}`;
 }
 
 /** "… is too large (at most 90071992547409.91 USD)", for an amount past MAX_MINOR_UNITS. */

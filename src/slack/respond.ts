@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import pRetry from 'p-retry';
 import { resolveCaller, type SlackProfile } from '../access/caller.js';
 import type { Caller } from '../core/types.js';
 import type { Deps } from '../deps.js';
@@ -108,5 +109,31 @@ export function toResponse(reply: Reply, mode: { replaceOriginal: boolean }) {
     replace_original: mode.replaceOriginal,
     text: message.text,
     blocks: message.blocks,
+  };
+}
+
+/** Backoff of a response_url post's retries: 3 more tries at most, 0.25–0.5 s, 0.5–1 s, 1–2 s apart (jittered). */
+export const RESPOND_RETRY = { retries: 3, factor: 2, minTimeout: 250, maxTimeout: 2_000 } as const;
+
+/**
+ * Bolt's `respond` (a POST to the interaction's response_url), retried with backoff (p-retry,
+ * RESPOND_RETRY) when Slack answered 5xx or the network failed; never after a 4xx (an expired or used-up
+ * response_url, a payload Slack refused: sending it again cannot help, and a second copy could land).
+ * Same arguments as `respond`; resolves once one post is accepted; throws the last error when every try
+ * failed (Bolt's RespondError carries the HTTP status in `statusCode`).
+ */
+export function retryingRespond<A extends unknown[]>(
+  respond: (...args: A) => Promise<unknown>,
+): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    await pRetry(() => respond(...args), {
+      ...RESPOND_RETRY,
+      randomize: true,
+      shouldRetry: ({ error }) => {
+        const status = (error as { statusCode?: unknown }).statusCode;
+        // No status: the request never got an HTTP answer (reset, refused, DNS): worth another try.
+        return typeof status !== 'number' || status >= 500;
+      },
+    });
   };
 }

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { pino } from 'pino';
 import { beforeEach, expect, it } from 'vitest';
 import { createSlackApp } from '../../src/app/slack-app.js';
@@ -10,6 +11,7 @@ import { linkRepsByEmail } from '../../src/delivery/slack-ids.js';
 import type { Deps } from '../../src/deps.js';
 import { describeDb } from '../helpers/db.js';
 import { useSlackApiStub } from '../helpers/slack-api.js';
+import { eventBody, postSigned, slashCommandBody } from '../helpers/slack-requests.js';
 
 // Slack answering 429 is logged as a rate limit, naming the Web API method and the Retry-After seconds,
 // never as a generic `request_error`, and without the call's arguments (an email) or the token.
@@ -34,6 +36,18 @@ function capture(level = 'info') {
     },
   );
   return { logger, lines, raw };
+}
+
+/** A free local port for the app's HTTP receiver. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      srv.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
 }
 
 /** The deps the app hands its jobs (`slack`: the app's Web API client), logging to `logger`; not started. */
@@ -99,5 +113,78 @@ describeDb('Slack rate limits in the logs', (ctx) => {
     const text = raw.join('');
     expect(text.toLowerCase()).not.toContain(EMAIL.toLowerCase());
     expect(text).not.toContain('xoxb-test-token');
+  });
+
+  /** The app started in HTTP mode (its listeners get Bolt's own clients, not `deps.slack`), logging to `logger`. */
+  async function startedApp(logger: Deps['logger']) {
+    const port = await freePort();
+    const config = loadConfig({
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_SIGNING_SECRET: 'test-signing-secret',
+      SLACK_API_URL: stub.apiUrl,
+      PORT: String(port),
+    });
+    const deps: Deps = {
+      config,
+      database: ctx.database(),
+      db: ctx.db(),
+      logger,
+      clock: fixedClock(new Date()),
+      slack: null,
+    };
+    const app = createSlackApp(deps, { mode: 'http', port, replayWaitMs: 5_000 });
+    await app.start();
+    return { url: `http://127.0.0.1:${port}/slack/events`, stop: () => app.stop() };
+  }
+
+  it("logs a 429 met by a listener's own client with its method and Retry-After", async () => {
+    const { logger, lines } = capture();
+    const app = await startedApp(logger);
+    try {
+      // An unknown user: the /metrics listener asks users.info through Bolt's client, which meets one 429.
+      stub.users.set('U0NEW', { id: 'U0NEW', email: 'new@example.com' });
+      stub.rateLimitNext('users.info', 0, 1);
+      const body = slashCommandBody({
+        text: 'winrate',
+        userId: 'U0NEW',
+        responseUrl: `${stub.responseBase}r1`,
+      });
+      expect((await postSigned(app.url, body, { secret: 'test-signing-secret' })).status).toBe(200);
+      await stub.waitFor('response_url', 1, 10_000);
+      expect(stub.callsTo('users.info')).toHaveLength(2);
+      expect(rateLimitLines(lines)).toEqual([
+        expect.objectContaining({ method: 'users.info', retryAfterSeconds: 0, level: 40 }),
+      ]);
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('logs a rate-limited App Home publish as a rate limit, never as "views.publish failed"', async () => {
+    const { logger, lines } = capture();
+    const app = await startedApp(logger);
+    try {
+      stub.rateLimitNext('views.publish', 0, 4); // the first call and the client's 3 retries
+      const event = eventBody({ type: 'app_home_opened', user: 'U0NEW', channel: 'D0NEW', tab: 'home' });
+      const res = await postSigned(app.url, event, {
+        secret: 'test-signing-secret',
+        contentType: 'application/json',
+      });
+      expect(res.status).toBe(200);
+      await stub.waitFor('views.publish', 4, 10_000);
+      const deadline = Date.now() + 5_000;
+      while (rateLimitLines(lines).length < 5 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
+      // One line per 429 from the listener's client, then App Home's own once it gives up.
+      const limited = rateLimitLines(lines);
+      expect(limited).toHaveLength(5);
+      for (const line of limited)
+        expect(line).toMatchObject({ method: 'views.publish', retryAfterSeconds: 0 });
+      expect(limited[4]).toMatchObject({ gaveUp: true });
+      expect(lines.some((l) => l.msg === 'views.publish failed')).toBe(false);
+      expect(stub.callsTo('views.publish')).toHaveLength(4);
+    } finally {
+      await app.stop();
+    }
   });
 });

@@ -107,6 +107,8 @@ describeDb('digest content', (ctx) => {
     expect(all).toContain('Calls is off track');
     // A 50% win rate on 2 deals is flagged as a small sample.
     expect(all).toContain('n=2, small sample');
+    // One rule for yesterday and to date: yesterday's 100% on 1 deal is flagged the same way.
+    expect(all).toContain('Yesterday *100.0%* _(n=1, small sample)_');
     expect(all).toContain('Data as of');
     // The details button answers in the thread.
     expect(all).toContain('digest_by_rep');
@@ -132,6 +134,56 @@ describeDb('digest content', (ctx) => {
     expect(JSON.stringify(weekly.blocks)).toContain(
       'The CRM sync may be stalled, so the numbers in the last 7 days are left out rather than shown as zeros.',
     );
+  });
+
+  it("names the zone the figures are cut in (the team's), not the schedule's", async () => {
+    const { teamId } = await seed();
+    // Scheduled in UTC (07:30 UTC, Tue 24 Nov 2026) for a team whose periods are cut in Berlin.
+    const msg = await buildDigest({ db: ctx.db(), config }, spec(teamId, { timezone: 'UTC' }), NOW);
+    const all = JSON.stringify(msg.blocks);
+    expect(all).toContain('Yesterday and period to date · Europe/Berlin');
+    expect(all).not.toContain('· UTC');
+  });
+
+  it('never makes a small-sample rate a biggest mover', async () => {
+    const db = ctx.db();
+    const teamId = await addTeam(ctx.database(), 'EMEA', 'Europe/Berlin');
+    const ana = await addRep(ctx.database(), { name: 'Ana', slackUserId: 'UANA', teamId });
+    const calls = (month: string, n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        externalId: `${month}-c${i}`,
+        repId: ana,
+        kind: 'call' as const,
+        direction: 'outbound' as const,
+        occurredAt: new Date(`2026-${month}-05T09:${String(i).padStart(2, '0')}:00Z`),
+      }));
+    // Calls 10 → 11 (+10%) against a win rate of 50% on 2 deals → 100% on 1 (+100%, n=1).
+    await db.insert(activities).values([...calls('10', 10), ...calls('11', 11)]);
+    const deal = (id: string, closed: string, outcome: 'won' | 'lost') => ({
+      externalId: id,
+      ownerRepId: ana,
+      createdAt: new Date('2026-09-01T09:00:00Z'),
+      closedAt: new Date(closed),
+      outcome,
+      amountMinor: 100_000,
+    });
+    await db
+      .insert(opportunities)
+      .values([
+        deal('o1', '2026-10-06T09:00:00Z', 'won'),
+        deal('o2', '2026-10-07T09:00:00Z', 'lost'),
+        deal('o3', '2026-11-06T09:00:00Z', 'won'),
+      ]);
+    const msg = await buildDigest(
+      { db: ctx.db(), config },
+      spec(teamId, { metrics: ['calls', 'winrate'] }),
+      NOW,
+    );
+    const movers = JSON.stringify(msg.blocks.filter((b) => JSON.stringify(b).includes('Biggest movers')));
+    expect(movers).toContain('Calls');
+    expect(movers).not.toContain('Win rate');
+    // The win rate itself is still shown, marked as the small sample it is.
+    expect(JSON.stringify(msg.blocks)).toContain('*100.0%* _(n=1, small sample)_');
   });
 
   it('reports the month just ended on the 1st, not an empty new month', async () => {

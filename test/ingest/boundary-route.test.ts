@@ -132,7 +132,7 @@ describeDb('ingest API boundary', (ctx) => {
     // Raw JSON: 9223372036854775807 reaches the server as a number JSON.parse rounds to 9223372036854776000.
     const r = await post(
       base,
-      '{"entity":"opportunities","items":[{"external_id":"O-1","created_at":"2026-01-05","amount_minor":9223372036854775807},{"external_id":"O-2","created_at":"2026-01-05","amount_minor":"9223372036854775808"},{"external_id":"O-3","created_at":"2026-01-05","amount":1e20}]}',
+      '{"entity":"opportunities","items":[{"external_id":"O-1","created_at":"2026-01-05","amount_minor":9223372036854775807},{"external_id":"O-2","created_at":"2026-01-05","amount_minor":"9223372036854775808"},{"external_id":"O-3","created_at":"2026-01-05","amount":1e20},{"external_id":"O-4","created_at":"2026-01-05","amount":1e300,"currency":"EUR"},{"external_id":"O-5","created_at":"2026-01-05","amount":-1e300,"currency":"JPY"}]}',
     );
     expect(r).toMatchObject({
       status: 400,
@@ -152,14 +152,25 @@ describeDb('ingest API boundary', (ctx) => {
           {
             index: 2,
             field: 'amount',
+            message: 'a number beyond 9007199254740991 is too large (at most 90071992547409.91 USD)',
+          },
+          // The range names the item's own currency and its minor digits (EUR 2, JPY 0), never USD's.
+          {
+            index: 3,
+            field: 'amount',
+            message: 'a number beyond 9007199254740991 is too large (at most 90071992547409.91 EUR)',
+          },
+          {
+            index: 4,
+            field: 'amount',
             message:
-              'a number beyond 9007199254740991 is too large (amounts go up to 9007199254740991 minor units, e.g. 90071992547409.91 USD)',
+              'a number below -9007199254740991 is too large a negative amount (at least -9007199254740991 JPY)',
           },
         ],
       },
     });
     expect(JSON.stringify(r.body)).not.toMatch(
-      /9223372036854776000|100000000000000000000|not a whole number/,
+      /9223372036854776000|100000000000000000000|1e\+?300|not a whole number/,
     );
     expect(await opps()).toEqual([]);
   });

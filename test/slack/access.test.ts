@@ -57,4 +57,13 @@ describe('who may see what', () => {
     expect(checkTargetAccess(caller('admin'), { kind: 'org' }).allowed).toBe(true);
     expect(checkTargetAccess(caller('rep'), { kind: 'team', teamId: 10 }).allowed).toBe(false);
   });
+
+  it('tells a manager by role who manages no team what makes a manager in Tally (is_manager in the reps file)', () => {
+    const unmarked = caller('manager', { managedTeamIds: [] });
+    const refused = checkTargetAccess(unmarked, { kind: 'team', teamId: 10 });
+    expect(refused.allowed).toBe(false);
+    expect(refused).toMatchObject({ reason: expect.stringContaining('`is_manager=yes`') });
+    expect(refused).toMatchObject({ reason: expect.stringContaining('reps file') });
+    expect(checkTargetAccess(unmarked, { kind: 'rep', repId: 2, teamIds: [10] })).toEqual(refused);
+  });
 });

@@ -181,6 +181,38 @@ describeDb('/metrics over HTTP', (ctx) => {
     // A rate is not spread over the quarter: "(quarterly)", not "per quarter".
     expect(allText(list.reply)).toContain('*Win rate* 90.0% (quarterly) · Team EMEA');
   });
+
+  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('posts the answer again after a response_url 500, once: one answer accepted, not two, not zero', async () => {
+    stub.httpErrorNext('response_url', 500, 1);
+    const { status, reply } = await sendCommand(app, stub, USERS.ana.id, 'winrate');
+    expect(status).toBe(200);
+    const [refused, accepted] = await stub.waitFor('response_url', 2, 10_000);
+    // The stand-in answered the first post 500 and the second 200; no third comes after the success.
+    await pause(1_500);
+    expect(stub.callsTo('response_url')).toHaveLength(2);
+    expect(accepted!.responseId).toBe(refused!.responseId);
+    expect(accepted!.args).toEqual(reply);
+    expect(String(accepted!.args.text)).toContain('Win rate · Ana López · Q4 2026: 75.0%');
+  });
+
+  it('never posts again after a response_url 4xx (an expired or used-up URL)', async () => {
+    stub.httpErrorNext('response_url', 404, 1);
+    await sendCommand(app, stub, USERS.ana.id, 'winrate');
+    // Past the first retry's longest wait (RESPOND_RETRY: 250 ms × up to 2 of jitter).
+    await pause(1_500);
+    expect(stub.callsTo('response_url')).toHaveLength(1);
+  });
+
+  it('gives up on a response_url that keeps answering 5xx after a bounded number of tries', async () => {
+    stub.httpErrorNext('response_url', 503, 10);
+    await sendCommand(app, stub, USERS.ana.id, 'winrate');
+    // 1 try + RESPOND_RETRY.retries (3), then no more.
+    await stub.waitFor('response_url', 4, 10_000);
+    await pause(2_500);
+    expect(stub.callsTo('response_url')).toHaveLength(4);
+  });
 });
 
 describeDb('/metrics with private leaderboards', (ctx) => {

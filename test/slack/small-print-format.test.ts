@@ -105,6 +105,17 @@ describe('small print', () => {
     expect(coach).toContain('Ana has no activity of their own in the last 30 days.');
   });
 
+  it('gives the reason a scorecard row has no data, pipeline coverage included', () => {
+    const coverage = result('coverage', {
+      value: { kind: 'no_data', reason: 'the revenue target is already reached' },
+      currency: 'USD',
+      sampleSize: 3,
+    });
+    expect(scorecardLine(coverage)).toBe(
+      '*Pipeline coverage* _Week of 23 Nov 2026_  _No data: the revenue target is already reached_',
+    );
+  });
+
   it('keeps an acronym in the headline label', () => {
     const arpu = result('arpu', { value: v(90_890), currency: 'USD' });
     const section = buildMetricMessage({

@@ -5,6 +5,7 @@ import type { Deps } from '../../deps.js';
 import { describeError } from '../../errors.js';
 import { enforceLimits } from '../../slack/limits.js';
 import { escapeName } from '../../slack/mrkdwn.js';
+import { retryingRespond } from '../../slack/respond.js';
 import { claimChannelLead, markLeadContacted, snoozeLeadNudges } from '../lead-actions.js';
 import { findRepBySlackUser } from '../nudge-queries.js';
 import {
@@ -76,38 +77,42 @@ const CLICKS: [RegExp, AlertClick][] = [
 /** Registers the alert buttons on the Bolt app (listed in `alertsFeature`). */
 export function registerAlertActions(app: App, deps: Deps): void {
   for (const [pattern, click] of CLICKS) {
-    app.action<BlockAction<ButtonAction>>(pattern, async ({ ack, body, action, client, respond }) => {
-      // Ack first: Slack shows an error to the clicker if it hears nothing within 3 seconds.
-      await ack();
-      const leadId = Number.parseInt(action.value ?? '', 10);
-      const now = deps.clock();
-      try {
-        if (!Number.isInteger(leadId) || leadId <= 0 || String(leadId) !== action.value) {
+    app.action<BlockAction<ButtonAction>>(
+      pattern,
+      async ({ ack, body, action, client, respond: respondOnce }) => {
+        // Ack first: Slack shows an error to the clicker if it hears nothing within 3 seconds.
+        await ack();
+        const respond = retryingRespond(respondOnce);
+        const leadId = Number.parseInt(action.value ?? '', 10);
+        const now = deps.clock();
+        try {
+          if (!Number.isInteger(leadId) || leadId <= 0 || String(leadId) !== action.value) {
+            await respond({
+              response_type: 'ephemeral',
+              replace_original: false,
+              text: "That button doesn't say which lead it is for, so nothing was saved. Please use the buttons on the latest alert.",
+            });
+            return;
+          }
+          const outcome = await handleAlertClick(deps, click, { leadId, slackUserId: body.user.id, now });
+          if (outcome.kind === 'ephemeral') {
+            await respond({ response_type: 'ephemeral', replace_original: false, text: outcome.text });
+            return;
+          }
+          const updated = await updateClickedMessage(client, body, leadId, outcome.note);
+          // Without the message in the payload there is nothing to rewrite: say it to the clicker instead.
+          if (!updated)
+            await respond({ response_type: 'ephemeral', replace_original: false, text: outcome.note });
+        } catch (err) {
+          deps.logger.error({ err: describeError(err), click, leadId }, 'alert button failed');
           await respond({
             response_type: 'ephemeral',
             replace_original: false,
-            text: "That button doesn't say which lead it is for, so nothing was saved. Please use the buttons on the latest alert.",
-          });
-          return;
+            text: "Sorry, I couldn't save that right now. Please try again in a minute.",
+          }).catch(() => {});
         }
-        const outcome = await handleAlertClick(deps, click, { leadId, slackUserId: body.user.id, now });
-        if (outcome.kind === 'ephemeral') {
-          await respond({ response_type: 'ephemeral', replace_original: false, text: outcome.text });
-          return;
-        }
-        const updated = await updateClickedMessage(client, body, leadId, outcome.note);
-        // Without the message in the payload there is nothing to rewrite: say it to the clicker instead.
-        if (!updated)
-          await respond({ response_type: 'ephemeral', replace_original: false, text: outcome.note });
-      } catch (err) {
-        deps.logger.error({ err: describeError(err), click, leadId }, 'alert button failed');
-        await respond({
-          response_type: 'ephemeral',
-          replace_original: false,
-          text: "Sorry, I couldn't save that right now. Please try again in a minute.",
-        }).catch(() => {});
-      }
-    });
+      },
+    );
   }
 }
 

@@ -1,4 +1,5 @@
 import { judgeFreshness } from '../../metrics/freshness.js';
+import { isSmallSample } from '../../metrics/small-sample.js';
 import type { MetricResult, SegmentRow } from '../../metrics/types.js';
 import { formatCount } from '../../numbers/count.js';
 import { formatDateTime } from '../../time/format.js';
@@ -18,9 +19,6 @@ import { rankedTable, type TableRow } from './pieces.js';
  * The lines an answer is made of, each a pure function of a MetricResult, shared by the answer,
  * the scorecard, App Home and digests. All return escaped mrkdwn.
  */
-
-/** Below this many records a rate or average gets a small-sample warning. */
-export const SMALL_SAMPLE = 10;
 
 /** "27.3%" / "4m 12s" / "no data" for the headline. */
 export function headlineText(r: MetricResult): string {
@@ -59,8 +57,7 @@ export function sparklineLine(r: MetricResult): string | null {
 export function warningLines(r: MetricResult): string[] {
   const lines: string[] = [];
   if (r.value.kind === 'no_data') lines.push(`:information_source: No data: ${escapeMrkdwn(r.value.reason)}`);
-  const isRateOrAverage = !r.metric.accumulates && r.metric.id !== 'arr';
-  if (r.value.kind === 'value' && isRateOrAverage && r.sampleSize < SMALL_SAMPLE) {
+  if (isSmallSample(r)) {
     lines.push(
       `:warning: Small sample: based on only ${r.sampleSize} record${r.sampleSize === 1 ? '' : 's'} — treat with care.`,
     );

@@ -16,9 +16,15 @@ export interface ScorecardView {
   staleAfterHours: number;
 }
 
-/** One metric as a scorecard line: "*Win rate* (this quarter) *27.3%* · target … · ▲ … · `▁▃▅`". */
+/**
+ * One metric as a scorecard line: "*Win rate* _Q4 2026_  *27.3%* · target … · ▲ … · `▁▃▅`". Without a
+ * value the reason stands in the headline's place, as answers give it: "*Pipeline coverage* _November
+ * 2026_  _No data: the revenue target is already reached_".
+ */
 export function scorecardLine(r: MetricResult): string {
-  const parts = [`*${escapeMrkdwn(r.metric.label)}* _${escapeMrkdwn(r.period.label)}_  *${headlineText(r)}*`];
+  const headline =
+    r.value.kind === 'no_data' ? `_No data: ${escapeMrkdwn(r.value.reason)}_` : `*${headlineText(r)}*`;
+  const parts = [`*${escapeMrkdwn(r.metric.label)}* _${escapeMrkdwn(r.period.label)}_  ${headline}`];
   if (r.target) {
     parts.push(
       `target ${formatTarget(r.target.targetForPeriod, r.metric.unit, r.target.target.currency ?? r.currency)} ${formatStatus(r.target.status, r.target.startsOn)}`,
