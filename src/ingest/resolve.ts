@@ -319,5 +319,7 @@ export async function createNewNames(
 }
 
 function uniq(values: (string | null | undefined)[]): string[] {
-  return [...new Set(values.filter((v): v is string => typeof v === 'string' && v !== ''))];
+  const seen = new Set<string>();
+  for (const v of values) if (typeof v === 'string' && v !== '') seen.add(v);
+  return [...seen];
 }
