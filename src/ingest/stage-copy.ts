@@ -58,12 +58,23 @@ export class CopyBatch {
   /** Rows ended so far. */
   rows = 0;
 
+  /**
+   * `scratch`: a buffer to write into first (the `buffer` of an earlier batch whose `send` has
+   * finished), so a big import reuses one buffer instead of growing a new one per batch.
+   */
   constructor(
     private readonly db: Db,
     private readonly table: string,
     private readonly columns: string[],
+    scratch?: Buffer,
   ) {
     this.embedded = isEmbeddedConnection(driverOf(db));
+    if (scratch) this.buf = scratch;
+  }
+
+  /** The buffer written into (for the next batch's `scratch`, once `send` has finished). */
+  get buffer(): Buffer {
+    return this.buf;
   }
 
   /** Appends the next value of the current row (in `columns` order). */

@@ -100,6 +100,8 @@ export class StagedUpsert {
    * which changes no stored value or count.
    */
   private readonly keys = new FirstLines();
+  /** The COPY buffer of the last batch, written into again by the next (see CopyBatch). */
+  private copyBuffer: Buffer | undefined;
   /** Column (property) → its bit in a shape code (see `shapeOf`); bit 1 says "stored". */
   private readonly bits = new Map<string, number>();
   /** Shape code → shape, for the current generation. */
@@ -203,7 +205,12 @@ export class StagedUpsert {
     if (!lockedAtLookup) this.classifiedUnlocked = true;
     await this.ensureStage();
     const extra = this.fingerprints ? ['fingerprint', 'decimal_mark'] : [];
-    const batch = new CopyBatch(this.db, this.stage, ['shape', ...this.columns.map((c) => c.name), ...extra]);
+    const batch = new CopyBatch(
+      this.db,
+      this.stage,
+      ['shape', ...this.columns.map((c) => c.name), ...extra],
+      this.copyBuffer,
+    );
     for (const row of rows) {
       const shape = this.shapeOf(row.values, existing.has(row.key));
       this.sizes.set(shape, (this.sizes.get(shape) ?? 0) + 1);
@@ -219,6 +226,8 @@ export class StagedUpsert {
       batch.endRow();
     }
     await batch.send();
+    // COPY has finished (Postgres answered): its bytes are no longer needed, the buffer is reused.
+    this.copyBuffer = batch.buffer;
     return counts;
   }
 

@@ -100,6 +100,20 @@ it('grows its buffer past 64 KiB without losing a byte', () => {
   expect(batch.copyText().toString('utf8')).toBe(reference(rows));
 });
 
+it('writes a batch into the buffer of an earlier one from its start', () => {
+  const first = new CopyBatch(postgresTx, 'stage', ['a']);
+  for (let i = 0; i < 3000; i += 1) {
+    first.value(`long row ${i} ${'y'.repeat(30)}`);
+    first.endRow();
+  }
+  const second = new CopyBatch(postgresTx, 'stage', ['a'], first.buffer);
+  second.value('short');
+  second.value(7);
+  second.endRow();
+  expect(second.buffer).toBe(first.buffer);
+  expect(second.copyText().toString('utf8')).toBe('short\t7\n');
+});
+
 describeDb('CopyBatch into a staging table', (ctx) => {
   it('stores every value as given: reserved characters, non-ASCII, nulls, numbers, booleans, instants', async () => {
     const strings = fc.sample(text, { numRuns: 300, seed: 14 });
