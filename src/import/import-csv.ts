@@ -362,77 +362,79 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
       inflight = running;
     };
     try {
-      for await (const { record, line } of source.records) {
-        // A blank line, or a row of only delimiters and spaces (Excel writes them): skipped, and listed.
-        if (isBlankRecord(record)) {
-          if (plan) {
-            result.emptyRows.count += 1;
-            if (result.emptyRows.lines.length < maxListed) result.emptyRows.lines.push(line);
+      for await (const chunk of source.records) {
+        for (const { record, line } of chunk) {
+          // A blank line, or a row of only delimiters and spaces (Excel writes them): skipped, and listed.
+          if (isBlankRecord(record)) {
+            if (plan) {
+              result.emptyRows.count += 1;
+              if (result.emptyRows.lines.length < maxListed) result.emptyRows.lines.push(line);
+            }
+            continue;
           }
-          continue;
-        }
-        if (!plan) {
-          const snapshot = opts.entity === 'subscriptions';
-          plan = planColumns(
-            record,
-            opts.map ?? [],
-            opts.defaults ?? {},
-            snapshot ? SUBSCRIPTION_FIELDS : canonicalFields(opts.entity as Entity),
-            snapshot ? { ...TELCO_HEADERS, ...opts.preset } : opts.preset,
-            delimiterName(source.delimiter),
-          );
-          result.columns = { mapped: plan.mapped, ignored: plan.ignored };
-          header = record;
-          if (fingerprinted && stage) {
-            prints = await ImportFingerprints.open(tx, {
-              entity: fingerprinted,
-              header: record,
-              map: opts.map ?? [],
-              defaults: opts.defaults ?? {},
-              preset: opts.preset ?? {},
-              timezone: opts.timezone,
-              decimal: opts.decimal,
-              dateOrder: opts.dateOrder,
-              stages: opts.stages ?? null,
+          if (!plan) {
+            const snapshot = opts.entity === 'subscriptions';
+            plan = planColumns(
+              record,
+              opts.map ?? [],
+              opts.defaults ?? {},
+              snapshot ? SUBSCRIPTION_FIELDS : canonicalFields(opts.entity as Entity),
+              snapshot ? { ...TELCO_HEADERS, ...opts.preset } : opts.preset,
+              delimiterName(source.delimiter),
+            );
+            result.columns = { mapped: plan.mapped, ignored: plan.ignored };
+            header = record;
+            if (fingerprinted && stage) {
+              prints = await ImportFingerprints.open(tx, {
+                entity: fingerprinted,
+                header: record,
+                map: opts.map ?? [],
+                defaults: opts.defaults ?? {},
+                preset: opts.preset ?? {},
+                timezone: opts.timezone,
+                decimal: opts.decimal,
+                dateOrder: opts.dateOrder,
+                stages: opts.stages ?? null,
+              });
+            }
+            if (plan.ignored.length > 0) {
+              opts.onNotice?.(
+                `Ignoring ${plan.ignored.length} column(s) that are not ${opts.entity} fields: ${plan.ignored.join(', ')} (use --map source=canonical to read one)`,
+              );
+            }
+            const keys = opts.entity === 'subscriptions' ? ['external_id'] : KEY_FIELDS[opts.entity];
+            if (keys.length > 0 && !keys.some((k) => plan!.fed.has(k))) {
+              const guess = guessIdColumn(plan.ignored);
+              opts.onNotice?.(
+                `No column feeds ${keys.join(' or ')}, so every row will be refused${guess ? `; did you mean --map "${guess}=${keys[0]}"?` : ''}`,
+              );
+            }
+            continue;
+          }
+          result.rows += 1;
+          if (repeatsHeader(record, header)) {
+            // Two exports pasted together: one refusal, not an error per field.
+            report({ line, field: null, message: 'repeats the header row; delete it' });
+          } else if (record.length !== plan.width) {
+            report({
+              line,
+              field: null,
+              message: `has ${record.length} fields but the header has ${plan.width}`,
             });
+          } else {
+            pending.push({ line, record });
+            if (pending.length >= batchSize) await flush();
           }
-          if (plan.ignored.length > 0) {
-            opts.onNotice?.(
-              `Ignoring ${plan.ignored.length} column(s) that are not ${opts.entity} fields: ${plan.ignored.join(', ')} (use --map source=canonical to read one)`,
-            );
-          }
-          const keys = opts.entity === 'subscriptions' ? ['external_id'] : KEY_FIELDS[opts.entity];
-          if (keys.length > 0 && !keys.some((k) => plan!.fed.has(k))) {
-            const guess = guessIdColumn(plan.ignored);
-            opts.onNotice?.(
-              `No column feeds ${keys.join(' or ')}, so every row will be refused${guess ? `; did you mean --map "${guess}=${keys[0]}"?` : ''}`,
-            );
-          }
-          continue;
-        }
-        result.rows += 1;
-        if (repeatsHeader(record, header)) {
-          // Two exports pasted together: one refusal, not an error per field.
-          report({ line, field: null, message: 'repeats the header row; delete it' });
-        } else if (record.length !== plan.width) {
-          report({
-            line,
-            field: null,
-            message: `has ${record.length} fields but the header has ${plan.width}`,
-          });
-        } else {
-          pending.push({ line, record });
-          if (pending.length >= batchSize) await flush();
-        }
-        if (opts.onProgress && result.rows % 1000 === 0) {
-          const t = performance.now();
-          if (
-            result.rows - lastProgressRows >= (opts.progressRows ?? 50_000) ||
-            t - lastProgressAt >= (opts.progressMs ?? 2_000)
-          ) {
-            opts.onProgress(result.rows, t - started);
-            lastProgressAt = t;
-            lastProgressRows = result.rows;
+          if (opts.onProgress && result.rows % 1000 === 0) {
+            const t = performance.now();
+            if (
+              result.rows - lastProgressRows >= (opts.progressRows ?? 50_000) ||
+              t - lastProgressAt >= (opts.progressMs ?? 2_000)
+            ) {
+              opts.onProgress(result.rows, t - started);
+              lastProgressAt = t;
+              lastProgressRows = result.rows;
+            }
           }
         }
       }

@@ -114,14 +114,15 @@ export function describeCsvError(
  * skipped) to pick the delimiter (unless forced), decodes UTF-8 (with or without BOM) or UTF-16 with a
  * BOM (Excel's "Unicode text"), refuses other encodings with the line and character of the first byte
  * that is not UTF-8 (an ImportFormatError, from this call or from `records`), and returns csv-parse's
- * records (with their first line) and the delimiter used. Each line may end with LF, CRLF or a lone CR.
+ * records (with their first line; in arrays, one per chunk of input) and the delimiter used. Each line may end with LF, CRLF or a lone CR.
  * Blank lines come as records (one empty cell).
  */
 export async function openCsv(
   input: Readable,
   forced?: Delimiter,
 ): Promise<{
-  records: AsyncIterable<CsvRecord>;
+  /** The records in file order, in arrays (one per chunk of input read). */
+  records: AsyncIterable<CsvRecord[]>;
   delimiter: Delimiter;
   destroy(err: Error): void;
   /** A CsvError from `records` as an ImportFormatError (see describeCsvError); other errors as they are. */
@@ -194,6 +195,9 @@ export async function openCsv(
     delimiter,
     relax_column_count: true,
     record_delimiter: ['\r\n', '\n', '\r'],
+    // Records go downstream in arrays, one per input chunk (see `emit`): one array waiting is enough.
+    // (csv-parse hands its options to the stream too, but does not type the stream's own.)
+    ...({ readableHighWaterMark: 1 } as object),
   });
   // csv-parse's `info: true` builds a fresh info object (a dozen fields, three spreads) per record; only
   // the line count is needed, and the parser's live `info` holds it when a record is pushed.
@@ -201,20 +205,53 @@ export async function openCsv(
   const lines = recordStartLines();
   let header: string[] | undefined;
   let lastEnd = 0;
+  // The records of one input chunk go downstream as ONE array: an async iterator over single records
+  // costs a promise, a result object and a stream buffer entry per record, which a big file pays a
+  // million times. The parser calls `push` once per record, synchronously within `_transform`/`_flush`;
+  // the chunk's array is pushed when that call ends (before its error, if any, so the records read
+  // before a syntax error still arrive first).
   const push = csv.push.bind(csv);
+  let chunk: CsvRecord[] = [];
+  const emit = () => {
+    if (chunk.length === 0) return;
+    const records = chunk;
+    chunk = [];
+    push(records);
+  };
   csv.push = (record: unknown) => {
-    if (record === null) return push(null);
+    if (record === null) {
+      emit();
+      return push(null);
+    }
     const cells = record as string[];
     if (header === undefined && !isBlankRecord(cells)) header = cells;
     lastEnd = live.lines;
-    return push({ record: cells, line: lines.start(cells, live.lines) } satisfies CsvRecord);
+    chunk.push({ record: cells, line: lines.start(cells, live.lines) });
+    return true;
   };
+  type Done = (err?: Error | null) => void;
+  const parser_ = csv as unknown as {
+    _transform(buf: Buffer | string, encoding: BufferEncoding, done: Done): void;
+    _flush(done: Done): void;
+  };
+  const transform = parser_._transform.bind(csv);
+  const flush = parser_._flush.bind(csv);
+  parser_._transform = (buf, encoding, done) =>
+    transform(buf, encoding, (err) => {
+      emit();
+      done(err);
+    });
+  parser_._flush = (done) =>
+    flush((err) => {
+      emit();
+      done(err);
+    });
   // pipeline: a parse error before the consumer starts reading (it may still be migrating) is held by
   // the parser and thrown by its iterator, never an unhandled 'error' event.
   const parser = pipeline(Readable.from(all(), { objectMode: false }), csv, () => {});
   input.on('error', (err) => parser.destroy(err));
   return {
-    records: parser as AsyncIterable<CsvRecord>,
+    records: parser as AsyncIterable<CsvRecord[]>,
     delimiter,
     destroy: (err) => parser.destroy(err),
     explain: (err) => {

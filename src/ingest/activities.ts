@@ -46,25 +46,21 @@ export async function writeActivities(
   );
   const rows: PendingRow[] = [];
   items.forEach((item, index) => {
-    const itemErrors: ItemError[] = [];
+    // Errors go straight to `errors` (no list per row); the row is dropped when it added any.
+    const before = errors.length;
     const rep = repOf.resolve({ email: item.rep_email, name: item.rep_name }, index);
-    if (rep && 'error' in rep) itemErrors.push({ index, field: rep.field, message: rep.error });
+    if (rep && 'error' in rep) errors.push({ index, field: rep.field, message: rep.error });
     const leadId = item.lead_external_id ? leadIds.get(item.lead_external_id) : item.lead_external_id;
     if (leadId === undefined && item.lead_external_id) {
-      itemErrors.push(unknownRef(index, 'lead_external_id', 'lead', item.lead_external_id));
+      errors.push(unknownRef(index, 'lead_external_id', 'lead', item.lead_external_id));
     }
     const oppId = item.opportunity_external_id
       ? oppIds.get(item.opportunity_external_id)
       : item.opportunity_external_id;
     if (oppId === undefined && item.opportunity_external_id) {
-      itemErrors.push(
-        unknownRef(index, 'opportunity_external_id', 'opportunity', item.opportunity_external_id),
-      );
+      errors.push(unknownRef(index, 'opportunity_external_id', 'opportunity', item.opportunity_external_id));
     }
-    if (itemErrors.length > 0) {
-      errors.push(...itemErrors);
-      return;
-    }
+    if (errors.length > before) return;
     const values: Record<string, unknown> = {};
     put(values, 'repId', idOrNew(rep));
     put(values, 'leadId', leadId);

@@ -14,6 +14,19 @@ export class FirstLines {
   private lines = new Float64Array(1024);
   private size = 0;
 
+  /** Ids recorded (firstOrAdd calls that returned undefined) since the start or the last `clear`. */
+  get count(): number {
+    return this.size;
+  }
+
+  /** Forgets every id, keeping the table's capacity (no regrowth for the next as many ids). */
+  clear(): void {
+    this.lo.fill(0);
+    this.hi.fill(0);
+    this.lines.fill(0);
+    this.size = 0;
+  }
+
   /** The first line `id` was seen on, or undefined (nothing is recorded). */
   first(id: string): number | undefined {
     const slot = this.probe(id);

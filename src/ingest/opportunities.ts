@@ -69,21 +69,21 @@ export async function writeOpportunities(
   );
   const rows: PendingRow[] = [];
   items.forEach((item, index) => {
-    const itemErrors: ItemError[] = [];
+    // Errors go straight to `errors` (no list per row); the row is dropped when it added any.
+    const before = errors.length;
     const currency = currencyFor(item.currency, [item.amount], currencies.get(item.external_id!));
-    const amountMinor = minorOf(item.amount, currency, index, 'amount', itemErrors);
+    const amountMinor = minorOf(item.amount, currency, index, 'amount', errors);
     const owner = owners.resolve({ email: item.owner_email, name: item.owner_name }, index);
-    if (owner && 'error' in owner) itemErrors.push({ index, field: owner.field, message: owner.error });
+    if (owner && 'error' in owner) errors.push({ index, field: owner.field, message: owner.error });
     const account = item.account ? accountRefs.resolve(item.account, index) : undefined;
-    if (account && 'error' in account)
-      itemErrors.push({ index, field: account.field, message: account.error });
+    if (account && 'error' in account) errors.push({ index, field: account.field, message: account.error });
     const leadId = item.lead_external_id ? leadIds.get(item.lead_external_id) : item.lead_external_id;
     if (leadId === undefined && item.lead_external_id) {
-      itemErrors.push(unknownRef(index, 'lead_external_id', 'lead', item.lead_external_id));
+      errors.push(unknownRef(index, 'lead_external_id', 'lead', item.lead_external_id));
     }
     // A file with both columns fills one per row: an empty cell beside a filled one is not a second value.
     if (given(item.amount) && given(item.amount_minor)) {
-      itemErrors.push({
+      errors.push({
         index,
         field: 'amount',
         message: 'and amount_minor are both given on this row; give only one',
@@ -98,12 +98,9 @@ export async function writeOpportunities(
           ? 'open'
           : undefined);
     if (outcome && outcome !== 'open' && item.closed_at === null) {
-      itemErrors.push({ index, field: 'closed_at', message: `is required when the outcome is ${outcome}` });
+      errors.push({ index, field: 'closed_at', message: `is required when the outcome is ${outcome}` });
     }
-    if (itemErrors.length > 0) {
-      errors.push(...itemErrors);
-      return;
-    }
+    if (errors.length > before) return;
     const values: Record<string, unknown> = {};
     put(values, 'leadId', leadId);
     // A name not stored yet stays a NewName until createNewNames (below) creates it.

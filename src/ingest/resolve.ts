@@ -78,12 +78,34 @@ export async function findReps(
 ): Promise<References<RepRef>> {
   // A name column holding an email address (`owner_name` = amara@x.com) means the rep with that email:
   // it is looked up as one and never creates a rep named by an address.
-  const nameAsEmail = (r: RepRef) => (r.email ? null : emailInName(r.name));
+  const addresses = new Map<string, string | null>();
+  const nameAsEmail = (r: RepRef) => {
+    if (r.email || typeof r.name !== 'string') return r.email ? null : emailInName(r.name);
+    let address = addresses.get(r.name);
+    if (address === undefined) {
+      address = emailInName(r.name);
+      addresses.set(r.name, address);
+    }
+    return address;
+  };
   const emails = uniq([...refs.map((r) => r.email), ...refs.map(nameAsEmail)]);
   const names = uniq(refs.filter((r) => nameAsEmail(r) === null).map((r) => r.name));
   const byEmail = new Map<string, number>();
   let byName = new Map<string, NamedRecord[]>();
+  // A batch names a handful of people on thousands of rows: each name is folded once, and the rep a
+  // name resolves to is kept until the next load (the result is the same object for every such row).
+  const folded = new Map<string, string>();
+  const foldName = (name: string) => {
+    let f = folded.get(name);
+    if (f === undefined) {
+      f = fold(name);
+      folded.set(name, f);
+    }
+    return f;
+  };
+  let nameToRep = new Map<string, Resolved>();
   const load = async (on: Db) => {
+    nameToRep = new Map();
     if (emails.length > 0) {
       const rows = await on
         .select({ id: reps.id, email: reps.email })
@@ -117,9 +139,16 @@ export async function findReps(
         : { id };
     }
     if (ref.name) {
-      const found = byName.get(fold(ref.name)) ?? [];
-      if (found.length === 1) return { id: found[0]!.id };
-      if (found.length === 0) return fold(ref.name) === '' ? unresolved(ref) : new NewName(ref, index);
+      const known = nameToRep.get(ref.name);
+      if (known !== undefined) return known;
+      const key = foldName(ref.name);
+      const found = byName.get(key) ?? [];
+      if (found.length === 1) {
+        const one = { id: found[0]!.id };
+        nameToRep.set(ref.name, one);
+        return one;
+      }
+      if (found.length === 0) return key === '' ? unresolved(ref) : new NewName(ref, index);
       return { error: ambiguousName(ref.name, 'people', found, `use ${fields.email}`), field: fields.name };
     }
     // Both absent: leave the stored owner alone; an explicit empty value clears it.
@@ -290,5 +319,7 @@ export async function createNewNames(
 }
 
 function uniq(values: (string | null | undefined)[]): string[] {
-  return [...new Set(values.filter((v): v is string => typeof v === 'string' && v !== ''))];
+  const seen = new Set<string>();
+  for (const v of values) if (typeof v === 'string' && v !== '') seen.add(v);
+  return [...seen];
 }

@@ -2,8 +2,9 @@ import { getTableColumns, getTableName, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { type Db, queryRows } from '../db/client.js';
 import { dropForBulkWrite, restoreAfterBulkWrite } from './bulk-write.js';
+import { FirstLines } from './first-lines.js';
 import { refreshFirstTouchOf } from './first-touch.js';
-import { copyRows } from './stage-copy.js';
+import { CopyBatch } from './stage-copy.js';
 import type { PendingRow } from './upsert-core.js';
 
 type Table = PgTable & { id: PgColumn };
@@ -92,7 +93,15 @@ export class StagedUpsert {
   private created = false;
   private readonly shapes = new Map<string, number>();
   private readonly sizes = new Map<number, number>();
-  private keys = new Set<string>();
+  /**
+   * Keys staged in the current generation, as 53-bit hashes (FirstLines: typed arrays, nothing for the
+   * garbage collector to trace, where a Set held 200,000 strings per generation). Two keys sharing a hash
+   * (odds about 1 in 400,000 for a full generation) only make `reserve`/`add` write the generation early,
+   * which changes no stored value or count.
+   */
+  private readonly keys = new FirstLines();
+  /** The COPY buffer of the last batch, written into again by the next (see CopyBatch). */
+  private copyBuffer: Buffer | undefined;
   /** Column (property) → its bit in a shape code (see `shapeOf`); bit 1 says "stored". */
   private readonly bits = new Map<string, number>();
   /** Shape code → shape, for the current generation. */
@@ -156,10 +165,17 @@ export class StagedUpsert {
    * written first, so the batch sees them as stored.
    */
   async reserve(keys: string[]): Promise<void> {
-    if (this.keys.size + keys.length > this.generationRows || keys.some((k) => this.keys.has(k))) {
+    if (this.keys.count + keys.length > this.generationRows || this.anyStaged(keys)) {
       const c = await this.flush();
       this.carried = c;
     }
+  }
+
+  /** True when one of `keys` is staged in the current generation (or shares a staged key's hash). */
+  private anyStaged(keys: string[]): boolean {
+    if (this.keys.count === 0) return false;
+    for (const k of keys) if (this.keys.first(k) !== undefined) return true;
+    return false;
   }
 
   private takeCarried(): StagedCounts {
@@ -182,28 +198,36 @@ export class StagedUpsert {
     // of lock) came in between.
     const lockedAtLookup = this.restore !== null;
     let counts = this.takeCarried();
-    if (this.keys.size + rows.length > this.generationRows || rows.some((r) => this.keys.has(r.key))) {
+    if (this.keys.count + rows.length > this.generationRows || this.anyStaged(rows.map((r) => r.key))) {
       counts = await this.flush();
     }
     if (rows.length === 0) return counts;
     if (!lockedAtLookup) this.classifiedUnlocked = true;
     await this.ensureStage();
-    const records: unknown[][] = [];
+    const extra = this.fingerprints ? ['fingerprint', 'decimal_mark'] : [];
+    const batch = new CopyBatch(
+      this.db,
+      this.stage,
+      ['shape', ...this.columns.map((c) => c.name), ...extra],
+      this.copyBuffer,
+    );
     for (const row of rows) {
       const shape = this.shapeOf(row.values, existing.has(row.key));
       this.sizes.set(shape, (this.sizes.get(shape) ?? 0) + 1);
-      this.keys.add(row.key);
-      const rec: unknown[] = [shape];
-      for (const p of this.props) rec.push(p === this.keyName ? row.key : (row.values[p] ?? null));
+      this.keys.firstOrAdd(row.key, 0);
+      batch.value(shape);
+      for (const p of this.props) batch.value(p === this.keyName ? row.key : row.values[p]);
       if (this.fingerprints) {
         const f = this.expected.get(row.key);
         if (!f) this.unprinted += 1;
-        rec.push(f?.fingerprint ?? null, f?.decimalMark ?? null);
+        batch.value(f?.fingerprint);
+        batch.value(f?.decimalMark);
       }
-      records.push(rec);
+      batch.endRow();
     }
-    const extra = this.fingerprints ? ['fingerprint', 'decimal_mark'] : [];
-    await copyRows(this.db, this.stage, ['shape', ...this.columns.map((c) => c.name), ...extra], records);
+    await batch.send();
+    // COPY has finished (Postgres answered): its bytes are no longer needed, the buffer is reused.
+    this.copyBuffer = batch.buffer;
     return counts;
   }
 
@@ -237,7 +261,7 @@ export class StagedUpsert {
   /** Writes every staged row (one statement per shape) and empties the stage. */
   async flush(): Promise<StagedCounts> {
     const counts = this.takeCarried();
-    if (this.keys.size === 0) return counts;
+    if (this.keys.count === 0) return counts;
     const tableName = ident(getTableName(this.table));
     // Decided before considerBulk: a lock taken by this flush came after the rows were looked up.
     const surelyNew = this.restore !== null && !this.classifiedUnlocked;
@@ -311,7 +335,7 @@ export class StagedUpsert {
     if (this.fingerprints) await this.storeFingerprints(tableName, keyCol, this.fingerprints, plainShapes);
     await this.db.execute(sql.raw(`truncate ${this.stage}`));
     this.classifiedUnlocked = false;
-    this.keys = new Set();
+    this.keys.clear();
     this.touched = new Set();
     this.shapes.clear();
     this.shapeByCode.clear();

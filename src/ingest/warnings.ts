@@ -116,12 +116,16 @@ export class WarningLog {
     if (id === '') return false;
     const first = this.firstLineOf.firstOrAdd(id, line);
     if (first === undefined) return false;
+    this.duplicateId(id, first, line);
+    return true;
+  }
+
+  private duplicateId(id: string, first: number, line: number): void {
     this.add('duplicate id', line, () =>
       this.audience === 'request'
         ? `external id ${id} is item ${first} and again item ${line}: the later item (${line}) wins, field by field`
         : `external id ${id} is on line ${first} and again on line ${line}: the later row (line ${line}) wins, field by field`,
     );
-    return true;
   }
 
   /**
@@ -170,6 +174,8 @@ export class WarningLog {
    * warning.
    */
   inspect(item: Record<string, unknown>, line: number, raw?: unknown): boolean {
+    // Called once per row of a file: the messages are built only for rows that raise a warning (in the
+    // methods below), so a clean row allocates no closure or list here.
     const id = item.external_id;
     const before = this.added;
     if (typeof id === 'string') this.seeId(id, line);
@@ -181,22 +187,9 @@ export class WarningLog {
     const closedField =
       this.entity === 'opportunities' ? 'closed_at' : this.entity === 'leads' ? 'converted_at' : null;
     const closed = closedField ? (item[closedField] as Date | null | undefined) : undefined;
-    if (created && closed && closed < created) {
-      this.add(
-        'close before create',
-        line,
-        () =>
-          `${closedField} ${iso(closed)} is before created_at ${iso(created)} (stored as given; the cycle counts as 0 days)`,
-      );
-    }
+    if (created && closed && closed < created) this.closeBeforeCreate(line, closedField!, closed, created);
     const qualified = this.entity === 'leads' ? (item.qualified_at as Date | null | undefined) : undefined;
-    if (created && qualified && qualified < created) {
-      this.add(
-        'qualified before create',
-        line,
-        () => `qualified_at ${iso(qualified)} is before created_at ${iso(created)} (stored as given)`,
-      );
-    }
+    if (created && qualified && qualified < created) this.qualifiedBeforeCreate(line, qualified, created);
     const stage = item.stage as string | null | undefined;
     const outcome =
       this.entity !== 'opportunities'
@@ -207,24 +200,47 @@ export class WarningLog {
     if (this.entity !== 'opportunities') return this.added > before;
     const amount = item.amount as MoneyValue | null | undefined;
     const minor = item.amount_minor as number | null | undefined;
-    const notPositive = () =>
-      (amount?.value && (amount.value.negative || /^0*$/.test(amount.value.whole + amount.value.fraction))) ||
-      (typeof minor === 'number' && minor <= 0);
-    if (outcome === 'won' && notPositive()) {
-      this.add(
-        'won amount not positive',
-        line,
-        () => `a won deal with amount ${amount?.reading.text ?? minor}`,
-      );
-    }
-    if (item.outcome == null && typeof stage === 'string' && outcome === 'open' && closed) {
-      this.add('closed but stage reads open', line, () =>
-        this.audience === 'request'
-          ? `stage "${stage}" has a close date but reads as open; if it is a won or lost stage, add it to "won_stages" or "lost_stages" in the request`
-          : `stage "${stage}" has a close date but reads as open; if it is a won or lost stage, pass --won-stages "${stage}" or --lost-stages "${stage}"`,
-      );
-    }
+    if (outcome === 'won' && notPositive(amount, minor)) this.wonNotPositive(line, amount, minor);
+    if (item.outcome == null && typeof stage === 'string' && outcome === 'open' && closed)
+      this.closedButOpen(line, stage);
     return this.added > before;
+  }
+
+  private closeBeforeCreate(line: number, closedField: string, closed: Date, created: Date): void {
+    this.add(
+      'close before create',
+      line,
+      () =>
+        `${closedField} ${iso(closed)} is before created_at ${iso(created)} (stored as given; the cycle counts as 0 days)`,
+    );
+  }
+
+  private qualifiedBeforeCreate(line: number, qualified: Date, created: Date): void {
+    this.add(
+      'qualified before create',
+      line,
+      () => `qualified_at ${iso(qualified)} is before created_at ${iso(created)} (stored as given)`,
+    );
+  }
+
+  private wonNotPositive(
+    line: number,
+    amount: MoneyValue | null | undefined,
+    minor: number | null | undefined,
+  ) {
+    this.add(
+      'won amount not positive',
+      line,
+      () => `a won deal with amount ${amount?.reading.text ?? minor}`,
+    );
+  }
+
+  private closedButOpen(line: number, stage: string): void {
+    this.add('closed but stage reads open', line, () =>
+      this.audience === 'request'
+        ? `stage "${stage}" has a close date but reads as open; if it is a won or lost stage, add it to "won_stages" or "lost_stages" in the request`
+        : `stage "${stage}" has a close date but reads as open; if it is a won or lost stage, pass --won-stages "${stage}" or --lost-stages "${stage}"`,
+    );
   }
 
   /** Counts an item whose event timestamps (EVENT_FIELDS; a decided deal's closed_at) lie ahead of now. */
@@ -232,13 +248,9 @@ export class WarningLog {
     const latest = this.latest;
     const fields = EVENT_FIELDS[this.entity];
     if (latest === undefined || !fields) return;
-    const ahead = (f: string) => {
-      const d = item[f];
-      return d instanceof Date && d.getTime() > latest;
-    };
-    const late = fields.filter(ahead);
-    if (decided && ahead('closed_at')) late.push('closed_at');
-    if (late.length === 0) return;
+    if (!anyAfter(item, fields, latest) && !(decided && isAfter(item.closed_at, latest))) return;
+    const late = fields.filter((f) => isAfter(item[f], latest));
+    if (decided && isAfter(item.closed_at, latest)) late.push('closed_at');
     this.add('date in the future', line, () => {
       const said = late.map((f) => `${f} ${iso(item[f] as Date)}`).join(', ');
       return `${said} ${late.length > 1 ? 'are' : 'is'} in the future (more than a day after ${iso(new Date(latest - FUTURE_TOLERANCE_MS))}); stored as given, check the source's dates and time zone`;
@@ -274,6 +286,7 @@ export class WarningLog {
     const fields = NAME_FIELDS[this.entity];
     if (!fields || typeof raw !== 'object' || raw === null) return;
     const input = raw as Record<string, unknown>;
+    if (!anyFormatChars(input, fields)) return;
     const cleaned = fields.filter((f) => {
       const v = input[f];
       return typeof v === 'string' && typeof item[f] === 'string' && withoutFormatChars(v) !== v;
@@ -298,3 +311,28 @@ export class WarningLog {
 }
 
 const iso = (d: Date) => d.toISOString().slice(0, 10);
+
+/** True when `d` is a Date later than `latest` (epoch ms). */
+const isAfter = (d: unknown, latest: number) => d instanceof Date && d.getTime() > latest;
+
+function anyAfter(item: Record<string, unknown>, fields: string[], latest: number): boolean {
+  for (const f of fields) if (isAfter(item[f], latest)) return true;
+  return false;
+}
+
+/** A won deal's amount that is negative or zero (as written, or in minor units). */
+function notPositive(amount: MoneyValue | null | undefined, minor: number | null | undefined): boolean {
+  return Boolean(
+    (amount?.value && (amount.value.negative || /^0*$/.test(amount.value.whole + amount.value.fraction))) ||
+      (typeof minor === 'number' && minor <= 0),
+  );
+}
+
+/** True when a name field of the raw input holds format characters (see checkNames). */
+function anyFormatChars(input: Record<string, unknown>, fields: string[]): boolean {
+  for (const f of fields) {
+    const v = input[f];
+    if (typeof v === 'string' && withoutFormatChars(v) !== v) return true;
+  }
+  return false;
+}

@@ -21,11 +21,12 @@ export function requireForNew(
   noun: string,
   errors: ItemError[],
 ): PendingRow[] {
+  const fields = Object.keys(required);
   return rows.filter((row) => {
     if (existing.has(row.key)) return true;
-    const missing = Object.keys(required).filter(
-      (k) => row.values[k] === undefined || row.values[k] === null,
-    );
+    // Most new rows carry every required column: no list is built for them.
+    if (carriesAll(row.values, fields)) return true;
+    const missing = fields.filter((k) => row.values[k] === undefined || row.values[k] === null);
     for (const k of missing) {
       errors.push({
         index: row.index,
@@ -35,6 +36,11 @@ export function requireForNew(
     }
     return missing.length === 0;
   });
+}
+
+function carriesAll(values: Record<string, unknown>, fields: string[]): boolean {
+  for (const k of fields) if (values[k] === undefined || values[k] === null) return false;
+  return true;
 }
 
 /** Error for a reference that names nothing stored. */

@@ -368,6 +368,8 @@ export function settleAmount(
   return fileMark === reading.separator ? reading.asDecimal : reading.asGroup;
 }
 
+const DIGITS = /^\d*$/;
+
 /**
  * An exact decimal in integer minor units of `currency` (ISO 4217 digits: 1054 JPY → 1054,
  * 10.54 USD → 1054, 1.054 KWD → 1054). More fraction digits than the currency has is an error unless
@@ -384,6 +386,12 @@ export function toMinorUnits(d: Decimal, currency: string, text?: string): numbe
         ? `"${shown}" has decimals, but ${currency} has no minor unit`
         : `"${shown}" has more than ${digits} decimals for ${currency}`,
     );
+  }
+  // Up to 15 digits in all, the amount is below 10^15 minor units, which a double holds exactly: plain
+  // number arithmetic gives what the exact (bigint) reading below gives, without its allocations.
+  if (d.whole.length + digits <= 15 && DIGITS.test(d.whole)) {
+    const n = Number(d.whole) * 10 ** digits + (digits > 0 ? Number(significant.padEnd(digits, '0')) : 0);
+    return d.negative && n !== 0 ? -n : n;
   }
   const minor = BigInt(d.whole) * 10n ** BigInt(digits) + BigInt(significant.padEnd(digits, '0') || '0');
   if (minor > BigInt(MAX_MINOR_UNITS))

@@ -34,6 +34,9 @@ export function currenciesNear(code: string): string[] {
  * gets 2, the common case, so a display never fails. Amounts are stored as integers in these units.
  */
 export function minorDigits(currency: string): number {
+  // A code already trimmed and upper case (every stored or validated one) is found as it is.
+  const known = digitsCache.get(currency);
+  if (known !== undefined) return known;
   const code = currency.trim().toUpperCase();
   let d = digitsCache.get(code);
   if (d === undefined) {

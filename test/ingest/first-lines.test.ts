@@ -13,4 +13,17 @@ describe('FirstLines', () => {
     expect(t.firstOrAdd('', 7)).toBeUndefined();
     expect(t.firstOrAdd('', 8)).toBe(7);
   });
+
+  it('counts the ids recorded, and forgets them all on clear (keeping its grown capacity)', () => {
+    const t = new FirstLines();
+    for (let i = 0; i < 5_000; i += 1) t.firstOrAdd(`ACT-${i}`, i);
+    t.firstOrAdd('ACT-7', 99);
+    expect(t.count).toBe(5_000);
+    t.clear();
+    expect(t.count).toBe(0);
+    expect(t.first('ACT-7')).toBeUndefined();
+    expect(t.firstOrAdd('ACT-7', 3)).toBeUndefined();
+    expect(t.first('ACT-7')).toBe(3);
+    expect(t.count).toBe(1);
+  });
 });
