@@ -5,8 +5,9 @@ import type { ImportCsvResult } from './import-csv.js';
 const n = (v: number) => v.toLocaleString('en-US');
 
 /**
- * The one-line summary printed at the end of an import. Rows whose id comes again further down the file
- * are merged into that later row, so they are counted as such: the parts add up to the rows read.
+ * The one-line summary printed at the end of an import. A row whose id comes again further down the same
+ * batch is merged into that later row and counted as merged; a repeat in a later batch is written after it
+ * (counted as inserted, updated or unchanged). Either way the parts add up to the rows read.
  */
 export function formatSummary(entity: string, r: ImportCsvResult): string {
   const empty = formatEmptyRows(r);
@@ -14,8 +15,12 @@ export function formatSummary(entity: string, r: ImportCsvResult): string {
     return `${entity}: rejected, ${n(r.invalidRows)} invalid of ${n(r.rows)} rows; nothing imported (fix them or pass --skip-invalid)${empty}`;
   }
   const skipped = r.invalidRows > 0 ? `, ${n(r.invalidRows)} invalid skipped` : '';
+  // A repeat in the same batch is merged into the later row; one in a later batch is written after the
+  // first (and counted in inserted/updated/unchanged). Only the merged ones are counted here.
   const duplicates = r.warnings.find((w) => w.kind === 'duplicate id')?.count ?? 0;
-  const merged = duplicates > 0 ? `, ${n(duplicates)} merged into a later row with the same id` : '';
+  const written = r.inserted + r.updated + r.unchanged;
+  const mergedRows = Math.min(duplicates, Math.max(0, r.rows - r.invalidRows - written));
+  const merged = mergedRows > 0 ? `, ${n(mergedRows)} merged into a later row with the same id` : '';
   const created = formatCreated(r.created);
   return `${entity}: ${n(r.rows)} rows, ${n(r.inserted)} inserted, ${n(r.updated)} updated, ${n(r.unchanged)} unchanged${skipped}${merged}${created ? `; ${created}` : ''}${empty}`;
 }

@@ -296,6 +296,28 @@ describeDb('CSV import boundary', (ctx) => {
       'opportunities: 5 rows, 4 inserted, 0 updated, 0 unchanged, 1 merged into a later row with the same id',
     );
   });
+
+  // Tester: an id on lines 3 and 11,002 of a 12,000-row file gave "11,999 inserted, 1 updated, … 1 merged"
+  // (12,001 of 12,000): rows in different batches are written one after the other, not merged, and were
+  // counted twice. Generations of 2 rows put the repeat in another batch here.
+  it('counts a repeated id written in another batch once, as written, so the summary adds up', async () => {
+    const file = csv(
+      ['external_id,created_at', 'L-1,2026-01-05', 'L-2,2026-01-05', 'L-3,2026-01-05', 'L-1,2026-01-06'].join(
+        '\n',
+      ),
+    );
+    const first = await run('leads', file, { generationRows: 2 });
+    expect(formatSummary('leads', first)).toBe('leads: 4 rows, 3 inserted, 1 updated, 0 unchanged');
+    expect(first.warnings.map((w) => [w.kind, w.count, w.lines])).toEqual([['duplicate id', 1, [5]]]);
+    // Again: the file holds two versions of L-1, so L-1 is written twice again (the warning names both lines).
+    const again = await run('leads', file, { generationRows: 2 });
+    expect(formatSummary('leads', again)).toBe('leads: 4 rows, 0 inserted, 2 updated, 2 unchanged');
+    // In one batch the repeat is merged into the later row (which is what is stored), and counted so.
+    const one = await run('leads', file);
+    expect(formatSummary('leads', one)).toBe(
+      'leads: 4 rows, 0 inserted, 0 updated, 3 unchanged, 1 merged into a later row with the same id',
+    );
+  });
 });
 
 describeDb('CSV import boundary: accounts keyed by name', (ctx) => {
