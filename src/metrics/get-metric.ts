@@ -223,7 +223,7 @@ async function computeWith(
     trend:
       previous && prev && now >= period.start
         ? {
-            previous: { period: previous, value: prev.value },
+            previous: { period: previous, value: prev.value, sampleSize: prev.n },
             change: computeChange(def, main.value, prev.value),
           }
         : null,

@@ -18,3 +18,20 @@ export function isSmallSample(r: Pick<MetricResult, 'metric' | 'value' | 'sample
     r.sampleSize < SMALL_SAMPLE
   );
 }
+
+/**
+ * Whether a change against the previous period rests on a small sample, current or previous figure (a
+ * win rate on 1 deal swings by 100 % on the next; an average deal size "up from $985" on 1 deal is no
+ * trend). Digest movers and a coaching card's biggest changes leave such a change out. A previous value
+ * without a recorded sample size (a hand-built result) counts as no small sample.
+ */
+export function isSmallSampleChange(
+  r: Pick<MetricResult, 'metric' | 'value' | 'sampleSize' | 'trend'>,
+): boolean {
+  const previous = r.trend?.previous;
+  return (
+    isSmallSample(r) ||
+    (previous?.sampleSize !== undefined &&
+      isSmallSample({ metric: r.metric, value: previous.value, sampleSize: previous.sampleSize }))
+  );
+}

@@ -182,7 +182,8 @@ export interface Change {
 }
 
 export interface Trend {
-  previous: { period: Period; value: MetricValue };
+  /** The previous period's value and, when computed, the records behind it (for the small-sample rule). */
+  previous: { period: Period; value: MetricValue; sampleSize?: number };
   change: Change | null;
 }
 
