@@ -2,7 +2,7 @@ import { currentTeamIds, getRepNames, getTeams } from '../access/queries.js';
 import { median } from '../charts/median.js';
 import { queryRows, sql } from '../db/client.js';
 import { runAdmitted } from '../metrics/admitted.js';
-import { getMetric } from '../metrics/index.js';
+import { getMetric, isSmallSampleChange } from '../metrics/index.js';
 import type { MetricDeps, MetricId, MetricResult, Period, SegmentRow } from '../metrics/types.js';
 import { callsByHour, conversionsBySource, lateLeadsByHour, winsByProduct } from './facts.js';
 import { connectPoint, gapPoint, responsePoint, trendPoint } from './talking-points.js';
@@ -90,8 +90,15 @@ export async function getCoachingCard(deps: MetricDeps, query: CoachQuery): Prom
       if (line.weak && line.talkingPoint === null) line.talkingPoint = trendPoint(line);
   }
 
+  // As digest movers: a change on a small sample, current or previous ("+1,479%, up from $985" on 1 deal),
+  // is no change worth a 1:1 (src/metrics/small-sample.ts).
   const biggestChanges = lines
-    .filter((l) => l.result.trend?.change?.relative != null && l.result.trend.change.relative !== 0)
+    .filter(
+      (l) =>
+        l.result.trend?.change?.relative != null &&
+        l.result.trend.change.relative !== 0 &&
+        !isSmallSampleChange(l.result),
+    )
     .sort((a, b) => Math.abs(b.result.trend!.change!.relative!) - Math.abs(a.result.trend!.change!.relative!))
     .slice(0, 3);
   const belowTarget = lines

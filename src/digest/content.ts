@@ -9,7 +9,7 @@ import {
   findMetric,
   getMetric,
   getScorecard,
-  isSmallSample,
+  isSmallSampleChange,
   judgeFreshness,
   parsePeriod,
   SCORECARD_METRICS,
@@ -214,13 +214,13 @@ export async function gatherDigest(
       'fresh';
 
   const movers = toDate
-    // A change that shows as "+0.0 pts" is no mover; nor is a small sample (a win rate on 1 deal swings
-    // by 100% on the next one), by the rule that marks it (src/metrics/small-sample.ts).
+    // A change that shows as "+0.0 pts" is no mover; nor is one on a small sample, current or previous (a
+    // win rate on 1 deal swings by 100% on the next one), by the rule that marks it (src/metrics/small-sample.ts).
     .filter(
       (r) =>
         r.trend?.change?.relative != null &&
         shownChange(r.trend.change, r.metric.unit, r.currency).better !== null &&
-        !isSmallSample(r),
+        !isSmallSampleChange(r),
     )
     .sort((a, b) => Math.abs(b.trend!.change!.relative!) - Math.abs(a.trend!.change!.relative!))
     .slice(0, 3);

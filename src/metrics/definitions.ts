@@ -191,6 +191,7 @@ export const METRICS: MetricDefinition[] = [
     definition:
       "For a running or future period with a revenue target: open pipeline (open opportunities whose expected close date falls in the period) ÷ revenue still needed (target − won so far), shown against the 3× rule of thumb; also a forecast = won so far + open pipeline × the scope's win rate over the last 12 months. No target, a finished period, a period without working days (the target is spread over them) or a target already reached gives no coverage, with the reason.",
     accumulates: false,
+    looksAhead: true,
     defaultPeriod: 'this quarter',
     dimensions: [],
   },

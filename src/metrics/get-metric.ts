@@ -223,16 +223,21 @@ async function computeWith(
     trend:
       previous && prev && now >= period.start
         ? {
-            previous: { period: previous, value: prev.value },
+            previous: { period: previous, value: prev.value, sampleSize: prev.n },
             change: computeChange(def, main.value, prev.value),
           }
         : null,
     // Periods that have not started are left out, not drawn as zeros: next month's series ends with this one.
+    // A metric that looks ahead (coverage) has a value there: next quarter's own 1.3× is its last point.
     series: include.series
       ? periods
           .slice(0, SERIES_LENGTH)
           .map((p, i) => ({ period: p, value: computed[i]!.value }))
-          .filter((point) => point.period.start.getTime() <= now.getTime())
+          .filter(
+            (point) =>
+              point.period.start.getTime() <= now.getTime() ||
+              (def.looksAhead === true && point.value.kind === 'value'),
+          )
       : [],
     segments,
     freshness: { newestRecordAt: main.newest, lastArrival },

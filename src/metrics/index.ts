@@ -32,7 +32,7 @@ export {
 export { resolveScope } from './scope.js';
 export { getScorecard } from './scorecard.js';
 export { createMetricAnswers, INTERACTIVE_BUDGET_MS } from './shared-answers.js';
-export { isSmallSample, SMALL_SAMPLE } from './small-sample.js';
+export { isSmallSample, isSmallSampleChange, SMALL_SAMPLE } from './small-sample.js';
 export {
   computeAttainment,
   findTargets,

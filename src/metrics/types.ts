@@ -45,6 +45,11 @@ export interface MetricDefinition {
   definition: string;
   /** Counts that accumulate through a period, so pace against a pro-rated target applies. */
   accumulates: boolean;
+  /**
+   * Has a value for a period that has not started (pipeline coverage: that period's open pipeline ÷ its
+   * target), so such a period is drawn in the series; other metrics' future periods are all zeros, left out.
+   */
+  looksAhead?: true;
   /** Period used when the user names none, in the period grammar (e.g. "this month"). */
   defaultPeriod: string;
   /** Dimensions this metric can be split by. */
@@ -177,7 +182,8 @@ export interface Change {
 }
 
 export interface Trend {
-  previous: { period: Period; value: MetricValue };
+  /** The previous period's value and, when computed, the records behind it (for the small-sample rule). */
+  previous: { period: Period; value: MetricValue; sampleSize?: number };
   change: Change | null;
 }
 
@@ -223,7 +229,8 @@ export interface MetricResult {
   trend: Trend | null;
   /**
    * The last 8 periods of the same length, oldest first, ending with this one; periods that have not
-   * started are left out (a future period's series ends with the running one, or is empty).
+   * started are left out (a future period's series ends with the running one, or is empty), except for a
+   * metric that looks ahead (`looksAhead`), whose future periods with a value are drawn.
    */
   series: SeriesPoint[];
   segments: Segments | null;

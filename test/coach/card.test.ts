@@ -6,7 +6,7 @@ import type { Deps } from '../../src/deps.js';
 import { getMetric } from '../../src/metrics/index.js';
 import { setTarget } from '../../src/metrics/targets.js';
 import { describeDb } from '../helpers/db.js';
-import { addCall, addRep, addTeam } from '../metrics/fixtures.js';
+import { addCall, addOpp, addRep, addTeam } from '../metrics/fixtures.js';
 
 // Monday 23 Nov 2026, 12:00 UTC; the card covers "last month" = October 2026 (UTC).
 const now = new Date('2026-11-23T12:00:00Z');
@@ -96,6 +96,35 @@ describeDb('coaching card', (ctx) => {
     );
     // Calls went from 0 in September to 5: no relative change (previous 0), so nothing to rank.
     expect(card.biggestChanges.map((l) => l.metric.id)).not.toContain('calls');
+  });
+
+  it('leaves a change on a small sample out of the biggest changes, current or previous, as digest movers do', async () => {
+    const { db, ana } = await seed();
+    // September: 1 deal won at $985. October: 12 deals won at $15,000 (average deal size +1,423%, but up
+    // from 1 deal), and revenue $985 → $180,000 (a sum, never a small sample).
+    await addOpp(db, ana, {
+      created: '2026-08-01T09:00:00Z',
+      closed: '2026-09-10T09:00:00Z',
+      outcome: 'won',
+      amount: 98_500,
+    });
+    for (let i = 0; i < 12; i++)
+      await addOpp(db, ana, {
+        created: '2026-08-01T09:00:00Z',
+        closed: `2026-10-${String(2 + i).padStart(2, '0')}T09:00:00Z`,
+        outcome: 'won',
+        amount: 1_500_000,
+      });
+    const card = await getCoachingCard(
+      { db, defaultTimezone: 'UTC', now },
+      { repId: ana, period: 'last month', showPeers: true },
+    );
+    const dealsize = card.lines.find((l) => l.metric.id === 'dealsize')!;
+    expect(dealsize.result.trend?.change?.relative).toBeGreaterThan(10);
+    expect(dealsize.result.trend?.previous.sampleSize).toBe(1);
+    const changed = card.biggestChanges.map((l) => l.metric.id);
+    expect(changed).not.toContain('dealsize');
+    expect(changed).toContain('revenue');
   });
 
   it('hides percentiles from a rep when leaderboards are not public, and refuses other reps’ cards', async () => {

@@ -186,6 +186,48 @@ describeDb('digest content', (ctx) => {
     expect(JSON.stringify(msg.blocks)).toContain('*100.0%* _(n=1, small sample)_');
   });
 
+  it('never makes a change up from a small sample a biggest mover', async () => {
+    const db = ctx.db();
+    const teamId = await addTeam(ctx.database(), 'EMEA', 'Europe/Berlin');
+    const ana = await addRep(ctx.database(), { name: 'Ana', slackUserId: 'UANA', teamId });
+    const calls = (month: string, n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        externalId: `${month}-c${i}`,
+        repId: ana,
+        kind: 'call' as const,
+        direction: 'outbound' as const,
+        occurredAt: new Date(`2026-${month}-05T09:${String(i).padStart(2, '0')}:00Z`),
+      }));
+    // Calls 10 → 11 (+10%) against a win rate of 100% on 1 deal in October → 50% on 10 in November (−50%,
+    // previous n=1): the current figure is no small sample, the previous one is.
+    await db.insert(activities).values([...calls('10', 10), ...calls('11', 11)]);
+    const deal = (id: string, closed: string, outcome: 'won' | 'lost') => ({
+      externalId: id,
+      ownerRepId: ana,
+      createdAt: new Date('2026-09-01T09:00:00Z'),
+      closedAt: new Date(closed),
+      outcome,
+      amountMinor: 100_000,
+    });
+    await db
+      .insert(opportunities)
+      .values([
+        deal('p1', '2026-10-06T09:00:00Z', 'won'),
+        ...Array.from({ length: 10 }, (_, i) =>
+          deal(`p${2 + i}`, `2026-11-${String(2 + i).padStart(2, '0')}T09:00:00Z`, i < 5 ? 'won' : 'lost'),
+        ),
+      ]);
+    const msg = await buildDigest(
+      { db: ctx.db(), config },
+      spec(teamId, { metrics: ['calls', 'winrate'] }),
+      NOW,
+    );
+    const movers = JSON.stringify(msg.blocks.filter((b) => JSON.stringify(b).includes('Biggest movers')));
+    expect(movers).toContain('Calls');
+    expect(movers).not.toContain('Win rate');
+    expect(JSON.stringify(msg.blocks)).toContain('50.0%');
+  });
+
   it('reports the month just ended on the 1st, not an empty new month', async () => {
     const { teamId } = await seed();
     // Tue 1 Dec 2026, 08:30 Berlin: December has no records yet; yesterday (30 Nov) and November do.

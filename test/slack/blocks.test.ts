@@ -143,6 +143,20 @@ describe('the metric answer', () => {
     expect(m.blocks.some((b) => b.type === 'actions')).toBe(false);
   });
 
+  it('marks no small sample on 0 records: pipeline coverage 0.0× with no open deal is no sample', () => {
+    const m = buildMetricMessage({
+      result: winRate({ metric: findMetric('coverage')!, sampleSize: 0, value: { kind: 'value', value: 0 } }),
+      state,
+      now: NOW,
+      staleAfterHours: 24,
+      interactive: false,
+    });
+    const t = text(m.blocks);
+    expect(t).toContain('0.0×');
+    expect(t).not.toContain('Small sample');
+    expect(t).not.toContain('0 records');
+  });
+
   it('says "no data" with the reason, never NaN or 0%', () => {
     const m = buildMetricMessage({
       result: winRate({

@@ -59,6 +59,14 @@ describe('formatting numbers for Slack', () => {
 
   it('formats ratios, money and counts', () => {
     expect(formatPercent(0.27272)).toBe('27.3%');
+    // 5,329 won / 1 lost is not 100 %: a ratio short of 1 (or above 0) is never rounded to it.
+    expect(formatPercent(5329 / 5330)).toBe('99.9%');
+    expect(formatNumber(5329 / 5330, 'ratio')).toBe('99.9%');
+    expect(formatPercent(0.996, 0)).toBe('99%');
+    expect(formatPercent(1)).toBe('100.0%');
+    expect(formatPercent(0)).toBe('0.0%');
+    expect(formatPercent(0.0004)).toBe('under 0.1%');
+    expect(formatPercent(0.004, 0)).toBe('under 1%');
     expect(formatMoney(1_240_000, 'USD')).toBe('$12,400');
     expect(formatMoney(995, 'EUR')).toBe('€9.95');
     expect(formatMoney(1_240_000, 'SEK')).toBe('12,400 SEK');

@@ -69,6 +69,11 @@ describeDb('periods that have not started: next week, month, quarter and year', 
     expect(text).not.toContain('No data');
     expect(text).toContain('*Forecast (won + pipeline × win rate)*\\n$80,000');
     expect(text).toContain('*Still needed for target*\\n$100,000');
+    // Coverage has a value for a period that has not started: Q1 2027's own 1.0× is the last point drawn,
+    // after the running Q4 2026 (finished quarters have no coverage: blank).
+    expect(text).toMatch(/`·+.█` last 8 periods/);
+    const chart = await clickButton(app, stub, USERS.mia.id, calendar.reply.blocks, 'Chart');
+    expect(chart.reply.text).toMatch(/, from 0\.0× in Q4 2026 to 1\.0× in Q1 2027; /);
 
     // February fiscal year: next quarter is Q1 FY2028 (Feb–Apr 2027), holding the 60,000 deal only.
     await send(USERS.ada.id, 'fiscal set february');

@@ -8,7 +8,7 @@ import { findMetric } from '../../src/metrics/index.js';
 import type { MetricResult, Period } from '../../src/metrics/types.js';
 import { buildMetricHelpMessage } from '../../src/slack/blocks/help.js';
 import { answerFallback, buildMetricMessage } from '../../src/slack/blocks/metric.js';
-import { scorecardLine } from '../../src/slack/blocks/scorecard.js';
+import { scorecardFallback, scorecardLine } from '../../src/slack/blocks/scorecard.js';
 import { formatChange, formatNumber, periodInWords } from '../../src/slack/format.js';
 import { formatDateTime } from '../../src/time/format.js';
 
@@ -113,6 +113,18 @@ describe('small print', () => {
     });
     expect(scorecardLine(coverage)).toBe(
       '*Pipeline coverage* _Week of 23 Nov 2026_  _No data: the revenue target is already reached_',
+    );
+  });
+
+  it('marks a scorecard row on a small sample like an answer, and a count or 0 records not at all', () => {
+    // Yesterday's win rate on 3 closed deals: 2 won.
+    const winRate = result('winrate', { value: v(2 / 3), sampleSize: 3 });
+    expect(scorecardLine(winRate)).toBe('*Win rate* _Week of 23 Nov 2026_  *66.7%* _(n=3, small sample)_');
+    expect(scorecardFallback('EMEA today', [winRate])).toContain('Win rate 66.7% (n=3, small sample)');
+    expect(scorecardLine(result('winrate', { value: v(0.5), sampleSize: 10 }))).not.toContain('small sample');
+    expect(scorecardLine(result('calls', { value: v(2), sampleSize: 2 }))).not.toContain('small sample');
+    expect(scorecardLine(result('coverage', { value: v(0), sampleSize: 0, currency: 'USD' }))).not.toContain(
+      'small sample',
     );
   });
 

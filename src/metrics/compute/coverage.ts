@@ -160,9 +160,6 @@ async function coverageRowsFromRollups(
   );
 }
 
-/** Why a finished period has no "still needed" and no forecast: its result is what was won. */
-const PERIOD_ENDED = 'the period has ended: its result is what was won';
-
 function finalize(
   rows: Row[],
   currency: string | null,
@@ -222,17 +219,20 @@ function finalize(
     },
     figures: [
       { key: 'pipeline', label: 'Open pipeline expected to close', unit: 'money', value: value(pipeline) },
-      {
-        key: 'needed',
-        label: 'Still needed for target',
-        unit: 'money',
-        value:
-          remaining === null
-            ? noData(otherCurrency ? `no ${currency} revenue target` : 'no revenue target')
-            : ended
-              ? noData(PERIOD_ENDED)
-              : value(Math.max(0, remaining)),
-      },
+      // A finished period has no "still needed" and no forecast at all: its result is what was won.
+      ...(ended
+        ? []
+        : [
+            {
+              key: 'needed',
+              label: 'Still needed for target',
+              unit: 'money' as const,
+              value:
+                remaining === null
+                  ? noData(otherCurrency ? `no ${currency} revenue target` : 'no revenue target')
+                  : value(Math.max(0, remaining)),
+            },
+          ]),
       { key: 'won', label: 'Won so far', unit: 'money', value: value(won) },
       {
         key: 'win_rate',
@@ -240,16 +240,16 @@ function finalize(
         unit: 'ratio',
         value: winRate === null ? noData('no deals closed in the last 12 months') : value(winRate),
       },
-      {
-        key: 'forecast',
-        label: 'Forecast (won + pipeline × win rate)',
-        unit: 'money',
-        value: ended
-          ? noData(PERIOD_ENDED)
-          : forecast === null
-            ? noData('no historical win rate')
-            : value(forecast),
-      },
+      ...(ended
+        ? []
+        : [
+            {
+              key: 'forecast',
+              label: 'Forecast (won + pipeline × win rate)',
+              unit: 'money' as const,
+              value: forecast === null ? noData('no historical win rate') : value(forecast),
+            },
+          ]),
       { key: 'reference', label: 'Rule of thumb', unit: 'multiple', value: value(COVERAGE_REFERENCE) },
     ],
   };

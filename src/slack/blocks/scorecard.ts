@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import { isSmallSample } from '../../metrics/small-sample.js';
 import type { MetricResult } from '../../metrics/types.js';
 import { formatChange, formatStatus, formatTarget, statusWords } from '../format.js';
 import { escapeMrkdwn, escapeName } from '../mrkdwn.js';
@@ -16,14 +17,23 @@ export interface ScorecardView {
   staleAfterHours: number;
 }
 
+/** " (n=3, small sample)" after a figure under the one small-sample rule (as answers and digests), else "". */
+function smallSampleMark(r: MetricResult): string {
+  return isSmallSample(r) ? ` (n=${r.sampleSize}, small sample)` : '';
+}
+
 /**
- * One metric as a scorecard line: "*Win rate* _Q4 2026_  *27.3%* · target … · ▲ … · `▁▃▅`". Without a
- * value the reason stands in the headline's place, as answers give it: "*Pipeline coverage* _November
- * 2026_  _No data: the revenue target is already reached_".
+ * One metric as a scorecard line: "*Win rate* _Q4 2026_  *27.3%* · target … · ▲ … · `▁▃▅`", with
+ * " _(n=3, small sample)_" after a rate or average on 1–9 records. Without a value the reason stands in the
+ * headline's place, as answers give it: "*Pipeline coverage* _November 2026_  _No data: the revenue target
+ * is already reached_".
  */
 export function scorecardLine(r: MetricResult): string {
+  const small = smallSampleMark(r);
   const headline =
-    r.value.kind === 'no_data' ? `_No data: ${escapeMrkdwn(r.value.reason)}_` : `*${headlineText(r)}*`;
+    r.value.kind === 'no_data'
+      ? `_No data: ${escapeMrkdwn(r.value.reason)}_`
+      : `*${headlineText(r)}*${small ? ` _${small.trim()}_` : ''}`;
   const parts = [`*${escapeMrkdwn(r.metric.label)}* _${escapeMrkdwn(r.period.label)}_  ${headline}`];
   if (r.target) {
     parts.push(
@@ -40,7 +50,7 @@ export function scorecardLine(r: MetricResult): string {
 export function scorecardFallback(title: string, results: MetricResult[]): string {
   const items = results.map(
     (r) =>
-      `${r.metric.label} ${headlineText(r)}${r.target ? ` (${statusWords(r.target.status, r.target.startsOn)})` : ''}`,
+      `${r.metric.label} ${headlineText(r)}${smallSampleMark(r)}${r.target ? ` (${statusWords(r.target.status, r.target.startsOn)})` : ''}`,
   );
   return escapeName(`${title}: ${items.join('; ') || 'no metrics'}`);
 }
