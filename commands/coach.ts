@@ -1,9 +1,9 @@
-import { resolveScopeAsk } from '../src/access/scope.js';
+import { nameIsKnown, resolveScopeAsk } from '../src/access/scope.js';
 import { buildCoachingMessage } from '../src/coach/blocks.js';
 import { loadCoachingCard, COACH_USAGE as USAGE } from '../src/coach/load.js';
 import { beforeDeadline } from '../src/metrics/index.js';
 import { buildGrammarErrorMessage, buildNoticeMessage } from '../src/slack/blocks/notice.js';
-import { parseCommand } from '../src/slack/grammar/parse.js';
+import { chooseMonthReading, parseCommand } from '../src/slack/grammar/parse.js';
 import type { Reply } from '../src/slack/reply.js';
 import type { Subcommand } from './types.js';
 
@@ -18,11 +18,14 @@ export const coachCommand: Subcommand = {
   usage: ['/metrics coach @ana', '/metrics coach @ana last month', '/metrics coach me'],
   run: async (deps, input) => {
     if (input.tokens.length === 0) return ephemeral(buildNoticeMessage('Whose coaching card?', USAGE));
-    const parsed = parseCommand(`summary ${input.tokens.join(' ')}`, {
+    const asTyped = parseCommand(`summary ${input.tokens.join(' ')}`, {
       now: input.now,
       timezone: input.caller.timezone ?? deps.config.defaultTimezone,
       subcommands: [],
     });
+    const parsed = await beforeDeadline(
+      chooseMonthReading(asTyped, (name, teamOnly, exact) => nameIsKnown(deps.db, name, teamOnly, exact)),
+    );
     if (parsed.kind === 'error')
       return ephemeral(buildGrammarErrorMessage(parsed.message, parsed.suggestion));
     if (parsed.kind !== 'ask' || parsed.by !== null)

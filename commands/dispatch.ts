@@ -1,9 +1,10 @@
+import { nameIsKnown } from '../src/access/scope.js';
 import { answerParsedAsk } from '../src/answers/answer.js';
 import type { Caller } from '../src/core/types.js';
 import type { Deps } from '../src/deps.js';
 import { beforeDeadline, fiscalCalendarFor } from '../src/metrics/index.js';
 import { buildGrammarErrorMessage } from '../src/slack/blocks/notice.js';
-import { parseCommand } from '../src/slack/grammar/parse.js';
+import { chooseMonthReading, parseCommand } from '../src/slack/grammar/parse.js';
 import { cleanPlainText } from '../src/slack/inbound.js';
 import type { Reply } from '../src/slack/reply.js';
 import { buildHelpReply } from './help.js';
@@ -61,12 +62,16 @@ export async function runMetricsCommand(deps: Deps, request: CommandRequest): Pr
   const fiscal = await beforeDeadline(fiscalCalendarFor(deps.db, deps.config.fiscalDefault)).catch(
     () => deps.config.fiscalDefault,
   );
-  const parsed = parseCommand(clean.text, {
+  const asTyped = parseCommand(clean.text, {
     now,
     timezone: caller.timezone ?? deps.config.defaultTimezone,
     subcommands: routedSubcommandWords(),
     ...(fiscal ? { fiscal } : {}),
   });
+  // Month words that spell a team's or person's name with the words beside them are that name (May Fisher).
+  const parsed = await beforeDeadline(
+    chooseMonthReading(asTyped, (name, teamOnly, exact) => nameIsKnown(deps.db, name, teamOnly, exact)),
+  );
   const input = { text: clean.text, caller, channelId: request.channelId, now };
   switch (parsed.kind) {
     case 'help': {

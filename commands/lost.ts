@@ -1,6 +1,6 @@
 import { checkAccess } from '../src/access/permissions.js';
 import { currentTeamIds } from '../src/access/queries.js';
-import { resolveScopeAsk } from '../src/access/scope.js';
+import { nameIsKnown, resolveScopeAsk } from '../src/access/scope.js';
 import { answerParsedAsk } from '../src/answers/answer.js';
 import { metricDepsFor } from '../src/deps.js';
 import {
@@ -12,7 +12,7 @@ import {
 } from '../src/metrics/index.js';
 import { buildLostMessage } from '../src/slack/blocks/lost.js';
 import { buildGrammarErrorMessage, buildNoticeMessage } from '../src/slack/blocks/notice.js';
-import { parseCommand } from '../src/slack/grammar/parse.js';
+import { chooseMonthReading, parseCommand } from '../src/slack/grammar/parse.js';
 import type { Reply } from '../src/slack/reply.js';
 import type { Subcommand } from './types.js';
 
@@ -34,12 +34,15 @@ export const lostCommand: Subcommand = {
   run: async (deps, input) => {
     // Lookups outside the limiter are bound by the ask's deadline too (a person waits for them).
     const fiscal = await beforeDeadline(fiscalCalendarFor(deps.db, deps.config.fiscalDefault));
-    const parsed = parseCommand(`lostdeals ${input.tokens.join(' ')}`, {
+    const asTyped = parseCommand(`lostdeals ${input.tokens.join(' ')}`, {
       now: input.now,
       timezone: deps.config.defaultTimezone,
       subcommands: [],
       ...(fiscal ? { fiscal } : {}),
     });
+    const parsed = await beforeDeadline(
+      chooseMonthReading(asTyped, (name, teamOnly, exact) => nameIsKnown(deps.db, name, teamOnly, exact)),
+    );
     if (parsed.kind === 'error') return reply(buildGrammarErrorMessage(parsed.message, parsed.suggestion));
     if (parsed.kind !== 'ask') return reply(buildNoticeMessage('That is not a lost-deals question.', USAGE));
     if (parsed.by && parsed.by !== 'reason') return answerParsedAsk(deps, input.caller, parsed, input.now);

@@ -1,6 +1,6 @@
 import { checkTargetAccess } from '../src/access/permissions.js';
 import { getRepNames, listTeams } from '../src/access/queries.js';
-import { resolveScopeAsk } from '../src/access/scope.js';
+import { nameIsKnown, resolveScopeAsk } from '../src/access/scope.js';
 import { metricDepsFor } from '../src/deps.js';
 import {
   findMetric,
@@ -21,7 +21,7 @@ import {
 import { buildGrammarErrorMessage, buildNoticeMessage } from '../src/slack/blocks/notice.js';
 import { header, section } from '../src/slack/blocks/pieces.js';
 import { formatNumber } from '../src/slack/format.js';
-import { parseCommand } from '../src/slack/grammar/parse.js';
+import { chooseMonthReading, parseCommand } from '../src/slack/grammar/parse.js';
 import { enforceLimits } from '../src/slack/limits.js';
 import { escapeMrkdwn, escapeName } from '../src/slack/mrkdwn.js';
 import type { Reply } from '../src/slack/reply.js';
@@ -204,11 +204,15 @@ async function whoseTarget(
   const scopeWords = rest.filter(
     (_, i) => i !== periodIndex && !['per', 'a', 'an'].includes(rest[i]!.toLowerCase()),
   );
-  const parsed = parseCommand(`summary ${scopeWords.length ? scopeWords.join(' ') : 'team'}`, {
+  const asTyped = parseCommand(`summary ${scopeWords.length ? scopeWords.join(' ') : 'team'}`, {
     now: input.now,
     timezone: deps.config.defaultTimezone,
     subcommands: [],
   });
+  // The same rule as questions: month words that spell a name with the words beside them are that name.
+  const parsed = await chooseMonthReading(asTyped, (name, teamOnly, exact) =>
+    nameIsKnown(deps.db, name, teamOnly, exact),
+  );
   // A target is never for one month, so a month word here names a team or person (team October, May).
   const month =
     parsed.kind === 'ask' && (parsed.scope.kind === 'me' || parsed.scope.kind === 'my_team') && !parsed.by

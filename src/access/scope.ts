@@ -119,6 +119,19 @@ async function resolveName(db: Db, name: string, teamOnly: boolean, now: Date): 
 }
 
 /**
+ * Whether `name` names a team (or, unless `teamOnly`, an active person). With `exact`, only a team's name
+ * or a person's full name, compared after the same fold as the lookup (case, accents, spaces); without,
+ * anyone resolveScopeAsk would find for it (a first or last name too, even if several match).
+ */
+export async function nameIsKnown(db: Db, name: string, teamOnly: boolean, exact: boolean): Promise<boolean> {
+  const wanted = fold(name);
+  if ((await listTeams(db)).some((t) => fold(t.name) === wanted)) return true;
+  if (teamOnly) return false;
+  const people = await listActiveRepNames(db);
+  return exact ? people.some((p) => fold(p.name) === wanted) : matchPeople(people, name).length > 0;
+}
+
+/**
  * A refusal when a month word read as the period (`october`) is also the name of a team (or, with
  * `teamOnly` false, of a person): the words read two ways, so say how to ask for each. Null otherwise.
  */

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { editDistance, suggestWord } from '../../src/edit-distance.js';
-import { type ParsedCommand, parseCommand, tokenize } from '../../src/slack/grammar/parse.js';
+import {
+  chooseMonthReading,
+  type ParsedCommand,
+  parseCommand,
+  tokenize,
+} from '../../src/slack/grammar/parse.js';
 
 // Monday 23 Nov 2026, 09:00 UTC.
 const ctx = {
@@ -189,6 +194,54 @@ describe('fiscal months in the grammar (week-based calendar)', () => {
     expect(parseCommand('calls P11', ctx)).toMatchObject({
       kind: 'ask',
       scope: { kind: 'named', name: 'P11' },
+    });
+  });
+});
+
+// The grammar offers the readings with month words inside names; the names decide (here a fixed list).
+describe('month words inside names', () => {
+  const names = new Set(['may fisher', 'march madness', 'october']);
+  const known = async (name: string, _teamOnly: boolean, exact: boolean) =>
+    names.has(name.toLowerCase()) || (!exact && name.toLowerCase() === 'may');
+  const choose = async (text: string) => chooseMonthReading(parse(text), known);
+
+  it('takes the reading whose name is spelt exactly, with any other month as the period', async () => {
+    expect(ask(await choose('revenue may fisher'))).toMatchObject({
+      scope: { kind: 'named', name: 'may fisher', teamOnly: false },
+      period: null,
+    });
+    expect(ask(await choose('winrate may fisher oct 2026'))).toMatchObject({
+      scope: { kind: 'named', name: 'may fisher' },
+      period: '2026-10',
+    });
+    expect(ask(await choose('calls team March Madness'))).toMatchObject({
+      scope: { kind: 'named', name: 'March Madness', teamOnly: true },
+      period: null,
+    });
+  });
+
+  it('keeps the month as the period when no name is spelt, and the question for a month-only name', async () => {
+    expect(ask(await choose('winrate fisher may'))).toMatchObject({
+      scope: { kind: 'named', name: 'fisher' },
+      period: '2026-05',
+    });
+    expect(ask(await choose('calls october'))).toMatchObject({
+      scope: { kind: 'me', monthOrName: { word: 'october', period: '2026-10' } },
+      period: '2026-10',
+    });
+    const twoPeriods = await choose('calls team october september');
+    expect(twoPeriods).toMatchObject({ kind: 'error' });
+    expect(twoPeriods).not.toHaveProperty('monthNames');
+  });
+
+  it('reads a month beside another period as a name only when it finds someone', async () => {
+    expect(ask(await choose('calls may this month'))).toMatchObject({
+      scope: { kind: 'named', name: 'may' },
+      period: 'this month',
+    });
+    expect(await chooseMonthReading(parse('calls team october last year'), async () => false)).toMatchObject({
+      kind: 'error',
+      message: 'That names more than one period; ask for one at a time.',
     });
   });
 });

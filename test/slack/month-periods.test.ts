@@ -75,3 +75,71 @@ describeDb('month names as periods', (ctx) => {
     );
   });
 });
+
+// A month word is part of a name when, with the name words beside it, it spells a team's name or a
+// person's full name; otherwise it is the period. Two periods stay an error when no name is spelt.
+describeDb('month words inside names', (ctx) => {
+  const stub = useSlackApiStub();
+  const app = useRunningApp(ctx, stub);
+  const ask = async (user: string, text: string) => (await sendCommand(app, stub, user, text)).reply.text;
+  const seed = async () => {
+    const db = ctx.db();
+    const [madness] = await db.insert(teams).values({ name: 'March Madness' }).returning({ id: teams.id });
+    const [may] = await db
+      .insert(reps)
+      .values({ name: 'May Fisher', role: 'rep' })
+      .returning({ id: reps.id });
+    await db
+      .insert(teamMemberships)
+      .values({ repId: may!.id, teamId: madness!.id, validFrom: new Date('2025-01-01T00:00:00Z') });
+  };
+
+  it('reads "may fisher" as May Fisher over the default period, not May 2026 for "fisher"', async () => {
+    await seed();
+    for (const text of ['revenue may fisher', 'winrate May Fisher']) {
+      const answer = await ask(USERS.ada.id, text);
+      expect(answer, text).toContain(' · May Fisher · ');
+      expect(answer, text).not.toContain('May 2026');
+    }
+    // The month beside the full name is still the period.
+    expect(await ask(USERS.ada.id, 'winrate may fisher october')).toContain(
+      'Win rate · May Fisher · October 2026',
+    );
+    expect(await ask(USERS.ada.id, 'winrate may fisher oct 2026')).toContain(
+      'Win rate · May Fisher · October 2026',
+    );
+    // Not a full name: "may" stays the month and "fisher" finds her by surname.
+    expect(await ask(USERS.ada.id, 'winrate fisher may')).toContain('Win rate · May Fisher · May 2026');
+  });
+
+  it('sets and removes a target for May Fisher by her full name', async () => {
+    await seed();
+    expect(await ask(USERS.ada.id, 'target set calls 60 may fisher month')).toContain(
+      'Target set: Calls 60 per month for May Fisher.',
+    );
+    expect(await ask(USERS.ada.id, 'target remove calls may fisher')).toContain(
+      'Removed: Calls 60 per month for May Fisher.',
+    );
+  });
+
+  it('reads a team named March Madness whole, with and without `team`, and for a target', async () => {
+    await seed();
+    expect(await ask(USERS.ada.id, 'calls team March Madness')).toContain('Calls · March Madness · ');
+    expect(await ask(USERS.ada.id, 'calls March Madness')).toContain('Calls · March Madness · ');
+    expect(await ask(USERS.ada.id, 'calls march madness last month')).toContain(
+      'Calls · March Madness · October 2026',
+    );
+    expect(await ask(USERS.ada.id, 'target set calls 100 team March Madness month')).toContain(
+      'Target set: Calls 100 per month for team March Madness.',
+    );
+  });
+
+  it('refuses two periods when the month word names no team', async () => {
+    for (const text of [
+      'calls team october last year',
+      'calls team october september',
+      'calls team last year october',
+    ])
+      expect(await ask(USERS.mia.id, text), text).toContain('That names more than one period');
+  });
+});

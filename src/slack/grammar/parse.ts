@@ -34,6 +34,20 @@ export interface MetricAsk {
   period: string | null;
   by: Dimension | null;
   share: boolean;
+  /** Readings where month words are part of a name; see MonthNameReading. Absent when there are none. */
+  monthNames?: MonthNameReading[];
+}
+
+/**
+ * Another reading of the same words, where some month words are part of the scope's name (`may fisher`
+ * as May Fisher, `team March Madness`) instead of the period. The grammar cannot know the names, so the
+ * command layer picks with chooseMonthReading. `match`: `exact` when the name must spell a team's name or
+ * a person's full name exactly; `known` (a month beside another period: `team October this week`) when
+ * the name need only find someone the usual way.
+ */
+export interface MonthNameReading {
+  ask: MetricAsk & { scope: { kind: 'named'; name: string; teamOnly: boolean } };
+  match: 'exact' | 'known';
 }
 
 export type ParsedCommand =
@@ -42,7 +56,14 @@ export type ParsedCommand =
   | { kind: 'subcommand'; name: string; tokens: string[] }
   | MetricAsk
   /** `message` is plain text (the Slack layer escapes it); `suggestion` is a command fragment. */
-  | { kind: 'error'; message: string; suggestion: string | null; about?: 'period' };
+  | {
+      kind: 'error';
+      message: string;
+      suggestion: string | null;
+      about?: 'period';
+      /** Readings with month words as names that may stand instead of this error; see MonthNameReading. */
+      monthNames?: MonthNameReading[];
+    };
 
 export interface GrammarContext {
   now: Date;
@@ -161,33 +182,77 @@ function parseHelp(rest: string[], ctx: GrammarContext): ParsedCommand {
 }
 
 const PERIOD_CONFLICT = conflict('period');
+/** Month words beyond this many are periods only: the readings double with each one. */
+const MAX_NAMED_MONTHS = 3;
 
 /**
- * The words after the metric. A month word (`october`, `oct`) is a period, unless another period is
- * named too: then it can only be a name (`team October this week`). Where it stands in the scope's place
- * (no scope word, or right after a bare `team`), the ask carries it as `monthOrName` for the answer to
- * check against the teams' and people's names.
+ * The words after the metric. A month word (`october`, `oct`) is read as a period; where it stands in the
+ * scope's place (no scope word, or right after a bare `team`), the ask carries it as `monthOrName` for
+ * the answer to check against the teams' and people's names. The readings where month words are part of
+ * a name (`may fisher`, `team March Madness`, `team October this week`) ride along as `monthNames`, for
+ * the command layer to pick from once it knows the names (chooseMonthReading).
  */
 function parseModifiers(
   metric: MetricDefinition | null,
   tokens: string[],
   ctx: GrammarContext,
 ): ParsedCommand {
-  const asPeriods = readModifiers(metric, tokens, ctx, false);
-  if (asPeriods.kind === 'error' && asPeriods.message === PERIOD_CONFLICT.message) {
-    const asNames = readModifiers(metric, tokens, ctx, true);
-    if (asNames.kind === 'ask') return asNames;
+  const asPeriods = readModifiers(metric, tokens, ctx, () => false);
+  const months = tokens.flatMap((t, i) => (monthOfWord(t) !== null ? [i] : []));
+  if (months.length === 0) return asPeriods;
+  const readings: MonthNameReading[] = [];
+  if (months.length <= MAX_NAMED_MONTHS) {
+    // Every non-empty set of month words as name words, fewest first (then in the order typed).
+    const sets = Array.from({ length: 2 ** months.length - 1 }, (_, k) =>
+      months.filter((_, j) => ((k + 1) >> j) & 1),
+    ).sort((a, b) => a.length - b.length);
+    for (const set of sets) {
+      const named = new Set(set);
+      const ask = readModifiers(metric, tokens, ctx, (i) => named.has(i));
+      // A name of month words alone (team `October`) keeps the question the answer asks back.
+      if (!isNamedAsk(ask) || ask.scope.name.split(' ').every((w) => monthOfWord(w) !== null)) continue;
+      readings.push({ ask, match: 'exact' });
+    }
   }
-  return asPeriods;
+  // Beside another period a month word can only be a name (`team October this week`), if it is one.
+  if (asPeriods.kind === 'error' && asPeriods.message === PERIOD_CONFLICT.message) {
+    const asNames = readModifiers(metric, tokens, ctx, () => true);
+    if (isNamedAsk(asNames)) readings.push({ ask: asNames, match: 'known' });
+  }
+  if (readings.length === 0 || (asPeriods.kind !== 'ask' && asPeriods.kind !== 'error')) return asPeriods;
+  return { ...asPeriods, monthNames: readings };
+}
+
+function isNamedAsk(parsed: ParsedCommand): parsed is MonthNameReading['ask'] {
+  return parsed.kind === 'ask' && parsed.scope.kind === 'named';
+}
+
+/**
+ * Whether `name` names a team (or, unless `teamOnly`, a person): with `exact`, a team's name or a
+ * person's full name exactly (case and accents folded); otherwise found the usual way (a first name too).
+ */
+export type NameCheck = (name: string, teamOnly: boolean, exact: boolean) => Promise<boolean>;
+
+/**
+ * The reading of a parsed command to answer: the first of its `monthNames` readings whose name is a real
+ * team's or person's name (`exact` ones before `known` ones, see MonthNameReading), else the command as
+ * parsed, month words as periods. The result carries no `monthNames`. Never throws beyond `isName`.
+ */
+export async function chooseMonthReading(parsed: ParsedCommand, isName: NameCheck): Promise<ParsedCommand> {
+  if ((parsed.kind !== 'ask' && parsed.kind !== 'error') || !parsed.monthNames) return parsed;
+  const { monthNames, ...asParsed } = parsed;
+  for (const { ask, match } of monthNames)
+    if (await isName(ask.scope.name, ask.scope.teamOnly, match === 'exact')) return ask;
+  return asParsed;
 }
 
 function readModifiers(
   metric: MetricDefinition | null,
   tokens: string[],
   ctx: GrammarContext,
-  monthsAreNames: boolean,
+  isNamedMonth: (index: number) => boolean,
 ): ParsedCommand {
-  const pctx = { ...ctx, monthsAreNames };
+  const pctx = { ...ctx, isNamedMonth };
   let scope: ScopeWord | null = null;
   /** Where the scope word stood, and the month word read as the period (index, as typed, spec). */
   let scopeAt = -1;
@@ -290,8 +355,8 @@ function readModifiers(
   return { kind: 'ask', metric, scope: scope ?? { kind: 'me' }, period, by, share };
 }
 
-/** The grammar's context while reading modifiers: `monthsAreNames` when month words are names, not periods. */
-type ModifierContext = GrammarContext & { monthsAreNames?: boolean };
+/** The grammar's context while reading modifiers: `isNamedMonth(i)` when the month word at i is a name. */
+type ModifierContext = GrammarContext & { isNamedMonth?: (index: number) => boolean };
 
 /** A word that can start a name: not a keyword, period, mention or filler. */
 function isNameWord(raw: string, tokens: string[], index: number, ctx: ModifierContext): boolean {
@@ -309,7 +374,8 @@ function matchPeriod(
 ): { spec: string; length: number } | null {
   for (let length = Math.min(4, tokens.length - index); length >= 1; length--) {
     const words = tokens.slice(index, index + length);
-    if (ctx.monthsAreNames && words.some((w) => monthOfWord(w) !== null)) continue;
+    if (ctx.isNamedMonth && words.some((w, k) => monthOfWord(w) !== null && ctx.isNamedMonth!(index + k)))
+      continue;
     const phrase = words.join(' ');
     if (length === 1 && (SCOPE_WORDS.has(phrase.toLowerCase()) || DIMENSIONS.has(phrase.toLowerCase())))
       continue;
