@@ -68,7 +68,7 @@ export function checkShareAccess(by: Dimension | null, settings: AccessSettings)
 }
 
 /** Why a `manager` by role who manages no team is refused: what makes someone a team's manager in Tally. */
-const NO_MANAGED_TEAM =
+export const NO_MANAGED_TEAM =
   "You manage no team in Tally yet: a team's manager is a rep with `is_manager=yes` and that `team` in the reps file (see docs/data-in.md, reps).";
 
 /** Whether the caller may set targets for this scope: admins anywhere; managers for teams they manage and their reps. */

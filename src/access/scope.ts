@@ -4,7 +4,7 @@ import type { Db } from '../db/client.js';
 import type { Scope } from '../metrics/types.js';
 import type { SlackProfile } from './caller.js';
 import { matchPeople } from './people.js';
-import type { AccessTarget } from './permissions.js';
+import { type AccessTarget, NO_MANAGED_TEAM } from './permissions.js';
 import {
   currentTeamIds,
   findRepByEmail,
@@ -64,6 +64,8 @@ export async function resolveScopeAsk(
     case 'my_team': {
       const teamId = caller.teamIds[0] ?? caller.managedTeamIds[0];
       if (teamId === undefined) {
+        // A manager by role who is on no team and manages none: say what makes a team's manager.
+        if (caller.role === 'manager') return fail(`${NO_MANAGED_TEAM} Try \`org\`, or name a team.`);
         return fail(
           "You're not on a team in Tally yet, so `team` has nothing to show. Try `org`, or name a team.",
         );

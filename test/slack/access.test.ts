@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { checkAccess, checkTargetAccess } from '../../src/access/permissions.js';
+import { resolveScopeAsk } from '../../src/access/scope.js';
 import type { Caller } from '../../src/core/types.js';
+import { describeDb } from '../helpers/db.js';
 
 const caller = (role: Caller['role'], over: Partial<Caller> = {}): Caller => ({
   slackUserId: 'U1',
@@ -65,5 +67,26 @@ describe('who may see what', () => {
     expect(refused).toMatchObject({ reason: expect.stringContaining('`is_manager=yes`') });
     expect(refused).toMatchObject({ reason: expect.stringContaining('reps file') });
     expect(checkTargetAccess(unmarked, { kind: 'rep', repId: 2, teamIds: [10] })).toEqual(refused);
+  });
+});
+
+// Tester: a manager by role on no team typing `target set calls 100 team month` was told "You're not on a
+// team… Try `org`" (org targets are admin-only); naming a team gave the is_manager hint. `team` gives it too.
+describeDb('`team` for a manager by role who manages no team', (ctx) => {
+  const now = new Date('2026-11-15T12:00:00Z');
+  it('says what makes a team’s manager in Tally; a rep on no team keeps the plain answer', async () => {
+    const otto = caller('manager', { teamIds: [], managedTeamIds: [] });
+    const asManager = await resolveScopeAsk(ctx.db(), otto, { kind: 'my_team' }, now);
+    expect(asManager).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(
+        /^You manage no team in Tally yet: .*`is_manager=yes`.* Try `org`, or name a team\.$/,
+      ),
+    });
+    const rep = caller('rep', { teamIds: [] });
+    expect(await resolveScopeAsk(ctx.db(), rep, { kind: 'my_team' }, now)).toMatchObject({
+      ok: false,
+      message: "You're not on a team in Tally yet, so `team` has nothing to show. Try `org`, or name a team.",
+    });
   });
 });
