@@ -1,4 +1,4 @@
-import { nameIsKnown, resolveScopeAsk } from '../src/access/scope.js';
+import { nameChecker, resolveScopeAsk } from '../src/access/scope.js';
 import { buildCoachingMessage } from '../src/coach/blocks.js';
 import { loadCoachingCard, COACH_USAGE as USAGE } from '../src/coach/load.js';
 import { beforeDeadline } from '../src/metrics/index.js';
@@ -23,9 +23,7 @@ export const coachCommand: Subcommand = {
       timezone: input.caller.timezone ?? deps.config.defaultTimezone,
       subcommands: [],
     });
-    const parsed = await beforeDeadline(
-      chooseMonthReading(asTyped, (name, teamOnly, exact) => nameIsKnown(deps.db, name, teamOnly, exact)),
-    );
+    const parsed = await beforeDeadline(chooseMonthReading(asTyped, nameChecker(deps.db)));
     if (parsed.kind === 'error')
       return ephemeral(buildGrammarErrorMessage(parsed.message, parsed.suggestion));
     if (parsed.kind !== 'ask' || parsed.by !== null)

@@ -1,4 +1,4 @@
-import { nameIsKnown } from '../src/access/scope.js';
+import { nameChecker } from '../src/access/scope.js';
 import { answerParsedAsk } from '../src/answers/answer.js';
 import type { Caller } from '../src/core/types.js';
 import type { Deps } from '../src/deps.js';
@@ -69,9 +69,7 @@ export async function runMetricsCommand(deps: Deps, request: CommandRequest): Pr
     ...(fiscal ? { fiscal } : {}),
   });
   // Month words that spell a team's or person's name with the words beside them are that name (May Fisher).
-  const parsed = await beforeDeadline(
-    chooseMonthReading(asTyped, (name, teamOnly, exact) => nameIsKnown(deps.db, name, teamOnly, exact)),
-  );
+  const parsed = await beforeDeadline(chooseMonthReading(asTyped, nameChecker(deps.db)));
   const input = { text: clean.text, caller, channelId: request.channelId, now };
   switch (parsed.kind) {
     case 'help': {

@@ -1,6 +1,6 @@
 import { checkAccess } from '../src/access/permissions.js';
 import { currentTeamIds } from '../src/access/queries.js';
-import { nameIsKnown, resolveScopeAsk } from '../src/access/scope.js';
+import { nameChecker, resolveScopeAsk } from '../src/access/scope.js';
 import { answerParsedAsk } from '../src/answers/answer.js';
 import { metricDepsFor } from '../src/deps.js';
 import {
@@ -40,9 +40,7 @@ export const lostCommand: Subcommand = {
       subcommands: [],
       ...(fiscal ? { fiscal } : {}),
     });
-    const parsed = await beforeDeadline(
-      chooseMonthReading(asTyped, (name, teamOnly, exact) => nameIsKnown(deps.db, name, teamOnly, exact)),
-    );
+    const parsed = await beforeDeadline(chooseMonthReading(asTyped, nameChecker(deps.db)));
     if (parsed.kind === 'error') return reply(buildGrammarErrorMessage(parsed.message, parsed.suggestion));
     if (parsed.kind !== 'ask') return reply(buildNoticeMessage('That is not a lost-deals question.', USAGE));
     if (parsed.by && parsed.by !== 'reason') return answerParsedAsk(deps, input.caller, parsed, input.now);

@@ -1,6 +1,6 @@
 import { checkTargetAccess } from '../src/access/permissions.js';
 import { getRepNames, listTeams } from '../src/access/queries.js';
-import { nameIsKnown, resolveScopeAsk } from '../src/access/scope.js';
+import { nameChecker, resolveScopeAsk } from '../src/access/scope.js';
 import { metricDepsFor } from '../src/deps.js';
 import {
   findMetric,
@@ -210,9 +210,7 @@ async function whoseTarget(
     subcommands: [],
   });
   // The same rule as questions: month words that spell a name with the words beside them are that name.
-  const parsed = await chooseMonthReading(asTyped, (name, teamOnly, exact) =>
-    nameIsKnown(deps.db, name, teamOnly, exact),
-  );
+  const parsed = await chooseMonthReading(asTyped, nameChecker(deps.db));
   // A target is never for one month, so a month word here names a team or person (team October, May).
   const month =
     parsed.kind === 'ask' && (parsed.scope.kind === 'me' || parsed.scope.kind === 'my_team') && !parsed.by

@@ -12,6 +12,7 @@ import {
   listActiveRepNames,
   listTeams,
   type RepRecord,
+  type TeamRecord,
 } from './queries.js';
 
 /** A scope word from the grammar (kept structurally equal to the Slack grammar's ScopeWord). */
@@ -121,16 +122,24 @@ async function resolveName(db: Db, name: string, teamOnly: boolean, now: Date): 
 }
 
 /**
- * Whether `name` names a team (or, unless `teamOnly`, an active person). With `exact`, only a team's name
- * or a person's full name, compared after the same fold as the lookup (case, accents, spaces); without,
- * anyone resolveScopeAsk would find for it (a first or last name too, even if several match).
+ * A name check for one command (the grammar's NameCheck): whether `name` names a team (or, unless
+ * `teamOnly`, an active person). With `exact`, only a team's name or a person's full name, compared after
+ * the same fold as the lookup (case, accents, spaces); without, anyone resolveScopeAsk would find for it (a
+ * first or last name too, even if several match). Teams and people are listed once, on first use, however
+ * many readings of the command are checked.
  */
-export async function nameIsKnown(db: Db, name: string, teamOnly: boolean, exact: boolean): Promise<boolean> {
-  const wanted = fold(name);
-  if ((await listTeams(db)).some((t) => fold(t.name) === wanted)) return true;
-  if (teamOnly) return false;
-  const people = await listActiveRepNames(db);
-  return exact ? people.some((p) => fold(p.name) === wanted) : matchPeople(people, name).length > 0;
+export function nameChecker(db: Db): (name: string, teamOnly: boolean, exact: boolean) => Promise<boolean> {
+  let teams: Promise<TeamRecord[]> | undefined;
+  let people: Promise<RepRecord[]> | undefined;
+  return async (name, teamOnly, exact) => {
+    const wanted = fold(name);
+    teams ??= listTeams(db);
+    if ((await teams).some((t) => fold(t.name) === wanted)) return true;
+    if (teamOnly) return false;
+    people ??= listActiveRepNames(db);
+    const list = await people;
+    return exact ? list.some((p) => fold(p.name) === wanted) : matchPeople(list, name).length > 0;
+  };
 }
 
 /**
