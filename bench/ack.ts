@@ -88,6 +88,8 @@ async function runOne(
 ): Promise<void> {
   const bot = await startBot(env, reps, cwd, true);
   let probe: LoopProbe | null = null;
+  /** When the burst was sent (epoch ms, comparable with the bot probe's timeline). */
+  let burstSentAt = 0;
   try {
     // Warm-up: the first answers compile plans and fill caches.
     for (const s of ['team', 'rep', 'org'] as const) await bot.send(ASKS[s][0]!, reps[0]!);
@@ -98,6 +100,7 @@ async function runOne(
     const loadBefore = load();
     const pending: Promise<Sample>[] = [];
     const tag = (scope: Sample['scope'], p: Promise<Outcome>) => p.then((r) => ({ ...r, scope }));
+    burstSentAt = performance.timeOrigin + performance.now();
     BURST.slice(0, o.burst).forEach((text, i) => {
       pending.push(tag('burst', bot.send(text, reps[(i * 7) % reps.length]!)));
     });
@@ -151,6 +154,15 @@ async function runOne(
         `ack inside the bot (request read to ack sent) p50 / p99 / max ${fmt(probe.ack.p50)} / ${fmt(probe.ack.p99)} / ${fmt(probe.ack.max)} ` +
         `of ${probe.ack.count}, first 20 p50 / max ${fmt(probe.ack.first20.p50)} / ${fmt(probe.ack.first20.max)}`,
     );
+  if (probe?.ack.firstTimeline) {
+    // Where the burst's ack time went: ms after the driver sent it, per request, in the bot's order.
+    const at = (t: number | null) => (t === null ? 'reused' : fmt(t - burstSentAt));
+    console.log(
+      `the burst inside the bot, ms after it was sent (accepted → headers read → acked): ${probe.ack.firstTimeline
+        .map(([a, r, k]) => `${at(a)}→${at(r)}→${at(k)}`)
+        .join(', ')}`,
+    );
+  }
 }
 
 interface Options {

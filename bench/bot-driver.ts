@@ -46,7 +46,15 @@ export interface LoopProbe {
   cpuMs: number;
   loopDelay: { p50: number; p99: number; max: number };
   /** Slack requests inside the bot, headers read to ack sent; `first20`: the window's first 20 (the burst). */
-  ack: { count: number; p50: number; p99: number; max: number; first20: { p50: number; max: number } };
+  ack: {
+    count: number;
+    p50: number;
+    p99: number;
+    max: number;
+    first20: { p50: number; max: number };
+    /** The burst, per request: [accepted, headers read, ack sent], epoch ms (accepted null on a reused connection). */
+    firstTimeline?: [number | null, number, number][];
+  };
   gc: { count: number; totalMs: number; maxMs: number };
 }
 

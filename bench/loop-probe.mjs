@@ -5,6 +5,7 @@
 // to BENCH_LOOP_PROBE_FILE. Measures only: changes nothing in the bot.
 import { writeFileSync } from 'node:fs';
 import http from 'node:http';
+import { Session } from 'node:inspector';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 
 const out = process.env.BENCH_LOOP_PROBE_FILE;
@@ -20,12 +21,18 @@ if (out) {
   let acks = [];
   let windowStart = performance.now();
   const emit = http.Server.prototype.emit;
+  // Epoch ms (performance.timeOrigin + now(), comparable with the driver's) of each connection's accept.
+  const epoch = () => performance.timeOrigin + performance.now();
+  const acceptedAt = new WeakMap();
   http.Server.prototype.emit = function (event, ...args) {
     const [req, res] = args;
+    if (event === 'connection') acceptedAt.set(req, epoch());
     if (event === 'request' && req.url?.startsWith('/slack/events')) {
       const start = performance.now();
+      const readAt = epoch();
+      const accepted = acceptedAt.get(req.socket);
       res.once('finish', () => {
-        if (start >= windowStart) acks.push([start, performance.now() - start]);
+        if (start >= windowStart) acks.push([start, performance.now() - start, accepted, readAt, epoch()]);
       });
     }
     return emit.call(this, event, ...args);
@@ -33,7 +40,26 @@ if (out) {
   const pct = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
   let cpu = process.cpuUsage();
   let wall = performance.now();
+  // BENCH_BURST_PROFILE=file: a CPU profile of the window's first 150 ms (the burst), for diagnosis.
+  const profileFile = process.env.BENCH_BURST_PROFILE;
   process.on('SIGUSR2', () => {
+    if (profileFile) {
+      const session = new Session();
+      session.connect();
+      session.post('Profiler.enable', () =>
+        session.post('Profiler.setSamplingInterval', { interval: 100 }, () =>
+          session.post('Profiler.start', () =>
+            setTimeout(
+              () =>
+                session.post('Profiler.stop', (_err, r) =>
+                  writeFileSync(profileFile, JSON.stringify(r.profile)),
+                ),
+              150,
+            ),
+          ),
+        ),
+      );
+    }
     delay.reset();
     pauses = [];
     acks = [];
@@ -46,11 +72,8 @@ if (out) {
     const used = process.cpuUsage(cpu);
     const inBot = acks.map((a) => a[1]).sort((a, b) => a - b);
     // The burst: the first 20 requests of the window (sent before the steady stream).
-    const first = [...acks]
-      .sort((a, b) => a[0] - b[0])
-      .slice(0, 20)
-      .map((a) => a[1])
-      .sort((a, b) => a - b);
+    const firstRows = [...acks].sort((a, b) => a[0] - b[0]).slice(0, 20);
+    const first = firstRows.map((a) => a[1]).sort((a, b) => a - b);
     const ms2 = (v) => Math.round(v * 100) / 100;
     writeFileSync(
       out,
@@ -64,6 +87,8 @@ if (out) {
           p99: ms2(pct(inBot, 0.99)),
           max: ms2(inBot.at(-1) ?? 0),
           first20: { p50: ms2(pct(first, 0.5)), max: ms2(first.at(-1) ?? 0) },
+          // The burst's timeline: [accepted, headers read, ack sent] per request, epoch ms.
+          firstTimeline: firstRows.map((a) => [a[2] ?? null, a[3], a[4]]),
         },
         gc: {
           count: pauses.length,
