@@ -1,6 +1,8 @@
 import type { ServerResponse } from 'node:http';
+import { Server } from 'node:net';
 import { App, type Logger as BoltLogger, type CustomRoute, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { WebClient, WebClientEvent } from '@slack/web-api';
+import { noteRequestArrived } from '../core/yield-to-io.js';
 import { readAuthLost, recordAuthLost } from '../delivery/pacer.js';
 import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
@@ -10,7 +12,7 @@ import { seenRequestsEmbedded, seenRequestsInDb } from '../http/seen-requests.js
 import type { Logger } from '../logger.js';
 import { botAuthorize } from './bot-authorize.js';
 import { FEATURES, listenersOf } from './features.js';
-import { registerMetricsCommand } from './metrics-command.js';
+import { registerMetricsCommand, SLASH_COMMAND } from './metrics-command.js';
 import { gateOnReplayVerdict, isReplayedRequest, replayVerdictProperty } from './replay-gate.js';
 
 export interface SlackAppOptions {
@@ -98,6 +100,8 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
             ? seenRequestsEmbedded(deps.db, deps.logger)
             : seenRequestsInDb(deps.database.edgeDb, deps.logger),
         ...(options.replayWaitMs === undefined ? {} : { replayWaitMs: options.replayWaitMs }),
+        // `/metrics` always acks with an empty body and answers through response_url: the edge acks it.
+        ackAtOnce: new Set([SLASH_COMMAND]),
       },
       receiver.requestListener,
     );
@@ -118,8 +122,14 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
     app,
     deps: appDeps,
     start: async () => {
-      if (options.mode === 'socket') await app.start();
-      else await app.start(options.port ?? deps.config.port);
+      if (options.mode === 'socket') {
+        await app.start();
+        return;
+      }
+      const server: unknown = await app.start(options.port ?? deps.config.port);
+      // A burst's connections are accepted one per event-loop turn before their requests are read: answer
+      // work keeps waiting while they come in, as it does while requests arrive (see yieldToIo).
+      if (server instanceof Server) server.on('connection', noteRequestArrived);
     },
     stop: () => app.stop().then(() => undefined),
   };
