@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import { type Db, queryRows, sql } from '../db/client.js';
-import { textList } from '../ingest/upsert-core.js';
+import { anyText } from '../ingest/upsert-core.js';
 
 /**
  * Raise whenever the reading of a CSV row changes (parsing, defaults, reference resolution, derived
@@ -88,7 +88,7 @@ export class ImportFingerprints {
       this.db,
       sql`select t.external_id as key, f.fingerprint, f.decimal_mark as "decimalMark"
           from ${sql.raw(this.entity)} t join ${sql.raw(table)} f on f.${sql.raw(id)} = t.id
-          where t.external_id in ${textList(keys)}`,
+          where t.external_id = ${anyText(keys)}`,
     );
     for (const r of rows) found.set(r.key, r);
     return found;

@@ -7,7 +7,7 @@ import { createNewNames, findReps } from './resolve.js';
 import type { ItemOf } from './schemas.js';
 import type { StagedUpsert } from './staging.js';
 import type { ItemError, WriteResult } from './types.js';
-import { findExistingIds, mergeByExternalId, type PendingRow, textList, upsertRows } from './upsert-core.js';
+import { anyText, findExistingIds, mergeByExternalId, type PendingRow, upsertRows } from './upsert-core.js';
 import { idOrNew, put, requireForNew, unknownRef } from './write-helpers.js';
 
 export type ActivityItem = ItemOf<'activities'>;
@@ -86,7 +86,7 @@ export async function writeActivities(
       : await db
           .select({ id: activities.id, key: activities.externalId, leadId: activities.leadId })
           .from(activities)
-          .where(sql`${activities.externalId} in ${textList(keys)}`);
+          .where(sql`${activities.externalId} = ${anyText(keys)}`);
   const existing = new Map(before.map((r) => [r.key, r.id]));
   const checked = requireForNew(
     merged,

@@ -10,7 +10,7 @@ import {
   type NamedRecord,
 } from './names.js';
 import type { ItemError } from './types.js';
-import { type PendingRow, textList } from './upsert-core.js';
+import { anyText, type PendingRow } from './upsert-core.js';
 
 /**
  * Reference resolution for a batch: who owns a lead or deal, which account a deal belongs to.
@@ -110,7 +110,7 @@ export async function findReps(
       const rows = await on
         .select({ id: reps.id, email: reps.email })
         .from(reps)
-        .where(sql`${reps.email} in ${textList(emails)}`);
+        .where(sql`${reps.email} = ${anyText(emails)}`);
       for (const r of rows) if (r.email) byEmail.set(r.email, r.id);
     }
     byName = await findByName(on, 'reps', names);
@@ -221,7 +221,7 @@ export async function findAccounts(db: Db, refs: (string | null | undefined)[]):
     const byId = await on
       .select({ id: accounts.id, key: accounts.externalId })
       .from(accounts)
-      .where(sql`${accounts.externalId} in ${textList(list)}`);
+      .where(sql`${accounts.externalId} = ${anyText(list)}`);
     for (const r of byId) found.set(r.key, { id: r.id });
     const rest = list.filter((k) => !isId(k));
     const byName = await findByName(on, 'accounts', rest);

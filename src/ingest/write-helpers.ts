@@ -3,7 +3,7 @@ import { AmountError, currencyConflict, toMinorUnits } from '../money/index.js';
 import { NewName, type Resolved } from './resolve.js';
 import type { MoneyValue } from './schemas.js';
 import type { ItemError } from './types.js';
-import { type PendingRow, textList } from './upsert-core.js';
+import { anyText, type PendingRow } from './upsert-core.js';
 
 /** Sets `values[key]` only when the input carried the field (undefined = absent = leave stored value). */
 export function put(values: Record<string, unknown>, key: string, value: unknown): void {
@@ -102,7 +102,7 @@ export async function storedCurrencies(
   if (keys.length === 0) return found;
   const rows = await queryRows<{ key: string; currency: string }>(
     db,
-    sql`select external_id as key, currency from ${sql.raw(table)} where external_id in ${textList(keys)}`,
+    sql`select external_id as key, currency from ${sql.raw(table)} where external_id = ${anyText(keys)}`,
   );
   for (const r of rows) found.set(r.key, r.currency);
   return found;
