@@ -13,6 +13,7 @@ import {
 import { buildLostMessage } from '../src/slack/blocks/lost.js';
 import { buildGrammarErrorMessage, buildNoticeMessage } from '../src/slack/blocks/notice.js';
 import { chooseMonthReading, parseCommand } from '../src/slack/grammar/parse.js';
+import { periodTypoHint } from '../src/slack/grammar/period-words.js';
 import type { Reply } from '../src/slack/reply.js';
 import type { Subcommand } from './types.js';
 
@@ -45,7 +46,14 @@ export const lostCommand: Subcommand = {
     if (parsed.kind !== 'ask') return reply(buildNoticeMessage('That is not a lost-deals question.', USAGE));
     if (parsed.by && parsed.by !== 'reason') return answerParsedAsk(deps, input.caller, parsed, input.now);
     const resolved = await beforeDeadline(resolveScopeAsk(deps.db, input.caller, parsed.scope, input.now));
-    if (!resolved.ok) return reply(buildNoticeMessage(resolved.message, USAGE));
+    if (!resolved.ok) {
+      // `lost nxt month`: no one's name, a mistyped period (as questions say).
+      const hint =
+        parsed.scope.kind === 'named' && parsed.period === null
+          ? periodTypoHint(parsed.scope.name, { now: input.now, timezone: deps.config.defaultTimezone })
+          : null;
+      return reply(buildNoticeMessage(hint ? `${resolved.message} ${hint}` : resolved.message, USAGE));
+    }
     const scope = resolved.scope;
     const target =
       scope.kind === 'rep'

@@ -24,10 +24,10 @@ import { buildMetricMessage } from '../slack/blocks/metric.js';
 import { buildNoticeMessage } from '../slack/blocks/notice.js';
 import { buildScorecardBlocks, scorecardFallback } from '../slack/blocks/scorecard.js';
 import type { MetricAsk } from '../slack/grammar/parse.js';
+import { periodTypoHint } from '../slack/grammar/period-words.js';
 import { enforceLimits } from '../slack/limits.js';
 import type { Reply } from '../slack/reply.js';
 import { profileLookup } from '../slack/respond.js';
-import { MONTH_NAMES } from '../time/fiscal.js';
 
 /**
  * Answers a metric question (`/metrics winrate team last month by rep`) or the summary scorecard.
@@ -44,15 +44,19 @@ export async function answerParsedAsk(deps: Deps, caller: Caller, ask: MetricAsk
   const resolved = await beforeDeadline(resolveScopeAsk(deps.db, caller, ask.scope, now, lookup));
   if (!resolved.ok) {
     const guess = ask.scope.kind === 'named' ? suggestWord(ask.scope.name, resolved.candidates) : undefined;
-    // `octobr` is no one's name: a month was likelier meant than a team (only when no period was named).
-    const month =
+    // `octobr`, `nxt month` are no one's name: a period was likelier meant than a team (only when no
+    // period was named).
+    const period =
       !guess && ask.scope.kind === 'named' && ask.period === null
-        ? suggestWord(ask.scope.name.toLowerCase(), MONTH_NAMES)
-        : undefined;
+        ? periodTypoHint(ask.scope.name, {
+            now,
+            timezone: caller.timezone ?? deps.config.defaultTimezone,
+          })
+        : null;
     const text = guess
       ? `${resolved.message} Did you mean "${guess}"?`
-      : month
-        ? `${resolved.message} Did you mean the month \`${month}\`?`
+      : period
+        ? `${resolved.message} ${period}`
         : resolved.message;
     return ephemeral(buildNoticeMessage(text, SCOPE_HINT));
   }

@@ -60,6 +60,19 @@ function repsWithData(n: number): string {
  */
 export function buildCoachingMessage(card: CoachingCard, options: { interactive: boolean }): SlackMessage {
   const title = `Coaching card · ${card.rep.name} · ${card.period.label}`;
+  if (card.startsOn) {
+    // As metric answers for a future period: when it starts, no zeros or percentiles that mean nothing.
+    const notYet = `${card.period.label} has not started yet (starts ${card.startsOn}): its coaching card has figures once it does.`;
+    return enforceLimits({
+      text: escapeMrkdwn(`${title}: has not started yet (starts ${card.startsOn}).`),
+      blocks: [
+        header(title),
+        section(
+          `${escapeMrkdwn(notYet)} For the card so far, ask \`/metrics coach\` with \`this month\` or \`30d\`.`,
+        ),
+      ],
+    });
+  }
   const teamLine = card.team
     ? `Compared with ${repsWithData(card.lines[0]?.teamSize ?? 0)} of team ${escapeMrkdwn(card.team.name)} with data${card.showPeers ? '' : ' (percentiles are hidden: leaderboards are for managers here)'}.`
     : 'Not on a team right now, so there is no team to compare with.';

@@ -4,6 +4,7 @@ import { queryRows, sql } from '../db/client.js';
 import { runAdmitted } from '../metrics/admitted.js';
 import { getMetric, isSmallSampleChange } from '../metrics/index.js';
 import type { MetricDeps, MetricId, MetricResult, Period, SegmentRow } from '../metrics/types.js';
+import { formatLocalDay } from '../time/format.js';
 import { callsByHour, conversionsBySource, lateLeadsByHour, winsByProduct } from './facts.js';
 import { connectPoint, gapPoint, responsePoint, trendPoint } from './talking-points.js';
 import type { CoachingCard, CoachLine } from './types.js';
@@ -64,6 +65,21 @@ export async function getCoachingCard(deps: MetricDeps, query: CoachQuery): Prom
     ),
   );
   const period = mine[0]!.period;
+  const rep = { id: query.repId, name: names.get(query.repId) ?? `Rep ${query.repId}` };
+  const teamRef = team ? { id: team.id, name: team.name } : null;
+  // A period that has not started (`next month`) has nothing to coach on: no team figures, no percentiles.
+  if (period.start.getTime() > now.getTime())
+    return {
+      rep,
+      team: teamRef,
+      period,
+      lines: mine.map((result) => compareWithTeam(result, null, query.repId, query.showPeers)),
+      biggestChanges: [],
+      furthestBelowTarget: null,
+      showPeers: query.showPeers,
+      ownActivity: false,
+      startsOn: formatLocalDay(period.start, period.timezone),
+    };
   const peers = await Promise.all(
     COACH_METRICS.map((metric) =>
       teamId === null
@@ -105,8 +121,8 @@ export async function getCoachingCard(deps: MetricDeps, query: CoachQuery): Prom
     .filter((l) => l.result.target?.attainment != null && l.result.target.attainment < 1)
     .sort((a, b) => a.result.target!.attainment! - b.result.target!.attainment!);
   return {
-    rep: { id: query.repId, name: names.get(query.repId) ?? `Rep ${query.repId}` },
-    team: team ? { id: team.id, name: team.name } : null,
+    rep,
+    team: teamRef,
     period,
     lines,
     biggestChanges,

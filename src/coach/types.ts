@@ -36,4 +36,9 @@ export interface CoachingCard {
    * manager who does not sell: the card says so once instead of one identical talking point per metric.
    */
   ownActivity: boolean;
+  /**
+   * The period's first day ("1 Dec 2026", in its zone) when it has not started yet: the card then shows
+   * no figures (its lines carry no team comparison), only when it starts.
+   */
+  startsOn?: string;
 }

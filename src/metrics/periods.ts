@@ -161,10 +161,11 @@ const UNKNOWN = (text: string) =>
 
 /**
  * The month (1–12) a word names: its English name or 3-letter abbreviation (`october`, `oct`; also
- * `sept`), any case; null for any other word.
+ * `sept`), any case, an abbreviation also with its dot (`oct.`, `sept.`); null for any other word.
  */
 export function monthOfWord(word: string): number | null {
-  const w = word.toLowerCase();
+  const lower = word.toLowerCase();
+  const w = /^(?:[a-z]{3}|sept)\.$/.test(lower) ? lower.slice(0, -1) : lower;
   if (w === 'sept') return 9;
   const i = MONTH_NAMES.findIndex((name) => name === w || (w.length === 3 && name.startsWith(w)));
   return i < 0 ? null : i + 1;
@@ -188,7 +189,12 @@ export function parsePeriod(text: string, ctx: PeriodContext): ParsePeriodResult
 function parseUnsafe(text: string, ctx: PeriodContext): ParsePeriodResult {
   const zone = ctx.timezone;
   if (!isTimeZone(zone)) return { ok: false, error: `Unknown time zone "${zone}".` };
-  const t = String(text).trim().toLowerCase().replace(/\s+/g, ' ');
+  // `next-month`, `last-quarter`: the hyphenated spelling of the spaced words.
+  const t = String(text)
+    .trim()
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .replace(/^(this|last|next)-(week|month|quarter|year)$/, '$1 $2');
   const now = ctx.now;
   const local = new TZDate(now.getTime(), zone);
   const today = startOfDay(local);
@@ -322,7 +328,7 @@ function parseUnsafe(text: string, ctx: PeriodContext): ParsePeriodResult {
   }
   // October, oct, october 2026, oct 2026, 2026 october: a calendar month, like 2026-10. Without a year, the
   // latest one that has started (`december` on 1 Dec is the running month; `january` then is last January).
-  m = /^([a-z]+)(?: (\d{4}))?$/.exec(t) ?? swapQuarter(/^(\d{4}) ([a-z]+)$/.exec(t));
+  m = /^([a-z]+\.?)(?: (\d{4}))?$/.exec(t) ?? swapQuarter(/^(\d{4}) ([a-z]+\.?)$/.exec(t));
   const month = m ? monthOfWord(m[1]!) : null;
   if (m && month !== null) {
     const year = m[2] ? Number(m[2]) : today.getFullYear() - (month - 1 > today.getMonth() ? 1 : 0);

@@ -35,6 +35,28 @@ describeDb('periods that have not started: next week, month, quarter and year', 
     );
   });
 
+  // Tester (issue 10): the card for next month showed "0 reps", zeros and "50th pct" for a month not started.
+  it('says a coaching card for a period that has not started starts then, with no figures', async () => {
+    for (const [user, text] of [
+      [USERS.mia.id, 'coach @ana next month'],
+      [USERS.ana.id, 'coach me next-month'],
+    ] as const) {
+      const { reply } = await send(user, text);
+      expect(reply.text, text).toBe(
+        'Coaching card · Ana López · December 2026: has not started yet (starts 1 Dec 2026).',
+      );
+      const all = allText(reply);
+      expect(all).toContain('December 2026 has not started yet (starts 1 Dec 2026)');
+      expect(all).not.toContain('pct');
+      expect(all).not.toContain('0 reps');
+      expect(all).not.toContain('*Calls*');
+    }
+    // The running month keeps its card.
+    expect((await send(USERS.mia.id, 'coach @ana this month')).reply.text).toContain(
+      'Coaching card · Ana López · November 2026:',
+    );
+  });
+
   it('charts a future period without the periods that have not started', async () => {
     const answer = await send(USERS.mia.id, 'revenue team 2027-01');
     // June–November 2026 ($62,400 so far in November); December and January have not started: no 0s.

@@ -245,3 +245,32 @@ describe('month words inside names', () => {
     });
   });
 });
+
+// Tester (issue 10): `calls oct.`, `calls next-month`, `calls oct 26` answered "I don't know a team or person
+// called …". A dotted abbreviation and a hyphenated period word are the period; a month with a 1–2 digit
+// number is ambiguous and refused with both spellings; two mistyped period words are suggested, not guessed.
+describe('periods as people type them', () => {
+  it('reads oct. and sept. as the month, and next-month, last-quarter like the spaced words', () => {
+    expect(ask(parse('calls oct.')).period).toBe('2026-10');
+    expect(ask(parse('calls sept.')).period).toBe('2026-09');
+    expect(ask(parse('calls team oct. 2026')).period).toBe('2026-10');
+    expect(ask(parse('calls next-month')).period).toBe('next month');
+    expect(ask(parse('calls team last-quarter')).period).toBe('last quarter');
+    expect(ask(parse('calls this-week')).period).toBe('this week');
+  });
+
+  it('refuses a month with a 1–2 digit number, saying how to write the month and the day', () => {
+    expect(parse('calls oct 26')).toMatchObject({
+      kind: 'error',
+      about: 'period',
+      message:
+        '`oct 26` could be 26 October or October 2026: write `oct 2026` for the month or `2026-10-26` for the day.',
+    });
+    expect(ask(parse('calls oct 2026')).period).toBe('2026-10');
+  });
+
+  it('suggests the period for two mistyped period words after a scope', () => {
+    expect(parse('calls me nxt month')).toMatchObject({ kind: 'error', suggestion: 'next month' });
+    expect(parse('calls me lst week')).toMatchObject({ kind: 'error', suggestion: 'last week' });
+  });
+});

@@ -74,6 +74,32 @@ describeDb('month names as periods', (ctx) => {
       '`next month`, `last quarter`, `q3 2026`, `october`',
     );
   });
+
+  // Tester (issue 10): each of these answered a plain "I don't know a team or person called …".
+  it('reads oct. and next-month as periods, suggests mistyped ones and refuses oct 26, in questions, lost and coach', async () => {
+    expect(await ask(USERS.ana.id, 'winrate oct.')).toBe('Win rate · Ana López · October 2026: 100.0%, n=1');
+    expect(await ask(USERS.mia.id, 'calls team sept.')).toContain('Calls · EMEA · September 2026');
+    expect(await ask(USERS.mia.id, 'calls team next-month')).toContain('Calls · EMEA · December 2026: 0');
+    expect(await ask(USERS.mia.id, 'calls team last-quarter')).toContain('Calls · EMEA · Q3 2026');
+    expect(await ask(USERS.mia.id, 'lost team last-quarter')).toContain('Lost deals · EMEA · Q3 2026');
+    expect(await ask(USERS.mia.id, 'calls nxt month')).toContain(
+      'I don\'t know a team or person called "nxt month". Did you mean `next month`?',
+    );
+    expect(await ask(USERS.mia.id, 'calls lst week')).toContain('Did you mean `last week`?');
+    expect(await ask(USERS.mia.id, 'calls septembre')).toContain('Did you mean the month `september`?');
+    expect(await ask(USERS.mia.id, 'lost nxt month')).toContain('Did you mean `next month`?');
+    expect(await ask(USERS.mia.id, 'coach lst week')).toContain('Did you mean `last week`?');
+    const ambiguous =
+      '`oct 26` could be 26 October or October 2026: write `oct 2026` for the month or `2026-10-26` for the day.';
+    expect(await ask(USERS.mia.id, 'calls oct 26')).toContain(ambiguous);
+    expect(await ask(USERS.mia.id, 'lost team oct 26')).toContain(ambiguous);
+    expect(await ask(USERS.mia.id, 'coach me oct 26')).toContain(ambiguous);
+    expect(await ask(USERS.mia.id, 'calls team oct 2026')).toContain('Calls · EMEA · October 2026');
+    // A target is never for one period: the hyphenated word is one too.
+    expect(await ask(USERS.mia.id, 'target set calls 50 team EMEA next-month')).toContain(
+      'not for one particular period ("next month")',
+    );
+  });
 });
 
 // A month word is part of a name when, with the name words beside it, it spells a team's name or a

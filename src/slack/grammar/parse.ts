@@ -4,7 +4,7 @@ import { monthOfWord, parsePeriod } from '../../metrics/periods.js';
 import type { Dimension, MetricDefinition } from '../../metrics/types.js';
 import type { FiscalCalendar } from '../../time/fiscal.js';
 import { MAX_COMMAND_CHARS } from '../inbound.js';
-import { periodProblem } from './period-words.js';
+import { ambiguousMonthNumber, periodProblem, periodTypo } from './period-words.js';
 import {
   CHANNEL_LINK,
   DIMENSIONS,
@@ -307,6 +307,9 @@ function readModifiers(
       continue;
     }
     const periodMatch = matchPeriod(tokens, i, pctx);
+    // `oct 26`: 26 October or October 2026? Say how to write each rather than guess.
+    const ambiguous = periodMatch?.length === 1 ? ambiguousMonthNumber(tokens, i, periodMatch.spec) : null;
+    if (ambiguous) return { kind: 'error', message: ambiguous, suggestion: null, about: 'period' };
     if (periodMatch) {
       endRun();
       if (period) return conflict('period');
@@ -420,6 +423,11 @@ function conflict(what: string): Extract<ParsedCommand, { kind: 'error' }> {
 
 function unknownWords(words: string[], ctx: GrammarContext): ParsedCommand {
   const text = words.join(' ');
-  const guess = words.map((w) => suggestWord(w, knownWords(ctx))).find((g) => g !== undefined);
+  // `me nxt month`: a mistyped period is the likelier meaning of two such words.
+  const period = words.length === 2 ? periodTypo(text, ctx) : null;
+  const guess =
+    period?.kind === 'period'
+      ? period.period
+      : words.map((w) => suggestWord(w, knownWords(ctx))).find((g) => g !== undefined);
   return { kind: 'error', message: `I couldn't make sense of \`${text}\`.`, suggestion: guess ?? null };
 }

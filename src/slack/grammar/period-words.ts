@@ -1,6 +1,7 @@
 import { suggestWord } from '../../edit-distance.js';
-import { parsePeriod } from '../../metrics/periods.js';
+import { monthOfWord, parsePeriod } from '../../metrics/periods.js';
 import type { FiscalCalendar } from '../../time/fiscal.js';
+import { MONTH_NAMES } from '../../time/fiscal.js';
 
 /**
  * Period words that did not parse: tells "a period, but a bad one" (`0d`, `2026-02-30`, a reversed
@@ -72,4 +73,69 @@ export function periodProblem(tokens: string[], index: number, ctx: PeriodWordCo
 
 function clip(text: string): string {
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+/**
+ * `oct 26` (26 October, or October 2026?): a month word at `tokens[index]` followed by a 1–2 digit
+ * number is never guessed. Returns the message saying how to write each (`oct 2026`, `2026-10-26`), with
+ * `spec` the month as it would be read alone (`2026-10`, for the day's year); null for any other words.
+ */
+export function ambiguousMonthNumber(tokens: string[], index: number, spec: string): string | null {
+  const word = tokens[index]!;
+  const number = tokens[index + 1];
+  if (monthOfWord(word) === null || number === undefined || !/^\d{1,2}$/.test(number)) return null;
+  const n = Number(number);
+  const year = `20${number.padStart(2, '0')}`;
+  const typed = `\`${clip(`${word} ${number}`)}\``;
+  const month = word.toLowerCase();
+  if (n < 1 || n > 31)
+    return `I can't read ${typed} as a period: write the year in full (\`${month} ${year}\`).`;
+  const name = capitalise(MONTH_NAMES[monthOfWord(word)! - 1]!);
+  return `${typed} could be ${n} ${name} or ${name} ${year}: write \`${month} ${year}\` for the month or \`${spec}-${number.padStart(2, '0')}\` for the day.`;
+}
+
+/**
+ * The period a phrase no team or person has as a name most likely misspells (`nxt month` → `next month`,
+ * `septembre` → the month `september`), or null when it looks like no period. Only a phrase that parses
+ * is offered; never read as the period without asking. Pure.
+ */
+export function periodTypo(
+  name: string,
+  ctx: PeriodWordContext,
+): { kind: 'month' | 'period'; period: string } | null {
+  const words = name
+    .toLowerCase()
+    .split(/[\s-]+/)
+    .filter(Boolean);
+  if (words.length === 1) {
+    const month = suggestWord(words[0]!, MONTH_NAMES);
+    return month ? { kind: 'month', period: month } : null;
+  }
+  if (words.length !== 2) return null;
+  const lead = suggestWord(words[0]!, [...LEADS]);
+  const unit = suggestWord(
+    words[1]!,
+    UNITS.filter((u) => u !== 'days' && u !== 'time'),
+  );
+  if (!lead || !unit) return null;
+  const lead2 =
+    lead === 'past' || lead === 'previous' || lead === 'prev' ? 'last' : lead === 'current' ? 'this' : lead;
+  const candidate = `${lead2} ${unit}`;
+  return parsePeriod(candidate, ctx).ok ? { kind: 'period', period: candidate } : null;
+}
+
+/**
+ * periodTypo as a sentence to add to "I don't know a team or person called …": `Did you mean \`next
+ * month\`?`, `Did you mean the month \`september\`?`; null when the name looks like no period.
+ */
+export function periodTypoHint(name: string, ctx: PeriodWordContext): string | null {
+  const typo = periodTypo(name, ctx);
+  if (!typo) return null;
+  return typo.kind === 'month'
+    ? `Did you mean the month \`${typo.period}\`?`
+    : `Did you mean \`${typo.period}\`?`;
+}
+
+function capitalise(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
 }
