@@ -12,6 +12,7 @@ import { seenRequestsEmbedded, seenRequestsInDb } from '../http/seen-requests.js
 import type { Logger } from '../logger.js';
 import { botAuthorize } from './bot-authorize.js';
 import { FEATURES, listenersOf } from './features.js';
+import { DRAIN_MS, InFlight } from './in-flight.js';
 import { registerMetricsCommand, SLASH_COMMAND } from './metrics-command.js';
 import { gateOnReplayVerdict, isReplayedRequest, replayVerdictProperty } from './replay-gate.js';
 
@@ -23,6 +24,8 @@ export interface SlackAppOptions {
   routes?: CustomRoute[];
   /** How long the ack waits for the shared replay record (ms; default REPLAY_WAIT_MS); HTTP mode only. */
   replayWaitMs?: number;
+  /** How long `stop()` waits for Slack work in flight (ms; default DRAIN_MS). */
+  drainMs?: number;
 }
 
 export interface SlackApp {
@@ -54,6 +57,8 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
       deps.logger.warn({ err: describeError(err) }, 'could not record the refused Slack token'),
     );
   });
+  // Acked commands and dispatched requests still being answered: `stop()` waits for them.
+  const inFlight = new InFlight();
   let app: App;
   if (options.mode === 'socket') {
     if (!slackConfig.appToken) throw new Error('SLACK_APP_TOKEN is required for Socket Mode');
@@ -102,6 +107,7 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
         ...(options.replayWaitMs === undefined ? {} : { replayWaitMs: options.replayWaitMs }),
         // `/metrics` always acks with an empty body and answers through response_url: the edge acks it.
         ackAtOnce: new Set([SLASH_COMMAND]),
+        track: (work) => inFlight.track(work),
       },
       receiver.requestListener,
     );
@@ -109,6 +115,10 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
     gateOnReplayVerdict(app, deps.logger);
   }
   const appDeps: Deps = { ...deps, slack: botClient };
+  // Bolt's `next()` in a global middleware settles once every listener has run (answered and posted).
+  app.use(async ({ next }) => {
+    await inFlight.track(next());
+  });
   watchListenerClients(app, deps.logger);
   // The `/metrics` command first, then every feature's buttons and events.
   registerMetricsCommand(app, appDeps);
@@ -131,7 +141,12 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
       // work keeps waiting while they come in, as it does while requests arrive (see yieldToIo).
       if (server instanceof Server) server.on('connection', noteRequestArrived);
     },
-    stop: () => app.stop().then(() => undefined),
+    /** Stops taking requests, then waits (at most `drainMs`) for those already taken to be answered. */
+    stop: async () => {
+      await app.stop();
+      const left = await inFlight.drain(options.drainMs ?? DRAIN_MS);
+      if (left > 0) deps.logger.warn({ left }, 'stopped with Slack requests still being answered');
+    },
   };
 }
 

@@ -66,6 +66,11 @@ export interface RequestEdgeOptions {
    * (see above). Only for commands whose listeners always ack with an empty body.
    */
   ackAtOnce?: ReadonlySet<string>;
+  /**
+   * Told of each Slack request's handling at the edge, from its arrival until it is handed to Bolt (a
+   * command acked here waits for a later turn before that): a stop waits for it (src/app/in-flight.ts).
+   */
+  track?: (work: Promise<void>) => void;
 }
 
 /** A request the edge let through before the replay record answered: resolves true when it may run. */
@@ -113,7 +118,7 @@ export function createRequestEdge(options: RequestEdgeOptions, next: Listener): 
     if (path !== SLACK_EVENTS_PATH) return next(req, res);
     // Answer work waits while a burst of requests is still being accepted (see yieldToIo).
     noteRequestArrived();
-    void readBody(req, MAX_SLACK_BODY_BYTES).then(
+    const handled = readBody(req, MAX_SLACK_BODY_BYTES).then(
       async (body) => {
         const now = nowMs();
         let verdict = checkSlackRequest(req, body, options.signingSecret, now);
@@ -134,6 +139,7 @@ export function createRequestEdge(options: RequestEdgeOptions, next: Listener): 
       },
       (err: unknown) => reply(res, err instanceof BodyTooLargeError ? 413 : 400, 'could not read the body'),
     );
+    options.track?.(handled);
   };
 }
 

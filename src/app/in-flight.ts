@@ -1,0 +1,51 @@
+/**
+ * The Slack work a running app has taken on and must finish before the database closes: every request
+ * Bolt dispatches (its listeners' whole run: an answer computed and posted to its response_url) and every
+ * `/metrics` command the edge has acked but not yet handed to Bolt. A stop waits for it (`drain`) before
+ * the database is closed. Without this a SIGTERM during a burst (a rolling deploy) closed the pools under
+ * answers already acked: every one failed with "Cannot use a pool after calling end on the pool" and the
+ * users, told nothing, saw an empty ack and no answer.
+ */
+export class InFlight {
+  private running = 0;
+
+  /** Counts `work` as in flight until it settles; returns it unchanged. */
+  track<T>(work: Promise<T>): Promise<T> {
+    this.running += 1;
+    const done = () => {
+      this.running -= 1;
+    };
+    work.then(done, done);
+    return work;
+  }
+
+  /** How many tracked pieces of work are still running. */
+  get size(): number {
+    return this.running;
+  }
+
+  /**
+   * Resolves once nothing has been in flight for `quietMs` (a command handed from the edge to Bolt is
+   * untracked for a few event-loop turns) or after `timeoutMs`, whichever comes first.
+   * @returns how many were still running (0 when drained)
+   */
+  async drain(timeoutMs: number, quietMs = 100): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    let quietSince: number | null = null;
+    while (Date.now() < deadline) {
+      if (this.running > 0) quietSince = null;
+      else {
+        quietSince ??= Date.now();
+        if (Date.now() - quietSince >= quietMs) return 0;
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return this.running;
+  }
+}
+
+/**
+ * How long a stop waits for work in flight (ms): an answer gives up after ANSWER_TIMEOUT_MS (10 s) and its
+ * response_url post is retried for a few seconds more; orchestrators commonly allow 30 s after SIGTERM.
+ */
+export const DRAIN_MS = 20_000;
