@@ -235,7 +235,17 @@ export class WarningLog {
     );
   }
 
+  /**
+   * Stages seen on closed-but-open rows → their row count (at most OPEN_STAGES_LISTED stages), so the
+   * warning names every such stage and not only the first (an admin who passed the one stage named kept
+   * the other stage's lost deals counted as open).
+   */
+  private readonly openStages = new Map<string, number>();
+
   private closedButOpen(line: number, stage: string): void {
+    const seen = this.openStages.get(stage);
+    if (seen !== undefined) this.openStages.set(stage, seen + 1);
+    else if (this.openStages.size < OPEN_STAGES_LISTED) this.openStages.set(stage, 1);
     this.add('closed but stage reads open', line, () =>
       this.audience === 'request'
         ? `stage "${stage}" has a close date but reads as open; if it is a won or lost stage, add it to "won_stages" or "lost_stages" in the request`
@@ -304,11 +314,25 @@ export class WarningLog {
     );
   }
 
-  /** The warnings, in a fixed order. */
+  /** The warnings, in a fixed order. A file's closed-but-open warning names every such stage (most rows first). */
   list(): ImportWarning[] {
-    return [...this.byKind.values()];
+    return [...this.byKind.values()].map((w) =>
+      w.kind === 'closed but stage reads open' && this.audience === 'file' && this.openStages.size > 1
+        ? { ...w, detail: this.openStagesDetail() }
+        : w,
+    );
+  }
+
+  private openStagesDetail(): string {
+    const stages = [...this.openStages].sort((a, b) => b[1] - a[1]);
+    const named = stages.map(([stage, n]) => `"${stage}" (${n} row${n === 1 ? '' : 's'})`).join(', ');
+    const more = this.openStages.size >= OPEN_STAGES_LISTED ? ' and others' : '';
+    return `stages ${named}${more} have a close date but read as open; pass each won one in --won-stages and each lost one in --lost-stages (names comma-separated, e.g. --won-stages "${stages[0]![0]}" or --lost-stages "${stages[0]![0]}")`;
   }
 }
+
+/** At most this many distinct stages are named in the closed-but-open warning. */
+const OPEN_STAGES_LISTED = 10;
 
 const iso = (d: Date) => d.toISOString().slice(0, 10);
 

@@ -260,6 +260,28 @@ describeDb('CSV import boundary', (ctx) => {
     ]);
   });
 
+  it('names every open-reading stage with a close date, most rows first, not only the first one seen', async () => {
+    const file = csv(
+      [
+        'external_id,created_at,stage,closed_at,amount',
+        'O-1,2026-01-05,Signed & countersigned,2026-02-01,10',
+        'O-2,2026-01-05,Gone dark,2026-02-01,10',
+        'O-3,2026-01-05,Gone dark,2026-02-01,10',
+        'O-4,2026-01-05,Closed Won,2026-02-01,10',
+      ].join('\n'),
+    );
+    const r = await run('opportunities', file);
+    expect(r.warnings).toEqual([
+      {
+        kind: 'closed but stage reads open',
+        count: 3,
+        lines: [2, 3, 4],
+        detail:
+          'stages "Gone dark" (2 rows), "Signed & countersigned" (1 row) have a close date but read as open; pass each won one in --won-stages and each lost one in --lost-stages (names comma-separated, e.g. --won-stages "Gone dark" or --lost-stages "Gone dark")',
+      },
+    ]);
+  });
+
   it('counts suspicious rows by kind with first line numbers: duplicates (last wins), close before create, won ≤ 0', async () => {
     const file = csv(
       [
