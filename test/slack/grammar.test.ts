@@ -6,6 +6,7 @@ import {
   parseCommand,
   tokenize,
 } from '../../src/slack/grammar/parse.js';
+import { periodTypoHint } from '../../src/slack/grammar/period-words.js';
 
 // Monday 23 Nov 2026, 09:00 UTC.
 const ctx = {
@@ -272,5 +273,31 @@ describe('periods as people type them', () => {
   it('suggests the period for two mistyped period words after a scope', () => {
     expect(parse('calls me nxt month')).toMatchObject({ kind: 'error', suggestion: 'next month' });
     expect(parse('calls me lst week')).toMatchObject({ kind: 'error', suggestion: 'last week' });
+  });
+});
+
+describe('counted weeks and months, and a mistyped period after a name (fresh tester)', () => {
+  it('asks back on `last 2 weeks` and `past 3 months`, offering the day window and the calendar forms', () => {
+    expect(parse('calls last 2 weeks')).toMatchObject({
+      kind: 'error',
+      about: 'period',
+      suggestion: null,
+      message:
+        '`last 2 weeks` could mean the last 14 days or the 2 calendar weeks before this one: ask `14d` for the days (today included), or `last week`, `this week` or a date range (`2026-09-01..2026-11-30`) for calendar weeks.',
+    });
+    expect(parse('calls team past 3 months')).toMatchObject({
+      kind: 'error',
+      about: 'period',
+      message: expect.stringContaining('ask `90d` for the days (today included)'),
+    });
+    expect(ask(parse('calls last 30 days')).period).toBe('30d');
+  });
+
+  it('hints the period when a name ends in a mistyped one', () => {
+    const ctx = { now: new Date('2026-11-23T12:00:00Z'), timezone: 'UTC' };
+    expect(periodTypoHint('zoe park nxt month', ctx)).toBe('Did you mean `next month`?');
+    expect(periodTypoHint('NA East lst week', ctx)).toBe('Did you mean `last week`?');
+    expect(periodTypoHint('zoe park septembre', ctx)).toBe('Did you mean the month `september`?');
+    expect(periodTypoHint('zoe park', ctx)).toBeNull();
   });
 });

@@ -61,6 +61,8 @@ export function periodProblem(tokens: string[], index: number, ctx: PeriodWordCo
   }
   const next = tokens[index + 1]?.toLowerCase();
   if (next === undefined) return { message: `\`${word}\` what? ${EXAMPLES}`, suggestion: null };
+  const counted = countedUnits(word, next, tokens[index + 2]?.toLowerCase(), ctx);
+  if (counted) return counted;
   const unit = suggestWord(next, UNITS);
   const lead2 = word === 'past' || word === 'previous' || word === 'prev' ? 'last' : word;
   const candidate = unit ? `${lead2} ${unit === 'days' ? '30 days' : unit}` : null;
@@ -68,6 +70,41 @@ export function periodProblem(tokens: string[], index: number, ctx: PeriodWordCo
   return {
     message: `I don't know the period \`${clip(`${word} ${next}`)}\`.${suggestion ? '' : ` ${EXAMPLES}`}`,
     suggestion,
+  };
+}
+
+/** Days in one of each unit, for the window a `last N <unit>` phrase is offered as (`last 2 weeks` → `14d`). */
+const UNIT_DAYS: Record<string, number> = { day: 1, week: 7, month: 30, quarter: 91, year: 365 };
+
+/**
+ * `last 2 weeks`, `past 3 months`: N whole weeks or months back could mean the last N×7 days or N calendar
+ * weeks before this one, so it is not guessed; the reply offers the day window (`14d`) and says how to ask
+ * for calendar periods. Null when the words are not a lead, a number and a unit.
+ */
+function countedUnits(
+  lead: string,
+  number: string,
+  unitWord: string | undefined,
+  ctx: PeriodWordContext,
+): PeriodProblem | null {
+  if (!/^\d{1,6}$/.test(number) || unitWord === undefined) return null;
+  const unit = unitWord.replace(/s$/, '');
+  const perUnit = UNIT_DAYS[unit];
+  if (perUnit === undefined || unit === 'day') return null;
+  const typed = `\`${clip(`${lead} ${number} ${unitWord}`)}\``;
+  const window = `${Number(number) * perUnit}d`;
+  const suggestion = parsePeriod(window, ctx).ok ? window : null;
+  const calendar =
+    unit === 'week' || unit === 'month'
+      ? `\`last ${unit}\`, \`this ${unit}\` or a date range (\`2026-09-01..2026-11-30\`)`
+      : `\`last ${unit}\` or a date range (\`2026-09-01..2026-11-30\`)`;
+  const n = Number(number);
+  return {
+    message: `${typed} could mean the last ${n * perUnit} days or the ${n} calendar ${unit}${n === 1 ? '' : 's'} before this one: ${
+      suggestion ? `ask \`${suggestion}\` for the days (today included), or ` : 'ask '
+    }${calendar} for calendar ${unit}s.`,
+    // The message offers both readings itself; no "Did you mean" after it.
+    suggestion: null,
   };
 }
 
@@ -129,7 +166,11 @@ export function periodTypo(
  * month\`?`, `Did you mean the month \`september\`?`; null when the name looks like no period.
  */
 export function periodTypoHint(name: string, ctx: PeriodWordContext): string | null {
-  const typo = periodTypo(name, ctx);
+  // The whole name, else its last one to three words (`zoe park nxt month`: a name, then a mistyped period).
+  const words = name.trim().split(/\s+/);
+  let typo = periodTypo(name, ctx);
+  for (let start = Math.max(1, words.length - 3); !typo && start < words.length; start++)
+    typo = periodTypo(words.slice(start).join(' '), ctx);
   if (!typo) return null;
   return typo.kind === 'month'
     ? `Did you mean the month \`${typo.period}\`?`
