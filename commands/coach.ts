@@ -4,7 +4,7 @@ import { loadCoachingCard, COACH_USAGE as USAGE } from '../src/coach/load.js';
 import { beforeDeadline } from '../src/metrics/index.js';
 import { buildGrammarErrorMessage, buildNoticeMessage } from '../src/slack/blocks/notice.js';
 import { chooseMonthReading, parseCommand } from '../src/slack/grammar/parse.js';
-import { periodTypoHint } from '../src/slack/grammar/period-words.js';
+import { unknownNameHint } from '../src/slack/grammar/period-words.js';
 import type { Reply } from '../src/slack/reply.js';
 import type { Subcommand } from './types.js';
 
@@ -32,13 +32,10 @@ export const coachCommand: Subcommand = {
     const resolved = await beforeDeadline(resolveScopeAsk(deps.db, input.caller, parsed.scope, input.now));
     if (!resolved.ok) {
       // `coach nxt month`: no one's name, a mistyped period (as questions say).
-      const hint =
-        parsed.scope.kind === 'named' && parsed.period === null
-          ? periodTypoHint(parsed.scope.name, {
-              now: input.now,
-              timezone: input.caller.timezone ?? deps.config.defaultTimezone,
-            })
-          : null;
+      const hint = unknownNameHint(parsed, {
+        now: input.now,
+        timezone: input.caller.timezone ?? deps.config.defaultTimezone,
+      });
       return ephemeral(buildNoticeMessage(hint ? `${resolved.message} ${hint}` : resolved.message, USAGE));
     }
     if (resolved.scope.kind !== 'rep' || resolved.target.kind !== 'rep')

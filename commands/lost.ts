@@ -13,7 +13,7 @@ import {
 import { buildLostMessage } from '../src/slack/blocks/lost.js';
 import { buildGrammarErrorMessage, buildNoticeMessage } from '../src/slack/blocks/notice.js';
 import { chooseMonthReading, parseCommand } from '../src/slack/grammar/parse.js';
-import { periodTypoHint } from '../src/slack/grammar/period-words.js';
+import { unknownNameHint } from '../src/slack/grammar/period-words.js';
 import type { Reply } from '../src/slack/reply.js';
 import type { Subcommand } from './types.js';
 
@@ -48,10 +48,7 @@ export const lostCommand: Subcommand = {
     const resolved = await beforeDeadline(resolveScopeAsk(deps.db, input.caller, parsed.scope, input.now));
     if (!resolved.ok) {
       // `lost nxt month`: no one's name, a mistyped period (as questions say).
-      const hint =
-        parsed.scope.kind === 'named' && parsed.period === null
-          ? periodTypoHint(parsed.scope.name, { now: input.now, timezone: deps.config.defaultTimezone })
-          : null;
+      const hint = unknownNameHint(parsed, { now: input.now, timezone: deps.config.defaultTimezone });
       return reply(buildNoticeMessage(hint ? `${resolved.message} ${hint}` : resolved.message, USAGE));
     }
     const scope = resolved.scope;

@@ -24,7 +24,7 @@ import { buildMetricMessage } from '../slack/blocks/metric.js';
 import { buildNoticeMessage } from '../slack/blocks/notice.js';
 import { buildScorecardBlocks, scorecardFallback } from '../slack/blocks/scorecard.js';
 import type { MetricAsk } from '../slack/grammar/parse.js';
-import { periodTypoHint } from '../slack/grammar/period-words.js';
+import { unknownNameHint } from '../slack/grammar/period-words.js';
 import { enforceLimits } from '../slack/limits.js';
 import type { Reply } from '../slack/reply.js';
 import { profileLookup } from '../slack/respond.js';
@@ -44,15 +44,10 @@ export async function answerParsedAsk(deps: Deps, caller: Caller, ask: MetricAsk
   const resolved = await beforeDeadline(resolveScopeAsk(deps.db, caller, ask.scope, now, lookup));
   if (!resolved.ok) {
     const guess = ask.scope.kind === 'named' ? suggestWord(ask.scope.name, resolved.candidates) : undefined;
-    // `octobr`, `nxt month` are no one's name: a period was likelier meant than a team (only when no
-    // period was named).
-    const period =
-      !guess && ask.scope.kind === 'named' && ask.period === null
-        ? periodTypoHint(ask.scope.name, {
-            now,
-            timezone: caller.timezone ?? deps.config.defaultTimezone,
-          })
-        : null;
+    // `octobr`, `nxt month` are no one's name: a period was likelier meant than a team.
+    const period = guess
+      ? null
+      : unknownNameHint(ask, { now, timezone: caller.timezone ?? deps.config.defaultTimezone });
     const text = guess
       ? `${resolved.message} Did you mean "${guess}"?`
       : period

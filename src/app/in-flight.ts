@@ -19,11 +19,6 @@ export class InFlight {
     return work;
   }
 
-  /** How many tracked pieces of work are still running. */
-  get size(): number {
-    return this.running;
-  }
-
   /**
    * Resolves once nothing has been in flight for `quietMs` (a command handed from the edge to Bolt is
    * untracked for a few event-loop turns) or after `timeoutMs`, whichever comes first.

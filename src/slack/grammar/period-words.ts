@@ -74,7 +74,7 @@ export function periodProblem(tokens: string[], index: number, ctx: PeriodWordCo
 }
 
 /** Days in one of each unit, for the window a `last N <unit>` phrase is offered as (`last 2 weeks` → `14d`). */
-const UNIT_DAYS: Record<string, number> = { day: 1, week: 7, month: 30, quarter: 91, year: 365 };
+const UNIT_DAYS: Record<string, number> = { week: 7, month: 30, quarter: 91, year: 365 };
 
 /**
  * `last 2 weeks`, `past 3 months`: N whole weeks or months back could mean the last N×7 days or N calendar
@@ -90,18 +90,18 @@ function countedUnits(
   if (!/^\d{1,6}$/.test(number) || unitWord === undefined) return null;
   const unit = unitWord.replace(/s$/, '');
   const perUnit = UNIT_DAYS[unit];
-  if (perUnit === undefined || unit === 'day') return null;
+  if (perUnit === undefined) return null;
+  const n = Number(number);
   const typed = `\`${clip(`${lead} ${number} ${unitWord}`)}\``;
-  const window = `${Number(number) * perUnit}d`;
-  const suggestion = parsePeriod(window, ctx).ok ? window : null;
+  const window = `${n * perUnit}d`;
+  const days = parsePeriod(window, ctx).ok ? window : null;
   const calendar =
     unit === 'week' || unit === 'month'
       ? `\`last ${unit}\`, \`this ${unit}\` or a date range (\`2026-09-01..2026-11-30\`)`
       : `\`last ${unit}\` or a date range (\`2026-09-01..2026-11-30\`)`;
-  const n = Number(number);
   return {
     message: `${typed} could mean the last ${n * perUnit} days or the ${n} calendar ${unit}${n === 1 ? '' : 's'} before this one: ${
-      suggestion ? `ask \`${suggestion}\` for the days (today included), or ` : 'ask '
+      days ? `ask \`${days}\` for the days (today included), or ` : 'ask '
     }${calendar} for calendar ${unit}s.`,
     // The message offers both readings itself; no "Did you mean" after it.
     suggestion: null,
@@ -175,6 +175,19 @@ export function periodTypoHint(name: string, ctx: PeriodWordContext): string | n
   return typo.kind === 'month'
     ? `Did you mean the month \`${typo.period}\`?`
     : `Did you mean \`${typo.period}\`?`;
+}
+
+/**
+ * The period hint for a scope no team or person has as a name (`nxt month`, `zoe park septembre`), for
+ * questions, `coach` and `lost` alike: only when the scope was a typed name and no period was named;
+ * null otherwise (see periodTypoHint).
+ */
+export function unknownNameHint(
+  ask: { scope: { kind: string; name?: string | null }; period: string | null },
+  ctx: PeriodWordContext,
+): string | null {
+  if (ask.scope.kind !== 'named' || ask.period !== null || !ask.scope.name) return null;
+  return periodTypoHint(ask.scope.name, ctx);
 }
 
 function capitalise(word: string): string {
