@@ -327,7 +327,7 @@ export class WarningLog {
     const stages = [...this.openStages].sort((a, b) => b[1] - a[1]);
     const named = stages.map(([stage, n]) => `"${stage}" (${n} row${n === 1 ? '' : 's'})`).join(', ');
     const more = this.openStages.size >= OPEN_STAGES_LISTED ? ' and others' : '';
-    return `stages ${named}${more} have a close date but read as open; pass each won one in --won-stages and each lost one in --lost-stages (names comma-separated, e.g. --won-stages "${stages[0]![0]}" or --lost-stages "${stages[0]![0]}")`;
+    return `stages ${named}${more} have a close date but read as open; pass the won ones in --won-stages and the lost ones in --lost-stages (names comma-separated, quoted)`;
   }
 }
 

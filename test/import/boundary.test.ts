@@ -277,7 +277,7 @@ describeDb('CSV import boundary', (ctx) => {
         count: 3,
         lines: [2, 3, 4],
         detail:
-          'stages "Gone dark" (2 rows), "Signed & countersigned" (1 row) have a close date but read as open; pass each won one in --won-stages and each lost one in --lost-stages (names comma-separated, e.g. --won-stages "Gone dark" or --lost-stages "Gone dark")',
+          'stages "Gone dark" (2 rows), "Signed & countersigned" (1 row) have a close date but read as open; pass the won ones in --won-stages and the lost ones in --lost-stages (names comma-separated, quoted)',
       },
     ]);
   });
