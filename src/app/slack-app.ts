@@ -26,6 +26,12 @@ export interface SlackAppOptions {
   replayWaitMs?: number;
   /** How long `stop()` waits for Slack work in flight (ms; default DRAIN_MS). */
   drainMs?: number;
+  /**
+   * HTTP mode: before it closes the listener, `stop()` keeps taking requests until none arrived for this
+   * long (ms; default ARRIVALS_QUIET_MS), at most `arrivalsCapMs` (default ARRIVALS_CAP_MS).
+   */
+  arrivalsQuietMs?: number;
+  arrivalsCapMs?: number;
 }
 
 export interface SlackApp {
@@ -59,6 +65,12 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
   });
   // Acked commands and dispatched requests still being answered: `stop()` waits for them.
   const inFlight = new InFlight();
+  // When the last connection or request came in (performance.now()), and whether a stop has begun.
+  const arrivals = { last: Number.NEGATIVE_INFINITY, stopping: false, duringStop: 0 };
+  const noteArrival = () => {
+    arrivals.last = performance.now();
+    if (arrivals.stopping) arrivals.duringStop += 1;
+  };
   let app: App;
   if (options.mode === 'socket') {
     if (!slackConfig.appToken) throw new Error('SLACK_APP_TOKEN is required for Socket Mode');
@@ -69,7 +81,7 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
       socketMode: true,
       logger,
       clientOptions,
-      customRoutes: routesOf(deps, options),
+      customRoutes: routesOf(deps, options, arrivals),
       installerOptions: {
         port: options.port ?? deps.config.port,
         // apps.connections.open goes where every other Web API call goes.
@@ -78,7 +90,7 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
     });
   } else {
     if (!slackConfig.signingSecret) throw new Error('SLACK_SIGNING_SECRET is required for HTTP mode');
-    const customRoutes = routesOf(deps, options);
+    const customRoutes = routesOf(deps, options, arrivals);
     const receiver = new HTTPReceiver({
       signingSecret: slackConfig.signingSecret,
       endpoints: '/slack/events',
@@ -139,20 +151,68 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
       const server: unknown = await app.start(options.port ?? deps.config.port);
       // A burst's connections are accepted one per event-loop turn before their requests are read: answer
       // work keeps waiting while they come in, as it does while requests arrive (see yieldToIo).
-      if (server instanceof Server) server.on('connection', noteRequestArrived);
+      if (server instanceof Server) {
+        server.on('connection', () => {
+          noteRequestArrived();
+          noteArrival();
+        });
+        server.on('request', noteArrival);
+      }
     },
-    /** Stops taking requests, then waits (at most `drainMs`) for those already taken to be answered. */
+    /**
+     * Stops taking requests, then waits (at most `drainMs`) for those already taken to be answered. In
+     * HTTP mode the listener first stays open until requests stop arriving (see untilArrivalsStop), with
+     * /healthz answering 503 `draining` meanwhile: Node's `server.close()` resets every connection whose
+     * request it has not read yet, so closing at once dropped commands a client had already sent.
+     */
     stop: async () => {
+      arrivals.stopping = true;
+      if (options.mode === 'http') {
+        await untilArrivalsStop(
+          arrivals,
+          options.arrivalsQuietMs ?? ARRIVALS_QUIET_MS,
+          options.arrivalsCapMs ?? ARRIVALS_CAP_MS,
+        );
+      }
       await app.stop();
       const left = await inFlight.drain(options.drainMs ?? DRAIN_MS);
-      if (left > 0) deps.logger.warn({ left }, 'stopped with Slack requests still being answered');
+      const taken = arrivals.duringStop;
+      if (left > 0) deps.logger.warn({ taken, left }, 'stopped with Slack requests still being answered');
+      else deps.logger.info({ taken }, 'stopped: every request taken was answered');
     },
   };
 }
 
+/**
+ * How long no connection or request must have arrived before a stopping app closes its listener (ms), and
+ * the longest it keeps listening for that (ms). Requests already sent are read within a few event-loop
+ * turns (one accept per turn); a load balancer that sees /healthz answer 503 stops routing new ones.
+ */
+export const ARRIVALS_QUIET_MS = 250;
+export const ARRIVALS_CAP_MS = 2_000;
+
+/**
+ * Resolves once no connection or request has arrived for `quietMs`, or after `capMs`. Each check runs
+ * in the check phase, after the event loop's poll: a connection waiting to be accepted (or a request to be
+ * read) after a long synchronous step is seen before the quiet is judged, not after the listener closed.
+ */
+async function untilArrivalsStop(arrivals: { last: number }, quietMs: number, capMs: number): Promise<void> {
+  const deadline = performance.now() + capMs;
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setImmediate(r));
+    const now = performance.now();
+    if (now - arrivals.last >= quietMs || now >= deadline) return;
+  }
+}
+
 /** Health, every feature's routes (ingest, OpenAPI, …) and the caller's extras: the same in both modes. */
-function routesOf(deps: Deps, options: SlackAppOptions): CustomRoute[] {
-  return [healthRoute(deps), ...FEATURES.flatMap((f) => f.routes?.(deps) ?? []), ...(options.routes ?? [])];
+function routesOf(deps: Deps, options: SlackAppOptions, lifecycle: { stopping: boolean }): CustomRoute[] {
+  return [
+    healthRoute(deps, lifecycle),
+    ...FEATURES.flatMap((f) => f.routes?.(deps) ?? []),
+    ...(options.routes ?? []),
+  ];
 }
 
 /**
@@ -210,16 +270,23 @@ function routeMethods(routes: CustomRoute[]): Map<string, string[]> {
 /**
  * GET (and HEAD) /healthz for load balancers: 200 `{ok:true}` when the database answers within 2 s and Slack still
  * accepts the bot token (as last seen by any instance), else 503 with `database: 'down'` or
- * `slack: 'token_lost'` and the Slack error. Both reads use the edge pool (`edgeDb`), so a pool full of
+ * `slack: 'token_lost'` and the Slack error; 503 `{ok:false, draining:true}` once the app is stopping. Both reads use the edge pool (`edgeDb`), so a pool full of
  * answers does not make a healthy instance look dead; when the token read cannot answer in time (the
  * embedded database busy with a long statement), the last value read stands.
  */
-export function healthRoute(deps: Pick<Deps, 'database' | 'logger'>): CustomRoute {
+export function healthRoute(
+  deps: Pick<Deps, 'database' | 'logger'>,
+  lifecycle: { stopping: boolean } = { stopping: false },
+): CustomRoute {
   let lastLost: string | null = null;
   return {
     path: '/healthz',
     method: ['GET', 'HEAD'],
     handler: (_req, res) => {
+      if (lifecycle.stopping) {
+        sendJson(res, 503, { ok: false, draining: true });
+        return;
+      }
       void (async () => {
         const dbOk = await checkHealth(deps);
         if (dbOk) {
