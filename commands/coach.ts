@@ -32,10 +32,11 @@ export const coachCommand: Subcommand = {
     const resolved = await beforeDeadline(resolveScopeAsk(deps.db, input.caller, parsed.scope, input.now));
     if (!resolved.ok) {
       // `coach nxt month`: no one's name, a mistyped period (as questions say).
-      const hint = unknownNameHint(parsed, {
-        now: input.now,
-        timezone: input.caller.timezone ?? deps.config.defaultTimezone,
-      });
+      const hint = unknownNameHint(
+        parsed,
+        { now: input.now, timezone: input.caller.timezone ?? deps.config.defaultTimezone },
+        resolved.candidates,
+      );
       return ephemeral(buildNoticeMessage(hint ? `${resolved.message} ${hint}` : resolved.message, USAGE));
     }
     if (resolved.scope.kind !== 'rep' || resolved.target.kind !== 'rep')

@@ -48,7 +48,11 @@ export const lostCommand: Subcommand = {
     const resolved = await beforeDeadline(resolveScopeAsk(deps.db, input.caller, parsed.scope, input.now));
     if (!resolved.ok) {
       // `lost nxt month`: no one's name, a mistyped period (as questions say).
-      const hint = unknownNameHint(parsed, { now: input.now, timezone: deps.config.defaultTimezone });
+      const hint = unknownNameHint(
+        parsed,
+        { now: input.now, timezone: deps.config.defaultTimezone },
+        resolved.candidates,
+      );
       return reply(buildNoticeMessage(hint ? `${resolved.message} ${hint}` : resolved.message, USAGE));
     }
     const scope = resolved.scope;

@@ -32,7 +32,10 @@ export function suggestWord(word: string, candidates: readonly string[]): string
   const allowed = Math.min(w.length <= 4 ? 1 : 2, Math.max(1, Math.floor(w.length / 3)));
   let best: { word: string; distance: number } | undefined;
   for (const c of candidates) {
-    const distance = editDistance(w, c.toLowerCase());
+    // The distance is at least the difference in length: a long paste is compared with nothing.
+    const lower = c.toLowerCase();
+    if (Math.abs(lower.length - w.length) > allowed) continue;
+    const distance = editDistance(w, lower);
     if (distance === 0) return c;
     if (distance <= allowed && (!best || distance < best.distance)) best = { word: c, distance };
   }

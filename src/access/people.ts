@@ -1,4 +1,5 @@
 import { fold } from '../core/fold.js';
+import { suggestWord } from '../edit-distance.js';
 import type { RepRecord } from './queries.js';
 
 /**
@@ -16,4 +17,24 @@ export function matchPeople(people: readonly RepRecord[], said: string): RepReco
     const handle = p.email ? fold(p.email.split('@')[0] ?? '') : null;
     return words[0] === wanted || words[words.length - 1] === wanted || handle === wanted;
   });
+}
+
+/**
+ * The team or person names a typed name most likely means, for "Did you mean "Sales & Success"?": the
+ * closest by suggestWord, else every name that starts with it or holds it as a whole word (`Sales` →
+ * "Sales & Success", `success` → the same), compared after fold (case, accents). Empty when none; at most 3.
+ */
+export function suggestNames(typed: string, names: readonly string[]): string[] {
+  const close = suggestWord(typed, names);
+  if (close) return [close];
+  // Words only, so "success" is a whole word of "sales & success" and "ucces" is not.
+  const words = (text: string) =>
+    ` ${fold(text)
+      .replace(/[^\p{L}\p{N}]+/gu, ' ')
+      .trim()} `;
+  const said = words(typed);
+  if (said.trim().length < 2) return [];
+  return [...new Set(names)]
+    .filter((name) => fold(name).startsWith(fold(typed)) || words(name).includes(said))
+    .slice(0, 3);
 }

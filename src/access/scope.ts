@@ -110,14 +110,13 @@ async function resolveName(db: Db, name: string, teamOnly: boolean, now: Date): 
   const teams = await listTeams(db);
   const team = teams.find((t) => fold(t.name) === fold(name));
   if (team) return ok({ kind: 'team', teamId: team.id }, { kind: 'team', teamId: team.id });
-  if (!teamOnly) {
-    const people = matchPeople(await listActiveRepNames(db), name);
-    if (people.length > 0) return resolvePeople(db, name, people, now);
-  }
+  const everyone = teamOnly ? [] : await listActiveRepNames(db);
+  const people = matchPeople(everyone, name);
+  if (people.length > 0) return resolvePeople(db, name, people, now);
   return {
     ok: false,
     message: `I don't know a ${teamOnly ? 'team' : 'team or person'} called "${name}".`,
-    candidates: teams.map((t) => t.name),
+    candidates: [...teams.map((t) => t.name), ...everyone.map((p) => p.name)],
   };
 }
 

@@ -1,3 +1,4 @@
+import { unquoteName } from '../slack/grammar/words.js';
 import { escapeMrkdwn } from '../slack/mrkdwn.js';
 import { isTimeZone } from '../time/zone.js';
 import type { AlertSettingsPatch } from './settings.js';
@@ -34,10 +35,12 @@ export function parseAlertsCommand(tokens: string[]): AlertsCommand {
     // The team name runs to the end, or to `tz`, so "team North America" works.
     const tzAt = words.findIndex((w, i) => i > teamAt && w.toLowerCase() === 'tz');
     const end = tzAt > teamAt ? tzAt : words.length;
-    team = words
-      .slice(teamAt + 1, end)
-      .join(' ')
-      .trim();
+    team = unquoteName(
+      words
+        .slice(teamAt + 1, end)
+        .join(' ')
+        .trim(),
+    );
     if (team === '') return { ok: false, error: 'Name the team after `team`, e.g. `team EMEA`.' };
     words.splice(teamAt, end - teamAt);
   }

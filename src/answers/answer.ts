@@ -5,7 +5,6 @@ import type { Caller } from '../core/types.js';
 import { yieldToIo } from '../core/yield-to-io.js';
 import type { Deps } from '../deps.js';
 import { metricDepsFor } from '../deps.js';
-import { suggestWord } from '../edit-distance.js';
 import {
   beforeDeadline,
   getEmailTemplates,
@@ -43,17 +42,10 @@ export async function answerParsedAsk(deps: Deps, caller: Caller, ask: MetricAsk
   // Lookups outside the limiter are still bound by the ask's deadline (a person waits for them too).
   const resolved = await beforeDeadline(resolveScopeAsk(deps.db, caller, ask.scope, now, lookup));
   if (!resolved.ok) {
-    const guess = ask.scope.kind === 'named' ? suggestWord(ask.scope.name, resolved.candidates) : undefined;
-    // `octobr`, `nxt month` are no one's name: a period was likelier meant than a team.
-    const period = guess
-      ? null
-      : unknownNameHint(ask, { now, timezone: caller.timezone ?? deps.config.defaultTimezone });
-    const text = guess
-      ? `${resolved.message} Did you mean "${guess}"?`
-      : period
-        ? `${resolved.message} ${period}`
-        : resolved.message;
-    return ephemeral(buildNoticeMessage(text, SCOPE_HINT));
+    // A name like a team's or person's (`EMAE`, `Sales`), else a mistyped period (`octobr`, `nxt month`).
+    const timezone = caller.timezone ?? deps.config.defaultTimezone;
+    const hint = unknownNameHint(ask, { now, timezone }, resolved.candidates);
+    return ephemeral(buildNoticeMessage(hint ? `${resolved.message} ${hint}` : resolved.message, SCOPE_HINT));
   }
   const state: AskState = {
     metric: ask.metric?.id ?? null,

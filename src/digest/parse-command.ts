@@ -1,6 +1,7 @@
 import type { DigestCadence } from '../db/schema/digests.js';
 import { findMetric } from '../metrics/index.js';
 import type { MetricId } from '../metrics/types.js';
+import { unquoteName } from '../slack/grammar/words.js';
 import { formatMinuteOfDay } from '../time/format.js';
 import { canonicalTimeZone } from '../time/zone.js';
 import { parseLocalTime } from './slots.js';
@@ -130,7 +131,7 @@ function parseAdd(words: string[]): ParseResult {
         const name: string[] = [];
         while (i + 1 < rest.length && !KEYWORDS.has(rest[i + 1]!.toLowerCase())) name.push(rest[++i]!);
         if (name.length === 0) return { ok: false, error: 'Say which team: `team EMEA`.' };
-        args.scope = { kind: 'team', name: name.join(' ') };
+        args.scope = { kind: 'team', name: unquoteName(name.join(' ')) };
         break;
       }
       case 'nochart':

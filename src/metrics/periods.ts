@@ -189,12 +189,12 @@ export function parsePeriod(text: string, ctx: PeriodContext): ParsePeriodResult
 function parseUnsafe(text: string, ctx: PeriodContext): ParsePeriodResult {
   const zone = ctx.timezone;
   if (!isTimeZone(zone)) return { ok: false, error: `Unknown time zone "${zone}".` };
-  // `next-month`, `last-quarter`: the hyphenated spelling of the spaced words.
+  // `next-month`, `last-quarter`, `nextmonth`, `thisweek`: the hyphenated or glued spelling of the spaced words.
   const t = String(text)
     .trim()
     .toLowerCase()
     .replace(/\s+/g, ' ')
-    .replace(/^(this|last|next)-(week|month|quarter|year)$/, '$1 $2');
+    .replace(/^(this|last|next)-?(week|month|quarter|year)$/, '$1 $2');
   const now = ctx.now;
   const local = new TZDate(now.getTime(), zone);
   const today = startOfDay(local);
@@ -309,7 +309,8 @@ function parseUnsafe(text: string, ctx: PeriodContext): ParsePeriodResult {
     return invalid(
       `"${t.slice(0, 40)}" is not a window I can use: windows count back from today, so ask for between 1d and ${MAX_ROLLING_DAYS}d.`,
     );
-  m = /^(?:(\d+)d|last (\d+) days?)$/.exec(t);
+  // `30d`, `last 30 days`, `past 30 days`, `30 days`: one reading, the last 30 days today included.
+  m = /^(?:(\d+)d|(?:(?:last|past) )?(\d+) ?days?)$/.exec(t);
   if (m) {
     const n = Number(m[1] ?? m[2]);
     if (!(n >= 1 && n <= MAX_ROLLING_DAYS))
@@ -335,6 +336,16 @@ function parseUnsafe(text: string, ctx: PeriodContext): ParsePeriodResult {
     const start = localDate(year, month, 1, zone);
     if (!start) return invalid(`"${t.slice(0, 40)}" is not a month I can read (Tally reads 1970 to 2200).`);
     return { ok: true, period: calendar('month', start, zone, now) };
+  }
+  // `oct-nov`, `oct..nov`, `oct to nov`: 1 Oct to 30 Nov, the first month read as alone (the latest one
+  // that has started) and the last the first such month from it (`dec-feb`: December to the February after).
+  m = /^([a-z]+\.?) ?(?:-|–|\.\.|to) ?([a-z]+\.?)$/.exec(t);
+  const [first, last] = m ? [monthOfWord(m[1]!), monthOfWord(m[2]!)] : [null, null];
+  if (first !== null && last !== null) {
+    const start = localDate(today.getFullYear() - (first - 1 > today.getMonth() ? 1 : 0), first, 1, zone)!;
+    const end = addMonths(start, ((last - first + 12) % 12) + 1);
+    const spec = `${ymd(start)}..${ymd(addDays(end, -1))}`;
+    return { ok: true, period: build('range', start, end, spec, rangeLabel(start, end), zone, now) };
   }
   // 2026-Q3, 2026q3, Q3 2026, q3-2026, 2026 q3.
   m = /^(\d{4})[- ]?q([1-4])$/.exec(t) ?? swapQuarter(/^q([1-4])[- ]?(\d{4})$/.exec(t));

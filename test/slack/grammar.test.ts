@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { suggestNames } from '../../src/access/people.js';
 import { editDistance, suggestWord } from '../../src/edit-distance.js';
 import {
   chooseMonthReading,
@@ -299,5 +300,77 @@ describe('counted weeks and months, and a mistyped period after a name (fresh te
     expect(periodTypoHint('NA East lst week', ctx)).toBe('Did you mean `last week`?');
     expect(periodTypoHint('zoe park septembre', ctx)).toBe('Did you mean the month `september`?');
     expect(periodTypoHint('zoe park', ctx)).toBeNull();
+  });
+});
+
+// Fresh tester 5: each of these answered "I don't know a team or person called …".
+describe('periods as people type them, and quoted names (fresh tester 5)', () => {
+  it('reads `30 days`, glued `lastmonth` and month ranges, each with one reading', () => {
+    for (const text of ['calls 30 days', 'calls 30days', 'calls past 30 days'])
+      expect(ask(parse(text)).period, text).toBe('30d');
+    expect(ask(parse('calls lastmonth')).period).toBe('last month');
+    expect(ask(parse('calls team nextmonth')).period).toBe('next month');
+    expect(ask(parse('calls thisweek')).period).toBe('this week');
+    for (const text of ['calls oct-nov', 'calls oct..nov', 'calls Oct to Nov', 'calls oct - nov'])
+      expect(ask(parse(text)).period, text).toBe('2026-10-01..2026-11-30');
+    // The first month as read alone (the latest December that has started), the last the first after it.
+    expect(ask(parse('calls dec-feb')).period).toBe('2025-12-01..2026-02-28');
+  });
+
+  it('answers `26 oct` and `since oct` with the exact text to type, never as a name', () => {
+    expect(parse('calls 26 oct')).toMatchObject({
+      kind: 'error',
+      about: 'period',
+      message: "I can't read `26 oct` as a period.",
+      suggestion: '2026-10-26',
+    });
+    expect(parse('calls team 3 may 2025')).toMatchObject({ kind: 'error', suggestion: '2025-05-03' });
+    expect(parse('calls 31 nov')).toMatchObject({ kind: 'error', about: 'period', suggestion: null });
+    expect(parse('calls since oct')).toMatchObject({
+      kind: 'error',
+      about: 'period',
+      message: "I can't read `since oct` as a period.",
+      suggestion: '2026-10-01..2026-11-23',
+    });
+    expect(parse('calls since last week')).toMatchObject({ suggestion: '2026-11-16..2026-11-23' });
+    expect(parse('calls since next month')).toMatchObject({
+      kind: 'error',
+      about: 'period',
+      suggestion: null,
+    });
+  });
+
+  it('hints the period for a glued, mistyped one', () => {
+    const ctx = { now: new Date('2026-11-23T12:00:00Z'), timezone: 'UTC' };
+    expect(periodTypoHint('nxtmonth', ctx)).toBe('Did you mean `next month`?');
+    expect(periodTypoHint('zoe park lastmnth', ctx)).toBe('Did you mean `last month`?');
+    expect(periodTypoHint('zoe', ctx)).toBeNull();
+  });
+
+  it('reads a name in straight or curly quotes as the name, whatever its words', () => {
+    expect(tokenize('calls "Sales & Success" last month')).toEqual([
+      'calls',
+      '"Sales & Success"',
+      'last',
+      'month',
+    ]);
+    expect(ask(parse('calls "Sales & Success" last month')).scope).toEqual({
+      kind: 'named',
+      name: 'Sales & Success',
+      teamOnly: false,
+    });
+    expect(ask(parse('calls team “Team October” this week'))).toMatchObject({
+      scope: { kind: 'named', name: 'Team October', teamOnly: true },
+      period: 'this week',
+    });
+  });
+
+  it('suggests names that start with or hold as a whole word what was typed', () => {
+    const names = ['Sales & Success', 'EMEA', 'Ana López'];
+    expect(suggestNames('Sales', names)).toEqual(['Sales & Success']);
+    expect(suggestNames('success', names)).toEqual(['Sales & Success']);
+    expect(suggestNames('lopez', names)).toEqual(['Ana López']);
+    expect(suggestNames('EMAE', names)).toEqual(['EMEA']);
+    expect(suggestNames('ucces', names)).toEqual([]);
   });
 });

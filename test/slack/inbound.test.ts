@@ -78,6 +78,40 @@ describeDb('inbound text over HTTP', (ctx) => {
     expect(target.text).toBe('Target set: Calls 30 per week for team Sales &amp; Success.');
   });
 
+  // Fresh tester 5: a quoted name stayed quoted after `&amp;` was undone, and a part of a name found nothing.
+  it('reads a quoted name as Slack escapes it in every command that takes a name', async () => {
+    for (const text of [
+      'calls "Sales &amp; Success" this week',
+      'calls team “Sales &amp; Success” this week',
+    ])
+      expect((await ask(USERS.ada.id, text)).text, text).toBe(
+        'Calls · Sales &amp; Success · Week of 23 Nov 2026: 0, flat vs Week of 16 Nov 2026 (same point), n=0',
+      );
+    expect((await ask(USERS.ada.id, 'target set calls 30 team "Sales &amp; Success" week')).text).toBe(
+      'Target set: Calls 30 per week for team Sales &amp; Success.',
+    );
+    expect((await ask(USERS.ada.id, 'alerts team “Sales &amp; Success”')).text).toMatch(
+      /^Lead alerts for Sales &amp; Success: /,
+    );
+    expect((await ask(USERS.ada.id, 'digest add dm team "Sales &amp; Success" at 08:30')).text).toMatch(
+      /^Digest #\d+ added/,
+    );
+    expect((await ask(USERS.ada.id, 'coach "Ana López" last month')).text).toMatch(
+      /^Coaching card · Ana López · October 2026/,
+    );
+  });
+
+  it('suggests a team or person whose name starts with or holds as a word what was typed', async () => {
+    expect((await ask(USERS.ada.id, 'calls team Sales')).text).toBe(
+      'I don\'t know a team called "Sales". Did you mean "Sales &amp; Success"?',
+    );
+    expect((await ask(USERS.ada.id, 'calls success')).text).toContain('Did you mean "Sales &amp; Success"?');
+    expect((await ask(USERS.ada.id, 'lost team sales')).text).toContain(
+      'Did you mean "Sales &amp; Success"?',
+    );
+    expect((await ask(USERS.ada.id, 'coach Marta L')).text).toContain('Did you mean "Marta LOPEZ"?');
+  });
+
   it('answers a mention of someone who never used Tally through users.info, and links them', async () => {
     const reply = await ask(USERS.ada.id, `calls <@${USERS.eve.id}|eve> 30d`);
     expect(reply.text).toBe(

@@ -102,6 +102,39 @@ describeDb('month names as periods', (ctx) => {
   });
 });
 
+// Fresh tester 5: each of these answered "I don't know a team or person called …".
+describeDb('periods as people type them (fresh tester 5)', (ctx) => {
+  const stub = useSlackApiStub();
+  const app = useRunningApp(ctx, stub);
+  const ask = async (user: string, text: string) => (await sendCommand(app, stub, user, text)).reply.text;
+
+  it('reads `30 days`, `lastmonth` and `oct-nov`, and shows the text to type for `26 oct` and `since oct`', async () => {
+    expect(await ask(USERS.mia.id, 'calls team 30 days')).toContain('Calls · EMEA · Last 30 days');
+    expect(await ask(USERS.mia.id, 'calls team lastmonth')).toContain('Calls · EMEA · October 2026');
+    expect(await ask(USERS.mia.id, 'calls team nextmonth')).toContain('Calls · EMEA · December 2026');
+    expect(await ask(USERS.mia.id, 'calls team thisweek')).toContain('Calls · EMEA · Week of 23 Nov 2026');
+    for (const text of ['calls team oct-nov', 'calls team oct..nov'])
+      expect(await ask(USERS.mia.id, text), text).toContain('Calls · EMEA · 1 Oct – 30 Nov 2026');
+    expect(await ask(USERS.mia.id, 'calls team 26 oct')).toContain(
+      "I can't read `26 oct` as a period. Did you mean `2026-10-26`?",
+    );
+    expect(await ask(USERS.mia.id, 'calls since oct')).toContain(
+      "I can't read `since oct` as a period. Did you mean `2026-10-01..2026-11-23`?",
+    );
+    expect(await ask(USERS.mia.id, 'lost team since oct')).toContain(
+      'Did you mean `2026-10-01..2026-11-23`?',
+    );
+  });
+
+  it('hints a mistyped period after `me` or a name in coach and lost, as in questions', async () => {
+    for (const text of ['coach me nxt month', 'lost me nxt month', 'coach ana nxtmonth', 'lost ana nxtmonth'])
+      expect(await ask(USERS.mia.id, text), text).toContain('Did you mean `next month`?');
+    expect(await ask(USERS.mia.id, 'coach me nextmonth')).toContain(
+      'Coaching card · Mia Manager · December 2026',
+    );
+  });
+});
+
 // A month word is part of a name when, with the name words beside it, it spells a team's name or a
 // person's full name; otherwise it is the period. Two periods stay an error when no name is spelt.
 describeDb('month words inside names', (ctx) => {

@@ -4,7 +4,7 @@ import { monthOfWord, parsePeriod } from '../../metrics/periods.js';
 import type { Dimension, MetricDefinition } from '../../metrics/types.js';
 import type { FiscalCalendar } from '../../time/fiscal.js';
 import { MAX_COMMAND_CHARS } from '../inbound.js';
-import { ambiguousMonthNumber, periodProblem, periodTypo } from './period-words.js';
+import { ambiguousMonthNumber, periodProblem, periodTypo, periodWrittenOtherwise } from './period-words.js';
 import {
   CHANNEL_LINK,
   DIMENSIONS,
@@ -13,10 +13,12 @@ import {
   HELP_WORDS,
   MAILTO,
   MENTION,
+  QUOTED,
   SCOPE_WORDS,
   type ScopeWord,
   SHARE_WORDS,
   SUMMARY_WORDS,
+  unquoteName,
 } from './words.js';
 
 /**
@@ -77,10 +79,11 @@ export interface GrammarContext {
 
 /**
  * Splits decoded command text (see src/slack/inbound.ts) into words, keeping Slack's entities whole:
- * mentions (`<@U1|ana maria>`), channels, `<mailto:…>` and specials like `<!channel>`.
+ * mentions (`<@U1|ana maria>`), channels, `<mailto:…>` and specials like `<!channel>`; and a name in
+ * straight or curly double quotes (`"Sales & Success"`, see QUOTED), quotes included.
  */
 export function tokenize(text: string): string[] {
-  return text.trim().match(/<(?:[@#!]|mailto:)[^<>]*>|\S+/gi) ?? [];
+  return text.trim().match(/<(?:[@#!]|mailto:)[^<>]*>|["“”][^"“”]+["“”]|\S+/gi) ?? [];
 }
 
 /** Every word a user might have meant, for "did you mean" (metric ids and aliases, keywords, subcommands). */
@@ -271,6 +274,12 @@ function readModifiers(
   for (let i = 0; i < tokens.length; i++) {
     const raw = tokens[i]!;
     const word = raw.toLowerCase();
+    // `"Sales & Success"`: a quoted name is a name, whatever its words.
+    const quoted = QUOTED.exec(raw);
+    if (quoted) {
+      run.push(unquoteName(raw));
+      continue;
+    }
     const person = personWord(raw);
     if (person) {
       endRun();
@@ -319,6 +328,14 @@ function readModifiers(
       i += periodMatch.length - 1;
       continue;
     }
+    // `26 oct`, `since oct`: a period written another way; say the exact text to type instead.
+    const after =
+      (word === 'since' || /^\d{1,2}$/.test(word)) && i + 1 < tokens.length
+        ? matchPeriod(tokens, i + 1, pctx)
+        : null;
+    const otherwise = after ? periodWrittenOtherwise(tokens, i, after, ctx) : null;
+    if (otherwise)
+      return { kind: 'error', message: otherwise.message, suggestion: otherwise.suggestion, about: 'period' };
     // "team EMEA" names a team; a bare "team" is the caller's own.
     if (word === 'team' && tokens[i + 1] && isNameWord(tokens[i + 1]!, tokens, i + 1, pctx)) {
       endRun();

@@ -1,7 +1,9 @@
+import { suggestNames } from '../../access/people.js';
 import { suggestWord } from '../../edit-distance.js';
 import { monthOfWord, parsePeriod } from '../../metrics/periods.js';
 import type { FiscalCalendar } from '../../time/fiscal.js';
 import { MONTH_NAMES } from '../../time/fiscal.js';
+import { formatLocalDate } from '../../time/format.js';
 
 /**
  * Period words that did not parse: tells "a period, but a bad one" (`0d`, `2026-02-30`, a reversed
@@ -132,6 +134,41 @@ export function ambiguousMonthNumber(tokens: string[], index: number, spec: stri
 }
 
 /**
+ * A period written a way Tally does not read, where the `length` words after `tokens[index]` are a period
+ * (`spec`, as matched): `26 oct` (a day before its month) and `since oct` (from a period's start to today).
+ * The problem suggests the exact text to type (`2026-10-26`, `2026-10-01..2026-11-23`); null for any
+ * other words. Pure.
+ */
+export function periodWrittenOtherwise(
+  tokens: string[],
+  index: number,
+  period: { spec: string; length: number },
+  ctx: PeriodWordContext,
+): PeriodProblem | null {
+  const word = tokens[index]!.toLowerCase();
+  const typed = `\`${clip(tokens.slice(index, index + 1 + period.length).join(' '))}\``;
+  if (
+    /^\d{1,2}$/.test(word) &&
+    monthOfWord(tokens[index + 1]!) !== null &&
+    /^\d{4}-\d{2}$/.test(period.spec)
+  ) {
+    const day = `${period.spec}-${word.padStart(2, '0')}`;
+    const r = parsePeriod(day, ctx);
+    return r.ok
+      ? { message: `I can't read ${typed} as a period.`, suggestion: day }
+      : { message: `I can't read ${typed} as a day: ${r.error}`, suggestion: null };
+  }
+  if (word !== 'since') return null;
+  const from = parsePeriod(period.spec, ctx);
+  const range = from.ok
+    ? `${formatLocalDate(from.period.start, ctx.timezone)}..${formatLocalDate(ctx.now, ctx.timezone)}`
+    : null;
+  return range && parsePeriod(range, ctx).ok
+    ? { message: `I can't read ${typed} as a period.`, suggestion: range }
+    : { message: `I can't read ${typed} as a period: it starts after today. ${EXAMPLES}`, suggestion: null };
+}
+
+/**
  * The period a phrase no team or person has as a name most likely misspells (`nxt month` → `next month`,
  * `septembre` → the month `september`), or null when it looks like no period. Only a phrase that parses
  * is offered; never read as the period without asking. Pure.
@@ -146,7 +183,13 @@ export function periodTypo(
     .filter(Boolean);
   if (words.length === 1) {
     const month = suggestWord(words[0]!, MONTH_NAMES);
-    return month ? { kind: 'month', period: month } : null;
+    if (month) return { kind: 'month', period: month };
+    // `nxtmonth`, `lastmnth`: the two words typed without the space (`previousquarter` is the longest).
+    for (let cut = 2; words[0]!.length <= 20 && cut < words[0]!.length - 2; cut++) {
+      const typo = periodTypo(`${words[0]!.slice(0, cut)} ${words[0]!.slice(cut)}`, ctx);
+      if (typo) return typo;
+    }
+    return null;
   }
   if (words.length !== 2) return null;
   const lead = suggestWord(words[0]!, [...LEADS]);
@@ -178,16 +221,21 @@ export function periodTypoHint(name: string, ctx: PeriodWordContext): string | n
 }
 
 /**
- * The period hint for a scope no team or person has as a name (`nxt month`, `zoe park septembre`), for
- * questions, `coach` and `lost` alike: only when the scope was a typed name and no period was named;
- * null otherwise (see periodTypoHint).
+ * The hint for a scope no team or person has as a name, for questions, `coach` and `lost` alike: the names
+ * it most likely means (`candidates`, see suggestNames: `Sales` → `Did you mean "Sales & Success"?`), else,
+ * when no period was named, the period it misspells (`nxt month`, `zoe park septembre`, see
+ * periodTypoHint); null when the scope was no typed name or nothing fits.
  */
 export function unknownNameHint(
   ask: { scope: { kind: string; name?: string | null }; period: string | null },
   ctx: PeriodWordContext,
+  candidates: readonly string[] = [],
 ): string | null {
-  if (ask.scope.kind !== 'named' || ask.period !== null || !ask.scope.name) return null;
-  return periodTypoHint(ask.scope.name, ctx);
+  if (ask.scope.kind !== 'named' || !ask.scope.name) return null;
+  const names = suggestNames(ask.scope.name, candidates).map((n) => `"${n}"`);
+  if (names.length > 0)
+    return `Did you mean ${names.length > 1 ? `${names.slice(0, -1).join(', ')} or ` : ''}${names.at(-1)}?`;
+  return ask.period === null ? periodTypoHint(ask.scope.name, ctx) : null;
 }
 
 function capitalise(word: string): string {

@@ -75,3 +75,14 @@ export const CHANNEL_LINK = /^<#([CG][A-Z0-9]+)(?:\|([^>]*))?>$/;
 export const MAILTO = /^<mailto:([^|>]+)(?:\|[^>]*)?>$/i;
 /** A plain `@handle` typed without picking from the menu (Slack leaves it as text). */
 export const HANDLE = /^@([\p{L}\p{N}._-]{1,80})$/u;
+
+/** A name in straight or curly double quotes (`"Sales & Success"`, `“Sales & Success”`), kept as one token. */
+export const QUOTED = /^["“”]([^"“”]+)["“”]$/;
+
+/**
+ * A typed name without the straight or curly double quotes around it (`"Sales & Success"` → `Sales &
+ * Success`), read after Slack's escaping is undone (src/slack/inbound.ts); any other text unchanged.
+ */
+export function unquoteName(text: string): string {
+  return QUOTED.exec(text.trim())?.[1]?.trim() ?? text;
+}
