@@ -118,15 +118,15 @@ export async function findReps(
   await load(db);
   const unresolved = (ref: RepRef) =>
     ref.email
-      ? { error: `no rep with email ${ref.email}`, field: fields.email }
-      : { error: `no rep named ${ref.name}`, field: fields.name };
+      ? { error: `matches no rep: ${ref.email}`, field: fields.email }
+      : { error: `names no rep: ${ref.name}`, field: fields.name };
   const resolve = (ref: RepRef, index: number): Resolved | NewName<RepRef> | undefined => {
     if (ref.email) {
       const id = byEmail.get(ref.email);
       if (id !== undefined) return { id };
       return ref.name
         ? new NewName(ref, index)
-        : { error: `no rep with email ${ref.email} (add a name to create one)`, field: fields.email };
+        : { error: `matches no rep: ${ref.email} (add a name to create one)`, field: fields.email };
     }
     const addressed = nameAsEmail(ref);
     if (addressed !== null) {
@@ -249,7 +249,7 @@ export async function findAccounts(db: Db, refs: (string | null | undefined)[]):
     created?.accounts.push(...made.map((m) => m.name));
     await load(on);
   };
-  const unresolved = (key: string) => ({ error: `no account ${key}`, field: 'account' });
+  const unresolved = (key: string) => ({ error: `matches no account: ${key}`, field: 'account' });
   return { resolve, reload: load, create, unresolved };
 }
 

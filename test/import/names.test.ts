@@ -157,6 +157,12 @@ describeDb('references by name', (ctx) => {
     expect(await rows('select owner_rep_id from opportunities')).toEqual([{ owner_rep_id: 1 }]);
   });
 
+  it('says which field names no rep, with a colon before the value (a tester read "owner_email no rep with email …")', async () => {
+    await amara();
+    const bad = await run('leads', csv('external_id,created_at,owner_email', 'L-1,2026-11-01,nobody@x.com'));
+    expect(bad.errors).toBe('line 2: owner_email matches no rep: nobody@x.com (add a name to create one)');
+  });
+
   it('refuses a name that matches two records, with its line and how to pick', async () => {
     await run('reps', csv('name,email', 'Amara Okafor,amara@x.com', 'Amara Okáfor,amara2@x.com'));
     await run('accounts', csv('external_id,name', 'A-1,Acme', 'A-2,ACME'));
