@@ -361,6 +361,8 @@ describeDb('targets in the database', (ctx) => {
     const db = ctx.db();
     const ana = await addRep(db, 'Ana');
     await addCall(db, ana, '2026-11-23T09:00:00Z');
+    // The org's data starts in September (Bob's call), so Ana's October is a quiet month, not before the data.
+    await addCall(db, await addRep(db, 'Bob'), '2026-09-15T09:00:00Z');
     await setTarget(db, {
       metric: 'calls',
       scope: { kind: 'rep', repId: ana },

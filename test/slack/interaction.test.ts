@@ -201,6 +201,7 @@ describeDb('/metrics during a database outage', (ctx) => {
     }
   });
 
+  // Five commands, each waiting out the closed database (slower on PGlite): more than the default 30 s.
   it('says a change could not be saved (not that metrics could not load): target, digest, alerts, fiscal', async () => {
     const database = await openTestDatabase(ctx.backend);
     await seedFixture(database.db);
@@ -226,5 +227,5 @@ describeDb('/metrics during a database outage', (ctx) => {
       await app.stop();
       await database.drop().catch(() => {});
     }
-  });
+  }, 60_000);
 });
