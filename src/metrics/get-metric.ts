@@ -196,12 +196,14 @@ async function computeWith(
       ? await firstRecordAt(deps.db, { kind: 'org' })
       : null;
   const beforeData = dataStart !== null && dataStart >= period.end ? dataStart : null;
-  const main: Computed = beforeData
-    ? {
-        ...computedMain,
-        value: noData(`no records before ${formatLocalDay(beforeData, period.timezone)}, the first record`),
-      }
-    : computedMain;
+  // A rate that already says why it has no value (no deals closed) keeps its reason.
+  const main: Computed =
+    beforeData && computedMain.value.kind === 'value'
+      ? {
+          ...computedMain,
+          value: noData(`no records before ${formatLocalDay(beforeData, period.timezone)}, the first record`),
+        }
+      : computedMain;
   const prev = previous ? computed[previousIndex] : undefined;
 
   let segments: Segments | null = null;
