@@ -23,6 +23,10 @@ export const alertsCommand: Subcommand = {
   aliases: ['alert', 'nudges'],
   summary: 'Lead response alerts: SLA, escalation, business hours, slip alerts, channel step',
   usage: ALERTS_USAGE,
+  changes: (tokens) => {
+    const parsed = parseAlertsCommand(tokens);
+    return parsed.ok && parsed.action === 'set';
+  },
   run: async (deps, input) => runAlerts(deps, input),
 };
 

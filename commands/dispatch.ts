@@ -41,6 +41,19 @@ export function answerHelpRequest(text: string, now: Date, timezone: string): Re
   );
 }
 
+/**
+ * True when `text` (after `/metrics`) asks a subcommand to change something stored (`target set …`,
+ * `digest add …`, `alerts sla 10m`, `fiscal set …`), so a database failure answers COULD_NOT_SAVE. Pure:
+ * read before the caller is looked up, which may be what fails.
+ */
+export function changesData(text: string, now: Date, timezone: string): boolean {
+  const clean = cleanPlainText(text);
+  if (!clean.ok) return false;
+  const parsed = parseCommand(clean.text, { now, timezone, subcommands: routedSubcommandWords() });
+  if (parsed.kind !== 'subcommand') return false;
+  return runnable(findSubcommand(parsed.name))?.changes?.(parsed.tokens) ?? false;
+}
+
 export interface CommandRequest {
   /** The text after `/metrics`, decoded (Slack's `&amp;` etc. undone by src/slack/inbound.ts). */
   text: string;

@@ -30,6 +30,7 @@ export const fiscalCommand: Subcommand = {
     '/metrics fiscal set 4-4-5 last saturday of january',
     '/metrics fiscal reset',
   ],
+  changes: ([verb]) => ['set', 'reset'].includes(verb?.toLowerCase() ?? ''),
   run: async (deps, input) => {
     const [verb, ...rest] = input.tokens;
     const word = verb?.toLowerCase();

@@ -43,15 +43,17 @@ export const targetCommand: Subcommand = {
     '/metrics target set revenue €2m team EMEA quarter',
     '/metrics target remove calls team week',
   ],
+  changes: ([verb]) => verb?.toLowerCase() === 'set' || REMOVE_WORDS.includes(verb?.toLowerCase() ?? ''),
   run: async (deps, input) => {
     const [verb, ...rest] = input.tokens;
     if (verb?.toLowerCase() === 'set') return runSet(deps, input, rest);
-    if (['remove', 'delete', 'clear', 'unset'].includes(verb?.toLowerCase() ?? ''))
-      return runRemove(deps, input, rest);
+    if (REMOVE_WORDS.includes(verb?.toLowerCase() ?? '')) return runRemove(deps, input, rest);
     if (verb === undefined || verb.toLowerCase() === 'list') return runList(deps, input);
     return reply(buildGrammarErrorMessage(`\`target ${verb}\` is not something I know.`, null));
   },
 };
+
+const REMOVE_WORDS = ['remove', 'delete', 'clear', 'unset'];
 
 const PERIOD_WORDS: Record<string, TargetPeriodKind> = {
   day: 'day',

@@ -33,4 +33,10 @@ export interface CommandEntry {
  */
 export interface Subcommand extends CommandEntry {
   run(deps: Deps, input: CommandInput): Promise<Reply>;
+  /**
+   * True when these words (after the subcommand word) ask to change something stored (`set`, `add`,
+   * `remove`, …): should the database fail, the person is told nothing was saved, not that metrics could
+   * not be loaded. Pure; absent: the subcommand only reads.
+   */
+  changes?(tokens: string[]): boolean;
 }

@@ -16,6 +16,7 @@ import {
 } from './nudge-queries.js';
 import { type AlertSettings, listAlertSettings } from './settings.js';
 import { buildChannelPost, buildManagerNudge, buildOwnerNudge, type LeadCard } from './slack/nudge-blocks.js';
+import { getRepContacts } from './slip-queries.js';
 
 /** Only leads created this recently are nudged, so importing old data floods nobody. */
 export const NUDGE_LOOKBACK_DAYS = 7;
@@ -91,9 +92,16 @@ export async function runLeadNudges(deps: Deps, now: Date): Promise<NudgeRunSumm
       );
       summary.claimed = claimed.length;
       const ids = new Map(claimed.map((c) => [`${c.leadId}:${c.stage}`, c.id]));
+      // Another instance may have linked an email-only owner after this run listed the waiting leads (and
+      // before it listed whom to look up): read the claimed owners' Slack ids again, so their nudge is not
+      // skipped as `owner_not_in_slack` (lost) while the rep is linked.
+      const unlinked = due.filter((d) => d.stage === 'owner' && !d.ownerSlackUserId && d.ownerActive);
+      const contacts = await getRepContacts(db, [...new Set(unlinked.map((d) => d.ownerRepId))]);
       const mine = due.flatMap((d) => {
         const id = ids.get(`${d.leadId}:${d.stage}`);
-        return id === undefined ? [] : [{ ...d, nudgeId: id }];
+        if (id === undefined) return [];
+        const ownerSlackUserId = d.ownerSlackUserId ?? contacts.get(d.ownerRepId)?.slackUserId ?? null;
+        return [{ ...d, ownerSlackUserId, nudgeId: id }];
       });
       const plan = planNudges(mine, managers);
       for (const skip of plan.skips) {

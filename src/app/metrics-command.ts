@@ -1,10 +1,15 @@
 import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { answerHelpRequest, runMetricsCommand } from '../../commands/dispatch.js';
+import { answerHelpRequest, changesData, runMetricsCommand } from '../../commands/dispatch.js';
 import { yieldToIo } from '../core/yield-to-io.js';
 import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
-import { buildNoticeMessage, buildUnknownUserMessage } from '../slack/blocks/notice.js';
+import {
+  buildNoticeMessage,
+  buildUnknownUserMessage,
+  COULD_NOT_LOAD,
+  COULD_NOT_SAVE,
+} from '../slack/blocks/notice.js';
 import { decodeSlackText } from '../slack/inbound.js';
 import { answerSafely, findCaller, retryingRespond, toResponse } from '../slack/respond.js';
 
@@ -45,18 +50,26 @@ export interface SlashCommandFields {
  */
 export async function answerSlashCommand(deps: Deps, client: WebClient, command: SlashCommandFields) {
   const now = deps.clock();
-  const reply = await answerSafely(deps, 'slash command', async () => {
-    // Parsing the command is CPU work: requests still waiting for their ack go first (see yieldToIo).
-    await yieldToIo();
-    // Slack's escaping is undone once, here; everything below reads plain text.
-    const inbound = decodeSlackText(command.text ?? '');
-    if (!inbound.ok) return { visibility: 'ephemeral', message: buildNoticeMessage(inbound.message) };
-    // Help needs no data: it comes at once, however busy the database.
-    const help = answerHelpRequest(inbound.text, now, deps.config.defaultTimezone);
-    if (help) return help;
-    const caller = await findCaller(deps, client, command.user_id, now);
-    if (!caller) return { visibility: 'ephemeral', message: buildUnknownUserMessage() };
-    return runMetricsCommand(deps, { text: inbound.text, caller, channelId: command.channel_id, now });
-  });
+  // A change (`target set …`) that fails says nothing was saved, not that metrics could not be loaded.
+  let failure = COULD_NOT_LOAD;
+  const reply = await answerSafely(
+    deps,
+    'slash command',
+    async () => {
+      // Parsing the command is CPU work: requests still waiting for their ack go first (see yieldToIo).
+      await yieldToIo();
+      // Slack's escaping is undone once, here; everything below reads plain text.
+      const inbound = decodeSlackText(command.text ?? '');
+      if (!inbound.ok) return { visibility: 'ephemeral', message: buildNoticeMessage(inbound.message) };
+      if (changesData(inbound.text, now, deps.config.defaultTimezone)) failure = COULD_NOT_SAVE;
+      // Help needs no data: it comes at once, however busy the database.
+      const help = answerHelpRequest(inbound.text, now, deps.config.defaultTimezone);
+      if (help) return help;
+      const caller = await findCaller(deps, client, command.user_id, now);
+      if (!caller) return { visibility: 'ephemeral', message: buildUnknownUserMessage() };
+      return runMetricsCommand(deps, { text: inbound.text, caller, channelId: command.channel_id, now });
+    },
+    { failure: () => failure },
+  );
   return toResponse(reply, { replaceOriginal: false });
 }

@@ -47,6 +47,7 @@ const WARNING_TITLES: Record<string, string> = {
   'person on several rows': 'the same person on several rows',
   'close before create': 'close date before create date',
   'won amount not positive': 'won deals with a zero or negative amount',
+  'amount negative': 'lost or open deals with a negative amount',
   'closed but stage reads open': 'rows with a close date whose stage reads as open',
   'qualified before create': 'qualified date before create date',
 };

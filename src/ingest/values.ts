@@ -239,7 +239,6 @@ const UTC = inZone('UTC');
  * orders that fit (`3/4/2026`: both) and how to give one; a date that is not real in the order too.
  */
 function parseSlashDate(value: string, m: RegExpExecArray, timeZone: string, dates: DateContext): Date {
-  const [a, b] = [Number(m[1]), Number(m[3])];
   const dotted = m[2] === '.';
   const order = dates.order;
   if (dotted && order !== 'DMY') {
@@ -254,8 +253,13 @@ function parseSlashDate(value: string, m: RegExpExecArray, timeZone: string, dat
   if (!order) {
     // Never guessed: even "20/11/2026" (only day/month/year fits) waits for the order to be given,
     // since a file that mixes ISO and slash dates may also mix their orders.
-    if (a > 12 && b > 12) throw new ValueError(`"${value}" is not a real date`);
-    const only: DateOrder | null = a <= 12 && b <= 12 ? null : a > 12 ? 'DMY' : 'MDY';
+    // The orders it is a real date in (not only day and month ≤ 12: "31/11/2026" is real in neither).
+    const fits = DATE_ORDERS.filter((o) => readSlashDate(value, o, false, timeZone) !== null);
+    if (fits.length === 0)
+      throw new ValueError(
+        `"${value}" is not a real date or time read as ${ORDER_NAME.MDY} or as ${ORDER_NAME.DMY}`,
+      );
+    const only: DateOrder | null = fits.length === 1 ? fits[0]! : null;
     note(dates, only, value);
     throw new ValueError(
       only

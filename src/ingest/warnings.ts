@@ -26,6 +26,7 @@ export const WARNING_KINDS = [
   'duplicate id',
   'close before create',
   'won amount not positive',
+  'amount negative',
   'closed but stage reads open',
   'date in the future',
   'qualified before create',
@@ -178,7 +179,7 @@ export class WarningLog {
     // methods below), so a clean row allocates no closure or list here.
     const id = item.external_id;
     const before = this.added;
-    if (typeof id === 'string') this.seeId(id, line);
+    if (typeof id === 'string' && this.seeId(id, line)) this.replaceOpenStage(id);
     else if (this.entity === 'accounts' && typeof item.name === 'string') this.seeName(item.name, line);
     if (this.entity === 'reps') this.seePerson(item, line);
     this.checkNames(item, line, raw);
@@ -201,8 +202,9 @@ export class WarningLog {
     const amount = item.amount as MoneyValue | null | undefined;
     const minor = item.amount_minor as number | null | undefined;
     if (outcome === 'won' && notPositive(amount, minor)) this.wonNotPositive(line, amount, minor);
+    else if (negative(amount, minor)) this.amountNegative(line, outcome, amount, minor);
     if (item.outcome == null && typeof stage === 'string' && outcome === 'open' && closed)
-      this.closedButOpen(line, stage);
+      this.closedButOpen(line, stage, typeof id === 'string' ? id : undefined);
     return this.added > before;
   }
 
@@ -235,6 +237,17 @@ export class WarningLog {
     );
   }
 
+  /** A lost or open deal (or one of no known outcome) with an amount below zero. */
+  private amountNegative(
+    line: number,
+    outcome: string | undefined,
+    amount: MoneyValue | null | undefined,
+    minor: number | null | undefined,
+  ) {
+    const deal = outcome === 'lost' ? 'a lost deal' : outcome === 'open' ? 'an open deal' : 'a deal';
+    this.add('amount negative', line, () => `${deal} with amount ${amount?.reading.text ?? minor}`);
+  }
+
   /**
    * Stages seen on closed-but-open rows → their row count (at most OPEN_STAGES_LISTED stages), so the
    * warning names every such stage and not only the first (an admin who passed the one stage named kept
@@ -242,15 +255,40 @@ export class WarningLog {
    */
   private readonly openStages = new Map<string, number>();
 
-  private closedButOpen(line: number, stage: string): void {
+  /**
+   * External id → the stage and line of its latest closed-but-open row, so a later row with that id (which
+   * replaces it when stored) takes that row out of the warning: only stored rows are counted per stage.
+   */
+  private readonly openStageOfId = new Map<string, { stage: string; line: number }>();
+
+  private closedButOpen(line: number, stage: string, id: string | undefined): void {
     const seen = this.openStages.get(stage);
     if (seen !== undefined) this.openStages.set(stage, seen + 1);
     else if (this.openStages.size < OPEN_STAGES_LISTED) this.openStages.set(stage, 1);
-    this.add('closed but stage reads open', line, () =>
-      this.audience === 'request'
-        ? `stage "${stage}" has a close date but reads as open; if it is a won or lost stage, add it to "won_stages" or "lost_stages" in the request`
-        : `stage "${stage}" has a close date but reads as open; if it is a won or lost stage, pass --won-stages "${stage}" or --lost-stages "${stage}"`,
-    );
+    if (id !== undefined) this.openStageOfId.set(id, { stage, line });
+    this.add('closed but stage reads open', line, () => this.openStageDetail(stage));
+  }
+
+  private openStageDetail(stage: string): string {
+    return this.audience === 'request'
+      ? `stage "${stage}" has a close date but reads as open; if it is a won or lost stage, add it to "won_stages" or "lost_stages" in the request`
+      : `stage "${stage}" has a close date but reads as open; if it is a won or lost stage, pass --won-stages "${stage}" or --lost-stages "${stage}"`;
+  }
+
+  /** A row with external id `id` came again: its earlier closed-but-open row (if any) is no longer counted. */
+  private replaceOpenStage(id: string): void {
+    const earlier = this.openStageOfId.get(id);
+    if (!earlier) return;
+    this.openStageOfId.delete(id);
+    const rows = this.openStages.get(earlier.stage);
+    if (rows !== undefined && rows > 1) this.openStages.set(earlier.stage, rows - 1);
+    else this.openStages.delete(earlier.stage);
+    const w = this.byKind.get('closed but stage reads open');
+    if (!w) return;
+    w.count -= 1;
+    w.lines = w.lines.filter((l) => l !== earlier.line);
+    if (w.count === 0) this.byKind.delete(w.kind);
+    else if (this.openStages.size === 1) w.detail = this.openStageDetail([...this.openStages.keys()][0]!);
   }
 
   /** Counts an item whose event timestamps (EVENT_FIELDS; a decided deal's closed_at) lie ahead of now. */
@@ -342,6 +380,14 @@ const isAfter = (d: unknown, latest: number) => d instanceof Date && d.getTime()
 function anyAfter(item: Record<string, unknown>, fields: string[], latest: number): boolean {
   for (const f of fields) if (isAfter(item[f], latest)) return true;
   return false;
+}
+
+/** An amount below zero (as written, or in minor units). */
+function negative(amount: MoneyValue | null | undefined, minor: number | null | undefined): boolean {
+  return Boolean(
+    (amount?.value?.negative && !/^0*$/.test(amount.value.whole + amount.value.fraction)) ||
+      (typeof minor === 'number' && minor < 0),
+  );
 }
 
 /** A won deal's amount that is negative or zero (as written, or in minor units). */

@@ -12,9 +12,17 @@ import type { Period, Scope } from './types.js';
  */
 export async function narrowAllTime(db: Db, scope: Scope, period: Period): Promise<Period> {
   if (!period.allTime) return period;
+  return allTimeSince(period, await firstRecordAt(db, scope));
+}
+
+/**
+ * The instant of the scope's first record (as `narrowAllTime` reads it: lead or opportunity created,
+ * activity logged), or null when the scope has none. Index probes only; database errors propagate.
+ */
+export async function firstRecordAt(db: Db, scope: Scope): Promise<Date | null> {
   const rows = await queryRows<{ first: number | null }>(db, firstRecordQuery(scope));
   const epoch = rows[0]?.first;
-  return allTimeSince(period, epoch === null || epoch === undefined ? null : new Date(Number(epoch) * 1000));
+  return epoch === null || epoch === undefined ? null : new Date(Number(epoch) * 1000);
 }
 
 function firstRecordQuery(scope: Scope): SQL {

@@ -1,8 +1,9 @@
 import { readDataVersion } from '../db/data-version.js';
 import type { FiscalCalendar } from '../time/fiscal.js';
-import { narrowAllTime } from './all-time.js';
+import { formatLocalDay } from '../time/format.js';
+import { firstRecordAt, narrowAllTime } from './all-time.js';
 import { type AnswerContext, answerContextAt } from './answer-context.js';
-import type { ComputeContext, Computed } from './compute/aggregate.js';
+import { type ComputeContext, type Computed, noData } from './compute/aggregate.js';
 import { COMPUTERS } from './compute/registry.js';
 import type { Window } from './compute/rows.js';
 import { findMetric } from './definitions.js';
@@ -187,7 +188,22 @@ async function computeWith(
       : Promise.resolve(null),
     include.target ? findTargetFor(deps.db, def.id, query.scope, period) : Promise.resolve(null),
   ]);
-  const main = computed[headline] as Computed;
+  const computedMain = computed[headline] as Computed;
+  // A finished period with nothing in it that ends before the org's first record is before the data, not
+  // a zero: it says so (no value, no target), not "0, off track".
+  const dataStart =
+    computedMain.n === 0 && !period.allTime && now >= period.end
+      ? await firstRecordAt(deps.db, { kind: 'org' })
+      : null;
+  const beforeData = dataStart !== null && dataStart >= period.end ? dataStart : null;
+  // A rate that already says why it has no value (no deals closed) keeps its reason.
+  const main: Computed =
+    beforeData && computedMain.value.kind === 'value'
+      ? {
+          ...computedMain,
+          value: noData(`no records before ${formatLocalDay(beforeData, period.timezone)}, the first record`),
+        }
+      : computedMain;
   const prev = previous ? computed[previousIndex] : undefined;
 
   let segments: Segments | null = null;
@@ -240,6 +256,10 @@ async function computeWith(
           )
       : [],
     segments,
-    freshness: { newestRecordAt: main.newest, lastArrival },
+    freshness: {
+      newestRecordAt: main.newest,
+      lastArrival,
+      ...(beforeData ? { dataStartsAt: beforeData } : {}),
+    },
   };
 }

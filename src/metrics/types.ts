@@ -234,8 +234,11 @@ export interface MetricResult {
    */
   series: SeriesPoint[];
   segments: Segments | null;
-  /** The newest record behind the answer, and when the data it reads last arrived (src/metrics/freshness.ts). */
-  freshness: { newestRecordAt: Date | null; lastArrival: DataArrival | null };
+  /**
+   * The newest record behind the answer, and when the data it reads last arrived (src/metrics/freshness.ts).
+   * `dataStartsAt`: the org's first record, set only when the period ended before it (nothing to show).
+   */
+  freshness: { newestRecordAt: Date | null; lastArrival: DataArrival | null; dataStartsAt?: Date };
 }
 
 export interface MetricQuery {

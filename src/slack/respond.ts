@@ -66,14 +66,14 @@ export function findCaller(deps: Deps, client: WebClient, userId: string, now: D
  * Runs `work` as an interactive ask: everything on its path (caller lookup, scope, access checks, metric
  * computations) must be done by `deadline` (default: INTERACTIVE_BUDGET_MS from now, i.e. from the ack),
  * else the person is told Tally is busy (MetricsError('busy') → BUSY_MESSAGE). A database error, or work
- * that still hangs after ANSWER_TIMEOUT_MS, becomes the one polite "Couldn't load" sentence (details are
- * logged without stack traces). Bad input never reaches here as an error: commands answer it themselves.
+ * that still hangs after ANSWER_TIMEOUT_MS, becomes the one polite "Couldn't load" sentence, or
+ * `options.failure()` when given (COULD_NOT_SAVE for a change; details are logged without stack traces). Bad input never reaches here as an error: commands answer it themselves.
  */
 export async function answerSafely(
   deps: Deps,
   what: string,
   work: () => Promise<Reply>,
-  options: { deadline?: number } = {},
+  options: { deadline?: number; failure?: () => string } = {},
 ): Promise<Reply> {
   const deadline = options.deadline ?? Date.now() + INTERACTIVE_BUDGET_MS;
   let timer: NodeJS.Timeout | undefined;
@@ -95,7 +95,7 @@ export async function answerSafely(
     if (err instanceof SlackUnreachableError)
       return { visibility: 'ephemeral', message: buildNoticeMessage(SLACK_UNREACHABLE) };
     deps.logger.error({ err: describeError(err), what }, 'could not answer');
-    return { visibility: 'ephemeral', message: buildNoticeMessage(COULD_NOT_LOAD) };
+    return { visibility: 'ephemeral', message: buildNoticeMessage(options.failure?.() ?? COULD_NOT_LOAD) };
   } finally {
     clearTimeout(timer);
   }

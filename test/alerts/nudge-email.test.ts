@@ -201,12 +201,47 @@ describeDb('lead nudges to reps known only by email', (ctx) => {
     const results = await Promise.all([runLeadNudges(a, at('10:06:00')), runLeadNudges(b, at('10:06:00'))]);
     expect(results.reduce((n, r) => n + r.claimed, 0)).toBe(2);
     expect(results.reduce((n, r) => n + r.sent, 0)).toBe(2);
+    expect(results.reduce((n, r) => n + r.skipped, 0)).toBe(0);
     expect(
       dms()
         .map((c) => c.args.channel)
         .sort(),
     ).toEqual(['D0ANA', 'D0EVE']);
     expect((await repRow(eve))?.slackUserId).toBe('U0EVE');
+    const ledger = await ctx.db().select().from(leadNudges).where(eq(leadNudges.leadId, mine));
+    expect(ledger.map((r) => [r.stage, r.status])).toEqual([['owner', 'sent']]);
+  });
+
+  it('DMs an email-only owner another instance links between listing the leads and the lookups', async () => {
+    // The race behind a flaky run of the test above: instance B lists Eve's lead (no Slack id yet), instance
+    // A links Eve by email, then B lists whom to look up (Eve no longer) and claims her nudge.
+    stub.users.set('U0EVE', { id: 'U0EVE', email: 'Eve.Park@example.com' });
+    const mine = await addLead(ctx.db(), eve, CREATED);
+    const { deps } = makeDeps(ctx.database(), stub, CREATED);
+    const query = pg.Client.prototype.query;
+    let linked = false;
+    const statements = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (
+      this: pg.Client,
+      ...args: unknown[]
+    ) {
+      const q = args[0] as { text?: string } | string;
+      const text = String(typeof q === 'string' ? q : q.text);
+      const call = () => (query as (...a: unknown[]) => unknown).apply(this, args);
+      if (linked || !/^select/i.test(text.trim()) || !/slack_user_id"? is null/i.test(text)) return call();
+      linked = true;
+      // On this statement's own connection (PGlite has one): the other instance's link, committed first.
+      const link = (query as (...a: unknown[]) => unknown).call(
+        this,
+        'update reps set slack_user_id = $1 where id = $2',
+        ['U0EVE', eve],
+      );
+      return (link as unknown as Promise<unknown>).then(call) as never;
+    });
+    const summary = await runLeadNudges(deps, at('10:06:00'));
+    statements.mockRestore();
+    expect(linked).toBe(true);
+    expect(summary).toEqual({ claimed: 1, sent: 1, skipped: 0, failed: 0 });
+    expect(dms().map((c) => c.args.channel)).toEqual(['D0EVE']);
     const ledger = await ctx.db().select().from(leadNudges).where(eq(leadNudges.leadId, mine));
     expect(ledger.map((r) => [r.stage, r.status])).toEqual([['owner', 'sent']]);
   });

@@ -3,7 +3,7 @@ import { expect, it } from 'vitest';
 import { queryRows, sql } from '../../src/db/client.js';
 import { type ImportCsvOptions, importCsv } from '../../src/import/import-csv.js';
 import { type PresetName, presetColumns } from '../../src/import/presets.js';
-import { formatSummary } from '../../src/import/report.js';
+import { formatDetails, formatSummary } from '../../src/import/report.js';
 import type { Entity } from '../../src/ingest/index.js';
 import { describeDb } from '../helpers/db.js';
 import { tempCsv } from '../helpers/temp-csv.js';
@@ -280,6 +280,66 @@ describeDb('CSV import boundary', (ctx) => {
           'stages "Gone dark" (2 rows), "Signed & countersigned" (1 row) have a close date but read as open; pass the won ones in --won-stages and the lost ones in --lost-stages (names comma-separated, quoted)',
       },
     ]);
+  });
+
+  it('counts a stage only for the row a later duplicate id left stored', async () => {
+    const file = csv(
+      [
+        'external_id,created_at,stage,closed_at,amount',
+        'O-1,2026-01-05,Gone dark,2026-02-01,10',
+        'O-2,2026-01-05,Signed,2026-02-01,10',
+        'O-1,2026-01-05,Signed,2026-02-01,10',
+        'O-3,2026-01-05,Gone dark,2026-02-01,10',
+      ].join('\n'),
+    );
+    const r = await run('opportunities', file);
+    expect(r.warnings.find((w) => w.kind === 'closed but stage reads open')).toEqual({
+      kind: 'closed but stage reads open',
+      count: 3,
+      lines: [3, 4, 5],
+      detail:
+        'stages "Signed" (2 rows), "Gone dark" (1 row) have a close date but read as open; pass the won ones in --won-stages and the lost ones in --lost-stages (names comma-separated, quoted)',
+    });
+  });
+
+  it('drops the warning of a closed-but-open row whose later duplicate is closed as lost', async () => {
+    const file = csv(
+      [
+        'external_id,created_at,stage,closed_at,amount',
+        'O-1,2026-01-05,Gone dark,2026-02-01,10',
+        'O-2,2026-01-05,Signed,2026-02-01,10',
+        'O-1,2026-01-05,Closed Lost,2026-02-01,10',
+      ].join('\n'),
+    );
+    const r = await run('opportunities', file);
+    expect(r.warnings.find((w) => w.kind === 'closed but stage reads open')).toEqual({
+      kind: 'closed but stage reads open',
+      count: 1,
+      lines: [3],
+      detail:
+        'stage "Signed" has a close date but reads as open; if it is a won or lost stage, pass --won-stages "Signed" or --lost-stages "Signed"',
+    });
+  });
+
+  it('warns about a negative amount on a lost or open deal, like a won one', async () => {
+    const file = csv(
+      [
+        'external_id,created_at,stage,closed_at,amount',
+        'O-1,2026-01-05,Closed Lost,2026-02-01,-250',
+        'O-2,2026-01-05,Closed Lost,2026-02-01,0',
+        'O-3,2026-01-05,Discovery,,-5',
+        'O-4,2026-01-05,Closed Won,2026-02-01,-7',
+        'O-5,2026-01-05,Discovery,,(40)',
+      ].join('\n'),
+    );
+    const r = await run('opportunities', file);
+    expect(r.warnings).toEqual([
+      { kind: 'amount negative', count: 3, lines: [2, 4, 6], detail: 'a lost deal with amount -250' },
+      { kind: 'won amount not positive', count: 1, lines: [5], detail: 'a won deal with amount -7' },
+    ]);
+    expect(formatDetails(r)).toContain(
+      'warning: 3 lost or open deals with a negative amount (lines 2, 4, 6): a lost deal with amount -250',
+    );
   });
 
   it('counts suspicious rows by kind with first line numbers: duplicates (last wins), close before create, won ≤ 0', async () => {

@@ -81,6 +81,22 @@ describeDb('CSV import: slash dates (Salesforce reports, European exports)', (ct
     expect(await stored()).toEqual([{ id: 'O-2', created: '2026-03-04 00:00', closed: null }]);
   });
 
+  it('refuses a date real in neither order as not a real date, not as ambiguous', async () => {
+    const notices: string[] = [];
+    const r = await run(
+      csv('external_id,created_at\nO-1,31/11/2026\nO-2,2/30/2026 10:00\nO-3,13/13/2026\n'),
+      {
+        onNotice: (m) => notices.push(m),
+      },
+    );
+    expect(lines(r)).toEqual([
+      'line 2: created_at "31/11/2026" is not a real date or time read as month/day/year or as day/month/year',
+      'line 3: created_at "2/30/2026 10:00" is not a real date or time read as month/day/year or as day/month/year',
+      'line 4: created_at "13/13/2026" is not a real date or time read as month/day/year or as day/month/year',
+    ]);
+    expect(notices).toEqual([]);
+  });
+
   it('names the one order a day-first file fits, never MDY: per date, under the salesforce preset, and for the whole file', async () => {
     // A DD/MM file whose days go past 12: those read only as day/month/year, the rest either way.
     const text = 'external_id,created_at\nO-1,05/11/2026\nO-2,25/11/2026\nO-3,07/11/2026\nO-4,31/10/2026\n';

@@ -16,7 +16,7 @@ import {
 import { workingShare } from '../../src/metrics/periods.js';
 import { scaleTarget } from '../../src/metrics/targets.js';
 import type { Period, SegmentRow, TargetInfo } from '../../src/metrics/types.js';
-import { changeLine, targetLine } from '../../src/slack/blocks/answer-parts.js';
+import { changeLine, freshnessLine, targetLine } from '../../src/slack/blocks/answer-parts.js';
 import { answerFallback } from '../../src/slack/blocks/metric.js';
 import { describeDb } from '../helpers/db.js';
 import { addCall, addLead, addOpp, addRep, addTeam } from './fixtures.js';
@@ -278,6 +278,38 @@ describeDb('targets in the database', (ctx) => {
     expect(answerFallback(december)).not.toContain('off track');
   });
 
+  it('says a count for a period that ended before the first record has no records before it, not "0, off track"', async () => {
+    const db = ctx.db();
+    const ana = await addRep(db, 'Ana');
+    await addCall(db, ana, '2024-03-05T09:00:00Z');
+    await addCall(db, ana, '2026-11-20T09:00:00Z');
+    await setTarget(db, {
+      metric: 'calls',
+      scope: { kind: 'org' },
+      periodKind: 'month',
+      value: 40,
+      setByRepId: null,
+      now,
+    });
+    const deps = { db, defaultTimezone: 'UTC', now };
+    const ask = (p: string) => getMetric(deps, { metric: 'calls', scope: { kind: 'org' }, period: p });
+    const before = await ask('2019-06');
+    expect(before.value).toEqual({
+      kind: 'no_data',
+      reason: 'no records before 5 Mar 2024, the first record',
+    });
+    expect(before.target).toBeNull();
+    expect(freshnessLine(before, now, 24)).toBe(
+      'No records behind this answer: the data starts on 5 Mar 2024, after this period.',
+    );
+    expect(answerFallback(before)).not.toContain('off track');
+    // A period that overlaps the data (or a quiet month after it started) is still a count, 0 included.
+    expect((await ask('2024-03')).value).toEqual(v(1));
+    const quiet = await ask('2025-06');
+    expect(quiet.value).toEqual(v(0));
+    expect(quiet.target).toMatchObject({ targetForPeriod: 40, status: 'off_track' });
+  });
+
   it('shows a rate target and its start day for a period that has not started, though it has no data yet (tester)', async () => {
     const db = ctx.db();
     const ana = await addRep(db, 'Ana');
@@ -329,6 +361,8 @@ describeDb('targets in the database', (ctx) => {
     const db = ctx.db();
     const ana = await addRep(db, 'Ana');
     await addCall(db, ana, '2026-11-23T09:00:00Z');
+    // The org's data starts in September (Bob's call), so Ana's October is a quiet month, not before the data.
+    await addCall(db, await addRep(db, 'Bob'), '2026-09-15T09:00:00Z');
     await setTarget(db, {
       metric: 'calls',
       scope: { kind: 'rep', repId: ana },

@@ -200,4 +200,32 @@ describeDb('/metrics during a database outage', (ctx) => {
       await database.drop().catch(() => {});
     }
   });
+
+  // Five commands, each waiting out the closed database (slower on PGlite): more than the default 30 s.
+  it('says a change could not be saved (not that metrics could not load): target, digest, alerts, fiscal', async () => {
+    const database = await openTestDatabase(ctx.backend);
+    await seedFixture(database.db);
+    const app = await startApp(database, stub);
+    try {
+      await database.close();
+      for (const text of [
+        'target set calls 400 team week',
+        'digest pause 1',
+        'alerts set sla 10m',
+        'fiscal set february',
+      ]) {
+        const { status, reply } = await sendCommand(app, stub, USERS.ana.id, text);
+        expect(status).toBe(200);
+        expect(reply.text, text).toBe(
+          "Couldn't save that right now — nothing was changed; please try again in a minute.",
+        );
+      }
+      // Reading stays a load failure.
+      const list = await sendCommand(app, stub, USERS.ana.id, 'target list');
+      expect(list.reply.text).toContain("Couldn't load metrics");
+    } finally {
+      await app.stop();
+      await database.drop().catch(() => {});
+    }
+  }, 60_000);
 });

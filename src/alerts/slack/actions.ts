@@ -3,6 +3,7 @@ import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Deps } from '../../deps.js';
 import { describeError } from '../../errors.js';
+import { COULD_NOT_SAVE } from '../../slack/blocks/notice.js';
 import { enforceLimits } from '../../slack/limits.js';
 import { escapeName } from '../../slack/mrkdwn.js';
 import { retryingRespond } from '../../slack/respond.js';
@@ -108,7 +109,7 @@ export function registerAlertActions(app: App, deps: Deps): void {
           await respond({
             response_type: 'ephemeral',
             replace_original: false,
-            text: "Sorry, I couldn't save that right now. Please try again in a minute.",
+            text: COULD_NOT_SAVE,
           }).catch(() => {});
         }
       },

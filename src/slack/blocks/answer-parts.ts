@@ -2,7 +2,7 @@ import { judgeFreshness } from '../../metrics/freshness.js';
 import { isSmallSample } from '../../metrics/small-sample.js';
 import type { MetricResult, SegmentRow } from '../../metrics/types.js';
 import { formatCount } from '../../numbers/count.js';
-import { formatDateTime } from '../../time/format.js';
+import { formatDateTime, formatLocalDay } from '../../time/format.js';
 import {
   formatAge,
   formatAttainment,
@@ -104,6 +104,9 @@ export function freshnessLine(r: MetricResult, now: Date, staleAfterHours: numbe
       const synced = arrival
         ? ` · last data from ${sourceOf(arrival.source).name} ${formatAge(arrival.at, now)}`
         : '';
+      const starts = r.freshness.dataStartsAt;
+      if (!newest && starts)
+        return `No records behind this answer: the data starts on ${formatLocalDay(starts, zone)}, after this period.${synced}`;
       if (!newest) return r.sampleSize > 0 ? synced.slice(3) : `No records behind this answer yet.${synced}`;
       return `Data as of ${when(newest)}${synced}`;
     }

@@ -18,6 +18,10 @@ export function buildNoticeMessage(text: string, hint?: string): SlackMessage {
 /** The one sentence users see when the database is slow or down (details go to the log only). */
 export const COULD_NOT_LOAD = "Couldn't load metrics right now — please try again in a minute.";
 
+/** The one sentence users see when a change (a target, a digest, alert settings) could not be saved. */
+export const COULD_NOT_SAVE =
+  "Couldn't save that right now — nothing was changed; please try again in a minute.";
+
 /** For Slack users Tally does not know: says so and how an admin adds them. */
 export function buildUnknownUserMessage(): SlackMessage {
   return buildNoticeMessage(
