@@ -8,6 +8,7 @@ import {
   buildNoticeMessage,
   buildUnknownUserMessage,
   COULD_NOT_LOAD,
+  COULD_NOT_CONFIRM,
   COULD_NOT_SAVE,
 } from '../slack/blocks/notice.js';
 import { decodeSlackText } from '../slack/inbound.js';
@@ -50,8 +51,9 @@ export interface SlashCommandFields {
  */
 export async function answerSlashCommand(deps: Deps, client: WebClient, command: SlashCommandFields) {
   const now = deps.clock();
-  // A change (`target set …`) that fails says nothing was saved, not that metrics could not be loaded.
-  let failure = COULD_NOT_LOAD;
+  // A change (`target set …`) that fails says nothing was saved (or, timed out, that it may have been),
+  // not that metrics could not be loaded.
+  let changes = false;
   const reply = await answerSafely(
     deps,
     'slash command',
@@ -61,7 +63,7 @@ export async function answerSlashCommand(deps: Deps, client: WebClient, command:
       // Slack's escaping is undone once, here; everything below reads plain text.
       const inbound = decodeSlackText(command.text ?? '');
       if (!inbound.ok) return { visibility: 'ephemeral', message: buildNoticeMessage(inbound.message) };
-      if (changesData(inbound.text, now, deps.config.defaultTimezone)) failure = COULD_NOT_SAVE;
+      changes = changesData(inbound.text, now, deps.config.defaultTimezone);
       // Help needs no data: it comes at once, however busy the database.
       const help = answerHelpRequest(inbound.text, now, deps.config.defaultTimezone);
       if (help) return help;
@@ -69,7 +71,10 @@ export async function answerSlashCommand(deps: Deps, client: WebClient, command:
       if (!caller) return { visibility: 'ephemeral', message: buildUnknownUserMessage() };
       return runMetricsCommand(deps, { text: inbound.text, caller, channelId: command.channel_id, now });
     },
-    { failure: () => failure },
+    {
+      failure: (cause) =>
+        !changes ? COULD_NOT_LOAD : cause === 'timeout' ? COULD_NOT_CONFIRM : COULD_NOT_SAVE,
+    },
   );
   return toResponse(reply, { replaceOriginal: false });
 }

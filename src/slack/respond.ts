@@ -67,24 +67,26 @@ export function findCaller(deps: Deps, client: WebClient, userId: string, now: D
  * computations) must be done by `deadline` (default: INTERACTIVE_BUDGET_MS from now, i.e. from the ack),
  * else the person is told Tally is busy (MetricsError('busy') → BUSY_MESSAGE). A database error, or work
  * that still hangs after ANSWER_TIMEOUT_MS, becomes the one polite "Couldn't load" sentence, or
- * `options.failure()` when given (COULD_NOT_SAVE for a change; details are logged without stack traces). Bad input never reaches here as an error: commands answer it themselves.
+ * `options.failure(cause)` when given (for a change: COULD_NOT_SAVE after an error, COULD_NOT_CONFIRM after the
+ * timeout, since its statement may still commit; details are logged without stack traces). Bad input never reaches here as an error: commands answer it themselves.
  */
 export async function answerSafely(
   deps: Deps,
   what: string,
   work: () => Promise<Reply>,
-  options: { deadline?: number; failure?: () => string } = {},
+  options: { deadline?: number; failure?: (cause: 'error' | 'timeout') => string } = {},
 ): Promise<Reply> {
   const deadline = options.deadline ?? Date.now() + INTERACTIVE_BUDGET_MS;
   let timer: NodeJS.Timeout | undefined;
+  let timedOut = false;
   try {
     return await Promise.race([
       withInteractiveDeadline(deadline, work),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`${what} timed out after ${ANSWER_TIMEOUT_MS} ms`)),
-          ANSWER_TIMEOUT_MS,
-        );
+        timer = setTimeout(() => {
+          timedOut = true;
+          reject(new Error(`${what} timed out after ${ANSWER_TIMEOUT_MS} ms`));
+        }, ANSWER_TIMEOUT_MS);
       }),
     ]);
   } catch (err) {
@@ -95,7 +97,11 @@ export async function answerSafely(
     if (err instanceof SlackUnreachableError)
       return { visibility: 'ephemeral', message: buildNoticeMessage(SLACK_UNREACHABLE) };
     deps.logger.error({ err: describeError(err), what }, 'could not answer');
-    return { visibility: 'ephemeral', message: buildNoticeMessage(options.failure?.() ?? COULD_NOT_LOAD) };
+    const cause = timedOut ? 'timeout' : 'error';
+    return {
+      visibility: 'ephemeral',
+      message: buildNoticeMessage(options.failure?.(cause) ?? COULD_NOT_LOAD),
+    };
   } finally {
     clearTimeout(timer);
   }

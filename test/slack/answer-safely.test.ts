@@ -37,4 +37,24 @@ describe('answering safely', () => {
     expect(reply.message.text).toBe("Couldn't load metrics right now — please try again in a minute.");
     expect(JSON.stringify(reply)).not.toContain('hunter2');
   });
+
+  it('tells a change that timed out it may still be saved, and one that failed that nothing changed', async () => {
+    // A write that hangs past the timeout may still commit: "nothing was changed" would not be known.
+    const failure = (cause: 'error' | 'timeout') =>
+      cause === 'timeout' ? 'may still be saved' : 'nothing changed';
+    vi.useFakeTimers();
+    const pending = answerSafely(deps, 'test', () => new Promise<Reply>(() => {}), { failure });
+    await vi.advanceTimersByTimeAsync(ANSWER_TIMEOUT_MS);
+    expect((await pending).message.text).toBe('may still be saved');
+    vi.useRealTimers();
+    const failed = await answerSafely(
+      deps,
+      'test',
+      async () => {
+        throw new Error('connection refused');
+      },
+      { failure },
+    );
+    expect(failed.message.text).toBe('nothing changed');
+  });
 });

@@ -22,6 +22,13 @@ export const COULD_NOT_LOAD = "Couldn't load metrics right now — please try ag
 export const COULD_NOT_SAVE =
   "Couldn't save that right now — nothing was changed; please try again in a minute.";
 
+/**
+ * The sentence users see when a change took longer than ANSWER_TIMEOUT_MS: its statement may still commit,
+ * so "nothing was changed" would not be known to be true.
+ */
+export const COULD_NOT_CONFIRM =
+  "Couldn't confirm that change in time — it may still be saved; check it in a minute before trying again.";
+
 /** For Slack users Tally does not know: says so and how an admin adds them. */
 export function buildUnknownUserMessage(): SlackMessage {
   return buildNoticeMessage(
