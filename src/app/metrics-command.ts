@@ -7,8 +7,8 @@ import { describeError } from '../errors.js';
 import {
   buildNoticeMessage,
   buildUnknownUserMessage,
-  COULD_NOT_LOAD,
   COULD_NOT_CONFIRM,
+  COULD_NOT_LOAD,
   COULD_NOT_SAVE,
 } from '../slack/blocks/notice.js';
 import { decodeSlackText } from '../slack/inbound.js';
