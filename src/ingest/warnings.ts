@@ -179,8 +179,10 @@ export class WarningLog {
     // methods below), so a clean row allocates no closure or list here.
     const id = item.external_id;
     const before = this.added;
-    if (typeof id === 'string' && this.seeId(id, line)) this.replaceOpenStage(id);
-    else if (this.entity === 'accounts' && typeof item.name === 'string') this.seeName(item.name, line);
+    if (typeof id === 'string') {
+      // A later row with the same id replaces the earlier one when stored.
+      if (this.seeId(id, line)) this.replaceOpenStage(id);
+    } else if (this.entity === 'accounts' && typeof item.name === 'string') this.seeName(item.name, line);
     if (this.entity === 'reps') this.seePerson(item, line);
     this.checkNames(item, line, raw);
     if (this.entity === 'accounts') this.checkLookAlike(item, line);
