@@ -1,7 +1,7 @@
 import { openDeps } from './app/bootstrap.js';
 import { startScheduler } from './app/scheduler.js';
 import { createSlackApp } from './app/slack-app.js';
-import { onStopSignals } from './app/stop-signals.js';
+import { onStopSignals, STOP_DEADLINE_MS } from './app/stop-signals.js';
 import { type CliArgs, parseCli } from './cli/args.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import type { Deps } from './deps.js';
@@ -88,15 +88,24 @@ async function runSlack(deps: Deps, mode: 'socket' | 'http'): Promise<void> {
     { mode, ...(mode === 'http' ? { port: deps.config.port } : {}), database: deps.database.kind },
     'Tally is running',
   );
-  onStopSignals(async (signal) => {
-    deps.logger.info({ signal }, 'shutting down');
-    // Stop taking work first, then let in-flight jobs finish, then close the database.
-    await scheduler.stop().catch(() => {});
-    await slackApp
-      .stop()
-      .catch((err) => deps.logger.warn({ err: describeError(err) }, 'stopping Bolt failed'));
-    await deps.database.close().catch(() => {});
-  });
+  onStopSignals(
+    async (signal) => {
+      deps.logger.info({ signal }, 'shutting down');
+      // Stop taking work first, then let in-flight jobs finish, then close the database.
+      await scheduler.stop().catch(() => {});
+      await slackApp
+        .stop()
+        .catch((err) => deps.logger.warn({ err: describeError(err) }, 'stopping Bolt failed'));
+      await deps.database.close().catch(() => {});
+    },
+    {
+      onOverrun: () =>
+        deps.logger.error(
+          { deadlineMs: STOP_DEADLINE_MS },
+          'stop took too long: exiting with work unfinished',
+        ),
+    },
+  );
 }
 
 /** A stray rejection is logged (message and code only, secrets redacted) and the process keeps serving. */

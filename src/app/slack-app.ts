@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import { Server as HttpServer, type ServerResponse } from 'node:http';
 import { Server } from 'node:net';
 import { App, type Logger as BoltLogger, type CustomRoute, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { WebClient, WebClientEvent } from '@slack/web-api';
@@ -72,6 +72,8 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
     if (arrivals.stopping) arrivals.duringStop += 1;
   };
   let app: App;
+  // HTTP mode: the listening server, once started.
+  let httpServer: HttpServer | undefined;
   if (options.mode === 'socket') {
     if (!slackConfig.appToken) throw new Error('SLACK_APP_TOKEN is required for Socket Mode');
     // Socket Mode serves the same HTTP routes (health, ingest, …) on PORT through Bolt's receiver server.
@@ -152,6 +154,7 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
       // A burst's connections are accepted one per event-loop turn before their requests are read: answer
       // work keeps waiting while they come in, as it does while requests arrive (see yieldToIo).
       if (server instanceof Server) {
+        if (server instanceof HttpServer) httpServer = server;
         server.on('connection', () => {
           noteRequestArrived();
           noteArrival();
@@ -174,8 +177,14 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
           options.arrivalsCapMs ?? ARRIVALS_CAP_MS,
         );
       }
-      await app.stop();
+      const closing = app.stop();
+      // A kept-alive connection whose request finished after the listener closed would hold the close
+      // open for as long as its client keeps using it (a load balancer's health checks): close idle ones.
+      const sweep = httpServer ? setInterval(() => httpServer?.closeIdleConnections(), 100) : undefined;
       const left = await inFlight.drain(options.drainMs ?? DRAIN_MS);
+      clearInterval(sweep);
+      httpServer?.closeAllConnections();
+      await closing;
       const taken = arrivals.duringStop;
       if (left > 0) deps.logger.warn({ taken, left }, 'stopped with Slack requests still being answered');
       else deps.logger.info({ taken }, 'stopped: every request taken was answered');
