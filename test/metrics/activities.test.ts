@@ -109,10 +109,11 @@ describeDb('activity metrics', (ctx) => {
 
   it('says no data for rates over an empty period but counts zero calls as zero', async () => {
     const { emea, deps } = await seed();
+    // Empty, but after the data starts (10 Oct): a period before the first record has no data at all.
     const r = await getMetric(deps, {
       metric: 'calls',
       scope: { kind: 'team', teamId: emea },
-      period: '2025-03',
+      period: '2026-10-21..2026-10-25',
     });
     expect(r.value).toEqual(v(0));
     expect(fig(r, 'connect_rate')).toEqual({ kind: 'no_data', reason: 'no calls in this period' });
