@@ -35,10 +35,10 @@ export const digestCommand: Subcommand = {
   aliases: ['digests'],
   summary: 'Scheduled digests for a channel, or each rep by DM: add, list, preview, pause, resume, remove',
   usage: DIGEST_USAGE,
-  changes: (tokens) => {
-    const parsed = parseDigestCommand(tokens);
-    return parsed.ok && ['add', 'chart', 'remove', 'pause', 'resume'].includes(parsed.command.action);
-  },
+  // A changing verb counts even when the rest does not parse: its reply then comes after the caller
+  // lookup, so during an outage it says nothing was saved, not that metrics could not be loaded.
+  changes: ([verb]) =>
+    ['add', 'chart', 'remove', 'delete', 'rm', 'pause', 'resume'].includes(verb?.toLowerCase() ?? ''),
   run: async (deps, input) => {
     const parsed = parseDigestCommand(input.tokens);
     if (!parsed.ok) return notice(parsed.error, DIGEST_USAGE.join('\n'));

@@ -130,8 +130,8 @@ function parseAdd(words: string[]): ParseResult {
       case 'team': {
         const name: string[] = [];
         while (i + 1 < rest.length && !KEYWORDS.has(rest[i + 1]!.toLowerCase())) name.push(rest[++i]!);
-        if (name.length === 0) return { ok: false, error: 'Say which team: `team EMEA`.' };
-        args.scope = { kind: 'team', name: unquoteName(name.join(' ')) };
+        // A bare `team` is the caller's own, as in questions (`/metrics calls team`): the default scope.
+        args.scope = name.length === 0 ? null : { kind: 'team', name: unquoteName(name.join(' ')) };
         break;
       }
       case 'nochart':

@@ -85,6 +85,31 @@ describeDb('/metrics digest', (ctx) => {
     });
   });
 
+  it("reads a bare `team` as the caller's own team, as questions do", async () => {
+    await run('add dm team at 07:45');
+    await run('add <#C0EMEA|sales-emea> team daily');
+    const subs = await listSubscriptions(ctx.db());
+    expect(subs.map((s) => [s.target, s.teamId, s.localTime, s.cadence])).toEqual([
+      ['dm', emea, '07:45', 'weekdays'],
+      ['C0EMEA', emea, '08:30', 'daily'],
+    ]);
+  });
+
+  it('counts every changing verb as a change, parsed or not (an outage then says nothing was saved)', () => {
+    for (const text of [
+      'add dm team at 25:00',
+      'add',
+      'rm x',
+      'delete 3',
+      'pause',
+      'resume 2',
+      'chart maybe',
+    ])
+      expect(digestCommand.changes?.(text.split(' ')), text).toBe(true);
+    for (const text of ['list', 'preview', 'help', ''])
+      expect(digestCommand.changes?.(text.split(' ').filter(Boolean)), text).toBe(false);
+  });
+
   it('adds a personal DM digest and a weekly digest', async () => {
     await run('add dm team EMEA weekly fri at 16:00');
     const [sub] = await listSubscriptions(ctx.db());
