@@ -241,9 +241,9 @@ async function computeWith(
     target: attainmentFor(def, main, target, period, now),
     // A period that has not started yet compares with nothing: its zeros are not a decline (like its target,
     // which says when it starts).
-    // Nor does a period before the data: it has nothing to compare.
+    // One before the data compares with nothing either: its previous period is before the data too.
     trend:
-      previous && prev && now >= period.start && !beforeData
+      previous && prev && now >= period.start
         ? {
             previous: {
               period: previous,
