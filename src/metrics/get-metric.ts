@@ -188,23 +188,28 @@ async function computeWith(
       : Promise.resolve(null),
     include.target ? findTargetFor(deps.db, def.id, query.scope, period) : Promise.resolve(null),
   ]);
-  const computedMain = computed[headline] as Computed;
   // A finished period with nothing in it that ends before the org's first record is before the data, not
-  // a zero: it says so (no value, no target), not "0, off track".
-  const dataStart =
-    computedMain.n === 0 && !period.allTime && now >= period.end
-      ? await firstRecordAt(deps.db, { kind: 'org' })
-      : null;
-  const beforeData = dataStart !== null && dataStart >= period.end ? dataStart : null;
+  // a zero: it says so (no value, no target), not "0, off track". The same holds for the period it is compared
+  // with and each sparkline point. The first record is read once, only when some such period is empty.
+  const finishedEmpty = (p: Period, c: Computed) => c.n === 0 && !p.allTime && now >= p.end;
+  const dataStart = periods.some((p, i) => finishedEmpty(p, computed[i] as Computed))
+    ? await firstRecordAt(deps.db, { kind: 'org' })
+    : null;
+  /** The first record when `p` (computed as `c`) is empty and ended before it, else null. */
+  const beforeDataOf = (p: Period, c: Computed): Date | null =>
+    dataStart !== null && finishedEmpty(p, c) && dataStart >= p.end ? dataStart : null;
   // A rate that already says why it has no value (no deals closed) keeps its reason.
-  const main: Computed =
-    beforeData && computedMain.value.kind === 'value'
+  const asBeforeData = (p: Period, c: Computed): Computed =>
+    beforeDataOf(p, c) && c.value.kind === 'value'
       ? {
-          ...computedMain,
-          value: noData(`no records before ${formatLocalDay(beforeData, period.timezone)}, the first record`),
+          ...c,
+          value: noData(`no records before ${formatLocalDay(dataStart!, p.timezone)}, the first record`),
         }
-      : computedMain;
-  const prev = previous ? computed[previousIndex] : undefined;
+      : c;
+  const computedMain = computed[headline] as Computed;
+  const beforeData = beforeDataOf(period, computedMain);
+  const main = asBeforeData(period, computedMain);
+  const prev = previous ? asBeforeData(previous, computed[previousIndex] as Computed) : undefined;
 
   let segments: Segments | null = null;
   if (segs && query.by) {
@@ -236,10 +241,18 @@ async function computeWith(
     target: attainmentFor(def, main, target, period, now),
     // A period that has not started yet compares with nothing: its zeros are not a decline (like its target,
     // which says when it starts).
+    // One before the data compares with nothing either: its previous period is before the data too.
     trend:
       previous && prev && now >= period.start
         ? {
-            previous: { period: previous, value: prev.value, sampleSize: prev.n },
+            previous: {
+              period: previous,
+              value: prev.value,
+              sampleSize: prev.n,
+              ...(beforeDataOf(previous, computed[previousIndex] as Computed)
+                ? { dataStartsAt: dataStart! }
+                : {}),
+            },
             change: computeChange(def, main.value, prev.value),
           }
         : null,
@@ -248,7 +261,7 @@ async function computeWith(
     series: include.series
       ? periods
           .slice(0, SERIES_LENGTH)
-          .map((p, i) => ({ period: p, value: computed[i]!.value }))
+          .map((p, i) => ({ period: p, value: asBeforeData(p, computed[i]!).value }))
           .filter(
             (point) =>
               point.period.start.getTime() <= now.getTime() ||

@@ -182,8 +182,12 @@ export interface Change {
 }
 
 export interface Trend {
-  /** The previous period's value and, when computed, the records behind it (for the small-sample rule). */
-  previous: { period: Period; value: MetricValue; sampleSize?: number };
+  /**
+   * The previous period's value and, when computed, the records behind it (for the small-sample rule).
+   * `dataStartsAt`: the org's first record, set only when the previous period ended before it (no data, so
+   * no change).
+   */
+  previous: { period: Period; value: MetricValue; sampleSize?: number; dataStartsAt?: Date };
   change: Change | null;
 }
 

@@ -18,6 +18,8 @@ describeDb('coaching card: unchanged values and no activity of one’s own', (ct
     const mia = await addRep(db, 'Mia', emea);
     // Ana 3 calls, Ben 5 calls in October; Cy no calls in September or October, one email in October.
     for (let i = 0; i < 3; i++) await addCall(db, ana, `2026-10-0${i + 1}T10:00:00Z`);
+    // The org's data starts in August (Ana's call), so Cy's quiet September is a 0, not before the data.
+    await addCall(db, ana, '2026-08-03T10:00:00Z');
     for (let i = 0; i < 5; i++) await addCall(db, ben, `2026-10-0${i + 1}T10:00:00Z`);
     await addActivity(db, {
       repId: cy,

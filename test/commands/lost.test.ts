@@ -34,6 +34,16 @@ describeDb('/metrics lost', (ctx) => {
     expect(allText(winrate.reply)).toContain('Top loss reasons: none recorded for the 2 deals lost.');
   });
 
+  it('says a finished period before the first record has no records before it, not "0 deals lost" (tester)', async () => {
+    const lost = await sendCommand(app, stub, USERS.ada.id, 'lost org 2019-06');
+    const text = allText(lost.reply);
+    expect(lost.reply.text).toMatch(
+      /^Lost deals · Whole org · June 2019: No data: no records before .+, the first record\.$/,
+    );
+    expect(text).not.toContain('0 deals lost');
+    expect(text).not.toContain('No deals were lost');
+  });
+
   it('shows reasons once deals carry them, and splits by rep through the usual answer', async () => {
     // Ana's deal: "Price"; Bob's: " price " — one reason after normalising.
     await ctx

@@ -60,7 +60,9 @@ describeDb('activity metrics', (ctx) => {
       '2026-10',
       'this month',
     ]);
-    expect(r.series.map((p) => p.value)).toEqual([v(0), v(0), v(0), v(0), v(0), v(0), v(2), v(5)]);
+    // April–September ended before the org's first record (10 Oct): no data, not zeros.
+    const before = { kind: 'no_data', reason: 'no records before 10 Oct 2026, the first record' };
+    expect(r.series.map((p) => p.value)).toEqual([...Array(6).fill(before), v(2), v(5)]);
   });
 
   it('gives a rep who changed teams to each team for the right days, and to the rep in full', async () => {
@@ -108,12 +110,13 @@ describeDb('activity metrics', (ctx) => {
   });
 
   it('says no data for rates over an empty period but counts zero calls as zero', async () => {
-    const { emea, deps } = await seed();
-    // Empty, but after the data starts (10 Oct): a period before the first record has no data at all.
+    const { db, us, emea, deps } = await seed();
+    // The org's data starts in 2024 (a US rep's call), so EMEA's March 2025 is quiet, not before the data.
+    await addCall(db, await addRep(db, 'Uma', us), '2024-01-10T10:00:00Z');
     const r = await getMetric(deps, {
       metric: 'calls',
       scope: { kind: 'team', teamId: emea },
-      period: '2026-10-21..2026-10-25',
+      period: '2025-03',
     });
     expect(r.value).toEqual(v(0));
     expect(fig(r, 'connect_rate')).toEqual({ kind: 'no_data', reason: 'no calls in this period' });

@@ -16,7 +16,7 @@ import {
 import { workingShare } from '../../src/metrics/periods.js';
 import { scaleTarget } from '../../src/metrics/targets.js';
 import type { Period, SegmentRow, TargetInfo } from '../../src/metrics/types.js';
-import { changeLine, freshnessLine, targetLine } from '../../src/slack/blocks/answer-parts.js';
+import { changeLine, freshnessLine, sparklineLine, targetLine } from '../../src/slack/blocks/answer-parts.js';
 import { answerFallback } from '../../src/slack/blocks/metric.js';
 import { describeDb } from '../helpers/db.js';
 import { addCall, addLead, addOpp, addRep, addTeam } from './fixtures.js';
@@ -310,6 +310,38 @@ describeDb('targets in the database', (ctx) => {
     expect(quiet.target).toMatchObject({ targetForPeriod: 40, status: 'off_track' });
   });
 
+  it('compares nothing with a period that ended before the first record: no ▲ "better", no ▁ in the sparkline (tester)', async () => {
+    const db = ctx.db();
+    const ana = await addRep(db, 'Ana');
+    for (let i = 0; i < 3; i++) await addCall(db, ana, '2025-12-01T09:00:00Z');
+    await addCall(db, ana, '2026-01-10T09:00:00Z');
+    const deps = { db, defaultTimezone: 'UTC', now };
+    const ask = (p: string) => getMetric(deps, { metric: 'calls', scope: { kind: 'org' }, period: p });
+    const noEarlier = 'no earlier data (the data starts on 1 Dec 2025)';
+    const q4 = await ask('2025-Q4');
+    expect(q4.value).toEqual(v(3));
+    expect(q4.trend?.change).toBeNull();
+    expect(q4.trend?.previous.value.kind).toBe('no_data');
+    expect(changeLine(q4)).toBe(`vs Q3 2025: ${noEarlier}`);
+    expect(answerFallback(q4)).not.toContain('better');
+    const year = await ask('2025');
+    expect(changeLine(year)).toBe(`vs 2024: ${noEarlier}`);
+    const december = await ask('2025-12');
+    expect(changeLine(december)).toBe(`vs November 2025: ${noEarlier}`);
+    // Seven months before the data are gaps, not zeros; December is the only point.
+    expect(december.series.map((p) => p.value.kind)).toEqual([...Array(7).fill('no_data'), 'value']);
+    expect(sparklineLine(december)).toContain('·······');
+    // A period overlapping the data still compares: January 2026 with December 2025.
+    const january = await ask('2026-01');
+    expect(january.trend?.change?.absolute).toBe(-2);
+    // A quiet month after the data started is still a 0 in the series.
+    expect((await ask('2026-03')).series.at(-2)?.value).toEqual(v(0));
+    // A period itself before the data has no comparison either.
+    const before = await ask('2019-06');
+    expect(before.trend?.change).toBeNull();
+    expect(changeLine(before)).toBe(`vs May 2019: ${noEarlier}`);
+  });
+
   it('shows a rate target and its start day for a period that has not started, though it has no data yet (tester)', async () => {
     const db = ctx.db();
     const ana = await addRep(db, 'Ana');
@@ -341,6 +373,8 @@ describeDb('targets in the database', (ctx) => {
     const db = ctx.db();
     const ana = await addRep(db, 'Ana');
     await addCall(db, ana, '2026-11-23T09:00:00Z');
+    // The org's data starts in September (Bob's call), so Ana's October is a quiet month, not before the data.
+    await addCall(db, await addRep(db, 'Bob'), '2026-09-15T09:00:00Z');
     const scope = { kind: 'rep' as const, repId: ana };
     const december = await getMetric(
       { db, defaultTimezone: 'UTC', now },

@@ -22,7 +22,8 @@ describeDb('periods that have not started: next week, month, quarter and year', 
     expect(text).toContain('starts 1 Dec 2026');
     expect(text).not.toContain('vs November');
     // June–November 2026 ($10,000 won in October, $62,400 in November); December has not started: not a 0.
-    expect(text).toContain('`▁▁▁▁▁▂█` last 7 periods');
+    // May–September ended before the fixture's first record: gaps, not zeros.
+    expect(text).toContain('`·····▁█` last 7 periods');
     expect((await send(USERS.mia.id, 'calls team next week')).reply.text).toContain(
       'Calls · EMEA · Week of 30 Nov 2026: 0',
     );
@@ -60,10 +61,11 @@ describeDb('periods that have not started: next week, month, quarter and year', 
   it('charts a future period without the periods that have not started', async () => {
     const answer = await send(USERS.mia.id, 'revenue team 2027-01');
     // June–November 2026 ($62,400 so far in November); December and January have not started: no 0s.
-    expect(allText(answer.reply)).toContain('`▁▁▁▁▂█` last 6 periods');
+    // June–September ended before the fixture's first record: gaps, not zeros.
+    expect(allText(answer.reply)).toContain('`····▁█` last 6 periods');
     const chart = await clickButton(app, stub, USERS.mia.id, answer.reply.blocks, 'Chart');
     expect(chart.reply.text).toMatch(
-      /^Revenue won for EMEA over the last 6 months, from .* to \$62,400 in November 2026 so far\.$/,
+      /^Revenue won for EMEA over the last 6 months, from .* to \$62,400 in November 2026 so far; 4 periods without data\.$/,
     );
   });
 

@@ -36,10 +36,17 @@ export function targetLine(r: MetricResult): string | null {
   return parts.join(' · ');
 }
 
-/** "vs October 2026 (25.0%): :large_green_circle: ▲ +2.3 pts (+9%) — better", or null without a trend. */
+/**
+ * "vs October 2026 (25.0%): :large_green_circle: ▲ +2.3 pts (+9%) — better", "vs November 2025: no earlier
+ * data (the data starts on 1 Dec 2025)" when that period ended before the org's first record, or null
+ * without a trend.
+ */
 export function changeLine(r: MetricResult): string | null {
   const trend = r.trend;
   if (!trend) return null;
+  const starts = trend.previous.dataStartsAt;
+  if (starts)
+    return `vs ${escapeMrkdwn(trend.previous.period.label)}: no earlier data (the data starts on ${formatLocalDay(starts, r.period.timezone)})`;
   const prev = `${escapeMrkdwn(trend.previous.period.label)} (${formatValue(trend.previous.value, r.metric.unit, r.currency)})`;
   if (!trend.change) return `vs ${prev}: no comparison`;
   return `vs ${prev}: ${formatChange(trend.change, r.metric.unit, r.currency)}`;

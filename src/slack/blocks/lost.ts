@@ -17,11 +17,20 @@ function reasonChange(lost: number, previous: number): string {
 /**
  * The `/metrics lost` answer: deals and amount lost, the trend, then one line per reason with its count,
  * share of all lost, amount and change against the previous period. With no reasons recorded at all it
- * says so plainly instead of a table of zeros.
+ * says so plainly instead of a table of zeros; for a period that ended before the org's first record it says
+ * there are no records before that day, not "0 deals lost".
  */
 export function buildLostMessage(lr: LossReasons): SlackMessage {
   const r = lr.result;
   const title = `Lost deals · ${r.scope.label} · ${r.period.label}`;
+  // A finished period that ended before the org's first record has no data, not "0 deals lost".
+  if (r.freshness.dataStartsAt && r.value.kind === 'no_data') {
+    const said = `No data: ${r.value.reason}.`;
+    return enforceLimits({
+      text: escapeMrkdwn(`${title}: ${said}`),
+      blocks: [header(title), section(escapeMrkdwn(said))],
+    });
+  }
   const lost = r.value.kind === 'value' ? r.value.value : 0;
   const amount = r.figures.find((f) => f.key === 'amount')?.value;
   const amountText = amount?.kind === 'value' ? formatMoney(amount.value, r.currency) : 'no amount';
