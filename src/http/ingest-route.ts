@@ -124,10 +124,10 @@ async function handle(
   if (locale !== undefined) {
     try {
       decimal = decimalMarkOf(locale);
-    } catch {
+    } catch (err) {
       return send(res, 400, {
         ok: false,
-        error: `locale "${locale}" is not a BCP 47 tag such as en-US or de-DE`,
+        error: `locale: ${err instanceof Error ? err.message : 'not a locale such as en-US or de-DE'}`,
       });
     }
   }

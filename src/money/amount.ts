@@ -58,13 +58,19 @@ const PLAIN = /^(\d+)(?:\.(\d+))?$/;
 
 /**
  * The decimal mark of a BCP 47 locale ("de-DE" → ",", "en-US" → "."), from Intl. Throws AmountError
- * for a tag Intl cannot use.
+ * for a tag Intl cannot parse ("de_DE") and for a well-formed tag it has no number format for ("xx",
+ * "german"): Intl would quietly format those as en-US, reading "1.500" as 1.5 where a German meant 1,500.
  */
 export function decimalMarkOf(locale: string): DecimalMark {
   let mark: string | undefined;
   try {
+    if (Intl.NumberFormat.supportedLocalesOf([locale]).length === 0)
+      throw new AmountError(
+        `"${locale}" is not a locale Tally knows how numbers are written in; use a tag such as en-US or de-DE`,
+      );
     mark = new Intl.NumberFormat(locale).formatToParts(1.5).find((p) => p.type === 'decimal')?.value;
-  } catch {
+  } catch (err) {
+    if (err instanceof AmountError) throw err;
     throw new AmountError(`"${locale}" is not a locale such as en-US or de-DE`);
   }
   if (mark === ',' || mark === '٫') return ',';

@@ -47,5 +47,10 @@ describe('parseImportArgs', () => {
     );
     expect(() => parseImportArgs(['leads', 'x.csv', '--dry-run'])).toThrow(/unknown option --dry-run/);
     expect(() => parseImportArgs(['leads', 'x.csv', '--map'])).toThrow(/needs a value/);
+    // An unknown locale would read numbers as en-US ("1.500" as 1.5): refused, naming the option.
+    expect(() => parseImportArgs(['opportunities', 'x.csv', '--locale', 'german'])).toThrow(
+      '--locale: "german" is not a locale Tally knows how numbers are written in; use a tag such as en-US or de-DE',
+    );
+    expect(parseImportArgs(['opportunities', 'x.csv', '--locale', 'de-DE']).decimal).toBe(',');
   });
 });

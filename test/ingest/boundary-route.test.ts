@@ -185,6 +185,20 @@ describeDb('ingest API boundary', (ctx) => {
     const message = (ambiguous.body.errors as { message: string }[])[0]!.message;
     expect(message).toContain('its "locale" field');
     expect(message).not.toContain('--locale');
+    // A well-formed locale Intl has no numbers for is refused, not read as en-US ("1.500" as 1.5).
+    for (const locale of ['xx', 'german']) {
+      const unknown = await post(base, {
+        entity: 'opportunities',
+        locale,
+        items: [deal('O-1', { amount: '1.500' })],
+      });
+      expect(unknown.status).toBe(400);
+      expect(unknown.body).toEqual({
+        ok: false,
+        error: `locale: "${locale}" is not a locale Tally knows how numbers are written in; use a tag such as en-US or de-DE`,
+      });
+    }
+    expect(await opps()).toEqual([]);
     const r = await post(base, {
       entity: 'opportunities',
       locale: 'de-DE',

@@ -80,6 +80,14 @@ describe('readAmount', () => {
     );
     expect(decimalMarkOf('de-DE')).toBe(',');
     expect(decimalMarkOf('en-US')).toBe('.');
+    // A well-formed tag Intl has no numbers for would read as en-US: "1.500" as 1.5. Refused instead.
+    for (const unknown of ['xx', 'zz-ZZ', 'german', 'klingon'])
+      expect(() => decimalMarkOf(unknown)).toThrow(
+        `"${unknown}" is not a locale Tally knows how numbers are written in; use a tag such as en-US or de-DE`,
+      );
+    expect(() => decimalMarkOf('de_DE')).toThrow('"de_DE" is not a locale such as en-US or de-DE');
+    expect(decimalMarkOf('de-CH')).toBe('.');
+    expect(decimalMarkOf('fr')).toBe(',');
     expect(() => readAmount('12abc')).toThrow('is not an amount');
     expect(() => readAmount('1.2.3,4,5')).toThrow('is not an amount');
   });
