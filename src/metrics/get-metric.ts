@@ -198,18 +198,18 @@ async function computeWith(
   /** The first record when `p` (computed as `c`) is empty and ended before it, else null. */
   const beforeDataOf = (p: Period, c: Computed): Date | null =>
     dataStart !== null && finishedEmpty(p, c) && dataStart >= p.end ? dataStart : null;
+  /** `c` as no data when `before` (`beforeDataOf(p, c)`, passed when the caller has it) is set. */
   // A rate that already says why it has no value (no deals closed) keeps its reason.
-  const asBeforeData = (p: Period, c: Computed): Computed =>
-    beforeDataOf(p, c) && c.value.kind === 'value'
-      ? {
-          ...c,
-          value: noData(`no records before ${formatLocalDay(dataStart!, p.timezone)}, the first record`),
-        }
+  const asBeforeData = (p: Period, c: Computed, before: Date | null = beforeDataOf(p, c)): Computed =>
+    before && c.value.kind === 'value'
+      ? { ...c, value: noData(`no records before ${formatLocalDay(before, p.timezone)}, the first record`) }
       : c;
   const computedMain = computed[headline] as Computed;
   const beforeData = beforeDataOf(period, computedMain);
-  const main = asBeforeData(period, computedMain);
-  const prev = previous ? asBeforeData(previous, computed[previousIndex] as Computed) : undefined;
+  const main = asBeforeData(period, computedMain, beforeData);
+  const computedPrev = previous ? (computed[previousIndex] as Computed) : null;
+  const prevBeforeData = previous && computedPrev ? beforeDataOf(previous, computedPrev) : null;
+  const prev = previous && computedPrev ? asBeforeData(previous, computedPrev, prevBeforeData) : undefined;
 
   let segments: Segments | null = null;
   if (segs && query.by) {
@@ -249,9 +249,7 @@ async function computeWith(
               period: previous,
               value: prev.value,
               sampleSize: prev.n,
-              ...(beforeDataOf(previous, computed[previousIndex] as Computed)
-                ? { dataStartsAt: dataStart! }
-                : {}),
+              ...(prevBeforeData ? { dataStartsAt: prevBeforeData } : {}),
             },
             change: computeChange(def, main.value, prev.value),
           }
