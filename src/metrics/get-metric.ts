@@ -198,12 +198,21 @@ async function computeWith(
   /** The first record when `p` (computed as `c`) is empty and ended before it, else null. */
   const beforeDataOf = (p: Period, c: Computed): Date | null =>
     dataStart !== null && finishedEmpty(p, c) && dataStart >= p.end ? dataStart : null;
-  /** `c` as no data when `before` (`beforeDataOf(p, c)`, passed when the caller has it) is set. */
-  // A rate that already says why it has no value (no deals closed) keeps its reason.
-  const asBeforeData = (p: Period, c: Computed, before: Date | null = beforeDataOf(p, c)): Computed =>
-    before && c.value.kind === 'value'
-      ? { ...c, value: noData(`no records before ${formatLocalDay(before, p.timezone)}, the first record`) }
-      : c;
+  /**
+   * `c` as no data when `before` (`beforeDataOf(p, c)`, passed when the caller has it) is set: its value and
+   * its figures (the zeros of "Connected 0", "Talk time 0s" are no more real than the headline's), except
+   * a figure not read from the records (`fixed`).
+   */
+  // A rate that already says why it has no value (no deals closed) keeps its reason; so does a figure.
+  const asBeforeData = (p: Period, c: Computed, before: Date | null = beforeDataOf(p, c)): Computed => {
+    if (!before) return c;
+    const none = noData(`no records before ${formatLocalDay(before, p.timezone)}, the first record`);
+    return {
+      ...c,
+      value: c.value.kind === 'value' ? none : c.value,
+      figures: c.figures.map((f) => (f.value.kind === 'value' && !f.fixed ? { ...f, value: none } : f)),
+    };
+  };
   const computedMain = computed[headline] as Computed;
   const beforeData = beforeDataOf(period, computedMain);
   const main = asBeforeData(period, computedMain, beforeData);
