@@ -1,10 +1,11 @@
+import { unknownNameHint } from '../src/access/people.js';
 import { nameChecker, resolveScopeAsk } from '../src/access/scope.js';
 import { buildCoachingMessage } from '../src/coach/blocks.js';
 import { loadCoachingCard, COACH_USAGE as USAGE } from '../src/coach/load.js';
 import { beforeDeadline } from '../src/metrics/index.js';
 import { buildGrammarErrorMessage, buildNoticeMessage } from '../src/slack/blocks/notice.js';
 import { chooseMonthReading, parseCommand } from '../src/slack/grammar/parse.js';
-import { unknownNameHint } from '../src/slack/grammar/period-words.js';
+import { periodTypoHint } from '../src/slack/grammar/period-words.js';
 import type { Reply } from '../src/slack/reply.js';
 import type { Subcommand } from './types.js';
 
@@ -32,10 +33,11 @@ export const coachCommand: Subcommand = {
     const resolved = await beforeDeadline(resolveScopeAsk(deps.db, input.caller, parsed.scope, input.now));
     if (!resolved.ok) {
       // `coach nxt month`: no one's name, a mistyped period (as questions say).
-      const hint = unknownNameHint(
-        parsed,
-        { now: input.now, timezone: input.caller.timezone ?? deps.config.defaultTimezone },
-        resolved.candidates,
+      const hint = unknownNameHint(parsed, resolved.candidates, (name) =>
+        periodTypoHint(name, {
+          now: input.now,
+          timezone: input.caller.timezone ?? deps.config.defaultTimezone,
+        }),
       );
       return ephemeral(buildNoticeMessage(hint ? `${resolved.message} ${hint}` : resolved.message, USAGE));
     }

@@ -1,3 +1,4 @@
+import { unknownNameHint } from '../src/access/people.js';
 import { checkAccess } from '../src/access/permissions.js';
 import { currentTeamIds } from '../src/access/queries.js';
 import { nameChecker, resolveScopeAsk } from '../src/access/scope.js';
@@ -13,7 +14,7 @@ import {
 import { buildLostMessage } from '../src/slack/blocks/lost.js';
 import { buildGrammarErrorMessage, buildNoticeMessage } from '../src/slack/blocks/notice.js';
 import { chooseMonthReading, parseCommand } from '../src/slack/grammar/parse.js';
-import { unknownNameHint } from '../src/slack/grammar/period-words.js';
+import { periodTypoHint } from '../src/slack/grammar/period-words.js';
 import type { Reply } from '../src/slack/reply.js';
 import type { Subcommand } from './types.js';
 
@@ -48,10 +49,8 @@ export const lostCommand: Subcommand = {
     const resolved = await beforeDeadline(resolveScopeAsk(deps.db, input.caller, parsed.scope, input.now));
     if (!resolved.ok) {
       // `lost nxt month`: no one's name, a mistyped period (as questions say).
-      const hint = unknownNameHint(
-        parsed,
-        { now: input.now, timezone: deps.config.defaultTimezone },
-        resolved.candidates,
+      const hint = unknownNameHint(parsed, resolved.candidates, (name) =>
+        periodTypoHint(name, { now: input.now, timezone: deps.config.defaultTimezone }),
       );
       return reply(buildNoticeMessage(hint ? `${resolved.message} ${hint}` : resolved.message, USAGE));
     }

@@ -38,3 +38,22 @@ export function suggestNames(typed: string, names: readonly string[]): string[] 
     .filter((name) => fold(name).startsWith(fold(typed)) || words(name).includes(said))
     .slice(0, 3);
 }
+
+/**
+ * The hint for a scope no team or person has as a name, for questions, `coach` and `lost` alike: the names
+ * it most likely means (`candidates`, see suggestNames: `Sales` → `Did you mean "Sales & Success"?`), else,
+ * when no period was named, what `periodTypoHint` makes of the name (the caller passes the grammar's
+ * periodTypoHint: `nxt month`, `zoe park septembre`); null when the scope was no typed name or nothing fits.
+ * The period part is passed in because the grammar (src/slack) already depends on this module.
+ */
+export function unknownNameHint(
+  ask: { scope: { kind: string; name?: string | null }; period: string | null },
+  candidates: readonly string[],
+  periodTypoHint: (name: string) => string | null,
+): string | null {
+  if (ask.scope.kind !== 'named' || !ask.scope.name) return null;
+  const names = suggestNames(ask.scope.name, candidates).map((n) => `"${n}"`);
+  if (names.length > 0)
+    return `Did you mean ${names.length > 1 ? `${names.slice(0, -1).join(', ')} or ` : ''}${names.at(-1)}?`;
+  return ask.period === null ? periodTypoHint(ask.scope.name) : null;
+}

@@ -1,3 +1,4 @@
+import { unknownNameHint } from '../access/people.js';
 import { checkAccess, checkShareAccess } from '../access/permissions.js';
 import { currentTeamIds, linkRepToSlack } from '../access/queries.js';
 import { resolveScopeAsk } from '../access/scope.js';
@@ -23,7 +24,7 @@ import { buildMetricMessage } from '../slack/blocks/metric.js';
 import { buildNoticeMessage } from '../slack/blocks/notice.js';
 import { buildScorecardBlocks, scorecardFallback } from '../slack/blocks/scorecard.js';
 import type { MetricAsk } from '../slack/grammar/parse.js';
-import { unknownNameHint } from '../slack/grammar/period-words.js';
+import { periodTypoHint } from '../slack/grammar/period-words.js';
 import { enforceLimits } from '../slack/limits.js';
 import type { Reply } from '../slack/reply.js';
 import { profileLookup } from '../slack/respond.js';
@@ -44,7 +45,7 @@ export async function answerParsedAsk(deps: Deps, caller: Caller, ask: MetricAsk
   if (!resolved.ok) {
     // A name like a team's or person's (`EMAE`, `Sales`), else a mistyped period (`octobr`, `nxt month`).
     const timezone = caller.timezone ?? deps.config.defaultTimezone;
-    const hint = unknownNameHint(ask, { now, timezone }, resolved.candidates);
+    const hint = unknownNameHint(ask, resolved.candidates, (name) => periodTypoHint(name, { now, timezone }));
     return ephemeral(buildNoticeMessage(hint ? `${resolved.message} ${hint}` : resolved.message, SCOPE_HINT));
   }
   const state: AskState = {

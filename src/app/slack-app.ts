@@ -65,11 +65,13 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
   });
   // Acked commands and dispatched requests still being answered: `stop()` waits for them.
   const inFlight = new InFlight();
-  // When the last connection or request came in (performance.now()), and whether a stop has begun.
-  const arrivals = { last: Number.NEGATIVE_INFINITY, stopping: false, duringStop: 0 };
+  // Where the app is in its life; /healthz reads it (503 `draining` once a stop has begun).
+  const lifecycle: { state: LifecycleState } = { state: 'running' };
+  // When the last connection or request came in (performance.now()), and how many came once a stop began.
+  const arrivals = { last: Number.NEGATIVE_INFINITY, duringStop: 0 };
   const noteArrival = () => {
     arrivals.last = performance.now();
-    if (arrivals.stopping) arrivals.duringStop += 1;
+    if (lifecycle.state !== 'running') arrivals.duringStop += 1;
   };
   let app: App;
   // HTTP mode: the listening server, once started.
@@ -83,7 +85,7 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
       socketMode: true,
       logger,
       clientOptions,
-      customRoutes: routesOf(deps, options, arrivals),
+      customRoutes: routesOf(deps, options, lifecycle),
       installerOptions: {
         port: options.port ?? deps.config.port,
         // apps.connections.open goes where every other Web API call goes.
@@ -92,7 +94,7 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
     });
   } else {
     if (!slackConfig.signingSecret) throw new Error('SLACK_SIGNING_SECRET is required for HTTP mode');
-    const customRoutes = routesOf(deps, options, arrivals);
+    const customRoutes = routesOf(deps, options, lifecycle);
     const receiver = new HTTPReceiver({
       signingSecret: slackConfig.signingSecret,
       endpoints: '/slack/events',
@@ -169,7 +171,7 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
      * request it has not read yet, so closing at once dropped commands a client had already sent.
      */
     stop: async () => {
-      arrivals.stopping = true;
+      lifecycle.state = 'draining';
       if (options.mode === 'http') {
         await untilArrivalsStop(
           arrivals,
@@ -185,6 +187,7 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
       clearInterval(sweep);
       httpServer?.closeAllConnections();
       await closing;
+      lifecycle.state = 'stopped';
       const taken = arrivals.duringStop;
       if (left > 0) deps.logger.warn({ taken, left }, 'stopped with Slack requests still being answered');
       else deps.logger.info({ taken }, 'stopped: every request taken was answered');
@@ -215,8 +218,18 @@ async function untilArrivalsStop(arrivals: { last: number }, quietMs: number, ca
   }
 }
 
+/**
+ * Where a Slack app is in its life: `running` (taking requests), `draining` (a stop has begun: the listener
+ * stays open until requests stop arriving, then answers those taken) and `stopped` (listener closed).
+ */
+export type LifecycleState = 'running' | 'draining' | 'stopped';
+
 /** Health, every feature's routes (ingest, OpenAPI, …) and the caller's extras: the same in both modes. */
-function routesOf(deps: Deps, options: SlackAppOptions, lifecycle: { stopping: boolean }): CustomRoute[] {
+function routesOf(
+  deps: Deps,
+  options: SlackAppOptions,
+  lifecycle: { readonly state: LifecycleState },
+): CustomRoute[] {
   return [
     healthRoute(deps, lifecycle),
     ...FEATURES.flatMap((f) => f.routes?.(deps) ?? []),
@@ -279,20 +292,20 @@ function routeMethods(routes: CustomRoute[]): Map<string, string[]> {
 /**
  * GET (and HEAD) /healthz for load balancers: 200 `{ok:true}` when the database answers within 2 s and Slack still
  * accepts the bot token (as last seen by any instance), else 503 with `database: 'down'` or
- * `slack: 'token_lost'` and the Slack error; 503 `{ok:false, draining:true}` once the app is stopping. Both reads use the edge pool (`edgeDb`), so a pool full of
+ * `slack: 'token_lost'` and the Slack error; 503 `{ok:false, draining:true}` once `lifecycle` has left `running`. Both reads use the edge pool (`edgeDb`), so a pool full of
  * answers does not make a healthy instance look dead; when the token read cannot answer in time (the
  * embedded database busy with a long statement), the last value read stands.
  */
 export function healthRoute(
   deps: Pick<Deps, 'database' | 'logger'>,
-  lifecycle: { stopping: boolean } = { stopping: false },
+  lifecycle: { readonly state: LifecycleState } = { state: 'running' },
 ): CustomRoute {
   let lastLost: string | null = null;
   return {
     path: '/healthz',
     method: ['GET', 'HEAD'],
     handler: (_req, res) => {
-      if (lifecycle.stopping) {
+      if (lifecycle.state !== 'running') {
         sendJson(res, 503, { ok: false, draining: true });
         return;
       }

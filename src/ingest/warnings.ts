@@ -97,6 +97,11 @@ export class WarningLog {
   private add(kind: WarningKind, line: number, detail: () => string): void {
     this.added += 1;
     if (this.audience === 'request') this.items.push({ index: line, kind, message: detail() });
+    if (kind === 'closed but stage reads open') {
+      // Counted at the end from the rows left stored (openStageWarning); only its place is kept here.
+      this.openStagePlace ??= this.byKind.size;
+      return;
+    }
     const w = this.byKind.get(kind);
     if (w) {
       w.count += 1;
@@ -117,6 +122,8 @@ export class WarningLog {
     if (id === '') return false;
     const first = this.firstLineOf.firstOrAdd(id, line);
     if (first === undefined) return false;
+    // The later row is the one stored: the earlier one's closed-but-open stage (if any) no longer counts.
+    this.openStageOfRow.delete(id);
     this.duplicateId(id, first, line);
     return true;
   }
@@ -180,8 +187,8 @@ export class WarningLog {
     const id = item.external_id;
     const before = this.added;
     if (typeof id === 'string') {
-      // A later row with the same id replaces the earlier one when stored.
-      if (this.seeId(id, line)) this.replaceOpenStage(id);
+      // A later row with the same id replaces the earlier one when stored (seeId forgets the earlier one).
+      this.seeId(id, line);
     } else if (this.entity === 'accounts' && typeof item.name === 'string') this.seeName(item.name, line);
     if (this.entity === 'reps') this.seePerson(item, line);
     this.checkNames(item, line, raw);
@@ -251,23 +258,19 @@ export class WarningLog {
   }
 
   /**
-   * Stages seen on closed-but-open rows → their row count (at most OPEN_STAGES_LISTED stages), so the
-   * warning names every such stage and not only the first (an admin who passed the one stage named kept
-   * the other stage's lost deals counted as open).
+   * The closed-but-open rows that will be stored, in the order they were looked at: external id (or, for
+   * a row without one, its line number) → its stage and line. A later row with the same id replaces the
+   * entry (seeId deletes it, and it is set again if that row reads open too), so the warning, derived from
+   * this at the end (openStageWarning), counts only stored rows and names every stage they carry (an admin
+   * who passed the one stage named kept the other stage's lost deals counted as open).
    */
-  private readonly openStages = new Map<string, number>();
+  private readonly openStageOfRow = new Map<string | number, { stage: string; line: number }>();
 
-  /**
-   * External id → the stage and line of its latest closed-but-open row, so a later row with that id (which
-   * replaces it when stored) takes that row out of the warning: only stored rows are counted per stage.
-   */
-  private readonly openStageOfId = new Map<string, { stage: string; line: number }>();
+  /** Where the closed-but-open warning goes among the others: how many kinds were seen before its first row. */
+  private openStagePlace: number | undefined;
 
   private closedButOpen(line: number, stage: string, id: string | undefined): void {
-    const seen = this.openStages.get(stage);
-    if (seen !== undefined) this.openStages.set(stage, seen + 1);
-    else if (this.openStages.size < OPEN_STAGES_LISTED) this.openStages.set(stage, 1);
-    if (id !== undefined) this.openStageOfId.set(id, { stage, line });
+    this.openStageOfRow.set(id !== undefined && id !== '' ? id : line, { stage, line });
     this.add('closed but stage reads open', line, () => this.openStageDetail(stage));
   }
 
@@ -277,20 +280,26 @@ export class WarningLog {
       : `stage "${stage}" has a close date but reads as open; if it is a won or lost stage, pass --won-stages "${stage}" or --lost-stages "${stage}"`;
   }
 
-  /** A row with external id `id` came again: its earlier closed-but-open row (if any) is no longer counted. */
-  private replaceOpenStage(id: string): void {
-    const earlier = this.openStageOfId.get(id);
-    if (!earlier) return;
-    this.openStageOfId.delete(id);
-    const rows = this.openStages.get(earlier.stage);
-    if (rows !== undefined && rows > 1) this.openStages.set(earlier.stage, rows - 1);
-    else this.openStages.delete(earlier.stage);
-    const w = this.byKind.get('closed but stage reads open');
-    if (!w) return;
-    w.count -= 1;
-    w.lines = w.lines.filter((l) => l !== earlier.line);
-    if (w.count === 0) this.byKind.delete(w.kind);
-    else if (this.openStages.size === 1) w.detail = this.openStageDetail([...this.openStages.keys()][0]!);
+  /**
+   * The closed-but-open warning of the rows left stored (openStageOfRow): their count, the first lines, and
+   * the detail of the first row's stage, or in a file with several such stages each stage with its row count
+   * (most rows first, ties in the order first seen). Undefined when no such row is left.
+   */
+  private openStageWarning(): ImportWarning | undefined {
+    const rows = this.openStageOfRow;
+    if (rows.size === 0) return undefined;
+    const lines: number[] = [];
+    const perStage = new Map<string, number>();
+    for (const { stage, line } of rows.values()) {
+      if (lines.length < FIRST_LINES) lines.push(line);
+      perStage.set(stage, (perStage.get(stage) ?? 0) + 1);
+    }
+    const first = rows.values().next().value!.stage;
+    const detail =
+      this.audience === 'file' && perStage.size > 1
+        ? openStagesDetail(perStage)
+        : this.openStageDetail(first);
+    return { kind: 'closed but stage reads open', count: rows.size, lines, detail };
   }
 
   /** Counts an item whose event timestamps (EVENT_FIELDS; a decided deal's closed_at) lie ahead of now. */
@@ -354,21 +363,30 @@ export class WarningLog {
     );
   }
 
-  /** The warnings, in a fixed order. A file's closed-but-open warning names every such stage (most rows first). */
+  /**
+   * The warnings, in the order their kinds were first seen. A file's closed-but-open warning names every
+   * such stage (most rows first); it is derived from the rows left stored (openStageWarning).
+   */
   list(): ImportWarning[] {
-    return [...this.byKind.values()].map((w) =>
-      w.kind === 'closed but stage reads open' && this.audience === 'file' && this.openStages.size > 1
-        ? { ...w, detail: this.openStagesDetail() }
-        : w,
-    );
+    const list = [...this.byKind.values()];
+    const open = this.openStageWarning();
+    if (open) list.splice(this.openStagePlace!, 0, open);
+    return list;
   }
+}
 
-  private openStagesDetail(): string {
-    const stages = [...this.openStages].sort((a, b) => b[1] - a[1]);
-    const named = stages.map(([stage, n]) => `"${stage}" (${n} row${n === 1 ? '' : 's'})`).join(', ');
-    const more = this.openStages.size >= OPEN_STAGES_LISTED ? ' and others' : '';
-    return `stages ${named}${more} have a close date but read as open; pass the won ones in --won-stages and the lost ones in --lost-stages (names comma-separated, quoted)`;
-  }
+/**
+ * The closed-but-open warning's detail for several stages: `perStage` (stage → stored rows, in the order
+ * first seen), most rows first, at most OPEN_STAGES_LISTED of them.
+ */
+function openStagesDetail(perStage: Map<string, number>): string {
+  const stages = [...perStage].sort((a, b) => b[1] - a[1]);
+  const named = stages
+    .slice(0, OPEN_STAGES_LISTED)
+    .map(([stage, n]) => `"${stage}" (${n} row${n === 1 ? '' : 's'})`)
+    .join(', ');
+  const more = stages.length > OPEN_STAGES_LISTED ? ' and others' : '';
+  return `stages ${named}${more} have a close date but read as open; pass the won ones in --won-stages and the lost ones in --lost-stages (names comma-separated, quoted)`;
 }
 
 /** At most this many distinct stages are named in the closed-but-open warning. */

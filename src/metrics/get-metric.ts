@@ -198,18 +198,27 @@ async function computeWith(
   /** The first record when `p` (computed as `c`) is empty and ended before it, else null. */
   const beforeDataOf = (p: Period, c: Computed): Date | null =>
     dataStart !== null && finishedEmpty(p, c) && dataStart >= p.end ? dataStart : null;
-  // A rate that already says why it has no value (no deals closed) keeps its reason.
-  const asBeforeData = (p: Period, c: Computed): Computed =>
-    beforeDataOf(p, c) && c.value.kind === 'value'
-      ? {
-          ...c,
-          value: noData(`no records before ${formatLocalDay(dataStart!, p.timezone)}, the first record`),
-        }
-      : c;
+  /**
+   * `c` as no data when `before` (`beforeDataOf(p, c)`, passed when the caller has it) is set: its value and
+   * its figures (the zeros of "Connected 0", "Talk time 0s" are no more real than the headline's), except
+   * a figure not read from the records (`fixed`).
+   */
+  // A rate that already says why it has no value (no deals closed) keeps its reason; so does a figure.
+  const asBeforeData = (p: Period, c: Computed, before: Date | null = beforeDataOf(p, c)): Computed => {
+    if (!before) return c;
+    const none = noData(`no records before ${formatLocalDay(before, p.timezone)}, the first record`);
+    return {
+      ...c,
+      value: c.value.kind === 'value' ? none : c.value,
+      figures: c.figures.map((f) => (f.value.kind === 'value' && !f.fixed ? { ...f, value: none } : f)),
+    };
+  };
   const computedMain = computed[headline] as Computed;
   const beforeData = beforeDataOf(period, computedMain);
-  const main = asBeforeData(period, computedMain);
-  const prev = previous ? asBeforeData(previous, computed[previousIndex] as Computed) : undefined;
+  const main = asBeforeData(period, computedMain, beforeData);
+  const computedPrev = previous ? (computed[previousIndex] as Computed) : null;
+  const prevBeforeData = previous && computedPrev ? beforeDataOf(previous, computedPrev) : null;
+  const prev = previous && computedPrev ? asBeforeData(previous, computedPrev, prevBeforeData) : undefined;
 
   let segments: Segments | null = null;
   if (segs && query.by) {
@@ -249,9 +258,7 @@ async function computeWith(
               period: previous,
               value: prev.value,
               sampleSize: prev.n,
-              ...(beforeDataOf(previous, computed[previousIndex] as Computed)
-                ? { dataStartsAt: dataStart! }
-                : {}),
+              ...(prevBeforeData ? { dataStartsAt: prevBeforeData } : {}),
             },
             change: computeChange(def, main.value, prev.value),
           }

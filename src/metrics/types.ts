@@ -91,6 +91,11 @@ export interface Figure {
   label: string;
   unit: Unit;
   value: MetricValue;
+  /**
+   * Set on a figure that is not read from the period's records (coverage's rule of thumb, the configured
+   * gross margin): it keeps its value when the period is before the data, where every other figure is no data.
+   */
+  fixed?: true;
 }
 
 /**

@@ -321,6 +321,24 @@ describeDb('CSV import boundary', (ctx) => {
     });
   });
 
+  it('lists the first lines of the closed-but-open rows left stored, not fewer once one is replaced', async () => {
+    const file = csv(
+      [
+        'external_id,created_at,stage,closed_at,amount',
+        ...[1, 2, 3, 4, 5, 6].map((n) => `O-${n},2026-01-05,Gone dark,2026-02-01,10`),
+        'O-1,2026-01-05,Closed Lost,2026-02-01,10',
+      ].join('\n'),
+    );
+    const r = await run('opportunities', file);
+    expect(r.warnings.find((w) => w.kind === 'closed but stage reads open')).toEqual({
+      kind: 'closed but stage reads open',
+      count: 5,
+      lines: [3, 4, 5, 6, 7],
+      detail:
+        'stage "Gone dark" has a close date but reads as open; if it is a won or lost stage, pass --won-stages "Gone dark" or --lost-stages "Gone dark"',
+    });
+  });
+
   it('warns about a negative amount on a lost or open deal, like a won one', async () => {
     const file = csv(
       [

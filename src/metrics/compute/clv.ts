@@ -174,7 +174,7 @@ function finalizeClv(
         unit: 'ratio',
         value: churn === null ? noData('no customers at the start') : value(churn),
       },
-      { key: 'margin', label: 'Gross margin', unit: 'ratio', value: value(margin) },
+      { key: 'margin', label: 'Gross margin', unit: 'ratio', value: value(margin), fixed: true },
     ],
   };
 }

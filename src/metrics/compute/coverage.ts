@@ -250,7 +250,13 @@ function finalize(
               value: forecast === null ? noData('no historical win rate') : value(forecast),
             },
           ]),
-      { key: 'reference', label: 'Rule of thumb', unit: 'multiple', value: value(COVERAGE_REFERENCE) },
+      {
+        key: 'reference',
+        label: 'Rule of thumb',
+        unit: 'multiple',
+        value: value(COVERAGE_REFERENCE),
+        fixed: true,
+      },
     ],
   };
 }

@@ -1,4 +1,3 @@
-import { suggestNames } from '../../access/people.js';
 import { suggestWord } from '../../edit-distance.js';
 import { monthOfWord, parsePeriod } from '../../metrics/periods.js';
 import type { FiscalCalendar } from '../../time/fiscal.js';
@@ -218,24 +217,6 @@ export function periodTypoHint(name: string, ctx: PeriodWordContext): string | n
   return typo.kind === 'month'
     ? `Did you mean the month \`${typo.period}\`?`
     : `Did you mean \`${typo.period}\`?`;
-}
-
-/**
- * The hint for a scope no team or person has as a name, for questions, `coach` and `lost` alike: the names
- * it most likely means (`candidates`, see suggestNames: `Sales` → `Did you mean "Sales & Success"?`), else,
- * when no period was named, the period it misspells (`nxt month`, `zoe park septembre`, see
- * periodTypoHint); null when the scope was no typed name or nothing fits.
- */
-export function unknownNameHint(
-  ask: { scope: { kind: string; name?: string | null }; period: string | null },
-  ctx: PeriodWordContext,
-  candidates: readonly string[] = [],
-): string | null {
-  if (ask.scope.kind !== 'named' || !ask.scope.name) return null;
-  const names = suggestNames(ask.scope.name, candidates).map((n) => `"${n}"`);
-  if (names.length > 0)
-    return `Did you mean ${names.length > 1 ? `${names.slice(0, -1).join(', ')} or ` : ''}${names.at(-1)}?`;
-  return ask.period === null ? periodTypoHint(ask.scope.name, ctx) : null;
 }
 
 function capitalise(word: string): string {
