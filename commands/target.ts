@@ -1,4 +1,4 @@
-import { checkTargetAccess } from '../src/access/permissions.js';
+import { type AccessTarget, checkTargetAccess } from '../src/access/permissions.js';
 import { getRepNames, listTeams } from '../src/access/queries.js';
 import { nameChecker, resolveScopeAsk } from '../src/access/scope.js';
 import { metricDepsFor } from '../src/deps.js';
@@ -22,6 +22,7 @@ import { buildGrammarErrorMessage, buildNoticeMessage } from '../src/slack/block
 import { header, section } from '../src/slack/blocks/pieces.js';
 import { formatNumber } from '../src/slack/format.js';
 import { chooseMonthReading, parseCommand } from '../src/slack/grammar/parse.js';
+import { unknownNameHint } from '../src/slack/grammar/period-words.js';
 import { enforceLimits } from '../src/slack/limits.js';
 import { escapeMrkdwn, escapeName } from '../src/slack/mrkdwn.js';
 import type { Reply } from '../src/slack/reply.js';
@@ -126,7 +127,7 @@ async function runSet(
         SET_USAGE,
       ),
     );
-  const whose = await whoseTarget(deps, input, words.slice(valueWords), SET_USAGE);
+  const whose = await whoseTarget(deps, input, words.slice(valueWords), SET_USAGE, 'set');
   if (!whose.ok) {
     // "2m eur": a lower-case code after the amount is not taken as a currency (it may be a scope word).
     const after = words[valueWords];
@@ -199,6 +200,7 @@ async function whoseTarget(
   input: CommandInput,
   rest: string[],
   usage: string,
+  action: 'set' | 'remove',
 ): Promise<{ ok: true; scope: Scope; periodKind: TargetPeriodKind | null } | { ok: false; reply: Reply }> {
   // Object.hasOwn: a word like `constructor` must not find Object.prototype's members.
   const periodIndex = rest.findIndex((w) => Object.hasOwn(PERIOD_WORDS, w.toLowerCase()));
@@ -223,8 +225,8 @@ async function whoseTarget(
     const named = { kind: 'named' as const, name: month.word, teamOnly };
     const resolved = await resolveScopeAsk(deps.db, input.caller, named, input.now);
     if (resolved.ok) {
-      const access = checkTargetAccess(input.caller, resolved.target);
-      if (!access.allowed) return { ok: false, reply: reply(buildNoticeMessage(access.reason)) };
+      const refusal = await targetRefusal(deps, input, resolved.target, action);
+      if (refusal) return { ok: false, reply: refusal };
       return { ok: true, scope: resolved.scope, periodKind };
     }
   }
@@ -241,10 +243,35 @@ async function whoseTarget(
   if (parsed.kind !== 'ask' || parsed.period || parsed.by)
     return { ok: false, reply: reply(buildNoticeMessage(`I couldn't tell whose target that is.`, usage)) };
   const resolved = await resolveScopeAsk(deps.db, input.caller, parsed.scope, input.now);
-  if (!resolved.ok) return { ok: false, reply: reply(buildNoticeMessage(resolved.message, usage)) };
-  const access = checkTargetAccess(input.caller, resolved.target);
-  if (!access.allowed) return { ok: false, reply: reply(buildNoticeMessage(access.reason)) };
+  if (!resolved.ok) {
+    // `team Sales`: the same "did you mean" as questions (`Did you mean "Sales & Success"?`).
+    const hint = unknownNameHint(
+      parsed,
+      { now: input.now, timezone: deps.config.defaultTimezone },
+      resolved.candidates,
+    );
+    return {
+      ok: false,
+      reply: reply(buildNoticeMessage(hint ? `${resolved.message} ${hint}` : resolved.message, usage)),
+    };
+  }
+  const refusal = await targetRefusal(deps, input, resolved.target, action);
+  if (refusal) return { ok: false, reply: refusal };
   return { ok: true, scope: resolved.scope, periodKind };
+}
+
+/** The reply refusing the caller this target (see checkTargetAccess), naming the teams a manager manages; null when allowed. */
+async function targetRefusal(
+  deps: Parameters<Subcommand['run']>[0],
+  input: CommandInput,
+  target: AccessTarget,
+  action: 'set' | 'remove',
+): Promise<Reply | null> {
+  if (checkTargetAccess(input.caller, target, action).allowed) return null;
+  const managed = new Set(input.caller.managedTeamIds);
+  const names = (await listTeams(deps.db)).filter((t) => managed.has(t.id)).map((t) => t.name);
+  const access = checkTargetAccess(input.caller, target, action, names);
+  return access.allowed ? null : reply(buildNoticeMessage(access.reason));
 }
 
 const REMOVE_USAGE =
@@ -261,7 +288,7 @@ async function runRemove(
 ): Promise<Reply> {
   const metric = words[0] ? findMetric(words[0]) : undefined;
   if (!metric) return unknownMetric(words[0], REMOVE_USAGE);
-  const whose = await whoseTarget(deps, input, words.slice(1), REMOVE_USAGE);
+  const whose = await whoseTarget(deps, input, words.slice(1), REMOVE_USAGE, 'remove');
   if (!whose.ok) return whose.reply;
   const label = await scopeLabel(deps, whose.scope);
   const set = (await listTargets(deps.db, whose.scope)).filter((t) => t.metric === metric.id);
