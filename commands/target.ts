@@ -70,6 +70,12 @@ const PERIOD_WORDS: Record<string, TargetPeriodKind> = {
 const SET_USAGE =
   'Usage: `/metrics target set <metric> <value> [team <name>|@person|org] [day|week|month|quarter]`';
 
+/** `A calls target`, `An emails target`: the metric's label, lower-case, with its article. */
+function aTarget(metric: MetricDefinition): string {
+  const label = metric.label.toLowerCase();
+  return `${/^[aeiou]/.test(label) ? 'An' : 'A'} ${label} target`;
+}
+
 async function runSet(
   deps: Parameters<Subcommand['run']>[0],
   input: CommandInput,
@@ -90,10 +96,7 @@ async function runSet(
     return reply(buildNoticeMessage(`A target cannot be negative: "${words[1]}".`, SET_USAGE));
   if (metric.unit === 'ratio' && /^\d+(\.\d+)?%$/.test(words[1] ?? '') && Number.parseFloat(words[1]!) > 100)
     return reply(
-      buildNoticeMessage(
-        `A ${metric.label.toLowerCase()} target is between 0% and 100%: "${words[1]}" is not.`,
-        SET_USAGE,
-      ),
+      buildNoticeMessage(`${aTarget(metric)} is between 0% and 100%: "${words[1]}" is not.`, SET_USAGE),
     );
   const value = parseTargetValue(words[1] ?? '', metric.unit);
   const money = metric.unit === 'money' && value !== null ? readTypedMoney(words[1]!, words[2]) : null;
@@ -105,7 +108,7 @@ async function runSet(
   if (value === null && metric.unit === 'count' && parseTargetValue(words[1] ?? '', 'days') !== null)
     return reply(
       buildNoticeMessage(
-        `A ${metric.label.toLowerCase()} target is a whole number: "${words[1]}" is not. Try ${Math.max(1, Math.round(Number((words[1] ?? '').replace(/,/g, ''))))}.`,
+        `${aTarget(metric)} is a whole number: "${words[1]}" is not. Try ${Math.max(1, Math.round(Number((words[1] ?? '').replace(/,/g, ''))))}.`,
         SET_USAGE,
       ),
     );
@@ -122,10 +125,7 @@ async function runSet(
     );
   if (value === 0)
     return reply(
-      buildNoticeMessage(
-        `A ${metric.label.toLowerCase()} target of 0 is met by doing nothing; set one above zero.`,
-        SET_USAGE,
-      ),
+      buildNoticeMessage(`${aTarget(metric)} of 0 is met by doing nothing; set one above zero.`, SET_USAGE),
     );
   const whose = await whoseTarget(deps, input, words.slice(valueWords), SET_USAGE, 'set');
   if (!whose.ok) {
@@ -358,8 +358,8 @@ async function runList(deps: Parameters<Subcommand['run']>[0], _input: CommandIn
 }
 
 /**
- * A target value in the metric's unit: ratios as "30%" or "0.3"; durations as "5m", "90s", "1h", "1h30m"
- * or plain seconds; days as a number; money as its major amount ("$12,400" → 12400; `readMoneyTarget` adds the
+ * A target value in the metric's unit: ratios as "30%" or "0.3"; durations as "5m", "90s", "1h", "1h30m",
+ * "1.5m" or plain seconds (whole seconds); days as a number; money as its major amount ("$12,400" → 12400; `readMoneyTarget` adds the
  * currency and minor units); counts as whole numbers only ("1.5" calls is null).
  */
 export function parseTargetValue(raw: string, unit: Unit): number | null {
@@ -373,9 +373,10 @@ export function parseTargetValue(raw: string, unit: Unit): number | null {
     return ratio <= 1 ? ratio : null;
   }
   if (unit === 'seconds') {
-    const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s?)?$/.exec(text);
+    // `1.5m` and `0.5h` are meaningful (90 s, 30 min); the total is kept in whole seconds.
+    const m = /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+)s?)?$/.exec(text);
     if (!m || (!m[1] && !m[2] && !m[3])) return null;
-    return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
+    return Math.round(Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0));
   }
   if (unit === 'money') {
     // Money needs its currency: `readMoneyTarget`. Here only the amount's shape is checked.
