@@ -1,11 +1,10 @@
-import { unknownNameHint } from '../src/access/people.js';
 import { nameChecker, resolveScopeAsk } from '../src/access/scope.js';
+import { unknownScopeText, wordInScopeZone } from '../src/answers/period-hint.js';
 import { buildCoachingMessage } from '../src/coach/blocks.js';
 import { loadCoachingCard, COACH_USAGE as USAGE } from '../src/coach/load.js';
 import { beforeDeadline } from '../src/metrics/index.js';
 import { buildGrammarErrorMessage, buildNoticeMessage } from '../src/slack/blocks/notice.js';
 import { chooseMonthReading, parseCommand } from '../src/slack/grammar/parse.js';
-import { periodTypoHint } from '../src/slack/grammar/period-words.js';
 import type { Reply } from '../src/slack/reply.js';
 import type { Subcommand } from './types.js';
 
@@ -26,20 +25,20 @@ export const coachCommand: Subcommand = {
       subcommands: [],
     });
     const parsed = await beforeDeadline(chooseMonthReading(asTyped, nameChecker(deps.db)));
-    if (parsed.kind === 'error')
-      return ephemeral(buildGrammarErrorMessage(parsed.message, parsed.suggestion));
+    if (parsed.kind === 'error') {
+      const { message, suggestion } = await wordInScopeZone(deps, input.caller, parsed, input.now);
+      return ephemeral(buildGrammarErrorMessage(message, suggestion));
+    }
     if (parsed.kind !== 'ask' || parsed.by !== null)
       return ephemeral(buildNoticeMessage('A coaching card is for one person.', USAGE));
     const resolved = await beforeDeadline(resolveScopeAsk(deps.db, input.caller, parsed.scope, input.now));
     if (!resolved.ok) {
       // `coach nxt month`: no one's name, a mistyped period (as questions say).
-      const hint = unknownNameHint(parsed, resolved.candidates, (name) =>
-        periodTypoHint(name, {
-          now: input.now,
-          timezone: input.caller.timezone ?? deps.config.defaultTimezone,
-        }),
-      );
-      return ephemeral(buildNoticeMessage(hint ? `${resolved.message} ${hint}` : resolved.message, USAGE));
+      const text = await unknownScopeText(deps, input.caller, parsed, resolved, {
+        now: input.now,
+        timezone: input.caller.timezone ?? deps.config.defaultTimezone,
+      });
+      return ephemeral(buildNoticeMessage(text, USAGE));
     }
     if (resolved.scope.kind !== 'rep' || resolved.target.kind !== 'rep')
       return ephemeral(

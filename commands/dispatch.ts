@@ -1,5 +1,6 @@
 import { nameChecker } from '../src/access/scope.js';
 import { answerParsedAsk } from '../src/answers/answer.js';
+import { wordInScopeZone } from '../src/answers/period-hint.js';
 import type { Caller } from '../src/core/types.js';
 import type { Deps } from '../src/deps.js';
 import { beforeDeadline, fiscalCalendarFor } from '../src/metrics/index.js';
@@ -103,10 +104,10 @@ export async function runMetricsCommand(deps: Deps, request: CommandRequest): Pr
     }
     case 'ask':
       return answerParsedAsk(deps, caller, parsed, now);
-    case 'error':
-      return {
-        visibility: 'ephemeral',
-        message: buildGrammarErrorMessage(parsed.message, parsed.suggestion),
-      };
+    case 'error': {
+      // `since oct`, `30 days ago`: the dates are those of the scope's zone, as the answer's would be.
+      const { message, suggestion } = await wordInScopeZone(deps, caller, parsed, now, fiscal);
+      return { visibility: 'ephemeral', message: buildGrammarErrorMessage(message, suggestion) };
+    }
   }
 }

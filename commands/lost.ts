@@ -1,8 +1,8 @@
-import { unknownNameHint } from '../src/access/people.js';
 import { checkAccess } from '../src/access/permissions.js';
 import { currentTeamIds } from '../src/access/queries.js';
 import { nameChecker, resolveScopeAsk } from '../src/access/scope.js';
 import { answerParsedAsk } from '../src/answers/answer.js';
+import { unknownScopeText, wordInScopeZone } from '../src/answers/period-hint.js';
 import { metricDepsFor } from '../src/deps.js';
 import {
   beforeDeadline,
@@ -14,7 +14,6 @@ import {
 import { buildLostMessage } from '../src/slack/blocks/lost.js';
 import { buildGrammarErrorMessage, buildNoticeMessage } from '../src/slack/blocks/notice.js';
 import { chooseMonthReading, parseCommand } from '../src/slack/grammar/parse.js';
-import { periodTypoHint } from '../src/slack/grammar/period-words.js';
 import type { Reply } from '../src/slack/reply.js';
 import type { Subcommand } from './types.js';
 
@@ -43,16 +42,20 @@ export const lostCommand: Subcommand = {
       ...(fiscal ? { fiscal } : {}),
     });
     const parsed = await beforeDeadline(chooseMonthReading(asTyped, nameChecker(deps.db)));
-    if (parsed.kind === 'error') return reply(buildGrammarErrorMessage(parsed.message, parsed.suggestion));
+    if (parsed.kind === 'error') {
+      const { message, suggestion } = await wordInScopeZone(deps, input.caller, parsed, input.now, fiscal);
+      return reply(buildGrammarErrorMessage(message, suggestion));
+    }
     if (parsed.kind !== 'ask') return reply(buildNoticeMessage('That is not a lost-deals question.', USAGE));
     if (parsed.by && parsed.by !== 'reason') return answerParsedAsk(deps, input.caller, parsed, input.now);
     const resolved = await beforeDeadline(resolveScopeAsk(deps.db, input.caller, parsed.scope, input.now));
     if (!resolved.ok) {
       // `lost nxt month`: no one's name, a mistyped period (as questions say).
-      const hint = unknownNameHint(parsed, resolved.candidates, (name) =>
-        periodTypoHint(name, { now: input.now, timezone: deps.config.defaultTimezone }),
-      );
-      return reply(buildNoticeMessage(hint ? `${resolved.message} ${hint}` : resolved.message, USAGE));
+      const text = await unknownScopeText(deps, input.caller, parsed, resolved, {
+        now: input.now,
+        timezone: deps.config.defaultTimezone,
+      });
+      return reply(buildNoticeMessage(text, USAGE));
     }
     const scope = resolved.scope;
     const target =

@@ -1,4 +1,5 @@
-import { checkTargetAccess } from '../src/access/permissions.js';
+import { unknownNameHint } from '../src/access/people.js';
+import { type AccessTarget, checkTargetAccess } from '../src/access/permissions.js';
 import { getRepNames, listTeams } from '../src/access/queries.js';
 import { nameChecker, resolveScopeAsk } from '../src/access/scope.js';
 import { metricDepsFor } from '../src/deps.js';
@@ -22,8 +23,9 @@ import { buildGrammarErrorMessage, buildNoticeMessage } from '../src/slack/block
 import { header, section } from '../src/slack/blocks/pieces.js';
 import { formatNumber } from '../src/slack/format.js';
 import { chooseMonthReading, parseCommand } from '../src/slack/grammar/parse.js';
+import { periodTypoHint } from '../src/slack/grammar/period-words.js';
 import { enforceLimits } from '../src/slack/limits.js';
-import { escapeMrkdwn, escapeName } from '../src/slack/mrkdwn.js';
+import { escapeMrkdwn, escapeName, neutraliseMarkers } from '../src/slack/mrkdwn.js';
 import type { Reply } from '../src/slack/reply.js';
 import type { CommandInput, Subcommand } from './types.js';
 
@@ -69,6 +71,12 @@ const PERIOD_WORDS: Record<string, TargetPeriodKind> = {
 const SET_USAGE =
   'Usage: `/metrics target set <metric> <value> [team <name>|@person|org] [day|week|month|quarter]`';
 
+/** `A calls target`, `An emails target`: the metric's label, lower-case, with its article. */
+function aTarget(metric: MetricDefinition): string {
+  const label = metric.label.toLowerCase();
+  return `${/^[aeiou]/.test(label) ? 'An' : 'A'} ${label} target`;
+}
+
 async function runSet(
   deps: Parameters<Subcommand['run']>[0],
   input: CommandInput,
@@ -89,10 +97,7 @@ async function runSet(
     return reply(buildNoticeMessage(`A target cannot be negative: "${words[1]}".`, SET_USAGE));
   if (metric.unit === 'ratio' && /^\d+(\.\d+)?%$/.test(words[1] ?? '') && Number.parseFloat(words[1]!) > 100)
     return reply(
-      buildNoticeMessage(
-        `A ${metric.label.toLowerCase()} target is between 0% and 100%: "${words[1]}" is not.`,
-        SET_USAGE,
-      ),
+      buildNoticeMessage(`${aTarget(metric)} is between 0% and 100%: "${words[1]}" is not.`, SET_USAGE),
     );
   const value = parseTargetValue(words[1] ?? '', metric.unit);
   const money = metric.unit === 'money' && value !== null ? readTypedMoney(words[1]!, words[2]) : null;
@@ -104,7 +109,7 @@ async function runSet(
   if (value === null && metric.unit === 'count' && parseTargetValue(words[1] ?? '', 'days') !== null)
     return reply(
       buildNoticeMessage(
-        `A ${metric.label.toLowerCase()} target is a whole number: "${words[1]}" is not. Try ${Math.max(1, Math.round(Number((words[1] ?? '').replace(/,/g, ''))))}.`,
+        `${aTarget(metric)} is a whole number: "${words[1]}" is not. Try ${Math.max(1, Math.round(Number((words[1] ?? '').replace(/,/g, ''))))}.`,
         SET_USAGE,
       ),
     );
@@ -121,12 +126,9 @@ async function runSet(
     );
   if (value === 0)
     return reply(
-      buildNoticeMessage(
-        `A ${metric.label.toLowerCase()} target of 0 is met by doing nothing; set one above zero.`,
-        SET_USAGE,
-      ),
+      buildNoticeMessage(`${aTarget(metric)} of 0 is met by doing nothing; set one above zero.`, SET_USAGE),
     );
-  const whose = await whoseTarget(deps, input, words.slice(valueWords), SET_USAGE);
+  const whose = await whoseTarget(deps, input, words.slice(valueWords), SET_USAGE, 'set');
   if (!whose.ok) {
     // "2m eur": a lower-case code after the amount is not taken as a currency (it may be a scope word).
     const after = words[valueWords];
@@ -199,6 +201,7 @@ async function whoseTarget(
   input: CommandInput,
   rest: string[],
   usage: string,
+  action: 'set' | 'remove',
 ): Promise<{ ok: true; scope: Scope; periodKind: TargetPeriodKind | null } | { ok: false; reply: Reply }> {
   // Object.hasOwn: a word like `constructor` must not find Object.prototype's members.
   const periodIndex = rest.findIndex((w) => Object.hasOwn(PERIOD_WORDS, w.toLowerCase()));
@@ -223,8 +226,8 @@ async function whoseTarget(
     const named = { kind: 'named' as const, name: month.word, teamOnly };
     const resolved = await resolveScopeAsk(deps.db, input.caller, named, input.now);
     if (resolved.ok) {
-      const access = checkTargetAccess(input.caller, resolved.target);
-      if (!access.allowed) return { ok: false, reply: reply(buildNoticeMessage(access.reason)) };
+      const refusal = await targetRefusal(deps, input, resolved.target, action);
+      if (refusal) return { ok: false, reply: refusal };
       return { ok: true, scope: resolved.scope, periodKind };
     }
   }
@@ -241,10 +244,36 @@ async function whoseTarget(
   if (parsed.kind !== 'ask' || parsed.period || parsed.by)
     return { ok: false, reply: reply(buildNoticeMessage(`I couldn't tell whose target that is.`, usage)) };
   const resolved = await resolveScopeAsk(deps.db, input.caller, parsed.scope, input.now);
-  if (!resolved.ok) return { ok: false, reply: reply(buildNoticeMessage(resolved.message, usage)) };
-  const access = checkTargetAccess(input.caller, resolved.target);
-  if (!access.allowed) return { ok: false, reply: reply(buildNoticeMessage(access.reason)) };
+  if (!resolved.ok) {
+    // `team Sales`: the same "did you mean" as questions (`Did you mean "Sales & Success"?`).
+    const hint = unknownNameHint(
+      parsed,
+      resolved.candidates,
+      (name) => periodTypoHint(name, { now: input.now, timezone: deps.config.defaultTimezone }),
+      neutraliseMarkers,
+    );
+    return {
+      ok: false,
+      reply: reply(buildNoticeMessage(hint ? `${resolved.message} ${hint}` : resolved.message, usage)),
+    };
+  }
+  const refusal = await targetRefusal(deps, input, resolved.target, action);
+  if (refusal) return { ok: false, reply: refusal };
   return { ok: true, scope: resolved.scope, periodKind };
+}
+
+/** The reply refusing the caller this target (see checkTargetAccess), naming the teams a manager manages; null when allowed. */
+async function targetRefusal(
+  deps: Parameters<Subcommand['run']>[0],
+  input: CommandInput,
+  target: AccessTarget,
+  action: 'set' | 'remove',
+): Promise<Reply | null> {
+  if (checkTargetAccess(input.caller, target, action).allowed) return null;
+  const managed = new Set(input.caller.managedTeamIds);
+  const names = (await listTeams(deps.db)).filter((t) => managed.has(t.id)).map((t) => t.name);
+  const access = checkTargetAccess(input.caller, target, action, names);
+  return access.allowed ? null : reply(buildNoticeMessage(access.reason));
 }
 
 const REMOVE_USAGE =
@@ -261,7 +290,7 @@ async function runRemove(
 ): Promise<Reply> {
   const metric = words[0] ? findMetric(words[0]) : undefined;
   if (!metric) return unknownMetric(words[0], REMOVE_USAGE);
-  const whose = await whoseTarget(deps, input, words.slice(1), REMOVE_USAGE);
+  const whose = await whoseTarget(deps, input, words.slice(1), REMOVE_USAGE, 'remove');
   if (!whose.ok) return whose.reply;
   const label = await scopeLabel(deps, whose.scope);
   const set = (await listTargets(deps.db, whose.scope)).filter((t) => t.metric === metric.id);
@@ -331,8 +360,8 @@ async function runList(deps: Parameters<Subcommand['run']>[0], _input: CommandIn
 }
 
 /**
- * A target value in the metric's unit: ratios as "30%" or "0.3"; durations as "5m", "90s", "1h", "1h30m"
- * or plain seconds; days as a number; money as its major amount ("$12,400" → 12400; `readMoneyTarget` adds the
+ * A target value in the metric's unit: ratios as "30%" or "0.3"; durations as "5m", "90s", "1h", "1h30m",
+ * "1.5m" or plain seconds (whole seconds); days as a number; money as its major amount ("$12,400" → 12400; `readMoneyTarget` adds the
  * currency and minor units); counts as whole numbers only ("1.5" calls is null).
  */
 export function parseTargetValue(raw: string, unit: Unit): number | null {
@@ -346,9 +375,10 @@ export function parseTargetValue(raw: string, unit: Unit): number | null {
     return ratio <= 1 ? ratio : null;
   }
   if (unit === 'seconds') {
-    const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s?)?$/.exec(text);
+    // `1.5m` and `0.5h` are meaningful (90 s, 30 min); the total is kept in whole seconds.
+    const m = /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+)s?)?$/.exec(text);
     if (!m || (!m[1] && !m[2] && !m[3])) return null;
-    return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
+    return Math.round(Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0));
   }
   if (unit === 'money') {
     // Money needs its currency: `readMoneyTarget`. Here only the amount's shape is checked.

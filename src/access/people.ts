@@ -44,16 +44,20 @@ export function suggestNames(typed: string, names: readonly string[]): string[] 
  * it most likely means (`candidates`, see suggestNames: `Sales` → `Did you mean "Sales & Success"?`), else,
  * when no period was named, what `periodTypoHint` makes of the name (the caller passes the grammar's
  * periodTypoHint: `nxt month`, `zoe park septembre`); null when the scope was no typed name or nothing fits.
- * The period part is passed in because the grammar (src/slack) already depends on this module.
+ * The period part is passed in because the grammar (src/slack) already depends on this module; so is
+ * `showName`, which makes a suggested name safe to show (for Slack: its `*`, `_`, `~` and backticks
+ * neutralised, so "Zoë *Star* Müller" is shown as written, not bold, and can be typed back).
  */
 export function unknownNameHint(
-  ask: { scope: { kind: string; name?: string | null }; period: string | null },
+  ask: { scope: { kind: string; name?: string | null; quoted?: true }; period: string | null },
   candidates: readonly string[],
   periodTypoHint: (name: string) => string | null,
+  showName: (name: string) => string = (name) => name,
 ): string | null {
   if (ask.scope.kind !== 'named' || !ask.scope.name) return null;
-  const names = suggestNames(ask.scope.name, candidates).map((n) => `"${n}"`);
+  const names = suggestNames(ask.scope.name, candidates).map((n) => `"${showName(n)}"`);
   if (names.length > 0)
     return `Did you mean ${names.length > 1 ? `${names.slice(0, -1).join(', ')} or ` : ''}${names.at(-1)}?`;
-  return ask.period === null ? periodTypoHint(ask.scope.name) : null;
+  // A quoted name (`"Last Month"`) is a name whatever its words: never offered back as a period.
+  return ask.period === null && !ask.scope.quoted ? periodTypoHint(ask.scope.name) : null;
 }

@@ -71,8 +71,17 @@ export function checkShareAccess(by: Dimension | null, settings: AccessSettings)
 export const NO_MANAGED_TEAM =
   "You manage no team in Tally yet: a team's manager is a rep with `is_manager=yes` and that `team` in the reps file (see docs/data-in.md, reps).";
 
-/** Whether the caller may set targets for this scope: admins anywhere; managers for teams they manage and their reps. */
-export function checkTargetAccess(caller: Caller, target: AccessTarget): AccessDecision {
+/**
+ * Whether the caller may set (or remove: `action`) targets for this scope: admins anywhere; managers for
+ * teams they manage and their reps. A refused manager is told where they can: `managedTeamNames`, the
+ * names of the teams they manage (left out of the reason when empty).
+ */
+export function checkTargetAccess(
+  caller: Caller,
+  target: AccessTarget,
+  action: 'set' | 'remove' = 'set',
+  managedTeamNames: readonly string[] = [],
+): AccessDecision {
   if (caller.role === 'admin') return ALLOWED;
   if (caller.role === 'manager') {
     // The role alone manages nothing: a team's managers are those marked `is_manager=yes` on it.
@@ -80,16 +89,23 @@ export function checkTargetAccess(caller: Caller, target: AccessTarget): AccessD
     if (target.kind === 'team' && caller.managedTeamIds.includes(target.teamId)) return ALLOWED;
     if (target.kind === 'rep' && target.teamIds.some((t) => caller.managedTeamIds.includes(t)))
       return ALLOWED;
+    const yours =
+      managedTeamNames.length === 0
+        ? ''
+        : ` You can ${action} them for ${managedTeamNames.length === 1 ? 'team ' : 'teams '}${listInWords(managedTeamNames)} and ${managedTeamNames.length === 1 ? 'its' : 'their'} reps.`;
     return {
       allowed: false,
-      reason:
-        'Managers can set targets for the teams they manage and their reps; org targets are for admins.',
+      reason: `Managers can ${action} targets for the teams they manage and their reps; org targets are for admins.${yours}`,
     };
   }
   return {
     allowed: false,
-    reason: 'Targets are set by managers and admins. You can see them with `/metrics target list`.',
+    reason: `Targets are ${action === 'set' ? 'set' : 'removed'} by managers and admins. You can see them with \`/metrics target list\`.`,
   };
+}
+
+function listInWords(names: readonly string[]): string {
+  return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : (names[0] ?? '');
 }
 
 function refuse(_caller: Caller, what: string): AccessDecision {

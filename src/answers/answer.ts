@@ -1,4 +1,3 @@
-import { unknownNameHint } from '../access/people.js';
 import { checkAccess, checkShareAccess } from '../access/permissions.js';
 import { currentTeamIds, linkRepToSlack } from '../access/queries.js';
 import { resolveScopeAsk } from '../access/scope.js';
@@ -24,10 +23,10 @@ import { buildMetricMessage } from '../slack/blocks/metric.js';
 import { buildNoticeMessage } from '../slack/blocks/notice.js';
 import { buildScorecardBlocks, scorecardFallback } from '../slack/blocks/scorecard.js';
 import type { MetricAsk } from '../slack/grammar/parse.js';
-import { periodTypoHint } from '../slack/grammar/period-words.js';
 import { enforceLimits } from '../slack/limits.js';
 import type { Reply } from '../slack/reply.js';
 import { profileLookup } from '../slack/respond.js';
+import { unknownScopeText } from './period-hint.js';
 
 /**
  * Answers a metric question (`/metrics winrate team last month by rep`) or the summary scorecard.
@@ -45,8 +44,8 @@ export async function answerParsedAsk(deps: Deps, caller: Caller, ask: MetricAsk
   if (!resolved.ok) {
     // A name like a team's or person's (`EMAE`, `Sales`), else a mistyped period (`octobr`, `nxt month`).
     const timezone = caller.timezone ?? deps.config.defaultTimezone;
-    const hint = unknownNameHint(ask, resolved.candidates, (name) => periodTypoHint(name, { now, timezone }));
-    return ephemeral(buildNoticeMessage(hint ? `${resolved.message} ${hint}` : resolved.message, SCOPE_HINT));
+    const text = await unknownScopeText(deps, caller, ask, resolved, { now, timezone });
+    return ephemeral(buildNoticeMessage(text, SCOPE_HINT));
   }
   const state: AskState = {
     metric: ask.metric?.id ?? null,

@@ -28,7 +28,15 @@ export function escapeMrkdwn(text: string): string {
 
 /** A name or label from data, escaped and with `* _ ~ \`` neutralised by zero-width joiners (see above). */
 export function escapeName(text: string): string {
-  return escapeMrkdwn(text).replace(/[*_~`]/g, (c) => `${ZWJ}${c}${ZWJ}`);
+  return neutraliseMarkers(escapeMrkdwn(text));
+}
+
+/**
+ * Only the second half of escapeName: `* _ ~ \`` neutralised, `& < >` left as they are — for a name put
+ * into a sentence that is escaped as a whole later (buildNoticeMessage escapes its text).
+ */
+export function neutraliseMarkers(text: string): string {
+  return text.replace(/[*_~`]/g, (c) => `${ZWJ}${c}${ZWJ}`);
 }
 
 /** A user mention that Slack renders as the person's name. `userId` must be a Slack user id. */

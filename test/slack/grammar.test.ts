@@ -358,6 +358,7 @@ describe('periods as people type them, and quoted names (fresh tester 5)', () =>
       kind: 'named',
       name: 'Sales & Success',
       teamOnly: false,
+      quoted: true,
     });
     expect(ask(parse('calls team “Team October” this week'))).toMatchObject({
       scope: { kind: 'named', name: 'Team October', teamOnly: true },
@@ -372,5 +373,110 @@ describe('periods as people type them, and quoted names (fresh tester 5)', () =>
     expect(suggestNames('lopez', names)).toEqual(['Ana López']);
     expect(suggestNames('EMAE', names)).toEqual(['EMEA']);
     expect(suggestNames('ucces', names)).toEqual([]);
+  });
+});
+
+// A fresh tester's low findings: each kind once, with the exact text the reply carries.
+describe('the /metrics grammar, as a sales manager types it', () => {
+  it('asks back `2 weeks`, `a week` and `1 week` as `last 2 weeks` is, never as a name', () => {
+    expect(parse('calls EMEA 2 weeks')).toEqual({
+      kind: 'error',
+      about: 'period',
+      message:
+        '`2 weeks` could mean the last 14 days or the 2 calendar weeks before this one: ask `14d` for the days (today included), or `last week`, `this week` or a date range (`2026-09-01..2026-11-30`) for calendar weeks.',
+      suggestion: null,
+    });
+    for (const text of ['calls EMEA a week', 'calls EMEA 1 week', 'calls an week'])
+      expect(parse(text), text).toMatchObject({
+        kind: 'error',
+        about: 'period',
+        message: expect.stringContaining(
+          'could mean the last 7 days or the calendar week before this one: ask `7d` for the days',
+        ),
+      });
+    expect(parse('calls team 3 months')).toMatchObject({
+      message: expect.stringMatching(/^`3 months` could mean the last 90 days or the 3 calendar months/),
+    });
+    // `30 days` stays the last 30 days.
+    expect(ask(parse('calls EMEA 30 days'))).toMatchObject({ period: '30d' });
+  });
+
+  it('answers `30 days ago` with the day and the range to type, since it is a point, not a period', () => {
+    expect(parse('calls 30 days ago')).toMatchObject({
+      kind: 'error',
+      about: 'period',
+      message:
+        "I can't read `30 days ago` as a period: it is one day. Ask `2026-10-24` for that day, or `2026-10-24..2026-11-23` for the days from then to today.",
+      suggestion: null,
+    });
+    expect(parse('calls EMEA 2 weeks ago')).toMatchObject({
+      message: expect.stringContaining('Ask `2026-11-09` for that day'),
+      zoned: { scope: { kind: 'named', name: 'EMEA' } },
+    });
+    expect(parse('calls a month ago')).toMatchObject({ message: expect.stringContaining('`2026-10-23`') });
+    expect(parse('calls 7d ago')).toMatchObject({ message: expect.stringContaining('`2026-11-16`') });
+  });
+
+  it('keeps `since` in the range it offers for `since 26 oct`, and the scope asked about', () => {
+    expect(parse('calls EMEA since 26 oct')).toMatchObject({
+      kind: 'error',
+      about: 'period',
+      message: "I can't read `since 26 oct` as a period.",
+      suggestion: '2026-10-26..2026-11-23',
+      zoned: { scope: { kind: 'named', name: 'EMEA', teamOnly: false } },
+    });
+    expect(parse('calls team since oct')).toMatchObject({
+      suggestion: '2026-10-01..2026-11-23',
+      zoned: { scope: { kind: 'my_team' } },
+    });
+  });
+
+  it('says an unclosed quote is not closed, and reads two quoted names as two scopes', () => {
+    const unclosed = {
+      kind: 'error',
+      message:
+        'The quote in `"Sales` is not closed: put the whole name between two quotes, as in `"Sales & Success"`.',
+      suggestion: null,
+    };
+    expect(parse('calls "Sales & Success 30d')).toEqual(unclosed);
+    expect(parse('calls “Sales & Success 30d')).toMatchObject({
+      message: expect.stringContaining('is not closed'),
+    });
+    expect(parse('calls Sales & Success" 30d')).toMatchObject({
+      message: expect.stringContaining('is not closed'),
+    });
+    const twoScopes = {
+      kind: 'error',
+      message: 'That names more than one scope; ask for one at a time.',
+      suggestion: null,
+    };
+    expect(parse('calls "EMEA" "UK"')).toEqual(twoScopes);
+    expect(parse('calls "EMEA" UK last month')).toEqual(twoScopes);
+    expect(parse('calls org "EMEA"')).toEqual(twoScopes);
+  });
+
+  it('reads a quoted name as a name even when it is a period word', () => {
+    expect(ask(parse('calls "Last Month"')).scope).toEqual({
+      kind: 'named',
+      name: 'Last Month',
+      teamOnly: false,
+      quoted: true,
+    });
+    expect(ask(parse('calls team "this week" last month'))).toMatchObject({
+      scope: { kind: 'named', name: 'this week', teamOnly: true, quoted: true },
+      period: 'last month',
+    });
+    expect(ask(parse('calls Last Month'))).toMatchObject({ scope: { kind: 'me' }, period: 'last month' });
+  });
+
+  it('refuses two splits', () => {
+    expect(parse('calls team by rep by team')).toEqual({
+      kind: 'error',
+      message: 'One split at a time: `by rep` or `by team`.',
+      suggestion: null,
+    });
+    expect(parse('winrate by product org by source')).toMatchObject({
+      message: 'One split at a time: `by product` or `by source`.',
+    });
   });
 });

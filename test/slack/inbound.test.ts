@@ -112,6 +112,27 @@ describeDb('inbound text over HTTP', (ctx) => {
     expect((await ask(USERS.ada.id, 'coach Marta L')).text).toContain('Did you mean "Marta LOPEZ"?');
   });
 
+  it("shows a suggested name's * _ ~ as written (not bold), and the name typed back as shown is read", async () => {
+    const [zoe] = await ctx
+      .db()
+      .insert(reps)
+      .values({ name: 'Zoë *Star* Müller', email: 'zoe@example.com', role: 'rep' })
+      .returning({ id: reps.id });
+    await ctx
+      .db()
+      .insert(teamMemberships)
+      .values({ repId: zoe!.id, teamId: sales, validFrom: new Date('2025-01-01T00:00:00Z') });
+    const shown = 'Zoë \u200d*\u200dStar\u200d*\u200d Müller';
+    expect((await ask(USERS.ada.id, 'calls Zoë Star Müller')).text).toBe(
+      `I don't know a team or person called "Zoë Star Müller". Did you mean "${shown}"?`,
+    );
+    expect((await ask(USERS.ada.id, 'target set calls 30 team Sales week')).text).toContain(
+      'Did you mean "Sales &amp; Success"?',
+    );
+    // Copied from the hint (the joiners come along, invisible): read as the rep.
+    expect((await ask(USERS.ada.id, `calls ${shown} 30d`)).text).not.toMatch(/don't know/);
+  });
+
   it('answers a mention of someone who never used Tally through users.info, and links them', async () => {
     const reply = await ask(USERS.ada.id, `calls <@${USERS.eve.id}|eve> 30d`);
     expect(reply.text).toBe(

@@ -18,7 +18,7 @@ export const USAGE_LINES = [
   '• `/metrics calls team EMEA last month by rep` — a leaderboard',
   '• `/metrics dealsize org q3 by product` · `/metrics opps @ana 30d`',
   '• `/metrics team this week` — the summary scorecard · `/metrics help winrate` — a definition',
-  'Scopes: `me` (default), `team`, a team name, `@person`, `org`. Periods: `today`, `yesterday`, `this week`, `last month`, `this quarter`, `q3`, `FY2027`, `Q3 FY2027`, `2026-Q3`, `2026-10`, `oct-nov`, `30d` (or `30 days`), `2026-10-01..2026-10-31`. Add `share` to post the answer in the channel.',
+  'Scopes: `me` (default), `team`, a team name (in quotes when it is also a period: `"Last Month"`), `@person`, `org`. Periods: `today`, `yesterday`, `this week`, `last month`, `this quarter`, `q3`, `FY2027`, `Q3 FY2027`, `2026-Q3`, `2026-10`, `oct-nov`, `30d` (or `30 days`), `2026-10-01..2026-10-31`. One split at a time. Add `share` to post the answer in the channel.',
 ];
 
 /** Bare `/metrics` or `/metrics help`: usage, the metrics, and the subcommands. */

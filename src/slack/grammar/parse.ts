@@ -4,7 +4,15 @@ import { monthOfWord, parsePeriod } from '../../metrics/periods.js';
 import type { Dimension, MetricDefinition } from '../../metrics/types.js';
 import type { FiscalCalendar } from '../../time/fiscal.js';
 import { MAX_COMMAND_CHARS } from '../inbound.js';
-import { ambiguousMonthNumber, periodProblem, periodTypo, periodWrittenOtherwise } from './period-words.js';
+import {
+  ambiguousMonthNumber,
+  periodProblem,
+  periodTypo,
+  periodWrittenOtherwise,
+  readAgo,
+  type ZonedHint,
+  zonedHint,
+} from './period-words.js';
 import {
   CHANNEL_LINK,
   DIMENSIONS,
@@ -65,6 +73,11 @@ export type ParsedCommand =
       about?: 'period';
       /** Readings with month words as names that may stand instead of this error; see MonthNameReading. */
       monthNames?: MonthNameReading[];
+      /**
+       * A period hint with dates (`since oct`, `30 days ago`), worded in the grammar's zone: the command
+       * layer words it again in the zone of `scope`, the scope asked about (see ZonedHint).
+       */
+      zoned?: { hint: ZonedHint; scope: ScopeWord };
     };
 
 export interface GrammarContext {
@@ -263,6 +276,10 @@ function readModifiers(
   let period: string | null = null;
   let by: Dimension | null = null;
   let share = false;
+  /** `since oct`, `30 days ago`: answered with the text to type once the scope is known. */
+  let zoned: ZonedHint | null = null;
+  /** Names typed in quotes: each is one whole name. */
+  let quotedNames = 0;
   const leftovers: string[][] = [];
   let run: string[] = [];
   const endRun = () => {
@@ -277,9 +294,18 @@ function readModifiers(
     // `"Sales & Success"`: a quoted name is a name, whatever its words.
     const quoted = QUOTED.exec(raw);
     if (quoted) {
-      run.push(unquoteName(raw));
+      endRun();
+      leftovers.push([unquoteName(raw)]);
+      quotedNames++;
       continue;
     }
+    // `"Sales & Success 30d`: a quote not closed; reading on would merge the period into the name.
+    if (/["“”]/.test(raw))
+      return {
+        kind: 'error',
+        message: `The quote in \`${clip(raw)}\` is not closed: put the whole name between two quotes, as in \`"Sales & Success"\`.`,
+        suggestion: null,
+      };
     const person = personWord(raw);
     if (person) {
       endRun();
@@ -306,6 +332,12 @@ function readModifiers(
           message: 'Split `by` what? Use `by rep`, `by team`, `by product` or `by source`.',
           suggestion: null,
         };
+      if (by && by !== dim)
+        return {
+          kind: 'error',
+          message: `One split at a time: \`by ${by}\` or \`by ${dim}\`.`,
+          suggestion: null,
+        };
       by = dim;
       i++;
       continue;
@@ -313,6 +345,21 @@ function readModifiers(
     if (SHARE_WORDS.has(word)) {
       endRun();
       share = true;
+      continue;
+    }
+    // `30 days ago` is one day, `since oct` a range up to today: worded with dates once the scope is known.
+    const ago = readAgo(tokens, i);
+    const since =
+      word === 'since' ? (dayBeforeMonth(tokens, i + 1, pctx) ?? matchPeriod(tokens, i + 1, pctx)) : null;
+    if (ago || since) {
+      endRun();
+      const length = ago ? ago.length : 1 + since!.length;
+      zoned ??= ago?.hint ?? {
+        kind: 'since',
+        typed: tokens.slice(i, i + length).join(' '),
+        from: since!.spec,
+      };
+      i += length - 1;
       continue;
     }
     const periodMatch = matchPeriod(tokens, i, pctx);
@@ -328,11 +375,8 @@ function readModifiers(
       i += periodMatch.length - 1;
       continue;
     }
-    // `26 oct`, `since oct`: a period written another way; say the exact text to type instead.
-    const after =
-      (word === 'since' || /^\d{1,2}$/.test(word)) && i + 1 < tokens.length
-        ? matchPeriod(tokens, i + 1, pctx)
-        : null;
+    // `26 oct`: a day written before its month; say the exact text to type instead.
+    const after = /^\d{1,2}$/.test(word) && i + 1 < tokens.length ? matchPeriod(tokens, i + 1, pctx) : null;
     const otherwise = after ? periodWrittenOtherwise(tokens, i, after, ctx) : null;
     if (otherwise)
       return { kind: 'error', message: otherwise.message, suggestion: otherwise.suggestion, about: 'period' };
@@ -357,10 +401,26 @@ function readModifiers(
   }
   endRun();
 
+  // `"EMEA" "UK"`, `me "EMEA"`: each quoted name is whole, so two of them are two scopes.
+  if (quotedNames > 0 && (leftovers.length > 1 || scope)) return conflict('scope');
   if (leftovers.length > 1) return unknownWords(leftovers.flat(), ctx);
   if (leftovers.length === 1) {
     if (scope) return unknownWords(leftovers[0]!, ctx);
-    scope = { kind: 'named', name: leftovers[0]!.join(' '), teamOnly };
+    scope = {
+      kind: 'named',
+      name: leftovers[0]!.join(' '),
+      teamOnly,
+      ...(quotedNames > 0 ? { quoted: true as const } : {}),
+    };
+  }
+  if (zoned) {
+    const problem = zonedHint(zoned, ctx);
+    return {
+      kind: 'error',
+      ...problem,
+      about: 'period',
+      zoned: { hint: zoned, scope: scope ?? { kind: 'me' } },
+    };
   }
   if (month && scope === null)
     scope = { kind: 'me', monthOrName: { word: month.word, period: month.period } };
@@ -383,6 +443,8 @@ function isNameWord(raw: string, tokens: string[], index: number, ctx: ModifierC
   const w = raw.toLowerCase();
   if (w === 'by' || SHARE_WORDS.has(w) || SCOPE_WORDS.has(w) || FILLER.has(w)) return false;
   if (personWord(raw) || CHANNEL_LINK.test(raw)) return false;
+  // `team since oct`, `team 30 days ago`: the caller's team, asked with a period written another way.
+  if ((w === 'since' && index + 1 < tokens.length) || readAgo(tokens, index)) return false;
   return matchPeriod(tokens, index, ctx) === null;
 }
 
@@ -416,6 +478,28 @@ function safeParsePeriod(phrase: string, ctx: GrammarContext): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * `26 oct` at `tokens[index]`, a day before its month, as the day's spec (`2026-10-26`) and its length in
+ * words; null for other words or a day the month does not have.
+ */
+function dayBeforeMonth(
+  tokens: string[],
+  index: number,
+  ctx: ModifierContext,
+): { spec: string; length: number } | null {
+  const word = tokens[index];
+  if (word === undefined || !/^\d{1,2}$/.test(word) || monthOfWord(tokens[index + 1] ?? '') === null)
+    return null;
+  const month = matchPeriod(tokens, index + 1, ctx);
+  if (!month || !/^\d{4}-\d{2}$/.test(month.spec)) return null;
+  const spec = `${month.spec}-${word.padStart(2, '0')}`;
+  return safeParsePeriod(spec, ctx) ? { spec, length: 1 + month.length } : null;
+}
+
+function clip(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
 /** A person named by a mention, an email or a plain `@handle`; null for any other word. */

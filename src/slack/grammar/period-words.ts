@@ -1,3 +1,5 @@
+import { TZDate } from '@date-fns/tz';
+import { addDays, addMonths } from 'date-fns';
 import { suggestWord } from '../../edit-distance.js';
 import { monthOfWord, parsePeriod } from '../../metrics/periods.js';
 import type { FiscalCalendar } from '../../time/fiscal.js';
@@ -43,6 +45,11 @@ export function periodProblem(tokens: string[], index: number, ctx: PeriodWordCo
   const word = tokens[index]!.toLowerCase();
   const lead = LEADS.has(word);
   const fiscalMonth = ctx.fiscal?.kind === 'weeks' && /^p\d{1,3}$/.test(word);
+  // `2 weeks`, `a week`: counted like `last 2 weeks`, so asked back the same way.
+  const bare = COUNT_WORDS.get(word) ?? (/^\d{1,6}$/.test(word) ? word : undefined);
+  const bareCounted =
+    bare !== undefined ? countedUnits(word, bare, tokens[index + 1]?.toLowerCase(), ctx) : null;
+  if (bareCounted) return bareCounted;
   if (!lead && !SHAPED.test(word) && !fiscalMonth) return null;
   for (let length = Math.min(4, tokens.length - index); length >= 1; length--) {
     const phrase = tokens
@@ -62,7 +69,7 @@ export function periodProblem(tokens: string[], index: number, ctx: PeriodWordCo
   }
   const next = tokens[index + 1]?.toLowerCase();
   if (next === undefined) return { message: `\`${word}\` what? ${EXAMPLES}`, suggestion: null };
-  const counted = countedUnits(word, next, tokens[index + 2]?.toLowerCase(), ctx);
+  const counted = countedUnits(`${word} ${next}`, next, tokens[index + 2]?.toLowerCase(), ctx);
   if (counted) return counted;
   const unit = suggestWord(next, UNITS);
   const lead2 = word === 'past' || word === 'previous' || word === 'prev' ? 'last' : word;
@@ -76,14 +83,21 @@ export function periodProblem(tokens: string[], index: number, ctx: PeriodWordCo
 
 /** Days in one of each unit, for the window a `last N <unit>` phrase is offered as (`last 2 weeks` → `14d`). */
 const UNIT_DAYS: Record<string, number> = { week: 7, month: 30, quarter: 91, year: 365 };
+/** Words that count one of a unit, as in `a week` or `one month`. */
+const COUNT_WORDS: ReadonlyMap<string, string> = new Map([
+  ['a', '1'],
+  ['an', '1'],
+  ['one', '1'],
+]);
 
 /**
- * `last 2 weeks`, `past 3 months`: N whole weeks or months back could mean the last N×7 days or N calendar
- * weeks before this one, so it is not guessed; the reply offers the day window (`14d`) and says how to ask
- * for calendar periods. Null when the words are not a lead, a number and a unit.
+ * `last 2 weeks`, `past 3 months`, `2 weeks`, `a week`: N whole weeks or months back could mean the last
+ * N×7 days or N calendar weeks before this one, so it is not guessed; the reply offers the day window
+ * (`14d`) and says how to ask for calendar periods. `before` is the typed words before the unit
+ * (`last 2`, `2`, `a`), `number` the count as digits. Null when the words are not a count and a unit.
  */
 function countedUnits(
-  lead: string,
+  before: string,
   number: string,
   unitWord: string | undefined,
   ctx: PeriodWordContext,
@@ -93,7 +107,7 @@ function countedUnits(
   const perUnit = UNIT_DAYS[unit];
   if (perUnit === undefined) return null;
   const n = Number(number);
-  const typed = `\`${clip(`${lead} ${number} ${unitWord}`)}\``;
+  const typed = `\`${clip(`${before} ${unitWord}`)}\``;
   const window = `${n * perUnit}d`;
   const days = parsePeriod(window, ctx).ok ? window : null;
   const calendar =
@@ -101,7 +115,7 @@ function countedUnits(
       ? `\`last ${unit}\`, \`this ${unit}\` or a date range (\`2026-09-01..2026-11-30\`)`
       : `\`last ${unit}\` or a date range (\`2026-09-01..2026-11-30\`)`;
   return {
-    message: `${typed} could mean the last ${n * perUnit} days or the ${n} calendar ${unit}${n === 1 ? '' : 's'} before this one: ${
+    message: `${typed} could mean the last ${n * perUnit} days or the ${n === 1 ? `calendar ${unit}` : `${n} calendar ${unit}s`} before this one: ${
       days ? `ask \`${days}\` for the days (today included), or ` : 'ask '
     }${calendar} for calendar ${unit}s.`,
     // The message offers both readings itself; no "Did you mean" after it.
@@ -133,38 +147,112 @@ export function ambiguousMonthNumber(tokens: string[], index: number, spec: stri
 }
 
 /**
- * A period written a way Tally does not read, where the `length` words after `tokens[index]` are a period
- * (`spec`, as matched): `26 oct` (a day before its month) and `since oct` (from a period's start to today).
- * The problem suggests the exact text to type (`2026-10-26`, `2026-10-01..2026-11-23`); null for any
- * other words. Pure.
+ * A day written before its month (`26 oct`, `tokens[index]` the day and `month` the month as matched
+ * after it): the problem suggests the exact text to type (`2026-10-26`); null for any other words. Pure.
  */
 export function periodWrittenOtherwise(
   tokens: string[],
   index: number,
-  period: { spec: string; length: number },
+  month: { spec: string; length: number },
   ctx: PeriodWordContext,
 ): PeriodProblem | null {
   const word = tokens[index]!.toLowerCase();
-  const typed = `\`${clip(tokens.slice(index, index + 1 + period.length).join(' '))}\``;
+  const typed = `\`${clip(tokens.slice(index, index + 1 + month.length).join(' '))}\``;
   if (
-    /^\d{1,2}$/.test(word) &&
-    monthOfWord(tokens[index + 1]!) !== null &&
-    /^\d{4}-\d{2}$/.test(period.spec)
-  ) {
-    const day = `${period.spec}-${word.padStart(2, '0')}`;
-    const r = parsePeriod(day, ctx);
-    return r.ok
-      ? { message: `I can't read ${typed} as a period.`, suggestion: day }
-      : { message: `I can't read ${typed} as a day: ${r.error}`, suggestion: null };
+    !/^\d{1,2}$/.test(word) ||
+    monthOfWord(tokens[index + 1]!) === null ||
+    !/^\d{4}-\d{2}$/.test(month.spec)
+  )
+    return null;
+  const day = `${month.spec}-${word.padStart(2, '0')}`;
+  const r = parsePeriod(day, ctx);
+  return r.ok
+    ? { message: `I can't read ${typed} as a period.`, suggestion: day }
+    : { message: `I can't read ${typed} as a day: ${r.error}`, suggestion: null };
+}
+
+/**
+ * A period hint whose dates depend on which day today is, and so on the zone the answer would use (the
+ * scope's: a team's own zone): `since oct` (`from` the spec of the period it starts with: `2026-10`,
+ * `2026-10-26`) and `30 days ago` (one day, `count` units back). `typed` is the words as typed. The grammar
+ * words it in the caller's zone; the command layer words it again in the scope's zone (zonedHint).
+ */
+export type ZonedHint =
+  | { kind: 'since'; typed: string; from: string }
+  | { kind: 'ago'; typed: string; count: number; unit: AgoUnit };
+
+type AgoUnit = 'day' | 'week' | 'month' | 'year';
+const AGO_UNITS: ReadonlyMap<string, AgoUnit> = new Map([
+  ['day', 'day'],
+  ['days', 'day'],
+  ['week', 'week'],
+  ['weeks', 'week'],
+  ['month', 'month'],
+  ['months', 'month'],
+  ['year', 'year'],
+  ['years', 'year'],
+]);
+
+/**
+ * `30 days ago`, `2 weeks ago`, `a month ago`, `30d ago` at `tokens[index]`: the hint and how many words
+ * it takes; null for any other words. Pure.
+ */
+export function readAgo(tokens: string[], index: number): { hint: ZonedHint; length: number } | null {
+  const lower = tokens.slice(index, index + 3).map((t) => t.toLowerCase());
+  const glued = /^(\d{1,6})d$/.exec(lower[0] ?? '');
+  if (glued && lower[1] === 'ago')
+    return {
+      hint: {
+        kind: 'ago',
+        typed: tokens.slice(index, index + 2).join(' '),
+        count: Number(glued[1]),
+        unit: 'day',
+      },
+      length: 2,
+    };
+  const count = COUNT_WORDS.get(lower[0] ?? '') ?? (/^\d{1,6}$/.test(lower[0] ?? '') ? lower[0] : undefined);
+  const unit = AGO_UNITS.get(lower[1] ?? '');
+  if (count === undefined || unit === undefined || lower[2] !== 'ago') return null;
+  return {
+    hint: { kind: 'ago', typed: tokens.slice(index, index + 3).join(' '), count: Number(count), unit },
+    length: 3,
+  };
+}
+
+/**
+ * The period problem for a ZonedHint, its dates in `ctx.timezone` (which should be the zone of the
+ * answer's scope): `since oct` → "Did you mean `2026-10-01..2026-11-23`?" (up to today); `30 days ago` →
+ * that day, or the range from it to today, to type. Pure.
+ */
+export function zonedHint(hint: ZonedHint, ctx: PeriodWordContext): PeriodProblem {
+  const typed = `\`${clip(hint.typed)}\``;
+  const today = formatLocalDate(ctx.now, ctx.timezone);
+  if (hint.kind === 'since') {
+    const from = parsePeriod(hint.from, ctx);
+    const range = from.ok ? `${formatLocalDate(from.period.start, ctx.timezone)}..${today}` : null;
+    return range && parsePeriod(range, ctx).ok
+      ? { message: `I can't read ${typed} as a period.`, suggestion: range }
+      : {
+          message: `I can't read ${typed} as a period: it starts after today. ${EXAMPLES}`,
+          suggestion: null,
+        };
   }
-  if (word !== 'since') return null;
-  const from = parsePeriod(period.spec, ctx);
-  const range = from.ok
-    ? `${formatLocalDate(from.period.start, ctx.timezone)}..${formatLocalDate(ctx.now, ctx.timezone)}`
-    : null;
-  return range && parsePeriod(range, ctx).ok
-    ? { message: `I can't read ${typed} as a period.`, suggestion: range }
-    : { message: `I can't read ${typed} as a period: it starts after today. ${EXAMPLES}`, suggestion: null };
+  const local = new TZDate(ctx.now.getTime(), ctx.timezone);
+  const n = hint.count;
+  const back =
+    hint.unit === 'day'
+      ? addDays(local, -n)
+      : hint.unit === 'week'
+        ? addDays(local, -7 * n)
+        : addMonths(local, hint.unit === 'month' ? -n : -12 * n);
+  const day = formatLocalDate(back, ctx.timezone);
+  if (n < 1 || !parsePeriod(day, ctx).ok)
+    return { message: `I can't read ${typed} as a period. ${EXAMPLES}`, suggestion: null };
+  return {
+    message: `I can't read ${typed} as a period: it is one day. Ask \`${day}\` for that day, or \`${day}..${today}\` for the days from then to today.`,
+    // The message offers both readings itself; no "Did you mean" after it.
+    suggestion: null,
+  };
 }
 
 /**
@@ -209,14 +297,33 @@ export function periodTypo(
  */
 export function periodTypoHint(name: string, ctx: PeriodWordContext): string | null {
   // The whole name, else its last one to three words (`zoe park nxt month`: a name, then a mistyped period).
-  const words = name.trim().split(/\s+/);
-  let typo = periodTypo(name, ctx);
-  for (let start = Math.max(1, words.length - 3); !typo && start < words.length; start++)
-    typo = periodTypo(words.slice(start).join(' '), ctx);
-  if (!typo) return null;
+  const typo = periodTypo(name, ctx) ?? trailingPeriodTypo(name, ctx);
+  return typo ? typoSentence(typo) : null;
+}
+
+/** `Did you mean \`next month\`?`, or `Did you mean the month \`september\`?` for a month. */
+export function typoSentence(typo: { kind: 'month' | 'period'; period: string }): string {
   return typo.kind === 'month'
     ? `Did you mean the month \`${typo.period}\`?`
     : `Did you mean \`${typo.period}\`?`;
+}
+
+/**
+ * A name that ends in a mistyped period (`EMEA lst week`, `zoe park nxt month`): `name` the words before
+ * it (never empty), `typed` the period's words as typed and `period` what they misspell (see periodTypo);
+ * null when the name's last one to three words misspell no period. Pure.
+ */
+export function trailingPeriodTypo(
+  name: string,
+  ctx: PeriodWordContext,
+): { name: string; typed: string; kind: 'month' | 'period'; period: string } | null {
+  const words = name.trim().split(/\s+/);
+  for (let start = Math.max(1, words.length - 3); start < words.length; start++) {
+    const typed = words.slice(start).join(' ');
+    const typo = periodTypo(typed, ctx);
+    if (typo) return { name: words.slice(0, start).join(' '), typed, ...typo };
+  }
+  return null;
 }
 
 function capitalise(word: string): string {

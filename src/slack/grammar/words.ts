@@ -21,8 +21,11 @@ export type ScopeWord =
   | { kind: 'email'; email: string }
   /** A plain `@ana` typed as text: matched against reps' email handles and names. */
   | { kind: 'handle'; handle: string }
-  /** A team or person by name, resolved later ("EMEA", "team EMEA Inbound", "ana"). */
-  | { kind: 'named'; name: string; teamOnly: boolean };
+  /**
+   * A team or person by name, resolved later ("EMEA", "team EMEA Inbound", "ana"). `quoted`: typed in
+   * quotes (`"Last Month"`), so it is a name whatever its words and is never offered back as a period.
+   */
+  | { kind: 'named'; name: string; teamOnly: boolean; quoted?: true };
 
 /** The grammar's keywords, in one place so the parser and "did you mean" agree. */
 
