@@ -10,7 +10,7 @@ import { findMetric } from './definitions.js';
 import { MetricsError } from './errors.js';
 import { interactiveDeadline } from './interactive.js';
 import { describeWindow, parsePeriod, seriesPeriods, workingDaysElapsed } from './periods.js';
-import type { ScopeContext } from './scope.js';
+import { type ScopeContext, splitZoneNote, teamsInOtherZones } from './scope.js';
 import { computeAttainment, currencyNote, findTargetFor, sameCurrency, scaleTarget } from './targets.js';
 import type {
   Attainment,
@@ -178,7 +178,7 @@ async function computeWith(
   }
 
   const { lastArrival } = context;
-  const [computed, segs, target] = await Promise.all([
+  const [computed, segs, target, otherZones] = await Promise.all([
     computer.windows(deps.db, query.scope, windows, headline, ctx),
     query.by
       ? computer.segments(deps.db, query.scope, windows[headline]!, query.by, {
@@ -187,6 +187,7 @@ async function computeWith(
         })
       : Promise.resolve(null),
     include.target ? findTargetFor(deps.db, def.id, query.scope, period) : Promise.resolve(null),
+    query.by === 'team' ? teamsInOtherZones(deps, sc.timezone) : Promise.resolve(null),
   ]);
   // A finished period with nothing in it that ends before the org's first record is before the data, not
   // a zero: it says so (no value, no target), not "0, off track". The same holds for the period it is compared
@@ -233,6 +234,13 @@ async function computeWith(
     }));
     segments = { by, rows: sortSegments(def, rows) };
   }
+  const zoneNote = otherZones
+    ? splitZoneNote(
+        (segments?.rows ?? []).filter((r) => r.teamId !== undefined && otherZones.has(r.teamId)).length,
+        sc.timezone,
+      )
+    : null;
+  const notes = [...main.notes, ...(zoneNote ? [zoneNote] : [])];
 
   return {
     metric: def,
@@ -245,8 +253,8 @@ async function computeWith(
     currency: main.currency,
     notes:
       target && !sameCurrency(def, target, main.currency)
-        ? [...main.notes, currencyNote(def, target, main.currency)]
-        : main.notes,
+        ? [...notes, currencyNote(def, target, main.currency)]
+        : notes,
     target: attainmentFor(def, main, target, period, now),
     // A period that has not started yet compares with nothing: its zeros are not a decline (like its target,
     // which says when it starts).

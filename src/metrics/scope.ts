@@ -78,3 +78,30 @@ export async function resolveScope(
   const rows = query ? await queryRows<ZoneRow>(deps.db, query) : [];
   return scopeContextFrom(deps, scope, rows[0]);
 }
+
+/**
+ * The ids of the teams whose own zone is not `timezone` (a team without a zone has `deps.defaultTimezone`).
+ * A split by team cuts every row in the asked scope's zone, while a team asked about on its own cuts the
+ * period in its own zone, so the two figures can differ near the period's edges. One statement.
+ */
+export async function teamsInOtherZones(
+  deps: Pick<MetricDeps, 'db' | 'defaultTimezone'>,
+  timezone: string,
+): Promise<Set<number>> {
+  const rows = await queryRows<{ id: number }>(
+    deps.db,
+    sql`select id from teams where coalesce(timezone, ${deps.defaultTimezone}) <> ${timezone}`,
+  );
+  return new Set(rows.map((r) => r.id));
+}
+
+/**
+ * The caveat under a split by team when `count` of its teams have a zone of their own other than
+ * `timezone`, the zone the rows are cut in; null when none. Plain text, no names (they would need escaping
+ * for each surface).
+ */
+export function splitZoneNote(count: number, timezone: string): string | null {
+  if (count === 0) return null;
+  const teams = count === 1 ? '1 team has' : `${count} teams have`;
+  return `Each team's row counts the period in ${timezone}; ${teams} a zone of ${count === 1 ? 'its' : 'their'} own, which ${count === 1 ? 'its' : 'their'} own answers use, so near the period's edges those figures can differ.`;
+}

@@ -107,6 +107,19 @@ describeDb('activity metrics', (ctx) => {
       ['EMEA', v(4)],
       ['US', v(1)],
     ]);
+    // EMEA asked on its own counts November in Berlin (its 1 Nov 00:30 call in, 2 Nov's …): say so.
+    expect(byTeam.notes).toEqual([
+      "Each team's row counts the period in UTC; 2 teams have a zone of their own, which their own answers use, so near the period's edges those figures can differ.",
+    ]);
+    expect(byRep.notes).toEqual([]);
+    // Asked in a zone one team shares, only the other is named in the count.
+    const inBerlin = await getMetric(
+      { ...deps, defaultTimezone: 'Europe/Berlin' },
+      { metric: 'calls', scope: { kind: 'org' }, period: 'this month', by: 'team' },
+    );
+    expect(inBerlin.notes).toEqual([
+      "Each team's row counts the period in Europe/Berlin; 1 team has a zone of its own, which its own answers use, so near the period's edges those figures can differ.",
+    ]);
   });
 
   it('says no data for rates over an empty period but counts zero calls as zero', async () => {
