@@ -342,6 +342,9 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
       inflight = undefined;
       await running;
     };
+    // The first batch gives the estimate of the file's rows that lets a first import take the bulk path
+    // from its first row (StagedUpsert.expectRows).
+    let estimated = false;
     const flush = async () => {
       if (pending.length === 0) return;
       const batch = pending;
@@ -352,6 +355,10 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
           false,
         );
         return;
+      }
+      if (!estimated) {
+        estimated = true;
+        if (stage && opts.fileBytes) stage.expectRows(estimateRows(opts.fileBytes, batch));
       }
       const { keep, skipped } = await sortOut(batch);
       const prepared = prepare(opts.entity, keep, false, skipped);
@@ -482,6 +489,20 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
   result.errors.sort((a, b) => a.line - b.line);
   result.warnings = warnings.list();
   return result;
+}
+
+/**
+ * Rows a file of `fileBytes` bytes holds, estimated from its first batch: the bytes over the average
+ * length of a row (cells, one delimiter after each, the line break counted as one; characters, not
+ * bytes, and no quotes, so a little high for files with quoted cells or non-ASCII text).
+ */
+function estimateRows(fileBytes: number, batch: PendingRecord[]): number {
+  let chars = 0;
+  for (const { record } of batch) {
+    chars += record.length;
+    for (const cell of record) chars += cell.length;
+  }
+  return chars === 0 ? 0 : Math.round((fileBytes * batch.length) / chars);
 }
 
 /** True when `record` is the header again (cell by cell, spaces around ignored). */

@@ -79,7 +79,9 @@ let stageSerial = 0;
  * can write the table, so the rows of a generation whose lookups all ran under it are new for certain:
  * they go in with a plain INSERT (no ON CONFLICT, whose speculative insertion costs about as much as
  * the insert itself), their ids drawn in key order as before, and their fingerprints are written by
- * the same statement instead of by a second join of the stage with the table.
+ * the same statement instead of by a second join of the stage with the table. A caller that knows the
+ * import is big (`expectRows`, from the file's size) starts the bulk path at its first `reserve` when
+ * the table is empty, so the first generation is new for certain as well.
  *
  * Fingerprints (`fingerprints`, CSV import): the caller names, per batch, the fingerprint of each row it
  * is about to stage (`expectFingerprints`); `flush` stores them beside the written rows and removes
@@ -156,6 +158,23 @@ export class StagedUpsert {
     this.expected = byKey;
   }
 
+  /** Rows the caller expects to stage in all (see `expectRows`); 0 when unknown. */
+  private expectedRows = 0;
+
+  /** True once the first `reserve` has looked at the table (see `expectRows`). */
+  private startLooked = false;
+
+  /**
+   * Says how many rows the import will stage in all (an estimate, e.g. from the file's size). When
+   * they are at least `bulkRows` and the table is empty at the first `reserve`, the bulk path starts
+   * there, before the first lookup: the first generation's rows are then new for certain too, and go
+   * in with a plain INSERT instead of INSERT … ON CONFLICT followed by a second join for their
+   * fingerprints (on a 1,000,000-row first import, a fifth of the rows).
+   */
+  expectRows(rows: number): void {
+    this.expectedRows = rows;
+  }
+
   /** Counts of a flush that `reserve` ran, handed back by the next `add` or `flush`. */
   private carried: StagedCounts = { inserted: 0, updated: 0, unchanged: 0 };
 
@@ -165,6 +184,17 @@ export class StagedUpsert {
    * written first, so the batch sees them as stored.
    */
   async reserve(keys: string[]): Promise<void> {
+    if (!this.startLooked) {
+      this.startLooked = true;
+      if (this.expectedRows >= this.bulkRows && this.restore === null && this.keys.count === 0) {
+        const tableName = getTableName(this.table);
+        const [r] = await queryRows<{ empty: boolean }>(
+          this.db,
+          sql.raw(`select not exists (select from ${ident(tableName)}) as empty`),
+        );
+        if (r!.empty) this.restore = await dropForBulkWrite(this.db, tableName);
+      }
+    }
     if (this.keys.count + keys.length > this.generationRows || this.anyStaged(keys)) {
       const c = await this.flush();
       this.carried = c;

@@ -1,10 +1,10 @@
-import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, it } from 'vitest';
-import { queryRows, sql } from '../../src/db/client.js';
+import { type Db, queryRows, sql } from '../../src/db/client.js';
 import { importCsv } from '../../src/import/import-csv.js';
-import type { Entity } from '../../src/ingest/index.js';
+import { type Entity, stagedUpsertFor } from '../../src/ingest/index.js';
 import { describeDb, truncateAll } from '../helpers/db.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'tally-staged-'));
@@ -156,7 +156,7 @@ describeDb('staged import (COPY into a staging table, one set-based upsert)', (c
       }
       return out;
     };
-    const importBoth = async (limits: { bulkRows?: number; generationRows?: number }) => {
+    const importBoth = async (limits: { bulkRows?: number; generationRows?: number; fileBytes?: number }) => {
       const one = (entity: Entity, file: string) =>
         importCsv(ctx.db(), { entity, input: createReadStream(file), timezone: 'UTC', now: NOW, ...limits });
       return [await one('opportunities', opps), await one('activities', acts)];
@@ -182,7 +182,49 @@ describeDb('staged import (COPY into a staging table, one set-based upsert)', (c
     expect(splitAgain[0]!.skipped).toBeGreaterThan(2000);
     expect(counts(splitAgain)).toEqual(counts(singleAgain));
     expect(await stored()).toEqual(expectedAgain);
-  }, 120_000);
+    await truncateAll(ctx.db());
+    // A first import whose file size says it is big: the bulk path from the first row, so the first
+    // generation is a plain insert too (the opportunities file's size stands in for both files').
+    const fileBytes = statSync(opps).size;
+    const early = await importBoth({ bulkRows: 500, generationRows: 700, fileBytes });
+    expect(counts(early)).toEqual(counts(single));
+    expect(await stored()).toEqual(expected);
+  }, 180_000);
+
+  it('starts the bulk path at the first batch of a first import that expects many rows, not otherwise', async () => {
+    const indexes = (db: Db) =>
+      queryRows<{ n: number }>(
+        db,
+        sql`select count(*)::int as n from pg_indexes where tablename = 'opportunities'`,
+      );
+    const [all] = await indexes(ctx.db());
+    class Undo extends Error {}
+    /** Index count of opportunities right after the first `reserve` of a stage expecting `rows`. */
+    const afterFirstReserve = async (rows: number) => {
+      let seen = -1;
+      await ctx
+        .db()
+        .transaction(async (tx) => {
+          const stage = stagedUpsertFor(tx as unknown as Db, 'opportunities', { bulkRows: 1000 })!;
+          stage.expectRows(rows);
+          await stage.reserve(['E-1']);
+          seen = (await indexes(tx as unknown as Db))[0]!.n;
+          throw new Undo();
+        })
+        .catch((err: unknown) => {
+          if (!(err instanceof Undo)) throw err;
+        });
+      return seen;
+    };
+    // Empty table, 5,000 rows expected: plain indexes dropped before any lookup (rolled back here).
+    const dropped = await afterFirstReserve(5000);
+    expect(dropped).toBeLessThan(all!.n);
+    expect(dropped).toBeGreaterThan(0);
+    // Too few rows expected, or a table that already holds a deal: nothing dropped yet.
+    expect(await afterFirstReserve(999)).toBe(all!.n);
+    await ctx.db().execute(sql`insert into opportunities (external_id, created_at) values ('E-0', now())`);
+    expect(await afterFirstReserve(5000)).toBe(all!.n);
+  });
 
   it('refreshes first_touch_at of the old and the new lead when activities move', async () => {
     writeFileSync(
