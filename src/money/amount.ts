@@ -78,13 +78,6 @@ export function decimalMarkOf(locale: string): DecimalMark {
 }
 
 /**
- * Reads an amount in major units as people and spreadsheets write it: "1054", "12.50", "1,234.56",
- * "1.234,56", "1 234,56", "CHF 1'234.50", "$1,200", "€ 99", "(500.00)" (accounting negative),
- * "-1.234,57 €", "USD 12". `decimal` forces the decimal mark (from --locale / --decimal); without it
- * a lone "." or "," followed by exactly three digits ("4.200") is `ambiguous`. JSON numbers are exact.
- * Throws AmountError for anything else.
- */
-/**
  * How an amount error tells the reader to say which decimal mark the input uses: the CLI options of
  * a file import, or the fields of an ingest request.
  */
@@ -107,6 +100,14 @@ export const REQUEST_NUMBER_HINT: NumberHint = {
   forced: 'check the request\'s "locale" / "decimal" field',
 };
 
+/**
+ * Reads an amount in major units as people and spreadsheets write it: "1054", "12.50", "1,234.56",
+ * "1.234,56", "1 234,56", "CHF 1'234.50", "$1,200", "€ 99", "(500.00)" (accounting negative),
+ * "-1.234,57 €", "USD 12". `decimal` forces the decimal mark (from --locale / --decimal); without it
+ * a lone "." or "," followed by exactly three digits ("4.200") is `ambiguous`. JSON numbers are exact.
+ * `hint` says, in an error, how to tell which decimal mark the input uses. Throws AmountError for
+ * anything else.
+ */
 export function readAmount(
   value: string | number,
   decimal?: DecimalMark,
