@@ -61,6 +61,17 @@ function moreLine(leads: LeadCard[]): KnownBlock[] {
   return more > 0 ? [context(`…and ${more} more waiting lead${more === 1 ? '' : 's'}. Check your CRM.`)] : [];
 }
 
+/** One lead's "Contacted" and "Snooze 15 min" buttons in the owner's DM (block id names the lead). */
+function ownerLeadButtons(leadId: number): KnownBlock {
+  return actions(
+    [
+      button({ text: 'Contacted', actionId: ACTION_CONTACTED, value: String(leadId), style: 'primary' }),
+      button({ text: 'Snooze 15 min', actionId: ACTION_SNOOZE, value: String(leadId) }),
+    ],
+    `${LEAD_BLOCK_PREFIX}${leadId}`,
+  );
+}
+
 /** The owner's DM: one message for all their waiting leads, each with "Contacted" and "Snooze 15 min". */
 export function buildOwnerNudge(leads: LeadCard[], slaSeconds: number): SlackMessage {
   const title =
@@ -68,20 +79,7 @@ export function buildOwnerNudge(leads: LeadCard[], slaSeconds: number): SlackMes
   const blocks: KnownBlock[] = [header(`:hourglass_flowing_sand: ${title}`)];
   for (const lead of leads.slice(0, MAX_LEADS_PER_DM)) {
     blocks.push(section(leadLine(lead, slaSeconds, false)));
-    blocks.push(
-      actions(
-        [
-          button({
-            text: 'Contacted',
-            actionId: ACTION_CONTACTED,
-            value: String(lead.leadId),
-            style: 'primary',
-          }),
-          button({ text: 'Snooze 15 min', actionId: ACTION_SNOOZE, value: String(lead.leadId) }),
-        ],
-        `${LEAD_BLOCK_PREFIX}${lead.leadId}`,
-      ),
-    );
+    blocks.push(ownerLeadButtons(lead.leadId));
   }
   blocks.push(...moreLine(leads));
   blocks.push(
@@ -135,6 +133,31 @@ export function buildChannelPost(lead: LeadCard, slaSeconds: number): SlackMessa
 export function replaceLeadButtons(blocks: KnownBlock[], leadId: number, note: string): KnownBlock[] {
   const id = `${LEAD_BLOCK_PREFIX}${leadId}`;
   return blocks.map((b) => (b.block_id === id ? { ...context(note), block_id: id } : b));
+}
+
+/** The lead ids of a message's lead blocks (buttons or the note that replaced them), in order. */
+export function leadIdsOf(blocks: KnownBlock[]): number[] {
+  const ids: number[] = [];
+  for (const b of blocks) {
+    const id = b.block_id?.startsWith(LEAD_BLOCK_PREFIX) ? b.block_id.slice(LEAD_BLOCK_PREFIX.length) : '';
+    if (/^[1-9]\d*$/.test(id)) ids.push(Number(id));
+  }
+  return ids;
+}
+
+/**
+ * An owner's DM as it came back in a click payload, with every lead's buttons-or-note set from `notes`
+ * (lead id → the note, or null for the "Contacted"/"Snooze" buttons). Slack sends the message as the
+ * clicker last saw it, which can predate another click's update, so the stored state decides, not the
+ * payload. Leads missing from `notes` (gone from Tally) and all other blocks pass through unchanged.
+ */
+export function setOwnerLeadBlocks(blocks: KnownBlock[], notes: Map<number, string | null>): KnownBlock[] {
+  return blocks.map((b) => {
+    const [leadId] = leadIdsOf([b]);
+    if (leadId === undefined || !notes.has(leadId)) return b;
+    const note = notes.get(leadId);
+    return note ? { ...context(note), block_id: b.block_id } : ownerLeadButtons(leadId);
+  });
 }
 
 /** The note that replaces the buttons after a click. */
