@@ -5,6 +5,8 @@ import { leadNudges, leadSnoozes, type NudgeStage, type NudgeStatus, reps } from
 /** A lead that still waits for its first outbound touch, with what has been sent about it so far. */
 export interface WaitingLead {
   leadId: number;
+  /** `leads.external_id`, the lead's id in the CRM. */
+  externalId: string;
   name: string | null;
   company: string | null;
   source: string | null;
@@ -26,6 +28,7 @@ export interface WaitingLead {
 
 interface CandidateRow {
   lead_id: number;
+  external_id: string;
   name: string | null;
   company: string | null;
   source: string | null;
@@ -51,7 +54,7 @@ export async function findWaitingLeads(db: Db, now: Date, lookbackDays: number):
   const rows = await queryRows<CandidateRow>(
     db,
     sql`
-    select l.id as lead_id, l.name, l.company, l.source, l.crm_url, l.created_at,
+    select l.id as lead_id, l.external_id, l.name, l.company, l.source, l.crm_url, l.created_at,
            l.owner_rep_id, r.name as owner_name, r.slack_user_id as owner_slack_user_id, r.active as owner_active,
            m.team_id, d.done, d.owner_unreached
     from leads l
@@ -79,6 +82,7 @@ export async function findWaitingLeads(db: Db, now: Date, lookbackDays: number):
   );
   return rows.map((r) => ({
     leadId: r.lead_id,
+    externalId: r.external_id,
     name: r.name,
     company: r.company,
     source: r.source,

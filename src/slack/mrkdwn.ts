@@ -31,6 +31,42 @@ export function escapeName(text: string): string {
   return escapeMrkdwn(text).replace(/[*_~`]/g, (c) => `${ZWJ}${c}${ZWJ}`);
 }
 
+/**
+ * The most characters (graphemes) of one name from data — a rep, team, lead, company, source — that a
+ * Slack text shows; names are at most 200 on the way in (src/ingest/schemas.ts TEXT_LIMITS), and older
+ * data may hold longer ones.
+ */
+export const NAME_DISPLAY_MAX = 80;
+
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+/**
+ * Cuts plain text to at most `max` characters, ending with "…" when cut. Counts graphemes, so an emoji
+ * (👩‍💻) or an accented letter is never split. Cut the raw text, then escape it (see `showName`): cutting
+ * escaped text could leave half an `&amp;` or a lone formatting marker.
+ */
+export function clipName(text: string, max: number = NAME_DISPLAY_MAX): string {
+  if (text.length <= max) return text;
+  const kept: string[] = [];
+  for (const { segment } of graphemes.segment(text)) {
+    if (kept.length === max) {
+      kept.pop();
+      return `${kept.join('')}…`;
+    }
+    kept.push(segment);
+  }
+  return text;
+}
+
+/**
+ * One name from data as it goes into mrkdwn: cut to `max` characters (`clipName`) and then escaped
+ * (`escapeName`). Use this, not `escapeName` alone, wherever a single name is shown, so a 40,000-character
+ * lead name cannot crowd the rest of a line (the wait time, the link) out of Slack's 3,000-character field.
+ */
+export function showName(text: string, max: number = NAME_DISPLAY_MAX): string {
+  return escapeName(clipName(text, max));
+}
+
 /** A user mention that Slack renders as the person's name. `userId` must be a Slack user id. */
 export function mention(userId: string): string {
   return /^[UW][A-Z0-9]+$/.test(userId) ? `<@${userId}>` : escapeName(userId);

@@ -95,7 +95,12 @@ describeDb('personal DM digests', (ctx) => {
       'dee@example.com',
     ]);
     // Both DMs leave in one drain, up to four at a time: their order at Slack is not fixed.
-    expect(stub.callsTo('chat.postMessage').map((c) => [c.args.channel, c.args.text]).sort()).toEqual([
+    expect(
+      stub
+        .callsTo('chat.postMessage')
+        .map((c) => [c.args.channel, c.args.text])
+        .sort(),
+    ).toEqual([
       ['DANA', 'for Ana (EMEA)'],
       ['DFAY', 'for Fay (EMEA)'],
     ]);

@@ -2,7 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import { actions, button, context, header, section } from '../../slack/blocks/pieces.js';
 import { formatDuration } from '../../slack/format.js';
 import { enforceLimits, type SlackMessage } from '../../slack/limits.js';
-import { escapeMrkdwn, escapeName, mention } from '../../slack/mrkdwn.js';
+import { clipName, escapeMrkdwn, escapeName, mention, showName } from '../../slack/mrkdwn.js';
 
 /** Action ids of the alert buttons; `src/alerts/slack/actions.ts` listens for them. */
 export const ACTION_CONTACTED = 'alerts_contacted';
@@ -17,6 +17,8 @@ export const MAX_LEADS_PER_DM = 10;
 /** What a nudge shows about one lead. */
 export interface LeadCard {
   leadId: number;
+  /** The lead's id in the CRM (`leads.external_id`): what names a lead that has no name and no company. */
+  crmId: string;
   name: string | null;
   company: string | null;
   source: string | null;
@@ -28,25 +30,40 @@ export interface LeadCard {
   ownerNudged?: boolean;
 }
 
+/**
+ * What a lead is called: its name, else its company, else its CRM id ("Lead 00Q5e…"), never "Unnamed
+ * lead", which gives the rep nothing to look up. `company` is null when it already is the title.
+ */
+function leadLabel(lead: LeadCard): { title: string; company: string | null } {
+  const name = lead.name?.trim();
+  const company = lead.company?.trim() || null;
+  if (name) return { title: name, company };
+  if (company) return { title: company, company: null };
+  return { title: `Lead ${lead.crmId}`, company: null };
+}
+
 function leadTitle(lead: LeadCard): string {
-  const name = escapeName(lead.name?.trim() || 'Unnamed lead');
+  const label = leadLabel(lead);
+  // Cut before escaping, so the bold and the link around the name are never cut off (showName).
+  const name = showName(label.title);
   // Only http(s) links: a CRM value like "javascript:" or "<!channel>" must not become a link.
   const link = lead.crmUrl && /^https?:\/\/[^\s|<>]+$/.test(lead.crmUrl) ? lead.crmUrl : null;
   const title = link ? `<${escapeMrkdwn(link)}|${name}>` : name;
-  return lead.company ? `*${title}* · ${escapeName(lead.company)}` : `*${title}*`;
+  return label.company ? `*${title}* · ${showName(label.company)}` : `*${title}*`;
 }
 
 function leadLine(lead: LeadCard, slaSeconds: number, withOwner: boolean): string {
   const parts = [
-    `source: ${escapeName(lead.source ?? 'unknown')}`,
+    `source: ${showName(lead.source ?? 'unknown')}`,
     `waiting *${formatDuration(lead.waitingSeconds)}* (SLA ${formatDuration(slaSeconds)})`,
   ];
-  if (withOwner && lead.ownerName) parts.push(`owner: ${escapeName(lead.ownerName)}`);
+  if (withOwner && lead.ownerName) parts.push(`owner: ${showName(lead.ownerName)}`);
   return `${leadTitle(lead)}\n${parts.join(' · ')}`;
 }
 
 function plainName(lead: LeadCard): string {
-  return `${lead.name?.trim() || 'Unnamed lead'}${lead.company ? ` (${lead.company})` : ''}`;
+  const label = leadLabel(lead);
+  return `${clipName(label.title)}${label.company ? ` (${clipName(label.company)})` : ''}`;
 }
 
 /** Fallback text (notifications, search): plain, and escaped since Slack parses `text` as mrkdwn too. */
@@ -92,7 +109,7 @@ export function buildOwnerNudge(leads: LeadCard[], slaSeconds: number): SlackMes
 
 /** The manager's DM: leads of their team still untouched past the escalation threshold. */
 export function buildManagerNudge(leads: LeadCard[], teamName: string, slaSeconds: number): SlackMessage {
-  const title = `${leads.length === 1 ? 'A lead is' : `${leads.length} leads are`} still waiting in ${teamName}`;
+  const title = `${leads.length === 1 ? 'A lead is' : `${leads.length} leads are`} still waiting in ${clipName(teamName)}`;
   const blocks: KnownBlock[] = [header(`:rotating_light: ${title}`)];
   for (const lead of leads.slice(0, MAX_LEADS_PER_DM)) blocks.push(section(leadLine(lead, slaSeconds, true)));
   blocks.push(...moreLine(leads));
@@ -105,7 +122,7 @@ function ownerNudgeNote(leads: LeadCard[]): string {
   const skipped = leads.filter((l) => l.ownerNudged === false);
   const once = 'You hear about each lead once.';
   if (skipped.length === 0) return `The owner was nudged at the SLA. ${once}`;
-  const owners = [...new Set(skipped.map((l) => escapeName(l.ownerName ?? 'the owner')))];
+  const owners = [...new Set(skipped.map((l) => showName(l.ownerName ?? 'the owner')))];
   const names = owners.join(', ');
   const lead =
     skipped.length === leads.length ? 'No owner could be nudged' : 'Not every owner could be nudged';
