@@ -19,6 +19,8 @@
  * part of an entity we make on purpose — a safety net for fixed text such as "`help <metric>`".
  */
 
+import { clipName, NAME_DISPLAY_MAX } from '../names.js';
+
 const ZWJ = '\u200D';
 
 /** `&`, `<`, `>` → `&amp;`, `&lt;`, `&gt;` (for any sentence that may carry words from users or data). */
@@ -29,33 +31,6 @@ export function escapeMrkdwn(text: string): string {
 /** A name or label from data, escaped and with `* _ ~ \`` neutralised by zero-width joiners (see above). */
 export function escapeName(text: string): string {
   return escapeMrkdwn(text).replace(/[*_~`]/g, (c) => `${ZWJ}${c}${ZWJ}`);
-}
-
-/**
- * The most characters (graphemes) of one name from data — a rep, team, lead, company, source — that a
- * Slack text shows; names are at most 200 on the way in (src/ingest/schemas.ts TEXT_LIMITS), and older
- * data may hold longer ones.
- */
-export const NAME_DISPLAY_MAX = 80;
-
-const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
-
-/**
- * Cuts plain text to at most `max` characters, ending with "…" when cut. Counts graphemes, so an emoji
- * (👩‍💻) or an accented letter is never split. Cut the raw text, then escape it (see `showName`): cutting
- * escaped text could leave half an `&amp;` or a lone formatting marker.
- */
-export function clipName(text: string, max: number = NAME_DISPLAY_MAX): string {
-  if (text.length <= max) return text;
-  const kept: string[] = [];
-  for (const { segment } of graphemes.segment(text)) {
-    if (kept.length === max) {
-      kept.pop();
-      return `${kept.join('')}…`;
-    }
-    kept.push(segment);
-  }
-  return text;
 }
 
 /**

@@ -3,9 +3,10 @@ import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Deps } from '../../deps.js';
 import { describeError } from '../../errors.js';
+import { clipName } from '../../names.js';
 import { COULD_NOT_SAVE } from '../../slack/blocks/notice.js';
 import { enforceLimits } from '../../slack/limits.js';
-import { escapeName } from '../../slack/mrkdwn.js';
+import { showName } from '../../slack/mrkdwn.js';
 import { retryingRespond } from '../../slack/respond.js';
 import { claimChannelLead, markLeadContacted, snoozeLeadNudges } from '../lead-actions.js';
 import { findRepBySlackUser, getLeadButtonStates, type LeadActor } from '../nudge-queries.js';
@@ -65,7 +66,7 @@ export async function handleAlertClick(
     case 'claimed': {
       const result = await claimChannelLead(deps.db, { leadId, repId: rep.id, at: now });
       if (result.won) return { kind: 'update', note: clickNote('claimed', slackUserId, slackTime(now)) };
-      const who = escapeName(result.pickedByName ?? 'Someone else');
+      const who = showName(result.pickedByName ?? 'Someone else');
       return { kind: 'ephemeral', text: `${who} already claimed this lead.` };
     }
   }
@@ -149,7 +150,7 @@ async function updateClickedMessage(
 const OWNER_DM_UPDATES = 3;
 
 function actorName(actor: LeadActor): string {
-  return actor.slackUserId ?? actor.repName ?? 'someone';
+  return actor.slackUserId ?? clipName(actor.repName ?? 'someone');
 }
 
 /**

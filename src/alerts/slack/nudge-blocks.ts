@@ -1,8 +1,9 @@
 import type { KnownBlock } from '@slack/types';
+import { clipName } from '../../names.js';
 import { actions, button, context, header, section } from '../../slack/blocks/pieces.js';
 import { formatDuration } from '../../slack/format.js';
 import { enforceLimits, type SlackMessage } from '../../slack/limits.js';
-import { clipName, escapeMrkdwn, escapeName, mention, showName } from '../../slack/mrkdwn.js';
+import { escapeMrkdwn, escapeName, mention, showName } from '../../slack/mrkdwn.js';
 
 /** Action ids of the alert buttons; `src/alerts/slack/actions.ts` listens for them. */
 export const ACTION_CONTACTED = 'alerts_contacted';
