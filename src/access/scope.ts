@@ -2,6 +2,7 @@ import { fold } from '../core/fold.js';
 import type { Caller } from '../core/types.js';
 import type { Db } from '../db/client.js';
 import type { Scope } from '../metrics/types.js';
+import { clipName } from '../names.js';
 import type { SlackProfile } from './caller.js';
 import { matchPeople } from './people.js';
 import { type AccessTarget, NO_MANAGED_TEAM } from './permissions.js';
@@ -153,8 +154,12 @@ async function monthNameClash(
   const team = (await listTeams(db)).find((t) => fold(t.name) === fold(month.word));
   const people = team || teamOnly ? [] : matchPeople(await listActiveRepNames(db), month.word);
   if (!team && people.length === 0) return null;
-  const named = team ? `the team ${team.name}` : people.length === 1 ? people[0]!.name : 'a person';
-  const example = `${teamOnly ? 'team ' : ''}${team?.name ?? month.word} this month`;
+  const named = team
+    ? `the team ${clipName(team.name)}`
+    : people.length === 1
+      ? clipName(people[0]!.name)
+      : 'a person';
+  const example = `${teamOnly ? 'team ' : ''}${team ? clipName(team.name) : month.word} this month`;
   return fail(
     `"${month.word}" can be the month or ${named}. For the month, write \`${month.period}\`; for ${team ? 'the team' : 'the person'}, add a period (\`${example}\`).`,
   );
@@ -164,7 +169,7 @@ async function monthNameClash(
 async function resolvePeople(db: Db, said: string, people: RepRecord[], now: Date): Promise<ScopeResolution> {
   if (people.length === 0) return fail(`I don't know anyone called "${said}".`);
   if (people.length === 1) return repScope(db, people[0]!.id, now);
-  const shown = people.slice(0, 10).map((p) => `${p.name}${p.email ? ` (${p.email})` : ''}`);
+  const shown = people.slice(0, 10).map((p) => `${clipName(p.name)}${p.email ? ` (${p.email})` : ''}`);
   const more = people.length > shown.length ? ` and ${people.length - shown.length} more` : '';
   // When every match carries the very name asked for, the full name cannot tell them apart.
   const byName = people.some((p) => fold(p.name) !== fold(said)) ? 'the full name, ' : '';

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { leads } from '../db/schema/index.js';
 import { recordTouch, UnknownLeadError } from '../ingest/first-touch.js';
-import { pickChannelLead, snoozeLead } from './nudge-queries.js';
+import { CONTACTED_TOUCH_PREFIX, pickChannelLead, snoozeLead } from './nudge-queries.js';
 
 /**
  * "Contacted": an outbound call by `repId` at `at`, through the shared ingest write path, so
@@ -19,7 +19,7 @@ export async function markLeadContacted(
       repId: params.repId,
       kind: 'call',
       at: params.at,
-      externalId: `tally:alerts:contacted:${params.leadId}`,
+      externalId: `${CONTACTED_TOUCH_PREFIX}${params.leadId}`,
       source: 'slack',
     });
     return true;

@@ -5,6 +5,8 @@ import { leadNudges, leadSnoozes, type NudgeStage, type NudgeStatus, reps } from
 /** A lead that still waits for its first outbound touch, with what has been sent about it so far. */
 export interface WaitingLead {
   leadId: number;
+  /** `leads.external_id`, the lead's id in the CRM. */
+  externalId: string;
   name: string | null;
   company: string | null;
   source: string | null;
@@ -26,6 +28,7 @@ export interface WaitingLead {
 
 interface CandidateRow {
   lead_id: number;
+  external_id: string;
   name: string | null;
   company: string | null;
   source: string | null;
@@ -51,7 +54,7 @@ export async function findWaitingLeads(db: Db, now: Date, lookbackDays: number):
   const rows = await queryRows<CandidateRow>(
     db,
     sql`
-    select l.id as lead_id, l.name, l.company, l.source, l.crm_url, l.created_at,
+    select l.id as lead_id, l.external_id, l.name, l.company, l.source, l.crm_url, l.created_at,
            l.owner_rep_id, r.name as owner_name, r.slack_user_id as owner_slack_user_id, r.active as owner_active,
            m.team_id, d.done, d.owner_unreached
     from leads l
@@ -79,6 +82,7 @@ export async function findWaitingLeads(db: Db, now: Date, lookbackDays: number):
   );
   return rows.map((r) => ({
     leadId: r.lead_id,
+    externalId: r.external_id,
     name: r.name,
     company: r.company,
     source: r.source,
@@ -213,4 +217,71 @@ export async function pickChannelLead(
     pickedByRepId: rows[0]?.picked_by_rep_id ?? null,
     pickedByName: rows[0]?.name ?? null,
   };
+}
+
+/** The external id prefix of the touch "Contacted" records: one per lead (`tally:alerts:contacted:<lead id>`). */
+export const CONTACTED_TOUCH_PREFIX = 'tally:alerts:contacted:';
+
+/** Who did something to a lead from Slack: their Slack id when Tally has one, else their name. */
+export interface LeadActor {
+  slackUserId: string | null;
+  repName: string | null;
+}
+
+/** What the owner's DM shows for one lead, as stored: its "Contacted" touch and its active snooze. */
+export interface LeadButtonState {
+  /** The touch the "Contacted" button recorded (one per lead), or null. */
+  contacted: (LeadActor & { at: Date }) | null;
+  /** A snooze still running at `now`, or null (an expired snooze gives the buttons back). */
+  snoozed: (LeadActor & { until: Date }) | null;
+}
+
+/**
+ * The stored button state of each of `leadIds` at `now`, keyed by lead id; a lead that no longer exists
+ * is absent. "Contacted" is the activity the button records (CONTACTED_TOUCH_PREFIX + lead id, see
+ * `markLeadContacted`); a snooze counts while `until` is after `now`.
+ */
+export async function getLeadButtonStates(
+  db: Db,
+  leadIds: number[],
+  now: Date,
+): Promise<Map<number, LeadButtonState>> {
+  const ids = [...new Set(leadIds)].filter((id) => Number.isSafeInteger(id) && id > 0);
+  const states = new Map<number, LeadButtonState>();
+  if (ids.length === 0) return states;
+  const rows = await queryRows<{
+    lead_id: number;
+    contacted_at: Date | string | null;
+    contacted_slack: string | null;
+    contacted_name: string | null;
+    snoozed_until: Date | string | null;
+    snoozed_slack: string | null;
+    snoozed_name: string | null;
+  }>(
+    db,
+    sql`select l.id as lead_id,
+               a.occurred_at as contacted_at, ra.slack_user_id as contacted_slack, ra.name as contacted_name,
+               s.until as snoozed_until, rs.slack_user_id as snoozed_slack, rs.name as snoozed_name
+        from leads l
+        left join activities a on a.external_id = ${CONTACTED_TOUCH_PREFIX}::text || l.id::text
+        left join reps ra on ra.id = a.rep_id
+        left join lead_snoozes s on s.lead_id = l.id and s.until > ${now}
+        left join reps rs on rs.id = s.by_rep_id
+        where l.id in (${sql.join(
+          ids.map((id) => sql`${id}`),
+          sql`, `,
+        )})`,
+  );
+  for (const r of rows)
+    states.set(r.lead_id, {
+      contacted:
+        r.contacted_at === null
+          ? null
+          : { at: new Date(r.contacted_at), slackUserId: r.contacted_slack, repName: r.contacted_name },
+      snoozed:
+        r.snoozed_until === null
+          ? null
+          : { until: new Date(r.snoozed_until), slackUserId: r.snoozed_slack, repName: r.snoozed_name },
+    });
+  return states;
 }

@@ -214,6 +214,7 @@ export type Skip = { ids: number[]; leadIds: number[]; reason: string; repId?: n
 function toCard(d: Due): LeadCard {
   return {
     leadId: d.leadId,
+    crmId: d.externalId,
     name: d.name,
     company: d.company,
     source: d.source,

@@ -15,6 +15,7 @@ import {
   isBusyError,
   withInteractiveDeadline,
 } from '../metrics/index.js';
+import { clipName } from '../names.js';
 import {
   buildHomeErrorView,
   buildHomeView,
@@ -35,13 +36,13 @@ export async function loadHomeView(deps: Deps, caller: Caller, now: Date): Promi
     const teams = await beforeDeadline(getTeams(deps.db, caller.managedTeamIds.slice(0, MAX_HOME_TEAMS)));
     for (const team of teams) {
       const results = await getScorecard(metricDeps, { scope: { kind: 'team', teamId: team.id } });
-      cards.push({ title: `Team ${team.name}`, results });
+      cards.push({ title: `Team ${clipName(team.name)}`, results });
     }
   }
   const coaching =
     caller.role === 'rep' ? [] : await buildCoachingHomeBlocks(metricDeps, caller.managedTeamIds);
   return buildHomeView({
-    callerName: caller.name,
+    callerName: clipName(caller.name),
     scorecards: cards,
     extraBlocks: coaching,
     now,

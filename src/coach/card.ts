@@ -4,6 +4,7 @@ import { queryRows, sql } from '../db/client.js';
 import { runAdmitted } from '../metrics/admitted.js';
 import { getMetric, isSmallSampleChange } from '../metrics/index.js';
 import type { MetricDeps, MetricId, MetricResult, Period, SegmentRow } from '../metrics/types.js';
+import { clipName } from '../names.js';
 import { formatLocalDay } from '../time/format.js';
 import { callsByHour, conversionsBySource, lateLeadsByHour, winsByProduct } from './facts.js';
 import { connectPoint, gapPoint, responsePoint, trendPoint } from './talking-points.js';
@@ -65,8 +66,8 @@ export async function getCoachingCard(deps: MetricDeps, query: CoachQuery): Prom
     ),
   );
   const period = mine[0]!.period;
-  const rep = { id: query.repId, name: names.get(query.repId) ?? `Rep ${query.repId}` };
-  const teamRef = team ? { id: team.id, name: team.name } : null;
+  const rep = { id: query.repId, name: clipName(names.get(query.repId) ?? `Rep ${query.repId}`) };
+  const teamRef = team ? { id: team.id, name: clipName(team.name) } : null;
   // A period that has not started (`next month`) has nothing to coach on: no team figures, no percentiles.
   if (period.start.getTime() > now.getTime())
     return {

@@ -4,9 +4,10 @@ import { median } from '../charts/median.js';
 import { runAdmitted } from '../metrics/admitted.js';
 import { getMetric } from '../metrics/index.js';
 import type { MetricDeps, MetricId } from '../metrics/types.js';
+import { clipName } from '../names.js';
 import { context, header, section } from '../slack/blocks/pieces.js';
 import { lowerFirst } from '../slack/format.js';
-import { escapeMrkdwn } from '../slack/mrkdwn.js';
+import { showName } from '../slack/mrkdwn.js';
 import { COACH_DEFAULT_PERIOD } from './card.js';
 
 /** The few metrics App Home checks per rep (the full card has ten; Home must open fast). */
@@ -57,14 +58,14 @@ export async function buildCoachingHomeBlocks(
     .sort((a, b) => b[1].length - a[1].length || (names.get(a[0]) ?? '').localeCompare(names.get(b[0]) ?? ''))
     .slice(0, MAX_REPS)
     .map(([repId, weak]) => {
-      const name = escapeMrkdwn(names.get(repId) ?? `Rep ${repId}`);
+      const name = showName(names.get(repId) ?? `Rep ${repId}`);
       return weak.length > 0
         ? `• *${name}* — behind the team median on ${weak.join(', ')}`
         : `• *${name}* — at or above the team median on all ${HOME_METRICS.length}`;
     });
   if (lines.length === 0) return [];
   return [
-    header(`Coaching · Team ${team.name}`),
+    header(`Coaching · Team ${clipName(team.name)}`),
     section(lines.join('\n')),
     context(
       'Last 30 days: calls, lead response time, lead conversion and win rate. Open a full card with `/metrics coach @person`.',

@@ -1,6 +1,7 @@
 import type { Db } from '../db/client.js';
 import type { DigestSubscription } from '../db/schema/digests.js';
 import type { Scope } from '../metrics/types.js';
+import { clipName } from '../names.js';
 import type { Schedule } from './slots.js';
 import { findTeam, listDigestReps } from './store.js';
 
@@ -47,7 +48,7 @@ export class RecipientResolver {
   /** Everyone `sub` goes to right now; personal digests use each rep's own time zone. */
   async recipientsOf(sub: DigestSubscription): Promise<Recipient[]> {
     const base = { cadence: sub.cadence, weekday: sub.weekday, localTime: sub.localTime };
-    const scopeLabel = sub.teamId === null ? 'Whole org' : await this.teamName(sub.teamId);
+    const scopeLabel = sub.teamId === null ? 'Whole org' : clipName(await this.teamName(sub.teamId));
     if (sub.target !== 'dm') {
       const scope: Scope = sub.teamId === null ? { kind: 'org' } : { kind: 'team', teamId: sub.teamId };
       return [
@@ -68,7 +69,7 @@ export class RecipientResolver {
       channel: null,
       slackUserId: rep.slackUserId,
       scope: { kind: 'rep', repId: rep.repId },
-      scopeLabel: `${rep.name} (${scopeLabel})`,
+      scopeLabel: `${clipName(rep.name)} (${scopeLabel})`,
       personal: true,
       schedule: { ...base, timezone: rep.timezone ?? sub.timezone },
     }));

@@ -197,8 +197,43 @@ export function parseItem(
   return schema.safeParse(value);
 }
 
+/**
+ * The longest text each kind of field accepts, in characters (Unicode code points, after trimming).
+ * Well above any real value (a CRM's names, Salesforce's 18-character ids, RFC 5321's 254-character
+ * address path), low enough that one value cannot fill a Slack message or bloat every answer that shows it.
+ */
+export const TEXT_LIMITS = {
+  /** People, teams, accounts, companies, products, sources, stages, templates, and references by name. */
+  name: 200,
+  /** External ids (and references to them) and Slack ids. */
+  id: 200,
+  email: 254,
+  /** `loss_reason`: free text, shown in `/metrics lost`. */
+  note: 500,
+  /** `crm_url`: a link to the CRM record. */
+  url: 2000,
+} as const;
+type TextKind = keyof typeof TEXT_LIMITS;
+
+/** Refuses text longer than `TEXT_LIMITS[kind]` characters (code points, so an emoji counts once). */
+function withinLimit(value: string, kind: TextKind): string {
+  const max = TEXT_LIMITS[kind];
+  if (value.length <= max) return value;
+  let chars = 0;
+  for (const _ of value) chars++;
+  if (chars > max)
+    throw new ValueError(
+      `is ${chars.toLocaleString('en-US')} characters long; at most ${max.toLocaleString('en-US')} are allowed`,
+    );
+  return value;
+}
+
 const toText = (v: Scalar) => checkText(String(v)).trim();
-const text = (opts?: { required?: boolean }) => field(toText, opts, { type: ['string', 'number', 'null'] });
+const text = (kind: TextKind, opts?: { required?: boolean }) =>
+  field((v) => withinLimit(toText(v), kind), opts, {
+    type: ['string', 'number', 'null'],
+    maxLength: TEXT_LIMITS[kind],
+  });
 /**
  * A name or a reference by name (NAME_FIELDS): text without format characters (withoutFormatChars:
  * zero-width spaces, BOM, bidi controls), which would make a look-alike of another name. The warnings
@@ -209,23 +244,24 @@ const name = (opts?: { required?: boolean }) =>
     (v) => {
       const n = withoutFormatChars(checkText(String(v))).trim();
       if (n === '') throw new ValueError('has only invisible characters (such as zero-width spaces)');
-      return n;
+      return withinLimit(n, 'name');
     },
     opts,
     {
       type: ['string', 'number', 'null'],
+      maxLength: TEXT_LIMITS.name,
       description: 'Invisible format characters (zero-width spaces, bidi controls) are removed.',
     },
   );
 const email = () =>
   field(
     (v) => {
-      const e = toText(v).toLowerCase();
+      const e = withinLimit(toText(v), 'email').toLowerCase();
       if (!/^[^\s@]+@[^\s@]+$/.test(e)) throw new ValueError(`"${v}" is not an email address`);
       return e;
     },
     {},
-    { type: ['string', 'null'], format: 'email' },
+    { type: ['string', 'null'], format: 'email', maxLength: TEXT_LIMITS.email },
   );
 const oneOf = <T extends string>(values: readonly T[], opts?: { required?: boolean }) =>
   field(
@@ -318,13 +354,13 @@ export function buildItemSchemas(tz: string, decimal?: DecimalMark, reading: Rea
       name: name({ required: true }),
       timezone: timeZoneName(),
       week_starts_on: integer(teams.weekStartsOn, { min: 0, max: 6 }),
-      slack_channel_id: text(),
+      slack_channel_id: text('id'),
       response_sla_seconds: integer(teams.responseSlaSeconds, { min: 1 }),
     }),
     reps: z.strictObject({
       name: name({ required: true }),
       email: email(),
-      slack_user_id: text(),
+      slack_user_id: text('id'),
       role: oneOf(REP_ROLES),
       active: bool(),
       timezone: timeZoneName(),
@@ -334,25 +370,25 @@ export function buildItemSchemas(tz: string, decimal?: DecimalMark, reading: Rea
       manager_name: name(),
     }),
     leads: z.strictObject({
-      external_id: text({ required: true }),
-      name: text(),
-      company: text(),
+      external_id: text('id', { required: true }),
+      name: text('name'),
+      company: text('name'),
       email: email(),
-      source: text(),
+      source: text('name'),
       owner_email: email(),
       owner_name: name(),
       created_at: instant(tz, { required: true }),
       qualified_at: instant(tz),
       converted_at: instant(tz),
       disqualified_at: instant(tz),
-      crm_url: text(),
+      crm_url: text('url'),
     }),
     activities: z.strictObject({
-      external_id: text({ required: true }),
+      external_id: text('id', { required: true }),
       rep_email: email(),
       rep_name: name(),
-      lead_external_id: text(),
-      opportunity_external_id: text(),
+      lead_external_id: text('id'),
+      opportunity_external_id: text('id'),
       kind: oneOf(ACTIVITY_KINDS, { required: true }),
       direction: oneOf(DIRECTIONS),
       occurred_at: instant(tz, { required: true }),
@@ -360,35 +396,35 @@ export function buildItemSchemas(tz: string, decimal?: DecimalMark, reading: Rea
       connected: bool(),
       email_opened_at: instant(tz),
       email_replied_at: instant(tz),
-      email_template: text(),
+      email_template: text('name'),
       meeting_booked_at: instant(tz),
       meeting_held_at: instant(tz),
     }),
     accounts: z.strictObject({
-      external_id: text(),
+      external_id: text('id'),
       name: name(),
       became_customer_at: instant(tz),
       churned_at: instant(tz),
     }),
     opportunities: z.strictObject({
-      external_id: text({ required: true }),
-      lead_external_id: text(),
+      external_id: text('id', { required: true }),
+      lead_external_id: text('id'),
       account: name(),
       owner_email: email(),
       owner_name: name(),
-      product: text(),
+      product: text('name'),
       amount: money(decimal),
       amount_minor: integer(opportunities.amountMinor),
       currency: currency(),
       created_at: instant(tz, { required: true }),
-      stage: text(),
+      stage: text('name'),
       closed_at: instant(tz),
       outcome: oneOf(OUTCOMES),
-      loss_reason: text(),
+      loss_reason: text('note'),
       expected_close_date: field((v) => parseCalendarDate(String(v))),
     }),
     contracts: z.strictObject({
-      external_id: text({ required: true }),
+      external_id: text('id', { required: true }),
       account: name({ required: true }),
       starts_at: instant(tz, { required: true }),
       ends_at: instant(tz, { required: true }),
@@ -401,7 +437,7 @@ export function buildItemSchemas(tz: string, decimal?: DecimalMark, reading: Rea
       }),
       licenses: integer(contracts.licenses, { min: 0 }),
       revenue_per_license: money(decimal),
-      product: text(),
+      product: text('name'),
     }),
   };
 }

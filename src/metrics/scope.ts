@@ -1,5 +1,6 @@
 import type { SQL } from 'drizzle-orm';
 import { queryRows, sql } from '../db/client.js';
+import { clipName } from '../names.js';
 import { MetricsError } from './errors.js';
 import type { WeekStart } from './periods.js';
 import type { MetricDeps, ResolvedScope, Scope } from './types.js';
@@ -58,10 +59,10 @@ export function scopeContextFrom(
       return { scope: { kind: 'org', label: 'Whole org' }, timezone: deps.defaultTimezone, weekStartsOn: 1 };
     case 'team':
       if (!row) throw new MetricsError('unknown_team', `No team with id ${scope.teamId}.`);
-      return { scope: { ...scope, label: row.name }, ...fallback };
+      return { scope: { ...scope, label: clipName(row.name) }, ...fallback };
     case 'rep':
       if (!row) throw new MetricsError('unknown_rep', `No rep with id ${scope.repId}.`);
-      return { scope: { ...scope, label: row.name }, ...fallback };
+      return { scope: { ...scope, label: clipName(row.name) }, ...fallback };
   }
 }
 

@@ -19,6 +19,8 @@
  * part of an entity we make on purpose — a safety net for fixed text such as "`help <metric>`".
  */
 
+import { clipName, NAME_DISPLAY_MAX } from '../names.js';
+
 const ZWJ = '\u200D';
 
 /** `&`, `<`, `>` → `&amp;`, `&lt;`, `&gt;` (for any sentence that may carry words from users or data). */
@@ -37,6 +39,15 @@ export function escapeName(text: string): string {
  */
 export function neutraliseMarkers(text: string): string {
   return text.replace(/[*_~`]/g, (c) => `${ZWJ}${c}${ZWJ}`);
+}
+
+/**
+ * One name from data as it goes into mrkdwn: cut to `max` characters (`clipName`) and then escaped
+ * (`escapeName`). Use this, not `escapeName` alone, wherever a single name is shown, so a 40,000-character
+ * lead name cannot crowd the rest of a line (the wait time, the link) out of Slack's 3,000-character field.
+ */
+export function showName(text: string, max: number = NAME_DISPLAY_MAX): string {
+  return escapeName(clipName(text, max));
 }
 
 /** A user mention that Slack renders as the person's name. `userId` must be a Slack user id. */

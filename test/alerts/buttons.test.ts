@@ -124,6 +124,27 @@ describeDb('alert buttons through the Bolt app', (ctx) => {
     expect(managerDm[0]?.args.text).toBe('A lead is still waiting in Inbound: Second Lead (Acme &amp; Co)');
   });
 
+  it('two quick clicks in one DM: the second update, built from a stale copy, keeps the first note', async () => {
+    const first = await addLead(ctx.db(), world.ana, '2026-11-23T10:00:00Z', { name: 'First Lead' });
+    const second = await addLead(ctx.db(), world.ana, '2026-11-23T10:00:00Z', { name: 'Second Lead' });
+    const third = await addLead(ctx.db(), world.ana, '2026-11-23T10:00:00Z', { name: 'Third Lead' });
+    await runLeadNudges(setup.deps, at('10:05'));
+    const dm = await posted(first, 'owner');
+    setup.clock.set(at('10:07'));
+    await click(baseUrl, 'U0ANA', 'alerts_contacted', first, dm);
+    await stub.waitFor('chat.update');
+    // Slack sends each click with the message as the user saw it: here the DM before the first update.
+    await click(baseUrl, 'U0ANA', 'alerts_snooze', second, dm);
+    const updates = await stub.waitFor('chat.update', 2);
+    const last = updates.at(-1)?.args.blocks as { type: string; block_id?: string }[];
+    const kind = (leadId: number) => last.find((b) => b.block_id === `alert_lead:${leadId}`)?.type;
+    expect([kind(first), kind(second), kind(third)]).toEqual(['context', 'context', 'actions']);
+    expect(blockText(updates.at(-1)?.args ?? {})).toContain('Contacted — logged by <@U0ANA>');
+    expect(blockText(updates.at(-1)?.args ?? {})).toContain('Snoozed by <@U0ANA>');
+    // One update per click when no other click changed the state in between.
+    expect(stub.callsTo('chat.update')).toHaveLength(2);
+  });
+
   it('"Claim" on the channel post lets the first person take the lead and edits the post', async () => {
     await updateAlertSettings(ctx.db(), world.teamId, { channelId: 'C0LEADS' }, world.mia, at('09:00'));
     const leadId = await addLead(ctx.db(), world.ana, '2026-11-23T10:00:00Z');

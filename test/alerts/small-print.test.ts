@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runLeadNudges } from '../../src/alerts/nudges.js';
-import { buildManagerNudge } from '../../src/alerts/slack/nudge-blocks.js';
+import { buildManagerNudge, buildOwnerNudge, type LeadCard } from '../../src/alerts/slack/nudge-blocks.js';
 import { createSlackApp, type SlackApp } from '../../src/app/slack-app.js';
 import { reps } from '../../src/db/schema/index.js';
 import { describeDb } from '../helpers/db.js';
@@ -16,6 +16,7 @@ beforeEach(() => stub.reset());
 const at = (hhmm: string) => new Date(`2026-11-23T${hhmm}:00Z`);
 const lead = (id: number, ownerName: string, ownerNudged: boolean) => ({
   leadId: id,
+  crmId: `L-${id}`,
   name: `Lead ${id}`,
   company: null,
   source: 'web',
@@ -40,6 +41,45 @@ describe('manager nudge text', () => {
       'Not every owner could be nudged: Eve has no active Slack account in Tally, so only you hear about these leads.',
     );
     expect(mixed).not.toContain('The owner was nudged');
+  });
+});
+
+describe('owner nudge lead titles', () => {
+  const card = (extra: Partial<LeadCard>): LeadCard => ({
+    leadId: 9,
+    crmId: '00Q5e000001abc',
+    name: null,
+    company: null,
+    source: 'web',
+    crmUrl: 'https://crm.example/leads/9',
+    waitingSeconds: 1_200,
+    ...extra,
+  });
+  const sectionOf = (lead: LeadCard) => {
+    const msg = buildOwnerNudge([lead], 300);
+    const section = msg.blocks.find((b) => b.type === 'section') as { text: { text: string } };
+    return { text: section.text.text, fallback: msg.text };
+  };
+
+  it('names a lead without a name by its company, else by its CRM id, never "Unnamed lead"', () => {
+    const byCompany = sectionOf(card({ company: 'Acme & Co' }));
+    expect(byCompany.text.split('\n')[0]).toBe('*<https://crm.example/leads/9|Acme &amp; Co>*');
+    expect(byCompany.fallback).toBe('A new lead is waiting for you: Acme &amp; Co');
+    const byId = sectionOf(card({}));
+    expect(byId.text.split('\n')[0]).toBe('*<https://crm.example/leads/9|Lead 00Q5e000001abc>*');
+    expect(byId.fallback).toBe('A new lead is waiting for you: Lead 00Q5e000001abc');
+    expect(JSON.stringify(buildOwnerNudge([card({ name: '  ' })], 300))).not.toContain('Unnamed');
+  });
+
+  it('cuts a 40,000-character name before escaping, keeping the wait, company and link whole', () => {
+    for (const name of ['x'.repeat(40_000), '&*'.repeat(20_000)]) {
+      const { text, fallback } = sectionOf(card({ name, company: 'Acme' }));
+      const [title, line] = text.split('\n');
+      expect(title).toMatch(/^\*<https:\/\/crm\.example\/leads\/9\|[^<>]+…>\* · Acme$/);
+      expect(line).toBe('source: web · waiting *20m 00s* (SLA 5m 00s)');
+      expect(text.length).toBeLessThan(1_000);
+      expect(fallback).toMatch(/^A new lead is waiting for you: [^<>]{1,400}… \(Acme\)$/);
+    }
   });
 });
 

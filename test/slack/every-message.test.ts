@@ -35,6 +35,7 @@ describe('the outbound guard', () => {
 describe('nudges with hostile lead data', () => {
   const lead = {
     leadId: 7,
+    crmId: 'L-7',
     name: '*Bob* <!channel>',
     company: '_the_ & <Co>',
     source: '~strike~',

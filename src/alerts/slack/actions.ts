@@ -3,18 +3,21 @@ import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Deps } from '../../deps.js';
 import { describeError } from '../../errors.js';
+import { clipName } from '../../names.js';
 import { COULD_NOT_SAVE } from '../../slack/blocks/notice.js';
 import { enforceLimits } from '../../slack/limits.js';
-import { escapeName } from '../../slack/mrkdwn.js';
+import { showName } from '../../slack/mrkdwn.js';
 import { retryingRespond } from '../../slack/respond.js';
 import { claimChannelLead, markLeadContacted, snoozeLeadNudges } from '../lead-actions.js';
-import { findRepBySlackUser } from '../nudge-queries.js';
+import { findRepBySlackUser, getLeadButtonStates, type LeadActor } from '../nudge-queries.js';
 import {
   ACTION_CLAIM,
   ACTION_CONTACTED,
   ACTION_SNOOZE,
   clickNote,
+  leadIdsOf,
   replaceLeadButtons,
+  setOwnerLeadBlocks,
 } from './nudge-blocks.js';
 
 /** How long "Snooze 15 min" holds further nudges for a lead. */
@@ -63,7 +66,7 @@ export async function handleAlertClick(
     case 'claimed': {
       const result = await claimChannelLead(deps.db, { leadId, repId: rep.id, at: now });
       if (result.won) return { kind: 'update', note: clickNote('claimed', slackUserId, slackTime(now)) };
-      const who = escapeName(result.pickedByName ?? 'Someone else');
+      const who = showName(result.pickedByName ?? 'Someone else');
       return { kind: 'ephemeral', text: `${who} already claimed this lead.` };
     }
   }
@@ -100,7 +103,10 @@ export function registerAlertActions(app: App, deps: Deps): void {
             await respond({ response_type: 'ephemeral', replace_original: false, text: outcome.text });
             return;
           }
-          const updated = await updateClickedMessage(client, body, leadId, outcome.note);
+          const updated =
+            click === 'claimed'
+              ? await updateClickedMessage(client, body, leadId, outcome.note)
+              : await updateOwnerDm(deps, client, body);
           // Without the message in the payload there is nothing to rewrite: say it to the clicker instead.
           if (!updated)
             await respond({ response_type: 'ephemeral', replace_original: false, text: outcome.note });
@@ -137,5 +143,49 @@ async function updateClickedMessage(
     blocks: replaceLeadButtons(blocks, leadId, note),
   });
   await client.chat.update({ channel, ts, text: message.text, blocks: message.blocks });
+  return true;
+}
+
+/** How many times one click rewrites the DM at most while other clicks keep changing the stored state. */
+const OWNER_DM_UPDATES = 3;
+
+function actorName(actor: LeadActor): string {
+  return actor.slackUserId ?? clipName(actor.repName ?? 'someone');
+}
+
+/**
+ * Rewrites an owner's nudge DM from the stored state of every lead in it (contacted, snoozed or still
+ * waiting), not from the clicked payload alone: Slack sends the message as the clicker saw it, so two
+ * quick clicks each carry a copy without the other's note, and a rebuild from the payload brought the
+ * first lead's buttons back. After each update the state is read again and, if another click changed it
+ * meanwhile, the DM is rewritten (up to OWNER_DM_UPDATES times): whichever update lands last was built
+ * after every click before it. false when the payload carries no message blocks (see updateClickedMessage).
+ */
+async function updateOwnerDm(deps: Deps, client: WebClient, body: BlockAction): Promise<boolean> {
+  const channel = body.container?.channel_id ?? body.channel?.id;
+  const ts = body.container?.message_ts ?? body.message?.ts;
+  const blocks = (body.message?.blocks ?? []) as KnownBlock[];
+  if (!channel || !ts || blocks.length === 0) return false;
+  const leadIds = leadIdsOf(blocks);
+  let sent: string | null = null;
+  for (let i = 0; i < OWNER_DM_UPDATES; i++) {
+    const states = await getLeadButtonStates(deps.db, leadIds, deps.clock());
+    const notes = new Map<number, string | null>();
+    for (const [id, state] of states) {
+      if (state.contacted)
+        notes.set(id, clickNote('contacted', actorName(state.contacted), slackTime(state.contacted.at)));
+      else if (state.snoozed)
+        notes.set(id, clickNote('snoozed', actorName(state.snoozed), slackTime(state.snoozed.until)));
+      else notes.set(id, null);
+    }
+    const message = enforceLimits({
+      text: String(body.message?.text ?? 'Lead alert'),
+      blocks: setOwnerLeadBlocks(blocks, notes),
+    });
+    const key = JSON.stringify(message.blocks);
+    if (key === sent) break;
+    await client.chat.update({ channel, ts, text: message.text, blocks: message.blocks });
+    sent = key;
+  }
   return true;
 }

@@ -1,8 +1,9 @@
 import type { KnownBlock } from '@slack/types';
+import { clipName } from '../../names.js';
 import { actions, button, context, header, section } from '../../slack/blocks/pieces.js';
 import { formatDuration } from '../../slack/format.js';
 import { enforceLimits, type SlackMessage } from '../../slack/limits.js';
-import { escapeMrkdwn, escapeName, mention } from '../../slack/mrkdwn.js';
+import { escapeMrkdwn, escapeName, mention, showName } from '../../slack/mrkdwn.js';
 
 /** Action ids of the alert buttons; `src/alerts/slack/actions.ts` listens for them. */
 export const ACTION_CONTACTED = 'alerts_contacted';
@@ -17,6 +18,8 @@ export const MAX_LEADS_PER_DM = 10;
 /** What a nudge shows about one lead. */
 export interface LeadCard {
   leadId: number;
+  /** The lead's id in the CRM (`leads.external_id`): what names a lead that has no name and no company. */
+  crmId: string;
   name: string | null;
   company: string | null;
   source: string | null;
@@ -28,25 +31,40 @@ export interface LeadCard {
   ownerNudged?: boolean;
 }
 
+/**
+ * What a lead is called: its name, else its company, else its CRM id ("Lead 00Q5e…"), never "Unnamed
+ * lead", which gives the rep nothing to look up. `company` is null when it already is the title.
+ */
+function leadLabel(lead: LeadCard): { title: string; company: string | null } {
+  const name = lead.name?.trim();
+  const company = lead.company?.trim() || null;
+  if (name) return { title: name, company };
+  if (company) return { title: company, company: null };
+  return { title: `Lead ${lead.crmId}`, company: null };
+}
+
 function leadTitle(lead: LeadCard): string {
-  const name = escapeName(lead.name?.trim() || 'Unnamed lead');
+  const label = leadLabel(lead);
+  // Cut before escaping, so the bold and the link around the name are never cut off (showName).
+  const name = showName(label.title);
   // Only http(s) links: a CRM value like "javascript:" or "<!channel>" must not become a link.
   const link = lead.crmUrl && /^https?:\/\/[^\s|<>]+$/.test(lead.crmUrl) ? lead.crmUrl : null;
   const title = link ? `<${escapeMrkdwn(link)}|${name}>` : name;
-  return lead.company ? `*${title}* · ${escapeName(lead.company)}` : `*${title}*`;
+  return label.company ? `*${title}* · ${showName(label.company)}` : `*${title}*`;
 }
 
 function leadLine(lead: LeadCard, slaSeconds: number, withOwner: boolean): string {
   const parts = [
-    `source: ${escapeName(lead.source ?? 'unknown')}`,
+    `source: ${showName(lead.source ?? 'unknown')}`,
     `waiting *${formatDuration(lead.waitingSeconds)}* (SLA ${formatDuration(slaSeconds)})`,
   ];
-  if (withOwner && lead.ownerName) parts.push(`owner: ${escapeName(lead.ownerName)}`);
+  if (withOwner && lead.ownerName) parts.push(`owner: ${showName(lead.ownerName)}`);
   return `${leadTitle(lead)}\n${parts.join(' · ')}`;
 }
 
 function plainName(lead: LeadCard): string {
-  return `${lead.name?.trim() || 'Unnamed lead'}${lead.company ? ` (${lead.company})` : ''}`;
+  const label = leadLabel(lead);
+  return `${clipName(label.title)}${label.company ? ` (${clipName(label.company)})` : ''}`;
 }
 
 /** Fallback text (notifications, search): plain, and escaped since Slack parses `text` as mrkdwn too. */
@@ -61,6 +79,17 @@ function moreLine(leads: LeadCard[]): KnownBlock[] {
   return more > 0 ? [context(`…and ${more} more waiting lead${more === 1 ? '' : 's'}. Check your CRM.`)] : [];
 }
 
+/** One lead's "Contacted" and "Snooze 15 min" buttons in the owner's DM (block id names the lead). */
+function ownerLeadButtons(leadId: number): KnownBlock {
+  return actions(
+    [
+      button({ text: 'Contacted', actionId: ACTION_CONTACTED, value: String(leadId), style: 'primary' }),
+      button({ text: 'Snooze 15 min', actionId: ACTION_SNOOZE, value: String(leadId) }),
+    ],
+    `${LEAD_BLOCK_PREFIX}${leadId}`,
+  );
+}
+
 /** The owner's DM: one message for all their waiting leads, each with "Contacted" and "Snooze 15 min". */
 export function buildOwnerNudge(leads: LeadCard[], slaSeconds: number): SlackMessage {
   const title =
@@ -68,20 +97,7 @@ export function buildOwnerNudge(leads: LeadCard[], slaSeconds: number): SlackMes
   const blocks: KnownBlock[] = [header(`:hourglass_flowing_sand: ${title}`)];
   for (const lead of leads.slice(0, MAX_LEADS_PER_DM)) {
     blocks.push(section(leadLine(lead, slaSeconds, false)));
-    blocks.push(
-      actions(
-        [
-          button({
-            text: 'Contacted',
-            actionId: ACTION_CONTACTED,
-            value: String(lead.leadId),
-            style: 'primary',
-          }),
-          button({ text: 'Snooze 15 min', actionId: ACTION_SNOOZE, value: String(lead.leadId) }),
-        ],
-        `${LEAD_BLOCK_PREFIX}${lead.leadId}`,
-      ),
-    );
+    blocks.push(ownerLeadButtons(lead.leadId));
   }
   blocks.push(...moreLine(leads));
   blocks.push(
@@ -94,7 +110,7 @@ export function buildOwnerNudge(leads: LeadCard[], slaSeconds: number): SlackMes
 
 /** The manager's DM: leads of their team still untouched past the escalation threshold. */
 export function buildManagerNudge(leads: LeadCard[], teamName: string, slaSeconds: number): SlackMessage {
-  const title = `${leads.length === 1 ? 'A lead is' : `${leads.length} leads are`} still waiting in ${teamName}`;
+  const title = `${leads.length === 1 ? 'A lead is' : `${leads.length} leads are`} still waiting in ${clipName(teamName)}`;
   const blocks: KnownBlock[] = [header(`:rotating_light: ${title}`)];
   for (const lead of leads.slice(0, MAX_LEADS_PER_DM)) blocks.push(section(leadLine(lead, slaSeconds, true)));
   blocks.push(...moreLine(leads));
@@ -107,7 +123,7 @@ function ownerNudgeNote(leads: LeadCard[]): string {
   const skipped = leads.filter((l) => l.ownerNudged === false);
   const once = 'You hear about each lead once.';
   if (skipped.length === 0) return `The owner was nudged at the SLA. ${once}`;
-  const owners = [...new Set(skipped.map((l) => escapeName(l.ownerName ?? 'the owner')))];
+  const owners = [...new Set(skipped.map((l) => showName(l.ownerName ?? 'the owner')))];
   const names = owners.join(', ');
   const lead =
     skipped.length === leads.length ? 'No owner could be nudged' : 'Not every owner could be nudged';
@@ -135,6 +151,31 @@ export function buildChannelPost(lead: LeadCard, slaSeconds: number): SlackMessa
 export function replaceLeadButtons(blocks: KnownBlock[], leadId: number, note: string): KnownBlock[] {
   const id = `${LEAD_BLOCK_PREFIX}${leadId}`;
   return blocks.map((b) => (b.block_id === id ? { ...context(note), block_id: id } : b));
+}
+
+/** The lead ids of a message's lead blocks (buttons or the note that replaced them), in order. */
+export function leadIdsOf(blocks: KnownBlock[]): number[] {
+  const ids: number[] = [];
+  for (const b of blocks) {
+    const id = b.block_id?.startsWith(LEAD_BLOCK_PREFIX) ? b.block_id.slice(LEAD_BLOCK_PREFIX.length) : '';
+    if (/^[1-9]\d*$/.test(id)) ids.push(Number(id));
+  }
+  return ids;
+}
+
+/**
+ * An owner's DM as it came back in a click payload, with every lead's buttons-or-note set from `notes`
+ * (lead id → the note, or null for the "Contacted"/"Snooze" buttons). Slack sends the message as the
+ * clicker last saw it, which can predate another click's update, so the stored state decides, not the
+ * payload. Leads missing from `notes` (gone from Tally) and all other blocks pass through unchanged.
+ */
+export function setOwnerLeadBlocks(blocks: KnownBlock[], notes: Map<number, string | null>): KnownBlock[] {
+  return blocks.map((b) => {
+    const [leadId] = leadIdsOf([b]);
+    if (leadId === undefined || !notes.has(leadId)) return b;
+    const note = notes.get(leadId);
+    return note ? { ...context(note), block_id: b.block_id } : ownerLeadButtons(leadId);
+  });
 }
 
 /** The note that replaces the buttons after a click. */

@@ -1,7 +1,8 @@
+import { clipName } from '../../names.js';
 import { context, fields, header, section } from '../../slack/blocks/pieces.js';
 import { formatDuration } from '../../slack/format.js';
 import { enforceLimits, type SlackMessage } from '../../slack/limits.js';
-import { escapeMrkdwn, escapeName } from '../../slack/mrkdwn.js';
+import { escapeMrkdwn, showName } from '../../slack/mrkdwn.js';
 import { describeBusinessHours } from '../business-time.js';
 import type { AlertSettings } from '../settings.js';
 
@@ -9,9 +10,9 @@ import type { AlertSettings } from '../settings.js';
 export function buildAlertSettingsMessage(settings: AlertSettings, changed?: string): SlackMessage {
   const channel = settings.channelId ? `<#${settings.channelId}>` : 'off';
   const escalation = `${formatDuration(settings.escalationSeconds)}${settings.escalationIsDefault ? ' _(default: 3 × SLA)_' : ''}`;
-  const team = escapeName(settings.teamName);
+  const team = showName(settings.teamName);
   const blocks = [
-    header(`Lead alerts · ${settings.teamName}`),
+    header(`Lead alerts · ${clipName(settings.teamName)}`),
     ...(changed ? [section(`:white_check_mark: ${changed}`)] : []),
     fields([
       ['Response SLA', formatDuration(settings.slaSeconds)],

@@ -1,7 +1,8 @@
+import { clipName } from '../../names.js';
 import { context, header, section } from '../../slack/blocks/pieces.js';
 import { formatDuration } from '../../slack/format.js';
 import { enforceLimits, type SlackMessage } from '../../slack/limits.js';
-import { escapeName } from '../../slack/mrkdwn.js';
+import { escapeName, showName } from '../../slack/mrkdwn.js';
 
 /** One concrete thing to try, chosen by why the number slipped. */
 const TIPS = {
@@ -33,14 +34,14 @@ export interface SlipView {
 export function buildSlipAlert(view: SlipView): SlackMessage {
   const tips = TIPS[view.reason];
   const tip = tips[view.tipIndex % tips.length] as string;
-  const first = escapeName(view.repName.split(' ')[0] ?? view.repName);
+  const first = showName(view.repName.split(' ')[0] ?? view.repName);
   const mine = formatDuration(view.medianSeconds);
   const team = view.teamMedianSeconds === null ? 'no answered leads' : formatDuration(view.teamMedianSeconds);
   const change =
     view.previousMedianSeconds !== null
       ? ` (${formatDuration(view.previousMedianSeconds)} the 7 days before)`
       : '';
-  const body = `Hi ${first}, a friendly heads-up: your median lead response time over the last 7 days is *${mine}*${change}. ${escapeName(view.teamName)}: *${team}*; target (SLA): *${formatDuration(view.slaSeconds)}*.`;
+  const body = `Hi ${first}, a friendly heads-up: your median lead response time over the last 7 days is *${mine}*${change}. ${showName(view.teamName)}: *${team}*; target (SLA): *${formatDuration(view.slaSeconds)}*.`;
   return enforceLimits({
     text: `Heads-up: your median lead response time over the last 7 days is ${mine}${change}; team ${team}, target ${formatDuration(view.slaSeconds)}.`,
     blocks: [
@@ -58,11 +59,11 @@ export function buildSlipRollup(
 ): SlackMessage {
   const lines = rows.map(
     (r) =>
-      `• ${escapeName(r.name)} — ${r.latestMedianSeconds === null ? 'n/a' : formatDuration(r.latestMedianSeconds)} median, alerted on ${r.days} day${r.days === 1 ? '' : 's'}`,
+      `• ${showName(r.name)} — ${r.latestMedianSeconds === null ? 'n/a' : formatDuration(r.latestMedianSeconds)} median, alerted on ${r.days} day${r.days === 1 ? '' : 's'}`,
   );
-  const title = `Response-time slips last week · ${teamName}`;
+  const title = `Response-time slips last week · ${clipName(teamName)}`;
   return enforceLimits({
-    text: escapeName(`${title}: ${rows.map((r) => r.name).join(', ')}`),
+    text: escapeName(`${title}: ${rows.map((r) => clipName(r.name)).join(', ')}`),
     blocks: [
       header(title),
       section(lines.join('\n')),

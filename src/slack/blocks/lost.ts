@@ -3,8 +3,11 @@ import { type LossReasons, NO_LOSS_REASONS_NOTE } from '../../metrics/loss-reaso
 import { formatCount } from '../../numbers/count.js';
 import { formatChange, formatMoney, formatPercent } from '../format.js';
 import { enforceLimits, type SlackMessage } from '../limits.js';
-import { escapeMrkdwn } from '../mrkdwn.js';
+import { escapeMrkdwn, showName } from '../mrkdwn.js';
 import { context, header, section } from './pieces.js';
+
+/** A loss reason is free text (up to 500 characters on the way in); one table row shows this much of it. */
+const LOSS_REASON_DISPLAY_MAX = 120;
 
 /** "+2 vs 3", "−1 vs 4", "new", "same as last period". */
 function reasonChange(lost: number, previous: number): string {
@@ -49,7 +52,9 @@ export function buildLostMessage(lr: LossReasons): SlackMessage {
     );
   } else {
     const table = lr.rows.map((row) => {
-      const name = row.kind === 'reason' ? `*${escapeMrkdwn(row.label)}*` : `_${escapeMrkdwn(row.label)}_`;
+      // Cut before escaping, so the bold or italic around a long reason is never cut in half.
+      const label = showName(row.label, LOSS_REASON_DISPLAY_MAX);
+      const name = row.kind === 'reason' ? `*${label}*` : `_${label}_`;
       return `${name} — ${formatCount(row.lost)} (${formatPercent(row.share, 0)}) · ${formatMoney(row.amount, r.currency)} · ${reasonChange(row.lost, row.previousLost)}`;
     });
     blocks.push(section(table.join('\n')));
