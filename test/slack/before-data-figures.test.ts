@@ -1,9 +1,9 @@
 import type { KnownBlock } from '@slack/types';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeDb } from '../helpers/db.js';
-import { type SlackApiStub, startSlackApiStub } from '../helpers/slack-api.js';
-import { seedFixture, USERS } from './fixtures.js';
-import { type RunningApp, sendCommand, startApp } from './harness.js';
+import { useSlackApiStub } from '../helpers/slack-api.js';
+import { USERS } from './fixtures.js';
+import { sendCommand, useRunningApp } from './harness.js';
 
 /** Every text of a message's blocks but its buttons, in order: header, sections, each field, context lines. */
 function blockLines(blocks: KnownBlock[]): string[] {
@@ -18,24 +18,8 @@ function blockLines(blocks: KnownBlock[]): string[] {
 
 // Now: Monday 23 Nov 2026 (fixtures.ts). The fixture's first record is in 2026, so June 2019 ended before it.
 describeDb('an answer for a finished period before the first record', (ctx) => {
-  let stub: SlackApiStub;
-  let app: RunningApp;
-
-  beforeAll(async () => {
-    stub = await startSlackApiStub();
-    for (const u of Object.values(USERS)) stub.users.set(u.id, { id: u.id, email: u.email });
-  });
-  afterAll(async () => {
-    await stub.close();
-  });
-  beforeEach(async () => {
-    await seedFixture(ctx.db());
-    stub.reset();
-    app = await startApp(ctx.database(), stub);
-  });
-  afterEach(async () => {
-    await app.stop();
-  });
+  const stub = useSlackApiStub();
+  const app = useRunningApp(ctx, stub);
 
   it('shows the sub-figures of count metrics as no data, not 0 (calls, emails, meetings)', async () => {
     const answer = async (metric: string) => {
