@@ -1,4 +1,4 @@
-import { unquoteName } from '../slack/grammar/words.js';
+import { unclosedQuote, unquoteName } from '../slack/grammar/words.js';
 import { escapeMrkdwn } from '../slack/mrkdwn.js';
 import { isTimeZone } from '../time/zone.js';
 import type { AlertSettingsPatch } from './settings.js';
@@ -35,12 +35,13 @@ export function parseAlertsCommand(tokens: string[]): AlertsCommand {
     // The team name runs to the end, or to `tz`, so "team North America" works.
     const tzAt = words.findIndex((w, i) => i > teamAt && w.toLowerCase() === 'tz');
     const end = tzAt > teamAt ? tzAt : words.length;
-    team = unquoteName(
-      words
-        .slice(teamAt + 1, end)
-        .join(' ')
-        .trim(),
-    );
+    const typed = words
+      .slice(teamAt + 1, end)
+      .join(' ')
+      .trim();
+    const unclosed = unclosedQuote(typed);
+    if (unclosed) return { ok: false, error: unclosed };
+    team = unquoteName(typed);
     if (team === '') return { ok: false, error: 'Name the team after `team`, e.g. `team EMEA`.' };
     words.splice(teamAt, end - teamAt);
   }

@@ -99,6 +99,17 @@ describeDb('inbound text over HTTP', (ctx) => {
     expect((await ask(USERS.ada.id, 'coach "Ana López" last month')).text).toMatch(
       /^Coaching card · Ana López · October 2026/,
     );
+    // A quote left open is said to be open in every command, not read as a team called `"Sales & Success`.
+    const unclosed = (typed: string) =>
+      `The quote in \`${typed}\` is not closed: put the whole name between two quotes, as in \`"Sales &amp; Success"\`.`;
+    expect((await ask(USERS.ada.id, 'calls "Sales &amp; Success 30d')).text).toBe(unclosed('"Sales'));
+    // (alerts follows its errors with its usage lines)
+    expect((await ask(USERS.ada.id, 'alerts team "Sales &amp; Success')).text).toContain(
+      `${unclosed('"Sales &amp; Success')}\n`,
+    );
+    expect((await ask(USERS.ada.id, 'digest add dm team "Sales &amp; Success at 08:30')).text).toBe(
+      unclosed('"Sales &amp; Success'),
+    );
   });
 
   it('suggests a team or person whose name starts with or holds as a word what was typed', async () => {

@@ -26,6 +26,7 @@ import {
   type ScopeWord,
   SHARE_WORDS,
   SUMMARY_WORDS,
+  unclosedQuote,
   unquoteName,
 } from './words.js';
 
@@ -300,12 +301,8 @@ function readModifiers(
       continue;
     }
     // `"Sales & Success 30d`: a quote not closed; reading on would merge the period into the name.
-    if (/["“”]/.test(raw))
-      return {
-        kind: 'error',
-        message: `The quote in \`${clip(raw)}\` is not closed: put the whole name between two quotes, as in \`"Sales & Success"\`.`,
-        suggestion: null,
-      };
+    const unclosed = unclosedQuote(raw);
+    if (unclosed) return { kind: 'error', message: unclosed, suggestion: null };
     const person = personWord(raw);
     if (person) {
       endRun();
@@ -496,10 +493,6 @@ function dayBeforeMonth(
   if (!month || !/^\d{4}-\d{2}$/.test(month.spec)) return null;
   const spec = `${month.spec}-${word.padStart(2, '0')}`;
   return safeParsePeriod(spec, ctx) ? { spec, length: 1 + month.length } : null;
-}
-
-function clip(text: string): string {
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
 /** A person named by a mention, an email or a plain `@handle`; null for any other word. */

@@ -5,6 +5,7 @@ import { monthOfWord, parsePeriod } from '../../metrics/periods.js';
 import type { FiscalCalendar } from '../../time/fiscal.js';
 import { MONTH_NAMES } from '../../time/fiscal.js';
 import { formatLocalDate } from '../../time/format.js';
+import { clipTyped } from './words.js';
 
 /**
  * Period words that did not parse: tells "a period, but a bad one" (`0d`, `2026-02-30`, a reversed
@@ -65,7 +66,7 @@ export function periodProblem(tokens: string[], index: number, ctx: PeriodWordCo
     }
   }
   if (!lead) {
-    return { message: `I can't read \`${clip(word)}\` as a period. ${EXAMPLES}`, suggestion: null };
+    return { message: `I can't read \`${clipTyped(word)}\` as a period. ${EXAMPLES}`, suggestion: null };
   }
   const next = tokens[index + 1]?.toLowerCase();
   if (next === undefined) return { message: `\`${word}\` what? ${EXAMPLES}`, suggestion: null };
@@ -76,7 +77,7 @@ export function periodProblem(tokens: string[], index: number, ctx: PeriodWordCo
   const candidate = unit ? `${lead2} ${unit === 'days' ? '30 days' : unit}` : null;
   const suggestion = candidate && parsePeriod(candidate, ctx).ok ? candidate : null;
   return {
-    message: `I don't know the period \`${clip(`${word} ${next}`)}\`.${suggestion ? '' : ` ${EXAMPLES}`}`,
+    message: `I don't know the period \`${clipTyped(`${word} ${next}`)}\`.${suggestion ? '' : ` ${EXAMPLES}`}`,
     suggestion,
   };
 }
@@ -107,7 +108,7 @@ function countedUnits(
   const perUnit = UNIT_DAYS[unit];
   if (perUnit === undefined) return null;
   const n = Number(number);
-  const typed = `\`${clip(`${before} ${unitWord}`)}\``;
+  const typed = `\`${clipTyped(`${before} ${unitWord}`)}\``;
   const window = `${n * perUnit}d`;
   const days = parsePeriod(window, ctx).ok ? window : null;
   const calendar =
@@ -123,10 +124,6 @@ function countedUnits(
   };
 }
 
-function clip(text: string): string {
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
-}
-
 /**
  * `oct 26` (26 October, or October 2026?): a month word at `tokens[index]` followed by a 1–2 digit
  * number is never guessed. Returns the message saying how to write each (`oct 2026`, `2026-10-26`), with
@@ -138,7 +135,7 @@ export function ambiguousMonthNumber(tokens: string[], index: number, spec: stri
   if (monthOfWord(word) === null || number === undefined || !/^\d{1,2}$/.test(number)) return null;
   const n = Number(number);
   const year = `20${number.padStart(2, '0')}`;
-  const typed = `\`${clip(`${word} ${number}`)}\``;
+  const typed = `\`${clipTyped(`${word} ${number}`)}\``;
   const month = word.toLowerCase();
   if (n < 1 || n > 31)
     return `I can't read ${typed} as a period: write the year in full (\`${month} ${year}\`).`;
@@ -157,7 +154,7 @@ export function periodWrittenOtherwise(
   ctx: PeriodWordContext,
 ): PeriodProblem | null {
   const word = tokens[index]!.toLowerCase();
-  const typed = `\`${clip(tokens.slice(index, index + 1 + month.length).join(' '))}\``;
+  const typed = `\`${clipTyped(tokens.slice(index, index + 1 + month.length).join(' '))}\``;
   if (
     !/^\d{1,2}$/.test(word) ||
     monthOfWord(tokens[index + 1]!) === null ||
@@ -225,7 +222,7 @@ export function readAgo(tokens: string[], index: number): { hint: ZonedHint; len
  * that day, or the range from it to today, to type. Pure.
  */
 export function zonedHint(hint: ZonedHint, ctx: PeriodWordContext): PeriodProblem {
-  const typed = `\`${clip(hint.typed)}\``;
+  const typed = `\`${clipTyped(hint.typed)}\``;
   const today = formatLocalDate(ctx.now, ctx.timezone);
   if (hint.kind === 'since') {
     const from = parsePeriod(hint.from, ctx);

@@ -89,3 +89,18 @@ export const QUOTED = /^["“”]([^"“”]+)["“”]$/;
 export function unquoteName(text: string): string {
   return QUOTED.exec(text.trim())?.[1]?.trim() ?? text;
 }
+
+/** A user's words cut to 40 characters with "…", for echoing them back in a message. */
+export function clipTyped(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+/**
+ * The answer to a name whose quote is not closed (`"Sales & Success 30d` read as the word `"Sales`, or a
+ * digest's `team "Sales & Success`): `typed` is the word or name as typed, quotes kept. Null when, its
+ * quotes taken off (unquoteName), no straight or curly double quote is left.
+ */
+export function unclosedQuote(typed: string): string | null {
+  if (!/["“”]/.test(unquoteName(typed))) return null;
+  return `The quote in \`${clipTyped(typed)}\` is not closed: put the whole name between two quotes, as in \`"Sales & Success"\`.`;
+}
