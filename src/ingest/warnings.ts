@@ -36,6 +36,32 @@ export const WARNING_KINDS = [
 ] as const;
 export type WarningKind = (typeof WARNING_KINDS)[number];
 
+/**
+ * Kinds about one row's own values: only the row that is stored counts. A row whose external id (or, for an
+ * account without one, folded name) comes again further down is replaced by that later row, so its warnings
+ * of these kinds are dropped. The other kinds are about two rows at once (a repeated id, a repeated person,
+ * a look-alike account name).
+ */
+const ROW_KINDS: ReadonlySet<WarningKind> = new Set<WarningKind>([
+  'close before create',
+  'won amount not positive',
+  'amount negative',
+  'closed but stage reads open',
+  'date in the future',
+  'qualified before create',
+  'invisible characters removed',
+]);
+
+/** What one stored row raised of the ROW_KINDS, and the detail of each kind while it is among the first shown. */
+interface RowWarnings {
+  line: number;
+  kinds: WarningKind[];
+  /** Per kind (same order): its detail, kept only while fewer than FIRST_LINES stored rows keep one. */
+  details: (string | undefined)[];
+  /** The stage of a closed-but-open row. */
+  stage?: string;
+}
+
 const FIRST_LINES = 5;
 
 /**
@@ -71,9 +97,6 @@ export class WarningLog {
   private accountNames: FirstLines | undefined;
   private accountNameIds: FirstLines | undefined;
 
-  /** Every occurrence, for an ingest request (positions are item indexes there). */
-  readonly items: ItemWarning[] = [];
-
   /**
    * `audience`: 'file' counts lines and names CLI options; 'request' lists every item (0-based
    * index) and names the request's fields. `now`: event timestamps later than it (plus
@@ -96,10 +119,20 @@ export class WarningLog {
 
   private add(kind: WarningKind, line: number, detail: () => string): void {
     this.added += 1;
-    if (this.audience === 'request') this.items.push({ index: line, kind, message: detail() });
-    if (kind === 'closed but stage reads open') {
-      // Counted at the end from the rows left stored (openStageWarning); only its place is kept here.
-      this.openStagePlace ??= this.byKind.size;
+    if (!this.kindOrder.includes(kind)) this.kindOrder.push(kind);
+    if (this.audience === 'request') this.allItems.push({ index: line, kind, message: detail() });
+    if (ROW_KINDS.has(kind)) {
+      // Counted at the end from the rows left stored (rowWarnings); a row's detail is kept only while it may be shown.
+      const key = this.rowKey ?? line;
+      let row = this.rowWarnings.get(key);
+      if (!row) {
+        row = { line, kinds: [], details: [] };
+        this.rowWarnings.set(key, row);
+      }
+      const kept = this.keptDetails.get(kind) ?? 0;
+      row.kinds.push(kind);
+      row.details.push(kept < FIRST_LINES ? detail() : undefined);
+      if (kept < FIRST_LINES) this.keptDetails.set(kind, kept + 1);
       return;
     }
     const w = this.byKind.get(kind);
@@ -107,6 +140,20 @@ export class WarningLog {
       w.count += 1;
       if (w.lines.length < FIRST_LINES) w.lines.push(line);
     } else this.byKind.set(kind, { kind, count: 1, lines: [line], detail: detail() });
+  }
+
+  /**
+   * Forgets the ROW_KINDS warnings of the row stored under `key` so far: a later row with the same key
+   * replaces it (field by field; a file's rows all carry the same columns, so every value is the later row's).
+   */
+  private replaceRow(key: string): void {
+    const row = this.rowWarnings.get(key);
+    if (!row) return;
+    this.rowWarnings.delete(key);
+    this.replacedLines.add(row.line);
+    row.details.forEach((d, i) => {
+      if (d !== undefined) this.keptDetails.set(row.kinds[i]!, this.keptDetails.get(row.kinds[i]!)! - 1);
+    });
   }
 
   /** True when an item with external id `id` has been looked at (inspect or seeId). */
@@ -122,8 +169,8 @@ export class WarningLog {
     if (id === '') return false;
     const first = this.firstLineOf.firstOrAdd(id, line);
     if (first === undefined) return false;
-    // The later row is the one stored: the earlier one's closed-but-open stage (if any) no longer counts.
-    this.openStageOfRow.delete(id);
+    // The later row is the one stored: the earlier one's own warnings (if any) no longer count.
+    this.replaceRow(id);
     this.duplicateId(id, first, line);
     return true;
   }
@@ -142,8 +189,11 @@ export class WarningLog {
    * parts add up to the rows read).
    */
   private seeName(name: string, line: number): void {
-    const first = this.firstLineOf.firstOrAdd(`\u0000name\u0000${fold(name)}`, line);
+    const key = `\u0000name\u0000${fold(name)}`;
+    this.rowKey = key;
+    const first = this.firstLineOf.firstOrAdd(key, line);
     if (first === undefined) return;
+    this.replaceRow(key);
     this.add('duplicate id', line, () =>
       this.audience === 'request'
         ? `account name "${name}" (no external id) names the account of item ${first} again: the later item (${line}) wins, field by field`
@@ -186,6 +236,7 @@ export class WarningLog {
     // methods below), so a clean row allocates no closure or list here.
     const id = item.external_id;
     const before = this.added;
+    this.rowKey = typeof id === 'string' && id !== '' ? id : undefined;
     if (typeof id === 'string') {
       // A later row with the same id replaces the earlier one when stored (seeId forgets the earlier one).
       this.seeId(id, line);
@@ -213,7 +264,7 @@ export class WarningLog {
     if (outcome === 'won' && notPositive(amount, minor)) this.wonNotPositive(line, amount, minor);
     else if (negative(amount, minor)) this.amountNegative(line, outcome, amount, minor);
     if (item.outcome == null && typeof stage === 'string' && outcome === 'open' && closed)
-      this.closedButOpen(line, stage, typeof id === 'string' ? id : undefined);
+      this.closedButOpen(line, stage);
     return this.added > before;
   }
 
@@ -258,20 +309,42 @@ export class WarningLog {
   }
 
   /**
-   * The closed-but-open rows that will be stored, in the order they were looked at: external id (or, for
-   * a row without one, its line number) → its stage and line. A later row with the same id replaces the
-   * entry (seeId deletes it, and it is set again if that row reads open too), so the warning, derived from
-   * this at the end (openStageWarning), counts only stored rows and names every stage they carry (an admin
-   * who passed the one stage named kept the other stage's lost deals counted as open).
+   * The rows that will be stored and raised a ROW_KINDS warning, in the order they were looked at: external
+   * id (an account without one: its folded name; a row without either: its line number) → what it raised.
+   * A later row with the same key replaces the entry (replaceRow deletes it, and it is set again if that row
+   * raises a warning too), so those warnings, derived from this at the end (rowWarningList), count only
+   * stored rows, list their first lines and show a stored row's detail.
    */
-  private readonly openStageOfRow = new Map<string | number, { stage: string; line: number }>();
+  private readonly rowWarnings = new Map<string | number, RowWarnings>();
 
-  /** Where the closed-but-open warning goes among the others: how many kinds were seen before its first row. */
-  private openStagePlace: number | undefined;
+  /** The key of the row being looked at (see rowWarnings); undefined for a row without one. */
+  private rowKey: string | undefined;
 
-  private closedButOpen(line: number, stage: string, id: string | undefined): void {
-    this.openStageOfRow.set(id !== undefined && id !== '' ? id : line, { stage, line });
+  /** Per ROW_KINDS kind, how many stored rows keep its detail (at most FIRST_LINES). */
+  private readonly keptDetails = new Map<WarningKind, number>();
+
+  /** Lines (item indexes) of rows replaced by a later row: a request's per-item warnings leave them out. */
+  private readonly replacedLines = new Set<number>();
+
+  /** Every kind in the order first seen, kinds later left with no stored row included (they are skipped). */
+  private readonly kindOrder: WarningKind[] = [];
+
+  /** Every occurrence, rows later replaced included (see `items`). */
+  private readonly allItems: ItemWarning[] = [];
+
+  /**
+   * Every occurrence, for an ingest request (positions are item indexes there), in item order; an item's
+   * own warnings (ROW_KINDS) only while it is stored, not once a later item with the same id replaced it.
+   */
+  get items(): ItemWarning[] {
+    if (this.replacedLines.size === 0) return this.allItems;
+    return this.allItems.filter((w) => !(ROW_KINDS.has(w.kind) && this.replacedLines.has(w.index)));
+  }
+
+  private closedButOpen(line: number, stage: string): void {
     this.add('closed but stage reads open', line, () => this.openStageDetail(stage));
+    const row = this.rowWarnings.get(this.rowKey ?? line);
+    if (row) row.stage = stage;
   }
 
   private openStageDetail(stage: string): string {
@@ -281,25 +354,30 @@ export class WarningLog {
   }
 
   /**
-   * The closed-but-open warning of the rows left stored (openStageOfRow): their count, the first lines, and
-   * the detail of the first row's stage, or in a file with several such stages each stage with its row count
-   * (most rows first, ties in the order first seen). Undefined when no such row is left.
+   * The ROW_KINDS warnings of the rows left stored (rowWarnings), per kind: their count, the first lines, and
+   * the detail of the first stored row that kept one. A file's closed-but-open warning with several stages
+   * names each stage with its row count instead (most rows first, ties in the order first seen).
    */
-  private openStageWarning(): ImportWarning | undefined {
-    const rows = this.openStageOfRow;
-    if (rows.size === 0) return undefined;
-    const lines: number[] = [];
+  private rowWarningList(): Map<WarningKind, ImportWarning> {
+    const out = new Map<WarningKind, ImportWarning>();
     const perStage = new Map<string, number>();
-    for (const { stage, line } of rows.values()) {
-      if (lines.length < FIRST_LINES) lines.push(line);
-      perStage.set(stage, (perStage.get(stage) ?? 0) + 1);
+    for (const row of this.rowWarnings.values()) {
+      row.kinds.forEach((kind, i) => {
+        const w = out.get(kind);
+        const detail = row.details[i];
+        if (!w) out.set(kind, { kind, count: 1, lines: [row.line], detail: detail ?? '' });
+        else {
+          w.count += 1;
+          if (w.lines.length < FIRST_LINES) w.lines.push(row.line);
+          // Only when every row that kept a detail before this one was replaced (rare).
+          if (w.detail === '' && detail !== undefined) w.detail = detail;
+        }
+      });
+      if (row.stage !== undefined) perStage.set(row.stage, (perStage.get(row.stage) ?? 0) + 1);
     }
-    const first = rows.values().next().value!.stage;
-    const detail =
-      this.audience === 'file' && perStage.size > 1
-        ? openStagesDetail(perStage)
-        : this.openStageDetail(first);
-    return { kind: 'closed but stage reads open', count: rows.size, lines, detail };
+    const open = out.get('closed but stage reads open');
+    if (open && this.audience === 'file' && perStage.size > 1) open.detail = openStagesDetail(perStage);
+    return out;
   }
 
   /** Counts an item whose event timestamps (EVENT_FIELDS; a decided deal's closed_at) lie ahead of now. */
@@ -364,14 +442,13 @@ export class WarningLog {
   }
 
   /**
-   * The warnings, in the order their kinds were first seen. A file's closed-but-open warning names every
-   * such stage (most rows first); it is derived from the rows left stored (openStageWarning).
+   * The warnings, in the order their kinds were first seen. The warnings about a row's own values
+   * (ROW_KINDS) are derived from the rows left stored (rowWarningList): a row replaced by a later one with
+   * the same id is not counted, nor listed, nor described.
    */
   list(): ImportWarning[] {
-    const list = [...this.byKind.values()];
-    const open = this.openStageWarning();
-    if (open) list.splice(this.openStagePlace!, 0, open);
-    return list;
+    const rows = this.rowWarningList();
+    return this.kindOrder.flatMap((kind) => rows.get(kind) ?? this.byKind.get(kind) ?? []);
   }
 }
 

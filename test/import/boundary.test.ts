@@ -339,6 +339,55 @@ describeDb('CSV import boundary', (ctx) => {
     });
   });
 
+  // Fresh tester: a repeated id whose first row closed before it was created still warned about that row
+  // (line 2), though the later row replaced it. Every warning about a row's own values names stored rows only.
+  it('warns only about stored rows: a row replaced by a later one with its id raises no warning of its own', async () => {
+    const file = csv(
+      [
+        'external_id,created_at,stage,closed_at,amount',
+        'O-1,2026-03-05,Won,2026-02-01,100',
+        'O-2,2026-01-05,Won,2026-02-01,-5',
+        'O-3,2026-01-05,Lost,2026-02-01,-7',
+        'O-4,2099-01-05,Discovery,,10',
+        'O-5,2026-04-05,Won,2026-02-01,0',
+        'O-1,2026-01-05,Won,2026-02-01,100',
+        'O-2,2026-01-05,Won,2026-02-01,50',
+        'O-3,2026-01-05,Lost,2026-02-01,7',
+        'O-4,2026-01-05,Discovery,,10',
+        'O-5,2026-05-05,Won,2026-02-01,-3',
+      ].join('\n'),
+    );
+    const r = await run('opportunities', file);
+    expect(r.warnings).toEqual([
+      {
+        kind: 'close before create',
+        count: 1,
+        lines: [11],
+        detail:
+          'closed_at 2026-02-01 is before created_at 2026-05-05 (stored as given; the cycle counts as 0 days)',
+      },
+      { kind: 'won amount not positive', count: 1, lines: [11], detail: 'a won deal with amount -3' },
+      {
+        kind: 'duplicate id',
+        count: 5,
+        lines: [7, 8, 9, 10, 11],
+        detail:
+          'external id O-1 is on line 2 and again on line 7: the later row (line 7) wins, field by field',
+      },
+    ]);
+    const leads = await run(
+      'leads',
+      csv(
+        [
+          'external_id,created_at,qualified_at,converted_at',
+          'L-1,2026-03-05,2026-02-01,2026-02-01',
+          'L-1,2026-01-05,2026-02-01,2026-02-01',
+        ].join('\n'),
+      ),
+    );
+    expect(leads.warnings.map((w) => [w.kind, w.count, w.lines])).toEqual([['duplicate id', 1, [3]]]);
+  });
+
   it('warns about a negative amount on a lost or open deal, like a won one', async () => {
     const file = csv(
       [

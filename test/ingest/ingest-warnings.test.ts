@@ -60,6 +60,31 @@ describeDb('POST /api/v1/ingest: warnings, locale and date_format wording', (ctx
     expect(clean.body).toEqual({ ok: true, inserted: 1, updated: 0, unchanged: 0 });
   });
 
+  it('leaves out the warnings of an item replaced by a later item with its external id', async () => {
+    const r = await post({
+      entity: 'opportunities',
+      items: [
+        { external_id: 'O-1', created_at: '2026-03-05', closed_at: '2026-02-01', stage: 'Won', amount: -5 },
+        { external_id: 'O-2', created_at: '2026-01-05', closed_at: '2026-02-01', stage: 'Lost', amount: -1 },
+        { external_id: 'O-1', created_at: '2026-01-05', closed_at: '2026-02-01', stage: 'Won', amount: 5 },
+        { external_id: 'O-2', created_at: '2026-01-05', closed_at: '2026-02-01', stage: 'Lost', amount: -2 },
+      ],
+    });
+    expect(r.body.warnings).toEqual([
+      {
+        index: 2,
+        kind: 'duplicate id',
+        message: 'external id O-1 is item 0 and again item 2: the later item (2) wins, field by field',
+      },
+      {
+        index: 3,
+        kind: 'duplicate id',
+        message: 'external id O-2 is item 1 and again item 3: the later item (3) wins, field by field',
+      },
+      { index: 3, kind: 'amount negative', message: 'a lost deal with amount -2' },
+    ]);
+  });
+
   it('names the entity of each warning in a multi-entity request', async () => {
     const r = await post({
       batches: [
