@@ -171,7 +171,7 @@ describeDb('CSV import boundary', (ctx) => {
       { line: 3, field: 'external_id', message: 'is required' },
     ]);
     expect(notices[1]).toBe(
-      'No column feeds external_id, so every row will be refused; did you mean --map "opportunity=external_id"?',
+      'no column feeds external_id, so every row will be refused; did you mean --map "opportunity=external_id"?',
     );
     const skipped = await run('opportunities', file, { skipInvalid: true });
     expect(skipped).toMatchObject({ inserted: 0, invalidRows: 2, rejected: false });
