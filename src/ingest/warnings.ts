@@ -33,6 +33,7 @@ export const WARNING_KINDS = [
   'invisible characters removed',
   'name like another account',
   'person on several rows',
+  'touch before lead created',
 ] as const;
 export type WarningKind = (typeof WARNING_KINDS)[number];
 
@@ -52,15 +53,8 @@ const ROW_KINDS: ReadonlySet<WarningKind> = new Set<WarningKind>([
   'invisible characters removed',
 ]);
 
-/** What one stored row raised of the ROW_KINDS, and the detail of each kind while it is among the first shown. */
-interface RowWarnings {
-  line: number;
-  kinds: WarningKind[];
-  /** Per kind (same order): its detail, kept only while fewer than FIRST_LINES stored rows keep one. */
-  details: (string | undefined)[];
-  /** The stage of a closed-but-open row. */
-  stage?: string;
-}
+/** A kind's bit in a row's mask of ROW_KINDS (its place in WARNING_KINDS; 11 kinds fit a Uint16). */
+const KIND_BIT = new Map(WARNING_KINDS.map((k, i) => [k, 1 << i]));
 
 const FIRST_LINES = 5;
 
@@ -122,17 +116,12 @@ export class WarningLog {
     if (!this.kindOrder.includes(kind)) this.kindOrder.push(kind);
     if (this.audience === 'request') this.allItems.push({ index: line, kind, message: detail() });
     if (ROW_KINDS.has(kind)) {
-      // Counted at the end from the rows left stored (rowWarnings); a row's detail is kept only while it may be shown.
-      const key = this.rowKey ?? line;
-      let row = this.rowWarnings.get(key);
-      if (!row) {
-        row = { line, kinds: [], details: [] };
-        this.rowWarnings.set(key, row);
-      }
-      const kept = this.keptDetails.get(kind) ?? 0;
-      row.kinds.push(kind);
-      row.details.push(kept < FIRST_LINES ? detail() : undefined);
-      if (kept < FIRST_LINES) this.keptDetails.set(kind, kept + 1);
+      // Counted at the end from the rows left stored (rowWarningList); a detail is kept only while it may be shown.
+      const row = this.currentRowAt(line);
+      this.rowMasks[row]! |= KIND_BIT.get(kind)!;
+      const kept = this.details.get(kind) ?? new Map<number, string>();
+      if (kept.size === 0) this.details.set(kind, kept);
+      if (kept.size < FIRST_LINES) kept.set(row, detail());
       return;
     }
     const w = this.byKind.get(kind);
@@ -147,13 +136,49 @@ export class WarningLog {
    * replaces it (field by field; a file's rows all carry the same columns, so every value is the later row's).
    */
   private replaceRow(key: string): void {
-    const row = this.rowWarnings.get(key);
-    if (!row) return;
-    this.rowWarnings.delete(key);
-    this.replacedLines.add(row.line);
-    row.details.forEach((d, i) => {
-      if (d !== undefined) this.keptDetails.set(row.kinds[i]!, this.keptDetails.get(row.kinds[i]!)! - 1);
-    });
+    const mark = this.firstLineOf.mark(key);
+    if (mark === 0) return;
+    const row = mark - 1;
+    this.firstLineOf.setMark(key, 0);
+    if (this.audience === 'request') this.replacedLines.add(this.rowLines[row]!);
+    this.rowMasks[row] = 0;
+    for (const kept of this.details.values()) kept.delete(row);
+  }
+
+  /** The row table's entry of the row being looked at (inspect), made on its first ROW_KINDS warning. */
+  private currentRowAt(line: number): number {
+    if (this.currentRow >= 0) return this.currentRow;
+    const row = this.rowCount++;
+    if (row === this.rowLines.length) {
+      const grow = <T extends Float64Array | Uint16Array | Int32Array>(a: T, make: (n: number) => T): T => {
+        const b = make(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.rowLines = grow(this.rowLines, (n) => new Float64Array(n));
+      this.rowMasks = grow(this.rowMasks, (n) => new Uint16Array(n));
+      this.rowStages = grow(this.rowStages, (n) => new Int32Array(n));
+    }
+    this.rowLines[row] = line;
+    this.rowMasks[row] = 0;
+    this.rowStages[row] = -1;
+    // Its key (already recorded by seeId/seeName) remembers the entry, for a later row that replaces it.
+    if (this.rowKey !== undefined) this.firstLineOf.setMark(this.rowKey, row + 1);
+    this.currentRow = row;
+    return row;
+  }
+
+  /**
+   * Counts an outbound activity written with `occurred_at` before its lead's `created_at` (found by the
+   * writer, which reads the lead: see TouchBeforeLead); `line` is its line, or its item index in a request.
+   */
+  touchBeforeLead(line: number, occurredAt: Date, lead: string, leadCreatedAt: Date): void {
+    this.add(
+      'touch before lead created',
+      line,
+      () =>
+        `occurred_at ${minute(occurredAt)} is before lead ${lead}'s created_at ${minute(leadCreatedAt)} (stored as given; its response time counts as 0 s)`,
+    );
   }
 
   /** True when an item with external id `id` has been looked at (inspect or seeId). */
@@ -237,6 +262,7 @@ export class WarningLog {
     const id = item.external_id;
     const before = this.added;
     this.rowKey = typeof id === 'string' && id !== '' ? id : undefined;
+    this.currentRow = -1;
     if (typeof id === 'string') {
       // A later row with the same id replaces the earlier one when stored (seeId forgets the earlier one).
       this.seeId(id, line);
@@ -309,19 +335,27 @@ export class WarningLog {
   }
 
   /**
-   * The rows that will be stored and raised a ROW_KINDS warning, in the order they were looked at: external
-   * id (an account without one: its folded name; a row without either: its line number) → what it raised.
-   * A later row with the same key replaces the entry (replaceRow deletes it, and it is set again if that row
-   * raises a warning too), so those warnings, derived from this at the end (rowWarningList), count only
-   * stored rows, list their first lines and show a stored row's detail.
+   * The rows that raised a ROW_KINDS warning, in the order they were looked at (a row table in typed arrays:
+   * 14 bytes a row, nothing for the garbage collector to trace): line, the kinds raised (bits of KIND_BIT; 0
+   * once a later row with the same key replaced it: replaceRow), and a closed-but-open row's stage (an index
+   * into stageNames, else -1). A row's key (external id; an account without one: its folded name) finds its
+   * entry through firstLineOf's mark (entry + 1). The warnings are derived from this at the end
+   * (rowWarningList), so they count only stored rows, list their first lines and show a stored row's detail.
    */
-  private readonly rowWarnings = new Map<string | number, RowWarnings>();
+  private rowLines = new Float64Array(64);
+  private rowMasks = new Uint16Array(64);
+  private rowStages = new Int32Array(64);
+  private rowCount = 0;
+  /** The entry of the row being looked at, once it raised a ROW_KINDS warning; else -1. */
+  private currentRow = -1;
+  private readonly stageNames: string[] = [];
+  private readonly stageIndex = new Map<string, number>();
 
-  /** The key of the row being looked at (see rowWarnings); undefined for a row without one. */
+  /** The key of the row being looked at (see the row table); undefined for a row without one. */
   private rowKey: string | undefined;
 
-  /** Per ROW_KINDS kind, how many stored rows keep its detail (at most FIRST_LINES). */
-  private readonly keptDetails = new Map<WarningKind, number>();
+  /** Per ROW_KINDS kind: entry → detail, for at most FIRST_LINES stored rows (the first that raised it). */
+  private readonly details = new Map<WarningKind, Map<number, string>>();
 
   /** Lines (item indexes) of rows replaced by a later row: a request's per-item warnings leave them out. */
   private readonly replacedLines = new Set<number>();
@@ -343,8 +377,12 @@ export class WarningLog {
 
   private closedButOpen(line: number, stage: string): void {
     this.add('closed but stage reads open', line, () => this.openStageDetail(stage));
-    const row = this.rowWarnings.get(this.rowKey ?? line);
-    if (row) row.stage = stage;
+    let i = this.stageIndex.get(stage);
+    if (i === undefined) {
+      i = this.stageNames.push(stage) - 1;
+      this.stageIndex.set(stage, i);
+    }
+    this.rowStages[this.currentRowAt(line)] = i;
   }
 
   private openStageDetail(stage: string): string {
@@ -354,26 +392,31 @@ export class WarningLog {
   }
 
   /**
-   * The ROW_KINDS warnings of the rows left stored (rowWarnings), per kind: their count, the first lines, and
+   * The ROW_KINDS warnings of the rows left stored (the row table), per kind: their count, the first lines, and
    * the detail of the first stored row that kept one. A file's closed-but-open warning with several stages
    * names each stage with its row count instead (most rows first, ties in the order first seen).
    */
   private rowWarningList(): Map<WarningKind, ImportWarning> {
     const out = new Map<WarningKind, ImportWarning>();
     const perStage = new Map<string, number>();
-    for (const row of this.rowWarnings.values()) {
-      row.kinds.forEach((kind, i) => {
+    for (let row = 0; row < this.rowCount; row += 1) {
+      const mask = this.rowMasks[row]!;
+      if (mask === 0) continue;
+      const line = this.rowLines[row]!;
+      for (const kind of ROW_KINDS) {
+        if ((mask & KIND_BIT.get(kind)!) === 0) continue;
         const w = out.get(kind);
-        const detail = row.details[i];
-        if (!w) out.set(kind, { kind, count: 1, lines: [row.line], detail: detail ?? '' });
+        const detail = this.details.get(kind)?.get(row);
+        if (!w) out.set(kind, { kind, count: 1, lines: [line], detail: detail ?? '' });
         else {
           w.count += 1;
-          if (w.lines.length < FIRST_LINES) w.lines.push(row.line);
+          if (w.lines.length < FIRST_LINES) w.lines.push(line);
           // Only when every row that kept a detail before this one was replaced (rare).
           if (w.detail === '' && detail !== undefined) w.detail = detail;
         }
-      });
-      if (row.stage !== undefined) perStage.set(row.stage, (perStage.get(row.stage) ?? 0) + 1);
+      }
+      const stage = this.rowStages[row]!;
+      if (stage >= 0) perStage.set(this.stageNames[stage]!, (perStage.get(this.stageNames[stage]!) ?? 0) + 1);
     }
     const open = out.get('closed but stage reads open');
     if (open && this.audience === 'file' && perStage.size > 1) open.detail = openStagesDetail(perStage);
@@ -470,6 +513,8 @@ function openStagesDetail(perStage: Map<string, number>): string {
 const OPEN_STAGES_LISTED = 10;
 
 const iso = (d: Date) => d.toISOString().slice(0, 10);
+/** To the minute, in UTC (`2026-01-05T09:50Z`): a touch minutes before its lead is on the same day. */
+const minute = (d: Date) => `${d.toISOString().slice(0, 16)}Z`;
 
 /** True when `d` is a Date later than `latest` (epoch ms). */
 const isAfter = (d: unknown, latest: number) => d instanceof Date && d.getTime() > latest;
