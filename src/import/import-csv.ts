@@ -296,6 +296,14 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
       for (const e of written.errors) {
         report({ line: batch[parsed.positions[e.index]!]!.line, field: e.field, message: e.message });
       }
+      for (const t of written.touchesBeforeLead ?? []) {
+        warnings.touchBeforeLead(
+          batch[parsed.positions[t.index]!]!.line,
+          t.occurredAt,
+          t.lead,
+          t.leadCreatedAt,
+        );
+      }
     };
     const writeEntity = (entity: Entity, batch: PendingItem[], last: boolean) =>
       commit(prepare(entity, batch, last));

@@ -388,6 +388,37 @@ describeDb('CSV import boundary', (ctx) => {
     expect(leads.warnings.map((w) => [w.kind, w.count, w.lines])).toEqual([['duplicate id', 1, [3]]]);
   });
 
+  // Fresh tester: `/metrics response` noted touches logged before their lead ("counts as 0 s"); the import
+  // that stored them said nothing.
+  it('counts outbound touches logged before their lead was created, again on a re-import', async () => {
+    await run('leads', csv('external_id,created_at\nL-1,2026-01-05T10:00:00Z\nL-2,2026-01-05T10:00:00Z\n'));
+    const file = csv(
+      [
+        'external_id,rep_name,lead_external_id,kind,direction,occurred_at',
+        'A-1,Ana,L-1,call,outbound,2026-01-05T09:50:00Z',
+        'A-2,Ana,L-1,email,inbound,2026-01-05T09:00:00Z',
+        'A-3,Ana,L-2,meeting,,2026-01-04T10:00:00Z',
+        'A-4,Ana,L-2,call,outbound,2026-01-05T10:00:00Z',
+        'A-5,Ana,L-1,call,outbound,2026-01-01T10:00:00Z',
+        'A-5,Ana,L-1,call,outbound,2026-01-06T10:00:00Z',
+      ].join('\n'),
+    );
+    const expected = {
+      kind: 'touch before lead created',
+      count: 2,
+      lines: [2, 4],
+      detail:
+        "occurred_at 2026-01-05T09:50Z is before lead L-1's created_at 2026-01-05T10:00Z (stored as given; its response time counts as 0 s)",
+    };
+    const r = await run('activities', file);
+    expect(r.warnings.filter((w) => w.kind !== 'duplicate id')).toEqual([expected]);
+    expect(formatDetails(r)).toContain(
+      'warning: 2 touches logged before their lead was created (lines 2, 4): ',
+    );
+    const again = await run('activities', file);
+    expect(again.warnings.filter((w) => w.kind !== 'duplicate id')).toEqual([expected]);
+  });
+
   it('warns about a negative amount on a lost or open deal, like a won one', async () => {
     const file = csv(
       [

@@ -85,6 +85,50 @@ describeDb('POST /api/v1/ingest: warnings, locale and date_format wording', (ctx
     ]);
   });
 
+  it('warns about an outbound touch logged before its lead was created, in item order', async () => {
+    const r = await post({
+      batches: [
+        { entity: 'leads', items: [{ external_id: 'L-1', created_at: '2026-01-05T10:00:00Z' }] },
+        {
+          entity: 'activities',
+          items: [
+            {
+              external_id: 'A-1',
+              rep_name: 'Ana',
+              lead_external_id: 'L-1',
+              kind: 'call',
+              occurred_at: '2026-01-05T11:00:00Z',
+            },
+            {
+              external_id: 'A-2',
+              rep_name: 'Ana',
+              lead_external_id: 'L-1',
+              kind: 'call',
+              occurred_at: '2026-01-04T10:00:00Z',
+            },
+            {
+              external_id: 'A-3',
+              rep_name: 'Ana',
+              lead_external_id: 'L-1',
+              kind: 'call',
+              occurred_at: '2099-01-04T10:00:00Z',
+            },
+          ],
+        },
+      ],
+    });
+    expect(r.body.warnings).toEqual([
+      {
+        index: 1,
+        entity: 'activities',
+        kind: 'touch before lead created',
+        message:
+          "occurred_at 2026-01-04T10:00Z is before lead L-1's created_at 2026-01-05T10:00Z (stored as given; its response time counts as 0 s)",
+      },
+      expect.objectContaining({ index: 2, entity: 'activities', kind: 'date in the future' }),
+    ]);
+  });
+
   it('names the entity of each warning in a multi-entity request', async () => {
     const r = await post({
       batches: [
