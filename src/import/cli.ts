@@ -59,7 +59,8 @@ async function main(argv: string[]): Promise<number> {
       stages: { won: args.wonStages ?? [], lost: args.lostStages ?? [] },
       timezone: config.defaultTimezone,
       now: new Date(),
-      onNotice: (m) => process.stderr.write(`import: ${m}\n`),
+      // Notices read like the lines formatDetails writes (`columns mapped: …`), without a prefix.
+      onNotice: (m) => process.stderr.write(`${m}\n`),
       onProgress: (rows, ms) =>
         process.stderr.write(
           `import: ${rows.toLocaleString('en-US')} rows read (${Math.round(rows / (ms / 1000)).toLocaleString('en-US')} rows/s)\n`,

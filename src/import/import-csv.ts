@@ -296,6 +296,14 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
       for (const e of written.errors) {
         report({ line: batch[parsed.positions[e.index]!]!.line, field: e.field, message: e.message });
       }
+      for (const t of written.touchesBeforeLead ?? []) {
+        warnings.touchBeforeLead(
+          batch[parsed.positions[t.index]!]!.line,
+          t.occurredAt,
+          t.lead,
+          t.leadCreatedAt,
+        );
+      }
     };
     const writeEntity = (entity: Entity, batch: PendingItem[], last: boolean) =>
       commit(prepare(entity, batch, last));
@@ -404,16 +412,12 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
                 stages: opts.stages ?? null,
               });
             }
-            if (plan.ignored.length > 0) {
-              opts.onNotice?.(
-                `Ignoring ${plan.ignored.length} column(s) that are not ${opts.entity} fields: ${plan.ignored.join(', ')} (use --map source=canonical to read one)`,
-              );
-            }
+            if (plan.ignored.length > 0) opts.onNotice?.(ignoredColumnsNotice(plan.ignored, opts.entity));
             const keys = opts.entity === 'subscriptions' ? ['external_id'] : KEY_FIELDS[opts.entity];
             if (keys.length > 0 && !keys.some((k) => plan!.fed.has(k))) {
               const guess = guessIdColumn(plan.ignored);
               opts.onNotice?.(
-                `No column feeds ${keys.join(' or ')}, so every row will be refused${guess ? `; did you mean --map "${guess}=${keys[0]}"?` : ''}`,
+                `no column feeds ${keys.join(' or ')}, so every row will be refused${guess ? `; did you mean --map "${guess}=${keys[0]}"?` : ''}`,
               );
             }
             continue;
@@ -528,4 +532,17 @@ function fingerprintMark(entity: Entity, item: Record<string, unknown>): string 
     if (m.reading.mark) mark = m.reading.mark;
   }
   return mark;
+}
+
+/**
+ * The notice for columns that feed no field, in the style of the other lines before the summary (lowercase,
+ * no prefix): `ignoring 1 column that is not a leads field: extra (use --map source=canonical to read it)`.
+ */
+function ignoredColumnsNotice(ignored: string[], entity: string): string {
+  const article = /^[aeiou]/.test(entity) ? 'an' : 'a';
+  const what =
+    ignored.length === 1
+      ? `1 column that is not ${article} ${entity} field`
+      : `${ignored.length.toLocaleString('en-US')} columns that are not ${entity} fields`;
+  return `ignoring ${what}: ${ignored.join(', ')} (use --map source=canonical to read ${ignored.length === 1 ? 'it' : 'one'})`;
 }

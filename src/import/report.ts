@@ -59,6 +59,10 @@ const COUNTED_TITLES: Record<string, [one: string, many: string]> = {
     'row with invisible characters removed from names',
     'rows with invisible characters removed from names',
   ],
+  'touch before lead created': [
+    'touch logged before its lead was created',
+    'touches logged before their lead was created',
+  ],
   'name like another account': [
     'account named like another account in the file',
     'accounts named like another account in the file',

@@ -6,7 +6,7 @@ import type { CreatedByReference } from './names.js';
 import { createNewNames, findReps } from './resolve.js';
 import type { ItemOf } from './schemas.js';
 import type { StagedUpsert } from './staging.js';
-import type { ItemError, WriteResult } from './types.js';
+import type { ItemError, TouchBeforeLead, WriteResult } from './types.js';
 import { anyText, findExistingIds, mergeByExternalId, type PendingRow, upsertRows } from './upsert-core.js';
 import { idOrNew, put, requireForNew, unknownRef } from './write-helpers.js';
 
@@ -32,12 +32,8 @@ export async function writeActivities(
     items.map((i) => ({ email: i.rep_email, name: i.rep_name })),
     { email: 'rep_email', name: 'rep_name' },
   );
-  const leadIds = await findExistingIds(
-    db,
-    leads,
-    'externalId',
-    present(items.map((i) => i.lead_external_id)),
-  );
+  const leadRows = await findLeads(db, present(items.map((i) => i.lead_external_id)));
+  const leadIds = new Map([...leadRows].map(([key, lead]) => [key, lead.id]));
   const oppIds = await findExistingIds(
     db,
     opportunities,
@@ -96,6 +92,11 @@ export async function writeActivities(
     errors,
   );
   const valid = await createNewNames(db, checked, { repId: repOf }, errors, created);
+  const touchesBeforeLead = touchesBeforeTheirLead(valid, items, leadRows);
+  // Such a row keeps no fingerprint, so a re-import that would skip it as unchanged still counts it.
+  if (touchesBeforeLead.length > 0)
+    stage?.forgetFingerprints(touchesBeforeLead.map((t) => valid[t.row]!.key));
+  const early = touchesBeforeLead.map(({ row: _, ...t }) => t);
   const affected = new Set<number>();
   for (const r of before) if (r.leadId !== null) affected.add(r.leadId);
   for (const r of valid) if (typeof r.values.leadId === 'number') affected.add(r.values.leadId);
@@ -103,11 +104,51 @@ export async function writeActivities(
     // first_touch_at is refreshed once the staged rows are written.
     const counts = await stage.add(valid, existing);
     stage.touchLeads(affected);
-    return { ...counts, errors };
+    return { ...counts, errors, ...(early.length > 0 ? { touchesBeforeLead: early } : {}) };
   }
   const counts = await upsertRows(db, activities, 'externalId', valid, existing);
   await refreshFirstTouch(db, affected);
-  return { inserted: counts.inserted, updated: counts.updated, unchanged: counts.unchanged, errors };
+  return {
+    inserted: counts.inserted,
+    updated: counts.updated,
+    unchanged: counts.unchanged,
+    errors,
+    ...(early.length > 0 ? { touchesBeforeLead: early } : {}),
+  };
+}
+
+/** Leads by external id: id and created_at (one query). */
+async function findLeads(db: Db, keys: string[]): Promise<Map<string, { id: number; createdAt: Date }>> {
+  const found = new Map<string, { id: number; createdAt: Date }>();
+  if (keys.length === 0) return found;
+  const rows = await db
+    .select({ id: leads.id, key: leads.externalId, createdAt: leads.createdAt })
+    .from(leads)
+    .where(sql`${leads.externalId} = ${anyText([...new Set(keys)])}`);
+  for (const r of rows) if (r.key !== null) found.set(r.key, { id: r.id, createdAt: r.createdAt });
+  return found;
+}
+
+/**
+ * The rows to be written (merged: one per external id, the later item's index) that are outbound touches
+ * (a direction not given reads as the column's default, outbound) whose item names a lead and gives an
+ * occurred_at before that lead's created_at; `row` is the position in `rows`.
+ */
+function touchesBeforeTheirLead(
+  rows: PendingRow[],
+  items: ActivityItem[],
+  leadRows: Map<string, { id: number; createdAt: Date }>,
+): (TouchBeforeLead & { row: number })[] {
+  const out: (TouchBeforeLead & { row: number })[] = [];
+  rows.forEach((row, k) => {
+    const { occurredAt, direction } = row.values;
+    const lead = items[row.index]?.lead_external_id;
+    if (!(occurredAt instanceof Date) || direction === 'inbound' || typeof lead !== 'string') return;
+    const createdAt = leadRows.get(lead)?.createdAt;
+    if (createdAt && occurredAt < createdAt)
+      out.push({ row: k, index: row.index, occurredAt, lead, leadCreatedAt: createdAt });
+  });
+  return out;
 }
 
 function present(values: (string | null | undefined)[]): string[] {

@@ -12,6 +12,8 @@ export class FirstLines {
   /** High 21 bits of each slot's hash, plus 1 (0 marks an empty slot). */
   private hi = new Uint32Array(1024);
   private lines = new Float64Array(1024);
+  /** A second number per id (see `mark`), allocated on the first `setMark`. */
+  private marks: Float64Array | undefined;
   private size = 0;
 
   /** Ids recorded (firstOrAdd calls that returned undefined) since the start or the last `clear`. */
@@ -24,6 +26,7 @@ export class FirstLines {
     this.lo.fill(0);
     this.hi.fill(0);
     this.lines.fill(0);
+    this.marks?.fill(0);
     this.size = 0;
   }
 
@@ -31,6 +34,20 @@ export class FirstLines {
   first(id: string): number | undefined {
     const slot = this.probe(id);
     return this.hi[slot] === 0 ? undefined : this.lines[slot];
+  }
+
+  /** The number `setMark` last gave `id`, or 0 (also for an id not recorded). */
+  mark(id: string): number {
+    const slot = this.probe(id);
+    return this.hi[slot] === 0 || !this.marks ? 0 : this.marks[slot]!;
+  }
+
+  /** Gives a recorded `id` (firstOrAdd) a second number, read back by `mark`; an unknown id is ignored. */
+  setMark(id: string, value: number): void {
+    const slot = this.probe(id);
+    if (this.hi[slot] === 0) return;
+    this.marks ??= new Float64Array(this.lo.length);
+    this.marks[slot] = value;
   }
 
   /**
@@ -63,10 +80,11 @@ export class FirstLines {
   }
 
   private grow(): void {
-    const { lo, hi, lines } = this;
+    const { lo, hi, lines, marks } = this;
     this.lo = new Uint32Array(lo.length * 2);
     this.hi = new Uint32Array(lo.length * 2);
     this.lines = new Float64Array(lo.length * 2);
+    if (marks) this.marks = new Float64Array(lo.length * 2);
     const mask = this.lo.length - 1;
     for (let i = 0; i < lo.length; i += 1) {
       if (hi[i] === 0) continue;
@@ -75,6 +93,7 @@ export class FirstLines {
       this.lo[slot] = lo[i]!;
       this.hi[slot] = hi[i]!;
       this.lines[slot] = lines[i]!;
+      if (marks) this.marks![slot] = marks[i]!;
     }
   }
 }

@@ -29,6 +29,7 @@ import {
   emptyResult,
   type IngestOptions,
   type ItemError,
+  type TouchBeforeLead,
   type WriteResult,
 } from './types.js';
 import { type DateOrder, newDateContext } from './values.js';
@@ -258,14 +259,15 @@ export async function ingestBatch(
   });
   const parsed = batches.map((b) => parseItems(b.entity, b.items, opts.timezone, numbers));
   // The same warnings a CSV summary gives, per item (stored as given, but worth a look).
-  const warnings: ItemWarning[] = [];
-  parsed.forEach((p, i) => {
+  const logs = parsed.map((p, i) => {
     const log = new WarningLog(batches[i]!.entity, opts.stages, 'request', opts.now);
     p.items.forEach((item, k) => {
       log.inspect(item as Record<string, unknown>, p.positions[k]!, batches[i]!.items[p.positions[k]!]);
     });
-    warnings.push(...(multi ? log.items.map((w) => ({ ...w, entity: batches[i]!.entity })) : log.items));
+    return log;
   });
+  // What the writers found (a touch before its lead), per batch, of the attempt that commits.
+  let found: TouchBeforeLead[][] = [];
   let result = emptyResult();
   // Each attempt records what it created in its own list: a retried attempt creates the same names again,
   // and only the attempt that commits is reported (appended to opts.created afterwards).
@@ -275,6 +277,7 @@ export async function ingestBatch(
       db.transaction(async (tx) => {
         result = emptyResult();
         created = emptyCreated();
+        found = batches.map(() => []);
         if (opts.source) {
           await guardAgainstDemo(tx as unknown as Db, false, 'import a file with --replace-demo');
           await markDataSource(tx as unknown as Db, opts.source);
@@ -282,7 +285,9 @@ export async function ingestBatch(
         for (const [i, batch] of batches.entries()) {
           const p = parsed[i]!;
           const written = await writeItems(tx as unknown as Db, batch.entity, p.items, { ...opts, created });
-          addResult(result, { ...written, errors: [] });
+          addResult(result, { ...written, errors: [], touchesBeforeLead: [] });
+          for (const t of written.touchesBeforeLead ?? [])
+            found[i]!.push({ ...t, index: p.positions[t.index]! });
           // Errors in input order within each entity batch, batches in the order given.
           const errors = [
             ...p.errors,
@@ -308,5 +313,13 @@ export async function ingestBatch(
     opts.created.accounts.push(...created.accounts);
   }
   await bumpDataVersion(db);
+  const warnings: ItemWarning[] = [];
+  logs.forEach((log, i) => {
+    for (const t of found[i] ?? []) log.touchBeforeLead(t.index, t.occurredAt, t.lead, t.leadCreatedAt);
+    // In item order (a touch before its lead is found after the others, when written).
+    const items = [...log.items].sort((a, b) => a.index - b.index);
+    warnings.push(...(multi ? items.map((w) => ({ ...w, entity: batches[i]!.entity })) : items));
+  });
+  delete result.touchesBeforeLead;
   return warnings.length > 0 ? { ...result, warnings } : result;
 }

@@ -175,6 +175,11 @@ export class StagedUpsert {
     this.expectedRows = rows;
   }
 
+  /** Keys of the current batch that store no fingerprint after all (a writer found a warning on them). */
+  forgetFingerprints(keys: string[]): void {
+    for (const k of keys) this.expected?.delete(k);
+  }
+
   /** Counts of a flush that `reserve` ran, handed back by the next `add` or `flush`. */
   private carried: StagedCounts = { inserted: 0, updated: 0, unchanged: 0 };
 

@@ -30,6 +30,20 @@ export interface WriteResult {
   /** Items that matched a stored row with identical values (replays). */
   unchanged: number;
   errors: ItemError[];
+  /** Activities: written outbound touches logged before their lead was created (see TouchBeforeLead). */
+  touchesBeforeLead?: TouchBeforeLead[];
+}
+
+/**
+ * An outbound activity (call, email, meeting) written with `occurred_at` before its lead's `created_at`
+ * (CRM clock skew, or a lead re-created later): stored as given; lead response time counts it as 0 s.
+ */
+export interface TouchBeforeLead {
+  /** The item's position in its batch (as ItemError.index). */
+  index: number;
+  occurredAt: Date;
+  lead: string;
+  leadCreatedAt: Date;
 }
 
 export const emptyResult = (): WriteResult => ({ inserted: 0, updated: 0, unchanged: 0, errors: [] });
@@ -40,6 +54,10 @@ export function addResult(a: WriteResult, b: WriteResult, offset = 0): WriteResu
   a.updated += b.updated;
   a.unchanged += b.unchanged;
   for (const e of b.errors) a.errors.push({ ...e, index: e.index + offset });
+  if (b.touchesBeforeLead?.length) {
+    a.touchesBeforeLead ??= [];
+    for (const t of b.touchesBeforeLead) a.touchesBeforeLead.push({ ...t, index: t.index + offset });
+  }
   return a;
 }
 

@@ -33,8 +33,28 @@ export const WARNING_KINDS = [
   'invisible characters removed',
   'name like another account',
   'person on several rows',
+  'touch before lead created',
 ] as const;
 export type WarningKind = (typeof WARNING_KINDS)[number];
+
+/**
+ * Kinds about one row's own values: only the row that is stored counts. A row whose external id (or, for an
+ * account without one, folded name) comes again further down is replaced by that later row, so its warnings
+ * of these kinds are dropped. The other kinds are about two rows at once (a repeated id, a repeated person,
+ * a look-alike account name).
+ */
+const ROW_KINDS: ReadonlySet<WarningKind> = new Set<WarningKind>([
+  'close before create',
+  'won amount not positive',
+  'amount negative',
+  'closed but stage reads open',
+  'date in the future',
+  'qualified before create',
+  'invisible characters removed',
+]);
+
+/** A kind's bit in a row's mask of ROW_KINDS (its place in WARNING_KINDS; 11 kinds fit a Uint16). */
+const KIND_BIT = new Map(WARNING_KINDS.map((k, i) => [k, 1 << i]));
 
 const FIRST_LINES = 5;
 
@@ -71,9 +91,6 @@ export class WarningLog {
   private accountNames: FirstLines | undefined;
   private accountNameIds: FirstLines | undefined;
 
-  /** Every occurrence, for an ingest request (positions are item indexes there). */
-  readonly items: ItemWarning[] = [];
-
   /**
    * `audience`: 'file' counts lines and names CLI options; 'request' lists every item (0-based
    * index) and names the request's fields. `now`: event timestamps later than it (plus
@@ -96,10 +113,15 @@ export class WarningLog {
 
   private add(kind: WarningKind, line: number, detail: () => string): void {
     this.added += 1;
-    if (this.audience === 'request') this.items.push({ index: line, kind, message: detail() });
-    if (kind === 'closed but stage reads open') {
-      // Counted at the end from the rows left stored (openStageWarning); only its place is kept here.
-      this.openStagePlace ??= this.byKind.size;
+    if (!this.kindOrder.includes(kind)) this.kindOrder.push(kind);
+    if (this.audience === 'request') this.allItems.push({ index: line, kind, message: detail() });
+    if (ROW_KINDS.has(kind)) {
+      // Counted at the end from the rows left stored (rowWarningList); a detail is kept only while it may be shown.
+      const row = this.currentRowAt(line);
+      this.rowMasks[row]! |= KIND_BIT.get(kind)!;
+      const kept = this.details.get(kind) ?? new Map<number, string>();
+      if (kept.size === 0) this.details.set(kind, kept);
+      if (kept.size < FIRST_LINES) kept.set(row, detail());
       return;
     }
     const w = this.byKind.get(kind);
@@ -107,6 +129,56 @@ export class WarningLog {
       w.count += 1;
       if (w.lines.length < FIRST_LINES) w.lines.push(line);
     } else this.byKind.set(kind, { kind, count: 1, lines: [line], detail: detail() });
+  }
+
+  /**
+   * Forgets the ROW_KINDS warnings of the row stored under `key` so far: a later row with the same key
+   * replaces it (field by field; a file's rows all carry the same columns, so every value is the later row's).
+   */
+  private replaceRow(key: string): void {
+    const mark = this.firstLineOf.mark(key);
+    if (mark === 0) return;
+    const row = mark - 1;
+    this.firstLineOf.setMark(key, 0);
+    if (this.audience === 'request') this.replacedLines.add(this.rowLines[row]!);
+    this.rowMasks[row] = 0;
+    for (const kept of this.details.values()) kept.delete(row);
+  }
+
+  /** The row table's entry of the row being looked at (inspect), made on its first ROW_KINDS warning. */
+  private currentRowAt(line: number): number {
+    if (this.currentRow >= 0) return this.currentRow;
+    const row = this.rowCount++;
+    if (row === this.rowLines.length) {
+      const grow = <T extends Float64Array | Uint16Array | Int32Array>(a: T, make: (n: number) => T): T => {
+        const b = make(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.rowLines = grow(this.rowLines, (n) => new Float64Array(n));
+      this.rowMasks = grow(this.rowMasks, (n) => new Uint16Array(n));
+      this.rowStages = grow(this.rowStages, (n) => new Int32Array(n));
+    }
+    this.rowLines[row] = line;
+    this.rowMasks[row] = 0;
+    this.rowStages[row] = -1;
+    // Its key (already recorded by seeId/seeName) remembers the entry, for a later row that replaces it.
+    if (this.rowKey !== undefined) this.firstLineOf.setMark(this.rowKey, row + 1);
+    this.currentRow = row;
+    return row;
+  }
+
+  /**
+   * Counts an outbound activity written with `occurred_at` before its lead's `created_at` (found by the
+   * writer, which reads the lead: see TouchBeforeLead); `line` is its line, or its item index in a request.
+   */
+  touchBeforeLead(line: number, occurredAt: Date, lead: string, leadCreatedAt: Date): void {
+    this.add(
+      'touch before lead created',
+      line,
+      () =>
+        `occurred_at ${minute(occurredAt)} is before lead ${lead}'s created_at ${minute(leadCreatedAt)} (stored as given; its response time counts as 0 s)`,
+    );
   }
 
   /** True when an item with external id `id` has been looked at (inspect or seeId). */
@@ -122,8 +194,8 @@ export class WarningLog {
     if (id === '') return false;
     const first = this.firstLineOf.firstOrAdd(id, line);
     if (first === undefined) return false;
-    // The later row is the one stored: the earlier one's closed-but-open stage (if any) no longer counts.
-    this.openStageOfRow.delete(id);
+    // The later row is the one stored: the earlier one's own warnings (if any) no longer count.
+    this.replaceRow(id);
     this.duplicateId(id, first, line);
     return true;
   }
@@ -142,8 +214,11 @@ export class WarningLog {
    * parts add up to the rows read).
    */
   private seeName(name: string, line: number): void {
-    const first = this.firstLineOf.firstOrAdd(`\u0000name\u0000${fold(name)}`, line);
+    const key = `\u0000name\u0000${fold(name)}`;
+    this.rowKey = key;
+    const first = this.firstLineOf.firstOrAdd(key, line);
     if (first === undefined) return;
+    this.replaceRow(key);
     this.add('duplicate id', line, () =>
       this.audience === 'request'
         ? `account name "${name}" (no external id) names the account of item ${first} again: the later item (${line}) wins, field by field`
@@ -186,6 +261,8 @@ export class WarningLog {
     // methods below), so a clean row allocates no closure or list here.
     const id = item.external_id;
     const before = this.added;
+    this.rowKey = typeof id === 'string' && id !== '' ? id : undefined;
+    this.currentRow = -1;
     if (typeof id === 'string') {
       // A later row with the same id replaces the earlier one when stored (seeId forgets the earlier one).
       this.seeId(id, line);
@@ -213,7 +290,7 @@ export class WarningLog {
     if (outcome === 'won' && notPositive(amount, minor)) this.wonNotPositive(line, amount, minor);
     else if (negative(amount, minor)) this.amountNegative(line, outcome, amount, minor);
     if (item.outcome == null && typeof stage === 'string' && outcome === 'open' && closed)
-      this.closedButOpen(line, stage, typeof id === 'string' ? id : undefined);
+      this.closedButOpen(line, stage);
     return this.added > before;
   }
 
@@ -258,20 +335,54 @@ export class WarningLog {
   }
 
   /**
-   * The closed-but-open rows that will be stored, in the order they were looked at: external id (or, for
-   * a row without one, its line number) → its stage and line. A later row with the same id replaces the
-   * entry (seeId deletes it, and it is set again if that row reads open too), so the warning, derived from
-   * this at the end (openStageWarning), counts only stored rows and names every stage they carry (an admin
-   * who passed the one stage named kept the other stage's lost deals counted as open).
+   * The rows that raised a ROW_KINDS warning, in the order they were looked at (a row table in typed arrays:
+   * 14 bytes a row, nothing for the garbage collector to trace): line, the kinds raised (bits of KIND_BIT; 0
+   * once a later row with the same key replaced it: replaceRow), and a closed-but-open row's stage (an index
+   * into stageNames, else -1). A row's key (external id; an account without one: its folded name) finds its
+   * entry through firstLineOf's mark (entry + 1). The warnings are derived from this at the end
+   * (rowWarningList), so they count only stored rows, list their first lines and show a stored row's detail.
    */
-  private readonly openStageOfRow = new Map<string | number, { stage: string; line: number }>();
+  private rowLines = new Float64Array(64);
+  private rowMasks = new Uint16Array(64);
+  private rowStages = new Int32Array(64);
+  private rowCount = 0;
+  /** The entry of the row being looked at, once it raised a ROW_KINDS warning; else -1. */
+  private currentRow = -1;
+  private readonly stageNames: string[] = [];
+  private readonly stageIndex = new Map<string, number>();
 
-  /** Where the closed-but-open warning goes among the others: how many kinds were seen before its first row. */
-  private openStagePlace: number | undefined;
+  /** The key of the row being looked at (see the row table); undefined for a row without one. */
+  private rowKey: string | undefined;
 
-  private closedButOpen(line: number, stage: string, id: string | undefined): void {
-    this.openStageOfRow.set(id !== undefined && id !== '' ? id : line, { stage, line });
+  /** Per ROW_KINDS kind: entry → detail, for at most FIRST_LINES stored rows (the first that raised it). */
+  private readonly details = new Map<WarningKind, Map<number, string>>();
+
+  /** Lines (item indexes) of rows replaced by a later row: a request's per-item warnings leave them out. */
+  private readonly replacedLines = new Set<number>();
+
+  /** Every kind in the order first seen, kinds later left with no stored row included (they are skipped). */
+  private readonly kindOrder: WarningKind[] = [];
+
+  /** Every occurrence, rows later replaced included (see `items`). */
+  private readonly allItems: ItemWarning[] = [];
+
+  /**
+   * Every occurrence, for an ingest request (positions are item indexes there), in item order; an item's
+   * own warnings (ROW_KINDS) only while it is stored, not once a later item with the same id replaced it.
+   */
+  get items(): ItemWarning[] {
+    if (this.replacedLines.size === 0) return this.allItems;
+    return this.allItems.filter((w) => !(ROW_KINDS.has(w.kind) && this.replacedLines.has(w.index)));
+  }
+
+  private closedButOpen(line: number, stage: string): void {
     this.add('closed but stage reads open', line, () => this.openStageDetail(stage));
+    let i = this.stageIndex.get(stage);
+    if (i === undefined) {
+      i = this.stageNames.push(stage) - 1;
+      this.stageIndex.set(stage, i);
+    }
+    this.rowStages[this.currentRowAt(line)] = i;
   }
 
   private openStageDetail(stage: string): string {
@@ -281,25 +392,35 @@ export class WarningLog {
   }
 
   /**
-   * The closed-but-open warning of the rows left stored (openStageOfRow): their count, the first lines, and
-   * the detail of the first row's stage, or in a file with several such stages each stage with its row count
-   * (most rows first, ties in the order first seen). Undefined when no such row is left.
+   * The ROW_KINDS warnings of the rows left stored (the row table), per kind: their count, the first lines, and
+   * the detail of the first stored row that kept one. A file's closed-but-open warning with several stages
+   * names each stage with its row count instead (most rows first, ties in the order first seen).
    */
-  private openStageWarning(): ImportWarning | undefined {
-    const rows = this.openStageOfRow;
-    if (rows.size === 0) return undefined;
-    const lines: number[] = [];
+  private rowWarningList(): Map<WarningKind, ImportWarning> {
+    const out = new Map<WarningKind, ImportWarning>();
     const perStage = new Map<string, number>();
-    for (const { stage, line } of rows.values()) {
-      if (lines.length < FIRST_LINES) lines.push(line);
-      perStage.set(stage, (perStage.get(stage) ?? 0) + 1);
+    for (let row = 0; row < this.rowCount; row += 1) {
+      const mask = this.rowMasks[row]!;
+      if (mask === 0) continue;
+      const line = this.rowLines[row]!;
+      for (const kind of ROW_KINDS) {
+        if ((mask & KIND_BIT.get(kind)!) === 0) continue;
+        const w = out.get(kind);
+        const detail = this.details.get(kind)?.get(row);
+        if (!w) out.set(kind, { kind, count: 1, lines: [line], detail: detail ?? '' });
+        else {
+          w.count += 1;
+          if (w.lines.length < FIRST_LINES) w.lines.push(line);
+          // Only when every row that kept a detail before this one was replaced (rare).
+          if (w.detail === '' && detail !== undefined) w.detail = detail;
+        }
+      }
+      const stage = this.rowStages[row]!;
+      if (stage >= 0) perStage.set(this.stageNames[stage]!, (perStage.get(this.stageNames[stage]!) ?? 0) + 1);
     }
-    const first = rows.values().next().value!.stage;
-    const detail =
-      this.audience === 'file' && perStage.size > 1
-        ? openStagesDetail(perStage)
-        : this.openStageDetail(first);
-    return { kind: 'closed but stage reads open', count: rows.size, lines, detail };
+    const open = out.get('closed but stage reads open');
+    if (open && this.audience === 'file' && perStage.size > 1) open.detail = openStagesDetail(perStage);
+    return out;
   }
 
   /** Counts an item whose event timestamps (EVENT_FIELDS; a decided deal's closed_at) lie ahead of now. */
@@ -364,14 +485,13 @@ export class WarningLog {
   }
 
   /**
-   * The warnings, in the order their kinds were first seen. A file's closed-but-open warning names every
-   * such stage (most rows first); it is derived from the rows left stored (openStageWarning).
+   * The warnings, in the order their kinds were first seen. The warnings about a row's own values
+   * (ROW_KINDS) are derived from the rows left stored (rowWarningList): a row replaced by a later one with
+   * the same id is not counted, nor listed, nor described.
    */
   list(): ImportWarning[] {
-    const list = [...this.byKind.values()];
-    const open = this.openStageWarning();
-    if (open) list.splice(this.openStagePlace!, 0, open);
-    return list;
+    const rows = this.rowWarningList();
+    return this.kindOrder.flatMap((kind) => rows.get(kind) ?? this.byKind.get(kind) ?? []);
   }
 }
 
@@ -393,6 +513,8 @@ function openStagesDetail(perStage: Map<string, number>): string {
 const OPEN_STAGES_LISTED = 10;
 
 const iso = (d: Date) => d.toISOString().slice(0, 10);
+/** To the minute, in UTC (`2026-01-05T09:50Z`): a touch minutes before its lead is on the same day. */
+const minute = (d: Date) => `${d.toISOString().slice(0, 16)}Z`;
 
 /** True when `d` is a Date later than `latest` (epoch ms). */
 const isAfter = (d: unknown, latest: number) => d instanceof Date && d.getTime() > latest;

@@ -229,6 +229,7 @@ async function computeWith(
       label: s.label,
       value: s.value,
       sampleSize: s.n,
+      ...(s.otherCurrenciesOnly !== undefined ? { otherCurrenciesOnly: s.otherCurrenciesOnly } : {}),
       ...(by === 'rep' && s.key !== null ? { repId: Number(s.key) } : {}),
       ...(by === 'team' && s.key !== null ? { teamId: Number(s.key) } : {}),
     }));

@@ -206,6 +206,11 @@ export interface SegmentRow {
   label: string;
   value: MetricValue;
   sampleSize: number;
+  /**
+   * Records left out for being in other currencies than the answer's, set only when the row has none in the
+   * answer's currency (its value is then no data in that currency; the headline's note counts them too).
+   */
+  otherCurrenciesOnly?: number;
   /** Set when the row is a rep (by rep) or a team (by team), so callers can find "my row". */
   repId?: number;
   teamId?: number;

@@ -171,7 +171,7 @@ describeDb('CSV import boundary', (ctx) => {
       { line: 3, field: 'external_id', message: 'is required' },
     ]);
     expect(notices[1]).toBe(
-      'No column feeds external_id, so every row will be refused; did you mean --map "opportunity=external_id"?',
+      'no column feeds external_id, so every row will be refused; did you mean --map "opportunity=external_id"?',
     );
     const skipped = await run('opportunities', file, { skipInvalid: true });
     expect(skipped).toMatchObject({ inserted: 0, invalidRows: 2, rejected: false });
@@ -337,6 +337,86 @@ describeDb('CSV import boundary', (ctx) => {
       detail:
         'stage "Gone dark" has a close date but reads as open; if it is a won or lost stage, pass --won-stages "Gone dark" or --lost-stages "Gone dark"',
     });
+  });
+
+  // Fresh tester: a repeated id whose first row closed before it was created still warned about that row
+  // (line 2), though the later row replaced it. Every warning about a row's own values names stored rows only.
+  it('warns only about stored rows: a row replaced by a later one with its id raises no warning of its own', async () => {
+    const file = csv(
+      [
+        'external_id,created_at,stage,closed_at,amount',
+        'O-1,2026-03-05,Won,2026-02-01,100',
+        'O-2,2026-01-05,Won,2026-02-01,-5',
+        'O-3,2026-01-05,Lost,2026-02-01,-7',
+        'O-4,2099-01-05,Discovery,,10',
+        'O-5,2026-04-05,Won,2026-02-01,0',
+        'O-1,2026-01-05,Won,2026-02-01,100',
+        'O-2,2026-01-05,Won,2026-02-01,50',
+        'O-3,2026-01-05,Lost,2026-02-01,7',
+        'O-4,2026-01-05,Discovery,,10',
+        'O-5,2026-05-05,Won,2026-02-01,-3',
+      ].join('\n'),
+    );
+    const r = await run('opportunities', file);
+    expect(r.warnings).toEqual([
+      {
+        kind: 'close before create',
+        count: 1,
+        lines: [11],
+        detail:
+          'closed_at 2026-02-01 is before created_at 2026-05-05 (stored as given; the cycle counts as 0 days)',
+      },
+      { kind: 'won amount not positive', count: 1, lines: [11], detail: 'a won deal with amount -3' },
+      {
+        kind: 'duplicate id',
+        count: 5,
+        lines: [7, 8, 9, 10, 11],
+        detail:
+          'external id O-1 is on line 2 and again on line 7: the later row (line 7) wins, field by field',
+      },
+    ]);
+    const leads = await run(
+      'leads',
+      csv(
+        [
+          'external_id,created_at,qualified_at,converted_at',
+          'L-1,2026-03-05,2026-02-01,2026-02-01',
+          'L-1,2026-01-05,2026-02-01,2026-02-01',
+        ].join('\n'),
+      ),
+    );
+    expect(leads.warnings.map((w) => [w.kind, w.count, w.lines])).toEqual([['duplicate id', 1, [3]]]);
+  });
+
+  // Fresh tester: `/metrics response` noted touches logged before their lead ("counts as 0 s"); the import
+  // that stored them said nothing.
+  it('counts outbound touches logged before their lead was created, again on a re-import', async () => {
+    await run('leads', csv('external_id,created_at\nL-1,2026-01-05T10:00:00Z\nL-2,2026-01-05T10:00:00Z\n'));
+    const file = csv(
+      [
+        'external_id,rep_name,lead_external_id,kind,direction,occurred_at',
+        'A-1,Ana,L-1,call,outbound,2026-01-05T09:50:00Z',
+        'A-2,Ana,L-1,email,inbound,2026-01-05T09:00:00Z',
+        'A-3,Ana,L-2,meeting,,2026-01-04T10:00:00Z',
+        'A-4,Ana,L-2,call,outbound,2026-01-05T10:00:00Z',
+        'A-5,Ana,L-1,call,outbound,2026-01-01T10:00:00Z',
+        'A-5,Ana,L-1,call,outbound,2026-01-06T10:00:00Z',
+      ].join('\n'),
+    );
+    const expected = {
+      kind: 'touch before lead created',
+      count: 2,
+      lines: [2, 4],
+      detail:
+        "occurred_at 2026-01-05T09:50Z is before lead L-1's created_at 2026-01-05T10:00Z (stored as given; its response time counts as 0 s)",
+    };
+    const r = await run('activities', file);
+    expect(r.warnings.filter((w) => w.kind !== 'duplicate id')).toEqual([expected]);
+    expect(formatDetails(r)).toContain(
+      'warning: 2 touches logged before their lead was created (lines 2, 4): ',
+    );
+    const again = await run('activities', file);
+    expect(again.warnings.filter((w) => w.kind !== 'duplicate id')).toEqual([expected]);
   });
 
   it('warns about a negative amount on a lost or open deal, like a won one', async () => {

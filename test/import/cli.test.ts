@@ -50,6 +50,17 @@ describe('import CLI', () => {
       'leads: rejected, 1 invalid of 2 rows; nothing imported (fix them or pass --skip-invalid)\n',
     );
 
+    // Notices read like the other lines before the summary: no `import:` prefix, counted nouns.
+    const extra = file('extra.csv', 'external_id,created_at,extra\nL-5,2026-11-20,x\n');
+    const noticed = await runCli(['leads', extra]);
+    expect(noticed.stderr).toBe(
+      'ignoring 1 column that is not a leads field: extra (use --map source=canonical to read it)\n',
+    );
+    const extras = file('extras.csv', 'external_id,created_at,a,b\nL-6,2026-11-20,x,y\n');
+    expect((await runCli(['leads', extras])).stderr).toBe(
+      'ignoring 2 columns that are not leads fields: a, b (use --map source=canonical to read one)\n',
+    );
+
     const skipped = await runCli(['leads', bad, '--skip-invalid']);
     expect(skipped).toMatchObject({
       code: 0,

@@ -14,6 +14,21 @@ describe('FirstLines', () => {
     expect(t.firstOrAdd('', 8)).toBe(7);
   });
 
+  it('keeps a second number per recorded id (mark), across the table growing; 0 when none was set', () => {
+    const t = new FirstLines();
+    t.firstOrAdd('OPP-0', 2);
+    expect(t.mark('OPP-0')).toBe(0);
+    t.setMark('OPP-0', 41);
+    t.setMark('OPP-unseen', 5);
+    expect(t.mark('OPP-unseen')).toBe(0);
+    for (let i = 1; i < 5_000; i += 1) t.firstOrAdd(`OPP-${i}`, i + 2);
+    t.setMark('OPP-4999', 7);
+    expect([t.mark('OPP-0'), t.mark('OPP-4999'), t.mark('OPP-17')]).toEqual([41, 7, 0]);
+    t.clear();
+    t.firstOrAdd('OPP-0', 2);
+    expect(t.mark('OPP-0')).toBe(0);
+  });
+
   it('counts the ids recorded, and forgets them all on clear (keeping its grown capacity)', () => {
     const t = new FirstLines();
     for (let i = 0; i < 5_000; i += 1) t.firstOrAdd(`ACT-${i}`, i);

@@ -60,6 +60,75 @@ describeDb('POST /api/v1/ingest: warnings, locale and date_format wording', (ctx
     expect(clean.body).toEqual({ ok: true, inserted: 1, updated: 0, unchanged: 0 });
   });
 
+  it('leaves out the warnings of an item replaced by a later item with its external id', async () => {
+    const r = await post({
+      entity: 'opportunities',
+      items: [
+        { external_id: 'O-1', created_at: '2026-03-05', closed_at: '2026-02-01', stage: 'Won', amount: -5 },
+        { external_id: 'O-2', created_at: '2026-01-05', closed_at: '2026-02-01', stage: 'Lost', amount: -1 },
+        { external_id: 'O-1', created_at: '2026-01-05', closed_at: '2026-02-01', stage: 'Won', amount: 5 },
+        { external_id: 'O-2', created_at: '2026-01-05', closed_at: '2026-02-01', stage: 'Lost', amount: -2 },
+      ],
+    });
+    expect(r.body.warnings).toEqual([
+      {
+        index: 2,
+        kind: 'duplicate id',
+        message: 'external id O-1 is item 0 and again item 2: the later item (2) wins, field by field',
+      },
+      {
+        index: 3,
+        kind: 'duplicate id',
+        message: 'external id O-2 is item 1 and again item 3: the later item (3) wins, field by field',
+      },
+      { index: 3, kind: 'amount negative', message: 'a lost deal with amount -2' },
+    ]);
+  });
+
+  it('warns about an outbound touch logged before its lead was created, in item order', async () => {
+    const r = await post({
+      batches: [
+        { entity: 'leads', items: [{ external_id: 'L-1', created_at: '2026-01-05T10:00:00Z' }] },
+        {
+          entity: 'activities',
+          items: [
+            {
+              external_id: 'A-1',
+              rep_name: 'Ana',
+              lead_external_id: 'L-1',
+              kind: 'call',
+              occurred_at: '2026-01-05T11:00:00Z',
+            },
+            {
+              external_id: 'A-2',
+              rep_name: 'Ana',
+              lead_external_id: 'L-1',
+              kind: 'call',
+              occurred_at: '2026-01-04T10:00:00Z',
+            },
+            {
+              external_id: 'A-3',
+              rep_name: 'Ana',
+              lead_external_id: 'L-1',
+              kind: 'call',
+              occurred_at: '2099-01-04T10:00:00Z',
+            },
+          ],
+        },
+      ],
+    });
+    expect(r.body.warnings).toEqual([
+      {
+        index: 1,
+        entity: 'activities',
+        kind: 'touch before lead created',
+        message:
+          "occurred_at 2026-01-04T10:00Z is before lead L-1's created_at 2026-01-05T10:00Z (stored as given; its response time counts as 0 s)",
+      },
+      expect.objectContaining({ index: 2, entity: 'activities', kind: 'date in the future' }),
+    ]);
+  });
+
   it('names the entity of each warning in a multi-entity request', async () => {
     const r = await post({
       batches: [

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { findMetric, getMetric } from '../../src/metrics/index.js';
 import type { MetricResult } from '../../src/metrics/types.js';
+import { segmentTable } from '../../src/slack/blocks/answer-parts.js';
 import { describeDb } from '../helpers/db.js';
 import { addOpp, addRep, addTeam } from './fixtures.js';
 
@@ -96,7 +97,7 @@ describeDb('deal metrics', (ctx) => {
     expect(size.value).toEqual(v(150_000));
     expect(size.sampleSize).toBe(3);
     expect(size.notes).toEqual([
-      '1 won deals in other currencies left out (no exchange rates); figures are in USD.',
+      '1 won deal in another currency left out (no exchange rates); figures are in USD.',
     ]);
     const revenue = await getMetric(deps, { metric: 'revenue', scope: org, period: 'this month' });
     expect(revenue.value).toEqual(v(450_000));
@@ -173,5 +174,32 @@ describeDb('deal metrics', (ctx) => {
       ['Ana', 'value'],
       ['Ben', 'no_data'],
     ]);
+  });
+
+  // Fresh tester: Ben's row read "— no data n=0" beside a headline that said why in a note.
+  it('says in a split by rep that a rep won only in other currencies, as the headline note does', async () => {
+    const db = ctx.db();
+    const ana = await addRep(db, 'Ana');
+    const ben = await addRep(db, 'Ben');
+    const deal = { created: '2026-11-01T00:00:00Z', closed: '2026-11-02T00:00:00Z', outcome: 'won' as const };
+    await addOpp(db, ana, { ...deal, amount: 1000 });
+    await addOpp(db, ana, { ...deal, amount: 3000 });
+    await addOpp(db, ben, { ...deal, amount: 5000, currency: 'GBP' });
+    await addOpp(db, ben, { ...deal, amount: 7000, currency: 'EUR' });
+    const r = await getMetric(
+      { db, defaultTimezone: 'UTC', now },
+      { metric: 'dealsize', scope: org, period: 'this month', by: 'rep' },
+    );
+    expect(r.notes).toContain(
+      '2 won deals in other currencies left out (no exchange rates); figures are in USD.',
+    );
+    expect(r.segments?.rows.map((s) => [s.label, s.otherCurrenciesOnly])).toEqual([
+      ['Ana', undefined],
+      ['Ben', 2],
+    ]);
+    const table = JSON.stringify(segmentTable(r));
+    expect(table).toContain('no data in USD');
+    expect(table).toContain('n=0, 2 in other currencies');
+    expect(table).not.toMatch(/no data n=0/);
   });
 });

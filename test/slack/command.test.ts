@@ -137,6 +137,19 @@ describeDb('/metrics over HTTP', (ctx) => {
     expect(allText(reply)).toContain('reps CSV');
   });
 
+  // Fresh tester: `winrate org` from an unknown user said Tally "can't tell which numbers are yours", though an
+  // org question asks for nobody's numbers. Unknown users see no figures (usage.md): say that, and who can ask.
+  it('tells a Slack user Tally does not know, asking for the org, that only people on its reps list get figures', async () => {
+    const { reply } = await sendCommand(app, stub, USERS.stranger.id, 'winrate org');
+    expect(reply.text).toBe(
+      "Tally doesn't know you yet: it answers only people on its reps list (reps, managers and admins), so it can't show you any figures, not even the org's.",
+    );
+    expect(allText(reply)).toContain(
+      'To be added, ask a Tally admin: they import a reps CSV with your Slack email',
+    );
+    expect(allText(reply)).not.toContain('yours');
+  });
+
   it('links a rep found by the email from users.info and remembers the Slack id', async () => {
     const { reply } = await sendCommand(app, stub, USERS.eve.id, 'winrate team');
     expect(reply.text).toContain('80.0%');

@@ -1,5 +1,6 @@
 import type { SQL } from 'drizzle-orm';
 import { type Db, sql } from '../../db/client.js';
+import { formatCount } from '../../numbers/count.js';
 import type { Calculation, Dimension, Figure, MetricValue, Scope } from '../types.js';
 import { runMetricQuery } from './query.js';
 import { rollupRanges, rollupRows, rollupRowsOneScan, rollupSegment } from './rollup.js';
@@ -21,6 +22,8 @@ export interface SegmentComputed {
   label: string;
   value: MetricValue;
   n: number;
+  /** Records left out for being in other currencies, set only when the segment has none in the answer's. */
+  otherCurrenciesOnly?: number;
 }
 
 export interface ComputeContext {
@@ -287,11 +290,14 @@ export function aggregateComputer(spec: AggregateSpec): MetricComputer {
           workingDays: ctx.workingDays.at(-1) ?? 0,
           ctx,
         });
+        // A segment whose records are all in other currencies says so (its value is no data in `currency`).
+        const other = currency !== null ? pickCurrency(group, currency) : undefined;
         return {
           key: key === '\u0000' ? null : key,
           label: String(group[0]!.label),
           value: done.value,
           n: done.n,
+          ...(other && !other.row && other.otherN > 0 ? { otherCurrenciesOnly: other.otherN } : {}),
         };
       });
     },
@@ -304,6 +310,17 @@ export const noData = (reason: string): MetricValue => ({ kind: 'no_data', reaso
 export const ratio = (num: number, den: number, reason: string): MetricValue =>
   den > 0 ? value(num / den) : noData(reason);
 export const toNumber = num;
+/**
+ * The note for `n` records left out for being in other currencies than the answer's (no exchange rates):
+ * "1 won deal in another currency left out", "3 won deals in other currencies left out". `what` is the
+ * record's name, singular and plural ([`won deal`, `won deals`]).
+ */
+export function otherCurrenciesLeftOut(n: number, what: readonly [one: string, many: string]): string {
+  return n === 1
+    ? `1 ${what[0]} in another currency left out`
+    : `${formatCount(n)} ${what[1]} in other currencies left out`;
+}
+
 /** The row for the chosen currency, and how many records in other currencies were left out. */
 export function pickCurrency(rows: Row[], currency: string | null): { row: Row | undefined; otherN: number } {
   let row: Row | undefined;

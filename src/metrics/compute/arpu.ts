@@ -1,6 +1,5 @@
 import type { SQL } from 'drizzle-orm';
 import { type Db, sql } from '../../db/client.js';
-import { formatCount } from '../../numbers/count.js';
 import { calcInput, divide, take } from '../calculation.js';
 import type { Dimension, Scope } from '../types.js';
 import { accountStateSplits, instantIndex, prefixAt, prefixSums, stateFilter } from './account-rollups.js';
@@ -8,6 +7,7 @@ import {
   chooseCurrency,
   type MetricComputer,
   noData,
+  otherCurrenciesLeftOut,
   pickCurrency,
   type Row,
   toNumber,
@@ -43,7 +43,7 @@ function finalizeArpu(rows: Row[], currency: string | null) {
   const arr = toNumber(row?.cur_amount);
   const notes =
     otherN > 0 && currency
-      ? [`${formatCount(otherN)} contracts in other currencies left out (no exchange rates).`]
+      ? [`${otherCurrenciesLeftOut(otherN, ['contract', 'contracts'])} (no exchange rates).`]
       : [];
   return {
     value: licenses > 0 ? value(arr / licenses) : noData('no per-license contracts in force'),

@@ -18,6 +18,7 @@ import {
   chooseCurrency,
   type MetricComputer,
   noData,
+  otherCurrenciesLeftOut,
   pickCurrency,
   type Row,
   toNumber,
@@ -136,7 +137,7 @@ function finalizeClv(
   const notes =
     otherN > 0 && currency
       ? [
-          `${otherN} revenue records (contracts or won deals) in other currencies left out (no exchange rates).`,
+          `${otherCurrenciesLeftOut(otherN, ['revenue record (a contract or won deal)', 'revenue records (contracts or won deals)'])} (no exchange rates).`,
         ]
       : [];
   const contracts = toNumber(row?.contracts);

@@ -1,6 +1,5 @@
 import type { SQL } from 'drizzle-orm';
 import { type Db, sql } from '../../db/client.js';
-import { formatCount } from '../../numbers/count.js';
 import { calcInput, divide, subtract, take } from '../calculation.js';
 import type { Dimension, Scope } from '../types.js';
 import {
@@ -17,6 +16,7 @@ import {
   chooseCurrency,
   type MetricComputer,
   noData,
+  otherCurrenciesLeftOut,
   pickCurrency,
   type Row,
   ratio,
@@ -256,7 +256,7 @@ function finalizeArr(rows: Row[], currency: string | null) {
   const n = toNumber(row?.cur_n);
   const notes =
     otherN > 0 && currency
-      ? [`${formatCount(otherN)} contracts in other currencies left out (no exchange rates).`]
+      ? [`${otherCurrenciesLeftOut(otherN, ['contract', 'contracts'])} (no exchange rates).`]
       : [];
   return {
     value: row || otherN === 0 ? value(arr) : noData(`no active contracts in ${currency}`),

@@ -1,6 +1,5 @@
 import type { SQL } from 'drizzle-orm';
 import { sql } from '../../db/client.js';
-import { formatCount } from '../../numbers/count.js';
 import { calcInput, divide, take } from '../calculation.js';
 import type { Dimension } from '../types.js';
 import {
@@ -8,6 +7,7 @@ import {
   aggregateComputer,
   type MetricComputer,
   noData,
+  otherCurrenciesLeftOut,
   pickCurrency,
   type Row,
   ratio,
@@ -41,11 +41,13 @@ const wonRollup = {
   having: sql`sum(r.deals_won) > 0`,
 };
 
-function otherCurrencyNote(otherN: number, what: string, currency: string | null): string[] {
+function otherCurrencyNote(
+  otherN: number,
+  what: readonly [one: string, many: string],
+  currency: string | null,
+): string[] {
   if (otherN === 0 || currency === null) return [];
-  return [
-    `${formatCount(otherN)} ${what} in other currencies left out (no exchange rates); figures are in ${currency}.`,
-  ];
+  return [`${otherCurrenciesLeftOut(otherN, what)} (no exchange rates); figures are in ${currency}.`];
 }
 
 /** Won ÷ (won + lost) over opportunities closed in the period. */
@@ -111,7 +113,7 @@ export const dealsizeComputer: MetricComputer = wonDealsComputer(({ otherN, n, t
   value: n > 0 ? value(total / n) : noData('no deals won in this period'),
   n,
   currency,
-  notes: otherCurrencyNote(otherN, 'won deals', currency),
+  notes: otherCurrencyNote(otherN, ['won deal', 'won deals'], currency),
   calc: {
     formula: 'total amount won ÷ number of deals won',
     inputs: [calcInput('amount won', total, 'money'), calcInput('deals won', n, 'count')],
@@ -126,7 +128,7 @@ export const revenueComputer: MetricComputer = wonDealsComputer(({ row, otherN, 
   value: row || otherN === 0 ? value(total) : noData(`no deals won in ${currency}`),
   n,
   currency,
-  notes: otherCurrencyNote(otherN, 'won deals', currency),
+  notes: otherCurrencyNote(otherN, ['won deal', 'won deals'], currency),
   calc: {
     formula: 'sum of amounts won',
     inputs: [calcInput('amount won', total, 'money'), calcInput('deals won', n, 'count')],
@@ -201,7 +203,9 @@ export const oppsComputer: MetricComputer = aggregateComputer({
       value: value(n),
       n,
       currency,
-      notes: otherCurrencyNote(otherN, 'opportunities', currency).map((s) => `Pipeline value: ${s}`),
+      notes: otherCurrencyNote(otherN, ['opportunity', 'opportunities'], currency).map(
+        (s) => `Pipeline value: ${s}`,
+      ),
       calc: {
         formula: 'count of opportunities created in the period',
         inputs: [calcInput('opportunities created', n, 'count')],

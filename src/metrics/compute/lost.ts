@@ -1,9 +1,15 @@
 import type { SQL } from 'drizzle-orm';
 import { sql } from '../../db/client.js';
-import { formatCount } from '../../numbers/count.js';
 import { calcInput, take } from '../calculation.js';
 import type { Dimension } from '../types.js';
-import { aggregateComputer, type MetricComputer, pickCurrency, toNumber, value } from './aggregate.js';
+import {
+  aggregateComputer,
+  type MetricComputer,
+  otherCurrenciesLeftOut,
+  pickCurrency,
+  toNumber,
+  value,
+} from './aggregate.js';
 import type { RowSource } from './rows.js';
 
 /**
@@ -54,9 +60,7 @@ export const lostComputer: MetricComputer = aggregateComputer({
     const { row, otherN } = pickCurrency(rows, currency);
     const notes: string[] = [];
     if (otherN > 0 && currency)
-      notes.push(
-        `Lost amount: ${formatCount(otherN)} deals in other currencies left out (no exchange rates).`,
-      );
+      notes.push(`Lost amount: ${otherCurrenciesLeftOut(otherN, ['deal', 'deals'])} (no exchange rates).`);
     if (n > 0 && withReason === 0) notes.push(NO_LOSS_REASONS_NOTE);
     return {
       value: value(n),

@@ -130,6 +130,19 @@ export function sampleLine(r: MetricResult): string {
   return `n = ${formatCount(r.sampleSize)} · ${escapeMrkdwn(r.calculation.window)}`;
 }
 
+/**
+ * A split row's value and detail: "$1,200" and "n=3"; a row whose records are all in other currencies than
+ * the answer's says so, as the headline's note does: "no data in USD" and "n=0, 1 in another currency".
+ */
+function segmentValue(r: MetricResult, s: SegmentRow): { value: string; detail: string } {
+  const n = `n=${formatCount(s.sampleSize)}`;
+  const other = s.otherCurrenciesOnly;
+  if (s.value.kind === 'value' || other === undefined || r.currency === null)
+    return { value: formatValue(s.value, r.metric.unit, r.currency), detail: n };
+  const where = other === 1 ? 'another currency' : 'other currencies';
+  return { value: `no data in ${r.currency}`, detail: `${n}, ${formatCount(other)} in ${where}` };
+}
+
 export interface TableOptions {
   /** Rows to show before the caller's own row is appended. */
   top?: number;
@@ -143,8 +156,7 @@ export function segmentTable(r: MetricResult, options: TableOptions = {}) {
   const toRow = (s: SegmentRow, i: number): TableRow => ({
     rank: i + 1,
     label: s.label,
-    value: formatValue(s.value, r.metric.unit, r.currency),
-    detail: `n=${formatCount(s.sampleSize)}`,
+    ...segmentValue(r, s),
     highlight: options.isMine?.(s) ?? false,
   });
   const shown = rows.slice(0, top).map(toRow);

@@ -29,11 +29,15 @@ export const COULD_NOT_SAVE =
 export const COULD_NOT_CONFIRM =
   "Couldn't confirm that change in time — it may still be saved; check it in a minute before trying again.";
 
-/** For Slack users Tally does not know: says so and how an admin adds them. */
+/**
+ * For Slack users Tally does not know: says so, that Tally answers only the people on its reps list (reps,
+ * managers, admins: docs/usage.md, "Who may see what"), so no figures at all, the org's included, and how
+ * an admin adds them.
+ */
 export function buildUnknownUserMessage(): SlackMessage {
   return buildNoticeMessage(
-    "Tally doesn't know you yet, so it can't tell which numbers are yours.",
-    'An admin can add you by importing a reps CSV with your Slack email (`npm run import`) or through the ingest API (`POST /api/v1/ingest`); Tally links you on your next command.',
+    "Tally doesn't know you yet: it answers only people on its reps list (reps, managers and admins), so it can't show you any figures, not even the org's.",
+    'To be added, ask a Tally admin: they import a reps CSV with your Slack email (`npm run import`) or add you through the ingest API (`POST /api/v1/ingest`), and Tally links you on your next command.',
   );
 }
 
