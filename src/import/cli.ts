@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { loadConfig } from '../config.js';
 import { createDb, type Database } from '../db/client.js';
+import { isRetryableConflict } from '../db/failures.js';
 import { runMigrations } from '../db/migrate.js';
 import { AdviceError, messageForPeople, redactSecrets } from '../errors.js';
 import { DemoDataError, describeDbFailure } from '../ingest/index.js';
@@ -41,31 +42,49 @@ async function main(argv: string[]): Promise<number> {
     const config = loadConfig();
     database = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
     await runMigrations(database);
-    const result = await importCsv(database.db, {
-      entity: args.entity,
-      input: createReadStream(args.file),
-      map: args.map,
-      defaults: args.defaults,
-      skipInvalid: args.skipInvalid,
-      replaceDemo: args.replaceDemo ?? false,
-      asOf: args.asOf,
-      preset:
-        args.preset && args.entity !== 'subscriptions' ? presetColumns(args.preset, args.entity) : undefined,
-      fileBytes: (await stat(args.file)).size,
-      decimal: args.decimal,
-      // Salesforce report exports write US dates (1/15/2026).
-      dateOrder: args.dateOrder ?? (args.preset === 'salesforce' ? 'MDY' : undefined),
-      delimiter: args.delimiter,
-      stages: { won: args.wonStages ?? [], lost: args.lostStages ?? [] },
-      timezone: config.defaultTimezone,
-      now: new Date(),
-      // Notices read like the lines formatDetails writes (`columns mapped: …`), without a prefix.
-      onNotice: (m) => process.stderr.write(`${m}\n`),
-      onProgress: (rows, ms) =>
+    const db = database.db;
+    const importOnce = async () =>
+      importCsv(db, {
+        entity: args.entity,
+        input: createReadStream(args.file),
+        map: args.map,
+        defaults: args.defaults,
+        skipInvalid: args.skipInvalid,
+        replaceDemo: args.replaceDemo ?? false,
+        asOf: args.asOf,
+        preset:
+          args.preset && args.entity !== 'subscriptions'
+            ? presetColumns(args.preset, args.entity)
+            : undefined,
+        fileBytes: (await stat(args.file)).size,
+        decimal: args.decimal,
+        // Salesforce report exports write US dates (1/15/2026).
+        dateOrder: args.dateOrder ?? (args.preset === 'salesforce' ? 'MDY' : undefined),
+        delimiter: args.delimiter,
+        stages: { won: args.wonStages ?? [], lost: args.lostStages ?? [] },
+        timezone: config.defaultTimezone,
+        now: new Date(),
+        // Notices read like the lines formatDetails writes (`columns mapped: …`), without a prefix.
+        onNotice: (m) => process.stderr.write(`${m}\n`),
+        onProgress: (rows, ms) =>
+          process.stderr.write(
+            `import: ${rows.toLocaleString('en-US')} rows read (${Math.round(rows / (ms / 1000)).toLocaleString('en-US')} rows/s)\n`,
+          ),
+      });
+    // An import is one transaction. When it deadlocks with another writer (an ingest request that read or
+    // wrote the table and then waited for this import), Postgres undoes the import, which asked for its lock
+    // last; nothing was written, and once the other writer is through the file can simply be read again.
+    let result: Awaited<ReturnType<typeof importCsv>> | undefined;
+    for (let attempt = 1; result === undefined; attempt++) {
+      try {
+        result = await importOnce();
+      } catch (err) {
+        if (!isRetryableConflict(err) || attempt >= IMPORT_ATTEMPTS) throw err;
         process.stderr.write(
-          `import: ${rows.toLocaleString('en-US')} rows read (${Math.round(rows / (ms / 1000)).toLocaleString('en-US')} rows/s)\n`,
-        ),
-    });
+          `import: another writer (an ingest request or a second import) deadlocked with this import; nothing was written; reading the file again (attempt ${attempt + 1} of ${IMPORT_ATTEMPTS})\n`,
+        );
+      }
+    }
     const details = formatDetails(result);
     if (details) process.stderr.write(`${details}\n`);
     const listing = formatErrors(result);
@@ -86,5 +105,8 @@ async function main(argv: string[]): Promise<number> {
     await database?.close();
   }
 }
+
+/** How many times an import that lost a deadlock (see main) is run in all. */
+const IMPORT_ATTEMPTS = 3;
 
 process.exitCode = await main(process.argv.slice(2));

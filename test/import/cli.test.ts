@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { createDb, sql } from '../../src/db/client.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(path.join(tmpdir(), 'tally-cli-'));
@@ -71,6 +72,31 @@ describe('import CLI', () => {
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('Usage: npm run import');
     expect((await runCli(['leads', path.join(dir, 'missing.csv')])).code).toBe(2);
+  }, 120_000);
+
+  it('reads the file again when the import lost a deadlock to another writer, and says so', async () => {
+    // The data dir exists (the first test imported into it). A trigger makes the first insert of leads
+    // fail as the loser of a deadlock does (SQLSTATE 40P01), later ones pass: the sequence counts them.
+    const database = await createDb({ dataDir: path.join(dir, 'data') });
+    await database.db.execute(
+      sql.raw(`create sequence h_deadlock_once;
+        create function h_deadlock_once() returns trigger language plpgsql as $$
+        begin
+          if nextval('h_deadlock_once') = 1 then
+            raise exception 'deadlock detected (test)' using errcode = '40P01';
+          end if;
+          return null;
+        end $$;
+        create trigger h_deadlock_once after insert on leads
+          for each statement execute function h_deadlock_once();`),
+    );
+    await database.close();
+    const f = file('deadlock.csv', 'external_id,created_at\nL-90,2026-11-20\nL-91,2026-11-21\n');
+    const r = await runCli(['leads', f]);
+    expect(r.stderr).toBe(
+      'import: another writer (an ingest request or a second import) deadlocked with this import; nothing was written; reading the file again (attempt 2 of 3)\n',
+    );
+    expect(r).toMatchObject({ code: 0, stdout: 'leads: 2 rows, 2 inserted, 0 updated, 0 unchanged\n' });
   }, 120_000);
 
   it('says why a file cannot be read: no such file, is a directory', async () => {
