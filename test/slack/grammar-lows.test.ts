@@ -64,6 +64,13 @@ describeDb('the grammar as a sales manager types it', (ctx) => {
     expect(await ask(USERS.mia.id, 'calls "EMEA" "AMER"')).toBe(
       'That names more than one scope; ask for one at a time.',
     );
+    // Beside one quoted name, a mistyped period is a mistyped period, as after an unquoted name.
+    expect(await ask(USERS.mia.id, 'calls "EMEA" lst week')).toBe(
+      "I don't know the period `lst week`. Did you mean `last week`?",
+    );
+    expect(await ask(USERS.mia.id, 'calls "EMEA" banana split')).toBe(
+      'That names more than one scope; ask for one at a time.',
+    );
   });
 
   it('reads a quoted name as the name even when it is a period word, and offers it back as no period', async () => {

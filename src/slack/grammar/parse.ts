@@ -10,11 +10,13 @@ import {
   periodTypo,
   periodWrittenOtherwise,
   readAgo,
+  typoSentence,
   type ZonedHint,
   zonedHint,
 } from './period-words.js';
 import {
   CHANNEL_LINK,
+  clipTyped,
   DIMENSIONS,
   FILLER,
   HANDLE,
@@ -281,6 +283,8 @@ function readModifiers(
   let zoned: ZonedHint | null = null;
   /** Names typed in quotes: each is one whole name. */
   let quotedNames = 0;
+  /** Which of `leftovers` are quoted names. */
+  const quotedRuns = new Set<number>();
   const leftovers: string[][] = [];
   let run: string[] = [];
   const endRun = () => {
@@ -296,6 +300,7 @@ function readModifiers(
     const quoted = QUOTED.exec(raw);
     if (quoted) {
       endRun();
+      quotedRuns.add(leftovers.length);
       leftovers.push([unquoteName(raw)]);
       quotedNames++;
       continue;
@@ -398,8 +403,21 @@ function readModifiers(
   }
   endRun();
 
-  // `"EMEA" "UK"`, `me "EMEA"`: each quoted name is whole, so two of them are two scopes.
-  if (quotedNames > 0 && (leftovers.length > 1 || scope)) return conflict('scope');
+  // `"EMEA" "UK"`, `me "EMEA"`: each quoted name is whole, so two of them are two scopes; but the words
+  // beside one quoted name may be a mistyped period (`"NA East" lst week`), as after an unquoted name.
+  if (quotedNames > 0 && (leftovers.length > 1 || scope)) {
+    const others = leftovers.filter((_, index) => !quotedRuns.has(index));
+    const typed = others.length === 1 && quotedNames === 1 && !scope ? others[0]!.join(' ') : null;
+    const typo = typed === null ? null : periodTypo(typed, ctx);
+    if (typo)
+      return {
+        kind: 'error',
+        message: `I don't know the period \`${clipTyped(typed!)}\`. ${typoSentence(typo)}`,
+        suggestion: null,
+        about: 'period',
+      };
+    return conflict('scope');
+  }
   if (leftovers.length > 1) return unknownWords(leftovers.flat(), ctx);
   if (leftovers.length === 1) {
     if (scope) return unknownWords(leftovers[0]!, ctx);
