@@ -10,7 +10,7 @@ import { findMetric } from './definitions.js';
 import { MetricsError } from './errors.js';
 import { interactiveDeadline } from './interactive.js';
 import { describeWindow, parsePeriod, seriesPeriods, workingDaysElapsed } from './periods.js';
-import { type ScopeContext, splitZoneNote, teamsInOtherZones } from './scope.js';
+import { type ScopeContext, splitRowsInOtherZones, splitZoneNote } from './scope.js';
 import { computeAttainment, currencyNote, findTargetFor, sameCurrency, scaleTarget } from './targets.js';
 import type {
   Attainment,
@@ -187,7 +187,9 @@ async function computeWith(
         })
       : Promise.resolve(null),
     include.target ? findTargetFor(deps.db, def.id, query.scope, period) : Promise.resolve(null),
-    query.by === 'team' ? teamsInOtherZones(deps, sc.timezone) : Promise.resolve(null),
+    query.by === 'team' || query.by === 'rep'
+      ? splitRowsInOtherZones(deps, query.by, sc.timezone)
+      : Promise.resolve(null),
   ]);
   // A finished period with nothing in it that ends before the org's first record is before the data, not
   // a zero: it says so (no value, no target), not "0, off track". The same holds for the period it is compared
@@ -235,12 +237,17 @@ async function computeWith(
     }));
     segments = { by, rows: sortSegments(def, rows) };
   }
-  const zoneNote = otherZones
-    ? splitZoneNote(
-        (segments?.rows ?? []).filter((r) => r.teamId !== undefined && otherZones.has(r.teamId)).length,
-        sc.timezone,
-      )
-    : null;
+  const zoneNote =
+    otherZones && (query.by === 'team' || query.by === 'rep')
+      ? splitZoneNote(
+          query.by,
+          (segments?.rows ?? []).filter((r) => {
+            const id = query.by === 'team' ? r.teamId : r.repId;
+            return id !== undefined && otherZones.has(id);
+          }).length,
+          sc.timezone,
+        )
+      : null;
   const notes = [...main.notes, ...(zoneNote ? [zoneNote] : [])];
 
   return {

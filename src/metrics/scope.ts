@@ -81,28 +81,42 @@ export async function resolveScope(
 }
 
 /**
- * The ids of the teams whose own zone is not `timezone` (a team without a zone has `deps.defaultTimezone`).
- * A split by team cuts every row in the asked scope's zone, while a team asked about on its own cuts the
- * period in its own zone, so the two figures can differ near the period's edges. One statement.
+ * The ids of the teams (`by` 'team') or reps (`by` 'rep': by their current team) whose own zone is not
+ * `timezone` (a team without a zone, or a rep on no team, has `deps.defaultTimezone`). A split cuts every
+ * row in the asked scope's zone, while a team or rep asked about on its own is cut in its own zone, so the
+ * two figures can differ near the period's edges. One statement.
  */
-export async function teamsInOtherZones(
+export async function splitRowsInOtherZones(
   deps: Pick<MetricDeps, 'db' | 'defaultTimezone'>,
+  by: 'team' | 'rep',
   timezone: string,
 ): Promise<Set<number>> {
   const rows = await queryRows<{ id: number }>(
     deps.db,
-    sql`select id from teams where coalesce(timezone, ${deps.defaultTimezone}) <> ${timezone}`,
+    by === 'team'
+      ? sql`select id from teams where coalesce(timezone, ${deps.defaultTimezone}) <> ${timezone}`
+      : sql`select r.id from reps r
+            left join lateral (
+              select team_id from team_memberships
+              where rep_id = r.id and valid_to is null order by valid_from desc limit 1
+            ) m on true
+            left join teams t on t.id = m.team_id
+            where coalesce(t.timezone, ${deps.defaultTimezone}) <> ${timezone}`,
   );
   return new Set(rows.map((r) => r.id));
 }
 
 /**
- * The caveat under a split by team when `count` of its teams have a zone of their own other than
+ * The caveat under a split by team or rep when `count` of its rows have a zone of their own other than
  * `timezone`, the zone the rows are cut in; null when none. Plain text, no names (they would need escaping
  * for each surface).
  */
-export function splitZoneNote(count: number, timezone: string): string | null {
+export function splitZoneNote(by: 'team' | 'rep', count: number, timezone: string): string | null {
   if (count === 0) return null;
-  const teams = count === 1 ? '1 team has' : `${count} teams have`;
-  return `Each team's row counts the period in ${timezone}; ${teams} a zone of ${count === 1 ? 'its' : 'their'} own, which ${count === 1 ? 'its' : 'their'} own answers use, so near the period's edges those figures can differ.`;
+  const one = count === 1;
+  const who =
+    by === 'team'
+      ? `${one ? '1 team has' : `${count} teams have`} a zone of ${one ? 'its' : 'their'} own`
+      : `${one ? '1 rep is on a team' : `${count} reps are on teams`} with a zone of ${one ? 'its' : 'their'} own`;
+  return `Each ${by}'s row counts the period in ${timezone}; ${who}, which ${one ? 'its' : 'their'} own answers use, so near the period's edges those figures can differ.`;
 }
