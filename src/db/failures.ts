@@ -56,13 +56,21 @@ export function isDatabaseOutage(err: unknown): boolean {
 /**
  * Runs `fn` (one whole transaction) again when it failed on a serialization failure or deadlock:
  * at most `retries` more times, 20–200 ms apart with jitter (p-retry). Other errors pass through at once.
+ * `onRetry` is told the number of the attempt about to start (2 for the first retry), e.g. to say so.
  */
-export function retryConflicts<T>(fn: () => Promise<T>, retries = 4): Promise<T> {
+export function retryConflicts<T>(
+  fn: () => Promise<T>,
+  retries = 4,
+  onRetry?: (attempt: number) => void,
+): Promise<T> {
   return pRetry(fn, {
     retries,
     minTimeout: 20,
     maxTimeout: 200,
     randomize: true,
     shouldRetry: ({ error }) => isRetryableConflict(error),
+    onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
+      if (retriesLeft > 0 && isRetryableConflict(error)) onRetry?.(attemptNumber + 1);
+    },
   });
 }

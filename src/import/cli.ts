@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { loadConfig } from '../config.js';
 import { createDb, type Database } from '../db/client.js';
-import { isRetryableConflict } from '../db/failures.js';
+import { retryConflicts } from '../db/failures.js';
 import { runMigrations } from '../db/migrate.js';
 import { AdviceError, messageForPeople, redactSecrets } from '../errors.js';
 import { DemoDataError, describeDbFailure } from '../ingest/index.js';
@@ -74,17 +74,11 @@ async function main(argv: string[]): Promise<number> {
     // An import is one transaction. When it deadlocks with another writer (an ingest request that read or
     // wrote the table and then waited for this import), Postgres undoes the import, which asked for its lock
     // last; nothing was written, and once the other writer is through the file can simply be read again.
-    let result: Awaited<ReturnType<typeof importCsv>> | undefined;
-    for (let attempt = 1; result === undefined; attempt++) {
-      try {
-        result = await importOnce();
-      } catch (err) {
-        if (!isRetryableConflict(err) || attempt >= IMPORT_ATTEMPTS) throw err;
-        process.stderr.write(
-          `import: another writer (an ingest request or a second import) deadlocked with this import; nothing was written; reading the file again (attempt ${attempt + 1} of ${IMPORT_ATTEMPTS})\n`,
-        );
-      }
-    }
+    const result = await retryConflicts(importOnce, IMPORT_ATTEMPTS - 1, (attempt) =>
+      process.stderr.write(
+        `import: another writer (an ingest request or a second import) deadlocked with this import; nothing was written; reading the file again (attempt ${attempt} of ${IMPORT_ATTEMPTS})\n`,
+      ),
+    );
     const details = formatDetails(result);
     if (details) process.stderr.write(`${details}\n`);
     const listing = formatErrors(result);
