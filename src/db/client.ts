@@ -6,6 +6,7 @@ import { type PgDatabase, PgDialect, type PgQueryResultHKT } from 'drizzle-orm/p
 import pg from 'pg';
 import { CancellablePool } from './cancel.js';
 import { type EmbeddedServer, startEmbedded } from './embedded.js';
+import { PriorityPool } from './query-priority.js';
 import * as schema from './schema/index.js';
 
 export type Schema = typeof schema;
@@ -264,7 +265,9 @@ export function isEmbeddedConnection(client: unknown): boolean {
  */
 async function createEmbedded(dataDir: string | undefined): Promise<Database> {
   const server = await startEmbedded(dataDir);
-  const pool = new pg.Pool({
+  // Statements of org-wide computations (run as background queries by the sharing point) wait while team
+  // and rep answers' statements are queued: see query-priority.ts.
+  const pool = new PriorityPool({
     host: server.socketDir,
     user: 'postgres',
     database: 'postgres',

@@ -1,4 +1,5 @@
 import { withQuerySignal } from '../db/cancel.js';
+import { asBackgroundQueries } from '../db/query-priority.js';
 import { beforeDeadline, busyError, isBusyError, outsideInteractiveAsk } from './interactive.js';
 import type { MetricDeps, MetricQuery, MetricResult } from './types.js';
 
@@ -17,7 +18,9 @@ import type { MetricDeps, MetricQuery, MetricResult } from './types.js';
  *   MetricsError('busy') instead of timing out after 10 s. Digests and alerts wait their turn.
  * - org-wide computations are heavy: at most `maxHeavy` run at once (default: all slots but two), and a
  *   queued team or rep question starts before them, so a burst of org-wide questions cannot make the
- *   everyday team and rep answers wait behind it (the burst is told "busy" first).
+ *   everyday team and rep answers wait behind it (the burst is told "busy" first). Their statements run
+ *   as background queries (`asBackgroundQueries`): on the embedded database's one connection a team or
+ *   rep answer's statements go before them.
  */
 export interface MetricAnswers {
   /**
@@ -282,7 +285,9 @@ export function createMetricAnswers(options: MetricAnswersOptions): MetricAnswer
           if (heavy) runningHeavy++;
           counts.computed++;
           const began = clock();
-          withQuerySignal(created.abort.signal, () => outsideInteractiveAsk(compute))
+          // An org-wide computation's statements give way to team and rep ones on the embedded database.
+          const work = heavy ? () => asBackgroundQueries(compute) : compute;
+          withQuerySignal(created.abort.signal, () => outsideInteractiveAsk(work))
             .then(
               (raw) => settle(key, created, { result: keep(raw) }),
               (error: unknown) =>
