@@ -62,6 +62,28 @@ describe('statement priority on the embedded database', () => {
     expect(order).toHaveLength(MAX_PASSED_BY + 5);
   });
 
+  it('runs a team answer’s statements one after another while an org-wide answer keeps issuing its own', async () => {
+    const order: string[] = [];
+    const run = (label: string) =>
+      queryRows(database.db, sql`select ${label}::text as label`).then(() => {
+        order.push(label);
+      });
+    let teamDone = false;
+    const org = asBackgroundQueries(async () => {
+      for (let i = 0; !teamDone || i < 3; i++) await run(`org ${i}`);
+    });
+    // The org-wide answer is under way when the team question comes.
+    while (order.length < 2) await new Promise((r) => setImmediate(r));
+    const team = (async () => {
+      for (const n of [1, 2, 3]) await run(`team ${n}`);
+      teamDone = true;
+    })();
+    await Promise.all([org, team]);
+    const first = order.indexOf('team 1');
+    // Each next statement is issued from the result just read; it goes before the org answer's waiting one.
+    expect(order.slice(first, first + 3)).toEqual(['team 1', 'team 2', 'team 3']);
+  });
+
   it('hands the turn on after a failed statement', async () => {
     const failed = queryRows(database.db, sql`select 1/0`).catch((err: Error) => err.message);
     const after = await queryRows<{ n: number }>(database.db, sql`select 2 as n`);
