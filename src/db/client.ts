@@ -345,15 +345,24 @@ export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
 const dialect = new PgDialect();
 
 /**
- * Statement names by text: a handful of texts (scope kinds × metrics), hashed once each, not per answer.
- * A plain Map with no cap: pg keeps each named statement prepared on every connection for the
- * connection's life, so the texts must be a small fixed set anyway (see queryRowsPrepared).
+ * Statement names by text: a bounded set of texts (scope kinds × metrics × window shapes), hashed once
+ * each, not per answer. pg keeps each named statement prepared on every connection for the connection's
+ * life, so the map never forgets a name; past `MAX_PREPARED_TEXTS` texts a new text runs unprepared
+ * instead (see queryRowsPrepared).
  */
 const preparedNames = new Map<string, string>();
 
-function preparedName(text: string): string {
+/**
+ * At most this many distinct statement texts are ever prepared (per process, so per connection): a few
+ * hundred plans of small statements is a few MB on the server at most.
+ */
+export const MAX_PREPARED_TEXTS = 256;
+
+/** The statement name for `text`, or null when the cap is reached and `text` was never prepared. */
+function preparedName(text: string): string | null {
   let name = preparedNames.get(text);
   if (name === undefined) {
+    if (preparedNames.size >= MAX_PREPARED_TEXTS) return null;
     name = `tally_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
     preparedNames.set(text, name);
   }
@@ -366,13 +375,16 @@ function preparedName(text: string): string {
  * generic one if that is no costlier). For small statements every answer sends with the same text and new
  * values, whose planning would otherwise cost as much as running them. The name is the text's hash, so two
  * texts never share one. Not for statements whose best plan depends on the values (ranges over big tables),
- * and only for a small fixed set of texts: each stays prepared on every connection it ran on.
+ * and only for a small bounded set of texts: each stays prepared on every connection it ran on (past
+ * `MAX_PREPARED_TEXTS` distinct texts, new ones run unprepared).
  * Uses drizzle's session `prepareQuery(query, fields, name, arrayMode)` (an internal API, by position): check
  * it on a drizzle upgrade (test/metrics/answer-context.test.ts runs it on both drivers).
  */
 export async function queryRowsPrepared<T>(db: Db, query: SQL): Promise<T[]> {
   const { sql: text, params } = dialect.sqlToQuery(query);
   const name = preparedName(text);
+  // Past the cap of distinct texts: run it as `queryRows` does (an unnamed statement).
+  if (name === null) return queryRows<T>(db, query);
   const prepared = db._.session.prepareQuery({ sql: text, params }, undefined, name, false);
   const result = (await prepared.execute()) as unknown as { rows: T[] };
   return result.rows;
