@@ -22,7 +22,10 @@ export function matchPeople(people: readonly RepRecord[], said: string): RepReco
 /**
  * The team or person names a typed name most likely means, for "Did you mean "Sales & Success"?": the
  * closest by suggestWord, else every name that starts with it or holds it as a whole word (`Sales` →
- * "Sales & Success", `success` → the same), compared after fold (case, accents). Empty when none; at most 3.
+ * "Sales & Success", `success` → the same), else every name whose words hold the typed words in order,
+ * each word exact or a typo by suggestWord's measure (`Amaar` → "Amara Khan", a slip of the first name;
+ * `Amara Khan` → "Amara J. Khan", a middle name left out). Compared after fold (case, accents). Empty
+ * when none; at most 3.
  */
 export function suggestNames(typed: string, names: readonly string[]): string[] {
   const close = suggestWord(typed, names);
@@ -34,9 +37,22 @@ export function suggestNames(typed: string, names: readonly string[]): string[] 
       .trim()} `;
   const said = words(typed);
   if (said.trim().length < 2) return [];
-  return [...new Set(names)]
-    .filter((name) => fold(name).startsWith(fold(typed)) || words(name).includes(said))
-    .slice(0, 3);
+  const unique = [...new Set(names)];
+  const holding = unique.filter((name) => fold(name).startsWith(fold(typed)) || words(name).includes(said));
+  if (holding.length > 0) return holding.slice(0, 3);
+  const saidWords = said.trim().split(' ');
+  return unique.filter((name) => holdsInOrder(words(name).trim().split(' '), saidWords)).slice(0, 3);
+}
+
+/** Whether `typed` words appear among `words` in order, each the same word or a typo of it (suggestWord). */
+function holdsInOrder(words: readonly string[], typed: readonly string[]): boolean {
+  let at = 0;
+  for (const t of typed) {
+    while (at < words.length && words[at] !== t && suggestWord(t, [words[at]!]) === undefined) at++;
+    if (at === words.length) return false;
+    at++;
+  }
+  return true;
 }
 
 /**

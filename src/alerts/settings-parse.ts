@@ -1,4 +1,4 @@
-import { unclosedQuote, unquoteName } from '../slack/grammar/words.js';
+import { badQuote, unquoteName } from '../slack/grammar/words.js';
 import { escapeMrkdwn } from '../slack/mrkdwn.js';
 import { isTimeZone } from '../time/zone.js';
 import type { AlertSettingsPatch } from './settings.js';
@@ -39,8 +39,8 @@ export function parseAlertsCommand(tokens: string[]): AlertsCommand {
       .slice(teamAt + 1, end)
       .join(' ')
       .trim();
-    const unclosed = unclosedQuote(typed);
-    if (unclosed) return { ok: false, error: unclosed };
+    const quoteProblem = badQuote(typed);
+    if (quoteProblem) return { ok: false, error: quoteProblem };
     team = unquoteName(typed);
     if (team === '') return { ok: false, error: 'Name the team after `team`, e.g. `team EMEA`.' };
     words.splice(teamAt, end - teamAt);

@@ -1,4 +1,4 @@
-import { unknownNameHint } from '../access/people.js';
+import { suggestNames, unknownNameHint } from '../access/people.js';
 import { resolveScopeAsk } from '../access/scope.js';
 import type { Caller } from '../core/types.js';
 import type { Deps } from '../deps.js';
@@ -6,11 +6,13 @@ import { beforeDeadline, resolveScope } from '../metrics/index.js';
 import type { MetricAsk, ParsedCommand } from '../slack/grammar/parse.js';
 import {
   type PeriodProblem,
+  periodTypo,
   periodTypoHint,
   trailingPeriodTypo,
   typoSentence,
   zonedHint,
 } from '../slack/grammar/period-words.js';
+import { clipTyped } from '../slack/grammar/words.js';
 import { neutraliseMarkers } from '../slack/mrkdwn.js';
 import type { FiscalCalendar } from '../time/fiscal.js';
 
@@ -47,8 +49,9 @@ export async function wordInScopeZone(
 /**
  * What to say when the scope asked about names no team or person (`message`, plain text): a known name
  * followed by a mistyped period (`EMEA lst week`) is about the period ("I don't know the period `lst
- * week`. Did you mean `last week`?"), never "I don't know … EMEA lst week"; otherwise the resolver's
- * `failure` with unknownNameHint's suggestion. `timezone` is the zone period words are checked in.
+ * week`. Did you mean `last week`?"), never "I don't know … EMEA lst week"; so is a name that is only a
+ * mistyped period (`nxt month`) and near no team's or person's name; otherwise the resolver's `failure`
+ * with unknownNameHint's suggestion. `timezone` is the zone period words are checked in.
  */
 export async function unknownScopeText(
   deps: Deps,
@@ -64,6 +67,10 @@ export async function unknownScopeText(
       ? await beforeDeadline(resolveScopeAsk(deps.db, caller, { ...scope, name: typo.name }, context.now))
       : null;
     if (typo && known?.ok) return `I don't know the period \`${typo.typed}\`. ${typoSentence(typo)}`;
+    // `calls nxt month`: two words that misspell a period, and no name near them, are a period.
+    const whole = periodTypo(scope.name, context);
+    if (whole?.kind === 'period' && suggestNames(scope.name, failure.candidates).length === 0)
+      return `I don't know the period \`${clipTyped(scope.name)}\`. ${typoSentence(whole)}`;
   }
   const hint = unknownNameHint(
     ask,

@@ -1,7 +1,7 @@
 import type { DigestCadence } from '../db/schema/digests.js';
 import { findMetric } from '../metrics/index.js';
 import type { MetricId } from '../metrics/types.js';
-import { unclosedQuote, unquoteName } from '../slack/grammar/words.js';
+import { badQuote, unquoteName } from '../slack/grammar/words.js';
 import { formatMinuteOfDay } from '../time/format.js';
 import { canonicalTimeZone } from '../time/zone.js';
 import { parseLocalTime } from './slots.js';
@@ -131,8 +131,8 @@ function parseAdd(words: string[]): ParseResult {
         const name: string[] = [];
         while (i + 1 < rest.length && !KEYWORDS.has(rest[i + 1]!.toLowerCase())) name.push(rest[++i]!);
         // A bare `team` is the caller's own, as in questions (`/metrics calls team`): the default scope.
-        const unclosed = unclosedQuote(name.join(' '));
-        if (unclosed) return { ok: false, error: unclosed };
+        const quoteProblem = badQuote(name.join(' '));
+        if (quoteProblem) return { ok: false, error: quoteProblem };
         args.scope = name.length === 0 ? null : { kind: 'team', name: unquoteName(name.join(' ')) };
         break;
       }

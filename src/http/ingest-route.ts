@@ -32,6 +32,27 @@ const settings = {
   won_stages: z.array(z.string().max(200)).max(100).optional(),
   lost_stages: z.array(z.string().max(200)).max(100).optional(),
 };
+/** What each request-wide setting must be, for a 400 that names the field (`locale: must be …`). */
+const SETTING_RULES: Record<keyof typeof settings, string> = {
+  locale: 'must be a text tag such as "en-US" or "de-DE" (at most 35 characters)',
+  decimal: 'must be "." or ","',
+  date_format: `must be one of ${DATE_ORDERS.map((o) => `"${o}"`).join(', ')}`,
+  won_stages: 'must be a list of at most 100 stage names (text, at most 200 characters each)',
+  lost_stages: 'must be a list of at most 100 stage names (text, at most 200 characters each)',
+};
+
+/**
+ * The 400 message for a request whose settings are the wrong shape (`"locale": 5` → `locale: must be a
+ * text tag …`), naming the first bad field; null when the settings are well-formed (or `json` is no object).
+ */
+function settingsProblem(json: unknown): string | null {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return null;
+  const parsed = z.object(settings).safeParse(json);
+  const field = parsed.success ? undefined : parsed.error.issues[0]?.path[0];
+  return typeof field === 'string' && field in SETTING_RULES
+    ? `${field}: ${SETTING_RULES[field as keyof typeof settings]}`
+    : null;
+}
 const batchSchema = z.strictObject({ entity: z.enum(ENTITIES), items: z.array(z.unknown()) });
 const envelopeSchema = z.union([
   z.strictObject({ ...batchSchema.shape, ...settings }),
@@ -114,6 +135,8 @@ async function handle(
   }
   const envelope = envelopeSchema.safeParse(json);
   if (!envelope.success) {
+    const setting = settingsProblem(json);
+    if (setting) return send(res, 400, { ok: false, error: setting });
     return send(res, 400, {
       ok: false,
       error: `expected {"entity": one of ${ENTITIES.join('|')}, "items": [...]} or {"batches": [{"entity", "items"}, ...]}`,

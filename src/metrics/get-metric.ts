@@ -218,7 +218,12 @@ async function computeWith(
   };
   const computedMain = computed[headline] as Computed;
   const beforeData = beforeDataOf(period, computedMain);
-  const main = asBeforeData(period, computedMain, beforeData);
+  // A period that has not started has counted nothing yet: its zeros are no figure (a headline "0",
+  // "Connected 0"), but a metric that looks ahead (coverage) has a real value there.
+  const startsOn =
+    now < period.start && !def.looksAhead ? formatLocalDay(period.start, period.timezone) : undefined;
+  const notYet = startsOn ? noData(`it has not started (starts ${startsOn})`) : null;
+  const main = notYet ? asNotStarted(computedMain, notYet) : asBeforeData(period, computedMain, beforeData);
   const computedPrev = previous ? (computed[previousIndex] as Computed) : null;
   const prevBeforeData = previous && computedPrev ? beforeDataOf(previous, computedPrev) : null;
   const prev = previous && computedPrev ? asBeforeData(previous, computedPrev, prevBeforeData) : undefined;
@@ -229,7 +234,7 @@ async function computeWith(
     const rows: SegmentRow[] = segs.map((s) => ({
       key: s.key ?? 'none',
       label: s.label,
-      value: s.value,
+      value: notYet && s.value.kind === 'value' ? notYet : s.value,
       sampleSize: s.n,
       ...(s.otherCurrenciesOnly !== undefined ? { otherCurrenciesOnly: s.otherCurrenciesOnly } : {}),
       ...(by === 'rep' && s.key !== null ? { repId: Number(s.key) } : {}),
@@ -264,6 +269,7 @@ async function computeWith(
         ? [...notes, currencyNote(def, target, main.currency)]
         : notes,
     target: attainmentFor(def, main, target, period, now),
+    ...(startsOn ? { startsOn } : {}),
     // A period that has not started yet compares with nothing: its zeros are not a decline (like its target,
     // which says when it starts).
     // One before the data compares with nothing either: its previous period is before the data too.
@@ -297,5 +303,17 @@ async function computeWith(
       lastArrival,
       ...(beforeData ? { dataStartsAt: beforeData } : {}),
     },
+  };
+}
+
+/**
+ * `c` for a period that has not started: its value and its figures as `none` (no data: "it has not started
+ * (starts 7 Dec 2026)"), except a figure not read from the records (`fixed`) and a reason already given.
+ */
+function asNotStarted(c: Computed, none: MetricValue): Computed {
+  return {
+    ...c,
+    value: c.value.kind === 'value' ? none : c.value,
+    figures: c.figures.map((f) => (f.value.kind === 'value' && !f.fixed ? { ...f, value: none } : f)),
   };
 }

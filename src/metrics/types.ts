@@ -237,6 +237,11 @@ export interface MetricResult {
   notes: string[];
   target: Attainment | null;
   /**
+   * The period's first day ("7 Dec 2026", in its zone) when it has not started yet and the metric does not
+   * look ahead: the headline, figures and split rows are then no data, not zeros.
+   */
+  startsOn?: string;
+  /**
    * Against the previous equal period; null when not asked for, for `all time`, and for a period that has
    * not started yet (its zeros are no decline).
    */

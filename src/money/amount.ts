@@ -58,7 +58,7 @@ const PLAIN = /^(\d+)(?:\.(\d+))?$/;
 
 /**
  * The decimal mark of a BCP 47 locale ("de-DE" → ",", "en-US" → "."), from Intl. Throws AmountError
- * for a tag Intl cannot parse ("de_DE") and for a well-formed tag it has no number format for ("xx",
+ * for a tag Intl cannot parse ("de_DE", which names "de-DE" as meant) and for a well-formed tag it has no number format for ("xx",
  * "german"): Intl would quietly format those as en-US, reading "1.500" as 1.5 where a German meant 1,500.
  */
 export function decimalMarkOf(locale: string): DecimalMark {
@@ -71,10 +71,26 @@ export function decimalMarkOf(locale: string): DecimalMark {
     mark = new Intl.NumberFormat(locale).formatToParts(1.5).find((p) => p.type === 'decimal')?.value;
   } catch (err) {
     if (err instanceof AmountError) throw err;
-    throw new AmountError(`"${locale}" is not a locale such as en-US or de-DE`);
+    // `de_DE`, as POSIX and Java write it: BCP 47 joins with a hyphen.
+    const hyphened = locale.replace(/_/g, '-');
+    const meant = hyphened !== locale && isKnownLocale(hyphened);
+    throw new AmountError(
+      meant
+        ? `"${locale}" is not a locale tag; did you mean ${hyphened}?`
+        : `"${locale}" is not a locale such as en-US or de-DE`,
+    );
   }
   if (mark === ',' || mark === '٫') return ',';
   return '.';
+}
+
+/** Whether Intl has a number format for `tag`; false for a tag it cannot parse. */
+function isKnownLocale(tag: string): boolean {
+  try {
+    return Intl.NumberFormat.supportedLocalesOf([tag]).length > 0;
+  } catch {
+    return false;
+  }
 }
 
 /**

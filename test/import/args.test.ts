@@ -51,6 +51,9 @@ describe('parseImportArgs', () => {
     expect(() => parseImportArgs(['opportunities', 'x.csv', '--locale', 'german'])).toThrow(
       '--locale: "german" is not a locale Tally knows how numbers are written in; use a tag such as en-US or de-DE',
     );
+    expect(() => parseImportArgs(['opportunities', 'x.csv', '--locale', 'de_DE'])).toThrow(
+      '--locale: "de_DE" is not a locale tag; did you mean de-DE?',
+    );
     expect(parseImportArgs(['opportunities', 'x.csv', '--locale', 'de-DE']).decimal).toBe(',');
   });
 });

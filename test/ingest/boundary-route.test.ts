@@ -198,6 +198,18 @@ describeDb('ingest API boundary', (ctx) => {
         error: `locale: "${locale}" is not a locale Tally knows how numbers are written in; use a tag such as en-US or de-DE`,
       });
     }
+    // `de_DE` names the tag it means; a locale that is no text names the field (not the whole envelope).
+    const underscore = await post(base, { entity: 'opportunities', locale: 'de_DE', items: [deal('O-1')] });
+    expect(underscore.body).toEqual({
+      ok: false,
+      error: 'locale: "de_DE" is not a locale tag; did you mean de-DE?',
+    });
+    const number = await post(base, { entity: 'opportunities', locale: 5, items: [deal('O-1')] });
+    expect(number.status).toBe(400);
+    expect(number.body).toEqual({
+      ok: false,
+      error: 'locale: must be a text tag such as "en-US" or "de-DE" (at most 35 characters)',
+    });
     expect(await opps()).toEqual([]);
     const r = await post(base, {
       entity: 'opportunities',

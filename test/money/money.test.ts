@@ -85,7 +85,9 @@ describe('readAmount', () => {
       expect(() => decimalMarkOf(unknown)).toThrow(
         `"${unknown}" is not a locale Tally knows how numbers are written in; use a tag such as en-US or de-DE`,
       );
-    expect(() => decimalMarkOf('de_DE')).toThrow('"de_DE" is not a locale such as en-US or de-DE');
+    // `de_DE`, as POSIX writes it, names the tag it means.
+    expect(() => decimalMarkOf('de_DE')).toThrow('"de_DE" is not a locale tag; did you mean de-DE?');
+    expect(() => decimalMarkOf('a_b_c_d')).toThrow('"a_b_c_d" is not a locale such as en-US or de-DE');
     expect(decimalMarkOf('de-CH')).toBe('.');
     expect(decimalMarkOf('fr')).toBe(',');
     expect(() => readAmount('12abc')).toThrow('is not an amount');

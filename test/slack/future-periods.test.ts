@@ -17,16 +17,20 @@ describeDb('periods that have not started: next week, month, quarter and year', 
       '$50,000',
     );
     const { reply } = await send(USERS.mia.id, 'revenue team next month');
-    expect(reply.text).toContain('Revenue won · EMEA · December 2026: $0');
+    // Tester: a period that has not started showed a headline 0; it says it has not started, with no figure.
+    expect(reply.text).toContain(
+      'Revenue won · EMEA · December 2026: not started yet, target $50,000 (starts 1 Dec 2026)',
+    );
     const text = allText(reply);
     expect(text).toContain('starts 1 Dec 2026');
     expect(text).not.toContain('vs November');
     // June–November 2026 ($10,000 won in October, $62,400 in November); December has not started: not a 0.
     // May–September ended before the fixture's first record: gaps, not zeros.
     expect(text).toContain('`·····▁█` last 7 periods');
-    expect((await send(USERS.mia.id, 'calls team next week')).reply.text).toContain(
-      'Calls · EMEA · Week of 30 Nov 2026: 0',
-    );
+    const nextWeek = (await send(USERS.mia.id, 'calls team next week')).reply;
+    expect(nextWeek.text).toContain('Calls · EMEA · Week of 30 Nov 2026: not started yet');
+    expect(allText(nextWeek)).toContain('*Not started yet*  starts 30 Nov 2026');
+    expect(allText(nextWeek)).not.toMatch(/\*0\*|Connected/);
     expect((await send(USERS.mia.id, 'calls team next quarter')).reply.text).toContain(
       'Calls · EMEA · Q1 2027',
     );

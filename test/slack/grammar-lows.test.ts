@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { teams } from '../../src/db/schema/index.js';
+import { reps, teams } from '../../src/db/schema/index.js';
 import { describeDb } from '../helpers/db.js';
 import { useSlackApiStub } from '../helpers/slack-api.js';
 import { USERS } from './fixtures.js';
@@ -14,10 +14,11 @@ describeDb('the grammar as a sales manager types it', (ctx) => {
 
   it('asks back `2 weeks` and `a week` after a team, and answers `30 days ago` with the text to type', async () => {
     expect(await ask(USERS.mia.id, 'calls EMEA 2 weeks')).toBe(
-      '`2 weeks` could mean the last 14 days or the 2 calendar weeks before this one: ask `14d` for the days (today included), or `last week`, `this week` or a date range (`2026-09-01..2026-11-30`) for calendar weeks.',
+      // The calendar weeks' own dates (the 2 before this one), not a fixed 3-month example range.
+      '`2 weeks` could mean the last 14 days or the 2 calendar weeks before this one: ask `14d` for the days (today included), or `2026-11-09..2026-11-22` for the calendar weeks.',
     );
     expect(await ask(USERS.mia.id, 'calls EMEA a week')).toBe(
-      '`a week` could mean the last 7 days or the calendar week before this one: ask `7d` for the days (today included), or `last week`, `this week` or a date range (`2026-09-01..2026-11-30`) for calendar weeks.',
+      '`a week` could mean the last 7 days or the calendar week before this one: ask `7d` for the days (today included), or `last week` for the calendar week.',
     );
     expect(await ask(USERS.mia.id, 'calls 30 days ago')).toBe(
       "I can't read `30 days ago` as a period: it is one day. Ask `2026-10-24` for that day, or `2026-10-24..2026-11-23` for the days from then to today.",
@@ -90,9 +91,55 @@ describeDb('the grammar as a sales manager types it', (ctx) => {
     );
   });
 
-  it('refuses two splits', async () => {
+  it('refuses two splits, and the same split said twice', async () => {
     expect(await ask(USERS.mia.id, 'calls team by rep by team')).toBe(
       'One split at a time: `by rep` or `by team`.',
+    );
+    expect(await ask(USERS.mia.id, 'calls team by rep by rep')).toBe(
+      'That asks `by rep` twice; one split at a time.',
+    );
+  });
+
+  // Third fresh tester: period words written short or loosely were read as a name.
+  it('reads `2w`, `2 wks`, `a fortnight`, `an hour ago`, a bare `since` or `ago` as periods, never as names', async () => {
+    const twoWeeks =
+      'could mean the last 14 days or the 2 calendar weeks before this one: ask `14d` for the days (today included), or `2026-11-09..2026-11-22` for the calendar weeks.';
+    expect(await ask(USERS.mia.id, 'calls EMEA 2w')).toBe(`\`2w\` ${twoWeeks}`);
+    expect(await ask(USERS.mia.id, 'calls 2 wks')).toBe(`\`2 wks\` ${twoWeeks}`);
+    expect(await ask(USERS.mia.id, 'calls a fortnight')).toBe(`\`a fortnight\` ${twoWeeks}`);
+    expect(await ask(USERS.mia.id, 'calls an hour ago')).toBe(
+      "I can't read `an hour ago` as a period: periods are whole days. Ask `today` or `yesterday`.",
+    );
+    expect(await ask(USERS.mia.id, 'calls 2 wks ago')).toBe(
+      "I can't read `2 wks ago` as a period: it is one day. Ask `2026-11-09` for that day, or `2026-11-09..2026-11-23` for the days from then to today.",
+    );
+    expect(await ask(USERS.mia.id, 'calls since')).toBe(
+      '`since` when? Write a date range, as in `2026-10-01..2026-11-23`.',
+    );
+    expect(await ask(USERS.mia.id, 'calls ago')).toBe(
+      "I can't read `ago` as a period. Try `this month`, `last month`, `next month`, `last quarter`, `q3 2026`, `october`, `30d`, `2026-10`, `2026-10-01..2026-10-31` or `all time`.",
+    );
+    expect(await ask(USERS.mia.id, 'calls last 3 months')).toBe(
+      '`last 3 months` could mean the last 90 days or the 3 calendar months before this one: ask `90d` for the days (today included), or `2026-08-01..2026-10-31` for the calendar months.',
+    );
+  });
+
+  it('answers a mistyped period alone as a period, and empty quotes as empty', async () => {
+    expect(await ask(USERS.mia.id, 'calls nxt month')).toBe(
+      "I don't know the period `nxt month`. Did you mean `next month`?",
+    );
+    expect(await ask(USERS.mia.id, 'calls ""')).toBe(
+      'The quotes in `""` are empty: put a team\'s or person\'s name between them, as in `"Sales &amp; Success"`.',
+    );
+  });
+
+  it('suggests a rep for a swapped pair of letters and for a name without its middle initial', async () => {
+    await ctx.db().insert(reps).values({ name: 'Amara J. Khan', email: 'amara@example.com', role: 'rep' });
+    expect(await ask(USERS.ada.id, 'calls Amaar')).toBe(
+      'I don\'t know a team or person called "Amaar". Did you mean "Amara J. Khan"?',
+    );
+    expect(await ask(USERS.ada.id, 'calls Amara Khan')).toBe(
+      'I don\'t know a team or person called "Amara Khan". Did you mean "Amara J. Khan"?',
     );
   });
 

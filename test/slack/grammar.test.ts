@@ -284,7 +284,7 @@ describe('counted weeks and months, and a mistyped period after a name (fresh te
       about: 'period',
       suggestion: null,
       message:
-        '`last 2 weeks` could mean the last 14 days or the 2 calendar weeks before this one: ask `14d` for the days (today included), or `last week`, `this week` or a date range (`2026-09-01..2026-11-30`) for calendar weeks.',
+        '`last 2 weeks` could mean the last 14 days or the 2 calendar weeks before this one: ask `14d` for the days (today included), or `2026-11-09..2026-11-22` for the calendar weeks.',
     });
     expect(parse('calls team past 3 months')).toMatchObject({
       kind: 'error',
@@ -383,7 +383,7 @@ describe('the /metrics grammar, as a sales manager types it', () => {
       kind: 'error',
       about: 'period',
       message:
-        '`2 weeks` could mean the last 14 days or the 2 calendar weeks before this one: ask `14d` for the days (today included), or `last week`, `this week` or a date range (`2026-09-01..2026-11-30`) for calendar weeks.',
+        '`2 weeks` could mean the last 14 days or the 2 calendar weeks before this one: ask `14d` for the days (today included), or `2026-11-09..2026-11-22` for the calendar weeks.',
       suggestion: null,
     });
     for (const text of ['calls EMEA a week', 'calls EMEA 1 week', 'calls an week'])

@@ -20,8 +20,10 @@ import { rankedTable, type TableRow } from './pieces.js';
  * the scorecard, App Home and digests. All return escaped mrkdwn.
  */
 
-/** "27.3%" / "4m 12s" / "no data" for the headline. */
+/** "27.3%" / "4m 12s" / "no data" / "not started yet" (see MetricResult.startsOn) for the headline. */
 export function headlineText(r: MetricResult): string {
+  // A period that has not started has no figure yet, not a 0 (the day it starts is said beside it).
+  if (r.startsOn) return 'not started yet';
   return formatValue(r.value, r.metric.unit, r.currency);
 }
 

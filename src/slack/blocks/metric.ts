@@ -80,11 +80,14 @@ export function answerFallback(r: MetricResult): string {
 /** The full `/metrics <metric>` answer, within Block Kit limits. */
 export function buildMetricMessage(view: MetricView): SlackMessage {
   const r = view.result;
-  const headline = `*${headlineText(r)}*  ${escapeMrkdwn(lowerFirst(r.metric.label))}`;
+  const headline = r.startsOn
+    ? `*Not started yet*  starts ${r.startsOn}`
+    : `*${headlineText(r)}*  ${escapeMrkdwn(lowerFirst(r.metric.label))}`;
   const lines = [headline, targetLine(r), changeLine(r), sparklineLine(r)].filter(
     (l): l is string => l !== null,
   );
-  const figures = r.figures.map((f): [string, string] => [
+  // A period that has not started has no figures yet: each would only say "no data".
+  const figures = (r.startsOn ? [] : r.figures).map((f): [string, string] => [
     escapeMrkdwn(f.label),
     formatValue(f.value, f.unit, r.currency),
   ]);

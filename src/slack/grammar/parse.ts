@@ -15,6 +15,7 @@ import {
   zonedHint,
 } from './period-words.js';
 import {
+  badQuote,
   CHANNEL_LINK,
   clipTyped,
   DIMENSIONS,
@@ -28,7 +29,6 @@ import {
   type ScopeWord,
   SHARE_WORDS,
   SUMMARY_WORDS,
-  unclosedQuote,
   unquoteName,
 } from './words.js';
 
@@ -296,6 +296,10 @@ function readModifiers(
   for (let i = 0; i < tokens.length; i++) {
     const raw = tokens[i]!;
     const word = raw.toLowerCase();
+    // `""`, `"Sales & Success 30d`: quotes with no name in them, or not closed (reading on would merge the
+    // period into the name).
+    const quoteProblem = badQuote(raw);
+    if (quoteProblem) return { kind: 'error', message: quoteProblem, suggestion: null };
     // `"Sales & Success"`: a quoted name is a name, whatever its words.
     const quoted = QUOTED.exec(raw);
     if (quoted) {
@@ -305,9 +309,6 @@ function readModifiers(
       quotedNames++;
       continue;
     }
-    // `"Sales & Success 30d`: a quote not closed; reading on would merge the period into the name.
-    const unclosed = unclosedQuote(raw);
-    if (unclosed) return { kind: 'error', message: unclosed, suggestion: null };
     const person = personWord(raw);
     if (person) {
       endRun();
@@ -334,10 +335,14 @@ function readModifiers(
           message: 'Split `by` what? Use `by rep`, `by team`, `by product` or `by source`.',
           suggestion: null,
         };
-      if (by && by !== dim)
+      // `by rep by rep` is refused like `by rep by team`: a split said twice is likelier a slip than meant.
+      if (by)
         return {
           kind: 'error',
-          message: `One split at a time: \`by ${by}\` or \`by ${dim}\`.`,
+          message:
+            by === dim
+              ? `That asks \`by ${dim}\` twice; one split at a time.`
+              : `One split at a time: \`by ${by}\` or \`by ${dim}\`.`,
           suggestion: null,
         };
       by = dim;

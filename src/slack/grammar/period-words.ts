@@ -46,11 +46,30 @@ export function periodProblem(tokens: string[], index: number, ctx: PeriodWordCo
   const word = tokens[index]!.toLowerCase();
   const lead = LEADS.has(word);
   const fiscalMonth = ctx.fiscal?.kind === 'weeks' && /^p\d{1,3}$/.test(word);
-  // `2 weeks`, `a week`: counted like `last 2 weeks`, so asked back the same way.
+  // `2 weeks`, `a week`, `2 wks`, `a fortnight`, `an hour ago`: counted like `last 2 weeks`, so asked back
+  // the same way (hours are no period at all).
   const bare = COUNT_WORDS.get(word) ?? (/^\d{1,6}$/.test(word) ? word : undefined);
+  const unitWord = tokens[index + 1]?.toLowerCase();
+  const withAgo = tokens[index + 2]?.toLowerCase() === 'ago' ? ' ago' : '';
   const bareCounted =
-    bare !== undefined ? countedUnits(word, bare, tokens[index + 1]?.toLowerCase(), ctx) : null;
+    bare !== undefined && unitWord !== undefined
+      ? countedUnits(`${word} ${unitWord}${withAgo}`, bare, unitWord, ctx)
+      : null;
   if (bareCounted) return bareCounted;
+  // `2w`, `3mo`, `1yr`: a count glued to its unit (`30d` is a period of its own).
+  const glued = GLUED_COUNT.exec(word);
+  const gluedCounted = glued ? countedUnits(word, glued[1]!, glued[2]!, ctx) : null;
+  if (gluedCounted) return gluedCounted;
+  // A bare `since` or `ago` (`calls since`, `calls ago`): a period begun, never a name.
+  if (word === 'since' || word === 'ago') {
+    const next = tokens[index + 1];
+    return word === 'since' && next === undefined
+      ? { message: `\`since\` when? Write a date range, as in \`${exampleSince(ctx)}\`.`, suggestion: null }
+      : {
+          message: `I can't read \`${clipTyped(word === 'since' ? `since ${next}` : word)}\` as a period. ${EXAMPLES}`,
+          suggestion: null,
+        };
+  }
   if (!lead && !SHAPED.test(word) && !fiscalMonth) return null;
   for (let length = Math.min(4, tokens.length - index); length >= 1; length--) {
     const phrase = tokens
@@ -70,7 +89,8 @@ export function periodProblem(tokens: string[], index: number, ctx: PeriodWordCo
   }
   const next = tokens[index + 1]?.toLowerCase();
   if (next === undefined) return { message: `\`${word}\` what? ${EXAMPLES}`, suggestion: null };
-  const counted = countedUnits(`${word} ${next}`, next, tokens[index + 2]?.toLowerCase(), ctx);
+  const unitAfter = tokens[index + 2]?.toLowerCase();
+  const counted = countedUnits(`${word} ${next} ${unitAfter ?? ''}`.trim(), next, unitAfter, ctx);
   if (counted) return counted;
   const unit = suggestWord(next, UNITS);
   const lead2 = word === 'past' || word === 'previous' || word === 'prev' ? 'last' : word;
@@ -82,8 +102,37 @@ export function periodProblem(tokens: string[], index: number, ctx: PeriodWordCo
   };
 }
 
+/** The range from the first of last month to today, as an example of a `since` to type. */
+function exampleSince(ctx: PeriodWordContext): string {
+  const last = parsePeriod('last month', ctx);
+  const from = last.ok
+    ? formatLocalDate(last.period.start, ctx.timezone)
+    : formatLocalDate(ctx.now, ctx.timezone);
+  return `${from}..${formatLocalDate(ctx.now, ctx.timezone)}`;
+}
+
 /** Days in one of each unit, for the window a `last N <unit>` phrase is offered as (`last 2 weeks` → `14d`). */
-const UNIT_DAYS: Record<string, number> = { week: 7, month: 30, quarter: 91, year: 365 };
+const UNIT_DAYS: Record<CalendarUnit, number> = { week: 7, month: 30, quarter: 91, year: 365 };
+type CalendarUnit = 'week' | 'month' | 'quarter' | 'year';
+/**
+ * How people write a unit of time, to the unit and how many of it (`fortnight` is 2 weeks). Hours and
+ * minutes are no period Tally answers (periods are whole days); they are listed to say so.
+ */
+type UnitWord = { unit: CalendarUnit | 'hour'; times: number };
+const UNIT_WORDS: ReadonlyMap<string, UnitWord> = new Map(
+  (
+    [
+      [['w', 'wk', 'wks', 'week', 'weeks'], { unit: 'week', times: 1 }],
+      [['fortnight', 'fortnights'], { unit: 'week', times: 2 }],
+      [['mo', 'mos', 'mth', 'mths', 'month', 'months'], { unit: 'month', times: 1 }],
+      [['qtr', 'qtrs', 'quarter', 'quarters'], { unit: 'quarter', times: 1 }],
+      [['y', 'yr', 'yrs', 'year', 'years'], { unit: 'year', times: 1 }],
+      [['h', 'hr', 'hrs', 'hour', 'hours', 'min', 'mins', 'minute', 'minutes'], { unit: 'hour', times: 1 }],
+    ] satisfies [string[], UnitWord][]
+  ).flatMap(([words, unit]) => words.map((w) => [w, unit] as const)),
+);
+/** A count glued to a unit: `2w`, `3mo`, `1yr`, `2h` (not `30d`, a period of its own). */
+const GLUED_COUNT = /^(\d{1,6})(w|wks?|mo|mos|mths?|qtrs?|y|yrs?|h|hrs?|mins?)$/;
 /** Words that count one of a unit, as in `a week` or `one month`. */
 const COUNT_WORDS: ReadonlyMap<string, string> = new Map([
   ['a', '1'],
@@ -92,36 +141,64 @@ const COUNT_WORDS: ReadonlyMap<string, string> = new Map([
 ]);
 
 /**
- * `last 2 weeks`, `past 3 months`, `2 weeks`, `a week`: N whole weeks or months back could mean the last
- * N×7 days or N calendar weeks before this one, so it is not guessed; the reply offers the day window
- * (`14d`) and says how to ask for calendar periods. `before` is the typed words before the unit
- * (`last 2`, `2`, `a`), `number` the count as digits. Null when the words are not a count and a unit.
+ * `last 2 weeks`, `past 3 months`, `2 weeks`, `a week`, `2w`, `a fortnight`: N whole weeks or months back
+ * could mean the last N×7 days or N calendar weeks before this one, so it is not guessed; the reply offers
+ * the day window (`14d`) and the calendar periods' dates to type. `typed` is the words as typed (`last 2
+ * weeks`, `2w`), `number` the count as digits, `unitWord` the unit as typed. An hour or a minute gets
+ * "periods are whole days". Null when the words are not a count and a unit.
  */
 function countedUnits(
-  before: string,
+  typed: string,
   number: string,
   unitWord: string | undefined,
   ctx: PeriodWordContext,
 ): PeriodProblem | null {
   if (!/^\d{1,6}$/.test(number) || unitWord === undefined) return null;
-  const unit = unitWord.replace(/s$/, '');
-  const perUnit = UNIT_DAYS[unit];
-  if (perUnit === undefined) return null;
-  const n = Number(number);
-  const typed = `\`${clipTyped(`${before} ${unitWord}`)}\``;
-  const window = `${n * perUnit}d`;
+  const found = UNIT_WORDS.get(unitWord);
+  if (found === undefined) return null;
+  const shown = `\`${clipTyped(typed)}\``;
+  if (found.unit === 'hour')
+    return {
+      message: `I can't read ${shown} as a period: periods are whole days. Ask \`today\` or \`yesterday\`.`,
+      suggestion: null,
+    };
+  const { unit } = found;
+  const n = Number(number) * found.times;
+  const window = `${n * UNIT_DAYS[unit]}d`;
   const days = parsePeriod(window, ctx).ok ? window : null;
+  const range = n === 1 ? null : calendarRange(unit, n, ctx);
   const calendar =
-    unit === 'week' || unit === 'month'
-      ? `\`last ${unit}\`, \`this ${unit}\` or a date range (\`2026-09-01..2026-11-30\`)`
-      : `\`last ${unit}\` or a date range (\`2026-09-01..2026-11-30\`)`;
+    n === 1
+      ? `\`last ${unit}\` for the calendar ${unit}`
+      : range
+        ? `${range} for the calendar ${unit}s`
+        : `\`last ${unit}\` or a date range for calendar ${unit}s`;
+  const readings = `the last ${n * UNIT_DAYS[unit]} days or the ${n === 1 ? `calendar ${unit}` : `${n} calendar ${unit}s`} before this one`;
   return {
-    message: `${typed} could mean the last ${n * perUnit} days or the ${n === 1 ? `calendar ${unit}` : `${n} calendar ${unit}s`} before this one: ${
-      days ? `ask \`${days}\` for the days (today included), or ` : 'ask '
-    }${calendar} for calendar ${unit}s.`,
+    message: `${shown} could mean ${readings}: ask ${days ? `\`${days}\` for the days (today included), or ` : ''}${calendar}.`,
     // The message offers both readings itself; no "Did you mean" after it.
     suggestion: null,
   };
+}
+
+/**
+ * The dates of the `n` calendar units before the running one (`2026-11-09..2026-11-22` for 2 weeks asked
+ * on 23 Nov 2026), as a range to type, found by stepping back from `last <unit>` (so fiscal quarters and
+ * years follow the org's calendar); null when it does not parse (too far back) or `n` is over 100.
+ */
+function calendarRange(unit: CalendarUnit, n: number, ctx: PeriodWordContext): string | null {
+  if (n > 100) return null;
+  const last = parsePeriod(`last ${unit}`, ctx);
+  if (!last.ok) return null;
+  let first = last.period;
+  for (let k = 1; k < n; k++) {
+    const before = parsePeriod(`last ${unit}`, { ...ctx, now: first.start });
+    if (!before.ok) return null;
+    first = before.period;
+  }
+  const lastDay = new Date(last.period.end.getTime() - 1);
+  const range = `${formatLocalDate(first.start, ctx.timezone)}..${formatLocalDate(lastDay, ctx.timezone)}`;
+  return parsePeriod(range, ctx).ok ? `\`${range}\`` : null;
 }
 
 /**
@@ -179,41 +256,31 @@ export type ZonedHint =
   | { kind: 'ago'; typed: string; count: number; unit: AgoUnit };
 
 type AgoUnit = 'day' | 'week' | 'month' | 'year';
-const AGO_UNITS: ReadonlyMap<string, AgoUnit> = new Map([
-  ['day', 'day'],
-  ['days', 'day'],
-  ['week', 'week'],
-  ['weeks', 'week'],
-  ['month', 'month'],
-  ['months', 'month'],
-  ['year', 'year'],
-  ['years', 'year'],
-]);
-
 /**
  * `30 days ago`, `2 weeks ago`, `a month ago`, `30d ago` at `tokens[index]`: the hint and how many words
  * it takes; null for any other words. Pure.
  */
 export function readAgo(tokens: string[], index: number): { hint: ZonedHint; length: number } | null {
   const lower = tokens.slice(index, index + 3).map((t) => t.toLowerCase());
-  const glued = /^(\d{1,6})d$/.exec(lower[0] ?? '');
-  if (glued && lower[1] === 'ago')
-    return {
-      hint: {
-        kind: 'ago',
-        typed: tokens.slice(index, index + 2).join(' '),
-        count: Number(glued[1]),
-        unit: 'day',
-      },
-      length: 2,
-    };
+  // `30d ago`, `2w ago`: the count glued to its unit.
+  const glued = /^(\d{1,6})d$/.exec(lower[0] ?? '') ?? GLUED_COUNT.exec(lower[0] ?? '');
+  const gluedUnit = glued ? (glued[2] === undefined ? DAY : UNIT_WORDS.get(glued[2])) : undefined;
+  if (glued && gluedUnit && isAgoUnit(gluedUnit) && lower[1] === 'ago')
+    return { hint: agoHint(tokens.slice(index, index + 2), Number(glued[1]), gluedUnit), length: 2 };
   const count = COUNT_WORDS.get(lower[0] ?? '') ?? (/^\d{1,6}$/.test(lower[0] ?? '') ? lower[0] : undefined);
-  const unit = AGO_UNITS.get(lower[1] ?? '');
-  if (count === undefined || unit === undefined || lower[2] !== 'ago') return null;
-  return {
-    hint: { kind: 'ago', typed: tokens.slice(index, index + 3).join(' '), count: Number(count), unit },
-    length: 3,
-  };
+  const unit = lower[1] === 'day' || lower[1] === 'days' ? DAY : UNIT_WORDS.get(lower[1] ?? '');
+  if (count === undefined || unit === undefined || !isAgoUnit(unit) || lower[2] !== 'ago') return null;
+  return { hint: agoHint(tokens.slice(index, index + 3), Number(count), unit), length: 3 };
+}
+
+const DAY = { unit: 'day', times: 1 } as const;
+
+function isAgoUnit(u: { unit: string; times: number }): u is { unit: AgoUnit; times: number } {
+  return u.unit !== 'hour' && u.unit !== 'quarter';
+}
+
+function agoHint(typed: string[], count: number, unit: { unit: AgoUnit; times: number }): ZonedHint {
+  return { kind: 'ago', typed: typed.join(' '), count: count * unit.times, unit: unit.unit };
 }
 
 /**
