@@ -65,11 +65,9 @@ export async function unknownScopeText(
       : null;
     if (typo && known?.ok) return `I don't know the period \`${typo.typed}\`. ${typoSentence(typo)}`;
   }
-  const hint = unknownNameHint(
-    ask,
-    failure.candidates,
-    (name) => periodTypoHint(name, context),
-    neutraliseMarkers,
-  );
+  const hint = unknownNameHint(ask, failure.candidates, {
+    periodTypoHint: (name) => periodTypoHint(name, context),
+    showName: neutraliseMarkers,
+  });
   return hint ? `${failure.message} ${hint}` : failure.message;
 }
