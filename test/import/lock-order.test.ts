@@ -40,11 +40,15 @@ describeDb('lock order of an import and an ingest request', (ctx) => {
     while (!(await check())) await new Promise((r) => setTimeout(r, 20));
   };
 
-  /** An insert into reps waits while the test's first connection holds PAUSE (it runs after the row is in). */
+  /**
+   * An insert into reps waits while the test's first connection holds PAUSE (it runs after the row is in).
+   * Functions and triggers outlive the tables' truncation between tests: replaced, not created twice.
+   */
   const pauseRepInserts = async () => {
     await ctx.db().execute(
-      sql.raw(`create function h_pause() returns trigger language plpgsql as $$
+      sql.raw(`create or replace function h_pause() returns trigger language plpgsql as $$
           begin perform pg_advisory_xact_lock_shared(${PAUSE}); return null; end $$;
+        drop trigger if exists h_pause on reps;
         create trigger h_pause after insert on reps for each statement execute function h_pause();`),
     );
   };
