@@ -246,12 +246,11 @@ async function whoseTarget(
   const resolved = await resolveScopeAsk(deps.db, input.caller, parsed.scope, input.now);
   if (!resolved.ok) {
     // `team Sales`: the same "did you mean" as questions (`Did you mean "Sales & Success"?`).
-    const hint = unknownNameHint(
-      parsed,
-      resolved.candidates,
-      (name) => periodTypoHint(name, { now: input.now, timezone: deps.config.defaultTimezone }),
-      neutraliseMarkers,
-    );
+    const hint = unknownNameHint(parsed, resolved.candidates, {
+      periodTypoHint: (name) =>
+        periodTypoHint(name, { now: input.now, timezone: deps.config.defaultTimezone }),
+      showName: neutraliseMarkers,
+    });
     return {
       ok: false,
       reply: reply(buildNoticeMessage(hint ? `${resolved.message} ${hint}` : resolved.message, usage)),

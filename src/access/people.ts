@@ -56,24 +56,33 @@ function holdsInOrder(words: readonly string[], typed: readonly string[]): boole
 }
 
 /**
+ * How a name hint is put into words by the layer that shows it (the grammar in src/slack already depends on
+ * this module, so these come in from there): `periodTypoHint` says what a mistyped period makes of a name
+ * (`nxt month`, `zoe park septembre`), or null; `showName` makes a suggested name safe to show (for Slack: its
+ * `*`, `_`, `~` and backticks neutralised, so "Zoë *Star* Müller" is shown as written, not bold, and can be
+ * typed back; default: as it is).
+ */
+export interface NameHintWords {
+  periodTypoHint(name: string): string | null;
+  showName?(name: string): string;
+}
+
+/**
  * The hint for a scope no team or person has as a name, for questions, `coach` and `lost` alike: the names
  * it most likely means (`candidates`, see suggestNames: `Sales` → `Did you mean "Sales & Success"?`), else,
- * when no period was named, what `periodTypoHint` makes of the name (the caller passes the grammar's
- * periodTypoHint: `nxt month`, `zoe park septembre`); null when the scope was no typed name or nothing fits.
- * The period part is passed in because the grammar (src/slack) already depends on this module; so is
- * `showName`, which makes a suggested name safe to show (for Slack: its `*`, `_`, `~` and backticks
- * neutralised, so "Zoë *Star* Müller" is shown as written, not bold, and can be typed back).
+ * when no period was named, what `words.periodTypoHint` makes of the name; null when the scope was no typed
+ * name or nothing fits.
  */
 export function unknownNameHint(
   ask: { scope: { kind: string; name?: string | null; quoted?: true }; period: string | null },
   candidates: readonly string[],
-  periodTypoHint: (name: string) => string | null,
-  showName: (name: string) => string = (name) => name,
+  words: NameHintWords,
 ): string | null {
   if (ask.scope.kind !== 'named' || !ask.scope.name) return null;
-  const names = suggestNames(ask.scope.name, candidates).map((n) => `"${showName(n)}"`);
+  const show = words.showName ?? ((name: string) => name);
+  const names = suggestNames(ask.scope.name, candidates).map((n) => `"${show(n)}"`);
   if (names.length > 0)
     return `Did you mean ${names.length > 1 ? `${names.slice(0, -1).join(', ')} or ` : ''}${names.at(-1)}?`;
   // A quoted name (`"Last Month"`) is a name whatever its words: never offered back as a period.
-  return ask.period === null && !ask.scope.quoted ? periodTypoHint(ask.scope.name) : null;
+  return ask.period === null && !ask.scope.quoted ? words.periodTypoHint(ask.scope.name) : null;
 }

@@ -72,11 +72,9 @@ export async function unknownScopeText(
     if (whole?.kind === 'period' && suggestNames(scope.name, failure.candidates).length === 0)
       return `I don't know the period \`${clipTyped(scope.name)}\`. ${typoSentence(whole)}`;
   }
-  const hint = unknownNameHint(
-    ask,
-    failure.candidates,
-    (name) => periodTypoHint(name, context),
-    neutraliseMarkers,
-  );
+  const hint = unknownNameHint(ask, failure.candidates, {
+    periodTypoHint: (name) => periodTypoHint(name, context),
+    showName: neutraliseMarkers,
+  });
   return hint ? `${failure.message} ${hint}` : failure.message;
 }

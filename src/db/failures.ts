@@ -17,6 +17,11 @@ export function isRetryableConflict(err: unknown): boolean {
   return code === '40001' || code === '40P01';
 }
 
+/** lock_not_available (55P03): a lock was not granted within the transaction's `lock_timeout`. */
+export function isLockTimeout(err: unknown): boolean {
+  return errorCode(err) === '55P03';
+}
+
 const OUTAGE_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
-import { isDatabaseOutage } from '../db/failures.js';
+import { isDatabaseOutage, isLockTimeout } from '../db/failures.js';
 import { describeError } from '../errors.js';
 import { DATE_ORDERS, DemoDataError, ENTITIES, ingestBatch } from '../ingest/index.js';
 import type { Logger } from '../logger.js';
@@ -58,8 +58,13 @@ const envelopeSchema = z.union([
   z.strictObject({ ...batchSchema.shape, ...settings }),
   z.strictObject({ batches: z.array(batchSchema).min(1), ...settings }),
 ]);
-/** Seconds a client should wait before retrying when the database is unreachable. */
+/** Seconds a client should wait before retrying when the database is unreachable or locked. */
 export const RETRY_AFTER_SECONDS = 30;
+/**
+ * Longest wait for one lock, ms: a big import holds its table (and the lock on creating names) until it
+ * commits, which takes minutes; past this the request answers 503 with Retry-After instead of hanging.
+ */
+export const INGEST_LOCK_TIMEOUT_MS = 5_000;
 
 /**
  * `POST /api/v1/ingest` with `Authorization: Bearer $TALLY_INGEST_TOKEN` and a JSON body
@@ -68,16 +73,19 @@ export const RETRY_AFTER_SECONDS = 30;
  * written) and replays change nothing. Optional request fields: `locale` ("de-DE") or `decimal`
  * ("," / ".") for amounts written as text, `won_stages` / `lost_stages` (extra stage names).
  * 400 with per-item errors naming the field; 409 when the database holds the demo org; 503 when no token is configured, or (with Retry-After)
- * when the database is unreachable; 401 on a missing or wrong token, 413 over MAX_INGEST_ITEMS items
+ * when the database is unreachable or a lock is not granted within `lockTimeoutMs` (a big import); 401 on a missing or wrong token, 413 over MAX_INGEST_ITEMS items
  * or the body cap, 500 for anything unexpected (nothing written), 200 with counts.
  */
 export function createIngestHandler(
   deps: IngestRouteDeps,
-  options: { maxBodyBytes?: number } = {},
+  options: { maxBodyBytes?: number; lockTimeoutMs?: number } = {},
 ): (req: IncomingMessage, res: ServerResponse) => void {
-  const maxBodyBytes = options.maxBodyBytes ?? MAX_INGEST_BODY_BYTES;
+  const limits = {
+    maxBodyBytes: options.maxBodyBytes ?? MAX_INGEST_BODY_BYTES,
+    lockTimeoutMs: options.lockTimeoutMs ?? INGEST_LOCK_TIMEOUT_MS,
+  };
   return (req, res) => {
-    handle(deps, maxBodyBytes, req, res).catch((err) => {
+    handle(deps, limits, req, res).catch((err) => {
       deps.logger.error({ err: describeError(err) }, 'ingest failed');
       if (res.headersSent) return;
       if (err instanceof DemoDataError) {
@@ -85,6 +93,12 @@ export function createIngestHandler(
       } else if (isDatabaseOutage(err)) {
         res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
         send(res, 503, { ok: false, error: 'database unavailable; nothing was written, retry later' });
+      } else if (isLockTimeout(err)) {
+        res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+        send(res, 503, {
+          ok: false,
+          error: 'the data is locked by another writer (a large import); nothing was written, retry later',
+        });
       } else send(res, 500, { ok: false, error: 'internal error; nothing was written' });
     });
   };
@@ -101,7 +115,7 @@ export function ingestRoute(deps: IngestRouteDeps): {
 
 async function handle(
   deps: IngestRouteDeps,
-  maxBodyBytes: number,
+  { maxBodyBytes, lockTimeoutMs }: { maxBodyBytes: number; lockTimeoutMs: number },
   req: IncomingMessage,
   res: ServerResponse,
 ) {
@@ -167,6 +181,7 @@ async function handle(
     decimal,
     dateOrder: date_format,
     stages: { won: won_stages ?? [], lost: lost_stages ?? [] },
+    lockTimeoutMs,
   });
   if (result.errors.length > 0) {
     return send(res, 400, { ok: false, error: 'invalid items; nothing was written', errors: result.errors });

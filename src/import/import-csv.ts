@@ -17,7 +17,7 @@ import {
   stagedUpsertFor,
   writeItems,
 } from '../ingest/index.js';
-import { type CreatedByReference, emptyCreated } from '../ingest/names.js';
+import { type CreatedByReference, emptyCreated, lockNameCreation } from '../ingest/names.js';
 import { guardAgainstDemo, markDataSource, recordArrival } from '../ingest/origin.js';
 import type { RowFingerprint } from '../ingest/staging.js';
 import { type ImportWarning, WarningLog } from '../ingest/warnings.js';
@@ -195,6 +195,9 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     opts.generationRows ?? Infinity,
   );
   const run = async (tx: Db) => {
+    // The name lock before any other (lock order, see lockNameCreation): a file may create names at any
+    // row, and an import that asked for it later, holding its tables, deadlocked with an ingest request.
+    await lockNameCreation(tx);
     await guardAgainstDemo(tx, opts.replaceDemo ?? false, 'pass --replace-demo');
     await markDataSource(tx, 'csv');
     // Leads, deals and activities: staged, then one set-based upsert per generation (see StagedUpsert).

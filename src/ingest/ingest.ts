@@ -1,4 +1,4 @@
-import type { Db } from '../db/client.js';
+import { type Db, sql } from '../db/client.js';
 import { bumpDataVersion } from '../db/data-version.js';
 import { retryConflicts } from '../db/failures.js';
 import { activities, leads, opportunities } from '../db/schema/index.js';
@@ -7,7 +7,7 @@ import { writeAccounts } from './accounts.js';
 import { writeActivities } from './activities.js';
 import { writeContracts } from './contracts.js';
 import { writeLeads } from './leads.js';
-import { emptyCreated } from './names.js';
+import { emptyCreated, lockNameCreation, NameLockBusy, tryingNameLock } from './names.js';
 import { writeOpportunities } from './opportunities.js';
 import { guardAgainstDemo, markDataSource, recordArrival } from './origin.js';
 import { writeReps } from './reps.js';
@@ -228,6 +228,11 @@ export interface BatchOptions extends IngestOptions {
   dateOrder?: DateOrder | undefined;
   /** Record user data from this source ('api'), refusing to mix it with the demo org. */
   source?: 'api' | undefined;
+  /**
+   * Longest wait for any one lock, ms (Postgres `lock_timeout`, for this transaction only): past it the
+   * request fails with SQLSTATE 55P03 (isLockTimeout) and writes nothing. Unset: wait as long as it takes.
+   */
+  lockTimeoutMs?: number | undefined;
 }
 
 /**
@@ -272,12 +277,16 @@ export async function ingestBatch(
   // Each attempt records what it created in its own list: a retried attempt creates the same names again,
   // and only the attempt that commits is reported (appended to opts.created afterwards).
   let created = emptyCreated();
-  try {
-    await retryConflicts(() =>
+  // `namesFirst`: the attempt takes the name lock before anything else (see lockNameCreation's lock order).
+  const attempt = (namesFirst: boolean) =>
+    retryConflicts(() =>
       db.transaction(async (tx) => {
         result = emptyResult();
         created = emptyCreated();
         found = batches.map(() => []);
+        if (opts.lockTimeoutMs !== undefined)
+          await tx.execute(sql`select set_config('lock_timeout', ${`${opts.lockTimeoutMs}ms`}, true)`);
+        if (namesFirst) await lockNameCreation(tx as unknown as Db);
         if (opts.source) {
           await guardAgainstDemo(tx as unknown as Db, false, 'import a file with --replace-demo');
           await markDataSource(tx as unknown as Db, opts.source);
@@ -303,6 +312,17 @@ export async function ingestBatch(
         }
       }),
     );
+  try {
+    // A request learns only while writing whether it creates a name, by then holding rows and tables an
+    // import may be waiting for: it only tries the name lock, and when another writer holds it (an
+    // import, from its start to its commit) it is rolled back and run again with the lock taken first,
+    // so it waits holding nothing and cannot deadlock with that writer.
+    try {
+      await tryingNameLock(() => attempt(false));
+    } catch (err) {
+      if (!(err instanceof NameLockBusy)) throw err;
+      await attempt(true);
+    }
   } catch (err) {
     if (!(err instanceof Rollback)) throw err;
     return { ...emptyResult(), errors: result.errors };

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql } from 'drizzle-orm';
 import { fold } from '../core/fold.js';
 import { type Db, queryRows } from '../db/client.js';
@@ -67,9 +68,45 @@ export async function findByName(
  * name: an import holds its locks to its commit, and one per name ran out of the server's lock table
  * (max_locks_per_transaction) at about 20,000 new names; one lock also cannot deadlock with itself.
  * Writes whose names all match take no lock. Taking it again in the same transaction is a no-op.
+ *
+ * Lock order: this lock comes before every other lock of a transaction, so a writer never waits for it
+ * while holding a table or row another writer waits for (docs/data-in.md). The import takes it first
+ * thing; an ingest request, which learns only while writing whether it needs it, runs inside
+ * `tryingNameLock`, where this throws NameLockBusy instead of waiting (the request is then run again,
+ * taking the lock first).
  */
 export async function lockNameCreation(db: Db): Promise<void> {
-  await db.execute(sql`select pg_advisory_xact_lock(hashtextextended('tally:create-by-name', 0))`);
+  if (tried.getStore()) {
+    const [r] = await queryRows<{ got: boolean }>(
+      db,
+      sql`select pg_try_advisory_xact_lock(${NAME_LOCK}) as got`,
+    );
+    if (!r?.got) throw new NameLockBusy();
+    return;
+  }
+  await db.execute(sql`select pg_advisory_xact_lock(${NAME_LOCK})`);
+}
+
+const NAME_LOCK = sql`hashtextextended('tally:create-by-name', 0)`;
+
+/** Set while `tryingNameLock` runs: lockNameCreation tries the lock instead of waiting for it. */
+const tried = new AsyncLocalStorage<true>();
+
+/** Another transaction holds the name lock, and the caller asked not to wait for it (tryingNameLock). */
+export class NameLockBusy extends Error {
+  override name = 'NameLockBusy';
+  constructor() {
+    super('another writer holds the lock on creating records by name');
+  }
+}
+
+/**
+ * Runs `fn` (a whole transaction) so that lockNameCreation inside it takes the lock only when it is free,
+ * and otherwise rejects with NameLockBusy: the caller rolls back what it holds and runs the transaction
+ * again with the lock taken first (see lockNameCreation's lock order).
+ */
+export function tryingNameLock<T>(fn: () => Promise<T>): Promise<T> {
+  return tried.run(true, fn);
 }
 
 /**

@@ -22,36 +22,31 @@ export interface ImportWarning {
   detail: string;
 }
 
-export const WARNING_KINDS = [
-  'duplicate id',
-  'close before create',
-  'won amount not positive',
-  'amount negative',
-  'closed but stage reads open',
-  'date in the future',
-  'qualified before create',
-  'invisible characters removed',
-  'name like another account',
-  'person on several rows',
-  'touch before lead created',
-] as const;
-export type WarningKind = (typeof WARNING_KINDS)[number];
-
 /**
- * Kinds about one row's own values: only the row that is stored counts. A row whose external id (or, for an
- * account without one, folded name) comes again further down is replaced by that later row, so its warnings
- * of these kinds are dropped. The other kinds are about two rows at once (a repeated id, a repeated person,
- * a look-alike account name).
+ * Every warning kind, and what it is about. `row`: one row's own values, where only the row that is stored
+ * counts: a row whose external id (or, for an account without one, folded name) comes again further down is
+ * replaced by that later row, so its warnings of these kinds are dropped (ROW_KINDS). `rows`: two rows at
+ * once (a repeated id, a repeated person, a look-alike account name, a touch and its lead).
  */
-const ROW_KINDS: ReadonlySet<WarningKind> = new Set<WarningKind>([
-  'close before create',
-  'won amount not positive',
-  'amount negative',
-  'closed but stage reads open',
-  'date in the future',
-  'qualified before create',
-  'invisible characters removed',
-]);
+const KIND_SCOPES = {
+  'duplicate id': 'rows',
+  'close before create': 'row',
+  'won amount not positive': 'row',
+  'amount negative': 'row',
+  'closed but stage reads open': 'row',
+  'date in the future': 'row',
+  'qualified before create': 'row',
+  'invisible characters removed': 'row',
+  'name like another account': 'rows',
+  'person on several rows': 'rows',
+  'touch before lead created': 'rows',
+} as const satisfies Record<string, 'row' | 'rows'>;
+export type WarningKind = keyof typeof KIND_SCOPES;
+/** Every warning kind, in a fixed order (the API schema's enum; bits of a row's mask). */
+export const WARNING_KINDS = Object.keys(KIND_SCOPES) as [WarningKind, ...WarningKind[]];
+
+/** The kinds about one row's own values (see KIND_SCOPES). */
+const ROW_KINDS: ReadonlySet<WarningKind> = new Set(WARNING_KINDS.filter((k) => KIND_SCOPES[k] === 'row'));
 
 /** A kind's bit in a row's mask of ROW_KINDS (its place in WARNING_KINDS; 11 kinds fit a Uint16). */
 const KIND_BIT = new Map(WARNING_KINDS.map((k, i) => [k, 1 << i]));

@@ -1,9 +1,10 @@
 import { readDataVersion } from '../db/data-version.js';
 import type { FiscalCalendar } from '../time/fiscal.js';
 import { formatLocalDay } from '../time/format.js';
-import { firstRecordAt, narrowAllTime } from './all-time.js';
+import { narrowAllTime } from './all-time.js';
 import { type AnswerContext, answerContextAt } from './answer-context.js';
-import { type ComputeContext, type Computed, noData } from './compute/aggregate.js';
+import { beforeDataMarker } from './before-data.js';
+import { type ComputeContext, type Computed, noData, type SegmentComputed } from './compute/aggregate.js';
 import { COMPUTERS } from './compute/registry.js';
 import type { Window } from './compute/rows.js';
 import { findMetric } from './definitions.js';
@@ -130,6 +131,85 @@ async function computeMetric(deps: MetricDeps, query: MetricQuery, version?: str
   return computeWith(deps, query, def, await answerContextAt(deps, query.scope, def.id, at));
 }
 
+/** The periods an answer computes (see `planPeriods`), their windows, and where the headline and previous are. */
+interface PeriodPlan {
+  periods: Period[];
+  windows: Window[];
+  headline: number;
+  /** The period the headline is compared with (null: no trend) and its index in `periods`. */
+  previous: Period | null;
+  previousIndex: number;
+}
+
+/**
+ * The periods of an answer: the sparkline's (ending with the asked `period`, the headline) when the series
+ * or trend is included, else the period alone; and, with the trend, the previous period. A running period
+ * of a count is compared with the previous period up to the same point (whole hours, so the cut lands on
+ * rollup buckets), added as an extra window.
+ */
+function planPeriods(
+  def: MetricDefinition,
+  period: Period,
+  include: { trend: boolean; series: boolean },
+  now: Date,
+): PeriodPlan {
+  const periods = include.series || include.trend ? seriesPeriods(period, SERIES_LENGTH, now) : [period];
+  const windows = periods.map((p) => toWindow(p, now));
+  const headline = windows.length - 1;
+  let previous: Period | null = include.trend ? (periods[headline - 1] ?? null) : null;
+  let previousIndex = headline - 1;
+  if (previous && def.accumulates && period.running) {
+    // Comparing with 10:00 instead of 10:17 is fair enough.
+    const elapsed = Math.floor((now.getTime() - period.start.getTime()) / HOUR_MS) * HOUR_MS;
+    const end = new Date(Math.min(previous.end.getTime(), previous.start.getTime() + elapsed));
+    previous = { ...previous, end, label: `${previous.label} (same point)`, running: false };
+    windows.push(toWindow(previous, now));
+    periods.push(previous);
+    previousIndex = windows.length - 1;
+  }
+  return { periods, windows, headline, previous, previousIndex };
+}
+
+/**
+ * A split's rows from what the computer returned, sorted for the metric (see sortSegments); for a period that
+ * has not started, `notYet` (its no-data reason) replaces each row's value.
+ */
+function toSegments(
+  def: MetricDefinition,
+  by: MetricQuery['by'] & string,
+  segs: SegmentComputed[],
+  notYet: MetricValue | null = null,
+): Segments {
+  const rows: SegmentRow[] = segs.map((s) => ({
+    key: s.key ?? 'none',
+    label: s.label,
+    value: notYet && s.value.kind === 'value' ? notYet : s.value,
+    sampleSize: s.n,
+    ...(s.otherCurrenciesOnly !== undefined ? { otherCurrenciesOnly: s.otherCurrenciesOnly } : {}),
+    ...(by === 'rep' && s.key !== null ? { repId: Number(s.key) } : {}),
+    ...(by === 'team' && s.key !== null ? { teamId: Number(s.key) } : {}),
+  }));
+  return { by, rows: sortSegments(def, rows) };
+}
+
+/**
+ * The note under a split by team or rep when some of its rows have a zone of their own other than
+ * `timezone`, the zone the split cuts them in (splitZoneNote); null otherwise, or for other splits.
+ */
+async function zoneNoteFor(
+  deps: MetricDeps,
+  segments: Segments | null,
+  timezone: string,
+): Promise<string | null> {
+  const by = segments?.by;
+  if (!segments || (by !== 'team' && by !== 'rep')) return null;
+  const ids = segments.rows
+    .map((r) => (by === 'team' ? r.teamId : r.repId))
+    .filter((id): id is number => id !== undefined);
+  const other = await splitRowsInOtherZones(deps, by, timezone, ids);
+  return splitZoneNote(by, ids.filter((id) => other.has(id)).length, timezone);
+}
+
 /** The answer to `query` given its context (see `computeMetric`). */
 async function computeWith(
   deps: MetricDeps,
@@ -145,22 +225,7 @@ async function computeWith(
   // `all time` has no period before it, no target and no equal periods for a sparkline.
   const none = period.allTime ? { target: false, trend: false, series: false } : {};
   const include = { target: true, trend: true, series: true, ...query.include, ...none };
-
-  const periods = include.series || include.trend ? seriesPeriods(period, SERIES_LENGTH, now) : [period];
-  const windows = periods.map((p) => toWindow(p, now));
-  const headline = windows.length - 1;
-  // A running period of a count is compared with the previous period up to the same point, not all of it.
-  let previous: Period | null = include.trend ? (periods[headline - 1] ?? null) : null;
-  let previousIndex = headline - 1;
-  if (previous && def.accumulates && period.running) {
-    // Whole hours, so the cut lands on rollup buckets; comparing with 10:00 instead of 10:17 is fair enough.
-    const elapsed = Math.floor((now.getTime() - period.start.getTime()) / HOUR_MS) * HOUR_MS;
-    const end = new Date(Math.min(previous.end.getTime(), previous.start.getTime() + elapsed));
-    previous = { ...previous, end, label: `${previous.label} (same point)`, running: false };
-    windows.push(toWindow(previous, now));
-    periods.push(previous);
-    previousIndex = windows.length - 1;
-  }
+  const { periods, windows, headline, previous, previousIndex } = planPeriods(def, period, include, now);
   const ctx: ComputeContext = {
     now,
     grossMargin: deps.grossMargin ?? 1,
@@ -178,7 +243,7 @@ async function computeWith(
   }
 
   const { lastArrival } = context;
-  const [computed, segs, target, otherZones] = await Promise.all([
+  const [computed, segs, target] = await Promise.all([
     computer.windows(deps.db, query.scope, windows, headline, ctx),
     query.by
       ? computer.segments(deps.db, query.scope, windows[headline]!, query.by, {
@@ -187,72 +252,23 @@ async function computeWith(
         })
       : Promise.resolve(null),
     include.target ? findTargetFor(deps.db, def.id, query.scope, period) : Promise.resolve(null),
-    query.by === 'team' || query.by === 'rep'
-      ? splitRowsInOtherZones(deps, query.by, sc.timezone)
-      : Promise.resolve(null),
   ]);
-  // A finished period with nothing in it that ends before the org's first record is before the data, not
-  // a zero: it says so (no value, no target), not "0, off track". The same holds for the period it is compared
-  // with and each sparkline point. The first record is read once, only when some such period is empty.
-  const finishedEmpty = (p: Period, c: Computed) => c.n === 0 && !p.allTime && now >= p.end;
-  const dataStart = periods.some((p, i) => finishedEmpty(p, computed[i] as Computed))
-    ? await firstRecordAt(deps.db, { kind: 'org' })
-    : null;
-  /** The first record when `p` (computed as `c`) is empty and ended before it, else null. */
-  const beforeDataOf = (p: Period, c: Computed): Date | null =>
-    dataStart !== null && finishedEmpty(p, c) && dataStart >= p.end ? dataStart : null;
-  /**
-   * `c` as no data when `before` (`beforeDataOf(p, c)`, passed when the caller has it) is set: its value and
-   * its figures (the zeros of "Connected 0", "Talk time 0s" are no more real than the headline's), except
-   * a figure not read from the records (`fixed`).
-   */
-  // A rate that already says why it has no value (no deals closed) keeps its reason; so does a figure.
-  const asBeforeData = (p: Period, c: Computed, before: Date | null = beforeDataOf(p, c)): Computed => {
-    if (!before) return c;
-    const none = noData(`no records before ${formatLocalDay(before, p.timezone)}, the first record`);
-    return {
-      ...c,
-      value: c.value.kind === 'value' ? none : c.value,
-      figures: c.figures.map((f) => (f.value.kind === 'value' && !f.fixed ? { ...f, value: none } : f)),
-    };
-  };
-  const computedMain = computed[headline] as Computed;
-  const beforeData = beforeDataOf(period, computedMain);
   // A period that has not started has counted nothing yet: its zeros are no figure (a headline "0",
   // "Connected 0"), but a metric that looks ahead (coverage) has a real value there.
   const startsOn =
     now < period.start && !def.looksAhead ? formatLocalDay(period.start, period.timezone) : undefined;
   const notYet = startsOn ? noData(`it has not started (starts ${startsOn})`) : null;
-  const main = notYet ? asNotStarted(computedMain, notYet) : asBeforeData(period, computedMain, beforeData);
-  const computedPrev = previous ? (computed[previousIndex] as Computed) : null;
-  const prevBeforeData = previous && computedPrev ? beforeDataOf(previous, computedPrev) : null;
-  const prev = previous && computedPrev ? asBeforeData(previous, computedPrev, prevBeforeData) : undefined;
-
-  let segments: Segments | null = null;
-  if (segs && query.by) {
-    const by = query.by;
-    const rows: SegmentRow[] = segs.map((s) => ({
-      key: s.key ?? 'none',
-      label: s.label,
-      value: notYet && s.value.kind === 'value' ? notYet : s.value,
-      sampleSize: s.n,
-      ...(s.otherCurrenciesOnly !== undefined ? { otherCurrenciesOnly: s.otherCurrenciesOnly } : {}),
-      ...(by === 'rep' && s.key !== null ? { repId: Number(s.key) } : {}),
-      ...(by === 'team' && s.key !== null ? { teamId: Number(s.key) } : {}),
-    }));
-    segments = { by, rows: sortSegments(def, rows) };
-  }
-  const zoneNote =
-    otherZones && (query.by === 'team' || query.by === 'rep')
-      ? splitZoneNote(
-          query.by,
-          (segments?.rows ?? []).filter((r) => {
-            const id = query.by === 'team' ? r.teamId : r.repId;
-            return id !== undefined && otherZones.has(id);
-          }).length,
-          sc.timezone,
-        )
-      : null;
+  const segments = segs && query.by ? toSegments(def, query.by, segs, notYet) : null;
+  const [mark, zoneNote] = await Promise.all([
+    beforeDataMarker(deps.db, periods, computed, now),
+    zoneNoteFor(deps, segments, sc.timezone),
+  ]);
+  const marked = mark(period, computed[headline]!);
+  const main = notYet ? asNotStarted(computed[headline]!, notYet) : marked.computed;
+  const beforeData = notYet ? null : marked.before;
+  const prevMarked = previous && computed[previousIndex] ? mark(previous, computed[previousIndex]!) : null;
+  const prev = prevMarked?.computed;
+  const prevBeforeData = prevMarked?.before ?? null;
   const notes = [...main.notes, ...(zoneNote ? [zoneNote] : [])];
 
   return {
@@ -290,7 +306,7 @@ async function computeWith(
     series: include.series
       ? periods
           .slice(0, SERIES_LENGTH)
-          .map((p, i) => ({ period: p, value: asBeforeData(p, computed[i]!).value }))
+          .map((p, i) => ({ period: p, value: mark(p, computed[i]!).computed.value }))
           .filter(
             (point) =>
               point.period.start.getTime() <= now.getTime() ||

@@ -31,15 +31,20 @@ export function scopeRowQuery(scope: Scope): SQL | null {
       return sql`select name, timezone, week_starts_on::int as week_starts_on from teams where id = ${scope.teamId}`;
     case 'rep':
       return sql`select r.name, t.timezone, t.week_starts_on::int as week_starts_on
-            from reps r
-            left join lateral (
-              select team_id from team_memberships
-              where rep_id = r.id and valid_to is null order by valid_from desc limit 1
-            ) m on true
-            left join teams t on t.id = m.team_id
+            from reps r ${REP_CURRENT_TEAM}
             where r.id = ${scope.repId}`;
   }
 }
+
+/**
+ * Joins to the rep `r` of a query its current team `t`: the team of its open membership (the latest, should
+ * there be two); `t`'s columns are null for a rep on no team.
+ */
+const REP_CURRENT_TEAM = sql`left join lateral (
+    select team_id from team_memberships
+    where rep_id = r.id and valid_to is null order by valid_from desc limit 1
+  ) m on true
+  left join teams t on t.id = m.team_id`;
 
 /**
  * The scope context from the row `scopeRowQuery` found (undefined: none). Throws `MetricsError`
@@ -81,27 +86,26 @@ export async function resolveScope(
 }
 
 /**
- * The ids of the teams (`by` 'team') or reps (`by` 'rep': by their current team) whose own zone is not
- * `timezone` (a team without a zone, or a rep on no team, has `deps.defaultTimezone`). A split cuts every
- * row in the asked scope's zone, while a team or rep asked about on its own is cut in its own zone, so the
- * two figures can differ near the period's edges. One statement.
+ * Which of `ids`, the teams (`by` 'team') or reps (`by` 'rep': by their current team) of a split's rows, have
+ * an own zone that is not `timezone` (a team without a zone, or a rep on no team, has `deps.defaultTimezone`).
+ * A split cuts every row in the asked scope's zone, while a team or rep asked about on its own is cut in its
+ * own zone, so the two figures can differ near the period's edges. One statement, reading only those rows;
+ * none when `ids` is empty.
  */
 export async function splitRowsInOtherZones(
   deps: Pick<MetricDeps, 'db' | 'defaultTimezone'>,
   by: 'team' | 'rep',
   timezone: string,
+  ids: readonly number[],
 ): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const wanted = `{${ids.join(',')}}`;
   const rows = await queryRows<{ id: number }>(
     deps.db,
     by === 'team'
-      ? sql`select id from teams where coalesce(timezone, ${deps.defaultTimezone}) <> ${timezone}`
-      : sql`select r.id from reps r
-            left join lateral (
-              select team_id from team_memberships
-              where rep_id = r.id and valid_to is null order by valid_from desc limit 1
-            ) m on true
-            left join teams t on t.id = m.team_id
-            where coalesce(t.timezone, ${deps.defaultTimezone}) <> ${timezone}`,
+      ? sql`select id from teams where id = any(${wanted}::int[]) and coalesce(timezone, ${deps.defaultTimezone}) <> ${timezone}`
+      : sql`select r.id from reps r ${REP_CURRENT_TEAM}
+            where r.id = any(${wanted}::int[]) and coalesce(t.timezone, ${deps.defaultTimezone}) <> ${timezone}`,
   );
   return new Set(rows.map((r) => r.id));
 }

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { createDb, sql } from '../../src/db/client.js';
+import { createDb } from '../../src/db/client.js';
+import { failFirstInsert } from '../helpers/fail-once.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(path.join(tmpdir(), 'tally-cli-'));
@@ -75,21 +76,10 @@ describe('import CLI', () => {
   }, 120_000);
 
   it('reads the file again when the import lost a deadlock to another writer, and says so', async () => {
-    // The data dir exists (the first test imported into it). A trigger makes the first insert of leads
-    // fail as the loser of a deadlock does (SQLSTATE 40P01), later ones pass: the sequence counts them.
+    // The data dir exists (the first test imported into it). The first insert of leads fails as the loser of
+    // a deadlock does (SQLSTATE 40P01), later ones pass; the trigger stays (the data dir is this file's own).
     const database = await createDb({ dataDir: path.join(dir, 'data') });
-    await database.db.execute(
-      sql.raw(`create sequence h_deadlock_once;
-        create function h_deadlock_once() returns trigger language plpgsql as $$
-        begin
-          if nextval('h_deadlock_once') = 1 then
-            raise exception 'deadlock detected (test)' using errcode = '40P01';
-          end if;
-          return null;
-        end $$;
-        create trigger h_deadlock_once after insert on leads
-          for each statement execute function h_deadlock_once();`),
-    );
+    await failFirstInsert(database.db, 'leads', '40P01');
     await database.close();
     const f = file('deadlock.csv', 'external_id,created_at\nL-90,2026-11-20\nL-91,2026-11-21\n');
     const r = await runCli(['leads', f]);
