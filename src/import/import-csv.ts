@@ -220,7 +220,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
       result.unchanged += counts.unchanged;
     };
     let plan: ReturnType<typeof planColumns> | undefined;
-    let header: string[] = [];
+    let repeatsHeader: (record: string[]) => boolean = () => false;
     let pending: PendingRecord[] = [];
     const write = async (rows: { line: number; item: Record<string, string> }[], last: boolean) => {
       if (opts.entity !== 'subscriptions') return writeEntity(opts.entity, rows, last);
@@ -401,7 +401,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
               delimiterName(source.delimiter),
             );
             result.columns = { mapped: plan.mapped, ignored: plan.ignored };
-            header = record;
+            repeatsHeader = headerRepeat(record);
             if (fingerprinted && stage) {
               prints = await ImportFingerprints.open(tx, {
                 entity: fingerprinted,
@@ -426,7 +426,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
             continue;
           }
           result.rows += 1;
-          if (repeatsHeader(record, header)) {
+          if (repeatsHeader(record)) {
             // Two exports pasted together: one refusal, not an error per field.
             report({ line, field: null, message: 'repeats the header row; delete it' });
           } else if (record.length !== plan.width) {
@@ -512,13 +512,23 @@ function estimateRows(fileBytes: number, batch: PendingRecord[]): number {
   return chars === 0 ? 0 : Math.round((fileBytes * batch.length) / chars);
 }
 
-/** True when `record` is the header again (cell by cell, spaces around ignored). */
-function repeatsHeader(record: string[], header: string[]): boolean {
-  // Header names are read case-insensitively, so a repeat may differ in case (`External_ID`, `external_id`).
-  const same = (a: string | undefined, b: string | undefined) =>
-    a?.trim().toLowerCase() === b?.trim().toLowerCase();
-  if (record.length !== header.length || !same(record[0], header[0])) return false;
-  return record.every((cell, i) => same(cell, header[i]));
+/**
+ * A test for a row that is the header again (cell by cell, spaces around ignored, case ignored: header
+ * names are read case-insensitively, so a repeat may read `External_ID` for `external_id`).
+ */
+function headerRepeat(header: string[]): (record: string[]) => boolean {
+  const key = (s: string | undefined) => s?.trim().toLowerCase();
+  const first = key(header[0]);
+  // Every row comes here: when the header's first name is printable ASCII, a first cell of another
+  // trimmed length cannot read as it (lowercasing keeps the length of any character whose result is
+  // ASCII), so most rows are told apart without a lowercased copy of their cell.
+  const ascii = first !== undefined && /^[ -~]*$/.test(first);
+  return (record) => {
+    if (record.length !== header.length) return false;
+    if (ascii && record[0]!.trim().length !== first.length) return false;
+    if (key(record[0]) !== first) return false;
+    return record.every((cell, i) => key(cell) === key(header[i]));
+  };
 }
 
 /**

@@ -2,8 +2,8 @@
  * External id → the first line (or item index) it was seen on, for duplicate detection over a whole
  * file. Ids are kept as their 53-bit cyrb53 hash (two different ids share one with odds of about 1 in
  * 10^10 for a million ids, and then only a warning is wrong), in typed arrays with open addressing:
- * about 24 bytes per id and nothing for the garbage collector to trace, so a 1,000,000-row import does
- * not slow down as the table grows (a Map of 53-bit numbers holds a heap object per key, which every
+ * 12 bytes per slot (16 with marks), at most two slots per id, and nothing for the garbage collector to
+ * trace, so a 1,000,000-row import does not slow down as the table grows (a Map of 53-bit numbers holds a heap object per key, which every
  * major collection walks again).
  */
 export class FirstLines {
@@ -11,9 +11,10 @@ export class FirstLines {
   private lo = new Uint32Array(1024);
   /** High 21 bits of each slot's hash, plus 1 (0 marks an empty slot). */
   private hi = new Uint32Array(1024);
-  private lines = new Float64Array(1024);
-  /** A second number per id (see `mark`), allocated on the first `setMark`. */
-  private marks: Float64Array | undefined;
+  /** First line of each slot's id (32 bits: any line or item index below 2^32). */
+  private lines = new Uint32Array(1024);
+  /** A second number per id (see `mark`; below 2^32), allocated on the first `setMark`. */
+  private marks: Uint32Array | undefined;
   private size = 0;
 
   /** Ids recorded (firstOrAdd calls that returned undefined) since the start or the last `clear`. */
@@ -42,17 +43,20 @@ export class FirstLines {
     return this.hi[slot] === 0 || !this.marks ? 0 : this.marks[slot]!;
   }
 
-  /** Gives a recorded `id` (firstOrAdd) a second number, read back by `mark`; an unknown id is ignored. */
+  /**
+   * Gives a recorded `id` (firstOrAdd) a second number (a whole number from 0 to 2^32 - 1), read back by
+   * `mark`; an unknown id is ignored.
+   */
   setMark(id: string, value: number): void {
     const slot = this.probe(id);
     if (this.hi[slot] === 0) return;
-    this.marks ??= new Float64Array(this.lo.length);
+    this.marks ??= new Uint32Array(this.lo.length);
     this.marks[slot] = value;
   }
 
   /**
    * The first line `id` was seen on; when it is new, records `line` for it and returns undefined.
-   * Lines are any non-negative numbers (line numbers in a file, 0-based item indexes in a request).
+   * Lines are whole numbers from 0 to 2^32 - 1 (line numbers in a file, 0-based item indexes in a request).
    */
   firstOrAdd(id: string, line: number): number | undefined {
     const slot = this.probe(id);
@@ -83,8 +87,8 @@ export class FirstLines {
     const { lo, hi, lines, marks } = this;
     this.lo = new Uint32Array(lo.length * 2);
     this.hi = new Uint32Array(lo.length * 2);
-    this.lines = new Float64Array(lo.length * 2);
-    if (marks) this.marks = new Float64Array(lo.length * 2);
+    this.lines = new Uint32Array(lo.length * 2);
+    if (marks) this.marks = new Uint32Array(lo.length * 2);
     const mask = this.lo.length - 1;
     for (let i = 0; i < lo.length; i += 1) {
       if (hi[i] === 0) continue;

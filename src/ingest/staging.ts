@@ -204,7 +204,14 @@ export class StagedUpsert {
       const c = await this.flush();
       this.carried = c;
     }
+    this.reserved = true;
   }
+
+  /**
+   * True from a `reserve` to the next `add`: none of the reserved keys is staged, and the rows `add` then
+   * gets are among them (the writers reserve every item's key), so `add` need not hash them again.
+   */
+  private reserved = false;
 
   /** True when one of `keys` is staged in the current generation (or shares a staged key's hash). */
   private anyStaged(keys: string[]): boolean {
@@ -226,14 +233,20 @@ export class StagedUpsert {
 
   /**
    * Stages rows (validated, resolved, keys distinct within `rows`); `existing` holds the stored keys.
-   * Flushes first when a key is already staged or the generation is full.
+   * Flushes first when a key is already staged or the generation is full. After a `reserve`, the rows'
+   * keys must be among the keys it was given (they are then known not to be staged).
    */
   async add(rows: PendingRow[], existing: Map<string, number>): Promise<StagedCounts> {
     // The caller looked `existing` up after its `reserve` and before this call: no flush (so no change
     // of lock) came in between.
     const lockedAtLookup = this.restore !== null;
     let counts = this.takeCarried();
-    if (this.keys.count + rows.length > this.generationRows || this.anyStaged(rows.map((r) => r.key))) {
+    const reserved = this.reserved;
+    this.reserved = false;
+    if (
+      this.keys.count + rows.length > this.generationRows ||
+      (!reserved && this.anyStaged(rows.map((r) => r.key)))
+    ) {
       counts = await this.flush();
     }
     if (rows.length === 0) return counts;
