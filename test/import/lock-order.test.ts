@@ -165,9 +165,9 @@ describeDb('lock order of an import and an ingest request', (ctx) => {
     ).toEqual([{ id: 'O-1' }, { id: 'O-9' }]);
   }, 30_000);
 
-  it.runIf(ctx.backend === 'postgres')(
-    'answers an ingest request 503 with Retry-After when a big import holds its table past the lock timeout',
-    async () => {
+  // Postgres only: PGlite serves one connection, so no other writer can hold a lock while a request waits.
+  if (ctx.backend === 'postgres')
+    it('answers an ingest request 503 with Retry-After when a big import holds its table past the lock timeout', async () => {
       const server = createServer(
         createIngestHandler(
           {
@@ -204,7 +204,5 @@ describeDb('lock order of an import and an ingest request', (ctx) => {
         await new Promise((r) => server.close(r));
       }
       expect(await queryRows(ctx.db(), sql`select 1 from opportunities`)).toEqual([]);
-    },
-    30_000,
-  );
+    }, 30_000);
 });
