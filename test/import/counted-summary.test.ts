@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { planColumns } from '../../src/import/columns.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(path.join(tmpdir(), 'tally-counted-'));
@@ -86,4 +87,11 @@ describe('import summary counts and a header-only file', () => {
       'leads: 0 rows: the file has a header but no data rows; nothing imported; 2 empty rows skipped (lines 2, 3)\n',
     );
   }, 120_000);
+
+  it('names one header column as one column', () => {
+    expect(() => planColumns(['id'], [['#2', 'external_id']], {}, ['external_id'])).toThrow(
+      '--map #2=external_id: the header has 1 column',
+    );
+    expect(() => planColumns(['id'], [['#2', 'external_id']], {}, ['external_id'])).not.toThrow('1 columns');
+  });
 });

@@ -47,5 +47,11 @@ describeDb('lost deals by reason in more than one currency', (ctx) => {
     const text2 = JSON.stringify(buildLostMessage(q2));
     expect(text2).toContain('*Budget* — 2 (67%) · €2,000 (+1 in another currency) · +1 vs 1');
     expect(text2).toContain('_No reason given_ — 1 (33%) · €10 · same (1)');
+    // One deal lost: the share is of that one deal, not "of all 1 deals".
+    await lose(ana, '2026-08-10T10:00:00Z', 5_000, 'EUR', 'Timing');
+    const q3 = JSON.stringify(
+      buildLostMessage(await getLossReasons(deps, { scope: org, period: 'q3 2026' })),
+    );
+    expect(q3).toContain('Share = of the one deal lost; change vs Q2 2026.');
   });
 });

@@ -74,7 +74,7 @@ export function buildLostMessage(lr: LossReasons): SlackMessage {
     blocks.push(section(table.join('\n')));
     blocks.push(
       context(
-        `Reasons are grouped ignoring case and spacing. Share = of all ${formatCount(lost)} deals lost; change vs ${escapeMrkdwn(r.trend?.previous.period.label ?? 'the previous period')}.`,
+        `Reasons are grouped ignoring case and spacing. Share = of ${lost === 1 ? 'the one deal' : `all ${formatCount(lost)} deals`} lost; change vs ${escapeMrkdwn(r.trend?.previous.period.label ?? 'the previous period')}.`,
       ),
     );
   }
