@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
@@ -6,6 +7,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { isDatabaseOutage, isLockTimeout } from '../db/failures.js';
 import { describeError } from '../errors.js';
+import { firstBadByte } from '../import/utf8.js';
 import { DATE_ORDERS, DemoDataError, ENTITIES, ingestBatch } from '../ingest/index.js';
 import type { Logger } from '../logger.js';
 import { decimalMarkOf } from '../money/index.js';
@@ -140,6 +142,16 @@ async function handle(
       return send(res, 413, { ok: false, error: `body larger than ${maxBodyBytes} bytes` });
     }
     throw err;
+  }
+  // Decoding would turn a Latin-1 `é` into U+FFFD, refused later as a field's text with file wording: say
+  // here that the body is not UTF-8, and where.
+  if (!isUtf8(body)) {
+    const at = firstBadByte(body);
+    const byte = body[at]!.toString(16).toUpperCase().padStart(2, '0');
+    return send(res, 400, {
+      ok: false,
+      error: `the request body is not valid UTF-8 (byte 0x${byte} at offset ${at}); send the JSON as UTF-8`,
+    });
   }
   let json: unknown;
   try {

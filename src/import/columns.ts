@@ -1,3 +1,5 @@
+import { counted } from '../numbers/count.js';
+
 /** The file's shape is wrong (empty, a --map source missing from the header, clashing columns). */
 export class ImportFormatError extends Error {
   override name = 'ImportFormatError';
@@ -56,7 +58,9 @@ export function planColumns(
     const pos = position(source);
     if (pos !== null) {
       if (pos < 0 || pos >= names.length)
-        throw new ImportFormatError(`--map ${source}=${field}: the header has ${names.length} columns`);
+        throw new ImportFormatError(
+          `--map ${source}=${field}: the header has ${counted(names.length, ['column', 'columns'])}`,
+        );
       targets.push({ column: pos, field });
       byPosition.add(pos);
     }

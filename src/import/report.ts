@@ -1,19 +1,26 @@
 import { formatCreated } from '../ingest/names.js';
 import type { ImportWarning } from '../ingest/warnings.js';
+import { counted } from '../numbers/count.js';
 import type { ImportCsvResult } from './import-csv.js';
 
 const n = (v: number) => v.toLocaleString('en-US');
+const ROWS = ['row', 'rows'] as const;
 
 /**
  * The one-line summary printed at the end of an import. A row whose id comes again further down the same
  * batch is merged into that later row and counted as merged; a repeat in a later batch is written after it
- * (counted as inserted, updated or unchanged). Either way the parts add up to the rows read.
+ * (counted as inserted, updated or unchanged). Either way the parts add up to the rows read. A file
+ * with a header but no data rows says so: `leads: 0 rows: the file has a header but no data rows; nothing
+ * imported` (the import still succeeds: exit 0).
  */
 export function formatSummary(entity: string, r: ImportCsvResult): string {
   const empty = formatEmptyRows(r);
   if (r.rejected) {
-    return `${entity}: rejected, ${n(r.invalidRows)} invalid of ${n(r.rows)} rows; nothing imported (fix them or pass --skip-invalid)${empty}`;
+    return `${entity}: rejected, ${n(r.invalidRows)} invalid of ${counted(r.rows, ROWS)}; nothing imported (fix them or pass --skip-invalid)${empty}`;
   }
+  // A header-only file (a nightly export with nothing new) is no error, but say why nothing happened.
+  if (r.rows === 0)
+    return `${entity}: 0 rows: the file has a header but no data rows; nothing imported${empty}`;
   const skipped = r.invalidRows > 0 ? `, ${n(r.invalidRows)} invalid skipped` : '';
   // A repeat in the same batch is merged into the later row; one in a later batch is written after the
   // first (and counted in inserted/updated/unchanged). Only the merged ones are counted here.
@@ -22,7 +29,7 @@ export function formatSummary(entity: string, r: ImportCsvResult): string {
   const mergedRows = Math.min(duplicates, Math.max(0, r.rows - r.invalidRows - written));
   const merged = mergedRows > 0 ? `, ${n(mergedRows)} merged into a later row with the same id` : '';
   const created = formatCreated(r.created);
-  return `${entity}: ${n(r.rows)} rows, ${n(r.inserted)} inserted, ${n(r.updated)} updated, ${n(r.unchanged)} unchanged${skipped}${merged}${created ? `; ${created}` : ''}${empty}`;
+  return `${entity}: ${counted(r.rows, ROWS)}, ${n(r.inserted)} inserted, ${n(r.updated)} updated, ${n(r.unchanged)} unchanged${skipped}${merged}${created ? `; ${created}` : ''}${empty}`;
 }
 
 /** `; 2 empty rows skipped (lines 3, 7)` (blank lines and rows of only empty cells), or nothing. */
@@ -30,7 +37,7 @@ function formatEmptyRows(r: ImportCsvResult): string {
   const { count, lines } = r.emptyRows;
   if (count === 0) return '';
   const more = count > lines.length ? ', …' : '';
-  return `; ${n(count)} empty row${count > 1 ? 's' : ''} skipped (line${count > 1 ? 's' : ''} ${lines.join(', ')}${more})`;
+  return `; ${counted(count, ['empty row', 'empty rows'])} skipped (line${count > 1 ? 's' : ''} ${lines.join(', ')}${more})`;
 }
 
 /** The listed row errors, one per line, with a note when the listing was capped. */
@@ -38,22 +45,35 @@ export function formatErrors(r: ImportCsvResult): string {
   if (r.errors.length === 0) return '';
   const lines = r.errors.map((e) => `line ${e.line}: ${e.field ? `${e.field} ` : ''}${e.message}`);
   const listedLines = new Set(r.errors.map((e) => e.line)).size;
-  if (r.invalidRows > listedLines) lines.push(`… and ${n(r.invalidRows - listedLines)} more invalid rows`);
+  if (r.invalidRows > listedLines)
+    lines.push(`… and ${counted(r.invalidRows - listedLines, ['more invalid row', 'more invalid rows'])}`);
   return lines.join('\n');
 }
 
-const WARNING_TITLES: Record<string, string> = {
-  'duplicate id': 'duplicate external ids in the file',
-  'person on several rows': 'the same person on several rows',
-  'close before create': 'close date before create date',
-  'won amount not positive': 'won deals with a zero or negative amount',
-  'amount negative': 'lost or open deals with a negative amount',
-  'closed but stage reads open': 'rows with a close date whose stage reads as open',
-  'qualified before create': 'qualified date before create date',
-};
-
-/** Titles that read with their count: `1 date in the future`, `3 dates in the future`. */
+/** Each warning's title, read with its count: `1 date in the future`, `3 dates in the future`. */
 const COUNTED_TITLES: Record<string, [one: string, many: string]> = {
+  'duplicate id': ['duplicate external id in the file', 'duplicate external ids in the file'],
+  'person on several rows': ['repeated row for the same person', 'repeated rows for the same person'],
+  'close before create': [
+    'row with a close date before its create date',
+    'rows with a close date before their create date',
+  ],
+  'won amount not positive': [
+    'won deal with a zero or negative amount',
+    'won deals with a zero or negative amount',
+  ],
+  'amount negative': [
+    'lost or open deal with a negative amount',
+    'lost or open deals with a negative amount',
+  ],
+  'closed but stage reads open': [
+    'row with a close date whose stage reads as open',
+    'rows with a close date whose stage reads as open',
+  ],
+  'qualified before create': [
+    'row with a qualified date before its create date',
+    'rows with a qualified date before their create date',
+  ],
   'date in the future': ['date in the future', 'dates in the future'],
   'invisible characters removed': [
     'row with invisible characters removed from names',
@@ -69,11 +89,8 @@ const COUNTED_TITLES: Record<string, [one: string, many: string]> = {
   ],
 };
 
-const titleOf = (w: ImportWarning) => {
-  const counted = COUNTED_TITLES[w.kind];
-  if (counted) return counted[w.count === 1 ? 0 : 1];
-  return WARNING_TITLES[w.kind] ?? w.kind;
-};
+/** `3 dates in the future`; a kind without a title reads as its name (`2 some new kind`). */
+const countedTitle = (w: ImportWarning) => counted(w.count, COUNTED_TITLES[w.kind] ?? [w.kind, w.kind]);
 
 /**
  * What the import read and what looked wrong (stderr, before the summary): the delimiter when it
@@ -87,7 +104,7 @@ export function formatDetails(r: ImportCsvResult): string {
   for (const w of r.warnings) {
     const more = w.count > w.lines.length ? ', …' : '';
     out.push(
-      `warning: ${n(w.count)} ${titleOf(w)} (line${w.lines.length > 1 ? 's' : ''} ${w.lines.join(', ')}${more}): ${w.detail}`,
+      `warning: ${countedTitle(w)} (line${w.lines.length > 1 ? 's' : ''} ${w.lines.join(', ')}${more}): ${w.detail}`,
     );
   }
   return out.join('\n');

@@ -123,7 +123,7 @@ function startsUtf8(b: Buffer): boolean {
  * the end of `b` when only a cut-short last character is wrong; the character (at most 3 bytes)
  * left open there is backed up to, the end of the longest prefix that `isUtf8` accepts.
  */
-function firstBadByte(b: Buffer): number {
+export function firstBadByte(b: Buffer): number {
   let ok = 0; // startsUtf8 accepts b[0, ok) ...
   let bad = b.length; // ... and refuses b[0, bad) (unless ok reaches it)
   if (startsUtf8(b)) ok = bad;

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql } from 'drizzle-orm';
 import { fold } from '../core/fold.js';
 import { type Db, queryRows } from '../db/client.js';
+import { counted } from '../numbers/count.js';
 
 /**
  * References by name (a deal's owner_name, a rep's team or manager_name, a deal's account): a name
@@ -163,8 +164,7 @@ const listed = (names: string[]) =>
  */
 export function formatCreated(c: CreatedByReference): string {
   const parts: string[] = [];
-  const plural = (n: number, one: string, many: string) =>
-    `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+  const plural = (n: number, one: string, many: string) => counted(n, [one, many]);
   const nameless = c.reps.filter((r) => r.email === null).map((r) => r.name);
   const withEmail = c.reps.filter((r) => r.email !== null).map((r) => `${r.name} <${r.email}>`);
   if (nameless.length > 0)

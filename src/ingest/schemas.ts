@@ -229,8 +229,27 @@ function withinLimit(value: string, kind: TextKind): string {
 }
 
 const toText = (v: Scalar) => checkText(String(v)).trim();
+
+/**
+ * An id as text. CRMs often send ids as JSON numbers: a whole number JSON reads exactly (up to
+ * ±9007199254740991) is stored as its digits (`123` → "123", the same record as `"123"`); any other number
+ * (`0.1`, `1e21`, one JSON.parse has rounded) is no id and is refused, never stored as "1e+21". Throws
+ * ValueError.
+ */
+function idText(v: Scalar): string {
+  if (typeof v !== 'number' || Number.isSafeInteger(v)) return toText(v);
+  const shown = Number.isInteger(v)
+    ? `a number ${v > 0 ? 'beyond ' : 'below -'}${Number.MAX_SAFE_INTEGER}`
+    : Number.isFinite(v)
+      ? String(v)
+      : `a number ${v > 0 ? 'beyond ' : 'below -'}1.79e308`;
+  throw new ValueError(
+    `${shown} is not an id: send ids as text, or as whole numbers up to ${Number.MAX_SAFE_INTEGER}`,
+  );
+}
+
 const text = (kind: TextKind, opts?: { required?: boolean }) =>
-  field((v) => withinLimit(toText(v), kind), opts, {
+  field((v) => withinLimit(kind === 'id' ? idText(v) : toText(v), kind), opts, {
     type: ['string', 'number', 'null'],
     maxLength: TEXT_LIMITS[kind],
   });

@@ -68,8 +68,10 @@ export function parseInteger(
   let whole: bigint;
   let shown: string;
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new ValueError(`${value} is not a number`);
-    if (!Number.isInteger(value)) throw new ValueError(`"${value}" is not a whole number`);
+    if (Number.isNaN(value)) throw new ValueError(`${value} is not a number`);
+    // ±Infinity is how JSON.parse reads a number past ±1.8e308 (`1e400`): beyond the limit, like 1e300.
+    if (Number.isFinite(value) && !Number.isInteger(value))
+      throw new ValueError(`"${value}" is not a whole number`);
     if (Number.isSafeInteger(value)) {
       whole = BigInt(value);
       shown = String(whole);
@@ -99,7 +101,10 @@ export function parseInteger(
 }
 
 export function numberToPlainText(n: number): string {
-  if (!Number.isFinite(n)) throw new ValueError(`${n} is not a number`);
+  // JSON.parse reads a number past ±1.79e308 (`1e400`) as ±Infinity: name the bound, not "Infinity".
+  if (Number.isNaN(n)) throw new ValueError(`${n} is not a number`);
+  if (!Number.isFinite(n))
+    throw new ValueError(`a number ${n > 0 ? 'beyond ' : 'below -'}1.79e308 is too large`);
   // JSON numbers like 1e21 print in exponent form; those are not amounts anyone sends.
   return String(n);
 }

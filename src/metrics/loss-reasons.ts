@@ -19,8 +19,10 @@ export interface LossReasonRow {
   label: string;
   kind: 'reason' | 'none' | 'other';
   lost: number;
-  /** Amount lost in the answer's currency, minor units. */
+  /** Amount lost in the answer's currency, minor units (deals in other currencies are not in it). */
   amount: number;
+  /** Deals of `lost` in another currency than the answer's: their amount is not in `amount` (no rates). */
+  otherCurrency: number;
   /** lost ÷ all deals lost in the period, 0..1. */
   share: number;
   /** Deals lost for this reason in the previous period (same point of a running period). */
@@ -41,6 +43,7 @@ interface ReasonRow {
   reason: string | null;
   cur_n: number;
   cur_amount: number;
+  cur_other: number;
   prev_n: number;
 }
 
@@ -48,7 +51,7 @@ const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /**
  * Why deals were lost: deals lost in `period` for `scope` by normalised reason, each with the amount lost
- * (main currency), its share of all deals lost and the count in the previous period; the top five by
+ * (main currency; deals in other currencies counted apart, never as 0), its share of all deals lost and the count in the previous period; the top five by
  * count (then amount) by name, the long tail as "Other (N reasons)", deals without a reason last.
  * Throws like `getMetric`.
  */
@@ -74,6 +77,8 @@ export async function getLossReasons(
         count(*) filter (where x.ts >= ${current.start.toISOString()}::timestamptz)::int as cur_n,
         coalesce(sum(x.amount_minor) filter (where x.ts >= ${current.start.toISOString()}::timestamptz
           and x.currency = ${result.currency ?? 'USD'}), 0)::float8 as cur_amount,
+        count(*) filter (where x.ts >= ${current.start.toISOString()}::timestamptz
+          and x.currency is distinct from ${result.currency ?? 'USD'})::int as cur_other,
         count(*) filter (where x.ts < ${previous ? previous.end.toISOString() : min.toISOString()}::timestamptz)::int as prev_n
       from (${scopedRows(lostDeals('reason'), query.scope, min, current.end, 'reason')}) x
       where x.ts >= ${current.start.toISOString()}::timestamptz
@@ -88,6 +93,7 @@ export async function getLossReasons(
     kind: r.reason === null ? 'none' : 'reason',
     lost: Number(r.cur_n),
     amount: Number(r.cur_amount),
+    otherCurrency: Number(r.cur_other),
     share: total > 0 ? Number(r.cur_n) / total : 0,
     previousLost: Number(r.prev_n),
   });
@@ -107,6 +113,7 @@ export async function getLossReasons(
       kind: 'other',
       lost,
       amount: tail.reduce((s, r) => s + r.amount, 0),
+      otherCurrency: tail.reduce((s, r) => s + r.otherCurrency, 0),
       share: total > 0 ? lost / total : 0,
       previousLost: tail.reduce((s, r) => s + r.previousLost, 0),
     });

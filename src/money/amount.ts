@@ -130,12 +130,14 @@ export function readAmount(
   hint: NumberHint = FILE_NUMBER_HINT,
 ): AmountReading {
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new AmountError(`${value} is not an amount`);
+    if (Number.isNaN(value)) throw new AmountError(`${value} is not an amount`);
     if (Math.abs(value) > MAX_MINOR_UNITS) {
-      // JSON.parse has already rounded it: say so rather than show a number nobody sent. Too large in
-      // every currency, but only the row's currency (known once the item is settled) says by how much:
-      // toMinorUnits refuses it naming that currency.
-      const whole = BigInt(Math.trunc(Math.abs(value))).toString();
+      // JSON.parse has already rounded it (or, past ±1.8e308, made it ±Infinity): say so rather than show
+      // a number nobody sent. Too large in every currency, but only the row's currency (known once the
+      // item is settled) says by how much: toMinorUnits refuses it naming that currency.
+      const whole = Number.isFinite(value)
+        ? BigInt(Math.trunc(Math.abs(value))).toString()
+        : String(BigInt(MAX_MINOR_UNITS) + 1n);
       return {
         kind: 'exact',
         value: { negative: value < 0, whole, fraction: '', rounded: true },

@@ -24,3 +24,12 @@ export function formatFixedDecimal(n: number): string {
 export function formatCount(n: number): string {
   return Number.isInteger(n) ? n.toLocaleString('en-US') : formatDecimal(n);
 }
+
+/**
+ * A count with its noun, singular for exactly one: `counted(1, ['row', 'rows'])` → "1 row",
+ * `counted(1204, ['row', 'rows'])` → "1,204 rows" (formatCount's separators). `nouns` is the singular and
+ * the plural, which may be whole phrases ("row with a close date whose stage reads as open").
+ */
+export function counted(n: number, nouns: readonly [one: string, many: string]): string {
+  return `${formatCount(n)} ${n === 1 ? nouns[0] : nouns[1]}`;
+}

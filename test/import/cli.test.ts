@@ -112,7 +112,7 @@ describe('import CLI', () => {
     const empty = file('empty.csv', 'external_id,created_at\nL-9,2026-11-20\n,\n \n');
     expect(await runCli(['leads', empty])).toMatchObject({
       code: 0,
-      stdout: 'leads: 1 rows, 1 inserted, 0 updated, 0 unchanged; 2 empty rows skipped (lines 3, 4)\n',
+      stdout: 'leads: 1 row, 1 inserted, 0 updated, 0 unchanged; 2 empty rows skipped (lines 3, 4)\n',
     });
   }, 120_000);
 });

@@ -24,12 +24,12 @@ describeDb('references by name', (ctx) => {
   const amara = () =>
     run('reps', csv('name,email,team', 'Amara Okafor,amara@x.com,Sales & Success')).then((r) =>
       expect(r.summary).toBe(
-        'reps: 1 rows, 1 inserted, 0 updated, 0 unchanged; created 1 team: Sales & Success',
+        'reps: 1 row, 1 inserted, 0 updated, 0 unchanged; created 1 team: Sales & Success',
       ),
     );
   const acme = () =>
     run('accounts', csv('external_id,name', 'A-1,Acme')).then((r) =>
-      expect(r.summary).toBe('accounts: 1 rows, 1 inserted, 0 updated, 0 unchanged'),
+      expect(r.summary).toBe('accounts: 1 row, 1 inserted, 0 updated, 0 unchanged'),
     );
 
   it('matches owner and account names spelled another way, creating nothing', async () => {
@@ -65,7 +65,7 @@ describeDb('references by name', (ctx) => {
       'opportunities',
       csv('external_id,created_at,account', 'O-9,2026-11-01,O’Brien & Sons'),
     );
-    expect(r).toEqual({ summary: 'opportunities: 1 rows, 1 inserted, 0 updated, 0 unchanged', errors: '' });
+    expect(r).toEqual({ summary: 'opportunities: 1 row, 1 inserted, 0 updated, 0 unchanged', errors: '' });
     expect(await rows('select name from accounts order by id')).toEqual([{ name: "O'Brien & Sons" }]);
     expect(fold('Seán O’Neill')).toBe(fold("sean o'neill"));
   });
@@ -73,9 +73,9 @@ describeDb('references by name', (ctx) => {
   it("matches a rep's team spelled another way, and a teams file's name, keeping the stored spelling", async () => {
     await amara();
     const r = await run('reps', csv('name,email,team', 'Bo Diaz,bo@x.com,sales  &  SUCCESS'));
-    expect(r.summary).toBe('reps: 1 rows, 1 inserted, 0 updated, 0 unchanged');
+    expect(r.summary).toBe('reps: 1 row, 1 inserted, 0 updated, 0 unchanged');
     const t = await run('teams', csv('name,timezone', 'SALES & SÚCCESS,Europe/Paris'));
-    expect(t.summary).toBe('teams: 1 rows, 0 inserted, 1 updated, 0 unchanged');
+    expect(t.summary).toBe('teams: 1 row, 0 inserted, 1 updated, 0 unchanged');
     expect(await rows('select id, name, timezone from teams order by id')).toEqual([
       { id: 1, name: 'Sales & Success', timezone: 'Europe/Paris' },
     ]);
@@ -139,7 +139,7 @@ describeDb('references by name', (ctx) => {
     ]);
     // A later file's spellings match what the first one created.
     const again = await run('leads', csv('external_id,created_at,owner_name', 'L-1,2026-11-01,BO DIAZ'));
-    expect(again.summary).toBe('leads: 1 rows, 1 inserted, 0 updated, 0 unchanged');
+    expect(again.summary).toBe('leads: 1 row, 1 inserted, 0 updated, 0 unchanged');
   });
 
   it('reads an email address in owner_name as that rep, and never creates a rep named by an address', async () => {
@@ -148,7 +148,7 @@ describeDb('references by name', (ctx) => {
       'opportunities',
       csv('external_id,created_at,owner_name', 'O-1,2026-11-01,AMARA@x.com'),
     );
-    expect(ok).toEqual({ summary: 'opportunities: 1 rows, 1 inserted, 0 updated, 0 unchanged', errors: '' });
+    expect(ok).toEqual({ summary: 'opportunities: 1 row, 1 inserted, 0 updated, 0 unchanged', errors: '' });
     const bad = await run('leads', csv('external_id,created_at,owner_name', 'L-1,2026-11-01,nobody@x.com'));
     expect(bad.errors).toBe(
       'line 2: owner_name "nobody@x.com" is an email address and no rep has it; write the person\'s name in owner_name, or the address in owner_email with a name to create them',
@@ -266,7 +266,7 @@ describeDb('references by name', (ctx) => {
     // matches one person is that person, as owner_name on a deal is. Two matches are refused ("add email").
     await amara();
     const r = await run('reps', csv('name,timezone', 'amara okafor,Europe/Paris'));
-    expect(r).toEqual({ summary: 'reps: 1 rows, 0 inserted, 1 updated, 0 unchanged', errors: '' });
+    expect(r).toEqual({ summary: 'reps: 1 row, 0 inserted, 1 updated, 0 unchanged', errors: '' });
     expect(await rows('select id, name, email, timezone from reps order by id')).toEqual([
       { id: 1, name: 'Amara Okafor', email: 'amara@x.com', timezone: 'Europe/Paris' },
     ]);
@@ -433,6 +433,8 @@ describeDb('references by name', (ctx) => {
       detail:
         'bob@example.com is on line 2 and again on line 3: both are applied in order, so a different team on the later one is a team move dated today (give team_since to date it, or delete the repeated row)',
     });
-    expect(formatDetails(r)).toContain('the same person on several rows');
+    expect(formatDetails(r)).toContain(
+      'warning: 1 repeated row for the same person (line 3): bob@example.com',
+    );
   });
 });

@@ -191,7 +191,7 @@ describeDb('refused rows create no names', (ctx) => {
     const r = await run(c.entity, csv(c.header, c.refused, ...(c.good ? [c.good] : [])));
     expect(r.errors).toBe(`line 2: ${c.error}`);
     const written = !c.good
-      ? '1 rows, 0 inserted, 0 updated'
+      ? '1 row, 0 inserted, 0 updated'
       : /-9,/.test(c.good)
         ? '2 rows, 0 inserted, 1 updated'
         : '2 rows, 1 inserted, 0 updated';

@@ -172,7 +172,7 @@ describeDb('suspicious input: CSV import and ingest API', (ctx) => {
       },
     ]);
     expect(formatDetails(r)).toBe(
-      'warning: 1 qualified date before create date (line 2): qualified_at 2026-03-01 is before created_at 2026-03-05 (stored as given)',
+      'warning: 1 row with a qualified date before its create date (line 2): qualified_at 2026-03-01 is before created_at 2026-03-05 (stored as given)',
     );
     const api = await post({
       entity: 'leads',

@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import { type LossReasons, NO_LOSS_REASONS_NOTE } from '../../metrics/loss-reasons.js';
+import { type LossReasonRow, type LossReasons, NO_LOSS_REASONS_NOTE } from '../../metrics/loss-reasons.js';
 import { formatCount } from '../../numbers/count.js';
 import { formatChange, formatMoney, formatPercent } from '../format.js';
 import { enforceLimits, type SlackMessage } from '../limits.js';
@@ -15,6 +15,20 @@ function reasonChange(lost: number, previous: number): string {
   const d = lost - previous;
   if (d === 0) return `same (${previous})`;
   return `${d > 0 ? '+' : '−'}${Math.abs(d)} vs ${previous}`;
+}
+
+/**
+ * A reason row's amount: "€2,000"; deals in another currency are never shown as money they are not (no
+ * exchange rates): "no amount in EUR (1 in another currency)" when all of the row's deals are, "€2,000 (+1
+ * in another currency)" when some are.
+ */
+function reasonAmount(row: LossReasonRow, currency: string | null): string {
+  const other = row.otherCurrency;
+  if (other === 0 || currency === null) return formatMoney(row.amount, currency);
+  const where = `${formatCount(other)} in ${other === 1 ? 'another currency' : 'other currencies'}`;
+  return other >= row.lost
+    ? `no amount in ${currency} (${where})`
+    : `${formatMoney(row.amount, currency)} (+${where})`;
 }
 
 /**
@@ -55,12 +69,12 @@ export function buildLostMessage(lr: LossReasons): SlackMessage {
       // Cut before escaping, so the bold or italic around a long reason is never cut in half.
       const label = showName(row.label, LOSS_REASON_DISPLAY_MAX);
       const name = row.kind === 'reason' ? `*${label}*` : `_${label}_`;
-      return `${name} — ${formatCount(row.lost)} (${formatPercent(row.share, 0)}) · ${formatMoney(row.amount, r.currency)} · ${reasonChange(row.lost, row.previousLost)}`;
+      return `${name} — ${formatCount(row.lost)} (${formatPercent(row.share, 0)}) · ${reasonAmount(row, r.currency)} · ${reasonChange(row.lost, row.previousLost)}`;
     });
     blocks.push(section(table.join('\n')));
     blocks.push(
       context(
-        `Reasons are grouped ignoring case and spacing. Share = of all ${formatCount(lost)} deals lost; change vs ${escapeMrkdwn(r.trend?.previous.period.label ?? 'the previous period')}.`,
+        `Reasons are grouped ignoring case and spacing. Share = of ${lost === 1 ? 'the one deal' : `all ${formatCount(lost)} deals`} lost; change vs ${escapeMrkdwn(r.trend?.previous.period.label ?? 'the previous period')}.`,
       ),
     );
   }

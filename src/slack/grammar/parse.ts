@@ -11,6 +11,7 @@ import {
   periodWrittenOtherwise,
   readAgo,
   typoSentence,
+  weekdayOfWord,
   type ZonedHint,
   zonedHint,
 } from './period-words.js';
@@ -358,14 +359,17 @@ function readModifiers(
     const ago = readAgo(tokens, i);
     const since =
       word === 'since' ? (dayBeforeMonth(tokens, i + 1, pctx) ?? matchPeriod(tokens, i + 1, pctx)) : null;
-    if (ago || since) {
+    // `since monday`: from this week's Monday (the last one on or before today) to today.
+    const sinceDay = word === 'since' && !since ? weekdayOfWord(tokens[i + 1] ?? '') : null;
+    if (ago || since || sinceDay !== null) {
       endRun();
-      const length = ago ? ago.length : 1 + since!.length;
-      zoned ??= ago?.hint ?? {
-        kind: 'since',
-        typed: tokens.slice(i, i + length).join(' '),
-        from: since!.spec,
-      };
+      const length = ago ? ago.length : since ? 1 + since.length : 2;
+      const typed = tokens.slice(i, i + length).join(' ');
+      zoned ??=
+        ago?.hint ??
+        (since
+          ? { kind: 'since', typed, from: since.spec }
+          : { kind: 'since-weekday', typed, weekday: sinceDay! });
       i += length - 1;
       continue;
     }

@@ -253,7 +253,24 @@ export function periodWrittenOtherwise(
  */
 export type ZonedHint =
   | { kind: 'since'; typed: string; from: string }
+  /** `since monday`: from the last such day on or before today (`weekday` 0 = Sunday … 6 = Saturday). */
+  | { kind: 'since-weekday'; typed: string; weekday: number }
   | { kind: 'ago'; typed: string; count: number; unit: AgoUnit };
+
+const WEEKDAYS: ReadonlyMap<string, number> = new Map(
+  ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'].flatMap((name, day) => [
+    [name, day] as const,
+    [name.slice(0, 3), day] as const,
+  ]),
+);
+
+/**
+ * The day of the week a word names, 0 (Sunday) to 6 (Saturday): `monday` and `mon` (any case, a
+ * trailing dot allowed: `mon.`); null for any other word. Pure.
+ */
+export function weekdayOfWord(word: string): number | null {
+  return WEEKDAYS.get(word.toLowerCase().replace(/\.$/, '')) ?? null;
+}
 
 type AgoUnit = 'day' | 'week' | 'month' | 'year';
 /**
@@ -291,9 +308,15 @@ function agoHint(typed: string[], count: number, unit: { unit: AgoUnit; times: n
 export function zonedHint(hint: ZonedHint, ctx: PeriodWordContext): PeriodProblem {
   const typed = `\`${clipTyped(hint.typed)}\``;
   const today = formatLocalDate(ctx.now, ctx.timezone);
-  if (hint.kind === 'since') {
-    const from = parsePeriod(hint.from, ctx);
-    const range = from.ok ? `${formatLocalDate(from.period.start, ctx.timezone)}..${today}` : null;
+  if (hint.kind === 'since' || hint.kind === 'since-weekday') {
+    const from = hint.kind === 'since' ? parsePeriod(hint.from, ctx) : null;
+    const start =
+      hint.kind === 'since-weekday'
+        ? lastWeekday(ctx, hint.weekday)
+        : from?.ok
+          ? formatLocalDate(from.period.start, ctx.timezone)
+          : null;
+    const range = start ? `${start}..${today}` : null;
     return range && parsePeriod(range, ctx).ok
       ? { message: `I can't read ${typed} as a period.`, suggestion: range }
       : {
@@ -317,6 +340,12 @@ export function zonedHint(hint: ZonedHint, ctx: PeriodWordContext): PeriodProble
     // The message offers both readings itself; no "Did you mean" after it.
     suggestion: null,
   };
+}
+
+/** The day (`2026-11-30`) of the last `weekday` (0 = Sunday) on or before today in `ctx.timezone`. */
+function lastWeekday(ctx: PeriodWordContext, weekday: number): string {
+  const local = new TZDate(ctx.now.getTime(), ctx.timezone);
+  return formatLocalDate(addDays(local, -((local.getDay() - weekday + 7) % 7)), ctx.timezone);
 }
 
 /**

@@ -1,0 +1,97 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { planColumns } from '../../src/import/columns.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const dir = mkdtempSync(path.join(tmpdir(), 'tally-counted-'));
+
+/** Runs `npm run import -- …` (the same script) against a throwaway PGlite data dir. */
+function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TALLY_DATA_DIR: path.join(dir, 'data'),
+    LOG_LEVEL: 'silent',
+    DEFAULT_TIMEZONE: 'UTC',
+  };
+  delete env.DATABASE_URL;
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'src/import/cli.ts'), ...args],
+      { cwd: ROOT, env },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 99) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+function file(name: string, text: string): string {
+  const p = path.join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+// A fresh tester's import findings: "1 rows" in the summary and its warnings, and a header-only file
+// that printed "0 rows, 0 inserted" with no word on why.
+describe('import summary counts and a header-only file', () => {
+  it('reads every count with its noun, one or many', async () => {
+    const header = 'external_id,created_at,stage,closed_at,amount,outcome';
+    const one = file(
+      'one.csv',
+      `${header}\nO-1,2026-01-05,Contract Sent,2026-02-01,100,\nO-2,2026-01-05,,2026-01-01,-5,won\n`,
+    );
+    const r = await runCli(['opportunities', one]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('opportunities: 2 rows, 2 inserted, 0 updated, 0 unchanged\n');
+    expect(r.stderr).toContain(
+      'warning: 1 row with a close date whose stage reads as open (line 2): stage "Contract Sent" has a close date',
+    );
+    expect(r.stderr).toContain('warning: 1 row with a close date before its create date (line 3)');
+    expect(r.stderr).toContain('warning: 1 won deal with a zero or negative amount (line 3)');
+    // A lost deal without a close date is refused: the one row is "1 row", in the refusal too.
+    const refused = await runCli([
+      'opportunities',
+      file('lost.csv', `${header}\nO-3,2026-01-05,,,-1,lost\n`),
+    ]);
+    expect(refused.stdout).toBe(
+      'opportunities: rejected, 1 invalid of 1 row; nothing imported (fix them or pass --skip-invalid)\n',
+    );
+    const single = await runCli(['opportunities', file('single.csv', `${header}\nO-3,2026-01-05,,,-1,\n`)]);
+    expect(single.stdout).toBe('opportunities: 1 row, 1 inserted, 0 updated, 0 unchanged\n');
+    expect(single.stderr).toContain('warning: 1 lost or open deal with a negative amount (line 2)');
+    const dup = await runCli([
+      'leads',
+      file('dup.csv', 'external_id,created_at\nL-1,2026-01-05\nL-1,2026-01-06\n'),
+    ]);
+    expect(dup.stderr).toContain('warning: 1 duplicate external id in the file (line 3)');
+  }, 120_000);
+
+  it('says a file with a header but no data rows has none, and still exits 0', async () => {
+    const only = await runCli([
+      'opportunities',
+      file('header.csv', 'external_id,owner_name,account,stage,amount,currency,created_at,closed_at\n'),
+    ]);
+    expect(only).toEqual({
+      code: 0,
+      stdout: 'opportunities: 0 rows: the file has a header but no data rows; nothing imported\n',
+      stderr: '',
+    });
+    const blanks = await runCli(['leads', file('blanks.csv', 'external_id,created_at\n,\n\n')]);
+    expect(blanks.stdout).toBe(
+      'leads: 0 rows: the file has a header but no data rows; nothing imported; 2 empty rows skipped (lines 2, 3)\n',
+    );
+  }, 120_000);
+
+  it('names one header column as one column', () => {
+    expect(() => planColumns(['id'], [['#2', 'external_id']], {}, ['external_id'])).toThrow(
+      '--map #2=external_id: the header has 1 column',
+    );
+    expect(() => planColumns(['id'], [['#2', 'external_id']], {}, ['external_id'])).not.toThrow('1 columns');
+  });
+});

@@ -1,0 +1,156 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { fixedClock } from '../../src/clock.js';
+import { queryRows, sql } from '../../src/db/client.js';
+import { createIngestHandler, type IngestRouteDeps } from '../../src/http/ingest-route.js';
+import { silentLogger } from '../../src/logger.js';
+import { describeDb } from '../helpers/db.js';
+
+const TOKEN = 'test-ingest-token-0123456789';
+
+async function post(base: string, body: string | Buffer) {
+  const res = await fetch(`${base}/api/v1/ingest`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+    body,
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+// A fresh tester's findings on the ingest API: numbers JSON.parse reads as Infinity, a body that is not
+// UTF-8, and ids sent as JSON numbers.
+describeDb('ingest API: numbers past the limit, bytes and numeric ids', (ctx) => {
+  let server: Server;
+  let base = '';
+  beforeAll(async () => {
+    const deps: IngestRouteDeps = {
+      get db() {
+        return ctx.db();
+      },
+      config: { ingestToken: TOKEN, defaultTimezone: 'UTC' },
+      logger: silentLogger,
+      clock: fixedClock('2026-11-23T09:00:00Z'),
+    };
+    server = createServer(createIngestHandler(deps));
+    base = await new Promise<string>((resolve) =>
+      server.listen(0, '127.0.0.1', () =>
+        resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
+      ),
+    );
+  });
+  afterAll(async () => {
+    await new Promise((r) => server.close(r));
+  });
+  const ids = async (table: 'opportunities' | 'activities') =>
+    (
+      await queryRows<{ id: string }>(
+        ctx.db(),
+        sql`select external_id as id from ${sql.raw(table)} order by external_id`,
+      )
+    ).map((r) => r.id);
+
+  it('names a number past ±1.79e308 by its bound, never as Infinity, in every numeric field', async () => {
+    const deal = '"created_at":"2026-01-05"';
+    const r = await post(
+      base,
+      `{"entity":"opportunities","items":[{"external_id":"O-1",${deal},"amount":1e400},{"external_id":"O-2",${deal},"amount":-1e400,"currency":"EUR"},{"external_id":"O-3",${deal},"amount_minor":1e400}]}`,
+    );
+    expect(r).toEqual({
+      status: 400,
+      body: {
+        ok: false,
+        error: 'invalid items; nothing was written',
+        errors: [
+          {
+            index: 0,
+            field: 'amount',
+            message: 'a number beyond 9007199254740991 is too large (at most 90071992547409.91 USD)',
+          },
+          {
+            index: 1,
+            field: 'amount',
+            message:
+              'a number below -9007199254740991 is too large a negative amount (at least -90071992547409.91 EUR)',
+          },
+          {
+            index: 2,
+            field: 'amount_minor',
+            message: 'a number beyond 9007199254740991 is too large (at most 9007199254740991)',
+          },
+        ],
+      },
+    });
+    const call = '"kind":"call","occurred_at":"2026-01-05"';
+    const calls = await post(
+      base,
+      `{"entity":"activities","items":[{"external_id":"A-1",${call},"duration_seconds":1e400}]}`,
+    );
+    expect(calls.body).toMatchObject({
+      errors: [
+        {
+          index: 0,
+          field: 'duration_seconds',
+          message: 'a number beyond 9007199254740991 is outside 0..2147483647',
+        },
+      ],
+    });
+    const contract = '"account":"Acme","starts_at":"2026-01-01","ends_at":"2026-12-31"';
+    const contracts = await post(
+      base,
+      `{"entity":"contracts","items":[{"external_id":"C-1",${contract},"contract_years":-1e400}]}`,
+    );
+    expect(contracts.body).toMatchObject({
+      errors: [{ index: 0, field: 'contract_years', message: 'a number below -1.79e308 is too large' }],
+    });
+    expect(JSON.stringify([r, calls, contracts])).not.toContain('Infinity');
+  });
+
+  it('says a body that is not UTF-8 is not UTF-8, at which byte, in words for an API', async () => {
+    const head = Buffer.from(
+      '{"entity":"opportunities","items":[{"external_id":"O-1","created_at":"2026-01-05","product":"Caf',
+    );
+    const body = Buffer.concat([head, Buffer.from([0xe9]), Buffer.from('"}]}')]);
+    expect(await post(base, body)).toEqual({
+      status: 400,
+      body: {
+        ok: false,
+        error: `the request body is not valid UTF-8 (byte 0xE9 at offset ${head.length}); send the JSON as UTF-8`,
+      },
+    });
+    expect(await ids('opportunities')).toEqual([]);
+  });
+
+  it('stores a whole-number id as its digits and refuses a number that is no id', async () => {
+    const deal = '"created_at":"2026-01-05"';
+    const ok = await post(
+      base,
+      `{"entity":"opportunities","items":[{"external_id":123,${deal}},{"external_id":-7,${deal}},{"external_id":9007199254740991,${deal}}]}`,
+    );
+    expect(ok.status).toBe(200);
+    // The same deal sent with the id as text is the same record, not a second one.
+    const again = await post(base, `{"entity":"opportunities","items":[{"external_id":"123",${deal}}]}`);
+    expect(again.status).toBe(200);
+    expect(await ids('opportunities')).toEqual(['-7', '123', '9007199254740991']);
+    const call = '"kind":"call","occurred_at":"2026-01-05"';
+    const bad = await post(
+      base,
+      `{"entity":"activities","items":[{"external_id":0.1,${call}},{"external_id":1e21,${call}},{"external_id":"A-3",${call},"opportunity_external_id":12.5},{"external_id":1e400,${call}}]}`,
+    );
+    const not = 'is not an id: send ids as text, or as whole numbers up to 9007199254740991';
+    expect(bad).toEqual({
+      status: 400,
+      body: {
+        ok: false,
+        error: 'invalid items; nothing was written',
+        errors: [
+          { index: 0, field: 'external_id', message: `0.1 ${not}` },
+          { index: 1, field: 'external_id', message: `a number beyond 9007199254740991 ${not}` },
+          { index: 2, field: 'opportunity_external_id', message: `12.5 ${not}` },
+          { index: 3, field: 'external_id', message: `a number beyond 1.79e308 ${not}` },
+        ],
+      },
+    });
+    expect(await ids('activities')).toEqual([]);
+  });
+});
