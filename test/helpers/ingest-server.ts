@@ -18,8 +18,9 @@ export interface IngestAnswer {
 /**
  * Runs the ingest API for one describeDb block's tests: on a free local port from beforeAll to
  * afterAll, over the block's database, with INGEST_TOKEN, default timezone UTC and the clock fixed
- * at `now` (ISO 8601). Call it in the block's body; returns `post(body)`, which sends `body` as JSON
- * to POST /api/v1/ingest with the token.
+ * at `now` (ISO 8601). Call it in the block's body; returns `post(body)`, which sends `body` to POST
+ * /api/v1/ingest with the token: as JSON, or as it is when it is a string or a Buffer (bodies JSON.stringify
+ * cannot write: numbers past the double range, bytes that are not UTF-8).
  */
 export function ingestServer(ctx: DbContext, now: string): (body: unknown) => Promise<IngestAnswer> {
   let server: Server;
@@ -45,7 +46,7 @@ export function ingestServer(ctx: DbContext, now: string): (body: unknown) => Pr
     const res = await fetch(`${base}/api/v1/ingest`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST_TOKEN}` },
-      body: JSON.stringify(body),
+      body: typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body),
     });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };

@@ -1,42 +1,10 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/client.js';
 import { failFirstInsert } from '../helpers/fail-once.js';
+import { importCli } from '../helpers/import-cli.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const dir = mkdtempSync(path.join(tmpdir(), 'tally-cli-'));
-
-/** Runs `npm run import -- …` (the same script) against a throwaway PGlite data dir. */
-function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    TALLY_DATA_DIR: path.join(dir, 'data'),
-    LOG_LEVEL: 'silent',
-    DEFAULT_TIMEZONE: 'UTC',
-  };
-  delete env.DATABASE_URL;
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', path.join(ROOT, 'src/import/cli.ts'), ...args],
-      { cwd: ROOT, env },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : 99) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
-
-function file(name: string, text: string): string {
-  const p = path.join(dir, name);
-  writeFileSync(p, text);
-  return p;
-}
+const { dir, run: runCli, file } = importCli('cli');
 
 describe('import CLI', () => {
   it('imports, rejects with line numbers, and exits with clear codes', async () => {

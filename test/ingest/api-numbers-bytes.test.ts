@@ -1,47 +1,12 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { fixedClock } from '../../src/clock.js';
+import { expect, it } from 'vitest';
 import { queryRows, sql } from '../../src/db/client.js';
-import { createIngestHandler, type IngestRouteDeps } from '../../src/http/ingest-route.js';
-import { silentLogger } from '../../src/logger.js';
 import { describeDb } from '../helpers/db.js';
-
-const TOKEN = 'test-ingest-token-0123456789';
-
-async function post(base: string, body: string | Buffer) {
-  const res = await fetch(`${base}/api/v1/ingest`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-    body,
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
+import { ingestServer } from '../helpers/ingest-server.js';
 
 // A fresh tester's findings on the ingest API: numbers JSON.parse reads as Infinity, a body that is not
 // UTF-8, and ids sent as JSON numbers.
 describeDb('ingest API: numbers past the limit, bytes and numeric ids', (ctx) => {
-  let server: Server;
-  let base = '';
-  beforeAll(async () => {
-    const deps: IngestRouteDeps = {
-      get db() {
-        return ctx.db();
-      },
-      config: { ingestToken: TOKEN, defaultTimezone: 'UTC' },
-      logger: silentLogger,
-      clock: fixedClock('2026-11-23T09:00:00Z'),
-    };
-    server = createServer(createIngestHandler(deps));
-    base = await new Promise<string>((resolve) =>
-      server.listen(0, '127.0.0.1', () =>
-        resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
-      ),
-    );
-  });
-  afterAll(async () => {
-    await new Promise((r) => server.close(r));
-  });
+  const post = ingestServer(ctx, '2026-11-23T09:00:00Z');
   const ids = async (table: 'opportunities' | 'activities') =>
     (
       await queryRows<{ id: string }>(
@@ -53,7 +18,6 @@ describeDb('ingest API: numbers past the limit, bytes and numeric ids', (ctx) =>
   it('names a number past ±1.79e308 by its bound, never as Infinity, in every numeric field', async () => {
     const deal = '"created_at":"2026-01-05"';
     const r = await post(
-      base,
       `{"entity":"opportunities","items":[{"external_id":"O-1",${deal},"amount":1e400},{"external_id":"O-2",${deal},"amount":-1e400,"currency":"EUR"},{"external_id":"O-3",${deal},"amount_minor":1e400}]}`,
     );
     expect(r).toEqual({
@@ -83,7 +47,6 @@ describeDb('ingest API: numbers past the limit, bytes and numeric ids', (ctx) =>
     });
     const call = '"kind":"call","occurred_at":"2026-01-05"';
     const calls = await post(
-      base,
       `{"entity":"activities","items":[{"external_id":"A-1",${call},"duration_seconds":1e400}]}`,
     );
     expect(calls.body).toMatchObject({
@@ -97,7 +60,6 @@ describeDb('ingest API: numbers past the limit, bytes and numeric ids', (ctx) =>
     });
     const contract = '"account":"Acme","starts_at":"2026-01-01","ends_at":"2026-12-31"';
     const contracts = await post(
-      base,
       `{"entity":"contracts","items":[{"external_id":"C-1",${contract},"contract_years":-1e400}]}`,
     );
     expect(contracts.body).toMatchObject({
@@ -111,7 +73,7 @@ describeDb('ingest API: numbers past the limit, bytes and numeric ids', (ctx) =>
       '{"entity":"opportunities","items":[{"external_id":"O-1","created_at":"2026-01-05","product":"Caf',
     );
     const body = Buffer.concat([head, Buffer.from([0xe9]), Buffer.from('"}]}')]);
-    expect(await post(base, body)).toEqual({
+    expect(await post(body)).toEqual({
       status: 400,
       body: {
         ok: false,
@@ -124,17 +86,15 @@ describeDb('ingest API: numbers past the limit, bytes and numeric ids', (ctx) =>
   it('stores a whole-number id as its digits and refuses a number that is no id', async () => {
     const deal = '"created_at":"2026-01-05"';
     const ok = await post(
-      base,
       `{"entity":"opportunities","items":[{"external_id":123,${deal}},{"external_id":-7,${deal}},{"external_id":9007199254740991,${deal}}]}`,
     );
     expect(ok.status).toBe(200);
     // The same deal sent with the id as text is the same record, not a second one.
-    const again = await post(base, `{"entity":"opportunities","items":[{"external_id":"123",${deal}}]}`);
+    const again = await post(`{"entity":"opportunities","items":[{"external_id":"123",${deal}}]}`);
     expect(again.status).toBe(200);
     expect(await ids('opportunities')).toEqual(['-7', '123', '9007199254740991']);
     const call = '"kind":"call","occurred_at":"2026-01-05"';
     const bad = await post(
-      base,
       `{"entity":"activities","items":[{"external_id":0.1,${call}},{"external_id":1e21,${call}},{"external_id":"A-3",${call},"opportunity_external_id":12.5},{"external_id":1e400,${call}}]}`,
     );
     const not = 'is not an id: send ids as text, or as whole numbers up to 9007199254740991';
