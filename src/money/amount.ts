@@ -23,6 +23,11 @@ export interface Decimal {
   whole: string;
   fraction: string;
   rounded?: true;
+  /**
+   * Read from a JSON number (a double): digits past the 15th may not be what was sent (90071992547409.91
+   * arrives as 90071992547409.9), so toMinorUnits refuses one whose whole and minor digits pass 15.
+   */
+  fromNumber?: true;
 }
 
 /**
@@ -151,7 +156,7 @@ export function readAmount(
     const [w, f = ''] = text.replace('-', '').split('.');
     return {
       kind: 'exact',
-      value: { negative: value < 0, whole: w!, fraction: f },
+      value: { negative: value < 0, whole: w!, fraction: f, fromNumber: true },
       mark: null,
       currency: null,
       text,
@@ -405,6 +410,14 @@ export function toMinorUnits(d: Decimal, currency: string, text?: string): numbe
   const significant = d.fraction.replace(/0+$/, '');
   const shown = text ?? `${d.negative ? '-' : ''}${d.whole}${d.fraction ? `.${d.fraction}` : ''}`;
   if (d.rounded) throw new AmountError(tooLarge(roundedText(d.negative), d.negative, digits, currency));
+  // A double holds any decimal of up to 15 significant digits exactly: past that, a JSON number's cents
+  // may already have been changed by JSON.parse, so it is refused, never stored one cent off.
+  if (d.fromNumber && d.whole.replace(/^0+/, '').length + digits > MAX_EXACT_JSON_DIGITS) {
+    const from = `1${'0'.repeat(MAX_EXACT_JSON_DIGITS - digits)}`;
+    throw new AmountError(
+      `a JSON number of ${BigInt(from).toLocaleString('en-US')} ${currency} or more cannot carry its ${digits === 0 ? 'last digits' : 'cents'} exactly; send the amount as text (in quotes) or in amount_minor`,
+    );
+  }
   if (significant.length > digits) {
     throw new AmountError(
       digits === 0
@@ -424,6 +437,9 @@ export function toMinorUnits(d: Decimal, currency: string, text?: string): numbe
   const n = Number(minor);
   return d.negative && n !== 0 ? -n : n;
 }
+
+/** The significant digits any double holds exactly (DBL_DIG): a JSON amount with more may have been changed. */
+const MAX_EXACT_JSON_DIGITS = 15;
 
 /**
  * The largest amount in minor units, either way: the money columns (`amount_minor`,

@@ -68,6 +68,41 @@ describeDb('ingest API: numbers past the limit, bytes and numeric ids', (ctx) =>
     expect(JSON.stringify([r, calls, contracts])).not.toContain('Infinity');
   });
 
+  // Second fresh tester: 90071992547409.91 sent as a JSON number was stored one cent low (JSON.parse reads
+  // it as 90071992547409.9); the same amount as text was exact.
+  it('refuses a JSON amount whose cents a double cannot carry, and stores the same amount sent as text', async () => {
+    const deal = '"created_at":"2026-01-05","stage":"Closed Won","closed_at":"2026-01-09"';
+    const r = await post(
+      `{"entity":"opportunities","items":[{"external_id":"O-1",${deal},"amount":90071992547409.91},{"external_id":"O-2",${deal},"amount":10000000000000}]}`,
+    );
+    const message =
+      'a JSON number of 10,000,000,000,000 USD or more cannot carry its cents exactly; send the amount as text (in quotes) or in amount_minor';
+    expect(r).toEqual({
+      status: 400,
+      body: {
+        ok: false,
+        error: 'invalid items; nothing was written',
+        errors: [
+          { index: 0, field: 'amount', message },
+          { index: 1, field: 'amount', message },
+        ],
+      },
+    });
+    const ok = await post(
+      `{"entity":"opportunities","items":[{"external_id":"O-1",${deal},"amount":"90071992547409.91"},{"external_id":"O-2",${deal},"amount":9999999999999.99}]}`,
+    );
+    expect(ok.status).toBe(200);
+    expect(
+      await queryRows<{ id: string; minor: string }>(
+        ctx.db(),
+        sql`select external_id as id, amount_minor::text as minor from opportunities order by external_id`,
+      ),
+    ).toEqual([
+      { id: 'O-1', minor: '9007199254740991' },
+      { id: 'O-2', minor: '999999999999999' },
+    ]);
+  });
+
   it('says a body that is not UTF-8 is not UTF-8, at which byte, in words for an API', async () => {
     const head = Buffer.from(
       '{"entity":"opportunities","items":[{"external_id":"O-1","created_at":"2026-01-05","product":"Caf',

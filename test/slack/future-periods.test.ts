@@ -40,6 +40,15 @@ describeDb('periods that have not started: next week, month, quarter and year', 
     );
   });
 
+  // Second fresh tester: `/metrics lost` (the table by reason) answered a period not started with "0 deals lost".
+  it('says the lost-deals table of a period that has not started has not started, with no 0', async () => {
+    const { reply } = await send(USERS.mia.id, 'lost team next month');
+    expect(reply.text).toBe('Lost deals · EMEA · December 2026: not started yet (starts 1 Dec 2026)');
+    const text = allText(reply);
+    expect(text).toContain('*Not started yet*  starts 1 Dec 2026');
+    expect(text).not.toMatch(/\*0\*|No deals were lost/);
+  });
+
   // Tester (issue 10): the card for next month showed "0 reps", zeros and "50th pct" for a month not started.
   it('says a coaching card for a period that has not started starts then, with no figures', async () => {
     for (const [user, text] of [

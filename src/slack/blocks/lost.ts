@@ -35,7 +35,7 @@ function reasonAmount(row: LossReasonRow, currency: string | null): string {
  * The `/metrics lost` answer: deals and amount lost, the trend, then one line per reason with its count,
  * share of all lost, amount and change against the previous period. With no reasons recorded at all it
  * says so plainly instead of a table of zeros; for a period that ended before the org's first record it says
- * there are no records before that day, not "0 deals lost".
+ * there are no records before that day, and for one that has not started that it has not, not "0 deals lost".
  */
 export function buildLostMessage(lr: LossReasons): SlackMessage {
   const r = lr.result;
@@ -46,6 +46,13 @@ export function buildLostMessage(lr: LossReasons): SlackMessage {
     return enforceLimits({
       text: escapeMrkdwn(`${title}: ${said}`),
       blocks: [header(title), section(escapeMrkdwn(said))],
+    });
+  }
+  // A period that has not started has lost nothing yet: no figure, not "0 deals lost".
+  if (r.startsOn) {
+    return enforceLimits({
+      text: escapeMrkdwn(`${title}: not started yet (starts ${r.startsOn})`),
+      blocks: [header(title), section(`*Not started yet*  starts ${escapeMrkdwn(r.startsOn)}`)],
     });
   }
   const lost = r.value.kind === 'value' ? r.value.value : 0;
