@@ -79,11 +79,13 @@ describeDb('month names as periods', (ctx) => {
   it('reads oct. and next-month as periods, suggests mistyped ones and refuses oct 26, in questions, lost and coach', async () => {
     expect(await ask(USERS.ana.id, 'winrate oct.')).toBe('Win rate · Ana López · October 2026: 100.0%, n=1');
     expect(await ask(USERS.mia.id, 'calls team sept.')).toContain('Calls · EMEA · September 2026');
-    expect(await ask(USERS.mia.id, 'calls team next-month')).toContain('Calls · EMEA · December 2026: 0');
+    expect(await ask(USERS.mia.id, 'calls team next-month')).toContain(
+      'Calls · EMEA · December 2026: not started yet',
+    );
     expect(await ask(USERS.mia.id, 'calls team last-quarter')).toContain('Calls · EMEA · Q3 2026');
     expect(await ask(USERS.mia.id, 'lost team last-quarter')).toContain('Lost deals · EMEA · Q3 2026');
     expect(await ask(USERS.mia.id, 'calls nxt month')).toContain(
-      'I don\'t know a team or person called "nxt month". Did you mean `next month`?',
+      "I don't know the period `nxt month`. Did you mean `next month`?",
     );
     expect(await ask(USERS.mia.id, 'calls lst week')).toContain('Did you mean `last week`?');
     expect(await ask(USERS.mia.id, 'calls septembre')).toContain('Did you mean the month `september`?');
