@@ -324,12 +324,14 @@ async function computeWith(
 
 /**
  * `c` for a period that has not started: its value and its figures as `none` (no data: "it has not started
- * (starts 7 Dec 2026)"), except a figure not read from the records (`fixed`) and a reason already given.
+ * (starts 7 Dec 2026)"), except a figure not read from the records (`fixed`).
  */
 function asNotStarted(c: Computed, none: MetricValue): Computed {
+  // Whatever the empty period's own reason ("no deals closed in this period"), not having started is the
+  // reason: one answer never gives both.
   return {
     ...c,
-    value: c.value.kind === 'value' ? none : c.value,
-    figures: c.figures.map((f) => (f.value.kind === 'value' && !f.fixed ? { ...f, value: none } : f)),
+    value: none,
+    figures: c.figures.map((f) => (f.fixed ? f : { ...f, value: none })),
   };
 }

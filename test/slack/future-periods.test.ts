@@ -40,6 +40,17 @@ describeDb('periods that have not started: next week, month, quarter and year', 
     );
   });
 
+  // Second fresh tester: beside "Not started yet" the note said "No data: no deals closed in this period", and a
+  // scorecard line read "No data: no leads created in this period".
+  it('gives a period that has not started one reason, in answers and scorecard lines', async () => {
+    const winrate = allText((await send(USERS.mia.id, 'winrate team next month')).reply);
+    expect(winrate).toContain('*Not started yet*  starts 1 Dec 2026');
+    expect(winrate).not.toContain('No data');
+    const card = allText((await send(USERS.mia.id, 'team next month')).reply);
+    expect(card).toContain('*Win rate* _December 2026_  _Not started yet (starts 1 Dec 2026)_');
+    expect(card).not.toMatch(/No data: no (deals|leads)/);
+  });
+
   // Second fresh tester: `/metrics lost` (the table by reason) answered a period not started with "0 deals lost".
   it('says the lost-deals table of a period that has not started has not started, with no 0', async () => {
     const { reply } = await send(USERS.mia.id, 'lost team next month');

@@ -65,7 +65,9 @@ export function sparklineLine(r: MetricResult): string | null {
 /** Honest caveats: small sample, "no data" reason, module notes. */
 export function warningLines(r: MetricResult): string[] {
   const lines: string[] = [];
-  if (r.value.kind === 'no_data') lines.push(`:information_source: No data: ${escapeMrkdwn(r.value.reason)}`);
+  // A period that has not started says so in the headline ("Not started yet  starts …"): not again here.
+  if (r.value.kind === 'no_data' && !r.startsOn)
+    lines.push(`:information_source: No data: ${escapeMrkdwn(r.value.reason)}`);
   if (isSmallSample(r)) {
     lines.push(
       `:warning: Small sample: based on only ${r.sampleSize} record${r.sampleSize === 1 ? '' : 's'} — treat with care.`,

@@ -30,8 +30,9 @@ function smallSampleMark(r: MetricResult): string {
  */
 export function scorecardLine(r: MetricResult): string {
   const small = smallSampleMark(r);
-  const headline =
-    r.value.kind === 'no_data'
+  const headline = r.startsOn
+    ? `_Not started yet (starts ${escapeMrkdwn(r.startsOn)})_`
+    : r.value.kind === 'no_data'
       ? `_No data: ${escapeMrkdwn(r.value.reason)}_`
       : `*${headlineText(r)}*${small ? ` _${small.trim()}_` : ''}`;
   const parts = [`*${escapeMrkdwn(r.metric.label)}* _${escapeMrkdwn(r.period.label)}_  ${headline}`];
