@@ -74,15 +74,23 @@ export interface NameHintWords {
  * name or nothing fits.
  */
 export function unknownNameHint(
-  ask: { scope: { kind: string; name?: string | null; quoted?: true }; period: string | null },
+  ask: {
+    scope: { kind: string; name?: string | null; handle?: string; quoted?: true };
+    period: string | null;
+  },
   candidates: readonly string[],
   words: NameHintWords,
 ): string | null {
-  if (ask.scope.kind !== 'named' || !ask.scope.name) return null;
+  // A typed name, or an @handle that is not a Slack mention (`@Amaar`): both can be near a known name.
+  const typed =
+    ask.scope.kind === 'named' ? ask.scope.name : ask.scope.kind === 'handle' ? ask.scope.handle : null;
+  if (!typed) return null;
   const show = words.showName ?? ((name: string) => name);
-  const names = suggestNames(ask.scope.name, candidates).map((n) => `"${show(n)}"`);
+  const names = suggestNames(typed, candidates).map((n) => `"${show(n)}"`);
   if (names.length > 0)
     return `Did you mean ${names.length > 1 ? `${names.slice(0, -1).join(', ')} or ` : ''}${names.at(-1)}?`;
   // A quoted name (`"Last Month"`) is a name whatever its words: never offered back as a period.
-  return ask.period === null && !ask.scope.quoted ? words.periodTypoHint(ask.scope.name) : null;
+  return ask.scope.kind === 'named' && ask.period === null && !ask.scope.quoted
+    ? words.periodTypoHint(typed)
+    : null;
 }

@@ -95,13 +95,17 @@ export async function resolveScopeAsk(
       if (!rep) return fail(`Tally doesn't know anyone with the email ${ask.email}.`);
       return repScope(db, rep.id, now);
     }
-    case 'handle':
-      return resolvePeople(
-        db,
-        `@${ask.handle}`,
-        await matchPeople(await listActiveRepNames(db), ask.handle),
-        now,
-      );
+    case 'handle': {
+      const everyone = await listActiveRepNames(db);
+      const people = matchPeople(everyone, ask.handle);
+      if (people.length > 0) return resolvePeople(db, `@${ask.handle}`, people, now);
+      // `@Amaar`, near no one: everyone's names go with it for a did-you-mean (unknownNameHint), as for a typed name.
+      return {
+        ok: false,
+        message: `I don't know anyone called "@${ask.handle}".`,
+        candidates: everyone.map((p) => p.name),
+      };
+    }
     case 'named':
       return resolveName(db, ask.name, ask.teamOnly, now);
   }

@@ -141,6 +141,17 @@ describeDb('the grammar as a sales manager types it', (ctx) => {
     expect(await ask(USERS.ada.id, 'calls Amara Khan')).toBe(
       'I don\'t know a team or person called "Amara Khan". Did you mean "Amara J. Khan"?',
     );
+    // Second fresh tester: after `@` (the documented form for a person) no name was suggested.
+    expect(await ask(USERS.ada.id, 'calls @Amaar')).toBe(
+      'I don\'t know anyone called "@amaar". Did you mean "Amara J. Khan"?',
+    );
+  });
+
+  it('says a count of no weeks has no days in it', async () => {
+    // Second fresh tester: `0w` offered "the last 0 days" and a range of a week.
+    expect(await ask(USERS.ada.id, 'calls 0w')).toBe(
+      "I can't read `0w` as a period: it has no days in it. Ask `7d`, `last week` or `this month`.",
+    );
   });
 
   it("suggests the team for a target's unknown team, and tells a refused manager where they can set or remove targets", async () => {

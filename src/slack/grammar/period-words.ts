@@ -164,6 +164,11 @@ function countedUnits(
     };
   const { unit } = found;
   const n = Number(number) * found.times;
+  if (n === 0)
+    return {
+      message: `I can't read ${shown} as a period: it has no days in it. Ask \`7d\`, \`last week\` or \`this month\`.`,
+      suggestion: null,
+    };
   const window = `${n * UNIT_DAYS[unit]}d`;
   const days = parsePeriod(window, ctx).ok ? window : null;
   const range = n === 1 ? null : calendarRange(unit, n, ctx);
