@@ -16,6 +16,14 @@ export interface IngestAnswer {
 }
 
 /**
+ * The answer to a request with invalid items: 400, `ok: false`, nothing written, and `errors` (each with
+ * `index`, `field` and `message`) exactly as given.
+ */
+export function refusedItems(errors: unknown[]): IngestAnswer {
+  return { status: 400, body: { ok: false, error: 'invalid items; nothing was written', errors } };
+}
+
+/**
  * Runs the ingest API for one describeDb block's tests: on a free local port from beforeAll to
  * afterAll, over the block's database, with INGEST_TOKEN, default timezone UTC and the clock fixed
  * at `now` (ISO 8601). Call it in the block's body; returns `post(body)`, which sends `body` to POST
