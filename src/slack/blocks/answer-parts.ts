@@ -62,6 +62,11 @@ export function sparklineLine(r: MetricResult): string | null {
   return `\`${spark}\` last ${r.series.length} periods`;
 }
 
+/** The headline of a period that has not started, in an answer's place of its figure: "*Not started yet*  starts 1 Dec 2026". */
+export function notStartedHeadline(startsOn: string): string {
+  return `*Not started yet*  starts ${escapeMrkdwn(startsOn)}`;
+}
+
 /** Honest caveats: small sample, "no data" reason, module notes. */
 export function warningLines(r: MetricResult): string[] {
   const lines: string[] = [];

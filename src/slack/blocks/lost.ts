@@ -4,6 +4,7 @@ import { formatCount } from '../../numbers/count.js';
 import { formatChange, formatMoney, formatPercent } from '../format.js';
 import { enforceLimits, type SlackMessage } from '../limits.js';
 import { escapeMrkdwn, showName } from '../mrkdwn.js';
+import { notStartedHeadline } from './answer-parts.js';
 import { context, header, section } from './pieces.js';
 
 /** A loss reason is free text (up to 500 characters on the way in); one table row shows this much of it. */
@@ -52,7 +53,7 @@ export function buildLostMessage(lr: LossReasons): SlackMessage {
   if (r.startsOn) {
     return enforceLimits({
       text: escapeMrkdwn(`${title}: not started yet (starts ${r.startsOn})`),
-      blocks: [header(title), section(`*Not started yet*  starts ${escapeMrkdwn(r.startsOn)}`)],
+      blocks: [header(title), section(notStartedHeadline(r.startsOn))],
     });
   }
   const lost = r.value.kind === 'value' ? r.value.value : 0;

@@ -10,6 +10,7 @@ import {
   definitionLine,
   freshnessLine,
   headlineText,
+  notStartedHeadline,
   sampleLine,
   segmentTable,
   sparklineLine,
@@ -81,7 +82,7 @@ export function answerFallback(r: MetricResult): string {
 export function buildMetricMessage(view: MetricView): SlackMessage {
   const r = view.result;
   const headline = r.startsOn
-    ? `*Not started yet*  starts ${r.startsOn}`
+    ? notStartedHeadline(r.startsOn)
     : `*${headlineText(r)}*  ${escapeMrkdwn(lowerFirst(r.metric.label))}`;
   const lines = [headline, targetLine(r), changeLine(r), sparklineLine(r)].filter(
     (l): l is string => l !== null,
