@@ -3,7 +3,7 @@ import { type Db, sql } from '../../db/client.js';
 import { formatCount } from '../../numbers/count.js';
 import type { Calculation, Dimension, Figure, MetricValue, Scope } from '../types.js';
 import { runMetricQuery } from './query.js';
-import { rollupRanges, rollupRows, rollupRowsOneScan, rollupSegment } from './rollup.js';
+import { rollupRanges, rollupRows, rollupSegment } from './rollup.js';
 import { type RowSource, scopedRows, segmentLabelJoin, span, type Window, windowsRelation } from './rows.js';
 
 /** A metric computed for one window (or one segment), before targets and trends are added. */
@@ -203,22 +203,26 @@ async function rollupWindows(
     // are always best read through the rep's index, so the generic plan Postgres settles on is the right one.
     return perWindow(rollupRows(ranges, scope), oneRep ? sql`, ${oneRep}` : sql``, true);
   }
-  if (!repAggregates) return perWindow(rollupRowsOneScan(ranges, scope, sql`metric_team_rollups`));
+  // A team's rows too are best read through its index whatever the bounds (the org has no filter: left to
+  // the planner per call).
+  const teamPrepared = scope.kind === 'team';
+  if (!repAggregates)
+    return perWindow(rollupRows(ranges, scope, sql`metric_team_rollups`), sql``, teamPrepared);
   // The headline window's rep rows must be read for its rep-dimension figures anyway: its other aggregates
   // come from the same rows in the same statement (a team's headline alone is one statement, about the hand
   // SQL's cost), and only the other windows read the team twin.
   const others = ranges.filter((r) => r.window !== headline);
   const [rest, head] = await Promise.all([
     others.length > 0
-      ? perWindow(rollupRowsOneScan(others, scope, sql`metric_team_rollups`))
+      ? perWindow(rollupRows(others, scope, sql`metric_team_rollups`), sql``, teamPrepared)
       : Promise.resolve([]),
     perWindow(
-      rollupRowsOneScan(
+      rollupRows(
         ranges.filter((r) => r.window === headline),
         scope,
-        sql`metric_rollups`,
       ),
       sql`, ${repAggregates}`,
+      teamPrepared,
     ),
   ]);
   return [...rest, ...head];
@@ -277,7 +281,7 @@ export function aggregateComputer(spec: AggregateSpec): MetricComputer {
           ? sql`select ${seg} as g${rcur}, ${spec.rollup.aggregates}${
               byRep && repAggregates ? sql`, ${repAggregates}` : sql``
             }
-              from ${byRep ? rollupRows(ranges, scope) : rollupRowsOneScan(ranges, scope, sql`metric_team_rollups`)}
+              from ${byRep ? rollupRows(ranges, scope) : rollupRows(ranges, scope, sql`metric_team_rollups`)}
               group by 1${rcur} having ${spec.rollup.having}`
           : sql`select x.seg as g${cur}, ${aggregates(ctx, null)}
               from (${unionRows(spec, scope, window.start, window.end, by, true, ctx)}) x

@@ -1,7 +1,7 @@
 import type { SQL } from 'drizzle-orm';
 import { sql } from '../../db/client.js';
 import type { Scope } from '../types.js';
-import { rollupRanges, rollupRows, rollupRowsOneScan } from './rollup.js';
+import { rollupRanges, rollupRows } from './rollup.js';
 import { scopedRows, type Window } from './rows.js';
 
 const HOUR = 3_600_000;
@@ -45,9 +45,7 @@ export function closedByInterval(scope: Scope, bounds: number[]): SQL {
   const ranges = pieces.length > 0 ? rollupRanges(pieces) : null;
   if (ranges) {
     const relation =
-      scope.kind === 'rep'
-        ? rollupRows(ranges, scope)
-        : rollupRowsOneScan(ranges, scope, sql`metric_team_rollups`);
+      scope.kind === 'rep' ? rollupRows(ranges, scope) : rollupRows(ranges, scope, sql`metric_team_rollups`);
     const ks = sql.raw(`array[${pieceK.join(',')}]::int[]`);
     arms.push(sql`select (${ks})[w.i + 1] as k, r.currency, sum(r.deals_won)::bigint as won_n,
         sum(r.won_minor)::numeric as won_minor, sum(r.deals_lost)::bigint as lost_n

@@ -156,39 +156,6 @@ export function rollupRows(ranges: RollupRange[], scope: Scope, table: SQL = sql
   return sql`(${sql.join(arms, sql` union all `)}) r cross join lateral (select r.wi as i) w`;
 }
 
-/**
- * `rollupRows` as one scan of `table` (an OR of every grain's runs) instead of a UNION ALL of one scan per
- * grain, for small tables read by narrow index scans (`metric_team_rollups`): a UNION ALL lets the planner
- * run its arms in a Parallel Append, whose workers' start-up costs far more than reading a few hundred rows
- * (~100 ms on a busy 2-core machine). Rows of a bucket that two layers of windows share (a running period's
- * "same point" comparison) appear once per layer, like in `rollupRows`.
- */
-export function rollupRowsOneScan(ranges: RollupRange[], scope: Scope, table: SQL): SQL {
-  const arms = armsOf(ranges);
-  if (arms.length === 0)
-    return sql`(select null::int as wi, r.* from ${table} r where false) r cross join lateral (select r.wi as i) w`;
-  const within = sql.join(
-    arms.map((a) => sql`(r.grain = ${a.grain}::char(1) and (${armWithin(a)}))`),
-    sql` or `,
-  );
-  const layers = Math.max(...arms.map((a) => a.layer)) + 1;
-  const layerWindow = (layer: number): SQL =>
-    sql`case ${sql.join(
-      arms
-        .filter((a) => a.layer === layer)
-        .map((a) => sql`when r.grain = ${a.grain}::char(1) and (${armWithin(a)}) then ${armWindow(a)}`),
-      sql` `,
-    )} end`;
-  const rows =
-    layers === 1
-      ? sql`select ${layerWindow(0)} as wi, r.* from ${table} r where (${within}) ${scopeFilter(scope)}`
-      : sql`select * from (select l.wi, r.* from ${table} r cross join lateral (values ${sql.join(
-          Array.from({ length: layers }, (_, k) => sql`(${layerWindow(k)})`),
-          sql`, `,
-        )}) l(wi) where (${within}) ${scopeFilter(scope)}) x where x.wi is not null`;
-  return sql`(${rows}) r cross join lateral (select r.wi as i) w`;
-}
-
 /** Segment key from rollups (0 = no rep / no team, like NULL in raw rows); null for dimensions rollups lack. */
 export function rollupSegment(by: Dimension): SQL | null {
   if (by === 'rep') return sql`nullif(r.rep_id, 0)::text`;
