@@ -8,7 +8,7 @@ import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
 import { INGEST_PATH } from '../http/ingest-route.js';
 import { createRequestEdge } from '../http/request-edge.js';
-import { seenRequestsEmbedded, seenRequestsInDb } from '../http/seen-requests.js';
+import { type SeenRequests, seenRequestsEmbedded, seenRequestsInDb } from '../http/seen-requests.js';
 import type { Logger } from '../logger.js';
 import { botAuthorize } from './bot-authorize.js';
 import { FEATURES, listenersOf } from './features.js';
@@ -76,6 +76,8 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
   let app: App;
   // HTTP mode: the listening server, once started.
   let httpServer: HttpServer | undefined;
+  // The replay record of HTTP mode (the embedded one holds keys in memory between its writes).
+  let seen: SeenRequests | undefined;
   if (options.mode === 'socket') {
     if (!slackConfig.appToken) throw new Error('SLACK_APP_TOKEN is required for Socket Mode');
     // Socket Mode serves the same HTTP routes (health, ingest, …) on PORT through Bolt's receiver server.
@@ -109,6 +111,10 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
     });
     // The edge (src/http/request-edge.ts) verifies Slack requests in both time directions, refuses
     // replays and malformed bodies at once, and answers wrong methods with 405 before Bolt sees them.
+    seen =
+      deps.database.kind === 'pglite'
+        ? seenRequestsEmbedded(deps.db, deps.logger)
+        : seenRequestsInDb(deps.database.edgeDb, deps.logger);
     receiver.requestListener = createRequestEdge(
       {
         signingSecret: slackConfig.signingSecret,
@@ -116,10 +122,7 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
         routes: routeMethods(customRoutes),
         // The ack never waits for the database: on Postgres the record has a pool of its own; the
         // embedded database runs one statement at a time, so there the record is kept in memory.
-        seen:
-          deps.database.kind === 'pglite'
-            ? seenRequestsEmbedded(deps.db, deps.logger)
-            : seenRequestsInDb(deps.database.edgeDb, deps.logger),
+        seen,
         ...(options.replayWaitMs === undefined ? {} : { replayWaitMs: options.replayWaitMs }),
         // `/metrics` always acks with an empty body and answers through response_url: the edge acks it.
         ackAtOnce: new Set([SLASH_COMMAND]),
@@ -187,6 +190,8 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
       clearInterval(sweep);
       httpServer?.closeAllConnections();
       await closing;
+      // The embedded replay record writes its last keys, so a replay after a restart is refused.
+      await seen?.flush?.();
       lifecycle.state = 'stopped';
       const taken = arrivals.duringStop;
       if (left > 0) deps.logger.warn({ taken, left }, 'stopped with Slack requests still being answered');
