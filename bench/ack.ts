@@ -60,6 +60,8 @@ const BURST = [
 
 interface Sample extends Outcome {
   scope: Scope | 'burst';
+  /** When it was sent, ms after the burst. */
+  sentAt: number;
 }
 
 /** Opens the database the bot will use, migrates it, seeds the demo org when empty, returns its reps. */
@@ -99,7 +101,11 @@ async function runOne(
     driverDelay.enable();
     const loadBefore = load();
     const pending: Promise<Sample>[] = [];
-    const tag = (scope: Sample['scope'], p: Promise<Outcome>) => p.then((r) => ({ ...r, scope }));
+    const t0 = performance.now();
+    const tag = (scope: Sample['scope'], p: Promise<Outcome>) => {
+      const sentAt = performance.now() - t0;
+      return p.then((r) => ({ ...r, scope, sentAt }));
+    };
     burstSentAt = performance.timeOrigin + performance.now();
     BURST.slice(0, o.burst).forEach((text, i) => {
       pending.push(tag('burst', bot.send(text, reps[(i * 7) % reps.length]!)));
@@ -139,6 +145,15 @@ async function runOne(
         samples.filter((s) => s.scope === scope),
       );
     row('all', samples);
+    // Where the tail comes from: team and rep answers by the second they were sent in.
+    const bySecond = Array.from({ length: Math.ceil(o.seconds) }, (_, k) => {
+      const list = samples
+        .filter((x) => (x.scope === 'team' || x.scope === 'rep') && Math.floor(x.sentAt / 1000) === k)
+        .flatMap((x) => (x.kind === 'answer' && x.answerMs !== null ? [x.answerMs] : []))
+        .sort((a, b) => a - b);
+      return `${k}s ${fmt(pct(list, 0.95))}`;
+    });
+    console.log(`team and rep answer p95 by second of the run: ${bySecond.join(', ')}`);
     const ms = (ns: number) => ns / 1e6;
     console.log(
       `the load driver's own event-loop delay (part of every ack it measures) p50 / p99 / max ${fmt(ms(driverDelay.percentile(50)))} / ${fmt(ms(driverDelay.percentile(99)))} / ${fmt(ms(driverDelay.max))}`,

@@ -2,6 +2,7 @@ import { openDeps } from './app/bootstrap.js';
 import { startScheduler } from './app/scheduler.js';
 import { createSlackApp } from './app/slack-app.js';
 import { onStopSignals, STOP_DEADLINE_MS } from './app/stop-signals.js';
+import { warmAnswerPath } from './app/warm-up.js';
 import { type CliArgs, parseCli } from './cli/args.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import type { Deps } from './deps.js';
@@ -82,6 +83,11 @@ async function runSlack(deps: Deps, mode: 'socket' | 'http'): Promise<void> {
   const slackApp = createSlackApp(deps, { mode, port: deps.config.port });
   // The answer path's connections are open before the first request arrives (see Database.warm).
   await deps.database.warm();
+  // The embedded database's first statements of each shape are slow (see warmAnswerPath).
+  if (deps.database.kind === 'pglite') {
+    const warmed = await warmAnswerPath(deps);
+    deps.logger.info({ answers: warmed.answered, ms: Math.round(warmed.ms) }, 'answer path warmed');
+  }
   await slackApp.start();
   const scheduler = startScheduler(slackApp.deps);
   deps.logger.info(

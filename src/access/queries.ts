@@ -226,6 +226,24 @@ export async function findDefaultConsoleRep(db: Db): Promise<RepRecord | null> {
   return rows[0] ?? null;
 }
 
+/** The active rep with a current team membership and the lowest id (a member whose `team` and `me` answer). */
+export async function findFirstTeamMember(db: Db, now: Date): Promise<RepRecord | null> {
+  const rows = await db
+    .select(repColumns)
+    .from(reps)
+    .innerJoin(teamMemberships, eq(teamMemberships.repId, reps.id))
+    .where(
+      and(
+        eq(reps.active, true),
+        sql`${teamMemberships.validFrom} <= ${now.toISOString()}`,
+        or(isNull(teamMemberships.validTo), gt(teamMemberships.validTo, now)),
+      ),
+    )
+    .orderBy(asc(reps.id))
+    .limit(1);
+  return rows[0] ?? null;
+}
+
 /** How many reps are active (the console says so when none of them is an admin or manager). */
 export async function countActiveReps(db: Db): Promise<number> {
   const rows = await db.select({ n: sql<number>`count(*)::int` }).from(reps).where(eq(reps.active, true));
