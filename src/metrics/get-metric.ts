@@ -11,7 +11,7 @@ import { findMetric } from './definitions.js';
 import { MetricsError } from './errors.js';
 import { interactiveDeadline } from './interactive.js';
 import { describeWindow, parsePeriod, seriesPeriods, workingDaysElapsed } from './periods.js';
-import { type ScopeContext, splitRowsInOtherZones, splitZoneNote } from './scope.js';
+import { idsInOtherZones, type ScopeContext, splitZoneNote } from './scope.js';
 import { computeAttainment, currencyNote, findTargetFor, sameCurrency, scaleTarget } from './targets.js';
 import type {
   Attainment,
@@ -195,19 +195,19 @@ function toSegments(
 /**
  * The note under a split by team or rep when some of its rows have a zone of their own other than
  * `timezone`, the zone the split cuts them in (splitZoneNote); null otherwise, or for other splits.
+ * `otherZones`: the ids of that split's kind with another zone (`idsInOtherZones`).
  */
-async function zoneNoteFor(
-  deps: MetricDeps,
+function zoneNoteFor(
   segments: Segments | null,
   timezone: string,
-): Promise<string | null> {
+  otherZones: Set<number> | null,
+): string | null {
   const by = segments?.by;
-  if (!segments || (by !== 'team' && by !== 'rep')) return null;
+  if (!segments || !otherZones || (by !== 'team' && by !== 'rep')) return null;
   const ids = segments.rows
     .map((r) => (by === 'team' ? r.teamId : r.repId))
     .filter((id): id is number => id !== undefined);
-  const other = await splitRowsInOtherZones(deps, by, timezone, ids);
-  return splitZoneNote(by, ids.filter((id) => other.has(id)).length, timezone);
+  return splitZoneNote(by, ids.filter((id) => otherZones.has(id)).length, timezone);
 }
 
 /** The answer to `query` given its context (see `computeMetric`). */
@@ -243,7 +243,8 @@ async function computeWith(
   }
 
   const { lastArrival } = context;
-  const [computed, segs, target] = await Promise.all([
+  const zoned = query.by === 'team' || query.by === 'rep' ? query.by : null;
+  const [computed, segs, target, otherZones] = await Promise.all([
     computer.windows(deps.db, query.scope, windows, headline, ctx),
     query.by
       ? computer.segments(deps.db, query.scope, windows[headline]!, query.by, {
@@ -252,6 +253,7 @@ async function computeWith(
         })
       : Promise.resolve(null),
     include.target ? findTargetFor(deps.db, def.id, query.scope, period) : Promise.resolve(null),
+    zoned ? idsInOtherZones(deps, zoned, sc.timezone) : Promise.resolve(null),
   ]);
   // A period that has not started has counted nothing yet: its zeros are no figure (a headline "0",
   // "Connected 0"), but a metric that looks ahead (coverage) has a real value there.
@@ -259,10 +261,8 @@ async function computeWith(
     now < period.start && !def.looksAhead ? formatLocalDay(period.start, period.timezone) : undefined;
   const notYet = startsOn ? noData(`it has not started (starts ${startsOn})`) : null;
   const segments = segs && query.by ? toSegments(def, query.by, segs, notYet) : null;
-  const [mark, zoneNote] = await Promise.all([
-    beforeDataMarker(deps.db, periods, computed, now),
-    zoneNoteFor(deps, segments, sc.timezone),
-  ]);
+  const mark = await beforeDataMarker(deps.db, periods, computed, now);
+  const zoneNote = zoneNoteFor(segments, sc.timezone, otherZones);
   const marked = mark(period, computed[headline]!);
   const main = notYet ? asNotStarted(computed[headline]!, notYet) : marked.computed;
   const beforeData = notYet ? null : marked.before;

@@ -86,26 +86,23 @@ export async function resolveScope(
 }
 
 /**
- * Which of `ids`, the teams (`by` 'team') or reps (`by` 'rep': by their current team) of a split's rows, have
- * an own zone that is not `timezone` (a team without a zone, or a rep on no team, has `deps.defaultTimezone`).
- * A split cuts every row in the asked scope's zone, while a team or rep asked about on its own is cut in its
- * own zone, so the two figures can differ near the period's edges. One statement, reading only those rows;
- * none when `ids` is empty.
+ * Which teams (`by` 'team') or reps (`by` 'rep': by their current team) have an own zone that is not
+ * `timezone` (a team without a zone, or a rep on no team, has `deps.defaultTimezone`). A split cuts every row
+ * in the asked scope's zone, while a team or rep asked about on its own is cut in its own zone, so the two
+ * figures can differ near the period's edges. One statement that needs no rows of the split, so it runs
+ * beside the split's own query instead of after it (teams are few; reps one index probe each).
  */
-export async function splitRowsInOtherZones(
+export async function idsInOtherZones(
   deps: Pick<MetricDeps, 'db' | 'defaultTimezone'>,
   by: 'team' | 'rep',
   timezone: string,
-  ids: readonly number[],
 ): Promise<Set<number>> {
-  if (ids.length === 0) return new Set();
-  const wanted = `{${ids.join(',')}}`;
   const rows = await queryRows<{ id: number }>(
     deps.db,
     by === 'team'
-      ? sql`select id from teams where id = any(${wanted}::int[]) and coalesce(timezone, ${deps.defaultTimezone}) <> ${timezone}`
+      ? sql`select id from teams where coalesce(timezone, ${deps.defaultTimezone}) <> ${timezone}`
       : sql`select r.id from reps r ${REP_CURRENT_TEAM}
-            where r.id = any(${wanted}::int[]) and coalesce(t.timezone, ${deps.defaultTimezone}) <> ${timezone}`,
+            where coalesce(t.timezone, ${deps.defaultTimezone}) <> ${timezone}`,
   );
   return new Set(rows.map((r) => r.id));
 }
