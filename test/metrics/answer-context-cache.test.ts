@@ -1,5 +1,7 @@
+import type { SQL } from 'drizzle-orm';
 import pg from 'pg';
 import { afterEach, expect, it, vi } from 'vitest';
+import { recordSlackLookupMiss } from '../../src/access/queries.js';
 import { type Db, sql } from '../../src/db/client.js';
 import { readDataVersion } from '../../src/db/data-version.js';
 import { ingestBatch } from '../../src/ingest/index.js';
@@ -89,6 +91,29 @@ describeDb('the answer context cache', (ctx) => {
     for (const [what, write] of writes) {
       const before = await readDataVersion(db);
       await write();
+      expect(await readDataVersion(db), what).not.toBe(before);
+    }
+  });
+
+  it('a remembered Slack lookup miss leaves the data version alone; what answers read of a rep moves it', async () => {
+    const db = ctx.db();
+    const { ana } = await eastAndWest(db);
+    // A first start in a workspace where many reps are not in Slack writes one miss per rep: none may empty
+    // the answer cache (migration 0039).
+    let before = await readDataVersion(db);
+    await recordSlackLookupMiss(db, ana, 'ana@example.com', now);
+    await db.execute(sql`update reps set slack_lookup_missed_at = null, slack_lookup_missed_email = null`);
+    expect(await readDataVersion(db)).toBe(before);
+    const writes: [string, SQL][] = [
+      ['zone', sql`update reps set timezone = 'Asia/Tokyo' where id = ${ana}`],
+      ['role', sql`update reps set role = 'manager' where id = ${ana}`],
+      ['active', sql`update reps set active = false where id = ${ana}`],
+      ['email', sql`update reps set email = 'ana.lima@example.com' where id = ${ana}`],
+      ['Slack id', sql`update reps set slack_user_id = 'U0ANA' where id = ${ana}`],
+    ];
+    for (const [what, write] of writes) {
+      before = await readDataVersion(db);
+      await db.execute(write);
       expect(await readDataVersion(db), what).not.toBe(before);
     }
   });
