@@ -38,6 +38,29 @@ describeDb('CSV import boundary', (ctx) => {
     expect((await opps()).map((o) => o.amount)).toEqual([420000, 510000, 110000]);
   });
 
+  it('refuses amounts with a decimal mark when the file writes them both ways, and reads them with --locale', async () => {
+    // Each cell reads one way alone ("1,234.50": "." decimal; "2,5": "," decimal), but not together: is "2,5"
+    // two and a half, or a typo for 2,500? Nothing is stored until the file says which (fresh tester, 2 Dec).
+    const text =
+      'external_id,created_at,amount\nO-1,2026-01-05,"$1,234.50"\nO-2,2026-01-05,"2,5"\nO-3,2026-01-05,700\n';
+    const r = await run('opportunities', csv(text));
+    expect(r.rejected).toBe(true);
+    expect(r.errors.map((e) => `line ${e.line}: ${e.field} ${e.message}`)).toEqual([
+      'line 2: amount "$1,234.50" writes "." as the decimal mark, but the file writes numbers both ways ("." and ","); say how the file writes numbers with --locale (e.g. --locale de-DE or --locale en-US) or --decimal',
+      'line 3: amount "2,5" writes "," as the decimal mark, but the file writes numbers both ways ("." and ","); say how the file writes numbers with --locale (e.g. --locale de-DE or --locale en-US) or --decimal',
+    ]);
+    expect(await count('opportunities')).toBe(0);
+    // Told that "." is the decimal mark, "2,5" is no number in that style: refused, the rest read.
+    const en = await run('opportunities', csv(text), { decimal: '.', skipInvalid: true });
+    expect(en.errors.map((e) => `line ${e.line}: ${e.message}`)).toEqual([
+      expect.stringMatching(/^line 3: "2,5" does not read as a number with "\." as decimal mark/),
+    ]);
+    expect((await opps()).map((o) => [o.id, o.amount])).toEqual([
+      ['O-1', 123450],
+      ['O-3', 70000],
+    ]);
+  });
+
   it('settles an ambiguous amount with a decimal part shown later in the file', async () => {
     const r = await run(
       'opportunities',
@@ -140,10 +163,11 @@ describeDb('CSV import boundary', (ctx) => {
     ]);
     expect(await opps()).toEqual([{ id: 'O-3', amount: 9007199254740991, currency: 'USD', outcome: 'open' }]);
 
+    // Two files: one file writing "," and "." as decimal marks would be refused for that first.
     const amounts = await run(
       'opportunities',
       csv(
-        'external_id,created_at,amount,currency\nO-4,2026-01-05,"99.999.999.999.999.999,99",EUR\nO-5,2026-01-05,9007199254740992,JPY\nO-6,2026-01-05,-90071992547409.92,USD\n',
+        'external_id,created_at,amount,currency\nO-4,2026-01-05,"99.999.999.999.999.999,99",EUR\nO-5,2026-01-05,9007199254740992,JPY\n',
       ),
       { skipInvalid: true },
     );
@@ -154,8 +178,15 @@ describeDb('CSV import boundary', (ctx) => {
         message: '"99.999.999.999.999.999,99" is too large (at most 90071992547409.91 EUR)',
       },
       { line: 3, field: 'amount', message: '"9007199254740992" is too large (at most 9007199254740991 JPY)' },
+    ]);
+    const negative = await run(
+      'opportunities',
+      csv('external_id,created_at,amount,currency\nO-6,2026-01-05,-90071992547409.92,USD\n'),
+      { skipInvalid: true },
+    );
+    expect(negative.errors).toEqual([
       {
-        line: 4,
+        line: 2,
         field: 'amount',
         message: '"-90071992547409.92" is too large a negative amount (at least -90071992547409.91 USD)',
       },
