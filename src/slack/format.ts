@@ -10,14 +10,16 @@ import { formatCount, formatDecimal, formatFixedDecimal } from '../numbers/count
 /** "4m 12s", "1h 05m", "2d 3h", "38s". Negative durations keep their sign. */
 export function formatDuration(totalSeconds: number): string {
   const sign = totalSeconds < 0 ? '−' : '';
-  const s = Math.round(Math.abs(totalSeconds));
+  // Rounded to the last unit shown, like the seconds: 15h 04m 54s is "15h 05m", not "15h 04m".
+  const abs = Math.abs(totalSeconds);
+  const s = Math.round(abs);
   if (s < 60) return `${sign}${s}s`;
-  const minutes = Math.floor(s / 60);
-  if (minutes < 60) return `${sign}${minutes}m ${String(s % 60).padStart(2, '0')}s`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 24) return `${sign}${hours}h ${String(minutes % 60).padStart(2, '0')}m`;
-  const days = Math.floor(hours / 24);
-  return `${sign}${days}d ${hours % 24}h`;
+  if (s < 3600) return `${sign}${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
+  const minutes = Math.round(abs / 60);
+  if (minutes < 24 * 60)
+    return `${sign}${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, '0')}m`;
+  const hours = Math.round(abs / 3600);
+  return `${sign}${Math.floor(hours / 24)}d ${hours % 24}h`;
 }
 
 /**

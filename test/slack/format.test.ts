@@ -55,6 +55,13 @@ describe('formatting numbers for Slack', () => {
     expect(formatDuration(38)).toBe('38s');
     expect(formatDuration(3900)).toBe('1h 05m');
     expect(formatDuration(2 * 86400 + 3 * 3600)).toBe('2d 3h');
+    // Rounded to the last unit shown, as seconds are (fresh tester: a p90 of 15h 04m 54s showed "15h 04m").
+    expect(formatDuration(54293.6)).toBe('15h 05m');
+    expect(formatDuration(1990.6)).toBe('33m 11s');
+    expect(formatDuration(3599.6)).toBe('1h 00m');
+    expect(formatDuration(86399)).toBe('1d 0h');
+    expect(formatDuration(2 * 86400 + 3 * 3600 + 40 * 60)).toBe('2d 4h');
+    expect(formatDuration(-3930)).toBe('−1h 06m');
   });
 
   it('formats ratios, money and counts', () => {
