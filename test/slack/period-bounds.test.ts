@@ -26,6 +26,8 @@ describeDb('periods out of bounds', (ctx) => {
         'winrate team -5d',
         '"-5d" is not a window I can use: windows count back from today, so ask for between 1d and 3660d. Did you mean `5d`?',
       ],
+      // `last 90d` (fresh tester): the window alone is what was meant.
+      ['calls org last 90d by team', "I don't know the period `last 90d`. Did you mean `90d`?"],
       // A date that really does not exist still says so.
       ['winrate team 2026-02-30..2026-03-01', '"2026-02-30..2026-03-01" has a date that does not exist.'],
     ];

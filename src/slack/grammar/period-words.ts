@@ -92,6 +92,9 @@ export function periodProblem(tokens: string[], index: number, ctx: PeriodWordCo
   const unitAfter = tokens[index + 2]?.toLowerCase();
   const counted = countedUnits(`${word} ${next} ${unitAfter ?? ''}`.trim(), next, unitAfter, ctx);
   if (counted) return counted;
+  // `last 90d`: a window of days already counts back from today; `90d` alone is the period.
+  if (/^\d{1,6}d$/.test(next) && parsePeriod(next, ctx).ok)
+    return { message: `I don't know the period \`${clipTyped(`${word} ${next}`)}\`.`, suggestion: next };
   const unit = suggestWord(next, UNITS);
   const lead2 = word === 'past' || word === 'previous' || word === 'prev' ? 'last' : word;
   const candidate = unit ? `${lead2} ${unit === 'days' ? '30 days' : unit}` : null;
