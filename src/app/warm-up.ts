@@ -1,6 +1,6 @@
 import { runMetricsCommand } from '../../commands/dispatch.js';
 import { buildCaller } from '../access/caller.js';
-import { findDefaultConsoleRep, findFirstTeamMember } from '../access/queries.js';
+import { findDefaultConsoleRep, findFirstTeamMember, type RepRecord } from '../access/queries.js';
 import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
 import { METRICS } from '../metrics/definitions.js';
@@ -32,24 +32,30 @@ export async function warmAnswerPath(
       findFirstTeamMember(deps.db, now),
       findDefaultConsoleRep(deps.db),
     ]);
-    const asks: { text: string; rep: NonNullable<typeof member> }[] = [];
+    const callerOf = (rep: RepRecord) =>
+      buildCaller(deps.db, rep, rep.slackUserId ?? `warm-up:${rep.id}`, now);
+    const [memberCaller, leadCaller] = await Promise.all([
+      member ? callerOf(member) : null,
+      lead ? callerOf(lead) : null,
+    ]);
     for (const m of METRICS) {
-      if (member) asks.push({ text: `${m.id} team`, rep: member }, { text: `${m.id} me`, rep: member });
-      if (lead) asks.push({ text: `${m.id} org`, rep: lead });
-    }
-    const callers = new Map<number, Awaited<ReturnType<typeof buildCaller>>>();
-    for (const ask of asks) {
-      if (performance.now() - started > cap) break;
-      try {
-        let caller = callers.get(ask.rep.id);
-        if (!caller) {
-          caller = await buildCaller(deps.db, ask.rep, ask.rep.slackUserId ?? `warm-up:${ask.rep.id}`, now);
-          callers.set(ask.rep.id, caller);
+      const asks = [
+        ...(memberCaller
+          ? [
+              { text: `${m.id} team`, caller: memberCaller },
+              { text: `${m.id} me`, caller: memberCaller },
+            ]
+          : []),
+        ...(leadCaller ? [{ text: `${m.id} org`, caller: leadCaller }] : []),
+      ];
+      for (const { text, caller } of asks) {
+        if (performance.now() - started > cap) return { answered, ms: performance.now() - started };
+        try {
+          await runMetricsCommand(deps, { text, caller, channelId: null, now: deps.clock() });
+          answered++;
+        } catch (err) {
+          deps.logger.debug({ err: describeError(err), text }, 'warm-up answer failed');
         }
-        await runMetricsCommand(deps, { text: ask.text, caller, channelId: null, now: deps.clock() });
-        answered++;
-      } catch (err) {
-        deps.logger.debug({ err: describeError(err), text: ask.text }, 'warm-up answer failed');
       }
     }
   } catch (err) {

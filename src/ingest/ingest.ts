@@ -2,13 +2,7 @@ import { type Db, sql } from '../db/client.js';
 import { bumpDataVersion } from '../db/data-version.js';
 import { retryConflicts } from '../db/failures.js';
 import { activities, leads, opportunities } from '../db/schema/index.js';
-import {
-  AmountError,
-  type DecimalMark,
-  FILE_NUMBER_HINT,
-  REQUEST_NUMBER_HINT,
-  settleAmount,
-} from '../money/index.js';
+import { AmountError, type DecimalMark, REQUEST_NUMBER_HINT, settleAmount } from '../money/index.js';
 import { writeAccounts } from './accounts.js';
 import { writeActivities } from './activities.js';
 import { writeContracts } from './contracts.js';
@@ -170,28 +164,16 @@ export function parseItems<E extends Entity>(
   });
   // Settle amounts once the whole batch has shown its marks; "1.234,56" and "12.50" together mean
   // the file has no single style, so ambiguous amounts stay refused.
-  const mark = numbers.decimal ?? (numbers.marks.size === 1 ? [...numbers.marks][0]! : null);
-  // Both marks shown ("1,234.50" and "2,5"): every amount written with a decimal mark is refused, not read by
-  // its own look. Each reads one way alone, but together they contradict: is "2,5" two and a half in a file
-  // that writes "." for decimals, or a typo for 2,500? The forced mark (--locale / "locale") says which.
-  const mixedMarks = numbers.decimal === undefined && numbers.marks.size > 1;
+  // Both marks shown ("1,234.50" and "2,5"): no single style, so amounts written with a mark are refused too.
+  const shown = [...numbers.marks];
+  const mark = numbers.decimal ?? (shown.length === 1 ? shown[0]! : shown.length > 1 ? 'both' : null);
   for (const { index, item } of good) {
     let ok = true;
     let deferred = false;
     for (const f of moneyFields) {
       const m = item[f] as MoneyValue | null | undefined;
       if (!m) continue;
-      if (mixedMarks && m.reading.kind === 'exact' && m.reading.mark) {
-        const hint = (numbers.numberHint ?? FILE_NUMBER_HINT).ambiguous;
-        out.errors.push({
-          index,
-          field: f,
-          message: `"${m.reading.text}" writes "${m.reading.mark}" as the decimal mark, but the ${numbers.numberHint === REQUEST_NUMBER_HINT ? 'request' : 'file'} writes numbers both ways ("." and ","); ${hint}`,
-        });
-        ok = false;
-        continue;
-      }
-      if (m.reading.kind === 'ambiguous' && mark === null && numbers.deferAmbiguous) {
+      if (m.reading.kind === 'ambiguous' && (mark === null || mark === 'both') && numbers.deferAmbiguous) {
         deferred = true;
         continue;
       }
@@ -199,7 +181,8 @@ export function parseItems<E extends Entity>(
         m.value = settleAmount(m.reading, mark, numbers.numberHint);
       } catch (err) {
         if (!(err instanceof AmountError)) throw err;
-        const mixed = numbers.marks.size > 1 ? ' (the file writes numbers both ways)' : '';
+        const mixed =
+          mark === 'both' && m.reading.kind === 'ambiguous' ? ' (the file writes numbers both ways)' : '';
         out.errors.push({ index, field: f, message: `${err.message}${mixed}` });
         ok = false;
       }

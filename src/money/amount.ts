@@ -103,6 +103,8 @@ function isKnownLocale(tag: string): boolean {
  * a file import, or the fields of an ingest request.
  */
 export interface NumberHint {
+  /** What the numbers came in: a file (import) or a request (ingest API). */
+  input: 'file' | 'request';
   /** Ends the message for an amount that reads two ways. */
   ambiguous: string;
   /** In parentheses after an amount that does not fit the forced mark. */
@@ -110,12 +112,14 @@ export interface NumberHint {
 }
 
 export const FILE_NUMBER_HINT: NumberHint = {
+  input: 'file',
   ambiguous:
     'say how the file writes numbers with --locale (e.g. --locale de-DE or --locale en-US) or --decimal',
   forced: 'check --locale / --decimal',
 };
 
 export const REQUEST_NUMBER_HINT: NumberHint = {
+  input: 'request',
   ambiguous:
     'say how the request writes numbers with its "locale" field (e.g. "locale": "de-DE" or "locale": "en-US") or its "decimal" field ("," or ".")',
   forced: 'check the request\'s "locale" / "decimal" field',
@@ -382,14 +386,23 @@ function count(s: string, c: string): number {
  * Settles a reading with the decimal mark the file (or request) has shown, if any: "4.200" is 4.2
  * where "." is the decimal mark and 4200 where it groups thousands. With no mark known, throws an
  * AmountError that says how to decide (--locale / --decimal, or "locale" in the ingest request).
+ * `both`: the file has shown both marks ("1,234.50" and "2,5"), so it has no single style; then an amount
+ * written with a decimal mark is refused too, not read by its own look (is "2,5" two and a half, or a typo
+ * for 2,500?), and an ambiguous one as with no mark known.
  */
 export function settleAmount(
   reading: AmountReading,
-  fileMark: DecimalMark | null,
+  fileMark: DecimalMark | 'both' | null,
   hint: NumberHint = FILE_NUMBER_HINT,
 ): Decimal {
-  if (reading.kind === 'exact') return reading.value;
-  if (fileMark === null) {
+  if (reading.kind === 'exact') {
+    if (fileMark === 'both' && reading.mark)
+      throw new AmountError(
+        `"${reading.text}" writes "${reading.mark}" as the decimal mark, but the ${hint.input} writes numbers both ways ("." and ","); ${hint.ambiguous}`,
+      );
+    return reading.value;
+  }
+  if (fileMark === null || fileMark === 'both') {
     const [d, g] = [reading.asDecimal, reading.asGroup];
     throw new AmountError(
       `"${reading.text}" could be ${d.whole}${reading.separator === ',' ? '.' : '.'}${d.fraction.replace(/0+$/, '') || '0'} or ${g.whole}; ${hint.ambiguous}`,

@@ -10,7 +10,6 @@ export {
   type Decimal,
   type DecimalMark,
   decimalMarkOf,
-  FILE_NUMBER_HINT,
   MAX_MINOR_UNITS,
   type NumberHint,
   parseMoney,

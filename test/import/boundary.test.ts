@@ -10,6 +10,9 @@ import { tempCsv } from '../helpers/temp-csv.js';
 
 const csv = tempCsv('boundary').file;
 const NOW = new Date('2026-11-23T09:00:00Z');
+/** How an amount error of a file import says to name its decimal mark. */
+const LOCALE_HINT =
+  'say how the file writes numbers with --locale (e.g. --locale de-DE or --locale en-US) or --decimal';
 
 describeDb('CSV import boundary', (ctx) => {
   const run = (entity: Entity, file: string, extra: Partial<ImportCsvOptions> = {}) =>
@@ -28,9 +31,9 @@ describeDb('CSV import boundary', (ctx) => {
     const r = await run('opportunities', csv(text));
     expect(r.rejected).toBe(true);
     expect(r.errors.map((e) => `line ${e.line}: ${e.field} ${e.message}`)).toEqual([
-      'line 2: amount "4.200" could be 4.2 or 4200; say how the file writes numbers with --locale (e.g. --locale de-DE or --locale en-US) or --decimal',
-      'line 3: amount "5.100" could be 5.1 or 5100; say how the file writes numbers with --locale (e.g. --locale de-DE or --locale en-US) or --decimal',
-      'line 4: amount "1.100" could be 1.1 or 1100; say how the file writes numbers with --locale (e.g. --locale de-DE or --locale en-US) or --decimal',
+      `line 2: amount "4.200" could be 4.2 or 4200; ${LOCALE_HINT}`,
+      `line 3: amount "5.100" could be 5.1 or 5100; ${LOCALE_HINT}`,
+      `line 4: amount "1.100" could be 1.1 or 1100; ${LOCALE_HINT}`,
     ]);
     expect(await count('opportunities')).toBe(0);
     const ok = await run('opportunities', csv(text), { decimal: ',' });
@@ -46,8 +49,8 @@ describeDb('CSV import boundary', (ctx) => {
     const r = await run('opportunities', csv(text));
     expect(r.rejected).toBe(true);
     expect(r.errors.map((e) => `line ${e.line}: ${e.field} ${e.message}`)).toEqual([
-      'line 2: amount "$1,234.50" writes "." as the decimal mark, but the file writes numbers both ways ("." and ","); say how the file writes numbers with --locale (e.g. --locale de-DE or --locale en-US) or --decimal',
-      'line 3: amount "2,5" writes "," as the decimal mark, but the file writes numbers both ways ("." and ","); say how the file writes numbers with --locale (e.g. --locale de-DE or --locale en-US) or --decimal',
+      `line 2: amount "$1,234.50" writes "." as the decimal mark, but the file writes numbers both ways ("." and ","); ${LOCALE_HINT}`,
+      `line 3: amount "2,5" writes "," as the decimal mark, but the file writes numbers both ways ("." and ","); ${LOCALE_HINT}`,
     ]);
     expect(await count('opportunities')).toBe(0);
     // Told that "." is the decimal mark, "2,5" is no number in that style: refused, the rest read.
