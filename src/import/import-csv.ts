@@ -22,7 +22,7 @@ import { guardAgainstDemo, markDataSource, recordArrival } from '../ingest/origi
 import type { RowFingerprint } from '../ingest/staging.js';
 import { type ImportWarning, WarningLog } from '../ingest/warnings.js';
 import type { DecimalMark } from '../money/index.js';
-import { guessIdColumn, ImportFormatError, planColumns } from './columns.js';
+import { guessFieldColumns, guessIdColumn, ImportFormatError, planColumns } from './columns.js';
 import { fingerprintTable, ImportFingerprints, isFingerprinted } from './fingerprints.js';
 import { type Delimiter, delimiterName, isBlankRecord, openCsv } from './source.js';
 import { expandSubscriptions, SUBSCRIPTION_FIELDS, TELCO_HEADERS } from './subscriptions.js';
@@ -267,12 +267,15 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
       // Warnings in file order, skipped rows' ids included; a row stores its fingerprint only when it
       // raised no warning (a skipped row must raise none) and read no amount with the file's mark.
       const fingerprints = new Map<string, RowFingerprint>();
+      // Each item's warning entry, for `commit` to forget the warnings of a row the writer refuses.
+      const entries = new Int32Array(parsed.items.length);
       let s = 0;
       parsed.items.forEach((item, k) => {
         const row = batch[parsed.positions[k]!]!;
         while (s < skipped.length && skipped[s]!.line < row.line)
           warnings.seeId(skipped[s]!.key, skipped[s++]!.line);
         const flagged = warnings.inspect(item, row.line, row.item);
+        entries[k] = warnings.lastEntry;
         const key = (item as { external_id?: string }).external_id;
         if (key === undefined) return;
         const mark = fingerprintMark(entity, item);
@@ -280,9 +283,16 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
         else fingerprints.set(key, { fingerprint: row.fingerprint, decimalMark: mark });
       });
       for (; s < skipped.length; s += 1) warnings.seeId(skipped[s]!.key, skipped[s]!.line);
-      return { entity, batch, parsed, fingerprints, errors: [...errors, ...lateErrors] };
+      return { entity, batch, parsed, fingerprints, entries, errors: [...errors, ...lateErrors] };
     };
-    const commit = async ({ entity, batch, parsed, errors, fingerprints }: ReturnType<typeof prepare>) => {
+    const commit = async ({
+      entity,
+      batch,
+      parsed,
+      errors,
+      fingerprints,
+      entries,
+    }: ReturnType<typeof prepare>) => {
       for (const e of errors) report(e);
       stage?.expectFingerprints(fingerprints);
       const written = await writeItems(
@@ -297,7 +307,9 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
       result.updated += written.updated;
       result.unchanged += written.unchanged;
       for (const e of written.errors) {
-        report({ line: batch[parsed.positions[e.index]!]!.line, field: e.field, message: e.message });
+        const line = batch[parsed.positions[e.index]!]!.line;
+        report({ line, field: e.field, message: e.message });
+        warnings.refused(entries[e.index]!, line);
       }
       for (const t of written.touchesBeforeLead ?? []) {
         warnings.touchBeforeLead(
@@ -415,7 +427,11 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
                 stages: opts.stages ?? null,
               });
             }
-            if (plan.ignored.length > 0) opts.onNotice?.(ignoredColumnsNotice(plan.ignored, opts.entity));
+            if (plan.ignored.length > 0) {
+              const fields = snapshot ? SUBSCRIPTION_FIELDS : canonicalFields(opts.entity as Entity);
+              const guesses = guessFieldColumns(plan.ignored, fields, plan.fed);
+              opts.onNotice?.(ignoredColumnsNotice(plan.ignored, opts.entity, guesses));
+            }
             const keys = opts.entity === 'subscriptions' ? ['external_id'] : KEY_FIELDS[opts.entity];
             if (keys.length > 0 && !keys.some((k) => plan!.fed.has(k))) {
               const guess = guessIdColumn(plan.ignored);
@@ -551,11 +567,15 @@ function fingerprintMark(entity: Entity, item: Record<string, unknown>): string 
  * The notice for columns that feed no field, in the style of the other lines before the summary (lowercase,
  * no prefix): `ignoring 1 column that is not a leads field: extra (use --map source=canonical to read it)`.
  */
-function ignoredColumnsNotice(ignored: string[], entity: string): string {
+function ignoredColumnsNotice(ignored: string[], entity: string, guesses: [string, string][]): string {
   const article = /^[aeiou]/.test(entity) ? 'an' : 'a';
   const what =
     ignored.length === 1
       ? `1 column that is not ${article} ${entity} field`
       : `${ignored.length.toLocaleString('en-US')} columns that are not ${entity} fields`;
+  if (guesses.length > 0) {
+    const maps = guesses.map(([column, field]) => `--map "${column}=${field}"`).join(' ');
+    return `ignoring ${what}: ${ignored.join(', ')} (did you mean ${maps}?)`;
+  }
   return `ignoring ${what}: ${ignored.join(', ')} (use --map source=canonical to read ${ignored.length === 1 ? 'it' : 'one'})`;
 }

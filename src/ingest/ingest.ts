@@ -267,15 +267,20 @@ export async function ingestBatch(
   });
   const parsed = batches.map((b) => parseItems(b.entity, b.items, opts.timezone, numbers));
   // The same warnings a CSV summary gives, per item (stored as given, but worth a look).
+  // Each item's warning entry (see WarningLog.refused), per batch.
+  const entries = parsed.map(() => [] as number[]);
   const logs = parsed.map((p, i) => {
     const log = new WarningLog(batches[i]!.entity, opts.stages, 'request', opts.now);
     p.items.forEach((item, k) => {
       log.inspect(item as Record<string, unknown>, p.positions[k]!, batches[i]!.items[p.positions[k]!]);
+      entries[i]!.push(log.lastEntry);
     });
     return log;
   });
-  // What the writers found (a touch before its lead), per batch, of the attempt that commits.
+  // What the writers found (a touch before its lead) and refused (item indexes), per batch, of the attempt
+  // that commits.
   let found: TouchBeforeLead[][] = [];
+  let refused: { entry: number; index: number }[][] = [];
   let result = emptyResult();
   // Each attempt records what it created in its own list: a retried attempt creates the same names again,
   // and only the attempt that commits is reported (appended to opts.created afterwards).
@@ -287,6 +292,7 @@ export async function ingestBatch(
         result = emptyResult();
         created = emptyCreated();
         found = batches.map(() => []);
+        refused = batches.map(() => []);
         if (opts.lockTimeoutMs !== undefined)
           await tx.execute(sql`select set_config('lock_timeout', ${`${opts.lockTimeoutMs}ms`}, true)`);
         if (namesFirst) await lockNameCreation(tx as unknown as Db);
@@ -300,6 +306,8 @@ export async function ingestBatch(
           addResult(result, { ...written, errors: [], touchesBeforeLead: [] });
           for (const t of written.touchesBeforeLead ?? [])
             found[i]!.push({ ...t, index: p.positions[t.index]! });
+          for (const e of written.errors)
+            refused[i]!.push({ entry: entries[i]![e.index]!, index: p.positions[e.index]! });
           // Errors in input order within each entity batch, batches in the order given.
           const errors = [
             ...p.errors,
@@ -338,6 +346,7 @@ export async function ingestBatch(
   await bumpDataVersion(db);
   const warnings: ItemWarning[] = [];
   logs.forEach((log, i) => {
+    for (const r of refused[i] ?? []) log.refused(r.entry, r.index);
     for (const t of found[i] ?? []) log.touchBeforeLead(t.index, t.occurredAt, t.lead, t.leadCreatedAt);
     // In item order (a touch before its lead is found after the others, when written).
     const items = [...log.items].sort((a, b) => a.index - b.index);

@@ -352,7 +352,10 @@ export class WarningLog {
   /** Per ROW_KINDS kind: entry → detail, for at most FIRST_LINES stored rows (the first that raised it). */
   private readonly details = new Map<WarningKind, Map<number, string>>();
 
-  /** Lines (item indexes) of rows replaced by a later row: a request's per-item warnings leave them out. */
+  /**
+   * Lines (item indexes) of rows replaced by a later row or refused by the writer: a request's per-item
+   * warnings about their own values leave them out.
+   */
   private readonly replacedLines = new Set<number>();
 
   /** Every kind in the order first seen, kinds later left with no stored row included (they are skipped). */
@@ -416,6 +419,26 @@ export class WarningLog {
     const open = out.get('closed but stage reads open');
     if (open && this.audience === 'file' && perStage.size > 1) open.detail = openStagesDetail(perStage);
     return out;
+  }
+
+  /**
+   * The row-table entry of the row `inspect` looked at last, or -1 when it raised no warning about its own
+   * values: kept by a caller that may later learn the row was refused (see `refused`).
+   */
+  get lastEntry(): number {
+    return this.currentRow;
+  }
+
+  /**
+   * Forgets the warnings about a row's own values (ROW_KINDS) once the writer refused it (an unknown owner,
+   * a missing lead): it is not stored, so "stored as given" does not apply and it is not counted. `entry`:
+   * its `lastEntry`; `line`: its line, or its item index in a request.
+   */
+  refused(entry: number, line: number): void {
+    if (this.audience === 'request') this.replacedLines.add(line);
+    if (entry < 0) return;
+    this.rowMasks[entry] = 0;
+    for (const kept of this.details.values()) kept.delete(entry);
   }
 
   /** Counts an item whose event timestamps (EVENT_FIELDS; a decided deal's closed_at) lie ahead of now. */

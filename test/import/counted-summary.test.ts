@@ -39,6 +39,26 @@ describe('import summary counts and a header-only file', () => {
     expect(dup.stderr).toContain('warning: 1 duplicate external id in the file (line 3)');
   }, 120_000);
 
+  // Second fresh tester (MED): "stored as given" warnings also counted rows refused at write (unknown owner).
+  it('counts a row\'s own warnings only when the row is stored, not when the writer refused it', async () => {
+    const r = await runCli([
+      'opportunities',
+      file(
+        'owners.csv',
+        'external_id,owner_email,created_at,closed_at,amount,outcome\n' +
+          'N-1,nobody@example.com,2026-01-05,,-5,\n' +
+          'N-2,,2026-01-05,,-7,\n' +
+          'N-3,nobody@example.com,2026-02-05,2026-01-01,10,won\n',
+      ),
+      '--skip-invalid',
+    ]);
+    expect(r.stderr).toContain('line 2: owner_email');
+    expect(r.stderr).toContain('line 4: owner_email');
+    expect(r.stdout).toContain('1 inserted');
+    expect(r.stderr).toContain('warning: 1 lost or open deal with a negative amount (line 3)');
+    expect(r.stderr).not.toContain('close date before its create date');
+  }, 120_000);
+
   it('says a file with a header but no data rows has none, and still exits 0', async () => {
     const only = await runCli([
       'opportunities',
