@@ -49,8 +49,12 @@ export interface OutboxMessage extends SlackMessage {
 }
 
 export type SendResult =
-  /** `sentAt`: when the successful attempt left, by the outbox's clock (ms), for logs and pacing checks. */
-  | { ok: true; channel: string; ts: string; attempts: number; sentAt: number }
+  /**
+   * `sentAt`: when the successful attempt left, by the outbox's clock (ms), for logs and pacing checks. `ts`:
+   * the message's Slack timestamp; null when an `ok` answer carried none (Slack always sends one; a proxy or
+   * stand-in may not), so no "undefined" is stored as a message to thread under or edit.
+   */
+  | { ok: true; channel: string; ts: string | null; attempts: number; sentAt: number }
   /** The channel or person cannot receive messages from us until someone fixes it; do not retry. */
   | { ok: false; reason: 'unreachable'; error: string; attempts: number }
   /** Gave up: a request Slack rejects, or a transient error that outlasted `maxAttempts`. */
@@ -199,7 +203,8 @@ export function createOutbox(client: WebClient, options: OutboxOptions = {}): Ou
           ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
           ...(message.metadata ? { metadata: message.metadata } : {}),
         });
-        return { kind: 'ok' as const, channel: String(res.channel ?? message.channel), ts: String(res.ts) };
+        const ts = typeof res.ts === 'string' && res.ts !== '' ? res.ts : null;
+        return { kind: 'ok' as const, channel: String(res.channel ?? message.channel), ts };
       } catch (err) {
         return classify(err, 'post');
       }

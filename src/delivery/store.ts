@@ -118,7 +118,7 @@ export async function recordDmChannel(db: Db, id: number, channel: string): Prom
 
 /** How a claimed row ends (or goes back to `due` for another attempt). */
 export type Settlement =
-  | { state: 'sent'; channel: string; ts: string }
+  | { state: 'sent'; channel: string; ts: string | null }
   | { state: 'failed' | 'skipped'; reason: string }
   | { state: 'due'; reason: string; delayMs: number; countAttempt: boolean };
 

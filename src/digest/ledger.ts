@@ -91,8 +91,14 @@ export async function retakeRuns(
     .returning();
 }
 
-/** Records the post (the Slack ts is the proof it went out). */
-export async function markPosted(db: Db, id: number, channel: string, ts: string, now: Date): Promise<void> {
+/** Records the post (the Slack ts is the proof it went out; null when Slack's `ok` answer carried none). */
+export async function markPosted(
+  db: Db,
+  id: number,
+  channel: string,
+  ts: string | null,
+  now: Date,
+): Promise<void> {
   await db
     .update(digestRuns)
     .set({

@@ -197,7 +197,7 @@ export function digestDeliveryHandlers(deps: Pick<Deps, 'logger'>): DeliveryHand
     const runId = Number((row.ref as { runId?: number }).runId);
     const at = row.updatedAt;
     if (row.state === 'sent') {
-      await markPosted(db, runId, row.sentChannel as string, row.sentTs as string, at);
+      await markPosted(db, runId, row.sentChannel as string, row.sentTs as string | null, at);
       return;
     }
     if (row.state !== 'failed' && row.state !== 'skipped') return;
@@ -251,7 +251,13 @@ async function prepareOne(ctx: Ctx, item: Work): Promise<void> {
     if (existing) {
       if (await requeueDelivery(deps.db, key)) return;
       if (existing.state === 'sent') {
-        await markPosted(deps.db, runId, existing.sentChannel as string, existing.sentTs as string, now);
+        await markPosted(
+          deps.db,
+          runId,
+          existing.sentChannel as string,
+          existing.sentTs as string | null,
+          now,
+        );
         report.posted++;
       }
       return;

@@ -82,6 +82,25 @@ describeDb('delivery layer', (ctx) => {
     ]);
   });
 
+  // Fresh tester (LOW): an `ok` answer without a ts was stored as the string "undefined".
+  it('records a post Slack answered ok without a ts as sent with no ts, never "undefined"', async () => {
+    stub.answers.set('chat.postMessage', { ok: true, channel: 'C1' });
+    try {
+      await enqueueDeliveries(ctx.db(), [
+        { key: 'k:no-ts', kind: 'slip_alert', to: { channel: 'C1' }, message: msg('one') },
+      ]);
+      const drained = await drainDeliveries(
+        { db: ctx.db(), logger: pino({ level: 'silent' }) },
+        { outbox: outbox(), handlers: { slip_alert: { settled: async () => {} } } },
+      );
+      expect(drained.map((d) => [d.row.key, d.row.state, d.row.sentTs])).toEqual([['k:no-ts', 'sent', null]]);
+      const [row] = await ctx.db().select().from(deliveries).where(eq(deliveries.key, 'k:no-ts'));
+      expect([row?.state, row?.sentTs]).toEqual(['sent', null]);
+    } finally {
+      stub.answers.delete('chat.postMessage');
+    }
+  });
+
   it('re-takes an expired claim and finds the earlier post in Slack instead of posting twice', async () => {
     await enqueueDeliveries(ctx.db(), [
       { key: 'dm:1', kind: 'slip_alert', to: { userId: 'U7' }, message: msg('hello') },
