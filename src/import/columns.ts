@@ -1,3 +1,4 @@
+import { suggestWord } from '../edit-distance.js';
 import { counted } from '../numbers/count.js';
 
 /** The file's shape is wrong (empty, a --map source missing from the header, clashing columns). */
@@ -147,4 +148,44 @@ export function guessIdColumn(ignored: string[]): string | undefined {
   return ignored.find((n) =>
     /(^|[\s_-])id$|^id$|record id|^(opportunity|deal|lead|contact|company|account)$/i.test(n),
   );
+}
+
+/** Header words that name a field under another common name (folded: lower case, letters and digits only). */
+const FIELD_SYNONYMS: Record<string, string> = {
+  fullname: 'name',
+  displayname: 'name',
+  repname: 'name',
+  username: 'name',
+  salesrep: 'name',
+  mail: 'email',
+  emailaddress: 'email',
+  teamname: 'team',
+};
+
+const foldHeader = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/**
+ * For the "ignoring columns" notice: ignored header columns that probably mean a field no column feeds,
+ * as [column, field] pairs in header order, each field at most once. A column matches a field when they are
+ * the same once case, spaces and punctuation are dropped ("E-Mail" → email), when it is a typo of one
+ * (suggestWord), or a common other name for it (FIELD_SYNONYMS: "Full Name" → name).
+ */
+export function guessFieldColumns(ignored: string[], fields: string[], fed: Set<string>): [string, string][] {
+  const open = fields.filter((f) => !fed.has(f));
+  const byFolded = new Map(open.map((f) => [foldHeader(f), f]));
+  const out: [string, string][] = [];
+  const taken = new Set<string>();
+  for (const column of ignored) {
+    const folded = foldHeader(column);
+    if (folded === '') continue;
+    const synonym = FIELD_SYNONYMS[folded];
+    const field =
+      byFolded.get(folded) ??
+      (synonym !== undefined && byFolded.has(synonym) ? synonym : undefined) ??
+      (folded.length >= 4 ? byFolded.get(suggestWord(folded, [...byFolded.keys()]) ?? '') : undefined);
+    if (field === undefined || taken.has(field)) continue;
+    taken.add(field);
+    out.push([column, field]);
+  }
+  return out;
 }

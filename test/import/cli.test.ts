@@ -30,6 +30,13 @@ describe('import CLI', () => {
     expect((await runCli(['leads', extras])).stderr).toBe(
       'ignoring 2 columns that are not leads fields: a, b (use --map source=canonical to read one)\n',
     );
+    // Second fresh tester (LOW): a reps export headed "Full Name;E-Mail" got no --map hint.
+    const reps = file('reps.csv', 'Full Name;E-Mail;Team;Notes\nAnn Lee;ann@example.com;Sales & Success;x\n');
+    const repsRun = await runCli(['reps', reps, '--delimiter', ';']);
+    expect(repsRun.stderr).toContain(
+      'ignoring 3 columns that are not reps fields: Full Name, E-Mail, Notes (did you mean --map "Full Name=name" --map "E-Mail=email"?)\n',
+    );
+    expect(repsRun.stderr).toContain('line 2: name is required');
 
     const skipped = await runCli(['leads', bad, '--skip-invalid']);
     expect(skipped).toMatchObject({
