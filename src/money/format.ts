@@ -12,7 +12,23 @@ export function minorToMajor(minor: number, currency: string | null): number {
 export function formatMoney(minor: number, currency: string | null): string {
   const code = (currency ?? 'USD').trim().toUpperCase();
   const major = minorToMajor(minor, code);
-  const digits = Math.abs(major) >= 1000 || Number.isInteger(major) ? 0 : minorDigits(code);
+  return withSymbol(major, code, Math.abs(major) >= 1000 || Number.isInteger(major) ? 0 : minorDigits(code));
+}
+
+/**
+ * A column of amounts (minor units, one currency; null means USD) at one precision, so "€1,235" never sits
+ * beside "€101.50": whole units when any amount is 1,000 or more or every amount is whole (formatMoney's
+ * rule for one amount), else the currency's minor digits for all.
+ */
+export function formatMoneyColumn(minors: number[], currency: string | null): string[] {
+  const code = (currency ?? 'USD').trim().toUpperCase();
+  const majors = minors.map((m) => minorToMajor(m, code));
+  const whole = majors.some((m) => Math.abs(m) >= 1000) || majors.every((m) => Number.isInteger(m));
+  return majors.map((m) => withSymbol(m, code, whole ? 0 : minorDigits(code)));
+}
+
+/** `major` with `digits` fraction digits, its sign and its currency's symbol (or code after it). */
+function withSymbol(major: number, code: string, digits: number): string {
   const amount = Math.abs(major).toLocaleString('en-US', {
     minimumFractionDigits: digits,
     maximumFractionDigits: digits,
@@ -30,14 +46,7 @@ export function formatMoney(minor: number, currency: string | null): string {
 export function formatMoneyExact(minor: number, currency: string | null): string {
   const code = (currency ?? 'USD').trim().toUpperCase();
   const digits = minorDigits(code);
-  const major = Math.round(minor) / 10 ** digits;
-  const amount = Math.abs(major).toLocaleString('en-US', {
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  });
-  const sign = major < 0 ? '−' : '';
-  const symbol = DISPLAY_SYMBOLS[code];
-  return symbol ? `${sign}${symbol}${amount}` : `${sign}${amount} ${code}`;
+  return withSymbol(Math.round(minor) / 10 ** digits, code, digits);
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   currencyConflict,
   decimalMarkOf,
   formatMoney,
+  formatMoneyColumn,
   minorDigits,
   parseMoney,
   readAmount,
@@ -33,6 +34,17 @@ describe('ISO 4217 minor units', () => {
     expect(() => parseMoney('1054.5', 'JPY')).toThrow('"1054.5" has decimals, but JPY has no minor unit');
     expect(() => parseMoney('10.123', 'USD', '.')).toThrow('"10.123" has more than 2 decimals for USD');
     expect(parseMoney('10.120', 'USD', '.')).toBe(1012);
+  });
+});
+
+describe('formatMoneyColumn', () => {
+  // Second fresh tester (LOW): a revenue split showed "€1,235" (for €1,234.50) beside "€101.50".
+  it('shows a column at one precision: whole from 1,000 up or when all are whole, else minor digits', () => {
+    expect(formatMoneyColumn([123450, 10150], 'EUR')).toEqual(['€1,235', '€102']);
+    expect(formatMoneyColumn([99950, 10150, 10000], 'EUR')).toEqual(['€999.50', '€101.50', '€100.00']);
+    expect(formatMoneyColumn([10000, 20000], null)).toEqual(['$100', '$200']);
+    expect(formatMoneyColumn([-1050, 1054], 'KWD')).toEqual(['−1.050 KWD', '1.054 KWD']);
+    expect(formatMoneyColumn([], 'EUR')).toEqual([]);
   });
 });
 

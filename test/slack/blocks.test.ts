@@ -176,6 +176,36 @@ describe('the metric answer', () => {
     expect(text(m.blocks)).not.toMatch(/NaN|Infinity/);
   });
 
+  it('shows a revenue split\'s amounts at one precision (never "€1,235" beside "€101.50")', () => {
+    const row = (key: string, minor: number) => ({
+      key,
+      label: key,
+      value: { kind: 'value' as const, value: minor },
+      sampleSize: 1,
+    });
+    const result = winRate({
+      metric: findMetric('revenue')!,
+      value: { kind: 'value', value: 133600 },
+      currency: 'EUR',
+      target: null,
+      trend: null,
+      series: [],
+      segments: { by: 'rep', rows: [row('Ann', 123450), row('Bo', 10150)] },
+    });
+    const shown = text(
+      buildMetricMessage({
+        result,
+        state: { ...state, by: 'rep' },
+        now: NOW,
+        staleAfterHours: 24,
+        interactive: false,
+      }).blocks,
+    );
+    expect(shown).toContain('€1,235');
+    expect(shown).toContain('€102');
+    expect(shown).not.toContain('€101.50');
+  });
+
   it('stays within Block Kit limits and escapes everything for hostile, huge data', () => {
     const hostile = `<!channel> & <https://evil.example|click> ${'y'.repeat(5000)}`;
     const rows = Array.from({ length: 500 }, (_, i) => ({

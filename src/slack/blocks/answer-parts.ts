@@ -1,6 +1,7 @@
 import { judgeFreshness } from '../../metrics/freshness.js';
 import { isSmallSample } from '../../metrics/small-sample.js';
 import type { MetricResult, SegmentRow } from '../../metrics/types.js';
+import { formatMoneyColumn } from '../../money/index.js';
 import { formatCount } from '../../numbers/count.js';
 import { formatDateTime, formatLocalDay } from '../../time/format.js';
 import {
@@ -143,13 +144,29 @@ export function sampleLine(r: MetricResult): string {
  * A split row's value and detail: "$1,200" and "n=3"; a row whose records are all in other currencies than
  * the answer's says so, as the headline's note does: "no data in USD" and "n=0, 1 in another currency".
  */
-function segmentValue(r: MetricResult, s: SegmentRow): { value: string; detail: string } {
+function segmentValue(
+  r: MetricResult,
+  s: SegmentRow,
+  money?: Map<SegmentRow, string>,
+): { value: string; detail: string } {
   const n = `n=${formatCount(s.sampleSize)}`;
   const other = s.otherCurrenciesOnly;
+  const shown = money?.get(s);
+  if (shown !== undefined) return { value: shown, detail: n };
   if (s.value.kind === 'value' || other === undefined || r.currency === null)
     return { value: formatValue(s.value, r.metric.unit, r.currency), detail: n };
   const where = other === 1 ? 'another currency' : 'other currencies';
   return { value: `no data in ${r.currency}`, detail: `${n}, ${formatCount(other)} in ${where}` };
+}
+
+/** The listed rows' amounts at one precision (formatMoneyColumn), by row; rows without a value are left out. */
+function moneyColumn(rows: SegmentRow[], currency: string | null): Map<SegmentRow, string> {
+  const valued = rows.flatMap((s) => (s.value.kind === 'value' ? [{ row: s, minor: s.value.value }] : []));
+  const texts = formatMoneyColumn(
+    valued.map((v) => v.minor),
+    currency,
+  );
+  return new Map(valued.map((v, i) => [v.row, texts[i]!]));
 }
 
 export interface TableOptions {
@@ -162,14 +179,16 @@ export interface TableOptions {
 export function segmentTable(r: MetricResult, options: TableOptions = {}) {
   const rows = r.segments?.rows ?? [];
   const top = options.top ?? 10;
+  const mineIndex = options.isMine ? rows.findIndex((s, i) => i >= top && options.isMine?.(s)) : -1;
+  const listed = [...rows.slice(0, top), ...(mineIndex >= 0 ? [rows[mineIndex]!] : [])];
+  const money = r.metric.unit === 'money' ? moneyColumn(listed, r.currency) : undefined;
   const toRow = (s: SegmentRow, i: number): TableRow => ({
     rank: i + 1,
     label: s.label,
-    ...segmentValue(r, s),
+    ...segmentValue(r, s, money),
     highlight: options.isMine?.(s) ?? false,
   });
   const shown = rows.slice(0, top).map(toRow);
-  const mineIndex = options.isMine ? rows.findIndex((s, i) => i >= top && options.isMine?.(s)) : -1;
   if (mineIndex >= 0) shown.push(toRow(rows[mineIndex]!, mineIndex));
   const hidden = rows.length - shown.length;
   return rankedTable(shown, hidden > 0 ? `_…and ${hidden} more_` : undefined);
