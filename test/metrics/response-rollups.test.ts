@@ -72,7 +72,8 @@ describeDb('lead response histogram', (ctx) => {
       {
         metrics: ['response'],
         scopes: orgScopes(org),
-        periods: ['this month', '30d', 'this week', 'this quarter', 'last month'],
+        // 180d and this year hold the whole UTC quarter Jul–Sep 2026: read from the quarter rows.
+        periods: ['this month', '30d', 'this week', 'this quarter', 'last month', '180d', 'this year'],
         bys: [undefined, 'rep', 'team', 'source'],
       },
       {
@@ -81,18 +82,26 @@ describeDb('lead response histogram', (ctx) => {
         },
       },
     );
-    expect(compared).toBe(5 * 5 * 4);
+    expect(compared).toBe(7 * 5 * 4);
     // The comparison covered real medians, not only empty windows.
     expect(medians).toBeGreaterThan(300);
-    const [counts] = await queryRows<{ h: number; d: number; m: number; raw: number; answered: number }>(
+    const [counts] = await queryRows<{
+      h: number;
+      d: number;
+      m: number;
+      q: number;
+      raw: number;
+      answered: number;
+    }>(
       db,
       sql`select (select sum(n) from response_rollups where grain = 'h')::int as h,
                  (select sum(n) from response_rollups where grain = 'd')::int as d,
                  (select sum(n) from response_rollups where grain = 'm')::int as m,
+                 (select sum(n) from response_rollups where grain = 'q')::int as q,
                  (select count(*) from leads)::int as raw,
                  (select sum(n) from response_rollups where grain = 'd' and vb >= 0)::int as answered`,
     );
-    expect(counts).toMatchObject({ h: counts!.raw, d: counts!.raw, m: counts!.raw });
+    expect(counts).toMatchObject({ h: counts!.raw, d: counts!.raw, m: counts!.raw, q: counts!.raw });
     // The team-level histogram is the rep-level one summed over reps, bucket by bucket.
     const [diff] = await queryRows<{ n: number }>(
       db,

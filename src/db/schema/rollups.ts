@@ -109,7 +109,8 @@ function durationSums() {
 }
 
 /**
- * A duration histogram table per rep: rows per grain and bucket, owner (`rep_id`, 0 = none), the owner's
+ * A duration histogram table per rep: rows per grain (hour, day, month and quarter 'q': a year's answer by rep
+ * reads a quarter row where it would read three month rows) and bucket, owner (`rep_id`, 0 = none), the owner's
  * team at the time (`team_id`, 0 = none) and duration bucket `vb`, with the count `n` and `durationSums`.
  * Its unique key, rep and team indexes and grain check are named after the table.
  */
@@ -128,7 +129,7 @@ function repDurationHistogram<TName extends string>(name: TName) {
       uniqueIndex(`${name}_key_idx`).on(t.grain, t.bucket, t.repId, t.teamId, t.vb),
       index(`${name}_rep_idx`).on(t.repId, t.grain, t.bucket),
       index(`${name}_team_idx`).on(t.teamId, t.grain, t.bucket),
-      check(`${name}_grain_check`, sql`${t.grain} in ('h', 'd', 'm')`),
+      check(`${name}_grain_check`, sql`${t.grain} in ('h', 'd', 'm', 'q')`),
     ],
   );
 }
@@ -147,7 +148,7 @@ function teamDurationHistogram<TName extends string>(name: TName) {
     (t) => [
       uniqueIndex(`${name}_key_idx`).on(t.grain, t.bucket, t.teamId, t.vb),
       index(`${name}_team_idx`).on(t.teamId, t.grain, t.bucket),
-      check(`${name}_grain_check`, sql`${t.grain} in ('h', 'd', 'm')`),
+      check(`${name}_grain_check`, sql`${t.grain} in ('h', 'd', 'm', 'q')`),
     ],
   );
 }

@@ -141,7 +141,7 @@ export async function histogramFigures(
   opts: { by?: Extract<Dimension, 'rep' | 'team'>; p90For?: number } = {},
 ): Promise<HistogramRow[] | null> {
   const { by, p90For } = opts;
-  const ranges = rollupRanges(windows);
+  const ranges = rollupRanges(windows, { quarters: true });
   if (!ranges) return null;
   const group = by === 'rep' ? sql`r.rep_id` : by === 'team' ? sql`r.team_id` : sql`w.i`;
   const bounds = sql.join(

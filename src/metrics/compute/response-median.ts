@@ -56,7 +56,7 @@ function scopedLeads(scope: Scope, w: Window): { from: SQL; team: SQL; where: SQ
  * need every lead's business time, so the caller computes the headline from raw rows.
  */
 async function responseSla(db: Db, scope: Scope, w: Window, now: Date): Promise<Row | null> {
-  const ranges = rollupRanges([w]);
+  const ranges = rollupRanges([w], { quarters: true });
   if (!ranges) return null;
   const table = scope.kind === 'rep' ? sql`response_rollups` : sql`response_team_rollups`;
   const src = scopedLeads(scope, w);

@@ -6,10 +6,13 @@ import type { Window } from './rows.js';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-/** A part of a window served by one rollup grain: 'h' hour, 'd' day or 'm' month buckets, [start, end). */
+/**
+ * A part of a window served by one rollup grain: 'h' hour, 'd' day, 'm' month or 'q' quarter buckets (the
+ * duration histograms only), [start, end).
+ */
 interface RollupRange {
   window: number;
-  grain: 'h' | 'd' | 'm';
+  grain: 'h' | 'd' | 'm' | 'q';
   start: Date;
   end: Date;
 }
@@ -24,11 +27,24 @@ const ceilMonth = (ms: number): number => {
   return start === ms ? ms : nextMonth(ms);
 };
 
+const quarterStart = (ms: number): number => {
+  const d = new Date(ms);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - (d.getUTCMonth() % 3), 1);
+};
+const ceilQuarter = (ms: number): number => {
+  const start = quarterStart(ms);
+  if (start === ms) return ms;
+  const d = new Date(start);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 3, 1);
+};
+
 /**
  * Splits windows into whole UTC months, the whole UTC days around them and the hours at either edge, or
- * null when a bound is not on a whole UTC hour (zones with :30/:45 offsets): those are computed raw.
+ * null when a bound is not on a whole UTC hour (zones with :30/:45 offsets): those are computed raw. With
+ * `quarters` (tables that keep a 'q' grain: the duration histograms), whole UTC quarters inside the months
+ * are read as quarters.
  */
-export function rollupRanges(windows: Window[]): RollupRange[] | null {
+export function rollupRanges(windows: Window[], opts: { quarters?: boolean } = {}): RollupRange[] | null {
   const out: RollupRange[] = [];
   const push = (window: number, grain: RollupRange['grain'], s: number, e: number) => {
     if (s < e) out.push({ window, grain, start: new Date(s), end: new Date(e) });
@@ -50,7 +66,13 @@ export function rollupRanges(windows: Window[]): RollupRange[] | null {
     while (nextMonth(me) <= de) me = nextMonth(me);
     if (ms < me) {
       push(i, 'd', ds, ms);
-      push(i, 'm', ms, me);
+      const qs = ceilQuarter(ms);
+      const qe = quarterStart(me);
+      if (opts.quarters && qs < qe) {
+        push(i, 'm', ms, qs);
+        push(i, 'q', qs, qe);
+        push(i, 'm', qe, me);
+      } else push(i, 'm', ms, me);
       push(i, 'd', me, de);
     } else {
       push(i, 'd', ds, de);
@@ -94,7 +116,7 @@ function armsOf(ranges: RollupRange[]): Arm[] {
   }
   const arms: Arm[] = [];
   for (const [index, layer] of layers.entries()) {
-    for (const grain of ['m', 'd', 'h'] as const) {
+    for (const grain of ['q', 'm', 'd', 'h'] as const) {
       const parts = layer.ranges
         .filter((r) => r.grain === grain)
         .map((r) => ({ start: r.start.getTime(), end: r.end.getTime(), window: r.window }))
