@@ -155,7 +155,9 @@ async function handle(
   }
   let json: unknown;
   try {
-    json = JSON.parse(body.toString('utf8'));
+    // A leading byte order mark (Windows tools write one) is not part of the JSON text: RFC 8259 §8.1 lets a
+    // parser ignore it, and JSON.parse does not.
+    json = JSON.parse(body.toString('utf8').replace(/^\uFEFF/, ''));
   } catch {
     return send(res, 400, { ok: false, error: 'body is not valid JSON' });
   }

@@ -108,6 +108,26 @@ describeDb('ingest API: numbers past the limit, bytes and numeric ids', (ctx) =>
     expect(await ids('opportunities')).toEqual([]);
   });
 
+  // Fresh tester (LOW): a body saved by a Windows tool starts with a byte order mark and was "not valid JSON".
+  it('reads a body that starts with a byte order mark; a body that is not JSON is refused', async () => {
+    const json = '{"entity":"opportunities","items":[{"external_id":"O-BOM","created_at":"2026-01-05"}]}';
+    const bom = await post(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(json)]));
+    expect(bom.status).toBe(200);
+    expect(await ids('opportunities')).toEqual(['O-BOM']);
+    const broken = await post('{"entity":"opportunities","items":[}');
+    expect(broken).toEqual({ status: 400, body: { ok: false, error: 'body is not valid JSON' } });
+  });
+
+  it('refuses an id sent as true or false, and one sent as an object', async () => {
+    const deal = '"created_at":"2026-01-05"';
+    const bad = await post(
+      `{"entity":"opportunities","items":[{"external_id":true,${deal}},{"external_id":{"id":1},${deal}}]}`,
+    );
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('external_id');
+    expect(await ids('opportunities')).toEqual([]);
+  });
+
   it('stores a whole-number id as its digits and refuses a number that is no id', async () => {
     const deal = '"created_at":"2026-01-05"';
     const ok = await post(
