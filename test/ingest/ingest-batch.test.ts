@@ -221,6 +221,23 @@ describeDb('ingestBatch', (ctx) => {
     ]);
   });
 
+  it('leaves out the own-value warnings of an item the writer refused, when not atomic', async () => {
+    const r = await ingestBatch(
+      ctx.db(),
+      {
+        entity: 'opportunities',
+        items: [
+          { external_id: 'O-W1', owner_email: 'nobody@example.com', created_at: '2026-01-05', amount: -5 },
+          { external_id: 'O-W2', created_at: '2026-01-05', amount: -7 },
+        ],
+      },
+      { ...opts, atomic: false },
+    );
+    expect(r.inserted).toBe(1);
+    expect(r.errors.map((e) => [e.index, e.field])).toEqual([[0, 'owner_email']]);
+    expect(r.warnings).toEqual([{ index: 1, kind: 'amount negative', message: 'a deal with amount -7' }]);
+  });
+
   it('changes nothing on replay', async () => {
     const batch = {
       batches: [
