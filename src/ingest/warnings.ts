@@ -127,18 +127,67 @@ export class WarningLog {
   }
 
   /**
-   * Forgets the ROW_KINDS warnings of the row stored under `key` so far: a later row with the same key
-   * replaces it (field by field; a file's rows all carry the same columns, so every value is the later row's).
+   * Sets aside the ROW_KINDS warnings of the row stored under `key` so far: the later row at `line` with the
+   * same key replaces it (field by field; a file's rows all carry the same columns, so every value is the
+   * later row's). `first` is the key's first line. The replaced row is remembered (`repeats`), so that if the
+   * writer refuses the later row, the one it replaced is the stored one again (`refused`).
    */
-  private replaceRow(key: string): void {
+  private replaceRow(key: string, first: number, line: number): void {
     const mark = this.firstLineOf.mark(key);
+    let repeat = this.repeats.get(key);
+    if (!repeat) {
+      repeat = { current: { line: first, entry: -1 }, earlier: [] };
+      this.repeats.set(key, repeat);
+      this.repeatKeyOf.set(first, key);
+    }
+    repeat.earlier.push({ line: repeat.current.line, entry: mark - 1 });
+    repeat.current = { line, entry: -1 };
+    this.repeatKeyOf.set(line, key);
     if (mark === 0) return;
     const row = mark - 1;
     this.firstLineOf.setMark(key, 0);
     if (this.audience === 'request') this.replacedLines.add(this.rowLines[row]!);
-    this.rowMasks[row] = 0;
-    for (const kept of this.details.values()) kept.delete(row);
+    this.shelve(row);
   }
+
+  /** Moves a row's warnings out of the count (its mask and kept details), to be put back by `unshelve`. */
+  private shelve(row: number): void {
+    const details = new Map<WarningKind, string>();
+    for (const [kind, kept] of this.details) {
+      const d = kept.get(row);
+      if (d !== undefined) details.set(kind, d);
+      kept.delete(row);
+    }
+    this.shelved.set(row, { mask: this.rowMasks[row]!, details });
+    this.rowMasks[row] = 0;
+  }
+
+  private unshelve(row: number): void {
+    const saved = this.shelved.get(row);
+    if (!saved) return;
+    this.shelved.delete(row);
+    this.rowMasks[row] = saved.mask;
+    for (const [kind, d] of saved.details) {
+      const kept = this.details.get(kind) ?? new Map<number, string>();
+      this.details.set(kind, kept);
+      kept.set(row, d);
+    }
+  }
+
+  /**
+   * Keys that came on several rows: the row stored so far (`current`: its line and row-table entry, -1 while
+   * it raised no own warning) and the earlier rows it replaced, latest last. Only for repeated keys (rare).
+   */
+  private readonly repeats = new Map<
+    string,
+    { current: { line: number; entry: number }; earlier: { line: number; entry: number }[] }
+  >();
+  /** Line → key, for the lines of a repeated key. */
+  private readonly repeatKeyOf = new Map<number, string>();
+  /** Row-table entries set aside by a later row with the same key: their mask and kept details. */
+  private readonly shelved = new Map<number, { mask: number; details: Map<WarningKind, string> }>();
+  /** The lines the duplicate-id detail names (the first row and its repeat), to tell when it goes stale. */
+  private duplicateDetailLines: [number, number] | undefined;
 
   /** The row table's entry of the row being looked at (inspect), made on its first ROW_KINDS warning. */
   private currentRowAt(line: number): number {
@@ -190,12 +239,13 @@ export class WarningLog {
     const first = this.firstLineOf.firstOrAdd(id, line);
     if (first === undefined) return false;
     // The later row is the one stored: the earlier one's own warnings (if any) no longer count.
-    this.replaceRow(id);
+    this.replaceRow(id, first, line);
     this.duplicateId(id, first, line);
     return true;
   }
 
   private duplicateId(id: string, first: number, line: number): void {
+    if (!this.byKind.has('duplicate id')) this.duplicateDetailLines = [first, line];
     this.add('duplicate id', line, () =>
       this.audience === 'request'
         ? `external id ${id} is item ${first} and again item ${line}: the later item (${line}) wins, field by field`
@@ -213,7 +263,8 @@ export class WarningLog {
     this.rowKey = key;
     const first = this.firstLineOf.firstOrAdd(key, line);
     if (first === undefined) return;
-    this.replaceRow(key);
+    this.replaceRow(key, first, line);
+    if (!this.byKind.has('duplicate id')) this.duplicateDetailLines = [first, line];
     this.add('duplicate id', line, () =>
       this.audience === 'request'
         ? `account name "${name}" (no external id) names the account of item ${first} again: the later item (${line}) wins, field by field`
@@ -436,9 +487,60 @@ export class WarningLog {
    */
   refused(entry: number, line: number): void {
     if (this.audience === 'request') this.replacedLines.add(line);
-    if (entry < 0) return;
-    this.rowMasks[entry] = 0;
-    for (const kept of this.details.values()) kept.delete(entry);
+    if (entry >= 0) {
+      this.rowMasks[entry] = 0;
+      for (const kept of this.details.values()) kept.delete(entry);
+    }
+    const key = this.repeatKeyOf.get(line);
+    if (key !== undefined) this.refusedRepeat(key, line);
+  }
+
+  /**
+   * A refused row whose key came on several rows: it replaced nothing after all. When it was the row stored
+   * so far, the row it replaced is stored again (its warnings count again); either way the key has one
+   * duplicate fewer.
+   */
+  private refusedRepeat(key: string, line: number): void {
+    const repeat = this.repeats.get(key)!;
+    if (repeat.current.line === line) {
+      const back = repeat.earlier.pop();
+      if (!back) {
+        // Every row of the key was refused: nothing left to be a duplicate of.
+        this.repeats.delete(key);
+      } else {
+        repeat.current = back;
+        if (back.entry >= 0) this.unshelve(back.entry);
+        this.firstLineOf.setMark(key, back.entry + 1);
+        if (this.audience === 'request') this.replacedLines.delete(back.line);
+        this.forgetDuplicate(line);
+      }
+    } else {
+      const at = repeat.earlier.findIndex((r) => r.line === line);
+      if (at >= 0) {
+        const [gone] = repeat.earlier.splice(at, 1);
+        if (gone!.entry >= 0) this.shelved.delete(gone!.entry);
+        this.forgetDuplicate(line);
+      }
+    }
+  }
+
+  /** One duplicate id fewer (a refused row of a repeated key); a detail naming that row is made general. */
+  private forgetDuplicate(line: number): void {
+    const w = this.byKind.get('duplicate id');
+    if (!w) return;
+    w.count -= 1;
+    w.lines = w.lines.filter((l) => l !== line);
+    if (w.count <= 0) {
+      this.byKind.delete('duplicate id');
+      return;
+    }
+    if (this.duplicateDetailLines?.includes(line)) {
+      w.detail =
+        this.audience === 'request'
+          ? 'an external id on several items: the last item written wins, field by field'
+          : 'an external id on several rows: the last row stored wins, field by field';
+      this.duplicateDetailLines = undefined;
+    }
   }
 
   /** Counts an item whose event timestamps (EVENT_FIELDS; a decided deal's closed_at) lie ahead of now. */

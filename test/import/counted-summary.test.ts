@@ -40,7 +40,7 @@ describe('import summary counts and a header-only file', () => {
   }, 120_000);
 
   // Second fresh tester (MED): "stored as given" warnings also counted rows refused at write (unknown owner).
-  it('counts a row\'s own warnings only when the row is stored, not when the writer refused it', async () => {
+  it("counts a row's own warnings only when the row is stored, not when the writer refused it", async () => {
     const r = await runCli([
       'opportunities',
       file(
@@ -57,6 +57,46 @@ describe('import summary counts and a header-only file', () => {
     expect(r.stdout).toContain('1 inserted');
     expect(r.stderr).toContain('warning: 1 lost or open deal with a negative amount (line 3)');
     expect(r.stderr).not.toContain('close date before its create date');
+  }, 120_000);
+
+  // Fresh tester (HIGH): a stored row lost its warnings when a later row with its id was refused, and the
+  // duplicate warning said the refused row won.
+  it("counts the stored row's warnings when a later row with its id is refused", async () => {
+    const people = file('people.csv', 'name,email\nAna,ana@example.com\n');
+    expect((await runCli(['reps', people])).code).toBe(0);
+    const r = await runCli([
+      'opportunities',
+      file(
+        'repeat.csv',
+        'external_id,created_at,owner_email,amount,stage,closed_at\n' +
+          'P-1,2026-03-05,ana@example.com,-100,won,2026-03-01\n' +
+          'P-1,2026-03-05,nobody@example.com,100,won,2026-03-08\n' +
+          'P-2,2026-03-05,ana@example.com,5,won,2026-03-08\n' +
+          'P-2,2026-03-05,ana@example.com,6,won,2026-03-09\n',
+      ),
+      '--skip-invalid',
+    ]);
+    expect(r.stderr).toContain('line 3: owner_email');
+    expect(r.stderr).toContain('warning: 1 row with a close date before its create date (line 2)');
+    expect(r.stderr).toContain('warning: 1 won deal with a zero or negative amount (line 2)');
+    // P-2's repeat stands; P-1's refused repeat is no duplicate, and no line names it as the winner.
+    expect(r.stderr).toContain('warning: 1 duplicate external id in the file (line 5)');
+    expect(r.stderr).not.toContain('(line 3) wins');
+  }, 120_000);
+
+  it('says "would be stored" when the file was rejected and nothing was stored', async () => {
+    const r = await runCli([
+      'opportunities',
+      file(
+        'rejected.csv',
+        'external_id,created_at,owner_email,amount,stage,closed_at\n' +
+          'R-1,2026-03-05,,-100,won,2026-03-01\n' +
+          'R-2,2026-03-05,nobody@example.com,100,won,2026-03-08\n',
+      ),
+    ]);
+    expect(r.stdout).toContain('rejected');
+    expect(r.stderr).toContain('(would be stored as given; the cycle counts as 0 days)');
+    expect(r.stderr).not.toMatch(/[^e] stored as given/);
   }, 120_000);
 
   it('says a file with a header but no data rows has none, and still exits 0', async () => {
