@@ -248,11 +248,20 @@ function idText(v: Scalar): string {
   );
 }
 
+/**
+ * A label on one line: line breaks (a quoted cell of a CSV spanning lines, U+2028/2029) and the spaces around
+ * them read as one space, so a name or product never breaks a list or table row in Slack.
+ */
+const oneLine = (s: string) => s.replace(/[^\S\r\n\u2028\u2029]*[\r\n\u2028\u2029]+\s*/g, ' ');
 const text = (kind: TextKind, opts?: { required?: boolean }) =>
-  field((v) => withinLimit(kind === 'id' ? idText(v) : toText(v), kind), opts, {
-    type: ['string', 'number', 'null'],
-    maxLength: TEXT_LIMITS[kind],
-  });
+  field(
+    (v) => withinLimit(kind === 'id' ? idText(v) : kind === 'name' ? oneLine(toText(v)) : toText(v), kind),
+    opts,
+    {
+      type: ['string', 'number', 'null'],
+      maxLength: TEXT_LIMITS[kind],
+    },
+  );
 /**
  * A name or a reference by name (NAME_FIELDS): text without format characters (withoutFormatChars:
  * zero-width spaces, BOM, bidi controls), which would make a look-alike of another name. The warnings
@@ -261,7 +270,7 @@ const text = (kind: TextKind, opts?: { required?: boolean }) =>
 const name = (opts?: { required?: boolean }) =>
   field(
     (v) => {
-      const n = withoutFormatChars(checkText(String(v))).trim();
+      const n = oneLine(withoutFormatChars(checkText(String(v))).trim());
       if (n === '') throw new ValueError('has only invisible characters (such as zero-width spaces)');
       return withinLimit(n, 'name');
     },

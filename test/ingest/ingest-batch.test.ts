@@ -238,6 +238,32 @@ describeDb('ingestBatch', (ctx) => {
     expect(r.warnings).toEqual([{ index: 1, kind: 'amount negative', message: 'a deal with amount -7' }]);
   });
 
+  // Fresh tester (LOW): a quoted CSV cell spanning lines made a rep name with CRLF, and a product that broke
+  // its split table row in two.
+  it('stores a name or product written over several lines on one line', async () => {
+    const r = await ingestBatch(
+      ctx.db(),
+      {
+        batches: [
+          { entity: 'reps', items: [{ name: 'Eve\r\nMulti', email: 'eve@example.com' }] },
+          {
+            entity: 'opportunities',
+            items: [{ external_id: 'O-NL', created_at: '2026-01-05', product: 'Widget \n  Pro\u2028X' }],
+          },
+        ],
+      },
+      opts,
+    );
+    expect(r.errors).toEqual([]);
+    expect(
+      await queryRows(
+        ctx.db(),
+        sql`select (select name from reps where email = 'eve@example.com') as rep,
+                   (select product from opportunities where external_id = 'O-NL') as product`,
+      ),
+    ).toEqual([{ rep: 'Eve Multi', product: 'Widget Pro X' }]);
+  });
+
   it('changes nothing on replay', async () => {
     const batch = {
       batches: [
