@@ -22,6 +22,7 @@ import { guardAgainstDemo, markDataSource, recordArrival } from '../ingest/origi
 import type { RowFingerprint } from '../ingest/staging.js';
 import { type ImportWarning, WarningLog } from '../ingest/warnings.js';
 import type { DecimalMark } from '../money/index.js';
+import { counted } from '../numbers/count.js';
 import { guessFieldColumns, guessIdColumn, ImportFormatError, planColumns } from './columns.js';
 import { fingerprintTable, ImportFingerprints, isFingerprinted } from './fingerprints.js';
 import { type Delimiter, delimiterName, isBlankRecord, openCsv } from './source.js';
@@ -449,7 +450,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
             report({
               line,
               field: null,
-              message: `has ${record.length} fields but the header has ${plan.width}`,
+              message: `has ${counted(record.length, ['field', 'fields'])} but the header has ${plan.width}`,
             });
           } else {
             pending.push({ line, record });

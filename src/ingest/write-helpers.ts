@@ -43,9 +43,9 @@ function carriesAll(values: Record<string, unknown>, fields: string[]): boolean 
   return true;
 }
 
-/** Error for a reference that names nothing stored. */
+/** Error for a reference that names nothing stored: `matches no lead: L-404` (read after the field, like `owner_email matches no rep: …`). */
 export function unknownRef(index: number, field: string, what: string, value: string): ItemError {
-  return { index, field, message: `no ${what} with external id ${value}` };
+  return { index, field, message: `matches no ${what}: ${value}` };
 }
 
 /**

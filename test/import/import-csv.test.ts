@@ -119,15 +119,17 @@ describeDb('importCsv', (ctx) => {
       'line source"', // the record above spans lines 4-5
       'L-4,,web', // line 6: required
       'L-5,2026-11-20', // line 7: short row
+      'L-6', // line 8: one field
     );
     const r = await run('leads', file);
     expect(r.rejected).toBe(true);
-    expect(r.rows).toBe(5);
-    expect(r.invalidRows).toBe(3);
+    expect(r.rows).toBe(6);
+    expect(r.invalidRows).toBe(4);
     expect(r.errors).toEqual([
       { line: 3, field: 'created_at', message: expect.stringContaining('not an ISO date') },
       { line: 6, field: 'created_at', message: expect.stringContaining('required') },
       { line: 7, field: null, message: 'has 2 fields but the header has 3' },
+      { line: 8, field: null, message: 'has 1 field but the header has 3' },
     ]);
     expect(await count('leads')).toBe(0);
   });

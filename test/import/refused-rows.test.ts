@@ -64,7 +64,7 @@ describeDb('refused rows create no names', (ctx) => {
       header: 'external_id,created_at,owner_name,account,lead_external_id',
       refused: 'O-1,2026-11-01,Rita New,Newco,L-404',
       good: 'O-2,2026-11-01,Val Good,Goodco,',
-      error: 'lead_external_id no lead with external id L-404',
+      error: 'lead_external_id matches no lead: L-404',
       created: '1 rep (no email): Val Good; 1 account: Goodco',
     },
     {
@@ -128,7 +128,7 @@ describeDb('refused rows create no names', (ctx) => {
       header: 'external_id,kind,occurred_at,rep_name,lead_external_id',
       refused: 'X-1,call,2026-11-02,Rita New,L-404',
       good: 'X-2,call,2026-11-02,Val Good,',
-      error: 'lead_external_id no lead with external id L-404',
+      error: 'lead_external_id matches no lead: L-404',
       created: '1 rep (no email): Val Good',
     },
     {
@@ -137,7 +137,7 @@ describeDb('refused rows create no names', (ctx) => {
       header: 'external_id,kind,occurred_at,rep_name,opportunity_external_id',
       refused: 'X-1,call,2026-11-02,Rita New,O-404',
       good: 'X-2,call,2026-11-02,Val Good,',
-      error: 'opportunity_external_id no opportunity with external id O-404',
+      error: 'opportunity_external_id matches no opportunity: O-404',
       created: '1 rep (no email): Val Good',
     },
     {

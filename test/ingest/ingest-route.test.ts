@@ -107,7 +107,7 @@ describeDb('POST /api/v1/ingest', (ctx) => {
     expect(r.status).toBe(400);
     expect(r.body.errors).toEqual([
       { entity: 'leads', index: 1, field: 'created_at', message: expect.stringContaining('not an ISO date') },
-      { entity: 'activities', index: 1, field: 'lead_external_id', message: 'no lead with external id L-9' },
+      { entity: 'activities', index: 1, field: 'lead_external_id', message: 'matches no lead: L-9' },
     ]);
     expect(await leadCount()).toBe(0);
   });
