@@ -206,6 +206,26 @@ describe('the metric answer', () => {
     expect(shown).not.toContain('€101.50');
   });
 
+  it('shows a money headline and the previous period at one precision ("$26,634" vs "$491", not "$491.10")', () => {
+    const result = winRate({
+      metric: findMetric('dealsize')!,
+      value: { kind: 'value', value: 2_663_412 },
+      currency: 'USD',
+      target: null,
+      series: [],
+      trend: {
+        previous: { period: q3, value: { kind: 'value', value: 49_110 } },
+        change: { absolute: 2_614_302, relative: 53.2, better: true },
+      },
+    });
+    const shown = text(
+      buildMetricMessage({ result, state, now: NOW, staleAfterHours: 24, interactive: false }).blocks,
+    );
+    expect(shown).toContain('$26,634');
+    expect(shown).toContain('Q3 2026 ($491)');
+    expect(shown).not.toContain('$491.10');
+  });
+
   it('stays within Block Kit limits and escapes everything for hostile, huge data', () => {
     const hostile = `<!channel> & <https://evil.example|click> ${'y'.repeat(5000)}`;
     const rows = Array.from({ length: 500 }, (_, i) => ({

@@ -25,7 +25,19 @@ import { rankedTable, type TableRow } from './pieces.js';
 export function headlineText(r: MetricResult): string {
   // A period that has not started has no figure yet, not a 0 (the day it starts is said beside it).
   if (r.startsOn) return 'not started yet';
-  return formatValue(r.value, r.metric.unit, r.currency);
+  return moneyWithPrevious(r)?.[0] ?? formatValue(r.value, r.metric.unit, r.currency);
+}
+
+/**
+ * A money headline and its previous period's figure at one precision (formatMoneyColumn), so "$26,634" is
+ * never compared with "$491.10" in one answer; null unless both are amounts.
+ */
+function moneyWithPrevious(r: MetricResult): [string, string] | null {
+  const prev = r.trend?.previous.value;
+  if (r.metric.unit !== 'money' || r.startsOn || r.value.kind !== 'value' || prev?.kind !== 'value')
+    return null;
+  const [headline, previous] = formatMoneyColumn([r.value.value, prev.value], r.currency);
+  return [headline!, previous!];
 }
 
 /** "Target 30.0% per month · 91% attained · pace 104% · :large_yellow_circle: at risk", or null without a target. */
@@ -50,7 +62,8 @@ export function changeLine(r: MetricResult): string | null {
   const starts = trend.previous.dataStartsAt;
   if (starts)
     return `vs ${escapeMrkdwn(trend.previous.period.label)}: no earlier data (the data starts on ${formatLocalDay(starts, r.period.timezone)})`;
-  const prev = `${escapeMrkdwn(trend.previous.period.label)} (${formatValue(trend.previous.value, r.metric.unit, r.currency)})`;
+  const prevValue = moneyWithPrevious(r)?.[1] ?? formatValue(trend.previous.value, r.metric.unit, r.currency);
+  const prev = `${escapeMrkdwn(trend.previous.period.label)} (${prevValue})`;
   if (!trend.change) return `vs ${prev}: no comparison`;
   return `vs ${prev}: ${formatChange(trend.change, r.metric.unit, r.currency)}`;
 }
