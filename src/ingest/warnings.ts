@@ -54,6 +54,12 @@ const KIND_BIT = new Map(WARNING_KINDS.map((k, i) => [k, 1 << i]));
 const FIRST_LINES = 5;
 
 /**
+ * Repeated keys whose replaced rows are remembered (for a refused later row to hand the key back): about
+ * 200 bytes each, so at most ~10 MB; past it a replaced row's warnings are dropped as before.
+ */
+const MAX_TRACKED_REPEATS = 50_000;
+
+/**
  * Timestamps of events that must have happened by the time they are written, per entity. Not dates
  * that may lie ahead: an open deal's expected close, contract terms, a team change or churn planned,
  * a meeting booked for later. A deal's closed_at counts only once it is won or lost (see inspect).
@@ -135,6 +141,16 @@ export class WarningLog {
   private replaceRow(key: string, first: number, line: number): void {
     const mark = this.firstLineOf.mark(key);
     let repeat = this.repeats.get(key);
+    if (!repeat && this.repeats.size >= MAX_TRACKED_REPEATS) {
+      // A file repeating more keys than this (two exports pasted together) keeps memory flat: the replaced
+      // row's warnings are dropped for good, as if the later row is stored.
+      if (mark === 0) return;
+      this.firstLineOf.setMark(key, 0);
+      if (this.audience === 'request') this.replacedLines.add(this.rowLines[mark - 1]!);
+      this.rowMasks[mark - 1] = 0;
+      for (const kept of this.details.values()) kept.delete(mark - 1);
+      return;
+    }
     if (!repeat) {
       repeat = { current: { line: first, entry: -1 }, earlier: [] };
       this.repeats.set(key, repeat);
