@@ -47,11 +47,11 @@ describeDb('a money split in a mixed-currency team', (ctx) => {
         '',
       ].join('\n'),
     );
-    // Team: EUR leads (2 deals, €5,300.49 in all; the ¥1,200,000 deal is left out): Ana €4,300.50 (shown €4,301), Ben €999.99.
+    // Team: EUR leads (2 deals, €5,300.49 in all; the ¥1,200,000 deal is left out): Ana €4,300.50 (shown €4,301), Ben €999.99, shown €1,000: one precision per column (formatMoneyColumn).
     const team = await ask('/metrics revenue team this quarter by rep');
     expect(team).toContain('*€5,300*  revenue won');
     expect(team).toMatch(/1\. \*Ana_Lopez\* — €4,301/);
-    expect(team).toMatch(/2\. Ben Müller — €999\.99/);
+    expect(team).toMatch(/2\. Ben Müller — €1,000 /);
     expect(team).not.toContain('€12,000');
     // Org: 2 EUR and 2 JPY deals; JPY has the larger total, so yen lead: Nordics ¥350,000, S&S ¥1,200,000.
     const org = await ask('/metrics revenue org this quarter by team');
