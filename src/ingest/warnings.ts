@@ -147,8 +147,7 @@ export class WarningLog {
       if (mark === 0) return;
       this.firstLineOf.setMark(key, 0);
       if (this.audience === 'request') this.replacedLines.add(this.rowLines[mark - 1]!);
-      this.rowMasks[mark - 1] = 0;
-      for (const kept of this.details.values()) kept.delete(mark - 1);
+      this.forgetRow(mark - 1);
       return;
     }
     if (!repeat) {
@@ -164,6 +163,12 @@ export class WarningLog {
     this.firstLineOf.setMark(key, 0);
     if (this.audience === 'request') this.replacedLines.add(this.rowLines[row]!);
     this.shelve(row);
+  }
+
+  /** Drops a row's warnings for good (its mask and kept details). */
+  private forgetRow(row: number): void {
+    this.rowMasks[row] = 0;
+    for (const kept of this.details.values()) kept.delete(row);
   }
 
   /** Moves a row's warnings out of the count (its mask and kept details), to be put back by `unshelve`. */
@@ -503,10 +508,7 @@ export class WarningLog {
    */
   refused(entry: number, line: number): void {
     if (this.audience === 'request') this.replacedLines.add(line);
-    if (entry >= 0) {
-      this.rowMasks[entry] = 0;
-      for (const kept of this.details.values()) kept.delete(entry);
-    }
+    if (entry >= 0) this.forgetRow(entry);
     const key = this.repeatKeyOf.get(line);
     if (key !== undefined) this.refusedRepeat(key, line);
   }
