@@ -27,15 +27,27 @@ export function formatMoneyColumn(minors: number[], currency: string | null): st
   return majors.map((m) => withSymbol(m, code, whole ? 0 : minorDigits(code)));
 }
 
-/** `major` with `digits` fraction digits, its sign and its currency's symbol (or code after it). */
+/**
+ * `major` with `digits` fraction digits, its sign and its currency's symbol (or code after it). A non-zero
+ * amount is never shown as zero: one that rounds to 0 at `digits` gets the currency's minor digits
+ * ("€0.40" in a whole-euro column), and one below a minor unit (a pro-rata fraction) reads "<€0.01"
+ * ("−<€0.01" when negative).
+ */
 function withSymbol(major: number, code: string, digits: number): string {
-  const amount = Math.abs(major).toLocaleString('en-US', {
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  });
   const sign = major < 0 ? '−' : '';
   const symbol = DISPLAY_SYMBOLS[code];
-  return symbol ? `${sign}${symbol}${amount}` : `${sign}${amount} ${code}`;
+  const text = (amount: string, before = '') =>
+    symbol ? `${sign}${before}${symbol}${amount}` : `${sign}${before}${amount} ${code}`;
+  const minor = minorDigits(code);
+  const roundsToZero = (d: number) => major !== 0 && Math.round(Math.abs(major) * 10 ** d) === 0;
+  if (roundsToZero(digits) && digits < minor) digits = minor;
+  if (roundsToZero(digits)) return text(fixed(1 / 10 ** minor, minor), '<');
+  return text(fixed(Math.abs(major), digits));
+}
+
+/** A non-negative amount with exactly `digits` fraction digits and thousands separators ("1,234.50"). */
+function fixed(amount: number, digits: number): string {
+  return amount.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
 /**

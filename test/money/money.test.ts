@@ -46,6 +46,16 @@ describe('formatMoneyColumn', () => {
     expect(formatMoneyColumn([-1050, 1054], 'KWD')).toEqual(['−1.050 KWD', '1.054 KWD']);
     expect(formatMoneyColumn([], 'EUR')).toEqual([]);
   });
+
+  // Second fresh tester (LOW): €0.40 beside €1,500 read "€0", as if the rep had sold nothing.
+  it('never shows a non-zero amount as zero', () => {
+    expect(formatMoneyColumn([150000, 40], 'EUR')).toEqual(['€1,500', '€0.40']);
+    expect(formatMoneyColumn([150000, -40, 0], 'EUR')).toEqual(['€1,500', '−€0.40', '€0']);
+    expect(formatMoneyColumn([150000, 0.3], 'USD')).toEqual(['$1,500', '<$0.01']);
+    expect(formatMoney(-0.3, 'USD')).toBe('−<$0.01');
+    expect(formatMoney(0.4, 'JPY')).toBe('<¥1');
+    expect(formatMoney(0.4, 'KWD')).toBe('<0.001 KWD');
+  });
 });
 
 describe('readAmount', () => {
