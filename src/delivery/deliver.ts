@@ -7,7 +7,7 @@ import type { Delivery, DeliveryKind } from '../db/schema/index.js';
 import { describeError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { findPostedByKey } from './find-posted.js';
-import type { Outbox, SendResult } from './outbox.js';
+import { DATABASE_UNREACHABLE, type Outbox, type SendResult } from './outbox.js';
 import {
   type ClaimedDelivery,
   claimNext,
@@ -26,6 +26,8 @@ export const LEASE_MS = 60_000;
 const backoffMs = (attempt: number) => 30_000 * 4 ** Math.max(0, attempt - 1);
 /** A lost token is tried again after this long (the outbox probes auth.test). */
 const AUTH_RETRY_MS = 30_000;
+/** A send that met a database outage (nothing posted) is tried again after this long, attempts unspent. */
+const DATABASE_RETRY_MS = 5_000;
 /** Settlement writes survive a database outage of up to this long (then the lease and Slack check take over). */
 const SETTLE_RETRY_MS = 10 * 60_000;
 /** Upper bound of rows one drain sends, so a run always ends. */
@@ -202,6 +204,8 @@ async function sendOne(ctx: Ctx, row: ClaimedDelivery, claimedAt: number): Promi
 function settlementFor(row: Delivery, result: SendResult): Settlement {
   if (result.ok) return { state: 'sent', channel: result.channel, ts: result.ts };
   if (result.reason === 'unreachable') return { state: 'skipped', reason: `unreachable:${result.error}` };
+  if (result.error === DATABASE_UNREACHABLE)
+    return { state: 'due', reason: 'database_error', delayMs: DATABASE_RETRY_MS, countAttempt: false };
   if (result.error === 'not_mine')
     return { state: 'due', reason: 'lease_lost', delayMs: 0, countAttempt: false };
   if (result.reason === 'auth_lost')

@@ -1,5 +1,6 @@
 import type { KnownBlock, MessageMetadata } from '@slack/types';
 import { WebClient } from '@slack/web-api';
+import { errorCode, isDatabaseOutage } from '../db/failures.js';
 import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -88,6 +89,9 @@ export interface Outbox {
   /** The IM channel id of a user (conversations.open), or why there is none. Never throws. */
   openDm?(userId: string): Promise<{ channel: string } | { fail: SendResult }>;
 }
+
+/** A send's error while the database (the shared pacer's home) is down: nothing was posted; retry later. */
+export const DATABASE_UNREACHABLE = 'database_unreachable';
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 /** A lost token is re-tried (auth.test) at most this often per outbox. */
@@ -242,24 +246,42 @@ export function createOutbox(client: WebClient, options: OutboxOptions = {}): Ou
     }
   };
 
+  // The shared pacer lives in the database: while it is down every send throws. That is one outage, logged
+  // once (warn) when the first send meets it; the delivery loop retries the rows without spending attempts.
+  let databaseDown = false;
+  const sent = (result: SendResult): SendResult => {
+    if (databaseDown && result.ok) {
+      databaseDown = false;
+      logger?.info('database reachable again: sends resume');
+    }
+    return result;
+  };
+  const crashed = (err: unknown): SendResult => {
+    if (isDatabaseOutage(err)) {
+      if (!databaseDown) logger?.warn({ code: errorCode(err) }, 'database unreachable: sends wait for it');
+      databaseDown = true;
+      return { ok: false, reason: 'failed', error: DATABASE_UNREACHABLE, attempts: 0 };
+    }
+    // Defensive: a bug in here must not take down the job that called us.
+    logger?.error({ err: describeError(err) }, 'outbox send crashed');
+    return { ok: false, reason: 'failed', error: 'internal', attempts: 0 };
+  };
+
   return {
     send: async (message) => {
       try {
-        return await send(message);
+        return sent(await send(message));
       } catch (err) {
-        // Defensive: a bug in here must not take down the job that called us.
-        logger?.error({ err: describeError(err) }, 'outbox send crashed');
-        return { ok: false, reason: 'failed', error: 'internal', attempts: 0 };
+        return crashed(err);
       }
     },
     sendDm: async (userId, message) => {
       try {
         const dm = await openDm(userId);
         if ('fail' in dm) return dm.fail;
-        return await send({ ...message, channel: dm.channel });
+        return sent(await send({ ...message, channel: dm.channel }));
       } catch (err) {
-        logger?.error({ err: describeError(err) }, 'outbox send crashed');
-        return { ok: false, reason: 'failed', error: 'internal', attempts: 0 };
+        return crashed(err);
       }
     },
     openDm: async (userId) => {
@@ -268,8 +290,7 @@ export function createOutbox(client: WebClient, options: OutboxOptions = {}): Ou
         if (blocked) return { fail: { ok: false, reason: 'auth_lost', error: blocked, attempts: 0 } };
         return await openDm(userId);
       } catch (err) {
-        logger?.error({ err: describeError(err) }, 'opening a DM crashed');
-        return { fail: { ok: false, reason: 'failed', error: 'internal', attempts: 0 } };
+        return { fail: crashed(err) };
       }
     },
   };
