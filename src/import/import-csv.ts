@@ -221,6 +221,8 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
       result.unchanged += counts.unchanged;
     };
     let plan: ReturnType<typeof planColumns> | undefined;
+    /** Why no row could ever be read (no column feeds the entity's id), or null. */
+    let keyless: string | null = null;
     let repeatsHeader: (record: string[]) => boolean = () => false;
     let pending: PendingRecord[] = [];
     const write = async (rows: { line: number; item: Record<string, string> }[], last: boolean) => {
@@ -436,6 +438,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
             const keys = opts.entity === 'subscriptions' ? ['external_id'] : KEY_FIELDS[opts.entity];
             if (keys.length > 0 && !keys.some((k) => plan!.fed.has(k))) {
               const guess = guessIdColumn(plan.ignored);
+              keyless = `the header has no column for ${keys.join(' or ')}: this does not read as ${opts.entity}${guess ? `; did you mean --map "${guess}=${keys[0]}"?` : ' (name the id column with --map source=external_id)'}`;
               opts.onNotice?.(
                 `no column feeds ${keys.join(' or ')}, so every row will be refused${guess ? `; did you mean --map "${guess}=${keys[0]}"?` : ''}`,
               );
@@ -475,6 +478,9 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
       throw source.explain(err);
     }
     if (!plan) throw new ImportFormatError('the file is empty (no header line)');
+    // A header-only file is fine (nothing new), but not one whose header could never be read as this
+    // entity: that is the wrong file, not an empty export (fresh tester, LOW: it exited 0).
+    if (keyless && result.rows === 0) throw new ImportFormatError(keyless);
     await flush();
     await settle();
     // Rows whose amount was ambiguous: the whole file has now shown (or not) its decimal mark. They

@@ -115,6 +115,16 @@ describe('import summary counts and a header-only file', () => {
     );
   }, 120_000);
 
+  // Fresh tester (LOW): a header-only file of the wrong export (no id column) exited 0 as "0 rows".
+  it('refuses a header-only file whose header has no id column, naming the column it probably meant', async () => {
+    const wrong = await runCli(['leads', file('wrong-header.csv', 'Lead ID,Owner,Created\n')]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stdout).toBe('');
+    expect(wrong.stderr).toContain(
+      'the header has no column for external_id: this does not read as leads; did you mean --map "Lead ID=external_id"?',
+    );
+  }, 120_000);
+
   it('names one header column as one column', () => {
     expect(() => planColumns(['id'], [['#2', 'external_id']], {}, ['external_id'])).toThrow(
       '--map #2=external_id: the header has 1 column',
