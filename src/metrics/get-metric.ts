@@ -244,17 +244,27 @@ async function computeWith(
 
   const { lastArrival } = context;
   const zoned = query.by === 'team' || query.by === 'rep' ? query.by : null;
-  const [computed, segs, target, otherZones] = await Promise.all([
-    computer.windows(deps.db, query.scope, windows, headline, ctx),
+  const split = (currency?: string | null) =>
     query.by
       ? computer.segments(deps.db, query.scope, windows[headline]!, query.by, {
           ...ctx,
           workingDays: [ctx.workingDays[headline]!],
+          ...(currency ? { currency } : {}),
         })
-      : Promise.resolve(null),
+      : Promise.resolve(null);
+  const [computed, firstSegs, target, otherZones] = await Promise.all([
+    computer.windows(deps.db, query.scope, windows, headline, ctx),
+    split(),
     include.target ? findTargetFor(deps.db, def.id, query.scope, period) : Promise.resolve(null),
     zoned ? idsInOtherZones(deps, zoned, sc.timezone) : Promise.resolve(null),
   ]);
+  // The split runs beside the headline and picks its currency from its own rows; on a tie the headline's
+  // other windows decide, which the split cannot see: then it is computed again in the headline's currency.
+  const headCurrency = computed[headline]!.currency;
+  const segs =
+    headCurrency && firstSegs?.some((s) => s.currency && s.currency !== headCurrency)
+      ? await split(headCurrency)
+      : firstSegs;
   // A period that has not started has counted nothing yet: its zeros are no figure (a headline "0",
   // "Connected 0"), but a metric that looks ahead (coverage) has a real value there.
   const startsOn =

@@ -24,6 +24,8 @@ export interface SegmentComputed {
   n: number;
   /** Records left out for being in other currencies, set only when the segment has none in the answer's. */
   otherCurrenciesOnly?: number;
+  /** The split's currency (money metrics): its headline's, see `ComputeContext.currency`. */
+  currency?: string | null;
 }
 
 export interface ComputeContext {
@@ -34,6 +36,11 @@ export interface ComputeContext {
   workingDays: number[];
   /** Read pre-aggregated rollups where the metric has them (default); false forces raw rows (tests compare both). */
   useRollups: boolean;
+  /**
+   * Splits only: the headline's currency, when it is known (a split otherwise picks by its own rows, which
+   * agrees with the headline except on a tie broken by the other windows).
+   */
+  currency?: string | null;
   /** Zone when a team has none (business hours of response time). */
   defaultTimezone?: string;
   /** The asked period's zone (calendar-day metrics such as lead-to-close). */
@@ -108,25 +115,42 @@ const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(
 
 /**
  * Picks the answer's currency from rows that carry `currency`, `cur_n` (records) and `cur_amount` (minor
- * units): the currency with most records over all the rows, then most amount; null when none. Rows of one
- * currency are totalled first, so a split (one row per segment and currency) picks the same currency as
- * its headline (one row per currency) over the same records.
+ * units): the currency with most records over all the rows; on a tie `prefer` (a target's currency), then
+ * the one with most records over `usual` (every window of the answer: the series' usual currency), then the
+ * first by ISO code. Amounts never decide: ¥150,000 and €99.50 are not comparable without exchange rates.
+ * Null when there are no rows. Rows of one currency are totalled first, so a split (one row per segment and
+ * currency) picks the same currency as its headline (one row per currency) over the same records.
  */
-export function chooseCurrency(rows: Row[]): string | null {
-  const totals = new Map<string, { n: number; amount: number }>();
-  for (const r of rows) {
-    const code = String(r.currency).trim();
-    const t = totals.get(code) ?? { n: 0, amount: 0 };
-    t.n += num(r.cur_n);
-    t.amount += num(r.cur_amount);
-    totals.set(code, t);
+export function chooseCurrency(
+  rows: Row[],
+  opts: { usual?: Row[]; prefer?: string | null } = {},
+): string | null {
+  const records = (list: Row[]) => {
+    const totals = new Map<string, number>();
+    for (const r of list) {
+      const code = String(r.currency).trim();
+      totals.set(code, (totals.get(code) ?? 0) + num(r.cur_n));
+    }
+    return totals;
+  };
+  const here = records(rows);
+  const usual = records(opts.usual ?? []);
+  const rank = (code: string): [number, number, number] => [
+    here.get(code) ?? 0,
+    code === opts.prefer ? 1 : 0,
+    usual.get(code) ?? 0,
+  ];
+  let best: string | null = null;
+  for (const code of [...here.keys()].sort()) {
+    if (best === null) {
+      best = code;
+      continue;
+    }
+    const [a, b] = [rank(code), rank(best)];
+    const i = a.findIndex((v, k) => v !== b[k]);
+    if (i >= 0 && a[i]! > b[i]!) best = code;
   }
-  let best: [string, { n: number; amount: number }] | undefined;
-  for (const entry of totals) {
-    const [, t] = entry;
-    if (!best || t.n > best[1].n || (t.n === best[1].n && t.amount > best[1].amount)) best = entry;
-  }
-  return best ? best[0] : null;
+  return best;
 }
 
 function unionRows(
@@ -252,7 +276,7 @@ export function aggregateComputer(spec: AggregateSpec): MetricComputer {
             );
       const byWindow = groupRows(rows, (r) => String(r.g));
       const currency = spec.perCurrency
-        ? (chooseCurrency(byWindow.get(String(headline)) ?? []) ?? chooseCurrency(rows))
+        ? (chooseCurrency(byWindow.get(String(headline)) ?? [], { usual: rows }) ?? chooseCurrency(rows))
         : null;
       return windows.map((window, i) => {
         const group = byWindow.get(String(i)) ?? [];
@@ -290,7 +314,7 @@ export function aggregateComputer(spec: AggregateSpec): MetricComputer {
         db,
         sql`select a.*, ${label} as label from (${inner}) a ${join}`,
       );
-      const currency = spec.perCurrency ? chooseCurrency(rows) : null;
+      const currency = spec.perCurrency ? (ctx.currency ?? chooseCurrency(rows)) : null;
       const groups = groupRows(rows, (r) => (r.g === null ? '\u0000' : String(r.g)));
       return [...groups.entries()].map(([key, group]) => {
         const done = spec.finalize({
@@ -307,6 +331,7 @@ export function aggregateComputer(spec: AggregateSpec): MetricComputer {
           label: String(group[0]!.label),
           value: done.value,
           n: done.n,
+          currency,
           ...(other && !other.row && other.otherN > 0 ? { otherCurrenciesOnly: other.otherN } : {}),
         };
       });

@@ -141,7 +141,10 @@ export const arpuComputer: MetricComputer = {
       ? await arpuFromState(db, scope, windows, headline)
       : await runMetricQuery<Row>(db, arpuQuery(scope, windows));
     const currency =
-      chooseCurrency(rows.filter((r) => String(r.g) === String(headline))) ?? chooseCurrency(rows);
+      chooseCurrency(
+        rows.filter((r) => String(r.g) === String(headline)),
+        { usual: rows },
+      ) ?? chooseCurrency(rows);
     return windows.map((_, i) => {
       const group = rows.filter((r) => String(r.g) === String(i));
       const newest = Math.max(0, ...group.map((r) => toNumber(r.newest_epoch)));
@@ -157,7 +160,7 @@ export const arpuComputer: MetricComputer = {
             db,
             sql`select a.*, ${label} as label from (${arpuQuery(scope, [window], by)}) a ${join}`,
           );
-    const currency = chooseCurrency(rows);
+    const currency = ctx.currency ?? chooseCurrency(rows);
     const groups = new Map<string, Row[]>();
     for (const r of rows) groups.set(String(r.g), [...(groups.get(String(r.g)) ?? []), r]);
     return [...groups.values()].map((g) => {
@@ -167,6 +170,7 @@ export const arpuComputer: MetricComputer = {
         label: String(g[0]!.label),
         value: f.value,
         n: f.n,
+        currency,
       };
     });
   },

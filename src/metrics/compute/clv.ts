@@ -328,7 +328,10 @@ export const clvComputer: MetricComputer = {
       ? await runFromState(db, scope, windows, headline)
       : await run(db, scope, windows);
     const currency =
-      chooseCurrency(revenue.filter((r) => String(r.g) === String(headline))) ?? chooseCurrency(revenue);
+      chooseCurrency(
+        revenue.filter((r) => String(r.g) === String(headline)),
+        { usual: revenue },
+      ) ?? chooseCurrency(revenue);
     return windows.map((_, i) => {
       const rev = revenue.filter((r) => String(r.g) === String(i));
       const c = customers.find((r) => String(r.g) === String(i));
@@ -342,16 +345,16 @@ export const clvComputer: MetricComputer = {
   async segments(db, scope, window, by, ctx) {
     if (ctx.useRollups && accountStateSplits(by)) {
       const [customers, revenue] = await runFromState(db, scope, [window], 0, by);
-      const currency = chooseCurrency(revenue);
+      const currency = ctx.currency ?? chooseCurrency(revenue);
       return customers.map((c) => {
         const key = c.g === null ? null : String(c.g);
         const rev = revenue.filter((r) => r.g === c.g);
         const f = finalizeClv(c, rev, currency, ctx.grossMargin);
-        return { key, label: String(c.label), value: f.value, n: f.n };
+        return { key, label: String(c.label), value: f.value, n: f.n, currency };
       });
     }
     const [customers, revenue] = await run(db, scope, [window], by);
-    const currency = chooseCurrency(revenue);
+    const currency = ctx.currency ?? chooseCurrency(revenue);
     const { join, label } = segmentLabelJoin(by);
     const labels = await runMetricQuery<Row>(
       db,
@@ -370,6 +373,7 @@ export const clvComputer: MetricComputer = {
         label: labelOf.get(String(c.g)) ?? String(c.g),
         value: f.value,
         n: f.n,
+        currency,
       };
     });
   },

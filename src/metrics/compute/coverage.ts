@@ -289,7 +289,10 @@ export const coverageComputer: MetricComputer = {
         );
     const headRows = withRecords(rows.filter((r) => String(r.g) === String(headline)));
     const currency =
-      chooseCurrency(headRows) ?? target ?? chooseCurrency(withRecords(rows)) ?? chooseCurrency(rows);
+      chooseCurrency(headRows, { prefer: target, usual: rows }) ??
+      target ??
+      chooseCurrency(withRecords(rows), { prefer: target }) ??
+      chooseCurrency(rows);
     return windows.map((w, i) => {
       const group = rows.filter((r) => String(r.g) === String(i));
       const newest = Math.max(0, ...group.map((r) => toNumber(r.newest_epoch)));

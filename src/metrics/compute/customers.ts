@@ -370,7 +370,10 @@ export const arrComputer: MetricComputer = {
       ? await arrFromState(db, scope, windows, headline)
       : await arrPerWindow(db, scope, windows);
     const currency =
-      chooseCurrency(rows.filter((r) => String(r.g) === String(headline))) ?? chooseCurrency(rows);
+      chooseCurrency(
+        rows.filter((r) => String(r.g) === String(headline)),
+        { usual: rows },
+      ) ?? chooseCurrency(rows);
     return windows.map((_, i) => {
       const group = rows.filter((r) => String(r.g) === String(i));
       const newest = Math.max(0, ...group.map((r) => toNumber(r.newest_epoch)));
@@ -386,7 +389,7 @@ export const arrComputer: MetricComputer = {
             db,
             sql`select a.*, ${label} as label from (${arrQuery(scope, [window], by)}) a ${join}`,
           );
-    const currency = chooseCurrency(rows);
+    const currency = ctx.currency ?? chooseCurrency(rows);
     const groups = new Map<string, Row[]>();
     for (const r of rows) groups.set(String(r.g), [...(groups.get(String(r.g)) ?? []), r]);
     return [...groups.values()].map((g) => {
@@ -396,6 +399,7 @@ export const arrComputer: MetricComputer = {
         label: String(g[0]!.label),
         value: f.value,
         n: f.n,
+        currency,
       };
     });
   },
