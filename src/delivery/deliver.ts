@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../db/client.js';
+import { isDatabaseOutage } from '../db/failures.js';
 import type { Delivery, DeliveryKind } from '../db/schema/index.js';
 import { describeError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -76,7 +77,8 @@ interface Ctx {
  * Sends every ready row (`due` and time come, or `claimed` with an expired lease), one claim at a time,
  * each claimed just before it is sent, until none is left. Safe to run on every instance at once.
  * Returns the rows this call settled (final states and retries). Database errors end the drain (logged,
- * with their cause); a lost token ends it too (the rows stay `due`). Never throws.
+ * with their cause); a lost token ends it too (the rows stay `due`). Throws only a database outage met
+ * before any row settled (isDatabaseOutage), so the caller's run fails as an outage; nothing is lost.
  */
 export async function drainDeliveries(
   deps: { db: Db; logger: Logger },
@@ -93,6 +95,7 @@ export async function drainDeliveries(
   const kinds = options.kinds ?? (Object.keys(options.handlers) as DeliveryKind[]);
   const out: Drained[] = [];
   let stop = false;
+  let outage: unknown = null;
   const heartbeat = setInterval(() => {
     renewLeases(ctx.db, [...ctx.held], ctx.instance, ctx.leaseMs)
       .then(({ takenOver }) => {
@@ -111,8 +114,11 @@ export async function drainDeliveries(
       try {
         row = await claimNext(ctx.db, ctx.instance, ctx.leaseMs, kinds);
       } catch (err) {
-        ctx.logger.error({ err: describeError(err) }, 'delivery claim failed; the next tick tries again');
         stop = true;
+        // A database outage is the scheduler's to log, once (src/app/outage-log.ts): rethrown below.
+        if (isDatabaseOutage(err)) outage ??= err;
+        else
+          ctx.logger.error({ err: describeError(err) }, 'delivery claim failed; the next tick tries again');
         return;
       }
       if (!row) return;
@@ -134,6 +140,9 @@ export async function drainDeliveries(
   } finally {
     clearInterval(heartbeat);
   }
+  // Nothing could even be claimed because the database is down: the run failed, and says so, so the
+  // scheduler logs one outage rather than a "database reachable again" after every tick (fresh tester).
+  if (outage && out.length === 0) throw outage;
   return out;
 }
 

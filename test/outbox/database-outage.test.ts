@@ -4,7 +4,9 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Db } from '../../src/db/client.js';
+import { isDatabaseOutage } from '../../src/db/failures.js';
 import * as schema from '../../src/db/schema/index.js';
+import { drainDeliveries } from '../../src/delivery/deliver.js';
 import { createOutbox, DATABASE_UNREACHABLE } from '../../src/delivery/outbox.js';
 import { createLocalPacer, createPgPacer, type Pacer } from '../../src/delivery/pacer.js';
 import { type SlackApiStub, startSlackApiStub } from '../helpers/slack-api.js';
@@ -61,4 +63,24 @@ it('logs a database outage once as a warning, posts nothing, and notes the recov
     'database reachable again: sends resume',
   ]);
   expect(lines).toHaveLength(2);
+});
+
+// Fresh tester (MED): with the database stopped, the deliveries job logged "delivery claim failed" and then
+// returned normally, so the scheduler logged "database reachable again" after every tick. A drain that
+// could not claim anything for an outage now fails (the scheduler logs the outage once) and logs nothing.
+it('fails a drain that met a database outage before claiming anything, without its own error line', async () => {
+  stub.reset();
+  const lines: Record<string, unknown>[] = [];
+  const logger = pino({ level: 'info' }, { write: (l: string) => lines.push(JSON.parse(l)) });
+  const db = drizzle(pool, { schema }) as unknown as Db;
+  const client = new WebClient('xoxb-test', { slackApiUrl: stub.apiUrl, retryConfig: { retries: 0 } });
+  const outbox = createOutbox(client, { logger: logger as never });
+  const drain = drainDeliveries(
+    { db, logger: logger as never },
+    { outbox, handlers: {}, kinds: ['channel_digest'], concurrency: 3 },
+  );
+  await expect(drain).rejects.toThrow();
+  await drain.catch((err: unknown) => expect(isDatabaseOutage(err)).toBe(true));
+  expect(lines).toEqual([]);
+  expect(stub.calls).toHaveLength(0);
 });
