@@ -73,9 +73,14 @@ export function buildCoachingMessage(card: CoachingCard, options: { interactive:
       ],
     });
   }
-  const teamLine = card.team
-    ? `Compared with ${repsWithData(card.lines[0]?.teamSize ?? 0)} of team ${escapeMrkdwn(card.team.name)} with data${card.showPeers ? '' : ' (percentiles are hidden: leaderboards are for managers here)'}.`
-    : 'Not on a team right now, so there is no team to compare with.';
+  // The team's reps with data on any line (a rep may have calls but no deals); none besides the rep: say so.
+  const teamSize = Math.max(0, ...card.lines.map((l) => l.teamSize));
+  const hasPeers = card.lines.some((l) => l.teamMedian !== null);
+  const teamLine = !card.team
+    ? 'Not on a team right now, so there is no team to compare with.'
+    : !hasPeers
+      ? `No one else on team ${escapeMrkdwn(card.team.name)} has data ${escapeMrkdwn(periodInWords(card.period.label))}, so there is no one to compare with.`
+      : `Compared with ${repsWithData(teamSize)} of team ${escapeMrkdwn(card.team.name)} with data${card.showPeers ? '' : ' (percentiles are hidden: leaderboards are for managers here)'}.`;
   const changes = card.biggestChanges.map((l) => {
     const change = l.result.trend?.change;
     const prev = previousInWords(l.result);

@@ -136,6 +136,7 @@ export async function getCoachingCard(deps: MetricDeps, query: CoachQuery): Prom
 /**
  * The rep's value against the team's reps: median of the rows with data; percentile rank of the rep's
  * own answer among the other reps' rows (ties count half, the rep counts as one tie with themselves).
+ * Both are null when no other rep of the team has data: there is nobody to compare with.
  */
 export function compareWithTeam(
   result: MetricResult,
@@ -148,7 +149,9 @@ export function compareWithTeam(
   const rows = team?.segments?.rows ?? [];
   const all = values(rows);
   const others = values(rows.filter((r) => r.repId !== repId));
-  const teamMedian = median(all);
+  // With nobody else on the team with data there is no one to compare with: a "team" figure would be the
+  // rep's own and a percentile would rank them against nobody (fresh tester, MED).
+  const teamMedian = others.length > 0 ? median(all) : null;
   const higherBetter = result.metric.direction === 'higher';
   let percentile: number | null = null;
   let worseThanMedian = false;
@@ -156,7 +159,7 @@ export function compareWithTeam(
     const mine = result.value.value;
     const worse = others.filter((v) => (higherBetter ? v < mine : v > mine)).length;
     const equal = others.filter((v) => v === mine).length;
-    percentile = ((worse + 0.5 * (equal + 1)) / (others.length + 1)) * 100;
+    if (others.length > 0) percentile = ((worse + 0.5 * (equal + 1)) / (others.length + 1)) * 100;
     if (teamMedian !== null) worseThanMedian = higherBetter ? mine < teamMedian : mine > teamMedian;
   }
   const status = result.target?.status;

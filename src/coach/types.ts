@@ -5,13 +5,14 @@ export interface CoachLine {
   metric: MetricDefinition;
   /** The rep's own answer: exactly what `/metrics <metric> @rep <period>` returns. */
   result: MetricResult;
-  /** Median of the team's reps with data (by rep, same period); null without a team or data. */
+  /** Median of the team's reps with data (by rep, same period); null without a team, or when no other rep of it has data. */
   teamMedian: number | null;
   /** Reps of the team with data for this metric. */
   teamSize: number;
   /**
    * Percentile rank in the team, 0–100, by the metric's direction: (reps worse + ½ × reps equal, the rep
-   * included) ÷ reps with data. 50 = the middle. null without data, or when the leaderboard policy hides it.
+   * included) ÷ reps with data. 50 = the middle. null without data, when no other rep of the team has data,
+   * or when the leaderboard policy hides it.
    */
   percentile: number | null;
   /** Worse than the team median, or at risk / off track against a target. */

@@ -2,6 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import { buildTrendChart } from '../../src/charts/trend.js';
 import { buildCoachingMessage } from '../../src/coach/blocks.js';
+import { compareWithTeam } from '../../src/coach/card.js';
 import type { CoachingCard } from '../../src/coach/types.js';
 import { templateLines } from '../../src/metrics/email-ab.js';
 import { findMetric } from '../../src/metrics/index.js';
@@ -103,6 +104,38 @@ describe('small print', () => {
     // One rep with data is "the one rep", and the period reads as English inside the sentence.
     expect(coach).toContain('Compared with the one rep of team EMEA with data.');
     expect(coach).toContain('Ana has no activity of their own in the last 30 days.');
+    // Fresh tester (MED): a rep alone in their team read "Compared with the 0 reps", beside a "team" figure
+    // that was their own and a percentile against nobody.
+    const alone = { ...line, teamMedian: null, teamSize: 1, percentile: null };
+    const aloneText = texts(buildCoachingMessage({ ...card, lines: [alone] }, { interactive: false }).blocks);
+    expect(aloneText).toContain(
+      'No one else on team EMEA has data in the last 30 days, so there is no one to compare with.',
+    );
+    expect(aloneText).not.toMatch(/Compared with|· team |pct/);
+    // The comparison itself: the team's only row with data is the rep's own, so no median, no percentile.
+    const row = (repId: number, value: number) => ({
+      key: `rep:${repId}`,
+      label: `R${repId}`,
+      value: v(value),
+      sampleSize: 1,
+      repId,
+    });
+    const team = (rows: ReturnType<typeof row>[]) =>
+      result('calls', { segments: { by: 'rep', rows } as never });
+    const own = result('calls', { value: v(120) });
+    expect(compareWithTeam(own, team([row(1, 120)]), 1, true)).toMatchObject({
+      teamMedian: null,
+      teamSize: 1,
+      percentile: null,
+      weak: false,
+    });
+    // One other rep: a median of both, and a percentile (Ana 120 beats nobody at 300: ½ ÷ 2 = 25th).
+    expect(compareWithTeam(own, team([row(1, 120), row(2, 300)]), 1, true)).toMatchObject({
+      teamMedian: 210,
+      teamSize: 2,
+      percentile: 25,
+      weak: true,
+    });
   });
 
   it('gives the reason a scorecard row has no data, pipeline coverage included', () => {
