@@ -8,7 +8,7 @@ import type { Db } from '../db/client.js';
 import { isDatabaseOutage, isLockTimeout } from '../db/failures.js';
 import { describeError } from '../errors.js';
 import { firstBadByte } from '../import/utf8.js';
-import { DATE_ORDERS, DemoDataError, ENTITIES, ingestBatch } from '../ingest/index.js';
+import { DATE_ORDERS, DemoDataError, ENTITIES, emptyCreated, ingestBatch } from '../ingest/index.js';
 import type { Logger } from '../logger.js';
 import { decimalMarkOf } from '../money/index.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
@@ -187,7 +187,11 @@ async function handle(
   if (count > MAX_INGEST_ITEMS) {
     return send(res, 413, { ok: false, error: `${count} items; at most ${MAX_INGEST_ITEMS} per request` });
   }
+  // Names the request referenced that matched nothing and so were created (a rep, team or account): the
+  // answer lists them, as the CSV import's summary does, so "ann" for "Ann Lee" is seen, not silent.
+  const created = emptyCreated();
   const result = await ingestBatch(deps.db, 'batches' in data ? { batches } : batches[0]!, {
+    created,
     timezone: deps.config.defaultTimezone,
     now: deps.clock(),
     atomic: true,
@@ -210,6 +214,7 @@ async function handle(
     updated: result.updated,
     unchanged: result.unchanged,
     ...(result.warnings ? { warnings: result.warnings } : {}),
+    ...(created.reps.length + created.teams.length + created.accounts.length > 0 ? { created } : {}),
   });
 }
 

@@ -30,6 +30,17 @@ const resultSchema = z.object({
     description:
       'Present when some items were written as given but look wrong: a duplicate external id (the later item wins, field by field), a close date before the create date, a won deal with amount ≤ 0, an open stage with a close date, an outbound touch before its lead was created.',
   }),
+  created: z
+    .object({
+      reps: z.array(z.object({ name: z.string(), email: z.string().nullable() })),
+      teams: z.array(z.string()),
+      accounts: z.array(z.string()),
+    })
+    .optional()
+    .meta({
+      description:
+        'Present when a name the items referenced (owner_name, team, account) matched no stored record, so one was created: check for a misspelling ("ann" for "Ann Lee") before it splits a rep\'s numbers.',
+    }),
 });
 const errorSchema = z.object({
   ok: z.literal(false),
