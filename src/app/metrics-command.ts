@@ -28,6 +28,20 @@ export function registerMetricsCommand(app: App, deps: Deps): void {
     // Posting (JSON, HTTP) waits for pending acks too (see yieldToIo).
     await yieldToIo();
     try {
+      // Slack always sends response_url; a payload without one (a proxy, a hand-made request) is answered
+      // through the Web API instead: ephemeral to the caller, or in the channel when they said `share`.
+      if (typeof respond !== 'function') {
+        deps.logger.warn(
+          { channel: command.channel_id },
+          'slash command without response_url: answered via the Web API',
+        );
+        const { response_type, replace_original: _, ...message } = reply;
+        if (response_type === 'in_channel')
+          await client.chat.postMessage({ channel: command.channel_id, ...message });
+        else
+          await client.chat.postEphemeral({ channel: command.channel_id, user: command.user_id, ...message });
+        return;
+      }
       // A 5xx or network failure is tried again (a bounded few times); a 4xx is not.
       await retryingRespond(respond)(reply);
     } catch (err) {

@@ -5,8 +5,9 @@ import { METRICS } from '../../src/metrics/index.js';
 import { LIMITS } from '../../src/slack/limits.js';
 import { describeDb } from '../helpers/db.js';
 import { type SlackApiStub, startSlackApiStub, useSlackApiStub } from '../helpers/slack-api.js';
+import { postSigned, slashCommandBody } from '../helpers/slack-requests.js';
 import { type Fixture, seedFixture, USERS } from './fixtures.js';
-import { allText, type RunningApp, sendCommand, startApp } from './harness.js';
+import { allText, type RunningApp, SECRET, sendCommand, startApp } from './harness.js';
 
 describeDb('/metrics over HTTP', (ctx) => {
   let stub: SlackApiStub;
@@ -37,6 +38,21 @@ describeDb('/metrics over HTTP', (ctx) => {
     expect(reply.text).toContain('Win rate · Ana López · Q4 2026: 75.0%');
     expect(reply.blocks[0]).toMatchObject({ type: 'header' });
     expect(allText(reply)).toContain('*75.0%*');
+  });
+
+  // Fresh tester (LOW): a slash command without response_url got no answer and an error "respond is not a
+  // function". Slack always sends one; without it the answer goes through the Web API, still ephemeral.
+  it('answers a command that came without response_url ephemerally through chat.postEphemeral', async () => {
+    const params = new URLSearchParams(
+      slashCommandBody({ text: 'winrate', userId: USERS.ana.id, responseUrl: 'x' }),
+    );
+    params.delete('response_url');
+    const res = await postSigned(`${app.url}/slack/events`, params.toString(), { secret: SECRET });
+    expect(res.status).toBe(200);
+    const [call] = await stub.waitFor('chat.postEphemeral');
+    expect(call!.args).toMatchObject({ channel: 'C0SALES', user: USERS.ana.id });
+    expect(String(call!.args.text)).toContain('Win rate · Ana López · Q4 2026: 75.0%');
+    expect(stub.callsTo('chat.postMessage')).toHaveLength(0);
   });
 
   it('reads a metric written as words, as managers type it: win rate, response time, deal size', async () => {
