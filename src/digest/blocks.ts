@@ -67,7 +67,8 @@ export function buildDigestMessage(view: DigestView): SlackMessage {
     staleBanner ? section(staleBanner) : null,
     noData
       ? section(
-          `No records for ${escapeName(spec.scopeLabel)} ${month ? `in ${escapeMrkdwn(month)}` : fiscal ? `in ${fiscal} yet` : 'this month yet'} — nothing to report.`,
+          // "the whole org" inside a sentence; movers below (a drop to nothing) contradict "nothing to report".
+          `No records for ${spec.scope.kind === 'org' ? 'the whole org' : escapeName(spec.scopeLabel)} ${month ? `in ${escapeMrkdwn(month)}` : fiscal ? `in ${fiscal} yet` : 'this month yet'}${view.movers.length > 0 ? '.' : ' — nothing to report.'}`,
         )
       : null,
     ...(noData ? [] : view.lines.map((l) => section(metricLine(view, l)))),

@@ -293,6 +293,19 @@ describeDb('digest content', (ctx) => {
     expect(msg.text).toContain('No records this month yet.');
   });
 
+  // Fresh tester (LOW): "No records for Whole org this month yet — nothing to report." above a mover
+  // "Calls ▼ −2 (−100%)". A drop to nothing is something to report, and "Whole org" reads as a name.
+  it('does not say "nothing to report" above the movers, and says "the whole org" in a sentence', async () => {
+    await seed();
+    // Fri 11 Dec 2026: December so far has no records; 1–10 November had Ana's 2 calls.
+    const eleventh = new Date('2026-12-11T07:30:00Z');
+    const org = spec(0, { scope: { kind: 'org' }, scopeLabel: 'Whole org', slot: eleventh });
+    const blocks = JSON.stringify((await buildDigest({ db: ctx.db(), config }, org, eleventh)).blocks);
+    expect(blocks).toContain('No records for the whole org this month yet.');
+    expect(blocks).not.toContain('nothing to report');
+    expect(blocks).toContain('Biggest movers');
+  });
+
   it('says when it was posted late, and escapes names from the data', async () => {
     const { teamId } = await seed('A&B <Sales>');
     const msg = await buildDigest(
