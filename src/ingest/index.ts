@@ -13,7 +13,7 @@ export {
   stagedUpsertFor,
   writeItems,
 } from './ingest.js';
-export { type CreatedByReference, emptyCreated } from './names.js';
+export { emptyCreated } from './names.js';
 export { DemoDataError } from './origin.js';
 export { outcomeFromStage } from './outcome.js';
 export {
