@@ -10,7 +10,7 @@ import {
   periodInWords,
 } from '../slack/format.js';
 import { enforceLimits, type SlackMessage } from '../slack/limits.js';
-import { escapeMrkdwn } from '../slack/mrkdwn.js';
+import { escapeMrkdwn, escapeName, neutraliseMarkers } from '../slack/mrkdwn.js';
 import { ordinal, previousInWords } from './talking-points.js';
 import type { CoachingCard, CoachLine } from './types.js';
 
@@ -60,11 +60,13 @@ function repsWithData(n: number): string {
  */
 export function buildCoachingMessage(card: CoachingCard, options: { interactive: boolean }): SlackMessage {
   const title = `Coaching card · ${card.rep.name} · ${card.period.label}`;
+  // The notification text is mrkdwn too: the name's `* _ ~ \`` are neutralised there as in the blocks.
+  const textTitle = `Coaching card · ${neutraliseMarkers(card.rep.name)} · ${card.period.label}`;
   if (card.startsOn) {
     // As metric answers for a future period: when it starts, no zeros or percentiles that mean nothing.
     const notYet = `${card.period.label} has not started yet (starts ${card.startsOn}): its coaching card has figures once it does.`;
     return enforceLimits({
-      text: escapeMrkdwn(`${title}: has not started yet (starts ${card.startsOn}).`),
+      text: escapeMrkdwn(`${textTitle}: has not started yet (starts ${card.startsOn}).`),
       blocks: [
         header(title),
         section(
@@ -79,8 +81,8 @@ export function buildCoachingMessage(card: CoachingCard, options: { interactive:
   const teamLine = !card.team
     ? 'Not on a team right now, so there is no team to compare with.'
     : !hasPeers
-      ? `No one else on team ${escapeMrkdwn(card.team.name)} has data ${escapeMrkdwn(periodInWords(card.period.label))}, so there is no one to compare with.`
-      : `Compared with ${repsWithData(teamSize)} of team ${escapeMrkdwn(card.team.name)} with data${card.showPeers ? '' : ' (percentiles are hidden: leaderboards are for managers here)'}.`;
+      ? `No one else on team ${escapeName(card.team.name)} has data ${escapeMrkdwn(periodInWords(card.period.label))}, so there is no one to compare with.`
+      : `Compared with ${repsWithData(teamSize)} of team ${escapeName(card.team.name)} with data${card.showPeers ? '' : ' (percentiles are hidden: leaderboards are for managers here)'}.`;
   const changes = card.biggestChanges.map((l) => {
     const change = l.result.trend?.change;
     const prev = previousInWords(l.result);
@@ -104,7 +106,7 @@ export function buildCoachingMessage(card: CoachingCard, options: { interactive:
     section(belowText),
     section(
       !card.ownActivity
-        ? `*Talking points:* ${escapeMrkdwn(card.rep.name)} has no activity of their own ${escapeMrkdwn(periodInWords(card.period.label))}. A coaching card is about a person's own numbers; for the team's, ask \`/metrics team\`.`
+        ? `*Talking points:* ${escapeName(card.rep.name)} has no activity of their own ${escapeMrkdwn(periodInWords(card.period.label))}. A coaching card is about a person's own numbers; for the team's, ask \`/metrics team\`.`
         : points.length > 0
           ? `*Talking points*\n${points.join('\n')}`
           : '*Talking points:* nothing weak against the team this period.',
@@ -120,6 +122,6 @@ export function buildCoachingMessage(card: CoachingCard, options: { interactive:
       : null,
   ]);
   const weak = card.lines.filter((l) => l.weak).map((l) => l.metric.label);
-  const text = `${title}: ${weak.length > 0 ? `weak on ${weak.join(', ')}` : 'nothing weak against the team'}.`;
+  const text = `${textTitle}: ${weak.length > 0 ? `weak on ${weak.join(', ')}` : 'nothing weak against the team'}.`;
   return enforceLimits({ text: escapeMrkdwn(text), blocks });
 }

@@ -112,6 +112,18 @@ describe('small print', () => {
       'No one else on team EMEA has data in the last 30 days, so there is no one to compare with.',
     );
     expect(aloneText).not.toMatch(/Compared with|· team |pct/);
+    // Fresh tester (LOW): the card's notification text showed "*Star*_" as markup; the team and the rep's
+    // name in sentences were escaped but not neutralised either.
+    const marked = buildCoachingMessage(
+      { ...card, rep: { id: 1, name: '*Star*_' }, team: { id: 1, name: 'A_B_' }, ownActivity: false },
+      { interactive: false },
+    );
+    const Z = '\u200D';
+    expect(marked.text).toContain(`${Z}*${Z}Star${Z}*${Z}${Z}_${Z}`);
+    expect(marked.text).not.toContain('*Star*_');
+    expect(texts(marked.blocks)).toContain(`team A${Z}_${Z}B${Z}_${Z} with data`);
+    // The header is plain_text, where the name is shown as written; every mrkdwn block has it neutralised.
+    expect(texts(marked.blocks.filter((b) => b.type !== 'header'))).not.toMatch(/\*Star\*_|A_B_/);
     // The comparison itself: the team's only row with data is the rep's own, so no median, no percentile.
     const row = (repId: number, value: number) => ({
       key: `rep:${repId}`,
