@@ -47,6 +47,9 @@ export const RECORD_TIMEOUT_MS = 1_000;
  * 401 across instances pass a longer wait.
  */
 export const REPLAY_WAIT_MS = 0;
+/** A refused Slack request is logged at most once per reason this often (ms), with a count of the rest. */
+export const REFUSED_LOG_MS = 60_000;
+
 /** Bound on what one instance remembers while the database is down; entries expire with the window. */
 const MAX_REMEMBERED = 50_000;
 
@@ -97,6 +100,25 @@ export function createRequestEdge(options: RequestEdgeOptions, next: Listener): 
     bodies: new ExpiringSet(MAX_REMEMBERED),
   };
 
+  // Refused requests are logged once per reason a minute, with how many more came meanwhile: anyone can
+  // POST unsigned requests, and one line each would let an outsider fill the log (fresh tester).
+  const refused = new Map<string, { loggedAt: number; more: number }>();
+  const logRefused = (now: number, verdict: Verdict) => {
+    const key = `${verdict.status} ${verdict.error}`;
+    const seenReason = refused.get(key);
+    if (seenReason && now - seenReason.loggedAt < REFUSED_LOG_MS) {
+      seenReason.more++;
+      return;
+    }
+    if (refused.size >= 100) refused.clear();
+    const more = seenReason?.more ?? 0;
+    refused.set(key, { loggedAt: now, more: 0 });
+    options.logger.warn(
+      { status: verdict.status, why: verdict.error, ...(more > 0 ? { moreSinceLastLine: more } : {}) },
+      'slack request refused',
+    );
+  };
+
   return (req, res) => {
     const path = pathOf(req.url);
     if (path === null) {
@@ -124,8 +146,7 @@ export function createRequestEdge(options: RequestEdgeOptions, next: Listener): 
         let verdict = checkSlackRequest(req, body, options.signingSecret, now);
         if (verdict.status === SEEN_CHECK) verdict = await checkSeen(req, body, now, options, local);
         if (verdict.status !== 0) {
-          if (verdict.status >= 400)
-            options.logger.warn({ status: verdict.status, why: verdict.error }, 'slack request refused');
+          if (verdict.status >= 400) logRefused(now, verdict);
           return reply(res, verdict.status, verdict.error);
         }
         (req as IncomingMessage & { rawBody?: Buffer }).rawBody = body;
