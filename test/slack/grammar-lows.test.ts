@@ -100,6 +100,19 @@ describeDb('the grammar as a sales manager types it', (ctx) => {
     );
   });
 
+  // Fresh tester (LOW): `from 03/04/2026 to 2026-05-01` was answered "I don't know a team called …".
+  it('asks back about slash dates and `from … to …` instead of reading them as a name', async () => {
+    expect(await ask(USERS.mia.id, 'winrate team from 03/04/2026 to 2026-05-01')).toBe(
+      '`03/04/2026` could be `2026-04-03` (day first) or `2026-03-04` (month first): write dates as YYYY-MM-DD.',
+    );
+    expect(await ask(USERS.mia.id, 'winrate 13/04/2026')).toBe(
+      'Write dates as YYYY-MM-DD. Did you mean `2026-04-13`?',
+    );
+    expect(await ask(USERS.mia.id, 'winrate from 2026-03-04 to 2026-05-01')).toBe(
+      'Write a range with two dots. Did you mean `2026-03-04..2026-05-01`?',
+    );
+  });
+
   // Third fresh tester: period words written short or loosely were read as a name.
   it('reads `2w`, `2 wks`, `a fortnight`, `an hour ago`, a bare `since` or `ago` as periods, never as names', async () => {
     const twoWeeks =

@@ -70,6 +70,12 @@ export function periodProblem(tokens: string[], index: number, ctx: PeriodWordCo
           suggestion: null,
         };
   }
+  // `03/04/2026`: 3 April or 4 March by who typed it; never guessed (fresh tester: it was read as a name).
+  const slash = slashDateProblem(word);
+  if (slash) return slash;
+  // `from 2026-03-04 to 2026-05-01`, `from 03/04/2026 to …`: the range is written with two dots.
+  const fromTo = fromToProblem(tokens, index, ctx);
+  if (fromTo) return fromTo;
   if (!lead && !SHAPED.test(word) && !fiscalMonth) return null;
   for (let length = Math.min(4, tokens.length - index); length >= 1; length--) {
     const phrase = tokens
@@ -102,6 +108,60 @@ export function periodProblem(tokens: string[], index: number, ctx: PeriodWordCo
   return {
     message: `I don't know the period \`${clipTyped(`${word} ${next}`)}\`.${suggestion ? '' : ` ${EXAMPLES}`}`,
     suggestion,
+  };
+}
+
+/** `03/04/2026`, `3.4.26`: day and month in an order only the writer knows. */
+const SLASH_DATE = /^(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})$/;
+
+/** A slash date's readings as ISO dates (one when only one order is a real date), or null if not one. */
+function slashReadings(word: string): string[] | null {
+  const m = SLASH_DATE.exec(word);
+  if (!m) return null;
+  const year = m[3]!.length === 2 ? `20${m[3]}` : m[3]!;
+  const iso = (month: string, day: string) => {
+    const text = `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`;
+    const d = new Date(`${text}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text ? text : null;
+  };
+  const readings = [iso(m[2]!, m[1]!), iso(m[1]!, m[2]!)].filter((r): r is string => r !== null);
+  return [...new Set(readings)];
+}
+
+/** The problem with a slash date: dates are written YYYY-MM-DD, with both readings when it has two. */
+function slashDateProblem(word: string): PeriodProblem | null {
+  const readings = slashReadings(word);
+  if (readings === null) return null;
+  const typed = clipTyped(word);
+  if (readings.length === 0)
+    return { message: `\`${typed}\` is not a date. Write dates as YYYY-MM-DD.`, suggestion: null };
+  if (readings.length === 1)
+    return {
+      message: 'Write dates as YYYY-MM-DD.',
+      suggestion: readings[0]!,
+    };
+  return {
+    message: `\`${typed}\` could be \`${readings[0]}\` (day first) or \`${readings[1]}\` (month first): write dates as YYYY-MM-DD.`,
+    suggestion: null,
+  };
+}
+
+/** `from A to B` (or `from A - B`): a range asked in words, answered with its two-dot spelling. */
+function fromToProblem(tokens: string[], index: number, ctx: PeriodWordContext): PeriodProblem | null {
+  if (tokens[index]!.toLowerCase() !== 'from') return null;
+  const from = tokens[index + 1];
+  if (from === undefined || !(SLASH_DATE.test(from) || SHAPED.test(from))) return null;
+  const sep = tokens[index + 2]?.toLowerCase();
+  const to = sep === 'to' || sep === '-' || sep === 'until' ? tokens[index + 3] : undefined;
+  const slash = slashDateProblem(from) ?? (to ? slashDateProblem(to) : null);
+  if (slash && slash.suggestion === null) return slash;
+  const start = slashReadings(from)?.[0] ?? from;
+  const end = to ? (slashReadings(to)?.[0] ?? to) : null;
+  const range = end ? `${start}..${end}` : `${start}..${formatLocalDate(ctx.now, ctx.timezone)}`;
+  const ok = parsePeriod(range, ctx).ok;
+  return {
+    message: `Write a range with two dots${ok ? '' : `, as in \`${exampleSince(ctx)}\``}.`,
+    suggestion: ok ? range : null,
   };
 }
 
