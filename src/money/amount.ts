@@ -242,13 +242,14 @@ export function readAmount(
   if (decimal) {
     const group = decimal === '.' ? ',' : '.';
     const [intPart, frac, extra] = s.split(decimal);
-    if (extra !== undefined || (frac !== undefined && !/^\d+$/.test(frac))) throw bad();
-    const whole = ungroup(intPart!, [group, ' ']);
-    if (whole === null) {
-      throw new AmountError(
+    // "1.234,56" under a "." locale: the marks are there, in the other order; say which mark was expected.
+    const forced = () =>
+      new AmountError(
         `"${text}" does not read as a number with "${decimal}" as decimal mark (${hint.forced})`,
       );
-    }
+    if (extra !== undefined || (frac !== undefined && !/^\d+$/.test(frac))) throw forced();
+    const whole = ungroup(intPart!, [group, ' ']);
+    if (whole === null) throw forced();
     return result(whole, frac ?? '', null);
   }
   const dots = count(s, '.');

@@ -100,6 +100,11 @@ describe('readAmount', () => {
     expect(() => readAmount('12.50', ',')).toThrow(
       '"12.50" does not read as a number with "," as decimal mark (check --locale / --decimal)',
     );
+    // Fresh tester (LOW): under en-US "1.234,56 EUR" was only "not an amount", with no word of the mark.
+    expect(() => readAmount('1.234,56 EUR', '.')).toThrow(
+      '"1.234,56 EUR" does not read as a number with "." as decimal mark (check --locale / --decimal)',
+    );
+    expect(() => readAmount('1,234.56', ',')).toThrow('does not read as a number with "," as decimal mark');
     expect(decimalMarkOf('de-DE')).toBe(',');
     expect(decimalMarkOf('en-US')).toBe('.');
     // A well-formed tag Intl has no numbers for would read as en-US: "1.500" as 1.5. Refused instead.
