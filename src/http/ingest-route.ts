@@ -11,6 +11,7 @@ import { firstBadByte } from '../import/utf8.js';
 import { DATE_ORDERS, DemoDataError, ENTITIES, emptyCreated, ingestBatch } from '../ingest/index.js';
 import type { Logger } from '../logger.js';
 import { decimalMarkOf } from '../money/index.js';
+import { envelopeProblem } from './ingest-envelope.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
 
 export const INGEST_PATH = '/api/v1/ingest';
@@ -158,17 +159,18 @@ async function handle(
     // A leading byte order mark (Windows tools write one) is not part of the JSON text: RFC 8259 §8.1 lets a
     // parser ignore it, and JSON.parse does not.
     json = JSON.parse(body.toString('utf8').replace(/^\uFEFF/, ''));
-  } catch {
-    return send(res, 400, { ok: false, error: 'body is not valid JSON' });
+  } catch (err) {
+    // V8 says where: the token and the text around it (`Unexpected token '}', ..."items":[}"`), or the
+    // position; the text is the caller's own.
+    const where =
+      err instanceof SyntaxError ? `: ${err.message.replace(/ is not valid JSON$/, '').slice(0, 200)}` : '';
+    return send(res, 400, { ok: false, error: `body is not valid JSON${where}` });
   }
   const envelope = envelopeSchema.safeParse(json);
   if (!envelope.success) {
     const setting = settingsProblem(json);
     if (setting) return send(res, 400, { ok: false, error: setting });
-    return send(res, 400, {
-      ok: false,
-      error: `expected {"entity": one of ${ENTITIES.join('|')}, "items": [...]} or {"batches": [{"entity", "items"}, ...]}`,
-    });
+    return send(res, 400, { ok: false, error: envelopeProblem(json) });
   }
   const { locale, decimal: givenDecimal, date_format, won_stages, lost_stages, ...data } = envelope.data;
   let decimal = givenDecimal;

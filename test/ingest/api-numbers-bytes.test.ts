@@ -115,7 +115,11 @@ describeDb('ingest API: numbers past the limit, bytes and numeric ids', (ctx) =>
     expect(bom.status).toBe(200);
     expect(await ids('opportunities')).toEqual(['O-BOM']);
     const broken = await post('{"entity":"opportunities","items":[}');
-    expect(broken).toEqual({ status: 400, body: { ok: false, error: 'body is not valid JSON' } });
+    // Fresh tester (LOW): the refusal said where, not only that.
+    expect(broken).toEqual({
+      status: 400,
+      body: { ok: false, error: `body is not valid JSON: Unexpected token '}', ...","items":[}"` },
+    });
   });
 
   it('refuses an id sent as true or false, and one sent as an object', async () => {

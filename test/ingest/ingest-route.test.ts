@@ -89,6 +89,37 @@ describeDb('POST /api/v1/ingest', (ctx) => {
     expect(await leadCount()).toBe(2);
   });
 
+  // Fresh tester (LOW): a missing "items", an unknown entity and a stray key all got the same generic 400.
+  it('names what is wrong with the request itself: the field, with a did-you-mean', async () => {
+    const error = async (body: unknown) => {
+      const r = await post(body);
+      expect(r.status).toBe(400);
+      return r.body.error;
+    };
+    expect(await error({ entity: 'leads' })).toBe('items is missing: a list of leads');
+    expect(await error({ entity: 'lead', items: [] })).toBe(
+      'entity "lead" is not one of teams, reps, leads, activities, accounts, opportunities, contracts; did you mean "leads"?',
+    );
+    expect(await error({ items: [] })).toMatch(/^entity is missing: one of teams, reps, leads, /);
+    expect(await error({ entity: 'leads', itmes: [] })).toBe(
+      '"itmes" is not a field of the request; did you mean "items"?',
+    );
+    expect(await error({ entity: 'leads', items: {} })).toBe('items must be a list of leads');
+    expect(
+      await error({
+        batches: [
+          { entity: 'leads', items: [] },
+          { entity: 'deals', items: [] },
+        ],
+      }),
+    ).toBe(
+      'batches[1].entity "deals" is not one of teams, reps, leads, activities, accounts, opportunities, contracts',
+    );
+    expect(await error({ batches: [] })).toBe('batches must be a non-empty list of {"entity", "items"}');
+    expect(await error([1])).toMatch(/^the body must be a JSON object: expected \{"entity"/);
+    expect(await leadCount()).toBe(0);
+  });
+
   it('rejects a batch with one bad item with per-item errors and writes none of it', async () => {
     const r = await post({
       batches: [
