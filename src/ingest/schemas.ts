@@ -291,6 +291,32 @@ const email = () =>
     {},
     { type: ['string', 'null'], format: 'email', maxLength: TEXT_LIMITS.email },
   );
+/**
+ * `crm_url`: an absolute http(s) link, stored in its canonical form (WHATWG URL `href`, with `|` also
+ * percent-encoded) so it can always be shown as a Slack link: a space or `<` is encoded, not dropped.
+ * Anything else (`javascript:`, `crm.example.com/x`) is refused: it could never be shown (fresh tester).
+ */
+const url = () =>
+  field(
+    (v) => {
+      const t = withinLimit(toText(v), 'url').trim();
+      let link: URL;
+      try {
+        link = new URL(t);
+      } catch {
+        throw new ValueError(
+          `"${clipValue(t)}" is not a link: write the whole address, starting with https://`,
+        );
+      }
+      if (link.protocol !== 'https:' && link.protocol !== 'http:')
+        throw new ValueError(`"${clipValue(t)}" is not a web link: it must start with https:// or http://`);
+      return link.href.replace(/\|/g, '%7C');
+    },
+    {},
+    { type: ['string', 'null'], format: 'uri', maxLength: TEXT_LIMITS.url },
+  );
+/** A value quoted back in an error, cut to 60 characters. */
+const clipValue = (t: string) => (t.length > 60 ? `${t.slice(0, 60)}…` : t);
 const oneOf = <T extends string>(values: readonly T[], opts?: { required?: boolean }) =>
   field(
     (v) => {
@@ -409,7 +435,7 @@ export function buildItemSchemas(tz: string, decimal?: DecimalMark, reading: Rea
       qualified_at: instant(tz),
       converted_at: instant(tz),
       disqualified_at: instant(tz),
-      crm_url: text('url'),
+      crm_url: url(),
     }),
     activities: z.strictObject({
       external_id: text('id', { required: true }),

@@ -70,4 +70,42 @@ describeDb('text length limits: CSV import and ingest API', (ctx) => {
     const [lead] = await queryRows<{ name: string }>(ctx.db(), sql`select name from leads`);
     expect(lead?.name).toBe(fine);
   });
+
+  // Fresh tester (LOW): `javascript:alert(1)` and links with a space or `<>|` were stored as given, and the
+  // nudge then showed no link for them, without a word to the admin.
+  it('refuses a crm_url that is not a web link and stores the others so they can be linked', async () => {
+    const r = await run(
+      'leads',
+      [
+        'external_id,created_at,crm_url',
+        'L-1,2026-11-20,javascript:alert(1)',
+        'L-2,2026-11-20,crm.example.com/leads/2',
+        'L-3,2026-11-20,https://crm.example.com/x?a=1&b=<2>|z',
+        'L-4,2026-11-20,https://crm.example.com/leads/4?q=a b',
+      ].join('\n'),
+    );
+    expect(formatErrors(r)).toBe(
+      [
+        'line 2: crm_url "javascript:alert(1)" is not a web link: it must start with https:// or http://',
+        'line 3: crm_url "crm.example.com/leads/2" is not a link: write the whole address, starting with https://',
+      ].join('\n'),
+    );
+    const ok = await run(
+      'leads',
+      [
+        'external_id,created_at,crm_url',
+        'L-3,2026-11-20,https://crm.example.com/x?a=1&b=<2>|z',
+        'L-4,2026-11-20,https://crm.example.com/leads/4?q=a b',
+      ].join('\n'),
+    );
+    expect(ok.rejected).toBe(false);
+    const stored = await queryRows<{ crm_url: string }>(
+      ctx.db(),
+      sql`select crm_url from leads order by external_id`,
+    );
+    expect(stored.map((l) => l.crm_url)).toEqual([
+      'https://crm.example.com/x?a=1&b=%3C2%3E%7Cz',
+      'https://crm.example.com/leads/4?q=a%20b',
+    ]);
+  });
 });
