@@ -153,6 +153,15 @@ export function chooseCurrency(
   return best;
 }
 
+/**
+ * The answer's currency over per-window rows (`g` = window index): chosen on the headline window's rows,
+ * ties broken by all the windows (chooseCurrency's `usual`); with none in the headline, over all of them.
+ */
+export function windowsCurrency(rows: Row[], headline: number): string | null {
+  const head = rows.filter((r) => String(r.g) === String(headline));
+  return chooseCurrency(head, { usual: rows }) ?? chooseCurrency(rows);
+}
+
 function unionRows(
   spec: AggregateSpec,
   scope: Scope,
@@ -275,9 +284,7 @@ export function aggregateComputer(spec: AggregateSpec): MetricComputer {
               { prepared: scope.kind === 'rep' },
             );
       const byWindow = groupRows(rows, (r) => String(r.g));
-      const currency = spec.perCurrency
-        ? (chooseCurrency(byWindow.get(String(headline)) ?? [], { usual: rows }) ?? chooseCurrency(rows))
-        : null;
+      const currency = spec.perCurrency ? windowsCurrency(rows, headline) : null;
       return windows.map((window, i) => {
         const group = byWindow.get(String(i)) ?? [];
         const newestEpoch = Math.max(0, ...group.map((r) => num(r.newest_epoch)));

@@ -12,6 +12,7 @@ import {
   type Row,
   toNumber,
   value,
+  windowsCurrency,
 } from './aggregate.js';
 import { activeAt, scopedAccounts } from './customers.js';
 import { runMetricQuery } from './query.js';
@@ -140,11 +141,7 @@ export const arpuComputer: MetricComputer = {
     const rows = ctx.useRollups
       ? await arpuFromState(db, scope, windows, headline)
       : await runMetricQuery<Row>(db, arpuQuery(scope, windows));
-    const currency =
-      chooseCurrency(
-        rows.filter((r) => String(r.g) === String(headline)),
-        { usual: rows },
-      ) ?? chooseCurrency(rows);
+    const currency = windowsCurrency(rows, headline);
     return windows.map((_, i) => {
       const group = rows.filter((r) => String(r.g) === String(i));
       const newest = Math.max(0, ...group.map((r) => toNumber(r.newest_epoch)));

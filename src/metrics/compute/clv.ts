@@ -23,6 +23,7 @@ import {
   type Row,
   toNumber,
   value,
+  windowsCurrency,
 } from './aggregate.js';
 import { aggregatePerWindow, contractArr, customerAt, scopedAccounts } from './customers.js';
 import { runMetricQuery } from './query.js';
@@ -327,11 +328,7 @@ export const clvComputer: MetricComputer = {
     const [customers, revenue] = ctx.useRollups
       ? await runFromState(db, scope, windows, headline)
       : await run(db, scope, windows);
-    const currency =
-      chooseCurrency(
-        revenue.filter((r) => String(r.g) === String(headline)),
-        { usual: revenue },
-      ) ?? chooseCurrency(revenue);
+    const currency = windowsCurrency(revenue, headline);
     return windows.map((_, i) => {
       const rev = revenue.filter((r) => String(r.g) === String(i));
       const c = customers.find((r) => String(r.g) === String(i));

@@ -22,6 +22,7 @@ import {
   ratio,
   toNumber,
   value,
+  windowsCurrency,
 } from './aggregate.js';
 import { runMetricQuery } from './query.js';
 import { segmentLabelJoin, type Window, windowsRelation } from './rows.js';
@@ -369,11 +370,7 @@ export const arrComputer: MetricComputer = {
     const rows = ctx.useRollups
       ? await arrFromState(db, scope, windows, headline)
       : await arrPerWindow(db, scope, windows);
-    const currency =
-      chooseCurrency(
-        rows.filter((r) => String(r.g) === String(headline)),
-        { usual: rows },
-      ) ?? chooseCurrency(rows);
+    const currency = windowsCurrency(rows, headline);
     return windows.map((_, i) => {
       const group = rows.filter((r) => String(r.g) === String(i));
       const newest = Math.max(0, ...group.map((r) => toNumber(r.newest_epoch)));
