@@ -3,7 +3,7 @@
  * target, split), Tally's headline alone and the hand-written SQL of `bench/hand-sql.ts`, timed interleaved
  * on real Postgres (median and p95), with a check that Tally's figures equal the hand SQL's.
  * BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/tally_bench) is created when missing.
- * Options: --runs N (default 15), --metric id[,id], --synthetic (a quick set-based data set),
+ * Options: --runs N (default 15), --warmups N (default 8), --metric id[,id], --synthetic (a quick set-based data set),
  * --reps N / --days N (a smaller bench data set, e.g. for the history-growth comparison),
  * --save file.json (write the medians), --baseline file.json (print each median's ratio to that run's).
  */
@@ -32,6 +32,9 @@ const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/tally_bench';
 
 const BENCH_USAGE = `Usage: npm run bench -- [--runs 15] [--metric winrate,calls] [--synthetic]
   --runs N        timed runs per metric (default 15)
+  --warmups N     untimed rounds before them (default 8: Postgres plans a prepared statement afresh for
+                  its first five executions on a connection, then settles on a generic plan, as a bot
+                  that has been up a while has)
   --metric ids    only these metrics (comma-separated)
   --synthetic     a quick set-based data set instead of the seed's bench data
   --reps N        bench data size: reps (seed profile)
@@ -46,6 +49,7 @@ BENCH_DATABASE_URL (default ${DEFAULT_URL}) is created when missing.`;
 /** The bench's options, or null after printing the usage (for --help or a mistake). */
 function readOptions(argv: string[]): {
   runs: number;
+  warmups: number;
   only?: string[];
   synthetic: boolean;
   migrate: boolean;
@@ -54,6 +58,7 @@ function readOptions(argv: string[]): {
   try {
     const cli = parseCli(argv, {
       runs: { type: 'string' },
+      warmups: { type: 'string' },
       metric: { type: 'string' },
       synthetic: { type: 'boolean' },
       'no-migrate': { type: 'boolean' },
@@ -69,6 +74,9 @@ function readOptions(argv: string[]): {
     const runs = Number(cli.values.runs ?? 15);
     if (!Number.isInteger(runs) || runs < 1)
       throw new CliUsageError('--runs must be a whole number, 1 or more');
+    const warmups = Number(cli.values.warmups ?? 8);
+    if (!Number.isInteger(warmups) || warmups < 0)
+      throw new CliUsageError('--warmups must be a whole number, 0 or more');
     const only = typeof cli.values.metric === 'string' ? cli.values.metric.split(',') : undefined;
     const text: Record<string, string | undefined> = {};
     for (const name of ['reps', 'days', 'baseline', 'save'] as const) {
@@ -77,6 +85,7 @@ function readOptions(argv: string[]): {
     }
     return {
       runs,
+      warmups,
       ...(only ? { only } : {}),
       synthetic: cli.values.synthetic === true,
       migrate: cli.values['no-migrate'] !== true,
@@ -126,6 +135,7 @@ async function measure(
   c: Case,
   metric: MetricQuery['metric'],
   runs: number,
+  warmups: number,
 ): Promise<Cell> {
   const q = c.query(metric);
   const headlineQ: MetricQuery = { ...q, include: { target: false, trend: false, series: false } };
@@ -146,14 +156,14 @@ async function measure(
     check = compareWithHand(head, (await hand()).rows, c.key === 'orgByRep') ?? 'ok';
   else if (!hand) check = check === 'ok' ? '(no hand SQL)' : check;
   const variants = [() => getMetric(deps, q), () => getMetric(deps, headlineQ), ...(hand ? [hand] : [])];
-  const [tFull, tHead, tHand] = await timeInterleaved(variants, runs);
+  const [tFull, tHead, tHand] = await timeInterleaved(variants, runs, warmups);
   return { full: tFull!, headline: tHead!, hand: tHand, check };
 }
 
 async function main(): Promise<void> {
   const options = readOptions(process.argv.slice(2));
   if (!options) return;
-  const { runs, only } = options;
+  const { runs, warmups, only } = options;
   const arg = (flag: string): string | undefined => options.text[flag.replace(/^--/, '')];
   const url = process.env.BENCH_DATABASE_URL || DEFAULT_URL;
   const now = new Date();
@@ -226,7 +236,7 @@ async function main(): Promise<void> {
     for (const m of METRICS) {
       if (only && !only.includes(m.id)) continue;
       for (const c of cases) {
-        const cell = await measure(deps, pool, c, m.id, runs);
+        const cell = await measure(deps, pool, c, m.id, runs, warmups);
         saved[`${m.id} ${c.key}`] = cell.full.median;
         const ratio = baseline?.[`${m.id} ${c.key}`];
         const line = [
@@ -244,7 +254,7 @@ async function main(): Promise<void> {
       }
     }
     console.log(
-      `\nMetrics bench (team ${teamId}, rep ${repId}): ${runs} interleaved runs each after 2 warm-ups; ms median / p95.`,
+      `\nMetrics bench (team ${teamId}, rep ${repId}): ${runs} interleaved runs each after ${warmups} warm-ups; ms median / p95.`,
     );
     console.log(`Load average (1/5/15 min) before: ${loadBefore}; after: ${load()}.\n`);
     const growth = baseline ? ['full vs baseline'] : [];
