@@ -21,9 +21,8 @@ export const callsComputer: MetricComputer = aggregateComputer({
   rollup: {
     aggregates: sql`sum(r.calls)::int as n, sum(r.calls_connected)::int as connected,
       sum(r.talk_seconds)::float8 as talk`,
-    repAggregates: sql`count(distinct nullif(r.rep_id, 0)) filter (where r.calls > 0)::int as reps`,
-    // One rep's rows (rep_id 0 holds records without an owner): 1 when that rep made a call, else 0.
-    oneRepAggregates: sql`(max(r.rep_id) <> 0 and coalesce(bool_or(r.calls > 0), false))::int as reps`,
+    // A rep who made a call in the window (rep_id 0, records without an owner, is never one).
+    activeReps: sql`r.calls > 0`,
     having: sql`sum(r.calls) > 0`,
   },
   finalize({ rows, workingDays }) {

@@ -100,14 +100,16 @@ export interface AggregateSpec {
    * The same aggregates over the rollups `r` (same output names), and a HAVING that drops groups with no
    * records (raw rows only form groups when records exist). Absent: the metric is always computed raw.
    * `aggregates` and `having` read only counter columns and `team_id`, so a team or the org reads the
-   * team-level twin `metric_team_rollups`; `repAggregates` (optional) are the aggregates that need the rep
-   * dimension (`r.rep_id`): for a team or the org the headline window (the only one whose figures are shown)
-   * is then read from `metric_rollups`, all its aggregates in one query, and the other windows from the twin.
-   * `oneRepAggregates` (with `repAggregates`): the same outputs for groups that each hold one rep's rows (a
-   * rep's windows, any split of a rep, a split by rep), without a distinct count, so Postgres can
-   * hash-aggregate instead of sorting every rollup row (org × year by rep: 42 → 27 ms on the bench data).
+   * team-level twin `metric_team_rollups` for every window. `activeReps` (optional): the condition on a rep's
+   * rollup row `r` for the rep to count as active (`r.calls > 0`); the answer then has output `reps`, the reps
+   * (not "no rep", rep_id 0) with such a row in the window. A team's or the org's headline window counts them
+   * with a second statement run beside the first, `count(distinct rep_id)` over the rep rows that meet it
+   * (index-only through `metric_rollups_calling_idx` for a team: ~1 ms where reading every rep row of a team's
+   * 30 days took ~7 ms on the bench data); a rep's windows and a split by rep group one rep's rows, where it is
+   * `bool_or`, so Postgres can hash-aggregate instead of sorting every rollup row (org × year by rep:
+   * 42 → 27 ms on the bench data).
    */
-  rollup?: { aggregates: SQL; having: SQL; repAggregates?: SQL; oneRepAggregates?: SQL };
+  rollup?: { aggregates: SQL; having: SQL; activeReps?: SQL };
   finalize(input: FinalizeInput): Omit<Computed, 'newest'>;
 }
 
@@ -203,11 +205,14 @@ export function windowedRows(windows: Window[], rows: SQL): SQL {
     where x.wi is not null`;
 }
 
+/** `reps` of one rep's rows (a rep's windows, a split by rep): 1 when the rep (not rep_id 0) was active. */
+const oneRepActive = (activeReps: SQL): SQL =>
+  sql`(max(r.rep_id) <> 0 and coalesce(bool_or(${activeReps}), false))::int as reps`;
+
 /**
  * The rollup rows of every window, grouped by window index `g` (and currency when `perCurrency`). A rep reads
- * `metric_rollups` in one query; a team or the org reads the team twin `metric_team_rollups`, except the
- * headline window of a metric with `repAggregates`, which reads `metric_rollups` (one more query when there
- * are other windows).
+ * `metric_rollups` in one query; a team or the org reads the team twin `metric_team_rollups`, and with
+ * `activeReps` counts the headline window's active reps beside it from the rep rows (see `AggregateSpec`).
  */
 async function rollupWindows(
   db: Db,
@@ -228,37 +233,37 @@ async function rollupWindows(
         group by w.i${rcur} having ${rollup.having}`,
       { prepared },
     );
-  const { repAggregates } = rollup;
+  const { activeReps } = rollup;
   if (scope.kind === 'rep') {
-    const oneRep = rollup.oneRepAggregates ?? repAggregates;
     // Prepared: planning this statement cost as much as running it (0.4 ms each for a rep's quarter), its
     // text depends only on the windows' shape (the bounds and the rep are parameters), and one rep's rows
     // are always best read through the rep's index, so the generic plan Postgres settles on is the right one.
-    return perWindow(rollupRows(ranges, scope), oneRep ? sql`, ${oneRep}` : sql``, true);
+    return perWindow(
+      rollupRows(ranges, scope),
+      activeReps ? sql`, ${oneRepActive(activeReps)}` : sql``,
+      true,
+    );
   }
   // A team's rows too are best read through its index whatever the bounds (the org has no filter: left to
   // the planner per call).
   const teamPrepared = scope.kind === 'team';
-  if (!repAggregates)
-    return perWindow(rollupRows(ranges, scope, sql`metric_team_rollups`), sql``, teamPrepared);
-  // The headline window's rep rows must be read for its rep-dimension figures anyway: its other aggregates
-  // come from the same rows in the same statement (a team's headline alone is one statement, about the hand
-  // SQL's cost), and only the other windows read the team twin.
-  const others = ranges.filter((r) => r.window !== headline);
-  const [rest, head] = await Promise.all([
-    others.length > 0
-      ? perWindow(rollupRows(others, scope, sql`metric_team_rollups`), sql``, teamPrepared)
-      : Promise.resolve([]),
-    perWindow(
-      rollupRows(
-        ranges.filter((r) => r.window === headline),
-        scope,
-      ),
-      sql`, ${repAggregates}`,
-      teamPrepared,
+  const windowRows = perWindow(rollupRows(ranges, scope, sql`metric_team_rollups`), sql``, teamPrepared);
+  if (!activeReps) return windowRows;
+  const [rows, [active]] = await Promise.all([
+    windowRows,
+    runMetricQuery<{ reps: number }>(
+      db,
+      sql`select count(distinct r.rep_id)::int as reps
+        from ${rollupRows(
+          ranges.filter((r) => r.window === headline),
+          scope,
+        )}
+        where ${activeReps} and r.rep_id <> 0`,
+      { prepared: teamPrepared },
     ),
   ]);
-  return [...rest, ...head];
+  // Only the headline's figures are shown: the other windows need no rep count.
+  return rows.map((r) => (String(r.g) === String(headline) ? { ...r, reps: active?.reps ?? 0 } : r));
 }
 
 /** Builds a computer that runs one grouped query for all windows and one for a split. */
@@ -306,11 +311,11 @@ export function aggregateComputer(spec: AggregateSpec): MetricComputer {
       // value and count never need the rep dimension).
       const byRep = scope.kind === 'rep' || by === 'rep';
       // Each group then holds one rep's rows.
-      const repAggregates = spec.rollup?.oneRepAggregates ?? spec.rollup?.repAggregates;
+      const activeReps = spec.rollup?.activeReps;
       const inner =
         spec.rollup && seg && ranges
           ? sql`select ${seg} as g${rcur}, ${spec.rollup.aggregates}${
-              byRep && repAggregates ? sql`, ${repAggregates}` : sql``
+              byRep && activeReps ? sql`, ${oneRepActive(activeReps)}` : sql``
             }
               from ${byRep ? rollupRows(ranges, scope) : rollupRows(ranges, scope, sql`metric_team_rollups`)}
               group by 1${rcur} having ${spec.rollup.having}`
