@@ -314,11 +314,11 @@ export function aggregateComputer(spec: AggregateSpec): MetricComputer {
       const activeReps = spec.rollup?.activeReps;
       const inner =
         spec.rollup && seg && ranges
-          ? sql`select ${seg} as g${rcur}, ${spec.rollup.aggregates}${
+          ? sql`select ${seg.key} as g${rcur}, ${spec.rollup.aggregates}${
               byRep && activeReps ? sql`, ${oneRepActive(activeReps)}` : sql``
             }
               from ${byRep ? rollupRows(ranges, scope) : rollupRows(ranges, scope, sql`metric_team_rollups`)}
-              group by 1${rcur} having ${spec.rollup.having}`
+              group by ${seg.column}${rcur} having ${spec.rollup.having}`
           : sql`select x.seg as g${cur}, ${aggregates(ctx, null)}
               from (${unionRows(spec, scope, window.start, window.end, by, true, ctx)}) x
               group by x.seg${cur}`;

@@ -178,9 +178,13 @@ export function rollupRows(ranges: RollupRange[], scope: Scope, table: SQL = sql
   return sql`(${sql.join(arms, sql` union all `)}) r cross join lateral (select r.wi as i) w`;
 }
 
-/** Segment key from rollups (0 = no rep / no team, like NULL in raw rows); null for dimensions rollups lack. */
-export function rollupSegment(by: Dimension): SQL | null {
-  if (by === 'rep') return sql`nullif(r.rep_id, 0)::text`;
-  if (by === 'team') return sql`nullif(r.team_id, 0)::text`;
+/**
+ * A split's key from rollups: `key` the text key (0 = no rep / no team, like NULL in raw rows, gives null)
+ * and `column` the integer column to group by (grouping by the column rather than the text hashes integers:
+ * the org's year by rep 8.7 → 7.0 ms on the bench data); null for dimensions rollups lack.
+ */
+export function rollupSegment(by: Dimension): { key: SQL; column: SQL } | null {
+  if (by === 'rep') return { key: sql`nullif(r.rep_id, 0)::text`, column: sql`r.rep_id` };
+  if (by === 'team') return { key: sql`nullif(r.team_id, 0)::text`, column: sql`r.team_id` };
   return null;
 }
