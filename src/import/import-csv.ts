@@ -172,7 +172,15 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
       badLines.add(e.line);
       result.invalidRows += 1;
     }
+    // The listing keeps the first lines of the file, not the first errors found: a row refused by the
+    // writer is found after later rows' parse errors of the same batch.
     if (result.errors.length < maxListed) result.errors.push(e);
+    else {
+      let last = 0;
+      for (let i = 1; i < result.errors.length; i++)
+        if (result.errors[i]!.line > result.errors[last]!.line) last = i;
+      if (e.line < result.errors[last]!.line) result.errors[last] = e;
+    }
   };
   const warnings = new WarningLog(
     opts.entity === 'subscriptions' ? 'accounts' : opts.entity,

@@ -164,6 +164,19 @@ describeDb('importCsv', (ctx) => {
     expect(await count('leads')).toBe(20);
   });
 
+  // Tester: line 2's error (found when the batch is written) was pushed out of the listing by the parse errors
+  // of lines 3-22 (found first), though the listing promises the first lines.
+  it('lists the first lines with errors however late each error was found', async () => {
+    const rows = Array.from({ length: 21 }, (_, i) => `O-${i + 3},2026-11-20,abc,EUR`);
+    const r = await run(
+      'opportunities',
+      csv('external_id,created_at,amount,currency', 'O-2,2026-11-20,$1200,EUR', ...rows),
+      { skipInvalid: true },
+    );
+    expect(r.invalidRows).toBe(22);
+    expect(r.errors.map((e) => e.line)).toEqual(Array.from({ length: 20 }, (_, i) => i + 2));
+  });
+
   it('renames columns with --map, fills --default, and announces ignored columns once', async () => {
     const notices: string[] = [];
     const file = csv(
