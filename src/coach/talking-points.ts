@@ -132,7 +132,7 @@ export function previousInWords(result: CoachLine['result']): string {
     const days = Math.round((result.period.end.getTime() - result.period.start.getTime()) / 86_400_000);
     return `the previous ${days} days`;
   }
-  return prev.label.replace(' (same point)', ' at the same point');
+  return prev.label;
 }
 
 /** 1st, 2nd, 3rd, 4th, 11th, 21st… */

@@ -162,7 +162,7 @@ function planPeriods(
     // Comparing with 10:00 instead of 10:17 is fair enough.
     const elapsed = Math.floor((now.getTime() - period.start.getTime()) / HOUR_MS) * HOUR_MS;
     const end = new Date(Math.min(previous.end.getTime(), previous.start.getTime() + elapsed));
-    previous = { ...previous, end, label: `${previous.label} (same point)`, running: false };
+    previous = { ...previous, end, label: `${previous.label} at the same point`, running: false };
     windows.push(toWindow(previous, now));
     periods.push(previous);
     previousIndex = windows.length - 1;

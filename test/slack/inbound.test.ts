@@ -72,7 +72,7 @@ describeDb('inbound text over HTTP', (ctx) => {
   it('reads a team name with & as Slack escapes it, in answers and in target set', async () => {
     const answer = await ask(USERS.ada.id, 'calls team Sales &amp; Success this week');
     expect(answer.text).toBe(
-      'Calls · Sales &amp; Success · Week of 23 Nov 2026: 0, flat vs Week of 16 Nov 2026 (same point), n=0',
+      'Calls · Sales &amp; Success · Week of 23 Nov 2026: 0, flat vs Week of 16 Nov 2026 at the same point, n=0',
     );
     const target = await ask(USERS.ada.id, 'target set calls 30 team Sales &amp; Success week');
     expect(target.text).toBe('Target set: Calls 30 per week for team Sales &amp; Success.');
@@ -85,7 +85,7 @@ describeDb('inbound text over HTTP', (ctx) => {
       'calls team “Sales &amp; Success” this week',
     ])
       expect((await ask(USERS.ada.id, text)).text, text).toBe(
-        'Calls · Sales &amp; Success · Week of 23 Nov 2026: 0, flat vs Week of 16 Nov 2026 (same point), n=0',
+        'Calls · Sales &amp; Success · Week of 23 Nov 2026: 0, flat vs Week of 16 Nov 2026 at the same point, n=0',
       );
     expect((await ask(USERS.ada.id, 'target set calls 30 team "Sales &amp; Success" week')).text).toBe(
       'Target set: Calls 30 per week for team Sales &amp; Success.',
@@ -147,7 +147,7 @@ describeDb('inbound text over HTTP', (ctx) => {
   it('answers a mention of someone who never used Tally through users.info, and links them', async () => {
     const reply = await ask(USERS.ada.id, `calls <@${USERS.eve.id}|eve> 30d`);
     expect(reply.text).toBe(
-      'Calls · Eve Early · Last 30 days: 0, flat vs 25 Sep – 24 Oct 2026 (same point), n=0',
+      'Calls · Eve Early · Last 30 days: 0, flat vs 25 Sep – 24 Oct 2026 at the same point, n=0',
     );
     expect(stub.callsTo('users.info').map((c) => c.args.user)).toContain(USERS.eve.id);
     const [eve] = await ctx.db().select({ slack: reps.slackUserId }).from(reps).where(eq(reps.id, f.eve));
@@ -163,10 +163,10 @@ describeDb('inbound text over HTTP', (ctx) => {
 
   it('reads a plain @handle and an auto-linked email as people', async () => {
     expect((await ask(USERS.ana.id, 'opps @ana 30d')).text).toBe(
-      'Opportunities created · Ana López · Last 30 days: 0, worse than 25 Sep – 24 Oct 2026 (same point), n=0',
+      'Opportunities created · Ana López · Last 30 days: 0, worse than 25 Sep – 24 Oct 2026 at the same point, n=0',
     );
     expect((await ask(USERS.ada.id, 'calls <mailto:bob@example.com|bob@example.com> this week')).text).toBe(
-      'Calls · Bob Baker · Week of 23 Nov 2026: 1, better than Week of 16 Nov 2026 (same point), n=1',
+      'Calls · Bob Baker · Week of 23 Nov 2026: 1, better than Week of 16 Nov 2026 at the same point, n=1',
     );
   });
 
