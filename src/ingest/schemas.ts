@@ -425,8 +425,9 @@ export function buildItemSchemas(tz: string, decimal?: DecimalMark, reading: Rea
     }),
     leads: z.strictObject({
       external_id: text('id', { required: true }),
-      name: text('name'),
-      company: text('name'),
+      // Shown in nudge DMs: without invisible characters, like every name (a U+202E would show it reversed).
+      name: name(),
+      company: name(),
       email: email(),
       source: text('name'),
       owner_email: email(),
@@ -526,7 +527,7 @@ export function itemSchemas(tz: string, decimal?: DecimalMark, reading?: Reading
 export const NAME_FIELDS: Partial<Record<Entity, string[]>> = {
   teams: ['name'],
   reps: ['name', 'team', 'manager_name'],
-  leads: ['owner_name'],
+  leads: ['owner_name', 'name', 'company'],
   activities: ['rep_name'],
   accounts: ['name'],
   opportunities: ['account', 'owner_name'],

@@ -242,6 +242,32 @@ describeDb('suspicious input: CSV import and ingest API', (ctx) => {
     expect(await count('accounts')).toBe(3);
   });
 
+  // Tester: a lead named "\u202Eevil" (shown reversed) or only "\u200B" was stored as given, and lead names
+  // are shown in nudge DMs.
+  it("cleans a lead's name and company like every name, and refuses one of nothing else", async () => {
+    const r = await run(
+      'leads',
+      [
+        'external_id,created_at,name,company',
+        'L-1,2026-01-05,\u202eevil,Acme\u200b',
+        'L-2,2026-01-05,\u200b,',
+      ].join('\n'),
+    );
+    expect(formatErrors(r)).toBe('line 3: name has only invisible characters (such as zero-width spaces)');
+    const api = await post({
+      entity: 'leads',
+      items: [{ external_id: 'L-3', created_at: '2026-01-05', name: 'Bo\u200bb' }],
+    });
+    expect(api.body.warnings).toEqual([
+      { index: 0, kind: 'invisible characters removed', message: 'name "Bob" (U+200B removed)' },
+    ]);
+    const leads = await queryRows<{ id: string; name: string; company: string | null }>(
+      ctx.db(),
+      sql`select external_id as id, name, company from leads order by external_id`,
+    );
+    expect(leads).toEqual([{ id: 'L-3', name: 'Bob', company: null }]);
+  });
+
   it('fold ignores format characters (a stored look-alike matches), keeps visible joiners in stored names', () => {
     expect(fold('Acme\u200b')).toBe(fold('Acme'));
     expect(fold('\u202eBob\u200d Star\ufeff')).toBe('bob star');
