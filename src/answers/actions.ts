@@ -6,6 +6,7 @@ import { buildNoticeMessage, buildUnknownUserMessage } from '../slack/blocks/not
 import type { Reply } from '../slack/reply.js';
 import { answerSafely, findCaller, retryingRespond, toResponse } from '../slack/respond.js';
 import { answerState, explainState } from './answer.js';
+import { claimShare } from './share-once.js';
 
 // pieces.actions() suffixes repeated action ids with "#n" (Slack wants them unique per message).
 const VIEW = /^metrics_view(#\d+)?$/;
@@ -41,7 +42,26 @@ export function registerAnswerActions(app: App, deps: Deps): void {
         const caller = await findCaller(deps, client, body.user.id, now);
         if (!caller) return { visibility: 'ephemeral', message: buildUnknownUserMessage() };
         if (mode === 'calc') return explainState(deps, caller, state, now);
-        return answerState(deps, caller, state, { now, share: mode === 'share' });
+        const answer = await answerState(deps, caller, state, { now, share: mode === 'share' });
+        if (mode !== 'share' || answer.visibility !== 'in_channel') return answer;
+        // One post per answer message: a second click (a double click, or later) is told so instead.
+        const container = body.container as { channel_id?: string; message_ts?: string } | undefined;
+        const first = await claimShare(
+          deps.db,
+          {
+            userId: body.user.id,
+            ...(container?.channel_id ? { channelId: container.channel_id } : {}),
+            ...(container?.message_ts ? { messageTs: container.message_ts } : {}),
+            value: action.value ?? '',
+          },
+          now,
+        );
+        return first
+          ? answer
+          : {
+              visibility: 'ephemeral',
+              message: buildNoticeMessage('You already shared this answer in the channel.'),
+            };
       });
       // A refusal or error never replaces the answer the user already has.
       const replaceOriginal = mode === 'view' && reply.visibility === 'ephemeral' && !isNotice(reply);

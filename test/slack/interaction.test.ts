@@ -46,6 +46,23 @@ describeDb('/metrics buttons, App Home and signatures', (ctx) => {
     expect(reply.blocks.some((b) => b.type === 'actions')).toBe(false);
   });
 
+  // Tester: two clicks 0.3 s apart posted the answer to the channel twice.
+  it('shares an answer once: a second click on the same message says it was shared', async () => {
+    const first = await sendCommand(app, stub, USERS.ana.id, 'winrate team');
+    const [a, b] = await Promise.all([
+      clickButton(app, stub, USERS.ana.id, first.reply.blocks, 'Share in channel'),
+      clickButton(app, stub, USERS.ana.id, first.reply.blocks, 'Share in channel'),
+    ]);
+    const types = [a.reply.response_type, b.reply.response_type].sort();
+    expect(types).toEqual(['ephemeral', 'in_channel']);
+    const refused = a.reply.response_type === 'ephemeral' ? a.reply : b.reply;
+    expect(refused.text).toBe('You already shared this answer in the channel.');
+    expect(refused.replace_original).toBe(false);
+    // Another person may still share the same answer.
+    const mia = await clickButton(app, stub, USERS.mia.id, first.reply.blocks, 'Share in channel');
+    expect(mia.reply.response_type).toBe('in_channel');
+  });
+
   it('explains the calculation with its inputs, working, window and n', async () => {
     const first = await sendCommand(app, stub, USERS.ana.id, 'winrate team');
     const { reply } = await clickButton(
