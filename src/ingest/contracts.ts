@@ -1,11 +1,12 @@
 import type { Db } from '../db/client.js';
 import { contracts } from '../db/schema/index.js';
+import { CurrencyGuard, type MoneyItem } from './currency-change.js';
 import type { CreatedByReference } from './names.js';
 import { createNewNames, findAccounts } from './resolve.js';
 import type { ItemOf } from './schemas.js';
 import type { ItemError, WriteResult } from './types.js';
 import { findExistingIds, mergeByExternalId, type PendingRow, upsertRows } from './upsert-core.js';
-import { currencyFor, idOrNew, minorOf, put, requireForNew, storedCurrencies } from './write-helpers.js';
+import { currencyFor, idOrNew, minorOf, put, requireForNew } from './write-helpers.js';
 
 export type ContractItem = ItemOf<'contracts'>;
 
@@ -24,18 +25,27 @@ export async function writeContracts(
     db,
     items.map((i) => i.account),
   );
-  const currencies = await storedCurrencies(
-    db,
-    'contracts',
-    items.filter((i) => (i.total_value || i.revenue_per_license) && !i.currency).map((i) => i.external_id!),
+  const moneyItems = items.map(
+    (i): MoneyItem => ({
+      key: i.external_id!,
+      currency: i.currency,
+      money: { total_value: i.total_value, revenue_per_license: i.revenue_per_license },
+    }),
   );
+  const guard = await CurrencyGuard.load(db, 'contracts', moneyItems);
   const rows: PendingRow[] = [];
   items.forEach((item, index) => {
     const money = [item.total_value, item.revenue_per_license];
-    const currency = currencyFor(item.currency, money, currencies.get(item.external_id!));
+    const currency = currencyFor(item.currency, money, guard.currencyBefore(item.external_id!));
     const itemErrors: ItemError[] = [];
     const total = minorOf(item.total_value, currency, index, 'total_value', itemErrors);
     const perLicense = minorOf(item.revenue_per_license, currency, index, 'revenue_per_license', itemErrors);
+    // As for opportunities: the row's currency is the one its amounts were read in (see currencyFor);
+    // undefined: left as stored.
+    const named = money.find((m) => m?.reading.currency)?.reading.currency ?? undefined;
+    const newCurrency = item.currency === undefined ? named : currency;
+    const rescaled = guard.check(index, moneyItems[index]!, newCurrency);
+    if (rescaled) itemErrors.push(rescaled);
     if (itemErrors.length > 0) {
       errors.push(...itemErrors);
       return;
@@ -50,13 +60,12 @@ export async function writeContracts(
       errors.push({ index, field: account.field, message: account.error });
       return;
     }
+    guard.record(moneyItems[index]!, newCurrency);
     put(values, 'accountId', idOrNew(account));
     put(values, 'startsAt', item.starts_at);
     put(values, 'endsAt', item.ends_at);
     put(values, 'totalValueMinor', total);
-    // As for opportunities: the row's currency is the one its amounts were read in (see currencyFor).
-    const named = money.find((m) => m?.reading.currency)?.reading.currency ?? undefined;
-    put(values, 'currency', item.currency === undefined ? named : currency);
+    put(values, 'currency', newCurrency);
     put(values, 'contractYears', item.contract_years);
     put(values, 'licenses', item.licenses);
     put(values, 'revenuePerLicenseMinor', perLicense);

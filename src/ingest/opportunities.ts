@@ -1,20 +1,13 @@
 import type { Db } from '../db/client.js';
 import { leads, opportunities } from '../db/schema/index.js';
+import { CurrencyGuard, type MoneyItem } from './currency-change.js';
 import { outcomeFromStage } from './outcome.js';
 import { createNewNames, findAccounts, findReps } from './resolve.js';
 import type { ItemOf } from './schemas.js';
 import type { StagedUpsert } from './staging.js';
 import type { IngestOptions, ItemError, WriteResult } from './types.js';
 import { findExistingIds, mergeByExternalId, type PendingRow, upsertRows } from './upsert-core.js';
-import {
-  currencyFor,
-  idOrNew,
-  minorOf,
-  put,
-  requireForNew,
-  storedCurrencies,
-  unknownRef,
-} from './write-helpers.js';
+import { currencyFor, idOrNew, minorOf, put, requireForNew, unknownRef } from './write-helpers.js';
 
 export type OpportunityItem = ItemOf<'opportunities'>;
 
@@ -30,6 +23,13 @@ function amountOf(item: OpportunityItem, fromAmount: number | null | undefined) 
   if (given(item.amount_minor)) return item.amount_minor;
   return item.amount === null || item.amount_minor === null ? null : undefined;
 }
+
+/** The item as CurrencyGuard sees it: its one money field `amount`, given as `amount` or `amount_minor`. */
+const moneyItem = (item: OpportunityItem): MoneyItem => ({
+  key: item.external_id!,
+  currency: item.currency,
+  money: { amount: given(item.amount) ? item.amount : amountOf(item, undefined) },
+});
 
 /**
  * Writes one batch of opportunities (callers own the transaction). Owner by owner_email / owner_name,
@@ -62,17 +62,18 @@ export async function writeOpportunities(
     'externalId',
     items.map((i) => i.lead_external_id).filter((v): v is string => typeof v === 'string'),
   );
-  const currencies = await storedCurrencies(
-    db,
-    'opportunities',
-    items.filter((i) => i.amount && !i.currency).map((i) => i.external_id!),
-  );
+  const moneyItems = items.map(moneyItem);
+  const guard = await CurrencyGuard.load(db, 'opportunities', moneyItems);
   const rows: PendingRow[] = [];
   items.forEach((item, index) => {
     // Errors go straight to `errors` (no list per row); the row is dropped when it added any.
     const before = errors.length;
-    const currency = currencyFor(item.currency, [item.amount], currencies.get(item.external_id!));
+    const currency = currencyFor(item.currency, [item.amount], guard.currencyBefore(item.external_id!));
     const amountMinor = minorOf(item.amount, currency, index, 'amount', errors);
+    // The currency the row writes (see `put(values, 'currency', …)` below); undefined: left as stored.
+    const newCurrency = item.currency === undefined ? (item.amount?.reading.currency ?? undefined) : currency;
+    const rescaled = guard.check(index, moneyItems[index]!, newCurrency);
+    if (rescaled) errors.push(rescaled);
     const owner = owners.resolve({ email: item.owner_email, name: item.owner_name }, index);
     if (owner && 'error' in owner) errors.push({ index, field: owner.field, message: owner.error });
     const account = item.account ? accountRefs.resolve(item.account, index) : undefined;
@@ -101,6 +102,7 @@ export async function writeOpportunities(
       errors.push({ index, field: 'closed_at', message: `is required when the outcome is ${outcome}` });
     }
     if (errors.length > before) return;
+    guard.record(moneyItems[index]!, newCurrency);
     const values: Record<string, unknown> = {};
     put(values, 'leadId', leadId);
     // A name not stored yet stays a NewName until createNewNames (below) creates it.
@@ -110,8 +112,7 @@ export async function writeOpportunities(
     put(values, 'amountMinor', amountOf(item, amountMinor));
     // The currency the amount was read in is the row's: given, named only by the amount cell ("€ 99", also
     // when the currency cell is empty), or USD for an emptied cell; an item that says nothing keeps the stored one.
-    const named = item.amount?.reading.currency ?? undefined;
-    put(values, 'currency', item.currency === undefined ? named : currency);
+    put(values, 'currency', newCurrency);
     put(values, 'createdAt', item.created_at);
     put(values, 'stage', item.stage);
     put(values, 'closedAt', item.closed_at);

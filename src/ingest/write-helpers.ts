@@ -1,9 +1,8 @@
-import { type Db, queryRows, sql } from '../db/client.js';
 import { AmountError, currencyConflict, toMinorUnits } from '../money/index.js';
 import { NewName, type Resolved } from './resolve.js';
 import type { MoneyValue } from './schemas.js';
 import type { ItemError } from './types.js';
-import { anyText, type PendingRow } from './upsert-core.js';
+import type { PendingRow } from './upsert-core.js';
 
 /** Sets `values[key]` only when the input carried the field (undefined = absent = leave stored value). */
 export function put(values: Record<string, unknown>, key: string, value: unknown): void {
@@ -90,22 +89,6 @@ export function currencyFor(
   for (const a of amounts) if (a?.reading.currency) return a.reading.currency;
   if (given === null) return 'USD';
   return stored?.trim() ?? 'USD';
-}
-
-/** Stored currencies by external id, for items that update an amount without naming a currency. */
-export async function storedCurrencies(
-  db: Db,
-  table: 'opportunities' | 'contracts',
-  keys: string[],
-): Promise<Map<string, string>> {
-  const found = new Map<string, string>();
-  if (keys.length === 0) return found;
-  const rows = await queryRows<{ key: string; currency: string }>(
-    db,
-    sql`select external_id as key, currency from ${sql.raw(table)} where external_id = ${anyText(keys)}`,
-  );
-  for (const r of rows) found.set(r.key, r.currency);
-  return found;
 }
 
 /**
