@@ -1,5 +1,6 @@
-import { nameChecker, resolveScopeAsk } from '../src/access/scope.js';
+import { nameChecker } from '../src/access/scope.js';
 import { unknownScopeText, wordInScopeZone } from '../src/answers/period-hint.js';
+import { linkMentionedRep, resolveScopeWords } from '../src/answers/scope-words.js';
 import { buildCoachingMessage } from '../src/coach/blocks.js';
 import { loadCoachingCard, COACH_USAGE as USAGE } from '../src/coach/load.js';
 import { beforeDeadline } from '../src/metrics/index.js';
@@ -31,7 +32,7 @@ export const coachCommand: Subcommand = {
     }
     if (parsed.kind !== 'ask' || parsed.by !== null)
       return ephemeral(buildNoticeMessage('A coaching card is for one person.', USAGE));
-    const resolved = await beforeDeadline(resolveScopeAsk(deps.db, input.caller, parsed.scope, input.now));
+    const resolved = await resolveScopeWords(deps, input.caller, parsed.scope, input.now);
     if (!resolved.ok) {
       // `coach nxt month`: no one's name, a mistyped period (as questions say).
       const text = await unknownScopeText(deps, input.caller, parsed, resolved, {
@@ -55,6 +56,8 @@ export const coachCommand: Subcommand = {
       },
     );
     if (!outcome.ok) return outcome.reply;
+    // The card was allowed: remember a mentioned rep's Slack id (found through users.info).
+    await linkMentionedRep(deps, resolved);
     return ephemeral(buildCoachingMessage(outcome.card, { interactive: true }));
   },
 };

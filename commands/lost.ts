@@ -1,8 +1,9 @@
 import { checkAccess } from '../src/access/permissions.js';
 import { currentTeamIds } from '../src/access/queries.js';
-import { nameChecker, resolveScopeAsk } from '../src/access/scope.js';
+import { nameChecker } from '../src/access/scope.js';
 import { answerParsedAsk } from '../src/answers/answer.js';
 import { unknownScopeText, wordInScopeZone } from '../src/answers/period-hint.js';
+import { linkMentionedRep, resolveScopeWords } from '../src/answers/scope-words.js';
 import { metricDepsFor } from '../src/deps.js';
 import {
   beforeDeadline,
@@ -48,7 +49,7 @@ export const lostCommand: Subcommand = {
     }
     if (parsed.kind !== 'ask') return reply(buildNoticeMessage('That is not a lost-deals question.', USAGE));
     if (parsed.by && parsed.by !== 'reason') return answerParsedAsk(deps, input.caller, parsed, input.now);
-    const resolved = await beforeDeadline(resolveScopeAsk(deps.db, input.caller, parsed.scope, input.now));
+    const resolved = await resolveScopeWords(deps, input.caller, parsed.scope, input.now);
     if (!resolved.ok) {
       // `lost nxt month`: no one's name, a mistyped period (as questions say).
       const text = await unknownScopeText(deps, input.caller, parsed, resolved, {
@@ -72,6 +73,7 @@ export const lostCommand: Subcommand = {
       leaderboardsPublic: deps.config.leaderboardsPublic,
     });
     if (!decision.allowed) return reply(buildNoticeMessage(decision.reason));
+    await linkMentionedRep(deps, resolved);
     try {
       const lr = await getLossReasons(metricDepsFor(deps, input.now), {
         scope,

@@ -2,6 +2,7 @@ import { unknownNameHint } from '../src/access/people.js';
 import { type AccessTarget, checkTargetAccess } from '../src/access/permissions.js';
 import { getRepNames, listTeams } from '../src/access/queries.js';
 import { nameChecker, resolveScopeAsk } from '../src/access/scope.js';
+import { linkMentionedRep, resolveScopeWords } from '../src/answers/scope-words.js';
 import { metricDepsFor } from '../src/deps.js';
 import {
   findMetric,
@@ -243,7 +244,7 @@ async function whoseTarget(
     };
   if (parsed.kind !== 'ask' || parsed.period || parsed.by)
     return { ok: false, reply: reply(buildNoticeMessage(`I couldn't tell whose target that is.`, usage)) };
-  const resolved = await resolveScopeAsk(deps.db, input.caller, parsed.scope, input.now);
+  const resolved = await resolveScopeWords(deps, input.caller, parsed.scope, input.now);
   if (!resolved.ok) {
     // `team Sales`: the same "did you mean" as questions (`Did you mean "Sales & Success"?`).
     const hint = unknownNameHint(parsed, resolved.candidates, {
@@ -258,6 +259,7 @@ async function whoseTarget(
   }
   const refusal = await targetRefusal(deps, input, resolved.target, action);
   if (refusal) return { ok: false, reply: refusal };
+  await linkMentionedRep(deps, resolved);
   return { ok: true, scope: resolved.scope, periodKind };
 }
 

@@ -1,6 +1,5 @@
 import { checkAccess, checkShareAccess } from '../access/permissions.js';
-import { currentTeamIds, linkRepToSlack } from '../access/queries.js';
-import { resolveScopeAsk } from '../access/scope.js';
+import { currentTeamIds } from '../access/queries.js';
 import type { Caller } from '../core/types.js';
 import { yieldToIo } from '../core/yield-to-io.js';
 import type { Deps } from '../deps.js';
@@ -25,8 +24,8 @@ import { buildScorecardBlocks, scorecardFallback } from '../slack/blocks/scoreca
 import type { MetricAsk } from '../slack/grammar/parse.js';
 import { enforceLimits } from '../slack/limits.js';
 import type { Reply } from '../slack/reply.js';
-import { profileLookup } from '../slack/respond.js';
 import { unknownScopeText } from './period-hint.js';
+import { linkMentionedRep, resolveScopeWords } from './scope-words.js';
 
 /**
  * Answers a metric question (`/metrics winrate team last month by rep`) or the summary scorecard.
@@ -38,9 +37,8 @@ const SCOPE_HINT = 'Scopes: `me`, `team`, a team name, `@person`, `org`.';
 
 /** From the parsed grammar: resolves the scope words, then answers. */
 export async function answerParsedAsk(deps: Deps, caller: Caller, ask: MetricAsk, now: Date): Promise<Reply> {
-  const lookup = deps.slack ? profileLookup(deps.slack, deps) : undefined;
   // Lookups outside the limiter are still bound by the ask's deadline (a person waits for them too).
-  const resolved = await beforeDeadline(resolveScopeAsk(deps.db, caller, ask.scope, now, lookup));
+  const resolved = await resolveScopeWords(deps, caller, ask.scope, now);
   if (!resolved.ok) {
     // A name like a team's or person's (`EMAE`, `Sales`), else a mistyped period (`octobr`, `nxt month`).
     const timezone = caller.timezone ?? deps.config.defaultTimezone;
@@ -57,8 +55,7 @@ export async function answerParsedAsk(deps: Deps, caller: Caller, ask: MetricAsk
     // Link the mentioned person's Slack id only once the caller may see them.
     const refusal = await checkStateAccess(deps, caller, state, now);
     if (refusal) return refusal;
-    const { repId, slackUserId, timezone } = resolved.link;
-    await beforeDeadline(linkRepToSlack(deps.db, repId, slackUserId, timezone));
+    await linkMentionedRep(deps, resolved);
   }
   return answerState(deps, caller, state, { now, share: ask.share });
 }
