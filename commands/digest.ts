@@ -5,7 +5,7 @@ import { buildDigest } from '../src/digest/build.js';
 import { type AddArgs, DIGEST_USAGE, parseDigestCommand } from '../src/digest/parse-command.js';
 import { nextSlot } from '../src/digest/slots.js';
 import {
-  createSubscription,
+  addSubscription,
   findTeam,
   getSubscription,
   listSubscriptions,
@@ -15,10 +15,11 @@ import {
 } from '../src/digest/store.js';
 import { describeError } from '../src/errors.js';
 import type { MetricId } from '../src/metrics/types.js';
+import { clipName } from '../src/names.js';
 import { buildNoticeMessage } from '../src/slack/blocks/notice.js';
 import { section } from '../src/slack/blocks/pieces.js';
 import { enforceLimits } from '../src/slack/limits.js';
-import { escapeMrkdwn, escapeName } from '../src/slack/mrkdwn.js';
+import { escapeMrkdwn, escapeName, neutraliseMarkers } from '../src/slack/mrkdwn.js';
 import type { Reply } from '../src/slack/reply.js';
 import { formatDateTime, formatLocalTime } from '../src/time/format.js';
 import type { CommandInput, Subcommand } from './types.js';
@@ -112,7 +113,7 @@ async function listDigests(deps: Deps, caller: Caller, now: Date): Promise<Reply
 async function checkChannel(deps: Deps, id: string, name: string | null): Promise<string | null> {
   if (!deps.slack) return null; // local console: nothing to ask
   // Plain text: the notice escapes it.
-  const label = name ? `#${name}` : 'that channel';
+  const label = name ? `#${neutraliseMarkers(name)}` : 'that channel';
   try {
     const res = await deps.slack.conversations.info({ channel: id });
     if (res.channel?.is_archived) return `${label} is archived; pick another channel.`;
@@ -134,7 +135,8 @@ async function addDigest(deps: Deps, input: CommandInput, args: AddArgs): Promis
   let team: { id: number; name: string; timezone: string | null } | null = null;
   if (args.scope?.kind === 'team') {
     team = await findTeam(deps.db, args.scope.name);
-    if (!team) return notice(`There is no team called “${args.scope.name}”.`);
+    // Plain text (the notice escapes `& < >`); names keep `* _ ~` and backticks as typed, not formatting.
+    if (!team) return notice(`There is no team called “${neutraliseMarkers(clipName(args.scope.name))}”.`);
   } else if (args.scope === null) {
     const own = caller.managedTeamIds[0] ?? (caller.role === 'admin' ? undefined : caller.teamIds[0]);
     if (own !== undefined) team = await findTeam(deps.db, own);
@@ -142,7 +144,7 @@ async function addDigest(deps: Deps, input: CommandInput, args: AddArgs): Promis
   if (!mayManage(caller, team?.id ?? null)) {
     return notice(
       team
-        ? `Only managers of ${team.name} and admins can add digests for it.`
+        ? `Only managers of ${neutraliseMarkers(clipName(team.name))} and admins can add digests for it.`
         : 'Only admins can add whole-org digests; managers add them for their teams (`team <name>`).',
     );
   }
@@ -151,7 +153,7 @@ async function addDigest(deps: Deps, input: CommandInput, args: AddArgs): Promis
     if (problem) return { visibility: 'ephemeral', message: buildNoticeMessage(problem) };
   }
   const timezone = args.timezone ?? team?.timezone ?? deps.config.defaultTimezone;
-  const sub = await createSubscription(deps.db, {
+  const outcome = await addSubscription(deps.db, {
     target: args.target.kind === 'dm' ? 'dm' : args.target.id,
     scope: team ? { kind: 'team', teamId: team.id } : { kind: 'org' },
     cadence: args.cadence,
@@ -164,6 +166,8 @@ async function addDigest(deps: Deps, input: CommandInput, args: AddArgs): Promis
     createdBySlackUserId: caller.slackUserId,
     now: input.now,
   });
+  if (!outcome.added) return alreadyThere(outcome.existing);
+  const sub = outcome.subscription;
   const where = sub.target === 'dm' ? 'each rep by DM (in their own time zone)' : `<#${sub.target}>`;
   const next = nextSlot(sub, input.now);
   const nextText = next
@@ -180,6 +184,21 @@ async function addDigest(deps: Deps, input: CommandInput, args: AddArgs): Promis
       ],
     }),
   };
+}
+
+/**
+ * The refusal of a digest that is already there (same destination, scope, schedule and metrics): names it
+ * and says how to get a different one, rather than post the same numbers twice.
+ */
+function alreadyThere(sub: DigestSubscription): Reply {
+  const metrics = sub.metrics.length > 0 ? sub.metrics.join(', ') : 'the scorecard';
+  const where = sub.target === 'dm' ? 'each rep by DM' : `<#${sub.target}>`;
+  const state = sub.brokenAt ? 'stopped' : sub.paused ? 'paused' : null;
+  const what = `${escapeMrkdwn(metrics)} to ${where} ${escapeMrkdwn(describeSchedule(sub))}`;
+  const text = state
+    ? `Digest #${sub.id} (${state}) is already set to post ${what} — nothing added. Resume it (\`/metrics digest resume ${sub.id}\`), remove it first (\`/metrics digest remove ${sub.id}\`) or add this one at another time.`
+    : `Digest #${sub.id} already posts ${what} — nothing added. Remove it first (\`/metrics digest remove ${sub.id}\`) or add this one at another time.`;
+  return { visibility: 'ephemeral', message: enforceLimits({ text, blocks: [section(text)] }) };
 }
 
 async function previewDigest(deps: Deps, input: CommandInput, id: number | null): Promise<Reply> {

@@ -45,6 +45,51 @@ export async function createSubscription(db: Db, input: NewSubscription): Promis
   return row!;
 }
 
+/** What addSubscription did: stored a new subscription, or found the same digest already there. */
+export type AddSubscriptionOutcome =
+  | { added: true; subscription: DigestSubscription }
+  | { added: false; existing: DigestSubscription };
+
+/** Serialises digest adds of every instance (transaction-level advisory lock), so a duplicate is always seen. */
+const ADD_LOCK = sql`hashtextextended('tally:digest-add', 0)`;
+
+/**
+ * Stores a new subscription unless the same digest exists: same destination (channel or `dm`), scope,
+ * schedule (cadence, weekday, local time, zone) and set of metrics (in any order; paused or broken ones
+ * count too). Then nothing is stored and that subscription (the oldest such) comes back. The check and the
+ * insert run in one transaction under an advisory lock, so two instances adding the same digest at once
+ * store it once.
+ */
+export async function addSubscription(db: Db, input: NewSubscription): Promise<AddSubscriptionOutcome> {
+  const d = digestSubscriptions;
+  const metrics = sql`array[${sql.join(
+    input.metrics.map((m) => sql`${m}`),
+    sql`, `,
+  )}]::text[]`;
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${ADD_LOCK})`);
+    const [existing] = await tx
+      .select()
+      .from(d)
+      .where(
+        and(
+          eq(d.target, input.target),
+          eq(d.scopeKind, input.scope.kind),
+          sql`${d.teamId} is not distinct from ${input.scope.kind === 'team' ? input.scope.teamId : null}::integer`,
+          eq(d.cadence, input.cadence),
+          sql`${d.weekday} is not distinct from ${input.weekday}::smallint`,
+          eq(d.localTime, input.localTime),
+          eq(d.timezone, input.timezone),
+          sql`${d.metrics} @> ${metrics} and ${d.metrics} <@ ${metrics}`,
+        ),
+      )
+      .orderBy(asc(d.id))
+      .limit(1);
+    if (existing) return { added: false, existing };
+    return { added: true, subscription: await createSubscription(tx as unknown as Db, input) };
+  });
+}
+
 /** Every subscription, oldest first (for `list`). */
 export async function listSubscriptions(db: Db): Promise<DigestSubscription[]> {
   return db.select().from(digestSubscriptions).orderBy(asc(digestSubscriptions.id));

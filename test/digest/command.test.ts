@@ -173,6 +173,63 @@ describeDb('/metrics digest', (ctx) => {
     expect(await replyText(`remove ${sub!.id}`)).toBe(`There is no digest #${sub!.id} you manage.`);
   });
 
+  // The same `digest add` sent twice stored two digests: the channel got the same post twice a day.
+  it('refuses a digest that is already there (same channel, scope, schedule and metrics in any order)', async () => {
+    const add = 'add <#C0S1|sales> team EMEA daily at 10:05 tz UTC metrics winrate,calls';
+    expect(await replyText(add)).toMatch(/^Digest #\d+ added\.$/);
+    const [first] = await listSubscriptions(ctx.db());
+    const again = await run('add <#C0S1|sales> team EMEA daily at 10:05 tz UTC metrics calls,winrate');
+    expect(again.visibility).toBe('ephemeral');
+    expect(again.message.text).toBe(
+      `Digest #${first!.id} already posts winrate, calls to <#C0S1> daily at 10:05 UTC — nothing added. Remove it first (\`/metrics digest remove ${first!.id}\`) or add this one at another time.`,
+    );
+    // Paused, it is still the same digest: resuming it is the way back.
+    await replyText(`pause ${first!.id}`);
+    expect(await replyText(add)).toContain(
+      `Digest #${first!.id} (paused) is already set to post winrate, calls to <#C0S1> daily at 10:05 UTC — nothing added. Resume it (\`/metrics digest resume ${first!.id}\`)`,
+    );
+    expect(await listSubscriptions(ctx.db())).toHaveLength(1);
+    // Any difference is another digest: the time, the zone, the days, the metrics, the channel, the scope.
+    for (const other of [
+      'add <#C0S1|sales> team EMEA daily at 10:06 tz UTC metrics winrate,calls',
+      'add <#C0S1|sales> team EMEA daily at 10:05 tz Europe/London metrics winrate,calls',
+      'add <#C0S1|sales> team EMEA weekdays at 10:05 tz UTC metrics winrate,calls',
+      'add <#C0S1|sales> team EMEA daily at 10:05 tz UTC metrics winrate',
+      'add <#C0S2|sales-2> team EMEA daily at 10:05 tz UTC metrics winrate,calls',
+      'add dm team EMEA daily at 10:05 tz UTC metrics winrate,calls',
+    ])
+      expect(await replyText(other), other).toMatch(/^Digest #\d+ added\.$/);
+    expect(await listSubscriptions(ctx.db())).toHaveLength(7);
+  });
+
+  it('adds a digest sent twice at once only once (two instances racing)', async () => {
+    const add = 'add <#C0S1|sales> team EMEA weekly mon at 10:05 tz UTC';
+    const replies = await Promise.all([run(add), run(add), run(add)]);
+    const texts = replies.map((r) => r.message.text);
+    expect(texts.filter((t) => /^Digest #\d+ added\.$/.test(t))).toHaveLength(1);
+    expect(
+      texts.filter((t) => t.includes('already posts the scorecard to <#C0S1> weekly on Mon')),
+    ).toHaveLength(2);
+    expect(await listSubscriptions(ctx.db())).toHaveLength(1);
+  });
+
+  // A team called "*Stars* _Team_" showed bold and italic in the refusal, as no other message does.
+  it('shows team names in refusals as written, not as Slack formatting', async () => {
+    await addTeam(ctx.database(), '*Stars* _Team_');
+    const zwj = (c: string) => `\u200D${c}\u200D`;
+    const stars = `${zwj('*')}Stars${zwj('*')} ${zwj('_')}Team${zwj('_')}`;
+    expect(await replyText('add <#C0S1|sales> team *Stars* _Team_')).toBe(
+      `Only managers of ${stars} and admins can add digests for it.`,
+    );
+    expect(await replyText('add <#C0S1|sales> team *Moon* ~Team~')).toBe(
+      `There is no team called “${zwj('*')}Moon${zwj('*')} ${zwj('~')}Team${zwj('~')}”.`,
+    );
+    stub.failNext('conversations.info', 'channel_not_found');
+    expect(await replyText('add <#C0S9|_old_> team EMEA')).toContain(
+      `I can't find #${zwj('_')}old${zwj('_')}`,
+    );
+  });
+
   it('lists, pauses, resumes and removes', async () => {
     await run('add <#C0EMEA|sales-emea> daily');
     const [sub] = await listSubscriptions(ctx.db());
