@@ -8,6 +8,7 @@ import type { Db } from '../db/client.js';
 import { isDatabaseOutage, isLockTimeout } from '../db/failures.js';
 import { describeError } from '../errors.js';
 import { firstBadByte } from '../import/utf8.js';
+import { contractsLeftOutWarning } from '../ingest/contracts-left-out.js';
 import { DATE_ORDERS, DemoDataError, ENTITIES, emptyCreated, ingestBatch } from '../ingest/index.js';
 import type { Logger } from '../logger.js';
 import { decimalMarkOf } from '../money/index.js';
@@ -216,6 +217,17 @@ async function handle(
     updated: result.updated,
     unchanged: result.unchanged,
     ...(result.warnings ? { warnings: result.warnings } : {}),
+    ...(result.contractsLeftOut
+      ? {
+          summary_warnings: [
+            {
+              kind: 'contracts left out',
+              count: result.contractsLeftOut,
+              message: contractsLeftOutWarning(result.contractsLeftOut),
+            },
+          ],
+        }
+      : {}),
     ...(created.reps.length + created.teams.length + created.accounts.length > 0 ? { created } : {}),
   });
 }

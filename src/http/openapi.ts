@@ -30,6 +30,19 @@ const resultSchema = z.object({
     description:
       'Present when some items were written as given but look wrong: a duplicate external id (the later item wins, field by field), a close date before the create date, a won deal with amount ≤ 0, an open stage with a close date, an outbound touch before its lead was created.',
   }),
+  summary_warnings: z
+    .array(
+      z.object({
+        kind: z.literal('contracts left out'),
+        count: z.number().int(),
+        message: z.string(),
+      }),
+    )
+    .optional()
+    .meta({
+      description:
+        "Present when, after a request that wrote contracts or accounts, some stored contracts are on accounts with no became_customer_at: ARR and ARPU count an account's contracts only once it is a customer, so these are left out until the accounts are sent with became_customer_at.",
+    }),
   created: z
     .object({
       reps: z.array(z.object({ name: z.string(), email: z.string().nullable() })),

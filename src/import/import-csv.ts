@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Db } from '../db/client.js';
 import { bumpDataVersion } from '../db/data-version.js';
+import { countContractsLeftOut, touchesContractsLeftOut } from '../ingest/contracts-left-out.js';
 import {
   BATCH_SIZE,
   canonicalFields,
@@ -107,6 +108,11 @@ export interface ImportCsvResult {
   delimiter: Delimiter;
   /** Reps, teams and accounts the file's references by name created (none when rejected). */
   created: CreatedByReference;
+  /**
+   * Contracts, after a contracts, accounts or subscriptions import, on accounts with no became_customer_at:
+   * ARR and ARPU leave them out (src/ingest/contracts-left-out.ts); 0 otherwise and when rejected.
+   */
+  contractsLeftOut: number;
 }
 
 class Rollback extends Error {}
@@ -165,6 +171,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     columns: { mapped: [], ignored: [] },
     delimiter: source.delimiter,
     created: emptyCreated(),
+    contractsLeftOut: 0,
   };
   const badLines = new Set<number>();
   const report = (e: RowError) => {
@@ -501,6 +508,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     const advice = dateOrderAdvice(dates);
     if (advice) opts.onNotice?.(advice);
     if (result.invalidRows > 0 && !opts.skipInvalid) throw new Rollback();
+    if (touchesContractsLeftOut(opts.entity)) result.contractsLeftOut = await countContractsLeftOut(tx);
     if (result.inserted + result.updated + result.unchanged > 0) {
       const entities = opts.entity === 'subscriptions' ? ['accounts', 'contracts'] : [opts.entity];
       await recordArrival(tx, 'csv', entities, opts.now);
@@ -519,6 +527,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
       unchanged: 0,
       skipped: 0,
       created: emptyCreated(),
+      contractsLeftOut: 0,
       rejected: true,
       warnings: warnings.list(),
     };

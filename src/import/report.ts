@@ -1,3 +1,4 @@
+import { contractsLeftOutWarning } from '../ingest/contracts-left-out.js';
 import { formatCreated } from '../ingest/names.js';
 import type { ImportWarning } from '../ingest/warnings.js';
 import { counted } from '../numbers/count.js';
@@ -94,8 +95,9 @@ const countedTitle = (w: ImportWarning) => counted(w.count, COUNTED_TITLES[w.kin
 
 /**
  * What the import read and what looked wrong (stderr, before the summary): the delimiter when it
- * is not a comma, columns read under another name, and each warning kind with its count, first
- * line numbers and the first case spelled out.
+ * is not a comma, columns read under another name, each warning kind with its count, first
+ * line numbers and the first case spelled out, and the contracts ARR and ARPU leave out (on accounts with
+ * no became_customer_at) after a contracts, accounts or subscriptions import.
  */
 export function formatDetails(r: ImportCsvResult): string {
   const out: string[] = [];
@@ -109,5 +111,6 @@ export function formatDetails(r: ImportCsvResult): string {
       `warning: ${countedTitle(w)} (line${w.lines.length > 1 ? 's' : ''} ${w.lines.join(', ')}${more}): ${detail}`,
     );
   }
+  if (r.contractsLeftOut > 0) out.push(`warning: ${contractsLeftOutWarning(r.contractsLeftOut)}`);
   return out.join('\n');
 }

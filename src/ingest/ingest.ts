@@ -6,6 +6,7 @@ import { AmountError, type DecimalMark, REQUEST_NUMBER_HINT, settleAmount } from
 import { writeAccounts } from './accounts.js';
 import { writeActivities } from './activities.js';
 import { writeContracts } from './contracts.js';
+import { countContractsLeftOut, touchesContractsLeftOut } from './contracts-left-out.js';
 import { writeLeads } from './leads.js';
 import { emptyCreated, lockNameCreation, NameLockBusy, tryingNameLock } from './names.js';
 import { writeOpportunities } from './opportunities.js';
@@ -249,13 +250,14 @@ export interface BatchOptions extends IngestOptions {
  * A written request also returns `warnings` (only when there are any): per item, the suspicious values
  * a CSV import counts (duplicate ids and which item won, close before create, won amount ≤ 0, an open
  * stage with a close date, an event dated after `opts.now` plus a day, an account named like another
- * under another external id).
+ * under another external id). A request that wrote contracts or accounts also returns `contractsLeftOut`
+ * when some stored contracts are on accounts with no became_customer_at (ARR and ARPU leave them out).
  */
 export async function ingestBatch(
   db: Db,
   input: RawBatch | { batches: RawBatch[] },
   opts: BatchOptions,
-): Promise<WriteResult & { warnings?: ItemWarning[] }> {
+): Promise<WriteResult & { warnings?: ItemWarning[]; contractsLeftOut?: number }> {
   const batches = 'batches' in input ? input.batches : [input];
   const multi = 'batches' in input;
   const atomic = opts.atomic ?? true;
@@ -285,6 +287,8 @@ export async function ingestBatch(
   // Each attempt records what it created in its own list: a retried attempt creates the same names again,
   // and only the attempt that commits is reported (appended to opts.created afterwards).
   let created = emptyCreated();
+  // Contracts ARR and ARPU leave out after a request that wrote contracts or accounts (else undefined).
+  let leftOut: number | undefined;
   // `namesFirst`: the attempt takes the name lock before anything else (see lockNameCreation's lock order).
   const attempt = (namesFirst: boolean) =>
     retryConflicts(() =>
@@ -317,6 +321,9 @@ export async function ingestBatch(
           result.errors.push(...(multi ? errors.map((e) => ({ ...e, entity: batch.entity })) : errors));
         }
         if (atomic && result.errors.length > 0) throw new Rollback();
+        leftOut = batches.some((b) => touchesContractsLeftOut(b.entity))
+          ? await countContractsLeftOut(tx as unknown as Db)
+          : undefined;
         if (opts.source) {
           const arrived = batches.filter((_, i) => (parsed[i]?.items.length ?? 0) > 0).map((b) => b.entity);
           await recordArrival(tx as unknown as Db, opts.source, arrived, opts.now);
@@ -353,5 +360,6 @@ export async function ingestBatch(
     warnings.push(...(multi ? items.map((w) => ({ ...w, entity: batches[i]!.entity })) : items));
   });
   delete result.touchesBeforeLead;
-  return warnings.length > 0 ? { ...result, warnings } : result;
+  const counts = leftOut ? { contractsLeftOut: leftOut } : {};
+  return warnings.length > 0 ? { ...result, warnings, ...counts } : { ...result, ...counts };
 }

@@ -95,6 +95,27 @@ export const dealFacts = pgTable(
 );
 
 /**
+ * One row per contract whose account is not a customer (no `became_customer_at`): the contracts ARR and
+ * ARPU leave out (docs/metrics.md), kept beside `contract_facts` by the same refresh (migration
+ * `contracts_left_out`), so an answer can say how many are in force without scanning `contracts`.
+ * `per_license`: licenses and revenue per license both set (ARPU's contracts).
+ */
+export const contractsLeftOut = pgTable(
+  'contracts_left_out',
+  {
+    contractId: integer('contract_id').primaryKey(),
+    accountId: integer('account_id').notNull(),
+    perLicense: boolean('per_license').notNull(),
+    startsAt: ts('starts_at').notNull(),
+    endsAt: ts('ends_at').notNull(),
+  },
+  (t) => [
+    index('contracts_left_out_account_idx').on(t.accountId),
+    index('contracts_left_out_ends_idx').on(t.endsAt),
+  ],
+);
+
+/**
  * Range-summable account events per UTC hour ('h'), day ('d'), month ('m') and all time ('a', bucket
  * 1970-01-01): kind 1 became a customer, 2 left (at `left_at`), 4 contract starts, 5 contract ends (with
  * ARR), 6 won deal (with amount), 7 per-license contract starts and 8 ends (with ARR), 9 and 10 the same

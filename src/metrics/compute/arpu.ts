@@ -14,6 +14,7 @@ import {
   value,
   windowsCurrency,
 } from './aggregate.js';
+import { contractsLeftOutAt, contractsLeftOutNotes } from './contracts-left-out.js';
 import { activeAt, scopedAccounts } from './customers.js';
 import { runMetricQuery } from './query.js';
 import { segmentLabelJoin, type Window, windowsRelation } from './rows.js';
@@ -138,14 +139,20 @@ async function arpuSegmentsFromState(db: Db, scope: Scope, window: Window, by: '
  */
 export const arpuComputer: MetricComputer = {
   async windows(db, scope, windows, headline, ctx) {
-    const rows = ctx.useRollups
-      ? await arpuFromState(db, scope, windows, headline)
-      : await runMetricQuery<Row>(db, arpuQuery(scope, windows));
+    // Beside them: the per-license contracts in force on accounts that are not customers (left out).
+    const [rows, leftOut] = await Promise.all([
+      ctx.useRollups
+        ? arpuFromState(db, scope, windows, headline)
+        : runMetricQuery<Row>(db, arpuQuery(scope, windows)),
+      contractsLeftOutAt(db, scope, windows[headline]!.asOf, true),
+    ]);
     const currency = windowsCurrency(rows, headline);
     return windows.map((_, i) => {
       const group = rows.filter((r) => String(r.g) === String(i));
       const newest = Math.max(0, ...group.map((r) => toNumber(r.newest_epoch)));
-      return { ...finalizeArpu(group, currency), newest: newest > 0 ? new Date(newest * 1000) : null };
+      const f = finalizeArpu(group, currency);
+      const notes = i === headline ? [...f.notes, ...contractsLeftOutNotes(leftOut, true)] : f.notes;
+      return { ...f, notes, newest: newest > 0 ? new Date(newest * 1000) : null };
     });
   },
   async segments(db, scope, window, by, ctx) {

@@ -24,6 +24,7 @@ import {
   value,
   windowsCurrency,
 } from './aggregate.js';
+import { contractsLeftOutAt, contractsLeftOutNotes } from './contracts-left-out.js';
 import { runMetricQuery } from './query.js';
 import { segmentLabelJoin, type Window, windowsRelation } from './rows.js';
 
@@ -367,14 +368,18 @@ async function arrSegmentsFromState(db: Db, scope: Scope, window: Window, by: 'r
 /** ARR at each window's end (now for a running window), per currency; the headline's currency leads. */
 export const arrComputer: MetricComputer = {
   async windows(db, scope, windows, headline, ctx) {
-    const rows = ctx.useRollups
-      ? await arrFromState(db, scope, windows, headline)
-      : await arrPerWindow(db, scope, windows);
+    // Beside them: the contracts in force on accounts that are not customers, which ARR leaves out.
+    const [rows, leftOut] = await Promise.all([
+      ctx.useRollups ? arrFromState(db, scope, windows, headline) : arrPerWindow(db, scope, windows),
+      contractsLeftOutAt(db, scope, windows[headline]!.asOf, false),
+    ]);
     const currency = windowsCurrency(rows, headline);
     return windows.map((_, i) => {
       const group = rows.filter((r) => String(r.g) === String(i));
       const newest = Math.max(0, ...group.map((r) => toNumber(r.newest_epoch)));
-      return { ...finalizeArr(group, currency), newest: newest > 0 ? new Date(newest * 1000) : null };
+      const f = finalizeArr(group, currency);
+      const notes = i === headline ? [...f.notes, ...contractsLeftOutNotes(leftOut, false)] : f.notes;
+      return { ...f, notes, newest: newest > 0 ? new Date(newest * 1000) : null };
     });
   },
   async segments(db, scope, window, by, ctx) {
