@@ -1,12 +1,8 @@
-import { createReadStream } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { queryRows, sql } from '../../src/db/client.js';
-import { type ImportCsvOptions, importCsv } from '../../src/import/import-csv.js';
 import { describeDb } from '../helpers/db.js';
 import { importCli } from '../helpers/import-cli.js';
-import { tempCsv } from '../helpers/temp-csv.js';
+import { opportunityImport } from '../helpers/opportunity-import.js';
 
-const csv = tempCsv('currency-change').file;
 const NOW = new Date('2026-11-23T09:00:00Z');
 const RESCALES =
   "amounts are kept in the currency's own units, so send the amount again with the new currency";
@@ -14,22 +10,7 @@ const RESCALES =
 // Tester (HIGH): a file `external_id,currency` with `JP1,` turned a ¥150,000 deal into $1,500.00, and
 // `JP1,KWD` into 150 KWD, with no word in the summary.
 describeDb('import: a currency change without the amount', (ctx) => {
-  const run = (text: string, extra: Partial<ImportCsvOptions> = {}) =>
-    importCsv(ctx.db(), {
-      entity: 'opportunities',
-      input: createReadStream(csv(text)),
-      timezone: 'UTC',
-      now: NOW,
-      skipInvalid: true,
-      ...extra,
-    });
-  const opps = () =>
-    queryRows<{ id: string; amount: number | null; currency: string }>(
-      ctx.db(),
-      sql`select external_id as id, amount_minor::float8 as amount, currency from opportunities order by external_id`,
-    );
-  const lines = (r: { errors: { line: number; field: string | null; message: string }[] }) =>
-    r.errors.map((e) => `line ${e.line}: ${e.field} ${e.message}`);
+  const { run, opps, lines } = opportunityImport(ctx, 'currency-change', NOW);
   const deals = [
     'external_id,created_at,amount,currency',
     'JP1,2026-10-01,"¥150,000",JPY',

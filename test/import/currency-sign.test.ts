@@ -1,33 +1,15 @@
-import { createReadStream } from 'node:fs';
 import { expect, it } from 'vitest';
 import { queryRows, sql } from '../../src/db/client.js';
-import { type ImportCsvOptions, importCsv } from '../../src/import/import-csv.js';
 import { ingestBatch } from '../../src/ingest/index.js';
 import { describeDb } from '../helpers/db.js';
-import { tempCsv } from '../helpers/temp-csv.js';
+import { opportunityImport } from '../helpers/opportunity-import.js';
 
-const csv = tempCsv('currency-sign').file;
 // Monday 23 November 2026, 09:00 UTC.
 const NOW = new Date('2026-11-23T09:00:00Z');
 
 /** An amount written with a currency sign that contradicts the row's (or the file's) currency is refused. */
 describeDb('import: a currency sign against the row currency', (ctx) => {
-  const run = (text: string, extra: Partial<ImportCsvOptions> = {}) =>
-    importCsv(ctx.db(), {
-      entity: 'opportunities',
-      input: createReadStream(csv(text)),
-      timezone: 'UTC',
-      now: NOW,
-      skipInvalid: true,
-      ...extra,
-    });
-  const opps = () =>
-    queryRows<{ id: string; amount: number | null; currency: string }>(
-      ctx.db(),
-      sql`select external_id as id, amount_minor::float8 as amount, currency from opportunities order by external_id`,
-    );
-  const lines = (r: { errors: { line: number; field: string | null; message: string }[] }) =>
-    r.errors.map((e) => `line ${e.line}: ${e.field} ${e.message}`);
+  const { run, opps, lines } = opportunityImport(ctx, 'currency-sign', NOW);
   const DOLLAR = 'is in a currency written $ (USD, AUD, CAD, … 30 in all)';
 
   it('refuses "$1,200.00" on a EUR row on its line, naming the sign and the currency', async () => {
