@@ -4,7 +4,13 @@ import type { FiscalCalendar } from '../time/fiscal.js';
 import { arrivalFrom, lastArrivalQuery } from './compute/arrivals.js';
 import { runMetricQuery } from './compute/query.js';
 import { type FiscalRow, fiscalCalendarFromRow } from './fiscal-settings.js';
-import { type ScopeContext, scopeContextFrom, scopeRowQuery, type ZoneRow } from './scope.js';
+import {
+  idsInOtherZones,
+  type ScopeContext,
+  scopeContextFrom,
+  scopeRowQuery,
+  type ZoneRow,
+} from './scope.js';
 import type { DataArrival, MetricDeps, MetricId, Scope } from './types.js';
 
 /** What an answer reads before its metric queries: who the scope is, the org's calendar, the data's arrival. */
@@ -63,18 +69,18 @@ export async function readAnswerContext(
   };
 }
 
-/** Contexts kept per data version: the newest few versions, each a map from `contextKey` to its context. */
-interface ContextCache {
-  versions: Map<string, Map<string, AnswerContext>>;
+/** Values kept per data version: the newest few versions, each a map from a key to its value. */
+interface VersionCache {
+  versions: Map<string, Map<string, unknown>>;
 }
 
 // Versions kept at once: the current one and the one before it (answers still computing under it).
 const KEPT_VERSIONS = 2;
-// Contexts kept per version (scope × metric); past it the oldest goes.
+// Values kept per version (scope × metric contexts, split zone sets); past it the oldest goes.
 const KEPT_PER_VERSION = 2_000;
-const caches = new WeakMap<object, ContextCache>();
+const caches = new WeakMap<object, VersionCache>();
 
-function cacheOf(db: object): ContextCache {
+function cacheOf(db: object): VersionCache {
   let cache = caches.get(db);
   if (!cache) {
     cache = { versions: new Map() };
@@ -92,42 +98,64 @@ function freezeContext(context: AnswerContext): AnswerContext {
   return Object.freeze(context);
 }
 
-function contextKey(deps: Pick<MetricDeps, 'defaultTimezone'>, scope: Scope, metric: MetricId): string {
-  return JSON.stringify([scope, metric, deps.defaultTimezone]);
-}
-
 /**
- * The answer context under data version `version`: cached when an earlier answer read it under the same
- * version, else read (`readAnswerContext`) and kept. `version` must have been read (`readDataVersion`)
- * before this call: a context read after the version read reflects every write whose version move came
- * before it (writes move the version by statement trigger and, after they commit, again by
- * `bumpDataVersion`), so while the version stays `version` the context cannot be stale. Errors as
- * `readAnswerContext` (unknown scopes are never cached).
+ * The value under `key` read at data version `version`: cached when an earlier answer read it under the same
+ * version, else `read()` and kept. `version` must have been read (`readDataVersion`) before this call: a
+ * value read after the version read reflects every write whose version move came before it (writes move
+ * the version by statement trigger and, after they commit, again by `bumpDataVersion`), so while the
+ * version stays `version` the value cannot be stale. `read` must depend only on tables whose writes move
+ * the version. Errors from `read` propagate and are never cached.
  */
-export async function answerContextAt(
-  deps: Pick<MetricDeps, 'db' | 'defaultTimezone'>,
-  scope: Scope,
-  metric: MetricId,
-  version: string,
-): Promise<AnswerContext> {
-  const cache = cacheOf(deps.db);
-  const key = contextKey(deps, scope, metric);
+async function keptAt<T>(db: object, version: string, key: string, read: () => Promise<T>): Promise<T> {
+  const cache = cacheOf(db);
   const hit = cache.versions.get(version)?.get(key);
-  if (hit) return hit;
-  const context = freezeContext(await readAnswerContext(deps, scope, metric));
+  if (hit !== undefined) return hit as T;
+  const value = await read();
   let entries = cache.versions.get(version);
   if (!entries) {
     // An answer still computing under an older version must not push out a newer one (the sequence's
     // value leads the version text: `123`, or `123-` before its first use).
     const newest = [...cache.versions.keys()].at(-1);
-    if (newest !== undefined && Number.parseInt(version, 10) < Number.parseInt(newest, 10)) return context;
+    if (newest !== undefined && Number.parseInt(version, 10) < Number.parseInt(newest, 10)) return value;
     entries = new Map();
     cache.versions.set(version, entries);
     while (cache.versions.size > KEPT_VERSIONS) cache.versions.delete(cache.versions.keys().next().value!);
   }
-  entries.set(key, context);
+  entries.set(key, value);
   if (entries.size > KEPT_PER_VERSION) entries.delete(entries.keys().next().value!);
-  return context;
+  return value;
+}
+
+/**
+ * The answer context under data version `version` (see `keptAt` for when it is cached and why it cannot be
+ * stale). Errors as `readAnswerContext` (unknown scopes are never cached).
+ */
+export function answerContextAt(
+  deps: Pick<MetricDeps, 'db' | 'defaultTimezone'>,
+  scope: Scope,
+  metric: MetricId,
+  version: string,
+): Promise<AnswerContext> {
+  const key = JSON.stringify(['context', scope, metric, deps.defaultTimezone]);
+  return keptAt(deps.db, version, key, async () =>
+    freezeContext(await readAnswerContext(deps, scope, metric)),
+  );
+}
+
+/**
+ * The ids of teams (or reps, by their current team) whose zone differs from `timezone`, under data version
+ * `version` (`idsInOtherZones`, cached as `answerContextAt` caches contexts: teams, reps and memberships
+ * all move the version). A split by team or rep of the whole org reads it on every answer; cached, it is
+ * read once per data version. Database errors propagate.
+ */
+export function otherZonesAt(
+  deps: Pick<MetricDeps, 'db' | 'defaultTimezone'>,
+  by: 'team' | 'rep',
+  timezone: string,
+  version: string,
+): Promise<ReadonlySet<number>> {
+  const key = JSON.stringify(['zones', by, timezone, deps.defaultTimezone]);
+  return keptAt(deps.db, version, key, () => idsInOtherZones(deps, by, timezone));
 }
 
 /**

@@ -2,7 +2,7 @@ import { readDataVersion } from '../db/data-version.js';
 import type { FiscalCalendar } from '../time/fiscal.js';
 import { formatLocalDay } from '../time/format.js';
 import { narrowAllTime } from './all-time.js';
-import { type AnswerContext, answerContextAt } from './answer-context.js';
+import { type AnswerContext, answerContextAt, otherZonesAt } from './answer-context.js';
 import { beforeDataMarker } from './before-data.js';
 import { type ComputeContext, type Computed, noData, type SegmentComputed } from './compute/aggregate.js';
 import { COMPUTERS } from './compute/registry.js';
@@ -11,7 +11,7 @@ import { findMetric } from './definitions.js';
 import { MetricsError } from './errors.js';
 import { interactiveDeadline } from './interactive.js';
 import { describeWindow, parsePeriod, seriesPeriods, workingDaysElapsed } from './periods.js';
-import { idsInOtherZones, type ScopeContext, splitZoneNote } from './scope.js';
+import { type ScopeContext, splitZoneNote } from './scope.js';
 import { computeAttainment, currencyNote, findTargetFor, sameCurrency, scaleTarget } from './targets.js';
 import type {
   Attainment,
@@ -128,7 +128,7 @@ async function computeMetric(deps: MetricDeps, query: MetricQuery, version?: str
   if (query.by && !def.dimensions.includes(query.by))
     throw new MetricsError('bad_dimension', `${def.label} cannot be split by ${query.by}.`);
   const at = version ?? (await readDataVersion(deps.db));
-  return computeWith(deps, query, def, await answerContextAt(deps, query.scope, def.id, at));
+  return computeWith(deps, query, def, await answerContextAt(deps, query.scope, def.id, at), at);
 }
 
 /** The periods an answer computes (see `planPeriods`), their windows, and where the headline and previous are. */
@@ -195,12 +195,12 @@ function toSegments(
 /**
  * The note under a split by team or rep when some of its rows have a zone of their own other than
  * `timezone`, the zone the split cuts them in (splitZoneNote); null otherwise, or for other splits.
- * `otherZones`: the ids of that split's kind with another zone (`idsInOtherZones`).
+ * `otherZones`: the ids of that split's kind with another zone (`otherZonesAt`).
  */
 function zoneNoteFor(
   segments: Segments | null,
   timezone: string,
-  otherZones: Set<number> | null,
+  otherZones: ReadonlySet<number> | null,
 ): string | null {
   const by = segments?.by;
   if (!segments || !otherZones || (by !== 'team' && by !== 'rep')) return null;
@@ -210,12 +210,13 @@ function zoneNoteFor(
   return splitZoneNote(by, ids.filter((id) => otherZones.has(id)).length, timezone);
 }
 
-/** The answer to `query` given its context (see `computeMetric`). */
+/** The answer to `query` given its context read under data version `version` (see `computeMetric`). */
 async function computeWith(
   deps: MetricDeps,
   query: MetricQuery,
   def: MetricDefinition,
   context: AnswerContext,
+  version: string,
 ): Promise<MetricResult> {
   const computer = COMPUTERS[def.id]!;
   const now = deps.now;
@@ -256,7 +257,7 @@ async function computeWith(
     computer.windows(deps.db, query.scope, windows, headline, ctx),
     split(),
     include.target ? findTargetFor(deps.db, def.id, query.scope, period) : Promise.resolve(null),
-    zoned ? idsInOtherZones(deps, zoned, sc.timezone) : Promise.resolve(null),
+    zoned ? otherZonesAt(deps, zoned, sc.timezone, version) : Promise.resolve(null),
   ]);
   // The split runs beside the headline and picks its currency from its own rows; on a tie the headline's
   // other windows decide, which the split cannot see: then it is computed again in the headline's currency.

@@ -216,6 +216,35 @@ describeDb('the answer context cache', (ctx) => {
     }
   });
 
+  it('a split by team reads the zones of its rows once per data version, and a zone change shows at once', async () => {
+    const db = ctx.db();
+    const { east } = await eastAndWest(db);
+    const deps = { db, defaultTimezone: 'UTC', now };
+    const query: MetricQuery = {
+      metric: 'calls',
+      scope: { kind: 'org' },
+      period: '30d',
+      by: 'team',
+      include: headline,
+    };
+    // West (Los Angeles) has no calls, so no row: the note counts none of the rows shown.
+    const zoneNotes = (r: { notes: string[] }) => r.notes.filter((n) => n.includes('zone of'));
+    expect(zoneNotes(await getMetric(deps, query))).toEqual([]);
+    const statements = vi.spyOn(pg.Client.prototype, 'query');
+    expect(zoneNotes(await getMetric(deps, query))).toEqual([]);
+    const texts = statements.mock.calls.map(([q]) => String((q as { text?: string }).text ?? q));
+    expect(
+      texts.filter((t) => t.includes('from teams where coalesce(timezone')),
+      texts.join('\n'),
+    ).toEqual([]);
+    statements.mockRestore();
+    // East, the row shown, moves to Tokyo: the very next answer notes it.
+    await db.execute(sql`update teams set timezone = 'Asia/Tokyo' where id = ${east}`);
+    expect(zoneNotes(await getMetric(deps, query))).toEqual([
+      expect.stringContaining('1 team has a zone of its own'),
+    ]);
+  });
+
   it('an answer still computing under an older version does not push newer versions out of the cache', async () => {
     const db = ctx.db();
     const { ana } = await eastAndWest(db);
