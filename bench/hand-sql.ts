@@ -75,8 +75,9 @@ function rawQuery(
  * Customer accounts of the case (columns id, b = became customer, c = churned, k = split key): an account
  * belongs to the rep who won its first deal (close, then id) and to that rep's team at that close. A team or
  * a rep starts from its won deals (index) and keeps each account's first; the org split sorts every won deal.
+ * `withUnowned` (ARR): the org split keeps the accounts with no won deal too, with k = null ("No rep").
  */
-function accountsOf(c: HandCase): string {
+function accountsOf(c: HandCase, withUnowned = false): string {
   const first = `not exists (select 1 from opportunities p where p.account_id = o.account_id and p.outcome = 'won'
       and (p.closed_at < o.closed_at or (p.closed_at = o.closed_at and p.id < o.id)))`;
   if (c === 'team')
@@ -89,9 +90,12 @@ function accountsOf(c: HandCase): string {
     return `select a.id, a.became_customer_at as b, a.churned_at as c, null::text as k from opportunities o
       join accounts a on a.id = o.account_id
       where o.owner_rep_id = $3 and o.outcome = 'won' and a.became_customer_at is not null and ${first}`;
-  return `select a.id, a.became_customer_at as b, a.churned_at as c, f.rep_id::text as k from (
-      select distinct on (o.account_id) o.account_id, o.owner_rep_id as rep_id from opportunities o
-      where o.outcome = 'won' and ($3::int is null or true) order by o.account_id, o.closed_at, o.id) f
+  const firstWins = `(select distinct on (o.account_id) o.account_id, o.owner_rep_id as rep_id from opportunities o
+      where o.outcome = 'won' and ($3::int is null or true) order by o.account_id, o.closed_at, o.id) f`;
+  if (withUnowned)
+    return `select a.id, a.became_customer_at as b, a.churned_at as c, f.rep_id::text as k from accounts a
+      left join ${firstWins} on f.account_id = a.id where a.became_customer_at is not null`;
+  return `select a.id, a.became_customer_at as b, a.churned_at as c, f.rep_id::text as k from ${firstWins}
     join accounts a on a.id = f.account_id where a.became_customer_at is not null`;
 }
 
@@ -109,11 +113,23 @@ const retentionQuery = perCase(
     from (${accountsOf(c)}) a group by a.k`,
 );
 
-/** The contract's ARR, as docs/metrics.md defines it. */
+/** A contract's days (its UTC instant moved on 13 hours, then the date), and the months from the start's month to the end's. */
+const T_START = `((t.starts_at at time zone 'UTC') + interval '13 hours')::date`;
+const T_END = `((t.ends_at at time zone 'UTC') + interval '13 hours')::date`;
+const MONTH_SPAN = `((date_part('year', ${T_END}) * 12 + date_part('month', ${T_END}))
+    - (date_part('year', ${T_START}) * 12 + date_part('month', ${T_START})))::int`;
+/** Whole calendar months from start to end: the span, or one fewer when start + span months passes the end. */
+const WHOLE_MONTHS = `(${MONTH_SPAN} - case when ${T_START} + ${MONTH_SPAN} * interval '1 month' > ${T_END} then 1 else 0 end)`;
+
+/**
+ * The contract's ARR, as docs/metrics.md defines it; years from the dates = whole calendar months between the
+ * contract's days ÷ 12 + the days left after them ÷ 365.25 (written out here, not Tally's tally_contract_years).
+ */
 const CONTRACT_ARR = `case when t.licenses is not null and t.revenue_per_license_minor is not null
     then t.licenses::float8 * t.revenue_per_license_minor
     else t.total_value_minor::float8 / nullif(coalesce(t.contract_years::float8,
-      extract(epoch from (t.ends_at - t.starts_at)) / 31557600.0), 0) end`;
+      ${WHOLE_MONTHS} / 12.0
+        + (${T_END} - (${T_START} + ${WHOLE_MONTHS} * interval '1 month')::date) * 86400 / 31557600.0), 0) end`;
 
 /**
  * ARR in force just before $2 in the main currency (most active contracts, then the larger ARR, over the
@@ -123,7 +139,7 @@ const arrQuery = perCase(
   (c) => `with x as (
       select a.k, t.currency, count(*) filter (where t.ends_at >= $2)::int as n,
         coalesce(sum(${CONTRACT_ARR}) filter (where t.ends_at >= $2), 0)::float8 as amount
-      from (${accountsOf(c)}) a join contracts t on t.account_id = a.id
+      from (${accountsOf(c, true)}) a join contracts t on t.account_id = a.id
       where t.starts_at < $2 and t.ends_at >= $1 group by a.k, t.currency)
     select x.k, x.amount as v from x
     where x.currency = (select currency from x order by n desc, amount desc limit 1)`,

@@ -26,8 +26,8 @@ const ext = (p: string) => `${p}-${++seq}`;
  *   Qualified in October 3, 1 converted → 33.3 %. Lead-to-close in Q4: 19, 41, 35 days → median 35.
  * - Accounts: A1 (2025-01), A2 (2025-02, churned 15 Aug 2026), A3 (2025-03), A4 (2025-04), A5 (10 Aug 2026).
  *   Retention Q3: S 4, E 4, N 1 → 75 %. CLV: revenue 16,234.57 (W1–W3), customers 5, margin 80 %, lost 1 of
- *   4 → 1,039,012.48 minor, stored whole: $10,390.12. ARR now: C1 10,000.00 over 546 days (668,956.04 minor
- *   a year) + C2 10 × 120.00 + C3 3 × 99.99 = $8,189.53; ARPU 1,499.97 ÷ 13 licenses.
+ *   4 → 1,039,012.48 minor, stored whole: $10,390.12. ARR now: C1 10,000.00 over 18 whole calendar months,
+ *   1.5 years (666,666.67 minor a year) + C2 10 × 120.00 + C3 3 × 99.99 = $8,166.64; ARPU 1,499.97 ÷ 13 licenses.
  * - This week: 3 outbound calls, 2 emails; this month 1 meeting booked.
  */
 async function seedOrg(db: Db): Promise<void> {
@@ -332,7 +332,7 @@ describeDb('"How is this calculated?" reconciles', (ctx) => {
     );
     const arr = await panel('arr', 'this month');
     expect(arr.text).toContain(
-      '*ARR of active contracts*\n$8,189.53\n*Active contracts*\n3\n*Result:* $8,190 (rounded to whole USD)',
+      '*ARR of active contracts*\n$8,166.64\n*Active contracts*\n3\n*Result:* $8,167 (rounded to whole USD)',
     );
     const clv = await panel('clv', 'this quarter');
     expect(clv.text).toContain(

@@ -77,7 +77,8 @@ export const accountStateSplits = (by: Dimension): by is 'rep' | 'team' => by ==
 
 /**
  * Rows of the scope among fact or rollup rows aliased `alias`: a rep's or a team's owned accounts, or every
- * customer account for the org; a split counts owned accounts only (as `scopedAccounts` does).
+ * customer account for the org; a split counts owned accounts only (as `scopedAccounts` does), unless `owned`
+ * is `true` (ARR's org split keeps accounts with no owner, under the null key with those of no rep or team).
  */
 export function stateFilter(scope: Scope, by: Dimension | undefined, alias: string, owned: string): SQL {
   const a = sql.raw(alias);
@@ -147,9 +148,15 @@ function cutRange(
  * ranges between consecutive instants (the last one open-ended) are each read once; an instant's sum is
  * the all-time total minus the ranges from it on.
  */
-function prefixRelation(scope: Scope, index: Map<number, number>, kinds: Kind[], by?: Dimension): SQL {
+function prefixRelation(
+  scope: Scope,
+  index: Map<number, number>,
+  kinds: Kind[],
+  by?: Dimension,
+  withUnowned = false,
+): SQL {
   const codes = sql.raw(`array[${kinds.map((k) => KIND[k]).join(',')}]::smallint[]`);
-  const filter = stateFilter(scope, by, 'r', 'r.owned');
+  const filter = stateFilter(scope, by, 'r', withUnowned ? 'true' : 'r.owned');
   const seg = stateSegment(by, 'r');
   const instants = [...index.keys()];
   // Every part of every range, grouped by grain; a part's range index is found again from its start.
@@ -182,7 +189,7 @@ function prefixRelation(scope: Scope, index: Map<number, number>, kinds: Kind[],
       arms.push(sql`select width_bucket(${col}, ${tarr}) - 1 as k, ${KIND[kind]}::smallint as kind,
           ${sql.raw(raw.currency)}::text as currency, ${stateSegment(by, 'f')} as g, 1::numeric as n,
           ${sql.raw(raw.amount)} as amount
-        from ${sql.raw(raw.table)} f where ${within(col, rawList)} and ${stateFilter(scope, by, 'f', raw.owned)}
+        from ${sql.raw(raw.table)} f where ${within(col, rawList)} and ${stateFilter(scope, by, 'f', withUnowned ? 'true' : raw.owned)}
           and ${sql.raw(raw.where ?? 'true')}`);
     }
   if (arms.length === 0)
@@ -226,7 +233,11 @@ export interface Prefix {
   licenses: number;
 }
 
-/** Prefix sums of the scope (split by `by` when given) before every instant of `index`, in one query. */
+/**
+ * Prefix sums of the scope (split by `by` when given) before every instant of `index`, in one query.
+ * `withUnowned`: an org split keeps the accounts with no owner (no won deal) under the null key, with those
+ * whose owner is no rep or on no team, so its rows add up to the org's figure (ARR).
+ */
 export async function prefixSums(
   db: Db,
   scope: Scope,
@@ -234,6 +245,7 @@ export async function prefixSums(
   kinds: Kind[],
   by?: Dimension,
   labels?: { join: SQL; label: SQL },
+  options: { withUnowned?: boolean } = {},
 ): Promise<(Prefix & { label?: string })[]> {
   const inner = sql`select p.j, p.currency, p.g,
       coalesce(sum(p.n) filter (where p.kind = 1), 0)::float8 as became,
@@ -246,7 +258,7 @@ export async function prefixSums(
       (coalesce(sum(p.n) filter (where p.kind = 7), 0) - coalesce(sum(p.n) filter (where p.kind = 8), 0))::float8 as licensed,
       (coalesce(sum(p.amount) filter (where p.kind = 7), 0) - coalesce(sum(p.amount) filter (where p.kind = 8), 0))::float8 as licensed_arr,
       (coalesce(sum(p.amount) filter (where p.kind = 9), 0) - coalesce(sum(p.amount) filter (where p.kind = 10), 0))::float8 as licenses
-    from (${prefixRelation(scope, index, kinds, by)}) p group by 1, 2, 3`;
+    from (${prefixRelation(scope, index, kinds, by, options.withUnowned)}) p group by 1, 2, 3`;
   const rows = await runMetricQuery<Row>(
     db,
     labels ? sql`select a.*, ${labels.label} as label from (${inner}) a ${labels.join}` : inner,

@@ -30,10 +30,12 @@ import { segmentLabelJoin, type Window, windowsRelation } from './rows.js';
 
 /**
  * Customer accounts in scope, with their customer dates. Accounts have no owner column, so an account
- * belongs to the rep who won its first deal, and to that rep's team at that close.
+ * belongs to the rep who won its first deal, and to that rep's team at that close. A split leaves out the
+ * accounts with no won deal (no owner), unless `withUnowned` (ARR's org split): they are then in the null
+ * segment, with the accounts whose owner is no rep or on no team ("No rep", "No team").
  * Columns: id, became, churned, seg (when `by`).
  */
-export function scopedAccounts(scope: Scope, by?: Dimension): SQL {
+export function scopedAccounts(scope: Scope, by?: Dimension, options: { withUnowned?: boolean } = {}): SQL {
   if (scope.kind === 'org' && by === undefined) {
     return sql`select a.id, a.became_customer_at as became, a.churned_at as churned
       from accounts a where a.became_customer_at is not null`;
@@ -63,9 +65,10 @@ export function scopedAccounts(scope: Scope, by?: Dimension): SQL {
       : scope.kind === 'team'
         ? sql`and m.team_id = ${scope.teamId}`
         : sql``;
+  const firstWin = options.withUnowned && scope.kind === 'org' ? sql`left join lateral` : sql`join lateral`;
   return sql`select a.id, a.became_customer_at as became, a.churned_at as churned${seg}
     from accounts a
-    join lateral (
+    ${firstWin} (
       select o.owner_rep_id as rep_id, o.closed_at from opportunities o
       where o.account_id = a.id and o.outcome = 'won' order by o.closed_at, o.id limit 1
     ) fw on true
@@ -229,16 +232,21 @@ export const retentionComputer: MetricComputer = {
   },
 };
 
-/** ARR of a contract: licenses × annual revenue per license, else total value ÷ contract years (from dates if unset). */
+/**
+ * ARR of a contract: licenses × annual revenue per license, else total value ÷ contract years; unset, the
+ * years come from the dates in calendar months (`tally_contract_years`, migration 0043: whole months ÷ 12 plus
+ * the rest ÷ 365.25 days, in UTC), the one definition the account state stores too.
+ */
 export const contractArr = sql`case when c.licenses is not null and c.revenue_per_license_minor is not null
     then c.licenses::float8 * c.revenue_per_license_minor
     else c.total_value_minor::float8 / nullif(coalesce(c.contract_years::float8,
-      extract(epoch from (c.ends_at - c.starts_at)) / 31557600.0), 0) end`;
+      tally_contract_years(c.starts_at, c.ends_at)), 0) end`;
 /** In force just before `t` (contracts run [starts_at, ends_at)): the ARR a period ending at `t` ends with. */
 export const activeAt = (t: SQL) => sql`(c.starts_at < ${t} and c.ends_at >= ${t})`;
 
 function arrQuery(scope: Scope, windows: Window[], by?: Dimension): SQL {
-  // Revenue per product: a contract's own product; rep and team: the account's owner (scopedAccounts).
+  // Revenue per product: a contract's own product; rep and team: the account's owner (scopedAccounts), the
+  // accounts with no owner in the null segment with the rest of "No rep" / "No team", so the rows add up.
   const group = by === 'product' ? sql`c.product` : by ? sql`a.seg` : sql`w.i`;
   const accountsBy = by === 'product' ? undefined : by;
   return sql`select ${group} as g, c.currency,
@@ -248,7 +256,7 @@ function arrQuery(scope: Scope, windows: Window[], by?: Dimension): SQL {
       extract(epoch from max(c.starts_at) filter (where c.starts_at < w.asof))::float8 as newest_epoch
     from ${windowsRelation(windows)}
     join contracts c on c.starts_at < w.asof and c.ends_at >= w.s
-    join (${scopedAccounts(scope, accountsBy)}) a on a.id = c.account_id
+    join (${scopedAccounts(scope, accountsBy, { withUnowned: true })}) a on a.id = c.account_id
     group by ${group}, c.currency`;
 }
 
@@ -345,10 +353,15 @@ async function arrFromState(db: Db, scope: Scope, windows: Window[], headline: n
   );
 }
 
-/** `arrQuery` rows of a split by rep or team from the account state: (key, currency) with contracts in the window. */
+/**
+ * `arrQuery` rows of a split by rep or team from the account state: (key, currency) with contracts in the
+ * window; accounts with no owner in the null key, as there.
+ */
 async function arrSegmentsFromState(db: Db, scope: Scope, window: Window, by: 'rep' | 'team') {
   const index = instantIndex([window.start, window.asOf]);
-  const prefix = await prefixSums(db, scope, index, ['starts', 'ends'], by, segmentLabelJoin(by));
+  const prefix = await prefixSums(db, scope, index, ['starts', 'ends'], by, segmentLabelJoin(by), {
+    withUnowned: true,
+  });
   const keys = new Map<string, { g: string | null; currency: string; label: string }>();
   for (const r of prefix)
     if (r.j === -1)
