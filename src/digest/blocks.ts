@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { isSmallSample, SMALL_SAMPLE } from '../metrics/index.js';
 import type { MetricResult } from '../metrics/types.js';
-import { freshnessLine, headlineText, targetLine } from '../slack/blocks/answer-parts.js';
+import { currencyFootnotes, freshnessLine, headlineText, targetLine } from '../slack/blocks/answer-parts.js';
 import { actions, button, compact, context, header, rankedTable, section } from '../slack/blocks/pieces.js';
 import { formatChange, formatValue, lowerFirst, statusWords } from '../slack/format.js';
 import { enforceLimits, type SlackMessage } from '../slack/limits.js';
@@ -32,6 +32,26 @@ function metricLine(view: DigestView, line: DigestLine): string {
   const target = targetLine(r);
   if (target) parts.push(target);
   return `*${escapeMrkdwn(r.metric.label)}*\n${parts.join(' · ')}`;
+}
+
+/**
+ * The footnotes of the figures shown whose records in other currencies were left out, each after the figure
+ * it is about: ":information_source: Revenue won, yesterday: 1 won deal in another currency left out (no
+ * exchange rates); figures are in USD." (a line's figures share one currency, see gatherDigest).
+ */
+function currencyLines(view: DigestView): string {
+  if (view.newestRecordAt === null) return '';
+  return currencyFootnotes(
+    view.lines.flatMap(({ recent, toDate }) => [
+      ...(!view.stale && recent
+        ? [{ about: `${toDate.metric.label}, ${lowerFirst(view.recent.label)}`, result: recent }]
+        : []),
+      {
+        about: `${toDate.metric.label}, ${toDate.period.label}${toDate.period.running ? ' to date' : ''}`,
+        result: toDate,
+      },
+    ]),
+  );
 }
 
 function moverLine(r: MetricResult): string {
@@ -104,6 +124,7 @@ export function buildDigestMessage(view: DigestView): SlackMessage {
       view.lines.some((l) => isSmallSample(l.toDate) || (!view.stale && l.recent && isSmallSample(l.recent)))
         ? `:warning: Small samples (n < ${SMALL_SAMPLE}) are marked — treat those rates with care.`
         : '',
+      currencyLines(view),
     ),
     spec.personal
       ? null
@@ -145,16 +166,28 @@ export interface ByRepPayload {
    * buttons posted before it was added (they break down the running month).
    */
   month?: string;
+  /**
+   * The currency of each money metric's line (`{"revenue":"USD"}`), so its per-rep table is in the same one
+   * (a tie in records is broken by the line's series, which the table does not compute). Absent on buttons
+   * posted before it was added, and for metrics that are not money.
+   */
+  currencies?: Record<string, string>;
 }
 
 function byRepPayload(view: DigestView): ByRepPayload {
   // The absolute spec the digest computed its month with (digestMonthFor), as answers resolved it.
   const period = view.lines[0]?.toDate.period;
+  const currencies = Object.fromEntries(
+    view.lines.flatMap(({ toDate: r }) =>
+      r.metric.unit === 'money' && r.currency ? [[r.metric.id, r.currency]] : [],
+    ),
+  );
   return {
     scope: view.spec.scope,
     metrics: view.lines.map((l) => l.toDate.metric.id),
     tz: view.spec.timezone,
     ...(period ? { month: period.spec } : {}),
+    ...(Object.keys(currencies).length > 0 ? { currencies } : {}),
   };
 }
 

@@ -4,7 +4,7 @@ import { metricDepsFor } from '../deps.js';
 import { describeError } from '../errors.js';
 import { findMetric, getMetric, isBusyError, MetricsError } from '../metrics/index.js';
 import type { MetricId, MetricResult, Scope } from '../metrics/types.js';
-import { segmentTable } from '../slack/blocks/answer-parts.js';
+import { currencyFootnotes, segmentTable } from '../slack/blocks/answer-parts.js';
 import { buildNoticeMessage } from '../slack/blocks/notice.js';
 import { compact, context, header, section } from '../slack/blocks/pieces.js';
 import { enforceLimits, type SlackMessage } from '../slack/limits.js';
@@ -18,6 +18,9 @@ const MAX_TABLES = 8;
 /** A digest's month as the button carries it: a calendar month (`2026-11`) or a fiscal month (`P11 FY2027`). */
 const MONTH_SPEC = /^(?:\d{4}-\d{2}|P\d{1,2} FY\d{4})$/;
 
+/** An ISO 4217 code as stored (`USD`). */
+const CURRENCY_CODE = /^[A-Z]{3}$/;
+
 /** Reads the "By rep" button value back; null when it is not what the digest put there. */
 export function parseByRepPayload(value: string | undefined): ByRepPayload | null {
   try {
@@ -26,10 +29,20 @@ export function parseByRepPayload(value: string | undefined): ByRepPayload | nul
     const scopeOk = s?.kind === 'org' || (s?.kind === 'team' && Number.isInteger(s.teamId));
     if (!scopeOk || !Array.isArray(v.metrics) || typeof v.tz !== 'string') return null;
     const month = typeof v.month === 'string' && MONTH_SPEC.test(v.month) ? { month: v.month } : {};
-    return { scope: s as Scope, metrics: v.metrics.map(String), tz: v.tz, ...month };
+    const currencies = currenciesOf(v.currencies);
+    return { scope: s as Scope, metrics: v.metrics.map(String), tz: v.tz, ...month, ...currencies };
   } catch {
     return null;
   }
+}
+
+/** The payload's `currencies` when well formed (metric ids to ISO 4217 codes), else nothing. */
+function currenciesOf(value: unknown): Pick<ByRepPayload, 'currencies'> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
+  const entries = Object.entries(value).filter(
+    (e): e is [string, string] => typeof e[1] === 'string' && CURRENCY_CODE.test(e[1]),
+  );
+  return entries.length > 0 ? { currencies: Object.fromEntries(entries) } : {};
 }
 
 /** True for the action id of a digest's "By rep" button (`digest_by_rep`, maybe suffixed `#n`). */
@@ -88,6 +101,7 @@ export async function buildByRepMessage(
   const metricDeps = metricDepsFor(deps, now);
   const tables: ({ ok: true; result: MetricResult } | { ok: false; label: string })[] = [];
   for (const id of payload.metrics.slice(0, MAX_TABLES)) {
+    const currency = payload.currencies?.[id];
     try {
       const result = await getMetric(metricDeps, {
         metric: id as MetricId,
@@ -95,6 +109,8 @@ export async function buildByRepMessage(
         period: payload.month ?? 'this month',
         by: 'rep',
         include: { target: false, trend: false, series: false },
+        // In the currency of the digest's line for this metric (ByRepPayload.currencies).
+        ...(typeof currency === 'string' ? { currency } : {}),
       });
       tables.push({ ok: true, result });
     } catch (err) {
@@ -120,7 +136,10 @@ export async function buildByRepMessage(
         : [section(`*${escapeMrkdwn(t.label)}* — couldn't load right now; please try again in a minute.`)],
     ),
     tables.length === 0 ? section('No per-rep numbers for these metrics.') : null,
-    context('Best first; `n` is the number of records behind each figure.'),
+    context(
+      'Best first; `n` is the number of records behind each figure.',
+      currencyFootnotes(results.map((r) => ({ about: r.metric.label, result: r }))),
+    ),
   ]);
   const labels = tables.map((t) =>
     t.ok ? escapeMrkdwn(t.result.metric.label) : `${escapeMrkdwn(t.label)} (couldn't load)`,

@@ -186,13 +186,16 @@ export async function gatherDigest(
           getScorecard(metricDeps, { scope: spec.scope, period: month, metrics: others, include }),
         ]).then(([head, rest]) => [head, ...rest])
       : await getScorecard(metricDeps, { scope: spec.scope, period: month, metrics: ids, include });
+  // One currency per line: the recent column is computed in its month's currency (chosen as an answer
+  // chooses it, the month's series breaking a tie), never in one of its own (€4,000 beside $2,700 to date).
   const recentResults = await Promise.all(
-    ids.map((id) =>
+    ids.map((id, i) =>
       getMetric(metricDeps, {
         metric: id,
         scope: spec.scope,
         period: recent.spec,
         include: { target: false, trend: false, series: false },
+        ...currencyOf(toDate[i]),
       }).catch(() => {
         failed.push(id);
         return null;
@@ -258,6 +261,11 @@ export async function gatherDigest(
   };
 }
 
+/** The currency a money result is in, for a query that must be in the same one; {} when it has none. */
+function currencyOf(r: MetricResult | undefined): { currency?: string } {
+  return r?.currency ? { currency: r.currency } : {};
+}
+
 /** Top 3 reps by the first accumulating metric of the digest that splits by rep (who led). */
 async function gatherLeaderboard(
   deps: MetricDeps,
@@ -274,6 +282,8 @@ async function gatherLeaderboard(
     period: pick.period,
     by: 'rep',
     include: { target: false, trend: false, series: false },
+    // In its line's currency: without the series a tie in records could pick another one.
+    ...currencyOf(pick),
   });
   const rows = (result.segments?.rows ?? []).filter((r) => r.value.kind === 'value').slice(0, 3);
   return rows.length > 0 ? { metric: result, rows } : null;

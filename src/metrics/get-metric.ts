@@ -235,6 +235,8 @@ async function computeWith(
     timezone: period.timezone,
     // The headline's is periods[headline] (the period itself): computed once, not again.
     workingDays: periods.map((p) => workingDaysElapsed(p, now)),
+    // A currency asked for (a digest line's, see MetricQuery.currency) is every window's and the split's.
+    ...(query.currency ? { currency: query.currency } : {}),
   };
   if (def.id === 'coverage' && !period.allTime) {
     // Coverage divides by what the revenue target still needs, so it reads that target here.

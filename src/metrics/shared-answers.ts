@@ -94,6 +94,7 @@ function keyOf(deps: MetricDeps, query: MetricQuery, version: string): string {
     query.period,
     query.by ?? null,
     query.include ?? null,
+    query.currency ?? null,
     deps.defaultTimezone,
     deps.grossMargin ?? null,
     deps.useRollups ?? true,

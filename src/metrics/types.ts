@@ -267,6 +267,13 @@ export interface MetricQuery {
   period: string | Period;
   by?: Dimension;
   include?: { target?: boolean; trend?: boolean; series?: boolean };
+  /**
+   * Money metrics: the ISO 4217 currency to answer in, instead of the one the answer would choose (see
+   * docs/metrics.md, Currencies). A digest line computes its recent column in its month's currency, so both
+   * figures of the line are in one currency; records in other currencies are left out and noted as always.
+   * Ignored by metrics that are not per currency.
+   */
+  currency?: string;
 }
 
 export interface MetricDeps {

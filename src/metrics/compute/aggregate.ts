@@ -37,8 +37,10 @@ export interface ComputeContext {
   /** Read pre-aggregated rollups where the metric has them (default); false forces raw rows (tests compare both). */
   useRollups: boolean;
   /**
-   * Splits only: the headline's currency, when it is known (a split otherwise picks by its own rows, which
-   * agrees with the headline except on a tie broken by the other windows).
+   * The currency to compute money in, when it is known: in a split the headline's (a split otherwise picks
+   * by its own rows, which agrees with the headline except on a tie broken by the other windows); in every
+   * window and the split, the one the question asked for (`MetricQuery.currency`, a digest line's). Absent,
+   * `windows` chooses it (`windowsCurrency`).
    */
   currency?: string | null;
   /** Zone when a team has none (business hours of response time). */
@@ -289,7 +291,7 @@ export function aggregateComputer(spec: AggregateSpec): MetricComputer {
               { prepared: scope.kind === 'rep' },
             );
       const byWindow = groupRows(rows, (r) => String(r.g));
-      const currency = spec.perCurrency ? windowsCurrency(rows, headline) : null;
+      const currency = spec.perCurrency ? (ctx.currency ?? windowsCurrency(rows, headline)) : null;
       return windows.map((window, i) => {
         const group = byWindow.get(String(i)) ?? [];
         const newestEpoch = Math.max(0, ...group.map((r) => num(r.newest_epoch)));
@@ -366,6 +368,11 @@ export function otherCurrenciesLeftOut(n: number, what: readonly [one: string, m
   return n === 1
     ? `1 ${what[0]} in another currency left out`
     : `${formatCount(n)} ${what[1]} in other currencies left out`;
+}
+
+/** Whether an answer's note is one `otherCurrenciesLeftOut` wrote (records left out for their currency). */
+export function isOtherCurrenciesNote(note: string): boolean {
+  return / in (?:another currency|other currencies) left out\b/.test(note);
 }
 
 /** The row for the chosen currency, and how many records in other currencies were left out. */

@@ -146,7 +146,7 @@ export const arpuComputer: MetricComputer = {
         : runMetricQuery<Row>(db, arpuQuery(scope, windows)),
       contractsLeftOutAt(db, scope, windows[headline]!.asOf, true),
     ]);
-    const currency = windowsCurrency(rows, headline);
+    const currency = ctx.currency ?? windowsCurrency(rows, headline);
     return windows.map((_, i) => {
       const group = rows.filter((r) => String(r.g) === String(i));
       const newest = Math.max(0, ...group.map((r) => toNumber(r.newest_epoch)));

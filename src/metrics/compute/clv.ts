@@ -328,7 +328,7 @@ export const clvComputer: MetricComputer = {
     const [customers, revenue] = ctx.useRollups
       ? await runFromState(db, scope, windows, headline)
       : await run(db, scope, windows);
-    const currency = windowsCurrency(revenue, headline);
+    const currency = ctx.currency ?? windowsCurrency(revenue, headline);
     return windows.map((_, i) => {
       const rev = revenue.filter((r) => String(r.g) === String(i));
       const c = customers.find((r) => String(r.g) === String(i));

@@ -276,9 +276,10 @@ export const coverageComputer: MetricComputer = {
       ctx.useRollups && scope.kind !== 'rep'
         ? await coverageRowsFromRollups(db, scope, windows, ctx)
         : await coverageRows(db, scope, windows, ctx);
-    // The currency with the most records in the headline window, the target's on a tie; without any
-    // records there, the target's (a quiet day must not pick whichever currency's all-zero row comes
-    // first), then the other windows'. chooseCurrency keeps the first of equals: target rows go first.
+    // The currency asked for (ctx.currency), else the one with the most records in the headline window, the
+    // target's on a tie; without any records there, the target's (a quiet day must not pick whichever
+    // currency's all-zero row comes first), then the other windows'. chooseCurrency keeps the first of
+    // equals: target rows go first.
     const target = ctx.revenueTargetCurrency ?? null;
     const withRecords = (list: Row[]) =>
       list
@@ -289,6 +290,7 @@ export const coverageComputer: MetricComputer = {
         );
     const headRows = withRecords(rows.filter((r) => String(r.g) === String(headline)));
     const currency =
+      ctx.currency ??
       chooseCurrency(headRows, { prefer: target, usual: rows }) ??
       target ??
       chooseCurrency(withRecords(rows), { prefer: target }) ??

@@ -386,7 +386,7 @@ export const arrComputer: MetricComputer = {
       ctx.useRollups ? arrFromState(db, scope, windows, headline) : arrPerWindow(db, scope, windows),
       contractsLeftOutAt(db, scope, windows[headline]!.asOf, false),
     ]);
-    const currency = windowsCurrency(rows, headline);
+    const currency = ctx.currency ?? windowsCurrency(rows, headline);
     return windows.map((_, i) => {
       const group = rows.filter((r) => String(r.g) === String(i));
       const newest = Math.max(0, ...group.map((r) => toNumber(r.newest_epoch)));

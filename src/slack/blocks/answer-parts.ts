@@ -1,3 +1,4 @@
+import { headlineCurrencyNotes } from '../../metrics/currency-notes.js';
 import { judgeFreshness } from '../../metrics/freshness.js';
 import { isSmallSample } from '../../metrics/small-sample.js';
 import type { MetricResult, SegmentRow } from '../../metrics/types.js';
@@ -94,6 +95,23 @@ export function warningLines(r: MetricResult): string[] {
   }
   for (const note of r.notes) lines.push(`:information_source: ${escapeMrkdwn(note)}`);
   return lines;
+}
+
+/**
+ * Footnotes for headlines shown without their answer's notes (a scorecard's or a digest's lines): each note
+ * saying a money headline left records out for being in other currencies (headlineCurrencyNotes), after the
+ * figure it is about (plain text, escaped here): ":information_source: Average deal size: 2 won deals in
+ * other currencies left out (no exchange rates); figures are in USD.". One mrkdwn text, a line per note, for
+ * one context element; "" when there are none.
+ */
+export function currencyFootnotes(items: { about: string; result: MetricResult }[]): string {
+  return items
+    .flatMap(({ about, result }) =>
+      headlineCurrencyNotes(result).map(
+        (note) => `:information_source: ${escapeMrkdwn(about)}: ${escapeMrkdwn(note)}`,
+      ),
+    )
+    .join('\n');
 }
 
 /** How a data source is named in a freshness line, and what to check when it has gone quiet. */

@@ -3,7 +3,7 @@ import { isSmallSample } from '../../metrics/small-sample.js';
 import type { MetricResult } from '../../metrics/types.js';
 import { formatChange, formatStatus, formatTarget, statusWords } from '../format.js';
 import { escapeMrkdwn, escapeName } from '../mrkdwn.js';
-import { freshnessLine, headlineText, sparklineLine } from './answer-parts.js';
+import { currencyFootnotes, freshnessLine, headlineText, sparklineLine } from './answer-parts.js';
 import { context, header, section } from './pieces.js';
 
 /**
@@ -56,7 +56,10 @@ export function scorecardFallback(title: string, results: MetricResult[]): strin
   return escapeName(`${title}: ${items.join('; ') || 'no metrics'}`);
 }
 
-/** The scorecard's blocks (header, one section per metric, freshness). */
+/**
+ * The scorecard's blocks (header, one section per metric, then a context line: freshness, a footnote per
+ * headline that left records in other currencies out (currencyFootnotes), where to find definitions).
+ */
 export function buildScorecardBlocks(view: ScorecardView): KnownBlock[] {
   const newest = view.results
     .map((r) => r.freshness.newestRecordAt)
@@ -72,6 +75,7 @@ export function buildScorecardBlocks(view: ScorecardView): KnownBlock[] {
       freshnessSource
         ? freshnessLine(freshnessSource, view.now, view.staleAfterHours)
         : 'No records behind these numbers yet.',
+      currencyFootnotes(view.results.map((r) => ({ about: r.metric.label, result: r }))),
       'Ask `/metrics help &lt;metric&gt;` for any definition.',
     ),
   ];

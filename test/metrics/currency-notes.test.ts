@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { otherCurrenciesLeftOut } from '../../src/metrics/compute/aggregate.js';
+import { headlineCurrencyNotes } from '../../src/metrics/currency-notes.js';
+import { findMetric } from '../../src/metrics/index.js';
+
+const metric = (id: 'revenue' | 'opps' | 'arr') => findMetric(id)!;
+
+describe('the currency notes a scorecard or digest shows beside a headline', () => {
+  it('finds the notes otherCurrenciesLeftOut writes, for one record and for many', () => {
+    const one = `${otherCurrenciesLeftOut(1, ['won deal', 'won deals'])} (no exchange rates); figures are in USD.`;
+    const many = `${otherCurrenciesLeftOut(1204, ['contract', 'contracts'])} (no exchange rates).`;
+    expect(one).toBe('1 won deal in another currency left out (no exchange rates); figures are in USD.');
+    expect(many).toBe('1,204 contracts in other currencies left out (no exchange rates).');
+    const zone = 'Split by rep in Europe/Berlin: 2 reps have another time zone.';
+    const contracts =
+      '3 contracts in force are on accounts with no customer-since date (became_customer_at) and are left out.';
+    expect(headlineCurrencyNotes({ metric: metric('revenue'), notes: [one, zone] })).toEqual([one]);
+    expect(headlineCurrencyNotes({ metric: metric('arr'), notes: [contracts, many] })).toEqual([many]);
+  });
+
+  it('leaves out a count’s note, which is about a figure beside it (pipeline value), not its headline', () => {
+    const note = `Pipeline value: ${otherCurrenciesLeftOut(2, ['opportunity', 'opportunities'])} (no exchange rates); figures are in USD.`;
+    expect(headlineCurrencyNotes({ metric: metric('opps'), notes: [note] })).toEqual([]);
+  });
+});
