@@ -1,3 +1,4 @@
+import { NO_MANAGED_TEAM } from '../src/access/permissions.js';
 import type { Caller } from '../src/core/types.js';
 import type { DigestSubscription } from '../src/db/schema/digests.js';
 import type { Deps } from '../src/deps.js';
@@ -132,6 +133,10 @@ async function checkChannel(deps: Deps, id: string, name: string | null): Promis
 
 async function addDigest(deps: Deps, input: CommandInput, args: AddArgs): Promise<Reply> {
   const { caller } = input;
+  // The `manager` role alone manages nothing (docs/usage.md, "Who may see what"): say so, and how to fix it,
+  // rather than refuse as if they asked for someone else's team.
+  if (caller.role === 'manager' && caller.managedTeamIds.length === 0)
+    return notice(`${NO_MANAGED_TEAM} Until then an admin can add the digest.`);
   let team: { id: number; name: string; timezone: string | null } | null = null;
   if (args.scope?.kind === 'team') {
     team = await findTeam(deps.db, args.scope.name);

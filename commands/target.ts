@@ -5,6 +5,7 @@ import { nameChecker, resolveScopeAsk } from '../src/access/scope.js';
 import { linkMentionedRep, resolveScopeWords } from '../src/answers/scope-words.js';
 import { metricDepsFor } from '../src/deps.js';
 import {
+  DURATION_TARGET_RANGE,
   findMetric,
   findTargets,
   getMetric,
@@ -20,6 +21,7 @@ import {
   typedMoneyToMinor,
   withoutGroupCommas,
 } from '../src/money/index.js';
+import { clipName } from '../src/names.js';
 import { buildGrammarErrorMessage, buildNoticeMessage } from '../src/slack/blocks/notice.js';
 import { header, section } from '../src/slack/blocks/pieces.js';
 import { formatNumber } from '../src/slack/format.js';
@@ -124,6 +126,13 @@ async function runSet(
   if (value === null)
     return reply(
       buildNoticeMessage(`"${words[1] ?? ''}" is not a ${unitWord(metric.unit)} target.`, SET_USAGE),
+    );
+  // A duration below the unit's grain or beyond 10 years cannot be meant (`cycle 0.001`, 86 s): refused
+  // like a rate over 100%, naming the range. A typed 0 keeps the answer below.
+  const range = durationRange(metric.unit);
+  if (range && (value < range.min || value > range.max) && /[1-9]/.test(words[1] ?? ''))
+    return reply(
+      buildNoticeMessage(`${aTarget(metric)} is between ${range.words}: "${words[1]}" is not.`, SET_USAGE),
     );
   if (value === 0)
     return reply(
@@ -272,7 +281,10 @@ async function targetRefusal(
 ): Promise<Reply | null> {
   if (checkTargetAccess(input.caller, target, action).allowed) return null;
   const managed = new Set(input.caller.managedTeamIds);
-  const names = (await listTeams(deps.db)).filter((t) => managed.has(t.id)).map((t) => t.name);
+  // Shown as written: the notice escapes `& < >`, and the names' `* _ ~` and backticks are no formatting.
+  const names = (await listTeams(deps.db))
+    .filter((t) => managed.has(t.id))
+    .map((t) => neutraliseMarkers(clipName(t.name)));
   const access = checkTargetAccess(input.caller, target, action, names);
   return access.allowed ? null : reply(buildNoticeMessage(access.reason));
 }
@@ -425,6 +437,17 @@ function perPeriod(metric: MetricDefinition, kind: TargetPeriodKind): string {
 /** "€", "$", "US$" or a currency code in any case ("EUR", "eur"): a currency written as a word of its own. */
 function isCurrencyWord(word: string): boolean {
   return word === '$' || currencyOfSymbol(word) !== null;
+}
+
+/** The range of a duration target (DURATION_TARGET_RANGE) and how it reads; null for other units. */
+function durationRange(unit: Unit): { min: number; max: number; words: string } | null {
+  if (unit === 'seconds') return { ...DURATION_TARGET_RANGE.seconds, words: '1 second and 10 years' };
+  if (unit === 'days')
+    return {
+      ...DURATION_TARGET_RANGE.days,
+      words: `1 and ${formatNumber(DURATION_TARGET_RANGE.days.max, 'count')} days (10 years)`,
+    };
+  return null;
 }
 
 function unitWord(unit: Unit): string {

@@ -10,6 +10,7 @@ import { INGEST_PATH } from '../http/ingest-route.js';
 import { createRequestEdge } from '../http/request-edge.js';
 import { type SeenRequests, seenRequestsEmbedded, seenRequestsInDb } from '../http/seen-requests.js';
 import type { Logger } from '../logger.js';
+import { respondFetch } from '../slack/respond.js';
 import { botAuthorize } from './bot-authorize.js';
 import { FEATURES, listenersOf } from './features.js';
 import { DRAIN_MS, InFlight } from './in-flight.js';
@@ -26,6 +27,8 @@ export interface SlackAppOptions {
   replayWaitMs?: number;
   /** How long `stop()` waits for Slack work in flight (ms; default DRAIN_MS). */
   drainMs?: number;
+  /** How long one response_url post waits for Slack's answer (ms; default RESPOND_TIMEOUT_MS). */
+  respondTimeoutMs?: number;
   /**
    * HTTP mode: before it closes the listener, `stop()` keeps taking requests until none arrived for this
    * long (ms; default ARRIVALS_QUIET_MS), at most `arrivalsCapMs` (default ARRIVALS_CAP_MS).
@@ -54,6 +57,8 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
   const logger = boltLogger(deps);
   // Every Web API call (GovSlack, or the tests' local stand-in) goes to SLACK_API_URL when set.
   const clientOptions = webClientOptions(slackConfig.apiUrl);
+  // Bolt posts response_url answers (`respond`) with the App's `fetch`: there they get a timeout too.
+  const appClientOptions = { ...clientOptions, fetch: respondFetch(options.respondTimeoutMs) };
   // One client holding the bot token, for jobs and for the bot's own auth.test (see botAuthorize).
   const botClient = new WebClient(slackConfig.botToken, { ...clientOptions, logger });
   logRateLimits(botClient, deps.logger);
@@ -86,7 +91,7 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
       appToken: slackConfig.appToken,
       socketMode: true,
       logger,
-      clientOptions,
+      clientOptions: appClientOptions,
       customRoutes: routesOf(deps, options, lifecycle),
       installerOptions: {
         port: options.port ?? deps.config.port,
@@ -130,7 +135,7 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
       },
       receiver.requestListener,
     );
-    app = new App({ authorize, receiver, logger, clientOptions });
+    app = new App({ authorize, receiver, logger, clientOptions: appClientOptions });
     gateOnReplayVerdict(app, deps.logger);
   }
   const appDeps: Deps = { ...deps, slack: botClient };

@@ -1,13 +1,14 @@
 import { CliUsageError, parseCli } from '../cli/args.js';
 
-export const CONSOLE_USAGE = `Usage: npm run console -- ["/metrics <question>"] [--as <email>] [--chart <file.png>]
+export const CONSOLE_USAGE = `Usage: npm run console -- ["/metrics <question>"] [--as <who>] [--chart <file.png>]
   Without a command: an interactive prompt. With one: answers it once and exits.
-  --as <email>   act as this rep (default: the first admin, else the first manager)
+  --as <who>     act as this rep, by email, name ("Ana López") or #id (default: the first admin, else
+                 the first manager)
   --chart <file> with a command: also write its answer's chart as a PNG and print the path
   --help         show this help`;
 
 /**
- * Reads `npm run console -- "<command>" [--as <email>] [--chart out.png]`: the words are the command,
+ * Reads `npm run console -- "<command>" [--as <who>] [--chart out.png]`: the words are the command,
  * `--as` picks the identity, `--chart` also writes the answer's chart; `{ help: true }` for `--help`.
  * A mistake comes back as `{ error }`, one sentence.
  */
@@ -21,7 +22,7 @@ export function parseConsoleArgs(
       {
         positionals: true,
         needs: {
-          as: 'an email, e.g. --as ana.lopez@example.com',
+          as: 'an email, a name or #id, e.g. --as ana.lopez@example.com or --as "Ana López"',
           chart: 'a file name, e.g. --chart out.png',
         },
       },

@@ -1,6 +1,8 @@
 import { createInterface } from 'node:readline/promises';
 import { buildCaller, resolveCallerByEmail } from '../access/caller.js';
-import { countActiveReps, findDefaultConsoleRep } from '../access/queries.js';
+import { suggestNames } from '../access/people.js';
+import { findDefaultConsoleRep, listActiveRepNames, type RepRecord } from '../access/queries.js';
+import { fold } from '../core/fold.js';
 import type { Caller } from '../core/types.js';
 import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
@@ -33,7 +35,7 @@ export interface ConsoleSurface {
 }
 
 export interface ConsoleOptions {
-  /** Email of the rep to act as; default: the first admin, else the first manager. */
+  /** The rep to act as (an email, a name or `#id`, as `as` takes); default: the first admin, else the first manager. */
   as?: string;
   /** One command to run and print, then return (the one-shot form). */
   command?: string;
@@ -53,7 +55,7 @@ export interface ConsoleSession {
 
 const HELP = [
   'Type a command as in Slack, e.g. `/metrics winrate org` (the `/metrics` is optional).',
-  '  as <email>   act as another rep (permissions follow them)',
+  '  as <who>     act as another rep, by email, name or #id (permissions follow them)',
   '  whoami       who you are now',
   '  <number>     press a button of the last answer',
   '  chart [file]  draw the last answer as a PNG (default tally-<kind>.png in the temp dir) and print its path',
@@ -64,17 +66,20 @@ const HELP = [
 export async function runRepl(deps: Deps, surface: ConsoleSurface, options: ConsoleOptions): Promise<number> {
   const write = options.write ?? ((t: string) => process.stdout.write(`${t}\n`));
   const session: ConsoleSession = { caller: null, nobody: '', buttons: [] };
+  let refused: string | null = null;
   try {
-    session.caller = options.as
-      ? await resolveCallerByEmail(deps.db, options.as, deps.clock())
-      : await defaultCaller(deps);
-    if (!session.caller && !options.as) session.nobody = describeNobody(await countActiveReps(deps.db));
+    if (options.as) {
+      const found = await findCallerToActAs(deps, options.as, deps.clock());
+      if ('caller' in found) session.caller = found.caller;
+      else refused = found.refused;
+    } else session.caller = await defaultCaller(deps);
+    if (!session.caller && !options.as) session.nobody = describeNobody(await listActiveRepNames(deps.db));
   } catch (err) {
     write(`Tally could not read its database: ${describeError(err).message}`);
     return 1;
   }
-  if (options.as && !session.caller) {
-    write(`No active rep has the email ${options.as}. Use the email of someone in the reps table.`);
+  if (refused !== null) {
+    write(refused);
     return 1;
   }
   if (options.command !== undefined) {
@@ -112,15 +117,21 @@ async function handleLine(
   write: (text: string) => void,
 ): Promise<boolean> {
   const now = deps.clock();
-  const asMatch = /^as\s+(\S+)$/i.exec(line);
+  const asMatch = /^as\s+(.+)$/i.exec(line);
   if (asMatch) {
-    const caller = await resolveCallerByEmail(deps.db, asMatch[1]!, now).catch(() => null);
-    if (!caller) {
-      write(`No active rep has the email ${asMatch[1]}.`);
+    let found: Awaited<ReturnType<typeof findCallerToActAs>>;
+    try {
+      found = await findCallerToActAs(deps, asMatch[1]!, now);
+    } catch (err) {
+      write(`Tally could not read its database: ${describeError(err).message}`);
       return false;
     }
-    session.caller = caller;
-    write(`You are now ${describeCaller(caller)}.`);
+    if (!('caller' in found)) {
+      write(found.refused);
+      return false;
+    }
+    session.caller = found.caller;
+    write(`You are now ${describeCaller(found.caller)}.`);
     return true;
   }
   if (line === 'whoami') {
@@ -198,17 +209,75 @@ async function defaultCaller(deps: Deps): Promise<Caller | null> {
   return rep ? buildCaller(deps.db, rep, rep.slackUserId ?? `console:${rep.id}`, deps.clock()) : null;
 }
 
-/** Why the console has nobody to act as by default, and what to do, given the number of active reps. */
-function describeNobody(activeReps: number): string {
-  if (activeReps === 0)
+/**
+ * The rep `who` names, as `as` and `--as` take it: an email (any case), `#id`, or a whole name matched as the
+ * data matches names (fold(): case, accents and spacing ignored; reps imported from a CRM's owner names
+ * often have no email). A name two active reps share is refused, naming how to pick each one.
+ */
+async function findCallerToActAs(
+  deps: Deps,
+  who: string,
+  now: Date,
+): Promise<{ caller: Caller } | { refused: string }> {
+  const said = who.trim();
+  if (said.includes('@')) {
+    const caller = await resolveCallerByEmail(deps.db, said, now);
+    return caller
+      ? { caller }
+      : { refused: `No active rep has the email ${said}. Use the email of someone in the reps table.` };
+  }
+  const everyone = await listActiveRepNames(deps.db);
+  const act = async (rep: RepRecord) => ({
+    caller: await buildCaller(deps.db, rep, rep.slackUserId ?? `console:${rep.id}`, now),
+  });
+  const id = /^#(\d+)$/.exec(said);
+  if (id) {
+    const rep = everyone.find((r) => r.id === Number(id[1]));
+    return rep ? act(rep) : { refused: `No active rep has the id #${id[1]}.` };
+  }
+  const named = everyone.filter((r) => fold(r.name) === fold(said));
+  if (named.length === 1) return act(named[0]!);
+  if (named.length > 1)
+    return {
+      refused: `${named.length} active reps are called "${said}": ${named
+        .map((r) => `${r.name} (\`as ${r.email ?? `#${r.id}`}\`)`)
+        .join(', ')}. Say which.`,
+    };
+  const close = suggestNames(
+    said,
+    everyone.map((r) => r.name),
+  );
+  return {
+    refused: `No active rep is called "${said}".${close.length > 0 ? ` Did you mean ${close.map((n) => `"${n}"`).join(' or ')}?` : ''} Act as someone by email, name or #id.`,
+  };
+}
+
+/**
+ * Why the console has nobody to act as by default, and what to do, given the active reps (by id): `as` with
+ * the email of one of them when any has an email, else with a name (reps made from a CRM's owner names have
+ * none), and how to make one of them an admin.
+ */
+function describeNobody(everyone: readonly RepRecord[]): string {
+  if (everyone.length === 0)
     return 'There are no active reps in the database yet. Import a reps CSV (`npm run import -- reps reps.csv`) or seed the demo data (`npm run seed`).';
-  const reps = activeReps === 1 ? 'There is 1 active rep' : `There are ${activeReps} active reps`;
+  const reps = everyone.length === 1 ? 'There is 1 active rep' : `There are ${everyone.length} active reps`;
+  const withEmail = everyone.find((r) => r.email !== null && r.email !== '');
+  const example = withEmail ?? everyone[0]!;
+  const actAs = withEmail
+    ? `Act as one of them with \`as <email>\` (or \`--as <email>\`), e.g. \`as ${withEmail.email}\`, or by name (\`as ${example.name}\`)`
+    : `Act as one of them by name with \`as <name>\` (or \`--as "<name>"\`), e.g. \`as ${example.name}\` (none has an email)`;
+  // A reps row without an email updates the rep of that name, so a name-only rep can be made an admin.
+  const csv = withEmail
+    ? `\`name,email,role\` then e.g. \`${csvCell(withEmail.name)},${csvCell(withEmail.email!)},admin\``
+    : `\`name,role\` then e.g. \`${csvCell(example.name)},admin\``;
   return (
     `${reps}, but none is an admin or a manager, so the console has nobody to act as by default. ` +
-    'Act as one of them with `as <email>` (or `--as <email>`), or make someone an admin: import a reps CSV with a role column ' +
-    '(`name,email,role` then e.g. `Ana López,ana@example.com,admin`) with `npm run import -- reps admins.csv`.'
+    `${actAs}, or make someone an admin: import a reps CSV with a role column (${csv}) with \`npm run import -- reps admins.csv\`.`
   );
 }
+
+/** A value as a CSV cell: quoted when it holds a comma, a quote or a line break. */
+const csvCell = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
 
 function describeCaller(c: Caller): string {
   return `${c.name}${c.email ? ` <${c.email}>` : ''} (${c.role})`;

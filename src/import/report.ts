@@ -71,6 +71,10 @@ const COUNTED_TITLES: Record<string, [one: string, many: string]> = {
     'row with a close date whose stage reads as open',
     'rows with a close date whose stage reads as open',
   ],
+  'outcome contradicts stage': [
+    'deal whose outcome contradicts its stage',
+    'deals whose outcome contradicts their stage',
+  ],
   'qualified before create': [
     'row with a qualified date before its create date',
     'rows with a qualified date before their create date',

@@ -34,6 +34,7 @@ const KIND_SCOPES = {
   'won amount not positive': 'row',
   'amount negative': 'row',
   'closed but stage reads open': 'row',
+  'outcome contradicts stage': 'row',
   'date in the future': 'row',
   'qualified before create': 'row',
   'invisible characters removed': 'row',
@@ -48,7 +49,7 @@ export const WARNING_KINDS = Object.keys(KIND_SCOPES) as [WarningKind, ...Warnin
 /** The kinds about one row's own values (see KIND_SCOPES). */
 const ROW_KINDS: ReadonlySet<WarningKind> = new Set(WARNING_KINDS.filter((k) => KIND_SCOPES[k] === 'row'));
 
-/** A kind's bit in a row's mask of ROW_KINDS (its place in WARNING_KINDS; 11 kinds fit a Uint16). */
+/** A kind's bit in a row's mask of ROW_KINDS (its place in WARNING_KINDS; 12 kinds fit a Uint16). */
 const KIND_BIT = new Map(WARNING_KINDS.map((k, i) => [k, 1 << i]));
 
 const FIRST_LINES = 5;
@@ -358,7 +359,25 @@ export class WarningLog {
     else if (negative(amount, minor)) this.amountNegative(line, outcome, amount, minor);
     if (item.outcome == null && typeof stage === 'string' && outcome === 'open' && closed)
       this.closedButOpen(line, stage);
+    if ((item.outcome === 'won' || item.outcome === 'lost') && typeof stage === 'string')
+      this.checkOutcomeAgainstStage(line, item.outcome, stage);
     return this.added > before;
+  }
+
+  /**
+   * Counts a deal whose `outcome` says won and whose stage reads as lost (`Closed Lost`), or the other way
+   * round: the outcome is what counts (win rate, revenue), so a row that says both is probably wrong in one
+   * of them. A stage that reads as open says nothing either way.
+   */
+  private checkOutcomeAgainstStage(line: number, outcome: 'won' | 'lost', stage: string): void {
+    const read = outcomeFromStage(stage, this.stages);
+    if (read === 'open' || read === outcome) return;
+    this.add(
+      'outcome contradicts stage',
+      line,
+      () =>
+        `outcome "${outcome}" but stage "${stage}" reads as ${read} (stored as given: the outcome counts, so the deal counts as ${outcome}); fix whichever of the two is wrong in the source`,
+    );
   }
 
   private closeBeforeCreate(line: number, closedField: string, closed: Date, created: Date): void {

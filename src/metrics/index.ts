@@ -35,6 +35,7 @@ export { createMetricAnswers, INTERACTIVE_BUDGET_MS } from './shared-answers.js'
 export { isSmallSample, isSmallSampleChange, SMALL_SAMPLE } from './small-sample.js';
 export {
   computeAttainment,
+  DURATION_TARGET_RANGE,
   findTargets,
   listTargets,
   removeTarget,

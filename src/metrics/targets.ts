@@ -23,10 +23,26 @@ import type {
 export const STATUS_THRESHOLDS = { onTrack: 1.0, atRisk: 0.85 } as const;
 
 /**
+ * The duration targets accepted, in the metric's unit: a lead response time from 1 second (the unit's
+ * grain: targets are kept in whole seconds, and team SLAs start there too) and a cycle (sales cycle,
+ * lead-to-close) from 1 day, up to 10 years for both. A cycle target under a day (`cycle 0.001`, 86 s) is
+ * a typo, not a plan: the lead-to-close cycle counts whole calendar days, and a sale that closes within
+ * hours is not steered by a cycle target.
+ */
+export const DURATION_TARGET_RANGE = {
+  seconds: { min: 1, max: 10 * 365 * 86_400 },
+  days: { min: 1, max: 10 * 365 },
+} as const;
+
+/**
  * The largest target values accepted: durations up to 10 years (in seconds or days), anything else up to
  * 10^12 (a trillion counts, or 10 billion dollars in cents); the column holds 14 integer digits.
  */
-const MAX_TARGET = { seconds: 10 * 365 * 86_400, days: 10 * 365, other: 1e12 } as const;
+const MAX_TARGET = {
+  seconds: DURATION_TARGET_RANGE.seconds.max,
+  days: DURATION_TARGET_RANGE.days.max,
+  other: 1e12,
+} as const;
 
 export interface StoredTarget extends TargetInfo {
   id: number;
@@ -115,6 +131,10 @@ export async function setTarget(db: Db, input: SetTargetInput): Promise<StoredTa
       'bad_target',
       `That ${def.label.toLowerCase()} target is too large to be a target.`,
     );
+  if (def.unit === 'seconds' && input.value < DURATION_TARGET_RANGE.seconds.min)
+    throw new MetricsError('bad_target', `A ${def.label.toLowerCase()} target is at least 1 second.`);
+  if (def.unit === 'days' && input.value < DURATION_TARGET_RANGE.days.min)
+    throw new MetricsError('bad_target', `A ${def.label.toLowerCase()} target is at least 1 day.`);
   if (def.unit === 'ratio' && input.value > 1)
     throw new MetricsError('bad_target', 'A rate target is a share between 0 and 1 (e.g. 0.3 for 30 %).');
   if (!['day', 'week', 'month', 'quarter'].includes(input.periodKind))

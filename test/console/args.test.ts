@@ -16,7 +16,7 @@ describe('console arguments', () => {
   it('starts interactively without words, and explains a bare --as', () => {
     expect(parseConsoleArgs([])).toEqual({});
     expect(parseConsoleArgs(['--as'])).toEqual({
-      error: '--as needs an email, e.g. --as ana.lopez@example.com',
+      error: '--as needs an email, a name or #id, e.g. --as ana.lopez@example.com or --as "Ana López"',
     });
   });
 });

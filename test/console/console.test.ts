@@ -98,6 +98,50 @@ describeDb('the local console', (ctx) => {
     expect((await run('winrate', 'ana@example.com')).text).toContain('Win rate · Ana López');
   });
 
+  // Tester: with reps made from a CRM's owner names (no emails), the console said "act as one of them with
+  // `as <email>`", which nothing could follow. It suggests a name then, and `as` takes names and #ids.
+  it('suggests acting as someone by name when no rep has an email, and `as` takes that name', async () => {
+    await ctx.db().execute(sql`update reps set role = 'rep', email = null`);
+    const once = await run('/metrics winrate org');
+    expect(once.code).toBe(1);
+    expect(once.text).toContain(
+      'Act as one of them by name with `as <name>` (or `--as "<name>"`), e.g. `as Ada Admin` (none has an email), or make someone an admin: import a reps CSV with a role column (`name,role` then e.g. `Ada Admin,admin`)',
+    );
+    expect(once.text).not.toContain('email>');
+    // What it suggests works, in the one-shot form and at the prompt; names match as the data matches them.
+    const asAda = await run('/metrics winrate org', 'Ada Admin');
+    expect(asAda.code).toBe(0);
+    expect(asAda.text).toContain('Win rate · Whole org');
+    expect((await run('winrate', 'ana lopez')).text).toContain('Win rate · Ana López · Q4 2026');
+    const ids = (await ctx.db().execute(sql`select id, name from reps order by id`)) as unknown as {
+      rows: { id: number; name: string }[];
+    };
+    const bob = ids.rows.find((r) => r.name === 'Bob Baker')!.id;
+    const { out } = await session([
+      () => 'as  Ana  LÓPEZ ',
+      () => `as #${bob}`,
+      () => 'as Ana Lopes',
+      () => 'whoami',
+    ]);
+    expect(out).toContain('You are now Ana López (rep).');
+    expect(out).toContain('You are now Bob Baker (rep).');
+    expect(out).toContain(
+      'No active rep is called "Ana Lopes". Did you mean "Ana López"? Act as someone by email, name or #id.',
+    );
+    expect(out.at(-1)).toBe('Bob Baker (rep)');
+    // Two reps of one name: refused, saying how to pick each.
+    await ctx
+      .db()
+      .execute(sql`insert into reps (name, email, role) values ('Ana Lopez', 'ana2@example.com', 'rep')`);
+    const ana = ids.rows.find((r) => r.name === 'Ana López')!.id;
+    const twice = await run('winrate', 'ana lopez');
+    expect(twice.code).toBe(1);
+    expect(twice.text).toBe(
+      `2 active reps are called "ana lopez": Ana López (\`as #${ana}\`), Ana Lopez (\`as ana2@example.com\`). Say which.`,
+    );
+    expect((await run('winrate', `#${ana}`)).text).toContain('Win rate · Ana López · Q4 2026');
+  });
+
   it('says there are no active reps yet when there are none', async () => {
     await ctx.db().execute(sql`update reps set active = false`);
     const { code, text } = await run('/metrics winrate org');

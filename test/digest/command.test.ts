@@ -173,6 +173,25 @@ describeDb('/metrics digest', (ctx) => {
     expect(await replyText(`remove ${sub!.id}`)).toBe(`There is no digest #${sub!.id} you manage.`);
   });
 
+  // Tester: a rep imported with role=manager but no is_manager=yes was refused `digest add` with no reason
+  // (or one naming their own team, as if they asked for someone else's). The role alone manages no team.
+  it('tells a manager by role who manages no team why, and how to become a team manager in the data', async () => {
+    const roleOnly: Caller = { ...manager, managedTeamIds: [] };
+    const why =
+      "You manage no team in Tally yet: a team's manager is a rep with `is_manager=yes` and that `team` in the reps file (see docs/data-in.md, reps). Until then an admin can add the digest.";
+    for (const text of [
+      'add <#C0EMEA|sales-emea>',
+      'add <#C0EMEA|sales-emea> team EMEA daily',
+      'add dm team',
+      'add <#C0ALL|all> org',
+    ])
+      expect(await replyText(text, roleOnly), text).toBe(why);
+    // On no team either: the same reason, not "only admins can add whole-org digests".
+    expect(await replyText('add <#C0EMEA|sales-emea>', { ...roleOnly, teamIds: [] })).toBe(why);
+    expect(stub.callsTo('conversations.info')).toHaveLength(0);
+    expect(await listSubscriptions(ctx.db())).toHaveLength(0);
+  });
+
   // The same `digest add` sent twice stored two digests: the channel got the same post twice a day.
   it('refuses a digest that is already there (same channel, scope, schedule and metrics in any order)', async () => {
     const add = 'add <#C0S1|sales> team EMEA daily at 10:05 tz UTC metrics winrate,calls';

@@ -453,6 +453,57 @@ describeDb('CSV import boundary', (ctx) => {
     expect(again.warnings.filter((w) => w.kind !== 'duplicate id')).toEqual([expected]);
   });
 
+  // Tester: outcome "won" with stage "Closed Lost" was stored as a win with no word, while a close date
+  // with an open-looking stage is counted. An outcome that contradicts its stage is counted the same way.
+  it('counts deals whose outcome contradicts their stage (won with a lost stage, lost with a won one)', async () => {
+    const file = csv(
+      [
+        'external_id,created_at,stage,closed_at,amount,outcome',
+        'O-1,2026-01-05,Closed Lost,2026-02-01,10,won',
+        'O-2,2026-01-05,Closed Won,2026-02-01,10,won',
+        'O-3,2026-01-05,closedwon,2026-02-01,10,Lost',
+        'O-4,2026-01-05,Contract Sent,2026-02-01,10,won',
+        'O-5,2026-01-05,Closed Lost,2026-02-01,10,',
+        'O-6,2026-01-05,Gone dark,2026-02-01,10,won',
+        'O-7,2026-01-05,Closed Lost - No Decision,2026-02-01,10,lost',
+      ].join('\n'),
+    );
+    const r = await run('opportunities', file, { stages: { lost: ['gone dark'] } });
+    // The outcome column is what counts: stored as given.
+    expect((await opps()).map((o) => o.outcome)).toEqual([
+      'won',
+      'won',
+      'lost',
+      'won',
+      'lost',
+      'won',
+      'lost',
+    ]);
+    expect(r.warnings).toEqual([
+      {
+        kind: 'outcome contradicts stage',
+        count: 3,
+        lines: [2, 4, 7],
+        detail:
+          'outcome "won" but stage "Closed Lost" reads as lost (stored as given: the outcome counts, so the deal counts as won); fix whichever of the two is wrong in the source',
+      },
+    ]);
+    expect(formatDetails(r)).toContain(
+      'warning: 3 deals whose outcome contradicts their stage (lines 2, 4, 7): outcome "won" but stage "Closed Lost" reads as lost',
+    );
+    // A re-import reads the rows again (they stored no fingerprint) and counts them again.
+    const again = await run('opportunities', file, { stages: { lost: ['gone dark'] } });
+    expect(again.warnings).toEqual(r.warnings);
+    // One such row: "1 deal … its stage".
+    const one = await run(
+      'opportunities',
+      csv('external_id,created_at,stage,closed_at,outcome\nO-8,2026-01-05,Won,2026-02-01,lost\n'),
+    );
+    expect(formatDetails(one)).toContain(
+      'warning: 1 deal whose outcome contradicts its stage (line 2): outcome "lost" but stage "Won" reads as won',
+    );
+  });
+
   it('warns about a negative amount on a lost or open deal, like a won one', async () => {
     const file = csv(
       [

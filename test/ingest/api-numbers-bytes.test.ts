@@ -122,6 +122,50 @@ describeDb('ingest API: numbers past the limit, bytes and numeric ids', (ctx) =>
     });
   });
 
+  // Tester: `{"amount": 5, "amount": 7}` was written as 7 (JSON.parse keeps the last); another reader takes 5.
+  it('refuses a body that names a field twice in one object, naming the field and where', async () => {
+    const refusal =
+      'JSON that gives a field twice can be read two ways, so nothing was written; send each field once';
+    const deal = '"external_id":"O-1","created_at":"2026-01-05"';
+    expect(await post(`{"entity":"opportunities","items":[{${deal},"amount":5,"amount":7}]}`)).toEqual({
+      status: 400,
+      body: { ok: false, error: `items[0] names "amount" twice (line 1, columns 83 and 94): ${refusal}` },
+    });
+    // An escaped spelling of the same key is the same key; the place is found in a later item, over lines.
+    const lines = [
+      '{"entity": "opportunities", "items": [',
+      '  {"external_id": "O-2", "created_at": "2026-01-05"},',
+      '  {"external_id": "O-3", "created_at": "2026-01-05", "stage": "Open",',
+      '   "st\\u0061ge": "Closed Won", "closed_at": "2026-02-01"}',
+      ']}',
+    ];
+    expect(await post(lines.join('\n'))).toEqual({
+      status: 400,
+      body: {
+        ok: false,
+        error: `items[1] names "stage" twice (line 3, column 54 and line 4, column 4): ${refusal}`,
+      },
+    });
+    // The request's own fields and a multi-entity batch's are named the same way.
+    expect((await post(`{"entity":"leads","entity":"opportunities","items":[{${deal}}]}`)).body.error).toBe(
+      `the request names "entity" twice (line 1, columns 2 and 19): ${refusal}`,
+    );
+    expect(
+      (
+        await post(
+          `{"batches":[{"entity":"leads","items":[]},{"entity":"opportunities","items":[{${deal},"currency":"EUR","currency":"USD"}]}]}`,
+        )
+      ).body.error,
+    ).toBe(`batches[1].items[0] names "currency" twice (line 1, columns 125 and 142): ${refusal}`);
+    expect(await ids('opportunities')).toEqual([]);
+    // The same key in two objects is no duplicate, and neither is a key written inside a string value.
+    const ok = await post(
+      `{"entity":"opportunities","items":[{${deal},"amount":5,"stage":"\\"amount\\": 7"},{"external_id":"O-4","created_at":"2026-01-05","amount":7}]}`,
+    );
+    expect(ok.status).toBe(200);
+    expect(await ids('opportunities')).toEqual(['O-1', 'O-4']);
+  });
+
   it('refuses an id sent as true or false, and one sent as an object', async () => {
     const deal = '"created_at":"2026-01-05"';
     const bad = await post(

@@ -60,6 +60,42 @@ describeDb('POST /api/v1/ingest: warnings, locale and date_format wording', (ctx
     expect(clean.body).toEqual({ ok: true, inserted: 1, updated: 0, unchanged: 0 });
   });
 
+  it('reports an outcome that contradicts its stage, as the CSV summary counts it', async () => {
+    const deal = { created_at: '2026-01-05', closed_at: '2026-02-01', amount: 10 };
+    const r = await post({
+      entity: 'opportunities',
+      lost_stages: ['Gone dark'],
+      items: [
+        { external_id: 'O-1', ...deal, stage: 'Closed Lost', outcome: 'won' },
+        { external_id: 'O-2', ...deal, stage: 'Closed Won', outcome: 'won' },
+        { external_id: 'O-3', ...deal, stage: 'closedwon', outcome: 'lost' },
+        { external_id: 'O-4', ...deal, stage: 'Gone dark', outcome: 'won' },
+        { external_id: 'O-5', ...deal, stage: 'Negotiation', outcome: 'lost' },
+      ],
+    });
+    expect(r.status).toBe(200);
+    expect(r.body.warnings).toEqual([
+      {
+        index: 0,
+        kind: 'outcome contradicts stage',
+        message:
+          'outcome "won" but stage "Closed Lost" reads as lost (stored as given: the outcome counts, so the deal counts as won); fix whichever of the two is wrong in the source',
+      },
+      {
+        index: 2,
+        kind: 'outcome contradicts stage',
+        message:
+          'outcome "lost" but stage "closedwon" reads as won (stored as given: the outcome counts, so the deal counts as lost); fix whichever of the two is wrong in the source',
+      },
+      {
+        index: 3,
+        kind: 'outcome contradicts stage',
+        message:
+          'outcome "won" but stage "Gone dark" reads as lost (stored as given: the outcome counts, so the deal counts as won); fix whichever of the two is wrong in the source',
+      },
+    ]);
+  });
+
   it('leaves out the warnings of an item replaced by a later item with its external id', async () => {
     const r = await post({
       entity: 'opportunities',
