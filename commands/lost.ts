@@ -69,9 +69,13 @@ export const lostCommand: Subcommand = {
                 : await beforeDeadline(currentTeamIds(deps.db, scope.repId, input.now)),
           }
         : scope;
-    const decision = checkAccess(input.caller, target, null, {
-      leaderboardsPublic: deps.config.leaderboardsPublic,
-    });
+    const decision = checkAccess(
+      input.caller,
+      target,
+      null,
+      { leaderboardsPublic: deps.config.leaderboardsPublic },
+      { words: 'lost', period: parsed.period },
+    );
     if (!decision.allowed) return reply(buildNoticeMessage(decision.reason));
     await linkMentionedRep(deps, resolved);
     try {

@@ -4,6 +4,7 @@ import {
   currentTeamIds,
   findRepByEmail,
   findRepBySlackId,
+  isDeactivatedRep,
   linkRepToSlack,
   managedTeamIds,
   type RepRecord,
@@ -16,26 +17,41 @@ export interface SlackProfile {
 }
 
 /**
- * Finds who is asking: the rep linked to this Slack user id, else the rep whose email matches the
- * Slack profile's (and then links them, so the next lookup is direct). null = Tally doesn't know them.
- * `lookupProfile` is only called when the id is not linked yet.
+ * A Slack user whose rep is deactivated (`active` false, docs/data-in.md): no caller, as one Tally does not
+ * know, but told that their profile is deactivated rather than to get added.
+ */
+export interface DeactivatedCaller {
+  deactivated: true;
+}
+
+/** Whether a lookup found a deactivated rep rather than a caller. */
+export function isDeactivated(found: Caller | DeactivatedCaller): found is DeactivatedCaller {
+  return 'deactivated' in found;
+}
+
+/**
+ * Finds who is asking: the active rep linked to this Slack user id, else the active rep whose email
+ * matches the Slack profile's (and then links them, so the next lookup is direct). null = Tally doesn't
+ * know them; DeactivatedCaller = no active rep is them, but a deactivated one is (by Slack id or that email).
+ * `lookupProfile` is only called when the id is not linked to an active rep.
  */
 export async function resolveCaller(
   db: Db,
   slackUserId: string,
   now: Date,
   lookupProfile: (slackUserId: string) => Promise<SlackProfile | null>,
-): Promise<Caller | null> {
+): Promise<Caller | DeactivatedCaller | null> {
   const linked = await findRepBySlackId(db, slackUserId);
   if (linked) return buildCaller(db, linked, slackUserId, now);
   const profile = await lookupProfile(slackUserId);
-  if (!profile?.email) return null;
-  const byEmail = await findRepByEmail(db, profile.email);
-  if (!byEmail) return null;
-  await linkRepToSlack(db, byEmail.id, slackUserId, profile.timezone);
+  const byEmail = profile?.email ? await findRepByEmail(db, profile.email) : null;
+  if (!byEmail)
+    return (await isDeactivatedRep(db, slackUserId, profile?.email ?? null)) ? { deactivated: true } : null;
+  const timezone = profile?.timezone ?? null;
+  await linkRepToSlack(db, byEmail.id, slackUserId, timezone);
   return buildCaller(
     db,
-    { ...byEmail, slackUserId, timezone: byEmail.timezone ?? profile.timezone },
+    { ...byEmail, slackUserId, timezone: byEmail.timezone ?? timezone },
     slackUserId,
     now,
   );

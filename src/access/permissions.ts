@@ -24,12 +24,32 @@ export type AccessDecision = { allowed: true } | { allowed: false; reason: strin
 
 const ALLOWED: AccessDecision = { allowed: true };
 
+/**
+ * What was asked, for a refusal's suggestions: the command's words before its scope (`calls`, `lost`; ''
+ * for the scorecard) and its period spec (null: the default), so `/metrics calls amara 30d` is offered
+ * `/metrics calls 30d`, not another metric.
+ */
+export interface AskedFor {
+  words: string;
+  period?: string | null;
+}
+
+/** A period spec the suggestions repeat: the grammar's normalised words and dates, nothing to escape. */
+const PLAIN_PERIOD = /^[a-z0-9 .-]{1,40}$/i;
+
+/** `/metrics <words> <scope> <period> <tail>` in backticks, for a refusal's "you can ask". */
+function suggestion(asked: AskedFor, scope: string, tail = ''): string {
+  const period = asked.period && PLAIN_PERIOD.test(asked.period) ? asked.period : '';
+  return `\`${['/metrics', asked.words, scope, period, tail].filter(Boolean).join(' ')}\``;
+}
+
 /** Whether `caller` may see the metric for `target`, optionally split `by`. Refusals say what they can ask. */
 export function checkAccess(
   caller: Caller,
   target: AccessTarget,
   by: Dimension | null,
   settings: AccessSettings,
+  asked: AskedFor = { words: '' },
 ): AccessDecision {
   if (caller.role === 'admin') return ALLOWED;
   const manages = (teamIds: number[]) =>
@@ -39,7 +59,7 @@ export function checkAccess(
     if (target.repId === caller.repId || manages(target.teamIds)) return ALLOWED;
     return refuse(
       caller,
-      "other people's numbers are for their managers. You can ask for your own (`/metrics winrate`), your team's total (`/metrics winrate team`) or the org's (`/metrics winrate org`).",
+      `other people's numbers are for their managers. You can ask for your own (${suggestion(asked, asked.words ? '' : 'me')}), your team's total (${suggestion(asked, 'team')}) or the org's (${suggestion(asked, 'org')}).`,
     );
   }
   if (by !== 'rep' || settings.leaderboardsPublic) return ALLOWED;
@@ -47,7 +67,7 @@ export function checkAccess(
   return refuse(
     caller,
     caller.role === 'manager'
-      ? 'leaderboards by rep are limited to the teams you manage. Try `/metrics winrate team <your team> by rep`.'
+      ? `leaderboards by rep are limited to the teams you manage. Try ${suggestion({ ...asked, words: asked.words || 'winrate' }, 'team <your team>', 'by rep')}.`
       : 'leaderboards by rep are for managers here. You can see your own numbers and team or org totals, or split `by team`, `by product` or `by source`.',
   );
 }
@@ -74,7 +94,9 @@ export const NO_MANAGED_TEAM =
 /**
  * Whether the caller may set (or remove: `action`) targets for this scope: admins anywhere; managers for
  * teams they manage and their reps. A refused manager is told where they can: `managedTeamNames`, the
- * names of the teams they manage (left out of the reason when empty).
+ * names of the teams they manage (left out of the reason when empty), put into the reason as given: the
+ * caller makes them safe to show (commands/target.ts neutralises Slack's `* _ ~` and backtick markers; the
+ * notice escapes `& < >`), since this layer knows nothing of Slack.
  */
 export function checkTargetAccess(
   caller: Caller,

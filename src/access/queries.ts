@@ -49,6 +49,26 @@ export async function findRepByEmail(db: Db, email: string): Promise<RepRecord |
 }
 
 /**
+ * Whether a deactivated rep (`active` false) is this Slack user: linked to the id, or with the email of
+ * their Slack profile (case-insensitive). Such a person is no caller, and is told why.
+ */
+export async function isDeactivatedRep(db: Db, slackUserId: string, email: string | null): Promise<boolean> {
+  const rows = await db
+    .select({ id: reps.id })
+    .from(reps)
+    .where(
+      and(
+        eq(reps.active, false),
+        email === null
+          ? eq(reps.slackUserId, slackUserId)
+          : or(eq(reps.slackUserId, slackUserId), sql`lower(${reps.email}) = ${email.trim().toLowerCase()}`),
+      ),
+    )
+    .limit(1);
+  return rows.length > 0;
+}
+
+/**
  * Remembers the Slack user id (and time zone) found through users.info, so the next lookup is direct.
  * The rep's time zone is part of a rep answer's context, cached by data version: like every other write,
  * a link that changed a row moves the version again after it commits (src/db/data-version.ts).
@@ -242,12 +262,6 @@ export async function findFirstTeamMember(db: Db, now: Date): Promise<RepRecord 
     .orderBy(asc(reps.id))
     .limit(1);
   return rows[0] ?? null;
-}
-
-/** How many reps are active (the console says so when none of them is an admin or manager). */
-export async function countActiveReps(db: Db): Promise<number> {
-  const rows = await db.select({ n: sql<number>`count(*)::int` }).from(reps).where(eq(reps.active, true));
-  return rows[0]?.n ?? 0;
 }
 
 /** Rep names by id (labels for targets and tables). */

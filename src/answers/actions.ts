@@ -1,8 +1,13 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import { isDeactivated } from '../access/caller.js';
 import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
 import { decodeState } from '../slack/ask-state.js';
-import { buildNoticeMessage, buildUnknownUserMessage } from '../slack/blocks/notice.js';
+import {
+  buildDeactivatedUserMessage,
+  buildNoticeMessage,
+  buildUnknownUserMessage,
+} from '../slack/blocks/notice.js';
 import type { Reply } from '../slack/reply.js';
 import { answerSafely, findCaller, retryingRespond, toResponse } from '../slack/respond.js';
 import { answerState, explainState } from './answer.js';
@@ -41,6 +46,7 @@ export function registerAnswerActions(app: App, deps: Deps): void {
           };
         const caller = await findCaller(deps, client, body.user.id, now);
         if (!caller) return { visibility: 'ephemeral', message: buildUnknownUserMessage() };
+        if (isDeactivated(caller)) return { visibility: 'ephemeral', message: buildDeactivatedUserMessage() };
         if (mode === 'calc') return explainState(deps, caller, state, now);
         const answer = await answerState(deps, caller, state, { now, share: mode === 'share' });
         if (mode !== 'share' || answer.visibility !== 'in_channel') return answer;

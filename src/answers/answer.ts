@@ -15,7 +15,7 @@ import {
   templateLines,
   topLossReasonsLine,
 } from '../metrics/index.js';
-import type { MetricDeps, MetricResult, Scope } from '../metrics/types.js';
+import type { MetricDeps, MetricResult, Scope, SegmentRow } from '../metrics/types.js';
 import { type AskState, decodeState } from '../slack/ask-state.js';
 import { buildCalculationMessage } from '../slack/blocks/calculation.js';
 import { buildMetricMessage } from '../slack/blocks/metric.js';
@@ -124,9 +124,13 @@ export async function answerState(
       interactive: !options.share,
       canSplitByRep,
       canShare,
-      isMine: (row) =>
-        row.repId === caller.repId || (row.teamId !== undefined && caller.teamIds.includes(row.teamId)),
-      ...(options.share ? { sharedBy: caller.name } : {}),
+      // "← you" is for the asker's own copy: a channel post is read by everyone, so it marks no one.
+      ...(options.share
+        ? { sharedBy: caller.name }
+        : {
+            isMine: (row: SegmentRow) =>
+              row.repId === caller.repId || (row.teamId !== undefined && caller.teamIds.includes(row.teamId)),
+          }),
     });
     return { visibility: options.share ? 'in_channel' : 'ephemeral', message };
   } catch (err) {
@@ -201,9 +205,14 @@ async function checkStateAccess(
               : await beforeDeadline(currentTeamIds(deps.db, state.scope.repId, now)),
         }
       : state.scope;
-  const decision = checkAccess(caller, target, state.by, {
-    leaderboardsPublic: deps.config.leaderboardsPublic,
-  });
+  const decision = checkAccess(
+    caller,
+    target,
+    state.by,
+    { leaderboardsPublic: deps.config.leaderboardsPublic },
+    // A refusal suggests this metric and period (`/metrics calls team 30d`), not another one.
+    { words: state.metric ?? '', period: state.period },
+  );
   return decision.allowed ? null : ephemeral(buildNoticeMessage(decision.reason));
 }
 

@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { HomeView } from '@slack/types';
+import { isDeactivated } from '../access/caller.js';
 import { getTeams } from '../access/queries.js';
 import { buildCoachingHomeBlocks } from '../coach/home.js';
 import type { Caller } from '../core/types.js';
@@ -17,6 +18,7 @@ import {
 } from '../metrics/index.js';
 import { clipName } from '../names.js';
 import {
+  buildDeactivatedHomeView,
   buildHomeErrorView,
   buildHomeView,
   buildUnknownHomeView,
@@ -60,7 +62,8 @@ export function registerAppHome(app: App, deps: Deps): void {
       // An interactive ask like a command: past capacity the tab says "busy" within seconds.
       view = await withInteractiveDeadline(Date.now() + INTERACTIVE_BUDGET_MS, async () => {
         const caller = await findCaller(deps, client, event.user, now);
-        return caller ? loadHomeView(deps, caller, now) : buildUnknownHomeView();
+        if (!caller) return buildUnknownHomeView();
+        return isDeactivated(caller) ? buildDeactivatedHomeView() : loadHomeView(deps, caller, now);
       });
     } catch (err) {
       if (isBusyError(err)) {

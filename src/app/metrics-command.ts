@@ -1,10 +1,12 @@
 import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { answerHelpRequest, changesData, runMetricsCommand } from '../../commands/dispatch.js';
+import { isDeactivated } from '../access/caller.js';
 import { yieldToIo } from '../core/yield-to-io.js';
 import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
 import {
+  buildDeactivatedUserMessage,
   buildNoticeMessage,
   buildUnknownUserMessage,
   COULD_NOT_CONFIRM,
@@ -83,6 +85,7 @@ export async function answerSlashCommand(deps: Deps, client: WebClient, command:
       if (help) return help;
       const caller = await findCaller(deps, client, command.user_id, now);
       if (!caller) return { visibility: 'ephemeral', message: buildUnknownUserMessage() };
+      if (isDeactivated(caller)) return { visibility: 'ephemeral', message: buildDeactivatedUserMessage() };
       return runMetricsCommand(deps, { text: inbound.text, caller, channelId: command.channel_id, now });
     },
     {

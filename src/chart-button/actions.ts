@@ -1,7 +1,12 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import { isDeactivated } from '../access/caller.js';
 import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
-import { buildNoticeMessage, buildUnknownUserMessage } from '../slack/blocks/notice.js';
+import {
+  buildDeactivatedUserMessage,
+  buildNoticeMessage,
+  buildUnknownUserMessage,
+} from '../slack/blocks/notice.js';
 import type { Reply } from '../slack/reply.js';
 import { answerSafely, findCaller, retryingRespond, toResponse } from '../slack/respond.js';
 import { ChartCache } from './cache.js';
@@ -31,6 +36,7 @@ export function registerChartActions(app: App, deps: Deps): void {
     const reply = await answerSafely(deps, 'chart button', async (): Promise<Reply> => {
       const caller = await findCaller(deps, client, body.user.id, now);
       if (!caller) return { visibility: 'ephemeral', message: buildUnknownUserMessage() };
+      if (isDeactivated(caller)) return { visibility: 'ephemeral', message: buildDeactivatedUserMessage() };
       const found = await findChart(deps, caller, { actionId: action.action_id, value: action.value }, now);
       if (!found.ok) return found.reply;
       try {

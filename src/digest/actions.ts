@@ -1,4 +1,5 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import { isDeactivated } from '../access/caller.js';
 import { outboxFor } from '../delivery/outbox.js';
 import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
@@ -41,7 +42,8 @@ export function registerDigestActions(app: App, deps: Deps): void {
         // An interactive ask like a command: past capacity the clicker is told "busy" within seconds.
         await withInteractiveDeadline(Date.now() + INTERACTIVE_BUDGET_MS, async () => {
           if (!deps.config.leaderboardsPublic) {
-            const caller = await findCaller(deps, client, body.user.id, now);
+            const found = await findCaller(deps, client, body.user.id, now);
+            const caller = found && !isDeactivated(found) ? found : null;
             if (!mayViewByRep(deps, caller, payload)) {
               await say(BY_REP_REFUSAL);
               return;

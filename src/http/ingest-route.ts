@@ -12,6 +12,7 @@ import { contractsLeftOutWarning } from '../ingest/contracts-left-out.js';
 import { DATE_ORDERS, DemoDataError, ENTITIES, emptyCreated, ingestBatch } from '../ingest/index.js';
 import type { Logger } from '../logger.js';
 import { decimalMarkOf } from '../money/index.js';
+import { duplicateKeyProblem } from './duplicate-keys.js';
 import { envelopeProblem } from './ingest-envelope.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
 
@@ -90,11 +91,16 @@ export function createIngestHandler(
   };
   return (req, res) => {
     handle(deps, limits, req, res).catch((err) => {
+      // A refusal of the request (409: the database holds the demo org) is the client's to fix: logged at
+      // warn like the Slack edge's refusals, not as a server failure with an error level and a stack.
+      if (err instanceof DemoDataError) {
+        deps.logger.warn({ status: 409, why: err.message }, 'ingest refused');
+        if (!res.headersSent) send(res, 409, { ok: false, error: err.message });
+        return;
+      }
       deps.logger.error({ err: describeError(err) }, 'ingest failed');
       if (res.headersSent) return;
-      if (err instanceof DemoDataError) {
-        send(res, 409, { ok: false, error: err.message });
-      } else if (isDatabaseOutage(err)) {
+      if (isDatabaseOutage(err)) {
         res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
         send(res, 503, { ok: false, error: 'database unavailable; nothing was written, retry later' });
       } else if (isLockTimeout(err)) {
@@ -155,11 +161,12 @@ async function handle(
       error: `the request body is not valid UTF-8 (byte 0x${byte} at offset ${at}); send the JSON as UTF-8`,
     });
   }
+  // A leading byte order mark (Windows tools write one) is not part of the JSON text: RFC 8259 §8.1 lets a
+  // parser ignore it, and JSON.parse does not.
+  const text = body.toString('utf8').replace(/^\uFEFF/, '');
   let json: unknown;
   try {
-    // A leading byte order mark (Windows tools write one) is not part of the JSON text: RFC 8259 §8.1 lets a
-    // parser ignore it, and JSON.parse does not.
-    json = JSON.parse(body.toString('utf8').replace(/^\uFEFF/, ''));
+    json = JSON.parse(text);
   } catch (err) {
     // V8 says where: the token and the text around it (`Unexpected token '}', ..."items":[}"`), or the
     // position; the text is the caller's own.
@@ -167,6 +174,9 @@ async function handle(
       err instanceof SyntaxError ? `: ${err.message.replace(/ is not valid JSON$/, '').slice(0, 200)}` : '';
     return send(res, 400, { ok: false, error: `body is not valid JSON${where}` });
   }
+  // `{"amount": 5, "amount": 7}` is JSON that JSON.parse reads as 7 and other readers as 5: refused.
+  const duplicate = duplicateKeyProblem(text, json);
+  if (duplicate) return send(res, 400, { ok: false, error: duplicate });
   const envelope = envelopeSchema.safeParse(json);
   if (!envelope.success) {
     const setting = settingsProblem(json);

@@ -1,6 +1,6 @@
-import type { WebClient } from '@slack/web-api';
+import type { FetchFunction, WebClient } from '@slack/web-api';
 import pRetry from 'p-retry';
-import { resolveCaller, type SlackProfile } from '../access/caller.js';
+import { type DeactivatedCaller, resolveCaller, type SlackProfile } from '../access/caller.js';
 import type { Caller } from '../core/types.js';
 import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
@@ -54,11 +54,16 @@ export function profileLookup(
 }
 
 /**
- * The caller behind a Slack user id (null = Tally doesn't know them). Inside an interactive ask it is
- * bound by the ask's deadline like the answer (database lookups and users.info alike): past it, it rejects
- * with MetricsError('busy').
+ * The caller behind a Slack user id (null = Tally doesn't know them; DeactivatedCaller = their rep is
+ * deactivated). Inside an interactive ask it is bound by the ask's deadline like the answer (database
+ * lookups and users.info alike): past it, it rejects with MetricsError('busy').
  */
-export function findCaller(deps: Deps, client: WebClient, userId: string, now: Date): Promise<Caller | null> {
+export function findCaller(
+  deps: Deps,
+  client: WebClient,
+  userId: string,
+  now: Date,
+): Promise<Caller | DeactivatedCaller | null> {
   return beforeDeadline(resolveCaller(deps.db, userId, now, profileLookup(client, deps)));
 }
 
@@ -122,9 +127,44 @@ export function toResponse(reply: Reply, mode: { replaceOriginal: boolean }) {
 export const RESPOND_RETRY = { retries: 3, factor: 2, minTimeout: 250, maxTimeout: 2_000 } as const;
 
 /**
+ * How long one response_url post may wait for Slack's answer (ms): the Web API client's own request
+ * timeout (webClientOptions in src/app/slack-app.ts), so a hung endpoint can hold an answer, and a stop's
+ * drain, no longer than a hung Web API call can.
+ */
+export const RESPOND_TIMEOUT_MS = 10_000;
+
+/** Slack did not answer a response_url post within its timeout. Its message is what the log shows. */
+export class RespondTimeoutError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`Slack did not answer the response_url post within ${timeoutMs} ms; gave up on it`);
+    this.name = 'RespondTimeoutError';
+  }
+}
+
+/**
+ * The fetch Bolt posts response_url answers with (the App's `clientOptions.fetch`): a request that brings
+ * no signal of its own is aborted after `timeoutMs` (AbortSignal.timeout, as the Web API client times its
+ * calls) and rejects with RespondTimeoutError. Bolt's `respond` brings none; the Web API client's calls
+ * bring their own timeout's signal and pass through unchanged.
+ */
+export function respondFetch(timeoutMs: number = RESPOND_TIMEOUT_MS): FetchFunction {
+  return async (url, init) => {
+    if (init?.signal) return fetch(url, init);
+    try {
+      return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+    } catch (err) {
+      if ((err as { name?: unknown }).name === 'TimeoutError') throw new RespondTimeoutError(timeoutMs);
+      throw err;
+    }
+  };
+}
+
+/**
  * Bolt's `respond` (a POST to the interaction's response_url), retried with backoff (p-retry,
  * RESPOND_RETRY) when Slack answered 5xx or the network failed; never after a 4xx (an expired or used-up
- * response_url, a payload Slack refused: sending it again cannot help, and a second copy could land).
+ * response_url, a payload Slack refused: sending it again cannot help, and a second copy could land), nor
+ * after a post Slack did not answer in time (RespondTimeoutError, see respondFetch: it may have been taken,
+ * and a hung endpoint would hold each try as long again).
  * Same arguments as `respond`; resolves once one post is accepted; throws the last error when every try
  * failed (Bolt's RespondError carries the HTTP status in `statusCode`).
  */
@@ -136,6 +176,7 @@ export function retryingRespond<A extends unknown[]>(
       ...RESPOND_RETRY,
       randomize: true,
       shouldRetry: ({ error }) => {
+        if (error instanceof RespondTimeoutError) return false;
         const status = (error as { statusCode?: unknown }).statusCode;
         // No status: the request never got an HTTP answer (reset, refused, DNS): worth another try.
         return typeof status !== 'number' || status >= 500;

@@ -117,7 +117,9 @@ describeDb('/metrics over HTTP', (ctx) => {
   it('refuses a rep asking for another rep, politely and saying what they can ask', async () => {
     const { reply } = await sendCommand(app, stub, USERS.ana.id, `calls <@${USERS.bob.id}|bob>`);
     expect(reply.text).toMatch(/^Sorry — other people's numbers are for their managers/);
-    expect(reply.text).toContain('/metrics winrate team');
+    // The suggestions are for the metric asked (calls), not a fixed one.
+    expect(reply.text).toContain('`/metrics calls team`');
+    expect(reply.text).not.toContain('winrate');
   });
 
   it('lets a manager see reps of the team they manage, but not other teams', async () => {

@@ -62,6 +62,19 @@ export function buildUnknownHomeView(): HomeView {
   };
 }
 
+/** App Home for someone whose rep is deactivated (`active` false): says so, and how an admin reactivates it. */
+export function buildDeactivatedHomeView(): HomeView {
+  return {
+    type: 'home',
+    blocks: [
+      header('Tally'),
+      section(
+        'Your Tally profile is deactivated, so there are no numbers to show. If that is a mistake, an admin can reactivate it by importing your row of the reps CSV with `active` set to `yes`, or through the ingest API; this tab fills in on your next visit.',
+      ),
+    ],
+  };
+}
+
 /**
  * App Home when the numbers could not be loaded: by default the database is down or failing; Tally past
  * capacity passes the busy sentence instead. `text` is plain (escaped here).

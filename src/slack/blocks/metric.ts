@@ -36,7 +36,10 @@ export interface MetricView {
   staleAfterHours: number;
   /** Buttons only on the asker's own (ephemeral) copy; a shared message is read-only. */
   interactive: boolean;
-  /** Marks the caller's own row in a `by` table. */
+  /**
+   * Marks the caller's own row in a `by` table ("← you"), on the asker's own copy only: a shared copy
+   * (`sharedBy`) is read by the whole channel, so it marks no one.
+   */
   isMine?: (row: SegmentRow) => boolean;
   /** Who shared it, for the shared copy's context line (escaped here). */
   sharedBy?: string;
@@ -96,7 +99,7 @@ export function buildMetricMessage(view: MetricView): SlackMessage {
     header(answerTitle(r)),
     section(lines.join('\n')),
     figures.length > 0 ? fields(figures) : null,
-    r.segments ? segmentTable(r, view.isMine ? { isMine: view.isMine } : {}) : null,
+    r.segments ? segmentTable(r, view.isMine && !view.sharedBy ? { isMine: view.isMine } : {}) : null,
     // All caveats share one context block (up to 10 lines), so they never crowd out the answer.
     warningLines(r).length > 0 ? context(...warningLines(r)) : null,
     context(sampleLine(r), freshnessLine(r, view.now, view.staleAfterHours)),

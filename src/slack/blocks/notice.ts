@@ -41,6 +41,18 @@ export function buildUnknownUserMessage(): SlackMessage {
   );
 }
 
+/**
+ * For a Slack user whose rep is deactivated (`active` false on the reps row): says so, not "Tally doesn't
+ * know you", and how an admin reactivates the profile (docs/data-in.md, `active`). Like people Tally does
+ * not know, they see no figures.
+ */
+export function buildDeactivatedUserMessage(): SlackMessage {
+  return buildNoticeMessage(
+    "Your Tally profile is deactivated, so Tally can't show you any figures, not even the org's.",
+    'If that is a mistake, ask a Tally admin to reactivate it: they import your row of the reps CSV with `active` set to `yes` (`npm run import`) or send it with `"active": true` through the ingest API (`POST /api/v1/ingest`), and Tally answers your next command.',
+  );
+}
+
 /** A grammar error: what was not understood, "did you mean `winrate`?" when close, and the usage line. */
 export function buildGrammarErrorMessage(message: string, suggestion: string | null): SlackMessage {
   const text = suggestion ? `${message} Did you mean \`${suggestion}\`?` : message;
