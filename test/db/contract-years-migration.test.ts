@@ -1,15 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { createDb, type Database, type Db, queryRows, sql } from '../../src/db/client.js';
+import { type Db, queryRows, sql } from '../../src/db/client.js';
 import { MIGRATIONS_DIR, runMigrations } from '../../src/db/migrate.js';
 import { accounts, contracts } from '../../src/db/schema/index.js';
 import { getMetric } from '../../src/metrics/index.js';
-import { type Backend, postgresAdminUrl, testBackends } from '../helpers/db.js';
+import { openTestDatabase, testBackends } from '../helpers/db.js';
 import { addMembership, addOpp, addRep, addTeam } from '../metrics/fixtures.js';
 
 // A database that already holds contracts when migration 0043 (contract years in calendar months) arrives:
@@ -31,33 +29,6 @@ function migrationsBefore(): string {
     copyFileSync(join(MIGRATIONS_DIR, `${e.tag}.sql`), join(dir, `${e.tag}.sql`));
   writeFileSync(join(dir, 'meta', '_journal.json'), JSON.stringify(journal));
   return dir;
-}
-
-/** An empty database of `backend`, not migrated. */
-async function openEmpty(backend: Backend): Promise<Database & { drop(): Promise<void> }> {
-  if (backend === 'pglite') {
-    const database = await createDb({ dataDir: 'memory' });
-    return { ...database, drop: () => database.close() };
-  }
-  const adminUrl = postgresAdminUrl()!;
-  const name = `tally_t_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const database = await createDb({ databaseUrl: url.toString(), poolSize: 3 });
-  return {
-    ...database,
-    drop: async () => {
-      await database.close();
-      const a = new pg.Client({ connectionString: adminUrl });
-      await a.connect();
-      await a.query(`drop database if exists ${name} with (force)`);
-      await a.end();
-    },
-  };
 }
 
 const arrOf = async (db: Db, externalId: string) =>
@@ -88,7 +59,7 @@ for (const backend of testBackends()) {
   describe(`migration 0043 on a database with contracts [${backend}]`, () => {
     it('recomputes the stored ARR and the rollups of contracts that arrived before it', async () => {
       const dir = migrationsBefore();
-      const database = await openEmpty(backend);
+      const database = await openTestDatabase(backend, { migrate: false });
       try {
         const db = database.db;
         // biome-ignore lint/suspicious/noExplicitAny: the migrator is typed per driver; Db is the common supertype.

@@ -20,12 +20,18 @@ export function postgresAdminUrl(): string | undefined {
   return undefined;
 }
 
-/** A fresh, migrated database of the given backend. Postgres gets a new throwaway database per call. */
-export async function openTestDatabase(backend: Backend): Promise<Database & { drop(): Promise<void> }> {
+/**
+ * A fresh database of the given backend, migrated unless `migrate` is false (a test that applies migrations
+ * itself). Postgres gets a new throwaway database per call.
+ */
+export async function openTestDatabase(
+  backend: Backend,
+  { migrate = true }: { migrate?: boolean } = {},
+): Promise<Database & { drop(): Promise<void> }> {
   if (backend === 'pglite') {
     // The product's embedded database: PGlite in its worker thread, reached through `pg` over its socket.
     const database = await createDb({ dataDir: 'memory' });
-    await runMigrations(database);
+    if (migrate) await runMigrations(database);
     return { ...database, drop: () => database.close() };
   }
   const adminUrl = postgresAdminUrl();
@@ -42,7 +48,7 @@ export async function openTestDatabase(backend: Backend): Promise<Database & { d
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const database = await createDb({ databaseUrl: url.toString(), poolSize: 5 });
-  await runMigrations(database);
+  if (migrate) await runMigrations(database);
   return {
     ...database,
     drop: async () => {
