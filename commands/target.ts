@@ -102,6 +102,9 @@ async function runSet(
     return reply(
       buildNoticeMessage(`${aTarget(metric)} is between 0% and 100%: "${words[1]}" is not.`, SET_USAGE),
     );
+  // A bare 1 reads two ways for a rate (a share of 1 is 100%, a number over 1 is a percentage): asked, not guessed.
+  if (metric.unit === 'ratio' && isBareOne(words[1] ?? ''))
+    return reply(buildNoticeMessage('Is that 100% or 1%? Write `100%` or `1%`.', SET_USAGE));
   const value = parseTargetValue(words[1] ?? '', metric.unit);
   const money = metric.unit === 'money' && value !== null ? readTypedMoney(words[1]!, words[2]) : null;
   if (money && !money.ok)
@@ -373,8 +376,9 @@ async function runList(deps: Parameters<Subcommand['run']>[0], _input: CommandIn
 }
 
 /**
- * A target value in the metric's unit: ratios as "30%" or "0.3"; durations as "5m", "90s", "1h", "1h30m",
- * "1.5m" or plain seconds (whole seconds); days as a number; money as its major amount ("$12,400" → 12400; `readMoneyTarget` adds the
+ * A target value in the metric's unit: ratios as "30%" or "0.3" (a bare number over 1 is a percentage,
+ * "1.5" is 1.5%; a bare 1 reads as 100% here, but `target set` refuses it as ambiguous first);
+ * durations as "5m", "90s", "1h", "1h30m", "1.5m" or plain seconds (whole seconds); days as a number; money as its major amount ("$12,400" → 12400; `readMoneyTarget` adds the
  * currency and minor units); counts as whole numbers only ("1.5" calls is null).
  */
 export function parseTargetValue(raw: string, unit: Unit): number | null {
@@ -432,6 +436,12 @@ async function figuresCurrency(
  */
 function perPeriod(metric: MetricDefinition, kind: TargetPeriodKind): string {
   return metric.accumulates ? `per ${kind}` : `(${kind === 'day' ? 'daily' : `${kind}ly`})`;
+}
+
+/** `1`, `1.0`, `1.00` (no `%`): a rate target that is 100% as a share and 1% as a percentage. */
+function isBareOne(raw: string): boolean {
+  const text = raw.trim();
+  return /^\d+(?:\.\d+)?$/.test(text) && Number(text) === 1;
 }
 
 /** "€", "$", "US$" or a currency code in any case ("EUR", "eur"): a currency written as a word of its own. */

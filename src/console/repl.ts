@@ -53,9 +53,12 @@ export interface ConsoleSession {
   buttons: RenderedButton[];
 }
 
+/** What `as <who>` does, as the help lists it and as a bare `as` is answered. */
+const AS_HELP = 'act as another rep, by email, name or #id (permissions follow them)';
+
 const HELP = [
   'Type a command as in Slack, e.g. `/metrics winrate org` (the `/metrics` is optional).',
-  '  as <who>     act as another rep, by email, name or #id (permissions follow them)',
+  `  as <who>     ${AS_HELP}`,
   '  whoami       who you are now',
   '  <number>     press a button of the last answer',
   '  chart [file]  draw the last answer as a PNG (default tally-<kind>.png in the temp dir) and print its path',
@@ -117,6 +120,11 @@ async function handleLine(
   write: (text: string) => void,
 ): Promise<boolean> {
   const now = deps.clock();
+  // `as` with nobody after it is the console's own command missing its <who>, not a metric to guess at.
+  if (/^\s*as\s*$/i.test(line)) {
+    write(`Usage: \`as <who>\`: ${AS_HELP}.`);
+    return false;
+  }
   const asMatch = /^as\s+(.+)$/i.exec(line);
   if (asMatch) {
     let found: Awaited<ReturnType<typeof findCallerToActAs>>;

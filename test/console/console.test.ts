@@ -142,6 +142,26 @@ describeDb('the local console', (ctx) => {
     expect((await run('winrate', `#${ana}`)).text).toContain('Win rate · Ana López · Q4 2026');
   });
 
+  // Tester: `as` alone was read as a metric ("I don't know `as`. Did you mean `ads`?"). It is the console's
+  // own command missing its <who>: the answer is its usage, as the help describes it.
+  it('answers a bare `as` with the usage of `as <who>`, not as a metric', async () => {
+    const usage = 'Usage: `as <who>`: act as another rep, by email, name or #id (permissions follow them).';
+    for (const line of ['as', 'as   ', 'AS', ' as\t']) {
+      const once = await run(line);
+      expect(once.text).toBe(usage);
+      expect(once.code).toBe(1);
+    }
+    const { out } = await session([() => 'as', () => 'as   ', () => 'whoami']);
+    // The greeting's help lists `as <who>` with the same words.
+    expect(out.join('\n')).toContain(
+      '  as <who>     act as another rep, by email, name or #id (permissions follow them)',
+    );
+    expect(out.filter((t) => t === usage)).toHaveLength(2);
+    expect(out.join('\n')).not.toContain("I don't know");
+    // Still acting as the first admin.
+    expect(out.at(-1)).toBe('Ada Admin <ada@example.com> (admin)');
+  });
+
   it('says there are no active reps yet when there are none', async () => {
     await ctx.db().execute(sql`update reps set active = false`);
     const { code, text } = await run('/metrics winrate org');
