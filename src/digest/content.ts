@@ -213,8 +213,13 @@ export async function gatherDigest(
   const newestLine = toDate.find((r) => r.freshness.newestRecordAt?.getTime() === newest?.getTime());
   const stale =
     newestLine !== undefined &&
-    judgeFreshness(newestLine.freshness, newestLine.period, now, deps.config.staleAfterHours).kind !==
-      'fresh';
+    judgeFreshness(
+      newestLine.freshness,
+      newestLine.period,
+      newestLine.metric,
+      now,
+      deps.config.staleAfterHours,
+    ).kind !== 'fresh';
 
   const movers = toDate
     // A change that shows as "+0.0 pts" is no mover; nor is one on a small sample, current or previous (a

@@ -131,6 +131,7 @@ export const METRICS: MetricDefinition[] = [
     definition:
       '(E − N) ÷ S: S = customers at period start, E = customers at period end, N = customers acquired in the period [start, end) and still customers at its end (a customer acquired at 00:00 on the first day is new in this period). Accounts belong to the rep who won their first deal.',
     accumulates: false,
+    state: true,
     defaultPeriod: 'last quarter',
     dimensions: ['rep', 'team'],
   },
@@ -143,6 +144,7 @@ export const METRICS: MetricDefinition[] = [
     definition:
       'Average annual revenue per customer × gross margin ÷ annual churn rate, over the 12 months ending at period end: revenue = amount won from the account, or for an account with contracts but no won deal on record its contract revenue (ARR pro rata to the time in force within those months); customers = accounts that were customers at any time in those months; churn rate = customers lost ÷ customers at the start.',
     accumulates: false,
+    state: true,
     defaultPeriod: 'this quarter',
     dimensions: ['rep', 'team'],
   },
@@ -155,6 +157,7 @@ export const METRICS: MetricDefinition[] = [
     definition:
       'At period end (or now, for a running period): Σ over contracts in force just before that instant (contracts run [start, end), so one starting on 1 January counts in January, not December) of total contract value ÷ contract years, or licenses × annual revenue per license for per-license contracts. The trend is net new ARR over the period.',
     accumulates: false,
+    state: true,
     defaultPeriod: 'this month',
     dimensions: ['rep', 'team', 'product'],
   },
@@ -204,6 +207,7 @@ export const METRICS: MetricDefinition[] = [
     definition:
       "At period end (or now, for a running period), over per-license contracts in force (licenses and annual revenue per license set): Σ licenses × revenue per license ÷ Σ licenses; also active licenses and variable ARR = active licenses × ARPU. By product: each contract's product (revenue per product is `arr by product`).",
     accumulates: false,
+    state: true,
     defaultPeriod: 'this month',
     dimensions: ['rep', 'team', 'product'],
   },

@@ -1,4 +1,4 @@
-import type { DataArrival, Period } from './types.js';
+import type { DataArrival, MetricDefinition, Period } from './types.js';
 
 /**
  * Freshness from the sync: an answer may be stale when the data it reads stopped arriving, not when its
@@ -11,7 +11,8 @@ import type { DataArrival, Period } from './types.js';
  * before the period ended (a finished period whose data arrived after its end is complete, however old).
  * `behind`: a running period whose newest record is more than 3 × `staleAfterHours` older than the last
  * arrival (data keeps arriving, but not for this answer; a weekend without activity stays under it at the
- * default 24 h). Without any recorded arrival, the newest record of a running period is the only hint:
+ * default 24 h); never for a metric of a state (`state`: retention, ARR, ARPU, CLV), whose newest record is
+ * the last change to a customer base or contract book, complete however old it is. Without any recorded arrival, the newest record of a running period is the only hint:
  * `stale_records` when it is older than `staleAfterHours`.
  */
 export type FreshnessVerdict =
@@ -20,10 +21,11 @@ export type FreshnessVerdict =
   | { kind: 'behind'; arrival: DataArrival; newest: Date }
   | { kind: 'stale_records'; newest: Date };
 
-/** The rule above, pure: `now` and the threshold in hours are passed in. */
+/** The rule above, pure: the metric, `now` and the threshold in hours are passed in. */
 export function judgeFreshness(
   freshness: { newestRecordAt: Date | null; lastArrival: DataArrival | null },
   period: Pick<Period, 'end' | 'running'>,
+  metric: Pick<MetricDefinition, 'state'>,
   now: Date,
   staleAfterHours: number,
 ): FreshnessVerdict {
@@ -36,7 +38,7 @@ export function judgeFreshness(
   }
   if (arrival.at.getTime() < period.end.getTime() && now.getTime() - arrival.at.getTime() > staleMs)
     return { kind: 'stale_sync', arrival };
-  if (period.running && newest && arrival.at.getTime() - newest.getTime() > 3 * staleMs)
+  if (!metric.state && period.running && newest && arrival.at.getTime() - newest.getTime() > 3 * staleMs)
     return { kind: 'behind', arrival, newest };
   return { kind: 'fresh' };
 }

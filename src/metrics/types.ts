@@ -50,6 +50,12 @@ export interface MetricDefinition {
    * target), so such a period is drawn in the series; other metrics' future periods are all zeros, left out.
    */
   looksAhead?: true;
+  /**
+   * Measures a state at an instant (customers, contracts in force), not records that accumulate through the
+   * period: a customer base or contract book whose last change is months old is complete, so its newest
+   * record is not judged against the last arrival ("behind", src/metrics/freshness.ts).
+   */
+  state?: true;
   /** Period used when the user names none, in the period grammar (e.g. "this month"). */
   defaultPeriod: string;
   /** Dimensions this metric can be split by. */

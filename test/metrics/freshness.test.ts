@@ -65,6 +65,45 @@ describeDb('freshness from the sync', (ctx) => {
     );
   });
 
+  // Tester (LOW): ARR, ARPU and CLV said "Data may be behind" right after a fresh import of a contract book whose
+  // last contract started months ago. A state (customers, contracts in force) is complete however old its last
+  // change; only the stale-sync warning, about arrivals, applies to it.
+  it('does not call a state metric behind when its newest record is old, but still warns of a stale sync', async () => {
+    const db = ctx.db();
+    const at = new Date('2026-12-03T12:00:00Z');
+    const dir = mkdtempSync(path.join(tmpdir(), 'tally-state-'));
+    const load = async (entity: 'accounts' | 'contracts', csv: string) => {
+      const file = path.join(dir, `${entity}.csv`);
+      writeFileSync(file, csv);
+      const r = await importCsv(db, { entity, input: createReadStream(file), timezone: 'UTC', now: at });
+      expect(r.errors).toEqual([]);
+    };
+    await load('accounts', 'external_id,name,became_customer_at\nA1,Acme,2026-01-01\n');
+    await load(
+      'contracts',
+      'external_id,account,starts_at,ends_at,total_value,licenses,revenue_per_license\n' +
+        'C1,A1,2026-01-01,2027-01-01,12000,,\n' +
+        'C2,A1,2026-07-01,2027-07-01,,10,600\n',
+    );
+    const lineOf = async (metric: 'arr' | 'arpu' | 'clv' | 'retention', when: Date) => {
+      const r = await getMetric(
+        { db, defaultTimezone: 'UTC', now: when },
+        { metric, scope: org, period: 'this month' },
+      );
+      return freshnessLine(r, when, 24);
+    };
+    expect(await lineOf('arr', at)).toBe(
+      'Data as of Wed, 1 Jul 2026, 00:00 (156 days ago) · last data from a CSV import just now',
+    );
+    for (const metric of ['arpu', 'clv', 'retention'] as const)
+      expect(await lineOf(metric, at)).not.toContain('Data may be');
+    // The sync went quiet 5 days ago, in the running month: a state is judged by its arrivals like any answer.
+    const later = new Date(at.getTime() + 120 * 3_600_000);
+    expect(await lineOf('arr', later)).toContain(
+      '*Data may be stale:* the last data arrived from a CSV import',
+    );
+  });
+
   it('counts generated demo data as a source, arrived when its history ends', async () => {
     const ana = await addRep(ctx.db(), 'Ana');
     await addCall(ctx.db(), ana, '2026-11-23T10:00:00Z');
