@@ -75,6 +75,7 @@ const COUNTED_TITLES: Record<string, [one: string, many: string]> = {
     'deal whose outcome contradicts its stage',
     'deals whose outcome contradicts their stage',
   ],
+  'adds nothing to ARR': ['contract adds nothing to ARR', 'contracts add nothing to ARR'],
   'qualified before create': [
     'row with a qualified date before its create date',
     'rows with a qualified date before their create date',

@@ -35,6 +35,7 @@ const KIND_SCOPES = {
   'amount negative': 'row',
   'closed but stage reads open': 'row',
   'outcome contradicts stage': 'row',
+  'adds nothing to ARR': 'row',
   'date in the future': 'row',
   'qualified before create': 'row',
   'invisible characters removed': 'row',
@@ -49,7 +50,7 @@ export const WARNING_KINDS = Object.keys(KIND_SCOPES) as [WarningKind, ...Warnin
 /** The kinds about one row's own values (see KIND_SCOPES). */
 const ROW_KINDS: ReadonlySet<WarningKind> = new Set(WARNING_KINDS.filter((k) => KIND_SCOPES[k] === 'row'));
 
-/** A kind's bit in a row's mask of ROW_KINDS (its place in WARNING_KINDS; 12 kinds fit a Uint16). */
+/** A kind's bit in a row's mask of ROW_KINDS (its place in WARNING_KINDS; 13 kinds fit a Uint16). */
 const KIND_BIT = new Map(WARNING_KINDS.map((k, i) => [k, 1 << i]));
 
 const FIRST_LINES = 5;
@@ -352,6 +353,7 @@ export class WarningLog {
         : ((item.outcome as string | null | undefined) ??
           (stage !== undefined ? outcomeFromStage(stage, this.stages) : undefined));
     this.checkFuture(item, line, outcome === 'won' || outcome === 'lost');
+    if (this.entity === 'contracts') this.checkAddsToArr(item, line);
     if (this.entity !== 'opportunities') return this.added > before;
     const amount = item.amount as MoneyValue | null | undefined;
     const minor = item.amount_minor as number | null | undefined;
@@ -377,6 +379,37 @@ export class WarningLog {
       line,
       () =>
         `outcome "${outcome}" but stage "${stage}" reads as ${read} (stored as given: the outcome counts, so the deal counts as ${outcome}); fix whichever of the two is wrong in the source`,
+    );
+  }
+
+  /**
+   * Counts a contract whose ARR is nothing (stored NULL: counted among the active contracts, adding no
+   * money): neither licenses × revenue_per_license nor a total_value, or a total_value over zero contract
+   * years (no contract_years, and dates on the same contract day: tally_contract_years, migration 0043).
+   * Read from the row as sent. A total_value left out of the row is not judged: an update that leaves it
+   * out keeps the stored one (an empty cell or `null` is given as nothing, and judged).
+   */
+  private checkAddsToArr(item: Record<string, unknown>, line: number): void {
+    if (item.licenses != null && item.revenue_per_license != null) return;
+    if (!('total_value' in item) || item.total_value === undefined) return;
+    if (item.total_value === null) {
+      this.add(
+        'adds nothing to ARR',
+        line,
+        () =>
+          'no total_value, and no licenses with revenue_per_license: it counts as an active contract that adds nothing to ARR (stored as given); give total_value, or licenses and revenue_per_license',
+      );
+      return;
+    }
+    const starts = item.starts_at;
+    const ends = item.ends_at;
+    if (item.contract_years != null || !(starts instanceof Date) || !(ends instanceof Date)) return;
+    if (contractDay(starts) !== contractDay(ends)) return;
+    this.add(
+      'adds nothing to ARR',
+      line,
+      () =>
+        `starts_at ${minute(starts)} and ends_at ${minute(ends)} are on the same day, so its total_value runs over zero contract years: it counts as an active contract that adds nothing to ARR (stored as given); give contract_years, or the contract's real dates`,
     );
   }
 
@@ -672,6 +705,12 @@ const OPEN_STAGES_LISTED = 10;
 const iso = (d: Date) => d.toISOString().slice(0, 10);
 /** To the minute, in UTC (`2026-01-05T09:50Z`): a touch minutes before its lead is on the same day. */
 const minute = (d: Date) => `${d.toISOString().slice(0, 16)}Z`;
+
+/**
+ * A contract's day, as ARR's contract years read it (tally_contract_day, migration 0043): the instant in UTC
+ * moved on 13 hours, then its date. Two instants on one such day are zero contract years apart.
+ */
+const contractDay = (d: Date) => new Date(d.getTime() + 13 * 3_600_000).toISOString().slice(0, 10);
 
 /** True when `d` is a Date later than `latest` (epoch ms). */
 const isAfter = (d: unknown, latest: number) => d instanceof Date && d.getTime() > latest;

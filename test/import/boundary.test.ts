@@ -504,6 +504,57 @@ describeDb('CSV import boundary', (ctx) => {
     );
   });
 
+  // Tester (LOW): a contract with no total_value and no revenue per license, or one starting and ending on the
+  // same day (zero contract years), was stored with no ARR, counted among the active contracts, with no word.
+  it('counts contracts that add nothing to ARR, with their lines', async () => {
+    const file = csv(
+      [
+        'external_id,account,starts_at,ends_at,total_value,licenses,revenue_per_license,contract_years',
+        'V1,A5,2026-01-01,2027-01-01,,,,',
+        'V2,A5,2026-01-01,2027-01-01,12000,,,',
+        'V3,A5,2026-01-01,2027-01-01,,10,100,',
+        'V4,A5,2026-12-03T12:00:00Z,2026-12-03T18:00:00Z,500,,,',
+        'V5,A5,2026-12-03T12:00:00Z,2026-12-03T18:00:00Z,500,,,1',
+        'V6,A5,2026-01-01,2027-01-01,,5,,',
+        'V7,A5,2026-01-01,2026-01-02,100,,,',
+      ].join('\n'),
+    );
+    const r = await run('contracts', file);
+    expect(r).toMatchObject({ inserted: 7, invalidRows: 0 });
+    expect(r.warnings).toEqual([
+      {
+        kind: 'adds nothing to ARR',
+        count: 3,
+        lines: [2, 5, 7],
+        detail:
+          'no total_value, and no licenses with revenue_per_license: it counts as an active contract that adds nothing to ARR (stored as given); give total_value, or licenses and revenue_per_license',
+      },
+    ]);
+    expect(formatDetails(r)).toContain(
+      'warning: 3 contracts add nothing to ARR (lines 2, 5, 7): no total_value, and no licenses with revenue_per_license',
+    );
+    const arr = await queryRows<{ id: string }>(
+      ctx.db(),
+      sql`select external_id as id from contracts
+          where (case when licenses is not null and revenue_per_license_minor is not null
+            then licenses::float8 * revenue_per_license_minor
+            else total_value_minor::float8 / nullif(coalesce(contract_years::float8,
+              tally_contract_years(starts_at, ends_at)), 0) end) is null
+          order by external_id`,
+    );
+    // Exactly the rows counted: the figure ARR reads is NULL for them, and only for them.
+    expect(arr.map((c) => c.id)).toEqual(['V1', 'V4', 'V6']);
+    const one = await run(
+      'contracts',
+      csv(
+        'external_id,account,starts_at,ends_at,total_value\nV8,A5,2026-12-03T12:00:00Z,2026-12-03T18:00:00Z,500\n',
+      ),
+    );
+    expect(formatDetails(one)).toContain(
+      "warning: 1 contract adds nothing to ARR (line 2): starts_at 2026-12-03T12:00Z and ends_at 2026-12-03T18:00Z are on the same day, so its total_value runs over zero contract years: it counts as an active contract that adds nothing to ARR (stored as given); give contract_years, or the contract's real dates",
+    );
+  });
+
   it('warns about a negative amount on a lost or open deal, like a won one', async () => {
     const file = csv(
       [

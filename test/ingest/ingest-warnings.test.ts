@@ -60,6 +60,48 @@ describeDb('POST /api/v1/ingest: warnings, locale and date_format wording', (ctx
     expect(clean.body).toEqual({ ok: true, inserted: 1, updated: 0, unchanged: 0 });
   });
 
+  it('reports a contract that adds nothing to ARR, as the CSV summary counts it', async () => {
+    const dates = { account: 'A5', starts_at: '2026-01-01', ends_at: '2027-01-01' };
+    const r = await post({
+      entity: 'contracts',
+      items: [
+        { external_id: 'V1', ...dates, licenses: 5, total_value: null },
+        { external_id: 'V2', ...dates, total_value: 12000 },
+        {
+          external_id: 'V3',
+          account: 'A5',
+          starts_at: '2026-12-03T12:00:00Z',
+          ends_at: '2026-12-03T18:00:00Z',
+          total_value: 500,
+        },
+        { external_id: 'V4', ...dates, licenses: 5, revenue_per_license: 100 },
+      ],
+    });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ ok: true, inserted: 4 });
+    expect(r.body.warnings).toEqual([
+      {
+        index: 0,
+        kind: 'adds nothing to ARR',
+        message:
+          'no total_value, and no licenses with revenue_per_license: it counts as an active contract that adds nothing to ARR (stored as given); give total_value, or licenses and revenue_per_license',
+      },
+      {
+        index: 2,
+        kind: 'adds nothing to ARR',
+        message:
+          "starts_at 2026-12-03T12:00Z and ends_at 2026-12-03T18:00Z are on the same day, so its total_value runs over zero contract years: it counts as an active contract that adds nothing to ARR (stored as given); give contract_years, or the contract's real dates",
+      },
+    ]);
+    // An update that leaves total_value out keeps the stored one: not judged.
+    const renewal = await post({
+      entity: 'contracts',
+      items: [{ external_id: 'V2', account: 'A5', starts_at: '2026-01-01', ends_at: '2028-01-01' }],
+    });
+    expect(renewal.body).toMatchObject({ ok: true, inserted: 0, updated: 1, unchanged: 0 });
+    expect(renewal.body.warnings).toBeUndefined();
+  });
+
   it('reports an outcome that contradicts its stage, as the CSV summary counts it', async () => {
     const deal = { created_at: '2026-01-05', closed_at: '2026-02-01', amount: 10 };
     const r = await post({

@@ -120,9 +120,18 @@ describeDb('suspicious input: CSV import and ingest API', (ctx) => {
     expect(opps.warnings).toEqual([
       expect.objectContaining({ kind: 'date in the future', count: 2, lines: [2, 4] }),
     ]);
+    // Contract terms may lie ahead: no warning (the contract has a value, so it adds to ARR).
     const contracts = await post({
       entity: 'contracts',
-      items: [{ external_id: 'C-1', account: 'Acme', starts_at: '2026-01-01', ends_at: '2029-01-01' }],
+      items: [
+        {
+          external_id: 'C-1',
+          account: 'Acme',
+          starts_at: '2026-01-01',
+          ends_at: '2029-01-01',
+          total_value: 36000,
+        },
+      ],
     });
     expect(contracts.body).toEqual(expect.not.objectContaining({ warnings: expect.anything() }));
     const api = await post({
