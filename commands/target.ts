@@ -473,13 +473,19 @@ function unitWord(unit: Unit): string {
   return words[unit];
 }
 
+/**
+ * The scope as a notice names it (`team EMEA`, a rep's name, `the whole org`): names from data have their
+ * `* _ ~ \`` neutralised (buildNoticeMessage escapes `& < >` of the whole sentence).
+ */
 async function scopeLabel(deps: Parameters<Subcommand['run']>[0], scope: Scope): Promise<string> {
   if (scope.kind === 'org') return 'the whole org';
   if (scope.kind === 'team') {
     const teams = await listTeams(deps.db);
-    return `team ${teams.find((t) => t.id === scope.teamId)?.name ?? scope.teamId}`;
+    const name = teams.find((t) => t.id === scope.teamId)?.name;
+    return `team ${name === undefined ? scope.teamId : neutraliseMarkers(clipName(name))}`;
   }
-  return (await getRepNames(deps.db, [scope.repId])).get(scope.repId) ?? 'that rep';
+  const name = (await getRepNames(deps.db, [scope.repId])).get(scope.repId);
+  return name === undefined ? 'that rep' : neutraliseMarkers(clipName(name));
 }
 
 /** The answer to a target command whose first word is not a metric (or is missing). */

@@ -78,6 +78,21 @@ describeDb('/metrics target: refusals', (ctx) => {
     expect(await listTargets(ctx.db())).toEqual([]);
   });
 
+  // Reviewer: "Target set: … for team X" and "Removed: … for team X" showed the team's name as mrkdwn too.
+  it('shows the team name as written when a target is set and removed', async () => {
+    const starsShown = `${zwj('*')}Stars${zwj('*')} ${zwj('_')}Team${zwj('_')}`;
+    const westShown = `R&amp;D &lt;West&gt; ${zwj('~')}${zwj('`')}x${zwj('`')}${zwj('~')}`;
+    expect((await shown('set calls 400 team *Stars* _Team_ month', manager)).section).toBe(
+      `Target set: Calls 400 per month for team ${starsShown}.`,
+    );
+    expect((await shown('set calls 300 team R&D <West> ~`x`~ month', manager)).section).toBe(
+      `Target set: Calls 300 per month for team ${westShown}.`,
+    );
+    expect((await shown('remove calls team R&D <West> ~`x`~ month', manager)).section).toBe(
+      `Removed: Calls 300 per month for team ${westShown}.`,
+    );
+  });
+
   // Tester: `/metrics target set cycle 0.001` was accepted (a sales cycle target of 86 seconds).
   it('refuses a duration target that cannot be meant, naming the allowed range, as a rate over 100% is', async () => {
     const days = 'between 1 and 3,650 days (10 years)';
