@@ -6,9 +6,10 @@ import { createSlackApp, type SlackApp } from '../../src/app/slack-app.js';
 import { leadNudges, leads } from '../../src/db/schema/index.js';
 import { getMetric } from '../../src/metrics/index.js';
 import { describeDb } from '../helpers/db.js';
+import { freePort } from '../helpers/free-port.js';
 import { useSlackApiStub } from '../helpers/slack-api.js';
 import { interactionBody, postSigned } from '../helpers/slack-requests.js';
-import { addLead, blockText, freePort, makeDeps, SIGNING_SECRET, seedWorld, type World } from './fixtures.js';
+import { addLead, blockText, makeDeps, SIGNING_SECRET, seedWorld, type World } from './fixtures.js';
 
 const stub = useSlackApiStub();
 beforeEach(() => stub.reset());

@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { WebClient } from '@slack/web-api';
 import { fixedClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
@@ -85,19 +84,6 @@ export async function addLead(
     })
     .returning({ id: leads.id });
   return row?.id as number;
-}
-
-/** A free TCP port on 127.0.0.1 for the Bolt HTTP receiver. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Texts of every block of a recorded chat.postMessage/chat.update call, joined, for content checks. */

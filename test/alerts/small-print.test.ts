@@ -5,9 +5,10 @@ import { buildManagerNudge, buildOwnerNudge, type LeadCard } from '../../src/ale
 import { createSlackApp, type SlackApp } from '../../src/app/slack-app.js';
 import { reps } from '../../src/db/schema/index.js';
 import { describeDb } from '../helpers/db.js';
+import { freePort } from '../helpers/free-port.js';
 import { useSlackApiStub } from '../helpers/slack-api.js';
 import { interactionBody, postSigned } from '../helpers/slack-requests.js';
-import { addLead, blockText, freePort, makeDeps, SIGNING_SECRET, seedWorld, type World } from './fixtures.js';
+import { addLead, blockText, makeDeps, SIGNING_SECRET, seedWorld, type World } from './fixtures.js';
 
 /** Issue 10, item 12: the small print of nudges and their buttons. */
 const stub = useSlackApiStub();

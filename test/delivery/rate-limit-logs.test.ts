@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { pino } from 'pino';
 import { beforeEach, expect, it } from 'vitest';
 import { createSlackApp } from '../../src/app/slack-app.js';
@@ -10,6 +9,7 @@ import { findPostedByKey } from '../../src/delivery/find-posted.js';
 import { linkRepsByEmail } from '../../src/delivery/slack-ids.js';
 import type { Deps } from '../../src/deps.js';
 import { describeDb } from '../helpers/db.js';
+import { freePort } from '../helpers/free-port.js';
 import { useSlackApiStub } from '../helpers/slack-api.js';
 import { eventBody, postSigned, slashCommandBody } from '../helpers/slack-requests.js';
 
@@ -36,18 +36,6 @@ function capture(level = 'info') {
     },
   );
   return { logger, lines, raw };
-}
-
-/** A free local port for the app's HTTP receiver. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      srv.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 /** The deps the app hands its jobs (`slack`: the app's Web API client), logging to `logger`; not started. */

@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import type { KnownBlock } from '@slack/types';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createSlackApp, type SlackApp } from '../../src/app/slack-app.js';
@@ -9,6 +8,7 @@ import type { Deps } from '../../src/deps.js';
 import { buildDigest } from '../../src/digest/build.js';
 import { silentLogger } from '../../src/logger.js';
 import { describeDb } from '../helpers/db.js';
+import { freePort } from '../helpers/free-port.js';
 import { useSlackApiStub } from '../helpers/slack-api.js';
 import { interactionBody, postSigned } from '../helpers/slack-requests.js';
 import { addRep, addTeam } from './fixtures.js';
@@ -16,16 +16,6 @@ import { addRep, addTeam } from './fixtures.js';
 // Tue 24 Nov 2026, 08:30 Berlin.
 const NOW = new Date('2026-11-24T07:30:00Z');
 const SECRET = 'digest-test-secret';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 const stub = useSlackApiStub();
 beforeEach(() => stub.reset());

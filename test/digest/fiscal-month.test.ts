@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import type { KnownBlock } from '@slack/types';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { createSlackApp } from '../../src/app/slack-app.js';
@@ -13,6 +12,7 @@ import { silentLogger } from '../../src/logger.js';
 import { parseFiscalSetting, saveFiscalCalendar } from '../../src/metrics/index.js';
 import type { FiscalCalendar } from '../../src/time/fiscal.js';
 import { describeDb } from '../helpers/db.js';
+import { freePort } from '../helpers/free-port.js';
 import { type SlackApiStub, startSlackApiStub } from '../helpers/slack-api.js';
 import { interactionBody, postSigned } from '../helpers/slack-requests.js';
 import { seedFixture, USERS } from '../slack/fixtures.js';
@@ -55,16 +55,6 @@ it('takes the fiscal month running on the slot’s day, and the one just ended o
     '2026-11',
   );
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 // Thu 3 Dec 2026, 10:00 Berlin: when the button is pressed and /metrics asked (P11 still running).
 const PRESSED = new Date('2026-12-03T09:00:00Z');

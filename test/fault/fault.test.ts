@@ -2,8 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/free-port.js';
 import { type PrivateCluster, startPrivateCluster } from './cluster.js';
-import { formatResults, freePort, type RunResult, runScenario, type Size } from './scenario.js';
+import { formatResults, type RunResult, runScenario, type Size } from './scenario.js';
 
 /**
  * The fault suite's short form (the full one is `npm run fault`): two real app processes on one private

@@ -1,8 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { freePort } from '../helpers/free-port.js';
 import { startPrivateCluster } from './cluster.js';
-import { type Fault, formatResults, freePort, type RunResult, runScenario, type Size } from './scenario.js';
+import { type Fault, formatResults, type RunResult, runScenario, type Size } from './scenario.js';
 
 /**
  * `npm run fault`: the delivery fault suite, full size. Two instances of the real app on one private

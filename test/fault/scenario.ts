@@ -1,12 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { createDb } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrate.js';
 import { leads, reps, teamMemberships, teams } from '../../src/db/schema/index.js';
 import { createSubscription } from '../../src/digest/store.js';
+import { freePort } from '../helpers/free-port.js';
 import { type SlackApiStub, startSlackApiStub } from '../helpers/slack-api.js';
 import type { PrivateCluster } from './cluster.js';
 
@@ -46,17 +46,6 @@ export interface RunResult {
 const ROOT = path.resolve(import.meta.dirname, '../..');
 /** Broken channels per run: posts there answer channel_not_found. */
 const BROKEN = 2;
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import type { KnownBlock } from '@slack/types';
 import { afterEach, beforeEach } from 'vitest';
 import { createSlackApp, type SlackApp } from '../../src/app/slack-app.js';
@@ -9,6 +8,7 @@ import type { Deps } from '../../src/deps.js';
 import { RECORD_TIMEOUT_MS } from '../../src/http/request-edge.js';
 import { silentLogger } from '../../src/logger.js';
 import type { DbContext } from '../helpers/db.js';
+import { freePort } from '../helpers/free-port.js';
 import type { SlackApiStub } from '../helpers/slack-api.js';
 import { interactionBody, postSigned, slashCommandBody } from '../helpers/slack-requests.js';
 import { NOW, seedFixture, USERS } from './fixtures.js';
@@ -20,18 +20,6 @@ export interface RunningApp {
   slackApp: SlackApp;
   deps: Deps;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** Starts the real Bolt app in HTTP mode on a free port, its Web API pointed at the stand-in. */

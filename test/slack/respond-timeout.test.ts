@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { pino } from 'pino';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createSlackApp, type SlackApp } from '../../src/app/slack-app.js';
@@ -6,6 +5,7 @@ import { fixedClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import type { Deps } from '../../src/deps.js';
 import { describeDb } from '../helpers/db.js';
+import { freePort } from '../helpers/free-port.js';
 import { useSlackApiStub } from '../helpers/slack-api.js';
 import { postSigned, slashCommandBody } from '../helpers/slack-requests.js';
 import { NOW, seedFixture, USERS } from './fixtures.js';
@@ -14,18 +14,6 @@ import { SECRET } from './harness.js';
 // Tester: the post of a /metrics answer to its response_url had no timeout, so a Slack endpoint that
 // accepted the connection and never answered held the answer (and a stop's drain) for as long as it hung.
 const stub = useSlackApiStub();
-
-/** A free local port for the app's HTTP receiver. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      srv.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 describeDb('response_url posts time out', (ctx) => {
   const lines: Record<string, unknown>[] = [];

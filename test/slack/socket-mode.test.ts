@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { createSlackApp, type SlackApp } from '../../src/app/slack-app.js';
@@ -7,6 +6,7 @@ import { loadConfig } from '../../src/config.js';
 import type { Deps } from '../../src/deps.js';
 import { silentLogger } from '../../src/logger.js';
 import { describeDb } from '../helpers/db.js';
+import { freePort } from '../helpers/free-port.js';
 import { useSlackApiStub } from '../helpers/slack-api.js';
 import { NOW, seedFixture, USERS } from './fixtures.js';
 
@@ -16,18 +16,6 @@ import { NOW, seedFixture, USERS } from './fixtures.js';
  * Web API stand-in's apps.connections.open points the app at it, and it says "hello" as Slack does.
  */
 const INGEST_TOKEN = 'socket-ingest-token-0123456789';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 describeDb('Socket Mode', (ctx) => {
   const stub = useSlackApiStub();
