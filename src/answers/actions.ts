@@ -1,15 +1,10 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import { isDeactivated } from '../access/caller.js';
 import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
 import { decodeState } from '../slack/ask-state.js';
-import {
-  buildDeactivatedUserMessage,
-  buildNoticeMessage,
-  buildUnknownUserMessage,
-} from '../slack/blocks/notice.js';
+import { buildNoticeMessage } from '../slack/blocks/notice.js';
 import type { Reply } from '../slack/reply.js';
-import { answerSafely, findCaller, retryingRespond, toResponse } from '../slack/respond.js';
+import { answerSafely, callerOrRefusal, findCaller, retryingRespond, toResponse } from '../slack/respond.js';
 import { answerState, explainState } from './answer.js';
 import { claimShare } from './share-once.js';
 
@@ -44,9 +39,9 @@ export function registerAnswerActions(app: App, deps: Deps): void {
             visibility: 'ephemeral',
             message: buildNoticeMessage('That button has expired — ask again with /metrics.'),
           };
-        const caller = await findCaller(deps, client, body.user.id, now);
-        if (!caller) return { visibility: 'ephemeral', message: buildUnknownUserMessage() };
-        if (isDeactivated(caller)) return { visibility: 'ephemeral', message: buildDeactivatedUserMessage() };
+        const asking = callerOrRefusal(await findCaller(deps, client, body.user.id, now));
+        if (!asking.ok) return asking.reply;
+        const { caller } = asking;
         if (mode === 'calc') return explainState(deps, caller, state, now);
         const answer = await answerState(deps, caller, state, { now, share: mode === 'share' });
         if (mode !== 'share' || answer.visibility !== 'in_channel') return answer;

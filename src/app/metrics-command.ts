@@ -1,20 +1,17 @@
 import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { answerHelpRequest, changesData, runMetricsCommand } from '../../commands/dispatch.js';
-import { isDeactivated } from '../access/caller.js';
 import { yieldToIo } from '../core/yield-to-io.js';
 import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
 import {
-  buildDeactivatedUserMessage,
   buildNoticeMessage,
-  buildUnknownUserMessage,
   COULD_NOT_CONFIRM,
   COULD_NOT_LOAD,
   COULD_NOT_SAVE,
 } from '../slack/blocks/notice.js';
 import { decodeSlackText } from '../slack/inbound.js';
-import { answerSafely, findCaller, retryingRespond, toResponse } from '../slack/respond.js';
+import { answerSafely, callerOrRefusal, findCaller, retryingRespond, toResponse } from '../slack/respond.js';
 
 /** The slash command as registered in manifest.yml. */
 export const SLASH_COMMAND = '/metrics';
@@ -83,9 +80,9 @@ export async function answerSlashCommand(deps: Deps, client: WebClient, command:
       // Help needs no data: it comes at once, however busy the database.
       const help = answerHelpRequest(inbound.text, now, deps.config.defaultTimezone);
       if (help) return help;
-      const caller = await findCaller(deps, client, command.user_id, now);
-      if (!caller) return { visibility: 'ephemeral', message: buildUnknownUserMessage() };
-      if (isDeactivated(caller)) return { visibility: 'ephemeral', message: buildDeactivatedUserMessage() };
+      const asking = callerOrRefusal(await findCaller(deps, client, command.user_id, now));
+      if (!asking.ok) return asking.reply;
+      const { caller } = asking;
       return runMetricsCommand(deps, { text: inbound.text, caller, channelId: command.channel_id, now });
     },
     {

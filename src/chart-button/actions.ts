@@ -1,14 +1,9 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import { isDeactivated } from '../access/caller.js';
 import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
-import {
-  buildDeactivatedUserMessage,
-  buildNoticeMessage,
-  buildUnknownUserMessage,
-} from '../slack/blocks/notice.js';
+import { buildNoticeMessage } from '../slack/blocks/notice.js';
 import type { Reply } from '../slack/reply.js';
-import { answerSafely, findCaller, retryingRespond, toResponse } from '../slack/respond.js';
+import { answerSafely, callerOrRefusal, findCaller, retryingRespond, toResponse } from '../slack/respond.js';
 import { ChartCache } from './cache.js';
 import { buildChartMessage, uploadChart } from './deliver.js';
 import { COACH_CHART, findChart, METRIC_CHART } from './find.js';
@@ -34,9 +29,9 @@ export function registerChartActions(app: App, deps: Deps): void {
     await ack();
     const now = deps.clock();
     const reply = await answerSafely(deps, 'chart button', async (): Promise<Reply> => {
-      const caller = await findCaller(deps, client, body.user.id, now);
-      if (!caller) return { visibility: 'ephemeral', message: buildUnknownUserMessage() };
-      if (isDeactivated(caller)) return { visibility: 'ephemeral', message: buildDeactivatedUserMessage() };
+      const asking = callerOrRefusal(await findCaller(deps, client, body.user.id, now));
+      if (!asking.ok) return asking.reply;
+      const { caller } = asking;
       const found = await findChart(deps, caller, { actionId: action.action_id, value: action.value }, now);
       if (!found.ok) return found.reply;
       try {

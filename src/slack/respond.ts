@@ -1,6 +1,6 @@
 import type { FetchFunction, WebClient } from '@slack/web-api';
 import pRetry from 'p-retry';
-import { type DeactivatedCaller, resolveCaller, type SlackProfile } from '../access/caller.js';
+import { type DeactivatedCaller, isDeactivated, resolveCaller, type SlackProfile } from '../access/caller.js';
 import type { Caller } from '../core/types.js';
 import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
@@ -11,7 +11,12 @@ import {
   isBusyError,
   withInteractiveDeadline,
 } from '../metrics/index.js';
-import { buildNoticeMessage, COULD_NOT_LOAD } from './blocks/notice.js';
+import {
+  buildDeactivatedUserMessage,
+  buildNoticeMessage,
+  buildUnknownUserMessage,
+  COULD_NOT_LOAD,
+} from './blocks/notice.js';
 import { enforceLimits } from './limits.js';
 import type { Reply } from './reply.js';
 
@@ -65,6 +70,19 @@ export function findCaller(
   now: Date,
 ): Promise<Caller | DeactivatedCaller | null> {
   return beforeDeadline(resolveCaller(deps.db, userId, now, profileLookup(client, deps)));
+}
+
+/**
+ * What findCaller found, as the caller to answer, or as the ephemeral refusal to give instead: "Tally
+ * doesn't know you" for null, "your profile is deactivated" for a DeactivatedCaller (neither sees figures).
+ */
+export function callerOrRefusal(
+  found: Caller | DeactivatedCaller | null,
+): { ok: true; caller: Caller } | { ok: false; reply: Reply } {
+  if (!found) return { ok: false, reply: { visibility: 'ephemeral', message: buildUnknownUserMessage() } };
+  if (isDeactivated(found))
+    return { ok: false, reply: { visibility: 'ephemeral', message: buildDeactivatedUserMessage() } };
+  return { ok: true, caller: found };
 }
 
 /**
