@@ -255,9 +255,15 @@ async function computeWith(
           ...(currency ? { currency } : {}),
         })
       : Promise.resolve(null);
+  // A split of a lone headline (no series, no trend: a digest's by-rep tables, its leaderboard) comes with
+  // its headline from one statement where the computer can (`headlineWithSegments`), else the two run side by side.
+  const together =
+    query.by && windows.length === 1 && computer.headlineWithSegments
+      ? computer.headlineWithSegments(deps.db, query.scope, windows[0]!, query.by, ctx)
+      : Promise.resolve(null);
   const [computed, firstSegs, target, otherZones] = await Promise.all([
-    computer.windows(deps.db, query.scope, windows, headline, ctx),
-    split(),
+    together.then((t) => (t ? [t.headline] : computer.windows(deps.db, query.scope, windows, headline, ctx))),
+    together.then((t) => (t ? t.segments : split())),
     include.target ? findTargetFor(deps.db, def.id, query.scope, period) : Promise.resolve(null),
     zoned ? otherZonesAt(deps, zoned, sc.timezone, version) : Promise.resolve(null),
   ]);

@@ -95,6 +95,8 @@ export interface Combinations {
   periods: string[];
   /** Default: no split only. */
   bys?: (Dimension | undefined)[];
+  /** What each answer includes; default: all of it. */
+  include?: MetricQuery['include'];
 }
 
 /** Every combination as a query, metric outermost, then scope, period and split. */
@@ -102,7 +104,14 @@ export function* combinations(c: Combinations): Generator<MetricQuery> {
   for (const metric of c.metrics)
     for (const scope of c.scopes)
       for (const period of c.periods)
-        for (const by of c.bys ?? [undefined]) yield { metric, scope, period, ...(by ? { by } : {}) };
+        for (const by of c.bys ?? [undefined])
+          yield {
+            metric,
+            scope,
+            period,
+            ...(by ? { by } : {}),
+            ...(c.include ? { include: c.include } : {}),
+          };
 }
 
 /** A failure label for one query: metric, scope, period and split. */

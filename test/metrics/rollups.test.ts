@@ -1,7 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { queryRows } from '../../src/db/client.js';
 import { activities, leads, opportunities } from '../../src/db/schema/index.js';
+import { COMPUTERS } from '../../src/metrics/compute/registry.js';
+import { getMetric } from '../../src/metrics/index.js';
 import type { MetricId } from '../../src/metrics/types.js';
 import { describeDb } from '../helpers/db.js';
 import {
@@ -119,6 +121,38 @@ describeDb('metric rollups', (ctx) => {
     expect(counts!.h).toBe(counts!.raw);
     expect(counts!.d).toBe(counts!.raw);
     expect(counts!.raw).toBeGreaterThan(40);
+  }, 120_000);
+
+  it('gives the raw answers for a split of a lone headline, headline and split from one statement', async () => {
+    const { db, org } = await seedMessy();
+    const deps = { db, defaultTimezone: 'America/New_York', now };
+    // A digest's by-rep tables and leaderboard: the split with its headline alone (GROUPING SETS).
+    const include = { target: false, trend: false, series: false };
+    const compared = await expectRollupsEqualRaw(deps, {
+      metrics: COUNTER_METRICS,
+      scopes: orgScopes(org),
+      periods: ['this month', '30d', 'today', 'this quarter'],
+      bys: ['rep', 'team'],
+      include,
+    });
+    expect(compared).toBe(COUNTER_METRICS.length * 5 * 4 * 2);
+    // The headline came with the split: no statement of its own, and the calling reps are the split's.
+    const windows = vi.spyOn(COMPUTERS.calls, 'windows');
+    const calls = await getMetric(deps, {
+      metric: 'calls',
+      scope: { kind: 'org' },
+      period: '30d',
+      by: 'rep',
+      include,
+    });
+    expect(windows).not.toHaveBeenCalled();
+    const full = await getMetric(deps, { metric: 'calls', scope: { kind: 'org' }, period: '30d', by: 'rep' });
+    expect(windows).toHaveBeenCalledTimes(1);
+    expect(calls.value).toEqual(full.value);
+    expect(calls.figures).toEqual(full.figures);
+    expect(calls.segments).toEqual(full.segments);
+    expect(calls.figures.find((f) => f.key === 'per_rep_day')?.value.kind).toBe('value');
+    windows.mockRestore();
   }, 120_000);
 
   it('is rebuilt when a source table is truncated', async () => {

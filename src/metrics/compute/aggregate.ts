@@ -70,6 +70,18 @@ export interface MetricComputer {
     by: Dimension,
     ctx: ComputeContext,
   ): Promise<SegmentComputed[]>;
+  /**
+   * Optional: a one-window answer split `by`, its headline and its split from one statement, equal to
+   * `windows([window], 0)[0]` and `segments(window)`. Null when this computer cannot here (raw rows, a
+   * dimension rollups lack): the caller then asks `windows` and `segments`.
+   */
+  headlineWithSegments?(
+    db: Db,
+    scope: Scope,
+    window: Window,
+    by: Dimension,
+    ctx: ComputeContext,
+  ): Promise<{ headline: Computed; segments: SegmentComputed[] } | null>;
 }
 
 export type Row = Record<string, unknown>;
@@ -208,8 +220,8 @@ export function windowedRows(windows: Window[], rows: SQL): SQL {
 }
 
 /** `reps` of one rep's rows (a rep's windows, a split by rep): 1 when the rep (not rep_id 0) was active. */
-const oneRepActive = (activeReps: SQL): SQL =>
-  sql`(max(r.rep_id) <> 0 and coalesce(bool_or(${activeReps}), false))::int as reps`;
+const oneRepActive = (activeReps: SQL, as = 'reps'): SQL =>
+  sql`(max(r.rep_id) <> 0 and coalesce(bool_or(${activeReps}), false))::int as ${sql.identifier(as)}`;
 
 /**
  * The rollup rows of every window, grouped by window index `g` (and currency when `perCurrency`). A rep reads
@@ -329,28 +341,94 @@ export function aggregateComputer(spec: AggregateSpec): MetricComputer {
         sql`select a.*, ${label} as label from (${inner}) a ${join}`,
       );
       const currency = spec.perCurrency ? (ctx.currency ?? chooseCurrency(rows)) : null;
-      const groups = groupRows(rows, (r) => (r.g === null ? '\u0000' : String(r.g)));
-      return [...groups.entries()].map(([key, group]) => {
-        const done = spec.finalize({
-          rows: group,
+      return segmentsOf(spec, rows, currency, window, ctx);
+    },
+    /**
+     * The split's rollup rows grouped by GROUPING SETS: one group per segment (and currency) and one for
+     * their total, the headline: one pass over the rows a split reads anyway, where `windows` and `segments`
+     * read the window twice (and a team's or the org's calling reps a third time, `activeReps`). The total of
+     * the rep rows equals the team twin's (the rollup equality tests). Its `reps` is the sum of the segments'
+     * (one rep each, `oneRepActive`), so with `activeReps` only a split by rep is answered here (a split by
+     * team may hold one rep twice: a rep who changed teams in the window).
+     * The currency is chosen on the total's rows, as `windows` chooses it for one window.
+     */
+    async headlineWithSegments(db, scope, window, by, ctx) {
+      const seg = rollupSegment(by);
+      const ranges = spec.rollup && ctx.useRollups && seg ? rollupRanges([window]) : null;
+      const byRep = scope.kind === 'rep' || by === 'rep';
+      const activeReps = spec.rollup?.activeReps;
+      if (!spec.rollup || !seg || !ranges || (activeReps && by !== 'rep')) return null;
+      const { join, label } = segmentLabelJoin(by);
+      const sets = spec.perCurrency
+        ? sql`(${seg.column}, r.currency), (r.currency)`
+        : sql`(${seg.column}), ()`;
+      const inner = sql`select grouping(${seg.column}) = 1 as total, ${seg.key} as g${rcur},
+          ${spec.rollup.aggregates}${activeReps ? sql`, ${oneRepActive(activeReps, 'rep_active')}` : sql``},
+          extract(epoch from max(r.newest_at))::float8 as newest_epoch
+        from ${byRep ? rollupRows(ranges, scope) : rollupRows(ranges, scope, sql`metric_team_rollups`)}
+        group by grouping sets (${sets}) having ${spec.rollup.having}`;
+      // The total's active reps: the segments' (each 1 or 0), summed per currency like the total's rows.
+      const reps = activeReps
+        ? sql`, case when a.total then (sum(a.rep_active) filter (where not a.total) over (${
+            spec.perCurrency ? sql`partition by a.currency` : sql``
+          }))::int else a.rep_active end as reps`
+        : sql``;
+      const rows = await runMetricQuery<Row>(
+        db,
+        sql`select a.*${reps}, ${label} as label from (${inner}) a ${join}`,
+      );
+      const totals = rows.filter((r) => r.total === true);
+      const currency = spec.perCurrency ? (ctx.currency ?? chooseCurrency(totals)) : null;
+      const done = spec.finalize({
+        rows: totals,
+        currency,
+        window,
+        workingDays: ctx.workingDays.at(-1) ?? 0,
+        ctx,
+      });
+      const newestEpoch = Math.max(0, ...totals.map((r) => num(r.newest_epoch)));
+      return {
+        headline: { ...done, newest: newestEpoch > 0 ? new Date(newestEpoch * 1000) : null },
+        segments: segmentsOf(
+          spec,
+          rows.filter((r) => r.total !== true),
           currency,
           window,
-          workingDays: ctx.workingDays.at(-1) ?? 0,
           ctx,
-        });
-        // A segment whose records are all in other currencies says so (its value is no data in `currency`).
-        const other = currency !== null ? pickCurrency(group, currency) : undefined;
-        return {
-          key: key === '\u0000' ? null : key,
-          label: String(group[0]!.label),
-          value: done.value,
-          n: done.n,
-          currency,
-          ...(other && !other.row && other.otherN > 0 ? { otherCurrenciesOnly: other.otherN } : {}),
-        };
-      });
+        ),
+      };
     },
   };
+}
+
+/** A split's segments from its rows (one per segment, or per segment and currency), finalized in `currency`. */
+function segmentsOf(
+  spec: AggregateSpec,
+  rows: Row[],
+  currency: string | null,
+  window: Window,
+  ctx: ComputeContext,
+): SegmentComputed[] {
+  const groups = groupRows(rows, (r) => (r.g === null ? '\u0000' : String(r.g)));
+  return [...groups.entries()].map(([key, group]) => {
+    const done = spec.finalize({
+      rows: group,
+      currency,
+      window,
+      workingDays: ctx.workingDays.at(-1) ?? 0,
+      ctx,
+    });
+    // A segment whose records are all in other currencies says so (its value is no data in `currency`).
+    const other = currency !== null ? pickCurrency(group, currency) : undefined;
+    return {
+      key: key === '\u0000' ? null : key,
+      label: String(group[0]!.label),
+      value: done.value,
+      n: done.n,
+      currency,
+      ...(other && !other.row && other.otherN > 0 ? { otherCurrenciesOnly: other.otherN } : {}),
+    };
+  });
 }
 
 /** Shorthands for finalizers. */
