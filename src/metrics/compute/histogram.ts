@@ -38,7 +38,7 @@ export interface HistogramRow {
   total: number;
   /** Records with a value (the median's n). */
   valued: number;
-  /** Exact mean of the values (Σ microseconds ÷ (n × microsPerUnit), rounded once); null when none. */
+  /** Exact mean of the values (Σ microseconds ÷ (n × microsPerUnit), rounded once); null when none, and in a split. */
   mean: number | null;
   /** Records whose end came before their start (clamped to 0). */
   skewed: number;
@@ -141,6 +141,9 @@ export async function histogramFigures(
   opts: { by?: Extract<Dimension, 'rep' | 'team'>; p90For?: number } = {},
 ): Promise<HistogramRow[] | null> {
   const { by, p90For } = opts;
+  // A split shows each group's median and n only: its means (a numeric sum over every histogram row, about
+  // half the statement for the org's year by rep) are left out, null.
+  const micros = by ? sql`null::numeric` : sql`sum(r.micros)`;
   const ranges = rollupRanges(windows, { quarters: true });
   if (!ranges) return null;
   const group = by === 'rep' ? sql`r.rep_id` : by === 'team' ? sql`r.team_id` : sql`w.i`;
@@ -153,14 +156,14 @@ export async function histogramFigures(
       ? sql`(values (0, 0.5::float8, null::int)) qq(k, p, for_g)`
       : sql`(values (0, 0.5::float8, null::int), (1, 0.9::float8, ${p90For}::int)) qq(k, p, for_g)`;
   const query = sql`with h as (
-      select ${group} as g, r.vb, sum(r.n)::int as n, sum(r.micros) as micros, sum(r.skewed)::int as skewed,
+      select ${group} as g, r.vb, sum(r.n)::int as n, ${micros} as micros, sum(r.skewed)::int as skewed,
         max(r.newest_at) filter (where r.n > 0) as newest
       from ${rollupRows(ranges, scope, tableFor(h, scope, by))}
       group by 1, 2 having sum(r.n) > 0
     ),
     t as (
       select g, sum(n)::int as total, coalesce(sum(n) filter (where vb >= 0), 0)::int as valued,
-        coalesce(sum(micros) filter (where vb >= 0), 0) as micros, sum(skewed)::int as skewed, max(newest) as newest
+        ${by ? micros : sql`coalesce(sum(micros) filter (where vb >= 0), 0)`} as micros, sum(skewed)::int as skewed, max(newest) as newest
       from h group by g
     ),
     c as (
