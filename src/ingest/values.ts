@@ -1,6 +1,7 @@
 import { tz as inZone, TZDate } from '@date-fns/tz';
 import { isValid, parse } from 'date-fns';
 import { LRUCache } from 'lru-cache';
+import { instantsReading, offsetText } from '../time/wall-clock.js';
 
 /**
  * Parsers for the loosely typed values that arrive from CSV cells and JSON bodies. Each returns a
@@ -144,8 +145,8 @@ export function parseInstant(value: string, timeZone: string, dates?: DateContex
     if (slash && dates) return parseSlashDate(value, slash, timeZone, dates);
     throw new ValueError(`"${value}" is not an ISO date or date-time (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)`);
   }
-  const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '', zone] = m;
-  const parts = [y, mo, d, h, mi, s].map(Number) as [number, number, number, number, number, number];
+  const [, y, mo, d, h, mi = '0', s = '0', frac = '', zone] = m;
+  const parts = [y, mo, d, h ?? '0', mi, s].map(Number) as [number, number, number, number, number, number];
   const [year, month, day, hour, minute, second] = parts;
   const ms = Number(frac.padEnd(3, '0').slice(0, 3));
   if (year < MIN_YEAR || year > MAX_YEAR) {
@@ -165,7 +166,7 @@ export function parseInstant(value: string, timeZone: string, dates?: DateContex
   const utc = zone
     ? Date.UTC(year, month - 1, day, hour, minute, second, ms) -
       (zone.toUpperCase() === 'Z' ? 0 : parseOffset(zone)) * 60_000
-    : wallClockToUtc(timeZone, year, month, day, hour, minute, second) + ms;
+    : wallClockToUtc(timeZone, year, month, day, hour, minute, second, h !== undefined ? value : null) + ms;
   if (!known) {
     known = new LRUCache({ max: INSTANT_CACHE_MAX });
     instantCache.set(timeZone, known);
@@ -311,6 +312,7 @@ function readSlashDate(value: string, order: DateOrder, dotted: boolean, timeZon
       d.getHours(),
       d.getMinutes(),
       d.getSeconds(),
+      time === '' ? null : value,
     );
     return new Date(utc);
   }
@@ -323,6 +325,12 @@ function readSlashDate(value: string, order: DateOrder, dotted: boolean, timeZon
  */
 let wallClockCache: LRUCache<string, number> | undefined;
 
+/**
+ * A wall-clock time in `timeZone` as UTC ms. A time written without an offset (`written`: the value as
+ * given) that the zone's clocks never read (a spring-forward gap) or read twice (an autumn's repeated hour)
+ * is refused, naming the offsets that say which instant is meant: storing one would be a guess. A bare
+ * date (`written` null) is its day's first instant.
+ */
 function wallClockToUtc(
   timeZone: string,
   year: number,
@@ -331,6 +339,7 @@ function wallClockToUtc(
   hour: number,
   minute: number,
   second: number,
+  written: string | null,
 ): number {
   if (timeZone === 'UTC' || timeZone === 'Etc/UTC')
     return Date.UTC(year, month - 1, day, hour, minute, second);
@@ -339,9 +348,33 @@ function wallClockToUtc(
   let utc = wallClockCache.get(key);
   if (utc === undefined) {
     utc = new TZDate(year, month - 1, day, hour, minute, second, 0, timeZone).getTime();
+    if (written !== null)
+      checkOneReading(Date.UTC(year, month - 1, day, hour, minute, second), utc, timeZone, written);
     wallClockCache.set(key, utc);
   }
   return utc;
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Throws ValueError when `timeZone`'s clocks read `wall` never or twice (see wallClockToUtc); `near` is an
+ * instant within an hour or two of that reading (the one TZDate made of it).
+ */
+function checkOneReading(wall: number, near: number, timeZone: string, written: string): void {
+  // Far from a change of offset (the offsets three hours either side agree) a reading is unique.
+  const around = [near - 3 * HOUR_MS, near + 3 * HOUR_MS].map((t) => offsetText(t, timeZone));
+  if (around[0] === around[1]) return;
+  const instants = instantsReading(wall, timeZone);
+  if (instants.length === 1) return;
+  const iso = new Date(wall).toISOString().slice(0, 19);
+  if (instants.length === 0)
+    throw new ValueError(
+      `"${written}" never happened in ${timeZone}: the clocks jumped past it that night; give the instant with its offset (e.g. ${iso}${around[0]} or ${iso}${around[1]}), or fix the time`,
+    );
+  throw new ValueError(
+    `"${written}" happened twice in ${timeZone}: the clocks went back that night; give the offset to say which (${instants.map((t) => `${iso}${offsetText(t, timeZone)}`).join(' or ')})`,
+  );
 }
 
 function parseOffset(zone: string): number {

@@ -41,6 +41,27 @@ export function weekdayOf(date: LocalDate): number {
 }
 
 /**
+ * The instants (epoch ms) at which `zone`'s clocks read the wall time `wall` (epoch ms of that same reading
+ * in UTC), earliest first: one on most days, none in a spring-forward gap, two in an autumn's repeated hour.
+ * For data that must not be guessed at (an imported time without an offset); `zonedInstant` applies the rule.
+ */
+export function instantsReading(wall: number, zone: string): number[] {
+  const offsets = new Set([wall - DAY, wall + DAY].map((t) => tzOffset(zone, new Date(t))));
+  return [...offsets]
+    .map((o) => wall - o * MINUTE)
+    .filter((c) => wallMs(c, zone) === wall)
+    .sort((a, b) => a - b);
+}
+
+/** The zone's UTC offset at `instant`, as `+01:00` / `-05:30`. */
+export function offsetText(instant: number, zone: string): string {
+  const minutes = tzOffset(zone, new Date(instant));
+  const abs = Math.abs(minutes);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${minutes < 0 ? '-' : '+'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+/**
  * The instant `zone`'s clocks first read `hour:minute` (or later) on `date`, by the rule above. `minute`
  * may run past 59 (minute 1440 of a day is the next day's 00:00). Zones change offset at whole minutes.
  */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { outcomeFromStage, parseInstant, parseMinorUnits } from '../../src/ingest/index.js';
+import { newDateContext, outcomeFromStage, parseInstant, parseMinorUnits } from '../../src/ingest/index.js';
 import { parseBoolean, parseInteger } from '../../src/ingest/values.js';
 
 describe('parseMinorUnits', () => {
@@ -94,6 +94,34 @@ describe('parseInstant', () => {
     expect(() => parseInstant('2017-02-30', 'UTC')).toThrow(/not a real date/);
     expect(() => parseInstant('20/10/2017', 'UTC')).toThrow(/not an ISO date/);
     expect(() => parseInstant('2017-10-20T25:00', 'UTC')).toThrow(/not a real date/);
+  });
+
+  // Tester: 02:30 on Berlin's spring-forward day was stored as 03:30 local with no word.
+  it('refuses a zone-less time the zone skipped or read twice, naming the offsets that say which', () => {
+    expect(() => parseInstant('2026-03-29T02:30:00', 'Europe/Berlin')).toThrow(
+      '"2026-03-29T02:30:00" never happened in Europe/Berlin: the clocks jumped past it that night; give the instant with its offset (e.g. 2026-03-29T02:30:00+01:00 or 2026-03-29T02:30:00+02:00), or fix the time',
+    );
+    expect(() => parseInstant('2026-10-25 02:30', 'Europe/Berlin')).toThrow(
+      '"2026-10-25 02:30" happened twice in Europe/Berlin: the clocks went back that night; give the offset to say which (2026-10-25T02:30:00+02:00 or 2026-10-25T02:30:00+01:00)',
+    );
+    expect(() =>
+      parseInstant('11/1/2026 1:30 AM', 'America/New_York', newDateContext('MDY', 'file')),
+    ).toThrow(/happened twice in America\/New_York.*2026-11-01T01:30:00-04:00 or 2026-11-01T01:30:00-05:00/);
+    // Each offset given is taken as written; the hours around the change are unique.
+    expect(parseInstant('2026-10-25T02:30:00+01:00', 'Europe/Berlin').toISOString()).toBe(
+      '2026-10-25T01:30:00.000Z',
+    );
+    expect(parseInstant('2026-03-29T01:59:59', 'Europe/Berlin').toISOString()).toBe(
+      '2026-03-29T00:59:59.000Z',
+    );
+    expect(parseInstant('2026-03-29T03:00:00', 'Europe/Berlin').toISOString()).toBe(
+      '2026-03-29T01:00:00.000Z',
+    );
+    expect(parseInstant('2026-10-25T03:00:00', 'Europe/Berlin').toISOString()).toBe(
+      '2026-10-25T02:00:00.000Z',
+    );
+    // A bare date is its day's first instant, even where the day starts with a gap (Santiago, 6 Sep 2026).
+    expect(parseInstant('2026-09-06', 'America/Santiago').toISOString()).toBe('2026-09-06T04:00:00.000Z');
   });
 });
 
