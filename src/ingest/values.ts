@@ -357,14 +357,30 @@ function wallClockToUtc(
 
 const HOUR_MS = 3_600_000;
 
+/** Offsets by zone and whole UTC hour (`Berlin|493000`), as offsetText writes them. Made on first use. */
+let hourOffsets: LRUCache<string, string> | undefined;
+
+function offsetAtHour(timeZone: string, hour: number): string {
+  const key = `${timeZone}|${hour}`;
+  hourOffsets ??= new LRUCache({ max: 10_000 });
+  let offset = hourOffsets.get(key);
+  if (offset === undefined) {
+    offset = offsetText(hour * HOUR_MS, timeZone);
+    hourOffsets.set(key, offset);
+  }
+  return offset;
+}
+
 /**
  * Throws ValueError when `timeZone`'s clocks read `wall` never or twice (see wallClockToUtc); `near` is an
  * instant within an hour or two of that reading (the one TZDate made of it).
  */
 function checkOneReading(wall: number, near: number, timeZone: string, written: string): void {
-  // Far from a change of offset (the offsets three hours either side agree) a reading is unique.
+  // Far from a change of offset a reading is unique: the offsets four hours either side (read at the
+  // whole hour, cached, since a file's times share hours) agree.
+  const hour = Math.floor(near / HOUR_MS);
+  if (offsetAtHour(timeZone, hour - 4) === offsetAtHour(timeZone, hour + 4)) return;
   const around = [near - 3 * HOUR_MS, near + 3 * HOUR_MS].map((t) => offsetText(t, timeZone));
-  if (around[0] === around[1]) return;
   const instants = instantsReading(wall, timeZone);
   if (instants.length === 1) return;
   const iso = new Date(wall).toISOString().slice(0, 19);
