@@ -22,6 +22,22 @@ const ask = (p: ParsedCommand) => {
 };
 
 describe('the /metrics grammar', () => {
+  // Tester: `/metrics by rep` answered the scorecard and dropped the split without a word.
+  it('asks for a metric when a split comes without one, suggesting one', () => {
+    expect(parse('by rep')).toEqual({
+      kind: 'error',
+      message: '`by rep` splits one metric, and the scorecard shows several: name the metric first.',
+      suggestion: 'winrate by rep',
+      about: 'split',
+    });
+    expect(parse('team last month by team')).toMatchObject({
+      kind: 'error',
+      suggestion: 'winrate team last month by team',
+    });
+    expect(parse('summary org by team')).toMatchObject({ kind: 'error', suggestion: 'winrate org by team' });
+    expect(ask(parse('calls by rep')).by).toBe('rep');
+  });
+
   it('shows help for bare /metrics, help, and help <metric>', () => {
     expect(parse('')).toEqual({ kind: 'help', metric: null });
     expect(parse('  HELP ')).toEqual({ kind: 'help', metric: null });

@@ -74,7 +74,8 @@ export type ParsedCommand =
       kind: 'error';
       message: string;
       suggestion: string | null;
-      about?: 'period';
+      /** What the error is about, when it stands however the first word reads: a period, a split. */
+      about?: 'period' | 'split';
       /** Readings with month words as names that may stand instead of this error; see MonthNameReading. */
       monthNames?: MonthNameReading[];
       /**
@@ -162,7 +163,7 @@ export function parseCommand(text: string, ctx: GrammarContext): ParsedCommand {
   if (SUMMARY_WORDS.has(first)) return parseModifiers(null, tokens.slice(1), ctx);
   // No metric word: a scope/period alone means the summary, unless the first word looks like a typo.
   const asSummary = parseModifiers(null, tokens, ctx);
-  if (asSummary.kind === 'error' && asSummary.about === 'period') return asSummary;
+  if (asSummary.kind === 'error' && asSummary.about !== undefined) return asSummary;
   const firstIsModifier = asSummary.kind === 'ask' && !isNamedFrom(asSummary, tokens[0] ?? '');
   if (firstIsModifier) return asSummary;
   const guess = suggestWord(first, knownWords(ctx));
@@ -446,6 +447,14 @@ function readModifiers(
       zoned: { hint: zoned, scope: scope ?? { kind: 'me' } },
     };
   }
+  // A split without a metric (`/metrics by rep`) would be dropped by the scorecard without a word.
+  if (metric === null && by !== null)
+    return {
+      kind: 'error',
+      message: `\`by ${by}\` splits one metric, and the scorecard shows several: name the metric first.`,
+      suggestion: ['winrate', ...tokens].join(' '),
+      about: 'split',
+    };
   if (month && scope === null)
     scope = { kind: 'me', monthOrName: { word: month.word, period: month.period } };
   // `team october`: the caller's team in October, or the team called October.
