@@ -1,5 +1,6 @@
 import type { Db } from '../db/client.js';
-import { leads, opportunities } from '../db/schema/index.js';
+import { leads, type Outcome, opportunities } from '../db/schema/index.js';
+import { ClosedAtGuard, type CloseItem } from './closed-at.js';
 import { CurrencyGuard, type MoneyItem } from './currency-change.js';
 import { outcomeFromStage } from './outcome.js';
 import { createNewNames, findAccounts, findReps } from './resolve.js';
@@ -32,12 +33,31 @@ const moneyItem = (item: OpportunityItem): MoneyItem => ({
 });
 
 /**
+ * The outcome the item sets: `outcome` when given, else read from `stage` when given (an empty outcome cell
+ * falls back to the stage, like a missing outcome column); 'open' for an emptied outcome without a stage;
+ * undefined when the item gives neither (left as stored).
+ */
+function outcomeOf(item: OpportunityItem, stages: IngestOptions['stages']): Outcome | undefined {
+  if (item.outcome) return item.outcome;
+  if (item.stage !== undefined) return outcomeFromStage(item.stage, stages);
+  return item.outcome === null ? 'open' : undefined;
+}
+
+/** The item as ClosedAtGuard sees it: the outcome it sets, the field that set it, and its closed_at. */
+const closeItem = (item: OpportunityItem, stages: IngestOptions['stages']): CloseItem => ({
+  key: item.external_id!,
+  outcome: outcomeOf(item, stages),
+  outcomeFrom: item.outcome ? 'outcome' : 'stage',
+  closedAt: item.closed_at,
+});
+
+/**
  * Writes one batch of opportunities (callers own the transaction). Owner by owner_email / owner_name,
  * account by external id or name (created when unknown), lead by external id (must exist). Without an
- * outcome field the outcome follows the stage; a won or lost deal needs closed_at. Unknown owners and
- * accounts are created only for the rows that pass every check (createNewNames): a refused row creates
- * nothing. With `stage` (a big import) the rows are staged for one set-based write and the counts come
- * from its flushes.
+ * outcome field the outcome follows the stage; a won or lost deal needs closed_at, a stored deal too as a
+ * partial update leaves it (ClosedAtGuard). Unknown owners and accounts are created only for the rows that
+ * pass every check (createNewNames): a refused row creates nothing. With `stage` (a big import) the rows
+ * are staged for one set-based write and the counts come from its flushes.
  */
 export async function writeOpportunities(
   db: Db,
@@ -64,6 +84,8 @@ export async function writeOpportunities(
   );
   const moneyItems = items.map(moneyItem);
   const guard = await CurrencyGuard.load(db, 'opportunities', moneyItems);
+  const closeItems = items.map((item) => closeItem(item, opts.stages));
+  const closing = await ClosedAtGuard.load(db, closeItems);
   const rows: PendingRow[] = [];
   items.forEach((item, index) => {
     // Errors go straight to `errors` (no list per row); the row is dropped when it added any.
@@ -90,19 +112,17 @@ export async function writeOpportunities(
         message: 'and amount_minor are both given on this row; give only one',
       });
     }
-    // An empty outcome cell falls back to the stage, like a missing outcome column.
-    const outcome =
-      item.outcome ??
-      (item.stage !== undefined
-        ? outcomeFromStage(item.stage, opts.stages)
-        : item.outcome === null
-          ? 'open'
-          : undefined);
+    const outcome = closeItems[index]!.outcome;
     if (outcome && outcome !== 'open' && item.closed_at === null) {
       errors.push({ index, field: 'closed_at', message: `is required when the outcome is ${outcome}` });
+    } else {
+      // A stored deal as it will be: its stored outcome and closed_at under the item's.
+      const undated = closing.check(index, closeItems[index]!);
+      if (undated) errors.push(undated);
     }
     if (errors.length > before) return;
     guard.record(moneyItems[index]!, newCurrency);
+    closing.record(closeItems[index]!);
     const values: Record<string, unknown> = {};
     put(values, 'leadId', leadId);
     // A name not stored yet stays a NewName until createNewNames (below) creates it.

@@ -1,0 +1,107 @@
+import { type Db, queryRows, sql } from '../db/client.js';
+import type { Outcome } from '../db/schema/index.js';
+import type { ItemError } from './types.js';
+import { anyText } from './upsert-core.js';
+
+/** A deal's outcome and whether it has a closed_at, as stored or as the batch's earlier items left it. */
+interface DealClose {
+  outcome: Outcome;
+  hasClosedAt: boolean;
+}
+
+/**
+ * One opportunity item as ClosedAtGuard sees it. `outcome` is what the item sets (given, or read from its
+ * stage; undefined: left as stored); `outcomeFrom` names the field it came from; `closedAt` is the item's
+ * closed_at (undefined: absent; null: emptied).
+ */
+export interface CloseItem {
+  key: string;
+  outcome: Outcome | undefined;
+  outcomeFrom: 'outcome' | 'stage';
+  closedAt: unknown;
+}
+
+/**
+ * Keeps a partial update of a stored deal from leaving it won or lost without a closed_at (the table's
+ * check `opportunities_closed_check`, which would otherwise fail the whole request or file with a database
+ * error). The deal is judged as it will be stored: its stored outcome and closed_at, overlaid by the batch's
+ * earlier accepted items for the same key, then by the item's own fields. Only records stored before the
+ * batch are judged here; a new record is judged when its merged row is checked (writeOpportunities). Stored
+ * rows are read once per batch, only for the keys whose items could break the rule (`load`): one query.
+ */
+export class ClosedAtGuard {
+  private readonly batch = new Map<string, DealClose>();
+
+  private constructor(private readonly stored: Map<string, DealClose>) {}
+
+  /**
+   * Reads, in one query, the stored outcome and closed_at of the deals that `items` may leave closed without
+   * a date: an item that sets won or lost without closed_at, or empties closed_at without setting an outcome.
+   */
+  static async load(db: Db, items: CloseItem[]): Promise<ClosedAtGuard> {
+    const stored = new Map<string, DealClose>();
+    const keys = items.filter(mayBreak).map((item) => item.key);
+    if (keys.length > 0) {
+      const rows = await queryRows<{ key: string; outcome: Outcome; has_closed_at: boolean }>(
+        db,
+        sql`select external_id as key, outcome, closed_at is not null as has_closed_at
+            from opportunities where external_id = ${anyText([...new Set(keys)])}`,
+      );
+      for (const r of rows) stored.set(r.key, { outcome: r.outcome, hasClosedAt: r.has_closed_at });
+    }
+    return new ClosedAtGuard(stored);
+  }
+
+  /**
+   * The error, on `closed_at`, for an item that would leave its stored deal won or lost without a closed_at,
+   * saying how to send it: `is required when the outcome is won: the deal has no closed_at, so send
+   * closed_at with the outcome` (or `with the stage`), or, for an emptied closed_at on a won deal, `… the
+   * deal stays won, so send closed_at, or an open outcome or stage with the empty closed_at`. undefined
+   * when the item is fine or its deal is not stored.
+   */
+  check(index: number, item: CloseItem): ItemError | undefined {
+    const before = this.before(item.key);
+    if (!before) return undefined;
+    const after = overlay(before, item);
+    if (after.outcome === 'open' || after.hasClosedAt) return undefined;
+    const required = `is required when the outcome is ${after.outcome}`;
+    // The item left the outcome as it was and emptied closed_at.
+    if (item.outcome === undefined) {
+      return {
+        index,
+        field: 'closed_at',
+        message: `${required}: the deal stays ${after.outcome}, so send closed_at, or an open outcome or stage with the empty closed_at`,
+      };
+    }
+    return {
+      index,
+      field: 'closed_at',
+      message: `${required}: the deal has no closed_at, so send closed_at with the ${item.outcomeFrom}`,
+    };
+  }
+
+  /** Records what an accepted item writes, for the batch's later items of its key (stored deals only). */
+  record(item: CloseItem): void {
+    const before = this.before(item.key);
+    if (before) this.batch.set(item.key, overlay(before, item));
+  }
+
+  /** The deal before the item being judged: as an earlier item of the batch left it, or as stored. */
+  private before(key: string): DealClose | undefined {
+    return this.batch.get(key) ?? this.stored.get(key);
+  }
+}
+
+/** True when the item, laid over some stored deal, could leave it won or lost without a closed_at. */
+function mayBreak(item: CloseItem): boolean {
+  if (item.closedAt === undefined) return item.outcome !== undefined && item.outcome !== 'open';
+  return item.closedAt === null && item.outcome === undefined;
+}
+
+/** The deal after the item: the fields it gives replace the ones before. */
+function overlay(before: DealClose, item: CloseItem): DealClose {
+  return {
+    outcome: item.outcome ?? before.outcome,
+    hasClosedAt: item.closedAt === undefined ? before.hasClosedAt : item.closedAt !== null,
+  };
+}

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { queryRows, sql } from '../../src/db/client.js';
+import { describeDb } from '../helpers/db.js';
+import { importCli } from '../helpers/import-cli.js';
+import { opportunityImport } from '../helpers/opportunity-import.js';
+
+const NOW = new Date('2026-11-23T09:00:00Z');
+const closing = (line: number, outcome: string, field: 'outcome' | 'stage') =>
+  `line ${line}: closed_at is required when the outcome is ${outcome}: the deal has no closed_at, so send closed_at with the ${field}`;
+const emptied = (line: number, outcome: string) =>
+  `line ${line}: closed_at is required when the outcome is ${outcome}: the deal stays ${outcome}, so send closed_at, or an open outcome or stage with the empty closed_at`;
+const DEALS = [
+  'external_id,created_at,amount_minor,owner_email,owner_name,stage,closed_at',
+  'IO-2,2026-11-01,100,zoe@example.com,Zoe,Prospecting,',
+  'IO-3,2026-11-01,100,zoe@example.com,Zoe,Closed Won,2026-11-20',
+  '',
+].join('\n');
+
+// Tester (HIGH): one-row files `external_id,outcome` / `IO-2,won` (or `external_id,stage` / `IO-2,Closed
+// Won`, or `external_id,closed_at` / `IO-3,` for a won deal) failed the whole file with the table's check
+// opportunities_closed_check and no line number.
+describeDb('import: closing or reopening a stored deal with a partial update', (ctx) => {
+  const { run, lines } = opportunityImport(ctx, 'closed-at-update', NOW);
+  const stored = () =>
+    queryRows<{ id: string; outcome: string; closed: string | null }>(
+      ctx.db(),
+      sql`select external_id as id, outcome, to_char(closed_at at time zone 'UTC', 'YYYY-MM-DD') as closed
+          from opportunities order by external_id`,
+    );
+  const before = [
+    { id: 'IO-2', outcome: 'open', closed: null },
+    { id: 'IO-3', outcome: 'won', closed: '2026-11-20' },
+  ];
+
+  it('refuses the row on its line, and the whole file without --skip-invalid', async () => {
+    expect(await run(DEALS)).toMatchObject({ inserted: 2, invalidRows: 0 });
+    for (const [text, error] of [
+      ['external_id,outcome\nIO-2,won\n', closing(2, 'won', 'outcome')],
+      ['external_id,stage\nIO-2,Closed Won\n', closing(2, 'won', 'stage')],
+      ['external_id,closed_at\nIO-3,\n', emptied(2, 'won')],
+    ] as const) {
+      const r = await run(text, { skipInvalid: false });
+      expect(r).toMatchObject({ rejected: true, invalidRows: 1 });
+      expect(lines(r)).toEqual([error]);
+    }
+    expect(await stored()).toEqual(before);
+  });
+
+  it('skips only the refused rows with --skip-invalid, and takes rows that leave the deal consistent', async () => {
+    await run(DEALS);
+    const r = await run('external_id,stage\nIO-2,Closed Lost\nIO-3,Closed Lost\n');
+    expect(lines(r)).toEqual([closing(2, 'lost', 'stage')]);
+    // IO-3 has its closed_at stored: the stage alone changes it.
+    expect(r).toMatchObject({ invalidRows: 1, updated: 1 });
+    expect(await stored()).toEqual([before[0], { id: 'IO-3', outcome: 'lost', closed: '2026-11-20' }]);
+    // The outcome with closed_at closes IO-2; an open stage with an empty closed_at reopens IO-3.
+    expect(await run('external_id,outcome,closed_at\nIO-2,won,2026-11-21\n')).toMatchObject({ updated: 1 });
+    expect(await run('external_id,stage,closed_at\nIO-3,Negotiation,\n')).toMatchObject({ updated: 1 });
+    expect(await stored()).toEqual([
+      { id: 'IO-2', outcome: 'won', closed: '2026-11-21' },
+      { id: 'IO-3', outcome: 'open', closed: null },
+    ]);
+  });
+});
+
+describe('npm run import: closing a stored deal without closed_at', () => {
+  const { run, file } = importCli('closed-at-update');
+
+  it('refuses the line, naming closed_at, instead of failing on the database check', async () => {
+    expect((await run(['opportunities', file('deals.csv', DEALS)])).code).toBe(0);
+    const r = await run(['opportunities', file('won.csv', 'external_id,outcome\nIO-2,won\n')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(closing(2, 'won', 'outcome'));
+    expect(r.stderr).not.toContain('opportunities_closed_check');
+  }, 120_000);
+});
