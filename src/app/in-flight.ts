@@ -1,8 +1,9 @@
 /**
- * The Slack work a running app has taken on and must finish before the database closes: every request
- * Bolt dispatches (its listeners' whole run: an answer computed and posted to its response_url) and every
- * `/metrics` command the edge has acked but not yet handed to Bolt. A stop waits for it (`drain`) before
- * the database is closed. Without this a SIGTERM during a burst (a rolling deploy) closed the pools under
+ * The work a running app has taken on and must finish before the database closes: every request Bolt
+ * dispatches (its listeners' whole run: an answer computed and posted to its response_url), every
+ * `/metrics` command the edge has acked but not yet handed to Bolt, and every request an HTTP route (the
+ * ingest API, /healthz, …) has taken, until its response has been sent. A stop waits for it (`drain`)
+ * before the database is closed. Without this a SIGTERM during a burst (a rolling deploy) closed the pools under
  * answers already acked: every one failed with "Cannot use a pool after calling end on the pool" and the
  * users, told nothing, saw an empty ack and no answer.
  */

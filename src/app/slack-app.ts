@@ -68,7 +68,8 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
       deps.logger.warn({ err: describeError(err) }, 'could not record the refused Slack token'),
     );
   });
-  // Acked commands and dispatched requests still being answered: `stop()` waits for them.
+  // Acked commands, dispatched requests and HTTP route requests (ingest, health, …) still being answered:
+  // `stop()` waits for them.
   const inFlight = new InFlight();
   // Where the app is in its life; /healthz reads it (503 `draining` once a stop has begun).
   const lifecycle: { state: LifecycleState } = { state: 'running' };
@@ -92,7 +93,7 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
       socketMode: true,
       logger,
       clientOptions: appClientOptions,
-      customRoutes: routesOf(deps, options, lifecycle),
+      customRoutes: routesOf(deps, options, lifecycle, inFlight),
       installerOptions: {
         port: options.port ?? deps.config.port,
         // apps.connections.open goes where every other Web API call goes.
@@ -101,7 +102,7 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
     });
   } else {
     if (!slackConfig.signingSecret) throw new Error('SLACK_SIGNING_SECRET is required for HTTP mode');
-    const customRoutes = routesOf(deps, options, lifecycle);
+    const customRoutes = routesOf(deps, options, lifecycle, inFlight);
     const receiver = new HTTPReceiver({
       signingSecret: slackConfig.signingSecret,
       endpoints: '/slack/events',
@@ -173,10 +174,12 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
       }
     },
     /**
-     * Stops taking requests, then waits (at most `drainMs`) for those already taken to be answered. In
-     * HTTP mode the listener first stays open until requests stop arriving (see untilArrivalsStop), with
-     * /healthz answering 503 `draining` meanwhile: Node's `server.close()` resets every connection whose
-     * request it has not read yet, so closing at once dropped commands a client had already sent.
+     * Stops taking requests, then waits (at most `drainMs`) for those already taken to be answered: Slack
+     * requests until their listeners finish, HTTP route requests (the ingest API, /healthz, …) until their
+     * response has been sent. In HTTP mode the listener first stays open until requests stop arriving (see
+     * untilArrivalsStop), with /healthz answering 503 `draining` meanwhile: Node's `server.close()` resets
+     * every connection whose request it has not read yet, so closing at once dropped commands a client had
+     * already sent.
      */
     stop: async () => {
       lifecycle.state = 'draining';
@@ -199,7 +202,7 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
       await seen?.flush?.();
       lifecycle.state = 'stopped';
       const taken = arrivals.duringStop;
-      if (left > 0) deps.logger.warn({ taken, left }, 'stopped with Slack requests still being answered');
+      if (left > 0) deps.logger.warn({ taken, left }, 'stopped with requests still being answered');
       else deps.logger.info({ taken }, 'stopped: every request taken was answered');
     },
   };
@@ -234,17 +237,46 @@ async function untilArrivalsStop(arrivals: { last: number }, quietMs: number, ca
  */
 export type LifecycleState = 'running' | 'draining' | 'stopped';
 
-/** Health, every feature's routes (ingest, OpenAPI, …) and the caller's extras: the same in both modes. */
+/**
+ * Health, every feature's routes (ingest, OpenAPI, …) and the caller's extras: the same in both modes. Each
+ * request a route takes is in flight (`inFlight`) until its response has been sent, so a stop waits for it
+ * before the listener's connections and the database are closed.
+ */
 function routesOf(
   deps: Deps,
   options: SlackAppOptions,
   lifecycle: { readonly state: LifecycleState },
+  inFlight: InFlight,
 ): CustomRoute[] {
   return [
     healthRoute(deps, lifecycle),
     ...FEATURES.flatMap((f) => f.routes?.(deps) ?? []),
     ...(options.routes ?? []),
-  ];
+  ].map((route) => trackedRoute(route, inFlight));
+}
+
+/**
+ * `route` with each request it takes counted in `inFlight` from the moment its handler is called until the
+ * response is closed (sent, or the connection gone). Without this a SIGTERM during a burst of ingest
+ * requests saw nothing in flight, reset their connections and closed the database under them: the rows
+ * were written and the client got no answer.
+ */
+function trackedRoute(route: CustomRoute, inFlight: InFlight): CustomRoute {
+  return {
+    ...route,
+    handler: (req, res) => {
+      void inFlight.track(responseClosed(res));
+      route.handler(req, res);
+    },
+  };
+}
+
+/** Resolves once `res` has been sent in full or its connection has closed; never rejects. */
+function responseClosed(res: ServerResponse): Promise<void> {
+  if (res.writableFinished || res.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    res.once('close', () => resolve());
+  });
 }
 
 /**

@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
 import type { Deps } from '../../src/deps.js';
 import { RECORD_TIMEOUT_MS } from '../../src/http/request-edge.js';
-import { silentLogger } from '../../src/logger.js';
+import { type Logger, silentLogger } from '../../src/logger.js';
 import type { DbContext } from '../helpers/db.js';
 import { freePort } from '../helpers/free-port.js';
 import type { SlackApiStub } from '../helpers/slack-api.js';
@@ -22,15 +22,21 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-/** Starts the real Bolt app in HTTP mode on a free port, its Web API pointed at the stand-in. */
+/**
+ * Starts the real Bolt app in HTTP mode on a free port, its Web API pointed at the stand-in; it logs to
+ * `appOptions.logger` (default: nowhere).
+ */
 export async function startApp(
   database: Database,
   stub: SlackApiStub,
   env: Record<string, string> = {},
   // Tests that assert a replay's 401 need the shared record's verdict before the ack, even on a loaded
   // machine: by default the ack waits for it as long as the record may take (RECORD_TIMEOUT_MS).
-  appOptions: { replayWaitMs?: number } = { replayWaitMs: RECORD_TIMEOUT_MS },
+  appOptions: { replayWaitMs?: number; drainMs?: number; logger?: Logger } = {
+    replayWaitMs: RECORD_TIMEOUT_MS,
+  },
 ): Promise<RunningApp> {
+  const { logger = silentLogger, ...slackOptions } = appOptions;
   const port = await freePort();
   const config = loadConfig({
     SLACK_BOT_TOKEN: 'xoxb-test-token',
@@ -43,11 +49,11 @@ export async function startApp(
     config,
     database,
     db: database.db,
-    logger: silentLogger,
+    logger,
     clock: fixedClock(NOW),
     slack: null,
   };
-  const slackApp = createSlackApp(deps, { mode: 'http', port, ...appOptions });
+  const slackApp = createSlackApp(deps, { mode: 'http', port, ...slackOptions });
   await slackApp.start();
   return { url: `http://127.0.0.1:${port}`, slackApp, deps, stop: () => slackApp.stop() };
 }
