@@ -93,6 +93,10 @@ const COUNTED_TITLES: Record<string, [one: string, many: string]> = {
     'account named like another account in the file',
     'accounts named like another account in the file',
   ],
+  'churn before customer': [
+    'account churned before it became a customer',
+    'accounts churned before they became customers',
+  ],
 };
 
 /** `3 dates in the future`; a kind without a title reads as its name (`2 some new kind`). */

@@ -42,6 +42,7 @@ const KIND_SCOPES = {
   'name like another account': 'rows',
   'person on several rows': 'rows',
   'touch before lead created': 'rows',
+  'churn before customer': 'row',
 } as const satisfies Record<string, 'row' | 'rows'>;
 export type WarningKind = keyof typeof KIND_SCOPES;
 /** Every warning kind, in a fixed order (the API schema's enum; bits of a row's mask). */
@@ -339,6 +340,7 @@ export class WarningLog {
     if (this.entity === 'reps') this.seePerson(item, line);
     this.checkNames(item, line, raw);
     if (this.entity === 'accounts') this.checkLookAlike(item, line);
+    if (this.entity === 'accounts') this.checkChurnBeforeCustomer(item, line);
     const created = item.created_at as Date | null | undefined;
     const closedField =
       this.entity === 'opportunities' ? 'closed_at' : this.entity === 'leads' ? 'converted_at' : null;
@@ -419,6 +421,25 @@ export class WarningLog {
       line,
       () =>
         `${closedField} ${iso(closed)} is before created_at ${iso(created)} (stored as given; the cycle counts as 0 days)`,
+    );
+  }
+
+  /**
+   * Counts an account whose `churned_at` is before its `became_customer_at` (both in the row as sent): the
+   * metrics read it as a customer for no time at all (customer counts and retention leave it out), while
+   * ARR still counts its active contracts, so the two disagree. Stored as given, like close before create.
+   */
+  private checkChurnBeforeCustomer(item: Record<string, unknown>, line: number): void {
+    const became = item.became_customer_at;
+    const churned = item.churned_at;
+    if (!(became instanceof Date) || !(churned instanceof Date) || churned >= became) return;
+    // On one day, the times tell them apart.
+    const at = iso(churned) === iso(became) ? minute : iso;
+    this.add(
+      'churn before customer',
+      line,
+      () =>
+        `churned_at ${at(churned)} is before became_customer_at ${at(became)} (stored as given: it counts as a customer for no time, so retention and customer counts leave it out while ARR still counts its contracts); fix whichever date is wrong in the source`,
     );
   }
 

@@ -555,6 +555,58 @@ describeDb('CSV import boundary', (ctx) => {
     );
   });
 
+  // Tester: `Beta,Beta,2026-04-02,2026-03-01` (churned before it became a customer) read "1 updated" with no
+  // word, and then retention never counted Beta as a customer while ARR still counted its contract.
+  it('counts accounts churned before they became customers, on their lines, storing the dates as given', async () => {
+    await run('accounts', csv('external_id,name,became_customer_at\nBeta,Beta,2026-01-01\n'));
+    const file = csv(
+      [
+        'external_id,name,became_customer_at,churned_at',
+        'Beta,Beta,2026-04-02,2026-03-01',
+        'G-1,Gamma,2026-01-01,2026-06-01',
+        'D-1,Delta,2026-05-01T12:00:00Z,2026-05-01T09:30:00Z',
+        'E-1,Eta,2026-05-01,2026-05-01',
+        'Z-1,Zeta,2026-05-01,2026-04-01',
+        'Z-1,Zeta,2026-05-01,',
+        'T-1,Theta,,2026-04-01',
+      ].join('\n'),
+    );
+    const r = await run('accounts', file);
+    expect(r).toMatchObject({ rows: 7, inserted: 5, updated: 1, invalidRows: 0 });
+    // Z-1's later row (no churn) is the one stored: its first row is not counted.
+    expect(r.warnings.filter((w) => w.kind !== 'duplicate id')).toEqual([
+      {
+        kind: 'churn before customer',
+        count: 2,
+        lines: [2, 4],
+        detail:
+          'churned_at 2026-03-01 is before became_customer_at 2026-04-02 (stored as given: it counts as a customer for no time, so retention and customer counts leave it out while ARR still counts its contracts); fix whichever date is wrong in the source',
+      },
+    ]);
+    expect(formatDetails(r)).toContain(
+      'warning: 2 accounts churned before they became customers (lines 2, 4): churned_at 2026-03-01 is before became_customer_at 2026-04-02',
+    );
+    // Stored as given, like a close before create.
+    const stored = await queryRows<{ id: string; became: string | null; churned: string | null }>(
+      ctx.db(),
+      sql`select external_id as id, to_char(became_customer_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI') as became,
+            to_char(churned_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI') as churned
+          from accounts where external_id in ('Beta', 'D-1') order by external_id`,
+    );
+    expect(stored).toEqual([
+      { id: 'Beta', became: '2026-04-02T00:00', churned: '2026-03-01T00:00' },
+      { id: 'D-1', became: '2026-05-01T12:00', churned: '2026-05-01T09:30' },
+    ]);
+    // On one day the detail shows the times.
+    const sameDay = await run(
+      'accounts',
+      csv('external_id,became_customer_at,churned_at\nD-1,2026-05-01T12:00:00Z,2026-05-01T09:30:00Z\n'),
+    );
+    expect(formatDetails(sameDay)).toContain(
+      'warning: 1 account churned before it became a customer (line 2): churned_at 2026-05-01T09:30Z is before became_customer_at 2026-05-01T12:00Z',
+    );
+  });
+
   it('warns about a negative amount on a lost or open deal, like a won one', async () => {
     const file = csv(
       [

@@ -138,6 +138,26 @@ describeDb('POST /api/v1/ingest: warnings, locale and date_format wording', (ctx
     ]);
   });
 
+  it('reports an account churned before it became a customer, as the CSV summary counts it', async () => {
+    const r = await post({
+      entity: 'accounts',
+      items: [
+        { external_id: 'Beta', name: 'Beta', became_customer_at: '2026-04-02', churned_at: '2026-03-01' },
+        { external_id: 'G-1', name: 'Gamma', became_customer_at: '2026-01-01', churned_at: '2026-06-01' },
+        { external_id: 'T-1', name: 'Theta', churned_at: '2026-03-01' },
+      ],
+    });
+    expect(r.status).toBe(200);
+    expect(r.body.warnings).toEqual([
+      {
+        index: 0,
+        kind: 'churn before customer',
+        message:
+          'churned_at 2026-03-01 is before became_customer_at 2026-04-02 (stored as given: it counts as a customer for no time, so retention and customer counts leave it out while ARR still counts its contracts); fix whichever date is wrong in the source',
+      },
+    ]);
+  });
+
   it('leaves out the warnings of an item replaced by a later item with its external id', async () => {
     const r = await post({
       entity: 'opportunities',
