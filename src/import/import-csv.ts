@@ -337,6 +337,8 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
           t.leadCreatedAt,
         );
       }
+      for (const n of written.namedLikeStored ?? [])
+        warnings.nameLikeStored(batch[parsed.positions[n.index]!]!.line, n.name, n.externalId, n.stored);
     };
     const writeEntity = (entity: Entity, batch: PendingItem[], last: boolean) =>
       commit(prepare(entity, batch, last));

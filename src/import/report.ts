@@ -97,6 +97,10 @@ const COUNTED_TITLES: Record<string, [one: string, many: string]> = {
     'account churned before it became a customer',
     'accounts churned before they became customers',
   ],
+  'name like a stored account': [
+    'new account named like a stored account',
+    'new accounts named like a stored account',
+  ],
 };
 
 /** `3 dates in the future`; a kind without a title reads as its name (`2 some new kind`). */

@@ -1,9 +1,9 @@
 import { fold } from '../core/fold.js';
 import type { Db } from '../db/client.js';
 import { accounts } from '../db/schema/index.js';
-import { ambiguousName, findByNameLocked } from './names.js';
+import { ambiguousName, findByName, findByNameLocked } from './names.js';
 import type { ItemOf } from './schemas.js';
-import type { ItemError, WriteResult } from './types.js';
+import type { ItemError, NamedLikeStored, WriteResult } from './types.js';
 import { findExistingIds, mergeByExternalId, type PendingRow, upsertRows } from './upsert-core.js';
 import { put } from './write-helpers.js';
 
@@ -13,6 +13,8 @@ export type AccountItem = ItemOf<'accounts'>;
  * Writes one batch of accounts (callers own the transaction). An account needs external_id or name:
  * a missing external id is taken from the name, and a new account without a name is named after its
  * external id (customer lists often carry only an id). A stored name is never replaced by the id.
+ * A new account named like a stored one under another external id is written, and returned in
+ * `namedLikeStored` for the caller's warnings (see storedLookAlikes).
  */
 export async function writeAccounts(db: Db, items: AccountItem[]): Promise<WriteResult> {
   const errors: ItemError[] = [];
@@ -69,6 +71,46 @@ export async function writeAccounts(db: Db, items: AccountItem[]): Promise<Write
   for (const row of merged) {
     if (!existing.has(row.key) && row.values.name === undefined) row.values.name = row.key;
   }
+  const byId = new Set(items.flatMap((i) => (i.external_id ? [i.external_id] : [])));
+  const namedLikeStored = await storedLookAlikes(db, merged, existing, byId);
   const counts = await upsertRows(db, accounts, 'externalId', merged, existing);
-  return { inserted: counts.inserted, updated: counts.updated, unchanged: counts.unchanged, errors };
+  const result = { inserted: counts.inserted, updated: counts.updated, unchanged: counts.unchanged, errors };
+  return namedLikeStored.length > 0 ? { ...result, namedLikeStored } : result;
+}
+
+/**
+ * The new rows of a batch (external id not in `existing`) whose name folds like a stored account's, read
+ * before the batch is written: one lookup for the batch (findByName). Stored accounts this batch writes by
+ * external id (`inBatch`) are left out: the batch may rename them, and one it leaves alike is the in-file
+ * look-alike check's (WarningLog). Not adopted: a stored account whose external id is its own name may have
+ * been created by a deal's reference by name, or written by a source whose ids are names; nothing tells
+ * which, so taking it over would be a guess.
+ */
+async function storedLookAlikes(
+  db: Db,
+  rows: PendingRow[],
+  existing: Map<string, number>,
+  inBatch: Set<string>,
+): Promise<NamedLikeStored[]> {
+  const fresh = rows.filter((r) => !existing.has(r.key) && typeof r.values.name === 'string');
+  if (fresh.length === 0) return [];
+  const found = await findByName(
+    db,
+    'accounts',
+    fresh.map((r) => r.values.name as string),
+  );
+  if (found.size === 0) return [];
+  const out: NamedLikeStored[] = [];
+  for (const r of fresh) {
+    const name = r.values.name as string;
+    const stored = (found.get(fold(name)) ?? []).filter((m) => !inBatch.has(m.externalId!));
+    if (stored.length === 0) continue;
+    out.push({
+      index: r.index,
+      name,
+      externalId: r.key,
+      stored: stored.map((m) => ({ id: m.id, externalId: m.externalId! })),
+    });
+  }
+  return out;
 }

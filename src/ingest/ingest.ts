@@ -30,6 +30,7 @@ import {
   emptyResult,
   type IngestOptions,
   type ItemError,
+  type NamedLikeStored,
   type TouchBeforeLead,
   type WriteResult,
 } from './types.js';
@@ -250,7 +251,7 @@ export interface BatchOptions extends IngestOptions {
  * A written request also returns `warnings` (only when there are any): per item, the suspicious values
  * a CSV import counts (duplicate ids and which item won, close before create, won amount ≤ 0, an open
  * stage with a close date, an event dated after `opts.now` plus a day, an account named like another
- * under another external id). A request that wrote contracts or accounts also returns `contractsLeftOut`
+ * under another external id, in the request or stored). A request that wrote contracts or accounts also returns `contractsLeftOut`
  * when some stored contracts are on accounts with no became_customer_at (ARR and ARPU leave them out).
  */
 export async function ingestBatch(
@@ -282,6 +283,8 @@ export async function ingestBatch(
   // What the writers found (a touch before its lead) and refused (item indexes), per batch, of the attempt
   // that commits.
   let found: TouchBeforeLead[][] = [];
+  // New accounts named like stored ones (see NamedLikeStored), per batch, of the attempt that commits.
+  let likeStored: NamedLikeStored[][] = [];
   let refused: { entry: number; index: number }[][] = [];
   let result = emptyResult();
   // Each attempt records what it created in its own list: a retried attempt creates the same names again,
@@ -296,6 +299,7 @@ export async function ingestBatch(
         result = emptyResult();
         created = emptyCreated();
         found = batches.map(() => []);
+        likeStored = batches.map(() => []);
         refused = batches.map(() => []);
         if (opts.lockTimeoutMs !== undefined)
           await tx.execute(sql`select set_config('lock_timeout', ${`${opts.lockTimeoutMs}ms`}, true)`);
@@ -307,9 +311,11 @@ export async function ingestBatch(
         for (const [i, batch] of batches.entries()) {
           const p = parsed[i]!;
           const written = await writeItems(tx as unknown as Db, batch.entity, p.items, { ...opts, created });
-          addResult(result, { ...written, errors: [], touchesBeforeLead: [] });
+          addResult(result, { ...written, errors: [], touchesBeforeLead: [], namedLikeStored: [] });
           for (const t of written.touchesBeforeLead ?? [])
             found[i]!.push({ ...t, index: p.positions[t.index]! });
+          for (const n of written.namedLikeStored ?? [])
+            likeStored[i]!.push({ ...n, index: p.positions[n.index]! });
           for (const e of written.errors)
             refused[i]!.push({ entry: entries[i]![e.index]!, index: p.positions[e.index]! });
           // Errors in input order within each entity batch, batches in the order given.
@@ -355,11 +361,13 @@ export async function ingestBatch(
   logs.forEach((log, i) => {
     for (const r of refused[i] ?? []) log.refused(r.entry, r.index);
     for (const t of found[i] ?? []) log.touchBeforeLead(t.index, t.occurredAt, t.lead, t.leadCreatedAt);
+    for (const n of likeStored[i] ?? []) log.nameLikeStored(n.index, n.name, n.externalId, n.stored);
     // In item order (a touch before its lead is found after the others, when written).
     const items = [...log.items].sort((a, b) => a.index - b.index);
     warnings.push(...(multi ? items.map((w) => ({ ...w, entity: batches[i]!.entity })) : items));
   });
   delete result.touchesBeforeLead;
+  delete result.namedLikeStored;
   const counts = leftOut ? { contractsLeftOut: leftOut } : {};
   return warnings.length > 0 ? { ...result, warnings, ...counts } : { ...result, ...counts };
 }

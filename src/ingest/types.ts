@@ -32,6 +32,8 @@ export interface WriteResult {
   errors: ItemError[];
   /** Activities: written outbound touches logged before their lead was created (see TouchBeforeLead). */
   touchesBeforeLead?: TouchBeforeLead[];
+  /** Accounts: new accounts named like stored ones under other external ids (see NamedLikeStored). */
+  namedLikeStored?: NamedLikeStored[];
 }
 
 /**
@@ -46,6 +48,20 @@ export interface TouchBeforeLead {
   leadCreatedAt: Date;
 }
 
+/**
+ * A new account (its external id was not stored) whose name folds like the name of stored accounts under
+ * other external ids (found by the accounts writer before it writes): stored as given, but a reference by
+ * that name (a deal's account) now matches several accounts and is refused.
+ */
+export interface NamedLikeStored {
+  /** The item's position in its batch (as ItemError.index). */
+  index: number;
+  name: string;
+  externalId: string;
+  /** The stored accounts of that name, oldest first. */
+  stored: { id: number; externalId: string }[];
+}
+
 export const emptyResult = (): WriteResult => ({ inserted: 0, updated: 0, unchanged: 0, errors: [] });
 
 /** Adds `b` into `a`, shifting b's error indexes by `offset`. */
@@ -57,6 +73,10 @@ export function addResult(a: WriteResult, b: WriteResult, offset = 0): WriteResu
   if (b.touchesBeforeLead?.length) {
     a.touchesBeforeLead ??= [];
     for (const t of b.touchesBeforeLead) a.touchesBeforeLead.push({ ...t, index: t.index + offset });
+  }
+  if (b.namedLikeStored?.length) {
+    a.namedLikeStored ??= [];
+    for (const n of b.namedLikeStored) a.namedLikeStored.push({ ...n, index: n.index + offset });
   }
   return a;
 }

@@ -43,6 +43,7 @@ const KIND_SCOPES = {
   'person on several rows': 'rows',
   'touch before lead created': 'rows',
   'churn before customer': 'row',
+  'name like a stored account': 'rows',
 } as const satisfies Record<string, 'row' | 'rows'>;
 export type WarningKind = keyof typeof KIND_SCOPES;
 /** Every warning kind, in a fixed order (the API schema's enum; bits of a row's mask). */
@@ -670,6 +671,39 @@ export class WarningLog {
         ? `account "${name}" (external id ${id}) has the name of item ${first} under another external id, ignoring case and accents: both are stored, and a reference to either by that name is refused as ambiguous; refer to them by external id, or give them one external id if they are one company`
         : `account "${name}" (external id ${id}) has the name of the account on line ${first} under another external id, ignoring case and accents: both are stored, and a reference to either by that name (a deal's account) is refused as ambiguous; refer to them by external id, or give them one external id if they are one company`,
     );
+  }
+
+  /**
+   * Counts a new account (external id `externalId`, not stored before) whose name folds like the name of
+   * stored accounts under other external ids (found by the writer: see NamedLikeStored); `line` is its line,
+   * or its item index in a request. Both are stored, as for a look-alike in the file; a stored account that
+   * an earlier row of this file or request named so is left to checkLookAlike, which counted it already.
+   */
+  nameLikeStored(
+    line: number,
+    name: string,
+    externalId: string,
+    stored: { id: number; externalId: string }[],
+  ): void {
+    const key = fold(name);
+    const others = stored.filter((s) => {
+      const first = this.accountNameIds?.first(`${key}\u0000${s.externalId}`);
+      return first === undefined || first > line;
+    });
+    if (others.length === 0) return;
+    this.add('name like a stored account', line, () => {
+      const one = others.length === 1;
+      const said = others
+        .slice(0, 3)
+        .map((s) => `id ${s.id} (external id ${JSON.stringify(s.externalId)})`)
+        .join(', ');
+      const more = others.length > 3 ? ` and ${others.length - 3} more` : '';
+      const use = one
+        ? `the stored account's external id ${JSON.stringify(others[0]!.externalId)}`
+        : "that stored account's external id";
+      const row = this.audience === 'request' ? 'item' : 'row';
+      return `new account "${name}" (external id ${externalId}) has the name of ${one ? 'stored account' : 'stored accounts'} ${said}${more}, ignoring case and accents: both are stored, and a reference to ${one ? 'either' : 'any of them'} by that name (a deal's account) is refused as ambiguous; if they are one company, put ${use} on this ${row} to update it instead, then rename the new account and empty its dates (nothing deletes it); if they are different companies, rename one`;
+    });
   }
 
   /** Counts an item whose names (NAME_FIELDS) were read without some format characters. */

@@ -261,6 +261,124 @@ describeDb('references by name', (ctx) => {
     ]);
   });
 
+  // Tester: a deal file naming account "Acme & Co" created that account (external id "Acme & Co"); then
+  // accounts.csv `A-1,Acme & Co,2026-04-01,` read "1 inserted" with no word: a second Acme & Co got the
+  // customer date, the deal's account never became a customer, and a later deal naming it was refused.
+  it('warns about a new account named like a stored account under another external id, naming it', async () => {
+    const deal = await run(
+      'opportunities',
+      csv('external_id,created_at,account', 'O-1,2026-11-01,Acme & Co'),
+    );
+    expect(deal.summary).toBe(
+      'opportunities: 1 row, 1 inserted, 0 updated, 0 unchanged; created 1 account: Acme & Co',
+    );
+    const r = await importCsv(ctx.db(), {
+      entity: 'accounts',
+      input: createReadStream(
+        csv(
+          'external_id,name,became_customer_at,churned_at',
+          'B-1,Beta,2026-04-01,',
+          'A-1,Acme & Co,2026-04-01,',
+        ),
+      ),
+      ...opts,
+    });
+    // Stored as given (two companies may share a name), but said, on its line, with the stored account.
+    expect(r).toMatchObject({ rows: 2, inserted: 2, invalidRows: 0 });
+    const detail =
+      'new account "Acme & Co" (external id A-1) has the name of stored account id 1 (external id "Acme & Co"), ignoring case and accents: both are stored, and a reference to either by that name (a deal\'s account) is refused as ambiguous; if they are one company, put the stored account\'s external id "Acme & Co" on this row to update it instead, then rename the new account and empty its dates (nothing deletes it); if they are different companies, rename one';
+    expect(r.warnings).toEqual([{ kind: 'name like a stored account', count: 1, lines: [3], detail }]);
+    expect(formatDetails(r)).toContain(
+      `warning: 1 new account named like a stored account (line 3): ${detail}`,
+    );
+    // A stored account the file itself writes by its external id is left to the in-file check (the file
+    // may rename it); the other stored look-alike (A-1) is named.
+    const mixed = await importCsv(ctx.db(), {
+      entity: 'accounts',
+      input: createReadStream(csv('external_id,name', 'A-3,acme & co', 'Acme & Co,Acme & Co')),
+      ...opts,
+    });
+    // Kinds in the order first seen: the writer finds the stored look-alike after the file's rows are read.
+    expect(mixed.warnings).toEqual([
+      expect.objectContaining({ kind: 'name like another account', lines: [3] }),
+      {
+        kind: 'name like a stored account',
+        count: 1,
+        lines: [2],
+        detail: expect.stringMatching(
+          /^new account "acme & co" \(external id A-3\) has the name of stored account id \d+ \(external id "A-1"\), /,
+        ),
+      },
+    ]);
+    // The deal file naming the account now matches several accounts: refused, as the warning said.
+    const later = await run(
+      'opportunities',
+      csv('external_id,created_at,account', 'O-2,2026-11-01,acme & co'),
+    );
+    expect(later.errors).toMatch(/^line 2: account "acme & co" matches 3 accounts: /);
+    // Updating A-1 again is no new account: nothing to say.
+    const again = await importCsv(ctx.db(), {
+      entity: 'accounts',
+      input: createReadStream(csv('external_id,name,churned_at', 'A-1,Acme & Co,')),
+      ...opts,
+    });
+    expect(again).toMatchObject({ updated: 0, unchanged: 1, warnings: [] });
+    // The ingest API says the same, per item; two stored look-alikes are both named.
+    const api = await ingestBatch(
+      ctx.db(),
+      {
+        entity: 'accounts',
+        items: [
+          { external_id: 'A-2', name: 'acme  & co' },
+          { external_id: 'B-2', name: 'Bêta' },
+          { external_id: 'C-1', name: 'Cyan' },
+        ],
+      },
+      opts,
+    );
+    expect(api.warnings).toEqual([
+      {
+        index: 0,
+        kind: 'name like a stored account',
+        message: expect.stringMatching(
+          /^new account "acme {2}& co" \(external id A-2\) has the name of stored accounts id 1 \(external id "Acme & Co"\), id \d+ \(external id "A-1"\), id \d+ \(external id "A-3"\), ignoring case and accents: .*; if they are one company, put that stored account's external id on this item to update it instead/,
+        ),
+      },
+      {
+        index: 1,
+        kind: 'name like a stored account',
+        message: expect.stringMatching(
+          /^new account "Bêta" \(external id B-2\) has the name of stored account id \d+ \(external id "B-1"\)/,
+        ),
+      },
+    ]);
+  });
+
+  it('counts a look-alike of an account an earlier batch of the same request stored once, as in the file', async () => {
+    await ingestBatch(ctx.db(), { entity: 'accounts', items: [{ external_id: 'S-1', name: 'Sol' }] }, opts);
+    // Items past the first 1,000 are written after the first 1,000 are stored: N-1 is then a stored account,
+    // but it is the request's own look-alike, which the in-file check counts already. S-1 was stored before.
+    const items = Array.from({ length: 1002 }, (_, i) => ({ external_id: `N-${i + 1}`, name: `Nova ${i}` }));
+    items[1000] = { external_id: 'N-1001', name: 'NOVA 0' };
+    items[1001] = { external_id: 'N-1002', name: 'sol' };
+    const r = await ingestBatch(ctx.db(), { entity: 'accounts', items }, opts);
+    expect(r.inserted).toBe(1002);
+    expect(r.warnings).toEqual([
+      {
+        index: 1000,
+        kind: 'name like another account',
+        message: expect.stringMatching(/^account "NOVA 0" \(external id N-1001\) has the name of item 0/),
+      },
+      {
+        index: 1001,
+        kind: 'name like a stored account',
+        message: expect.stringMatching(
+          /^new account "sol" \(external id N-1002\) has the name of stored account id 1 \(external id "S-1"\), /,
+        ),
+      },
+    ]);
+  });
+
   it('a reps row without an email updates the one rep of that name, even one stored with an email', async () => {
     // Documented (docs/data-in.md): reps are matched by email, then slack_user_id, then name; a name that
     // matches one person is that person, as owner_name on a deal is. Two matches are refused ("add email").
