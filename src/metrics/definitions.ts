@@ -106,7 +106,8 @@ export const METRICS: MetricDefinition[] = [
     label: 'Average deal size',
     unit: 'money',
     direction: 'higher',
-    definition: 'Total amount won ÷ number of deals won, over opportunities closed won in the period.',
+    definition:
+      'Total amount won ÷ number of deals won with an amount, over opportunities closed won in the period. A won deal without an amount is left out (not counted as $0) and counted in the notes.',
     accumulates: false,
     defaultPeriod: 'this quarter',
     dimensions: ['rep', 'team', 'product', 'source'],
@@ -117,7 +118,8 @@ export const METRICS: MetricDefinition[] = [
     label: 'Revenue won',
     unit: 'money',
     direction: 'higher',
-    definition: 'Total amount of opportunities closed won in the period.',
+    definition:
+      'Total amount of opportunities closed won in the period. A won deal without an amount adds nothing and is counted in the notes.',
     accumulates: true,
     defaultPeriod: 'this month',
     dimensions: ['rep', 'team', 'product', 'source'],

@@ -90,6 +90,15 @@ describeDb('metric rollups', (ctx) => {
       .update(opportunities)
       .set({ amountMinor: null, currency: 'GBP' })
       .where(sql`${opportunities.outcome} = 'lost' and ${opportunities.id} % 10 = 2`);
+    // Won deals without an amount (left out of deal size, counted as wins), in their own and another currency.
+    await db
+      .update(opportunities)
+      .set({ amountMinor: null })
+      .where(sql`${opportunities.outcome} = 'won' and ${opportunities.id} % 7 = 3`);
+    await db
+      .update(opportunities)
+      .set({ amountMinor: null, currency: 'GBP' })
+      .where(sql`${opportunities.outcome} = 'won' and ${opportunities.id} % 13 = 5`);
     await db
       .delete(opportunities)
       .where(sql`${opportunities.outcome} = 'lost' and ${opportunities.id} % 11 = 0`);

@@ -25,6 +25,7 @@ const COUNTERS = [
   'leads_qualified_converted',
   'lost_minor',
   'deals_lost_with_reason',
+  'deals_won_with_amount',
 ];
 
 /**
@@ -58,15 +59,51 @@ async function lostDiff(db: Db): Promise<{ diff: number; lost: number; amount: n
   return row!;
 }
 
-/** Both checks: the twin equals metric_rollups summed over reps, and the lost-deal counters equal raw rows. */
+/**
+ * Keys (grain, bucket, rep, team, currency) where metric_rollups' won deals with an amount differ from the won
+ * opportunities whose amount_minor is not null counted raw, and the raw total of the month rows.
+ */
+async function wonWithAmountDiff(db: Db): Promise<{ diff: number; withAmount: number }> {
+  const [row] = await queryRows<{ diff: number; withAmount: number }>(
+    db,
+    sql`with raw as (
+        select g.grain::char(1) as grain, date_trunc(g.unit, o.closed_at, 'UTC') as bucket,
+          coalesce(o.owner_rep_id, 0) as rep_id, coalesce(m.team_id, 0) as team_id, o.currency::text as currency,
+          count(*) as n
+        from opportunities o
+        left join team_memberships m on m.rep_id = o.owner_rep_id and m.valid_from <= o.closed_at
+          and (m.valid_to is null or o.closed_at < m.valid_to)
+        cross join (values ('h', 'hour'), ('d', 'day'), ('m', 'month')) g(grain, unit)
+        where o.outcome = 'won' and o.amount_minor is not null
+        group by 1, 2, 3, 4, 5)
+      select
+        (select count(*) from raw full join metric_rollups r using (grain, bucket, rep_id, team_id, currency)
+         where coalesce(raw.n, 0) <> coalesce(r.deals_won_with_amount, 0))::int as diff,
+        (select coalesce(sum(n), 0) from raw where grain = 'm')::int as "withAmount"`,
+  );
+  return row!;
+}
+
+/**
+ * Every check: the twin equals metric_rollups summed over reps, and the lost-deal counters and the won deals
+ * with an amount equal raw rows.
+ */
 async function expectExact(
   db: Db,
-): Promise<{ calls: number; deals: number; lost: number; withReason: number }> {
+): Promise<{ calls: number; deals: number; lost: number; withReason: number; withAmount: number }> {
   const twin = await twinDiff(db);
   const lost = await lostDiff(db);
+  const won = await wonWithAmountDiff(db);
   expect(twin.diff).toBe(0);
   expect(lost.diff).toBe(0);
-  return { calls: twin.calls, deals: twin.deals, lost: lost.lost, withReason: lost.withReason };
+  expect(won.diff).toBe(0);
+  return {
+    calls: twin.calls,
+    deals: twin.deals,
+    lost: lost.lost,
+    withReason: lost.withReason,
+    withAmount: won.withAmount,
+  };
 }
 
 /**
@@ -159,6 +196,14 @@ describeDb('team-level counter rollups', (ctx) => {
     await db.execute(sql`update opportunities set owner_rep_id = ${cy}, closed_at = closed_at + interval '5 hours'
       where outcome = 'lost' and owner_rep_id = ${ana}`);
     expect((await expectExact(db)).lost).toBeGreaterThan(5);
+    // Won deals lose their amount, and one gets it back (deals_won_with_amount follows; deals_won does not move).
+    await db.execute(sql`update opportunities set amount_minor = null where outcome = 'won' and id % 3 = 0`);
+    const emptied = await expectExact(db);
+    expect(emptied.withAmount).toBeGreaterThan(0);
+    expect(emptied.withAmount).toBeLessThan(emptied.deals - emptied.lost);
+    await db.execute(sql`update opportunities set amount_minor = 4200
+      where id = (select min(id) from opportunities where outcome = 'won' and amount_minor is null)`);
+    expect((await expectExact(db)).withAmount).toBe(emptied.withAmount + 1);
     await db.execute(sql`update leads set owner_rep_id = ${dee}, converted_at = created_at + interval '1 hour'
       where qualified_at is not null`);
     await expectExact(db);

@@ -44,7 +44,7 @@ describeDb('"How is this calculated?" through Slack', (ctx) => {
     expect(reply.replace_original).toBe(false);
     expect(reply.response_type).toBe('ephemeral');
     expect(reply.text).toBe(
-      'How Average deal size is calculated for EMEA, November 2026: total amount won ÷ number of deals won; amount won $63,634.56 · deals won 4 · result $15,909; n=4',
+      'How Average deal size is calculated for EMEA, November 2026: total amount won ÷ number of deals won with an amount; amount won $63,634.56 · deals won with an amount 4 · result $15,909; n=4',
     );
     const mrkdwn = (text: string) => ({ type: 'mrkdwn', text });
     expect(reply.blocks).toEqual([
@@ -52,8 +52,11 @@ describeDb('"How is this calculated?" through Slack', (ctx) => {
         type: 'header',
         text: { type: 'plain_text', text: 'How is this calculated? · Average deal size', emoji: true },
       },
-      { type: 'section', text: mrkdwn('*Formula:* total amount won ÷ number of deals won') },
-      { type: 'section', fields: [mrkdwn('*Amount won*\n$63,634.56'), mrkdwn('*Deals won*\n4')] },
+      { type: 'section', text: mrkdwn('*Formula:* total amount won ÷ number of deals won with an amount') },
+      {
+        type: 'section',
+        fields: [mrkdwn('*Amount won*\n$63,634.56'), mrkdwn('*Deals won with an amount*\n4')],
+      },
       {
         type: 'section',
         text: mrkdwn('*Calculation:* $63,634.56 ÷ 4 = $15,908.64\n*Result:* $15,909 (rounded to whole USD)'),
@@ -66,7 +69,7 @@ describeDb('"How is this calculated?" through Slack', (ctx) => {
         type: 'context',
         elements: [
           mrkdwn(
-            '_Average deal size:_ Total amount won ÷ number of deals won, over opportunities closed won in the period.',
+            '_Average deal size:_ Total amount won ÷ number of deals won with an amount, over opportunities closed won in the period. A won deal without an amount is left out (not counted as $0) and counted in the notes.',
           ),
         ],
       },

@@ -254,7 +254,7 @@ const TABLE: Record<MetricId, { period: string; recompute: Recompute }> = {
   opps: { period: 'this month', recompute: (i) => i('Opportunities created') },
   cycle: { period: 'this quarter', recompute: (_i, m) => mean(m) },
   winrate: { period: 'this quarter', recompute: (i) => i('Deals won') / i('Deals closed (won + lost)') },
-  dealsize: { period: 'this quarter', recompute: (i) => i('Amount won') / i('Deals won') },
+  dealsize: { period: 'this quarter', recompute: (i) => i('Amount won') / i('Deals won with an amount') },
   revenue: { period: 'this month', recompute: (i) => i('Amount won') },
   retention: {
     period: 'last quarter',
@@ -323,12 +323,12 @@ describeDb('"How is this calculated?" reconciles', (ctx) => {
     await seedOrg(ctx.db());
     const deal = await panel('dealsize', 'this quarter');
     expect(deal.text).toContain(
-      '*Amount won*\n$18,734.57\n*Deals won*\n4\n*Calculation:* $18,734.57 ÷ 4 = $4,683.64\n*Result:* $4,684 (rounded to whole USD)',
+      '*Amount won*\n$18,734.57\n*Deals won with an amount*\n4\n*Calculation:* $18,734.57 ÷ 4 = $4,683.64\n*Result:* $4,684 (rounded to whole USD)',
     );
     expect(deal.text).not.toContain('1,873,457');
     const revenue = await panel('revenue', 'this month');
     expect(revenue.text).toContain(
-      '*Amount won*\n$12,500.01\n*Deals won*\n2\n*Result:* $12,500 (rounded to whole USD)',
+      '*Amount won*\n$12,500.01\n*Deals won with an amount*\n2\n*Result:* $12,500 (rounded to whole USD)',
     );
     const arr = await panel('arr', 'this month');
     expect(arr.text).toContain(
@@ -383,7 +383,7 @@ describeDb('"How is this calculated?" reconciles', (ctx) => {
       ]);
     const kwd = await panel('dealsize', 'this month');
     expect(kwd.text).toContain(
-      '*Amount won*\n6.470 KWD\n*Deals won*\n3\n*Calculation:* 6.470 KWD ÷ 3 = 2.157 KWD',
+      '*Amount won*\n6.470 KWD\n*Deals won with an amount*\n3\n*Calculation:* 6.470 KWD ÷ 3 = 2.157 KWD',
     );
     expect(kwd.text).toContain('*Result:* 2.157 KWD (rounded to 0.001 KWD)');
     expect(formatInput(1_054, 'money', 'JPY')).toBe('¥1,054');

@@ -42,6 +42,11 @@ function counters() {
     lostMinor: bigint('lost_minor', { mode: 'number' }).notNull().default(0),
     /** Deals lost whose normalised loss reason is not empty (`lostdeals`' "with a loss reason"). */
     dealsLostWithReason: integer('deals_lost_with_reason').notNull().default(0),
+    /**
+     * Deals won that carry an amount (`amount_minor` not null), per currency: average deal size divides
+     * `won_minor` by these, not by `deals_won` (a won deal without an amount is left out and noted).
+     */
+    dealsWonWithAmount: integer('deals_won_with_amount').notNull().default(0),
     leadsCreated: integer('leads_created').notNull().default(0),
     leadsCreatedConverted: integer('leads_created_converted').notNull().default(0),
     leadsQualified: integer('leads_qualified').notNull().default(0),

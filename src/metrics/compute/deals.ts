@@ -1,5 +1,6 @@
 import type { SQL } from 'drizzle-orm';
 import { sql } from '../../db/client.js';
+import { formatCount } from '../../numbers/count.js';
 import { calcInput, divide, take } from '../calculation.js';
 import type { Dimension } from '../types.js';
 import {
@@ -9,7 +10,6 @@ import {
   noData,
   otherCurrenciesLeftOut,
   pickCurrency,
-  type Row,
   ratio,
   toNumber,
   value,
@@ -36,8 +36,17 @@ const won = (by?: Dimension) =>
   opps(sql`x.closed_at`, sql`x.outcome = 'won'`, sql`x.currency, x.amount_minor, x.created_at`, by);
 
 const moneyAggregates = sql`count(*)::int as cur_n, coalesce(sum(x.amount_minor), 0)::float8 as cur_amount`;
+
+/**
+ * Won deals per currency: `cur_n` counts those with an amount (the records behind `cur_amount`, and what picks
+ * the answer's currency), `no_amount` those without one (an empty amount: no money in any currency).
+ */
+const wonAggregates = sql`count(x.amount_minor)::int as cur_n,
+  coalesce(sum(x.amount_minor), 0)::float8 as cur_amount,
+  (count(*) - count(x.amount_minor))::int as no_amount`;
 const wonRollup = {
-  aggregates: sql`sum(r.deals_won)::int as cur_n, sum(r.won_minor)::float8 as cur_amount`,
+  aggregates: sql`sum(r.deals_won_with_amount)::int as cur_n, sum(r.won_minor)::float8 as cur_amount,
+    (sum(r.deals_won) - sum(r.deals_won_with_amount))::int as no_amount`,
   having: sql`sum(r.deals_won) > 0`,
 };
 
@@ -48,6 +57,17 @@ function otherCurrencyNote(
 ): string[] {
   if (otherN === 0 || currency === null) return [];
   return [`${otherCurrenciesLeftOut(otherN, what)} (no exchange rates); figures are in ${currency}.`];
+}
+
+/**
+ * The note for won deals without an amount, left out of the amount won and of the deals it is divided by
+ * (in the style of `otherCurrenciesLeftOut`): "1 won deal without an amount left out."
+ */
+function wonWithoutAmountNote(noAmount: number): string[] {
+  if (noAmount === 0) return [];
+  return [
+    `${noAmount === 1 ? '1 won deal' : `${formatCount(noAmount)} won deals`} without an amount left out.`,
+  ];
 }
 
 /** Won ÷ (won + lost) over opportunities closed in the period. */
@@ -83,59 +103,104 @@ export const winrateComputer: MetricComputer = aggregateComputer({
   },
 });
 
-/** What a won-deals metric sees: the answer's currency row, its count and total, and deals in other currencies. */
+/**
+ * What a won-deals metric sees: the answer's currency's deals with an amount (`n`) and their total,
+ * deals with an amount in other currencies, and won deals without an amount (every currency).
+ */
 interface WonTotals {
-  row: Row | undefined;
   otherN: number;
   n: number;
   total: number;
+  noAmount: number;
   currency: string | null;
 }
 
-/** A metric over the deals won in the period, in the answer's currency (no FX between currencies). */
+/** A won-deals answer's notes: deals in other currencies, then deals without an amount. */
+const wonNotes = ({ otherN, noAmount, currency }: WonTotals): string[] => [
+  ...otherCurrencyNote(otherN, ['won deal', 'won deals'], currency),
+  ...wonWithoutAmountNote(noAmount),
+];
+
+/** Why there is no value when every deal won lacks an amount. */
+const NO_AMOUNT = 'no deal won in this period has an amount';
+
+/**
+ * A metric over the deals won in the period that carry an amount, in the answer's currency (no FX between
+ * currencies); won deals without an amount are counted for the notes.
+ */
 function wonDealsComputer(
   finalize: (won: WonTotals) => ReturnType<AggregateSpec['finalize']>,
 ): MetricComputer {
   return aggregateComputer({
     sources: (by) => [won(by)],
-    aggregates: moneyAggregates,
+    aggregates: wonAggregates,
     perCurrency: true,
     rollup: wonRollup,
     finalize({ rows, currency }) {
       const { row, otherN } = pickCurrency(rows, currency);
-      return finalize({ row, otherN, n: toNumber(row?.cur_n), total: toNumber(row?.cur_amount), currency });
+      const noAmount = rows.reduce((s, r) => s + toNumber(r.no_amount), 0);
+      return finalize({
+        otherN,
+        n: toNumber(row?.cur_n),
+        total: toNumber(row?.cur_amount),
+        noAmount,
+        currency,
+      });
     },
   });
 }
 
-/** Total won ÷ number won, in the answer's currency. */
-export const dealsizeComputer: MetricComputer = wonDealsComputer(({ otherN, n, total, currency }) => ({
-  value: n > 0 ? value(total / n) : noData('no deals won in this period'),
-  n,
-  currency,
-  notes: otherCurrencyNote(otherN, ['won deal', 'won deals'], currency),
+/**
+ * Total won ÷ number won with an amount, in the answer's currency: a won deal without an amount is left out
+ * (not a $0 deal) and noted.
+ */
+export const dealsizeComputer: MetricComputer = wonDealsComputer((won) => ({
+  value:
+    won.n > 0
+      ? value(won.total / won.n)
+      : noData(won.noAmount > 0 && won.otherN === 0 ? NO_AMOUNT : 'no deals won in this period'),
+  n: won.n,
+  currency: won.currency,
+  notes: wonNotes(won),
   calc: {
-    formula: 'total amount won ÷ number of deals won',
-    inputs: [calcInput('amount won', total, 'money'), calcInput('deals won', n, 'count')],
+    formula: 'total amount won ÷ number of deals won with an amount',
+    inputs: [
+      calcInput('amount won', won.total, 'money'),
+      calcInput('deals won with an amount', won.n, 'count'),
+    ],
     step: divide(take(0), take(1)),
   },
-  figures: [{ key: 'total', label: 'Total won', unit: 'money', value: value(total) }],
+  figures: [{ key: 'total', label: 'Total won', unit: 'money', value: value(won.total) }],
 }));
 
-/** Total amount won, in the answer's currency. */
-export const revenueComputer: MetricComputer = wonDealsComputer(({ row, otherN, n, total, currency }) => ({
-  // Zero won is a true zero when nothing else was won either; otherwise say which currency is missing.
-  value: row || otherN === 0 ? value(total) : noData(`no deals won in ${currency}`),
-  n,
-  currency,
-  notes: otherCurrencyNote(otherN, ['won deal', 'won deals'], currency),
-  calc: {
-    formula: 'sum of amounts won',
-    inputs: [calcInput('amount won', total, 'money'), calcInput('deals won', n, 'count')],
-    step: take(0),
-  },
-  figures: [{ key: 'deals', label: 'Deals won', unit: 'count', value: value(n) }],
-}));
+/**
+ * Why revenue has no value, or null when it has one: zero won is a true zero when nothing was won at all;
+ * otherwise say which currency is missing, or that no deal won has an amount.
+ */
+function revenueMissing({ n, otherN, noAmount, currency }: WonTotals): string | null {
+  if (n > 0 || (otherN === 0 && noAmount === 0)) return null;
+  return otherN > 0 ? `no deals won in ${currency}` : NO_AMOUNT;
+}
+
+/** Total amount won, in the answer's currency; a won deal without an amount adds nothing and is noted. */
+export const revenueComputer: MetricComputer = wonDealsComputer((won) => {
+  const missing = revenueMissing(won);
+  return {
+    value: missing === null ? value(won.total) : noData(missing),
+    n: won.n,
+    currency: won.currency,
+    notes: wonNotes(won),
+    calc: {
+      formula: 'sum of amounts won',
+      inputs: [
+        calcInput('amount won', won.total, 'money'),
+        calcInput('deals won with an amount', won.n, 'count'),
+      ],
+      step: take(0),
+    },
+    figures: [{ key: 'deals', label: 'Deals won', unit: 'count', value: value(won.n) }],
+  };
+});
 
 /** Days from creation to close of one won deal, clamped at 0 per deal (durations.ts); the histogram's value. */
 const cycleDays = sql`tally_cycle_days(x.created_at, x.ts)`;
