@@ -6,7 +6,7 @@ import { anyText } from '../ingest/upsert-core.js';
  * Raise whenever the reading of a CSV row changes (parsing, defaults, reference resolution, derived
  * values): every fingerprint stored by an older reading then misses once instead of vouching for it.
  */
-export const FINGERPRINT_VERSION = 5;
+export const FINGERPRINT_VERSION = 6;
 
 /** Entities whose rows carry import fingerprints: the table holding them and its row id column. */
 const TABLES = {

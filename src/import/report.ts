@@ -63,6 +63,7 @@ const COUNTED_TITLES: Record<string, [one: string, many: string]> = {
     'won deal with a zero or negative amount',
     'won deals with a zero or negative amount',
   ],
+  'won amount missing': ['won deal without an amount', 'won deals without an amount'],
   'amount negative': [
     'lost or open deal with a negative amount',
     'lost or open deals with a negative amount',

@@ -32,6 +32,7 @@ const KIND_SCOPES = {
   'duplicate id': 'rows',
   'close before create': 'row',
   'won amount not positive': 'row',
+  'won amount missing': 'row',
   'amount negative': 'row',
   'closed but stage reads open': 'row',
   'outcome contradicts stage': 'row',
@@ -52,7 +53,7 @@ export const WARNING_KINDS = Object.keys(KIND_SCOPES) as [WarningKind, ...Warnin
 /** The kinds about one row's own values (see KIND_SCOPES). */
 const ROW_KINDS: ReadonlySet<WarningKind> = new Set(WARNING_KINDS.filter((k) => KIND_SCOPES[k] === 'row'));
 
-/** A kind's bit in a row's mask of ROW_KINDS (its place in WARNING_KINDS; 13 kinds fit a Uint16). */
+/** A kind's bit in a row's mask of ROW_KINDS (its place in WARNING_KINDS; 14 kinds fit a Uint16). */
 const KIND_BIT = new Map(WARNING_KINDS.map((k, i) => [k, 1 << i]));
 
 const FIRST_LINES = 5;
@@ -362,6 +363,7 @@ export class WarningLog {
     const minor = item.amount_minor as number | null | undefined;
     if (outcome === 'won' && notPositive(amount, minor)) this.wonNotPositive(line, amount, minor);
     else if (negative(amount, minor)) this.amountNegative(line, outcome, amount, minor);
+    else if (outcome === 'won' && emptied(amount, minor)) this.wonAmountMissing(line);
     if (item.outcome == null && typeof stage === 'string' && outcome === 'open' && closed)
       this.closedButOpen(line, stage);
     if ((item.outcome === 'won' || item.outcome === 'lost') && typeof stage === 'string')
@@ -461,6 +463,19 @@ export class WarningLog {
       'won amount not positive',
       line,
       () => `a won deal with amount ${amount?.reading.text ?? minor}`,
+    );
+  }
+
+  /**
+   * A won deal whose amount is given empty (an empty or blank cell, JSON null): stored without an amount, it
+   * counts as a win (win rate) but is left out of average deal size and adds nothing to revenue.
+   */
+  private wonAmountMissing(line: number) {
+    this.add(
+      'won amount missing',
+      line,
+      () =>
+        'a won deal with no amount (stored as given: it counts as a win, but is left out of average deal size and adds nothing to revenue); give its amount in the source',
     );
   }
 
@@ -781,6 +796,14 @@ function negative(amount: MoneyValue | null | undefined, minor: number | null | 
     (amount?.value?.negative && !/^0*$/.test(amount.value.whole + amount.value.fraction)) ||
       (typeof minor === 'number' && minor < 0),
   );
+}
+
+/**
+ * An amount given as nothing: `amount` or `amount_minor` empty (null) and neither with a value, as the writer
+ * reads it (stored NULL). A row without either field says nothing (an update keeps the stored amount).
+ */
+function emptied(amount: MoneyValue | null | undefined, minor: number | null | undefined): boolean {
+  return (amount === null || minor === null) && amount == null && minor == null;
 }
 
 /** A won deal's amount that is negative or zero (as written, or in minor units). */

@@ -5,6 +5,7 @@ import { type ImportCsvOptions, importCsv } from '../../src/import/import-csv.js
 import { type PresetName, presetColumns } from '../../src/import/presets.js';
 import { formatDetails, formatSummary } from '../../src/import/report.js';
 import type { Entity } from '../../src/ingest/index.js';
+import { getMetric } from '../../src/metrics/index.js';
 import { describeDb } from '../helpers/db.js';
 import { tempCsv } from '../helpers/temp-csv.js';
 
@@ -605,6 +606,55 @@ describeDb('CSV import boundary', (ctx) => {
     expect(formatDetails(sameDay)).toContain(
       'warning: 1 account churned before it became a customer (line 2): churned_at 2026-05-01T09:30Z is before became_customer_at 2026-05-01T12:00Z',
     );
+  });
+
+  // Tester (HIGH): O-8 (Closed Won, amount empty) was stored without an amount and average deal size for the
+  // quarter read $1,250 (n=2) where the only priced win is $2,500; the import warned about a won amount of 0 but
+  // not about an empty one. Counted and listed by line now, like a won amount ≤ 0, and left out of the average.
+  it('counts won deals whose amount is empty, and leaves them out of average deal size', async () => {
+    const file = csv(
+      [
+        'external_id,created_at,product,amount,currency,stage,closed_at',
+        'O-7,2026-07-01,Pro,2500,USD,Closed Won,2026-08-20',
+        'O-8,2026-07-01,Pro,,,Closed Won,2026-08-21',
+        'O-9,2026-07-01,Pro,,,Closed Lost,2026-08-22',
+        'O-10,2026-07-01,Pro,,,Discovery,',
+        'O-11,2026-07-01,Pro,"   ",,Won,2026-08-23',
+        'O-12,2026-07-01,Pro,0,,Closed Won,2026-08-24',
+      ].join('\n'),
+    );
+    const detail =
+      'a won deal with no amount (stored as given: it counts as a win, but is left out of average deal size and adds nothing to revenue); give its amount in the source';
+    const r = await run('opportunities', file);
+    expect(r).toMatchObject({ inserted: 6, invalidRows: 0 });
+    expect(r.warnings).toEqual([
+      { kind: 'won amount missing', count: 2, lines: [3, 6], detail },
+      { kind: 'won amount not positive', count: 1, lines: [7], detail: 'a won deal with amount 0' },
+    ]);
+    expect(formatDetails(r)).toContain(`warning: 2 won deals without an amount (lines 3, 6): ${detail}`);
+    // Stored as given: won, no amount.
+    expect((await opps()).find((o) => o.id === 'O-8')).toEqual({
+      id: 'O-8',
+      amount: null,
+      currency: 'USD',
+      outcome: 'won',
+    });
+    // The quarter's average: $2,500 and $0 over the two deals with an amount, not over four.
+    const q3 = await getMetric(
+      { db: ctx.db(), defaultTimezone: 'UTC', now: NOW },
+      { metric: 'dealsize', scope: { kind: 'org' }, period: 'last quarter' },
+    );
+    expect(q3.value).toEqual({ kind: 'value', value: 125_000 });
+    expect(q3.calculation.n).toBe(2);
+    expect(q3.notes).toContain('2 won deals without an amount left out.');
+    // A re-import reads the rows again (they stored no fingerprint) and counts them again.
+    const again = await run('opportunities', file);
+    expect(again.warnings).toEqual(r.warnings);
+    const one = await run(
+      'opportunities',
+      csv('external_id,created_at,stage,closed_at,amount\nO-20,2026-07-01,Won,2026-08-21,\n'),
+    );
+    expect(formatDetails(one)).toContain(`warning: 1 won deal without an amount (line 2): ${detail}`);
   });
 
   it('warns about a negative amount on a lost or open deal, like a won one', async () => {

@@ -102,6 +102,44 @@ describeDb('POST /api/v1/ingest: warnings, locale and date_format wording', (ctx
     expect(renewal.body.warnings).toBeUndefined();
   });
 
+  // Tester (HIGH): a won deal with amount "  " was stored without an amount and counted as $0 in average deal
+  // size, with no warning. Counted per item now, like a won amount of 0.
+  it('reports a won deal whose amount is empty, blank or null, as the CSV summary counts it', async () => {
+    const deal = { created_at: '2026-07-01', closed_at: '2026-08-21', stage: 'Closed Won' };
+    const detail =
+      'a won deal with no amount (stored as given: it counts as a win, but is left out of average deal size and adds nothing to revenue); give its amount in the source';
+    const r = await post({
+      entity: 'opportunities',
+      items: [
+        { external_id: 'O-7', ...deal, amount: 2500 },
+        { external_id: 'O-8', ...deal, amount: '  ' },
+        { external_id: 'O-9', ...deal, amount: null },
+        { external_id: 'O-10', ...deal, amount_minor: null },
+        // No amount field at all: says nothing (an update keeps the stored amount).
+        { external_id: 'O-11', ...deal },
+        // Lost or open without an amount: not a win.
+        { external_id: 'O-12', ...deal, stage: 'Closed Lost', amount: null },
+        { external_id: 'O-13', created_at: '2026-07-01', stage: 'Discovery', amount: '' },
+      ],
+    });
+    expect(r.status).toBe(200);
+    expect(r.body.warnings).toEqual([
+      { index: 1, kind: 'won amount missing', message: detail },
+      { index: 2, kind: 'won amount missing', message: detail },
+      { index: 3, kind: 'won amount missing', message: detail },
+    ]);
+    // Stored as given: won, without an amount.
+    const rows = await queryRows<{ id: string; amount: number | null; outcome: string }>(
+      ctx.db(),
+      sql`select external_id as id, amount_minor::float8 as amount, outcome from opportunities
+        where external_id in ('O-7', 'O-8') order by external_id`,
+    );
+    expect(rows).toEqual([
+      { id: 'O-7', amount: 250000, outcome: 'won' },
+      { id: 'O-8', amount: null, outcome: 'won' },
+    ]);
+  });
+
   it('reports an outcome that contradicts its stage, as the CSV summary counts it', async () => {
     const deal = { created_at: '2026-01-05', closed_at: '2026-02-01', amount: 10 };
     const r = await post({
