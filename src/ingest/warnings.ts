@@ -53,8 +53,12 @@ export const WARNING_KINDS = Object.keys(KIND_SCOPES) as [WarningKind, ...Warnin
 /** The kinds about one row's own values (see KIND_SCOPES). */
 const ROW_KINDS: ReadonlySet<WarningKind> = new Set(WARNING_KINDS.filter((k) => KIND_SCOPES[k] === 'row'));
 
-/** A kind's bit in a row's mask of ROW_KINDS (its place in WARNING_KINDS; 14 kinds fit a Uint16). */
+/**
+ * A kind's bit in a row's mask of ROW_KINDS (its place in WARNING_KINDS). The masks are a Uint16Array, so 16
+ * kinds is the most it holds: one more needs a Uint32Array (rowMasks), or the bits would be lost silently.
+ */
 const KIND_BIT = new Map(WARNING_KINDS.map((k, i) => [k, 1 << i]));
+if (WARNING_KINDS.length > 16) throw new Error('warning kinds outgrew the Uint16 row masks (see KIND_BIT)');
 
 const FIRST_LINES = 5;
 
