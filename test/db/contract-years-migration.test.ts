@@ -1,35 +1,17 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { describe, expect, it } from 'vitest';
 import { type Db, queryRows, sql } from '../../src/db/client.js';
-import { MIGRATIONS_DIR, runMigrations } from '../../src/db/migrate.js';
+import { runMigrations } from '../../src/db/migrate.js';
 import { accounts, contracts } from '../../src/db/schema/index.js';
 import { getMetric } from '../../src/metrics/index.js';
 import { openTestDatabase, testBackends } from '../helpers/db.js';
+import { migrationsBefore } from '../helpers/migrations-before.js';
 import { addMembership, addOpp, addRep, addTeam } from '../metrics/fixtures.js';
 
 // A database that already holds contracts when migration 0043 (contract years in calendar months) arrives:
 // its stored ARR (contract_facts) and the account_rollups summed from it must become what the new definition
 // gives, exactly as a rebuild from scratch would store them.
-
-const BEFORE = 42; // the last migration before 0043_contract_calendar_years
-
-/** The migrations folder as it was before 0043: the SQL files and journal entries up to idx BEFORE. */
-function migrationsBefore(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tally-migrations-'));
-  mkdirSync(join(dir, 'meta'));
-  const journal = JSON.parse(readFileSync(join(MIGRATIONS_DIR, 'meta', '_journal.json'), 'utf8')) as {
-    entries: { idx: number; tag: string }[];
-  };
-  journal.entries = journal.entries.filter((e) => e.idx <= BEFORE);
-  expect(journal.entries.at(-1)?.tag).toBe('0042_contracts_left_out');
-  for (const e of journal.entries)
-    copyFileSync(join(MIGRATIONS_DIR, `${e.tag}.sql`), join(dir, `${e.tag}.sql`));
-  writeFileSync(join(dir, 'meta', '_journal.json'), JSON.stringify(journal));
-  return dir;
-}
 
 const arrOf = async (db: Db, externalId: string) =>
   (
@@ -58,7 +40,7 @@ const state = async (db: Db) => ({
 for (const backend of testBackends()) {
   describe(`migration 0043 on a database with contracts [${backend}]`, () => {
     it('recomputes the stored ARR and the rollups of contracts that arrived before it', async () => {
-      const dir = migrationsBefore();
+      const dir = migrationsBefore(42, '0042_contracts_left_out');
       const database = await openTestDatabase(backend, { migrate: false });
       try {
         const db = database.db;

@@ -1,34 +1,16 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { describe, expect, it } from 'vitest';
 import { type Db, queryRows, sql } from '../../src/db/client.js';
-import { MIGRATIONS_DIR, runMigrations } from '../../src/db/migrate.js';
+import { runMigrations } from '../../src/db/migrate.js';
 import { getMetric } from '../../src/metrics/index.js';
 import { openTestDatabase, testBackends } from '../helpers/db.js';
+import { migrationsBefore } from '../helpers/migrations-before.js';
 import { addActivity, addMembership, addOpp, addRep, addTeam } from '../metrics/fixtures.js';
 
 // A database that already holds won deals when migration 0044 (deals_won_with_amount) arrives: the new
 // counter must be back-filled in metric_rollups and its team twin exactly as a rebuild from scratch stores it,
 // and average deal size must then leave the won deal without an amount out.
-
-const BEFORE = 43; // the last migration before 0044_won_deals_with_amount
-
-/** The migrations folder as it was before 0044: the SQL files and journal entries up to idx BEFORE. */
-function migrationsBefore(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tally-migrations-'));
-  mkdirSync(join(dir, 'meta'));
-  const journal = JSON.parse(readFileSync(join(MIGRATIONS_DIR, 'meta', '_journal.json'), 'utf8')) as {
-    entries: { idx: number; tag: string }[];
-  };
-  journal.entries = journal.entries.filter((e) => e.idx <= BEFORE);
-  expect(journal.entries.at(-1)?.tag).toBe('0043_contract_calendar_years');
-  for (const e of journal.entries)
-    copyFileSync(join(MIGRATIONS_DIR, `${e.tag}.sql`), join(dir, `${e.tag}.sql`));
-  writeFileSync(join(dir, 'meta', '_journal.json'), JSON.stringify(journal));
-  return dir;
-}
 
 /** Every rollup row of both tables, every column. */
 const state = async (db: Db) => ({
@@ -45,7 +27,7 @@ const state = async (db: Db) => ({
 for (const backend of testBackends()) {
   describe(`migration 0044 on a database with won deals [${backend}]`, () => {
     it('back-fills the won deals with an amount, as a rebuild stores them', async () => {
-      const dir = migrationsBefore();
+      const dir = migrationsBefore(43, '0043_contract_calendar_years');
       const database = await openTestDatabase(backend, { migrate: false });
       try {
         const db = database.db;
