@@ -194,6 +194,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     opts.stages,
     'file',
     opts.now,
+    opts.timezone,
   );
   const dates = newDateContext(opts.dateOrder, 'file');
   const numbers = { ...newNumberContext(opts.decimal, { dates }), deferAmbiguous: true };

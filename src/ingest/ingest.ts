@@ -273,7 +273,7 @@ export async function ingestBatch(
   // Each item's warning entry (see WarningLog.refused), per batch.
   const entries = parsed.map(() => [] as number[]);
   const logs = parsed.map((p, i) => {
-    const log = new WarningLog(batches[i]!.entity, opts.stages, 'request', opts.now);
+    const log = new WarningLog(batches[i]!.entity, opts.stages, 'request', opts.now, opts.timezone);
     p.items.forEach((item, k) => {
       log.inspect(item as Record<string, unknown>, p.positions[k]!, batches[i]!.items[p.positions[k]!]);
       entries[i]!.push(log.lastEntry);

@@ -1,4 +1,5 @@
 import { fold, withoutFormatChars } from '../core/fold.js';
+import { formatLocalDate } from '../time/format.js';
 import { FirstLines } from './first-lines.js';
 import { outcomeFromStage, type StageRules } from './outcome.js';
 import { type Entity, type MoneyValue, NAME_FIELDS } from './schemas.js';
@@ -104,15 +105,22 @@ export class WarningLog {
   /**
    * `audience`: 'file' counts lines and names CLI options; 'request' lists every item (0-based
    * index) and names the request's fields. `now`: event timestamps later than it (plus
-   * FUTURE_TOLERANCE_MS) are counted as dates in the future; without it they are not looked at.
+   * FUTURE_TOLERANCE_MS) are counted as dates in the future; without it they are not looked at. `zone`: the
+   * IANA zone the input's zone-less times were read in; warnings name dates as that zone reads them.
    */
   constructor(
     private readonly entity: Entity,
     private readonly stages: StageRules = {},
     private readonly audience: 'file' | 'request' = 'file',
     now?: Date,
+    private readonly zone = 'UTC',
   ) {
     this.latest = now ? now.getTime() + FUTURE_TOLERANCE_MS : undefined;
+  }
+
+  /** A date as the import's zone reads it (ISO "YYYY-MM-DD"): the day the source wrote, not UTC's. */
+  private day(d: Date): string {
+    return formatLocalDate(d, this.zone);
   }
 
   /** The latest instant an event may carry (now plus the tolerance), in epoch ms. */
@@ -427,7 +435,7 @@ export class WarningLog {
       'close before create',
       line,
       () =>
-        `${closedField} ${iso(closed)} is before created_at ${iso(created)} (stored as given; the cycle counts as 0 days)`,
+        `${closedField} ${this.day(closed)} is before created_at ${this.day(created)} (stored as given; the cycle counts as 0 days)`,
     );
   }
 
@@ -441,7 +449,7 @@ export class WarningLog {
     const churned = item.churned_at;
     if (!(became instanceof Date) || !(churned instanceof Date) || churned >= became) return;
     // On one day, the times tell them apart.
-    const at = iso(churned) === iso(became) ? minute : iso;
+    const at = this.day(churned) === this.day(became) ? minute : (d: Date) => this.day(d);
     this.add(
       'churn before customer',
       line,
@@ -454,7 +462,7 @@ export class WarningLog {
     this.add(
       'qualified before create',
       line,
-      () => `qualified_at ${iso(qualified)} is before created_at ${iso(created)} (stored as given)`,
+      () => `qualified_at ${this.day(qualified)} is before created_at ${this.day(created)} (stored as given)`,
     );
   }
 
@@ -663,8 +671,8 @@ export class WarningLog {
     const late = fields.filter((f) => isAfter(item[f], latest));
     if (decided && isAfter(item.closed_at, latest)) late.push('closed_at');
     this.add('date in the future', line, () => {
-      const said = late.map((f) => `${f} ${iso(item[f] as Date)}`).join(', ');
-      return `${said} ${late.length > 1 ? 'are' : 'is'} in the future (more than a day after ${iso(new Date(latest - FUTURE_TOLERANCE_MS))}); stored as given, check the source's dates and time zone`;
+      const said = late.map((f) => `${f} ${this.day(item[f] as Date)}`).join(', ');
+      return `${said} ${late.length > 1 ? 'are' : 'is'} in the future (more than a day after ${this.day(new Date(latest - FUTURE_TOLERANCE_MS))}); stored as given, check the source's dates and time zone`;
     });
   }
 
@@ -776,7 +784,6 @@ function openStagesDetail(perStage: Map<string, number>): string {
 /** At most this many distinct stages are named in the closed-but-open warning. */
 const OPEN_STAGES_LISTED = 10;
 
-const iso = (d: Date) => d.toISOString().slice(0, 10);
 /** To the minute, in UTC (`2026-01-05T09:50Z`): a touch minutes before its lead is on the same day. */
 const minute = (d: Date) => `${d.toISOString().slice(0, 16)}Z`;
 

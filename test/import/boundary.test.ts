@@ -608,6 +608,34 @@ describeDb('CSV import boundary', (ctx) => {
     );
   });
 
+  // Probe (LOW): a Berlin file's `2026-03-01`/`2026-01-15` read "churned_at 2026-02-28 is before
+  // became_customer_at 2026-01-14": the dates were printed in UTC, not as the file wrote them.
+  it('names the dates of a warning as the import zone reads them, not in UTC', async () => {
+    const berlin = { timezone: 'Europe/Berlin' };
+    const accounts = await run(
+      'accounts',
+      csv('external_id,name,became_customer_at,churned_at\nB-1,Beta,2026-03-01,2026-01-15\n'),
+      berlin,
+    );
+    expect(formatDetails(accounts)).toContain(
+      'churned_at 2026-01-15 is before became_customer_at 2026-03-01 (stored as given',
+    );
+    const deals = await run(
+      'opportunities',
+      csv('external_id,created_at,closed_at,stage\nO-1,2026-07-01,2026-06-30,Closed Lost\n'),
+      berlin,
+    );
+    expect(formatDetails(deals)).toContain(
+      'closed_at 2026-06-30 is before created_at 2026-07-01 (stored as given',
+    );
+    // Stored as the instants Berlin's midnights are (the day before, in UTC).
+    const stored = await queryRows<{ closed: string }>(
+      ctx.db(),
+      sql`select to_char(closed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI') as closed from opportunities where external_id = 'O-1'`,
+    );
+    expect(stored).toEqual([{ closed: '2026-06-29T22:00' }]);
+  });
+
   // Tester (HIGH): O-8 (Closed Won, amount empty) was stored without an amount and average deal size for the
   // quarter read $1,250 (n=2) where the only priced win is $2,500; the import warned about a won amount of 0 but
   // not about an empty one. Counted and listed by line now, like a won amount ≤ 0, and left out of the average.
