@@ -305,16 +305,14 @@ export function aggregateComputer(spec: AggregateSpec): MetricComputer {
       const byWindow = groupRows(rows, (r) => String(r.g));
       const currency = spec.perCurrency ? (ctx.currency ?? windowsCurrency(rows, headline)) : null;
       return windows.map((window, i) => {
-        const group = byWindow.get(String(i)) ?? [];
-        const newestEpoch = Math.max(0, ...group.map((r) => num(r.newest_epoch)));
-        const done = spec.finalize({
-          rows: group,
+        return finalizeWindow(
+          spec,
+          byWindow.get(String(i)) ?? [],
           currency,
           window,
-          workingDays: ctx.workingDays[i] ?? 0,
+          ctx.workingDays[i] ?? 0,
           ctx,
-        });
-        return { ...done, newest: newestEpoch > 0 ? new Date(newestEpoch * 1000) : null };
+        );
       });
     },
     async segments(db, scope, window, by, ctx) {
@@ -379,16 +377,8 @@ export function aggregateComputer(spec: AggregateSpec): MetricComputer {
       );
       const totals = rows.filter((r) => r.total === true);
       const currency = spec.perCurrency ? (ctx.currency ?? chooseCurrency(totals)) : null;
-      const done = spec.finalize({
-        rows: totals,
-        currency,
-        window,
-        workingDays: ctx.workingDays.at(-1) ?? 0,
-        ctx,
-      });
-      const newestEpoch = Math.max(0, ...totals.map((r) => num(r.newest_epoch)));
       return {
-        headline: { ...done, newest: newestEpoch > 0 ? new Date(newestEpoch * 1000) : null },
+        headline: finalizeWindow(spec, totals, currency, window, ctx.workingDays.at(-1) ?? 0, ctx),
         segments: segmentsOf(
           spec,
           rows.filter((r) => r.total !== true),
@@ -401,6 +391,23 @@ export function aggregateComputer(spec: AggregateSpec): MetricComputer {
   };
 }
 
+/**
+ * `spec.finalize` over one window's (or segment's) rows, with the newest record's time: the rows'
+ * largest `newest_epoch` (epoch seconds) as a Date, null when none carries one.
+ */
+function finalizeWindow(
+  spec: AggregateSpec,
+  rows: Row[],
+  currency: string | null,
+  window: Window,
+  workingDays: number,
+  ctx: ComputeContext,
+): Computed {
+  const done = spec.finalize({ rows, currency, window, workingDays, ctx });
+  const newestEpoch = Math.max(0, ...rows.map((r) => num(r.newest_epoch)));
+  return { ...done, newest: newestEpoch > 0 ? new Date(newestEpoch * 1000) : null };
+}
+
 /** A split's segments from its rows (one per segment, or per segment and currency), finalized in `currency`. */
 function segmentsOf(
   spec: AggregateSpec,
@@ -411,13 +418,7 @@ function segmentsOf(
 ): SegmentComputed[] {
   const groups = groupRows(rows, (r) => (r.g === null ? '\u0000' : String(r.g)));
   return [...groups.entries()].map(([key, group]) => {
-    const done = spec.finalize({
-      rows: group,
-      currency,
-      window,
-      workingDays: ctx.workingDays.at(-1) ?? 0,
-      ctx,
-    });
+    const done = finalizeWindow(spec, group, currency, window, ctx.workingDays.at(-1) ?? 0, ctx);
     // A segment whose records are all in other currencies says so (its value is no data in `currency`).
     const other = currency !== null ? pickCurrency(group, currency) : undefined;
     return {
