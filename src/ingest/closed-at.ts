@@ -1,7 +1,7 @@
-import { type Db, queryRows, sql } from '../db/client.js';
+import { type Db, sql } from '../db/client.js';
 import type { Outcome } from '../db/schema/index.js';
+import { BatchView, readStored } from './batch-view.js';
 import type { ItemError } from './types.js';
-import { anyText } from './upsert-core.js';
 
 /** A deal's outcome and whether it has a closed_at, as stored or as the batch's earlier items left it. */
 interface DealClose {
@@ -30,26 +30,21 @@ export interface CloseItem {
  * rows are read once per batch, only for the keys whose items could break the rule (`load`): one query.
  */
 export class ClosedAtGuard {
-  private readonly batch = new Map<string, DealClose>();
-
-  private constructor(private readonly stored: Map<string, DealClose>) {}
+  private constructor(private readonly deals: BatchView<DealClose>) {}
 
   /**
    * Reads, in one query, the stored outcome and closed_at of the deals that `items` may leave closed without
    * a date: an item that sets won or lost without closed_at, or empties closed_at without setting an outcome.
    */
   static async load(db: Db, items: CloseItem[]): Promise<ClosedAtGuard> {
-    const stored = new Map<string, DealClose>();
-    const keys = items.filter(mayBreak).map((item) => item.key);
-    if (keys.length > 0) {
-      const rows = await queryRows<{ key: string; outcome: Outcome; has_closed_at: boolean }>(
-        db,
-        sql`select external_id as key, outcome, closed_at is not null as has_closed_at
-            from opportunities where external_id = ${anyText([...new Set(keys)])}`,
-      );
-      for (const r of rows) stored.set(r.key, { outcome: r.outcome, hasClosedAt: r.has_closed_at });
-    }
-    return new ClosedAtGuard(stored);
+    const rows = await readStored<{ key: string; outcome: Outcome; has_closed_at: boolean }>(
+      db,
+      'opportunities',
+      sql`outcome, closed_at is not null as has_closed_at`,
+      items.filter(mayBreak).map((item) => item.key),
+    );
+    const stored = new Map(rows.map((r) => [r.key, { outcome: r.outcome, hasClosedAt: r.has_closed_at }]));
+    return new ClosedAtGuard(new BatchView(stored));
   }
 
   /**
@@ -60,7 +55,7 @@ export class ClosedAtGuard {
    * when the item is fine or its deal is not stored.
    */
   check(index: number, item: CloseItem): ItemError | undefined {
-    const before = this.before(item.key);
+    const before = this.deals.before(item.key);
     if (!before) return undefined;
     const after = overlay(before, item);
     if (after.outcome === 'open' || after.hasClosedAt) return undefined;
@@ -82,13 +77,8 @@ export class ClosedAtGuard {
 
   /** Records what an accepted item writes, for the batch's later items of its key (stored deals only). */
   record(item: CloseItem): void {
-    const before = this.before(item.key);
-    if (before) this.batch.set(item.key, overlay(before, item));
-  }
-
-  /** The deal before the item being judged: as an earlier item of the batch left it, or as stored. */
-  private before(key: string): DealClose | undefined {
-    return this.batch.get(key) ?? this.stored.get(key);
+    const before = this.deals.before(item.key);
+    if (before) this.deals.write(item.key, overlay(before, item));
   }
 }
 

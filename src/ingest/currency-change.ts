@@ -1,6 +1,6 @@
-import { type Db, queryRows, sql } from '../db/client.js';
+import { type Db, sql } from '../db/client.js';
+import { BatchView, readStored } from './batch-view.js';
 import type { ItemError } from './types.js';
-import { anyText } from './upsert-core.js';
 
 /** The money columns of each table with a currency: canonical field → column (minor units of the row's currency). */
 const MONEY = {
@@ -8,16 +8,13 @@ const MONEY = {
   contracts: { total_value: 'total_value_minor', revenue_per_license: 'revenue_per_license_minor' },
 } as const;
 
-/** A stored row's currency and the money fields that hold an amount. */
-interface StoredMoney {
-  currency: string;
-  amounts: Set<string>;
-}
-
-/** What the earlier items of the batch set on a key: the currency when one changed it, and amounts set (true) or cleared (false). */
-interface BatchMoney {
+/**
+ * A record's currency and the money fields that hold an amount, as stored or as the batch's earlier items left
+ * it (currency undefined: neither stored nor given by the batch; it gets the column default, USD).
+ */
+interface RecordMoney {
   currency: string | undefined;
-  amounts: Map<string, boolean>;
+  amounts: ReadonlySet<string>;
 }
 
 /**
@@ -42,11 +39,9 @@ export interface MoneyItem {
  * rows are read once per batch, only for the keys whose items need it (`load`): one query, no table scan.
  */
 export class CurrencyGuard {
-  private readonly batch = new Map<string, BatchMoney>();
-
   private constructor(
     private readonly fields: readonly string[],
-    private readonly stored: Map<string, StoredMoney>,
+    private readonly records: BatchView<RecordMoney>,
   ) {}
 
   /**
@@ -57,7 +52,6 @@ export class CurrencyGuard {
   static async load(db: Db, table: keyof typeof MONEY, items: MoneyItem[]): Promise<CurrencyGuard> {
     const columns: Record<string, string> = MONEY[table];
     const fields = Object.keys(columns);
-    const stored = new Map<string, StoredMoney>();
     const keys = items
       .filter((item) => {
         const values = fields.map((f) => item.money[f]);
@@ -66,21 +60,20 @@ export class CurrencyGuard {
         return (anyAmount && !item.currency) || ((item.currency !== undefined || anyAmount) && anyAbsent);
       })
       .map((item) => item.key);
-    if (keys.length > 0) {
-      const held = fields.map((f) => `case when ${columns[f]} is not null then '${f}' end`).join(', ');
-      const rows = await queryRows<{ key: string; currency: string; amounts: string }>(
-        db,
-        sql`select external_id as key, currency, concat_ws(',', ${sql.raw(held)}) as amounts
-            from ${sql.raw(table)} where external_id = ${anyText([...new Set(keys)])}`,
-      );
-      for (const r of rows) {
-        stored.set(r.key, {
-          currency: r.currency.trim(),
-          amounts: new Set(r.amounts === '' ? [] : r.amounts.split(',')),
-        });
-      }
-    }
-    return new CurrencyGuard(fields, stored);
+    const held = fields.map((f) => `case when ${columns[f]} is not null then '${f}' end`).join(', ');
+    const rows = await readStored<{ key: string; currency: string; amounts: string }>(
+      db,
+      table,
+      sql`currency, concat_ws(',', ${sql.raw(held)}) as amounts`,
+      keys,
+    );
+    const stored = new Map<string, RecordMoney>(
+      rows.map((r) => [
+        r.key,
+        { currency: r.currency.trim(), amounts: new Set(r.amounts === '' ? [] : r.amounts.split(',')) },
+      ]),
+    );
+    return new CurrencyGuard(fields, new BatchView(stored));
   }
 
   /**
@@ -88,7 +81,7 @@ export class CurrencyGuard {
    * for a record neither stored nor given a currency by the batch (it gets the column default, USD).
    */
   currencyBefore(key: string): string | undefined {
-    return this.batch.get(key)?.currency ?? this.stored.get(key)?.currency;
+    return this.records.before(key)?.currency;
   }
 
   /**
@@ -117,20 +110,18 @@ export class CurrencyGuard {
 
   /** Records what an accepted item writes (currency `to`, undefined: unchanged), for the batch's later items of its key. */
   record(item: MoneyItem, to: string | undefined): void {
-    let b = this.batch.get(item.key);
-    if (!b) {
-      b = { currency: undefined, amounts: new Map() };
-      this.batch.set(item.key, b);
-    }
-    if (to !== undefined) b.currency = to;
+    const before = this.records.before(item.key);
+    const amounts = new Set(before?.amounts);
     for (const f of this.fields) {
       const v = item.money[f];
-      if (v !== undefined) b.amounts.set(f, v !== null);
+      if (v === null) amounts.delete(f);
+      else if (v !== undefined) amounts.add(f);
     }
+    this.records.write(item.key, { currency: to ?? before?.currency, amounts });
   }
 
   /** True when the record holds an amount in `field` before the item being checked. */
   private holds(key: string, field: string): boolean {
-    return this.batch.get(key)?.amounts.get(field) ?? this.stored.get(key)?.amounts.has(field) ?? false;
+    return this.records.before(key)?.amounts.has(field) ?? false;
   }
 }
