@@ -102,6 +102,7 @@ const COUNTED_TITLES: Record<string, [one: string, many: string]> = {
     'new account named like a stored account',
     'new accounts named like a stored account',
   ],
+  'name looks HTML-escaped': ['row with an HTML-escaped name', 'rows with an HTML-escaped name'],
 };
 
 /** `3 dates in the future`; a kind without a title reads as its name (`2 some new kind`). */

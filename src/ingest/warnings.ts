@@ -46,6 +46,7 @@ const KIND_SCOPES = {
   'touch before lead created': 'rows',
   'churn before customer': 'row',
   'name like a stored account': 'rows',
+  'name looks HTML-escaped': 'row',
 } as const satisfies Record<string, 'row' | 'rows'>;
 export type WarningKind = keyof typeof KIND_SCOPES;
 /** Every warning kind, in a fixed order (the API schema's enum; bits of a row's mask). */
@@ -55,11 +56,11 @@ export const WARNING_KINDS = Object.keys(KIND_SCOPES) as [WarningKind, ...Warnin
 const ROW_KINDS: ReadonlySet<WarningKind> = new Set(WARNING_KINDS.filter((k) => KIND_SCOPES[k] === 'row'));
 
 /**
- * A kind's bit in a row's mask of ROW_KINDS (its place in WARNING_KINDS). The masks are a Uint16Array, so 16
- * kinds is the most it holds: one more needs a Uint32Array (rowMasks), or the bits would be lost silently.
+ * A row kind's bit in a row's mask (its place in ROW_KINDS). The masks are a Uint16Array, so 16 row kinds is
+ * the most it holds: one more needs a Uint32Array (rowMasks), or the bits would be lost silently.
  */
-const KIND_BIT = new Map(WARNING_KINDS.map((k, i) => [k, 1 << i]));
-if (WARNING_KINDS.length > 16) throw new Error('warning kinds outgrew the Uint16 row masks (see KIND_BIT)');
+const KIND_BIT = new Map([...ROW_KINDS].map((k, i) => [k, 1 << i]));
+if (ROW_KINDS.size > 16) throw new Error('row warning kinds outgrew the Uint16 row masks (see KIND_BIT)');
 
 const FIRST_LINES = 5;
 
@@ -353,6 +354,7 @@ export class WarningLog {
     } else if (this.entity === 'accounts' && typeof item.name === 'string') this.seeName(item.name, line);
     if (this.entity === 'reps') this.seePerson(item, line);
     this.checkNames(item, line, raw);
+    this.checkEscapedNames(item, line);
     if (this.entity === 'accounts') this.checkLookAlike(item, line);
     if (this.entity === 'accounts') this.checkChurnBeforeCustomer(item, line);
     const created = item.created_at as Date | null | undefined;
@@ -757,6 +759,23 @@ export class WarningLog {
   }
 
   /**
+   * Counts an item whose names (NAME_FIELDS) hold an HTML entity (`R&amp;D`): text copied from Slack or a
+   * web page, escaped once too often. Stored as given (a company may really be called that), but a name
+   * typed in Slack (`R&D`) will not match it, and a second spelling makes a look-alike record.
+   */
+  private checkEscapedNames(item: Record<string, unknown>, line: number): void {
+    const fields = NAME_FIELDS[this.entity];
+    if (!fields) return;
+    const escaped = fields.filter((f) => typeof item[f] === 'string' && HTML_ENTITY.test(item[f] as string));
+    if (escaped.length === 0) return;
+    this.add('name looks HTML-escaped', line, () => {
+      const said = escaped.map((f) => `${f} "${item[f] as string}"`).join(', ');
+      const plain = escaped.map((f) => `"${unescapeHtml(item[f] as string)}"`).join(', ');
+      return `${said} holds HTML escapes (&amp; is how Slack and web pages write "&"): stored as given, so ${plain} typed in Slack will not match it; if the source meant ${plain}, send ${escaped.length > 1 ? 'them' : 'it'} unescaped`;
+    });
+  }
+
+  /**
    * The warnings, in the order their kinds were first seen. The warnings about a row's own values
    * (ROW_KINDS) are derived from the rows left stored (rowWarningList): a row replaced by a later one with
    * the same id is not counted, nor listed, nor described.
@@ -823,6 +842,20 @@ function notPositive(amount: MoneyValue | null | undefined, minor: number | null
     (amount?.value && (amount.value.negative || /^0*$/.test(amount.value.whole + amount.value.fraction))) ||
       (typeof minor === 'number' && minor <= 0),
   );
+}
+
+/** An HTML entity as Slack and web pages escape text: `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`, `&#39;`, `&#x27;`. */
+const HTML_ENTITY = /&(?:amp|lt|gt|quot|apos|#\d{1,7}|#x[0-9a-f]{1,6});/i;
+
+/** The text with the HTML escapes of HTML_ENTITY read (for the warning's suggestion only; nothing is stored so). */
+function unescapeHtml(text: string): string {
+  const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+  return text.replace(/&(amp|lt|gt|quot|apos|#\d{1,7}|#x[0-9a-f]{1,6});/gi, (whole, name: string) => {
+    const lower = name.toLowerCase();
+    if (named[lower]) return named[lower];
+    const code = lower.startsWith('#x') ? Number.parseInt(lower.slice(2), 16) : Number(lower.slice(1));
+    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  });
 }
 
 /** True when a name field of the raw input holds format characters (see checkNames). */

@@ -251,6 +251,45 @@ describeDb('suspicious input: CSV import and ingest API', (ctx) => {
     expect(await count('accounts')).toBe(3);
   });
 
+  // Probe (LOW): `{"name":"R&amp;D"}` through the API made a team no Slack user could name (`/metrics … team
+  // R&D` reads "R&D"), and a later "R&D" made its look-alike, with no word.
+  it('counts names holding HTML escapes, stored as given, naming the plain spelling to send', async () => {
+    const api = await post({
+      entity: 'reps',
+      items: [
+        { name: 'Ann Lee', email: 'ann@x.com', team: 'R&amp;D' },
+        { name: 'Bo &lt;Intern&gt;', email: 'bo@x.com', team: 'R&D' },
+        { name: 'Cy Fox', email: 'cy@x.com', team: 'Sales & Ops' },
+      ],
+    });
+    expect(api.status).toBe(200);
+    expect(api.body.warnings).toEqual([
+      {
+        index: 0,
+        kind: 'name looks HTML-escaped',
+        message:
+          'team "R&amp;D" holds HTML escapes (&amp; is how Slack and web pages write "&"): stored as given, so "R&D" typed in Slack will not match it; if the source meant "R&D", send it unescaped',
+      },
+      {
+        index: 1,
+        kind: 'name looks HTML-escaped',
+        message:
+          'name "Bo &lt;Intern&gt;" holds HTML escapes (&amp; is how Slack and web pages write "&"): stored as given, so "Bo <Intern>" typed in Slack will not match it; if the source meant "Bo <Intern>", send it unescaped',
+      },
+    ]);
+    const teams = await queryRows<{ name: string }>(ctx.db(), sql`select name from teams order by id`);
+    expect(teams.map((t) => t.name)).toEqual(['R&amp;D', 'R&D', 'Sales & Ops']);
+    // A file counts them per line, by kind.
+    const r = await run(
+      'accounts',
+      ['external_id,name', 'A-1,AT&amp;T', 'A-2,Ben &#39;n&#x27; Co', 'A-3,Procter & Gamble'].join('\n'),
+    );
+    expect(r).toMatchObject({ inserted: 3, invalidRows: 0 });
+    expect(formatDetails(r)).toBe(
+      'warning: 2 rows with an HTML-escaped name (lines 2, 3): name "AT&amp;T" holds HTML escapes (&amp; is how Slack and web pages write "&"): stored as given, so "AT&T" typed in Slack will not match it; if the source meant "AT&T", send it unescaped',
+    );
+  });
+
   // Tester: a lead named "\u202Eevil" (shown reversed) or only "\u200B" was stored as given, and lead names
   // are shown in nudge DMs.
   it("cleans a lead's name and company like every name, and refuses one of nothing else", async () => {
