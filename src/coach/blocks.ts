@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import { currencyFootnotes } from '../slack/blocks/answer-parts.js';
 import { actions, button, compact, context, divider, header, section } from '../slack/blocks/pieces.js';
 import {
   formatAttainment,
@@ -56,7 +57,9 @@ function repsWithData(n: number): string {
 /**
  * The coaching card as a Slack message: every metric beside the team median (and percentile when the
  * policy allows), the three biggest changes, the metric furthest below target and the talking points,
- * with a "Chart" button when `interactive`. Text is escaped; within Block Kit limits.
+ * with a "Chart" button when `interactive`. A money figure that left the rep's records in other currencies
+ * out gets the footnote answers and scorecards give it (`currencyFootnotes`: "Revenue won: 1 won deal in
+ * another currency left out (no exchange rates); figures are in EUR."). Text is escaped; within Block Kit limits.
  */
 export function buildCoachingMessage(card: CoachingCard, options: { interactive: boolean }): SlackMessage {
   const title = `Coaching card · ${card.rep.name} · ${card.period.label}`;
@@ -113,6 +116,7 @@ export function buildCoachingMessage(card: CoachingCard, options: { interactive:
     ),
     context(
       ':small_orange_diamond: below the team median or behind target. Percentile: share of the team’s reps this rep does better than (ties count half).',
+      currencyFootnotes(card.lines.map((l) => ({ about: l.metric.label, result: l.result }))),
     ),
     options.interactive
       ? actions(

@@ -40,7 +40,10 @@ export interface CoachQuery {
  * A rep's coaching card: every metric of `COACH_METRICS` as `getMetric` answers it for the rep (the same
  * numbers as asking one by one), beside the median and the rep's percentile among the reps of their
  * current team (`by rep` over the same period); the three biggest changes against the previous period;
- * the metric furthest below target; a data-backed talking point for each weak metric. Throws like `getMetric`.
+ * the metric furthest below target; a data-backed talking point for each weak metric. Money metrics compare
+ * in the rep's own answer's currency (the one with most of their records): the team's reps are split in it
+ * too, and records in other currencies are left out of both and noted (`headlineCurrencyNotes`), never
+ * summed or ranked across currencies. Throws like `getMetric`.
  */
 export async function getCoachingCard(deps: MetricDeps, query: CoachQuery): Promise<CoachingCard> {
   const { db, now } = deps;
@@ -81,9 +84,13 @@ export async function getCoachingCard(deps: MetricDeps, query: CoachQuery): Prom
       ownActivity: false,
       startsOn: formatLocalDay(period.start, period.timezone),
     };
+  // The team's reps in the rep's own currency (money metrics): a split otherwise answers in the team's
+  // usual currency, and a rep selling in EUR on a USD team would be ranked and given a median across
+  // currencies (no exchange rates). Records in other currencies are left out, as in the rep's answer.
   const peers = await Promise.all(
-    COACH_METRICS.map((metric) =>
-      teamId === null
+    COACH_METRICS.map((metric, i) => {
+      const currency = mine[i]!.currency;
+      return teamId === null
         ? Promise.resolve(null)
         : getMetric(deps, {
             metric,
@@ -91,8 +98,9 @@ export async function getCoachingCard(deps: MetricDeps, query: CoachQuery): Prom
             period,
             by: 'rep',
             include: { target: false, trend: false, series: false },
-          }),
-    ),
+            ...(currency !== null ? { currency } : {}),
+          });
+    }),
   );
   const lines = mine.map((result, i) =>
     compareWithTeam(result, peers[i] ?? null, query.repId, query.showPeers),

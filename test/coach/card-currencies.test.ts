@@ -1,0 +1,68 @@
+import { expect, it } from 'vitest';
+import { buildCoachingMessage } from '../../src/coach/blocks.js';
+import { getCoachingCard } from '../../src/coach/card.js';
+import { describeDb } from '../helpers/db.js';
+import { addOpp, addRep, addTeam } from '../metrics/fixtures.js';
+
+// Monday 23 Nov 2026, 12:00 UTC; the card covers "last month" = October 2026 (UTC).
+const now = new Date('2026-11-23T12:00:00Z');
+
+describeDb('coaching card: a rep with deals in two currencies', (ctx) => {
+  async function seed() {
+    const db = ctx.db();
+    const emea = await addTeam(db, 'EMEA');
+    const ana = await addRep(db, 'Ana', emea);
+    const ben = await addRep(db, 'Ben', emea);
+    const cy = await addRep(db, 'Cy', emea);
+    const won = async (rep: number, day: number, amount: number, currency: string) =>
+      addOpp(db, rep, {
+        created: '2026-09-01T09:00:00Z',
+        closed: `2026-10-${String(day).padStart(2, '0')}T09:00:00Z`,
+        outcome: 'won',
+        amount,
+        currency,
+      });
+    // Ana sells mostly in EUR: €1,000 twice, and one $50,000 deal.
+    await won(ana, 2, 100_000, 'EUR');
+    await won(ana, 3, 100_000, 'EUR');
+    await won(ana, 4, 5_000_000, 'USD');
+    // Ben: three $10,000 deals and one €3,000. Cy: three $20,000 deals. The team sells mostly in USD.
+    for (const day of [5, 6, 7]) await won(ben, day, 1_000_000, 'USD');
+    await won(ben, 8, 300_000, 'EUR');
+    for (const day of [9, 10, 11]) await won(cy, day, 2_000_000, 'USD');
+    return { db, ana };
+  }
+
+  it('compares the rep with the team in the rep’s own currency and footnotes the deals left out', async () => {
+    const { db, ana } = await seed();
+    const card = await getCoachingCard(
+      { db, defaultTimezone: 'UTC', now },
+      { repId: ana, period: 'last month', showPeers: true },
+    );
+    const dealsize = card.lines.find((l) => l.metric.id === 'dealsize')!;
+    const revenue = card.lines.find((l) => l.metric.id === 'revenue')!;
+    // Ana's answers are in EUR (2 of her 3 won deals), her $50,000 left out: €1,000 average, €2,000 won.
+    expect(dealsize.result.currency).toBe('EUR');
+    expect(dealsize.result.value).toEqual({ kind: 'value', value: 100_000 });
+    expect(revenue.result.currency).toBe('EUR');
+    expect(revenue.result.value).toEqual({ kind: 'value', value: 200_000 });
+    // The team in EUR too: Ana €1,000, Ben €3,000 (his dollars left out), Cy none in EUR → median €2,000;
+    // Ana is below Ben, the only other rep with EUR deals: (0 + ½) ÷ 2 = 25th percentile. In the team's
+    // dollars it would have been $20,000 beside €1,000.
+    expect(dealsize.teamMedian).toBe(200_000);
+    expect(dealsize.teamSize).toBe(2);
+    expect(dealsize.percentile).toBe(25);
+    expect(revenue.teamMedian).toBe(250_000);
+    expect(revenue.percentile).toBe(25);
+    const message = buildCoachingMessage(card, { interactive: false });
+    const blocks = JSON.stringify(message.blocks);
+    expect(blocks).toContain('team €2,000');
+    expect(blocks).not.toContain('$20,000');
+    expect(blocks).toContain(
+      'Average deal size: 1 won deal in another currency left out (no exchange rates); figures are in EUR.',
+    );
+    expect(blocks).toContain(
+      'Revenue won: 1 won deal in another currency left out (no exchange rates); figures are in EUR.',
+    );
+  });
+});
