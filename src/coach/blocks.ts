@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import { headlineCurrencyNotes, shortCurrencyNote } from '../metrics/currency-notes.js';
 import { currencyFootnotes } from '../slack/blocks/answer-parts.js';
 import { actions, button, compact, context, divider, header, section } from '../slack/blocks/pieces.js';
 import {
@@ -126,6 +127,13 @@ export function buildCoachingMessage(card: CoachingCard, options: { interactive:
       : null,
   ]);
   const weak = card.lines.filter((l) => l.weak).map((l) => l.metric.label);
-  const text = `${textTitle}: ${weak.length > 0 ? `weak on ${weak.join(', ')}` : 'nothing weak against the team'}.`;
+  // The footnotes in short, so a notification's verdict never reads as covering the deals left out.
+  const leftOut = card.lines.flatMap((l) =>
+    headlineCurrencyNotes(l.result).map((n) => `${l.metric.label}: ${shortCurrencyNote(n)}.`),
+  );
+  const text = [
+    `${textTitle}: ${weak.length > 0 ? `weak on ${weak.join(', ')}` : 'nothing weak against the team'}.`,
+    ...leftOut,
+  ].join(' ');
   return enforceLimits({ text: escapeMrkdwn(text), blocks });
 }

@@ -1,7 +1,14 @@
 import type { KnownBlock } from '@slack/types';
+import { headlineCurrencyNotes } from '../metrics/currency-notes.js';
 import { isSmallSample, SMALL_SAMPLE } from '../metrics/index.js';
 import type { MetricResult } from '../metrics/types.js';
-import { currencyFootnotes, freshnessLine, headlineText, targetLine } from '../slack/blocks/answer-parts.js';
+import {
+  currencyFootnotes,
+  fallbackFigure,
+  freshnessLine,
+  headlineText,
+  targetLine,
+} from '../slack/blocks/answer-parts.js';
 import { actions, button, compact, context, header, rankedTable, section } from '../slack/blocks/pieces.js';
 import { formatChange, formatValue, lowerFirst, statusWords } from '../slack/format.js';
 import { enforceLimits, type SlackMessage } from '../slack/limits.js';
@@ -191,7 +198,11 @@ function byRepPayload(view: DigestView): ByRepPayload {
   };
 }
 
-/** Text first: the fallback carries the numbers, so the digest is searchable and readable in notifications. */
+/**
+ * Text first: the fallback carries the numbers, so the digest is searchable and readable in notifications,
+ * each with its currency footnote cut short beside it ("November 2026 to date $2,700 (2 won deals in other
+ * currencies left out)") as the blocks footnote it (currencyLines).
+ */
 function fallbackText(view: DigestView, title: string, late: string): string {
   // Slack reads `text` as mrkdwn in notifications too, so data strings are escaped here as well.
   const parts = [`${escapeName(title)}.`];
@@ -204,14 +215,14 @@ function fallbackText(view: DigestView, title: string, late: string): string {
     parts.push(
       `Data may be stale: no new records since ${formatDateTime(view.newestRecordAt, view.spec.timezone)}.`,
     );
+  const figure = (r: MetricResult) => escapeName(fallbackFigure(headlineText(r), headlineCurrencyNotes(r)));
   const items = view.lines.map((l) => {
-    const recent =
-      !view.stale && l.recent ? `${lowerFirst(view.recent.label)} ${headlineText(l.recent)}, ` : '';
+    const recent = !view.stale && l.recent ? `${lowerFirst(view.recent.label)} ${figure(l.recent)}, ` : '';
     const status = l.toDate.target
       ? ` (${statusWords(l.toDate.target.status, l.toDate.target.startsOn)})`
       : '';
     const when = month ? escapeName(month) : fiscal ? `${fiscal} to date` : 'to date';
-    return `${l.toDate.metric.label}: ${recent}${when} ${headlineText(l.toDate)}${status}`;
+    return `${l.toDate.metric.label}: ${recent}${when} ${figure(l.toDate)}${status}`;
   });
   parts.push(`${items.join('; ')}.`);
   if (view.attention.length > 0)

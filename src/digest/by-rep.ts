@@ -2,9 +2,10 @@ import type { Caller } from '../core/types.js';
 import type { Deps } from '../deps.js';
 import { metricDepsFor } from '../deps.js';
 import { describeError } from '../errors.js';
+import { headlineCurrencyNotes } from '../metrics/currency-notes.js';
 import { findMetric, getMetric, isBusyError, MetricsError } from '../metrics/index.js';
 import type { MetricId, MetricResult, Scope } from '../metrics/types.js';
-import { currencyFootnotes, segmentTable } from '../slack/blocks/answer-parts.js';
+import { currencyFootnotes, fallbackFigure, segmentTable } from '../slack/blocks/answer-parts.js';
 import { buildNoticeMessage } from '../slack/blocks/notice.js';
 import { compact, context, header, section } from '../slack/blocks/pieces.js';
 import { enforceLimits, type SlackMessage } from '../slack/limits.js';
@@ -141,8 +142,11 @@ export async function buildByRepMessage(
       currencyFootnotes(results.map((r) => ({ about: r.metric.label, result: r }))),
     ),
   ]);
+  // A table's currency footnote rides along in short: "Revenue won (1 won deal in another currency left out)".
   const labels = tables.map((t) =>
-    t.ok ? escapeMrkdwn(t.result.metric.label) : `${escapeMrkdwn(t.label)} (couldn't load)`,
+    t.ok
+      ? escapeMrkdwn(fallbackFigure(t.result.metric.label, headlineCurrencyNotes(t.result)))
+      : `${escapeMrkdwn(t.label)} (couldn't load)`,
   );
   const text = `By rep, ${month}: ${labels.join(', ') || 'no metrics'}`;
   return enforceLimits({ text, blocks });

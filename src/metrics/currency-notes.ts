@@ -11,3 +11,23 @@ import type { MetricResult } from './types.js';
 export function headlineCurrencyNotes(r: Pick<MetricResult, 'metric' | 'notes'>): string[] {
   return r.metric.unit === 'money' ? r.notes.filter(isOtherCurrenciesNote) : [];
 }
+
+/**
+ * Every note of an answer saying records were left out for their currency, about its headline or a figure
+ * beside it ("Lost amount: 1 deal in another currency left out (no exchange rates).").
+ */
+export function otherCurrencyNotes(r: Pick<MetricResult, 'notes'>): string[] {
+  return r.notes.filter(isOtherCurrenciesNote);
+}
+
+/**
+ * A currency note cut to what a plain-text fallback needs beside its figure (which carries its currency
+ * symbol): the records left out, without the figure's name before it or the reason after it.
+ * "Lost amount: 1 deal in another currency left out (no exchange rates)." → "1 deal in another currency
+ * left out"; "2 won deals in other currencies left out (no exchange rates); figures are in USD." → "2 won
+ * deals in other currencies left out". A note of another shape is returned whole.
+ */
+export function shortCurrencyNote(note: string): string {
+  const m = /^(?:[^:]*: )?(.*? in (?:another currency|other currencies) left out)\b/.exec(note);
+  return m ? m[1]! : note;
+}

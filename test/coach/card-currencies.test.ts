@@ -65,4 +65,17 @@ describeDb('coaching card: a rep with deals in two currencies', (ctx) => {
       'Revenue won: 1 won deal in another currency left out (no exchange rates); figures are in EUR.',
     );
   });
+
+  it('says in its text fallback, in short, what the footnotes say', async () => {
+    const { db, ana } = await seed();
+    const card = await getCoachingCard(
+      { db, defaultTimezone: 'UTC', now },
+      { repId: ana, period: 'last month', showPeers: true },
+    );
+    const message = buildCoachingMessage(card, { interactive: false });
+    // Notifications and screen readers read this, not the blocks.
+    expect(message.text).toBe(
+      'Coaching card · Ana · October 2026: weak on Average deal size, Revenue won. Average deal size: 1 won deal in another currency left out. Revenue won: 1 won deal in another currency left out.',
+    );
+  });
 });

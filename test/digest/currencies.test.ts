@@ -63,8 +63,14 @@ describeDb('digests in one currency per line, with the deals in others noted', (
     expect(all).toContain('Yesterday *no data* · December 2026 to date *$2,700*');
     expect(all).toContain('Yesterday *no data* · December 2026 to date *$1,350* _(n=2, small sample)_');
     expect(all).not.toContain('€');
-    expect(msg.text).toContain('Revenue won: yesterday no data, to date $2,700');
-    expect(msg.text).toContain('Average deal size: yesterday no data, to date $1,350');
+    // The text fallback (notifications) says what each figure left out too, in short.
+    expect(msg.text).toContain(
+      'Revenue won: yesterday no data (1 won deal in another currency left out), to date $2,700 (2 won deals in other currencies left out);',
+    );
+    expect(msg.text).toContain(
+      'Average deal size: yesterday no data (1 won deal in another currency left out), to date $1,350 (2 won deals in other currencies left out);',
+    );
+    expect(msg.text).toContain('Calls: yesterday 0, to date 0.');
     // The footnotes say, per column, what each figure left out.
     const footnotes = [
       ':information_source: Revenue won, yesterday: 1 won deal in another currency left out (no exchange rates); figures are in USD.',
@@ -95,7 +101,9 @@ describeDb('digests in one currency per line, with the deals in others noted', (
       spec(['revenue'], { cadence: 'weekly', personal: true }),
       NOW,
     );
-    expect(msg.text).toContain('Revenue won: last 7 days $2,000, to date $2,700');
+    expect(msg.text).toContain(
+      'Revenue won: last 7 days $2,000 (2 won deals in other currencies left out), to date $2,700 (2 won deals in other currencies left out).',
+    );
     expect(JSON.stringify(msg.blocks)).toContain('Last 7 days *$2,000* · December 2026 to date *$2,700*');
     expect(JSON.stringify(msg.blocks)).toContain(
       ':information_source: Revenue won, last 7 days: 2 won deals in other currencies left out (no exchange rates); figures are in USD.',
@@ -116,6 +124,10 @@ describeDb('digests in one currency per line, with the deals in others noted', (
     expect(all).toContain('2. Ana — no data in USD _n=0, 2 in other currencies_');
     expect(all).toContain(
       ':information_source: Revenue won: 2 won deals in other currencies left out (no exchange rates); figures are in USD.',
+    );
+    // The text fallback says so too, in short: the tables are not the whole of December's revenue.
+    expect(thread.text).toBe(
+      'By rep, December 2026: Revenue won (2 won deals in other currencies left out), Calls',
     );
     // A button from before the currencies were carried still answers (in the table's own currency).
     const { currencies: _, ...older } = payload!;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { otherCurrenciesLeftOut } from '../../src/metrics/compute/aggregate.js';
-import { headlineCurrencyNotes } from '../../src/metrics/currency-notes.js';
+import { headlineCurrencyNotes, shortCurrencyNote } from '../../src/metrics/currency-notes.js';
 import { findMetric } from '../../src/metrics/index.js';
 
 const metric = (id: 'revenue' | 'opps' | 'arr') => findMetric(id)!;
@@ -21,5 +21,17 @@ describe('the currency notes a scorecard or digest shows beside a headline', () 
   it('leaves out a count’s note, which is about a figure beside it (pipeline value), not its headline', () => {
     const note = `Pipeline value: ${otherCurrenciesLeftOut(2, ['opportunity', 'opportunities'])} (no exchange rates); figures are in USD.`;
     expect(headlineCurrencyNotes({ metric: metric('opps'), notes: [note] })).toEqual([]);
+  });
+
+  it('cuts a note short for a text fallback: the records left out, without the figure’s name or the reason', () => {
+    expect(
+      shortCurrencyNote('2 won deals in other currencies left out (no exchange rates); figures are in USD.'),
+    ).toBe('2 won deals in other currencies left out');
+    expect(shortCurrencyNote('Lost amount: 1 deal in another currency left out (no exchange rates).')).toBe(
+      '1 deal in another currency left out',
+    );
+    expect(shortCurrencyNote('1,204 contracts in other currencies left out (no exchange rates).')).toBe(
+      '1,204 contracts in other currencies left out',
+    );
   });
 });

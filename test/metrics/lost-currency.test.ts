@@ -43,6 +43,10 @@ describeDb('lost deals by reason in more than one currency', (ctx) => {
     expect(text1).toContain('*Budget* — 1 (50%) · no amount in EUR (1 in another currency) · new');
     expect(text1).toContain('_No reason given_ — 1 (50%) · €2,000 · new');
     expect(text1).not.toContain('€0');
+    // The amount's note ("Lost amount: 1 deal in another currency left out") is in the text fallback too.
+    expect(buildLostMessage(q1).text).toBe(
+      'Lost deals · Whole org · Q1 2026: 2 lost, €2,000 (1 deal in another currency left out)',
+    );
     const q2 = await getLossReasons(deps, { scope: org, period: 'q2 2026' });
     const text2 = JSON.stringify(buildLostMessage(q2));
     expect(text2).toContain('*Budget* — 2 (67%) · €2,000 (+1 in another currency) · +1 vs 1');

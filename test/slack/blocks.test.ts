@@ -226,6 +226,44 @@ describe('the metric answer', () => {
     expect(shown).not.toContain('$491.10');
   });
 
+  it('says in the text fallback which deals a money headline left out for their currency, as the blocks do', () => {
+    const note = '2 won deals in other currencies left out (no exchange rates); figures are in EUR.';
+    const revenue = winRate({
+      metric: findMetric('revenue')!,
+      value: { kind: 'value', value: 133600 },
+      currency: 'EUR',
+      target: null,
+      trend: null,
+      series: [],
+      notes: [note, 'Split by rep in Europe/Berlin: 2 reps have another time zone.'],
+    });
+    const m = buildMetricMessage({
+      result: revenue,
+      state,
+      now: NOW,
+      staleAfterHours: 24,
+      interactive: false,
+    });
+    expect(text(m.blocks)).toContain(`:information_source: ${note}`);
+    expect(m.text).toBe(
+      'Revenue won · EMEA · Q4 2026: €1,336 (2 won deals in other currencies left out), n=11',
+    );
+    // A count counts every deal: its pipeline value's note is about a figure the fallback does not give.
+    const opps = buildMetricMessage({
+      result: {
+        ...revenue,
+        metric: findMetric('opps')!,
+        value: { kind: 'value', value: 4 },
+        notes: [`Pipeline value: ${note}`],
+      },
+      state,
+      now: NOW,
+      staleAfterHours: 24,
+      interactive: false,
+    });
+    expect(opps.text).toBe('Opportunities created · EMEA · Q4 2026: 4, n=11');
+  });
+
   it('stays within Block Kit limits and escapes everything for hostile, huge data', () => {
     const hostile = `<!channel> & <https://evil.example|click> ${'y'.repeat(5000)}`;
     const rows = Array.from({ length: 500 }, (_, i) => ({

@@ -72,6 +72,11 @@ describeDb('scorecards say which deals in other currencies they left out', (ctx)
     const all = JSON.stringify(reply.message.blocks);
     expect(all).toContain('*Average deal size* _December 2026_  *$1,350* _(n=2, small sample)_');
     expect(contextTexts(reply.message.blocks)).toContain(DEALSIZE_NOTE);
+    // The text fallback (notifications) carries the footnote too, beside its figure and in short.
+    expect(reply.message.text).toContain(
+      '; Average deal size $1,350 (2 won deals in other currencies left out) (n=2, small sample)',
+    );
+    expect(reply.message.text).toContain('Opportunities created 4;');
     // Opportunities created counts every opportunity (4, whatever the currency): its pipeline value's note
     // is about a figure the scorecard does not show, so no footnote for it.
     expect(all).toContain('*Opportunities created* _December 2026_  *4*');

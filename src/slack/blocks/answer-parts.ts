@@ -1,4 +1,4 @@
-import { headlineCurrencyNotes } from '../../metrics/currency-notes.js';
+import { headlineCurrencyNotes, shortCurrencyNote } from '../../metrics/currency-notes.js';
 import { judgeFreshness } from '../../metrics/freshness.js';
 import { isSmallSample } from '../../metrics/small-sample.js';
 import type { MetricResult, SegmentRow } from '../../metrics/types.js';
@@ -112,6 +112,17 @@ export function currencyFootnotes(items: { about: string; result: MetricResult }
       ),
     )
     .join('\n');
+}
+
+/**
+ * A figure for a message's plain `text` fallback (notifications, screen readers) with the currency notes
+ * its blocks footnote, cut short (shortCurrencyNote), so the figure never reads as the whole:
+ * "€1,000 (1 won deal in another currency left out)". `notes` are the figure's currency notes
+ * (headlineCurrencyNotes for a headline); the figure alone without any. Plain text: escape with the rest
+ * of the fallback.
+ */
+export function fallbackFigure(figure: string, notes: string[]): string {
+  return notes.length > 0 ? `${figure} (${notes.map(shortCurrencyNote).join('; ')})` : figure;
 }
 
 /** How a data source is named in a freshness line, and what to check when it has gone quiet. */

@@ -1,10 +1,11 @@
 import type { KnownBlock } from '@slack/types';
+import { otherCurrencyNotes } from '../../metrics/currency-notes.js';
 import { type LossReasonRow, type LossReasons, NO_LOSS_REASONS_NOTE } from '../../metrics/loss-reasons.js';
 import { formatCount } from '../../numbers/count.js';
 import { formatChange, formatMoney, formatPercent } from '../format.js';
 import { enforceLimits, type SlackMessage } from '../limits.js';
 import { escapeMrkdwn, showName } from '../mrkdwn.js';
-import { notStartedHeadline } from './answer-parts.js';
+import { fallbackFigure, notStartedHeadline } from './answer-parts.js';
 import { context, header, section } from './pieces.js';
 
 /** A loss reason is free text (up to 500 characters on the way in); one table row shows this much of it. */
@@ -89,5 +90,7 @@ export function buildLostMessage(lr: LossReasons): SlackMessage {
   // The body already says no reasons are recorded: do not repeat it as a note.
   const notes = lost > 0 && !lr.hasReasons ? r.notes.filter((n) => n !== NO_LOSS_REASONS_NOTE) : r.notes;
   for (const note of notes) blocks.push(context(`:information_source: ${escapeMrkdwn(note)}`));
-  return enforceLimits({ text: escapeMrkdwn(`${title}: ${formatCount(lost)} lost, ${amountText}`), blocks });
+  // The amount's currency note rides along in the fallback too: "3 lost, €2,000 (1 deal in another currency left out)".
+  const fallback = `${title}: ${formatCount(lost)} lost, ${fallbackFigure(amountText, otherCurrencyNotes(r))}`;
+  return enforceLimits({ text: escapeMrkdwn(fallback), blocks });
 }

@@ -1,4 +1,5 @@
 import type { Button, KnownBlock } from '@slack/types';
+import { headlineCurrencyNotes } from '../../metrics/currency-notes.js';
 import type { Dimension, MetricResult, SegmentRow } from '../../metrics/types.js';
 import { formatCount } from '../../numbers/count.js';
 import { type AskState, encodeState } from '../ask-state.js';
@@ -8,6 +9,7 @@ import { escapeMrkdwn, escapeName } from '../mrkdwn.js';
 import {
   changeLine,
   definitionLine,
+  fallbackFigure,
   freshnessLine,
   headlineText,
   notStartedHeadline,
@@ -63,9 +65,13 @@ export function answerTitle(r: MetricResult): string {
   return `${r.metric.label}${by} · ${r.scope.label} · ${r.period.label}`;
 }
 
-/** The meaningful top-level `text`: notifications, screen readers and search read this, not the blocks. */
+/**
+ * The meaningful top-level `text`: notifications, screen readers and search read this, not the blocks. A
+ * money headline that left records in other currencies out says so beside it, as its note does in the blocks:
+ * "Average deal size · Ana · October 2026: €1,000 (1 won deal in another currency left out), n=2".
+ */
 export function answerFallback(r: MetricResult): string {
-  const parts = [`${answerTitle(r)}: ${headlineText(r)}`];
+  const parts = [`${answerTitle(r)}: ${fallbackFigure(headlineText(r), headlineCurrencyNotes(r))}`];
   if (r.target)
     parts.push(
       `target ${formatTarget(r.target.targetForPeriod, r.metric.unit, r.target.target.currency ?? r.currency)} (${statusWords(r.target.status, r.target.startsOn)})`,

@@ -1,9 +1,16 @@
 import type { KnownBlock } from '@slack/types';
+import { headlineCurrencyNotes } from '../../metrics/currency-notes.js';
 import { isSmallSample } from '../../metrics/small-sample.js';
 import type { MetricResult } from '../../metrics/types.js';
 import { formatChange, formatStatus, formatTarget, statusWords } from '../format.js';
 import { escapeMrkdwn, escapeName } from '../mrkdwn.js';
-import { currencyFootnotes, freshnessLine, headlineText, sparklineLine } from './answer-parts.js';
+import {
+  currencyFootnotes,
+  fallbackFigure,
+  freshnessLine,
+  headlineText,
+  sparklineLine,
+} from './answer-parts.js';
 import { context, header, section } from './pieces.js';
 
 /**
@@ -47,11 +54,14 @@ export function scorecardLine(r: MetricResult): string {
   return parts.join(' · ');
 }
 
-/** Plain-text summary of a scorecard for the `text` fallback. */
+/**
+ * Plain-text summary of a scorecard for the `text` fallback, with each headline's currency footnote cut
+ * short beside it (fallbackFigure): "Revenue won €2,000 (1 won deal in another currency left out)".
+ */
 export function scorecardFallback(title: string, results: MetricResult[]): string {
   const items = results.map(
     (r) =>
-      `${r.metric.label} ${headlineText(r)}${smallSampleMark(r)}${r.target ? ` (${statusWords(r.target.status, r.target.startsOn)})` : ''}`,
+      `${r.metric.label} ${fallbackFigure(headlineText(r), headlineCurrencyNotes(r))}${smallSampleMark(r)}${r.target ? ` (${statusWords(r.target.status, r.target.startsOn)})` : ''}`,
   );
   return escapeName(`${title}: ${items.join('; ') || 'no metrics'}`);
 }
