@@ -106,6 +106,13 @@ async function writeRep(
     names.reps.add({ id: repId, name: item.name, email: item.email ?? null, externalId: null });
   } else {
     repId = found.id;
+    // An empty email cell on a row found by name read as "clear it" unlinked the rep from owner_email and
+    // Slack with no word; it may as well mean "not in this export". Two readings: refused.
+    if (item.email === null && found.email !== null)
+      throw new ItemFailure(
+        'email',
+        `cannot be emptied: ${found.name} has ${found.email}, which owner_email and Slack match; give the email, or leave the column out, to keep it`,
+      );
     const set: Partial<RepRow> = {};
     // A rep found by a name spelled another way keeps its stored spelling.
     if (item.name && !byName && item.name !== found.name) set.name = item.name;

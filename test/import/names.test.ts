@@ -32,6 +32,44 @@ describeDb('references by name', (ctx) => {
       expect(r.summary).toBe('accounts: 1 row, 1 inserted, 0 updated, 0 unchanged'),
     );
 
+  // Probe (HIGH): `bob  diaz,,R&D <EMEA>` (matched by name, email cell empty) erased Bob's stored email, and the
+  // next item with owner_email bob@x.com was refused as matching no rep.
+  it("refuses an empty email cell on a rep found by name instead of erasing the rep's email", async () => {
+    await amara();
+    const r = await run(
+      'reps',
+      csv('name,email,team', 'amara  okafor,,R&D <EMEA>', 'AMARA OKAFOR,,R&D <EMEA>', 'Ben Ode,,R&D <EMEA>'),
+    );
+    const refusal =
+      'cannot be emptied: Amara Okafor has amara@x.com, which owner_email and Slack match; give the email, or leave the column out, to keep it';
+    expect(r.errors).toBe(`line 2: email ${refusal}\nline 3: email ${refusal}`);
+    // The file is refused whole (no --skip-invalid): nothing changed.
+    expect(await rows('select id, name, email from reps order by id')).toEqual([
+      { id: 1, name: 'Amara Okafor', email: 'amara@x.com' },
+    ]);
+    // Without the column, or with the email, the move goes through and the email stays.
+    const moved = await run('reps', csv('name,team', 'amara  okafor,R&D <EMEA>'));
+    expect(moved.errors).toBe('');
+    expect(await rows('select id, name, email from reps order by id')).toEqual([
+      { id: 1, name: 'Amara Okafor', email: 'amara@x.com' },
+    ]);
+    // A rep with no email stored may be given an empty one (nothing to erase).
+    await ingestBatch(ctx.db(), { entity: 'reps', items: [{ name: 'Ben Ode' }] }, opts);
+    const ben = await ingestBatch(
+      ctx.db(),
+      { entity: 'reps', items: [{ name: 'ben ode', email: null }] },
+      opts,
+    );
+    expect(ben.errors).toEqual([]);
+    // Through the API the item is refused on its field.
+    const api = await ingestBatch(
+      ctx.db(),
+      { entity: 'reps', items: [{ name: 'Amara Okafor', email: null }] },
+      opts,
+    );
+    expect(api.errors).toEqual([{ index: 0, field: 'email', message: refusal }]);
+  });
+
   it('matches owner and account names spelled another way, creating nothing', async () => {
     await amara();
     await acme();
