@@ -98,17 +98,26 @@ export function createIngestHandler(
         if (!res.headersSent) send(res, 409, { ok: false, error: err.message });
         return;
       }
-      deps.logger.error({ err: describeError(err) }, 'ingest failed');
-      if (res.headersSent) return;
-      if (isDatabaseOutage(err)) {
-        res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
-        send(res, 503, { ok: false, error: 'database unavailable; nothing was written, retry later' });
-      } else if (isLockTimeout(err)) {
+      // A lock not granted in time is the expected answer while a big import holds the tables: the client
+      // is told to retry (503 with Retry-After), and the log says so at warn, without a stack.
+      if (isLockTimeout(err)) {
+        deps.logger.warn(
+          { status: 503, lockTimeoutMs: limits.lockTimeoutMs, retryAfterSeconds: RETRY_AFTER_SECONDS },
+          'ingest deferred: the data is locked by another writer',
+        );
+        if (res.headersSent) return;
         res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
         send(res, 503, {
           ok: false,
           error: 'the data is locked by another writer (a large import); nothing was written, retry later',
         });
+        return;
+      }
+      deps.logger.error({ err: describeError(err) }, 'ingest failed');
+      if (res.headersSent) return;
+      if (isDatabaseOutage(err)) {
+        res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+        send(res, 503, { ok: false, error: 'database unavailable; nothing was written, retry later' });
       } else send(res, 500, { ok: false, error: 'internal error; nothing was written' });
     });
   };

@@ -67,6 +67,35 @@ describeDb('what the ingest API logs', (ctx) => {
     ]);
   });
 
+  // Tester (LOW): the 503 for a lock not granted in time (a big import holds the tables) is the expected
+  // answer under load, yet it was logged like a server failure: `{"level":50, …, "msg":"ingest failed"}`
+  // with a stack. It is a warn, without a stack; the client is told to retry.
+  it('logs a 503 for a lock held by an import at warn, without a stack, never at error', async () => {
+    const { post, lines } = await serve(() => {
+      // What pg throws when `lock_timeout` passes (SQLSTATE 55P03, lock_not_available).
+      throw Object.assign(new Error('canceling statement due to lock timeout'), { code: '55P03' });
+    });
+    const r = await post({ entity: 'accounts', items: [{ external_id: 'A-9' }] });
+    expect(r).toEqual({
+      status: 503,
+      body: {
+        ok: false,
+        error: 'the data is locked by another writer (a large import); nothing was written, retry later',
+      },
+    });
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 40,
+        msg: 'ingest deferred: the data is locked by another writer',
+        status: 503,
+        lockTimeoutMs: 5000,
+        retryAfterSeconds: 30,
+      }),
+    ]);
+    expect(lines[0]).not.toHaveProperty('err');
+    expect(JSON.stringify(lines)).not.toContain('stack');
+  });
+
   it('still logs an unexpected failure (500) at error', async () => {
     const { post, lines } = await serve(() => {
       throw new Error('the database handle broke');
