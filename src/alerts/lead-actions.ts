@@ -29,25 +29,50 @@ export async function markLeadContacted(
   }
 }
 
-/** "Snooze 15 min": holds further nudges for the lead until `until`. False when the lead is gone. */
+/**
+ * Where a lead stands for the alert buttons: `open` (neither disqualified nor converted, as the nudges
+ * pick leads), `disqualified` or `converted` (closed in the CRM since its alert went out), or `gone`
+ * (no longer in Tally).
+ */
+export type LeadStanding = 'open' | 'disqualified' | 'converted' | 'gone';
+
+/** Where `leadId` stands now (see LeadStanding); a lead both converted and disqualified reads `converted`. */
+export async function leadStanding(db: Db, leadId: number): Promise<LeadStanding> {
+  const [row] = await db
+    .select({ convertedAt: leads.convertedAt, disqualifiedAt: leads.disqualifiedAt })
+    .from(leads)
+    .where(eq(leads.id, leadId));
+  if (!row) return 'gone';
+  if (row.convertedAt) return 'converted';
+  if (row.disqualifiedAt) return 'disqualified';
+  return 'open';
+}
+
+/**
+ * "Snooze 15 min": holds further nudges for the lead until `until`. Only an open lead is snoozed: a closed
+ * one gets no nudges anyway, so nothing is stored and its standing is returned (`open` = snoozed).
+ */
 export async function snoozeLeadNudges(
   db: Db,
   params: { leadId: number; byRepId: number; at: Date; until: Date },
-): Promise<boolean> {
-  const found = await db.select({ id: leads.id }).from(leads).where(eq(leads.id, params.leadId));
-  if (found.length === 0) return false;
-  await snoozeLead(db, params);
-  return true;
+): Promise<LeadStanding> {
+  const standing = await leadStanding(db, params.leadId);
+  if (standing === 'open') await snoozeLead(db, params);
+  return standing;
 }
 
 /**
  * "Claim" on a channel post: the first rep to click takes the lead (noted in the ledger; the CRM owner is
- * left alone, since the next CRM sync would overwrite a reassignment anyway).
+ * left alone, since the next CRM sync would overwrite a reassignment anyway). Only an open lead can be
+ * taken: for one disqualified, converted or gone since the post, nothing is stored and `won` is false
+ * with that `standing`.
  */
 export async function claimChannelLead(
   db: Db,
   params: { leadId: number; repId: number; at: Date },
-): Promise<{ won: boolean; pickedByName: string | null }> {
+): Promise<{ standing: LeadStanding; won: boolean; pickedByName: string | null }> {
+  const standing = await leadStanding(db, params.leadId);
+  if (standing !== 'open') return { standing, won: false, pickedByName: null };
   const result = await pickChannelLead(db, params);
-  return { won: result.won, pickedByName: result.pickedByName };
+  return { standing, won: result.won, pickedByName: result.pickedByName };
 }

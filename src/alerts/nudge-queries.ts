@@ -161,13 +161,16 @@ export async function getTeamManagers(
   );
 }
 
-/** The rep behind a Slack user id, or null when Tally does not know them. */
+/**
+ * The rep behind a Slack user id, active or not (`active` false: deactivated on the reps row), or null
+ * when Tally does not know them.
+ */
 export async function findRepBySlackUser(
   db: Db,
   slackUserId: string,
-): Promise<{ id: number; name: string } | null> {
+): Promise<{ id: number; name: string; active: boolean } | null> {
   const rows = await db
-    .select({ id: reps.id, name: reps.name })
+    .select({ id: reps.id, name: reps.name, active: reps.active })
     .from(reps)
     .where(eq(reps.slackUserId, slackUserId))
     .limit(1);

@@ -1,9 +1,9 @@
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { runLeadNudges } from '../../src/alerts/nudges.js';
 import { updateAlertSettings } from '../../src/alerts/settings.js';
 import { createSlackApp, type SlackApp } from '../../src/app/slack-app.js';
-import { leadNudges, leads } from '../../src/db/schema/index.js';
+import { activities, leadNudges, leadSnoozes, leads, reps } from '../../src/db/schema/index.js';
 import { getMetric } from '../../src/metrics/index.js';
 import { describeDb } from '../helpers/db.js';
 import { freePort } from '../helpers/free-port.js';
@@ -167,6 +167,88 @@ describeDb('alert buttons through the Bolt app', (ctx) => {
     const [late] = await stub.waitFor('response_url');
     expect(late?.args.text).toBe('Bob &lt;Smith&gt; already claimed this lead.');
     expect(stub.callsTo('chat.update')).toHaveLength(1);
+  });
+
+  // Tester (LOW): the buttons did not check `active`: a rep deactivated after their DM went out could still
+  // log a call in their name, snooze the lead or claim a channel lead, and was told it was done.
+  it('records nothing for a rep whose profile is deactivated, and tells them why and how to fix it', async () => {
+    await updateAlertSettings(ctx.db(), world.teamId, { channelId: 'C0LEADS' }, world.mia, at('09:00'));
+    const leadId = await addLead(ctx.db(), world.ana, '2026-11-23T10:00:00Z');
+    for (const t of ['10:05', '10:15', '10:30']) await runLeadNudges(setup.deps, at(t));
+    const dm = await posted(leadId, 'owner');
+    const post = await posted(leadId, 'channel');
+    await ctx
+      .db()
+      .update(reps)
+      .set({ active: false })
+      .where(inArray(reps.id, [world.ana, world.bob]));
+    setup.clock.set(at('10:31'));
+
+    await click(baseUrl, 'U0ANA', 'alerts_contacted', leadId, dm);
+    await click(baseUrl, 'U0ANA', 'alerts_snooze', leadId, dm);
+    await click(baseUrl, 'U0BOB', 'alerts_claim', leadId, post);
+    const replies = await stub.waitFor('response_url', 3);
+    const deactivated =
+      'Your Tally profile is deactivated, so nothing was saved for this lead. If that is a mistake, ask a Tally admin to reactivate it: they import your row of the reps CSV with `active` set to `yes` or send it with `"active": true` through the ingest API.';
+    expect(replies.map((r) => [r.args.response_type, r.args.replace_original, r.args.text])).toEqual([
+      ['ephemeral', false, deactivated],
+      ['ephemeral', false, deactivated],
+      ['ephemeral', false, deactivated],
+    ]);
+    expect(stub.callsTo('chat.update')).toHaveLength(0);
+    const [lead] = await ctx.db().select().from(leads).where(eq(leads.id, leadId));
+    expect(lead?.firstTouchAt).toBeNull();
+    expect(await ctx.db().select().from(activities)).toEqual([]);
+    expect(await ctx.db().select().from(leadSnoozes)).toEqual([]);
+    const [channelRow] = await ctx.db().select().from(leadNudges).where(eq(leadNudges.stage, 'channel'));
+    expect(channelRow?.pickedByRepId).toBeNull();
+
+    // Reactivated, a rep's click counts again (Ana here: the edge refuses a replay of Bob's exact request).
+    await ctx.db().update(reps).set({ active: true }).where(eq(reps.id, world.ana));
+    await click(baseUrl, 'U0ANA', 'alerts_claim', leadId, post);
+    const [update] = await stub.waitFor('chat.update');
+    expect(blockText(update?.args ?? {})).toContain('Claimed by <@U0ANA>');
+  });
+
+  // Tester (LOW): a lead disqualified or converted in the CRM after its alert could still be claimed from
+  // the channel post (and snoozed), with "Claimed by you" for a lead nobody should work any more.
+  it('claims and snoozes nothing on a lead closed since its alert, and says so', async () => {
+    await updateAlertSettings(ctx.db(), world.teamId, { channelId: 'C0LEADS' }, world.mia, at('09:00'));
+    const dropped = await addLead(ctx.db(), world.ana, '2026-11-23T10:00:00Z', { name: 'Dropped Lead' });
+    const won = await addLead(ctx.db(), world.ana, '2026-11-23T10:00:00Z', { name: 'Won Lead' });
+    for (const t of ['10:05', '10:15', '10:30']) await runLeadNudges(setup.deps, at(t));
+    const droppedPost = await posted(dropped, 'channel');
+    const dm = await posted(won, 'owner');
+    await ctx
+      .db()
+      .update(leads)
+      .set({ disqualifiedAt: at('10:20') })
+      .where(eq(leads.id, dropped));
+    await ctx
+      .db()
+      .update(leads)
+      .set({ convertedAt: at('10:20') })
+      .where(eq(leads.id, won));
+    setup.clock.set(at('10:31'));
+
+    await click(baseUrl, 'U0BOB', 'alerts_claim', dropped, droppedPost);
+    await click(baseUrl, 'U0ANA', 'alerts_snooze', won, dm);
+    const replies = await stub.waitFor('response_url', 2);
+    // Each click is handled after its ack, so the two replies may land in either order.
+    expect(replies.map((r) => [r.args.response_type, r.args.text]).sort()).toEqual([
+      [
+        'ephemeral',
+        'That lead was converted in the CRM after this alert went out, so no more nudges go out about it; nothing was saved.',
+      ],
+      [
+        'ephemeral',
+        'That lead was disqualified in the CRM after this alert went out, so it can no longer be claimed; nothing was saved.',
+      ],
+    ]);
+    expect(stub.callsTo('chat.update')).toHaveLength(0);
+    const channelRows = await ctx.db().select().from(leadNudges).where(eq(leadNudges.stage, 'channel'));
+    expect(channelRows.map((r) => r.pickedByRepId)).toEqual([null, null]);
+    expect(await ctx.db().select().from(leadSnoozes)).toEqual([]);
   });
 
   it('tells a Slack user Tally does not know that it cannot record their click', async () => {

@@ -8,7 +8,7 @@ import { COULD_NOT_SAVE } from '../../slack/blocks/notice.js';
 import { enforceLimits } from '../../slack/limits.js';
 import { showName } from '../../slack/mrkdwn.js';
 import { retryingRespond } from '../../slack/respond.js';
-import { claimChannelLead, markLeadContacted, snoozeLeadNudges } from '../lead-actions.js';
+import { claimChannelLead, type LeadStanding, markLeadContacted, snoozeLeadNudges } from '../lead-actions.js';
 import { findRepBySlackUser, getLeadButtonStates, type LeadActor } from '../nudge-queries.js';
 import {
   ACTION_CLAIM,
@@ -37,10 +37,27 @@ function slackTime(at: Date): string {
   return `<!date^${unix}^{time}|${at.toISOString().slice(11, 16)} UTC>`;
 }
 
+const LEAD_GONE = 'That lead no longer exists in Tally.';
+
+/**
+ * For a click by a rep whose profile is deactivated (`active` false on the reps row): nothing is recorded
+ * in their name, and an admin can reactivate them (docs/data-in.md, `active`).
+ */
+const DEACTIVATED_CLICK =
+  'Your Tally profile is deactivated, so nothing was saved for this lead. If that is a mistake, ask a Tally admin to reactivate it: they import your row of the reps CSV with `active` set to `yes` or send it with `"active": true` through the ingest API.';
+
+/** Why nothing was done for a lead that is no longer open (`then`: what the button would have done). */
+function notOpen(standing: Exclude<LeadStanding, 'open'>, then: string): string {
+  if (standing === 'gone') return LEAD_GONE;
+  return `That lead was ${standing} in the CRM after this alert went out, so ${then}; nothing was saved.`;
+}
+
 /**
  * Handles one alert button for `leadId` clicked by `slackUserId` at `now`: "Contacted" records a touch
  * through the ingest write path, "Snooze" holds further nudges 15 minutes, "Claim" takes a channel lead
- * (first click wins). Never throws for bad input.
+ * (first click wins). A rep whose profile is deactivated is told so and nothing is recorded; "Snooze" and
+ * "Claim" on a lead disqualified or converted since the alert say so and store nothing ("Contacted" still
+ * logs the call: a touch made is a fact, whatever became of the lead). Never throws for bad input.
  */
 export async function handleAlertClick(
   deps: Deps,
@@ -50,21 +67,25 @@ export async function handleAlertClick(
   const rep = await findRepBySlackUser(deps.db, params.slackUserId);
   if (!rep)
     return { kind: 'ephemeral', text: "Tally doesn't know you yet; ask an admin to add you as a rep." };
+  if (!rep.active) return { kind: 'ephemeral', text: DEACTIVATED_CLICK };
   const { leadId, slackUserId, now } = params;
   switch (click) {
     case 'contacted': {
       const done = await markLeadContacted(deps.db, { leadId, repId: rep.id, at: now });
-      if (!done) return { kind: 'ephemeral', text: 'That lead no longer exists in Tally.' };
+      if (!done) return { kind: 'ephemeral', text: LEAD_GONE };
       return { kind: 'update', note: clickNote('contacted', slackUserId, slackTime(now)) };
     }
     case 'snoozed': {
       const until = new Date(now.getTime() + SNOOZE_SECONDS * 1000);
-      const done = await snoozeLeadNudges(deps.db, { leadId, byRepId: rep.id, at: now, until });
-      if (!done) return { kind: 'ephemeral', text: 'That lead no longer exists in Tally.' };
+      const standing = await snoozeLeadNudges(deps.db, { leadId, byRepId: rep.id, at: now, until });
+      if (standing !== 'open')
+        return { kind: 'ephemeral', text: notOpen(standing, 'no more nudges go out about it') };
       return { kind: 'update', note: clickNote('snoozed', slackUserId, slackTime(until)) };
     }
     case 'claimed': {
       const result = await claimChannelLead(deps.db, { leadId, repId: rep.id, at: now });
+      if (result.standing !== 'open')
+        return { kind: 'ephemeral', text: notOpen(result.standing, 'it can no longer be claimed') };
       if (result.won) return { kind: 'update', note: clickNote('claimed', slackUserId, slackTime(now)) };
       const who = showName(result.pickedByName ?? 'Someone else');
       return { kind: 'ephemeral', text: `${who} already claimed this lead.` };
