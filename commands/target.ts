@@ -5,7 +5,9 @@ import { nameChecker, resolveScopeAsk } from '../src/access/scope.js';
 import { linkMentionedRep, resolveScopeWords } from '../src/answers/scope-words.js';
 import { metricDepsFor } from '../src/deps.js';
 import {
+  COVERAGE_TARGET_RANGE,
   DURATION_TARGET_RANGE,
+  defaultTargetPeriod,
   findMetric,
   findTargets,
   getMetric,
@@ -13,6 +15,7 @@ import {
   MetricsError,
   removeTarget,
   setTarget,
+  targetPeriodProblem,
 } from '../src/metrics/index.js';
 import type { MetricDefinition, MetricId, Scope, TargetPeriodKind, Unit } from '../src/metrics/types.js';
 import {
@@ -130,9 +133,9 @@ async function runSet(
     return reply(
       buildNoticeMessage(`"${words[1] ?? ''}" is not a ${unitWord(metric.unit)} target.`, SET_USAGE),
     );
-  // A duration below the unit's grain or beyond 10 years cannot be meant (`cycle 0.001`, 86 s): refused
-  // like a rate over 100%, naming the range. A typed 0 keeps the answer below.
-  const range = durationRange(metric.unit);
+  // A duration below the unit's grain or beyond 10 years cannot be meant (`cycle 0.001`, 86 s), nor a
+  // coverage of 0.0001×: refused like a rate over 100%, naming the range. A typed 0 keeps the answer below.
+  const range = targetRange(metric.unit);
   if (range && (value < range.min || value > range.max) && /[1-9]/.test(words[1] ?? ''))
     return reply(
       buildNoticeMessage(`${aTarget(metric)} is between ${range.words}: "${words[1]}" is not.`, SET_USAGE),
@@ -155,7 +158,9 @@ async function runSet(
     return whose.reply;
   }
   const resolved = whose;
-  const periodKind = whose.periodKind ?? 'month';
+  const periodKind = whose.periodKind ?? defaultTargetPeriod(metric);
+  const periodProblem = targetPeriodProblem(metric, periodKind);
+  if (periodProblem) return reply(buildNoticeMessage(periodProblem, SET_USAGE));
   let stored = value;
   let currency: string | null = null;
   if (money?.ok) {
@@ -449,13 +454,21 @@ function isCurrencyWord(word: string): boolean {
   return word === '$' || currencyOfSymbol(word) !== null;
 }
 
-/** The range of a duration target (DURATION_TARGET_RANGE) and how it reads; null for other units. */
-function durationRange(unit: Unit): { min: number; max: number; words: string } | null {
+/**
+ * The range of a duration target (DURATION_TARGET_RANGE) or a coverage target (COVERAGE_TARGET_RANGE) and
+ * how it reads; null for other units.
+ */
+function targetRange(unit: Unit): { min: number; max: number; words: string } | null {
   if (unit === 'seconds') return { ...DURATION_TARGET_RANGE.seconds, words: '1 second and 10 years' };
   if (unit === 'days')
     return {
       ...DURATION_TARGET_RANGE.days,
       words: `1 and ${formatNumber(DURATION_TARGET_RANGE.days.max, 'count')} days (10 years)`,
+    };
+  if (unit === 'multiple')
+    return {
+      ...COVERAGE_TARGET_RANGE,
+      words: `${COVERAGE_TARGET_RANGE.min}× and ${COVERAGE_TARGET_RANGE.max}× of the revenue still needed (e.g. 3, the 3× rule of thumb)`,
     };
   return null;
 }

@@ -34,11 +34,14 @@ export { getScorecard } from './scorecard.js';
 export { createMetricAnswers, INTERACTIVE_BUDGET_MS } from './shared-answers.js';
 export { isSmallSample, isSmallSampleChange, SMALL_SAMPLE } from './small-sample.js';
 export {
+  COVERAGE_TARGET_RANGE,
   computeAttainment,
   DURATION_TARGET_RANGE,
+  defaultTargetPeriod,
   findTargets,
   listTargets,
   removeTarget,
   setTarget,
+  targetPeriodProblem,
 } from './targets.js';
 export type * from './types.js';

@@ -35,6 +35,32 @@ export const DURATION_TARGET_RANGE = {
 } as const;
 
 /**
+ * The pipeline coverage targets accepted, as a multiple of the revenue still needed: from 0.1× to 100×.
+ * Coverage is read against the 3× rule of thumb; a target of 0.0001× (met by any pipeline at all) or of
+ * 1,000× (met by none) is a typo, not a plan.
+ */
+export const COVERAGE_TARGET_RANGE = { min: 0.1, max: 100 } as const;
+
+/**
+ * The period kind of a target set without one: per month, except ARR's (per quarter, see
+ * targetPeriodProblem).
+ */
+export function defaultTargetPeriod(def: MetricDefinition): TargetPeriodKind {
+  return def.id === 'arr' ? 'quarter' : 'month';
+}
+
+/**
+ * Why `def` takes no target per `periodKind`, as a sentence with an example; null when it does. ARR is an
+ * annual run rate, a level read at each period's end: an ARR target "per month" (or week, or day) reads as
+ * that period's recurring revenue, a twelfth of the ARR meant for a month, so an ARR target is per quarter
+ * (the level to reach by each quarter's end; monthly answers show it too, as a level it is not spread).
+ */
+export function targetPeriodProblem(def: MetricDefinition, periodKind: TargetPeriodKind): string | null {
+  if (def.id !== 'arr' || periodKind === 'quarter') return null;
+  return `An annual recurring revenue target is a yearly run rate, set per quarter (the level to reach by each quarter's end; monthly answers show it too), not per ${periodKind}: e.g. \`/metrics target set arr $1.2m team quarter\`. For $100k a month of recurring revenue, that is $1.2m of ARR.`;
+}
+
+/**
  * The largest target values accepted: durations up to 10 years (in seconds or days), anything else up to
  * 10^12 (a trillion counts, or 10 billion dollars in cents); the column holds 14 integer digits.
  */
@@ -119,7 +145,8 @@ export interface SetTargetInput {
  * Creates or replaces the target for (metric, scope, period kind). A replaced value is kept in
  * `target_versions` until `input.now`, so periods that ended before the change keep the target they had
  * (see findTargetFor). Throws `MetricsError` on bad input or scope, and (`bad_target`) for a money target
- * without an ISO 4217 currency or a currency on any other unit.
+ * without an ISO 4217 currency or a currency on any other unit, a duration or coverage target outside its
+ * range (DURATION_TARGET_RANGE, COVERAGE_TARGET_RANGE) or an ARR target not per quarter (targetPeriodProblem).
  */
 export async function setTarget(db: Db, input: SetTargetInput): Promise<StoredTarget> {
   const def = findMetric(input.metric);
@@ -137,8 +164,18 @@ export async function setTarget(db: Db, input: SetTargetInput): Promise<StoredTa
     throw new MetricsError('bad_target', `A ${def.label.toLowerCase()} target is at least 1 day.`);
   if (def.unit === 'ratio' && input.value > 1)
     throw new MetricsError('bad_target', 'A rate target is a share between 0 and 1 (e.g. 0.3 for 30 %).');
+  if (
+    def.unit === 'multiple' &&
+    (input.value < COVERAGE_TARGET_RANGE.min || input.value > COVERAGE_TARGET_RANGE.max)
+  )
+    throw new MetricsError(
+      'bad_target',
+      `A ${def.label.toLowerCase()} target is between ${COVERAGE_TARGET_RANGE.min}× and ${COVERAGE_TARGET_RANGE.max}× (e.g. 3 for the 3× rule of thumb).`,
+    );
   if (!['day', 'week', 'month', 'quarter'].includes(input.periodKind))
     throw new MetricsError('bad_target', 'A target is per day, week, month or quarter.');
+  const periodProblem = targetPeriodProblem(def, input.periodKind);
+  if (periodProblem) throw new MetricsError('bad_target', periodProblem);
   const currency = input.currency ? input.currency.trim().toUpperCase() : null;
   if (def.unit === 'money' && (currency === null || !isCurrencyCode(currency)))
     throw new MetricsError('bad_target', 'A money target needs its currency (an ISO 4217 code such as USD).');

@@ -130,6 +130,62 @@ describeDb('/metrics target: refusals', (ctx) => {
     ]);
   });
 
+  // Tester (LOW): `/metrics target set coverage 0.0001` was accepted: a pipeline coverage target any
+  // pipeline at all meets (or, at 1000, none does).
+  it('refuses a coverage target outside 0.1× to 100×, naming the range and an example', async () => {
+    const range = 'between 0.1× and 100× of the revenue still needed (e.g. 3, the 3× rule of thumb)';
+    expect((await shown('set coverage 0.0001 org quarter', admin)).text).toBe(
+      `A pipeline coverage target is ${range}: "0.0001" is not.`,
+    );
+    expect((await shown('set coverage 0.05 org', admin)).text).toBe(
+      `A pipeline coverage target is ${range}: "0.05" is not.`,
+    );
+    expect((await shown('set coverage 1000 org', admin)).text).toBe(
+      `A pipeline coverage target is ${range}: "1000" is not.`,
+    );
+    expect(await listTargets(ctx.db())).toEqual([]);
+    // The range's ends, and the rule of thumb, are accepted.
+    expect((await shown('set coverage 0.1 org quarter', admin)).text).toContain(
+      'Target set: Pipeline coverage',
+    );
+    expect((await shown('set coverage 100 org month', admin)).text).toContain(
+      'Target set: Pipeline coverage',
+    );
+    expect((await shown('set coverage 3 team *Stars* _Team_ quarter', admin)).text).toContain(
+      'Target set: Pipeline coverage',
+    );
+    expect((await listTargets(ctx.db())).map((t) => [t.periodKind, t.value])).toEqual([
+      ['month', 100],
+      ['quarter', 0.1],
+      ['quarter', 3],
+    ]);
+  });
+
+  // Tester (LOW): `/metrics target set arr $100k org month` was accepted as an ARR level for each month
+  // (and `set arr $1.2m org`, without a period, stored per month too): read as $100k a month of recurring
+  // revenue, that is a twelfth of the ARR meant. ARR is a yearly run rate: its targets are per quarter.
+  it('refuses an ARR target per month, week or day, with an example; without a period it is per quarter', async () => {
+    const why = (per: string) =>
+      `An annual recurring revenue target is a yearly run rate, set per quarter (the level to reach by each quarter's end; monthly answers show it too), not per ${per}: e.g. \`/metrics target set arr $1.2m team quarter\`. For $100k a month of recurring revenue, that is $1.2m of ARR.`;
+    expect((await shown('set arr $100k org month', admin)).text).toBe(why('month'));
+    expect((await shown('set arr $100k org monthly', admin)).text).toBe(why('month'));
+    expect((await shown('set arr $1.2m team *Stars* _Team_ week', manager)).text).toBe(why('week'));
+    expect((await shown('set arr $1.2m org day', admin)).text).toBe(why('day'));
+    expect(await listTargets(ctx.db())).toEqual([]);
+    const set = await shown('set arr $1.2m org', admin);
+    expect(set.text).toContain('Target set: Annual recurring revenue');
+    expect(set.text).toContain('(quarterly) for the whole org.');
+    expect((await shown('set arr $1.5m team *Stars* _Team_ quarter', manager)).text).toContain(
+      'Target set: Annual recurring revenue',
+    );
+    expect(
+      (await listTargets(ctx.db())).map((t) => [t.metric, t.scope.kind, t.periodKind, t.value, t.currency]),
+    ).toEqual([
+      ['arr', 'org', 'quarter', 120_000_000, 'USD'],
+      ['arr', 'team', 'quarter', 150_000_000, 'USD'],
+    ]);
+  });
+
   it('keeps the same floor when a target is set without the command', async () => {
     const base = {
       scope: { kind: 'org' as const },
@@ -143,6 +199,18 @@ describeDb('/metrics target: refusals', (ctx) => {
     await expect(setTarget(ctx.db(), { ...base, metric: 'response', value: 0.5 })).rejects.toThrow(
       'A lead response time target is at least 1 second.',
     );
+    await expect(setTarget(ctx.db(), { ...base, metric: 'coverage', value: 0.0001 })).rejects.toThrow(
+      new MetricsError(
+        'bad_target',
+        'A pipeline coverage target is between 0.1× and 100× (e.g. 3 for the 3× rule of thumb).',
+      ),
+    );
+    await expect(setTarget(ctx.db(), { ...base, metric: 'coverage', value: 250 })).rejects.toThrow(
+      'A pipeline coverage target is between 0.1× and 100×',
+    );
+    await expect(
+      setTarget(ctx.db(), { ...base, metric: 'arr', value: 10_000_000, currency: 'USD' }),
+    ).rejects.toThrow('An annual recurring revenue target is a yearly run rate, set per quarter');
     expect(await listTargets(ctx.db())).toEqual([]);
   });
 });
