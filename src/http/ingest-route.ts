@@ -9,11 +9,19 @@ import { isDatabaseOutage, isLockTimeout } from '../db/failures.js';
 import { describeError } from '../errors.js';
 import { firstBadByte } from '../import/utf8.js';
 import { contractsLeftOutWarning } from '../ingest/contracts-left-out.js';
-import { DATE_ORDERS, DemoDataError, ENTITIES, emptyCreated, ingestBatch } from '../ingest/index.js';
+import {
+  DATE_ORDERS,
+  DemoDataError,
+  ENTITIES,
+  emptyCreated,
+  type ItemError,
+  ingestBatch,
+} from '../ingest/index.js';
 import type { Logger } from '../logger.js';
 import { decimalMarkOf } from '../money/index.js';
 import { duplicateKeyProblem } from './duplicate-keys.js';
 import { envelopeProblem } from './ingest-envelope.js';
+import { pathText, SEND_AS_STRING, shownNumber, underflowedNumbers } from './number-underflow.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
 
 export const INGEST_PATH = '/api/v1/ingest';
@@ -209,6 +217,9 @@ async function handle(
   if (count > MAX_INGEST_ITEMS) {
     return send(res, 413, { ok: false, error: `${count} items; at most ${MAX_INGEST_ITEMS} per request` });
   }
+  // `"amount": 1e-400` reads as 0 (too small for a double): refused, never stored as a 0 nobody sent.
+  const underflow = underflowAnswer(text, batches, 'batches' in data);
+  if (underflow) return send(res, 400, underflow);
   // Names the request referenced that matched nothing and so were created (a rep, team or account): the
   // answer lists them, as the CSV import's summary does, so "ann" for "Ann Lee" is seen, not silent.
   const created = emptyCreated();
@@ -249,6 +260,44 @@ async function handle(
       : {}),
     ...(created.reps.length + created.teams.length + created.accounts.length > 0 ? { created } : {}),
   });
+}
+
+/**
+ * The 400 body for the numbers of `text` written with a non-zero digit that JSON.parse reads as 0
+ * (`1e-400`, see underflowedNumbers), or null when there are none. A number in an item's field is named as
+ * other invalid items are (`index`, `field`, and `entity` when `multi`, a request with `batches`), so a
+ * client reads it like any refused value; a number anywhere else by its path (`items[0].amount[1]`).
+ */
+function underflowAnswer(
+  text: string,
+  batches: z.infer<typeof batchSchema>[],
+  multi: boolean,
+): Record<string, unknown> | null {
+  const found = underflowedNumbers(text);
+  if (found.length === 0) return null;
+  const errors: ItemError[] = [];
+  for (const { path, written } of found) {
+    const message = `${shownNumber(written)} is too small for a JSON number and would read as 0; ${SEND_AS_STRING}`;
+    const [a, b, c, d, e] = path;
+    if (!multi && path.length === 3 && a === 'items' && typeof b === 'number' && typeof c === 'string')
+      errors.push({ index: b, field: c, message });
+    else if (
+      multi &&
+      path.length === 5 &&
+      a === 'batches' &&
+      typeof b === 'number' &&
+      c === 'items' &&
+      typeof d === 'number' &&
+      typeof e === 'string'
+    )
+      errors.push({ index: d, field: e, message, entity: batches[b]!.entity });
+    else
+      return {
+        ok: false,
+        error: `${pathText(path)} is ${shownNumber(written)}, too small for a JSON number: it would read as 0, so nothing was written; ${SEND_AS_STRING}`,
+      };
+  }
+  return { ok: false, error: 'invalid items; nothing was written', errors };
 }
 
 /** Constant-time comparison: hashing first makes both sides equal length, so length leaks nothing either. */

@@ -28,6 +28,7 @@ export {
   BATCH_SIZE,
   describeDbFailure,
   type IngestOptions,
+  type ItemError,
 } from './types.js';
 export {
   DATE_ORDERS,

@@ -201,4 +201,86 @@ describeDb('ingest API: numbers past the limit, bytes and numeric ids', (ctx) =>
     );
     expect(await ids('activities')).toEqual([]);
   });
+
+  // Tester (LOW): `"amount": 1e-400` was stored as 0: JSON.parse reads a number too small for a double as
+  // 0, and after that no check could tell it from a 0 that was sent.
+  it('refuses a number that reads as 0 though it is not (1e-400), naming the field, and asks for a string', async () => {
+    const deal = '"created_at":"2026-01-05","stage":"Closed Won","closed_at":"2026-01-09"';
+    const tiny = `0.${'0'.repeat(330)}1`;
+    const r = await post(
+      `{"entity":"opportunities","items":[{"external_id":"O-1",${deal},"amount":1e-400},{"external_id":"O-2",${deal},"amount":12},{"external_id":"O-3",${deal},"amount_minor":-2.5E-401},{"external_id":"O-4",${deal},"amount":${tiny}}]}`,
+    );
+    const tooSmall = (shown: string) =>
+      `${shown} is too small for a JSON number and would read as 0; send the number as a string (in quotes)`;
+    expect(r).toEqual(
+      refusedItems([
+        { index: 0, field: 'amount', message: tooSmall('1e-400') },
+        { index: 2, field: 'amount_minor', message: tooSmall('-2.5E-401') },
+        { index: 3, field: 'amount', message: tooSmall(`${tiny.slice(0, 40)}…`) },
+      ]),
+    );
+    expect(await ids('opportunities')).toEqual([]);
+
+    // In a request with batches, the item's entity is named too.
+    const call = '"kind":"call","occurred_at":"2026-01-05"';
+    const multi = await post(
+      `{"batches":[{"entity":"opportunities","items":[{"external_id":"O-1",${deal}}]},{"entity":"activities","items":[{"external_id":"A-1",${call},"duration_seconds":1e-999}]}]}`,
+    );
+    expect(multi).toEqual(
+      refusedItems([
+        { index: 0, field: 'duration_seconds', message: tooSmall('1e-999'), entity: 'activities' },
+      ]),
+    );
+    // A number anywhere else is named by its path.
+    const nested = await post(
+      `{"entity":"opportunities","items":[{"external_id":"O-1",${deal},"amount":[1e-400]}]}`,
+    );
+    expect(nested).toEqual({
+      status: 400,
+      body: {
+        ok: false,
+        error:
+          'items[0].amount[0] is 1e-400, too small for a JSON number: it would read as 0, so nothing was written; send the number as a string (in quotes)',
+      },
+    });
+    expect(await ids('opportunities')).toEqual([]);
+
+    // A zero written with an exponent is a zero, and "1e-400" inside a text field is text: both are stored.
+    const ok = await post(
+      `{"entity":"opportunities","items":[{"external_id":"O-1",${deal},"amount":0E-400,"product":"Plan 1e-400"},{"external_id":"O-2",${deal},"amount":-0.0e-5}]}`,
+    );
+    expect(ok.status).toBe(200);
+    expect(
+      await queryRows<{ id: string; minor: string; product: string | null }>(
+        ctx.db(),
+        sql`select external_id as id, amount_minor::text as minor, product from opportunities order by external_id`,
+      ),
+    ).toEqual([
+      { id: 'O-1', minor: '0', product: 'Plan 1e-400' },
+      { id: 'O-2', minor: '0', product: null },
+    ]);
+  });
+
+  // The other ways a JSON number can be read as something not sent, past the double's range (Infinity) or
+  // past its exact digits, are refused by the field's own checks (above): stated here for an amount.
+  it('refuses an amount that overflows or loses digits as a JSON number', async () => {
+    const deal = '"created_at":"2026-01-05","stage":"Closed Won","closed_at":"2026-01-09"';
+    const r = await post(
+      `{"entity":"opportunities","items":[{"external_id":"O-1",${deal},"amount":1e400},{"external_id":"O-2",${deal},"amount":12345678901234567890}]}`,
+    );
+    expect(r.status).toBe(400);
+    expect(r.body.errors).toEqual([
+      {
+        index: 0,
+        field: 'amount',
+        message: 'a number beyond 9007199254740991 is too large (at most 90071992547409.91 USD)',
+      },
+      {
+        index: 1,
+        field: 'amount',
+        message: 'a number beyond 9007199254740991 is too large (at most 90071992547409.91 USD)',
+      },
+    ]);
+    expect(await ids('opportunities')).toEqual([]);
+  });
 });
