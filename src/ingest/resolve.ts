@@ -70,6 +70,8 @@ export interface References<R> {
  * A name column holding an email address means the rep with that email (unknown: an error saying where
  * the name and the address go). A name that matches two or more people is an error naming them (give the
  * email). The first spelling of a new name creates the rep; later spellings that fold the same match it.
+ * A known email with a name that is another rep (and not this one) is an error on the name field, naming
+ * who the name is; a name that matches nobody is left to the email (a nickname, a rename).
  */
 export async function findReps(
   db: Db,
@@ -123,7 +125,17 @@ export async function findReps(
   const resolve = (ref: RepRef, index: number): Resolved | NewName<RepRef> | undefined => {
     if (ref.email) {
       const id = byEmail.get(ref.email);
-      if (id !== undefined) return { id };
+      if (id !== undefined) {
+        // A name that is someone else (and not this rep too) contradicts the email: two readings, refused.
+        // A name that matches nobody (a nickname, a rename) leaves the email to decide.
+        const named = ref.name ? (byName.get(foldName(ref.name)) ?? []) : [];
+        if (named.length > 0 && !named.some((r) => r.id === id))
+          return {
+            error: `"${ref.name}" is ${named.map((r) => (r.email ? `${r.name} <${r.email}>` : r.name)).join('; ')}, not the rep with ${fields.email} ${ref.email}; give one of the two, or make them name the same person`,
+            field: fields.name,
+          };
+        return { id };
+      }
       return ref.name
         ? new NewName(ref, index)
         : { error: `matches no rep: ${ref.email} (add a name to create one)`, field: fields.email };

@@ -70,6 +70,48 @@ describeDb('references by name', (ctx) => {
     expect(api.errors).toEqual([{ index: 0, field: 'email', message: refusal }]);
   });
 
+  // Probe (MED): owner_name "Cy Ng" with owner_email bob@x.com went to Bob with no word.
+  it('refuses an owner name that is another rep than the owner email, and lets a name no one has pass', async () => {
+    await amara();
+    await ingestBatch(ctx.db(), { entity: 'reps', items: [{ name: 'Cy Ng', email: 'cy@x.com' }] }, opts);
+    const r = await run(
+      'leads',
+      csv(
+        'external_id,created_at,owner_name,owner_email',
+        'L-1,2026-11-01,cy ng,amara@x.com',
+        'L-2,2026-11-01,Amara Okafor,amara@x.com',
+        'L-3,2026-11-01,Ama O.,amara@x.com',
+      ),
+    );
+    expect(r.errors).toBe(
+      'line 2: owner_name "cy ng" is Cy Ng <cy@x.com>, not the rep with owner_email amara@x.com; give one of the two, or make them name the same person',
+    );
+    const api = await ingestBatch(
+      ctx.db(),
+      {
+        entity: 'activities',
+        items: [
+          {
+            external_id: 'A-1',
+            kind: 'call',
+            occurred_at: '2026-11-02',
+            rep_name: 'Cy Ng',
+            rep_email: 'amara@x.com',
+          },
+        ],
+      },
+      opts,
+    );
+    expect(api.errors).toEqual([
+      {
+        index: 0,
+        field: 'rep_name',
+        message:
+          '"Cy Ng" is Cy Ng <cy@x.com>, not the rep with rep_email amara@x.com; give one of the two, or make them name the same person',
+      },
+    ]);
+  });
+
   it('matches owner and account names spelled another way, creating nothing', async () => {
     await amara();
     await acme();
