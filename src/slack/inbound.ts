@@ -72,8 +72,28 @@ function refuseUnreadable(raw: string): InboundText | null {
   return null;
 }
 
+/** Hyphens and dashes other than ASCII `-` that keyboards and autocorrect type: ‐ ‑ ‒ – — ― and minus −. */
+const DASH = '[\u2010-\u2015\u2212]';
+/** Two ISO dates joined by a dash (`2026-10-01–2026-10-31`, `2026-10-01 - 2026-10-31`): a date range. */
+const DATE_RANGE = new RegExp(
+  `\\b(\\d{4}-\\d{1,2}-\\d{1,2}) ?(?:${DASH}|-) ?(\\d{4}-\\d{1,2}-\\d{1,2})\\b`,
+  'g',
+);
+/** A dash inside a date (`2026–11`, `2026‐11‐05`): autocorrect's, read as `-`. */
+const DASH_IN_DATE = new RegExp(`\\b(\\d{4})${DASH}(\\d{1,2})(?:${DASH}(\\d{1,2}))?\\b`, 'g');
+
+/**
+ * Invisible marks dropped, white space collapsed, and dates read as typed on a phone or pasted from a
+ * document: a typographic dash inside a date is `-` (`2026–11` → `2026-11`), and two dates joined by a dash
+ * are a range (`2026-10-01 – 2026-10-31` → `2026-10-01..2026-10-31`).
+ */
 function tidy(text: string): string {
-  return text.replace(INVISIBLE, '').replace(/\s+/g, ' ').trim();
+  return text
+    .replace(INVISIBLE, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(DASH_IN_DATE, (_m, y: string, mo: string, d?: string) => `${y}-${mo}${d ? `-${d}` : ''}`)
+    .replace(DATE_RANGE, '$1..$2');
 }
 
 /** One `<…>` entity: mentions, channels, emails and specials stay tokens; links become their label. */

@@ -28,6 +28,20 @@ describe('decodeSlackText', () => {
     });
   });
 
+  // Probe (MED): `2026–11` (en dash, as phones and autocorrect type it) read as a team name, and
+  // `2026-10-01–2026-10-31` or `2026-10-01 - 2026-10-31` could not be read as a range.
+  it('reads a typographic dash inside a date as -, and two dates joined by a dash as a range', () => {
+    const read = (t: string) => decodeSlackText(t);
+    expect(read('winrate team 2026–11')).toEqual({ ok: true, text: 'winrate team 2026-11' });
+    expect(read('winrate team 2026\u201011\u201005')).toEqual({ ok: true, text: 'winrate team 2026-11-05' });
+    expect(read('calls 2026-10-01–2026-10-31')).toEqual({ ok: true, text: 'calls 2026-10-01..2026-10-31' });
+    expect(read('calls 2026-10-01 - 2026-10-31')).toEqual({ ok: true, text: 'calls 2026-10-01..2026-10-31' });
+    expect(read('calls 2026-10-01 — 2026-10-31')).toEqual({ ok: true, text: 'calls 2026-10-01..2026-10-31' });
+    // Not dates: left as typed (a team may be called "Team 2–3"; `oct–nov` is read by the period grammar).
+    for (const t of ['calls team 2–3', 'calls oct–nov', 'calls 2026–2027', 'calls 12026–11'])
+      expect(read(t)).toEqual({ ok: true, text: t });
+  });
+
   it('refuses control characters such as NUL', () => {
     expect(decodeSlackText('calls \u0000me')).toMatchObject({ ok: false });
   });
@@ -220,6 +234,12 @@ describeDb('inbound text over HTTP', (ctx) => {
     for (const [text, expected] of answers) {
       expect((await ask(USERS.ada.id, text)).text, text).toBe(expected);
     }
+  });
+
+  it('answers a month typed with an en dash as the month', async () => {
+    const plain = (await ask(USERS.ada.id, 'winrate org 2026-10')).text;
+    expect(plain).toMatch(/^Win rate · Whole org · October 2026: /);
+    expect((await ask(USERS.ada.id, 'winrate org 2026–10')).text).toBe(plain);
   });
 
   it('reads `all time` and `q3 2017`', async () => {
