@@ -103,6 +103,10 @@ const COUNTED_TITLES: Record<string, [one: string, many: string]> = {
     'new accounts named like a stored account',
   ],
   'name looks HTML-escaped': ['row with an HTML-escaped name', 'rows with an HTML-escaped name'],
+  'opened before sent': [
+    'email opened or replied before it was sent',
+    'emails opened or replied before they were sent',
+  ],
 };
 
 /** `3 dates in the future`; a kind without a title reads as its name (`2 some new kind`). */

@@ -47,6 +47,7 @@ const KIND_SCOPES = {
   'churn before customer': 'row',
   'name like a stored account': 'rows',
   'name looks HTML-escaped': 'row',
+  'opened before sent': 'row',
 } as const satisfies Record<string, 'row' | 'rows'>;
 export type WarningKind = keyof typeof KIND_SCOPES;
 /** Every warning kind, in a fixed order (the API schema's enum; bits of a row's mask). */
@@ -372,6 +373,7 @@ export class WarningLog {
           (stage !== undefined ? outcomeFromStage(stage, this.stages) : undefined));
     this.checkFuture(item, line, outcome === 'won' || outcome === 'lost');
     if (this.entity === 'contracts') this.checkAddsToArr(item, line);
+    if (this.entity === 'activities') this.checkOpenedBeforeSent(item, line);
     if (this.entity !== 'opportunities') return this.added > before;
     const amount = item.amount as MoneyValue | null | undefined;
     const minor = item.amount_minor as number | null | undefined;
@@ -430,6 +432,25 @@ export class WarningLog {
       () =>
         `starts_at ${minute(starts)} and ends_at ${minute(ends)} are on the same day, so its total_value runs over zero contract years: it counts as an active contract that adds nothing to ARR (stored as given); give contract_years, or the contract's real dates`,
     );
+  }
+
+  /**
+   * Counts an email whose `email_opened_at` or `email_replied_at` is before its `occurred_at` (when it was
+   * sent): a clock or time-zone slip in the source. Stored as given, so it counts as opened (or replied) in
+   * the email metrics.
+   */
+  private checkOpenedBeforeSent(item: Record<string, unknown>, line: number): void {
+    const sent = item.occurred_at;
+    if (!(sent instanceof Date)) return;
+    const early = (['email_opened_at', 'email_replied_at'] as const).filter((f) => {
+      const at = item[f];
+      return at instanceof Date && at < sent;
+    });
+    if (early.length === 0) return;
+    this.add('opened before sent', line, () => {
+      const said = early.map((f) => `${f} ${minute(item[f] as Date)}`).join(' and ');
+      return `${said} ${early.length > 1 ? 'are' : 'is'} before occurred_at ${minute(sent)}, when the email was sent (stored as given: it counts as ${early.length > 1 ? 'opened and replied' : early[0] === 'email_opened_at' ? 'opened' : 'replied'}); check the source's clocks and time zones`;
+    });
   }
 
   private closeBeforeCreate(line: number, closedField: string, closed: Date, created: Date): void {

@@ -290,6 +290,46 @@ describeDb('suspicious input: CSV import and ingest API', (ctx) => {
     );
   });
 
+  // Probe (MED): an email with email_opened_at before occurred_at was stored with no word and counted as
+  // opened (a 100% open rate on such rows), while close dates and touches before their lead are counted.
+  it('counts emails opened or replied before they were sent, stored as given', async () => {
+    const r = await run(
+      'activities',
+      [
+        'external_id,kind,occurred_at,rep_name,email_opened_at,email_replied_at',
+        'E-1,email,2026-11-02T10:00:00Z,Ann,2026-11-02T09:00:00Z,',
+        'E-2,email,2026-11-02T10:00:00Z,Ann,2026-11-02T10:05:00Z,2026-11-02T11:00:00Z',
+        'E-3,email,2026-11-02T10:00:00Z,Ann,2026-11-01T10:00:00Z,2026-11-01T12:00:00Z',
+        'E-4,email,2026-11-02T10:00:00Z,Ann,2026-11-02T10:00:00Z,',
+      ].join('\n'),
+    );
+    expect(r).toMatchObject({ inserted: 4, invalidRows: 0 });
+    expect(formatDetails(r)).toBe(
+      "warning: 2 emails opened or replied before they were sent (lines 2, 4): email_opened_at 2026-11-02T09:00Z is before occurred_at 2026-11-02T10:00Z, when the email was sent (stored as given: it counts as opened); check the source's clocks and time zones",
+    );
+    const api = await post({
+      entity: 'activities',
+      items: [
+        {
+          external_id: 'E-5',
+          kind: 'email',
+          occurred_at: '2026-11-02T10:00:00Z',
+          rep_name: 'Ann',
+          email_replied_at: '2026-11-02T08:00:00Z',
+        },
+      ],
+    });
+    expect(api.body.warnings).toEqual([
+      {
+        index: 0,
+        kind: 'opened before sent',
+        message:
+          "email_replied_at 2026-11-02T08:00Z is before occurred_at 2026-11-02T10:00Z, when the email was sent (stored as given: it counts as replied); check the source's clocks and time zones",
+      },
+    ]);
+    expect(await count('activities')).toBe(5);
+  });
+
   // Tester: a lead named "\u202Eevil" (shown reversed) or only "\u200B" was stored as given, and lead names
   // are shown in nudge DMs.
   it("cleans a lead's name and company like every name, and refuses one of nothing else", async () => {
