@@ -1,5 +1,6 @@
 import { sql } from '../db/client.js';
 import { formatCount } from '../numbers/count.js';
+import { formatPercent } from '../numbers/percent.js';
 import { runAdmitted } from './admitted.js';
 import { lostDeals } from './compute/lost.js';
 import { runMetricQuery } from './compute/query.js';
@@ -142,7 +143,7 @@ export async function topLossReasonsLine(
   const top = lr.rows.filter((r) => r.kind === 'reason').slice(0, count);
   const parts = top.map(
     (r, i) =>
-      `${r.label} (${i === 0 ? `${formatCount(r.lost)} of ${formatCount(total)} lost` : formatCount(r.lost)}, ${Math.round(r.share * 100)}%)`,
+      `${r.label} (${i === 0 ? `${formatCount(r.lost)} of ${formatCount(total)} lost` : formatCount(r.lost)}, ${formatPercent(r.share, 0)})`,
   );
   return `Top loss reasons: ${parts.join(', ')}`;
 }

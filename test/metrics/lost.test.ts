@@ -71,6 +71,26 @@ describeDb('lost deals by reason', (ctx) => {
     expect(text).toContain('_Other (2 reasons)_ — 2 (18%) · $2 · new');
   });
 
+  // Probe (LOW): "Top loss reasons: Price (1 of 24,980 lost, 0%)" showed 0% for a share that is not zero.
+  it('never shows a non-zero share of the top reasons as 0%', async () => {
+    const db = ctx.db();
+    const ana = await addRep(db, 'Ana');
+    await db.insert(opportunities).values(
+      Array.from({ length: 250 }, (_, i) => ({
+        externalId: `bulk-${i}`,
+        ownerRepId: ana,
+        createdAt: new Date('2026-08-01T00:00:00Z'),
+        closedAt: new Date('2026-10-10T10:00:00Z'),
+        outcome: 'lost' as const,
+        lossReason: i === 0 ? 'Price' : 'Timing',
+      })),
+    );
+    const deps = { db, defaultTimezone: 'UTC', now: new Date('2026-11-25T12:00:00Z') };
+    expect(await topLossReasonsLine(deps, { scope: org, period: '2026-10' })).toBe(
+      'Top loss reasons: Timing (249 of 250 lost, 99%), Price (1, under 1%)',
+    );
+  });
+
   it('says plainly when no loss reasons are recorded instead of showing zeros', async () => {
     const db = ctx.db();
     const ana = await addRep(db, 'Ana');
