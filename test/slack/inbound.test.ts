@@ -202,11 +202,23 @@ describeDb('inbound text over HTTP', (ctx) => {
       constructor: 'I don\'t know a team or person called "constructor".',
       __proto__: 'I don\'t know a team or person called "__proto__".',
       'calls constructor': 'I don\'t know a team or person called "constructor".',
-      'calls by __proto__': 'Split `by` what? Use `by rep`, `by team`, `by product` or `by source`.',
+      'calls by __proto__':
+        'Split `by` what? Splits: `by rep`, `by team`, `by product`, `by source`, `by reason` (lost deals) or `by template` (emails).',
     };
     for (const [text, expected] of Object.entries(answers)) {
       expect((await ask(USERS.ada.id, text)).text, text).toBe(expected);
     }
+  });
+
+  // Probe (LOW): `emails org by templte` and `winrate by` listed only four splits, without `by template` or
+  // `by reason`, and gave no did-you-mean.
+  it('answers an unknown split with a did-you-mean and every split there is', async () => {
+    const splits =
+      'Splits: `by rep`, `by team`, `by product`, `by source`, `by reason` (lost deals) or `by template` (emails).';
+    expect((await ask(USERS.ada.id, 'emails org by templte')).text).toBe(
+      `Did you mean \`by template\`? ${splits}`,
+    );
+    expect((await ask(USERS.ada.id, 'winrate by')).text).toBe(`Split \`by\` what? ${splits}`);
   });
 
   it('refuses a NUL byte politely without touching the database', async () => {

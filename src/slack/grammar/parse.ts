@@ -202,6 +202,10 @@ function parseHelp(rest: string[], ctx: GrammarContext): ParsedCommand {
   };
 }
 
+/** Every split the grammar reads, for an answer to `by` with no split or an unknown one. */
+const SPLITS =
+  'Splits: `by rep`, `by team`, `by product`, `by source`, `by reason` (lost deals) or `by template` (emails).';
+
 const PERIOD_CONFLICT = conflict('period');
 /** Month words beyond this many are periods only: the readings double with each one. */
 const MAX_NAMED_MONTHS = 3;
@@ -330,13 +334,16 @@ function readModifiers(
     }
     if (word === 'by') {
       endRun();
-      const dim = DIMENSIONS.get(tokens[i + 1]?.toLowerCase() ?? '');
-      if (!dim)
+      const next = tokens[i + 1];
+      const dim = DIMENSIONS.get(next?.toLowerCase() ?? '');
+      if (!dim) {
+        const guess = next === undefined ? undefined : suggestWord(next, [...DIMENSIONS.keys()]);
         return {
           kind: 'error',
-          message: 'Split `by` what? Use `by rep`, `by team`, `by product` or `by source`.',
+          message: `${guess ? `Did you mean \`by ${guess}\`? ` : 'Split `by` what? '}${SPLITS}`,
           suggestion: null,
         };
+      }
       // `by rep by rep` is refused like `by rep by team`: a split said twice is likelier a slip than meant.
       if (by)
         return {
