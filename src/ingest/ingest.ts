@@ -2,6 +2,7 @@ import { type Db, sql } from '../db/client.js';
 import { bumpDataVersion } from '../db/data-version.js';
 import { retryConflicts } from '../db/failures.js';
 import { activities, leads, opportunities } from '../db/schema/index.js';
+import { suggestWord } from '../edit-distance.js';
 import { AmountError, type DecimalMark, REQUEST_NUMBER_HINT, settleAmount } from '../money/index.js';
 import { writeAccounts } from './accounts.js';
 import { writeActivities } from './activities.js';
@@ -13,6 +14,7 @@ import { writeOpportunities } from './opportunities.js';
 import { guardAgainstDemo, markDataSource, recordArrival } from './origin.js';
 import { writeReps } from './reps.js';
 import {
+  canonicalFields,
   type Entity,
   type ItemOf,
   itemSchemas,
@@ -115,6 +117,25 @@ export const newNumberContext = (decimal?: DecimalMark, reading: ReadingContext 
 });
 
 /**
+ * `unknown field for leads`, with what each unknown key may have meant: a near spelling (`qualifed_at`) or
+ * the fields it starts (`qualified` → `qualified_at`; `owner` → `owner_email or owner_name`):
+ * `unknown field for leads; did you mean "qualified_at"?`.
+ */
+function unknownFields(entity: Entity, keys: readonly string[]): string {
+  const fields = canonicalFields(entity);
+  const meant = keys.flatMap((key) => {
+    const near = suggestWord(key, fields);
+    const started = fields.filter((f) => f.startsWith(`${key.toLowerCase()}_`));
+    const guesses = near ? [near] : started.length > 0 && started.length <= 3 ? started : [];
+    if (guesses.length === 0) return [];
+    const said = guesses.map((g) => `"${g}"`).join(' or ');
+    return [keys.length > 1 ? `${said} for "${key}"` : said];
+  });
+  const head = `unknown field${keys.length > 1 ? 's' : ''} for ${entity}`;
+  return meant.length > 0 ? `${head}; did you mean ${meant.join(', ')}?` : head;
+}
+
+/**
  * Validates raw items against the entity's schema; every problem becomes one `ItemError`. Every item
  * must carry its key (external_id; a team's name), so no write ever sees an item without one. Amounts
  * are settled with `numbers` (see NumberContext); an amount ambiguous with no known mark is an error
@@ -156,7 +177,7 @@ export function parseItems<E extends Entity>(
     }
     for (const issue of parsed.error.issues) {
       if (issue.code === 'unrecognized_keys') {
-        out.errors.push({ index, field: issue.keys.join(', '), message: `unknown field for ${entity}` });
+        out.errors.push({ index, field: issue.keys.join(', '), message: unknownFields(entity, issue.keys) });
       } else if (issue.path.length === 0) {
         out.errors.push({ index, field: null, message: 'must be an object of canonical fields' });
       } else {

@@ -109,7 +109,7 @@ export async function writeOpportunities(
       errors.push({
         index,
         field: 'amount',
-        message: 'and amount_minor are both given on this row; give only one',
+        message: 'and amount_minor are both given; give only one',
       });
     }
     const outcome = closeItems[index]!.outcome;

@@ -74,7 +74,7 @@ describeDb('refused rows create no names', (ctx) => {
       // Both columns: a row filling both is refused; a row filling one of them is written (tester).
       refused: 'O-1,2026-11-01,Rita New,Newco,10,1000',
       good: 'O-2,2026-11-01,Val Good,Goodco,,5000',
-      error: 'amount and amount_minor are both given on this row; give only one',
+      error: 'amount and amount_minor are both given; give only one',
       created: '1 rep (no email): Val Good; 1 account: Goodco',
     },
     {
@@ -216,7 +216,7 @@ describeDb('refused rows create no names', (ctx) => {
         'O-23,2026-11-02,Val Good,Goodco,,,USD',
       ),
     );
-    expect(r.errors).toBe('line 2: amount and amount_minor are both given on this row; give only one');
+    expect(r.errors).toBe('line 2: amount and amount_minor are both given; give only one');
     expect(await rows('select external_id, amount_minor from opportunities order by external_id')).toEqual([
       { external_id: 'O-21', amount_minor: 5000 },
       { external_id: 'O-22', amount_minor: 7000 },

@@ -157,6 +157,24 @@ describeDb('POST /api/v1/ingest', (ctx) => {
     const r = await post({ entity: 'leads', items: [lead('L-1', { colour: 'red' })] });
     expect(r.status).toBe(400);
     expect(r.body.errors).toEqual([{ index: 0, field: 'colour', message: 'unknown field for leads' }]);
+    // Probe (LOW): `qualified` got no hint; a near spelling or the fields a word starts are named.
+    const hinted = await post({
+      entity: 'leads',
+      items: [
+        lead('L-1', { qualified: '2026-11-02' }),
+        lead('L-2', { ownr_email: 'a@x.com' }),
+        lead('L-3', { owner: 'Ann', colour: 'red' }),
+      ],
+    });
+    expect(hinted.body.errors).toEqual([
+      { index: 0, field: 'qualified', message: 'unknown field for leads; did you mean "qualified_at"?' },
+      { index: 1, field: 'ownr_email', message: 'unknown field for leads; did you mean "owner_email"?' },
+      {
+        index: 2,
+        field: 'owner, colour',
+        message: 'unknown fields for leads; did you mean "owner_email" or "owner_name" for "owner"?',
+      },
+    ]);
   });
 
   it('answers 413 above 1,000 items or the body cap', async () => {
