@@ -1,5 +1,6 @@
 import { TZDate } from '@date-fns/tz';
 import { addDays, addMonths } from 'date-fns';
+import { suggestWord } from '../edit-distance.js';
 
 /**
  * Fiscal calendars. A fiscal year is named by the calendar year it ends in: with a February start,
@@ -163,7 +164,11 @@ export function parseFiscalSetting(
   if (words.length === 1) {
     const month = monthNumber(words[0]!);
     if (month) return { ok: true, calendar: { kind: 'months', startMonth: month } };
-    return { ok: false, error: `"${text.trim()}" is not a month. ${help}` };
+    const guess = suggestWord(words[0]!, MONTH_NAMES);
+    return {
+      ok: false,
+      error: `"${text.trim()}" is not a month${guess ? `; did you mean "${guess}"?` : '.'} ${help}`,
+    };
   }
   const pattern = words[0]?.replace(/-/g, '');
   if (pattern !== '445' && pattern !== '454' && pattern !== '544')
@@ -174,8 +179,15 @@ export function parseFiscalSetting(
     .map((w) => WEEKDAYS.findIndex((d) => w.length >= 3 && d.startsWith(w)))
     .find((i) => i >= 0);
   const endMonth = rest.map((w) => (/^\d/.test(w) ? null : monthNumber(w))).find((m) => m !== null);
-  if (weekday === undefined || endMonth === undefined || endMonth === null)
-    return { ok: false, error: `Say which weekday and month the fiscal year ends on. ${help}` };
+  if (weekday === undefined || endMonth === undefined || endMonth === null) {
+    // A misspelt month or weekday (`januray`, `saturady`): say which word, and what it may be.
+    const slip = rest
+      .filter((w) => !/^\d/.test(w) && w !== 'nearest' && w !== 'last')
+      .map((w) => ({ w, guess: suggestWord(w, [...MONTH_NAMES, ...WEEKDAYS]) }))
+      .find((x) => x.guess !== undefined && x.guess !== x.w);
+    const meant = slip ? ` "${slip.w}": did you mean "${slip.guess}"?` : '';
+    return { ok: false, error: `Say which weekday and month the fiscal year ends on.${meant} ${help}` };
+  }
   return {
     ok: true,
     calendar: { kind: 'weeks', startMonth: (endMonth % 12) + 1, pattern, endWeekday: weekday, rule },

@@ -119,6 +119,25 @@ describe('fiscal calendars', () => {
     const bad = parseFiscalSetting('smarch');
     expect(bad.ok).toBe(false);
     expect(parseFiscalSetting('4-4-5 of january').ok).toBe(false);
+    // Probe (LOW): typos got the examples but no suggestion.
+    const examples =
+      'Try one of: "february", "4-4-5 last saturday of january", "5-4-4 saturday nearest the end of december".';
+    expect(parseFiscalSetting('februray')).toEqual({
+      ok: false,
+      error: `"februray" is not a month; did you mean "february"? ${examples}`,
+    });
+    expect(parseFiscalSetting('4-4-5 last saturday of januray')).toEqual({
+      ok: false,
+      error: `Say which weekday and month the fiscal year ends on. "januray": did you mean "january"? ${examples}`,
+    });
+    expect(parseFiscalSetting('4-4-5 last saturady of january')).toEqual({
+      ok: false,
+      error: `Say which weekday and month the fiscal year ends on. "saturady": did you mean "saturday"? ${examples}`,
+    });
+    expect(parseFiscalSetting('payday')).toEqual({
+      ok: false,
+      error: `"payday" is not a month. ${examples}`,
+    });
     expect(parsePeriod('P3 FY2027', { now: new Date(), timezone: 'UTC', fiscal: FEB }).ok).toBe(false);
     expect(parsePeriod('Q5 FY2027', { now: new Date(), timezone: 'UTC', fiscal: FEB }).ok).toBe(false);
   });
