@@ -188,7 +188,9 @@ async function handle(
     // V8 says where: the token and the text around it (`Unexpected token '}', ..."items":[}"`), or the
     // position; the text is the caller's own.
     const where =
-      err instanceof SyntaxError ? `: ${err.message.replace(/ is not valid JSON$/, '').slice(0, 200)}` : '';
+      err instanceof SyntaxError
+        ? `: ${withLineAndColumn(err.message.replace(/ is not valid JSON$/, ''), text).slice(0, 200)}`
+        : '';
     return send(res, 400, { ok: false, error: `body is not valid JSON${where}` });
   }
   // `{"amount": 5, "amount": 7}` is JSON that JSON.parse reads as 7 and other readers as 5: refused.
@@ -317,4 +319,18 @@ function send(res: ServerResponse, status: number, body: unknown): void {
     'Content-Length': Buffer.byteLength(text),
   });
   res.end(text);
+}
+
+/**
+ * A JSON.parse message that gives only `at position 109` (a UTF-16 offset into `text`), with where that is
+ * as an editor shows it: `at position 109 (line 5, column 3)`, lines and columns from 1. Other messages
+ * are returned as they are.
+ */
+function withLineAndColumn(message: string, text: string): string {
+  const m = / at position (\d+)$/.exec(message);
+  if (!m) return message;
+  const before = text.slice(0, Number(m[1]));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return `${message} (line ${line}, column ${column})`;
 }

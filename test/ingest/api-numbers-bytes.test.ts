@@ -120,6 +120,18 @@ describeDb('ingest API: numbers past the limit, bytes and numeric ids', (ctx) =>
       status: 400,
       body: { ok: false, error: `body is not valid JSON: Unexpected token '}', ...","items":[}"` },
     });
+    // Probe (LOW): a message with only "at position 70" says where as an editor does, too.
+    const missingComma = await post(
+      '{\n  "entity": "opportunities",\n  "items": [\n    {"external_id": "O-1" "created_at": "2026-01-05"}\n  ]\n}',
+    );
+    expect(missingComma).toEqual({
+      status: 400,
+      body: {
+        ok: false,
+        error:
+          "body is not valid JSON: Expected ',' or '}' after property value in JSON at position 70 (line 4, column 27)",
+      },
+    });
   });
 
   // Tester: `{"amount": 5, "amount": 7}` was written as 7 (JSON.parse keeps the last); another reader takes 5.
