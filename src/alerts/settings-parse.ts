@@ -68,16 +68,15 @@ function parseSetting(
   const first = args[0]?.toLowerCase();
   switch (name) {
     case 'sla': {
-      const seconds = first === undefined ? null : parseDuration(first);
-      if (seconds === null || args.length !== 1)
-        return { error: 'Give the SLA as a duration, e.g. `10m`, `90s` or `1h`.' };
+      const seconds = first === undefined ? null : parseDuration(args.join(' '));
+      if (seconds === null) return { error: 'Give the SLA as a duration, e.g. `10m`, `90s` or `1h`.' };
       if (seconds < 30 || seconds > 86_400) return { error: 'The SLA must be between 30s and 24h.' };
       return { slaSeconds: seconds };
     }
     case 'escalation': {
       if (first === 'default' && args.length === 1) return { escalationSeconds: null };
-      const seconds = first === undefined ? null : parseDuration(first);
-      if (seconds === null || args.length !== 1) {
+      const seconds = first === undefined ? null : parseDuration(args.join(' '));
+      if (seconds === null) {
         return { error: 'Give the escalation as a duration, e.g. `30m` or `2h`, or `default` (3 × SLA).' };
       }
       if (seconds < 60 || seconds > 7 * 86_400) return { error: 'Escalation must be between 1m and 7d.' };
@@ -94,10 +93,16 @@ function parseSetting(
   }
 }
 
-/** "10m", "90s", "1h", "1h30m", "2d", "15min" → seconds; null when not a duration. */
+/**
+ * "10m", "90s", "1h", "1h30m", "2d", "15min", and as said in words, "10 minutes", "1 hour 30 mins",
+ * "90 seconds", "2 days" → seconds; null when not a duration.
+ */
 export function parseDuration(text: string): number | null {
-  const t = text.trim().toLowerCase();
-  const match = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)(?:m|min|mins))?(?:(\d+)s)?$/.exec(t);
+  const t = text.trim().toLowerCase().replace(/\s+/g, '');
+  const match =
+    /^(?:(\d+)(?:d|days?))?(?:(\d+)(?:h|hrs?|hours?))?(?:(\d+)(?:m|mins?|minutes?))?(?:(\d+)(?:s|secs?|seconds?))?$/.exec(
+      t,
+    );
   if (!match || t === '') return null;
   const [, d, h, m, s] = match;
   const total = Number(d ?? 0) * 86_400 + Number(h ?? 0) * 3600 + Number(m ?? 0) * 60 + Number(s ?? 0);

@@ -22,6 +22,13 @@ describe('alerts command grammar', () => {
     expect(parseDuration('15min')).toBe(900);
     expect(parseDuration('10')).toBeNull();
     expect(parseDuration('abc')).toBeNull();
+    // Probe (LOW): `sla 10 minutes` was refused; only `10m` worked.
+    expect(parseDuration('10 minutes')).toBe(600);
+    expect(parseDuration('1 hour 30 mins')).toBe(5400);
+    expect(parseDuration('2 days')).toBe(172_800);
+    expect(parseDuration('45 sec')).toBe(45);
+    expect(parseDuration('10 minutes ago')).toBeNull();
+    expect(parseDuration('1 hour 1 hour')).toBeNull();
     expect(parseDays('mon-fri')).toEqual([1, 2, 3, 4, 5]);
     expect(parseDays('sun-thu')).toEqual([1, 2, 3, 4, 7]);
     expect(parseDays('mon,wed,fri')).toEqual([1, 3, 5]);
@@ -52,6 +59,15 @@ describe('alerts command grammar', () => {
           timezone: 'Europe/London',
         },
       },
+    });
+    expect(parseAlertsCommand(['set', 'sla', '10', 'minutes', 'team', 'EMEA'])).toEqual({
+      ok: true,
+      action: 'set',
+      team: 'EMEA',
+      patch: { slaSeconds: 600 },
+    });
+    expect(parseAlertsCommand(['set', 'escalation', '2', 'hours'])).toMatchObject({
+      patch: { escalationSeconds: 7200 },
     });
     expect(parseAlertsCommand(['set', 'hours', 'always'])).toMatchObject({
       patch: { hours: { kind: 'always' } },
