@@ -17,6 +17,7 @@ import {
   type ItemError,
   ingestBatch,
 } from '../ingest/index.js';
+import { zonelessDatesNote } from '../ingest/zoneless-dates.js';
 import type { Logger } from '../logger.js';
 import { decimalMarkOf } from '../money/index.js';
 import { duplicateKeyProblem } from './duplicate-keys.js';
@@ -243,23 +244,34 @@ async function handle(
     { items: count, inserted: result.inserted, updated: result.updated },
     'ingest batch written',
   );
+  // About the request as a whole, not one item.
+  const summaryWarnings = [
+    ...(result.contractsLeftOut
+      ? [
+          {
+            kind: 'contracts left out',
+            count: result.contractsLeftOut,
+            message: contractsLeftOutWarning(result.contractsLeftOut),
+          },
+        ]
+      : []),
+    ...(result.zonelessDates
+      ? [
+          {
+            kind: 'dates without a zone',
+            count: result.zonelessDates.count,
+            message: zonelessDatesNote(result.zonelessDates, 'request'),
+          },
+        ]
+      : []),
+  ];
   return send(res, 200, {
     ok: true,
     inserted: result.inserted,
     updated: result.updated,
     unchanged: result.unchanged,
     ...(result.warnings ? { warnings: result.warnings } : {}),
-    ...(result.contractsLeftOut
-      ? {
-          summary_warnings: [
-            {
-              kind: 'contracts left out',
-              count: result.contractsLeftOut,
-              message: contractsLeftOutWarning(result.contractsLeftOut),
-            },
-          ],
-        }
-      : {}),
+    ...(summaryWarnings.length > 0 ? { summary_warnings: summaryWarnings } : {}),
     ...(created.reps.length + created.teams.length + created.accounts.length > 0 ? { created } : {}),
   });
 }

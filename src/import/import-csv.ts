@@ -22,6 +22,7 @@ import { type CreatedByReference, emptyCreated, lockNameCreation } from '../inge
 import { guardAgainstDemo, markDataSource, recordArrival } from '../ingest/origin.js';
 import type { RowFingerprint } from '../ingest/staging.js';
 import { type ImportWarning, WarningLog } from '../ingest/warnings.js';
+import { type ZonelessDates, zonelessDates } from '../ingest/zoneless-dates.js';
 import type { DecimalMark } from '../money/index.js';
 import { counted } from '../numbers/count.js';
 import { guessFieldColumns, guessIdColumn, ImportFormatError, planColumns } from './columns.js';
@@ -113,6 +114,11 @@ export interface ImportCsvResult {
    * ARR and ARPU leave them out (src/ingest/contracts-left-out.ts); 0 otherwise and when rejected.
    */
   contractsLeftOut: number;
+  /**
+   * Dates and times without a zone the file's rows were read with (in `timezone`), when stored teams count
+   * their periods in another zone (src/ingest/zoneless-dates.ts); null otherwise and when rejected.
+   */
+  zonelessDates: ZonelessDates | null;
 }
 
 class Rollback extends Error {}
@@ -172,6 +178,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     delimiter: source.delimiter,
     created: emptyCreated(),
     contractsLeftOut: 0,
+    zonelessDates: null,
   };
   const badLines = new Set<number>();
   const report = (e: RowError) => {
@@ -504,14 +511,19 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     // Rows whose amount was ambiguous: the whole file has now shown (or not) its decimal mark. They
     // come after every other row, as their own generation.
     if (deferred.length > 0) await flushStage();
+    // Their dates were counted when they were first read (every field is read before amounts are settled).
+    const zoneless = dates.zoneless;
     for (let i = 0; i < deferred.length; i += BATCH_SIZE)
       await write(deferred.slice(i, i + BATCH_SIZE), true);
+    dates.zoneless = zoneless;
     await flushStage(true);
     // Slash dates refused as ambiguous in a file whose other dates fit one order only: name that order.
     const advice = dateOrderAdvice(dates);
     if (advice) opts.onNotice?.(advice);
     if (result.invalidRows > 0 && !opts.skipInvalid) throw new Rollback();
     if (touchesContractsLeftOut(opts.entity)) result.contractsLeftOut = await countContractsLeftOut(tx);
+    // After the write, so a teams file's own zones count.
+    result.zonelessDates = await zonelessDates(tx, dates.zoneless, opts.timezone);
     if (result.inserted + result.updated + result.unchanged > 0) {
       const entities = opts.entity === 'subscriptions' ? ['accounts', 'contracts'] : [opts.entity];
       await recordArrival(tx, 'csv', entities, opts.now);
@@ -531,6 +543,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
       skipped: 0,
       created: emptyCreated(),
       contractsLeftOut: 0,
+      zonelessDates: null,
       rejected: true,
       warnings: warnings.list(),
     };

@@ -1,6 +1,7 @@
 import { contractsLeftOutWarning } from '../ingest/contracts-left-out.js';
 import { formatCreated } from '../ingest/names.js';
 import type { ImportWarning } from '../ingest/warnings.js';
+import { zonelessDatesNote } from '../ingest/zoneless-dates.js';
 import { counted } from '../numbers/count.js';
 import type { ImportCsvResult } from './import-csv.js';
 
@@ -115,8 +116,9 @@ const countedTitle = (w: ImportWarning) => counted(w.count, COUNTED_TITLES[w.kin
 /**
  * What the import read and what looked wrong (stderr, before the summary): the delimiter when it
  * is not a comma, columns read under another name, each warning kind with its count, first
- * line numbers and the first case spelled out, and the contracts ARR and ARPU leave out (on accounts with
- * no became_customer_at) after a contracts, accounts or subscriptions import.
+ * line numbers and the first case spelled out, the contracts ARR and ARPU leave out (on accounts with
+ * no became_customer_at) after a contracts, accounts or subscriptions import, and a note when dates
+ * without a zone were read in the import's zone while stored teams count in another (zonelessDatesNote).
  */
 export function formatDetails(r: ImportCsvResult): string {
   const out: string[] = [];
@@ -131,5 +133,6 @@ export function formatDetails(r: ImportCsvResult): string {
     );
   }
   if (r.contractsLeftOut > 0) out.push(`warning: ${contractsLeftOutWarning(r.contractsLeftOut)}`);
+  if (r.zonelessDates) out.push(`note: ${zonelessDatesNote(r.zonelessDates, 'file')}`);
   return out.join('\n');
 }

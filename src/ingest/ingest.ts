@@ -38,6 +38,7 @@ import {
 } from './types.js';
 import { type DateOrder, newDateContext } from './values.js';
 import { type ItemWarning, WarningLog } from './warnings.js';
+import { type ZonelessDates, zonelessDates } from './zoneless-dates.js';
 
 type Writer<E extends Entity> = (
   db: Db,
@@ -273,22 +274,23 @@ export interface BatchOptions extends IngestOptions {
  * a CSV import counts (duplicate ids and which item won, close before create, won amount ≤ 0, an open
  * stage with a close date, an event dated after `opts.now` plus a day, an account named like another
  * under another external id, in the request or stored). A request that wrote contracts or accounts also returns `contractsLeftOut`
- * when some stored contracts are on accounts with no became_customer_at (ARR and ARPU leave them out).
+ * when some stored contracts are on accounts with no became_customer_at (ARR and ARPU leave them out), and
+ * one that read dates without a zone `zonelessDates` when stored teams count their periods in another zone.
  */
 export async function ingestBatch(
   db: Db,
   input: RawBatch | { batches: RawBatch[] },
   opts: BatchOptions,
-): Promise<WriteResult & { warnings?: ItemWarning[]; contractsLeftOut?: number }> {
+): Promise<
+  WriteResult & { warnings?: ItemWarning[]; contractsLeftOut?: number; zonelessDates?: ZonelessDates }
+> {
   const batches = 'batches' in input ? input.batches : [input];
   const multi = 'batches' in input;
   const atomic = opts.atomic ?? true;
   // One number context for the whole request: its unambiguous amounts settle its ambiguous ones.
   // Amount and date errors name the request's fields ("locale", "decimal", "date_format").
-  const numbers = newNumberContext(opts.decimal, {
-    dates: newDateContext(opts.dateOrder, 'request'),
-    numberHint: REQUEST_NUMBER_HINT,
-  });
+  const dates = newDateContext(opts.dateOrder, 'request');
+  const numbers = newNumberContext(opts.decimal, { dates, numberHint: REQUEST_NUMBER_HINT });
   const parsed = batches.map((b) => parseItems(b.entity, b.items, opts.timezone, numbers));
   // The same warnings a CSV summary gives, per item (stored as given, but worth a look).
   // Each item's warning entry (see WarningLog.refused), per batch.
@@ -313,6 +315,8 @@ export async function ingestBatch(
   let created = emptyCreated();
   // Contracts ARR and ARPU leave out after a request that wrote contracts or accounts (else undefined).
   let leftOut: number | undefined;
+  // Dates read without a zone while stored teams count in another zone (see zonelessDates), or null.
+  let zoneless: ZonelessDates | null = null;
   // `namesFirst`: the attempt takes the name lock before anything else (see lockNameCreation's lock order).
   const attempt = (namesFirst: boolean) =>
     retryConflicts(() =>
@@ -351,6 +355,7 @@ export async function ingestBatch(
         leftOut = batches.some((b) => touchesContractsLeftOut(b.entity))
           ? await countContractsLeftOut(tx as unknown as Db)
           : undefined;
+        zoneless = await zonelessDates(tx as unknown as Db, dates.zoneless, opts.timezone);
         if (opts.source) {
           const arrived = batches.filter((_, i) => (parsed[i]?.items.length ?? 0) > 0).map((b) => b.entity);
           await recordArrival(tx as unknown as Db, opts.source, arrived, opts.now);
@@ -389,6 +394,9 @@ export async function ingestBatch(
   });
   delete result.touchesBeforeLead;
   delete result.namedLikeStored;
-  const counts = leftOut ? { contractsLeftOut: leftOut } : {};
+  const counts = {
+    ...(leftOut ? { contractsLeftOut: leftOut } : {}),
+    ...(zoneless ? { zonelessDates: zoneless } : {}),
+  };
   return warnings.length > 0 ? { ...result, warnings, ...counts } : { ...result, ...counts };
 }

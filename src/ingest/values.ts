@@ -133,16 +133,26 @@ const INSTANT =
 /**
  * Parses an ISO date or date-time. A value with a zone (Z, +02:00, -0300) is that instant; a date or
  * a date-time without a zone is read as wall-clock time in `timeZone` (the deployment's DEFAULT_TIMEZONE),
- * so "2017-10-20" means midnight where the team works, not midnight UTC.
+ * so "2017-10-20" means midnight where the team works, not midnight UTC. Each value read in `timeZone`
+ * (no zone; a slash date) adds one to `dates.zoneless`.
  */
 export function parseInstant(value: string, timeZone: string, dates?: DateContext): Date {
   let known = instantCache.get(timeZone);
   const hit = known?.get(value);
-  if (hit !== undefined) return new Date(hit);
+  if (hit !== undefined) {
+    if (dates) dates.zoneless += 1;
+    return new Date(hit);
+  }
+  const zoned = zonedCache?.get(value);
+  if (zoned !== undefined) return new Date(zoned);
   const m = INSTANT.exec(value.trim());
   if (!m) {
     const slash = dates ? SLASH.exec(value.trim()) : null;
-    if (slash && dates) return parseSlashDate(value, slash, timeZone, dates);
+    if (slash && dates) {
+      const read = parseSlashDate(value, slash, timeZone, dates);
+      dates.zoneless += 1;
+      return read;
+    }
     throw new ValueError(`"${value}" is not an ISO date or date-time (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)`);
   }
   const [, y, mo, d, h, mi = '0', s = '0', frac = '', zone] = m;
@@ -167,6 +177,12 @@ export function parseInstant(value: string, timeZone: string, dates?: DateContex
     ? Date.UTC(year, month - 1, day, hour, minute, second, ms) -
       (zone.toUpperCase() === 'Z' ? 0 : parseOffset(zone)) * 60_000
     : wallClockToUtc(timeZone, year, month, day, hour, minute, second, h !== undefined ? value : null) + ms;
+  if (zone) {
+    zonedCache ??= new LRUCache({ max: INSTANT_CACHE_MAX });
+    zonedCache.set(value, utc);
+    return new Date(utc);
+  }
+  if (dates) dates.zoneless += 1;
   if (!known) {
     known = new LRUCache({ max: INSTANT_CACHE_MAX });
     instantCache.set(timeZone, known);
@@ -176,12 +192,16 @@ export function parseInstant(value: string, timeZone: string, dates?: DateContex
 }
 
 /**
- * ISO text → UTC ms per time zone, for values read by the ISO path (the slash path depends on the
- * file's date order, so it is not kept). A file repeats its dates; each reading costs a regex match
- * and several small arrays, which a big import pays a million times. The outer map is plain: its keys
- * are IANA zone names (the deployment's, in practice); each zone keeps its most recent texts.
+ * ISO text without a zone → UTC ms per time zone, for values read by the ISO path (the slash path
+ * depends on the file's date order, so it is not kept). A file repeats its dates; each reading costs a
+ * regex match and several small arrays, which a big import pays a million times. The outer map is
+ * plain: its keys are IANA zone names (the deployment's, in practice); each zone keeps its most recent
+ * texts. Texts with a zone (`Z`, `+02:00`) mean one instant in any zone: they are kept in `zonedCache`,
+ * so a hit in either tells whether the value was read in the zone (DateContext.zoneless).
  */
 const instantCache = new Map<string, LRUCache<string, number>>();
+/** ISO text with a zone → UTC ms (made on first use: an LRUCache allocates its slots up front). */
+let zonedCache: LRUCache<string, number> | undefined;
 const INSTANT_CACHE_MAX = 100_000;
 
 /** Order of day and month in a slash date: `1/15/2026` is MDY (US), `15/1/2026` DMY. */
@@ -201,6 +221,11 @@ export interface DateContext {
   hint: string;
   pick: (order: DateOrder) => string;
   fits: { MDY: number; DMY: number; either: number; example: Partial<Record<DateOrder | 'either', string>> };
+  /**
+   * Values read as wall-clock time in the zone: dates and times without a zone (`2026-10-01`,
+   * `2026-10-01 14:05`, slash dates), counted each time one is read (see zonelessDatesNote).
+   */
+  zoneless: number;
 }
 
 export const FILE_DATE_HINT =
@@ -216,6 +241,7 @@ export const newDateContext = (order: DateOrder | undefined, audience: 'file' | 
       ? (o) => `pass --date-format ${o}`
       : (o) => `set the request's "date_format" field to "${o}"`,
   fits: { MDY: 0, DMY: 0, either: 0, example: {} },
+  zoneless: 0,
 });
 
 /**

@@ -92,7 +92,14 @@ describeDb('ingestBatch', (ctx) => {
       },
       opts,
     );
-    expect(result).toEqual({ inserted: 7, updated: 0, unchanged: 0, errors: [] });
+    // Five of its dates have no zone (read in UTC), and team EMEA counts its periods in Europe/London.
+    expect(result).toEqual({
+      inserted: 7,
+      updated: 0,
+      unchanged: 0,
+      errors: [],
+      zonelessDates: { count: 5, zone: 'UTC', teams: [{ name: 'EMEA', timezone: 'Europe/London' }] },
+    });
     const [opp] = await queryRows<{
       amount: number;
       outcome: string;
