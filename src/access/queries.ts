@@ -208,6 +208,21 @@ export async function currentTeamIds(db: Db, repId: number, now: Date): Promise<
   return rows.map((r) => r.teamId).sort((a, b) => a - b);
 }
 
+/** Ids of the reps who belong to team `teamId` at `now` (membership history). */
+export async function currentMemberIds(db: Db, teamId: number, now: Date): Promise<Set<number>> {
+  const rows = await db
+    .selectDistinct({ repId: teamMemberships.repId })
+    .from(teamMemberships)
+    .where(
+      and(
+        eq(teamMemberships.teamId, teamId),
+        sql`${teamMemberships.validFrom} <= ${now.toISOString()}`,
+        or(isNull(teamMemberships.validTo), gt(teamMemberships.validTo, now)),
+      ),
+    );
+  return new Set(rows.map((r) => r.repId));
+}
+
 /** Team ids the rep manages. */
 export async function managedTeamIds(db: Db, repId: number): Promise<number[]> {
   const rows = await db

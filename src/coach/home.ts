@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import { getRepNames, getTeams } from '../access/queries.js';
+import { currentMemberIds, getRepNames, getTeams } from '../access/queries.js';
 import { median } from '../charts/median.js';
 import { runAdmitted } from '../metrics/admitted.js';
 import { getMetric } from '../metrics/index.js';
@@ -17,7 +17,10 @@ const MAX_REPS = 12;
 /**
  * App Home's "Coaching" section for a manager's first managed team: each rep with the metrics where they
  * are behind the team median over the last 30 days, most behind first, and how to open their card.
- * One `by rep` query per metric. Empty when the caller manages no team.
+ * One `by rep` query per metric. The medians are the team's over the window (a rep who left in it counts
+ * for the days they were in), but only the team's current members are listed: the card it points to is
+ * for the rep's current manager (a rep who moved away is the new manager's to coach). Empty when the
+ * caller manages no team.
  */
 export async function buildCoachingHomeBlocks(
   deps: MetricDeps,
@@ -53,6 +56,8 @@ export async function buildCoachingHomeBlocks(
       if (worse) list.push(lowerFirst(r.metric.label));
     }
   }
+  const members = await runAdmitted(deps, scope, () => currentMemberIds(deps.db, teamId, deps.now));
+  for (const repId of behind.keys()) if (!members.has(repId)) behind.delete(repId);
   const names = await runAdmitted(deps, scope, () => getRepNames(deps.db, [...behind.keys()]));
   const lines = [...behind.entries()]
     .sort((a, b) => b[1].length - a[1].length || (names.get(a[0]) ?? '').localeCompare(names.get(b[0]) ?? ''))
