@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { accounts, contracts } from '../../src/db/schema/index.js';
 import { findMetric, getMetric } from '../../src/metrics/index.js';
-import type { MetricResult } from '../../src/metrics/types.js';
+import type { MetricResult, Scope } from '../../src/metrics/types.js';
 import { describeDb } from '../helpers/db.js';
 import { addMembership, addOpp, addRep, addTeam } from './fixtures.js';
 
@@ -162,5 +162,63 @@ describeDb('customer metrics', (ctx) => {
     expect(rep.value).toEqual(v(2_320_000));
     const before = await getMetric(deps, { metric: 'arr', scope: org, period: '2025-10' });
     expect(before.value).toEqual(v(0));
+  });
+  it('starts the data at the first customer or contract, not the first deal: 2025 retention counts its customers (tester)', async () => {
+    const db = ctx.db();
+    const ana = await addRep(db, 'Ana');
+    const team = await addTeam(db, 'Closers');
+    await addMembership(db, ana, team, '2026-09-01T00:00:00Z');
+    const account = async (name: string, became: string) => {
+      const [row] = await db
+        .insert(accounts)
+        .values({ externalId: name, name, becameCustomerAt: new Date(became) })
+        .returning({ id: accounts.id });
+      return row!.id;
+    };
+    const acme = await account('Acme', '2025-03-01T00:00:00Z');
+    const globex = await account('Globex', '2025-05-01T00:00:00Z');
+    await db.insert(contracts).values([
+      {
+        externalId: 'c-acme',
+        accountId: acme,
+        startsAt: new Date('2025-03-01T00:00:00Z'),
+        endsAt: new Date('2027-03-01T00:00:00Z'),
+        totalValueMinor: 2_400_000,
+        contractYears: 2,
+      },
+      {
+        externalId: 'c-globex',
+        accountId: globex,
+        startsAt: new Date('2025-05-01T00:00:00Z'),
+        endsAt: new Date('2026-05-01T00:00:00Z'),
+        totalValueMinor: 600_000,
+        contractYears: 1,
+      },
+    ]);
+    // The only deals are from October 2026: Ana's win makes Acme hers (and Closers').
+    await addOpp(db, ana, {
+      created: '2026-10-01T00:00:00Z',
+      closed: '2026-10-05T00:00:00Z',
+      outcome: 'won',
+      accountId: acme,
+    });
+    const deps = { db, defaultTimezone: 'UTC', now };
+    const ask = (metric: 'retention' | 'arr', scope: Scope, period: string) =>
+      getMetric(deps, { metric, scope, period });
+
+    const r = await ask('retention', org, '2025');
+    expect(fig(r, 'start')).toEqual(v(0));
+    expect(fig(r, 'end')).toEqual(v(2));
+    expect(fig(r, 'new')).toEqual(v(2));
+    expect(r.value).toEqual({ kind: 'no_data', reason: 'no customers at the start of this period' });
+    expect(r.freshness.dataStartsAt).toBeUndefined();
+    // 2024 ended before the first customer (1 Mar 2025), not before the first deal (October 2026).
+    expect(r.trend?.previous.dataStartsAt).toEqual(new Date('2025-03-01T00:00:00Z'));
+    expect((await ask('arr', org, '2025-06')).value).toEqual(v(1_800_000));
+    // All time for the account's owner, and for the team she was in at its first win, starts with it too.
+    const rep = await ask('retention', { kind: 'rep', repId: ana }, 'all time');
+    expect(rep.period.start).toEqual(new Date('2025-03-01T00:00:00Z'));
+    const closers = await ask('arr', { kind: 'team', teamId: team }, 'all time');
+    expect(closers.period.start).toEqual(new Date('2025-03-01T00:00:00Z'));
   });
 });
