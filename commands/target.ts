@@ -74,6 +74,31 @@ const PERIOD_WORDS: Record<string, TargetPeriodKind> = {
   quarterly: 'quarter',
 };
 
+/**
+ * Period words a target does not take, with the period to set instead and how many of it make one: a
+ * yearly target is set per quarter (a quarter of the year's figure for a count or an amount), a
+ * fortnightly one per week.
+ */
+const OTHER_PERIOD_WORDS: Record<string, { unit: string; instead: TargetPeriodKind; times: number }> = {
+  year: { unit: 'year', instead: 'quarter', times: 4 },
+  years: { unit: 'year', instead: 'quarter', times: 4 },
+  yearly: { unit: 'year', instead: 'quarter', times: 4 },
+  annual: { unit: 'year', instead: 'quarter', times: 4 },
+  annually: { unit: 'year', instead: 'quarter', times: 4 },
+  fortnight: { unit: 'fortnight', instead: 'week', times: 2 },
+  fortnightly: { unit: 'fortnight', instead: 'week', times: 2 },
+  biweekly: { unit: 'fortnight', instead: 'week', times: 2 },
+};
+
+/**
+ * The metric a target command's word names: a metric's name or alias, or `lost`, the lost deals that
+ * `/metrics lost` breaks down (`lostdeals`); undefined for any other word.
+ */
+function targetMetric(word: string | undefined): MetricDefinition | undefined {
+  if (word === undefined) return undefined;
+  return findMetric(word.toLowerCase() === 'lost' ? 'lostdeals' : word);
+}
+
 const SET_USAGE =
   'Usage: `/metrics target set <metric> <value> [team <name>|@person|org] [day|week|month|quarter]`';
 
@@ -89,7 +114,7 @@ async function runSet(
   given: string[],
 ): Promise<Reply> {
   let words = given;
-  const metric = words[0] ? findMetric(words[0]) : undefined;
+  const metric = targetMetric(words[0]);
   if (!metric) return unknownMetric(words[0], SET_USAGE);
   // A currency written as its own word before the amount ("€ 2m", "EUR 2m") belongs to the amount.
   if (
@@ -144,7 +169,11 @@ async function runSet(
     return reply(
       buildNoticeMessage(`${aTarget(metric)} of 0 is met by doing nothing; set one above zero.`, SET_USAGE),
     );
-  const whose = await whoseTarget(deps, input, words.slice(valueWords), SET_USAGE, 'set');
+  const whose = await whoseTarget(deps, input, words.slice(valueWords), SET_USAGE, 'set', {
+    metric,
+    before: words.slice(0, valueWords),
+    value,
+  });
   if (!whose.ok) {
     // "2m eur": a lower-case code after the amount is not taken as a currency (it may be a scope word).
     const after = words[valueWords];
@@ -213,6 +242,9 @@ async function runSet(
 /**
  * The scope (`team EMEA`, `@person`, `org`; default the caller's team) and optional period word of a
  * target command, checked against the caller's right to set targets there; or the reply that says why not.
+ * `typed` is the command's words before `rest` (`before`: the metric, and the value when setting, as typed)
+ * with the `metric` and the `value` read from them, for the example a period word a target does not take
+ * (`year`) is answered with.
  */
 async function whoseTarget(
   deps: Parameters<Subcommand['run']>[0],
@@ -220,6 +252,7 @@ async function whoseTarget(
   rest: string[],
   usage: string,
   action: 'set' | 'remove',
+  typed: { metric: MetricDefinition; before: string[]; value?: number },
 ): Promise<{ ok: true; scope: Scope; periodKind: TargetPeriodKind | null } | { ok: false; reply: Reply }> {
   // Object.hasOwn: a word like `constructor` must not find Object.prototype's members.
   const periodIndex = rest.findIndex((w) => Object.hasOwn(PERIOD_WORDS, w.toLowerCase()));
@@ -249,6 +282,27 @@ async function whoseTarget(
       return { ok: true, scope: resolved.scope, periodKind };
     }
   }
+  // `team year`: a period word a target does not take, not a team called "year". A team or person really
+  // called so still resolves; this is said only where the words read as no scope (or as a period).
+  const otherIndex =
+    periodKind === null
+      ? scopeWords.findIndex((w) => Object.hasOwn(OTHER_PERIOD_WORDS, w.toLowerCase()))
+      : -1;
+  const otherPeriod = (): { ok: false; reply: Reply } => ({
+    ok: false,
+    reply: reply(
+      buildNoticeMessage(
+        otherPeriodMessage(
+          OTHER_PERIOD_WORDS[scopeWords[otherIndex]!.toLowerCase()]!,
+          action,
+          typed,
+          scopeWords.filter((_, i) => i !== otherIndex),
+        ),
+        usage,
+      ),
+    ),
+  });
+  if (otherIndex >= 0 && (parsed.kind !== 'ask' || parsed.period || parsed.by)) return otherPeriod();
   if (parsed.kind === 'ask' && parsed.period && !parsed.by)
     return {
       ok: false,
@@ -263,6 +317,7 @@ async function whoseTarget(
     return { ok: false, reply: reply(buildNoticeMessage(`I couldn't tell whose target that is.`, usage)) };
   const resolved = await resolveScopeWords(deps, input.caller, parsed.scope, input.now);
   if (!resolved.ok) {
+    if (otherIndex >= 0) return otherPeriod();
     // `team Sales`: the same "did you mean" as questions (`Did you mean "Sales & Success"?`).
     const hint = unknownNameHint(parsed, resolved.candidates, {
       periodTypoHint: (name) =>
@@ -278,6 +333,35 @@ async function whoseTarget(
   if (refusal) return { ok: false, reply: refusal };
   await linkMentionedRep(deps, resolved);
   return { ok: true, scope: resolved.scope, periodKind };
+}
+
+/**
+ * "Targets are per day, week, month or quarter, not per year: …" for a period word a target does not take,
+ * with the command to type instead: `scopeWords` as typed without the period word, then the period to use.
+ * A count or an amount set per that period is a share of the longer one's (÷ 4 from a year): the example
+ * shows it divided when it divides into a whole count, else says so.
+ */
+function otherPeriodMessage(
+  other: { unit: string; instead: TargetPeriodKind; times: number },
+  action: 'set' | 'remove',
+  typed: { metric: MetricDefinition; before: string[]; value?: number },
+  scopeWords: string[],
+): string {
+  const head = `Targets are per day, week, month or quarter, not per ${other.unit}:`;
+  const command = (before: string[]) =>
+    `\`${['/metrics target', action, ...before, ...scopeWords, other.instead].join(' ')}\``;
+  // Typed words with a backtick would end the example's code early: then it is not shown.
+  const echoable = [...typed.before, ...scopeWords].every((w) => !w.includes('`'));
+  if (action === 'remove' || !typed.metric.accumulates)
+    return echoable
+      ? `${head} write \`${other.instead}\`, as in ${command(typed.before)}.`
+      : `${head} write \`${other.instead}\` at the end.`;
+  const share = `set a ${other.instead}'s share of the ${other.unit}'s figure (÷ ${other.times})`;
+  const v = typed.value;
+  const whole = typed.metric.unit === 'count' && v !== undefined && v % other.times === 0;
+  return echoable && whole
+    ? `${head} ${share}, as in ${command([typed.before[0]!, String(v / other.times)])} for ${formatNumber(v, 'count')} a ${other.unit}.`
+    : `${head} ${share} with \`${other.instead}\` at the end.`;
 }
 
 /** The reply refusing the caller this target (see checkTargetAccess), naming the teams a manager manages; null when allowed. */
@@ -309,9 +393,12 @@ async function runRemove(
   input: CommandInput,
   words: string[],
 ): Promise<Reply> {
-  const metric = words[0] ? findMetric(words[0]) : undefined;
+  const metric = targetMetric(words[0]);
   if (!metric) return unknownMetric(words[0], REMOVE_USAGE);
-  const whose = await whoseTarget(deps, input, words.slice(1), REMOVE_USAGE, 'remove');
+  const whose = await whoseTarget(deps, input, words.slice(1), REMOVE_USAGE, 'remove', {
+    metric,
+    before: [words[0]!],
+  });
   if (!whose.ok) return whose.reply;
   const label = await scopeLabel(deps, whose.scope);
   const set = (await listTargets(deps.db, whose.scope)).filter((t) => t.metric === metric.id);

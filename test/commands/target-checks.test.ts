@@ -213,4 +213,47 @@ describeDb('/metrics target: refusals', (ctx) => {
     ).rejects.toThrow('An annual recurring revenue target is a yearly run rate, set per quarter');
     expect(await listTargets(ctx.db())).toEqual([]);
   });
+  // Tester: `/metrics target set winrate 30% team year` answered "I don't know a team called "year"."
+  it('answers a period word a target does not take (year, yearly) with the periods it takes and the command to type', async () => {
+    const perYear = 'Targets are per day, week, month or quarter, not per year:';
+    expect((await shown('set winrate 30% team year', admin)).text).toBe(
+      `${perYear} write \`quarter\`, as in \`/metrics target set winrate 30% team quarter\`.`,
+    );
+    expect((await shown('set winrate 30% yearly', manager)).text).toBe(
+      `${perYear} write \`quarter\`, as in \`/metrics target set winrate 30% quarter\`.`,
+    );
+    // A count is a quarter's share of the year's, shown divided when it divides.
+    expect((await shown('set calls 4800 org per year', admin)).text).toBe(
+      `${perYear} set a quarter's share of the year's figure (÷ 4), as in \`/metrics target set calls 1200 org quarter\` for 4,800 a year.`,
+    );
+    expect((await shown('set revenue $2m org annually', admin)).text).toBe(
+      `${perYear} set a quarter's share of the year's figure (÷ 4) with \`quarter\` at the end.`,
+    );
+    expect((await shown('set meetings 30 team fortnightly', admin)).text).toBe(
+      "Targets are per day, week, month or quarter, not per fortnight: set a week's share of the fortnight's figure (÷ 2), as in `/metrics target set meetings 15 team week` for 30 a fortnight.",
+    );
+    expect((await shown('remove calls team year', admin)).text).toBe(
+      `${perYear} write \`quarter\`, as in \`/metrics target remove calls team quarter\`.`,
+    );
+    expect(await listTargets(ctx.db())).toEqual([]);
+    // A team that is called so is that team; an unknown team with a period word still gets its own answer.
+    const year = await addTeam(ctx.database(), 'Year');
+    expect((await shown('set calls 400 team year', admin)).text).toBe(
+      'Target set: Calls 400 per month for team Year.',
+    );
+    expect((await shown('set calls 400 team EMEA month', admin)).text).toContain(
+      'I don\'t know a team called "EMEA".',
+    );
+    expect((await listTargets(ctx.db())).map((t) => t.scope)).toEqual([{ kind: 'team', teamId: year }]);
+  });
+
+  it('reads `lost` as the lost deals metric `/metrics lost` breaks down', async () => {
+    expect((await shown('set lost 10 org month', admin)).text).toBe(
+      'Target set: Lost deals 10 per month for the whole org.',
+    );
+    expect((await listTargets(ctx.db())).map((t) => [t.metric, t.value])).toEqual([['lostdeals', 10]]);
+    expect((await shown('remove lost org', admin)).text).toBe(
+      'Removed: Lost deals 10 per month for the whole org.',
+    );
+  });
 });
