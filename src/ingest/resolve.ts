@@ -71,7 +71,9 @@ export interface References<R> {
  * the name and the address go). A name that matches two or more people is an error naming them (give the
  * email). The first spelling of a new name creates the rep; later spellings that fold the same match it.
  * A known email with a name that is another rep (and not this one) is an error on the name field, naming
- * who the name is; a name that matches nobody is left to the email (a nickname, a rename).
+ * who the name is; a name that matches nobody is left to the email (a nickname, a rename). An unknown email
+ * with the name of reps who all have an email is an error (a twin would make the name match two people),
+ * and so is an address in the name column that is not the email column's.
  */
 export async function findReps(
   db: Db,
@@ -124,6 +126,13 @@ export async function findReps(
       : { error: `names no rep: ${ref.name}`, field: fields.name };
   const resolve = (ref: RepRef, index: number): Resolved | NewName<RepRef> | undefined => {
     if (ref.email) {
+      // An address in the name column that is not the email column's: two people named, refused.
+      const other = emailInName(ref.name);
+      if (other !== null && other !== ref.email.toLowerCase())
+        return {
+          error: `"${ref.name}" is another email address than ${fields.email} ${ref.email}; give one of the two`,
+          field: fields.name,
+        };
       const id = byEmail.get(ref.email);
       if (id !== undefined) {
         // A name that is someone else (and not this rep too) contradicts the email: two readings, refused.
@@ -136,9 +145,18 @@ export async function findReps(
           };
         return { id };
       }
-      return ref.name
-        ? new NewName(ref, index)
-        : { error: `matches no rep: ${ref.email} (add a name to create one)`, field: fields.email };
+      if (!ref.name)
+        return { error: `matches no rep: ${ref.email} (add a name to create one)`, field: fields.email };
+      // A new email with the name of reps who all have an email: a second rep of that name would make every
+      // later reference by the name match two people (refused from then on), so this one is refused now.
+      // (One rep of that name without an email is claimed instead: see create.)
+      const named = other === null ? (byName.get(foldName(ref.name)) ?? []) : [];
+      if (named.length > 0 && named.every((r) => r.email !== null))
+        return {
+          error: `matches no rep: ${ref.email}, and "${ref.name}" is ${named.map((r) => `${r.name} <${r.email}>`).join('; ')}; give that rep's email, or, for another person, a name no rep has`,
+          field: fields.email,
+        };
+      return new NewName(ref, index);
     }
     const addressed = nameAsEmail(ref);
     if (addressed !== null) {

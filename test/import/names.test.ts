@@ -110,6 +110,28 @@ describeDb('references by name', (ctx) => {
           '"Cy Ng" is Cy Ng <cy@x.com>, not the rep with rep_email amara@x.com; give one of the two, or make them name the same person',
       },
     ]);
+    // Second probe (HIGH): an address in the name column that is another rep's was not checked, and an
+    // unknown email with a stored rep's name made a twin, after which the name matched two people.
+    const second = await run(
+      'leads',
+      csv(
+        'external_id,created_at,owner_name,owner_email',
+        'L-4,2026-11-01,cy@x.com,amara@x.com',
+        'L-5,2026-11-01,Amara Okafor,nobody@x.com',
+        'L-6,2026-11-01,AMARA@X.COM,amara@x.com',
+        'L-7,2026-11-01,Dee Lane,dee@x.com',
+      ),
+    );
+    expect(second.errors).toBe(
+      [
+        'line 2: owner_name "cy@x.com" is another email address than owner_email amara@x.com; give one of the two',
+        'line 3: owner_email matches no rep: nobody@x.com, and "Amara Okafor" is Amara Okafor <amara@x.com>; give that rep\'s email, or, for another person, a name no rep has',
+      ].join('\n'),
+    );
+    expect(await rows('select name, email from reps order by id')).toEqual([
+      { name: 'Amara Okafor', email: 'amara@x.com' },
+      { name: 'Cy Ng', email: 'cy@x.com' },
+    ]);
   });
 
   it('matches owner and account names spelled another way, creating nothing', async () => {
