@@ -1,5 +1,6 @@
 import { fold, withoutFormatChars } from '../core/fold.js';
-import { formatLocalDate } from '../time/format.js';
+import { formatLocalDate, formatLocalTime } from '../time/format.js';
+import { offsetText } from '../time/wall-clock.js';
 import { FirstLines } from './first-lines.js';
 import { outcomeFromStage, type StageRules } from './outcome.js';
 import { type Entity, type MoneyValue, NAME_FIELDS } from './schemas.js';
@@ -123,6 +124,28 @@ export class WarningLog {
   /** A date as the import's zone reads it (ISO "YYYY-MM-DD"): the day the source wrote, not UTC's. */
   private day(d: Date): string {
     return formatLocalDate(d, this.zone);
+  }
+
+  /**
+   * An instant as the import's zone reads it, to the minute, with that zone's offset then:
+   * `2026-04-02T09:00+02:00`, or `2026-01-05T09:50Z` in UTC; the time a file without offsets wrote.
+   */
+  private at(d: Date): string {
+    const offset = offsetText(d.getTime(), this.zone);
+    return `${this.day(d)}T${formatLocalTime(d, this.zone)}${offset === '+00:00' ? 'Z' : offset}`;
+  }
+
+  /**
+   * True when `early` is its day's first minute (a date without a time, as CRMs export close dates) and
+   * `late` is on that same day: a date-only value is the whole day, so it is not before a time on it.
+   */
+  private sameDayDate(early: Date, late: Date): boolean {
+    return formatLocalTime(early, this.zone) === '00:00' && this.day(early) === this.day(late);
+  }
+
+  /** Two instants: as dates when on different days, to the minute on one day (`at`). */
+  private pair(a: Date, b: Date): [string, string] {
+    return this.day(a) === this.day(b) ? [this.at(a), this.at(b)] : [this.day(a), this.day(b)];
   }
 
   /** The latest instant an event may carry (now plus the tolerance), in epoch ms. */
@@ -261,7 +284,7 @@ export class WarningLog {
       'touch before lead created',
       line,
       () =>
-        `occurred_at ${minute(occurredAt)} is before lead ${lead}'s created_at ${minute(leadCreatedAt)} (stored as given; its response time counts as 0 s)`,
+        `occurred_at ${this.at(occurredAt)} is before lead ${lead}'s created_at ${this.at(leadCreatedAt)} (stored as given; its response time counts as 0 s)`,
     );
   }
 
@@ -362,9 +385,11 @@ export class WarningLog {
     const closedField =
       this.entity === 'opportunities' ? 'closed_at' : this.entity === 'leads' ? 'converted_at' : null;
     const closed = closedField ? (item[closedField] as Date | null | undefined) : undefined;
-    if (created && closed && closed < created) this.closeBeforeCreate(line, closedField!, closed, created);
+    if (created && closed && closed < created && !this.sameDayDate(closed, created))
+      this.closeBeforeCreate(line, closedField!, closed, created);
     const qualified = this.entity === 'leads' ? (item.qualified_at as Date | null | undefined) : undefined;
-    if (created && qualified && qualified < created) this.qualifiedBeforeCreate(line, qualified, created);
+    if (created && qualified && qualified < created && !this.sameDayDate(qualified, created))
+      this.qualifiedBeforeCreate(line, qualified, created);
     const stage = item.stage as string | null | undefined;
     const outcome =
       this.entity !== 'opportunities'
@@ -373,7 +398,7 @@ export class WarningLog {
           (stage !== undefined ? outcomeFromStage(stage, this.stages) : undefined));
     this.checkFuture(item, line, outcome === 'won' || outcome === 'lost');
     if (this.entity === 'contracts') this.checkAddsToArr(item, line);
-    if (this.entity === 'activities') this.checkOpenedBeforeSent(item, line);
+    if (this.entity === 'activities' && item.kind === 'email') this.checkOpenedBeforeSent(item, line);
     if (this.entity !== 'opportunities') return this.added > before;
     const amount = item.amount as MoneyValue | null | undefined;
     const minor = item.amount_minor as number | null | undefined;
@@ -430,7 +455,7 @@ export class WarningLog {
       'adds nothing to ARR',
       line,
       () =>
-        `starts_at ${minute(starts)} and ends_at ${minute(ends)} are on the same day, so its total_value runs over zero contract years: it counts as an active contract that adds nothing to ARR (stored as given); give contract_years, or the contract's real dates`,
+        `starts_at ${this.at(starts)} and ends_at ${this.at(ends)} are on the same day, so its total_value runs over zero contract years: it counts as an active contract that adds nothing to ARR (stored as given); give contract_years, or the contract's real dates`,
     );
   }
 
@@ -448,18 +473,16 @@ export class WarningLog {
     });
     if (early.length === 0) return;
     this.add('opened before sent', line, () => {
-      const said = early.map((f) => `${f} ${minute(item[f] as Date)}`).join(' and ');
-      return `${said} ${early.length > 1 ? 'are' : 'is'} before occurred_at ${minute(sent)}, when the email was sent (stored as given: it counts as ${early.length > 1 ? 'opened and replied' : early[0] === 'email_opened_at' ? 'opened' : 'replied'}); check the source's clocks and time zones`;
+      const said = early.map((f) => `${f} ${this.at(item[f] as Date)}`).join(' and ');
+      return `${said} ${early.length > 1 ? 'are' : 'is'} before occurred_at ${this.at(sent)}, when the email was sent (stored as given: it counts as ${early.length > 1 ? 'opened and replied' : early[0] === 'email_opened_at' ? 'opened' : 'replied'}); check the source's clocks and time zones`;
     });
   }
 
   private closeBeforeCreate(line: number, closedField: string, closed: Date, created: Date): void {
-    this.add(
-      'close before create',
-      line,
-      () =>
-        `${closedField} ${this.day(closed)} is before created_at ${this.day(created)} (stored as given; the cycle counts as 0 days)`,
-    );
+    this.add('close before create', line, () => {
+      const [c, d] = this.pair(closed, created);
+      return `${closedField} ${c} is before created_at ${d} (stored as given; the cycle counts as 0 days)`;
+    });
   }
 
   /**
@@ -472,21 +495,20 @@ export class WarningLog {
     const churned = item.churned_at;
     if (!(became instanceof Date) || !(churned instanceof Date) || churned >= became) return;
     // On one day, the times tell them apart.
-    const at = this.day(churned) === this.day(became) ? minute : (d: Date) => this.day(d);
+    const [c, b] = this.pair(churned, became);
     this.add(
       'churn before customer',
       line,
       () =>
-        `churned_at ${at(churned)} is before became_customer_at ${at(became)} (stored as given: it counts as a customer for no time, so retention and customer counts leave it out while ARR still counts its contracts); fix whichever date is wrong in the source`,
+        `churned_at ${c} is before became_customer_at ${b} (stored as given: it counts as a customer for no time, so retention and customer counts leave it out while ARR still counts its contracts); fix whichever date is wrong in the source`,
     );
   }
 
   private qualifiedBeforeCreate(line: number, qualified: Date, created: Date): void {
-    this.add(
-      'qualified before create',
-      line,
-      () => `qualified_at ${this.day(qualified)} is before created_at ${this.day(created)} (stored as given)`,
-    );
+    this.add('qualified before create', line, () => {
+      const [q, c] = this.pair(qualified, created);
+      return `qualified_at ${q} is before created_at ${c} (stored as given)`;
+    });
   }
 
   private wonNotPositive(
@@ -791,8 +813,13 @@ export class WarningLog {
     if (escaped.length === 0) return;
     this.add('name looks HTML-escaped', line, () => {
       const said = escaped.map((f) => `${f} "${item[f] as string}"`).join(', ');
-      const plain = escaped.map((f) => `"${unescapeHtml(item[f] as string)}"`).join(', ');
-      return `${said} holds HTML escapes (&amp; is how Slack and web pages write "&"): stored as given, so ${plain} typed in Slack will not match it; if the source meant ${plain}, send ${escaped.length > 1 ? 'them' : 'it'} unescaped`;
+      const read = escaped.map((f) => unescapeHtml(item[f] as string));
+      const them = escaped.length > 1 ? 'them' : 'it';
+      const why = 'holds HTML escapes (such as &amp; for "&", as Slack and web pages write text)';
+      if (read.some((r) => r === null))
+        return `${said} ${why}: stored as given, so the name as people type it will not match it; if the source meant the plain text, send ${them} unescaped`;
+      const plain = read.map((r) => `"${r}"`).join(', ');
+      return `${said} ${why}: stored as given, so ${plain} typed in Slack will not match it; if the source meant ${plain}, send ${them} unescaped`;
     });
   }
 
@@ -823,9 +850,6 @@ function openStagesDetail(perStage: Map<string, number>): string {
 
 /** At most this many distinct stages are named in the closed-but-open warning. */
 const OPEN_STAGES_LISTED = 10;
-
-/** To the minute, in UTC (`2026-01-05T09:50Z`): a touch minutes before its lead is on the same day. */
-const minute = (d: Date) => `${d.toISOString().slice(0, 16)}Z`;
 
 /**
  * A contract's day, as ARR's contract years read it (tally_contract_day, migration 0043): the instant in UTC
@@ -865,18 +889,31 @@ function notPositive(amount: MoneyValue | null | undefined, minor: number | null
   );
 }
 
-/** An HTML entity as Slack and web pages escape text: `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`, `&#39;`, `&#x27;`. */
-const HTML_ENTITY = /&(?:amp|lt|gt|quot|apos|#\d{1,7}|#x[0-9a-f]{1,6});/i;
+/**
+ * An HTML entity as Slack and web pages escape text: a name of two or more letters (`&amp;`, `&eacute;`) or a
+ * code point (`&#39;`, `&#x27;`), ended by `;` (`AT&T;` and `Q&A;` are no entities).
+ */
+const HTML_ENTITY = /&(?:[a-z][a-z0-9]{1,31}|#\d{1,7}|#x[0-9a-f]{1,6});/i;
 
-/** The text with the HTML escapes of HTML_ENTITY read (for the warning's suggestion only; nothing is stored so). */
-function unescapeHtml(text: string): string {
+/**
+ * The text with its HTML escapes read, for the warning's suggestion only (nothing is stored so): the five
+ * that escaping text makes (`&amp; &lt; &gt; &quot; &apos;`) and code points; null when it holds another
+ * named entity (`&eacute;`), which the warning then does not spell out.
+ */
+function unescapeHtml(text: string): string | null {
   const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-  return text.replace(/&(amp|lt|gt|quot|apos|#\d{1,7}|#x[0-9a-f]{1,6});/gi, (whole, name: string) => {
+  let unknown = false;
+  const read = text.replace(/&([a-z][a-z0-9]{1,31}|#\d{1,7}|#x[0-9a-f]{1,6});/gi, (whole, name: string) => {
     const lower = name.toLowerCase();
     if (named[lower]) return named[lower];
+    if (!lower.startsWith('#')) {
+      unknown = true;
+      return whole;
+    }
     const code = lower.startsWith('#x') ? Number.parseInt(lower.slice(2), 16) : Number(lower.slice(1));
     return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
   });
+  return unknown ? null : read;
 }
 
 /** True when a name field of the raw input holds format characters (see checkNames). */

@@ -634,6 +634,30 @@ describeDb('CSV import boundary', (ctx) => {
       sql`select to_char(closed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI') as closed from opportunities where external_id = 'O-1'`,
     );
     expect(stored).toEqual([{ closed: '2026-06-29T22:00' }]);
+    // Second probe (MED): on one day the dates read alike ("2026-10-05 is before 2026-10-05") and the times
+    // were in UTC; a date-only close on the create day (a CRM's Close Date) is no close before create.
+    const sameDay = await run(
+      'opportunities',
+      csv(
+        [
+          'external_id,created_at,closed_at,stage',
+          'O-2,2026-10-05 10:00,2026-10-05,Closed Lost',
+          'O-3,2026-09-01T23:30:00Z,2026-09-01T22:30:00Z,Closed Lost',
+        ].join('\n'),
+      ),
+      berlin,
+    );
+    expect(formatDetails(sameDay)).toBe(
+      'warning: 1 row with a close date before its create date (line 3): closed_at 2026-09-02T00:30+02:00 is before created_at 2026-09-02T01:30+02:00 (stored as given; the cycle counts as 0 days)',
+    );
+    const churnSameDay = await run(
+      'accounts',
+      csv('external_id,name,became_customer_at,churned_at\nA-7,Same,2026-04-02 09:00,2026-04-02 08:00\n'),
+      berlin,
+    );
+    expect(formatDetails(churnSameDay)).toContain(
+      'churned_at 2026-04-02T08:00+02:00 is before became_customer_at 2026-04-02T09:00+02:00 (stored as given',
+    );
   });
 
   // Tester (HIGH): O-8 (Closed Won, amount empty) was stored without an amount and average deal size for the

@@ -268,13 +268,13 @@ describeDb('suspicious input: CSV import and ingest API', (ctx) => {
         index: 0,
         kind: 'name looks HTML-escaped',
         message:
-          'team "R&amp;D" holds HTML escapes (&amp; is how Slack and web pages write "&"): stored as given, so "R&D" typed in Slack will not match it; if the source meant "R&D", send it unescaped',
+          'team "R&amp;D" holds HTML escapes (such as &amp; for "&", as Slack and web pages write text): stored as given, so "R&D" typed in Slack will not match it; if the source meant "R&D", send it unescaped',
       },
       {
         index: 1,
         kind: 'name looks HTML-escaped',
         message:
-          'name "Bo &lt;Intern&gt;" holds HTML escapes (&amp; is how Slack and web pages write "&"): stored as given, so "Bo <Intern>" typed in Slack will not match it; if the source meant "Bo <Intern>", send it unescaped',
+          'name "Bo &lt;Intern&gt;" holds HTML escapes (such as &amp; for "&", as Slack and web pages write text): stored as given, so "Bo <Intern>" typed in Slack will not match it; if the source meant "Bo <Intern>", send it unescaped',
       },
     ]);
     const teams = await queryRows<{ name: string }>(ctx.db(), sql`select name from teams order by id`);
@@ -286,7 +286,16 @@ describeDb('suspicious input: CSV import and ingest API', (ctx) => {
     );
     expect(r).toMatchObject({ inserted: 3, invalidRows: 0 });
     expect(formatDetails(r)).toBe(
-      'warning: 2 rows with an HTML-escaped name (lines 2, 3): name "AT&amp;T" holds HTML escapes (&amp; is how Slack and web pages write "&"): stored as given, so "AT&T" typed in Slack will not match it; if the source meant "AT&T", send it unescaped',
+      'warning: 2 rows with an HTML-escaped name (lines 2, 3): name "AT&amp;T" holds HTML escapes (such as &amp; for "&", as Slack and web pages write text): stored as given, so "AT&T" typed in Slack will not match it; if the source meant "AT&T", send it unescaped',
+    );
+    // Second probe (MED): other named entities (`&eacute;`) were not seen; they are counted, without a
+    // spelling the warning cannot read.
+    const named = await run(
+      'accounts',
+      ['external_id,name', 'A-4,Caf&eacute; Nord', 'A-5,AT&T;Labs'].join('\n'),
+    );
+    expect(formatDetails(named)).toBe(
+      'warning: 1 row with an HTML-escaped name (line 2): name "Caf&eacute; Nord" holds HTML escapes (such as &amp; for "&", as Slack and web pages write text): stored as given, so the name as people type it will not match it; if the source meant the plain text, send it unescaped',
     );
   });
 
@@ -301,9 +310,11 @@ describeDb('suspicious input: CSV import and ingest API', (ctx) => {
         'E-2,email,2026-11-02T10:00:00Z,Ann,2026-11-02T10:05:00Z,2026-11-02T11:00:00Z',
         'E-3,email,2026-11-02T10:00:00Z,Ann,2026-11-01T10:00:00Z,2026-11-01T12:00:00Z',
         'E-4,email,2026-11-02T10:00:00Z,Ann,2026-11-02T10:00:00Z,',
+        'C-1,call,2026-11-02T10:00:00Z,Ann,2026-11-02T09:00:00Z,',
       ].join('\n'),
     );
-    expect(r).toMatchObject({ inserted: 4, invalidRows: 0 });
+    // A call is no email: its email_opened_at is not looked at here.
+    expect(r).toMatchObject({ inserted: 5, invalidRows: 0 });
     expect(formatDetails(r)).toBe(
       "warning: 2 emails opened or replied before they were sent (lines 2, 4): email_opened_at 2026-11-02T09:00Z is before occurred_at 2026-11-02T10:00Z, when the email was sent (stored as given: it counts as opened); check the source's clocks and time zones",
     );
@@ -327,7 +338,7 @@ describeDb('suspicious input: CSV import and ingest API', (ctx) => {
           "email_replied_at 2026-11-02T08:00Z is before occurred_at 2026-11-02T10:00Z, when the email was sent (stored as given: it counts as replied); check the source's clocks and time zones",
       },
     ]);
-    expect(await count('activities')).toBe(5);
+    expect(await count('activities')).toBe(6);
   });
 
   // Tester: a lead named "\u202Eevil" (shown reversed) or only "\u200B" was stored as given, and lead names
