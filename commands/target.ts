@@ -471,7 +471,8 @@ async function runList(deps: Parameters<Subcommand['run']>[0], _input: CommandIn
  * A target value in the metric's unit: ratios as "30%" or "0.3" (a bare number over 1 is a percentage,
  * "1.5" is 1.5%; a bare 1 reads as 100% here, but `target set` refuses it as ambiguous first);
  * durations as "5m", "90s", "1h", "1h30m", "1.5m" or plain seconds (whole seconds); days as a number; money as its major amount ("$12,400" → 12400; `readMoneyTarget` adds the
- * currency and minor units); counts as whole numbers only ("1.5" calls is null).
+ * currency and minor units); counts as whole numbers only ("1.5" calls is null); multiples as "3" or as
+ * answers show them, "3×" or "3x".
  */
 export function parseTargetValue(raw: string, unit: Unit): number | null {
   const text = withoutGroupCommas(raw.trim().toLowerCase());
@@ -494,7 +495,8 @@ export function parseTargetValue(raw: string, unit: Unit): number | null {
     const read = readTypedMoney(raw);
     return read.ok ? read.amount : null;
   }
-  const m = /^(\d+(?:\.\d+)?)$/.exec(text);
+  // A multiple as answers show it (`3×`, `3x`) is 3.
+  const m = (unit === 'multiple' ? /^(\d+(?:\.\d+)?) ?[×x]?$/ : /^(\d+(?:\.\d+)?)$/).exec(text);
   if (!m) return null;
   const n = Number(m[1]);
   // Counts (calls, emails, meetings, opportunities…) happen one at a time: a target of 1.5 calls is a typo.
@@ -568,7 +570,7 @@ function unitWord(unit: Unit): string {
     money: 'money (like $12,400)',
     count: 'count',
     per_day: 'rate per day',
-    multiple: 'multiple (like 3)',
+    multiple: 'multiple (like 3 or 3×)',
   };
   return words[unit];
 }

@@ -14,6 +14,15 @@ it('reads count targets as whole numbers only', () => {
   expect(parseTargetValue('3.5', 'multiple')).toBe(3.5);
 });
 
+// Second probe (MED): `target set coverage 3× team Berlin` was refused, though answers show coverage as 3.0×.
+it('reads a multiple as answers show it, 3× or 3x', () => {
+  expect(parseTargetValue('3×', 'multiple')).toBe(3);
+  expect(parseTargetValue('2.5x', 'multiple')).toBe(2.5);
+  expect(parseTargetValue('3X', 'multiple')).toBe(3);
+  expect(parseTargetValue('3×', 'count')).toBeNull();
+  expect(parseTargetValue('x3', 'multiple')).toBeNull();
+});
+
 it('reads fractional minutes and hours in a duration target, in whole seconds', () => {
   expect(parseTargetValue('1.5m', 'seconds')).toBe(90);
   expect(parseTargetValue('0.5h', 'seconds')).toBe(1800);
