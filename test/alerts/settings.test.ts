@@ -136,6 +136,12 @@ describeDb('/metrics alerts', (ctx) => {
     expect(reply.message.text).toBe(
       'Lead alerts for Inbound: SLA 5m 00s, escalation 15m 00s, hours always on, slip alerts on, channel step off.',
     );
+    // Second probe (LOW): with no business hours the card said "counts business time only".
+    const card = JSON.stringify(reply.message.blocks);
+    expect(card).toContain('Waiting time counts every hour (no business hours are set).');
+    expect(card).not.toContain('business time only');
+    const hours = await run('set hours mon-fri 09:00-17:30', caller({}));
+    expect(JSON.stringify(hours.message.blocks)).toContain('Waiting time counts business time only.');
   });
 
   it('lets the team manager set the SLA (stored on the team) and business hours', async () => {

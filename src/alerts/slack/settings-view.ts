@@ -22,7 +22,10 @@ export function buildAlertSettingsMessage(settings: AlertSettings, changed?: str
       ['Channel step', channel],
     ]),
     context(
-      'Waiting time counts business time only. Change with `/metrics alerts set sla 10m`, `set escalation 30m`, `set hours mon-fri 09:00-17:30 tz Europe/London`, `set slip on|off`, `set channel #sales-leads|off`.',
+      (settings.hours.kind === 'always'
+        ? 'Waiting time counts every hour (no business hours are set).'
+        : 'Waiting time counts business time only.') +
+        ' Change with `/metrics alerts set sla 10m`, `set escalation 30m`, `set hours mon-fri 09:00-17:30 tz Europe/London`, `set slip on|off`, `set channel #sales-leads|off`.',
     ),
   ];
   const text = `Lead alerts for ${team}: SLA ${formatDuration(settings.slaSeconds)}, escalation ${formatDuration(settings.escalationSeconds)}, hours ${describeBusinessHours(settings.hours)}, slip alerts ${settings.slipEnabled ? 'on' : 'off'}, channel step ${settings.channelId ? 'on' : 'off'}.`;
