@@ -94,18 +94,21 @@ function parseSetting(
 }
 
 /**
- * "10m", "90s", "1h", "1h30m", "2d", "15min", and as said in words, "10 minutes", "1 hour 30 mins",
- * "90 seconds", "2 days" → seconds; null when not a duration.
+ * "10m", "90s", "1h", "1h30m", "2d", "15min", "1.5h", and as said in words, "10 minutes",
+ * "1 hour 30 mins", "1.5 hours", "90 seconds", "2 days" → whole seconds; null when not a duration.
  */
 export function parseDuration(text: string): number | null {
   const t = text.trim().toLowerCase().replace(/\s+/g, '');
-  const match =
-    /^(?:(\d+)(?:d|days?))?(?:(\d+)(?:h|hrs?|hours?))?(?:(\d+)(?:m|mins?|minutes?))?(?:(\d+)(?:s|secs?|seconds?))?$/.exec(
-      t,
-    );
+  const n = '(\\d+(?:\\.\\d+)?)';
+  const match = new RegExp(
+    `^(?:${n}(?:d|days?))?(?:${n}(?:h|hrs?|hours?))?(?:${n}(?:m|mins?|minutes?))?(?:(\\d+)(?:s|secs?|seconds?))?$`,
+  ).exec(t);
   if (!match || t === '') return null;
   const [, d, h, m, s] = match;
-  const total = Number(d ?? 0) * 86_400 + Number(h ?? 0) * 3600 + Number(m ?? 0) * 60 + Number(s ?? 0);
+  // `1.5h` is 90 minutes; kept in whole seconds.
+  const total = Math.round(
+    Number(d ?? 0) * 86_400 + Number(h ?? 0) * 3600 + Number(m ?? 0) * 60 + Number(s ?? 0),
+  );
   return total > 0 ? total : null;
 }
 

@@ -29,6 +29,11 @@ describe('alerts command grammar', () => {
     expect(parseDuration('45 sec')).toBe(45);
     expect(parseDuration('10 minutes ago')).toBeNull();
     expect(parseDuration('1 hour 1 hour')).toBeNull();
+    // Second probe (LOW): fractional hours, as target durations take them.
+    expect(parseDuration('1.5h')).toBe(5400);
+    expect(parseDuration('1.5 hours')).toBe(5400);
+    expect(parseDuration('0.5m')).toBe(30);
+    expect(parseDuration('1.5s')).toBeNull();
     expect(parseDays('mon-fri')).toEqual([1, 2, 3, 4, 5]);
     expect(parseDays('sun-thu')).toEqual([1, 2, 3, 4, 7]);
     expect(parseDays('mon,wed,fri')).toEqual([1, 3, 5]);
