@@ -127,8 +127,8 @@ export async function getLossReasons(
 }
 
 /**
- * "Top loss reasons: Price (3 of 5 lost, 60%), Timing (1, 20%)" for the win-rate answer; null when no deal
- * lost in the period has a reason (or none was lost).
+ * "Top loss reasons: Price (3 of 5 lost, 60%), Timing (1, 20%); no reason given: 1 (20%)" for the win-rate
+ * answer; "none recorded" when no deal lost in the period has a reason; null when none was lost.
  */
 export async function topLossReasonsLine(
   deps: MetricDeps,
@@ -145,5 +145,10 @@ export async function topLossReasonsLine(
     (r, i) =>
       `${r.label} (${i === 0 ? `${formatCount(r.lost)} of ${formatCount(total)} lost` : formatCount(r.lost)}, ${formatPercent(r.share, 0)})`,
   );
-  return `Top loss reasons: ${parts.join(', ')}`;
+  // The deals lost without a reason are said too: the shares above do not add up to the whole without them.
+  const none = lr.rows.find((r) => r.kind === 'none');
+  const unreasoned = none
+    ? `; no reason given: ${formatCount(none.lost)} (${formatPercent(none.share, 0)})`
+    : '';
+  return `Top loss reasons: ${parts.join(', ')}${unreasoned}`;
 }
