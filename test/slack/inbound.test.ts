@@ -219,6 +219,10 @@ describeDb('inbound text over HTTP', (ctx) => {
       `Did you mean \`by template\`? ${splits}`,
     );
     expect((await ask(USERS.ada.id, 'winrate by')).text).toBe(`Split \`by\` what? ${splits}`);
+    // Second probe (LOW): the start of a split's name.
+    expect((await ask(USERS.ada.id, 'emails org by temp')).text).toBe(
+      `Did you mean \`by template\`? ${splits}`,
+    );
   });
 
   it('refuses a NUL byte politely without touching the database', async () => {

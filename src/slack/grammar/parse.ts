@@ -337,7 +337,14 @@ function readModifiers(
       const next = tokens[i + 1];
       const dim = DIMENSIONS.get(next?.toLowerCase() ?? '');
       if (!dim) {
-        const guess = next === undefined ? undefined : suggestWord(next, [...DIMENSIONS.keys()]);
+        // A slip (`templte`), or the start of a split's name (`temp`).
+        const guess =
+          next === undefined
+            ? undefined
+            : (suggestWord(next, [...DIMENSIONS.keys()]) ??
+              (next.length >= 3
+                ? [...DIMENSIONS.keys()].find((k) => k.startsWith(next.toLowerCase()))
+                : undefined));
         return {
           kind: 'error',
           message: `${guess ? `Did you mean \`by ${guess}\`? ` : 'Split `by` what? '}${SPLITS}`,
