@@ -193,18 +193,19 @@ export async function listActiveRepNames(db: Db): Promise<RepRecord[]> {
   return db.select(repColumns).from(reps).where(eq(reps.active, true)).orderBy(asc(reps.id));
 }
 
+/** A team membership row in force at `now`: started by then, not ended by then. */
+const membershipAt = (now: Date) =>
+  and(
+    sql`${teamMemberships.validFrom} <= ${now.toISOString()}`,
+    or(isNull(teamMemberships.validTo), gt(teamMemberships.validTo, now)),
+  );
+
 /** Team ids the rep belongs to at `now` (membership history). */
 export async function currentTeamIds(db: Db, repId: number, now: Date): Promise<number[]> {
   const rows = await db
     .selectDistinct({ teamId: teamMemberships.teamId })
     .from(teamMemberships)
-    .where(
-      and(
-        eq(teamMemberships.repId, repId),
-        sql`${teamMemberships.validFrom} <= ${now.toISOString()}`,
-        or(isNull(teamMemberships.validTo), gt(teamMemberships.validTo, now)),
-      ),
-    );
+    .where(and(eq(teamMemberships.repId, repId), membershipAt(now)));
   return rows.map((r) => r.teamId).sort((a, b) => a - b);
 }
 
@@ -213,13 +214,7 @@ export async function currentMemberIds(db: Db, teamId: number, now: Date): Promi
   const rows = await db
     .selectDistinct({ repId: teamMemberships.repId })
     .from(teamMemberships)
-    .where(
-      and(
-        eq(teamMemberships.teamId, teamId),
-        sql`${teamMemberships.validFrom} <= ${now.toISOString()}`,
-        or(isNull(teamMemberships.validTo), gt(teamMemberships.validTo, now)),
-      ),
-    );
+    .where(and(eq(teamMemberships.teamId, teamId), membershipAt(now)));
   return new Set(rows.map((r) => r.repId));
 }
 

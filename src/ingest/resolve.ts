@@ -82,16 +82,18 @@ export async function findReps(
 ): Promise<References<RepRef>> {
   // A name column holding an email address (`owner_name` = amara@x.com) means the rep with that email:
   // it is looked up as one and never creates a rep named by an address.
+  // Each distinct name is tested once (a batch repeats a handful of names on thousands of rows).
   const addresses = new Map<string, string | null>();
-  const nameAsEmail = (r: RepRef) => {
-    if (r.email || typeof r.name !== 'string') return r.email ? null : emailInName(r.name);
-    let address = addresses.get(r.name);
+  const addressIn = (name: string | null | undefined) => {
+    if (typeof name !== 'string') return null;
+    let address = addresses.get(name);
     if (address === undefined) {
-      address = emailInName(r.name);
-      addresses.set(r.name, address);
+      address = emailInName(name);
+      addresses.set(name, address);
     }
     return address;
   };
+  const nameAsEmail = (r: RepRef) => (r.email ? null : addressIn(r.name));
   const emails = uniq([...refs.map((r) => r.email), ...refs.map(nameAsEmail)]);
   const names = uniq(refs.filter((r) => nameAsEmail(r) === null).map((r) => r.name));
   const byEmail = new Map<string, number>();
@@ -127,7 +129,7 @@ export async function findReps(
   const resolve = (ref: RepRef, index: number): Resolved | NewName<RepRef> | undefined => {
     if (ref.email) {
       // An address in the name column that is not the email column's: two people named, refused.
-      const other = emailInName(ref.name);
+      const other = addressIn(ref.name);
       if (other !== null && other !== ref.email.toLowerCase())
         return {
           error: `"${ref.name}" is another email address than ${fields.email} ${ref.email}; give one of the two`,

@@ -893,7 +893,9 @@ function notPositive(amount: MoneyValue | null | undefined, minor: number | null
  * An HTML entity as Slack and web pages escape text: a name of two or more letters (`&amp;`, `&eacute;`) or a
  * code point (`&#39;`, `&#x27;`), ended by `;` (`AT&T;` and `Q&A;` are no entities).
  */
-const HTML_ENTITY = /&(?:[a-z][a-z0-9]{1,31}|#\d{1,7}|#x[0-9a-f]{1,6});/i;
+const HTML_ENTITY = /&([a-z][a-z0-9]{1,31}|#\d{1,7}|#x[0-9a-f]{1,6});/i;
+/** Every HTML_ENTITY of a text, its name (or `#` code) captured. */
+const HTML_ENTITIES = new RegExp(HTML_ENTITY.source, 'gi');
 
 /**
  * The text with its HTML escapes read, for the warning's suggestion only (nothing is stored so): the five
@@ -903,7 +905,7 @@ const HTML_ENTITY = /&(?:[a-z][a-z0-9]{1,31}|#\d{1,7}|#x[0-9a-f]{1,6});/i;
 function unescapeHtml(text: string): string | null {
   const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
   let unknown = false;
-  const read = text.replace(/&([a-z][a-z0-9]{1,31}|#\d{1,7}|#x[0-9a-f]{1,6});/gi, (whole, name: string) => {
+  const read = text.replace(HTML_ENTITIES, (whole, name: string) => {
     const lower = name.toLowerCase();
     if (named[lower]) return named[lower];
     if (!lower.startsWith('#')) {
