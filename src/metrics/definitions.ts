@@ -102,7 +102,7 @@ export const METRICS: MetricDefinition[] = [
   },
   {
     id: 'dealsize',
-    aliases: ['avgdeal', 'ads', 'deal-size'],
+    aliases: ['avgdeal', 'avgdealsize', 'averagedealsize', 'ads', 'deal-size'],
     label: 'Average deal size',
     unit: 'money',
     direction: 'higher',

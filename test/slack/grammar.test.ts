@@ -94,6 +94,9 @@ describe('the /metrics grammar', () => {
   it('resolves aliases to metric ids', () => {
     expect(ask(parse('lrt')).metric).toBe('response');
     expect(ask(parse('ltv org')).metric).toBe('clv');
+    // Fresh tester (LOW): "avg deal size" left "size" over as a scope word.
+    expect(ask(parse('avg deal size team')).metric).toBe('dealsize');
+    expect(ask(parse('average deal size org')).metric).toBe('dealsize');
   });
 
   it('treats scope or period alone as the summary', () => {
