@@ -8,6 +8,8 @@ import type { MetricDeps, MetricQuery, MetricResult } from './types.js';
  * `/metrics winrate team` at once is one query, not forty:
  * - single-flight: while an answer for (metric, scope, period, split, options, data version) is being
  *   computed, identical asks wait for it instead of starting their own;
+ * - one round trip for a new team or rep question: it starts under the latest data version read, beside
+ *   its own version read, and stands only if that read returns the same version (see `answer`);
  * - a small cache of finished answers under the same key, for `ttlMs` (default 5 s). The data version
  *   moves with every write (see `readDataVersion`), so a cached answer is never served for data that
  *   changed after it was computed; the TTL only bounds how old its "now" may be (a running period's pace,
@@ -24,8 +26,10 @@ import type { MetricDeps, MetricQuery, MetricResult } from './types.js';
  */
 export interface MetricAnswers {
   /**
-   * Answers `query` through the cache and limiter; `compute` does the actual work, given the data version
-   * read for this ask (read after the ask arrived and before `compute` starts: what it may cache under).
+   * Answers `query` through the cache and limiter; `compute` does the actual work, given a data version it
+   * may cache under: the one read for this ask (a read that started after the ask arrived), or, for a team
+   * or rep question started beside that read, the version read just before, kept only when this ask's read
+   * returns the same version.
    */
   answer(
     deps: MetricDeps,
@@ -51,6 +55,10 @@ export interface MetricAnswers {
     shed: number;
     /** Running computations given up at their deadline and cancelled on the server. */
     cancelled: number;
+    /** Team and rep computations started beside their data-version read, under the version read before. */
+    early: number;
+    /** Of those, the ones withdrawn because the read returned another version (computed again under it). */
+    withdrawn: number;
     running: number;
     queued: number;
   };
@@ -146,7 +154,7 @@ export function createMetricAnswers(options: MetricAnswersOptions): MetricAnswer
   const cache = new Map<string, { at: number; result: MetricResult }>();
   const jobs = new Map<string, Job>();
   const queue: Job[] = [];
-  const counts = { computed: 0, shared: 0, cached: 0, shed: 0, cancelled: 0 };
+  const counts = { computed: 0, shared: 0, cached: 0, shed: 0, cancelled: 0, early: 0, withdrawn: 0 };
   let running = 0;
   let runningHeavy = 0;
   // Recent computation time per kind (ms, moving average): what a queued job expects to wait per round and to run.
@@ -226,11 +234,20 @@ export function createMetricAnswers(options: MetricAnswersOptions): MetricAnswer
   // under way, which could predate a write it must see), so a burst of asks costs two reads, not one each.
   let reading: Promise<string> | null = null;
   let next: Promise<string> | null = null;
+  // The version the latest read returned (reads are coalesced one after another, so it only moves forward):
+  // what a team or rep computation may start under before its own read returns (see `answer`).
+  let lastVersion: string | null = null;
   const freshVersion = (): Promise<string> => {
     if (!reading) {
-      const read = options.dataVersion().finally(() => {
-        reading = null;
-      });
+      const read = options
+        .dataVersion()
+        .then((v) => {
+          lastVersion = v;
+          return v;
+        })
+        .finally(() => {
+          reading = null;
+        });
       reading = read;
       return read;
     }
@@ -258,6 +275,7 @@ export function createMetricAnswers(options: MetricAnswersOptions): MetricAnswer
     compute: () => Promise<T>,
     keep: (raw: T) => T,
     shape?: string,
+    onAsk?: (withdraw: () => void) => void,
   ): Promise<T> => {
     let job = jobs.get(key);
     if (job) counts.shared++;
@@ -316,6 +334,13 @@ export function createMetricAnswers(options: MetricAnswersOptions): MetricAnswer
       current.deadline = Math.max(current.deadline, deadline);
       if (Number.isFinite(deadline))
         ask.timer = setTimeout(() => refuse(key, current, ask), Math.max(0, deadline - clock()));
+      // Withdrawn (a computation started early under a version that has since moved): this ask no longer
+      // waits and is not counted as shed; a computation already running finishes and is kept under its key.
+      onAsk?.(() => {
+        if (!current.asks.delete(ask)) return;
+        if (ask.timer) clearTimeout(ask.timer);
+        if (current.asks.size === 0 && current.state === 'queued') giveUp(key, current);
+      });
       startNext();
     });
   };
@@ -323,38 +348,76 @@ export function createMetricAnswers(options: MetricAnswersOptions): MetricAnswer
   return {
     async answer(deps, query, compute, opts = {}) {
       const deadline = opts.deadline ?? (opts.shed ? clock() + maxWait : Number.POSITIVE_INFINITY);
+      const heavy = query.scope.kind === 'org';
+      // A question known to take longer than the budget by itself may take that long (capped), from now.
+      const needs = slow.get(shapeOf(query));
+      const until = needs === undefined ? deadline : Math.max(deadline, clock() + needs * 1.5);
+      const jobDeadline = Math.min(until, Math.max(deadline, clock() + SLOW_METRIC_CAP_MS));
+      const run = (key: string, version: string, onAsk?: (withdraw: () => void) => void) =>
+        submit(
+          key,
+          heavy,
+          jobDeadline,
+          () => compute(version),
+          (raw) => {
+            // Every asker gets this very object: freeze it so no caller can change what the others see.
+            const result = freezeShared(raw);
+            cache.delete(key);
+            cache.set(key, { at: clock(), result });
+            while (cache.size > maxEntries) cache.delete(cache.keys().next().value!);
+            return result;
+          },
+          shapeOf(query),
+          onAsk,
+        );
       // The version read runs on the main pool, outside the slots: a person waits for it no longer than
       // for the answer itself.
-      const version = await beforeDeadline(freshVersion(), deadline, clock).catch((error: unknown) => {
+      const versionRead = beforeDeadline(freshVersion(), deadline, clock).catch((error: unknown) => {
         // Told "busy" before reaching the queue (the read outlasted the deadline): shed all the same.
         if (isBusyError(error)) counts.shed++;
         throw error;
       });
+      // A team or rep question nobody is computing or has cached under the latest version read starts now,
+      // under that version, beside its own read, when a slot is free: its answer costs one round trip, not
+      // two. It stands only if the read returns that same version: nothing was written since that version
+      // was read, so what it computed is what a computation started after the read would have computed (the
+      // same bound as a computation started after it: see answerContextAt). Otherwise it is withdrawn and
+      // the question is computed under the new version. Org-wide computations wait for the read: their
+      // round trip is a small part of them and a withdrawn one would hold a heavy slot.
+      const guess = heavy ? null : lastVersion;
+      let early: { result: Promise<MetricResult>; withdraw: () => void } | null = null;
+      if (guess !== null) {
+        const guessKey = keyOf(deps, query, guess);
+        if (!cache.has(guessKey) && !jobs.has(guessKey) && queue.length === 0 && canStart(false)) {
+          let withdraw = () => {};
+          const result = run(guessKey, guess, (w) => {
+            withdraw = w;
+          });
+          // Its outcome is this ask's only if the version held; otherwise nobody reads it.
+          result.catch(() => {});
+          counts.early++;
+          early = { result, withdraw };
+        }
+      }
+      let version: string;
+      try {
+        version = await versionRead;
+      } catch (error) {
+        early?.withdraw();
+        throw error;
+      }
+      if (early && version === guess) return early.result;
+      if (early) {
+        early.withdraw();
+        counts.withdrawn++;
+      }
       const key = keyOf(deps, query, version);
       const hit = cache.get(key);
       if (hit && clock() - hit.at <= ttl) {
         counts.cached++;
         return hit.result;
       }
-      const heavy = query.scope.kind === 'org';
-      // A question known to take longer than the budget by itself may take that long (capped), from now.
-      const needs = slow.get(shapeOf(query));
-      const until = needs === undefined ? deadline : Math.max(deadline, clock() + needs * 1.5);
-      return submit(
-        key,
-        heavy,
-        Math.min(until, Math.max(deadline, clock() + SLOW_METRIC_CAP_MS)),
-        () => compute(version),
-        (raw) => {
-          // Every asker gets this very object: freeze it so no caller can change what the others see.
-          const result = freezeShared(raw);
-          cache.delete(key);
-          cache.set(key, { at: clock(), result });
-          while (cache.size > maxEntries) cache.delete(cache.keys().next().value!);
-          return result;
-        },
-        shapeOf(query),
-      );
+      return run(key, version);
     },
     admit(work, opts = {}) {
       const deadline = opts.deadline ?? (opts.shed ? clock() + maxWait : Number.POSITIVE_INFINITY);

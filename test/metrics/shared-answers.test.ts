@@ -344,4 +344,108 @@ describeDb('shared metric answers', (ctx) => {
       expect(left[0]!.n).toBe(0);
     }
   }, 30_000);
+
+  /** A data-version source whose reads after the first wait until the test answers them. */
+  function heldVersions(first: string) {
+    const pending: Array<(v: string) => void> = [];
+    let reads = 0;
+    const dataVersion = () => {
+      reads++;
+      if (reads === 1) return Promise.resolve(first);
+      return new Promise<string>((r) => pending.push(r));
+    };
+    return { dataVersion, answerRead: (v: string) => pending.shift()!(v), waiting: () => pending.length };
+  }
+  const team = { metric: 'calls' as const, scope: { kind: 'team' as const, teamId: 1 }, period: 'today' };
+  const answerUnder = (seen: string[]) => async (version: string) => {
+    seen.push(version);
+    return { value: { kind: 'value', value: seen.length } } as MetricResult;
+  };
+
+  it('starts a new team question beside its data-version read, and keeps it when the read returns the same version', async () => {
+    const versions = heldVersions('7');
+    const answers = createMetricAnswers({ dataVersion: versions.dataVersion });
+    const deps: MetricDeps = { db: ctx.db(), defaultTimezone: 'UTC', now };
+    const seen: string[] = [];
+    await answers.answer(deps, { ...team, period: 'yesterday' }, answerUnder(seen));
+    expect(seen).toEqual(['7']);
+    // A new question: computing under version 7 before its own read has come back.
+    const asked = answers.answer(deps, team, answerUnder(seen));
+    await waitFor(() => seen.length === 2 && versions.waiting() === 1);
+    expect(seen).toEqual(['7', '7']);
+    versions.answerRead('7');
+    expect((await asked).value).toEqual({ kind: 'value', value: 2 });
+    expect(answers.stats()).toMatchObject({ computed: 2, early: 1, withdrawn: 0, shed: 0 });
+  });
+
+  it('withdraws a question started early when the read returns another version, and computes it under that one', async () => {
+    const versions = heldVersions('7');
+    const answers = createMetricAnswers({ dataVersion: versions.dataVersion });
+    const deps: MetricDeps = { db: ctx.db(), defaultTimezone: 'UTC', now };
+    const seen: string[] = [];
+    await answers.answer(deps, { ...team, period: 'yesterday' }, answerUnder(seen));
+    const asked = answers.answer(deps, team, answerUnder(seen));
+    await waitFor(() => seen.length === 2 && versions.waiting() === 1);
+    // A write moved the version before the read: what was computed under 7 is not this ask's answer.
+    versions.answerRead('8');
+    const result = await asked;
+    expect(seen).toEqual(['7', '7', '8']);
+    expect(result.value).toEqual({ kind: 'value', value: 3 });
+    expect(answers.stats()).toMatchObject({ computed: 3, early: 1, withdrawn: 1, shed: 0 });
+  });
+
+  it('does not start an org-wide question, a cached one or one past the free slots before its read returns', async () => {
+    const versions = heldVersions('7');
+    const answers = createMetricAnswers({ dataVersion: versions.dataVersion, maxConcurrent: 1 });
+    const deps: MetricDeps = { db: ctx.db(), defaultTimezone: 'UTC', now };
+    const seen: string[] = [];
+    await answers.answer(deps, team, answerUnder(seen));
+    const orgAsk = answers.answer(deps, org, answerUnder(seen));
+    await waitFor(() => versions.waiting() === 1);
+    expect(seen).toEqual(['7']);
+    versions.answerRead('7');
+    await orgAsk;
+    expect(seen).toEqual(['7', '7']);
+    const cachedAsk = answers.answer(deps, team, answerUnder(seen));
+    await waitFor(() => versions.waiting() === 1);
+    versions.answerRead('7');
+    await cachedAsk;
+    expect(seen).toEqual(['7', '7']);
+    expect(answers.stats()).toMatchObject({ early: 0, cached: 1 });
+    // The only slot held by an org-wide computation: a new team question waits for its read and the slot.
+    const gate = gated();
+    const holding = answers.answer(deps, { ...org, period: 'this week' }, gate.compute);
+    await waitFor(() => versions.waiting() === 1);
+    versions.answerRead('7');
+    await waitFor(() => answers.stats().running === 1);
+    const queued = answers.answer(deps, { ...team, period: 'this week' }, answerUnder(seen));
+    await waitFor(() => versions.waiting() === 1);
+    expect(answers.stats().early).toBe(0);
+    versions.answerRead('7');
+    gate.release();
+    await Promise.all([holding, queued]);
+    expect(seen).toEqual(['7', '7', '7']);
+  });
+
+  it('answers from the data as it is after a write, when a question started early under the version before it', async () => {
+    const { db, team: teamId, ana } = await setup();
+    const answers = createMetricAnswers({ dataVersion: () => readDataVersion(db) });
+    const deps: MetricDeps = { db, defaultTimezone: 'UTC', now, answers };
+    const q = { metric: 'calls' as const, scope: { kind: 'team' as const, teamId }, period: 'today' };
+    expect((await getMetric(deps, q)).value).toEqual({ kind: 'value', value: 2 });
+    // Another rep joins the team and calls (a roster change moves the version, as any write does).
+    const bo = await addRep(db, 'Bo', teamId);
+    await addCall(db, bo, '2026-11-23T11:00:00Z');
+    await addCall(db, ana, '2026-11-23T11:30:00Z');
+    const split = await getMetric(deps, { ...q, by: 'rep' });
+    expect(split.value).toEqual({ kind: 'value', value: 4 });
+    expect(split.segments?.rows.map((r) => [r.label, r.value])).toEqual([
+      ['Ana', { kind: 'value', value: 3 }],
+      ['Bo', { kind: 'value', value: 1 }],
+    ]);
+    expect(answers.stats()).toMatchObject({ early: 1, withdrawn: 1 });
+    // With nothing written since, the next new question stands on its early start.
+    await getMetric(deps, { ...q, period: 'this week' });
+    expect(answers.stats()).toMatchObject({ early: 2, withdrawn: 1 });
+  });
 });
