@@ -11,8 +11,16 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
 import { CliUsageError, parseCli } from '../src/cli/args.js';
 import { createDb, queryRows, sql } from '../src/db/client.js';
+import { readDataVersion } from '../src/db/data-version.js';
 import { runMigrations } from '../src/db/migrate.js';
-import { findMetric, getMetric, METRICS, resolvePeriod, resolveScope } from '../src/metrics/index.js';
+import {
+  createMetricAnswers,
+  findMetric,
+  getMetric,
+  METRICS,
+  resolvePeriod,
+  resolveScope,
+} from '../src/metrics/index.js';
 import type { MetricDeps, MetricQuery } from '../src/metrics/types.js';
 import { ensureBenchData } from '../src/seed/bench.js';
 import { grainBounds, HAND_SQL, HAND_USES_AS_OF, type HandCase } from './hand-sql.js';
@@ -200,7 +208,14 @@ async function main(): Promise<void> {
       );
     }
     const { teamId, repId } = await pickScopes(database, now);
-    const deps: MetricDeps = { db: database.metricsDb, defaultTimezone: 'UTC', now };
+    // Answers go through a sharing point as the app's do (src/app/bootstrap.ts): the data version read on the
+    // main pool, the computation in a slot; with no cache (maxEntries 0), so every timed run computes.
+    const answers = createMetricAnswers({
+      dataVersion: () => readDataVersion(database.db),
+      maxConcurrent: database.metricsConcurrency,
+      maxEntries: 0,
+    });
+    const deps: MetricDeps = { db: database.metricsDb, defaultTimezone: 'UTC', now, answers };
     const cases: Case[] = [
       {
         key: 'team',
