@@ -65,7 +65,10 @@ export function computeChange(
   return { absolute, relative, better };
 }
 
-/** Best first by the metric's direction; rows with no data last; ties by sample size, then label. */
+/**
+ * Best first by the metric's direction; rows with no data last; ties by sample size, then label, then key
+ * (two reps with the same name and figures keep one order, whatever order the rows arrived in).
+ */
 export function sortSegments(def: MetricDefinition, rows: SegmentRow[]): SegmentRow[] {
   const sign = def.direction === 'higher' ? -1 : 1;
   return [...rows].sort((a, b) => {
@@ -73,7 +76,7 @@ export function sortSegments(def: MetricDefinition, rows: SegmentRow[]): Segment
     if (a.value.kind === 'value' && b.value.kind === 'value' && a.value.value !== b.value.value)
       return sign * (a.value.value - b.value.value);
     if (a.sampleSize !== b.sampleSize) return b.sampleSize - a.sampleSize;
-    return a.label.localeCompare(b.label);
+    return a.label.localeCompare(b.label) || a.key.localeCompare(b.key, 'en', { numeric: true });
   });
 }
 

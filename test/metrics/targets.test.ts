@@ -186,6 +186,18 @@ describe('attainment, pace and status', () => {
     expect(sortSegments(response, rows).map((r) => r.label)).toEqual(['d', 'c', 'a', 'b']);
     expect(sortSegments(calls, rows).map((r) => r.label)).toEqual(['a', 'd', 'c', 'b']);
   });
+
+  it('orders namesakes with the same figures by key, whatever order they arrive in', () => {
+    const namesake = (key: string): SegmentRow => ({
+      key,
+      label: 'Lucas Fischer',
+      value: v(385),
+      sampleSize: 385,
+    });
+    const keys = (rows: SegmentRow[]) => sortSegments(calls, rows).map((r) => r.key);
+    expect(keys([namesake('276'), namesake('154'), namesake('31')])).toEqual(['31', '154', '276']);
+    expect(keys([namesake('154'), namesake('31'), namesake('276')])).toEqual(['31', '154', '276']);
+  });
 });
 
 describeDb('targets in the database', (ctx) => {
