@@ -3,8 +3,9 @@ import { sql } from '../db/client.js';
 import { formatCount } from '../numbers/count.js';
 import { runAdmitted } from './admitted.js';
 import { readAnswerContext } from './answer-context.js';
+import { templateKey, templateSpelling } from './compute/activities.js';
 import { runMetricQuery } from './compute/query.js';
-import { scopedRows } from './compute/rows.js';
+import { mostUsedFirst, scopedRows } from './compute/rows.js';
 import { resolvePeriod } from './get-metric.js';
 import type { MetricDeps, Period, Scope } from './types.js';
 
@@ -16,8 +17,13 @@ const MIN_EXPECTED = 5;
 export const ALPHA = 0.05;
 
 export interface TemplateRow {
-  /** As recorded (trimmed); null for emails sent without a template. */
+  /**
+   * The template's most used spelling as recorded (trimmed), ties in `COLLATE "C"` order; null for emails
+   * sent without a template. Spellings that differ only in case or whitespace runs are one template.
+   */
   template: string | null;
+  /** The template's other spellings seen in the period ("intro  v2", "INTRO V2"), most used first. */
+  alsoRecordedAs: string[];
   sent: number;
   opened: number;
   replied: number;
@@ -95,27 +101,36 @@ async function computeEmailTemplates(
       rep: sql`x.rep_id`,
       where: sql`x.kind = 'email' and x.direction = 'outbound'`,
       columns: sql`x.email_opened_at, x.email_replied_at`,
-      dims: { template: sql`nullif(btrim(x.email_template), '')` },
+      dims: { template: templateKey(sql`x.email_template`) },
+      dimLabels: { template: templateSpelling(sql`x.email_template`) },
     },
     query.scope,
     period.start,
     period.end,
     'template',
   );
+  // Counted per template key and spelling, then per key: the spellings gathered most used first (the
+  // first is the label), the counts summed. Emails without a template have neither, and form one group.
   const raw = await runMetricQuery<{
-    template: string | null;
+    spellings: string[] | null;
     sent: number;
     opened: number;
     replied: number;
   }>(
     deps.db,
-    sql`select x.seg as template, count(*)::int as sent,
-        count(*) filter (where x.email_opened_at is not null)::int as opened,
-        count(*) filter (where x.email_replied_at is not null)::int as replied
-      from (${emails}) x group by x.seg order by count(*) desc, x.seg`,
+    sql`select t.* from (
+        select ${mostUsedFirst(sql`s.spelling`, sql`s.sent`)} as spellings, sum(s.sent)::int as sent,
+          sum(s.opened)::int as opened, sum(s.replied)::int as replied
+        from (select x.seg as key, x.seg_label as spelling, count(*) as sent,
+            count(*) filter (where x.email_opened_at is not null) as opened,
+            count(*) filter (where x.email_replied_at is not null) as replied
+          from (${emails}) x group by x.seg, x.seg_label) s
+        group by s.key) t
+      order by t.sent desc, t.spellings[1] collate "C"`,
   );
   const rows: TemplateRow[] = raw.map((r) => ({
-    template: r.template,
+    template: r.spellings?.[0] ?? null,
+    alsoRecordedAs: r.spellings?.slice(1) ?? [],
     sent: Number(r.sent),
     opened: Number(r.opened),
     replied: Number(r.replied),

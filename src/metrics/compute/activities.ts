@@ -1,7 +1,25 @@
+import type { SQL } from 'drizzle-orm';
 import { sql } from '../../db/client.js';
 import { calcInput, take } from '../calculation.js';
 import { aggregateComputer, type MetricComputer, noData, ratio, toNumber, value } from './aggregate.js';
 import type { RowSource } from './rows.js';
+
+/**
+ * An email template's name as recorded, for showing: leading and trailing whitespace (spaces, tabs,
+ * line breaks) dropped, null when nothing is left. "Intro v2", "intro  v2" and "INTRO V2" stay three
+ * spellings here; `templateKey` groups them.
+ */
+export const templateSpelling = (column: SQL): SQL =>
+  sql`nullif(regexp_replace(${column}, '^\\s+|\\s+$', '', 'g'), '')`;
+
+/**
+ * The key email templates are grouped by: the spelling (`templateSpelling`) in lower case with every run of
+ * whitespace as one space, null when there is no template. "Intro v2", "intro  v2" and " INTRO V2" are one
+ * template, shown under its most used spelling (`spellingsOf` in rows.ts). Case folding is the database's
+ * `lower()`, as for loss reasons (`tally_loss_reason`).
+ */
+export const templateKey = (column: SQL): SQL =>
+  sql`lower(regexp_replace(${templateSpelling(column)}, '\\s+', ' ', 'g'))`;
 
 const outbound = (kind: 'call' | 'email', columns = sql`1 as one`): RowSource => ({
   from: sql`activities x`,
@@ -66,8 +84,10 @@ export const emailsComputer: MetricComputer = aggregateComputer({
   sources: () => [
     {
       ...outbound('email', sql`x.email_opened_at, x.email_replied_at`),
-      // The template (or sequence/step) an email was sent from, for `by template` (A/B comparisons).
-      dims: { template: sql`nullif(btrim(x.email_template), '')` },
+      // The template (or sequence/step) an email was sent from, for `by template` (A/B comparisons): grouped
+      // by its key, shown under its most used spelling.
+      dims: { template: templateKey(sql`x.email_template`) },
+      dimLabels: { template: templateSpelling(sql`x.email_template`) },
     },
   ],
   aggregates: sql`count(*)::int as n,

@@ -4,7 +4,15 @@ import { formatCount } from '../../numbers/count.js';
 import type { Calculation, Dimension, Figure, MetricValue, Scope } from '../types.js';
 import { runMetricQuery } from './query.js';
 import { rollupRanges, rollupRows, rollupSegment } from './rollup.js';
-import { type RowSource, scopedRows, segmentLabelJoin, span, type Window, windowsRelation } from './rows.js';
+import {
+  type RowSource,
+  SPELLED,
+  scopedRows,
+  segmentLabelJoin,
+  span,
+  type Window,
+  windowsRelation,
+} from './rows.js';
 
 /** A metric computed for one window (or one segment), before targets and trends are added. */
 export interface Computed {
@@ -316,7 +324,6 @@ export function aggregateComputer(spec: AggregateSpec): MetricComputer {
       });
     },
     async segments(db, scope, window, by, ctx) {
-      const { join, label } = segmentLabelJoin(by);
       const seg = rollupSegment(by);
       const ranges = spec.rollup && ctx.useRollups && seg ? rollupRanges([window]) : null;
       // A split by rep reads the rep rows; a team's or the org's split by team the team twin (a segment's
@@ -324,19 +331,24 @@ export function aggregateComputer(spec: AggregateSpec): MetricComputer {
       const byRep = scope.kind === 'rep' || by === 'rep';
       // Each group then holds one rep's rows.
       const activeReps = spec.rollup?.activeReps;
+      const rollup = seg && ranges ? spec.rollup : undefined;
+      // A spelled dimension (templates) is labelled from the split's raw rows: they are read once, as `x`.
+      const spelled = !(rollup && seg && ranges) && SPELLED.has(by);
+      const { join, label } = segmentLabelJoin(by, spelled ? sql`x` : undefined);
+      const raw = () => unionRows(spec, scope, window.start, window.end, by, true, ctx);
       const inner =
-        spec.rollup && seg && ranges
-          ? sql`select ${seg.key} as g${rcur}, ${spec.rollup.aggregates}${
+        rollup && seg && ranges
+          ? sql`select ${seg.key} as g${rcur}, ${rollup.aggregates}${
               byRep && activeReps ? sql`, ${oneRepActive(activeReps)}` : sql``
             }
               from ${byRep ? rollupRows(ranges, scope) : rollupRows(ranges, scope, sql`metric_team_rollups`)}
-              group by ${seg.column}${rcur} having ${spec.rollup.having}`
+              group by ${seg.column}${rcur} having ${rollup.having}`
           : sql`select x.seg as g${cur}, ${aggregates(ctx, null)}
-              from (${unionRows(spec, scope, window.start, window.end, by, true, ctx)}) x
+              from ${spelled ? sql`x` : sql`(${raw()}) x`}
               group by x.seg${cur}`;
       const rows = await runMetricQuery<Row>(
         db,
-        sql`select a.*, ${label} as label from (${inner}) a ${join}`,
+        sql`${spelled ? sql`with x as (${raw()}) ` : sql``}select a.*, ${label} as label from (${inner}) a ${join}`,
       );
       const currency = spec.perCurrency ? (ctx.currency ?? chooseCurrency(rows)) : null;
       return segmentsOf(spec, rows, currency, window, ctx);

@@ -22,6 +22,12 @@ export interface RowSource {
   columns: SQL;
   /** Expression per supported dimension beyond rep/team (product, source). */
   dims?: Partial<Record<Dimension, SQL>>;
+  /**
+   * For a dimension whose key folds several recorded spellings into one (`template`, see `SPELLED`): the
+   * spelling as recorded, output as `seg_label` when split by it; the segment is shown under its most used
+   * spelling (`spellingsOf`). Every source of a metric gives it for the same dimensions.
+   */
+  dimLabels?: Partial<Record<Dimension, SQL>>;
   /** Always join the membership at `ts` (alias `m`, left join outside team scope), then these joins. */
   teamJoins?: SQL;
 }
@@ -43,11 +49,41 @@ export function scopedRows(src: RowSource, scope: Scope, min: Date, max: Date, b
       : sql`left join team_memberships m on ${membership}`;
   const repFilter = scope.kind === 'rep' ? sql`and ${src.rep} = ${scope.repId}` : sql``;
   const seg = by ? sql`, ${segmentExpr(src, by)} as seg` : sql``;
+  const segLabel =
+    by && SPELLED.has(by) ? sql`, ${src.dimLabels?.[by] ?? sql`null::text`} as seg_label` : sql``;
   const team = needTeam ? sql`, m.team_id as team_id` : sql``;
-  return sql`select ${src.ts} as ts, ${src.rep} as rep_id${team}${seg}, ${src.columns}
+  return sql`select ${src.ts} as ts, ${src.rep} as rep_id${team}${seg}${segLabel}, ${src.columns}
     from ${src.from} ${teamJoin} ${src.teamJoins ?? sql``}
     where ${src.ts} >= ${iso(min)}::timestamptz and ${src.ts} < ${iso(max)}::timestamptz ${repFilter}
       and (${src.where ?? sql`true`})`;
+}
+
+/**
+ * Dimensions whose segment key folds spellings together (an email template ignores case and whitespace
+ * runs): their rows also carry `seg_label`, the spelling as recorded, and a segment is labelled by the
+ * spellings seen (`spellingsOf`) rather than by its key.
+ */
+export const SPELLED: ReadonlySet<Dimension> = new Set<Dimension>(['template']);
+
+/**
+ * Per segment key `g` of `rows` (a relation of `scopedRows` split by a `SPELLED` dimension, alias `x`), the
+ * spellings recorded for it, most used first, ties in `COLLATE "C"` order (byte order, so the same on every
+ * database and locale): `spellings[1]` is the label, the rest what it was also recorded as. Rows without a
+ * key (no template) form no group. One aggregate over the rows: spellings counted per key, then gathered.
+ */
+export function spellingsOf(rows: SQL): SQL {
+  return sql`select s.g, ${mostUsedFirst(sql`s.spelling`, sql`s.n`)} as spellings
+    from (select x.seg as g, x.seg_label as spelling, count(*) as n from ${rows}
+      where x.seg is not null and x.seg_label is not null group by x.seg, x.seg_label) s
+    group by s.g`;
+}
+
+/**
+ * `array_agg` of `spelling` (one per group row, with its count `n`), most used first, ties in `COLLATE "C"`
+ * order; spellings that are null are left out (null when none is left). The one order of a spelled label.
+ */
+export function mostUsedFirst(spelling: SQL, n: SQL): SQL {
+  return sql`array_agg(${spelling} order by ${n} desc, ${spelling} collate "C") filter (where ${spelling} is not null)`;
 }
 
 function segmentExpr(src: RowSource, by: Dimension): SQL {
@@ -84,8 +120,12 @@ export function span(windows: Window[]): { min: Date; max: Date } {
   return { min, max };
 }
 
-/** Label for a segment key: rep and team names from their tables; product/source as they are. */
-export function segmentLabelJoin(by: Dimension): { join: SQL; label: SQL } {
+/**
+ * Label for a segment key: rep and team names from their tables; product/source as they are; a `SPELLED`
+ * dimension's most used spelling from `rows` (its split's rows as a relation aliased `x`, e.g. a CTE named
+ * `x`; without them the key itself).
+ */
+export function segmentLabelJoin(by: Dimension, rows?: SQL): { join: SQL; label: SQL } {
   switch (by) {
     case 'rep':
       return {
@@ -105,6 +145,11 @@ export function segmentLabelJoin(by: Dimension): { join: SQL; label: SQL } {
       // Keys are normalised (lower case, single spaces); show them with a capital first letter.
       return { join: sql``, label: sql`coalesce(upper(left(a.g, 1)) || substr(a.g, 2), 'No reason given')` };
     case 'template':
-      return { join: sql``, label: sql`coalesce(a.g, 'No template')` };
+      return rows
+        ? {
+            join: sql`left join (${spellingsOf(rows)}) ls on ls.g = a.g`,
+            label: sql`coalesce(ls.spellings[1], a.g, 'No template')`,
+          }
+        : { join: sql``, label: sql`coalesce(a.g, 'No template')` };
   }
 }
