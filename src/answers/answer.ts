@@ -12,10 +12,12 @@ import {
   interactiveDeadline,
   METRICS,
   MetricsError,
+  spellingNotes,
   templateLines,
   topLossReasonsLine,
 } from '../metrics/index.js';
 import type { MetricDeps, MetricResult, Scope, SegmentRow } from '../metrics/types.js';
+import { clipName } from '../names.js';
 import { type AskState, decodeState } from '../slack/ask-state.js';
 import { buildCalculationMessage } from '../slack/blocks/calculation.js';
 import { buildMetricMessage } from '../slack/blocks/metric.js';
@@ -23,6 +25,7 @@ import { buildNoticeMessage } from '../slack/blocks/notice.js';
 import { buildScorecardBlocks, scorecardFallback } from '../slack/blocks/scorecard.js';
 import type { MetricAsk } from '../slack/grammar/parse.js';
 import { enforceLimits } from '../slack/limits.js';
+import { neutraliseMarkers } from '../slack/mrkdwn.js';
 import type { Reply } from '../slack/reply.js';
 import { unknownScopeText } from './period-hint.js';
 import { linkMentionedRep, resolveScopeWords } from './scope-words.js';
@@ -106,7 +109,10 @@ export async function answerState(
     const extra: string[] = [];
     if (shared.metric.id === 'emails' && state.by === 'template') {
       const ab = await getEmailTemplates(metricDeps, { scope: state.scope, period: shared.period });
-      extra.push(...templateLines(ab), ...(ab.verdict ? [ab.verdict] : []));
+      // A template recorded under several spellings is one row: the note names the others, each clipped
+      // and its mrkdwn markers neutralised (the notes are escaped as a whole where they are shown).
+      const spellings = spellingNotes(ab, (name) => neutraliseMarkers(clipName(name)));
+      extra.push(...templateLines(ab), ...spellings, ...(ab.verdict ? [ab.verdict] : []));
     }
     if (shared.metric.id === 'winrate') {
       const line = await topLossReasonsLine(metricDeps, { scope: state.scope, period: shared.period });

@@ -161,6 +161,30 @@ async function computeEmailTemplates(
   return { period, rows, test, verdict };
 }
 
+/** The most other spellings a note names; the rest are counted ("and 2 other spellings"). */
+const SPELLINGS_SHOWN = 3;
+
+/**
+ * One note per template recorded under several spellings, for an answer: "Intro v2 also recorded as
+ * “intro  v2” and “INTRO V2”" (at most three spellings named, then "and 2 other spellings"). Plain text:
+ * `show` prepares each name from data for the sentence (the answer clips it and neutralises mrkdwn markers;
+ * the note is escaped as a whole where it is shown). Empty when every template has one spelling.
+ */
+export function spellingNotes(t: EmailTemplates, show: (name: string) => string = (name) => name): string[] {
+  return t.rows.flatMap((r) => {
+    if (r.template === null || r.alsoRecordedAs.length === 0) return [];
+    const named = r.alsoRecordedAs.slice(0, SPELLINGS_SHOWN).map((s) => `“${show(s)}”`);
+    const rest = r.alsoRecordedAs.length - named.length;
+    const list =
+      rest > 0
+        ? `${named.join(', ')} and ${formatCount(rest)} other spelling${rest === 1 ? '' : 's'}`
+        : named.length > 1
+          ? `${named.slice(0, -1).join(', ')} and ${named.at(-1)}`
+          : named[0]!;
+    return [`${show(r.template)} also recorded as ${list}`];
+  });
+}
+
 /** One line per template for an answer: "Intro B: 812 sent · open 41.2% · reply 6.3%". */
 export function templateLines(t: EmailTemplates): string[] {
   return t.rows.map(
