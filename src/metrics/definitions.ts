@@ -36,7 +36,7 @@ export const METRICS: MetricDefinition[] = [
     unit: 'count',
     direction: 'higher',
     definition:
-      'Outbound emails sent in the period; open rate = sent emails with an open ÷ sent; reply rate = sent emails with a reply ÷ sent. By template: sent, open rate and reply rate per template (or sequence/step), and for two or more templates a verdict from a two-proportion z-test on the reply rates of the two best (α = 0.05; below 100 emails per template or 5 expected replies/non-replies: not enough data yet).',
+      'Outbound emails sent in the period; open rate = sent emails with an open ÷ sent; reply rate = sent emails with a reply ÷ sent. By template: sent, open rate and reply rate per template (or sequence/step; names that differ only in case or spacing are one template, shown as most often recorded), and for two or more templates a verdict from a two-proportion z-test on the reply rates of the two best (α = 0.05; below 100 emails per template or 5 expected replies/non-replies: not enough data yet).',
     accumulates: true,
     defaultPeriod: 'this week',
     dimensions: ['rep', 'team', 'template'],
