@@ -108,11 +108,15 @@ export async function answerState(
     // `shared` may be the cached answer other askers get too: add this answer's lines to a copy, never to it.
     const extra: string[] = [];
     if (shared.metric.id === 'emails' && state.by === 'template') {
-      const ab = await getEmailTemplates(metricDeps, { scope: state.scope, period: shared.period });
-      // A template recorded under several spellings is one row: the note names the others, each clipped
-      // and its mrkdwn markers neutralised (the notes are escaped as a whole where they are shown).
-      const spellings = spellingNotes(ab, (name) => neutraliseMarkers(clipName(name)));
-      extra.push(...templateLines(ab), ...spellings, ...(ab.verdict ? [ab.verdict] : []));
+      // Template names are data: each clipped and its mrkdwn markers neutralised wherever it appears (the
+      // lines, the spelling notes, the verdict); the notes are escaped as a whole where they are shown. A
+      // template recorded under several spellings is one row: a note names the others.
+      const ab = await getEmailTemplates(metricDeps, {
+        scope: state.scope,
+        period: shared.period,
+        show: (name) => neutraliseMarkers(clipName(name)),
+      });
+      extra.push(...templateLines(ab), ...spellingNotes(ab), ...(ab.verdict ? [ab.verdict] : []));
     }
     if (shared.metric.id === 'winrate') {
       const line = await topLossReasonsLine(metricDeps, { scope: state.scope, period: shared.period });

@@ -77,11 +77,13 @@ const pText = (p: number) => (p < 0.001 ? 'p < 0.001' : `p = ${p < 0.01 ? p.toFi
  * Outbound emails per template for `scope` in `period`: sent, opened, replied and the rates; and, with two
  * or more named templates, a verdict on the reply rates of the two best (by reply rate among templates
  * with enough sends, else by sends): "Intro B's reply rate is higher than Intro A's (6.3% vs 3.9%), and the
- * gap is unlikely to be chance (p = 0.010, n = 812 / 790)." Throws like `getMetric` for bad periods/scopes.
+ * gap is unlikely to be chance (p = 0.010, n = 812 / 790)." `show` writes each template name as the rows,
+ * the spellings and the verdict carry it (e.g. made safe for a chat's markup; default: as recorded). Throws
+ * like `getMetric` for bad periods/scopes.
  */
 export function getEmailTemplates(
   deps: MetricDeps,
-  query: { scope: Scope; period: string | Period },
+  query: { scope: Scope; period: string | Period; show?: (name: string) => string },
 ): Promise<EmailTemplates> {
   // Its queries run under the limiter like a metric's (see admitted.ts).
   return runAdmitted(deps, query.scope, () => computeEmailTemplates(deps, query));
@@ -89,8 +91,9 @@ export function getEmailTemplates(
 
 async function computeEmailTemplates(
   deps: MetricDeps,
-  query: { scope: Scope; period: string | Period },
+  query: { scope: Scope; period: string | Period; show?: (name: string) => string },
 ): Promise<EmailTemplates> {
+  const show = query.show ?? ((name: string) => name);
   // The scope and the stored fiscal calendar in one statement, as every metric answer reads them.
   const context = await readAnswerContext(deps, query.scope, 'emails');
   const period = resolvePeriod(query.period, context.scope, deps.now, context.fiscal ?? deps.fiscalDefault);
@@ -129,8 +132,8 @@ async function computeEmailTemplates(
       order by t.sent desc, t.spellings[1] collate "C"`,
   );
   const rows: TemplateRow[] = raw.map((r) => ({
-    template: r.spellings?.[0] ?? null,
-    alsoRecordedAs: r.spellings?.slice(1) ?? [],
+    template: r.spellings?.[0] != null ? show(r.spellings[0]) : null,
+    alsoRecordedAs: r.spellings?.slice(1).map(show) ?? [],
     sent: Number(r.sent),
     opened: Number(r.opened),
     replied: Number(r.replied),

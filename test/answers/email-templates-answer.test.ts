@@ -155,6 +155,9 @@ describeDb('email templates recorded under several spellings', (ctx) => {
     expect(lastLine).toBeGreaterThan(0);
     expect(lastLine).toBeLessThan(all.indexOf('Intro v2 also recorded as'));
     expect(all.indexOf(`Promo${ZWJ}_${ZWJ}A &amp;`)).toBeLessThan(all.indexOf('Not enough data yet'));
+    // The template lines and the verdict carry the same neutralised name, never a bare `_` Slack would read.
+    expect(all).toContain(`Promo${ZWJ}_${ZWJ}A &amp; &lt;B&gt;: 2 sent · open 50.0% · reply 0.0%`);
+    expect(all).not.toMatch(/Promo_A/);
   });
 });
 
