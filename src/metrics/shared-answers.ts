@@ -8,8 +8,10 @@ import type { MetricDeps, MetricQuery, MetricResult } from './types.js';
  * `/metrics winrate team` at once is one query, not forty:
  * - single-flight: while an answer for (metric, scope, period, split, options, data version) is being
  *   computed, identical asks wait for it instead of starting their own;
- * - one round trip for a new team or rep question: it starts under the latest data version read, beside
- *   its own version read, and stands only if that read returns the same version (see `answer`);
+ * - one round trip for a new team or rep question while the data is quiet: it starts under the latest data
+ *   version read, beside its own version read, and stands only if that read returns the same version; when
+ *   it does not, the early computation is cancelled and the question computed under the new version (see
+ *   `answer`);
  * - a small cache of finished answers under the same key, for `ttlMs` (default 5 s). The data version
  *   moves with every write (see `readDataVersion`), so a cached answer is never served for data that
  *   changed after it was computed; the TTL only bounds how old its "now" may be (a running period's pace,
@@ -132,6 +134,8 @@ interface Job {
   state: 'queued' | 'running' | 'done';
   start: () => void;
   abort: AbortController;
+  /** Started early under a version that has since moved and left by its only ask: cancelled, never kept. */
+  withdrawn: boolean;
 }
 
 interface Ask {
@@ -234,14 +238,18 @@ export function createMetricAnswers(options: MetricAnswersOptions): MetricAnswer
   // under way, which could predate a write it must see), so a burst of asks costs two reads, not one each.
   let reading: Promise<string> | null = null;
   let next: Promise<string> | null = null;
-  // The version the latest read returned (reads are coalesced one after another, so it only moves forward):
-  // what a team or rep computation may start under before its own read returns (see `answer`).
+  // The version the latest read returned (reads are coalesced one after another, so it only moves forward),
+  // and that version again when the read before it returned it too: the data is quiet, and a team or rep
+  // computation may start under it before its own read returns (see `answer`). While writes keep coming
+  // (an ingest feed), consecutive reads differ and nothing starts early, so no computation is wasted.
   let lastVersion: string | null = null;
+  let quietVersion: string | null = null;
   const freshVersion = (): Promise<string> => {
     if (!reading) {
       const read = options
         .dataVersion()
         .then((v) => {
+          quietVersion = v === lastVersion ? v : null;
           lastVersion = v;
           return v;
         })
@@ -298,6 +306,7 @@ export function createMetricAnswers(options: MetricAnswersOptions): MetricAnswer
         asks: new Set(),
         state: 'queued',
         abort: new AbortController(),
+        withdrawn: false,
         start: () => {
           created.state = 'running';
           running++;
@@ -308,15 +317,20 @@ export function createMetricAnswers(options: MetricAnswersOptions): MetricAnswer
           const work = heavy ? () => asBackgroundQueries(compute) : compute;
           withQuerySignal(created.abort.signal, () => outsideInteractiveAsk(work))
             .then(
-              (raw) => settle(key, created, { result: keep(raw) }),
+              // A withdrawn computation that finished before its cancellation took is not cached: nobody
+              // can ask under its version any more, and it would push out answers that can still be asked.
+              (raw) => settle(key, created, { result: created.withdrawn ? raw : keep(raw) }),
               (error: unknown) =>
                 settle(key, created, { error: created.abort.signal.aborted ? busy() : error }),
             )
             .finally(() => {
               const took = clock() - began;
-              if (shape !== undefined) noteDuration(shape, took, created.abort.signal.aborted);
-              const kind = heavy ? 'heavy' : 'light';
-              typical[kind] = typical[kind] === 0 ? took : 0.8 * typical[kind] + 0.2 * took;
+              // A withdrawn computation's time says nothing about how long the question takes.
+              if (!created.withdrawn) {
+                if (shape !== undefined) noteDuration(shape, took, created.abort.signal.aborted);
+                const kind = heavy ? 'heavy' : 'light';
+                typical[kind] = typical[kind] === 0 ? took : 0.8 * typical[kind] + 0.2 * took;
+              }
               running--;
               if (heavy) runningHeavy--;
               startNext();
@@ -335,11 +349,19 @@ export function createMetricAnswers(options: MetricAnswersOptions): MetricAnswer
       if (Number.isFinite(deadline))
         ask.timer = setTimeout(() => refuse(key, current, ask), Math.max(0, deadline - clock()));
       // Withdrawn (a computation started early under a version that has since moved): this ask no longer
-      // waits and is not counted as shed; a computation already running finishes and is kept under its key.
+      // waits and is not counted as shed. With nobody else waiting, the computation is dropped from the queue
+      // or cancelled on the server, freeing its slot: no later read returns its version, so nobody could
+      // ever be given its answer.
       onAsk?.(() => {
         if (!current.asks.delete(ask)) return;
         if (ask.timer) clearTimeout(ask.timer);
-        if (current.asks.size === 0 && current.state === 'queued') giveUp(key, current);
+        if (current.asks.size > 0) return;
+        if (current.state === 'queued') giveUp(key, current);
+        else if (current.state === 'running') {
+          current.withdrawn = true;
+          if (jobs.get(key) === current) jobs.delete(key);
+          current.abort.abort(busy());
+        }
       });
       startNext();
     });
@@ -377,18 +399,21 @@ export function createMetricAnswers(options: MetricAnswersOptions): MetricAnswer
         if (isBusyError(error)) counts.shed++;
         throw error;
       });
-      // A team or rep question nobody is computing or has cached under the latest version read starts now,
-      // under that version, beside its own read, when a slot is free: its answer costs one round trip, not
-      // two. It stands only if the read returns that same version: nothing was written since that version
-      // was read, so what it computed is what a computation started after the read would have computed (the
-      // same bound as a computation started after it: see answerContextAt). Otherwise it is withdrawn and
-      // the question is computed under the new version. Org-wide computations wait for the read: their
-      // round trip is a small part of them and a withdrawn one would hold a heavy slot.
-      const guess = heavy ? null : lastVersion;
+      // While the data is quiet (the last two reads returned the same version), a team or rep question nobody
+      // is computing or has cached under that version starts now, under it, beside its own read, when a slot
+      // is free: its answer costs one round trip, not two. It stands only if the read returns that same
+      // version: nothing was written since that version was read, so what it computed is what a computation
+      // started after the read would have computed (the same bound as a computation started after it: see
+      // answerContextAt). Otherwise it is withdrawn (cancelled) and the question is computed under the new
+      // version. Org-wide computations wait for the read: their round trip is a small part of them and a
+      // withdrawn one would hold a heavy slot.
+      const guess = heavy ? null : quietVersion;
       let early: { result: Promise<MetricResult>; withdraw: () => void } | null = null;
       if (guess !== null) {
         const guessKey = keyOf(deps, query, guess);
-        if (!cache.has(guessKey) && !jobs.has(guessKey) && queue.length === 0 && canStart(false)) {
+        const cached = cache.get(guessKey);
+        const fresh = cached !== undefined && clock() - cached.at <= ttl;
+        if (!fresh && !jobs.has(guessKey) && queue.length === 0 && canStart(false)) {
           let withdraw = () => {};
           const result = run(guessKey, guess, (w) => {
             withdraw = w;

@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { currentQuerySignal } from '../../src/db/cancel.js';
 import { queryRows, sql } from '../../src/db/client.js';
 import { bumpDataVersion, readDataVersion } from '../../src/db/data-version.js';
 import { runAdmitted } from '../../src/metrics/admitted.js';
@@ -345,13 +346,13 @@ describeDb('shared metric answers', (ctx) => {
     }
   }, 30_000);
 
-  /** A data-version source whose reads after the first wait until the test answers them. */
-  function heldVersions(first: string) {
+  /** A data-version source whose first `auto` reads return `first`; later ones wait until the test answers them. */
+  function heldVersions(first: string, auto = 2) {
     const pending: Array<(v: string) => void> = [];
     let reads = 0;
     const dataVersion = () => {
       reads++;
-      if (reads === 1) return Promise.resolve(first);
+      if (reads <= auto) return Promise.resolve(first);
       return new Promise<string>((r) => pending.push(r));
     };
     return { dataVersion, answerRead: (v: string) => pending.shift()!(v), waiting: () => pending.length };
@@ -368,14 +369,17 @@ describeDb('shared metric answers', (ctx) => {
     const deps: MetricDeps = { db: ctx.db(), defaultTimezone: 'UTC', now };
     const seen: string[] = [];
     await answers.answer(deps, { ...team, period: 'yesterday' }, answerUnder(seen));
-    expect(seen).toEqual(['7']);
-    // A new question: computing under version 7 before its own read has come back.
-    const asked = answers.answer(deps, team, answerUnder(seen));
-    await waitFor(() => seen.length === 2 && versions.waiting() === 1);
+    // One read is not yet a quiet version: the second question waits for its own read.
+    await answers.answer(deps, { ...team, period: 'last week' }, answerUnder(seen));
     expect(seen).toEqual(['7', '7']);
+    expect(answers.stats().early).toBe(0);
+    // Two reads returned 7: a new question computes under version 7 before its own read has come back.
+    const asked = answers.answer(deps, team, answerUnder(seen));
+    await waitFor(() => seen.length === 3 && versions.waiting() === 1);
+    expect(seen).toEqual(['7', '7', '7']);
     versions.answerRead('7');
-    expect((await asked).value).toEqual({ kind: 'value', value: 2 });
-    expect(answers.stats()).toMatchObject({ computed: 2, early: 1, withdrawn: 0, shed: 0 });
+    expect((await asked).value).toEqual({ kind: 'value', value: 3 });
+    expect(answers.stats()).toMatchObject({ computed: 3, early: 1, withdrawn: 0, shed: 0 });
   });
 
   it('withdraws a question started early when the read returns another version, and computes it under that one', async () => {
@@ -384,14 +388,23 @@ describeDb('shared metric answers', (ctx) => {
     const deps: MetricDeps = { db: ctx.db(), defaultTimezone: 'UTC', now };
     const seen: string[] = [];
     await answers.answer(deps, { ...team, period: 'yesterday' }, answerUnder(seen));
+    await answers.answer(deps, { ...team, period: 'last week' }, answerUnder(seen));
     const asked = answers.answer(deps, team, answerUnder(seen));
-    await waitFor(() => seen.length === 2 && versions.waiting() === 1);
+    await waitFor(() => seen.length === 3 && versions.waiting() === 1);
     // A write moved the version before the read: what was computed under 7 is not this ask's answer.
     versions.answerRead('8');
     const result = await asked;
-    expect(seen).toEqual(['7', '7', '8']);
-    expect(result.value).toEqual({ kind: 'value', value: 3 });
-    expect(answers.stats()).toMatchObject({ computed: 3, early: 1, withdrawn: 1, shed: 0 });
+    expect(seen).toEqual(['7', '7', '7', '8']);
+    expect(result.value).toEqual({ kind: 'value', value: 4 });
+    expect(answers.stats()).toMatchObject({ computed: 4, early: 1, withdrawn: 1, shed: 0 });
+    // The version just moved: the next new question does not start early, it waits for its read.
+    const next = answers.answer(deps, { ...team, period: 'this week' }, answerUnder(seen));
+    await waitFor(() => versions.waiting() === 1);
+    expect(seen).toHaveLength(4);
+    versions.answerRead('8');
+    await next;
+    expect(seen).toEqual(['7', '7', '7', '8', '8']);
+    expect(answers.stats()).toMatchObject({ early: 1, withdrawn: 1 });
   });
 
   it('does not start an org-wide question, a cached one or one past the free slots before its read returns', async () => {
@@ -399,18 +412,20 @@ describeDb('shared metric answers', (ctx) => {
     const answers = createMetricAnswers({ dataVersion: versions.dataVersion, maxConcurrent: 1 });
     const deps: MetricDeps = { db: ctx.db(), defaultTimezone: 'UTC', now };
     const seen: string[] = [];
+    // Two reads returned 7 (the data is quiet): only the org scope, the cache and the slots hold these back.
     await answers.answer(deps, team, answerUnder(seen));
+    await answers.answer(deps, { ...team, period: 'yesterday' }, answerUnder(seen));
     const orgAsk = answers.answer(deps, org, answerUnder(seen));
     await waitFor(() => versions.waiting() === 1);
-    expect(seen).toEqual(['7']);
+    expect(seen).toEqual(['7', '7']);
     versions.answerRead('7');
     await orgAsk;
-    expect(seen).toEqual(['7', '7']);
+    expect(seen).toEqual(['7', '7', '7']);
     const cachedAsk = answers.answer(deps, team, answerUnder(seen));
     await waitFor(() => versions.waiting() === 1);
     versions.answerRead('7');
     await cachedAsk;
-    expect(seen).toEqual(['7', '7']);
+    expect(seen).toEqual(['7', '7', '7']);
     expect(answers.stats()).toMatchObject({ early: 0, cached: 1 });
     // The only slot held by an org-wide computation: a new team question waits for its read and the slot.
     const gate = gated();
@@ -424,7 +439,35 @@ describeDb('shared metric answers', (ctx) => {
     versions.answerRead('7');
     gate.release();
     await Promise.all([holding, queued]);
-    expect(seen).toEqual(['7', '7', '7']);
+    expect(seen).toEqual(['7', '7', '7', '7']);
+  });
+
+  it('cancels a question started early once the version has moved, freeing its slot at once', async () => {
+    const versions = heldVersions('7');
+    const answers = createMetricAnswers({ dataVersion: versions.dataVersion, maxConcurrent: 1 });
+    const deps: MetricDeps = { db: ctx.db(), defaultTimezone: 'UTC', now };
+    const seen: string[] = [];
+    await answers.answer(deps, { ...team, period: 'yesterday' }, answerUnder(seen));
+    await answers.answer(deps, { ...team, period: 'last week' }, answerUnder(seen));
+    // The early computation runs until it is cancelled (as a metric query would be, on the server).
+    let cancelled = false;
+    const stuck = async (version: string) => {
+      if (version === '8') return answerUnder(seen)(version);
+      const signal = currentQuerySignal()!;
+      return new Promise<MetricResult>((_, reject) =>
+        signal.addEventListener('abort', () => {
+          cancelled = true;
+          reject(signal.reason);
+        }),
+      );
+    };
+    const asked = answers.answer(deps, team, stuck, { shed: true });
+    await waitFor(() => answers.stats().running === 1 && versions.waiting() === 1);
+    versions.answerRead('8');
+    // With the only slot taken by the withdrawn computation this ask would wait and be told "busy".
+    expect((await asked).value).toEqual({ kind: 'value', value: 3 });
+    expect(cancelled).toBe(true);
+    expect(answers.stats()).toMatchObject({ early: 1, withdrawn: 1, cancelled: 0, shed: 0, running: 0 });
   });
 
   it('answers from the data as it is after a write, when a question started early under the version before it', async () => {
@@ -433,6 +476,8 @@ describeDb('shared metric answers', (ctx) => {
     const deps: MetricDeps = { db, defaultTimezone: 'UTC', now, answers };
     const q = { metric: 'calls' as const, scope: { kind: 'team' as const, teamId }, period: 'today' };
     expect((await getMetric(deps, q)).value).toEqual({ kind: 'value', value: 2 });
+    // A second read finds the same version: the data is quiet, new questions may start early.
+    await getMetric(deps, { ...q, period: 'yesterday' });
     // Another rep joins the team and calls (a roster change moves the version, as any write does).
     const bo = await addRep(db, 'Bo', teamId);
     await addCall(db, bo, '2026-11-23T11:00:00Z');
@@ -444,8 +489,14 @@ describeDb('shared metric answers', (ctx) => {
       ['Bo', { kind: 'value', value: 1 }],
     ]);
     expect(answers.stats()).toMatchObject({ early: 1, withdrawn: 1 });
-    // With nothing written since, the next new question stands on its early start.
+    // The version just moved: the next new question waits for its read, which finds the data quiet again;
+    // with nothing written since, the one after it stands on its early start.
     await getMetric(deps, { ...q, period: 'this week' });
+    expect(answers.stats()).toMatchObject({ early: 1, withdrawn: 1 });
+    expect((await getMetric(deps, { ...q, period: 'this month' })).value).toEqual({
+      kind: 'value',
+      value: 4,
+    });
     expect(answers.stats()).toMatchObject({ early: 2, withdrawn: 1 });
   });
 });
