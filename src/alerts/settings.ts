@@ -1,5 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { bumpDataVersion } from '../db/data-version.js';
 import { alertSettings, teams } from '../db/schema/index.js';
 import type { BusinessHours } from './business-time.js';
 
@@ -148,4 +149,7 @@ export async function updateAlertSettings(
         set: { ...set, updatedByRepId: byRepId, updatedAt: now },
       });
   });
+  // The SLA and business hours shape response-time answers: move the version again after the commit, so
+  // an answer computed between the triggers and the commit is never served afterwards.
+  await bumpDataVersion(db);
 }

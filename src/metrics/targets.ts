@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { type Db, queryRows, sql } from '../db/client.js';
+import { bumpDataVersion } from '../db/data-version.js';
 import { targets, targetVersions } from '../db/schema/index.js';
 import { isCurrencyCode } from '../money/currencies.js';
 import { formatLocalDay } from '../time/format.js';
@@ -211,6 +212,9 @@ export async function setTarget(db: Db, input: SetTargetInput): Promise<StoredTa
         set: { value: row.value, currency: row.currency, setByRepId: row.setByRepId, setAt: row.setAt },
       });
   });
+  // The trigger moved the version before the commit: move it again, so an answer computed in between
+  // (old target, new version) is never served afterwards.
+  await bumpDataVersion(db);
   const found = await findTargets(db, def.id, input.scope);
   return found.find((t) => t.periodKind === input.periodKind)!;
 }
@@ -244,6 +248,8 @@ export async function removeTarget(
       ),
     )
     .returning({ id: targets.id });
+  // As in setTarget: an answer computed between the trigger and the commit is never served afterwards.
+  await bumpDataVersion(db);
   return deleted.length > 0;
 }
 

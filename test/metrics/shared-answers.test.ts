@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { updateAlertSettings } from '../../src/alerts/settings.js';
 import { currentQuerySignal } from '../../src/db/cancel.js';
 import { queryRows, sql } from '../../src/db/client.js';
 import { bumpDataVersion, readDataVersion } from '../../src/db/data-version.js';
@@ -8,6 +9,8 @@ import {
   createMetricAnswers,
   getMetric,
   MetricsError,
+  removeTarget,
+  setTarget,
   withInteractiveDeadline,
 } from '../../src/metrics/index.js';
 import type { MetricDeps, MetricResult } from '../../src/metrics/types.js';
@@ -62,6 +65,33 @@ describeDb('shared metric answers', (ctx) => {
     expect(v2).not.toBe(v1);
     await bumpDataVersion(db);
     expect(await readDataVersion(db)).not.toBe(v2);
+  });
+
+  it('moves the data version again after a target or a team setting commits, past the version its own triggers set', async () => {
+    const { db, team } = await setup();
+    // What a version read sees between a settings write's triggers and its commit, recorded by a trigger
+    // that fires after the version's own (triggers fire in name order).
+    await db.execute(sql`create table seen_versions (v text)`);
+    await db.execute(sql`create function record_version() returns trigger language plpgsql as $$
+      begin insert into seen_versions select last_value::text from tally_data_version; return null; end $$`);
+    for (const table of ['targets', 'alert_settings', 'teams'])
+      await db.execute(
+        sql.raw(`create trigger zz_seen after insert or update or delete on ${table}
+          for each statement execute function record_version()`),
+      );
+    const inWindow = async () => {
+      const rows = await queryRows<{ v: string }>(db, sql`select v from seen_versions`);
+      await db.execute(sql`delete from seen_versions`);
+      expect(rows.length).toBeGreaterThan(0);
+      return rows.at(-1)!.v;
+    };
+    const scope = { kind: 'team' as const, teamId: team };
+    await setTarget(db, { metric: 'calls', scope, periodKind: 'week', value: 50, setByRepId: null, now });
+    expect(await readDataVersion(db)).not.toBe(await inWindow());
+    await removeTarget(db, { metric: 'calls', scope, periodKind: 'week' });
+    expect(await readDataVersion(db)).not.toBe(await inWindow());
+    await updateAlertSettings(db, team, { slaSeconds: 600 }, null, now);
+    expect(await readDataVersion(db)).not.toBe(await inWindow());
   });
 
   it('recomputes after the time to live even when the data did not change', async () => {
