@@ -3,14 +3,20 @@ import { suggestWord } from '../edit-distance.js';
 import type { RepRecord } from './queries.js';
 
 /**
- * Name matching for `/metrics calls lopez`, `calls Ana López`, `calls @ana`. Pure. Case and accents are
- * ignored (López = lopez). A full-name match wins; otherwise a first name, last name or email handle
- * (the part before @) may match several people, and the caller lists them.
+ * Name matching for `/metrics calls lopez`, `calls Ana López`, `calls @ana`, `calls @ana.lopez@example.com`.
+ * Pure. Case and accents are ignored (López = lopez). A full-name or whole-email match wins; otherwise a
+ * first name, last name or email handle (the part before @) may match several people, and the caller
+ * lists them.
  */
 export function matchPeople(people: readonly RepRecord[], said: string): RepRecord[] {
   const wanted = fold(said.replace(/^@/, ''));
   if (wanted === '') return [];
-  const full = people.filter((p) => fold(p.name) === wanted || fold(p.name).replace(/ /g, '') === wanted);
+  const full = people.filter(
+    (p) =>
+      fold(p.name) === wanted ||
+      fold(p.name).replace(/ /g, '') === wanted ||
+      (p.email !== null && fold(p.email) === wanted),
+  );
   if (full.length > 0) return full;
   return people.filter((p) => {
     const words = fold(p.name).split(' ');

@@ -60,6 +60,14 @@ describeDb('the local console', (ctx) => {
     expect(other.text).toContain("Sorry — other people's numbers are for their managers");
   });
 
+  it('finds a person named by a whole email, with or without a leading @', async () => {
+    for (const who of ['ana@example.com', '@ana@example.com']) {
+      const { code, text } = await run(`/metrics winrate ${who}`);
+      expect(text).toContain('Win rate · Ana López · Q4 2026');
+      expect(code).toBe(0);
+    }
+  });
+
   it('shows unescaped names in the terminal', async () => {
     const { text } = await run('winrate team by rep', 'mia@example.com');
     expect(text).toContain('1. <!channel> & Co — 100.0%');
