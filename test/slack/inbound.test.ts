@@ -202,8 +202,8 @@ describeDb('inbound text over HTTP', (ctx) => {
       constructor: 'I don\'t know a team or person called "constructor".',
       __proto__: 'I don\'t know a team or person called "__proto__".',
       'calls constructor': 'I don\'t know a team or person called "constructor".',
-      'calls by __proto__':
-        'Split `by` what? Splits: `by rep`, `by team`, `by product`, `by source`, `by reason` (lost deals) or `by template` (emails).',
+      // Calls' own splits only: a split it would refuse is never offered.
+      'calls by __proto__': 'Split `by` what? Calls can be split by rep or team.',
     };
     for (const [text, expected] of Object.entries(answers)) {
       expect((await ask(USERS.ada.id, text)).text, text).toBe(expected);
@@ -211,18 +211,48 @@ describeDb('inbound text over HTTP', (ctx) => {
   });
 
   // Probe (LOW): `emails org by templte` and `winrate by` listed only four splits, without `by template` or
-  // `by reason`, and gave no did-you-mean.
-  it('answers an unknown split with a did-you-mean and every split there is', async () => {
-    const splits =
-      'Splits: `by rep`, `by team`, `by product`, `by source`, `by reason` (lost deals) or `by template` (emails).';
+  // `by reason`, and gave no did-you-mean. Later (tester): the did-you-mean and the list offered splits the
+  // metric then refused (`winrate by templte` → `by template`), so both are the metric's own splits now.
+  it('answers an unknown split with a did-you-mean and every split the metric has', async () => {
     expect((await ask(USERS.ada.id, 'emails org by templte')).text).toBe(
-      `Did you mean \`by template\`? ${splits}`,
+      'Did you mean `by template`? Emails can be split by rep, team or template.',
     );
-    expect((await ask(USERS.ada.id, 'winrate by')).text).toBe(`Split \`by\` what? ${splits}`);
+    expect((await ask(USERS.ada.id, 'winrate by')).text).toBe(
+      'Split `by` what? Win rate can be split by rep, team, product or source.',
+    );
     // Second probe (LOW): the start of a split's name.
     expect((await ask(USERS.ada.id, 'emails org by temp')).text).toBe(
-      `Did you mean \`by template\`? ${splits}`,
+      'Did you mean `by template`? Emails can be split by rep, team or template.',
     );
+    // No metric named: every split there is.
+    expect((await ask(USERS.ada.id, 'summary by')).text).toBe(
+      'Split `by` what? Splits: `by rep`, `by team`, `by product`, `by source`, `by reason` (lost deals) or `by template` (emails).',
+    );
+  });
+
+  // Tester: `winrate team by template` (an emails-only split) was answered with a did-you-mean of a split
+  // win rate refuses too; the guess is now among the metric's own splits, and the refusal names them.
+  it("refuses a split the metric does not have, naming the metric's own splits", async () => {
+    const winrate = 'it can be split by rep, team, product or source.';
+    expect((await ask(USERS.ada.id, 'winrate team by template')).text).toBe(
+      `Win rate cannot be split by template; ${winrate}`,
+    );
+    // A slip for a split win rate does not have is that split, refused; never "Did you mean `by template`?".
+    expect((await ask(USERS.ada.id, 'winrate team by templte')).text).toBe(
+      `Win rate cannot be split by template; ${winrate}`,
+    );
+    // A slip for one of its own splits gets the did-you-mean.
+    expect((await ask(USERS.ada.id, 'winrate team by prodct')).text).toBe(
+      'Did you mean `by product`? Win rate can be split by rep, team, product or source.',
+    );
+    expect((await ask(USERS.ada.id, 'calls org by reason')).text).toBe(
+      'Calls cannot be split by reason; it can be split by rep or team.',
+    );
+    expect((await ask(USERS.ada.id, 'coverage team by rep')).text).toBe(
+      'Pipeline coverage cannot be split: it is one number for the scope.',
+    );
+    // Each split a metric lists is one it answers.
+    expect((await ask(USERS.ada.id, 'calls org by team')).text).toMatch(/^Calls by team · Whole org · /);
   });
 
   it('refuses a NUL byte politely without touching the database', async () => {

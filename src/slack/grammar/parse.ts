@@ -202,9 +202,45 @@ function parseHelp(rest: string[], ctx: GrammarContext): ParsedCommand {
   };
 }
 
-/** Every split the grammar reads, for an answer to `by` with no split or an unknown one. */
+/** Every split the grammar reads, for an answer to `by` with no split or an unknown one when no metric is named. */
 const SPLITS =
   'Splits: `by rep`, `by team`, `by product`, `by source`, `by reason` (lost deals) or `by template` (emails).';
+
+/** The words that name one of `dims` (`rep`, `reps`, `people`, …), for "did you mean `by rep`". */
+function splitWords(dims: readonly Dimension[]): string[] {
+  return [...DIMENSIONS].filter(([, d]) => dims.includes(d)).map(([w]) => w);
+}
+
+/** The split word among `candidates` that `typed` misspells (`templte`) or starts (`temp`, 3+ letters). */
+function guessSplit(typed: string, candidates: string[]): string | undefined {
+  const lower = typed.toLowerCase();
+  return (
+    suggestWord(typed, candidates) ??
+    (lower.length >= 3 ? candidates.find((k) => k.startsWith(lower)) : undefined)
+  );
+}
+
+/** `rep, team, product or source`: a metric's splits as a sentence's list. */
+function splitList(dims: readonly Dimension[]): string {
+  return dims.length <= 1 ? (dims[0] ?? '') : `${dims.slice(0, -1).join(', ')} or ${dims.at(-1)}`;
+}
+
+/** The splits a metric has, as a sentence: "Win rate can be split by rep, team, product or source." */
+function ownSplits(metric: MetricDefinition): string {
+  return metric.dimensions.length === 0
+    ? `${metric.label} cannot be split: it is one number for the scope.`
+    : `${metric.label} can be split by ${splitList(metric.dimensions)}.`;
+}
+
+/**
+ * The refusal of a split a metric does not have, naming the ones it has: "Win rate cannot be split by
+ * template; it can be split by rep, team, product or source."
+ */
+function cannotSplit(metric: MetricDefinition, dim: Dimension | undefined): string {
+  return metric.dimensions.length === 0 || dim === undefined
+    ? ownSplits(metric)
+    : `${metric.label} cannot be split by ${dim}; it can be split by ${splitList(metric.dimensions)}.`;
+}
 
 const PERIOD_CONFLICT = conflict('period');
 /** Month words beyond this many are periods only: the readings double with each one. */
@@ -336,18 +372,31 @@ function readModifiers(
       endRun();
       const next = tokens[i + 1];
       const dim = DIMENSIONS.get(next?.toLowerCase() ?? '');
+      // `winrate by template`: a split this metric does not have is refused with the ones it has (a metric
+      // with none, whatever follows `by`).
+      if (metric && (metric.dimensions.length === 0 || (dim && !metric.dimensions.includes(dim))))
+        return { kind: 'error', message: cannotSplit(metric, dim), suggestion: null, about: 'split' };
       if (!dim) {
-        // A slip (`templte`), or the start of a split's name (`temp`).
-        const guess =
-          next === undefined
-            ? undefined
-            : (suggestWord(next, [...DIMENSIONS.keys()]) ??
-              (next.length >= 3
-                ? [...DIMENSIONS.keys()].find((k) => k.startsWith(next.toLowerCase()))
-                : undefined));
+        // A slip (`templte`), or the start of a split's name (`temp`): guessed among the metric's own splits
+        // only, so the guess is never one it would refuse.
+        const own = metric ? splitWords(metric.dimensions) : [...DIMENSIONS.keys()];
+        const guess = next === undefined ? undefined : guessSplit(next, own);
+        if (metric && !guess) {
+          // `winrate by templte`: a slip for a split the metric does not have.
+          const other = next === undefined ? undefined : guessSplit(next, [...DIMENSIONS.keys()]);
+          const otherDim = other === undefined ? undefined : DIMENSIONS.get(other);
+          if (otherDim)
+            return {
+              kind: 'error',
+              message: cannotSplit(metric, otherDim),
+              suggestion: null,
+              about: 'split',
+            };
+        }
+        const splits = metric ? ownSplits(metric) : SPLITS;
         return {
           kind: 'error',
-          message: `${guess ? `Did you mean \`by ${guess}\`? ` : 'Split `by` what? '}${SPLITS}`,
+          message: `${guess ? `Did you mean \`by ${guess}\`? ` : 'Split `by` what? '}${splits}`,
           suggestion: null,
         };
       }
