@@ -74,7 +74,10 @@ function refuseUnreadable(raw: string): InboundText | null {
 
 /** Hyphens and dashes other than ASCII `-` that keyboards and autocorrect type: ‐ ‑ ‒ – — ― and minus −. */
 const DASH = '[\u2010-\u2015\u2212]';
-/** Two ISO dates joined by a dash (`2026-10-01–2026-10-31`, `2026-10-01 - 2026-10-31`): a date range. */
+/**
+ * Two ISO dates joined by a dash (`2026-10-01–2026-10-31`, `2026-10-01 - 2026-10-31`): a date range when
+ * both are real days in order (see joinDays).
+ */
 const DATE_RANGE = new RegExp(
   `\\b(\\d{4}-\\d{1,2}-\\d{1,2}) ?(?:${DASH}|-) ?(\\d{4}-\\d{1,2}-\\d{1,2})\\b`,
   'g',
@@ -84,8 +87,10 @@ const DASH_IN_DATE = new RegExp(`\\b(\\d{4})${DASH}(\\d{1,2})(?:${DASH}(\\d{1,2}
 
 /**
  * Invisible marks dropped, white space collapsed, and dates read as typed on a phone or pasted from a
- * document: a typographic dash inside a date is `-` (`2026–11` → `2026-11`), and two dates joined by a dash
- * are a range (`2026-10-01 – 2026-10-31` → `2026-10-01..2026-10-31`).
+ * document: a typographic dash inside a date is `-` (`2026–11` → `2026-11`), and two real days in order
+ * joined by a dash are a range (`2026-10-01 – 2026-10-31` → `2026-10-01..2026-10-31`). Days the wrong way
+ * round or one that does not exist (`2026-02-30`) are left as typed, for the grammar to answer in the
+ * user's words.
  */
 function tidy(text: string): string {
   return text
@@ -93,7 +98,22 @@ function tidy(text: string): string {
     .replace(/\s+/g, ' ')
     .trim()
     .replace(DASH_IN_DATE, (_m, y: string, mo: string, d?: string) => `${y}-${mo}${d ? `-${d}` : ''}`)
-    .replace(DATE_RANGE, '$1..$2');
+    .replace(DATE_RANGE, joinDays);
+}
+
+/** A DATE_RANGE match as `first..last` when both are real calendar days and `first` is not after `last`. */
+function joinDays(typed: string, first: string, last: string): string {
+  const [a, b] = [calendarDay(first), calendarDay(last)];
+  return a !== null && b !== null && a <= b ? `${first}..${last}` : typed;
+}
+
+/** `2026-3-1` as `2026-03-01` when it is a real calendar day (not `2026-02-30`), else null. */
+function calendarDay(text: string): string | null {
+  const [y, m, d] = text.split('-').map(Number) as [number, number, number];
+  const date = new Date(0);
+  date.setUTCFullYear(y, m - 1, d);
+  const iso = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d ? iso : null;
 }
 
 /** One `<…>` entity: mentions, channels, emails and specials stay tokens; links become their label. */

@@ -42,6 +42,27 @@ describe('decodeSlackText', () => {
       expect(read(t)).toEqual({ ok: true, text: t });
   });
 
+  // Tester: `2026-03-10 - 2026-03-01` was joined into `2026-03-10..2026-03-01` before the grammar saw it, so
+  // the refusal quoted words the user never typed. Only real days in order are joined now.
+  it('joins only real days in order into a range, leaving the rest as typed', () => {
+    const read = (t: string) => decodeSlackText(t);
+    expect(read('calls 2026-03-01 - 2026-03-01')).toEqual({ ok: true, text: 'calls 2026-03-01..2026-03-01' });
+    expect(read('calls 2026-2-28 – 2026-3-1')).toEqual({ ok: true, text: 'calls 2026-2-28..2026-3-1' });
+    // The wrong way round, a day February lacks, and day 0: left as typed (the dash inside a date still `-`).
+    for (const t of [
+      'calls 2026-03-10 - 2026-03-01',
+      'calls 2026-03-10 – 2026-03-01',
+      'calls 2026-03-10–2026-03-01',
+      'calls 2026-02-27 - 2026-02-30',
+      'calls 2026-03-00 - 2026-03-01',
+    ])
+      expect(read(t)).toEqual({ ok: true, text: t });
+    expect(read('calls 2026‐03‐10 – 2026‐03‐01')).toEqual({
+      ok: true,
+      text: 'calls 2026-03-10 – 2026-03-01',
+    });
+  });
+
   it('refuses control characters such as NUL', () => {
     expect(decodeSlackText('calls \u0000me')).toMatchObject({ ok: false });
   });
