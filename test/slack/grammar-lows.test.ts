@@ -108,8 +108,69 @@ describeDb('the grammar as a sales manager types it', (ctx) => {
     expect(await ask(USERS.mia.id, 'winrate 13/04/2026')).toBe(
       'Write dates as YYYY-MM-DD. Did you mean `2026-04-13`?',
     );
-    expect(await ask(USERS.mia.id, 'winrate from 2026-03-04 to 2026-05-01')).toBe(
-      'Write a range with two dots. Did you mean `2026-03-04..2026-05-01`?',
+    // `from A to B` with ISO days is now read as the range (see the next test); with only a start, the
+    // range up to today is offered.
+    expect(await ask(USERS.mia.id, 'winrate from 2026-03-04')).toBe(
+      'Write a range with two dots. Did you mean `2026-03-04..2026-11-23`?',
+    );
+  });
+
+  // Tester: `from A – B` was tidied into `from A..B` and then refused ("Write a range with two dots, as in
+  // …" with an unrelated example), and `from A to B` was refused though it says just what it means.
+  it('reads `from A to B` and `from A – B` as the range A..B', async () => {
+    const range = await ask(USERS.mia.id, 'calls 2026-03-04..2026-05-01');
+    expect(range).toMatch(/^Calls · Mia Manager · 4 Mar – 1 May 2026: /);
+    for (const text of [
+      'calls from 2026-03-04 to 2026-05-01',
+      'calls from 2026-03-04 – 2026-05-01',
+      'calls from 2026-03-04 - 2026-05-01',
+      'calls from 2026-03-04–2026-05-01',
+      'calls from 2026-03-04..2026-05-01',
+      'calls 2026-03-04 to 2026-05-01',
+    ])
+      expect(await ask(USERS.mia.id, text), text).toBe(range);
+    // After a bare `team`, `from` starts the period, not a team's name.
+    expect(await ask(USERS.mia.id, 'calls team from 2026-03-04 to 2026-05-01')).toBe(
+      await ask(USERS.mia.id, 'calls team 2026-03-04..2026-05-01'),
+    );
+  });
+
+  // Tester: a range the wrong way round was refused in words the user had not typed
+  // ("2026-03-10..2026-03-01"), or as two periods (`2026-03-10 to 2026-03-01`), or as an ambiguous
+  // `mar 10`; now it is refused in their words with the range in order to type.
+  it('refuses a date range the wrong way round in the words typed, offering it in order', async () => {
+    const cases: [string, string][] = [
+      ['calls 2026-03-10 - 2026-03-01', '`2026-03-10 - 2026-03-01`'],
+      ['calls 2026-03-10 – 2026-03-01', '`2026-03-10 – 2026-03-01`'],
+      ['calls 2026-03-10–2026-03-01', '`2026-03-10–2026-03-01`'],
+      ['calls 2026-03-10 to 2026-03-01', '`2026-03-10 to 2026-03-01`'],
+      ['calls from 2026-03-10 to 2026-03-01', '`from 2026-03-10 to 2026-03-01`'],
+      ['calls from 2026-03-10 – 2026-03-01', '`from 2026-03-10 – 2026-03-01`'],
+      ['calls mar 10 to mar 1', '`mar 10 to mar 1`'],
+      ['calls EMEA mar 10 – mar 1', '`mar 10 – mar 1`'],
+    ];
+    for (const [text, typed] of cases)
+      expect(await ask(USERS.mia.id, text), text).toBe(
+        `${typed} ends before it starts. Did you mean \`2026-03-01..2026-03-10\`?`,
+      );
+    // A day that does not exist is said to, in the words typed, with nothing to guess.
+    expect(await ask(USERS.mia.id, 'calls 2026-02-27 - 2026-02-30')).toBe(
+      '`2026-02-27 - 2026-02-30` has a date that does not exist.',
+    );
+    expect(await ask(USERS.mia.id, 'calls feb 27 to feb 30')).toBe(
+      '`feb 27 to feb 30` has a date that does not exist.',
+    );
+    // A month and a day on each side in order is never guessed (`mar 1` alone may be March 2001): the
+    // range to type, the second month the first such month from the first (`dec-feb`).
+    expect(await ask(USERS.mia.id, 'calls from mar 1 to mar 10')).toBe(
+      "I can't read `from mar 1 to mar 10` as a period. Did you mean `2026-03-01..2026-03-10`?",
+    );
+    expect(await ask(USERS.mia.id, 'calls dec 20 to jan 5')).toBe(
+      "I can't read `dec 20 to jan 5` as a period. Did you mean `2025-12-20..2026-01-05`?",
+    );
+    // The suggestions are answered.
+    expect(await ask(USERS.mia.id, 'calls 2026-03-01..2026-03-10')).toMatch(
+      /^Calls · Mia Manager · 1 Mar – 10 Mar 2026: /,
     );
   });
 

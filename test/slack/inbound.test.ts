@@ -284,9 +284,10 @@ describeDb('inbound text over HTTP', (ctx) => {
 
   it('answers bad periods with a period error and a suggestion', async () => {
     const answers: [string, string][] = [
+      // A range the wrong way round now offers the range in order (tester: it gave no did-you-mean).
       [
         'calls 2026-10-31..2026-10-01',
-        '"2026-10-31..2026-10-01" ends before it starts: put the earlier date first.',
+        '`2026-10-31..2026-10-01` ends before it starts. Did you mean `2026-10-01..2026-10-31`?',
       ],
       ['calls 0d', '"0d" is not a window I can use: ask for between 1d and 3660d.'],
       ['calls last mnth', "I don't know the period `last mnth`. Did you mean `last month`?"],

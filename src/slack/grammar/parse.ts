@@ -10,6 +10,7 @@ import {
   periodTypo,
   periodWrittenOtherwise,
   readAgo,
+  readDateRange,
   typoSentence,
   weekdayOfWord,
   type ZonedHint,
@@ -437,6 +438,17 @@ function readModifiers(
       i += length - 1;
       continue;
     }
+    // `2026-03-01 – 2026-03-10`, `from 2026-03-01 to 2026-03-10`: the range; the wrong way round, or a
+    // month and a day on each side (`mar 1 to mar 10`), answered with the range to type.
+    const dates = readDateRange(tokens, i, pctx);
+    if (dates?.kind === 'problem') return { kind: 'error', ...dates.problem, about: 'period' };
+    if (dates) {
+      endRun();
+      if (period) return conflict('period');
+      period = dates.spec;
+      i += dates.length - 1;
+      continue;
+    }
     const periodMatch = matchPeriod(tokens, i, pctx);
     // `oct 26`: 26 October or October 2026? Say how to write each rather than guess.
     const ambiguous = periodMatch?.length === 1 ? ambiguousMonthNumber(tokens, i, periodMatch.spec) : null;
@@ -541,7 +553,8 @@ function isNameWord(raw: string, tokens: string[], index: number, ctx: ModifierC
   if (personWord(raw) || CHANNEL_LINK.test(raw)) return false;
   // `team since oct`, `team 30 days ago`: the caller's team, asked with a period written another way.
   if ((w === 'since' && index + 1 < tokens.length) || readAgo(tokens, index)) return false;
-  return matchPeriod(tokens, index, ctx) === null;
+  // `team from 2026-03-01 to 2026-03-10`: the caller's team over that range.
+  return matchPeriod(tokens, index, ctx) === null && readDateRange(tokens, index, ctx) === null;
 }
 
 /** The longest period phrase (up to 4 words) starting at `index`, e.g. "last 30 days", "this week". */

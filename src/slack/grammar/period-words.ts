@@ -174,6 +174,131 @@ function exampleSince(ctx: PeriodWordContext): string {
   return `${from}..${formatLocalDate(ctx.now, ctx.timezone)}`;
 }
 
+/** Hyphens and dashes between two dates: `-` and ‐ ‑ ‒ – — ― − (as src/slack/inbound.ts reads them). */
+const RANGE_DASH = '[-\u2010-\u2015\u2212]';
+/** Words that join two dates into a range (`2026-03-01 to 2026-03-10`, `mar 1 – mar 10`). */
+const RANGE_WORD = new RegExp(`^(?:to|until|till|\\.\\.|${RANGE_DASH})$`, 'i');
+/** An ISO day (`2026-03-01`, `2026-3-1`). */
+const ISO_DAY = /^(\d{4})-(\d{1,2})-(\d{1,2})$/;
+/** Two ISO days in one word: `2026-03-01..2026-03-10`, `2026-03-01–2026-03-10`. */
+const ISO_PAIR = new RegExp(`^(\\d{4}-\\d{1,2}-\\d{1,2})(?:\\.\\.|${RANGE_DASH})(\\d{4}-\\d{1,2}-\\d{1,2})$`);
+
+/** A range of two days read at a word (see readDateRange): its period spec, or the problem to answer. */
+export type DateRangeRead =
+  | { kind: 'range'; spec: string; length: number }
+  | { kind: 'problem'; problem: PeriodProblem; length: number };
+
+/**
+ * Two days written as a range at `tokens[index]`, `from` before them or not: ISO days joined by `..`, a
+ * dash, `to`, `until` or `till` (`2026-03-01 – 2026-03-10`, `from 2026-03-01 to 2026-03-10`), or a month
+ * and a day on each side (`mar 1 to mar 10`, the first month read as alone and the second the first such
+ * month from it, as `oct-nov`). ISO days in order are the range (`2026-03-01..2026-03-10`); days in the
+ * wrong order are refused with the words as typed and the range the other way round to type; month-and-day
+ * ranges, never guessed (`mar 10` alone may be March 2010), are answered with their ISO range to type; a
+ * day that does not exist is said to. Null for any other words, and for `a..b` alone with a day that does
+ * not exist or is out of Tally's years (the period grammar answers it as before). `isNamedMonth(i)`: the
+ * month word at `i` is part of a name. Pure.
+ */
+export function readDateRange(
+  tokens: string[],
+  index: number,
+  ctx: PeriodWordContext & { isNamedMonth?: (index: number) => boolean },
+): DateRangeRead | null {
+  const from = tokens[index]?.toLowerCase() === 'from' ? 1 : 0;
+  const at = index + from;
+  const pair = ISO_PAIR.exec(tokens[at] ?? '');
+  const sides = pair
+    ? { first: pair[1]!, last: pair[2]!, end: at + 1 }
+    : (isoSides(tokens, at) ?? monthDaySides(tokens, at, ctx));
+  if (!sides) return null;
+  const length = sides.end - index;
+  const typed = `\`${clipTyped(tokens.slice(index, sides.end).join(' '))}\``;
+  const [first, last] = [realDay(sides.first), realDay(sides.last)];
+  const monthDay = !pair && !ISO_DAY.test(tokens[at]!);
+  if (!first || !last) {
+    // `2026-02-30..2026-03-01` alone keeps the period grammar's answer.
+    if (pair && !from) return null;
+    return {
+      kind: 'problem',
+      problem: { message: `${typed} has a date that does not exist.`, suggestion: null },
+      length,
+    };
+  }
+  const ordered = first <= last;
+  const range = ordered ? `${first}..${last}` : `${last}..${first}`;
+  const parsed = parsePeriod(range, ctx);
+  // Days out of Tally's years: the period grammar's reason, with the words as typed.
+  if (!parsed.ok) {
+    const message = parsed.error.replace(/^"[^"]*"/, typed);
+    return pair && !from ? null : { kind: 'problem', problem: { message, suggestion: null }, length };
+  }
+  if (!ordered)
+    return {
+      kind: 'problem',
+      problem: { message: `${typed} ends before it starts.`, suggestion: parsed.period.spec },
+      length,
+    };
+  if (monthDay)
+    return {
+      kind: 'problem',
+      problem: { message: `I can't read ${typed} as a period.`, suggestion: parsed.period.spec },
+      length,
+    };
+  return { kind: 'range', spec: parsed.period.spec, length };
+}
+
+/** `A to B`, `A - B`, `A – B` with ISO days A and B at `tokens[index]`: the two as typed and where they end. */
+function isoSides(tokens: string[], index: number): { first: string; last: string; end: number } | null {
+  const [first, sep, last] = tokens.slice(index, index + 3);
+  if (first === undefined || sep === undefined || last === undefined) return null;
+  if (!ISO_DAY.test(first) || !RANGE_WORD.test(sep) || !ISO_DAY.test(last)) return null;
+  return { first, last, end: index + 3 };
+}
+
+/**
+ * `mar 1 to mar 10` at `tokens[index]`: the two days as ISO dates (a day the month lacks, `2026-02-30`,
+ * left for realDay to refuse) and where they end; null for other words or a month word that is a name.
+ */
+function monthDaySides(
+  tokens: string[],
+  index: number,
+  ctx: PeriodWordContext & { isNamedMonth?: (index: number) => boolean },
+): { first: string; last: string; end: number } | null {
+  const [m1, d1, sep, m2, d2] = tokens.slice(index, index + 5);
+  if (m1 === undefined || d1 === undefined || sep === undefined || m2 === undefined || d2 === undefined)
+    return null;
+  const isDay = (d: string) => /^\d{1,2}$/.test(d);
+  if (
+    monthOfWord(m1) === null ||
+    monthOfWord(m2) === null ||
+    !isDay(d1) ||
+    !isDay(d2) ||
+    !RANGE_WORD.test(sep)
+  )
+    return null;
+  if (ctx.isNamedMonth?.(index) || ctx.isNamedMonth?.(index + 3)) return null;
+  // The months as `oct to nov` reads them: the first alone, the second the first such month from it.
+  const months = parsePeriod(`${m1} to ${m2}`, ctx);
+  if (!months.ok) return null;
+  const spec = months.period.spec;
+  return {
+    first: `${spec.slice(0, 7)}-${d1.padStart(2, '0')}`,
+    last: `${spec.slice(12, 19)}-${d2.padStart(2, '0')}`,
+    end: index + 5,
+  };
+}
+
+/** An ISO day as `YYYY-MM-DD` when it is a real calendar day (`2026-3-1` → `2026-03-01`; not `2026-02-30`), else null. */
+function realDay(text: string): string | null {
+  const m = ISO_DAY.exec(text);
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(0);
+  date.setUTCFullYear(y, mo - 1, d);
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return null;
+  return `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`;
+}
+
 /** Days in one of each unit, for the window a `last N <unit>` phrase is offered as (`last 2 weeks` → `14d`). */
 const UNIT_DAYS: Record<CalendarUnit, number> = { week: 7, month: 30, quarter: 91, year: 365 };
 type CalendarUnit = 'week' | 'month' | 'quarter' | 'year';
