@@ -188,10 +188,21 @@ export function spellingNotes(t: EmailTemplates, show: (name: string) => string 
   });
 }
 
-/** One line per template for an answer: "Intro B: 812 sent · open 41.2% · reply 6.3%". */
+/** The most template lines an answer shows; the rest are counted in one more line. */
+export const TEMPLATE_LINES_SHOWN = 10;
+
+/**
+ * One line per template for an answer, most sent first: "Intro B: 812 sent · open 41.2% · reply 6.3%"; past
+ * TEMPLATE_LINES_SHOWN, one line counts the rest ("…and 4 more templates"), so the notes and the verdict
+ * after them always fit the message.
+ */
 export function templateLines(t: EmailTemplates): string[] {
-  return t.rows.map(
-    (r) =>
-      `${r.template ?? 'No template'}: ${formatCount(r.sent)} sent · open ${pct(r.openRate)} · reply ${pct(r.replyRate)}`,
-  );
+  const lines = t.rows
+    .slice(0, TEMPLATE_LINES_SHOWN)
+    .map(
+      (r) =>
+        `${r.template ?? 'No template'}: ${formatCount(r.sent)} sent · open ${pct(r.openRate)} · reply ${pct(r.replyRate)}`,
+    );
+  const rest = t.rows.length - lines.length;
+  return rest > 0 ? [...lines, `…and ${formatCount(rest)} more template${rest === 1 ? '' : 's'}`] : lines;
 }

@@ -104,6 +104,36 @@ describeDb('email templates recorded under several spellings', (ctx) => {
     ]);
   });
 
+  /**
+   * By hand: "Intro v2" 3 sent + "Intro\u00a0v2" (a no-break space) 2 + "\u00a0Intro v2\u202f" 1 = one template
+   * of 6, shown as "Intro v2" (3 of 6), the no-break spelling named once (the edges are trimmed, so the third is
+   * "Intro v2" itself); "Zerowidth" 2 + "Zero\u200bwidth" 1 = one of 3, shown as "Zerowidth"; a name of only a
+   * zero-width space and a byte-order mark is no template (1).
+   */
+  it('groups names that differ by a no-break space or an invisible character into one template', async () => {
+    const db = ctx.db();
+    const ana = await addRep(db, 'Ana');
+    await send(db, ana, 'Intro v2', 3, 0, 0);
+    await send(db, ana, 'Intro\u00a0v2', 2, 0, 0);
+    await send(db, ana, '\u00a0Intro v2\u202f', 1, 0, 0);
+    await send(db, ana, 'Zerowidth', 2, 0, 0);
+    await send(db, ana, 'Zero\u200bwidth', 1, 0, 0);
+    await send(db, ana, '\u200b\ufeff', 1, 0, 0);
+    const deps = { db, defaultTimezone: 'UTC', now: NOW };
+    const t = await getEmailTemplates(deps, { scope: org, period: '2026-10' });
+    expect(t.rows.map((r) => [r.template, r.alsoRecordedAs, r.sent])).toEqual([
+      ['Intro v2', ['Intro\u00a0v2'], 6],
+      ['Zerowidth', ['Zero\u200bwidth'], 3],
+      [null, [], 1],
+    ]);
+    const split = await getMetric(deps, { metric: 'emails', scope: org, period: '2026-10', by: 'template' });
+    expect(split.segments?.rows.map((r) => [r.label, r.value])).toEqual([
+      ['Intro v2', { kind: 'value', value: 6 }],
+      ['Zerowidth', { kind: 'value', value: 3 }],
+      ['No template', { kind: 'value', value: 1 }],
+    ]);
+  });
+
   it('picks the label by use first, then by byte order (COLLATE "C"), and orders tied rows the same way', async () => {
     const db = ctx.db();
     const ana = await addRep(db, 'Ana');
@@ -158,6 +188,54 @@ describeDb('email templates recorded under several spellings', (ctx) => {
     // The template lines and the verdict carry the same neutralised name, never a bare `_` Slack would read.
     expect(all).toContain(`Promo${ZWJ}_${ZWJ}A &amp; &lt;B&gt;: 2 sent · open 50.0% · reply 0.0%`);
     expect(all).not.toMatch(/Promo_A/);
+  });
+});
+
+describeDb('an email A/B answer with many templates', (ctx) => {
+  /**
+   * October, by hand: Alpha 150 sent (36 replied) + "alpha" 5 (none) = 155 sent, 36 replied (23.2%); Beta 150
+   * (15 replied) + "BETA" 5 = 155 sent, 15 replied (9.7%); ten more templates "Small C"…"Small L", 8 sent each,
+   * none replied. Twelve templates: ten lines, then "…and 2 more templates". The two with at least 100 sends
+   * are compared: z ≈ 3.3, p ≈ 0.001 < 0.05, so the verdict calls Alpha the better. Twelve lines, two spelling
+   * notes and a verdict are more than a context block's ten elements: none may be lost.
+   */
+  it('keeps the verdict and every spelling note when the templates fill the message', async () => {
+    const db = ctx.db();
+    const ana = await addRep(db, 'Ana');
+    await send(db, ana, 'Alpha', 150, 60, 36);
+    await send(db, ana, 'alpha', 5, 0, 0);
+    await send(db, ana, 'Beta', 150, 40, 15);
+    await send(db, ana, 'BETA', 5, 0, 0);
+    for (const c of 'CDEFGHIJKL') await send(db, ana, `Small ${c}`, 8, 0, 0);
+    const deps = consoleDeps(ctx.database(), NOW);
+    const caller: Caller = {
+      slackUserId: 'UADMIN',
+      repId: ana,
+      name: 'Ana',
+      email: null,
+      role: 'admin',
+      teamIds: [],
+      managedTeamIds: [],
+      timezone: null,
+    };
+    const reply = await answerState(
+      deps,
+      caller,
+      { metric: 'emails', scope: org, period: 'last month', by: 'template' },
+      { now: NOW, share: false },
+    );
+    for (const b of reply.message.blocks as { type: string; elements?: unknown[] }[])
+      if (b.type === 'context') expect(b.elements!.length).toBeLessThanOrEqual(10);
+    const all = contextTexts(reply.message.blocks).join('\n');
+    expect(all).toContain('Alpha: 155 sent · open 38.7% · reply 23.2%');
+    expect(all).toContain('Small J: 8 sent');
+    expect(all).not.toContain('Small K: 8 sent');
+    expect(all).toContain('…and 2 more templates');
+    expect(all).toContain('Alpha also recorded as “alpha”');
+    expect(all).toContain('Beta also recorded as “BETA”');
+    expect(all).toMatch(
+      /Alpha's reply rate is higher than Beta's \(23\.2% vs 9\.7%\), and the gap is unlikely to be chance/,
+    );
   });
 });
 

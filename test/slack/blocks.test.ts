@@ -4,6 +4,7 @@ import { findMetric } from '../../src/metrics/index.js';
 import type { MetricResult, Period } from '../../src/metrics/types.js';
 import { buildCalculationMessage } from '../../src/slack/blocks/calculation.js';
 import { buildMetricMessage } from '../../src/slack/blocks/metric.js';
+import { context } from '../../src/slack/blocks/pieces.js';
 import { LIMITS } from '../../src/slack/limits.js';
 
 // Monday 23 Nov 2026, 10:00 UTC.
@@ -331,5 +332,16 @@ describe('the help message', () => {
     for (const sub of SUBCOMMANDS) expect(t).toContain(`*${sub.name}* — `);
     for (const metric of METRICS) expect(t).toContain(`\`${metric.id}\``);
     expect(t).not.toMatch(/<(name|id)>/);
+  });
+});
+
+describe('a context block', () => {
+  it('keeps every item past Slack’s ten elements, in the tenth, one a line', () => {
+    const items = Array.from({ length: 13 }, (_, i) => `note ${i + 1}`);
+    const block = context(...items, '  ');
+    expect(block.elements).toHaveLength(10);
+    expect(block.elements.slice(0, 9).map((e) => (e as { text: string }).text)).toEqual(items.slice(0, 9));
+    expect((block.elements[9] as { text: string }).text).toBe('note 10\nnote 11\nnote 12\nnote 13');
+    expect(context('a', '', 'b').elements.map((e) => (e as { text: string }).text)).toEqual(['a', 'b']);
   });
 });

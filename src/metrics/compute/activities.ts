@@ -5,21 +5,38 @@ import { aggregateComputer, type MetricComputer, noData, ratio, toNumber, value 
 import type { RowSource } from './rows.js';
 
 /**
- * An email template's name as recorded, for showing: leading and trailing whitespace (spaces, tabs,
- * line breaks) dropped, null when nothing is left. "Intro v2", "intro  v2" and "INTRO V2" stay three
- * spellings here; `templateKey` groups them.
+ * Whitespace in a template's name, as a Postgres regular expression class: `\s` (which, in the database's
+ * locale, leaves out no-break spaces) and the no-break, figure and narrow no-break spaces a copy from a
+ * document or a CRM's rich-text editor brings.
  */
-export const templateSpelling = (column: SQL): SQL =>
-  sql`nullif(regexp_replace(${column}, '^\\s+|\\s+$', '', 'g'), '')`;
+const SPACE = '[\\s\\u00a0\\u2007\\u202f]';
 
 /**
- * The key email templates are grouped by: the spelling (`templateSpelling`) in lower case with every run of
- * whitespace as one space, null when there is no template. "Intro v2", "intro  v2" and " INTRO V2" are one
- * template, shown under its most used spelling (`spellingsOf` in rows.ts). Case folding is the database's
- * `lower()`, as for loss reasons (`tally_loss_reason`).
+ * Characters that show nothing (zero-width space, non-joiner, joiner, word joiner, byte-order mark): left
+ * out of a template's key, so "Zero\u200bwidth" and "Zerowidth", which read the same, are one template.
+ */
+const INVISIBLE = '[\\u200b\\u200c\\u200d\\u2060\\ufeff]';
+
+/** What a template's name is trimmed of at either end: whitespace and invisible characters. */
+const EDGE = '[\\s\\u00a0\\u2007\\u202f\\u200b\\u200c\\u200d\\u2060\\ufeff]';
+
+/**
+ * An email template's name as recorded, for showing: leading and trailing whitespace (spaces, tabs,
+ * line breaks, no-break spaces) and invisible characters dropped, null when nothing is left. "Intro v2", "intro  v2" and "INTRO V2"
+ * stay three spellings here; `templateKey` groups them.
+ */
+export const templateSpelling = (column: SQL): SQL =>
+  sql`nullif(regexp_replace(${column}, ${sql.raw(`'^${EDGE}+|${EDGE}+$'`)}, '', 'g'), '')`;
+
+/**
+ * The key email templates are grouped by: the spelling (`templateSpelling`) without invisible characters,
+ * in lower case, with every run of whitespace (no-break spaces included) as one space; null when there is no
+ * template. "Intro v2", "intro  v2", " INTRO V2" and "Intro\u00a0v2" are one template, shown under its
+ * most used spelling (`spellingsOf` in rows.ts). Case folding is the database's `lower()`, as for loss
+ * reasons (`tally_loss_reason`).
  */
 export const templateKey = (column: SQL): SQL =>
-  sql`lower(regexp_replace(${templateSpelling(column)}, '\\s+', ' ', 'g'))`;
+  sql`nullif(lower(regexp_replace(regexp_replace(${templateSpelling(column)}, ${sql.raw(`'${INVISIBLE}'`)}, '', 'g'), ${sql.raw(`'${SPACE}+'`)}, ' ', 'g')), '')`;
 
 const outbound = (kind: 'call' | 'email', columns = sql`1 as one`): RowSource => ({
   from: sql`activities x`,

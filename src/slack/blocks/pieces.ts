@@ -32,14 +32,20 @@ export function fields(pairs: [label: string, valueMrkdwn: string][]): SectionBl
   };
 }
 
-/** A grey context line; each item is already-escaped mrkdwn. Empty items are dropped. */
+/**
+ * A grey context line; each item is already-escaped mrkdwn. Empty items are dropped. Past Slack's ten
+ * elements, the tenth holds the rest, one item a line (Slack would drop them silently).
+ */
 export function context(...items: string[]): ContextBlock {
+  const lines = items.filter((t) => t.trim() !== '');
+  // Slack drops a context block's elements past the tenth without a word: the last element holds the rest,
+  // one line each, so a long list of notes (an A/B answer's templates, spellings and verdict) loses none.
+  const last = LIMITS.contextElements - 1;
+  const texts =
+    lines.length > LIMITS.contextElements ? [...lines.slice(0, last), lines.slice(last).join('\n')] : lines;
   return {
     type: 'context',
-    elements: items
-      .filter((t) => t.trim() !== '')
-      .slice(0, LIMITS.contextElements)
-      .map((text) => ({ type: 'mrkdwn', text: truncate(text, LIMITS.sectionText) })),
+    elements: texts.map((text) => ({ type: 'mrkdwn', text: truncate(text, LIMITS.sectionText) })),
   };
 }
 
