@@ -214,6 +214,12 @@ async function handle(
         error: `locale: ${err instanceof Error ? err.message : 'not a locale such as en-US or de-DE'}`,
       });
     }
+    // Two answers to one question: refused, never settled by which field wins.
+    if (givenDecimal !== undefined && givenDecimal !== decimal)
+      return send(res, 400, {
+        ok: false,
+        error: `decimal: "${givenDecimal}" disagrees with locale ${locale}, which writes "${decimal}" as the decimal mark; send one of them`,
+      });
   }
   const batches = 'batches' in data ? data.batches : [data as z.infer<typeof batchSchema>];
   const count = batches.reduce((n, b) => n + b.items.length, 0);

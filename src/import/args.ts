@@ -164,6 +164,11 @@ function readExtras(values: CliArgs['values']): Partial<ImportArgs> {
   const decimal = str('decimal');
   if (decimal !== undefined) {
     if (decimal !== ',' && decimal !== '.') throw new UsageError('--decimal takes "," or "."');
+    // Two answers to one question: refused, not settled by the order of the options.
+    if (out.decimal !== undefined && out.decimal !== decimal)
+      throw new UsageError(
+        `--locale ${locale} writes "${out.decimal}" as the decimal mark but --decimal says "${decimal}": give one of them`,
+      );
     out.decimal = decimal;
   }
   const delimiter = str('delimiter');

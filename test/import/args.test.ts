@@ -56,4 +56,17 @@ describe('parseImportArgs', () => {
     );
     expect(parseImportArgs(['opportunities', 'x.csv', '--locale', 'de-DE']).decimal).toBe(',');
   });
+
+  it('refuses --locale and --decimal that disagree, whatever their order, and takes them when they agree', () => {
+    for (const argv of [
+      ['--locale', 'de-DE', '--decimal', '.'],
+      ['--decimal', '.', '--locale', 'de-DE'],
+    ])
+      expect(() => parseImportArgs(['opportunities', 'x.csv', ...argv])).toThrow(
+        '--locale de-DE writes "," as the decimal mark but --decimal says ".": give one of them',
+      );
+    expect(
+      parseImportArgs(['opportunities', 'x.csv', '--locale', 'de-DE', '--decimal', ',']).decimal,
+    ).toBe(',');
+  });
 });

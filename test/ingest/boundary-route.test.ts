@@ -210,6 +210,18 @@ describeDb('ingest API boundary', (ctx) => {
       ok: false,
       error: 'locale: must be a text tag such as "en-US" or "de-DE" (at most 35 characters)',
     });
+    // A locale and a decimal mark that disagree: refused naming the field, never settled by which one wins.
+    const both = await post(base, {
+      entity: 'opportunities',
+      locale: 'de-DE',
+      decimal: '.',
+      items: [deal('O-1', { amount: '4.200' })],
+    });
+    expect(both.status).toBe(400);
+    expect(both.body).toEqual({
+      ok: false,
+      error: 'decimal: "." disagrees with locale de-DE, which writes "," as the decimal mark; send one of them',
+    });
     expect(await opps()).toEqual([]);
     const r = await post(base, {
       entity: 'opportunities',
