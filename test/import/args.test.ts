@@ -65,8 +65,8 @@ describe('parseImportArgs', () => {
       expect(() => parseImportArgs(['opportunities', 'x.csv', ...argv])).toThrow(
         '--locale de-DE writes "," as the decimal mark but --decimal says ".": give one of them',
       );
-    expect(
-      parseImportArgs(['opportunities', 'x.csv', '--locale', 'de-DE', '--decimal', ',']).decimal,
-    ).toBe(',');
+    expect(parseImportArgs(['opportunities', 'x.csv', '--locale', 'de-DE', '--decimal', ',']).decimal).toBe(
+      ',',
+    );
   });
 });

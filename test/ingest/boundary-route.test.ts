@@ -220,7 +220,8 @@ describeDb('ingest API boundary', (ctx) => {
     expect(both.status).toBe(400);
     expect(both.body).toEqual({
       ok: false,
-      error: 'decimal: "." disagrees with locale de-DE, which writes "," as the decimal mark; send one of them',
+      error:
+        'decimal: "." disagrees with locale de-DE, which writes "," as the decimal mark; send one of them',
     });
     expect(await opps()).toEqual([]);
     const r = await post(base, {
