@@ -152,7 +152,7 @@ async function computeEmailTemplates(
       period,
       rows,
       test: null,
-      verdict: `Not enough data yet to call it: ${a!.template} replies ${pct(a!.replyRate)}, ${b!.template} ${pct(b!.replyRate)} (${n}); the test needs at least ${MIN_SENT_PER_TEMPLATE} emails per template and 5 replies expected in each.`,
+      verdict: `Not enough data yet to call it: ${a!.template} replies ${pct(a!.replyRate)}, ${b!.template} ${pct(b!.replyRate)} (${n}); the test needs at least ${MIN_SENT_PER_TEMPLATE} emails per template and at least 5 replies and 5 non-replies expected in each.`,
     };
   }
   const test = { a: a!, b: b!, ...result };
@@ -161,7 +161,14 @@ async function computeEmailTemplates(
     result.p < ALPHA
       ? `${a!.template}'s reply rate is higher than ${b!.template}'s ${rates}, and the gap is unlikely to be chance (${pText(result.p)}, ${n}).`
       : `${a!.template}'s reply rate is higher than ${b!.template}'s ${rates}, but the gap could well be chance (${pText(result.p)}, ${n}): not enough evidence yet to call it.`;
-  return { period, rows, test, verdict };
+  // A template left out for too few sends that replies better than the leader is named, not passed over.
+  const [better] = named
+    .filter((r) => r.sent < MIN_SENT_PER_TEMPLATE && (r.replyRate ?? 0) > (a!.replyRate ?? 0))
+    .sort((x, y) => (y.replyRate ?? 0) - (x.replyRate ?? 0) || y.sent - x.sent);
+  const aside = better
+    ? ` ${better.template} replies more (${pct(better.replyRate)}) but on only ${formatCount(better.sent)} email${better.sent === 1 ? '' : 's'}, too few to compare yet (${MIN_SENT_PER_TEMPLATE} needed).`
+    : '';
+  return { period, rows, test, verdict: `${verdict}${aside}` };
 }
 
 /** The most other spellings a note names; the rest are counted ("and 2 other spellings"). */

@@ -91,7 +91,7 @@ describeDb('email templates recorded under several spellings', (ctx) => {
       ['Promo_A & <B>', ['promo_a & <b>'], 2, 1, 0, 0.5, 0],
     ]);
     expect(t.verdict).toBe(
-      'Not enough data yet to call it: Intro v2 replies 30.0%, Follow-up 25.0% (n = 10 / 4); the test needs at least 100 emails per template and 5 replies expected in each.',
+      'Not enough data yet to call it: Intro v2 replies 30.0%, Follow-up 25.0% (n = 10 / 4); the test needs at least 100 emails per template and at least 5 replies and 5 non-replies expected in each.',
     );
     // The split of the `emails` metric groups and labels its segments the same way.
     const split = await getMetric(deps, { metric: 'emails', scope: org, period: '2026-10', by: 'template' });
