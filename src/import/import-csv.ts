@@ -12,9 +12,11 @@ import {
   KEY_FIELDS,
   MONEY_FIELDS,
   type MoneyValue,
+  type NumberContext,
   newDateContext,
   newNumberContext,
   parseItems,
+  recordMarks,
   stagedUpsertFor,
   writeItems,
 } from '../ingest/index.js';
@@ -204,7 +206,16 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     opts.timezone,
   );
   const dates = newDateContext(opts.dateOrder, 'file');
-  const numbers = { ...newNumberContext(opts.decimal, { dates }), deferAmbiguous: true };
+  // Evidence of the file's decimal mark comes from rows once they are written (see NumberContext): an
+  // ambiguous amount no stored row (nor its own row) has settled yet waits at the end of the file.
+  const numbers: NumberContext = { ...newNumberContext(opts.decimal, { dates }), deferAmbiguous: true };
+  // Marks of rows the writer has stored, learnt by `numbers` only once the next batch has been read (the
+  // write runs while it is): so which rows wait does not depend on how fast the database is.
+  const storedMarks = { marks: new Set<DecimalMark>() };
+  const learnMarks = () => {
+    for (const mark of storedMarks.marks) numbers.marks.add(mark);
+    storedMarks.marks.clear();
+  };
   const deferred: { line: number; item: Record<string, string> }[] = [];
   const started = performance.now();
   let lastProgressAt = started;
@@ -332,6 +343,11 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
       result.inserted += written.inserted;
       result.updated += written.updated;
       result.unchanged += written.unchanged;
+      recordMarks(
+        storedMarks,
+        parsed,
+        written.errors.map((e) => e.index),
+      );
       for (const e of written.errors) {
         const line = batch[parsed.positions[e.index]!]!.line;
         report({ line, field: e.field, message: e.message });
@@ -348,12 +364,15 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
       for (const n of written.namedLikeStored ?? [])
         warnings.nameLikeStored(batch[parsed.positions[n.index]!]!.line, n.name, n.externalId, n.stored);
     };
-    const writeEntity = (entity: Entity, batch: PendingItem[], last: boolean) =>
-      commit(prepare(entity, batch, last));
+    const writeEntity = async (entity: Entity, batch: PendingItem[], last: boolean) => {
+      await commit(prepare(entity, batch, last));
+      learnMarks();
+    };
     /**
      * Splits a batch into rows to validate and rows whose stored fingerprint matches (unchanged, see
-     * ImportFingerprints): those are counted and their decimal mark noted. A row whose external id came
-     * earlier in the file is never skipped (the earlier row may be waiting in the stage).
+     * ImportFingerprints): those are counted and their decimal mark noted (a stored row's: evidence). A row
+     * whose external id came earlier in the file is never skipped (the earlier row may be waiting in the
+     * stage).
      */
     const sortOut = async (batch: PendingRecord[]) => {
       const keep: PendingItem[] = [];
@@ -378,7 +397,10 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
         if (key !== '') inBatch.add(key);
         if (found?.fingerprint === fingerprint && fresh) {
           skipped.push({ line: r.line, key });
-          if (found.decimalMark) numbers.marks.add(found.decimalMark as DecimalMark);
+          if (found.decimalMark) {
+            numbers.marks.add(found.decimalMark as DecimalMark);
+            numbers.seen.add(found.decimalMark as DecimalMark);
+          }
         } else keep.push({ line: r.line, item: plan!.toItem(r.record), fingerprint });
       });
       result.unchanged += skipped.length;
@@ -392,6 +414,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
       const running = inflight;
       inflight = undefined;
       await running;
+      learnMarks();
     };
     // The first batch gives the estimate of the file's rows that lets a first import take the bulk path
     // from its first row (StagedUpsert.expectRows).

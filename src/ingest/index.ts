@@ -8,8 +8,10 @@ export { parseMinorUnits } from '../money/index.js';
 export { recordTouch, refreshFirstTouch } from './first-touch.js';
 export {
   ingestBatch,
+  type NumberContext,
   newNumberContext,
   parseItems,
+  recordMarks,
   stagedUpsertFor,
   writeItems,
 } from './ingest.js';

@@ -101,21 +101,53 @@ export interface ParsedItems<E extends Entity> {
 
 /**
  * How the numbers of one file or request are written. `decimal` is forced (--locale / --decimal /
- * the request's locale); otherwise `marks` collects the decimal marks unambiguous amounts have shown
- * so far ("12.50" shows "."), which settle ambiguous ones ("4.200"). Share one context per file.
+ * the request's locale); otherwise ambiguous amounts ("4.200") are settled by EVIDENCE of the decimal
+ * mark, and only this counts as evidence:
+ * - the exact marks ("12.50" shows ".") of rows that are stored: `marks`, which the caller fills
+ *   (recordMarks) once the writer has accepted the rows; a row refused for any reason (a field, a
+ *   missing key, another amount of its own, a reference the writer cannot resolve) or deferred shows
+ *   nothing;
+ * - a row's own amounts, for that row only ("12.50" and "4.200" in two fields of one contract);
+ * - with `batchEvidence` (the ingest API), the marks of the batch's other items that parse, presumed
+ *   stored: ingestBatch reads the request again without an item the writer then refuses.
+ * `seen` holds the marks every well-formed row showed, stored or not: when it holds both, the file has no
+ * single style and every amount written with a mark is refused (refusing on a refused row's word never
+ * stores a guess). Share one context per file or request.
  */
 export interface NumberContext extends ReadingContext {
   decimal?: DecimalMark | undefined;
+  /** Marks shown by stored rows (evidence; see above). */
   marks: Set<DecimalMark>;
+  /** Marks shown by any well-formed row (only to tell a file that writes numbers both ways). */
+  seen: Set<DecimalMark>;
   /** CSV: hand back ambiguous items whose mark is not known yet (a later row may show it). */
   deferAmbiguous?: boolean;
+  /** Ingest API: items of the same batch count as evidence for each other (see above). */
+  batchEvidence?: boolean;
 }
 
 export const newNumberContext = (decimal?: DecimalMark, reading: ReadingContext = {}): NumberContext => ({
   ...reading,
   decimal,
   marks: new Set(),
+  seen: new Set(),
 });
+
+/**
+ * Records as evidence of the file's (or request's) decimal mark the marks of the parsed items that were
+ * stored: every item of `parsed` but those at `refused` (indexes into `parsed.items`, as a writer's
+ * errors give them).
+ */
+export function recordMarks(
+  numbers: Pick<NumberContext, 'marks'>,
+  parsed: { marks: (DecimalMark | null)[] },
+  refused: Iterable<number> = [],
+): void {
+  const out = new Set(refused);
+  parsed.marks.forEach((mark, i) => {
+    if (mark && !out.has(i)) numbers.marks.add(mark);
+  });
+}
 
 /**
  * `unknown field for leads`, with what each unknown key may have meant: a near spelling (`qualifed_at`) or
@@ -139,21 +171,32 @@ function unknownFields(entity: Entity, keys: readonly string[]): string {
 /**
  * Validates raw items against the entity's schema; every problem becomes one `ItemError`. Every item
  * must carry its key (external_id; a team's name), so no write ever sees an item without one. Amounts
- * are settled with `numbers` (see NumberContext); an amount ambiguous with no known mark is an error
- * naming --locale, or, with `deferAmbiguous`, its position is returned in `deferred` untouched.
+ * are settled with `numbers` (see NumberContext for what counts as evidence of the decimal mark); an
+ * amount ambiguous with no known mark is an error naming --locale (or the request's locale), or, with
+ * `deferAmbiguous`, its position is returned in `deferred` untouched. `marks[i]` is the decimal mark items[i]'s own amounts showed (null: none), for
+ * `recordMarks` once it is stored. `notEvidence`: input positions whose marks do not count (items the
+ * writer refused in an earlier reading of the same request).
  */
 export function parseItems<E extends Entity>(
   entity: E,
   raw: unknown[],
   timezone: string,
   numbers: NumberContext = newNumberContext(),
-): ParsedItems<E> & { deferred: number[] } {
+  notEvidence: ReadonlySet<number> = new Set(),
+): ParsedItems<E> & { deferred: number[]; marks: (DecimalMark | null)[] } {
   const reading = numbers.dates || numbers.numberHint ? numbers : undefined;
   const schema = itemSchemas(timezone, numbers.decimal, reading)[entity];
-  const out: ParsedItems<E> & { deferred: number[] } = { items: [], positions: [], errors: [], deferred: [] };
+  const out: ParsedItems<E> & { deferred: number[]; marks: (DecimalMark | null)[] } = {
+    items: [],
+    positions: [],
+    errors: [],
+    deferred: [],
+    marks: [],
+  };
   const keys = KEY_FIELDS[entity];
   const moneyFields = MONEY_FIELDS[entity] ?? [];
-  const good: { index: number; item: Record<string, unknown> }[] = [];
+  /** A well-formed item and the marks its own amounts showed. */
+  const good: { index: number; item: Record<string, unknown>; own: Set<DecimalMark> }[] = [];
   raw.forEach((value, index) => {
     const parsed = parseItem(schema, value);
     if (parsed.success) {
@@ -162,11 +205,13 @@ export function parseItems<E extends Entity>(
         out.errors.push({ index, field: keys.join(' or '), message: 'is required' });
         return;
       }
+      const own = new Set<DecimalMark>();
       for (const f of moneyFields) {
         const m = item[f] as MoneyValue | null | undefined;
-        if (m?.reading.kind === 'exact' && m.reading.mark) numbers.marks.add(m.reading.mark);
+        if (m?.reading.kind === 'exact' && m.reading.mark) own.add(m.reading.mark);
       }
-      good.push({ index, item });
+      for (const mark of own) numbers.seen.add(mark);
+      good.push({ index, item, own });
       return;
     }
     const hasKeyIssue = parsed.error.issues.some((i) => keys.includes(String(i.path[0])));
@@ -186,19 +231,24 @@ export function parseItems<E extends Entity>(
       }
     }
   });
-  // Settle amounts once the whole batch has shown its marks; "1.234,56" and "12.50" together mean
-  // the file has no single style, so ambiguous amounts stay refused.
-  // Both marks shown ("1,234.50" and "2,5"): no single style, so amounts written with a mark are refused too.
-  const shown = [...numbers.marks];
-  const mark = numbers.decimal ?? (shown.length === 1 ? shown[0]! : shown.length > 1 ? 'both' : null);
-  for (const { index, item } of good) {
-    let ok = true;
-    let deferred = false;
+  // Amounts are settled once the whole batch has been read. Both marks seen ("1,234.50" and "2,5"): no
+  // single style, so amounts written with a mark are refused too, and ambiguous ones stay refused.
+  const markFor = (own: Set<DecimalMark>, evidence: Set<DecimalMark>): DecimalMark | 'both' | null => {
+    if (numbers.decimal) return numbers.decimal;
+    if (numbers.seen.size > 1) return 'both';
+    // A row's own marks settle it; otherwise the evidence (both within the one mark seen).
+    const marks = own.size > 0 ? own : evidence;
+    return marks.size === 1 ? [...marks][0]! : marks.size > 1 ? 'both' : null;
+  };
+  /** Settles one item's amounts: its errors, or 'defer' when one waits for the file's mark. */
+  const settle = (item: Record<string, unknown>, mark: DecimalMark | 'both' | null) => {
+    const errors: { field: string; message: string }[] = [];
+    let defer = false;
     for (const f of moneyFields) {
       const m = item[f] as MoneyValue | null | undefined;
       if (!m) continue;
       if (m.reading.kind === 'ambiguous' && (mark === null || mark === 'both') && numbers.deferAmbiguous) {
-        deferred = true;
+        defer = true;
         continue;
       }
       try {
@@ -207,17 +257,34 @@ export function parseItems<E extends Entity>(
         if (!(err instanceof AmountError)) throw err;
         const mixed =
           mark === 'both' && m.reading.kind === 'ambiguous' ? ' (the file writes numbers both ways)' : '';
-        out.errors.push({ index, field: f, message: `${err.message}${mixed}` });
-        ok = false;
+        errors.push({ field: f, message: `${err.message}${mixed}` });
       }
     }
-    if (!ok) continue;
-    if (deferred) {
+    return errors.length > 0 ? errors : defer ? 'defer' : [];
+  };
+  let evidence = numbers.marks;
+  if (numbers.batchEvidence) {
+    // The marks of the batch's items that settle on their own (a row's own marks never depend on others').
+    evidence = new Set(numbers.marks);
+    for (const { index, item, own } of good) {
+      if (own.size === 0 || notEvidence.has(index)) continue;
+      const settled = settle(item, markFor(own, evidence));
+      if (Array.isArray(settled) && settled.length === 0) for (const mark of own) evidence.add(mark);
+    }
+  }
+  for (const { index, item, own } of good) {
+    const settled = settle(item, markFor(own, evidence));
+    if (settled === 'defer') {
       out.deferred.push(index);
+      continue;
+    }
+    if (settled.length > 0) {
+      for (const e of settled) out.errors.push({ index, ...e });
       continue;
     }
     out.items.push(item as ItemOf<E>);
     out.positions.push(index);
+    out.marks.push(own.size === 1 ? [...own][0]! : null);
   }
   out.errors.sort((a, b) => a.index - b.index);
   return out;
@@ -245,6 +312,9 @@ export async function writeItems<E extends Entity>(
 }
 
 class Rollback extends Error {}
+
+/** The writer refused an item whose decimal mark had counted as evidence: roll back and read again. */
+class Reread extends Error {}
 
 export interface BatchOptions extends IngestOptions {
   /** true (default): any bad item writes nothing. false: good items go in, bad ones are reported. */
@@ -287,28 +357,48 @@ export async function ingestBatch(
   const batches = 'batches' in input ? input.batches : [input];
   const multi = 'batches' in input;
   const atomic = opts.atomic ?? true;
-  // One number context for the whole request: its unambiguous amounts settle its ambiguous ones.
-  // Amount and date errors name the request's fields ("locale", "decimal", "date_format").
-  const dates = newDateContext(opts.dateOrder, 'request');
-  const numbers = newNumberContext(opts.decimal, { dates, numberHint: REQUEST_NUMBER_HINT });
-  const parsed = batches.map((b) => parseItems(b.entity, b.items, opts.timezone, numbers));
-  // The same warnings a CSV summary gives, per item (stored as given, but worth a look).
-  // Each item's warning entry (see WarningLog.refused), per batch.
-  const entries = parsed.map(() => [] as number[]);
-  const logs = parsed.map((p, i) => {
-    const log = new WarningLog(batches[i]!.entity, opts.stages, 'request', opts.now, opts.timezone);
-    p.items.forEach((item, k) => {
-      log.inspect(item as Record<string, unknown>, p.positions[k]!, batches[i]!.items[p.positions[k]!]);
-      entries[i]!.push(log.lastEntry);
+  // Per batch, the items (input positions) the writer refused in an earlier reading though their decimal
+  // mark had counted as evidence: the request is read again without counting them (see NumberContext).
+  const notEvidence = batches.map(() => new Set<number>());
+  let dates = newDateContext(opts.dateOrder, 'request');
+  let parsed: ReturnType<typeof parseItems>[] = [];
+  let entries: number[][] = [];
+  let logs: WarningLog[] = [];
+  const read = () => {
+    // One number context for the whole request: its unambiguous amounts settle its ambiguous ones, its items
+    // presumed stored (checked after writing). Amount and date errors name the request's fields ("locale",
+    // "decimal", "date_format").
+    dates = newDateContext(opts.dateOrder, 'request');
+    const numbers: NumberContext = {
+      ...newNumberContext(opts.decimal, { dates, numberHint: REQUEST_NUMBER_HINT }),
+      batchEvidence: true,
+    };
+    parsed = batches.map((b, i) => {
+      const p = parseItems(b.entity, b.items, opts.timezone, numbers, notEvidence[i]);
+      const out = p.positions.flatMap((position, k) => (notEvidence[i]!.has(position) ? [k] : []));
+      recordMarks(numbers, p, out);
+      return p;
     });
-    return log;
-  });
+    // The same warnings a CSV summary gives, per item (stored as given, but worth a look).
+    // Each item's warning entry (see WarningLog.refused), per batch.
+    entries = parsed.map(() => [] as number[]);
+    logs = parsed.map((p, i) => {
+      const log = new WarningLog(batches[i]!.entity, opts.stages, 'request', opts.now, opts.timezone);
+      p.items.forEach((item, k) => {
+        log.inspect(item as Record<string, unknown>, p.positions[k]!, batches[i]!.items[p.positions[k]!]);
+        entries[i]!.push(log.lastEntry);
+      });
+      return log;
+    });
+  };
   // What the writers found (a touch before its lead) and refused (item indexes), per batch, of the attempt
   // that commits.
   let found: TouchBeforeLead[][] = [];
   // New accounts named like stored ones (see NamedLikeStored), per batch, of the attempt that commits.
   let likeStored: NamedLikeStored[][] = [];
   let refused: { entry: number; index: number }[][] = [];
+  // Whether the writer refused an item whose decimal mark counted as evidence (see notEvidence).
+  let reread = false;
   let result = emptyResult();
   // Each attempt records what it created in its own list: a retried attempt creates the same names again,
   // and only the attempt that commits is reported (appended to opts.created afterwards).
@@ -326,6 +416,7 @@ export async function ingestBatch(
         found = batches.map(() => []);
         likeStored = batches.map(() => []);
         refused = batches.map(() => []);
+        reread = false;
         if (opts.lockTimeoutMs !== undefined)
           await tx.execute(sql`select set_config('lock_timeout', ${`${opts.lockTimeoutMs}ms`}, true)`);
         if (namesFirst) await lockNameCreation(tx as unknown as Db);
@@ -341,8 +432,14 @@ export async function ingestBatch(
             found[i]!.push({ ...t, index: p.positions[t.index]! });
           for (const n of written.namedLikeStored ?? [])
             likeStored[i]!.push({ ...n, index: p.positions[n.index]! });
-          for (const e of written.errors)
-            refused[i]!.push({ entry: entries[i]![e.index]!, index: p.positions[e.index]! });
+          for (const e of written.errors) {
+            const position = p.positions[e.index]!;
+            refused[i]!.push({ entry: entries[i]![e.index]!, index: position });
+            if (p.marks[e.index] && !notEvidence[i]!.has(position)) {
+              notEvidence[i]!.add(position);
+              reread = true;
+            }
+          }
           // Errors in input order within each entity batch, batches in the order given.
           const errors = [
             ...p.errors,
@@ -351,6 +448,8 @@ export async function ingestBatch(
           errors.sort((a, b) => a.index - b.index);
           result.errors.push(...(multi ? errors.map((e) => ({ ...e, entity: batch.entity })) : errors));
         }
+        // An item the writer refused had settled other items' amounts: read the request again without it.
+        if (reread) throw new Reread();
         if (atomic && result.errors.length > 0) throw new Rollback();
         leftOut = batches.some((b) => touchesContractsLeftOut(b.entity))
           ? await countContractsLeftOut(tx as unknown as Db)
@@ -362,20 +461,26 @@ export async function ingestBatch(
         }
       }),
     );
-  try {
-    // A request learns only while writing whether it creates a name, by then holding rows and tables an
-    // import may be waiting for: it only tries the name lock, and when another writer holds it (an
-    // import, from its start to its commit) it is rolled back and run again with the lock taken first,
-    // so it waits holding nothing and cannot deadlock with that writer.
+  // Each reading counts fewer items as evidence than the one before, so this ends.
+  for (;;) {
+    read();
     try {
-      await tryingNameLock(() => attempt(false));
+      // A request learns only while writing whether it creates a name, by then holding rows and tables an
+      // import may be waiting for: it only tries the name lock, and when another writer holds it (an
+      // import, from its start to its commit) it is rolled back and run again with the lock taken first,
+      // so it waits holding nothing and cannot deadlock with that writer.
+      try {
+        await tryingNameLock(() => attempt(false));
+      } catch (err) {
+        if (!(err instanceof NameLockBusy)) throw err;
+        await attempt(true);
+      }
+      break;
     } catch (err) {
-      if (!(err instanceof NameLockBusy)) throw err;
-      await attempt(true);
+      if (err instanceof Reread) continue;
+      if (!(err instanceof Rollback)) throw err;
+      return { ...emptyResult(), errors: result.errors };
     }
-  } catch (err) {
-    if (!(err instanceof Rollback)) throw err;
-    return { ...emptyResult(), errors: result.errors };
   }
   if (opts.created) {
     opts.created.reps.push(...created.reps);

@@ -95,8 +95,10 @@ describeDb('CSV import boundary', (ctx) => {
   });
 
   it('stores JPY without cents and KWD with three decimals', async () => {
+    // "12.345" reads two ways: O-4's "2.50" (stored) shows the file's ".", not O-2's "1054.5", which is
+    // refused and settles nothing (it did before: this fixture relied on a refused row as evidence).
     const file = csv(
-      'external_id,created_at,amount,currency\nO-1,2026-01-05,1054,JPY\nO-2,2026-01-05,1054.5,JPY\nO-3,2026-01-05,12.345,KWD\n',
+      'external_id,created_at,amount,currency\nO-1,2026-01-05,1054,JPY\nO-2,2026-01-05,1054.5,JPY\nO-3,2026-01-05,12.345,KWD\nO-4,2026-01-05,2.50,USD\n',
     );
     const r = await run('opportunities', file, { skipInvalid: true });
     expect(r.errors).toEqual([
@@ -105,6 +107,7 @@ describeDb('CSV import boundary', (ctx) => {
     expect(await opps()).toEqual([
       { id: 'O-1', amount: 1054, currency: 'JPY', outcome: 'open' },
       { id: 'O-3', amount: 12345, currency: 'KWD', outcome: 'open' },
+      { id: 'O-4', amount: 250, currency: 'USD', outcome: 'open' },
     ]);
   });
 

@@ -1,0 +1,102 @@
+import { createReadStream } from 'node:fs';
+import { expect, it } from 'vitest';
+import { queryRows, sql } from '../../src/db/client.js';
+import { type ImportCsvOptions, importCsv } from '../../src/import/import-csv.js';
+import type { Entity } from '../../src/ingest/index.js';
+import { describeDb } from '../helpers/db.js';
+import { tempCsv } from '../helpers/temp-csv.js';
+
+const csv = tempCsv('decimal-evidence').lines;
+const NOW = new Date('2026-11-23T09:00:00Z');
+/** How an amount error of a file import says to name its decimal mark. */
+const LOCALE_HINT =
+  'say how the file writes numbers with --locale (e.g. --locale de-DE or --locale en-US) or --decimal';
+
+/**
+ * What settles an ambiguous amount ("4.200": 4.2 or 4200) in a CSV file: only the decimal mark of rows that
+ * are stored, or the row's own amounts; never a refused or deferred row (see NumberContext).
+ */
+describeDb('CSV import: evidence of the decimal mark', (ctx) => {
+  const run = (entity: Entity | 'subscriptions', file: string, extra: Partial<ImportCsvOptions> = {}) =>
+    importCsv(ctx.db(), { entity, input: createReadStream(file), timezone: 'UTC', now: NOW, ...extra });
+  const opps = () =>
+    queryRows<{ id: string; amount: number | null }>(
+      ctx.db(),
+      sql`select external_id as id, amount_minor::float8 as amount from opportunities order by external_id`,
+    );
+  const contracts = () =>
+    queryRows<{ id: string; total: number | null; perLicense: number | null }>(
+      ctx.db(),
+      sql`select external_id as id, total_value_minor::float8 as total, revenue_per_license_minor::float8 as "perLicense"
+          from contracts order by external_id`,
+    );
+  const lines = (r: { errors: { line: number; field: string | null; message: string }[] }) =>
+    r.errors.map((e) => `line ${e.line}: ${e.field} ${e.message}`);
+
+  it('does not settle "4.200" with the mark of rows refused while reading (a bad date, no id)', async () => {
+    // The only rows that show "." are refused: "4.200" is refused too, naming --locale, never stored as 4.2.
+    const file = csv(
+      'external_id,created_at,amount',
+      'O-1,not a date,12.50',
+      ',2026-01-05,99.50',
+      'O-2,2026-01-05,4.200',
+    );
+    const r = await run('opportunities', file, { skipInvalid: true });
+    expect(lines(r)).toEqual([
+      expect.stringMatching(/^line 2: created_at /),
+      'line 3: external_id is required',
+      `line 4: amount "4.200" could be 4.2 or 4200; ${LOCALE_HINT}`,
+    ]);
+    expect(await opps()).toEqual([]);
+  });
+
+  it('does not settle "4.200" with the mark of a row the writer refuses (an unknown lead)', async () => {
+    const file = csv(
+      'external_id,created_at,amount,lead_external_id',
+      'O-1,2026-01-05,12.50,L-404',
+      'O-2,2026-01-05,4.200,',
+    );
+    const r = await run('opportunities', file, { skipInvalid: true });
+    expect(lines(r)).toEqual([
+      expect.stringMatching(/^line 2: lead_external_id .*L-404/),
+      `line 3: amount "4.200" could be 4.2 or 4200; ${LOCALE_HINT}`,
+    ]);
+    expect(await opps()).toEqual([]);
+    // Once the row showing "." is stored, it settles "4.200" (same file, the lead now known).
+    await ctx.db().execute(sql`insert into leads (external_id, created_at) values ('L-404', '2026-01-01')`);
+    const again = await run('opportunities', file);
+    expect(again).toMatchObject({ invalidRows: 0, rejected: false });
+    expect(await opps()).toEqual([
+      { id: 'O-1', amount: 1250 },
+      { id: 'O-2', amount: 420 },
+    ]);
+  });
+
+  it("does not settle with the mark of a row whose other amount is refused; a row's own amounts settle it", async () => {
+    // C-1 shows "." but its other amount has more decimals than USD has: refused (by the writer), it settles
+    // nothing. C-2 settles its own
+    // "4.200" with its "12.50"; once stored, it settles C-3's "1.500" too.
+    const file = csv(
+      'external_id,account,starts_at,ends_at,total_value,revenue_per_license',
+      'C-1,Acme,2026-01-01,2027-01-01,12.50,0.12345',
+      'C-4,Acme,2026-01-01,2027-01-01,,2.500',
+    );
+    const r = await run('contracts', file, { skipInvalid: true });
+    expect(lines(r)).toEqual([
+      'line 2: revenue_per_license "0.12345" has more than 2 decimals for USD',
+      `line 3: revenue_per_license "2.500" could be 2.5 or 2500; ${LOCALE_HINT}`,
+    ]);
+    expect(await contracts()).toEqual([]);
+    const own = csv(
+      'external_id,account,starts_at,ends_at,total_value,revenue_per_license',
+      'C-2,Acme,2026-01-01,2027-01-01,12.50,4.200',
+      'C-3,Acme,2026-01-01,2027-01-01,,1.500',
+    );
+    const ok = await run('contracts', own);
+    expect(ok).toMatchObject({ inserted: 2, invalidRows: 0 });
+    expect(await contracts()).toEqual([
+      { id: 'C-2', total: 1250, perLicense: 420 },
+      { id: 'C-3', total: null, perLicense: 150 },
+    ]);
+  });
+});
