@@ -208,7 +208,11 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
   const dates = newDateContext(opts.dateOrder, 'file');
   // Evidence of the file's decimal mark comes from rows once they are written (see NumberContext): an
   // ambiguous amount no stored row (nor its own row) has settled yet waits at the end of the file.
-  const numbers: NumberContext = { ...newNumberContext(opts.decimal, { dates }), deferAmbiguous: true };
+  const numbers: NumberContext = {
+    ...newNumberContext(opts.decimal, { dates }),
+    deferAmbiguous: true,
+    deferredKeys: new Set(),
+  };
   // Marks of rows the writer has stored, learnt by `numbers` only once the next batch has been read (the
   // write runs while it is): so which rows wait does not depend on how fast the database is.
   const storedMarks = { marks: new Set<DecimalMark>() };
@@ -372,7 +376,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
      * Splits a batch into rows to validate and rows whose stored fingerprint matches (unchanged, see
      * ImportFingerprints): those are counted and their decimal mark noted (a stored row's: evidence). A row
      * whose external id came earlier in the file is never skipped (the earlier row may be waiting in the
-     * stage).
+     * stage, or deferred to the end of the file).
      */
     const sortOut = async (batch: PendingRecord[]) => {
       const keep: PendingItem[] = [];
@@ -393,7 +397,8 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
         const key = keys[i]!;
         const fingerprint = prints!.of(r.record);
         const found = key === '' ? undefined : stored.get(key);
-        const fresh = key !== '' && !inBatch.has(key) && !warnings.seen(key);
+        const fresh =
+          key !== '' && !inBatch.has(key) && !warnings.seen(key) && !numbers.deferredKeys?.has(key);
         if (key !== '') inBatch.add(key);
         if (found?.fingerprint === fingerprint && fresh) {
           skipped.push({ line: r.line, key });

@@ -122,6 +122,11 @@ export interface NumberContext extends ReadingContext {
   seen: Set<DecimalMark>;
   /** CSV: hand back ambiguous items whose mark is not known yet (a later row may show it). */
   deferAmbiguous?: boolean;
+  /**
+   * CSV, with `deferAmbiguous`: the keys (external ids) of deferred rows. A later row with one of them is
+   * deferred too, so the rows of one id are written in file order and the last one wins.
+   */
+  deferredKeys?: Set<string>;
   /** Ingest API: items of the same batch count as evidence for each other (see above). */
   batchEvidence?: boolean;
 }
@@ -173,7 +178,8 @@ function unknownFields(entity: Entity, keys: readonly string[]): string {
  * must carry its key (external_id; a team's name), so no write ever sees an item without one. Amounts
  * are settled with `numbers` (see NumberContext for what counts as evidence of the decimal mark); an
  * amount ambiguous with no known mark is an error naming --locale (or the request's locale), or, with
- * `deferAmbiguous`, its position is returned in `deferred` untouched. `marks[i]` is the decimal mark items[i]'s own amounts showed (null: none), for
+ * `deferAmbiguous`, its position is returned in `deferred` untouched (as is any later item with the
+ * key of a deferred one). `marks[i]` is the decimal mark items[i]'s own amounts showed (null: none), for
  * `recordMarks` once it is stored. `notEvidence`: input positions whose marks do not count (items the
  * writer refused in an earlier reading of the same request).
  */
@@ -272,10 +278,18 @@ export function parseItems<E extends Entity>(
       if (Array.isArray(settled) && settled.length === 0) for (const mark of own) evidence.add(mark);
     }
   }
+  const deferredKeys = numbers.deferAmbiguous ? numbers.deferredKeys : undefined;
   for (const { index, item, own } of good) {
+    const key = keys.length > 0 ? (item[keys[0]!] as string | undefined) : undefined;
+    // Behind a deferred row of the same key, so the last row of a key is written last.
+    if (deferredKeys && key !== undefined && deferredKeys.has(key)) {
+      out.deferred.push(index);
+      continue;
+    }
     const settled = settle(item, markFor(own, evidence));
     if (settled === 'defer') {
       out.deferred.push(index);
+      if (deferredKeys && key !== undefined) deferredKeys.add(key);
       continue;
     }
     if (settled.length > 0) {

@@ -99,4 +99,47 @@ describeDb('CSV import: evidence of the decimal mark', (ctx) => {
       { id: 'C-3', total: null, perLicense: 150 },
     ]);
   });
+
+  it('writes a later row with the id of a deferred row after it: the last row of the id wins', async () => {
+    // Line 2's "4.200" waits for the file's mark (line 4, in a later batch); line 3 has the same id and
+    // must wait behind it, not be written first and then overwritten by line 2.
+    const file = csv(
+      'external_id,created_at,amount',
+      'O-1,2026-01-05,4.200',
+      'O-1,2026-01-05,7',
+      'O-2,2026-01-05,12.50',
+    );
+    const r = await run('opportunities', file, { generationRows: 2 });
+    expect(r).toMatchObject({ rows: 3, invalidRows: 0, rejected: false });
+    expect(await opps()).toEqual([
+      { id: 'O-1', amount: 700 },
+      { id: 'O-2', amount: 1250 },
+    ]);
+    expect(r.warnings.find((w) => w.kind === 'duplicate id')).toMatchObject({
+      lines: [3],
+      detail: expect.stringContaining('the later row (line 3) wins'),
+    });
+  });
+
+  it('does not skip as unchanged a row whose id waits behind a deferred row', async () => {
+    // O-1 "7" stored with its fingerprint; then a file where an earlier O-1 waits for the mark: the later
+    // O-1 "7" (unchanged) must still be written after it.
+    expect(
+      await run('opportunities', csv('external_id,created_at,amount', 'O-1,2026-01-05,7')),
+    ).toMatchObject({
+      inserted: 1,
+    });
+    const file = csv(
+      'external_id,created_at,amount',
+      'O-1,2026-01-05,4.200',
+      'O-1,2026-01-05,7',
+      'O-2,2026-01-05,12.50',
+    );
+    const r = await run('opportunities', file, { generationRows: 1 });
+    expect(r).toMatchObject({ invalidRows: 0, rejected: false });
+    expect(await opps()).toEqual([
+      { id: 'O-1', amount: 700 },
+      { id: 'O-2', amount: 1250 },
+    ]);
+  });
 });
