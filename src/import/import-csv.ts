@@ -213,6 +213,9 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     deferAmbiguous: true,
     deferredKeys: new Set(),
   };
+  // The subscriptions preset's yearly charge, computed by Tally and written with ".": read with "."
+  // whatever the file's mark (never misread under --locale de-DE), and never evidence of that mark.
+  const computedNumbers: NumberContext = { ...newNumberContext('.', { dates }), deferAmbiguous: false };
   // Marks of rows the writer has stored, learnt by `numbers` only once the next batch has been read (the
   // write runs while it is): so which rows wait does not depend on how fast the database is.
   const storedMarks = { marks: new Set<DecimalMark>() };
@@ -275,19 +278,25 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
       const lineOf = (list: { index: number; item: Record<string, string> }[]) =>
         list.map((x) => ({ line: rows[x.index]!.line, item: x.item }));
       await writeEntity('accounts', lineOf(expanded.accounts), true);
-      await writeEntity('contracts', lineOf(expanded.contracts), true);
+      await writeEntity('contracts', lineOf(expanded.contracts), true, computedNumbers);
     };
     /**
      * The synchronous half of a batch: validation, deferral of ambiguous amounts and warnings. Its
      * row errors are returned, not reported, so a caller that overlaps this with the previous
      * batch's write can report them after that write's errors (the listed errors keep file order).
      */
-    const prepare = (entity: Entity, batch: PendingItem[], last: boolean, skipped: SkippedRow[] = []) => {
+    const prepare = (
+      entity: Entity,
+      batch: PendingItem[],
+      last: boolean,
+      skipped: SkippedRow[] = [],
+      reading: NumberContext = numbers,
+    ) => {
       const parsed = parseItems(
         entity,
         batch.map((p) => p.item),
         opts.timezone,
-        last ? { ...numbers, deferAmbiguous: false } : numbers,
+        last && reading.deferAmbiguous ? { ...reading, deferAmbiguous: false } : reading,
       );
       const errors: RowError[] = parsed.errors.map((e) => ({
         line: batch[e.index]!.line,
@@ -368,8 +377,13 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
       for (const n of written.namedLikeStored ?? [])
         warnings.nameLikeStored(batch[parsed.positions[n.index]!]!.line, n.name, n.externalId, n.stored);
     };
-    const writeEntity = async (entity: Entity, batch: PendingItem[], last: boolean) => {
-      await commit(prepare(entity, batch, last));
+    const writeEntity = async (
+      entity: Entity,
+      batch: PendingItem[],
+      last: boolean,
+      reading: NumberContext = numbers,
+    ) => {
+      await commit(prepare(entity, batch, last, [], reading));
       learnMarks();
     };
     /**

@@ -50,6 +50,9 @@ export function shiftMonths(isoDate: string, months: number): string {
 /**
  * Turns subscription rows (canonical subscription fields, raw text) into raw accounts and contracts
  * items, with per-row errors (index = position in `rows`). `asOf` is an ISO date read in `timezone`.
+ * A contract's `revenue_per_license` (the yearly charge) is computed text with "." as its decimal mark
+ * ("358.20", "1.200" KWD): read it with "." whatever the file's mark (importCsv does), never as evidence
+ * of that mark. Throws ValueError for an `asOf` that is no date.
  */
 export function expandSubscriptions(
   rows: Record<string, string>[],

@@ -124,9 +124,7 @@ describeDb('CSV import: evidence of the decimal mark', (ctx) => {
   it('does not skip as unchanged a row whose id waits behind a deferred row', async () => {
     // O-1 "7" stored with its fingerprint; then a file where an earlier O-1 waits for the mark: the later
     // O-1 "7" (unchanged) must still be written after it.
-    expect(
-      await run('opportunities', csv('external_id,created_at,amount', 'O-1,2026-01-05,7')),
-    ).toMatchObject({
+    expect(await run('opportunities', csv('external_id,created_at,amount', 'O-1,2026-01-05,7'))).toMatchObject({
       inserted: 1,
     });
     const file = csv(
@@ -141,5 +139,51 @@ describeDb('CSV import: evidence of the decimal mark', (ctx) => {
       { id: 'O-1', amount: 700 },
       { id: 'O-2', amount: 1250 },
     ]);
+  });
+});
+
+describeDb('CSV import: the subscriptions yearly charge', (ctx) => {
+  const annual = () =>
+    queryRows<{ id: string; annual: number; currency: string }>(
+      ctx.db(),
+      sql`select external_id as id, revenue_per_license_minor::float8 as annual, currency from contracts order by external_id`,
+    );
+  const run = (file: string, extra: Partial<ImportCsvOptions> = {}) =>
+    importCsv(ctx.db(), {
+      entity: 'subscriptions',
+      asOf: '2026-03-31',
+      input: createReadStream(file),
+      timezone: 'UTC',
+      now: NOW,
+      ...extra,
+    });
+
+  it('reads the computed yearly charge with "." under a forced "," locale', async () => {
+    // The monthly charges are written the German way; the yearly charge Tally computes is its own text.
+    const file = csv('customerID,tenure,MonthlyCharges,Churn', 'A-1,1,"29,85",No', 'A-2,2,20,No');
+    const r = await run(file, { decimal: ',' });
+    expect(r.errors).toEqual([]);
+    expect(r).toMatchObject({ inserted: 4, rejected: false });
+    expect(await annual()).toEqual([
+      { id: 'A-1/subscription', annual: 35820, currency: 'USD' },
+      { id: 'A-2/subscription', annual: 24000, currency: 'USD' },
+    ]);
+  });
+
+  it('reads a three-decimal yearly charge ("1.200" KWD) as written, not as ambiguous', async () => {
+    const file = csv('customerID,tenure,MonthlyCharges,Churn,currency', 'K-1,1,0.100,No,KWD');
+    const r = await run(file);
+    expect(r.errors).toEqual([]);
+    expect(await annual()).toEqual([{ id: 'K-1/subscription', annual: 1200, currency: 'KWD' }]);
+    // Under a forced "," it is not read as 1200 KWD either.
+    const de = await run(csv('customerID,tenure,MonthlyCharges,Churn,currency', 'K-2,1,"0,100",No,KWD'), {
+      decimal: ',',
+    });
+    expect(de.errors).toEqual([]);
+    expect((await annual()).find((c) => c.id === 'K-2/subscription')).toEqual({
+      id: 'K-2/subscription',
+      annual: 1200,
+      currency: 'KWD',
+    });
   });
 });
