@@ -131,6 +131,7 @@ export interface NumberContext extends ReadingContext {
   batchEvidence?: boolean;
 }
 
+/** A context for one file or request: `decimal` forced (or undefined), no mark seen yet. */
 export const newNumberContext = (decimal?: DecimalMark, reading: ReadingContext = {}): NumberContext => ({
   ...reading,
   decimal,
@@ -411,8 +412,9 @@ export async function ingestBatch(
   // New accounts named like stored ones (see NamedLikeStored), per batch, of the attempt that commits.
   let likeStored: NamedLikeStored[][] = [];
   let refused: { entry: number; index: number }[][] = [];
-  // Whether the writer refused an item whose decimal mark counted as evidence (see notEvidence).
-  let reread = false;
+  // Items (batch, input position) the writer refused whose decimal mark counted as evidence, of the
+  // attempt that ended: added to notEvidence only between readings (a retried attempt reads nothing anew).
+  let dropped: [number, number][] = [];
   let result = emptyResult();
   // Each attempt records what it created in its own list: a retried attempt creates the same names again,
   // and only the attempt that commits is reported (appended to opts.created afterwards).
@@ -430,7 +432,7 @@ export async function ingestBatch(
         found = batches.map(() => []);
         likeStored = batches.map(() => []);
         refused = batches.map(() => []);
-        reread = false;
+        dropped = [];
         if (opts.lockTimeoutMs !== undefined)
           await tx.execute(sql`select set_config('lock_timeout', ${`${opts.lockTimeoutMs}ms`}, true)`);
         if (namesFirst) await lockNameCreation(tx as unknown as Db);
@@ -449,10 +451,7 @@ export async function ingestBatch(
           for (const e of written.errors) {
             const position = p.positions[e.index]!;
             refused[i]!.push({ entry: entries[i]![e.index]!, index: position });
-            if (p.marks[e.index] && !notEvidence[i]!.has(position)) {
-              notEvidence[i]!.add(position);
-              reread = true;
-            }
+            if (p.marks[e.index] && !notEvidence[i]!.has(position)) dropped.push([i, position]);
           }
           // Errors in input order within each entity batch, batches in the order given.
           const errors = [
@@ -462,8 +461,8 @@ export async function ingestBatch(
           errors.sort((a, b) => a.index - b.index);
           result.errors.push(...(multi ? errors.map((e) => ({ ...e, entity: batch.entity })) : errors));
         }
-        // An item the writer refused had settled other items' amounts: read the request again without it.
-        if (reread) throw new Reread();
+        // An item the writer refused had counted as evidence: read the request again without it.
+        if (dropped.length > 0) throw new Reread();
         if (atomic && result.errors.length > 0) throw new Rollback();
         leftOut = batches.some((b) => touchesContractsLeftOut(b.entity))
           ? await countContractsLeftOut(tx as unknown as Db)
@@ -491,7 +490,10 @@ export async function ingestBatch(
       }
       break;
     } catch (err) {
-      if (err instanceof Reread) continue;
+      if (err instanceof Reread) {
+        for (const [i, position] of dropped) notEvidence[i]!.add(position);
+        continue;
+      }
       if (!(err instanceof Rollback)) throw err;
       return { ...emptyResult(), errors: result.errors };
     }
