@@ -124,7 +124,9 @@ describeDb('CSV import: evidence of the decimal mark', (ctx) => {
   it('does not skip as unchanged a row whose id waits behind a deferred row', async () => {
     // O-1 "7" stored with its fingerprint; then a file where an earlier O-1 waits for the mark: the later
     // O-1 "7" (unchanged) must still be written after it.
-    expect(await run('opportunities', csv('external_id,created_at,amount', 'O-1,2026-01-05,7'))).toMatchObject({
+    expect(
+      await run('opportunities', csv('external_id,created_at,amount', 'O-1,2026-01-05,7')),
+    ).toMatchObject({
       inserted: 1,
     });
     const file = csv(
