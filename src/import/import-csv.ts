@@ -272,6 +272,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
         rows.map((r) => r.item),
         opts.asOf ?? '',
         opts.timezone,
+        opts.decimal,
       );
       for (const e of expanded.errors)
         report({ line: rows[e.index]!.line, field: e.field, message: e.message });

@@ -2,6 +2,7 @@ import { parseBoolean, parseInstant, ValueError } from '../ingest/index.js';
 import {
   AmountError,
   currencyConflict,
+  type DecimalMark,
   minorDigits,
   readAmount,
   settleAmount,
@@ -52,12 +53,15 @@ export function shiftMonths(isoDate: string, months: number): string {
  * items, with per-row errors (index = position in `rows`). `asOf` is an ISO date read in `timezone`.
  * A contract's `revenue_per_license` (the yearly charge) is computed text with "." as its decimal mark
  * ("358.20", "1.200" KWD): read it with "." whatever the file's mark (importCsv does), never as evidence
- * of that mark. Throws ValueError for an `asOf` that is no date.
+ * of that mark. `decimal`: the file's forced decimal mark (--locale / --decimal); the monthly charge is read
+ * with it, and without it a charge that reads two ways ("1.500": 1.5 or 1500) is refused on its row, naming
+ * --locale, never guessed. Throws ValueError for an `asOf` that is no date.
  */
 export function expandSubscriptions(
   rows: Record<string, string>[],
   asOf: string,
   timezone: string,
+  decimal?: DecimalMark,
 ): Expanded {
   const out: Expanded = { accounts: [], contracts: [], errors: [] };
   if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new ValueError(`--as-of ${asOf}: give a date as YYYY-MM-DD`);
@@ -90,7 +94,7 @@ export function expandSubscriptions(
     let currency = (row.currency ?? '').trim().toUpperCase();
     let annual: string;
     try {
-      const reading = readAmount(row.monthly_charge ?? '');
+      const reading = readAmount(row.monthly_charge ?? '', decimal);
       // As for deals: a charge written in one currency ("€ 70") sets an empty currency, and one written
       // in another than the row's ("$70" on a EUR row) is refused.
       currency ||= reading.currency ?? 'USD';
@@ -99,7 +103,7 @@ export function expandSubscriptions(
         fail('monthly_charge', conflict);
         continue;
       }
-      const monthly = toMinorUnits(settleAmount(reading, '.'), currency);
+      const monthly = toMinorUnits(settleAmount(reading, decimal ?? null), currency);
       const digits = minorDigits(currency);
       const minor = monthly * 12;
       annual = digits === 0 ? String(minor) : (minor / 10 ** digits).toFixed(digits);

@@ -172,6 +172,33 @@ describeDb('CSV import: the subscriptions yearly charge', (ctx) => {
     ]);
   });
 
+  it('reads the monthly charge with the forced mark, and refuses one that reads two ways without it', async () => {
+    // "1.500" a month: 1.5 or 1500. Without --locale it is refused on its line, never read as 1.50.
+    const plain = await run(
+      csv('customerID,tenure,MonthlyCharges,Churn', 'M-1,1,1.500,No', 'M-2,1,29.85,No'),
+      { skipInvalid: true },
+    );
+    expect(plain.errors).toEqual([
+      {
+        line: 2,
+        field: 'monthly_charge',
+        message: `"1.500" could be 1.5 or 1500; ${LOCALE_HINT}`,
+      },
+    ]);
+    expect(await annual()).toEqual([{ id: 'M-2/subscription', annual: 35820, currency: 'USD' }]);
+    // Under --locale de-DE it is 1500 a month, 18,000.00 a year; "29.85" does not fit "," and is refused.
+    const de = await run(csv('customerID,tenure,MonthlyCharges,Churn', 'M-3,1,1.500,No', 'M-4,1,29.85,No'), {
+      decimal: ',',
+      skipInvalid: true,
+    });
+    expect(de.errors.map((e) => [e.line, e.field])).toEqual([[3, 'monthly_charge']]);
+    expect((await annual()).find((c) => c.id === 'M-3/subscription')).toEqual({
+      id: 'M-3/subscription',
+      annual: 1800000,
+      currency: 'USD',
+    });
+  });
+
   it('reads a three-decimal yearly charge ("1.200" KWD) as written, not as ambiguous', async () => {
     const file = csv('customerID,tenure,MonthlyCharges,Churn,currency', 'K-1,1,0.100,No,KWD');
     const r = await run(file);
