@@ -1,6 +1,6 @@
 import { type CliArgs, parseCli } from '../cli/args.js';
-import { canonicalFields, DATE_ORDERS, type DateOrder, ENTITIES } from '../ingest/index.js';
-import { AmountError, type DecimalMark, decimalMarkOf } from '../money/index.js';
+import { canonicalFields, DATE_ORDERS, type DateOrder, ENTITIES, MONEY_FIELDS } from '../ingest/index.js';
+import { AmountError, type DecimalMark, decimalMarkOf, readAmount } from '../money/index.js';
 import type { ImportEntity } from './import-csv.js';
 import { PRESETS, type PresetName } from './presets.js';
 import { type Delimiter, parseDelimiter } from './source.js';
@@ -127,10 +127,38 @@ export function parseImportArgs(argv: string[]): ImportArgs & { help?: true } {
       throw new UsageError(`--default field "${field}" is not a ${entity} field (${fields.join(', ')})`);
   }
   const extras = readExtras(cli.values);
+  checkMoneyDefaults(entity, defaults, extras.decimal);
   if (entity === 'subscriptions' && !extras.asOf)
     throw new UsageError('subscriptions need --as-of YYYY-MM-DD (the date the snapshot was taken)');
   if (entity !== 'subscriptions' && extras.asOf) throw new UsageError('--as-of is for subscriptions only');
   return { entity, file, map, defaults, skipInvalid, ...extras };
+}
+
+/**
+ * A `--default` amount is the admin's text, not the file's: it must read on its own, and one written with a
+ * decimal mark ("1.234,56", "12.50", "4.200") needs --locale or --decimal, or a row it fills would be
+ * stored as evidence of how the file writes numbers and settle the file's ambiguous amounts ("4.200") by
+ * the command line's notation. Throws UsageError naming the option.
+ */
+function checkMoneyDefaults(entity: ImportEntity, defaults: Record<string, string>, decimal?: DecimalMark) {
+  const fields = entity === 'subscriptions' ? ['monthly_charge'] : (MONEY_FIELDS[entity] ?? []);
+  for (const field of fields) {
+    const value = defaults[field];
+    if (value === undefined || value.trim() === '') continue;
+    let marked: boolean;
+    try {
+      const reading = readAmount(value, decimal);
+      marked = reading.kind === 'ambiguous' || reading.mark !== null;
+    } catch (err) {
+      throw new UsageError(
+        `--default ${field}=${value}: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
+    if (marked && decimal === undefined)
+      throw new UsageError(
+        `--default ${field}=${value} writes a decimal mark; give --locale or --decimal too, so the default is read as you mean it and is no evidence of how the file writes numbers`,
+      );
+  }
 }
 
 /** The options beyond --map/--default/--skip-invalid, validated; absent ones stay undefined. */

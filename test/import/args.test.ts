@@ -69,4 +69,25 @@ describe('parseImportArgs', () => {
       ',',
     );
   });
+  it('refuses a --default amount with a decimal mark unless --locale or --decimal says how to read it', () => {
+    // "1.234,56" on the command line is no evidence of how the file writes numbers: a tester saw it settle
+    // a file's "4.200" as 4200.
+    for (const value of ['1.234,56', '12.50', '4.200'])
+      expect(() => parseImportArgs(['opportunities', 'x.csv', '--default', `amount=${value}`])).toThrow(
+        `--default amount=${value} writes a decimal mark; give --locale or --decimal too`,
+      );
+    expect(() => parseImportArgs(['opportunities', 'x.csv', '--default', 'amount=lots'])).toThrow(
+      '--default amount=lots: ',
+    );
+    expect(() =>
+      parseImportArgs(['opportunities', 'x.csv', '--default', 'amount=12.50', '--locale', 'de-DE']),
+    ).toThrow('--default amount=12.50: ');
+    expect(parseImportArgs(['opportunities', 'x.csv', '--default', 'amount=100']).defaults).toEqual({
+      amount: '100',
+    });
+    expect(
+      parseImportArgs(['opportunities', 'x.csv', '--default', 'amount=1.234,56', '--locale', 'de-DE'])
+        .defaults,
+    ).toEqual({ amount: '1.234,56' });
+  });
 });
