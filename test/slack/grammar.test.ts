@@ -499,3 +499,50 @@ describe('the /metrics grammar, as a sales manager types it', () => {
     });
   });
 });
+
+// Tester (4 Dec 2026): `feb 30`, `feb 29` (in 2026) and `apr 31` were answered "could be 30 February or
+// February 2030: write … `2026-02-30` for the day", a day then refused as one that does not exist.
+describe('month-and-day words on 4 Dec 2026 (tester)', () => {
+  // Friday 4 Dec 2026, 10:00 UTC.
+  const dec4 = { ...ctx, now: new Date('2026-12-04T10:00:00Z') };
+  const parse4 = (text: string) => parseCommand(text, dec4);
+  const periodError = (message: string, suggestion: string | null = null) => ({
+    kind: 'error',
+    about: 'period',
+    message,
+    suggestion,
+  });
+
+  it('offers only a day that exists: a day no month has is said to be none, the month reading kept', () => {
+    expect(parse4('calls feb 30')).toMatchObject(
+      periodError(
+        '`feb 30` is not a day: February has at most 29 days. For the month February 2030, write `feb 2030`.',
+      ),
+    );
+    expect(parse4('calls apr 31')).toMatchObject(
+      periodError('`apr 31` is not a day: April has 30 days. For the month April 2031, write `apr 2031`.'),
+    );
+    // 29 February exists, but not in 2026 (the year `feb` is read in): the last one is offered instead.
+    expect(parse4('calls feb 29')).toMatchObject(
+      periodError(
+        '`feb 29` could be February 2029, but not 29 February: 2026 has none. Write `feb 2029` for the month, or `2024-02-29` for the last 29 February.',
+      ),
+    );
+    // Written day first, the same.
+    expect(parse4('calls 30 feb')).toMatchObject(
+      periodError('`30 feb` is not a day: February has at most 29 days.'),
+    );
+    expect(parse4('calls 29 feb')).toMatchObject(
+      periodError('`29 feb` is not a day in 2026: write `2024-02-29` for the last 29 February.'),
+    );
+    // What the replies offer is read as asked.
+    expect(ask(parse4('calls feb 2030')).period).toBe('2030-02');
+    expect(ask(parse4('calls 2024-02-29')).period).toBe('2024-02-29');
+    // A day that exists keeps both readings.
+    expect(parse4('calls feb 28')).toMatchObject(
+      periodError(
+        '`feb 28` could be 28 February or February 2028: write `feb 2028` for the month or `2026-02-28` for the day.',
+      ),
+    );
+  });
+});

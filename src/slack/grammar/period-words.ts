@@ -409,8 +409,53 @@ export function ambiguousMonthNumber(tokens: string[], index: number, spec: stri
   const month = word.toLowerCase();
   if (n < 1 || n > 31)
     return `I can't read ${typed} as a period: write the year in full (\`${month} ${year}\`).`;
-  const name = capitalise(MONTH_NAMES[monthOfWord(word)! - 1]!);
-  return `${typed} could be ${n} ${name} or ${name} ${year}: write \`${month} ${year}\` for the month or \`${spec}-${number.padStart(2, '0')}\` for the day.`;
+  const monthNumber = monthOfWord(word)!;
+  const name = capitalise(MONTH_NAMES[monthNumber - 1]!);
+  const asMonth = `\`${month} ${year}\``;
+  // `feb 30`, `apr 31`: no such day in any year; `feb 29` in 2026: none in the year it would be read in.
+  // Only a day that exists is offered (tester: `2026-02-30` was offered, then refused).
+  const dayYear = /^\d{4}-\d{2}$/.test(spec) ? Number(spec.slice(0, 4)) : null;
+  if (dayYear !== null && n > daysInMonth(dayYear, monthNumber)) {
+    if (n > mostDays(monthNumber))
+      return `${typed} is not a day: ${name} has ${mostDaysWords(monthNumber)}. For the month ${name} ${year}, write ${asMonth}.`;
+    return `${typed} could be ${name} ${year}, but not ${n} ${name}: ${dayYear} has none. Write ${asMonth} for the month, or \`${lastWithDay(dayYear, monthNumber, n)}\` for the last ${n} ${name}.`;
+  }
+  return `${typed} could be ${n} ${name} or ${name} ${year}: write ${asMonth} for the month or \`${spec}-${number.padStart(2, '0')}\` for the day.`;
+}
+
+/** The most days month `month` (1–12) has in any year (29 for February). */
+function mostDays(month: number): number {
+  return daysInMonth(2000, month);
+}
+
+/** `at most 29 days`, `30 days`: how many days a month has, as words. */
+function mostDaysWords(month: number): string {
+  return month === 2 ? 'at most 29 days' : `${mostDays(month)} days`;
+}
+
+/** The last day `day` of month `month` in a year before `year` that has it (`2024-02-29` before 2026). */
+function lastWithDay(year: number, month: number, day: number): string {
+  let y = year - 1;
+  while (day > daysInMonth(y, month)) y--;
+  return `${y}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+/**
+ * Why the day `day` of month `month` (1–12) of `year` does not exist, with `typed` the words as typed
+ * (`\`30 feb\` is not a day: February has at most 29 days.`), or null when it exists.
+ */
+function noSuchDay(typed: string, year: number, month: number, day: number): string | null {
+  if (day >= 1 && day <= daysInMonth(year, month)) return null;
+  const name = capitalise(MONTH_NAMES[month - 1]!);
+  if (day < 1 || day > mostDays(month)) return `${typed} is not a day: ${name} has ${mostDaysWords(month)}.`;
+  return `${typed} is not a day in ${year}: write \`${lastWithDay(year, month, day)}\` for the last ${day} ${name}.`;
+}
+
+/** How many days month `month` (1–12) of `year` has. */
+function daysInMonth(year: number, month: number): number {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month, 0);
+  return date.getUTCDate();
 }
 
 /**
@@ -432,6 +477,9 @@ export function periodWrittenOtherwise(
   )
     return null;
   const day = `${month.spec}-${word.padStart(2, '0')}`;
+  // `30 feb`, `29 feb` in 2026: said in the words typed, never as a day that does not exist.
+  const missing = noSuchDay(typed, Number(month.spec.slice(0, 4)), Number(month.spec.slice(5)), Number(word));
+  if (missing) return { message: missing, suggestion: null };
   const r = parsePeriod(day, ctx);
   return r.ok
     ? { message: `I can't read ${typed} as a period.`, suggestion: day }
