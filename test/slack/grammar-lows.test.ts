@@ -174,6 +174,25 @@ describeDb('the grammar as a sales manager types it', (ctx) => {
     );
   });
 
+  // Tester: a year on a month-and-day range was dropped, and days first or beside an ISO day lost the end.
+  it('answers ranges with years, days first or beside an ISO day with the whole range to type', async () => {
+    for (const text of [
+      'calls 1 mar to 10 mar',
+      'calls 1 mar 2026 - 10 mar 2026',
+      'calls 2026-03-01 - mar 10',
+      'calls 2026-03-01 – mar 10',
+      'calls 2026-03-01 to mar 10',
+      'calls mar 1 2026 to mar 10 2026',
+    ])
+      expect(await ask(USERS.mia.id, text), text).toBe(
+        `I can't read \`${text.slice(6)}\` as a period. Did you mean \`2026-03-01..2026-03-10\`?`,
+      );
+    expect(await ask(USERS.mia.id, 'calls dec 28 2025 to jan 3 2026')).toBe(
+      "I can't read `dec 28 2025 to jan 3 2026` as a period. Did you mean `2025-12-28..2026-01-03`?",
+    );
+    expect(await ask(USERS.mia.id, 'calls 2025-12-28..2026-01-03')).toMatch(/^Calls · Mia Manager · /);
+  });
+
   // Third fresh tester: period words written short or loosely were read as a name.
   it('reads `2w`, `2 wks`, `a fortnight`, `an hour ago`, a bare `since` or `ago` as periods, never as names', async () => {
     const twoWeeks =

@@ -545,4 +545,45 @@ describe('month-and-day words on 4 Dec 2026 (tester)', () => {
       ),
     );
   });
+
+  // Tester: a year written on a month-and-day range was dropped (`mar 1 2026 to mar 10 2026` → "`mar 1` could
+  // be 1 March or March 2001"; `dec 28 2025 to jan 3 2026` → `2026-12-28`), and days written first or a
+  // month and a day after an ISO day lost the end (`1 mar to 10 mar` → `2026-03-01`, one day).
+  it('answers a range with its years, days first or beside an ISO day with the whole ISO range to type', () => {
+    const cases: [string, string, string][] = [
+      ['calls mar 1 2026 to mar 10 2026', '`mar 1 2026 to mar 10 2026`', '2026-03-01..2026-03-10'],
+      ['calls dec 28 2025 to jan 3 2026', '`dec 28 2025 to jan 3 2026`', '2025-12-28..2026-01-03'],
+      [
+        'calls from dec 20 2025 to jan 10 2026',
+        '`from dec 20 2025 to jan 10 2026`',
+        '2025-12-20..2026-01-10',
+      ],
+      ['calls 1 mar to 10 mar', '`1 mar to 10 mar`', '2026-03-01..2026-03-10'],
+      ['calls 1 mar 2026 - 10 mar 2026', '`1 mar 2026 - 10 mar 2026`', '2026-03-01..2026-03-10'],
+      ['calls 2026-03-01 - mar 10', '`2026-03-01 - mar 10`', '2026-03-01..2026-03-10'],
+      ['calls 2026-03-01 to mar 10', '`2026-03-01 to mar 10`', '2026-03-01..2026-03-10'],
+      // A year on one side only: the other side is the nearest such day on its side of it.
+      ['calls mar 1 to mar 10 2025', '`mar 1 to mar 10 2025`', '2025-03-01..2025-03-10'],
+      ['calls dec 20 to 2026-01-10', '`dec 20 to 2026-01-10`', '2025-12-20..2026-01-10'],
+      ['calls EMEA 28 dec 2025 – 3 jan 2026', '`28 dec 2025 – 3 jan 2026`', '2025-12-28..2026-01-03'],
+    ];
+    for (const [text, typed, range] of cases)
+      expect(parse4(text), text).toMatchObject(periodError(`I can't read ${typed} as a period.`, range));
+    // Still refused the wrong way round, and a day that does not exist.
+    expect(parse4('calls 2026-03-10 to mar 1')).toMatchObject(
+      periodError('`2026-03-10 to mar 1` ends before it starts.', '2026-03-01..2026-03-10'),
+    );
+    expect(parse4('calls feb 27 2026 to feb 29 2026')).toMatchObject(
+      periodError('`feb 27 2026 to feb 29 2026` has a date that does not exist.'),
+    );
+    // One month, day and year alone: the day to type, not `mar 1` as March 2001.
+    expect(parse4('calls mar 1 2026')).toMatchObject(
+      periodError("I can't read `mar 1 2026` as a period.", '2026-03-01'),
+    );
+    expect(parse4('calls feb 31 2026')).toMatchObject(
+      periodError('`feb 31 2026` is not a day: February has at most 29 days.'),
+    );
+    // The suggestions are read as the range asked.
+    expect(ask(parse4('calls 2025-12-28..2026-01-03')).period).toBe('2025-12-28..2026-01-03');
+  });
 });

@@ -6,6 +6,7 @@ import type { FiscalCalendar } from '../../time/fiscal.js';
 import { MAX_COMMAND_CHARS } from '../inbound.js';
 import {
   ambiguousMonthNumber,
+  monthDayYear,
   periodProblem,
   periodTypo,
   periodWrittenOtherwise,
@@ -449,6 +450,9 @@ function readModifiers(
       i += dates.length - 1;
       continue;
     }
+    // `mar 1 2026`: the day to type (not `mar 1`, 1 March or March 2001, beside a year).
+    const written = monthDayYear(tokens, i, pctx);
+    if (written) return { kind: 'error', ...written, about: 'period' };
     const periodMatch = matchPeriod(tokens, i, pctx);
     // `oct 26`: 26 October or October 2026? Say how to write each rather than guess.
     const ambiguous = periodMatch?.length === 1 ? ambiguousMonthNumber(tokens, i, periodMatch.spec) : null;

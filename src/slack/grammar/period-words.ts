@@ -189,15 +189,19 @@ export type DateRangeRead =
   | { kind: 'problem'; problem: PeriodProblem; length: number };
 
 /**
- * Two days written as a range at `tokens[index]`, `from` before them or not: ISO days joined by `..`, a
- * dash, `to`, `until` or `till` (`2026-03-01 – 2026-03-10`, `from 2026-03-01 to 2026-03-10`), or a month
- * and a day on each side (`mar 1 to mar 10`, the first month read as alone and the second the first such
- * month from it, as `oct-nov`). ISO days in order are the range (`2026-03-01..2026-03-10`); days in the
- * wrong order are refused with the words as typed and the range the other way round to type; month-and-day
- * ranges, never guessed (`mar 10` alone may be March 2010), are answered with their ISO range to type; a
- * day that does not exist is said to. Null for any other words, and for `a..b` alone with a day that does
- * not exist or is out of Tally's years (the period grammar answers it as before). `isNamedMonth(i)`: the
- * month word at `i` is part of a name. Pure.
+ * Two days written as a range at `tokens[index]`, `from` before them or not: each an ISO day, a month and
+ * a day or a day and a month, with or without a year (`2026-03-01`, `mar 1`, `1 mar`, `mar 1 2026`, `1 mar
+ * 2026`), joined by `..`, a dash, `to`, `until` or `till` (`2026-03-01 – 2026-03-10`, `from 2026-03-01 to
+ * 2026-03-10`, `mar 1 to mar 10`, `dec 28 2025 to jan 3 2026`, `2026-03-01 to mar 10`). ISO days in order
+ * are the range (`2026-03-01..2026-03-10`); days in the wrong order are refused with the words as typed and
+ * the range the other way round to type; any other range, never guessed (`mar 10` alone may be March 2010),
+ * is answered with its ISO range to type; a day that does not exist is said to. A side's year, when written
+ * (or an ISO day's), is kept; a side without one is read from the other side's (the end the first such day
+ * from the start's month, the start the last such month up to the end's); with no year on either side, the
+ * first month is read as alone (the latest one that has started) and the second the first such month from
+ * it, as `oct-nov`. Null for any other words, and for `a..b` alone with a day that does not exist or is out
+ * of Tally's years (the period grammar answers it as before). `isNamedMonth(i)`: the month word at `i` is
+ * part of a name. Pure.
  */
 export function readDateRange(
   tokens: string[],
@@ -208,13 +212,12 @@ export function readDateRange(
   const at = index + from;
   const pair = ISO_PAIR.exec(tokens[at] ?? '');
   const sides = pair
-    ? { first: pair[1]!, last: pair[2]!, end: at + 1 }
-    : (isoSides(tokens, at) ?? monthDaySides(tokens, at, ctx));
+    ? { first: pair[1]!, last: pair[2]!, end: at + 1, iso: true }
+    : rangeSides(tokens, at, ctx);
   if (!sides) return null;
   const length = sides.end - index;
   const typed = `\`${clipTyped(tokens.slice(index, sides.end).join(' '))}\``;
   const [first, last] = [realDay(sides.first), realDay(sides.last)];
-  const monthDay = !pair && !ISO_DAY.test(tokens[at]!);
   if (!first || !last) {
     // `2026-02-30..2026-03-01` alone keeps the period grammar's answer.
     if (pair && !from) return null;
@@ -238,7 +241,7 @@ export function readDateRange(
       problem: { message: `${typed} ends before it starts.`, suggestion: parsed.period.spec },
       length,
     };
-  if (monthDay)
+  if (!sides.iso)
     return {
       kind: 'problem',
       problem: { message: `I can't read ${typed} as a period.`, suggestion: parsed.period.spec },
@@ -247,45 +250,103 @@ export function readDateRange(
   return { kind: 'range', spec: parsed.period.spec, length };
 }
 
-/** `A to B`, `A - B`, `A – B` with ISO days A and B at `tokens[index]`: the two as typed and where they end. */
-function isoSides(tokens: string[], index: number): { first: string; last: string; end: number } | null {
-  const [first, sep, last] = tokens.slice(index, index + 3);
-  if (first === undefined || sep === undefined || last === undefined) return null;
-  if (!ISO_DAY.test(first) || !RANGE_WORD.test(sep) || !ISO_DAY.test(last)) return null;
-  return { first, last, end: index + 3 };
-}
-
 /**
- * `mar 1 to mar 10` at `tokens[index]`: the two days as ISO dates (a day the month lacks, `2026-02-30`,
- * left for realDay to refuse) and where they end; null for other words or a month word that is a name.
+ * A month, a day and a year (`mar 1 2026`, `feb 31 2026`) at `tokens[index]`, not part of a range: the
+ * day to type (`2026-03-01`), or why it is no day; null for any other words (`oct 26` alone is
+ * ambiguousMonthNumber's). `isNamedMonth(i)`: the month word at `i` is part of a name. Pure.
  */
-function monthDaySides(
+export function monthDayYear(
   tokens: string[],
   index: number,
   ctx: PeriodWordContext & { isNamedMonth?: (index: number) => boolean },
-): { first: string; last: string; end: number } | null {
-  const [m1, d1, sep, m2, d2] = tokens.slice(index, index + 5);
-  if (m1 === undefined || d1 === undefined || sep === undefined || m2 === undefined || d2 === undefined)
-    return null;
-  const isDay = (d: string) => /^\d{1,2}$/.test(d);
-  if (
-    monthOfWord(m1) === null ||
-    monthOfWord(m2) === null ||
-    !isDay(d1) ||
-    !isDay(d2) ||
-    !RANGE_WORD.test(sep)
-  )
-    return null;
-  if (ctx.isNamedMonth?.(index) || ctx.isNamedMonth?.(index + 3)) return null;
-  // The months as `oct to nov` reads them: the first alone, the second the first such month from it.
-  const months = parsePeriod(`${m1} to ${m2}`, ctx);
-  if (!months.ok) return null;
-  const spec = months.period.spec;
+): PeriodProblem | null {
+  const side = daySide(tokens, index, ctx);
+  if (side?.kind !== 'words' || side.year === null || monthOfWord(tokens[index]!) === null) return null;
+  const typed = `\`${clipTyped(tokens.slice(index, side.end).join(' '))}\``;
+  const missing = noSuchDay(typed, side.year, side.month, Number(side.day));
+  if (missing) return { message: missing, suggestion: null };
+  const day = `${side.year}-${String(side.month).padStart(2, '0')}-${side.day.padStart(2, '0')}`;
+  const r = parsePeriod(day, ctx);
+  return r.ok
+    ? { message: `I can't read ${typed} as a period.`, suggestion: day }
+    : { message: r.error.replace(/^"[^"]*"/, typed), suggestion: null };
+}
+
+/** A four-digit year written after a month and a day (`mar 1 2026`). */
+const YEAR = /^\d{4}$/;
+const isDayNumber = (word: string | undefined) => word !== undefined && /^\d{1,2}$/.test(word);
+
+/** One side of a range as typed: an ISO day, or a month (1–12) and a day with its year when written. */
+type DaySide =
+  | { kind: 'iso'; text: string; end: number }
+  | { kind: 'words'; month: number; day: string; year: number | null; end: number };
+
+/**
+ * The day written at `tokens[index]`: an ISO day (`2026-03-01`), a month and a day (`mar 1`) or a day and a
+ * month (`1 mar`), either with a year after it (`mar 1 2026`); null for other words or a month word that is
+ * part of a name.
+ */
+function daySide(
+  tokens: string[],
+  index: number,
+  ctx: { isNamedMonth?: (index: number) => boolean },
+): DaySide | null {
+  const word = tokens[index];
+  if (word === undefined) return null;
+  if (ISO_DAY.test(word)) return { kind: 'iso', text: word, end: index + 1 };
+  const next = tokens[index + 1];
+  const monthFirst = monthOfWord(word) !== null && isDayNumber(next);
+  const dayFirst = isDayNumber(word) && next !== undefined && monthOfWord(next) !== null;
+  if (!monthFirst && !dayFirst) return null;
+  const monthAt = monthFirst ? index : index + 1;
+  if (ctx.isNamedMonth?.(monthAt)) return null;
+  const yearWord = tokens[index + 2];
+  const year = yearWord !== undefined && YEAR.test(yearWord) ? Number(yearWord) : null;
   return {
-    first: `${spec.slice(0, 7)}-${d1.padStart(2, '0')}`,
-    last: `${spec.slice(12, 19)}-${d2.padStart(2, '0')}`,
-    end: index + 5,
+    kind: 'words',
+    month: monthOfWord(tokens[monthAt]!)!,
+    day: monthFirst ? next! : word,
+    year,
+    end: index + (year === null ? 2 : 3),
   };
+}
+
+/**
+ * `A to B` (`..`, a dash, `until`, `till`) with days A and B (see daySide) at `tokens[index]`: the two as
+ * ISO days (a day the month lacks, `2026-02-30`, left for realDay to refuse), where they end, and whether
+ * both were typed as ISO days; years read as readDateRange says. Null for other words.
+ */
+function rangeSides(
+  tokens: string[],
+  index: number,
+  ctx: PeriodWordContext & { isNamedMonth?: (index: number) => boolean },
+): { first: string; last: string; end: number; iso: boolean } | null {
+  const start = daySide(tokens, index, ctx);
+  if (!start || !RANGE_WORD.test(tokens[start.end] ?? '')) return null;
+  const end = daySide(tokens, start.end + 1, ctx);
+  if (!end) return null;
+  if (start.kind === 'iso' && end.kind === 'iso')
+    return { first: start.text, last: end.text, end: end.end, iso: true };
+  const parts = (side: DaySide) =>
+    side.kind === 'iso'
+      ? (() => {
+          const m = ISO_DAY.exec(side.text)!;
+          return { year: Number(m[1]), month: Number(m[2]), day: m[3]! };
+        })()
+      : side;
+  const [a, b] = [parts(start), parts(end)];
+  let [y1, y2] = [a.year, b.year];
+  if (y1 === null && y2 === null) {
+    // As `oct to nov` reads the months: the first the latest such month that has started.
+    const today = formatLocalDate(ctx.now, ctx.timezone);
+    const [thisYear, thisMonth] = [Number(today.slice(0, 4)), Number(today.slice(5, 7))];
+    y1 = thisYear - (a.month > thisMonth ? 1 : 0);
+  }
+  if (y1 === null) y1 = b.month >= a.month ? y2! : y2! - 1;
+  if (y2 === null) y2 = b.month >= a.month ? y1 : y1 + 1;
+  const iso = (year: number, month: number, day: string) =>
+    `${year}-${String(month).padStart(2, '0')}-${day.padStart(2, '0')}`;
+  return { first: iso(y1, a.month, a.day), last: iso(y2, b.month, b.day), end: end.end, iso: false };
 }
 
 /** An ISO day as `YYYY-MM-DD` when it is a real calendar day (`2026-3-1` → `2026-03-01`; not `2026-02-30`), else null. */
