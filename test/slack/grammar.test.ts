@@ -586,4 +586,19 @@ describe('month-and-day words on 4 Dec 2026 (tester)', () => {
     // The suggestions are read as the range asked.
     expect(ask(parse4('calls 2025-12-28..2026-01-03')).period).toBe('2025-12-28..2026-01-03');
   });
+
+  // Tester: `dec 20 to jan 10` on 4 Dec 2026 suggested `2026-12-20..2027-01-10`, answered "Not started yet".
+  it('offers the latest month-and-day range that has started, the last year end before 20 December', () => {
+    expect(parse4('calls dec 20 to jan 10')).toMatchObject(
+      periodError("I can't read `dec 20 to jan 10` as a period.", '2025-12-20..2026-01-10'),
+    );
+    expect(parse4('calls dec 20 to dec 31')).toMatchObject({ suggestion: '2025-12-20..2025-12-31' });
+    // A range that has started (today is in it) is this year's.
+    expect(parse4('calls dec 1 to jan 10')).toMatchObject({ suggestion: '2026-12-01..2027-01-10' });
+    expect(parse4('calls dec 4 to dec 10')).toMatchObject({ suggestion: '2026-12-04..2026-12-10' });
+    // A year written is kept, future or not.
+    expect(parse4('calls dec 20 2026 to jan 10 2027')).toMatchObject({
+      suggestion: '2026-12-20..2027-01-10',
+    });
+  });
 });

@@ -199,7 +199,8 @@ export type DateRangeRead =
  * (or an ISO day's), is kept; a side without one is read from the other side's (the end the first such day
  * from the start's month, the start the last such month up to the end's); with no year on either side, the
  * first month is read as alone (the latest one that has started) and the second the first such month from
- * it, as `oct-nov`. Null for any other words, and for `a..b` alone with a day that does not exist or is out
+ * it, as `oct-nov`, a year earlier when the first day is still to come (the latest such range that has
+ * started: `dec 20 to jan 10` on 4 Dec 2026 is `2025-12-20..2026-01-10`). Null for any other words, and for `a..b` alone with a day that does not exist or is out
  * of Tally's years (the period grammar answers it as before). `isNamedMonth(i)`: the month word at `i` is
  * part of a name. Pure.
  */
@@ -337,10 +338,13 @@ function rangeSides(
   const [a, b] = [parts(start), parts(end)];
   let [y1, y2] = [a.year, b.year];
   if (y1 === null && y2 === null) {
-    // As `oct to nov` reads the months: the first the latest such month that has started.
+    // As `oct to nov` reads the months: the first the latest such month that has started; and the range
+    // the latest that has started (`dec 20 to jan 10` on 4 Dec 2026 is the last year end, not one to come).
     const today = formatLocalDate(ctx.now, ctx.timezone);
     const [thisYear, thisMonth] = [Number(today.slice(0, 4)), Number(today.slice(5, 7))];
     y1 = thisYear - (a.month > thisMonth ? 1 : 0);
+    const startDay = `${y1}-${String(a.month).padStart(2, '0')}-${a.day.padStart(2, '0')}`;
+    if (startDay > today) y1--;
   }
   if (y1 === null) y1 = b.month >= a.month ? y2! : y2! - 1;
   if (y2 === null) y2 = b.month >= a.month ? y1 : y1 + 1;
