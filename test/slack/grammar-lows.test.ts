@@ -193,6 +193,22 @@ describeDb('the grammar as a sales manager types it', (ctx) => {
     expect(await ask(USERS.mia.id, 'calls 2025-12-28..2026-01-03')).toMatch(/^Calls · Mia Manager · /);
   });
 
+  // Tester: `winrate team – 2026-03-10` and `winrate team to 2026-03-10` said "I don't know a team called "–"".
+  it('answers a range word with one date as a range that needs two dates, never as a name', async () => {
+    expect(await ask(USERS.mia.id, 'winrate team – 2026-03-10')).toBe(
+      '`– 2026-03-10` has one date: a range needs two, as in `2026-03-01..2026-03-10`.',
+    );
+    expect(await ask(USERS.mia.id, 'winrate team to 2026-03-10')).toBe(
+      '`to 2026-03-10` has one date: a range needs two, as in `2026-03-01..2026-03-10`.',
+    );
+    expect(await ask(USERS.mia.id, 'winrate team 2026-03-01 to')).toBe(
+      '`2026-03-01 to` has one date: a range needs two, as in `2026-03-01..2026-03-31`.',
+    );
+    expect(await ask(USERS.mia.id, 'winrate EMEA until mar 10')).toBe(
+      '`until mar 10` has one date: a range needs two, as in `2026-03-01..2026-03-10`.',
+    );
+  });
+
   // Third fresh tester: period words written short or loosely were read as a name.
   it('reads `2w`, `2 wks`, `a fortnight`, `an hour ago`, a bare `since` or `ago` as periods, never as names', async () => {
     const twoWeeks =

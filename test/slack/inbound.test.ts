@@ -224,7 +224,7 @@ describeDb('inbound text over HTTP', (ctx) => {
       __proto__: 'I don\'t know a team or person called "__proto__".',
       'calls constructor': 'I don\'t know a team or person called "constructor".',
       // Calls' own splits only: a split it would refuse is never offered.
-      'calls by __proto__': 'Split `by` what? Calls can be split by rep or team.',
+      'calls by __proto__': "I don't know the split `__proto__`. Calls can be split by rep or team.",
     };
     for (const [text, expected] of Object.entries(answers)) {
       expect((await ask(USERS.ada.id, text)).text, text).toBe(expected);
@@ -258,9 +258,22 @@ describeDb('inbound text over HTTP', (ctx) => {
     expect((await ask(USERS.ada.id, 'winrate team by template')).text).toBe(
       `Win rate cannot be split by template; ${winrate}`,
     );
-    // A slip for a split win rate does not have is that split, refused; never "Did you mean `by template`?".
+    // A slip for a split win rate does not have: the word as typed, the guess only asked about and refused
+    // in the same reply (never offered as a split to type).
     expect((await ask(USERS.ada.id, 'winrate team by templte')).text).toBe(
-      `Win rate cannot be split by template; ${winrate}`,
+      `I don't know the split \`templte\`; did you mean \`by template\`? Win rate cannot be split by template; ${winrate}`,
+    );
+    // Tester: `by region` was refused as "cannot be split by reason", a word the user had not typed.
+    expect((await ask(USERS.ada.id, 'winrate team by region')).text).toBe(
+      `I don't know the split \`region\`; did you mean \`by reason\`? Win rate cannot be split by reason; ${winrate}`,
+    );
+    // Tester: `lost team by regoin` got "Split `by` what?" though a split was typed: it is echoed, with the
+    // metric's splits (a guess among them when there is one).
+    expect((await ask(USERS.ada.id, 'lost team by regoin')).text).toBe(
+      "I don't know the split `regoin`. Lost deals can be split by rep, team, product, source or reason.",
+    );
+    expect((await ask(USERS.ada.id, 'lost team by region')).text).toBe(
+      'Did you mean `by reason`? Lost deals can be split by rep, team, product, source or reason.',
     );
     // A slip for one of its own splits gets the did-you-mean.
     expect((await ask(USERS.ada.id, 'winrate team by prodct')).text).toBe(

@@ -6,6 +6,7 @@ import type { FiscalCalendar } from '../../time/fiscal.js';
 import { MAX_COMMAND_CHARS } from '../inbound.js';
 import {
   ambiguousMonthNumber,
+  halfRange,
   monthDayYear,
   periodProblem,
   periodTypo,
@@ -387,10 +388,11 @@ function readModifiers(
           // `winrate by templte`: a slip for a split the metric does not have.
           const other = next === undefined ? undefined : guessSplit(next, [...DIMENSIONS.keys()]);
           const otherDim = other === undefined ? undefined : DIMENSIONS.get(other);
+          // The split as typed, the guess only asked about (tester: `by region` said "by reason").
           if (otherDim)
             return {
               kind: 'error',
-              message: cannotSplit(metric, otherDim),
+              message: `I don't know the split \`${clipTyped(next!)}\`; did you mean \`by ${other}\`? ${cannotSplit(metric, otherDim)}`,
               suggestion: null,
               about: 'split',
             };
@@ -398,7 +400,7 @@ function readModifiers(
         const splits = metric ? ownSplits(metric) : SPLITS;
         return {
           kind: 'error',
-          message: `${guess ? `Did you mean \`by ${guess}\`? ` : 'Split `by` what? '}${splits}`,
+          message: `${guess ? `Did you mean \`by ${guess}\`? ` : next === undefined ? 'Split `by` what? ' : `I don't know the split \`${clipTyped(next)}\`. `}${splits}`,
           suggestion: null,
         };
       }
@@ -450,6 +452,9 @@ function readModifiers(
       i += dates.length - 1;
       continue;
     }
+    // `– 2026-03-10`, `to mar 10`, `2026-03-01 to`: a range begun or ended with one date.
+    const half = halfRange(tokens, i, pctx);
+    if (half) return { kind: 'error', ...half, about: 'period' };
     // `mar 1 2026`: the day to type (not `mar 1`, 1 March or March 2001, beside a year).
     const written = monthDayYear(tokens, i, pctx);
     if (written) return { kind: 'error', ...written, about: 'period' };

@@ -273,6 +273,36 @@ export function monthDayYear(
     : { message: r.error.replace(/^"[^"]*"/, typed), suggestion: null };
 }
 
+/**
+ * A range word with a date on one side only (`– 2026-03-10`, `to mar 10`, `2026-03-01 to` at the end) at
+ * `tokens[index]`: a range needs two dates, so it is a period error, never part of a name (tester: `winrate
+ * team – 2026-03-10` said "I don't know a team called "–""). An ISO day gets an example range around it to
+ * type. Null for any other words. Pure.
+ */
+export function halfRange(
+  tokens: string[],
+  index: number,
+  ctx: { isNamedMonth?: (index: number) => boolean },
+): PeriodProblem | null {
+  if (!RANGE_WORD.test(tokens[index] ?? '')) return null;
+  const after = daySide(tokens, index + 1, ctx);
+  const before = after === null && index + 1 === tokens.length && ISO_DAY.test(tokens[index - 1] ?? '');
+  if (!after && !before) return null;
+  const typed = clipTyped((after ? tokens.slice(index, after.end) : tokens.slice(index - 1)).join(' '));
+  const day = realDay(after ? (after.kind === 'iso' ? after.text : '') : tokens[index - 1]!);
+  let example = '`2026-03-01..2026-03-10`';
+  if (day) {
+    const [y, m, d] = [Number(day.slice(0, 4)), Number(day.slice(5, 7)), Number(day.slice(8))];
+    const first = `${day.slice(0, 8)}01`;
+    const last = `${day.slice(0, 8)}${String(daysInMonth(y, m)).padStart(2, '0')}`;
+    // The typed day as the end after `to`, as the start before it; the month's other end the other side.
+    example = after
+      ? `\`${d > 1 ? `${first}..${day}` : `${day}..${last}`}\``
+      : `\`${day === last ? `${first}..${day}` : `${day}..${last}`}\``;
+  }
+  return { message: `\`${typed}\` has one date: a range needs two, as in ${example}.`, suggestion: null };
+}
+
 /** A four-digit year written after a month and a day (`mar 1 2026`). */
 const YEAR = /^\d{4}$/;
 const isDayNumber = (word: string | undefined) => word !== undefined && /^\d{1,2}$/.test(word);
