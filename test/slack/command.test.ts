@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { reps } from '../../src/db/schema/index.js';
 import { METRICS } from '../../src/metrics/index.js';
+import { DIMENSIONS } from '../../src/slack/grammar/words.js';
 import { LIMITS } from '../../src/slack/limits.js';
 import { describeDb } from '../helpers/db.js';
 import { type SlackApiStub, startSlackApiStub, useSlackApiStub } from '../helpers/slack-api.js';
@@ -90,6 +91,16 @@ describeDb('/metrics over HTTP', (ctx) => {
     expect(allText(usage.reply)).toContain('/metrics [metric] [scope] [period]');
     const help = await sendCommand(app, stub, USERS.ana.id, 'help winrate');
     expect(help.reply.text).toContain('Deals won ÷ (won + lost)');
+  });
+
+  // Tester: the usage line `[by rep|team|product|source]` left out `reason` and `template`.
+  it('lists every split the grammar reads in the usage line, on bare /metrics and after a grammar error', async () => {
+    const splits = [...new Set(DIMENSIONS.values())].sort();
+    for (const text of ['', 'winrat team']) {
+      const { reply } = await sendCommand(app, stub, USERS.ana.id, text);
+      const listed = /\[by ([a-z|]+)\]/.exec(allText(reply))?.[1]?.split('|').sort();
+      expect(listed, text).toEqual(splits);
+    }
   });
 
   it("answers help <subcommand> with that subcommand's summary and usage only", async () => {

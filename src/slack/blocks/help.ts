@@ -12,7 +12,7 @@ export interface HelpEntry {
 
 /** Grammar usage with examples (mrkdwn, our own text). */
 export const USAGE_LINES = [
-  '`/metrics [metric] [scope] [period] [by rep|team|product|source] [share]`',
+  '`/metrics [metric] [scope] [period] [by rep|team|product|source|reason|template] [share]`',
   '• `/metrics winrate team` — your team’s win rate this quarter, with target and trend',
   '• `/metrics response me this week` — your lead response time',
   '• `/metrics calls team EMEA last month by rep` — a leaderboard',

@@ -58,6 +58,6 @@ export function buildGrammarErrorMessage(message: string, suggestion: string | n
   const text = suggestion ? `${message} Did you mean \`${suggestion}\`?` : message;
   return buildNoticeMessage(
     text,
-    'Usage: `/metrics [metric] [scope] [period] [by rep|team|product|source] [share]` — e.g. `/metrics winrate team last month`. `/metrics help` lists everything.',
+    'Usage: `/metrics [metric] [scope] [period] [by rep|team|product|source|reason|template] [share]` — e.g. `/metrics winrate team last month`. `/metrics help` lists everything.',
   );
 }
