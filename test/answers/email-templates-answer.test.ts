@@ -76,6 +76,26 @@ function contextTexts(blocks: readonly unknown[]): string[] {
   });
 }
 
+/** `/metrics emails org last month by template`, asked by `rep` as an admin, on 23 November 2026. */
+function askByTemplate(database: Parameters<typeof consoleDeps>[0], rep: number) {
+  const caller: Caller = {
+    slackUserId: 'UADMIN',
+    repId: rep,
+    name: 'Ana',
+    email: null,
+    role: 'admin',
+    teamIds: [],
+    managedTeamIds: [],
+    timezone: null,
+  };
+  return answerState(
+    consoleDeps(database, NOW),
+    caller,
+    { metric: 'emails', scope: org, period: 'last month', by: 'template' },
+    { now: NOW, share: false },
+  );
+}
+
 describeDb('email templates recorded under several spellings', (ctx) => {
   it('groups spellings that differ in case or whitespace into one template, under its most used spelling', async () => {
     const db = ctx.db();
@@ -156,23 +176,7 @@ describeDb('email templates recorded under several spellings', (ctx) => {
 
   it('notes the other spellings in the answer, escaped for mrkdwn like names from data', async () => {
     const ana = await seed(ctx.db());
-    const deps = consoleDeps(ctx.database(), NOW);
-    const caller: Caller = {
-      slackUserId: 'UADMIN',
-      repId: ana,
-      name: 'Ana',
-      email: null,
-      role: 'admin',
-      teamIds: [],
-      managedTeamIds: [],
-      timezone: null,
-    };
-    const reply = await answerState(
-      deps,
-      caller,
-      { metric: 'emails', scope: org, period: 'last month', by: 'template' },
-      { now: NOW, share: false },
-    );
+    const reply = await askByTemplate(ctx.database(), ana);
     const notes = contextTexts(reply.message.blocks).filter((t) => t.includes('also recorded as'));
     expect(notes).toEqual([
       ':information_source: Intro v2 also recorded as “intro  v2” and “INTRO V2”',
@@ -207,23 +211,7 @@ describeDb('an email A/B answer with many templates', (ctx) => {
     await send(db, ana, 'Beta', 150, 40, 15);
     await send(db, ana, 'BETA', 5, 0, 0);
     for (const c of 'CDEFGHIJKL') await send(db, ana, `Small ${c}`, 8, 0, 0);
-    const deps = consoleDeps(ctx.database(), NOW);
-    const caller: Caller = {
-      slackUserId: 'UADMIN',
-      repId: ana,
-      name: 'Ana',
-      email: null,
-      role: 'admin',
-      teamIds: [],
-      managedTeamIds: [],
-      timezone: null,
-    };
-    const reply = await answerState(
-      deps,
-      caller,
-      { metric: 'emails', scope: org, period: 'last month', by: 'template' },
-      { now: NOW, share: false },
-    );
+    const reply = await askByTemplate(ctx.database(), ana);
     for (const b of reply.message.blocks as { type: string; elements?: unknown[] }[])
       if (b.type === 'context') expect(b.elements!.length).toBeLessThanOrEqual(10);
     const all = contextTexts(reply.message.blocks).join('\n');
