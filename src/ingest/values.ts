@@ -1,6 +1,7 @@
 import { tz as inZone, TZDate } from '@date-fns/tz';
 import { isValid, parse } from 'date-fns';
 import { LRUCache } from 'lru-cache';
+import { daysInMonth } from '../time/calendar-day.js';
 import { instantsReading, offsetText } from '../time/wall-clock.js';
 
 /**
@@ -436,8 +437,4 @@ export function parseCalendarDate(value: string): string {
   if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo))
     throw new ValueError(`"${value}" is not a real date`);
   return `${m[1]}-${m[2]}-${m[3]}`;
-}
-
-function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }

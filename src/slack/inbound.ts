@@ -10,6 +10,7 @@
  */
 
 import { formatCount } from '../numbers/count.js';
+import { isCalendarDay, isoDay } from '../time/calendar-day.js';
 
 export type InboundText = { ok: true; text: string } | { ok: false; message: string };
 
@@ -110,10 +111,7 @@ function joinDays(typed: string, first: string, last: string): string {
 /** `2026-3-1` as `2026-03-01` when it is a real calendar day (not `2026-02-30`), else null. */
 function calendarDay(text: string): string | null {
   const [y, m, d] = text.split('-').map(Number) as [number, number, number];
-  const date = new Date(0);
-  date.setUTCFullYear(y, m - 1, d);
-  const iso = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d ? iso : null;
+  return isCalendarDay(y, m, d) ? isoDay(y, m, d) : null;
 }
 
 /** One `<…>` entity: mentions, channels, emails and specials stay tokens; links become their label. */

@@ -2,6 +2,7 @@ import { TZDate } from '@date-fns/tz';
 import { addDays, addMonths } from 'date-fns';
 import { suggestWord } from '../../edit-distance.js';
 import { monthOfWord, parsePeriod } from '../../metrics/periods.js';
+import { daysInMonth, isCalendarDay, isoDay } from '../../time/calendar-day.js';
 import type { FiscalCalendar } from '../../time/fiscal.js';
 import { MONTH_NAMES } from '../../time/fiscal.js';
 import { formatLocalDate } from '../../time/format.js';
@@ -119,11 +120,8 @@ function slashReadings(word: string): string[] | null {
   const m = SLASH_DATE.exec(word);
   if (!m) return null;
   const year = m[3]!.length === 2 ? `20${m[3]}` : m[3]!;
-  const iso = (month: string, day: string) => {
-    const text = `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`;
-    const d = new Date(`${text}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text ? text : null;
-  };
+  const iso = (month: string, day: string) =>
+    isCalendarDay(Number(year), Number(month), Number(day)) ? isoDay(year, month, day) : null;
   const readings = [iso(m[2]!, m[1]!), iso(m[1]!, m[2]!)].filter((r): r is string => r !== null);
   return [...new Set(readings)];
 }
@@ -266,7 +264,7 @@ export function monthDayYear(
   const typed = `\`${clipTyped(tokens.slice(index, side.end).join(' '))}\``;
   const missing = noSuchDay(typed, side.year, side.month, Number(side.day));
   if (missing) return { message: missing, suggestion: null };
-  const day = `${side.year}-${String(side.month).padStart(2, '0')}-${side.day.padStart(2, '0')}`;
+  const day = isoDay(side.year, side.month, side.day);
   const r = parsePeriod(day, ctx);
   return r.ok
     ? { message: `I can't read ${typed} as a period.`, suggestion: day }
@@ -294,7 +292,7 @@ export function halfRange(
   if (day) {
     const [y, m, d] = [Number(day.slice(0, 4)), Number(day.slice(5, 7)), Number(day.slice(8))];
     const first = `${day.slice(0, 8)}01`;
-    const last = `${day.slice(0, 8)}${String(daysInMonth(y, m)).padStart(2, '0')}`;
+    const last = isoDay(y, m, daysInMonth(y, m));
     // The typed day as the end after `to`, as the start before it; the month's other end the other side.
     example = after
       ? `\`${d > 1 ? `${first}..${day}` : `${day}..${last}`}\``
@@ -378,9 +376,7 @@ function rangeSides(
   }
   if (y1 === null) y1 = b.month >= a.month ? y2! : y2! - 1;
   if (y2 === null) y2 = b.month >= a.month ? y1 : y1 + 1;
-  const iso = (year: number, month: number, day: string) =>
-    `${year}-${String(month).padStart(2, '0')}-${day.padStart(2, '0')}`;
-  return { first: iso(y1, a.month, a.day), last: iso(y2, b.month, b.day), end: end.end, iso: false };
+  return { first: isoDay(y1, a.month, a.day), last: isoDay(y2, b.month, b.day), end: end.end, iso: false };
 }
 
 /** An ISO day as `YYYY-MM-DD` when it is a real calendar day (`2026-3-1` → `2026-03-01`; not `2026-02-30`), else null. */
@@ -388,10 +384,7 @@ function realDay(text: string): string | null {
   const m = ISO_DAY.exec(text);
   if (!m) return null;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(0);
-  date.setUTCFullYear(y, mo - 1, d);
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return null;
-  return `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`;
+  return isCalendarDay(y, mo, d) ? isoDay(m[1]!, m[2]!, m[3]!) : null;
 }
 
 /** Days in one of each unit, for the window a `last N <unit>` phrase is offered as (`last 2 weeks` → `14d`). */
@@ -532,7 +525,7 @@ function mostDaysWords(month: number): string {
 function lastWithDay(year: number, month: number, day: number): string {
   let y = year - 1;
   while (day > daysInMonth(y, month)) y--;
-  return `${y}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  return isoDay(y, month, day);
 }
 
 /**
@@ -544,13 +537,6 @@ function noSuchDay(typed: string, year: number, month: number, day: number): str
   const name = capitalise(MONTH_NAMES[month - 1]!);
   if (day < 1 || day > mostDays(month)) return `${typed} is not a day: ${name} has ${mostDaysWords(month)}.`;
   return `${typed} is not a day in ${year}: write \`${lastWithDay(year, month, day)}\` for the last ${day} ${name}.`;
-}
-
-/** How many days month `month` (1–12) of `year` has. */
-function daysInMonth(year: number, month: number): number {
-  const date = new Date(0);
-  date.setUTCFullYear(year, month, 0);
-  return date.getUTCDate();
 }
 
 /**
