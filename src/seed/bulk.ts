@@ -26,8 +26,10 @@ export class ColumnBuffer {
     this.cols = spec.columns.map(() => []);
   }
 
-  /** Appends one row; values in the order of `spec.columns`. */
+  /** Appends one row; values in the order of `spec.columns`. Throws when the row has another number of values. */
   push(...values: Value[]): void {
+    if (values.length !== this.cols.length)
+      throw new Error(`${this.spec.table}: a row of ${values.length} values for ${this.cols.length} columns`);
     for (let i = 0; i < values.length; i++) this.cols[i]!.push(values[i] ?? null);
     this.length++;
   }

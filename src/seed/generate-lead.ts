@@ -73,6 +73,7 @@ export function generateLead(
         null,
         null,
         null,
+        null,
       );
     }
   }

@@ -31,6 +31,34 @@ export interface LeadContext {
    * so adding them changed no other generated value.
    */
   details: Random;
+  /** Draws for the email template of each outbound email: a stream of its own, for the same reason. */
+  templates: Random;
+}
+
+/**
+ * The demo's email templates: [name (null = written by hand), share of emails, relative reply rate]. A
+ * template is drawn after the email's reply was, from `P(template | replied)`, so templates change no other
+ * generated value while "Short follow-up" still replies clearly better than "Intro v1" (email A/B answer).
+ */
+const EMAIL_TEMPLATES: readonly (readonly [string | null, number, number])[] = [
+  ['Intro v1', 0.35, 1],
+  ['Short follow-up', 0.35, 1.8],
+  ['Case study', 0.2, 0.7],
+  [null, 0.1, 1],
+];
+
+/** The template of an email given whether it was replied to: weights share × reply rate, or share alone. */
+function emailTemplate(rng: Random, replied: boolean): string | null {
+  const weights = EMAIL_TEMPLATES.map(([, share, rate]) => (replied ? share * rate : share));
+  let draw = rng.between(
+    0,
+    weights.reduce((a, b) => a + b, 0),
+  );
+  for (const [i, w] of weights.entries()) {
+    draw -= w;
+    if (draw < 0) return EMAIL_TEMPLATES[i]![0];
+  }
+  return EMAIL_TEMPLATES.at(-1)![0];
 }
 
 /** Writes one activity row if it has happened by `now`; returns its time when outbound (for first touch). */
@@ -66,6 +94,7 @@ export function touch(
       null,
       null,
       null,
+      null,
     );
     return { at, connected, replied: false };
   }
@@ -93,6 +122,7 @@ export function touch(
     replied,
     null,
     null,
+    emailTemplate(ctx.templates, replied !== null),
   );
   return { at, connected: false, replied: replied !== null };
 }
@@ -127,6 +157,7 @@ export function meeting(
     null,
     bookedAt,
     held ? at : null,
+    null,
   );
   return { at, held };
 }

@@ -148,7 +148,13 @@ export async function generateData(db: Db, o: SeedOptions): Promise<void> {
     contracts: new ColumnBuffer(CONTRACTS),
   };
   const next = await nextIds(db);
-  const ctx: LeadContext = { now, buffers, ids: { ...next }, details: new Random(o.seed, 2_000_005) };
+  const ctx: LeadContext = {
+    now,
+    buffers,
+    ids: { ...next },
+    details: new Random(o.seed, 2_000_005),
+    templates: new Random(o.seed, 2_000_007),
+  };
   const loader = new Loader(db);
   const rngs = plan.reps.map((r) => new Random(o.seed, 10_000 + r.index));
   const sellers = plan.reps.filter((r) => r.selling);

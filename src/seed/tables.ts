@@ -71,6 +71,7 @@ export const ACTIVITIES: TableSpec = {
     { name: 'email_replied_at', type: 'ms' },
     { name: 'meeting_booked_at', type: 'ms' },
     { name: 'meeting_held_at', type: 'ms' },
+    { name: 'email_template', type: 'text' },
   ],
 };
 

@@ -117,6 +117,30 @@ describeDb(
       expect(r!.inbound_first).toBeGreaterThan(0);
     });
 
+    it('sends outbound emails from templates whose reply rates differ, so the email A/B answer has a winner', async () => {
+      const rows = await queryRows<{ template: string | null; sent: number; replied: number }>(
+        ctx.db(),
+        sql`select email_template as template, count(*)::int as sent, count(email_replied_at)::int as replied
+            from activities where kind = 'email' group by 1 order by 1 nulls last`,
+      );
+      expect(rows.map((r) => r.template)).toEqual(['Case study', 'Intro v1', 'Short follow-up', null]);
+      const rate = (name: string | null) => {
+        const r = rows.find((x) => x.template === name)!;
+        return r.replied / r.sent;
+      };
+      // Drawn as P(template | replied): 1.8 : 1 : 0.7 relative reply rates, a tenth written by hand.
+      expect(rate('Short follow-up')).toBeGreaterThan(rate('Intro v1'));
+      expect(rate('Case study')).toBeLessThan(rate('Intro v1'));
+      const sent = rows.reduce((a, r) => a + r.sent, 0);
+      expect(rows.at(-1)!.sent / sent).toBeGreaterThan(0.05);
+      expect(rows.at(-1)!.sent / sent).toBeLessThan(0.15);
+      const [other] = await queryRows<{ n: number }>(
+        ctx.db(),
+        sql`select count(*)::int as n from activities where kind <> 'email' and email_template is not null`,
+      );
+      expect(other!.n).toBe(0);
+    });
+
     it('produces realistic rates', async () => {
       const [r] = await queryRows<Record<string, number>>(
         ctx.db(),
