@@ -45,6 +45,10 @@ export const accountFacts = pgTable(
     index('account_facts_rep_left_idx').on(t.repId, t.leftAt).where(sql`${t.leftAt} is not null`),
     index('account_facts_team_left_idx').on(t.teamId, t.leftAt).where(sql`${t.leftAt} is not null`),
     index('account_facts_left_idx').on(t.leftAt).where(sql`${t.leftAt} is not null`),
+    // Churned accounts by when they became customers (windowChurn): new customers of a window that left again.
+    index('account_facts_rep_became_left_idx').on(t.repId, t.became).where(sql`${t.leftAt} is not null`),
+    index('account_facts_team_became_left_idx').on(t.teamId, t.became).where(sql`${t.leftAt} is not null`),
+    index('account_facts_became_left_idx').on(t.became).where(sql`${t.leftAt} is not null`),
   ],
 );
 

@@ -304,10 +304,14 @@ export function prefixAt(rows: Prefix[], j: number, g: string | null = null, cur
 }
 
 /**
- * Accounts of the scope that left a customer in [min, max) (`left_at`; churned accounts only), per window
- * i: `w_i` = those that also became one inside [s_i, asof_i), `x_i` = those whose churn date lies before
- * the window and before their customer date (bad data that CLV's customer count must still match).
- * One index range over the churned accounts of the windows' span: bounded by the windows, not history.
+ * Churned accounts of the scope that became a customer and left again inside a window, per window i:
+ * `w_i` = those that left in [s_i, asof_i) and became one at or after s_i, `x_i` = those that left in it
+ * with a churn date before the window and before their customer date (bad data that CLV's customer count
+ * must still match). Since `left_at` = greatest(became, churned) ≥ became, both are accounts that became a
+ * customer in [s_i, asof_i): w = became in it and left before asof; x = became in it and churned before
+ * both s and became (then left_at = became). So one index range over the accounts that became customers in
+ * the windows' span is read: new customers, bounded by the windows, where the accounts that left in them
+ * grow with the installed base (a business with 3× the history churned 6× as many in the same window).
  */
 export async function windowChurn(
   db: Db,
@@ -324,16 +328,17 @@ export async function windowChurn(
   const cols = windows.flatMap((w, i) => {
     const s = sql`${w.s.toISOString()}::timestamptz`;
     const asof = sql`${w.asOf.toISOString()}::timestamptz`;
-    const inWindow = sql`f.left_at >= ${s} and f.left_at < ${asof}`;
+    const became = sql`f.became >= ${s} and f.became < ${asof}`;
     return [
-      sql`count(*) filter (where ${inWindow} and f.became >= ${s})::int as ${sql.raw(`"w_${i}"`)}`,
-      sql`count(*) filter (where ${inWindow} and f.churned < f.became and f.churned < ${s})::int as ${sql.raw(`"x_${i}"`)}`,
+      sql`count(*) filter (where ${became} and f.left_at < ${asof})::int as ${sql.raw(`"w_${i}"`)}`,
+      sql`count(*) filter (where ${became} and f.churned < f.became and f.churned < ${s})::int as ${sql.raw(`"x_${i}"`)}`,
     ];
   });
   return runMetricQuery<Row>(
     db,
     sql`select ${stateSegment(by, 'f')} as g, ${sql.join(cols, sql`, `)} from account_facts f
-      where f.left_at >= ${min.toISOString()}::timestamptz and f.left_at < ${max.toISOString()}::timestamptz
+      where f.became >= ${min.toISOString()}::timestamptz and f.became < ${max.toISOString()}::timestamptz
+        and f.left_at < ${max.toISOString()}::timestamptz
         and ${stateFilter(scope, by, 'f', 'f.owned')}
       group by 1`,
   );
