@@ -4,7 +4,8 @@
  * headline's median wall time and process CPU over ITER runs (default 20). `explain` adds each statement's
  * planning and execution time and buffers (EXPLAIN ANALYZE BUFFERS, on a session like the metrics pool's);
  * `time` runs each statement 7 times alone (median); `full` prints each statement and its plan.
- * BENCH_DATABASE_URL (default tally_bench); read-only. Scopes as `npm run bench` picks them.
+ * BENCH_DATABASE_URL (default tally_bench); read-only. Scopes as `npm run bench` picks them. PROBE_FULL=1
+ * probes the full answer (target, trend, 8-period series) instead of the headline.
  */
 import pg from 'pg';
 import { createDb } from '../src/db/client.js';
@@ -64,7 +65,10 @@ async function main() {
         : caseArg === 'team'
           ? { metric, scope: { kind: 'team', teamId }, period: '30d' }
           : { metric, scope: { kind: 'org' }, period: 'this year', by: 'rep' };
-    const headQ: MetricQuery = { ...q, include: { target: false, trend: false, series: false } };
+    // PROBE_FULL=1: the full answer (target, trend, series) instead of the headline.
+    const headQ: MetricQuery = process.env.PROBE_FULL
+      ? q
+      : { ...q, include: { target: false, trend: false, series: false } };
     for (let i = 0; i < 3; i++) await getMetric(deps, headQ);
     const cpu: number[] = [];
     const wall: number[] = [];
