@@ -587,6 +587,26 @@ describe('month-and-day words on 4 Dec 2026 (tester)', () => {
     expect(ask(parse4('calls 2025-12-28..2026-01-03')).period).toBe('2025-12-28..2026-01-03');
   });
 
+  // US dates are written with a comma before the year: `dec 28, 2025` said "That names more than one period".
+  it('reads a comma between a day or month and its year as the same date without it', () => {
+    const cases: [string, string][] = [
+      ['calls dec 28, 2025', '`dec 28 2025`'],
+      ['calls december 28,2025', '`december 28 2025`'],
+      ['calls 28 dec, 2025', '`28 dec 2025`'],
+    ];
+    for (const [text, typed] of cases)
+      expect(parse4(text), text).toMatchObject(
+        periodError(`I can't read ${typed} as a period.`, '2025-12-28'),
+      );
+    expect(parse4('calls dec 28, 2025 to jan 3, 2026')).toMatchObject({
+      suggestion: '2025-12-28..2026-01-03',
+    });
+    expect(ask(parse4('calls dec, 2025')).period).toBe('2025-12');
+    // Other commas stay: a quoted team name keeps its comma, and a comma before no year is not a date's.
+    expect(parse4('calls "Sales, EMEA" last month')).toMatchObject({ kind: 'ask' });
+    expect(parse4('calls 28, dec')).toMatchObject({ scope: { kind: 'named', name: '28,' } });
+  });
+
   // Tester: `dec 20 to jan 10` on 4 Dec 2026 suggested `2026-12-20..2027-01-10`, answered "Not started yet".
   it('offers the latest month-and-day range that has started, the last year end before 20 December', () => {
     expect(parse4('calls dec 20 to jan 10')).toMatchObject(

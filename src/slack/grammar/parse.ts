@@ -107,6 +107,29 @@ export function tokenize(text: string): string[] {
   return text.trim().match(/<(?:[@#!]|mailto:)[^<>]*>|["“”][^"“”]+["“”]|\S+/gi) ?? [];
 }
 
+/**
+ * Drops the comma written between a day or month and its year (`dec 28, 2025`, `28 dec, 2025`,
+ * `december 28,2025`), as US dates are written: the period words read `dec 28 2025`. Only a day number
+ * (1–31) or a month word followed by a four-digit year loses it; every other comma stays. Pure.
+ */
+function withoutDateCommas(tokens: string[]): string[] {
+  const out: string[] = [];
+  const year = /^\d{4}$/;
+  for (const t of tokens) {
+    const m = /^(.+),(\d{4})?$/.exec(t);
+    const word = m?.[1];
+    const dated = word !== undefined && (/^(0?[1-9]|[12]\d|3[01])$/.test(word) || monthOfWord(word) !== null);
+    if (m && dated && m[2]) out.push(word, m[2]);
+    else out.push(t);
+  }
+  return out.map((t, i) => {
+    const next = out[i + 1];
+    if (!t.endsWith(',') || next === undefined || !year.test(next)) return t;
+    const word = t.slice(0, -1);
+    return /^(0?[1-9]|[12]\d|3[01])$/.test(word) || monthOfWord(word) !== null ? word : t;
+  });
+}
+
 /** Every word a user might have meant, for "did you mean" (metric ids and aliases, keywords, subcommands). */
 function knownWords(ctx: GrammarContext): string[] {
   return [
@@ -138,7 +161,7 @@ function joinMetricWords(tokens: string[]): string[] {
 
 /** Parses the text after `/metrics`. */
 export function parseCommand(text: string, ctx: GrammarContext): ParsedCommand {
-  const raw = tokenize(text.slice(0, MAX_COMMAND_CHARS));
+  const raw = withoutDateCommas(tokenize(text.slice(0, MAX_COMMAND_CHARS)));
   const head = raw[0]?.toLowerCase();
   const tokens =
     head !== undefined && HELP_WORDS.has(head)
