@@ -11,6 +11,7 @@ import {
   startOfWeek,
   startOfYear,
 } from 'date-fns';
+import { whyNoDay } from '../time/calendar-day.js';
 import {
   CALENDAR_YEAR,
   type FiscalCalendar,
@@ -369,7 +370,11 @@ function parseUnsafe(text: string, ctx: PeriodContext): ParsePeriodResult {
       );
     const start = localDate(Number(m[1]), Number(m[2]), Number(m[3]), zone);
     const last = m[4] ? localDate(Number(m[4]), Number(m[5]), Number(m[6]), zone) : start;
-    if (!start || !last) return invalid(`"${t.slice(0, 40)}" has a date that does not exist.`);
+    if (!start || !last) {
+      const bad = !start ? [m[1], m[2], m[3]] : [m[4], m[5], m[6]];
+      const why = whyNoDay(Number(bad[0]), Number(bad[1]), Number(bad[2]));
+      return invalid(`"${t.slice(0, 40)}" has a date that does not exist${why ? `: ${why}` : ''}.`);
+    }
     if (last.getTime() < start.getTime())
       return invalid(`"${t.slice(0, 40)}" ends before it starts: put the earlier date first.`);
     if (!m[4]) return { ok: true, period: calendar('day', start, zone, now) };

@@ -155,10 +155,10 @@ describeDb('the grammar as a sales manager types it', (ctx) => {
       );
     // A day that does not exist is said to, in the words typed, with nothing to guess.
     expect(await ask(USERS.mia.id, 'calls 2026-02-27 - 2026-02-30')).toBe(
-      '`2026-02-27 - 2026-02-30` has a date that does not exist.',
+      '`2026-02-27 - 2026-02-30` has a date that does not exist: February 2026 has 28 days.',
     );
     expect(await ask(USERS.mia.id, 'calls feb 27 to feb 30')).toBe(
-      '`feb 27 to feb 30` has a date that does not exist.',
+      '`feb 27 to feb 30` has a date that does not exist: February 2026 has 28 days.',
     );
     // A month and a day on each side in order is never guessed (`mar 1` alone may be March 2001): the
     // range to type, the second month the first such month from the first (`dec-feb`).

@@ -574,7 +574,7 @@ describe('month-and-day words on 4 Dec 2026 (tester)', () => {
       periodError('`2026-03-10 to mar 1` ends before it starts.', '2026-03-01..2026-03-10'),
     );
     expect(parse4('calls feb 27 2026 to feb 29 2026')).toMatchObject(
-      periodError('`feb 27 2026 to feb 29 2026` has a date that does not exist.'),
+      periodError('`feb 27 2026 to feb 29 2026` has a date that does not exist: February 2026 has 28 days.'),
     );
     // One month, day and year alone: the day to type, not `mar 1` as March 2001.
     expect(parse4('calls mar 1 2026')).toMatchObject(

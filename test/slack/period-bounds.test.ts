@@ -29,7 +29,17 @@ describeDb('periods out of bounds', (ctx) => {
       // `last 90d` (fresh tester): the window alone is what was meant.
       ['calls org last 90d by team', "I don't know the period `last 90d`. Did you mean `90d`?"],
       // A date that really does not exist still says so.
-      ['winrate team 2026-02-30..2026-03-01', '"2026-02-30..2026-03-01" has a date that does not exist.'],
+      [
+        'winrate team 2026-02-30..2026-03-01',
+        '"2026-02-30..2026-03-01" has a date that does not exist: February 2026 has 28 days.',
+      ],
+      // Fresh tester: it said only "does not exist", not why.
+      ['winrate team 2026-02-29', '"2026-02-29" has a date that does not exist: February 2026 has 28 days.'],
+      ['calls org 2026-13-01', '"2026-13-01" has a date that does not exist: there is no month 13.'],
+      [
+        'calls org 2026-04-01..2026-04-31',
+        '"2026-04-01..2026-04-31" has a date that does not exist: April 2026 has 30 days.',
+      ],
     ];
     for (const [text, expected] of answers) {
       expect((await sendCommand(app, stub, USERS.ana.id, text)).reply.text, text).toBe(expected);

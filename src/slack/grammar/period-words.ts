@@ -2,7 +2,7 @@ import { TZDate } from '@date-fns/tz';
 import { addDays, addMonths } from 'date-fns';
 import { suggestWord } from '../../edit-distance.js';
 import { monthOfWord, parsePeriod } from '../../metrics/periods.js';
-import { daysInMonth, isCalendarDay, isoDay } from '../../time/calendar-day.js';
+import { daysInMonth, isCalendarDay, isoDay, whyNoDay } from '../../time/calendar-day.js';
 import type { FiscalCalendar } from '../../time/fiscal.js';
 import { MONTH_NAMES } from '../../time/fiscal.js';
 import { formatLocalDate } from '../../time/format.js';
@@ -220,9 +220,14 @@ export function readDateRange(
   if (!first || !last) {
     // `2026-02-30..2026-03-01` alone keeps the period grammar's answer.
     if (pair && !from) return null;
+    const bad = ISO_DAY.exec(!first ? sides.first : sides.last);
+    const why = bad ? whyNoDay(Number(bad[1]), Number(bad[2]), Number(bad[3])) : null;
     return {
       kind: 'problem',
-      problem: { message: `${typed} has a date that does not exist.`, suggestion: null },
+      problem: {
+        message: `${typed} has a date that does not exist${why ? `: ${why}` : ''}.`,
+        suggestion: null,
+      },
       length,
     };
   }
