@@ -146,7 +146,7 @@ async function computeEmailTemplates(
   const pool = enough.length >= 2 ? enough : named;
   const [a, b] = [...pool].sort((x, y) => (y.replyRate ?? 0) - (x.replyRate ?? 0) || y.sent - x.sent);
   const result = twoProportionTest(a!.replied, a!.sent, b!.replied, b!.sent);
-  const n = `n = ${a!.sent} / ${b!.sent}`;
+  const n = `n = ${formatCount(a!.sent)} / ${formatCount(b!.sent)}`;
   if (!result) {
     return {
       period,

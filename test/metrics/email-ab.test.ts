@@ -37,6 +37,17 @@ describeDb('email templates (A/B)', (ctx) => {
         .values(rows.slice(i, i + 500));
   }
 
+  // Fresh tester: the verdict printed `n = 7873 / 7359` where every other count has thousands separators.
+  it('writes the verdict\'s counts with thousands separators', async () => {
+    const db = ctx.db();
+    const ana = await addRep(db, 'Ana');
+    await send(ana, 'Short', 1200, 600, 120);
+    await send(ana, 'Long', 1100, 500, 66);
+    const deps = { db, defaultTimezone: 'UTC', now: new Date('2026-11-25T12:00:00Z') };
+    const t = await getEmailTemplates(deps, { scope: org, period: '2026-10' });
+    expect(t.verdict).toContain('n = 1,200 / 1,100)');
+  });
+
   it('shows sent, open and reply rate per template and a verdict when the gap is unlikely to be chance', async () => {
     const db = ctx.db();
     const ana = await addRep(db, 'Ana');
