@@ -1,6 +1,6 @@
 import type { Db } from '../db/client.js';
 import { formatLocalDay } from '../time/format.js';
-import { firstRecordAt } from './all-time.js';
+import { firstRecordAt, type RecordKind } from './all-time.js';
 import { type Computed, noData } from './compute/aggregate.js';
 import type { Period } from './types.js';
 
@@ -11,7 +11,8 @@ export interface MarkedPeriod {
 }
 
 /**
- * A finished period with nothing in it that ends before the org's first record is before the data, not a
+ * A finished period with nothing in it that ends before the org's first record of the kinds the metric reads
+ * (`records`, see METRIC_RECORDS: calls before the first activity, not before the first contract) is before the data, not a
  * zero: it says so (no value, no target), not "0, off track". The same holds for the period it is compared
  * with and each sparkline point. Given the answer's `periods` and what was `computed` for each (same order),
  * returns `mark(p, c)`: `c` unchanged, or, for such a period, with its value and its figures as no data (the
@@ -24,10 +25,11 @@ export async function beforeDataMarker(
   periods: Period[],
   computed: Computed[],
   now: Date,
+  records?: readonly RecordKind[],
 ): Promise<(p: Period, c: Computed) => MarkedPeriod> {
   const finishedEmpty = (p: Period, c: Computed) => c.n === 0 && !p.allTime && now >= p.end;
   const dataStart = periods.some((p, i) => finishedEmpty(p, computed[i]!))
-    ? await firstRecordAt(db, { kind: 'org' })
+    ? await firstRecordAt(db, { kind: 'org' }, records)
     : null;
   return (p, c) => {
     const before = dataStart !== null && finishedEmpty(p, c) && dataStart >= p.end ? dataStart : null;

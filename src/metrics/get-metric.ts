@@ -1,7 +1,7 @@
 import { readDataVersion } from '../db/data-version.js';
 import type { FiscalCalendar } from '../time/fiscal.js';
 import { formatLocalDay } from '../time/format.js';
-import { narrowAllTime } from './all-time.js';
+import { METRIC_RECORDS, narrowAllTime } from './all-time.js';
 import { type AnswerContext, answerContextAt, otherZonesAt } from './answer-context.js';
 import { beforeDataMarker } from './before-data.js';
 import { type ComputeContext, type Computed, noData, type SegmentComputed } from './compute/aggregate.js';
@@ -225,7 +225,13 @@ async function computeWith(
   const now = deps.now;
   const sc = context.scope;
   const fiscal = typeof query.period === 'string' ? (context.fiscal ?? deps.fiscalDefault) : undefined;
-  const period = await narrowAllTime(deps.db, query.scope, resolvePeriod(query.period, sc, now, fiscal));
+  const records = METRIC_RECORDS[def.id];
+  const period = await narrowAllTime(
+    deps.db,
+    query.scope,
+    resolvePeriod(query.period, sc, now, fiscal),
+    records,
+  );
   // `all time` has no period before it, no target and no equal periods for a sparkline.
   const none = period.allTime ? { target: false, trend: false, series: false } : {};
   const include = { target: true, trend: true, series: true, ...query.include, ...none };
@@ -283,7 +289,7 @@ async function computeWith(
     now < period.start && !def.looksAhead ? formatLocalDay(period.start, period.timezone) : undefined;
   const notYet = startsOn ? noData(`it has not started (starts ${startsOn})`) : null;
   const segments = segs && query.by ? toSegments(def, query.by, segs, notYet) : null;
-  const mark = await beforeDataMarker(deps.db, periods, computed, now);
+  const mark = await beforeDataMarker(deps.db, periods, computed, now, records);
   const zoneNote = zoneNoteFor(segments, sc.timezone, otherZones);
   const marked = mark(period, computed[headline]!);
   const main = notYet ? asNotStarted(computed[headline]!, notYet) : marked.computed;

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { findMetric, getMetric } from '../../src/metrics/index.js';
 import type { MetricResult } from '../../src/metrics/types.js';
 import { describeDb } from '../helpers/db.js';
-import { addActivity, addCall, addRep, addTeam } from './fixtures.js';
+import { addActivity, addCall, addLead, addRep, addTeam } from './fixtures.js';
 
 // Monday 23 Nov 2026, 12:00 UTC (13:00 in Berlin).
 const now = new Date('2026-11-23T12:00:00Z');
@@ -63,6 +63,29 @@ describeDb('activity metrics', (ctx) => {
     // April–September ended before the org's first record (10 Oct): no data, not zeros.
     const before = { kind: 'no_data', reason: 'no records before 10 Oct 2026, the first record' };
     expect(r.series.map((p) => p.value)).toEqual([...Array(6).fill(before), v(2), v(5)]);
+  });
+
+  // Fresh tester: a customer base imported back to 2022 made the activity log's empty months real zeros
+  // ("0 calls · 0% attained · off track") and `emails all time` start "since 12 Feb 2022", the first contract.
+  it('judges "before the data" by the records the metric reads, not by older accounts, contracts or leads', async () => {
+    const { ana, deps } = await seed();
+    const { sql } = await import('../../src/db/client.js');
+    await deps.db.execute(
+      sql`with a as (insert into accounts (external_id, name, became_customer_at)
+            values ('acc-old', 'Old Customer', '2022-02-12T00:00:00Z') returning id)
+          insert into contracts (external_id, account_id, starts_at, ends_at, total_value_minor, currency, contract_years)
+          select 'c-old', a.id, '2022-02-12T00:00:00Z', '2027-02-12T00:00:00Z', 1200000, 'USD', 1 from a`,
+    );
+    await addLead(deps.db, ana, { created: '2025-03-01T10:00:00Z' });
+    const r = await getMetric(deps, { metric: 'calls', scope: { kind: 'org' }, period: '2024-02' });
+    expect(r.value).toEqual({ kind: 'no_data', reason: 'no records before 10 Oct 2026, the first record' });
+    const all = await getMetric(deps, { metric: 'emails', scope: { kind: 'org' }, period: 'all time' });
+    expect(all.period.start.toISOString()).toBe('2026-10-10T00:00:00.000Z');
+    // The leads' own metric starts at the first lead; the customer base's at the first customer.
+    const leads = await getMetric(deps, { metric: 'conversion', scope: { kind: 'org' }, period: 'all time' });
+    expect(leads.period.start.toISOString()).toBe('2025-03-01T00:00:00.000Z');
+    const arr = await getMetric(deps, { metric: 'arr', scope: { kind: 'org' }, period: 'all time' });
+    expect(arr.period.start.toISOString()).toBe('2022-02-12T00:00:00.000Z');
   });
 
   it('gives a rep who changed teams to each team for the right days, and to the rep in full', async () => {

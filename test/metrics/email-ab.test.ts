@@ -38,7 +38,7 @@ describeDb('email templates (A/B)', (ctx) => {
   }
 
   // Fresh tester: the verdict printed `n = 7873 / 7359` where every other count has thousands separators.
-  it('writes the verdict\'s counts with thousands separators', async () => {
+  it("writes the verdict's counts with thousands separators", async () => {
     const db = ctx.db();
     const ana = await addRep(db, 'Ana');
     await send(ana, 'Short', 1200, 600, 120);

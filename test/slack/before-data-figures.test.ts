@@ -17,6 +17,7 @@ function blockLines(blocks: KnownBlock[]): string[] {
 }
 
 // Now: Monday 23 Nov 2026 (fixtures.ts). The fixture's first record is in 2026, so June 2019 ended before it.
+// Activity metrics count from the first activity (23 Nov 2026), not from the first record of any kind.
 describeDb('an answer for a finished period before the first record', (ctx) => {
   const stub = useSlackApiStub();
   const app = useRunningApp(ctx, stub);
@@ -28,15 +29,15 @@ describeDb('an answer for a finished period before the first record', (ctx) => {
     };
     // After the figures: the reason, the sample line, the freshness line and the metric's definition.
     const trailer = [
-      ':information_source: No data: no records before 1 Oct 2026, the first record',
+      ':information_source: No data: no records before 23 Nov 2026, the first record',
       'n = 0 · 1 Jun – 30 Jun 2019 (UTC)',
-      'No records behind this answer: the data starts on 1 Oct 2026, after this period.',
+      'No records behind this answer: the data starts on 23 Nov 2026, after this period.',
     ];
     const calls = await answer('calls');
     expect(calls.text).toBe('Calls · Whole org · June 2019: no data, n=0');
     expect(calls.lines.slice(0, -1)).toEqual([
       'Calls · Whole org · June 2019',
-      '*no data*  calls\nvs May 2019: no earlier data (the data starts on 1 Oct 2026)',
+      '*no data*  calls\nvs May 2019: no earlier data (the data starts on 23 Nov 2026)',
       '*Connected*\nno data',
       '*Connect rate*\nno data',
       '*Talk time*\nno data',

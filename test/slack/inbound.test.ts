@@ -106,9 +106,7 @@ describeDb('inbound text over HTTP', (ctx) => {
 
   it('reads a team name with & as Slack escapes it, in answers and in target set', async () => {
     const answer = await ask(USERS.ada.id, 'calls team Sales &amp; Success this week');
-    expect(answer.text).toBe(
-      'Calls · Sales &amp; Success · Week of 23 Nov 2026: 0, flat vs Week of 16 Nov 2026 at the same point, n=0',
-    );
+    expect(answer.text).toBe('Calls · Sales &amp; Success · Week of 23 Nov 2026: 0, n=0');
     const target = await ask(USERS.ada.id, 'target set calls 30 team Sales &amp; Success week');
     expect(target.text).toBe('Target set: Calls 30 per week for team Sales &amp; Success.');
   });
@@ -120,7 +118,7 @@ describeDb('inbound text over HTTP', (ctx) => {
       'calls team “Sales &amp; Success” this week',
     ])
       expect((await ask(USERS.ada.id, text)).text, text).toBe(
-        'Calls · Sales &amp; Success · Week of 23 Nov 2026: 0, flat vs Week of 16 Nov 2026 at the same point, n=0',
+        'Calls · Sales &amp; Success · Week of 23 Nov 2026: 0, n=0',
       );
     expect((await ask(USERS.ada.id, 'target set calls 30 team "Sales &amp; Success" week')).text).toBe(
       'Target set: Calls 30 per week for team Sales &amp; Success.',
@@ -181,9 +179,7 @@ describeDb('inbound text over HTTP', (ctx) => {
 
   it('answers a mention of someone who never used Tally through users.info, and links them', async () => {
     const reply = await ask(USERS.ada.id, `calls <@${USERS.eve.id}|eve> 30d`);
-    expect(reply.text).toBe(
-      'Calls · Eve Early · Last 30 days: 0, flat vs 25 Sep – 24 Oct 2026 at the same point, n=0',
-    );
+    expect(reply.text).toBe('Calls · Eve Early · Last 30 days: 0, n=0');
     expect(stub.callsTo('users.info').map((c) => c.args.user)).toContain(USERS.eve.id);
     const [eve] = await ctx.db().select({ slack: reps.slackUserId }).from(reps).where(eq(reps.id, f.eve));
     expect(eve?.slack).toBe(USERS.eve.id);
@@ -201,7 +197,7 @@ describeDb('inbound text over HTTP', (ctx) => {
       'Opportunities created · Ana López · Last 30 days: 0, worse than 25 Sep – 24 Oct 2026 at the same point, n=0',
     );
     expect((await ask(USERS.ada.id, 'calls <mailto:bob@example.com|bob@example.com> this week')).text).toBe(
-      'Calls · Bob Baker · Week of 23 Nov 2026: 1, better than Week of 16 Nov 2026 at the same point, n=1',
+      'Calls · Bob Baker · Week of 23 Nov 2026: 1, n=1',
     );
   });
 
@@ -305,7 +301,10 @@ describeDb('inbound text over HTTP', (ctx) => {
       ['calls 0d', '"0d" is not a window I can use: ask for between 1d and 3660d.'],
       ['calls last mnth', "I don't know the period `last mnth`. Did you mean `last month`?"],
       ['last mnth', "I don't know the period `last mnth`. Did you mean `last month`?"],
-      ['calls 2026-02-30..2026-03-01', '"2026-02-30..2026-03-01" has a date that does not exist.'],
+      [
+        'calls 2026-02-30..2026-03-01',
+        '"2026-02-30..2026-03-01" has a date that does not exist: February 2026 has 28 days.',
+      ],
       [
         'calls last 99999999999 days',
         '"last 99999999999 days" is not a window I can use: ask for between 1d and 3660d.',

@@ -25,13 +25,14 @@ describeDb('more small print of answers', (ctx) => {
   it('answers all time from the first record, without comparison, target or sparkline', async () => {
     await ask(USERS.ada.id, 'target set calls 400 org month');
     const reply = await ask(USERS.ada.id, 'calls org all time');
-    expect(reply.text).toBe('Calls · Whole org · All time (since 1 Oct 2026): 4, n=4');
+    // Calls count from the first activity (Mon 23 Nov), not the first deal (1 Oct).
+    expect(reply.text).toBe('Calls · Whole org · All time (since 23 Nov 2026): 4, n=4');
     // The headline alone: no "Target 2,196,330", no "vs 31 Jan 1973 – 31 Dec 1999", no 27-year sparkline.
     expect(sectionText(reply.blocks)[0]).toBe('*4*  calls');
     const text = allText(reply);
-    // 4 calls by 2 reps over the 38 weekdays from Thu 1 Oct to Mon 23 Nov: 4 / 76 = 0.05 a day.
-    expect(text).toContain('"text":"*Calls per rep per working day*\\n0.1/day"');
-    expect(text).toContain('n = 4 · 1 Oct – 23 Nov 2026 (UTC)');
+    // 4 calls by 2 reps over the one weekday, Mon 23 Nov: 4 / 2 = 2 a day.
+    expect(text).toContain('"text":"*Calls per rep per working day*\\n2.0/day"');
+    expect(text).toContain('n = 4 · Mon 23 Nov 2026 (UTC)');
     // Nothing to draw as a trend, so no Chart button; the period buttons stay.
     expect(buttons(reply.blocks)).toEqual(expect.arrayContaining(['This week', 'How is this calculated?']));
     expect(buttons(reply.blocks)).not.toContain('Chart');
@@ -39,8 +40,8 @@ describeDb('more small print of answers', (ctx) => {
 
   it('starts a team and a person at their own first record, in their zone', async () => {
     const team = await ask(USERS.mia.id, 'calls team all time');
-    expect(team.text).toBe('Calls · EMEA · All time (since 1 Oct 2026): 3, n=3');
-    expect(allText(team)).toContain('n = 3 · 1 Oct – 23 Nov 2026 (Europe/Berlin)');
+    expect(team.text).toBe('Calls · EMEA · All time (since 23 Nov 2026): 3, n=3');
+    expect(allText(team)).toContain('n = 3 · Mon 23 Nov 2026 (Europe/Berlin)');
     // Eve has no records at all: nothing to start from, so the plain "All time" with no data.
     const eve = await ask(USERS.mia.id, 'winrate Eve Early all time');
     expect(eve.text).toBe('Win rate · Eve Early · All time: no data, n=0');
