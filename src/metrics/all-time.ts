@@ -1,5 +1,6 @@
 import type { SQL } from 'drizzle-orm';
 import { type Db, queryRows, sql } from '../db/client.js';
+import { METRIC_ENTITIES } from './compute/arrivals.js';
 import { allTimeSince } from './periods.js';
 import type { MetricId, Period, Scope } from './types.js';
 
@@ -7,30 +8,15 @@ import type { MetricId, Period, Scope } from './types.js';
 export type RecordKind = 'leads' | 'opportunities' | 'activities' | 'accounts';
 
 /**
- * What each metric counts, for "no records before …" and `all time`: calls on a database whose installed
- * base goes back to 2022 but whose activity log starts in December 2025 have no data in 2024, not a zero
- * (fresh tester: `calls team feb 2024` said "0 calls · 0% attained · off track"; `emails all time` said
- * "since 12 Feb 2022", the first contract).
+ * The kinds of record metric `metric` counts, from the tables it reads (METRIC_ENTITIES; contracts are account
+ * state), for "no records before …" and `all time`: calls on a database whose installed base goes back to
+ * 2022 but whose activity log starts in December 2025 have no data in 2024, not a zero (fresh tester: `calls
+ * team feb 2024` said "0 calls · 0% attained · off track"; `emails all time` said "since 12 Feb 2022", the
+ * first contract).
  */
-export const METRIC_RECORDS: Record<MetricId, readonly RecordKind[]> = {
-  response: ['leads'],
-  calls: ['activities'],
-  emails: ['activities'],
-  meetings: ['activities'],
-  conversion: ['leads'],
-  opps: ['opportunities'],
-  cycle: ['opportunities'],
-  winrate: ['opportunities'],
-  dealsize: ['opportunities'],
-  revenue: ['opportunities'],
-  lostdeals: ['opportunities'],
-  leadcycle: ['leads', 'opportunities'],
-  coverage: ['opportunities'],
-  retention: ['accounts'],
-  clv: ['accounts', 'opportunities'],
-  arr: ['accounts'],
-  arpu: ['accounts'],
-};
+export function metricRecords(metric: MetricId): RecordKind[] {
+  return [...new Set(METRIC_ENTITIES[metric].map((t): RecordKind => (t === 'contracts' ? 'accounts' : t)))];
+}
 
 const ALL_RECORDS: readonly RecordKind[] = ['leads', 'opportunities', 'activities', 'accounts'];
 
@@ -57,7 +43,7 @@ export async function narrowAllTime(
  * activity logged, account became a customer, contract started), or null when the scope has none. An
  * account's churn adds no earlier instant: metrics read a customer's churn no earlier than its `became`
  * (account_facts.left_at is the later of the two). `records`: only those kinds (default all; see
- * METRIC_RECORDS). Index probes only; database errors propagate.
+ * metricRecords). Index probes only; database errors propagate.
  */
 export async function firstRecordAt(
   db: Db,

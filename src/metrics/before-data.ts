@@ -12,7 +12,7 @@ export interface MarkedPeriod {
 
 /**
  * A finished period with nothing in it that ends before the org's first record of the kinds the metric reads
- * (`records`, see METRIC_RECORDS: calls before the first activity, not before the first contract) is before the data, not a
+ * (`records`, see metricRecords: calls before the first activity, not before the first contract) is before the data, not a
  * zero: it says so (no value, no target), not "0, off track". The same holds for the period it is compared
  * with and each sparkline point. Given the answer's `periods` and what was `computed` for each (same order),
  * returns `mark(p, c)`: `c` unchanged, or, for such a period, with its value and its figures as no data (the

@@ -1,7 +1,7 @@
 import { readDataVersion } from '../db/data-version.js';
 import type { FiscalCalendar } from '../time/fiscal.js';
 import { formatLocalDay } from '../time/format.js';
-import { METRIC_RECORDS, narrowAllTime } from './all-time.js';
+import { metricRecords, narrowAllTime } from './all-time.js';
 import { type AnswerContext, answerContextAt, otherZonesAt } from './answer-context.js';
 import { beforeDataMarker } from './before-data.js';
 import { type ComputeContext, type Computed, noData, type SegmentComputed } from './compute/aggregate.js';
@@ -225,7 +225,7 @@ async function computeWith(
   const now = deps.now;
   const sc = context.scope;
   const fiscal = typeof query.period === 'string' ? (context.fiscal ?? deps.fiscalDefault) : undefined;
-  const records = METRIC_RECORDS[def.id];
+  const records = metricRecords(def.id);
   const period = await narrowAllTime(
     deps.db,
     query.scope,

@@ -7,8 +7,14 @@ import type { DataArrival, MetricId } from '../types.js';
  * per source and entity); generated data (demo, seed, bench) arrives at its `seed_runs.data_now`.
  */
 
-/** The tables each metric reads, so an answer is judged by the arrivals that feed it. */
-const METRIC_ENTITIES: Record<MetricId, string[]> = {
+/**
+ * The tables each metric reads, so an answer is judged by the arrivals that feed it (and, in all-time.ts,
+ * starts its data at their first record).
+ */
+export const METRIC_ENTITIES: Record<
+  MetricId,
+  ('leads' | 'activities' | 'opportunities' | 'accounts' | 'contracts')[]
+> = {
   response: ['leads', 'activities'],
   conversion: ['leads'],
   leadcycle: ['leads', 'opportunities'],
