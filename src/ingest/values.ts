@@ -1,7 +1,7 @@
 import { tz as inZone, TZDate } from '@date-fns/tz';
 import { isValid, parse } from 'date-fns';
 import { LRUCache } from 'lru-cache';
-import { daysInMonth } from '../time/calendar-day.js';
+import { isCalendarDay } from '../time/calendar-day.js';
 import { instantsReading, offsetText } from '../time/wall-clock.js';
 
 /**
@@ -163,15 +163,7 @@ export function parseInstant(value: string, timeZone: string, dates?: DateContex
   if (year < MIN_YEAR || year > MAX_YEAR) {
     throw new ValueError(`"${value}" has year ${y}; dates must fall between ${MIN_YEAR} and ${MAX_YEAR}`);
   }
-  if (
-    month < 1 ||
-    month > 12 ||
-    day < 1 ||
-    day > daysInMonth(year, month) ||
-    hour > 23 ||
-    minute > 59 ||
-    second > 59
-  ) {
+  if (!isCalendarDay(year, month, day) || hour > 23 || minute > 59 || second > 59) {
     throw new ValueError(`"${value}" is not a real date or time`);
   }
   const utc = zone
@@ -434,7 +426,6 @@ export function parseCalendarDate(value: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
   if (!m) throw new ValueError(`"${value}" is not a date (YYYY-MM-DD)`);
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo))
-    throw new ValueError(`"${value}" is not a real date`);
+  if (!isCalendarDay(y, mo, d)) throw new ValueError(`"${value}" is not a real date`);
   return `${m[1]}-${m[2]}-${m[3]}`;
 }

@@ -18,8 +18,6 @@ export function metricRecords(metric: MetricId): RecordKind[] {
   return [...new Set(METRIC_ENTITIES[metric].map((t): RecordKind => (t === 'contracts' ? 'accounts' : t)))];
 }
 
-const ALL_RECORDS: readonly RecordKind[] = ['leads', 'opportunities', 'activities', 'accounts'];
-
 /**
  * `all time` for a scope starts at the scope's first record: the earliest lead created, opportunity
  * created, activity logged, account that became a customer or contract that started that the scope owns
@@ -32,7 +30,7 @@ export async function narrowAllTime(
   db: Db,
   scope: Scope,
   period: Period,
-  records: readonly RecordKind[] = ALL_RECORDS,
+  records: readonly RecordKind[],
 ): Promise<Period> {
   if (!period.allTime) return period;
   return allTimeSince(period, await firstRecordAt(db, scope, records));
@@ -42,13 +40,13 @@ export async function narrowAllTime(
  * The instant of the scope's first record (as `narrowAllTime` reads it: lead or opportunity created,
  * activity logged, account became a customer, contract started), or null when the scope has none. An
  * account's churn adds no earlier instant: metrics read a customer's churn no earlier than its `became`
- * (account_facts.left_at is the later of the two). `records`: only those kinds (default all; see
+ * (account_facts.left_at is the later of the two). Only the kinds `records` count (see
  * metricRecords). Index probes only; database errors propagate.
  */
 export async function firstRecordAt(
   db: Db,
   scope: Scope,
-  records: readonly RecordKind[] = ALL_RECORDS,
+  records: readonly RecordKind[],
 ): Promise<Date | null> {
   const rows = await queryRows<{ first: number | null }>(db, firstRecordQuery(scope, new Set(records)));
   const epoch = rows[0]?.first;

@@ -25,7 +25,7 @@ export async function beforeDataMarker(
   periods: Period[],
   computed: Computed[],
   now: Date,
-  records?: readonly RecordKind[],
+  records: readonly RecordKind[],
 ): Promise<(p: Period, c: Computed) => MarkedPeriod> {
   const finishedEmpty = (p: Period, c: Computed) => c.n === 0 && !p.allTime && now >= p.end;
   const dataStart = periods.some((p, i) => finishedEmpty(p, computed[i]!))

@@ -113,20 +113,12 @@ export function tokenize(text: string): string[] {
  * (1–31) or a month word followed by a four-digit year loses it; every other comma stays. Pure.
  */
 function withoutDateCommas(tokens: string[]): string[] {
-  const out: string[] = [];
-  const year = /^\d{4}$/;
-  for (const t of tokens) {
+  const dated = (word: string) => /^(0?[1-9]|[12]\d|3[01])$/.test(word) || monthOfWord(word) !== null;
+  return tokens.flatMap((t, i) => {
     const m = /^(.+),(\d{4})?$/.exec(t);
-    const word = m?.[1];
-    const dated = word !== undefined && (/^(0?[1-9]|[12]\d|3[01])$/.test(word) || monthOfWord(word) !== null);
-    if (m && dated && m[2]) out.push(word, m[2]);
-    else out.push(t);
-  }
-  return out.map((t, i) => {
-    const next = out[i + 1];
-    if (!t.endsWith(',') || next === undefined || !year.test(next)) return t;
-    const word = t.slice(0, -1);
-    return /^(0?[1-9]|[12]\d|3[01])$/.test(word) || monthOfWord(word) !== null ? word : t;
+    if (!m || !dated(m[1]!)) return [t];
+    if (m[2]) return [m[1]!, m[2]];
+    return /^\d{4}$/.test(tokens[i + 1] ?? '') ? [m[1]!] : [t];
   });
 }
 
