@@ -385,6 +385,17 @@ describe('periods as people type them, and quoted names (fresh tester 5)', () =>
     });
   });
 
+  // Fresh tester: `@"R&D Team"` said "The quote in `@"R&D` is not closed": the name was split at the space.
+  it('reads an @ before a quoted name as that name', () => {
+    expect(tokenize('winrate @"R&D Team" this year')).toEqual(['winrate', '"R&D Team"', 'this', 'year']);
+    expect(ask(parse('winrate @“R&D Team” this year'))).toMatchObject({
+      scope: { kind: 'named', name: 'R&D Team', quoted: true },
+      period: 'this year',
+    });
+    // A lone @ or a plain @handle is unchanged.
+    expect(tokenize('calls @ana @ "x"')).toEqual(['calls', '@ana', '@', '"x"']);
+  });
+
   it('suggests names that start with or hold as a whole word what was typed', () => {
     const names = ['Sales & Success', 'EMEA', 'Ana López'];
     expect(suggestNames('Sales', names)).toEqual(['Sales & Success']);

@@ -101,10 +101,12 @@ export interface GrammarContext {
 /**
  * Splits decoded command text (see src/slack/inbound.ts) into words, keeping Slack's entities whole:
  * mentions (`<@U1|ana maria>`), channels, `<mailto:…>` and specials like `<!channel>`; and a name in
- * straight or curly double quotes (`"Sales & Success"`, see QUOTED), quotes included.
+ * straight or curly double quotes (`"Sales & Success"`, see QUOTED), quotes included, an @ before it dropped.
  */
 export function tokenize(text: string): string[] {
-  return text.trim().match(/<(?:[@#!]|mailto:)[^<>]*>|["“”][^"“”]+["“”]|\S+/gi) ?? [];
+  const words = text.trim().match(/<(?:[@#!]|mailto:)[^<>]*>|@?["“”][^"“”]+["“”]|\S+/gi) ?? [];
+  // `@"R&D Team"`: an @ before a quoted name asks for that name (fresh tester: it was split at the space).
+  return words.map((w) => (/^@["“”]/.test(w) && w.length > 2 ? w.slice(1) : w));
 }
 
 /**
