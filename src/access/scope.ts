@@ -25,7 +25,7 @@ export type ScopeAsk =
   | { kind: 'user'; slackUserId: string; name: string | null }
   | { kind: 'email'; email: string }
   | { kind: 'handle'; handle: string }
-  | { kind: 'named'; name: string; teamOnly: boolean; quoted?: true };
+  | { kind: 'named'; name: string; teamOnly: boolean; personOnly?: true; quoted?: true };
 
 /** A Slack user id to remember for a rep found through users.info (done once the caller may see them). */
 export interface SlackLink {
@@ -107,20 +107,39 @@ export async function resolveScopeAsk(
       };
     }
     case 'named':
-      return resolveName(db, ask.name, ask.teamOnly, now);
+      return resolveName(db, ask, now);
   }
 }
 
-async function resolveName(db: Db, name: string, teamOnly: boolean, now: Date): Promise<ScopeResolution> {
-  const teams = await listTeams(db);
+/**
+ * A typed name: a team's name first, then people (first, last or full name). A name that is both a
+ * team's and a person's full name is refused with how to ask for each (`team "X"`, `rep "X"`), never
+ * guessed; `teamOnly` and `personOnly` look at one kind only.
+ */
+async function resolveName(
+  db: Db,
+  ask: Extract<ScopeAsk, { kind: 'named' }>,
+  now: Date,
+): Promise<ScopeResolution> {
+  const { name, teamOnly, personOnly } = ask;
+  const teams = personOnly ? [] : await listTeams(db);
   const team = teams.find((t) => fold(t.name) === fold(name));
-  if (team) return ok({ kind: 'team', teamId: team.id }, { kind: 'team', teamId: team.id });
   const everyone = teamOnly ? [] : await listActiveRepNames(db);
+  if (team) {
+    const namesake = everyone.some((p) => fold(p.name) === fold(team.name));
+    if (!namesake) return ok({ kind: 'team', teamId: team.id }, { kind: 'team', teamId: team.id });
+    const quoted = `"${clipName(team.name)}"`;
+    return fail(
+      `${quoted} is the name of a team and of a person. For the team, ask \`team ${quoted}\`; for the person, \`rep ${quoted}\`.`,
+    );
+  }
   const people = matchPeople(everyone, name);
   if (people.length > 0) return resolvePeople(db, name, people, now);
   return {
     ok: false,
-    message: `I don't know a ${teamOnly ? 'team' : 'team or person'} called "${name}".`,
+    message: personOnly
+      ? `I don't know anyone called "${name}".`
+      : `I don't know a ${teamOnly ? 'team' : 'team or person'} called "${name}".`,
     candidates: [...teams.map((t) => t.name), ...everyone.map((p) => p.name)],
   };
 }
@@ -132,13 +151,15 @@ async function resolveName(db: Db, name: string, teamOnly: boolean, now: Date): 
  * first or last name too, even if several match). Teams and people are listed once, on first use, however
  * many readings of the command are checked.
  */
-export function nameChecker(db: Db): (name: string, teamOnly: boolean, exact: boolean) => Promise<boolean> {
+export function nameChecker(
+  db: Db,
+): (scope: { name: string; teamOnly: boolean; personOnly?: true }, exact: boolean) => Promise<boolean> {
   let teams: Promise<TeamRecord[]> | undefined;
   let people: Promise<RepRecord[]> | undefined;
-  return async (name, teamOnly, exact) => {
+  return async ({ name, teamOnly, personOnly }, exact) => {
     const wanted = fold(name);
     teams ??= listTeams(db);
-    if ((await teams).some((t) => fold(t.name) === wanted)) return true;
+    if (!personOnly && (await teams).some((t) => fold(t.name) === wanted)) return true;
     if (teamOnly) return false;
     people ??= listActiveRepNames(db);
     const list = await people;

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { reps, teams } from '../../src/db/schema/index.js';
+import { activities, reps, teams } from '../../src/db/schema/index.js';
 import { describeDb } from '../helpers/db.js';
 import { useSlackApiStub } from '../helpers/slack-api.js';
 import { USERS } from './fixtures.js';
@@ -63,14 +63,14 @@ describeDb('the grammar as a sales manager types it', (ctx) => {
       'The quote in `"Sales` is not closed: put the whole name between two quotes, as in `"Sales &amp; Success"`.',
     );
     expect(await ask(USERS.mia.id, 'calls "EMEA" "AMER"')).toBe(
-      'That names more than one scope; ask for one at a time.',
+      'That names more than one scope: `"EMEA"` and `"AMER"`; ask for one at a time.',
     );
     // Beside one quoted name, a mistyped period is a mistyped period, as after an unquoted name.
     expect(await ask(USERS.mia.id, 'calls "EMEA" lst week')).toBe(
       "I don't know the period `lst week`. Did you mean `last week`?",
     );
     expect(await ask(USERS.mia.id, 'calls "EMEA" banana split')).toBe(
-      'That names more than one scope; ask for one at a time.',
+      'That names more than one scope: `"EMEA"` and `banana split`; ask for one at a time.',
     );
   });
 
@@ -253,6 +253,41 @@ describeDb('the grammar as a sales manager types it', (ctx) => {
     // Second fresh tester: after `@` (the documented form for a person) no name was suggested.
     expect(await ask(USERS.ada.id, 'calls @Amaar')).toBe(
       'I don\'t know anyone called "@amaar". Did you mean "Amara J. Khan"?',
+    );
+  });
+
+  it('refuses a name that is both a team and a person, and answers each when asked for by kind', async () => {
+    // Fresh tester: an import whose owner_name was a team's name made a rep "R&D Team"; the team won
+    // silently, and `rep "R&D Team"` said only "more than one scope".
+    await ctx.db().insert(teams).values({ name: 'R&D Team', timezone: 'UTC' });
+    const [rnd] = await ctx
+      .db()
+      .insert(reps)
+      .values({ name: 'R&D Team', email: 'rnd@example.com', role: 'rep' })
+      .returning();
+    // The person made one call this week; the team (no members) made none.
+    await ctx
+      .db()
+      .insert(activities)
+      .values({
+        externalId: 'rnd-call-1',
+        repId: rnd!.id,
+        kind: 'call',
+        occurredAt: new Date('2026-11-23T09:00:00Z'),
+      });
+    expect(await ask(USERS.ada.id, 'calls "R&D Team"')).toBe(
+      '"R&amp;D Team" is the name of a team and of a person. For the team, ask `team "R&amp;D Team"`; for the person, `rep "R&amp;D Team"`.',
+    );
+    expect(await ask(USERS.ada.id, 'calls team "R&D Team" this week')).toBe(
+      'Calls · R&amp;D Team · Week of 23 Nov 2026: 0, n=0',
+    );
+    expect(await ask(USERS.ada.id, 'calls rep "R&D Team" this week')).toBe(
+      'Calls · R&amp;D Team · Week of 23 Nov 2026: 1, n=1',
+    );
+    // `rep` looks at people only; `person` is the same word.
+    expect(await ask(USERS.ada.id, 'calls person EMEA')).toBe('I don\'t know anyone called "EMEA".');
+    expect(await ask(USERS.ada.id, 'calls me "R&D Team"')).toBe(
+      'That names more than one scope: `me` and `"R&amp;D Team"`; ask for one at a time.',
     );
   });
 

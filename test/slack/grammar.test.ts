@@ -222,7 +222,7 @@ describe('fiscal months in the grammar (week-based calendar)', () => {
 // The grammar offers the readings with month words inside names; the names decide (here a fixed list).
 describe('month words inside names', () => {
   const names = new Set(['may fisher', 'march madness', 'october']);
-  const known = async (name: string, _teamOnly: boolean, exact: boolean) =>
+  const known = async ({ name }: { name: string }, exact: boolean) =>
     names.has(name.toLowerCase()) || (!exact && name.toLowerCase() === 'may');
   const choose = async (text: string) => chooseMonthReading(parse(text), known);
 
@@ -475,14 +475,24 @@ describe('the /metrics grammar, as a sales manager types it', () => {
     expect(parse('calls Sales & Success" 30d')).toMatchObject({
       message: expect.stringContaining('is not closed'),
     });
-    const twoScopes = {
+    const twoScopes = (named: string) => ({
       kind: 'error',
-      message: 'That names more than one scope; ask for one at a time.',
+      message: `That names more than one scope: ${named}; ask for one at a time.`,
       suggestion: null,
-    };
-    expect(parse('calls "EMEA" "UK"')).toEqual(twoScopes);
-    expect(parse('calls "EMEA" UK last month')).toEqual(twoScopes);
-    expect(parse('calls org "EMEA"')).toEqual(twoScopes);
+    });
+    expect(parse('calls "EMEA" "UK"')).toEqual(twoScopes('`"EMEA"` and `"UK"`'));
+    expect(parse('calls "EMEA" UK last month')).toEqual(twoScopes('`"EMEA"` and `UK`'));
+    expect(parse('calls org "EMEA"')).toEqual(twoScopes('`org` and `"EMEA"`'));
+    expect(parse('calls me org')).toEqual(twoScopes('`me` and `org`'));
+    expect(parse('calls "A" "B" "C"')).toEqual(twoScopes('`"A"`, `"B"`, and `"C"`'));
+    // `rep` and `person` before a name look for a person only (a team may have the same name).
+    expect(parse('calls rep "R&D Team" last month')).toMatchObject({
+      kind: 'ask',
+      scope: { kind: 'named', name: 'R&D Team', teamOnly: false, personOnly: true },
+      period: 'last month',
+    });
+    expect(parse('calls person ana')).toMatchObject({ scope: { name: 'ana', personOnly: true } });
+    expect(parse('calls team EMEA rep ana')).toMatchObject({ kind: 'error' });
   });
 
   it('reads a quoted name as a name even when it is a period word', () => {

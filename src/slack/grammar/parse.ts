@@ -63,7 +63,7 @@ export interface MetricAsk {
  * the name need only find someone the usual way.
  */
 export interface MonthNameReading {
-  ask: MetricAsk & { scope: { kind: 'named'; name: string; teamOnly: boolean } };
+  ask: MetricAsk & { scope: { kind: 'named'; name: string; teamOnly: boolean; personOnly?: true } };
   match: 'exact' | 'known';
 }
 
@@ -262,6 +262,8 @@ function cannotSplit(metric: MetricDefinition, dim: Dimension | undefined): stri
     : `${metric.label} cannot be split by ${dim}; it can be split by ${splitList(metric.dimensions)}.`;
 }
 
+/** "`a`, `b` and `c`": the pieces of a command named back to the user. */
+const LIST = new Intl.ListFormat('en', { type: 'conjunction' });
 const PERIOD_CONFLICT = conflict('period');
 /** Month words beyond this many are periods only: the readings double with each one. */
 const MAX_NAMED_MONTHS = 3;
@@ -309,10 +311,13 @@ function isNamedAsk(parsed: ParsedCommand): parsed is MonthNameReading['ask'] {
 }
 
 /**
- * Whether `name` names a team (or, unless `teamOnly`, a person): with `exact`, a team's name or a
+ * Whether `name` names a team (or, unless `teamOnly`, a person; with `personOnly`, only a person): with `exact`, a team's name or a
  * person's full name exactly (case and accents folded); otherwise found the usual way (a first name too).
  */
-export type NameCheck = (name: string, teamOnly: boolean, exact: boolean) => Promise<boolean>;
+export type NameCheck = (
+  scope: { name: string; teamOnly: boolean; personOnly?: true },
+  exact: boolean,
+) => Promise<boolean>;
 
 /**
  * The reading of a parsed command to answer: the first of its `monthNames` readings whose name is a real
@@ -322,8 +327,7 @@ export type NameCheck = (name: string, teamOnly: boolean, exact: boolean) => Pro
 export async function chooseMonthReading(parsed: ParsedCommand, isName: NameCheck): Promise<ParsedCommand> {
   if ((parsed.kind !== 'ask' && parsed.kind !== 'error') || !parsed.monthNames) return parsed;
   const { monthNames, ...asParsed } = parsed;
-  for (const { ask, match } of monthNames)
-    if (await isName(ask.scope.name, ask.scope.teamOnly, match === 'exact')) return ask;
+  for (const { ask, match } of monthNames) if (await isName(ask.scope, match === 'exact')) return ask;
   return asParsed;
 }
 
@@ -354,6 +358,9 @@ function readModifiers(
     run = [];
   };
   let teamOnly = false;
+  let personOnly = false;
+  /** The scope as typed (`me`, `<@U1|ada>`, `#emea`), to name it when a second one is asked. */
+  let scopeTyped = '';
 
   for (let i = 0; i < tokens.length; i++) {
     const raw = tokens[i]!;
@@ -374,18 +381,20 @@ function readModifiers(
     const person = personWord(raw);
     if (person) {
       endRun();
-      if (scope) return conflict('person');
+      if (scope) return conflict('person', [scopeTyped, raw]);
       scope = person;
+      scopeTyped = raw;
       continue;
     }
     const channel = CHANNEL_LINK.exec(raw);
     if (channel) {
       endRun();
-      if (scope) return conflict('team');
+      if (scope) return conflict('team', [scopeTyped, raw]);
       // A team's channel stands for the team when it carries the team's name (#emea → EMEA).
       if (!channel[2])
         return { kind: 'error', message: 'Name the team instead of its channel.', suggestion: null };
       scope = { kind: 'named', name: channel[2], teamOnly: true };
+      scopeTyped = raw;
       continue;
     }
     if (word === 'by') {
@@ -499,11 +508,22 @@ function readModifiers(
       teamOnly = true;
       continue;
     }
+    // `rep "R&D Team"`, `person Kim`: a person's name, asked for when a team has the same name.
+    if (
+      (word === 'rep' || word === 'person') &&
+      tokens[i + 1] &&
+      isNameWord(tokens[i + 1]!, tokens, i + 1, pctx)
+    ) {
+      endRun();
+      personOnly = true;
+      continue;
+    }
     const scopeWord = SCOPE_WORDS.get(word);
     if (scopeWord && run.length === 0) {
-      if (scope) return conflict('scope');
+      if (scope) return conflict('scope', [scopeTyped, raw]);
       scope = scopeWord;
       scopeAt = i;
+      scopeTyped = raw;
       continue;
     }
     if (FILLER.has(word) && run.length === 0) continue;
@@ -527,8 +547,14 @@ function readModifiers(
         suggestion: null,
         about: 'period',
       };
-    return conflict('scope');
+    const named = leftovers.map((words, index) =>
+      quotedRuns.has(index) ? `"${words[0]}"` : words.join(' '),
+    );
+    return conflict('scope', scope ? [scopeTyped, ...named] : named);
   }
+  // `team rep Kim`: a team's name and a person's name at once.
+  if (teamOnly && personOnly)
+    return { kind: 'error', message: 'Ask for a team or a person, not both at once.', suggestion: null };
   if (leftovers.length > 1) return unknownWords(leftovers.flat(), ctx);
   if (leftovers.length === 1) {
     if (scope) return unknownWords(leftovers[0]!, ctx);
@@ -536,6 +562,7 @@ function readModifiers(
       kind: 'named',
       name: leftovers[0]!.join(' '),
       teamOnly,
+      ...(personOnly ? { personOnly: true as const } : {}),
       ...(quotedNames > 0 ? { quoted: true as const } : {}),
     };
   }
@@ -645,10 +672,12 @@ function personWord(raw: string): ScopeWord | null {
   return null;
 }
 
-function conflict(what: string): Extract<ParsedCommand, { kind: 'error' }> {
+/** The refusal of two scopes (or persons, or teams) in one command, naming each as typed (`typed`). */
+function conflict(what: string, typed: string[] = []): Extract<ParsedCommand, { kind: 'error' }> {
+  const named = typed.length > 1 ? `: ${LIST.format(typed.map((t) => `\`${clipTyped(t)}\``))}` : '';
   return {
     kind: 'error',
-    message: `That names more than one ${what}; ask for one at a time.`,
+    message: `That names more than one ${what}${named}; ask for one at a time.`,
     suggestion: null,
   };
 }

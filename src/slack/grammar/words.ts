@@ -24,8 +24,9 @@ export type ScopeWord =
   /**
    * A team or person by name, resolved later ("EMEA", "team EMEA Inbound", "ana"). `quoted`: typed in
    * quotes (`"Last Month"`), so it is a name whatever its words and is never offered back as a period.
+   * `personOnly`: asked as `rep …` or `person …`, so only a person's name is looked for, not a team's.
    */
-  | { kind: 'named'; name: string; teamOnly: boolean; quoted?: true };
+  | { kind: 'named'; name: string; teamOnly: boolean; personOnly?: true; quoted?: true };
 
 /** The grammar's keywords, in one place so the parser and "did you mean" agree. */
 
