@@ -151,6 +151,21 @@ const BULK_BATCH_SIZE = 5000;
 /** Ambiguous amounts wait for a later row to show the file's decimal mark; beyond this they are refused. */
 const MAX_DEFERRED = 100_000;
 
+/** An HTML entity (`&amp;`, `&lt;`, `&#39;`) as an export that escapes its text writes it. */
+const HTML_ENTITY = /&(?:[a-z]+|#\d+|#x[\da-f]+)$/i;
+
+/**
+ * Why a `;` file's row has too many fields when an HTML entity's `;` split a value (`Smith &amp; Jones`
+ * read as `Smith &amp` and ` Jones`): the hint to add to the field-count refusal, else ''.
+ */
+function entitySplit(record: string[], width: number, delimiter: Delimiter): string {
+  if (delimiter !== ';' || record.length <= width) return '';
+  const cut = record.find((cell) => HTML_ENTITY.test(cell));
+  if (!cut) return '';
+  const entity = HTML_ENTITY.exec(cut)![0];
+  return `: the ; of the HTML entity ${entity}; splits a value; export the file without HTML escaping, or put that value in quotes`;
+}
+
 /**
  * Streams a CSV file into the database: the delimiter and encoding are detected, each row is
  * validated (parseItems: keys, types, text, dates, amounts) and resolved in batches, all inside ONE
@@ -521,7 +536,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
             report({
               line,
               field: null,
-              message: `has ${counted(record.length, ['field', 'fields'])} but the header has ${plan.width}`,
+              message: `has ${counted(record.length, ['field', 'fields'])} but the header has ${plan.width}${entitySplit(record, plan.width, source.delimiter)}`,
             });
           } else {
             pending.push({ line, record });

@@ -154,7 +154,10 @@ export function parseInstant(value: string, timeZone: string, dates?: DateContex
       dates.zoneless += 1;
       return read;
     }
-    throw new ValueError(`"${value}" is not an ISO date or date-time (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)`);
+    const iso = monthNameDay(value);
+    throw new ValueError(
+      `"${value}" is not an ISO date or date-time (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)${iso ? `; write it as ${iso}` : ''}`,
+    );
   }
   const [, y, mo, d, h, mi = '0', s = '0', frac = '', zone] = m;
   const parts = [y, mo, d, h ?? '0', mi, s].map(Number) as [number, number, number, number, number, number];
@@ -250,6 +253,33 @@ export function dateOrderAdvice(dates: DateContext): string | null {
   if (either === 0 || MDY > 0 === DMY > 0) return null;
   const only: DateOrder = MDY > 0 ? 'MDY' : 'DMY';
   return `slash dates such as "${example.either}" could be ${ORDER_NAME.MDY} or ${ORDER_NAME.DMY}, but the file's others read only as ${ORDER_NAME[only]} (e.g. "${example[only]}"): ${dates.pick(only)}`;
+}
+
+/** Dates written with the month's name, which read one way only (`Dec 28, 2025`, `28 December 2025`). */
+const MONTH_NAME_DAYS = [
+  'MMM d, yyyy',
+  'MMM d yyyy',
+  'd MMM, yyyy',
+  'd MMM yyyy',
+  'MMMM d, yyyy',
+  'MMMM d yyyy',
+  'd MMMM, yyyy',
+  'd MMMM yyyy',
+];
+
+/**
+ * The ISO day (`2025-12-28`) of a date written with its month's name and a four-digit year (`dec 28, 2025`,
+ * `28 Dec 2025`), read with date-fns `parse` (English month names, any case); null for anything else or
+ * a day that does not exist. Only to say what to write: such a date is still refused, as every non-ISO one.
+ */
+function monthNameDay(value: string): string | null {
+  const text = value.trim().replace(/\s+/g, ' ');
+  if (!/^[\p{L}\d ,.]+$/u.test(text) || !/\d{4}$/.test(text)) return null;
+  for (const form of MONTH_NAME_DAYS) {
+    const d = parse(text.replace(/\./g, ''), form, new Date(0), { in: UTC });
+    if (isValid(d)) return d.toISOString().slice(0, 10);
+  }
+  return null;
 }
 
 /** `1/15/2026`, `15/01/2026 14:05`, and Excel's European dotted form `23.11.2026` (always day/month/year). */

@@ -134,6 +134,28 @@ describeDb('importCsv', (ctx) => {
     expect(await count('leads')).toBe(0);
   });
 
+  // Fresh tester: `Smith &amp; Jones` in a `;` file (an export that escapes HTML) was refused for its field
+  // count with no word of why.
+  it("says an HTML entity's ; split a value in a ; file, and stores nothing of that row", async () => {
+    const file = csv(
+      'external_id;created_at;source',
+      'L-1;2026-11-20;Smith &amp; Jones',
+      'L-2;2026-11-20;web;extra',
+    );
+    const r = await run('leads', file);
+    expect(r.errors).toEqual([
+      {
+        line: 2,
+        field: null,
+        message:
+          'has 4 fields but the header has 3: the ; of the HTML entity &amp; splits a value; export the file without HTML escaping, or put that value in quotes',
+      },
+      // A row too long for another reason gets no such hint.
+      { line: 3, field: null, message: 'has 4 fields but the header has 3' },
+    ]);
+    expect(await count('leads')).toBe(0);
+  });
+
   it('counts a CRLF line break inside a quoted cell as one line, as an editor shows it', async () => {
     // Excel on Windows and CRM exports write CRLF everywhere, inside quoted cells too.
     const lines = [

@@ -90,6 +90,24 @@ describe('parseInstant', () => {
     );
   });
 
+  // Fresh tester: `dec 28, 2025` in an export was refused with no hint of what to write.
+  it('refuses a date written with its month name, giving the ISO day to write', () => {
+    const iso = '(YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)';
+    for (const written of [
+      'dec 28, 2025',
+      '28 Dec 2025',
+      'December 28 2025',
+      '28 december, 2025',
+      'Dec. 28, 2025',
+    ])
+      expect(() => parseInstant(written, 'UTC')).toThrow(
+        `"${written}" is not an ISO date or date-time ${iso}; write it as 2025-12-28`,
+      );
+    // No day that does not exist, and no year made up.
+    expect(() => parseInstant('feb 30, 2026', 'UTC')).toThrow(new RegExp(`${iso.replace(/[()]/g, '\\$&')}$`));
+    expect(() => parseInstant('dec 28', 'UTC')).toThrow(/\)$/);
+  });
+
   it('rejects impossible or non-ISO dates', () => {
     expect(() => parseInstant('2017-02-30', 'UTC')).toThrow(/not a real date/);
     expect(() => parseInstant('20/10/2017', 'UTC')).toThrow(/not an ISO date/);
