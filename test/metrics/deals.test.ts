@@ -202,4 +202,22 @@ describeDb('deal metrics', (ctx) => {
     expect(table).toContain('n=0, 2 in other currencies');
     expect(table).not.toMatch(/no data n=0/);
   });
+
+  // Fresh tester: a revenue leaderboard row read "no data, n=0" for a rep whose one win has no amount,
+  // as if the rep had won nothing; the row now says why, as the headline does.
+  it('says in a split by rep why a row has no value: every deal won lacks an amount', async () => {
+    const db = ctx.db();
+    const ana = await addRep(db, 'Ana');
+    const ben = await addRep(db, 'Ben');
+    const deal = { created: '2026-11-01T00:00:00Z', closed: '2026-11-02T00:00:00Z', outcome: 'won' as const };
+    await addOpp(db, ana, { ...deal, amount: 1000 });
+    await addOpp(db, ben, deal);
+    const r = await getMetric(
+      { db, defaultTimezone: 'UTC', now },
+      { metric: 'revenue', scope: org, period: 'this month', by: 'rep' },
+    );
+    const table = JSON.stringify(segmentTable(r));
+    expect(table).toContain('Ana — $10 _n=1_');
+    expect(table).toContain('Ben — no data _n=0, no deal won in this period has an amount_');
+  });
 });

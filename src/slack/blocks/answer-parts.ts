@@ -183,7 +183,8 @@ export function sampleLine(r: MetricResult): string {
 }
 
 /**
- * A split row's value and detail: "$1,200" and "n=3"; a row whose records are all in other currencies than
+ * A split row's value and detail: "$1,200" and "n=3"; a row without a value gives the reason after its n; a
+ * row whose records are all in other currencies than
  * the answer's says so, as the headline's note does: "no data in USD" and "n=0, 1 in another currency".
  */
 function segmentValue(
@@ -195,6 +196,12 @@ function segmentValue(
   const other = s.otherCurrenciesOnly;
   const shown = money?.get(s);
   if (shown !== undefined) return { value: shown, detail: n };
+  // A row without a value says why (`n=0, no deal won in this period has an amount`), as the headline does.
+  if (s.value.kind === 'no_data' && other === undefined)
+    return {
+      value: formatValue(s.value, r.metric.unit, r.currency),
+      detail: `${n}, ${escapeMrkdwn(s.value.reason)}`,
+    };
   if (s.value.kind === 'value' || other === undefined || r.currency === null)
     return { value: formatValue(s.value, r.metric.unit, r.currency), detail: n };
   const where = other === 1 ? 'another currency' : 'other currencies';
