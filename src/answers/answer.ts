@@ -12,6 +12,7 @@ import {
   interactiveDeadline,
   METRICS,
   MetricsError,
+  noTemplateNote,
   spellingNotes,
   templateLines,
   topLossReasonsLine,
@@ -116,7 +117,14 @@ export async function answerState(
         period: shared.period,
         show: (name) => neutraliseMarkers(clipName(name)),
       });
-      extra.push(...templateLines(ab), ...spellingNotes(ab), ...(ab.verdict ? [ab.verdict] : []));
+      // Emails without a template are a row but not in the comparison: the verdict is followed by a caveat.
+      const leftOut = noTemplateNote(ab);
+      extra.push(
+        ...templateLines(ab),
+        ...spellingNotes(ab),
+        ...(ab.verdict ? [ab.verdict] : []),
+        ...(leftOut ? [leftOut] : []),
+      );
     }
     if (shared.metric.id === 'winrate') {
       const line = await topLossReasonsLine(metricDeps, { scope: state.scope, period: shared.period });

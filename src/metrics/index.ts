@@ -7,7 +7,13 @@ export * from '../time/fiscal.js';
 export { currentAnswerContext } from './answer-context.js';
 export { findMetric, METRICS, SCORECARD_METRICS } from './definitions.js';
 export type { EmailTemplates } from './email-ab.js';
-export { getEmailTemplates, spellingNotes, templateLines, twoProportionTest } from './email-ab.js';
+export {
+  getEmailTemplates,
+  noTemplateNote,
+  spellingNotes,
+  templateLines,
+  twoProportionTest,
+} from './email-ab.js';
 export { MetricsError } from './errors.js';
 export { fiscalCalendarFor, saveFiscalCalendar } from './fiscal-settings.js';
 export { judgeFreshness } from './freshness.js';

@@ -3,7 +3,13 @@ import { answerState } from '../../src/answers/answer.js';
 import type { Caller } from '../../src/core/types.js';
 import type { Db } from '../../src/db/client.js';
 import { activities } from '../../src/db/schema/index.js';
-import { type EmailTemplates, getEmailTemplates, getMetric, spellingNotes } from '../../src/metrics/index.js';
+import {
+  type EmailTemplates,
+  getEmailTemplates,
+  getMetric,
+  noTemplateNote,
+  spellingNotes,
+} from '../../src/metrics/index.js';
 import { describeDb } from '../helpers/db.js';
 import { consoleDeps } from '../helpers/deps.js';
 import { addRep } from '../metrics/fixtures.js';
@@ -195,6 +201,47 @@ describeDb('email templates recorded under several spellings', (ctx) => {
   });
 });
 
+/** The texts of a message's section blocks, in order. */
+function sectionTexts(blocks: readonly unknown[]): string[] {
+  return blocks.flatMap((b) => {
+    const block = b as { type: string; text?: { text?: string } };
+    return block.type === 'section' && block.text?.text ? [block.text.text] : [];
+  });
+}
+
+/**
+ * Tester (LOW): the template rows read "1. Intro B — 150 _n=150_": the count of emails is the row's n, so
+ * "n=" only repeated it. And the emails without a template were a row but left out of the comparison
+ * without a word.
+ */
+describeDb('the rows and the caveat of an email A/B answer', (ctx) => {
+  it('shows a count row without repeating its n, and says the emails without a template are not compared', async () => {
+    const ana = await seed(ctx.db());
+    const reply = await askByTemplate(ctx.database(), ana);
+    const table = sectionTexts(reply.message.blocks).find((t) => t.startsWith('1. '));
+    expect(table).toBe(
+      `1. Intro v2 — 10\n2. Follow-up — 4\n3. No template — 3\n4. Promo${ZWJ}_${ZWJ}A &amp; &lt;B&gt; — 2`,
+    );
+    const notes = contextTexts(reply.message.blocks);
+    const verdict = notes.findIndex((t) => t.includes('Not enough data yet to call it'));
+    expect(verdict).toBeGreaterThan(0);
+    expect(notes[verdict + 1]).toBe(
+      ':information_source: No template (3 emails) is not part of the comparison.',
+    );
+  });
+
+  it('has no caveat when every email had a template', async () => {
+    const db = ctx.db();
+    const ana = await addRep(db, 'Ana');
+    await send(db, ana, 'Alpha', 3, 1, 1);
+    await send(db, ana, 'Beta', 2, 1, 0);
+    const reply = await askByTemplate(ctx.database(), ana);
+    const all = contextTexts(reply.message.blocks).join('\n');
+    expect(all).toContain('Not enough data yet to call it');
+    expect(all).not.toContain('not part of the comparison');
+  });
+});
+
 describeDb('an email A/B answer with many templates', (ctx) => {
   /**
    * October, by hand: Alpha 150 sent (36 replied) + "alpha" 5 (none) = 155 sent, 36 replied (23.2%); Beta 150
@@ -265,6 +312,21 @@ describe('spelling notes', () => {
       'Three also recorded as “three” and “THREE”',
       'Four also recorded as “four”, “FOUR” and “fOUR”',
     ]);
+  });
+
+  it('says the emails without a template are not compared, only when there are some and a verdict', () => {
+    const compared = (rows: ReturnType<typeof row>[]) =>
+      ({ period, rows, test: null, verdict: 'A verdict.' }) as unknown as EmailTemplates;
+    const none = { ...row(null, []), sent: 2028 };
+    expect(noTemplateNote(compared([row('A', []), row('B', []), none]))).toBe(
+      'No template (2,028 emails) is not part of the comparison.',
+    );
+    expect(noTemplateNote(compared([row('A', []), row('B', []), row(null, [])]))).toBe(
+      'No template (1 email) is not part of the comparison.',
+    );
+    expect(noTemplateNote(compared([row('A', []), row('B', [])]))).toBeNull();
+    // No verdict (fewer than two templates): there is no comparison to leave them out of.
+    expect(noTemplateNote(templates([row('A', []), none]))).toBeNull();
   });
 
   it('passes every name through `show`', () => {

@@ -184,14 +184,15 @@ export function sampleLine(r: MetricResult): string {
 
 /**
  * A split row's value and detail: "$1,200" and "n=3"; a row without a value gives the reason after its n; a
- * row whose records are all in other currencies than
- * the answer's says so, as the headline's note does: "no data in USD" and "n=0, 1 in another currency".
+ * row whose records are all in other currencies than the answer's says so, as the headline's note does:
+ * "no data in USD" and "n=0, 1 in another currency". A count that is its own n ("Intro v2 — 150", 150
+ * emails) has no detail: "n=150" would only repeat it.
  */
 function segmentValue(
   r: MetricResult,
   s: SegmentRow,
   money?: Map<SegmentRow, string>,
-): { value: string; detail: string } {
+): { value: string; detail?: string } {
   const n = `n=${formatCount(s.sampleSize)}`;
   const other = s.otherCurrenciesOnly;
   const shown = money?.get(s);
@@ -202,6 +203,8 @@ function segmentValue(
       value: formatValue(s.value, r.metric.unit, r.currency),
       detail: `${n}, ${escapeMrkdwn(s.value.reason)}`,
     };
+  if (r.metric.unit === 'count' && s.value.kind === 'value' && s.value.value === s.sampleSize)
+    return { value: formatValue(s.value, r.metric.unit, r.currency) };
   if (s.value.kind === 'value' || other === undefined || r.currency === null)
     return { value: formatValue(s.value, r.metric.unit, r.currency), detail: n };
   const where = other === 1 ? 'another currency' : 'other currencies';
