@@ -18,6 +18,26 @@ export function metricRecords(metric: MetricId): RecordKind[] {
   return [...new Set(METRIC_ENTITIES[metric].map((t): RecordKind => (t === 'contracts' ? 'accounts' : t)))];
 }
 
+/** A kind of record in plain words, for "no … before 4 Dec 2025". */
+const KIND_NOUN: Record<RecordKind, string> = {
+  activities: 'activity',
+  opportunities: 'deals',
+  leads: 'leads',
+  accounts: 'customers',
+};
+
+/**
+ * What the records a metric reads are called in "no … before 4 Dec 2025": a single kind in plain words
+ * ("activity" for calls, emails and meetings; "deals"; "leads"; "customers" for ARR and ARPU), "customers"
+ * too for account state with the won deals behind it (retention, CLV), else "records" (leads with
+ * activities or deals: response time, lead cycle).
+ */
+export function recordsNoun(records: readonly RecordKind[]): string {
+  const kinds = new Set(records);
+  if (kinds.size === 1) return KIND_NOUN[records[0]!];
+  return kinds.size === 2 && kinds.has('accounts') && kinds.has('opportunities') ? 'customers' : 'records';
+}
+
 /**
  * `all time` for a scope starts at the scope's first record: the earliest lead created, opportunity
  * created, activity logged, account that became a customer or contract that started that the scope owns

@@ -61,7 +61,7 @@ describeDb('activity metrics', (ctx) => {
       'this month',
     ]);
     // April–September ended before the org's first record (10 Oct): no data, not zeros.
-    const before = { kind: 'no_data', reason: 'no records before 10 Oct 2026, the first record' };
+    const before = { kind: 'no_data', reason: 'no activity before 10 Oct 2026' };
     expect(r.series.map((p) => p.value)).toEqual([...Array(6).fill(before), v(2), v(5)]);
   });
 
@@ -78,7 +78,7 @@ describeDb('activity metrics', (ctx) => {
     );
     await addLead(deps.db, ana, { created: '2025-03-01T10:00:00Z' });
     const r = await getMetric(deps, { metric: 'calls', scope: { kind: 'org' }, period: '2024-02' });
-    expect(r.value).toEqual({ kind: 'no_data', reason: 'no records before 10 Oct 2026, the first record' });
+    expect(r.value).toEqual({ kind: 'no_data', reason: 'no activity before 10 Oct 2026' });
     const all = await getMetric(deps, { metric: 'emails', scope: { kind: 'org' }, period: 'all time' });
     expect(all.period.start.toISOString()).toBe('2026-10-10T00:00:00.000Z');
     // The leads' own metric starts at the first lead; the customer base's at the first customer.

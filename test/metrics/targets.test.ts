@@ -308,7 +308,7 @@ describeDb('targets in the database', (ctx) => {
     const before = await ask('2019-06');
     expect(before.value).toEqual({
       kind: 'no_data',
-      reason: 'no records before 5 Mar 2024, the first record',
+      reason: 'no activity before 5 Mar 2024',
     });
     expect(before.target).toBeNull();
     expect(freshnessLine(before, now, 24)).toBe(

@@ -29,7 +29,7 @@ describeDb('an answer for a finished period before the first record', (ctx) => {
     };
     // After the figures: the reason, the sample line, the freshness line and the metric's definition.
     const trailer = [
-      ':information_source: No data: no records before 23 Nov 2026, the first record',
+      ':information_source: No data: no activity before 23 Nov 2026',
       'n = 0 · 1 Jun – 30 Jun 2019 (UTC)',
       'No records behind this answer: the data starts on 23 Nov 2026, after this period.',
     ];
@@ -67,5 +67,17 @@ describeDb('an answer for a finished period before the first record', (ctx) => {
     // The figure fields ("*Label*\nvalue"), not the headline ("*no data*  revenue").
     expect(await figures('revenue')).toEqual(['*Deals won*\nno data']);
     expect(await figures('winrate')).toEqual(['*Won*\nno data', '*Lost*\nno data']);
+  });
+
+  // Tester (LOW): the reason said "no records before 23 Nov 2026, the first record" for every metric; it now
+  // names what the metric reads: activity for calls, deals for revenue (the fixture's deals start 1 Oct 2026).
+  it('names the kind of record the metric reads in the reason', async () => {
+    const reason = async (metric: string) => {
+      const { reply } = await sendCommand(app, stub, USERS.ada.id, `${metric} org 2019-06`);
+      return blockLines(reply.blocks).filter((l) => l.startsWith(':information_source: No data:'));
+    };
+    expect(await reason('calls')).toEqual([':information_source: No data: no activity before 23 Nov 2026']);
+    expect(await reason('revenue')).toEqual([':information_source: No data: no deals before 1 Oct 2026']);
+    expect(await reason('opps')).toEqual([':information_source: No data: no deals before 1 Oct 2026']);
   });
 });
