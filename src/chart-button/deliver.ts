@@ -14,17 +14,21 @@ const MAX_ALT = 2_000;
  * Renders `chart` and uploads it privately (files.uploadV2: getUploadURLExternal → POST → completeUploadExternal,
  * no channel, so nothing is posted by the upload itself), unless the same state and data were uploaded
  * before. Returns the Slack file id. Throws on render or upload errors; callers keep the text answer.
+ * `onRendered` is called once the PNG is drawn, before the upload starts (so a caller can tell which step
+ * failed).
  */
 export async function uploadChart(
   client: WebClient,
   cache: ChartCache,
   state: string,
   chart: ChartSpec,
+  onRendered?: () => void,
 ): Promise<{ fileId: string; cached: boolean }> {
   const key = chartKey(state, chart);
   const hit = cache.get(key);
   if (hit) return { fileId: hit.fileId, cached: true };
   const { png } = await renderChart(chart);
+  onRendered?.();
   const res = await withTimeout(
     client.files.uploadV2({
       file: png,

@@ -17,7 +17,8 @@ const MAX_TEXT = 2_000;
  * does (files.uploadV2, no channel) and adds an image block referencing the file (`slack_file`) with the
  * chart's alt text, just above the digest's footer. Called before the delivery is queued, so every retry
  * of the post re-uses the same file. Never throws and never takes longer than `timeoutMs`: on any render
- * or upload failure (or no Slack client) it returns `message` unchanged and logs one line saying why.
+ * or upload failure (or no Slack client) it returns `message` unchanged and logs one line saying which step
+ * failed (or was still running at the timeout) and why.
  */
 export async function withDigestChart(
   deps: Pick<Deps, 'slack' | 'logger'>,
@@ -28,8 +29,11 @@ export async function withDigestChart(
 ): Promise<SlackMessage> {
   if (!deps.slack) return message;
   let timer: NodeJS.Timeout | undefined;
+  let step: 'render' | 'upload' = 'render';
   try {
-    const upload = uploadChart(deps.slack, new ChartCache(1), `digest:${ref.runId}`, chart);
+    const upload = uploadChart(deps.slack, new ChartCache(1), `digest:${ref.runId}`, chart, () => {
+      step = 'upload';
+    });
     upload.catch(() => {}); // a late failure after the timeout has nobody left to tell
     const { fileId } = await Promise.race([
       upload,
@@ -40,8 +44,10 @@ export async function withDigestChart(
     return insertImage(message, chart, fileId);
   } catch (err) {
     deps.logger.warn(
-      { ...ref, err: describeError(err) },
-      'digest chart could not be rendered or uploaded; the digest goes out without it',
+      { ...ref, step, err: describeError(err) },
+      step === 'render'
+        ? 'digest chart could not be rendered; the digest goes out without it'
+        : 'digest chart was rendered but its upload to Slack failed; the digest goes out without it',
     );
     return message;
   } finally {

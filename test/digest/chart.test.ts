@@ -1,6 +1,8 @@
 import pino from 'pino';
 import { beforeEach, expect, it } from 'vitest';
+import type { ChartSpec } from '../../src/charts/types.js';
 import { activities } from '../../src/db/schema/index.js';
+import { withDigestChart } from '../../src/digest/chart.js';
 import { listRuns } from '../../src/digest/ledger.js';
 import { parseDigestCommand } from '../../src/digest/parse-command.js';
 import { runDueDigests } from '../../src/digest/run.js';
@@ -113,6 +115,37 @@ describeDb('the headline chart in a digest', (ctx) => {
     const said = lines.filter((l) => String(l.msg).includes('digest chart'));
     expect(said).toHaveLength(1);
     expect(JSON.stringify(said[0])).toContain('internal_error');
+    // Tester (LOW): it said "could not be rendered or uploaded" though the chart was drawn; it names the step.
+    expect(said[0]).toMatchObject({
+      step: 'upload',
+      msg: 'digest chart was rendered but its upload to Slack failed; the digest goes out without it',
+    });
+  });
+
+  it('says the chart could not be rendered, and uploads nothing, when drawing it fails', async () => {
+    const logged: Record<string, unknown>[] = [];
+    const logger = pino({ level: 'info' }, { write: (l: string) => void logged.push(JSON.parse(l)) });
+    const message = { text: 'Calls', blocks: [] };
+    // A spec Vega-Lite cannot compile: the render step throws before any upload.
+    const broken = {
+      kind: 'trend',
+      title: 'Calls',
+      alt: 'Calls by month',
+      width: 400,
+      height: 200,
+      vegaLite: { mark: 'no-such-mark', data: { values: [] } },
+    } as unknown as ChartSpec;
+    const out = await withDigestChart({ slack: testClient(stub), logger }, message, broken, {
+      subscriptionId: 1,
+      runId: 1,
+    });
+    expect(out).toBe(message);
+    expect(stub.callsTo('files.getUploadURLExternal')).toHaveLength(0);
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatchObject({
+      step: 'render',
+      msg: 'digest chart could not be rendered; the digest goes out without it',
+    });
   });
 
   it('draws no chart when there is no data to draw', async () => {
