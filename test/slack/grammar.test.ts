@@ -336,6 +336,32 @@ describe('periods as people type them, and quoted names (fresh tester 5)', () =>
     expect(ask(parse('calls dec-feb')).period).toBe('2025-12-01..2026-02-28');
   });
 
+  // Fresh tester: `mar 2026 to apr 2026` said "That names more than one period".
+  it('reads a range of months with their years, in words or ISO months, as whole months', () => {
+    for (const text of [
+      'calls mar 2026 to apr 2026',
+      'calls March 2026 - April 2026',
+      'calls from mar 2026 to apr 2026',
+      'calls 2026-03 to 2026-04',
+      'calls 2026-03..2026-04',
+    ])
+      expect(ask(parse(text)).period, text).toBe('2026-03-01..2026-04-30');
+    // Across a year end, February's own length; the scope still read after it.
+    expect(ask(parse('calls oct 2025 to feb 2026 team'))).toMatchObject({
+      period: '2025-10-01..2026-02-28',
+      scope: { kind: 'my_team' },
+    });
+    expect(parse('calls apr 2026 to mar 2026')).toEqual({
+      kind: 'error',
+      about: 'period',
+      message: '`apr 2026 to mar 2026` ends before it starts.',
+      suggestion: '2026-03-01..2026-04-30',
+    });
+    expect(parse('calls 2026-13 to 2027-01')).toMatchObject({
+      message: '`2026-13 to 2027-01` has a month that does not exist: there is no month 13.',
+    });
+  });
+
   it('answers `26 oct` and `since oct` with the exact text to type, never as a name', () => {
     expect(parse('calls 26 oct')).toMatchObject({
       kind: 'error',

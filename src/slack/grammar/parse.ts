@@ -13,6 +13,7 @@ import {
   periodWrittenOtherwise,
   readAgo,
   readDateRange,
+  readMonthRange,
   typoSentence,
   weekdayOfWord,
   type ZonedHint,
@@ -469,7 +470,7 @@ function readModifiers(
     }
     // `2026-03-01 – 2026-03-10`, `from 2026-03-01 to 2026-03-10`: the range; the wrong way round, or a
     // month and a day on each side (`mar 1 to mar 10`), answered with the range to type.
-    const dates = readDateRange(tokens, i, pctx);
+    const dates = readMonthRange(tokens, i, pctx) ?? readDateRange(tokens, i, pctx);
     if (dates?.kind === 'problem') return { kind: 'error', ...dates.problem, about: 'period' };
     if (dates) {
       endRun();

@@ -254,6 +254,83 @@ export function readDateRange(
   return { kind: 'range', spec: parsed.period.spec, length };
 }
 
+/** Two months with years in one word: `2026-03..2026-04`, `2026-03–2026-04`. */
+const ISO_MONTH_PAIR = new RegExp(`^(\\d{4})-(\\d{1,2})(?:\\.\\.|${RANGE_DASH})(\\d{4})-(\\d{1,2})$`);
+
+/** A month with its year at `tokens[at]`: `mar 2026`, `March 2026` (two words) or `2026-03` (one). */
+function monthSide(
+  tokens: string[],
+  at: number,
+  isNamedMonth?: (index: number) => boolean,
+): { year: number; month: number; end: number } | null {
+  const iso = /^(\d{4})-(\d{1,2})$/.exec(tokens[at] ?? '');
+  if (iso) return { year: Number(iso[1]), month: Number(iso[2]), end: at + 1 };
+  const month = monthOfWord(tokens[at] ?? '');
+  const year = /^\d{4}$/.exec(tokens[at + 1] ?? '');
+  if (!month || !year || isNamedMonth?.(at)) return null;
+  return { year: Number(year[0]), month, end: at + 2 };
+}
+
+/**
+ * Two months, each with its year, as a range at `tokens[index]`, `from` before them or not (`mar 2026 to
+ * apr 2026`, `oct 2025 - feb 2026`, `2026-03 to 2026-04`, `2026-03..2026-04`): the first day of the first
+ * month to the last day of the second, answered as asked (the years leave one reading, as `oct-nov` is
+ * answered). The wrong way round is refused with the range to type; a month that does not exist (`2026-13`)
+ * or years out of Tally's range get the period grammar's reason. Null for any other words. Pure.
+ */
+export function readMonthRange(
+  tokens: string[],
+  index: number,
+  ctx: PeriodWordContext & { isNamedMonth?: (index: number) => boolean },
+): DateRangeRead | null {
+  const from = tokens[index]?.toLowerCase() === 'from' ? 1 : 0;
+  const at = index + from;
+  const pair = ISO_MONTH_PAIR.exec(tokens[at] ?? '');
+  let sides: { a: { year: number; month: number }; b: { year: number; month: number }; end: number } | null =
+    null;
+  if (pair)
+    sides = {
+      a: { year: Number(pair[1]), month: Number(pair[2]) },
+      b: { year: Number(pair[3]), month: Number(pair[4]) },
+      end: at + 1,
+    };
+  else {
+    const a = monthSide(tokens, at, ctx.isNamedMonth);
+    const b =
+      a && RANGE_WORD.test(tokens[a.end] ?? '') ? monthSide(tokens, a.end + 1, ctx.isNamedMonth) : null;
+    if (a && b) sides = { a, b, end: b.end };
+  }
+  if (!sides) return null;
+  const length = sides.end - index;
+  const typed = `\`${clipTyped(tokens.slice(index, sides.end).join(' '))}\``;
+  const { a, b } = sides;
+  const bad = [a, b].find((m) => m.month < 1 || m.month > 12);
+  if (bad)
+    return {
+      kind: 'problem',
+      problem: {
+        message: `${typed} has a month that does not exist: there is no month ${bad.month}.`,
+        suggestion: null,
+      },
+      length,
+    };
+  const span = (x: typeof a, y: typeof a) =>
+    `${isoDay(x.year, x.month, 1)}..${isoDay(y.year, y.month, daysInMonth(y.year, y.month))}`;
+  const ordered = a.year * 12 + a.month <= b.year * 12 + b.month;
+  const parsed = parsePeriod(ordered ? span(a, b) : span(b, a), ctx);
+  if (!parsed.ok) {
+    const message = parsed.error.replace(/^"[^"]*"/, typed);
+    return { kind: 'problem', problem: { message, suggestion: null }, length };
+  }
+  if (!ordered)
+    return {
+      kind: 'problem',
+      problem: { message: `${typed} ends before it starts.`, suggestion: parsed.period.spec },
+      length,
+    };
+  return { kind: 'range', spec: parsed.period.spec, length };
+}
+
 /**
  * A month, a day and a year (`mar 1 2026`, `feb 31 2026`) at `tokens[index]`, not part of a range: the
  * day to type (`2026-03-01`), or why it is no day; null for any other words (`oct 26` alone is
