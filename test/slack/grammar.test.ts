@@ -336,6 +336,34 @@ describe('periods as people type them, and quoted names (fresh tester 5)', () =>
     expect(ask(parse('calls dec-feb')).period).toBe('2025-12-01..2026-02-28');
   });
 
+  // Fresh tester: `week 53` was read as a name ("I don't know a team or person called "week 53"").
+  it('answers a numbered week with its ISO days to type, the latest such week that has started', () => {
+    const weekError = (typed: string, week: string, suggestion: string) => ({
+      kind: 'error',
+      about: 'period',
+      message: `I can't read \`${typed}\` as a period (ISO week ${week} runs Monday to Sunday).`,
+      suggestion,
+    });
+    // Now: Monday 23 Nov 2026, ISO week 48.
+    expect(parse('calls week 12')).toEqual(weekError('week 12', '12 of 2026', '2026-03-16..2026-03-22'));
+    expect(parse('calls KW 48 team')).toEqual(weekError('KW 48', '48 of 2026', '2026-11-23..2026-11-29'));
+    // Week 49 of 2026 has not started: last year's.
+    expect(parse('calls week 49')).toEqual(weekError('week 49', '49 of 2025', '2025-12-01..2025-12-07'));
+    // 2025 had no week 53, so 2026's (which will answer "Not started yet").
+    expect(parse('calls week 53')).toEqual(weekError('week 53', '53 of 2026', '2026-12-28..2027-01-03'));
+    expect(parse('calls week 1 2026')).toEqual(
+      weekError('week 1 2026', '1 of 2026', '2025-12-29..2026-01-04'),
+    );
+    expect(parse('calls week 53 2025')).toMatchObject({
+      message: '`week 53 2025` is not a week: 2025 has 52 ISO weeks.',
+    });
+    expect(parse('calls week 54')).toMatchObject({
+      message: '`week 54` is not a week: a year has 52 or 53 ISO weeks.',
+    });
+    // `week` without a number is still a name's word.
+    expect(ask(parse('calls Week Team')).scope).toMatchObject({ kind: 'named', name: 'Week Team' });
+  });
+
   // Fresh tester: `mar 2026 to apr 2026` said "That names more than one period".
   it('reads a range of months with their years, in words or ISO months, as whole months', () => {
     for (const text of [

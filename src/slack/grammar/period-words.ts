@@ -1,5 +1,5 @@
 import { TZDate } from '@date-fns/tz';
-import { addDays, addMonths } from 'date-fns';
+import { addDays, addMonths, getISOWeeksInYear, getISOWeekYear, setISOWeek, startOfISOWeek } from 'date-fns';
 import { suggestWord } from '../../edit-distance.js';
 import { monthOfWord, parsePeriod } from '../../metrics/periods.js';
 import { daysInMonth, isCalendarDay, isoDay, whyNoDay } from '../../time/calendar-day.js';
@@ -61,6 +61,8 @@ export function periodProblem(tokens: string[], index: number, ctx: PeriodWordCo
   const glued = GLUED_COUNT.exec(word);
   const gluedCounted = glued ? countedUnits(word, glued[1]!, glued[2]!, ctx) : null;
   if (gluedCounted) return gluedCounted;
+  const week = weekNumber(tokens, index, ctx);
+  if (week) return week;
   // A bare `since` or `ago` (`calls since`, `calls ago`): a period begun, never a name.
   if (word === 'since' || word === 'ago') {
     const next = tokens[index + 1];
@@ -614,6 +616,47 @@ function lastWithDay(year: number, month: number, day: number): string {
  * Why the day `day` of month `month` (1–12) of `year` does not exist, with `typed` the words as typed
  * (`\`30 feb\` is not a day: February has at most 29 days.`), or null when it exists.
  */
+/** Words for a numbered week: `week 12`, `wk 12`, and the German and Nordic `KW 12` / `CW 12`. */
+const WEEK_WORDS = new Set(['week', 'wk', 'kw', 'cw']);
+
+/**
+ * A numbered week (`week 12`, `KW 12`, `week 53 2026`) at `tokens[index]`: answered with its days to type,
+ * the ISO week (Monday to Sunday, date-fns), since an org's own weeks may start on another day. Without
+ * a year, the latest such week that has started (`week 50` on 4 Dec 2026 is 2025's), or this year's when
+ * last year had no such week (`week 53`). A number no year has, or the typed year lacks, says how many
+ * weeks there are. Null for any other words. Pure.
+ */
+function weekNumber(tokens: string[], index: number, ctx: PeriodWordContext): PeriodProblem | null {
+  if (!WEEK_WORDS.has(tokens[index]!.toLowerCase())) return null;
+  const number = /^\d{1,2}$/.exec(tokens[index + 1] ?? '');
+  if (!number) return null;
+  const n = Number(number[0]);
+  const yearWord = /^\d{4}$/.exec(tokens[index + 2] ?? '');
+  const typed = `\`${clipTyped(tokens.slice(index, index + (yearWord ? 3 : 2)).join(' '))}\``;
+  const today = formatLocalDate(ctx.now, ctx.timezone);
+  // The ISO week `n` of ISO week-year `year`, as its first and last day.
+  const days = (year: number) => {
+    const monday = startOfISOWeek(setISOWeek(new TZDate(Date.UTC(year, 0, 4), 'UTC'), n));
+    return { first: formatLocalDate(monday, 'UTC'), last: formatLocalDate(addDays(monday, 6), 'UTC') };
+  };
+  const weeksIn = (year: number) => getISOWeeksInYear(new TZDate(Date.UTC(year, 0, 4), 'UTC'));
+  if (n < 1 || n > 53)
+    return { message: `${typed} is not a week: a year has 52 or 53 ISO weeks.`, suggestion: null };
+  let year = yearWord ? Number(yearWord[0]) : getISOWeekYear(new TZDate(ctx.now.getTime(), ctx.timezone));
+  if (yearWord && n > weeksIn(year))
+    return { message: `${typed} is not a week: ${year} has ${weeksIn(year)} ISO weeks.`, suggestion: null };
+  // Not started this year (or no such week in it): last year's, when that year has it.
+  if (!yearWord && (n > weeksIn(year) || days(year).first > today) && n <= weeksIn(year - 1)) year -= 1;
+  const { first, last } = days(year);
+  const r = parsePeriod(`${first}..${last}`, ctx);
+  return r.ok
+    ? {
+        message: `I can't read ${typed} as a period (ISO week ${n} of ${year} runs Monday to Sunday).`,
+        suggestion: r.period.spec,
+      }
+    : { message: r.error.replace(/^"[^"]*"/, typed), suggestion: null };
+}
+
 function noSuchDay(typed: string, year: number, month: number, day: number): string | null {
   if (day >= 1 && day <= daysInMonth(year, month)) return null;
   const name = capitalise(MONTH_NAMES[month - 1]!);
