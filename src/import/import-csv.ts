@@ -152,7 +152,7 @@ const BULK_BATCH_SIZE = 5000;
 const MAX_DEFERRED = 100_000;
 
 /** An HTML entity (`&amp;`, `&lt;`, `&#39;`) as an export that escapes its text writes it. */
-const HTML_ENTITY = /&(?:[a-z]+|#\d+|#x[\da-f]+)$/i;
+const CUT_ENTITY = /&(?:[a-z]+|#\d+|#x[\da-f]+)$/i;
 
 /**
  * Why a `;` file's row has too many fields when an HTML entity's `;` split a value (`Smith &amp; Jones`
@@ -160,9 +160,9 @@ const HTML_ENTITY = /&(?:[a-z]+|#\d+|#x[\da-f]+)$/i;
  */
 function entitySplit(record: string[], width: number, delimiter: Delimiter): string {
   if (delimiter !== ';' || record.length <= width) return '';
-  const cut = record.find((cell) => HTML_ENTITY.test(cell));
+  const cut = record.find((cell) => CUT_ENTITY.test(cell));
   if (!cut) return '';
-  const entity = HTML_ENTITY.exec(cut)![0];
+  const entity = CUT_ENTITY.exec(cut)![0];
   return `: the ; of the HTML entity ${entity}; splits a value; export the file without HTML escaping, or put that value in quotes`;
 }
 
