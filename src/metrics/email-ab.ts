@@ -71,7 +71,20 @@ export function twoProportionTest(
 }
 
 const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);
-const pText = (p: number) => (p < 0.001 ? 'p < 0.001' : `p = ${p < 0.01 ? p.toFixed(3) : p.toFixed(2)}`);
+/**
+ * "p = 0.032": two significant digits, more when two would land on the other side of ALPHA or on it (a p of
+ * 0.054 is "0.054", not "0.05" beside "could well be chance"; 0.0496 is "0.0496").
+ */
+export function pValueText(p: number): string {
+  if (p < 0.001) return 'p < 0.001';
+  let digits = 2;
+  const misleads = (d: number) => {
+    const shown = Number(p.toPrecision(d));
+    return shown === ALPHA || shown < ALPHA !== p < ALPHA;
+  };
+  while (digits < 4 && misleads(digits)) digits++;
+  return `p = ${p.toPrecision(digits)}`;
+}
 
 /**
  * Outbound emails per template for `scope` in `period`: sent, opened, replied and the rates; and, with two
@@ -159,8 +172,8 @@ async function computeEmailTemplates(
   const rates = `(${pct(a!.replyRate)} vs ${pct(b!.replyRate)})`;
   const verdict =
     result.p < ALPHA
-      ? `${a!.template}'s reply rate is higher than ${b!.template}'s ${rates}, and the gap is unlikely to be chance (${pText(result.p)}, ${n}).`
-      : `${a!.template}'s reply rate is higher than ${b!.template}'s ${rates}, but the gap could well be chance (${pText(result.p)}, ${n}): not enough evidence yet to call it.`;
+      ? `${a!.template}'s reply rate is higher than ${b!.template}'s ${rates}, and the gap is unlikely to be chance (${pValueText(result.p)}, ${n}).`
+      : `${a!.template}'s reply rate is higher than ${b!.template}'s ${rates}, but the gap could well be chance (${pValueText(result.p)}, ${n}): not enough evidence yet to call it.`;
   // A template left out for too few sends that replies better than the leader is named, not passed over.
   const [better] = named
     .filter((r) => r.sent < MIN_SENT_PER_TEMPLATE && (r.replyRate ?? 0) > (a!.replyRate ?? 0))

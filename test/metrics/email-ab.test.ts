@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { activities } from '../../src/db/schema/index.js';
+import { pValueText } from '../../src/metrics/email-ab.js';
 import { getEmailTemplates, getMetric, twoProportionTest } from '../../src/metrics/index.js';
 import { describeDb } from '../helpers/db.js';
 import { addRep } from './fixtures.js';
@@ -16,6 +17,19 @@ describe('two-proportion z-test', () => {
     // Too few emails, or too few expected replies: no test.
     expect(twoProportionTest(5, 99, 1, 500)).toBeNull();
     expect(twoProportionTest(1, 200, 2, 200)).toBeNull();
+  });
+
+  // Fresh tester: 45/312 vs 32/336 read "could well be chance (p = 0.05" — at α = 0.05 that reads as a
+  // contradiction; the p-value shows the digits that put it on its side of α.
+  it('writes p with two significant digits, more when they would round onto α or across it', () => {
+    const p = twoProportionTest(45, 312, 32, 336)!.p;
+    expect(p).toBeCloseTo(0.0539, 3);
+    expect(pValueText(p)).toBe('p = 0.054');
+    expect(pValueText(0.032358)).toBe('p = 0.032');
+    expect(pValueText(0.548722)).toBe('p = 0.55');
+    expect(pValueText(0.0496)).toBe('p = 0.0496');
+    expect(pValueText(0.0504)).toBe('p = 0.0504');
+    expect(pValueText(0.0004)).toBe('p < 0.001');
   });
 });
 
@@ -62,7 +76,7 @@ describeDb('email templates (A/B)', (ctx) => {
       [null, 20, 5 / 20, 1 / 20],
     ]);
     expect(t.verdict).toBe(
-      "Intro B's reply rate is higher than Intro A's (6.3% vs 3.9%), and the gap is unlikely to be chance (p = 0.03, n = 812 / 790).",
+      "Intro B's reply rate is higher than Intro A's (6.3% vs 3.9%), and the gap is unlikely to be chance (p = 0.032, n = 812 / 790).",
     );
     const split = await getMetric(deps, { metric: 'emails', scope: org, period: '2026-10', by: 'template' });
     expect(split.segments?.rows.map((r) => [r.label, r.value])).toEqual([
