@@ -547,6 +547,19 @@ describe('the /metrics grammar, as a sales manager types it', () => {
     });
     expect(parse('calls person ana')).toMatchObject({ scope: { name: 'ana', personOnly: true } });
     expect(parse('calls team EMEA rep ana')).toMatchObject({ kind: 'error' });
+    // Fresh tester: `team` is no person; mentions and channels named as people see them.
+    expect(parse('calls team <@U999>')).toEqual(twoScopes('`team` and `@U999`'));
+    expect(parse('calls org <#C1|emea>')).toEqual(twoScopes('`org` and `#emea`'));
+    expect(parse('calls <@U1|ana> <@U2|bo>')).toMatchObject({
+      message: 'That names more than one person: `@ana` and `@bo`; ask for one at a time.',
+    });
+    // A channel typed as text (Slack links only channels that exist) stands for the team, as a link does.
+    expect(parse('calls #emea last week')).toMatchObject({
+      kind: 'ask',
+      scope: { kind: 'named', name: 'emea', teamOnly: true },
+      period: 'last week',
+    });
+    expect(parse('calls me #emea')).toEqual(twoScopes('`me` and `#emea`'));
   });
 
   it('reads a quoted name as a name even when it is a period word', () => {

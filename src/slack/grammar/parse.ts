@@ -22,6 +22,7 @@ import {
 import {
   badQuote,
   CHANNEL_LINK,
+  CHANNEL_TEXT,
   clipTyped,
   DIMENSIONS,
   FILLER,
@@ -382,15 +383,16 @@ function readModifiers(
     const person = personWord(raw);
     if (person) {
       endRun();
-      if (scope) return conflict('person', [scopeTyped, raw]);
+      if (scope) return conflict(isPerson(scope) ? 'person' : 'scope', [scopeTyped, raw]);
       scope = person;
       scopeTyped = raw;
       continue;
     }
-    const channel = CHANNEL_LINK.exec(raw);
+    const typedChannel = CHANNEL_TEXT.exec(raw);
+    const channel = CHANNEL_LINK.exec(raw) ?? (typedChannel ? [raw, '', typedChannel[1]!] : null);
     if (channel) {
       endRun();
-      if (scope) return conflict('team', [scopeTyped, raw]);
+      if (scope) return conflict(scope.kind === 'named' ? 'team' : 'scope', [scopeTyped, raw]);
       // A team's channel stands for the team when it carries the team's name (#emea → EMEA).
       if (!channel[2])
         return { kind: 'error', message: 'Name the team instead of its channel.', suggestion: null };
@@ -673,9 +675,21 @@ function personWord(raw: string): ScopeWord | null {
   return null;
 }
 
-/** The refusal of two scopes (or persons, or teams) in one command, naming each as typed (`typed`). */
+/** A scope that names one person: a mention, an email or an @handle. */
+const isPerson = (scope: ScopeWord) =>
+  scope.kind === 'user' || scope.kind === 'email' || scope.kind === 'handle';
+
+/**
+ * The refusal of two scopes (or persons, or teams) in one command, naming each as typed (`typed`); a
+ * mention or channel link as people see it (`<@U1|ana>` → `@ana`, `<#C1|emea>` → `#emea`).
+ */
 function conflict(what: string, typed: string[] = []): Extract<ParsedCommand, { kind: 'error' }> {
-  const named = typed.length > 1 ? `: ${LIST.format(typed.map((t) => `\`${clipTyped(t)}\``))}` : '';
+  const seen = (t: string) =>
+    t.replace(
+      /^<([@#])([A-Z0-9]+)(?:\|([^>]*))?>$/,
+      (_, sign: string, id: string, name?: string) => `${sign}${name || id}`,
+    );
+  const named = typed.length > 1 ? `: ${LIST.format(typed.map((t) => `\`${clipTyped(seen(t))}\``))}` : '';
   return {
     kind: 'error',
     message: `That names more than one ${what}${named}; ask for one at a time.`,

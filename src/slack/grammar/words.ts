@@ -75,6 +75,8 @@ export const HELP_WORDS = new Set(['help', '?', 'usage']);
 export const MENTION = /^<@([UW][A-Z0-9]+)(?:\|([^>]*))?>$/;
 /** A channel link as Slack sends it: `<#C123|sales>` (the label is absent on some clients). */
 export const CHANNEL_LINK = /^<#([CG][A-Z0-9]+)(?:\|([^>]*))?>$/;
+/** A channel name typed as text (`#emea`: Slack leaves it unlinked when no such channel exists). */
+export const CHANNEL_TEXT = /^#([\p{L}\p{N}][\p{L}\p{N}_.-]*)$/u;
 /** An email Slack auto-linked: `<mailto:ana@example.com|ana@example.com>`. */
 export const MAILTO = /^<mailto:([^|>]+)(?:\|[^>]*)?>$/i;
 /** A plain `@handle` typed without picking from the menu (Slack leaves it as text). */
