@@ -151,20 +151,29 @@ const BULK_BATCH_SIZE = 5000;
 /** Ambiguous amounts wait for a later row to show the file's decimal mark; beyond this they are refused. */
 const MAX_DEFERRED = 100_000;
 
-/** An HTML entity (`&amp;`, `&lt;`, `&#39;`) as an export that escapes its text writes it. */
-const CUT_ENTITY = /&(?:[a-z]+|#\d+|#x[\da-f]+)$/i;
+/**
+ * The start of an HTML entity cut off at a value's end (`Smith &amp` of `Smith &amp; Jones`): the names an
+ * export that escapes its text writes, or a number; not any `&word` (`AT&T` is a name).
+ */
+const CUT_ENTITY = /&(?:amp|lt|gt|quot|apos|nbsp|#\d+|#x[\da-f]+)$/i;
 
 /**
- * Why a `;` file's row has too many fields when an HTML entity's `;` split a value (`Smith &amp; Jones`
- * read as `Smith &amp` and ` Jones`): the hint to add to the field-count refusal, else ''.
+ * The HTML entity whose `;` split a value of a `;` file's row (`Smith &amp; Jones` read as `Smith &amp` and
+ * ` Jones`): `&amp;`, or null. A value before the last that ends in an entity's start is such a cut, whether
+ * the row then has too many fields or, one short elsewhere, exactly the header's count.
  */
-function entitySplit(record: string[], width: number, delimiter: Delimiter): string {
-  if (delimiter !== ';' || record.length <= width) return '';
-  const cut = record.find((cell) => CUT_ENTITY.test(cell));
-  if (!cut) return '';
-  const entity = CUT_ENTITY.exec(cut)![0];
-  return `: the ; of the HTML entity ${entity}; splits a value; export the file without HTML escaping, or put that value in quotes`;
+function entitySplit(record: string[], delimiter: Delimiter): string | null {
+  if (delimiter !== ';') return null;
+  for (let i = 0; i < record.length - 1; i++) {
+    const cut = record[i]!.includes('&') ? CUT_ENTITY.exec(record[i]!) : null;
+    if (cut) return `${cut[0]};`;
+  }
+  return null;
 }
+
+/** What a row split by an HTML entity's `;` is told to do. */
+const entityAdvice = (entity: string) =>
+  `the ; of the HTML entity ${entity} splits a value; export the file without HTML escaping, or put that value in quotes`;
 
 /**
  * Streams a CSV file into the database: the delimiter and encoding are detected, each row is
@@ -532,11 +541,16 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
           if (repeatsHeader(record)) {
             // Two exports pasted together: one refusal, not an error per field.
             report({ line, field: null, message: 'repeats the header row; delete it' });
-          } else if (record.length !== plan.width) {
+          } else if (record.length !== plan.width || entitySplit(record, source.delimiter)) {
+            const entity = entitySplit(record, source.delimiter);
+            const count = `has ${counted(record.length, ['field', 'fields'])} but the header has ${plan.width}`;
             report({
               line,
               field: null,
-              message: `has ${counted(record.length, ['field', 'fields'])} but the header has ${plan.width}${entitySplit(record, plan.width, source.delimiter)}`,
+              message:
+                record.length !== plan.width
+                  ? `${count}${entity ? `: ${entityAdvice(entity)}` : ''}`
+                  : `a value ends in "${entity!.slice(0, -1)}": ${entityAdvice(entity!)}`,
             });
           } else {
             pending.push({ line, record });

@@ -154,6 +154,26 @@ describeDb('importCsv', (ctx) => {
       { line: 3, field: null, message: 'has 4 fields but the header has 3' },
     ]);
     expect(await count('leads')).toBe(0);
+    // Second fresh tester: a row one value short elsewhere has the header's count once the entity splits a
+    // value: it was stored as account "Smith &amp", product " Jones", with no word.
+    const short = csv(
+      'external_id;created_at;source;campaign',
+      'L-3;2026-11-20;Smith &amp; Jones',
+      'L-4;2026-11-20;AT&T;spring',
+    );
+    const s = await run('leads', short, { skipInvalid: true });
+    expect(s.errors).toEqual([
+      {
+        line: 2,
+        field: null,
+        message:
+          'a value ends in "&amp": the ; of the HTML entity &amp; splits a value; export the file without HTML escaping, or put that value in quotes',
+      },
+    ]);
+    // `AT&T` is a name, not a cut entity: stored as written.
+    expect(
+      await queryRows(ctx.db(), sql`select external_id, source from leads order by external_id`),
+    ).toEqual([{ external_id: 'L-4', source: 'AT&T' }]);
   });
 
   it('counts a CRLF line break inside a quoted cell as one line, as an editor shows it', async () => {
