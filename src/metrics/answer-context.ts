@@ -45,7 +45,7 @@ export async function readAnswerContext(
   const scopeRow = scopeRowQuery(scope);
   const rows = await runMetricQuery<ContextRow>(
     deps.db,
-    sql`select s.found, s.name, s.timezone, s.week_starts_on,
+    sql`select s.found, s.name, s.timezone, s.week_starts_on, s.namesake,
         o.id is not null as has_fiscal, o.fiscal_year_start as "fiscalYearStart", o.fiscal_weeks as "fiscalWeeks",
         o.fiscal_year_end_weekday as "fiscalYearEndWeekday", o.fiscal_year_end_rule as "fiscalYearEndRule",
         a.source, a.at
@@ -53,7 +53,8 @@ export async function readAnswerContext(
       left join lateral (${
         scopeRow
           ? sql`select true as found, z.* from (${scopeRow}) z`
-          : sql`select null::boolean as found, null::text as name, null::text as timezone, null::int as week_starts_on`
+          : sql`select null::boolean as found, null::text as name, null::text as timezone, null::int as week_starts_on,
+              null::boolean as namesake`
       }) s on true
       left join org_settings o on o.id = 1
       left join lateral (${lastArrivalQuery(metric)}) a on true`,

@@ -17,6 +17,8 @@ export interface ZoneRow {
   name: string;
   timezone: string | null;
   week_starts_on: number | null;
+  /** A team with an active rep of the same name, or a rep with a team's name (case aside). */
+  namesake?: boolean | null;
 }
 
 /**
@@ -28,9 +30,12 @@ export function scopeRowQuery(scope: Scope): SQL | null {
     case 'org':
       return null;
     case 'team':
-      return sql`select name, timezone, week_starts_on::int as week_starts_on from teams where id = ${scope.teamId}`;
+      return sql`select name, timezone, week_starts_on::int as week_starts_on,
+            exists (select 1 from reps x where x.active and lower(x.name) = lower(teams.name)) as namesake
+            from teams where id = ${scope.teamId}`;
     case 'rep':
-      return sql`select r.name, t.timezone, t.week_starts_on::int as week_starts_on
+      return sql`select r.name, t.timezone, t.week_starts_on::int as week_starts_on,
+            exists (select 1 from teams x where lower(x.name) = lower(r.name)) as namesake
             from reps r ${REP_CURRENT_TEAM}
             where r.id = ${scope.repId}`;
   }
@@ -64,12 +69,19 @@ export function scopeContextFrom(
       return { scope: { kind: 'org', label: 'Whole org' }, timezone: deps.defaultTimezone, weekStartsOn: 1 };
     case 'team':
       if (!row) throw new MetricsError('unknown_team', `No team with id ${scope.teamId}.`);
-      return { scope: { ...scope, label: clipName(row.name) }, ...fallback };
+      return { scope: { ...scope, label: labelOf(row, 'team') }, ...fallback };
     case 'rep':
       if (!row) throw new MetricsError('unknown_rep', `No rep with id ${scope.repId}.`);
-      return { scope: { ...scope, label: clipName(row.name) }, ...fallback };
+      return { scope: { ...scope, label: labelOf(row, 'rep') }, ...fallback };
   }
 }
+
+/**
+ * A team's or rep's name for answers; when a team and a person share it (`R&D Team`), which one it is:
+ * "R&D Team (team)", "R&D Team (rep)", so an answer or a shared message cannot be read as the other.
+ */
+const labelOf = (row: ZoneRow, kind: 'team' | 'rep') =>
+  row.namesake ? `${clipName(row.name)} (${kind})` : clipName(row.name);
 
 /**
  * Names the scope and finds its time zone and week start. A team uses its own zone; a rep the zone of

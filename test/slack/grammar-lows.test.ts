@@ -278,12 +278,15 @@ describeDb('the grammar as a sales manager types it', (ctx) => {
     expect(await ask(USERS.ada.id, 'calls "R&D Team"')).toBe(
       '"R&amp;D Team" is the name of a team and of a person. For the team, ask `team "R&amp;D Team"`; for the person, `rep "R&amp;D Team"`.',
     );
+    // Second fresh tester: both answers read "Calls · R&D Team"; each now says which it is.
     expect(await ask(USERS.ada.id, 'calls team "R&D Team" this week')).toBe(
-      'Calls · R&amp;D Team · Week of 23 Nov 2026: 0, n=0',
+      'Calls · R&amp;D Team (team) · Week of 23 Nov 2026: 0, n=0',
     );
     expect(await ask(USERS.ada.id, 'calls rep "R&D Team" this week')).toBe(
-      'Calls · R&amp;D Team · Week of 23 Nov 2026: 1, n=1',
+      'Calls · R&amp;D Team (rep) · Week of 23 Nov 2026: 1, n=1',
     );
+    // A team without a namesake keeps its plain name.
+    expect(await ask(USERS.ada.id, 'calls team EMEA this week')).toMatch(/^Calls · EMEA · /);
     // `rep` looks at people only; `person` is the same word.
     expect(await ask(USERS.ada.id, 'calls person EMEA')).toBe('I don\'t know anyone called "EMEA".');
     expect(await ask(USERS.ada.id, 'calls me "R&D Team"')).toBe(
