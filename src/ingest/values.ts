@@ -1,7 +1,7 @@
 import { tz as inZone, TZDate } from '@date-fns/tz';
 import { isValid, parse } from 'date-fns';
 import { LRUCache } from 'lru-cache';
-import { isCalendarDay } from '../time/calendar-day.js';
+import { isCalendarDay, whyNoDay } from '../time/calendar-day.js';
 import { instantsReading, offsetText } from '../time/wall-clock.js';
 
 /**
@@ -154,9 +154,8 @@ export function parseInstant(value: string, timeZone: string, dates?: DateContex
       dates.zoneless += 1;
       return read;
     }
-    const iso = monthNameDay(value);
     throw new ValueError(
-      `"${value}" is not an ISO date or date-time (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)${iso ? `; write it as ${iso}` : ''}`,
+      `"${value}" is not an ISO date or date-time (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)${monthNameHint(value)}`,
     );
   }
   const [, y, mo, d, h, mi = '0', s = '0', frac = '', zone] = m;
@@ -268,18 +267,30 @@ const MONTH_NAME_DAYS = [
 ];
 
 /**
- * The ISO day (`2025-12-28`) of a date written with its month's name and a four-digit year (`dec 28, 2025`,
- * `28 Dec 2025`), read with date-fns `parse` (English month names, any case); null for anything else or
- * a day that does not exist. Only to say what to write: such a date is still refused, as every non-ISO one.
+ * What to say of a date written with its month's name and a four-digit year (`dec 28, 2025`, `28 Dec
+ * 2025`, `December 28th, 2025`, `Sept 3, 2026`), read with date-fns `parse` (English month names, any
+ * case): its ISO day to write (`; write it as 2025-12-28`), or why it is no day (`feb 30, 2026`: `; it is
+ * no date: February 2026 has 28 days`); '' for anything else. Such a date is still refused, as every
+ * non-ISO one: this only says what to write.
  */
-function monthNameDay(value: string): string | null {
-  const text = value.trim().replace(/\s+/g, ' ');
-  if (!/^[\p{L}\d ,.]+$/u.test(text) || !/\d{4}$/.test(text)) return null;
-  for (const form of MONTH_NAME_DAYS) {
-    const d = parse(text.replace(/\./g, ''), form, new Date(0), { in: UTC });
-    if (isValid(d)) return d.toISOString().slice(0, 10);
-  }
-  return null;
+function monthNameHint(value: string): string {
+  const text = value
+    .trim()
+    .replace(/\s+/g, ' ')
+    .replace(/\./g, '')
+    .replace(/(\d)(?:st|nd|rd|th)\b/gi, '$1')
+    .replace(/\bsept\b/gi, 'sep');
+  if (!/^[\p{L}\d ,]+$/u.test(text) || !/\d{4}$/.test(text)) return '';
+  const read = (t: string) =>
+    MONTH_NAME_DAYS.map((form) => parse(t, form, new Date(0), { in: UTC })).find((d) => isValid(d));
+  const day = read(text);
+  if (day) return `; write it as ${day.toISOString().slice(0, 10)}`;
+  // A day the month does not have: the same words with day 1 give the month and year to name.
+  const written = /(?:^|\D)(\d{1,2})(?=\D)/.exec(text);
+  const first = written ? read(text.replace(/(^|\D)\d{1,2}(?=\D)/, '$11')) : undefined;
+  if (!written || !first) return '';
+  const why = whyNoDay(first.getUTCFullYear(), first.getUTCMonth() + 1, Number(written[1]));
+  return why ? `; it is no date: ${why}` : '';
 }
 
 /** `1/15/2026`, `15/01/2026 14:05`, and Excel's European dotted form `23.11.2026` (always day/month/year). */

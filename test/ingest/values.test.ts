@@ -103,8 +103,17 @@ describe('parseInstant', () => {
       expect(() => parseInstant(written, 'UTC')).toThrow(
         `"${written}" is not an ISO date or date-time ${iso}; write it as 2025-12-28`,
       );
-    // No day that does not exist, and no year made up.
-    expect(() => parseInstant('feb 30, 2026', 'UTC')).toThrow(new RegExp(`${iso.replace(/[()]/g, '\\$&')}$`));
+    // Second fresh tester: ordinals and `Sept` got no hint, and a day that does not exist no reason.
+    for (const written of ['December 28th, 2025', '28th Dec 2025'])
+      expect(() => parseInstant(written, 'UTC')).toThrow(`${iso}; write it as 2025-12-28`);
+    expect(() => parseInstant('Sept 3, 2026', 'UTC')).toThrow(`${iso}; write it as 2026-09-03`);
+    expect(() => parseInstant('feb 30, 2026', 'UTC')).toThrow(
+      `"feb 30, 2026" is not an ISO date or date-time ${iso}; it is no date: February 2026 has 28 days`,
+    );
+    expect(() => parseInstant('31 April 2026', 'UTC')).toThrow(
+      `${iso}; it is no date: April 2026 has 30 days`,
+    );
+    // No year made up.
     expect(() => parseInstant('dec 28', 'UTC')).toThrow(/\)$/);
   });
 
