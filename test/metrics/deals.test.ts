@@ -220,4 +220,16 @@ describeDb('deal metrics', (ctx) => {
     expect(table).toContain('Ana — $10 _n=1_');
     expect(table).toContain('Ben — no data _n=0, no deal won in this period has an amount_');
   });
+
+  // Second fresh tester: an empty split read "_No rows._".
+  it('says what is missing when a split has no rows', async () => {
+    const r = await getMetric(
+      { db: ctx.db(), defaultTimezone: 'UTC', now },
+      { metric: 'revenue', scope: org, period: 'this month', by: 'team' },
+    );
+    expect(r.segments?.rows).toEqual([]);
+    expect(segmentTable(r)).toMatchObject({
+      text: { text: '_Nothing to list: no team has revenue won for November 2026._' },
+    });
+  });
 });

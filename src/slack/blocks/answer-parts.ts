@@ -1,7 +1,7 @@
 import { headlineCurrencyNotes, shortCurrencyNote } from '../../metrics/currency-notes.js';
 import { judgeFreshness } from '../../metrics/freshness.js';
 import { isSmallSample } from '../../metrics/small-sample.js';
-import type { MetricResult, SegmentRow } from '../../metrics/types.js';
+import type { Dimension, MetricResult, SegmentRow } from '../../metrics/types.js';
 import { formatMoneyColumn } from '../../money/index.js';
 import { formatCount } from '../../numbers/count.js';
 import { formatDateTime, formatLocalDay } from '../../time/format.js';
@@ -15,7 +15,7 @@ import {
   formatValue,
 } from '../format.js';
 import { escapeMrkdwn } from '../mrkdwn.js';
-import { rankedTable, type TableRow } from './pieces.js';
+import { rankedTable, section, type TableRow } from './pieces.js';
 
 /**
  * The lines an answer is made of, each a pure function of a MetricResult, shared by the answer,
@@ -227,9 +227,26 @@ export interface TableOptions {
   isMine?: (row: SegmentRow) => boolean;
 }
 
-/** The `by …` ranked table: top 10 plus the caller's own row when it is further down. */
+/** What a split's rows are, for "no rep has …". */
+const SPLIT_NOUN: Record<Dimension, string> = {
+  rep: 'rep',
+  team: 'team',
+  product: 'product',
+  source: 'lead source',
+  reason: 'loss reason',
+  template: 'template',
+};
+
+/**
+ * The `by …` ranked table: top 10 plus the caller's own row when it is further down; with no rows, what is
+ * missing ("_Nothing to list: no team has revenue won for December 2026._").
+ */
 export function segmentTable(r: MetricResult, options: TableOptions = {}) {
   const rows = r.segments?.rows ?? [];
+  if (r.segments && rows.length === 0)
+    return section(
+      `_Nothing to list: no ${SPLIT_NOUN[r.segments.by]} has ${escapeMrkdwn(r.metric.label.toLowerCase())} for ${escapeMrkdwn(r.period.label)}._`,
+    );
   const top = options.top ?? 10;
   const mineIndex = options.isMine ? rows.findIndex((s, i) => i >= top && options.isMine?.(s)) : -1;
   const listed = [...rows.slice(0, top), ...(mineIndex >= 0 ? [rows[mineIndex]!] : [])];
