@@ -4,16 +4,13 @@ import { monthOfWord, parsePeriod } from '../../metrics/periods.js';
 import type { Dimension, MetricDefinition } from '../../metrics/types.js';
 import type { FiscalCalendar } from '../../time/fiscal.js';
 import { MAX_COMMAND_CHARS } from '../inbound.js';
+import { halfRange, monthDayYear, readDateRange, readMonthRange } from './date-ranges.js';
 import {
   ambiguousMonthNumber,
-  halfRange,
-  monthDayYear,
   periodProblem,
   periodTypo,
   periodWrittenOtherwise,
   readAgo,
-  readDateRange,
-  readMonthRange,
   typoSentence,
   weekdayOfWord,
   type ZonedHint,
