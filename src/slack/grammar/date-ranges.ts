@@ -4,6 +4,9 @@ import { formatLocalDate } from '../../time/format.js';
 import { noSuchDay, type PeriodProblem, type PeriodWordContext } from './period-words.js';
 import { clipTyped } from './words.js';
 
+/** The period words' context; `isNamedMonth(i)`: the month word at `i` is part of a name. */
+type RangeContext = PeriodWordContext & { isNamedMonth?: (index: number) => boolean };
+
 /**
  * Dates written as ranges and days in a `/metrics` command: two days (`2026-03-01..2026-03-10`, `mar 1 to
  * mar 10`), two months with their years (`mar 2026 to apr 2026`), a range begun or ended with one date, and
@@ -40,11 +43,7 @@ export type DateRangeRead =
  * of Tally's years (the period grammar answers it as before). `isNamedMonth(i)`: the month word at `i` is
  * part of a name. Pure.
  */
-export function readDateRange(
-  tokens: string[],
-  index: number,
-  ctx: PeriodWordContext & { isNamedMonth?: (index: number) => boolean },
-): DateRangeRead | null {
+export function readDateRange(tokens: string[], index: number, ctx: RangeContext): DateRangeRead | null {
   const from = tokens[index]?.toLowerCase() === 'from' ? 1 : 0;
   const at = index + from;
   const pair = ISO_PAIR.exec(tokens[at] ?? '');
@@ -116,13 +115,8 @@ function monthSide(
  * answered). The wrong way round is refused with the range to type; a month that does not exist (`2026-13`)
  * or years out of Tally's range get the period grammar's reason. Null for any other words. Pure.
  */
-export function readMonthRange(
-  tokens: string[],
-  index: number,
-  ctx: PeriodWordContext & { isNamedMonth?: (index: number) => boolean },
-): DateRangeRead | null {
-  const from = tokens[index]?.toLowerCase() === 'from' ? 1 : 0;
-  const at = index + from;
+export function readMonthRange(tokens: string[], index: number, ctx: RangeContext): DateRangeRead | null {
+  const at = index + (tokens[index]?.toLowerCase() === 'from' ? 1 : 0);
   const pair = ISO_MONTH_PAIR.exec(tokens[at] ?? '');
   let sides: { a: { year: number; month: number }; b: { year: number; month: number }; end: number } | null =
     null;
@@ -174,11 +168,7 @@ export function readMonthRange(
  * day to type (`2026-03-01`), or why it is no day; null for any other words (`oct 26` alone is
  * ambiguousMonthNumber's). `isNamedMonth(i)`: the month word at `i` is part of a name. Pure.
  */
-export function monthDayYear(
-  tokens: string[],
-  index: number,
-  ctx: PeriodWordContext & { isNamedMonth?: (index: number) => boolean },
-): PeriodProblem | null {
+export function monthDayYear(tokens: string[], index: number, ctx: RangeContext): PeriodProblem | null {
   const side = daySide(tokens, index, ctx);
   if (side?.kind !== 'words' || side.year === null || monthOfWord(tokens[index]!) === null) return null;
   const typed = `\`${clipTyped(tokens.slice(index, side.end).join(' '))}\``;
@@ -268,7 +258,7 @@ function daySide(
 function rangeSides(
   tokens: string[],
   index: number,
-  ctx: PeriodWordContext & { isNamedMonth?: (index: number) => boolean },
+  ctx: RangeContext,
 ): { first: string; last: string; end: number; iso: boolean } | null {
   const start = daySide(tokens, index, ctx);
   if (!start || !RANGE_WORD.test(tokens[start.end] ?? '')) return null;
