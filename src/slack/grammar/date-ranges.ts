@@ -4,15 +4,15 @@ import { formatLocalDate } from '../../time/format.js';
 import { noSuchDay, type PeriodProblem, type PeriodWordContext } from './period-words.js';
 import { clipTyped } from './words.js';
 
-/** The period words' context; `isNamedMonth(i)`: the month word at `i` is part of a name. */
-type RangeContext = PeriodWordContext & { isNamedMonth?: (index: number) => boolean };
-
 /**
  * Dates written as ranges and days in a `/metrics` command: two days (`2026-03-01..2026-03-10`, `mar 1 to
  * mar 10`), two months with their years (`mar 2026 to apr 2026`), a range begun or ended with one date, and
  * a month, day and year (`mar 1 2026`). Each is read as a period, or answered with the dates to type; never
  * guessed. Pure.
  */
+
+/** The period words' context; `isNamedMonth(i)`: the month word at `i` is part of a name. */
+type RangeContext = PeriodWordContext & { isNamedMonth?: (index: number) => boolean };
 
 const RANGE_DASH = '[-\u2010-\u2015\u2212]';
 /** Words that join two dates into a range (`2026-03-01 to 2026-03-10`, `mar 1 – mar 10`). */
