@@ -171,9 +171,19 @@ function entitySplit(record: string[], delimiter: Delimiter): string | null {
   return null;
 }
 
-/** What a row split by an HTML entity's `;` is told to do. */
-const entityAdvice = (entity: string) =>
-  `the ; of the HTML entity ${entity} splits a value; export the file without HTML escaping, or put that value in quotes`;
+/**
+ * Why a row cannot be read as the header's columns, or null: a field count other than the header's
+ * (`width`), or a value a cut HTML entity split (entitySplit), with that cause named either way.
+ */
+function rowShapeProblem(record: string[], width: number, delimiter: Delimiter): string | null {
+  const entity = entitySplit(record, delimiter);
+  const advice = entity
+    ? `the ; of the HTML entity ${entity} splits a value; export the file without HTML escaping, or put that value in quotes`
+    : null;
+  if (record.length !== width)
+    return `has ${counted(record.length, ['field', 'fields'])} but the header has ${width}${advice ? `: ${advice}` : ''}`;
+  return entity ? `a value ends in "${entity.slice(0, -1)}": ${advice}` : null;
+}
 
 /**
  * Streams a CSV file into the database: the delimiter and encoding are detected, each row is
@@ -541,20 +551,13 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
           if (repeatsHeader(record)) {
             // Two exports pasted together: one refusal, not an error per field.
             report({ line, field: null, message: 'repeats the header row; delete it' });
-          } else if (record.length !== plan.width || entitySplit(record, source.delimiter)) {
-            const entity = entitySplit(record, source.delimiter);
-            const count = `has ${counted(record.length, ['field', 'fields'])} but the header has ${plan.width}`;
-            report({
-              line,
-              field: null,
-              message:
-                record.length !== plan.width
-                  ? `${count}${entity ? `: ${entityAdvice(entity)}` : ''}`
-                  : `a value ends in "${entity!.slice(0, -1)}": ${entityAdvice(entity!)}`,
-            });
           } else {
-            pending.push({ line, record });
-            if (pending.length >= batchSize) await flush();
+            const problem = rowShapeProblem(record, plan.width, source.delimiter);
+            if (problem) report({ line, field: null, message: problem });
+            else {
+              pending.push({ line, record });
+              if (pending.length >= batchSize) await flush();
+            }
           }
           if (opts.onProgress && result.rows % 1000 === 0) {
             const t = performance.now();

@@ -681,11 +681,10 @@ const isPerson = (scope: ScopeWord) =>
  * mention or channel link as people see it (`<@U1|ana>` → `@ana`, `<#C1|emea>` → `#emea`).
  */
 function conflict(what: string, typed: string[] = []): Extract<ParsedCommand, { kind: 'error' }> {
-  const seen = (t: string) =>
-    t.replace(
-      /^<([@#])([A-Z0-9]+)(?:\|([^>]*))?>$/,
-      (_, sign: string, id: string, name?: string) => `${sign}${name || id}`,
-    );
+  const seen = (t: string) => {
+    const link = MENTION.exec(t) ?? CHANNEL_LINK.exec(t);
+    return link ? `${t[1]}${link[2] || link[1]}` : t;
+  };
   const named = typed.length > 1 ? `: ${LIST.format(typed.map((t) => `\`${clipTyped(seen(t))}\``))}` : '';
   return {
     kind: 'error',
