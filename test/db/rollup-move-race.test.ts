@@ -68,7 +68,7 @@ describeDb('rollups when a team move races event writes of the same rep', (ctx) 
     for (const table of ROLLUPS) {
       const rows = await run(`select * from ${table}`);
       out[table] = rows
-        .map(({ newest_at: _, ...r }) => r)
+        .map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !k.startsWith('newest_'))))
         .filter((r) => Object.entries(r).some(([k, v]) => !KEYS.has(k) && Number(v) !== 0))
         .map((r) => JSON.stringify(r))
         .sort();

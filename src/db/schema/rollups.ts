@@ -51,8 +51,22 @@ function counters() {
     leadsCreatedConverted: integer('leads_created_converted').notNull().default(0),
     leadsQualified: integer('leads_qualified').notNull().default(0),
     leadsQualifiedConverted: integer('leads_qualified_converted').notNull().default(0),
-    /** Newest event in the bucket (freshness); not lowered when rows are deleted. */
-    newestAt: timestamp('newest_at', { withTimezone: true }),
+    // The newest event of each kind in the bucket, for an answer's freshness ("Data as of"): a calls answer
+    // reads the newest call, never a deal closed later in the same bucket. Not lowered when rows are deleted.
+    /** Newest outbound call (`occurred_at`). */
+    newestCallAt: timestamp('newest_call_at', { withTimezone: true }),
+    /** Newest outbound email (`occurred_at`). */
+    newestEmailAt: timestamp('newest_email_at', { withTimezone: true }),
+    /** Newest meeting booked (`meeting_booked_at`, else `occurred_at`) or held (`meeting_held_at`). */
+    newestMeetingAt: timestamp('newest_meeting_at', { withTimezone: true }),
+    /** Newest opportunity created (`created_at`). */
+    newestOppAt: timestamp('newest_opp_at', { withTimezone: true }),
+    /** Newest deal won (`closed_at`). */
+    newestWonAt: timestamp('newest_won_at', { withTimezone: true }),
+    /** Newest deal lost (`closed_at`). */
+    newestLostAt: timestamp('newest_lost_at', { withTimezone: true }),
+    /** Newest lead created (`created_at`) or qualified (`qualified_at`). */
+    newestLeadAt: timestamp('newest_lead_at', { withTimezone: true }),
   };
 }
 

@@ -59,6 +59,7 @@ export const callsComputer: MetricComputer = aggregateComputer({
     // A rep who made a call in the window (rep_id 0, records without an owner, is never one).
     activeReps: sql`r.calls > 0`,
     having: sql`sum(r.calls) > 0`,
+    newest: sql`r.newest_call_at`,
   },
   finalize({ rows, workingDays }) {
     const r = rows[0] ?? {};
@@ -113,6 +114,7 @@ export const emailsComputer: MetricComputer = aggregateComputer({
   rollup: {
     aggregates: sql`sum(r.emails)::int as n, sum(r.emails_opened)::int as opened, sum(r.emails_replied)::int as replied`,
     having: sql`sum(r.emails) > 0`,
+    newest: sql`r.newest_email_at`,
   },
   finalize({ rows }) {
     const r = rows[0] ?? {};
@@ -161,6 +163,7 @@ export const meetingsComputer: MetricComputer = aggregateComputer({
   rollup: {
     aggregates: sql`sum(r.meetings_booked)::int as booked, sum(r.meetings_held)::int as held`,
     having: sql`sum(r.meetings_booked) + sum(r.meetings_held) > 0`,
+    newest: sql`r.newest_meeting_at`,
   },
   finalize({ rows }) {
     const r = rows[0] ?? {};

@@ -130,8 +130,10 @@ export interface AggregateSpec {
    * 30 days took ~7 ms on the bench data); a rep's windows and a split by rep group one rep's rows, where it is
    * `bool_or`, so Postgres can hash-aggregate instead of sorting every rollup row (org × year by rep:
    * 42 → 27 ms on the bench data).
+   * `newest`: the rollup row's newest event of the kinds the metric reads (`r.newest_call_at`, or the
+   * `greatest` of several), the freshness the raw path reads as `max(x.ts)` of its own rows.
    */
-  rollup?: { aggregates: SQL; having: SQL; activeReps?: SQL };
+  rollup?: { aggregates: SQL; having: SQL; newest: SQL; activeReps?: SQL };
   finalize(input: FinalizeInput): Omit<Computed, 'newest'>;
 }
 
@@ -250,7 +252,7 @@ async function rollupWindows(
     runMetricQuery<Row>(
       db,
       sql`select w.i as g${rcur}, ${rollup.aggregates}${extra},
-          extract(epoch from max(r.newest_at))::float8 as newest_epoch
+          extract(epoch from max(${rollup.newest}))::float8 as newest_epoch
         from ${relation}
         group by w.i${rcur} having ${rollup.having}`,
       { prepared },
@@ -374,7 +376,7 @@ export function aggregateComputer(spec: AggregateSpec): MetricComputer {
         : sql`(${seg.column}), ()`;
       const inner = sql`select grouping(${seg.column}) = 1 as total, ${seg.key} as g${rcur},
           ${spec.rollup.aggregates}${activeReps ? sql`, ${oneRepActive(activeReps, 'rep_active')}` : sql``},
-          extract(epoch from max(r.newest_at))::float8 as newest_epoch
+          extract(epoch from max(${spec.rollup.newest}))::float8 as newest_epoch
         from ${byRep ? rollupRows(ranges, scope) : rollupRows(ranges, scope, sql`metric_team_rollups`)}
         group by grouping sets (${sets}) having ${spec.rollup.having}`;
       // The total's active reps: the segments' (each 1 or 0), summed per currency like the total's rows.

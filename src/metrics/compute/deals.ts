@@ -48,6 +48,7 @@ const wonRollup = {
   aggregates: sql`sum(r.deals_won_with_amount)::int as cur_n, sum(r.won_minor)::float8 as cur_amount,
     (sum(r.deals_won) - sum(r.deals_won_with_amount))::int as no_amount`,
   having: sql`sum(r.deals_won) > 0`,
+  newest: sql`r.newest_won_at`,
 };
 
 function otherCurrencyNote(
@@ -77,6 +78,7 @@ export const winrateComputer: MetricComputer = aggregateComputer({
   rollup: {
     aggregates: sql`sum(r.deals_won)::int as won, (sum(r.deals_won) + sum(r.deals_lost))::int as closed`,
     having: sql`sum(r.deals_won) + sum(r.deals_lost) > 0`,
+    newest: sql`greatest(r.newest_won_at, r.newest_lost_at)`,
   },
   finalize({ rows }) {
     const r = rows[0] ?? {};
@@ -259,6 +261,7 @@ export const oppsComputer: MetricComputer = aggregateComputer({
   rollup: {
     aggregates: sql`sum(r.opps_created)::int as cur_n, sum(r.pipeline_minor)::float8 as cur_amount`,
     having: sql`sum(r.opps_created) > 0`,
+    newest: sql`r.newest_opp_at`,
   },
   finalize({ rows, currency }) {
     const n = rows.reduce((s, r) => s + toNumber(r.cur_n), 0);

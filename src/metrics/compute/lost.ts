@@ -53,6 +53,7 @@ export const lostComputer: MetricComputer = aggregateComputer({
     aggregates: sql`sum(r.deals_lost)::int as cur_n, sum(r.lost_minor)::float8 as cur_amount,
       sum(r.deals_lost_with_reason)::int as with_reason`,
     having: sql`sum(r.deals_lost) > 0`,
+    newest: sql`r.newest_lost_at`,
   },
   finalize({ rows, currency }) {
     const n = rows.reduce((s, r) => s + toNumber(r.cur_n), 0);
