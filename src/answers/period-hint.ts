@@ -2,6 +2,8 @@ import { suggestNames, unknownNameHint } from '../access/people.js';
 import { resolveScopeAsk } from '../access/scope.js';
 import type { Caller } from '../core/types.js';
 import type { Deps } from '../deps.js';
+import { editDistance } from '../edit-distance.js';
+import { findMetric, METRICS } from '../metrics/definitions.js';
 import { beforeDeadline, resolveScope } from '../metrics/index.js';
 import type { MetricAsk, ParsedCommand } from '../slack/grammar/parse.js';
 import {
@@ -12,7 +14,7 @@ import {
   typoSentence,
   zonedHint,
 } from '../slack/grammar/period-words.js';
-import { clipTyped } from '../slack/grammar/words.js';
+import { clipTyped, SCOPE_WORDS } from '../slack/grammar/words.js';
 import { neutraliseMarkers } from '../slack/mrkdwn.js';
 import type { FiscalCalendar } from '../time/fiscal.js';
 
@@ -46,21 +48,66 @@ export async function wordInScopeZone(
   return zonedHint(error.zoned.hint, { now, timezone, ...(fiscal ? { fiscal } : {}) });
 }
 
+/** The words that ask for a person by name (`person Kim`), said alone. */
+const PERSON_WORDS = new Set(['person', 'rep', 'people', 'reps']);
+/** Scope words that cannot be part of a name's end in a question (`team EMEA org`): `org`, `me` and kin. */
+const ENDING_SCOPES = [...SCOPE_WORDS].filter(([, s]) => s.kind !== 'my_team').map(([w]) => w);
+/** Every metric id and alias, for `win rat`: a metric's name mistyped across two words. */
+const METRIC_WORDS = METRICS.flatMap((m) => [m.id, ...m.aliases]);
+
+/**
+ * A metric's name split and mistyped (`win rat team`: `win` is win rate's alias, so `rat team` was read as
+ * the scope): the metric `typed` plus the name's first word near another metric word, and the command to
+ * type instead (`winrate team`); null otherwise.
+ */
+function splitMetricTypo(ask: Pick<MetricAsk, 'metric' | 'period'>, words: string[]): string | null {
+  const metric = ask.metric;
+  if (!metric || words.length === 0) return null;
+  for (const word of [metric.id, ...metric.aliases]) {
+    const joined = `${word}${words[0]!.toLowerCase()}`;
+    // One slip at most: `win rat` is `win rate`, `win ratna` a person's name (Ratna) after `win`.
+    const guess = METRIC_WORDS.find((w) => editDistance(joined, w) === 1);
+    const meant = guess === undefined ? undefined : findMetric(guess);
+    if (meant) return [meant.id, ...words.slice(1), ...(ask.period ? [ask.period] : [])].join(' ');
+  }
+  return null;
+}
+
 /**
  * What to say when the scope asked about names no team or person (`message`, plain text): a known name
  * followed by a mistyped period (`EMEA lst week`) is about the period ("I don't know the period `lst
  * week`. Did you mean `last week`?"), never "I don't know … EMEA lst week"; so is a name that is only a
- * mistyped period (`nxt month`) and near no team's or person's name; otherwise the resolver's `failure`
- * with unknownNameHint's suggestion. `timezone` is the zone period words are checked in.
+ * mistyped period (`nxt month`) and near no team's or person's name. `person` or `rep` alone asks for a
+ * name; a known name followed by `org` or `me` (`team EMEA org`) is two scopes; a metric name split and
+ * mistyped (`win rat team`) gets the command to type. Otherwise the resolver's `failure` with
+ * unknownNameHint's suggestion. `timezone` is the zone period words are checked in.
  */
 export async function unknownScopeText(
   deps: Deps,
   caller: Caller,
-  ask: Pick<MetricAsk, 'scope' | 'period'>,
+  ask: Pick<MetricAsk, 'scope' | 'period' | 'metric'>,
   failure: { message: string; candidates: string[] },
   context: { now: Date; timezone: string },
 ): Promise<string> {
   const { scope } = ask;
+  if (scope.kind === 'named' && !scope.quoted) {
+    const words = scope.name.split(' ');
+    const last = words.at(-1)!.toLowerCase();
+    if (words.length === 1 && PERSON_WORDS.has(last))
+      return `Whose? \`${clipTyped(scope.name)}\` needs a name after it (\`${last} "Ana Lopez"\`) or a mention (\`@ana\`).`;
+    if (words.length > 1 && ENDING_SCOPES.includes(last)) {
+      const rest = words.slice(0, -1).join(' ');
+      const known = await beforeDeadline(
+        resolveScopeAsk(deps.db, caller, { ...scope, name: rest }, context.now),
+      );
+      const typed = `${scope.teamOnly ? 'team ' : scope.personOnly ? 'person ' : ''}${rest}`;
+      if (known.ok)
+        return `That names more than one scope: \`${clipTyped(neutraliseMarkers(typed))}\` and \`${words.at(-1)}\`; ask for one at a time.`;
+    }
+    const meant = splitMetricTypo(ask, words);
+    if (meant && suggestNames(scope.name, failure.candidates).length === 0)
+      return `${failure.message} Did you mean \`${meant}\`?`;
+  }
   if (scope.kind === 'named' && !scope.quoted && ask.period === null) {
     const typo = trailingPeriodTypo(scope.name, context);
     const known = typo

@@ -294,6 +294,35 @@ describeDb('the grammar as a sales manager types it', (ctx) => {
     );
   });
 
+  it('asks whose for a bare `person`, calls `team EMEA org` two scopes, and offers `winrate` for `win rat`', async () => {
+    // Third fresh tester's lows: each was "I don't know a team or person called …".
+    expect(await ask(USERS.mia.id, 'calls person')).toBe(
+      'Whose? `person` needs a name after it (`person "Ana Lopez"`) or a mention (`@ana`).',
+    );
+    expect(await ask(USERS.mia.id, 'calls rep last week')).toBe(
+      'Whose? `rep` needs a name after it (`rep "Ana Lopez"`) or a mention (`@ana`).',
+    );
+    expect(await ask(USERS.mia.id, 'calls team EMEA org')).toBe(
+      'That names more than one scope: `team EMEA` and `org`; ask for one at a time.',
+    );
+    expect(await ask(USERS.mia.id, 'calls EMEA me last week')).toBe(
+      'That names more than one scope: `EMEA` and `me`; ask for one at a time.',
+    );
+    expect(await ask(USERS.mia.id, 'calls org team EMEA')).toBe(
+      'That names more than one scope: `org` and `team EMEA`; ask for one at a time.',
+    );
+    // An unknown name before `org` is still unknown.
+    expect(await ask(USERS.mia.id, 'calls team Zed org')).toBe('I don\'t know a team called "Zed org".');
+    expect(await ask(USERS.mia.id, 'win rat team')).toBe(
+      'I don\'t know a team or person called "rat team". Did you mean `winrate team`?',
+    );
+    expect(await ask(USERS.mia.id, 'win rat last month')).toBe(
+      'I don\'t know a team or person called "rat". Did you mean `winrate last month`?',
+    );
+    // Two slips from a metric word is a name, not a mistyped metric.
+    expect(await ask(USERS.mia.id, 'win ratna')).toBe('I don\'t know a team or person called "ratna".');
+  });
+
   it('says a count of no weeks has no days in it', async () => {
     // Second fresh tester: `0w` offered "the last 0 days" and a range of a week.
     expect(await ask(USERS.ada.id, 'calls 0w')).toBe(

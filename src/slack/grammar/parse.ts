@@ -358,6 +358,8 @@ function readModifiers(
   };
   let teamOnly = false;
   let personOnly = false;
+  /** The word that asked for a team or person by name (`team`, `rep`, `person`), as typed. */
+  let nameWordTyped = '';
   /** The scope as typed (`me`, `<@U1|ada>`, `#emea`), to name it when a second one is asked. */
   let scopeTyped = '';
 
@@ -506,6 +508,7 @@ function readModifiers(
     if (word === 'team' && tokens[i + 1] && isNameWord(tokens[i + 1]!, tokens, i + 1, pctx)) {
       endRun();
       teamOnly = true;
+      nameWordTyped = raw;
       continue;
     }
     // `rep "R&D Team"`, `person Kim`: a person's name, asked for when a team has the same name.
@@ -516,6 +519,7 @@ function readModifiers(
     ) {
       endRun();
       personOnly = true;
+      nameWordTyped = raw;
       continue;
     }
     const scopeWord = SCOPE_WORDS.get(word);
@@ -557,6 +561,9 @@ function readModifiers(
     return { kind: 'error', message: 'Ask for a team or a person, not both at once.', suggestion: null };
   if (leftovers.length > 1) return unknownWords(leftovers.flat(), ctx);
   if (leftovers.length === 1) {
+    // `org team EMEA`: a scope word, then a team or person asked for by name.
+    if (scope && (teamOnly || personOnly))
+      return conflict('scope', [scopeTyped, `${nameWordTyped} ${leftovers[0]!.join(' ')}`]);
     if (scope) return unknownWords(leftovers[0]!, ctx);
     scope = {
       kind: 'named',
