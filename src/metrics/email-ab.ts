@@ -185,13 +185,14 @@ async function computeEmailTemplates(
 }
 
 /**
- * The caveat that emails sent without a template are not compared: "No template (2,028 emails) is not part
- * of the comparison." Null when there is no comparison (no verdict) or every email had a template.
+ * The caveat that emails sent without a template are not compared: "No template (2,028 emails sent with no
+ * template recorded in the CRM) is not part of the comparison." Null when there is no comparison (no verdict) or every email had a template.
  */
 export function noTemplateNote(t: EmailTemplates): string | null {
   const none = t.rows.find((r) => r.template === null);
   if (t.verdict === null || !none || none.sent === 0) return null;
-  return `No template (${formatCount(none.sent)} email${none.sent === 1 ? '' : 's'}) is not part of the comparison.`;
+  const emails = `${formatCount(none.sent)} email${none.sent === 1 ? '' : 's'}`;
+  return `No template (${emails} sent with no template recorded in the CRM) is not part of the comparison.`;
 }
 
 /** The most other spellings a note names; the rest are counted ("and 2 other spellings"). */

@@ -226,7 +226,7 @@ describeDb('the rows and the caveat of an email A/B answer', (ctx) => {
     const verdict = notes.findIndex((t) => t.includes('Not enough data yet to call it'));
     expect(verdict).toBeGreaterThan(0);
     expect(notes[verdict + 1]).toBe(
-      ':information_source: No template (3 emails) is not part of the comparison.',
+      ':information_source: No template (3 emails sent with no template recorded in the CRM) is not part of the comparison.',
     );
   });
 
@@ -319,10 +319,10 @@ describe('spelling notes', () => {
       ({ period, rows, test: null, verdict: 'A verdict.' }) as unknown as EmailTemplates;
     const none = { ...row(null, []), sent: 2028 };
     expect(noTemplateNote(compared([row('A', []), row('B', []), none]))).toBe(
-      'No template (2,028 emails) is not part of the comparison.',
+      'No template (2,028 emails sent with no template recorded in the CRM) is not part of the comparison.',
     );
     expect(noTemplateNote(compared([row('A', []), row('B', []), row(null, [])]))).toBe(
-      'No template (1 email) is not part of the comparison.',
+      'No template (1 email sent with no template recorded in the CRM) is not part of the comparison.',
     );
     expect(noTemplateNote(compared([row('A', []), row('B', [])]))).toBeNull();
     // No verdict (fewer than two templates): there is no comparison to leave them out of.
