@@ -1,6 +1,7 @@
-import { sql } from '../db/client.js';
+import { type Db, sql } from '../db/client.js';
 import { readDataVersion } from '../db/data-version.js';
 import type { FiscalCalendar } from '../time/fiscal.js';
+import { firstRecordAt, type RecordKind } from './all-time.js';
 import { arrivalFrom, lastArrivalQuery } from './compute/arrivals.js';
 import { runMetricQuery } from './compute/query.js';
 import { type FiscalRow, fiscalCalendarFromRow } from './fiscal-settings.js';
@@ -157,6 +158,18 @@ export function otherZonesAt(
 ): Promise<ReadonlySet<number>> {
   const key = JSON.stringify(['zones', by, timezone, deps.defaultTimezone]);
   return keptAt(deps.db, version, key, () => idsInOtherZones(deps, by, timezone));
+}
+
+/**
+ * The org's first record of the kinds `records` reads (`firstRecordAt` over the org: the first activity, lead,
+ * opportunity or account state), or null when there is none, under data version `version`, cached as
+ * `answerContextAt` caches contexts (every table it reads moves the version): read once per data version
+ * and kinds, not per answer. Database errors propagate.
+ */
+export function dataStartAt(db: Db, records: readonly RecordKind[], version: string): Promise<Date | null> {
+  return keptAt(db, version, JSON.stringify(['start', records]), () =>
+    firstRecordAt(db, { kind: 'org' }, records),
+  );
 }
 
 /**

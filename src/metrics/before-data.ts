@@ -1,7 +1,9 @@
-import type { Db } from '../db/client.js';
+import { TZDate } from '@date-fns/tz';
+import { startOfDay } from 'date-fns';
 import { formatLocalDay } from '../time/format.js';
-import { firstRecordAt, type RecordKind, recordsNoun } from './all-time.js';
+import { type RecordKind, recordsNoun } from './all-time.js';
 import { type Computed, noData } from './compute/aggregate.js';
+import { workingDaysElapsed } from './periods.js';
 import type { Period } from './types.js';
 
 /** A computed period, as shown: `before` is the org's first record when the period lies before it, else null. */
@@ -18,20 +20,15 @@ export interface MarkedPeriod {
  * Given the answer's `periods` and what was `computed` for each (same order), returns `mark(p, c)`: `c`
  * unchanged, or, for such a period, with its value and its figures as no data (the zeros of "Connected 0",
  * "Talk time 0s" are no more real than the headline's) except a figure not read from the records (`fixed`),
- * and a rate that already says why it has no value (no deals closed) keeping its reason. The first record is
- * read once (one query), only when some such period is empty.
+ * and a rate that already says why it has no value (no deals closed) keeping its reason. `dataStart` is the
+ * org's first record of those kinds (`dataStartAt`), null when there is none.
  */
-export async function beforeDataMarker(
-  db: Db,
-  periods: Period[],
-  computed: Computed[],
+export function beforeDataMarker(
+  dataStart: Date | null,
   now: Date,
   records: readonly RecordKind[],
-): Promise<(p: Period, c: Computed) => MarkedPeriod> {
+): (p: Period, c: Computed) => MarkedPeriod {
   const finishedEmpty = (p: Period, c: Computed) => c.n === 0 && !p.allTime && now >= p.end;
-  const dataStart = periods.some((p, i) => finishedEmpty(p, computed[i]!))
-    ? await firstRecordAt(db, { kind: 'org' }, records)
-    : null;
   return (p, c) => {
     const before = dataStart !== null && finishedEmpty(p, c) && dataStart >= p.end ? dataStart : null;
     if (!before) return { computed: c, before };
@@ -45,4 +42,36 @@ export async function beforeDataMarker(
       before,
     };
   };
+}
+
+/**
+ * The local day (in `p`'s zone) of the org's first record when `p` began on an earlier day and the records
+ * start before `p` ends and before `now`: the period began before the data ("calls org 2025" with records
+ * from 5 Dec 2025). Its days before then hold no records, which is not a shortfall: per-day figures count the
+ * working days from then on (`workingDaysWithData`), an accumulating target is not judged, and the answer says
+ * where the records start. Null otherwise (no records, a period wholly before or after the first record, or
+ * one whose first day holds it).
+ */
+export function dataStartDayIn(p: Period, dataStart: Date | null, now: Date): Date | null {
+  if (!dataStart || p.allTime) return null;
+  const day = startOfDay(new TZDate(dataStart.getTime(), p.timezone));
+  const inside = day.getTime() > p.start.getTime() && dataStart < p.end && dataStart < now;
+  return inside ? new Date(day.getTime()) : null;
+}
+
+/**
+ * Working days (Mon–Fri, local) elapsed in `p` at `now` (`workingDaysElapsed`), counted from the local day
+ * of the org's first record `dataStart` when `p` began before it (`dataStartDayIn`): a per-day rate divides
+ * by the days that could hold records.
+ */
+export function workingDaysWithData(p: Period, now: Date, dataStart: Date | null): number {
+  const from = dataStartDayIn(p, dataStart, now);
+  return workingDaysElapsed(from ? { ...p, start: from } : p, now);
+}
+
+/** "The figures cover 5 Dec 2025 onward: there are no deals before then, though this period began earlier." */
+export function dataStartNote(day: Date, p: Period, records: readonly RecordKind[]): string {
+  const on = formatLocalDay(day, p.timezone);
+  const noun = recordsNoun(records);
+  return `The figures cover ${on} onward: there ${noun === 'activity' ? 'is' : 'are'} no ${noun} before then, though this period began earlier.`;
 }

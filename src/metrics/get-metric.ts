@@ -2,15 +2,15 @@ import { readDataVersion } from '../db/data-version.js';
 import type { FiscalCalendar } from '../time/fiscal.js';
 import { formatLocalDay } from '../time/format.js';
 import { metricRecords, narrowAllTime } from './all-time.js';
-import { type AnswerContext, answerContextAt, otherZonesAt } from './answer-context.js';
-import { beforeDataMarker } from './before-data.js';
+import { type AnswerContext, answerContextAt, dataStartAt, otherZonesAt } from './answer-context.js';
+import { beforeDataMarker, dataStartDayIn, dataStartNote, workingDaysWithData } from './before-data.js';
 import { type ComputeContext, type Computed, noData, type SegmentComputed } from './compute/aggregate.js';
 import { COMPUTERS } from './compute/registry.js';
 import type { Window } from './compute/rows.js';
 import { findMetric } from './definitions.js';
 import { MetricsError } from './errors.js';
 import { interactiveDeadline } from './interactive.js';
-import { describeWindow, parsePeriod, seriesPeriods, workingDaysElapsed } from './periods.js';
+import { describeWindow, parsePeriod, seriesPeriods } from './periods.js';
 import { type ScopeContext, splitZoneNote } from './scope.js';
 import { computeAttainment, currencyNote, findTargetFor, sameCurrency, scaleTarget } from './targets.js';
 import type {
@@ -90,7 +90,9 @@ export function sortSegments(def: MetricDefinition, rows: SegmentRow[]): Segment
  * The target's attainment for this answer, or null without a target, when the answer has no data (a win
  * rate with no deals closed, a period before the first record: a target beside "no data" compares with
  * nothing), or when a count target comes to nothing for the period (a daily target on a Saturday: targets
- * are worked on weekdays).
+ * are worked on weekdays). `dataStartsOn`: the local day the org's records start when the period began
+ * before it (`dataStartDayIn`): a target that accumulates over the period is then shown but not judged (no
+ * attainment, pace or status: the days before hold no records, which is no shortfall); a rate's is.
  */
 function attainmentFor(
   def: MetricDefinition,
@@ -98,12 +100,16 @@ function attainmentFor(
   target: TargetInfo | null,
   period: Period,
   now: Date,
+  dataStartsOn: string | null,
 ): Attainment | null {
   if (!target) return null;
   // A period that has not started has no data yet, but its target and start day are still worth showing.
   if (main.value.kind === 'no_data' && now >= period.start) return null;
   const a = computeAttainment(def, main.value, target, period, now, main.currency);
-  return def.accumulates && a.targetForPeriod === 0 ? null : a;
+  if (def.accumulates && a.targetForPeriod === 0) return null;
+  return def.accumulates && dataStartsOn
+    ? { ...a, attainment: null, pace: null, status: null, dataStartsOn }
+    : a;
 }
 
 export async function getMetric(deps: MetricDeps, query: MetricQuery): Promise<MetricResult> {
@@ -236,6 +242,10 @@ async function computeWith(
   const none = period.allTime ? { target: false, trend: false, series: false } : {};
   const include = { target: true, trend: true, series: true, ...query.include, ...none };
   const { periods, windows, headline, previous, previousIndex } = planPeriods(def, period, include, now);
+  // The org's first record of these kinds (cached per data version): a period that began before it counts
+  // working days from it and says so; one that ended before it is marked as before the data.
+  const dataStart = await dataStartAt(deps.db, records, version);
+  const startDay = dataStartDayIn(period, dataStart, now);
   const ctx: ComputeContext = {
     now,
     grossMargin: deps.grossMargin ?? 1,
@@ -243,7 +253,7 @@ async function computeWith(
     defaultTimezone: deps.defaultTimezone,
     timezone: period.timezone,
     // The headline's is periods[headline] (the period itself): computed once, not again.
-    workingDays: periods.map((p) => workingDaysElapsed(p, now)),
+    workingDays: periods.map((p) => workingDaysWithData(p, now, dataStart)),
     // A currency asked for (a digest line's, see MetricQuery.currency) is every window's and the split's.
     ...(query.currency ? { currency: query.currency } : {}),
   };
@@ -289,7 +299,7 @@ async function computeWith(
     now < period.start && !def.looksAhead ? formatLocalDay(period.start, period.timezone) : undefined;
   const notYet = startsOn ? noData(`it has not started (starts ${startsOn})`) : null;
   const segments = segs && query.by ? toSegments(def, query.by, segs, notYet) : null;
-  const mark = await beforeDataMarker(deps.db, periods, computed, now, records);
+  const mark = beforeDataMarker(dataStart, now, records);
   const zoneNote = zoneNoteFor(segments, sc.timezone, otherZones);
   const marked = mark(period, computed[headline]!);
   const main = notYet ? asNotStarted(computed[headline]!, notYet) : marked.computed;
@@ -297,7 +307,8 @@ async function computeWith(
   const prevMarked = previous && computed[previousIndex] ? mark(previous, computed[previousIndex]!) : null;
   const prev = prevMarked?.computed;
   const prevBeforeData = prevMarked?.before ?? null;
-  const notes = [...main.notes, ...(zoneNote ? [zoneNote] : [])];
+  const startNote = startDay && !notYet ? dataStartNote(startDay, period, records) : null;
+  const notes = [...main.notes, ...(zoneNote ? [zoneNote] : []), ...(startNote ? [startNote] : [])];
 
   return {
     metric: def,
@@ -312,7 +323,14 @@ async function computeWith(
       target && !sameCurrency(def, target, main.currency)
         ? [...notes, currencyNote(def, target, main.currency)]
         : notes,
-    target: attainmentFor(def, main, target, period, now),
+    target: attainmentFor(
+      def,
+      main,
+      target,
+      period,
+      now,
+      startDay ? formatLocalDay(startDay, period.timezone) : null,
+    ),
     ...(startsOn ? { startsOn } : {}),
     // A period that has not started yet compares with nothing: its zeros are not a decline (like its target,
     // which says when it starts).

@@ -182,6 +182,11 @@ export interface Attainment {
    * period has no attainment, pace or status until then (not "off track").
    */
   startsOn?: string;
+  /**
+   * The local day the org's records start ("5 Dec 2025") when the period began before it: an accumulating
+   * target is shown but not judged (attainment, pace and status null), as its earlier days hold no records.
+   */
+  dataStartsOn?: string;
 }
 
 export interface Change {

@@ -166,17 +166,27 @@ const STATUS_TEXT: Record<Status, string> = {
 };
 
 /**
- * The status marker used wherever a target is shown; `startsOn` (the attainment's) for a period that has
- * not started: ":white_circle: starts 1 Jan 2027".
+ * Why a target has no status, in words (`whyNoStatus`, from the attainment): "starts 1 Jan 2027" for a period
+ * that has not started, "not judged: records start 5 Dec 2025" for one that began before the data; undefined
+ * otherwise ("no status").
  */
-export function formatStatus(status: Status | null, startsOn?: string): string {
-  return status ? STATUS_TEXT[status] : `:white_circle: ${statusWords(null, startsOn)}`;
+export function whyNoStatus(t: { startsOn?: string; dataStartsOn?: string }): string | undefined {
+  if (t.startsOn) return `starts ${t.startsOn}`;
+  return t.dataStartsOn ? `not judged: records start ${t.dataStartsOn}` : undefined;
+}
+
+/**
+ * The status marker used wherever a target is shown; `why` (`whyNoStatus` of the attainment) when it has
+ * none: ":white_circle: starts 1 Jan 2027".
+ */
+export function formatStatus(status: Status | null, why?: string): string {
+  return status ? STATUS_TEXT[status] : `:white_circle: ${statusWords(null, why)}`;
 }
 
 /** Status words without emoji, for the plain-text fallback: "at risk", "no status", "starts 1 Jan 2027". */
-export function statusWords(status: Status | null, startsOn?: string): string {
+export function statusWords(status: Status | null, why?: string): string {
   if (status) return status.replace('_', ' ');
-  return startsOn ? `starts ${startsOn}` : 'no status';
+  return why ?? 'no status';
 }
 
 const SPARK = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
