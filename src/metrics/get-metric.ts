@@ -245,7 +245,9 @@ async function computeWith(
   // The org's first record of these kinds (cached per data version): a period that began before it counts
   // working days from it and says so; one that ended before it is marked as before the data.
   const dataStart = await dataStartAt(deps.db, records, version);
-  const startDay = dataStartDayIn(period, dataStart, now);
+  // Not for a state metric (retention, ARR, ARPU, CLV): its figure is the customer base or contract book as
+  // it stands, whatever day the records start.
+  const startDay = def.state ? null : dataStartDayIn(period, dataStart, now);
   const ctx: ComputeContext = {
     now,
     grossMargin: deps.grossMargin ?? 1,

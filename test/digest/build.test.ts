@@ -39,6 +39,8 @@ describeDb('digest content', (ctx) => {
       // Earlier in November: Ana 2 more.
       call(ana, '2026-11-10T09:00:00Z'),
       call(ana, '2026-11-10T10:00:00Z'),
+      // October: the data starts before November, so November's target is judged (before-data.ts).
+      call(ana, '2026-10-05T09:00:00Z'),
     ]);
     await db.insert(leads).values([
       // Ana answered in 2 minutes, Bob in 30: Bob is over the 5-minute SLA.

@@ -53,6 +53,8 @@ describeDb('what an answer reads before its metric query', (ctx) => {
     const east = await addTeam(ctx.db(), 'East');
     const ana = await addRep(ctx.db(), 'Ana', east);
     await addCall(ctx.db(), ana, '2026-11-20T10:00:00Z');
+    // The data starts before this month: its working days count from the 1st (before-data.ts).
+    await addCall(ctx.db(), ana, '2026-10-01T10:00:00Z');
     const deps = { db: ctx.db(), defaultTimezone: 'UTC', now };
     // A team's calls need the calling reps for "calls per rep per working day" (16 weekdays to Monday 23rd):
     // counted index-only by a second metric statement, run beside the team twin's (aggregate.ts, activeReps).

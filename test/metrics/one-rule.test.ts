@@ -103,6 +103,8 @@ describeDb('one rule per concept', (ctx) => {
     expect(response.value).toEqual(v(120));
     expect(response.notes).toEqual([
       '1 lead answered before it was created (clock skew or bad data) counts as 0 s.',
+      // The first lead is from 2 Oct: October began before the records (before-data.ts).
+      'The figures cover 2 Oct 2026 onward: there are no records before then, though this period began earlier.',
     ]);
   });
 
