@@ -86,6 +86,8 @@ describeDb('won deals without an amount', (ctx) => {
     const revenue = await both(deps, { metric: 'revenue', scope: org, period: 'this month' });
     expect(revenue.value).toEqual(v(250_000));
     expect(fig(revenue, 'deals')).toEqual(v(1));
+    // Not "Deals won: 1" beside three wins (tester helper-167).
+    expect(revenue.figures.find((f) => f.key === 'deals')?.label).toBe('Deals won with an amount');
     expect(revenue.notes).toContain('2 won deals without an amount left out.');
     const anaRevenue = await both(deps, {
       metric: 'revenue',

@@ -200,7 +200,15 @@ export const revenueComputer: MetricComputer = wonDealsComputer((won) => {
       ],
       step: take(0),
     },
-    figures: [{ key: 'deals', label: 'Deals won', unit: 'count', value: value(won.n) }],
+    // Beside "2 won deals without an amount left out", the count says it holds only the others.
+    figures: [
+      {
+        key: 'deals',
+        label: won.noAmount > 0 ? 'Deals won with an amount' : 'Deals won',
+        unit: 'count',
+        value: value(won.n),
+      },
+    ],
   };
 });
 
