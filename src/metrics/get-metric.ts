@@ -309,7 +309,9 @@ async function computeWith(
   const prevMarked = previous && computed[previousIndex] ? mark(previous, computed[previousIndex]!) : null;
   const prev = prevMarked?.computed;
   const prevBeforeData = prevMarked?.before ?? null;
-  const startNote = startDay && !notYet ? dataStartNote(startDay, period, records) : null;
+  // Only beside figures (not beside "no data", which says why), and not for a metric that looks ahead.
+  const startNote =
+    startDay && !notYet && main.n > 0 && !def.looksAhead ? dataStartNote(startDay, period, records) : null;
   const notes = [...main.notes, ...(zoneNote ? [zoneNote] : []), ...(startNote ? [startNote] : [])];
 
   return {

@@ -93,6 +93,20 @@ describeDb('a period that began before the data', (ctx) => {
     expect(year.target?.dataStartsOn).toBeUndefined();
   });
 
+  it('adds no start note beside "no data" or to coverage, which looks ahead', async () => {
+    // Tester helper-169: response time with no leads said "no leads created" and "the figures cover 5 Dec";
+    // coverage 2025 carried the note beside its "no data".
+    const { deps } = await seed();
+    for (const metric of ['response', 'coverage', 'winrate'] as const) {
+      const r = await getMetric(deps, { metric, scope: { kind: 'org' }, period: '2025' });
+      expect(r.value.kind, metric).toBe('no_data');
+      expect(
+        r.notes.filter((n) => n.startsWith('The figures cover')),
+        metric,
+      ).toEqual([]);
+    }
+  });
+
   it('still judges a rate’s target, and names deals for a deal metric', async () => {
     const { db, deps, ana } = await seed();
     await addOpp(db, ana, {
