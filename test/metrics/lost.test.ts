@@ -72,6 +72,22 @@ describeDb('lost deals by reason', (ctx) => {
     expect(text).toContain('_Other (2 reasons)_ — 2 (18%) · $2 · new');
   });
 
+  it('calls no reason "new" against a period before the data, and says there is no earlier data', async () => {
+    // Tester helper-169 (MED): `lost org 2025` marked every reason "new", "change vs 2024", the data starting
+    // in December 2025. Here every deal was created on 1 Aug 2026: July is before the data.
+    const ana = await addRep(ctx.db(), 'Ana');
+    await lose(ana, '2026-08-10T10:00:00Z', 1_000, 'Price');
+    await lose(ana, '2026-08-11T10:00:00Z', 2_000, 'Timing');
+    const deps = { db: ctx.db(), defaultTimezone: 'UTC', now: new Date('2026-11-25T12:00:00Z') };
+    const text = JSON.stringify(
+      buildLostMessage(await getLossReasons(deps, { scope: org, period: '2026-08' })),
+    );
+    expect(text).toContain('vs July 2026: no earlier data (the data starts on 1 Aug 2026)');
+    expect(text).toContain('*Timing* — 1 (50%) · $20\\n*Price* — 1 (50%) · $10"');
+    expect(text).not.toContain('new');
+    expect(text).toContain('Share = of all 2 deals lost.');
+  });
+
   // Probe (LOW): "Top loss reasons: Price (1 of 24,980 lost, 0%)" showed 0% for a share that is not zero.
   it('never shows a non-zero share of the top reasons as 0%', async () => {
     const db = ctx.db();

@@ -5,7 +5,7 @@ import { formatCount } from '../../numbers/count.js';
 import { formatChange, formatMoney, formatPercent } from '../format.js';
 import { enforceLimits, type SlackMessage } from '../limits.js';
 import { escapeMrkdwn, showName } from '../mrkdwn.js';
-import { fallbackFigure, notStartedHeadline } from './answer-parts.js';
+import { changeLine, fallbackFigure, notStartedHeadline } from './answer-parts.js';
 import { context, header, section } from './pieces.js';
 
 /** A loss reason is free text (up to 500 characters on the way in); one table row shows this much of it. */
@@ -61,8 +61,14 @@ export function buildLostMessage(lr: LossReasons): SlackMessage {
   const amount = r.figures.find((f) => f.key === 'amount')?.value;
   const amountText = amount?.kind === 'value' ? formatMoney(amount.value, r.currency) : 'no amount';
   const lines: string[] = [`*${formatCount(lost)}* deal${lost === 1 ? '' : 's'} lost · *${amountText}*`];
+  // A previous period before the org's first record has nothing to compare: "vs 2024: no earlier data (the
+  // data starts on 9 Dec 2025)", and no reason is "new" against it.
+  const noEarlier = r.trend?.previous.dataStartsAt !== undefined;
   if (r.trend?.change) {
     lines.push(`${formatChange(r.trend.change, 'count')} vs ${escapeMrkdwn(r.trend.previous.period.label)}`);
+  } else if (noEarlier) {
+    const said = changeLine(r);
+    if (said) lines.push(said);
   }
   const blocks: KnownBlock[] = [header(title), section(lines.join('\n'))];
   if (lost === 0) {
@@ -78,12 +84,13 @@ export function buildLostMessage(lr: LossReasons): SlackMessage {
       // Cut before escaping, so the bold or italic around a long reason is never cut in half.
       const label = showName(row.label, LOSS_REASON_DISPLAY_MAX);
       const name = row.kind === 'reason' ? `*${label}*` : `_${label}_`;
-      return `${name} — ${formatCount(row.lost)} (${formatPercent(row.share, 0)}) · ${reasonAmount(row, r.currency)} · ${reasonChange(row.lost, row.previousLost)}`;
+      const change = noEarlier ? '' : ` · ${reasonChange(row.lost, row.previousLost)}`;
+      return `${name} — ${formatCount(row.lost)} (${formatPercent(row.share, 0)}) · ${reasonAmount(row, r.currency)}${change}`;
     });
     blocks.push(section(table.join('\n')));
     blocks.push(
       context(
-        `Reasons are grouped ignoring case and spacing. Share = of ${lost === 1 ? 'the one deal' : `all ${formatCount(lost)} deals`} lost; change vs ${escapeMrkdwn(r.trend?.previous.period.label ?? 'the previous period')}.`,
+        `Reasons are grouped ignoring case and spacing. Share = of ${lost === 1 ? 'the one deal' : `all ${formatCount(lost)} deals`} lost${noEarlier ? '' : `; change vs ${escapeMrkdwn(r.trend?.previous.period.label ?? 'the previous period')}`}.`,
       ),
     );
   }
