@@ -2,10 +2,8 @@ import { suggestNames, unknownNameHint } from '../access/people.js';
 import { resolveScopeAsk } from '../access/scope.js';
 import type { Caller } from '../core/types.js';
 import type { Deps } from '../deps.js';
-import { editDistance } from '../edit-distance.js';
-import { findMetric, METRICS } from '../metrics/definitions.js';
 import { beforeDeadline, resolveScope } from '../metrics/index.js';
-import type { MetricAsk, ParsedCommand } from '../slack/grammar/parse.js';
+import { type MetricAsk, type ParsedCommand, splitMetricSlip } from '../slack/grammar/parse.js';
 import {
   type PeriodProblem,
   periodTypo,
@@ -52,25 +50,14 @@ export async function wordInScopeZone(
 const PERSON_WORDS = new Set(['person', 'rep', 'people', 'reps']);
 /** Scope words that cannot be part of a name's end in a question (`team EMEA org`): `org`, `me` and kin. */
 const ENDING_SCOPES = [...SCOPE_WORDS].filter(([, s]) => s.kind !== 'my_team').map(([w]) => w);
-/** Every metric id and alias, for `win rat`: a metric's name mistyped across two words. */
-const METRIC_WORDS = METRICS.flatMap((m) => [m.id, ...m.aliases]);
-
 /**
  * A metric's name split and mistyped (`win rat team`: `win` is win rate's alias, so `rat team` was read as
  * the scope): the metric `typed` plus the name's first word near another metric word, and the command to
  * type instead (`winrate team`); null otherwise.
  */
 function splitMetricTypo(ask: Pick<MetricAsk, 'metric' | 'period'>, words: string[]): string | null {
-  const metric = ask.metric;
-  if (!metric || words.length === 0) return null;
-  for (const word of [metric.id, ...metric.aliases]) {
-    const joined = `${word}${words[0]!.toLowerCase()}`;
-    // One slip at most: `win rat` is `win rate`, `win ratna` a person's name (Ratna) after `win`.
-    const guess = METRIC_WORDS.find((w) => editDistance(joined, w) === 1);
-    const meant = guess === undefined ? undefined : findMetric(guess);
-    if (meant) return [meant.id, ...words.slice(1), ...(ask.period ? [ask.period] : [])].join(' ');
-  }
-  return null;
+  const meant = ask.metric && words.length > 0 ? splitMetricSlip(ask.metric, words[0]!) : null;
+  return meant ? [meant.id, ...words.slice(1), ...(ask.period ? [ask.period] : [])].join(' ') : null;
 }
 
 /**
@@ -90,6 +77,20 @@ export async function unknownScopeText(
   context: { now: Date; timezone: string },
 ): Promise<string> {
   const { scope } = ask;
+  if (scope.kind === 'named' && (scope.teamOnly || scope.personOnly)) {
+    // `rep EMEA`, `team isabel`: the name is the other kind's (never a guess among the asked kind's names).
+    const { teamOnly: _, personOnly: __, ...anyKind } = scope;
+    const other = await beforeDeadline(
+      resolveScopeAsk(deps.db, caller, { ...anyKind, teamOnly: false }, context.now),
+    );
+    if (other.ok && other.scope.kind === (scope.teamOnly ? 'rep' : 'team')) {
+      const name = clipTyped(neutraliseMarkers(scope.name));
+      const typed = scope.quoted ? `"${name}"` : name;
+      return scope.teamOnly
+        ? `"${name}" is a person, not a team: ask \`person ${typed}\`.`
+        : `"${name}" is a team, not a person: ask \`team ${typed}\`.`;
+    }
+  }
   if (scope.kind === 'named' && !scope.quoted) {
     const words = scope.name.split(' ');
     const last = words.at(-1)!.toLowerCase();

@@ -287,8 +287,10 @@ describeDb('the grammar as a sales manager types it', (ctx) => {
     );
     // A team without a namesake keeps its plain name.
     expect(await ask(USERS.ada.id, 'calls team EMEA this week')).toMatch(/^Calls · EMEA · /);
-    // `rep` looks at people only; `person` is the same word.
-    expect(await ask(USERS.ada.id, 'calls person EMEA')).toBe('I don\'t know anyone called "EMEA".');
+    // `rep` looks at people only (`person` is the same word): the team is named as such, not answered.
+    expect(await ask(USERS.ada.id, 'calls person EMEA')).toBe(
+      '"EMEA" is a team, not a person: ask `team EMEA`.',
+    );
     expect(await ask(USERS.ada.id, 'calls me "R&D Team"')).toBe(
       'That names more than one scope: `me` and `"R&amp;D Team"`; ask for one at a time.',
     );
@@ -321,6 +323,23 @@ describeDb('the grammar as a sales manager types it', (ctx) => {
     );
     // Two slips from a metric word is a name, not a mistyped metric.
     expect(await ask(USERS.mia.id, 'win ratna')).toBe('I don\'t know a team or person called "ratna".');
+  });
+
+  it('says a team asked for as a person is a team, and the other way round, never guessing namesakes', async () => {
+    // Fourth fresh tester (helper-169, MED): `rep EMEA` offered three Emmas; `team isabel` said no such team.
+    expect(await ask(USERS.mia.id, 'calls rep EMEA')).toBe(
+      '"EMEA" is a team, not a person: ask `team EMEA`.',
+    );
+    expect(await ask(USERS.mia.id, 'calls person "AMER" last week')).toBe(
+      '"AMER" is a team, not a person: ask `team "AMER"`.',
+    );
+    expect(await ask(USERS.mia.id, 'calls team ana')).toBe(
+      '"ana" is a person, not a team: ask `person ana`.',
+    );
+    // `win rat team EMEA` was "I couldn't make sense of `rat EMEA`", words never typed together.
+    expect(await ask(USERS.mia.id, 'win rat team EMEA')).toBe(
+      "I couldn't make sense of `rat`. Did you mean `winrate team EMEA`?",
+    );
   });
 
   it('says a count of no weeks has no days in it', async () => {

@@ -1,4 +1,4 @@
-import { suggestWord } from '../../edit-distance.js';
+import { editDistance, suggestWord } from '../../edit-distance.js';
 import { findMetric, METRICS } from '../../metrics/definitions.js';
 import { monthOfWord, parsePeriod } from '../../metrics/periods.js';
 import type { Dimension, MetricDefinition } from '../../metrics/types.js';
@@ -559,6 +559,17 @@ function readModifiers(
   // `team rep Kim`: a team's name and a person's name at once.
   if (teamOnly && personOnly)
     return { kind: 'error', message: 'Ask for a team or a person, not both at once.', suggestion: null };
+  // `win rat team EMEA`: the word after the metric is a slip in its name, beside a scope.
+  const slip =
+    metric && leftovers[0]?.[0] === tokens[0] && !quotedRuns.has(0) && (leftovers.length > 1 || scope)
+      ? splitMetricSlip(metric, tokens[0]!)
+      : null;
+  if (slip)
+    return {
+      kind: 'error',
+      message: `I couldn't make sense of \`${clipTyped(tokens[0]!)}\`.`,
+      suggestion: [slip.id, ...tokens.slice(1)].join(' '),
+    };
   if (leftovers.length > 1) return unknownWords(leftovers.flat(), ctx);
   if (leftovers.length === 1) {
     // `org team EMEA`: a scope word, then a team or person asked for by name.
@@ -698,6 +709,23 @@ function conflict(what: string, typed: string[] = []): Extract<ParsedCommand, { 
     message: `That names more than one ${what}${named}; ask for one at a time.`,
     suggestion: null,
   };
+}
+
+/** Every metric id and alias, for `win rat`: a metric's name mistyped across two words. */
+const METRIC_WORDS = METRICS.flatMap((m) => [m.id, ...m.aliases]);
+
+/**
+ * The metric meant when `metric`'s name (an id or alias, as `win` is win rate's) and the `next` word typed
+ * after it are one slip from another metric word (`win rat` → win rate); null otherwise. One slip at most:
+ * `win ratna` is a person's name after `win`.
+ */
+export function splitMetricSlip(metric: MetricDefinition, next: string): MetricDefinition | null {
+  for (const word of [metric.id, ...metric.aliases]) {
+    const joined = `${word}${next.toLowerCase()}`;
+    const guess = METRIC_WORDS.find((w) => editDistance(joined, w) === 1);
+    if (guess !== undefined) return findMetric(guess) ?? null;
+  }
+  return null;
 }
 
 function unknownWords(words: string[], ctx: GrammarContext): ParsedCommand {
