@@ -1,5 +1,6 @@
 import { suggestNames, unknownNameHint } from '../access/people.js';
 import { resolveScopeAsk } from '../access/scope.js';
+import { fold } from '../core/fold.js';
 import type { Caller } from '../core/types.js';
 import type { Deps } from '../deps.js';
 import { beforeDeadline, resolveScope } from '../metrics/index.js';
@@ -104,6 +105,14 @@ export async function unknownScopeText(
       const typed = `${scope.teamOnly ? 'team ' : scope.personOnly ? 'person ' : ''}${rest}`;
       if (known.ok)
         return `That names more than one scope: \`${clipTyped(neutraliseMarkers(typed))}\` and \`${words.at(-1)}\`; ask for one at a time.`;
+    }
+    // `EMEA EMEA`: a known name said twice.
+    const half = words.length % 2 === 0 ? words.slice(0, words.length / 2).join(' ') : null;
+    if (half !== null && fold(half) === fold(words.slice(words.length / 2).join(' '))) {
+      const known = await beforeDeadline(
+        resolveScopeAsk(deps.db, caller, { ...scope, name: half }, context.now),
+      );
+      if (known.ok) return `That names \`${clipTyped(neutraliseMarkers(half))}\` twice; say it once.`;
     }
     const meant = splitMetricTypo(ask, words);
     if (meant && suggestNames(scope.name, failure.candidates).length === 0)

@@ -336,6 +336,9 @@ describeDb('the grammar as a sales manager types it', (ctx) => {
     expect(await ask(USERS.mia.id, 'calls team ana')).toBe(
       '"ana" is a person, not a team: ask `person ana`.',
     );
+    // One scope said twice is not two scopes.
+    expect(await ask(USERS.mia.id, 'calls org org')).toBe('That names `org` twice; say it once.');
+    expect(await ask(USERS.mia.id, 'calls EMEA emea')).toBe('That names `EMEA` twice; say it once.');
     // `win rat team EMEA` was "I couldn't make sense of `rat EMEA`", words never typed together.
     expect(await ask(USERS.mia.id, 'win rat team EMEA')).toBe(
       "I couldn't make sense of `rat`. Did you mean `winrate team EMEA`?",

@@ -703,6 +703,13 @@ function conflict(what: string, typed: string[] = []): Extract<ParsedCommand, { 
     const link = MENTION.exec(t) ?? CHANNEL_LINK.exec(t);
     return link ? `${t[1]}${link[2] || link[1]}` : t;
   };
+  // `org org`: one scope said twice, not two.
+  if (typed.length > 1 && new Set(typed.map((t) => t.toLowerCase())).size === 1)
+    return {
+      kind: 'error',
+      message: `That names \`${clipTyped(seen(typed[0]!))}\` twice; say it once.`,
+      suggestion: null,
+    };
   const named = typed.length > 1 ? `: ${LIST.format(typed.map((t) => `\`${clipTyped(seen(t))}\``))}` : '';
   return {
     kind: 'error',
