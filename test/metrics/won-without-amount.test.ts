@@ -78,6 +78,22 @@ describeDb('won deals without an amount', (ctx) => {
     }
   });
 
+  it('breaks a tie of priced deals by every won deal, so one euro win does not turn a dollar org to euros', async () => {
+    // Tester helper-170 (MED): $1,200.50 won, a USD win without an amount and €900 won read "€900, 1 won deal
+    // in another currency left out": 1 priced deal each, and EUR first by ISO code.
+    const db = ctx.db();
+    const ana = await addRep(db, 'Ana', await addTeam(db, 'R&D', { timezone: 'UTC' }));
+    const deal = { created: '2026-11-01T00:00:00Z', outcome: 'won' as const };
+    await addOpp(db, ana, { ...deal, closed: '2026-11-05T10:00:00Z', amount: 120_050 });
+    await addOpp(db, ana, { ...deal, closed: '2026-11-06T10:00:00Z' });
+    await addOpp(db, ana, { ...deal, closed: '2026-11-07T10:00:00Z', amount: 90_000, currency: 'EUR' });
+    for (const metric of ['revenue', 'dealsize'] as const) {
+      const r = await both({ db, defaultTimezone: 'UTC', now }, { metric, scope: org, period: 'this month' });
+      expect(r.currency, metric).toBe('USD');
+      expect(r.value, metric).toEqual(v(120_050));
+    }
+  });
+
   it('counts it as a win in win rate and adds nothing to revenue, with a note', async () => {
     const { deps, ana, ben } = await seed();
     const rate = await both(deps, { metric: 'winrate', scope: org, period: 'this month' });

@@ -142,8 +142,9 @@ const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(
 /**
  * Picks the answer's currency from rows that carry `currency`, `cur_n` (records) and `cur_amount` (minor
  * units): the currency with most records over all the rows; on a tie `prefer` (a target's currency), then
- * the one with most records over `usual` (every window of the answer: the series' usual currency), then the
- * first by ISO code. Amounts never decide: ¥150,000 and €99.50 are not comparable without exchange rates.
+ * the one with most records counting those without an amount (`no_amount`, won deals: a USD org's won deal
+ * with an empty amount still says the org sells in USD), then the one with most records over `usual` (every
+ * window of the answer: the series' usual currency), then the first by ISO code. Amounts never decide: ¥150,000 and €99.50 are not comparable without exchange rates.
  * Null when there are no rows. Rows of one currency are totalled first, so a split (one row per segment and
  * currency) picks the same currency as its headline (one row per currency) over the same records.
  */
@@ -151,19 +152,21 @@ export function chooseCurrency(
   rows: Row[],
   opts: { usual?: Row[]; prefer?: string | null } = {},
 ): string | null {
-  const records = (list: Row[]) => {
+  const records = (list: Row[], withoutAmount = false) => {
     const totals = new Map<string, number>();
     for (const r of list) {
       const code = String(r.currency).trim();
-      totals.set(code, (totals.get(code) ?? 0) + num(r.cur_n));
+      totals.set(code, (totals.get(code) ?? 0) + num(r.cur_n) + (withoutAmount ? num(r.no_amount) : 0));
     }
     return totals;
   };
   const here = records(rows);
+  const all = records(rows, true);
   const usual = records(opts.usual ?? []);
-  const rank = (code: string): [number, number, number] => [
+  const rank = (code: string): [number, number, number, number] => [
     here.get(code) ?? 0,
     code === opts.prefer ? 1 : 0,
+    all.get(code) ?? 0,
     usual.get(code) ?? 0,
   ];
   let best: string | null = null;
