@@ -1,5 +1,5 @@
 import { suggestNames, unknownNameHint } from '../access/people.js';
-import { resolveScopeAsk } from '../access/scope.js';
+import { nameChecker, resolveScopeAsk } from '../access/scope.js';
 import { fold } from '../core/fold.js';
 import type { Caller } from '../core/types.js';
 import type { Deps } from '../deps.js';
@@ -61,6 +61,57 @@ function splitMetricTypo(ask: Pick<MetricAsk, 'metric' | 'period'>, words: strin
   return meant ? [meant.id, ...words.slice(1), ...(ask.period ? [ask.period] : [])].join(' ') : null;
 }
 
+type NamedScope = Extract<MetricAsk['scope'], { kind: 'named' }>;
+/** Whether `name` names a team or person (of `kind`'s kind when given), as nameChecker finds them. */
+type IsName = (name: string, kind?: { teamOnly: boolean; personOnly?: true }) => Promise<boolean>;
+
+/** `rep EMEA`, `team isabel`: the name is the other kind's (never a guess among the asked kind's names). */
+async function otherKindText(scope: NamedScope, isName: IsName): Promise<string | null> {
+  if (!scope.teamOnly && !scope.personOnly) return null;
+  const other = scope.teamOnly ? { teamOnly: false, personOnly: true as const } : { teamOnly: true };
+  if (!(await isName(scope.name, other))) return null;
+  const name = clipTyped(neutraliseMarkers(scope.name));
+  const typed = scope.quoted ? `"${name}"` : name;
+  return scope.teamOnly
+    ? `"${name}" is a person, not a team: ask \`person ${typed}\`.`
+    : `"${name}" is a team, not a person: ask \`team ${typed}\`.`;
+}
+
+/**
+ * Words around an unquoted name that are no part of it: `person` alone, a known name with `org` or `me`
+ * after it (two scopes), a known name said twice, a metric's name split with a slip (`win rat team`).
+ */
+async function wordsAroundNameText(
+  ask: Pick<MetricAsk, 'period' | 'metric'>,
+  scope: NamedScope,
+  failure: { message: string; candidates: string[] },
+  isName: IsName,
+): Promise<string | null> {
+  if (scope.quoted) return null;
+  const words = scope.name.split(' ');
+  const last = words.at(-1)!.toLowerCase();
+  if (words.length === 1 && PERSON_WORDS.has(last))
+    return `Whose? \`${clipTyped(scope.name)}\` needs a name after it (\`${last} "Ana Lopez"\`) or a mention (\`@ana\`).`;
+  if (words.length > 1 && ENDING_SCOPES.includes(last)) {
+    const rest = words.slice(0, -1).join(' ');
+    const typed = `${scope.teamOnly ? 'team ' : scope.personOnly ? 'person ' : ''}${rest}`;
+    if (await isName(rest))
+      return `That names more than one scope: \`${clipTyped(neutraliseMarkers(typed))}\` and \`${words.at(-1)}\`; ask for one at a time.`;
+  }
+  // `EMEA EMEA`: a known name said twice.
+  const half = words.slice(0, words.length / 2).join(' ');
+  if (
+    words.length % 2 === 0 &&
+    fold(half) === fold(words.slice(words.length / 2).join(' ')) &&
+    (await isName(half))
+  )
+    return `That names \`${clipTyped(neutraliseMarkers(half))}\` twice; say it once.`;
+  const meant = splitMetricTypo(ask, words);
+  return meant && suggestNames(scope.name, failure.candidates).length === 0
+    ? `${failure.message} Did you mean \`${meant}\`?`
+    : null;
+}
+
 /**
  * What to say when the scope asked about names no team or person (`message`, plain text): a known name
  * followed by a mistyped period (`EMEA lst week`) is about the period ("I don't know the period `lst
@@ -78,45 +129,16 @@ export async function unknownScopeText(
   context: { now: Date; timezone: string },
 ): Promise<string> {
   const { scope } = ask;
-  if (scope.kind === 'named' && (scope.teamOnly || scope.personOnly)) {
-    // `rep EMEA`, `team isabel`: the name is the other kind's (never a guess among the asked kind's names).
-    const { teamOnly: _, personOnly: __, ...anyKind } = scope;
-    const other = await beforeDeadline(
-      resolveScopeAsk(deps.db, caller, { ...anyKind, teamOnly: false }, context.now),
-    );
-    if (other.ok && other.scope.kind === (scope.teamOnly ? 'rep' : 'team')) {
-      const name = clipTyped(neutraliseMarkers(scope.name));
-      const typed = scope.quoted ? `"${name}"` : name;
-      return scope.teamOnly
-        ? `"${name}" is a person, not a team: ask \`person ${typed}\`.`
-        : `"${name}" is a team, not a person: ask \`team ${typed}\`.`;
-    }
-  }
-  if (scope.kind === 'named' && !scope.quoted) {
-    const words = scope.name.split(' ');
-    const last = words.at(-1)!.toLowerCase();
-    if (words.length === 1 && PERSON_WORDS.has(last))
-      return `Whose? \`${clipTyped(scope.name)}\` needs a name after it (\`${last} "Ana Lopez"\`) or a mention (\`@ana\`).`;
-    if (words.length > 1 && ENDING_SCOPES.includes(last)) {
-      const rest = words.slice(0, -1).join(' ');
-      const known = await beforeDeadline(
-        resolveScopeAsk(deps.db, caller, { ...scope, name: rest }, context.now),
+  if (scope.kind === 'named') {
+    // Teams and people are listed once for all the checks below (nameChecker).
+    const check = nameChecker(deps.db);
+    const isName = (name: string, kind: { teamOnly: boolean; personOnly?: true } = scope) =>
+      beforeDeadline(
+        check({ teamOnly: kind.teamOnly, ...(kind.personOnly ? { personOnly: true } : {}), name }, false),
       );
-      const typed = `${scope.teamOnly ? 'team ' : scope.personOnly ? 'person ' : ''}${rest}`;
-      if (known.ok)
-        return `That names more than one scope: \`${clipTyped(neutraliseMarkers(typed))}\` and \`${words.at(-1)}\`; ask for one at a time.`;
-    }
-    // `EMEA EMEA`: a known name said twice.
-    const half = words.length % 2 === 0 ? words.slice(0, words.length / 2).join(' ') : null;
-    if (half !== null && fold(half) === fold(words.slice(words.length / 2).join(' '))) {
-      const known = await beforeDeadline(
-        resolveScopeAsk(deps.db, caller, { ...scope, name: half }, context.now),
-      );
-      if (known.ok) return `That names \`${clipTyped(neutraliseMarkers(half))}\` twice; say it once.`;
-    }
-    const meant = splitMetricTypo(ask, words);
-    if (meant && suggestNames(scope.name, failure.candidates).length === 0)
-      return `${failure.message} Did you mean \`${meant}\`?`;
+    const said =
+      (await otherKindText(scope, isName)) ?? (await wordsAroundNameText(ask, scope, failure, isName));
+    if (said) return said;
   }
   if (scope.kind === 'named' && !scope.quoted && ask.period === null) {
     const typo = trailingPeriodTypo(scope.name, context);

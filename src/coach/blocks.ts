@@ -10,7 +10,6 @@ import {
   formatStatus,
   formatTarget,
   periodInWords,
-  whyNoStatus,
 } from '../slack/format.js';
 import { enforceLimits, type SlackMessage } from '../slack/limits.js';
 import { escapeMrkdwn, escapeName, neutraliseMarkers } from '../slack/mrkdwn.js';
@@ -47,8 +46,7 @@ export function coachLineText(line: CoachLine): string {
   if (line.teamMedian !== null)
     parts.push(`team ${formatNumber(line.teamMedian, line.metric.unit, line.result.currency)}`);
   if (line.percentile !== null) parts.push(`${ordinal(Math.round(line.percentile))} pct`);
-  if (line.result.target)
-    parts.push(formatStatus(line.result.target.status, whyNoStatus(line.result.target)));
+  if (line.result.target) parts.push(formatStatus(line.result.target));
   return `${line.weak ? ':small_orange_diamond:' : ':white_small_square:'} ${parts.join(' · ')}`;
 }
 

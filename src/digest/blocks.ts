@@ -10,7 +10,7 @@ import {
   targetLine,
 } from '../slack/blocks/answer-parts.js';
 import { actions, button, compact, context, header, rankedTable, section } from '../slack/blocks/pieces.js';
-import { formatChange, formatValue, lowerFirst, statusWords, whyNoStatus } from '../slack/format.js';
+import { formatChange, formatValue, lowerFirst, statusWords } from '../slack/format.js';
 import { enforceLimits, type SlackMessage } from '../slack/limits.js';
 import { escapeMrkdwn, escapeName } from '../slack/mrkdwn.js';
 import { formatDateTime } from '../time/format.js';
@@ -218,9 +218,7 @@ function fallbackText(view: DigestView, title: string, late: string): string {
   const figure = (r: MetricResult) => escapeName(fallbackFigure(headlineText(r), headlineCurrencyNotes(r)));
   const items = view.lines.map((l) => {
     const recent = !view.stale && l.recent ? `${lowerFirst(view.recent.label)} ${figure(l.recent)}, ` : '';
-    const status = l.toDate.target
-      ? ` (${statusWords(l.toDate.target.status, whyNoStatus(l.toDate.target))})`
-      : '';
+    const status = l.toDate.target ? ` (${statusWords(l.toDate.target)})` : '';
     const when = month ? escapeName(month) : fiscal ? `${fiscal} to date` : 'to date';
     return `${l.toDate.metric.label}: ${recent}${when} ${figure(l.toDate)}${status}`;
   });

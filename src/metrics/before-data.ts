@@ -44,28 +44,42 @@ export function beforeDataMarker(
   };
 }
 
+/** The org's first record (`at`) and the start of its local day (`day`) in the answer's zone. */
+export interface DataStart {
+  at: Date;
+  day: Date;
+}
+
 /**
- * The local day (in `p`'s zone) of the org's first record when `p` began on an earlier day and the records
- * start before `p` ends and before `now`: the period began before the data ("calls org 2025" with records
- * from 5 Dec 2025). Its days before then hold no records, which is not a shortfall: per-day figures count the
- * working days from then on (`workingDaysWithData`), an accumulating target is not judged, and the answer says
- * where the records start. Null otherwise (no records, a period wholly before or after the first record, or
- * one whose first day holds it).
+ * `dataStart` (the org's first record, `dataStartAt`) with its local day in `zone`, worked out once per
+ * answer (every period of an answer, series included, is cut in the same zone); null without records.
  */
-export function dataStartDayIn(p: Period, dataStart: Date | null, now: Date): Date | null {
-  if (!dataStart || p.allTime) return null;
-  const day = startOfDay(new TZDate(dataStart.getTime(), p.timezone));
-  const inside = day.getTime() > p.start.getTime() && dataStart < p.end && dataStart < now;
-  return inside ? new Date(day.getTime()) : null;
+export function dataStartIn(dataStart: Date | null, zone: string): DataStart | null {
+  if (!dataStart) return null;
+  return { at: dataStart, day: new Date(startOfDay(new TZDate(dataStart.getTime(), zone)).getTime()) };
+}
+
+/**
+ * The local day of the org's first record (`start`, from `dataStartIn` in `p`'s zone) when `p` began on an
+ * earlier day and the records start before `p` ends and before `now`: the period began before the data
+ * ("calls org 2025" with records from 5 Dec 2025). Its days before then hold no records, which is not a
+ * shortfall: per-day figures count the working days from then on (`workingDaysWithData`), an accumulating
+ * target is not judged, and the answer says where the records start. Null otherwise (no records, a period
+ * wholly before or after the first record, or one whose first day holds it).
+ */
+export function dataStartDayIn(p: Period, start: DataStart | null, now: Date): Date | null {
+  if (!start || p.allTime) return null;
+  const inside = start.day.getTime() > p.start.getTime() && start.at < p.end && start.at < now;
+  return inside ? start.day : null;
 }
 
 /**
  * Working days (Mon–Fri, local) elapsed in `p` at `now` (`workingDaysElapsed`), counted from the local day
- * of the org's first record `dataStart` when `p` began before it (`dataStartDayIn`): a per-day rate divides
- * by the days that could hold records.
+ * of the org's first record when `p` began before it (`dataStartDayIn`): a per-day rate divides by the days
+ * that could hold records.
  */
-export function workingDaysWithData(p: Period, now: Date, dataStart: Date | null): number {
-  const from = dataStartDayIn(p, dataStart, now);
+export function workingDaysWithData(p: Period, now: Date, start: DataStart | null): number {
+  const from = dataStartDayIn(p, start, now);
   return workingDaysElapsed(from ? { ...p, start: from } : p, now);
 }
 

@@ -3,7 +3,13 @@ import type { FiscalCalendar } from '../time/fiscal.js';
 import { formatLocalDay } from '../time/format.js';
 import { metricRecords, narrowAllTime } from './all-time.js';
 import { type AnswerContext, answerContextAt, dataStartAt, otherZonesAt } from './answer-context.js';
-import { beforeDataMarker, dataStartDayIn, dataStartNote, workingDaysWithData } from './before-data.js';
+import {
+  beforeDataMarker,
+  dataStartDayIn,
+  dataStartIn,
+  dataStartNote,
+  workingDaysWithData,
+} from './before-data.js';
 import { type ComputeContext, type Computed, noData, type SegmentComputed } from './compute/aggregate.js';
 import { COMPUTERS } from './compute/registry.js';
 import type { Window } from './compute/rows.js';
@@ -245,9 +251,10 @@ async function computeWith(
   // The org's first record of these kinds (cached per data version): a period that began before it counts
   // working days from it and says so; one that ended before it is marked as before the data.
   const dataStart = await dataStartAt(deps.db, records, version);
+  const start = dataStartIn(dataStart, period.timezone);
   // Not for a state metric (retention, ARR, ARPU, CLV): its figure is the customer base or contract book as
   // it stands, whatever day the records start.
-  const startDay = def.state ? null : dataStartDayIn(period, dataStart, now);
+  const startDay = def.state ? null : dataStartDayIn(period, start, now);
   const ctx: ComputeContext = {
     now,
     grossMargin: deps.grossMargin ?? 1,
@@ -255,7 +262,7 @@ async function computeWith(
     defaultTimezone: deps.defaultTimezone,
     timezone: period.timezone,
     // The headline's is periods[headline] (the period itself): computed once, not again.
-    workingDays: periods.map((p) => workingDaysWithData(p, now, dataStart)),
+    workingDays: periods.map((p) => workingDaysWithData(p, now, start)),
     // A currency asked for (a digest line's, see MetricQuery.currency) is every window's and the split's.
     ...(query.currency ? { currency: query.currency } : {}),
   };

@@ -165,28 +165,32 @@ const STATUS_TEXT: Record<Status, string> = {
   off_track: ':red_circle: off track',
 };
 
+/** What a target's status says, from its attainment: the status and, without one, why (`whyNoStatus`). */
+type TargetStatus = { status: Status | null; startsOn?: string; dataStartsOn?: string };
+
 /**
- * Why a target has no status, in words (`whyNoStatus`, from the attainment): "starts 1 Jan 2027" for a period
- * that has not started, "not judged: records start 5 Dec 2025" for one that began before the data; undefined
- * otherwise ("no status").
+ * Why a target has no status, in words: "starts 1 Jan 2027" for a period that has not started, "not judged:
+ * records start 5 Dec 2025" for one that began before the data; undefined otherwise ("no status").
  */
-export function whyNoStatus(t: { startsOn?: string; dataStartsOn?: string }): string | undefined {
+function whyNoStatus(t: TargetStatus): string | undefined {
   if (t.startsOn) return `starts ${t.startsOn}`;
   return t.dataStartsOn ? `not judged: records start ${t.dataStartsOn}` : undefined;
 }
 
 /**
- * The status marker used wherever a target is shown; `why` (`whyNoStatus` of the attainment) when it has
- * none: ":white_circle: starts 1 Jan 2027".
+ * The status marker used wherever a target is shown: a bare status, or a target's attainment, which says why
+ * it has none (":white_circle: starts 1 Jan 2027", ":white_circle: not judged: records start 5 Dec 2025").
  */
-export function formatStatus(status: Status | null, why?: string): string {
-  return status ? STATUS_TEXT[status] : `:white_circle: ${statusWords(null, why)}`;
+export function formatStatus(target: Status | TargetStatus | null): string {
+  const status = typeof target === 'string' || target === null ? target : target.status;
+  return status ? STATUS_TEXT[status] : `:white_circle: ${statusWords(target)}`;
 }
 
 /** Status words without emoji, for the plain-text fallback: "at risk", "no status", "starts 1 Jan 2027". */
-export function statusWords(status: Status | null, why?: string): string {
-  if (status) return status.replace('_', ' ');
-  return why ?? 'no status';
+export function statusWords(target: Status | TargetStatus | null): string {
+  if (typeof target === 'string') return target.replace('_', ' ');
+  if (target?.status) return target.status.replace('_', ' ');
+  return (target && whyNoStatus(target)) ?? 'no status';
 }
 
 const SPARK = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];

@@ -13,7 +13,6 @@ import {
   formatStatus,
   formatTarget,
   formatValue,
-  whyNoStatus,
 } from '../format.js';
 import { escapeMrkdwn } from '../mrkdwn.js';
 import { rankedTable, section, type TableRow } from './pieces.js';
@@ -49,7 +48,7 @@ export function targetLine(r: MetricResult): string | null {
   const parts = [`Target ${formatTarget(t.targetForPeriod, r.metric.unit, t.target.currency ?? r.currency)}`];
   if (t.attainment !== null) parts.push(`${formatAttainment(t.attainment)} attained`);
   if (t.pace !== null) parts.push(`pace ${formatAttainment(t.pace)}`);
-  parts.push(formatStatus(t.status, whyNoStatus(t)));
+  parts.push(formatStatus(t));
   return parts.join(' · ');
 }
 

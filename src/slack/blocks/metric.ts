@@ -3,7 +3,7 @@ import { headlineCurrencyNotes } from '../../metrics/currency-notes.js';
 import type { Dimension, MetricResult, SegmentRow } from '../../metrics/types.js';
 import { formatCount } from '../../numbers/count.js';
 import { type AskState, encodeState } from '../ask-state.js';
-import { formatTarget, formatValue, lowerFirst, shownChange, statusWords, whyNoStatus } from '../format.js';
+import { formatTarget, formatValue, lowerFirst, shownChange, statusWords } from '../format.js';
 import { enforceLimits, type SlackMessage } from '../limits.js';
 import { escapeMrkdwn, escapeName } from '../mrkdwn.js';
 import {
@@ -74,7 +74,7 @@ export function answerFallback(r: MetricResult): string {
   const parts = [`${answerTitle(r)}: ${fallbackFigure(headlineText(r), headlineCurrencyNotes(r))}`];
   if (r.target)
     parts.push(
-      `target ${formatTarget(r.target.targetForPeriod, r.metric.unit, r.target.target.currency ?? r.currency)} (${statusWords(r.target.status, whyNoStatus(r.target))})`,
+      `target ${formatTarget(r.target.targetForPeriod, r.metric.unit, r.target.target.currency ?? r.currency)} (${statusWords(r.target)})`,
     );
   if (r.trend?.change) {
     const { better } = shownChange(r.trend.change, r.metric.unit, r.currency);

@@ -2,7 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import { headlineCurrencyNotes } from '../../metrics/currency-notes.js';
 import { isSmallSample } from '../../metrics/small-sample.js';
 import type { MetricResult } from '../../metrics/types.js';
-import { formatChange, formatStatus, formatTarget, statusWords, whyNoStatus } from '../format.js';
+import { formatChange, formatStatus, formatTarget, statusWords } from '../format.js';
 import { escapeMrkdwn, escapeName } from '../mrkdwn.js';
 import {
   currencyFootnotes,
@@ -45,7 +45,7 @@ export function scorecardLine(r: MetricResult): string {
   const parts = [`*${escapeMrkdwn(r.metric.label)}* _${escapeMrkdwn(r.period.label)}_  ${headline}`];
   if (r.target) {
     parts.push(
-      `target ${formatTarget(r.target.targetForPeriod, r.metric.unit, r.target.target.currency ?? r.currency)} ${formatStatus(r.target.status, whyNoStatus(r.target))}`,
+      `target ${formatTarget(r.target.targetForPeriod, r.metric.unit, r.target.target.currency ?? r.currency)} ${formatStatus(r.target)}`,
     );
   }
   if (r.trend?.change) parts.push(formatChange(r.trend.change, r.metric.unit, r.currency));
@@ -61,7 +61,7 @@ export function scorecardLine(r: MetricResult): string {
 export function scorecardFallback(title: string, results: MetricResult[]): string {
   const items = results.map(
     (r) =>
-      `${r.metric.label} ${fallbackFigure(headlineText(r), headlineCurrencyNotes(r))}${smallSampleMark(r)}${r.target ? ` (${statusWords(r.target.status, whyNoStatus(r.target))})` : ''}`,
+      `${r.metric.label} ${fallbackFigure(headlineText(r), headlineCurrencyNotes(r))}${smallSampleMark(r)}${r.target ? ` (${statusWords(r.target)})` : ''}`,
   );
   return escapeName(`${title}: ${items.join('; ') || 'no metrics'}`);
 }

@@ -123,10 +123,13 @@ function withoutDateCommas(tokens: string[]): string[] {
   });
 }
 
+/** Every metric id and alias: the words that name a metric (typo guesses, `win rat` slips). */
+const METRIC_WORDS = METRICS.flatMap((m) => [m.id, ...m.aliases]);
+
 /** Every word a user might have meant, for "did you mean" (metric ids and aliases, keywords, subcommands). */
 function knownWords(ctx: GrammarContext): string[] {
   return [
-    ...METRICS.flatMap((m) => [m.id, ...m.aliases]),
+    ...METRIC_WORDS,
     ...SCOPE_WORDS.keys(),
     ...SUMMARY_WORDS,
     'help',
@@ -213,7 +216,7 @@ function parseHelp(rest: string[], ctx: GrammarContext): ParsedCommand {
   if (metric) return { kind: 'help', metric };
   const lower = word.toLowerCase();
   if (ctx.subcommands.includes(lower)) return { kind: 'help', metric: null, topic: lower };
-  const guess = suggestWord(word, [...METRICS.flatMap((m) => [m.id, ...m.aliases]), ...ctx.subcommands]);
+  const guess = suggestWord(word, [...METRIC_WORDS, ...ctx.subcommands]);
   return {
     kind: 'error',
     message: `There is no metric called \`${word.toLowerCase()}\`.`,
@@ -717,9 +720,6 @@ function conflict(what: string, typed: string[] = []): Extract<ParsedCommand, { 
     suggestion: null,
   };
 }
-
-/** Every metric id and alias, for `win rat`: a metric's name mistyped across two words. */
-const METRIC_WORDS = METRICS.flatMap((m) => [m.id, ...m.aliases]);
 
 /**
  * The metric meant when `metric`'s name (an id or alias, as `win` is win rate's) and the `next` word typed
