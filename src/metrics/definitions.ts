@@ -67,7 +67,7 @@ export const METRICS: MetricDefinition[] = [
   },
   {
     id: 'opps',
-    aliases: ['opp', 'opportunities', 'pipeline'],
+    aliases: ['opp', 'opportunities', 'pipelinecreated', 'newpipeline'],
     label: 'Opportunities created',
     unit: 'count',
     direction: 'higher',

@@ -345,6 +345,17 @@ describeDb('the grammar as a sales manager types it', (ctx) => {
     );
   });
 
+  it('asks which pipeline is meant, created in the period or its coverage, and answers each when named', async () => {
+    // helper-170 (MED): `pipeline` answered "Opportunities created" and "No records behind this answer yet".
+    const choice = (rest: string) =>
+      `\`pipeline\` can mean two metrics; ask for one: \`opps${rest}\` (pipeline created: opportunities created in the period and the value they carry) or \`coverage${rest}\` (pipeline coverage: open pipeline expected to close in the period against the revenue target).`;
+    expect(await ask(USERS.mia.id, 'pipeline team this quarter')).toBe(choice(' team this quarter'));
+    expect(await ask(USERS.mia.id, 'Pipeline')).toBe(choice(''));
+    expect(await ask(USERS.mia.id, 'help pipeline')).toBe(choice(''));
+    expect(await ask(USERS.mia.id, 'pipeline created team')).toContain('Opportunities created');
+    expect(await ask(USERS.mia.id, 'pipeline coverage team')).toContain('Pipeline coverage');
+  });
+
   it('says a count of no weeks has no days in it', async () => {
     // Second fresh tester: `0w` offered "the last 0 days" and a range of a week.
     expect(await ask(USERS.ada.id, 'calls 0w')).toBe(

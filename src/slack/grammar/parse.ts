@@ -126,6 +126,36 @@ function withoutDateCommas(tokens: string[]): string[] {
 /** Every metric id and alias: the words that name a metric (typo guesses, `win rat` slips). */
 const METRIC_WORDS = METRICS.flatMap((m) => [m.id, ...m.aliases]);
 
+/**
+ * Words that name more than one metric in a sales team's mouth, answered with the choice rather than a guess:
+ * "pipeline" is the pipeline created in a period (`opps`) or the open pipeline against the target (`coverage`).
+ */
+const TWO_WAY_METRIC_WORDS: ReadonlyMap<string, readonly [string, string][]> = new Map([
+  [
+    'pipeline',
+    [
+      ['opps', 'pipeline created: opportunities created in the period and the value they carry'],
+      ['coverage', 'pipeline coverage: open pipeline expected to close in the period against the revenue target'],
+    ],
+  ],
+]);
+
+/**
+ * The refusal of a word that names more than one metric (`pipeline`), naming each with the rest of the
+ * command (`rest`, the words after it) so either can be copied; null for any other word.
+ */
+function twoWayMetric(word: string, rest: string[]): ParsedCommand | null {
+  const readings = TWO_WAY_METRIC_WORDS.get(word);
+  if (!readings) return null;
+  const tail = rest.length ? ` ${rest.join(' ')}` : '';
+  const options = readings.map(([id, meaning]) => `\`${id}${tail}\` (${meaning})`).join(' or ');
+  return {
+    kind: 'error',
+    message: `\`${word}\` can mean two metrics; ask for one: ${options}.`,
+    suggestion: null,
+  };
+}
+
 /** Every word a user might have meant, for "did you mean" (metric ids and aliases, keywords, subcommands). */
 function knownWords(ctx: GrammarContext): string[] {
   return [
@@ -167,6 +197,8 @@ export function parseCommand(text: string, ctx: GrammarContext): ParsedCommand {
   if (first === undefined) return { kind: 'help', metric: null };
   if (HELP_WORDS.has(first)) return parseHelp(tokens.slice(1), ctx);
   if (ctx.subcommands.includes(first)) return { kind: 'subcommand', name: first, tokens: tokens.slice(1) };
+  const twoWay = twoWayMetric(first, tokens.slice(1));
+  if (twoWay) return twoWay;
   const metric = findMetric(first);
   // `cycle … from lead` (or `from first contact`) anywhere after the metric: the lead-to-close cycle, a
   // metric of its own; `leadcycle … from lead` says it twice. With any other metric it is a mix-up, not
@@ -214,6 +246,8 @@ function parseHelp(rest: string[], ctx: GrammarContext): ParsedCommand {
   if (word === undefined) return { kind: 'help', metric: null };
   const metric = findMetric(word);
   if (metric) return { kind: 'help', metric };
+  const twoWay = twoWayMetric(word.toLowerCase(), []);
+  if (twoWay) return twoWay;
   const lower = word.toLowerCase();
   if (ctx.subcommands.includes(lower)) return { kind: 'help', metric: null, topic: lower };
   const guess = suggestWord(word, [...METRIC_WORDS, ...ctx.subcommands]);
