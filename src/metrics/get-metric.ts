@@ -1,7 +1,7 @@
 import { readDataVersion } from '../db/data-version.js';
 import type { FiscalCalendar } from '../time/fiscal.js';
 import { formatLocalDay } from '../time/format.js';
-import { metricRecords, narrowAllTime } from './all-time.js';
+import { firstRecordAt, metricRecords, narrowAllTime, recordsNoun } from './all-time.js';
 import { type AnswerContext, answerContextAt, dataStartAt, otherZonesAt } from './answer-context.js';
 import {
   beforeDataMarker,
@@ -313,6 +313,14 @@ async function computeWith(
   const marked = mark(period, computed[headline]!);
   const main = notYet ? asNotStarted(computed[headline]!, notYet) : marked.computed;
   const beforeData = notYet ? null : marked.before;
+  // A person who owns no record of these kinds at all (an admin, a manager without a book of their own):
+  // the answer says so, not "no records yet". One index probe, only for an empty answer about a person.
+  const ownsNone =
+    query.scope.kind === 'rep' &&
+    main.n === 0 &&
+    !notYet &&
+    !beforeData &&
+    (await firstRecordAt(deps.db, query.scope, records)) === null;
   const prevMarked = previous && computed[previousIndex] ? mark(previous, computed[previousIndex]!) : null;
   const prev = prevMarked?.computed;
   const prevBeforeData = prevMarked?.before ?? null;
@@ -375,6 +383,7 @@ async function computeWith(
       newestRecordAt: main.newest,
       lastArrival,
       ...(beforeData ? { dataStartsAt: beforeData } : {}),
+      ...(ownsNone ? { noneOwned: recordsNoun(records) } : {}),
     },
   };
 }

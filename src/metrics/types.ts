@@ -267,8 +267,15 @@ export interface MetricResult {
   /**
    * The newest record behind the answer, and when the data it reads last arrived (src/metrics/freshness.ts).
    * `dataStartsAt`: the org's first record, set only when the period ended before it (nothing to show).
+   * `noneOwned`: set (to what the metric's records are called: "activity", "deals", …) only when the answer
+   * is about a person who owns no record of those kinds at all, in any period (an admin without a book).
    */
-  freshness: { newestRecordAt: Date | null; lastArrival: DataArrival | null; dataStartsAt?: Date };
+  freshness: {
+    newestRecordAt: Date | null;
+    lastArrival: DataArrival | null;
+    dataStartsAt?: Date;
+    noneOwned?: string;
+  };
 }
 
 export interface MetricQuery {

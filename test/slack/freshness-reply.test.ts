@@ -38,6 +38,27 @@ describeDb('freshness in a Slack answer', (ctx) => {
     });
   });
 
+  it('says a person who owns no record of the kinds asked about owns none, not "no records yet"', async () => {
+    // helper-170: an admin without a book of their own asked `/metrics pipeline` and read "No records behind
+    // this answer yet."
+    const { reply } = await sendCommand(app, stub, USERS.ada.id, 'winrate 2026-11');
+    expect(freshnessBlock(reply.blocks)).toEqual({
+      type: 'context',
+      elements: [
+        mrkdwn('n = 0 · 1 Nov – 30 Nov 2026 (UTC)'),
+        mrkdwn(
+          'No records behind this answer: Ada Admin owns no deals in Tally, in any period (`team` or `org` answers for more people).',
+        ),
+      ],
+    });
+    // Ana closed deals on 2, 5 and 16 November, none on the 3rd: her records exist, just not that day.
+    const day = await sendCommand(app, stub, USERS.ana.id, 'winrate 2026-11-03');
+    expect(freshnessBlock(day.reply.blocks)).toEqual({
+      type: 'context',
+      elements: [mrkdwn('n = 0 · Tue 3 Nov 2026 (Europe/Berlin)'), mrkdwn('No records behind this answer yet.')],
+    });
+  });
+
   it('warns on this week, naming the ingest API and when it last sent data, when that is 3 days old', async () => {
     await recordArrival(ctx.db(), 'api', ['activities'], new Date('2026-11-20T09:00:00Z'));
     const { status, reply } = await sendCommand(app, stub, USERS.ada.id, 'calls org this week');

@@ -166,6 +166,9 @@ export function freshnessLine(r: MetricResult, now: Date, staleAfterHours: numbe
       const starts = r.freshness.dataStartsAt;
       if (!newest && starts)
         return `No records behind this answer: the data starts on ${formatLocalDay(starts, zone)}, after this period.${synced}`;
+      const none = r.freshness.noneOwned;
+      if (!newest && none)
+        return `No records behind this answer: ${escapeMrkdwn(r.scope.label)} owns no ${none} in Tally, in any period (\`team\` or \`org\` answers for more people).${synced}`;
       if (!newest) return r.sampleSize > 0 ? synced.slice(3) : `No records behind this answer yet.${synced}`;
       return `Data as of ${when(newest)}${synced}`;
     }
