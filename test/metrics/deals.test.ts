@@ -114,7 +114,11 @@ describeDb('deal metrics', (ctx) => {
 
   it('counts opportunities created and their pipeline value', async () => {
     const { deps } = await seed();
-    const r = await getMetric(deps, { metric: findMetric('pipelinecreated')!.id, scope: org, period: 'this month' });
+    const r = await getMetric(deps, {
+      metric: findMetric('pipelinecreated')!.id,
+      scope: org,
+      period: 'this month',
+    });
     expect(r.metric.id).toBe('opps');
     expect(r.value).toEqual(v(5));
     expect(fig(r, 'pipeline')).toEqual(v(550_000));

@@ -55,7 +55,10 @@ describeDb('freshness in a Slack answer', (ctx) => {
     const day = await sendCommand(app, stub, USERS.ana.id, 'winrate 2026-11-03');
     expect(freshnessBlock(day.reply.blocks)).toEqual({
       type: 'context',
-      elements: [mrkdwn('n = 0 · Tue 3 Nov 2026 (Europe/Berlin)'), mrkdwn('No records behind this answer yet.')],
+      elements: [
+        mrkdwn('n = 0 · Tue 3 Nov 2026 (Europe/Berlin)'),
+        mrkdwn('No records behind this answer yet.'),
+      ],
     });
   });
 

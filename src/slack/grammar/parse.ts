@@ -135,7 +135,10 @@ const TWO_WAY_METRIC_WORDS: ReadonlyMap<string, readonly [string, string][]> = n
     'pipeline',
     [
       ['opps', 'pipeline created: opportunities created in the period and the value they carry'],
-      ['coverage', 'pipeline coverage: open pipeline expected to close in the period against the revenue target'],
+      [
+        'coverage',
+        'pipeline coverage: open pipeline expected to close in the period against the revenue target',
+      ],
     ],
   ],
 ]);
