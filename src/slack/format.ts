@@ -196,12 +196,13 @@ export function statusWords(target: Status | TargetStatus | null): string {
 const SPARK = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
 /**
- * "▁▃▅█" from values; missing points show as a gap "·". Empty when there is nothing to draw. A constant
- * series draws mid-height ("▄▄▄"), all zeros flat at the bottom ("▁▁▁").
+ * "▁▃▅█" from values; missing points show as a gap "·". Empty when there is nothing to draw: no value, or
+ * only one (a lone "·······▄" drew a trend from a single period). A constant series draws mid-height
+ * ("▄▄▄"), all zeros flat at the bottom ("▁▁▁").
  */
 export function formatSparkline(values: (number | null)[]): string {
   const present = values.filter((v): v is number => v !== null && Number.isFinite(v));
-  if (present.length === 0) return '';
+  if (present.length < 2) return '';
   const min = Math.min(...present);
   const max = Math.max(...present);
   return values

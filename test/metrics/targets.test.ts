@@ -342,10 +342,13 @@ describeDb('targets in the database', (ctx) => {
     expect(changeLine(december)).toBe(`vs November 2025: ${noEarlier}`);
     // Seven months before the data are gaps, not zeros; December is the only point.
     expect(december.series.map((p) => p.value.kind)).toEqual([...Array(7).fill('no_data'), 'value']);
-    expect(sparklineLine(december)).toContain('·······');
+    // One point is no trend: no sparkline at all (helper-170's low), not `·······▄`.
+    expect(sparklineLine(december)).toBeNull();
     // A period overlapping the data still compares: January 2026 with December 2025.
     const january = await ask('2026-01');
     expect(january.trend?.change?.absolute).toBe(-2);
+    // Its sparkline: six gaps before the data, not zeros; 3 calls in December, 1 in January.
+    expect(sparklineLine(january)).toBe('`······█▁` last 8 periods');
     // A quiet month after the data started is still a 0 in the series.
     expect((await ask('2026-03')).series.at(-2)?.value).toEqual(v(0));
     // A period itself before the data has no comparison either.

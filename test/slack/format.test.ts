@@ -117,6 +117,9 @@ describe('formatting numbers for Slack', () => {
     expect(formatSparkline([0, 1, 2, 3, 4, 5, 6, 7])).toBe('▁▂▃▄▅▆▇█');
     expect(formatSparkline([null, 2, 2])).toBe('·▄▄');
     expect(formatSparkline([null, null])).toBe('');
+    // One period with a value is no trend (helper-170: `·······▄` drew it at half height).
+    expect(formatSparkline([null, null, null, null, null, null, null, 4])).toBe('');
+    expect(formatSparkline([0])).toBe('');
   });
 
   it('names statuses and ages', () => {
