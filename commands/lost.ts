@@ -83,7 +83,13 @@ export const lostCommand: Subcommand = {
         scope,
         period: parsed.period ?? findMetric('lostdeals')!.defaultPeriod,
       });
-      return { visibility: parsed.share ? 'in_channel' : 'ephemeral', message: buildLostMessage(lr) };
+      return {
+        visibility: parsed.share ? 'in_channel' : 'ephemeral',
+        message: buildLostMessage(lr, {
+          now: input.now,
+          staleAfterHours: deps.config.staleAfterHours,
+        }),
+      };
     } catch (err) {
       if (err instanceof MetricsError)
         return reply(buildNoticeMessage(err.message, err.code === 'busy' ? undefined : USAGE));

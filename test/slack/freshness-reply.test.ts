@@ -62,6 +62,22 @@ describeDb('freshness in a Slack answer', (ctx) => {
     });
   });
 
+  it('ends the lost-deals answer with its n and how fresh its deals are, as every metric answer does', async () => {
+    // helper-169 (LOW): `/metrics lost` had no "Data as of" line.
+    await recordArrival(ctx.db(), 'api', ['opportunities'], new Date(NOW.getTime() - 3_600_000));
+    const { reply } = await sendCommand(app, stub, USERS.ada.id, 'lost org 2026-11');
+    expect(freshnessBlock(reply.blocks)).toEqual({
+      type: 'context',
+      elements: [
+        mrkdwn('n = 2 · 1 Nov – 30 Nov 2026 (UTC)'),
+        // The last lost deal (Bob's, 18 Nov) is 5 days older than the ingest API's last data: as for win rate.
+        mrkdwn(
+          ':warning: *Data may be behind:* the newest record here is from Wed, 18 Nov 2026, 15:00 (5 days ago), yet the ingest API last sent data on Mon, 23 Nov 2026, 09:00 (1 hour ago); records for this period may be missing, so check the CRM sync that feeds it.',
+        ),
+      ],
+    });
+  });
+
   it('warns on this week, naming the ingest API and when it last sent data, when that is 3 days old', async () => {
     await recordArrival(ctx.db(), 'api', ['activities'], new Date('2026-11-20T09:00:00Z'));
     const { status, reply } = await sendCommand(app, stub, USERS.ada.id, 'calls org this week');

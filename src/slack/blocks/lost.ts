@@ -5,7 +5,7 @@ import { formatCount } from '../../numbers/count.js';
 import { formatChange, formatMoney, formatPercent } from '../format.js';
 import { enforceLimits, type SlackMessage } from '../limits.js';
 import { escapeMrkdwn, showName } from '../mrkdwn.js';
-import { changeLine, fallbackFigure, notStartedHeadline } from './answer-parts.js';
+import { changeLine, fallbackFigure, freshnessLine, notStartedHeadline, sampleLine } from './answer-parts.js';
 import { context, header, section } from './pieces.js';
 
 /** A loss reason is free text (up to 500 characters on the way in); one table row shows this much of it. */
@@ -38,8 +38,13 @@ function reasonAmount(row: LossReasonRow, currency: string | null): string {
  * share of all lost, amount and change against the previous period. With no reasons recorded at all it
  * says so plainly instead of a table of zeros; for a period that ended before the org's first record it says
  * there are no records before that day, and for one that has not started that it has not, not "0 deals lost".
+ * With `at` (the answer's instant, and the stale-data threshold in hours) it ends, as every metric answer does,
+ * with "n = … · window" and how fresh the deals behind it are ("Data as of …" or a stale warning).
  */
-export function buildLostMessage(lr: LossReasons): SlackMessage {
+export function buildLostMessage(
+  lr: LossReasons,
+  at: { now: Date; staleAfterHours: number } | null = null,
+): SlackMessage {
   const r = lr.result;
   const title = `Lost deals · ${r.scope.label} · ${r.period.label}`;
   // A finished period that ended before the org's first record has no data, not "0 deals lost".
@@ -97,6 +102,8 @@ export function buildLostMessage(lr: LossReasons): SlackMessage {
   // The body already says no reasons are recorded: do not repeat it as a note.
   const notes = lost > 0 && !lr.hasReasons ? r.notes.filter((n) => n !== NO_LOSS_REASONS_NOTE) : r.notes;
   for (const note of notes) blocks.push(context(`:information_source: ${escapeMrkdwn(note)}`));
+  // How fresh the deals behind it are, as every metric answer says ("Data as of …", or a stale warning).
+  if (at) blocks.push(context(sampleLine(r), freshnessLine(r, at.now, at.staleAfterHours)));
   // The amount's currency note rides along in the fallback too: "3 lost, €2,000 (1 deal in another currency left out)".
   const fallback = `${title}: ${formatCount(lost)} lost, ${fallbackFigure(amountText, otherCurrencyNotes(r))}`;
   return enforceLimits({ text: escapeMrkdwn(fallback), blocks });
