@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { headlineCurrencyNotes, shortCurrencyNote } from '../metrics/currency-notes.js';
-import { currencyFootnotes } from '../slack/blocks/answer-parts.js';
+import { currencyFootnotes, startFootnotes } from '../slack/blocks/answer-parts.js';
 import { actions, button, compact, context, divider, header, section } from '../slack/blocks/pieces.js';
 import {
   formatAttainment,
@@ -118,6 +118,7 @@ export function buildCoachingMessage(card: CoachingCard, options: { interactive:
     context(
       ':small_orange_diamond: below the team median or behind target. Percentile: share of the team’s reps this rep does better than (ties count half).',
       currencyFootnotes(card.lines.map((l) => ({ about: l.metric.label, result: l.result }))),
+      startFootnotes(card.lines.map((l) => ({ about: l.metric.label, result: l.result }))),
     ),
     options.interactive
       ? actions(

@@ -351,6 +351,7 @@ async function computeWith(
       startDay ? formatLocalDay(startDay, period.timezone) : null,
     ),
     ...(startsOn ? { startsOn } : {}),
+    ...(startNote ? { startNote } : {}),
     // A period that has not started yet compares with nothing: its zeros are not a decline (like its target,
     // which says when it starts).
     // One before the data compares with nothing either: its previous period is before the data too.

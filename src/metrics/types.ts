@@ -253,6 +253,13 @@ export interface MetricResult {
    */
   startsOn?: string;
   /**
+   * Set when the period began before the org's first record of the kinds the metric reads and has figures:
+   * the sentence (also among `notes`) saying which days they cover, "The figures cover 5 Dec 2025 onward:
+   * there is no activity before then, though this period began earlier.", for views that show headlines
+   * without their notes (scorecards, coaching cards) to footnote.
+   */
+  startNote?: string;
+  /**
    * Against the previous equal period; null when not asked for, for `all time`, and for a period that has
    * not started yet (its zeros are no decline).
    */

@@ -66,6 +66,19 @@ describeDb('coaching card: a rep with deals in two currencies', (ctx) => {
     );
   });
 
+  it('footnotes which days the figures cover when the period began before the data (helper-169, low #7)', async () => {
+    const { db, ana } = await seed();
+    // Every deal was created on 1 Sep 2026: 2026 began before the deals did.
+    const card = await getCoachingCard(
+      { db, defaultTimezone: 'UTC', now },
+      { repId: ana, period: '2026', showPeers: true },
+    );
+    const blocks = JSON.stringify(buildCoachingMessage(card, { interactive: false }).blocks);
+    expect(blocks).toContain(
+      ':information_source: Opportunities created, Win rate, Average deal size, Sales cycle length, Revenue won: The figures cover 1 Sep 2026 onward: there are no deals before then, though this period began earlier.',
+    );
+  });
+
   it('says in its text fallback, in short, what the footnotes say', async () => {
     const { db, ana } = await seed();
     const card = await getCoachingCard(

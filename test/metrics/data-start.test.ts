@@ -3,6 +3,7 @@ import { getMetric } from '../../src/metrics/index.js';
 import { setTarget } from '../../src/metrics/targets.js';
 import type { MetricResult } from '../../src/metrics/types.js';
 import { targetLine } from '../../src/slack/blocks/answer-parts.js';
+import { buildScorecardBlocks } from '../../src/slack/blocks/scorecard.js';
 import { describeDb } from '../helpers/db.js';
 import { addCall, addOpp, addRep, addTeam } from './fixtures.js';
 
@@ -134,5 +135,32 @@ describeDb('a period that began before the data', (ctx) => {
     expect(r.notes).toContain(
       'The figures cover 1 Dec 2025 onward: there are no deals before then, though this period began earlier.',
     );
+  });
+
+  it('footnotes a scorecard with the days its figures cover, once per note (helper-169, low #7)', async () => {
+    const { db, deps, ana } = await seed();
+    await addOpp(db, ana, {
+      created: '2025-12-01T09:00:00Z',
+      closed: '2025-12-10T09:00:00Z',
+      outcome: 'won',
+    });
+    const ask = (metric: string) => getMetric(deps, { metric, scope: { kind: 'org' }, period: '2025' });
+    const results = [await ask('calls'), await ask('meetings'), await ask('winrate')];
+    // Meetings: none at all, so no figures and no note beside its "no data".
+    expect(results.map((r) => r.startNote ?? null)).toEqual([
+      NOTE,
+      null,
+      'The figures cover 1 Dec 2025 onward: there are no deals before then, though this period began earlier.',
+    ]);
+    const blocks = buildScorecardBlocks({ title: 'Scorecard', results, now, staleAfterHours: 24 });
+    const footer = JSON.stringify(blocks.at(-1));
+    expect(footer).toContain(`:information_source: Calls: ${NOTE}`);
+    expect(footer).toContain(
+      ':information_source: Win rate: The figures cover 1 Dec 2025 onward: there are no deals before then, though this period began earlier.',
+    );
+    // 2026 began after both first records: no footnote.
+    const later = await getMetric(deps, { metric: 'calls', scope: { kind: 'org' }, period: '2026' });
+    const plain = buildScorecardBlocks({ title: 'S', results: [later], now, staleAfterHours: 24 });
+    expect(JSON.stringify(plain)).not.toContain('The figures cover');
   });
 });

@@ -115,6 +115,22 @@ export function currencyFootnotes(items: { about: string; result: MetricResult }
 }
 
 /**
+ * Footnotes for headlines shown without their answer's notes (scorecards, coaching cards), each saying which
+ * days a period that began before the data has figures for (MetricResult.startNote), once for all the
+ * headlines it is about: ":information_source: Calls, Emails sent: The figures cover 5 Dec 2025 onward:
+ * there is no activity before then, though this period began earlier.". One mrkdwn text, a line per note,
+ * for one context element; "" when there are none.
+ */
+export function startFootnotes(items: { about: string; result: MetricResult }[]): string {
+  const about = new Map<string, string[]>();
+  for (const { about: label, result } of items)
+    if (result.startNote) about.set(result.startNote, [...(about.get(result.startNote) ?? []), label]);
+  return [...about]
+    .map(([note, labels]) => `:information_source: ${escapeMrkdwn(labels.join(', '))}: ${escapeMrkdwn(note)}`)
+    .join('\n');
+}
+
+/**
  * A figure for a message's plain `text` fallback (notifications, screen readers) with the currency notes
  * its blocks footnote, cut short (shortCurrencyNote), so the figure never reads as the whole:
  * "€1,000 (1 won deal in another currency left out)". `notes` are the figure's currency notes

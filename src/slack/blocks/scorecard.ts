@@ -10,6 +10,7 @@ import {
   freshnessLine,
   headlineText,
   sparklineLine,
+  startFootnotes,
 } from './answer-parts.js';
 import { context, header, section } from './pieces.js';
 
@@ -68,7 +69,8 @@ export function scorecardFallback(title: string, results: MetricResult[]): strin
 
 /**
  * The scorecard's blocks (header, one section per metric, then a context line: freshness, a footnote per
- * headline that left records in other currencies out (currencyFootnotes), where to find definitions).
+ * headline that left records in other currencies out (currencyFootnotes), which days the figures of a period
+ * that began before the data cover (startFootnotes), where to find definitions).
  */
 export function buildScorecardBlocks(view: ScorecardView): KnownBlock[] {
   const newest = view.results
@@ -86,6 +88,7 @@ export function buildScorecardBlocks(view: ScorecardView): KnownBlock[] {
         ? freshnessLine(freshnessSource, view.now, view.staleAfterHours)
         : 'No records behind these numbers yet.',
       currencyFootnotes(view.results.map((r) => ({ about: r.metric.label, result: r }))),
+      startFootnotes(view.results.map((r) => ({ about: r.metric.label, result: r }))),
       'Ask `/metrics help &lt;metric&gt;` for any definition.',
     ),
   ];
