@@ -108,6 +108,10 @@ const COUNTED_TITLES: Record<string, [one: string, many: string]> = {
     'email opened or replied before it was sent',
     'emails opened or replied before they were sent',
   ],
+  'amount read as decimals': [
+    'amount that reads two ways read as decimals',
+    'amounts that read two ways read as decimals',
+  ],
 };
 
 /** `3 dates in the future`; a kind without a title reads as its name (`2 some new kind`). */

@@ -1,4 +1,5 @@
 import { fold, withoutFormatChars } from '../core/fold.js';
+import { minorDigits } from '../money/currencies.js';
 import { formatLocalDate, formatLocalTime } from '../time/format.js';
 import { offsetText } from '../time/wall-clock.js';
 import { FirstLines } from './first-lines.js';
@@ -49,6 +50,7 @@ const KIND_SCOPES = {
   'name like a stored account': 'rows',
   'name looks HTML-escaped': 'row',
   'opened before sent': 'row',
+  'amount read as decimals': 'row',
 } as const satisfies Record<string, 'row' | 'rows'>;
 export type WarningKind = keyof typeof KIND_SCOPES;
 /** Every warning kind, in a fixed order (the API schema's enum; bits of a row's mask). */
@@ -65,6 +67,12 @@ const KIND_BIT = new Map([...ROW_KINDS].map((k, i) => [k, 1 << i]));
 if (ROW_KINDS.size > 16) throw new Error('row warning kinds outgrew the Uint16 row masks (see KIND_BIT)');
 
 const FIRST_LINES = 5;
+
+/** The money fields that hold a whole deal's or contract's value (see checkReadAsDecimals). */
+const TOTAL_FIELDS: Partial<Record<Entity, string[]>> = {
+  opportunities: ['amount'],
+  contracts: ['total_value'],
+};
 
 /**
  * Repeated keys whose replaced rows are remembered (for a refused later row to hand the key back): about
@@ -397,6 +405,7 @@ export class WarningLog {
         : ((item.outcome as string | null | undefined) ??
           (stage !== undefined ? outcomeFromStage(stage, this.stages) : undefined));
     this.checkFuture(item, line, outcome === 'won' || outcome === 'lost');
+    this.checkReadAsDecimals(item, line);
     if (this.entity === 'contracts') this.checkAddsToArr(item, line);
     if (this.entity === 'activities' && item.kind === 'email') this.checkOpenedBeforeSent(item, line);
     if (this.entity !== 'opportunities') return this.added > before;
@@ -534,6 +543,33 @@ export class WarningLog {
       () =>
         'a won deal with no amount (stored as given: it counts as a win, but is left out of average deal size and adds nothing to revenue); give its amount in the source',
     );
+  }
+
+  /**
+   * Counts an amount that reads two ways ("1.200": 1.2 or 1200) and was settled, by how the file's (or
+   * request's) other amounts write numbers or by the row's own, as 1.2: three decimals, where its currency
+   * has two or none. A deal of €1.20 is rarely meant; it is what a row from another locale ("1.200" for
+   * a thousand two hundred, in a file whose "$1,200.50" shows "." as the decimal mark) reads as (helper-169).
+   * Only a whole deal's or contract's value (TOTAL_FIELDS): a price per license of 4.20 is common. A currency
+   * with three minor digits (KWD, BHD) is not counted; an amount read under --locale / --decimal or the
+   * request's "locale" is exact, never ambiguous, so it is not counted either.
+   */
+  private checkReadAsDecimals(item: Record<string, unknown>, line: number): void {
+    for (const field of TOTAL_FIELDS[this.entity] ?? []) {
+      const m = item[field] as MoneyValue | null | undefined;
+      const r = m?.reading;
+      if (r?.kind !== 'ambiguous' || m?.value !== r.asDecimal) continue;
+      const currency = r.currency ?? (typeof item.currency === 'string' ? item.currency : 'USD');
+      if (minorDigits(currency) >= 3) continue;
+      const fraction = r.asDecimal.fraction.replace(/0+$/, '') || '0';
+      const [decimal, group] = [`${r.asDecimal.whole}.${fraction}`, r.asGroup.whole];
+      this.add(
+        'amount read as decimals',
+        line,
+        () =>
+          `${field} "${r.text}" read as ${decimal} ${currency}, with "${r.separator}" as the decimal mark, as the ${this.audience}'s other amounts write it; if it means ${group}, the ${this.audience === 'file' ? 'row' : 'item'} writes numbers another way: give it as ${group}`,
+      );
+    }
   }
 
   /** A lost or open deal (or one of no known outcome) with an amount below zero. */

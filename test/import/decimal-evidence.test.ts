@@ -100,6 +100,44 @@ describeDb('CSV import: evidence of the decimal mark', (ctx) => {
     ]);
   });
 
+  it("counts an amount read as three decimals by the file's mark: a row from another locale (helper-169)", async () => {
+    // "$1,200.50" shows "." as the decimal mark, so "1.200" EUR is €1.20 by the documented rule, and "1,500"
+    // is 1500. A deal of €1.20 is rarely meant: it is stored as read, and counted with the line to check.
+    const file = csv(
+      'external_id,created_at,amount,currency',
+      'O-1,2026-01-05,"$1,200.50",USD',
+      'O-2,2026-01-06,1.200,EUR',
+      'O-3,2026-01-07,"1,500",USD',
+      'O-4,2026-01-08,3.000,KWD',
+    );
+    const r = await run('opportunities', file);
+    expect(r).toMatchObject({ inserted: 4, invalidRows: 0 });
+    expect(await opps()).toEqual([
+      { id: 'O-1', amount: 120_050 },
+      { id: 'O-2', amount: 120 },
+      { id: 'O-3', amount: 150_000 },
+      { id: 'O-4', amount: 3000 },
+    ]);
+    expect(r.warnings.filter((w) => w.kind === 'amount read as decimals')).toEqual([
+      {
+        kind: 'amount read as decimals',
+        count: 1,
+        lines: [3],
+        detail:
+          'amount "1.200" read as 1.2 EUR, with "." as the decimal mark, as the file\'s other amounts write it; if it means 1200, the row writes numbers another way: give it as 1200',
+      },
+    ]);
+    // Under --locale en-US the reading is the user's own: nothing to count.
+    const forced = await run(
+      'opportunities',
+      csv('external_id,created_at,amount,currency', 'O-5,2026-01-06,1.200,EUR'),
+      {
+        decimal: '.',
+      },
+    );
+    expect(forced.warnings).toEqual([]);
+  });
+
   it('writes a later row with the id of a deferred row after it: the last row of the id wins', async () => {
     // Line 2's "4.200" waits for the file's mark (line 4, in a later batch); line 3 has the same id and
     // must wait behind it, not be written first and then overwritten by line 2.

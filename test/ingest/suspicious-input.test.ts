@@ -341,6 +341,36 @@ describeDb('suspicious input: CSV import and ingest API', (ctx) => {
     expect(await count('activities')).toBe(6);
   });
 
+  it("counts a deal amount read as three decimals by the other amounts' mark, in the import and the API", async () => {
+    const r = await run(
+      'opportunities',
+      [
+        'external_id,created_at,amount,currency',
+        'O-1,2026-11-02,"1,200.50",USD',
+        'O-2,2026-11-02,4.500,EUR',
+      ].join('\n'),
+    );
+    expect(r).toMatchObject({ inserted: 2, invalidRows: 0 });
+    expect(formatDetails(r)).toBe(
+      'warning: 1 amount that reads two ways read as decimals (line 3): amount "4.500" read as 4.5 EUR, with "." as the decimal mark, as the file\'s other amounts write it; if it means 4500, the row writes numbers another way: give it as 4500',
+    );
+    const api = await post({
+      entity: 'opportunities',
+      items: [
+        { external_id: 'O-3', created_at: '2026-11-02', amount: '2,000.25', currency: 'USD' },
+        { external_id: 'O-4', created_at: '2026-11-02', amount: '7.100', currency: 'EUR' },
+      ],
+    });
+    expect(api.body.warnings).toEqual([
+      {
+        index: 1,
+        kind: 'amount read as decimals',
+        message:
+          'amount "7.100" read as 7.1 EUR, with "." as the decimal mark, as the request\'s other amounts write it; if it means 7100, the item writes numbers another way: give it as 7100',
+      },
+    ]);
+  });
+
   // Tester: a lead named "\u202Eevil" (shown reversed) or only "\u200B" was stored as given, and lead names
   // are shown in nudge DMs.
   it("cleans a lead's name and company like every name, and refuses one of nothing else", async () => {

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { getMetric } from '../../src/metrics/index.js';
 import { setTarget } from '../../src/metrics/targets.js';
-import type { MetricResult } from '../../src/metrics/types.js';
+import type { MetricId, MetricResult } from '../../src/metrics/types.js';
 import { targetLine } from '../../src/slack/blocks/answer-parts.js';
 import { buildScorecardBlocks } from '../../src/slack/blocks/scorecard.js';
 import { describeDb } from '../helpers/db.js';
@@ -144,7 +144,7 @@ describeDb('a period that began before the data', (ctx) => {
       closed: '2025-12-10T09:00:00Z',
       outcome: 'won',
     });
-    const ask = (metric: string) => getMetric(deps, { metric, scope: { kind: 'org' }, period: '2025' });
+    const ask = (metric: MetricId) => getMetric(deps, { metric, scope: { kind: 'org' }, period: '2025' });
     const results = [await ask('calls'), await ask('meetings'), await ask('winrate')];
     // Meetings: none at all, so no figures and no note beside its "no data".
     expect(results.map((r) => r.startNote ?? null)).toEqual([
