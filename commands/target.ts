@@ -339,7 +339,8 @@ async function whoseTarget(
  * "Targets are per day, week, month or quarter, not per year: …" for a period word a target does not take,
  * with the command to type instead: `scopeWords` as typed without the period word, then the period to use.
  * A count or an amount set per that period is a share of the longer one's (÷ 4 from a year): the example
- * shows it divided when it divides into a whole count, else says so.
+ * shows it divided when it divides into a whole count, else the whole counts on either side (1,001 a year:
+ * 251 or 250 a quarter, for 1,004 or 1,000 a year).
  */
 function otherPeriodMessage(
   other: { unit: string; instead: TargetPeriodKind; times: number },
@@ -358,10 +359,15 @@ function otherPeriodMessage(
       : `${head} write \`${other.instead}\` at the end.`;
   const share = `set a ${other.instead}'s share of the ${other.unit}'s figure (÷ ${other.times})`;
   const v = typed.value;
-  const whole = typed.metric.unit === 'count' && v !== undefined && v % other.times === 0;
-  return echoable && whole
-    ? `${head} ${share}, as in ${command([typed.before[0]!, String(v / other.times)])} for ${formatNumber(v, 'count')} a ${other.unit}.`
-    : `${head} ${share} with \`${other.instead}\` at the end.`;
+  const count = typed.metric.unit === 'count' && v !== undefined;
+  if (!echoable || !count) return `${head} ${share} with \`${other.instead}\` at the end.`;
+  const as = (n: number) =>
+    `${command([typed.before[0]!, String(n)])} for ${formatNumber(n * other.times, 'count')} a ${other.unit}`;
+  if (v % other.times === 0) return `${head} ${share}, as in ${as(v / other.times)}.`;
+  // A count target is whole: 1,001 a year is 250.25 a quarter, so offer the whole counts on either side.
+  const low = Math.floor(v / other.times);
+  const ways = low > 0 ? `${as(low + 1)} or ${as(low)}` : as(low + 1);
+  return `${head} ${share}; ${formatNumber(v, 'count')} a ${other.unit} is ${(v / other.times).toLocaleString('en-US', { maximumFractionDigits: 2 })} a ${other.instead}, and a count target is whole, so ${ways}.`;
 }
 
 /** The reply refusing the caller this target (see checkTargetAccess), naming the teams a manager manages; null when allowed. */

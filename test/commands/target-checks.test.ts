@@ -226,6 +226,13 @@ describeDb('/metrics target: refusals', (ctx) => {
     expect((await shown('set calls 4800 org per year', admin)).text).toBe(
       `${perYear} set a quarter's share of the year's figure (÷ 4), as in \`/metrics target set calls 1200 org quarter\` for 4,800 a year.`,
     );
+    // One that does not divide gets the whole counts on either side (helper-169's low #12: no command at all).
+    expect((await shown('set calls 1001 org year', admin)).text).toBe(
+      `${perYear} set a quarter's share of the year's figure (÷ 4); 1,001 a year is 250.25 a quarter, and a count target is whole, so \`/metrics target set calls 251 org quarter\` for 1,004 a year or \`/metrics target set calls 250 org quarter\` for 1,000 a year.`,
+    );
+    expect((await shown('set calls 3 org year', admin)).text).toBe(
+      `${perYear} set a quarter's share of the year's figure (÷ 4); 3 a year is 0.75 a quarter, and a count target is whole, so \`/metrics target set calls 1 org quarter\` for 4 a year.`,
+    );
     expect((await shown('set revenue $2m org annually', admin)).text).toBe(
       `${perYear} set a quarter's share of the year's figure (÷ 4) with \`quarter\` at the end.`,
     );
