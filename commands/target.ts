@@ -28,7 +28,12 @@ import { clipName } from '../src/names.js';
 import { buildGrammarErrorMessage, buildNoticeMessage } from '../src/slack/blocks/notice.js';
 import { header, section } from '../src/slack/blocks/pieces.js';
 import { formatNumber } from '../src/slack/format.js';
-import { chooseMonthReading, parseCommand } from '../src/slack/grammar/parse.js';
+import {
+  chooseMonthReading,
+  joinMetricWords,
+  parseCommand,
+  twoWayMetric,
+} from '../src/slack/grammar/parse.js';
 import { periodTypoHint } from '../src/slack/grammar/period-words.js';
 import { enforceLimits } from '../src/slack/limits.js';
 import { escapeMrkdwn, escapeName, neutraliseMarkers } from '../src/slack/mrkdwn.js';
@@ -108,12 +113,25 @@ function aTarget(metric: MetricDefinition): string {
   return `${/^[aeiou]/.test(label) ? 'An' : 'A'} ${label} target`;
 }
 
+/**
+ * The metric a target command names first, its name written as one word or several (`win rate`, `new
+ * pipeline`, as questions read them): the words with that name joined, or the reply asking which metric a
+ * word that names two (`pipeline`) means, with the command's forms to type.
+ */
+function metricWords(given: string[], verb: 'set' | 'remove'): { words: string[] } | { reply: Reply } {
+  const words = joinMetricWords(given);
+  const twoWay = twoWayMetric(words[0] ?? '', words.slice(1), ['/metrics target', verb]);
+  return twoWay?.kind === 'error' ? { reply: reply(buildNoticeMessage(twoWay.message)) } : { words };
+}
+
 async function runSet(
   deps: Parameters<Subcommand['run']>[0],
   input: CommandInput,
   given: string[],
 ): Promise<Reply> {
-  let words = given;
+  const named = metricWords(given, 'set');
+  if ('reply' in named) return named.reply;
+  let words = named.words;
   const metric = targetMetric(words[0]);
   if (!metric) return unknownMetric(words[0], SET_USAGE);
   // A currency written as its own word before the amount ("€ 2m", "EUR 2m") belongs to the amount.
@@ -397,8 +415,11 @@ const REMOVE_USAGE =
 async function runRemove(
   deps: Parameters<Subcommand['run']>[0],
   input: CommandInput,
-  words: string[],
+  given: string[],
 ): Promise<Reply> {
+  const named = metricWords(given, 'remove');
+  if ('reply' in named) return named.reply;
+  const words = named.words;
   const metric = targetMetric(words[0]);
   if (!metric) return unknownMetric(words[0], REMOVE_USAGE);
   const whose = await whoseTarget(deps, input, words.slice(1), REMOVE_USAGE, 'remove', {

@@ -254,6 +254,26 @@ describeDb('/metrics target: refusals', (ctx) => {
     expect((await listTargets(ctx.db())).map((t) => t.scope)).toEqual([{ kind: 'team', teamId: year }]);
   });
 
+  it('reads a metric named in several words, and asks which pipeline is meant (helper-171)', async () => {
+    // `win rate 30%` was '"rate" is not a percentage (like 30%) target.'; `pipeline` was "no metric".
+    expect((await shown('set win rate 30% org quarter', admin)).text).toBe(
+      'Target set: Win rate 30.0% (quarterly) for the whole org.',
+    );
+    expect((await shown('set new pipeline 100 org month', admin)).text).toBe(
+      'Target set: Opportunities created 100 per month for the whole org.',
+    );
+    expect((await shown('set pipeline 3 org quarter', admin)).text).toBe(
+      '`pipeline` can mean two metrics; ask for one: `/metrics target set opps 3 org quarter` (pipeline created: opportunities created in the period and the value they carry) or `/metrics target set coverage 3 org quarter` (pipeline coverage: open pipeline expected to close in the period against the revenue target).',
+    );
+    expect((await shown('remove Pipeline org', admin)).text).toContain(
+      'ask for one: `/metrics target remove opps org` (pipeline created',
+    );
+    expect((await shown('remove win rate org', admin)).text).toBe(
+      'Removed: Win rate 30.0% (quarterly) for the whole org.',
+    );
+    expect((await listTargets(ctx.db())).map((t) => t.metric)).toEqual(['opps']);
+  });
+
   it('reads `lost` as the lost deals metric `/metrics lost` breaks down', async () => {
     expect((await shown('set lost 10 org month', admin)).text).toBe(
       'Target set: Lost deals 10 per month for the whole org.',

@@ -351,7 +351,9 @@ describeDb('the grammar as a sales manager types it', (ctx) => {
       `\`pipeline\` can mean two metrics; ask for one: \`opps${rest}\` (pipeline created: opportunities created in the period and the value they carry) or \`coverage${rest}\` (pipeline coverage: open pipeline expected to close in the period against the revenue target).`;
     expect(await ask(USERS.mia.id, 'pipeline team this quarter')).toBe(choice(' team this quarter'));
     expect(await ask(USERS.mia.id, 'Pipeline')).toBe(choice(''));
-    expect(await ask(USERS.mia.id, 'help pipeline')).toBe(choice(''));
+    expect(await ask(USERS.mia.id, 'help pipeline')).toBe(
+      '`pipeline` can mean two metrics; ask for one: `help opps` (pipeline created: opportunities created in the period and the value they carry) or `help coverage` (pipeline coverage: open pipeline expected to close in the period against the revenue target).',
+    );
     expect(await ask(USERS.mia.id, 'pipeline created team')).toContain('Opportunities created');
     expect(await ask(USERS.mia.id, 'pipeline coverage team')).toContain('Pipeline coverage');
   });

@@ -144,17 +144,18 @@ const TWO_WAY_METRIC_WORDS: ReadonlyMap<string, readonly [string, string][]> = n
 ]);
 
 /**
- * The refusal of a word that names more than one metric (`pipeline`), naming each with the rest of the
- * command (`rest`, the words after it) so either can be copied; null for any other word.
+ * The refusal of a word that names more than one metric (`pipeline`, any case), naming each with the words
+ * typed before it (`before`: `help`, `target set`) and after it (`rest`) so either can be copied; null for
+ * any other word.
  */
-function twoWayMetric(word: string, rest: string[]): ParsedCommand | null {
-  const readings = TWO_WAY_METRIC_WORDS.get(word);
+export function twoWayMetric(word: string, rest: string[], before: string[] = []): ParsedCommand | null {
+  const readings = TWO_WAY_METRIC_WORDS.get(word.toLowerCase());
   if (!readings) return null;
-  const tail = rest.length ? ` ${rest.join(' ')}` : '';
-  const options = readings.map(([id, meaning]) => `\`${id}${tail}\` (${meaning})`).join(' or ');
+  const form = (id: string) => [...before, id, ...rest].join(' ');
+  const options = readings.map(([id, meaning]) => `\`${form(id)}\` (${meaning})`).join(' or ');
   return {
     kind: 'error',
-    message: `\`${word}\` can mean two metrics; ask for one: ${options}.`,
+    message: `\`${word.toLowerCase()}\` can mean two metrics; ask for one: ${options}.`,
     suggestion: null,
   };
 }
@@ -179,7 +180,7 @@ function knownWords(ctx: GrammarContext): string[] {
  * `speed to lead`) into the one word the metric table knows (`winrate`), longest first; other tokens
  * are returned unchanged.
  */
-function joinMetricWords(tokens: string[]): string[] {
+export function joinMetricWords(tokens: string[]): string[] {
   for (const n of [3, 2]) {
     if (tokens.length < n) continue;
     const word = tokens.slice(0, n).join('');
@@ -249,7 +250,7 @@ function parseHelp(rest: string[], ctx: GrammarContext): ParsedCommand {
   if (word === undefined) return { kind: 'help', metric: null };
   const metric = findMetric(word);
   if (metric) return { kind: 'help', metric };
-  const twoWay = twoWayMetric(word.toLowerCase(), []);
+  const twoWay = twoWayMetric(word, [], ['help']);
   if (twoWay) return twoWay;
   const lower = word.toLowerCase();
   if (ctx.subcommands.includes(lower)) return { kind: 'help', metric: null, topic: lower };
