@@ -86,6 +86,13 @@ describeDb('lost deals by reason', (ctx) => {
     expect(text).toContain('*Timing* — 1 (50%) · $20\\n*Price* — 1 (50%) · $10"');
     expect(text).not.toContain('new');
     expect(text).toContain('Share = of all 2 deals lost.');
+    // `all time` has no period before it: no reason is "new" and there is no "change vs" (helper-171).
+    const all = JSON.stringify(
+      buildLostMessage(await getLossReasons(deps, { scope: org, period: 'all time' })),
+    );
+    expect(all).toContain('*Timing* — 1 (50%) · $20\\n*Price* — 1 (50%) · $10"');
+    expect(all).not.toContain('new');
+    expect(all).toContain('Share = of all 2 deals lost.');
   });
 
   // Probe (LOW): "Top loss reasons: Price (1 of 24,980 lost, 0%)" showed 0% for a share that is not zero.

@@ -76,6 +76,25 @@ describeDb('freshness in a Slack answer', (ctx) => {
         ),
       ],
     });
+    // helper-171: a period before the data, or one not started, ended without them.
+    const before = await sendCommand(app, stub, USERS.ada.id, 'lost org 2026-09');
+    expect(freshnessBlock(before.reply.blocks)).toEqual({
+      type: 'context',
+      elements: [
+        mrkdwn('n = 0 · 1 Sep – 30 Sep 2026 (UTC)'),
+        mrkdwn(
+          'No records behind this answer: the data starts on 1 Oct 2026, after this period. · last data from the ingest API 1 hour ago',
+        ),
+      ],
+    });
+    const later = await sendCommand(app, stub, USERS.ada.id, 'lost org next month');
+    expect(freshnessBlock(later.reply.blocks)).toEqual({
+      type: 'context',
+      elements: [
+        mrkdwn('n = 0 · 1 Dec – 31 Dec 2026 (UTC)'),
+        mrkdwn('No records behind this answer yet. · last data from the ingest API 1 hour ago'),
+      ],
+    });
   });
 
   it('warns on this week, naming the ingest API and when it last sent data, when that is 3 days old', async () => {

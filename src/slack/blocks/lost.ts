@@ -47,19 +47,21 @@ export function buildLostMessage(
 ): SlackMessage {
   const r = lr.result;
   const title = `Lost deals · ${r.scope.label} · ${r.period.label}`;
+  // How fresh the deals behind it are, as every metric answer ends ("Data as of …", or a stale warning).
+  const footer = at ? [context(sampleLine(r), freshnessLine(r, at.now, at.staleAfterHours))] : [];
   // A finished period that ended before the org's first record has no data, not "0 deals lost".
   if (r.freshness.dataStartsAt && r.value.kind === 'no_data') {
     const said = `No data: ${r.value.reason}.`;
     return enforceLimits({
       text: escapeMrkdwn(`${title}: ${said}`),
-      blocks: [header(title), section(escapeMrkdwn(said))],
+      blocks: [header(title), section(escapeMrkdwn(said)), ...footer],
     });
   }
   // A period that has not started has lost nothing yet: no figure, not "0 deals lost".
   if (r.startsOn) {
     return enforceLimits({
       text: escapeMrkdwn(`${title}: not started yet (starts ${r.startsOn})`),
-      blocks: [header(title), section(notStartedHeadline(r.startsOn))],
+      blocks: [header(title), section(notStartedHeadline(r.startsOn)), ...footer],
     });
   }
   const lost = r.value.kind === 'value' ? r.value.value : 0;
@@ -69,6 +71,8 @@ export function buildLostMessage(
   // A previous period before the org's first record has nothing to compare: "vs 2024: no earlier data (the
   // data starts on 9 Dec 2025)", and no reason is "new" against it.
   const noEarlier = r.trend?.previous.dataStartsAt !== undefined;
+  // `all time` has no period before it: nothing to compare, so no reason is "new" either (helper-171).
+  const compared = r.trend !== null && !noEarlier;
   if (r.trend?.change) {
     lines.push(`${formatChange(r.trend.change, 'count')} vs ${escapeMrkdwn(r.trend.previous.period.label)}`);
   } else if (noEarlier) {
@@ -89,21 +93,20 @@ export function buildLostMessage(
       // Cut before escaping, so the bold or italic around a long reason is never cut in half.
       const label = showName(row.label, LOSS_REASON_DISPLAY_MAX);
       const name = row.kind === 'reason' ? `*${label}*` : `_${label}_`;
-      const change = noEarlier ? '' : ` · ${reasonChange(row.lost, row.previousLost)}`;
+      const change = compared ? ` · ${reasonChange(row.lost, row.previousLost)}` : '';
       return `${name} — ${formatCount(row.lost)} (${formatPercent(row.share, 0)}) · ${reasonAmount(row, r.currency)}${change}`;
     });
     blocks.push(section(table.join('\n')));
     blocks.push(
       context(
-        `Reasons are grouped ignoring case and spacing. Share = of ${lost === 1 ? 'the one deal' : `all ${formatCount(lost)} deals`} lost${noEarlier ? '' : `; change vs ${escapeMrkdwn(r.trend?.previous.period.label ?? 'the previous period')}`}.`,
+        `Reasons are grouped ignoring case and spacing. Share = of ${lost === 1 ? 'the one deal' : `all ${formatCount(lost)} deals`} lost${compared ? `; change vs ${escapeMrkdwn(r.trend?.previous.period.label ?? 'the previous period')}` : ''}.`,
       ),
     );
   }
   // The body already says no reasons are recorded: do not repeat it as a note.
   const notes = lost > 0 && !lr.hasReasons ? r.notes.filter((n) => n !== NO_LOSS_REASONS_NOTE) : r.notes;
   for (const note of notes) blocks.push(context(`:information_source: ${escapeMrkdwn(note)}`));
-  // How fresh the deals behind it are, as every metric answer says ("Data as of …", or a stale warning).
-  if (at) blocks.push(context(sampleLine(r), freshnessLine(r, at.now, at.staleAfterHours)));
+  blocks.push(...footer);
   // The amount's currency note rides along in the fallback too: "3 lost, €2,000 (1 deal in another currency left out)".
   const fallback = `${title}: ${formatCount(lost)} lost, ${fallbackFigure(amountText, otherCurrencyNotes(r))}`;
   return enforceLimits({ text: escapeMrkdwn(fallback), blocks });
