@@ -79,6 +79,21 @@ export function buildCoachingMessage(card: CoachingCard, options: { interactive:
       ],
     });
   }
+  if (card.dataStartsOn) {
+    // As metric answers for a period before the data: no zeros, and no "no activity of their own".
+    const before = `${card.period.label} ended before the data starts (the first record is from ${card.dataStartsOn}): there is nothing to coach on.`;
+    return enforceLimits({
+      text: escapeMrkdwn(
+        `${textTitle}: no data, ${card.period.label} ended before the data starts (${card.dataStartsOn}).`,
+      ),
+      blocks: [
+        header(title),
+        section(
+          `${escapeMrkdwn(before)} For a card with figures, ask \`/metrics coach\` with \`this month\` or \`30d\`.`,
+        ),
+      ],
+    });
+  }
   // The team's reps with data on any line (a rep may have calls but no deals); none besides the rep: say so.
   const teamSize = Math.max(0, ...card.lines.map((l) => l.teamSize));
   const hasPeers = card.lines.some((l) => l.teamMedian !== null);

@@ -2,6 +2,7 @@ import { currentTeamIds, getRepNames, getTeams } from '../access/queries.js';
 import { median } from '../charts/median.js';
 import { queryRows, sql } from '../db/client.js';
 import { runAdmitted } from '../metrics/admitted.js';
+import { firstRecordAt, metricRecords } from '../metrics/all-time.js';
 import { getMetric, isSmallSampleChange } from '../metrics/index.js';
 import type { MetricDeps, MetricId, MetricResult, Period, SegmentRow } from '../metrics/types.js';
 import { clipName } from '../names.js';
@@ -23,6 +24,9 @@ export const COACH_METRICS: MetricId[] = [
   'cycle',
   'revenue',
 ];
+
+/** The kinds of record the card's metrics read (leads, deals, activities). */
+const COACH_RECORDS = [...new Set(COACH_METRICS.flatMap(metricRecords))];
 
 /** A coaching card covers the last 30 days unless a period is asked (long enough for rates to mean something). */
 export const COACH_DEFAULT_PERIOD = '30d';
@@ -84,6 +88,24 @@ export async function getCoachingCard(deps: MetricDeps, query: CoachQuery): Prom
       ownActivity: false,
       startsOn: formatLocalDay(period.start, period.timezone),
     };
+  // A period that ended before the org's first lead, deal or activity (`2024` with data from December 2025)
+  // has nothing to coach on either: the card says the data starts later, not that the rep had no activity
+  // of their own (fresh tester helper-171). One index probe, only for a card without figures of its own.
+  const noOwnFigures = !mine.some((r) => r.value.kind === 'value' && r.value.value !== 0);
+  const first = noOwnFigures ? await firstRecordAt(deps.db, { kind: 'org' }, COACH_RECORDS) : null;
+  if (first && period.end.getTime() <= first.getTime()) {
+    return {
+      rep,
+      team: teamRef,
+      period,
+      lines: mine.map((result) => compareWithTeam(result, null, query.repId, query.showPeers)),
+      biggestChanges: [],
+      furthestBelowTarget: null,
+      showPeers: query.showPeers,
+      ownActivity: false,
+      dataStartsOn: formatLocalDay(first, period.timezone),
+    };
+  }
   // The team's reps in the rep's own currency (money metrics): a split otherwise answers in the team's
   // usual currency, and a rep selling in EUR on a USD team would be ranked and given a median across
   // currencies (no exchange rates). Records in other currencies are left out, as in the rep's answer.

@@ -42,4 +42,9 @@ export interface CoachingCard {
    * no figures (its lines carry no team comparison), only when it starts.
    */
   startsOn?: string;
+  /**
+   * The local day of the org's first record ("5 Dec 2025") when the period ended before it for every metric
+   * on the card: the card then shows no figures, only that the data starts after the period.
+   */
+  dataStartsOn?: string;
 }

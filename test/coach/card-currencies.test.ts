@@ -79,6 +79,42 @@ describeDb('coaching card: a rep with deals in two currencies', (ctx) => {
     );
   });
 
+  it('says a period that ended before the data has nothing to coach on, not that the rep had no activity', async () => {
+    // helper-171: `coach victor dubois 2024` said "has no activity of their own in 2024" and "No one else
+    // on team APAC has data", with data from December 2025. Here every deal was created on 1 Sep 2026.
+    const { db, ana } = await seed();
+    const card = await getCoachingCard(
+      { db, defaultTimezone: 'UTC', now },
+      { repId: ana, period: '2025', showPeers: true },
+    );
+    expect(card.dataStartsOn).toBe('1 Sep 2026');
+    const message = buildCoachingMessage(card, { interactive: true });
+    expect(JSON.stringify(message.blocks)).toContain(
+      '2025 ended before the data starts (the first record is from 1 Sep 2026): there is nothing to coach on.',
+    );
+    expect(JSON.stringify(message.blocks)).not.toContain('activity of their own');
+    expect(message.text).toBe(
+      'Coaching card · Ana · 2025: no data, 2025 ended before the data starts (1 Sep 2026).',
+    );
+    // August 2026 too; September, when the deals were created, has a card with figures.
+    expect(
+      (
+        await getCoachingCard(
+          { db, defaultTimezone: 'UTC', now },
+          { repId: ana, period: '2026-08', showPeers: true },
+        )
+      ).dataStartsOn,
+    ).toBe('1 Sep 2026');
+    expect(
+      (
+        await getCoachingCard(
+          { db, defaultTimezone: 'UTC', now },
+          { repId: ana, period: '2026-09', showPeers: true },
+        )
+      ).dataStartsOn,
+    ).toBeUndefined();
+  });
+
   it('says in its text fallback, in short, what the footnotes say', async () => {
     const { db, ana } = await seed();
     const card = await getCoachingCard(
