@@ -146,7 +146,10 @@ const SOURCES: Record<string, { name: string; check: string }> = {
   api: { name: 'the ingest API', check: 'check the CRM sync that feeds it' },
   csv: { name: 'a CSV import', check: 'import a fresh export (`npm run import`)' },
   slack: { name: 'Slack buttons (Contacted)', check: 'check the CRM sync' },
-  demo: { name: 'the demo data', check: 'the demo org is invented data, generated once' },
+  demo: {
+    name: 'the demo data',
+    check: 'import your own data in its place (`npm run import`): the demo org is invented, generated once',
+  },
 };
 const sourceOf = (source: string) =>
   SOURCES[source] ?? { name: escapeMrkdwn(source), check: 'check the CRM sync' };
