@@ -64,7 +64,10 @@ describeDb('freshness from the sync', (ctx) => {
       ':warning: *Data may be behind:* the newest record here is from Mon, 16 Nov 2026, 09:00 (7 days ago), yet the ingest API last sent data on Mon, 23 Nov 2026, 11:00 (1 hour ago); records for this period may be missing, so check the CRM sync that feeds it.',
     );
     // The demo org's check reads as a step to take (helper-171: "…may be missing, so the demo org is invented data").
-    await recordArrival(ctx.db(), 'demo', ['activities'], hoursAgo(0.5));
+    await ctx
+      .db()
+      .insert(seedRuns)
+      .values({ profile: 'demo', seed: 42, options: {}, dataNow: hoursAgo(0.5), completedAt: hoursAgo(0.5) });
     expect(await line('calls', 'this month')).toBe(
       ':warning: *Data may be behind:* the newest record here is from Mon, 16 Nov 2026, 09:00 (7 days ago), yet the demo data last sent data on Mon, 23 Nov 2026, 11:30 (30 minutes ago); records for this period may be missing, so import your own data in its place (`npm run import`): the demo org is invented, generated once.',
     );
