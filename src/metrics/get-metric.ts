@@ -355,8 +355,9 @@ async function computeWith(
     // A period that has not started yet compares with nothing: its zeros are not a decline (like its target,
     // which says when it starts).
     // One before the data compares with nothing either: its previous period is before the data too.
+    // A person who owns no such record at all has no trend either: a flat "±0" and a row of ▁ say nothing.
     trend:
-      previous && prev && now >= period.start
+      previous && prev && now >= period.start && !ownsNone
         ? {
             previous: {
               period: previous,
@@ -369,16 +370,17 @@ async function computeWith(
         : null,
     // Periods that have not started are left out, not drawn as zeros: next month's series ends with this one.
     // A metric that looks ahead (coverage) has a value there: next quarter's own 1.3× is its last point.
-    series: include.series
-      ? periods
-          .slice(0, SERIES_LENGTH)
-          .map((p, i) => ({ period: p, value: mark(p, computed[i]!).computed.value }))
-          .filter(
-            (point) =>
-              point.period.start.getTime() <= now.getTime() ||
-              (def.looksAhead === true && point.value.kind === 'value'),
-          )
-      : [],
+    series:
+      include.series && !ownsNone
+        ? periods
+            .slice(0, SERIES_LENGTH)
+            .map((p, i) => ({ period: p, value: mark(p, computed[i]!).computed.value }))
+            .filter(
+              (point) =>
+                point.period.start.getTime() <= now.getTime() ||
+                (def.looksAhead === true && point.value.kind === 'value'),
+            )
+        : [],
     segments,
     freshness: {
       newestRecordAt: main.newest,

@@ -51,6 +51,12 @@ describeDb('freshness in a Slack answer', (ctx) => {
         ),
       ],
     });
+    // Nor a flat trend or a row of ▁ (helper-171): Ada created no deal in October or November, or ever.
+    const opps = JSON.stringify((await sendCommand(app, stub, USERS.ada.id, 'opps 2026-11')).reply.blocks);
+    expect(opps).toContain('Ada Admin owns no deals in Tally');
+    expect(opps).not.toMatch(/±0|flat|▁|last \d periods/);
+    const anaOpps = JSON.stringify((await sendCommand(app, stub, USERS.ana.id, 'opps 2026-11')).reply.blocks);
+    expect(anaOpps).toMatch(/vs October 2026/);
     // Ana closed deals on 2, 5 and 16 November, none on the 3rd: her records exist, just not that day.
     const day = await sendCommand(app, stub, USERS.ana.id, 'winrate 2026-11-03');
     expect(freshnessBlock(day.reply.blocks)).toEqual({
