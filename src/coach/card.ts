@@ -75,37 +75,28 @@ export async function getCoachingCard(deps: MetricDeps, query: CoachQuery): Prom
   const period = mine[0]!.period;
   const rep = { id: query.repId, name: clipName(names.get(query.repId) ?? `Rep ${query.repId}`) };
   const teamRef = team ? { id: team.id, name: clipName(team.name) } : null;
+  // A card without figures: the rep's own lines, no team comparison, changes or talking points.
+  const noFigures = (why: { startsOn: string } | { dataStartsOn: string }): CoachingCard => ({
+    rep,
+    team: teamRef,
+    period,
+    lines: mine.map((result) => compareWithTeam(result, null, query.repId, query.showPeers)),
+    biggestChanges: [],
+    furthestBelowTarget: null,
+    showPeers: query.showPeers,
+    ownActivity: false,
+    ...why,
+  });
   // A period that has not started (`next month`) has nothing to coach on: no team figures, no percentiles.
   if (period.start.getTime() > now.getTime())
-    return {
-      rep,
-      team: teamRef,
-      period,
-      lines: mine.map((result) => compareWithTeam(result, null, query.repId, query.showPeers)),
-      biggestChanges: [],
-      furthestBelowTarget: null,
-      showPeers: query.showPeers,
-      ownActivity: false,
-      startsOn: formatLocalDay(period.start, period.timezone),
-    };
+    return noFigures({ startsOn: formatLocalDay(period.start, period.timezone) });
   // A period that ended before the org's first lead, deal or activity (`2024` with data from December 2025)
   // has nothing to coach on either: the card says the data starts later, not that the rep had no activity
   // of their own (fresh tester helper-171). One index probe, only for a card without figures of its own.
   const noOwnFigures = !mine.some((r) => r.value.kind === 'value' && r.value.value !== 0);
   const first = noOwnFigures ? await firstRecordAt(deps.db, { kind: 'org' }, COACH_RECORDS) : null;
-  if (first && period.end.getTime() <= first.getTime()) {
-    return {
-      rep,
-      team: teamRef,
-      period,
-      lines: mine.map((result) => compareWithTeam(result, null, query.repId, query.showPeers)),
-      biggestChanges: [],
-      furthestBelowTarget: null,
-      showPeers: query.showPeers,
-      ownActivity: false,
-      dataStartsOn: formatLocalDay(first, period.timezone),
-    };
-  }
+  if (first && period.end.getTime() <= first.getTime())
+    return noFigures({ dataStartsOn: formatLocalDay(first, period.timezone) });
   // The team's reps in the rep's own currency (money metrics): a split otherwise answers in the team's
   // usual currency, and a rep selling in EUR on a USD team would be ranked and given a median across
   // currencies (no exchange rates). Records in other currencies are left out, as in the rep's answer.

@@ -14,7 +14,7 @@ import {
   formatTarget,
   formatValue,
 } from '../format.js';
-import { escapeMrkdwn } from '../mrkdwn.js';
+import { escapeMrkdwn, escapeName } from '../mrkdwn.js';
 import { rankedTable, section, type TableRow } from './pieces.js';
 
 /**
@@ -187,7 +187,7 @@ export function freshnessLine(r: MetricResult, now: Date, staleAfterHours: numbe
         return `No records behind this answer: the data starts on ${formatLocalDay(starts, zone)}, after this period.${synced}`;
       const none = r.freshness.noneOwned;
       if (!newest && none)
-        return `No records behind this answer: ${escapeMrkdwn(r.scope.label)} owns no ${none} in Tally, in any period (\`team\` or \`org\` answers for more people).${synced}`;
+        return `No records behind this answer: ${escapeName(r.scope.label)} owns no ${none} in Tally, in any period (\`team\` or \`org\` answers for more people).${synced}`;
       if (!newest) return r.sampleSize > 0 ? synced.slice(3) : `No records behind this answer yet.${synced}`;
       return `Data as of ${when(newest)}${synced}`;
     }
