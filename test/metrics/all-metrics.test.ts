@@ -53,7 +53,9 @@ describeDb('every metric runs', (ctx) => {
         { kind: 'rep' as const, repId: ana },
       ]) {
         const r = await getMetric(deps, { metric: m.id, scope, period: m.defaultPeriod });
-        expect(r.series).toHaveLength(8);
+        // Ana owns no record at all: her answers say so, with no trend or sparkline over nothing.
+        expect(r.series).toHaveLength(scope.kind === 'rep' ? 0 : 8);
+        expect(r.freshness.noneOwned !== undefined).toBe(scope.kind === 'rep');
         for (const by of m.dimensions) {
           const s = await getMetric(deps, { metric: m.id, scope, period: 'this month', by });
           expect(s.segments?.by).toBe(by);
