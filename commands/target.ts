@@ -121,7 +121,7 @@ function aTarget(metric: MetricDefinition): string {
 function metricWords(given: string[], verb: 'set' | 'remove'): { words: string[] } | { reply: Reply } {
   const words = joinMetricWords(given);
   const twoWay = twoWayMetric(words[0] ?? '', words.slice(1), ['/metrics target', verb]);
-  return twoWay?.kind === 'error' ? { reply: reply(buildNoticeMessage(twoWay.message)) } : { words };
+  return twoWay ? { reply: reply(buildNoticeMessage(twoWay)) } : { words };
 }
 
 async function runSet(

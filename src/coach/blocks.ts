@@ -112,6 +112,7 @@ export function buildCoachingMessage(card: CoachingCard, options: { interactive:
     ? `*Furthest below target:* ${escapeMrkdwn(below.metric.label)} ${valueText(below)} of ${formatTarget(below.result.target.targetForPeriod, below.metric.unit, below.result.target.target.currency ?? below.result.currency)} (${formatAttainment(below.result.target.attainment ?? 0)} attained)`
     : '*Furthest below target:* nothing is below a target (or no targets are set).';
   const points = card.lines.filter((l) => l.talkingPoint).map((l) => `• ${escapeMrkdwn(l.talkingPoint!)}`);
+  const footnoted = card.lines.map((l) => ({ about: l.metric.label, result: l.result }));
   const blocks: KnownBlock[] = compact([
     header(title),
     context(teamLine),
@@ -132,8 +133,8 @@ export function buildCoachingMessage(card: CoachingCard, options: { interactive:
     ),
     context(
       ':small_orange_diamond: below the team median or behind target. Percentile: share of the team’s reps this rep does better than (ties count half).',
-      currencyFootnotes(card.lines.map((l) => ({ about: l.metric.label, result: l.result }))),
-      startFootnotes(card.lines.map((l) => ({ about: l.metric.label, result: l.result }))),
+      currencyFootnotes(footnoted),
+      startFootnotes(footnoted),
     ),
     options.interactive
       ? actions(

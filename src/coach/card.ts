@@ -1,8 +1,10 @@
 import { currentTeamIds, getRepNames, getTeams } from '../access/queries.js';
 import { median } from '../charts/median.js';
 import { queryRows, sql } from '../db/client.js';
+import { readDataVersion } from '../db/data-version.js';
 import { runAdmitted } from '../metrics/admitted.js';
-import { firstRecordAt, metricRecords } from '../metrics/all-time.js';
+import { metricRecords } from '../metrics/all-time.js';
+import { dataStartAt } from '../metrics/answer-context.js';
 import { getMetric, isSmallSampleChange } from '../metrics/index.js';
 import type { MetricDeps, MetricId, MetricResult, Period, SegmentRow } from '../metrics/types.js';
 import { clipName } from '../names.js';
@@ -92,9 +94,12 @@ export async function getCoachingCard(deps: MetricDeps, query: CoachQuery): Prom
     return noFigures({ startsOn: formatLocalDay(period.start, period.timezone) });
   // A period that ended before the org's first lead, deal or activity (`2024` with data from December 2025)
   // has nothing to coach on either: the card says the data starts later, not that the rep had no activity
-  // of their own (fresh tester helper-171). One index probe, only for a card without figures of its own.
+  // of their own (fresh tester helper-171). Read from the cache answers share (dataStartAt), only for a card
+  // without figures of its own.
   const noOwnFigures = !mine.some((r) => r.value.kind === 'value' && r.value.value !== 0);
-  const first = noOwnFigures ? await firstRecordAt(deps.db, { kind: 'org' }, COACH_RECORDS) : null;
+  const first = noOwnFigures
+    ? await dataStartAt(deps.db, COACH_RECORDS, await readDataVersion(deps.db))
+    : null;
   if (first && period.end.getTime() <= first.getTime())
     return noFigures({ dataStartsOn: formatLocalDay(first, period.timezone) });
   // The team's reps in the rep's own currency (money metrics): a split otherwise answers in the team's

@@ -80,6 +80,7 @@ export function buildScorecardBlocks(view: ScorecardView): KnownBlock[] {
   const freshnessSource = view.results.find(
     (r) => r.freshness.newestRecordAt?.getTime() === newest?.getTime(),
   );
+  const footnoted = view.results.map((r) => ({ about: r.metric.label, result: r }));
   return [
     header(view.title),
     ...view.results.map((r) => section(scorecardLine(r))),
@@ -87,8 +88,8 @@ export function buildScorecardBlocks(view: ScorecardView): KnownBlock[] {
       freshnessSource
         ? freshnessLine(freshnessSource, view.now, view.staleAfterHours)
         : 'No records behind these numbers yet.',
-      currencyFootnotes(view.results.map((r) => ({ about: r.metric.label, result: r }))),
-      startFootnotes(view.results.map((r) => ({ about: r.metric.label, result: r }))),
+      currencyFootnotes(footnoted),
+      startFootnotes(footnoted),
       'Ask `/metrics help &lt;metric&gt;` for any definition.',
     ),
   ];

@@ -145,19 +145,15 @@ const TWO_WAY_METRIC_WORDS: ReadonlyMap<string, readonly [string, string][]> = n
 
 /**
  * The refusal of a word that names more than one metric (`pipeline`, any case), naming each with the words
- * typed before it (`before`: `help`, `target set`) and after it (`rest`) so either can be copied; null for
- * any other word.
+ * typed before it (`before`: `help`, `/metrics target set`) and after it (`rest`) so either can be copied:
+ * plain text; null for any other word.
  */
-export function twoWayMetric(word: string, rest: string[], before: string[] = []): ParsedCommand | null {
+export function twoWayMetric(word: string, rest: string[], before: string[] = []): string | null {
   const readings = TWO_WAY_METRIC_WORDS.get(word.toLowerCase());
   if (!readings) return null;
   const form = (id: string) => [...before, id, ...rest].join(' ');
   const options = readings.map(([id, meaning]) => `\`${form(id)}\` (${meaning})`).join(' or ');
-  return {
-    kind: 'error',
-    message: `\`${word.toLowerCase()}\` can mean two metrics; ask for one: ${options}.`,
-    suggestion: null,
-  };
+  return `\`${word.toLowerCase()}\` can mean two metrics; ask for one: ${options}.`;
 }
 
 /** Every word a user might have meant, for "did you mean" (metric ids and aliases, keywords, subcommands). */
@@ -202,7 +198,7 @@ export function parseCommand(text: string, ctx: GrammarContext): ParsedCommand {
   if (HELP_WORDS.has(first)) return parseHelp(tokens.slice(1), ctx);
   if (ctx.subcommands.includes(first)) return { kind: 'subcommand', name: first, tokens: tokens.slice(1) };
   const twoWay = twoWayMetric(first, tokens.slice(1));
-  if (twoWay) return twoWay;
+  if (twoWay) return { kind: 'error', message: twoWay, suggestion: null };
   const metric = findMetric(first);
   // `cycle … from lead` (or `from first contact`) anywhere after the metric: the lead-to-close cycle, a
   // metric of its own; `leadcycle … from lead` says it twice. With any other metric it is a mix-up, not
@@ -251,7 +247,7 @@ function parseHelp(rest: string[], ctx: GrammarContext): ParsedCommand {
   const metric = findMetric(word);
   if (metric) return { kind: 'help', metric };
   const twoWay = twoWayMetric(word, [], ['help']);
-  if (twoWay) return twoWay;
+  if (twoWay) return { kind: 'error', message: twoWay, suggestion: null };
   const lower = word.toLowerCase();
   if (ctx.subcommands.includes(lower)) return { kind: 'help', metric: null, topic: lower };
   const guess = suggestWord(word, [...METRIC_WORDS, ...ctx.subcommands]);
