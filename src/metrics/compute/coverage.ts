@@ -8,6 +8,8 @@ import {
   chooseCurrency,
   type MetricComputer,
   noData,
+  otherCurrenciesLeftOut,
+  pickCurrency,
   type Row,
   toNumber,
   value,
@@ -166,7 +168,9 @@ function finalize(
   w: Window,
   ctx: ComputeContext,
 ): Omit<Computed, 'newest'> {
-  const row = rows.find((r) => String(r.currency).trim() === currency);
+  // Deals in other currencies (closed or open in the window) are left out, as revenue leaves them out, and
+  // said so (fresh tester helper-172: coverage showed "Won so far: −$50" beside €2,401 won, without a word).
+  const { row, otherN } = pickCurrency(rows, currency);
   const won = toNumber(row?.won_amount);
   const pipeline = toNumber(row?.pipeline);
   const histClosed = rows.reduce((s, r) => s + toNumber(r.hist_closed), 0);
@@ -193,7 +197,12 @@ function finalize(
   else if (remaining !== null && remaining <= 0) v = noData('the revenue target is already reached');
   else v = value(pipeline / (remaining as number));
   const overdue = toNumber(row?.overdue);
-  const notes: string[] = [];
+  const notes: string[] =
+    otherN > 0 && currency !== null
+      ? [
+          `${otherCurrenciesLeftOut(otherN, ['deal', 'deals'])} (no exchange rates); figures are in ${currency}.`,
+        ]
+      : [];
   if (overdue > 0)
     notes.push(
       `${formatCount(overdue)} open deal${overdue === 1 ? ' is' : 's are'} past the expected close date and still counted.`,
