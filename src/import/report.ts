@@ -73,6 +73,10 @@ const COUNTED_TITLES: Record<string, [one: string, many: string]> = {
     'row with a close date whose stage reads as open',
     'rows with a close date whose stage reads as open',
   ],
+  'closed but outcome open': [
+    'deal with a close date whose outcome is open',
+    'deals with a close date whose outcome is open',
+  ],
   'outcome contradicts stage': [
     'deal whose outcome contradicts its stage',
     'deals whose outcome contradicts their stage',

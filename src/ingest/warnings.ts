@@ -38,6 +38,7 @@ const KIND_SCOPES = {
   'won amount missing': 'row',
   'amount negative': 'row',
   'closed but stage reads open': 'row',
+  'closed but outcome open': 'row',
   'outcome contradicts stage': 'row',
   'adds nothing to ARR': 'row',
   'date in the future': 'row',
@@ -416,6 +417,7 @@ export class WarningLog {
     else if (outcome === 'won' && emptied(amount, minor)) this.wonAmountMissing(line);
     if (item.outcome == null && typeof stage === 'string' && outcome === 'open' && closed)
       this.closedButOpen(line, stage);
+    if (item.outcome === 'open' && closed) this.closedButOutcomeOpen(line, closed);
     if ((item.outcome === 'won' || item.outcome === 'lost') && typeof stage === 'string')
       this.checkOutcomeAgainstStage(line, item.outcome, stage);
     return this.added > before;
@@ -635,6 +637,20 @@ export class WarningLog {
       this.stageIndex.set(stage, i);
     }
     this.rowStages[this.currentRowAt(line)] = i;
+  }
+
+  /**
+   * Counts a deal written with `outcome` "open" and a `closed_at`: stored as given (open, so it counts in open
+   * pipeline and in no win rate, cycle or revenue), though a close date says the deal has closed.
+   */
+  private closedButOutcomeOpen(line: number, closed: Date): void {
+    const field = this.audience === 'request' ? '"outcome"' : 'the outcome column';
+    this.add(
+      'closed but outcome open',
+      line,
+      () =>
+        `outcome "open" but closed_at ${this.day(closed)} (stored as given: the deal counts as open pipeline, in no win rate, cycle or revenue); if it was won or lost, write that in ${field}`,
+    );
   }
 
   private openStageDetail(stage: string): string {

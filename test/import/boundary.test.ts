@@ -340,6 +340,33 @@ describeDb('CSV import boundary', (ctx) => {
     });
   });
 
+  it('counts a deal written with outcome open and a close date, and stores it as open', async () => {
+    const file = csv(
+      [
+        'external_id,created_at,outcome,closed_at,amount',
+        'O-1,2026-01-05,open,2026-02-01,10',
+        'O-2,2026-01-05,open,,10',
+        'O-3,2026-01-05,won,2026-02-01,10',
+        'O-4,2026-01-06,Open,2026-02-03,20',
+      ].join('\n'),
+    );
+    const r = await run('opportunities', file);
+    expect(r.warnings).toEqual([
+      {
+        kind: 'closed but outcome open',
+        count: 2,
+        lines: [2, 5],
+        detail:
+          'outcome "open" but closed_at 2026-02-01 (stored as given: the deal counts as open pipeline, in no win rate, cycle or revenue); if it was won or lost, write that in the outcome column',
+      },
+    ]);
+    const rows = await queryRows<{ id: string; outcome: string }>(
+      ctx.db(),
+      sql`select external_id as id, outcome from opportunities order by external_id`,
+    );
+    expect(rows.map((x) => `${x.id}:${x.outcome}`)).toEqual(['O-1:open', 'O-2:open', 'O-3:won', 'O-4:open']);
+  });
+
   it('drops the warning of a closed-but-open row whose later duplicate is closed as lost', async () => {
     const file = csv(
       [

@@ -6,6 +6,30 @@ import { ingestServer, refusedItems } from '../helpers/ingest-server.js';
 describeDb('POST /api/v1/ingest: warnings, locale and date_format wording', (ctx) => {
   const post = ingestServer(ctx, '2026-11-23T09:00:00Z');
 
+  it('warns about an item with outcome open and a closed_at, naming the request field', async () => {
+    const r = await post({
+      entity: 'opportunities',
+      items: [
+        { external_id: 'O-1', created_at: '2026-01-05', outcome: 'open', closed_at: '2026-02-01' },
+        { external_id: 'O-2', created_at: '2026-01-05', outcome: 'open' },
+      ],
+    });
+    expect(r.body).toEqual({
+      ok: true,
+      inserted: 2,
+      updated: 0,
+      unchanged: 0,
+      warnings: [
+        {
+          index: 0,
+          kind: 'closed but outcome open',
+          message:
+            'outcome "open" but closed_at 2026-02-01 (stored as given: the deal counts as open pipeline, in no win rate, cycle or revenue); if it was won or lost, write that in "outcome"',
+        },
+      ],
+    });
+  });
+
   it('reports the CSV summary warnings per item, and which duplicate won', async () => {
     const r = await post({
       entity: 'opportunities',
