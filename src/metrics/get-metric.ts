@@ -16,7 +16,7 @@ import type { Window } from './compute/rows.js';
 import { findMetric } from './definitions.js';
 import { MetricsError } from './errors.js';
 import { interactiveDeadline } from './interactive.js';
-import { describeWindow, parsePeriod, seriesPeriods } from './periods.js';
+import { allTimeSince, describeWindow, parsePeriod, seriesPeriods } from './periods.js';
 import { type ScopeContext, splitZoneNote } from './scope.js';
 import { computeAttainment, currencyNote, findTargetFor, sameCurrency, scaleTarget } from './targets.js';
 import type {
@@ -238,19 +238,18 @@ async function computeWith(
   const sc = context.scope;
   const fiscal = typeof query.period === 'string' ? (context.fiscal ?? deps.fiscalDefault) : undefined;
   const records = metricRecords(def.id);
-  const period = await narrowAllTime(
-    deps.db,
-    query.scope,
-    resolvePeriod(query.period, sc, now, fiscal),
-    records,
-  );
+  const asked = resolvePeriod(query.period, sc, now, fiscal);
+  // The org's first record of these kinds (cached per data version): a period that began before it counts
+  // working days from it and says so; one that ended before it is marked as before the data.
+  const dataStart = await dataStartAt(deps.db, records, version);
+  // `all time` starts at the scope's first record; for a scope with none (a manager without a book of their
+  // own), where the org's data starts, not at the calendar's floor (it read "1 Jan 2000 – today").
+  const narrowed = await narrowAllTime(deps.db, query.scope, asked, records);
+  const period = narrowed === asked ? allTimeSince(asked, dataStart) : narrowed;
   // `all time` has no period before it, no target and no equal periods for a sparkline.
   const none = period.allTime ? { target: false, trend: false, series: false } : {};
   const include = { target: true, trend: true, series: true, ...query.include, ...none };
   const { periods, windows, headline, previous, previousIndex } = planPeriods(def, period, include, now);
-  // The org's first record of these kinds (cached per data version): a period that began before it counts
-  // working days from it and says so; one that ended before it is marked as before the data.
-  const dataStart = await dataStartAt(deps.db, records, version);
   const start = dataStartIn(dataStart, period.timezone);
   // Not for a state metric (retention, ARR, ARPU, CLV): its figure is the customer base or contract book as
   // it stands, whatever day the records start.

@@ -51,6 +51,17 @@ describeDb('freshness in a Slack answer', (ctx) => {
         ),
       ],
     });
+    // All time for her starts where the org's deals do (created 1 Oct 2026), not at 1 Jan 2000 (helper-171 #9).
+    const all = await sendCommand(app, stub, USERS.ada.id, 'winrate all time');
+    expect(freshnessBlock(all.reply.blocks)).toEqual({
+      type: 'context',
+      elements: [
+        mrkdwn('n = 0 · 1 Oct – 23 Nov 2026 (UTC)'),
+        mrkdwn(
+          'No records behind this answer: Ada Admin owns no deals in Tally, in any period (`team` or `org` answers for more people).',
+        ),
+      ],
+    });
     // Nor a flat trend or a row of ▁ (helper-171): Ada created no deal in October or November, or ever.
     const opps = JSON.stringify((await sendCommand(app, stub, USERS.ada.id, 'opps 2026-11')).reply.blocks);
     expect(opps).toContain('Ada Admin owns no deals in Tally');
