@@ -42,9 +42,10 @@ describeDb('more small print of answers', (ctx) => {
     const team = await ask(USERS.mia.id, 'calls team all time');
     expect(team.text).toBe('Calls · EMEA · All time (since 23 Nov 2026): 3, n=3');
     expect(allText(team)).toContain('n = 3 · Mon 23 Nov 2026 (Europe/Berlin)');
-    // Eve has no records at all: nothing to start from, so the plain "All time" with no data.
+    // Eve has no records at all: her all time starts where the org's deals do (the first created 1 Oct 2026),
+    // not at 1 Jan 2000, which her answer's window showed (helper-171 #9).
     const eve = await ask(USERS.mia.id, 'winrate Eve Early all time');
-    expect(eve.text).toBe('Win rate · Eve Early · All time: no data, n=0');
+    expect(eve.text).toBe('Win rate · Eve Early · All time (since 1 Oct 2026): no data, n=0');
     // A split by rep keeps its leaderboard chart.
     const board = await ask(USERS.mia.id, 'winrate team all time by rep');
     expect(board.text).toBe('Win rate by rep · EMEA · All time (since 1 Oct 2026): 80.0%, n=5');
