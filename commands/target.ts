@@ -1,5 +1,5 @@
 import { unknownNameHint } from '../src/access/people.js';
-import { type AccessTarget, checkTargetAccess } from '../src/access/permissions.js';
+import { type AccessTarget, checkAnyTargetAccess, checkTargetAccess } from '../src/access/permissions.js';
 import { getRepNames, listTeams } from '../src/access/queries.js';
 import { nameChecker, resolveScopeAsk } from '../src/access/scope.js';
 import { linkMentionedRep, resolveScopeWords } from '../src/answers/scope-words.js';
@@ -59,8 +59,17 @@ export const targetCommand: Subcommand = {
   changes: ([verb]) => verb?.toLowerCase() === 'set' || REMOVE_WORDS.includes(verb?.toLowerCase() ?? ''),
   run: async (deps, input) => {
     const [verb, ...rest] = input.tokens;
-    if (verb?.toLowerCase() === 'set') return runSet(deps, input, rest);
-    if (REMOVE_WORDS.includes(verb?.toLowerCase() ?? '')) return runRemove(deps, input, rest);
+    const action =
+      verb?.toLowerCase() === 'set'
+        ? 'set'
+        : REMOVE_WORDS.includes(verb?.toLowerCase() ?? '')
+          ? 'remove'
+          : null;
+    // Who may change no target hears that first, not advice on a command they could not run.
+    const anywhere = action ? checkAnyTargetAccess(input.caller, action) : null;
+    if (anywhere && !anywhere.allowed) return reply(buildNoticeMessage(anywhere.reason));
+    if (action === 'set') return runSet(deps, input, rest);
+    if (action === 'remove') return runRemove(deps, input, rest);
     if (verb === undefined || verb.toLowerCase() === 'list') return runList(deps, input);
     return reply(buildGrammarErrorMessage(`\`target ${verb}\` is not something I know.`, null));
   },
@@ -306,20 +315,26 @@ async function whoseTarget(
     periodKind === null
       ? scopeWords.findIndex((w) => Object.hasOwn(OTHER_PERIOD_WORDS, w.toLowerCase()))
       : -1;
-  const otherPeriod = (): { ok: false; reply: Reply } => ({
-    ok: false,
-    reply: reply(
-      buildNoticeMessage(
-        otherPeriodMessage(
-          OTHER_PERIOD_WORDS[scopeWords[otherIndex]!.toLowerCase()]!,
-          action,
-          typed,
-          scopeWords.filter((_, i) => i !== otherIndex),
-        ),
-        usage,
-      ),
-    ),
-  });
+  const otherPeriod = async (): Promise<{ ok: false; reply: Reply }> => {
+    const without = scopeWords.filter((_, i) => i !== otherIndex);
+    // A scope the caller may not change targets for is refused first, not answered with a command to type
+    // (a manager's `org year`).
+    const scoped = parseCommand(`summary ${without.length ? without.join(' ') : 'team'}`, {
+      now: input.now,
+      timezone: deps.config.defaultTimezone,
+      subcommands: [],
+    });
+    if (scoped.kind === 'ask' && !scoped.period && !scoped.by) {
+      const found = await resolveScopeWords(deps, input.caller, scoped.scope, input.now);
+      const refusal = found.ok ? await targetRefusal(deps, input, found.target, action) : null;
+      if (refusal) return { ok: false, reply: refusal };
+    }
+    const other = OTHER_PERIOD_WORDS[scopeWords[otherIndex]!.toLowerCase()]!;
+    return {
+      ok: false,
+      reply: reply(buildNoticeMessage(otherPeriodMessage(other, action, typed, without), usage)),
+    };
+  };
   if (otherIndex >= 0 && (parsed.kind !== 'ask' || parsed.period || parsed.by)) return otherPeriod();
   if (parsed.kind === 'ask' && parsed.period && !parsed.by)
     return {

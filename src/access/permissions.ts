@@ -126,6 +126,18 @@ export function checkTargetAccess(
   };
 }
 
+/**
+ * Whether the caller may set (or remove) any target at all, before the command's scope is read: admins, and
+ * managers of at least one team. A rep, or a manager by role who manages no team, is told so first, before
+ * any advice about the command's wording (a rewritten command they could not run).
+ */
+export function checkAnyTargetAccess(caller: Caller, action: 'set' | 'remove' = 'set'): AccessDecision {
+  if (caller.role === 'admin') return ALLOWED;
+  if (caller.role === 'manager')
+    return caller.managedTeamIds.length > 0 ? ALLOWED : { allowed: false, reason: NO_MANAGED_TEAM };
+  return checkTargetAccess(caller, { kind: 'org' }, action);
+}
+
 function listInWords(names: readonly string[]): string {
   return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : (names[0] ?? '');
 }

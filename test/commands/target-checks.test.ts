@@ -254,6 +254,44 @@ describeDb('/metrics target: refusals', (ctx) => {
     expect((await listTargets(ctx.db())).map((t) => t.scope)).toEqual([{ kind: 'team', teamId: year }]);
   });
 
+  it('refuses whoever may not change the target before any advice on the wording (helper-171 #7)', async () => {
+    // A rep was offered `/metrics target set calls 251 org quarter`, a command she could not run.
+    const repId = await addRep(ctx.database(), {
+      name: 'Rob',
+      slackUserId: 'UROB',
+      teamId: stars,
+      role: 'rep',
+    });
+    const rep: Caller = {
+      ...manager,
+      slackUserId: 'UROB',
+      repId,
+      name: 'Rob',
+      role: 'rep',
+      managedTeamIds: [],
+    };
+    const refused = 'Targets are set by managers and admins. You can see them with `/metrics target list`.';
+    expect((await shown('set calls 1001 org year', rep)).text).toBe(refused);
+    expect((await shown('set win rate 130% team', rep)).text).toBe(refused);
+    expect((await shown('remove calls org year', rep)).text).toBe(
+      'Targets are removed by managers and admins. You can see them with `/metrics target list`.',
+    );
+    // A manager who manages no team, likewise.
+    const idle: Caller = { ...manager, managedTeamIds: [] };
+    expect((await shown('set calls 1001 team yearly', idle)).text).toContain(
+      'You manage no team in Tally yet',
+    );
+    // A manager asking for the org by year hears that org targets are for admins, not the command to type.
+    expect((await shown('set calls 1001 org year', manager)).text).toMatch(
+      /^Managers can set targets for the teams they manage and their reps; org targets are for admins\./,
+    );
+    // Her own team by year still gets the command.
+    expect((await shown('set calls 4800 team year', manager)).text).toContain(
+      '`/metrics target set calls 1200 team quarter` for 4,800 a year.',
+    );
+    expect(await listTargets(ctx.db())).toEqual([]);
+  });
+
   it('reads a metric named in several words, and asks which pipeline is meant (helper-171)', async () => {
     // `win rate 30%` was '"rate" is not a percentage (like 30%) target.'; `pipeline` was "no metric".
     expect((await shown('set win rate 30% org quarter', admin)).text).toBe(
