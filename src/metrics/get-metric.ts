@@ -264,6 +264,7 @@ async function computeWith(
     workingDays: periods.map((p) => workingDaysWithData(p, now, start)),
     // A currency asked for (a digest line's, see MetricQuery.currency) is every window's and the split's.
     ...(query.currency ? { currency: query.currency } : {}),
+    ...(period.allTime ? { allTime: true } : {}),
   };
   if (def.id === 'coverage' && !period.allTime) {
     // Coverage divides by what the revenue target still needs, so it reads that target here.

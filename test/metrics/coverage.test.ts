@@ -53,6 +53,13 @@ describeDb('pipeline coverage', (ctx) => {
       setByRepId: null,
       now: deps.now,
     });
+    // All time takes no target and looks ahead to nothing: it says so, not "no revenue target" (helper-171 #12).
+    const all = await getMetric(deps, { metric: 'coverage', scope: org, period: 'all time' });
+    expect(all.value).toEqual({
+      kind: 'no_data',
+      reason:
+        'coverage looks ahead to a period with a revenue target, and all time has neither: ask about this quarter or next quarter',
+    });
     const r = await getMetric(deps, { metric: 'coverage', scope: org, period: 'this quarter' });
     // Pipeline 90,000 + 30,000 = 120,000; needed 100,000 − 40,000 = 60,000 → 2.0×.
     expect(r.value).toEqual(v(2));

@@ -59,6 +59,8 @@ export interface ComputeContext {
   revenueTarget?: number | null;
   /** ISO 4217 code of `revenueTarget`. */
   revenueTargetCurrency?: string | null;
+  /** The question is `all time` (no period ahead, no target): pipeline coverage says why it has no figure. */
+  allTime?: boolean;
 }
 
 /** What every metric implements: the value over several windows at once, and a split of one window. */

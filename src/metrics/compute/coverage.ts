@@ -189,6 +189,11 @@ function finalize(
     v = noData(
       `the revenue target is in ${targetCurrency} and the deals are in ${currency}; set a ${currency} revenue target`,
     );
+  // `all time` takes no target and ends today: it was told "no revenue target is set" (helper-171 #12).
+  else if (ctx.allTime)
+    v = noData(
+      'coverage looks ahead to a period with a revenue target, and all time has neither: ask about this quarter or next quarter',
+    );
   else if (target === null) v = noData('no revenue target is set for this scope and period');
   else if (ended) v = noData('coverage looks ahead: ask about a period that has not ended');
   // A target spread over working days gives a weekend or holiday-only period nothing to reach.
