@@ -398,8 +398,10 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
       );
       for (const e of written.errors) {
         const line = batch[parsed.positions[e.index]!]!.line;
-        report({ line, field: e.field, message: e.message });
-        warnings.refused(entries[e.index]!, line);
+        // A refused repeat of an id: said, so "line 2's O-1 is what stands" is not left to be guessed.
+        const repeated = warnings.refused(entries[e.index]!, line);
+        const also = repeated ? `; it repeats external id ${repeated.id} of line ${repeated.line}` : '';
+        report({ line, field: e.field, message: `${e.message}${also}` });
       }
       for (const t of written.touchesBeforeLead ?? []) {
         warnings.touchBeforeLead(

@@ -702,42 +702,48 @@ export class WarningLog {
   /**
    * Forgets the warnings about a row's own values (ROW_KINDS) once the writer refused it (an unknown owner,
    * a missing lead): it is not stored, so "stored as given" does not apply and it is not counted. `entry`:
-   * its `lastEntry`; `line`: its line, or its item index in a request.
+   * its `lastEntry`; `line`: its line, or its item index in a request. Returns the external id the refused row
+   * repeated and the line of the row before it with that id (the one it would have replaced), or null when it
+   * repeated none (or was the first of its id), so the refusal can say which row the id keeps.
    */
-  refused(entry: number, line: number): void {
+  refused(entry: number, line: number): { id: string; line: number } | null {
     if (this.audience === 'request') this.replacedLines.add(line);
     if (entry >= 0) this.forgetRow(entry);
     const key = this.repeatKeyOf.get(line);
-    if (key !== undefined) this.refusedRepeat(key, line);
+    if (key === undefined) return null;
+    const before = this.refusedRepeat(key, line);
+    // Keys made from names (accounts without an id, people) start with NUL: not an external id to name.
+    return before === null || key.startsWith('\u0000') ? null : { id: key, line: before };
   }
 
   /**
    * A refused row whose key came on several rows: it replaced nothing after all. When it was the row stored
    * so far, the row it replaced is stored again (its warnings count again); either way the key has one
-   * duplicate fewer.
+   * duplicate fewer. Returns the line of the key's row before the refused one, or null when it was the first.
    */
-  private refusedRepeat(key: string, line: number): void {
+  private refusedRepeat(key: string, line: number): number | null {
     const repeat = this.repeats.get(key)!;
     if (repeat.current.line === line) {
       const back = repeat.earlier.pop();
       if (!back) {
         // Every row of the key was refused: nothing left to be a duplicate of.
         this.repeats.delete(key);
-      } else {
-        repeat.current = back;
-        if (back.entry >= 0) this.unshelve(back.entry);
-        this.firstLineOf.setMark(key, back.entry + 1);
-        if (this.audience === 'request') this.replacedLines.delete(back.line);
-        this.forgetDuplicate(line);
+        return null;
       }
-    } else {
-      const at = repeat.earlier.findIndex((r) => r.line === line);
-      if (at >= 0) {
-        const [gone] = repeat.earlier.splice(at, 1);
-        if (gone!.entry >= 0) this.shelved.delete(gone!.entry);
-        this.forgetDuplicate(line);
-      }
+      repeat.current = back;
+      if (back.entry >= 0) this.unshelve(back.entry);
+      this.firstLineOf.setMark(key, back.entry + 1);
+      if (this.audience === 'request') this.replacedLines.delete(back.line);
+      this.forgetDuplicate(line);
+      return back.line;
     }
+    const at = repeat.earlier.findIndex((r) => r.line === line);
+    if (at < 0) return null;
+    const before = at > 0 ? repeat.earlier[at - 1]!.line : null;
+    const [gone] = repeat.earlier.splice(at, 1);
+    if (gone!.entry >= 0) this.shelved.delete(gone!.entry);
+    this.forgetDuplicate(line);
+    return before;
   }
 
   /** One duplicate id fewer (a refused row of a repeated key); a detail naming that row is made general. */

@@ -1,6 +1,7 @@
 import { createReadStream, writeFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { queryRows, sql } from '../../src/db/client.js';
+import { reps } from '../../src/db/schema/index.js';
 import { type ImportCsvOptions, importCsv } from '../../src/import/import-csv.js';
 import { type PresetName, presetColumns } from '../../src/import/presets.js';
 import { formatDetails, formatSummary } from '../../src/import/report.js';
@@ -338,6 +339,28 @@ describeDb('CSV import boundary', (ctx) => {
       detail:
         'stages "Signed" (2 rows), "Gone dark" (1 row) have a close date but read as open; pass the won ones in --won-stages and the lost ones in --lost-stages (names comma-separated, quoted)',
     });
+  });
+
+  it('says which earlier row a refused repeat of an external id leaves standing', async () => {
+    // helper-172 #3: "line 4: owner_email matches no rep" did not say line 2 had the same id, so stays stored.
+    await ctx.db().insert(reps).values({ name: 'Ana', email: 'ana@x.com' });
+    const file = csv(
+      [
+        'external_id,owner_email,created_at,closed_at,outcome,amount',
+        'O-1,ana@x.com,2026-01-05,2026-02-01,won,100',
+        'O-2,nobody@x.com,2026-01-05,,open,50',
+        'O-1,nobody@x.com,2026-01-05,2026-02-02,lost,100',
+        'O-1,nobody2@x.com,2026-01-05,2026-02-03,lost,100',
+      ].join('\n'),
+    );
+    const r = await run('opportunities', file, { skipInvalid: true });
+    expect(r.errors.map((e) => `line ${e.line}: ${e.field} ${e.message}`)).toEqual([
+      'line 3: owner_email matches no rep: nobody@x.com (add a name to create one)',
+      'line 4: owner_email matches no rep: nobody@x.com (add a name to create one); it repeats external id O-1 of line 2',
+      'line 5: owner_email matches no rep: nobody2@x.com (add a name to create one); it repeats external id O-1 of line 2',
+    ]);
+    expect(r.warnings).toEqual([]);
+    expect(await opps()).toEqual([{ id: 'O-1', amount: 10_000, currency: 'USD', outcome: 'won' }]);
   });
 
   it('counts a deal written with outcome open and a close date, and stores it as open', async () => {
