@@ -124,5 +124,50 @@ describeDb('pipeline coverage', (ctx) => {
     expect(quarter.notes).toContain(
       '1 deal in another currency left out (no exchange rates); figures are in USD.',
     );
+    // More euro deals than dollar ones in the quarter (4 against 3): coverage is still measured against the USD target, in
+    // USD. Helper-173: "the revenue target is in USD and the deals are in EUR" beside revenue won in USD.
+    await addOpp(db, ana, {
+      created: '2026-01-01T00:00:00Z',
+      closed: '2026-11-02T00:00:00Z',
+      outcome: 'lost',
+      currency: 'EUR',
+    });
+    await addOpp(db, ana, {
+      created: '2026-01-01T00:00:00Z',
+      closed: '2026-11-04T00:00:00Z',
+      outcome: 'lost',
+      currency: 'EUR',
+    });
+    await addOpp(db, ana, {
+      created: '2026-01-01T00:00:00Z',
+      closed: '2026-11-03T00:00:00Z',
+      outcome: 'won',
+      amount: 1_000,
+      currency: 'USD',
+    });
+    await db.insert(opportunities).values({
+      externalId: 'open-eur',
+      ownerRepId: ana,
+      createdAt: new Date('2026-09-01T00:00:00Z'),
+      amountMinor: 40_000,
+      currency: 'EUR',
+      expectedCloseDate: '2026-12-10',
+    });
+    await db.insert(opportunities).values({
+      externalId: 'open-usd',
+      ownerRepId: ana,
+      createdAt: new Date('2026-09-01T00:00:00Z'),
+      amountMinor: 18_800,
+      currency: 'USD',
+      expectedCloseDate: '2026-12-11',
+    });
+    const mixed = await getMetric(deps, { metric: 'coverage', scope: org, period: 'this quarter' });
+    // USD: won 5,000 + 1,000 = 6,000, needed 100,000 − 6,000 = 94,000, open 18,800 → 0.2×.
+    expect(mixed.currency).toBe('USD');
+    expect(mixed.value).toEqual(v(0.2));
+    expect(fig(mixed, 'won')).toEqual(v(6_000));
+    expect(mixed.notes).toContain(
+      '4 deals in other currencies left out (no exchange rates); figures are in USD.',
+    );
   });
 });

@@ -303,8 +303,13 @@ export const coverageComputer: MetricComputer = {
             Number(String(b.currency).trim() === target) - Number(String(a.currency).trim() === target),
         );
     const headRows = withRecords(rows.filter((r) => String(r.g) === String(headline)));
+    // Coverage is measured against the revenue target: in its currency whenever the period has deals in it
+    // (others are left out and said so). By most deals alone, a team with 2 USD wins and 3 EUR deals answered
+    // "the revenue target is in USD and the deals are in EUR" beside revenue won in USD (fresh tester helper-173).
+    const inTarget = target !== null && headRows.some((r) => String(r.currency).trim() === target);
     const currency =
       ctx.currency ??
+      (inTarget ? target : null) ??
       chooseCurrency(headRows, { prefer: target, usual: rows }) ??
       target ??
       chooseCurrency(withRecords(rows), { prefer: target }) ??
