@@ -41,7 +41,13 @@ export interface PeriodContext {
  * `shaped` is true when the text has a period's shape but names no real period (a reversed range,
  * 2026-02-30, `0d`): the caller can then say "bad period" instead of treating the words as a name.
  */
-export type ParsePeriodResult = { ok: true; period: Period } | { ok: false; error: string; shaped?: boolean };
+/**
+ * A parsed period, or why not. `shaped`: the text looks like a period but names none (a date that does not
+ * exist); `twoWays`: it names two periods (`q1 2026` with a fiscal calendar) and the error says how to write each.
+ */
+export type ParsePeriodResult =
+  | { ok: true; period: Period }
+  | { ok: false; error: string; shaped?: boolean; twoWays?: boolean };
 
 /** The first day `all time` covers: Tally holds no sales data older than this. */
 export const ALL_TIME_START = { year: 2000, month: 1, day: 1 } as const;
@@ -212,6 +218,16 @@ function parseUnsafe(text: string, ctx: PeriodContext): ParsePeriodResult {
   const fmEnd = (fy: number, m: number) => fiscalMonth(fy, m, fiscal ?? CALENDAR_YEAR, zone).end;
   const fyStart = (fy: number) => fiscalYearStart(fy, fiscal ?? CALENDAR_YEAR, zone);
   const weekMonths = fiscal?.kind === 'weeks' && here;
+  const quarterTwoWays = (typed: string, start: TZDate, year: number, q: number): ParsePeriodResult => {
+    const fiscalQ = fiscalQuarter(year, q, fiscal!, zone);
+    const fiscalDates = rangeLabel(fiscalQ.start, fiscalQ.end);
+    return {
+      ok: false,
+      shaped: true,
+      twoWays: true,
+      error: `\`${typed.trim().slice(0, 40)}\` reads two ways with the fiscal calendar: the calendar quarter ${rangeLabel(start, addMonths(start, 3))}, written \`${year}-Q${q}\`, or fiscal Q${q} FY${year} (${fiscalDates}), written \`Q${q} FY${year}\`.`,
+    };
+  };
 
   switch (t) {
     case 'today':
@@ -353,6 +369,9 @@ function parseUnsafe(text: string, ctx: PeriodContext): ParsePeriodResult {
   if (m) {
     const start = localDate(Number(m[1]), (Number(m[2]) - 1) * 3 + 1, 1, zone);
     if (!start) return invalid(`"${t.slice(0, 40)}" is not a quarter I can read (use 2026-Q3).`);
+    // With a fiscal calendar, `q1 2026` reads two ways (calendar Q1 2026 or Q1 FY2026): asked, never guessed.
+    // The ISO form `2026-Q1` is the calendar quarter, as documented.
+    if (fiscal && !/^\d{4}-q[1-4]$/.test(t)) return quarterTwoWays(text, start, Number(m[1]), Number(m[2]));
     return { ok: true, period: calendar('quarter', start, zone, now) };
   }
   m = /^(\d{4})$/.exec(t);

@@ -219,6 +219,28 @@ describe('fiscal months in the grammar (week-based calendar)', () => {
   });
 });
 
+// Helper-173 (MED): with a fiscal year starting in February, `winrate org q1 2026` answered the calendar Q1 2026
+// beside `q1` answering Q1 FY2027: the same words, two calendars, without a word. Asked back with both to type.
+describe('a quarter with a year under a fiscal calendar', () => {
+  const february = { ...ctx, fiscal: { kind: 'months', startMonth: 2 } as const };
+  it('asks which quarter `q1 2026` means, keeping 2026-Q1 calendar and Q1 FY2026 fiscal', () => {
+    const question = (typed: string) =>
+      `\`${typed}\` reads two ways with the fiscal calendar: the calendar quarter 1 Jan – 31 Mar 2026, written \`2026-Q1\`, or fiscal Q1 FY2026 (1 Feb – 30 Apr 2025), written \`Q1 FY2026\`.`;
+    for (const typed of ['q1 2026', 'Q1 2026', '2026 q1', 'q1-2026', '2026q1']) {
+      expect(parseCommand(`winrate org ${typed}`, february)).toEqual({
+        kind: 'error',
+        message: question(typed),
+        suggestion: null,
+        about: 'period',
+      });
+    }
+    expect(ask(parseCommand('winrate org 2026-Q1', february)).period).toBe('2026-Q1');
+    expect(ask(parseCommand('winrate org Q1 FY2026', february)).period).toBe('Q1 FY2026');
+    // Without a fiscal calendar there is one reading.
+    expect(ask(parseCommand('winrate org q1 2026', ctx)).period).toBe('2026-Q1');
+  });
+});
+
 // The grammar offers the readings with month words inside names; the names decide (here a fixed list).
 describe('month words inside names', () => {
   const names = new Set(['may fisher', 'march madness', 'october']);

@@ -523,6 +523,9 @@ function readModifiers(
     // `mar 1 2026`: the day to type (not `mar 1`, 1 March or March 2001, beside a year).
     const written = monthDayYear(tokens, i, pctx);
     if (written) return { kind: 'error', ...written, about: 'period' };
+    // `q1 2026` with a fiscal calendar: the calendar quarter or the fiscal one? Both, to type, never a guess.
+    const twoWays = twoWayPeriod(tokens, i, pctx);
+    if (twoWays) return { kind: 'error', message: twoWays, suggestion: null, about: 'period' };
     const periodMatch = matchPeriod(tokens, i, pctx);
     // `oct 26`: 26 October or October 2026? Say how to write each rather than guess.
     const ambiguous = periodMatch?.length === 1 ? ambiguousMonthNumber(tokens, i, periodMatch.spec) : null;
@@ -680,6 +683,29 @@ function matchPeriod(
       continue;
     const parsed = safeParsePeriod(phrase, ctx);
     if (parsed) return { spec: parsed, length };
+  }
+  return null;
+}
+
+/**
+ * The question a phrase of one or two words at `tokens[index]` asks when it names two periods (`q1 2026`
+ * with a fiscal calendar: see ParsePeriodResult's `twoWays`), or null.
+ */
+function twoWayPeriod(tokens: string[], index: number, ctx: GrammarContext): string | null {
+  for (const length of [2, 1]) {
+    if (index + length > tokens.length) continue;
+    // As typed (parsePeriod reads any case), so the question quotes the user's words.
+    const phrase = tokens.slice(index, index + length).join(' ');
+    try {
+      const r = parsePeriod(phrase, {
+        now: ctx.now,
+        timezone: ctx.timezone,
+        ...(ctx.fiscal ? { fiscal: ctx.fiscal } : {}),
+      });
+      if (!r.ok && r.twoWays) return r.error;
+    } catch {
+      // Not a period: the words are read as the rest of the grammar reads them.
+    }
   }
   return null;
 }
