@@ -194,7 +194,11 @@ async function runSet(
     );
   if (value === 0)
     return reply(
-      buildNoticeMessage(`${aTarget(metric)} of 0 is met by doing nothing; set one above zero.`, SET_USAGE),
+      buildNoticeMessage(
+        // A duration (response time, cycle) of 0 is never reached, not reached by doing nothing (helper-173).
+        `${aTarget(metric)} of 0 ${metric.unit === 'seconds' || metric.unit === 'days' ? 'can never be met' : 'is met by doing nothing'}; set one above zero.`,
+        SET_USAGE,
+      ),
     );
   const whose = await whoseTarget(deps, input, words.slice(valueWords), SET_USAGE, 'set', {
     metric,

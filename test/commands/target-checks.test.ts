@@ -112,9 +112,16 @@ describeDb('/metrics target: refusals', (ctx) => {
     expect((await shown('set response 0.001m org', admin)).text).toBe(
       'A lead response time target is between 1 second and 10 years: "0.001m" is not.',
     );
-    // A typed 0 keeps its own answer.
+    // A typed 0 keeps its own answer: a duration of 0 can never be met, not "is met by doing nothing" as it said
+    // (helper-173); a count of 0, even of lost deals, is met by doing nothing.
     expect((await shown('set cycle 0 org', admin)).text).toBe(
-      'A sales cycle length target of 0 is met by doing nothing; set one above zero.',
+      'A sales cycle length target of 0 can never be met; set one above zero.',
+    );
+    expect((await shown('set response 0s org', admin)).text).toBe(
+      'A lead response time target of 0 can never be met; set one above zero.',
+    );
+    expect((await shown('set lostdeals 0 org', admin)).text).toBe(
+      'A lost deals target of 0 is met by doing nothing; set one above zero.',
     );
     expect(await listTargets(ctx.db())).toEqual([]);
     // The range's ends are accepted.
