@@ -60,14 +60,17 @@ function pgArray(values: (string | number | boolean)[]) {
 }
 
 /**
- * Sets a few realistic targets, set by managers: org and team monthly calls near recent actuals, org win
+ * Sets a few realistic targets, the teams' by their managers and the org's by the admin: org and team monthly calls near recent actuals, org win
  * rate 25%, org response time 5 minutes, weekly meetings per team, both a little above recent actuals;
  * quarterly revenue for the org and each team, 10% above the last 180 days' wins (in the currency most of
  * the scope's deals are won in, as the revenue metric answers), so pipeline coverage has a target to cover.
  * Computed from the seeded data in SQL.
  */
 export async function insertTargets(db: Db, ids: OrgIds, plan: OrgPlan, now: Date): Promise<void> {
-  const ana = ids.repIds[plan.managers[0]!]!;
+  // Org targets are an admin's to set (a manager sets their own teams'): set by the org's admin, as the
+  // permission rule says (fresh tester helper-173 saw "Whole org — set by Ana Lopez", a manager).
+  const adminIndex = plan.reps.findIndex((r) => r.role === 'admin');
+  const orgSetter = ids.repIds[adminIndex >= 0 ? adminIndex : plan.managers[0]!]!;
   const setAt = new Date(now.getTime() - 20 * 86_400_000);
   const teamManager = `{${plan.managers.map((i) => ids.repIds[i]).join(',')}}`;
   const teamIds = `{${ids.teamIds.join(',')}}`;
@@ -115,6 +118,6 @@ export async function insertTargets(db: Db, ids: OrgIds, plan: OrgPlan, now: Dat
      select 'revenue', 'org', 0, 'quarter', round(amount / 2 * 1.1 / 100000) * 100000, $5, $2::timestamptz, currency
      from org_won where amount > 0
      on conflict do nothing`,
-    [now.toISOString(), setAt.toISOString(), teamIds, teamManager, ana],
+    [now.toISOString(), setAt.toISOString(), teamIds, teamManager, orgSetter],
   );
 }

@@ -230,13 +230,26 @@ describeDb(
       expect(movers[0]!.leads_after).toBeGreaterThan(0);
     });
 
-    it('sets targets by managers, with a 25% win rate and a 5-minute response time', async () => {
-      const rows = await queryRows<{ metric: string; scope_kind: string; value: number; role: string }>(
+    it('sets team targets by their managers and org targets by the admin, with a 25% win rate and a 5-minute response time', async () => {
+      const rows = await queryRows<{
+        metric: string;
+        scope_kind: string;
+        value: number;
+        role: string;
+        manages: boolean;
+      }>(
         ctx.db(),
-        sql`select t.metric, t.scope_kind, t.value::float8 as value, r.role from targets t join reps r on r.id = t.set_by_rep_id
+        sql`select t.metric, t.scope_kind, t.value::float8 as value, r.role,
+              exists (select 1 from team_managers m where m.rep_id = r.id and m.team_id = t.scope_id) as manages
+            from targets t join reps r on r.id = t.set_by_rep_id
             order by t.metric, t.scope_kind`,
       );
-      expect(rows.every((t) => t.role === 'manager')).toBe(true);
+      // As the permission rule has it (helper-173 saw org targets "set by" a manager).
+      expect(rows.filter((t) => t.scope_kind === 'org').every((t) => t.role === 'admin')).toBe(true);
+      expect(
+        rows.filter((t) => t.scope_kind === 'team').every((t) => t.role === 'manager' && t.manages),
+      ).toBe(true);
+      expect(rows.map((t) => t.scope_kind)).toContain('org');
       expect(rows.find((t) => t.metric === 'winrate')?.value).toBe(0.25);
       expect(rows.find((t) => t.metric === 'response')?.value).toBe(300);
       expect(
