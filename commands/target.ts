@@ -243,9 +243,11 @@ async function runSet(
     stored = minor;
   }
   try {
-    const replaced = (await findTargets(deps.db, metric.id, resolved.scope)).find(
-      (t) => t.periodKind === periodKind,
-    );
+    const existing = await findTargets(deps.db, metric.id, resolved.scope);
+    const replaced = existing.find((t) => t.periodKind === periodKind);
+    // The scope's targets for the metric per other periods stay, and are said (helper-173: a monthly target
+    // set beside a quarterly one went without a word; removing one then needs its period).
+    const others = existing.filter((t) => t.periodKind !== periodKind);
     const saved = await setTarget(deps.db, {
       metric: metric.id,
       scope: resolved.scope,
@@ -262,7 +264,11 @@ async function runSet(
       : same
         ? ' It was already that.'
         : ` It replaces ${formatNumber(replaced.value, metric.unit, replaced.currency)}.`;
-    const text = `Target set: ${metric.label} ${formatNumber(saved.value, metric.unit, saved.currency)} ${perPeriod(metric, periodKind)} for ${label}.${was}`;
+    const also =
+      others.length === 0
+        ? ''
+        : ` The other ${metric.label.toLowerCase()} target${others.length === 1 ? '' : 's'} for ${label} ${others.length === 1 ? 'stays' : 'stay'}: ${others.map((t) => `${formatNumber(t.value, metric.unit, t.currency)} ${perPeriod(metric, t.periodKind)}`).join('; ')}.`;
+    const text = `Target set: ${metric.label} ${formatNumber(saved.value, metric.unit, saved.currency)} ${perPeriod(metric, periodKind)} for ${label}.${was}${also}`;
     return reply(buildNoticeMessage(text, 'See all targets with `/metrics target list`.'));
   } catch (err) {
     if (err instanceof MetricsError) return reply(buildNoticeMessage(err.message, SET_USAGE));

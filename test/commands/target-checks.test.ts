@@ -261,6 +261,25 @@ describeDb('/metrics target: refusals', (ctx) => {
     expect((await listTargets(ctx.db())).map((t) => t.scope)).toEqual([{ kind: 'team', teamId: year }]);
   });
 
+  it('names the targets for the same metric and scope per other periods, which stay (helper-173)', async () => {
+    expect((await shown('set calls 600 team quarter', manager)).text).toBe(
+      'Target set: Calls 600 per quarter for team *Stars* _Team_.'.replace(/[*_]/g, (c) => zwj(c)),
+    );
+    expect((await shown('set calls 200 team', manager)).text).toBe(
+      'Target set: Calls 200 per month for team *Stars* _Team_. The other calls target for team *Stars* _Team_ stays: 600 per quarter.'.replace(
+        /[*_]/g,
+        (c) => zwj(c),
+      ),
+    );
+    expect((await shown('set calls 50 team week', manager)).text).toContain(
+      'The other calls targets for team',
+    );
+    expect((await shown('set calls 50 team week', manager)).text).toContain(
+      'stay: 200 per month; 600 per quarter.',
+    );
+    expect(await listTargets(ctx.db())).toHaveLength(3);
+  });
+
   it('refuses whoever may not change the target before any advice on the wording (helper-171 #7)', async () => {
     // A rep was offered `/metrics target set calls 251 org quarter`, a command she could not run.
     const repId = await addRep(ctx.database(), {
