@@ -104,6 +104,65 @@ const OTHER_PERIOD_WORDS: Record<string, { unit: string; instead: TargetPeriodKi
   biweekly: { unit: 'fortnight', instead: 'week', times: 2 },
 };
 
+/** Counts written as words before a unit (`two weeks`, `a month`). */
+const COUNT_WORDS: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, twelve: 12 };
+/** Units a counted period is written in, singular. */
+const COUNTED_UNITS: Record<string, string> = {
+  day: 'day',
+  days: 'day',
+  week: 'week',
+  weeks: 'week',
+  wk: 'week',
+  wks: 'week',
+  month: 'month',
+  months: 'month',
+  quarter: 'quarter',
+  quarters: 'quarter',
+  year: 'year',
+  years: 'year',
+};
+/** A counted period that is one of the words a target command reads: `2 weeks` is a fortnight. */
+const COUNTED_AS: Record<string, string> = {
+  '2 week': 'fortnight',
+  '7 day': 'week',
+  '3 month': 'quarter',
+  '12 month': 'year',
+  '52 week': 'year',
+  '4 quarter': 'year',
+};
+
+/**
+ * A target command's words after the value with a counted period (`2 weeks`, `three months`) read as the one
+ * word it is (`fortnight`, `quarter`; `a week` is `week`), so it is answered as that word is; or the reply for
+ * a count no period word names (`6 months`). Helper-173: `… team NA East 2 weeks` said "I couldn't tell whose
+ * target that is."
+ */
+function readCountedPeriod(
+  rest: string[],
+  usage: string,
+  accumulates: boolean,
+): { words: string[] } | { reply: Reply } {
+  for (let i = 0; i + 1 < rest.length; i++) {
+    const own = <T>(table: Record<string, T>, word: string): T | undefined =>
+      Object.hasOwn(table, word.toLowerCase()) ? table[word.toLowerCase()] : undefined;
+    const count = /^\d{1,3}$/.test(rest[i]!) ? Number(rest[i]) : own(COUNT_WORDS, rest[i]!);
+    const unit = own(COUNTED_UNITS, rest[i + 1]!);
+    if (count === undefined || unit === undefined || count < 1) continue;
+    const word = count === 1 ? unit : own(COUNTED_AS, `${count} ${unit}`);
+    if (word === undefined)
+      return {
+        reply: reply(
+          buildNoticeMessage(
+            `Targets are per day, week, month or quarter, not per ${count} ${unit}s: set one per ${unit === 'year' ? 'quarter' : unit}${accumulates ? `, its share of the ${count} ${unit}s' figure` : ''}.`,
+            usage,
+          ),
+        ),
+      };
+    return { words: [...rest.slice(0, i), word, ...rest.slice(i + 2)] };
+  }
+  return { words: rest };
+}
+
 /**
  * The metric a target command's word names: a metric's name or alias, or `lost`, the lost deals that
  * `/metrics lost` breaks down (`lostdeals`); undefined for any other word.
@@ -286,11 +345,14 @@ async function runSet(
 async function whoseTarget(
   deps: Parameters<Subcommand['run']>[0],
   input: CommandInput,
-  rest: string[],
+  given: string[],
   usage: string,
   action: 'set' | 'remove',
   typed: { metric: MetricDefinition; before: string[]; value?: number },
 ): Promise<{ ok: true; scope: Scope; periodKind: TargetPeriodKind | null } | { ok: false; reply: Reply }> {
+  const counted = readCountedPeriod(given, usage, typed.metric.accumulates);
+  if ('reply' in counted) return { ok: false, reply: counted.reply };
+  const rest = counted.words;
   // Object.hasOwn: a word like `constructor` must not find Object.prototype's members.
   const periodIndex = rest.findIndex((w) => Object.hasOwn(PERIOD_WORDS, w.toLowerCase()));
   const periodKind = periodIndex >= 0 ? PERIOD_WORDS[rest[periodIndex]!.toLowerCase()]! : null;

@@ -318,6 +318,30 @@ describeDb('/metrics target: refusals', (ctx) => {
     expect(await listTargets(ctx.db())).toEqual([]);
   });
 
+  it('reads a counted period (2 weeks, three months) as its word, and refuses one no target period names', async () => {
+    // Helper-173: `target set calls 400 team NA East 2 weeks` said "I couldn't tell whose target that is."
+    const perFortnight = 'Targets are per day, week, month or quarter, not per fortnight:';
+    expect((await shown('set calls 400 org 2 weeks', admin)).text).toBe(
+      `${perFortnight} set a week's share of the fortnight's figure (÷ 2), as in \`/metrics target set calls 200 org week\` for 400 a fortnight.`,
+    );
+    expect((await shown('set winrate 30% org two weeks', admin)).text).toBe(
+      `${perFortnight} write \`week\`, as in \`/metrics target set winrate 30% org week\`.`,
+    );
+    expect((await shown('set calls 400 org 6 months', admin)).text).toBe(
+      "Targets are per day, week, month or quarter, not per 6 months: set one per month, its share of the 6 months' figure.",
+    );
+    expect((await shown('set winrate 30% org 6 months', admin)).text).toBe(
+      'Targets are per day, week, month or quarter, not per 6 months: set one per month.',
+    );
+    expect(await listTargets(ctx.db())).toEqual([]);
+    expect((await shown('set calls 900 org 3 months', admin)).text).toBe(
+      'Target set: Calls 900 per quarter for the whole org.',
+    );
+    expect((await shown('set calls 300 org a week', admin)).text).toContain(
+      'Target set: Calls 300 per week for the whole org.',
+    );
+  });
+
   it('reads a metric named in several words, and asks which pipeline is meant (helper-171)', async () => {
     // `win rate 30%` was '"rate" is not a percentage (like 30%) target.'; `pipeline` was "no metric".
     expect((await shown('set win rate 30% org quarter', admin)).text).toBe(
