@@ -282,7 +282,11 @@ async function runSet(
   if (periodProblem) return reply(buildNoticeMessage(periodProblem, SET_USAGE));
   let stored = value;
   let currency: string | null = null;
+  // A currency written with the amount that is not the one the scope's figures are in: set as asked, and
+  // said, since those answers will show it but not compare it (helper-173: no word until every answer).
+  let figuresIn: string | null = null;
   if (money?.ok) {
+    figuresIn = money.currency ? await figuresCurrency(deps, input, metric.id, resolved.scope) : null;
     currency = money.currency ?? (await figuresCurrency(deps, input, metric.id, resolved.scope));
     if (currency === null)
       return reply(
@@ -327,7 +331,11 @@ async function runSet(
       others.length === 0
         ? ''
         : ` The other ${metric.label.toLowerCase()} target${others.length === 1 ? '' : 's'} for ${label} ${others.length === 1 ? 'stays' : 'stay'}: ${others.map((t) => `${formatNumber(t.value, metric.unit, t.currency)} ${perPeriod(metric, t.periodKind)}`).join('; ')}.`;
-    const text = `Target set: ${metric.label} ${formatNumber(saved.value, metric.unit, saved.currency)} ${perPeriod(metric, periodKind)} for ${label}.${was}${also}`;
+    const apart =
+      figuresIn !== null && saved.currency !== null && figuresIn !== saved.currency
+        ? ` Note: ${label}'s ${metric.label.toLowerCase()} figures this year are in ${figuresIn}, so answers will show this ${saved.currency} target without comparing to it (Tally does not convert currencies).`
+        : '';
+    const text = `Target set: ${metric.label} ${formatNumber(saved.value, metric.unit, saved.currency)} ${perPeriod(metric, periodKind)} for ${label}.${was}${also}${apart}`;
     return reply(buildNoticeMessage(text, 'See all targets with `/metrics target list`.'));
   } catch (err) {
     if (err instanceof MetricsError) return reply(buildNoticeMessage(err.message, SET_USAGE));

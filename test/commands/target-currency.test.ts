@@ -143,10 +143,16 @@ describeDb('money targets in the figures’ currency', (ctx) => {
       'A target is per day, week, month or quarter, not for one particular period ("2027-Q1"): write "month" or "quarter".',
     );
 
-    // A dollar target on yen figures: shown in dollars, not compared, and said so.
-    expect(await ask('/metrics target set revenue $1m team Tokyo quarter')).toContain(
+    // A dollar target on yen figures: shown in dollars, not compared, and said so, when it is set too
+    // (helper-173: nothing said so until every answer did).
+    const dollars = await ask('/metrics target set revenue $1m team Tokyo quarter');
+    expect(dollars).toContain(
       'Target set: Revenue won $1,000,000 per quarter for team Tokyo. It replaces ¥2,000,000.',
     );
+    expect(dollars).toContain(
+      "Note: team Tokyo's revenue won figures this year are in JPY, so answers will show this USD target without comparing to it (Tally does not convert currencies).",
+    );
+    expect(await ask('/metrics target set revenue 5k€ team Berlin')).not.toContain('Note:');
     const mixed = await ask('/metrics revenue team Tokyo this quarter');
     expect(mixed).toContain('Target $1,000,000');
     expect(mixed).not.toContain('attained');
