@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
+import { opportunities, teamMemberships } from '../../src/db/schema/index.js';
 import { getMetric } from '../../src/metrics/index.js';
 import type { MetricId, Scope } from '../../src/metrics/types.js';
 import { describeDb } from '../helpers/db.js';
@@ -9,7 +11,7 @@ import {
   prng,
   seedOrg,
 } from '../helpers/rollup-equality.js';
-import { addActivity, addCall, addLead, addOpp, addRep, addTeam } from './fixtures.js';
+import { addActivity, addCall, addLead, addMembership, addOpp, addRep, addTeam } from './fixtures.js';
 
 // Monday 23 Nov 2026, 12:00 UTC.
 const now = new Date('2026-11-23T12:00:00Z');
@@ -91,6 +93,61 @@ describeDb('rollup freshness per kind', (ctx) => {
       by: 'rep',
     });
     expect(r.freshness.newestRecordAt?.toISOString()).toBe(NEWEST.calls);
+  });
+
+  it('does not date a team by a record its rep moved to another team, nor by a deleted one', async () => {
+    // Helper-173: Alpha's "Data as of" was a deal Cat closed after moving to Beta: the team's day row lost its
+    // only win and kept its newest time (a maximum cannot be taken back). Days 16–23 November read day rows.
+    const db = ctx.db();
+    const alpha = await addTeam(db, 'Alpha');
+    const beta = await addTeam(db, 'Beta');
+    const ann = await addRep(db, 'Ann', alpha);
+    const cat = await addRep(db, 'Cat', alpha, '2026-01-01T00:00:00Z');
+    await addCall(db, ann, '2026-11-17T09:00:00Z');
+    await addOpp(db, ann, {
+      created: '2026-11-02T09:00:00Z',
+      closed: '2026-11-18T09:00:00Z',
+      outcome: 'won',
+      amount: 100,
+    });
+    await addOpp(db, cat, {
+      created: '2026-11-03T09:00:00Z',
+      closed: '2026-11-20T09:00:00Z',
+      outcome: 'won',
+      amount: 5000,
+    });
+    await addCall(db, cat, '2026-11-19T09:00:00Z');
+    const gone = await addOpp(db, ann, {
+      created: '2026-11-04T09:00:00Z',
+      closed: '2026-11-21T09:00:00Z',
+      outcome: 'lost',
+    });
+    // Cat moves to Beta on 16 November, before her win and her call; Ann's lost deal of the 21st is deleted.
+    await db
+      .update(teamMemberships)
+      .set({ validTo: new Date('2026-11-16T00:00:00Z') })
+      .where(eq(teamMemberships.repId, cat));
+    await addMembership(db, cat, beta, '2026-11-16T00:00:00Z');
+    await db.delete(opportunities).where(eq(opportunities.id, gone));
+    const deps = { db, defaultTimezone: 'UTC', now };
+    const period = '2026-11-16..2026-11-23';
+    const expected: [MetricId, string | undefined][] = [
+      ['winrate', '2026-11-18T09:00:00.000Z'],
+      ['revenue', '2026-11-18T09:00:00.000Z'],
+      ['lostdeals', undefined],
+      ['calls', '2026-11-17T09:00:00.000Z'],
+    ];
+    for (const [metric, newest] of expected)
+      for (const useRollups of [true, false]) {
+        const r = await getMetric(
+          { ...deps, useRollups },
+          { metric, scope: { kind: 'team', teamId: alpha }, period },
+        );
+        expect(r.freshness.newestRecordAt?.toISOString(), `${metric} rollups=${useRollups}`).toBe(newest);
+      }
+    // Beta has Cat's win.
+    const won = await getMetric(deps, { metric: 'winrate', scope: { kind: 'team', teamId: beta }, period });
+    expect(won.freshness.newestRecordAt?.toISOString()).toBe('2026-11-20T09:00:00.000Z');
   });
 
   it('equals the raw rows’ newest record for every counter metric, scope and period of a messy org', async () => {

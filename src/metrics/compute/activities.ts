@@ -2,6 +2,7 @@ import type { SQL } from 'drizzle-orm';
 import { sql } from '../../db/client.js';
 import { calcInput, take } from '../calculation.js';
 import { aggregateComputer, type MetricComputer, noData, ratio, toNumber, value } from './aggregate.js';
+import { ROLLUP_NEWEST } from './rollup.js';
 import type { RowSource } from './rows.js';
 
 /**
@@ -59,7 +60,7 @@ export const callsComputer: MetricComputer = aggregateComputer({
     // A rep who made a call in the window (rep_id 0, records without an owner, is never one).
     activeReps: sql`r.calls > 0`,
     having: sql`sum(r.calls) > 0`,
-    newest: sql`r.newest_call_at`,
+    newest: ROLLUP_NEWEST.call,
   },
   finalize({ rows, workingDays }) {
     const r = rows[0] ?? {};
@@ -114,7 +115,7 @@ export const emailsComputer: MetricComputer = aggregateComputer({
   rollup: {
     aggregates: sql`sum(r.emails)::int as n, sum(r.emails_opened)::int as opened, sum(r.emails_replied)::int as replied`,
     having: sql`sum(r.emails) > 0`,
-    newest: sql`r.newest_email_at`,
+    newest: ROLLUP_NEWEST.email,
   },
   finalize({ rows }) {
     const r = rows[0] ?? {};
@@ -163,7 +164,7 @@ export const meetingsComputer: MetricComputer = aggregateComputer({
   rollup: {
     aggregates: sql`sum(r.meetings_booked)::int as booked, sum(r.meetings_held)::int as held`,
     having: sql`sum(r.meetings_booked) + sum(r.meetings_held) > 0`,
-    newest: sql`r.newest_meeting_at`,
+    newest: ROLLUP_NEWEST.meeting,
   },
   finalize({ rows }) {
     const r = rows[0] ?? {};

@@ -17,6 +17,7 @@ import {
 import { CYCLE, negativeDurationNote } from './durations.js';
 import { withHistogram } from './histogram.js';
 import { middleValues, optionalMedian } from './median-inputs.js';
+import { ROLLUP_NEWEST } from './rollup.js';
 import type { RowSource } from './rows.js';
 
 /** Opportunities by one of their timestamps; the lead is joined only for a split by lead source. */
@@ -48,7 +49,7 @@ const wonRollup = {
   aggregates: sql`sum(r.deals_won_with_amount)::int as cur_n, sum(r.won_minor)::float8 as cur_amount,
     (sum(r.deals_won) - sum(r.deals_won_with_amount))::int as no_amount`,
   having: sql`sum(r.deals_won) > 0`,
-  newest: sql`r.newest_won_at`,
+  newest: ROLLUP_NEWEST.won,
 };
 
 function otherCurrencyNote(
@@ -78,7 +79,7 @@ export const winrateComputer: MetricComputer = aggregateComputer({
   rollup: {
     aggregates: sql`sum(r.deals_won)::int as won, (sum(r.deals_won) + sum(r.deals_lost))::int as closed`,
     having: sql`sum(r.deals_won) + sum(r.deals_lost) > 0`,
-    newest: sql`greatest(r.newest_won_at, r.newest_lost_at)`,
+    newest: sql`greatest(${ROLLUP_NEWEST.won}, ${ROLLUP_NEWEST.lost})`,
   },
   finalize({ rows }) {
     const r = rows[0] ?? {};
@@ -269,7 +270,7 @@ export const oppsComputer: MetricComputer = aggregateComputer({
   rollup: {
     aggregates: sql`sum(r.opps_created)::int as cur_n, sum(r.pipeline_minor)::float8 as cur_amount`,
     having: sql`sum(r.opps_created) > 0`,
-    newest: sql`r.newest_opp_at`,
+    newest: ROLLUP_NEWEST.opp,
   },
   finalize({ rows, currency }) {
     const n = rows.reduce((s, r) => s + toNumber(r.cur_n), 0);

@@ -13,6 +13,7 @@ import {
 import { negativeDurationNote } from './durations.js';
 import { middleValues, optionalMedian } from './median-inputs.js';
 import { DEFAULT_SLA_SECONDS, withResponseHistogram } from './response-median.js';
+import { ROLLUP_NEWEST } from './rollup.js';
 import type { RowSource } from './rows.js';
 
 /**
@@ -200,7 +201,7 @@ export const conversionComputer: MetricComputer = aggregateComputer({
     aggregates: sql`sum(r.leads_qualified)::int as qualified, sum(r.leads_qualified_converted)::int as q_conv,
       sum(r.leads_created)::int as created, sum(r.leads_created_converted)::int as c_conv`,
     having: sql`sum(r.leads_qualified) + sum(r.leads_created) > 0`,
-    newest: sql`r.newest_lead_at`,
+    newest: ROLLUP_NEWEST.lead,
   },
   finalize({ rows }) {
     const r = rows[0] ?? {};

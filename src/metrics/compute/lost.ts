@@ -10,6 +10,7 @@ import {
   toNumber,
   value,
 } from './aggregate.js';
+import { ROLLUP_NEWEST } from './rollup.js';
 import type { RowSource } from './rows.js';
 
 /**
@@ -53,7 +54,7 @@ export const lostComputer: MetricComputer = aggregateComputer({
     aggregates: sql`sum(r.deals_lost)::int as cur_n, sum(r.lost_minor)::float8 as cur_amount,
       sum(r.deals_lost_with_reason)::int as with_reason`,
     having: sql`sum(r.deals_lost) > 0`,
-    newest: sql`r.newest_lost_at`,
+    newest: ROLLUP_NEWEST.lost,
   },
   finalize({ rows, currency }) {
     const n = rows.reduce((s, r) => s + toNumber(r.cur_n), 0);

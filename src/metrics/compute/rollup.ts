@@ -39,6 +39,24 @@ const ceilQuarter = (ms: number): number => {
 };
 
 /**
+ * A rollup row's (`r`, metric_rollups or its team twin) newest event of one kind, counted only while the row
+ * still holds events of that kind. The newest times are maxima, which a negative delta cannot take back: when
+ * an event leaves a row (a deal deleted, a rep's team change moving it to another team's row) the count falls
+ * and the time stays. A row whose count fell to 0 then dated answers by a record they do not hold (fresh
+ * tester helper-173: a team's "Data as of" was a deal its rep closed after moving to another team). The
+ * counters are those each kind's newest is taken over (migration 0046: `newest_call` where `calls <> 0`, …).
+ */
+export const ROLLUP_NEWEST = {
+  call: sql`case when r.calls > 0 then r.newest_call_at end`,
+  email: sql`case when r.emails > 0 then r.newest_email_at end`,
+  meeting: sql`case when r.meetings_booked > 0 or r.meetings_held > 0 then r.newest_meeting_at end`,
+  opp: sql`case when r.opps_created > 0 then r.newest_opp_at end`,
+  won: sql`case when r.deals_won > 0 then r.newest_won_at end`,
+  lost: sql`case when r.deals_lost > 0 then r.newest_lost_at end`,
+  lead: sql`case when r.leads_created > 0 or r.leads_qualified > 0 then r.newest_lead_at end`,
+} as const;
+
+/**
  * Splits windows into whole UTC months, the whole UTC days around them and the hours at either edge, or
  * null when a bound is not on a whole UTC hour (zones with :30/:45 offsets): those are computed raw. With
  * `quarters` (tables that keep a 'q' grain: the duration histograms), whole UTC quarters inside the months
