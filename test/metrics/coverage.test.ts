@@ -80,6 +80,47 @@ describeDb('pipeline coverage', (ctx) => {
     expect(card.map((c) => c.metric.id)).toContain('coverage');
   });
 
+  it('dates its freshness by the newest close or the newest open deal in the period, whichever is later', async () => {
+    // Helper-173: a team whose last close was 20 days old read "Data may be behind" though its open deals, in
+    // the answer, were created the day before.
+    const db = ctx.db();
+    const ana = await addRep(db, 'Ana');
+    await addOpp(db, ana, {
+      created: '2026-10-01T00:00:00Z',
+      closed: '2026-10-25T10:00:00Z',
+      outcome: 'won',
+      amount: 5,
+    });
+    const open = (id: string, created: string, expected: string) =>
+      db.insert(opportunities).values({
+        externalId: id,
+        ownerRepId: ana,
+        createdAt: new Date(created),
+        amountMinor: 1_000,
+        expectedCloseDate: expected,
+      });
+    await open('in-quarter', '2026-11-14T08:00:00Z', '2026-12-15');
+    // Created later, but expected next quarter: not in this quarter's answer.
+    await open('next-quarter', '2026-11-15T09:00:00Z', '2027-01-15');
+    const deps = { db, defaultTimezone: 'UTC', now: new Date('2026-11-15T12:00:00Z') };
+    for (const useRollups of [true, false]) {
+      const q = await getMetric(
+        { ...deps, useRollups },
+        { metric: 'coverage', scope: org, period: 'this quarter' },
+      );
+      expect(q.freshness.newestRecordAt?.toISOString(), `rollups=${useRollups}`).toBe(
+        '2026-11-14T08:00:00.000Z',
+      );
+      const next = await getMetric(
+        { ...deps, useRollups },
+        { metric: 'coverage', scope: org, period: 'next quarter' },
+      );
+      expect(next.freshness.newestRecordAt?.toISOString(), `rollups=${useRollups}`).toBe(
+        '2026-11-15T09:00:00.000Z',
+      );
+    }
+  });
+
   it('reads a window without deals in the target currency, not in whichever currency sorts first', async () => {
     const db = ctx.db();
     const ana = await addRep(db, 'Ana');

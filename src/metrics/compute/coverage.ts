@@ -32,7 +32,7 @@ function sources(zone: string): RowSource[] {
 }
 
 const COLUMNS = (part: string) =>
-  sql`${part}::text as part, x.outcome, x.currency, x.amount_minor, x.expected_close_date`;
+  sql`${part}::text as part, x.outcome, x.currency, x.amount_minor, x.expected_close_date, x.created_at`;
 
 function closedSource(): RowSource {
   return {
@@ -70,7 +70,9 @@ const historyStart = (w: Window) => new Date(w.asOf.getTime() - YEAR_MS);
 /**
  * The raw reference: one row per (window, currency) with any closed deal or open deal in the window's
  * reach ([min(start, asOf − 365 days), end)): won so far, open pipeline in the window, overdue count,
- * win-rate counts, records in the window (`cur_n`, choosing the currency) and the newest close before asOf.
+ * win-rate counts, records in the window (`cur_n`, choosing the currency) and the newest record: the newest
+ * close before asOf or the newest creation of an open deal in the window, whichever is later (the open
+ * pipeline is part of the answer: a team that closed nothing for weeks but keeps adding deals is not behind).
  */
 async function coverageRows(db: Db, scope: Scope, windows: Window[], ctx: ComputeContext): Promise<Row[]> {
   const zone = ctx.timezone ?? ctx.defaultTimezone ?? 'UTC';
@@ -90,7 +92,8 @@ async function coverageRows(db: Db, scope: Scope, windows: Window[], ctx: Comput
         count(*) filter (where x.part = 'closed' and x.outcome = 'won' and x.ts >= w.asof - interval '365 days'
           and x.ts < w.asof)::int as hist_won,
         count(*) filter (where x.ts >= w.s and x.ts < w.e)::int as cur_n,
-        extract(epoch from max(x.ts) filter (where x.part = 'closed' and x.ts < w.asof))::float8 as newest_epoch
+        extract(epoch from greatest(max(x.ts) filter (where x.part = 'closed' and x.ts < w.asof),
+          max(x.created_at) filter (where x.part = 'open' and x.ts >= w.s and x.ts < w.e)))::float8 as newest_epoch
       from ${windowsRelation(windows)} join (${sql.join(rows, sql` union all `)}) x
         on x.ts >= least(w.s, w.asof - interval '365 days') and x.ts < w.e
       group by w.i, x.currency
@@ -142,7 +145,7 @@ async function coverageRowsFromRollups(
           coalesce(sum(c.won_n + c.lost_n) filter (where c.k >= w.kh and c.k < w.ka), 0) as hist_closed,
           coalesce(sum(c.won_n) filter (where c.k >= w.kh and c.k < w.ka), 0) as hist_won,
           coalesce(sum(c.won_n + c.lost_n) filter (where c.k >= w.ks and c.k < w.ke), 0) as cur_n,
-          sum(c.won_n + c.lost_n) as present
+          sum(c.won_n + c.lost_n) as present, null::timestamptz as open_newest
         from ${wrel} join c on c.k >= w.klo and c.k < w.ke
         group by 1, 2
         union all
@@ -150,12 +153,13 @@ async function coverageRowsFromRollups(
           0, coalesce(sum(x.amount_minor) filter (where x.ts >= w.s), 0),
           count(*) filter (where x.ts >= w.s),
           count(*) filter (where x.ts >= w.s and x.expected_close_date < ${today}),
-          0, 0, count(*) filter (where x.ts >= w.s), count(*)
+          0, 0, count(*) filter (where x.ts >= w.s), count(*), max(x.created_at) filter (where x.ts >= w.s)
         from ${wrel} join (${open}) x on x.ts >= w.lo and x.ts < w.e
         group by 1, 2)
       select u.g, u.currency, sum(u.won_amount)::float8 as won_amount, sum(u.pipeline)::float8 as pipeline,
         sum(u.open_n)::int as open_n, sum(u.overdue)::int as overdue, sum(u.hist_closed)::int as hist_closed,
-        sum(u.hist_won)::int as hist_won, sum(u.cur_n)::int as cur_n, n.e as newest_epoch
+        sum(u.hist_won)::int as hist_won, sum(u.cur_n)::int as cur_n,
+        greatest(n.e, extract(epoch from max(u.open_newest))::float8) as newest_epoch
       from u join (values ${sql.join(newest, sql`, `)}) n(i, e) on n.i = u.g
       group by u.g, u.currency, n.e having sum(u.present) > 0
       order by u.g, u.currency`,
