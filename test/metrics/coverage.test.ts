@@ -60,6 +60,10 @@ describeDb('pipeline coverage', (ctx) => {
       reason:
         'coverage looks ahead to a period with a revenue target, and all time has neither: ask about this quarter or next quarter',
     });
+    // Nor figures beside it: its window ends today, so "pipeline" was today's overdue deals and "won so far"
+    // everything ever won (helper-174).
+    expect(all.figures).toEqual([]);
+    expect(all.notes).toEqual([]);
     const r = await getMetric(deps, { metric: 'coverage', scope: org, period: 'this quarter' });
     // Pipeline 90,000 + 30,000 = 120,000; needed 100,000 − 40,000 = 60,000 → 2.0×.
     expect(r.value).toEqual(v(2));

@@ -205,6 +205,10 @@ function finalize(
     v = noData('the revenue target is spread over working days, and this period has none');
   else if (remaining !== null && remaining <= 0) v = noData('the revenue target is already reached');
   else v = value(pipeline / (remaining as number));
+  const formula = `open pipeline expected to close in the period ÷ (revenue target − won so far); reference ${COVERAGE_REFERENCE}×`;
+  // `all time` has no coverage, so no pipeline, won so far or forecast either: its window ends today, so
+  // those would be today's overdue deals and everything ever won (helper-174).
+  if (ctx.allTime) return { value: v, n: 0, currency, notes: [], calc: { formula, inputs: [] }, figures: [] };
   const overdue = toNumber(row?.overdue);
   const notes: string[] =
     otherN > 0 && currency !== null
@@ -223,7 +227,7 @@ function finalize(
     currency,
     notes,
     calc: {
-      formula: `open pipeline expected to close in the period ÷ (revenue target − won so far); reference ${COVERAGE_REFERENCE}×`,
+      formula,
       inputs: [
         calcInput('open pipeline expected to close', pipeline, 'money'),
         ...(target !== null
