@@ -4,6 +4,7 @@ import { getRepNames, listTeams } from '../src/access/queries.js';
 import { nameChecker, resolveScopeAsk } from '../src/access/scope.js';
 import { linkMentionedRep, resolveScopeWords } from '../src/answers/scope-words.js';
 import { metricDepsFor } from '../src/deps.js';
+import { headlineCurrencyNotes, recordsLeftOut } from '../src/metrics/currency-notes.js';
 import {
   COVERAGE_TARGET_RANGE,
   DURATION_TARGET_RANGE,
@@ -286,12 +287,22 @@ async function runSet(
   // said, since those answers will show it but not compare it (helper-173: no word until every answer).
   let figuresIn: string | null = null;
   if (money?.ok) {
-    figuresIn = money.currency ? await figuresCurrency(deps, input, metric.id, resolved.scope) : null;
-    currency = money.currency ?? (await figuresCurrency(deps, input, metric.id, resolved.scope));
+    const figures = await figuresCurrency(deps, input, metric.id, resolved.scope);
+    figuresIn = figures.currency;
+    currency = money.currency ?? figures.currency;
     if (currency === null)
       return reply(
         buildNoticeMessage(
           `Which currency is "${words[1]}" in? There are no figures to take it from yet.`,
+          CURRENCY_HINT,
+        ),
+      );
+    // Figures in several currencies: the main one may have won on a tie, so it is not assumed (helper-174: a
+    // team with one USD and one EUR win got a EUR target without a word).
+    if (money.currency === null && figures.mixed)
+      return reply(
+        buildNoticeMessage(
+          `Which currency is "${words[1]}" in? ${await scopeLabel(deps, resolved.scope).then((l) => `${l[0]!.toUpperCase()}${l.slice(1)}`)}'s ${metric.label.toLowerCase()} figures this year are in ${figures.currency} and other currencies, no one of them holding most of the records.`,
           CURRENCY_HINT,
         ),
       );
@@ -636,14 +647,19 @@ async function figuresCurrency(
   input: CommandInput,
   metric: MetricId,
   scope: Scope,
-): Promise<string | null> {
+): Promise<{ currency: string | null; mixed: boolean }> {
   const result = await getMetric(metricDepsFor(deps, input.now), {
     metric,
     scope,
     period: 'this year',
     include: { target: false, trend: false, series: false },
   });
-  return result.currency;
+  // `mixed`: the other currencies together have at least as many records as the main one, so it is no clear
+  // majority (it may have won on a tie, by its ISO code).
+  return {
+    currency: result.currency,
+    mixed: recordsLeftOut(headlineCurrencyNotes(result)) >= Math.max(1, result.sampleSize),
+  };
 }
 
 /**

@@ -66,6 +66,36 @@ describeDb('money targets in the figures’ currency', (ctx) => {
           join teams tm on tm.id = t.scope_id where t.metric = 'revenue' order by tm.name`,
     );
 
+  it('asks for the currency of an amount when no one currency holds most of the figures', async () => {
+    // Helper-174: one USD and one EUR win this year; "100k" was saved as €100,000, EUR winning the tie by its code.
+    await load('teams', 'name,timezone\nAlpha,UTC\n');
+    await load('reps', 'name,email,team,role\nAiko Sato,aiko@acme.jp,Alpha,admin\n');
+    await load(
+      'opportunities',
+      [
+        'external_id,stage,amount,currency,created_at,closed_at,owner_email',
+        'D-1,Closed Won,10000,USD,2026-10-01,2026-10-15,aiko@acme.jp',
+        'D-2,Closed Won,5000,EUR,2026-10-02,2026-11-02,aiko@acme.jp',
+        '',
+      ].join('\n'),
+    );
+    expect(await ask('/metrics target set revenue 100k team Alpha quarter')).toContain(
+      'Which currency is "100k" in? Team Alpha\'s revenue won figures this year are in EUR and other currencies, no one of them holding most of the records.',
+    );
+    expect(await stored()).toEqual([]);
+    expect(await ask('/metrics target set revenue $100k team Alpha quarter')).toContain(
+      'Target set: Revenue won $100,000 per quarter for team Alpha.',
+    );
+    // A second dollar win: dollars hold most of the figures, so an amount without a currency is in dollars.
+    await load(
+      'opportunities',
+      'external_id,stage,amount,currency,created_at,closed_at,owner_email\nD-3,Closed Won,2000,USD,2026-10-03,2026-11-05,aiko@acme.jp\n',
+    );
+    expect(await ask('/metrics target set revenue 120k team Alpha quarter')).toContain(
+      'Target set: Revenue won $120,000 per quarter for team Alpha. It replaces $100,000.',
+    );
+  });
+
   it('takes the yen of a yen team, keeps a written currency, and never compares dollars with yen', async () => {
     await load('teams', 'name,timezone\nTokyo,Asia/Tokyo\nBerlin,Europe/Berlin\n');
     await load(

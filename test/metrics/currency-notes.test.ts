@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { otherCurrenciesLeftOut } from '../../src/metrics/compute/aggregate.js';
-import { headlineCurrencyNotes, shortCurrencyNote } from '../../src/metrics/currency-notes.js';
+import {
+  headlineCurrencyNotes,
+  recordsLeftOut,
+  shortCurrencyNote,
+} from '../../src/metrics/currency-notes.js';
 import { findMetric } from '../../src/metrics/index.js';
 
-const metric = (id: 'revenue' | 'opps' | 'arr') => findMetric(id)!;
+const metric = (id: 'revenue' | 'opps' | 'arr' | 'coverage') => findMetric(id)!;
 
 describe('the currency notes a scorecard or digest shows beside a headline', () => {
   it('finds the notes otherCurrenciesLeftOut writes, for one record and for many', () => {
@@ -21,6 +25,22 @@ describe('the currency notes a scorecard or digest shows beside a headline', () 
   it('leaves out a count’s note, which is about a figure beside it (pipeline value), not its headline', () => {
     const note = `Pipeline value: ${otherCurrenciesLeftOut(2, ['opportunity', 'opportunities'])} (no exchange rates); figures are in USD.`;
     expect(headlineCurrencyNotes({ metric: metric('opps'), notes: [note] })).toEqual([]);
+  });
+
+  it('keeps pipeline coverage’s note, whose headline is money over money (helper-174: a scorecard row in EUR)', () => {
+    const note = `${otherCurrenciesLeftOut(7, ['deal', 'deals'])} (no exchange rates); figures are in EUR.`;
+    expect(headlineCurrencyNotes({ metric: metric('coverage'), notes: [note] })).toEqual([note]);
+  });
+
+  it('reads how many records the notes say were left out', () => {
+    expect(
+      recordsLeftOut([
+        '1,204 contracts in other currencies left out (no exchange rates).',
+        'Lost amount: 1 deal in another currency left out (no exchange rates).',
+        'Split by rep in Europe/Berlin: 2 reps have another time zone.',
+      ]),
+    ).toBe(1205);
+    expect(recordsLeftOut([])).toBe(0);
   });
 
   it('cuts a note short for a text fallback: the records left out, without the figure’s name or the reason', () => {
