@@ -11,6 +11,7 @@ import {
   defaultTargetPeriod,
   findMetric,
   findTargets,
+  fiscalCalendarFor,
   getMetric,
   listTargets,
   MetricsError,
@@ -122,6 +123,37 @@ const COUNTED_UNITS: Record<string, string> = {
   year: 'year',
   years: 'year',
 };
+/** A count glued to a period unit (`2w`, `7d`, `3mo`, `1yr`); `m` alone is left out (minutes or months?). */
+const GLUED_PERIOD = /^(\d{1,3})(d|days?|w|wks?|weeks?|mos?|months?|q|y|yrs?|years?)$/;
+const GLUED_UNITS: Record<string, string> = {
+  d: 'days',
+  day: 'day',
+  days: 'days',
+  w: 'weeks',
+  wk: 'weeks',
+  wks: 'weeks',
+  week: 'week',
+  weeks: 'weeks',
+  mo: 'months',
+  mos: 'months',
+  month: 'month',
+  months: 'months',
+  q: 'quarters',
+  y: 'years',
+  yr: 'years',
+  yrs: 'years',
+  year: 'year',
+  years: 'years',
+};
+
+/** A word naming a period a target is set per, or one it is not (`year`, `fortnight`). */
+function isPeriodWord(word: string): boolean {
+  const w = word.toLowerCase();
+  return (
+    Object.hasOwn(PERIOD_WORDS, w) || Object.hasOwn(OTHER_PERIOD_WORDS, w) || Object.hasOwn(COUNTED_UNITS, w)
+  );
+}
+
 /** A counted period that is one of the words a target command reads: `2 weeks` is a fortnight. */
 const COUNTED_AS: Record<string, string> = {
   '2 week': 'fortnight',
@@ -139,10 +171,36 @@ const COUNTED_AS: Record<string, string> = {
  * target that is."
  */
 function readCountedPeriod(
-  rest: string[],
+  given: string[],
   usage: string,
   accumulates: boolean,
 ): { words: string[] } | { reply: Reply } {
+  // `fiscal quarter`, `fiscal year`: a target's quarters are the fiscal calendar's already (helper-174: Tally
+  // offered `… team fiscal quarter`, then answered it with "I don't know a team called "fiscal"").
+  let rest = given.filter(
+    (w, i) => !(w.toLowerCase() === 'fiscal' && i + 1 < given.length && isPeriodWord(given[i + 1]!)),
+  );
+  // `2w`, `2wks`, `7d`, `3mo`, `1y`: a count glued to its unit, as two words.
+  rest = rest.flatMap((w) => {
+    const m = GLUED_PERIOD.exec(w.toLowerCase());
+    return m ? [m[1]!, GLUED_UNITS[m[2]!]!] : [w];
+  });
+  // `this month`, `last quarter`, `next week`: one particular period, not what a target is set per.
+  for (let i = 0; i + 1 < rest.length; i++) {
+    const lead = rest[i]!.toLowerCase();
+    const unit = Object.hasOwn(COUNTED_UNITS, rest[i + 1]!.toLowerCase())
+      ? COUNTED_UNITS[rest[i + 1]!.toLowerCase()]
+      : undefined;
+    if ((lead === 'this' || lead === 'last' || lead === 'next') && unit !== undefined)
+      return {
+        reply: reply(
+          buildNoticeMessage(
+            `A target is per day, week, month or quarter, not for one particular period ("${rest[i]} ${rest[i + 1]}"): write "${unit === 'year' ? 'quarter' : unit}". A target applies from when it is set; periods that ended before keep the one they had.`,
+            usage,
+          ),
+        ),
+      };
+  }
   for (let i = 0; i + 1 < rest.length; i++) {
     const own = <T>(table: Record<string, T>, word: string): T | undefined =>
       Object.hasOwn(table, word.toLowerCase()) ? table[word.toLowerCase()] : undefined;
@@ -378,11 +436,27 @@ async function whoseTarget(
   const scopeWords = rest.filter(
     (_, i) => i !== periodIndex && !['per', 'a', 'an'].includes(rest[i]!.toLowerCase()),
   );
-  const asTyped = parseCommand(`summary ${scopeWords.length ? scopeWords.join(' ') : 'team'}`, {
-    now: input.now,
-    timezone: deps.config.defaultTimezone,
-    subcommands: [],
-  });
+  // With the org's fiscal calendar, as questions read periods: `q1` is the fiscal Q1 (helper-174: a target's
+  // "not for one particular period" named the calendar quarter), `q1 2026` asked back.
+  const fiscal = await fiscalCalendarFor(deps.db, deps.config.fiscalDefault).catch(
+    () => deps.config.fiscalDefault,
+  );
+  const readWords = (withFiscal: boolean) =>
+    parseCommand(`summary ${scopeWords.length ? scopeWords.join(' ') : 'team'}`, {
+      now: input.now,
+      timezone: deps.config.defaultTimezone,
+      subcommands: [],
+      ...(fiscal && withFiscal ? { fiscal } : {}),
+    });
+  let asTyped = readWords(true);
+  if (asTyped.kind === 'error' && asTyped.about === 'period') {
+    // A target takes no particular period, so which quarter `q1 2026` means does not matter here: read without
+    // the calendar, it is refused as one particular period, not asked back with two commands both refused.
+    const plain = readWords(false);
+    if (!(plain.kind === 'ask' && plain.period))
+      return { ok: false, reply: reply(buildNoticeMessage(asTyped.message, usage)) };
+    asTyped = plain;
+  }
   // The same rule as questions: month words that spell a name with the words beside them are that name.
   const parsed = await chooseMonthReading(asTyped, nameChecker(deps.db));
   // A target is never for one month, so a month word here names a team or person (team October, May).

@@ -3,7 +3,7 @@ import { targetCommand } from '../../commands/target.js';
 import type { CommandInput } from '../../commands/types.js';
 import type { Caller } from '../../src/core/types.js';
 import { teamManagers } from '../../src/db/schema/index.js';
-import { listTargets, MetricsError, setTarget } from '../../src/metrics/index.js';
+import { listTargets, MetricsError, saveFiscalCalendar, setTarget } from '../../src/metrics/index.js';
 import { addRep, addTeam } from '../digest/fixtures.js';
 import { describeDb } from '../helpers/db.js';
 import { consoleDeps } from '../helpers/deps.js';
@@ -339,6 +339,39 @@ describeDb('/metrics target: refusals', (ctx) => {
     );
     expect((await shown('set calls 300 org a week', admin)).text).toContain(
       'Target set: Calls 300 per week for the whole org.',
+    );
+  });
+
+  it('reads period words as questions do: this month, 2w, 7d, fiscal quarter, and the fiscal calendar (helper-174)', async () => {
+    const particular = (typed: string, write: string) =>
+      `A target is per day, week, month or quarter, not for one particular period ("${typed}"): write "${write}". A target applies from when it is set; periods that ended before keep the one they had.`;
+    // These said "I couldn't tell whose target that is."
+    expect((await shown('set calls 400 org this month', admin)).text).toBe(particular('this month', 'month'));
+    expect((await shown('set calls 400 org last quarter', admin)).text).toBe(
+      particular('last quarter', 'quarter'),
+    );
+    expect((await shown('set calls 10 org 2w', admin)).text).toContain(
+      '`/metrics target set calls 5 org week` for 10 a fortnight.',
+    );
+    expect(await listTargets(ctx.db())).toEqual([]);
+    // `fiscal year` was answered with `… org fiscal quarter`, which then read "fiscal" as a team.
+    expect((await shown('set calls 4800 org fiscal year', admin)).text).toContain(
+      '`/metrics target set calls 1200 org quarter` for 4,800 a year.',
+    );
+    expect((await shown('set calls 1200 org fiscal quarter', admin)).text).toBe(
+      'Target set: Calls 1,200 per quarter for the whole org.',
+    );
+    expect((await shown('set calls 70 org 7d', admin)).text).toContain(
+      'Target set: Calls 70 per week for the whole org.',
+    );
+    // With a fiscal year from February, `q1` is Q1 FY2027 here too (it was named "2026-Q1"), and `q1 2026`,
+    // which reads two ways, is refused as one particular period, not asked back with two commands both refused.
+    await saveFiscalCalendar(ctx.db(), { kind: 'months', startMonth: 2 }, null);
+    expect((await shown('set calls 400 org q1', admin)).text).toBe(
+      particular('Q1 FY2027', 'month" or "quarter'),
+    );
+    expect((await shown('set calls 400 org q1 2026', admin)).text).toBe(
+      particular('2026-Q1', 'month" or "quarter'),
     );
   });
 
