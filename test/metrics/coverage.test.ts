@@ -212,7 +212,9 @@ describeDb('pipeline coverage', (ctx) => {
     expect(mixed.value).toEqual(v(0.2));
     expect(fig(mixed, 'won')).toEqual(v(6_000));
     expect(mixed.notes).toContain(
-      '4 deals in other currencies left out (no exchange rates); figures are in USD.',
+      // The euro win and the euro open deal; the two euro losses count in the historical win rate, in every
+      // currency, so they are not left out (helper-174: they were counted).
+      '2 deals in other currencies left out (no exchange rates); figures are in USD.',
     );
   });
 });

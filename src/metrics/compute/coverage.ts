@@ -70,7 +70,8 @@ const historyStart = (w: Window) => new Date(w.asOf.getTime() - YEAR_MS);
 /**
  * The raw reference: one row per (window, currency) with any closed deal or open deal in the window's
  * reach ([min(start, asOf − 365 days), end)): won so far, open pipeline in the window, overdue count,
- * win-rate counts, records in the window (`cur_n`, choosing the currency) and the newest record: the newest
+ * win-rate counts, records in the window (`cur_n`, choosing the currency), the won and open deals the answer
+ * reads in its currency (`used_n`, counting those left out in others) and the newest record: the newest
  * close before asOf or the newest creation of an open deal in the window, whichever is later (the open
  * pipeline is part of the answer: a team that closed nothing for weeks but keeps adding deals is not behind).
  */
@@ -92,6 +93,8 @@ async function coverageRows(db: Db, scope: Scope, windows: Window[], ctx: Comput
         count(*) filter (where x.part = 'closed' and x.outcome = 'won' and x.ts >= w.asof - interval '365 days'
           and x.ts < w.asof)::int as hist_won,
         count(*) filter (where x.ts >= w.s and x.ts < w.e)::int as cur_n,
+        count(*) filter (where (x.part = 'closed' and x.outcome = 'won' and x.ts >= w.s and x.ts < w.asof)
+          or (x.part = 'open' and x.ts >= w.s and x.ts < w.e))::int as used_n,
         extract(epoch from greatest(max(x.ts) filter (where x.part = 'closed' and x.ts < w.asof),
           max(x.created_at) filter (where x.part = 'open' and x.ts >= w.s and x.ts < w.e)))::float8 as newest_epoch
       from ${windowsRelation(windows)} join (${sql.join(rows, sql` union all `)}) x
@@ -145,7 +148,8 @@ async function coverageRowsFromRollups(
           coalesce(sum(c.won_n + c.lost_n) filter (where c.k >= w.kh and c.k < w.ka), 0) as hist_closed,
           coalesce(sum(c.won_n) filter (where c.k >= w.kh and c.k < w.ka), 0) as hist_won,
           coalesce(sum(c.won_n + c.lost_n) filter (where c.k >= w.ks and c.k < w.ke), 0) as cur_n,
-          sum(c.won_n + c.lost_n) as present, null::timestamptz as open_newest
+          sum(c.won_n + c.lost_n) as present, null::timestamptz as open_newest,
+          coalesce(sum(c.won_n) filter (where c.k >= w.ks and c.k < w.ka), 0) as used_n
         from ${wrel} join c on c.k >= w.klo and c.k < w.ke
         group by 1, 2
         union all
@@ -153,12 +157,13 @@ async function coverageRowsFromRollups(
           0, coalesce(sum(x.amount_minor) filter (where x.ts >= w.s), 0),
           count(*) filter (where x.ts >= w.s),
           count(*) filter (where x.ts >= w.s and x.expected_close_date < ${today}),
-          0, 0, count(*) filter (where x.ts >= w.s), count(*), max(x.created_at) filter (where x.ts >= w.s)
+          0, 0, count(*) filter (where x.ts >= w.s), count(*), max(x.created_at) filter (where x.ts >= w.s),
+          count(*) filter (where x.ts >= w.s)
         from ${wrel} join (${open}) x on x.ts >= w.lo and x.ts < w.e
         group by 1, 2)
       select u.g, u.currency, sum(u.won_amount)::float8 as won_amount, sum(u.pipeline)::float8 as pipeline,
         sum(u.open_n)::int as open_n, sum(u.overdue)::int as overdue, sum(u.hist_closed)::int as hist_closed,
-        sum(u.hist_won)::int as hist_won, sum(u.cur_n)::int as cur_n,
+        sum(u.hist_won)::int as hist_won, sum(u.cur_n)::int as cur_n, sum(u.used_n)::int as used_n,
         greatest(n.e, extract(epoch from max(u.open_newest))::float8) as newest_epoch
       from u join (values ${sql.join(newest, sql`, `)}) n(i, e) on n.i = u.g
       group by u.g, u.currency, n.e having sum(u.present) > 0
@@ -174,7 +179,12 @@ function finalize(
 ): Omit<Computed, 'newest'> {
   // Deals in other currencies (closed or open in the window) are left out, as revenue leaves them out, and
   // said so (fresh tester helper-172: coverage showed "Won so far: −$50" beside €2,401 won, without a word).
-  const { row, otherN } = pickCurrency(rows, currency);
+  const { row } = pickCurrency(rows, currency);
+  // The deals left out are those coverage would read in its own currency: won so far and open pipeline (a
+  // lost deal counts in the historical win rate, in every currency, so it is not left out: helper-174).
+  const otherN = rows
+    .filter((r) => String(r.currency).trim() !== currency)
+    .reduce((n, r) => n + toNumber(r.used_n), 0);
   const won = toNumber(row?.won_amount);
   const pipeline = toNumber(row?.pipeline);
   const histClosed = rows.reduce((s, r) => s + toNumber(r.hist_closed), 0);
