@@ -108,43 +108,47 @@ const OTHER_PERIOD_WORDS: Record<string, { unit: string; instead: TargetPeriodKi
 
 /** Counts written as words before a unit (`two weeks`, `a month`). */
 const COUNT_WORDS: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, twelve: 12 };
-/** Units a counted period is written in, singular. */
+/** Units a counted period is written in (also glued to the count: `2w`, `7d`, `3mo`), singular. */
 const COUNTED_UNITS: Record<string, string> = {
+  d: 'day',
   day: 'day',
   days: 'day',
-  week: 'week',
-  weeks: 'week',
+  w: 'week',
   wk: 'week',
   wks: 'week',
+  week: 'week',
+  weeks: 'week',
+  mo: 'month',
+  mos: 'month',
   month: 'month',
   months: 'month',
+  q: 'quarter',
   quarter: 'quarter',
   quarters: 'quarter',
+  y: 'year',
+  yr: 'year',
+  yrs: 'year',
   year: 'year',
   years: 'year',
 };
 /** A count glued to a period unit (`2w`, `7d`, `3mo`, `1yr`); `m` alone is left out (minutes or months?). */
 const GLUED_PERIOD = /^(\d{1,3})(d|days?|w|wks?|weeks?|mos?|months?|q|y|yrs?|years?)$/;
-const GLUED_UNITS: Record<string, string> = {
-  d: 'days',
-  day: 'day',
-  days: 'days',
-  w: 'weeks',
-  wk: 'weeks',
-  wks: 'weeks',
-  week: 'week',
-  weeks: 'weeks',
-  mo: 'months',
-  mos: 'months',
-  month: 'month',
-  months: 'months',
-  q: 'quarters',
-  y: 'years',
-  yr: 'years',
-  yrs: 'years',
-  year: 'year',
-  years: 'years',
-};
+
+/** A table's entry for a word, any case; undefined for others (`constructor` finds no Object.prototype member). */
+function entryOf<T>(table: Record<string, T>, word: string): T | undefined {
+  const w = word.toLowerCase();
+  return Object.hasOwn(table, w) ? table[w] : undefined;
+}
+
+/** The refusal of one particular period (`this month`, `Q1 FY2027`), with the period word(s) to write. */
+function particularPeriod(typed: string, write: string, usage: string): Reply {
+  return reply(
+    buildNoticeMessage(
+      `A target is per day, week, month or quarter, not for one particular period ("${typed}"): write ${write}. A target applies from when it is set; periods that ended before keep the one they had.`,
+      usage,
+    ),
+  );
+}
 
 /** A word naming a period a target is set per, or one it is not (`year`, `fortnight`). */
 function isPeriodWord(word: string): boolean {
@@ -183,31 +187,26 @@ function readCountedPeriod(
   // `2w`, `2wks`, `7d`, `3mo`, `1y`: a count glued to its unit, as two words.
   rest = rest.flatMap((w) => {
     const m = GLUED_PERIOD.exec(w.toLowerCase());
-    return m ? [m[1]!, GLUED_UNITS[m[2]!]!] : [w];
+    return m ? [m[1]!, m[2]!] : [w];
   });
   // `this month`, `last quarter`, `next week`: one particular period, not what a target is set per.
   for (let i = 0; i + 1 < rest.length; i++) {
     const lead = rest[i]!.toLowerCase();
-    const unit = Object.hasOwn(COUNTED_UNITS, rest[i + 1]!.toLowerCase())
-      ? COUNTED_UNITS[rest[i + 1]!.toLowerCase()]
-      : undefined;
+    const unit = entryOf(COUNTED_UNITS, rest[i + 1]!);
     if ((lead === 'this' || lead === 'last' || lead === 'next') && unit !== undefined)
       return {
-        reply: reply(
-          buildNoticeMessage(
-            `A target is per day, week, month or quarter, not for one particular period ("${rest[i]} ${rest[i + 1]}"): write "${unit === 'year' ? 'quarter' : unit}". A target applies from when it is set; periods that ended before keep the one they had.`,
-            usage,
-          ),
+        reply: particularPeriod(
+          `${rest[i]} ${rest[i + 1]}`,
+          `"${unit === 'year' ? 'quarter' : unit}"`,
+          usage,
         ),
       };
   }
   for (let i = 0; i + 1 < rest.length; i++) {
-    const own = <T>(table: Record<string, T>, word: string): T | undefined =>
-      Object.hasOwn(table, word.toLowerCase()) ? table[word.toLowerCase()] : undefined;
-    const count = /^\d{1,3}$/.test(rest[i]!) ? Number(rest[i]) : own(COUNT_WORDS, rest[i]!);
-    const unit = own(COUNTED_UNITS, rest[i + 1]!);
+    const count = /^\d{1,3}$/.test(rest[i]!) ? Number(rest[i]) : entryOf(COUNT_WORDS, rest[i]!);
+    const unit = entryOf(COUNTED_UNITS, rest[i + 1]!);
     if (count === undefined || unit === undefined || count < 1) continue;
-    const word = count === 1 ? unit : own(COUNTED_AS, `${count} ${unit}`);
+    const word = count === 1 ? unit : entryOf(COUNTED_AS, `${count} ${unit}`);
     if (word === undefined)
       return {
         reply: reply(
@@ -441,18 +440,19 @@ async function whoseTarget(
   const fiscal = await fiscalCalendarFor(deps.db, deps.config.fiscalDefault).catch(
     () => deps.config.fiscalDefault,
   );
-  const readWords = (withFiscal: boolean) =>
-    parseCommand(`summary ${scopeWords.length ? scopeWords.join(' ') : 'team'}`, {
+  /** The words as a question's scope and period (`team` when there are none). */
+  const readWords = (words: string[], withFiscal: boolean) =>
+    parseCommand(`summary ${words.length ? words.join(' ') : 'team'}`, {
       now: input.now,
       timezone: deps.config.defaultTimezone,
       subcommands: [],
       ...(fiscal && withFiscal ? { fiscal } : {}),
     });
-  let asTyped = readWords(true);
+  let asTyped = readWords(scopeWords, true);
   if (asTyped.kind === 'error' && asTyped.about === 'period') {
     // A target takes no particular period, so which quarter `q1 2026` means does not matter here: read without
     // the calendar, it is refused as one particular period, not asked back with two commands both refused.
-    const plain = readWords(false);
+    const plain = readWords(scopeWords, false);
     if (!(plain.kind === 'ask' && plain.period))
       return { ok: false, reply: reply(buildNoticeMessage(asTyped.message, usage)) };
     asTyped = plain;
@@ -484,11 +484,7 @@ async function whoseTarget(
     const without = scopeWords.filter((_, i) => i !== otherIndex);
     // A scope the caller may not change targets for is refused first, not answered with a command to type
     // (a manager's `org year`).
-    const scoped = parseCommand(`summary ${without.length ? without.join(' ') : 'team'}`, {
-      now: input.now,
-      timezone: deps.config.defaultTimezone,
-      subcommands: [],
-    });
+    const scoped = readWords(without, false);
     if (scoped.kind === 'ask' && !scoped.period && !scoped.by) {
       const found = await resolveScopeWords(deps, input.caller, scoped.scope, input.now);
       const refusal = found.ok ? await targetRefusal(deps, input, found.target, action) : null;
@@ -502,15 +498,7 @@ async function whoseTarget(
   };
   if (otherIndex >= 0 && (parsed.kind !== 'ask' || parsed.period || parsed.by)) return otherPeriod();
   if (parsed.kind === 'ask' && parsed.period && !parsed.by)
-    return {
-      ok: false,
-      reply: reply(
-        buildNoticeMessage(
-          `A target is per day, week, month or quarter, not for one particular period ("${parsed.period}"): write "month" or "quarter". A target applies from when it is set; periods that ended before keep the one they had.`,
-          usage,
-        ),
-      ),
-    };
+    return { ok: false, reply: particularPeriod(parsed.period, '"month" or "quarter"', usage) };
   if (parsed.kind !== 'ask' || parsed.period || parsed.by)
     return { ok: false, reply: reply(buildNoticeMessage(`I couldn't tell whose target that is.`, usage)) };
   const resolved = await resolveScopeWords(deps, input.caller, parsed.scope, input.now);

@@ -38,12 +38,10 @@ export interface PeriodContext {
 }
 
 /**
- * `shaped` is true when the text has a period's shape but names no real period (a reversed range,
- * 2026-02-30, `0d`): the caller can then say "bad period" instead of treating the words as a name.
- */
-/**
- * A parsed period, or why not. `shaped`: the text looks like a period but names none (a date that does not
- * exist); `twoWays`: it names two periods (`q1 2026` with a fiscal calendar) and the error says how to write each.
+ * A parsed period, or why not. `shaped` is true when the text has a period's shape but names no real period
+ * (a reversed range, 2026-02-30, `0d`): the caller can then say "bad period" instead of treating the words as
+ * a name. `twoWays`: it names two periods (`q1 2026` with a fiscal calendar) and the error says how to write
+ * each.
  */
 export type ParsePeriodResult =
   | { ok: true; period: Period }

@@ -1,6 +1,6 @@
 import { editDistance, suggestWord } from '../../edit-distance.js';
 import { findMetric, METRICS } from '../../metrics/definitions.js';
-import { monthOfWord, parsePeriod } from '../../metrics/periods.js';
+import { monthOfWord, type ParsePeriodResult, parsePeriod } from '../../metrics/periods.js';
 import type { Dimension, MetricDefinition } from '../../metrics/types.js';
 import type { FiscalCalendar } from '../../time/fiscal.js';
 import { MAX_COMMAND_CHARS } from '../inbound.js';
@@ -695,32 +695,24 @@ function twoWayPeriod(tokens: string[], index: number, ctx: GrammarContext): str
   for (const length of [2, 1]) {
     if (index + length > tokens.length) continue;
     // As typed (parsePeriod reads any case), so the question quotes the user's words.
-    const phrase = tokens.slice(index, index + length).join(' ');
-    try {
-      const r = parsePeriod(phrase, {
-        now: ctx.now,
-        timezone: ctx.timezone,
-        ...(ctx.fiscal ? { fiscal: ctx.fiscal } : {}),
-      });
-      if (!r.ok && r.twoWays) return r.error;
-    } catch {
-      // Not a period: the words are read as the rest of the grammar reads them.
-    }
+    const r = readPhrase(tokens.slice(index, index + length).join(' '), ctx);
+    if (!r.ok && r.twoWays) return r.error;
   }
   return null;
 }
 
+/** A phrase read as a period in the grammar's zone, clock and fiscal calendar (parsePeriod never throws). */
+function readPhrase(phrase: string, ctx: GrammarContext): ParsePeriodResult {
+  return parsePeriod(phrase, {
+    now: ctx.now,
+    timezone: ctx.timezone,
+    ...(ctx.fiscal ? { fiscal: ctx.fiscal } : {}),
+  });
+}
+
 function safeParsePeriod(phrase: string, ctx: GrammarContext): string | null {
-  try {
-    const r = parsePeriod(phrase.toLowerCase(), {
-      now: ctx.now,
-      timezone: ctx.timezone,
-      ...(ctx.fiscal ? { fiscal: ctx.fiscal } : {}),
-    });
-    return r.ok ? r.period.spec : null;
-  } catch {
-    return null;
-  }
+  const r = readPhrase(phrase.toLowerCase(), ctx);
+  return r.ok ? r.period.spec : null;
 }
 
 /**
