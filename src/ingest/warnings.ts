@@ -640,8 +640,9 @@ export class WarningLog {
   }
 
   /**
-   * Counts a deal written with `outcome` "open" and a `closed_at`: stored as given (open, so it counts in open
-   * pipeline and in no win rate, cycle or revenue), though a close date says the deal has closed.
+   * Counts a deal written with `outcome` "open" and a `closed_at`: stored as given (open, so in no win rate,
+   * cycle or revenue, and in pipeline coverage only by its expected_close_date), though a close date says the
+   * deal has closed.
    */
   private closedButOutcomeOpen(line: number, closed: Date): void {
     const field = this.audience === 'request' ? '"outcome"' : 'the outcome column';
@@ -649,7 +650,7 @@ export class WarningLog {
       'closed but outcome open',
       line,
       () =>
-        `outcome "open" but closed_at ${this.day(closed)} (stored as given: the deal counts as open pipeline, in no win rate, cycle or revenue); if it was won or lost, write that in ${field}`,
+        `outcome "open" but closed_at ${this.day(closed)} (stored as given: the deal stays open, in no win rate, cycle or revenue, and in pipeline coverage only by its expected_close_date); if it was won or lost, write that in ${field}`,
     );
   }
 

@@ -380,7 +380,7 @@ describeDb('CSV import boundary', (ctx) => {
         count: 2,
         lines: [2, 5],
         detail:
-          'outcome "open" but closed_at 2026-02-01 (stored as given: the deal counts as open pipeline, in no win rate, cycle or revenue); if it was won or lost, write that in the outcome column',
+          'outcome "open" but closed_at 2026-02-01 (stored as given: the deal stays open, in no win rate, cycle or revenue, and in pipeline coverage only by its expected_close_date); if it was won or lost, write that in the outcome column',
       },
     ]);
     const rows = await queryRows<{ id: string; outcome: string }>(

@@ -24,7 +24,7 @@ describeDb('POST /api/v1/ingest: warnings, locale and date_format wording', (ctx
           index: 0,
           kind: 'closed but outcome open',
           message:
-            'outcome "open" but closed_at 2026-02-01 (stored as given: the deal counts as open pipeline, in no win rate, cycle or revenue); if it was won or lost, write that in "outcome"',
+            'outcome "open" but closed_at 2026-02-01 (stored as given: the deal stays open, in no win rate, cycle or revenue, and in pipeline coverage only by its expected_close_date); if it was won or lost, write that in "outcome"',
         },
       ],
     });
