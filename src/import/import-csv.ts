@@ -243,7 +243,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
   // Evidence of the file's decimal mark comes from rows once they are written (see NumberContext): an
   // ambiguous amount no stored row (nor its own row) has settled yet waits at the end of the file.
   const numbers: NumberContext = {
-    ...newNumberContext(opts.decimal, { dates }),
+    ...newNumberContext(opts.decimal, { dates, stages: opts.stages }),
     deferAmbiguous: true,
     deferredKeys: new Set(),
   };

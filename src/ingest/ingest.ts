@@ -6,6 +6,7 @@ import { suggestWord } from '../edit-distance.js';
 import { AmountError, type DecimalMark, REQUEST_NUMBER_HINT, settleAmount } from '../money/index.js';
 import { writeAccounts } from './accounts.js';
 import { writeActivities } from './activities.js';
+import { settleCloseDate } from './close-date.js';
 import { writeContracts } from './contracts.js';
 import { countContractsLeftOut, touchesContractsLeftOut } from './contracts-left-out.js';
 import { writeLeads } from './leads.js';
@@ -212,6 +213,11 @@ export function parseItems<E extends Entity>(
         out.errors.push({ index, field: keys.join(' or '), message: 'is required' });
         return;
       }
+      const close = entity === 'opportunities' ? settleCloseDate(item, numbers.stages) : null;
+      if (close) {
+        out.errors.push({ index, ...close });
+        return;
+      }
       const own = new Set<DecimalMark>();
       for (const f of moneyFields) {
         const m = item[f] as MoneyValue | null | undefined;
@@ -262,9 +268,7 @@ export function parseItems<E extends Entity>(
         m.value = settleAmount(m.reading, mark, numbers.numberHint);
       } catch (err) {
         if (!(err instanceof AmountError)) throw err;
-        const mixed =
-          mark === 'both' && m.reading.kind === 'ambiguous' ? ' (the file writes numbers both ways)' : '';
-        errors.push({ field: f, message: `${err.message}${mixed}` });
+        errors.push({ field: f, message: err.message });
       }
     }
     return errors.length > 0 ? errors : defer ? 'defer' : [];
@@ -385,7 +389,7 @@ export async function ingestBatch(
     // "decimal", "date_format").
     dates = newDateContext(opts.dateOrder, 'request');
     const numbers: NumberContext = {
-      ...newNumberContext(opts.decimal, { dates, numberHint: REQUEST_NUMBER_HINT }),
+      ...newNumberContext(opts.decimal, { dates, numberHint: REQUEST_NUMBER_HINT, stages: opts.stages }),
       batchEvidence: true,
     };
     parsed = batches.map((b, i) => {

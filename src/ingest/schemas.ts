@@ -22,7 +22,10 @@ import {
   type NumberHint,
   readAmount,
 } from '../money/index.js';
+import { formatLocalDate } from '../time/format.js';
 import { isTimeZone } from '../time/zone.js';
+import type { CloseDateValue } from './close-date.js';
+import type { StageRules } from './outcome.js';
 import {
   checkText,
   type DateContext,
@@ -390,12 +393,14 @@ const timeZoneName = () =>
   );
 
 /**
- * How one file or request is read beyond the time zone: its slash dates (`dates`) and the wording of
- * amount errors (`numberHint`: CLI options or request fields).
+ * How one file or request is read beyond the time zone: its slash dates (`dates`), the wording of
+ * amount errors (`numberHint`: CLI options or request fields) and its stage names (`stages`).
  */
 export interface ReadingContext {
   dates?: DateContext | undefined;
   numberHint?: NumberHint | undefined;
+  /** The input's won and lost stage names, which say what an opportunity's close_date is (close-date.ts). */
+  stages?: StageRules | undefined;
 }
 
 /** Builds the item schemas for one deployment time zone (dates without a zone are read in it). */
@@ -476,7 +481,19 @@ export function buildItemSchemas(tz: string, decimal?: DecimalMark, reading: Rea
       closed_at: instant(tz),
       outcome: oneOf(OUTCOMES),
       loss_reason: text('note'),
-      expected_close_date: field((v) => parseCalendarDate(String(v))),
+      expected_close_date: field((v) => parseCalendarDate(String(v), d)),
+      close_date: field(
+        (v): CloseDateValue => {
+          const at = parseInstant(String(v), tz, d);
+          return { at, day: formatLocalDate(at, tz) };
+        },
+        {},
+        {
+          type: ['string', 'null'],
+          description:
+            "A CRM's Close Date (Salesforce, HubSpot): closed_at for a won or lost deal, expected_close_date for an open one; needs the stage or outcome.",
+        },
+      ),
     }),
     contracts: z.strictObject({
       external_id: text('id', { required: true }),

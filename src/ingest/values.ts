@@ -462,10 +462,21 @@ function parseOffset(zone: string): number {
   return sign * (hours * 60 + minutes);
 }
 
-/** Parses a calendar date "2026-10-31" (no time, no zone) and returns it as written; throws ValueError. */
-export function parseCalendarDate(value: string): string {
+/**
+ * Parses a calendar date (no time, no zone: an opportunity's expected close date) and returns it as an ISO
+ * day "2026-10-31". `2026-10-31` reads as written. With `dates` (a file's or request's date order), a slash
+ * or dotted date reads as the file's other dates do (`10/31/2026` under --date-format MDY), and is refused
+ * the same way without an order, naming the orders it fits; a time on it is refused. Throws ValueError.
+ */
+export function parseCalendarDate(value: string, dates?: DateContext): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
-  if (!m) throw new ValueError(`"${value}" is not a date (YYYY-MM-DD)`);
+  const slash = !m && dates ? SLASH.exec(value.trim()) : null;
+  if (slash && dates) {
+    if (slash[5] !== undefined) throw new ValueError(`"${value}" is a date and time; write the date alone`);
+    // Read at midnight UTC, the calendar day as written (a day has no zone).
+    return parseSlashDate(value, slash, 'UTC', dates).toISOString().slice(0, 10);
+  }
+  if (!m) throw new ValueError(`"${value}" is not a date (YYYY-MM-DD)${monthNameHint(value)}`);
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   if (!isCalendarDay(y, mo, d)) throw new ValueError(`"${value}" is not a real date`);
   return `${m[1]}-${m[2]}-${m[3]}`;

@@ -109,6 +109,11 @@ export interface NumberHint {
   ambiguous: string;
   /** In parentheses after an amount that does not fit the forced mark. */
   forced: string;
+  /**
+   * Ends the message for an amount of an input that writes numbers both ways: one style said, or, for
+   * rows really written in both (a EUR row "1.200,50 €" beside a USD row "$1,200.50"), each style apart.
+   */
+  mixed: string;
 }
 
 export const FILE_NUMBER_HINT: NumberHint = {
@@ -116,6 +121,8 @@ export const FILE_NUMBER_HINT: NumberHint = {
   ambiguous:
     'say how the file writes numbers with --locale (e.g. --locale de-DE or --locale en-US) or --decimal',
   forced: 'check --locale / --decimal',
+  mixed:
+    'if one style is meant, say which with --locale or --decimal (rows in the other style are then refused); if the rows really use both (e.g. "1.200,50 €" beside "$1,200.50"), split the file by style and import each part with its own --decimal',
 };
 
 export const REQUEST_NUMBER_HINT: NumberHint = {
@@ -123,6 +130,8 @@ export const REQUEST_NUMBER_HINT: NumberHint = {
   ambiguous:
     'say how the request writes numbers with its "locale" field (e.g. "locale": "de-DE" or "locale": "en-US") or its "decimal" field ("," or ".")',
   forced: 'check the request\'s "locale" / "decimal" field',
+  mixed:
+    'if one style is meant, say which with the request\'s "locale" or "decimal" field (items in the other style are then refused); if the items really use both (e.g. "1.200,50 €" beside "$1,200.50"), send each style in a request of its own with its "decimal"',
 };
 
 /**
@@ -399,14 +408,15 @@ export function settleAmount(
   if (reading.kind === 'exact') {
     if (fileMark === 'both' && reading.mark)
       throw new AmountError(
-        `"${reading.text}" writes "${reading.mark}" as the decimal mark, but the ${hint.input} writes numbers both ways ("." and ","); ${hint.ambiguous}`,
+        `"${reading.text}" writes "${reading.mark}" as the decimal mark, but the ${hint.input} writes numbers both ways ("." and ","); ${hint.mixed}`,
       );
     return reading.value;
   }
   if (fileMark === null || fileMark === 'both') {
     const [d, g] = [reading.asDecimal, reading.asGroup];
+    const both = fileMark === 'both' ? `, and the ${hint.input} writes numbers both ways ("." and ",")` : '';
     throw new AmountError(
-      `"${reading.text}" could be ${d.whole}${reading.separator === ',' ? '.' : '.'}${d.fraction.replace(/0+$/, '') || '0'} or ${g.whole}; ${hint.ambiguous}`,
+      `"${reading.text}" could be ${d.whole}.${d.fraction.replace(/0+$/, '') || '0'} or ${g.whole}${both}; ${fileMark === 'both' ? hint.mixed : hint.ambiguous}`,
     );
   }
   return fileMark === reading.separator ? reading.asDecimal : reading.asGroup;

@@ -15,6 +15,9 @@ const NOW = new Date('2026-11-23T09:00:00Z');
 /** How an amount error of a file import says to name its decimal mark. */
 const LOCALE_HINT =
   'say how the file writes numbers with --locale (e.g. --locale de-DE or --locale en-US) or --decimal';
+/** How it says so when the file writes numbers both ways (fresh tester helper-175: --locale alone cannot read both). */
+const MIXED_HINT =
+  'if one style is meant, say which with --locale or --decimal (rows in the other style are then refused); if the rows really use both (e.g. "1.200,50 €" beside "$1,200.50"), split the file by style and import each part with its own --decimal';
 
 describeDb('CSV import boundary', (ctx) => {
   const run = (entity: Entity, file: string, extra: Partial<ImportCsvOptions> = {}) =>
@@ -51,8 +54,8 @@ describeDb('CSV import boundary', (ctx) => {
     const r = await run('opportunities', csv(text));
     expect(r.rejected).toBe(true);
     expect(r.errors.map((e) => `line ${e.line}: ${e.field} ${e.message}`)).toEqual([
-      `line 2: amount "$1,234.50" writes "." as the decimal mark, but the file writes numbers both ways ("." and ","); ${LOCALE_HINT}`,
-      `line 3: amount "2,5" writes "," as the decimal mark, but the file writes numbers both ways ("." and ","); ${LOCALE_HINT}`,
+      `line 2: amount "$1,234.50" writes "." as the decimal mark, but the file writes numbers both ways ("." and ","); ${MIXED_HINT}`,
+      `line 3: amount "2,5" writes "," as the decimal mark, but the file writes numbers both ways ("." and ","); ${MIXED_HINT}`,
     ]);
     expect(await count('opportunities')).toBe(0);
     // Told that "." is the decimal mark, "2,5" is no number in that style: refused, the rest read.
@@ -63,6 +66,35 @@ describeDb('CSV import boundary', (ctx) => {
     expect((await opps()).map((o) => [o.id, o.amount])).toEqual([
       ['O-1', 123450],
       ['O-3', 70000],
+    ]);
+    // A file whose rows are written both ways (a EUR row beside a USD one): an amount that reads two ways
+    // alone says so too, and each style's rows import apart with their own --decimal.
+    const mixed =
+      'external_id,created_at,amount\nM-1,2026-01-05,"1.200,50 €"\nM-2,2026-01-05,"$1,200.50"\nM-3,2026-01-05,"$1,500"\n';
+    expect(
+      (await run('opportunities', csv(mixed))).errors.map((e) => `line ${e.line}: ${e.message}`),
+    ).toEqual([
+      `line 2: "1.200,50 €" writes "," as the decimal mark, but the file writes numbers both ways ("." and ","); ${MIXED_HINT}`,
+      `line 3: "$1,200.50" writes "." as the decimal mark, but the file writes numbers both ways ("." and ","); ${MIXED_HINT}`,
+      `line 4: "$1,500" could be 1.5 or 1500, and the file writes numbers both ways ("." and ","); ${MIXED_HINT}`,
+    ]);
+    const eu = await run(
+      'opportunities',
+      csv('external_id,created_at,amount\nM-1,2026-01-05,"1.200,50 €"\n'),
+      { decimal: ',' },
+    );
+    const us = await run(
+      'opportunities',
+      csv('external_id,created_at,amount\nM-2,2026-01-05,"$1,200.50"\nM-3,2026-01-05,"$1,500"\n'),
+      { decimal: '.' },
+    );
+    expect([eu.inserted, us.inserted]).toEqual([1, 2]);
+    expect(
+      (await opps()).filter((o) => o.id.startsWith('M')).map((o) => [o.id, o.amount, o.currency]),
+    ).toEqual([
+      ['M-1', 120050, 'EUR'],
+      ['M-2', 120050, 'USD'],
+      ['M-3', 150000, 'USD'],
     ]);
   });
 
@@ -909,7 +941,7 @@ describeDb('CRM presets', (ctx) => {
         'Record ID → external_id',
         'Deal Name → product',
         'Deal Stage → stage',
-        'Close Date → closed_at',
+        'Close Date → close_date',
         'Deal owner → owner_name',
         'Create Date → created_at',
       ],
@@ -949,6 +981,83 @@ describeDb('CRM presets', (ctx) => {
       { id: '006A1', amount: 500000, currency: 'EUR', outcome: 'won', stage: 'Closed Won', owner: 'Ann Lee' },
       { id: '77', amount: 250000, currency: 'JPY', outcome: 'won', stage: 'Negotiation', owner: 'Bo Chen' },
     ]);
+  });
+  it("reads a Salesforce or HubSpot Close Date as an open deal's expected close, and a won or lost one's close", async () => {
+    const closes = () =>
+      queryRows<{ id: string; outcome: string; closed: string | null; expected: string | null }>(
+        ctx.db(),
+        sql`select external_id as id, outcome, to_char(closed_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as closed,
+                   expected_close_date::text as expected from opportunities order by external_id`,
+      );
+    // A Salesforce report: every opportunity has a Close Date; an open one's is when it is planned to close.
+    // (The CLI reads its dates as month/day/year under --preset salesforce.)
+    const sf = await importCsv(ctx.db(), {
+      entity: 'opportunities',
+      input: createReadStream(
+        csv(
+          'Opportunity ID,Opportunity Name,Account Name,Opportunity Owner,Amount,Created Date,Close Date,Stage\n' +
+            '006A,Widget,Acme,Ann Lee,1000,1/15/2026,3/31/2027,Prospecting\n' +
+            '006B,Gadget,Beta,Ann Lee,2000,1/15/2026,2/20/2026,Closed Won\n' +
+            '006C,Gizmo,Acme,Ann Lee,500,1/15/2026,2/21/2026,Closed Lost\n',
+        ),
+      ),
+      timezone: 'UTC',
+      now: NOW,
+      preset: presetColumns('salesforce', 'opportunities'),
+      dateOrder: 'MDY',
+    });
+    expect(sf).toMatchObject({ inserted: 3, invalidRows: 0, warnings: [] });
+    // HubSpot writes a time on it; an open deal keeps the day it is expected on.
+    await run(
+      'opportunities',
+      csv(
+        'Record ID,Deal Stage,Close Date,Deal owner,Create Date\n' +
+          '9001,appointmentscheduled,2027-01-15 10:00,Ann Lee,2026-01-05\n' +
+          '9002,closedwon,2026-02-01 10:00,Ann Lee,2026-01-05\n',
+      ),
+      'hubspot',
+    );
+    expect(await closes()).toEqual([
+      { id: '006A', outcome: 'open', closed: null, expected: '2027-03-31' },
+      { id: '006B', outcome: 'won', closed: '2026-02-20 00:00', expected: null },
+      { id: '006C', outcome: 'lost', closed: '2026-02-21 00:00', expected: null },
+      { id: '9001', outcome: 'open', closed: null, expected: '2027-01-15' },
+      { id: '9002', outcome: 'won', closed: '2026-02-01 10:00', expected: null },
+    ]);
+    // Without a stage or outcome it cannot be told which date it is; beside closed_at it is a second value.
+    const plain = (text: string) =>
+      importCsv(ctx.db(), {
+        entity: 'opportunities',
+        input: createReadStream(csv(text)),
+        timezone: 'UTC',
+        now: NOW,
+      });
+    expect((await plain('external_id,close_date\n006A,2027-04-01\n')).errors).toEqual([
+      {
+        line: 2,
+        field: 'close_date',
+        message:
+          'is when a won or lost deal closed, or when an open one is expected to close: give the stage or outcome with it to say which',
+      },
+    ]);
+    expect(
+      (await plain('external_id,close_date,closed_at,stage\n006B,2026-02-20,2026-02-20,Closed Won\n')).errors,
+    ).toEqual([
+      {
+        line: 2,
+        field: 'close_date',
+        message:
+          'and closed_at are both given (the close date of a won deal is its closed_at); give only one',
+      },
+    ]);
+    // An empty stage cell reads as open (as it does for the outcome), so the date is the expected close.
+    await plain('external_id,close_date,stage\n006B,2027-05-01,\n');
+    expect((await closes()).find((c) => c.id === '006B')).toEqual({
+      id: '006B',
+      outcome: 'open',
+      closed: null,
+      expected: '2027-05-01',
+    });
   });
 });
 

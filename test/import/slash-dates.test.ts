@@ -165,4 +165,40 @@ describeDb('CSV import: slash dates (Salesforce reports, European exports)', (ct
       'line 2: created_at "31.02.2026" is not a real date or time read as day/month/year',
     ]);
   });
+
+  it("reads an expected close date in the file's date order, as its other dates (a Salesforce report writes 3/31/2027)", async () => {
+    const closeDays = () =>
+      queryRows<{ id: string; close: string | null }>(
+        ctx.db(),
+        sql`select external_id as id, expected_close_date::text as close from opportunities order by external_id`,
+      );
+    const text =
+      'external_id,created_at,stage,expected_close_date\nO-1,1/15/2026,Open,3/31/2027\nO-2,2/1/2026,Open,2027-01-05\n';
+    const r = await run(csv(text), { dateOrder: 'MDY', timezone: 'America/New_York' });
+    expect(r).toMatchObject({ inserted: 2, invalidRows: 0 });
+    expect(await closeDays()).toEqual([
+      { id: 'O-1', close: '2027-03-31' },
+      { id: 'O-2', close: '2027-01-05' },
+    ]);
+    // Without an order it is refused like any slash date, and counted toward the file's advice.
+    const refused = await run(
+      csv('external_id,created_at,expected_close_date\nO-3,2026-01-15,4/3/2027\nO-4,2026-01-15,13/3/2027\n'),
+    );
+    expect(lines(refused)).toEqual([
+      `line 2: expected_close_date "4/3/2027" is not an ISO date (YYYY-MM-DD) and ${AMBIGUOUS}`,
+      'line 3: expected_close_date "13/3/2027" is not an ISO date (YYYY-MM-DD); it reads only as day/month/year: pass --date-format DMY',
+    ]);
+    // Under DMY, a day/month/year close date; a time on it, or a day the month lacks, is refused.
+    const dmy = await run(
+      csv(
+        'external_id,created_at,expected_close_date\nO-5,2026-01-15,13.03.2027\nO-6,2026-01-15,1/2/2027 10:00\nO-7,2026-01-15,31/4/2027\n',
+      ),
+      { dateOrder: 'DMY', skipInvalid: true },
+    );
+    expect(lines(dmy)).toEqual([
+      'line 3: expected_close_date "1/2/2027 10:00" is a date and time; write the date alone',
+      'line 4: expected_close_date "31/4/2027" is not a real date or time read as day/month/year',
+    ]);
+    expect((await closeDays()).find((d) => d.id === 'O-5')).toEqual({ id: 'O-5', close: '2027-03-13' });
+  });
 });

@@ -64,4 +64,65 @@ describeDb('ingest: loss reason, expected close date, email template', (ctx) => 
     expect(JSON.stringify(result)).toContain('expected_close_date');
     expect(JSON.stringify(result)).toContain('not a real date');
   });
+
+  it("reads a CRM's close_date by the deal's outcome, in the request's zone, with its won_stages", async () => {
+    const result = await ingestBatch(
+      ctx.db(),
+      {
+        batches: [
+          {
+            entity: 'opportunities',
+            items: [
+              // 01:30 UTC on 1 Mar is still 28 Feb in New York: the expected close is the day there.
+              {
+                external_id: 'O-1',
+                created_at: '2026-10-01',
+                stage: 'Negotiation',
+                close_date: '2027-03-01T01:30:00Z',
+              },
+              { external_id: 'O-2', created_at: '2026-10-01', stage: 'Signed', close_date: '2026-10-20' },
+            ],
+          },
+        ],
+      },
+      { ...opts, timezone: 'America/New_York', stages: { won: ['Signed'] } },
+    );
+    expect(result.errors).toEqual([]);
+    // Without a stage or outcome, the request is refused, naming the field (nothing is stored).
+    const unclear = await ingestBatch(
+      ctx.db(),
+      {
+        batches: [
+          {
+            entity: 'opportunities',
+            items: [{ external_id: 'O-3', created_at: '2026-10-01', close_date: '2026-10-20' }],
+          },
+        ],
+      },
+      opts,
+    );
+    expect(unclear.errors).toEqual([
+      {
+        index: 0,
+        entity: 'opportunities',
+        field: 'close_date',
+        message:
+          'is when a won or lost deal closed, or when an open one is expected to close: give the stage or outcome with it to say which',
+      },
+    ]);
+    const opps = await queryRows<{
+      id: string;
+      outcome: string;
+      closed: string | null;
+      close: string | null;
+    }>(
+      ctx.db(),
+      sql`select external_id as id, outcome, to_char(closed_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as closed,
+                 expected_close_date::text as close from opportunities order by external_id`,
+    );
+    expect(opps).toEqual([
+      { id: 'O-1', outcome: 'open', closed: null, close: '2027-02-28' },
+      { id: 'O-2', outcome: 'won', closed: '2026-10-20 04:00', close: null },
+    ]);
+  });
 });

@@ -1,0 +1,66 @@
+import type { Outcome } from '../db/schema/index.js';
+import { outcomeFromStage, type StageRules } from './outcome.js';
+
+/**
+ * A CRM's "Close Date" as read (`close_date`): the instant in the deployment's zone and its local day.
+ * Salesforce and HubSpot keep one such date per opportunity: when a won or lost deal closed, and when an
+ * open one is expected to (Salesforce: "Date when you plan to close the opportunity"; HubSpot: "the date the
+ * deal is expected to close, or the date it closed").
+ */
+export interface CloseDateValue {
+  at: Date;
+  /** The local calendar day of `at`, ISO (`2027-03-31`). */
+  day: string;
+}
+
+/**
+ * The outcome an opportunity item sets: `outcome` when given, else read from `stage` when given (an empty
+ * outcome cell falls back to the stage, like a missing outcome column); 'open' for an emptied outcome
+ * without a stage; undefined when the item gives neither (left as stored).
+ */
+export function outcomeOf(
+  item: { outcome?: Outcome | null | undefined; stage?: string | null | undefined },
+  stages: StageRules | undefined,
+): Outcome | undefined {
+  if (item.outcome) return item.outcome;
+  if (item.stage !== undefined) return outcomeFromStage(item.stage, stages);
+  return item.outcome === null ? 'open' : undefined;
+}
+
+/**
+ * Turns an opportunity item's `close_date` into what it means, in place: `closed_at` for a deal the item
+ * makes won or lost, `expected_close_date` (the local day) for one it leaves open, whose closed_at it then
+ * empties unless the item gives one (a deal moved back to an open stage has not closed). Returns the refusal
+ * (field and message) when that cannot be told or clashes with the item's own field: no stage or outcome
+ * to say which, `closed_at` or `expected_close_date` given beside it, or an empty close date on a won or
+ * lost deal. `stages`: the input's won and lost stage names (--won-stages / --lost-stages).
+ */
+export function settleCloseDate(
+  item: Record<string, unknown>,
+  stages: StageRules | undefined,
+): { field: string; message: string } | null {
+  if (!('close_date' in item)) return null;
+  const close = item.close_date as CloseDateValue | null | undefined;
+  delete item.close_date;
+  if (close === undefined) return null;
+  const outcome = outcomeOf(item as Parameters<typeof outcomeOf>[0], stages);
+  if (outcome === undefined)
+    return {
+      field: 'close_date',
+      message:
+        'is when a won or lost deal closed, or when an open one is expected to close: give the stage or outcome with it to say which',
+    };
+  const decided = outcome !== 'open';
+  const meant = decided ? 'closed_at' : 'expected_close_date';
+  if (item[meant] !== undefined && item[meant] !== null)
+    return {
+      field: 'close_date',
+      message: `and ${meant} are both given (the close date of ${decided ? `a ${outcome}` : 'an open'} deal is its ${meant}); give only one`,
+    };
+  if (close === null && decided)
+    return { field: 'close_date', message: `is required when the outcome is ${outcome}` };
+  item[meant] = close === null ? null : decided ? close.at : close.day;
+  // An open deal has not closed: a deal moved back to an open stage drops the close date it had.
+  if (!decided && item.closed_at === undefined) item.closed_at = null;
+  return null;
+}
