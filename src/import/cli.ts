@@ -10,7 +10,7 @@ import { parseImportArgs, USAGE, UsageError } from './args.js';
 import { ImportFormatError, importCsv } from './import-csv.js';
 import { presetColumns } from './presets.js';
 import { whyUnreadable } from './readable.js';
-import { formatDetails, formatErrors, formatSummary } from './report.js';
+import { everyRowRefused, formatDetails, formatErrors, formatSummary } from './report.js';
 
 /**
  * `npm run import -- <entity> <file.csv> [--map a=b …] [--default f=v …] [--skip-invalid]`.
@@ -84,7 +84,7 @@ async function main(argv: string[]): Promise<number> {
     const listing = formatErrors(result);
     if (listing) process.stderr.write(`${listing}\n`);
     process.stdout.write(`${formatSummary(args.entity, result)}\n`);
-    return result.rejected ? EXIT.rejected : EXIT.ok;
+    return result.rejected || everyRowRefused(result) ? EXIT.rejected : EXIT.ok;
   } catch (err) {
     if (err instanceof ImportFormatError || err instanceof DemoDataError) {
       process.stderr.write(`import: ${err.message}\n`);

@@ -31,7 +31,16 @@ export function formatSummary(entity: string, r: ImportCsvResult): string {
   const mergedRows = Math.min(duplicates, Math.max(0, r.rows - r.invalidRows - written));
   const merged = mergedRows > 0 ? `, ${n(mergedRows)} merged into a later row with the same id` : '';
   const created = formatCreated(r.created);
-  return `${entity}: ${counted(r.rows, ROWS)}, ${n(r.inserted)} inserted, ${n(r.updated)} updated, ${n(r.unchanged)} unchanged${skipped}${merged}${created ? `; ${created}` : ''}${empty}`;
+  const none = everyRowRefused(r) ? '; every row was invalid, so nothing was imported' : '';
+  return `${entity}: ${counted(r.rows, ROWS)}, ${n(r.inserted)} inserted, ${n(r.updated)} updated, ${n(r.unchanged)} unchanged${skipped}${merged}${none}${created ? `; ${created}` : ''}${empty}`;
+}
+
+/**
+ * Whether --skip-invalid skipped every row of a file that had some: nothing was imported, which the CLI
+ * reports as a refusal (exit 1), not as an import.
+ */
+export function everyRowRefused(r: ImportCsvResult): boolean {
+  return !r.rejected && r.invalidRows > 0 && r.inserted + r.updated + r.unchanged === 0;
 }
 
 /** `; 2 empty rows skipped (lines 3, 7)` (blank lines and rows of only empty cells), or nothing. */

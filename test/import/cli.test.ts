@@ -44,6 +44,14 @@ describe('import CLI', () => {
       stdout: 'leads: 2 rows, 1 inserted, 0 updated, 0 unchanged, 1 invalid skipped\n',
     });
 
+    // Fresh tester helper-175: a file whose every row was refused exited 0 under --skip-invalid.
+    const allBad = file('all-bad.csv', 'external_id,created_at\nL-7,nope\nL-8,2026-13-01\n');
+    expect(await runCli(['leads', allBad, '--skip-invalid'])).toMatchObject({
+      code: 1,
+      stdout:
+        'leads: 2 rows, 0 inserted, 0 updated, 0 unchanged, 2 invalid skipped; every row was invalid, so nothing was imported\n',
+    });
+
     const usage = await runCli(['leads']);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('Usage: npm run import');
