@@ -121,6 +121,11 @@ export interface ImportCsvResult {
    * their periods in another zone (src/ingest/zoneless-dates.ts); null otherwise and when rejected.
    */
   zonelessDates: ZonelessDates | null;
+  /**
+   * The stage names read as open whose rows' `close_date` (a CRM's Close Date) was stored as the expected
+   * close, sorted (at most 20): a won or lost stage Tally does not know shows here.
+   */
+  openCloseStages: string[];
 }
 
 class Rollback extends Error {}
@@ -215,6 +220,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     created: emptyCreated(),
     contractsLeftOut: 0,
     zonelessDates: null,
+    openCloseStages: [],
   };
   const badLines = new Set<number>();
   const report = (e: RowError) => {
@@ -240,10 +246,12 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     opts.timezone,
   );
   const dates = newDateContext(opts.dateOrder, 'file');
+  // Stages read as open whose rows' Close Date became the expected close (named in the summary).
+  const openCloseStages = new Set<string>();
   // Evidence of the file's decimal mark comes from rows once they are written (see NumberContext): an
   // ambiguous amount no stored row (nor its own row) has settled yet waits at the end of the file.
   const numbers: NumberContext = {
-    ...newNumberContext(opts.decimal, { dates, stages: opts.stages }),
+    ...newNumberContext(opts.decimal, { dates, stages: opts.stages, openCloseStages }),
     deferAmbiguous: true,
     deferredKeys: new Set(),
   };
@@ -626,6 +634,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     };
   }
   await bumpDataVersion(db);
+  result.openCloseStages = [...openCloseStages].sort((a, b) => a.localeCompare(b));
   result.errors.sort((a, b) => a.line - b.line);
   result.warnings = warnings.list();
   return result;

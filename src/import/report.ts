@@ -151,5 +151,16 @@ export function formatDetails(r: ImportCsvResult): string {
   }
   if (r.contractsLeftOut > 0) out.push(`warning: ${contractsLeftOutWarning(r.contractsLeftOut)}`);
   if (r.zonelessDates) out.push(`note: ${zonelessDatesNote(r.zonelessDates, 'file')}`);
+  if (r.openCloseStages.length > 0) out.push(`note: ${openCloseStagesNote(r.openCloseStages)}`);
   return out.join('\n');
+}
+
+/**
+ * Names the stages read as open whose Close Date was stored as the expected close: `Close Date was read as
+ * the expected close of open deals in the stages Negotiation, Prospecting; if one of them means won or lost,
+ * import the file again with --won-stages "…" or --lost-stages "…"`.
+ */
+function openCloseStagesNote(stages: string[]): string {
+  const names = stages.map((s) => `"${s}"`).join(', ');
+  return `Close Date was read as the expected close of open deals in the stage${stages.length > 1 ? 's' : ''} ${names}; if one of them means won or lost, import the file again with --won-stages or --lost-stages naming it`;
 }

@@ -13,6 +13,9 @@ export interface CloseDateValue {
   day: string;
 }
 
+/** At most this many stage names are collected for the note on close dates read as expected closes. */
+const MAX_OPEN_STAGES = 20;
+
 /**
  * The outcome an opportunity item sets: `outcome` when given, else read from `stage` when given (an empty
  * outcome cell falls back to the stage, like a missing outcome column); 'open' for an emptied outcome
@@ -33,11 +36,14 @@ export function outcomeOf(
  * empties unless the item gives one (a deal moved back to an open stage has not closed). Returns the refusal
  * (field and message) when that cannot be told or clashes with the item's own field: no stage or outcome
  * to say which, `closed_at` or `expected_close_date` given beside it, or an empty close date on a won or
- * lost deal. `stages`: the input's won and lost stage names (--won-stages / --lost-stages).
+ * lost deal. `stages`: the input's won and lost stage names (--won-stages / --lost-stages). `openStages`
+ * collects the stage names read as open whose close_date became the expected close (at most
+ * MAX_OPEN_STAGES), for the import to name: a custom won stage ("Signed") read as open shows there.
  */
 export function settleCloseDate(
   item: Record<string, unknown>,
   stages: StageRules | undefined,
+  openStages?: Set<string>,
 ): { field: string; message: string } | null {
   if (!('close_date' in item)) return null;
   const close = item.close_date as CloseDateValue | null | undefined;
@@ -62,5 +68,14 @@ export function settleCloseDate(
   item[meant] = close === null ? null : decided ? close.at : close.day;
   // An open deal has not closed: a deal moved back to an open stage drops the close date it had.
   if (!decided && item.closed_at === undefined) item.closed_at = null;
+  const stage = item.stage;
+  if (
+    !decided &&
+    !item.outcome &&
+    typeof stage === 'string' &&
+    openStages &&
+    openStages.size < MAX_OPEN_STAGES
+  )
+    openStages.add(stage.trim());
   return null;
 }

@@ -213,7 +213,8 @@ export function parseItems<E extends Entity>(
         out.errors.push({ index, field: keys.join(' or '), message: 'is required' });
         return;
       }
-      const close = entity === 'opportunities' ? settleCloseDate(item, numbers.stages) : null;
+      const close =
+        entity === 'opportunities' ? settleCloseDate(item, numbers.stages, numbers.openCloseStages) : null;
       if (close) {
         out.errors.push({ index, ...close });
         return;

@@ -401,6 +401,8 @@ export interface ReadingContext {
   numberHint?: NumberHint | undefined;
   /** The input's won and lost stage names, which say what an opportunity's close_date is (close-date.ts). */
   stages?: StageRules | undefined;
+  /** Filled while reading: the stages read as open whose rows' close_date became the expected close. */
+  openCloseStages?: Set<string> | undefined;
 }
 
 /** Builds the item schemas for one deployment time zone (dates without a zone are read in it). */

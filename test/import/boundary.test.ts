@@ -1006,7 +1006,11 @@ describeDb('CRM presets', (ctx) => {
       preset: presetColumns('salesforce', 'opportunities'),
       dateOrder: 'MDY',
     });
-    expect(sf).toMatchObject({ inserted: 3, invalidRows: 0, warnings: [] });
+    expect(sf).toMatchObject({ inserted: 3, invalidRows: 0, warnings: [], openCloseStages: ['Prospecting'] });
+    // A custom won stage would be read as open too: the summary names the stages so read.
+    expect(formatDetails(sf)).toContain(
+      'note: Close Date was read as the expected close of open deals in the stage "Prospecting"; if one of them means won or lost, import the file again with --won-stages or --lost-stages naming it',
+    );
     // HubSpot writes a time on it; an open deal keeps the day it is expected on.
     await run(
       'opportunities',
