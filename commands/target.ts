@@ -95,7 +95,17 @@ const PERIOD_WORDS: Record<string, TargetPeriodKind> = {
  * yearly target is set per quarter (a quarter of the year's figure for a count or an amount), a
  * fortnightly one per week.
  */
-const OTHER_PERIOD_WORDS: Record<string, { unit: string; instead: TargetPeriodKind; times: number }> = {
+/**
+ * A period a target is not set per (`year`, `fortnight`, `6 months`): its name, the period to set instead and
+ * how many of those it holds (a year, 4 quarters; 6 months, 6 months).
+ */
+interface OtherPeriod {
+  unit: string;
+  instead: TargetPeriodKind;
+  times: number;
+}
+
+const OTHER_PERIOD_WORDS: Record<string, OtherPeriod> = {
   year: { unit: 'year', instead: 'quarter', times: 4 },
   years: { unit: 'year', instead: 'quarter', times: 4 },
   yearly: { unit: 'year', instead: 'quarter', times: 4 },
@@ -170,15 +180,14 @@ const COUNTED_AS: Record<string, string> = {
 
 /**
  * A target command's words after the value with a counted period (`2 weeks`, `three months`) read as the one
- * word it is (`fortnight`, `quarter`; `a week` is `week`), so it is answered as that word is; or the reply for
- * a count no period word names (`6 months`). Helper-173: `… team NA East 2 weeks` said "I couldn't tell whose
+ * word it is (`fortnight`, `quarter`; `a week` is `week`), so it is answered as that word is; a count no period
+ * word names (`6 months`) as `other`, answered as `year` is (otherPeriodMessage), or, in days, the reply. Helper-173: `… team NA East 2 weeks` said "I couldn't tell whose
  * target that is."
  */
 function readCountedPeriod(
   given: string[],
   usage: string,
-  accumulates: boolean,
-): { words: string[] } | { reply: Reply } {
+): { words: string[]; other?: OtherPeriod } | { reply: Reply } {
   // `fiscal quarter`, `fiscal year`: a target's quarters are the fiscal calendar's already (helper-174: Tally
   // offered `… team fiscal quarter`, then answered it with "I don't know a team called "fiscal"").
   let rest = given.filter(
@@ -207,15 +216,25 @@ function readCountedPeriod(
     const unit = entryOf(COUNTED_UNITS, rest[i + 1]!);
     if (count === undefined || unit === undefined || count < 1) continue;
     const word = count === 1 ? unit : entryOf(COUNTED_AS, `${count} ${unit}`);
-    if (word === undefined)
+    const words = [...rest.slice(0, i), ...rest.slice(i + 2)];
+    // `10 days`: a daily target counts working days, so no share of a calendar count is offered.
+    if (word === undefined && unit === 'day')
       return {
         reply: reply(
           buildNoticeMessage(
-            `Targets are per day, week, month or quarter, not per ${count} ${unit}s: set one per ${unit === 'year' ? 'quarter' : unit}${accumulates ? `, its share of the ${count} ${unit}s' figure` : ''}.`,
+            `Targets are per day, week, month or quarter, not per ${count} days: set one per day (a daily target counts working days) or per week.`,
             usage,
           ),
         ),
       };
+    // `6 months`: answered as `year` is, with the share per month to set (÷ 6).
+    if (word === undefined) {
+      const instead = (unit === 'year' ? 'quarter' : unit) as TargetPeriodKind;
+      return {
+        words,
+        other: { unit: `${count} ${unit}s`, instead, times: unit === 'year' ? 4 * count : count },
+      };
+    }
     return { words: [...rest.slice(0, i), word, ...rest.slice(i + 2)] };
   }
   return { words: rest };
@@ -426,9 +445,10 @@ async function whoseTarget(
   action: 'set' | 'remove',
   typed: { metric: MetricDefinition; before: string[]; value?: number },
 ): Promise<{ ok: true; scope: Scope; periodKind: TargetPeriodKind | null } | { ok: false; reply: Reply }> {
-  const counted = readCountedPeriod(given, usage, typed.metric.accumulates);
+  const counted = readCountedPeriod(given, usage);
   if ('reply' in counted) return { ok: false, reply: counted.reply };
   const rest = counted.words;
+  const countedOther = counted.other;
   // Object.hasOwn: a word like `constructor` must not find Object.prototype's members.
   const periodIndex = rest.findIndex((w) => Object.hasOwn(PERIOD_WORDS, w.toLowerCase()));
   const periodKind = periodIndex >= 0 ? PERIOD_WORDS[rest[periodIndex]!.toLowerCase()]! : null;
@@ -477,11 +497,11 @@ async function whoseTarget(
   // `team year`: a period word a target does not take, not a team called "year". A team or person really
   // called so still resolves; this is said only where the words read as no scope (or as a period).
   const otherIndex =
-    periodKind === null
+    periodKind === null && !countedOther
       ? scopeWords.findIndex((w) => Object.hasOwn(OTHER_PERIOD_WORDS, w.toLowerCase()))
       : -1;
   const otherPeriod = async (): Promise<{ ok: false; reply: Reply }> => {
-    const without = scopeWords.filter((_, i) => i !== otherIndex);
+    const without = countedOther ? scopeWords : scopeWords.filter((_, i) => i !== otherIndex);
     // A scope the caller may not change targets for is refused first, not answered with a command to type
     // (a manager's `org year`).
     const scoped = readWords(without, false);
@@ -490,12 +510,13 @@ async function whoseTarget(
       const refusal = found.ok ? await targetRefusal(deps, input, found.target, action) : null;
       if (refusal) return { ok: false, reply: refusal };
     }
-    const other = OTHER_PERIOD_WORDS[scopeWords[otherIndex]!.toLowerCase()]!;
+    const other = countedOther ?? OTHER_PERIOD_WORDS[scopeWords[otherIndex]!.toLowerCase()]!;
     return {
       ok: false,
       reply: reply(buildNoticeMessage(otherPeriodMessage(other, action, typed, without), usage)),
     };
   };
+  if (countedOther && periodKind === null) return otherPeriod();
   if (otherIndex >= 0 && (parsed.kind !== 'ask' || parsed.period || parsed.by)) return otherPeriod();
   if (parsed.kind === 'ask' && parsed.period && !parsed.by)
     return { ok: false, reply: particularPeriod(parsed.period, '"month" or "quarter"', usage) };
@@ -529,12 +550,16 @@ async function whoseTarget(
  * 251 or 250 a quarter, for 1,004 or 1,000 a year).
  */
 function otherPeriodMessage(
-  other: { unit: string; instead: TargetPeriodKind; times: number },
+  other: OtherPeriod,
   action: 'set' | 'remove',
   typed: { metric: MetricDefinition; before: string[]; value?: number },
   scopeWords: string[],
 ): string {
   const head = `Targets are per day, week, month or quarter, not per ${other.unit}:`;
+  // `a year`, `the year's figure`; `every 6 months`, `the 6 months' figure`.
+  const counted = /^\d/.test(other.unit);
+  const a = counted ? `every ${other.unit}` : `a ${other.unit}`;
+  const ofThe = counted ? `the ${other.unit}'` : `the ${other.unit}'s`;
   const command = (before: string[]) =>
     `\`${['/metrics target', action, ...before, ...scopeWords, other.instead].join(' ')}\``;
   // Typed words with a backtick would end the example's code early: then it is not shown.
@@ -543,17 +568,17 @@ function otherPeriodMessage(
     return echoable
       ? `${head} write \`${other.instead}\`, as in ${command(typed.before)}.`
       : `${head} write \`${other.instead}\` at the end.`;
-  const share = `set a ${other.instead}'s share of the ${other.unit}'s figure (÷ ${other.times})`;
+  const share = `set a ${other.instead}'s share of ${ofThe} figure (÷ ${other.times})`;
   const v = typed.value;
   const count = typed.metric.unit === 'count' && v !== undefined;
   if (!echoable || !count) return `${head} ${share} with \`${other.instead}\` at the end.`;
   const as = (n: number) =>
-    `${command([typed.before[0]!, String(n)])} for ${formatNumber(n * other.times, 'count')} a ${other.unit}`;
+    `${command([typed.before[0]!, String(n)])} for ${formatNumber(n * other.times, 'count')} ${a}`;
   if (v % other.times === 0) return `${head} ${share}, as in ${as(v / other.times)}.`;
   // A count target is whole: 1,001 a year is 250.25 a quarter, so offer the whole counts on either side.
   const low = Math.floor(v / other.times);
   const ways = low > 0 ? `${as(low + 1)} or ${as(low)}` : as(low + 1);
-  return `${head} ${share}; ${formatNumber(v, 'count')} a ${other.unit} is ${(v / other.times).toLocaleString('en-US', { maximumFractionDigits: 2 })} a ${other.instead}, and a count target is whole, so ${ways}.`;
+  return `${head} ${share}; ${formatNumber(v, 'count')} ${a} is ${(v / other.times).toLocaleString('en-US', { maximumFractionDigits: 2 })} a ${other.instead}, and a count target is whole, so ${ways}.`;
 }
 
 /** The reply refusing the caller this target (see checkTargetAccess), naming the teams a manager manages; null when allowed. */

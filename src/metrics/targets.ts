@@ -154,11 +154,17 @@ export async function setTarget(db: Db, input: SetTargetInput): Promise<StoredTa
   if (!def) throw new MetricsError('unknown_metric', `No metric called "${input.metric}".`);
   if (!Number.isFinite(input.value) || input.value < 0)
     throw new MetricsError('bad_target', 'A target must be a number of zero or more.');
-  if (input.value > MAX_TARGET[def.unit === 'seconds' ? 'seconds' : def.unit === 'days' ? 'days' : 'other'])
+  if (input.value > MAX_TARGET[def.unit === 'seconds' ? 'seconds' : def.unit === 'days' ? 'days' : 'other']) {
+    // Name the bound (helper-174: "too large" alone left the user guessing).
+    const most =
+      def.unit === 'seconds' || def.unit === 'days'
+        ? '10 years'
+        : `${MAX_TARGET.other.toLocaleString('en-US')}${def.unit === 'money' && input.currency ? ` ${input.currency}` : ''}`;
     throw new MetricsError(
       'bad_target',
-      `That ${def.label.toLowerCase()} target is too large to be a target.`,
+      `That ${def.label.toLowerCase()} target is too large to be a target (at most ${most}).`,
     );
+  }
   if (def.unit === 'seconds' && input.value < DURATION_TARGET_RANGE.seconds.min)
     throw new MetricsError('bad_target', `A ${def.label.toLowerCase()} target is at least 1 second.`);
   if (def.unit === 'days' && input.value < DURATION_TARGET_RANGE.days.min)

@@ -327,11 +327,22 @@ describeDb('/metrics target: refusals', (ctx) => {
     expect((await shown('set winrate 30% org two weeks', admin)).text).toBe(
       `${perFortnight} write \`week\`, as in \`/metrics target set winrate 30% org week\`.`,
     );
+    // With the command to type (helper-174 #8: `6 months` got none), as `year` is answered.
+    const perHalf = 'Targets are per day, week, month or quarter, not per 6 months:';
+    expect((await shown('set calls 600 org 6 months', admin)).text).toBe(
+      `${perHalf} set a month's share of the 6 months' figure (÷ 6), as in \`/metrics target set calls 100 org month\` for 600 every 6 months.`,
+    );
     expect((await shown('set calls 400 org 6 months', admin)).text).toBe(
-      "Targets are per day, week, month or quarter, not per 6 months: set one per month, its share of the 6 months' figure.",
+      `${perHalf} set a month's share of the 6 months' figure (÷ 6); 400 every 6 months is 66.67 a month, and a count target is whole, so \`/metrics target set calls 67 org month\` for 402 every 6 months or \`/metrics target set calls 66 org month\` for 396 every 6 months.`,
     );
     expect((await shown('set winrate 30% org 6 months', admin)).text).toBe(
-      'Targets are per day, week, month or quarter, not per 6 months: set one per month.',
+      `${perHalf} write \`month\`, as in \`/metrics target set winrate 30% org month\`.`,
+    );
+    expect((await shown('set calls 100 org 10 days', admin)).text).toBe(
+      'Targets are per day, week, month or quarter, not per 10 days: set one per day (a daily target counts working days) or per week.',
+    );
+    expect((await shown('set calls 8000 org 2 years', admin)).text).toContain(
+      '`/metrics target set calls 1000 org quarter` for 8,000 every 2 years.',
     );
     expect(await listTargets(ctx.db())).toEqual([]);
     expect((await shown('set calls 900 org 3 months', admin)).text).toBe(

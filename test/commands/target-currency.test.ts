@@ -133,7 +133,7 @@ describeDb('money targets in the figures’ currency', (ctx) => {
       '"2,5m": write decimals with a point (2.5m); a comma only separates thousands (12,400).',
     );
     expect(await ask('/metrics target set revenue 99999999999999 team Tokyo')).toContain(
-      'That revenue won target is too large to be a target.',
+      'That revenue won target is too large to be a target (at most 1,000,000,000,000 JPY).',
     );
     // Odd but readable spellings, and clear refusals for the rest.
     expect(await ask('/metrics target set revenue EUR 6k team Berlin')).toContain(
