@@ -50,6 +50,8 @@ export function settleCloseDate(
   delete item.close_date;
   if (close === undefined) return null;
   const outcome = outcomeOf(item as Parameters<typeof outcomeOf>[0], stages);
+  // An empty Close Date cell on a row that leaves the outcome as stored says nothing.
+  if (outcome === undefined && close === null) return null;
   if (outcome === undefined)
     return {
       field: 'close_date',

@@ -1055,6 +1055,11 @@ describeDb('CRM presets', (ctx) => {
       },
     ]);
     // An empty stage cell reads as open (as it does for the outcome), so the date is the expected close.
+    // An empty cell there says nothing, and is no reason to refuse the row.
+    expect(await plain('external_id,close_date,amount\n006A,,1500\n')).toMatchObject({
+      updated: 1,
+      invalidRows: 0,
+    });
     await plain('external_id,close_date,stage\n006B,2027-05-01,\n');
     expect((await closes()).find((c) => c.id === '006B')).toEqual({
       id: '006B',
