@@ -634,7 +634,9 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     };
   }
   await bumpDataVersion(db);
-  result.openCloseStages = [...openCloseStages].sort((a, b) => a.localeCompare(b));
+  // Only when rows were stored: a file whose every row was refused imported no close date.
+  if (result.inserted + result.updated + result.unchanged > 0)
+    result.openCloseStages = [...openCloseStages].sort((a, b) => a.localeCompare(b));
   result.errors.sort((a, b) => a.line - b.line);
   result.warnings = warnings.list();
   return result;

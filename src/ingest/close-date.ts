@@ -32,8 +32,9 @@ export function outcomeOf(
 
 /**
  * Turns an opportunity item's `close_date` into what it means, in place: `closed_at` for a deal the item
- * makes won or lost, `expected_close_date` (the local day) for one it leaves open, whose closed_at it then
- * empties unless the item gives one (a deal moved back to an open stage has not closed). Returns the refusal
+ * makes won or lost, `expected_close_date` (the local day) for one it leaves open; the other of the two is
+ * emptied unless the item gives it (a deal moved back to an open stage has not closed; a closed one is no
+ * longer expected). Only a stage or outcome with a value says which: an empty one does not. Returns the refusal
  * (field and message) when that cannot be told or clashes with the item's own field: no stage or outcome
  * to say which, `closed_at` or `expected_close_date` given beside it, or an empty close date on a won or
  * lost deal. `stages`: the input's won and lost stage names (--won-stages / --lost-stages). `openStages`
@@ -49,8 +50,11 @@ export function settleCloseDate(
   const close = item.close_date as CloseDateValue | null | undefined;
   delete item.close_date;
   if (close === undefined) return null;
-  const outcome = outcomeOf(item as Parameters<typeof outcomeOf>[0], stages);
-  // An empty Close Date cell on a row that leaves the outcome as stored says nothing.
+  // Only a stage or outcome written out says which date it is: an empty cell (which reads as open elsewhere)
+  // would reopen a won deal and move its close into the pipeline (fresh tester helper-176, HIGH).
+  const said = Boolean(item.outcome) || (typeof item.stage === 'string' && item.stage.trim() !== '');
+  const outcome = said ? outcomeOf(item as Parameters<typeof outcomeOf>[0], stages) : undefined;
+  // An empty Close Date cell on a row that does not say the outcome says nothing.
   if (outcome === undefined && close === null) return null;
   if (outcome === undefined)
     return {
@@ -68,8 +72,10 @@ export function settleCloseDate(
   if (close === null && decided)
     return { field: 'close_date', message: `is required when the outcome is ${outcome}` };
   item[meant] = close === null ? null : decided ? close.at : close.day;
-  // An open deal has not closed: a deal moved back to an open stage drops the close date it had.
-  if (!decided && item.closed_at === undefined) item.closed_at = null;
+  // The CRM keeps one date: an open deal has not closed (a deal moved back to an open stage drops its close),
+  // and a closed one is expected no more (a later reopening must not bring back a stale expected day).
+  const other = decided ? 'expected_close_date' : 'closed_at';
+  if (item[other] === undefined) item[other] = null;
   const stage = item.stage;
   if (
     !decided &&

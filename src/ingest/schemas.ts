@@ -483,7 +483,7 @@ export function buildItemSchemas(tz: string, decimal?: DecimalMark, reading: Rea
       closed_at: instant(tz),
       outcome: oneOf(OUTCOMES),
       loss_reason: text('note'),
-      expected_close_date: field((v) => parseCalendarDate(String(v), d)),
+      expected_close_date: field((v) => parseCalendarDate(String(v), tz, d)),
       close_date: field(
         (v): CloseDateValue => {
           const at = parseInstant(String(v), tz, d);

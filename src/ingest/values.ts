@@ -2,6 +2,7 @@ import { tz as inZone, TZDate } from '@date-fns/tz';
 import { isValid, parse } from 'date-fns';
 import { LRUCache } from 'lru-cache';
 import { isCalendarDay, whyNoDay } from '../time/calendar-day.js';
+import { formatLocalDate } from '../time/format.js';
 import { instantsReading, offsetText } from '../time/wall-clock.js';
 
 /**
@@ -463,21 +464,24 @@ function parseOffset(zone: string): number {
 }
 
 /**
- * Parses a calendar date (no time, no zone: an opportunity's expected close date) and returns it as an ISO
- * day "2026-10-31". `2026-10-31` reads as written. With `dates` (a file's or request's date order), a slash
- * or dotted date reads as the file's other dates do (`10/31/2026` under --date-format MDY), and is refused
- * the same way without an order, naming the orders it fits; a time on it is refused. Throws ValueError.
+ * Parses a calendar day (an opportunity's expected close date) and returns it as an ISO day "2026-10-31".
+ * `2026-10-31` reads as written. With `dates` (a file's or request's date order), a slash or dotted date
+ * reads as the file's other dates do (`10/31/2026` under --date-format MDY), and is refused the same way
+ * without an order, naming the orders it fits. A date with a time (`2026-10-31T23:30:00Z`, `10/31/2026 2:05
+ * PM`, as HubSpot writes its Close Date) is the instant read as parseInstant reads it (in `timeZone` without
+ * a zone), and its day is that instant's day in `timeZone`. Throws ValueError.
  */
-export function parseCalendarDate(value: string, dates?: DateContext): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
-  const slash = !m && dates ? SLASH.exec(value.trim()) : null;
-  if (slash && dates) {
-    if (slash[5] !== undefined) throw new ValueError(`"${value}" is a date and time; write the date alone`);
-    // Read at midnight UTC, the calendar day as written (a day has no zone).
-    return parseSlashDate(value, slash, 'UTC', dates).toISOString().slice(0, 10);
+export function parseCalendarDate(value: string, timeZone: string, dates?: DateContext): string {
+  const text = value.trim();
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (m) {
+    const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    if (!isCalendarDay(y, mo, d)) throw new ValueError(`"${value}" is not a real date`);
+    return `${m[1]}-${m[2]}-${m[3]}`;
   }
-  if (!m) throw new ValueError(`"${value}" is not a date (YYYY-MM-DD)${monthNameHint(value)}`);
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (!isCalendarDay(y, mo, d)) throw new ValueError(`"${value}" is not a real date`);
-  return `${m[1]}-${m[2]}-${m[3]}`;
+  const slash = dates ? SLASH.exec(text) : null;
+  // A bare slash date is a day as written (read at midnight UTC: a day has no zone).
+  if (slash && dates && slash[5] === undefined)
+    return parseSlashDate(value, slash, 'UTC', dates).toISOString().slice(0, 10);
+  return formatLocalDate(parseInstant(value, timeZone, dates), timeZone);
 }

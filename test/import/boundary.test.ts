@@ -1054,19 +1054,37 @@ describeDb('CRM presets', (ctx) => {
           'and closed_at are both given (the close date of a won deal is its closed_at); give only one',
       },
     ]);
-    // An empty stage cell reads as open (as it does for the outcome), so the date is the expected close.
-    // An empty cell there says nothing, and is no reason to refuse the row.
+    // An empty Close Date cell there says nothing, and is no reason to refuse the row.
     expect(await plain('external_id,close_date,amount\n006A,,1500\n')).toMatchObject({
       updated: 1,
       invalidRows: 0,
     });
-    await plain('external_id,close_date,stage\n006B,2027-05-01,\n');
-    expect((await closes()).find((c) => c.id === '006B')).toEqual({
-      id: '006B',
-      outcome: 'open',
-      closed: null,
-      expected: '2027-05-01',
+    // An empty stage cell does not say the outcome either: the won deal is not reopened with its close date
+    // moved into the pipeline (fresh tester helper-176, HIGH).
+    expect((await plain('external_id,close_date,stage\n006B,2027-05-01,\n')).errors).toEqual([
+      expect.objectContaining({
+        line: 2,
+        field: 'close_date',
+        message: expect.stringMatching(/^is when a won or lost deal closed/),
+      }),
+    ]);
+    // A file that stored nothing names no stage (helper-176: the note came beside "nothing was imported").
+    const none = await importCsv(ctx.db(), {
+      entity: 'opportunities',
+      input: createReadStream(
+        csv('external_id,created_at,close_date,stage,amount\n006Z,2026-01-15,2027-01-01,Signed,lots\n'),
+      ),
+      timezone: 'UTC',
+      now: NOW,
+      skipInvalid: true,
     });
+    expect(none).toMatchObject({ invalidRows: 1, openCloseStages: [] });
+    // Open to won: the expected close goes with the open deal (a later reopening must not revive it).
+    await plain('external_id,close_date,stage\n006A,2026-12-01,Closed Won\n');
+    expect((await closes()).filter((c) => c.id === '006A' || c.id === '006B')).toEqual([
+      { id: '006A', outcome: 'won', closed: '2026-12-01 00:00', expected: null },
+      { id: '006B', outcome: 'won', closed: '2026-02-20 00:00', expected: null },
+    ]);
   });
 });
 
