@@ -9,7 +9,7 @@ import { outcomeFromStage, type StageRules } from './outcome.js';
  */
 export interface CloseDateValue {
   at: Date;
-  /** The local calendar day of `at`, ISO (`2027-03-31`). */
+  /** The calendar day written, ISO (`2027-03-31`; see parseCalendarDate). */
   day: string;
 }
 
@@ -32,7 +32,7 @@ export function outcomeOf(
 
 /**
  * Turns an opportunity item's `close_date` into what it means, in place: `closed_at` for a deal the item
- * makes won or lost, `expected_close_date` (the local day) for one it leaves open; the other of the two is
+ * makes won or lost, `expected_close_date` (the day written) for one it leaves open; the other of the two is
  * emptied unless the item gives it (a deal moved back to an open stage has not closed; a closed one is no
  * longer expected). Only a stage or outcome with a value says which: an empty one does not. Returns the refusal
  * (field and message) when that cannot be told or clashes with the item's own field: no stage or outcome
@@ -54,8 +54,6 @@ export function settleCloseDate(
   // would reopen a won deal and move its close into the pipeline (fresh tester helper-176, HIGH).
   const said = Boolean(item.outcome) || (typeof item.stage === 'string' && item.stage.trim() !== '');
   const outcome = said ? outcomeOf(item as Parameters<typeof outcomeOf>[0], stages) : undefined;
-  // An empty Close Date cell on a row that does not say the outcome says nothing.
-  if (outcome === undefined && close === null) return null;
   if (outcome === undefined)
     return {
       field: 'close_date',

@@ -22,7 +22,6 @@ import {
   type NumberHint,
   readAmount,
 } from '../money/index.js';
-import { formatLocalDate } from '../time/format.js';
 import { isTimeZone } from '../time/zone.js';
 import type { CloseDateValue } from './close-date.js';
 import type { StageRules } from './outcome.js';
@@ -483,11 +482,11 @@ export function buildItemSchemas(tz: string, decimal?: DecimalMark, reading: Rea
       closed_at: instant(tz),
       outcome: oneOf(OUTCOMES),
       loss_reason: text('note'),
-      expected_close_date: field((v) => parseCalendarDate(String(v), tz, d)),
+      expected_close_date: field((v) => parseCalendarDate(String(v), d)),
       close_date: field(
         (v): CloseDateValue => {
           const at = parseInstant(String(v), tz, d);
-          return { at, day: formatLocalDate(at, tz) };
+          return { at, day: parseCalendarDate(String(v), d) };
         },
         {},
         {

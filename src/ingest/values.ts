@@ -2,7 +2,6 @@ import { tz as inZone, TZDate } from '@date-fns/tz';
 import { isValid, parse } from 'date-fns';
 import { LRUCache } from 'lru-cache';
 import { isCalendarDay, whyNoDay } from '../time/calendar-day.js';
-import { formatLocalDate } from '../time/format.js';
 import { instantsReading, offsetText } from '../time/wall-clock.js';
 
 /**
@@ -464,14 +463,15 @@ function parseOffset(zone: string): number {
 }
 
 /**
- * Parses a calendar day (an opportunity's expected close date) and returns it as an ISO day "2026-10-31".
- * `2026-10-31` reads as written. With `dates` (a file's or request's date order), a slash or dotted date
- * reads as the file's other dates do (`10/31/2026` under --date-format MDY), and is refused the same way
- * without an order, naming the orders it fits. A date with a time (`2026-10-31T23:30:00Z`, `10/31/2026 2:05
- * PM`, as HubSpot writes its Close Date) is the instant read as parseInstant reads it (in `timeZone` without
- * a zone), and its day is that instant's day in `timeZone`. Throws ValueError.
+ * Parses a calendar day (an opportunity's expected close date) and returns it as an ISO day "2026-10-31": the
+ * day as written. `2026-10-31` reads as written. With `dates` (a file's or request's date order), a slash or
+ * dotted date reads as the file's other dates do (`10/31/2026` under --date-format MDY), and is refused the
+ * same way without an order, naming the orders it fits. A date with a time (`2026-10-31T23:30:00-08:00`,
+ * `10/31/2026 2:05 PM`, as HubSpot writes its Close Date) is checked as parseInstant checks it, and its day is
+ * the one written, whatever the time or offset (the sender's day: read in another zone, 23:30 at -08:00
+ * would be the next day). Throws ValueError.
  */
-export function parseCalendarDate(value: string, timeZone: string, dates?: DateContext): string {
+export function parseCalendarDate(value: string, dates?: DateContext): string {
   const text = value.trim();
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   if (m) {
@@ -479,9 +479,15 @@ export function parseCalendarDate(value: string, timeZone: string, dates?: DateC
     if (!isCalendarDay(y, mo, d)) throw new ValueError(`"${value}" is not a real date`);
     return `${m[1]}-${m[2]}-${m[3]}`;
   }
+  const iso = INSTANT.exec(text);
+  if (iso) {
+    parseInstant(text, 'UTC');
+    return `${iso[1]}-${iso[2]}-${iso[3]}`;
+  }
   const slash = dates ? SLASH.exec(text) : null;
-  // A bare slash date is a day as written (read at midnight UTC: a day has no zone).
-  if (slash && dates && slash[5] === undefined)
-    return parseSlashDate(value, slash, 'UTC', dates).toISOString().slice(0, 10);
-  return formatLocalDate(parseInstant(value, timeZone, dates), timeZone);
+  // Read as wall-clock time in UTC, the instant's UTC day is the day written.
+  if (slash && dates) return parseSlashDate(value, slash, 'UTC', dates).toISOString().slice(0, 10);
+  // Neither: parseInstant refuses it with its message (ISO forms, a month name's ISO day).
+  parseInstant(value, 'UTC', dates);
+  throw new ValueError(`"${value}" is not a date (YYYY-MM-DD)`);
 }

@@ -1054,11 +1054,14 @@ describeDb('CRM presets', (ctx) => {
           'and closed_at are both given (the close date of a won deal is its closed_at); give only one',
       },
     ]);
-    // An empty Close Date cell there says nothing, and is no reason to refuse the row.
-    expect(await plain('external_id,close_date,amount\n006A,,1500\n')).toMatchObject({
-      updated: 1,
-      invalidRows: 0,
-    });
+    // An empty one too: it would clear a date, and nothing says which (helper-177: ignored, said "unchanged").
+    expect((await plain('external_id,close_date,amount\n006A,,1500\n')).errors).toEqual([
+      expect.objectContaining({
+        line: 2,
+        field: 'close_date',
+        message: expect.stringMatching(/^is when a won or lost deal closed/),
+      }),
+    ]);
     // An empty stage cell does not say the outcome either: the won deal is not reopened with its close date
     // moved into the pipeline (fresh tester helper-176, HIGH).
     expect((await plain('external_id,close_date,stage\n006B,2027-05-01,\n')).errors).toEqual([

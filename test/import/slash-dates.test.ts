@@ -188,21 +188,23 @@ describeDb('CSV import: slash dates (Salesforce reports, European exports)', (ct
       `line 2: expected_close_date "4/3/2027" is not an ISO date (YYYY-MM-DD) and ${AMBIGUOUS}`,
       'line 3: expected_close_date "13/3/2027" is not an ISO date (YYYY-MM-DD); it reads only as day/month/year: pass --date-format DMY',
     ]);
-    // Under DMY, a day/month/year close date; one with a time is its day in the zone (as close_date's, which
-    // HubSpot writes with a time: helper-176); a day the month lacks is refused.
+    // Under DMY, a day/month/year close date; one with a time is the day written, whatever the time, zone or
+    // offset (as close_date's, which HubSpot writes with a time: helper-176, helper-177); a day the month
+    // lacks is refused.
     const dmy = await run(
       csv(
-        'external_id,created_at,expected_close_date\nO-5,2026-01-15,13.03.2027\nO-6,2026-01-15,1/2/2027 23:30\nO-7,2026-01-15,31/4/2027\nO-8,2026-01-15,2027-03-31T02:00:00Z\n',
+        'external_id,created_at,expected_close_date\nO-5,2026-01-15,13.03.2027\nO-6,2026-01-15,1/2/2027 23:30\nO-7,2026-01-15,31/4/2027\nO-8,2026-01-15,2027-03-31T02:00:00Z\nO-9,2026-01-15,2027-01-10T23:30:00-08:00\n',
       ),
       { dateOrder: 'DMY', skipInvalid: true, timezone: 'America/New_York' },
     );
     expect(lines(dmy)).toEqual([
       'line 4: expected_close_date "31/4/2027" is not a real date or time read as day/month/year',
     ]);
-    expect((await closeDays()).filter((d) => ['O-5', 'O-6', 'O-8'].includes(d.id))).toEqual([
+    expect((await closeDays()).filter((d) => ['O-5', 'O-6', 'O-8', 'O-9'].includes(d.id))).toEqual([
       { id: 'O-5', close: '2027-03-13' },
       { id: 'O-6', close: '2027-02-01' },
-      { id: 'O-8', close: '2027-03-30' },
+      { id: 'O-8', close: '2027-03-31' },
+      { id: 'O-9', close: '2027-01-10' },
     ]);
   });
 });

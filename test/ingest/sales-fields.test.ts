@@ -73,12 +73,12 @@ describeDb('ingest: loss reason, expected close date, email template', (ctx) => 
           {
             entity: 'opportunities',
             items: [
-              // 01:30 UTC on 1 Mar is still 28 Feb in New York: the expected close is the day there.
+              // The expected close is the day written (helper-177: an offset or zone must not move it to another day).
               {
                 external_id: 'O-1',
                 created_at: '2026-10-01',
                 stage: 'Negotiation',
-                close_date: '2027-03-01T01:30:00Z',
+                close_date: '2027-01-10T23:30:00-08:00',
               },
               { external_id: 'O-2', created_at: '2026-10-01', stage: 'Signed', close_date: '2026-10-20' },
             ],
@@ -121,7 +121,7 @@ describeDb('ingest: loss reason, expected close date, email template', (ctx) => 
                  expected_close_date::text as close from opportunities order by external_id`,
     );
     expect(opps).toEqual([
-      { id: 'O-1', outcome: 'open', closed: null, close: '2027-02-28' },
+      { id: 'O-1', outcome: 'open', closed: null, close: '2027-01-10' },
       { id: 'O-2', outcome: 'won', closed: '2026-10-20 04:00', close: null },
     ]);
   });
