@@ -507,7 +507,10 @@ async function whoseTarget(
     const scoped = readWords(without, false);
     if (scoped.kind === 'ask' && !scoped.period && !scoped.by) {
       const found = await resolveScopeWords(deps, input.caller, scoped.scope, input.now);
-      const refusal = found.ok ? await targetRefusal(deps, input, found.target, action) : null;
+      // A scope that names no one is said first, not answered with a command that would be refused (an
+      // admin on no team typing `team`: helper-177).
+      if (!found.ok) return { ok: false, reply: reply(buildNoticeMessage(found.message, usage)) };
+      const refusal = await targetRefusal(deps, input, found.target, action);
       if (refusal) return { ok: false, reply: refusal };
     }
     const other = countedOther ?? OTHER_PERIOD_WORDS[scopeWords[otherIndex]!.toLowerCase()]!;

@@ -338,6 +338,12 @@ describeDb('/metrics target: refusals', (ctx) => {
     expect((await shown('set winrate 30% org 6 months', admin)).text).toBe(
       `${perHalf} write \`month\`, as in \`/metrics target set winrate 30% org month\`.`,
     );
+    // An admin on no team is told so, not offered `… team month`, which would be refused (helper-177).
+    const loneAdmin = { ...admin, managedTeamIds: [] };
+    for (const period of ['6 months', 'year', 'month'])
+      expect((await shown(`set calls 600 team ${period}`, loneAdmin)).text).toBe(
+        "You're not on a team in Tally yet, so `team` has nothing to show. Try `org`, or name a team.",
+      );
     expect((await shown('set calls 100 org 10 days', admin)).text).toBe(
       'Targets are per day, week, month or quarter, not per 10 days: set one per day (a daily target counts working days) or per week.',
     );
