@@ -95,6 +95,16 @@ const PERIOD_WORDS: Record<string, TargetPeriodKind> = {
  * yearly target is set per quarter (a quarter of the year's figure for a count or an amount), a
  * fortnightly one per week.
  */
+/** A target command's words before its scope, as typed, and what they were read as (see whoseTarget). */
+interface TypedTarget {
+  metric: MetricDefinition;
+  before: string[];
+  /** The value set (major units for money). */
+  value?: number;
+  /** A money value's currency, when typed with it. */
+  currency?: string | null;
+}
+
 /**
  * A period a target is not set per (`year`, `fortnight`, `6 months`): its name, the period to set instead and
  * how many of those it holds (a year, 4 quarters; 6 months, 6 months).
@@ -340,6 +350,7 @@ async function runSet(
     metric,
     before: words.slice(0, valueWords),
     value,
+    currency: money?.ok ? money.currency : null,
   });
   if (!whose.ok) {
     // "2m eur": a lower-case code after the amount is not taken as a currency (it may be a scope word).
@@ -443,7 +454,7 @@ async function whoseTarget(
   given: string[],
   usage: string,
   action: 'set' | 'remove',
-  typed: { metric: MetricDefinition; before: string[]; value?: number },
+  typed: TypedTarget,
 ): Promise<{ ok: true; scope: Scope; periodKind: TargetPeriodKind | null } | { ok: false; reply: Reply }> {
   const counted = readCountedPeriod(given, usage);
   if ('reply' in counted) return { ok: false, reply: counted.reply };
@@ -555,7 +566,7 @@ async function whoseTarget(
 function otherPeriodMessage(
   other: OtherPeriod,
   action: 'set' | 'remove',
-  typed: { metric: MetricDefinition; before: string[]; value?: number },
+  typed: TypedTarget,
   scopeWords: string[],
 ): string {
   const head = `Targets are per day, week, month or quarter, not per ${other.unit}:`;
@@ -573,6 +584,16 @@ function otherPeriodMessage(
       : `${head} write \`${other.instead}\` at the end.`;
   const share = `set a ${other.instead}'s share of ${ofThe} figure (÷ ${other.times})`;
   const v = typed.value;
+  // A money target: a whole share is offered as a command, in the currency typed (helper-177: none was).
+  if (typed.metric.unit === 'money' && v !== undefined && echoable && Number.isInteger(v / other.times)) {
+    const amount = [String(v / other.times), ...(typed.currency ? [typed.currency] : [])];
+    const minor = typed.currency ? typedMoneyToMinor(v, typed.currency) : null;
+    const total =
+      typed.currency && minor !== null
+        ? formatNumber(minor, 'money', typed.currency)
+        : formatNumber(v, 'count');
+    return `${head} ${share}, as in ${command([typed.before[0]!, ...amount])} for ${total} ${a}.`;
+  }
   const count = typed.metric.unit === 'count' && v !== undefined;
   if (!echoable || !count) return `${head} ${share} with \`${other.instead}\` at the end.`;
   const as = (n: number) =>

@@ -241,6 +241,10 @@ describeDb('/metrics target: refusals', (ctx) => {
       `${perYear} set a quarter's share of the year's figure (÷ 4); 3 a year is 0.75 a quarter, and a count target is whole, so \`/metrics target set calls 1 org quarter\` for 4 a year.`,
     );
     expect((await shown('set revenue $2m org annually', admin)).text).toBe(
+      `${perYear} set a quarter's share of the year's figure (÷ 4), as in \`/metrics target set revenue 500000 USD org quarter\` for $2,000,000 a year.`,
+    );
+    // A share that is no whole amount is left to write.
+    expect((await shown('set revenue $1001 org annually', admin)).text).toBe(
       `${perYear} set a quarter's share of the year's figure (÷ 4) with \`quarter\` at the end.`,
     );
     expect((await shown('set meetings 30 team fortnightly', admin)).text).toBe(
@@ -344,6 +348,13 @@ describeDb('/metrics target: refusals', (ctx) => {
       expect((await shown(`set calls 600 team ${period}`, loneAdmin)).text).toBe(
         "You're not on a team in Tally yet, so `team` has nothing to show. Try `org`, or name a team.",
       );
+    // A money target too, in the currency typed (helper-177: none was offered).
+    expect((await shown('set revenue $2.4m org 2 years', admin)).text).toBe(
+      "Targets are per day, week, month or quarter, not per 2 years: set a quarter's share of the 2 years' figure (÷ 8), as in `/metrics target set revenue 300000 USD org quarter` for $2,400,000 every 2 years.",
+    );
+    expect((await shown('set revenue 600k org 6 months', admin)).text).toBe(
+      `${perHalf} set a month's share of the 6 months' figure (÷ 6), as in \`/metrics target set revenue 100000 org month\` for 600,000 every 6 months.`,
+    );
     expect((await shown('set calls 100 org 10 days', admin)).text).toBe(
       'Targets are per day, week, month or quarter, not per 10 days: set one per day (a daily target counts working days) or per week.',
     );
