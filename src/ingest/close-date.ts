@@ -2,7 +2,7 @@ import type { Outcome } from '../db/schema/index.js';
 import { outcomeFromStage, type StageRules } from './outcome.js';
 
 /**
- * A CRM's "Close Date" as read (`close_date`): the instant in the deployment's zone and its local day.
+ * A CRM's "Close Date" as read (`close_date`): the instant (read in the deployment's zone without an offset) and the day written.
  * Salesforce and HubSpot keep one such date per opportunity: when a won or lost deal closed, and when an
  * open one is expected to (Salesforce: "Date when you plan to close the opportunity"; HubSpot: "the date the
  * deal is expected to close, or the date it closed").
@@ -15,20 +15,6 @@ export interface CloseDateValue {
 
 /** At most this many stage names are collected for the note on close dates read as expected closes. */
 const MAX_OPEN_STAGES = 20;
-
-/**
- * The outcome an opportunity item sets: `outcome` when given, else read from `stage` when given (an empty
- * outcome cell falls back to the stage, like a missing outcome column); 'open' for an emptied outcome
- * without a stage; undefined when the item gives neither (left as stored).
- */
-export function outcomeOf(
-  item: { outcome?: Outcome | null | undefined; stage?: string | null | undefined },
-  stages: StageRules | undefined,
-): Outcome | undefined {
-  if (item.outcome) return item.outcome;
-  if (item.stage !== undefined) return outcomeFromStage(item.stage, stages);
-  return item.outcome === null ? 'open' : undefined;
-}
 
 /**
  * Turns an opportunity item's `close_date` into what it means, in place: `closed_at` for a deal the item
@@ -52,8 +38,10 @@ export function settleCloseDate(
   if (close === undefined) return null;
   // Only a stage or outcome written out says which date it is: an empty cell (which reads as open elsewhere)
   // would reopen a won deal and move its close into the pipeline (fresh tester helper-176, HIGH).
-  const said = Boolean(item.outcome) || (typeof item.stage === 'string' && item.stage.trim() !== '');
-  const outcome = said ? outcomeOf(item as Parameters<typeof outcomeOf>[0], stages) : undefined;
+  const stage = typeof item.stage === 'string' && item.stage.trim() !== '' ? item.stage : undefined;
+  const outcome =
+    (item.outcome as Outcome | null | undefined) ||
+    (stage !== undefined ? outcomeFromStage(stage, stages) : undefined);
   if (outcome === undefined)
     return {
       field: 'close_date',
@@ -74,14 +62,7 @@ export function settleCloseDate(
   // and a closed one is expected no more (a later reopening must not bring back a stale expected day).
   const other = decided ? 'expected_close_date' : 'closed_at';
   if (item[other] === undefined) item[other] = null;
-  const stage = item.stage;
-  if (
-    !decided &&
-    !item.outcome &&
-    typeof stage === 'string' &&
-    openStages &&
-    openStages.size < MAX_OPEN_STAGES
-  )
+  if (!decided && !item.outcome && stage !== undefined && openStages && openStages.size < MAX_OPEN_STAGES)
     openStages.add(stage.trim());
   return null;
 }

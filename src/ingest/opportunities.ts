@@ -1,8 +1,8 @@
 import type { Db } from '../db/client.js';
-import { leads, opportunities } from '../db/schema/index.js';
-import { outcomeOf } from './close-date.js';
+import { leads, type Outcome, opportunities } from '../db/schema/index.js';
 import { ClosedAtGuard, type CloseItem } from './closed-at.js';
 import { CurrencyGuard, type MoneyItem } from './currency-change.js';
+import { outcomeFromStage } from './outcome.js';
 import { createNewNames, findAccounts, findReps } from './resolve.js';
 import type { ItemOf } from './schemas.js';
 import type { StagedUpsert } from './staging.js';
@@ -31,6 +31,17 @@ const moneyItem = (item: OpportunityItem): MoneyItem => ({
   currency: item.currency,
   money: { amount: given(item.amount) ? item.amount : amountOf(item, undefined) },
 });
+
+/**
+ * The outcome the item sets: `outcome` when given, else read from `stage` when given (an empty outcome cell
+ * falls back to the stage, like a missing outcome column); 'open' for an emptied outcome without a stage;
+ * undefined when the item gives neither (left as stored).
+ */
+function outcomeOf(item: OpportunityItem, stages: IngestOptions['stages']): Outcome | undefined {
+  if (item.outcome) return item.outcome;
+  if (item.stage !== undefined) return outcomeFromStage(item.stage, stages);
+  return item.outcome === null ? 'open' : undefined;
+}
 
 /** The item as ClosedAtGuard sees it: the outcome it sets, the field that set it, and its closed_at. */
 const closeItem = (item: OpportunityItem, stages: IngestOptions['stages']): CloseItem => ({

@@ -6,6 +6,10 @@ import { describeDb } from '../helpers/db.js';
 const opts = { timezone: 'UTC', now: new Date('2026-11-23T09:00:00Z') };
 
 describeDb('ingest: loss reason, expected close date, email template', (ctx) => {
+  /** One request of opportunities. */
+  const ingestDeals = (items: Record<string, unknown>[], options: Parameters<typeof ingestBatch>[2] = opts) =>
+    ingestBatch(ctx.db(), { batches: [{ entity: 'opportunities', items }] }, options);
+
   it('stores the loss reason, the expected close date and the email template', async () => {
     const result = await ingestBatch(
       ctx.db(),
@@ -48,59 +52,33 @@ describeDb('ingest: loss reason, expected close date, email template', (ctx) => 
   });
 
   it('refuses an expected close date that is not a date, naming the field', async () => {
-    const result = await ingestBatch(
-      ctx.db(),
-      {
-        batches: [
-          {
-            entity: 'opportunities',
-            items: [{ external_id: 'O-9', created_at: '2026-10-02', expected_close_date: '2026-02-30' }],
-          },
-        ],
-      },
-      opts,
-    );
+    const result = await ingestDeals([
+      { external_id: 'O-9', created_at: '2026-10-02', expected_close_date: '2026-02-30' },
+    ]);
     expect(result.errors.map((e) => e.field)).toEqual(['expected_close_date']);
     expect(JSON.stringify(result)).toContain('expected_close_date');
     expect(JSON.stringify(result)).toContain('not a real date');
   });
 
   it("reads a CRM's close_date by the deal's outcome, in the request's zone, with its won_stages", async () => {
-    const result = await ingestBatch(
-      ctx.db(),
-      {
-        batches: [
-          {
-            entity: 'opportunities',
-            items: [
-              // The expected close is the day written (helper-177: an offset or zone must not move it to another day).
-              {
-                external_id: 'O-1',
-                created_at: '2026-10-01',
-                stage: 'Negotiation',
-                close_date: '2027-01-10T23:30:00-08:00',
-              },
-              { external_id: 'O-2', created_at: '2026-10-01', stage: 'Signed', close_date: '2026-10-20' },
-            ],
-          },
-        ],
-      },
+    const result = await ingestDeals(
+      [
+        // The expected close is the day written (helper-177: an offset or zone must not move it to another day).
+        {
+          external_id: 'O-1',
+          created_at: '2026-10-01',
+          stage: 'Negotiation',
+          close_date: '2027-01-10T23:30:00-08:00',
+        },
+        { external_id: 'O-2', created_at: '2026-10-01', stage: 'Signed', close_date: '2026-10-20' },
+      ],
       { ...opts, timezone: 'America/New_York', stages: { won: ['Signed'] } },
     );
     expect(result.errors).toEqual([]);
     // Without a stage or outcome, the request is refused, naming the field (nothing is stored).
-    const unclear = await ingestBatch(
-      ctx.db(),
-      {
-        batches: [
-          {
-            entity: 'opportunities',
-            items: [{ external_id: 'O-3', created_at: '2026-10-01', close_date: '2026-10-20' }],
-          },
-        ],
-      },
-      opts,
-    );
+    const unclear = await ingestDeals([
+      { external_id: 'O-3', created_at: '2026-10-01', close_date: '2026-10-20' },
+    ]);
     expect(unclear.errors).toEqual([
       {
         index: 0,
