@@ -142,6 +142,9 @@ function listInWords(names: readonly string[]): string {
   return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : (names[0] ?? '');
 }
 
-function refuse(_caller: Caller, what: string): AccessDecision {
-  return { allowed: false, reason: `Sorry — ${what}` };
+function refuse(caller: Caller, what: string): AccessDecision {
+  // A manager by role who manages no team is told what makes one (helper-178: a reps file with role=manager
+  // and no is_manager heard only "for their managers").
+  const why = caller.role === 'manager' && caller.managedTeamIds.length === 0 ? ` ${NO_MANAGED_TEAM}` : '';
+  return { allowed: false, reason: `Sorry — ${what}${why}` };
 }

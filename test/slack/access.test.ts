@@ -44,6 +44,27 @@ describe('who may see what', () => {
     expect(checkAccess(mgr, { kind: 'org' }, 'rep', closed).allowed).toBe(false);
   });
 
+  it('tells a manager by role who manages no team what makes a manager (helper-178)', () => {
+    const lone = caller('manager', { repId: 5, managedTeamIds: [] });
+    const why =
+      "You manage no team in Tally yet: a team's manager is a rep with `is_manager=yes` and that `team` in the reps file (see docs/data-in.md, reps).";
+    const rep = checkAccess(lone, { kind: 'rep', repId: 2, teamIds: [10] }, null, closed, {
+      words: 'winrate',
+    });
+    expect(rep).toMatchObject({
+      allowed: false,
+      reason: expect.stringMatching(/^Sorry — other people's numbers/),
+    });
+    expect(rep.allowed === false && rep.reason.endsWith(` ${why}`)).toBe(true);
+    const board = checkAccess(lone, { kind: 'team', teamId: 10 }, 'rep', closed);
+    expect(board.allowed === false && board.reason.endsWith(` ${why}`)).toBe(true);
+    // A manager of some team, and a rep, hear no such line.
+    const mgr = checkAccess(caller('manager'), { kind: 'rep', repId: 3, teamIds: [11] }, null, closed);
+    expect(mgr.allowed === false && mgr.reason.includes('is_manager')).toBe(false);
+    const other = checkAccess(caller('rep'), { kind: 'rep', repId: 2, teamIds: [10] }, null, open);
+    expect(other.allowed === false && other.reason.includes('is_manager')).toBe(false);
+  });
+
   it('lets admins see everything', () => {
     const admin = caller('admin', { teamIds: [] });
     expect(checkAccess(admin, { kind: 'rep', repId: 9, teamIds: [11] }, 'product', closed).allowed).toBe(
