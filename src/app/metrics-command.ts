@@ -4,6 +4,7 @@ import { answerHelpRequest, changesData, runMetricsCommand } from '../../command
 import { yieldToIo } from '../core/yield-to-io.js';
 import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
+import { beforeDeadline } from '../metrics/index.js';
 import {
   buildNoticeMessage,
   COULD_NOT_CONFIRM,
@@ -71,8 +72,10 @@ export async function answerSlashCommand(deps: Deps, client: WebClient, command:
     deps,
     'slash command',
     async () => {
-      // Parsing the command is CPU work: requests still waiting for their ack go first (see yieldToIo).
-      await yieldToIo();
+      // Parsing the command is CPU work: requests still waiting for their ack go first, and so do the steps
+      // of answers already under way; past capacity this wait reaches the deadline and the asker is told
+      // "busy" then, not once the backlog ahead has drained (see yieldToIo).
+      await beforeDeadline(yieldToIo({ starting: true }));
       // Slack's escaping is undone once, here; everything below reads plain text.
       const inbound = decodeSlackText(command.text ?? '');
       if (!inbound.ok) return { visibility: 'ephemeral', message: buildNoticeMessage(inbound.message) };

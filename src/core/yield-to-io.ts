@@ -17,6 +17,13 @@
  * HOLD_MAX_MS of holding (a steady flood of requests still lets answers run, a budget at a time).
  */
 const waiting: (() => void)[] = [];
+/**
+ * Waiters that would start new work (`yieldToIo({ starting: true })`: a command's first step). They resume only
+ * on a turn whose budget the steps of answers already under way left unused: past capacity the bot finishes
+ * what it started (answers, busy replies) and new commands wait, so they, not the ones nearly done, run
+ * into their deadline and are told "busy" (the caller races this wait with it: `beforeDeadline`).
+ */
+const waitingToStart: (() => void)[] = [];
 let scheduled = false;
 /** A Slack request arrived since the last release check (set by the edge, cleared on each check). */
 let arrived = false;
@@ -71,7 +78,7 @@ function releaseSome(): void {
   heldTurns = 0;
   const start = performance.now();
   const step = (): void => {
-    if (waiting.length === 0) {
+    if (waiting.length === 0 && waitingToStart.length === 0) {
       scheduled = false;
       return;
     }
@@ -79,17 +86,21 @@ function releaseSome(): void {
       setImmediate(releaseSome);
       return;
     }
-    waiting.shift()!();
+    (waiting.shift() ?? waitingToStart.shift())!();
     // Queued behind the released waiter's continuation: runs once its synchronous step is done.
     queueMicrotask(step);
   };
   step();
 }
 
-/** Resolves on a later event-loop turn, after pending I/O, within that turn's budget (see above). */
-export function yieldToIo(): Promise<void> {
+/**
+ * Resolves on a later event-loop turn, after pending I/O, within that turn's budget (see above), first come
+ * first served. `starting`: the step starts new work (a command's first step); it resumes only after every
+ * waiting step of work already under way (see `waitingToStart`).
+ */
+export function yieldToIo(options: { starting?: boolean } = {}): Promise<void> {
   return new Promise<void>((resolve) => {
-    waiting.push(resolve);
+    (options.starting ? waitingToStart : waiting).push(resolve);
     if (!scheduled) {
       scheduled = true;
       setImmediate(releaseSome);
