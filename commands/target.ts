@@ -13,11 +13,13 @@ import {
   findTargets,
   fiscalCalendarFor,
   getMetric,
+  isBusyError,
   listTargets,
   MetricsError,
   removeTarget,
   setTarget,
   targetPeriodProblem,
+  throwIfPastDeadline,
 } from '../src/metrics/index.js';
 import type { MetricDefinition, MetricId, Scope, TargetPeriodKind, Unit } from '../src/metrics/types.js';
 import {
@@ -405,10 +407,11 @@ async function runSet(
   }
   try {
     const existing = await findTargets(deps.db, metric.id, resolved.scope);
-    const replaced = existing.find((t) => t.periodKind === periodKind);
     // The scope's targets for the metric per other periods stay, and are said (helper-173: a monthly target
     // set beside a quarterly one went without a word; removing one then needs its period).
     const others = existing.filter((t) => t.periodKind !== periodKind);
+    // Past capacity, told "busy" with nothing saved rather than confirmed seconds late.
+    throwIfPastDeadline();
     const saved = await setTarget(deps.db, {
       metric: metric.id,
       scope: resolved.scope,
@@ -419,6 +422,8 @@ async function runSet(
       now: input.now,
     });
     const label = await scopeLabel(deps, saved.scope);
+    // The value this set replaced, read as it was set (another set of the same target may have come between).
+    const { replaced } = saved;
     const same = replaced && replaced.value === saved.value && replaced.currency === saved.currency;
     const was = !replaced
       ? ''
@@ -436,7 +441,8 @@ async function runSet(
     const text = `Target set: ${metric.label} ${formatNumber(saved.value, metric.unit, saved.currency)} ${perPeriod(metric, periodKind)} for ${label}.${was}${also}${apart}`;
     return reply(buildNoticeMessage(text, 'See all targets with `/metrics target list`.'));
   } catch (err) {
-    if (err instanceof MetricsError) return reply(buildNoticeMessage(err.message, SET_USAGE));
+    if (err instanceof MetricsError && !isBusyError(err))
+      return reply(buildNoticeMessage(err.message, SET_USAGE));
     throw err;
   }
 }

@@ -24,6 +24,7 @@ export {
   beforeDeadline,
   interactiveDeadline,
   isBusyError,
+  throwIfPastDeadline,
   withInteractiveDeadline,
 } from './interactive.js';
 export { getLossReasons, topLossReasonsLine } from './loss-reasons.js';

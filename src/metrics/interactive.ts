@@ -23,6 +23,16 @@ export function isBusyError(err: unknown): boolean {
   return err instanceof MetricsError && err.code === 'busy';
 }
 
+/**
+ * Throws the busy error when the current interactive ask's deadline has passed (nothing outside one). For
+ * the last step before a change is written: past capacity the asker is told "busy" with nothing saved,
+ * rather than a confirmation seconds late (helper-179: `target set` confirmed after up to 4.2 s in a flood).
+ */
+export function throwIfPastDeadline(now: () => number = Date.now): void {
+  const deadline = deadlines.getStore();
+  if (deadline !== undefined && now() >= deadline) throw busyError();
+}
+
 /** Runs `fn` as an interactive ask that must be answered by `deadline` (epoch ms). */
 export function withInteractiveDeadline<T>(deadline: number, fn: () => Promise<T>): Promise<T> {
   return deadlines.run(deadline, fn);

@@ -142,14 +142,21 @@ export interface SetTargetInput {
   now: Date;
 }
 
+/** A target just set: as stored by this set, and the value it replaced (null: there was none). */
+export interface SetTargetResult extends StoredTarget {
+  replaced: StoredTarget | null;
+}
+
 /**
- * Creates or replaces the target for (metric, scope, period kind). A replaced value is kept in
- * `target_versions` until `input.now`, so periods that ended before the change keep the target they had
+ * Creates or replaces the target for (metric, scope, period kind); concurrent sets of one target, in any
+ * process, run one after another, each replacing the value the one before stored. A replaced value is kept in
+ * `target_versions` until the new value's instant (`input.now`, or the replaced value's own when a set that
+ * started later committed first), so periods that ended before the change keep the target they had
  * (see findTargetFor). Throws `MetricsError` on bad input or scope, and (`bad_target`) for a money target
  * without an ISO 4217 currency or a currency on any other unit, a duration or coverage target outside its
  * range (DURATION_TARGET_RANGE, COVERAGE_TARGET_RANGE) or an ARR target not per quarter (targetPeriodProblem).
  */
-export async function setTarget(db: Db, input: SetTargetInput): Promise<StoredTarget> {
+export async function setTarget(db: Db, input: SetTargetInput): Promise<SetTargetResult> {
   const def = findMetric(input.metric);
   if (!def) throw new MetricsError('unknown_metric', `No metric called "${input.metric}".`);
   if (!Number.isFinite(input.value) || input.value < 0)
@@ -200,30 +207,48 @@ export async function setTarget(db: Db, input: SetTargetInput): Promise<StoredTa
     setByRepId: input.setByRepId,
     setAt: input.now,
   };
-  await db.transaction(async (tx) => {
-    // The value being replaced applied until now: keep it for the periods that ended before.
+  const keyWhere = sql`t.metric = ${row.metric} and t.scope_kind = ${row.scopeKind} and t.scope_id = ${row.scopeId}
+    and t.period_kind = ${row.periodKind}`;
+  const { saved, replaced } = await db.transaction(async (tx) => {
+    // One writer per target at a time, in any process: two sets at once each read the value they replace
+    // and keep it in the history (helper-179: 20 sets of one target within 0.5 s confirmed values they did
+    // not store and named the wrong value replaced; a first set racing another lost its value unrecorded).
+    await tx.execute(
+      sql`select pg_advisory_xact_lock(${TARGET_LOCK_CLASS}::int, hashtext(${`${row.metric}:${row.scopeKind}:${row.scopeId}:${row.periodKind}`}))`,
+    );
+    const [before] = await queryRows<TargetRow>(tx as unknown as Db, sql`${selectTargets} where ${keyWhere}`);
+    // The instant the new value applies from: `input.now`, or the current value's own when a set that
+    // started earlier committed first (the history stays in order; the current value then applied for no time).
+    const at =
+      before && before.set_at_epoch * 1000 > input.now.getTime()
+        ? new Date(before.set_at_epoch * 1000)
+        : input.now;
+    // The value being replaced applied until `at`: keep it for the periods that ended before.
     await tx.execute(
       sql`insert into target_versions (metric, scope_kind, scope_id, period_kind, value, currency, set_by_rep_id, set_at, replaced_at)
-        select metric, scope_kind, scope_id, period_kind, value, currency, set_by_rep_id, set_at, ${input.now.toISOString()}::timestamptz
-        from targets where metric = ${row.metric} and scope_kind = ${row.scopeKind} and scope_id = ${row.scopeId}
-          and period_kind = ${row.periodKind} and set_at < ${input.now.toISOString()}::timestamptz
-          and (value <> ${row.value} or currency is distinct from ${row.currency})
-        for update`,
+        select metric, scope_kind, scope_id, period_kind, value, currency, set_by_rep_id, set_at, ${at.toISOString()}::timestamptz
+        from targets t where ${keyWhere} and t.set_at < ${at.toISOString()}::timestamptz
+          and (t.value <> ${row.value} or t.currency is distinct from ${row.currency})`,
     );
     await tx
       .insert(targets)
-      .values(row)
+      .values({ ...row, setAt: at })
       .onConflictDoUpdate({
         target: [targets.metric, targets.scopeKind, targets.scopeId, targets.periodKind],
-        set: { value: row.value, currency: row.currency, setByRepId: row.setByRepId, setAt: row.setAt },
+        set: { value: row.value, currency: row.currency, setByRepId: row.setByRepId, setAt: at },
       });
+    const [after] = await queryRows<TargetRow>(tx as unknown as Db, sql`${selectTargets} where ${keyWhere}`);
+    return { saved: toStored(after!), replaced: before ? toStored(before) : null };
   });
   // The trigger moved the version before the commit: move it again, so an answer computed in between
   // (old target, new version) is never served afterwards.
   await bumpDataVersion(db);
-  const found = await findTargets(db, def.id, input.scope);
-  return found.find((t) => t.periodKind === input.periodKind)!;
+  // What this set stored, read under the lock: another set may have replaced it since.
+  return { ...saved, replaced };
 }
+
+/** Advisory lock class of `setTarget` (the first key of pg_advisory_xact_lock(int, int)): "TRGT". */
+const TARGET_LOCK_CLASS = 0x54524754;
 
 /** Removes the target for (metric, scope, period kind), earlier values included; true when one existed. */
 export async function removeTarget(

@@ -3,7 +3,14 @@ import { targetCommand } from '../../commands/target.js';
 import type { CommandInput } from '../../commands/types.js';
 import type { Caller } from '../../src/core/types.js';
 import { teamManagers } from '../../src/db/schema/index.js';
-import { listTargets, MetricsError, saveFiscalCalendar, setTarget } from '../../src/metrics/index.js';
+import {
+  isBusyError,
+  listTargets,
+  MetricsError,
+  saveFiscalCalendar,
+  setTarget,
+  withInteractiveDeadline,
+} from '../../src/metrics/index.js';
 import { addRep, addTeam } from '../digest/fixtures.js';
 import { describeDb } from '../helpers/db.js';
 import { consoleDeps } from '../helpers/deps.js';
@@ -64,6 +71,17 @@ describeDb('/metrics target: refusals', (ctx) => {
 
   // Tester: checkTargetAccess put the manager's team names into the mrkdwn refusal as they were, so
   // "*Stars* _Team_" showed bold and italic and a backtick opened code.
+  it('is told "busy" with nothing saved once its deadline has passed', async () => {
+    // Past capacity a change is refused, not made late: the reads before the write race the deadline, and
+    // the write itself is not started past it (throwIfPastDeadline). answerSafely turns the error into "busy".
+    const late = withInteractiveDeadline(Date.now() - 1, () => run('set calls 40 team week', manager));
+    await expect(late).rejects.toSatisfy(isBusyError);
+    expect(await listTargets(ctx.db())).toEqual([]);
+    // In time, the same command saves.
+    await withInteractiveDeadline(Date.now() + 60_000, () => run('set calls 40 team week', manager));
+    expect((await listTargets(ctx.db())).map((t) => t.value)).toEqual([40]);
+  });
+
   it("shows the manager's team names in a refusal as written, not as Slack formatting", async () => {
     const refused = await shown('set calls 400 org month', manager);
     const starsShown = `${zwj('*')}Stars${zwj('*')} ${zwj('_')}Team${zwj('_')}`;

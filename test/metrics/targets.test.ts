@@ -201,6 +201,38 @@ describe('attainment, pace and status', () => {
 });
 
 describeDb('targets in the database', (ctx) => {
+  it('runs sets of one target made at the same time one after another: each confirms its own value and the one it replaced', async () => {
+    // helper-179: 20 sets of one weekly target within 0.5 s confirmed values they had not stored ("Calls
+    // 9,007" for 9006) and named the same value replaced many times; 11 confirmed values were in neither
+    // the target nor its history. On Postgres these run on separate connections at once.
+    const db = ctx.db();
+    const team = await addTeam(db, 'EMEA');
+    const ann = await addRep(db, 'Ann', team);
+    const scope = { kind: 'rep' as const, repId: ann };
+    const values = Array.from({ length: 20 }, (_, i) => 9000 + i);
+    const results = await Promise.all(
+      values.map((value, i) =>
+        setTarget(db, {
+          metric: 'calls',
+          scope,
+          periodKind: 'week',
+          value,
+          setByRepId: ann,
+          now: new Date(now.getTime() + i),
+        }),
+      ),
+    );
+    expect(results.map((r) => r.value)).toEqual(values);
+    // One chain: exactly one set replaced nothing, every other replaced a value set here, each value was
+    // replaced at most once, and the value stored is the one no set replaced.
+    expect(results.filter((r) => r.replaced === null)).toHaveLength(1);
+    const replacedValues = results.flatMap((r) => (r.replaced ? [r.replaced.value] : []));
+    expect(new Set(replacedValues).size).toBe(values.length - 1);
+    const [stored] = (await listTargets(db, scope)).map((t) => t.value);
+    expect(replacedValues).not.toContain(stored);
+    expect(values.filter((v) => !replacedValues.includes(v))).toEqual([stored]);
+  });
+
   it('sets, replaces, lists and removes targets with who set them', async () => {
     const db = ctx.db();
     const team = await addTeam(db, 'EMEA');
