@@ -205,11 +205,10 @@ export async function setTarget(db: Db, input: SetTargetInput): Promise<SetTarge
     value: input.value,
     currency,
     setByRepId: input.setByRepId,
-    setAt: input.now,
   };
   const keyWhere = sql`t.metric = ${row.metric} and t.scope_kind = ${row.scopeKind} and t.scope_id = ${row.scopeId}
     and t.period_kind = ${row.periodKind}`;
-  const { saved, replaced } = await db.transaction(async (tx) => {
+  const saved = await db.transaction(async (tx): Promise<SetTargetResult> => {
     // One writer per target at a time, in any process: two sets at once each read the value they replace
     // and keep it in the history (helper-179: 20 sets of one target within 0.5 s confirmed values they did
     // not store and named the wrong value replaced; a first set racing another lost its value unrecorded).
@@ -218,7 +217,7 @@ export async function setTarget(db: Db, input: SetTargetInput): Promise<SetTarge
     );
     const [before] = await queryRows<TargetRow>(tx as unknown as Db, sql`${selectTargets} where ${keyWhere}`);
     // The instant the new value applies from: `input.now`, or the current value's own when a set that
-    // started earlier committed first (the history stays in order; the current value then applied for no time).
+    // started later committed first (the history stays in order; the current value then applied for no time).
     const at =
       before && before.set_at_epoch * 1000 > input.now.getTime()
         ? new Date(before.set_at_epoch * 1000)
@@ -237,14 +236,14 @@ export async function setTarget(db: Db, input: SetTargetInput): Promise<SetTarge
         target: [targets.metric, targets.scopeKind, targets.scopeId, targets.periodKind],
         set: { value: row.value, currency: row.currency, setByRepId: row.setByRepId, setAt: at },
       });
+    // What this set stored, read under the lock: another set may replace it as soon as this one commits.
     const [after] = await queryRows<TargetRow>(tx as unknown as Db, sql`${selectTargets} where ${keyWhere}`);
-    return { saved: toStored(after!), replaced: before ? toStored(before) : null };
+    return { ...toStored(after!), replaced: before ? toStored(before) : null };
   });
   // The trigger moved the version before the commit: move it again, so an answer computed in between
   // (old target, new version) is never served afterwards.
   await bumpDataVersion(db);
-  // What this set stored, read under the lock: another set may have replaced it since.
-  return { ...saved, replaced };
+  return saved;
 }
 
 /** Advisory lock class of `setTarget` (the first key of pg_advisory_xact_lock(int, int)): "TRGT". */

@@ -2,12 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { noteRequestArrived, yieldToIo } from '../../src/core/yield-to-io.js';
-
-/** Keeps the thread busy for `ms` (a CPU-heavy answer step). */
-const spin = (ms: number) => {
-  const end = performance.now() + ms;
-  while (performance.now() < end) {}
-};
+import { spin } from '../helpers/spin.js';
 
 describe('yieldToIo', () => {
   it('resumes waiters first come first served, a few milliseconds of work per event-loop turn', async () => {

@@ -6,6 +6,7 @@ import type { MetricResult } from '../../src/metrics/types.js';
 import { describeDb, holdEveryConnection } from '../helpers/db.js';
 import { useSlackApiStub } from '../helpers/slack-api.js';
 import { eventBody, postSigned, slashCommandBody } from '../helpers/slack-requests.js';
+import { spin } from '../helpers/spin.js';
 import { USERS } from './fixtures.js';
 import { SECRET, useRunningApp } from './harness.js';
 
@@ -67,10 +68,6 @@ describeDb('the busy reply past capacity', (ctx) => {
     // the load bench, where the busy reply came after 3.5–9.7 s: each of the command's own steps, the busy
     // reply's post included, waited behind the whole backlog.
     let flooding = true;
-    const spin = (ms: number) => {
-      const end = performance.now() + ms;
-      while (performance.now() < end) {}
-    };
     const otherCommand = async () => {
       await yieldToIo({ starting: true });
       if (flooding) spin(10);
