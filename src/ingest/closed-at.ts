@@ -12,16 +12,21 @@ interface DealClose {
 /**
  * One opportunity item as ClosedAtGuard sees it. `outcome` is what the item sets (given, or read from its
  * stage; undefined: left as stored); `outcomeFrom` names the field it came from; `closedAt` is the item's
- * closed_at (undefined: absent; null: emptied).
+ * closed_at (undefined: absent; null: emptied). `emptied`: the outcome ('open') was read from empty cells
+ * alone, an empty stage without an outcome or an empty outcome without a stage.
  */
 export interface CloseItem {
   key: string;
   outcome: Outcome | undefined;
   outcomeFrom: 'outcome' | 'stage';
+  emptied?: boolean;
   closedAt: unknown;
 }
 
 /**
+ * Keeps an empty stage or outcome cell from reopening a stored won or lost deal without a word (fresh
+ * tester helper-180: `O-1,` under `Opportunity ID,Stage` turned a won deal open, "1 updated"): an empty
+ * cell says nothing about the deal, so the row is refused on that field, as an emptied email is.
  * Keeps a partial update of a stored deal from leaving it won or lost without a closed_at (the table's
  * check `opportunities_closed_check`, which would otherwise fail the whole request or file with a database
  * error). The deal is judged as it will be stored: its stored outcome and closed_at, overlaid by the batch's
@@ -34,7 +39,8 @@ export class ClosedAtGuard {
 
   /**
    * Reads, in one query, the stored outcome and closed_at of the deals that `items` may leave closed without
-   * a date: an item that sets won or lost without closed_at, or empties closed_at without setting an outcome.
+   * a date (an item that sets won or lost without closed_at, or empties closed_at without setting an
+   * outcome) or may reopen with empty cells (`emptied`).
    */
   static async load(db: Db, items: CloseItem[]): Promise<ClosedAtGuard> {
     const rows = await readStored<{ key: string; outcome: Outcome; has_closed_at: boolean }>(
@@ -52,11 +58,21 @@ export class ClosedAtGuard {
    * saying how to send it: `is required when the outcome is won: the deal has no closed_at, so send
    * closed_at with the outcome` (or `with the stage`), or, for an emptied closed_at on a won deal, `… the
    * deal stays won, so send closed_at, or an open outcome or stage with the empty closed_at`. undefined
-   * when the item is fine or its deal is not stored.
+   * when the item is fine or its deal is not stored. An `emptied` item on a won or lost deal is refused on
+   * the emptied field: `is empty, but the deal is won: give its stage, leave the stage out to keep the deal
+   * won, or give outcome open to reopen it`.
    */
   check(index: number, item: CloseItem): ItemError | undefined {
     const before = this.deals.before(item.key);
     if (!before) return undefined;
+    if (item.emptied && before.outcome !== 'open') {
+      const field = item.outcomeFrom;
+      return {
+        index,
+        field,
+        message: `is empty, but the deal is ${before.outcome}: give its ${field}, leave the ${field} out to keep the deal ${before.outcome}, or give outcome open to reopen it`,
+      };
+    }
     const after = overlay(before, item);
     if (after.outcome === 'open' || after.hasClosedAt) return undefined;
     const required = `is required when the outcome is ${after.outcome}`;
@@ -82,8 +98,9 @@ export class ClosedAtGuard {
   }
 }
 
-/** True when the item, laid over some stored deal, could leave it won or lost without a closed_at. */
+/** True when the item, laid over some stored deal, could leave it won or lost without a closed_at or reopen it with empty cells. */
 function mayBreak(item: CloseItem): boolean {
+  if (item.emptied) return true;
   if (item.closedAt === undefined) return item.outcome !== undefined && item.outcome !== 'open';
   return item.closedAt === null && item.outcome === undefined;
 }

@@ -43,13 +43,23 @@ function outcomeOf(item: OpportunityItem, stages: IngestOptions['stages']): Outc
   return item.outcome === null ? 'open' : undefined;
 }
 
-/** The item as ClosedAtGuard sees it: the outcome it sets, the field that set it, and its closed_at. */
-const closeItem = (item: OpportunityItem, stages: IngestOptions['stages']): CloseItem => ({
-  key: item.external_id!,
-  outcome: outcomeOf(item, stages),
-  outcomeFrom: item.outcome ? 'outcome' : 'stage',
-  closedAt: item.closed_at,
-});
+const blank = (v: string | null | undefined): boolean => v === null || (v !== undefined && v.trim() === '');
+
+/**
+ * The item as ClosedAtGuard sees it: the outcome it sets, the field that set it, and its closed_at. An
+ * outcome read from empty cells alone (an empty stage with no outcome, or an empty outcome with no stage
+ * or an empty one) is `emptied`: the field named is the one the item gives empty (the stage when both are).
+ */
+function closeItem(item: OpportunityItem, stages: IngestOptions['stages']): CloseItem {
+  const emptied = !item.outcome && (blank(item.stage) || (item.outcome === null && item.stage === undefined));
+  return {
+    key: item.external_id!,
+    outcome: outcomeOf(item, stages),
+    outcomeFrom: item.outcome ? 'outcome' : item.stage !== undefined ? 'stage' : 'outcome',
+    emptied,
+    closedAt: item.closed_at,
+  };
+}
 
 /**
  * Writes one batch of opportunities (callers own the transaction). Owner by owner_email / owner_name,

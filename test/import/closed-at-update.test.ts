@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { queryRows, sql } from '../../src/db/client.js';
+import { presetColumns } from '../../src/import/presets.js';
 import { describeDb } from '../helpers/db.js';
 import { importCli } from '../helpers/import-cli.js';
 import { opportunityImport } from '../helpers/opportunity-import.js';
@@ -9,6 +10,8 @@ const closing = (line: number, outcome: string, field: 'outcome' | 'stage') =>
   `line ${line}: closed_at is required when the outcome is ${outcome}: the deal has no closed_at, so send closed_at with the ${field}`;
 const emptied = (line: number, outcome: string) =>
   `line ${line}: closed_at is required when the outcome is ${outcome}: the deal stays ${outcome}, so send closed_at, or an open outcome or stage with the empty closed_at`;
+const reopened = (line: number, field: 'stage' | 'outcome', outcome: string) =>
+  `line ${line}: ${field} is empty, but the deal is ${outcome}: give its ${field}, leave the ${field} out to keep the deal ${outcome}, or give outcome open to reopen it`;
 const DEALS = [
   'external_id,created_at,amount_minor,owner_email,owner_name,stage,closed_at',
   'IO-2,2026-11-01,100,zoe@example.com,Zoe,Prospecting,',
@@ -60,6 +63,73 @@ describeDb('import: closing or reopening a stored deal with a partial update', (
       { id: 'IO-2', outcome: 'won', closed: '2026-11-21' },
       { id: 'IO-3', outcome: 'open', closed: null },
     ]);
+  });
+});
+
+// Fresh tester helper-180 (MED): `Opportunity ID,Stage` / `O-1,` under --preset salesforce turned a won deal
+// open, "1 updated", keeping its closed_at: an empty cell said nothing, and the deal lost its win.
+describeDb('import: an empty stage or outcome on a stored won or lost deal', (ctx) => {
+  const { run, lines } = opportunityImport(ctx, 'empty-stage', NOW);
+  const stored = () =>
+    queryRows<{ id: string; outcome: string; stage: string | null; closed: string | null }>(
+      ctx.db(),
+      sql`select external_id as id, outcome, stage, to_char(closed_at at time zone 'UTC', 'YYYY-MM-DD') as closed
+          from opportunities order by external_id`,
+    );
+  const before = [
+    { id: 'IO-2', outcome: 'open', stage: 'Prospecting', closed: null },
+    { id: 'IO-3', outcome: 'won', stage: 'Closed Won', closed: '2026-11-20' },
+  ];
+
+  it('refuses the row on the empty field, and keeps the deal as stored', async () => {
+    expect(await run(DEALS)).toMatchObject({ inserted: 2, invalidRows: 0 });
+    const salesforce = { preset: presetColumns('salesforce', 'opportunities'), dateOrder: 'MDY' as const };
+    for (const [text, extra, error] of [
+      ['Opportunity ID,Stage\nIO-3,\n', salesforce, reopened(2, 'stage', 'won')],
+      ['external_id,stage\nIO-3,   \n', {}, reopened(2, 'stage', 'won')],
+      ['external_id,outcome\nIO-3,\n', {}, reopened(2, 'outcome', 'won')],
+      ['external_id,stage,outcome\nIO-3,,\n', {}, reopened(2, 'stage', 'won')],
+      // An empty stage beside an empty closed_at is no reopening either.
+      ['external_id,stage,closed_at\nIO-3,,\n', {}, reopened(2, 'stage', 'won')],
+    ] as const) {
+      const r = await run(text, { skipInvalid: false, ...extra });
+      expect(r).toMatchObject({ rejected: true, invalidRows: 1 });
+      expect(lines(r)).toEqual([error]);
+    }
+    expect(await stored()).toEqual(before);
+  });
+
+  it('takes an empty stage on an open or new deal, beside an outcome, and after an earlier row reopened it', async () => {
+    await run(DEALS);
+    const r = await run(
+      [
+        'external_id,stage,outcome',
+        // IO-2 is open: clearing its stage leaves it open.
+        'IO-2,,',
+        // An outcome written out says what the deal is: IO-3 stays won with its stage cleared.
+        'IO-3,,won',
+        '',
+      ].join('\n'),
+      { skipInvalid: false },
+    );
+    expect(lines(r)).toEqual([]);
+    expect(r).toMatchObject({ updated: 2 });
+    // A new deal with no stage is open.
+    const added = await run('external_id,stage,created_at,owner_email\nIO-4,,2026-11-02,zoe@example.com\n', {
+      skipInvalid: false,
+    });
+    expect(added).toMatchObject({ inserted: 1, invalidRows: 0 });
+    expect(await stored()).toEqual([
+      { id: 'IO-2', outcome: 'open', stage: null, closed: null },
+      { id: 'IO-3', outcome: 'won', stage: null, closed: '2026-11-20' },
+      { id: 'IO-4', outcome: 'open', stage: null, closed: null },
+    ]);
+    // A row that reopens the deal, then one that clears its stage: the second is judged after the first.
+    const reopen = await run('external_id,outcome,stage,closed_at\nIO-3,open,Negotiation,\nIO-3,,,\n', {
+      skipInvalid: false,
+    });
+    expect(lines(reopen)).toEqual([]);
+    expect((await stored())[1]).toEqual({ id: 'IO-3', outcome: 'open', stage: null, closed: null });
   });
 });
 

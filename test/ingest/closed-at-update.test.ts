@@ -96,4 +96,28 @@ describeDb('ingest API: closing or reopening a stored deal with a partial update
     ).toEqual(refusedItems([emptied(1, 'lost')]));
     expect(await stored()).toEqual([{ id: 'IO-2', outcome: 'won', closed: '2026-11-22' }]);
   });
+
+  // Fresh tester helper-180 (MED): an empty stage reopened a won deal without a word.
+  it('refuses an empty stage or outcome on a stored won deal, naming the empty field', async () => {
+    expect((await deals([open, won])).status).toBe(200);
+    const reopened = (field: 'stage' | 'outcome') => ({
+      index: 0,
+      field,
+      message: `is empty, but the deal is won: give its ${field}, leave the ${field} out to keep the deal won, or give outcome open to reopen it`,
+    });
+    expect(await deals([{ external_id: 'IO-3', stage: null }])).toEqual(refusedItems([reopened('stage')]));
+    expect(await deals([{ external_id: 'IO-3', stage: '' }])).toEqual(refusedItems([reopened('stage')]));
+    expect(await deals([{ external_id: 'IO-3', outcome: null }])).toEqual(
+      refusedItems([reopened('outcome')]),
+    );
+    expect(await stored()).toEqual([
+      { id: 'IO-2', outcome: 'open', closed: null },
+      { id: 'IO-3', outcome: 'won', closed: '2026-11-20' },
+    ]);
+    // Reopening is said outright.
+    expect(
+      (await deals([{ external_id: 'IO-3', stage: null, outcome: 'open', closed_at: null }])).status,
+    ).toBe(200);
+    expect((await stored())[1]).toEqual({ id: 'IO-3', outcome: 'open', closed: null });
+  });
 });
