@@ -382,4 +382,14 @@ describeDb('the grammar as a sales manager types it', (ctx) => {
       'Targets are removed by managers and admins. You can see them with `/metrics target list`.',
     );
   });
+
+  it('reads `@` typed before a full name as that person', async () => {
+    // Fresh tester helper-180: `@Bob Ray 2026` answered "I couldn't make sense of `Ray`".
+    const typed = await ask(USERS.ada.id, 'winrate @Ana López last month');
+    expect(typed).toContain('Win rate · Ana López · October 2026: 100.0%');
+    expect(typed).toBe(await ask(USERS.ada.id, 'winrate Ana López last month'));
+    expect(await ask(USERS.ada.id, 'winrate @Ana Lopz last month')).toBe(
+      'I don\'t know anyone called "Ana Lopz". Did you mean "Ana López"?',
+    );
+  });
 });

@@ -568,6 +568,17 @@ describe('the /metrics grammar, as a sales manager types it', () => {
       period: 'last month',
     });
     expect(parse('calls person ana')).toMatchObject({ scope: { name: 'ana', personOnly: true } });
+    // Fresh tester helper-180: `@` typed before a full name asks for that person (it left `Ray` unread).
+    expect(parse('winrate @Bob Ray 2026')).toMatchObject({
+      kind: 'ask',
+      scope: { kind: 'named', name: 'Bob Ray', teamOnly: false, personOnly: true },
+      period: '2026',
+    });
+    expect(parse('winrate @bob 2026')).toMatchObject({
+      scope: { kind: 'handle', handle: 'bob' },
+      period: '2026',
+    });
+    expect(parse('winrate @Bob Ray last week org')).toEqual(twoScopes('`org` and `@Bob Ray`'));
     expect(parse('calls team EMEA rep ana')).toMatchObject({ kind: 'error' });
     // Fresh tester: `team` is no person; mentions and channels named as people see them.
     expect(parse('calls team <@U999>')).toEqual(twoScopes('`team` and `@U999`'));

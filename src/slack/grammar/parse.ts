@@ -395,7 +395,7 @@ function readModifiers(
   };
   let teamOnly = false;
   let personOnly = false;
-  /** The word that asked for a team or person by name (`team`, `rep`, `person`), as typed. */
+  /** The word that asked for a team or person by name (`team`, `rep`, `person`, or `@` before a full name), as typed. */
   let nameWordTyped = '';
   /** The scope as typed (`me`, `<@U1|ada>`, `#emea`), to name it when a second one is asked. */
   let scopeTyped = '';
@@ -417,6 +417,21 @@ function readModifiers(
       continue;
     }
     const person = personWord(raw);
+    // `@Bob Ray 2026`: an @ typed before a full name (Slack leaves it as text when no one is picked from the
+    // menu) asks for that person, as `person Bob Ray` does (fresh tester helper-180: `Ray` was left unread).
+    const next = tokens[i + 1];
+    if (
+      person?.kind === 'handle' &&
+      !scope &&
+      run.length === 0 &&
+      next &&
+      isNameWord(next, tokens, i + 1, pctx)
+    ) {
+      personOnly = true;
+      nameWordTyped = '@';
+      run.push(raw.slice(1));
+      continue;
+    }
     if (person) {
       endRun();
       if (scope) return conflict(isPerson(scope) ? 'person' : 'scope', [scopeTyped, raw]);
@@ -614,7 +629,10 @@ function readModifiers(
   if (leftovers.length === 1) {
     // `org team EMEA`: a scope word, then a team or person asked for by name.
     if (scope && (teamOnly || personOnly))
-      return conflict('scope', [scopeTyped, `${nameWordTyped} ${leftovers[0]!.join(' ')}`]);
+      return conflict('scope', [
+        scopeTyped,
+        `${nameWordTyped}${nameWordTyped === '@' ? '' : ' '}${leftovers[0]!.join(' ')}`,
+      ]);
     if (scope) return unknownWords(leftovers[0]!, ctx);
     scope = {
       kind: 'named',
