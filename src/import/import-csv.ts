@@ -126,6 +126,11 @@ export interface ImportCsvResult {
    * close, sorted (at most 20): a won or lost stage Tally does not know shows here.
    */
   openCloseStages: string[];
+  /**
+   * With --replace-demo: 'removed' when the demo org's records were removed, 'none' when the database held
+   * no demo org (nothing removed); null without --replace-demo and when rejected.
+   */
+  demoReplaced: 'removed' | 'none' | null;
 }
 
 class Rollback extends Error {}
@@ -221,6 +226,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     contractsLeftOut: 0,
     zonelessDates: null,
     openCloseStages: [],
+    demoReplaced: null,
   };
   const badLines = new Set<number>();
   const report = (e: RowError) => {
@@ -282,7 +288,8 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     // The name lock before any other (lock order, see lockNameCreation): a file may create names at any
     // row, and an import that asked for it later, holding its tables, deadlocked with an ingest request.
     await lockNameCreation(tx);
-    await guardAgainstDemo(tx, opts.replaceDemo ?? false, 'pass --replace-demo');
+    const demo = await guardAgainstDemo(tx, opts.replaceDemo ?? false, 'pass --replace-demo');
+    if (opts.replaceDemo) result.demoReplaced = demo;
     await markDataSource(tx, 'csv');
     // Leads, deals and activities: staged, then one set-based upsert per generation (see StagedUpsert).
     const fingerprinted = isFingerprinted(opts.entity) ? opts.entity : undefined;
@@ -629,6 +636,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
       created: emptyCreated(),
       contractsLeftOut: 0,
       zonelessDates: null,
+      demoReplaced: null,
       rejected: true,
       warnings: warnings.list(),
     };

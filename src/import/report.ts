@@ -135,7 +135,8 @@ const countedTitle = (w: ImportWarning) => counted(w.count, COUNTED_TITLES[w.kin
  * is not a comma, columns read under another name, each warning kind with its count, first
  * line numbers and the first case spelled out, the contracts ARR and ARPU leave out (on accounts with
  * no became_customer_at) after a contracts, accounts or subscriptions import, and a note when dates
- * without a zone were read in the import's zone while stored teams count in another (zonelessDatesNote).
+ * without a zone were read in the import's zone while stored teams count in another (zonelessDatesNote),
+ * and what --replace-demo removed (or that there was no demo org to remove).
  */
 export function formatDetails(r: ImportCsvResult): string {
   const out: string[] = [];
@@ -152,6 +153,11 @@ export function formatDetails(r: ImportCsvResult): string {
   if (r.contractsLeftOut > 0) out.push(`warning: ${contractsLeftOutWarning(r.contractsLeftOut)}`);
   if (r.zonelessDates) out.push(`note: ${zonelessDatesNote(r.zonelessDates, 'file')}`);
   if (r.openCloseStages.length > 0) out.push(`note: ${openCloseStagesNote(r.openCloseStages)}`);
+  // helper-180: `--replace-demo` on a database without the demo said only "4 unchanged".
+  if (r.demoReplaced === 'removed')
+    out.push("note: --replace-demo: the demo org's records were removed first");
+  if (r.demoReplaced === 'none')
+    out.push('note: --replace-demo: this database held no demo org, so nothing was removed');
   return out.join('\n');
 }
 

@@ -40,9 +40,11 @@ export async function recordArrival(
  * Before user data is written: refuses (DemoDataError) when the database holds generated demo data,
  * unless `replace` is set, in which case every demo record is removed first (the rollups follow, via
  * the TRUNCATE triggers). Run inside the import's transaction, so a failed import keeps the demo.
+ * Returns 'removed' when demo records were removed, 'none' when the database held none (with `replace`
+ * too: the caller says so, so an admin who asked for a replacement knows nothing was there to remove).
  */
-export async function guardAgainstDemo(db: Db, replace: boolean, how: string): Promise<void> {
-  if (!(await holdsDemoData(db))) return;
+export async function guardAgainstDemo(db: Db, replace: boolean, how: string): Promise<'removed' | 'none'> {
+  if (!(await holdsDemoData(db))) return 'none';
   if (!replace) {
     throw new DemoDataError(
       `this database holds the generated demo org; ${how} to remove the demo records first, or point DATABASE_URL / TALLY_DATA_DIR at another database`,
@@ -50,4 +52,5 @@ export async function guardAgainstDemo(db: Db, replace: boolean, how: string): P
   }
   // Inside the caller's transaction (drizzle's tx has no raw client), so a failed import keeps the demo.
   await db.execute(sql.raw(`truncate ${SEEDED_TABLES.join(', ')} restart identity cascade`));
+  return 'removed';
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { expect, it } from 'vitest';
 import { queryRows, sql } from '../../src/db/client.js';
 import { importCsv } from '../../src/import/import-csv.js';
+import { formatDetails } from '../../src/import/report.js';
 import { ingestBatch } from '../../src/ingest/index.js';
 import { seedDemo, seedDemoIfEmpty } from '../../src/seed/seed.js';
 import { describeDb } from '../helpers/db.js';
@@ -63,7 +64,8 @@ describeDb('demo data never touches user data', (ctx) => {
       ),
     ).rejects.toThrow('this database holds the generated demo org; import a file with --replace-demo');
     const r = await importAccounts(true);
-    expect(r).toMatchObject({ inserted: 2, invalidRows: 0 });
+    expect(r).toMatchObject({ inserted: 2, invalidRows: 0, demoReplaced: 'removed' });
+    expect(formatDetails(r)).toBe("note: --replace-demo: the demo org's records were removed first");
     expect([
       await n('accounts'),
       await n('reps'),
@@ -71,5 +73,18 @@ describeDb('demo data never touches user data', (ctx) => {
       await n('seed_runs'),
       await n('metric_rollups'),
     ]).toEqual([2, 0, 0, 0, 0]);
+  });
+
+  // Fresh tester helper-180: `--replace-demo` with no demo to replace said only "2 unchanged".
+  it('says --replace-demo found no demo org to remove, and nothing without it', async () => {
+    const first = await importAccounts();
+    expect(first.demoReplaced).toBeNull();
+    expect(formatDetails(first)).toBe('');
+    const again = await importAccounts(true);
+    expect(again).toMatchObject({ unchanged: 2, demoReplaced: 'none' });
+    expect(formatDetails(again)).toBe(
+      'note: --replace-demo: this database held no demo org, so nothing was removed',
+    );
+    expect(await n('accounts')).toBe(2);
   });
 });
