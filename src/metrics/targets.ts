@@ -1,11 +1,13 @@
 import { and, eq } from 'drizzle-orm';
 import { type Db, queryRows, sql } from '../db/client.js';
 import { bumpDataVersion } from '../db/data-version.js';
+import { isLockTimeout } from '../db/failures.js';
 import { targets, targetVersions } from '../db/schema/index.js';
 import { isCurrencyCode } from '../money/currencies.js';
 import { formatLocalDay } from '../time/format.js';
 import { findMetric } from './definitions.js';
 import { MetricsError } from './errors.js';
+import { busyError, interactiveDeadline, throwIfPastDeadline } from './interactive.js';
 import { workingDaysIn, workingShare } from './periods.js';
 import { resolveScope } from './scope.js';
 import type {
@@ -155,6 +157,8 @@ export interface SetTargetResult extends StoredTarget {
  * (see findTargetFor). Throws `MetricsError` on bad input or scope, and (`bad_target`) for a money target
  * without an ISO 4217 currency or a currency on any other unit, a duration or coverage target outside its
  * range (DURATION_TARGET_RANGE, COVERAGE_TARGET_RANGE) or an ARR target not per quarter (targetPeriodProblem).
+ * Inside an interactive ask (withInteractiveDeadline) it waits for the target's lock only until the ask's
+ * deadline, and throws the busy error (isBusyError) with nothing written when the deadline passes first.
  */
 export async function setTarget(db: Db, input: SetTargetInput): Promise<SetTargetResult> {
   const def = findMetric(input.metric);
@@ -208,13 +212,22 @@ export async function setTarget(db: Db, input: SetTargetInput): Promise<SetTarge
   };
   const keyWhere = sql`t.metric = ${row.metric} and t.scope_kind = ${row.scopeKind} and t.scope_id = ${row.scopeId}
     and t.period_kind = ${row.periodKind}`;
-  const saved = await db.transaction(async (tx): Promise<SetTargetResult> => {
+  // An interactive set waits for the lock only until its deadline (helper-179: a set queued behind many sets
+  // of the same target confirmed long after the asker was told to expect an answer within 3 s).
+  const deadline = interactiveDeadline();
+  const write = db.transaction(async (tx): Promise<SetTargetResult> => {
+    if (deadline !== undefined)
+      await tx.execute(
+        sql`select set_config('lock_timeout', ${`${Math.max(1, Math.ceil(deadline - Date.now()))}ms`}, true)`,
+      );
     // One writer per target at a time, in any process: two sets at once each read the value they replace
     // and keep it in the history (helper-179: 20 sets of one target within 0.5 s confirmed values they did
     // not store and named the wrong value replaced; a first set racing another lost its value unrecorded).
     await tx.execute(
       sql`select pg_advisory_xact_lock(${TARGET_LOCK_CLASS}::int, hashtext(${`${row.metric}:${row.scopeKind}:${row.scopeId}:${row.periodKind}`}))`,
     );
+    // Embedded PGlite queues whole transactions instead: a set that got its turn too late writes nothing.
+    throwIfPastDeadline();
     const [before] = await queryRows<TargetRow>(tx as unknown as Db, sql`${selectTargets} where ${keyWhere}`);
     // The instant the new value applies from: `input.now`, or the current value's own when a set that
     // started later committed first (the history stays in order; the current value then applied for no time).
@@ -239,6 +252,9 @@ export async function setTarget(db: Db, input: SetTargetInput): Promise<SetTarge
     // What this set stored, read under the lock: another set may replace it as soon as this one commits.
     const [after] = await queryRows<TargetRow>(tx as unknown as Db, sql`${selectTargets} where ${keyWhere}`);
     return { ...toStored(after!), replaced: before ? toStored(before) : null };
+  });
+  const saved = await write.catch((err: unknown) => {
+    throw deadline !== undefined && isLockTimeout(err) ? busyError() : err;
   });
   // The trigger moved the version before the commit: move it again, so an answer computed in between
   // (old target, new version) is never served afterwards.

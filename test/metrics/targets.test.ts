@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { sql } from '../../src/db/client.js';
 import {
   computeAttainment,
   computeChange,
   findMetric,
   getMetric,
   getScorecard,
+  isBusyError,
   listTargets,
   MetricsError,
   parsePeriod,
@@ -12,6 +14,7 @@ import {
   SCORECARD_METRICS,
   setTarget,
   sortSegments,
+  withInteractiveDeadline,
 } from '../../src/metrics/index.js';
 import { workingShare } from '../../src/metrics/periods.js';
 import { scaleTarget } from '../../src/metrics/targets.js';
@@ -231,6 +234,49 @@ describeDb('targets in the database', (ctx) => {
     const [stored] = (await listTargets(db, scope)).map((t) => t.value);
     expect(replacedValues).not.toContain(stored);
     expect(values.filter((v) => !replacedValues.includes(v))).toEqual([stored]);
+  });
+
+  it("gives up on a target held by another set once the ask's deadline passes, writing nothing", async () => {
+    // helper-179: a set queued behind many sets of one target confirmed seconds after the asker's 3 s.
+    const db = ctx.db();
+    const team = await addTeam(db, 'EMEA');
+    const ann = await addRep(db, 'Ann', team);
+    const scope = { kind: 'rep' as const, repId: ann };
+    const input = { metric: 'calls', scope, periodKind: 'week' as const, setByRepId: ann, now };
+    await setTarget(db, { ...input, value: 40 });
+    // Another set of the same target holds its lock (a transaction still open) until told to finish.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let holding!: () => void;
+    const held = new Promise<void>((resolve) => {
+      holding = resolve;
+    });
+    const holder = db.transaction(async (tx) => {
+      await tx.execute(
+        sql`select pg_advisory_xact_lock(${0x54524754}::int, hashtext(${`calls:rep:${ann}:week`}))`,
+      );
+      holding();
+      await released;
+    });
+    await held;
+    const deadline = Date.now() + 200;
+    const late = withInteractiveDeadline(deadline, () => setTarget(db, { ...input, value: 50 })).then(
+      () => 'saved',
+      (err: unknown) => (isBusyError(err) ? 'busy' : err),
+    );
+    // On Postgres the lock wait ends at the deadline while the other set still holds the lock; embedded
+    // PGlite runs one transaction at a time, so there the set gets its turn after the holder and finds its
+    // deadline passed.
+    if (ctx.backend === 'postgres') expect(await late).toBe('busy');
+    else await new Promise((resolve) => setTimeout(resolve, deadline - Date.now() + 100));
+    release();
+    await holder;
+    expect(await late).toBe('busy');
+    expect((await listTargets(db, scope)).map((t) => t.value)).toEqual([40]);
+    // Without a deadline (the console, a script) the set waits as long as it takes.
+    expect((await setTarget(db, { ...input, value: 60 })).replaced?.value).toBe(40);
   });
 
   it('sets, replaces, lists and removes targets with who set them', async () => {
