@@ -418,17 +418,21 @@ export class WarningLog {
     if (item.outcome == null && typeof stage === 'string' && outcome === 'open' && closed)
       this.closedButOpen(line, stage);
     if (item.outcome === 'open' && closed) this.closedButOutcomeOpen(line, closed);
-    if ((item.outcome === 'won' || item.outcome === 'lost') && typeof stage === 'string')
+    if (
+      (item.outcome === 'won' || item.outcome === 'lost' || item.outcome === 'open') &&
+      typeof stage === 'string'
+    )
       this.checkOutcomeAgainstStage(line, item.outcome, stage);
     return this.added > before;
   }
 
   /**
    * Counts a deal whose `outcome` says won and whose stage reads as lost (`Closed Lost`), or the other way
-   * round: the outcome is what counts (win rate, revenue), so a row that says both is probably wrong in one
-   * of them. A stage that reads as open says nothing either way.
+   * round, or whose outcome says open while its stage reads as won or lost (helper-177 #8: `Closed Won`
+   * with `open` went unremarked): the outcome is what counts (win rate, revenue), so a row that says both
+   * is probably wrong in one of them. A stage that reads as open says nothing either way.
    */
-  private checkOutcomeAgainstStage(line: number, outcome: 'won' | 'lost', stage: string): void {
+  private checkOutcomeAgainstStage(line: number, outcome: 'won' | 'lost' | 'open', stage: string): void {
     const read = outcomeFromStage(stage, this.stages);
     if (read === 'open' || read === outcome) return;
     this.add(

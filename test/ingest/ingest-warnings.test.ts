@@ -175,6 +175,9 @@ describeDb('POST /api/v1/ingest: warnings, locale and date_format wording', (ctx
         { external_id: 'O-3', ...deal, stage: 'closedwon', outcome: 'lost' },
         { external_id: 'O-4', ...deal, stage: 'Gone dark', outcome: 'won' },
         { external_id: 'O-5', ...deal, stage: 'Negotiation', outcome: 'lost' },
+        // helper-177 #8: an open outcome beside a won stage went unremarked.
+        { external_id: 'O-6', created_at: '2026-01-05', stage: 'Closed Won', outcome: 'open' },
+        { external_id: 'O-7', created_at: '2026-01-05', stage: 'Negotiation', outcome: 'open' },
       ],
     });
     expect(r.status).toBe(200);
@@ -196,6 +199,12 @@ describeDb('POST /api/v1/ingest: warnings, locale and date_format wording', (ctx
         kind: 'outcome contradicts stage',
         message:
           'outcome "won" but stage "Gone dark" reads as lost (stored as given: the outcome counts, so the deal counts as won); fix whichever of the two is wrong in the source',
+      },
+      {
+        index: 5,
+        kind: 'outcome contradicts stage',
+        message:
+          'outcome "open" but stage "Closed Won" reads as won (stored as given: the outcome counts, so the deal counts as open); fix whichever of the two is wrong in the source',
       },
     ]);
   });
