@@ -8,6 +8,7 @@ import type { Db } from '../db/client.js';
 import { isDatabaseOutage, isLockTimeout } from '../db/failures.js';
 import { describeError } from '../errors.js';
 import { firstBadByte } from '../import/utf8.js';
+import { openCloseStagesNote } from '../ingest/close-date.js';
 import { contractsLeftOutWarning } from '../ingest/contracts-left-out.js';
 import {
   DATE_ORDERS,
@@ -258,6 +259,15 @@ async function handle(
             kind: 'contracts left out',
             count: result.contractsLeftOut,
             message: contractsLeftOutWarning(result.contractsLeftOut),
+          },
+        ]
+      : []),
+    ...(result.openCloseStages
+      ? [
+          {
+            kind: 'close date read as expected',
+            count: result.openCloseStages.length,
+            message: openCloseStagesNote(result.openCloseStages, 'request'),
           },
         ]
       : []),

@@ -33,7 +33,7 @@ const resultSchema = z.object({
   summary_warnings: z
     .array(
       z.object({
-        kind: z.enum(['contracts left out', 'dates without a zone']),
+        kind: z.enum(['contracts left out', 'close date read as expected', 'dates without a zone']),
         count: z.number().int(),
         message: z.string(),
       }),
@@ -41,7 +41,7 @@ const resultSchema = z.object({
     .optional()
     .meta({
       description:
-        "Present when, after a request that wrote contracts or accounts, some stored contracts are on accounts with no became_customer_at: ARR and ARPU count an account's contracts only once it is a customer, so these are left out until the accounts are sent with became_customer_at (kind `contracts left out`); or when the request's dates or times without a zone were read in DEFAULT_TIMEZONE while stored teams count their periods in another zone (kind `dates without a zone`).",
+        "Present when, after a request that wrote contracts or accounts, some stored contracts are on accounts with no became_customer_at: ARR and ARPU count an account's contracts only once it is a customer, so these are left out until the accounts are sent with became_customer_at (kind `contracts left out`); or when the request's dates or times without a zone were read in DEFAULT_TIMEZONE while stored teams count their periods in another zone (kind `dates without a zone`); or when `close_date` was stored as the expected close of deals whose stage reads as open (kind `close date read as expected`, count: how many such stages, named in the message): a custom won or lost stage needs won_stages or lost_stages.",
     }),
   created: z
     .object({

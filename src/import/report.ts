@@ -1,3 +1,4 @@
+import { openCloseStagesNote } from '../ingest/close-date.js';
 import { contractsLeftOutWarning } from '../ingest/contracts-left-out.js';
 import { formatCreated } from '../ingest/names.js';
 import type { ImportWarning } from '../ingest/warnings.js';
@@ -152,21 +153,11 @@ export function formatDetails(r: ImportCsvResult): string {
   }
   if (r.contractsLeftOut > 0) out.push(`warning: ${contractsLeftOutWarning(r.contractsLeftOut)}`);
   if (r.zonelessDates) out.push(`note: ${zonelessDatesNote(r.zonelessDates, 'file')}`);
-  if (r.openCloseStages.length > 0) out.push(`note: ${openCloseStagesNote(r.openCloseStages)}`);
+  if (r.openCloseStages.length > 0) out.push(`note: ${openCloseStagesNote(r.openCloseStages, 'file')}`);
   // helper-180: `--replace-demo` on a database without the demo said only "4 unchanged".
   if (r.demoReplaced === 'removed')
     out.push("note: --replace-demo: the demo org's records were removed first");
   if (r.demoReplaced === 'none')
     out.push('note: --replace-demo: this database held no demo org, so nothing was removed');
   return out.join('\n');
-}
-
-/**
- * Names the stages read as open whose Close Date was stored as the expected close: `Close Date was read as
- * the expected close of open deals in the stages Negotiation, Prospecting; if one of them means won or lost,
- * import the file again with --won-stages "…" or --lost-stages "…"`.
- */
-function openCloseStagesNote(stages: string[]): string {
-  const names = stages.map((s) => `"${s}"`).join(', ');
-  return `Close Date was read as the expected close of open deals in the stage${stages.length > 1 ? 's' : ''} ${names}; if one of them means won or lost, import the file again with --won-stages or --lost-stages naming it`;
 }

@@ -66,3 +66,20 @@ export function settleCloseDate(
     openStages.add(stage.trim());
   return null;
 }
+
+/**
+ * The note on the stages read as open whose Close Date was stored as the expected close, as the CSV details
+ * (`note: …`, audience 'file') and the ingest API's `summary_warnings` ('request') give it: `Close Date was
+ * read as the expected close of open deals in the stage "Negotiation"; if one of them means won or lost,
+ * import the file again with --won-stages or --lost-stages naming it` (a request: `close_date …, send the
+ * request again with won_stages or lost_stages naming it`). `stages`: the names, sorted.
+ */
+export function openCloseStagesNote(stages: readonly string[], audience: 'file' | 'request'): string {
+  const names = stages.map((s) => `"${s}"`).join(', ');
+  const what = audience === 'file' ? 'Close Date' : 'close_date';
+  const again =
+    audience === 'file'
+      ? 'import the file again with --won-stages or --lost-stages naming it'
+      : 'send the request again with won_stages or lost_stages naming it';
+  return `${what} was read as the expected close of open deals in the stage${stages.length > 1 ? 's' : ''} ${names}; if one of them means won or lost, ${again}`;
+}

@@ -365,14 +365,21 @@ export interface BatchOptions extends IngestOptions {
  * stage with a close date, an event dated after `opts.now` plus a day, an account named like another
  * under another external id, in the request or stored). A request that wrote contracts or accounts also returns `contractsLeftOut`
  * when some stored contracts are on accounts with no became_customer_at (ARR and ARPU leave them out), and
- * one that read dates without a zone `zonelessDates` when stored teams count their periods in another zone.
+ * one that read dates without a zone `zonelessDates` when stored teams count their periods in another zone,
+ * and one whose `close_date` became the expected close of deals in stages read as open `openCloseStages`
+ * (those stage names, sorted; a custom won or lost stage shows there, see openCloseStagesNote).
  */
 export async function ingestBatch(
   db: Db,
   input: RawBatch | { batches: RawBatch[] },
   opts: BatchOptions,
 ): Promise<
-  WriteResult & { warnings?: ItemWarning[]; contractsLeftOut?: number; zonelessDates?: ZonelessDates }
+  WriteResult & {
+    warnings?: ItemWarning[];
+    contractsLeftOut?: number;
+    zonelessDates?: ZonelessDates;
+    openCloseStages?: string[];
+  }
 > {
   const batches = 'batches' in input ? input.batches : [input];
   const multi = 'batches' in input;
@@ -384,13 +391,21 @@ export async function ingestBatch(
   let parsed: ReturnType<typeof parseItems>[] = [];
   let entries: number[][] = [];
   let logs: WarningLog[] = [];
+  /** The stages read as open whose close_date became the expected close (settleCloseDate). */
+  let openCloseStages = new Set<string>();
   const read = () => {
     // One number context for the whole request: its unambiguous amounts settle its ambiguous ones, its items
     // presumed stored (checked after writing). Amount and date errors name the request's fields ("locale",
     // "decimal", "date_format").
     dates = newDateContext(opts.dateOrder, 'request');
+    openCloseStages = new Set<string>();
     const numbers: NumberContext = {
-      ...newNumberContext(opts.decimal, { dates, numberHint: REQUEST_NUMBER_HINT, stages: opts.stages }),
+      ...newNumberContext(opts.decimal, {
+        dates,
+        numberHint: REQUEST_NUMBER_HINT,
+        stages: opts.stages,
+        openCloseStages,
+      }),
       batchEvidence: true,
     };
     parsed = batches.map((b, i) => {
@@ -523,6 +538,9 @@ export async function ingestBatch(
   const counts = {
     ...(leftOut ? { contractsLeftOut: leftOut } : {}),
     ...(zoneless ? { zonelessDates: zoneless } : {}),
+    ...(openCloseStages.size > 0
+      ? { openCloseStages: [...openCloseStages].sort((a, b) => a.localeCompare(b)) }
+      : {}),
   };
   return warnings.length > 0 ? { ...result, warnings, ...counts } : { ...result, ...counts };
 }

@@ -2,6 +2,7 @@ import { expect, it } from 'vitest';
 import { queryRows, sql } from '../../src/db/client.js';
 import { ingestBatch } from '../../src/ingest/index.js';
 import { describeDb } from '../helpers/db.js';
+import { ingestServer } from '../helpers/ingest-server.js';
 
 const opts = { timezone: 'UTC', now: new Date('2026-11-23T09:00:00Z') };
 
@@ -102,5 +103,42 @@ describeDb('ingest: loss reason, expected close date, email template', (ctx) => 
       { id: 'O-1', outcome: 'open', closed: null, close: '2027-01-10' },
       { id: 'O-2', outcome: 'won', closed: '2026-10-20 04:00', close: null },
     ]);
+  });
+
+  // The CSV summary named the stages read as open whose Close Date became the expected close; the API said
+  // nothing, so a custom won stage ("Signed") sent without won_stages went unremarked.
+  const post = ingestServer(ctx, '2026-11-23T09:00:00Z');
+  it('names in summary_warnings the stages read as open whose close_date became the expected close', async () => {
+    const deal = { created_at: '2026-10-01', owner_name: 'Zoe' };
+    const written = await post({
+      entity: 'opportunities',
+      items: [
+        { external_id: 'O-1', ...deal, stage: 'Signed', close_date: '2026-10-20' },
+        { external_id: 'O-2', ...deal, stage: 'Negotiation', close_date: '2027-01-10' },
+        { external_id: 'O-3', ...deal, stage: 'Closed Won', close_date: '2026-10-21' },
+      ],
+    });
+    expect(written.status).toBe(200);
+    expect(written.body.summary_warnings).toEqual([
+      {
+        kind: 'close date read as expected',
+        count: 2,
+        message:
+          'close_date was read as the expected close of open deals in the stages "Negotiation", "Signed"; if one of them means won or lost, send the request again with won_stages or lost_stages naming it',
+      },
+    ]);
+    // Sent again with the stage named: no note, and the deal is won on its close date.
+    const again = await post({
+      entity: 'opportunities',
+      won_stages: ['Signed'],
+      items: [{ external_id: 'O-1', stage: 'Signed', close_date: '2026-10-20' }],
+    });
+    expect(again.status).toBe(200);
+    expect(again.body).not.toHaveProperty('summary_warnings');
+    const [o1] = await queryRows<{ outcome: string; close: string | null }>(
+      ctx.db(),
+      sql`select outcome, expected_close_date::text as close from opportunities where external_id = 'O-1'`,
+    );
+    expect(o1).toEqual({ outcome: 'won', close: null });
   });
 });
