@@ -12,16 +12,21 @@ interface DealClose {
 /**
  * One opportunity item as ClosedAtGuard sees it. `outcome` is what the item sets (given, or read from its
  * stage; undefined: left as stored); `outcomeFrom` names the field it came from; `closedAt` is the item's
- * closed_at (undefined: absent; null: emptied). `emptied`: the outcome ('open') was read from empty cells
- * alone, an empty stage without an outcome or an empty outcome without a stage.
+ * closed_at (undefined: absent; null: emptied). `emptied`: the outcome ('open') came from empty cells, which
+ * say nothing about the deal: an empty stage without an outcome ('stage'), an empty stage and outcome
+ * ('both'), an empty outcome without a stage or beside `openStage`, a stage that reads as open ('outcome').
  */
 export interface CloseItem {
   key: string;
   outcome: Outcome | undefined;
   outcomeFrom: 'outcome' | 'stage';
-  emptied?: boolean;
+  emptied?: 'stage' | 'outcome' | 'both';
+  openStage?: string;
   closedAt: unknown;
 }
+
+/** A deal before any item of the batch: how a new record starts (open, no closed_at). */
+const NEW_DEAL: DealClose = { outcome: 'open', hasClosedAt: false };
 
 /**
  * Keeps an empty stage or outcome cell from reopening a stored won or lost deal without a word (fresh
@@ -30,12 +35,18 @@ export interface CloseItem {
  * Keeps a partial update of a stored deal from leaving it won or lost without a closed_at (the table's
  * check `opportunities_closed_check`, which would otherwise fail the whole request or file with a database
  * error). The deal is judged as it will be stored: its stored outcome and closed_at, overlaid by the batch's
- * earlier accepted items for the same key, then by the item's own fields. Only records stored before the
- * batch are judged here; a new record is judged when its merged row is checked (writeOpportunities). Stored
- * rows are read once per batch, only for the keys whose items could break the rule (`load`): one query.
+ * earlier accepted items for the same key, then by the item's own fields. A record new in the batch is judged
+ * on the closed_at rule when its merged row is checked (writeOpportunities), and on empty cells here, after
+ * the batch's earlier items for it (helper-181: a file that closed a new deal on one line reopened it with an
+ * empty stage on the next). Stored rows are read once per batch, only for the keys whose items could break
+ * a rule (`load`): one query.
  */
 export class ClosedAtGuard {
-  private constructor(private readonly deals: BatchView<DealClose>) {}
+  private constructor(
+    private readonly deals: BatchView<DealClose>,
+    /** Keys new in the batch: looked up (`load`) and not stored. */
+    private readonly fresh: ReadonlySet<string>,
+  ) {}
 
   /**
    * Reads, in one query, the stored outcome and closed_at of the deals that `items` may leave closed without
@@ -50,7 +61,8 @@ export class ClosedAtGuard {
       items.filter(mayBreak).map((item) => item.key),
     );
     const stored = new Map(rows.map((r) => [r.key, { outcome: r.outcome, hasClosedAt: r.has_closed_at }]));
-    return new ClosedAtGuard(new BatchView(stored));
+    const fresh = new Set(items.filter((i) => mayBreak(i) && !stored.has(i.key)).map((i) => i.key));
+    return new ClosedAtGuard(new BatchView(stored), fresh);
   }
 
   /**
@@ -58,21 +70,16 @@ export class ClosedAtGuard {
    * saying how to send it: `is required when the outcome is won: the deal has no closed_at, so send
    * closed_at with the outcome` (or `with the stage`), or, for an emptied closed_at on a won deal, `… the
    * deal stays won, so send closed_at, or an open outcome or stage with the empty closed_at`. undefined
-   * when the item is fine or its deal is not stored. An `emptied` item on a won or lost deal is refused on
-   * the emptied field: `is empty, but the deal is won: give its stage, leave the stage out to keep the deal
-   * won, or give outcome open to reopen it`.
+   * when the item is fine or its deal is not stored. An `emptied` item on a won or lost deal, stored or closed
+   * by the batch's earlier items, is refused on the emptied field (reopenedByEmptyCells): `is empty, but the
+   * deal is won: give its stage, leave the stage out to keep the deal won, or give outcome open with an empty
+   * closed_at to reopen it`.
    */
   check(index: number, item: CloseItem): ItemError | undefined {
     const before = this.deals.before(item.key);
     if (!before) return undefined;
-    if (item.emptied && before.outcome !== 'open') {
-      const field = item.outcomeFrom;
-      return {
-        index,
-        field,
-        message: `is empty, but the deal is ${before.outcome}: give its ${field}, leave the ${field} out to keep the deal ${before.outcome}, or give outcome open to reopen it`,
-      };
-    }
+    if (item.emptied && before.outcome !== 'open') return reopenedByEmptyCells(index, item, before.outcome);
+    if (this.fresh.has(item.key)) return undefined;
     const after = overlay(before, item);
     if (after.outcome === 'open' || after.hasClosedAt) return undefined;
     const required = `is required when the outcome is ${after.outcome}`;
@@ -91,11 +98,39 @@ export class ClosedAtGuard {
     };
   }
 
-  /** Records what an accepted item writes, for the batch's later items of its key (stored deals only). */
+  /** Records what an accepted item writes, for the batch's later items of its key (stored or new, if looked up). */
   record(item: CloseItem): void {
-    const before = this.deals.before(item.key);
+    const before = this.deals.before(item.key) ?? (this.fresh.has(item.key) ? NEW_DEAL : undefined);
     if (before) this.deals.write(item.key, overlay(before, item));
   }
+}
+
+/**
+ * The refusal of empty cells that would reopen a won or lost deal, on the field that is empty, with what to
+ * send instead: the stage or outcome, nothing (the column left out keeps the deal as it is), or outcome open
+ * with an empty closed_at to reopen it. An empty outcome beside a stage that reads as open (Pipedrive's
+ * Status beside its pipeline stage) leaves only the outcome to say what the deal is.
+ */
+function reopenedByEmptyCells(index: number, item: CloseItem, outcome: Outcome): ItemError {
+  const reopen = 'open with an empty closed_at to reopen it';
+  if (item.emptied === 'outcome' && item.openStage !== undefined)
+    return {
+      index,
+      field: 'outcome',
+      message: `is empty and stage "${item.openStage}" reads as open, but the deal is ${outcome}: give its outcome (${outcome} to keep it, or ${reopen})`,
+    };
+  if (item.emptied === 'both')
+    return {
+      index,
+      field: 'stage',
+      message: `and outcome are empty, but the deal is ${outcome}: give its stage or outcome, leave both out to keep the deal ${outcome}, or give outcome ${reopen}`,
+    };
+  const field = item.emptied === 'outcome' ? 'outcome' : 'stage';
+  return {
+    index,
+    field,
+    message: `is empty, but the deal is ${outcome}: give its ${field}, leave the ${field} out to keep the deal ${outcome}, or give outcome ${reopen}`,
+  };
 }
 
 /** True when the item, laid over some stored deal, could leave it won or lost without a closed_at or reopen it with empty cells. */

@@ -46,17 +46,24 @@ function outcomeOf(item: OpportunityItem, stages: IngestOptions['stages']): Outc
 const blank = (v: string | null | undefined): boolean => v === null || (v !== undefined && v.trim() === '');
 
 /**
- * The item as ClosedAtGuard sees it: the outcome it sets, the field that set it, and its closed_at. An
- * outcome read from empty cells alone (an empty stage with no outcome, or an empty outcome with no stage
- * or an empty one) is `emptied`: the field named is the one the item gives empty (the stage when both are).
+ * The item as ClosedAtGuard sees it: the outcome it sets, the field that set it, and its closed_at; and,
+ * when the outcome comes from empty cells (`emptied`, see CloseItem), which: an empty stage without an
+ * outcome ('stage'), an empty stage and outcome ('both'), an empty outcome without a stage or beside one
+ * that reads as open ('outcome', with that stage as `openStage`: Pipedrive keeps won deals in an open
+ * pipeline stage, and only its Status says won).
  */
 function closeItem(item: OpportunityItem, stages: IngestOptions['stages']): CloseItem {
-  const emptied = !item.outcome && (blank(item.stage) || (item.outcome === null && item.stage === undefined));
+  const outcome = outcomeOf(item, stages);
+  const stageBlank = blank(item.stage);
+  let emptied: CloseItem['emptied'];
+  if (!item.outcome && stageBlank) emptied = item.outcome === null ? 'both' : 'stage';
+  else if (item.outcome === null && outcome === 'open') emptied = 'outcome';
   return {
     key: item.external_id!,
-    outcome: outcomeOf(item, stages),
+    outcome,
     outcomeFrom: item.outcome ? 'outcome' : item.stage !== undefined ? 'stage' : 'outcome',
-    emptied,
+    ...(emptied ? { emptied } : {}),
+    ...(emptied === 'outcome' && typeof item.stage === 'string' ? { openStage: item.stage } : {}),
     closedAt: item.closed_at,
   };
 }

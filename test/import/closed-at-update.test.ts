@@ -11,7 +11,11 @@ const closing = (line: number, outcome: string, field: 'outcome' | 'stage') =>
 const emptied = (line: number, outcome: string) =>
   `line ${line}: closed_at is required when the outcome is ${outcome}: the deal stays ${outcome}, so send closed_at, or an open outcome or stage with the empty closed_at`;
 const reopened = (line: number, field: 'stage' | 'outcome', outcome: string) =>
-  `line ${line}: ${field} is empty, but the deal is ${outcome}: give its ${field}, leave the ${field} out to keep the deal ${outcome}, or give outcome open to reopen it`;
+  `line ${line}: ${field} is empty, but the deal is ${outcome}: give its ${field}, leave the ${field} out to keep the deal ${outcome}, or give outcome open with an empty closed_at to reopen it`;
+const bothEmpty = (line: number, outcome: string) =>
+  `line ${line}: stage and outcome are empty, but the deal is ${outcome}: give its stage or outcome, leave both out to keep the deal ${outcome}, or give outcome open with an empty closed_at to reopen it`;
+const statusEmpty = (line: number, stage: string, outcome: string) =>
+  `line ${line}: outcome is empty and stage "${stage}" reads as open, but the deal is ${outcome}: give its outcome (${outcome} to keep it, or open with an empty closed_at to reopen it)`;
 const DEALS = [
   'external_id,created_at,amount_minor,owner_email,owner_name,stage,closed_at',
   'IO-2,2026-11-01,100,zoe@example.com,Zoe,Prospecting,',
@@ -88,7 +92,15 @@ describeDb('import: an empty stage or outcome on a stored won or lost deal', (ct
       ['Opportunity ID,Stage\nIO-3,\n', salesforce, reopened(2, 'stage', 'won')],
       ['external_id,stage\nIO-3,   \n', {}, reopened(2, 'stage', 'won')],
       ['external_id,outcome\nIO-3,\n', {}, reopened(2, 'outcome', 'won')],
-      ['external_id,stage,outcome\nIO-3,,\n', {}, reopened(2, 'stage', 'won')],
+      ['external_id,stage,outcome\nIO-3,,\n', {}, bothEmpty(2, 'won')],
+      // helper-181: an empty outcome beside a stage that reads as open (Pipedrive keeps won deals in an open
+      // pipeline stage; only its Status says won).
+      ['external_id,outcome,stage\nIO-3,,Negotiation\n', {}, statusEmpty(2, 'Negotiation', 'won')],
+      [
+        'Deal - ID,Deal - Stage,Deal - Status\nIO-3,Negotiations Started,\n',
+        { preset: presetColumns('pipedrive', 'opportunities') },
+        statusEmpty(2, 'Negotiations Started', 'won'),
+      ],
       // An empty stage beside an empty closed_at is no reopening either.
       ['external_id,stage,closed_at\nIO-3,,\n', {}, reopened(2, 'stage', 'won')],
     ] as const) {
@@ -97,6 +109,29 @@ describeDb('import: an empty stage or outcome on a stored won or lost deal', (ct
       expect(lines(r)).toEqual([error]);
     }
     expect(await stored()).toEqual(before);
+  });
+
+  it('judges a deal the file itself closed on an earlier line, as a stored one', async () => {
+    // helper-181: `N2,2026-01-01,Closed Lost,2026-02-01` then `N2,2026-01-01,,` stored N2 open, "1 inserted".
+    await run(DEALS);
+    const file = [
+      'external_id,created_at,owner_email,stage,closed_at',
+      'N2,2026-01-01,zoe@example.com,Closed Lost,2026-02-01',
+      'N2,2026-01-01,zoe@example.com,,',
+      'N3,2026-01-01,zoe@example.com,Closed Won,2026-02-01',
+      'N3,2026-01-01,zoe@example.com,,2026-02-01',
+      '',
+    ].join('\n');
+    const r = await run(file);
+    expect(lines(r)).toEqual([
+      `${reopened(3, 'stage', 'lost')}; it repeats external id N2 of line 2`,
+      `${reopened(5, 'stage', 'won')}; it repeats external id N3 of line 4`,
+    ]);
+    expect(r).toMatchObject({ inserted: 2, invalidRows: 2 });
+    expect((await stored()).filter((d) => d.id.startsWith('N'))).toEqual([
+      { id: 'N2', outcome: 'lost', stage: 'Closed Lost', closed: '2026-02-01' },
+      { id: 'N3', outcome: 'won', stage: 'Closed Won', closed: '2026-02-01' },
+    ]);
   });
 
   it('takes an empty stage on an open or new deal, beside an outcome, and after an earlier row reopened it', async () => {

@@ -103,7 +103,7 @@ describeDb('ingest API: closing or reopening a stored deal with a partial update
     const reopened = (field: 'stage' | 'outcome') => ({
       index: 0,
       field,
-      message: `is empty, but the deal is won: give its ${field}, leave the ${field} out to keep the deal won, or give outcome open to reopen it`,
+      message: `is empty, but the deal is won: give its ${field}, leave the ${field} out to keep the deal won, or give outcome open with an empty closed_at to reopen it`,
     });
     expect(await deals([{ external_id: 'IO-3', stage: null }])).toEqual(refusedItems([reopened('stage')]));
     expect(await deals([{ external_id: 'IO-3', stage: '' }])).toEqual(refusedItems([reopened('stage')]));
@@ -114,6 +114,19 @@ describeDb('ingest API: closing or reopening a stored deal with a partial update
       { id: 'IO-2', outcome: 'open', closed: null },
       { id: 'IO-3', outcome: 'won', closed: '2026-11-20' },
     ]);
+    // helper-181: a deal the request itself closes is judged the same on its later items.
+    expect(
+      await deals([
+        {
+          external_id: 'N5',
+          created_at: '2026-01-01',
+          stage: 'Closed Won',
+          closed_at: '2026-02-01',
+          ...owner,
+        },
+        { external_id: 'N5', stage: null },
+      ]),
+    ).toEqual(refusedItems([{ ...reopened('stage'), index: 1 }]));
     // Reopening is said outright.
     expect(
       (await deals([{ external_id: 'IO-3', stage: null, outcome: 'open', closed_at: null }])).status,
