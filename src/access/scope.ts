@@ -25,7 +25,7 @@ export type ScopeAsk =
   | { kind: 'user'; slackUserId: string; name: string | null }
   | { kind: 'email'; email: string }
   | { kind: 'handle'; handle: string }
-  | { kind: 'named'; name: string; teamOnly: boolean; personOnly?: true; quoted?: true };
+  | { kind: 'named'; name: string; teamOnly: boolean; personOnly?: true; quoted?: true; atTyped?: true };
 
 /** A Slack user id to remember for a rep found through users.info (done once the caller may see them). */
 export interface SlackLink {

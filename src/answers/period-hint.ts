@@ -94,7 +94,7 @@ async function wordsAroundNameText(
     return `Whose? \`${clipTyped(scope.name)}\` needs a name after it (\`${last} "Ana Lopez"\`) or a mention (\`@ana\`).`;
   if (words.length > 1 && ENDING_SCOPES.includes(last)) {
     const rest = words.slice(0, -1).join(' ');
-    const typed = `${scope.teamOnly ? 'team ' : scope.personOnly ? 'person ' : ''}${rest}`;
+    const typed = `${scope.teamOnly ? 'team ' : scope.atTyped ? '@' : scope.personOnly ? 'person ' : ''}${rest}`;
     if (await isName(rest))
       return `That names more than one scope: \`${clipTyped(neutraliseMarkers(typed))}\` and \`${words.at(-1)}\`; ask for one at a time.`;
   }

@@ -388,6 +388,10 @@ describeDb('the grammar as a sales manager types it', (ctx) => {
     const typed = await ask(USERS.ada.id, 'winrate @Ana López last month');
     expect(typed).toContain('Win rate · Ana López · October 2026: 100.0%');
     expect(typed).toBe(await ask(USERS.ada.id, 'winrate Ana López last month'));
+    // helper-181: beside `me`, it was named back as `person Ana López`, which was not typed.
+    expect(await ask(USERS.ada.id, 'winrate @Ana López me')).toBe(
+      'That names more than one scope: `@Ana López` and `me`; ask for one at a time.',
+    );
     expect(await ask(USERS.ada.id, 'winrate @Ana Lopz last month')).toBe(
       'I don\'t know anyone called "Ana Lopz". Did you mean "Ana López"?',
     );

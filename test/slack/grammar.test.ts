@@ -579,6 +579,11 @@ describe('the /metrics grammar, as a sales manager types it', () => {
       period: '2026',
     });
     expect(parse('winrate @Bob Ray last week org')).toEqual(twoScopes('`org` and `@Bob Ray`'));
+    // helper-181: two of them said "I couldn't make sense of `Bob Ray Smith`".
+    expect(parse('winrate @Bob Ray @June Smith 2026')).toMatchObject({
+      kind: 'error',
+      message: 'That names more than one person: `@Bob Ray` and `@June Smith`; ask for one at a time.',
+    });
     expect(parse('calls team EMEA rep ana')).toMatchObject({ kind: 'error' });
     // Fresh tester: `team` is no person; mentions and channels named as people see them.
     expect(parse('calls team <@U999>')).toEqual(twoScopes('`team` and `@U999`'));

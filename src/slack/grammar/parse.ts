@@ -387,6 +387,8 @@ function readModifiers(
   let quotedNames = 0;
   /** Which of `leftovers` are quoted names. */
   const quotedRuns = new Set<number>();
+  /** Which of `leftovers` are full names typed after an `@` (`@Bob Ray`). */
+  const atNames = new Set<number>();
   const leftovers: string[][] = [];
   let run: string[] = [];
   const endRun = () => {
@@ -420,13 +422,9 @@ function readModifiers(
     // `@Bob Ray 2026`: an @ typed before a full name (Slack leaves it as text when no one is picked from the
     // menu) asks for that person, as `person Bob Ray` does (fresh tester helper-180: `Ray` was left unread).
     const next = tokens[i + 1];
-    if (
-      person?.kind === 'handle' &&
-      !scope &&
-      run.length === 0 &&
-      next &&
-      isNameWord(next, tokens, i + 1, pctx)
-    ) {
+    if (person?.kind === 'handle' && !scope && next && isNameWord(next, tokens, i + 1, pctx)) {
+      endRun();
+      atNames.add(leftovers.length);
       personOnly = true;
       nameWordTyped = '@';
       run.push(raw.slice(1));
@@ -625,6 +623,11 @@ function readModifiers(
       message: `I couldn't make sense of \`${clipTyped(tokens[0]!)}\`.`,
       suggestion: [slip.id, ...tokens.slice(1)].join(' '),
     };
+  // `@Bob Ray @June Smith`: two people, named back as typed (helper-181: it said "Bob Ray Smith").
+  if (leftovers.length > 1 && atNames.size > 0) {
+    const named = leftovers.map((words, index) => `${atNames.has(index) ? '@' : ''}${words.join(' ')}`);
+    return conflict(atNames.size === leftovers.length ? 'person' : 'scope', named);
+  }
   if (leftovers.length > 1) return unknownWords(leftovers.flat(), ctx);
   if (leftovers.length === 1) {
     // `org team EMEA`: a scope word, then a team or person asked for by name.
@@ -640,6 +643,7 @@ function readModifiers(
       teamOnly,
       ...(personOnly ? { personOnly: true as const } : {}),
       ...(quotedNames > 0 ? { quoted: true as const } : {}),
+      ...(atNames.size > 0 ? { atTyped: true as const } : {}),
     };
   }
   if (zoned) {

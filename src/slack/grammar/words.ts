@@ -24,9 +24,10 @@ export type ScopeWord =
   /**
    * A team or person by name, resolved later ("EMEA", "team EMEA Inbound", "ana"). `quoted`: typed in
    * quotes (`"Last Month"`), so it is a name whatever its words and is never offered back as a period.
-   * `personOnly`: asked as `rep …` or `person …`, so only a person's name is looked for, not a team's.
+   * `personOnly`: asked as `rep …` or `person …`, so only a person's name is looked for, not a team's;
+   * `atTyped` too when asked as `@Bob Ray` (named back so).
    */
-  | { kind: 'named'; name: string; teamOnly: boolean; personOnly?: true; quoted?: true };
+  | { kind: 'named'; name: string; teamOnly: boolean; personOnly?: true; quoted?: true; atTyped?: true };
 
 /** The grammar's keywords, in one place so the parser and "did you mean" agree. */
 
