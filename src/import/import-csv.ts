@@ -128,9 +128,10 @@ export interface ImportCsvResult {
   openCloseStages: string[];
   /**
    * With --replace-demo: 'removed' when the demo org's records were removed, 'none' when the database held
-   * no demo org (nothing removed); null without --replace-demo and when rejected.
+   * no demo org (nothing removed), 'kept' when the file was rejected (rolled back, the demo with it); null
+   * without --replace-demo, and when rejected with no demo to remove.
    */
-  demoReplaced: 'removed' | 'none' | null;
+  demoReplaced: 'removed' | 'none' | 'kept' | null;
 }
 
 class Rollback extends Error {}
@@ -636,7 +637,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
       created: emptyCreated(),
       contractsLeftOut: 0,
       zonelessDates: null,
-      demoReplaced: null,
+      demoReplaced: result.demoReplaced === 'removed' ? 'kept' : null,
       rejected: true,
       warnings: warnings.list(),
     };

@@ -157,6 +157,8 @@ export function formatDetails(r: ImportCsvResult): string {
   // helper-180: `--replace-demo` on a database without the demo said only "4 unchanged".
   if (r.demoReplaced === 'removed')
     out.push("note: --replace-demo: the demo org's records were removed first");
+  if (r.demoReplaced === 'kept')
+    out.push('note: --replace-demo: nothing was imported, so the demo org was kept');
   if (r.demoReplaced === 'none')
     out.push('note: --replace-demo: this database held no demo org, so nothing was removed');
   return out.join('\n');

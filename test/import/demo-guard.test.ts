@@ -63,6 +63,21 @@ describeDb('demo data never touches user data', (ctx) => {
         { timezone: 'UTC', now: NOW, source: 'api' },
       ),
     ).rejects.toThrow('this database holds the generated demo org; import a file with --replace-demo');
+    // A file rejected for its invalid rows keeps the demo, and says so (helper-181: it said nothing).
+    const bad = path.join(dir, 'bad-accounts.csv');
+    writeFileSync(bad, 'external_id,name,became_customer_at\nA-1,Acme,not a date\n');
+    const rejected = await importCsv(ctx.db(), {
+      entity: 'accounts',
+      input: createReadStream(bad),
+      timezone: 'UTC',
+      now: NOW,
+      replaceDemo: true,
+    });
+    expect(rejected).toMatchObject({ rejected: true, demoReplaced: 'kept' });
+    expect(formatDetails(rejected)).toBe(
+      'note: --replace-demo: nothing was imported, so the demo org was kept',
+    );
+    expect(await n('reps')).toBe(demoReps);
     const r = await importAccounts(true);
     expect(r).toMatchObject({ inserted: 2, invalidRows: 0, demoReplaced: 'removed' });
     expect(formatDetails(r)).toBe("note: --replace-demo: the demo org's records were removed first");
