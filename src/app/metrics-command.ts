@@ -4,8 +4,9 @@ import { answerHelpRequest, changesData, runMetricsCommand } from '../../command
 import { yieldToIo } from '../core/yield-to-io.js';
 import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
-import { beforeDeadline } from '../metrics/index.js';
+import { BUSY_MESSAGE, beforeDeadline } from '../metrics/index.js';
 import {
+  BUSY_NOTHING_CHANGED,
   buildNoticeMessage,
   COULD_NOT_CONFIRM,
   COULD_NOT_LOAD,
@@ -91,6 +92,7 @@ export async function answerSlashCommand(deps: Deps, client: WebClient, command:
     {
       failure: (cause) =>
         !changes ? COULD_NOT_LOAD : cause === 'timeout' ? COULD_NOT_CONFIRM : COULD_NOT_SAVE,
+      busy: () => (changes ? BUSY_NOTHING_CHANGED : BUSY_MESSAGE),
     },
   );
   return toResponse(reply, { replaceOriginal: false });

@@ -88,7 +88,7 @@ export function callerOrRefusal(
 /**
  * Runs `work` as an interactive ask: everything on its path (caller lookup, scope, access checks, metric
  * computations) must be done by `deadline` (default: INTERACTIVE_BUDGET_MS from now, i.e. from the ack),
- * else the person is told Tally is busy (MetricsError('busy') → BUSY_MESSAGE). A database error, or work
+ * else the person is told Tally is busy (MetricsError('busy') → BUSY_MESSAGE, or `options.busy()`). A database error, or work
  * that still hangs after ANSWER_TIMEOUT_MS, becomes the one polite "Couldn't load" sentence, or
  * `options.failure(cause)` when given (for a change: COULD_NOT_SAVE after an error, COULD_NOT_CONFIRM after the
  * timeout, since its statement may still commit; details are logged without stack traces). Bad input never reaches here as an error: commands answer it themselves.
@@ -97,7 +97,12 @@ export async function answerSafely(
   deps: Deps,
   what: string,
   work: () => Promise<Reply>,
-  options: { deadline?: number; failure?: (cause: 'error' | 'timeout') => string } = {},
+  options: {
+    deadline?: number;
+    failure?: (cause: 'error' | 'timeout') => string;
+    /** The busy sentence (default BUSY_MESSAGE): for a change, BUSY_NOTHING_CHANGED. */
+    busy?: () => string;
+  } = {},
 ): Promise<Reply> {
   const deadline = options.deadline ?? Date.now() + INTERACTIVE_BUDGET_MS;
   let timer: NodeJS.Timeout | undefined;
@@ -115,7 +120,7 @@ export async function answerSafely(
   } catch (err) {
     if (isBusyError(err)) {
       deps.logger.info({ what }, 'past capacity: told the user to try again');
-      return { visibility: 'ephemeral', message: buildNoticeMessage(BUSY_MESSAGE) };
+      return { visibility: 'ephemeral', message: buildNoticeMessage(options.busy?.() ?? BUSY_MESSAGE) };
     }
     if (err instanceof SlackUnreachableError)
       return { visibility: 'ephemeral', message: buildNoticeMessage(SLACK_UNREACHABLE) };

@@ -1,8 +1,10 @@
 import { expect, it } from 'vitest';
 import { yieldToIo } from '../../src/core/yield-to-io.js';
+import { queryRows, sql } from '../../src/db/client.js';
 import { readDataVersion } from '../../src/db/data-version.js';
 import { BUSY_MESSAGE, createMetricAnswers } from '../../src/metrics/index.js';
 import type { MetricResult } from '../../src/metrics/types.js';
+import { BUSY_NOTHING_CHANGED } from '../../src/slack/blocks/notice.js';
 import { describeDb, holdEveryConnection } from '../helpers/db.js';
 import { useSlackApiStub } from '../helpers/slack-api.js';
 import { eventBody, postSigned, slashCommandBody } from '../helpers/slack-requests.js';
@@ -59,6 +61,29 @@ describeDb('the busy reply past capacity', (ctx) => {
     expect(text).toBe(BUSY_MESSAGE);
     expect(answeredAt - ackedAt).toBeLessThan(BUSY_WITHIN_MS);
     expect(answeredAt).toBeLessThan(await released);
+  });
+
+  it('tells a manager whose target set met a held database that nothing was changed, and saves nothing', async () => {
+    // helper-181: "busy" alone left the manager unsure whether the target was saved.
+    const released = holdDatabase();
+    const res = await postSigned(
+      `${app.url}/slack/events`,
+      slashCommandBody({
+        text: 'target set calls 40 team week',
+        userId: USERS.mia.id,
+        responseUrl: `${stub.responseBase}held-set`,
+      }),
+      { secret: SECRET },
+    );
+    const ackedAt = performance.now();
+    expect(res.status).toBe(200);
+    const [reply] = await stub.waitFor('response_url', 1, HOLD_SECONDS * 1000 + 10_000);
+    expect(String(reply?.args.text)).toBe(BUSY_NOTHING_CHANGED);
+    expect(performance.now() - ackedAt).toBeLessThan(BUSY_WITHIN_MS);
+    await released;
+    // Once the database is free again, the set the asker was told about was not made after all.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await queryRows(ctx.db(), sql`select value from targets`)).toEqual([]);
   });
 
   it("tells the asker Tally is busy within 3 s while the bot's own event loop is past capacity", async () => {

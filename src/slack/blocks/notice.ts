@@ -23,6 +23,14 @@ export const COULD_NOT_SAVE =
   "Couldn't save that right now — nothing was changed; please try again in a minute.";
 
 /**
+ * The busy sentence for a change (a target, a digest, alert settings) past capacity: a change is told busy
+ * only before its write starts (throwIfPastDeadline, setTarget's lock wait), so nothing was changed
+ * (helper-181: "busy" alone left a manager unsure whether the target was saved).
+ */
+export const BUSY_NOTHING_CHANGED =
+  'Tally is busy right now — nothing was changed; try again in a few seconds.';
+
+/**
  * The sentence users see when a change took longer than ANSWER_TIMEOUT_MS: its statement may still commit,
  * so "nothing was changed" would not be known to be true.
  */
