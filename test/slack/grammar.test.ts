@@ -579,6 +579,9 @@ describe('the /metrics grammar, as a sales manager types it', () => {
       period: '2026',
     });
     expect(parse('winrate @Bob Ray last week org')).toEqual(twoScopes('`org` and `@Bob Ray`'));
+    // helper-182: after another scope it was named back as `@June`.
+    expect(parse('winrate me @June Smith 2026')).toEqual(twoScopes('`me` and `@June Smith`'));
+    expect(parse('winrate org @bob 2026')).toEqual(twoScopes('`org` and `@bob`'));
     // helper-181: two of them said "I couldn't make sense of `Bob Ray Smith`".
     expect(parse('winrate @Bob Ray @June Smith 2026')).toMatchObject({
       kind: 'error',

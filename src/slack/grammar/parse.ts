@@ -402,6 +402,14 @@ function readModifiers(
   /** The scope as typed (`me`, `<@U1|ada>`, `#emea`), to name it when a second one is asked. */
   let scopeTyped = '';
 
+  /** An @handle as typed with the name words after it (`@June Smith`); the handle alone for other words. */
+  const atFullName = (raw: string, at: number) => {
+    if (!HANDLE.test(raw)) return raw;
+    let end = at + 1;
+    while (end < tokens.length && isNameWord(tokens[end]!, tokens, end, pctx)) end++;
+    return tokens.slice(at, end).join(' ');
+  };
+
   for (let i = 0; i < tokens.length; i++) {
     const raw = tokens[i]!;
     const word = raw.toLowerCase();
@@ -432,7 +440,8 @@ function readModifiers(
     }
     if (person) {
       endRun();
-      if (scope) return conflict(isPerson(scope) ? 'person' : 'scope', [scopeTyped, raw]);
+      // `me @June Smith`: the person named back in full, as typed (helper-182: it said `@June`).
+      if (scope) return conflict(isPerson(scope) ? 'person' : 'scope', [scopeTyped, atFullName(raw, i)]);
       scope = person;
       scopeTyped = raw;
       continue;
