@@ -71,7 +71,8 @@ function closeItem(item: OpportunityItem, stages: IngestOptions['stages']): Clos
 /**
  * Writes one batch of opportunities (callers own the transaction). Owner by owner_email / owner_name,
  * account by external id or name (created when unknown), lead by external id (must exist). Without an
- * outcome field the outcome follows the stage; a won or lost deal needs closed_at, a stored deal too as a
+ * outcome field the outcome follows the stage; an item that makes the deal open empties its closed_at unless
+ * it gives one; a won or lost deal needs closed_at, a stored deal too as a
  * partial update leaves it (ClosedAtGuard). Unknown owners and accounts are created only for the rows that
  * pass every check (createNewNames): a refused row creates nothing. With `stage` (a big import) the rows
  * are staged for one set-based write and the counts come from its flushes.
@@ -101,6 +102,10 @@ export async function writeOpportunities(
   );
   const moneyItems = items.map(moneyItem);
   const guard = await CurrencyGuard.load(db, 'opportunities', moneyItems);
+  // An open deal has not closed: a stage or outcome that makes it open empties a closed_at the item does not
+  // give, so a deal reopened and later won again by its stage alone is not dated by its first close (helper-181).
+  for (const item of items)
+    if (item.closed_at === undefined && outcomeOf(item, opts.stages) === 'open') item.closed_at = null;
   const closeItems = items.map((item) => closeItem(item, opts.stages));
   const closing = await ClosedAtGuard.load(db, closeItems);
   const rows: PendingRow[] = [];

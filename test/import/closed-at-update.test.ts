@@ -111,6 +111,29 @@ describeDb('import: an empty stage or outcome on a stored won or lost deal', (ct
     expect(await stored()).toEqual(before);
   });
 
+  it('empties the closed_at of a deal a stage or outcome reopens, so a later close must say when', async () => {
+    // helper-181: `outcome open` left the close date, and a deal won again by its stage alone took it back.
+    await run(DEALS);
+    expect(await run('external_id,stage\nIO-3,Negotiation\n', { skipInvalid: false })).toMatchObject({
+      updated: 1,
+    });
+    expect((await stored())[1]).toEqual({ id: 'IO-3', outcome: 'open', stage: 'Negotiation', closed: null });
+    const again = await run('external_id,stage\nIO-3,Closed Won\n', { skipInvalid: false });
+    expect(lines(again)).toEqual([closing(2, 'won', 'stage')]);
+    expect(
+      await run('external_id,stage,closed_at\nIO-3,Closed Won,2026-11-22\n', { skipInvalid: false }),
+    ).toMatchObject({ updated: 1 });
+    expect(await run('external_id,outcome\nIO-3,open\n', { skipInvalid: false })).toMatchObject({
+      updated: 1,
+    });
+    expect((await stored())[1]).toEqual({ id: 'IO-3', outcome: 'open', stage: 'Closed Won', closed: null });
+    // A row that gives closed_at with an open outcome is stored as given (and warned about).
+    expect(
+      await run('external_id,outcome,closed_at\nIO-3,open,2026-11-22\n', { skipInvalid: false }),
+    ).toMatchObject({ updated: 1 });
+    expect((await stored())[1]).toMatchObject({ outcome: 'open', closed: '2026-11-22' });
+  });
+
   it('judges a deal the file itself closed on an earlier line, as a stored one', async () => {
     // helper-181: `N2,2026-01-01,Closed Lost,2026-02-01` then `N2,2026-01-01,,` stored N2 open, "1 inserted".
     await run(DEALS);
