@@ -155,11 +155,13 @@ export function formatDetails(r: ImportCsvResult): string {
   if (r.zonelessDates) out.push(`note: ${zonelessDatesNote(r.zonelessDates, 'file')}`);
   if (r.openCloseStages.length > 0) out.push(`note: ${openCloseStagesNote(r.openCloseStages, 'file')}`);
   // helper-180: `--replace-demo` on a database without the demo said only "4 unchanged".
-  if (r.demoReplaced === 'removed')
-    out.push("note: --replace-demo: the demo org's records were removed first");
-  if (r.demoReplaced === 'kept')
-    out.push('note: --replace-demo: nothing was imported, so the demo org was kept');
-  if (r.demoReplaced === 'none')
-    out.push('note: --replace-demo: this database held no demo org, so nothing was removed');
+  if (r.demoReplaced) out.push(`note: --replace-demo: ${DEMO_NOTES[r.demoReplaced]}`);
   return out.join('\n');
 }
+
+/** What --replace-demo did, per ImportCsvResult['demoReplaced']. */
+const DEMO_NOTES = {
+  removed: "the demo org's records were removed first",
+  kept: 'nothing was imported, so the demo org was kept',
+  none: 'this database held no demo org, so nothing was removed',
+} as const satisfies Record<NonNullable<ImportCsvResult['demoReplaced']>, string>;

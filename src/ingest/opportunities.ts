@@ -46,7 +46,9 @@ function outcomeOf(item: OpportunityItem, stages: IngestOptions['stages']): Outc
 const blank = (v: string | null | undefined): boolean => v === null || (v !== undefined && v.trim() === '');
 
 /**
- * The item as ClosedAtGuard sees it: the outcome it sets, the field that set it, and its closed_at; and,
+ * The item as ClosedAtGuard sees it: the outcome it sets, the field that set it, and the closed_at it writes
+ * (null when it makes the deal open without a closed_at of its own: an open deal has not closed, so a deal
+ * reopened and later won again by its stage alone is not dated by its first close, helper-181); and,
  * when the outcome comes from empty cells (`emptied`, see CloseItem), which: an empty stage without an
  * outcome ('stage'), an empty stage and outcome ('both'), an empty outcome without a stage or beside one
  * that reads as open ('outcome', with that stage as `openStage`: Pipedrive keeps won deals in an open
@@ -54,9 +56,8 @@ const blank = (v: string | null | undefined): boolean => v === null || (v !== un
  */
 function closeItem(item: OpportunityItem, stages: IngestOptions['stages']): CloseItem {
   const outcome = outcomeOf(item, stages);
-  const stageBlank = blank(item.stage);
   let emptied: CloseItem['emptied'];
-  if (!item.outcome && stageBlank) emptied = item.outcome === null ? 'both' : 'stage';
+  if (!item.outcome && blank(item.stage)) emptied = item.outcome === null ? 'both' : 'stage';
   else if (item.outcome === null && outcome === 'open') emptied = 'outcome';
   return {
     key: item.external_id!,
@@ -64,7 +65,7 @@ function closeItem(item: OpportunityItem, stages: IngestOptions['stages']): Clos
     outcomeFrom: item.outcome ? 'outcome' : item.stage !== undefined ? 'stage' : 'outcome',
     ...(emptied ? { emptied } : {}),
     ...(emptied === 'outcome' && typeof item.stage === 'string' ? { openStage: item.stage } : {}),
-    closedAt: item.closed_at,
+    closedAt: item.closed_at === undefined && outcome === 'open' ? null : item.closed_at,
   };
 }
 
@@ -102,10 +103,6 @@ export async function writeOpportunities(
   );
   const moneyItems = items.map(moneyItem);
   const guard = await CurrencyGuard.load(db, 'opportunities', moneyItems);
-  // An open deal has not closed: a stage or outcome that makes it open empties a closed_at the item does not
-  // give, so a deal reopened and later won again by its stage alone is not dated by its first close (helper-181).
-  for (const item of items)
-    if (item.closed_at === undefined && outcomeOf(item, opts.stages) === 'open') item.closed_at = null;
   const closeItems = items.map((item) => closeItem(item, opts.stages));
   const closing = await ClosedAtGuard.load(db, closeItems);
   const rows: PendingRow[] = [];
@@ -157,7 +154,7 @@ export async function writeOpportunities(
     put(values, 'currency', newCurrency);
     put(values, 'createdAt', item.created_at);
     put(values, 'stage', item.stage);
-    put(values, 'closedAt', item.closed_at);
+    put(values, 'closedAt', closeItems[index]!.closedAt);
     put(values, 'outcome', outcome);
     put(values, 'lossReason', item.loss_reason);
     put(values, 'expectedCloseDate', item.expected_close_date);

@@ -397,7 +397,7 @@ function readModifiers(
   };
   let teamOnly = false;
   let personOnly = false;
-  /** The word that asked for a team or person by name (`team`, `rep`, `person`, or `@` before a full name), as typed. */
+  /** What asked for a team or person by name, as typed before it (`team `, `rep `, `person `, or `@`). */
   let nameWordTyped = '';
   /** The scope as typed (`me`, `<@U1|ada>`, `#emea`), to name it when a second one is asked. */
   let scopeTyped = '';
@@ -570,7 +570,7 @@ function readModifiers(
     if (word === 'team' && tokens[i + 1] && isNameWord(tokens[i + 1]!, tokens, i + 1, pctx)) {
       endRun();
       teamOnly = true;
-      nameWordTyped = raw;
+      nameWordTyped = `${raw} `;
       continue;
     }
     // `rep "R&D Team"`, `person Kim`: a person's name, asked for when a team has the same name.
@@ -581,7 +581,7 @@ function readModifiers(
     ) {
       endRun();
       personOnly = true;
-      nameWordTyped = raw;
+      nameWordTyped = `${raw} `;
       continue;
     }
     const scopeWord = SCOPE_WORDS.get(word);
@@ -641,10 +641,7 @@ function readModifiers(
   if (leftovers.length === 1) {
     // `org team EMEA`: a scope word, then a team or person asked for by name.
     if (scope && (teamOnly || personOnly))
-      return conflict('scope', [
-        scopeTyped,
-        `${nameWordTyped}${nameWordTyped === '@' ? '' : ' '}${leftovers[0]!.join(' ')}`,
-      ]);
+      return conflict('scope', [scopeTyped, `${nameWordTyped}${leftovers[0]!.join(' ')}`]);
     if (scope) return unknownWords(leftovers[0]!, ctx);
     scope = {
       kind: 'named',
