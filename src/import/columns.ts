@@ -96,6 +96,18 @@ export function planColumns(
   const ignored: string[] = [];
   const presetLower = new Map(Object.entries(preset).map(([k, v]) => [k.toLowerCase(), v]));
   const fedByMap = new Set(targets.map((t) => t.field));
+  // Of the header's columns a preset maps to one field, the one the preset names first feeds it: Pipedrive's
+  // "Deal closed on" (filled for won and lost deals) before "Won time" and "Lost time" (helper-183: an export
+  // with "Won time" first refused every lost deal).
+  const presetRank = new Map(Object.keys(preset).map((k, i) => [k.toLowerCase(), i]));
+  const presetColumn = new Map<string, number>();
+  names.forEach((name, column) => {
+    const field = presetLower.get(name.toLowerCase());
+    if (field === undefined || mappedColumns.has(column) || byPosition.has(column)) return;
+    const best = presetColumn.get(field);
+    const rank = (c: number) => presetRank.get(names[c]!.toLowerCase())!;
+    if (best === undefined || rank(column) < rank(best)) presetColumn.set(field, column);
+  });
   names.forEach((name, column) => {
     if (mappedColumns.has(column) || byPosition.has(column)) return;
     const canonical = fields.find((f) => f === name.toLowerCase());
@@ -103,8 +115,13 @@ export function planColumns(
     if (canonical && !fedByMap.has(canonical)) {
       targets.push({ column, field: canonical });
       fedByMap.add(canonical);
-    } else if (viaPreset && fields.includes(viaPreset) && !fedByMap.has(viaPreset)) {
-      // A preset may know two names for one field (label and API name): the first column wins.
+    } else if (
+      viaPreset &&
+      fields.includes(viaPreset) &&
+      !fedByMap.has(viaPreset) &&
+      presetColumn.get(viaPreset) === column
+    ) {
+      // A preset may know two names for one field (label and API name): its first name wins (above).
       targets.push({ column, field: viaPreset });
       fedByMap.add(viaPreset);
       mapped.push(`${name} → ${viaPreset}`);

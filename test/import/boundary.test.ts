@@ -960,6 +960,31 @@ describeDb('CRM presets', (ctx) => {
     ]);
   });
 
+  it("reads Pipedrive's 'Deal closed on' as closed_at, whichever of its date columns comes first", async () => {
+    // helper-183: with "Won time" first in the file, "Lost time" and "Deal closed on" were ignored and every
+    // lost deal was refused ("closed_at is required when the outcome is lost").
+    const r = await run(
+      'opportunities',
+      csv(
+        'Deal - ID,Deal - Value,Deal - Currency,Deal - Owner,Deal - Stage,Deal - Status,Deal - Deal created,Deal - Won time,Deal - Lost time,Deal - Deal closed on\n' +
+          'P1,100,USD,Bo Diaz,Proposal,won,2026-01-01,2026-04-01,,2026-04-01\n' +
+          'P2,200,USD,Bo Diaz,Proposal,lost,2026-01-01,,2026-04-02,2026-04-02\n',
+      ),
+      'pipedrive',
+    );
+    expect(r).toMatchObject({ inserted: 2, invalidRows: 0 });
+    expect(r.columns.ignored).toEqual(['Deal - Won time', 'Deal - Lost time']);
+    const closed = await queryRows<{ id: string; outcome: string; closed: string }>(
+      ctx.db(),
+      sql`select external_id as id, outcome, to_char(closed_at at time zone 'UTC', 'YYYY-MM-DD') as closed
+          from opportunities order by external_id`,
+    );
+    expect(closed).toEqual([
+      { id: 'P1', outcome: 'won', closed: '2026-04-01' },
+      { id: 'P2', outcome: 'lost', closed: '2026-04-02' },
+    ]);
+  });
+
   it('imports Salesforce (API names) and Pipedrive deals exports with no --map', async () => {
     await run(
       'opportunities',
