@@ -7,6 +7,8 @@ import type { ItemError } from './types.js';
 interface DealClose {
   outcome: Outcome;
   hasClosedAt: boolean;
+  /** The outcome a won or lost deal had when one of the batch's earlier items reopened it. */
+  reopenedFrom?: Outcome;
 }
 
 /**
@@ -68,7 +70,9 @@ export class ClosedAtGuard {
   /**
    * The error, on `closed_at`, for an item that would leave its stored deal won or lost without a closed_at,
    * saying how to send it: `is required when the outcome is won: the deal has no closed_at, so send
-   * closed_at with the outcome` (or `with the stage`), or, for an emptied closed_at on a won deal, `… the
+   * closed_at with the outcome` (or `with the stage`; when the batch's earlier item reopened a won or lost
+   * deal, `an earlier record of this deal here reopened it (it was lost) and emptied its closed_at, so send
+   * closed_at with the stage; without this record the deal stays open`), or, for an emptied closed_at on a won deal, `… the
    * deal stays won, so send closed_at, or an open outcome or stage with the empty closed_at`. undefined
    * when the item is fine or its deal is not stored. An `emptied` item on a won or lost deal, stored or closed
    * by the batch's earlier items, is refused on the emptied field (reopenedByEmptyCells): `is empty, but the
@@ -91,10 +95,16 @@ export class ClosedAtGuard {
         message: `${required}: the deal stays ${after.outcome}, so send closed_at, or an open outcome or stage with the empty closed_at`,
       };
     }
+    // helper-183: with --skip-invalid, a file's earlier row that reopened the deal stood without a word.
+    const was = before.reopenedFrom;
+    const why = was
+      ? `an earlier record of this deal here reopened it (it was ${was}) and emptied its closed_at`
+      : 'the deal has no closed_at';
+    const left = was ? '; without this record the deal stays open' : '';
     return {
       index,
       field: 'closed_at',
-      message: `${required}: the deal has no closed_at, so send closed_at with the ${item.outcomeFrom}`,
+      message: `${required}: ${why}, so send closed_at with the ${item.outcomeFrom}${left}`,
     };
   }
 
@@ -140,10 +150,17 @@ function mayBreak(item: CloseItem): boolean {
   return item.closedAt === null && item.outcome === undefined;
 }
 
-/** The deal after the item: the fields it gives replace the ones before. */
+/**
+ * The deal after the item: the fields it gives replace the ones before. A won or lost deal the item makes
+ * open keeps its old outcome as `reopenedFrom` (kept while it stays open), for a later item's refusal to say.
+ */
 function overlay(before: DealClose, item: CloseItem): DealClose {
+  const outcome = item.outcome ?? before.outcome;
+  const reopenedFrom =
+    outcome !== 'open' ? undefined : before.outcome !== 'open' ? before.outcome : before.reopenedFrom;
   return {
-    outcome: item.outcome ?? before.outcome,
+    outcome,
     hasClosedAt: item.closedAt === undefined ? before.hasClosedAt : item.closedAt !== null,
+    ...(reopenedFrom ? { reopenedFrom } : {}),
   };
 }

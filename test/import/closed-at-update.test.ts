@@ -134,6 +134,18 @@ describeDb('import: an empty stage or outcome on a stored won or lost deal', (ct
     expect((await stored())[1]).toMatchObject({ outcome: 'open', closed: '2026-11-22' });
   });
 
+  it("says, refusing a close, that the file's earlier row reopened the deal and stands without it", async () => {
+    // helper-183 (MED): with --skip-invalid, `IO-3,Negotiation` then `IO-3,Closed Won` (no close date) left a
+    // won deal open with only "closed_at is required" on the second line.
+    await run(DEALS);
+    const r = await run('external_id,stage\nIO-3,Negotiation\nIO-3,Closed Won\n');
+    expect(lines(r)).toEqual([
+      'line 3: closed_at is required when the outcome is won: an earlier record of this deal here reopened it (it was won) and emptied its closed_at, so send closed_at with the stage; without this record the deal stays open; it repeats external id IO-3 of line 2',
+    ]);
+    expect(r).toMatchObject({ updated: 1, invalidRows: 1 });
+    expect((await stored())[1]).toEqual({ id: 'IO-3', outcome: 'open', stage: 'Negotiation', closed: null });
+  });
+
   it('judges a deal the file itself closed on an earlier line, as a stored one', async () => {
     // helper-181: `N2,2026-01-01,Closed Lost,2026-02-01` then `N2,2026-01-01,,` stored N2 open, "1 inserted".
     await run(DEALS);
