@@ -42,12 +42,14 @@ export function settleCloseDate(
   const outcome =
     (item.outcome as Outcome | null | undefined) ||
     (stage !== undefined ? outcomeFromStage(stage, stages) : undefined);
-  if (outcome === undefined)
+  if (outcome === undefined) {
+    // helper-183: a blank Stage cell beside a Close Date (a Salesforce export) is named as the reason.
+    const blankStage = item.stage !== undefined ? ', and the stage is empty' : '';
     return {
       field: 'close_date',
-      message:
-        'is when a won or lost deal closed, or when an open one is expected to close: give the stage or outcome with it to say which',
+      message: `is when a won or lost deal closed, or when an open one is expected to close${blankStage}: give the stage or outcome with it to say which`,
     };
+  }
   const decided = outcome !== 'open';
   const meant = decided ? 'closed_at' : 'expected_close_date';
   if (item[meant] !== undefined && item[meant] !== null)

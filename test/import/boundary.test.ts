@@ -1069,6 +1069,15 @@ describeDb('CRM presets', (ctx) => {
           'is when a won or lost deal closed, or when an open one is expected to close: give the stage or outcome with it to say which',
       },
     ]);
+    // An empty Stage cell beside it is named (fresh tester helper-183, a Salesforce export with a blank Stage).
+    expect((await plain('external_id,close_date,stage\n006B,2026-02-20,\n')).errors).toEqual([
+      {
+        line: 2,
+        field: 'close_date',
+        message:
+          'is when a won or lost deal closed, or when an open one is expected to close, and the stage is empty: give the stage or outcome with it to say which',
+      },
+    ]);
     expect(
       (await plain('external_id,close_date,closed_at,stage\n006B,2026-02-20,2026-02-20,Closed Won\n')).errors,
     ).toEqual([
