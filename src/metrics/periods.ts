@@ -11,6 +11,7 @@ import {
   startOfWeek,
   startOfYear,
 } from 'date-fns';
+import { LRUCache } from 'lru-cache';
 import { whyNoDay } from '../time/calendar-day.js';
 import {
   CALENDAR_YEAR,
@@ -184,11 +185,40 @@ const invalid = (error: string): ParsePeriodResult => ({ ok: false, error, shape
  * `ctx.timezone`, correct across DST. `Nd` means the last N calendar days including today. Never throws.
  */
 export function parsePeriod(text: string, ctx: PeriodContext): ParsePeriodResult {
+  const key = `${ctx.timezone}\u0000${ctx.weekStartsOn ?? 1}\u0000${JSON.stringify(ctx.fiscal ?? null)}\u0000${text}`;
+  const at = ctx.now.getTime();
+  const known = parsedToday.get(key);
+  if (known && at >= known.from && at < known.to) return { ok: true, period: fresh(known.period, at) };
+  let result: ParsePeriodResult;
   try {
-    return parseUnsafe(text, ctx);
+    result = parseUnsafe(text, ctx);
   } catch {
     return { ok: false, error: UNKNOWN(String(text ?? '')) };
   }
+  if (result.ok && isTimeZone(ctx.timezone)) {
+    const today = startOfDay(new TZDate(at, ctx.timezone));
+    parsedToday.set(key, {
+      from: today.getTime(),
+      to: addDays(today, 1).getTime(),
+      period: fresh(result.period, at),
+    });
+  }
+  return result;
+}
+
+/**
+ * Periods parsed today, by zone, week start, fiscal calendar and text: a period's bounds depend on `now` only
+ * through the local day it falls on (every bound is a local midnight), and `running` is set again from `now`
+ * (`fresh`). Parsing walks the time-zone library (a tenth of a millisecond or more, every answer; issue 15's
+ * profiles); the 1,000 most recently used are kept (the texts come from users, so it stays bounded).
+ */
+const parsedToday = new LRUCache<string, { from: number; to: number; period: Period }>({ max: 1_000 });
+
+/** A copy of a remembered period, its `running` set from `at` (ms): callers may keep or change it. */
+function fresh(period: Period, at: number): Period {
+  const start = new Date(period.start.getTime());
+  const end = new Date(period.end.getTime());
+  return { ...period, start, end, running: at >= start.getTime() && at < end.getTime() };
 }
 
 function parseUnsafe(text: string, ctx: PeriodContext): ParsePeriodResult {

@@ -173,6 +173,56 @@ describe('parsePeriod', () => {
   });
 });
 
+describe('parsePeriod remembers a period for the local day only', () => {
+  // Issue 15: every answer parses its period; the parse is kept for the rest of the local day it was made on.
+  const at = (iso: string, text: string, timezone: string) => {
+    const r = parsePeriod(text, { now: new Date(iso), timezone });
+    if (!r.ok) throw new Error(r.error);
+    return r.period;
+  };
+
+  it('gives the next local day its own today, 30d and month, across midnight and a DST change', () => {
+    // 23:59 and 00:01 in Berlin on the night summer time ends (Sun 25 Oct 2026, 03:00 CEST → 02:00 CET).
+    const before = at('2026-10-24T21:59:00Z', 'today', 'Europe/Berlin');
+    const after = at('2026-10-24T22:01:00Z', 'today', 'Europe/Berlin');
+    expect(iso(before)).toEqual(['2026-10-23T22:00:00.000Z', '2026-10-24T22:00:00.000Z']);
+    // The 25-hour day.
+    expect(iso(after)).toEqual(['2026-10-24T22:00:00.000Z', '2026-10-25T23:00:00.000Z']);
+    expect(at('2026-10-31T22:59:00Z', 'this month', 'Europe/Berlin').label).toBe('October 2026');
+    expect(at('2026-10-31T23:01:00Z', 'this month', 'Europe/Berlin').label).toBe('November 2026');
+    expect(iso(at('2026-11-23T12:00:00Z', '30d', 'UTC'))[0]).toBe('2026-10-25T00:00:00.000Z');
+    expect(iso(at('2026-11-24T00:00:00Z', '30d', 'UTC'))[0]).toBe('2026-10-26T00:00:00.000Z');
+  });
+
+  it('sets running from the moment asked, and hands out a copy the caller may change', () => {
+    const first = at('2026-11-23T12:00:00Z', '2026-11-23..2026-11-24', 'UTC');
+    expect(first.running).toBe(true);
+    first.start.setUTCFullYear(1999);
+    const again = at('2026-11-23T23:59:59Z', '2026-11-23..2026-11-24', 'UTC');
+    expect(again.start.toISOString()).toBe('2026-11-23T00:00:00.000Z');
+    expect(again.running).toBe(true);
+    // The next day: the range has ended, and it says so.
+    expect(at('2026-11-25T00:00:00Z', '2026-11-23..2026-11-24', 'UTC').running).toBe(false);
+    expect(at('2026-11-24T00:00:01Z', '2026-11-23..2026-11-24', 'UTC').running).toBe(true);
+  });
+
+  it('keeps periods of other zones, week starts and fiscal calendars apart', () => {
+    const ctx = { now: new Date('2026-11-23T12:00:00Z') };
+    const week = (weekStartsOn: 0 | 1) => {
+      const r = parsePeriod('this week', { ...ctx, timezone: 'UTC', weekStartsOn });
+      return r.ok ? r.period.start.toISOString() : r.error;
+    };
+    expect(week(1)).toBe('2026-11-23T00:00:00.000Z');
+    expect(week(0)).toBe('2026-11-22T00:00:00.000Z');
+    const year = (fiscal?: { kind: 'months'; startMonth: number }) =>
+      parsePeriod('this year', { ...ctx, timezone: 'UTC', ...(fiscal ? { fiscal } : {}) });
+    const calendarYear = year();
+    const fiscalYear = year({ kind: 'months', startMonth: 2 });
+    expect(calendarYear.ok && calendarYear.period.start.toISOString()).toBe('2026-01-01T00:00:00.000Z');
+    expect(fiscalYear.ok && fiscalYear.period.start.toISOString()).toBe('2026-02-01T00:00:00.000Z');
+  });
+});
+
 describe('previous periods and series', () => {
   it('steps back by the period kind', () => {
     expect(previousPeriod(parse('this month')).spec).toBe('2026-10');
