@@ -121,7 +121,9 @@ export function span(windows: Window[]): { min: Date; max: Date } {
 }
 
 /**
- * Label for a segment key: rep and team names from their tables; product/source as they are; a `SPELLED`
+ * Label for a segment key: rep and team names from their tables, one primary-key lookup per segment (a rep
+ * or team key is an id written as text: a join on the text compared every group with every rep, issue 15);
+ * product/source as they are; a `SPELLED`
  * dimension's most used spelling from `rows` (its split's rows as a relation aliased `x`, e.g. a CTE named
  * `x`; without them the key itself).
  */
@@ -129,13 +131,13 @@ export function segmentLabelJoin(by: Dimension, rows?: SQL): { join: SQL; label:
   switch (by) {
     case 'rep':
       return {
-        join: sql`left join reps lr on lr.id::text = a.g`,
-        label: sql`coalesce(lr.name, 'No rep')`,
+        join: sql``,
+        label: sql`coalesce((select lr.name from reps lr where lr.id = a.g::int), 'No rep')`,
       };
     case 'team':
       return {
-        join: sql`left join teams lt on lt.id::text = a.g`,
-        label: sql`coalesce(lt.name, 'No team')`,
+        join: sql``,
+        label: sql`coalesce((select lt.name from teams lt where lt.id = a.g::int), 'No team')`,
       };
     case 'product':
       return { join: sql``, label: sql`coalesce(a.g, 'No product')` };
