@@ -1,5 +1,6 @@
 import { TZDate } from '@date-fns/tz';
 import { startOfDay } from 'date-fns';
+import { LRUCache } from 'lru-cache';
 import { formatLocalDay } from '../time/format.js';
 import { type RecordKind, recordsNoun } from './all-time.js';
 import { type Computed, noData } from './compute/aggregate.js';
@@ -56,8 +57,20 @@ export interface DataStart {
  */
 export function dataStartIn(dataStart: Date | null, zone: string): DataStart | null {
   if (!dataStart) return null;
-  return { at: dataStart, day: new Date(startOfDay(new TZDate(dataStart.getTime(), zone)).getTime()) };
+  const key = `${dataStart.getTime()} ${zone}`;
+  let day = startDays.get(key);
+  if (day === undefined) {
+    day = startOfDay(new TZDate(dataStart.getTime(), zone)).getTime();
+    startDays.set(key, day);
+  }
+  return { at: dataStart, day: new Date(day) };
 }
+
+/**
+ * The local day (ms) of an org's first record, by its instant and zone: it changes only when older data
+ * arrives, and working it out through the time-zone library was 0.08 ms of every answer (issue 15's profile).
+ */
+const startDays = new LRUCache<string, number>({ max: 1_000 });
 
 /**
  * The local day of the org's first record (`start`, from `dataStartIn` in `p`'s zone) when `p` began on an
