@@ -97,15 +97,24 @@ export class ClosedAtGuard {
     }
     // helper-183: with --skip-invalid, a file's earlier row that reopened the deal stood without a word.
     const was = before.reopenedFrom;
-    const why = was
-      ? `an earlier record of this deal here reopened it (it was ${was}) and emptied its closed_at`
-      : 'the deal has no closed_at';
-    const left = was ? '; without this record the deal stays open' : '';
+    const why = was ? reopenedBy(was) : 'the deal has no closed_at';
+    const left = was ? `; ${STAYS_OPEN}` : '';
     return {
       index,
       field: 'closed_at',
       message: `${required}: ${why}, so send closed_at with the ${item.outcomeFrom}${left}`,
     };
+  }
+
+  /**
+   * For the refusal of an item that closes its deal with an empty closed_at: `: an earlier record of this
+   * deal here reopened it (it was won) and emptied its closed_at; without this record the deal stays open`
+   * when the batch's earlier items reopened a stored won or lost deal (fresh tester helper-184: a stage
+   * history export with a Close Date column got only "closed_at is required"), else ''.
+   */
+  reopenedNote(key: string): string {
+    const was = this.deals.before(key)?.reopenedFrom;
+    return was ? `: ${reopenedBy(was)}; ${STAYS_OPEN}` : '';
   }
 
   /** Records what an accepted item writes, for the batch's later items of its key (stored or new, if looked up). */
@@ -114,6 +123,11 @@ export class ClosedAtGuard {
     if (before) this.deals.write(item.key, overlay(before, item));
   }
 }
+
+/** Why a deal the batch's earlier item reopened has no closed_at: `was` is its outcome before. */
+const reopenedBy = (was: Outcome) =>
+  `an earlier record of this deal here reopened it (it was ${was}) and emptied its closed_at`;
+const STAYS_OPEN = 'without this record the deal stays open';
 
 /**
  * The refusal of empty cells that would reopen a won or lost deal, on the field that is empty, with what to
@@ -146,8 +160,9 @@ function reopenedByEmptyCells(index: number, item: CloseItem, outcome: Outcome):
 /** True when the item, laid over some stored deal, could leave it won or lost without a closed_at or reopen it with empty cells. */
 function mayBreak(item: CloseItem): boolean {
   if (item.emptied) return true;
-  if (item.closedAt === undefined) return item.outcome !== undefined && item.outcome !== 'open';
-  return item.closedAt === null && item.outcome === undefined;
+  const closes = item.outcome !== undefined && item.outcome !== 'open';
+  // An emptied closed_at beside won or lost is refused in any case: read for its refusal's `reopenedNote`.
+  return item.closedAt === undefined ? closes : item.closedAt === null && (closes || item.outcome === undefined);
 }
 
 /**

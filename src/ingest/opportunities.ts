@@ -133,7 +133,11 @@ export async function writeOpportunities(
     }
     const outcome = closeItems[index]!.outcome;
     if (outcome && outcome !== 'open' && item.closed_at === null) {
-      errors.push({ index, field: 'closed_at', message: `is required when the outcome is ${outcome}` });
+      errors.push({
+        index,
+        field: 'closed_at',
+        message: `is required when the outcome is ${outcome}${closing.reopenedNote(item.external_id!)}`,
+      });
     } else {
       // A stored deal as it will be: its stored outcome and closed_at under the item's.
       const undated = closing.check(index, closeItems[index]!);

@@ -144,6 +144,18 @@ describeDb('import: an empty stage or outcome on a stored won or lost deal', (ct
     ]);
     expect(r).toMatchObject({ updated: 1, invalidRows: 1 });
     expect((await stored())[1]).toEqual({ id: 'IO-3', outcome: 'open', stage: 'Negotiation', closed: null });
+    // helper-184: a stage history export has a Close Date column, empty until the deal closes.
+    await run('external_id,stage,closed_at\nIO-3,Closed Won,2026-11-20\n');
+    const history = await run(
+      'external_id,stage,closed_at\nIO-3,Prospecting,\nIO-3,Negotiation,\nIO-3,Closed Won,\n',
+    );
+    expect(lines(history)).toEqual([
+      'line 4: closed_at is required when the outcome is won: an earlier record of this deal here reopened it (it was won) and emptied its closed_at; without this record the deal stays open; it repeats external id IO-3 of line 3',
+    ]);
+    // A deal the file did not reopen keeps the short refusal.
+    expect(lines(await run('external_id,stage,closed_at\nIO-2,Closed Won,\n'))).toEqual([
+      'line 2: closed_at is required when the outcome is won',
+    ]);
   });
 
   it('judges a deal the file itself closed on an earlier line, as a stored one', async () => {
