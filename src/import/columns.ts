@@ -98,16 +98,21 @@ export function planColumns(
   const fedByMap = new Set(targets.map((t) => t.field));
   // Of the header's columns a preset maps to one field, the one the preset names first feeds it: Pipedrive's
   // "Deal closed on" (filled for won and lost deals) before "Won time" and "Lost time" (helper-183: an export
-  // with "Won time" first refused every lost deal).
+  // with "Won time" first refused every lost deal); the others, in the preset's order, fill its empty cells
+  // (helper-184: a won deal with only its Won time was refused).
   const presetRank = new Map(Object.keys(preset).map((k, i) => [k.toLowerCase(), i]));
-  const presetColumn = new Map<string, number>();
+  const presetColumns = new Map<string, number[]>();
   names.forEach((name, column) => {
     const field = presetLower.get(name.toLowerCase());
     if (field === undefined || mappedColumns.has(column) || byPosition.has(column)) return;
-    const best = presetColumn.get(field);
-    const rank = (c: number) => presetRank.get(names[c]!.toLowerCase())!;
-    if (best === undefined || rank(column) < rank(best)) presetColumn.set(field, column);
+    presetColumns.set(field, [...(presetColumns.get(field) ?? []), column]);
   });
+  const rank = (c: number) => presetRank.get(names[c]!.toLowerCase())!;
+  for (const columns of presetColumns.values()) columns.sort((a, b) => rank(a) - rank(b));
+  const presetColumn = new Map([...presetColumns].map(([field, columns]) => [field, columns[0]!]));
+  /** Columns that fill a preset field's empty cells, in order: set when its first column feeds it. */
+  const fallbacks = new Map<string, number[]>();
+  const later = new Set([...presetColumns.values()].flatMap((columns) => columns.slice(1)));
   names.forEach((name, column) => {
     if (mappedColumns.has(column) || byPosition.has(column)) return;
     const canonical = fields.find((f) => f === name.toLowerCase());
@@ -125,8 +130,16 @@ export function planColumns(
       targets.push({ column, field: viaPreset });
       fedByMap.add(viaPreset);
       mapped.push(`${name} → ${viaPreset}`);
-    } else ignored.push(name === '' ? `(column ${column + 1})` : name);
+      const rest = presetColumns.get(viaPreset)!.slice(1);
+      if (rest.length > 0) fallbacks.set(viaPreset, rest);
+    } else if (!later.has(column)) ignored.push(name === '' ? `(column ${column + 1})` : name);
   });
+  for (const column of later) {
+    const field = presetLower.get(names[column]!.toLowerCase())!;
+    if (fallbacks.get(field)?.includes(column))
+      mapped.push(`${names[column]} → ${field} (where ${names[presetColumn.get(field)!]} is empty)`);
+    else ignored.push(names[column]!);
+  }
   const seen = new Map<string, number>();
   for (const t of targets) {
     const prev = seen.get(t.field);
@@ -138,7 +151,12 @@ export function planColumns(
     seen.set(t.field, t.column);
   }
   const missingDefaults = Object.entries(defaults).filter(([field]) => !seen.has(field));
-  const fill = (cell: string, field: string) => {
+  const fill = (record: string[], column: number, field: string) => {
+    let cell = record[column] ?? '';
+    for (const other of fallbacks.get(field) ?? []) {
+      if (cell.trim() !== '') break;
+      cell = record[other] ?? '';
+    }
     const fallback = defaults[field];
     return cell.trim() === '' && fallback !== undefined ? fallback : cell;
   };
@@ -149,13 +167,13 @@ export function planColumns(
     fed: new Set([...seen.keys(), ...Object.keys(defaults)]),
     toItem(record) {
       const item: Record<string, string> = {};
-      for (const t of targets) item[t.field] = fill(record[t.column] ?? '', t.field);
+      for (const t of targets) item[t.field] = fill(record, t.column, t.field);
       for (const [field, value] of missingDefaults) item[field] = value;
       return item;
     },
     cell(record, field) {
       const column = seen.get(field);
-      return column === undefined ? defaults[field] : fill(record[column] ?? '', field);
+      return column === undefined ? defaults[field] : fill(record, column, field);
     },
   };
 }

@@ -968,12 +968,22 @@ describeDb('CRM presets', (ctx) => {
       csv(
         'Deal - ID,Deal - Value,Deal - Currency,Deal - Owner,Deal - Stage,Deal - Status,Deal - Deal created,Deal - Won time,Deal - Lost time,Deal - Deal closed on\n' +
           'P1,100,USD,Bo Diaz,Proposal,won,2026-01-01,2026-04-01,,2026-04-01\n' +
-          'P2,200,USD,Bo Diaz,Proposal,lost,2026-01-01,,2026-04-02,2026-04-02\n',
+          'P2,200,USD,Bo Diaz,Proposal,lost,2026-01-01,,2026-04-02,2026-04-02\n' +
+          // helper-184: an empty 'Deal closed on' is filled from the next column the preset knows.
+          'P3,300,USD,Bo Diaz,Proposal,won,2026-01-01,2026-04-03,,\n' +
+          'P4,400,USD,Bo Diaz,Proposal,lost,2026-01-01,,2026-04-04,\n',
       ),
       'pipedrive',
     );
-    expect(r).toMatchObject({ inserted: 2, invalidRows: 0 });
-    expect(r.columns.ignored).toEqual(['Deal - Won time', 'Deal - Lost time']);
+    expect(r).toMatchObject({ inserted: 4, invalidRows: 0 });
+    expect(r.columns.ignored).toEqual([]);
+    expect(r.columns.mapped).toEqual(
+      expect.arrayContaining([
+        'Deal - Deal closed on → closed_at',
+        'Deal - Won time → closed_at (where Deal - Deal closed on is empty)',
+        'Deal - Lost time → closed_at (where Deal - Deal closed on is empty)',
+      ]),
+    );
     const closed = await queryRows<{ id: string; outcome: string; closed: string }>(
       ctx.db(),
       sql`select external_id as id, outcome, to_char(closed_at at time zone 'UTC', 'YYYY-MM-DD') as closed
@@ -982,6 +992,8 @@ describeDb('CRM presets', (ctx) => {
     expect(closed).toEqual([
       { id: 'P1', outcome: 'won', closed: '2026-04-01' },
       { id: 'P2', outcome: 'lost', closed: '2026-04-02' },
+      { id: 'P3', outcome: 'won', closed: '2026-04-03' },
+      { id: 'P4', outcome: 'lost', closed: '2026-04-04' },
     ]);
   });
 
