@@ -193,6 +193,14 @@ export async function listActiveRepNames(db: Db): Promise<RepRecord[]> {
   return db.select(repColumns).from(reps).where(eq(reps.active, true)).orderBy(asc(reps.id));
 }
 
+/**
+ * Reps no longer active (left the company, or deactivated by a reps import), by id: their records stay, and
+ * so does their history in splits and leaderboards, so a name asked for is looked up among them too.
+ */
+export async function listFormerRepNames(db: Db): Promise<RepRecord[]> {
+  return db.select(repColumns).from(reps).where(eq(reps.active, false)).orderBy(asc(reps.id));
+}
+
 /** A team membership row in force at `now`: started by then, not ended by then. */
 const membershipAt = (now: Date) =>
   and(

@@ -11,6 +11,7 @@ import {
   findRepByEmail,
   findRepBySlackId,
   listActiveRepNames,
+  listFormerRepNames,
   listTeams,
   type RepRecord,
   type TeamRecord,
@@ -135,6 +136,12 @@ async function resolveName(
   }
   const people = matchPeople(everyone, name);
   if (people.length > 0) return resolvePeople(db, name, people, now);
+  // A former rep by full name (fresh tester helper-184: shown in `winrate org by rep`, but "I don't know anyone
+  // called" when asked for); only the full name, so a first name never picks someone who has left.
+  if (!teamOnly) {
+    const former = (await listFormerRepNames(db)).filter((p) => fold(p.name) === fold(name));
+    if (former.length > 0) return resolvePeople(db, name, former, now);
+  }
   return {
     ok: false,
     message: personOnly

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkAccess, checkTargetAccess } from '../../src/access/permissions.js';
 import { resolveScopeAsk } from '../../src/access/scope.js';
 import type { Caller } from '../../src/core/types.js';
+import { queryRows, sql } from '../../src/db/client.js';
 import { describeDb } from '../helpers/db.js';
 
 const caller = (role: Caller['role'], over: Partial<Caller> = {}): Caller => ({
@@ -109,5 +110,30 @@ describeDb('`team` for a manager by role who manages no team', (ctx) => {
       ok: false,
       message: "You're not on a team in Tally yet, so `team` has nothing to show. Try `org`, or name a team.",
     });
+  });
+});
+
+// Fresh tester helper-184 (MED): a rep who has left shows in `winrate org by rep`, but asking for her by name
+// answered "I don't know anyone called …".
+describeDb('a former rep asked for by name', (ctx) => {
+  const now = new Date('2026-11-15T12:00:00Z');
+  it('is found by her full name, never by a first name alone, and an active namesake goes first', async () => {
+    const [former] = await queryRows<{ id: number }>(
+      ctx.db(),
+      sql`insert into reps (name, email, active) values ('Chloe Mendes', 'chloe@example.com', false) returning id`,
+    );
+    const admin = caller('admin', { teamIds: [], managedTeamIds: [] });
+    const ask = (name: string) =>
+      resolveScopeAsk(ctx.db(), admin, { kind: 'named', name, teamOnly: false }, now);
+    expect(await ask('chloe mendes')).toMatchObject({ ok: true, scope: { kind: 'rep', repId: former!.id } });
+    expect(await ask('Chloe')).toMatchObject({
+      ok: false,
+      message: 'I don\'t know a team or person called "Chloe".',
+    });
+    const [active] = await queryRows<{ id: number }>(
+      ctx.db(),
+      sql`insert into reps (name, email) values ('Chloe Mendes', 'chloe.m@example.com') returning id`,
+    );
+    expect(await ask('Chloe Mendes')).toMatchObject({ ok: true, scope: { kind: 'rep', repId: active!.id } });
   });
 });
