@@ -186,8 +186,8 @@ function planPeriods(
 }
 
 /**
- * A split's rows from what the computer returned, sorted for the metric (see sortSegments); for a period that
- * has not started, `notYet` (its no-data reason) replaces each row's value.
+ * A split's rows from what the computer returned, sorted for the metric (see sortSegments), a rep or team
+ * split's "No rep" / "No team" row last; for a period that has not started, `notYet` (its no-data reason) replaces each row's value.
  */
 function toSegments(
   def: MetricDefinition,
@@ -204,7 +204,12 @@ function toSegments(
     ...(by === 'rep' && s.key !== null ? { repId: Number(s.key) } : {}),
     ...(by === 'team' && s.key !== null ? { teamId: Number(s.key) } : {}),
   }));
-  return { by, rows: sortSegments(def, rows) };
+  const sorted = sortSegments(def, rows);
+  // Records of no rep or no team (a rep who left, a team gone) are no place in a leaderboard: they come last
+  // (fresh tester helper-184: "1. No team" ranked above every team).
+  if (by !== 'rep' && by !== 'team') return { by, rows: sorted };
+  const assigned = (r: SegmentRow) => r.repId !== undefined || r.teamId !== undefined;
+  return { by, rows: [...sorted.filter(assigned), ...sorted.filter((r) => !assigned(r))] };
 }
 
 /**

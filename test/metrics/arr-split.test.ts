@@ -93,3 +93,33 @@ describeDb('ARR split by team or rep adds up to the org headline', (ctx) => {
     }
   });
 });
+
+// Fresh tester helper-184 (LOW): `winrate org by team` ranked "1. No team" (a left rep's deals) above every team.
+describeDb('a leaderboard puts "No team" and "No rep" last, whatever their figure', (ctx) => {
+  it('ranks the teams and reps, then the records of none', async () => {
+    const db = ctx.db();
+    const ana = await addRep(db, 'Ana');
+    const ben = await addRep(db, 'Ben'); // on no team
+    await addMembership(db, ana, await addTeam(db, 'Closers'), '2020-01-01T00:00:00Z');
+    const deal = (rep: number | null, outcome: 'won' | 'lost') =>
+      addOpp(db, rep, { created: '2026-10-01T00:00:00Z', closed: '2026-10-20T00:00:00Z', outcome });
+    await deal(ana, 'won');
+    await deal(ana, 'lost');
+    await deal(ben, 'won');
+    await deal(null, 'won');
+    const deps = { db, defaultTimezone: 'UTC', now };
+    const board = async (by: 'team' | 'rep') =>
+      (
+        await getMetric(deps, { metric: 'winrate', scope: { kind: 'org' }, period: '2026-10', by })
+      ).segments!.rows.map((r) => [r.label, amount(r)]);
+    expect(await board('team')).toEqual([
+      ['Closers', 0.5],
+      ['No team', 1],
+    ]);
+    expect(await board('rep')).toEqual([
+      ['Ben', 1],
+      ['Ana', 0.5],
+      ['No rep', 1],
+    ]);
+  });
+});
