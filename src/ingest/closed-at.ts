@@ -162,7 +162,9 @@ function mayBreak(item: CloseItem): boolean {
   if (item.emptied) return true;
   const closes = item.outcome !== undefined && item.outcome !== 'open';
   // An emptied closed_at beside won or lost is refused in any case: read for its refusal's `reopenedNote`.
-  return item.closedAt === undefined ? closes : item.closedAt === null && (closes || item.outcome === undefined);
+  return item.closedAt === undefined
+    ? closes
+    : item.closedAt === null && (closes || item.outcome === undefined);
 }
 
 /**
