@@ -185,25 +185,24 @@ const invalid = (error: string): ParsePeriodResult => ({ ok: false, error, shape
  * `ctx.timezone`, correct across DST. `Nd` means the last N calendar days including today. Never throws.
  */
 export function parsePeriod(text: string, ctx: PeriodContext): ParsePeriodResult {
-  const key = `${ctx.timezone}\u0000${ctx.weekStartsOn ?? 1}\u0000${JSON.stringify(ctx.fiscal ?? null)}\u0000${text}`;
-  const at = ctx.now.getTime();
-  const known = parsedToday.get(key);
-  if (known && at >= known.from && at < known.to) return { ok: true, period: fresh(known.period, at) };
-  let result: ParsePeriodResult;
   try {
-    result = parseUnsafe(text, ctx);
+    const key = `${ctx.timezone}\u0000${ctx.weekStartsOn ?? 1}\u0000${JSON.stringify(ctx.fiscal ?? null)}\u0000${text}`;
+    const at = ctx.now.getTime();
+    const known = parsedToday.get(key);
+    if (known && at >= known.from && at < known.to) return { ok: true, period: fresh(known.period, at) };
+    const result = parseUnsafe(text, ctx);
+    if (result.ok) {
+      const today = startOfDay(new TZDate(at, ctx.timezone));
+      parsedToday.set(key, {
+        from: today.getTime(),
+        to: addDays(today, 1).getTime(),
+        period: fresh(result.period, at),
+      });
+    }
+    return result;
   } catch {
     return { ok: false, error: UNKNOWN(String(text ?? '')) };
   }
-  if (result.ok && isTimeZone(ctx.timezone)) {
-    const today = startOfDay(new TZDate(at, ctx.timezone));
-    parsedToday.set(key, {
-      from: today.getTime(),
-      to: addDays(today, 1).getTime(),
-      period: fresh(result.period, at),
-    });
-  }
-  return result;
 }
 
 /**
