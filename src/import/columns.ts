@@ -94,7 +94,15 @@ export function planColumns(
   const mappedColumns = new Set(targets.map((t) => t.column));
   const mapped = targets.map((t) => `${names[t.column] || `#${t.column + 1}`} → ${t.field}`);
   const ignored: string[] = [];
-  const presetLower = new Map(Object.entries(preset).map(([k, v]) => [k.toLowerCase(), v]));
+  // A preset value is a field, or `field when other=value`: the column is read only on rows whose `other`
+  // cell is `value` (any case), e.g. Pipedrive's Won time for won deals only.
+  const presetLower = new Map(Object.entries(preset).map(([k, v]) => [k.toLowerCase(), v.split(' when ')[0]!]));
+  const presetWhen = new Map(
+    Object.entries(preset).flatMap(([k, v]) => {
+      const m = / when (\w+)=(.+)$/.exec(v);
+      return m ? [[k.toLowerCase(), { field: m[1]!, value: m[2]!.toLowerCase() }] as const] : [];
+    }),
+  );
   const fedByMap = new Set(targets.map((t) => t.field));
   // Of the header's columns a preset maps to one field, the one the preset names first feeds it: Pipedrive's
   // "Deal closed on" (filled for won and lost deals) before "Won time" and "Lost time" (helper-183: an export
@@ -129,17 +137,32 @@ export function planColumns(
       // A preset may know two names for one field (label and API name): its first name wins (above).
       targets.push({ column, field: viaPreset });
       fedByMap.add(viaPreset);
-      mapped.push(`${name} → ${viaPreset}`);
+      const when = presetWhen.get(name.toLowerCase());
+      mapped.push(`${name} → ${viaPreset}${when ? ` (${when.field} ${when.value} only)` : ''}`);
       const rest = presetColumns.get(viaPreset)!.slice(1);
       if (rest.length > 0) fallbacks.set(viaPreset, rest);
     } else if (!later.has(column)) ignored.push(name === '' ? `(column ${column + 1})` : name);
   });
   for (const column of later) {
     const field = presetLower.get(names[column]!.toLowerCase())!;
+    const when = presetWhen.get(names[column]!.toLowerCase());
+    const only = when ? `, ${when.field} ${when.value} only` : '';
     if (fallbacks.get(field)?.includes(column))
-      mapped.push(`${names[column]} → ${field} (where ${names[presetColumn.get(field)!]} is empty)`);
+      mapped.push(`${names[column]} → ${field} (where ${names[presetColumn.get(field)!]} is empty${only})`);
     else ignored.push(names[column]!);
   }
+  // A conditional column read first (the file lacks the preset's unconditional one) keeps its condition.
+  const conditions = new Map(
+    [...presetColumn.values()].flatMap((c) => {
+      const when = presetWhen.get(names[c]!.toLowerCase());
+      return when ? [[c, when] as const] : [];
+    }),
+  );
+  for (const columns of fallbacks.values())
+    for (const c of columns) {
+      const when = presetWhen.get(names[c]!.toLowerCase());
+      if (when) conditions.set(c, when);
+    }
   const seen = new Map<string, number>();
   for (const t of targets) {
     const prev = seen.get(t.field);
@@ -151,11 +174,20 @@ export function planColumns(
     seen.set(t.field, t.column);
   }
   const missingDefaults = Object.entries(defaults).filter(([field]) => !seen.has(field));
+  /** The cell of `column`, or '' when the column has a condition this record does not meet. */
+  const read = (record: string[], column: number) => {
+    const when = conditions.get(column);
+    if (when) {
+      const by = seen.get(when.field);
+      if (by === undefined || (record[by] ?? '').trim().toLowerCase() !== when.value) return '';
+    }
+    return record[column] ?? '';
+  };
   const fill = (record: string[], column: number, field: string) => {
-    let cell = record[column] ?? '';
+    let cell = read(record, column);
     for (const other of fallbacks.get(field) ?? []) {
       if (cell.trim() !== '') break;
-      cell = record[other] ?? '';
+      cell = read(record, other);
     }
     const fallback = defaults[field];
     return cell.trim() === '' && fallback !== undefined ? fallback : cell;

@@ -104,8 +104,9 @@ const PIPEDRIVE: Table = {
     'Deal - Status': 'outcome',
     'Deal - Deal created': 'created_at',
     'Deal - Deal closed on': 'closed_at',
-    'Deal - Won time': 'closed_at',
-    'Deal - Lost time': 'closed_at',
+    // Read only on a row of that status (helper-185: a lost deal took a stale Won time from an earlier win).
+    'Deal - Won time': 'closed_at when outcome=won',
+    'Deal - Lost time': 'closed_at when outcome=lost',
     'Deal - Lost reason': 'loss_reason',
     'Deal - Expected close date': 'expected_close_date',
   },

@@ -971,17 +971,19 @@ describeDb('CRM presets', (ctx) => {
           'P2,200,USD,Bo Diaz,Proposal,lost,2026-01-01,,2026-04-02,2026-04-02\n' +
           // helper-184: an empty 'Deal closed on' is filled from the next column the preset knows.
           'P3,300,USD,Bo Diaz,Proposal,won,2026-01-01,2026-04-03,,\n' +
-          'P4,400,USD,Bo Diaz,Proposal,lost,2026-01-01,,2026-04-04,\n',
+          'P4,400,USD,Bo Diaz,Proposal,lost,2026-01-01,,2026-04-04,\n' +
+          // helper-185: only the time of the deal's own status: a lost deal's stale Won time is not its close.
+          'P5,500,USD,Bo Diaz,Proposal,Lost,2026-01-01,2026-03-01,2026-04-05,\n',
       ),
       'pipedrive',
     );
-    expect(r).toMatchObject({ inserted: 4, invalidRows: 0 });
+    expect(r).toMatchObject({ inserted: 5, invalidRows: 0 });
     expect(r.columns.ignored).toEqual([]);
     expect(r.columns.mapped).toEqual(
       expect.arrayContaining([
         'Deal - Deal closed on → closed_at',
-        'Deal - Won time → closed_at (where Deal - Deal closed on is empty)',
-        'Deal - Lost time → closed_at (where Deal - Deal closed on is empty)',
+        'Deal - Won time → closed_at (where Deal - Deal closed on is empty, outcome won only)',
+        'Deal - Lost time → closed_at (where Deal - Deal closed on is empty, outcome lost only)',
       ]),
     );
     const closed = await queryRows<{ id: string; outcome: string; closed: string }>(
@@ -994,6 +996,22 @@ describeDb('CRM presets', (ctx) => {
       { id: 'P2', outcome: 'lost', closed: '2026-04-02' },
       { id: 'P3', outcome: 'won', closed: '2026-04-03' },
       { id: 'P4', outcome: 'lost', closed: '2026-04-04' },
+      { id: 'P5', outcome: 'lost', closed: '2026-04-05' },
+    ]);
+    // Without 'Deal closed on', the Won time is read for won deals only; a lost deal without its Lost time is
+    // refused rather than dated by its old win.
+    const alone = await run(
+      'opportunities',
+      csv(
+        'Deal - ID,Deal - Value,Deal - Owner,Deal - Status,Deal - Deal created,Deal - Won time\n' +
+          'P6,100,Bo Diaz,won,2026-01-01,2026-05-01\n' +
+          'P7,100,Bo Diaz,lost,2026-01-01,2026-05-02\n',
+      ),
+      'pipedrive',
+    );
+    expect(alone.columns.mapped).toContain('Deal - Won time → closed_at (outcome won only)');
+    expect(alone.errors.map((e) => `${e.line} ${e.field} ${e.message}`)).toEqual([
+      '3 closed_at is required when the outcome is lost',
     ]);
   });
 
