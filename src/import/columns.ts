@@ -96,7 +96,9 @@ export function planColumns(
   const ignored: string[] = [];
   // A preset value is a field, or `field when other=value`: the column is read only on rows whose `other`
   // cell is `value` (any case), e.g. Pipedrive's Won time for won deals only.
-  const presetLower = new Map(Object.entries(preset).map(([k, v]) => [k.toLowerCase(), v.split(' when ')[0]!]));
+  const presetLower = new Map(
+    Object.entries(preset).map(([k, v]) => [k.toLowerCase(), v.split(' when ')[0]!]),
+  );
   const presetWhen = new Map(
     Object.entries(preset).flatMap(([k, v]) => {
       const m = / when (\w+)=(.+)$/.exec(v);
