@@ -139,8 +139,17 @@ async function resolveName(
   // A former rep by full name (fresh tester helper-184: shown in `winrate org by rep`, but "I don't know anyone
   // called" when asked for); only the full name, so a first name never picks someone who has left.
   if (!teamOnly) {
-    const former = (await listFormerRepNames(db)).filter((p) => fold(p.name) === fold(name));
+    const formerReps = await listFormerRepNames(db);
+    const former = formerReps.filter((p) => fold(p.name) === fold(name));
     if (former.length > 0) return resolvePeople(db, name, former, now);
+    // A first or last name of someone who has left: say who, and how to ask (helper-185).
+    const like = matchPeople(formerReps, name).slice(0, 3);
+    if (like.length > 0) {
+      const who = like.map((p) => clipName(p.name));
+      return fail(
+        `"${clipName(name)}" matches ${who.join(', ')}, no longer active: ask for ${like.length === 1 ? 'them' : 'one'} by full name (\`${who[0]}\`).`,
+      );
+    }
   }
   return {
     ok: false,

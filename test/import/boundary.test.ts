@@ -1108,6 +1108,15 @@ describeDb('CRM presets', (ctx) => {
           'is when a won or lost deal closed, or when an open one is expected to close, and the stage is empty: give the stage or outcome with it to say which',
       },
     ]);
+    // Both empty: the stage is what to give (helper-185).
+    expect((await plain('external_id,close_date,stage\n006B,,\n')).errors).toEqual([
+      {
+        line: 2,
+        field: 'close_date',
+        message:
+          "and the stage are empty: give the deal's stage (or outcome), or leave both columns out to keep it as it is",
+      },
+    ]);
     expect(
       (await plain('external_id,close_date,closed_at,stage\n006B,2026-02-20,2026-02-20,Closed Won\n')).errors,
     ).toEqual([

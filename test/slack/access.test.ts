@@ -126,9 +126,10 @@ describeDb('a former rep asked for by name', (ctx) => {
     const ask = (name: string) =>
       resolveScopeAsk(ctx.db(), admin, { kind: 'named', name, teamOnly: false }, now);
     expect(await ask('chloe mendes')).toMatchObject({ ok: true, scope: { kind: 'rep', repId: former!.id } });
+    // helper-185: a first name alone says who it matches and how to ask.
     expect(await ask('Chloe')).toMatchObject({
       ok: false,
-      message: 'I don\'t know a team or person called "Chloe".',
+      message: '"Chloe" matches Chloe Mendes, no longer active: ask for them by full name (`Chloe Mendes`).',
     });
     const [active] = await queryRows<{ id: number }>(
       ctx.db(),
