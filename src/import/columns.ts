@@ -153,18 +153,14 @@ export function planColumns(
       mapped.push(`${names[column]} → ${field} (where ${names[presetColumn.get(field)!]} is empty${only})`);
     else ignored.push(names[column]!);
   }
-  // A conditional column read first (the file lacks the preset's unconditional one) keeps its condition.
+  // A conditional column keeps its condition wherever it is read: first (the file lacks the preset's
+  // unconditional one) or filling in.
   const conditions = new Map(
-    [...presetColumn.values()].flatMap((c) => {
+    [...presetColumns.values()].flat().flatMap((c) => {
       const when = presetWhen.get(names[c]!.toLowerCase());
       return when ? [[c, when] as const] : [];
     }),
   );
-  for (const columns of fallbacks.values())
-    for (const c of columns) {
-      const when = presetWhen.get(names[c]!.toLowerCase());
-      if (when) conditions.set(c, when);
-    }
   const seen = new Map<string, number>();
   for (const t of targets) {
     const prev = seen.get(t.field);

@@ -43,14 +43,14 @@ export function settleCloseDate(
     (item.outcome as Outcome | null | undefined) ||
     (stage !== undefined ? outcomeFromStage(stage, stages) : undefined);
   if (outcome === undefined) {
-    // helper-183: a blank Stage cell beside a Close Date (a Salesforce export) is named as the reason.
-    const blankStage = item.stage !== undefined ? ', and the stage is empty' : '';
     // helper-185: both cells empty say nothing of the deal; the stage is what to give.
     if (close === null && item.stage !== undefined)
       return {
         field: 'close_date',
         message: `and the stage are empty: give the deal's stage (or outcome), or leave both columns out to keep it as it is`,
       };
+    // helper-183: a blank Stage cell beside a Close Date (a Salesforce export) is named as the reason.
+    const blankStage = item.stage !== undefined ? ', and the stage is empty' : '';
     return {
       field: 'close_date',
       message: `is when a won or lost deal closed, or when an open one is expected to close${blankStage}: give the stage or outcome with it to say which`,

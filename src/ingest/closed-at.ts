@@ -68,11 +68,13 @@ export class ClosedAtGuard {
   }
 
   /**
-   * The error, on `closed_at`, for an item that would leave its stored deal won or lost without a closed_at,
-   * saying how to send it: `is required when the outcome is won: the deal has no closed_at, so send
-   * closed_at with the outcome` (or `with the stage`; when the batch's earlier item reopened a won or lost
-   * deal, `an earlier record of this deal here reopened it (it was lost) and emptied its closed_at, so send
-   * closed_at with the stage; without this record the deal stays open`), or, for an emptied closed_at on a won deal, `… the
+   * The error, on `closed_at`, for an item that gives won or lost with an empty closed_at: `is required when
+   * the outcome is won`, with `: an earlier record of this deal here reopened it (it was won) and emptied its
+   * closed_at; without this record the deal stays open` when the batch's earlier item reopened it. Or for an
+   * item that would leave its stored deal won or lost without a closed_at, saying how to send it: `is required
+   * when the outcome is won: the deal has no closed_at, so send closed_at with the outcome` (or `with the
+   * stage`; after a reopening in the batch, `an earlier record … emptied its closed_at, so send closed_at with
+   * the stage; without this record the deal stays open`), or, for an emptied closed_at on a won deal, `… the
    * deal stays won, so send closed_at, or an open outcome or stage with the empty closed_at`. undefined
    * when the item is fine or its deal is not stored. An `emptied` item on a won or lost deal, stored or closed
    * by the batch's earlier items, is refused on the emptied field (reopenedByEmptyCells): `is empty, but the
@@ -81,6 +83,13 @@ export class ClosedAtGuard {
    */
   check(index: number, item: CloseItem): ItemError | undefined {
     const before = this.deals.before(item.key);
+    // Won or lost with an empty closed_at, stored or new (helper-184: after the batch's earlier item reopened
+    // a won deal, this said only "is required", and without it the deal stayed open).
+    if (item.closedAt === null && item.outcome !== undefined && item.outcome !== 'open') {
+      const was = before?.reopenedFrom;
+      const why = was ? `: ${reopenedBy(was)}; ${STAYS_OPEN}` : '';
+      return { index, field: 'closed_at', message: `is required when the outcome is ${item.outcome}${why}` };
+    }
     if (!before) return undefined;
     if (item.emptied && before.outcome !== 'open') return reopenedByEmptyCells(index, item, before.outcome);
     if (this.fresh.has(item.key)) return undefined;
@@ -104,17 +113,6 @@ export class ClosedAtGuard {
       field: 'closed_at',
       message: `${required}: ${why}, so send closed_at with the ${item.outcomeFrom}${left}`,
     };
-  }
-
-  /**
-   * For the refusal of an item that closes its deal with an empty closed_at: `: an earlier record of this
-   * deal here reopened it (it was won) and emptied its closed_at; without this record the deal stays open`
-   * when the batch's earlier items reopened a stored won or lost deal (fresh tester helper-184: a stage
-   * history export with a Close Date column got only "closed_at is required"), else ''.
-   */
-  reopenedNote(key: string): string {
-    const was = this.deals.before(key)?.reopenedFrom;
-    return was ? `: ${reopenedBy(was)}; ${STAYS_OPEN}` : '';
   }
 
   /** Records what an accepted item writes, for the batch's later items of its key (stored or new, if looked up). */
@@ -161,7 +159,7 @@ function reopenedByEmptyCells(index: number, item: CloseItem, outcome: Outcome):
 function mayBreak(item: CloseItem): boolean {
   if (item.emptied) return true;
   const closes = item.outcome !== undefined && item.outcome !== 'open';
-  // An emptied closed_at beside won or lost is refused in any case: read for its refusal's `reopenedNote`.
+  // An emptied closed_at beside won or lost is refused in any case: read to say whether the batch reopened it.
   return item.closedAt === undefined
     ? closes
     : item.closedAt === null && (closes || item.outcome === undefined);

@@ -131,18 +131,9 @@ export async function writeOpportunities(
         message: 'and amount_minor are both given; give only one',
       });
     }
-    const outcome = closeItems[index]!.outcome;
-    if (outcome && outcome !== 'open' && item.closed_at === null) {
-      errors.push({
-        index,
-        field: 'closed_at',
-        message: `is required when the outcome is ${outcome}${closing.reopenedNote(item.external_id!)}`,
-      });
-    } else {
-      // A stored deal as it will be: its stored outcome and closed_at under the item's.
-      const undated = closing.check(index, closeItems[index]!);
-      if (undated) errors.push(undated);
-    }
+    // Won or lost needs a closed_at, a stored deal as the item leaves it too.
+    const undated = closing.check(index, closeItems[index]!);
+    if (undated) errors.push(undated);
     if (errors.length > before) return;
     guard.record(moneyItems[index]!, newCurrency);
     closing.record(closeItems[index]!);
@@ -159,7 +150,7 @@ export async function writeOpportunities(
     put(values, 'createdAt', item.created_at);
     put(values, 'stage', item.stage);
     put(values, 'closedAt', closeItems[index]!.closedAt);
-    put(values, 'outcome', outcome);
+    put(values, 'outcome', closeItems[index]!.outcome);
     put(values, 'lossReason', item.loss_reason);
     put(values, 'expectedCloseDate', item.expected_close_date);
     rows.push({ index, key: item.external_id!, values });
