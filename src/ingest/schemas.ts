@@ -12,6 +12,7 @@ import {
   REP_ROLES,
   teams,
 } from '../db/schema/index.js';
+import { suggestWord } from '../edit-distance.js';
 import {
   AmountError,
   type AmountReading,
@@ -319,12 +320,30 @@ const url = () =>
   );
 /** A value quoted back in an error, cut to 60 characters. */
 const clipValue = (t: string) => (t.length > 60 ? `${t.slice(0, 60)}…` : t);
-const oneOf = <T extends string>(values: readonly T[], opts?: { required?: boolean }) =>
+/** Outcome words CRMs export that Tally does not store, and what to do about them (Pipedrive's Status). */
+const OUTCOME_ADVICE: Readonly<Record<string, string>> = {
+  deleted:
+    'a deleted deal was neither won nor lost, so Tally does not count it: leave deleted deals out of the file (in Pipedrive, filter the export by Status)',
+};
+/**
+ * A field that takes one of `values` (any case). A word that is not one is refused with a "did you mean"
+ * when one slip away, or with `advice[word]` when the word is known to mean something the field cannot
+ * hold (a CRM's deleted deal).
+ */
+const oneOf = <T extends string>(
+  values: readonly T[],
+  opts?: { required?: boolean; advice?: Readonly<Record<string, string>> },
+) =>
   field(
     (v) => {
       const word = toText(v).toLowerCase();
-      if (!(values as readonly string[]).includes(word))
-        throw new ValueError(`"${v}" is not one of ${values.join(', ')}`);
+      if (!(values as readonly string[]).includes(word)) {
+        const advice = opts?.advice && Object.hasOwn(opts.advice, word) ? opts.advice[word] : undefined;
+        const guess = advice ? undefined : suggestWord(word, values);
+        throw new ValueError(
+          `"${clipValue(toText(v))}" is not one of ${values.join(', ')}${advice ? `: ${advice}` : guess ? `; did you mean ${guess}?` : ''}`,
+        );
+      }
       return word as T;
     },
     opts,
@@ -480,7 +499,7 @@ export function buildItemSchemas(tz: string, decimal?: DecimalMark, reading: Rea
       created_at: instant(tz, { required: true }),
       stage: text('name'),
       closed_at: instant(tz),
-      outcome: oneOf(OUTCOMES),
+      outcome: oneOf(OUTCOMES, { advice: OUTCOME_ADVICE }),
       loss_reason: text('note'),
       expected_close_date: field((v) => parseCalendarDate(String(v), d)),
       close_date: field(

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { buildItemSchemas, parseItem } from '../../src/ingest/schemas.js';
+
+// A word field (outcome, activity kind, direction, role) names its words, and says what was meant when the
+// word is one slip away, or what to do when it is a word a CRM exports that Tally does not store.
+const schemas = buildItemSchemas('UTC');
+const refusal = (entity: keyof typeof schemas, item: Record<string, unknown>) => {
+  const parsed = parseItem(schemas[entity], item);
+  return parsed.success ? null : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+};
+
+describe('word fields', () => {
+  const deal = { external_id: 'O1', created_at: '2026-01-05', owner_name: 'Ann Lee' };
+
+  it("refuses Pipedrive's deleted status with advice to leave deleted deals out", () => {
+    expect(refusal('opportunities', { ...deal, outcome: 'Deleted' })).toEqual([
+      'outcome: "Deleted" is not one of open, won, lost: a deleted deal was neither won nor lost, so Tally does not count it: leave deleted deals out of the file (in Pipedrive, filter the export by Status)',
+    ]);
+  });
+
+  it('offers the word one slip away', () => {
+    expect(refusal('opportunities', { ...deal, outcome: 'wonn' })).toEqual([
+      'outcome: "wonn" is not one of open, won, lost; did you mean won?',
+    ]);
+    expect(refusal('activities', { external_id: 'A1', occurred_at: '2026-01-05', kind: 'emial' })).toEqual([
+      'kind: "emial" is not one of call, email, meeting; did you mean email?',
+    ]);
+  });
+
+  it('names the words alone when nothing is close, and still takes any case', () => {
+    expect(refusal('opportunities', { ...deal, outcome: 'pending' })).toEqual([
+      'outcome: "pending" is not one of open, won, lost',
+    ]);
+    expect(refusal('opportunities', { ...deal, outcome: 'WON' })).toBeNull();
+  });
+});
