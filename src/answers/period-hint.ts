@@ -155,5 +155,16 @@ export async function unknownScopeText(
     periodTypoHint: (name) => periodTypoHint(name, context),
     showName: neutraliseMarkers,
   });
-  return hint ? `${failure.message} ${hint}` : failure.message;
+  if (hint) return `${failure.message} ${hint}`;
+  // `/metrics frobnicate`: a lone unknown word where a metric could stand may have been meant as one.
+  const lone =
+    ask.metric === null &&
+    scope.kind === 'named' &&
+    !scope.quoted &&
+    !scope.teamOnly &&
+    !scope.personOnly &&
+    !/\s/.test(scope.name.trim());
+  return lone
+    ? `I don't know a metric, team or person called "${clipTyped(neutraliseMarkers(scope.name))}". \`/metrics help\` lists the metrics.`
+    : failure.message;
 }

@@ -38,6 +38,18 @@ describeDb('the grammar as a sales manager types it', (ctx) => {
     );
   });
 
+  it('asks whether a lone unknown word where a metric stands was meant as a metric (helper-185)', async () => {
+    const lone =
+      'I don\'t know a metric, team or person called "frobnicate". `/metrics help` lists the metrics.';
+    expect(await ask(USERS.mia.id, 'frobnicate')).toBe(lone);
+    expect(await ask(USERS.mia.id, 'frobnicate last month')).toBe(lone);
+    // After a metric, or after `team`, it can only be a name.
+    expect(await ask(USERS.mia.id, 'calls frobnicate')).toBe(
+      'I don\'t know a team or person called "frobnicate".',
+    );
+    expect(await ask(USERS.mia.id, 'team frobnicate')).toBe('I don\'t know a team called "frobnicate".');
+  });
+
   it("words `since` and `ago` hints in the zone of the team asked about, not the caller's", async () => {
     await ctx.db().insert(teams).values({ name: 'Line Islands', timezone: 'Pacific/Kiritimati' });
     expect(await ask(USERS.ada.id, 'calls team Line Islands since oct')).toBe(

@@ -216,8 +216,11 @@ describeDb('inbound text over HTTP', (ctx) => {
 
   it('treats JavaScript object keys as ordinary words', async () => {
     const answers: Record<string, string> = {
-      constructor: 'I don\'t know a team or person called "constructor".',
-      __proto__: 'I don\'t know a team or person called "__proto__".',
+      // A lone word where the metric stands may have been meant as a metric.
+      constructor:
+        'I don\'t know a metric, team or person called "constructor". `/metrics help` lists the metrics.',
+      __proto__:
+        'I don\'t know a metric, team or person called "__proto__". `/metrics help` lists the metrics.',
       'calls constructor': 'I don\'t know a team or person called "constructor".',
       // Calls' own splits only: a split it would refuse is never offered.
       'calls by __proto__': "I don't know the split `__proto__`. Calls can be split by rep or team.",
