@@ -18,6 +18,7 @@ import { MetricsError } from './errors.js';
 import { interactiveDeadline } from './interactive.js';
 import { allTimeSince, describeWindow, parsePeriod, seriesPeriods } from './periods.js';
 import { type ScopeContext, splitZoneNote } from './scope.js';
+import { isSmallSample } from './small-sample.js';
 import { computeAttainment, currencyNote, findTargetFor, sameCurrency, scaleTarget } from './targets.js';
 import type {
   Attainment,
@@ -73,12 +74,17 @@ export function computeChange(
 
 /**
  * Best first by the metric's direction; rows with no data last; ties by sample size, then label, then key
- * (two reps with the same name and figures keep one order, whatever order the rows arrived in).
+ * (two reps with the same name and figures keep one order, whatever order the rows arrived in). A rate or
+ * average on a small sample (`isSmallSample`: 1–9 records) ranks after every row on a full sample, so a
+ * win rate of 1 deal out of 1 does not top the table and push reps with 40 deals into "…and N more"
+ * (fresh tester helper-186).
  */
 export function sortSegments(def: MetricDefinition, rows: SegmentRow[]): SegmentRow[] {
   const sign = def.direction === 'higher' ? -1 : 1;
+  const small = (r: SegmentRow) => isSmallSample({ metric: def, value: r.value, sampleSize: r.sampleSize });
   return [...rows].sort((a, b) => {
     if (a.value.kind !== b.value.kind) return a.value.kind === 'value' ? -1 : 1;
+    if (small(a) !== small(b)) return small(a) ? 1 : -1;
     if (a.value.kind === 'value' && b.value.kind === 'value' && a.value.value !== b.value.value)
       return sign * (a.value.value - b.value.value);
     if (a.sampleSize !== b.sampleSize) return b.sampleSize - a.sampleSize;

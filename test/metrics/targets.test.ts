@@ -190,6 +190,39 @@ describe('attainment, pace and status', () => {
     expect(sortSegments(calls, rows).map((r) => r.label)).toEqual(['a', 'd', 'c', 'b']);
   });
 
+  it('ranks a rate on a small sample after every rate on a full one; a count is never a small sample', () => {
+    // helper-186: a win rate of 1 deal out of 1 topped `winrate org by rep` and pushed reps with 40 deals
+    // into "…and N more".
+    const row = (label: string, value: SegmentRow['value'], n: number): SegmentRow => ({
+      key: label,
+      label,
+      value,
+      sampleSize: n,
+    });
+    const rows = [
+      row('one of one', v(1), 1),
+      row('forty', v(0.4), 40),
+      row('twelve', v(0.6), 12),
+      row('none', { kind: 'no_data', reason: 'no deals closed' }, 0),
+      row('nine', v(0.9), 9),
+      row('ten', v(0.5), 10),
+    ];
+    expect(sortSegments(winrate, rows).map((r) => r.label)).toEqual([
+      'twelve',
+      'ten',
+      'forty',
+      'one of one',
+      'nine',
+      'none',
+    ]);
+    // Response time (lower is better): a 1-minute median on 2 leads still follows the full samples.
+    const fast = [row('two leads', v(60), 2), row('thirty leads', v(600), 30), row('eleven', v(300), 11)];
+    expect(sortSegments(response, fast).map((r) => r.label)).toEqual(['eleven', 'thirty leads', 'two leads']);
+    // Counts rank by value whatever their size.
+    const counts = [row('few', v(3), 3), row('many', v(2), 20)];
+    expect(sortSegments(calls, counts).map((r) => r.label)).toEqual(['few', 'many']);
+  });
+
   it('orders namesakes with the same figures by key, whatever order they arrive in', () => {
     const namesake = (key: string): SegmentRow => ({
       key,

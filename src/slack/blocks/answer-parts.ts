@@ -215,7 +215,10 @@ function segmentValue(
   s: SegmentRow,
   money?: Map<SegmentRow, string>,
 ): { value: string; detail?: string } {
-  const n = `n=${formatCount(s.sampleSize)}`;
+  // A rate or average under the one small-sample rule (ranked after the rows on a full sample, see
+  // sortSegments) says so: `n=3, small sample`.
+  const small = isSmallSample({ metric: r.metric, value: s.value, sampleSize: s.sampleSize });
+  const n = `n=${formatCount(s.sampleSize)}${small ? ', small sample' : ''}`;
   const other = s.otherCurrenciesOnly;
   const shown = money?.get(s);
   if (shown !== undefined) return { value: shown, detail: n };
