@@ -16,7 +16,7 @@ export interface ImportArgs {
   file: string;
   /** [source column, canonical field] pairs; one source may feed several fields. */
   map: [string, string][];
-  /** canonical field → value used when the cell is empty or the column is missing. */
+  /** canonical field → value used when the cell is empty or the column is missing, on new records only. */
   defaults: Record<string, string>;
   skipInvalid: boolean;
   /** Decimal mark from --locale or --decimal. */
@@ -35,7 +35,7 @@ export interface ImportArgs {
 export const USAGE = `Usage: npm run import -- <entity> <file.csv> [--map source=canonical ...] [--default field=value ...] [--skip-invalid]
   entity: ${IMPORT_ENTITIES.join(', ')}  (subscriptions: a customer snapshot, see --as-of)
   --map source=canonical   read CSV column "source" as the canonical field (repeatable)
-  --default field=value    use value when the field's cell is empty or the column is missing (repeatable)
+  --default field=value    use value when the field's cell is empty or the column is missing, on new records (repeatable)
   --map '#N=canonical'     read the N-th column (1-based), e.g. when a header name appears twice
   --skip-invalid           import the valid rows and list the invalid ones (default: reject the whole file)
   --locale de-DE           how numbers are written (de-DE: 1.234,56; en-US: 1,234.56)

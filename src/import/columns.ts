@@ -14,8 +14,13 @@ export interface ColumnPlan {
   mapped: string[];
   /** Canonical fields some column (or --default) feeds. */
   fed: Set<string>;
-  /** Turns one CSV record into a raw item keyed by canonical field names. */
-  toItem(record: string[]): Record<string, string>;
+  /**
+   * Turns one CSV record into a raw item keyed by canonical field names. A field of `leaveOut` that only a
+   * --default would fill (its cell empty, or no column) is left out of the item: the stored value stands.
+   */
+  toItem(record: string[], leaveOut?: ReadonlySet<string>): Record<string, string>;
+  /** The fields a --default fills in this record (its cell empty, or no column feeds the field). */
+  defaulted(record: string[]): string[];
   /** `toItem(record)[field]` without building the item: the cell (or its --default); undefined if unfed. */
   cell(record: string[], field: string): string | undefined;
 }
@@ -31,7 +36,7 @@ function position(source: string): number | null {
  * position as `#N`, 1-based) feeds its mapped field(s) (one column may feed several, e.g. an id used
  * as both external_id and name); then `preset` names (a CRM's export headers); otherwise a header that
  * is itself a canonical name (any case) feeds that field. --default values fill empty cells and
- * missing columns. Errors: a mapped source missing from the header, two columns feeding one field,
+ * missing columns (`toItem` leaves out the ones the caller names, for a stored record). Errors: a mapped source missing from the header, two columns feeding one field,
  * a header name given twice (unless --map picks one by position), a one-column header that holds
  * another delimiter.
  */
@@ -181,25 +186,42 @@ export function planColumns(
     }
     return record[column] ?? '';
   };
-  const fill = (record: string[], column: number, field: string) => {
+  /** The record's own value for `field` (its column, then the preset's fallback columns). */
+  const own = (record: string[], column: number, field: string) => {
     let cell = read(record, column);
     for (const other of fallbacks.get(field) ?? []) {
       if (cell.trim() !== '') break;
       cell = read(record, other);
     }
+    return cell;
+  };
+  const fill = (record: string[], column: number, field: string) => {
+    const cell = own(record, column, field);
     const fallback = defaults[field];
     return cell.trim() === '' && fallback !== undefined ? fallback : cell;
   };
+  const presentDefaults = Object.keys(defaults).filter((field) => seen.has(field));
   return {
     width: header.length,
     ignored,
     mapped,
     fed: new Set([...seen.keys(), ...Object.keys(defaults)]),
-    toItem(record) {
+    toItem(record, leaveOut) {
       const item: Record<string, string> = {};
-      for (const t of targets) item[t.field] = fill(record, t.column, t.field);
-      for (const [field, value] of missingDefaults) item[field] = value;
+      for (const t of targets) {
+        if (leaveOut?.has(t.field) && defaults[t.field] !== undefined) {
+          const cell = own(record, t.column, t.field);
+          if (cell.trim() !== '') item[t.field] = cell;
+        } else item[t.field] = fill(record, t.column, t.field);
+      }
+      for (const [field, value] of missingDefaults) if (!leaveOut?.has(field)) item[field] = value;
       return item;
+    },
+    defaulted(record) {
+      const out = missingDefaults.map(([field]) => field);
+      for (const field of presentDefaults)
+        if (own(record, seen.get(field)!, field).trim() === '') out.push(field);
+      return out;
     },
     cell(record, field) {
       const column = seen.get(field);

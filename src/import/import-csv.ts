@@ -30,6 +30,7 @@ import { counted } from '../numbers/count.js';
 import { guessFieldColumns, guessIdColumn, ImportFormatError, planColumns } from './columns.js';
 import { fingerprintTable, ImportFingerprints, isFingerprinted } from './fingerprints.js';
 import { type Delimiter, delimiterName, isBlankRecord, openCsv } from './source.js';
+import { type DefaultNotUsed, StoredRecords } from './stored-records.js';
 import { expandSubscriptions, SUBSCRIPTION_FIELDS, TELCO_HEADERS } from './subscriptions.js';
 
 export { ImportFormatError };
@@ -132,6 +133,11 @@ export interface ImportCsvResult {
    * without --replace-demo, and when rejected with no demo to remove.
    */
   demoReplaced: 'removed' | 'none' | 'kept' | null;
+  /**
+   * The --default values that some rows of records stored before the import did not take (a default fills
+   * new records only, see StoredRecords), with how many such records; empty when every default was used.
+   */
+  defaultsNotUsed: DefaultNotUsed[];
 }
 
 class Rollback extends Error {}
@@ -228,6 +234,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     zonelessDates: null,
     openCloseStages: [],
     demoReplaced: null,
+    defaultsNotUsed: [],
   };
   const badLines = new Set<number>();
   const report = (e: RowError) => {
@@ -304,6 +311,31 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
             fingerprinted ? fingerprintTable(fingerprinted) : undefined,
           );
     let prints: ImportFingerprints | undefined;
+    // With --default: which rows are of stored records, whose empty cells the defaults leave alone.
+    const storedRecords = StoredRecords.forEntity(tx, opts.entity, opts.defaults ?? {});
+    const moneyFields = opts.entity === 'subscriptions' ? [] : (MONEY_FIELDS[opts.entity] ?? []);
+    /**
+     * Per row of the batch, the fields a --default must not fill (undefined: none): those it would fill on
+     * a record stored before this import, except `currency` on a row that writes an amount, whose currency
+     * the default states (the admin's word for what the file's amounts are in, not a guess).
+     */
+    const leftOut = async (batch: PendingRecord[]): Promise<(ReadonlySet<string> | undefined)[]> => {
+      if (!storedRecords || !plan) return [];
+      const identities = batch.map((r) => storedRecords.identity((field) => plan!.cell(r.record, field)));
+      const stored = await storedRecords.storedBefore(identities);
+      return batch.map((r, i) => {
+        if (!stored[i]) return undefined;
+        const fields = plan!.defaulted(r.record);
+        if (fields.length === 0) return undefined;
+        const keep = fields.filter(
+          (field) =>
+            field !== 'currency' ||
+            !moneyFields.some((m) => !fields.includes(m) && (plan!.cell(r.record, m) ?? '').trim() !== ''),
+        );
+        for (const field of keep) storedRecords.leftOut(field, identities[i]!);
+        return new Set(keep);
+      });
+    };
     const flushStage = async (last = false) => {
       if (!stage) return;
       const counts = last ? await stage.finish() : await stage.flush();
@@ -443,18 +475,25 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
      * Splits a batch into rows to validate and rows whose stored fingerprint matches (unchanged, see
      * ImportFingerprints): those are counted and their decimal mark noted (a stored row's: evidence). A row
      * whose external id came earlier in the file is never skipped (the earlier row may be waiting in the
-     * stage, or deferred to the end of the file).
+     * stage, or deferred to the end of the file). Rows of stored records are read without the --default
+     * values that would fill them (leftOut).
      */
     const sortOut = async (batch: PendingRecord[]) => {
       const keep: PendingItem[] = [];
       const skipped: SkippedRow[] = [];
+      const leave = await leftOut(batch);
       if (!prints || !plan) {
-        for (const r of batch) keep.push({ line: r.line, item: plan!.toItem(r.record) });
+        for (const [i, r] of batch.entries())
+          keep.push({ line: r.line, item: plan!.toItem(r.record, leave[i]) });
         return { keep, skipped };
       }
       if (!prints.canSkip) {
-        for (const r of batch)
-          keep.push({ line: r.line, item: plan.toItem(r.record), fingerprint: prints.of(r.record) });
+        for (const [i, r] of batch.entries())
+          keep.push({
+            line: r.line,
+            item: plan.toItem(r.record, leave[i]),
+            fingerprint: prints.of(r.record),
+          });
         return { keep, skipped };
       }
       const keys = batch.map((r) => plan!.cell(r.record, 'external_id')?.trim() ?? '');
@@ -473,7 +512,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
             numbers.marks.add(found.decimalMark as DecimalMark);
             numbers.seen.add(found.decimalMark as DecimalMark);
           }
-        } else keep.push({ line: r.line, item: plan!.toItem(r.record), fingerprint });
+        } else keep.push({ line: r.line, item: plan!.toItem(r.record, leave[i]), fingerprint });
       });
       result.unchanged += skipped.length;
       result.skipped += skipped.length;
@@ -613,6 +652,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     // Slash dates refused as ambiguous in a file whose other dates fit one order only: name that order.
     const advice = dateOrderAdvice(dates);
     if (advice) opts.onNotice?.(advice);
+    result.defaultsNotUsed = storedRecords?.notUsed(opts.defaults ?? {}) ?? [];
     if (result.invalidRows > 0 && !opts.skipInvalid) throw new Rollback();
     if (touchesContractsLeftOut(opts.entity)) result.contractsLeftOut = await countContractsLeftOut(tx);
     // After the write, so a teams file's own zones count.

@@ -5,6 +5,7 @@ import type { ImportWarning } from '../ingest/warnings.js';
 import { zonelessDatesNote } from '../ingest/zoneless-dates.js';
 import { counted } from '../numbers/count.js';
 import type { ImportCsvResult } from './import-csv.js';
+import { StoredRecords } from './stored-records.js';
 
 const n = (v: number) => v.toLocaleString('en-US');
 const ROWS = ['row', 'rows'] as const;
@@ -154,6 +155,7 @@ export function formatDetails(r: ImportCsvResult): string {
   if (r.contractsLeftOut > 0) out.push(`warning: ${contractsLeftOutWarning(r.contractsLeftOut)}`);
   if (r.zonelessDates) out.push(`note: ${zonelessDatesNote(r.zonelessDates, 'file')}`);
   if (r.openCloseStages.length > 0) out.push(`note: ${openCloseStagesNote(r.openCloseStages, 'file')}`);
+  for (const d of r.defaultsNotUsed) out.push(`note: ${StoredRecords.note(d)}`);
   // helper-180: `--replace-demo` on a database without the demo said only "4 unchanged".
   if (r.demoReplaced) out.push(`note: --replace-demo: ${DEMO_NOTES[r.demoReplaced]}`);
   return out.join('\n');
