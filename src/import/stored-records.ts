@@ -5,9 +5,24 @@ import { anyText } from '../ingest/upsert-core.js';
 import { counted } from '../numbers/count.js';
 
 /** Entities whose stored records a --default leaves as stored (see StoredRecords). */
-export type DefaultedEntity = 'leads' | 'activities' | 'opportunities' | 'contracts' | 'accounts' | 'teams';
+export type DefaultedEntity =
+  | 'leads'
+  | 'activities'
+  | 'opportunities'
+  | 'contracts'
+  | 'accounts'
+  | 'teams'
+  | 'reps';
 
-const KEYED = new Set<string>(['leads', 'activities', 'opportunities', 'contracts', 'accounts', 'teams']);
+const KEYED = new Set<string>([
+  'leads',
+  'activities',
+  'opportunities',
+  'contracts',
+  'accounts',
+  'teams',
+  'reps',
+]);
 
 /** Record nouns for the note: [one, many]. */
 const NOUNS: Record<DefaultedEntity, [string, string]> = {
@@ -17,6 +32,7 @@ const NOUNS: Record<DefaultedEntity, [string, string]> = {
   contracts: ['contract', 'contracts'],
   accounts: ['account', 'accounts'],
   teams: ['team', 'teams'],
+  reps: ['rep', 'reps'],
 };
 
 /** A --default that some stored records' rows did not take: the entity, field, value, how many records. */
@@ -28,17 +44,30 @@ export interface DefaultNotUsed {
 }
 
 /**
+ * How a row names its record: `match`, the identifiers the writer matches a stored record by, in the
+ * writer's order (`id:` external id, `email:`, `slack:`, `name:` a name under fold(), `lone:` a name under
+ * fold() that matches only a stored rep without an email); `also`, other names the record answers to once
+ * written (a new account's name; a reps file's manager_name, which the writer creates when unknown).
+ */
+export interface RowIdentity {
+  match: string[];
+  also: string[];
+}
+
+/**
  * Which rows of an import are of records stored before it, so that a `--default field=value` fills empty
  * cells and missing columns of NEW records only ("never store a guess": on a stored record the stored value
- * stands). A record is known by its external id (accounts without one: by name under fold(); teams: by name
- * under fold()); the first row of a record decides, and the later rows of that record in the file follow it:
- * a record a row of this file created is new for every row of the file. Reps and subscription snapshots are
- * not covered (`forEntity` gives undefined): their defaults fill every row, as before.
+ * stands). A row's record is looked up as its writer matches it: deals, leads, activities and contracts by
+ * external id; accounts by external id, else by name under fold(); teams by name under fold(); reps by
+ * email, else Slack user id, else name (a row with an email: a stored rep of that name without one). Rows
+ * are judged in file order: once a row names a record, the later rows that name it (by any of its names)
+ * follow, so a record a row of this file created is new for every row of the file. Subscription snapshots
+ * are not covered (`forEntity` gives undefined): their defaults fill every row, as before.
  */
 export class StoredRecords {
-  /** Identity → stored before this import, for every record seen so far. */
+  /** Identifier → whether its record was stored before this import, for every identifier seen so far. */
   private readonly known = new Map<string, boolean>();
-  /** Default field → identities of stored records whose rows it did not fill. */
+  /** Default field → the first identifiers of stored records whose rows it did not fill. */
   private readonly unused = new Map<string, Set<string>>();
 
   private constructor(
@@ -53,38 +82,83 @@ export class StoredRecords {
   }
 
   /**
-   * The identity of the record a row names, from its cells (`cell(field)`: the cell, undefined when no
-   * column feeds it); '' when it names none (such a row is refused by the writer anyway).
+   * How a row names its record, from its cells (`cell(field)`: the cell, undefined when no column feeds
+   * it). No `match` when it names none (the writer refuses such a row).
    */
-  identity(cell: (field: string) => string | undefined): string {
-    if (this.entity === 'teams') {
-      const name = fold(cell('name') ?? '');
-      return name === '' ? '' : `name:${name}`;
-    }
-    const id = cell('external_id')?.trim() ?? '';
-    if (id !== '' || this.entity !== 'accounts') return id === '' ? '' : `id:${id}`;
+  identity(cell: (field: string) => string | undefined): RowIdentity {
+    const text = (field: string) => cell(field)?.trim() ?? '';
     const name = fold(cell('name') ?? '');
-    return name === '' ? '' : `name:${name}`;
+    const named = (prefix: string) => (name === '' ? [] : [`${prefix}${name}`]);
+    switch (this.entity) {
+      case 'teams':
+        return { match: named('name:'), also: [] };
+      case 'reps': {
+        const email = text('email').toLowerCase();
+        const slack = text('slack_user_id');
+        const manager = fold(cell('manager_name') ?? '');
+        return {
+          match: [
+            ...(email === '' ? [] : [`email:${email}`]),
+            ...(slack === '' ? [] : [`slack:${slack}`]),
+            ...named(email === '' ? 'name:' : 'lone:'),
+          ],
+          also: [...named('name:'), ...named('lone:'), ...(manager === '' ? [] : [`manager:${manager}`])],
+        };
+      }
+      case 'accounts': {
+        const id = text('external_id');
+        return id === ''
+          ? { match: named('name:'), also: [] }
+          : { match: [`id:${id}`], also: named('name:') };
+      }
+      default: {
+        const id = text('external_id');
+        return { match: id === '' ? [] : [`id:${id}`], also: [] };
+      }
+    }
   }
 
   /**
-   * Whether each identity (in order) is of a record stored before this import. Identities not seen
-   * before are looked up (at most two queries); '' is never stored.
+   * Whether each row (in file order) is of a record stored before this import. Identifiers not seen
+   * before are looked up (a query or two per batch); a row that names no record is new.
    */
-  async storedBefore(identities: string[]): Promise<boolean[]> {
-    const fresh = [...new Set(identities.filter((k) => k !== '' && !this.known.has(k)))];
-    if (fresh.length > 0) {
-      const found = await this.lookup(fresh);
-      for (const k of fresh) this.known.set(k, found.has(k));
-    }
-    return identities.map((k) => k !== '' && this.known.get(k) === true);
+  async storedBefore(rows: RowIdentity[]): Promise<boolean[]> {
+    const fresh = new Set<string>();
+    for (const row of rows) for (const k of [...row.match, ...row.also]) if (!this.known.has(k)) fresh.add(k);
+    const found = fresh.size > 0 ? await this.lookup([...fresh]) : new Set<string>();
+    return rows.map((row) => {
+      let stored = false;
+      for (const k of row.match) {
+        const seen = this.known.get(k);
+        if (seen !== undefined || found.has(k)) {
+          stored = seen ?? true;
+          break;
+        }
+      }
+      for (const k of row.match) if (!this.known.has(k)) this.known.set(k, stored);
+      for (const k of row.also) {
+        if (this.known.has(k)) continue;
+        // A manager named on the row is created when unknown: new for the rows that come later.
+        if (k.startsWith('manager:')) {
+          const key = k.slice('manager:'.length);
+          const exists = found.has(`name:${key}`) || this.known.get(`name:${key}`) !== undefined;
+          this.known.set(k, true);
+          if (!exists) {
+            this.known.set(`name:${key}`, false);
+            this.known.set(`lone:${key}`, false);
+          }
+        } else this.known.set(k, stored);
+      }
+      return stored;
+    });
   }
 
-  /** Notes that the default of `field` did not fill a row of the stored record `identity`. */
-  leftOut(field: string, identity: string): void {
+  /** Notes that the default of `field` did not fill a row of the stored record the row names. */
+  leftOut(field: string, row: RowIdentity): void {
+    const key = row.match[0] ?? '';
     const set = this.unused.get(field);
-    if (set) set.add(identity);
-    else this.unused.set(field, new Set([identity]));
+    if (set) set.add(key);
+    else this.unused.set(field, new Set([key]));
   }
 
   /** The defaults some stored records' rows did not take, in the order of `defaults`. */
@@ -103,20 +177,32 @@ export class StoredRecords {
     return `--default ${d.field}=${d.value} was not used on ${counted(d.records, stored)} (${whose} stored ${d.field} stands): a default fills new records only`;
   }
 
-  private async lookup(identities: string[]): Promise<Set<string>> {
+  /** The identifiers (of `identity`'s kinds) that name a stored record: one query per kind present. */
+  private async lookup(identifiers: string[]): Promise<Set<string>> {
     const found = new Set<string>();
-    const ids = identities.filter((k) => k.startsWith('id:')).map((k) => k.slice(3));
-    const names = identities.filter((k) => k.startsWith('name:')).map((k) => k.slice(5));
-    if (ids.length > 0) {
+    const of = (prefix: string) =>
+      identifiers.filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+    const column = async (prefix: string, table: string, name: string) => {
+      const values = of(prefix);
+      if (values.length === 0) return;
       const rows = await queryRows<{ key: string }>(
         this.db,
-        sql`select external_id as key from ${sql.raw(this.entity)} where external_id = ${anyText(ids)}`,
+        sql`select ${sql.raw(name)} as key from ${sql.raw(table)} where ${sql.raw(name)} = ${anyText(values)}`,
       );
-      for (const r of rows) found.add(`id:${r.key}`);
-    }
+      for (const r of rows) found.add(`${prefix}${r.key}`);
+    };
+    if (this.entity === 'reps') {
+      await column('email:', 'reps', 'email');
+      await column('slack:', 'reps', 'slack_user_id');
+    } else await column('id:', this.entity, 'external_id');
+    // A manager's name is looked up as a name: whether the row creates that rep.
+    const names = [...new Set([...of('name:'), ...of('lone:'), ...of('manager:')])];
     if (names.length > 0) {
-      const table = this.entity === 'teams' ? 'teams' : 'accounts';
-      for (const key of (await findByName(this.db, table, names)).keys()) found.add(`name:${key}`);
+      const table = this.entity === 'reps' ? 'reps' : this.entity === 'teams' ? 'teams' : 'accounts';
+      for (const [key, records] of await findByName(this.db, table, names)) {
+        found.add(`name:${key}`);
+        if (records.some((r) => r.email === null)) found.add(`lone:${key}`);
+      }
     }
     return found;
   }

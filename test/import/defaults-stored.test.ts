@@ -114,9 +114,13 @@ describeDb('import: a --default fills new records only', (ctx) => {
   });
 });
 
-describeDb('import: a --default fills new leads, accounts and teams only', (ctx) => {
+describeDb('import: a --default fills new leads, accounts, teams and reps only', (ctx) => {
   const csv = tempCsv('defaults-stored-other').file;
-  const run = (entity: 'leads' | 'accounts' | 'teams', text: string, extra: Partial<ImportCsvOptions> = {}) =>
+  const run = (
+    entity: 'leads' | 'accounts' | 'teams' | 'reps',
+    text: string,
+    extra: Partial<ImportCsvOptions> = {},
+  ) =>
     importCsv(ctx.db(), { entity, input: createReadStream(csv(text)), timezone: 'UTC', now: NOW, ...extra });
 
   it('keeps the stored values of leads, accounts (by id or by name) and teams', async () => {
@@ -162,5 +166,38 @@ describeDb('import: a --default fills new leads, accounts and teams only', (ctx)
       { name: 'APAC', timezone: 'Asia/Tokyo' },
       { name: 'EMEA', timezone: 'Europe/Berlin' },
     ]);
+  });
+
+  it('keeps a stored rep in their team (by email or by name), and fills new reps and a manager a row created', async () => {
+    const teams = () =>
+      queryRows<{ rep: string; team: string }>(
+        ctx.db(),
+        sql`select r.name as rep, t.name as team from team_memberships m join reps r on r.id = m.rep_id
+            join teams t on t.id = m.team_id where m.valid_to is null order by r.name`,
+      );
+    await run('reps', 'name,email,team\nAmara Okafor,amara@x.com,EMEA\nBen Ode,,EMEA\n');
+    const r = await run(
+      'reps',
+      [
+        'name,email,team,manager_name',
+        'Amara Okafor,amara@x.com,,',
+        'ben ode,,,',
+        'Cleo Ray,cleo@x.com,,Dan Vu',
+        'Dan Vu,dan@x.com,,',
+        '',
+      ].join('\n'),
+      { defaults: { team: 'APAC' }, skipInvalid: false },
+    );
+    expect(r).toMatchObject({ rejected: false, invalidRows: 0, errors: [] });
+    expect(await teams()).toEqual([
+      { rep: 'Amara Okafor', team: 'EMEA' },
+      { rep: 'Ben Ode', team: 'EMEA' },
+      { rep: 'Cleo Ray', team: 'APAC' },
+      // Created by Cleo's row as APAC's manager: new, so his own row takes the default.
+      { rep: 'Dan Vu', team: 'APAC' },
+    ]);
+    expect(formatDetails(r)).toContain(
+      'note: --default team=APAC was not used on 2 stored reps (their stored team stands): a default fills new records only',
+    );
   });
 });
