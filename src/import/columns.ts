@@ -36,9 +36,9 @@ function position(source: string): number | null {
  * position as `#N`, 1-based) feeds its mapped field(s) (one column may feed several, e.g. an id used
  * as both external_id and name); then `preset` names (a CRM's export headers); otherwise a header that
  * is itself a canonical name (any case) feeds that field. --default values fill empty cells and
- * missing columns (`toItem` leaves out the ones the caller names, for a stored record). Errors: a mapped source missing from the header, two columns feeding one field,
- * a header name given twice (unless --map picks one by position), a one-column header that holds
- * another delimiter.
+ * missing columns (`toItem` leaves out those the caller names: a stored record's). Errors: a mapped
+ * source missing from the header, two columns feeding one field, a header name given twice (unless
+ * --map picks one by position), a one-column header that holds another delimiter.
  */
 export function planColumns(
   header: string[],
