@@ -1,7 +1,8 @@
 import type { KnownBlock } from '@slack/types';
 import { headlineCurrencyNotes } from '../metrics/currency-notes.js';
 import { isSmallSample, SMALL_SAMPLE } from '../metrics/index.js';
-import type { MetricResult } from '../metrics/types.js';
+import type { MetricResult, SegmentRow } from '../metrics/types.js';
+import { formatCount } from '../numbers/count.js';
 import {
   currencyFootnotes,
   fallbackFigure,
@@ -24,6 +25,12 @@ const CADENCE_TITLE = { daily: 'Daily digest', weekdays: 'Daily digest', weekly:
 /** " _(n=5, small sample)_" after a figure under the small-sample rule (yesterday's or to date alike), else "". */
 function smallSampleNote(r: MetricResult): string {
   return isSmallSample(r) ? ` _(n=${r.sampleSize}, small sample)_` : '';
+}
+
+/** Whether a leaderboard row's figure is under the one small-sample rule (a rate or average on 1–9 records). */
+function leaderboardSmall(view: DigestView, row: SegmentRow): boolean {
+  const metric = view.leaderboard?.metric.metric;
+  return metric !== undefined && isSmallSample({ metric, value: row.value, sampleSize: row.sampleSize });
 }
 
 /** "Yesterday *12* · November to date *140* · Target 200 · 70% attained · pace 96% · :large_yellow_circle: at risk". */
@@ -117,6 +124,8 @@ export function buildDigestMessage(view: DigestView): SlackMessage {
               view.leaderboard!.metric.metric.unit,
               view.leaderboard!.metric.currency,
             ),
+            // Ranked after the full samples (sortSegments), and marked as the answers mark it (helper-188).
+            ...(leaderboardSmall(view, r) ? { detail: `n=${formatCount(r.sampleSize)}, small sample` } : {}),
           })),
         )
       : null,
@@ -128,7 +137,9 @@ export function buildDigestMessage(view: DigestView): SlackMessage {
       view.failed.length > 0
         ? `:information_source: Could not load: ${escapeMrkdwn(view.failed.join(', '))}`
         : '',
-      view.lines.some((l) => isSmallSample(l.toDate) || (!view.stale && l.recent && isSmallSample(l.recent)))
+      view.lines.some(
+        (l) => isSmallSample(l.toDate) || (!view.stale && l.recent && isSmallSample(l.recent)),
+      ) || view.leaderboard?.rows.some((r) => leaderboardSmall(view, r))
         ? `:warning: Small samples (n < ${SMALL_SAMPLE}) are marked — treat those rates with care.`
         : '',
       currencyLines(view),

@@ -334,6 +334,17 @@ describeDb('digest content', (ctx) => {
     expect(all).toContain('digest_by_rep');
   });
 
+  it('marks a leaderboard of a rate on small samples as the answers do (helper-188)', async () => {
+    const { teamId } = await seed();
+    // No counting metric: the leaderboard ranks win rate, on 1 deal each (Ana won hers, Bob lost his).
+    const msg = await buildDigest({ db: ctx.db(), config }, spec(teamId, { metrics: ['winrate'] }), NOW);
+    const all = JSON.stringify(msg.blocks);
+    expect(all).toContain('*Leaderboard* — Win rate');
+    expect(all).toContain('1. Ana — 100.0% _n=1, small sample_');
+    expect(all).toContain('2. Bob — 0.0% _n=1, small sample_');
+    expect(all).toContain('Small samples (n &lt; 10) are marked');
+  });
+
   it('leaves the leaderboard and button out of a personal digest', async () => {
     const { ana } = await seed();
     const msg = await buildDigest(
