@@ -36,6 +36,21 @@ describe('the /metrics grammar', () => {
     });
     expect(parse('summary org by team')).toMatchObject({ kind: 'error', suggestion: 'winrate org by team' });
     expect(ask(parse('calls by rep')).by).toBe('rep');
+    // helper-188: a mistyped metric before a split was offered as `winrate respnse team by rep`.
+    expect(parse('respnse team by rep')).toEqual({
+      kind: 'error',
+      message: "I don't know `respnse`.",
+      suggestion: 'response team by rep',
+    });
+    // A word near no metric still gets the split's answer.
+    expect(parse('frobnicate by rep')).toMatchObject({ suggestion: 'winrate frobnicate by rep' });
+  });
+
+  it('never offers a known word back as its own correction (helper-188: `by` → "Did you mean `by`?")', () => {
+    const reply = parse('by');
+    expect(reply).toMatchObject({ kind: 'error' });
+    expect(reply.kind === 'error' && reply.suggestion).not.toBe('by');
+    expect(reply.kind === 'error' && reply.message).toContain('Split `by` what?');
   });
 
   it('shows help for bare /metrics, help, and help <metric>', () => {

@@ -217,11 +217,22 @@ export function parseCommand(text: string, ctx: GrammarContext): ParsedCommand {
   if (SUMMARY_WORDS.has(first)) return parseModifiers(null, tokens.slice(1), ctx);
   // No metric word: a scope/period alone means the summary, unless the first word looks like a typo.
   const asSummary = parseModifiers(null, tokens, ctx);
+  // `respnse team by rep`: a first word one slip from a metric is that metric, not a scorecard to name a
+  // metric for (it offered `winrate respnse team by rep`; fresh tester helper-188).
+  const metricGuess = suggestWord(first, METRIC_WORDS);
+  if (asSummary.kind === 'error' && asSummary.about === 'split' && metricGuess)
+    return {
+      kind: 'error',
+      message: `I don't know \`${first}\`.`,
+      suggestion: [metricGuess, ...tokens.slice(1)].join(' '),
+    };
   if (asSummary.kind === 'error' && asSummary.about !== undefined) return asSummary;
   const firstIsModifier = asSummary.kind === 'ask' && !isNamedFrom(asSummary, tokens[0] ?? '');
   if (firstIsModifier) return asSummary;
   const guess = suggestWord(first, knownWords(ctx));
-  if (guess) return { kind: 'error', message: `I don't know \`${first}\`.`, suggestion: guess };
+  // A known word that is no typo (`by` alone) is not offered back as its own correction.
+  if (guess && guess.toLowerCase() !== first)
+    return { kind: 'error', message: `I don't know \`${first}\`.`, suggestion: guess };
   return asSummary;
 }
 
