@@ -332,7 +332,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
             field !== 'currency' ||
             !moneyFields.some((m) => !fields.includes(m) && (plan!.cell(r.record, m) ?? '').trim() !== ''),
         );
-        for (const field of keep) storedRecords.leftOut(field, identities[i]!);
+        for (const field of keep) storedRecords.leftOut(field, identities[i]!, r.line);
         return new Set(keep);
       });
     };
@@ -652,8 +652,9 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     // Slash dates refused as ambiguous in a file whose other dates fit one order only: name that order.
     const advice = dateOrderAdvice(dates);
     if (advice) opts.onNotice?.(advice);
-    result.defaultsNotUsed = storedRecords?.notUsed(opts.defaults ?? {}) ?? [];
     if (result.invalidRows > 0 && !opts.skipInvalid) throw new Rollback();
+    // Only about rows written: none when the file is rejected, and never a row refused under --skip-invalid.
+    result.defaultsNotUsed = storedRecords?.notUsed(opts.defaults ?? {}, (line) => badLines.has(line)) ?? [];
     if (touchesContractsLeftOut(opts.entity)) result.contractsLeftOut = await countContractsLeftOut(tx);
     // After the write, so a teams file's own zones count.
     result.zonelessDates = await zonelessDates(tx, dates.zoneless, opts.timezone);

@@ -77,8 +77,12 @@ export class StoredRecords {
    * import's 256 MB heap cap. Two ids share a 53-bit hash with odds of about 1 in 10^10 for a million ids.
    */
   private readonly known = new FirstLines();
-  /** Default field → the stored records (by first identifier) whose rows it did not fill. */
-  private readonly unused = new Map<string, FirstLines>();
+  /**
+   * Default field → the stored records whose rows it did not fill: `records` numbers each record (by its
+   * first identifier, in FirstLines' line slot) and `rows` holds a (line, record number) pair per row, so
+   * that rows the import refused afterwards are left out of the count (`notUsed`).
+   */
+  private readonly unused = new Map<string, { records: FirstLines; count: number; rows: number[] }>();
 
   private has(k: string): boolean {
     return this.known.first(k) !== undefined;
@@ -177,21 +181,38 @@ export class StoredRecords {
     });
   }
 
-  /** Notes that the default of `field` did not fill a row of the stored record the row names. */
-  leftOut(field: string, row: RowIdentity): void {
+  /** Notes that the default of `field` did not fill the row on `line` of the stored record the row names. */
+  leftOut(field: string, row: RowIdentity, line: number): void {
     const key = row.match[0] ?? '';
-    let records = this.unused.get(field);
-    if (!records) {
-      records = new FirstLines();
-      this.unused.set(field, records);
+    let unused = this.unused.get(field);
+    if (!unused) {
+      unused = { records: new FirstLines(), count: 0, rows: [] };
+      this.unused.set(field, unused);
     }
-    records.firstOrAdd(key, 0);
+    let record = unused.records.first(key);
+    if (record === undefined) {
+      record = unused.count++;
+      unused.records.firstOrAdd(key, record);
+    }
+    unused.rows.push(line, record);
   }
 
-  /** The defaults some stored records' rows did not take, in the order of `defaults`. */
-  notUsed(defaults: Record<string, string>): DefaultNotUsed[] {
+  /**
+   * The defaults some stored records' rows did not take, in the order of `defaults`: records with at least
+   * one such row the import did not refuse (`refused(line)`, known once every row is written).
+   */
+  notUsed(defaults: Record<string, string>, refused: (line: number) => boolean): DefaultNotUsed[] {
     return Object.entries(defaults).flatMap(([field, value]) => {
-      const records = this.unused.get(field)?.count ?? 0;
+      const unused = this.unused.get(field);
+      if (!unused) return [];
+      const counted = new Uint8Array(unused.count);
+      let records = 0;
+      for (let i = 0; i < unused.rows.length; i += 2) {
+        const record = unused.rows[i + 1]!;
+        if (counted[record] === 1 || refused(unused.rows[i]!)) continue;
+        counted[record] = 1;
+        records++;
+      }
       return records > 0 ? [{ entity: this.entity, field, value, records }] : [];
     });
   }

@@ -66,6 +66,28 @@ describeDb('import: a --default fills new records only', (ctx) => {
       );
     });
 
+    it(`counts only stored records whose rows were written, and none when the file is rejected (${path})`, async () => {
+      // helper-188: under --skip-invalid the note counted a stored deal whose only row was refused, and a
+      // rejected file (nothing imported) still printed it.
+      await run(STORED);
+      const file = [
+        'external_id,created_at,owner_email,stage',
+        'D-WON,notadate,zoe@example.com,',
+        'D-JPY,2026-11-01,zoe@example.com,',
+        'D-NEW,2026-11-02,zoe@example.com,',
+        '',
+      ].join('\n');
+      const skipped = await run(file, { defaults: { stage: 'Prospecting' }, skipInvalid: true, ...limits });
+      expect(skipped).toMatchObject({ rejected: false, invalidRows: 1 });
+      expect(skipped.defaultsNotUsed).toEqual([
+        { entity: 'opportunities', field: 'stage', value: 'Prospecting', records: 1 },
+      ]);
+      const rejected = await run(file, { defaults: { stage: 'Prospecting' }, skipInvalid: false, ...limits });
+      expect(rejected).toMatchObject({ rejected: true, invalidRows: 1 });
+      expect(rejected.defaultsNotUsed).toEqual([]);
+      expect(formatDetails(rejected)).not.toContain('--default');
+    });
+
     it(`does not move a stored created_at to a --default created_at (${path})`, async () => {
       await run(STORED);
       const file =
