@@ -193,7 +193,7 @@ describeDb('/metrics over HTTP', (ctx) => {
     expect(text).toContain('&lt;!channel&gt; &amp; Co');
     expect(text).not.toContain('<!channel>');
     // Ana's own row is marked.
-    expect(text).toContain('Ana López — 75.0% _n=4_* ← you');
+    expect(text).toContain('Ana López — 75.0% _n=4, small sample_* ← you');
   });
 
   it('escapes hostile words echoed back from the command', async () => {

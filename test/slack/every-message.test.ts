@@ -93,7 +93,7 @@ describeDb('every message, hostile names', (ctx) => {
     const board = await sendCommand(app, stub, USERS.ada.id, 'winrate org by rep');
     const z = '\u200D';
     const shown = `${z}*${z}Bob${z}*${z} ${z}_${z}the${z}_${z} ${z}~${z}strike${z}~${z} ${z}\`${z}code${z}\`${z}`;
-    expect(JSON.stringify(board.reply.blocks)).toContain(`3. ${shown} — 50.0% _n=2_`);
+    expect(JSON.stringify(board.reply.blocks)).toContain(`3. ${shown} — 50.0% _n=2, small sample_`);
   });
 
   it('keeps help, usage, summaries, shares and every kind of error within the rules', async () => {

@@ -25,7 +25,7 @@ describeDb('/metrics buttons, App Home and signatures', (ctx) => {
     expect(reply.text).toContain('Win rate by rep · EMEA');
     // Ana 3/4 = 75.0%, "<!channel> & Co" 1/1 = 100.0%: best first.
     expect(allText(reply)).toContain(
-      '1. &lt;!channel&gt; &amp; Co — 100.0% _n=1_\\n2. Ana López — 75.0% _n=4_',
+      '1. &lt;!channel&gt; &amp; Co — 100.0% _n=1, small sample_\\n2. Ana López — 75.0% _n=4, small sample_',
     );
   });
 

@@ -14,7 +14,7 @@ describeDb('the "← you" marker and who reads the answer', (ctx) => {
   const app = useRunningApp(ctx, stub);
 
   // Ana's own row, as her ephemeral answer marks it (3/4 deals won this quarter).
-  const anaRow = 'Ana López — 75.0% _n=4_';
+  const anaRow = 'Ana López — 75.0% _n=4, small sample_';
 
   it("marks the asker's row in their own answer", async () => {
     const { reply } = await sendCommand(app, stub, USERS.ana.id, 'winrate team by rep');
