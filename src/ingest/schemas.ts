@@ -324,6 +324,10 @@ const clipValue = (t: string) => (t.length > 60 ? `${t.slice(0, 60)}…` : t);
 const OUTCOME_ADVICE: Readonly<Record<string, string>> = {
   deleted:
     'a deleted deal was neither won nor lost, so Tally does not count it: leave deleted deals out of the file (in Pipedrive, filter the export by Status)',
+  closedwon:
+    'did you mean won? "Closed Won" is a stage name: write won here, or give it in the stage column, which sets the outcome',
+  closedlost:
+    'did you mean lost? "Closed Lost" is a stage name: write lost here, or give it in the stage column, which sets the outcome',
 };
 /**
  * A field that takes one of `values` (any case). A word that is not one is refused with a "did you mean"
@@ -338,7 +342,9 @@ const oneOf = <T extends string>(
     (v) => {
       const word = toText(v).toLowerCase();
       if (!(values as readonly string[]).includes(word)) {
-        const advice = opts?.advice && Object.hasOwn(opts.advice, word) ? opts.advice[word] : undefined;
+        // Advice is looked up by the word's letters alone: `Closed Won`, `closed-won` and `closed_won` alike.
+        const letters = word.replace(/[^a-z]/g, '');
+        const advice = opts?.advice && Object.hasOwn(opts.advice, letters) ? opts.advice[letters] : undefined;
         const guess = advice ? undefined : suggestWord(word, values);
         throw new ValueError(
           `"${clipValue(toText(v))}" is not one of ${values.join(', ')}${advice ? `: ${advice}` : guess ? `; did you mean ${guess}?` : ''}`,

@@ -45,6 +45,10 @@ describe('parseImportArgs', () => {
     expect(() => parseImportArgs(['leads', 'x.csv', '--default', 'colour=red'])).toThrow(
       /"colour" is not a leads field/,
     );
+    // helper-188: "is not a opportunities field".
+    expect(() => parseImportArgs(['opportunities', 'x.csv', '--default', 'foo=1'])).toThrow(
+      /"foo" is not an opportunities field/,
+    );
     expect(() => parseImportArgs(['leads', 'x.csv', '--dry-run'])).toThrow(/unknown option --dry-run/);
     expect(() => parseImportArgs(['leads', 'x.csv', '--map'])).toThrow(/needs a value/);
     // An unknown locale would read numbers as en-US ("1.500" as 1.5): refused, naming the option.

@@ -18,6 +18,17 @@ describe('word fields', () => {
     ]);
   });
 
+  it('reads a stage name given as the outcome as the outcome it names, and says where the stage goes', () => {
+    // helper-188: `closed won` got neither "did you mean won" nor where a stage name belongs.
+    for (const typed of ['Closed Won', 'closed-won', 'closed_won'])
+      expect(refusal('opportunities', { ...deal, outcome: typed })).toEqual([
+        `outcome: "${typed}" is not one of open, won, lost: did you mean won? "Closed Won" is a stage name: write won here, or give it in the stage column, which sets the outcome`,
+      ]);
+    expect(refusal('opportunities', { ...deal, outcome: 'Closed Lost' })?.[0]).toContain(
+      'did you mean lost?',
+    );
+  });
+
   it('offers the word one slip away', () => {
     expect(refusal('opportunities', { ...deal, outcome: 'wonn' })).toEqual([
       'outcome: "wonn" is not one of open, won, lost; did you mean won?',
