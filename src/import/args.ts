@@ -1,6 +1,7 @@
 import { type CliArgs, parseCli } from '../cli/args.js';
 import { canonicalFields, DATE_ORDERS, type DateOrder, ENTITIES, MONEY_FIELDS } from '../ingest/index.js';
 import { AmountError, type DecimalMark, decimalMarkOf, readAmount } from '../money/index.js';
+import { entityField } from './columns.js';
 import type { ImportEntity } from './import-csv.js';
 import { PRESETS, type PresetName } from './presets.js';
 import { type Delimiter, parseDelimiter } from './source.js';
@@ -120,11 +121,11 @@ export function parseImportArgs(argv: string[]): ImportArgs & { help?: true } {
   const fields = entity === 'subscriptions' ? SUBSCRIPTION_FIELDS : canonicalFields(entity);
   for (const [, target] of map) {
     if (!fields.includes(target))
-      throw new UsageError(`--map target "${target}" is not ${fieldOf(entity)} (${fields.join(', ')})`);
+      throw new UsageError(`--map target "${target}" is not ${entityField(entity)} (${fields.join(', ')})`);
   }
   for (const field of Object.keys(defaults)) {
     if (!fields.includes(field))
-      throw new UsageError(`--default field "${field}" is not ${fieldOf(entity)} (${fields.join(', ')})`);
+      throw new UsageError(`--default field "${field}" is not ${entityField(entity)} (${fields.join(', ')})`);
   }
   const extras = readExtras(cli.values);
   checkMoneyDefaults(entity, defaults, extras.decimal);
@@ -217,9 +218,4 @@ function readExtras(values: CliArgs['values']): Partial<ImportArgs> {
   if (lost !== undefined) out.lostStages = list(lost);
   if (values['replace-demo'] === true) out.replaceDemo = true;
   return out;
-}
-
-/** "a leads field", "an opportunities field": the article the entity's name takes. */
-function fieldOf(entity: string): string {
-  return `${/^[aeiou]/.test(entity) ? 'an' : 'a'} ${entity} field`;
 }

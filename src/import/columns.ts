@@ -276,3 +276,8 @@ export function guessFieldColumns(ignored: string[], fields: string[], fed: Set<
   }
   return out;
 }
+
+/** "a leads field", "an opportunities field": a field of `entity`, with the article its name takes. */
+export function entityField(entity: string): string {
+  return `${/^[aeiou]/.test(entity) ? 'an' : 'a'} ${entity} field`;
+}

@@ -27,7 +27,7 @@ import { type ImportWarning, WarningLog } from '../ingest/warnings.js';
 import { type ZonelessDates, zonelessDates } from '../ingest/zoneless-dates.js';
 import type { DecimalMark } from '../money/index.js';
 import { counted } from '../numbers/count.js';
-import { guessFieldColumns, guessIdColumn, ImportFormatError, planColumns } from './columns.js';
+import { entityField, guessFieldColumns, guessIdColumn, ImportFormatError, planColumns } from './columns.js';
 import { fingerprintTable, ImportFingerprints, isFingerprinted } from './fingerprints.js';
 import { type Delimiter, delimiterName, isBlankRecord, openCsv } from './source.js';
 import { type DefaultNotUsed, StoredRecords } from './stored-records.js';
@@ -746,10 +746,9 @@ function fingerprintMark(entity: Entity, item: Record<string, unknown>): string 
  * no prefix): `ignoring 1 column that is not a leads field: extra (use --map source=canonical to read it)`.
  */
 function ignoredColumnsNotice(ignored: string[], entity: string, guesses: [string, string][]): string {
-  const article = /^[aeiou]/.test(entity) ? 'an' : 'a';
   const what =
     ignored.length === 1
-      ? `1 column that is not ${article} ${entity} field`
+      ? `1 column that is not ${entityField(entity)}`
       : `${ignored.length.toLocaleString('en-US')} columns that are not ${entity} fields`;
   if (guesses.length > 0) {
     const maps = guesses.map(([column, field]) => `--map "${column}=${field}"`).join(' ');

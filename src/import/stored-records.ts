@@ -5,32 +5,15 @@ import { findByName } from '../ingest/names.js';
 import { anyText } from '../ingest/upsert-core.js';
 import { counted } from '../numbers/count.js';
 
-/** Entities whose stored records a --default leaves as stored (see StoredRecords). */
-export type DefaultedEntity =
-  | 'leads'
-  | 'activities'
-  | 'opportunities'
-  | 'contracts'
-  | 'accounts'
-  | 'teams'
-  | 'reps';
-
 /** The marks of StoredRecords' table: a record stored before this import, or one a row of it created. */
 const STORED = 1;
 const CREATED = 2;
 
-const KEYED = new Set<string>([
-  'leads',
-  'activities',
-  'opportunities',
-  'contracts',
-  'accounts',
-  'teams',
-  'reps',
-]);
-
-/** Record nouns for the note: [one, many]. */
-const NOUNS: Record<DefaultedEntity, [string, string]> = {
+/**
+ * The entities whose stored records a --default leaves as stored (see StoredRecords), with their record
+ * nouns for the note: [one, many].
+ */
+const NOUNS = {
   leads: ['lead', 'leads'],
   activities: ['activity', 'activities'],
   opportunities: ['deal', 'deals'],
@@ -38,7 +21,10 @@ const NOUNS: Record<DefaultedEntity, [string, string]> = {
   accounts: ['account', 'accounts'],
   teams: ['team', 'teams'],
   reps: ['rep', 'reps'],
-};
+} as const satisfies Record<string, readonly [string, string]>;
+
+/** Entities whose stored records a --default leaves as stored (see StoredRecords). */
+export type DefaultedEntity = keyof typeof NOUNS;
 
 /** A --default that some stored records' rows did not take: the entity, field, value, how many records. */
 export interface DefaultNotUsed {
@@ -105,7 +91,7 @@ export class StoredRecords {
 
   /** The lookup for an import of `entity` with these defaults; undefined when there is nothing to do. */
   static forEntity(db: Db, entity: string, defaults: Record<string, string>): StoredRecords | undefined {
-    if (Object.keys(defaults).length === 0 || !KEYED.has(entity)) return undefined;
+    if (Object.keys(defaults).length === 0 || !Object.hasOwn(NOUNS, entity)) return undefined;
     return new StoredRecords(db, entity as DefaultedEntity);
   }
 
@@ -220,7 +206,7 @@ export class StoredRecords {
   /** The note for one unused default, e.g. `--default stage=Prospecting was not used on 3 stored deals …`. */
   static note(d: DefaultNotUsed): string {
     const nouns = NOUNS[d.entity];
-    const stored: [string, string] = [`stored ${nouns[0]}`, `stored ${nouns[1]}`];
+    const stored = [`stored ${nouns[0]}`, `stored ${nouns[1]}`] as const;
     const whose = d.records === 1 ? 'its' : 'their';
     return `--default ${d.field}=${d.value} was not used on ${counted(d.records, stored)} (${whose} stored ${d.field} stands): a default fills new records only`;
   }

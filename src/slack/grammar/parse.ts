@@ -219,8 +219,9 @@ export function parseCommand(text: string, ctx: GrammarContext): ParsedCommand {
   const asSummary = parseModifiers(null, tokens, ctx);
   // `respnse team by rep`: a first word one slip from a metric is that metric, not a scorecard to name a
   // metric for (it offered `winrate respnse team by rep`; fresh tester helper-188).
-  const metricGuess = suggestWord(first, METRIC_WORDS);
-  if (asSummary.kind === 'error' && asSummary.about === 'split' && metricGuess)
+  const metricGuess =
+    asSummary.kind === 'error' && asSummary.about === 'split' ? suggestWord(first, METRIC_WORDS) : undefined;
+  if (metricGuess)
     return {
       kind: 'error',
       message: `I don't know \`${first}\`.`,
