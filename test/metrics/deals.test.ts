@@ -225,6 +225,27 @@ describeDb('deal metrics', (ctx) => {
     expect(table).toContain('Ben — no data _n=0, no deal won in this period has an amount_');
   });
 
+  // helper-186 / helper-189: a 1-of-1 win rate topped the table; ranked after the full samples, the table
+  // says why a higher rate is listed lower.
+  it('ranks a small-sample row after the full samples and says so under the table', async () => {
+    const db = ctx.db();
+    const ana = await addRep(db, 'Ana');
+    const ben = await addRep(db, 'Ben');
+    const closed = { created: '2026-11-01T00:00:00Z', closed: '2026-11-02T00:00:00Z' };
+    for (let i = 0; i < 10; i++) await addOpp(db, ana, { ...closed, outcome: i < 4 ? 'won' : 'lost' });
+    await addOpp(db, ben, { ...closed, outcome: 'won' });
+    const r = await getMetric(
+      { db, defaultTimezone: 'UTC', now },
+      { metric: 'winrate', scope: org, period: 'this month', by: 'rep' },
+    );
+    expect(r.segments?.rows.map((s) => s.label)).toEqual(['Ana', 'Ben']);
+    expect(segmentTable(r)).toMatchObject({
+      text: {
+        text: '1. Ana — 40.0% _n=10_\n2. Ben — 100.0% _n=1, small sample_\n_Rows on fewer than 10 records (small samples) are ranked after the rest._',
+      },
+    });
+  });
+
   // Second fresh tester: an empty split read "_No rows._".
   it('says what is missing when a split has no rows', async () => {
     const r = await getMetric(

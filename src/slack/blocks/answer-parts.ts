@@ -1,6 +1,6 @@
 import { headlineCurrencyNotes, shortCurrencyNote } from '../../metrics/currency-notes.js';
 import { judgeFreshness } from '../../metrics/freshness.js';
-import { isSmallSample } from '../../metrics/small-sample.js';
+import { isSmallSample, SMALL_SAMPLE } from '../../metrics/small-sample.js';
 import type { Dimension, MetricResult, SegmentRow } from '../../metrics/types.js';
 import { formatMoneyColumn } from '../../money/index.js';
 import { formatCount } from '../../numbers/count.js';
@@ -285,5 +285,15 @@ export function segmentTable(r: MetricResult, options: TableOptions = {}) {
   const shown = rows.slice(0, top).map(toRow);
   if (mineIndex >= 0) shown.push(toRow(rows[mineIndex]!, mineIndex));
   const hidden = rows.length - shown.length;
-  return rankedTable(shown, hidden > 0 ? `_…and ${hidden} more_` : undefined);
+  // Small samples rank after the full ones (sortSegments): said, so an 11-minute median listed under a 3-hour
+  // one does not read as a mistake (fresh tester helper-189).
+  const small = (s: SegmentRow) =>
+    isSmallSample({ metric: r.metric, value: s.value, sampleSize: s.sampleSize });
+  const notes = [
+    ...(hidden > 0 ? [`_…and ${hidden} more_`] : []),
+    ...(rows.some(small) && rows.some((s) => s.value.kind === 'value' && !small(s))
+      ? [`_Rows on fewer than ${SMALL_SAMPLE} records (small samples) are ranked after the rest._`]
+      : []),
+  ];
+  return rankedTable(shown, notes.length > 0 ? notes.join('\n') : undefined);
 }
