@@ -161,6 +161,22 @@ export function otherZonesAt(
 }
 
 /**
+ * Rep (or team) names by id under data version `version`, cached as `answerContextAt` caches contexts (reps
+ * and teams move the version): a split by rep or team labels its rows from it, read once per data version,
+ * where a name lookup per row cost ~0.6 ms of the org's year by rep on the bench data (596 rows). Shape:
+ * id → name. Database errors propagate.
+ */
+export function namesAt(db: Db, by: 'team' | 'rep', version: string): Promise<ReadonlyMap<number, string>> {
+  return keptAt(db, version, JSON.stringify(['names', by]), async () => {
+    const rows = await runMetricQuery<{ id: number; name: string }>(
+      db,
+      by === 'team' ? sql`select id, name from teams` : sql`select id, name from reps`,
+    );
+    return new Map(rows.map((r) => [r.id, r.name]));
+  });
+}
+
+/**
  * The org's first record of the kinds `records` reads (`firstRecordAt` over the org: the first activity, lead,
  * opportunity or account state), or null when there is none, under data version `version`, cached as
  * `answerContextAt` caches contexts (every table it reads moves the version): read once per data version

@@ -2,7 +2,7 @@ import { readDataVersion } from '../db/data-version.js';
 import type { FiscalCalendar } from '../time/fiscal.js';
 import { formatLocalDay } from '../time/format.js';
 import { firstRecordAt, metricRecords, narrowAllTime, recordsNoun } from './all-time.js';
-import { type AnswerContext, answerContextAt, dataStartAt, otherZonesAt } from './answer-context.js';
+import { type AnswerContext, answerContextAt, dataStartAt, namesAt, otherZonesAt } from './answer-context.js';
 import {
   beforeDataMarker,
   dataStartDayIn,
@@ -81,7 +81,11 @@ export function computeChange(
  */
 export function sortSegments(def: MetricDefinition, rows: SegmentRow[]): SegmentRow[] {
   const sign = def.direction === 'higher' ? -1 : 1;
-  const small = (r: SegmentRow) => isSmallSample({ metric: def, value: r.value, sampleSize: r.sampleSize });
+  // Judged once per row, not per comparison (an org split by rep has ~600 rows).
+  const smallRows = new Set(
+    rows.filter((r) => isSmallSample({ metric: def, value: r.value, sampleSize: r.sampleSize })),
+  );
+  const small = (r: SegmentRow) => smallRows.has(r);
   return [...rows].sort((a, b) => {
     if (a.value.kind !== b.value.kind) return a.value.kind === 'value' ? -1 : 1;
     if (small(a) !== small(b)) return small(a) ? 1 : -1;
@@ -271,8 +275,11 @@ async function computeWith(
     useRollups: deps.useRollups ?? true,
     defaultTimezone: deps.defaultTimezone,
     timezone: period.timezone,
-    // The headline's is periods[headline] (the period itself): computed once, not again.
-    workingDays: periods.map((p) => workingDaysWithData(p, now, start)),
+    // The headline's is periods[headline] (the period itself): computed once, not again; only for a metric
+    // whose figures divide by them.
+    workingDays: periods.map((p) =>
+      computer.readsWorkingDays ? workingDaysWithData(p, now, start) : Number.NaN,
+    ),
     // A currency asked for (a digest line's, see MetricQuery.currency) is every window's and the split's.
     ...(query.currency ? { currency: query.currency } : {}),
     ...(period.allTime ? { allTime: true } : {}),
@@ -286,6 +293,8 @@ async function computeWith(
 
   const { lastArrival } = context;
   const zoned = query.by === 'team' || query.by === 'rep' ? query.by : null;
+  // A split by rep or team labels its rows from the names, read once per data version.
+  if (zoned) ctx.segmentNames = await namesAt(deps.db, zoned, version);
   const split = (currency?: string | null) =>
     query.by
       ? computer.segments(deps.db, query.scope, windows[headline]!, query.by, {

@@ -50,6 +50,7 @@ const outbound = (kind: 'call' | 'email', columns = sql`1 as one`): RowSource =>
 /** Outbound calls, connects, talk time and calls per rep per working day. */
 export const callsComputer: MetricComputer = aggregateComputer({
   sources: () => [outbound('call', sql`x.connected, x.duration_seconds`)],
+  perWorkingDay: true,
   aggregates: sql`count(*)::int as n,
     count(*) filter (where x.connected)::int as connected,
     coalesce(sum(x.duration_seconds) filter (where x.connected), 0)::float8 as talk,

@@ -40,7 +40,10 @@ export interface ComputeContext {
   now: Date;
   /** Gross margin 0..1 for CLV. */
   grossMargin: number;
-  /** Weekdays elapsed per window, same order as the windows (calls per rep per working day). */
+  /**
+   * Weekdays elapsed per window, same order as the windows (calls per rep per working day); NaN for every
+   * window unless the computer reads them (`MetricComputer.readsWorkingDays`).
+   */
   workingDays: number[];
   /** Read pre-aggregated rollups where the metric has them (default); false forces raw rows (tests compare both). */
   useRollups: boolean;
@@ -61,10 +64,20 @@ export interface ComputeContext {
   revenueTargetCurrency?: string | null;
   /** The question is `all time` (no period ahead, no target): pipeline coverage says why it has no figure. */
   allTime?: boolean;
+  /**
+   * A split by rep or team: the reps' (or teams') names by id (`namesAt`, read once per data version), which
+   * label the split's rows instead of a name lookup per row in its statement. Absent: labels are read in SQL.
+   */
+  segmentNames?: ReadonlyMap<number, string>;
 }
 
 /** What every metric implements: the value over several windows at once, and a split of one window. */
 export interface MetricComputer {
+  /**
+   * Its figures divide by working days (`ComputeContext.workingDays`): only then are they counted (two zone
+   * conversions per window, ~0.05 ms of a rep's headline of 0.6 ms on the bench data).
+   */
+  readsWorkingDays?: boolean;
   /** One result per window, in the order given; `headline` is the index whose currency leads. */
   windows(
     db: Db,
@@ -120,6 +133,8 @@ export interface AggregateSpec {
   segmentSources?(by: Dimension): RowSource[];
   /** Group additionally by `x.currency` (rows must carry it). */
   perCurrency?: boolean;
+  /** `finalize` reads `workingDays` (a per-working-day figure); without it they are NaN. */
+  perWorkingDay?: boolean;
   /**
    * The same aggregates over the rollups `r` (same output names), and a HAVING that drops groups with no
    * records (raw rows only form groups when records exist). Absent: the metric is always computed raw.
@@ -302,6 +317,7 @@ export function aggregateComputer(spec: AggregateSpec): MetricComputer {
     typeof spec.aggregates === 'function' ? spec.aggregates(ctx, headline) : spec.aggregates;
   const rcur = spec.perCurrency ? sql`, r.currency` : sql``;
   return {
+    ...(spec.perWorkingDay ? { readsWorkingDays: true } : {}),
     async windows(db, scope, windows, headline, ctx) {
       const { min, max } = span(windows);
       const ranges = spec.rollup && ctx.useRollups ? rollupRanges(windows) : null;
@@ -341,7 +357,7 @@ export function aggregateComputer(spec: AggregateSpec): MetricComputer {
       const rollup = seg && ranges ? spec.rollup : undefined;
       // A spelled dimension (templates) is labelled from the split's raw rows: they are read once, as `x`.
       const spelled = !(rollup && seg && ranges) && SPELLED.has(by);
-      const { join, label } = segmentLabelJoin(by, spelled ? sql`x` : undefined);
+      const { join, label } = labelsOf(by, ctx, spelled ? sql`x` : undefined);
       const raw = () => unionRows(spec, scope, window.start, window.end, by, true, ctx);
       const inner =
         rollup && seg && ranges
@@ -358,15 +374,15 @@ export function aggregateComputer(spec: AggregateSpec): MetricComputer {
         sql`${spelled ? sql`with x as (${raw()}) ` : sql``}select a.*, ${label} as label from (${inner}) a ${join}`,
       );
       const currency = spec.perCurrency ? (ctx.currency ?? chooseCurrency(rows)) : null;
-      return segmentsOf(spec, rows, currency, window, ctx);
+      return segmentsOf(spec, rows, currency, window, ctx, by);
     },
     /**
-     * The split's rollup rows grouped by GROUPING SETS: one group per segment (and currency) and one for
-     * their total, the headline: one pass over the rows a split reads anyway, where `windows` and `segments`
-     * read the window twice (and a team's or the org's calling reps a third time, `activeReps`). The total of
-     * the rep rows equals the team twin's (the rollup equality tests). Its `reps` is the sum of the segments'
-     * (one rep each, `oneRepActive`), so with `activeReps` only a split by rep is answered here (a split by
-     * team may hold one rep twice: a rep who changed teams in the window).
+     * The split's rollup rows grouped by segment (and currency), and their total, the headline, summed from
+     * them (`totalsOf`): one pass over the rows a split reads anyway, where `windows` and `segments` read the
+     * window twice (and a team's or the org's calling reps a third time, `activeReps`). The total of the rep
+     * rows equals the team twin's (the rollup equality tests). Its `reps` is the number of rep segments (one
+     * rep each, every one kept active: see below), so with `activeReps` only a split by rep is answered here
+     * (a split by team may hold one rep twice: a rep who changed teams in the window).
      * The currency is chosen on the total's rows, as `windows` chooses it for one window.
      */
     async headlineWithSegments(db, scope, window, by, ctx) {
@@ -375,49 +391,76 @@ export function aggregateComputer(spec: AggregateSpec): MetricComputer {
       const byRep = scope.kind === 'rep' || by === 'rep';
       const activeReps = spec.rollup?.activeReps;
       if (!spec.rollup || !seg || !ranges || (activeReps && by !== 'rep')) return null;
-      const { join, label } = segmentLabelJoin(by);
-      const sets = spec.perCurrency
-        ? sql`(${seg.column}, r.currency), (r.currency)`
-        : sql`(${seg.column}), ()`;
+      const { join, label } = labelsOf(by, ctx);
       // A team's or the org's newest record is read from the team twin, as its answer without a split reads
-      // it (`windows`), in one uncorrelated subquery: in the grouping it made every one of the reps' month
-      // rows be read out to its newest-time columns, the last of the row (org × year by rep, calls: ~2.5 of
-      // 12 ms on the bench data). A segment's newest is not shown.
+      // it (`windows`), in one uncorrelated subquery (the same on every row): in the grouping it made every
+      // one of the reps' month rows be read out to its newest-time columns, the last of the row (org × year by
+      // rep, calls: ~2.5 of 12 ms on the bench data). A rep's is the largest of its segments'.
       const twinNewest = byRep && scope.kind !== 'rep';
       const newest = sql`extract(epoch from max(${spec.rollup.newest}))::float8`;
-      const inner = sql`select grouping(${seg.column}) = 1 as total, ${seg.key} as g${rcur},
-          ${spec.rollup.aggregates}${activeReps ? sql`, ${oneRepActive(activeReps, 'rep_active')}` : sql``}${
-            twinNewest ? sql`` : sql`, ${newest} as newest_epoch`
-          }
+      const newestColumn = twinNewest
+        ? sql`(select ${newest} from ${rollupRows(ranges, scope, sql`metric_team_rollups`)})`
+        : newest;
+      const inner = sql`select ${seg.key} as g${rcur}, ${spec.rollup.aggregates}, ${newestColumn} as newest_epoch
         from ${byRep ? rollupRows(ranges, scope) : rollupRows(ranges, scope, sql`metric_team_rollups`)}
-        group by grouping sets (${sets}) having ${spec.rollup.having}`;
-      const outerNewest = twinNewest
-        ? sql`, (select ${newest} from ${rollupRows(ranges, scope, sql`metric_team_rollups`)}) as newest_epoch`
-        : sql``;
-      // The total's active reps: the segments' (each 1 or 0), summed per currency like the total's rows.
-      const reps = activeReps
-        ? sql`, case when a.total then (sum(a.rep_active) filter (where not a.total) over (${
-            spec.perCurrency ? sql`partition by a.currency` : sql``
-          }))::int else a.rep_active end as reps`
-        : sql``;
-      const rows = await runMetricQuery<Row>(
+        group by ${seg.column}${rcur} having ${spec.rollup.having}`;
+      const parts = await runMetricQuery<Row>(
         db,
-        sql`select a.*${reps}, ${label} as label${outerNewest} from (${inner}) a ${join}`,
+        namesFor(by, ctx) ? inner : sql`select a.*, ${label} as label from (${inner}) a ${join}`,
       );
-      const totals = rows.filter((r) => r.total === true);
+      // A split by rep groups one rep's rows, and `activeReps` is the row form of `having` (a rep who made a
+      // call has calls in the window, and counts are never negative): every rep row kept is an active rep.
+      if (activeReps) for (const r of parts) r.reps = r.g === null ? 0 : 1;
+      const totals = totalsOf(parts, spec.perCurrency === true);
       const currency = spec.perCurrency ? (ctx.currency ?? chooseCurrency(totals)) : null;
       return {
         headline: finalizeWindow(spec, totals, currency, window, ctx.workingDays.at(-1) ?? 0, ctx),
-        segments: segmentsOf(
-          spec,
-          rows.filter((r) => r.total !== true),
-          currency,
-          window,
-          ctx,
-        ),
+        segments: segmentsOf(spec, parts, currency, window, ctx, by),
       };
     },
   };
+}
+
+/**
+ * The label join and column of a split by `by` (`segmentLabelJoin`), none when the names are given
+ * (`ComputeContext.segmentNames`: `segmentsOf` labels the rows from them).
+ */
+function labelsOf(by: Dimension, ctx: ComputeContext, rows?: SQL): { join: SQL; label: SQL } {
+  return namesFor(by, ctx) ? { join: sql``, label: sql`null::text` } : segmentLabelJoin(by, rows);
+}
+
+/** The names a split by `by` is labelled from, when it is by rep or team and they were given. */
+function namesFor(by: Dimension, ctx: ComputeContext): ReadonlyMap<number, string> | undefined {
+  return by === 'rep' || by === 'team' ? ctx.segmentNames : undefined;
+}
+
+/** Columns of a split's rows that are no aggregate to total. */
+const NOT_SUMMED = new Set(['g', 'label', 'currency', 'newest_epoch']);
+
+/**
+ * The total rows of a split (one, or one per currency) from its segments' rows: every aggregate column
+ * summed (each rollup aggregate is a sum of counters: `AggregateSpec.rollup`, and the segments partition
+ * the rows), `newest_epoch` the largest. A segment dropped by `having` holds no records, so it adds nothing;
+ * with no segments there is no total, as a grouped total would be dropped by the same `having`. This
+ * replaced GROUPING SETS, which cost ~1 of 7 ms of the org's year by rep on the bench data.
+ */
+function totalsOf(parts: Row[], perCurrency: boolean): Row[] {
+  const totals = new Map<string, Row>();
+  // Every row of one statement has the same columns.
+  const columns = Object.keys(parts[0] ?? {}).filter((c) => !NOT_SUMMED.has(c));
+  for (const part of parts) {
+    const k = perCurrency ? String(part.currency) : '';
+    let total = totals.get(k);
+    if (!total) {
+      total = perCurrency ? { currency: part.currency } : {};
+      for (const c of columns) total[c] = 0;
+      totals.set(k, total);
+    }
+    for (const c of columns) total[c] = (total[c] as number) + num(part[c]);
+    if (part.newest_epoch !== null && part.newest_epoch !== undefined)
+      total.newest_epoch = Math.max(num(total.newest_epoch), num(part.newest_epoch));
+  }
+  return [...totals.values()];
 }
 
 /**
@@ -444,15 +487,25 @@ function segmentsOf(
   currency: string | null,
   window: Window,
   ctx: ComputeContext,
+  by: Dimension,
 ): SegmentComputed[] {
   const groups = groupRows(rows, (r) => (r.g === null ? '\u0000' : String(r.g)));
+  const names = namesFor(by, ctx);
+  const none = by === 'rep' ? 'No rep' : 'No team';
   return [...groups.entries()].map(([key, group]) => {
-    const done = finalizeWindow(spec, group, currency, window, ctx.workingDays.at(-1) ?? 0, ctx);
+    // A segment's newest record is not shown: `spec.finalize` alone, not `finalizeWindow`.
+    const done = spec.finalize({
+      rows: group,
+      currency,
+      window,
+      workingDays: ctx.workingDays.at(-1) ?? 0,
+      ctx,
+    });
     // A segment whose records are all in other currencies says so (its value is no data in `currency`).
     const other = currency !== null ? pickCurrency(group, currency) : undefined;
     return {
       key: key === '\u0000' ? null : key,
-      label: String(group[0]!.label),
+      label: names ? (names.get(Number(key)) ?? none) : String(group[0]!.label),
       value: done.value,
       n: done.n,
       currency,

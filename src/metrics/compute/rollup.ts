@@ -152,6 +152,9 @@ function armsOf(ranges: RollupRange[]): Arm[] {
   return arms;
 }
 
+/** The grains every rollup table keeps ('q' only the duration histograms). */
+const GRAINS = ['m', 'd', 'h'] as const;
+
 const isoParam = (ms: number) => sql`${new Date(ms).toISOString()}::timestamptz`;
 
 /** The WHERE clause that narrows rollup rows `r` to a rep or a team (none for the org). */
@@ -192,7 +195,15 @@ export function rollupRows(ranges: RollupRange[], scope: Scope, table: SQL = sql
   const only = all[0]?.parts[0]?.window;
   if (only !== undefined && all.every((a) => a.parts.every((p) => p.window === only))) {
     // One window (a headline alone): one scan whose grains are an OR, as a person would write it; the
-    // planner plans one relation instead of an append of one per grain.
+    // planner plans one relation instead of an append of one per grain. Every grain is in the OR, a grain
+    // the window has no buckets of as an empty range at the window's end: an OR over grains is read as a
+    // bitmap scan, which visits each table page once. A window of whole UTC months alone (the org's year in
+    // UTC) was otherwise read by an index scan of its month rows, one page visit per row (org × this year by
+    // rep, calls: 14,555 page visits against 670, ~1.4 of 8.8 ms on the bench data).
+    const end = Math.max(...all.flatMap((a) => a.runs.map((r) => r.end)));
+    for (const grain of GRAINS)
+      if (!all.some((a) => a.grain === grain))
+        all.push({ grain, layer: 0, runs: [{ start: end, end }], parts: [{ end, window: only }] });
     const grains = all.map((a) => sql`(r.grain = ${a.grain}::char(1) and (${armWithin(a)}))`);
     return sql`(select ${only}::int as wi, r.* from ${table} r where (${sql.join(grains, sql` or `)}) ${filter}) r
       cross join lateral (select r.wi as i) w`;
