@@ -23,6 +23,19 @@ export interface ColumnPlan {
   defaulted(record: string[]): string[];
   /** `toItem(record)[field]` without building the item: the cell (or its --default); undefined if unfed. */
   cell(record: string[], field: string): string | undefined;
+  /**
+   * For a row error on `field`: the header column(s) it is read from when they bear another name (a --map or
+   * a preset), e.g. `Deal - Deal closed on or Deal - Lost time`. With `record`, only the columns read on that
+   * row (a conditional column whose condition the row does not meet is left out); when none is, the preset's
+   * column for the row's condition that the file lacks. undefined when the field's column bears its name or
+   * no column feeds it.
+   */
+  source(field: string, record?: string[]): string | undefined;
+  /**
+   * Why `field` reads empty on this row although a column of it holds a value: a conditional column whose
+   * condition the row does not meet (Pipedrive's Won time on a lost deal), with how to fix it; else undefined.
+   */
+  unread(field: string, record: string[]): string | undefined;
 }
 
 /** "#3" → column index 2 (1-based in the CLI); null when `source` is a name. */
@@ -177,15 +190,18 @@ export function planColumns(
     seen.set(t.field, t.column);
   }
   const missingDefaults = Object.entries(defaults).filter(([field]) => !seen.has(field));
-  /** The cell of `column`, or '' when the column has a condition this record does not meet. */
-  const read = (record: string[], column: number) => {
-    const when = conditions.get(column);
-    if (when) {
-      const by = seen.get(when.field);
-      if (by === undefined || (record[by] ?? '').trim().toLowerCase() !== when.value) return '';
-    }
-    return record[column] ?? '';
+  /** The cell of the column a condition reads (`outcome`'s), trimmed, in lower case ('' when unfed). */
+  const conditionCell = (record: string[], field: string) => {
+    const by = seen.get(field);
+    return by === undefined ? '' : (record[by] ?? '').trim().toLowerCase();
   };
+  /** Whether the record meets `column`'s condition (a column without one: always). */
+  const meets = (record: string[], column: number) => {
+    const when = conditions.get(column);
+    return !when || conditionCell(record, when.field) === when.value;
+  };
+  /** The cell of `column`, or '' when the column has a condition this record does not meet. */
+  const read = (record: string[], column: number) => (meets(record, column) ? (record[column] ?? '') : '');
   /** The record's own value for `field` (its column, then the preset's fallback columns). */
   const own = (record: string[], column: number, field: string) => {
     let cell = read(record, column);
@@ -201,6 +217,27 @@ export function planColumns(
     return cell.trim() === '' && fallback !== undefined ? fallback : cell;
   };
   const presentDefaults = Object.keys(defaults).filter((field) => seen.has(field));
+  const label = (column: number) => names[column] || `column ${column + 1}`;
+  /** The columns that feed `field`, in the order they are read (first, then the preset's fallbacks). */
+  const feeding = (field: string) => {
+    const first = seen.get(field);
+    return first === undefined ? [] : [first, ...(fallbacks.get(field) ?? [])];
+  };
+  /** The columns of `field` read on this record; else the preset's column for its condition the file lacks. */
+  const readOn = (record: string[], field: string): { columns: string[]; inHeader: boolean } => {
+    const columns = feeding(field).filter((c) => meets(record, c));
+    if (columns.length > 0) return { columns: columns.map(label), inHeader: true };
+    const absent = Object.keys(preset).find((name) => {
+      const when = presetWhen.get(name.toLowerCase());
+      return (
+        presetLower.get(name.toLowerCase()) === field &&
+        when !== undefined &&
+        conditionCell(record, when.field) === when.value &&
+        !names.some((n) => n.toLowerCase() === name.toLowerCase())
+      );
+    });
+    return { columns: absent === undefined ? [] : [absent], inHeader: false };
+  };
   return {
     width: header.length,
     ignored,
@@ -226,6 +263,30 @@ export function planColumns(
     cell(record, field) {
       const column = seen.get(field);
       return column === undefined ? defaults[field] : fill(record, column, field);
+    },
+    source(field, record) {
+      const columns = feeding(field);
+      if (columns.length === 0 || names[columns[0]!]!.toLowerCase() === field) return undefined;
+      const shown = record ? readOn(record, field).columns : columns.map(label);
+      return shown.length > 0 ? shown.join(' or ') : undefined;
+    },
+    unread(field, record) {
+      const columns = feeding(field);
+      if (columns.length === 0 || own(record, columns[0]!, field).trim() !== '') return undefined;
+      const skipped = columns.find((c) => !meets(record, c) && (record[c] ?? '').trim() !== '');
+      if (skipped === undefined) return undefined;
+      const when = conditions.get(skipped)!;
+      const actual = conditionCell(record, when.field);
+      const seenAs = actual === '' ? `its ${when.field} cell is empty` : `its ${when.field} is ${actual}`;
+      const given = `the row gives a ${label(skipped)} ("${record[skipped]!.trim()}") but ${seenAs}`;
+      const target = readOn(record, field);
+      const fill =
+        target.columns.length === 0
+          ? ''
+          : target.inHeader
+            ? `fill its ${target.columns.join(' or ')}, or `
+            : `add a ${target.columns[0]} column, or `;
+      return `${given}, and ${label(skipped)} is read only where ${when.field} is ${when.value}; ${fill}pass --map "<column>=${field}" to read ${field} from another column`;
     },
   };
 }

@@ -76,11 +76,15 @@ export interface ImportCsvOptions extends IngestOptions {
   progressMs?: number;
 }
 
-/** One bad row: its line in the file (header = line 1), the canonical field if known, and why. */
+/**
+ * One bad row: its line in the file (header = line 1), the canonical field if known, and why; `column`, the
+ * header column(s) the field is read from when named otherwise (a preset or --map: `Deal - Lost time`).
+ */
 export interface RowError {
   line: number;
   field: string | null;
   message: string;
+  column?: string;
 }
 
 export interface ImportCsvResult {
@@ -148,11 +152,16 @@ interface PendingRecord {
   record: string[];
 }
 
-/** A row to validate and write; `fingerprint` when the import stores one for it. */
+/**
+ * A row to validate and write; `fingerprint` when the import stores one for it; `record`, its cells, and
+ * `leftOut`, the --default fields it did not take (its record is stored), for its row errors (explain).
+ */
 interface PendingItem {
   line: number;
   item: Record<string, string>;
   fingerprint?: string;
+  record?: string[];
+  leftOut?: ReadonlySet<string> | undefined;
 }
 
 /** A row recognised as unchanged by its fingerprint: only its external id is still looked at. */
@@ -279,7 +288,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     for (const mark of storedMarks.marks) numbers.marks.add(mark);
     storedMarks.marks.clear();
   };
-  const deferred: { line: number; item: Record<string, string> }[] = [];
+  const deferred: PendingItem[] = [];
   const started = performance.now();
   let lastProgressAt = started;
   let lastProgressRows = 0;
@@ -336,6 +345,24 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
         return new Set(keep);
       });
     };
+    /**
+     * A row error as listed: the column(s) its field is read from (ColumnPlan.source), why a conditional
+     * column's value was not read (ColumnPlan.unread), and, when the field is one a --default did not fill
+     * because the row's record is stored, that note (StoredRecords.refusalNote).
+     */
+    const explain = (e: RowError, row?: PendingItem): RowError => {
+      if (!plan || e.field === null) return e;
+      const column = plan.source(e.field, row?.record);
+      const notes: string[] = [];
+      const unread = row?.record ? plan.unread(e.field, row.record) : undefined;
+      if (unread) notes.push(unread);
+      const value = opts.defaults?.[e.field];
+      if (storedRecords && value !== undefined && row?.leftOut?.has(e.field))
+        notes.push(storedRecords.refusalNote(e.field, value));
+      let message = e.message;
+      for (const note of notes) message += `${message.includes(':') ? ';' : ':'} ${note}`;
+      return { ...e, message, ...(column ? { column } : {}) };
+    };
     const flushStage = async (last = false) => {
       if (!stage) return;
       const counts = last ? await stage.finish() : await stage.flush();
@@ -348,7 +375,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     let keyless: string | null = null;
     let repeatsHeader: (record: string[]) => boolean = () => false;
     let pending: PendingRecord[] = [];
-    const write = async (rows: { line: number; item: Record<string, string> }[], last: boolean) => {
+    const write = async (rows: PendingItem[], last: boolean) => {
       if (opts.entity !== 'subscriptions') return writeEntity(opts.entity, rows, last);
       const expanded = expandSubscriptions(
         rows.map((r) => r.item),
@@ -357,7 +384,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
         opts.decimal,
       );
       for (const e of expanded.errors)
-        report({ line: rows[e.index]!.line, field: e.field, message: e.message });
+        report(explain({ line: rows[e.index]!.line, field: e.field, message: e.message }));
       const lineOf = (list: { index: number; item: Record<string, string> }[]) =>
         list.map((x) => ({ line: rows[x.index]!.line, item: x.item }));
       await writeEntity('accounts', lineOf(expanded.accounts), true);
@@ -381,16 +408,16 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
         opts.timezone,
         last && reading.deferAmbiguous ? { ...reading, deferAmbiguous: false } : reading,
       );
-      const errors: RowError[] = parsed.errors.map((e) => ({
-        line: batch[e.index]!.line,
-        field: e.field,
-        message: e.message,
-      }));
+      const errors: RowError[] = parsed.errors.map((e) =>
+        explain({ line: batch[e.index]!.line, field: e.field, message: e.message }, batch[e.index]),
+      );
       const lateErrors: RowError[] = [];
       for (const i of parsed.deferred) {
         // Settled by the file's mark once it is known, so it stores no fingerprint.
-        if (deferred.length < MAX_DEFERRED) deferred.push({ line: batch[i]!.line, item: batch[i]!.item });
-        else
+        if (deferred.length < MAX_DEFERRED) {
+          const { line, item, record, leftOut } = batch[i]!;
+          deferred.push({ line, item, record, leftOut });
+        } else
           lateErrors.push({
             line: batch[i]!.line,
             field: null,
@@ -445,11 +472,13 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
         written.errors.map((e) => e.index),
       );
       for (const e of written.errors) {
-        const line = batch[parsed.positions[e.index]!]!.line;
+        const row = batch[parsed.positions[e.index]!]!;
+        const line = row.line;
         // A refused repeat of an id: said, so "line 2's O-1 is what stands" is not left to be guessed.
         const repeated = warnings.refused(entries[e.index]!, line);
         const also = repeated ? `; it repeats external id ${repeated.id} of line ${repeated.line}` : '';
-        report({ line, field: e.field, message: `${e.message}${also}` });
+        const explained = explain({ line, field: e.field, message: e.message }, row);
+        report({ ...explained, message: `${explained.message}${also}` });
       }
       for (const t of written.touchesBeforeLead ?? []) {
         warnings.touchBeforeLead(
@@ -484,7 +513,12 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
       const leave = await leftOut(batch);
       if (!prints || !plan) {
         for (const [i, r] of batch.entries())
-          keep.push({ line: r.line, item: plan!.toItem(r.record, leave[i]) });
+          keep.push({
+            line: r.line,
+            item: plan!.toItem(r.record, leave[i]),
+            record: r.record,
+            leftOut: leave[i],
+          });
         return { keep, skipped };
       }
       if (!prints.canSkip) {
@@ -493,6 +527,8 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
             line: r.line,
             item: plan.toItem(r.record, leave[i]),
             fingerprint: prints.of(r.record),
+            record: r.record,
+            leftOut: leave[i],
           });
         return { keep, skipped };
       }
@@ -512,7 +548,14 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
             numbers.marks.add(found.decimalMark as DecimalMark);
             numbers.seen.add(found.decimalMark as DecimalMark);
           }
-        } else keep.push({ line: r.line, item: plan!.toItem(r.record, leave[i]), fingerprint });
+        } else
+          keep.push({
+            line: r.line,
+            item: plan!.toItem(r.record, leave[i]),
+            fingerprint,
+            record: r.record,
+            leftOut: leave[i],
+          });
       });
       result.unchanged += skipped.length;
       result.skipped += skipped.length;

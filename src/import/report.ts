@@ -53,14 +53,23 @@ function formatEmptyRows(r: ImportCsvResult): string {
   return `; ${counted(count, ['empty row', 'empty rows'])} skipped (line${count > 1 ? 's' : ''} ${lines.join(', ')}${more})`;
 }
 
-/** The listed row errors, one per line, with a note when the listing was capped. */
+/**
+ * The listed row errors, one per line, with a note when the listing was capped. A field read from a column
+ * of another name (a preset or --map) is named by both: `line 7: Deal - Lost time (closed_at) is required …`.
+ */
 export function formatErrors(r: ImportCsvResult): string {
   if (r.errors.length === 0) return '';
-  const lines = r.errors.map((e) => `line ${e.line}: ${e.field ? `${e.field} ` : ''}${e.message}`);
+  const lines = r.errors.map((e) => `line ${e.line}: ${subject(e)}${e.message}`);
   const listedLines = new Set(r.errors.map((e) => e.line)).size;
   if (r.invalidRows > listedLines)
     lines.push(`… and ${counted(r.invalidRows - listedLines, ['more invalid row', 'more invalid rows'])}`);
   return lines.join('\n');
+}
+
+/** What a row error is about, before its message: `closed_at `, `Deal - Lost time (closed_at) `, or nothing. */
+function subject(e: ImportCsvResult['errors'][number]): string {
+  if (!e.field) return '';
+  return e.column ? `${e.column} (${e.field}) ` : `${e.field} `;
 }
 
 /** Each warning's title, read with its count: `1 date in the future`, `3 dates in the future`. */

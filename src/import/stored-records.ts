@@ -211,6 +211,14 @@ export class StoredRecords {
     return `--default ${d.field}=${d.value} was not used on ${counted(d.records, stored)} (${whose} stored ${d.field} stands): a default fills new records only`;
   }
 
+  /**
+   * What a row error on a --default field adds when the row's record is stored (the default left it alone):
+   * `--default closed_at=2026-11-30 was not used: this deal is stored, and a default fills new records only`.
+   */
+  refusalNote(field: string, value: string): string {
+    return `--default ${field}=${value} was not used: this ${NOUNS[this.entity][0]} is stored, and a default fills new records only`;
+  }
+
   /** The identifiers (of `identity`'s kinds) that name a stored record: one query per kind present. */
   private async lookup(identifiers: string[]): Promise<Set<string>> {
     const found = new Set<string>();

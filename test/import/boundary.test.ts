@@ -1011,7 +1011,7 @@ describeDb('CRM presets', (ctx) => {
     );
     expect(alone.columns.mapped).toContain('Deal - Won time → closed_at (outcome won only)');
     expect(alone.errors.map((e) => `${e.line} ${e.field} ${e.message}`)).toEqual([
-      '3 closed_at is required when the outcome is lost',
+      '3 closed_at is required when the outcome is lost: the row gives a Deal - Won time ("2026-05-02") but its outcome is lost, and Deal - Won time is read only where outcome is won; add a Deal - Lost time column, or pass --map "<column>=closed_at" to read closed_at from another column',
     ]);
   });
 
@@ -1182,7 +1182,13 @@ describeDb('subscription snapshots (IBM Telco shape)', (ctx) => {
       skipInvalid: true,
     });
     expect(r.errors).toEqual([
-      { line: 5, field: 'tenure_months', message: 'is 0 for a churned customer (no time as a customer)' },
+      // The Telco file's "tenure" column feeds tenure_months: the listing names both.
+      {
+        line: 5,
+        field: 'tenure_months',
+        column: 'tenure',
+        message: 'is 0 for a churned customer (no time as a customer)',
+      },
     ]);
     expect(r).toMatchObject({ rows: 4, inserted: 6, invalidRows: 1 });
     const rows = await queryRows(
