@@ -245,6 +245,30 @@ describeDb('the answer context cache', (ctx) => {
     ]);
   });
 
+  it('a split by rep or team is labelled from names read once per data version, and a rename shows at once', async () => {
+    const db = ctx.db();
+    const { east, ana } = await eastAndWest(db);
+    const deps = { db, defaultTimezone: 'UTC', now };
+    const ask = (by: 'rep' | 'team') =>
+      getMetric(deps, { metric: 'calls', scope: { kind: 'org' }, period: '30d', by, include: headline });
+    const labels = async (by: 'rep' | 'team') => (await ask(by)).segments!.rows.map((r) => r.label);
+    expect(await labels('rep')).toEqual(['Ana']);
+    expect(await labels('team')).toEqual(['East']);
+    // Asked again under the same version: no statement reads a name, in the split's or on its own.
+    const statements = vi.spyOn(pg.Client.prototype, 'query');
+    expect(await labels('rep')).toEqual(['Ana']);
+    const texts = statements.mock.calls.map(([q]) => String((q as { text?: string }).text ?? q));
+    expect(texts.filter((t) => /\bname\b/.test(t)), texts.join('\n')).toEqual([]);
+    statements.mockRestore();
+    await db.execute(sql`update reps set name = 'Ana Lima' where id = ${ana}`);
+    expect(await labels('rep')).toEqual(['Ana Lima']);
+    await db.execute(sql`update teams set name = 'East Coast' where id = ${east}`);
+    expect(await labels('team')).toEqual(['East Coast']);
+    // Calls with no rep (a rep removed from the data) are "No rep", as before.
+    await db.execute(sql`update activities set rep_id = null`);
+    expect(await labels('rep')).toEqual(['No rep']);
+  });
+
   it('an answer still computing under an older version does not push newer versions out of the cache', async () => {
     const db = ctx.db();
     const { ana } = await eastAndWest(db);

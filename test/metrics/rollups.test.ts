@@ -135,7 +135,7 @@ describeDb('metric rollups', (ctx) => {
   it('gives the raw answers for a split of a lone headline, headline and split from one statement', async () => {
     const { db, org } = await seedMessy();
     const deps = { db, defaultTimezone: 'America/New_York', now };
-    // A digest's by-rep tables and leaderboard: the split with its headline alone (GROUPING SETS).
+    // A digest's by-rep tables and leaderboard: the split with its headline alone (one statement).
     const include = { target: false, trend: false, series: false };
     const compared = await expectRollupsEqualRaw(deps, {
       metrics: COUNTER_METRICS,
