@@ -5,11 +5,14 @@
  * planning and execution time and buffers (EXPLAIN ANALYZE BUFFERS, on a session like the metrics pool's);
  * `time` runs each statement 7 times alone (median); `full` prints each statement and its plan.
  * BENCH_DATABASE_URL (default tally_bench); read-only. Scopes as `npm run bench` picks them. PROBE_FULL=1
- * probes the full answer (target, trend, 8-period series) instead of the headline.
+ * probes the full answer (target, trend, 8-period series) instead of the headline; PROBE_SHARED=1 asks
+ * through a sharing point without a cache, as `npm run bench` times answers (the data-version read on the
+ * main pool beside the computation).
  */
 import pg from 'pg';
 import { createDb } from '../src/db/client.js';
-import { getMetric } from '../src/metrics/index.js';
+import { readDataVersion } from '../src/db/data-version.js';
+import { createMetricAnswers, getMetric } from '../src/metrics/index.js';
 import type { MetricDeps, MetricQuery } from '../src/metrics/types.js';
 import { pickScopes } from './scopes.js';
 
@@ -57,7 +60,19 @@ async function main() {
   const database = await createDb({ databaseUrl: url, poolSize: 4, metricsStatementTimeoutMs: 300_000 });
   const now = new Date();
   const { teamId, repId } = await pickScopes(database, now);
-  const deps: MetricDeps = { db: database.metricsDb, defaultTimezone: 'UTC', now };
+  const answers = process.env.PROBE_SHARED
+    ? createMetricAnswers({
+        dataVersion: () => readDataVersion(database.db),
+        maxConcurrent: database.metricsConcurrency,
+        maxEntries: 0,
+      })
+    : undefined;
+  const deps: MetricDeps = {
+    db: database.metricsDb,
+    defaultTimezone: 'UTC',
+    now,
+    ...(answers ? { answers } : {}),
+  };
   for (const metric of metricsArg.split(',') as MetricQuery['metric'][]) {
     const q: MetricQuery =
       caseArg === 'rep'

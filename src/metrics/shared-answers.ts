@@ -8,7 +8,7 @@ import type { MetricDeps, MetricQuery, MetricResult } from './types.js';
  * `/metrics winrate team` at once is one query, not forty:
  * - single-flight: while an answer for (metric, scope, period, split, options, data version) is being
  *   computed, identical asks wait for it instead of starting their own;
- * - one round trip for a new team or rep question while the data is quiet: it starts under the latest data
+ * - one round trip for a new question while the data is quiet: it starts under the latest data
  *   version read, beside its own version read, and stands only if that read returns the same version; when
  *   it does not, the early computation is cancelled and the question computed under the new version (see
  *   `answer`);
@@ -29,8 +29,8 @@ import type { MetricDeps, MetricQuery, MetricResult } from './types.js';
 export interface MetricAnswers {
   /**
    * Answers `query` through the cache and limiter; `compute` does the actual work, given a data version it
-   * may cache under: the one read for this ask (a read that started after the ask arrived), or, for a team
-   * or rep question started beside that read, the version read just before, kept only when this ask's read
+   * may cache under: the one read for this ask (a read that started after the ask arrived), or, for a
+   * question started beside that read, the version read just before, kept only when this ask's read
    * returns the same version.
    */
   answer(
@@ -57,7 +57,7 @@ export interface MetricAnswers {
     shed: number;
     /** Running computations given up at their deadline and cancelled on the server. */
     cancelled: number;
-    /** Team and rep computations started beside their data-version read, under the version read before. */
+    /** Computations started beside their data-version read, under the version read before. */
     early: number;
     /** Of those, the ones withdrawn because the read returned another version (computed again under it). */
     withdrawn: number;
@@ -399,21 +399,22 @@ export function createMetricAnswers(options: MetricAnswersOptions): MetricAnswer
         if (isBusyError(error)) counts.shed++;
         throw error;
       });
-      // While the data is quiet (the last two reads returned the same version), a team or rep question nobody
-      // is computing or has cached under that version starts now, under it, beside its own read, when a slot
-      // is free: its answer costs one round trip, not two. It stands only if the read returns that same
+      // While the data is quiet (the last two reads returned the same version), a question nobody is
+      // computing or has cached under that version starts now, under it, beside its own read, when a slot it
+      // may use is free: its answer costs one round trip, not two. It stands only if the read returns that same
       // version: nothing was written since that version was read, so what it computed is what a computation
       // started after the read would have computed (the same bound as a computation started after it: see
       // answerContextAt). Otherwise it is withdrawn (cancelled) and the question is computed under the new
-      // version. Org-wide computations wait for the read: their round trip is a small part of them and a
-      // withdrawn one would hold a heavy slot.
-      const guess = heavy ? null : quietVersion;
+      // version. An org-wide question too (it waited for its read until 6 Dec 2026: the read's round trip is
+      // ~0.3 of the ~9 ms of the org's year by rep on the bench data); a withdrawn one is cancelled on the
+      // server at once, freeing its org-wide slot.
+      const guess = quietVersion;
       let early: { result: Promise<MetricResult>; withdraw: () => void } | null = null;
       if (guess !== null) {
         const guessKey = keyOf(deps, query, guess);
         const cached = cache.get(guessKey);
         const fresh = cached !== undefined && clock() - cached.at <= ttl;
-        if (!fresh && !jobs.has(guessKey) && queue.length === 0 && canStart(false)) {
+        if (!fresh && !jobs.has(guessKey) && queue.length === 0 && canStart(heavy)) {
           let withdraw = () => {};
           const result = run(guessKey, guess, (w) => {
             withdraw = w;

@@ -258,7 +258,10 @@ describeDb('the answer context cache', (ctx) => {
     const statements = vi.spyOn(pg.Client.prototype, 'query');
     expect(await labels('rep')).toEqual(['Ana']);
     const texts = statements.mock.calls.map(([q]) => String((q as { text?: string }).text ?? q));
-    expect(texts.filter((t) => /\bname\b/.test(t)), texts.join('\n')).toEqual([]);
+    expect(
+      texts.filter((t) => /\bname\b/.test(t)),
+      texts.join('\n'),
+    ).toEqual([]);
     statements.mockRestore();
     await db.execute(sql`update reps set name = 'Ana Lima' where id = ${ana}`);
     expect(await labels('rep')).toEqual(['Ana Lima']);

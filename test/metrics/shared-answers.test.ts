@@ -437,39 +437,56 @@ describeDb('shared metric answers', (ctx) => {
     expect(answers.stats()).toMatchObject({ early: 1, withdrawn: 1 });
   });
 
-  it('does not start an org-wide question, a cached one or one past the free slots before its read returns', async () => {
+  it('starts an org-wide question early too, but not a cached one or one past the free slots', async () => {
     const versions = heldVersions('7');
     const answers = createMetricAnswers({ dataVersion: versions.dataVersion, maxConcurrent: 1 });
     const deps: MetricDeps = { db: ctx.db(), defaultTimezone: 'UTC', now };
     const seen: string[] = [];
-    // Two reads returned 7 (the data is quiet): only the org scope, the cache and the slots hold these back.
+    // Two reads returned 7 (the data is quiet): an org-wide question starts under 7 before its read returns.
     await answers.answer(deps, team, answerUnder(seen));
     await answers.answer(deps, { ...team, period: 'yesterday' }, answerUnder(seen));
     const orgAsk = answers.answer(deps, org, answerUnder(seen));
-    await waitFor(() => versions.waiting() === 1);
-    expect(seen).toEqual(['7', '7']);
+    await waitFor(() => seen.length === 3 && versions.waiting() === 1);
+    expect(seen).toEqual(['7', '7', '7']);
     versions.answerRead('7');
     await orgAsk;
-    expect(seen).toEqual(['7', '7', '7']);
+    expect(answers.stats()).toMatchObject({ early: 1, withdrawn: 0 });
+    // A cached one does not compute at all.
     const cachedAsk = answers.answer(deps, team, answerUnder(seen));
     await waitFor(() => versions.waiting() === 1);
     versions.answerRead('7');
     await cachedAsk;
     expect(seen).toEqual(['7', '7', '7']);
-    expect(answers.stats()).toMatchObject({ early: 0, cached: 1 });
+    expect(answers.stats()).toMatchObject({ early: 1, cached: 1 });
     // The only slot held by an org-wide computation: a new team question waits for its read and the slot.
     const gate = gated();
     const holding = answers.answer(deps, { ...org, period: 'this week' }, gate.compute);
     await waitFor(() => versions.waiting() === 1);
     versions.answerRead('7');
     await waitFor(() => answers.stats().running === 1);
+    const early = answers.stats().early;
     const queued = answers.answer(deps, { ...team, period: 'this week' }, answerUnder(seen));
     await waitFor(() => versions.waiting() === 1);
-    expect(answers.stats().early).toBe(0);
+    expect(answers.stats().early).toBe(early);
     versions.answerRead('7');
     gate.release();
     await Promise.all([holding, queued]);
     expect(seen).toEqual(['7', '7', '7', '7']);
+  });
+
+  it('withdraws an org-wide question started early when the read returns another version', async () => {
+    const versions = heldVersions('7');
+    const answers = createMetricAnswers({ dataVersion: versions.dataVersion });
+    const deps: MetricDeps = { db: ctx.db(), defaultTimezone: 'UTC', now };
+    const seen: string[] = [];
+    await answers.answer(deps, team, answerUnder(seen));
+    await answers.answer(deps, { ...team, period: 'yesterday' }, answerUnder(seen));
+    const asked = answers.answer(deps, org, answerUnder(seen));
+    await waitFor(() => seen.length === 3 && versions.waiting() === 1);
+    versions.answerRead('8');
+    expect((await asked).value).toEqual({ kind: 'value', value: 4 });
+    expect(seen).toEqual(['7', '7', '7', '8']);
+    expect(answers.stats()).toMatchObject({ computed: 4, early: 1, withdrawn: 1, shed: 0 });
   });
 
   it('cancels a question started early once the version has moved, freeing its slot at once', async () => {
