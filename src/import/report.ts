@@ -74,7 +74,11 @@ function subject(e: ImportCsvResult['errors'][number]): string {
 
 /** Each warning's title, read with its count: `1 date in the future`, `3 dates in the future`. */
 const COUNTED_TITLES: Record<string, [one: string, many: string]> = {
-  'duplicate id': ['duplicate external id in the file', 'duplicate external ids in the file'],
+  // Counted by the rows that repeat an id (the rows merged away), not by the ids: one id on 3 lines is 2.
+  'duplicate id': [
+    'duplicate external id in the file',
+    "rows repeating an earlier row's external id in the file",
+  ],
   'person on several rows': ['repeated row for the same person', 'repeated rows for the same person'],
   'close before create': [
     'row with a close date before its create date',

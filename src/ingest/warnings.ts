@@ -258,8 +258,15 @@ export class WarningLog {
   private readonly repeatKeyOf = new Map<number, string>();
   /** Row-table entries set aside by a later row with the same key: their mask and kept details. */
   private readonly shelved = new Map<number, { mask: number; details: Map<WarningKind, string> }>();
-  /** The lines the duplicate-id detail names (the first row and its repeat), to tell when it goes stale. */
-  private duplicateDetailLines: [number, number] | undefined;
+  /**
+   * The key the duplicate-id detail is about (the file's first repeated one), what it names (`external id
+   * O-1 is`), its lines so far (the first FIRST_LINES) and its last line and count of lines: a third row
+   * with that key makes the detail name every line and the last, which wins. Undefined once the detail was
+   * made general (a refused row of that key).
+   */
+  private duplicateDetail:
+    | { key: string; what: string; lines: number[]; last: number; count: number }
+    | undefined;
 
   /** The row table's entry of the row being looked at (inspect), made on its first ROW_KINDS warning. */
   private currentRowAt(line: number): number {
@@ -317,12 +324,38 @@ export class WarningLog {
   }
 
   private duplicateId(id: string, first: number, line: number): void {
-    if (!this.byKind.has('duplicate id')) this.duplicateDetailLines = [first, line];
-    this.add('duplicate id', line, () =>
+    this.duplicate(id, `external id ${id} is`, first, line, () =>
       this.audience === 'request'
         ? `external id ${id} is item ${first} and again item ${line}: the later item (${line}) wins, field by field`
         : `external id ${id} is on line ${first} and again on line ${line}: the later row (line ${line}) wins, field by field`,
     );
+  }
+
+  /**
+   * Counts a row whose `key` (an external id, or an account's folded name) an earlier row at `first` had;
+   * `pair` says so for these two rows. The detail is about the file's first repeated key: when that key comes
+   * a third time (or more), it names all its lines and the last, the row that wins (`what` starts it).
+   */
+  private duplicate(key: string, what: string, first: number, line: number, pair: () => string): void {
+    if (!this.byKind.has('duplicate id'))
+      this.duplicateDetail = { key, what, lines: [first, line], last: line, count: 2 };
+    this.add('duplicate id', line, pair);
+    const d = this.duplicateDetail;
+    if (d?.key !== key || d.last === line) return;
+    d.count += 1;
+    d.last = line;
+    if (d.lines.length < FIRST_LINES) d.lines.push(line);
+    this.byKind.get('duplicate id')!.detail = this.manyLinesDetail(d);
+  }
+
+  /** The duplicate-id detail for a key on three or more rows: every line (the first few) and the last. */
+  private manyLinesDetail(d: { what: string; lines: number[]; last: number; count: number }): string {
+    const listed = d.lines.includes(d.last)
+      ? d.lines.join(', ')
+      : `${d.lines.join(', ')}, ${d.count > d.lines.length + 1 ? '…, ' : ''}${d.last}`;
+    return this.audience === 'request'
+      ? `${d.what} on ${d.count} items (${listed}): the last, item ${d.last}, wins, field by field`
+      : `${d.what} on ${d.count} lines (${listed}): the last, line ${d.last}, wins, field by field`;
   }
 
   /**
@@ -336,8 +369,7 @@ export class WarningLog {
     const first = this.firstLineOf.firstOrAdd(key, line);
     if (first === undefined) return;
     this.replaceRow(key, first, line);
-    if (!this.byKind.has('duplicate id')) this.duplicateDetailLines = [first, line];
-    this.add('duplicate id', line, () =>
+    this.duplicate(key, `account name "${name}" (no external id) names one account`, first, line, () =>
       this.audience === 'request'
         ? `account name "${name}" (no external id) names the account of item ${first} again: the later item (${line}) wins, field by field`
         : `account name "${name}" (no external id) names the account of line ${first} again: the later row (line ${line}) wins, field by field`,
@@ -761,12 +793,13 @@ export class WarningLog {
       this.byKind.delete('duplicate id');
       return;
     }
-    if (this.duplicateDetailLines?.includes(line)) {
+    const d = this.duplicateDetail;
+    if (d && (d.lines.includes(line) || d.last === line || this.repeatKeyOf.get(line) === d.key)) {
       w.detail =
         this.audience === 'request'
           ? 'an external id on several items: the last item written wins, field by field'
           : 'an external id on several rows: the last row stored wins, field by field';
-      this.duplicateDetailLines = undefined;
+      this.duplicateDetail = undefined;
     }
   }
 

@@ -852,6 +852,42 @@ describeDb('CSV import boundary', (ctx) => {
     );
   });
 
+  // Tester (LOW): an id on lines 2, 7 and 8 was said as "2 duplicate external ids … the later row (line 7)
+  // wins", though line 8 is the row stored and one id was repeated.
+  it('names every line of an id on three or more rows, and the last as the one that wins', async () => {
+    const rows = (n: number) => Array.from({ length: n }, (_, i) => `O-${i + 2},2026-01-05,Won,2026-02-01,1`);
+    const three = csv(
+      ['external_id,created_at,stage,closed_at,amount', 'O-1,2026-01-05,Won,2026-02-01,1', ...rows(4)]
+        .concat(['O-1,2026-01-05,Won,2026-02-01,2', 'O-1,2026-01-05,Won,2026-02-01,3'])
+        .join('\n'),
+    );
+    const r = await run('opportunities', three);
+    expect(formatSummary('opportunities', r)).toBe(
+      'opportunities: 7 rows, 5 inserted, 0 updated, 0 unchanged, 2 merged into a later row with the same id',
+    );
+    expect(formatDetails(r)).toBe(
+      "warning: 2 rows repeating an earlier row's external id in the file (lines 7, 8): external id O-1 is on 3 lines (2, 7, 8): the last, line 8, wins, field by field",
+    );
+    expect(
+      await queryRows(ctx.db(), sql`select amount_minor from opportunities where external_id = 'O-1'`),
+    ).toEqual([{ amount_minor: 300 }]);
+    // Past the first five lines the last is still named; another id's repeat is counted, not described.
+    const many = csv(
+      ['external_id,created_at', ...Array.from({ length: 8 }, () => 'L-1,2026-01-05'), 'L-2,2026-01-05']
+        .concat(['L-2,2026-01-06'])
+        .join('\n'),
+    );
+    const m = await run('leads', many);
+    expect(m.warnings).toEqual([
+      {
+        kind: 'duplicate id',
+        count: 8,
+        lines: [3, 4, 5, 6, 7],
+        detail: 'external id L-1 is on 8 lines (2, 3, 4, 5, 6, …, 9): the last, line 9, wins, field by field',
+      },
+    ]);
+  });
+
   // Tester: an id on lines 3 and 11,002 of a 12,000-row file gave "11,999 inserted, 1 updated, … 1 merged"
   // (12,001 of 12,000): rows in different batches are written one after the other, not merged, and were
   // counted twice. Generations of 2 rows put the repeat in another batch here.
@@ -893,7 +929,7 @@ describeDb('CSV import boundary: accounts keyed by name', (ctx) => {
         count: 2,
         lines: [3, 4],
         detail:
-          'account name "zeta" (no external id) names the account of line 2 again: the later row (line 3) wins, field by field',
+          'account name "zeta" (no external id) names one account on 3 lines (2, 3, 4): the last, line 4, wins, field by field',
       },
     ]);
     expect(await queryRows<{ name: string }>(ctx.db(), sql`select name from accounts order by name`)).toEqual(
