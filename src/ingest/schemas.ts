@@ -330,13 +330,43 @@ const OUTCOME_ADVICE: Readonly<Record<string, string>> = {
     'did you mean lost? "Closed Lost" is a stage name: write lost here, or give it in the stage column, which sets the outcome',
 };
 /**
+ * Words CRM exports and people write for an activity kind, read one word at a time: `Phone Call`, `call
+ * logged`, `Mtg.`, `email sent`. Only suggested ("did you mean call?"), never stored in its stead: `kind`
+ * takes call, email and meeting alone.
+ */
+const KIND_WORDS: Readonly<Record<string, (typeof ACTIVITY_KINDS)[number]>> = {
+  call: 'call',
+  calls: 'call',
+  phone: 'call',
+  telephone: 'call',
+  email: 'email',
+  emails: 'email',
+  meeting: 'meeting',
+  meetings: 'meeting',
+  mtg: 'meeting',
+  mtgs: 'meeting',
+};
+/**
+ * The activity kind a refused kind's words name (`phone call` → call, `e-mail sent` → email), when they
+ * name exactly one: `phone meeting` or `call or email` reads two ways, so it gets no guess.
+ */
+function kindNamed(word: string): string | undefined {
+  const words = word.replace(/\be[-\s]mail/g, 'email').split(/[^a-z]+/);
+  const kinds = new Set(words.filter((w) => Object.hasOwn(KIND_WORDS, w)).map((w) => KIND_WORDS[w]));
+  return kinds.size === 1 ? [...kinds][0] : undefined;
+}
+/**
  * A field that takes one of `values` (any case). A word that is not one is refused with a "did you mean"
- * when one slip away, or with `advice[word]` when the word is known to mean something the field cannot
- * hold (a CRM's deleted deal).
+ * when `guess` reads it as one (the kind an activity's words name) or it is one slip away, or with
+ * `advice[word]` when the word is known to mean something the field cannot hold (a CRM's deleted deal).
  */
 const oneOf = <T extends string>(
   values: readonly T[],
-  opts?: { required?: boolean; advice?: Readonly<Record<string, string>> },
+  opts?: {
+    required?: boolean;
+    advice?: Readonly<Record<string, string>>;
+    guess?: (word: string) => string | undefined;
+  },
 ) =>
   field(
     (v) => {
@@ -345,7 +375,7 @@ const oneOf = <T extends string>(
         // Advice is looked up by the word's letters alone: `Closed Won`, `closed-won` and `closed_won` alike.
         const letters = word.replace(/[^a-z]/g, '');
         const advice = opts?.advice && Object.hasOwn(opts.advice, letters) ? opts.advice[letters] : undefined;
-        const guess = advice ? undefined : suggestWord(word, values);
+        const guess = advice ? undefined : (opts?.guess?.(word) ?? suggestWord(word, values));
         throw new ValueError(
           `"${clipValue(toText(v))}" is not one of ${values.join(', ')}${advice ? `: ${advice}` : guess ? `; did you mean ${guess}?` : ''}`,
         );
@@ -475,7 +505,7 @@ export function buildItemSchemas(tz: string, decimal?: DecimalMark, reading: Rea
       rep_name: name(),
       lead_external_id: text('id'),
       opportunity_external_id: text('id'),
-      kind: oneOf(ACTIVITY_KINDS, { required: true }),
+      kind: oneOf(ACTIVITY_KINDS, { required: true, guess: kindNamed }),
       direction: oneOf(DIRECTIONS),
       occurred_at: instant(tz, { required: true }),
       duration_seconds: integer(activities.durationSeconds, { min: 0 }),

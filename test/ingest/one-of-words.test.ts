@@ -38,6 +38,31 @@ describe('word fields', () => {
     ]);
   });
 
+  // Tester (LOW): `mtg` and `phone call` as an activity kind got no suggestion.
+  it('suggests the activity kind that CRM spellings of it name, and none when they name two', () => {
+    const kind = (typed: string) =>
+      refusal('activities', { external_id: 'A1', occurred_at: '2026-01-05', kind: typed });
+    const meant: [string, string][] = [
+      ['mtg', 'meeting'],
+      ['Mtg.', 'meeting'],
+      ['phone call', 'call'],
+      ['Phone Call', 'call'],
+      ['call logged', 'call'],
+      ['Logged call', 'call'],
+      ['Phone', 'call'],
+      ['email sent', 'email'],
+      ['E-mail sent', 'email'],
+      ['E-mail', 'email'],
+    ];
+    for (const [typed, guess] of meant)
+      expect(kind(typed)).toEqual([
+        `kind: "${typed}" is not one of call, email, meeting; did you mean ${guess}?`,
+      ]);
+    for (const typed of ['phone meeting', 'call or email', 'task'])
+      expect(kind(typed)).toEqual([`kind: "${typed}" is not one of call, email, meeting`]);
+    expect(kind('Meeting')).toBeNull();
+  });
+
   it('names the words alone when nothing is close, and still takes any case', () => {
     expect(refusal('opportunities', { ...deal, outcome: 'pending' })).toEqual([
       'outcome: "pending" is not one of open, won, lost',
