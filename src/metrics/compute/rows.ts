@@ -122,7 +122,8 @@ export function span(windows: Window[]): { min: Date; max: Date } {
 
 /**
  * Label for a segment key: rep and team names from their tables, one primary-key lookup per segment (a rep
- * or team key is an id written as text: a join on the text compared every group with every rep, issue 15);
+ * or team key is an id written as text: a join on the text compared every group with every rep, issue 15;
+ * the counters label a split by rep or team from `ComputeContext.segmentNames` instead);
  * product/source as they are; a `SPELLED`
  * dimension's most used spelling from `rows` (its split's rows as a relation aliased `x`, e.g. a CTE named
  * `x`; without them the key itself).
