@@ -220,6 +220,8 @@ describeDb('CSV import: the subscriptions yearly charge', (ctx) => {
       {
         line: 2,
         field: 'monthly_charge',
+        // The file's column for monthly_charge (ba3670a: row errors name the column a field is read from).
+        column: 'MonthlyCharges',
         message: `"1.500" could be 1.5 or 1500; ${LOCALE_HINT}`,
       },
     ]);
