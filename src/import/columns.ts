@@ -14,6 +14,8 @@ export interface ColumnPlan {
   mapped: string[];
   /** Canonical fields some column (or --default) feeds. */
   fed: Set<string>;
+  /** Canonical fields some header column feeds (a --default alone does not count). */
+  inFile: Set<string>;
   /**
    * Turns one CSV record into a raw item keyed by canonical field names. A field of `leaveOut` that only a
    * --default would fill (its cell empty, or no column) is left out of the item: the stored value stands.
@@ -243,6 +245,7 @@ export function planColumns(
     ignored,
     mapped,
     fed: new Set([...seen.keys(), ...Object.keys(defaults)]),
+    inFile: new Set(seen.keys()),
     toItem(record, leaveOut) {
       const item: Record<string, string> = {};
       for (const t of targets) {

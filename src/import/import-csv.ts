@@ -323,26 +323,50 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     // With --default: which rows are of stored records, whose empty cells the defaults leave alone.
     const storedRecords = StoredRecords.forEntity(tx, opts.entity, opts.defaults ?? {});
     const moneyFields = opts.entity === 'subscriptions' ? [] : (MONEY_FIELDS[opts.entity] ?? []);
+    /** Fields whose cell writes an amount in the row's currency (opportunities: also amount_minor). */
+    const amountFields = opts.entity === 'opportunities' ? [...moneyFields, 'amount_minor'] : moneyFields;
     /**
-     * Per row of the batch, the fields a --default must not fill (undefined: none): those it would fill on
-     * a record stored before this import, except `currency` on a row that writes an amount, whose currency
-     * the default states (the admin's word for what the file's amounts are in, not a guess).
+     * Per row of the batch, the fields a --default must not fill (`leave`, undefined: none): those it would
+     * fill on a record stored before this import, except `currency` on a row that writes an amount when the
+     * record is stored in the default currency (the default says what the file's amounts are in). A row that
+     * writes an amount on a record stored in another currency is refused (`refusal`): the amount reads two
+     * ways, in the stored currency or in the default one, and the import does not guess which.
      */
-    const leftOut = async (batch: PendingRecord[]): Promise<(ReadonlySet<string> | undefined)[]> => {
+    const leftOut = async (
+      batch: PendingRecord[],
+    ): Promise<{ leave?: ReadonlySet<string>; refusal?: RowError }[]> => {
       if (!storedRecords || !plan) return [];
       const identities = batch.map((r) => storedRecords.identity((field) => plan!.cell(r.record, field)));
       const stored = await storedRecords.storedBefore(identities);
-      return batch.map((r, i) => {
-        if (!stored[i]) return undefined;
-        const fields = plan!.defaulted(r.record);
-        if (fields.length === 0) return undefined;
-        const keep = fields.filter(
-          (field) =>
-            field !== 'currency' ||
-            !moneyFields.some((m) => !fields.includes(m) && (plan!.cell(r.record, m) ?? '').trim() !== ''),
+      const fields = batch.map((r, i) => (stored[i] ? plan!.defaulted(r.record) : []));
+      const writesAmount = (i: number) =>
+        amountFields.some(
+          (m) => !fields[i]!.includes(m) && (plan!.cell(batch[i]!.record, m) ?? '').trim() !== '',
         );
+      const key = (i: number) => plan!.cell(batch[i]!.record, 'external_id')?.trim() ?? '';
+      const priced = new Set(
+        batch.flatMap((_, i) => (fields[i]!.includes('currency') && writesAmount(i) ? [i] : [])),
+      );
+      const currencies = await storedRecords.currencies([...new Set([...priced].map(key))]);
+      const byDefault = opts.defaults?.currency?.trim().toUpperCase();
+      return batch.map((r, i) => {
+        if (fields[i]!.length === 0) return {};
+        const storedIn = priced.has(i) ? currencies.get(key(i)) : undefined;
+        if (storedIn !== undefined && storedIn !== byDefault) {
+          const fix = plan!.inFile.has('currency')
+            ? `fill its ${plan!.source('currency') ?? 'currency'} cell to change its currency`
+            : 'add a currency column to change its currency';
+          return {
+            refusal: {
+              line: r.line,
+              field: null,
+              message: `${key(i)} is stored in ${storedIn}, but --default currency=${opts.defaults!.currency} would read this amount in ${byDefault}: ${fix}, or leave --default currency out to read it in ${storedIn}`,
+            },
+          };
+        }
+        const keep = fields[i]!.filter((field) => field !== 'currency' || !priced.has(i));
         for (const field of keep) storedRecords.leftOut(field, identities[i]!, r.line);
-        return new Set(keep);
+        return { leave: new Set(keep) };
       });
     };
     /**
@@ -507,10 +531,21 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
      * stage, or deferred to the end of the file). Rows of stored records are read without the --default
      * values that would fill them (leftOut).
      */
-    const sortOut = async (batch: PendingRecord[]) => {
+    const sortOut = async (rows: PendingRecord[]) => {
       const keep: PendingItem[] = [];
       const skipped: SkippedRow[] = [];
-      const leave = await leftOut(batch);
+      const left = await leftOut(rows);
+      // A row leftOut refuses is reported here and goes no further.
+      const batch: PendingRecord[] = [];
+      const leave: (ReadonlySet<string> | undefined)[] = [];
+      rows.forEach((r, i) => {
+        const refusal = left[i]?.refusal;
+        if (refusal) report(refusal);
+        else {
+          batch.push(r);
+          leave.push(left[i]?.leave);
+        }
+      });
       if (!prints || !plan) {
         for (const [i, r] of batch.entries())
           keep.push({

@@ -219,6 +219,21 @@ export class StoredRecords {
     return `--default ${field}=${value} was not used: this ${NOUNS[this.entity][0]} is stored, and a default fills new records only`;
   }
 
+  /**
+   * The stored currency of each record (deals, contracts) whose external id is in `ids`, by external id:
+   * one query. Empty for an entity without a currency.
+   */
+  async currencies(ids: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    if (ids.length === 0 || (this.entity !== 'opportunities' && this.entity !== 'contracts')) return out;
+    const rows = await queryRows<{ key: string; currency: string }>(
+      this.db,
+      sql`select external_id as key, currency from ${sql.raw(this.entity)} where external_id = ${anyText(ids)}`,
+    );
+    for (const r of rows) out.set(r.key, r.currency.trim());
+    return out;
+  }
+
   /** The identifiers (of `identity`'s kinds) that name a stored record: one query per kind present. */
   private async lookup(identifiers: string[]): Promise<Set<string>> {
     const found = new Set<string>();

@@ -25,7 +25,8 @@ const PATHS: [string, Partial<ImportCsvOptions>][] = [
 // Tester (MED): `--default stage=Prospecting` on a file that re-exports a stored won deal with an empty
 // Stage moved the won deal back to Prospecting (open) and emptied its closed_at, with no warning.
 describeDb('import: a --default fills new records only', (ctx) => {
-  const { run, opps } = opportunityImport(ctx, 'defaults-stored', NOW);
+  const { run, opps, lines } = opportunityImport(ctx, 'defaults-stored', NOW);
+  const contractCsv = tempCsv('defaults-stored-contracts').file;
   const deals = () =>
     queryRows<{ id: string; stage: string | null; outcome: string; closed: string | null; created: string }>(
       ctx.db(),
@@ -110,29 +111,81 @@ describeDb('import: a --default fills new records only', (ctx) => {
     });
   }
 
-  it('reads the amount of a stored deal in the --default currency, and keeps its currency without an amount', async () => {
+  // Tester (HIGH): `--default currency=EUR` on a re-export without a currency column turned stored USD deal
+  // D1 into EUR 1000 ("1 updated", no note). An amount of a record stored in another currency reads two ways.
+  it('refuses an amount of a stored deal in another currency than the --default, reads it in the default when they agree, and keeps the currency without an amount', async () => {
     await run(STORED);
-    // D-JPY writes no amount: the default would change its currency without one (refused before); its
-    // stored JPY stands. D-WON writes an amount: the default says what the file's amounts are in.
+    // D-JPY writes no amount: its stored JPY stands (the default is not used, and said so).
     const defaults = { currency: 'EUR', stage: 'Prospecting', created_at: '2026-11-10' };
     const kept = await run('external_id,stage\nD-JPY,Negotiation\n', { defaults, skipInvalid: false });
     expect(kept).toMatchObject({ rejected: false, invalidRows: 0 });
     expect(formatDetails(kept)).toContain(
       'note: --default currency=EUR was not used on 1 stored deal (its stored currency stands): a default fills new records only',
     );
-    const r = await run('external_id,amount,currency,stage\nD-WON,1200.50,,Closed Won\nD-NEW,99,,\n', {
+    // D-WON is stored in USD: 1200.50 is USD 1,200.50 or EUR 1,200.50; refused, nothing changes.
+    const refused = await run('external_id,amount,stage\nD-WON,1200.50,Closed Won\nD-NEW,99,\n', {
       defaults,
       skipInvalid: false,
     });
-    expect(r).toMatchObject({ rejected: false, invalidRows: 0, inserted: 1 });
-    expect(r.defaultsNotUsed).toEqual([
+    expect(refused).toMatchObject({ rejected: true, invalidRows: 1 });
+    expect(lines(refused)).toEqual([
+      'line 2: null D-WON is stored in USD, but --default currency=EUR would read this amount in EUR: add a currency column to change its currency, or leave --default currency out to read it in USD',
+    ]);
+    // With a currency column whose cell is empty: fill it.
+    const emptyCell = await run('external_id,amount,currency,stage\nD-WON,1200.50,,Closed Won\n', {
+      defaults,
+      skipInvalid: true,
+    });
+    expect(emptyCell).toMatchObject({ invalidRows: 1, updated: 0 });
+    expect(lines(emptyCell)).toEqual([
+      'line 2: null D-WON is stored in USD, but --default currency=EUR would read this amount in EUR: fill its currency cell to change its currency, or leave --default currency out to read it in USD',
+    ]);
+    expect(emptyCell.defaultsNotUsed).toEqual([]);
+    // The stored currency is the default's: the amount is read in it, as before.
+    const same = await run('external_id,amount,currency,stage\nD-WON,1200.50,,Closed Won\nD-NEW,99,,\n', {
+      defaults: { ...defaults, currency: 'USD' },
+      skipInvalid: false,
+    });
+    expect(same).toMatchObject({ rejected: false, invalidRows: 0, inserted: 1, updated: 1 });
+    expect(same.defaultsNotUsed).toEqual([
       { entity: 'opportunities', field: 'created_at', value: '2026-11-10', records: 1 },
     ]);
+    // A currency the row gives settles it.
+    const given = await run('external_id,amount,currency,stage\nD-JPY,99,EUR,Negotiation\n', {
+      defaults,
+      skipInvalid: false,
+    });
+    expect(given).toMatchObject({ rejected: false, invalidRows: 0, updated: 1 });
     expect(await opps()).toEqual([
-      { id: 'D-JPY', amount: 150000, currency: 'JPY' },
-      { id: 'D-NEW', amount: 9900, currency: 'EUR' },
-      { id: 'D-WON', amount: 120050, currency: 'EUR' },
+      { id: 'D-JPY', amount: 9900, currency: 'EUR' },
+      { id: 'D-NEW', amount: 9900, currency: 'USD' },
+      { id: 'D-WON', amount: 120050, currency: 'USD' },
     ]);
+  });
+
+  it('refuses a contract total_value of a stored contract in another currency than the --default', async () => {
+    const contracts = (text: string, extra: Partial<ImportCsvOptions> = {}) =>
+      importCsv(ctx.db(), {
+        entity: 'contracts',
+        input: createReadStream(contractCsv(text)),
+        timezone: 'UTC',
+        now: NOW,
+        ...extra,
+      });
+    await contracts(
+      'external_id,account,starts_at,ends_at,total_value,currency\nC-1,Acme,2026-01-01,2027-01-01,1000,USD\n',
+    );
+    const r = await contracts('external_id,total_value\nC-1,2000\n', { defaults: { currency: 'EUR' } });
+    expect(r).toMatchObject({ rejected: true, invalidRows: 1 });
+    expect(r.errors.map((e) => e.message)).toEqual([
+      'C-1 is stored in USD, but --default currency=EUR would read this amount in EUR: add a currency column to change its currency, or leave --default currency out to read it in USD',
+    ]);
+    const rows = () =>
+      queryRows(ctx.db(), sql`select total_value_minor::float8 as total, currency from contracts`);
+    expect(await rows()).toEqual([{ total: 100000, currency: 'USD' }]);
+    const same = await contracts('external_id,total_value\nC-1,2000\n', { defaults: { currency: 'USD' } });
+    expect(same).toMatchObject({ rejected: false, invalidRows: 0, updated: 1 });
+    expect(await rows()).toEqual([{ total: 200000, currency: 'USD' }]);
   });
 });
 
