@@ -19,6 +19,9 @@ export interface ColumnPlan {
   /**
    * Turns one CSV record into a raw item keyed by canonical field names. A field of `leaveOut` that only a
    * --default would fill (its cell empty, or no column) is left out of the item: the stored value stands.
+   * A field none of whose columns is read on the row (each has a condition the row does not meet) while the
+   * file lacks the preset's column for the row's condition is read as a missing column (left out, or its
+   * --default): a Won time column says nothing of a lost deal's closed_at.
    */
   toItem(record: string[], leaveOut?: ReadonlySet<string>): Record<string, string>;
   /** The fields a --default fills in this record (its cell empty, or no column feeds the field). */
@@ -35,7 +38,9 @@ export interface ColumnPlan {
   source(field: string, record?: string[]): string | undefined;
   /**
    * Why `field` reads empty on this row although a column of it holds a value: a conditional column whose
-   * condition the row does not meet (Pipedrive's Won time on a lost deal), with how to fix it; else undefined.
+   * condition the row does not meet (Pipedrive's Won time on a lost deal), with how to fix it; or, when no
+   * column of it is read on the row and the file lacks the preset's column for the row's condition, that
+   * the file has none (add it); else undefined.
    */
   unread(field: string, record: string[]): string | undefined;
 }
@@ -240,6 +245,17 @@ export function planColumns(
     });
     return { columns: absent === undefined ? [] : [absent], inHeader: false };
   };
+  /**
+   * Whether no column of `field` is read on this record (each has a condition it does not meet) while the
+   * file lacks the preset's column for the record's condition (Pipedrive's Lost time for a lost deal in a
+   * file with Won time only): the file says nothing of the field on this row, so it is left out.
+   */
+  const absentOn = (record: string[], field: string) => {
+    const columns = feeding(field);
+    if (columns.length === 0 || columns.some((c) => meets(record, c))) return false;
+    const target = readOn(record, field);
+    return !target.inHeader && target.columns.length > 0;
+  };
   return {
     width: header.length,
     ignored,
@@ -249,7 +265,11 @@ export function planColumns(
     toItem(record, leaveOut) {
       const item: Record<string, string> = {};
       for (const t of targets) {
-        if (leaveOut?.has(t.field) && defaults[t.field] !== undefined) {
+        if (conditions.has(t.column) && absentOn(record, t.field)) {
+          // As a missing column: a --default fills it (unless left out), else the stored value stands.
+          const fallback = defaults[t.field];
+          if (fallback !== undefined && !leaveOut?.has(t.field)) item[t.field] = fallback;
+        } else if (leaveOut?.has(t.field) && defaults[t.field] !== undefined) {
           const cell = own(record, t.column, t.field);
           if (cell.trim() !== '') item[t.field] = cell;
         } else item[t.field] = fill(record, t.column, t.field);
@@ -265,7 +285,9 @@ export function planColumns(
     },
     cell(record, field) {
       const column = seen.get(field);
-      return column === undefined ? defaults[field] : fill(record, column, field);
+      return column === undefined || (conditions.has(column) && absentOn(record, field))
+        ? defaults[field]
+        : fill(record, column, field);
     },
     source(field, record) {
       const columns = feeding(field);
@@ -277,7 +299,11 @@ export function planColumns(
       const columns = feeding(field);
       if (columns.length === 0 || own(record, columns[0]!, field).trim() !== '') return undefined;
       const skipped = columns.find((c) => !meets(record, c) && (record[c] ?? '').trim() !== '');
-      if (skipped === undefined) return undefined;
+      if (skipped === undefined) {
+        if (!absentOn(record, field)) return undefined;
+        const absent = readOn(record, field).columns[0]!;
+        return `the file has no ${absent} column; add a ${absent} column, or pass --map "<column>=${field}" to read ${field} from another column`;
+      }
       const when = conditions.get(skipped)!;
       const actual = conditionCell(record, when.field);
       const seenAs = actual === '' ? `its ${when.field} cell is empty` : `its ${when.field} is ${actual}`;

@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { queryRows, sql } from '../../src/db/client.js';
 import type { ImportCsvOptions } from '../../src/import/import-csv.js';
 import { presetColumns } from '../../src/import/presets.js';
 import { formatErrors } from '../../src/import/report.js';
@@ -118,6 +119,68 @@ describeDb(
         // Without a --default, the refusal is as before.
         const plain = await run('external_id,outcome,closed_at\nP9,lost,\n');
         expect(formatErrors(plain)).toBe('line 2: closed_at is required when the outcome is lost');
+      });
+  },
+);
+
+// Tester (MED): a stored lost deal was refused ("Deal - Lost time (closed_at) is required when the outcome is
+// lost") by a file with a Won time column but no Lost time column, though it has a stored closed_at; the
+// same file without Won time imported. And (LOW) a new lost deal's refusal did not say to add the column.
+describeDb(
+  "import: a conditional column the row's condition does not meet, without the preset's column for it",
+  (ctx) => {
+    const { run } = opportunityImport(ctx, 'preset-row-errors-absent', NOW);
+    const closed = () =>
+      queryRows<{ id: string; outcome: string; closed: string | null; amount: number }>(
+        ctx.db(),
+        sql`select external_id as id, outcome, to_char(closed_at at time zone 'UTC', 'YYYY-MM-DD') as closed,
+                 amount_minor::float8 as amount
+          from opportunities order by external_id`,
+      );
+
+    for (const [path, limits] of PATHS)
+      it(`leaves the field out: a stored value stands, a new record is told to add the column (${path})`, async () => {
+        await run(
+          `${HEADER},Deal - Won time,Deal - Lost time\n` +
+            'D1,1000,Al,won,2026-02-01,2026-03-01,\n' +
+            'D3,500,Bo,lost,2026-02-01,,2026-03-03\n',
+          { preset: pipedrive, skipInvalid: false },
+        );
+        const r = await run(
+          'Deal - ID,Deal - Currency,Deal - Value,Deal - Status,Deal - Won time\nD3,USD,600,lost,\nD1,USD,1100,won,2026-03-05\n',
+          { preset: pipedrive, skipInvalid: false, ...limits },
+        );
+        expect(r).toMatchObject({ rejected: false, invalidRows: 0, updated: 2 });
+        expect(await closed()).toEqual([
+          { id: 'D1', outcome: 'won', closed: '2026-03-05', amount: 110000 },
+          { id: 'D3', outcome: 'lost', closed: '2026-03-03', amount: 60000 },
+        ]);
+        // A new lost deal: the usual "required", saying the file has no Lost time column.
+        const fresh = await run(`${HEADER},Deal - Won time\nD9,500,Bo,lost,2026-02-01,\n`, {
+          preset: pipedrive,
+          skipInvalid: false,
+          ...limits,
+        });
+        expect(formatErrors(fresh)).toBe(
+          `line 2: Deal - Lost time (closed_at) is required when the outcome is lost: the file has no Deal - Lost time column; add a Deal - Lost time column, or ${MAP_ADVICE}`,
+        );
+        // …which a --default fills, as for a missing column.
+        const defaulted = await run(`${HEADER},Deal - Won time\nD9,500,Bo,lost,2026-02-01,\n`, {
+          preset: pipedrive,
+          defaults: { closed_at: '2026-04-01' },
+          skipInvalid: false,
+          ...limits,
+        });
+        expect(defaulted).toMatchObject({ rejected: false, inserted: 1 });
+        // The file has the Lost time column, empty: cleared, refused as before.
+        const emptied = await run(
+          'Deal - ID,Deal - Currency,Deal - Value,Deal - Status,Deal - Won time,Deal - Lost time\nD3,USD,600,lost,,\n',
+          { preset: pipedrive, skipInvalid: false, ...limits },
+        );
+        expect(emptied).toMatchObject({ rejected: true, invalidRows: 1 });
+        expect(emptied.errors[0]).toMatchObject({ line: 2, field: 'closed_at', column: 'Deal - Lost time' });
+        expect((await closed()).find((d) => d.id === 'D3')?.closed).toBe('2026-03-03');
+        expect((await closed()).find((d) => d.id === 'D9')?.closed).toBe('2026-04-01');
       });
   },
 );
