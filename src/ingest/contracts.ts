@@ -6,7 +6,14 @@ import { createNewNames, findAccounts } from './resolve.js';
 import type { ItemOf } from './schemas.js';
 import type { ItemError, WriteResult } from './types.js';
 import { findExistingIds, mergeByExternalId, type PendingRow, upsertRows } from './upsert-core.js';
-import { currencyFor, idOrNew, minorOf, put, requireForNew } from './write-helpers.js';
+import {
+  currencyFor,
+  idOrNew,
+  minorOf,
+  put,
+  requireForNew,
+  storedCurrencyConflict,
+} from './write-helpers.js';
 
 export type ContractItem = ItemOf<'contracts'>;
 
@@ -36,7 +43,22 @@ export async function writeContracts(
   const rows: PendingRow[] = [];
   items.forEach((item, index) => {
     const money = [item.total_value, item.revenue_per_license];
-    const currency = currencyFor(item.currency, money, guard.currencyBefore(item.external_id!));
+    const before = guard.currencyBefore(item.external_id!);
+    const switched = storedCurrencyConflict(
+      item.currency,
+      [
+        ['total_value', item.total_value],
+        ['revenue_per_license', item.revenue_per_license],
+      ],
+      before,
+      item.external_id!,
+      index,
+    );
+    if (switched) {
+      errors.push(switched);
+      return;
+    }
+    const currency = currencyFor(item.currency, money, before);
     const itemErrors: ItemError[] = [];
     const total = minorOf(item.total_value, currency, index, 'total_value', itemErrors);
     const perLicense = minorOf(item.revenue_per_license, currency, index, 'revenue_per_license', itemErrors);

@@ -8,7 +8,15 @@ import type { ItemOf } from './schemas.js';
 import type { StagedUpsert } from './staging.js';
 import type { IngestOptions, ItemError, WriteResult } from './types.js';
 import { findExistingIds, mergeByExternalId, type PendingRow, upsertRows } from './upsert-core.js';
-import { currencyFor, idOrNew, minorOf, put, requireForNew, unknownRef } from './write-helpers.js';
+import {
+  currencyFor,
+  idOrNew,
+  minorOf,
+  put,
+  requireForNew,
+  storedCurrencyConflict,
+  unknownRef,
+} from './write-helpers.js';
 
 export type OpportunityItem = ItemOf<'opportunities'>;
 
@@ -109,7 +117,19 @@ export async function writeOpportunities(
   items.forEach((item, index) => {
     // Errors go straight to `errors` (no list per row); the row is dropped when it added any.
     const before = errors.length;
-    const currency = currencyFor(item.currency, [item.amount], guard.currencyBefore(item.external_id!));
+    const storedIn = guard.currencyBefore(item.external_id!);
+    const switched = storedCurrencyConflict(
+      item.currency,
+      [['amount', item.amount]],
+      storedIn,
+      item.external_id!,
+      index,
+    );
+    if (switched) {
+      errors.push(switched);
+      return;
+    }
+    const currency = currencyFor(item.currency, [item.amount], storedIn);
     const amountMinor = minorOf(item.amount, currency, index, 'amount', errors);
     // The currency the row writes (see `put(values, 'currency', …)` below); undefined: left as stored.
     const newCurrency = item.currency === undefined ? (item.amount?.reading.currency ?? undefined) : currency;

@@ -92,6 +92,33 @@ export function currencyFor(
 }
 
 /**
+ * On an item without a currency field, an amount cell whose symbol or code names one currency ("€100")
+ * other than the one its record is stored in (`stored`, undefined: not stored): two readings, the record
+ * switching currency or a slip of the symbol, so the row is refused on `field`, e.g. `"€100" is in EUR but
+ * D1 is stored in USD: add a currency column to change its currency`. A sign several currencies share
+ * ("$") names none and is left to currencyConflict. null when the item is fine.
+ */
+export function storedCurrencyConflict(
+  given: string | null | undefined,
+  amounts: [field: string, value: MoneyValue | null | undefined][],
+  stored: string | undefined,
+  key: string,
+  index: number,
+): ItemError | null {
+  if (given !== undefined || stored === undefined) return null;
+  for (const [field, m] of amounts) {
+    const named = m?.reading.currency;
+    if (!m || !named || named === stored || currencyConflict(m.reading, stored) === null) continue;
+    return {
+      index,
+      field,
+      message: `"${m.reading.text}" is in ${named} but ${key} is stored in ${stored}: add a currency column to change its currency`,
+    };
+  }
+  return null;
+}
+
+/**
  * The value a row stores for a resolved reference: its id (null: cleared), or the NewName itself, which
  * createNewNames replaces by the id once the row is sure to be written. undefined: absent (or an error,
  * which the caller reported and refused the row for).

@@ -1,5 +1,7 @@
+import { createReadStream } from 'node:fs';
 import { expect, it } from 'vitest';
 import { queryRows, sql } from '../../src/db/client.js';
+import { importCsv } from '../../src/import/import-csv.js';
 import { ingestBatch } from '../../src/ingest/index.js';
 import { describeDb } from '../helpers/db.js';
 import { opportunityImport } from '../helpers/opportunity-import.js';
@@ -77,5 +79,58 @@ describeDb('import: a currency sign against the row currency', (ctx) => {
       sql`select external_id as id, currency, revenue_per_license_minor::float8 as per from contracts order by external_id`,
     );
     expect(contracts).toEqual([{ id: 'C-2/subscription', currency: 'EUR', per: 84000 }]);
+  });
+});
+
+// Tester (MED): "€100" in the amount of a stored USD deal, without a currency column, turned it into a EUR
+// deal ("1 updated"), while "$100" in the same place was refused: the symbol reads two ways (a change of
+// currency, or a slip of the sign), and a currency column is how to say the first.
+describeDb("import: a currency symbol against a stored deal's currency", (ctx) => {
+  const { run, opps, lines, csv } = opportunityImport(ctx, 'currency-sign-stored', NOW);
+
+  it('refuses a symbol naming another currency than the stored one, without a currency column', async () => {
+    await run('external_id,created_at,amount,currency\nD1,2026-10-01,1000,USD\nD2,2026-10-01,1000,EUR\n', {
+      skipInvalid: false,
+    });
+    const r = await run('external_id,amount\nD1,€100\nD2,€200\nD1,$300\n');
+    expect(lines(r)).toEqual([
+      'line 2: amount "€100" is in EUR but D1 is stored in USD: add a currency column to change its currency',
+    ]);
+    expect(await opps()).toEqual([
+      { id: 'D1', amount: 30000, currency: 'USD' },
+      { id: 'D2', amount: 20000, currency: 'EUR' },
+    ]);
+    // A new deal takes the symbol's currency, and so do its later rows.
+    const fresh = await run('external_id,amount,created_at\nN1,€50,2026-10-02\nN1,€60,2026-10-02\n');
+    expect(fresh).toMatchObject({ invalidRows: 0, inserted: 1 });
+    // With a currency column, the change is what the row says.
+    const changed = await run('external_id,amount,currency\nD1,€100,EUR\n', { skipInvalid: false });
+    expect(changed).toMatchObject({ rejected: false, invalidRows: 0, updated: 1 });
+    expect(await opps()).toEqual([
+      { id: 'D1', amount: 10000, currency: 'EUR' },
+      { id: 'D2', amount: 20000, currency: 'EUR' },
+      { id: 'N1', amount: 6000, currency: 'EUR' },
+    ]);
+  });
+
+  it('refuses it on a stored contract too', async () => {
+    const contracts = (text: string) =>
+      importCsv(ctx.db(), {
+        entity: 'contracts',
+        input: createReadStream(csv(text)),
+        timezone: 'UTC',
+        now: NOW,
+      });
+    await contracts(
+      'external_id,account,starts_at,ends_at,total_value,currency\nC-1,Acme,2026-01-01,2027-01-01,1000,USD\n',
+    );
+    const r = await contracts('external_id,total_value\nC-1,€2000\n');
+    expect(r).toMatchObject({ rejected: true, invalidRows: 1 });
+    expect(lines(r)).toEqual([
+      'line 2: total_value "€2000" is in EUR but C-1 is stored in USD: add a currency column to change its currency',
+    ]);
+    expect(
+      await queryRows(ctx.db(), sql`select total_value_minor::float8 as total, currency from contracts`),
+    ).toEqual([{ total: 100000, currency: 'USD' }]);
   });
 });

@@ -106,9 +106,16 @@ describeDb('ingest API: a currency change without the amount', (ctx) => {
         ),
       ]),
     );
-    // An amount that names its currency ("€ 9000") changes it as much as the currency field does.
+    // An amount that names another currency ("€ 9000") than the stored one, without a currency, is refused
+    // (tester MED: a symbol is no word that the record changes currency; a currency field is).
     expect(await contracts([{ external_id: 'C1', total_value: '€ 9000' }])).toEqual(
-      refusedItems([refusal(0, 'JPY', 'EUR', 'revenue_per_license', 'revenue_per_license')]),
+      refusedItems([
+        {
+          index: 0,
+          field: 'total_value',
+          message: '"€ 9000" is in EUR but C1 is stored in JPY: add a currency column to change its currency',
+        },
+      ]),
     );
     const both = await contracts([
       { external_id: 'C1', currency: 'EUR', total_value: '9000', revenue_per_license: '750.50' },
