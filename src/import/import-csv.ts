@@ -497,7 +497,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
       );
       for (const e of written.errors) {
         const row = batch[parsed.positions[e.index]!]!;
-        const line = row.line;
+        const { line } = row;
         // A refused repeat of an id: said, so "line 2's O-1 is what stands" is not left to be guessed.
         const repeated = warnings.refused(entries[e.index]!, line);
         const also = repeated ? `; it repeats external id ${repeated.id} of line ${repeated.line}` : '';
@@ -546,25 +546,17 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
           leave.push(left[i]?.leave);
         }
       });
-      if (!prints || !plan) {
+      /** Row `i` of the batch to validate and write, with its cells and the defaults it does not take. */
+      const toPending = (r: PendingRecord, i: number, fingerprint?: string): PendingItem => ({
+        line: r.line,
+        item: plan!.toItem(r.record, leave[i]),
+        ...(fingerprint === undefined ? {} : { fingerprint }),
+        record: r.record,
+        leftOut: leave[i],
+      });
+      if (!prints || !plan || !prints.canSkip) {
         for (const [i, r] of batch.entries())
-          keep.push({
-            line: r.line,
-            item: plan!.toItem(r.record, leave[i]),
-            record: r.record,
-            leftOut: leave[i],
-          });
-        return { keep, skipped };
-      }
-      if (!prints.canSkip) {
-        for (const [i, r] of batch.entries())
-          keep.push({
-            line: r.line,
-            item: plan.toItem(r.record, leave[i]),
-            fingerprint: prints.of(r.record),
-            record: r.record,
-            leftOut: leave[i],
-          });
+          keep.push(toPending(r, i, prints && plan ? prints.of(r.record) : undefined));
         return { keep, skipped };
       }
       const keys = batch.map((r) => plan!.cell(r.record, 'external_id')?.trim() ?? '');
@@ -583,14 +575,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
             numbers.marks.add(found.decimalMark as DecimalMark);
             numbers.seen.add(found.decimalMark as DecimalMark);
           }
-        } else
-          keep.push({
-            line: r.line,
-            item: plan!.toItem(r.record, leave[i]),
-            fingerprint,
-            record: r.record,
-            leftOut: leave[i],
-          });
+        } else keep.push(toPending(r, i, fingerprint));
       });
       result.unchanged += skipped.length;
       result.skipped += skipped.length;
