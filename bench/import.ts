@@ -1,7 +1,10 @@
 /**
  * `npm run bench:import`: generates a 1,000,000-row opportunities file and a 1,000,000-row activities
  * file (canonical columns, deterministic), imports each into a fresh Postgres database, then imports
- * the same files again (which must change nothing), and prints rows/s and peak RSS per run.
+ * the same files again (which must change nothing), then an opportunities file whose first quarter is new
+ * deals and the rest stored deals moved to another owner (a session's first updates touch no row, its
+ * later ones thousands: the statement triggers' transition-table joins), and prints rows/s and peak RSS
+ * per run.
  * BENCH_IMPORT_URL (default postgres://postgres@127.0.0.1:5432/tally_i14_bench) is created fresh and
  * dropped at the end. --rows N changes the file size.
  */
@@ -50,20 +53,22 @@ async function writeFile(file: string, header: string, rows: number, line: (i: n
 const day = (n: number) => new Date(Date.UTC(2024, 0, 1) + (n % 700) * 86_400_000).toISOString().slice(0, 10);
 const REPS = 200;
 
+/** Opportunity `n`'s line; `shift` moves the deal to a later rep. */
+function oppLine(n: number, shift = 0): string {
+  const stages = ['Prospecting', 'Qualification', 'Closed Won', 'Closed Lost'];
+  const stage = stages[n % 4]!;
+  const closed = stage.startsWith('Closed') ? day(n + 30) : '';
+  return `OPP-${n},Rep ${(n + shift) % REPS},Account ${n % 5000},${(n % 9000) + 100}.${String(n % 100).padStart(2, '0')},USD,${day(n)},${stage},${closed}`;
+}
+
 async function generate(dir: string) {
   const opps = path.join(dir, 'opportunities.csv');
+  const moved = path.join(dir, 'opportunities-moved.csv');
   const acts = path.join(dir, 'activities.csv');
-  const stages = ['Prospecting', 'Qualification', 'Closed Won', 'Closed Lost'];
-  await writeFile(
-    opps,
-    'external_id,owner_name,account,amount,currency,created_at,stage,closed_at',
-    ROWS,
-    (n) => {
-      const stage = stages[n % 4]!;
-      const closed = stage.startsWith('Closed') ? day(n + 30) : '';
-      return `OPP-${n},Rep ${n % REPS},Account ${n % 5000},${(n % 9000) + 100}.${String(n % 100).padStart(2, '0')},USD,${day(n)},${stage},${closed}`;
-    },
-  );
+  const header = 'external_id,owner_name,account,amount,currency,created_at,stage,closed_at';
+  await writeFile(opps, header, ROWS, (n) => oppLine(n));
+  const fresh = Math.floor(ROWS / 4);
+  await writeFile(moved, header, ROWS, (n) => (n < fresh ? oppLine(ROWS + n) : oppLine(n - fresh, 1)));
   const kinds = ['call', 'email', 'meeting'];
   await writeFile(
     acts,
@@ -75,7 +80,7 @@ async function generate(dir: string) {
       return `ACT-${n},Rep ${n % REPS},OPP-${(n * 7) % ROWS},${kind},outbound,${day(n)}T${String(8 + (n % 9)).padStart(2, '0')}:15:00Z,${call ? n % 600 : ''},${call ? (n % 3 === 0 ? 'true' : 'false') : ''}`;
     },
   );
-  return { opps, acts };
+  return { opps, acts, moved };
 }
 
 function runImport(entity: string, file: string): Promise<Record<string, number>> {
@@ -117,6 +122,7 @@ try {
     ['activities', files.acts, 'first import'],
     ['opportunities', files.opps, 're-import'],
     ['activities', files.acts, 're-import'],
+    ['opportunities', files.moved, 'owners moved'],
   ];
   console.log(
     `load before: ${loadavg()
