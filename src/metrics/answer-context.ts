@@ -177,6 +177,40 @@ export function namesAt(db: Db, by: 'team' | 'rep', version: string): Promise<Re
 }
 
 /**
+ * `segments` with the label of every rep (or team) segment that `names` (a `namesAt` map) does not know read
+ * from the database: a rep created, with records, after the map's data version was read but before the
+ * split's statement ran is in the split, and without this would be labelled "No rep". Reads nothing when
+ * every key is known (the usual case). Shapes: segment keys are ids as strings, null for "No rep". Database
+ * errors propagate.
+ */
+export async function labelUnnamed<S extends { key: string | null; label: string }>(
+  db: Db,
+  by: 'team' | 'rep',
+  segments: S[],
+  names: ReadonlyMap<number, string>,
+): Promise<S[]> {
+  const unknown = segments
+    .filter((s) => s.key !== null && !names.has(Number(s.key)))
+    .map((s) => Number(s.key));
+  if (unknown.length === 0) return segments;
+  const ids = sql.join(
+    unknown.map((id) => sql`${id}`),
+    sql`, `,
+  );
+  const rows = await runMetricQuery<{ id: number; name: string }>(
+    db,
+    by === 'team'
+      ? sql`select id, name from teams where id in (${ids})`
+      : sql`select id, name from reps where id in (${ids})`,
+  );
+  const found = new Map(rows.map((r) => [r.id, r.name]));
+  return segments.map((s) => {
+    const name = s.key === null ? undefined : found.get(Number(s.key));
+    return name === undefined ? s : { ...s, label: name };
+  });
+}
+
+/**
  * The org's first record of the kinds `records` reads (`firstRecordAt` over the org: the first activity, lead,
  * opportunity or account state), or null when there is none, under data version `version`, cached as
  * `answerContextAt` caches contexts (every table it reads moves the version): read once per data version

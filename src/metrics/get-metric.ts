@@ -2,7 +2,14 @@ import { readDataVersion } from '../db/data-version.js';
 import type { FiscalCalendar } from '../time/fiscal.js';
 import { formatLocalDay } from '../time/format.js';
 import { firstRecordAt, metricRecords, narrowAllTime, recordsNoun } from './all-time.js';
-import { type AnswerContext, answerContextAt, dataStartAt, namesAt, otherZonesAt } from './answer-context.js';
+import {
+  type AnswerContext,
+  answerContextAt,
+  dataStartAt,
+  labelUnnamed,
+  namesAt,
+  otherZonesAt,
+} from './answer-context.js';
 import {
   beforeDataMarker,
   dataStartDayIn,
@@ -318,10 +325,15 @@ async function computeWith(
   // The split runs beside the headline and picks its currency from its own rows; on a tie the headline's
   // other windows decide, which the split cannot see: then it is computed again in the headline's currency.
   const headCurrency = computed[headline]!.currency;
-  const segs =
+  const costed =
     headCurrency && firstSegs?.some((s) => s.currency && s.currency !== headCurrency)
       ? await split(headCurrency)
       : firstSegs;
+  // A rep (or team) created after the names were read is labelled by name too.
+  const segs =
+    costed && zoned && ctx.segmentNames
+      ? await labelUnnamed(deps.db, zoned, costed, ctx.segmentNames)
+      : costed;
   // A period that has not started has counted nothing yet: its zeros are no figure (a headline "0",
   // "Connected 0"), but a metric that looks ahead (coverage) has a real value there.
   const startsOn =

@@ -6,7 +6,7 @@ import { type Db, sql } from '../../src/db/client.js';
 import { readDataVersion } from '../../src/db/data-version.js';
 import { ingestBatch } from '../../src/ingest/index.js';
 import { recordArrival } from '../../src/ingest/origin.js';
-import { answerContextAt } from '../../src/metrics/answer-context.js';
+import { answerContextAt, labelUnnamed, namesAt } from '../../src/metrics/answer-context.js';
 import { getMetric, saveFiscalCalendar } from '../../src/metrics/index.js';
 import { createMetricAnswers } from '../../src/metrics/shared-answers.js';
 import type { MetricDeps, MetricQuery } from '../../src/metrics/types.js';
@@ -270,6 +270,26 @@ describeDb('the answer context cache', (ctx) => {
     // Calls with no rep (a rep removed from the data) are "No rep", as before.
     await db.execute(sql`update activities set rep_id = null`);
     expect(await labels('rep')).toEqual(['No rep']);
+  });
+
+  it('a rep created after the names were read is labelled by name, not "No rep"', async () => {
+    const db = ctx.db();
+    const { ana } = await eastAndWest(db);
+    // The names as an answer read them under this version; Bo arrives before its split's statement runs.
+    const names = await namesAt(db, 'rep', await readDataVersion(db));
+    const bo = await addRep(db, 'Bo');
+    const segment = (key: string | null, label: string) => ({ key, label, n: 1 });
+    const split = [segment(String(ana), 'Ana'), segment(String(bo), 'No rep'), segment(null, 'No rep')];
+    expect((await labelUnnamed(db, 'rep', split, names)).map((s) => s.label)).toEqual([
+      'Ana',
+      'Bo',
+      'No rep',
+    ]);
+    // Every id known: no statement.
+    const statements = vi.spyOn(pg.Client.prototype, 'query');
+    const known = [segment(String(ana), 'Ana'), segment(null, 'No rep')];
+    expect(await labelUnnamed(db, 'rep', known, names)).toBe(known);
+    expect(statements).not.toHaveBeenCalled();
   });
 
   it('an answer still computing under an older version does not push newer versions out of the cache', async () => {
