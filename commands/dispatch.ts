@@ -84,7 +84,7 @@ export async function runMetricsCommand(deps: Deps, request: CommandRequest): Pr
   });
   // Month words that spell a team's or person's name with the words beside them are that name (May Fisher).
   const parsed = await beforeDeadline(chooseMonthReading(asTyped, nameChecker(deps.db)));
-  const input = { text: clean.text, caller, channelId: request.channelId, now };
+  const input = { text: clean.text, caller, channelId: request.channelId, now, fiscal: { calendar: fiscal } };
   switch (parsed.kind) {
     case 'help': {
       const help = runnable(findSubcommand('help'));

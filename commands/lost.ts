@@ -35,7 +35,9 @@ export const lostCommand: Subcommand = {
   usage: ['/metrics lost team', '/metrics lost org last quarter', '/metrics lost team by rep'],
   run: async (deps, input) => {
     // Lookups outside the limiter are bound by the ask's deadline too (a person waits for them).
-    const fiscal = await beforeDeadline(fiscalCalendarFor(deps.db, deps.config.fiscalDefault));
+    const fiscal = input.fiscal
+      ? input.fiscal.calendar
+      : await beforeDeadline(fiscalCalendarFor(deps.db, deps.config.fiscalDefault));
     const asTyped = parseCommand(`lostdeals ${input.tokens.join(' ')}`, {
       now: input.now,
       timezone: deps.config.defaultTimezone,

@@ -474,9 +474,9 @@ async function whoseTarget(
   );
   // With the org's fiscal calendar, as questions read periods: `q1` is the fiscal Q1 (helper-174: a target's
   // "not for one particular period" named the calendar quarter), `q1 2026` asked back.
-  const fiscal = await fiscalCalendarFor(deps.db, deps.config.fiscalDefault).catch(
-    () => deps.config.fiscalDefault,
-  );
+  const fiscal = input.fiscal
+    ? input.fiscal.calendar
+    : await fiscalCalendarFor(deps.db, deps.config.fiscalDefault).catch(() => deps.config.fiscalDefault);
   /** The words as a question's scope and period (`team` when there are none). */
   const readWords = (words: string[], withFiscal: boolean) =>
     parseCommand(`summary ${words.length ? words.join(' ') : 'team'}`, {

@@ -1,6 +1,7 @@
 import type { Caller } from '../src/core/types.js';
 import type { Deps } from '../src/deps.js';
 import type { Reply } from '../src/slack/reply.js';
+import type { FiscalCalendar } from '../src/time/fiscal.js';
 
 /** One `/metrics …` invocation, as the subcommand sees it. */
 export interface CommandInput {
@@ -12,6 +13,11 @@ export interface CommandInput {
   /** Where the command was typed; null in the console. */
   channelId: string | null;
   now: Date;
+  /**
+   * The org's fiscal calendar as the dispatcher read it for this command (`calendar` undefined: the calendar
+   * year), so a subcommand that reads periods does not read it again; absent when nothing read it yet.
+   */
+  fiscal?: { calendar: FiscalCalendar | undefined };
 }
 
 /**

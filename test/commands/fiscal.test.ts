@@ -1,4 +1,5 @@
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it, vi } from 'vitest';
 import { describeDb } from '../helpers/db.js';
 import { type SlackApiStub, startSlackApiStub } from '../helpers/slack-api.js';
 import { seedFixture, USERS } from '../slack/fixtures.js';
@@ -21,6 +22,7 @@ describeDb('/metrics fiscal', (ctx) => {
     stub.reset();
   });
   afterEach(async () => {
+    vi.restoreAllMocks();
     await app?.stop();
     app = null;
   });
@@ -44,6 +46,24 @@ describeDb('/metrics fiscal', (ctx) => {
     const reset = await sendCommand(app, stub, USERS.ada.id, 'fiscal reset');
     expect(allText(reset.reply)).toContain('Calendar year');
     expect((await sendCommand(app, stub, USERS.ana.id, 'winrate')).reply.text).toContain('Q4 2026: 75.0%');
+  });
+
+  it('a lost-deals or target command reads the fiscal calendar once, and reads its periods with it', async () => {
+    app = await startApp(ctx.database(), stub);
+    await sendCommand(app, stub, USERS.ada.id, 'fiscal set february');
+    const statements = vi.spyOn(pg.Client.prototype, 'query');
+    const calendarReads = () =>
+      statements.mock.calls.filter(([q]) =>
+        /from "org_settings"/.test(String((q as { text?: string }).text ?? q)),
+      ).length;
+    const lost = await sendCommand(app, stub, USERS.ana.id, 'lost q3');
+    expect(allText(lost.reply)).toContain('Q3 FY2027');
+    expect(calendarReads()).toBe(1);
+    statements.mockClear();
+    // `q1` is refused as one particular period, but read as the fiscal Q1 (the calendar's is Jan–Mar).
+    const target = await sendCommand(app, stub, USERS.ada.id, 'target set winrate 30% team q1');
+    expect(allText(target.reply)).toContain('not for one particular period ("Q1 FY2027")');
+    expect(calendarReads()).toBe(1);
   });
 
   it('uses TALLY_FISCAL_YEAR as the default until an admin sets one', async () => {
