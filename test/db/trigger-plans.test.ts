@@ -19,7 +19,10 @@ const MOVED = 300;
 async function facts(db: Db) {
   return {
     wins: await queryRows<Record<string, unknown>>(db, sql`select * from lead_wins order by lead_id`),
-    accounts: await queryRows<Record<string, unknown>>(db, sql`select * from account_facts order by account_id`),
+    accounts: await queryRows<Record<string, unknown>>(
+      db,
+      sql`select * from account_facts order by account_id`,
+    ),
   };
 }
 
