@@ -320,6 +320,19 @@ export function planColumns(
   };
 }
 
+/**
+ * For a row error on `field` when no column of the file feeds it (nor a --default): that the file has no
+ * `column` (the preset's name for the field, else the field's own), and the way out: add one, or, for a field
+ * an export often leaves out because every row has one value (HubSpot's activities have no kind), a --default
+ * naming the first of `values` (the others in parentheses).
+ */
+export function noColumnNote(column: string, field: string, values: readonly string[]): string {
+  const [first, ...others] = values;
+  const also = others.length > 0 ? ` (or ${others.join(', ')})` : '';
+  const article = /^[aeiou]/i.test(column) ? 'an' : 'a';
+  return `the file has no ${column} column; add ${article} ${column} column, or pass --default ${field}=${first}${also} when every row is one ${field}`;
+}
+
 /** A header column that probably holds the record id, for a "did you mean --map X=external_id". */
 export function guessIdColumn(ignored: string[]): string | undefined {
   return ignored.find((n) =>

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Db } from '../db/client.js';
 import { bumpDataVersion } from '../db/data-version.js';
+import { ACTIVITY_KINDS } from '../db/schema/index.js';
 import { countContractsLeftOut, touchesContractsLeftOut } from '../ingest/contracts-left-out.js';
 import {
   BATCH_SIZE,
@@ -27,7 +28,14 @@ import { type ImportWarning, WarningLog } from '../ingest/warnings.js';
 import { type ZonelessDates, zonelessDates } from '../ingest/zoneless-dates.js';
 import type { DecimalMark } from '../money/index.js';
 import { counted } from '../numbers/count.js';
-import { entityField, guessFieldColumns, guessIdColumn, ImportFormatError, planColumns } from './columns.js';
+import {
+  entityField,
+  guessFieldColumns,
+  guessIdColumn,
+  ImportFormatError,
+  noColumnNote,
+  planColumns,
+} from './columns.js';
 import { fingerprintTable, ImportFingerprints, isFingerprinted } from './fingerprints.js';
 import { type Delimiter, delimiterName, isBlankRecord, openCsv } from './source.js';
 import { type DefaultNotUsed, StoredRecords } from './stored-records.js';
@@ -173,6 +181,15 @@ interface SkippedRow {
 /** Files from this size up are read in batches of BULK_BATCH_SIZE (fewer round trips). */
 export const BULK_FILE_BYTES = 8 * 1024 * 1024;
 const BULK_BATCH_SIZE = 5000;
+
+/**
+ * Required fields an export may leave out because every row has one value, with the values they take: a
+ * row refused for want of one in a file without its column is told it may pass it as a --default
+ * (HubSpot's activity exports have no kind column; tester).
+ */
+const ONE_VALUE_FIELDS: Partial<Record<ImportEntity, Record<string, readonly string[]>>> = {
+  activities: { kind: ACTIVITY_KINDS },
+};
 
 /** Ambiguous amounts wait for a later row to show the file's decimal mark; beyond this they are refused. */
 const MAX_DEFERRED = 100_000;
@@ -380,6 +397,11 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
       const notes: string[] = [];
       const unread = row?.record ? plan.unread(e.field, row.record) : undefined;
       if (unread) notes.push(unread);
+      const values = ONE_VALUE_FIELDS[opts.entity]?.[e.field];
+      if (values && !plan.fed.has(e.field)) {
+        const named = Object.keys(opts.preset ?? {}).find((name) => opts.preset![name] === e.field);
+        notes.push(noColumnNote(named ?? e.field, e.field, values));
+      }
       const value = opts.defaults?.[e.field];
       if (storedRecords && value !== undefined && row?.leftOut?.has(e.field))
         notes.push(storedRecords.refusalNote(e.field, value));
