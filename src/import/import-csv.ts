@@ -521,7 +521,11 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
         const row = batch[parsed.positions[e.index]!]!;
         const { line } = row;
         // A refused repeat of an id: said, so "line 2's O-1 is what stands" is not left to be guessed.
-        const repeated = warnings.refused(entries[e.index]!, line);
+        const repeated = warnings.refused(
+          entries[e.index]!,
+          line,
+          parsed.items[e.index] as Record<string, unknown>,
+        );
         const also = repeated ? `; it repeats external id ${repeated.id} of line ${repeated.line}` : '';
         const explained = explain({ line, field: e.field, message: e.message }, row);
         report({ ...explained, message: `${explained.message}${also}` });

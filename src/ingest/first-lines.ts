@@ -11,7 +11,7 @@ export class FirstLines {
   private lo = new Uint32Array(1024);
   /** High 21 bits of each slot's hash, plus 1 (0 marks an empty slot). */
   private hi = new Uint32Array(1024);
-  /** First line of each slot's id (32 bits: any line or item index below 2^32). */
+  /** First line of each slot's id (32 bits: any line or item index below 2^32 - 1; FORGOTTEN once forgotten). */
   private lines = new Uint32Array(1024);
   /** A second number per id (see `mark`; below 2^32), allocated on the first `setMark`. */
   private marks: Uint32Array | undefined;
@@ -31,10 +31,27 @@ export class FirstLines {
     this.size = 0;
   }
 
-  /** The first line `id` was seen on, or undefined (nothing is recorded). */
+  /** The first line `id` was seen on, or undefined (nothing is recorded, or it was forgotten). */
   first(id: string): number | undefined {
     const slot = this.probe(id);
-    return this.hi[slot] === 0 ? undefined : this.lines[slot];
+    return this.hi[slot] === 0 || this.lines[slot] === FORGOTTEN ? undefined : this.lines[slot];
+  }
+
+  /** Gives a recorded `id` another first line (its first row was not stored after all); an unknown id is ignored. */
+  setFirst(id: string, line: number): void {
+    const slot = this.probe(id);
+    if (this.hi[slot] !== 0) this.lines[slot] = line;
+  }
+
+  /**
+   * Forgets `id`'s first line and mark (its only row was not stored after all): the next `firstOrAdd` of it
+   * records its line as new. Its slot stays taken (open addressing), so `count` still counts it.
+   */
+  forget(id: string): void {
+    const slot = this.probe(id);
+    if (this.hi[slot] === 0) return;
+    this.lines[slot] = FORGOTTEN;
+    if (this.marks) this.marks[slot] = 0;
   }
 
   /** The number `setMark` last gave `id`, or 0 (also for an id not recorded). */
@@ -56,11 +73,15 @@ export class FirstLines {
 
   /**
    * The first line `id` was seen on; when it is new, records `line` for it and returns undefined.
-   * Lines are whole numbers from 0 to 2^32 - 1 (line numbers in a file, 0-based item indexes in a request).
+   * Lines are whole numbers from 0 to 2^32 - 2 (line numbers in a file, 0-based item indexes in a request).
    */
   firstOrAdd(id: string, line: number): number | undefined {
     const slot = this.probe(id);
-    if (this.hi[slot] !== 0) return this.lines[slot];
+    if (this.hi[slot] !== 0 && this.lines[slot] !== FORGOTTEN) return this.lines[slot];
+    if (this.hi[slot] !== 0) {
+      this.lines[slot] = line;
+      return undefined;
+    }
     this.lo[slot] = hashLo;
     this.hi[slot] = hashHi + 1;
     this.lines[slot] = line;
@@ -101,6 +122,9 @@ export class FirstLines {
     }
   }
 }
+
+/** The line of a forgotten id (`forget`): no line or item index reaches it. */
+const FORGOTTEN = 0xffff_ffff;
 
 /** The last cyrb53 result (two numbers, not an array: one allocation less per row). */
 let hashLo = 0;

@@ -431,7 +431,7 @@ export async function ingestBatch(
   let found: TouchBeforeLead[][] = [];
   // New accounts named like stored ones (see NamedLikeStored), per batch, of the attempt that commits.
   let likeStored: NamedLikeStored[][] = [];
-  let refused: { entry: number; index: number }[][] = [];
+  let refused: { entry: number; index: number; item: Record<string, unknown> }[][] = [];
   // Items (batch, input position) the writer refused whose decimal mark counted as evidence, of the
   // attempt that ended: added to notEvidence only between readings (a retried attempt reads nothing anew).
   let dropped: [number, number][] = [];
@@ -470,7 +470,11 @@ export async function ingestBatch(
             likeStored[i]!.push({ ...n, index: p.positions[n.index]! });
           for (const e of written.errors) {
             const position = p.positions[e.index]!;
-            refused[i]!.push({ entry: entries[i]![e.index]!, index: position });
+            refused[i]!.push({
+              entry: entries[i]![e.index]!,
+              index: position,
+              item: p.items[e.index] as Record<string, unknown>,
+            });
             if (p.marks[e.index] && !notEvidence[i]!.has(position)) dropped.push([i, position]);
           }
           // Errors in input order within each entity batch, batches in the order given.
@@ -526,7 +530,7 @@ export async function ingestBatch(
   await bumpDataVersion(db);
   const warnings: ItemWarning[] = [];
   logs.forEach((log, i) => {
-    for (const r of refused[i] ?? []) log.refused(r.entry, r.index);
+    for (const r of refused[i] ?? []) log.refused(r.entry, r.index, r.item);
     for (const t of found[i] ?? []) log.touchBeforeLead(t.index, t.occurredAt, t.lead, t.leadCreatedAt);
     for (const n of likeStored[i] ?? []) log.nameLikeStored(n.index, n.name, n.externalId, n.stored);
     // In item order (a touch before its lead is found after the others, when written).

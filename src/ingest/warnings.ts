@@ -265,7 +265,15 @@ export class WarningLog {
    * made general (a refused row of that key).
    */
   private duplicateDetail:
-    | { key: string; what: string; lines: number[]; last: number; count: number }
+    | {
+        key: string;
+        what: string;
+        lines: number[];
+        last: number;
+        count: number;
+        /** The detail for the key on two rows (the first, and the one that wins). */
+        pair: (first: number, line: number) => string;
+      }
     | undefined;
 
   /** The row table's entry of the row being looked at (inspect), made on its first ROW_KINDS warning. */
@@ -324,7 +332,7 @@ export class WarningLog {
   }
 
   private duplicateId(id: string, first: number, line: number): void {
-    this.duplicate(id, `external id ${id} is`, first, line, () =>
+    this.duplicate(id, `external id ${id} is`, first, line, (first, line) =>
       this.audience === 'request'
         ? `external id ${id} is item ${first} and again item ${line}: the later item (${line}) wins, field by field`
         : `external id ${id} is on line ${first} and again on line ${line}: the later row (line ${line}) wins, field by field`,
@@ -336,10 +344,16 @@ export class WarningLog {
    * `pair` says so for these two rows. The detail is about the file's first repeated key: when that key comes
    * a third time (or more), it names all its lines and the last, the row that wins (`what` starts it).
    */
-  private duplicate(key: string, what: string, first: number, line: number, pair: () => string): void {
+  private duplicate(
+    key: string,
+    what: string,
+    first: number,
+    line: number,
+    pair: (first: number, line: number) => string,
+  ): void {
     if (!this.byKind.has('duplicate id'))
-      this.duplicateDetail = { key, what, lines: [first, line], last: line, count: 2 };
-    this.add('duplicate id', line, pair);
+      this.duplicateDetail = { key, what, lines: [first, line], last: line, count: 2, pair };
+    this.add('duplicate id', line, () => pair(first, line));
     const d = this.duplicateDetail;
     if (d?.key !== key || d.last === line) return;
     d.count += 1;
@@ -369,10 +383,15 @@ export class WarningLog {
     const first = this.firstLineOf.firstOrAdd(key, line);
     if (first === undefined) return;
     this.replaceRow(key, first, line);
-    this.duplicate(key, `account name "${name}" (no external id) names one account`, first, line, () =>
-      this.audience === 'request'
-        ? `account name "${name}" (no external id) names the account of item ${first} again: the later item (${line}) wins, field by field`
-        : `account name "${name}" (no external id) names the account of line ${first} again: the later row (line ${line}) wins, field by field`,
+    this.duplicate(
+      key,
+      `account name "${name}" (no external id) names one account`,
+      first,
+      line,
+      (first, line) =>
+        this.audience === 'request'
+          ? `account name "${name}" (no external id) names the account of item ${first} again: the later item (${line}) wins, field by field`
+          : `account name "${name}" (no external id) names the account of line ${first} again: the later row (line ${line}) wins, field by field`,
     );
   }
 
@@ -741,13 +760,20 @@ export class WarningLog {
    * a missing lead): it is not stored, so "stored as given" does not apply and it is not counted. `entry`:
    * its `lastEntry`; `line`: its line, or its item index in a request. Returns the external id the refused row
    * repeated and the line of the row before it with that id (the one it would have replaced), or null when it
-   * repeated none (or was the first of its id), so the refusal can say which row the id keeps.
+   * repeated none (or was the first of its id), so the refusal can say which row the id keeps. `item`: the
+   * refused item (as `inspect` saw it), so that a later row with its key, when it was the key's only row so
+   * far, is not said to repeat it.
    */
-  refused(entry: number, line: number): { id: string; line: number } | null {
+  refused(entry: number, line: number, item?: Record<string, unknown>): { id: string; line: number } | null {
     if (this.audience === 'request') this.replacedLines.add(line);
     if (entry >= 0) this.forgetRow(entry);
     const key = this.repeatKeyOf.get(line);
-    if (key === undefined) return null;
+    if (key === undefined) {
+      // Its key's only row so far (when repeats are tracked: past MAX_TRACKED_REPEATS a repeat is not told).
+      const own = item && this.repeats.size < MAX_TRACKED_REPEATS ? keyOf(this.entity, item) : undefined;
+      if (own !== undefined && this.firstLineOf.first(own) === line) this.firstLineOf.forget(own);
+      return null;
+    }
     const before = this.refusedRepeat(key, line);
     // Keys made from names (accounts without an id, people) start with NUL: not an external id to name.
     return before === null || key.startsWith('\u0000') ? null : { id: key, line: before };
@@ -756,45 +782,61 @@ export class WarningLog {
   /**
    * A refused row whose key came on several rows: it replaced nothing after all. When it was the row stored
    * so far, the row it replaced is stored again (its warnings count again); either way the key has one
-   * duplicate fewer. Returns the line of the key's row before the refused one, or null when it was the first.
+   * duplicate fewer, and when it was the key's first row, the next one is the first (it repeats nothing).
+   * Returns the line of the key's row before the refused one, or null when it was the first.
    */
   private refusedRepeat(key: string, line: number): number | null {
     const repeat = this.repeats.get(key)!;
+    const first = (repeat.earlier[0] ?? repeat.current).line;
+    let before: number | null;
     if (repeat.current.line === line) {
       const back = repeat.earlier.pop();
       if (!back) {
-        // Every row of the key was refused: nothing left to be a duplicate of.
+        // Every row of the key was refused: nothing left to be a duplicate of, nor for a later row to repeat.
         this.repeats.delete(key);
+        this.firstLineOf.forget(key);
         return null;
       }
       repeat.current = back;
       if (back.entry >= 0) this.unshelve(back.entry);
       this.firstLineOf.setMark(key, back.entry + 1);
       if (this.audience === 'request') this.replacedLines.delete(back.line);
-      this.forgetDuplicate(line);
-      return back.line;
+      before = back.line;
+    } else {
+      const at = repeat.earlier.findIndex((r) => r.line === line);
+      if (at < 0) return null;
+      before = at > 0 ? repeat.earlier[at - 1]!.line : null;
+      const [gone] = repeat.earlier.splice(at, 1);
+      if (gone!.entry >= 0) this.shelved.delete(gone!.entry);
     }
-    const at = repeat.earlier.findIndex((r) => r.line === line);
-    if (at < 0) return null;
-    const before = at > 0 ? repeat.earlier[at - 1]!.line : null;
-    const [gone] = repeat.earlier.splice(at, 1);
-    if (gone!.entry >= 0) this.shelved.delete(gone!.entry);
-    this.forgetDuplicate(line);
+    const left = [...repeat.earlier.map((r) => r.line), repeat.current.line];
+    if (line === first) this.firstLineOf.setFirst(key, left[0]!);
+    this.forgetDuplicate(key, line === first ? left[0]! : line, left);
     return before;
   }
 
-  /** One duplicate id fewer (a refused row of a repeated key); a detail naming that row is made general. */
-  private forgetDuplicate(line: number): void {
+  /**
+   * One duplicate fewer (a refused row of a repeated key): `unrepeated` no longer repeats an earlier row (the
+   * refused row, or the key's next row when the refused one was its first), and `left` are the key's rows
+   * still read. A detail about that key names those rows (made general when one is left).
+   */
+  private forgetDuplicate(key: string, unrepeated: number, left: number[]): void {
     const w = this.byKind.get('duplicate id');
     if (!w) return;
     w.count -= 1;
-    w.lines = w.lines.filter((l) => l !== line);
+    w.lines = w.lines.filter((l) => l !== unrepeated);
     if (w.count <= 0) {
       this.byKind.delete('duplicate id');
       return;
     }
     const d = this.duplicateDetail;
-    if (d && (d.lines.includes(line) || d.last === line || this.repeatKeyOf.get(line) === d.key)) {
+    if (d?.key !== key) return;
+    if (left.length >= 2) {
+      d.lines = left.slice(0, FIRST_LINES);
+      d.last = left[left.length - 1]!;
+      d.count = left.length;
+      w.detail = left.length === 2 ? d.pair(left[0]!, left[1]!) : this.manyLinesDetail(d);
+    } else {
       w.detail =
         this.audience === 'request'
           ? 'an external id on several items: the last item written wins, field by field'
@@ -952,6 +994,17 @@ const OPEN_STAGES_LISTED = 10;
  * moved on 13 hours, then its date. Two instants on one such day are zero contract years apart.
  */
 const contractDay = (d: Date) => new Date(d.getTime() + 13 * 3_600_000).toISOString().slice(0, 10);
+
+/**
+ * The key an item is told apart by (as `inspect` reads it): its external id, or for an account without one
+ * its folded name (seeName's key); undefined for an item with neither (an empty id is none).
+ */
+function keyOf(entity: Entity, item: Record<string, unknown>): string | undefined {
+  const id = item.external_id;
+  if (typeof id === 'string') return id === '' ? undefined : id;
+  if (entity === 'accounts' && typeof item.name === 'string') return `\u0000name\u0000${fold(item.name)}`;
+  return undefined;
+}
 
 /** True when `d` is a Date later than `latest` (epoch ms). */
 const isAfter = (d: unknown, latest: number) => d instanceof Date && d.getTime() > latest;

@@ -395,6 +395,102 @@ describeDb('CSV import boundary', (ctx) => {
     expect(await opps()).toEqual([{ id: 'O-1', amount: 10_000, currency: 'USD', outcome: 'won' }]);
   });
 
+  // Tester: a repeated id whose first row is not stored (--skip-invalid) still had that row counted among the
+  // id's lines: refused by the writer (an unknown owner), its next row was listed as a repeat ("1 duplicate
+  // external id (lines 3, 4)") and the detail lost the id; refused alone in an earlier batch, a later row
+  // was said to repeat it ("on line 2 and again on line 5"). A refused or invalid row is reported once, as
+  // an error, and the duplicate-id warning names only the rows read.
+  it('leaves a refused or invalid row of a repeated id out of the duplicate-id warning', async () => {
+    await ctx.db().insert(reps).values({ name: 'Ana', email: 'ana@x.com' });
+    const head = 'external_id,owner_email,created_at,closed_at,outcome,amount';
+    const row = (owner: string, amount: string) => `O-1,${owner},2026-01-05,2026-02-01,won,${amount}`;
+    const outcome = async (rows: string[], extra: Partial<ImportCsvOptions> = {}) => {
+      const r = await run('opportunities', csv([head, ...rows].join('\n')), { skipInvalid: true, ...extra });
+      return [
+        ...r.errors.map((e) => `line ${e.line}: ${e.field} ${e.message}`),
+        ...formatDetails(r).split('\n'),
+        formatSummary('opportunities', r),
+      ];
+    };
+    const unknown = 'owner_email matches no rep: nobody@x.com (add a name to create one)';
+    const notAmount =
+      'amount "abc" is not an amount (write digits with one decimal mark, e.g. 1234.56 or 1.234,56)';
+    // The first row refused by the writer: lines 3 and 4 are the id's rows, line 4 the one repeating it.
+    expect
+      .soft(await outcome([row('nobody@x.com', '1'), row('ana@x.com', '2'), row('ana@x.com', '3')]))
+      .toEqual([
+        `line 2: ${unknown}`,
+        'warning: 1 duplicate external id in the file (line 4): external id O-1 is on line 3 and again on line 4: the later row (line 4) wins, field by field',
+        'opportunities: 3 rows, 1 inserted, 0 updated, 0 unchanged, 1 invalid skipped, 1 merged into a later row with the same id',
+      ]);
+    // A middle row refused: lines 2 and 4.
+    expect
+      .soft(await outcome([row('ana@x.com', '1'), row('nobody@x.com', '2'), row('ana@x.com', '3')]))
+      .toEqual([
+        `line 3: ${unknown}; it repeats external id O-1 of line 2`,
+        'warning: 1 duplicate external id in the file (line 4): external id O-1 is on line 2 and again on line 4: the later row (line 4) wins, field by field',
+        'opportunities: 3 rows, 0 inserted, 0 updated, 1 unchanged, 1 invalid skipped, 1 merged into a later row with the same id',
+      ]);
+    // The first of four refused: the other three named, the last winning.
+    expect
+      .soft(
+        await outcome([
+          row('nobody@x.com', '1'),
+          row('ana@x.com', '2'),
+          row('ana@x.com', '3'),
+          row('ana@x.com', '4'),
+        ]),
+      )
+      .toEqual([
+        `line 2: ${unknown}`,
+        "warning: 2 rows repeating an earlier row's external id in the file (lines 4, 5): external id O-1 is on 3 lines (3, 4, 5): the last, line 5, wins, field by field",
+        'opportunities: 4 rows, 0 inserted, 1 updated, 0 unchanged, 1 invalid skipped, 2 merged into a later row with the same id',
+      ]);
+    // Refused alone in its batch (batches of 2 rows), the id's other rows two batches on: they do not repeat it.
+    const other = (id: string) => `${id},ana@x.com,2026-01-05,,open,1`;
+    expect
+      .soft(
+        await outcome(
+          [
+            row('nobody@x.com', '5'),
+            other('O-2'),
+            other('O-3'),
+            other('O-4'),
+            row('ana@x.com', '6'),
+            row('ana@x.com', '7'),
+          ],
+          { generationRows: 2 },
+        ),
+      )
+      .toEqual([
+        `line 2: ${unknown}`,
+        'warning: 1 duplicate external id in the file (line 7): external id O-1 is on line 6 and again on line 7: the later row (line 7) wins, field by field',
+        'opportunities: 6 rows, 3 inserted, 1 updated, 0 unchanged, 1 invalid skipped, 1 merged into a later row with the same id',
+      ]);
+    // An invalid amount (first, then a middle row): never read, so never among the id's lines.
+    expect
+      .soft(await outcome([row('ana@x.com', 'abc'), row('ana@x.com', '8'), row('ana@x.com', '9')]))
+      .toEqual([
+        `line 2: ${notAmount}`,
+        'warning: 1 duplicate external id in the file (line 4): external id O-1 is on line 3 and again on line 4: the later row (line 4) wins, field by field',
+        'opportunities: 3 rows, 0 inserted, 1 updated, 0 unchanged, 1 invalid skipped, 1 merged into a later row with the same id',
+      ]);
+    expect
+      .soft(
+        await outcome([
+          row('ana@x.com', '1'),
+          row('ana@x.com', '2'),
+          row('ana@x.com', 'abc'),
+          row('ana@x.com', '4'),
+        ]),
+      )
+      .toEqual([
+        `line 4: ${notAmount}`,
+        "warning: 2 rows repeating an earlier row's external id in the file (lines 3, 5): external id O-1 is on 3 lines (2, 3, 5): the last, line 5, wins, field by field",
+        'opportunities: 4 rows, 0 inserted, 1 updated, 0 unchanged, 1 invalid skipped, 2 merged into a later row with the same id',
+      ]);
+  });
+
   it('counts a deal written with outcome open and a close date, and stores it as open', async () => {
     const file = csv(
       [

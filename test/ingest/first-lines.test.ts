@@ -29,6 +29,21 @@ describe('FirstLines', () => {
     expect(t.mark('OPP-0')).toBe(0);
   });
 
+  it('takes another first line for an id (setFirst), and forgets one id (forget) until it is seen again', () => {
+    const t = new FirstLines();
+    for (let i = 0; i < 3_000; i += 1) t.firstOrAdd(`OPP-${i}`, i + 2);
+    t.setFirst('OPP-0', 9);
+    t.setFirst('OPP-unseen', 4);
+    expect([t.first('OPP-0'), t.first('OPP-unseen')]).toEqual([9, undefined]);
+    t.setMark('OPP-1', 5);
+    t.forget('OPP-1');
+    expect([t.first('OPP-1'), t.mark('OPP-1')]).toEqual([undefined, 0]);
+    for (let i = 3_000; i < 6_000; i += 1) t.firstOrAdd(`OPP-${i}`, i + 2);
+    expect(t.firstOrAdd('OPP-1', 7_000)).toBeUndefined();
+    expect(t.firstOrAdd('OPP-1', 7_001)).toBe(7_000);
+    expect(t.first('OPP-2')).toBe(4);
+  });
+
   it('counts the ids recorded, and forgets them all on clear (keeping its grown capacity)', () => {
     const t = new FirstLines();
     for (let i = 0; i < 5_000; i += 1) t.firstOrAdd(`ACT-${i}`, i);
