@@ -28,7 +28,7 @@ const resultSchema = z.object({
   unchanged: z.number().int().meta({ description: 'Items identical to the stored row (replays).' }),
   warnings: z.array(itemWarningSchema).optional().meta({
     description:
-      'Present when some items were written as given but look wrong: a duplicate external id (the later item wins, field by field), a close date before the create date, a won deal with amount ≤ 0, an open stage with a close date, an outbound touch before its lead was created.',
+      'Present when some items were written as given but look wrong: a duplicate external id (the last item with it wins, field by field; the message names its items by index, from 0), a close date before the create date, a won deal with amount ≤ 0, an open stage with a close date, an outbound touch before its lead was created.',
   }),
   summary_warnings: z
     .array(

@@ -254,6 +254,14 @@ export class WarningLog {
     string,
     { current: { line: number; entry: number }; earlier: { line: number; entry: number }[] }
   >();
+  /**
+   * A request's repeated keys: what the duplicate-id message names (`what`, `pair`: see duplicateDetail), so
+   * each repeating item's message can name every item of its key at the end (`items`).
+   */
+  private readonly repeatWords = new Map<
+    string,
+    { what: string; pair: (first: number, line: number) => string }
+  >();
   /** Line → key, for the lines of a repeated key. */
   private readonly repeatKeyOf = new Map<number, string>();
   /** Row-table entries set aside by a later row with the same key: their mask and kept details. */
@@ -353,6 +361,7 @@ export class WarningLog {
   ): void {
     if (!this.byKind.has('duplicate id'))
       this.duplicateDetail = { key, what, lines: [first, line], last: line, count: 2, pair };
+    if (this.audience === 'request' && !this.repeatWords.has(key)) this.repeatWords.set(key, { what, pair });
     this.add('duplicate id', line, () => pair(first, line));
     const d = this.duplicateDetail;
     if (d?.key !== key || d.last === line) return;
@@ -363,7 +372,12 @@ export class WarningLog {
   }
 
   /** The duplicate-id detail for a key on three or more rows: every line (the first few) and the last. */
-  private manyLinesDetail(d: { what: string; lines: number[]; last: number; count: number }): string {
+  private manyLinesDetail(d: {
+    what: string;
+    lines: readonly number[];
+    last: number;
+    count: number;
+  }): string {
     const listed = d.lines.includes(d.last)
       ? d.lines.join(', ')
       : `${d.lines.join(', ')}, ${d.count > d.lines.length + 1 ? '…, ' : ''}${d.last}`;
@@ -680,8 +694,37 @@ export class WarningLog {
    * own warnings (ROW_KINDS) only while it is stored, not once a later item with the same id replaced it.
    */
   get items(): ItemWarning[] {
-    if (this.replacedLines.size === 0) return this.allItems;
-    return this.allItems.filter((w) => !(ROW_KINDS.has(w.kind) && this.replacedLines.has(w.index)));
+    if (this.replacedLines.size === 0 && this.repeatWords.size === 0) return this.allItems;
+    return this.allItems.flatMap((w) => {
+      if (ROW_KINDS.has(w.kind) && this.replacedLines.has(w.index)) return [];
+      if (w.kind !== 'duplicate id') return [w];
+      const message = this.repeatMessage(w.index);
+      return message === null ? [] : message === undefined ? [w] : [{ ...w, message }];
+    });
+  }
+
+  /**
+   * A request's duplicate-id message for the item at `index`, from its key's items left at the end (a refused
+   * item is none of them): the pair of items for two, else every item (the first few) and the last, which
+   * wins. Null when the item repeats no item left (it was refused, or the items before it were); undefined
+   * when its key is not tracked (past MAX_TRACKED_REPEATS), to keep the message made when it was seen.
+   */
+  private repeatMessage(index: number): string | null | undefined {
+    const key = this.repeatKeyOf.get(index);
+    const words = key === undefined ? undefined : this.repeatWords.get(key);
+    if (key === undefined || !words) return undefined;
+    const repeat = this.repeats.get(key);
+    if (!repeat) return null;
+    const left = [...repeat.earlier.map((r) => r.line), repeat.current.line];
+    if (left[0] === index || !left.includes(index)) return null;
+    if (left.length === 2) return words.pair(left[0]!, left[1]!);
+    const last = left[left.length - 1]!;
+    return this.manyLinesDetail({
+      what: words.what,
+      lines: left.slice(0, FIRST_LINES),
+      last,
+      count: left.length,
+    });
   }
 
   private closedButOpen(line: number, stage: string): void {

@@ -1,5 +1,7 @@
 import { expect, it } from 'vitest';
 import { queryRows, sql } from '../../src/db/client.js';
+import { reps } from '../../src/db/schema/index.js';
+import { ingestBatch } from '../../src/ingest/index.js';
 import { describeDb } from '../helpers/db.js';
 import { ingestServer, refusedItems } from '../helpers/ingest-server.js';
 
@@ -225,6 +227,86 @@ describeDb('POST /api/v1/ingest: warnings, locale and date_format wording', (ctx
         kind: 'churn before customer',
         message:
           'churned_at 2026-03-01 is before became_customer_at 2026-04-02 (stored as given: it counts as a customer for no time, so retention and customer counts leave it out while ARR still counts its contracts); fix whichever date is wrong in the source',
+      },
+    ]);
+  });
+
+  // Tester: an id on three items said "is item 0 and again item 4: the later item (4) wins" on item 4,
+  // though item 5 is the one stored. Each repeating item names every item of the id and the last, as the
+  // CSV import's warning does (items numbered from 0, as everywhere in the answer).
+  it('names every item of an id on three or more items, and the last as the one that wins', async () => {
+    const opp = (id: string, amount: number) => ({
+      external_id: id,
+      created_at: '2026-01-05',
+      amount,
+      stage: 'Open',
+    });
+    const r = await post({
+      entity: 'opportunities',
+      items: [opp('O-1', 1), opp('O-2', 2), opp('O-3', 3), opp('O-2', 4), opp('O-1', 5), opp('O-1', 6)],
+    });
+    const many = 'external id O-1 is on 3 items (0, 4, 5): the last, item 5, wins, field by field';
+    expect(r.body.warnings).toEqual([
+      {
+        index: 3,
+        kind: 'duplicate id',
+        message: 'external id O-2 is item 1 and again item 3: the later item (3) wins, field by field',
+      },
+      { index: 4, kind: 'duplicate id', message: many },
+      { index: 5, kind: 'duplicate id', message: many },
+    ]);
+    // Past five items the last is still named; an account without an id, named on three items, likewise (in
+    // the words of its first repeat, as the CSV detail).
+    const seven = await post({
+      entity: 'leads',
+      items: [0, 1, 2, 3, 4, 5, 6].map(() => ({ external_id: 'L-1', created_at: '2026-01-05' })),
+    });
+    expect((seven.body.warnings as { message: string }[]).map((w: { message: string }) => w.message)).toEqual(
+      Array(6).fill(
+        'external id L-1 is on 7 items (0, 1, 2, 3, 4, …, 6): the last, item 6, wins, field by field',
+      ),
+    );
+    const named = await post({
+      entity: 'accounts',
+      items: [{ name: 'Zeta' }, { name: 'zeta' }, { name: 'ZETA' }],
+    });
+    expect(
+      (named.body.warnings as { index: number; message: string }[]).map(
+        (w: { index: number; message: string }) => [w.index, w.message],
+      ),
+    ).toEqual([
+      [
+        1,
+        'account name "zeta" (no external id) names one account on 3 items (0, 1, 2): the last, item 2, wins, field by field',
+      ],
+      [
+        2,
+        'account name "zeta" (no external id) names one account on 3 items (0, 1, 2): the last, item 2, wins, field by field',
+      ],
+    ]);
+  });
+
+  // An item the writer refuses (a request that is not atomic) is not one of its id's items: item 0 refused
+  // leaves items 1 and 2, so item 1 repeats nothing and item 2 repeats item 1.
+  it("leaves a refused item out of its id's items in the duplicate-id warnings", async () => {
+    const item = (owner: string) => ({
+      external_id: 'O-9',
+      owner_email: owner,
+      created_at: '2026-01-05',
+      stage: 'Open',
+    });
+    await ctx.db().insert(reps).values({ name: 'Ana', email: 'ana@x.com' });
+    const r = await ingestBatch(
+      ctx.db(),
+      { entity: 'opportunities', items: [item('nobody@x.com'), item('ana@x.com'), item('ana@x.com')] },
+      { timezone: 'UTC', now: new Date('2026-11-23T09:00:00Z'), atomic: false },
+    );
+    expect(r.errors.map((e) => e.index)).toEqual([0]);
+    expect(r.warnings).toEqual([
+      {
+        index: 2,
+        kind: 'duplicate id',
+        message: 'external id O-9 is item 1 and again item 2: the later item (2) wins, field by field',
       },
     ]);
   });
