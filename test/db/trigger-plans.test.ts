@@ -26,8 +26,11 @@ async function facts(db: Db) {
   };
 }
 
-/** Leads, won deals on them and customer accounts, all owned by `from`. */
-async function seed(db: Db, from: number) {
+/** Reps Ana and Ben in one team; leads, won deals on them and customer accounts, all Ana's. */
+async function seed(db: Db): Promise<{ ana: number; ben: number }> {
+  const team = await addTeam(db, 'Berlin');
+  const from = await addRep(db, 'Ana', team);
+  const ben = await addRep(db, 'Ben', team);
   await db.execute(sql`
     insert into leads (external_id, owner_rep_id, created_at, converted_at)
     select 'L' || i, ${from}, timestamptz '2026-01-05 10:00Z' + i * interval '1 hour',
@@ -42,6 +45,7 @@ async function seed(db: Db, from: number) {
                                amount_minor, currency)
     select 'O' || l.external_id, ${from}, l.id, a.id, l.created_at, l.converted_at, 'won', 100000, 'USD'
     from leads l join accounts a on a.external_id = 'A' || substr(l.external_id, 2)`);
+  return { ana: from, ben };
 }
 
 /** The session's sequence: three updates that touch no row, then three that move or change every row. */
@@ -87,10 +91,7 @@ function tuplestoreJoins(node: PlanNode): number {
 describeDb('statement triggers after an update that touched no row', (ctx) => {
   it('keep their facts equal to a rebuild when the next update moves hundreds of rows', async () => {
     const db = ctx.db();
-    const team = await addTeam(db, 'Berlin');
-    const ana = await addRep(db, 'Ana', team);
-    const ben = await addRep(db, 'Ben', team);
-    await seed(db, ana);
+    const { ben } = await seed(db);
     // One connection for the whole sequence, as an import holds one session.
     await db.transaction(async (tx) => {
       for (const statement of moves(ben)) await tx.execute(sql.raw(statement));
@@ -109,10 +110,7 @@ describeDb('statement triggers after an update that touched no row', (ctx) => {
   if (ctx.backend !== 'postgres') return;
   it('join old_rows to new_rows by a plan made for the statement, not a nested loop', async () => {
     const db = ctx.db();
-    const team = await addTeam(db, 'Berlin');
-    const ana = await addRep(db, 'Ana', team);
-    const ben = await addRep(db, 'Ben', team);
-    await seed(db, ana);
+    const { ben } = await seed(db);
     const [row] = await queryRows<{ name: string }>(db, sql`select current_database() as name`);
     const url = new URL(postgresAdminUrl()!);
     url.pathname = `/${row!.name}`;
