@@ -266,14 +266,21 @@ const text = (kind: TextKind, opts?: { required?: boolean }) =>
     },
   );
 /**
+ * Runs of spaces, tabs and no-break spaces (U+00A0, as Excel and web pages paste them) read as one space, so a
+ * new record is named as people type it, not `Quinn  Q` (fold() matches either). Other Unicode spaces (U+3000,
+ * the ideographic space of CJK names; U+2009 thin space) are kept.
+ */
+const oneSpace = (s: string) => s.replace(/[ \t\u00A0]+/g, ' ');
+/**
  * A name or a reference by name (NAME_FIELDS): text without format characters (withoutFormatChars:
- * zero-width spaces, BOM, bidi controls), which would make a look-alike of another name. The warnings
- * count the items that had some (src/ingest/warnings.ts); a name of nothing else is refused.
+ * zero-width spaces, BOM, bidi controls), which would make a look-alike of another name, on one line, its
+ * runs of white space as one space (oneSpace; silent, as trimming). The warnings count the items that had
+ * format characters (src/ingest/warnings.ts); a name of nothing else is refused.
  */
 const name = (opts?: { required?: boolean }) =>
   field(
     (v) => {
-      const n = oneLine(withoutFormatChars(checkText(String(v))).trim());
+      const n = oneSpace(oneLine(withoutFormatChars(checkText(String(v))).trim()));
       if (n === '') throw new ValueError('has only invisible characters (such as zero-width spaces)');
       return withinLimit(n, 'name');
     },
@@ -281,7 +288,8 @@ const name = (opts?: { required?: boolean }) =>
     {
       type: ['string', 'number', 'null'],
       maxLength: TEXT_LIMITS.name,
-      description: 'Invisible format characters (zero-width spaces, bidi controls) are removed.',
+      description:
+        'Invisible format characters (zero-width spaces, bidi controls) are removed; runs of spaces, tabs and no-break spaces are read as one space.',
     },
   );
 const email = () =>
