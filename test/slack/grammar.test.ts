@@ -566,6 +566,14 @@ describe('the /metrics grammar, as a sales manager types it', () => {
     expect(parse('calls Sales & Success" 30d')).toMatchObject({
       message: expect.stringContaining('is not closed'),
     });
+    // A quote inside a word opens nothing: a name an import stored with one can be asked for (tester).
+    expect(parse('winrate O"Brien this year')).toMatchObject({
+      kind: 'ask',
+      scope: { kind: 'named', name: 'O"Brien' },
+    });
+    expect(parse('winrate O"Brien" this year')).toMatchObject({
+      message: expect.stringContaining('is not closed'),
+    });
     const twoScopes = (named: string) => ({
       kind: 'error',
       message: `That names more than one scope: ${named}; ask for one at a time.`,

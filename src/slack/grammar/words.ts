@@ -103,11 +103,13 @@ export function clipTyped(text: string): string {
  * The answer to a name whose quotes are not closed (`"Sales & Success 30d` read as the word `"Sales`, or a
  * digest's `team "Sales & Success`) or hold no name (`""`, `" "`): `typed` is the word or name as typed,
  * quotes kept. Null when the quotes hold a name, or when, its quotes taken off (unquoteName), no straight
- * or curly double quote is left.
+ * or curly double quote is left but inside a word (`O"Brien`, a name as an import stored it: a quote between
+ * two letters or digits opens or closes nothing).
  */
 export function badQuote(typed: string): string | null {
   if (/^["“”]\s*["“”]$/.test(typed.trim()))
     return `The quotes in \`${clipTyped(typed.trim())}\` are empty: put a team's or person's name between them, as in \`"Sales & Success"\`.`;
-  if (!/["“”]/.test(unquoteName(typed))) return null;
+  const outsideWords = unquoteName(typed).replace(/(?<=[\p{L}\p{N}])["“”](?=[\p{L}\p{N}])/gu, '');
+  if (!/["“”]/.test(outsideWords)) return null;
   return `The quote in \`${clipTyped(typed)}\` is not closed: put the whole name between two quotes, as in \`"Sales & Success"\`.`;
 }
