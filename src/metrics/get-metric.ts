@@ -339,7 +339,11 @@ async function computeWith(
   const startsOn =
     now < period.start && !def.looksAhead ? formatLocalDay(period.start, period.timezone) : undefined;
   const notYet = startsOn ? noData(`it has not started (starts ${startsOn})`) : null;
-  const segments = segs && query.by ? toSegments(def, query.by, segs, notYet) : null;
+  // What a split leaves out of its rows (customers with no owner) is a note, not a row; a period that has
+  // not started has no rows to leave anything out of.
+  const splitNotes = notYet ? [] : (segs ?? []).flatMap((s) => (s.leftOutNote ? [s.leftOutNote] : []));
+  const shown = segs?.filter((s) => s.leftOutNote === undefined);
+  const segments = shown && query.by ? toSegments(def, query.by, shown, notYet) : null;
   const mark = beforeDataMarker(dataStart, now, records);
   const zoneNote = zoneNoteFor(segments, sc.timezone, otherZones);
   const marked = mark(period, computed[headline]!);
@@ -359,7 +363,12 @@ async function computeWith(
   // Only beside figures (not beside "no data", which says why), and not for a metric that looks ahead.
   const startNote =
     startDay && !notYet && main.n > 0 && !def.looksAhead ? dataStartNote(startDay, period, records) : null;
-  const notes = [...main.notes, ...(zoneNote ? [zoneNote] : []), ...(startNote ? [startNote] : [])];
+  const notes = [
+    ...main.notes,
+    ...splitNotes,
+    ...(zoneNote ? [zoneNote] : []),
+    ...(startNote ? [startNote] : []),
+  ];
 
   return {
     metric: def,

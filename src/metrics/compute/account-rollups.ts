@@ -87,11 +87,30 @@ export function stateFilter(scope: Scope, by: Dimension | undefined, alias: stri
   return by ? sql.raw(owned) : sql`true`;
 }
 
-/** The split key of a fact or rollup row aliased `alias` as text (null = no rep / no team), or null. */
-export function stateSegment(by: Dimension | undefined, alias: string): SQL {
-  if (by === 'rep') return sql.raw(`nullif(${alias}.rep_id, 0)::text`);
-  if (by === 'team') return sql.raw(`nullif(${alias}.team_id, 0)::text`);
-  return sql`null::text`;
+/**
+ * How a split treats the accounts with no owner (no won deal): false, it leaves them out (retention, CLV,
+ * ARPU); true, they are in the null key with those of no rep or no team (ARR's org split, so its rows add up
+ * to the headline); 'apart', they have a key of their own (`UNOWNED_KEY`), so the split can count what it
+ * leaves out in the same statement and say so.
+ */
+export type Unowned = boolean | 'apart';
+
+/** The split key of the accounts with no owner under `Unowned` 'apart': no rep or team has id 0. */
+export const UNOWNED_KEY = '0';
+
+/**
+ * The split key of a fact or rollup row aliased `alias` as text (null = no rep / no team), or null;
+ * `apart`: the rows whose `owned` expression is false get `UNOWNED_KEY`.
+ */
+export function stateSegment(by: Dimension | undefined, alias: string, apart?: string): SQL {
+  const key =
+    by === 'rep'
+      ? `nullif(${alias}.rep_id, 0)::text`
+      : by === 'team'
+        ? `nullif(${alias}.team_id, 0)::text`
+        : null;
+  if (key === null) return sql`null::text`;
+  return apart ? sql.raw(`case when not (${apart}) then '${UNOWNED_KEY}' else ${key} end`) : sql.raw(key);
 }
 
 const ceilMonth = (ms: number): number => {
@@ -153,11 +172,11 @@ function prefixRelation(
   index: Map<number, number>,
   kinds: Kind[],
   by?: Dimension,
-  withUnowned = false,
+  withUnowned: Unowned = false,
 ): SQL {
   const codes = sql.raw(`array[${kinds.map((k) => KIND[k]).join(',')}]::smallint[]`);
   const filter = stateFilter(scope, by, 'r', withUnowned ? 'true' : 'r.owned');
-  const seg = stateSegment(by, 'r');
+  const seg = stateSegment(by, 'r', withUnowned === 'apart' ? 'r.owned' : undefined);
   const instants = [...index.keys()];
   // Every part of every range, grouped by grain; a part's range index is found again from its start.
   const parts = new Map<string, { from: number; to: number | null }[]>();
@@ -187,7 +206,7 @@ function prefixRelation(
       const raw = RAW[kind];
       const col = sql.raw(`f.${raw.at}`);
       arms.push(sql`select width_bucket(${col}, ${tarr}) - 1 as k, ${KIND[kind]}::smallint as kind,
-          ${sql.raw(raw.currency)}::text as currency, ${stateSegment(by, 'f')} as g, 1::numeric as n,
+          ${sql.raw(raw.currency)}::text as currency, ${stateSegment(by, 'f', withUnowned === 'apart' ? raw.owned : undefined)} as g, 1::numeric as n,
           ${sql.raw(raw.amount)} as amount
         from ${sql.raw(raw.table)} f where ${within(col, rawList)} and ${stateFilter(scope, by, 'f', withUnowned ? 'true' : raw.owned)}
           and ${sql.raw(raw.where ?? 'true')}`);
@@ -236,7 +255,8 @@ export interface Prefix {
 /**
  * Prefix sums of the scope (split by `by` when given) before every instant of `index`, in one query.
  * `withUnowned`: an org split keeps the accounts with no owner (no won deal) under the null key, with those
- * whose owner is no rep or on no team, so its rows add up to the org's figure (ARR).
+ * whose owner is no rep or on no team, so its rows add up to the org's figure (ARR); 'apart', under
+ * `UNOWNED_KEY` (see `Unowned`).
  */
 export async function prefixSums(
   db: Db,
@@ -245,7 +265,7 @@ export async function prefixSums(
   kinds: Kind[],
   by?: Dimension,
   labels?: { join: SQL; label: SQL },
-  options: { withUnowned?: boolean } = {},
+  options: { withUnowned?: Unowned } = {},
 ): Promise<(Prefix & { label?: string })[]> {
   const inner = sql`select p.j, p.currency, p.g,
       coalesce(sum(p.n) filter (where p.kind = 1), 0)::float8 as became,
@@ -312,13 +332,16 @@ export function prefixAt(rows: Prefix[], j: number, g: string | null = null, cur
  * both s and became (then left_at = became). So one index range over the accounts that became customers in
  * the windows' span is read: new customers, bounded by the windows, where the accounts that left in them
  * grow with the installed base (a business with 3× the history churned 6× as many in the same window).
+ * `withUnowned`: the accounts with no owner in a split, as for `prefixSums`.
  */
 export async function windowChurn(
   db: Db,
   scope: Scope,
   windows: { s: Date; asOf: Date }[],
   by?: Dimension,
+  options: { withUnowned?: Unowned } = {},
 ): Promise<Row[]> {
+  const { withUnowned = false } = options;
   let min = windows[0]!.s;
   let max = windows[0]!.asOf;
   for (const w of windows) {
@@ -336,10 +359,10 @@ export async function windowChurn(
   });
   return runMetricQuery<Row>(
     db,
-    sql`select ${stateSegment(by, 'f')} as g, ${sql.join(cols, sql`, `)} from account_facts f
+    sql`select ${stateSegment(by, 'f', withUnowned === 'apart' ? 'f.owned' : undefined)} as g, ${sql.join(cols, sql`, `)} from account_facts f
       where f.became >= ${min.toISOString()}::timestamptz and f.became < ${max.toISOString()}::timestamptz
         and f.left_at < ${max.toISOString()}::timestamptz
-        and ${stateFilter(scope, by, 'f', 'f.owned')}
+        and ${stateFilter(scope, by, 'f', withUnowned ? 'true' : 'f.owned')}
       group by 1`,
   );
 }

@@ -34,6 +34,12 @@ export interface SegmentComputed {
   otherCurrenciesOnly?: number;
   /** The split's currency (money metrics): its headline's, see `ComputeContext.currency`. */
   currency?: string | null;
+  /**
+   * Set on what is no row: records in the headline that the split leaves out (customer accounts with no
+   * owner in a split of retention, CLV or ARPU by rep or team), as the note saying so; the answer shows the
+   * note among its notes, and no row for it.
+   */
+  leftOutNote?: string;
 }
 
 export interface ComputeContext {

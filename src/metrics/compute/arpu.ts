@@ -15,14 +15,15 @@ import {
   windowsCurrency,
 } from './aggregate.js';
 import { contractsLeftOutAt, contractsLeftOutNotes } from './contracts-left-out.js';
-import { activeAt, scopedAccounts } from './customers.js';
+import { activeAt, scopedAccounts, withUnownedNote } from './customers.js';
 import { runMetricQuery } from './query.js';
 import { segmentLabelJoin, type Window, windowsRelation } from './rows.js';
 
 /**
  * Per-license contracts (licenses and annual revenue per license both set) in force just before each
  * window's end (now for a running window), grouped by window (or by `by`: the contract's product, or the
- * account owner's rep/team) and currency: licenses, variable ARR = Σ licenses × revenue per license.
+ * account owner's rep/team) and currency: licenses, variable ARR = Σ licenses × revenue per license. A
+ * split by rep or team keeps the contracts of accounts with no owner apart (`UNOWNED_KEY`), for its note.
  */
 function arpuQuery(scope: Scope, windows: Window[], by?: Dimension): SQL {
   const group = by === 'product' ? sql`c.product` : by ? sql`a.seg` : sql`w.i`;
@@ -34,7 +35,8 @@ function arpuQuery(scope: Scope, windows: Window[], by?: Dimension): SQL {
       extract(epoch from max(c.starts_at))::float8 as newest_epoch
     from ${windowsRelation(windows)}
     join contracts c on ${activeAt(sql`w.asof`)} and ${perLicense}
-    join (${scopedAccounts(scope, by === 'product' ? undefined : by)}) a on a.id = c.account_id
+    join (${scopedAccounts(scope, by === 'product' ? undefined : by, { withUnowned: 'apart' })}) a
+      on a.id = c.account_id
     group by ${group}, c.currency
     order by 1, 2`;
 }
@@ -118,7 +120,9 @@ async function arpuFromState(db: Db, scope: Scope, windows: Window[], headline: 
 /** `arpuQuery` rows of a split by rep or team from the account state: (key, currency) with contracts in force. */
 async function arpuSegmentsFromState(db: Db, scope: Scope, window: Window, by: 'rep' | 'team') {
   const index = instantIndex([window.asOf]);
-  const prefix = await prefixSums(db, scope, index, LICENSE_KINDS, by, segmentLabelJoin(by));
+  const prefix = await prefixSums(db, scope, index, LICENSE_KINDS, by, segmentLabelJoin(by), {
+    withUnowned: 'apart',
+  });
   return prefix
     .filter((r) => r.j === index.get(window.asOf.getTime()) && r.licensed > 0)
     .sort((a, b) => (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0))
@@ -167,15 +171,19 @@ export const arpuComputer: MetricComputer = {
     const currency = ctx.currency ?? chooseCurrency(rows);
     const groups = new Map<string, Row[]>();
     for (const r of rows) groups.set(String(r.g), [...(groups.get(String(r.g)) ?? []), r]);
-    return [...groups.values()].map((g) => {
-      const f = finalizeArpu(g, currency);
-      return {
-        key: g[0]!.g === null ? null : String(g[0]!.g),
-        label: String(g[0]!.label),
-        value: f.value,
-        n: f.n,
-        currency,
-      };
-    });
+    // The contracts of accounts with no owner (UNOWNED_KEY) in the answer's currency: a note, not a row.
+    return withUnownedNote(
+      [...groups.values()].map((g) => {
+        const f = finalizeArpu(g, currency);
+        return {
+          key: g[0]!.g === null ? null : String(g[0]!.g),
+          label: String(g[0]!.label),
+          value: f.value,
+          n: f.n,
+          currency,
+        };
+      }),
+      'contracts',
+    );
   },
 };

@@ -25,7 +25,7 @@ import {
   value,
   windowsCurrency,
 } from './aggregate.js';
-import { aggregatePerWindow, contractArr, customerAt, scopedAccounts } from './customers.js';
+import { aggregatePerWindow, contractArr, customerAt, scopedAccounts, withUnownedNote } from './customers.js';
 import { runMetricQuery } from './query.js';
 import { segmentLabelJoin, span, type Window, windowsRelation } from './rows.js';
 
@@ -36,13 +36,18 @@ function trailingYear(w: Window): Window {
   return { start, end: w.asOf, asOf: w.asOf };
 }
 
+/**
+ * Customers at the start, lost and active per window (or per `by`); a split by rep or team keeps the accounts
+ * with no owner apart (`UNOWNED_KEY`), for its note only.
+ */
 function customersQuery(scope: Scope, windows: Window[], by?: Dimension): SQL {
   const group = by ? sql`a.seg` : sql`w.i`;
   return sql`select ${group} as g,
       count(*) filter (where ${customerAt(sql`w.s`)})::int as at_start,
       count(*) filter (where ${customerAt(sql`w.s`)} and a.churned < w.asof)::int as lost,
       count(*) filter (where a.became < w.asof and (a.churned is null or a.churned >= w.s))::int as active
-    from ${windowsRelation(windows)} cross join (${scopedAccounts(scope, by)}) a group by ${group}`;
+    from ${windowsRelation(windows)}
+    cross join (${scopedAccounts(scope, by, { withUnowned: 'apart' })}) a group by ${group}`;
 }
 
 /** Seconds in a Julian year: contract ARR × (seconds of the contract inside the window ÷ a year). */
@@ -247,13 +252,24 @@ async function runFromState(
   const index = instantIndex(ws.flatMap((w) => [w.start, w.asOf]));
   const { min, max } = span(ws);
   const h = ws[headline]!;
+  // A split keeps the accounts with no owner apart (UNOWNED_KEY), for its note only (they have no won deal).
+  const apart = { withUnowned: by ? ('apart' as const) : false };
   const [prefix, churn, contracts, newest] = await Promise.all([
-    prefixSums(db, scope, index, ['became', 'left', 'deal'], by, by ? segmentLabelJoin(by) : undefined),
+    prefixSums(
+      db,
+      scope,
+      index,
+      ['became', 'left', 'deal'],
+      by,
+      by ? segmentLabelJoin(by) : undefined,
+      apart,
+    ),
     windowChurn(
       db,
       scope,
       ws.map((w) => ({ s: w.start, asOf: w.asOf })),
       by,
+      apart,
     ),
     scope.kind === 'org' && !by ? unownedContracts(db, ws) : Promise.resolve([]),
     by
@@ -343,12 +359,15 @@ export const clvComputer: MetricComputer = {
     if (ctx.useRollups && accountStateSplits(by)) {
       const [customers, revenue] = await runFromState(db, scope, [window], 0, by);
       const currency = ctx.currency ?? chooseCurrency(revenue);
-      return customers.map((c) => {
-        const key = c.g === null ? null : String(c.g);
-        const rev = revenue.filter((r) => r.g === c.g);
-        const f = finalizeClv(c, rev, currency, ctx.grossMargin);
-        return { key, label: String(c.label), value: f.value, n: f.n, currency };
-      });
+      return withUnownedNote(
+        customers.map((c) => {
+          const key = c.g === null ? null : String(c.g);
+          const rev = revenue.filter((r) => r.g === c.g);
+          const f = finalizeClv(c, rev, currency, ctx.grossMargin);
+          return { key, label: String(c.label), value: f.value, n: f.n, currency };
+        }),
+        'accounts',
+      );
     }
     const [customers, revenue] = await run(db, scope, [window], by);
     const currency = ctx.currency ?? chooseCurrency(revenue);
@@ -358,20 +377,23 @@ export const clvComputer: MetricComputer = {
       sql`select a.g, ${label} as label from (${customersQuery(scope, [trailingYear(window)], by)}) a ${join}`,
     );
     const labelOf = new Map(labels.map((l) => [String(l.g), String(l.label)]));
-    return customers.map((c) => {
-      const f = finalizeClv(
-        c,
-        revenue.filter((r) => String(r.g) === String(c.g)),
-        currency,
-        ctx.grossMargin,
-      );
-      return {
-        key: c.g === null ? null : String(c.g),
-        label: labelOf.get(String(c.g)) ?? String(c.g),
-        value: f.value,
-        n: f.n,
-        currency,
-      };
-    });
+    return withUnownedNote(
+      customers.map((c) => {
+        const f = finalizeClv(
+          c,
+          revenue.filter((r) => String(r.g) === String(c.g)),
+          currency,
+          ctx.grossMargin,
+        );
+        return {
+          key: c.g === null ? null : String(c.g),
+          label: labelOf.get(String(c.g)) ?? String(c.g),
+          value: f.value,
+          n: f.n,
+          currency,
+        };
+      }),
+      'accounts',
+    );
   },
 };

@@ -1,5 +1,6 @@
 import type { SQL } from 'drizzle-orm';
 import { type Db, sql } from '../../db/client.js';
+import { formatCount } from '../../numbers/count.js';
 import { calcInput, divide, subtract, take } from '../calculation.js';
 import type { Dimension, Scope } from '../types.js';
 import {
@@ -10,6 +11,8 @@ import {
   type Prefix,
   prefixAt,
   prefixSums,
+  UNOWNED_KEY,
+  type Unowned,
   windowChurn,
 } from './account-rollups.js';
 import {
@@ -20,6 +23,7 @@ import {
   pickCurrency,
   type Row,
   ratio,
+  type SegmentComputed,
   toNumber,
   value,
   windowsCurrency,
@@ -31,11 +35,12 @@ import { segmentLabelJoin, type Window, windowsRelation } from './rows.js';
 /**
  * Customer accounts in scope, with their customer dates. Accounts have no owner column, so an account
  * belongs to the rep who won its first deal, and to that rep's team at that close. A split leaves out the
- * accounts with no won deal (no owner), unless `withUnowned` (ARR's org split): they are then in the null
- * segment, with the accounts whose owner is no rep or on no team ("No rep", "No team").
+ * accounts with no won deal (no owner), unless `withUnowned` (an org split by rep or team): true (ARR), they
+ * are in the null segment, with the accounts whose owner is no rep or on no team ("No rep", "No team");
+ * 'apart', in the segment `UNOWNED_KEY`, which a split that leaves them out counts for its note.
  * Columns: id, became, churned, seg (when `by`).
  */
-export function scopedAccounts(scope: Scope, by?: Dimension, options: { withUnowned?: boolean } = {}): SQL {
+export function scopedAccounts(scope: Scope, by?: Dimension, options: { withUnowned?: Unowned } = {}): SQL {
   if (scope.kind === 'org' && by === undefined) {
     return sql`select a.id, a.became_customer_at as became, a.churned_at as churned
       from accounts a where a.became_customer_at is not null`;
@@ -57,8 +62,14 @@ export function scopedAccounts(scope: Scope, by?: Dimension, options: { withUnow
             and (p.closed_at < o.closed_at or (p.closed_at = o.closed_at and p.id < o.id))
         )`;
   }
+  const key = by === 'rep' ? sql`fw.rep_id::text` : by === 'team' ? sql`m.team_id::text` : null;
+  const apart = options.withUnowned === 'apart' && scope.kind === 'org';
   const seg =
-    by === 'rep' ? sql`, fw.rep_id::text as seg` : by === 'team' ? sql`, m.team_id::text as seg` : sql``;
+    key === null
+      ? sql``
+      : apart
+        ? sql`, case when fw.won is null then ${UNOWNED_KEY} else ${key} end as seg`
+        : sql`, ${key} as seg`;
   const filter =
     scope.kind === 'rep'
       ? sql`and fw.rep_id = ${scope.repId}`
@@ -69,12 +80,45 @@ export function scopedAccounts(scope: Scope, by?: Dimension, options: { withUnow
   return sql`select a.id, a.became_customer_at as became, a.churned_at as churned${seg}
     from accounts a
     ${firstWin} (
-      select o.owner_rep_id as rep_id, o.closed_at from opportunities o
+      select o.owner_rep_id as rep_id, o.closed_at, true as won from opportunities o
       where o.account_id = a.id and o.outcome = 'won' order by o.closed_at, o.id limit 1
     ) fw on true
     left join team_memberships m on m.rep_id = fw.rep_id and m.valid_from <= fw.closed_at
       and (m.valid_to is null or fw.closed_at < m.valid_to)
     where a.became_customer_at is not null ${filter}`;
+}
+
+/**
+ * The note of a split by rep or team of retention, CLV or ARPU that leaves out `n` of the headline's records
+ * for being of customer accounts with no owner (no won deal; see `scopedAccounts`), or none when n = 0:
+ * customer accounts ('accounts'), or the per-license contracts on them ('contracts', ARPU's n).
+ */
+export function unownedNote(n: number, what: 'accounts' | 'contracts'): string | undefined {
+  if (n <= 0) return undefined;
+  const one = n === 1;
+  const records =
+    what === 'accounts'
+      ? `customer account${one ? '' : 's'} with no owner (no won deal)`
+      : `per-license contract${one ? '' : 's'} on customer accounts with no owner (no won deal)`;
+  return `${formatCount(n)} ${records} ${one ? 'is' : 'are'} in the headline but in no row.`;
+}
+
+/**
+ * A split's rows with those of the accounts with no owner (`UNOWNED_KEY`) taken out: in their place, the
+ * row that carries the note on them (`unownedNote` of their n), when they count in the headline.
+ */
+export function withUnownedNote<S extends SegmentComputed>(
+  rows: S[],
+  what: 'accounts' | 'contracts',
+): SegmentComputed[] {
+  const note = unownedNote(
+    rows.filter((r) => r.key === UNOWNED_KEY).reduce((sum, r) => sum + r.n, 0),
+    what,
+  );
+  const shown: SegmentComputed[] = rows.filter((r) => r.key !== UNOWNED_KEY);
+  return note
+    ? [...shown, { key: null, label: '', value: noData('left out'), n: 0, leftOutNote: note }]
+    : shown;
 }
 
 /**
@@ -179,12 +223,13 @@ async function retentionFromState(db: Db, scope: Scope, windows: Window[], headl
 
 async function retentionSegmentsFromState(db: Db, scope: Scope, window: Window, by: 'rep' | 'team') {
   const index = instantIndex([window.start, window.asOf]);
+  // The accounts with no owner apart (UNOWNED_KEY): no row, but their count at the start (n) for the note.
   const [prefix, churn] = await Promise.all([
-    prefixSums(db, scope, index, ['became', 'left'], by, segmentLabelJoin(by)),
-    windowChurn(db, scope, [{ s: window.start, asOf: window.asOf }], by),
+    prefixSums(db, scope, index, ['became', 'left'], by, segmentLabelJoin(by), { withUnowned: 'apart' }),
+    windowChurn(db, scope, [{ s: window.start, asOf: window.asOf }], by, { withUnowned: 'apart' }),
   ]);
   const churnOf = new Map(churn.map((r) => [r.g === null ? null : String(r.g), toNumber(r.w_0)]));
-  return prefix
+  const rows = prefix
     .filter((r) => r.j === -1 && r.became > 0)
     .map((total) => {
       const f = finalizeRetention(
@@ -196,6 +241,7 @@ async function retentionSegmentsFromState(db: Db, scope: Scope, window: Window, 
       );
       return { key: total.g, label: total.label ?? '', value: f.value, n: f.n };
     });
+  return withUnownedNote(rows, 'accounts');
 }
 
 /** Retention (E − N) ÷ S, evaluated at each window's start and end (now, for a running window). */
@@ -222,13 +268,17 @@ export const retentionComputer: MetricComputer = {
       db,
       sql`select a.*, ${label} as label from (
             select a.seg as g, ${retentionAggregates}
-            from ${windowsRelation([window])} cross join (${scopedAccounts(scope, by)}) a group by a.seg
+            from ${windowsRelation([window])}
+            cross join (${scopedAccounts(scope, by, { withUnowned: 'apart' })}) a group by a.seg
           ) a ${join}`,
     );
-    return rows.map((r) => {
-      const f = finalizeRetention(r);
-      return { key: r.g === null ? null : String(r.g), label: String(r.label), value: f.value, n: f.n };
-    });
+    return withUnownedNote(
+      rows.map((r) => {
+        const f = finalizeRetention(r);
+        return { key: r.g === null ? null : String(r.g), label: String(r.label), value: f.value, n: f.n };
+      }),
+      'accounts',
+    );
   },
 };
 
