@@ -21,6 +21,11 @@ const LOOKUPS: Record<string, { why: string; column: string; query: string }[]> 
         "select o.owner_rep_id, o.closed_at, o.product from opportunities o where o.lead_id = 7 and o.outcome = 'won' order by o.closed_at, o.id limit 1",
     },
     {
+      why: 'whether a lead has a deal at all (tally_lead_wins_refresh)',
+      column: 'lead_id',
+      query: 'select 1 from opportunities v where v.lead_id = 7',
+    },
+    {
       why: "an account's first won deal (tally_account_refresh)",
       column: 'account_id',
       query:

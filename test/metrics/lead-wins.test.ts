@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { type Db, queryRows } from '../../src/db/client.js';
 import { leads, opportunities, teamMemberships } from '../../src/db/schema/index.js';
+import { getMetric } from '../../src/metrics/index.js';
 import type { MetricResult } from '../../src/metrics/types.js';
 import { describeDb } from '../helpers/db.js';
 import {
@@ -13,7 +14,7 @@ import {
   type SeededOrg,
   seedOrg,
 } from '../helpers/rollup-equality.js';
-import { addLead, addMembership, addOpp } from './fixtures.js';
+import { addLead, addMembership, addOpp, addRep, addTeam } from './fixtures.js';
 
 // Monday 23 Nov 2026, 12:00 UTC.
 const now = new Date('2026-11-23T12:00:00Z');
@@ -172,6 +173,83 @@ describeDb('lead-to-close facts', (ctx) => {
     await db.execute(sql`select tally_lead_wins_rebuild()`);
     expect(await facts(db)).toEqual(kept);
   }, 300_000);
+
+  it("counts a lead's own conversion as its win only while no deal is on the lead", async () => {
+    const db = ctx.db();
+    const ana = await addRep(db, 'Ana', await addTeam(db, 'Berlin'));
+    const converted = (day: string) => ({
+      created: '2026-10-01T09:00:00Z',
+      converted: `2026-${day}T09:00:00Z`,
+    });
+    // Converted into a deal that was lost, into one still open, into none (the win is on the lead), and into
+    // a lost deal and a won one.
+    const lost = await addLead(db, ana, converted('10-05'));
+    const open = await addLead(db, ana, converted('10-11'));
+    const onLead = await addLead(db, ana, converted('10-08'));
+    const won = await addLead(db, ana, converted('10-03'));
+    const lostDeal = await addOpp(db, ana, {
+      created: '2026-10-05T09:00:00Z',
+      closed: '2026-10-20T09:00:00Z',
+      outcome: 'lost',
+      leadId: lost,
+    });
+    const openDeal = await addOpp(db, ana, { created: '2026-10-11T09:00:00Z', leadId: open });
+    await addOpp(db, ana, {
+      created: '2026-10-03T09:00:00Z',
+      closed: '2026-10-09T09:00:00Z',
+      outcome: 'lost',
+      leadId: won,
+    });
+    await addOpp(db, ana, {
+      created: '2026-10-03T09:00:00Z',
+      closed: '2026-10-21T09:00:00Z',
+      outcome: 'won',
+      leadId: won,
+    });
+    const wins = async () =>
+      (
+        await queryRows<{ lead_id: number; closed: string }>(
+          db,
+          sql`select lead_id, to_char(closed_at at time zone 'UTC', 'MM-DD') as closed from lead_wins order by lead_id`,
+        )
+      ).map((r) => [r.lead_id, r.closed]);
+    const ask = () =>
+      getMetric(
+        { db, defaultTimezone: 'UTC', now },
+        {
+          metric: 'leadcycle',
+          scope: { kind: 'org' },
+          period: '2026-10',
+          include: { target: false, trend: false, series: false },
+        },
+      );
+    // 7 days (1 Oct → 8 Oct, the conversion) and 20 days (1 Oct → 21 Oct, the won deal): median 13.5.
+    expect(await wins()).toEqual([
+      [onLead, '10-08'],
+      [won, '10-21'],
+    ]);
+    expect(await ask()).toMatchObject({ value: { kind: 'value', value: 13.5 }, sampleSize: 2 });
+    // The open deal leaves its lead (the win is on the lead again); the lost deal moves to the lead that had none.
+    await db.update(opportunities).set({ leadId: null }).where(eq(opportunities.id, openDeal));
+    await db.update(opportunities).set({ leadId: onLead }).where(eq(opportunities.id, lostDeal));
+    expect(await wins()).toEqual([
+      [lost, '10-05'],
+      [open, '10-11'],
+      [won, '10-21'],
+    ]);
+    expect((await ask()).sampleSize).toBe(3);
+    // A deleted deal: its lead's conversion counts again; the facts equal a rebuild and the raw answer.
+    await db.delete(opportunities).where(eq(opportunities.id, lostDeal));
+    expect(await wins()).toEqual([
+      [lost, '10-05'],
+      [open, '10-11'],
+      [onLead, '10-08'],
+      [won, '10-21'],
+    ]);
+    const kept = await facts(db);
+    await db.execute(sql`select tally_lead_wins_rebuild()`);
+    expect(await facts(db)).toEqual(kept);
+  });
 
   it('follows a membership change, a rebuild and TRUNCATE', async () => {
     const { db, ...org } = await seedMessy();

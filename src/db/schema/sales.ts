@@ -133,6 +133,8 @@ export const opportunities = pgTable(
     index('opportunities_created_idx').on(t.createdAt),
     // Lead-to-close: a lead's first won deal by (close, id).
     index('opportunities_lead_won_idx').on(t.leadId, t.closedAt, t.id).where(sql`${t.outcome} = 'won'`),
+    // A lead converted into any deal (won or not) is won only by a won deal: whether it has one at all.
+    index('opportunities_lead_idx').on(t.leadId).where(sql`${t.leadId} is not null`),
     // Pipeline coverage: open deals by expected close date, for the org or a team, and per rep.
     index('opportunities_open_expected_idx')
       .on(t.expectedCloseDate)

@@ -22,13 +22,15 @@ const cycleColumns = (zone: string) =>
 
 /**
  * One row per won lead: the won close (the first won opportunity the lead converted into, else the lead's
- * own `converted_at` when the data set records the win on the lead, as Olist does), the owner (of that
+ * own `converted_at` when the data set records the win on the lead, as Olist does: only when no deal at all
+ * is on the lead, since a lead converted into a deal that was lost or is open is not won), the owner (of that
  * opportunity, else of the lead), and the start: the lead's first outbound touch, or its creation when no
  * touch is recorded (`from_creation`, stated in the answer). Days are whole local calendar days in `zone`
  * (first contact is often a date without a time), clamped at 0 per lead (durations.ts).
  * Two branches whose close is a plain column, so the period's bounds reach the close indexes: won deals
  * that are their lead's first win by (close, id) (`opportunities_lead_won_idx`), and converted leads with
- * no won deal (`leads_converted_idx`; a won deal always has a close date, by the table's check). Before,
+ * no deal (`leads_converted_idx`, `opportunities_lead_idx`; a won deal always has a close date, by the table's
+ * check). Before,
  * one lateral lookup per lead over every lead ever created: over 300 s on the bench data set.
  */
 function wonLeads(zone: string): RowSource {
@@ -46,7 +48,7 @@ function wonLeads(zone: string): RowSource {
         coalesce(l.first_touch_at, l.created_at), (l.first_touch_at is null)
       from leads l
       where l.converted_at is not null
-        and not exists (select 1 from opportunities v where v.lead_id = l.id and v.outcome = 'won')) x`,
+        and not exists (select 1 from opportunities v where v.lead_id = l.id)) x`,
     ts: sql`x.closed`,
     rep: sql`x.rep`,
     columns: cycleColumns(zone),
