@@ -2,7 +2,7 @@ import { fold } from '../core/fold.js';
 import type { Db } from '../db/client.js';
 import { accounts } from '../db/schema/index.js';
 import { ambiguousName, findByName, findByNameLocked } from './names.js';
-import type { ItemOf } from './schemas.js';
+import { type ItemOf, oneSpace } from './schemas.js';
 import type { ItemError, NamedLikeStored, WriteResult } from './types.js';
 import { findExistingIds, mergeByExternalId, type PendingRow, upsertRows } from './upsert-core.js';
 import { put } from './write-helpers.js';
@@ -11,8 +11,9 @@ export type AccountItem = ItemOf<'accounts'>;
 
 /**
  * Writes one batch of accounts (callers own the transaction). An account needs external_id or name:
- * a missing external id is taken from the name, and a new account without a name is named after its
- * external id (customer lists often carry only an id). A stored name is never replaced by the id.
+ * a missing external id is taken from the name (as given, its spaces kept), and a new account without a name
+ * is named after its external id (customer lists often carry only an id); a name stored has each run of
+ * spaces as one space (oneSpace). A stored name is never replaced by the id.
  * A new account named like a stored one under another external id is written, and returned in
  * `namedLikeStored` for the caller's warnings (see storedLookAlikes).
  */
@@ -29,8 +30,10 @@ export async function writeAccounts(db: Db, items: AccountItem[]): Promise<Write
   );
   const firstSpelling = new Map<string, string>();
   items.forEach((item, index) => {
+    // The name as given (its spaces kept: schemas.ts name({ asId })) keys an account without external_id,
+    // as a deal's reference does; the name stored is single-spaced (oneSpace).
     let key = item.external_id ?? item.name;
-    let name = item.name;
+    let name = typeof item.name === 'string' ? oneSpace(item.name) : item.name;
     if (!item.external_id && item.name) {
       const folded = fold(item.name);
       const matches = byName.get(folded) ?? [];
@@ -69,7 +72,7 @@ export async function writeAccounts(db: Db, items: AccountItem[]): Promise<Write
     merged.map((r) => r.key),
   );
   for (const row of merged) {
-    if (!existing.has(row.key) && row.values.name === undefined) row.values.name = row.key;
+    if (!existing.has(row.key) && row.values.name === undefined) row.values.name = oneSpace(row.key);
   }
   const byId = new Set(items.flatMap((i) => (i.external_id ? [i.external_id] : [])));
   const namedLikeStored = await storedLookAlikes(db, merged, existing, byId);

@@ -9,6 +9,7 @@ import {
   lockNameCreation,
   type NamedRecord,
 } from './names.js';
+import { oneSpace } from './schemas.js';
 import type { ItemError } from './types.js';
 import { anyText, type PendingRow } from './upsert-core.js';
 
@@ -234,8 +235,9 @@ export async function findReps(
 
 /**
  * Finds accounts by external id (exactly), else by name (equal under fold(), as for reps); an unknown one
- * resolves to a NewName, created by createNewNames (with the reference as both external id and name, so a
- * later accounts file keyed by that name updates the same row) when its row is written. The first spelling
+ * resolves to a NewName, created by createNewNames (with the reference as its external id, exactly as given,
+ * so a later accounts file keyed by that name updates the same row, and as its name, each run of spaces
+ * single-spaced: oneSpace) when its row is written. The first spelling
  * of a new name creates it; later spellings match it. A name that matches two or more accounts is an error
  * naming them, for field `account`.
  */
@@ -275,7 +277,7 @@ export async function findAccounts(db: Db, refs: (string | null | undefined)[]):
     if (firstSpelling.size === 0) return;
     const made = await on
       .insert(accounts)
-      .values([...firstSpelling.values()].map((k) => ({ externalId: k, name: k })))
+      .values([...firstSpelling.values()].map((k) => ({ externalId: k, name: oneSpace(k) })))
       .onConflictDoNothing({ target: accounts.externalId })
       .returning({ name: accounts.name });
     created?.accounts.push(...made.map((m) => m.name));

@@ -270,17 +270,21 @@ const text = (kind: TextKind, opts?: { required?: boolean }) =>
  * new record is named as people type it, not `Quinn  Q` (fold() matches either). Other Unicode spaces (U+3000,
  * the ideographic space of CJK names; U+2009 thin space) are kept.
  */
-const oneSpace = (s: string) => s.replace(/[ \t\u00A0]+/g, ' ');
+export const oneSpace = (s: string) => s.replace(/[ \t\u00A0]+/g, ' ');
 /**
  * A name or a reference by name (NAME_FIELDS): text without format characters (withoutFormatChars:
  * zero-width spaces, BOM, bidi controls), which would make a look-alike of another name, on one line, its
  * runs of white space as one space (oneSpace; silent, as trimming). The warnings count the items that had
- * format characters (src/ingest/warnings.ts); a name of nothing else is refused.
+ * format characters (src/ingest/warnings.ts); a name of nothing else is refused. `asId`: the value is also
+ * matched to, or stored as, an account's external id (a deal's or contract's `account`, an accounts row's
+ * `name` without external_id), which is never folded: its spaces are kept as given, and the writer
+ * single-spaces only the name it stores (src/ingest/accounts.ts, findAccounts).
  */
-const name = (opts?: { required?: boolean }) =>
+const name = (opts?: { required?: boolean; asId?: boolean }) =>
   field(
     (v) => {
-      const n = oneSpace(oneLine(withoutFormatChars(checkText(String(v))).trim()));
+      const read = oneLine(withoutFormatChars(checkText(String(v))).trim());
+      const n = opts?.asId ? read : oneSpace(read);
       if (n === '') throw new ValueError('has only invisible characters (such as zero-width spaces)');
       return withinLimit(n, 'name');
     },
@@ -288,8 +292,9 @@ const name = (opts?: { required?: boolean }) =>
     {
       type: ['string', 'number', 'null'],
       maxLength: TEXT_LIMITS.name,
-      description:
-        'Invisible format characters (zero-width spaces, bidi controls) are removed; runs of spaces, tabs and no-break spaces are read as one space.',
+      description: opts?.asId
+        ? "Invisible format characters (zero-width spaces, bidi controls) are removed; spaces are kept as given, as in an external id (a new account's name takes one space for each run of spaces, tabs and no-break spaces)."
+        : 'Invisible format characters (zero-width spaces, bidi controls) are removed; runs of spaces, tabs and no-break spaces are read as one space.',
     },
   );
 const email = () =>
@@ -526,14 +531,14 @@ export function buildItemSchemas(tz: string, decimal?: DecimalMark, reading: Rea
     }),
     accounts: z.strictObject({
       external_id: text('id'),
-      name: name(),
+      name: name({ asId: true }),
       became_customer_at: instant(tz),
       churned_at: instant(tz),
     }),
     opportunities: z.strictObject({
       external_id: text('id', { required: true }),
       lead_external_id: text('id'),
-      account: name(),
+      account: name({ asId: true }),
       owner_email: email(),
       owner_name: name(),
       product: text('name'),
@@ -561,7 +566,7 @@ export function buildItemSchemas(tz: string, decimal?: DecimalMark, reading: Rea
     }),
     contracts: z.strictObject({
       external_id: text('id', { required: true }),
-      account: name({ required: true }),
+      account: name({ required: true, asId: true }),
       starts_at: instant(tz, { required: true }),
       ends_at: instant(tz, { required: true }),
       total_value: money(decimal),

@@ -955,7 +955,7 @@ export class WarningLog {
         ? `the stored account's external id ${JSON.stringify(others[0]!.externalId)}`
         : "that stored account's external id";
       const row = this.audience === 'request' ? 'item' : 'row';
-      return `new account "${name}" (external id ${externalId}) has the name of ${one ? 'stored account' : 'stored accounts'} ${said}${more}, ignoring case and accents: both are stored, and a reference to ${one ? 'either' : 'any of them'} by that name (a deal's account) is refused as ambiguous; if they are one company, put ${use} on this ${row} to update it instead, then rename the new account and empty its dates (nothing deletes it); if they are different companies, rename one`;
+      return `new account "${name}" (external id ${JSON.stringify(externalId)}) has the name of ${one ? 'stored account' : 'stored accounts'} ${said}${more}, ignoring case and accents: both are stored, and a reference to ${one ? 'either' : 'any of them'} by that name (a deal's account) is refused as ambiguous; if they are one company, put ${use} on this ${row} to update it instead, then rename the new account and empty its dates (nothing deletes it); if they are different companies, rename one`;
     });
   }
 

@@ -186,9 +186,10 @@ describeDb('references by name', (ctx) => {
     });
     expect(await rows('select id, name from reps order by id')).toEqual([{ id: 1, name: 'Quinn Q' }]);
     expect(await rows('select name from teams order by id')).toEqual([{ name: 'Sales West' }]);
+    // A new account's external id is the reference as given (an identifier: spaces kept); its name is single-spaced.
     expect(await rows('select external_id, name from accounts order by id')).toEqual([
       { external_id: 'A-1', name: 'Acme Corp' },
-      { external_id: 'Globex Inc', name: 'Globex Inc' },
+      { external_id: 'Globex \u00a0Inc', name: 'Globex Inc' },
     ]);
     expect(await rows('select owner_rep_id, account_id from opportunities order by external_id')).toEqual([
       { owner_rep_id: 1, account_id: 1 },
@@ -235,8 +236,9 @@ describeDb('references by name', (ctx) => {
       { name: 'Tess Tan', email: 'tess@x.com' },
     ]);
     expect(await rows('select name from teams order by id')).toEqual([{ name: 'North Star' }]);
+    // An accounts item without external_id is keyed by its name as given, as a deal's reference is.
     expect(await rows('select external_id, name from accounts order by id')).toEqual([
-      { external_id: 'Acme Corp', name: 'Acme Corp' },
+      { external_id: 'Acme \u00a0 Corp', name: 'Acme Corp' },
     ]);
     expect(await rows('select name, company from leads')).toEqual([
       { name: 'Lee Lo', company: 'Initech Ltd' },
@@ -258,6 +260,116 @@ describeDb('references by name', (ctx) => {
     const account = await run('accounts', csv('external_id,name', 'A-9,Old  Co'));
     expect(account.summary).toBe('accounts: 1 row, 0 inserted, 1 updated, 0 unchanged');
     expect(await rows('select name from accounts')).toEqual([{ name: 'Old Co' }]);
+  });
+
+  // Tester (MED): a deal's `account` is matched to an account's external id and creates an account with it as
+  // external id, so single-spacing it changed an identifier: `Acme  Corp` created external id `Acme Corp`, an
+  // accounts file keyed `Acme  Corp` then made a second account, and a later deal's `Acme  Corp` went to the
+  // first. The reference keeps its exact spelling for the id; only the new account's name is single-spaced.
+  it('keeps the exact spelling of an account reference as the external id it matches and creates (file)', async () => {
+    const o = await run('opportunities', csv('external_id,created_at,account', 'O-1,2026-11-01,Acme  Corp'));
+    expect(o).toEqual({
+      summary: 'opportunities: 1 row, 1 inserted, 0 updated, 0 unchanged; created 1 account: Acme Corp',
+      errors: '',
+    });
+    expect(await rows('select id, external_id, name from accounts order by id')).toEqual([
+      { id: 1, external_id: 'Acme  Corp', name: 'Acme Corp' },
+    ]);
+    // The accounts file keyed by that external id updates the same account: no second account, no warning.
+    const a = await importCsv(ctx.db(), {
+      entity: 'accounts',
+      input: createReadStream(csv('external_id,name,became_customer_at', 'Acme  Corp,Acme Corp,2026-01-01')),
+      ...opts,
+    });
+    expect(a).toMatchObject({ inserted: 0, updated: 1, warnings: [] });
+    // An accounts row without an external id keys a new account by its name as given, named single-spaced.
+    const byName = await run('accounts', csv('name', 'Globex \u00a0Inc'));
+    expect(byName.summary).toBe('accounts: 1 row, 1 inserted, 0 updated, 0 unchanged');
+    // An account whose external id differs from a stored one only by spacing is another id: the deal that gives
+    // it exactly attaches to it.
+    await run('accounts', csv('external_id,name', 'Initech Ltd,Initech'));
+    const near = await importCsv(ctx.db(), {
+      entity: 'accounts',
+      input: createReadStream(csv('external_id,name', 'Initech  Ltd,initech')),
+      ...opts,
+    });
+    expect(near.warnings).toEqual([
+      expect.objectContaining({
+        kind: 'name like a stored account',
+        detail: expect.stringMatching(
+          /^new account "initech" \(external id "Initech {2}Ltd"\) has the name of stored account id 3 \(external id "Initech Ltd"\), /,
+        ),
+      }),
+    ]);
+    const later = await run(
+      'opportunities',
+      csv(
+        'external_id,created_at,account',
+        'O-2,2026-11-01,Initech  Ltd',
+        'O-3,2026-11-01,Initech Ltd',
+        'O-4,2026-11-01,Acme  Corp',
+        'O-5,2026-11-01,globex inc',
+      ),
+    );
+    expect(later).toEqual({
+      summary: 'opportunities: 4 rows, 4 inserted, 0 updated, 0 unchanged',
+      errors: '',
+    });
+    expect(await rows('select external_id, name from accounts order by id')).toEqual([
+      { external_id: 'Acme  Corp', name: 'Acme Corp' },
+      { external_id: 'Globex \u00a0Inc', name: 'Globex Inc' },
+      { external_id: 'Initech Ltd', name: 'Initech' },
+      { external_id: 'Initech  Ltd', name: 'initech' },
+    ]);
+    expect(
+      await rows(
+        'select o.external_id, a.external_id as account from opportunities o join accounts a on a.id = o.account_id order by o.external_id',
+      ),
+    ).toEqual([
+      { external_id: 'O-1', account: 'Acme  Corp' },
+      { external_id: 'O-2', account: 'Initech  Ltd' },
+      { external_id: 'O-3', account: 'Initech Ltd' },
+      { external_id: 'O-4', account: 'Acme  Corp' },
+      { external_id: 'O-5', account: 'Globex \u00a0Inc' },
+    ]);
+  });
+
+  it('keeps the exact spelling of an account reference as the external id it matches and creates (API)', async () => {
+    const r = await ingestBatch(
+      ctx.db(),
+      {
+        batches: [
+          {
+            entity: 'contracts',
+            items: [
+              {
+                external_id: 'K-1',
+                account: 'Umbrella\t Co',
+                starts_at: '2026-01-01',
+                ends_at: '2027-01-01',
+              },
+            ],
+          },
+          {
+            entity: 'accounts',
+            items: [{ external_id: 'Umbrella\t Co', name: 'Umbrella  Co', became_customer_at: '2026-01-01' }],
+          },
+          {
+            entity: 'opportunities',
+            items: [{ external_id: 'O-1', created_at: '2026-11-01', account: 'Umbrella\t Co' }],
+          },
+        ],
+      },
+      opts,
+    );
+    expect(r.errors).toEqual([]);
+    expect(r.warnings ?? []).toEqual([]);
+    expect(await rows('select id, external_id, name from accounts')).toEqual([
+      { id: 1, external_id: 'Umbrella\t Co', name: 'Umbrella Co' },
+    ]);
+    expect(
+      await rows('select account_id from contracts union all select account_id from opportunities'),
+    ).toEqual([{ account_id: 1 }, { account_id: 1 }]);
   });
 
   it('reads a typographic apostrophe as the ASCII one (phone keyboards type O’Brien)', async () => {
@@ -487,7 +599,7 @@ describeDb('references by name', (ctx) => {
     // Stored as given (two companies may share a name), but said, on its line, with the stored account.
     expect(r).toMatchObject({ rows: 2, inserted: 2, invalidRows: 0 });
     const detail =
-      'new account "Acme & Co" (external id A-1) has the name of stored account id 1 (external id "Acme & Co"), ignoring case and accents: both are stored, and a reference to either by that name (a deal\'s account) is refused as ambiguous; if they are one company, put the stored account\'s external id "Acme & Co" on this row to update it instead, then rename the new account and empty its dates (nothing deletes it); if they are different companies, rename one';
+      'new account "Acme & Co" (external id "A-1") has the name of stored account id 1 (external id "Acme & Co"), ignoring case and accents: both are stored, and a reference to either by that name (a deal\'s account) is refused as ambiguous; if they are one company, put the stored account\'s external id "Acme & Co" on this row to update it instead, then rename the new account and empty its dates (nothing deletes it); if they are different companies, rename one';
     expect(r.warnings).toEqual([{ kind: 'name like a stored account', count: 1, lines: [3], detail }]);
     expect(formatDetails(r)).toContain(
       `warning: 1 new account named like a stored account (line 3): ${detail}`,
@@ -507,7 +619,7 @@ describeDb('references by name', (ctx) => {
         count: 1,
         lines: [2],
         detail: expect.stringMatching(
-          /^new account "acme & co" \(external id A-3\) has the name of stored account id \d+ \(external id "A-1"\), /,
+          /^new account "acme & co" \(external id "A-3"\) has the name of stored account id \d+ \(external id "A-1"\), /,
         ),
       },
     ]);
@@ -542,14 +654,14 @@ describeDb('references by name', (ctx) => {
         index: 0,
         kind: 'name like a stored account',
         message: expect.stringMatching(
-          /^new account "acme & co" \(external id A-2\) has the name of stored accounts id 1 \(external id "Acme & Co"\), id \d+ \(external id "A-1"\), id \d+ \(external id "A-3"\), ignoring case and accents: .*; if they are one company, put that stored account's external id on this item to update it instead/,
+          /^new account "acme & co" \(external id "A-2"\) has the name of stored accounts id 1 \(external id "Acme & Co"\), id \d+ \(external id "A-1"\), id \d+ \(external id "A-3"\), ignoring case and accents: .*; if they are one company, put that stored account's external id on this item to update it instead/,
         ),
       },
       {
         index: 1,
         kind: 'name like a stored account',
         message: expect.stringMatching(
-          /^new account "Bêta" \(external id B-2\) has the name of stored account id \d+ \(external id "B-1"\)/,
+          /^new account "Bêta" \(external id "B-2"\) has the name of stored account id \d+ \(external id "B-1"\)/,
         ),
       },
     ]);
@@ -574,7 +686,7 @@ describeDb('references by name', (ctx) => {
         index: 1001,
         kind: 'name like a stored account',
         message: expect.stringMatching(
-          /^new account "sol" \(external id N-1002\) has the name of stored account id 1 \(external id "S-1"\), /,
+          /^new account "sol" \(external id "N-1002"\) has the name of stored account id 1 \(external id "S-1"\), /,
         ),
       },
     ]);
