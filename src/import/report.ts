@@ -159,8 +159,13 @@ export function formatDetails(r: ImportCsvResult): string {
   if (r.columns.mapped.length > 0) out.push(`columns mapped: ${r.columns.mapped.join(', ')}`);
   for (const w of r.warnings) {
     const more = w.count > w.lines.length ? ', …' : '';
-    // A rejected file stored nothing: its rows would be stored as given once the invalid ones are fixed.
-    const detail = r.rejected ? w.detail.replaceAll('stored as given', 'would be stored as given') : w.detail;
+    // A rejected file stored nothing: its rows would be stored as given (a repeated id's last row would win)
+    // once the invalid ones are fixed.
+    const detail = r.rejected
+      ? w.detail
+          .replaceAll('stored as given', 'would be stored as given')
+          .replaceAll(' wins, field by field', ' would win, field by field')
+      : w.detail;
     out.push(
       `warning: ${countedTitle(w)} (line${w.lines.length > 1 ? 's' : ''} ${w.lines.join(', ')}${more}): ${detail}`,
     );

@@ -255,8 +255,9 @@ export class WarningLog {
     { current: { line: number; entry: number }; earlier: { line: number; entry: number }[] }
   >();
   /**
-   * A request's repeated keys: what the duplicate-id message names (`what`, `pair`: see duplicateDetail), so
-   * each repeating item's message can name every item of its key at the end (`items`).
+   * Repeated keys (a request's all, a file's those in `repeats`): what the duplicate-id message names (`what`,
+   * `pair`: see duplicateDetail), so each repeating item's message can name every item of its key at the end
+   * (`items`), and a file's detail can move to another key once refused rows leave it first (`settleDuplicates`).
    */
   private readonly repeatWords = new Map<
     string,
@@ -361,7 +362,8 @@ export class WarningLog {
   ): void {
     if (!this.byKind.has('duplicate id'))
       this.duplicateDetail = { key, what, lines: [first, line], last: line, count: 2, pair };
-    if (this.audience === 'request' && !this.repeatWords.has(key)) this.repeatWords.set(key, { what, pair });
+    if ((this.audience === 'request' || this.repeats.has(key)) && !this.repeatWords.has(key))
+      this.repeatWords.set(key, { what, pair });
     this.add('duplicate id', line, () => pair(first, line));
     const d = this.duplicateDetail;
     if (d?.key !== key || d.last === line) return;
@@ -872,6 +874,7 @@ export class WarningLog {
       this.byKind.delete('duplicate id');
       return;
     }
+    this.duplicatesRefused = true;
     const d = this.duplicateDetail;
     if (d?.key !== key) return;
     if (left.length >= 2) {
@@ -886,6 +889,44 @@ export class WarningLog {
           : 'an external id on several rows: the last row stored wins, field by field';
       this.duplicateDetail = undefined;
     }
+  }
+
+  /** True once a refused row took a row out of the duplicate-id warning (see settleDuplicates). */
+  private duplicatesRefused = false;
+
+  /**
+   * After refused rows of repeated keys (forgetDuplicate), the duplicate-id warning from the rows left: its
+   * first lines (the refused ones were taken out of the first FIRST_LINES, leaving fewer listed than there
+   * are) and its detail, about the key that now repeats first (the refused rows may have left another key's
+   * second row before the detail's key's). From the tracked keys (`repeats`): past MAX_TRACKED_REPEATS the
+   * lines recorded of the others are kept, and the detail is about a tracked key.
+   */
+  private settleDuplicates(): void {
+    const w = this.byKind.get('duplicate id');
+    if (!this.duplicatesRefused || !w) return;
+    this.duplicatesRefused = false;
+    const lines = new Set(w.lines);
+    let best: { key: string; left: number[] } | undefined;
+    for (const [key, repeat] of this.repeats) {
+      if (repeat.earlier.length === 0) continue;
+      const left = [...repeat.earlier.map((r) => r.line), repeat.current.line];
+      for (const line of left.slice(1, FIRST_LINES + 1)) lines.add(line);
+      if (!best || left[1]! < best.left[1]!) best = { key, left };
+    }
+    w.lines = [...lines].sort((a, b) => a - b).slice(0, FIRST_LINES);
+    const words = best && this.repeatWords.get(best.key);
+    if (!best || !words) return;
+    const { left } = best;
+    const last = left[left.length - 1]!;
+    w.detail =
+      left.length === 2
+        ? words.pair(left[0]!, left[1]!)
+        : this.manyLinesDetail({
+            what: words.what,
+            lines: left.slice(0, FIRST_LINES),
+            last,
+            count: left.length,
+          });
   }
 
   /** Counts an item whose event timestamps (EVENT_FIELDS; a decided deal's closed_at) lie ahead of now. */
@@ -1010,6 +1051,7 @@ export class WarningLog {
    * the same id is not counted, nor listed, nor described.
    */
   list(): ImportWarning[] {
+    this.settleDuplicates();
     const rows = this.rowWarningList();
     return this.kindOrder.flatMap((kind) => rows.get(kind) ?? this.byKind.get(kind) ?? []);
   }

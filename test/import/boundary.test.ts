@@ -491,6 +491,88 @@ describeDb('CSV import boundary', (ctx) => {
       ]);
   });
 
+  // Tester: the detail is about the file's first repeated id among the rows left. B1's repeat on line 5 was
+  // refused (an unknown owner), so A1 (lines 2, 6, 8; line 4 invalid) repeats first, yet the detail named B1
+  // ("on line 3 and again on line 7"). A refused repeat also left the first lines short: "(lines 7, 8, 10, …)"
+  // of 5 rows repeating. A rejected file (no --skip-invalid) stored nothing, so no row "wins".
+  it('names the first id still repeated, lists five repeating lines, and says "would win" for a rejected file', async () => {
+    await ctx
+      .db()
+      .insert(reps)
+      .values([
+        { name: 'Quinn', email: 'quinn@x.com' },
+        { name: 'Ann', email: 'ann@x.com' },
+      ]);
+    const head = 'external_id,created_at,owner_email,stage,amount,closed_at';
+    const row = (id: string, owner: string, amount: string) =>
+      `${id},2026-04-01,${owner},Closed Won,${amount},2026-04-02`;
+    const outcome = async (rows: string[], extra: Partial<ImportCsvOptions> = {}) => {
+      const r = await run('opportunities', csv([head, ...rows].join('\n')), extra);
+      return [
+        ...r.errors.map((e) => `line ${e.line}: ${e.field} ${e.message}`),
+        ...formatDetails(r).split('\n'),
+        formatSummary('opportunities', r),
+      ];
+    };
+    const notAmount =
+      'amount "bad" is not an amount (write digits with one decimal mark, e.g. 1234.56 or 1.234,56)';
+    const unknown = 'owner_email matches no rep: nobody@x.com (add a name to create one)';
+    const m2 = [
+      row('A1', 'quinn@x.com', '1'),
+      row('B1', 'quinn@x.com', '1'),
+      row('A1', 'ann@x.com', 'bad'),
+      row('B1', 'nobody@x.com', '2'),
+      row('A1', 'ann@x.com', '3'),
+      row('B1', 'ann@x.com', '3'),
+      row('A1', 'ann@x.com', '4'),
+    ];
+    const m2Errors = [`line 4: ${notAmount}`, `line 5: ${unknown}; it repeats external id B1 of line 3`];
+    expect
+      .soft(await outcome(m2, { skipInvalid: true }))
+      .toEqual([
+        ...m2Errors,
+        "warning: 3 rows repeating an earlier row's external id in the file (lines 6, 7, 8): external id A1 is on 3 lines (2, 6, 8): the last, line 8, wins, field by field",
+        'opportunities: 7 rows, 2 inserted, 0 updated, 0 unchanged, 2 invalid skipped, 3 merged into a later row with the same id',
+      ]);
+    // Rejected: the same warning, about what would be stored once the invalid rows are fixed.
+    expect
+      .soft(await outcome(m2))
+      .toEqual([
+        ...m2Errors,
+        "warning: 3 rows repeating an earlier row's external id in the file (lines 6, 7, 8): external id A1 is on 3 lines (2, 6, 8): the last, line 8, would win, field by field",
+        'opportunities: rejected, 2 invalid of 7 rows; nothing imported (fix them or pass --skip-invalid)',
+      ]);
+    // Refused repeats on lines 3 to 6: the five rows repeating X (7, 8, 10, 11, 13) are all listed.
+    expect
+      .soft(
+        await outcome(
+          [
+            row('X', 'ann@x.com', '1'),
+            row('X', 'nobody@x.com', '2'),
+            row('X', 'nobody@x.com', '3'),
+            row('X', 'nobody@x.com', '4'),
+            row('X', 'nobody@x.com', '5'),
+            row('X', 'ann@x.com', '6'),
+            row('X', 'ann@x.com', '7'),
+            row('Y', 'ann@x.com', '8'),
+            row('X', 'ann@x.com', '9'),
+            row('X', 'ann@x.com', '10'),
+            row('Z', 'ann@x.com', '11'),
+            row('X', 'ann@x.com', '12'),
+          ],
+          { skipInvalid: true },
+        ),
+      )
+      .toEqual([
+        `line 3: ${unknown}; it repeats external id X of line 2`,
+        `line 4: ${unknown}; it repeats external id X of line 2`,
+        `line 5: ${unknown}; it repeats external id X of line 2`,
+        `line 6: ${unknown}; it repeats external id X of line 2`,
+        "warning: 5 rows repeating an earlier row's external id in the file (lines 7, 8, 10, 11, 13): external id X is on 6 lines (2, 7, 8, 10, 11, 13): the last, line 13, wins, field by field",
+        'opportunities: 12 rows, 3 inserted, 0 updated, 0 unchanged, 4 invalid skipped, 5 merged into a later row with the same id',
+      ]);
+  });
+
   it('counts a deal written with outcome open and a close date, and stores it as open', async () => {
     const file = csv(
       [
