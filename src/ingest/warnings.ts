@@ -388,6 +388,20 @@ export class WarningLog {
       : `${d.what} on ${d.count} lines (${listed}): the last, line ${d.last}, wins, field by field`;
   }
 
+  /** The duplicate-id detail for a key's rows `left` (two or more): the pair, else every line and the last. */
+  private keyDetail(
+    words: { what: string; pair: (first: number, line: number) => string },
+    left: readonly number[],
+  ): string {
+    if (left.length === 2) return words.pair(left[0]!, left[1]!);
+    return this.manyLinesDetail({
+      what: words.what,
+      lines: left.slice(0, FIRST_LINES),
+      last: left[left.length - 1]!,
+      count: left.length,
+    });
+  }
+
   /**
    * An accounts row without an external id is keyed by its name, read folded (case, accents): a later row
    * whose name folds the same is merged into it like a repeated id, and counted as one (so the summary's
@@ -719,14 +733,7 @@ export class WarningLog {
     if (!repeat) return null;
     const left = [...repeat.earlier.map((r) => r.line), repeat.current.line];
     if (left[0] === index || !left.includes(index)) return null;
-    if (left.length === 2) return words.pair(left[0]!, left[1]!);
-    const last = left[left.length - 1]!;
-    return this.manyLinesDetail({
-      what: words.what,
-      lines: left.slice(0, FIRST_LINES),
-      last,
-      count: left.length,
-    });
+    return this.keyDetail(words, left);
   }
 
   private closedButOpen(line: number, stage: string): void {
@@ -881,7 +888,7 @@ export class WarningLog {
       d.lines = left.slice(0, FIRST_LINES);
       d.last = left[left.length - 1]!;
       d.count = left.length;
-      w.detail = left.length === 2 ? d.pair(left[0]!, left[1]!) : this.manyLinesDetail(d);
+      w.detail = this.keyDetail(d, left);
     } else {
       w.detail =
         this.audience === 'request'
@@ -916,17 +923,7 @@ export class WarningLog {
     w.lines = [...lines].sort((a, b) => a - b).slice(0, FIRST_LINES);
     const words = best && this.repeatWords.get(best.key);
     if (!best || !words) return;
-    const { left } = best;
-    const last = left[left.length - 1]!;
-    w.detail =
-      left.length === 2
-        ? words.pair(left[0]!, left[1]!)
-        : this.manyLinesDetail({
-            what: words.what,
-            lines: left.slice(0, FIRST_LINES),
-            last,
-            count: left.length,
-          });
+    w.detail = this.keyDetail(words, best.left);
   }
 
   /** Counts an item whose event timestamps (EVENT_FIELDS; a decided deal's closed_at) lie ahead of now. */

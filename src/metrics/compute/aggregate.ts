@@ -228,6 +228,27 @@ function unionRows(
   return parts.length === 1 ? parts[0]! : sql.join(parts, sql` union all `);
 }
 
+/**
+ * A money split's segments from its rows (one per segment and currency: `g` the key, null for "No rep" /
+ * "No team", `label` its name), each finalized in `currency` by `finalize` (ARR, ARPU).
+ */
+export function currencySegments(
+  rows: Row[],
+  currency: string | null,
+  finalize: (group: Row[], currency: string | null) => { value: MetricValue; n: number },
+): SegmentComputed[] {
+  return [...groupRows(rows, (r) => String(r.g)).values()].map((g) => {
+    const f = finalize(g, currency);
+    return {
+      key: g[0]!.g === null ? null : String(g[0]!.g),
+      label: String(g[0]!.label),
+      value: f.value,
+      n: f.n,
+      currency,
+    };
+  });
+}
+
 function groupRows(rows: Row[], key: (r: Row) => string): Map<string, Row[]> {
   const out = new Map<string, Row[]>();
   for (const r of rows) {

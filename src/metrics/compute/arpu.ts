@@ -5,6 +5,7 @@ import type { Dimension, Scope } from '../types.js';
 import { accountStateSplits, instantIndex, prefixAt, prefixSums, stateFilter } from './account-rollups.js';
 import {
   chooseCurrency,
+  currencySegments,
   type MetricComputer,
   noData,
   otherCurrenciesLeftOut,
@@ -169,21 +170,7 @@ export const arpuComputer: MetricComputer = {
             sql`select a.*, ${label} as label from (${arpuQuery(scope, [window], by)}) a ${join}`,
           );
     const currency = ctx.currency ?? chooseCurrency(rows);
-    const groups = new Map<string, Row[]>();
-    for (const r of rows) groups.set(String(r.g), [...(groups.get(String(r.g)) ?? []), r]);
     // The contracts of accounts with no owner (UNOWNED_KEY) in the answer's currency: a note, not a row.
-    return withUnownedNote(
-      [...groups.values()].map((g) => {
-        const f = finalizeArpu(g, currency);
-        return {
-          key: g[0]!.g === null ? null : String(g[0]!.g),
-          label: String(g[0]!.label),
-          value: f.value,
-          n: f.n,
-          currency,
-        };
-      }),
-      'contracts',
-    );
+    return withUnownedNote(currencySegments(rows, currency, finalizeArpu), 'contracts');
   },
 };

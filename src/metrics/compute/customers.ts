@@ -17,6 +17,7 @@ import {
 } from './account-rollups.js';
 import {
   chooseCurrency,
+  currencySegments,
   type MetricComputer,
   noData,
   otherCurrenciesLeftOut,
@@ -455,17 +456,6 @@ export const arrComputer: MetricComputer = {
             sql`select a.*, ${label} as label from (${arrQuery(scope, [window], by)}) a ${join}`,
           );
     const currency = ctx.currency ?? chooseCurrency(rows);
-    const groups = new Map<string, Row[]>();
-    for (const r of rows) groups.set(String(r.g), [...(groups.get(String(r.g)) ?? []), r]);
-    return [...groups.values()].map((g) => {
-      const f = finalizeArr(g, currency);
-      return {
-        key: g[0]!.g === null ? null : String(g[0]!.g),
-        label: String(g[0]!.label),
-        value: f.value,
-        n: f.n,
-        currency,
-      };
-    });
+    return currencySegments(rows, currency, finalizeArr);
   },
 };
