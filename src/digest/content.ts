@@ -216,6 +216,7 @@ export async function gatherDigest(
     judgeFreshness(
       newestLine.freshness,
       newestLine.period,
+      newestLine.scope,
       newestLine.metric,
       now,
       deps.config.staleAfterHours,

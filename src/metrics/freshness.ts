@@ -1,4 +1,4 @@
-import type { DataArrival, MetricDefinition, Period } from './types.js';
+import type { DataArrival, MetricDefinition, Period, Scope } from './types.js';
 
 /**
  * Freshness from the sync: an answer may be stale when the data it reads stopped arriving, not when its
@@ -11,9 +11,12 @@ import type { DataArrival, MetricDefinition, Period } from './types.js';
  * before the period ended (a finished period whose data arrived after its end is complete, however old).
  * `behind`: a running period whose newest record is more than 3 × `staleAfterHours` older than the last
  * arrival (data keeps arriving, but not for this answer; a weekend without activity stays under it at the
- * default 24 h); never for a metric of a state (`state`: retention, ARR, ARPU, CLV), whose newest record is
- * the last change to a customer base or contract book, complete however old it is. Without any recorded arrival, the newest record of a running period is the only hint:
- * `stale_records` when it is older than `staleAfterHours`.
+ * default 24 h); only for the whole org: a team's or a rep's newest record says when those people last did
+ * it (a rep's last won lead may be weeks old while the sync is fresh), not whether the sync sends recent
+ * records, and their answers show its age on the "Data as of" line; never for a metric of a state (`state`:
+ * retention, ARR, ARPU, CLV), whose newest record is the last change to a customer base or contract book,
+ * complete however old it is. Without any recorded arrival, the newest record of a running period is the
+ * only hint: `stale_records` when it is older than `staleAfterHours`.
  */
 export type FreshnessVerdict =
   | { kind: 'fresh' }
@@ -21,10 +24,11 @@ export type FreshnessVerdict =
   | { kind: 'behind'; arrival: DataArrival; newest: Date }
   | { kind: 'stale_records'; newest: Date };
 
-/** The rule above, pure: the metric, `now` and the threshold in hours are passed in. */
+/** The rule above, pure: the scope, the metric, `now` and the threshold in hours are passed in. */
 export function judgeFreshness(
   freshness: { newestRecordAt: Date | null; lastArrival: DataArrival | null },
   period: Pick<Period, 'end' | 'running'>,
+  scope: Pick<Scope, 'kind'>,
   metric: Pick<MetricDefinition, 'state'>,
   now: Date,
   staleAfterHours: number,
@@ -38,7 +42,13 @@ export function judgeFreshness(
   }
   if (arrival.at.getTime() < period.end.getTime() && now.getTime() - arrival.at.getTime() > staleMs)
     return { kind: 'stale_sync', arrival };
-  if (!metric.state && period.running && newest && arrival.at.getTime() - newest.getTime() > 3 * staleMs)
+  if (
+    scope.kind === 'org' &&
+    !metric.state &&
+    period.running &&
+    newest &&
+    arrival.at.getTime() - newest.getTime() > 3 * staleMs
+  )
     return { kind: 'behind', arrival, newest };
   return { kind: 'fresh' };
 }

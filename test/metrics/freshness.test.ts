@@ -11,7 +11,7 @@ import { recordArrival } from '../../src/ingest/origin.js';
 import { getMetric } from '../../src/metrics/index.js';
 import { freshnessLine } from '../../src/slack/blocks/answer-parts.js';
 import { describeDb } from '../helpers/db.js';
-import { addCall, addLead, addRep } from './fixtures.js';
+import { addCall, addLead, addRep, addTeam } from './fixtures.js';
 
 // Monday 23 Nov 2026, 12:00 UTC.
 const now = new Date('2026-11-23T12:00:00Z');
@@ -71,6 +71,36 @@ describeDb('freshness from the sync', (ctx) => {
     expect(await line('calls', 'this month')).toBe(
       ':warning: *Data may be behind:* the newest record here is from Mon, 16 Nov 2026, 09:00 (7 days ago), yet the demo data last sent data on Mon, 23 Nov 2026, 11:30 (30 minutes ago); records for this period may be missing, so import your own data in its place (`npm run import`): the demo org is invented, generated once.',
     );
+  });
+
+  // helper-203 (MED): a rep's lead-to-close answer said "Data may be behind" because the rep's last won lead was
+  // weeks old while leads kept arriving. A team's or rep's newest record is when those people last did it.
+  it('does not call a team’s or a rep’s answer behind when its people’s newest record is old', async () => {
+    const db = ctx.db();
+    const team = await addTeam(db, 'East');
+    const ana = await addRep(db, 'Ana', team);
+    const bob = await addRep(db, 'Bob');
+    await addCall(db, ana, '2026-11-16T09:00:00Z');
+    await addCall(db, bob, '2026-11-23T09:00:00Z');
+    await recordArrival(db, 'api', ['activities'], hoursAgo(1));
+    const lineFor = async (scope: { kind: 'team'; teamId: number } | { kind: 'rep'; repId: number }) =>
+      freshnessLine(
+        await getMetric({ db, defaultTimezone: 'UTC', now }, { metric: 'calls', scope, period: 'this month' }),
+        now,
+        24,
+      );
+    const quiet = 'Data as of Mon, 16 Nov 2026, 09:00 (7 days ago) · last data from the ingest API 1 hour ago';
+    expect(await lineFor({ kind: 'team', teamId: team })).toBe(quiet);
+    expect(await lineFor({ kind: 'rep', repId: ana })).toBe(quiet);
+    // The org's newest call is Bob's, today: fresh. Without it, the org's answer is still called behind.
+    expect(await line('calls', 'this month')).toBe(
+      'Data as of Mon, 23 Nov 2026, 09:00 (3 hours ago) · last data from the ingest API 1 hour ago',
+    );
+    await db.execute(sql`delete from activities where rep_id = ${bob}`);
+    expect(await line('calls', 'this month')).toContain('*Data may be behind:*');
+    // A stale sync is still told on every scope.
+    await db.execute(sql`update data_arrivals set last_at = ${hoursAgo(72).toISOString()}::timestamptz`);
+    expect(await lineFor({ kind: 'rep', repId: ana })).toContain('*Data may be stale:*');
   });
 
   // Tester (LOW): ARR, ARPU and CLV said "Data may be behind" right after a fresh import of a contract book whose

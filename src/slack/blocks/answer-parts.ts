@@ -158,13 +158,14 @@ const sourceOf = (source: string) =>
  * The freshness line, judged by the sync (src/metrics/freshness.ts): a warning names the source and when
  * it last sent data when that is older than `staleAfterHours` (and before the period ended), or when a
  * running period's newest record lags far behind it (not for a state metric: retention, ARR, ARPU, CLV);
- * otherwise "Data as of" the newest record. A finished period whose data arrived after it ended never
+ * otherwise "Data as of" the newest record. A team's or a rep's answer is never
+ * called behind: its newest record is when those people last did it. A finished period whose data arrived after it ended never
  * warns. Metrics without per-record times (retention, CLV) with n > 0 show no "no records" line.
  */
 export function freshnessLine(r: MetricResult, now: Date, staleAfterHours: number): string {
   const zone = r.period.timezone;
   const when = (d: Date) => `${formatDateTime(d, zone)} (${formatAge(d, now)})`;
-  const verdict = judgeFreshness(r.freshness, r.period, r.metric, now, staleAfterHours);
+  const verdict = judgeFreshness(r.freshness, r.period, r.scope, r.metric, now, staleAfterHours);
   switch (verdict.kind) {
     case 'stale_sync': {
       const s = sourceOf(verdict.arrival.source);
