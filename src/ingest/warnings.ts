@@ -959,8 +959,8 @@ export class WarningLog {
     if (first === undefined || sameAccountAgain) return;
     this.add('name like another account', line, () =>
       this.audience === 'request'
-        ? `account "${name}" (external id ${id}) has the name of item ${first} under another external id, ignoring case and accents: both are stored, and a reference to either by that name is refused as ambiguous; refer to them by external id, or give them one external id if they are one company`
-        : `account "${name}" (external id ${id}) has the name of the account on line ${first} under another external id, ignoring case and accents: both are stored, and a reference to either by that name (a deal's account) is refused as ambiguous; refer to them by external id, or give them one external id if they are one company`,
+        ? `account "${name}" (external id ${JSON.stringify(id)}) has the name of item ${first} under another external id, ignoring case and accents: both are stored, and a reference to either by that name is refused as ambiguous; refer to them by external id, or give them one external id if they are one company`
+        : `account "${name}" (external id ${JSON.stringify(id)}) has the name of the account on line ${first} under another external id, ignoring case and accents: both are stored, and a reference to either by that name (a deal's account) is refused as ambiguous; refer to them by external id, or give them one external id if they are one company`,
     );
   }
 

@@ -530,10 +530,10 @@ describeDb('references by name', (ctx) => {
       count: 3,
       lines: [4, 6, 8],
       detail:
-        'account "ACME" (external id A-2) has the name of the account on line 2 under another external id, ignoring case and accents: both are stored, and a reference to either by that name (a deal\'s account) is refused as ambiguous; refer to them by external id, or give them one external id if they are one company',
+        'account "ACME" (external id "A-2") has the name of the account on line 2 under another external id, ignoring case and accents: both are stored, and a reference to either by that name (a deal\'s account) is refused as ambiguous; refer to them by external id, or give them one external id if they are one company',
     });
     expect(formatDetails(r)).toContain(
-      'warning: 3 accounts named like another account in the file (lines 4, 6, 8): account "ACME" (external id A-2)',
+      'warning: 3 accounts named like another account in the file (lines 4, 6, 8): account "ACME" (external id "A-2")',
     );
     expect(await rows<{ n: number }>('select count(*)::int as n from accounts')).toEqual([{ n: 6 }]);
     // Name-based lookups report the ambiguity, naming the twins: a deal's or contract's account, an
@@ -568,7 +568,7 @@ describeDb('references by name', (ctx) => {
         index: 1,
         kind: 'name like another account',
         message: expect.stringMatching(
-          /^account "GLOBEX" \(external id G-2\) has the name of item 0 under another external id/,
+          /^account "GLOBEX" \(external id "G-2"\) has the name of item 0 under another external id/,
         ),
       },
     ]);
@@ -680,7 +680,7 @@ describeDb('references by name', (ctx) => {
       {
         index: 1000,
         kind: 'name like another account',
-        message: expect.stringMatching(/^account "NOVA 0" \(external id N-1001\) has the name of item 0/),
+        message: expect.stringMatching(/^account "NOVA 0" \(external id "N-1001"\) has the name of item 0/),
       },
       {
         index: 1001,
