@@ -664,6 +664,8 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
               delimiterName(source.delimiter),
             );
             result.columns = { mapped: plan.mapped, ignored: plan.ignored };
+            const columns = plan;
+            warnings.nameColumns((field) => columns.source(field));
             repeatsHeader = headerRepeat(record);
             if (fingerprinted && stage) {
               prints = await ImportFingerprints.open(tx, {

@@ -130,6 +130,24 @@ export class WarningLog {
     this.latest = now ? now.getTime() + FUTURE_TOLERANCE_MS : undefined;
   }
 
+  /** The file's column(s) a field is read from when they are named otherwise (see nameColumns). */
+  private columnOf: ((field: string) => string | undefined) | undefined;
+
+  /**
+   * How a file names its fields: `columnOf(field)` is the column (or "A or B") a field is read from when
+   * it is not named as the field (a --map, a preset), else undefined. Warnings about one cell then name the
+   * column as row errors do: `Deal Value (amount) "1.200" …`.
+   */
+  nameColumns(columnOf: (field: string) => string | undefined): void {
+    this.columnOf = columnOf;
+  }
+
+  /** A field as a warning names it: `Deal Value (amount)` when read from a column named otherwise. */
+  private fieldName(field: string): string {
+    const column = this.columnOf?.(field);
+    return column ? `${column} (${field})` : field;
+  }
+
   /** A date as the import's zone reads it (ISO "YYYY-MM-DD"): the day the source wrote, not UTC's. */
   private day(d: Date): string {
     return formatLocalDate(d, this.zone);
@@ -654,7 +672,7 @@ export class WarningLog {
         'amount read as decimals',
         line,
         () =>
-          `${field} "${r.text}" read as ${decimal} ${currency}, with "${r.separator}" as the decimal mark, as the ${this.audience}'s other amounts write it; if it means ${group}, the ${this.audience === 'file' ? 'row' : 'item'} writes numbers another way: give it as ${group}`,
+          `${this.fieldName(field)} "${r.text}" read as ${decimal} ${currency}, with "${r.separator}" as the decimal mark, as the ${this.audience}'s other amounts write it; if it means ${group}, the ${this.audience === 'file' ? 'row' : 'item'} writes numbers another way: give it as ${group}`,
       );
     }
   }

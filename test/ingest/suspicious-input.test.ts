@@ -341,6 +341,31 @@ describeDb('suspicious input: CSV import and ingest API', (ctx) => {
     expect(await count('activities')).toBe(6);
   });
 
+  // helper-196 (LOW): the warning named the field "amount" where the file's column is "Deal Value", as row errors
+  // name it ("Deal Value (amount) …").
+  it('names the mapped column of an amount read as decimals, as a row error does', async () => {
+    const r = await importCsv(ctx.db(), {
+      entity: 'opportunities',
+      input: createReadStream(
+        csv(
+          [
+            'external_id,created_at,Deal Value,currency',
+            'O-1,2026-11-02,"1,200.50",USD',
+            'O-2,2026-11-02,4.500,EUR',
+          ].join('\n'),
+        ),
+      ),
+      timezone: 'UTC',
+      now: NOW,
+      map: [['Deal Value', 'amount']],
+    });
+    expect(r).toMatchObject({ inserted: 2, invalidRows: 0 });
+    expect(formatDetails(r)).toBe(
+      'columns mapped: Deal Value → amount\n' +
+        'warning: 1 amount that reads two ways read as decimals (line 3): Deal Value (amount) "4.500" read as 4.5 EUR, with "." as the decimal mark, as the file\'s other amounts write it; if it means 4500, the row writes numbers another way: give it as 4500',
+    );
+  });
+
   it("counts a deal amount read as three decimals by the other amounts' mark, in the import and the API", async () => {
     const r = await run(
       'opportunities',
