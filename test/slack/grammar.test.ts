@@ -574,6 +574,15 @@ describe('the /metrics grammar, as a sales manager types it', () => {
     expect(parse('winrate O"Brien" this year')).toMatchObject({
       message: expect.stringContaining('is not closed'),
     });
+    // helper-204 (LOW): in quotes too, as the error's advice says ("put the whole name between two quotes").
+    expect(parse('winrate "Sean O"Brien" this year')).toMatchObject({
+      kind: 'ask',
+      scope: { kind: 'named', name: 'Sean O"Brien', quoted: true },
+    });
+    expect(parse('winrate “Sean O"Brien” 30d')).toMatchObject({
+      kind: 'ask',
+      scope: { kind: 'named', name: 'Sean O"Brien', quoted: true },
+    });
     const twoScopes = (named: string) => ({
       kind: 'error',
       message: `That names more than one scope: ${named}; ask for one at a time.`,

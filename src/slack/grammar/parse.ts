@@ -28,6 +28,7 @@ import {
   MAILTO,
   MENTION,
   QUOTED,
+  QUOTED_NAME,
   SCOPE_WORDS,
   type ScopeWord,
   SHARE_WORDS,
@@ -97,13 +98,16 @@ export interface GrammarContext {
   fiscal?: FiscalCalendar;
 }
 
+/** A Slack entity, a quoted name (QUOTED_NAME, an @ before it kept here) or a run of non-spaces. */
+const WORD = new RegExp(String.raw`<(?:[@#!]|mailto:)[^<>]*>|@?["“”]${QUOTED_NAME}["“”]|\S+`, 'giu');
+
 /**
  * Splits decoded command text (see src/slack/inbound.ts) into words, keeping Slack's entities whole:
  * mentions (`<@U1|ana maria>`), channels, `<mailto:…>` and specials like `<!channel>`; and a name in
  * straight or curly double quotes (`"Sales & Success"`, see QUOTED), quotes included, an @ before it dropped.
  */
 export function tokenize(text: string): string[] {
-  const words = text.trim().match(/<(?:[@#!]|mailto:)[^<>]*>|@?["“”][^"“”]+["“”]|\S+/gi) ?? [];
+  const words = text.trim().match(WORD) ?? [];
   // `@"R&D Team"`: an @ before a quoted name asks for that name (fresh tester: it was split at the space).
   return words.map((w) => (/^@["“”]/.test(w) && w.length > 2 ? w.slice(1) : w));
 }

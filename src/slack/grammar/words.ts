@@ -83,8 +83,14 @@ export const MAILTO = /^<mailto:([^|>]+)(?:\|[^>]*)?>$/i;
 /** A plain `@handle` typed without picking from the menu (Slack leaves it as text). */
 export const HANDLE = /^@([\p{L}\p{N}._-]{1,80})$/u;
 
+/**
+ * What a quoted name holds: no double quote, but inside a word (`"Sean O"Brien"`: a quote between two letters
+ * or digits closes nothing, as for a name typed without quotes, see badQuote).
+ */
+export const QUOTED_NAME = String.raw`(?:[^"“”]|(?<=[\p{L}\p{N}])["“”](?=[\p{L}\p{N}]))+`;
+
 /** A name in straight or curly double quotes (`"Sales & Success"`, `“Sales & Success”`), kept as one token. */
-export const QUOTED = /^["“”]([^"“”]+)["“”]$/;
+export const QUOTED = new RegExp(`^["“”](${QUOTED_NAME})["“”]$`, 'u');
 
 /**
  * A typed name without the straight or curly double quotes around it (`"Sales & Success"` → `Sales &
