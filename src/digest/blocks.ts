@@ -6,7 +6,7 @@ import { formatCount } from '../numbers/count.js';
 import {
   currencyFootnotes,
   fallbackFigure,
-  freshnessLine,
+  freshnessLineOf,
   headlineText,
   targetLine,
 } from '../slack/blocks/answer-parts.js';
@@ -78,12 +78,12 @@ export function buildDigestMessage(view: DigestView): SlackMessage {
   const title = `${CADENCE_TITLE[spec.cadence]} · ${spec.scopeLabel}`;
   const when = formatDateTime(spec.slot, spec.timezone).replace(/, \d{2}:\d{2}$/, '');
   const late = spec.lateScheduledLocal ? `:hourglass: posted late: scheduled ${spec.lateScheduledLocal}` : '';
-  const newestSource = view.lines.find(
-    (l) => l.toDate.freshness.newestRecordAt?.getTime() === view.newestRecordAt?.getTime(),
-  )?.toDate;
-  const freshness = newestSource
-    ? freshnessLine(newestSource, view.now, view.staleAfterHours)
-    : 'No records behind these numbers yet.';
+  const freshness = freshnessLineOf(
+    view.lines.map((l) => l.toDate),
+    view.now,
+    view.staleAfterHours,
+    'No records behind these numbers yet.',
+  );
 
   const noData = view.newestRecordAt === null;
   const month = finishedMonth(view);

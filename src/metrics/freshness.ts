@@ -11,7 +11,10 @@ import type { DataArrival, MetricDefinition, Period, Scope } from './types.js';
  * before the period ended (a finished period whose data arrived after its end is complete, however old).
  * `behind`: a running period whose newest record is more than 3 × `staleAfterHours` older than the last
  * arrival (data keeps arriving, but not for this answer; a weekend without activity stays under it at the
- * default 24 h); only for the whole org: a team's or a rep's newest record says when those people last did
+ * default 24 h; with no record in the period, the period's start stands for its newest record, which can only
+ * be older, so a month with no record though it began days before the last arrival is behind too, `newest`
+ * null, when the previous equal period held records, `previousHeld`: an org that never logs meetings has none
+ * in either); only for the whole org: a team's or a rep's newest record says when those people last did
  * it (a rep's last won lead may be weeks old while the sync is fresh), not whether the sync sends recent
  * records, and their answers show its age on the "Data as of" line; never for a metric of a state (`state`:
  * retention, ARR, ARPU, CLV), whose newest record is the last change to a customer base or contract book,
@@ -21,13 +24,13 @@ import type { DataArrival, MetricDefinition, Period, Scope } from './types.js';
 export type FreshnessVerdict =
   | { kind: 'fresh' }
   | { kind: 'stale_sync'; arrival: DataArrival }
-  | { kind: 'behind'; arrival: DataArrival; newest: Date }
+  | { kind: 'behind'; arrival: DataArrival; newest: Date | null; since: Date }
   | { kind: 'stale_records'; newest: Date };
 
 /** The rule above, pure: the scope, the metric, `now` and the threshold in hours are passed in. */
 export function judgeFreshness(
-  freshness: { newestRecordAt: Date | null; lastArrival: DataArrival | null },
-  period: Pick<Period, 'end' | 'running'>,
+  freshness: { newestRecordAt: Date | null; lastArrival: DataArrival | null; previousHeld?: true },
+  period: Pick<Period, 'start' | 'end' | 'running'>,
   scope: Pick<Scope, 'kind'>,
   metric: Pick<MetricDefinition, 'state'>,
   now: Date,
@@ -42,13 +45,14 @@ export function judgeFreshness(
   }
   if (arrival.at.getTime() < period.end.getTime() && now.getTime() - arrival.at.getTime() > staleMs)
     return { kind: 'stale_sync', arrival };
+  const since = newest ?? period.start;
   if (
     scope.kind === 'org' &&
     !metric.state &&
     period.running &&
-    newest &&
-    arrival.at.getTime() - newest.getTime() > 3 * staleMs
+    (newest !== null || freshness.previousHeld === true) &&
+    arrival.at.getTime() - since.getTime() > 3 * staleMs
   )
-    return { kind: 'behind', arrival, newest };
+    return { kind: 'behind', arrival, newest, since };
   return { kind: 'fresh' };
 }

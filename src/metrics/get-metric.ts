@@ -428,6 +428,7 @@ async function computeWith(
       lastArrival,
       ...(beforeData ? { dataStartsAt: beforeData } : {}),
       ...(ownsNone ? { noneOwned: recordsNoun(records) } : {}),
+      ...(main.newest === null && prev && prev.n > 0 ? { previousHeld: true as const } : {}),
     },
   };
 }

@@ -276,12 +276,16 @@ export interface MetricResult {
    * `dataStartsAt`: the org's first record, set only when the period ended before it (nothing to show).
    * `noneOwned`: set (to what the metric's records are called: "activity", "deals", …) only when the answer
    * is about a person who owns no record of those kinds at all, in any period (an admin without a book).
+   * `previousHeld`: set only when the period holds no record and the previous equal period held some (an
+   * answer with its trend): its emptiness may then be a sync that fell behind, where an org that never logs
+   * meetings has none in either.
    */
   freshness: {
     newestRecordAt: Date | null;
     lastArrival: DataArrival | null;
     dataStartsAt?: Date;
     noneOwned?: string;
+    previousHeld?: true;
   };
 }
 

@@ -9,7 +9,7 @@ import { importCsv } from '../../src/import/import-csv.js';
 import { ingestBatch } from '../../src/ingest/index.js';
 import { recordArrival } from '../../src/ingest/origin.js';
 import { getMetric } from '../../src/metrics/index.js';
-import { freshnessLine } from '../../src/slack/blocks/answer-parts.js';
+import { freshnessLine, freshnessLineOf } from '../../src/slack/blocks/answer-parts.js';
 import { describeDb } from '../helpers/db.js';
 import { addCall, addLead, addRep, addTeam } from './fixtures.js';
 
@@ -85,11 +85,15 @@ describeDb('freshness from the sync', (ctx) => {
     await recordArrival(db, 'api', ['activities'], hoursAgo(1));
     const lineFor = async (scope: { kind: 'team'; teamId: number } | { kind: 'rep'; repId: number }) =>
       freshnessLine(
-        await getMetric({ db, defaultTimezone: 'UTC', now }, { metric: 'calls', scope, period: 'this month' }),
+        await getMetric(
+          { db, defaultTimezone: 'UTC', now },
+          { metric: 'calls', scope, period: 'this month' },
+        ),
         now,
         24,
       );
-    const quiet = 'Data as of Mon, 16 Nov 2026, 09:00 (7 days ago) · last data from the ingest API 1 hour ago';
+    const quiet =
+      'Data as of Mon, 16 Nov 2026, 09:00 (7 days ago) · last data from the ingest API 1 hour ago';
     expect(await lineFor({ kind: 'team', teamId: team })).toBe(quiet);
     expect(await lineFor({ kind: 'rep', repId: ana })).toBe(quiet);
     // The org's newest call is Bob's, today: fresh. Without it, the org's answer is still called behind.
@@ -101,6 +105,46 @@ describeDb('freshness from the sync', (ctx) => {
     // A stale sync is still told on every scope.
     await db.execute(sql`update data_arrivals set last_at = ${hoursAgo(72).toISOString()}::timestamptz`);
     expect(await lineFor({ kind: 'rep', repId: ana })).toContain('*Data may be stale:*');
+  });
+
+  // helper-204 (MED): the org's month with no record at all, 11 days after the last call and just after an import,
+  // read "No records behind this answer yet." while a fuller answer warned; (MED-LOW) "yet" on finished periods.
+  it('calls the org behind when its running period holds no record though it began long before the last arrival', async () => {
+    const db = ctx.db();
+    const ana = await addRep(db, 'Ana');
+    await addCall(db, ana, '2026-10-12T10:00:00Z');
+    await recordArrival(db, 'api', ['activities'], hoursAgo(1));
+    const lineOf = async (metric: 'calls' | 'meetings', period: string) =>
+      freshnessLine(
+        await getMetric({ db, defaultTimezone: 'UTC', now }, { metric, scope: org, period }),
+        now,
+        24,
+      );
+    expect(await lineOf('calls', 'this month')).toBe(
+      ':warning: *Data may be behind:* no record is in this period, which began on Sun, 1 Nov 2026, 00:00 (23 days ago), yet the ingest API last sent data on Mon, 23 Nov 2026, 11:00 (1 hour ago); records for this period may be missing, so check the CRM sync that feeds it.',
+    );
+    // This week began 12 hours ago: nothing is missing yet.
+    expect(await lineOf('calls', 'this week')).toBe(
+      'No records behind this answer yet. · last data from the ingest API 1 hour ago',
+    );
+    // An org that has never logged a meeting is not behind on meetings.
+    expect(await lineOf('meetings', 'this month')).toBe(
+      'No records behind this answer yet. · last data from the ingest API 1 hour ago',
+    );
+    // A finished week inside the data holds no call, and will not: no "yet".
+    expect(await lineOf('calls', 'last week')).toBe(
+      'No records behind this answer. · last data from the ingest API 1 hour ago',
+    );
+    // A scorecard or digest whose answers all hold no record shows the first one's warning.
+    const results = await Promise.all(
+      (['calls', 'meetings'] as const).map((metric) =>
+        getMetric({ db, defaultTimezone: 'UTC', now }, { metric, scope: org, period: 'this month' }),
+      ),
+    );
+    expect(freshnessLineOf(results, now, 24, 'none')).toContain(
+      '*Data may be behind:* no record is in this period',
+    );
+    expect(freshnessLineOf(results.slice(1), now, 24, 'none')).toBe('none');
   });
 
   // Tester (LOW): ARR, ARPU and CLV said "Data may be behind" right after a fresh import of a contract book whose

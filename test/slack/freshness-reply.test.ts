@@ -74,7 +74,8 @@ describeDb('freshness in a Slack answer', (ctx) => {
       type: 'context',
       elements: [
         mrkdwn('n = 0 · Tue 3 Nov 2026 (Europe/Berlin)'),
-        mrkdwn('No records behind this answer yet.'),
+        // A finished day holds none, and will not: no "yet" (helper-204).
+        mrkdwn('No records behind this answer.'),
       ],
     });
   });

@@ -173,7 +173,10 @@ export function freshnessLine(r: MetricResult, now: Date, staleAfterHours: numbe
     }
     case 'behind': {
       const s = sourceOf(verdict.arrival.source);
-      return `:warning: *Data may be behind:* the newest record here is from ${when(verdict.newest)}, yet ${s.name} last sent data on ${when(verdict.arrival.at)}; records for this period may be missing, so ${s.check}.`;
+      const here = verdict.newest
+        ? `the newest record here is from ${when(verdict.newest)}`
+        : `no record is in this period, which began on ${when(verdict.since)}`;
+      return `:warning: *Data may be behind:* ${here}, yet ${s.name} last sent data on ${when(verdict.arrival.at)}; records for this period may be missing, so ${s.check}.`;
     }
     case 'stale_records':
       return `:warning: *Data may be stale:* the newest record behind this answer is from ${when(verdict.newest)}, more than ${formatCount(staleAfterHours)} h ago. If you expected newer activity, check the CRM sync.`;
@@ -189,10 +192,38 @@ export function freshnessLine(r: MetricResult, now: Date, staleAfterHours: numbe
       const none = r.freshness.noneOwned;
       if (!newest && none)
         return `No records behind this answer: ${escapeName(r.scope.label)} owns no ${none} in Tally, in any period (\`team\` or \`org\` answers for more people).${synced}`;
-      if (!newest) return r.sampleSize > 0 ? synced.slice(3) : `No records behind this answer yet.${synced}`;
+      // "Yet" only until the period ends: a finished period inside the data holds none, and will not.
+      const over = now.getTime() >= r.period.end.getTime();
+      if (!newest)
+        return r.sampleSize > 0
+          ? synced.slice(3)
+          : `No records behind this answer${over ? '' : ' yet'}.${synced}`;
       return `Data as of ${when(newest)}${synced}`;
     }
   }
+}
+
+/**
+ * The freshness line of several answers shown together (a scorecard, a digest): the line of the one with the
+ * newest record; with no record in any, the first one's warning when one is judged behind or stale (an org
+ * whose month holds no record though data kept arriving), else `none`.
+ */
+export function freshnessLineOf(
+  results: readonly MetricResult[],
+  now: Date,
+  staleAfterHours: number,
+  none: string,
+): string {
+  const newest = results
+    .map((r) => r.freshness.newestRecordAt)
+    .filter((d): d is Date => d !== null)
+    .sort((a, b) => b.getTime() - a.getTime())[0];
+  const source =
+    results.find((r) => newest && r.freshness.newestRecordAt?.getTime() === newest.getTime()) ??
+    results.find(
+      (r) => judgeFreshness(r.freshness, r.period, r.scope, r.metric, now, staleAfterHours).kind !== 'fresh',
+    );
+  return source ? freshnessLine(source, now, staleAfterHours) : none;
 }
 
 /** The definition, escaped, for a context line. */

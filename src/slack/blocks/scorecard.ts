@@ -7,7 +7,7 @@ import { escapeMrkdwn, escapeName } from '../mrkdwn.js';
 import {
   currencyFootnotes,
   fallbackFigure,
-  freshnessLine,
+  freshnessLineOf,
   headlineText,
   sparklineLine,
   startFootnotes,
@@ -73,21 +73,12 @@ export function scorecardFallback(title: string, results: MetricResult[]): strin
  * that began before the data cover (startFootnotes), where to find definitions).
  */
 export function buildScorecardBlocks(view: ScorecardView): KnownBlock[] {
-  const newest = view.results
-    .map((r) => r.freshness.newestRecordAt)
-    .filter((d): d is Date => d !== null)
-    .sort((a, b) => b.getTime() - a.getTime())[0];
-  const freshnessSource = view.results.find(
-    (r) => r.freshness.newestRecordAt?.getTime() === newest?.getTime(),
-  );
   const footnoted = view.results.map((r) => ({ about: r.metric.label, result: r }));
   return [
     header(view.title),
     ...view.results.map((r) => section(scorecardLine(r))),
     context(
-      freshnessSource
-        ? freshnessLine(freshnessSource, view.now, view.staleAfterHours)
-        : 'No records behind these numbers yet.',
+      freshnessLineOf(view.results, view.now, view.staleAfterHours, 'No records behind these numbers yet.'),
       currencyFootnotes(footnoted),
       startFootnotes(footnoted),
       'Ask `/metrics help &lt;metric&gt;` for any definition.',
