@@ -158,9 +158,10 @@ const sourceOf = (source: string) =>
  * The freshness line, judged by the sync (src/metrics/freshness.ts): a warning names the source and when
  * it last sent data when that is older than `staleAfterHours` (and before the period ended), or when a
  * running period's newest record lags far behind it (not for a state metric: retention, ARR, ARPU, CLV);
- * otherwise "Data as of" the newest record. A team's or a rep's answer is never
- * called behind: its newest record is when those people last did it. A finished period whose data arrived after it ended never
- * warns. Metrics without per-record times (retention, CLV) with n > 0 show no "no records" line.
+ * otherwise "Data as of" the newest record. A team's or a rep's answer is never called behind: its newest
+ * record is when those people last did it. A finished period whose data arrived after it ended never warns.
+ * Metrics without per-record times (retention, CLV) with n > 0 show no "no records" line; with no record,
+ * "No records behind this answer yet." ("yet" until the period ends).
  */
 export function freshnessLine(r: MetricResult, now: Date, staleAfterHours: number): string {
   const zone = r.period.timezone;
