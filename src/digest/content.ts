@@ -11,6 +11,7 @@ import {
   getScorecard,
   isSmallSampleChange,
   judgeFreshness,
+  newestAnswer,
   parsePeriod,
   SCORECARD_METRICS,
   shiftPeriod,
@@ -204,23 +205,12 @@ export async function gatherDigest(
   );
   const lines = toDate.map((r, i) => ({ toDate: r, recent: recentResults[i] ?? null }));
 
-  const newest = toDate
-    .map((r) => r.freshness.newestRecordAt)
-    .filter((d): d is Date => d !== null)
-    .sort((a, b) => b.getTime() - a.getTime())[0];
   // Judged like an answer (src/metrics/freshness.ts) on the line with the newest record: by when its data
   // last arrived when that is recorded, else by the age of that record.
-  const newestLine = toDate.find((r) => r.freshness.newestRecordAt?.getTime() === newest?.getTime());
+  const newestLine = newestAnswer(toDate);
+  const newest = newestLine?.freshness.newestRecordAt ?? undefined;
   const stale =
-    newestLine !== undefined &&
-    judgeFreshness(
-      newestLine.freshness,
-      newestLine.period,
-      newestLine.scope,
-      newestLine.metric,
-      now,
-      deps.config.staleAfterHours,
-    ).kind !== 'fresh';
+    newestLine !== undefined && judgeFreshness(newestLine, now, deps.config.staleAfterHours).kind !== 'fresh';
 
   const movers = toDate
     // A change that shows as "+0.0 pts" is no mover; nor is one on a small sample, current or previous (a

@@ -1,4 +1,4 @@
-import type { DataArrival, MetricDefinition, Period, Scope } from './types.js';
+import type { DataArrival, MetricResult } from './types.js';
 
 /**
  * Freshness from the sync: an answer may be stale when the data it reads stopped arriving, not when its
@@ -27,15 +27,12 @@ export type FreshnessVerdict =
   | { kind: 'behind'; arrival: DataArrival; newest: Date | null; since: Date }
   | { kind: 'stale_records'; newest: Date };
 
-/** The rule above, pure: the scope, the metric, `now` and the threshold in hours are passed in. */
-export function judgeFreshness(
-  freshness: { newestRecordAt: Date | null; lastArrival: DataArrival | null; previousHeld?: true },
-  period: Pick<Period, 'start' | 'end' | 'running'>,
-  scope: Pick<Scope, 'kind'>,
-  metric: Pick<MetricDefinition, 'state'>,
-  now: Date,
-  staleAfterHours: number,
-): FreshnessVerdict {
+/** An answer as the rule reads it: its freshness, period, scope and metric. */
+type Judged = Pick<MetricResult, 'freshness' | 'period' | 'scope' | 'metric'>;
+
+/** The rule above for answer `r`, pure: `now` and the threshold in hours are passed in. */
+export function judgeFreshness(r: Judged, now: Date, staleAfterHours: number): FreshnessVerdict {
+  const { freshness, period, scope, metric } = r;
   const staleMs = staleAfterHours * 3_600_000;
   const { newestRecordAt: newest, lastArrival: arrival } = freshness;
   if (!arrival) {
@@ -55,4 +52,19 @@ export function judgeFreshness(
   )
     return { kind: 'behind', arrival, newest, since };
   return { kind: 'fresh' };
+}
+
+/**
+ * Of answers shown together (a scorecard, a digest), the one with the newest record (the first of equals),
+ * whose freshness line speaks for all; undefined when none holds a record.
+ */
+export function newestAnswer<T extends Pick<MetricResult, 'freshness'>>(
+  results: readonly T[],
+): T | undefined {
+  let best: T | undefined;
+  for (const r of results) {
+    const at = r.freshness.newestRecordAt;
+    if (at && (!best || at.getTime() > best.freshness.newestRecordAt!.getTime())) best = r;
+  }
+  return best;
 }

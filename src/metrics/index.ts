@@ -16,7 +16,7 @@ export {
 } from './email-ab.js';
 export { MetricsError } from './errors.js';
 export { fiscalCalendarFor, saveFiscalCalendar } from './fiscal-settings.js';
-export { judgeFreshness } from './freshness.js';
+export { judgeFreshness, newestAnswer } from './freshness.js';
 export { getFunnel } from './funnel.js';
 export { computeChange, getMetric, resolvePeriod, sortSegments } from './get-metric.js';
 export {

@@ -1,5 +1,5 @@
 import { headlineCurrencyNotes, shortCurrencyNote } from '../../metrics/currency-notes.js';
-import { judgeFreshness } from '../../metrics/freshness.js';
+import { judgeFreshness, newestAnswer } from '../../metrics/freshness.js';
 import { isSmallSample, SMALL_SAMPLE } from '../../metrics/small-sample.js';
 import type { Dimension, MetricResult, SegmentRow } from '../../metrics/types.js';
 import { formatMoneyColumn } from '../../money/index.js';
@@ -166,7 +166,7 @@ const sourceOf = (source: string) =>
 export function freshnessLine(r: MetricResult, now: Date, staleAfterHours: number): string {
   const zone = r.period.timezone;
   const when = (d: Date) => `${formatDateTime(d, zone)} (${formatAge(d, now)})`;
-  const verdict = judgeFreshness(r.freshness, r.period, r.scope, r.metric, now, staleAfterHours);
+  const verdict = judgeFreshness(r, now, staleAfterHours);
   switch (verdict.kind) {
     case 'stale_sync': {
       const s = sourceOf(verdict.arrival.source);
@@ -215,15 +215,8 @@ export function freshnessLineOf(
   staleAfterHours: number,
   none: string,
 ): string {
-  const newest = results
-    .map((r) => r.freshness.newestRecordAt)
-    .filter((d): d is Date => d !== null)
-    .sort((a, b) => b.getTime() - a.getTime())[0];
   const source =
-    results.find((r) => newest && r.freshness.newestRecordAt?.getTime() === newest.getTime()) ??
-    results.find(
-      (r) => judgeFreshness(r.freshness, r.period, r.scope, r.metric, now, staleAfterHours).kind !== 'fresh',
-    );
+    newestAnswer(results) ?? results.find((r) => judgeFreshness(r, now, staleAfterHours).kind !== 'fresh');
   return source ? freshnessLine(source, now, staleAfterHours) : none;
 }
 
