@@ -80,6 +80,12 @@ export function computeChange(
 }
 
 /**
+ * Labels and keys as a person counts: "Rep 2" before "Rep 10" (helper-205), "31" before "154". One collator
+ * for every comparison: `localeCompare` with options builds one per call.
+ */
+const byNameThenKey = new Intl.Collator('en', { numeric: true });
+
+/**
  * Best first by the metric's direction; rows with no data last; ties by sample size, then label, then key
  * (two reps with the same name and figures keep one order, whatever order the rows arrived in). A rate or
  * average on a small sample (`isSmallSample`: 1–9 records) ranks after every row on a full sample, so a
@@ -99,7 +105,7 @@ export function sortSegments(def: MetricDefinition, rows: SegmentRow[]): Segment
     if (a.value.kind === 'value' && b.value.kind === 'value' && a.value.value !== b.value.value)
       return sign * (a.value.value - b.value.value);
     if (a.sampleSize !== b.sampleSize) return b.sampleSize - a.sampleSize;
-    return a.label.localeCompare(b.label) || a.key.localeCompare(b.key, 'en', { numeric: true });
+    return byNameThenKey.compare(a.label, b.label) || byNameThenKey.compare(a.key, b.key);
   });
 }
 

@@ -234,6 +234,13 @@ describe('attainment, pace and status', () => {
     expect(keys([namesake('276'), namesake('154'), namesake('31')])).toEqual(['31', '154', '276']);
     expect(keys([namesake('154'), namesake('31'), namesake('276')])).toEqual(['31', '154', '276']);
   });
+
+  it('orders ties by name as a person counts: "Rep 2" before "Rep 10"', () => {
+    // helper-205: tied rows read "Rep 10, Rep 11, Rep 2".
+    const tied = (key: string, label: string): SegmentRow => ({ key, label, value: v(5), sampleSize: 5 });
+    const rows = [tied('1', 'Rep 10'), tied('2', 'Rep 2'), tied('3', 'Rep 11'), tied('4', 'rep 3')];
+    expect(sortSegments(calls, rows).map((r) => r.label)).toEqual(['Rep 2', 'rep 3', 'Rep 10', 'Rep 11']);
+  });
 });
 
 describeDb('targets in the database', (ctx) => {
