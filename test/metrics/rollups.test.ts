@@ -132,10 +132,11 @@ describeDb('metric rollups', (ctx) => {
     expect(counts!.raw).toBeGreaterThan(40);
   }, 120_000);
 
-  it('gives the raw answers for a split of a lone headline, headline and split from one statement', async () => {
+  it('gives the raw answers for a split of a lone headline, headline and split read together', async () => {
     const { db, org } = await seedMessy();
     const deps = { db, defaultTimezone: 'America/New_York', now };
-    // A digest's by-rep tables and leaderboard: the split with its headline alone (one statement).
+    // A digest's by-rep tables and leaderboard: the split with its headline alone (headlineWithSegments: one
+    // statement, or for a team's or the org's split by rep the split's lean rows beside the team twin's).
     const include = { target: false, trend: false, series: false };
     const compared = await expectRollupsEqualRaw(deps, {
       metrics: COUNTER_METRICS,
@@ -145,7 +146,7 @@ describeDb('metric rollups', (ctx) => {
       include,
     });
     expect(compared).toBe(COUNTER_METRICS.length * 5 * 4 * 2);
-    // The headline came with the split: no statement of its own, and the calling reps are the split's.
+    // The headline came with the split, not from `windows`, and the calling reps are the split's.
     const windows = vi.spyOn(COMPUTERS.calls, 'windows');
     const calls = await getMetric(deps, {
       metric: 'calls',

@@ -61,6 +61,7 @@ export const callsComputer: MetricComputer = aggregateComputer({
     // A rep who made a call in the window (rep_id 0, records without an owner, is never one).
     activeReps: sql`r.calls > 0`,
     having: sql`sum(r.calls) > 0`,
+    segmentAggregates: sql`sum(r.calls)::int as n`,
     newest: ROLLUP_NEWEST.call,
   },
   finalize({ rows, workingDays }) {
@@ -116,6 +117,7 @@ export const emailsComputer: MetricComputer = aggregateComputer({
   rollup: {
     aggregates: sql`sum(r.emails)::int as n, sum(r.emails_opened)::int as opened, sum(r.emails_replied)::int as replied`,
     having: sql`sum(r.emails) > 0`,
+    segmentAggregates: sql`sum(r.emails)::int as n`,
     newest: ROLLUP_NEWEST.email,
   },
   finalize({ rows }) {
@@ -165,6 +167,7 @@ export const meetingsComputer: MetricComputer = aggregateComputer({
   rollup: {
     aggregates: sql`sum(r.meetings_booked)::int as booked, sum(r.meetings_held)::int as held`,
     having: sql`sum(r.meetings_booked) + sum(r.meetings_held) > 0`,
+    segmentAggregates: sql`sum(r.meetings_booked)::int as booked`,
     newest: ROLLUP_NEWEST.meeting,
   },
   finalize({ rows }) {

@@ -270,6 +270,7 @@ export const oppsComputer: MetricComputer = aggregateComputer({
   rollup: {
     aggregates: sql`sum(r.opps_created)::int as cur_n, sum(r.pipeline_minor)::float8 as cur_amount`,
     having: sql`sum(r.opps_created) > 0`,
+    segmentAggregates: sql`sum(r.opps_created)::int as cur_n`,
     newest: ROLLUP_NEWEST.opp,
   },
   finalize({ rows, currency }) {

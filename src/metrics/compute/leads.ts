@@ -201,6 +201,7 @@ export const conversionComputer: MetricComputer = aggregateComputer({
     aggregates: sql`sum(r.leads_qualified)::int as qualified, sum(r.leads_qualified_converted)::int as q_conv,
       sum(r.leads_created)::int as created, sum(r.leads_created_converted)::int as c_conv`,
     having: sql`sum(r.leads_qualified) + sum(r.leads_created) > 0`,
+    segmentAggregates: sql`sum(r.leads_qualified)::int as qualified, sum(r.leads_qualified_converted)::int as q_conv`,
     newest: ROLLUP_NEWEST.lead,
   },
   finalize({ rows }) {

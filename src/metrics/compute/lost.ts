@@ -54,6 +54,7 @@ export const lostComputer: MetricComputer = aggregateComputer({
     aggregates: sql`sum(r.deals_lost)::int as cur_n, sum(r.lost_minor)::float8 as cur_amount,
       sum(r.deals_lost_with_reason)::int as with_reason`,
     having: sql`sum(r.deals_lost) > 0`,
+    segmentAggregates: sql`sum(r.deals_lost)::int as cur_n`,
     newest: ROLLUP_NEWEST.lost,
   },
   finalize({ rows, currency }) {
