@@ -155,9 +155,9 @@ export interface AggregateSpec {
    * 42 → 27 ms on the bench data).
    * `newest`: the rollup row's newest event of the kinds the metric reads (`r.newest_call_at`, or the
    * `greatest` of several), the freshness the raw path reads as `max(x.ts)` of its own rows.
-   * `segmentAggregates` (optional): the part of `aggregates` a split row's value and count need (calls: `n`
-   * alone; lost deals: `cur_n` per currency), for a team's or the org's headline split by rep (see
-   * `headlineWithSegments`).
+   * `segmentAggregates` (optional, for a metric whose value is no amount of money): the part of `aggregates`
+   * a split row's value and count need, summed over every currency (calls: `n` alone; lost deals: `cur_n`),
+   * for a team's or the org's headline split by rep (see `headlineWithSegments`).
    */
   rollup?: { aggregates: SQL; having: SQL; newest: SQL; activeReps?: SQL; segmentAggregates?: SQL };
   finalize(input: FinalizeInput): Omit<Computed, 'newest'>;
@@ -427,13 +427,14 @@ export function aggregateComputer(spec: AggregateSpec): MetricComputer {
       const { join, label } = labelsOf(by, ctx);
       const lean = spec.rollup.segmentAggregates;
       if (lean && by === 'rep' && scope.kind !== 'rep') {
-        // The split's rows carry only what a row's value needs, beside the headline read from the team twin
+        // The split's rows carry only what a row's value needs, in every currency (its value is a count or a
+        // rate, which the answer's currency does not change), beside the headline read from the team twin
         // (a few rows per team and month): one pass over the rep rows, as the hand SQL makes, instead of
         // every figure's sum per rep to total them (org × this year by rep, calls: 6.3–6.8 → 4.5–5.3 ms on
         // the bench data, the twin's statement 0.4 ms beside it).
         const { activeReps: _counted, ...twin } = spec.rollup;
-        const splitRows = sql`select ${seg.key} as g${rcur}, ${lean} from ${rollupRows(ranges, scope)}
-          group by ${seg.column}${rcur} having ${spec.rollup.having}`;
+        const splitRows = sql`select ${seg.key} as g, ${lean} from ${rollupRows(ranges, scope)}
+          group by ${seg.column} having ${spec.rollup.having}`;
         const [head, parts] = await Promise.all([
           rollupWindows(db, twin, scope, ranges, 0, spec.perCurrency === true),
           runMetricQuery<Row>(
@@ -559,8 +560,10 @@ function segmentsOf(
       workingDays: ctx.workingDays.at(-1) ?? 0,
       ctx,
     });
-    // A segment whose records are all in other currencies says so (its value is no data in `currency`).
-    const other = currency !== null ? pickCurrency(group, currency) : undefined;
+    // A segment whose records are all in other currencies says so (its value is no data in `currency`); a
+    // count of them (lost deals) is a value, in no currency.
+    const other =
+      currency !== null && done.value.kind === 'no_data' ? pickCurrency(group, currency) : undefined;
     return {
       key: key === '\u0000' ? null : key,
       label: names ? (names.get(Number(key)) ?? none) : String(group[0]!.label),
