@@ -78,12 +78,16 @@ const startDays = new LRUCache<string, number>({ max: 1_000 });
  * ("calls org 2025" with records from 5 Dec 2025). Its days before then hold no records, which is not a
  * shortfall: per-day figures count the working days from then on (`workingDaysWithData`), an accumulating
  * target is not judged, and the answer says where the records start. Null otherwise (no records, a period
- * wholly before or after the first record, or one whose first day holds it).
+ * wholly before or after the first record, or one whose first day holds it), and when only weekend days of
+ * `p` come before it: targets are worked on weekdays, so November begun on a Sunday with records from
+ * Monday 2 Nov lost nothing, and its 0 calls are judged (fresh tester helper-206: "not judged: records
+ * start 2 Nov 2026").
  */
 export function dataStartDayIn(p: Period, start: DataStart | null, now: Date): Date | null {
   if (!start || p.allTime) return null;
   const inside = start.day.getTime() > p.start.getTime() && start.at < p.end && start.at < now;
-  return inside ? start.day : null;
+  if (!inside) return null;
+  return workingDaysElapsed({ ...p, end: start.day }, now) > 0 ? start.day : null;
 }
 
 /**

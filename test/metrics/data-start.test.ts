@@ -5,7 +5,7 @@ import type { MetricId, MetricResult } from '../../src/metrics/types.js';
 import { targetLine } from '../../src/slack/blocks/answer-parts.js';
 import { buildScorecardBlocks } from '../../src/slack/blocks/scorecard.js';
 import { describeDb } from '../helpers/db.js';
-import { addCall, addOpp, addRep, addTeam } from './fixtures.js';
+import { addActivity, addCall, addOpp, addRep, addTeam } from './fixtures.js';
 
 // Monday 23 Nov 2026, 12:00 UTC. The org's records start on Friday 5 Dec 2025.
 const now = new Date('2026-11-23T12:00:00Z');
@@ -162,5 +162,51 @@ describeDb('a period that began before the data', (ctx) => {
     const later = await getMetric(deps, { metric: 'calls', scope: { kind: 'org' }, period: '2026' });
     const plain = buildScorecardBlocks({ title: 'S', results: [later], now, staleAfterHours: 24 });
     expect(JSON.stringify(plain)).not.toContain('The figures cover');
+  });
+});
+
+/**
+ * A period whose days before the first record are all weekend days lost no working day (fresh tester
+ * helper-206: November, begun on Sunday 1 Nov, with records from Monday 2 Nov, showed its 0 calls as
+ * "not judged: records start 2 Nov 2026").
+ */
+describeDb('a period whose days before the data are a weekend', (ctx) => {
+  it('judges its target as any other period', async () => {
+    const db = ctx.db();
+    const later = new Date('2026-12-06T12:00:00Z');
+    const team = await addTeam(db, 'R&D', { timezone: 'UTC' });
+    const ana = await addRep(db, 'Ana', team, '2020-01-01T00:00:00Z');
+    // The org's first activity: an email on Monday 2 Nov 2026; no calls at all.
+    await addActivity(db, {
+      repId: ana,
+      kind: 'email',
+      direction: 'outbound',
+      occurredAt: new Date('2026-11-02T09:00:00Z'),
+    });
+    await setTarget(db, {
+      metric: 'calls',
+      scope: { kind: 'team', teamId: team },
+      periodKind: 'week',
+      value: 20,
+      setByRepId: null,
+      now: later,
+    });
+    const deps = { db, defaultTimezone: 'UTC', now: later };
+    const november = await getMetric(deps, {
+      metric: 'calls',
+      scope: { kind: 'team', teamId: team },
+      period: 'last month',
+    });
+    expect(november.value).toEqual({ kind: 'value', value: 0 });
+    // 21 weekdays in November 2026 × 20 a week ÷ 5.
+    expect(november.target).toMatchObject({ targetForPeriod: 84, attainment: 0, status: 'off_track' });
+    expect(november.target?.dataStartsOn).toBeUndefined();
+    // A period with a weekday before the data is still not judged: 30 Oct (a Friday) to 6 Nov.
+    const week = await getMetric(deps, {
+      metric: 'calls',
+      scope: { kind: 'team', teamId: team },
+      period: '2026-10-30..2026-11-06',
+    });
+    expect(week.target).toMatchObject({ attainment: null, status: null, dataStartsOn: '2 Nov 2026' });
   });
 });
