@@ -254,6 +254,25 @@ describe('a quarter with a year under a fiscal calendar', () => {
     // Without a fiscal calendar there is one reading.
     expect(ask(parseCommand('winrate org q1 2026', ctx)).period).toBe('2026-Q1');
   });
+
+  // Helper-206 (MED): `this fiscal quarter` answered "I don't know the period `this fiscal`".
+  it('reads `this fiscal quarter` as `this quarter`: quarters and years follow the fiscal calendar', () => {
+    for (const [typed, period] of [
+      ['this fiscal quarter', 'this quarter'],
+      ['Last Fiscal Year', 'last year'],
+      ['next fiscal quarter', 'next quarter'],
+      ['last fiscal quarter', 'last quarter'],
+    ] as const) {
+      const fiscal = ask(parseCommand(`winrate org ${typed}`, february));
+      expect(fiscal, typed).toEqual(ask(parseCommand(`winrate org ${period}`, february)));
+      expect(fiscal.period, typed).not.toBeNull();
+    }
+    // A team whose name holds the word keeps it.
+    expect(ask(parseCommand('winrate team Fiscal Year Ops', february)).scope).toMatchObject({
+      kind: 'named',
+      name: 'Fiscal Year Ops',
+    });
+  });
 });
 
 // The grammar offers the readings with month words inside names; the names decide (here a fixed list).

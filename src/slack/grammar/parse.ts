@@ -13,6 +13,7 @@ import {
   readAgo,
   typoSentence,
   weekdayOfWord,
+  withoutFiscalWord,
   type ZonedHint,
   zonedHint,
 } from './period-words.js';
@@ -191,7 +192,7 @@ export function joinMetricWords(tokens: string[]): string[] {
 
 /** Parses the text after `/metrics`. */
 export function parseCommand(text: string, ctx: GrammarContext): ParsedCommand {
-  const raw = withoutDateCommas(tokenize(text.slice(0, MAX_COMMAND_CHARS)));
+  const raw = withoutFiscalWord(withoutDateCommas(tokenize(text.slice(0, MAX_COMMAND_CHARS))));
   const head = raw[0]?.toLowerCase();
   const tokens =
     head !== undefined && HELP_WORDS.has(head)

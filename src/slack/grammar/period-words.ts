@@ -18,6 +18,22 @@ import { clipTyped } from './words.js';
 
 /** Words that start a relative period; after them a name is very unlikely. */
 const LEADS = new Set(['last', 'this', 'past', 'previous', 'prev', 'next', 'current']);
+
+/**
+ * The tokens without a `fiscal` that only says what quarters and years already are (they follow the org's
+ * fiscal calendar): `this fiscal quarter` is `this quarter`, `last fiscal year` is `last year`. Only between
+ * a lead word and `quarter` or `year`, so a team called "Fiscal Year Ops" keeps its name (fresh tester
+ * helper-206: `this fiscal quarter` answered "I don't know the period `this fiscal`").
+ */
+export function withoutFiscalWord(tokens: string[]): string[] {
+  return tokens.filter(
+    (word, i) =>
+      word.toLowerCase() !== 'fiscal' ||
+      !/^(?:quarter|year)$/i.test(tokens[i + 1] ?? '') ||
+      !LEADS.has(tokens[i - 1]?.toLowerCase() ?? ''),
+  );
+}
+
 /** What may follow a lead word, for "did you mean `last month`". */
 const UNITS = ['week', 'month', 'quarter', 'year', 'days', 'time'];
 /** Looks like a date, range, window, quarter or fiscal year, e.g. `2026-13`, `0d`, `-5d`, `q5`, `fy99999`, `a..b`. */
