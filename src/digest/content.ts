@@ -15,6 +15,7 @@ import {
   parsePeriod,
   SCORECARD_METRICS,
   shiftPeriod,
+  workingDaysIn,
 } from '../metrics/index.js';
 import type { MetricDeps, MetricId, MetricResult, Period, Scope, SegmentRow } from '../metrics/types.js';
 import { formatAttainment, lowerFirst, shownChange } from '../slack/format.js';
@@ -336,7 +337,8 @@ async function gatherAttention(
     }
   }
   const opps = lines.find((l) => l.toDate.metric.id === 'opps')?.recent;
-  if (opps && opps.value.kind === 'value' && opps.value.value === 0) {
+  // Not after a weekend day alone: a quiet Saturday is no stalling pipeline (fresh tester helper-206).
+  if (opps && opps.value.kind === 'value' && opps.value.value === 0 && workingDaysIn(opps.period) > 0) {
     items.push({ text: `No new opportunities ${recentInWords(recent)} — pipeline may be stalling.` });
   }
   return items;

@@ -36,6 +36,7 @@ export {
   seriesPeriods,
   shiftPeriod,
   workingDaysElapsed,
+  workingDaysIn,
 } from './periods.js';
 export { resolveScope } from './scope.js';
 export { getScorecard } from './scorecard.js';

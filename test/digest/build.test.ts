@@ -117,6 +117,35 @@ describeDb('digest content', (ctx) => {
     expect(msg.blocks.length).toBeLessThanOrEqual(LIMITS.messageBlocks);
   });
 
+  it('says the pipeline may be stalling only after a working day without new opportunities', async () => {
+    // Fresh tester helper-206: a Sunday's digest said "No new opportunities yesterday" of a Saturday.
+    const { teamId, ana } = await seed();
+    await ctx
+      .db()
+      .insert(activities)
+      .values({
+        externalId: 'friday',
+        repId: ana,
+        kind: 'call',
+        direction: 'outbound',
+        occurredAt: new Date('2026-11-27T09:00:00Z'),
+      });
+    const at = async (slot: string) => {
+      const when = new Date(slot);
+      const msg = await buildDigest(
+        { db: ctx.db(), config },
+        spec(teamId, { slot: when, metrics: ['calls', 'opps'] }),
+        when,
+      );
+      return JSON.stringify(msg.blocks);
+    };
+    const stalling = 'No new opportunities yesterday — pipeline may be stalling.';
+    // Saturday 28 Nov 08:30 Berlin: Friday had no new opportunity.
+    expect(await at('2026-11-28T07:30:00Z')).toContain(stalling);
+    // Sunday 29 Nov: yesterday was a Saturday.
+    expect(await at('2026-11-29T07:30:00Z')).not.toContain('pipeline may be stalling');
+  });
+
   it('says plainly that data is stale instead of showing zeros for yesterday', async () => {
     const { teamId } = await seed();
     // Mon 30 Nov 2026 08:30 Berlin: the newest record (23 Nov 15:00 UTC) is 6.7 days old.
