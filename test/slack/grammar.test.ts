@@ -802,3 +802,26 @@ describe('month-and-day words on 4 Dec 2026 (tester)', () => {
     });
   });
 });
+
+// Helper-206 (LOW): `winrate team Team *Star* last month` answered "That names more than one scope: `team`
+// and `Team *Star*`"; only the quoted name worked.
+describe('a team whose name begins with "Team"', () => {
+  it('reads `team Team Star` as the team named "Team Star"', () => {
+    for (const typed of ['winrate team Team Star last month', 'winrate team team star last month']) {
+      const asked = ask(parse(typed));
+      expect(asked.scope, typed).toEqual({
+        kind: 'named',
+        name: typed.split(' ').slice(2, 4).join(' '),
+        teamOnly: true,
+      });
+      expect(asked.period, typed).toBe('last month');
+    }
+    expect(ask(parse('winrate team Team *Star* 30d')).scope).toEqual({
+      kind: 'named',
+      name: 'Team *Star*',
+      teamOnly: true,
+    });
+    // `team team` alone still says the word twice.
+    expect(parse('winrate team team')).toMatchObject({ kind: 'error' });
+  });
+});

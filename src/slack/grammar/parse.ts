@@ -583,6 +583,21 @@ function readModifiers(
     const otherwise = after ? periodWrittenOtherwise(tokens, i, after, ctx) : null;
     if (otherwise)
       return { kind: 'error', message: otherwise.message, suggestion: otherwise.suggestion, about: 'period' };
+    // `team Team Star`: a team whose name begins with "Team" (fresh tester helper-206: it answered "That names
+    // more than one scope: `team` and `Team Star`").
+    if (
+      word === 'team' &&
+      tokens[i + 1]?.toLowerCase() === 'team' &&
+      tokens[i + 2] &&
+      isNameWord(tokens[i + 2]!, tokens, i + 2, pctx)
+    ) {
+      endRun();
+      teamOnly = true;
+      nameWordTyped = `${raw} `;
+      run.push(tokens[i + 1]!);
+      i++;
+      continue;
+    }
     // "team EMEA" names a team; a bare "team" is the caller's own.
     if (word === 'team' && tokens[i + 1] && isNameWord(tokens[i + 1]!, tokens, i + 1, pctx)) {
       endRun();
