@@ -8,7 +8,11 @@ import type { MetricResult } from './types.js';
  * its currency note is about a figure beside it (pipeline value, amount lost). A scorecard or a digest, which
  * shows the headline alone, shows these notes; a full answer shows all of its notes.
  */
-export function headlineCurrencyNotes(r: Pick<MetricResult, 'metric' | 'notes'>): string[] {
+export function headlineCurrencyNotes(r: Pick<MetricResult, 'metric' | 'notes' | 'value'>): string[] {
+  // A metric that looks ahead with no figure (pipeline coverage of a period that has ended) left nothing out
+  // of a figure: "No data: coverage looks ahead…" beside "2 deals in other currencies left out" (fresh tester
+  // helper-206).
+  if (r.metric.looksAhead && r.value.kind === 'no_data') return [];
   // Pipeline coverage (a multiple) divides money by money, so its headline leaves records out as money does:
   // a scorecard's coverage row in EUR left the USD pipeline out without a footnote (fresh tester helper-174).
   return r.metric.unit === 'money' || r.metric.unit === 'multiple'
