@@ -388,6 +388,17 @@ function parseUnsafe(text: string, ctx: PeriodContext): ParsePeriodResult {
   if (first !== null && last !== null) {
     const start = localDate(today.getFullYear() - (first - 1 > today.getMonth() ? 1 : 0), first, 1, zone)!;
     const end = addMonths(start, ((last - first + 12) % 12) + 1);
+    // `nov-oct`: twelve months, most of them ahead, or `oct-nov` typed the wrong way round? Asked, never
+    // guessed (fresh tester helper-206: it answered 1 Nov 2026 – 31 Oct 2027, "10% attained · on track").
+    if (last === first - 1) {
+      const ym = (d: Date) => ymd(d).slice(0, 7);
+      return {
+        ok: false,
+        shaped: true,
+        twoWays: true,
+        error: `\`${text.trim().slice(0, 40)}\` reads two ways: twelve months, ${rangeLabel(start, end)}, written \`${ym(start)}..${ym(addDays(end, -1))}\`, or the other way round, written \`${m![2]}-${m![1]}\`.`,
+      };
+    }
     const spec = `${ymd(start)}..${ymd(addDays(end, -1))}`;
     return { ok: true, period: build('range', start, end, spec, rangeLabel(start, end), zone, now) };
   }

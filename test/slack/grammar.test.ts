@@ -825,3 +825,22 @@ describe('a team whose name begins with "Team"', () => {
     expect(parse('winrate team team')).toMatchObject({ kind: 'error' });
   });
 });
+
+// Helper-206 (LOW): `calls org nov-oct` was read, without a word, as 1 Nov 2026 – 31 Oct 2027 ("10% attained ·
+// on track" for twelve months mostly ahead).
+describe('a range of months typed the wrong way round', () => {
+  it('asks whether `nov-oct` is twelve months or `oct-nov`, and reads `dec-feb` and `jan-dec` as ever', () => {
+    const dec = { ...ctx, now: new Date('2026-12-06T12:00:00Z') };
+    for (const typed of ['nov-oct', 'Nov to Oct', 'nov..oct']) {
+      expect(parseCommand(`calls org ${typed}`, dec), typed).toEqual({
+        kind: 'error',
+        message: `\`${typed}\` reads two ways: twelve months, 1 Nov 2026 – 31 Oct 2027, written \`2026-11..2027-10\`, or the other way round, written \`oct-nov\`.`,
+        suggestion: null,
+        about: 'period',
+      });
+    }
+    expect(ask(parseCommand('calls org 2026-11..2027-10', dec)).period).toBe('2026-11-01..2027-10-31');
+    expect(ask(parseCommand('calls org dec-feb', dec)).period).toBe('2026-12-01..2027-02-28');
+    expect(ask(parseCommand('calls org jan-dec', dec)).period).toBe('2026-01-01..2026-12-31');
+  });
+});

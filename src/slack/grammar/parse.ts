@@ -748,11 +748,12 @@ function matchPeriod(
 }
 
 /**
- * The question a phrase of one or two words at `tokens[index]` asks when it names two periods (`q1 2026`
+ * The question a phrase of one to three words at `tokens[index]` asks when it names two periods (`q1 2026`
  * with a fiscal calendar: see ParsePeriodResult's `twoWays`), or null.
  */
 function twoWayPeriod(tokens: string[], index: number, ctx: GrammarContext): string | null {
-  for (const length of [2, 1]) {
+  // Three words: `nov to oct`.
+  for (const length of [3, 2, 1]) {
     if (index + length > tokens.length) continue;
     // As typed (parsePeriod reads any case), so the question quotes the user's words.
     const r = readPhrase(tokens.slice(index, index + length).join(' '), ctx);
