@@ -4,7 +4,7 @@ import { formatPercent } from '../numbers/percent.js';
 import { runAdmitted } from './admitted.js';
 import { lostDeals } from './compute/lost.js';
 import { runMetricQuery } from './compute/query.js';
-import { scopedRows } from './compute/rows.js';
+import { scopedRows, segmentLabelJoin } from './compute/rows.js';
 import { getMetric } from './get-metric.js';
 import type { MetricDeps, MetricResult, Period, Scope } from './types.js';
 
@@ -46,9 +46,9 @@ interface ReasonRow {
   cur_amount: number;
   cur_other: number;
   prev_n: number;
+  /** The reason's most used spelling in the period (`segmentLabelJoin`); "No reason given" without one. */
+  label: string;
 }
-
-const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /**
  * Why deals were lost: deals lost in `period` for `scope` by normalised reason, each with the amount lost
@@ -71,26 +71,34 @@ export async function getLossReasons(
   const current = result.period;
   const previous = result.trend?.previous.period ?? null;
   const min = previous ? previous.start : current.start;
+  const since = previous ? previous.end.toISOString() : min.toISOString();
+  const from = current.start.toISOString();
+  // A reason is shown under its most used spelling among this period's deals (as a split by reason is).
+  const { join, label } = segmentLabelJoin(
+    'reason',
+    sql`(select * from x where x.ts >= ${from}::timestamptz) x`,
+  );
   const rows = await runAdmitted(deps, query.scope, () =>
     runMetricQuery<ReasonRow>(
       deps.db,
-      sql`select x.seg as reason,
-        count(*) filter (where x.ts >= ${current.start.toISOString()}::timestamptz)::int as cur_n,
-        coalesce(sum(x.amount_minor) filter (where x.ts >= ${current.start.toISOString()}::timestamptz
+      sql`with x as (${scopedRows(lostDeals('reason'), query.scope, min, current.end, 'reason')})
+      select a.g as reason, a.cur_n, a.cur_amount, a.cur_other, a.prev_n, ${label} as label
+      from (select x.seg as g,
+        count(*) filter (where x.ts >= ${from}::timestamptz)::int as cur_n,
+        coalesce(sum(x.amount_minor) filter (where x.ts >= ${from}::timestamptz
           and x.currency = ${result.currency ?? 'USD'}), 0)::float8 as cur_amount,
-        count(*) filter (where x.ts >= ${current.start.toISOString()}::timestamptz
+        count(*) filter (where x.ts >= ${from}::timestamptz
           and x.currency is distinct from ${result.currency ?? 'USD'})::int as cur_other,
-        count(*) filter (where x.ts < ${previous ? previous.end.toISOString() : min.toISOString()}::timestamptz)::int as prev_n
-      from (${scopedRows(lostDeals('reason'), query.scope, min, current.end, 'reason')}) x
-      where x.ts >= ${current.start.toISOString()}::timestamptz
-        or x.ts < ${previous ? previous.end.toISOString() : min.toISOString()}::timestamptz
-      group by x.seg`,
+        count(*) filter (where x.ts < ${since}::timestamptz)::int as prev_n
+      from x
+      where x.ts >= ${from}::timestamptz or x.ts < ${since}::timestamptz
+      group by x.seg) a ${join}`,
     ),
   );
   const total = rows.reduce((s, r) => s + Number(r.cur_n), 0);
   const toRow = (r: ReasonRow): LossReasonRow => ({
     key: r.reason,
-    label: r.reason === null ? 'No reason given' : cap(r.reason),
+    label: r.reason === null ? 'No reason given' : r.label,
     kind: r.reason === null ? 'none' : 'reason',
     lost: Number(r.cur_n),
     amount: Number(r.cur_amount),

@@ -29,7 +29,8 @@ describeDb('lost deals by reason', (ctx) => {
     const db = ctx.db();
     const ana = await addRep(db, 'Ana');
     const oct = '2026-10-10T10:00:00Z';
-    // October: price ×3 in three spellings, timing ×2, five single reasons, one without a reason.
+    // October: price ×3 in three spellings (one each: shown under the first in byte order, "PRICE"), timing ×2
+    // ("Timing" before "timing"), five single reasons, one without a reason.
     await lose(ana, oct, 1_000, 'Price');
     await lose(ana, oct, 2_000, ' price ');
     await lose(ana, '2026-10-01T00:00:00Z', 3_000, 'PRICE');
@@ -49,7 +50,7 @@ describeDb('lost deals by reason', (ctx) => {
     expect(lr.result.trend?.change?.absolute).toBe(6); // 11 vs 5
     expect(lr.hasReasons).toBe(true);
     expect(lr.rows.map((r) => [r.label, r.lost, r.amount, r.share, r.previousLost])).toEqual([
-      ['Price', 3, 6_000, 3 / 11, 1],
+      ['PRICE', 3, 6_000, 3 / 11, 1],
       ['Timing', 2, 1_000, 2 / 11, 4],
       ['Bad fit', 1, 100, 1 / 11, 0],
       ['Competitor', 1, 100, 1 / 11, 0],
@@ -59,17 +60,56 @@ describeDb('lost deals by reason', (ctx) => {
     ]);
     expect(await topLossReasonsLine(deps, { scope: org, period: '2026-10' })).toBe(
       // Second probe (LOW): the deal with no reason was left out, so the shares did not add up.
-      'Top loss reasons: Price (3 of 11 lost, 27%), Timing (2, 18%), Bad fit (1, 9%); no reason given: 1 (9%)',
+      'Top loss reasons: PRICE (3 of 11 lost, 27%), Timing (2, 18%), Bad fit (1, 9%); no reason given: 1 (9%)',
     );
     // The same reasons as a split of the lostdeals metric.
     const split = await getMetric(deps, { metric: 'lostdeals', scope: org, period: '2026-10', by: 'reason' });
     const rows = new Map(split.segments?.rows.map((r) => [r.label, r.value]));
-    expect(rows.get('Price')).toEqual(v(3));
+    expect(rows.get('PRICE')).toEqual(v(3));
     expect(rows.get('Went dark')).toEqual(v(1));
     expect(rows.get('No reason given')).toEqual(v(1));
     const text = JSON.stringify(buildLostMessage(lr));
-    expect(text).toContain('*Price* — 3 (27%) · $60 · +2 vs 1');
+    expect(text).toContain('*PRICE* — 3 (27%) · $60 · +2 vs 1');
     expect(text).toContain('_Other (2 reasons)_ — 2 (18%) · $2 · new');
+  });
+
+  // Fresh tester (MED): reasons were shown as their grouping key with a capital first letter, "Went with sap 🦄"
+  // for "Went with SAP 🦄", "Chose <competitor> & co" for its only spelling "Chose <Competitor> & Co".
+  it('shows each reason under its most used spelling as recorded, grouped by its normalised key', async () => {
+    const db = ctx.db();
+    const ana = await addRep(db, 'Ana');
+    const oct = '2026-10-10T10:00:00Z';
+    await lose(ana, oct, 1_000, 'Went with SAP 🦄');
+    await lose(ana, oct, 1_000, '  Went with SAP 🦄 ');
+    await lose(ana, oct, 1_000, 'went  with sap 🦄');
+    await lose(ana, oct, 500, 'Chose <Competitor> & Co');
+    // A tie is broken in byte order ("Legal" before "legal"); inner whitespace runs show as one space.
+    await lose(ana, oct, 100, 'legal');
+    await lose(ana, oct, 100, 'Legal\t\treview');
+    await lose(ana, oct, 100, 'legal review');
+    await lose(ana, oct, 100, '*Timing*');
+    // A spelling used only in the previous period does not name the reason this period.
+    for (let i = 0; i < 3; i++) await lose(ana, '2026-09-06T00:00:00Z', 100, 'CHOSE <COMPETITOR> & CO');
+    const deps = { db, defaultTimezone: 'UTC', now: new Date('2026-11-25T12:00:00Z') };
+    const lr = await getLossReasons(deps, { scope: org, period: '2026-10' });
+    expect(lr.rows.map((r) => [r.label, r.lost, r.previousLost])).toEqual([
+      ['Went with SAP 🦄', 3, 0],
+      ['Legal review', 2, 0],
+      ['Chose <Competitor> & Co', 1, 3],
+      ['*Timing*', 1, 0],
+      ['legal', 1, 0],
+    ]);
+    expect(await topLossReasonsLine(deps, { scope: org, period: '2026-10' })).toBe(
+      'Top loss reasons: Went with SAP 🦄 (3 of 8 lost, 38%), Legal review (2, 25%), Chose <Competitor> & Co (1, 13%)',
+    );
+    const split = await getMetric(deps, { metric: 'lostdeals', scope: org, period: '2026-10', by: 'reason' });
+    expect(new Set(split.segments?.rows.map((r) => r.label))).toEqual(
+      new Set(['Went with SAP 🦄', 'Legal review', '*Timing*', 'Chose <Competitor> & Co', 'legal']),
+    );
+    // Escaped for mrkdwn as before.
+    const text = JSON.stringify(buildLostMessage(lr));
+    expect(text).toContain('Chose &lt;Competitor&gt; &amp; Co');
+    expect(text).toContain('*Went with SAP 🦄* — 3');
   });
 
   it('calls no reason "new" against a period before the data, and says there is no earlier data', async () => {

@@ -20,6 +20,14 @@ import type { RowSource } from './rows.js';
  */
 export const normalisedReason = (column: SQL) => sql`tally_loss_reason(${column})`;
 
+/**
+ * A loss reason as recorded, for showing: `tally_loss_reason` without the lower case (trimmed, runs of
+ * whitespace as one space; null when empty), so its lower case is the reason's key. "Went with SAP" and
+ * "went  with sap" stay two spellings of one reason, shown under the most used (`spellingsOf` in rows.ts).
+ */
+export const reasonSpelling = (column: SQL) =>
+  sql`nullif(regexp_replace(btrim(${column}), '\\s+', ' ', 'g'), '')`;
+
 /** Opportunities closed lost, by close time, with amount, currency and normalised reason. */
 export function lostDeals(by?: Dimension): RowSource {
   const withLead = by === 'source';
@@ -34,6 +42,7 @@ export function lostDeals(by?: Dimension): RowSource {
       source: withLead ? sql`sl.source` : sql`null::text`,
       reason: normalisedReason(sql`x.loss_reason`),
     },
+    dimLabels: { reason: reasonSpelling(sql`x.loss_reason`) },
   };
 }
 

@@ -59,11 +59,11 @@ export function scopedRows(src: RowSource, scope: Scope, min: Date, max: Date, b
 }
 
 /**
- * Dimensions whose segment key folds spellings together (an email template ignores case and whitespace
- * runs): their rows also carry `seg_label`, the spelling as recorded, and a segment is labelled by the
- * spellings seen (`spellingsOf`) rather than by its key.
+ * Dimensions whose segment key folds spellings together (an email template or a loss reason ignores case
+ * and whitespace runs): their rows also carry `seg_label`, the spelling as recorded, and a segment is
+ * labelled by the spellings seen (`spellingsOf`) rather than by its key.
  */
-export const SPELLED: ReadonlySet<Dimension> = new Set<Dimension>(['template']);
+export const SPELLED: ReadonlySet<Dimension> = new Set<Dimension>(['template', 'reason']);
 
 /**
  * Per segment key `g` of `rows` (a relation of `scopedRows` split by a `SPELLED` dimension, alias `x`), the
@@ -84,6 +84,16 @@ export function spellingsOf(rows: SQL): SQL {
  */
 export function mostUsedFirst(spelling: SQL, n: SQL): SQL {
   return sql`array_agg(${spelling} order by ${n} desc, ${spelling} collate "C") filter (where ${spelling} is not null)`;
+}
+
+/** A `SPELLED` segment's label: its most used spelling in `rows` (without them its key), `none` without a key. */
+function spelledLabel(rows: SQL | undefined, none: string): { join: SQL; label: SQL } {
+  return rows
+    ? {
+        join: sql`left join (${spellingsOf(rows)}) ls on ls.g = a.g`,
+        label: sql`coalesce(ls.spellings[1], a.g, ${none})`,
+      }
+    : { join: sql``, label: sql`coalesce(a.g, ${none})` };
 }
 
 function segmentExpr(src: RowSource, by: Dimension): SQL {
@@ -145,14 +155,8 @@ export function segmentLabelJoin(by: Dimension, rows?: SQL): { join: SQL; label:
     case 'source':
       return { join: sql``, label: sql`coalesce(a.g, 'No source')` };
     case 'reason':
-      // Keys are normalised (lower case, single spaces); show them with a capital first letter.
-      return { join: sql``, label: sql`coalesce(upper(left(a.g, 1)) || substr(a.g, 2), 'No reason given')` };
+      return spelledLabel(rows, 'No reason given');
     case 'template':
-      return rows
-        ? {
-            join: sql`left join (${spellingsOf(rows)}) ls on ls.g = a.g`,
-            label: sql`coalesce(ls.spellings[1], a.g, 'No template')`,
-          }
-        : { join: sql``, label: sql`coalesce(a.g, 'No template')` };
+      return spelledLabel(rows, 'No template');
   }
 }
