@@ -1,4 +1,11 @@
-import type { MetricDefinition, MetricId } from './types.js';
+import type { Dimension, MetricDefinition, MetricId } from './types.js';
+
+/**
+ * Splits that break the headline down into its causes rather than rank competitors (a lost deal's reason):
+ * their rows come most first whatever the metric's direction (a reason that loses more deals is no better
+ * or worse ranked), and the catch-all row (no key: "No reason given") last. Other splits rank by direction.
+ */
+export const BREAKDOWNS: ReadonlySet<Dimension> = new Set<Dimension>(['reason']);
 
 /**
  * Every metric Tally knows, each defined once. The `definition` text is returned with every answer and

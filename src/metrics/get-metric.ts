@@ -20,7 +20,7 @@ import {
 import { type ComputeContext, type Computed, noData, type SegmentComputed } from './compute/aggregate.js';
 import { COMPUTERS } from './compute/registry.js';
 import type { Window } from './compute/rows.js';
-import { findMetric } from './definitions.js';
+import { BREAKDOWNS, findMetric } from './definitions.js';
 import { MetricsError } from './errors.js';
 import { interactiveDeadline } from './interactive.js';
 import { allTimeSince, describeWindow, parsePeriod, seriesPeriods } from './periods.js';
@@ -210,7 +210,8 @@ function planPeriods(
 
 /**
  * A split's rows from what the computer returned, sorted for the metric (see sortSegments), a rep or team
- * split's "No rep" / "No team" row last; for a period that has not started, `notYet` (its no-data reason) replaces each row's value.
+ * split's "No rep" / "No team" row last, a breakdown's (`BREAKDOWNS`) most first with its catch-all row last;
+ * for a period that has not started, `notYet` (its no-data reason) replaces each row's value.
  */
 function toSegments(
   def: MetricDefinition,
@@ -227,6 +228,16 @@ function toSegments(
     ...(by === 'rep' && s.key !== null ? { repId: Number(s.key) } : {}),
     ...(by === 'team' && s.key !== null ? { teamId: Number(s.key) } : {}),
   }));
+  if (BREAKDOWNS.has(by)) {
+    // A breakdown of causes, not a ranking (fresh tester: lost deals by reason read fewest first, "No reason
+    // given" between the reasons): most first, the catch-all row (no key; a reason "None" has one) last.
+    const catchAll = new Set(rows.filter((_, i) => segs[i]!.key === null));
+    const sorted = sortSegments({ ...def, direction: 'higher' }, rows);
+    return {
+      by,
+      rows: [...sorted.filter((r) => !catchAll.has(r)), ...sorted.filter((r) => catchAll.has(r))],
+    };
+  }
   const sorted = sortSegments(def, rows);
   // Records of no rep or no team (a rep who left, a team gone) are no place in a leaderboard: they come last
   // (fresh tester helper-184: "1. No team" ranked above every team).

@@ -112,6 +112,29 @@ describeDb('lost deals by reason', (ctx) => {
     expect(text).toContain('*Went with SAP 🦄* — 3');
   });
 
+  // Fresh tester (MED): `lostdeals team by reason` ranked reasons fewest first, as a leaderboard of a "lower is
+  // better" metric ranks reps, with "No reason given" between them.
+  it('splits lost deals by reason most first, with "No reason given" last', async () => {
+    const db = ctx.db();
+    const ana = await addRep(db, 'Ana');
+    const oct = '2026-10-10T10:00:00Z';
+    for (const r of ['Legal', 'Price', 'Timing', 'Price', null, 'Timing', null, 'Price', null, null])
+      await lose(ana, oct, 100, r);
+    const deps = { db, defaultTimezone: 'UTC', now: new Date('2026-11-25T12:00:00Z') };
+    const split = await getMetric(deps, { metric: 'lostdeals', scope: org, period: '2026-10', by: 'reason' });
+    expect(split.segments?.rows.map((r) => [r.label, r.value])).toEqual([
+      ['Price', v(3)],
+      ['Timing', v(2)],
+      ['Legal', v(1)],
+      ['No reason given', v(4)],
+    ]);
+    // A split by rep still ranks by the metric's direction (fewest lost first).
+    const bob = await addRep(db, 'Bob');
+    await lose(bob, oct, 100, 'Price');
+    const byRep = await getMetric(deps, { metric: 'lostdeals', scope: org, period: '2026-10', by: 'rep' });
+    expect(byRep.segments?.rows.map((r) => r.label)).toEqual(['Bob', 'Ana']);
+  });
+
   it('calls no reason "new" against a period before the data, and says there is no earlier data', async () => {
     // Tester helper-169 (MED): `lost org 2025` marked every reason "new", "change vs 2024", the data starting
     // in December 2025. Here every deal was created on 1 Aug 2026: July is before the data.
