@@ -1,18 +1,10 @@
 import { checkAccess } from '../src/access/permissions.js';
 import { currentTeamIds } from '../src/access/queries.js';
 import { nameChecker } from '../src/access/scope.js';
-import { answerParsedAsk } from '../src/answers/answer.js';
+import { answerParsedAsk, answerState } from '../src/answers/answer.js';
 import { unknownScopeText, wordInScopeZone } from '../src/answers/period-hint.js';
 import { linkMentionedRep, resolveScopeWords } from '../src/answers/scope-words.js';
-import { metricDepsFor } from '../src/deps.js';
-import {
-  beforeDeadline,
-  findMetric,
-  fiscalCalendarFor,
-  getLossReasons,
-  MetricsError,
-} from '../src/metrics/index.js';
-import { buildLostMessage } from '../src/slack/blocks/lost.js';
+import { beforeDeadline, findMetric, fiscalCalendarFor } from '../src/metrics/index.js';
 import { buildGrammarErrorMessage, buildNoticeMessage } from '../src/slack/blocks/notice.js';
 import { chooseMonthReading, parseCommand } from '../src/slack/grammar/parse.js';
 import type { Reply } from '../src/slack/reply.js';
@@ -80,23 +72,19 @@ export const lostCommand: Subcommand = {
     );
     if (!decision.allowed) return reply(buildNoticeMessage(decision.reason));
     await linkMentionedRep(deps, resolved);
-    try {
-      const lr = await getLossReasons(metricDepsFor(deps, input.now), {
+    // Answered as its buttons answer it (a period button, Share in channel): the same state, view `lost`.
+    return answerState(
+      deps,
+      input.caller,
+      {
+        metric: 'lostdeals',
         scope,
         period: parsed.period ?? findMetric('lostdeals')!.defaultPeriod,
-      });
-      return {
-        visibility: parsed.share ? 'in_channel' : 'ephemeral',
-        message: buildLostMessage(lr, {
-          now: input.now,
-          staleAfterHours: deps.config.staleAfterHours,
-        }),
-      };
-    } catch (err) {
-      if (err instanceof MetricsError)
-        return reply(buildNoticeMessage(err.message, err.code === 'busy' ? undefined : USAGE));
-      throw err;
-    }
+        by: null,
+        view: 'lost',
+      },
+      { now: input.now, share: parsed.share },
+    );
   },
 };
 

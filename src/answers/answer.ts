@@ -7,6 +7,7 @@ import { metricDepsFor } from '../deps.js';
 import {
   beforeDeadline,
   getEmailTemplates,
+  getLossReasons,
   getMetric,
   getScorecard,
   interactiveDeadline,
@@ -21,6 +22,7 @@ import type { MetricDeps, MetricResult, Scope, SegmentRow } from '../metrics/typ
 import { clipName } from '../names.js';
 import { type AskState, decodeState } from '../slack/ask-state.js';
 import { buildCalculationMessage } from '../slack/blocks/calculation.js';
+import { buildLostMessage } from '../slack/blocks/lost.js';
 import { buildMetricMessage } from '../slack/blocks/metric.js';
 import { buildNoticeMessage } from '../slack/blocks/notice.js';
 import { buildScorecardBlocks, scorecardFallback } from '../slack/blocks/scorecard.js';
@@ -100,6 +102,8 @@ export async function answerState(
   };
   try {
     if (state.metric === null) return await answerSummary(deps, metricDeps, state, options);
+    if (state.view === 'lost' && (state.by === null || state.by === 'reason'))
+      return await answerLost(deps, metricDeps, caller, state, { ...options, canSplitByRep, canShare });
     const shared = await getMetric(metricDeps, {
       metric: state.metric,
       scope: state.scope,
@@ -229,7 +233,7 @@ async function checkStateAccess(
     state.by,
     { leaderboardsPublic: deps.config.leaderboardsPublic },
     // A refusal suggests this metric and period (`/metrics calls team 30d`), not another one.
-    { words: state.metric ?? '', period: state.period },
+    { words: state.view ?? state.metric ?? '', period: state.period },
   );
   return decision.allowed ? null : ephemeral(buildNoticeMessage(decision.reason));
 }
@@ -256,6 +260,32 @@ async function answerSummary(
     visibility: options.share ? 'in_channel' : 'ephemeral',
     message: enforceLimits({ text: scorecardFallback(title, results), blocks }),
   };
+}
+
+/**
+ * The `/metrics lost` answer (lost deals by reason) for a state whose `view` is `lost`: the command and its
+ * buttons answer through here, so a period button or Share in channel gives the reasons again.
+ */
+async function answerLost(
+  deps: Deps,
+  metricDeps: MetricDeps,
+  caller: Caller,
+  state: AskState,
+  options: AnswerOptions & { canSplitByRep: boolean; canShare: boolean },
+): Promise<Reply> {
+  const lr = await getLossReasons(metricDeps, {
+    scope: state.scope,
+    period: state.period ?? defaultPeriodOf(state),
+  });
+  await yieldToIo();
+  const message = buildLostMessage(
+    lr,
+    { now: options.now, staleAfterHours: deps.config.staleAfterHours },
+    options.share
+      ? { state, sharedBy: caller.name }
+      : { state, canSplitByRep: options.canSplitByRep, canShare: options.canShare },
+  );
+  return { visibility: options.share ? 'in_channel' : 'ephemeral', message };
 }
 
 function defaultPeriodOf(state: AskState): string {

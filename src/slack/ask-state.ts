@@ -14,6 +14,12 @@ export interface AskState {
   /** Period spec in the metrics grammar; null = the metric's default. */
   period: string | null;
   by: Dimension | null;
+  /**
+   * `lost`: the `/metrics lost` answer (lost deals by reason, `metric` is `lostdeals`) rather than the
+   * metric's own; with a split other than by reason it is the metric's answer with that split, as the command
+   * answers it, whose "No split" leads back to the reasons.
+   */
+  view?: 'lost';
 }
 
 const scopeSchema = z.union([
@@ -27,11 +33,18 @@ const stateSchema = z.object({
   s: scopeSchema,
   p: z.string().max(100).nullable(),
   b: z.enum(['rep', 'team', 'product', 'source', 'reason', 'template']).nullable(),
+  v: z.literal('lost').optional(),
 });
 
 /** Compact JSON for a button value (well under Slack's 2,000 characters). */
 export function encodeState(state: AskState): string {
-  return JSON.stringify({ m: state.metric, s: state.scope, p: state.period, b: state.by });
+  return JSON.stringify({
+    m: state.metric,
+    s: state.scope,
+    p: state.period,
+    b: state.by,
+    ...(state.view ? { v: state.view } : {}),
+  });
 }
 
 /** The state from a button value, or null for anything malformed (never throws). */
@@ -45,8 +58,10 @@ export function decodeState(value: string | undefined): AskState | null {
   }
   const parsed = stateSchema.safeParse(raw);
   if (!parsed.success) return null;
-  const { m, s, p, b } = parsed.data;
+  const { m, s, p, b, v } = parsed.data;
   const metric = m === null ? null : (findMetric(m)?.id ?? undefined);
   if (metric === undefined) return null;
-  return { metric, scope: s as Scope, period: p, by: b };
+  // The reasons view is of lost deals only.
+  if (v && metric !== 'lostdeals') return null;
+  return { metric, scope: s as Scope, period: p, by: b, ...(v ? { view: v } : {}) };
 }

@@ -3,7 +3,14 @@ import { sql } from '../../src/db/client.js';
 import { describeDb } from '../helpers/db.js';
 import { type SlackApiStub, startSlackApiStub } from '../helpers/slack-api.js';
 import { seedFixture, USERS } from '../slack/fixtures.js';
-import { allText, type RunningApp, sendCommand, startApp } from '../slack/harness.js';
+import {
+  allText,
+  clickButton,
+  findButton,
+  type RunningApp,
+  sendCommand,
+  startApp,
+} from '../slack/harness.js';
 
 // Now: Monday 23 Nov 2026. This quarter Ana lost 8,000 (5 Nov) and Bob 4,000 (18 Nov), no reasons given.
 describeDb('/metrics lost', (ctx) => {
@@ -56,5 +63,38 @@ describeDb('/metrics lost', (ctx) => {
     const byRep = await sendCommand(app, stub, USERS.ada.id, 'lost org by rep');
     expect(byRep.reply.text).toContain('Lost deals');
     expect(allText(byRep.reply)).toContain('Ana López');
+  });
+
+  // Fresh tester (MED): `/metrics lost team last quarter` had no buttons at all, where every answer has them.
+  it('has the buttons every answer has, which answer with the reasons again', async () => {
+    await ctx.db().execute(sql`update opportunities set loss_reason = 'Price' where outcome = 'lost'`);
+    const lost = await sendCommand(app, stub, USERS.ada.id, 'lost org');
+    const blocks = lost.reply.blocks;
+    for (const label of [
+      'This week',
+      'Last month',
+      'By rep',
+      'Share in channel',
+      'How is this calculated?',
+      'Chart',
+    ])
+      expect(findButton(blocks, label).text.text).toBe(label);
+    // It is the split by reason already.
+    expect(() => findButton(blocks, 'By reason')).toThrow();
+    const month = await clickButton(app, stub, USERS.ada.id, blocks, 'This month');
+    expect(month.reply.replace_original).toBe(true);
+    expect(month.reply.text).toContain('Lost deals · Whole org · November 2026: 2 lost');
+    expect(allText(month.reply)).toContain('*Price* — 2 (100%)');
+    const byRep = await clickButton(app, stub, USERS.ada.id, blocks, 'By rep');
+    expect(byRep.reply.text).toContain('Lost deals by rep · Whole org');
+    // The split's "No split" leads back to the reasons.
+    const back = await clickButton(app, stub, USERS.ada.id, byRep.reply.blocks, 'No split');
+    expect(allText(back.reply)).toContain('*Price* — 2 (100%)');
+    const shared = await clickButton(app, stub, USERS.ada.id, blocks, 'Share in channel');
+    expect(shared.reply.response_type).toBe('in_channel');
+    expect(allText(shared.reply)).toContain('*Price* — 2 (100%)');
+    expect(shared.reply.blocks.some((b) => b.type === 'actions')).toBe(false);
+    const calc = await clickButton(app, stub, USERS.ada.id, blocks, 'How is this calculated?');
+    expect(allText(calc.reply)).toContain('How is this calculated? · Lost deals');
   });
 });

@@ -2,11 +2,25 @@ import type { KnownBlock } from '@slack/types';
 import { otherCurrencyNotes } from '../../metrics/currency-notes.js';
 import { type LossReasonRow, type LossReasons, NO_LOSS_REASONS_NOTE } from '../../metrics/loss-reasons.js';
 import { formatCount } from '../../numbers/count.js';
+import type { AskState } from '../ask-state.js';
 import { formatChange, formatMoney, formatPercent } from '../format.js';
 import { enforceLimits, type SlackMessage } from '../limits.js';
-import { escapeMrkdwn, showName } from '../mrkdwn.js';
+import { escapeMrkdwn, escapeName, showName } from '../mrkdwn.js';
 import { changeLine, fallbackFigure, freshnessLine, notStartedHeadline, sampleLine } from './answer-parts.js';
+import { answerActions } from './metric.js';
 import { context, header, section } from './pieces.js';
+
+/**
+ * The answer's own state and what its reader may do, as a metric answer's (`MetricView`): buttons on the
+ * asker's copy (`state.view` is `lost`), or the channel's read-only copy with `sharedBy`.
+ */
+export interface LostView {
+  state: AskState;
+  /** Who shared it: the channel's copy, with no buttons. */
+  sharedBy?: string;
+  canSplitByRep?: boolean;
+  canShare?: boolean;
+}
 
 /** A loss reason is free text (up to 500 characters on the way in); one table row shows this much of it. */
 const LOSS_REASON_DISPLAY_MAX = 120;
@@ -39,16 +53,26 @@ function reasonAmount(row: LossReasonRow, currency: string | null): string {
  * says so plainly instead of a table of zeros; for a period that ended before the org's first record it says
  * there are no records before that day, and for one that has not started that it has not, not "0 deals lost".
  * With `at` (the answer's instant, and the stale-data threshold in hours) it ends, as every metric answer does,
- * with "n = … · window" and how fresh the deals behind it are ("Data as of …" or a stale warning).
+ * with "n = … · window" and how fresh the deals behind it are ("Data as of …" or a stale warning). With `view`
+ * it then has a metric answer's buttons (periods, splits, Share in channel, How is this calculated?, Chart),
+ * or for the channel's copy (`sharedBy`) says who shared it.
  */
 export function buildLostMessage(
   lr: LossReasons,
   at: { now: Date; staleAfterHours: number } | null = null,
+  view: LostView | null = null,
 ): SlackMessage {
   const r = lr.result;
   const title = `Lost deals · ${r.scope.label} · ${r.period.label}`;
-  // How fresh the deals behind it are, as every metric answer ends ("Data as of …", or a stale warning).
-  const footer = at ? [context(sampleLine(r), freshnessLine(r, at.now, at.staleAfterHours))] : [];
+  // How fresh the deals behind it are, as every metric answer ends ("Data as of …", or a stale warning), then
+  // who shared it or the buttons every answer has (fresh tester: this answer had none).
+  const footer = [
+    ...(at ? [context(sampleLine(r), freshnessLine(r, at.now, at.staleAfterHours))] : []),
+    ...(view?.sharedBy ? [context(`Shared by ${escapeName(view.sharedBy)}`)] : []),
+    ...(view && !view.sharedBy
+      ? answerActions(r, view.state, { byRep: view.canSplitByRep ?? true, share: view.canShare ?? true })
+      : []),
+  ];
   // A finished period that ended before the org's first record has no data, not "0 deals lost".
   if (r.freshness.dataStartsAt && r.value.kind === 'no_data') {
     const said = `No data: ${r.value.reason}.`;

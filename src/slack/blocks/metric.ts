@@ -118,7 +118,12 @@ export function buildMetricMessage(view: MetricView): SlackMessage {
   return enforceLimits({ text: answerFallback(r), blocks });
 }
 
-function answerActions(
+/**
+ * An answer's buttons: period and split switches, then Share in channel (when `offer.share`), How is this
+ * calculated? and Chart (when there is a split, funnel or trend to draw). The `/metrics lost` answer
+ * (`state.view`) offers no "By reason": it is that split already.
+ */
+export function answerActions(
   r: MetricResult,
   state: AskState,
   offer: { byRep: boolean; share: boolean },
@@ -130,6 +135,7 @@ function answerActions(
   const splits: Dimension[] = r.metric.dimensions.filter(
     (d) =>
       d !== state.by &&
+      !(state.view === 'lost' && d === 'reason') &&
       !(state.scope.kind === 'rep' && (d === 'rep' || d === 'team')) &&
       (d !== 'rep' || offer.byRep),
   );
