@@ -6,10 +6,10 @@ import { runAdmitted } from '../metrics/admitted.js';
 import { metricRecords } from '../metrics/all-time.js';
 import { dataStartAt } from '../metrics/answer-context.js';
 import { getMetric, isSmallSampleChange } from '../metrics/index.js';
-import type { MetricDeps, MetricId, MetricResult, Period, SegmentRow } from '../metrics/types.js';
+import type { MetricDeps, MetricId, MetricResult, Period } from '../metrics/types.js';
 import { clipName } from '../names.js';
 import { formatLocalDay } from '../time/format.js';
-import { callsByHour, conversionsBySource, lateLeadsByHour, winsByProduct } from './facts.js';
+import { callsByHour, conversionsBySource, lateLeadsByHour, teamRepIdsIn, winsByProduct } from './facts.js';
 import { connectPoint, gapPoint, responsePoint, trendPoint } from './talking-points.js';
 import type { CoachingCard, CoachLine } from './types.js';
 
@@ -120,8 +120,22 @@ export async function getCoachingCard(deps: MetricDeps, query: CoachQuery): Prom
           });
     }),
   );
+  // A count's 0 is a real 0 for every rep on the team in the period, once the org has such records
+  // before the period ends (an org that never imported deals has no 0 opportunities to rank).
+  const teamReps =
+    teamId === null
+      ? new Set<number>()
+      : await runAdmitted(deps, repScope, () => teamRepIdsIn(db, teamId, period));
+  const version = await readDataVersion(db);
+  const zeroFilled = await Promise.all(
+    mine.map(async (result, i) => {
+      if (!zeroIsData(result)) return new Set<number>();
+      const start = await dataStartAt(db, metricRecords(COACH_METRICS[i]!), version);
+      return start !== null && start.getTime() < period.end.getTime() ? teamReps : new Set<number>();
+    }),
+  );
   const lines = mine.map((result, i) =>
-    compareWithTeam(result, peers[i] ?? null, query.repId, query.showPeers),
+    compareWithTeam(result, peers[i] ?? null, query.repId, query.showPeers, zeroFilled[i]),
   );
   // Someone with no activity of their own (a manager who does not sell) gets one clear line, not a
   // "0 vs team median" talking point per metric.
@@ -160,29 +174,47 @@ export async function getCoachingCard(deps: MetricDeps, query: CoachQuery): Prom
 }
 
 /**
- * The rep's value against the team's reps: median of the rows with data; percentile rank of the rep's
- * own answer among the other reps' rows (ties count half, the rep counts as one tie with themselves).
- * Both are null when no other rep of the team has data: there is nobody to compare with.
+ * Whether a rep with no record of this metric in the period has a real 0 of it: a count that adds up
+ * records (calls, emails, meetings, opportunities created, lost deals), when the rep's own answer is a
+ * figure (the org has such records). A rate, average or median on no records is no figure, and a money
+ * sum is left to the reps with deals in the card's currency (a teammate selling in another currency has
+ * no 0 in this one).
+ */
+export function zeroIsData(result: MetricResult): boolean {
+  return result.metric.unit === 'count' && result.metric.accumulates && result.value.kind === 'value';
+}
+
+/**
+ * The rep's value against the team's reps: median and percentile rank over one distribution, the rep's
+ * own answer plus every other rep's row with data (ties count half, the rep counts as one tie with
+ * themselves). For a count (`zeroIsData`) every rep of `teamReps` (on the team in the period, managers
+ * left out) without a row counts as 0: a rep who created no opportunity is a real 0 on every card, theirs
+ * and their teammates' (fresh tester helper-207, finding 1: Bob's card compared his 0 with a "median" of
+ * Carol's 1 alone, and Carol's card had no one to compare with). Both are null when no other rep of the
+ * team has data: there is nobody to compare with.
  */
 export function compareWithTeam(
   result: MetricResult,
   team: MetricResult | null,
   repId: number,
   showPeers: boolean,
+  teamReps: ReadonlySet<number> = new Set(),
 ): CoachLine {
-  const values = (rows: SegmentRow[]) =>
-    rows.flatMap((r) => (r.value.kind === 'value' ? [r.value.value] : []));
   const rows = team?.segments?.rows ?? [];
-  const all = values(rows);
-  const others = values(rows.filter((r) => r.repId !== repId));
+  const others = rows.flatMap((r) => (r.repId !== repId && r.value.kind === 'value' ? [r.value.value] : []));
+  if (team && zeroIsData(result)) {
+    const withRow = new Set(rows.map((r) => r.repId));
+    for (const id of teamReps) if (id !== repId && !withRow.has(id)) others.push(0);
+  }
   // With nobody else on the team with data there is no one to compare with: a "team" figure would be the
   // rep's own and a percentile would rank them against nobody (fresh tester, MED).
+  const mine = result.value.kind === 'value' ? result.value.value : null;
+  const all = mine === null ? others : [...others, mine];
   const teamMedian = others.length > 0 ? median(all) : null;
   const higherBetter = result.metric.direction === 'higher';
   let percentile: number | null = null;
   let worseThanMedian = false;
-  if (result.value.kind === 'value') {
-    const mine = result.value.value;
+  if (mine !== null) {
     const worse = others.filter((v) => (higherBetter ? v < mine : v > mine)).length;
     const equal = others.filter((v) => v === mine).length;
     if (others.length > 0) percentile = ((worse + 0.5 * (equal + 1)) / (others.length + 1)) * 100;

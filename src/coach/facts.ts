@@ -135,3 +135,22 @@ async function gapRows(db: Db, query: ReturnType<typeof sql>): Promise<GapRow[]>
     teamTotal: Number(r.team_total),
   }));
 }
+
+/**
+ * The reps who were on the team at some time in the period (a membership overlapping it), without the
+ * team's managers: the people whose count metrics (calls, opportunities created…) are a real 0 when they
+ * have no record, so they belong in the team's median and percentiles. A manager who does not sell is no
+ * rep to compare with; one who sells has records and is counted from them.
+ */
+export async function teamRepIdsIn(db: Db, teamId: number, period: Period): Promise<Set<number>> {
+  const rows = await queryRows<Record<string, unknown>>(
+    db,
+    sql`select distinct m.rep_id
+      from team_memberships m
+      where m.team_id = ${teamId}
+        and m.valid_from < ${iso(period.end)}::timestamptz
+        and (m.valid_to is null or m.valid_to > ${iso(period.start)}::timestamptz)
+        and not exists (select 1 from team_managers tm where tm.team_id = m.team_id and tm.rep_id = m.rep_id)`,
+  );
+  return new Set(rows.map((r) => Number(r.rep_id)));
+}

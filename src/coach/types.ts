@@ -5,9 +5,12 @@ export interface CoachLine {
   metric: MetricDefinition;
   /** The rep's own answer: exactly what `/metrics <metric> @rep <period>` returns. */
   result: MetricResult;
-  /** Median of the team's reps with data (by rep, same period); null without a team, or when no other rep of it has data. */
+  /**
+   * Median of the rep's own figure and their teammates' (by rep, same period; for a count, a teammate on
+   * the team in the period with no record is a 0); null without a team, or when no other rep of it has data.
+   */
   teamMedian: number | null;
-  /** Reps of the team with data for this metric. */
+  /** Reps in that comparison: the rep (with a figure) and the teammates with data for this metric. */
   teamSize: number;
   /**
    * Percentile rank in the team, 0–100, by the metric's direction: (reps worse + ½ × reps equal, the rep

@@ -38,10 +38,13 @@ describeDb('coaching card: unchanged values and no activity of one’s own', (ct
     );
     expect(card.ownActivity).toBe(true);
     const callsLine = card.lines.find((l) => l.metric.id === 'calls')!;
-    // Reps with calls in October: Ana 3, Ben 5 → median 4; Cy's percentile (0 worse + ½ × himself) ÷ 3 = 17th.
-    // Cy made no calls in September either.
+    // The team's reps in October: Ana 3, Ben 5, Cy 0 and Mia 0 (no calls is a real 0 for a rep on the
+    // team, finding 1 of helper-207) → median 1.5; Cy's percentile (0 worse + ½ × (Mia + himself)) ÷ 4 =
+    // 25th. Cy made no calls in September either.
     expect(callsLine.weak).toBe(true);
-    expect(trendPoint(callsLine)).toBe('Calls 0 vs team median 4 (17th percentile), same as September 2026.');
+    expect(trendPoint(callsLine)).toBe(
+      'Calls 0 vs team median 1.5 (25th percentile), same as September 2026.',
+    );
     const text = JSON.stringify(buildCoachingMessage(card, { interactive: false }));
     expect(text).not.toContain('up from 0');
   });

@@ -77,9 +77,16 @@ describeDb('coaching card', (ctx) => {
         period: 'last month',
         by: 'rep',
       });
-      expect(line.teamSize, line.metric.id).toBe(
-        team.segments?.rows.filter((r) => r.value.kind === 'value').length,
-      );
+      // The comparison is the rep's own figure and the teammates' (helper-207, finding 1): a count (calls,
+      // emails…) counts every rep of the team with no record as 0 once the org has such records (activities
+      // here): all three reps. The org has no deals: opportunities created and revenue won are Ana's own 0
+      // alone (no median), and a rate or average on no deals has no figure at all.
+      const teammates =
+        line.metric.unit === 'count' && line.metric.id !== 'opps'
+          ? 2
+          : (team.segments?.rows.filter((r) => r.repId !== ana && r.value.kind === 'value').length ?? 0);
+      expect(line.teamSize, line.metric.id).toBe(teammates + (alone.value.kind === 'value' ? 1 : 0));
+      if (line.metric.id === 'opps') expect(line.teamMedian).toBeNull();
     }
     const callsLine = card.lines.find((l) => l.metric.id === 'calls')!;
     // Calls 5 / 17 / 8: median 8; Ana beats nobody → (0 + ½ × 1) ÷ 3 = 16.7th percentile.

@@ -1,0 +1,64 @@
+import { expect, it } from 'vitest';
+import { buildCoachingMessage } from '../../src/coach/blocks.js';
+import { getCoachingCard } from '../../src/coach/card.js';
+import { teamManagers } from '../../src/db/schema/index.js';
+import { describeDb } from '../helpers/db.js';
+import { addCall, addOpp, addRep, addTeam } from '../metrics/fixtures.js';
+
+// Sunday 6 Dec 2026, 12:00 UTC; "last month" = November 2026 (UTC).
+const now = new Date('2026-12-06T12:00:00Z');
+
+const text = (m: ReturnType<typeof buildCoachingMessage>) => JSON.stringify(m.blocks);
+
+describeDb('coaching card: the team distribution', (ctx) => {
+  // Fresh tester helper-207, finding 1: in November Bob created 0 opportunities and Carol 1. Bob's card
+  // said "0 · team 1 · 25th pct" (a median of Carol's 1 alone); Carol's showed no team figure at all.
+  it('counts a rep with no record of a count metric as a real 0 on every card, with the true median', async () => {
+    const db = ctx.db();
+    const sales = await addTeam(db, 'Sales');
+    const bob = await addRep(db, 'Bob', sales);
+    const carol = await addRep(db, 'Carol', sales);
+    // A manager on the team who does not sell is no rep to compare with.
+    const mia = await addRep(db, 'Mia', sales);
+    await db.insert(teamManagers).values({ teamId: sales, repId: mia });
+    // Both active in November (calls), Bob had 5 opportunities in October, Carol 1 in November.
+    for (const rep of [bob, carol]) await addCall(db, rep, '2026-11-10T10:00:00Z');
+    for (let i = 1; i <= 5; i++) await addOpp(db, bob, { created: `2026-10-0${i}T10:00:00Z` });
+    await addOpp(db, carol, { created: '2026-11-12T10:00:00Z' });
+    const deps = { db, defaultTimezone: 'UTC', now };
+    const card = async (repId: number) =>
+      (await getCoachingCard(deps, { repId, period: 'last month', showPeers: true })).lines.find(
+        (l) => l.metric.id === 'opps',
+      )!;
+    const b = await card(bob);
+    const c = await card(carol);
+    // Median of {0, 1} = 0.5 on both cards; Bob beats nobody (¼ → 25th), Carol beats Bob (¾ → 75th).
+    expect(b.result.value).toEqual({ kind: 'value', value: 0 });
+    expect(b).toMatchObject({ teamMedian: 0.5, teamSize: 2, percentile: 25, weak: true });
+    expect(c.result.value).toEqual({ kind: 'value', value: 1 });
+    expect(c).toMatchObject({ teamMedian: 0.5, teamSize: 2, percentile: 75, weak: false });
+    expect(b.talkingPoint).toBe(
+      'Opportunities created 0 vs team median 0.5 (25th percentile), down from 5 in October 2026.',
+    );
+  });
+
+  it('leaves a count without records in the org out of the comparison', async () => {
+    const db = ctx.db();
+    const sales = await addTeam(db, 'Sales');
+    const bob = await addRep(db, 'Bob', sales);
+    const carol = await addRep(db, 'Carol', sales);
+    for (const rep of [bob, carol]) await addCall(db, rep, '2026-11-10T10:00:00Z');
+    const card = await getCoachingCard(
+      { db, defaultTimezone: 'UTC', now },
+      { repId: bob, period: 'last month', showPeers: true },
+    );
+    // No opportunity anywhere in the org: nothing to rank, as before.
+    expect(card.lines.find((l) => l.metric.id === 'opps')).toMatchObject({
+      teamMedian: null,
+      percentile: null,
+    });
+    expect(text(buildCoachingMessage(card, { interactive: false }))).toContain(
+      '*Calls*  1 · team 1 · 50th pct',
+    );
+  });
+});
