@@ -32,5 +32,32 @@ describeDb('App Home coaching: who is listed', (ctx) => {
     await addCall(db, bob, '2026-11-20T10:00:00Z');
     const theirs = JSON.stringify(await buildCoachingHomeBlocks({ db, defaultTimezone: 'UTC', now }, [rd]));
     expect(theirs).toContain('*Bob*');
+    // Alone on R&D with data, he is compared with no one: no "at or above the team median" claim.
+    expect(theirs).toContain('*Bob* — no teammate with data to compare with on these 4');
+  });
+
+  // Fresh tester helper-207, finding 3: "*Bob* — at or above the team median on all 4" when Bob had data
+  // for 1 of the 4 metrics over the last 30 days.
+  it('says on how many metrics a rep was compared, and claims nothing for a rep compared on none', async () => {
+    const db = ctx.db();
+    const sales = await addTeam(db, 'Sales');
+    const ana = await addRep(db, 'Ana', sales);
+    const bob = await addRep(db, 'Bob', sales);
+    // Calls only (no leads or deals in the org): Ana 1, Bob 3 → median 2.
+    await addCall(db, ana, '2026-11-10T10:00:00Z');
+    for (const day of [10, 11, 12]) await addCall(db, bob, `2026-11-${day}T10:00:00Z`);
+    const blocks = JSON.stringify(
+      await buildCoachingHomeBlocks({ db, defaultTimezone: 'UTC', now }, [sales]),
+    );
+    expect(blocks).toContain('*Bob* — at or above the team median on the 1 of 4 with data');
+    expect(blocks).toContain('*Ana* — behind the team median on calls (1 of 4 with data)');
+    expect(blocks).not.toContain('on all 4');
+    // A rep of the team with no call is a real 0 (as on the card): Cy is behind on calls.
+    const cy = await addRep(db, 'Cy', sales);
+    const withCy = JSON.stringify(
+      await buildCoachingHomeBlocks({ db, defaultTimezone: 'UTC', now }, [sales]),
+    );
+    expect(withCy).toContain('*Cy* — behind the team median on calls (1 of 4 with data)');
+    expect(cy).toBeGreaterThan(0);
   });
 });
