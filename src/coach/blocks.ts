@@ -132,7 +132,9 @@ export function buildCoachingMessage(card: CoachingCard, options: { interactive:
           : '*Talking points:* nothing weak against the team this period.',
     ),
     context(
-      ':small_orange_diamond: below the team median or behind target. Percentile: share of the team’s reps this rep does better than (ties count half).',
+      // The percentile legend only beside a percentile (helper-207, finding 5: a rep's own card under
+      // TALLY_LEADERBOARDS_PUBLIC=false explained percentiles it does not show).
+      `:small_orange_diamond: below the team median or behind target.${card.lines.some((l) => l.percentile !== null) ? ' Percentile: share of the team’s reps this rep does better than (ties count half).' : ''}`,
       currencyFootnotes(footnoted),
       startFootnotes(footnoted),
     ),

@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { buildCoachingMessage } from '../../src/coach/blocks.js';
 import { getCoachingCard } from '../../src/coach/card.js';
 import { loadCoachingCard } from '../../src/coach/load.js';
 import type { Caller } from '../../src/core/types.js';
@@ -154,6 +155,10 @@ describeDb('coaching card', (ctx) => {
     expect(own.ok && own.card.showPeers).toBe(false);
     expect(own.ok && own.card.lines.every((l) => l.percentile === null)).toBe(true);
     expect(own.ok && own.card.lines.find((l) => l.metric.id === 'calls')?.teamMedian).toBe(8);
+    // Fresh tester helper-207, finding 5: no percentile shown, so no percentile legend either.
+    const ownText = own.ok ? JSON.stringify(buildCoachingMessage(own.card, { interactive: false })) : '';
+    expect(ownText).toContain('below the team median or behind target.');
+    expect(ownText).not.toContain('Percentile:');
     const other = await loadCoachingCard(deps, caller(ben, 'rep'), ana, [emea], { now });
     expect(other.ok).toBe(false);
     expect(!other.ok && JSON.stringify(other.reply.message)).toContain("for the rep's manager and admins");
@@ -165,5 +170,8 @@ describeDb('coaching card', (ctx) => {
       100 / 6,
       10,
     );
+    expect(
+      manager.ok && JSON.stringify(buildCoachingMessage(manager.card, { interactive: false })),
+    ).toContain('Percentile: share of the team’s reps');
   });
 });
