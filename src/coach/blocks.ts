@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { headlineCurrencyNotes, shortCurrencyNote } from '../metrics/currency-notes.js';
+import { isSmallSample } from '../metrics/small-sample.js';
 import { currencyFootnotes, startFootnotes } from '../slack/blocks/answer-parts.js';
 import { actions, button, compact, context, divider, header, section } from '../slack/blocks/pieces.js';
 import {
@@ -40,9 +41,13 @@ function valueText(line: CoachLine): string {
   return r.value.kind === 'value' ? formatNumber(r.value.value, line.metric.unit, r.currency) : 'no data';
 }
 
-/** "*Win rate*  18.0% · team 27.0% · 22nd pct :small_red_triangle_down:" */
+/**
+ * "*Win rate*  18.0% · team 27.0% · 22nd pct :small_red_triangle_down:"; a rate or average on 1–9 records
+ * is marked as a scorecard row is: "*Average deal size*  $4,936 (n=6, small sample) · team $18,656".
+ */
 export function coachLineText(line: CoachLine): string {
-  const parts = [`*${escapeMrkdwn(line.metric.label)}*  ${valueText(line)}`];
+  const small = isSmallSample(line.result) ? ` (n=${formatCount(line.result.sampleSize)}, small sample)` : '';
+  const parts = [`*${escapeMrkdwn(line.metric.label)}*  ${valueText(line)}${small}`];
   if (line.teamMedian !== null)
     parts.push(`team ${formatNumber(line.teamMedian, line.metric.unit, line.result.currency)}`);
   if (line.percentile !== null) parts.push(`${ordinal(Math.round(line.percentile))} pct`);

@@ -5,7 +5,7 @@ import { readDataVersion } from '../db/data-version.js';
 import { runAdmitted } from '../metrics/admitted.js';
 import { metricRecords } from '../metrics/all-time.js';
 import { dataStartAt } from '../metrics/answer-context.js';
-import { getMetric, isSmallSampleChange } from '../metrics/index.js';
+import { getMetric, isSmallSample, isSmallSampleChange } from '../metrics/index.js';
 import type { MetricDeps, MetricId, MetricResult, Period } from '../metrics/types.js';
 import { clipName } from '../names.js';
 import { formatLocalDay } from '../time/format.js';
@@ -144,7 +144,8 @@ export async function getCoachingCard(deps: MetricDeps, query: CoachQuery): Prom
     if (teamId !== null)
       await runAdmitted(deps, repScope, () => addTalkingPoints(deps, lines, query.repId, teamId, period));
     for (const line of lines)
-      if (line.weak && line.talkingPoint === null) line.talkingPoint = trendPoint(line);
+      if (line.weak && line.talkingPoint === null && !isSmallSample(line.result))
+        line.talkingPoint = trendPoint(line);
   }
 
   // As digest movers: a change on a small sample, current or previous ("+1,479%, up from $985" on 1 deal),
@@ -255,10 +256,12 @@ async function addTalkingPoints(
         verb: 'converted',
       }),
   };
+  // A rate or average on 1–9 records is no talking point: it is marked on its row (helper-207, finding 4:
+  // "Average deal size $4,936 vs team median $18,656" on 6 won deals).
   await Promise.all(
     lines.map(async (line) => {
       const find = finders[line.metric.id];
-      if (line.weak && find) line.talkingPoint = await find(line);
+      if (line.weak && find && !isSmallSample(line.result)) line.talkingPoint = await find(line);
     }),
   );
 }

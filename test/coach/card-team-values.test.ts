@@ -61,4 +61,41 @@ describeDb('coaching card: the team distribution', (ctx) => {
       '*Calls*  1 · team 1 · 50th pct',
     );
   });
+
+  // Fresh tester helper-207, finding 4: "Average deal size $4,936 · team $18,656" on 6 won deals had no
+  // small-sample mark and still became a talking point.
+  it('marks a rate or average on a small sample on its row and makes no talking point of it', async () => {
+    const db = ctx.db();
+    const sales = await addTeam(db, 'Sales');
+    const bob = await addRep(db, 'Bob', sales);
+    const carol = await addRep(db, 'Carol', sales);
+    // November: Bob wins 6 deals at $1,000, Carol 12 at $10,000.
+    for (let i = 1; i <= 6; i++)
+      await addOpp(db, bob, {
+        created: '2026-10-01T10:00:00Z',
+        closed: `2026-11-0${i}T10:00:00Z`,
+        outcome: 'won',
+        amount: 100_000,
+      });
+    for (let i = 10; i < 22; i++)
+      await addOpp(db, carol, {
+        created: '2026-10-01T10:00:00Z',
+        closed: `2026-11-${i}T10:00:00Z`,
+        outcome: 'won',
+        amount: 1_000_000,
+      });
+    const card = await getCoachingCard(
+      { db, defaultTimezone: 'UTC', now },
+      { repId: bob, period: 'last month', showPeers: true },
+    );
+    const dealsize = card.lines.find((l) => l.metric.id === 'dealsize')!;
+    expect(dealsize.result.sampleSize).toBe(6);
+    expect(dealsize.weak).toBe(true);
+    expect(dealsize.talkingPoint).toBeNull();
+    const blocks = text(buildCoachingMessage(card, { interactive: false }));
+    expect(blocks).toContain('*Average deal size*  $1,000 (n=6, small sample) · team $5,500');
+    expect(blocks).not.toContain('Average deal size $1,000 vs team median');
+    // Revenue won is a sum, never a small sample: still a talking point.
+    expect(blocks).toContain('Revenue won $6,000 vs team median');
+  });
 });
