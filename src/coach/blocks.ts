@@ -55,6 +55,18 @@ export function coachLineText(line: CoachLine): string {
   return `${line.weak ? ':small_orange_diamond:' : ':white_small_square:'} ${parts.join(' · ')}`;
 }
 
+/**
+ * "Lead conversion rate: a cohort rate (leads qualified in the period that have converted by now); leads
+ * qualified in the last 30 days are still converting, so it is not ranked among the biggest changes." or "".
+ */
+function stillConvertingNote(card: CoachingCard): string {
+  const labels = card.stillConverting ?? [];
+  if (labels.length === 0) return '';
+  return escapeMrkdwn(
+    `${labels.join(', ')}: a cohort rate (leads qualified in the period that have converted by now); leads qualified ${periodInWords(card.period.label)} are still converting, so it is not ranked among the biggest changes.`,
+  );
+}
+
 /** "the 9 reps", "the one rep": the team members with data the card compares with. */
 function repsWithData(n: number): string {
   return n === 1 ? 'the one rep' : `the ${formatCount(n)} reps`;
@@ -140,6 +152,7 @@ export function buildCoachingMessage(card: CoachingCard, options: { interactive:
       // The percentile legend only beside a percentile (helper-207, finding 5: a rep's own card under
       // TALLY_LEADERBOARDS_PUBLIC=false explained percentiles it does not show).
       `:small_orange_diamond: below the team median or behind target.${card.lines.some((l) => l.percentile !== null) ? ' Percentile: share of the team’s reps this rep does better than (ties count half).' : ''}`,
+      stillConvertingNote(card),
       currencyFootnotes(footnoted),
       startFootnotes(footnoted),
     ),

@@ -34,6 +34,23 @@ const COACH_RECORDS = [...new Set(COACH_METRICS.flatMap(metricRecords))];
 export const COACH_DEFAULT_PERIOD = '30d';
 const DEFAULT_SLA_SECONDS = 300;
 
+/**
+ * Cohort rates: lead conversion counts leads qualified in the period that have converted *by now*, so a
+ * recent cohort has had less time to convert than the one before it. Such a rate is ranked among the
+ * biggest changes only once its period ended at least `COHORT_MATURE_DAYS` ago (helper-207, finding 2: the
+ * 30-day card's #1 change was "Lead conversion rate 0.0%: −100%", leads still converting).
+ */
+const COHORT_METRICS: ReadonlySet<MetricId> = new Set(['conversion']);
+export const COHORT_MATURE_DAYS = 30;
+
+/** Whether a cohort rate's period ended too recently for its leads to have converted (see COHORT_METRICS). */
+function isImmatureCohort(result: MetricResult, now: Date): boolean {
+  return (
+    COHORT_METRICS.has(result.metric.id) &&
+    result.period.end.getTime() > now.getTime() - COHORT_MATURE_DAYS * 86_400_000
+  );
+}
+
 export interface CoachQuery {
   repId: number;
   /** Period in the metrics grammar; default `COACH_DEFAULT_PERIOD`. */
@@ -155,7 +172,8 @@ export async function getCoachingCard(deps: MetricDeps, query: CoachQuery): Prom
       (l) =>
         l.result.trend?.change?.relative != null &&
         l.result.trend.change.relative !== 0 &&
-        !isSmallSampleChange(l.result),
+        !isSmallSampleChange(l.result) &&
+        !isImmatureCohort(l.result, now),
     )
     .sort((a, b) => Math.abs(b.result.trend!.change!.relative!) - Math.abs(a.result.trend!.change!.relative!))
     .slice(0, 3);
@@ -171,6 +189,7 @@ export async function getCoachingCard(deps: MetricDeps, query: CoachQuery): Prom
     furthestBelowTarget: belowTarget[0] ?? null,
     showPeers: query.showPeers,
     ownActivity,
+    stillConverting: lines.filter((l) => isImmatureCohort(l.result, now)).map((l) => l.metric.label),
   };
 }
 

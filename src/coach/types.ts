@@ -41,6 +41,11 @@ export interface CoachingCard {
    */
   ownActivity: boolean;
   /**
+   * Cohort rates (lead conversion) whose period ended less than `COHORT_MATURE_DAYS` ago: their leads are
+   * still converting, so they are not ranked among the biggest changes and the card says so.
+   */
+  stillConverting?: string[];
+  /**
    * The period's first day ("1 Dec 2026", in its zone) when it has not started yet: the card then shows
    * no figures (its lines carry no team comparison), only when it starts.
    */

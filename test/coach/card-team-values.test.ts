@@ -3,7 +3,7 @@ import { buildCoachingMessage } from '../../src/coach/blocks.js';
 import { getCoachingCard } from '../../src/coach/card.js';
 import { teamManagers } from '../../src/db/schema/index.js';
 import { describeDb } from '../helpers/db.js';
-import { addCall, addOpp, addRep, addTeam } from '../metrics/fixtures.js';
+import { addCall, addLead, addOpp, addRep, addTeam } from '../metrics/fixtures.js';
 
 // Sunday 6 Dec 2026, 12:00 UTC; "last month" = November 2026 (UTC).
 const now = new Date('2026-12-06T12:00:00Z');
@@ -97,5 +97,43 @@ describeDb('coaching card: the team distribution', (ctx) => {
     expect(blocks).not.toContain('Average deal size $1,000 vs team median');
     // Revenue won is a sum, never a small sample: still a talking point.
     expect(blocks).toContain('Revenue won $6,000 vs team median');
+  });
+
+  // Fresh tester helper-207, finding 2: the 30-day card's #1 biggest change was "Lead conversion rate 0.0%
+  // vs the previous 30 days: −100%", a cohort whose leads had not had time to convert.
+  it('never ranks a cohort rate whose leads are still converting among the biggest changes, and says so', async () => {
+    const db = ctx.db();
+    const sales = await addTeam(db, 'Sales');
+    const bob = await addRep(db, 'Bob', sales);
+    // October: 10 leads qualified, 5 converted (50%). November: 10 qualified, none converted yet.
+    for (let i = 0; i < 10; i++) {
+      await addLead(db, bob, {
+        created: `2026-10-0${1 + (i % 9)}T09:00:00Z`,
+        qualified: `2026-10-1${i % 10}T09:00:00Z`,
+        ...(i < 5 ? { converted: '2026-10-28T09:00:00Z' } : {}),
+      });
+      await addLead(db, bob, {
+        created: `2026-11-0${1 + (i % 9)}T09:00:00Z`,
+        qualified: `2026-11-1${i % 10}T09:00:00Z`,
+      });
+    }
+    const conversion = (card: Awaited<ReturnType<typeof getCoachingCard>>) =>
+      card.lines.find((l) => l.metric.id === 'conversion')!;
+    const recent = await getCoachingCard(
+      { db, defaultTimezone: 'UTC', now },
+      { repId: bob, period: '2026-11', showPeers: true },
+    );
+    expect(conversion(recent).result.trend?.change?.relative).toBe(-1);
+    expect(recent.biggestChanges.map((l) => l.metric.id)).not.toContain('conversion');
+    expect(text(buildCoachingMessage(recent, { interactive: false }))).toContain(
+      'Lead conversion rate: a cohort rate (leads qualified in the period that have converted by now); leads qualified in November 2026 are still converting, so it is not ranked among the biggest changes.',
+    );
+    // On 10 January 2027 November ended 40 days ago: its cohort has had its time, and the change ranks.
+    const later = await getCoachingCard(
+      { db, defaultTimezone: 'UTC', now: new Date('2027-01-10T12:00:00Z') },
+      { repId: bob, period: '2026-11', showPeers: true },
+    );
+    expect(later.biggestChanges.map((l) => l.metric.id)).toContain('conversion');
+    expect(text(buildCoachingMessage(later, { interactive: false }))).not.toContain('still converting');
   });
 });
