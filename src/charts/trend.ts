@@ -57,6 +57,9 @@ export function buildTrendChart(r: MetricResult): ChartSpec {
     field: 'period',
     type: 'ordinal' as const,
     sort: null,
+    // The periods in time order, whatever each layer draws: bars leave out periods without data, and the
+    // "no data" marks drew them after the rest (fresh tester helper-209: Q4 '25 … Q3 '26, then Q4 '24 …).
+    scale: { domain: points.map((p) => p.period) },
     title: null,
     axis: { labelOverlap: true, ticks: false, domain: true },
   };

@@ -36,6 +36,24 @@ describe('renderChart', () => {
     expect(svg).toContain('4 so far');
   });
 
+  it('draws the periods oldest first when the first ones have no data (helper-209)', async () => {
+    // Bars leave periods without data out; the "no data" marks drew them after the rest.
+    for (const metric of ['calls', 'winrate'] as const) {
+      const svg = await renderSvg(buildTrendChart(result(metric, [null, null, 5, 6, null, 8, 9, 4])));
+      const at = ['Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sept', 'Oct', 'Nov'].map((m) =>
+        svg.indexOf(`>${m}</text>`),
+      );
+      expect(
+        at.every((i) => i >= 0),
+        metric,
+      ).toBe(true);
+      expect(
+        [...at].sort((a, b) => a - b),
+        metric,
+      ).toEqual(at);
+    }
+  });
+
   it('renders the caller’s bar of a leaderboard in the highlight colour', async () => {
     const chart = buildLeaderboardChart(
       result('calls', [1, 1, 1, 1, 1, 1, 1, 1], {
