@@ -124,7 +124,12 @@ async function resolveName(
 ): Promise<ScopeResolution> {
   const { name, teamOnly, personOnly } = ask;
   const teams = personOnly ? [] : await listTeams(db);
-  const team = teams.find((t) => fold(t.name) === fold(name));
+  // `Team Star` reads as the word `team` and the name "Star": a team called "Team Star" is that team when
+  // no team is called "Star" (fresh tester helper-209: "I don't know a team called "Star". Did you mean
+  // "Team Star"?", and the suggestion typed back said the same).
+  const team =
+    teams.find((t) => fold(t.name) === fold(name)) ??
+    (teamOnly ? teams.find((t) => fold(t.name) === fold(`team ${name}`)) : undefined);
   const everyone = teamOnly ? [] : await listActiveRepNames(db);
   if (team) {
     const namesake = everyone.some((p) => fold(p.name) === fold(team.name));

@@ -138,3 +138,30 @@ describeDb('a former rep asked for by name', (ctx) => {
     expect(await ask('Chloe Mendes')).toMatchObject({ ok: true, scope: { kind: 'rep', repId: active!.id } });
   });
 });
+
+// Fresh tester helper-209 (MED): `winrate Team Star` (the word `team` and the name "Star") answered "I don't
+// know a team called "Star". Did you mean "Team Star"?", and typing the suggestion back said the same.
+describeDb('a team whose name begins with "Team"', (ctx) => {
+  const now = new Date('2026-11-15T12:00:00Z');
+  it('is found when asked as `team` and the rest of its name, unless a team has that rest as its name', async () => {
+    const [star] = await queryRows<{ id: number }>(
+      ctx.db(),
+      sql`insert into teams (name) values ('Team Star') returning id`,
+    );
+    const admin = caller('admin', { teamIds: [], managedTeamIds: [] });
+    const ask = (name: string, teamOnly: boolean) =>
+      resolveScopeAsk(ctx.db(), admin, { kind: 'named', name, teamOnly }, now);
+    expect(await ask('Star', true)).toMatchObject({ ok: true, scope: { kind: 'team', teamId: star!.id } });
+    expect(await ask('Team Star', true)).toMatchObject({
+      ok: true,
+      scope: { kind: 'team', teamId: star!.id },
+    });
+    // Without the word `team` "Star" names no one.
+    expect(await ask('Star', false)).toMatchObject({ ok: false });
+    const [other] = await queryRows<{ id: number }>(
+      ctx.db(),
+      sql`insert into teams (name) values ('Star') returning id`,
+    );
+    expect(await ask('Star', true)).toMatchObject({ ok: true, scope: { kind: 'team', teamId: other!.id } });
+  });
+});
