@@ -167,15 +167,18 @@ export async function getCoachingCard(deps: MetricDeps, query: CoachQuery): Prom
 
   // As digest movers: a change on a small sample, current or previous ("+1,479%, up from $985" on 1 deal),
   // is no change worth a 1:1 (src/metrics/small-sample.ts).
+  // A change from 0 (6 opportunities after none) has no relative size: it ranks first, as the largest of all
+  // (fresh tester helper-209: a card said "Biggest changes: none to compare yet" beside opportunities ▲ +6).
+  const size = (l: CoachLine) => Math.abs(l.result.trend!.change!.relative ?? Number.POSITIVE_INFINITY);
   const biggestChanges = lines
     .filter(
       (l) =>
-        l.result.trend?.change?.relative != null &&
-        l.result.trend.change.relative !== 0 &&
+        l.result.trend?.change != null &&
+        l.result.trend.change.absolute !== 0 &&
         !isSmallSampleChange(l.result) &&
         !isImmatureCohort(l.result, now),
     )
-    .sort((a, b) => Math.abs(b.result.trend!.change!.relative!) - Math.abs(a.result.trend!.change!.relative!))
+    .sort((a, b) => (size(a) === size(b) ? 0 : size(b) > size(a) ? 1 : -1))
     .slice(0, 3);
   const belowTarget = lines
     .filter((l) => l.result.target?.attainment != null && l.result.target.attainment < 1)

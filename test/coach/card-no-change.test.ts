@@ -2,6 +2,7 @@ import { expect, it } from 'vitest';
 import { buildCoachingMessage } from '../../src/coach/blocks.js';
 import { getCoachingCard } from '../../src/coach/card.js';
 import { trendPoint } from '../../src/coach/talking-points.js';
+import { queryRows, sql } from '../../src/db/client.js';
 import { describeDb } from '../helpers/db.js';
 import { addActivity, addCall, addRep, addTeam } from '../metrics/fixtures.js';
 
@@ -47,6 +48,21 @@ describeDb('coaching card: unchanged values and no activity of one’s own', (ct
     );
     const text = JSON.stringify(buildCoachingMessage(card, { interactive: false }));
     expect(text).not.toContain('up from 0');
+  });
+
+  it('counts a change from 0 among the biggest changes (helper-209)', async () => {
+    // Ben made no calls in September and 5 in October: "none to compare yet" said the card.
+    const { db } = await seed();
+    const [ben] = await queryRows<{ id: number }>(db, sql`select id from reps where name = 'Ben'`);
+    const card = await getCoachingCard(
+      { db, defaultTimezone: 'UTC', now },
+      { repId: ben!.id, period: 'last month', showPeers: true },
+    );
+    expect(card.biggestChanges.map((l) => l.metric.id)).toContain('calls');
+    expect(card.biggestChanges[0]!.metric.id).toBe('calls');
+    const text = JSON.stringify(buildCoachingMessage(card, { interactive: false }));
+    expect(text).not.toContain('none to compare yet');
+    expect(text).toContain('*Calls* 5 vs September 2026');
   });
 
   it('tells a manager with no activity of their own so once, instead of a talking point per metric', async () => {
