@@ -1,6 +1,6 @@
 import { currentTeamIds, getRepNames, getTeams } from '../access/queries.js';
 import { median } from '../charts/median.js';
-import { queryRows, sql } from '../db/client.js';
+import { type Db, queryRows, sql } from '../db/client.js';
 import { readDataVersion } from '../db/data-version.js';
 import { runAdmitted } from '../metrics/admitted.js';
 import { metricRecords } from '../metrics/all-time.js';
@@ -143,14 +143,7 @@ export async function getCoachingCard(deps: MetricDeps, query: CoachQuery): Prom
     teamId === null
       ? new Set<number>()
       : await runAdmitted(deps, repScope, () => teamRepIdsIn(db, teamId, period));
-  const version = await readDataVersion(db);
-  const zeroFilled = await Promise.all(
-    mine.map(async (result, i) => {
-      if (!zeroIsData(result)) return new Set<number>();
-      const start = await dataStartAt(db, metricRecords(COACH_METRICS[i]!), version);
-      return start !== null && start.getTime() < period.end.getTime() ? teamReps : new Set<number>();
-    }),
-  );
+  const zeroFilled = await repsWithRealZero(db, mine, teamReps, period);
   const lines = mine.map((result, i) =>
     compareWithTeam(result, peers[i] ?? null, query.repId, query.showPeers, zeroFilled[i]),
   );
@@ -205,6 +198,28 @@ export async function getCoachingCard(deps: MetricDeps, query: CoachQuery): Prom
  */
 export function zeroIsData(result: MetricResult): boolean {
   return result.metric.unit === 'count' && result.metric.accumulates && result.value.kind === 'value';
+}
+
+/**
+ * Per answer, the reps of `teamReps` (on the team in `period`, managers left out: `teamRepIdsIn`) whose
+ * missing row is a real 0: a count (`zeroIsData`) once the org has records of the metric's kinds before
+ * the period ends (an org that never imported deals has no 0 opportunities to rank); none otherwise. One
+ * rule for the card (`compareWithTeam`) and App Home.
+ */
+export async function repsWithRealZero(
+  db: Db,
+  answers: MetricResult[],
+  teamReps: ReadonlySet<number>,
+  period: Period,
+): Promise<ReadonlySet<number>[]> {
+  const version = await readDataVersion(db);
+  return Promise.all(
+    answers.map(async (r) => {
+      if (!zeroIsData(r)) return new Set<number>();
+      const start = await dataStartAt(db, metricRecords(r.metric.id), version);
+      return start !== null && start.getTime() < period.end.getTime() ? teamReps : new Set<number>();
+    }),
+  );
 }
 
 /**

@@ -1,17 +1,14 @@
 import type { KnownBlock } from '@slack/types';
 import { currentMemberIds, getRepNames, getTeams } from '../access/queries.js';
 import { median } from '../charts/median.js';
-import { readDataVersion } from '../db/data-version.js';
 import { runAdmitted } from '../metrics/admitted.js';
-import { metricRecords } from '../metrics/all-time.js';
-import { dataStartAt } from '../metrics/answer-context.js';
 import { getMetric } from '../metrics/index.js';
 import type { MetricDeps, MetricId } from '../metrics/types.js';
 import { clipName } from '../names.js';
 import { context, header, section } from '../slack/blocks/pieces.js';
 import { lowerFirst } from '../slack/format.js';
 import { showName } from '../slack/mrkdwn.js';
-import { COACH_DEFAULT_PERIOD, zeroIsData } from './card.js';
+import { COACH_DEFAULT_PERIOD, repsWithRealZero } from './card.js';
 import { teamRepIdsIn } from './facts.js';
 
 /** The few metrics App Home checks per rep (the full card has ten; Home must open fast). */
@@ -50,17 +47,13 @@ export async function buildCoachingHomeBlocks(
   // team in the window once the org has such records (helper-207, finding 1).
   const period = results[0]!.period;
   const teamReps = await runAdmitted(deps, scope, () => teamRepIdsIn(deps.db, teamId, period));
-  const version = await readDataVersion(deps.db);
+  const zeroFilled = await repsWithRealZero(deps.db, results, teamReps, period);
   const behind = new Map<number, { weak: string[]; compared: number }>();
   for (const [i, r] of results.entries()) {
     const values = new Map<number, number>();
     for (const row of r.segments?.rows ?? [])
       if (row.repId !== undefined && row.value.kind === 'value') values.set(row.repId, row.value.value);
-    if (zeroIsData(r)) {
-      const start = await dataStartAt(deps.db, metricRecords(HOME_METRICS[i]!), version);
-      if (start !== null && start.getTime() < period.end.getTime())
-        for (const repId of teamReps) if (!values.has(repId)) values.set(repId, 0);
-    }
+    for (const repId of zeroFilled[i]!) if (!values.has(repId)) values.set(repId, 0);
     const med = median([...values.values()]);
     for (const [repId, value] of values) {
       const seen = behind.get(repId) ?? { weak: [], compared: 0 };
