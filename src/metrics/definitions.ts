@@ -177,7 +177,7 @@ export const METRICS: MetricDefinition[] = [
     unit: 'count',
     direction: 'lower',
     definition:
-      'Opportunities closed lost in the period, and the amount they carried (main currency). By reason: the loss reason as recorded, normalised (case and whitespace), with its share of all deals lost and the change against the previous period; reasons beyond the top five are grouped as "Other (N reasons)". `/metrics lost` shows the breakdown.',
+      'Opportunities closed lost in the period, and the amount they carried (main currency). By reason: the loss reason as recorded, normalised (case and whitespace; a placeholder such as "N/A" or "none" is no reason), with its share of all deals lost and the change against the previous period; reasons beyond the top five are grouped as "Other (N reasons)". `/metrics lost` shows the breakdown.',
     accumulates: true,
     defaultPeriod: 'this quarter',
     dimensions: ['rep', 'team', 'product', 'source', 'reason'],

@@ -14,7 +14,10 @@ export { NO_LOSS_REASONS_NOTE } from './compute/lost.js';
 export const TOP_REASONS = 5;
 
 export interface LossReasonRow {
-  /** The normalised reason ("price too high"), or null for "No reason given" and the "Other" group. */
+  /**
+   * The normalised reason ("price too high"), or null for "No reason given" (no reason, an empty one or a
+   * placeholder such as "N/A" or "none": `normalisedReason`) and the "Other" group.
+   */
   key: string | null;
   /** "Price too high", "No reason given", "Other (4 reasons)". */
   label: string;
@@ -34,7 +37,7 @@ export interface LossReasons {
   /** The `lostdeals` metric: count, amount, trend, target, series. */
   result: MetricResult;
   rows: LossReasonRow[];
-  /** Deals lost in the period with a reason recorded. */
+  /** Deals lost in the period with a reason recorded (a placeholder such as "N/A" is none). */
   withReason: number;
   /** False when no deal lost in the period (or the one before) carries a reason: say so, do not show 0. */
   hasReasons: boolean;
@@ -53,7 +56,8 @@ interface ReasonRow {
 /**
  * Why deals were lost: deals lost in `period` for `scope` by normalised reason, each with the amount lost
  * (main currency; deals in other currencies counted apart, never as 0), its share of all deals lost and the count in the previous period; the top five by
- * count (then amount) by name, the long tail as "Other (N reasons)", deals without a reason last.
+ * count (then amount) by name, the long tail as "Other (N reasons)", deals without a reason last (one
+ * "No reason given" row: no reason, an empty one or a placeholder such as "N/A", "-" or "No reason given").
  * Throws like `getMetric`.
  */
 export async function getLossReasons(

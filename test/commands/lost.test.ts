@@ -65,6 +65,27 @@ describeDb('/metrics lost', (ctx) => {
     expect(allText(byRep.reply)).toContain('Ana López');
   });
 
+  // Tester (MED): a placeholder reason ("N/A") was a reason of its own, beside the "No reason given" row.
+  it('counts a placeholder reason as no reason, in /metrics lost and a split by reason', async () => {
+    // Ana's deal: "Price"; Bob's: "N/A", a placeholder.
+    await ctx
+      .db()
+      .execute(
+        sql`update opportunities set loss_reason = case when amount_minor = 800000 then 'Price' else 'N/A' end where outcome = 'lost'`,
+      );
+    const lost = await sendCommand(app, stub, USERS.ada.id, 'lost org');
+    const text = allText(lost.reply);
+    expect(text).toContain('*Price* — 1 (50%) · $8,000');
+    expect(text).toContain('No reason given_ — 1 (50%) · $4,000');
+    expect(text).not.toContain('N/A');
+    const byReason = await sendCommand(app, stub, USERS.ada.id, 'lostdeals org by reason');
+    const split = allText(byReason.reply);
+    expect(split.match(/No reason given/g)).toHaveLength(1);
+    expect(split).not.toContain('N/A —');
+    expect(split).toContain('1. Price — 1\\n2. No reason given — 1');
+    expect(split).toContain('*With a loss reason*\\n50.0%');
+  });
+
   // Fresh tester (MED): `/metrics lost team last quarter` had no buttons at all, where every answer has them.
   it('has the buttons every answer has, which answer with the reasons again', async () => {
     await ctx.db().execute(sql`update opportunities set loss_reason = 'Price' where outcome = 'lost'`);

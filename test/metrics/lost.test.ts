@@ -178,6 +178,61 @@ describeDb('lost deals by reason', (ctx) => {
     );
   });
 
+  // Tester (MED): a reason recorded as a placeholder ("No reason given", "N/A", "-", "Unknown", …) counted as a
+  // reason: a split by reason had two "No reason given" rows and "With a loss reason" said 75% for 25%.
+  it('counts a placeholder reason as no reason: one "No reason given" row, and not in the reason share', async () => {
+    const db = ctx.db();
+    const ana = await addRep(db, 'Ana');
+    const oct = '2026-10-10T10:00:00Z';
+    // 12 deals: 3 with a reason ("Price" twice, "Other", which is a reason; its trailing tab is trimmed, not
+    // shown as a space), 9 with none: 7 placeholders, a blank of a tab and null.
+    for (const r of ['Price', ' price', 'Other\t']) await lose(ana, oct, 1_000, r);
+    for (const r of ['No reason given', 'N/A', 'n/a', ' None ', '-', '—', '  Unknown ', '\t', null])
+      await lose(ana, oct, 100, r);
+    // August: placeholders alone, no reason at all.
+    for (const r of ['n/a', 'none', 'TBD']) await lose(ana, '2026-08-10T10:00:00Z', 100, r);
+    const deps = { db, defaultTimezone: 'UTC', now: new Date('2026-11-25T12:00:00Z') };
+    for (const useRollups of [true, false]) {
+      const r = await getMetric(
+        { ...deps, useRollups },
+        { metric: 'lostdeals', scope: org, period: '2026-10' },
+      );
+      expect(r.value).toEqual(v(12));
+      expect(r.figures.find((f) => f.key === 'with_reason')?.value).toEqual(v(3 / 12));
+      const aug = await getMetric(
+        { ...deps, useRollups },
+        { metric: 'lostdeals', scope: org, period: '2026-08' },
+      );
+      expect(aug.figures.find((f) => f.key === 'with_reason')?.value).toEqual(v(0));
+      expect(aug.notes).toContain('No loss reasons are recorded for these deals.');
+    }
+    const split = await getMetric(deps, { metric: 'lostdeals', scope: org, period: '2026-10', by: 'reason' });
+    expect(split.segments?.rows.map((r) => [r.label, r.value])).toEqual([
+      ['Price', v(2)],
+      ['Other', v(1)],
+      ['No reason given', v(9)],
+    ]);
+    // `/metrics lost`: the same rows, the placeholders in the catch-all with the deals without a reason.
+    const lr = await getLossReasons(deps, { scope: org, period: '2026-10' });
+    expect(lr.rows.map((r) => [r.label, r.kind, r.lost, r.amount, r.share])).toEqual([
+      ['Price', 'reason', 2, 2_000, 2 / 12],
+      ['Other', 'reason', 1, 1_000, 1 / 12],
+      ['No reason given', 'none', 9, 900, 9 / 12],
+    ]);
+    expect(lr.withReason).toBe(3);
+    expect(await topLossReasonsLine(deps, { scope: org, period: '2026-10' })).toBe(
+      'Top loss reasons: Price (2 of 12 lost, 17%), Other (1, 8%); no reason given: 9 (75%)',
+    );
+    const text = JSON.stringify(buildLostMessage(lr));
+    expect(text.match(/No reason given/g)).toHaveLength(1);
+    expect(text).not.toMatch(/N\/A|Unknown|None/);
+    const aug = await getLossReasons(deps, { scope: org, period: '2026-08' });
+    expect(aug.hasReasons).toBe(false);
+    expect(JSON.stringify(buildLostMessage(aug))).toContain(
+      'No loss reasons are recorded for these 3 deals, so I can',
+    );
+  });
+
   it('says plainly when no loss reasons are recorded instead of showing zeros', async () => {
     const db = ctx.db();
     const ana = await addRep(db, 'Ana');

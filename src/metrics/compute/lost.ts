@@ -14,19 +14,22 @@ import { ROLLUP_NEWEST } from './rollup.js';
 import type { RowSource } from './rows.js';
 
 /**
- * A loss reason as metrics group it: trimmed, runs of whitespace as one space, lower case; empty = null.
- * "Price ", "price" and "PRICE  " are one reason. The SQL function `tally_loss_reason` (migration
- * `lost_deal_rollups`) is the one definition, shared with the rollups' count of deals lost with a reason.
+ * A loss reason as metrics group it: runs of whitespace as one space, trimmed, lower case; null when empty or
+ * a placeholder word ("N/A", "None", "-", "No reason given", "Unknown", …: the list is in migration
+ * `loss_reason_placeholders`). "Price ", "price" and "PRICE  " are one reason; "n/a" is no reason, so its
+ * deals fall into "No reason given". The SQL function `tally_loss_reason` is the one definition, shared with
+ * the rollups' count of deals lost with a reason.
  */
 export const normalisedReason = (column: SQL) => sql`tally_loss_reason(${column})`;
 
 /**
- * A loss reason as recorded, for showing: `tally_loss_reason` without the lower case (trimmed, runs of
- * whitespace as one space; null when empty), so its lower case is the reason's key. "Went with SAP" and
- * "went  with sap" stay two spellings of one reason, shown under the most used (`spellingsOf` in rows.ts).
+ * A loss reason as recorded, for showing: runs of whitespace as one space, trimmed, case kept; null exactly
+ * when `tally_loss_reason` is null (empty or a placeholder), so its lower case is the reason's key and a
+ * placeholder never names a row. "Went with SAP" and "went  with sap" stay two spellings of one reason, shown
+ * under the most used (`spellingsOf` in rows.ts).
  */
 export const reasonSpelling = (column: SQL) =>
-  sql`nullif(regexp_replace(btrim(${column}), '\\s+', ' ', 'g'), '')`;
+  sql`case when ${normalisedReason(column)} is not null then btrim(regexp_replace(${column}, '\\s+', ' ', 'g')) end`;
 
 /** Opportunities closed lost, by close time, with amount, currency and normalised reason. */
 export function lostDeals(by?: Dimension): RowSource {
