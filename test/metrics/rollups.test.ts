@@ -19,7 +19,19 @@ import { addActivity, addLead, addOpp } from './fixtures.js';
 // Monday 23 Nov 2026, 12:00 UTC.
 const now = new Date('2026-11-23T12:00:00Z');
 const ROLLUP_METRICS: MetricId[] = [...COUNTER_METRICS, 'cycle'];
-const LOSS_REASONS = ['Price', ' price  ', 'PRICE', 'Went  dark', '   ', null, '\t', 'Timing'];
+const LOSS_REASONS = [
+  'Price',
+  ' price  ',
+  'PRICE',
+  'Went  dark',
+  '   ',
+  null,
+  '\t',
+  'Timing',
+  'N/A',
+  ' None ',
+  '-',
+];
 
 describeDb('metric rollups', (ctx) => {
   async function seedMessy() {
@@ -55,7 +67,7 @@ describeDb('metric rollups', (ctx) => {
         amount: 1000 + Math.floor(rnd() * 9000),
         currency: i % 7 === 0 ? 'EUR' : 'USD',
         product: i % 2 ? 'Core' : 'Plus',
-        // Reasons in several spellings, blank ones (no reason once normalised) and none.
+        // Reasons in several spellings, blank ones and placeholders (no reason once normalised) and none.
         lossReason: LOSS_REASONS[i % LOSS_REASONS.length] ?? null,
       });
     }
