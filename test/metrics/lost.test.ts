@@ -190,7 +190,7 @@ describeDb('lost deals by reason', (ctx) => {
     for (const r of ['No reason given', 'N/A', 'n/a', ' None ', '-', '—', '  Unknown ', '\t', null])
       await lose(ana, oct, 100, r);
     // August: placeholders alone, no reason at all.
-    for (const r of ['n/a', 'none', 'TBD']) await lose(ana, '2026-08-10T10:00:00Z', 100, r);
+    for (const r of ['n/a', 'none', 'TBD', '--None--', '(blank)']) await lose(ana, '2026-08-10T10:00:00Z', 100, r);
     const deps = { db, defaultTimezone: 'UTC', now: new Date('2026-11-25T12:00:00Z') };
     for (const useRollups of [true, false]) {
       const r = await getMetric(
@@ -229,7 +229,7 @@ describeDb('lost deals by reason', (ctx) => {
     const aug = await getLossReasons(deps, { scope: org, period: '2026-08' });
     expect(aug.hasReasons).toBe(false);
     expect(JSON.stringify(buildLostMessage(aug))).toContain(
-      'No loss reasons are recorded for these 3 deals, so I can',
+      'No loss reasons are recorded for these 5 deals, so I can',
     );
   });
 
