@@ -190,7 +190,8 @@ describeDb('lost deals by reason', (ctx) => {
     for (const r of ['No reason given', 'N/A', 'n/a', ' None ', '-', '—', '  Unknown ', '\t', null])
       await lose(ana, oct, 100, r);
     // August: placeholders alone, no reason at all.
-    for (const r of ['n/a', 'none', 'TBD', '--None--', '(blank)']) await lose(ana, '2026-08-10T10:00:00Z', 100, r);
+    for (const r of ['n/a', 'none', 'TBD', '--None--', '(blank)'])
+      await lose(ana, '2026-08-10T10:00:00Z', 100, r);
     const deps = { db, defaultTimezone: 'UTC', now: new Date('2026-11-25T12:00:00Z') };
     for (const useRollups of [true, false]) {
       const r = await getMetric(
