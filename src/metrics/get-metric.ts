@@ -85,6 +85,9 @@ export function computeChange(
  */
 const byNameThenKey = new Intl.Collator('en', { numeric: true });
 
+/** Two names in the order every list of them uses (splits, `/metrics lost`, the win rate's loss reasons). */
+export const compareNames = (a: string, b: string): number => byNameThenKey.compare(a, b);
+
 /**
  * Best first by the metric's direction; rows with no data last; ties by sample size, then label, then key
  * (two reps with the same name and figures keep one order, whatever order the rows arrived in). A rate or

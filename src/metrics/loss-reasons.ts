@@ -5,7 +5,7 @@ import { runAdmitted } from './admitted.js';
 import { lostDeals } from './compute/lost.js';
 import { runMetricQuery } from './compute/query.js';
 import { scopedRows, segmentLabelJoin } from './compute/rows.js';
-import { getMetric } from './get-metric.js';
+import { compareNames, getMetric } from './get-metric.js';
 import type { MetricDeps, MetricResult, Period, Scope } from './types.js';
 
 export { NO_LOSS_REASONS_NOTE } from './compute/lost.js';
@@ -56,8 +56,9 @@ interface ReasonRow {
 /**
  * Why deals were lost: deals lost in `period` for `scope` by normalised reason, each with the amount lost
  * (main currency; deals in other currencies counted apart, never as 0), its share of all deals lost and the count in the previous period; the top five by
- * count (then amount) by name, the long tail as "Other (N reasons)", deals without a reason last (one
- * "No reason given" row: no reason, an empty one or a placeholder such as "N/A", "-" or "No reason given").
+ * count (a tie by name, as a split by reason orders them), the long tail as "Other (N reasons)", deals without
+ * a reason last (one "No reason given" row: no reason, an empty one or a placeholder such as "N/A", "-" or
+ * "No reason given").
  * Throws like `getMetric`.
  */
 export async function getLossReasons(
@@ -113,7 +114,10 @@ export async function getLossReasons(
   const named = rows
     .filter((r) => r.reason !== null && Number(r.cur_n) > 0)
     .map(toRow)
-    .sort((a, b) => b.lost - a.lost || b.amount - a.amount || a.label.localeCompare(b.label));
+    // One order for reasons everywhere (as a split by reason ranks them): most deals first, then by name.
+    .sort(
+      (a, b) => b.lost - a.lost || compareNames(a.label, b.label) || compareNames(a.key ?? '', b.key ?? ''),
+    );
   // Grouping a single reason as "Other (1 reason)" hides it for nothing: show it by name instead.
   const cut = named.length > TOP_REASONS + 1 ? TOP_REASONS : named.length;
   const tail = named.slice(cut);

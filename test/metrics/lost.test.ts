@@ -95,12 +95,12 @@ describeDb('lost deals by reason', (ctx) => {
     expect(lr.rows.map((r) => [r.label, r.lost, r.previousLost])).toEqual([
       ['Went with SAP 🦄', 3, 0],
       ['Legal review', 2, 0],
-      ['Chose <Competitor> & Co', 1, 3],
       ['*Timing*', 1, 0],
+      ['Chose <Competitor> & Co', 1, 3],
       ['legal', 1, 0],
     ]);
     expect(await topLossReasonsLine(deps, { scope: org, period: '2026-10' })).toBe(
-      'Top loss reasons: Went with SAP 🦄 (3 of 8 lost, 38%), Legal review (2, 25%), Chose <Competitor> & Co (1, 13%)',
+      'Top loss reasons: Went with SAP 🦄 (3 of 8 lost, 38%), Legal review (2, 25%), *Timing* (1, 13%)',
     );
     const split = await getMetric(deps, { metric: 'lostdeals', scope: org, period: '2026-10', by: 'reason' });
     expect(new Set(split.segments?.rows.map((r) => r.label))).toEqual(
@@ -135,6 +135,32 @@ describeDb('lost deals by reason', (ctx) => {
     expect(byRep.segments?.rows.map((r) => r.label)).toEqual(['Bob', 'Ana']);
   });
 
+  // Tester (MED-LOW): `/metrics lost` and the win rate's loss-reason line broke a tie in deals by amount lost,
+  // a split by reason by name, so "the third reason" differed between the views. One rule: most deals first,
+  // then by name as people count ("Reason 9" before "Reason 10"), the catch-all last.
+  it('orders tied reasons by name in /metrics lost, the win-rate line and a split by reason alike', async () => {
+    const db = ctx.db();
+    const ana = await addRep(db, 'Ana');
+    const oct = '2026-10-10T10:00:00Z';
+    await lose(ana, oct, 100, 'Price');
+    await lose(ana, oct, 100, 'Price');
+    await lose(ana, oct, 100, 'Timing');
+    await lose(ana, oct, 9_000, 'Timing');
+    await lose(ana, oct, 5_000, 'Reason 10');
+    await lose(ana, oct, 100, 'Reason 9');
+    await lose(ana, oct, 9_000, 'Budget');
+    await lose(ana, oct, 700, null);
+    const deps = { db, defaultTimezone: 'UTC', now: new Date('2026-11-25T12:00:00Z') };
+    const lr = await getLossReasons(deps, { scope: org, period: '2026-10' });
+    const order = ['Price', 'Timing', 'Budget', 'Reason 9', 'Reason 10', 'No reason given'];
+    expect(lr.rows.map((r) => r.label)).toEqual(order);
+    const split = await getMetric(deps, { metric: 'lostdeals', scope: org, period: '2026-10', by: 'reason' });
+    expect(split.segments?.rows.map((r) => r.label)).toEqual(order);
+    expect(await topLossReasonsLine(deps, { scope: org, period: '2026-10' })).toBe(
+      'Top loss reasons: Price (2 of 8 lost, 25%), Timing (2, 25%), Budget (1, 13%); no reason given: 1 (13%)',
+    );
+  });
+
   it('calls no reason "new" against a period before the data, and says there is no earlier data', async () => {
     // Tester helper-169 (MED): `lost org 2025` marked every reason "new", "change vs 2024", the data starting
     // in December 2025. Here every deal was created on 1 Aug 2026: July is before the data.
@@ -146,14 +172,14 @@ describeDb('lost deals by reason', (ctx) => {
       buildLostMessage(await getLossReasons(deps, { scope: org, period: '2026-08' })),
     );
     expect(text).toContain('vs July 2026: no earlier data (the data starts on 1 Aug 2026)');
-    expect(text).toContain('*Timing* — 1 (50%) · $20\\n*Price* — 1 (50%) · $10"');
+    expect(text).toContain('*Price* — 1 (50%) · $10\\n*Timing* — 1 (50%) · $20"');
     expect(text).not.toContain('new');
     expect(text).toContain('Share = of all 2 deals lost.');
     // `all time` has no period before it: no reason is "new" and there is no "change vs" (helper-171).
     const all = JSON.stringify(
       buildLostMessage(await getLossReasons(deps, { scope: org, period: 'all time' })),
     );
-    expect(all).toContain('*Timing* — 1 (50%) · $20\\n*Price* — 1 (50%) · $10"');
+    expect(all).toContain('*Price* — 1 (50%) · $10\\n*Timing* — 1 (50%) · $20"');
     expect(all).not.toContain('new');
     expect(all).toContain('Share = of all 2 deals lost.');
   });
