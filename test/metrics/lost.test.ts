@@ -161,6 +161,23 @@ describeDb('lost deals by reason', (ctx) => {
     );
   });
 
+  // Tester (LOW): the split's definition note promised "Other (N reasons)", which only `/metrics lost` shows.
+  it('lists every reason in a split by reason, and its definition says only /metrics lost groups the tail', async () => {
+    const db = ctx.db();
+    const ana = await addRep(db, 'Ana');
+    const reasons = ['A', 'B', 'C', 'D', 'E', 'F', 'G'];
+    for (const r of reasons) await lose(ana, '2026-10-10T10:00:00Z', 100, r);
+    const deps = { db, defaultTimezone: 'UTC', now: new Date('2026-11-25T12:00:00Z') };
+    const split = await getMetric(deps, { metric: 'lostdeals', scope: org, period: '2026-10', by: 'reason' });
+    expect(split.segments?.rows.map((r) => r.label)).toEqual(reasons);
+    const definition = split.metric.definition;
+    expect(definition).toMatch(/`\/metrics lost` [^.]*"Other \(N reasons\)"/);
+    expect(definition).toContain('A split `by reason` lists every reason');
+    expect((await getLossReasons(deps, { scope: org, period: '2026-10' })).rows.at(-1)?.label).toBe(
+      'Other (2 reasons)',
+    );
+  });
+
   it('calls no reason "new" against a period before the data, and says there is no earlier data', async () => {
     // Tester helper-169 (MED): `lost org 2025` marked every reason "new", "change vs 2024", the data starting
     // in December 2025. Here every deal was created on 1 Aug 2026: July is before the data.
