@@ -273,6 +273,31 @@ describe('a quarter with a year under a fiscal calendar', () => {
       name: 'Fiscal Year Ops',
     });
   });
+
+  // Tester (LOW): `winrate org fiscal year` answered "I couldn't make sense of `fiscal year`. Did you mean
+  // `fiscal`?". Without this/last/next it is this fiscal year (quarter).
+  it('reads `fiscal year` / `fiscal quarter` alone as this fiscal year / quarter', () => {
+    for (const [typed, period] of [
+      ['winrate org fiscal year', 'winrate org this year'],
+      ['winrate org Fiscal Quarter', 'winrate org this quarter'],
+      ['winrate fiscal year', 'winrate this year'],
+      ['winrate org fiscal quarter by rep', 'winrate org this quarter by rep'],
+      ['winrate org fiscal year share', 'winrate org this year share'],
+    ] as const) {
+      const fiscal = ask(parseCommand(typed, february));
+      expect(fiscal, typed).toEqual(ask(parseCommand(period, february)));
+      expect(fiscal.period, typed).not.toBeNull();
+    }
+    // A name's words stay a name: after `team`, or with more words after them.
+    expect(ask(parseCommand('winrate team Fiscal Year', february)).scope).toMatchObject({
+      kind: 'named',
+      name: 'Fiscal Year',
+    });
+    expect(ask(parseCommand('winrate Fiscal Year Ops', february)).scope).toMatchObject({
+      kind: 'named',
+      name: 'Fiscal Year Ops',
+    });
+  });
 });
 
 // The grammar offers the readings with month words inside names; the names decide (here a fixed list).

@@ -23,15 +23,20 @@ const LEADS = new Set(['last', 'this', 'past', 'previous', 'prev', 'next', 'curr
  * The tokens without a `fiscal` that only says what quarters and years already are (they follow the org's
  * fiscal calendar): `this fiscal quarter` is `this quarter`, `last fiscal year` is `last year`. Only between
  * a lead word and `quarter` or `year`, so a team called "Fiscal Year Ops" keeps its name (fresh tester
- * helper-206: `this fiscal quarter` answered "I don't know the period `this fiscal`").
+ * helper-206: `this fiscal quarter` answered "I don't know the period `this fiscal`"). `fiscal quarter` with
+ * no lead word, ending the ask, is `this quarter`.
  */
 export function withoutFiscalWord(tokens: string[]): string[] {
-  return tokens.filter(
-    (word, i) =>
-      word.toLowerCase() !== 'fiscal' ||
-      !/^(?:quarter|year)$/i.test(tokens[i + 1] ?? '') ||
-      !LEADS.has(tokens[i - 1]?.toLowerCase() ?? ''),
-  );
+  return tokens.flatMap((word, i) => {
+    if (word.toLowerCase() !== 'fiscal' || !/^(?:quarter|year)$/i.test(tokens[i + 1] ?? '')) return [word];
+    const before = tokens[i - 1]?.toLowerCase() ?? '';
+    if (LEADS.has(before)) return [];
+    // `fiscal year` alone, as the ask's last words (or before `by …` / `share`), is this fiscal year: it
+    // answered "Did you mean `fiscal`?" (tester). After `team`, or followed by more words, it stays a name's.
+    const after = tokens[i + 2]?.toLowerCase();
+    const ends = after === undefined || after === 'by' || after === 'share';
+    return ends && before !== 'team' ? ['this'] : [word];
+  });
 }
 
 /** What may follow a lead word, for "did you mean `last month`". */
