@@ -46,6 +46,32 @@ describe('the /metrics grammar', () => {
     expect(parse('frobnicate by rep')).toMatchObject({ suggestion: 'winrate frobnicate by rep' });
   });
 
+  // Tester (LOW): `/metrics leads org` answered "I don't know a team or person called \"leads org\"".
+  it('calls an unknown word before `org` / `me` an unknown metric, naming the metrics it may mean', () => {
+    expect(parse('leads org')).toEqual({
+      kind: 'error',
+      message:
+        'There is no metric called `leads`. Did you mean `response org` (Lead response time), `conversion org` (Lead conversion rate) or `leadcycle org` (Lead-to-close cycle)?',
+      suggestion: null,
+    });
+    expect(parse('winrat org last month')).toEqual({
+      kind: 'error',
+      message: 'There is no metric called `winrat`.',
+      suggestion: 'winrate org last month',
+    });
+    expect(parse('deal me')).toMatchObject({
+      message: expect.stringContaining('`dealsize me` (Average deal size)'),
+    });
+    expect(parse('frobnicate org')).toEqual({
+      kind: 'error',
+      message: 'There is no metric called `frobnicate`. `/metrics help` lists the metrics.',
+      suggestion: null,
+    });
+    // Names and periods before a scope word are still read as before.
+    expect(ask(parse('q3 org')).scope).toEqual({ kind: 'org' });
+    expect(ask(parse('Growth Team')).scope).toMatchObject({ kind: 'named', name: 'Growth Team' });
+  });
+
   it('never offers a known word back as its own correction (helper-188: `by` → "Did you mean `by`?")', () => {
     const reply = parse('by');
     expect(reply).toMatchObject({ kind: 'error' });

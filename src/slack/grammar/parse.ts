@@ -233,6 +233,14 @@ export function parseCommand(text: string, ctx: GrammarContext): ParsedCommand {
       suggestion: [metricGuess, ...tokens.slice(1)].join(' '),
     };
   if (asSummary.kind === 'error' && asSummary.about !== undefined) return asSummary;
+  // `leads org`: a word in the metric's place before a scope word that ends no name (`org`, `me`) is a
+  // metric we do not know, not a team called "leads org" (tester: it blamed the scope).
+  if (
+    asSummary.kind === 'ask' &&
+    isNamedFrom(asSummary, tokens[0] ?? '') &&
+    METRIC_PLACE_SCOPES.has(tokens[1]?.toLowerCase() ?? '')
+  )
+    return unknownMetric(tokens[0]!, tokens.slice(1));
   const firstIsModifier = asSummary.kind === 'ask' && !isNamedFrom(asSummary, tokens[0] ?? '');
   if (firstIsModifier) return asSummary;
   const guess = suggestWord(first, knownWords(ctx));
@@ -240,6 +248,36 @@ export function parseCommand(text: string, ctx: GrammarContext): ParsedCommand {
   if (guess && guess.toLowerCase() !== first)
     return { kind: 'error', message: `I don't know \`${first}\`.`, suggestion: guess };
   return asSummary;
+}
+
+/** Scope words after which a name never goes on (`team` does: "Growth Team"; `all` does: "All Stars"). */
+const METRIC_PLACE_SCOPES = new Set(['org', 'company', 'everyone', 'me', 'mine', 'myself']);
+
+/** A word without a plural `s`, for "`leads` names the lead metrics". */
+const stem = (word: string) => word.toLowerCase().replace(/(?<=..)s$/, '');
+
+/**
+ * The refusal of `word` as a metric, with the metrics it may mean, each written with the rest of the ask
+ * to copy: a misspelt id or alias (`winrat`), or the metrics whose label has the word (`leads`: Lead
+ * response time, Lead conversion rate, Lead-to-close cycle).
+ */
+function unknownMetric(word: string, rest: string[]): ParsedCommand {
+  const typed = stem(word);
+  const spelt = suggestWord(word, METRIC_WORDS);
+  const byLabel = METRICS.filter(
+    (m) =>
+      [m.id, ...m.aliases].some((w) => stem(w) === typed) ||
+      m.label.split(/[^a-z]+/i).some((w) => w.length > 0 && stem(w) === typed),
+  );
+  const metrics = spelt ? [findMetric(spelt)!] : byLabel;
+  const form = (id: string) => [id, ...rest].join(' ');
+  const message = `There is no metric called \`${word.toLowerCase()}\`.`;
+  if (metrics.length === 1) return { kind: 'error', message, suggestion: form(metrics[0]!.id) };
+  if (metrics.length === 0)
+    return { kind: 'error', message: `${message} \`/metrics help\` lists the metrics.`, suggestion: null };
+  const options = metrics.map((m) => `\`${form(m.id)}\` (${m.label})`);
+  const list = `${options.slice(0, -1).join(', ')} or ${options.at(-1)}`;
+  return { kind: 'error', message: `${message} Did you mean ${list}?`, suggestion: null };
 }
 
 /** The tokens without `from lead` / `from first contact` / `from first touch`, or null when absent. */
