@@ -185,7 +185,10 @@ export async function getCoachingCard(deps: MetricDeps, query: CoachQuery): Prom
     furthestBelowTarget: belowTarget[0] ?? null,
     showPeers: query.showPeers,
     ownActivity,
-    stillConverting: lines.filter((l) => isImmatureCohort(l.result, now)).map((l) => l.metric.label),
+    // Only a rate the card shows: a rep with no leads has no cohort still converting (tester).
+    stillConverting: lines
+      .filter((l) => l.result.value.kind === 'value' && isImmatureCohort(l.result, now))
+      .map((l) => l.metric.label),
   };
 }
 

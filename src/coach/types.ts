@@ -41,7 +41,7 @@ export interface CoachingCard {
    */
   ownActivity: boolean;
   /**
-   * Cohort rates (lead conversion) whose period ended less than `COHORT_MATURE_DAYS` ago: their leads are
+   * Cohort rates (lead conversion) shown with a figure whose period ended less than `COHORT_MATURE_DAYS` ago: their leads are
    * still converting, so they are not ranked among the biggest changes and the card says so.
    */
   stillConverting?: string[];

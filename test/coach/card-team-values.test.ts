@@ -136,4 +136,24 @@ describeDb('coaching card: the team distribution', (ctx) => {
     expect(later.biggestChanges.map((l) => l.metric.id)).toContain('conversion');
     expect(text(buildCoachingMessage(later, { interactive: false }))).not.toContain('still converting');
   });
+
+  // Tester (LOW): the "still converting" note was on the cards of reps with no leads, whose conversion line
+  // reads "no data": there is no cohort of theirs to be still converting.
+  it('says a cohort is still converting only on a card that shows a conversion figure', async () => {
+    const db = ctx.db();
+    const sales = await addTeam(db, 'Sales');
+    const bob = await addRep(db, 'Bob', sales);
+    const dan = await addRep(db, 'Dan', sales);
+    for (let i = 0; i < 10; i++)
+      await addLead(db, bob, { created: '2026-11-02T09:00:00Z', qualified: `2026-11-1${i}T09:00:00Z` });
+    await addCall(db, dan, '2026-11-10T10:00:00Z');
+    const deps = { db, defaultTimezone: 'UTC', now };
+    const card = (repId: number) => getCoachingCard(deps, { repId, period: '2026-11', showPeers: true });
+    const dans = await card(dan);
+    expect(dans.lines.find((l) => l.metric.id === 'conversion')?.result.value.kind).not.toBe('value');
+    expect(dans.stillConverting).toEqual([]);
+    expect(text(buildCoachingMessage(dans, { interactive: false }))).not.toContain('still converting');
+    // Bob's November cohort is still converting: his card says so.
+    expect((await card(bob)).stillConverting).toEqual(['Lead conversion rate']);
+  });
 });
