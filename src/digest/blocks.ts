@@ -72,6 +72,20 @@ function moverLine(r: MetricResult): string {
   return `• ${escapeMrkdwn(r.metric.label)}: ${formatChange(r.trend!.change!, r.metric.unit, r.currency)}`;
 }
 
+/**
+ * For a period without records, what the previous one had instead of movers of −100%: "November 2026 at
+ * the same point had Calls 2, Emails 5." (`movers`: results with a trend, all against the same period).
+ */
+function previousHad(movers: MetricResult[]): string {
+  const previous = movers[0]!.trend!.previous.period.label;
+  const figures = movers.map(
+    (r) =>
+      `${escapeMrkdwn(r.metric.label)} ${formatValue(r.trend!.previous.value, r.metric.unit, r.currency)}`,
+  );
+  // A running period's previous label says so itself: "November 2026 at the same point".
+  return `${escapeMrkdwn(previous)} had ${figures.join(', ')}.`;
+}
+
 /** The digest as a Block Kit message with a searchable `text` fallback, within Slack's limits. */
 export function buildDigestMessage(view: DigestView): SlackMessage {
   const { spec } = view;
@@ -101,12 +115,14 @@ export function buildDigestMessage(view: DigestView): SlackMessage {
     staleBanner ? section(staleBanner) : null,
     noData
       ? section(
-          // "the whole org" inside a sentence; movers below (a drop to nothing) contradict "nothing to report".
-          `No records for ${spec.scope.kind === 'org' ? 'the whole org' : escapeName(spec.scopeLabel)} ${month ? `in ${escapeMrkdwn(month)}` : fiscal ? `in ${fiscal} yet` : 'this month yet'}${view.movers.length > 0 ? '.' : ' — nothing to report.'}`,
+          // "the whole org" inside a sentence; a drop to nothing is something to report, so not "nothing to
+          // report" then, but what the previous period had (movers of −100% beside "No records" read as a
+          // contradiction: tester).
+          `No records for ${spec.scope.kind === 'org' ? 'the whole org' : escapeName(spec.scopeLabel)} ${month ? `in ${escapeMrkdwn(month)}` : fiscal ? `in ${fiscal} yet` : 'this month yet'}${view.movers.length > 0 ? `; ${previousHad(view.movers)}` : ' — nothing to report.'}`,
         )
       : null,
     ...(noData ? [] : view.lines.map((l) => section(metricLine(view, l)))),
-    view.movers.length > 0
+    view.movers.length > 0 && !noData
       ? section(`*Biggest movers* vs the previous period\n${view.movers.map(moverLine).join('\n')}`)
       : null,
     view.leaderboard
