@@ -9,9 +9,14 @@ import type { RenderedButton } from './render.js';
 /** What the console needs to draw the last answer: the chart behind its "Chart" button, or a reply instead. */
 export type ConsoleChart = { ok: true; chart: ChartSpec } | { ok: false; reply: Reply };
 
-/** The "Chart" button of the last answer (a metric answer's or a coaching card's), if it has one. */
+/** Whether `button` is a "Chart" button (a metric answer's or a coaching card's). */
+export function isChartButton(button: Pick<RenderedButton, 'actionId'>): boolean {
+  return /^(metrics|coach)_chart(#\d+)?$/.test(button.actionId);
+}
+
+/** The "Chart" button of the last answer, if it has one. */
 export function findChartButton(buttons: RenderedButton[]): RenderedButton | undefined {
-  return buttons.find((b) => /^(metrics|coach)_chart(#\d+)?$/.test(b.actionId));
+  return buttons.find(isChartButton);
 }
 
 /**

@@ -8,7 +8,13 @@ import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
 import { buildNoticeMessage, COULD_NOT_LOAD } from '../slack/blocks/notice.js';
 import type { Reply } from '../slack/reply.js';
-import { type ConsoleChart, defaultChartPath, findChartButton, writeChartPng } from './chart.js';
+import {
+  type ConsoleChart,
+  defaultChartPath,
+  findChartButton,
+  isChartButton,
+  writeChartPng,
+} from './chart.js';
 import { type RenderedButton, renderMessage } from './render.js';
 
 /**
@@ -162,6 +168,10 @@ async function handleLine(
     write('No button with that number on the last answer.');
     return false;
   }
+  // In Slack the Chart button uploads a picture and replies nothing: here it draws as `chart` does, instead
+  // of printing nothing (tester).
+  if (pressed && isChartButton(pressed))
+    return drawChart(deps, surface, session, caller, undefined, write, pressed);
   const reply = await answerOrApologise(deps, () => {
     if (pressed) return surface.press(deps, caller, pressed, now);
     return surface.ask(deps, caller, line.replace(/^\/metrics\b\s*/i, ''), now);
@@ -172,7 +182,10 @@ async function handleLine(
   return true;
 }
 
-/** `chart [file]`: the last answer's chart as a PNG; prints the absolute path and the alt text. */
+/**
+ * `chart [file]`, or its Chart button `pressed`: the last answer's chart as a PNG; prints the absolute path
+ * and the alt text.
+ */
 async function drawChart(
   deps: Deps,
   surface: ConsoleSurface,
@@ -180,8 +193,9 @@ async function drawChart(
   caller: Caller,
   path: string | undefined,
   write: (text: string) => void,
+  pressed?: RenderedButton,
 ): Promise<boolean> {
-  const button = findChartButton(session.buttons);
+  const button = pressed ?? findChartButton(session.buttons);
   if (!button) {
     write('Ask a metric first (e.g. `/metrics winrate org`): `chart` draws the last answer.');
     return false;

@@ -220,4 +220,17 @@ describeDb('the local console', (ctx) => {
     ]);
     expect(out.at(-1)).toContain('Per-rep numbers are for managers of this team and admins');
   });
+
+  // Tester (LOW): pressing an answer's Chart button printed nothing (in Slack it uploads a picture); typing
+  // `chart` drew it. The button now does what `chart` does.
+  it('draws the chart when the Chart button is pressed, as typing `chart` does', async () => {
+    const { out } = await session(
+      [() => '/metrics winrate team by rep', (o) => buttonNumber(o, 'Chart'), () => 'chart'],
+      'mia@example.com',
+    );
+    const [pressed, pressedAlt, typed, typedAlt] = out.slice(-4);
+    expect(pressed).toMatch(/^Chart written to \S+tally-\S+\.png \(\d+×\d+ px\)$/);
+    expect(pressedAlt).toContain('Win rate by rep for EMEA, Q4 2026');
+    expect([typed, typedAlt]).toEqual([pressed, pressedAlt]);
+  });
 });
