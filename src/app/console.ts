@@ -4,11 +4,13 @@ import { findChart } from '../chart-button/find.js';
 import { type ConsoleOptions, type ConsoleSurface, runRepl } from '../console/repl.js';
 import type { Deps } from '../deps.js';
 import { isByRepAction, pressByRepButton } from '../digest/by-rep.js';
+import { decodeTypedEntities } from '../slack/inbound.js';
 import { onStopSignals } from './stop-signals.js';
 
 /** The console's view of Tally: the same `/metrics` dispatcher and answer buttons as the Bolt app. */
 const CONSOLE_SURFACE: ConsoleSurface = {
-  ask: (deps, caller, text, now) => runMetricsCommand(deps, { text, caller, channelId: null, now }),
+  ask: (deps, caller, text, now) =>
+    runMetricsCommand(deps, { text: decodeTypedEntities(text), caller, channelId: null, now }),
   // The digest preview's "By rep" button shows the breakdown here (Slack posts it in the digest's thread).
   press: (deps, caller, button, now) =>
     isByRepAction(button.actionId)

@@ -56,6 +56,17 @@ export function cleanPlainText(raw: string): InboundText {
   return refusal ?? { ok: true, text: tidy(raw) };
 }
 
+/**
+ * Text typed at the local console, read as the app reads the same text from Slack: `&amp;`, `&lt;` and
+ * `&gt;` (how Slack sends `&`, `<`, `>`, and how a command copied from a Slack payload or log holds them)
+ * are decoded once, so "Sales &amp; Success" finds the team "Sales & Success" as typing `&` does (tester:
+ * the console answered "I don't know a team called …"). A `<…>` stays as typed: at a terminal a mention
+ * (`<@U123>`) is typed raw, and a name with `<` in it (`A&B <Sales>`) is no Slack entity.
+ */
+export function decodeTypedEntities(typed: string): string {
+  return decodeText(typed);
+}
+
 function refuseUnreadable(raw: string): InboundText | null {
   if (CONTROL.test(raw)) {
     return {

@@ -7,6 +7,7 @@ import type { Deps } from '../../src/deps.js';
 import { createMetricAnswers } from '../../src/metrics/index.js';
 import { describeDb } from '../helpers/db.js';
 import { consoleDeps } from '../helpers/deps.js';
+import { addTeam } from '../metrics/fixtures.js';
 import { NOW, seedFixture } from '../slack/fixtures.js';
 
 describeDb('the local console', (ctx) => {
@@ -65,6 +66,21 @@ describeDb('the local console', (ctx) => {
       const { code, text } = await run(`/metrics winrate ${who}`);
       expect(text).toContain('Win rate · Ana López · Q4 2026');
       expect(code).toBe(0);
+    }
+  });
+
+  // Tester (LOW): Slack sends `&` as `&amp;` and the app decodes it; the console read `&amp;` literally, so a
+  // command copied from Slack's payload found no team "Sales & Success". Both spellings reach the team now.
+  it('reads `&amp;` as the app does, so a team with `&` in its name is reachable either way', async () => {
+    await addTeam(ctx.db(), 'Sales & Success');
+    for (const typed of [
+      'winrate "Sales & Success"',
+      'winrate Sales & Success',
+      'winrate Sales &amp; Success',
+    ]) {
+      const { code, text } = await run(typed);
+      expect(text, typed).toContain('━━ Win rate · Sales & Success ·');
+      expect(code, typed).toBe(0);
     }
   });
 
