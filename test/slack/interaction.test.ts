@@ -63,6 +63,38 @@ describeDb('/metrics buttons, App Home and signatures', (ctx) => {
     expect(mia.reply.response_type).toBe('in_channel');
   });
 
+  // Tester (HIGH): the response_url answered 404 (expired or used up): nothing reached the channel, the
+  // person was told nothing, and a second press said "You already shared this answer in the channel."
+  it('a share Slack refused is not recorded: the person is told, and a second press posts it', async () => {
+    const first = await sendCommand(app, stub, USERS.ana.id, 'winrate team');
+    stub.httpErrorNext('response_url', 404, 1);
+    const failed = await clickButton(app, stub, USERS.ana.id, first.reply.blocks, 'Share in channel');
+    expect(failed.reply.response_type).toBe('in_channel');
+    const [told] = await stub.waitFor('chat.postEphemeral', 1);
+    expect(told!.args.channel).toBe('C0SALES');
+    expect(told!.args.user).toBe(USERS.ana.id);
+    expect(String(told!.args.text)).toContain("Your share didn't go through");
+    expect(String(told!.args.text)).toContain('HTTP 404');
+    // 404 is never retried: one post, refused.
+    expect(stub.callsTo('response_url').filter((c) => c.args.response_type === 'in_channel')).toHaveLength(1);
+    const again = await clickButton(app, stub, USERS.ana.id, first.reply.blocks, 'Share in channel');
+    expect(again.reply.response_type).toBe('in_channel');
+    // And once it went through, the claim holds again.
+    const third = await clickButton(app, stub, USERS.ana.id, first.reply.blocks, 'Share in channel');
+    expect(third.reply.text).toBe('You already shared this answer in the channel.');
+  });
+
+  it('a share Slack answered 500 is retried and posted once, and stays shared', async () => {
+    const first = await sendCommand(app, stub, USERS.ana.id, 'winrate team');
+    stub.httpErrorNext('response_url', 500, 1);
+    await clickButton(app, stub, USERS.ana.id, first.reply.blocks, 'Share in channel');
+    const posts = await stub.waitFor('response_url', 3);
+    expect(posts.filter((c) => c.args.response_type === 'in_channel')).toHaveLength(2);
+    const again = await clickButton(app, stub, USERS.ana.id, first.reply.blocks, 'Share in channel');
+    expect(again.reply.text).toBe('You already shared this answer in the channel.');
+    expect(stub.callsTo('chat.postEphemeral')).toHaveLength(0);
+  });
+
   it('explains the calculation with its inputs, working, window and n', async () => {
     const first = await sendCommand(app, stub, USERS.ana.id, 'winrate team');
     const { reply } = await clickButton(
