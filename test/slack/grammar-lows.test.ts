@@ -112,6 +112,16 @@ describeDb('the grammar as a sales manager types it', (ctx) => {
     );
   });
 
+  // Tester (LOW): `share share` was accepted silently while a split said twice is refused.
+  it('refuses share said twice, like a split said twice', async () => {
+    expect(await ask(USERS.mia.id, 'calls team today share share')).toBe(
+      'That asks `share` twice; say it once.',
+    );
+    expect(await ask(USERS.mia.id, 'calls team share today post')).toBe(
+      '`share` and `post` both ask to share; say it once.',
+    );
+  });
+
   // Fresh tester (LOW): `from 03/04/2026 to 2026-05-01` was answered "I don't know a team called …".
   it('asks back about slash dates and `from … to …` instead of reading them as a name', async () => {
     expect(await ask(USERS.mia.id, 'winrate team from 03/04/2026 to 2026-05-01')).toBe(

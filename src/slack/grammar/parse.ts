@@ -436,6 +436,8 @@ function readModifiers(
   let period: string | null = null;
   let by: Dimension | null = null;
   let share = false;
+  /** The word that asked to share (`share`, `post` or `public`), for the refusal of a second one. */
+  let shareWord = '';
   /** `since oct`, `30 days ago`: answered with the text to type once the scope is known. */
   let zoned: ZonedHint | null = null;
   /** Names typed in quotes: each is one whole name. */
@@ -561,8 +563,19 @@ function readModifiers(
       continue;
     }
     if (SHARE_WORDS.has(word)) {
+      // `share share` is refused like `by rep by rep`: a word said twice is likelier a slip than meant.
+      if (share)
+        return {
+          kind: 'error',
+          message:
+            shareWord === word
+              ? `That asks \`${word}\` twice; say it once.`
+              : `\`${shareWord}\` and \`${word}\` both ask to share; say it once.`,
+          suggestion: null,
+        };
       endRun();
       share = true;
+      shareWord = word;
       continue;
     }
     // `30 days ago` is one day, `since oct` a range up to today: worded with dates once the scope is known.
