@@ -7,7 +7,7 @@ import { buildNoticeMessage } from '../slack/blocks/notice.js';
 import type { Reply } from '../slack/reply.js';
 import { answerSafely, callerOrRefusal, findCaller, retryingRespond, toResponse } from '../slack/respond.js';
 import { answerState, explainState } from './answer.js';
-import { claimShare, releaseShare, type ShareClick } from './share-once.js';
+import { ALREADY_SHARED, claimShare, releaseShare, type ShareClick } from './share-once.js';
 
 // pieces.actions() suffixes repeated action ids with "#n" (Slack wants them unique per message).
 const VIEW = /^metrics_view(#\d+)?$/;
@@ -62,7 +62,7 @@ export function registerAnswerActions(app: App, deps: Deps): void {
           ? answer
           : {
               visibility: 'ephemeral',
-              message: buildNoticeMessage('You already shared this answer in the channel.'),
+              message: buildNoticeMessage(ALREADY_SHARED),
             };
       });
       // A refusal or error never replaces the answer the user already has.

@@ -32,6 +32,7 @@ import { neutraliseMarkers } from '../slack/mrkdwn.js';
 import type { Reply } from '../slack/reply.js';
 import { unknownScopeText } from './period-hint.js';
 import { linkMentionedRep, resolveScopeWords } from './scope-words.js';
+import { ALREADY_SHARED, claimShare } from './share-once.js';
 
 /**
  * Answers a metric question (`/metrics winrate team last month by rep`) or the summary scorecard.
@@ -310,11 +311,20 @@ const METRIC_DEFAULTS = new Map(METRICS.map((m) => [m.id, m.defaultPeriod]));
 export async function pressAnswerButton(
   deps: Deps,
   caller: Caller,
-  button: { actionId: string; value: string },
+  button: { actionId: string; value: string; messageId?: string },
   now: Date,
 ): Promise<Reply> {
   const state = decodeState(button.value);
   if (!state) return ephemeral(buildNoticeMessage('That button does nothing here.'));
   if (button.actionId.startsWith('metrics_calc')) return explainState(deps, caller, state, now);
-  return answerState(deps, caller, state, { now, share: button.actionId.startsWith('metrics_share') });
+  const share = button.actionId.startsWith('metrics_share');
+  const answer = await answerState(deps, caller, state, { now, share });
+  if (!share || answer.visibility !== 'in_channel' || !button.messageId) return answer;
+  // One share per answer message, as in Slack (./actions.ts): the console's message id stands for its ts.
+  const first = await claimShare(
+    deps.db,
+    { userId: caller.slackUserId, channelId: 'console', messageTs: button.messageId, value: button.value },
+    now,
+  );
+  return first ? answer : ephemeral(buildNoticeMessage(ALREADY_SHARED));
 }

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import { type Db, queryRows, sql } from '../db/client.js';
 
+/** The answer to a second "Share in channel" on the same answer message (Slack's and the console's). */
+export const ALREADY_SHARED = 'You already shared this answer in the channel.';
+
 /** Who clicked "Share in channel" on which answer message. */
 export interface ShareClick {
   userId: string;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline/promises';
 import { buildCaller, resolveCallerByEmail } from '../access/caller.js';
 import { suggestNames } from '../access/people.js';
@@ -30,7 +31,12 @@ export interface ConsoleSurface {
   /** Answers the text after `/metrics` for `caller` (channel: none). */
   ask(deps: Deps, caller: Caller, text: string, now: Date): Promise<Reply>;
   /** Presses a button of the last answer (its action id and value, as Slack would send them). */
-  press(deps: Deps, caller: Caller, button: { actionId: string; value: string }, now: Date): Promise<Reply>;
+  press(
+    deps: Deps,
+    caller: Caller,
+    button: { actionId: string; value: string; messageId?: string },
+    now: Date,
+  ): Promise<Reply>;
   /** The chart behind a "Chart" button of the last answer (permission-checked like Slack's). */
   chart(
     deps: Deps,
@@ -57,6 +63,11 @@ export interface ConsoleSession {
   /** Why there is no caller, for people: no reps at all, or reps but no admin or manager. */
   nobody: string;
   buttons: RenderedButton[];
+  /**
+   * The last answer's identity, as a Slack message's ts is (new for each asked answer, kept when a button
+   * replaces it in place), so "Share in channel" shares it once, as in Slack.
+   */
+  messageId: string;
 }
 
 /** What `as <who>` does, as the help lists it and as a bare `as` is answered. */
@@ -74,7 +85,7 @@ const HELP = [
 /** Starts the console; with `command` set it answers once and returns. Returns the process exit code. */
 export async function runRepl(deps: Deps, surface: ConsoleSurface, options: ConsoleOptions): Promise<number> {
   const write = options.write ?? ((t: string) => process.stdout.write(`${t}\n`));
-  const session: ConsoleSession = { caller: null, nobody: '', buttons: [] };
+  const session: ConsoleSession = { caller: null, nobody: '', buttons: [], messageId: randomUUID() };
   let refused: string | null = null;
   try {
     if (options.as) {
@@ -173,11 +184,14 @@ async function handleLine(
   if (pressed && isChartButton(pressed))
     return drawChart(deps, surface, session, caller, undefined, write, pressed);
   const reply = await answerOrApologise(deps, () => {
-    if (pressed) return surface.press(deps, caller, pressed, now);
+    if (pressed) return surface.press(deps, caller, { ...pressed, messageId: session.messageId }, now);
     return surface.ask(deps, caller, line.replace(/^\/metrics\b\s*/i, ''), now);
   });
   const rendered = renderMessage(reply.message, reply.visibility);
-  if (rendered.buttons.length > 0) session.buttons = rendered.buttons;
+  if (rendered.buttons.length > 0) {
+    session.buttons = rendered.buttons;
+    if (!pressed) session.messageId = randomUUID();
+  }
   write(rendered.text);
   return true;
 }

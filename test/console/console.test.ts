@@ -218,6 +218,23 @@ describeDb('the local console', (ctx) => {
     return shown[1]!;
   };
 
+  // Tester (LOW): pressing "Share in channel" twice at the console shared twice; Slack says "already shared".
+  it('shares an answer once, as Slack does; a new answer may be shared again', async () => {
+    const share = (o: string[]) => buttonNumber(o, 'Share in channel');
+    const { out } = await session([
+      () => '/metrics winrate org',
+      share,
+      share,
+      () => '/metrics winrate org',
+      share,
+    ]);
+    const [, first, second, , third] = out.slice(-5);
+    expect(first).toContain('Shared by');
+    expect(second).toContain('You already shared this answer in the channel.');
+    expect(second).not.toContain('Shared by');
+    expect(third).toContain('Shared by');
+  });
+
   it('shows the by-rep breakdown when the digest preview\'s "By rep" button is pressed', async () => {
     const { out } = await session([() => '/metrics digest preview', (o) => buttonNumber(o, 'By rep')]);
     const pressed = out.at(-1) ?? '';
