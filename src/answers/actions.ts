@@ -18,8 +18,9 @@ type Mode = 'view' | 'share' | 'calc';
 
 /**
  * The answer's buttons. Each click is acked at once, then answered through the click's response_url:
- * period/split switches replace the message in place, "Share in channel" posts a read-only copy for
- * everyone, "How is this calculated?" adds an ephemeral explanation. Permissions are checked on every click.
+ * period/split switches replace the message in place, "Share in channel" posts the answer, computed
+ * again now and without buttons, for everyone ("figures as of …, when shared"), "How is this calculated?"
+ * adds an ephemeral explanation. Permissions are checked on every click.
  */
 export function registerAnswerActions(app: App, deps: Deps): void {
   const handle =

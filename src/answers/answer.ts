@@ -69,7 +69,7 @@ export async function answerParsedAsk(deps: Deps, caller: Caller, ask: MetricAsk
 
 export interface AnswerOptions {
   now: Date;
-  /** Post for the channel (read-only copy) instead of the asker's interactive ephemeral answer. */
+  /** Post for the channel (no buttons, "figures as of …, when shared") instead of the asker's interactive ephemeral answer. */
   share: boolean;
 }
 

@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { formatDateTime } from '../../src/time/format.js';
 import { describeDb, openTestDatabase } from '../helpers/db.js';
 import { useSlackApiStub } from '../helpers/slack-api.js';
 import { eventBody, postSigned, signBody, slashCommandBody } from '../helpers/slack-requests.js';
-import { seedFixture, USERS } from './fixtures.js';
+import { NOW, seedFixture, USERS } from './fixtures.js';
 import { allText, clickButton, type RunningApp, SECRET, sendCommand, startApp } from './harness.js';
 
 describeDb('/metrics buttons, App Home and signatures', (ctx) => {
@@ -44,6 +45,10 @@ describeDb('/metrics buttons, App Home and signatures', (ctx) => {
     expect(reply.response_type).toBe('in_channel');
     expect(reply.replace_original).toBe(false);
     expect(reply.blocks.some((b) => b.type === 'actions')).toBe(false);
+    // Tester (MED): a share computes the answer again, so it says when its figures are from.
+    expect(allText(reply)).toContain(
+      `Shared by Ana López · figures as of ${formatDateTime(NOW, 'Europe/Berlin')}, when shared`,
+    );
   });
 
   // Tester: two clicks 0.3 s apart posted the answer to the channel twice.

@@ -141,6 +141,15 @@ export function fallbackFigure(figure: string, notes: string[]): string {
   return notes.length > 0 ? `${figure} (${notes.map(shortCurrencyNote).join('; ')})` : figure;
 }
 
+/**
+ * The shared copy's last line: who shared it, and that its figures were computed when they shared it
+ * ("Shared by Ana López · figures as of Mon, 23 Nov 2026, 09:14, when shared", in the answer's zone): a
+ * share computes the answer again, so records that arrived after the person asked are in it.
+ */
+export function sharedByLine(name: string, r: MetricResult, now: Date): string {
+  return `Shared by ${escapeName(name)} · figures as of ${formatDateTime(now, r.period.timezone)}, when shared`;
+}
+
 /** How a data source is named in a freshness line, and what to check when it has gone quiet. */
 const SOURCES: Record<string, { name: string; check: string }> = {
   api: { name: 'the ingest API', check: 'check the CRM sync that feeds it' },

@@ -6,7 +6,14 @@ import type { AskState } from '../ask-state.js';
 import { formatChange, formatMoney, formatPercent } from '../format.js';
 import { enforceLimits, type SlackMessage } from '../limits.js';
 import { escapeMrkdwn, escapeName, showName } from '../mrkdwn.js';
-import { changeLine, fallbackFigure, freshnessLine, notStartedHeadline, sampleLine } from './answer-parts.js';
+import {
+  changeLine,
+  fallbackFigure,
+  freshnessLine,
+  notStartedHeadline,
+  sampleLine,
+  sharedByLine,
+} from './answer-parts.js';
 import { answerActions } from './metric.js';
 import { context, header, section } from './pieces.js';
 
@@ -68,7 +75,9 @@ export function buildLostMessage(
   // who shared it or the buttons every answer has (fresh tester: this answer had none).
   const footer = [
     ...(at ? [context(sampleLine(r), freshnessLine(r, at.now, at.staleAfterHours))] : []),
-    ...(view?.sharedBy ? [context(`Shared by ${escapeName(view.sharedBy)}`)] : []),
+    ...(view?.sharedBy
+      ? [context(at ? sharedByLine(view.sharedBy, r, at.now) : `Shared by ${escapeName(view.sharedBy)}`)]
+      : []),
     ...(view && !view.sharedBy
       ? answerActions(r, view.state, { byRep: view.canSplitByRep ?? true, share: view.canShare ?? true })
       : []),

@@ -15,6 +15,7 @@ import {
   notStartedHeadline,
   sampleLine,
   segmentTable,
+  sharedByLine,
   sparklineLine,
   targetLine,
   warningLines,
@@ -110,7 +111,7 @@ export function buildMetricMessage(view: MetricView): SlackMessage {
     warningLines(r).length > 0 ? context(...warningLines(r)) : null,
     context(sampleLine(r), freshnessLine(r, view.now, view.staleAfterHours)),
     context(definitionLine(r)),
-    view.sharedBy ? context(`Shared by ${escapeName(view.sharedBy)}`) : null,
+    view.sharedBy ? context(sharedByLine(view.sharedBy, r, view.now)) : null,
     ...(view.interactive
       ? answerActions(r, view.state, { byRep: view.canSplitByRep ?? true, share: view.canShare ?? true })
       : []),
