@@ -114,11 +114,20 @@ export function buildCoachingMessage(card: CoachingCard, options: { interactive:
   // The team's reps with data on any line (a rep may have calls but no deals); none besides the rep: say so.
   const teamSize = Math.max(0, ...card.lines.map((l) => l.teamSize));
   const hasPeers = card.lines.some((l) => l.teamMedian !== null);
+  // The team's manager (or someone none of its reps in the period) is in no teammate's distribution: not
+  // ranked, and not added to the medians (helper-213, finding 1).
+  const outsider = card.team && card.notCompared;
   const teamLine = !card.team
     ? 'Not on a team right now, so there is no team to compare with.'
-    : !hasPeers
-      ? `No one else on team ${escapeName(card.team.name)} has data ${escapeMrkdwn(periodInWords(card.period.label))}, so there is no one to compare with.`
-      : `Compared with ${repsWithData(teamSize)} of team ${escapeName(card.team.name)} with data${card.showPeers ? '' : ' (percentiles are hidden: leaderboards are for managers here)'}.`;
+    : outsider
+      ? `${
+          card.notCompared === 'manager'
+            ? `${escapeName(card.rep.name)} is team ${escapeName(card.team.name)}’s manager, not one of its reps: not compared with them.`
+            : `${escapeName(card.rep.name)} was not one of team ${escapeName(card.team.name)}’s reps ${escapeMrkdwn(periodInWords(card.period.label))}: not compared with them.`
+        }${hasPeers ? ` Team figures are the medians of ${repsWithData(teamSize)} with data, as on their cards.` : ''}`
+      : !hasPeers
+        ? `No one else on team ${escapeName(card.team.name)} has data ${escapeMrkdwn(periodInWords(card.period.label))}, so there is no one to compare with.`
+        : `Compared with ${repsWithData(teamSize)} of team ${escapeName(card.team.name)} with data${card.showPeers ? '' : ' (percentiles are hidden: leaderboards are for managers here)'}.`;
   const changes = card.biggestChanges.map((l) => {
     const change = l.result.trend?.change;
     const prev = previousInWords(l.result);
@@ -169,7 +178,7 @@ export function buildCoachingMessage(card: CoachingCard, options: { interactive:
     headlineCurrencyNotes(l.result).map((n) => `${l.metric.label}: ${shortCurrencyNote(n)}.`),
   );
   const text = [
-    `${textTitle}: ${weak.length > 0 ? `weak on ${weak.join(', ')}` : 'nothing weak against the team'}.`,
+    `${textTitle}: ${weak.length > 0 ? `weak on ${weak.join(', ')}` : outsider ? 'not compared with the team’s reps' : 'nothing weak against the team'}.`,
     ...leftOut,
   ].join(' ');
   return enforceLimits({ text: escapeMrkdwn(text), blocks });

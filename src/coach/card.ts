@@ -1,4 +1,4 @@
-import { currentTeamIds, getRepNames, getTeams } from '../access/queries.js';
+import { currentTeamIds, getRepNames, getTeams, managedTeamIds } from '../access/queries.js';
 import { median } from '../charts/median.js';
 import { type Db, queryRows, sql } from '../db/client.js';
 import { readDataVersion } from '../db/data-version.js';
@@ -72,14 +72,15 @@ export async function getCoachingCard(deps: MetricDeps, query: CoachQuery): Prom
   const { db, now } = deps;
   const repScope = { kind: 'rep' as const, repId: query.repId };
   // Lookups and talking points run under the limiter like the metrics (see runAdmitted).
-  const { names, teamId, team } = await runAdmitted(deps, repScope, async () => {
-    const [names, teamIds] = await Promise.all([
+  const { names, teamId, team, manages } = await runAdmitted(deps, repScope, async () => {
+    const [names, teamIds, managed] = await Promise.all([
       getRepNames(db, [query.repId]),
       currentTeamIds(db, query.repId, now),
+      managedTeamIds(db, query.repId),
     ]);
     const teamId = teamIds[0] ?? null;
     const team = teamId === null ? null : ((await getTeams(db, [teamId]))[0] ?? null);
-    return { names, teamId, team };
+    return { names, teamId, team, manages: teamId !== null && managed.includes(teamId) };
   });
   const mine = await Promise.all(
     COACH_METRICS.map((metric) =>
@@ -145,8 +146,16 @@ export async function getCoachingCard(deps: MetricDeps, query: CoachQuery): Prom
       : await runAdmitted(deps, repScope, () => teamRepIdsIn(db, teamId, period));
   const zeroFilled = await repsWithRealZero(db, mine, teamReps, period);
   const lines = mine.map((result, i) =>
-    compareWithTeam(result, peers[i] ?? null, query.repId, query.showPeers, zeroFilled[i]),
+    compareWithTeam(result, peers[i] ?? null, query.repId, query.showPeers, zeroFilled[i], teamReps),
   );
+  // A person who is none of the team's reps in the period (its manager, or not on it then) and has no
+  // record of any of these metrics on it is on no teammate's card: their own card says so, once.
+  const notCompared =
+    teamId !== null && !teamReps.has(query.repId) && lines.every((l) => l.outside)
+      ? manages
+        ? ('manager' as const)
+        : ('not_a_rep' as const)
+      : undefined;
   // Someone with no activity of their own (a manager who does not sell) gets one clear line, not a
   // "0 vs team median" talking point per metric.
   const ownActivity = mine.some((r) => r.value.kind === 'value' && r.value.value !== 0);
@@ -185,6 +194,7 @@ export async function getCoachingCard(deps: MetricDeps, query: CoachQuery): Prom
     furthestBelowTarget: belowTarget[0] ?? null,
     showPeers: query.showPeers,
     ownActivity,
+    ...(notCompared ? { notCompared } : {}),
     // Only a rate the card shows: a rep with no leads has no cohort still converting (tester).
     stillConverting: lines
       .filter((l) => l.result.value.kind === 'value' && isImmatureCohort(l.result, now))
@@ -233,6 +243,13 @@ export async function repsWithRealZero(
  * and their teammates' (fresh tester helper-207, finding 1: Bob's card compared his 0 with a "median" of
  * Carol's 1 alone, and Carol's card had no one to compare with). Both are null when no other rep of the
  * team has data: there is nobody to compare with.
+ *
+ * `members` (when given) are the team's reps in the period (`teamRepIdsIn`, managers left out). A person
+ * who is none of them and has no row of this metric on the team (the team's manager, who sells nothing)
+ * is in no teammate's distribution, so their own figure is not added to it either: the median is the
+ * reps' alone, as on every teammate's card, there is no percentile, and the line is `outside` (fresh tester
+ * helper-213, finding 1: Ana, NA East's manager, compared with "the 10 reps", her 0 calls pulling the
+ * median from 109 to 102, while Zoe's card compared with 9).
  */
 export function compareWithTeam(
   result: MetricResult,
@@ -240,6 +257,7 @@ export function compareWithTeam(
   repId: number,
   showPeers: boolean,
   teamReps: ReadonlySet<number> = new Set(),
+  members?: ReadonlySet<number>,
 ): CoachLine {
   const rows = team?.segments?.rows ?? [];
   const others = rows.flatMap((r) => (r.repId !== repId && r.value.kind === 'value' ? [r.value.value] : []));
@@ -247,9 +265,14 @@ export function compareWithTeam(
     const withRow = new Set(rows.map((r) => r.repId));
     for (const id of teamReps) if (id !== repId && !withRow.has(id)) others.push(0);
   }
+  const outside =
+    team !== null &&
+    members !== undefined &&
+    !members.has(repId) &&
+    !rows.some((r) => r.repId === repId && r.value.kind === 'value');
   // With nobody else on the team with data there is no one to compare with: a "team" figure would be the
   // rep's own and a percentile would rank them against nobody (fresh tester, MED).
-  const mine = result.value.kind === 'value' ? result.value.value : null;
+  const mine = result.value.kind === 'value' && !outside ? result.value.value : null;
   const all = mine === null ? others : [...others, mine];
   const teamMedian = others.length > 0 ? median(all) : null;
   const higherBetter = result.metric.direction === 'higher';
@@ -270,6 +293,7 @@ export function compareWithTeam(
     percentile: showPeers && team ? percentile : null,
     weak: worseThanMedian || status === 'off_track' || status === 'at_risk',
     talkingPoint: null,
+    ...(outside ? { outside } : {}),
   };
 }
 

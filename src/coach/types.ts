@@ -22,6 +22,12 @@ export interface CoachLine {
   weak: boolean;
   /** One concrete, data-backed sentence for a weak metric (plain text). */
   talkingPoint: string | null;
+  /**
+   * True when the person is not in the team's distribution for this metric (none of its reps in the
+   * period, as its manager, and no record of it on the team): `teamMedian` is the reps' alone, as on
+   * their cards, `teamSize` counts them, and there is no percentile (`compareWithTeam`).
+   */
+  outside?: boolean;
 }
 
 export interface CoachingCard {
@@ -40,6 +46,11 @@ export interface CoachingCard {
    * manager who does not sell: the card says so once instead of one identical talking point per metric.
    */
   ownActivity: boolean;
+  /**
+   * Set when the person is in the team's distribution on no line (`CoachLine.outside` on all): the team's
+   * manager, or someone who was none of its reps in the period. The card says so instead of ranking them.
+   */
+  notCompared?: 'manager' | 'not_a_rep';
   /**
    * Cohort rates (lead conversion) shown with a figure whose period ended less than `COHORT_MATURE_DAYS` ago: their leads are
    * still converting, so they are not ranked among the biggest changes and the card says so.

@@ -42,6 +42,60 @@ describeDb('coaching card: the team distribution', (ctx) => {
     );
   });
 
+  // Fresh tester helper-213, finding 1: Ana, NA East's manager with no record of her own, got a card
+  // "Compared with the 10 reps" whose median her 0 calls pulled down (102), at the 5th percentile on every
+  // count; Zoe's card on the same team and period compared with 9 reps (median 109).
+  it('compares a manager’s card with the same reps and medians as the reps’ cards, and says she is not ranked', async () => {
+    const db = ctx.db();
+    const sales = await addTeam(db, 'Sales');
+    const mia = await addRep(db, 'Mia', sales);
+    await db.insert(teamManagers).values({ teamId: sales, repId: mia });
+    const bob = await addRep(db, 'Bob', sales);
+    const carol = await addRep(db, 'Carol', sales);
+    const dan = await addRep(db, 'Dan', sales);
+    // Zed joined the team after November: none of its reps then, no record on it.
+    const zed = await addRep(db, 'Zed', sales, '2026-12-01T00:00:00Z');
+    // November calls: Bob 1, Carol 3, Dan 5 (median 3); Mia none.
+    for (const [rep, n] of [
+      [bob, 1],
+      [carol, 3],
+      [dan, 5],
+    ] as const)
+      for (let i = 1; i <= n; i++) await addCall(db, rep, `2026-11-0${i}T10:00:00Z`);
+    const deps = { db, defaultTimezone: 'UTC', now };
+    const card = (repId: number) => getCoachingCard(deps, { repId, period: 'last month', showPeers: true });
+    const calls = (c: Awaited<ReturnType<typeof getCoachingCard>>) =>
+      c.lines.find((l) => l.metric.id === 'calls')!;
+    const carolCard = await card(carol);
+    expect(calls(carolCard)).toMatchObject({ teamMedian: 3, teamSize: 3, percentile: 50 });
+    const miaCard = await card(mia);
+    // Her own answer is still her 0, but the team's median is the reps' (3, not 2 with her 0) and she is
+    // not ranked among them.
+    expect(calls(miaCard).result.value).toEqual({ kind: 'value', value: 0 });
+    expect(calls(miaCard)).toMatchObject({ teamMedian: 3, teamSize: 3, percentile: null, weak: false });
+    expect(miaCard.lines.every((l) => l.percentile === null)).toBe(true);
+    expect(miaCard.notCompared).toBe('manager');
+    const miaText = text(buildCoachingMessage(miaCard, { interactive: false }));
+    expect(miaText).toContain(
+      'Mia is team Sales’s manager, not one of its reps: not compared with them. Team figures are the medians of the 3 reps with data, as on their cards.',
+    );
+    expect(miaText).not.toMatch(/Compared with|pct/);
+    expect(buildCoachingMessage(miaCard, { interactive: false }).text).toContain(
+      'not compared with the team’s reps',
+    );
+    const zedCard = await card(zed);
+    expect(calls(zedCard)).toMatchObject({ teamMedian: 3, teamSize: 3, percentile: null });
+    expect(zedCard.notCompared).toBe('not_a_rep');
+    expect(text(buildCoachingMessage(zedCard, { interactive: false }))).toContain(
+      'Zed was not one of team Sales’s reps in November 2026: not compared with them.',
+    );
+    // A rep of the team with no call is a real 0 and is compared, as on every teammate's card.
+    const eve = await addRep(db, 'Eve', sales);
+    const eveCalls = calls(await card(eve));
+    expect(eveCalls).toMatchObject({ teamMedian: 2, teamSize: 4, percentile: 12.5 });
+    expect(calls(await card(carol))).toMatchObject({ teamMedian: 2, teamSize: 4 });
+  });
+
   it('leaves a count without records in the org out of the comparison', async () => {
     const db = ctx.db();
     const sales = await addTeam(db, 'Sales');
