@@ -229,6 +229,7 @@ async function previewDigest(deps: Deps, input: CommandInput, id: number | null)
         slot: input.now,
         lateScheduledLocal: null,
         personal: false,
+        preview: true,
       },
       input.now,
     );

@@ -19,6 +19,9 @@ const ANSWER_MEMORY_MS = 10 * 60_000;
  * The digest's "By rep" button: answers in the digest's thread rather than the channel, so the details
  * are there for whoever wants them without adding noise. With private leaderboards
  * (TALLY_LEADERBOARDS_PUBLIC=false) only managers of the team and admins get them, as an ephemeral reply.
+ * On a preview (`/metrics digest preview`: an ephemeral message, or a button marked `preview`) the table
+ * is the presser's alone, ephemeral, under the same permissions: a private preview never posts in the
+ * channel (fresh tester helper-213, finding 2: the table went to the channel, threaded on the preview).
  */
 export function registerDigestActions(app: App, deps: Deps): void {
   // Threads already answered (channel:ts) by this instance, so a second click does not repeat the table.
@@ -41,7 +44,8 @@ export function registerDigestActions(app: App, deps: Deps): void {
       try {
         // An interactive ask like a command: past capacity the clicker is told "busy" within seconds.
         await withInteractiveDeadline(Date.now() + INTERACTIVE_BUDGET_MS, async () => {
-          if (!deps.config.leaderboardsPublic) {
+          const preview = payload.preview === true || body.container?.is_ephemeral === true;
+          if (!deps.config.leaderboardsPublic || preview) {
             const found = await findCaller(deps, client, body.user.id, now);
             const caller = found && !isDeactivated(found) ? found : null;
             if (!mayViewByRep(deps, caller, payload)) {

@@ -164,7 +164,8 @@ export function buildDigestMessage(view: DigestView): SlackMessage {
       ? null
       : actions([
           button({
-            text: 'By rep (in thread)',
+            // A preview is the asker's alone: its table is answered to them, not in a thread.
+            text: spec.preview ? 'By rep' : 'By rep (in thread)',
             actionId: DIGEST_BY_REP_ACTION,
             value: JSON.stringify(byRepPayload(view)),
           }),
@@ -206,6 +207,11 @@ export interface ByRepPayload {
    * posted before it was added, and for metrics that are not money.
    */
   currencies?: Record<string, string>;
+  /**
+   * Set on a preview's button (`DigestSpec.preview`): the preview is the asker's alone, so is the table,
+   * answered to the presser, never posted in the channel. Absent on a posted digest.
+   */
+  preview?: true;
 }
 
 function byRepPayload(view: DigestView): ByRepPayload {
@@ -222,6 +228,7 @@ function byRepPayload(view: DigestView): ByRepPayload {
     tz: view.spec.timezone,
     ...(period ? { month: period.spec } : {}),
     ...(Object.keys(currencies).length > 0 ? { currencies } : {}),
+    ...(view.spec.preview ? { preview: true as const } : {}),
   };
 }
 

@@ -31,7 +31,15 @@ export function parseByRepPayload(value: string | undefined): ByRepPayload | nul
     if (!scopeOk || !Array.isArray(v.metrics) || typeof v.tz !== 'string') return null;
     const month = typeof v.month === 'string' && MONTH_SPEC.test(v.month) ? { month: v.month } : {};
     const currencies = currenciesOf(v.currencies);
-    return { scope: s as Scope, metrics: v.metrics.map(String), tz: v.tz, ...month, ...currencies };
+    const preview = v.preview === true ? { preview: true as const } : {};
+    return {
+      scope: s as Scope,
+      metrics: v.metrics.map(String),
+      tz: v.tz,
+      ...month,
+      ...currencies,
+      ...preview,
+    };
   } catch {
     return null;
   }

@@ -45,6 +45,11 @@ export interface DigestSpec {
   personal: boolean;
   /** Draw the headline metric's trend chart (the subscription's opt-out; previews leave it out). */
   chart?: boolean;
+  /**
+   * A `/metrics digest preview`, shown to the asker alone: its "By rep" button answers them alone too,
+   * never in a channel (`ByRepPayload.preview`).
+   */
+  preview?: boolean;
 }
 
 export interface RecentWindow {

@@ -49,7 +49,7 @@ describeDb('digest "By rep" button', (ctx) => {
     return deps;
   }
 
-  async function seedAndBuild(deps: Deps) {
+  async function seedAndBuild(deps: Deps, options: { preview?: boolean } = {}) {
     const team = await addTeam(ctx.database(), 'EMEA', 'Europe/Berlin');
     const ana = await addRep(ctx.database(), { name: 'Ana', slackUserId: 'UANA', teamId: team });
     const bob = await addRep(ctx.database(), { name: 'Bob', slackUserId: 'UBOB', teamId: team });
@@ -74,12 +74,13 @@ describeDb('digest "By rep" button', (ctx) => {
         slot: NOW,
         lateScheduledLocal: null,
         personal: false,
+        ...(options.preview ? { preview: true } : {}),
       },
       NOW,
     );
   }
 
-  const click = (blocks: KnownBlock[], user: string, responseId: string) => {
+  const click = (blocks: KnownBlock[], user: string, responseId: string, ephemeral = false) => {
     const actionsBlock = blocks.find((b) => b.type === 'actions') as {
       elements: { action_id: string; value: string }[];
     };
@@ -89,7 +90,12 @@ describeDb('digest "By rep" button', (ctx) => {
       user: { id: user, team_id: 'T0001' },
       api_app_id: 'A0TALLY',
       token: 'x',
-      container: { type: 'message', message_ts: '1700000001.000100', channel_id: 'C0EMEA' },
+      container: {
+        type: 'message',
+        message_ts: '1700000001.000100',
+        channel_id: 'C0EMEA',
+        ...(ephemeral ? { is_ephemeral: true } : {}),
+      },
       trigger_id: 't',
       team: { id: 'T0001', domain: 'testco' },
       channel: { id: 'C0EMEA', name: 'sales-emea' },
@@ -123,6 +129,39 @@ describeDb('digest "By rep" button', (ctx) => {
     const deps = await start({ TALLY_LEADERBOARDS_PUBLIC: 'false' });
     const digest = await seedAndBuild(deps);
     await click(digest.blocks, 'UBOB', 'r3');
+    const [reply] = await stub.waitFor('response_url');
+    expect(String(reply?.args.text)).toContain('Per-rep numbers are for managers');
+    expect(stub.callsTo('chat.postMessage')).toHaveLength(0);
+  });
+
+  // Fresh tester helper-213, finding 2: on Ana's `/metrics digest preview 1` (only she sees it), "By rep
+  // (in thread)" posted the per-rep table to the channel, threaded on the preview's timestamp.
+  it("answers a preview's button to the presser alone, never in the channel", async () => {
+    const deps = await start();
+    const preview = await seedAndBuild(deps, { preview: true });
+    expect(JSON.stringify(preview.blocks)).not.toContain('in thread');
+    await click(preview.blocks, 'UANA', 'p1', true);
+    const [reply] = await stub.waitFor('response_url');
+    expect(reply?.args).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+    expect(String(reply?.args.text)).toBe('By rep, November 2026: Calls');
+    expect(JSON.stringify(reply?.args.blocks)).toContain('1. Ana — 2');
+    // Pressed again, it answers again (there is no thread to point at).
+    await click(preview.blocks, 'UANA', 'p2', true);
+    await stub.waitFor('response_url', 2);
+    expect(String(stub.callsTo('response_url')[1]?.args.text)).toBe('By rep, November 2026: Calls');
+    // A preview button without the mark (or any button) in an ephemeral message is answered privately too.
+    const unmarked = JSON.parse(JSON.stringify(preview.blocks).replace(/,\\"preview\\":true/, ''));
+    expect(JSON.stringify(unmarked)).not.toContain('preview');
+    await click(unmarked, 'UANA', 'p3', true);
+    await stub.waitFor('response_url', 3);
+    expect(stub.callsTo('response_url')[2]?.args).toMatchObject({ response_type: 'ephemeral' });
+    expect(stub.callsTo('chat.postMessage')).toHaveLength(0);
+  });
+
+  it("keeps a preview's per-rep numbers to managers when leaderboards are private", async () => {
+    const deps = await start({ TALLY_LEADERBOARDS_PUBLIC: 'false' });
+    const preview = await seedAndBuild(deps, { preview: true });
+    await click(preview.blocks, 'UBOB', 'p4', true);
     const [reply] = await stub.waitFor('response_url');
     expect(String(reply?.args.text)).toContain('Per-rep numbers are for managers');
     expect(stub.callsTo('chat.postMessage')).toHaveLength(0);

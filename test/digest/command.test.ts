@@ -286,6 +286,8 @@ describeDb('/metrics digest', (ctx) => {
     const reply = await run(`preview ${sub!.id}`);
     expect(reply.visibility).toBe('ephemeral');
     expect(reply.message.text).toBe('Daily digest · EMEA. No records this month yet.');
+    // Its "By rep" button is marked a preview: pressed, it answers the asker alone (helper-213, finding 2).
+    expect(JSON.stringify(reply.message.blocks)).toContain('\\"preview\\":true');
     expect(stub.callsTo('chat.postMessage')).toHaveLength(0);
     expect(await replyText('preview 999')).toBe('There is no digest #999 you manage.');
   });
