@@ -103,6 +103,12 @@ describeDb('alert buttons through the Bolt app', (ctx) => {
     expect(blocks.find((b) => b.block_id === `alert_lead:${first}`)?.type).toBe('context');
     expect(blocks.find((b) => b.block_id === `alert_lead:${second}`)?.type).toBe('actions');
     expect(blockText(update?.args ?? {})).toContain('Contacted — logged by <@U0ANA>');
+    // Fresh tester helper-213, finding 3: the header still said "2 new leads are waiting for you".
+    expect(blocks[0]).toMatchObject({
+      type: 'header',
+      text: { text: ':hourglass_flowing_sand: 1 of 2 new leads is still waiting for you' },
+    });
+    expect(String(update?.args.text)).toMatch(/^1 of 2 new leads is still waiting for you: /);
 
     const [lead] = await ctx.db().select().from(leads).where(eq(leads.id, first));
     expect(lead?.firstTouchAt?.toISOString()).toBe('2026-11-23T10:07:00.000Z');
@@ -123,6 +129,30 @@ describeDb('alert buttons through the Bolt app', (ctx) => {
     const managerDm = stub.callsTo('chat.postMessage').filter((c) => c.args.channel === 'D0MIA');
     expect(managerDm).toHaveLength(1);
     expect(managerDm[0]?.args.text).toBe('A lead is still waiting in Inbound: Second Lead (Acme &amp; Co)');
+  });
+
+  it('counts in the DM header the leads still waiting: a snoozed one is, a contacted one is not', async () => {
+    const first = await addLead(ctx.db(), world.ana, '2026-11-23T10:00:00Z', { name: 'First Lead' });
+    const second = await addLead(ctx.db(), world.ana, '2026-11-23T10:00:00Z', { name: 'Second Lead' });
+    await runLeadNudges(setup.deps, at('10:05'));
+    const dm = await posted(first, 'owner');
+    const title = (args: Record<string, unknown> | undefined) =>
+      ((args?.blocks ?? []) as { text: { text: string } }[])[0]?.text.text;
+    setup.clock.set(at('10:06'));
+    await click(baseUrl, 'U0ANA', 'alerts_snooze', second, dm);
+    const [snoozed] = await stub.waitFor('chat.update');
+    expect(title(snoozed?.args)).toBe(':hourglass_flowing_sand: 2 new leads are waiting for you');
+    const seen = { ...dm, text: String(snoozed?.args.text), blocks: snoozed?.args.blocks as unknown[] };
+    await click(baseUrl, 'U0ANA', 'alerts_contacted', first, seen);
+    const [, one] = await stub.waitFor('chat.update', 2);
+    expect(title(one?.args)).toBe(':hourglass_flowing_sand: 1 of 2 new leads is still waiting for you');
+    const seen2 = { ...dm, text: String(one?.args.text), blocks: one?.args.blocks as unknown[] };
+    await click(baseUrl, 'U0ANA', 'alerts_contacted', second, seen2);
+    const [, , none] = await stub.waitFor('chat.update', 3);
+    expect(title(none?.args)).toBe(':white_check_mark: No lead is waiting for you any more');
+    expect(String(none?.args.text)).toBe(
+      'No lead is waiting for you any more: First Lead (Acme &amp; Co), Second Lead (Acme &amp; Co)',
+    );
   });
 
   it('two quick clicks in one DM: the second update, built from a stale copy, keeps the first note', async () => {

@@ -1,7 +1,12 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runLeadNudges } from '../../src/alerts/nudges.js';
-import { buildManagerNudge, buildOwnerNudge, type LeadCard } from '../../src/alerts/slack/nudge-blocks.js';
+import {
+  buildManagerNudge,
+  buildOwnerNudge,
+  type LeadCard,
+  setOwnerNudgeWaiting,
+} from '../../src/alerts/slack/nudge-blocks.js';
 import { createSlackApp, type SlackApp } from '../../src/app/slack-app.js';
 import { reps } from '../../src/db/schema/index.js';
 import { describeDb } from '../helpers/db.js';
@@ -42,6 +47,33 @@ describe('manager nudge text', () => {
       'Not every owner could be nudged: Eve has no active Slack account in Tally, so only you hear about these leads.',
     );
     expect(mixed).not.toContain('The owner was nudged');
+  });
+});
+
+describe('owner nudge header after a click', () => {
+  it('counts the leads beyond the ten listed ("…and 2 more") among those still waiting', () => {
+    const leads = Array.from({ length: 12 }, (_, i) => lead(i + 1, 'Ana', true));
+    const dm = buildOwnerNudge(leads, 300);
+    expect(dm.text).toMatch(/^12 new leads are waiting for you: /);
+    const after = setOwnerNudgeWaiting(dm, 3);
+    expect(after.blocks[0]).toMatchObject({
+      type: 'header',
+      text: { text: ':hourglass_flowing_sand: 9 of 12 new leads are still waiting for you' },
+    });
+    expect(after.text).toBe(
+      dm.text.replace('12 new leads are waiting for you', '9 of 12 new leads are still waiting for you'),
+    );
+    // A DM posted before the count was in the block id: read from the line's text.
+    const old = {
+      ...dm,
+      blocks: dm.blocks.map((b) => ({
+        ...b,
+        block_id: b.block_id?.startsWith('alert_more:') ? 'x' : b.block_id,
+      })),
+    };
+    expect(setOwnerNudgeWaiting(old, 10).blocks[0]).toMatchObject({
+      text: { text: ':hourglass_flowing_sand: 2 of 12 new leads are still waiting for you' },
+    });
   });
 });
 

@@ -18,6 +18,7 @@ import {
   leadIdsOf,
   replaceLeadButtons,
   setOwnerLeadBlocks,
+  setOwnerNudgeWaiting,
 } from './nudge-blocks.js';
 
 /** How long "Snooze 15 min" holds further nudges for a lead. */
@@ -192,6 +193,8 @@ async function updateOwnerDm(deps: Deps, client: WebClient, body: BlockAction): 
   for (let i = 0; i < OWNER_DM_UPDATES; i++) {
     const states = await getLeadButtonStates(deps.db, leadIds, deps.clock());
     const notes = new Map<number, string | null>();
+    // Contacted, or gone from Tally: no longer waiting (a snoozed lead still is; the header counts it).
+    const handled = leadIds.filter((id) => !states.has(id) || states.get(id)!.contacted !== null).length;
     for (const [id, state] of states) {
       if (state.contacted)
         notes.set(id, clickNote('contacted', actorName(state.contacted), slackTime(state.contacted.at)));
@@ -199,10 +202,12 @@ async function updateOwnerDm(deps: Deps, client: WebClient, body: BlockAction): 
         notes.set(id, clickNote('snoozed', actorName(state.snoozed), slackTime(state.snoozed.until)));
       else notes.set(id, null);
     }
-    const message = enforceLimits({
-      text: String(body.message?.text ?? 'Lead alert'),
-      blocks: setOwnerLeadBlocks(blocks, notes),
-    });
+    const message = enforceLimits(
+      setOwnerNudgeWaiting(
+        { text: String(body.message?.text ?? 'Lead alert'), blocks: setOwnerLeadBlocks(blocks, notes) },
+        handled,
+      ),
+    );
     const key = JSON.stringify(message.blocks);
     if (key === sent) break;
     await client.chat.update({ channel, ts, text: message.text, blocks: message.blocks });

@@ -74,9 +74,65 @@ function fallback(intro: string, leads: LeadCard[]): string {
   return escapeName(`${intro}: ${names}${more}`);
 }
 
+/** Block id of the "…and 12 more" line, with the count: `alert_more:12` (read back by `moreCountOf`). */
+const MORE_BLOCK_PREFIX = 'alert_more:';
+
 function moreLine(leads: LeadCard[]): KnownBlock[] {
   const more = leads.length - MAX_LEADS_PER_DM;
-  return more > 0 ? [context(`…and ${more} more waiting lead${more === 1 ? '' : 's'}. Check your CRM.`)] : [];
+  return more > 0
+    ? [
+        {
+          ...context(`…and ${more} more waiting lead${more === 1 ? '' : 's'}. Check your CRM.`),
+          block_id: `${MORE_BLOCK_PREFIX}${more}`,
+        },
+      ]
+    : [];
+}
+
+/** How many leads a DM counts beyond those it lists: its "…and 12 more" line (block id, else text), or 0. */
+function moreCountOf(blocks: KnownBlock[]): number {
+  for (const b of blocks) {
+    if (b.block_id?.startsWith(MORE_BLOCK_PREFIX))
+      return Number(b.block_id.slice(MORE_BLOCK_PREFIX.length)) || 0;
+    const text = b.type === 'context' ? JSON.stringify(b.elements) : '';
+    const m = /…and (\d+) more waiting lead/.exec(text);
+    if (m) return Number(m[1]);
+  }
+  return 0;
+}
+
+/** The owner DM's title for `waiting` leads of `total`: the whole DM when nobody has acted on it yet. */
+function ownerNudgeTitle(waiting: number, total: number): string {
+  if (waiting >= total)
+    return total === 1 ? 'A new lead is waiting for you' : `${total} new leads are waiting for you`;
+  if (waiting === 0) return 'No lead is waiting for you any more';
+  return `${waiting} of ${total} new leads ${waiting === 1 ? 'is' : 'are'} still waiting for you`;
+}
+
+/**
+ * An owner's DM's header and fallback text as it came back in a click payload, counting the leads still
+ * waiting: every lead it lists or counts ("…and 12 more"), less those `handled` (contacted, or gone from
+ * Tally). Fresh tester helper-213, finding 3: after one of two leads was marked Contacted the header still
+ * said "2 new leads are waiting for you". Blocks other than the header pass through unchanged.
+ */
+export function setOwnerNudgeWaiting(
+  message: { text: string; blocks: KnownBlock[] },
+  handled: number,
+): { text: string; blocks: KnownBlock[] } {
+  const total = leadIdsOf(message.blocks).length + moreCountOf(message.blocks);
+  // No lead blocks (not an owner DM as we post it): nothing to count, the message stays as it was.
+  if (total === 0) return message;
+  const title = ownerNudgeTitle(Math.max(0, total - handled), total);
+  const emoji = handled >= total ? ':white_check_mark:' : ':hourglass_flowing_sand:';
+  let done = false;
+  const blocks = message.blocks.map((b) => {
+    if (done || b.type !== 'header') return b;
+    done = true;
+    return { ...header(`${emoji} ${title}`), ...(b.block_id ? { block_id: b.block_id } : {}) };
+  });
+  // The fallback is "<title>: <lead names>"; its names stay, its title follows the header.
+  const cut = message.text.indexOf(': ');
+  return { text: cut >= 0 ? `${escapeName(title)}${message.text.slice(cut)}` : message.text, blocks };
 }
 
 /** One lead's "Contacted" and "Snooze 15 min" buttons in the owner's DM (block id names the lead). */
@@ -92,8 +148,7 @@ function ownerLeadButtons(leadId: number): KnownBlock {
 
 /** The owner's DM: one message for all their waiting leads, each with "Contacted" and "Snooze 15 min". */
 export function buildOwnerNudge(leads: LeadCard[], slaSeconds: number): SlackMessage {
-  const title =
-    leads.length === 1 ? 'A new lead is waiting for you' : `${leads.length} new leads are waiting for you`;
+  const title = ownerNudgeTitle(leads.length, leads.length);
   const blocks: KnownBlock[] = [header(`:hourglass_flowing_sand: ${title}`)];
   for (const lead of leads.slice(0, MAX_LEADS_PER_DM)) {
     blocks.push(section(leadLine(lead, slaSeconds, false)));
