@@ -6,6 +6,11 @@ import type { SlackMessage } from '../slack/limits.js';
  * buttons listed with numbers (type the number in the console to press one). Pure, so tests compare text.
  */
 
+/**
+ * Every emoji code Tally's messages use, as the terminal shows it. A code missing here stays raw (fresh
+ * tester helper-213, finding 4: the coaching card's `:small_orange_diamond:` and `:white_small_square:`
+ * markers were printed as codes while status circles showed as emoji).
+ */
 const EMOJI: Record<string, string> = {
   ':large_green_circle:': '🟢',
   ':large_yellow_circle:': '🟡',
@@ -13,13 +18,29 @@ const EMOJI: Record<string, string> = {
   ':white_circle:': '⚪',
   ':warning:': '⚠️ ',
   ':information_source:': 'ℹ️ ',
+  ':small_orange_diamond:': '🔸',
+  ':white_small_square:': '▫️',
+  ':small_red_triangle_down:': '🔻',
+  ':white_check_mark:': '✅',
+  ':hourglass:': '⌛',
+  ':hourglass_flowing_sand:': '⏳',
+  ':double_vertical_bar:': '⏸️ ',
+  ':zzz:': '💤',
+  ':raised_hand:': '✋',
+  ':telephone_receiver:': '📞',
+  ':rotating_light:': '🚨',
+  ':snail:': '🐌',
 };
+
+/** Emoji codes as the terminal shows them (headers are plain text: nothing else to undo there). */
+function emojiToTerminal(text: string): string {
+  return text.replace(/:[a-z_]+:/g, (code) => EMOJI[code] ?? code);
+}
 
 /** Slack mrkdwn to terminal text: emoji codes, escapes undone (the terminal is not Slack), `*bold*` kept. */
 export function mrkdwnToTerminal(text: string): string {
   return (
-    text
-      .replace(/:[a-z_]+:/g, (code) => EMOJI[code] ?? code)
+    emojiToTerminal(text)
       .replace(/<@([UW][A-Z0-9]+)>/g, '@$1')
       .replace(/&lt;/g, '<')
       .replace(/&gt;/g, '>')
@@ -60,7 +81,7 @@ export function renderMessage(message: SlackMessage, visibility?: 'ephemeral' | 
 function renderBlock(block: KnownBlock, buttons: RenderedButton[]): string[] {
   switch (block.type) {
     case 'header': {
-      const title = block.text.text;
+      const title = emojiToTerminal(block.text.text);
       return ['', `━━ ${title} ${'━'.repeat(Math.max(3, 60 - title.length))}`];
     }
     case 'section': {

@@ -54,6 +54,14 @@ describeDb('the local console', (ctx) => {
     }
   }, 30_000);
 
+  it("shows a coaching card's markers as emoji, never as raw codes (helper-213, finding 4)", async () => {
+    const { code, text } = await run('/metrics coach me', 'ana@example.com');
+    expect(code).toBe(0);
+    expect(text).toContain('Coaching card · Ana López');
+    expect(text).toMatch(/[🔸▫]/u);
+    expect(text).not.toMatch(/:[a-z_]+:/);
+  });
+
   it('acts as the rep given with --as, with their permissions', async () => {
     const mine = await run('winrate', 'ana@example.com');
     expect(mine.text).toContain('Win rate · Ana López · Q4 2026');

@@ -35,4 +35,21 @@ describe('rendering a message in the terminal', () => {
   it('undoes Slack escaping and shows status emoji', () => {
     expect(mrkdwnToTerminal('&lt;!channel&gt; &amp; Co :large_green_circle:')).toBe('<!channel> & Co 🟢');
   });
+
+  // Fresh tester helper-213, finding 4: the coaching card's markers stayed raw codes in the console.
+  it("shows the coaching card's markers and the alerts' emoji as emoji, in text and in headers", () => {
+    expect(mrkdwnToTerminal(':small_orange_diamond: *Calls*  3 · :white_small_square: *Emails*  2')).toBe(
+      '🔸 *Calls*  3 · ▫️ *Emails*  2',
+    );
+    expect(mrkdwnToTerminal(':white_check_mark: :zzz: :raised_hand: :double_vertical_bar:')).not.toMatch(
+      /:[a-z_]+:/,
+    );
+    const { text } = renderMessage({
+      text: 'x',
+      blocks: [
+        { type: 'header', text: { type: 'plain_text', text: ':hourglass_flowing_sand: 2 new leads' } },
+      ],
+    });
+    expect(text).toContain('⏳ 2 new leads');
+  });
 });
