@@ -24,7 +24,7 @@ import {
   buildUnknownHomeView,
   type HomeScorecard,
 } from '../slack/blocks/home.js';
-import { findCaller } from '../slack/respond.js';
+import { findCaller, SlackRateLimitedError, slackBusyMessage } from '../slack/respond.js';
 
 /** Managers see at most this many team scorecards on App Home (each is ~8 blocks of the 100 allowed). */
 const MAX_HOME_TEAMS = 5;
@@ -66,7 +66,9 @@ export function registerAppHome(app: App, deps: Deps): void {
         return isDeactivated(caller) ? buildDeactivatedHomeView() : loadHomeView(deps, caller, now);
       });
     } catch (err) {
-      if (isBusyError(err)) {
+      if (err instanceof SlackRateLimitedError) {
+        view = buildHomeErrorView(slackBusyMessage(err.retryAfterSeconds));
+      } else if (isBusyError(err)) {
         deps.logger.info({ what: 'app home' }, 'past capacity: told the user to try again');
         view = buildHomeErrorView(BUSY_MESSAGE);
       } else {
@@ -85,8 +87,9 @@ const PUBLISH_ATTEMPTS = 3;
  * views.publish with Slack's quirk handled: it may answer HTTP 200 `{ok:false, error:'ratelimited'}`
  * instead of a 429, which the WebClient does not retry. Retried after 1 s, then 2 s (or Retry-After;
  * bounded). A rate limit is logged as every other is, `slack rate limited` with the method and the
- * Retry-After seconds, never as `views.publish failed`; a 429 the app's client already waited out and
- * retried (webClientOptions) is not tried again here. Any other error is logged once. Never throws.
+ * Retry-After seconds, never as `views.publish failed`. A 429 rejects at once (webClientOptions:
+ * rejectRateLimitedCalls) and is retried here after Slack's Retry-After, holding only this publish, never
+ * the app's other calls. Any other error is logged once. Never throws.
  */
 export async function publishWithRetry(
   publish: () => Promise<unknown>,

@@ -93,6 +93,7 @@ export async function answerSlashCommand(deps: Deps, client: WebClient, command:
       failure: (cause) =>
         !changes ? COULD_NOT_LOAD : cause === 'timeout' ? COULD_NOT_CONFIRM : COULD_NOT_SAVE,
       busy: () => (changes ? BUSY_NOTHING_CHANGED : BUSY_MESSAGE),
+      changes: () => changes,
     },
   );
   return toResponse(reply, { replaceOriginal: false });

@@ -280,21 +280,27 @@ function responseClosed(res: ServerResponse): Promise<void> {
 }
 
 /**
- * The Web API client Bolt uses for every call: a bounded retry policy (3 retries over at most 30 s,
- * honouring Retry-After) and a 10 s request timeout, instead of the library's default of about
- * 30 minutes of retries with no timeout, so one rate-limited lookup cannot stall a job.
+ * The Web API client Bolt uses for every call: a bounded retry policy for network errors and 5xx answers
+ * (3 retries over at most 30 s) and a 10 s request timeout, instead of the library's default of about
+ * 30 minutes of retries with no timeout. A 429 is not waited out by the client: `rejectRateLimitedCalls`
+ * makes the call reject at once with the library's WebAPIRateLimitedError (`code`
+ * `slack_webapi_rate_limited_error`, `retryAfter` = Slack's Retry-After seconds), and each call site
+ * decides (tell the person when to try again, wait and publish later, defer a job's lookups). Without it the
+ * library pauses its whole request queue for the Retry-After: one method's rate limit (Slack's limits are
+ * per method) held every other call of the app — App Home, chart uploads, other users' lookups — as long.
  */
 export function webClientOptions(apiUrl: string | null | undefined) {
   return {
     ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
     retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 10_000, maxRetryTime: 30_000 },
     timeout: 10_000,
+    rejectRateLimitedCalls: true,
   };
 }
 
 /**
  * Logs each HTTP 429 the client meets as `slack rate limited`, with the Web API method and the
- * Retry-After seconds (the client then waits them out and retries, per webClientOptions). Nothing else
+ * Retry-After seconds (the call then rejects at once, per webClientOptions). Nothing else
  * of the call (arguments, token) is logged.
  */
 export function logRateLimits(client: WebClient, logger: Logger): void {

@@ -84,7 +84,7 @@ export function classify(err: unknown, call: 'post' | 'open' = 'post'): Exclude<
       if (e.statusCode === 429) return { kind: 'rate_limited', retryAfterSeconds: 1 };
       return { kind: 'transient', error: `http_${e.statusCode ?? 'error'}` };
     case 'slack_webapi_request_error': {
-      // The app's own client (webClientOptions) waits out a 429 itself; once its retries run out it throws
+      // A client that waits out a 429 itself (the library's default) throws, once its retries run out,
       // a request error whose original has no code, only "A rate limit was exceeded (url: …, retry-after: N)".
       const limited = /^A rate limit was exceeded \(.*retry-after: (\d+)\)$/.exec(e.original?.message ?? '');
       if (limited) return { kind: 'rate_limited', retryAfterSeconds: Number(limited[1]) };

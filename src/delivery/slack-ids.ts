@@ -53,8 +53,8 @@ export interface SlackIdLookup {
  * each rep found (`linkRepToSlack`: Slack id and time zone, data version moved) and remembers each miss
  * (`reps.slack_lookup_missed_at`, for SLACK_LOOKUP_MISS_TTL_MS).
  *
- * Calls go one at a time through `deps.slack`, whose retry policy waits out a 429's Retry-After; a
- * lookup still rate-limited or failing after that ends the lookups of this run (the rest are `deferred`).
+ * Calls go one at a time through `deps.slack`, which rejects a 429 at once (webClientOptions); a lookup
+ * rate-limited, or still failing after the client's retries, ends the lookups of this run (the rest are `deferred`).
  * Warns once per rep missed, naming the rep id and the reason, never the email. Reps that need no lookup
  * appear in no list. Without Slack (local console) nothing is looked up. Database errors are thrown.
  * Safe on several instances: linking only fills an empty Slack id.

@@ -31,13 +31,45 @@ export class SlackUnreachableError extends Error {
   }
 }
 
+/**
+ * Slack answered a lookup with HTTP 429: it asks for `retryAfterSeconds` before that method is called
+ * again. The person is told to try again then (slackBusyMessage), not that Slack could not be reached.
+ */
+export class SlackRateLimitedError extends Error {
+  constructor(
+    readonly method: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(`${method} rate limited: Slack asked for ${retryAfterSeconds} s`);
+    this.name = 'SlackRateLimitedError';
+  }
+}
+
+/** The client's rate-limit rejection (webClientOptions: rejectRateLimitedCalls), as Slack's Retry-After seconds. */
+export function rateLimitedSeconds(err: unknown): number | undefined {
+  const e = err as { code?: unknown; retryAfter?: unknown };
+  if (e?.code !== 'slack_webapi_rate_limited_error') return undefined;
+  const seconds = Number(e.retryAfter);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : 1;
+}
+
+/** "Try again in N seconds", with Slack's own Retry-After (at least 1 s). */
+export function slackBusyMessage(retryAfterSeconds: number, nothingChanged = false): string {
+  const n = Math.max(1, Math.ceil(retryAfterSeconds));
+  const wait = `try again in ${n} second${n === 1 ? '' : 's'}`;
+  return nothingChanged
+    ? `Tally is busy right now — Slack asked it to wait; nothing was changed, ${wait}.`
+    : `Tally is busy right now — Slack asked it to wait; ${wait}.`;
+}
+
 /** What the person sees when Slack could not tell Tally who they (or the person they named) are. */
 export const SLACK_UNREACHABLE =
   "Couldn't reach Slack to look that person up right now — please try again in a minute.";
 
 /**
  * users.info → email and time zone, for linking a Slack user to a rep. Slack's `user_not_found` means
- * unknown (null); any other failure throws SlackUnreachableError, so the person is told Slack could not be
+ * unknown (null); a 429 throws SlackRateLimitedError with Slack's Retry-After (the client logged it as
+ * `slack rate limited`); any other failure throws SlackUnreachableError, so the person is told Slack could not be
  * reached, not that Tally doesn't know them.
  */
 export function profileLookup(
@@ -51,6 +83,8 @@ export function profileLookup(
     } catch (err) {
       const slackError = (err as { data?: { error?: unknown } }).data?.error;
       if (slackError === 'user_not_found' || slackError === 'users_not_found') return null;
+      const retryAfter = rateLimitedSeconds(err);
+      if (retryAfter !== undefined) throw new SlackRateLimitedError('users.info', retryAfter);
       const reason = typeof slackError === 'string' ? slackError : describeError(err).message;
       deps.logger.warn({ err: describeError(err), userId }, 'users.info failed: Slack could not be reached');
       throw new SlackUnreachableError(reason);
@@ -102,6 +136,8 @@ export async function answerSafely(
     failure?: (cause: 'error' | 'timeout') => string;
     /** The busy sentence (default BUSY_MESSAGE): for a change, BUSY_NOTHING_CHANGED. */
     busy?: () => string;
+    /** For a change: a rate-limited lookup says nothing was changed (slackBusyMessage). */
+    changes?: () => boolean;
   } = {},
 ): Promise<Reply> {
   const deadline = options.deadline ?? Date.now() + INTERACTIVE_BUDGET_MS;
@@ -121,6 +157,14 @@ export async function answerSafely(
     if (isBusyError(err)) {
       deps.logger.info({ what }, 'past capacity: told the user to try again');
       return { visibility: 'ephemeral', message: buildNoticeMessage(options.busy?.() ?? BUSY_MESSAGE) };
+    }
+    if (err instanceof SlackRateLimitedError) {
+      deps.logger.info(
+        { what, method: err.method, retryAfterSeconds: err.retryAfterSeconds },
+        'rate-limited by Slack: told the user when to try again',
+      );
+      const message = slackBusyMessage(err.retryAfterSeconds, options.changes?.() ?? false);
+      return { visibility: 'ephemeral', message: buildNoticeMessage(message) };
     }
     if (err instanceof SlackUnreachableError)
       return { visibility: 'ephemeral', message: buildNoticeMessage(SLACK_UNREACHABLE) };

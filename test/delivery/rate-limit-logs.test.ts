@@ -15,8 +15,8 @@ import { eventBody, postSigned, slashCommandBody } from '../helpers/slack-reques
 
 // Slack answering 429 is logged as a rate limit, naming the Web API method and the Retry-After seconds,
 // never as a generic `request_error`, and without the call's arguments (an email) or the token.
-// The jobs call Slack through the app's own client (createSlackApp), which waits out a 429 itself
-// (3 retries) and only then throws.
+// The jobs call Slack through the app's own client (createSlackApp), which rejects a 429 at once (it no
+// longer waits it out: that paused every other call of the app too) with Slack's Retry-After.
 const stub = useSlackApiStub();
 beforeEach(() => stub.reset());
 
@@ -64,15 +64,15 @@ describeDb('Slack rate limits in the logs', (ctx) => {
     const [eve] = await ctx.db().insert(reps).values({ name: 'Eve Park', email: EMAIL }).returning();
     const { logger, lines, raw } = capture();
     const deps = appDeps(ctx.database(), logger);
-    stub.rateLimitNext('users.lookupByEmail', 0, 4); // the first call and the client's 3 retries
+    stub.rateLimitNext('users.lookupByEmail', 2, 1);
     const out = await linkRepsByEmail(deps, { repIds: [eve!.id] }, new Date());
     expect(out.deferred.has(eve!.id)).toBe(true);
-    expect(stub.callsTo('users.lookupByEmail')).toHaveLength(4);
+    expect(stub.callsTo('users.lookupByEmail')).toHaveLength(1);
     const limited = rateLimitLines(lines);
-    // One line per 429 from the client, then the lookups' own line once it gives up for this run.
-    expect(limited).toHaveLength(5);
+    // One line for the 429 from the client, then the lookups' own line as it gives up for this run.
+    expect(limited).toHaveLength(2);
     for (const line of limited) {
-      expect(line).toMatchObject({ method: 'users.lookupByEmail', retryAfterSeconds: 0, level: 40 });
+      expect(line).toMatchObject({ method: 'users.lookupByEmail', retryAfterSeconds: 2, level: 40 });
     }
     const text = raw.join('');
     expect(text).not.toContain('request_error');
@@ -83,10 +83,11 @@ describeDb('Slack rate limits in the logs', (ctx) => {
   it('says `ratelimited` when conversations.history stays rate-limited', async () => {
     const { logger, lines } = capture();
     const deps = appDeps(ctx.database(), logger);
-    stub.rateLimitNext('conversations.history', 0, 4);
+    stub.rateLimitNext('conversations.history', 2, 1);
     const found = await findPostedByKey(deps.slack!, 'C0TEAM', 'digest:1', new Date());
-    expect(found).toEqual({ kind: 'unknown', error: 'ratelimited', retryAfterSeconds: 0 });
-    expect(rateLimitLines(lines).map((l) => l.method)).toEqual(Array(4).fill('conversations.history'));
+    expect(found).toEqual({ kind: 'unknown', error: 'ratelimited', retryAfterSeconds: 2 });
+    expect(rateLimitLines(lines).map((l) => l.method)).toEqual(['conversations.history']);
+    expect(stub.callsTo('conversations.history')).toHaveLength(1);
   });
 
   it('keeps request and response bodies out of the logs at LOG_LEVEL=debug (tester: emails in debug lines)', async () => {
@@ -129,19 +130,23 @@ describeDb('Slack rate limits in the logs', (ctx) => {
     const { logger, lines } = capture();
     const app = await startedApp(logger);
     try {
-      // An unknown user: the /metrics listener asks users.info through Bolt's client, which meets one 429.
+      // An unknown user: the /metrics listener asks users.info through Bolt's client, which meets one 429
+      // and rejects it at once; the person is told Slack's wait.
       stub.users.set('U0NEW', { id: 'U0NEW', email: 'new@example.com' });
-      stub.rateLimitNext('users.info', 0, 1);
+      stub.rateLimitNext('users.info', 2, 1);
       const body = slashCommandBody({
         text: 'winrate',
         userId: 'U0NEW',
         responseUrl: `${stub.responseBase}r1`,
       });
       expect((await postSigned(app.url, body, { secret: 'test-signing-secret' })).status).toBe(200);
-      await stub.waitFor('response_url', 1, 10_000);
-      expect(stub.callsTo('users.info')).toHaveLength(2);
+      const [reply] = await stub.waitFor('response_url', 1, 10_000);
+      expect(reply!.args.text).toBe(
+        'Tally is busy right now — Slack asked it to wait; try again in 2 seconds.',
+      );
+      expect(stub.callsTo('users.info')).toHaveLength(1);
       expect(rateLimitLines(lines)).toEqual([
-        expect.objectContaining({ method: 'users.info', retryAfterSeconds: 0, level: 40 }),
+        expect.objectContaining({ method: 'users.info', retryAfterSeconds: 2, level: 40 }),
       ]);
     } finally {
       await app.stop();
@@ -152,25 +157,25 @@ describeDb('Slack rate limits in the logs', (ctx) => {
     const { logger, lines } = capture();
     const app = await startedApp(logger);
     try {
-      stub.rateLimitNext('views.publish', 0, 4); // the first call and the client's 3 retries
+      stub.rateLimitNext('views.publish', 1, 3); // App Home's 3 attempts, 1 s apart (Retry-After)
       const event = eventBody({ type: 'app_home_opened', user: 'U0NEW', channel: 'D0NEW', tab: 'home' });
       const res = await postSigned(app.url, event, {
         secret: 'test-signing-secret',
         contentType: 'application/json',
       });
       expect(res.status).toBe(200);
-      await stub.waitFor('views.publish', 4, 10_000);
+      await stub.waitFor('views.publish', 3, 10_000);
       const deadline = Date.now() + 5_000;
-      while (rateLimitLines(lines).length < 5 && Date.now() < deadline)
+      while (rateLimitLines(lines).length < 6 && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 20));
-      // One line per 429 from the listener's client, then App Home's own once it gives up.
+      // Per attempt: one line from the listener's client, then App Home's own (the last one gives up).
       const limited = rateLimitLines(lines);
-      expect(limited).toHaveLength(5);
+      expect(limited).toHaveLength(6);
       for (const line of limited)
-        expect(line).toMatchObject({ method: 'views.publish', retryAfterSeconds: 0 });
-      expect(limited[4]).toMatchObject({ gaveUp: true });
+        expect(line).toMatchObject({ method: 'views.publish', retryAfterSeconds: 1 });
+      expect(limited[5]).toMatchObject({ gaveUp: true });
       expect(lines.some((l) => l.msg === 'views.publish failed')).toBe(false);
-      expect(stub.callsTo('views.publish')).toHaveLength(4);
+      expect(stub.callsTo('views.publish')).toHaveLength(3);
     } finally {
       await app.stop();
     }
