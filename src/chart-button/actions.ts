@@ -3,7 +3,14 @@ import type { Deps } from '../deps.js';
 import { describeError } from '../errors.js';
 import { buildNoticeMessage } from '../slack/blocks/notice.js';
 import type { Reply } from '../slack/reply.js';
-import { answerSafely, callerOrRefusal, findCaller, retryingRespond, toResponse } from '../slack/respond.js';
+import {
+  answerSafely,
+  callerOrRefusal,
+  findCaller,
+  rateLimitedSeconds,
+  retryingRespond,
+  toResponse,
+} from '../slack/respond.js';
 import { ChartCache } from './cache.js';
 import { buildChartMessage, uploadChart } from './deliver.js';
 import { COACH_CHART, findChart, METRIC_CHART } from './find.js';
@@ -11,11 +18,40 @@ import { COACH_CHART, findChart, METRIC_CHART } from './find.js';
 export const CHART_FAILED =
   "Couldn't draw that chart right now — the numbers above are unchanged. Please try again in a minute.";
 
+/** Slack refused the upload for good: the app lacks `files:write` (or may not upload files at all). */
+export const CHART_NO_PERMISSION =
+  "Couldn't show that chart: Slack doesn't let Tally upload files (the app lacks the `files:write` permission). " +
+  'A Slack admin needs to reinstall Tally from its manifest, which asks for it. The numbers above are unchanged.';
+
+/** Slack rate-limited the upload: when to try again, with Slack's own Retry-After. */
+export function chartRateLimited(retryAfterSeconds: number): string {
+  const n = Math.max(1, Math.ceil(retryAfterSeconds));
+  return `Slack is limiting file uploads right now — the numbers above are unchanged. Try the chart again in ${n} second${n === 1 ? '' : 's'}.`;
+}
+
+/** Upload errors that no retry can fix: the token may not upload files. */
+const NO_UPLOAD_PERMISSION: ReadonlySet<string> = new Set([
+  'missing_scope',
+  'not_allowed_token_type',
+  'no_permission',
+  'restricted_action',
+]);
+
+/** What the person is told when drawing or uploading the chart failed with `err`. */
+function chartFailure(err: unknown): string {
+  const retryAfter = rateLimitedSeconds(err);
+  if (retryAfter !== undefined) return chartRateLimited(retryAfter);
+  const slackError = (err as { data?: { error?: unknown } }).data?.error;
+  if (typeof slackError === 'string' && NO_UPLOAD_PERMISSION.has(slackError)) return CHART_NO_PERMISSION;
+  return CHART_FAILED;
+}
+
 /**
  * "Chart" on a metric answer or a coaching card: ack at once, check permissions again, draw the chart from
  * the same result, upload it (or re-use the upload for the same state and data) and answer with an
- * ephemeral image block beside the text answer, which is never replaced. Any render or upload failure
- * becomes one polite sentence; the details go to the log.
+ * ephemeral image block beside the text answer, which is never replaced. A render or upload failure
+ * becomes one polite sentence (a missing `files:write` says an admin must reinstall the app; a 429 says
+ * when to try again); the details go to the log.
  */
 export function registerChartActions(app: App, deps: Deps): void {
   const cache = new ChartCache();
@@ -42,7 +78,7 @@ export function registerChartActions(app: App, deps: Deps): void {
           { err: describeError(err), chart: found.chart.kind },
           'chart render or upload failed',
         );
-        return { visibility: 'ephemeral', message: buildNoticeMessage(CHART_FAILED) };
+        return { visibility: 'ephemeral', message: buildNoticeMessage(chartFailure(err)) };
       }
     });
     try {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { CHART_FAILED } from '../../src/chart-button/index.js';
+import { CHART_FAILED, CHART_NO_PERMISSION, chartRateLimited } from '../../src/chart-button/index.js';
 import { describeDb } from '../helpers/db.js';
 import { decodePng } from '../helpers/png.js';
 import { useSlackApiStub } from '../helpers/slack-api.js';
@@ -66,17 +66,33 @@ describeDb('the "Chart" button through Bolt, signed HTTP and the files API stand
     expect([...stub.files.values()][0]?.filename).toBe('tally-leaderboard.png');
   });
 
-  it('keeps the text answer and says so when the upload fails (files:write not granted)', async () => {
+  // Tester (LOW): missing_scope said "try again in a minute", but it lasts until an admin reinstalls the app.
+  it('keeps the text answer and says an admin must grant files:write when the upload lacks it', async () => {
     const answer = await sendCommand(app, stub, USERS.ana.id, 'winrate');
     stub.failNext('files.getUploadURLExternal', 'missing_scope');
     const { reply } = await clickButton(app, stub, USERS.ana.id, answer.reply.blocks, 'Chart');
     expect(reply.replace_original).toBe(false);
-    expect(reply.text).toBe(CHART_FAILED);
+    expect(reply.text).toBe(CHART_NO_PERMISSION);
+    expect(reply.text).toContain('files:write');
+    expect(reply.text).not.toContain('try again');
     expect(JSON.stringify(reply.blocks)).not.toContain('"image"');
     expect(stub.callsTo('files.completeUploadExternal')).toHaveLength(0);
     // A later press, once the scope is granted, works (the failure was not cached).
     const retry = await clickButton(app, stub, USERS.ana.id, answer.reply.blocks, 'Chart');
     expect((retry.reply.blocks[0] as unknown as ImageBlock).type).toBe('image');
+  });
+
+  it('says "try again in a minute" for a passing upload failure, and Slack\'s wait for a rate limit', async () => {
+    const answer = await sendCommand(app, stub, USERS.ana.id, 'winrate');
+    stub.failNext('files.getUploadURLExternal', 'internal_error', 4);
+    const failed = await clickButton(app, stub, USERS.ana.id, answer.reply.blocks, 'Chart');
+    expect(failed.reply.text).toBe(CHART_FAILED);
+    stub.reset();
+    stub.rateLimitNext('files.getUploadURLExternal', 20, 1);
+    const limited = await clickButton(app, stub, USERS.ana.id, answer.reply.blocks, 'Chart');
+    expect(limited.reply.text).toBe(chartRateLimited(20));
+    expect(limited.reply.text).toContain('again in 20 seconds');
+    expect(stub.callsTo('files.getUploadURLExternal')).toHaveLength(1);
   });
 
   it('re-checks permissions: a rep cannot chart a colleague with a copied button', async () => {
