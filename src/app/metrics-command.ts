@@ -36,11 +36,7 @@ export function registerMetricsCommand(app: App, deps: Deps): void {
           { channel: command.channel_id },
           'slash command without response_url: answered via the Web API',
         );
-        const { response_type, replace_original: _, ...message } = reply;
-        if (response_type === 'in_channel')
-          await client.chat.postMessage({ channel: command.channel_id, ...message });
-        else
-          await client.chat.postEphemeral({ channel: command.channel_id, user: command.user_id, ...message });
+        await answerViaWebApi(deps, client, command, reply);
         return;
       }
       // A 5xx or network failure is tried again (a bounded few times); a 4xx is not.
@@ -49,6 +45,49 @@ export function registerMetricsCommand(app: App, deps: Deps): void {
       deps.logger.error({ err: describeError(err) }, 'response_url post failed');
     }
   });
+}
+
+/**
+ * The answer to a command that came without response_url, through the Web API: in the channel when shared,
+ * else ephemeral to the caller. When Slack refuses the ephemeral post (`channel_not_found`: a channel the
+ * app cannot see, …) the answer goes to the caller as a DM from the app (chat.postMessage to their user id)
+ * instead. Each failure is logged naming the method and Slack's error code (no message text, no token).
+ * Never throws.
+ */
+async function answerViaWebApi(
+  deps: Deps,
+  client: WebClient,
+  command: SlashCommandFields,
+  reply: ReturnType<typeof toResponse>,
+): Promise<void> {
+  const { response_type, replace_original: _, ...message } = reply;
+  const method = response_type === 'in_channel' ? 'chat.postMessage' : 'chat.postEphemeral';
+  try {
+    if (response_type === 'in_channel')
+      await client.chat.postMessage({ channel: command.channel_id, ...message });
+    else await client.chat.postEphemeral({ channel: command.channel_id, user: command.user_id, ...message });
+    return;
+  } catch (err) {
+    deps.logger.warn(
+      { method, slackError: slackErrorCode(err), channel: command.channel_id, user: command.user_id },
+      `slash command answer via ${method} failed; sending it to the user as a DM`,
+    );
+  }
+  try {
+    await client.chat.postMessage({ channel: command.user_id, ...message });
+  } catch (err) {
+    deps.logger.error(
+      { method: 'chat.postMessage', slackError: slackErrorCode(err), user: command.user_id },
+      'slash command answer as a DM failed too: the user got no answer',
+    );
+  }
+}
+
+/** Slack's error code of a failed Web API call (`channel_not_found`), or the library's error code. */
+function slackErrorCode(err: unknown): string {
+  const e = err as { data?: { error?: unknown }; code?: unknown };
+  if (typeof e?.data?.error === 'string') return e.data.error;
+  return typeof e?.code === 'string' ? e.code : describeError(err).message;
 }
 
 /** The fields of a slash-command payload the answer depends on (Slack may omit `text`). */

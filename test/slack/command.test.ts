@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { reps } from '../../src/db/schema/index.js';
 import { METRICS } from '../../src/metrics/index.js';
@@ -54,6 +55,30 @@ describeDb('/metrics over HTTP', (ctx) => {
     expect(call!.args).toMatchObject({ channel: 'C0SALES', user: USERS.ana.id });
     expect(String(call!.args.text)).toContain('Win rate · Ana López · Q4 2026: 75.0%');
     expect(stub.callsTo('chat.postMessage')).toHaveLength(0);
+  });
+
+  // Tester (LOW): without response_url and with chat.postEphemeral refused (channel_not_found) the user saw
+  // nothing and the log said "response_url post failed". The answer now comes as a DM, and the log names the
+  // failed method and Slack's error.
+  it('sends the answer as a DM when chat.postEphemeral is refused, logging the method and Slack error', async () => {
+    await app.stop();
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino({ level: 'info' }, { write: (l: string) => lines.push(JSON.parse(l)) });
+    app = await startApp(ctx.database(), stub, {}, { logger });
+    stub.failNext('chat.postEphemeral', 'channel_not_found');
+    const params = new URLSearchParams(
+      slashCommandBody({ text: 'winrate', userId: USERS.ana.id, responseUrl: 'x' }),
+    );
+    params.delete('response_url');
+    const res = await postSigned(`${app.url}/slack/events`, params.toString(), { secret: SECRET });
+    expect(res.status).toBe(200);
+    const [dm] = await stub.waitFor('chat.postMessage');
+    expect(dm!.args.channel).toBe(USERS.ana.id);
+    expect(String(dm!.args.text)).toContain('Win rate · Ana López · Q4 2026: 75.0%');
+    expect(stub.callsTo('chat.postEphemeral')).toHaveLength(1);
+    const failed = lines.find((l) => l.method === 'chat.postEphemeral');
+    expect(failed).toMatchObject({ slackError: 'channel_not_found', level: 40 });
+    expect(lines.some((l) => l.msg === 'response_url post failed')).toBe(false);
   });
 
   it('reads a metric written as words, as managers type it: win rate, response time, deal size', async () => {
