@@ -64,6 +64,9 @@ export function registerChartActions(app: App, deps: Deps): void {
   }: Parameters<Parameters<typeof app.action<BlockAction<ButtonAction>>>[1]>[0]) => {
     await ack();
     const now = deps.clock();
+    // A second press while the same chart is being drawn for the first (a double click) posts nothing:
+    // the first press answers with the picture.
+    let joined = false;
     const reply = await answerSafely(deps, 'chart button', async (): Promise<Reply> => {
       const asking = callerOrRefusal(await findCaller(deps, client, body.user.id, now));
       if (!asking.ok) return asking.reply;
@@ -71,7 +74,9 @@ export function registerChartActions(app: App, deps: Deps): void {
       const found = await findChart(deps, caller, { actionId: action.action_id, value: action.value }, now);
       if (!found.ok) return found.reply;
       try {
-        const { fileId } = await uploadChart(client, cache, found.state, found.chart);
+        const upload = await uploadChart(client, cache, found.state, found.chart);
+        joined = upload.joined === true;
+        const { fileId } = upload;
         return { visibility: 'ephemeral', message: buildChartMessage(found.chart, fileId) };
       } catch (err) {
         deps.logger.error(
@@ -81,6 +86,10 @@ export function registerChartActions(app: App, deps: Deps): void {
         return { visibility: 'ephemeral', message: buildNoticeMessage(chartFailure(err)) };
       }
     });
+    if (joined) {
+      deps.logger.info({ user: body.user.id }, 'chart button pressed again while drawing: answered once');
+      return;
+    }
     try {
       await retryingRespond(respond)(toResponse(reply, { replaceOriginal: false }));
     } catch (err) {

@@ -17,7 +17,10 @@ export function chartKey(state: string, chart: ChartSpec): string {
   return `${state}#${data}`;
 }
 
-/** A small LRU of rendered-and-uploaded charts (PNG bytes + file id), per process. */
+/**
+ * A small LRU of rendered-and-uploaded charts (PNG bytes + file id), per process, and the uploads under way
+ * (single-flight: one render and upload per key at a time).
+ */
 export class ChartCache {
   private readonly entries: LRUCache<string, CachedChart>;
 
@@ -26,8 +29,25 @@ export class ChartCache {
     this.entries = new LRUCache({ max: capacity });
   }
 
+  /** Uploads under way, by key: a second press while one runs joins it instead of drawing again. */
+  private readonly running = new Map<string, Promise<string>>();
+
   get(key: string): CachedChart | undefined {
     return this.entries.get(key);
+  }
+
+  /** The file id an upload of `key` under way will give, if one is running in this process. */
+  pending(key: string): Promise<string> | undefined {
+    return this.running.get(key);
+  }
+
+  /** Records `upload` (resolving to the file id) as running for `key` until it settles. */
+  track(key: string, upload: Promise<string>): void {
+    this.running.set(key, upload);
+    const done = () => {
+      if (this.running.get(key) === upload) this.running.delete(key);
+    };
+    upload.then(done, done);
   }
 
   set(key: string, value: CachedChart): void {

@@ -13,7 +13,8 @@ const MAX_ALT = 2_000;
 /**
  * Renders `chart` and uploads it privately (files.uploadV2: getUploadURLExternal → POST → completeUploadExternal,
  * no channel, so nothing is posted by the upload itself), unless the same state and data were uploaded
- * before. Returns the Slack file id. Throws on render or upload errors; callers keep the text answer.
+ * before; a press while the same chart is being uploaded joins that upload (`joined`) instead of drawing
+ * again. Returns the Slack file id. Throws on render or upload errors; callers keep the text answer.
  * `onRendered` is called once the PNG is drawn, before the upload starts (so a caller can tell which step
  * failed).
  */
@@ -23,25 +24,36 @@ export async function uploadChart(
   state: string,
   chart: ChartSpec,
   onRendered?: () => void,
-): Promise<{ fileId: string; cached: boolean }> {
+): Promise<{ fileId: string; cached: boolean; joined?: boolean }> {
   const key = chartKey(state, chart);
   const hit = cache.get(key);
   if (hit) return { fileId: hit.fileId, cached: true };
-  const { png } = await renderChart(chart);
-  onRendered?.();
-  const res = await withTimeout(
-    client.files.uploadV2({
+  // The same chart being drawn and uploaded for an earlier press (a double click): wait for that one.
+  const running = cache.pending(key);
+  if (running) return { fileId: await withTimeout(running, UPLOAD_TIMEOUT_MS), cached: true, joined: true };
+  let rendered: () => void = () => {};
+  const drawn = new Promise<void>((resolve) => {
+    rendered = resolve;
+  });
+  const upload = (async () => {
+    const { png } = await renderChart(chart);
+    onRendered?.();
+    rendered();
+    const res = await client.files.uploadV2({
       file: png,
       filename: `tally-${chart.kind}.png`,
       title: chart.title,
       alt_text: chart.alt.slice(0, MAX_ALT),
-    }),
-    UPLOAD_TIMEOUT_MS,
-  );
-  const fileId = firstFileId(res);
-  if (!fileId) throw new Error('files.uploadV2 returned no file id');
-  cache.set(key, { png, fileId });
-  return { fileId, cached: false };
+    });
+    const fileId = firstFileId(res);
+    if (!fileId) throw new Error('files.uploadV2 returned no file id');
+    cache.set(key, { png, fileId });
+    return fileId;
+  })();
+  cache.track(key, upload);
+  upload.catch(() => {}); // past the timeout below, nobody waits for it
+  await Promise.race([drawn, upload]);
+  return { fileId: await withTimeout(upload, UPLOAD_TIMEOUT_MS), cached: false };
 }
 
 /**

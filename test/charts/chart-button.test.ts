@@ -5,7 +5,15 @@ import { decodePng } from '../helpers/png.js';
 import { useSlackApiStub } from '../helpers/slack-api.js';
 import { eventBody, postSigned } from '../helpers/slack-requests.js';
 import { seedFixture, USERS } from '../slack/fixtures.js';
-import { allText, clickButton, type RunningApp, SECRET, sendCommand, startApp } from '../slack/harness.js';
+import {
+  allText,
+  clickButton,
+  pressButton,
+  type RunningApp,
+  SECRET,
+  sendCommand,
+  startApp,
+} from '../slack/harness.js';
 
 type ImageBlock = { type: string; slack_file?: { id: string }; alt_text?: string; title?: { text: string } };
 
@@ -55,6 +63,26 @@ describeDb('the "Chart" button through Bolt, signed HTTP and the files API stand
     expect((second.reply.blocks[0] as unknown as ImageBlock).slack_file).toEqual(
       (first.reply.blocks[0] as unknown as ImageBlock).slack_file,
     );
+  });
+
+  // Tester (LOW): two presses at once drew, uploaded and posted the chart twice.
+  it('draws, uploads and posts a chart once when the same button is pressed twice at once', async () => {
+    const answer = await sendCommand(app, stub, USERS.ana.id, 'winrate');
+    stub.setDelay('files.getUploadURLExternal', 500);
+    const presses = await Promise.all([
+      pressButton(app, stub, USERS.ana.id, answer.reply.blocks, 'Chart'),
+      pressButton(app, stub, USERS.ana.id, answer.reply.blocks, 'Chart'),
+    ]);
+    const ids = new Set(presses.map((p) => p.id));
+    await stub.waitFor('files.completeUploadExternal', 1, 10_000);
+    const deadline = Date.now() + 10_000;
+    while (!stub.callsTo('response_url').some((c) => ids.has(c.responseId!)) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(stub.callsTo('files.getUploadURLExternal')).toHaveLength(1);
+    const answers = stub.callsTo('response_url').filter((c) => ids.has(c.responseId!));
+    expect(answers).toHaveLength(1);
+    expect((answers[0]!.args.blocks as ImageBlock[])[0]!.type).toBe('image');
   });
 
   it('draws the leaderboard of a "by rep" answer with the caller’s bar marked', async () => {

@@ -133,6 +133,19 @@ export async function clickButton(
   blocks: KnownBlock[],
   label: string,
 ): Promise<CommandResult> {
+  const { id, status } = await pressButton(app, stub, userId, blocks, label);
+  const reply = await waitForResponse(stub, id);
+  return { status, reply: reply as CommandResult['reply'] };
+}
+
+/** Clicks a button like clickButton without waiting for the answer: its response_url id and the ack's status. */
+export async function pressButton(
+  app: RunningApp,
+  stub: SlackApiStub,
+  userId: string,
+  blocks: KnownBlock[],
+  label: string,
+): Promise<{ id: string; status: number }> {
   const button = findButton(blocks, label);
   const id = `click${++responseCounter}`;
   const payload = {
@@ -162,8 +175,7 @@ export async function clickButton(
     ],
   };
   const res = await postSigned(`${app.url}/slack/events`, interactionBody(payload), { secret: SECRET });
-  const reply = await waitForResponse(stub, id);
-  return { status: res.status, reply: reply as CommandResult['reply'] };
+  return { id, status: res.status };
 }
 
 export function findButton(blocks: KnownBlock[], label: string) {
