@@ -12,8 +12,12 @@ import {
   toResponse,
 } from '../slack/respond.js';
 import { ChartCache } from './cache.js';
-import { buildChartMessage, uploadChart } from './deliver.js';
+import { buildChartMessage, ChartUploadSlowError, uploadChart } from './deliver.js';
 import { COACH_CHART, findChart, METRIC_CHART } from './find.js';
+
+/** The upload is slow: said at once, and the picture (or the failure) follows once Slack has answered. */
+export const CHART_SLOW =
+  'Slack is slow to take the chart picture — it will appear here once the upload finishes. The numbers above are unchanged.';
 
 export const CHART_FAILED =
   "Couldn't draw that chart right now — the numbers above are unchanged. Please try again in a minute.";
@@ -51,7 +55,8 @@ function chartFailure(err: unknown): string {
  * the same result, upload it (or re-use the upload for the same state and data) and answer with an
  * ephemeral image block beside the text answer, which is never replaced. A render or upload failure
  * becomes one polite sentence (a missing `files:write` says an admin must reinstall the app; a 429 says
- * when to try again); the details go to the log.
+ * when to try again; an upload Slack has not taken within UPLOAD_TIMEOUT_MS is said to be slow, and its
+ * picture, or failure, follows as a second ephemeral answer); the details go to the log.
  */
 export function registerChartActions(app: App, deps: Deps): void {
   const cache = new ChartCache();
@@ -67,6 +72,8 @@ export function registerChartActions(app: App, deps: Deps): void {
     // A second press while the same chart is being drawn for the first (a double click) posts nothing:
     // the first press answers with the picture.
     let joined = false;
+    // An upload still running past UPLOAD_TIMEOUT_MS: the person is told it is slow, then gets its outcome.
+    let late: { upload: Promise<string>; chart: Parameters<typeof buildChartMessage>[0] } | undefined;
     const reply = await answerSafely(deps, 'chart button', async (): Promise<Reply> => {
       const asking = callerOrRefusal(await findCaller(deps, client, body.user.id, now));
       if (!asking.ok) return asking.reply;
@@ -79,6 +86,11 @@ export function registerChartActions(app: App, deps: Deps): void {
         const { fileId } = upload;
         return { visibility: 'ephemeral', message: buildChartMessage(found.chart, fileId) };
       } catch (err) {
+        if (err instanceof ChartUploadSlowError) {
+          deps.logger.warn({ chart: found.chart.kind, ms: err.ms }, 'chart upload slow: the picture follows');
+          late = { upload: err.late, chart: found.chart };
+          return { visibility: 'ephemeral', message: buildNoticeMessage(CHART_SLOW) };
+        }
         deps.logger.error(
           { err: describeError(err), chart: found.chart.kind },
           'chart render or upload failed',
@@ -92,6 +104,24 @@ export function registerChartActions(app: App, deps: Deps): void {
     }
     try {
       await retryingRespond(respond)(toResponse(reply, { replaceOriginal: false }));
+    } catch (err) {
+      deps.logger.error({ err: describeError(err) }, 'chart response_url post failed');
+    }
+    if (!late) return;
+    // The listener waits for the late upload (bounded by the client's timeout and retries), so a stop's
+    // drain waits for it too; its outcome goes to the same response_url.
+    let outcome: Reply;
+    try {
+      outcome = { visibility: 'ephemeral', message: buildChartMessage(late.chart, await late.upload) };
+    } catch (err) {
+      deps.logger.error(
+        { err: describeError(err), chart: late.chart.kind },
+        'chart upload failed after being slow',
+      );
+      outcome = { visibility: 'ephemeral', message: buildNoticeMessage(chartFailure(err)) };
+    }
+    try {
+      await retryingRespond(respond)(toResponse(outcome, { replaceOriginal: false }));
     } catch (err) {
       deps.logger.error({ err: describeError(err) }, 'chart response_url post failed');
     }

@@ -57,18 +57,32 @@ export async function uploadChart(
 }
 
 /**
- * The Web API client retries failed HTTP calls for up to half an hour; a chart that is not up within a
- * few seconds is reported as failed instead (the answer's own 10 s limit would otherwise answer first).
+ * The chart was drawn but Slack had not taken the upload within UPLOAD_TIMEOUT_MS; `late` is that upload,
+ * still running (it resolves to the file id, or rejects), so the caller can still deliver or report it.
+ */
+export class ChartUploadSlowError extends Error {
+  constructor(
+    readonly ms: number,
+    readonly late: Promise<string>,
+  ) {
+    super(`chart upload took longer than ${ms} ms`);
+    this.name = 'ChartUploadSlowError';
+  }
+}
+
+/**
+ * How long a press waits for Slack to take the upload before answering that it is slow (ChartUploadSlowError);
+ * the answer's own 10 s limit would otherwise answer first.
  */
 export const UPLOAD_TIMEOUT_MS = 7_000;
 
-async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+async function withTimeout(work: Promise<string>, ms: number): Promise<string> {
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([
       work,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`chart upload took longer than ${ms} ms`)), ms);
+        timer = setTimeout(() => reject(new ChartUploadSlowError(ms, work)), ms);
       }),
     ]);
   } finally {

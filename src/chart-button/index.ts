@@ -1,7 +1,7 @@
 import type { Feature } from '../core/types.js';
 import { registerChartActions } from './actions.js';
 
-export { CHART_FAILED, CHART_NO_PERMISSION, chartRateLimited } from './actions.js';
+export { CHART_FAILED, CHART_NO_PERMISSION, CHART_SLOW, chartRateLimited } from './actions.js';
 
 /**
  * Charts in Slack: the "Chart" button of metric answers and coaching cards renders the picture from the

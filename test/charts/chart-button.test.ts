@@ -1,5 +1,11 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { CHART_FAILED, CHART_NO_PERMISSION, chartRateLimited } from '../../src/chart-button/index.js';
+import { UPLOAD_TIMEOUT_MS } from '../../src/chart-button/deliver.js';
+import {
+  CHART_FAILED,
+  CHART_NO_PERMISSION,
+  CHART_SLOW,
+  chartRateLimited,
+} from '../../src/chart-button/index.js';
 import { describeDb } from '../helpers/db.js';
 import { decodePng } from '../helpers/png.js';
 import { useSlackApiStub } from '../helpers/slack-api.js';
@@ -84,6 +90,23 @@ describeDb('the "Chart" button through Bolt, signed HTTP and the files API stand
     expect(answers).toHaveLength(1);
     expect((answers[0]!.args.blocks as ImageBlock[])[0]!.type).toBe('image');
   });
+
+  // Tester (LOW): a slow upload was answered "Couldn't draw that chart", then finished unseen.
+  it('says a slow upload is slow, then posts the picture once Slack has taken it', async () => {
+    const answer = await sendCommand(app, stub, USERS.ana.id, 'winrate');
+    stub.setDelay('files.completeUploadExternal', UPLOAD_TIMEOUT_MS + 1_000);
+    const { id } = await pressButton(app, stub, USERS.ana.id, answer.reply.blocks, 'Chart');
+    const answers = () => stub.callsTo('response_url').filter((c) => c.responseId === id);
+    const deadline = Date.now() + UPLOAD_TIMEOUT_MS + 8_000;
+    while (answers().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const [slow, picture] = answers();
+    expect(slow?.args.text).toBe(CHART_SLOW);
+    expect(slow?.args.replace_original).toBe(false);
+    const image = (picture?.args.blocks as ImageBlock[] | undefined)?.[0];
+    expect(image?.type).toBe('image');
+    expect(image?.slack_file).toEqual({ id: [...stub.files.values()][0]!.id });
+    expect(answers()).toHaveLength(2);
+  }, 30_000);
 
   it('draws the leaderboard of a "by rep" answer with the caller’s bar marked', async () => {
     const answer = await sendCommand(app, stub, USERS.mia.id, 'winrate team by rep');
