@@ -4,7 +4,7 @@ import { renderChart } from '../charts/render.js';
 import type { ChartSpec } from '../charts/types.js';
 import { context } from '../slack/blocks/pieces.js';
 import { enforceLimits, type SlackMessage } from '../slack/limits.js';
-import { escapeMrkdwn } from '../slack/mrkdwn.js';
+import { escapeName } from '../slack/mrkdwn.js';
 import { type ChartCache, chartKey } from './cache.js';
 
 /** Slack caps an image block's alt text at 2,000 characters and its title at 2,000. */
@@ -96,7 +96,13 @@ function firstFileId(res: unknown): string | undefined {
   return completions[0]?.files?.[0]?.id;
 }
 
-/** The chart as a message: an image block showing the uploaded file (slack_file, no public URL) and its alt text. */
+/**
+ * The chart as a message: an image block showing the uploaded file (slack_file, no public URL) and its alt
+ * text. The alt text and title are plain text (names as they are); the caption under the image and the
+ * message's fallback `text` are mrkdwn, so there the sentence, which carries team and rep names, goes
+ * through escapeName: `& < >` escaped and `* _ ~` and backticks shown as written (the sentence itself has no
+ * formatting of ours).
+ */
 export function buildChartMessage(chart: ChartSpec, fileId: string): SlackMessage {
   const image = {
     type: 'image',
@@ -104,5 +110,6 @@ export function buildChartMessage(chart: ChartSpec, fileId: string): SlackMessag
     alt_text: chart.alt.slice(0, MAX_ALT),
     title: { type: 'plain_text', text: chart.title.slice(0, 2_000) },
   } as unknown as KnownBlock;
-  return enforceLimits({ text: escapeMrkdwn(chart.alt), blocks: [image, context(escapeMrkdwn(chart.alt))] });
+  const caption = escapeName(chart.alt);
+  return enforceLimits({ text: caption, blocks: [image, context(caption)] });
 }
