@@ -40,9 +40,17 @@ export type ScopeResolution =
   /** `message` is plain text for the person; `candidates` are names to suggest from. */
   | { ok: false; message: string; candidates: string[] };
 
+/** Makes a name or typed word safe to show in a refusal's plain text (see resolveScopeAsk's `show`). */
+type Show = (name: string) => string;
+const asIs: Show = (name) => name;
+
 /**
  * Turns what the caller said ("me", "team", "EMEA", a mention, "ana") into a metrics scope plus what the
  * permission rules need to know about it. A person's current teams come from the membership history.
+ * `show` is applied to every typed word and name a refusal quotes in its sentence (not in code spans, which
+ * repeat them as they are): for Slack it neutralises `* _ ~` and backticks, so `team *boss*` is answered
+ * with "*boss*" as typed, not bold; this layer knows nothing of Slack, so by default names are shown as
+ * they are.
  */
 export async function resolveScopeAsk(
   db: Db,
@@ -51,9 +59,10 @@ export async function resolveScopeAsk(
   now: Date,
   /** users.info for mentions of people not linked yet; without it such mentions are unknown. */
   lookupProfile?: (slackUserId: string) => Promise<SlackProfile | null>,
+  show: Show = asIs,
 ): Promise<ScopeResolution> {
   if ((ask.kind === 'me' || ask.kind === 'my_team') && ask.monthOrName) {
-    const clash = await monthNameClash(db, ask.monthOrName, ask.kind === 'my_team');
+    const clash = await monthNameClash(db, ask.monthOrName, ask.kind === 'my_team', show);
     if (clash) return clash;
   }
   switch (ask.kind) {
@@ -82,7 +91,7 @@ export async function resolveScopeAsk(
       const profile = lookupProfile ? await lookupProfile(ask.slackUserId) : null;
       const byEmail = profile?.email ? await findRepByEmail(db, profile.email) : null;
       if (!byEmail || (byEmail.slackUserId && byEmail.slackUserId !== ask.slackUserId))
-        return fail(`Tally doesn't know ${ask.name ? `@${ask.name}` : 'that person'} yet.`);
+        return fail(`Tally doesn't know ${ask.name ? `@${show(ask.name)}` : 'that person'} yet.`);
       const resolved = await repScope(db, byEmail.id, now);
       return resolved.ok
         ? {
@@ -93,22 +102,22 @@ export async function resolveScopeAsk(
     }
     case 'email': {
       const rep = await findRepByEmail(db, ask.email);
-      if (!rep) return fail(`Tally doesn't know anyone with the email ${ask.email}.`);
+      if (!rep) return fail(`Tally doesn't know anyone with the email ${show(ask.email)}.`);
       return repScope(db, rep.id, now);
     }
     case 'handle': {
       const everyone = await listActiveRepNames(db);
       const people = matchPeople(everyone, ask.handle);
-      if (people.length > 0) return resolvePeople(db, `@${ask.handle}`, people, now);
+      if (people.length > 0) return resolvePeople(db, `@${ask.handle}`, people, now, show);
       // `@Amaar`, near no one: everyone's names go with it for a did-you-mean (unknownNameHint), as for a typed name.
       return {
         ok: false,
-        message: `I don't know anyone called "@${ask.handle}".`,
+        message: `I don't know anyone called "@${show(ask.handle)}".`,
         candidates: everyone.map((p) => p.name),
       };
     }
     case 'named':
-      return resolveName(db, ask, now);
+      return resolveName(db, ask, now, show);
   }
 }
 
@@ -121,6 +130,7 @@ async function resolveName(
   db: Db,
   ask: Extract<ScopeAsk, { kind: 'named' }>,
   now: Date,
+  show: Show,
 ): Promise<ScopeResolution> {
   const { name, teamOnly, personOnly } = ask;
   const teams = personOnly ? [] : await listTeams(db);
@@ -136,31 +146,31 @@ async function resolveName(
     if (!namesake) return ok({ kind: 'team', teamId: team.id }, { kind: 'team', teamId: team.id });
     const quoted = `"${clipName(team.name)}"`;
     return fail(
-      `${quoted} is the name of a team and of a person. For the team, ask \`team ${quoted}\`; for the person, \`rep ${quoted}\`.`,
+      `"${show(clipName(team.name))}" is the name of a team and of a person. For the team, ask \`team ${quoted}\`; for the person, \`rep ${quoted}\`.`,
     );
   }
   const people = matchPeople(everyone, name);
-  if (people.length > 0) return resolvePeople(db, name, people, now);
+  if (people.length > 0) return resolvePeople(db, name, people, now, show);
   // A former rep by full name (fresh tester helper-184: shown in `winrate org by rep`, but "I don't know anyone
   // called" when asked for); only the full name, so a first name never picks someone who has left.
   if (!teamOnly) {
     const formerReps = await listFormerRepNames(db);
     const former = formerReps.filter((p) => fold(p.name) === fold(name));
-    if (former.length > 0) return resolvePeople(db, name, former, now);
+    if (former.length > 0) return resolvePeople(db, name, former, now, show);
     // A first or last name of someone who has left: say who, and how to ask (helper-185).
     const like = matchPeople(formerReps, name).slice(0, 3);
     if (like.length > 0) {
       const who = like.map((p) => clipName(p.name));
       return fail(
-        `"${clipName(name)}" matches ${who.join(', ')}, no longer active: ask for ${like.length === 1 ? 'them' : 'one'} by full name (\`${who[0]}\`).`,
+        `"${show(clipName(name))}" matches ${who.map(show).join(', ')}, no longer active: ask for ${like.length === 1 ? 'them' : 'one'} by full name (\`${who[0]}\`).`,
       );
     }
   }
   return {
     ok: false,
     message: personOnly
-      ? `I don't know anyone called "${name}".`
-      : `I don't know a ${teamOnly ? 'team' : 'team or person'} called "${name}".`,
+      ? `I don't know anyone called "${show(name)}".`
+      : `I don't know a ${teamOnly ? 'team' : 'team or person'} called "${show(name)}".`,
     candidates: [...teams.map((t) => t.name), ...everyone.map((p) => p.name)],
   };
 }
@@ -196,14 +206,15 @@ async function monthNameClash(
   db: Db,
   month: { word: string; period: string },
   teamOnly: boolean,
+  show: Show,
 ): Promise<ScopeResolution | null> {
   const team = (await listTeams(db)).find((t) => fold(t.name) === fold(month.word));
   const people = team || teamOnly ? [] : matchPeople(await listActiveRepNames(db), month.word);
   if (!team && people.length === 0) return null;
   const named = team
-    ? `the team ${clipName(team.name)}`
+    ? `the team ${show(clipName(team.name))}`
     : people.length === 1
-      ? clipName(people[0]!.name)
+      ? show(clipName(people[0]!.name))
       : 'a person';
   const example = `${teamOnly ? 'team ' : ''}${team ? clipName(team.name) : month.word} this month`;
   return fail(
@@ -212,15 +223,23 @@ async function monthNameClash(
 }
 
 /** One match answers; several list the candidates (up to 10) with a way to pick one. */
-async function resolvePeople(db: Db, said: string, people: RepRecord[], now: Date): Promise<ScopeResolution> {
-  if (people.length === 0) return fail(`I don't know anyone called "${said}".`);
+async function resolvePeople(
+  db: Db,
+  said: string,
+  people: RepRecord[],
+  now: Date,
+  show: Show,
+): Promise<ScopeResolution> {
+  if (people.length === 0) return fail(`I don't know anyone called "${show(said)}".`);
   if (people.length === 1) return repScope(db, people[0]!.id, now);
-  const shown = people.slice(0, 10).map((p) => `${clipName(p.name)}${p.email ? ` (${p.email})` : ''}`);
+  const shown = people
+    .slice(0, 10)
+    .map((p) => `${show(clipName(p.name))}${p.email ? ` (${show(p.email)})` : ''}`);
   const more = people.length > shown.length ? ` and ${people.length - shown.length} more` : '';
   // When every match carries the very name asked for, the full name cannot tell them apart.
   const byName = people.some((p) => fold(p.name) !== fold(said)) ? 'the full name, ' : '';
   return fail(
-    `${people.length} people match "${said}": ${shown.join('; ')}${more}. Ask again with ${byName}their email or an @mention.`,
+    `${people.length} people match "${show(said)}": ${shown.join('; ')}${more}. Ask again with ${byName}their email or an @mention.`,
   );
 }
 

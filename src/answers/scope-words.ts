@@ -3,6 +3,7 @@ import { resolveScopeAsk, type ScopeAsk, type ScopeResolution } from '../access/
 import type { Caller } from '../core/types.js';
 import type { Deps } from '../deps.js';
 import { beforeDeadline } from '../metrics/index.js';
+import { neutraliseMarkers } from '../slack/mrkdwn.js';
 import { profileLookup } from '../slack/respond.js';
 
 /**
@@ -11,6 +12,8 @@ import { profileLookup } from '../slack/respond.js';
  * (profile email → rep) whenever Tally talks to Slack (not in the local console). Bound by the ask's
  * deadline (a person waits for it). A rep found that way comes back with `link`: remember it with
  * linkMentionedRep once the caller may see that person. users.info failures throw SlackUnreachableError.
+ * A refusal's sentence shows typed words and names with their `* _ ~` and backticks neutralised (it is
+ * escaped as a whole where it is shown), so `team *boss*` is answered with "*boss*" as typed, not bold.
  */
 export function resolveScopeWords(
   deps: Deps,
@@ -19,7 +22,7 @@ export function resolveScopeWords(
   now: Date,
 ): Promise<ScopeResolution> {
   const lookup = deps.slack ? profileLookup(deps.slack, deps) : undefined;
-  return beforeDeadline(resolveScopeAsk(deps.db, caller, ask, now, lookup));
+  return beforeDeadline(resolveScopeAsk(deps.db, caller, ask, now, lookup, neutraliseMarkers));
 }
 
 /**
