@@ -65,16 +65,45 @@ type NamedScope = Extract<MetricAsk['scope'], { kind: 'named' }>;
 /** Whether `name` names a team or person (of `kind`'s kind when given), as nameChecker finds them. */
 type IsName = (name: string, kind?: { teamOnly: boolean; personOnly?: true }) => Promise<boolean>;
 
+/** Longest name repeated whole in a command to type; a longer one is not repeated (see commandToType). */
+const TYPE_BACK_MAX = 200;
+
+/**
+ * `person Zoë *Star*` as the exact text to type back (docs/usage.md, "Names shown back"), for a sentence
+ * escaped as a whole later: in a code span Slack shows `* _ ~` as written, so the name goes in as it is
+ * (no zero-width joiners, which would be copied with it) and is never cut. A name with a backtick cannot
+ * sit in a code span: it is given in curly double quotes, which the grammar reads as a quoted name, with
+ * its markers neutralised (the joiners are dropped again when a command is read, src/slack/inbound.ts). A
+ * name too long to repeat is not: the sentence says which word to put before it.
+ */
+function commandToType(word: string, name: string, quoted: boolean): string {
+  if (name.length > TYPE_BACK_MAX) return `\`${word}\` followed by the name`;
+  if (name.includes('`')) return `${word} “${neutraliseMarkers(name)}”`;
+  return `\`${word} ${quoted ? `"${name}"` : name}\``;
+}
+
+/**
+ * Words the user typed, repeated in a code span (`That names \`X\` twice`): as typed, since Slack shows
+ * `* _ ~` in a code span as written (no zero-width joiners, which would be copied with them), cut by
+ * clipTyped; words with a backtick, which no code span can hold, in curly double quotes with their markers
+ * neutralised instead.
+ */
+function typedInCode(text: string): string {
+  const clipped = clipTyped(text);
+  return text.includes('`') ? `“${neutraliseMarkers(clipped)}”` : `\`${clipped}\``;
+}
+
 /** `rep EMEA`, `team isabel`: the name is the other kind's (never a guess among the asked kind's names). */
 async function otherKindText(scope: NamedScope, isName: IsName): Promise<string | null> {
   if (!scope.teamOnly && !scope.personOnly) return null;
   const other = scope.teamOnly ? { teamOnly: false, personOnly: true as const } : { teamOnly: true };
   if (!(await isName(scope.name, other))) return null;
-  const name = clipTyped(neutraliseMarkers(scope.name));
-  const typed = scope.quoted ? `"${name}"` : name;
+  // Cut only where it is shown, never in the text to type.
+  const name = neutraliseMarkers(clipTyped(scope.name));
+  const ask = commandToType(scope.teamOnly ? 'person' : 'team', scope.name, scope.quoted === true);
   return scope.teamOnly
-    ? `"${name}" is a person, not a team: ask \`person ${typed}\`.`
-    : `"${name}" is a team, not a person: ask \`team ${typed}\`.`;
+    ? `"${name}" is a person, not a team: ask ${ask}.`
+    : `"${name}" is a team, not a person: ask ${ask}.`;
 }
 
 /**
@@ -96,7 +125,7 @@ async function wordsAroundNameText(
     const rest = words.slice(0, -1).join(' ');
     const typed = `${scope.teamOnly ? 'team ' : scope.atTyped ? '@' : scope.personOnly ? 'person ' : ''}${rest}`;
     if (await isName(rest))
-      return `That names more than one scope: \`${clipTyped(neutraliseMarkers(typed))}\` and \`${words.at(-1)}\`; ask for one at a time.`;
+      return `That names more than one scope: ${typedInCode(typed)} and \`${words.at(-1)}\`; ask for one at a time.`;
   }
   // `EMEA EMEA`: a known name said twice.
   const half = words.slice(0, words.length / 2).join(' ');
@@ -105,7 +134,7 @@ async function wordsAroundNameText(
     fold(half) === fold(words.slice(words.length / 2).join(' ')) &&
     (await isName(half))
   )
-    return `That names \`${clipTyped(neutraliseMarkers(half))}\` twice; say it once.`;
+    return `That names ${typedInCode(half)} twice; say it once.`;
   const meant = splitMetricTypo(ask, words);
   return meant && suggestNames(scope.name, failure.candidates).length === 0
     ? `${failure.message} Did you mean \`${meant}\`?`

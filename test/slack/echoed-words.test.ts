@@ -1,4 +1,6 @@
 import { expect, it } from 'vitest';
+import { reps, teams } from '../../src/db/schema/index.js';
+import { escapeMrkdwn } from '../../src/slack/mrkdwn.js';
 import { describeDb } from '../helpers/db.js';
 import { useSlackApiStub } from '../helpers/slack-api.js';
 import { USERS } from './fixtures.js';
@@ -33,5 +35,41 @@ describeDb('user words echoed back in a refusal', (ctx) => {
     expect(await ask(USERS.mia.id, 'win rat Sales &amp; &lt;UK&gt; *Team*')).toBe(
       `I don't know a team or person called "rat Sales &amp; &lt;UK&gt; ${literal('*Team*')}". Did you mean \`winrate Sales &amp; &lt;UK&gt; *Team*\`?`,
     );
+  });
+
+  // Tester (LOW): `calls team Zoë *Star* …` suggested `person Zoë ‍*‍Star‍*‍ …` with zero-width joiners
+  // inside the code span and the name cut with "…" there: not the text to type back.
+  it('suggests the other kind in a code span holding exactly the text to type back', async () => {
+    const name = 'Zoë *Star* <!channel> & _Lo_ ~Müller-Weißenfels~ of the Northern Region';
+    await ctx.db().insert(reps).values({ name, email: 'zoe@example.com', role: 'rep' });
+    // As Slack sends it: the user's `&`, `<` and `>` escaped.
+    const reply = await ask(USERS.ada.id, `calls team ${escapeMrkdwn(name)}`);
+    const shownName = literal(`${name.slice(0, 40)}…`);
+    expect(reply).toBe(escapeMrkdwn(`"${shownName}" is a person, not a team: ask \`person ${name}\`.`));
+    // What Slack shows in the code span, copied and sent back (Slack escapes it again), answers.
+    const code = /`([^`]*)`/.exec(reply)![1]!;
+    expect(code).not.toContain('\u200D');
+    const copied = code.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    expect(copied).toBe(`person ${name}`);
+    expect(await ask(USERS.ada.id, `calls ${escapeMrkdwn(copied)}`)).toMatch(/^Calls · Zoë /);
+  });
+
+  it('gives a name with a backtick, which no code span can hold, in quotes that type back', async () => {
+    await ctx.db().insert(teams).values({ name: 'EMEA `ops _x', timezone: 'UTC' });
+    const reply = await ask(USERS.ada.id, 'calls rep EMEA `ops _x');
+    expect(reply).toBe(
+      `"${literal('EMEA `ops _x')}" is a team, not a person: ask team “${literal('EMEA `ops _x')}”.`,
+    );
+    // Copied as shown (the joiners come along) and sent back.
+    const copied = /ask (team “.*”)\.$/.exec(reply)![1]!;
+    expect(await ask(USERS.ada.id, `calls ${copied}`)).toContain(`Calls · ${literal('EMEA `ops _x')} · `);
+  });
+
+  it('repeats typed words in a code span as typed, without zero-width joiners', async () => {
+    await ctx.db().insert(teams).values({ name: 'R*D_x', timezone: 'UTC' });
+    expect(await ask(USERS.ada.id, 'calls team R*D_x org')).toBe(
+      'That names more than one scope: `team R*D_x` and `org`; ask for one at a time.',
+    );
+    expect(await ask(USERS.ada.id, 'calls R*D_x R*D_x')).toBe('That names `R*D_x` twice; say it once.');
   });
 });
