@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { bumpDataVersion } from '../db/data-version.js';
 import { type RepRole, reps, teamManagers, teamMemberships, teams } from '../db/schema/index.js';
@@ -46,6 +46,38 @@ export async function findRepByEmail(db: Db, email: string): Promise<RepRecord |
     .where(and(sql`lower(${reps.email}) = ${email.trim().toLowerCase()}`, eq(reps.active, true)))
     .limit(1);
   return rows[0] ?? null;
+}
+
+/**
+ * A rep no longer active (`active` false) linked to this Slack user id, else (with `email`, from their
+ * Slack profile) one with that email (case-insensitive) and no other Slack user linked: for a mention of
+ * someone who has left, answered as asking for them by full name is. The newest such record first.
+ */
+export async function findFormerRepForSlackUser(
+  db: Db,
+  slackUserId: string,
+  email: string | null,
+): Promise<RepRecord | null> {
+  const [linked] = await db
+    .select(repColumns)
+    .from(reps)
+    .where(and(eq(reps.slackUserId, slackUserId), eq(reps.active, false)))
+    .orderBy(desc(reps.id))
+    .limit(1);
+  if (linked || email === null) return linked ?? null;
+  const [byEmail] = await db
+    .select(repColumns)
+    .from(reps)
+    .where(
+      and(
+        sql`lower(${reps.email}) = ${email.trim().toLowerCase()}`,
+        eq(reps.active, false),
+        or(isNull(reps.slackUserId), eq(reps.slackUserId, slackUserId)),
+      ),
+    )
+    .orderBy(desc(reps.id))
+    .limit(1);
+  return byEmail ?? null;
 }
 
 /**

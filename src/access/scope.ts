@@ -8,6 +8,7 @@ import { matchPeople } from './people.js';
 import { type AccessTarget, NO_MANAGED_TEAM } from './permissions.js';
 import {
   currentTeamIds,
+  findFormerRepForSlackUser,
   findRepByEmail,
   findRepBySlackId,
   listActiveRepNames,
@@ -90,8 +91,12 @@ export async function resolveScopeAsk(
       // Never used Tally: Slack's profile email finds their rep record (then the id is linked).
       const profile = lookupProfile ? await lookupProfile(ask.slackUserId) : null;
       const byEmail = profile?.email ? await findRepByEmail(db, profile.email) : null;
-      if (!byEmail || (byEmail.slackUserId && byEmail.slackUserId !== ask.slackUserId))
+      if (!byEmail || (byEmail.slackUserId && byEmail.slackUserId !== ask.slackUserId)) {
+        // Someone who has left (their rep deactivated): answered as asking for them by full name is.
+        const former = await findFormerRepForSlackUser(db, ask.slackUserId, profile?.email ?? null);
+        if (former) return repScope(db, former.id, now);
         return fail(`Tally doesn't know ${ask.name ? `@${show(ask.name)}` : 'that person'} yet.`);
+      }
       const resolved = await repScope(db, byEmail.id, now);
       return resolved.ok
         ? {

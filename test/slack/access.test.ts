@@ -137,6 +137,43 @@ describeDb('a former rep asked for by name', (ctx) => {
     );
     expect(await ask('Chloe Mendes')).toMatchObject({ ok: true, scope: { kind: 'rep', repId: active!.id } });
   });
+
+  // Tester (LOW): `/metrics calls <@U4>`, U4 linked to a deactivated rep, said "Tally doesn't know that person
+  // yet." while her full name was answered.
+  it('is found by a mention too, as by her full name: by her linked Slack id or her Slack profile email', async () => {
+    const [former] = await queryRows<{ id: number }>(
+      ctx.db(),
+      sql`insert into reps (name, email, active, slack_user_id) values ('Chloe Mendes', 'chloe@example.com', false, 'U4FORMER') returning id`,
+    );
+    const admin = caller('admin', { teamIds: [], managedTeamIds: [] });
+    const byName = await resolveScopeAsk(
+      ctx.db(),
+      admin,
+      { kind: 'named', name: 'Chloe Mendes', teamOnly: false },
+      now,
+    );
+    expect(byName).toMatchObject({ ok: true, scope: { kind: 'rep', repId: former!.id } });
+    const mention = (slackUserId: string, email: string | null) =>
+      resolveScopeAsk(ctx.db(), admin, { kind: 'user', slackUserId, name: null }, now, async () => ({
+        email,
+        timezone: null,
+      }));
+    expect(await mention('U4FORMER', null)).toEqual(byName);
+    // Never linked: Slack's profile email finds her, as it finds an active rep.
+    const [dan] = await queryRows<{ id: number }>(
+      ctx.db(),
+      sql`insert into reps (name, email, active) values ('Dan Old', 'dan@example.com', false) returning id`,
+    );
+    expect(await mention('U5DAN', 'DAN@example.com')).toMatchObject({
+      ok: true,
+      scope: { kind: 'rep', repId: dan!.id },
+    });
+    // Someone Tally has no record of at all is still unknown.
+    expect(await mention('U6NEW', 'new@example.com')).toMatchObject({
+      ok: false,
+      message: "Tally doesn't know that person yet.",
+    });
+  });
 });
 
 // Fresh tester helper-209 (MED): `winrate Team Star` (the word `team` and the name "Star") answered "I don't
