@@ -43,8 +43,44 @@ export function registerMetricsCommand(app: App, deps: Deps): void {
       await retryingRespond(respond)(reply);
     } catch (err) {
       deps.logger.error({ err: describeError(err) }, 'response_url post failed');
+      if (reply.response_type === 'in_channel') await typedShareFailed(deps, client, command, err);
     }
   });
+}
+
+/**
+ * A `… share` command whose post to the channel failed (every try of retryingRespond): the person is told by
+ * an ephemeral message through the Web API, as a Share button's failure tells them (src/answers/actions.ts),
+ * rather than left believing it was shared (helper-218 HIGH). Slack answered with an error status: nothing
+ * was posted. No answer at all (a timeout): it may have been, so they are asked to look first. Never throws.
+ */
+async function typedShareFailed(
+  deps: Deps,
+  client: WebClient,
+  command: SlashCommandFields,
+  err: unknown,
+): Promise<void> {
+  const status = (err as { statusCode?: unknown }).statusCode;
+  const text =
+    typeof status === 'number'
+      ? `Your share didn't go through: Slack refused the post (HTTP ${status}), so nothing was posted in the ` +
+        'channel. Ask again with /metrics to share it.'
+      : "Tally couldn't confirm that your share reached the channel: Slack did not answer. Look in the channel: " +
+        'if the answer is not there, ask again with /metrics to share it.';
+  const message = buildNoticeMessage(text);
+  try {
+    await client.chat.postEphemeral({
+      channel: command.channel_id,
+      user: command.user_id,
+      text: message.text,
+      blocks: message.blocks,
+    });
+  } catch (postErr) {
+    deps.logger.error(
+      { method: 'chat.postEphemeral', slackError: slackErrorCode(postErr) },
+      'could not tell the person their share failed',
+    );
+  }
 }
 
 /**

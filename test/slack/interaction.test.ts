@@ -89,6 +89,19 @@ describeDb('/metrics buttons, App Home and signatures', (ctx) => {
     expect(third.reply.text).toBe('You already shared this answer in the channel.');
   });
 
+  // helper-218 (HIGH): a typed `share` whose post Slack refused vanished: the log said so, the person nothing.
+  it('a typed share Slack refused is not lost in silence: the person is told', async () => {
+    stub.httpErrorNext('response_url', 404, 1);
+    const shared = await sendCommand(app, stub, USERS.ana.id, 'winrate team share');
+    expect(shared.reply.response_type).toBe('in_channel');
+    const [told] = await stub.waitFor('chat.postEphemeral', 1);
+    expect(told!.args.channel).toBe('C0SALES');
+    expect(told!.args.user).toBe(USERS.ana.id);
+    expect(String(told!.args.text)).toContain("Your share didn't go through");
+    expect(String(told!.args.text)).toContain('HTTP 404');
+    expect(stub.callsTo('response_url').filter((c) => c.args.response_type === 'in_channel')).toHaveLength(1);
+  });
+
   it('a share Slack answered 500 is retried and posted once, and stays shared', async () => {
     const first = await sendCommand(app, stub, USERS.ana.id, 'winrate team');
     stub.httpErrorNext('response_url', 500, 1);
