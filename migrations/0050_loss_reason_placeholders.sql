@@ -14,10 +14,18 @@
 -- Conservative on purpose: "Other" is a reason (the rep chose it), and so is anything with more words
 -- ("No budget", "No decision", "unknown competitor"). src/metrics/compute/lost.ts (reasonSpelling) and
 -- docs/metrics.md read this rule; keep them in step when the list changes.
+-- A reason as shown: runs of white space as one space, trimmed, case kept; null when empty. White space is
+-- also the no-break and other Unicode spaces text pasted from web tools carries ("No\u00a0reason given" is the
+-- placeholder; Postgres's \s does not match U+00A0), so a reason's shown spelling and its key agree.
+CREATE FUNCTION tally_loss_reason_spelling(reason text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  select nullif(btrim(regexp_replace(reason, '[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+', ' ', 'g')), '')
+$$;
+--> statement-breakpoint
 CREATE OR REPLACE FUNCTION tally_loss_reason(reason text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   select nullif(regexp_replace(
-    btrim(lower(regexp_replace(reason, '\s+', ' ', 'g'))),
+    lower(tally_loss_reason_spelling(reason)),
     '^(?:-|--|–|—|\.|\.\.\.|…|\?|n/a|na|n\.a\.|none|null|nil|no reason|no reason given|not given|not specified|unspecified|unknown|tbd|--none--|\(none\)|\(blank\))$',
     ''), '')
 $$;

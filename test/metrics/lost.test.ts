@@ -233,7 +233,8 @@ describeDb('lost deals by reason', (ctx) => {
     for (const r of ['No reason given', 'N/A', 'n/a', ' None ', '-', '—', '  Unknown ', '\t', null])
       await lose(ana, oct, 100, r);
     // August: placeholders alone, no reason at all.
-    for (const r of ['n/a', 'none', 'TBD', '--None--', '(blank)'])
+    // 'No\u00a0reason given': a no-break space, as text pasted from a web tool carries it (helper-218 MED).
+    for (const r of ['n/a', 'none', 'TBD', '--None--', '(blank)', 'No\u00a0reason given'])
       await lose(ana, '2026-08-10T10:00:00Z', 100, r);
     const deps = { db, defaultTimezone: 'UTC', now: new Date('2026-11-25T12:00:00Z') };
     for (const useRollups of [true, false]) {
@@ -273,8 +274,28 @@ describeDb('lost deals by reason', (ctx) => {
     const aug = await getLossReasons(deps, { scope: org, period: '2026-08' });
     expect(aug.hasReasons).toBe(false);
     expect(JSON.stringify(buildLostMessage(aug))).toContain(
-      'No loss reasons are recorded for these 5 deals, so I can',
+      'No loss reasons are recorded for these 6 deals, so I can',
     );
+  });
+
+  // helper-218 (MED): a no-break space inside a reason made it another reason than the same words with spaces.
+  it('reads no-break and other Unicode spaces in a reason as spaces: one reason, one spelling', async () => {
+    const db = ctx.db();
+    const ana = await addRep(db, 'Ana');
+    const oct = '2026-10-10T10:00:00Z';
+    for (const r of ['Went with SAP', 'Went\u00a0with\u00a0SAP', 'Went with\u202fSAP\u00a0', 'Price'])
+      await lose(ana, oct, 100, r);
+    const deps = { db, defaultTimezone: 'UTC', now: new Date('2026-11-25T12:00:00Z') };
+    const split = await getMetric(deps, { metric: 'lostdeals', scope: org, period: '2026-10', by: 'reason' });
+    expect(split.segments?.rows.map((r) => [r.label, r.value])).toEqual([
+      ['Went with SAP', v(3)],
+      ['Price', v(1)],
+    ]);
+    const lr = await getLossReasons(deps, { scope: org, period: '2026-10' });
+    expect(lr.rows.map((r) => [r.label, r.lost])).toEqual([
+      ['Went with SAP', 3],
+      ['Price', 1],
+    ]);
   });
 
   it('says plainly when no loss reasons are recorded instead of showing zeros', async () => {

@@ -23,13 +23,14 @@ import type { RowSource } from './rows.js';
 export const normalisedReason = (column: SQL) => sql`tally_loss_reason(${column})`;
 
 /**
- * A loss reason as recorded, for showing: runs of whitespace as one space, trimmed, case kept; null exactly
+ * A loss reason as recorded, for showing (SQL `tally_loss_reason_spelling`, which `tally_loss_reason` lower-cases):
+ * runs of white space (no-break and other Unicode spaces too) as one space, trimmed, case kept; null exactly
  * when `tally_loss_reason` is null (empty or a placeholder), so its lower case is the reason's key and a
  * placeholder never names a row. "Went with SAP" and "went  with sap" stay two spellings of one reason, shown
  * under the most used (`spellingsOf` in rows.ts).
  */
 export const reasonSpelling = (column: SQL) =>
-  sql`case when ${normalisedReason(column)} is not null then btrim(regexp_replace(${column}, '\\s+', ' ', 'g')) end`;
+  sql`case when ${normalisedReason(column)} is not null then tally_loss_reason_spelling(${column}) end`;
 
 /** Opportunities closed lost, by close time, with amount, currency and normalised reason. */
 export function lostDeals(by?: Dimension): RowSource {
