@@ -148,8 +148,8 @@ export async function getCoachingCard(deps: MetricDeps, query: CoachQuery): Prom
   const lines = mine.map((result, i) =>
     compareWithTeam(result, peers[i] ?? null, query.repId, query.showPeers, zeroFilled[i], teamReps),
   );
-  // A person who is none of the team's reps in the period (its manager, or not on it then) and has no
-  // record of any of these metrics on it is on no teammate's card: their own card says so, once.
+  // A person who is none of the team's reps in the period (its manager, or not on it then) is on no
+  // teammate's card: their own card says so, once.
   const notCompared =
     teamId !== null && !teamReps.has(query.repId) && lines.every((l) => l.outside)
       ? manages
@@ -244,8 +244,8 @@ export async function repsWithRealZero(
  * Carol's 1 alone, and Carol's card had no one to compare with). Both are null when no other rep of the
  * team has data: there is nobody to compare with.
  *
- * `members` (when given) are the team's reps in the period (`teamRepIdsIn`, managers left out). A person
- * who is none of them and has no row of this metric on the team (the team's manager, who sells nothing)
+ * `members` (when given) are the team's reps in the period (`teamRepIdsIn`, managers left out): only their
+ * rows are the team's values. A person who is none of them (the team's manager, whether she sells or not)
  * is in no teammate's distribution, so their own figure is not added to it either: the median is the
  * reps' alone, as on every teammate's card, there is no percentile, and the line is `outside` (fresh tester
  * helper-213, finding 1: Ana, NA East's manager, compared with "the 10 reps", her 0 calls pulling the
@@ -259,17 +259,17 @@ export function compareWithTeam(
   teamReps: ReadonlySet<number> = new Set(),
   members?: ReadonlySet<number>,
 ): CoachLine {
-  const rows = team?.segments?.rows ?? [];
+  // Only the team's reps' rows: a manager who sells has a row in the team's split, but is in no card's
+  // values, hers or her reps' (helper-218: her 200 calls moved every rep's median from 98 to 101).
+  const rows = (team?.segments?.rows ?? []).filter(
+    (r) => members === undefined || r.repId === undefined || members.has(r.repId),
+  );
   const others = rows.flatMap((r) => (r.repId !== repId && r.value.kind === 'value' ? [r.value.value] : []));
   if (team && zeroIsData(result)) {
     const withRow = new Set(rows.map((r) => r.repId));
     for (const id of teamReps) if (id !== repId && !withRow.has(id)) others.push(0);
   }
-  const outside =
-    team !== null &&
-    members !== undefined &&
-    !members.has(repId) &&
-    !rows.some((r) => r.repId === repId && r.value.kind === 'value');
+  const outside = team !== null && members !== undefined && !members.has(repId);
   // With nobody else on the team with data there is no one to compare with: a "team" figure would be the
   // rep's own and a percentile would rank them against nobody (fresh tester, MED).
   const mine = result.value.kind === 'value' && !outside ? result.value.value : null;

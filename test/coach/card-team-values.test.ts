@@ -96,6 +96,38 @@ describeDb('coaching card: the team distribution', (ctx) => {
     expect(calls(await card(carol))).toMatchObject({ teamMedian: 2, teamSize: 4 });
   });
 
+  // helper-218 (MED): a manager who sells was in the team's values (her row of the team's split): on her card
+  // ranked at the 95th percentile with no manager line, and every rep's median moved.
+  it('leaves a manager who sells out of every card’s values, hers included', async () => {
+    const db = ctx.db();
+    const sales = await addTeam(db, 'Sales');
+    const mia = await addRep(db, 'Mia', sales);
+    await db.insert(teamManagers).values({ teamId: sales, repId: mia });
+    const bob = await addRep(db, 'Bob', sales);
+    const carol = await addRep(db, 'Carol', sales);
+    const dan = await addRep(db, 'Dan', sales);
+    // November calls: Bob 1, Carol 3, Dan 5 (the reps' median 3); Mia 9 (with her, the median would be 4).
+    for (const [rep, n] of [
+      [bob, 1],
+      [carol, 3],
+      [dan, 5],
+      [mia, 9],
+    ] as const)
+      for (let i = 1; i <= n; i++) await addCall(db, rep, `2026-11-0${i}T10:00:00Z`);
+    const deps = { db, defaultTimezone: 'UTC', now };
+    const card = (repId: number) => getCoachingCard(deps, { repId, period: 'last month', showPeers: true });
+    const calls = (c: Awaited<ReturnType<typeof getCoachingCard>>) =>
+      c.lines.find((l) => l.metric.id === 'calls')!;
+    expect(calls(await card(carol))).toMatchObject({ teamMedian: 3, teamSize: 3, percentile: 50 });
+    const miaCard = await card(mia);
+    expect(calls(miaCard).result.value).toEqual({ kind: 'value', value: 9 });
+    expect(calls(miaCard)).toMatchObject({ teamMedian: 3, teamSize: 3, percentile: null, weak: false });
+    expect(miaCard.notCompared).toBe('manager');
+    expect(text(buildCoachingMessage(miaCard, { interactive: false }))).toContain(
+      'Mia is team Sales’s manager, not one of its reps: not compared with them.',
+    );
+  });
+
   it('leaves a count without records in the org out of the comparison', async () => {
     const db = ctx.db();
     const sales = await addTeam(db, 'Sales');
