@@ -67,8 +67,19 @@ describe('the /metrics grammar', () => {
       message: 'There is no metric called `frobnicate`. `/metrics help` lists the metrics.',
       suggestion: null,
     });
+    // helper-218: with a split and a period after the scope, it offered `winrate leads org by rep last month`.
+    expect(parse('leads org by rep last month')).toEqual({
+      kind: 'error',
+      message:
+        'There is no metric called `leads`. Did you mean `response org by rep last month` (Lead response time), `conversion org by rep last month` (Lead conversion rate) or `leadcycle org by rep last month` (Lead-to-close cycle)?',
+      suggestion: null,
+    });
+    expect(parse('frobnicate me this quarter by product')).toMatchObject({
+      message: 'There is no metric called `frobnicate`. `/metrics help` lists the metrics.',
+    });
     // Names and periods before a scope word are still read as before.
     expect(ask(parse('q3 org')).scope).toEqual({ kind: 'org' });
+    expect(parse('q3 org by rep')).toMatchObject({ suggestion: 'winrate q3 org by rep', about: 'split' });
     expect(ask(parse('Growth Team')).scope).toMatchObject({ kind: 'named', name: 'Growth Team' });
   });
 

@@ -232,15 +232,16 @@ export function parseCommand(text: string, ctx: GrammarContext): ParsedCommand {
       message: `I don't know \`${first}\`.`,
       suggestion: [metricGuess, ...tokens.slice(1)].join(' '),
     };
-  if (asSummary.kind === 'error' && asSummary.about !== undefined) return asSummary;
   // `leads org`: a word in the metric's place before a scope word that ends no name (`org`, `me`) is a
-  // metric we do not know, not a team called "leads org" (tester: it blamed the scope).
-  if (
-    asSummary.kind === 'ask' &&
-    isNamedFrom(asSummary, tokens[0] ?? '') &&
-    METRIC_PLACE_SCOPES.has(tokens[1]?.toLowerCase() ?? '')
-  )
-    return unknownMetric(tokens[0]!, tokens.slice(1));
+  // metric we do not know, not a team called "leads org" (tester: it blamed the scope). Read from those two
+  // words alone, so a split or period after them (`leads org by rep last month`, which a scorecard refuses
+  // for its split: helper-218) does not hide it.
+  if (METRIC_PLACE_SCOPES.has(tokens[1]?.toLowerCase() ?? '')) {
+    const bare = parseModifiers(null, tokens.slice(0, 2), ctx);
+    if (bare.kind === 'ask' && isNamedFrom(bare, tokens[0] ?? ''))
+      return unknownMetric(tokens[0]!, tokens.slice(1));
+  }
+  if (asSummary.kind === 'error' && asSummary.about !== undefined) return asSummary;
   const firstIsModifier = asSummary.kind === 'ask' && !isNamedFrom(asSummary, tokens[0] ?? '');
   if (firstIsModifier) return asSummary;
   const guess = suggestWord(first, knownWords(ctx));
