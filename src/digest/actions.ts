@@ -9,7 +9,7 @@ import {
   isBusyError,
   withInteractiveDeadline,
 } from '../metrics/index.js';
-import { findCaller, retryingRespond } from '../slack/respond.js';
+import { findCaller, retryingRespond, SlackRateLimitedError, slackBusyMessage } from '../slack/respond.js';
 import { DIGEST_BY_REP_ACTION } from './blocks.js';
 import { BY_REP_REFUSAL, buildByRepMessage, mayViewByRep, parseByRepPayload } from './by-rep.js';
 
@@ -75,6 +75,12 @@ export function registerDigestActions(app: App, deps: Deps): void {
         if (isBusyError(err)) {
           answered.delete(key);
           await say(BUSY_MESSAGE);
+          return;
+        }
+        // Slack rate-limited the presser's lookup: try again when Slack said, as commands say (helper-218).
+        if (err instanceof SlackRateLimitedError) {
+          answered.delete(key);
+          await say(slackBusyMessage(err.retryAfterSeconds));
           return;
         }
         deps.logger.error({ err: describeError(err) }, 'digest by-rep button failed');

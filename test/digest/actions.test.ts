@@ -158,6 +158,19 @@ describeDb('digest "By rep" button', (ctx) => {
     expect(stub.callsTo('chat.postMessage')).toHaveLength(0);
   });
 
+  // helper-218 (MED): the presser's lookup rate-limited for 30 s answered "try again in a minute".
+  it("tells the presser Slack's own wait when their lookup is rate-limited", async () => {
+    const deps = await start();
+    const preview = await seedAndBuild(deps, { preview: true });
+    stub.rateLimitNext('users.info', 30);
+    await click(preview.blocks, 'UNEW1', 'p6', true);
+    const [reply] = await stub.waitFor('response_url');
+    expect(String(reply?.args.text)).toBe(
+      'Tally is busy right now — Slack asked it to wait; try again in 30 seconds.',
+    );
+    expect(stub.callsTo('chat.postMessage')).toHaveLength(0);
+  });
+
   it("keeps a preview's per-rep numbers to managers when leaderboards are private", async () => {
     const deps = await start({ TALLY_LEADERBOARDS_PUBLIC: 'false' });
     const preview = await seedAndBuild(deps, { preview: true });
