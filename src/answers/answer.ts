@@ -132,7 +132,12 @@ export async function answerState(
       );
     }
     if (shared.metric.id === 'winrate') {
-      const line = await topLossReasonsLine(metricDeps, { scope: state.scope, period: shared.period });
+      const line = await topLossReasonsLine(
+        metricDeps,
+        { scope: state.scope, period: shared.period },
+        3,
+        neutraliseMarkers,
+      );
       if (line) extra.push(line);
     }
     const result: MetricResult =

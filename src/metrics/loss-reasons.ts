@@ -144,12 +144,15 @@ export async function getLossReasons(
 
 /**
  * "Top loss reasons: Price (3 of 5 lost, 60%), Timing (1, 20%); no reason given: 1 (20%)" for the win-rate
- * answer; "none recorded" when no deal lost in the period has a reason; null when none was lost.
+ * answer; "none recorded" when no deal lost in the period has a reason; null when none was lost. `show`
+ * writes each reason as recorded for where the line goes (the Slack answer neutralises `* _ ~` and
+ * backticks, which metrics know nothing of: helper-218 saw `*Bold* & <Co>` shown bold); default as is.
  */
 export async function topLossReasonsLine(
   deps: MetricDeps,
   query: { scope: Scope; period: string | Period },
   count = 3,
+  show: (reason: string) => string = (reason) => reason,
 ): Promise<string | null> {
   const lr = await getLossReasons(deps, { ...query, brief: true });
   const total = lr.result.sampleSize;
@@ -159,7 +162,7 @@ export async function topLossReasonsLine(
   const top = lr.rows.filter((r) => r.kind === 'reason').slice(0, count);
   const parts = top.map(
     (r, i) =>
-      `${r.label} (${i === 0 ? `${formatCount(r.lost)} of ${formatCount(total)} lost` : formatCount(r.lost)}, ${formatPercent(r.share, 0)})`,
+      `${show(r.label)} (${i === 0 ? `${formatCount(r.lost)} of ${formatCount(total)} lost` : formatCount(r.lost)}, ${formatPercent(r.share, 0)})`,
   );
   // The deals lost without a reason are said too: the shares above do not add up to the whole without them.
   const none = lr.rows.find((r) => r.kind === 'none');

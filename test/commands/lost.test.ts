@@ -65,6 +65,18 @@ describeDb('/metrics lost', (ctx) => {
     expect(allText(byRep.reply)).toContain('Ana López');
   });
 
+  // helper-218 (LOW): the win rate's line showed a reason `*Bold* & <Co>` in bold; /metrics lost did not.
+  it("shows a reason as recorded in the win rate's line, its markers neutralised", async () => {
+    await ctx
+      .db()
+      .execute(sql`update opportunities set loss_reason = '*Bold* & <Co>' where outcome = 'lost'`);
+    const winrate = await sendCommand(app, stub, USERS.ada.id, 'winrate org');
+    const z = '\u200d';
+    expect(allText(winrate.reply)).toContain(
+      `Top loss reasons: ${z}*${z}Bold${z}*${z} &amp; &lt;Co&gt; (2 of 2 lost, 100%)`,
+    );
+  });
+
   // Tester (MED): a placeholder reason ("N/A") was a reason of its own, beside the "No reason given" row.
   it('counts a placeholder reason as no reason, in /metrics lost and a split by reason', async () => {
     // Ana's deal: "Price"; Bob's: "N/A", a placeholder.
