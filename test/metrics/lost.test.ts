@@ -276,6 +276,8 @@ describeDb('lost deals by reason', (ctx) => {
     expect(JSON.stringify(buildLostMessage(aug))).toContain(
       'No loss reasons are recorded for these 6 deals, so I can',
     );
+    // Its advice says a placeholder is no reason: the column was imported, with placeholders (helper-218).
+    expect(JSON.stringify(buildLostMessage(aug))).toContain('a placeholder such as \\"N/A\\"');
   });
 
   // helper-218 (MED): a no-break space inside a reason made it another reason than the same words with spaces.

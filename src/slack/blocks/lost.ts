@@ -118,7 +118,7 @@ export function buildLostMessage(
   } else if (!lr.hasReasons) {
     blocks.push(
       section(
-        `No loss reasons are recorded for ${lost === 1 ? 'this deal' : `these ${formatCount(lost)} deals`}, so I can't say why they were lost. Import a \`loss_reason\` column (or send \`loss_reason\` to the ingest API) to see them here.`,
+        `No loss reasons are recorded for ${lost === 1 ? 'this deal' : `these ${formatCount(lost)} deals`}, so I can't say why they were lost. Import a \`loss_reason\` column (or send \`loss_reason\` to the ingest API) to see them here; a placeholder such as "N/A", "None" or "-" counts as no reason.`,
       ),
     );
   } else {
