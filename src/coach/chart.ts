@@ -58,7 +58,7 @@ export function buildCoachChart(card: CoachingCard): ChartSpec {
   return {
     kind: 'coach',
     title,
-    alt: `${card.rep.name}'s ${usePercentile ? 'percentile in the team' : 'value as a share of the team median'} for ${bars.length} metrics, ${when}${weakNames.length > 0 ? `; below the median or target on ${weakNames.join(', ')}` : '; nothing below the median'}.`,
+    alt: `${card.rep.name}'s ${usePercentile ? 'percentile in the team' : 'value as a share of the team median'} for ${bars.length} metric${bars.length === 1 ? '' : 's'}, ${when}${weakNames.length > 0 ? `; below the median or target on ${weakNames.join(', ')}` : '; nothing below the median'}.`,
     width: CHART_WIDTH,
     height,
     vegaLite: {

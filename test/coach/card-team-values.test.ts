@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { buildCoachingMessage } from '../../src/coach/blocks.js';
 import { getCoachingCard } from '../../src/coach/card.js';
+import { buildCoachChart } from '../../src/coach/chart.js';
 import { teamManagers } from '../../src/db/schema/index.js';
 import { describeDb } from '../helpers/db.js';
 import { addCall, addLead, addOpp, addRep, addTeam } from '../metrics/fixtures.js';
@@ -126,6 +127,9 @@ describeDb('coaching card: the team distribution', (ctx) => {
     expect(text(buildCoachingMessage(miaCard, { interactive: false }))).toContain(
       'Mia is team Sales’s manager, not one of its reps: not compared with them.',
     );
+    // Its chart of one metric (only calls have a team median above 0) says "1 metric" (helper-218 LOW).
+    const solo = await getCoachingCard(deps, { repId: carol, period: 'last month', showPeers: false });
+    expect(buildCoachChart(solo).alt).toContain('value as a share of the team median for 1 metric, ');
   });
 
   it('leaves a count without records in the org out of the comparison', async () => {
