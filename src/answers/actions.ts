@@ -5,7 +5,14 @@ import { describeError } from '../errors.js';
 import { decodeState } from '../slack/ask-state.js';
 import { buildNoticeMessage } from '../slack/blocks/notice.js';
 import type { Reply } from '../slack/reply.js';
-import { answerSafely, callerOrRefusal, findCaller, retryingRespond, toResponse } from '../slack/respond.js';
+import {
+  answerSafely,
+  callerOrRefusal,
+  findCaller,
+  retryingRespond,
+  tellEphemeral,
+  toResponse,
+} from '../slack/respond.js';
 import { answerState, explainState } from './answer.js';
 import { ALREADY_SHARED, claimShare, releaseShare, type ShareClick } from './share-once.js';
 
@@ -108,17 +115,8 @@ async function shareFailed(deps: Deps, client: WebClient, click: ShareClick, err
       'if the answer is not there, ask again with /metrics and share the new answer.';
   }
   if (!click.channelId) return;
-  try {
-    const message = buildNoticeMessage(text);
-    await client.chat.postEphemeral({
-      channel: click.channelId,
-      user: click.userId,
-      text: message.text,
-      blocks: message.blocks,
-    });
-  } catch (postErr) {
-    deps.logger.error({ err: describeError(postErr) }, 'could not tell the person their share failed');
-  }
+  const to = { channel: click.channelId, user: click.userId };
+  await tellEphemeral(deps, client, to, text, 'could not tell the person their share failed');
 }
 
 /** Notices are one section (plus an optional hint); answers start with a header. */

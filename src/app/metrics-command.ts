@@ -13,7 +13,14 @@ import {
   COULD_NOT_SAVE,
 } from '../slack/blocks/notice.js';
 import { decodeSlackText } from '../slack/inbound.js';
-import { answerSafely, callerOrRefusal, findCaller, retryingRespond, toResponse } from '../slack/respond.js';
+import {
+  answerSafely,
+  callerOrRefusal,
+  findCaller,
+  retryingRespond,
+  tellEphemeral,
+  toResponse,
+} from '../slack/respond.js';
 
 /** The slash command as registered in manifest.yml. */
 export const SLASH_COMMAND = '/metrics';
@@ -67,20 +74,8 @@ async function typedShareFailed(
         'channel. Ask again with /metrics to share it.'
       : "Tally couldn't confirm that your share reached the channel: Slack did not answer. Look in the channel: " +
         'if the answer is not there, ask again with /metrics to share it.';
-  const message = buildNoticeMessage(text);
-  try {
-    await client.chat.postEphemeral({
-      channel: command.channel_id,
-      user: command.user_id,
-      text: message.text,
-      blocks: message.blocks,
-    });
-  } catch (postErr) {
-    deps.logger.error(
-      { method: 'chat.postEphemeral', slackError: slackErrorCode(postErr) },
-      'could not tell the person their share failed',
-    );
-  }
+  const to = { channel: command.channel_id, user: command.user_id };
+  await tellEphemeral(deps, client, to, text, 'could not tell the person their share failed');
 }
 
 /**

@@ -251,3 +251,23 @@ export function retryingRespond<A extends unknown[]>(
     });
   };
 }
+
+/**
+ * Tells one person `text` as an ephemeral notice in `channel` through the Web API, where the response_url
+ * just failed (a share Slack refused: src/answers/actions.ts, src/app/metrics-command.ts). Never throws: a
+ * refused post is logged (`what`, with the method and Slack's error, no text or token).
+ */
+export async function tellEphemeral(
+  deps: Deps,
+  client: WebClient,
+  to: { channel: string; user: string },
+  text: string,
+  what: string,
+): Promise<void> {
+  const message = buildNoticeMessage(text);
+  try {
+    await client.chat.postEphemeral({ ...to, text: message.text, blocks: message.blocks });
+  } catch (err) {
+    deps.logger.error({ method: 'chat.postEphemeral', err: describeError(err) }, what);
+  }
+}
