@@ -18,6 +18,7 @@ import {
   callerOrRefusal,
   findCaller,
   retryingRespond,
+  slackErrorCode,
   tellEphemeral,
   toResponse,
 } from '../slack/respond.js';
@@ -112,13 +113,6 @@ async function answerViaWebApi(
       'slash command answer as a DM failed too: the user got no answer',
     );
   }
-}
-
-/** Slack's error code of a failed Web API call (`channel_not_found`), or the library's error code. */
-function slackErrorCode(err: unknown): string {
-  const e = err as { data?: { error?: unknown }; code?: unknown };
-  if (typeof e?.data?.error === 'string') return e.data.error;
-  return typeof e?.code === 'string' ? e.code : describeError(err).message;
 }
 
 /** The fields of a slash-command payload the answer depends on (Slack may omit `text`). */

@@ -9,6 +9,8 @@ import {
   findCaller,
   rateLimitedSeconds,
   retryingRespond,
+  secondsToWait,
+  slackErrorCode,
   toResponse,
 } from '../slack/respond.js';
 import { ChartCache } from './cache.js';
@@ -29,8 +31,7 @@ export const CHART_NO_PERMISSION =
 
 /** Slack rate-limited the upload: when to try again, with Slack's own Retry-After. */
 export function chartRateLimited(retryAfterSeconds: number): string {
-  const n = Math.max(1, Math.ceil(retryAfterSeconds));
-  return `Slack is limiting file uploads right now — the numbers above are unchanged. Try the chart again in ${n} second${n === 1 ? '' : 's'}.`;
+  return `Slack is limiting file uploads right now — the numbers above are unchanged. Try the chart again in ${secondsToWait(retryAfterSeconds)}.`;
 }
 
 /** Upload errors that no retry can fix: the token may not upload files. */
@@ -45,8 +46,7 @@ const NO_UPLOAD_PERMISSION: ReadonlySet<string> = new Set([
 function chartFailure(err: unknown): string {
   const retryAfter = rateLimitedSeconds(err);
   if (retryAfter !== undefined) return chartRateLimited(retryAfter);
-  const slackError = (err as { data?: { error?: unknown } }).data?.error;
-  if (typeof slackError === 'string' && NO_UPLOAD_PERMISSION.has(slackError)) return CHART_NO_PERMISSION;
+  if (NO_UPLOAD_PERMISSION.has(slackErrorCode(err))) return CHART_NO_PERMISSION;
   return CHART_FAILED;
 }
 

@@ -53,10 +53,22 @@ export function rateLimitedSeconds(err: unknown): number | undefined {
   return Number.isFinite(seconds) && seconds >= 0 ? seconds : 1;
 }
 
+/** Slack's error code of a failed Web API call (`channel_not_found`), or the library's error code. */
+export function slackErrorCode(err: unknown): string {
+  const e = err as { data?: { error?: unknown }; code?: unknown };
+  if (typeof e?.data?.error === 'string') return e.data.error;
+  return typeof e?.code === 'string' ? e.code : describeError(err).message;
+}
+
+/** Slack's Retry-After as the person reads it: "30 seconds", "1 second" (whole seconds, at least 1). */
+export function secondsToWait(retryAfterSeconds: number): string {
+  const n = Math.max(1, Math.ceil(retryAfterSeconds));
+  return `${n} second${n === 1 ? '' : 's'}`;
+}
+
 /** "Try again in N seconds", with Slack's own Retry-After (at least 1 s). */
 export function slackBusyMessage(retryAfterSeconds: number, nothingChanged = false): string {
-  const n = Math.max(1, Math.ceil(retryAfterSeconds));
-  const wait = `try again in ${n} second${n === 1 ? '' : 's'}`;
+  const wait = `try again in ${secondsToWait(retryAfterSeconds)}`;
   return nothingChanged
     ? `Tally is busy right now — Slack asked it to wait; nothing was changed, ${wait}.`
     : `Tally is busy right now — Slack asked it to wait; ${wait}.`;
