@@ -9,7 +9,8 @@
 --
 -- THE PLACEHOLDERS, compared with the whole normalised reason (lower case, trimmed, whitespace as one space):
 --   -  --  –  —  .  ...  …  ?  n/a  na  n.a.  none  null  nil  no reason  no reason given  not given
---   not specified  unspecified  unknown  tbd  --none--  (none)  (blank)
+--   not specified  unspecified  unknown  tbd  --none--  (none)  (blank)  #n/a  none.
+--   (#N/A is what Excel and Sheets write for a failed lookup)
 --   (--None-- is Salesforce's picklist default; (blank) is what spreadsheet pivots write for an empty cell)
 -- Conservative on purpose: "Other" is a reason (the rep chose it), and so is anything with more words
 -- ("No budget", "No decision", "unknown competitor"). src/metrics/compute/lost.ts (reasonSpelling) and
@@ -26,7 +27,7 @@ CREATE OR REPLACE FUNCTION tally_loss_reason(reason text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   select nullif(regexp_replace(
     lower(tally_loss_reason_spelling(reason)),
-    '^(?:-|--|–|—|\.|\.\.\.|…|\?|n/a|na|n\.a\.|none|null|nil|no reason|no reason given|not given|not specified|unspecified|unknown|tbd|--none--|\(none\)|\(blank\))$',
+    '^(?:-|--|–|—|\.|\.\.\.|…|\?|n/a|na|n\.a\.|none|null|nil|no reason|no reason given|not given|not specified|unspecified|unknown|tbd|--none--|\(none\)|\(blank\)|#n/a|none\.)$',
     ''), '')
 $$;
 --> statement-breakpoint

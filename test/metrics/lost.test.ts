@@ -234,7 +234,7 @@ describeDb('lost deals by reason', (ctx) => {
       await lose(ana, oct, 100, r);
     // August: placeholders alone, no reason at all.
     // 'No\u00a0reason given': a no-break space, as text pasted from a web tool carries it (helper-218 MED).
-    for (const r of ['n/a', 'none', 'TBD', '--None--', '(blank)', 'No\u00a0reason given'])
+    for (const r of ['n/a', 'none', 'TBD', '--None--', '(blank)', 'No\u00a0reason given', '#N/A'])
       await lose(ana, '2026-08-10T10:00:00Z', 100, r);
     const deps = { db, defaultTimezone: 'UTC', now: new Date('2026-11-25T12:00:00Z') };
     for (const useRollups of [true, false]) {
@@ -274,7 +274,7 @@ describeDb('lost deals by reason', (ctx) => {
     const aug = await getLossReasons(deps, { scope: org, period: '2026-08' });
     expect(aug.hasReasons).toBe(false);
     expect(JSON.stringify(buildLostMessage(aug))).toContain(
-      'No loss reasons are recorded for these 6 deals, so I can',
+      'No loss reasons are recorded for these 7 deals, so I can',
     );
     // Its advice says a placeholder is no reason: the column was imported, with placeholders (helper-218).
     expect(JSON.stringify(buildLostMessage(aug))).toContain('a placeholder such as \\"N/A\\"');
