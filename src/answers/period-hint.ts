@@ -13,7 +13,7 @@ import {
   typoSentence,
   zonedHint,
 } from '../slack/grammar/period-words.js';
-import { clipTyped, SCOPE_WORDS } from '../slack/grammar/words.js';
+import { clipQuoted, clipTyped, SCOPE_WORDS } from '../slack/grammar/words.js';
 import { neutraliseMarkers } from '../slack/mrkdwn.js';
 import type { FiscalCalendar } from '../time/fiscal.js';
 
@@ -89,8 +89,7 @@ function commandToType(word: string, name: string, quoted: boolean): string {
  * neutralised instead.
  */
 function typedInCode(text: string): string {
-  const clipped = clipTyped(text);
-  return text.includes('`') ? `“${neutraliseMarkers(clipped)}”` : `\`${clipped}\``;
+  return text.includes('`') ? `“${neutraliseMarkers(clipQuoted(text))}”` : `\`${clipTyped(text)}\``;
 }
 
 /** `rep EMEA`, `team isabel`: the name is the other kind's (never a guess among the asked kind's names). */
@@ -99,7 +98,7 @@ async function otherKindText(scope: NamedScope, isName: IsName): Promise<string 
   const other = scope.teamOnly ? { teamOnly: false, personOnly: true as const } : { teamOnly: true };
   if (!(await isName(scope.name, other))) return null;
   // Cut only where it is shown, never in the text to type.
-  const name = neutraliseMarkers(clipTyped(scope.name));
+  const name = neutraliseMarkers(clipQuoted(scope.name));
   const ask = commandToType(scope.teamOnly ? 'person' : 'team', scope.name, scope.quoted === true);
   return scope.teamOnly
     ? `"${name}" is a person, not a team: ask ${ask}.`
@@ -174,7 +173,8 @@ export async function unknownScopeText(
     const known = typo
       ? await beforeDeadline(resolveScopeAsk(deps.db, caller, { ...scope, name: typo.name }, context.now))
       : null;
-    if (typo && known?.ok) return `I don't know the period \`${typo.typed}\`. ${typoSentence(typo)}`;
+    if (typo && known?.ok)
+      return `I don't know the period \`${clipTyped(typo.typed)}\`. ${typoSentence(typo)}`;
     // `calls nxt month`: two words that misspell a period, and no name near them, are a period.
     const whole = periodTypo(scope.name, context);
     if (whole?.kind === 'period' && suggestNames(scope.name, failure.candidates).length === 0)
@@ -194,6 +194,6 @@ export async function unknownScopeText(
     !scope.personOnly &&
     !/\s/.test(scope.name.trim());
   return lone
-    ? `I don't know a metric, team or person called "${clipTyped(neutraliseMarkers(scope.name))}". \`/metrics help\` lists the metrics.`
+    ? `I don't know a metric, team or person called "${neutraliseMarkers(clipQuoted(scope.name))}". \`/metrics help\` lists the metrics.`
     : failure.message;
 }

@@ -141,7 +141,7 @@ describeDb('/metrics over HTTP', (ctx) => {
   it('answers a typo with "did you mean" and the usage, ephemerally', async () => {
     const { reply } = await sendCommand(app, stub, USERS.ana.id, 'winrat team');
     expect(reply.response_type).toBe('ephemeral');
-    expect(reply.text).toContain('Did you mean `winrate`?');
+    expect(reply.text).toContain('Did you mean `winrate team`?');
     expect(allText(reply)).toContain('Usage:');
   });
 

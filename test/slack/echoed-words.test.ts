@@ -54,6 +54,14 @@ describeDb('user words echoed back in a refusal', (ctx) => {
     expect(await ask(USERS.ada.id, `calls ${escapeMrkdwn(copied)}`)).toMatch(/^Calls · Zoë /);
   });
 
+  // Fresh tester helper-218 (LOW): a suggestion holding a typed backtick sat in a code span it closed early.
+  it('gives a suggestion with a backtick as plain text that types back, and echoes the word as ˋ', async () => {
+    expect(await ask(USERS.mia.id, 'winrat `east')).toBe(
+      `I don't know \`winrat\`. Did you mean this: winrate ${literal('`')}east`,
+    );
+    expect(await ask(USERS.mia.id, 'calls by `quux')).toMatch(/^I don't know the split `ˋquux`\./);
+  });
+
   it('gives a name with a backtick, which no code span can hold, in quotes that type back', async () => {
     await ctx.db().insert(teams).values({ name: 'EMEA `ops _x', timezone: 'UTC' });
     const reply = await ask(USERS.ada.id, 'calls rep EMEA `ops _x');

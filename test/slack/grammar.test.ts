@@ -188,7 +188,14 @@ describe('the /metrics grammar', () => {
   });
 
   it('suggests the closest word for typos', () => {
-    expect(parse('winrat team')).toMatchObject({ kind: 'error', suggestion: 'winrate' });
+    // A metric's slip keeps the rest of the ask: the suggestion is the command to type back (helper-218 LOW:
+    // `winrat East` offered `winrate` alone, which answered the scorecard's metric for the caller's team).
+    expect(parse('winrat team')).toMatchObject({ kind: 'error', suggestion: 'winrate team' });
+    expect(parse('winrat East last month by rep')).toMatchObject({
+      kind: 'error',
+      message: "I don't know `winrat`.",
+      suggestion: 'winrate East last month by rep',
+    });
     expect(parse('clals')).toMatchObject({ kind: 'error', suggestion: 'calls' });
     expect(parse('help dealsise')).toMatchObject({ kind: 'error', suggestion: 'dealsize' });
     expect(parse('digets list')).toMatchObject({ kind: 'error', suggestion: 'digest' });
@@ -904,5 +911,34 @@ describe('a range of months typed the wrong way round', () => {
     expect(ask(parseCommand('calls org 2026-11..2027-10', dec)).period).toBe('2026-11-01..2027-10-31');
     expect(ask(parseCommand('calls org dec-feb', dec)).period).toBe('2026-12-01..2027-02-28');
     expect(ask(parseCommand('calls org jan-dec', dec)).period).toBe('2026-01-01..2026-12-31');
+  });
+});
+
+// Fresh tester helper-218 (LOW): a typed backtick closed the code span a refusal echoes the word in, turning
+// the rest of the sentence into code; `fiscal year fiscal year` was read as a team called "fiscal year".
+describe('words echoed back in code spans', () => {
+  const message = (text: string) => {
+    const p = parse(text);
+    if (p.kind !== 'error') throw new Error(`expected an error, got ${JSON.stringify(p)}`);
+    return p.message;
+  };
+  /** The code spans of a sentence are balanced: an even number of backticks. */
+  const balanced = (text: string) => (text.match(/`/g) ?? []).length % 2 === 0;
+
+  it('shows a typed backtick as ˋ, which cannot end the span', () => {
+    for (const text of ['`winrat team', 'calls by `rep', 'calls q9`', 'cla`ls team']) {
+      const said = message(text);
+      expect(balanced(said), `${text} → ${said}`).toBe(true);
+    }
+    expect(message('calls by `quux')).toContain('`ˋquux`');
+  });
+
+  it('reads a fiscal period said twice as a period said twice, not a name', () => {
+    expect(message('winrate fiscal year fiscal year')).toBe(
+      'That names more than one period; ask for one at a time.',
+    );
+    expect(message('winrate fiscal quarter fiscal quarter')).toBe(
+      'That names more than one period; ask for one at a time.',
+    );
   });
 });

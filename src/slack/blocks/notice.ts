@@ -1,5 +1,5 @@
 import { enforceLimits, type SlackMessage } from '../limits.js';
-import { escapeMrkdwn } from '../mrkdwn.js';
+import { escapeMrkdwn, neutraliseMarkers } from '../mrkdwn.js';
 import { context, section } from './pieces.js';
 
 /**
@@ -61,9 +61,20 @@ export function buildDeactivatedUserMessage(): SlackMessage {
   );
 }
 
-/** A grammar error: what was not understood, "did you mean `winrate`?" when close, and the usage line. */
+/**
+ * A grammar error: what was not understood, "did you mean `winrate`?" when close, and the usage line. A
+ * suggestion holding a backtick (the rest of an ask typed with one), which no code span can hold, ends the
+ * sentence as plain text with its markers neutralised (the joiners are dropped again when a command is
+ * read, src/slack/inbound.ts), without quotes or a question mark that copying it would carry along.
+ */
 export function buildGrammarErrorMessage(message: string, suggestion: string | null): SlackMessage {
-  const text = suggestion ? `${message} Did you mean \`${suggestion}\`?` : message;
+  const meant =
+    suggestion === null
+      ? ''
+      : suggestion.includes('`')
+        ? ` Did you mean this: ${neutraliseMarkers(suggestion)}`
+        : ` Did you mean \`${suggestion}\`?`;
+  const text = `${message}${meant}`;
   return buildNoticeMessage(
     text,
     'Usage: `/metrics [metric] [scope] [period] [by rep|team|product|source|reason|template] [share]` — e.g. `/metrics winrate team last month`. `/metrics help` lists everything.',

@@ -229,7 +229,7 @@ export function parseCommand(text: string, ctx: GrammarContext): ParsedCommand {
   if (metricGuess)
     return {
       kind: 'error',
-      message: `I don't know \`${first}\`.`,
+      message: `I don't know \`${clipTyped(first)}\`.`,
       suggestion: [metricGuess, ...tokens.slice(1)].join(' '),
     };
   // `leads org`: a word in the metric's place before a scope word that ends no name (`org`, `me`) is a
@@ -246,8 +246,13 @@ export function parseCommand(text: string, ctx: GrammarContext): ParsedCommand {
   if (firstIsModifier) return asSummary;
   const guess = suggestWord(first, knownWords(ctx));
   // A known word that is no typo (`by` alone) is not offered back as its own correction.
+  // A metric's slip keeps the rest of the ask (`winrat East` → `winrate East`, the command to type back).
   if (guess && guess.toLowerCase() !== first)
-    return { kind: 'error', message: `I don't know \`${first}\`.`, suggestion: guess };
+    return {
+      kind: 'error',
+      message: `I don't know \`${clipTyped(first)}\`.`,
+      suggestion: METRIC_WORDS.includes(guess) ? [guess, ...tokens.slice(1)].join(' ') : guess,
+    };
   return asSummary;
 }
 
@@ -272,7 +277,7 @@ function unknownMetric(word: string, rest: string[]): ParsedCommand {
   );
   const metrics = spelt ? [findMetric(spelt)!] : byLabel;
   const form = (id: string) => [id, ...rest].join(' ');
-  const message = `There is no metric called \`${word.toLowerCase()}\`.`;
+  const message = `There is no metric called \`${clipTyped(word.toLowerCase())}\`.`;
   if (metrics.length === 1) return { kind: 'error', message, suggestion: form(metrics[0]!.id) };
   if (metrics.length === 0)
     return { kind: 'error', message: `${message} \`/metrics help\` lists the metrics.`, suggestion: null };
@@ -309,7 +314,7 @@ function parseHelp(rest: string[], ctx: GrammarContext): ParsedCommand {
   const guess = suggestWord(word, [...METRIC_WORDS, ...ctx.subcommands]);
   return {
     kind: 'error',
-    message: `There is no metric called \`${word.toLowerCase()}\`.`,
+    message: `There is no metric called \`${clipTyped(word.toLowerCase())}\`.`,
     suggestion: guess ?? null,
   };
 }
@@ -908,5 +913,9 @@ function unknownWords(words: string[], ctx: GrammarContext): ParsedCommand {
     period?.kind === 'period'
       ? period.period
       : words.map((w) => suggestWord(w, knownWords(ctx))).find((g) => g !== undefined);
-  return { kind: 'error', message: `I couldn't make sense of \`${text}\`.`, suggestion: guess ?? null };
+  return {
+    kind: 'error',
+    message: `I couldn't make sense of \`${clipTyped(text)}\`.`,
+    suggestion: guess ?? null,
+  };
 }

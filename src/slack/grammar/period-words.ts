@@ -33,8 +33,9 @@ export function withoutFiscalWord(tokens: string[]): string[] {
     if (LEADS.has(before)) return [];
     // `fiscal year` alone, as the ask's last words (or before `by …` / `share`), is this fiscal year: it
     // answered "Did you mean `fiscal`?" (tester). After `team`, or followed by more words, it stays a name's.
+    // Followed by `fiscal` (`fiscal year fiscal year`), it is a period said twice, not a name ending in one.
     const after = tokens[i + 2]?.toLowerCase();
-    const ends = after === undefined || after === 'by' || after === 'share';
+    const ends = after === undefined || after === 'by' || after === 'share' || after === 'fiscal';
     return ends && before !== 'team' ? ['this'] : [word];
   });
 }

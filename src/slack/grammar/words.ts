@@ -100,8 +100,22 @@ export function unquoteName(text: string): string {
   return QUOTED.exec(text.trim())?.[1]?.trim() ?? text;
 }
 
-/** A user's words cut to 40 characters with "…", for echoing them back in a message. */
+/**
+ * A user's words cut to 40 characters with "…", for echoing them back in a message, most often inside a
+ * code span (`I don't know \`x\``). A backtick is shown as ˋ (U+02CB, which looks the same): Slack ends a
+ * code span at the next backtick, so a typed one would close the span early and turn the rest of the
+ * sentence into code (fresh tester helper-213). An echo is never a command to copy back; those are built
+ * whole (src/answers/period-hint.ts, commandToType).
+ */
 export function clipTyped(text: string): string {
+  return clipQuoted(text.replace(/`/g, '\u02CB'));
+}
+
+/**
+ * A user's words cut as clipTyped cuts them, backticks kept: for words shown in quotes, not in a code span,
+ * whose markers the caller neutralises (`neutraliseMarkers`) so they read as typed.
+ */
+export function clipQuoted(text: string): string {
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
