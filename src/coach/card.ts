@@ -27,6 +27,14 @@ export const COACH_METRICS: MetricId[] = [
   'revenue',
 ];
 
+/**
+ * Whether an answer rests on records of the rep's own: a figure other than 0, or a 0 over records (a win
+ * rate of 0% over deals lost, a conversion of 0% over leads). A rep whose only records in the period were
+ * lost deals was told "no activity of their own" (fresh tester helper-218).
+ */
+const hasOwnRecords = (r: MetricResult): boolean =>
+  r.value.kind === 'value' && (r.value.value !== 0 || r.sampleSize > 0);
+
 /** The kinds of record the card's metrics read (leads, deals, activities). */
 const COACH_RECORDS = [...new Set(COACH_METRICS.flatMap(metricRecords))];
 
@@ -114,7 +122,7 @@ export async function getCoachingCard(deps: MetricDeps, query: CoachQuery): Prom
   // has nothing to coach on either: the card says the data starts later, not that the rep had no activity
   // of their own (fresh tester helper-171). Read from the cache answers share (dataStartAt), only for a card
   // without figures of its own.
-  const noOwnFigures = !mine.some((r) => r.value.kind === 'value' && r.value.value !== 0);
+  const noOwnFigures = !mine.some(hasOwnRecords);
   const first = noOwnFigures
     ? await dataStartAt(deps.db, COACH_RECORDS, await readDataVersion(deps.db))
     : null;
@@ -158,7 +166,7 @@ export async function getCoachingCard(deps: MetricDeps, query: CoachQuery): Prom
       : undefined;
   // Someone with no activity of their own (a manager who does not sell) gets one clear line, not a
   // "0 vs team median" talking point per metric.
-  const ownActivity = mine.some((r) => r.value.kind === 'value' && r.value.value !== 0);
+  const ownActivity = mine.some(hasOwnRecords);
   if (ownActivity) {
     if (teamId !== null)
       await runAdmitted(deps, repScope, () => addTalkingPoints(deps, lines, query.repId, teamId, period));

@@ -4,7 +4,7 @@ import { getCoachingCard } from '../../src/coach/card.js';
 import { trendPoint } from '../../src/coach/talking-points.js';
 import { queryRows, sql } from '../../src/db/client.js';
 import { describeDb } from '../helpers/db.js';
-import { addActivity, addCall, addRep, addTeam } from '../metrics/fixtures.js';
+import { addActivity, addCall, addOpp, addRep, addTeam } from '../metrics/fixtures.js';
 
 // Monday 23 Nov 2026, 12:00 UTC; the card covers "last month" = October 2026, compared with September.
 const now = new Date('2026-11-23T12:00:00Z');
@@ -63,6 +63,26 @@ describeDb('coaching card: unchanged values and no activity of one’s own', (ct
     const text = JSON.stringify(buildCoachingMessage(card, { interactive: false }));
     expect(text).not.toContain('none to compare yet');
     expect(text).toContain('*Calls* 5 vs September 2026');
+  });
+
+  // Fresh tester helper-218 (LOW): a rep whose only October records were two lost deals was told "no
+  // activity of their own": every figure was 0, and a win rate of 0% over 2 deals is a figure.
+  it('counts deals lost as activity of their own: a 0% win rate over deals is a figure', async () => {
+    const { db } = await seed();
+    const [emea] = await queryRows<{ id: number }>(db, sql`select id from teams where name = 'EMEA'`);
+    const dee = await addRep(db, 'Dee', emea!.id);
+    for (const closed of ['2026-10-06T10:00:00Z', '2026-10-20T10:00:00Z'])
+      await addOpp(db, dee, { created: '2026-09-01T10:00:00Z', closed, outcome: 'lost', amount: 50_000 });
+    const card = await getCoachingCard(
+      { db, defaultTimezone: 'UTC', now },
+      { repId: dee, period: 'last month', showPeers: true },
+    );
+    expect(card.ownActivity).toBe(true);
+    const winrate = card.lines.find((l) => l.metric.id === 'winrate')!;
+    expect(winrate.result.value).toEqual({ kind: 'value', value: 0 });
+    expect(winrate.result.sampleSize).toBe(2);
+    const text = JSON.stringify(buildCoachingMessage(card, { interactive: false }));
+    expect(text).not.toContain('no activity of their own');
   });
 
   it('tells a manager with no activity of their own so once, instead of a talking point per metric', async () => {
