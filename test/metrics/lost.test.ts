@@ -234,7 +234,7 @@ describeDb('lost deals by reason', (ctx) => {
       await lose(ana, oct, 100, r);
     // August: placeholders alone, no reason at all.
     // 'No\u00a0reason given': a no-break space, as text pasted from a web tool carries it (helper-218 MED).
-    for (const r of ['n/a', 'none', 'TBD', '--None--', '(blank)', 'No\u00a0reason given', '#N/A'])
+    for (const r of ['n/a', 'none', 'TBD', '--None--', '(blank)', 'No\u00a0reason given', '#N/A', '0'])
       await lose(ana, '2026-08-10T10:00:00Z', 100, r);
     const deps = { db, defaultTimezone: 'UTC', now: new Date('2026-11-25T12:00:00Z') };
     for (const useRollups of [true, false]) {
@@ -274,7 +274,7 @@ describeDb('lost deals by reason', (ctx) => {
     const aug = await getLossReasons(deps, { scope: org, period: '2026-08' });
     expect(aug.hasReasons).toBe(false);
     expect(JSON.stringify(buildLostMessage(aug))).toContain(
-      'No loss reasons are recorded for these 7 deals, so I can',
+      'No loss reasons are recorded for these 8 deals, so I can',
     );
     // Its advice says a placeholder is no reason: the column was imported, with placeholders (helper-218).
     expect(JSON.stringify(buildLostMessage(aug))).toContain('a placeholder such as \\"N/A\\"');
@@ -297,6 +297,38 @@ describeDb('lost deals by reason', (ctx) => {
     expect(lr.rows.map((r) => [r.label, r.lost])).toEqual([
       ['Went with SAP', 3],
       ['Price', 1],
+    ]);
+  });
+
+  // Fresh tester (LOW): a soft hyphen and full-width forms made "No budget" three reasons, and "0" (what a
+  // spreadsheet formula writes for an empty cell) counted as a reason. Migration 0051 (loss_reason_variants).
+  it('reads soft hyphens and full-width forms as the reason shown, and "0" alone as no reason', async () => {
+    const db = ctx.db();
+    const ana = await addRep(db, 'Ana');
+    const oct = '2026-10-10T10:00:00Z';
+    for (const r of ['No budget', 'No bud\u00adget', 'Ｎｏ ｂｕｄｇｅｔ', '0', '0 budget', 'Price'])
+      await lose(ana, oct, 100, r);
+    const deps = { db, defaultTimezone: 'UTC', now: new Date('2026-11-25T12:00:00Z') };
+    const split = await getMetric(deps, { metric: 'lostdeals', scope: org, period: '2026-10', by: 'reason' });
+    expect(split.segments?.rows.map((r) => [r.label, r.value])).toEqual([
+      ['No budget', v(3)],
+      ['0 budget', v(1)],
+      ['Price', v(1)],
+      ['No reason given', v(1)],
+    ]);
+    for (const useRollups of [true, false]) {
+      const r = await getMetric(
+        { ...deps, useRollups },
+        { metric: 'lostdeals', scope: org, period: '2026-10' },
+      );
+      expect(r.figures.find((f) => f.key === 'with_reason')?.value).toEqual(v(5 / 6));
+    }
+    const lr = await getLossReasons(deps, { scope: org, period: '2026-10' });
+    expect(lr.rows.map((r) => [r.label, r.lost])).toEqual([
+      ['No budget', 3],
+      ['0 budget', 1],
+      ['Price', 1],
+      ['No reason given', 1],
     ]);
   });
 

@@ -14,19 +14,20 @@ import { ROLLUP_NEWEST } from './rollup.js';
 import type { RowSource } from './rows.js';
 
 /**
- * A loss reason as metrics group it: runs of whitespace as one space, trimmed, lower case; null when empty or
- * a placeholder word ("N/A", "None", "-", "No reason given", "Unknown", …: the list is in migration
- * `loss_reason_placeholders`). "Price ", "price" and "PRICE  " are one reason; "n/a" is no reason, so its
- * deals fall into "No reason given". The SQL function `tally_loss_reason` is the one definition, shared with
- * the rollups' count of deals lost with a reason.
+ * A loss reason as metrics group it: its shown spelling (`reasonSpelling`) lower-cased; null when empty or
+ * a placeholder word ("N/A", "None", "-", "No reason given", "Unknown", "0", …: the list is in migrations
+ * `loss_reason_placeholders` and `loss_reason_variants`). "Price ", "price", "PRICE  " and full-width "Ｐｒｉｃｅ"
+ * are one reason; "n/a" is no reason, so its deals fall into "No reason given". The SQL function
+ * `tally_loss_reason` is the one definition, shared with the rollups' count of deals lost with a reason.
  */
 export const normalisedReason = (column: SQL) => sql`tally_loss_reason(${column})`;
 
 /**
  * A loss reason as recorded, for showing (SQL `tally_loss_reason_spelling`, which `tally_loss_reason` lower-cases):
- * runs of white space (no-break and other Unicode spaces too) as one space, trimmed, case kept; null exactly
- * when `tally_loss_reason` is null (empty or a placeholder), so its lower case is the reason's key and a
- * placeholder never names a row. "Went with SAP" and "went  with sap" stay two spellings of one reason, shown
+ * invisible format characters (soft hyphen U+00AD, U+200B–U+200D, U+2060, U+FEFF, U+180E) removed, full-width
+ * forms U+FF01–U+FF5E read as their ASCII, runs of white space (no-break and other Unicode spaces too) as one
+ * space, trimmed, case kept (migration `loss_reason_variants`); null exactly when `tally_loss_reason` is null
+ * (empty or a placeholder), so its lower case is the reason's key and a placeholder never names a row. "Went with SAP" and "went  with sap" stay two spellings of one reason, shown
  * under the most used (`spellingsOf` in rows.ts).
  */
 export const reasonSpelling = (column: SQL) =>
