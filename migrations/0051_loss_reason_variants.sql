@@ -5,8 +5,10 @@
 -- counted as a reason.
 -- tally_loss_reason_spelling (migration 0050), a reason as shown, now
 --   * removes invisible format characters: the soft hyphen U+00AD, the zero-width space, non-joiner and joiner
---     U+200B-U+200D, the word joiner U+2060, the byte order mark / zero-width no-break space U+FEFF and the
---     Mongolian vowel separator U+180E. Migration 0050 read U+200B and U+FEFF as white space; they are removed
+--     U+200B-U+200D, the word joiner U+2060, the byte order mark / zero-width no-break space U+FEFF, the
+--     Mongolian vowel separator U+180E, and the direction marks and controls text pasted from right-to-left
+--     pages carries (U+200E, U+200F, U+061C, U+202A-U+202E, U+2066-U+2069). A joiner inside an emoji
+--     sequence goes too: such a reason shows its emoji side by side. Migration 0050 read U+200B and U+FEFF as white space; they are removed
 --     now, as a reader sees them: "No<U+200B>budget" reads "Nobudget", not "No budget";
 --   * reads the full-width forms U+FF01-U+FF5E (！ to ～: letters, digits, punctuation) as their ASCII
 --     U+0021-U+007E, with translate() (normalize() would also fold them, but it errors on a server whose
@@ -24,7 +26,7 @@
 CREATE OR REPLACE FUNCTION tally_loss_reason_spelling(reason text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   select nullif(btrim(regexp_replace(
-    translate(regexp_replace(reason, '[\u00ad\u180e\u200b-\u200d\u2060\ufeff]+', '', 'g'),
+    translate(regexp_replace(reason, '[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]+', '', 'g'),
       '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～',
       '!"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~'),
     '[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+', ' ', 'g')), '')

@@ -95,7 +95,11 @@ for (const backend of testBackends()) {
         expect(await fn('tally_loss_reason_spelling', 'Ｎｏ ｂｕｄｇｅｔ')).toBe('No budget');
         expect(await fn('tally_loss_reason_spelling', 'Ｎｏ\u3000ｂｕｄｇｅｔ')).toBe('No budget');
         // Every invisible format character is removed, not read as a space (U+200B and U+FEFF were spaces).
-        for (const c of ['\u00ad', '\u180e', '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff'])
+        for (const c of [
+          ...['\u00ad', '\u180e', '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff'],
+          // Direction marks and controls, as text pasted from a right-to-left page carries them.
+          ...['\u200e', '\u200f', '\u061c', '\u202a', '\u202e', '\u2066', '\u2069'],
+        ])
           expect(await fn('tally_loss_reason_spelling', `\ufeffNo${c}bud${c}get${c}`)).toBe('Nobudget');
         expect(await fn('tally_loss_reason', '\u200b\u00ad')).toBeNull();
         // Every full-width form U+FF01-U+FF5E reads as its ASCII U+0021-U+007E, in order.

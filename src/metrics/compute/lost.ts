@@ -24,8 +24,8 @@ export const normalisedReason = (column: SQL) => sql`tally_loss_reason(${column}
 
 /**
  * A loss reason as recorded, for showing (SQL `tally_loss_reason_spelling`, which `tally_loss_reason` lower-cases):
- * invisible format characters (soft hyphen U+00AD, U+200B–U+200D, U+2060, U+FEFF, U+180E) removed, full-width
- * forms U+FF01–U+FF5E read as their ASCII, runs of white space (no-break and other Unicode spaces too) as one
+ * invisible format characters (soft hyphen U+00AD, U+200B–U+200F, U+2060, U+FEFF, U+180E, direction marks)
+ * removed, full-width forms U+FF01–U+FF5E read as their ASCII, runs of white space (no-break and other Unicode spaces too) as one
  * space, trimmed, case kept (migration `loss_reason_variants`); null exactly when `tally_loss_reason` is null
  * (empty or a placeholder), so its lower case is the reason's key and a placeholder never names a row. "Went with SAP" and "went  with sap" stay two spellings of one reason, shown
  * under the most used (`spellingsOf` in rows.ts).
