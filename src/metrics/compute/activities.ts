@@ -13,13 +13,16 @@ import type { RowSource } from './rows.js';
 const SPACE = '[\\s\\u00a0\\u2007\\u202f]';
 
 /**
- * Characters that show nothing (zero-width space, non-joiner, joiner, word joiner, byte-order mark): left
- * out of a template's key, so "Zero\u200bwidth" and "Zerowidth", which read the same, are one template.
+ * Characters that show nothing (soft hyphen, zero-width space, non-joiner, joiner, direction marks and
+ * controls, word joiner, byte-order mark, Mongolian vowel separator: the set loss reasons leave out,
+ * migration `loss_reason_variants`): left out of a template's key, so "Zero\u200bwidth" and "Zerowidth",
+ * which read the same, are one template.
  */
-const INVISIBLE = '[\\u200b\\u200c\\u200d\\u2060\\ufeff]';
+const INVISIBLE_SET = '\\u00ad\\u061c\\u180e\\u200b-\\u200f\\u202a-\\u202e\\u2060\\u2066-\\u2069\\ufeff';
+const INVISIBLE = `[${INVISIBLE_SET}]`;
 
 /** What a template's name is trimmed of at either end: whitespace and invisible characters. */
-const EDGE = '[\\s\\u00a0\\u2007\\u202f\\u200b\\u200c\\u200d\\u2060\\ufeff]';
+const EDGE = `[\\s\\u00a0\\u2007\\u202f${INVISIBLE_SET}]`;
 
 /**
  * An email template's name as recorded, for showing: leading and trailing whitespace (spaces, tabs,
