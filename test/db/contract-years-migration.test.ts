@@ -1,12 +1,10 @@
-import { rmSync } from 'node:fs';
-import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { describe, expect, it } from 'vitest';
 import { type Db, queryRows, sql } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrate.js';
 import { accounts, contracts } from '../../src/db/schema/index.js';
 import { getMetric } from '../../src/metrics/index.js';
-import { openTestDatabase, testBackends } from '../helpers/db.js';
-import { migrationsBefore } from '../helpers/migrations-before.js';
+import { testBackends } from '../helpers/db.js';
+import { openMigratedBefore } from '../helpers/migrations-before.js';
 import { addMembership, addOpp, addRep, addTeam } from '../metrics/fixtures.js';
 
 // A database that already holds contracts when migration 0043 (contract years in calendar months) arrives:
@@ -40,12 +38,9 @@ const state = async (db: Db) => ({
 for (const backend of testBackends()) {
   describe(`migration 0043 on a database with contracts [${backend}]`, () => {
     it('recomputes the stored ARR and the rollups of contracts that arrived before it', async () => {
-      const dir = migrationsBefore(42, '0042_contracts_left_out');
-      const database = await openTestDatabase(backend, { migrate: false });
+      const database = await openMigratedBefore(backend, 42, '0042_contracts_left_out');
       try {
         const db = database.db;
-        // biome-ignore lint/suspicious/noExplicitAny: the migrator is typed per driver; Db is the common supertype.
-        await migrate(db as any, { migrationsFolder: dir });
         const ana = await addRep(db, 'Ana');
         const ben = await addRep(db, 'Ben');
         const team = await addTeam(db, 'Closers');
@@ -137,7 +132,6 @@ for (const backend of testBackends()) {
         }
       } finally {
         await database.drop();
-        rmSync(dir, { recursive: true, force: true });
       }
     }, 120_000);
   });

@@ -1,28 +1,14 @@
-import { rmSync } from 'node:fs';
-import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { describe, expect, it } from 'vitest';
 import { type Db, queryRows, sql } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrate.js';
 import { getMetric } from '../../src/metrics/index.js';
-import { openTestDatabase, testBackends } from '../helpers/db.js';
-import { migrationsBefore } from '../helpers/migrations-before.js';
+import { testBackends } from '../helpers/db.js';
+import { openMigratedBefore, counterRollupState as state } from '../helpers/migrations-before.js';
 import { addActivity, addMembership, addOpp, addRep, addTeam } from '../metrics/fixtures.js';
 
 // A database that already counts placeholder loss reasons ("N/A", "none", "-", …) as reasons when migration
 // 0050 (loss_reason_placeholders) arrives: deals_lost_with_reason must be recounted in metric_rollups and its
 // team twin, every grain, exactly as a rebuild from scratch stores it, and nothing else may move.
-
-/** Every rollup row of both tables, every column. */
-const state = async (db: Db) => ({
-  reps: await queryRows<Record<string, unknown>>(
-    db,
-    sql`select * from metric_rollups order by grain, bucket, rep_id, team_id, currency`,
-  ),
-  teams: await queryRows<Record<string, unknown>>(
-    db,
-    sql`select * from metric_team_rollups order by grain, bucket, team_id, currency`,
-  ),
-});
 
 /** Deals lost with a reason per grain, in the rep rows and in the team twin: "h/d/m reps/teams". */
 const withReason = async (db: Db) =>
@@ -40,12 +26,9 @@ const withReason = async (db: Db) =>
 for (const backend of testBackends()) {
   describe(`migration 0050 on a database with placeholder loss reasons [${backend}]`, () => {
     it('recounts the deals lost with a reason in every rollup row, as a rebuild stores them', async () => {
-      const dir = migrationsBefore(49, '0049_lead_won_only_by_a_won_deal');
-      const database = await openTestDatabase(backend, { migrate: false });
+      const database = await openMigratedBefore(backend, 49, '0049_lead_won_only_by_a_won_deal');
       try {
         const db = database.db;
-        // biome-ignore lint/suspicious/noExplicitAny: the migrator is typed per driver; Db is the common supertype.
-        await migrate(db as any, { migrationsFolder: dir });
         const closers = await addTeam(db, 'Closers');
         const hunters = await addTeam(db, 'Hunters');
         const ana = await addRep(db, 'Ana');
@@ -140,7 +123,6 @@ for (const backend of testBackends()) {
         }
       } finally {
         await database.drop();
-        rmSync(dir, { recursive: true, force: true });
       }
     }, 120_000);
   });

@@ -1,28 +1,14 @@
-import { rmSync } from 'node:fs';
-import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { describe, expect, it } from 'vitest';
 import { type Db, queryRows, sql } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrate.js';
-import { openTestDatabase, testBackends } from '../helpers/db.js';
-import { migrationsBefore } from '../helpers/migrations-before.js';
+import { testBackends } from '../helpers/db.js';
+import { openMigratedBefore, counterRollupState as state } from '../helpers/migrations-before.js';
 import { addMembership, addOpp, addRep, addTeam } from '../metrics/fixtures.js';
 
 // A database that counts "No bud<soft hyphen>get" and full-width "Ｎｏ ｂｕｄｇｅｔ" as reasons of their own
 // beside "No budget", and "0" alone as a reason, when migration 0051 (loss_reason_variants) arrives: one key
 // for the three spellings, "0" no reason, and deals_lost_with_reason recounted in metric_rollups and its team
 // twin as a rebuild from scratch stores it (fresh tester, LOW).
-
-/** Every rollup row of both tables, every column. */
-const state = async (db: Db) => ({
-  reps: await queryRows<Record<string, unknown>>(
-    db,
-    sql`select * from metric_rollups order by grain, bucket, rep_id, team_id, currency`,
-  ),
-  teams: await queryRows<Record<string, unknown>>(
-    db,
-    sql`select * from metric_team_rollups order by grain, bucket, team_id, currency`,
-  ),
-});
 
 /** Deals lost with a reason per grain, in the rep rows and in the team twin: "h/d/m reps/teams". */
 const withReason = async (db: Db) =>
@@ -42,12 +28,9 @@ const REASONS = ['No budget', 'No bud\u00adget', 'Ｎｏ ｂｕｄｇｅｔ', '0
 for (const backend of testBackends()) {
   describe(`migration 0051 on a database with loss-reason variants [${backend}]`, () => {
     it('reads soft hyphens and full-width forms as the reason they show, "0" as none, and recounts', async () => {
-      const dir = migrationsBefore(50, '0050_loss_reason_placeholders');
-      const database = await openTestDatabase(backend, { migrate: false });
+      const database = await openMigratedBefore(backend, 50, '0050_loss_reason_placeholders');
       try {
         const db = database.db;
-        // biome-ignore lint/suspicious/noExplicitAny: the migrator is typed per driver; Db is the common supertype.
-        await migrate(db as any, { migrationsFolder: dir });
         const closers = await addTeam(db, 'Closers');
         const ana = await addRep(db, 'Ana');
         await addMembership(db, ana, closers, '2020-01-01T00:00:00Z');
@@ -117,7 +100,6 @@ for (const backend of testBackends()) {
         expect(JSON.stringify(plan)).not.toContain('tally_loss_reason');
       } finally {
         await database.drop();
-        rmSync(dir, { recursive: true, force: true });
       }
     }, 120_000);
   });

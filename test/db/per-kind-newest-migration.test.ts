@@ -1,38 +1,21 @@
-import { rmSync } from 'node:fs';
-import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { describe, expect, it } from 'vitest';
-import { type Db, queryRows, sql } from '../../src/db/client.js';
+import { queryRows, sql } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrate.js';
 import { getMetric } from '../../src/metrics/index.js';
-import { openTestDatabase, testBackends } from '../helpers/db.js';
-import { migrationsBefore } from '../helpers/migrations-before.js';
+import { testBackends } from '../helpers/db.js';
+import { openMigratedBefore, counterRollupState as state } from '../helpers/migrations-before.js';
 import { addCall, addLead, addMembership, addOpp, addRep, addTeam } from '../metrics/fixtures.js';
 
 // A database that already holds records of several kinds in one month when migrations 0046–0047 (the newest
 // record per kind) arrive: the new columns must be filled as a rebuild from scratch fills them, and a calls
 // answer must then date its data by the newest call, not by a deal closed later that month.
 
-/** Every rollup row of both tables, every column. */
-const state = async (db: Db) => ({
-  reps: await queryRows<Record<string, unknown>>(
-    db,
-    sql`select * from metric_rollups order by grain, bucket, rep_id, team_id, currency`,
-  ),
-  teams: await queryRows<Record<string, unknown>>(
-    db,
-    sql`select * from metric_team_rollups order by grain, bucket, team_id, currency`,
-  ),
-});
-
 for (const backend of testBackends()) {
   describe(`migrations 0046–0047 on a database with records [${backend}]`, () => {
     it('fills the newest record of each kind, as a rebuild stores it', async () => {
-      const dir = migrationsBefore(45, '0045_churned_by_became');
-      const database = await openTestDatabase(backend, { migrate: false });
+      const database = await openMigratedBefore(backend, 45, '0045_churned_by_became');
       try {
         const db = database.db;
-        // biome-ignore lint/suspicious/noExplicitAny: the migrator is typed per driver; Db is the common supertype.
-        await migrate(db as any, { migrationsFolder: dir });
         const team = await addTeam(db, 'Closers');
         const ana = await addRep(db, 'Ana');
         await addMembership(db, ana, team, '2020-01-01T00:00:00Z');
@@ -77,7 +60,6 @@ for (const backend of testBackends()) {
         }
       } finally {
         await database.drop();
-        rmSync(dir, { recursive: true, force: true });
       }
     }, 120_000);
   });

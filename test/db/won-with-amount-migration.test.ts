@@ -1,38 +1,21 @@
-import { rmSync } from 'node:fs';
-import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { describe, expect, it } from 'vitest';
-import { type Db, queryRows, sql } from '../../src/db/client.js';
+import { queryRows, sql } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrate.js';
 import { getMetric } from '../../src/metrics/index.js';
-import { openTestDatabase, testBackends } from '../helpers/db.js';
-import { migrationsBefore } from '../helpers/migrations-before.js';
+import { testBackends } from '../helpers/db.js';
+import { openMigratedBefore, counterRollupState as state } from '../helpers/migrations-before.js';
 import { addActivity, addMembership, addOpp, addRep, addTeam } from '../metrics/fixtures.js';
 
 // A database that already holds won deals when migration 0044 (deals_won_with_amount) arrives: the new
 // counter must be back-filled in metric_rollups and its team twin exactly as a rebuild from scratch stores it,
 // and average deal size must then leave the won deal without an amount out.
 
-/** Every rollup row of both tables, every column. */
-const state = async (db: Db) => ({
-  reps: await queryRows<Record<string, unknown>>(
-    db,
-    sql`select * from metric_rollups order by grain, bucket, rep_id, team_id, currency`,
-  ),
-  teams: await queryRows<Record<string, unknown>>(
-    db,
-    sql`select * from metric_team_rollups order by grain, bucket, team_id, currency`,
-  ),
-});
-
 for (const backend of testBackends()) {
   describe(`migration 0044 on a database with won deals [${backend}]`, () => {
     it('back-fills the won deals with an amount, as a rebuild stores them', async () => {
-      const dir = migrationsBefore(43, '0043_contract_calendar_years');
-      const database = await openTestDatabase(backend, { migrate: false });
+      const database = await openMigratedBefore(backend, 43, '0043_contract_calendar_years');
       try {
         const db = database.db;
-        // biome-ignore lint/suspicious/noExplicitAny: the migrator is typed per driver; Db is the common supertype.
-        await migrate(db as any, { migrationsFolder: dir });
         const team = await addTeam(db, 'Closers');
         const ana = await addRep(db, 'Ana');
         await addMembership(db, ana, team, '2020-01-01T00:00:00Z');
@@ -80,7 +63,6 @@ for (const backend of testBackends()) {
         }
       } finally {
         await database.drop();
-        rmSync(dir, { recursive: true, force: true });
       }
     }, 120_000);
   });

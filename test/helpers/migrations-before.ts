@@ -1,8 +1,11 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { expect } from 'vitest';
+import { type Db, queryRows, sql } from '../../src/db/client.js';
 import { MIGRATIONS_DIR } from '../../src/db/migrate.js';
+import { type Backend, openTestDatabase } from './db.js';
 
 /**
  * A temporary migrations folder as the project had it before a migration: the SQL files and journal entries
@@ -21,4 +24,50 @@ export function migrationsBefore(lastIdx: number, lastTag: string): string {
     copyFileSync(join(MIGRATIONS_DIR, `${e.tag}.sql`), join(dir, `${e.tag}.sql`));
   writeFileSync(join(dir, 'meta', '_journal.json'), JSON.stringify(journal));
   return dir;
+}
+
+/**
+ * A test database of `backend` migrated up to migration `lastIdx` (tag `lastTag`, see migrationsBefore): the
+ * schema as a release before a migration had it, to fill under that schema and then migrate the rest
+ * (`runMigrations`). `drop()` drops the database and removes the temporary migrations folder.
+ */
+export async function openMigratedBefore(backend: Backend, lastIdx: number, lastTag: string) {
+  const dir = migrationsBefore(lastIdx, lastTag);
+  const removeDir = () => rmSync(dir, { recursive: true, force: true });
+  let database: Awaited<ReturnType<typeof openTestDatabase>>;
+  try {
+    database = await openTestDatabase(backend, { migrate: false });
+  } catch (err) {
+    removeDir();
+    throw err;
+  }
+  const drop = async () => {
+    try {
+      await database.drop();
+    } finally {
+      removeDir();
+    }
+  };
+  try {
+    // biome-ignore lint/suspicious/noExplicitAny: the migrator is typed per driver; Db is the common supertype.
+    await migrate(database.db as any, { migrationsFolder: dir });
+  } catch (err) {
+    await drop();
+    throw err;
+  }
+  return { ...database, drop };
+}
+
+/** Every row of the counter rollups, every column, in key order: the rep rows and the team twin. */
+export async function counterRollupState(db: Db) {
+  return {
+    reps: await queryRows<Record<string, unknown>>(
+      db,
+      sql`select * from metric_rollups order by grain, bucket, rep_id, team_id, currency`,
+    ),
+    teams: await queryRows<Record<string, unknown>>(
+      db,
+      sql`select * from metric_team_rollups order by grain, bucket, team_id, currency`,
+    ),
+  };
 }
