@@ -98,7 +98,16 @@ const DATE_RANGE = new RegExp(
 const DASH_IN_DATE = new RegExp(`\\b(\\d{4})${DASH}(\\d{1,2})(?:${DASH}(\\d{1,2}))?\\b`, 'g');
 
 /**
- * Invisible marks dropped, white space collapsed, and dates read as typed on a phone or pasted from a
+ * A whole command in code formatting, as copied from the docs or a colleague's message (`` `winrate East` ``,
+ * or between triple backticks): read without it (fresh tester helper-221: it was "I don't know `ˋwinrate`").
+ * Only a pair around the whole text; a backtick inside a command is left for the grammar to answer.
+ */
+const CODE_WRAPPED = /^(`{1,3})([^`]+)\1$/;
+
+/**
+ * Invisible marks dropped, white space collapsed, a command wrapped in code formatting unwrapped
+ * (CODE_WRAPPED), a question's trailing `?` dropped (`winrate org q4?`: it was "can't read `q4?`"), and
+ * dates read as typed on a phone or pasted from a
  * document: a typographic dash inside a date is `-` (`2026–11` → `2026-11`), and two real days in order
  * joined by a dash are a range (`2026-10-01 – 2026-10-31` → `2026-10-01..2026-10-31`). Days the wrong way
  * round or one that does not exist (`2026-02-30`) are left as typed, for the grammar to answer in the
@@ -109,6 +118,8 @@ function tidy(text: string): string {
     .replace(INVISIBLE, '')
     .replace(/\s+/g, ' ')
     .trim()
+    .replace(CODE_WRAPPED, (_m, _ticks: string, inner: string) => inner.trim())
+    .replace(/\s*\?+$/, '')
     .replace(DASH_IN_DATE, (_m, y: string, mo: string, d?: string) => `${y}-${mo}${d ? `-${d}` : ''}`)
     .replace(DATE_RANGE, joinDays);
 }

@@ -63,6 +63,21 @@ describe('decodeSlackText', () => {
     });
   });
 
+  // Fresh tester helper-221 (MED): `` `winrate East` `` answered "I don't know `ˋwinrate`", and `q4?` could
+  // not be read as a period.
+  it('reads a whole command in code formatting without it, and a question without its ?', () => {
+    const read = (raw: string) => decodeSlackText(raw);
+    expect(read('`winrate East`')).toEqual({ ok: true, text: 'winrate East' });
+    expect(read('```calls org last month```')).toEqual({ ok: true, text: 'calls org last month' });
+    expect(read(' ` winrate org ` ')).toEqual({ ok: true, text: 'winrate org' });
+    expect(read('winrate org q4?')).toEqual({ ok: true, text: 'winrate org q4' });
+    expect(read('winrate org ??')).toEqual({ ok: true, text: 'winrate org' });
+    // A backtick inside a command, or one not closed, is left for the grammar to answer.
+    expect(read('winrat `east')).toEqual({ ok: true, text: 'winrat `east' });
+    expect(read('`winrate` org')).toEqual({ ok: true, text: '`winrate` org' });
+    expect(read('``')).toEqual({ ok: true, text: '``' });
+  });
+
   it('refuses control characters such as NUL', () => {
     expect(decodeSlackText('calls \u0000me')).toMatchObject({ ok: false });
   });
