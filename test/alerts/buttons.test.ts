@@ -25,7 +25,14 @@ interface Posted {
 }
 
 /** A button click exactly as Slack sends it: signed form body with a block_actions payload. */
-function click(url: string, userId: string, actionId: string, leadId: number, message: Posted) {
+function click(
+  url: string,
+  userId: string,
+  actionId: string,
+  leadId: number,
+  message: Posted,
+  { withMessage = true } = {},
+) {
   const payload = {
     type: 'block_actions',
     user: { id: userId, username: userId.toLowerCase(), team_id: 'T0001' },
@@ -35,7 +42,10 @@ function click(url: string, userId: string, actionId: string, leadId: number, me
     trigger_id: '1.2.3',
     team: { id: 'T0001', domain: 'testco' },
     channel: { id: message.channel, name: 'whatever' },
-    message: { type: 'message', ts: message.ts, text: message.text, blocks: message.blocks },
+    // Slack leaves the message out of some payloads (then Tally answers the clicker instead of editing it).
+    ...(withMessage
+      ? { message: { type: 'message', ts: message.ts, text: message.text, blocks: message.blocks } }
+      : {}),
     response_url: `${stub.responseBase}r-${userId}`,
     actions: [
       {
@@ -129,6 +139,29 @@ describeDb('alert buttons through the Bolt app', (ctx) => {
     const managerDm = stub.callsTo('chat.postMessage').filter((c) => c.args.channel === 'D0MIA');
     expect(managerDm).toHaveLength(1);
     expect(managerDm[0]?.args.text).toBe('A lead is still waiting in Inbound: Second Lead (Acme &amp; Co)');
+  });
+
+  // Fresh tester helper-221 (LOW): with no message in the payload, a second "Contacted" click was told
+  // "Contacted — logged by" itself, though the lead's one touch stayed the first clicker's.
+  it('"Contacted" clicked twice without the message in the payload names whoever logged the touch', async () => {
+    const lead = await addLead(ctx.db(), world.ana, '2026-11-23T10:00:00Z', { name: 'Only Lead' });
+    await runLeadNudges(setup.deps, at('10:05'));
+    const dm = await posted(lead, 'owner');
+    setup.clock.set(at('10:07'));
+    expect((await click(baseUrl, 'U0ANA', 'alerts_contacted', lead, dm, { withMessage: false })).status).toBe(
+      200,
+    );
+    await stub.waitFor('response_url', 1);
+    setup.clock.set(at('10:09'));
+    expect((await click(baseUrl, 'U0BOB', 'alerts_contacted', lead, dm, { withMessage: false })).status).toBe(
+      200,
+    );
+    const replies = await stub.waitFor('response_url', 2);
+    const second = replies.find((c) => c.responseId === 'r-U0BOB');
+    expect(String(second?.args.text)).toContain('Contacted — logged by <@U0ANA>');
+    expect(String(second?.args.text)).not.toContain('U0BOB');
+    const touches = await ctx.db().select().from(activities).where(eq(activities.leadId, lead));
+    expect(touches.map((t) => t.repId)).toEqual([world.ana]);
   });
 
   it('counts in the DM header the leads still waiting: a snoozed one is, a contacted one is not', async () => {

@@ -74,7 +74,15 @@ export async function handleAlertClick(
     case 'contacted': {
       const done = await markLeadContacted(deps.db, { leadId, repId: rep.id, at: now });
       if (!done) return { kind: 'ephemeral', text: LEAD_GONE };
-      return { kind: 'update', note: clickNote('contacted', slackUserId, slackTime(now)) };
+      // The lead's one touch: a second click finds the first clicker's, kept as it was (fresh tester
+      // helper-221: "logged by" named the second clicker, though the touch stayed the first one's).
+      const stored = (await getLeadButtonStates(deps.db, [leadId], now)).get(leadId)?.contacted;
+      return {
+        kind: 'update',
+        note: stored
+          ? clickNote('contacted', actorName(stored), slackTime(stored.at))
+          : clickNote('contacted', slackUserId, slackTime(now)),
+      };
     }
     case 'snoozed': {
       const until = new Date(now.getTime() + SNOOZE_SECONDS * 1000);
