@@ -8,10 +8,11 @@ import {
   fallbackFigure,
   freshnessLineOf,
   headlineText,
+  sourceName,
   targetLine,
 } from '../slack/blocks/answer-parts.js';
 import { actions, button, compact, context, header, rankedTable, section } from '../slack/blocks/pieces.js';
-import { formatChange, formatValue, lowerFirst, statusWords } from '../slack/format.js';
+import { formatAge, formatChange, formatValue, lowerFirst, statusWords } from '../slack/format.js';
 import { enforceLimits, type SlackMessage } from '../slack/limits.js';
 import { escapeMrkdwn, escapeName } from '../slack/mrkdwn.js';
 import { formatDateTime } from '../time/format.js';
@@ -102,9 +103,15 @@ export function buildDigestMessage(view: DigestView): SlackMessage {
   const noData = view.newestRecordAt === null;
   const month = finishedMonth(view);
   const fiscal = runningFiscalMonth(view);
+  const recentNumbers =
+    view.recent.label === 'Yesterday' ? "yesterday's numbers" : `the numbers ${recentInWords(view.recent)}`;
+  // Stale (nothing arrived for TALLY_STALE_AFTER_HOURS): the recent numbers are left out. Behind (data
+  // arrived recently, its newest record is old): they are shown, with the answers' "behind" warning.
   const staleBanner = view.stale
-    ? `:warning: *No new data since ${formatDateTime(view.newestRecordAt!, spec.timezone)}.* The CRM sync may be stalled, so ${view.recent.label === 'Yesterday' ? "yesterday's numbers" : `the numbers ${recentInWords(view.recent)}`} are left out rather than shown as zeros.`
-    : null;
+    ? `:warning: *No new data since ${formatDateTime(view.newestRecordAt!, spec.timezone)}.* The CRM sync may be stalled, so ${recentNumbers} are left out rather than shown as zeros.`
+    : view.behind
+      ? `:warning: *Data may be behind:* the newest record is from ${formatDateTime(view.behind.newest, spec.timezone)}, yet ${sourceName(view.behind.arrival.source)} last sent data on ${formatDateTime(view.behind.arrival.at, spec.timezone)} (${formatAge(view.behind.arrival.at, view.now)}); records since then may be missing, so ${recentNumbers} may be incomplete.`
+      : null;
 
   const blocks: KnownBlock[] = compact([
     header(title),
@@ -248,6 +255,10 @@ function fallbackText(view: DigestView, title: string, late: string): string {
   if (view.stale)
     parts.push(
       `Data may be stale: no new records since ${formatDateTime(view.newestRecordAt, view.spec.timezone)}.`,
+    );
+  else if (view.behind)
+    parts.push(
+      `Data may be behind: the newest record is from ${formatDateTime(view.behind.newest, view.spec.timezone)}, yet ${sourceName(view.behind.arrival.source)} last sent data ${formatAge(view.behind.arrival.at, view.now)}.`,
     );
   const figure = (r: MetricResult) => escapeName(fallbackFigure(headlineText(r), headlineCurrencyNotes(r)));
   const items = view.lines.map((l) => {

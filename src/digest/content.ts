@@ -17,7 +17,15 @@ import {
   shiftPeriod,
   workingDaysIn,
 } from '../metrics/index.js';
-import type { MetricDeps, MetricId, MetricResult, Period, Scope, SegmentRow } from '../metrics/types.js';
+import type {
+  DataArrival,
+  MetricDeps,
+  MetricId,
+  MetricResult,
+  Period,
+  Scope,
+  SegmentRow,
+} from '../metrics/types.js';
 import { formatAttainment, lowerFirst, shownChange } from '../slack/format.js';
 import { localDateOf, weekdayOf } from '../time/wall-clock.js';
 import type { Cadence } from './slots.js';
@@ -84,8 +92,17 @@ export interface DigestView {
   leaderboard: { metric: MetricResult; rows: SegmentRow[] } | null;
   attention: AttentionItem[];
   newestRecordAt: Date | null;
-  /** The newest record is older than the configured age: recent numbers are withheld, not shown as zeros. */
+  /**
+   * Judged stale like an answer (src/metrics/freshness.ts: no data arrived for `staleAfterHours`, or without
+   * any recorded arrival the newest record is that old): recent numbers are withheld, not shown as zeros.
+   */
   stale: boolean;
+  /**
+   * Judged behind like an answer: data keeps arriving (an import just now) but the newest record is far
+   * older than that arrival. The numbers are shown, with a note that recent records may be missing; null
+   * otherwise.
+   */
+  behind: { arrival: DataArrival; newest: Date } | null;
   staleAfterHours: number;
   /** Metrics that could not be computed (named, so the digest says what is missing). */
   failed: string[];
@@ -215,8 +232,14 @@ export async function gatherDigest(
   // last arrived when that is recorded, else by the age of that record.
   const newestLine = newestAnswer(toDate);
   const newest = newestLine?.freshness.newestRecordAt ?? undefined;
-  const stale =
-    newestLine !== undefined && judgeFreshness(newestLine, now, deps.config.staleAfterHours).kind !== 'fresh';
+  // Only a stale verdict withholds the recent numbers; a behind one (data arrived recently, its newest record
+  // is old) keeps them and says records may be missing, as the answers do.
+  const verdict = newestLine ? judgeFreshness(newestLine, now, deps.config.staleAfterHours) : undefined;
+  const stale = verdict?.kind === 'stale_sync' || verdict?.kind === 'stale_records';
+  const behind =
+    verdict?.kind === 'behind' && verdict.newest
+      ? { arrival: verdict.arrival, newest: verdict.newest }
+      : null;
 
   const movers = toDate
     // A change that shows as "+0.0 pts" is no mover; nor is one on a small sample, current or previous (a
@@ -257,6 +280,7 @@ export async function gatherDigest(
     attention,
     newestRecordAt: newest ?? null,
     stale,
+    behind,
     staleAfterHours: deps.config.staleAfterHours,
     failed,
     headline: spec.chart && newest !== undefined ? (toDate[0] ?? null) : null,

@@ -6,6 +6,7 @@ import { activities, leads, opportunities, targets } from '../../src/db/schema/i
 import { buildDigest, type DigestSpec } from '../../src/digest/build.js';
 import { buildByRepMessage, parseByRepPayload } from '../../src/digest/by-rep.js';
 import { recentWindowFor } from '../../src/digest/content.js';
+import { recordArrival } from '../../src/ingest/origin.js';
 import { silentLogger } from '../../src/logger.js';
 import { LIMITS } from '../../src/slack/limits.js';
 import { describeDb } from '../helpers/db.js';
@@ -165,6 +166,52 @@ describeDb('digest content', (ctx) => {
     expect(JSON.stringify(weekly.blocks)).toContain(
       'The CRM sync may be stalled, so the numbers in the last 7 days are left out rather than shown as zeros.',
     );
+  });
+
+  // Fresh tester (MED): right after a CSV import whose newest record was days old, the digest said "No new data
+  // since … The CRM sync may be stalled" and left yesterday's numbers out, while /metrics at the same moment
+  // said "Data may be behind". Only a stale sync (nothing arrived for TALLY_STALE_AFTER_HOURS) is stalled.
+  it('calls data behind, not stalled, when an import just arrived whose newest record is days old', async () => {
+    await seed();
+    // Mon 30 Nov 2026 08:30 Berlin: the newest record (23 Nov 15:00 UTC) is 6.7 days old, imported a minute ago.
+    const later = new Date('2026-11-30T07:30:00Z');
+    await recordArrival(
+      ctx.db(),
+      'csv',
+      ['activities', 'leads', 'opportunities'],
+      new Date(later.getTime() - 60_000),
+    );
+    const org = { scope: { kind: 'org' as const }, scopeLabel: 'Acme', slot: later };
+    const msg = await buildDigest({ db: ctx.db(), config }, spec(0, org), later);
+    const all = JSON.stringify(msg.blocks);
+    expect(all).not.toContain('No new data');
+    expect(all).not.toContain('stalled');
+    expect(all).toContain(
+      ":warning: *Data may be behind:* the newest record is from Mon, 23 Nov 2026, 16:00, yet a CSV import last sent data on Mon, 30 Nov 2026, 08:29 (1 minute ago); records since then may be missing, so yesterday's numbers may be incomplete.",
+    );
+    // The answers' line, as /metrics words it, in the footer.
+    expect(all).toContain('*Data may be behind:* the newest record here is from');
+    // Yesterday's numbers are shown, beside the month to date.
+    expect(all).toContain('Yesterday *0*');
+    expect(msg.text).toContain('Calls: yesterday 0, to date 6');
+    expect(msg.text).toContain(
+      'Data may be behind: the newest record is from Mon, 23 Nov 2026, 16:00, yet a CSV import last sent data 1 minute ago.',
+    );
+    expect(msg.text).not.toContain('Data may be stale');
+
+    // Nothing arrived for 2 days (over the 24 h threshold): the sync is stale, the stalled banner stays.
+    await ctx
+      .db()
+      .execute(
+        sql`update data_arrivals set last_at = ${new Date(later.getTime() - 48 * 3_600_000).toISOString()}::timestamptz`,
+      );
+    const stale = await buildDigest({ db: ctx.db(), config }, spec(0, org), later);
+    expect(JSON.stringify(stale.blocks)).toContain(
+      ":warning: *No new data since Mon, 23 Nov 2026, 16:00.* The CRM sync may be stalled, so yesterday's numbers are left out rather than shown as zeros.",
+    );
+    expect(JSON.stringify(stale.blocks)).not.toContain('Data may be behind');
+    expect(stale.text).toContain('Data may be stale: no new records since Mon, 23 Nov 2026, 16:00');
+    expect(stale.text).not.toContain('yesterday 0');
   });
 
   it("names the zone the figures are cut in (the team's), not the schedule's", async () => {

@@ -163,6 +163,9 @@ const SOURCES: Record<string, { name: string; check: string }> = {
 const sourceOf = (source: string) =>
   SOURCES[source] ?? { name: escapeMrkdwn(source), check: 'check the CRM sync' };
 
+/** How a data source is named in a freshness line ("a CSV import"), escaped. */
+export const sourceName = (source: string): string => sourceOf(source).name;
+
 /**
  * The freshness line, judged by the sync (src/metrics/freshness.ts): a warning names the source and when
  * it last sent data when that is older than `staleAfterHours` (and before the period ended), or when a
