@@ -1,4 +1,5 @@
 import { and, eq, isNull, ne } from 'drizzle-orm';
+import { fold } from '../core/fold.js';
 import type { Db } from '../db/client.js';
 import { reps, teamManagers, teamMemberships } from '../db/schema/index.js';
 import { BatchNames } from './batch-names.js';
@@ -166,6 +167,7 @@ async function writeRep(
 
 /**
  * The stored rep an item means: by email, else Slack user id, else name under fold() (src/ingest/names.ts).
+ * By Slack user id, an item with another email and another name than the rep's is refused (assertSamePerson).
  * By name, an item with an email claims the one rep of that name without an email (none: a new rep);
  * an item without one matches the one rep of that name. Two or more candidates are refused, not guessed.
  */
@@ -180,7 +182,10 @@ async function findRep(
   }
   if (item.slack_user_id) {
     const [r] = await db.select().from(reps).where(eq(reps.slackUserId, item.slack_user_id));
-    if (r) return { found: r, byName: false };
+    if (r) {
+      assertSamePerson(r, item);
+      return { found: r, byName: false };
+    }
   }
   if (!item.name) return { found: undefined, byName: false };
   const named = await known.get(db, item.name);
@@ -192,6 +197,23 @@ async function findRep(
   if (candidates.length === 0) return { found: undefined, byName: false };
   const [r] = await db.select().from(reps).where(eq(reps.id, candidates[0]!.id));
   return { found: r, byName: true };
+}
+
+/**
+ * A row found by its Slack user id alone (no rep has its email) that gives another email AND another name
+ * (under fold()) than that rep's reads two ways: the same person renamed with a new address, or another
+ * person given the wrong Slack id. Taken as an update, it silently turned the rep into someone else (Slack
+ * showed the new name to them, and a later row with the old email made a second rep). Refused. A new email
+ * with the stored name, or a new name with the stored email, is still an update. A rep stored without an
+ * email has no email to contradict, so only the name differs: an update.
+ */
+function assertSamePerson(found: RepRow, item: RepItem): void {
+  if (!item.email || !item.name || found.email === null) return;
+  if (item.email.toLowerCase() === found.email.toLowerCase() || fold(item.name) === fold(found.name)) return;
+  throw new ItemFailure(
+    'slack_user_id',
+    `${item.slack_user_id} is ${found.name} <${found.email}>, not ${item.name} <${item.email}>: fix the Slack user id; if this really is ${found.name} with a new name and email, change one at a time (this email with the name ${found.name}, then the new name)`,
+  );
 }
 
 /** A rep's email and Slack id are unique: refuse to take one that belongs to someone else. */

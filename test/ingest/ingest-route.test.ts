@@ -177,6 +177,29 @@ describeDb('POST /api/v1/ingest', (ctx) => {
     ]);
   });
 
+  // Fresh tester (HIGH): a reps item with Cara's Slack id but another email and name renamed Cara to
+  // Mallory ("1 updated"): Slack showed Cara "Mallory", and a later item with cara@acme.test made a second Cara.
+  it("answers 400 to a reps item that would take another rep's Slack id with another name and email", async () => {
+    const cara = { name: 'Cara Diaz', email: 'cara@acme.test', slack_user_id: 'U0CARA' };
+    expect((await post({ entity: 'reps', items: [cara] })).status).toBe(200);
+    const r = await post({
+      entity: 'reps',
+      items: [{ name: 'Mallory', email: 'mallory@acme.test', slack_user_id: 'U0CARA' }],
+    });
+    expect(r.status).toBe(400);
+    expect(r.body.errors).toEqual([
+      {
+        index: 0,
+        field: 'slack_user_id',
+        message:
+          'U0CARA is Cara Diaz <cara@acme.test>, not Mallory <mallory@acme.test>: fix the Slack user id; if this really is Cara Diaz with a new name and email, change one at a time (this email with the name Cara Diaz, then the new name)',
+      },
+    ]);
+    expect(await queryRows(ctx.db(), sql`select name, email, slack_user_id from reps order by id`)).toEqual([
+      { name: 'Cara Diaz', email: 'cara@acme.test', slack_user_id: 'U0CARA' },
+    ]);
+  });
+
   it('answers 413 above 1,000 items or the body cap', async () => {
     const many = Array.from({ length: 1001 }, (_, i) => ({ external_id: `L-${i}` }));
     expect((await post({ entity: 'leads', items: many })).status).toBe(413);

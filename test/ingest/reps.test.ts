@@ -218,6 +218,62 @@ describeDb('reps, teams and membership history', (ctx) => {
     ]);
   });
 
+  // Fresh tester (HIGH): found by Slack id alone, a row with another email and another name took over the
+  // rep. Refused; a new email with the same name, or a new name with the same email, is still an update.
+  it("refuses a row found by Slack id alone whose email and name are both another person's", async () => {
+    const people = () => queryRows(ctx.db(), sql`select name, email, slack_user_id from reps order by id`);
+    await reps([{ name: 'Bob Stone', email: 'bob@acme.test', slack_user_id: 'U0BOB' }]);
+    const before = await snapshotTables(ctx.db());
+    const r = await reps([{ name: 'Ivy Imp', email: 'ivy@acme.test', slack_user_id: 'U0BOB' }]);
+    expect(r).toMatchObject({ inserted: 0, updated: 0, unchanged: 0 });
+    expect(r.errors).toEqual([
+      {
+        index: 0,
+        field: 'slack_user_id',
+        message:
+          'U0BOB is Bob Stone <bob@acme.test>, not Ivy Imp <ivy@acme.test>: fix the Slack user id; if this really is Bob Stone with a new name and email, change one at a time (this email with the name Bob Stone, then the new name)',
+      },
+    ]);
+    expect(await snapshotTables(ctx.db())).toEqual(before);
+    // The same name written another way (case, accents, spaces) is the same name: the email changes (and, the
+    // rep being found by Slack id, not by name, the name takes the row's spelling, single-spaced, as it did before).
+    expect(
+      await reps([{ name: 'bob  STÖNE', email: 'robert@acme.test', slack_user_id: 'U0BOB' }]),
+    ).toMatchObject({ updated: 1, errors: [] });
+    expect(await people()).toEqual([
+      { name: 'bob STÖNE', email: 'robert@acme.test', slack_user_id: 'U0BOB' },
+    ]);
+    // The stored email (any case) with a new name: the name changes.
+    expect(
+      await reps([{ name: 'Rob Stone', email: 'ROBERT@acme.test', slack_user_id: 'U0BOB' }]),
+    ).toMatchObject({ updated: 1, errors: [] });
+    expect(await people()).toEqual([
+      { name: 'Rob Stone', email: 'robert@acme.test', slack_user_id: 'U0BOB' },
+    ]);
+    // A new name without an email, or a new email without a name, is an update too.
+    expect(await reps([{ name: 'Robert Stone', slack_user_id: 'U0BOB' }])).toMatchObject({
+      updated: 1,
+      errors: [],
+    });
+    expect(await reps([{ email: 'rs@acme.test', slack_user_id: 'U0BOB' }])).toMatchObject({
+      updated: 1,
+      errors: [],
+    });
+    expect(await people()).toEqual([{ name: 'Robert Stone', email: 'rs@acme.test', slack_user_id: 'U0BOB' }]);
+    // A rep stored without an email has none to contradict: a row with a new name and an email is an update.
+    await reps([{ name: 'Di', slack_user_id: 'U0DI' }]);
+    expect(await reps([{ name: 'Diane Ng', email: 'di@acme.test', slack_user_id: 'U0DI' }])).toMatchObject({
+      updated: 1,
+      errors: [],
+    });
+    // The reverse, a row found by email giving another rep's Slack id, was refused already, and still is.
+    await reps([{ name: 'Cara Diaz', email: 'cara@acme.test', slack_user_id: 'U0CARA' }]);
+    const taken = await reps([{ name: 'Robert Stone', email: 'rs@acme.test', slack_user_id: 'U0CARA' }]);
+    expect(taken.errors).toEqual([
+      { index: 0, field: 'slack_user_id', message: 'U0CARA already belongs to another rep' },
+    ]);
+  });
+
   it('rejects an email that belongs to someone else and upserts teams by name', async () => {
     await reps([
       { name: 'Ann', email: 'ann@example.com' },
