@@ -1,27 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { type Db, queryRows, sql } from '../../src/db/client.js';
+import { queryRows, sql } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrate.js';
 import { getMetric } from '../../src/metrics/index.js';
 import { testBackends } from '../helpers/db.js';
-import { openMigratedBefore, counterRollupState as state } from '../helpers/migrations-before.js';
+import {
+  openMigratedBefore,
+  counterRollupState as state,
+  lostWithReasonPerGrain as withReason,
+} from '../helpers/migrations-before.js';
 import { addActivity, addMembership, addOpp, addRep, addTeam } from '../metrics/fixtures.js';
 
 // A database that already counts placeholder loss reasons ("N/A", "none", "-", …) as reasons when migration
 // 0050 (loss_reason_placeholders) arrives: deals_lost_with_reason must be recounted in metric_rollups and its
 // team twin, every grain, exactly as a rebuild from scratch stores it, and nothing else may move.
-
-/** Deals lost with a reason per grain, in the rep rows and in the team twin: "h/d/m reps/teams". */
-const withReason = async (db: Db) =>
-  (
-    await queryRows<{ k: string }>(
-      db,
-      sql`select r.grain || ' ' || r.n || '/' || t.n as k
-        from (select grain, sum(deals_lost_with_reason)::int as n from metric_rollups group by 1) r
-        join (select grain, sum(deals_lost_with_reason)::int as n from metric_team_rollups group by 1) t
-          using (grain)
-        order by r.grain`,
-    )
-  ).map((r) => r.k);
 
 for (const backend of testBackends()) {
   describe(`migration 0050 on a database with placeholder loss reasons [${backend}]`, () => {

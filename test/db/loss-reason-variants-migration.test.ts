@@ -1,27 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { type Db, queryRows, sql } from '../../src/db/client.js';
+import { queryRows, sql } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrate.js';
 import { testBackends } from '../helpers/db.js';
-import { openMigratedBefore, counterRollupState as state } from '../helpers/migrations-before.js';
+import {
+  openMigratedBefore,
+  counterRollupState as state,
+  lostWithReasonPerGrain as withReason,
+} from '../helpers/migrations-before.js';
 import { addMembership, addOpp, addRep, addTeam } from '../metrics/fixtures.js';
 
 // A database that counts "No bud<soft hyphen>get" and full-width "Ｎｏ ｂｕｄｇｅｔ" as reasons of their own
 // beside "No budget", and "0" alone as a reason, when migration 0051 (loss_reason_variants) arrives: one key
 // for the three spellings, "0" no reason, and deals_lost_with_reason recounted in metric_rollups and its team
 // twin as a rebuild from scratch stores it (fresh tester, LOW).
-
-/** Deals lost with a reason per grain, in the rep rows and in the team twin: "h/d/m reps/teams". */
-const withReason = async (db: Db) =>
-  (
-    await queryRows<{ k: string }>(
-      db,
-      sql`select r.grain || ' ' || r.n || '/' || t.n as k
-        from (select grain, sum(deals_lost_with_reason)::int as n from metric_rollups group by 1) r
-        join (select grain, sum(deals_lost_with_reason)::int as n from metric_team_rollups group by 1) t
-          using (grain)
-        order by r.grain`,
-    )
-  ).map((r) => r.k);
 
 const REASONS = ['No budget', 'No bud\u00adget', 'Ｎｏ ｂｕｄｇｅｔ', '0', '0 budget'];
 

@@ -71,3 +71,16 @@ export async function counterRollupState(db: Db) {
     ),
   };
 }
+
+/** Deals lost with a reason per grain, in the rep rows and in the team twin: `"<grain> <reps>/<teams>"`. */
+export async function lostWithReasonPerGrain(db: Db): Promise<string[]> {
+  const rows = await queryRows<{ k: string }>(
+    db,
+    sql`select r.grain || ' ' || r.n || '/' || t.n as k
+      from (select grain, sum(deals_lost_with_reason)::int as n from metric_rollups group by 1) r
+      join (select grain, sum(deals_lost_with_reason)::int as n from metric_team_rollups group by 1) t
+        using (grain)
+      order by r.grain`,
+  );
+  return rows.map((r) => r.k);
+}
