@@ -851,9 +851,11 @@ describe('month-and-day words on 4 Dec 2026 (tester)', () => {
       suggestion: '2025-12-28..2026-01-03',
     });
     expect(ask(parse4('calls dec, 2025')).period).toBe('2025-12');
-    // Other commas stay: a quoted team name keeps its comma, and a comma before no year is not a date's.
+    // Other commas stay: a quoted team name keeps its comma. A comma before no year is not a date's, but
+    // one before a period word separates, as in `winrate, org, q4`: `28, dec` is read as `28 dec` (it was
+    // the name "28,").
     expect(parse4('calls "Sales, EMEA" last month')).toMatchObject({ kind: 'ask' });
-    expect(parse4('calls 28, dec')).toMatchObject({ scope: { kind: 'named', name: '28,' } });
+    expect(parse4('calls 28, dec')).toEqual(parse4('calls 28 dec'));
   });
 
   // Tester: `dec 20 to jan 10` on 4 Dec 2026 suggested `2026-12-20..2027-01-10`, answered "Not started yet".
@@ -940,5 +942,30 @@ describe('words echoed back in code spans', () => {
     expect(message('winrate fiscal quarter fiscal quarter')).toBe(
       'That names more than one period; ask for one at a time.',
     );
+  });
+
+  // Tester: `winrate, org, q4` answered "I don't know `winrate,`. Did you mean `winrate org, q4`?", which
+  // failed again when typed back.
+  it('reads commas between the parts of an ask as separators, and keeps a comma inside a name', () => {
+    const winrateOrgQ4 = ask(parse('winrate org q4'));
+    expect(ask(parse('winrate, org, q4'))).toEqual(winrateOrgQ4);
+    expect(ask(parse('winrate org, q4,'))).toEqual(winrateOrgQ4);
+    expect(ask(parse('winrate , org q4'))).toEqual(winrateOrgQ4);
+    expect(ask(parse('win rate, team NA East, last month, by rep'))).toEqual(
+      ask(parse('win rate team NA East last month by rep')),
+    );
+    // A comma followed by a name word is part of the name, as a CRM writes owners and companies.
+    expect(ask(parse('calls Lopez, Ana, q4')).scope).toEqual({
+      kind: 'named',
+      name: 'Lopez, Ana',
+      teamOnly: false,
+    });
+    expect(ask(parse('winrate Org, Inc')).scope).toEqual({
+      kind: 'named',
+      name: 'Org, Inc',
+      teamOnly: false,
+    });
+    // A subcommand reads its own words as typed.
+    expect(parse('target set winrate, 30%')).toMatchObject({ tokens: ['set', 'winrate,', '30%'] });
   });
 });

@@ -128,6 +128,29 @@ function withoutDateCommas(tokens: string[]): string[] {
   });
 }
 
+/**
+ * Reads a comma typed between the parts of an ask as a separator (`winrate, org, q4`, as a list is written:
+ * it was "I don't know `winrate,`" with a suggestion that kept the commas, so typing it back failed). A
+ * comma is dropped from the word it ends when that word is the first and names a metric (`winrate,`), when
+ * it ends the ask, or when the word after it is no name word (a scope keyword, a period, `by`, `share`, a
+ * mention). A comma followed by a name word stays, so a name with a comma in it is read whole, as the
+ * names are matched (the whole name, case and accents aside): `calls Lopez, Ana` is still "Lopez, Ana",
+ * and a team "Org, Inc" is never read as `org`. Lone commas (`winrate , org`) are dropped. Pure.
+ */
+function withCommasAsSeparators(tokens: string[], ctx: GrammarContext): string[] {
+  const kept = tokens.filter((t) => !/^,+$/.test(t));
+  const bare = kept.map((t) => t.replace(/(?<=[^,]),+$/, ''));
+  const mctx: ModifierContext = { ...ctx, isNamedMonth: () => false };
+  return kept.map((t, i) => {
+    if (bare[i] === t) return t;
+    const separated =
+      (i === 0 && findMetric(bare[i]!) !== undefined) ||
+      i === kept.length - 1 ||
+      !isNameWord(bare[i + 1]!, bare, i + 1, mctx);
+    return separated ? bare[i]! : t;
+  });
+}
+
 /** Every metric id and alias: the words that name a metric (typo guesses, `win rat` slips). */
 const METRIC_WORDS = METRICS.flatMap((m) => [m.id, ...m.aliases]);
 
@@ -192,7 +215,11 @@ export function joinMetricWords(tokens: string[]): string[] {
 
 /** Parses the text after `/metrics`. */
 export function parseCommand(text: string, ctx: GrammarContext): ParsedCommand {
-  const raw = withoutFiscalWord(withoutDateCommas(tokenize(text.slice(0, MAX_COMMAND_CHARS))));
+  const typed = withoutDateCommas(tokenize(text.slice(0, MAX_COMMAND_CHARS)));
+  // A subcommand reads its own words, commas and all (its names are matched there).
+  const raw = withoutFiscalWord(
+    ctx.subcommands.includes(typed[0]?.toLowerCase() ?? '') ? typed : withCommasAsSeparators(typed, ctx),
+  );
   const head = raw[0]?.toLowerCase();
   const tokens =
     head !== undefined && HELP_WORDS.has(head)
