@@ -30,15 +30,18 @@ export function matchPeople(people: readonly RepRecord[], said: string): RepReco
  * closest by suggestWord, else every name that starts with it or holds it as a whole word (`Sales` →
  * "Sales & Success", `success` → the same), else every name whose words hold the typed words in order,
  * each word exact or a typo by suggestWord's measure (`Amaar` → "Amara Khan", a slip of the first name;
- * `Amara Khan` → "Amara J. Khan", a middle name left out). Compared after fold (case, accents). Empty
+ * `Amara Khan` → "Amara J. Khan", a middle name left out). Compared after fold (case, accents), word by word with
+ * `&` and `+` read as `and` (`sales and success` → "Sales & Success"). Empty
  * when none; at most 3.
  */
 export function suggestNames(typed: string, names: readonly string[]): string[] {
   const close = suggestWord(typed, names);
   if (close) return [close];
-  // Words only, so "success" is a whole word of "sales & success" and "ucces" is not.
+  // Words only, so "success" is a whole word of "sales & success" and "ucces" is not; `&` and `+` are the
+  // word `and`, so `sales and success` finds "Sales & Success" (tester: no "Did you mean" at all).
   const words = (text: string) =>
     ` ${fold(text)
+      .replace(/[&+]/g, ' and ')
       .replace(/[^\p{L}\p{N}]+/gu, ' ')
       .trim()} `;
   const said = words(typed);

@@ -583,6 +583,16 @@ describe('periods as people type them, and quoted names (fresh tester 5)', () =>
     expect(suggestNames('EMAE', names)).toEqual(['EMEA']);
     expect(suggestNames('ucces', names)).toEqual([]);
   });
+
+  // Tester: `winrate sales and success` got no "Did you mean" for the team "Sales & Success".
+  it('suggests a name with `&` for `and` or `+` typed in its place, and the other way round', () => {
+    const names = ['Sales & Success', 'EMEA', 'Research and Development'];
+    expect(suggestNames('sales and success', names)).toEqual(['Sales & Success']);
+    expect(suggestNames('Sales + Success', names)).toEqual(['Sales & Success']);
+    expect(suggestNames('sales+success', names)).toEqual(['Sales & Success']);
+    expect(suggestNames('research & development', names)).toEqual(['Research and Development']);
+    expect(suggestNames('sales and', names)).toEqual(['Sales & Success']);
+  });
 });
 
 // A fresh tester's low findings: each kind once, with the exact text the reply carries.

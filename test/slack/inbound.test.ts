@@ -126,6 +126,12 @@ describeDb('inbound text over HTTP', (ctx) => {
     expect(target.text).toBe('Target set: Calls 30 per week for team Sales &amp; Success.');
   });
 
+  // Tester: `winrate sales and success` got no "Did you mean" for the team "Sales & Success".
+  it('offers the team with & for a name typed with `and` or `+` in its place', async () => {
+    for (const text of ['winrate sales and success', 'calls team Sales + Success this week'])
+      expect((await ask(USERS.ada.id, text)).text, text).toContain('Did you mean "Sales &amp; Success"?');
+  });
+
   // Fresh tester 5: a quoted name stayed quoted after `&amp;` was undone, and a part of a name found nothing.
   it('reads a quoted name as Slack escapes it in every command that takes a name', async () => {
     for (const text of [
