@@ -412,11 +412,26 @@ function parseUnsafe(text: string, ctx: PeriodContext): ParsePeriodResult {
     if (fiscal && !/^\d{4}-q[1-4]$/.test(t)) return quarterTwoWays(text, start, Number(m[1]), Number(m[2]));
     return { ok: true, period: calendar('quarter', start, zone, now) };
   }
-  m = /^(\d{4})$/.exec(t);
+  // 2026 (CY2026, cy 2026, calendar 2026, calendar year 2026): the calendar year.
+  m = /^(?:cy ?'?|calendar (?:year )?)?(\d{4})$/.exec(t);
   if (m) {
-    const start = localDate(Number(m[1]), 1, 1, zone);
+    const year = Number(m[1]);
+    const start = localDate(year, 1, 1, zone);
     if (!start) return invalid(`"${t.slice(0, 40)}" is not a year I can read (Tally reads 1970 to 2200).`);
-    return { ok: true, period: calendar('year', start, zone, now) };
+    // With a fiscal calendar, a bare `2026` reads two ways (calendar 2026 or FY2026), as `q1 2026` does:
+    // asked, never guessed (tester: `2026` was silently the calendar year while `q3 2026` was asked back).
+    if (fiscal && !t.startsWith('c')) {
+      const fiscalDates = rangeLabel(fyStart(year), fyStart(year + 1));
+      return {
+        ok: false,
+        shaped: true,
+        twoWays: true,
+        error: `\`${text.trim().slice(0, 40)}\` reads two ways with the fiscal calendar: the calendar year ${rangeLabel(start, addMonths(start, 12))}, written \`CY${year}\`, or fiscal year FY${year} (${fiscalDates}), written \`FY${year}\`.`,
+      };
+    }
+    const period = calendar('year', start, zone, now);
+    // Under a fiscal calendar the spec must read back as the calendar year (the answer parses it again).
+    return { ok: true, period: fiscal ? { ...period, spec: `CY${year}` } : period };
   }
   m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?: ?(?:\.\.|to) ?(\d{4})-(\d{1,2})-(\d{1,2}))?$/.exec(t);
   if (m) {

@@ -206,6 +206,25 @@ describe('parsePeriod remembers a period for the local day only', () => {
     expect(at('2026-11-24T00:00:01Z', '2026-11-23..2026-11-24', 'UTC').running).toBe(true);
   });
 
+  // Tester: under a fiscal calendar `2026` was silently the calendar year; it is asked back, and `CY2026` is
+  // the calendar year, whose spec reads back the same (the answer parses the grammar's spec again).
+  it('reads CY2026 as the calendar year under a fiscal calendar, and its spec again as the same year', () => {
+    const feb = { now, timezone: 'UTC', fiscal: { kind: 'months', startMonth: 2 } as const };
+    const bare = parsePeriod('2026', feb);
+    expect(bare.ok === false && bare.twoWays).toBe(true);
+    const cy = parsePeriod('CY2026', feb);
+    if (!cy.ok) throw new Error(cy.error);
+    expect([cy.period.kind, cy.period.spec, ...iso(cy.period)]).toEqual([
+      'year',
+      'CY2026',
+      '2026-01-01T00:00:00.000Z',
+      '2027-01-01T00:00:00.000Z',
+    ]);
+    const again = parsePeriod(cy.period.spec, feb);
+    expect(again.ok && iso(again.period)).toEqual(iso(cy.period));
+    expect(previousPeriod(cy.period).label).toBe('2025');
+  });
+
   it('keeps periods of other zones, week starts and fiscal calendars apart', () => {
     const ctx = { now: new Date('2026-11-23T12:00:00Z') };
     const week = (weekStartsOn: 0 | 1) => {

@@ -299,6 +299,28 @@ describe('a quarter with a year under a fiscal calendar', () => {
     expect(ask(parseCommand('winrate org q1 2026', ctx)).period).toBe('2026-Q1');
   });
 
+  // Tester: `winrate org 2026` was silently the calendar year while `q3 2026` was asked back.
+  it('asks which year `2026` means, as it asks `q1 2026`, with `CY2026` and `FY2026` to type', () => {
+    const question = (typed: string) =>
+      `\`${typed}\` reads two ways with the fiscal calendar: the calendar year 1 Jan – 31 Dec 2026, written \`CY2026\`, or fiscal year FY2026 (1 Feb 2025 – 31 Jan 2026), written \`FY2026\`.`;
+    for (const text of ['winrate org 2026', 'winrate 2026 org', 'winrate team 2026 by rep'])
+      expect(parseCommand(text, february), text).toEqual({
+        kind: 'error',
+        message: question('2026'),
+        suggestion: null,
+        about: 'period',
+      });
+    for (const typed of ['CY2026', 'cy 2026', 'calendar 2026', 'calendar year 2026'])
+      expect(ask(parseCommand(`winrate org ${typed}`, february)).period, typed).toBe('CY2026');
+    expect(ask(parseCommand('winrate org FY2026', february)).period).toBe('FY2026');
+    // A year inside a longer period is that period's, never asked: `2026 october`, `oct 2026`, `q1 FY2026`.
+    expect(ask(parseCommand('winrate org 2026 october', february)).period).toBe('2026-10');
+    expect(ask(parseCommand('winrate org oct 2026', february)).period).toBe('2026-10');
+    // Without a fiscal calendar there is one reading, the calendar year, as before.
+    expect(ask(parseCommand('winrate org 2026', ctx)).period).toBe('2026');
+    expect(ask(parseCommand('winrate org calendar 2026', ctx)).period).toBe('2026');
+  });
+
   // Helper-206 (MED): `this fiscal quarter` answered "I don't know the period `this fiscal`".
   it('reads `this fiscal quarter` as `this quarter`: quarters and years follow the fiscal calendar', () => {
     for (const [typed, period] of [

@@ -808,6 +808,8 @@ function isNameWord(raw: string, tokens: string[], index: number, ctx: ModifierC
   if (personWord(raw) || CHANNEL_LINK.test(raw)) return false;
   // `team since oct`, `team 30 days ago`: the caller's team, asked with a period written another way.
   if ((w === 'since' && index + 1 < tokens.length) || readAgo(tokens, index)) return false;
+  // `team 2026` with a fiscal calendar: a period that reads two ways, asked back, not a team "2026".
+  if (twoWayPeriod(tokens, index, ctx) !== null) return false;
   // `team from 2026-03-01 to 2026-03-10`: the caller's team over that range.
   return matchPeriod(tokens, index, ctx) === null && readDateRange(tokens, index, ctx) === null;
 }
@@ -841,7 +843,9 @@ function twoWayPeriod(tokens: string[], index: number, ctx: GrammarContext): str
     if (index + length > tokens.length) continue;
     // As typed (parsePeriod reads any case), so the question quotes the user's words.
     const r = readPhrase(tokens.slice(index, index + length).join(' '), ctx);
-    if (!r.ok && r.twoWays) return r.error;
+    // The longest phrase that reads as one period wins: `2026 october` is October, not the year 2026.
+    if (r.ok) return null;
+    if (r.twoWays) return r.error;
   }
   return null;
 }
