@@ -51,4 +51,32 @@ describeDb('metrics on a fiscal calendar', (ctx) => {
     expect(q3.value).toEqual(v(6_000));
     expect(q3.period.label).toBe('Q3 FY2027 (1 Aug – 31 Oct 2026)');
   });
+
+  // Tester: "ytd is read as the whole fiscal year". It is `this year`, a running period: its figures run to
+  // now, its target is judged by pace, and a count compares with the previous fiscal year at the same point,
+  // not the whole previous year. Pinned here so ytd keeps meaning year to date.
+  it('answers ytd as this fiscal year to now, compared with last fiscal year up to the same point', async () => {
+    const db = ctx.db();
+    const ana = await addRep(db, 'Ana');
+    const won = (closed: string, amount: number) =>
+      addOpp(db, ana, { created: '2025-02-01T00:00:00Z', closed, outcome: 'won', amount });
+    await won('2025-03-01T12:00:00Z', 1_000); // FY2026, before the same point (15 Sep 2025)
+    await won('2025-10-01T12:00:00Z', 2_000); // FY2026, after the same point
+    await won('2026-03-01T12:00:00Z', 4_000); // FY2027, to date
+    // Tuesday 15 Sep 2026 12:00 UTC, in FY2027 (1 Feb 2026 – 31 Jan 2027) of a February fiscal year.
+    const deps = {
+      db,
+      defaultTimezone: 'UTC',
+      now: new Date('2026-09-15T12:00:00Z'),
+      fiscalDefault: { kind: 'months' as const, startMonth: 2 },
+    };
+    const ytd = await getMetric(deps, { metric: 'revenue', scope: org, period: 'ytd' });
+    const thisYear = await getMetric(deps, { metric: 'revenue', scope: org, period: 'this year' });
+    expect(ytd.period.spec).toBe('this year');
+    expect(ytd.period.label).toBe(thisYear.period.label);
+    expect(ytd.value).toEqual(v(4_000));
+    expect(ytd.trend?.previous.period.label).toBe('FY2026 (1 Feb 2025 – 31 Jan 2026) at the same point');
+    expect(ytd.trend?.previous.period.end.toISOString()).toBe('2025-09-15T12:00:00.000Z');
+    expect(ytd.trend?.previous.value).toEqual(v(1_000));
+  });
 });
