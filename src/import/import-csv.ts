@@ -214,15 +214,43 @@ function entitySplit(record: string[], delimiter: Delimiter): string | null {
   return null;
 }
 
+/** A number's start up to its first thousands separator: `$1`, `1`, `-12`, `€ 350`. */
+const THOUSANDS_HEAD = /^\s*[-+(]?\s*[$€£¥]?\s*\d{1,3}$/;
+/** What follows a thousands separator: three digits, then the end, a decimal part or a currency sign. */
+const THOUSANDS_TAIL = /^\d{3}(?:\.\d+)?\s*(?:[$€£¥)]|[A-Z]{3})?\s*$/;
+/** Three digits between two thousands separators (`200` of `1,200,300.50`). */
+const THOUSANDS_MIDDLE = /^\d{3}$/;
+
+/**
+ * The unquoted number whose thousands separators split it into fields of a `,` file's row (`$1,200.50`
+ * read as `$1` and `200.50`), as written, or null. Only a hint for a row already too long: a row of the
+ * header's width is never re-read, as the split cannot be told from two real values.
+ */
+function thousandsSplit(record: string[], delimiter: Delimiter): string | null {
+  if (delimiter !== ',') return null;
+  for (let i = 0; i < record.length - 1; i++) {
+    if (!THOUSANDS_HEAD.test(record[i]!)) continue;
+    let j = i + 1;
+    while (j < record.length - 1 && THOUSANDS_MIDDLE.test(record[j]!) && /^\d{3}/.test(record[j + 1]!)) j++;
+    const joined = record.slice(i, j + 1).join(',');
+    if (THOUSANDS_TAIL.test(record[j]!)) return joined.trim();
+  }
+  return null;
+}
+
 /**
  * Why a row cannot be read as the header's columns, or null: a field count other than the header's
- * (`width`), or a value a cut HTML entity split (entitySplit), with that cause named either way.
+ * (`width`), or a value a cut HTML entity split (entitySplit), with that cause named either way. A row
+ * too long where an unquoted number's thousands separator split a value (thousandsSplit) says so.
  */
 function rowShapeProblem(record: string[], width: number, delimiter: Delimiter): string | null {
   const entity = entitySplit(record, delimiter);
+  const number = entity || record.length <= width ? null : thousandsSplit(record, delimiter);
   const advice = entity
     ? `the ; of the HTML entity ${entity} splits a value; export the file without HTML escaping, or put that value in quotes`
-    : null;
+    : number
+      ? `a number with a comma must be quoted: "${number}"`
+      : null;
   if (record.length !== width)
     return `has ${counted(record.length, ['field', 'fields'])} but the header has ${width}${advice ? `: ${advice}` : ''}`;
   return entity ? `a value ends in "${entity.slice(0, -1)}": ${advice}` : null;

@@ -176,6 +176,38 @@ describeDb('importCsv', (ctx) => {
     ).toEqual([{ external_id: 'L-4', source: 'AT&T' }]);
   });
 
+  // Tester: an unquoted `$1,200.50` in a `,` file was refused as "has 11 fields but the header has 10" with no
+  // word of why. The row is still refused (never guessed back together), with the value to quote.
+  it("says an unquoted number's thousands separator split a value in a , file, and stores nothing", async () => {
+    const file = csv(
+      'external_id,created_at,amount,currency',
+      'O-1,2026-11-20,$1,200.50,USD',
+      'O-2,2026-11-20,1,200,300.50,USD',
+      'O-3,2026-11-20,1,200,EUR',
+      'O-4,2026-11-20,12,USD,extra', // too long, but no number split: no hint
+    );
+    const r = await run('opportunities', file, { skipInvalid: true });
+    expect(r.errors).toEqual([
+      {
+        line: 2,
+        field: null,
+        message: 'has 5 fields but the header has 4: a number with a comma must be quoted: "$1,200.50"',
+      },
+      {
+        line: 3,
+        field: null,
+        message: 'has 6 fields but the header has 4: a number with a comma must be quoted: "1,200,300.50"',
+      },
+      {
+        line: 4,
+        field: null,
+        message: 'has 5 fields but the header has 4: a number with a comma must be quoted: "1,200"',
+      },
+      { line: 5, field: null, message: 'has 5 fields but the header has 4' },
+    ]);
+    expect(await count('opportunities')).toBe(0);
+  });
+
   it('counts a CRLF line break inside a quoted cell as one line, as an editor shows it', async () => {
     // Excel on Windows and CRM exports write CRLF everywhere, inside quoted cells too.
     const lines = [
