@@ -320,7 +320,7 @@ function underflowAnswer(
       typeof d === 'number' &&
       typeof e === 'string'
     )
-      errors.push({ index: d, field: e, message, entity: batches[b]!.entity });
+      errors.push({ index: d, field: e, message, entity: batches[b]!.entity, batch: b });
     else
       return {
         ok: false,

@@ -14,6 +14,9 @@ const itemErrorSchema = z.object({
   field: z.string().nullable().meta({ description: 'Canonical field name, or null for the whole item.' }),
   message: z.string(),
   entity: z.enum(ENTITIES).optional().meta({ description: 'Set for multi-entity requests.' }),
+  batch: z.number().int().optional().meta({
+    description: 'Set for multi-entity requests: the position of the batch in `batches` (0-based).',
+  }),
 });
 const itemWarningSchema = z.object({
   index: z.number().int().meta({ description: 'Position of the item in its batch (0-based).' }),

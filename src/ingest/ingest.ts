@@ -483,7 +483,9 @@ export async function ingestBatch(
             ...written.errors.map((e) => ({ ...e, index: p.positions[e.index]! })),
           ];
           errors.sort((a, b) => a.index - b.index);
-          result.errors.push(...(multi ? errors.map((e) => ({ ...e, entity: batch.entity })) : errors));
+          result.errors.push(
+            ...(multi ? errors.map((e) => ({ ...e, entity: batch.entity, batch: i })) : errors),
+          );
         }
         // An item the writer refused had counted as evidence: read the request again without it.
         if (dropped.length > 0) throw new Reread();

@@ -22,6 +22,11 @@ export interface ItemError {
   message: string;
   /** Set when a multi-entity batch was written. */
   entity?: Entity;
+  /**
+   * Set with `entity`: the position of the item's batch in `batches` (0-based), which tells apart two
+   * batches of one entity.
+   */
+  batch?: number;
 }
 
 export interface WriteResult {

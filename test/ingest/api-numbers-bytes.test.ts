@@ -240,7 +240,7 @@ describeDb('ingest API: numbers past the limit, bytes and numeric ids', (ctx) =>
     );
     expect(multi).toEqual(
       refusedItems([
-        { index: 0, field: 'duration_seconds', message: tooSmall('1e-999'), entity: 'activities' },
+        { index: 0, field: 'duration_seconds', message: tooSmall('1e-999'), entity: 'activities', batch: 1 },
       ]),
     );
     // A number anywhere else is named by its path.

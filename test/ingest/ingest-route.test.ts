@@ -145,8 +145,42 @@ describeDb('POST /api/v1/ingest', (ctx) => {
     });
     expect(r.status).toBe(400);
     expect(r.body.errors).toEqual([
-      { entity: 'leads', index: 1, field: 'created_at', message: expect.stringContaining('not an ISO date') },
-      { entity: 'activities', index: 1, field: 'lead_external_id', message: 'matches no lead: L-9' },
+      {
+        entity: 'leads',
+        batch: 0,
+        index: 1,
+        field: 'created_at',
+        message: expect.stringContaining('not an ISO date'),
+      },
+      {
+        entity: 'activities',
+        batch: 1,
+        index: 1,
+        field: 'lead_external_id',
+        message: 'matches no lead: L-9',
+      },
+    ]);
+    expect(await leadCount()).toBe(0);
+  });
+
+  // Tester: with two batches of one entity, an error named the entity and the item's index in its batch,
+  // not which batch it was in.
+  it('names the batch of a refused item when two batches have one entity', async () => {
+    const r = await post({
+      batches: [
+        { entity: 'leads', items: [lead('L-1'), lead('L-2')] },
+        { entity: 'leads', items: [lead('L-3'), lead('L-4', { created_at: 'soon' })] },
+      ],
+    });
+    expect(r.status).toBe(400);
+    expect(r.body.errors).toEqual([
+      {
+        entity: 'leads',
+        batch: 1,
+        index: 1,
+        field: 'created_at',
+        message: expect.stringContaining('not an ISO date'),
+      },
     ]);
     expect(await leadCount()).toBe(0);
   });
