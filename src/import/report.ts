@@ -140,6 +140,7 @@ const COUNTED_TITLES: Record<string, [one: string, many: string]> = {
     'amount that reads two ways read as decimals',
     'amounts that read two ways read as decimals',
   ],
+  'placeholder team': ['row with a placeholder team', 'rows with a placeholder team'],
 };
 
 /** `3 dates in the future`; a kind without a title reads as its name (`2 some new kind`). */

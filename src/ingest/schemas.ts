@@ -26,6 +26,7 @@ import {
 import { isTimeZone } from '../time/zone.js';
 import type { CloseDateValue } from './close-date.js';
 import type { StageRules } from './outcome.js';
+import { isPlaceholderTeam } from './placeholders.js';
 import {
   checkText,
   type DateContext,
@@ -280,12 +281,14 @@ export const oneSpace = (s: string) => s.replace(/[ \t\u00A0]+/g, ' ');
  * `name` without external_id), which is never folded: its spaces are kept as given, and the writer
  * single-spaces only the name it stores (src/ingest/accounts.ts, findAccounts).
  */
-const name = (opts?: { required?: boolean; asId?: boolean }) =>
+const name = (opts?: { required?: boolean; asId?: boolean; placeholderTeam?: boolean }) =>
   field(
-    (v) => {
+    (v): string | null => {
       const read = oneLine(withoutFormatChars(checkText(String(v))).trim());
       const n = opts?.asId ? read : oneSpace(read);
       if (n === '') throw new ValueError('has only invisible characters (such as zero-width spaces)');
+      // "N/A" in a rep's team cell names no team: read as the empty cell is (counted: 'placeholder team').
+      if (opts?.placeholderTeam && isPlaceholderTeam(n)) return null;
       return withinLimit(n, 'name');
     },
     opts,
@@ -492,7 +495,7 @@ export function buildItemSchemas(tz: string, decimal?: DecimalMark, reading: Rea
       role: oneOf(REP_ROLES),
       active: bool(),
       timezone: timeZoneName(),
-      team: name(),
+      team: name({ placeholderTeam: true }),
       team_since: instant(tz),
       is_manager: bool(),
       manager_name: name(),

@@ -52,6 +52,7 @@ const KIND_SCOPES = {
   'name looks HTML-escaped': 'row',
   'opened before sent': 'row',
   'amount read as decimals': 'row',
+  'placeholder team': 'row',
 } as const satisfies Record<string, 'row' | 'rows'>;
 export type WarningKind = keyof typeof KIND_SCOPES;
 /** Every warning kind, in a fixed order (the API schema's enum; bits of a row's mask). */
@@ -485,6 +486,7 @@ export class WarningLog {
       this.seeId(id, line);
     } else if (this.entity === 'accounts' && typeof item.name === 'string') this.seeName(item.name, line);
     if (this.entity === 'reps') this.seePerson(item, line);
+    if (this.entity === 'reps') this.checkPlaceholderTeam(item, line, raw);
     this.checkNames(item, line, raw);
     this.checkEscapedNames(item, line);
     if (this.entity === 'accounts') this.checkLookAlike(item, line);
@@ -1016,6 +1018,22 @@ export class WarningLog {
   }
 
   /** Counts an item whose names (NAME_FIELDS) were read without some format characters. */
+  /**
+   * Counts a rep whose team cell held a placeholder ("N/A", "-", "TBD": isPlaceholderTeam), which the
+   * schema read as an empty cell, no team, rather than creating a team of that name.
+   */
+  private checkPlaceholderTeam(item: Record<string, unknown>, line: number, raw: unknown): void {
+    if (item.team !== null || typeof raw !== 'object' || raw === null) return;
+    const given = (raw as Record<string, unknown>).team;
+    if (typeof given !== 'string' || given.trim() === '') return;
+    this.add(
+      'placeholder team',
+      line,
+      () =>
+        `team "${given.trim()}" is a placeholder, not a team's name: read as an empty team cell, the rep is left without a team`,
+    );
+  }
+
   private checkNames(item: Record<string, unknown>, line: number, raw: unknown): void {
     const fields = NAME_FIELDS[this.entity];
     if (!fields || typeof raw !== 'object' || raw === null) return;
