@@ -16,6 +16,7 @@ import { FEATURES, listenersOf } from './features.js';
 import { DRAIN_MS, InFlight } from './in-flight.js';
 import { registerMetricsCommand, SLASH_COMMAND } from './metrics-command.js';
 import { gateOnReplayVerdict, isReplayedRequest, replayVerdictProperty } from './replay-gate.js';
+import { recordingActions, registerUnknownActions } from './unknown-actions.js';
 
 export interface SlackAppOptions {
   /** `socket` needs SLACK_APP_TOKEN; `http` serves POST /slack/events and GET /healthz on `port`. */
@@ -145,9 +146,13 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
     await inFlight.track(next());
   });
   watchListenerClients(app, deps.logger);
-  // The `/metrics` command first, then every feature's buttons and events.
+  // The `/metrics` command first, then every feature's buttons and events, then the answer to a button
+  // none of them knows (an older message's).
   registerMetricsCommand(app, appDeps);
-  for (const register of listenersOf(FEATURES)) register(app, appDeps);
+  const isKnownAction = recordingActions(app, () => {
+    for (const register of listenersOf(FEATURES)) register(app, appDeps);
+  });
+  registerUnknownActions(app, appDeps, isKnownAction);
   app.error(async (err) => {
     // A replay let through before its verdict stops at its gated ack; the edge logged it.
     if (isReplayedRequest(err)) return;
