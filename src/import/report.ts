@@ -59,17 +59,22 @@ function formatEmptyRows(r: ImportCsvResult): string {
  */
 export function formatErrors(r: ImportCsvResult): string {
   if (r.errors.length === 0) return '';
-  const lines = r.errors.map((e) => `line ${e.line}: ${subject(e)}${e.message}`);
+  const lines = r.errors.map((e) => `line ${e.line}: ${described(e)}`);
   const listedLines = new Set(r.errors.map((e) => e.line)).size;
   if (r.invalidRows > listedLines)
     lines.push(`… and ${counted(r.invalidRows - listedLines, ['more invalid row', 'more invalid rows'])}`);
   return lines.join('\n');
 }
 
-/** What a row error is about, before its message: `closed_at `, `Deal - Lost time (closed_at) `, or nothing. */
-function subject(e: ImportCsvResult['errors'][number]): string {
-  if (!e.field) return '';
-  return e.column ? `${e.column} (${e.field}) ` : `${e.field} `;
+/**
+ * A row error with what it is about before its message: `closed_at is required`, `Deal - Lost time
+ * (closed_at) is required`, or the message alone. A message that names two fields starts with its own
+ * (`amount and amount_minor are both given`, as the API shows it alone): the field is not said twice.
+ */
+function described(e: ImportCsvResult['errors'][number]): string {
+  if (!e.field) return e.message;
+  const own = e.message.startsWith(`${e.field} `) ? e.message.slice(e.field.length + 1) : e.message;
+  return e.column ? `${e.column} (${e.field}) ${own}` : `${e.field} ${own}`;
 }
 
 /** Each warning's title, read with its count: `1 date in the future`, `3 dates in the future`. */

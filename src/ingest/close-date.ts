@@ -47,7 +47,7 @@ export function settleCloseDate(
     if (close === null && item.stage !== undefined)
       return {
         field: 'close_date',
-        message: `and the stage are empty: give the deal's stage (or outcome), or leave both columns out to keep it as it is`,
+        message: `close_date and the stage are empty: give the deal's stage (or outcome), or leave both columns out to keep it as it is`,
       };
     // helper-183: a blank Stage cell beside a Close Date (a Salesforce export) is named as the reason.
     const blankStage = item.stage !== undefined ? ', and the stage is empty' : '';
@@ -61,7 +61,7 @@ export function settleCloseDate(
   if (item[meant] !== undefined && item[meant] !== null)
     return {
       field: 'close_date',
-      message: `and ${meant} are both given (the close date of ${decided ? `a ${outcome}` : 'an open'} deal is its ${meant}); give only one`,
+      message: `close_date and ${meant} are both given (the close date of ${decided ? `a ${outcome}` : 'an open'} deal is its ${meant}); give only one`,
     };
   if (close === null && decided)
     return { field: 'close_date', message: `is required when the outcome is ${outcome}` };

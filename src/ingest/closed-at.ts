@@ -145,7 +145,7 @@ function reopenedByEmptyCells(index: number, item: CloseItem, outcome: Outcome):
     return {
       index,
       field: 'stage',
-      message: `and outcome are empty, but the deal is ${outcome}: give its stage or outcome, leave both out to keep the deal ${outcome}, or give outcome ${reopen}`,
+      message: `stage and outcome are empty, but the deal is ${outcome}: give its stage or outcome, leave both out to keep the deal ${outcome}, or give outcome ${reopen}`,
     };
   const field = item.emptied === 'outcome' ? 'outcome' : 'stage';
   return {

@@ -148,7 +148,7 @@ export async function writeOpportunities(
       errors.push({
         index,
         field: 'amount',
-        message: 'and amount_minor are both given; give only one',
+        message: 'amount and amount_minor are both given; give only one',
       });
     }
     // Won or lost needs a closed_at, a stored deal as the item leaves it too.

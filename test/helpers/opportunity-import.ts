@@ -26,6 +26,11 @@ export function opportunityImport(ctx: DbContext, prefix: string, now: Date) {
       sql`select external_id as id, amount_minor::float8 as amount, currency from opportunities order by external_id`,
     );
   const lines = (r: { errors: { line: number; field: string | null; message: string }[] }) =>
-    r.errors.map((e) => `line ${e.line}: ${e.field} ${e.message}`);
+    // A message naming two fields starts with its own (`stage and outcome are empty`), as formatErrors reads it.
+    r.errors.map((e) =>
+      e.field && e.message.startsWith(`${e.field} `)
+        ? `line ${e.line}: ${e.message}`
+        : `line ${e.line}: ${e.field} ${e.message}`,
+    );
   return { run, opps, lines, csv };
 }

@@ -1328,7 +1328,7 @@ describeDb('CRM presets', (ctx) => {
         line: 2,
         field: 'close_date',
         message:
-          "and the stage are empty: give the deal's stage (or outcome), or leave both columns out to keep it as it is",
+          "close_date and the stage are empty: give the deal's stage (or outcome), or leave both columns out to keep it as it is",
       },
     ]);
     expect(
@@ -1338,7 +1338,7 @@ describeDb('CRM presets', (ctx) => {
         line: 2,
         field: 'close_date',
         message:
-          'and closed_at are both given (the close date of a won deal is its closed_at); give only one',
+          'close_date and closed_at are both given (the close date of a won deal is its closed_at); give only one',
       },
     ]);
     // An empty one too: it would clear a date, and nothing says which (helper-177: ignored, said "unchanged").

@@ -185,6 +185,26 @@ describeDb('POST /api/v1/ingest', (ctx) => {
     expect(await leadCount()).toBe(0);
   });
 
+  // Tester: the API answered "and amount_minor are both given", a message whose subject (the first field)
+  // only the CSV import's line prefix supplied.
+  it('names both fields in the message of a deal giving amount and amount_minor', async () => {
+    const deal = { external_id: 'O-1', created_at: '2026-11-20', amount: '12.00', amount_minor: 1200 };
+    const r = await post({ entity: 'opportunities', items: [deal] });
+    expect(r.status).toBe(400);
+    expect(r.body.errors).toEqual([
+      { index: 0, field: 'amount', message: 'amount and amount_minor are both given; give only one' },
+    ]);
+    // Whole numbers as JSON strings are read as numbers (the CSV's values are all text): "1200" is 1200.
+    const text = await post({
+      entity: 'opportunities',
+      items: [{ ...deal, amount: undefined, amount_minor: '1200' }],
+    });
+    expect(text).toMatchObject({ status: 200, body: { inserted: 1 } });
+    expect(await queryRows(ctx.db(), sql`select amount_minor::int as m from opportunities`)).toEqual([
+      { m: 1200 },
+    ]);
+  });
+
   it('answers 400 to malformed JSON, an unknown entity or unknown fields', async () => {
     expect((await post('{"entity": "leads", "items": [')).status).toBe(400);
     expect((await post({ entity: 'deals', items: [] })).status).toBe(400);
