@@ -27,6 +27,8 @@ export interface LossReasonRow {
   amount: number;
   /** Deals of `lost` in another currency than the answer's: their amount is not in `amount` (no rates). */
   otherCurrency: number;
+  /** Deals of `lost` in the answer's currency recorded without an amount: shown as such, never as 0. */
+  noAmount: number;
   /** lost ÷ all deals lost in the period, 0..1. */
   share: number;
   /** Deals lost for this reason in the previous period (same point of a running period). */
@@ -48,6 +50,7 @@ interface ReasonRow {
   cur_n: number;
   cur_amount: number;
   cur_other: number;
+  cur_no_amount: number;
   prev_n: number;
   /** The reason's most used spelling in the period (`segmentLabelJoin`); "No reason given" without one. */
   label: string;
@@ -87,13 +90,15 @@ export async function getLossReasons(
     runMetricQuery<ReasonRow>(
       deps.db,
       sql`with x as (${scopedRows(lostDeals('reason'), query.scope, min, current.end, 'reason')})
-      select a.g as reason, a.cur_n, a.cur_amount, a.cur_other, a.prev_n, ${label} as label
+      select a.g as reason, a.cur_n, a.cur_amount, a.cur_other, a.cur_no_amount, a.prev_n, ${label} as label
       from (select x.seg as g,
         count(*) filter (where x.ts >= ${from}::timestamptz)::int as cur_n,
         coalesce(sum(x.amount_minor) filter (where x.ts >= ${from}::timestamptz
           and x.currency = ${result.currency ?? 'USD'}), 0)::float8 as cur_amount,
         count(*) filter (where x.ts >= ${from}::timestamptz
           and x.currency is distinct from ${result.currency ?? 'USD'})::int as cur_other,
+        count(*) filter (where x.ts >= ${from}::timestamptz
+          and x.currency = ${result.currency ?? 'USD'} and x.amount_minor is null)::int as cur_no_amount,
         count(*) filter (where x.ts < ${since}::timestamptz)::int as prev_n
       from x
       where x.ts >= ${from}::timestamptz or x.ts < ${since}::timestamptz
@@ -108,6 +113,7 @@ export async function getLossReasons(
     lost: Number(r.cur_n),
     amount: Number(r.cur_amount),
     otherCurrency: Number(r.cur_other),
+    noAmount: Number(r.cur_no_amount),
     share: total > 0 ? Number(r.cur_n) / total : 0,
     previousLost: Number(r.prev_n),
   });
@@ -131,6 +137,7 @@ export async function getLossReasons(
       lost,
       amount: tail.reduce((s, r) => s + r.amount, 0),
       otherCurrency: tail.reduce((s, r) => s + r.otherCurrency, 0),
+      noAmount: tail.reduce((s, r) => s + r.noAmount, 0),
       share: total > 0 ? lost / total : 0,
       previousLost: tail.reduce((s, r) => s + r.previousLost, 0),
     });

@@ -43,15 +43,22 @@ function reasonChange(lost: number, previous: number): string {
 /**
  * A reason row's amount: "€2,000"; deals in another currency are never shown as money they are not (no
  * exchange rates): "no amount in EUR (1 in another currency)" when all of the row's deals are, "€2,000 (+1
- * in another currency)" when some are.
+ * in another currency)" when some are. Deals recorded without an amount are not lost for €0: "no amount"
+ * when all of the row's deals are, "€2,000 (+1 without an amount)" when some are.
  */
 function reasonAmount(row: LossReasonRow, currency: string | null): string {
-  const other = row.otherCurrency;
-  if (other === 0 || currency === null) return formatMoney(row.amount, currency);
-  const where = `${formatCount(other)} in ${other === 1 ? 'another currency' : 'other currencies'}`;
-  return other >= row.lost
-    ? `no amount in ${currency} (${where})`
-    : `${formatMoney(row.amount, currency)} (+${where})`;
+  const other = currency === null ? 0 : row.otherCurrency;
+  const notes = [
+    ...(other > 0
+      ? [`${formatCount(other)} in ${other === 1 ? 'another currency' : 'other currencies'}`]
+      : []),
+    ...(row.noAmount > 0 ? [`${formatCount(row.noAmount)} without an amount`] : []),
+  ];
+  if (notes.length === 0) return formatMoney(row.amount, currency);
+  if (row.lost - other - row.noAmount > 0)
+    return `${formatMoney(row.amount, currency)} (+${notes.join(', ')})`;
+  if (other === 0) return 'no amount';
+  return `no amount in ${currency} (${notes.join(', ')})`;
 }
 
 /**
@@ -99,7 +106,14 @@ export function buildLostMessage(
   }
   const lost = r.value.kind === 'value' ? r.value.value : 0;
   const amount = r.figures.find((f) => f.key === 'amount')?.value;
-  const amountText = amount?.kind === 'value' ? formatMoney(amount.value, r.currency) : 'no amount';
+  // Deals lost without a recorded amount add 0 to the sum: when no deal of the answer's currency has one,
+  // the amount is absent, not "$0".
+  const unpriced = lr.rows.reduce((s, row) => s + row.noAmount + row.otherCurrency, 0);
+  const amountText =
+    amount?.kind === 'value' &&
+    !(amount.value === 0 && lost > 0 && unpriced >= lost && lr.rows.some((x) => x.noAmount > 0))
+      ? formatMoney(amount.value, r.currency)
+      : 'no amount';
   const lines: string[] = [`*${formatCount(lost)}* deal${lost === 1 ? '' : 's'} lost · *${amountText}*`];
   // A previous period before the org's first record has nothing to compare: "vs 2024: no earlier data (the
   // data starts on 9 Dec 2025)", and no reason is "new" against it.
