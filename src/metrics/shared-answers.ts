@@ -392,13 +392,6 @@ export function createMetricAnswers(options: MetricAnswersOptions): MetricAnswer
           shapeOf(query),
           onAsk,
         );
-      // The version read runs on the main pool, outside the slots: a person waits for it no longer than
-      // for the answer itself.
-      const versionRead = beforeDeadline(freshVersion(), deadline, clock).catch((error: unknown) => {
-        // Told "busy" before reaching the queue (the read outlasted the deadline): shed all the same.
-        if (isBusyError(error)) counts.shed++;
-        throw error;
-      });
       // While the data is quiet (the last two reads returned the same version), a question nobody is
       // computing or has cached under that version starts now, under it, beside its own read, when a slot it
       // may use is free: its answer costs one round trip, not two. It stands only if the read returns that same
@@ -425,6 +418,21 @@ export function createMetricAnswers(options: MetricAnswersOptions): MetricAnswer
           early = { result, withdraw };
         }
       }
+      // The version read runs on the main pool, outside the slots: a person waits for it no longer than
+      // for the answer itself. Beside a question started early it is sent after the question's statements
+      // (next turn of the event loop): the early question is what the person waits for, and a read sent first
+      // delayed its statements by the read's own send (a rep's quarter of calls, bench data, interleaved:
+      // 1.12 → 0.83 ms median). It still starts after the ask arrived, which is all the check below needs.
+      const readVersion = () => freshVersion();
+      const versionRead = beforeDeadline(
+        early ? new Promise<void>((next) => setImmediate(next)).then(readVersion) : readVersion(),
+        deadline,
+        clock,
+      ).catch((error: unknown) => {
+        // Told "busy" before reaching the queue (the read outlasted the deadline): shed all the same.
+        if (isBusyError(error)) counts.shed++;
+        throw error;
+      });
       let version: string;
       try {
         version = await versionRead;
