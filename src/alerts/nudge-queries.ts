@@ -233,6 +233,8 @@ export interface LeadActor {
 
 /** What the owner's DM shows for one lead, as stored: its "Contacted" touch and its active snooze. */
 export interface LeadButtonState {
+  /** What names the lead now (its fallback text lists the leads still waiting by these). */
+  lead: { crmId: string; name: string | null; company: string | null };
   /** The touch the "Contacted" button recorded (one per lead), or null. */
   contacted: (LeadActor & { at: Date }) | null;
   /** A snooze still running at `now`, or null (an expired snooze gives the buttons back). */
@@ -254,6 +256,9 @@ export async function getLeadButtonStates(
   if (ids.length === 0) return states;
   const rows = await queryRows<{
     lead_id: number;
+    external_id: string;
+    name: string | null;
+    company: string | null;
     contacted_at: Date | string | null;
     contacted_slack: string | null;
     contacted_name: string | null;
@@ -262,7 +267,7 @@ export async function getLeadButtonStates(
     snoozed_name: string | null;
   }>(
     db,
-    sql`select l.id as lead_id,
+    sql`select l.id as lead_id, l.external_id, l.name, l.company,
                a.occurred_at as contacted_at, ra.slack_user_id as contacted_slack, ra.name as contacted_name,
                s.until as snoozed_until, rs.slack_user_id as snoozed_slack, rs.name as snoozed_name
         from leads l
@@ -277,6 +282,7 @@ export async function getLeadButtonStates(
   );
   for (const r of rows)
     states.set(r.lead_id, {
+      lead: { crmId: r.external_id, name: r.name, company: r.company },
       contacted:
         r.contacted_at === null
           ? null

@@ -55,14 +55,17 @@ describe('owner nudge header after a click', () => {
     const leads = Array.from({ length: 12 }, (_, i) => lead(i + 1, 'Ana', true));
     const dm = buildOwnerNudge(leads, 300);
     expect(dm.text).toMatch(/^12 new leads are waiting for you: /);
-    const after = setOwnerNudgeWaiting(dm, 3);
+    // Leads 1–3 contacted: the fallback names only the listed leads still waiting, then those beyond.
+    const after = setOwnerNudgeWaiting(dm, 3, leads.slice(3, 10));
     expect(after.blocks[0]).toMatchObject({
       type: 'header',
       text: { text: ':hourglass_flowing_sand: 9 of 12 new leads are still waiting for you' },
     });
     expect(after.text).toBe(
-      dm.text.replace('12 new leads are waiting for you', '9 of 12 new leads are still waiting for you'),
+      '9 of 12 new leads are still waiting for you: Lead 4, Lead 5, Lead 6, Lead 7, Lead 8, Lead 9, Lead 10 and 2 more',
     );
+    // Every listed lead contacted: the title alone, which counts the two beyond the list.
+    expect(setOwnerNudgeWaiting(dm, 10, []).text).toBe('2 of 12 new leads are still waiting for you');
     // A DM posted before the count was in the block id: read from the line's text.
     const old = {
       ...dm,
@@ -71,7 +74,7 @@ describe('owner nudge header after a click', () => {
         block_id: b.block_id?.startsWith('alert_more:') ? 'x' : b.block_id,
       })),
     };
-    expect(setOwnerNudgeWaiting(old, 10).blocks[0]).toMatchObject({
+    expect(setOwnerNudgeWaiting(old, 10, []).blocks[0]).toMatchObject({
       text: { text: ':hourglass_flowing_sand: 2 of 12 new leads are still waiting for you' },
     });
   });

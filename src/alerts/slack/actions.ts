@@ -203,6 +203,11 @@ async function updateOwnerDm(deps: Deps, client: WebClient, body: BlockAction): 
     const notes = new Map<number, string | null>();
     // Contacted, or gone from Tally: no longer waiting (a snoozed lead still is; the header counts it).
     const handled = leadIds.filter((id) => !states.has(id) || states.get(id)!.contacted !== null).length;
+    // The fallback names the same leads the blocks show as waiting, in the DM's order.
+    const waiting = leadIds.flatMap((id) => {
+      const state = states.get(id);
+      return state && state.contacted === null ? [state.lead] : [];
+    });
     for (const [id, state] of states) {
       if (state.contacted)
         notes.set(id, clickNote('contacted', actorName(state.contacted), slackTime(state.contacted.at)));
@@ -214,9 +219,10 @@ async function updateOwnerDm(deps: Deps, client: WebClient, body: BlockAction): 
       setOwnerNudgeWaiting(
         { text: String(body.message?.text ?? 'Lead alert'), blocks: setOwnerLeadBlocks(blocks, notes) },
         handled,
+        waiting,
       ),
     );
-    const key = JSON.stringify(message.blocks);
+    const key = JSON.stringify([message.text, message.blocks]);
     if (key === sent) break;
     await client.chat.update({ channel, ts, text: message.text, blocks: message.blocks });
     sent = key;

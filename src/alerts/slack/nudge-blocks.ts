@@ -31,11 +31,14 @@ export interface LeadCard {
   ownerNudged?: boolean;
 }
 
+/** What names a lead: enough to call it in a fallback text (a LeadCard is one). */
+export type LeadName = Pick<LeadCard, 'crmId' | 'name' | 'company'>;
+
 /**
  * What a lead is called: its name, else its company, else its CRM id ("Lead 00Q5e…"), never "Unnamed
  * lead", which gives the rep nothing to look up. `company` is null when it already is the title.
  */
-function leadLabel(lead: LeadCard): { title: string; company: string | null } {
+function leadLabel(lead: LeadName): { title: string; company: string | null } {
   const name = lead.name?.trim();
   const company = lead.company?.trim() || null;
   if (name) return { title: name, company };
@@ -62,16 +65,18 @@ function leadLine(lead: LeadCard, slaSeconds: number, withOwner: boolean): strin
   return `${leadTitle(lead)}\n${parts.join(' · ')}`;
 }
 
-function plainName(lead: LeadCard): string {
+function plainName(lead: LeadName): string {
   const label = leadLabel(lead);
   return `${clipName(label.title)}${label.company ? ` (${clipName(label.company)})` : ''}`;
 }
 
 /** Fallback text (notifications, search): plain, and escaped since Slack parses `text` as mrkdwn too. */
-function fallback(intro: string, leads: LeadCard[]): string {
+function fallback(intro: string, leads: LeadName[], beyond = 0): string {
   const names = leads.slice(0, MAX_LEADS_PER_DM).map(plainName).join(', ');
-  const more = leads.length > MAX_LEADS_PER_DM ? ` and ${leads.length - MAX_LEADS_PER_DM} more` : '';
-  return escapeName(`${intro}: ${names}${more}`);
+  const more = Math.max(0, leads.length - MAX_LEADS_PER_DM) + beyond;
+  // Nothing listed (every listed lead handled): the title alone, which already counts those beyond.
+  if (!names) return escapeName(intro);
+  return escapeName(`${intro}: ${names}${more > 0 ? ` and ${more} more` : ''}`);
 }
 
 /** Block id of the "…and 12 more" line, with the count: `alert_more:12` (read back by `moreCountOf`). */
@@ -113,13 +118,18 @@ function ownerNudgeTitle(waiting: number, total: number): string {
  * An owner's DM's header and fallback text as it came back in a click payload, counting the leads still
  * waiting: every lead it lists or counts ("…and 12 more"), less those `handled` (contacted, or gone from
  * Tally). Fresh tester helper-213, finding 3: after one of two leads was marked Contacted the header still
- * said "2 new leads are waiting for you". Blocks other than the header pass through unchanged.
+ * said "2 new leads are waiting for you". The fallback text (notifications, screen readers) is rebuilt
+ * from the same state as the header: its title and `waiting`, the listed leads still waiting (snoozed
+ * ones too), then the count beyond the ten listed; it no longer keeps the payload's names, which listed
+ * a lead already contacted. Blocks other than the header pass through unchanged.
  */
 export function setOwnerNudgeWaiting(
   message: { text: string; blocks: KnownBlock[] },
   handled: number,
+  waiting: LeadName[],
 ): { text: string; blocks: KnownBlock[] } {
-  const total = leadIdsOf(message.blocks).length + moreCountOf(message.blocks);
+  const beyond = moreCountOf(message.blocks);
+  const total = leadIdsOf(message.blocks).length + beyond;
   // No lead blocks (not an owner DM as we post it): nothing to count, the message stays as it was.
   if (total === 0) return message;
   const title = ownerNudgeTitle(Math.max(0, total - handled), total);
@@ -130,9 +140,7 @@ export function setOwnerNudgeWaiting(
     done = true;
     return { ...header(`${emoji} ${title}`), ...(b.block_id ? { block_id: b.block_id } : {}) };
   });
-  // The fallback is "<title>: <lead names>"; its names stay, its title follows the header.
-  const cut = message.text.indexOf(': ');
-  return { text: cut >= 0 ? `${escapeName(title)}${message.text.slice(cut)}` : message.text, blocks };
+  return { text: fallback(title, waiting, beyond), blocks };
 }
 
 /** One lead's "Contacted" and "Snooze 15 min" buttons in the owner's DM (block id names the lead). */
