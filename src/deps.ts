@@ -17,6 +17,12 @@ export interface Deps {
   clock: Clock;
   /** The Slack Web API client (pointed at SLACK_API_URL when set); null in the local console. */
   slack: WebClient | null;
+  /**
+   * The same client for chart uploads a person has been told will follow (bot token, same options) but
+   * with the longer request timeout CHART_UPLOAD_LIMIT_MS (src/chart-button/deliver.ts) instead of 10 s;
+   * absent: the listener's client is used.
+   */
+  slackUploads?: WebClient;
   /** Shared metric computations (single-flight, cache by data version, load shedding); absent: none. */
   answers?: SharedComputations;
 }

@@ -2,6 +2,7 @@ import { Server as HttpServer, type ServerResponse } from 'node:http';
 import { Server } from 'node:net';
 import { App, type Logger as BoltLogger, type CustomRoute, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { WebClient, WebClientEvent } from '@slack/web-api';
+import { CHART_UPLOAD_LIMIT_MS } from '../chart-button/deliver.js';
 import { noteRequestArrived } from '../core/yield-to-io.js';
 import { readAuthLost, recordAuthLost } from '../delivery/pacer.js';
 import type { Deps } from '../deps.js';
@@ -63,6 +64,13 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
   // One client holding the bot token, for jobs and for the bot's own auth.test (see botAuthorize).
   const botClient = new WebClient(slackConfig.botToken, { ...clientOptions, logger });
   logRateLimits(botClient, deps.logger);
+  // Chart uploads may take longer than one 10 s request once the person was told the picture follows.
+  const uploadClient = new WebClient(slackConfig.botToken, {
+    ...clientOptions,
+    timeout: CHART_UPLOAD_LIMIT_MS,
+    logger,
+  });
+  logRateLimits(uploadClient, deps.logger);
   // A token Slack refuses at start-up makes /healthz say so at once, as a refused send would.
   const authorize = botAuthorize(botClient, slackConfig.botToken, deps.logger, (error) => {
     recordAuthLost(deps.database.db, error).catch((err: unknown) =>
@@ -140,7 +148,7 @@ export function createSlackApp(deps: Deps, options: SlackAppOptions): SlackApp {
     app = new App({ authorize, receiver, logger, clientOptions: appClientOptions });
     gateOnReplayVerdict(app, deps.logger);
   }
-  const appDeps: Deps = { ...deps, slack: botClient };
+  const appDeps: Deps = { ...deps, slack: botClient, slackUploads: uploadClient };
   // Bolt's `next()` in a global middleware settles once every listener has run (answered and posted).
   app.use(async ({ next }) => {
     await inFlight.track(next());

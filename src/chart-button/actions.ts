@@ -14,12 +14,23 @@ import {
   toResponse,
 } from '../slack/respond.js';
 import { ChartCache } from './cache.js';
-import { buildChartMessage, ChartUploadSlowError, uploadChart } from './deliver.js';
+import {
+  awaitLateUpload,
+  buildChartMessage,
+  CHART_UPLOAD_LIMIT_MS,
+  ChartUploadGaveUpError,
+  ChartUploadSlowError,
+  uploadChart,
+} from './deliver.js';
 import { COACH_CHART, findChart, METRIC_CHART } from './find.js';
 
 /** The upload is slow: said at once, and the picture (or the failure) follows once Slack has answered. */
 export const CHART_SLOW =
   'Slack is slow to take the chart picture — it will appear here once the upload finishes. The numbers above are unchanged.';
+
+/** A slow upload Slack still had not taken CHART_UPLOAD_LIMIT_MS after the press. */
+export const CHART_GAVE_UP =
+  "Slack still hasn't taken the chart picture after a minute, so it won't appear — the numbers above are unchanged. Please try again later.";
 
 export const CHART_FAILED =
   "Couldn't draw that chart right now — the numbers above are unchanged. Please try again in a minute.";
@@ -44,6 +55,7 @@ const NO_UPLOAD_PERMISSION: ReadonlySet<string> = new Set([
 
 /** What the person is told when drawing or uploading the chart failed with `err`. */
 function chartFailure(err: unknown): string {
+  if (err instanceof ChartUploadGaveUpError) return CHART_GAVE_UP;
   const retryAfter = rateLimitedSeconds(err);
   if (retryAfter !== undefined) return chartRateLimited(retryAfter);
   if (NO_UPLOAD_PERMISSION.has(slackErrorCode(err))) return CHART_NO_PERMISSION;
@@ -56,7 +68,10 @@ function chartFailure(err: unknown): string {
  * ephemeral image block beside the text answer, which is never replaced. A render or upload failure
  * becomes one polite sentence (a missing `files:write` says an admin must reinstall the app; a 429 says
  * when to try again; an upload Slack has not taken within UPLOAD_TIMEOUT_MS is said to be slow, and its
- * picture, or failure, follows as a second ephemeral answer); the details go to the log.
+ * picture, or failure, follows as a second ephemeral answer); the details go to the log. The upload goes
+ * through `deps.slackUploads` (request timeout CHART_UPLOAD_LIMIT_MS, not the usual 10 s), so once the
+ * person was told the picture follows, a Slack slower than 10 s still delivers it; only a real failure, or
+ * no upload by CHART_UPLOAD_LIMIT_MS after the press, says it did not work.
  */
 export function registerChartActions(app: App, deps: Deps): void {
   const cache = new ChartCache();
@@ -69,6 +84,7 @@ export function registerChartActions(app: App, deps: Deps): void {
   }: Parameters<Parameters<typeof app.action<BlockAction<ButtonAction>>>[1]>[0]) => {
     await ack();
     const now = deps.clock();
+    const uploadDeadline = Date.now() + CHART_UPLOAD_LIMIT_MS;
     // A second press while the same chart is being drawn for the first (a double click) posts nothing:
     // the first press answers with the picture.
     let joined = false;
@@ -81,7 +97,7 @@ export function registerChartActions(app: App, deps: Deps): void {
       const found = await findChart(deps, caller, { actionId: action.action_id, value: action.value }, now);
       if (!found.ok) return found.reply;
       try {
-        const upload = await uploadChart(client, cache, found.state, found.chart);
+        const upload = await uploadChart(deps.slackUploads ?? client, cache, found.state, found.chart);
         joined = upload.joined === true;
         const { fileId } = upload;
         return { visibility: 'ephemeral', message: buildChartMessage(found.chart, fileId) };
@@ -108,11 +124,12 @@ export function registerChartActions(app: App, deps: Deps): void {
       deps.logger.error({ err: describeError(err) }, 'chart response_url post failed');
     }
     if (!late) return;
-    // The listener waits for the late upload (bounded by the client's timeout and retries), so a stop's
+    // The listener waits for the late upload (at most CHART_UPLOAD_LIMIT_MS from the press), so a stop's
     // drain waits for it too; its outcome goes to the same response_url.
     let outcome: Reply;
     try {
-      outcome = { visibility: 'ephemeral', message: buildChartMessage(late.chart, await late.upload) };
+      const fileId = await awaitLateUpload(late.upload, uploadDeadline);
+      outcome = { visibility: 'ephemeral', message: buildChartMessage(late.chart, fileId) };
     } catch (err) {
       deps.logger.error(
         { err: describeError(err), chart: late.chart.kind },

@@ -76,6 +76,41 @@ export class ChartUploadSlowError extends Error {
  */
 export const UPLOAD_TIMEOUT_MS = 7_000;
 
+/**
+ * How long a chart upload may take in all, from the press, once the person has been told the picture
+ * follows (CHART_SLOW): its own bound, separate from the answer's 10 s (ANSWER_TIMEOUT_MS, and the Web API
+ * client's 10 s request timeout). Uploads of the Chart button go through a client with this request
+ * timeout (Deps.slackUploads), so a Slack slower than 10 s to take the picture still delivers it; past
+ * this the person is told Slack did not take it (CHART_GAVE_UP).
+ */
+export const CHART_UPLOAD_LIMIT_MS = 60_000;
+
+/** The late upload did not finish within CHART_UPLOAD_LIMIT_MS of the press (the caller stops waiting). */
+export class ChartUploadGaveUpError extends Error {
+  constructor(readonly ms: number) {
+    super(`chart upload not finished within ${ms} ms of the press`);
+    this.name = 'ChartUploadGaveUpError';
+  }
+}
+
+/** `late` (a slow upload's file id), or ChartUploadGaveUpError once `deadline` (epoch ms) has passed. */
+export async function awaitLateUpload(late: Promise<string>, deadline: number): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      late,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new ChartUploadGaveUpError(CHART_UPLOAD_LIMIT_MS)),
+          Math.max(0, deadline - Date.now()),
+        );
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 async function withTimeout(work: Promise<string>, ms: number): Promise<string> {
   let timer: NodeJS.Timeout | undefined;
   try {

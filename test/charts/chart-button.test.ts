@@ -108,6 +108,26 @@ describeDb('the "Chart" button through Bolt, signed HTTP and the files API stand
     expect(answers()).toHaveLength(2);
   }, 30_000);
 
+  // Tester: an upload slower than the answer's own 10 s limit ended in "Couldn't draw", though the app had
+  // already said the picture would follow (the Web API client gave up on the request after 10 s).
+  it('lets a slow upload finish past 10 s once it has said the picture follows', async () => {
+    const answer = await sendCommand(app, stub, USERS.ana.id, 'winrate');
+    stub.setDelay('files.completeUploadExternal', 12_000);
+    const { id } = await pressButton(app, stub, USERS.ana.id, answer.reply.blocks, 'Chart');
+    const answers = () => stub.callsTo('response_url').filter((c) => c.responseId === id);
+    const deadline = Date.now() + 25_000;
+    while (answers().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const [slow, picture] = answers();
+    expect(slow?.args.text).toBe(CHART_SLOW);
+    expect(picture?.args.text).not.toBe(CHART_FAILED);
+    const image = (picture?.args.blocks as ImageBlock[] | undefined)?.[0];
+    expect(image?.type).toBe('image');
+    expect(image?.slack_file).toEqual({ id: [...stub.files.values()][0]!.id });
+    // One completion, taken once: the request was not timed out and sent again.
+    expect(stub.callsTo('files.completeUploadExternal')).toHaveLength(1);
+    expect(answers()).toHaveLength(2);
+  }, 40_000);
+
   it('draws the leaderboard of a "by rep" answer with the caller’s bar marked', async () => {
     const answer = await sendCommand(app, stub, USERS.mia.id, 'winrate team by rep');
     const { reply } = await clickButton(app, stub, USERS.mia.id, answer.reply.blocks, 'Chart');
