@@ -14,6 +14,7 @@ import {
   toResponse,
 } from '../slack/respond.js';
 import { ChartCache } from './cache.js';
+import { type ChartClaim, claimChart, releaseChart } from './claim.js';
 import {
   awaitLateUpload,
   buildChartMessage,
@@ -44,6 +45,9 @@ export const CHART_NO_PERMISSION =
 export function chartRateLimited(retryAfterSeconds: number): string {
   return `Slack is limiting file uploads right now — the numbers above are unchanged. Try the chart again in ${secondsToWait(retryAfterSeconds)}.`;
 }
+
+/** What a press joined to another's drawing returns: never posted (the other press answers). */
+const NOT_POSTED: Reply = { visibility: 'ephemeral', message: buildNoticeMessage('') };
 
 /** Upload errors that no retry can fix: the token may not upload files. */
 const NO_UPLOAD_PERMISSION: ReadonlySet<string> = new Set([
@@ -84,10 +88,15 @@ export function registerChartActions(app: App, deps: Deps): void {
   }: Parameters<Parameters<typeof app.action<BlockAction<ButtonAction>>>[1]>[0]) => {
     await ack();
     const now = deps.clock();
-    const uploadDeadline = Date.now() + CHART_UPLOAD_LIMIT_MS;
+    // Real time, not the app's clock: the upload's bound and the claim's expiry are elapsed time, and the
+    // claim table's other rows and its purge are in real time too.
+    const pressedAt = new Date();
+    const uploadDeadline = pressedAt.getTime() + CHART_UPLOAD_LIMIT_MS;
     // A second press while the same chart is being drawn for the first (a double click) posts nothing:
-    // the first press answers with the picture.
+    // the first press answers with the picture. Within one process the upload is joined (ChartCache);
+    // across instances the press is claimed in the database (claimChart), held until it has answered.
     let joined = false;
+    let claim: ChartClaim | null = null;
     // An upload still running past UPLOAD_TIMEOUT_MS: the person is told it is slow, then gets its outcome.
     let late: { upload: Promise<string>; chart: Parameters<typeof buildChartMessage>[0] } | undefined;
     const reply = await answerSafely(deps, 'chart button', async (): Promise<Reply> => {
@@ -96,6 +105,22 @@ export function registerChartActions(app: App, deps: Deps): void {
       const { caller } = asking;
       const found = await findChart(deps, caller, { actionId: action.action_id, value: action.value }, now);
       if (!found.ok) return found.reply;
+      const container = body.container as { channel_id?: string; message_ts?: string } | undefined;
+      claim = await claimChart(
+        deps.db,
+        {
+          userId: body.user.id,
+          ...(container?.channel_id ? { channelId: container.channel_id } : {}),
+          ...(container?.message_ts ? { messageTs: container.message_ts } : {}),
+          actionId: action.action_id,
+          value: action.value ?? '',
+        },
+        pressedAt,
+      );
+      if (!claim) {
+        joined = true;
+        return NOT_POSTED;
+      }
       try {
         const upload = await uploadChart(deps.slackUploads ?? client, cache, found.state, found.chart);
         joined = upload.joined === true;
@@ -114,33 +139,42 @@ export function registerChartActions(app: App, deps: Deps): void {
         return { visibility: 'ephemeral', message: buildNoticeMessage(chartFailure(err)) };
       }
     });
-    if (joined) {
-      deps.logger.info({ user: body.user.id }, 'chart button pressed again while drawing: answered once');
-      return;
-    }
     try {
-      await retryingRespond(respond)(toResponse(reply, { replaceOriginal: false }));
-    } catch (err) {
-      deps.logger.error({ err: describeError(err) }, 'chart response_url post failed');
-    }
-    if (!late) return;
-    // The listener waits for the late upload (at most CHART_UPLOAD_LIMIT_MS from the press), so a stop's
-    // drain waits for it too; its outcome goes to the same response_url.
-    let outcome: Reply;
-    try {
-      const fileId = await awaitLateUpload(late.upload, uploadDeadline);
-      outcome = { visibility: 'ephemeral', message: buildChartMessage(late.chart, fileId) };
-    } catch (err) {
-      deps.logger.error(
-        { err: describeError(err), chart: late.chart.kind },
-        'chart upload failed after being slow',
-      );
-      outcome = { visibility: 'ephemeral', message: buildNoticeMessage(chartFailure(err)) };
-    }
-    try {
-      await retryingRespond(respond)(toResponse(outcome, { replaceOriginal: false }));
-    } catch (err) {
-      deps.logger.error({ err: describeError(err) }, 'chart response_url post failed');
+      if (joined) {
+        deps.logger.info({ user: body.user.id }, 'chart button pressed again while drawing: answered once');
+        return;
+      }
+      try {
+        await retryingRespond(respond)(toResponse(reply, { replaceOriginal: false }));
+      } catch (err) {
+        deps.logger.error({ err: describeError(err) }, 'chart response_url post failed');
+      }
+      if (!late) return;
+      // The listener waits for the late upload (at most CHART_UPLOAD_LIMIT_MS from the press), so a stop's
+      // drain waits for it too; its outcome goes to the same response_url.
+      let outcome: Reply;
+      try {
+        const fileId = await awaitLateUpload(late.upload, uploadDeadline);
+        outcome = { visibility: 'ephemeral', message: buildChartMessage(late.chart, fileId) };
+      } catch (err) {
+        deps.logger.error(
+          { err: describeError(err), chart: late.chart.kind },
+          'chart upload failed after being slow',
+        );
+        outcome = { visibility: 'ephemeral', message: buildNoticeMessage(chartFailure(err)) };
+      }
+      try {
+        await retryingRespond(respond)(toResponse(outcome, { replaceOriginal: false }));
+      } catch (err) {
+        deps.logger.error({ err: describeError(err) }, 'chart response_url post failed');
+      }
+    } finally {
+      // Answered (picture or failure): a later press may draw again. Left in place if this fails; it
+      // then expires after CHART_CLAIM_MS.
+      if (claim)
+        await releaseChart(deps.db, claim).catch((err: unknown) =>
+          deps.logger.warn({ err: describeError(err) }, 'could not release a chart claim'),
+        );
     }
   };
 

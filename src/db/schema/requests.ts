@@ -3,7 +3,8 @@ import { index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 /**
  * Slack requests already seen by any instance (src/http/seen-requests.ts): `key` is "sig:" + SHA-256
  * of a request signature (a replay is refused) or "body:" + SHA-256 of a body (Slack's retry of a
- * handled request gets an empty 200). Inserted on conflict do nothing at the edge; rows older than
+ * handled request gets an empty 200); "share:" and "chart:" keys are button presses claimed across
+ * instances (src/answers/share-once.ts, src/chart-button/claim.ts). Inserted on conflict do nothing at the edge; rows older than
  * the replay window plus a margin are purged by `seen_at`.
  */
 export const slackSeenRequests = pgTable(
