@@ -102,7 +102,7 @@ export async function answerState(
     ...(deadline !== undefined ? { deadline } : {}),
   };
   try {
-    if (state.metric === null) return await answerSummary(deps, metricDeps, state, options);
+    if (state.metric === null) return await answerSummary(deps, metricDeps, caller, state, options);
     if (state.view === 'lost' && (state.by === null || state.by === 'reason'))
       return await answerLost(deps, metricDeps, caller, state, { ...options, canSplitByRep, canShare });
     const shared = await getMetric(metricDeps, {
@@ -247,6 +247,7 @@ async function checkStateAccess(
 async function answerSummary(
   deps: Deps,
   metricDeps: MetricDeps,
+  caller: Caller,
   state: AskState,
   options: AnswerOptions,
 ): Promise<Reply> {
@@ -261,6 +262,15 @@ async function answerSummary(
     results,
     now: options.now,
     staleAfterHours: deps.config.staleAfterHours,
+    // A shared scorecard ends as a shared metric answer does: who shared it, and when its figures are from.
+    ...(options.share
+      ? {
+          shared: {
+            by: caller.name,
+            timezone: results[0]?.period.timezone ?? metricDeps.defaultTimezone,
+          },
+        }
+      : {}),
   });
   return {
     visibility: options.share ? 'in_channel' : 'ephemeral',

@@ -89,6 +89,21 @@ describeDb('/metrics buttons, App Home and signatures', (ctx) => {
     expect(third.reply.text).toBe('You already shared this answer in the channel.');
   });
 
+  // Tester: the shared scorecard had no "figures as of …, when shared" line, as shared metric answers have.
+  it('ends a shared scorecard with who shared it and when its figures are from', async () => {
+    const own = await sendCommand(app, stub, USERS.ana.id, 'team');
+    expect(own.reply.text).toMatch(/^Scorecard · EMEA/);
+    expect(allText(own.reply)).not.toContain('when shared');
+    const shared = await sendCommand(app, stub, USERS.ana.id, 'team share');
+    expect(shared.reply.response_type).toBe('in_channel');
+    expect(shared.reply.text).toMatch(/^Scorecard · EMEA/);
+    const last = shared.reply.blocks.at(-1) as { type: string; elements?: { text?: string }[] };
+    expect(last.type).toBe('context');
+    expect(last.elements?.map((e) => e.text)).toEqual([
+      `Shared by Ana López · figures as of ${formatDateTime(NOW, 'Europe/Berlin')}, when shared`,
+    ]);
+  });
+
   // helper-218 (HIGH): a typed `share` whose post Slack refused vanished: the log said so, the person nothing.
   it('a typed share Slack refused is not lost in silence: the person is told', async () => {
     stub.httpErrorNext('response_url', 404, 1);

@@ -147,7 +147,12 @@ export function fallbackFigure(figure: string, notes: string[]): string {
  * share computes the answer again, so records that arrived after the person asked are in it.
  */
 export function sharedByLine(name: string, r: MetricResult, now: Date): string {
-  return `Shared by ${escapeName(name)} · figures as of ${formatDateTime(now, r.period.timezone)}, when shared`;
+  return sharedByLineIn(name, r.period.timezone, now);
+}
+
+/** sharedByLine in time zone `timezone`: for a scorecard, whose several results share one line. */
+export function sharedByLineIn(name: string, timezone: string, now: Date): string {
+  return `Shared by ${escapeName(name)} · figures as of ${formatDateTime(now, timezone)}, when shared`;
 }
 
 /** How a data source is named in a freshness line, and what to check when it has gone quiet. */

@@ -9,6 +9,7 @@ import {
   fallbackFigure,
   freshnessLineOf,
   headlineText,
+  sharedByLineIn,
   sparklineLine,
   startFootnotes,
 } from './answer-parts.js';
@@ -23,6 +24,11 @@ export interface ScorecardView {
   results: MetricResult[];
   now: Date;
   staleAfterHours: number;
+  /**
+   * The shared copy (`/metrics team share`): who shared it and the zone of its figures' time, for the
+   * same last line a shared metric answer has ("Shared by Ana López · figures as of …, when shared").
+   */
+  shared?: { by: string; timezone: string };
 }
 
 /** " (n=3, small sample)" after a figure under the one small-sample rule (as answers and digests), else "". */
@@ -70,7 +76,8 @@ export function scorecardFallback(title: string, results: MetricResult[]): strin
 /**
  * The scorecard's blocks (header, one section per metric, then a context line: freshness, a footnote per
  * headline that left records in other currencies out (currencyFootnotes), which days the figures of a period
- * that began before the data cover (startFootnotes), where to find definitions).
+ * that began before the data cover (startFootnotes), where to find definitions), and for a shared copy
+ * the line saying who shared it and when its figures are from, as a shared metric answer ends.
  */
 export function buildScorecardBlocks(view: ScorecardView): KnownBlock[] {
   const footnoted = view.results.map((r) => ({ about: r.metric.label, result: r }));
@@ -83,5 +90,6 @@ export function buildScorecardBlocks(view: ScorecardView): KnownBlock[] {
       startFootnotes(footnoted),
       'Ask `/metrics help &lt;metric&gt;` for any definition.',
     ),
+    ...(view.shared ? [context(sharedByLineIn(view.shared.by, view.shared.timezone, view.now))] : []),
   ];
 }
