@@ -146,6 +146,7 @@ const COUNTED_TITLES: Record<string, [one: string, many: string]> = {
     'amounts that read two ways read as decimals',
   ],
   'placeholder team': ['row with a placeholder team', 'rows with a placeholder team'],
+  'placeholder owner': ['row with a placeholder owner', 'rows with a placeholder owner'],
 };
 
 /** `3 dates in the future`; a kind without a title reads as its name (`2 some new kind`). */

@@ -1,10 +1,12 @@
 /**
- * Words an export writes in a team cell that names no team: "N/A", "-", "none", "TBD", "(blank)", …. The
- * spirit of the loss-reason placeholders (migrations 0050 and 0051, `tally_loss_reason`), compared with the
- * whole name in lower case with runs of white space as one space. Not "na" nor "0", which that list has:
- * "NA" is a team's name (North America) as often as it is a placeholder, and a team may be numbered.
+ * Words an export writes in a name cell that names nobody and nothing: "N/A", "-", "none", "TBD",
+ * "(blank)", …, in a rep's team or in the owner of a lead, deal or activity. The spirit of the loss-reason
+ * placeholders (migrations 0050 and 0051, `tally_loss_reason`), compared with the whole name in lower case
+ * with runs of white space as one space. Not "na" nor "0", which that list has: "NA" is a team's name
+ * (North America) as often as it is a placeholder, and a team may be numbered. One list for teams and
+ * owners, so a file's "N/A" means the same in every column.
  */
-const PLACEHOLDER_TEAMS: ReadonlySet<string> = new Set([
+const PLACEHOLDER_NAMES: ReadonlySet<string> = new Set([
   '-',
   '--',
   '–',
@@ -31,7 +33,10 @@ const PLACEHOLDER_TEAMS: ReadonlySet<string> = new Set([
   'no team',
 ]);
 
-/** True when a team name (already trimmed, white space as one space) is a placeholder for no team. */
-export function isPlaceholderTeam(name: string): boolean {
-  return PLACEHOLDER_TEAMS.has(name.toLowerCase());
+/**
+ * True when a name (already trimmed, white space as one space) is a placeholder: a team cell that names no
+ * team, or an owner cell (`owner_name`, `rep_name`) that names no rep.
+ */
+export function isPlaceholderName(name: string): boolean {
+  return PLACEHOLDER_NAMES.has(name.toLowerCase());
 }

@@ -26,7 +26,7 @@ import {
 import { isTimeZone } from '../time/zone.js';
 import type { CloseDateValue } from './close-date.js';
 import type { StageRules } from './outcome.js';
-import { isPlaceholderTeam } from './placeholders.js';
+import { isPlaceholderName } from './placeholders.js';
 import {
   checkText,
   type DateContext,
@@ -281,14 +281,15 @@ export const oneSpace = (s: string) => s.replace(/[ \t\u00A0]+/g, ' ');
  * `name` without external_id), which is never folded: its spaces are kept as given, and the writer
  * single-spaces only the name it stores (src/ingest/accounts.ts, findAccounts).
  */
-const name = (opts?: { required?: boolean; asId?: boolean; placeholderTeam?: boolean }) =>
+const name = (opts?: { required?: boolean; asId?: boolean; placeholder?: boolean }) =>
   field(
     (v): string | null => {
       const read = oneLine(withoutFormatChars(checkText(String(v))).trim());
       const n = opts?.asId ? read : oneSpace(read);
       if (n === '') throw new ValueError('has only invisible characters (such as zero-width spaces)');
-      // "N/A" in a rep's team cell names no team: read as the empty cell is (counted: 'placeholder team').
-      if (opts?.placeholderTeam && isPlaceholderTeam(n)) return null;
+      // "N/A" in a rep's team or an owner cell names no team or rep: read as the empty cell is (counted:
+      // 'placeholder team', 'placeholder owner'), never created as a team or rep named "N/A".
+      if (opts?.placeholder && isPlaceholderName(n)) return null;
       return withinLimit(n, 'name');
     },
     opts,
@@ -495,7 +496,7 @@ export function buildItemSchemas(tz: string, decimal?: DecimalMark, reading: Rea
       role: oneOf(REP_ROLES),
       active: bool(),
       timezone: timeZoneName(),
-      team: name({ placeholderTeam: true }),
+      team: name({ placeholder: true }),
       team_since: instant(tz),
       is_manager: bool(),
       manager_name: name(),
@@ -508,7 +509,7 @@ export function buildItemSchemas(tz: string, decimal?: DecimalMark, reading: Rea
       email: email(),
       source: text('name'),
       owner_email: email(),
-      owner_name: name(),
+      owner_name: name({ placeholder: true }),
       created_at: instant(tz, { required: true }),
       qualified_at: instant(tz),
       converted_at: instant(tz),
@@ -518,7 +519,7 @@ export function buildItemSchemas(tz: string, decimal?: DecimalMark, reading: Rea
     activities: z.strictObject({
       external_id: text('id', { required: true }),
       rep_email: email(),
-      rep_name: name(),
+      rep_name: name({ placeholder: true }),
       lead_external_id: text('id'),
       opportunity_external_id: text('id'),
       kind: oneOf(ACTIVITY_KINDS, { required: true, guess: kindNamed }),
@@ -543,7 +544,7 @@ export function buildItemSchemas(tz: string, decimal?: DecimalMark, reading: Rea
       lead_external_id: text('id'),
       account: name({ asId: true }),
       owner_email: email(),
-      owner_name: name(),
+      owner_name: name({ placeholder: true }),
       product: text('name'),
       amount: money(decimal),
       amount_minor: integer(opportunities.amountMinor),
@@ -621,6 +622,13 @@ export const NAME_FIELDS: Partial<Record<Entity, string[]>> = {
   accounts: ['name'],
   opportunities: ['account', 'owner_name'],
   contracts: ['account'],
+};
+
+/** The name of a record's owner (a rep, made when unknown), per entity: a placeholder there names no rep. */
+export const OWNER_NAME_FIELDS: Partial<Record<Entity, 'owner_name' | 'rep_name'>> = {
+  leads: 'owner_name',
+  activities: 'rep_name',
+  opportunities: 'owner_name',
 };
 
 /** Fields that carry amounts in major units, per entity. */

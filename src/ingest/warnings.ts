@@ -4,7 +4,7 @@ import { formatLocalDate, formatLocalTime } from '../time/format.js';
 import { offsetText } from '../time/wall-clock.js';
 import { FirstLines } from './first-lines.js';
 import { outcomeFromStage, type StageRules } from './outcome.js';
-import { type Entity, type MoneyValue, NAME_FIELDS } from './schemas.js';
+import { type Entity, type MoneyValue, NAME_FIELDS, OWNER_NAME_FIELDS } from './schemas.js';
 
 /** One suspicious item of an ingest request: its position in its batch, the kind and what to do. */
 export interface ItemWarning {
@@ -53,6 +53,7 @@ const KIND_SCOPES = {
   'opened before sent': 'row',
   'amount read as decimals': 'row',
   'placeholder team': 'row',
+  'placeholder owner': 'row',
 } as const satisfies Record<string, 'row' | 'rows'>;
 export type WarningKind = keyof typeof KIND_SCOPES;
 /** Every warning kind, in a fixed order (the API schema's enum; bits of a row's mask). */
@@ -62,11 +63,12 @@ export const WARNING_KINDS = Object.keys(KIND_SCOPES) as [WarningKind, ...Warnin
 const ROW_KINDS: ReadonlySet<WarningKind> = new Set(WARNING_KINDS.filter((k) => KIND_SCOPES[k] === 'row'));
 
 /**
- * A row kind's bit in a row's mask (its place in ROW_KINDS). The masks are a Uint16Array, so 16 row kinds is
- * the most it holds: one more needs a Uint32Array (rowMasks), or the bits would be lost silently.
+ * A row kind's bit in a row's mask (its place in ROW_KINDS). The masks are a Uint32Array (17 row kinds
+ * outgrew 16 bits), so 32 row kinds is the most it holds: one more needs a wider mask (rowMasks), or the
+ * bits would be lost silently.
  */
 const KIND_BIT = new Map([...ROW_KINDS].map((k, i) => [k, 1 << i]));
-if (ROW_KINDS.size > 16) throw new Error('row warning kinds outgrew the Uint16 row masks (see KIND_BIT)');
+if (ROW_KINDS.size > 32) throw new Error('row warning kinds outgrew the Uint32 row masks (see KIND_BIT)');
 
 const FIRST_LINES = 5;
 
@@ -309,13 +311,13 @@ export class WarningLog {
     if (this.currentRow >= 0) return this.currentRow;
     const row = this.rowCount++;
     if (row === this.rowLines.length) {
-      const grow = <T extends Float64Array | Uint16Array | Int32Array>(a: T, make: (n: number) => T): T => {
+      const grow = <T extends Float64Array | Uint32Array | Int32Array>(a: T, make: (n: number) => T): T => {
         const b = make(a.length * 2);
         b.set(a);
         return b;
       };
       this.rowLines = grow(this.rowLines, (n) => new Float64Array(n));
-      this.rowMasks = grow(this.rowMasks, (n) => new Uint16Array(n));
+      this.rowMasks = grow(this.rowMasks, (n) => new Uint32Array(n));
       this.rowStages = grow(this.rowStages, (n) => new Int32Array(n));
     }
     this.rowLines[row] = line;
@@ -487,6 +489,7 @@ export class WarningLog {
     } else if (this.entity === 'accounts' && typeof item.name === 'string') this.seeName(item.name, line);
     if (this.entity === 'reps') this.seePerson(item, line);
     if (this.entity === 'reps') this.checkPlaceholderTeam(item, line, raw);
+    this.checkPlaceholderOwner(item, line, raw);
     this.checkNames(item, line, raw);
     this.checkEscapedNames(item, line);
     if (this.entity === 'accounts') this.checkLookAlike(item, line);
@@ -692,14 +695,14 @@ export class WarningLog {
 
   /**
    * The rows that raised a ROW_KINDS warning, in the order they were looked at (a row table in typed arrays:
-   * 14 bytes a row, nothing for the garbage collector to trace): line, the kinds raised (bits of KIND_BIT; 0
+   * 16 bytes a row, nothing for the garbage collector to trace): line, the kinds raised (bits of KIND_BIT; 0
    * once a later row with the same key replaced it: replaceRow), and a closed-but-open row's stage (an index
    * into stageNames, else -1). A row's key (external id; an account without one: its folded name) finds its
    * entry through firstLineOf's mark (entry + 1). The warnings are derived from this at the end
    * (rowWarningList), so they count only stored rows, list their first lines and show a stored row's detail.
    */
   private rowLines = new Float64Array(64);
-  private rowMasks = new Uint16Array(64);
+  private rowMasks = new Uint32Array(64);
   private rowStages = new Int32Array(64);
   private rowCount = 0;
   /** The entry of the row being looked at, once it raised a ROW_KINDS warning; else -1. */
@@ -1017,9 +1020,8 @@ export class WarningLog {
     });
   }
 
-  /** Counts an item whose names (NAME_FIELDS) were read without some format characters. */
   /**
-   * Counts a rep whose team cell held a placeholder ("N/A", "-", "TBD": isPlaceholderTeam), which the
+   * Counts a rep whose team cell held a placeholder ("N/A", "-", "TBD": isPlaceholderName), which the
    * schema read as an empty cell, no team, rather than creating a team of that name.
    */
   private checkPlaceholderTeam(item: Record<string, unknown>, line: number, raw: unknown): void {
@@ -1034,6 +1036,26 @@ export class WarningLog {
     );
   }
 
+  /**
+   * Counts a lead, deal or activity whose owner cell (`owner_name`, an activity's `rep_name`) held a
+   * placeholder ("N/A", "-", "none": isPlaceholderName), which the schema read as an empty cell rather
+   * than creating a rep of that name: the owner comes from the email column, or there is none.
+   */
+  private checkPlaceholderOwner(item: Record<string, unknown>, line: number, raw: unknown): void {
+    const field = OWNER_NAME_FIELDS[this.entity];
+    if (!field || item[field] !== null || typeof raw !== 'object' || raw === null) return;
+    const given = (raw as Record<string, unknown>)[field];
+    if (typeof given !== 'string' || given.trim() === '') return;
+    const email = field === 'rep_name' ? 'rep_email' : 'owner_email';
+    this.add(
+      'placeholder owner',
+      line,
+      () =>
+        `${field} "${given.trim()}" is a placeholder, not a rep's name: read as an empty ${field} cell (the owner is the rep with the ${email}, if given), no rep is created`,
+    );
+  }
+
+  /** Counts an item whose names (NAME_FIELDS) were read without some format characters. */
   private checkNames(item: Record<string, unknown>, line: number, raw: unknown): void {
     const fields = NAME_FIELDS[this.entity];
     if (!fields || typeof raw !== 'object' || raw === null) return;
