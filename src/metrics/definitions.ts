@@ -177,7 +177,7 @@ export const METRICS: MetricDefinition[] = [
     unit: 'count',
     direction: 'lower',
     definition:
-      'Opportunities closed lost in the period, and the amount they carried (main currency). `/metrics lost` breaks them down by reason (the loss reason as recorded, normalised for case, white space, invisible characters and full-width forms; a placeholder such as "N/A" or "none" is no reason), with each reason\'s share of all deals lost, amount lost and change against the previous period, the reasons beyond the top five grouped as "Other (N reasons)". A split `by reason` lists every reason by deals lost.',
+      'Opportunities closed lost in the period, and the amount they carried (main currency). `/metrics lost` breaks them down by reason (the loss reason as recorded, normalised for case, white space, invisible characters, full-width forms, hyphens between words and punctuation at either end, so "Price too high!" and "price-too-high" are "Price too high"; a placeholder such as "N/A" or "none" is no reason), with each reason\'s share of all deals lost, amount lost and change against the previous period, the reasons beyond the top five grouped as "Other (N reasons)". A split `by reason` lists every reason by deals lost.',
     accumulates: true,
     defaultPeriod: 'this quarter',
     dimensions: ['rep', 'team', 'product', 'source', 'reason'],

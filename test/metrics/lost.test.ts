@@ -332,6 +332,43 @@ describeDb('lost deals by reason', (ctx) => {
     ]);
   });
 
+  // Tester: "Price too high", "Price too high!", "Price Too High." and "price-too-high" were four rows of
+  // '/metrics lost org q4' (migration 0052, loss_reason_punctuation, makes them one key).
+  it('reads end punctuation and hyphens between words as one reason, shown in its most used spelling', async () => {
+    const db = ctx.db();
+    const ana = await addRep(db, 'Ana');
+    const oct = '2026-10-10T10:00:00Z';
+    for (const r of [
+      'Price too high',
+      'Price too high',
+      'Price too high!',
+      'Price Too High.',
+      'price-too-high',
+    ])
+      await lose(ana, oct, 100, r);
+    for (const r of ['Timing', 'None.', '?']) await lose(ana, oct, 100, r);
+    const deps = { db, defaultTimezone: 'UTC', now: new Date('2026-11-25T12:00:00Z') };
+    const split = await getMetric(deps, { metric: 'lostdeals', scope: org, period: '2026-Q4', by: 'reason' });
+    expect(split.segments?.rows.map((r) => [r.label, r.value])).toEqual([
+      ['Price too high', v(5)],
+      ['Timing', v(1)],
+      ['No reason given', v(2)],
+    ]);
+    for (const useRollups of [true, false]) {
+      const r = await getMetric(
+        { ...deps, useRollups },
+        { metric: 'lostdeals', scope: org, period: '2026-Q4' },
+      );
+      expect(r.figures.find((f) => f.key === 'with_reason')?.value).toEqual(v(6 / 8));
+    }
+    const lr = await getLossReasons(deps, { scope: org, period: '2026-Q4' });
+    expect(lr.rows.map((r) => [r.label, r.lost])).toEqual([
+      ['Price too high', 5],
+      ['Timing', 1],
+      ['No reason given', 2],
+    ]);
+  });
+
   it('says plainly when no loss reasons are recorded instead of showing zeros', async () => {
     const db = ctx.db();
     const ana = await addRep(db, 'Ana');

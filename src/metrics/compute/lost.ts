@@ -14,10 +14,13 @@ import { ROLLUP_NEWEST } from './rollup.js';
 import type { RowSource } from './rows.js';
 
 /**
- * A loss reason as metrics group it: its shown spelling (`reasonSpelling`) lower-cased; null when empty or
- * a placeholder word ("N/A", "None", "-", "No reason given", "Unknown", "0", …: the list is in migrations
- * `loss_reason_placeholders` and `loss_reason_variants`). "Price ", "price", "PRICE  " and full-width "Ｐｒｉｃｅ"
- * are one reason; "n/a" is no reason, so its deals fall into "No reason given". The SQL function
+ * A loss reason as metrics group it: its shown spelling (`reasonSpelling`) lower-cased, a run of `-` or `_`
+ * between two letters or digits read as a space, `.` `!` `?` `,` `;` `:` at either end dropped (migration
+ * `loss_reason_punctuation`); null when empty or a placeholder word ("N/A", "None", "-", "No reason given",
+ * "Unknown", "0", …: the list is in migrations `loss_reason_placeholders`, `loss_reason_variants` and
+ * `loss_reason_punctuation`). "Price ", "price", "PRICE  ", full-width "Ｐｒｉｃｅ", "Price!" and "price." are
+ * one reason, and so are "price-too-high" and "Price too high"; "n/a" is no reason, so its deals fall into
+ * "No reason given". The SQL function
  * `tally_loss_reason` is the one definition, shared with the rollups' count of deals lost with a reason.
  */
 export const normalisedReason = (column: SQL) => sql`tally_loss_reason(${column})`;
@@ -27,8 +30,9 @@ export const normalisedReason = (column: SQL) => sql`tally_loss_reason(${column}
  * invisible format characters (soft hyphen U+00AD, U+200B–U+200F, U+2060, U+FEFF, U+180E, direction marks)
  * removed, full-width forms U+FF01–U+FF5E read as their ASCII, runs of white space (no-break and other Unicode spaces too) as one
  * space, trimmed, case kept (migration `loss_reason_variants`); null exactly when `tally_loss_reason` is null
- * (empty or a placeholder), so its lower case is the reason's key and a placeholder never names a row. "Went with SAP" and "went  with sap" stay two spellings of one reason, shown
- * under the most used (`spellingsOf` in rows.ts).
+ * (empty or a placeholder), so a placeholder never names a row. Its lower case is the reason's key up to
+ * hyphens between words and end punctuation (`normalisedReason`): "Went with SAP", "went  with sap" and
+ * "Went with SAP!" stay three spellings of one reason, shown under the most used (`spellingsOf` in rows.ts).
  */
 export const reasonSpelling = (column: SQL) =>
   sql`case when ${normalisedReason(column)} is not null then tally_loss_reason_spelling(${column}) end`;
