@@ -24,6 +24,7 @@ import {
 import type { MetricDefinition, MetricId, Scope, TargetPeriodKind, Unit } from '../src/metrics/types.js';
 import {
   currencyOfSymbol,
+  formatMoneyAsSet,
   readTypedMoney,
   typedMoneyToMinor,
   withoutGroupCommas,
@@ -429,16 +430,16 @@ async function runSet(
       ? ''
       : same
         ? ' It was already that.'
-        : ` It replaces ${formatNumber(replaced.value, metric.unit, replaced.currency)}.`;
+        : ` It replaces ${formatTargetValue(replaced.value, metric.unit, replaced.currency)}.`;
     const also =
       others.length === 0
         ? ''
-        : ` The other ${metric.label.toLowerCase()} target${others.length === 1 ? '' : 's'} for ${label} ${others.length === 1 ? 'stays' : 'stay'}: ${others.map((t) => `${formatNumber(t.value, metric.unit, t.currency)} ${perPeriod(metric, t.periodKind)}`).join('; ')}.`;
+        : ` The other ${metric.label.toLowerCase()} target${others.length === 1 ? '' : 's'} for ${label} ${others.length === 1 ? 'stays' : 'stay'}: ${others.map((t) => `${formatTargetValue(t.value, metric.unit, t.currency)} ${perPeriod(metric, t.periodKind)}`).join('; ')}.`;
     const apart =
       figuresIn !== null && saved.currency !== null && figuresIn !== saved.currency
         ? ` Note: ${label}'s ${metric.label.toLowerCase()} figures this year are in ${figuresIn}, so answers will show this ${saved.currency} target without comparing to it (Tally does not convert currencies).`
         : '';
-    const text = `Target set: ${metric.label} ${formatNumber(saved.value, metric.unit, saved.currency)} ${perPeriod(metric, periodKind)} for ${label}.${was}${also}${apart}`;
+    const text = `Target set: ${metric.label} ${formatTargetValue(saved.value, metric.unit, saved.currency)} ${perPeriod(metric, periodKind)} for ${label}.${was}${also}${apart}`;
     return reply(buildNoticeMessage(text, 'See all targets with `/metrics target list`.'));
   } catch (err) {
     if (err instanceof MetricsError && !isBusyError(err))
@@ -654,7 +655,7 @@ async function runRemove(
   const set = (await listTargets(deps.db, whose.scope)).filter((t) => t.metric === metric.id);
   const chosen = whose.periodKind ? set.filter((t) => t.periodKind === whose.periodKind) : set;
   const describe = (t: (typeof set)[number]) =>
-    `${metric.label} ${formatNumber(t.value, metric.unit, t.currency)} ${perPeriod(metric, t.periodKind)}`;
+    `${metric.label} ${formatTargetValue(t.value, metric.unit, t.currency)} ${perPeriod(metric, t.periodKind)}`;
   if (chosen.length === 0)
     return reply(
       buildNoticeMessage(
@@ -697,7 +698,7 @@ async function runList(deps: Parameters<Subcommand['run']>[0], _input: CommandIn
         : t.scope.kind === 'team'
           ? `Team ${teams.get(t.scope.teamId) ?? t.scope.teamId}`
           : (repNames.get(t.scope.repId) ?? `rep ${t.scope.repId}`);
-    const value = def ? formatNumber(t.value, def.unit, t.currency) : String(t.value);
+    const value = def ? formatTargetValue(t.value, def.unit, t.currency) : String(t.value);
     const by = t.setByName ? ` — set by ${escapeName(t.setByName)}` : '';
     return `• *${escapeMrkdwn(def?.label ?? t.metric)}* ${value} ${def ? perPeriod(def, t.periodKind) : `per ${t.periodKind}`} · ${escapeName(who)}${by}`;
   });
@@ -777,6 +778,14 @@ async function figuresCurrency(
     currency: result.currency,
     mixed: recordsLeftOut(headlineCurrencyNotes(result)) >= Math.max(1, result.sampleSize),
   };
+}
+
+/**
+ * A target's value as it was set: money keeps its cents ("$1,200.50", where answers round to "$1,201"),
+ * so a confirmation or a list never shows a value other than the one stored; other units as answers show them.
+ */
+function formatTargetValue(value: number, unit: Unit, currency: string | null): string {
+  return unit === 'money' ? formatMoneyAsSet(value, currency) : formatNumber(value, unit, currency);
 }
 
 /**

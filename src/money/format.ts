@@ -62,6 +62,18 @@ export function formatMoneyExact(minor: number, currency: string | null): string
 }
 
 /**
+ * Minor units as they were set, for a value a person typed (a target): whole amounts as formatMoney
+ * shows them ("$1,200", "¥1,054"), others with the currency's minor digits ("$1,200.50", not formatMoney's
+ * "$1,201" from 1,000 up), so a confirmation never shows a value other than the one stored.
+ */
+export function formatMoneyAsSet(minor: number, currency: string | null): string {
+  const code = (currency ?? 'USD').trim().toUpperCase();
+  return Number.isInteger(minorToMajor(minor, code))
+    ? formatMoney(minor, code)
+    : formatMoneyExact(minor, code);
+}
+
+/**
  * The step `formatMoney` rounds `minor` to, in minor units: 1 major unit from 1,000 up (or for a whole
  * amount), else one minor unit. For saying "rounded to whole USD".
  */

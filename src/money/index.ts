@@ -19,6 +19,12 @@ export {
   toMinorUnits,
 } from './amount.js';
 export { currenciesNear, currencyOfSymbol, isCurrencyCode, minorDigits } from './currencies.js';
-export { formatMoney, formatMoneyColumn, formatMoneyExact, moneyDisplayStep } from './format.js';
+export {
+  formatMoney,
+  formatMoneyAsSet,
+  formatMoneyColumn,
+  formatMoneyExact,
+  moneyDisplayStep,
+} from './format.js';
 export { parseMinorUnits } from './plain.js';
 export { readTypedMoney, typedMoneyToMinor, withoutGroupCommas } from './typed.js';

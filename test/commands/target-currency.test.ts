@@ -212,4 +212,24 @@ describeDb('money targets in the figures’ currency', (ctx) => {
     );
     expect(await ask('/metrics target list')).not.toContain('*Calls* 50');
   });
+
+  it('shows a money target with the cents it was set with, and a whole one without', async () => {
+    // Helper-236: $1,200.50 was stored but confirmed as "$1,201", and replacing it said "It replaces $1,201".
+    await load('teams', 'name,timezone\nAlpha,UTC\n');
+    await load('reps', 'name,email,team,role\nAiko Sato,aiko@acme.jp,Alpha,admin\n');
+    expect(await ask('/metrics target set revenue $1,200.50 team Alpha quarter')).toContain(
+      'Target set: Revenue won $1,200.50 per quarter for team Alpha.',
+    );
+    expect(await stored()).toEqual([{ scope: 'Alpha', value: 120_050, currency: 'USD' }]);
+    expect(await ask('/metrics target set revenue $1,300 team Alpha month')).toContain(
+      'Target set: Revenue won $1,300 per month for team Alpha. The other revenue won target for team Alpha stays: $1,200.50 per quarter.',
+    );
+    expect(await ask('/metrics target set revenue $1,250.75 team Alpha quarter')).toContain(
+      'Target set: Revenue won $1,250.75 per quarter for team Alpha. It replaces $1,200.50.',
+    );
+    expect(await ask('/metrics target list')).toContain('*Revenue won* $1,250.75 per quarter · Team Alpha');
+    expect(await ask('/metrics target remove revenue team Alpha quarter')).toContain(
+      'Removed: Revenue won $1,250.75 per quarter for team Alpha.',
+    );
+  });
 });
