@@ -420,14 +420,16 @@ const moneyField = (decimal: DecimalMark | undefined, hint?: NumberHint) =>
 /**
  * A whole-number field stored in `column`: its bounds are the column type's range (`integerRange`,
  * read from the drizzle schema, so a value the column cannot hold is a row error, never a database
- * error), narrowed by the field's own `bounds` when it has them (seconds are not negative).
+ * error), narrowed by the field's own `bounds` when it has them (seconds are not negative). `unit` names
+ * what it counts in the advice for `1,200` ("write whole seconds without a thousands separator: 1200").
  */
-const integer = (column: Column, bounds?: { min?: number; max?: number }) => {
+const integer = (column: Column, bounds?: { min?: number; max?: number }, unit?: string) => {
   const held = integerRange(column);
   const min = Math.max(held.min, bounds?.min ?? held.min);
   const max = Math.min(held.max, bounds?.max ?? held.max);
   return field(
-    (v) => parseInteger(typeof v === 'boolean' ? String(v) : v, { min, max }, bounds ? 'range' : 'limit'),
+    (v) =>
+      parseInteger(typeof v === 'boolean' ? String(v) : v, { min, max }, bounds ? 'range' : 'limit', unit),
     {},
     { type: ['integer', 'string', 'null'], minimum: min, maximum: max },
   );
@@ -487,7 +489,7 @@ export function buildItemSchemas(tz: string, decimal?: DecimalMark, reading: Rea
       timezone: timeZoneName(),
       week_starts_on: integer(teams.weekStartsOn, { min: 0, max: 6 }),
       slack_channel_id: text('id'),
-      response_sla_seconds: integer(teams.responseSlaSeconds, { min: 1 }),
+      response_sla_seconds: integer(teams.responseSlaSeconds, { min: 1 }, 'seconds'),
     }),
     reps: z.strictObject({
       name: name({ required: true }),
@@ -525,7 +527,7 @@ export function buildItemSchemas(tz: string, decimal?: DecimalMark, reading: Rea
       kind: oneOf(ACTIVITY_KINDS, { required: true, guess: kindNamed }),
       direction: oneOf(DIRECTIONS),
       occurred_at: instant(tz, { required: true }),
-      duration_seconds: integer(activities.durationSeconds, { min: 0 }),
+      duration_seconds: integer(activities.durationSeconds, { min: 0 }, 'seconds'),
       connected: bool(),
       email_opened_at: instant(tz),
       email_replied_at: instant(tz),

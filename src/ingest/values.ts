@@ -46,6 +46,9 @@ export function parseDecimal(value: string | number): number {
   return Number(text);
 }
 
+/** A whole number with thousands separators (`1,200`, `12 400`, `1'200`); not `1.200`, which may be a decimal. */
+const GROUPED_WHOLE = /^[+-]?\d{1,3}([,\u00a0\u202f' ])\d{3}(?:\1\d{3})*$/;
+
 /** The whole numbers a field accepts, inclusive. */
 export interface WholeRange {
   min: number;
@@ -60,12 +63,14 @@ const EXACT: WholeRange = { min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_I
  * JSON number beyond ±9007199254740991 arrived already rounded by JSON.parse, so it is named "a number
  * beyond 9007199254740991", never shown as the rounded value. Out of range, `wording` 'range' says
  * "is outside min..max" (a field with bounds of its own), 'limit' says "is too large (at most max)" /
- * "is too small (at least min)" (a field bounded only by its column). Throws ValueError.
+ * "is too small (at least min)" (a field bounded only by its column). `unit` names what the number
+ * counts ("seconds") in the advice for a value written with thousands separators. Throws ValueError.
  */
 export function parseInteger(
   value: string | number,
   range: WholeRange = EXACT,
   wording: 'range' | 'limit' = 'limit',
+  unit?: string,
 ): number {
   let whole: bigint;
   let shown: string;
@@ -84,7 +89,15 @@ export function parseInteger(
     }
   } else {
     const m = DECIMAL.exec(value.trim());
-    if (!m) throw new ValueError(`"${value}" is not a number`);
+    if (!m) {
+      // `1,200` as spreadsheets write it: the number is plain, only the separator is refused, so it is named.
+      const grouped = GROUPED_WHOLE.exec(value.trim());
+      throw new ValueError(
+        grouped
+          ? `"${value}" is not a number; write ${unit ? `whole ${unit}` : 'it'} without a thousands separator: ${value.trim().replace(/[^\d+-]/g, '')}`
+          : `"${value}" is not a number`,
+      );
+    }
     const [, sign, digits, fraction = ''] = m;
     if (/[^0]/.test(fraction)) throw new ValueError(`"${value}" is not a whole number`);
     whole = sign === '-' ? -BigInt(digits!) : BigInt(digits!);
@@ -155,7 +168,7 @@ export function parseInstant(value: string, timeZone: string, dates?: DateContex
       return read;
     }
     throw new ValueError(
-      `"${value}" is not an ISO date or date-time (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)${monthNameHint(value)}`,
+      `"${value}" is not an ISO date or date-time (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)${yearFirstHint(value) || monthNameHint(value)}`,
     );
   }
   const [, y, mo, d, h, mi = '0', s = '0', frac = '', zone] = m;
@@ -252,6 +265,29 @@ export function dateOrderAdvice(dates: DateContext): string | null {
   if (either === 0 || MDY > 0 === DMY > 0) return null;
   const only: DateOrder = MDY > 0 ? 'MDY' : 'DMY';
   return `slash dates such as "${example.either}" could be ${ORDER_NAME.MDY} or ${ORDER_NAME.DMY}, but the file's others read only as ${ORDER_NAME[only]} (e.g. "${example[only]}"): ${dates.pick(only)}`;
+}
+
+/** A year-first date with slashes or dots (`2026/10/01`, `2026.10.1 14:05`): only the separators are wrong. */
+const YEAR_FIRST = /^(\d{4})([/.])(\d{1,2})\2(\d{1,2})(?:([ T]+)(\d{1,2}:\d{2}(?::\d{2})?))?$/;
+
+/**
+ * What to say of a year-first date written with slashes or dots (`2026/10/01`): its ISO form to write
+ * (`; write it as 2026-10-01`, the time kept), or why it is no day (`2026/02/30`: `; it is no date:
+ * February 2026 has 28 days`); '' for anything else. Still refused: year/day/month exists too, rarely.
+ */
+function yearFirstHint(value: string): string {
+  const m = YEAR_FIRST.exec(value.trim());
+  if (!m) return '';
+  const [, y, , mo, d, gap, time] = m;
+  const [year, month, day] = [Number(y), Number(mo), Number(d)];
+  if (year < MIN_YEAR || year > MAX_YEAR) return '';
+  const why = whyNoDay(year, month, day);
+  if (why) return `; it is no date: ${why}`;
+  const iso = `${y}-${mo!.padStart(2, '0')}-${d!.padStart(2, '0')}`;
+  if (!time) return `; write it as ${iso}`;
+  const [hour, minute, second = 0] = time.split(':').map(Number) as [number, number, number?];
+  if (hour > 23 || minute > 59 || second > 59) return '';
+  return `; write it as ${iso}${gap!.includes('T') ? 'T' : ' '}${time.replace(/^(\d):/, '0$1:')}`;
 }
 
 /** Dates written with the month's name, which read one way only (`Dec 28, 2025`, `28 December 2025`). */

@@ -60,6 +60,10 @@ describe('whole-number fields', () => {
     );
     expect(issue(s.activities.shape.duration_seconds.safeParse(-5))).toBe('-5 is outside 0..2147483647');
     expect(issue(s.teams.shape.week_starts_on.safeParse(7))).toBe('7 is outside 0..6');
+    // Helper-236: "1,200" seconds got only "is not a number".
+    expect(issue(s.activities.shape.duration_seconds.safeParse('1,200'))).toBe(
+      '"1,200" is not a number; write whole seconds without a thousands separator: 1200',
+    );
   });
 });
 

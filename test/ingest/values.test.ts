@@ -59,6 +59,21 @@ describe('parseInteger', () => {
       'a number beyond 9007199254740991 is outside 0..2147483647',
     );
   });
+
+  // Helper-236: a duration of "1,200" got only "is not a number", no word of what to write.
+  it('names the number to write for a whole number with thousands separators', () => {
+    expect(() => parseInteger('1,200', { min: 0, max: 2_147_483_647 }, 'range', 'seconds')).toThrow(
+      '"1,200" is not a number; write whole seconds without a thousands separator: 1200',
+    );
+    expect(() => parseInteger('12 400', undefined, 'limit', 'seconds')).toThrow(
+      '"12 400" is not a number; write whole seconds without a thousands separator: 12400',
+    );
+    expect(() => parseInteger('1,200,000')).toThrow(
+      '"1,200,000" is not a number; write it without a thousands separator: 1200000',
+    );
+    // Not a grouping: no advice made up.
+    expect(() => parseInteger('1,20')).toThrow(/^"1,20" is not a number$/);
+  });
 });
 
 describe('parseInstant', () => {
@@ -115,6 +130,21 @@ describe('parseInstant', () => {
     );
     // No year made up.
     expect(() => parseInstant('dec 28', 'UTC')).toThrow(/\)$/);
+  });
+
+  // Helper-236: `2026/10/01` got no hint though `Oct 1, 2026` did.
+  it('refuses a year-first date with slashes or dots, giving the ISO form to write', () => {
+    const iso = '(YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)';
+    expect(() => parseInstant('2026/10/01', 'UTC')).toThrow(
+      `"2026/10/01" is not an ISO date or date-time ${iso}; write it as 2026-10-01`,
+    );
+    expect(() => parseInstant('2026/10/01', 'UTC', newDateContext(undefined, 'file'))).toThrow(
+      `${iso}; write it as 2026-10-01`,
+    );
+    expect(() => parseInstant('2026.10.1 8:05', 'UTC')).toThrow(`${iso}; write it as 2026-10-01 08:05`);
+    expect(() => parseInstant('2026/02/30', 'UTC')).toThrow(
+      `${iso}; it is no date: February 2026 has 28 days`,
+    );
   });
 
   it('rejects impossible or non-ISO dates', () => {
