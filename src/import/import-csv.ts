@@ -13,9 +13,11 @@ import {
   KEY_FIELDS,
   MONEY_FIELDS,
   type MoneyValue,
+  mixedDateOrders,
   type NumberContext,
   newDateContext,
   newNumberContext,
+  orderAdvised,
   parseItems,
   recordMarks,
   stagedUpsertFor,
@@ -291,7 +293,14 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     defaultsNotUsed: [],
   };
   const badLines = new Set<number>();
+  /** The first line refused for a slash date that reads only in one order, per order (mixedDateOrders). */
+  const orderLines: Partial<Record<DateOrder, number>> = {};
   const report = (e: RowError) => {
+    if (!dates.order) {
+      const order = orderAdvised(e.message, dates);
+      if (order && (orderLines[order] === undefined || e.line < orderLines[order]))
+        orderLines[order] = e.line;
+    }
     if (!badLines.has(e.line)) {
       badLines.add(e.line);
       result.invalidRows += 1;
@@ -769,7 +778,8 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
     dates.zoneless = zoneless;
     await flushStage(true);
     // Slash dates refused as ambiguous in a file whose other dates fit one order only: name that order.
-    const advice = dateOrderAdvice(dates);
+    // Or whose dates show both orders in different rows: said once, naming a line of each.
+    const advice = mixedDateOrders(dates, orderLines, result.errors) ?? dateOrderAdvice(dates);
     if (advice) opts.onNotice?.(advice);
     if (result.invalidRows > 0 && !opts.skipInvalid) throw new Rollback();
     // Only about rows written: none when the file is rejected, and never a row refused under --skip-invalid.

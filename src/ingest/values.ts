@@ -290,6 +290,43 @@ function yearFirstHint(value: string): string {
   return `; write it as ${iso}${gap!.includes('T') ? 'T' : ' '}${time.replace(/^(\d):/, '0$1:')}`;
 }
 
+/** The one order a refused date's message advises (`… reads only as day/month/year: pass --date-format DMY`). */
+export function orderAdvised(message: string, dates: DateContext): DateOrder | null {
+  return DATE_ORDERS.find((o) => message.includes(onlyAdvice(o, dates))) ?? null;
+}
+
+const onlyAdvice = (order: DateOrder, dates: DateContext) =>
+  `reads only as ${ORDER_NAME[order]}: ${dates.pick(order)}`;
+
+/**
+ * A file whose refused dates read only as day/month/year in some rows and only as month/day/year in
+ * others: no one order reads it, so each row's advice of an order is dropped from `messages` (rewritten
+ * in place) and said once, naming a line of each (`lines`: the first line refused in each order, when
+ * known): `the file mixes day/month/year dates (line 2: "13/04/2026") and month/day/year dates (line 3:
+ * "04/14/2026"), so no --date-format reads them all: write its dates as YYYY-MM-DD`. Null otherwise.
+ */
+export function mixedDateOrders(
+  dates: DateContext,
+  lines: Partial<Record<DateOrder, number>>,
+  messages: { message: string }[],
+): string | null {
+  const { MDY, DMY, example } = dates.fits;
+  if (MDY === 0 || DMY === 0) return null;
+  for (const m of messages)
+    for (const o of DATE_ORDERS)
+      m.message = m.message.replace(
+        onlyAdvice(o, dates),
+        `reads only as ${ORDER_NAME[o]}, but the file mixes both orders`,
+      );
+  const each = (o: DateOrder) =>
+    `${ORDER_NAME[o]} dates (${lines[o] !== undefined ? `line ${lines[o]}: ` : 'e.g. '}"${example[o]}")`;
+  const [first, second]: DateOrder[] =
+    (lines.MDY ?? Number.POSITIVE_INFINITY) < (lines.DMY ?? Number.POSITIVE_INFINITY)
+      ? ['MDY', 'DMY']
+      : ['DMY', 'MDY'];
+  return `the file mixes ${each(first!)} and ${each(second!)}, so no --date-format reads them all: write its dates as YYYY-MM-DD`;
+}
+
 /** Dates written with the month's name, which read one way only (`Dec 28, 2025`, `28 December 2025`). */
 const MONTH_NAME_DAYS = [
   'MMM d, yyyy',

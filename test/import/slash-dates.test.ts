@@ -75,10 +75,16 @@ describeDb('CSV import: slash dates (Salesforce reports, European exports)', (ct
     );
     expect(lines(r)).toEqual([
       `line 2: created_at "3/4/2026" is not an ISO date (YYYY-MM-DD) and ${AMBIGUOUS}`,
-      `line 4: created_at "1/15/2026" is not an ISO date (YYYY-MM-DD); it reads only as month/day/year: pass --date-format MDY`,
-      `line 5: created_at "15/1/2026" is not an ISO date (YYYY-MM-DD); it reads only as day/month/year: pass --date-format DMY`,
+      // Both orders in one file: no one --date-format is advised per row (helper-236), the notice says why.
+      `line 4: created_at "1/15/2026" is not an ISO date (YYYY-MM-DD); it reads only as month/day/year, but the file mixes both orders`,
+      `line 5: created_at "15/1/2026" is not an ISO date (YYYY-MM-DD); it reads only as day/month/year, but the file mixes both orders`,
     ]);
     expect(await stored()).toEqual([{ id: 'O-2', created: '2026-03-04 00:00', closed: null }]);
+    // One order alone is advised per row as before.
+    const us = await run(csv('external_id,created_at\nO-1,1/15/2026\n'));
+    expect(lines(us)).toEqual([
+      `line 2: created_at "1/15/2026" is not an ISO date (YYYY-MM-DD); it reads only as month/day/year: pass --date-format MDY`,
+    ]);
   });
 
   it('refuses a date real in neither order as not a real date, not as ambiguous', async () => {
@@ -125,12 +131,14 @@ describeDb('CSV import: slash dates (Salesforce reports, European exports)', (ct
       'line 2: created_at "12/25/2026" is not a real date read as day/month/year; it reads only as month/day/year: if the file writes month/day/year, pass --date-format MDY',
       'line 3: created_at "02/30/2026" is not a real date or time read as day/month/year',
     ]);
-    // Dates that show both orders (or only ambiguous ones) give no file-wide advice.
+    // Dates that show both orders give no one order: that is said once (helper-236), naming a line of each.
     const mixed: string[] = [];
     await run(csv('external_id,created_at\nO-1,05/11/2026\nO-2,25/11/2026\nO-3,11/25/2026\n'), {
       onNotice: (m) => mixed.push(m),
     });
-    expect(mixed).toEqual([]);
+    expect(mixed).toEqual([
+      'the file mixes day/month/year dates (line 3: "25/11/2026") and month/day/year dates (line 4: "11/25/2026"), so no --date-format reads them all: write its dates as YYYY-MM-DD',
+    ]);
     // Dotted dates count as day/month/year for the file, too.
     const dotted: string[] = [];
     await run(csv('external_id,created_at\nO-1,05/11/2026\nO-2,31.12.2026\n'), {
@@ -138,6 +146,22 @@ describeDb('CSV import: slash dates (Salesforce reports, European exports)', (ct
     });
     expect(dotted).toEqual([
       'slash dates such as "05/11/2026" could be month/day/year or day/month/year, but the file\'s others read only as day/month/year (e.g. "31.12.2026"): pass --date-format DMY',
+    ]);
+    expect(await stored()).toEqual([]);
+  });
+
+  // Helper-236: one row said "pass --date-format DMY" and the next "pass --date-format MDY".
+  it('says once that a file mixes day-first and month-first dates, naming a line of each', async () => {
+    const notices: string[] = [];
+    const r = await run(csv('external_id,created_at\nO-1,13/04/2026\nO-2,2026-04-20\nO-3,04/14/2026\n'), {
+      onNotice: (m) => notices.push(m),
+    });
+    expect(lines(r)).toEqual([
+      'line 2: created_at "13/04/2026" is not an ISO date (YYYY-MM-DD); it reads only as day/month/year, but the file mixes both orders',
+      'line 4: created_at "04/14/2026" is not an ISO date (YYYY-MM-DD); it reads only as month/day/year, but the file mixes both orders',
+    ]);
+    expect(notices).toEqual([
+      'the file mixes day/month/year dates (line 2: "13/04/2026") and month/day/year dates (line 4: "04/14/2026"), so no --date-format reads them all: write its dates as YYYY-MM-DD',
     ]);
     expect(await stored()).toEqual([]);
   });
