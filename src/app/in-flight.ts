@@ -9,15 +9,26 @@
  */
 export class InFlight {
   private running = 0;
+  private answeredCount = 0;
 
-  /** Counts `work` as in flight until it settles; returns it unchanged. */
-  track<T>(work: Promise<T>): Promise<T> {
+  /**
+   * Counts `work` as in flight until it settles; returns it unchanged. `answer`: whether its settling is a
+   * request answered (a Bolt dispatch, an HTTP route's response), counted in `answered`; false for the
+   * edge's hand-over of a Slack request, which Bolt's dispatch of it counts again.
+   */
+  track<T>(work: Promise<T>, answer = true): Promise<T> {
     this.running += 1;
     const done = () => {
       this.running -= 1;
+      if (answer) this.answeredCount += 1;
     };
     work.then(done, done);
     return work;
+  }
+
+  /** How many requests tracked as answers have settled so far: a stop's difference is its drain's answers. */
+  get answered(): number {
+    return this.answeredCount;
   }
 
   /**

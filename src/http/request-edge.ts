@@ -158,7 +158,12 @@ export function createRequestEdge(options: RequestEdgeOptions, next: Listener): 
         }
         next(req, res);
       },
-      (err: unknown) => reply(res, err instanceof BodyTooLargeError ? 413 : 400, 'could not read the body'),
+      (err: unknown) => {
+        if (!(err instanceof BodyTooLargeError)) return reply(res, 400, 'could not read the body');
+        // Said as the ingest API says it: the size is the problem, not the body's reading.
+        res.setHeader('Connection', 'close');
+        reply(res, 413, `body larger than ${MAX_SLACK_BODY_BYTES} bytes`);
+      },
     );
     options.track?.(handled);
   };

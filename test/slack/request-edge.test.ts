@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { expect, it } from 'vitest';
 import { digestSubscriptions } from '../../src/db/schema/index.js';
+import { MAX_SLACK_BODY_BYTES } from '../../src/http/request-edge.js';
 import { describeDb } from '../helpers/db.js';
 import { useSlackApiStub } from '../helpers/slack-api.js';
 import { interactionBody, signBody, slashCommandBody } from '../helpers/slack-requests.js';
@@ -103,6 +104,14 @@ describeDb('request edge', (ctx) => {
     await settle();
     expect(stub.callsTo('response_url')).toHaveLength(1);
     expect(await ctx.db().select().from(digestSubscriptions)).toHaveLength(1);
+  });
+
+  // Helper-236: an oversized body got 413 "could not read the body", not what was wrong with it.
+  it('answers a body over the cap with 413 naming the cap, as the ingest API does', async () => {
+    const res = await send(`text=${'x'.repeat(MAX_SLACK_BODY_BYTES)}`);
+    expect(res.status).toBe(413);
+    expect(await res.json()).toEqual({ ok: false, error: `body larger than ${MAX_SLACK_BODY_BYTES} bytes` });
+    expect(stub.callsTo('response_url')).toEqual([]);
   });
 
   it('answers malformed signed bodies with 400 at once, naming the problem', async () => {

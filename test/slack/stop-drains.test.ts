@@ -1,5 +1,7 @@
 import { connect, type Socket } from 'node:net';
+import { pino } from 'pino';
 import { expect, it } from 'vitest';
+import { RECORD_TIMEOUT_MS } from '../../src/http/request-edge.js';
 import { describeDb, holdEveryConnection } from '../helpers/db.js';
 import { useSlackApiStub } from '../helpers/slack-api.js';
 import { postSigned, signBody, slashCommandBody } from '../helpers/slack-requests.js';
@@ -20,7 +22,9 @@ describeDb('stopping the app', (ctx) => {
     await seedFixture(ctx.db());
     stub.reset();
     for (const u of Object.values(USERS)) stub.users.set(u.id, { id: u.id, email: u.email });
-    const app = await startApp(ctx.database(), stub);
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino({ level: 'info' }, { write: (l: string) => void lines.push(JSON.parse(l)) });
+    const app = await startApp(ctx.database(), stub, {}, { logger, replayWaitMs: RECORD_TIMEOUT_MS });
     const busy = holdEveryConnection(ctx, 1.5);
     await new Promise((r) => setTimeout(r, 300));
     const ids = ['stop1', 'stop2', 'stop3', 'stop4', 'stop5'];
@@ -45,6 +49,14 @@ describeDb('stopping the app', (ctx) => {
     const answered = stub.callsTo('response_url');
     expect(answered.map((c) => c.responseId).sort()).toEqual([...ids].sort());
     for (const call of answered) expect(JSON.stringify(call.args)).not.toMatch(/Couldn't load|busy/i);
+    // Helper-236: the log said "taken":0 after answering every command: each is counted once, as answered.
+    expect(lines.filter((l) => String(l.msg).startsWith('stopped'))).toEqual([
+      expect.objectContaining({
+        level: 30,
+        msg: 'stopped: every request in flight was answered, 5 during the drain',
+        answered: 5,
+      }),
+    ]);
     await busy;
     // Stopped: a new command is not taken.
     await expect(
