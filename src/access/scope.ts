@@ -22,7 +22,12 @@ import {
 export type ScopeAsk =
   /** `monthOrName`: see src/slack/grammar/words.ts (a month word that could also name a team or person). */
   | { kind: 'me'; monthOrName?: { word: string; period: string } }
-  | { kind: 'my_team'; monthOrName?: { word: string; period: string } }
+  | {
+      kind: 'my_team';
+      monthOrName?: { word: string; period: string };
+      /** No scope typed beside a split (`winrate by rep`): see the grammar's ScopeWord. */
+      unwritten?: { metric: string; by: 'rep' | 'team' };
+    }
   | { kind: 'org' }
   | { kind: 'user'; slackUserId: string; name: string | null }
   | { kind: 'email'; email: string }
@@ -77,6 +82,13 @@ export async function resolveScopeAsk(
     case 'my_team': {
       const teamId = caller.teamIds[0] ?? caller.managedTeamIds[0];
       if (teamId === undefined) {
+        // `winrate by rep` with no scope typed, from someone with no team: say which scopes split.
+        if (ask.unwritten) {
+          const { metric, by } = ask.unwritten;
+          return fail(
+            `\`by ${by}\` splits a team or the org: try \`/metrics ${metric} team by ${by}\` or \`/metrics ${metric} org by ${by}\`.`,
+          );
+        }
         // A manager by role who is on no team and manages none: say what makes a team's manager.
         if (caller.role === 'manager') return fail(`${NO_MANAGED_TEAM} Try \`org\`, or name a team.`);
         return fail(

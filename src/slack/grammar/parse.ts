@@ -785,7 +785,15 @@ function readModifiers(
       suggestion: ['winrate', ...tokens].join(' '),
       about: 'split',
     };
-  if (month && scope === null)
+  // `winrate by rep` with no scope: the caller's team split, as `team by rep` (a one-row leaderboard of
+  // oneself is never what is meant).
+  if (scope === null && metric !== null && (by === 'rep' || by === 'team'))
+    scope = {
+      kind: 'my_team',
+      unwritten: { metric: metric.id, by },
+      ...(month ? { monthOrName: { word: month.word, period: month.period } } : {}),
+    };
+  else if (month && scope === null)
     scope = { kind: 'me', monthOrName: { word: month.word, period: month.period } };
   // `team october`: the caller's team in October, or the team called October.
   else if (

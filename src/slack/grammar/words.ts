@@ -13,7 +13,12 @@ export interface MonthOrName {
 /** Who a question is about, as typed (resolved against the reps and teams later). */
 export type ScopeWord =
   | { kind: 'me'; monthOrName?: MonthOrName }
-  | { kind: 'my_team'; monthOrName?: MonthOrName }
+  /**
+   * `unwritten`: no scope was typed and the ask splits `by rep` or `by team` (a one-row leaderboard of
+   * oneself is never what is meant), so the caller's team is asked for, as `team` would be; with the metric's
+   * id and the split, for the hint to someone on no team.
+   */
+  | { kind: 'my_team'; monthOrName?: MonthOrName; unwritten?: { metric: string; by: 'rep' | 'team' } }
   | { kind: 'org' }
   /** A Slack mention as sent with escaping on: `<@U123|ana>` (or `<@U123>`). */
   | { kind: 'user'; slackUserId: string; name: string | null }
