@@ -320,3 +320,29 @@ export async function getRepNames(db: Db, ids: number[]): Promise<Map<number, st
   const rows = await db.select({ id: reps.id, name: reps.name }).from(reps).where(inArray(reps.id, ids));
   return new Map(rows.map((r) => [r.id, r.name]));
 }
+
+/** A rep's stay on a team: the team and when it began and ended (null: still on it). */
+export interface MembershipSpell {
+  teamId: number;
+  teamName: string;
+  validFrom: Date;
+  validTo: Date | null;
+}
+
+/**
+ * The rep's team memberships, newest first, with their teams' names: why a manager may no longer see
+ * a rep who was on her team (the rep moved on), and where the rep is now.
+ */
+export async function listMembershipSpells(db: Db, repId: number): Promise<MembershipSpell[]> {
+  return db
+    .select({
+      teamId: teamMemberships.teamId,
+      teamName: teams.name,
+      validFrom: teamMemberships.validFrom,
+      validTo: teamMemberships.validTo,
+    })
+    .from(teamMemberships)
+    .innerJoin(teams, eq(teams.id, teamMemberships.teamId))
+    .where(eq(teamMemberships.repId, repId))
+    .orderBy(desc(teamMemberships.validFrom));
+}

@@ -30,6 +30,7 @@ import type { MetricAsk } from '../slack/grammar/parse.js';
 import { enforceLimits } from '../slack/limits.js';
 import { neutraliseMarkers } from '../slack/mrkdwn.js';
 import type { Reply } from '../slack/reply.js';
+import { movedRepRefusal } from './moved-rep.js';
 import { unknownScopeText } from './period-hint.js';
 import { linkMentionedRep, resolveScopeWords } from './scope-words.js';
 import { ALREADY_SHARED, claimShare } from './share-once.js';
@@ -241,7 +242,19 @@ async function checkStateAccess(
     // A refusal suggests this metric and period (`/metrics calls team 30d`), not another one.
     { words: state.view ?? state.metric ?? '', period: state.period },
   );
-  return decision.allowed ? null : ephemeral(buildNoticeMessage(decision.reason));
+  if (decision.allowed) return null;
+  // A rep who was on the manager's team and moved on: say why, and where their results from then are.
+  const moved =
+    target.kind === 'rep'
+      ? await movedRepRefusal(
+          deps,
+          caller,
+          target.repId,
+          { words: state.view ?? state.metric ?? '', period: state.period },
+          now,
+        )
+      : null;
+  return ephemeral(buildNoticeMessage(moved ?? decision.reason));
 }
 
 async function answerSummary(
