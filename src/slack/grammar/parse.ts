@@ -128,6 +128,35 @@ function withoutDateCommas(tokens: string[]): string[] {
   });
 }
 
+/** The text without a leading Slack quote mark (`> winrate org`, as a line quoted from a thread is pasted). */
+function withoutQuoteMark(text: string): string {
+  return text.replace(/^\s*>\s+/, '');
+}
+
+/**
+ * Reads a word wholly in single backticks (`` winrate `org` ``, as Slack's code formatting writes it)
+ * without them when the word inside is a keyword, a metric or a one-word period. A name may hold
+ * backticks (a team "EMEA `ops"), so any other word keeps them and is matched as typed. Pure.
+ */
+function withoutCodeMarks(tokens: string[], ctx: GrammarContext): string[] {
+  return tokens.map((t) => {
+    const inner = /^`([^`\s]+)`$/.exec(t)?.[1];
+    if (inner === undefined) return t;
+    const w = inner.toLowerCase();
+    const keyword =
+      w === 'by' ||
+      SCOPE_WORDS.has(w) ||
+      DIMENSIONS.has(w) ||
+      SHARE_WORDS.has(w) ||
+      SUMMARY_WORDS.has(w) ||
+      HELP_WORDS.has(w) ||
+      findMetric(w) !== undefined ||
+      ctx.subcommands.includes(w) ||
+      safeParsePeriod(inner, ctx) !== null;
+    return keyword ? inner : t;
+  });
+}
+
 /**
  * Reads a comma typed between the parts of an ask as a separator (`winrate, org, q4`, as a list is written:
  * it was "I don't know `winrate,`" with a suggestion that kept the commas, so typing it back failed). A
@@ -215,7 +244,10 @@ export function joinMetricWords(tokens: string[]): string[] {
 
 /** Parses the text after `/metrics`. */
 export function parseCommand(text: string, ctx: GrammarContext): ParsedCommand {
-  const typed = withoutDateCommas(tokenize(text.slice(0, MAX_COMMAND_CHARS)));
+  const typed = withoutCodeMarks(
+    withoutDateCommas(tokenize(withoutQuoteMark(text.slice(0, MAX_COMMAND_CHARS)))),
+    ctx,
+  );
   // A subcommand reads its own words, commas and all (its names are matched there).
   const raw = withoutFiscalWord(
     ctx.subcommands.includes(typed[0]?.toLowerCase() ?? '') ? typed : withCommasAsSeparators(typed, ctx),
