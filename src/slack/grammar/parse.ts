@@ -133,6 +133,30 @@ function withoutQuoteMark(text: string): string {
   return text.replace(/^\s*>\s+/, '');
 }
 
+/** Words of politeness that end an ask (`winrate team EMEA q4 please`), dropped. */
+const POLITE_ENDINGS = new Set(['please', 'pls', 'plz', 'thanks', 'thx', 'ty']);
+
+/**
+ * The tokens without a trailing `please` or `thanks` (and `!` or `.` after it), and with `per` read as
+ * `by` before a split word (`winrate per rep`), as a sales team says it; subcommands read them so too. Pure.
+ */
+function withPolitenessDropped(tokens: string[]): string[] {
+  const kept = [...tokens];
+  while (
+    kept.length > 1 &&
+    POLITE_ENDINGS.has(
+      kept
+        .at(-1)!
+        .toLowerCase()
+        .replace(/[!.]+$/, ''),
+    )
+  )
+    kept.pop();
+  return kept.map((t, i) =>
+    t.toLowerCase() === 'per' && DIMENSIONS.has(kept[i + 1]?.toLowerCase() ?? '') ? 'by' : t,
+  );
+}
+
 /**
  * Reads a word wholly in single backticks (`` winrate `org` ``, as Slack's code formatting writes it)
  * without them when the word inside is a keyword, a metric or a one-word period. A name may hold
@@ -244,9 +268,8 @@ export function joinMetricWords(tokens: string[]): string[] {
 
 /** Parses the text after `/metrics`. */
 export function parseCommand(text: string, ctx: GrammarContext): ParsedCommand {
-  const typed = withoutCodeMarks(
-    withoutDateCommas(tokenize(withoutQuoteMark(text.slice(0, MAX_COMMAND_CHARS)))),
-    ctx,
+  const typed = withPolitenessDropped(
+    withoutCodeMarks(withoutDateCommas(tokenize(withoutQuoteMark(text.slice(0, MAX_COMMAND_CHARS)))), ctx),
   );
   // A subcommand reads its own words, commas and all (its names are matched there).
   const raw = withoutFiscalWord(
