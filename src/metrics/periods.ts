@@ -286,6 +286,8 @@ function parseUnsafe(text: string, ctx: PeriodContext): ParsePeriodResult {
       );
     case 'this year':
     case 'ytd':
+    // `fytd` (and `fiscal ytd`, read so by the grammar): ytd already follows the fiscal calendar.
+    case 'fytd':
       return rel(cal('year', here ? today : startOfYear(today)), 'this year');
     case 'last year':
       return rel(cal('year', here ? addDays(fyStart(here.fy), -1) : addMonths(startOfYear(today), -12)), t);

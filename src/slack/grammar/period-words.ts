@@ -28,6 +28,8 @@ const LEADS = new Set(['last', 'this', 'past', 'previous', 'prev', 'next', 'curr
  */
 export function withoutFiscalWord(tokens: string[]): string[] {
   return tokens.flatMap((word, i) => {
+    // `fiscal ytd`: ytd, which follows the fiscal calendar already (it was "I don't know" while `ytd` was read).
+    if (word.toLowerCase() === 'fiscal' && /^(?:ytd|qtd)$/i.test(tokens[i + 1] ?? '') && i > 0) return [];
     if (word.toLowerCase() !== 'fiscal' || !/^(?:quarter|year)$/i.test(tokens[i + 1] ?? '')) return [word];
     const before = tokens[i - 1]?.toLowerCase() ?? '';
     if (LEADS.has(before)) return [];
