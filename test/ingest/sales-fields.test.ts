@@ -84,6 +84,7 @@ describeDb('ingest: loss reason, expected close date, email template', (ctx) => 
       {
         index: 0,
         entity: 'opportunities',
+        batch: 0,
         field: 'close_date',
         message:
           'is when a won or lost deal closed, or when an open one is expected to close: give the stage or outcome with it to say which',
