@@ -94,30 +94,26 @@ export class ChartUploadGaveUpError extends Error {
 }
 
 /** `late` (a slow upload's file id), or ChartUploadGaveUpError once `deadline` (epoch ms) has passed. */
-export async function awaitLateUpload(late: Promise<string>, deadline: number): Promise<string> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      late,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new ChartUploadGaveUpError(CHART_UPLOAD_LIMIT_MS)),
-          Math.max(0, deadline - Date.now()),
-        );
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
+export function awaitLateUpload(late: Promise<string>, deadline: number): Promise<string> {
+  return orTimeout(
+    late,
+    Math.max(0, deadline - Date.now()),
+    () => new ChartUploadGaveUpError(CHART_UPLOAD_LIMIT_MS),
+  );
 }
 
-async function withTimeout(work: Promise<string>, ms: number): Promise<string> {
+function withTimeout(work: Promise<string>, ms: number): Promise<string> {
+  return orTimeout(work, ms, () => new ChartUploadSlowError(ms, work));
+}
+
+/** `work`'s outcome, or the error `timedOut()` makes once `ms` have passed; the timer is cleared either way. */
+async function orTimeout<T>(work: Promise<T>, ms: number, timedOut: () => Error): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([
       work,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new ChartUploadSlowError(ms, work)), ms);
+        timer = setTimeout(() => reject(timedOut()), ms);
       }),
     ]);
   } finally {
