@@ -143,7 +143,9 @@ async function addDigest(deps: Deps, input: CommandInput, args: AddArgs): Promis
     // Plain text (the notice escapes `& < >`); names keep `* _ ~` and backticks as typed, not formatting.
     if (!team) return notice(`There is no team called “${neutraliseMarkers(clipName(args.scope.name))}”.`);
   } else if (args.scope === null) {
-    const own = caller.managedTeamIds[0] ?? (caller.role === 'admin' ? undefined : caller.teamIds[0]);
+    // Your team, as `/metrics winrate team` reads it (docs/digests.md), an admin's too (fresh tester
+    // helper-231: an admin on a team got a whole-org digest); the whole org for an admin on no team.
+    const own = caller.managedTeamIds[0] ?? caller.teamIds[0];
     if (own !== undefined) team = await findTeam(deps.db, own);
   }
   if (!mayManage(caller, team?.id ?? null)) {

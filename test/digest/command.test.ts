@@ -173,6 +173,18 @@ describeDb('/metrics digest', (ctx) => {
     expect(await replyText(`remove ${sub!.id}`)).toBe(`There is no digest #${sub!.id} you manage.`);
   });
 
+  // Fresh tester helper-231: an admin on a team added `digest add #sales team at 8:30am` (or with no scope)
+  // and got a whole-org digest, though docs/digests.md says the default is your team, as `/metrics winrate
+  // team` reads it. An admin on no team still gets the whole org.
+  it("adds an admin's digest with no team named for the admin's own team, and the org for an admin on none", async () => {
+    const admin: Caller = { ...manager, role: 'admin', managedTeamIds: [] };
+    await run('add <#C0EMEA|sales-emea> team at 8:30am', admin);
+    await run('add <#C0EMEA|sales-emea> weekly mon', admin);
+    await run('add <#C0ALL|all>', { ...admin, teamIds: [] });
+    const subs = await listSubscriptions(ctx.db());
+    expect(subs.map((s) => s.teamId).sort()).toEqual([emea, emea, null].sort());
+  });
+
   // Tester: a rep imported with role=manager but no is_manager=yes was refused `digest add` with no reason
   // (or one naming their own team, as if they asked for someone else's). The role alone manages no team.
   it('tells a manager by role who manages no team why, and how to become a team manager in the data', async () => {
