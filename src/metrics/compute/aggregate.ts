@@ -131,10 +131,10 @@ export interface AggregateSpec {
   sources(by?: Dimension, ctx?: ComputeContext): RowSource[];
   /** Aggregate select list over `x`. Money specs must output `cur_n` and `cur_amount` per currency. */
   /**
-   * `headline` is the window index whose figures are shown (others only need the value; rows carry their
-   * window index as `x.wi`); null in splits.
+   * `headline` is the window whose figures are shown (others only need the value; rows carry their window
+   * index as `x.wi`), with the FILTER that keeps its rows; null in splits.
    */
-  aggregates: SQL | ((ctx: ComputeContext, headline: number | null) => SQL);
+  aggregates: SQL | ((ctx: ComputeContext, headline: HeadlineWindow | null) => SQL);
   /** Leaner row sources for splits, when the figures' extra joins are not needed there. */
   segmentSources?(by: Dimension): RowSource[];
   /** Group additionally by `x.currency` (rows must carry it). */
@@ -264,6 +264,26 @@ function groupRows(rows: Row[], key: (r: Row) => string): Map<string, Row[]> {
 }
 
 /**
+ * The window whose figures are shown, in a query over rows tagged with their window index `x.wi`: its index,
+ * the predicate that keeps its rows (`only`: `x.wi = i`, or `true` when the query reads that window alone)
+ * and the same as a FILTER clause (`filter`: ` filter (where x.wi = i)`, or nothing). Postgres sorts once
+ * for ordered-set aggregates over the same values with equal FILTERs, so a headline read alone sorts its
+ * values once for the median, the p90 and the middle values.
+ */
+export interface HeadlineWindow {
+  index: number;
+  only: SQL;
+  filter: SQL;
+}
+
+/** The headline window `index` of a query over `windowCount` windows (see `HeadlineWindow`). */
+export function headlineWindow(index: number, windowCount: number): HeadlineWindow {
+  return windowCount === 1
+    ? { index, only: sql`true`, filter: sql`` }
+    : { index, only: sql`x.wi = ${index}`, filter: sql` filter (where x.wi = ${index})` };
+}
+
+/**
  * Rows tagged with their window index `wi`. Contiguous windows (a series) get it from one CASE over the
  * timestamp in a single pass; overlapping ones (a series plus a "same point" trend window) join a
  * VALUES list, a row landing in every window that holds it.
@@ -343,7 +363,7 @@ async function rollupWindows(
 /** Builds a computer that runs one grouped query for all windows and one for a split. */
 export function aggregateComputer(spec: AggregateSpec): MetricComputer {
   const cur = spec.perCurrency ? sql`, x.currency` : sql``;
-  const aggregates = (ctx: ComputeContext, headline: number | null) =>
+  const aggregates = (ctx: ComputeContext, headline: HeadlineWindow | null) =>
     typeof spec.aggregates === 'function' ? spec.aggregates(ctx, headline) : spec.aggregates;
   const rcur = spec.perCurrency ? sql`, r.currency` : sql``;
   return {
@@ -356,7 +376,7 @@ export function aggregateComputer(spec: AggregateSpec): MetricComputer {
           ? await rollupWindows(db, spec.rollup, scope, ranges, headline, spec.perCurrency === true)
           : await runMetricQuery<Row>(
               db,
-              sql`select x.wi as g${cur}, ${aggregates(ctx, headline)},
+              sql`select x.wi as g${cur}, ${aggregates(ctx, headlineWindow(headline, windows.length))},
                 extract(epoch from max(x.ts))::float8 as newest_epoch
               from (${windowedRows(windows, unionRows(spec, scope, min, max, undefined, false, ctx))}) x
               group by x.wi${cur}`,

@@ -84,12 +84,13 @@ const responseSpec: AggregateSpec = {
     const base = sql`count(*)::int as created, count(x.secs)::int as answered,
       percentile_cont(0.5) within group (order by x.secs)::float8 as median`;
     if (headline === null) return base;
-    const only = sql`x.wi = ${headline}`;
+    const f = headline.filter;
+    const only = headline.only;
     return sql`${base},
-      (percentile_cont(0.9) within group (order by x.secs) filter (where ${only}))::float8 as p90
+      (percentile_cont(0.9) within group (order by x.secs)${f})::float8 as p90
       ${middleValues(sql`x.secs`, headline)},
-      (sum(x.micros) filter (where ${only}) / nullif(count(x.secs) filter (where ${only}) * 1000000::numeric, 0))::float8 as mean,
-      (percentile_cont(0.5) within group (order by x.bsecs) filter (where ${only}))::float8 as bmedian,
+      (sum(x.micros)${f} / nullif(count(x.secs)${f} * 1000000::numeric, 0))::float8 as mean,
+      (percentile_cont(0.5) within group (order by x.bsecs)${f})::float8 as bmedian,
       count(*) filter (where ${only} and x.has_hours)::int as with_hours,
       count(*) filter (where ${only} and x.skewed)::int as skewed,
       count(*) filter (where ${only} and x.bsecs <= x.sla)::int as within,
