@@ -266,6 +266,45 @@ export function joinMetricWords(tokens: string[]): string[] {
   return tokens;
 }
 
+/**
+ * How a question opens before its metric (`what's my winrate`, `show me winrate`), as one or two words.
+ * A curly apostrophe as Slack's mobile keyboards type it is read as a straight one.
+ */
+const QUESTION_OPENERS: readonly string[][] = [
+  ["what's"],
+  ['whats'],
+  ['what', 'is'],
+  ['what', 'are'],
+  ["how's"],
+  ['hows'],
+  ['how', 'is'],
+  ['how', 'are'],
+  ['show', 'me'],
+  ['tell', 'me'],
+  ['give', 'me'],
+  ['show'],
+];
+
+/**
+ * A question in plain words read as the ask it means: its opener (QUESTION_OPENERS) and a `the` after it
+ * are dropped, and `my` before the metric is the caller, as `me` after it is (`what's my win rate this
+ * quarter` is `winrate me this quarter`; `show me winrate` is `winrate`, whose scope is the caller anyway).
+ * Only when a metric follows: other tokens are returned as joinMetricWords returns them, so a team's name
+ * is never cut. Pure.
+ */
+function withQuestionRead(tokens: string[]): string[] {
+  const lower = tokens.map((t) => t.toLowerCase().replace(/\u2019/g, "'"));
+  const opener = QUESTION_OPENERS.find((o) => o.every((w, i) => lower[i] === w))?.length ?? 0;
+  let at = opener;
+  if (opener > 0 && lower[at] === 'the') at += 1;
+  const mine = lower[at] === 'my';
+  if (mine) at += 1;
+  if (at === 0) return joinMetricWords(tokens);
+  const rest = joinMetricWords(tokens.slice(at));
+  if (!findMetric(rest[0] ?? '')) return joinMetricWords(tokens);
+  return mine ? [rest[0]!, 'me', ...rest.slice(1)] : rest;
+}
+
 /** Parses the text after `/metrics`. */
 export function parseCommand(text: string, ctx: GrammarContext): ParsedCommand {
   const typed = withPolitenessDropped(
@@ -279,7 +318,7 @@ export function parseCommand(text: string, ctx: GrammarContext): ParsedCommand {
   const tokens =
     head !== undefined && HELP_WORDS.has(head)
       ? [raw[0]!, ...joinMetricWords(raw.slice(1))]
-      : joinMetricWords(raw);
+      : withQuestionRead(raw);
   const first = tokens[0]?.toLowerCase();
   if (first === undefined) return { kind: 'help', metric: null };
   if (HELP_WORDS.has(first)) return parseHelp(tokens.slice(1), ctx);
