@@ -184,7 +184,11 @@ export class WarningLog {
   /** Warnings added so far (every occurrence), so `inspect` can tell whether an item raised one. */
   private added = 0;
 
-  private add(kind: WarningKind, line: number, detail: () => string): void {
+  /**
+   * `value`: for a kind whose detail quotes what the row held (`quoting`), the value as typed, kept as the row's
+   * detail, so the summary can quote every row's own value (rowWarningList) rather than the first row's.
+   */
+  private add(kind: WarningKind, line: number, detail: () => string, value?: string): void {
     this.added += 1;
     if (!this.kindOrder.includes(kind)) this.kindOrder.push(kind);
     if (this.audience === 'request') this.allItems.push({ index: line, kind, message: detail() });
@@ -194,7 +198,7 @@ export class WarningLog {
       this.rowMasks[row]! |= KIND_BIT.get(kind)!;
       const kept = this.details.get(kind) ?? new Map<number, string>();
       if (kept.size === 0) this.details.set(kind, kept);
-      if (kept.size < FIRST_LINES) kept.set(row, detail());
+      if (kept.size < FIRST_LINES) kept.set(row, value ?? detail());
       return;
     }
     const w = this.byKind.get(kind);
@@ -717,6 +721,12 @@ export class WarningLog {
   private readonly details = new Map<WarningKind, Map<number, string>>();
 
   /**
+   * The kinds whose rows' details are the values they held (`add`'s `value`: a placeholder "N/A", "TBD"), with
+   * the sentence that quotes them, one or several: the summary names each value its shown rows held.
+   */
+  private readonly quoting = new Map<WarningKind, (values: string[]) => string>();
+
+  /**
    * Lines (item indexes) of rows replaced by a later row or refused by the writer: a request's per-item
    * warnings about their own values leave them out.
    */
@@ -798,6 +808,7 @@ export class WarningLog {
   private rowWarningList(): Map<WarningKind, ImportWarning> {
     const out = new Map<WarningKind, ImportWarning>();
     const perStage = new Map<string, number>();
+    const quoted = new Map<WarningKind, Set<string>>();
     for (let row = 0; row < this.rowCount; row += 1) {
       const mask = this.rowMasks[row]!;
       if (mask === 0) continue;
@@ -806,6 +817,8 @@ export class WarningLog {
         if ((mask & KIND_BIT.get(kind)!) === 0) continue;
         const w = out.get(kind);
         const detail = this.details.get(kind)?.get(row);
+        if (detail !== undefined && this.quoting.has(kind))
+          quoted.set(kind, (quoted.get(kind) ?? new Set<string>()).add(detail));
         if (!w) out.set(kind, { kind, count: 1, lines: [line], detail: detail ?? '' });
         else {
           w.count += 1;
@@ -817,6 +830,7 @@ export class WarningLog {
       const stage = this.rowStages[row]!;
       if (stage >= 0) perStage.set(this.stageNames[stage]!, (perStage.get(this.stageNames[stage]!) ?? 0) + 1);
     }
+    for (const [kind, values] of quoted) out.get(kind)!.detail = this.quoting.get(kind)!([...values]);
     const open = out.get('closed but stage reads open');
     if (open && this.audience === 'file' && perStage.size > 1) open.detail = openStagesDetail(perStage);
     return out;
@@ -1028,12 +1042,27 @@ export class WarningLog {
     if (item.team !== null || typeof raw !== 'object' || raw === null) return;
     const given = (raw as Record<string, unknown>).team;
     if (typeof given !== 'string' || given.trim() === '') return;
-    this.add(
+    this.addQuoted(
       'placeholder team',
       line,
-      () =>
-        `team "${given.trim()}" is a placeholder, not a team's name: read as an empty team cell, the rep is left without a team`,
+      given.trim(),
+      (values) =>
+        `team ${placeholders(values)}, not ${values.length > 1 ? 'team names' : "a team's name"}: read as an empty team cell, the rep is left without a team`,
     );
+  }
+
+  /**
+   * Adds a warning of a kind that quotes its values (`quoting`): `sentence` quotes the value(s) rows held,
+   * this row's being `value`.
+   */
+  private addQuoted(
+    kind: WarningKind,
+    line: number,
+    value: string,
+    sentence: (values: string[]) => string,
+  ): void {
+    this.quoting.set(kind, sentence);
+    this.add(kind, line, () => sentence([value]), value);
   }
 
   /**
@@ -1047,11 +1076,12 @@ export class WarningLog {
     const given = (raw as Record<string, unknown>)[field];
     if (typeof given !== 'string' || given.trim() === '') return;
     const email = field === 'rep_name' ? 'rep_email' : 'owner_email';
-    this.add(
+    this.addQuoted(
       'placeholder owner',
       line,
-      () =>
-        `${field} "${given.trim()}" is a placeholder, not a rep's name: read as an empty ${field} cell (the owner is the rep with the ${email}, if given), no rep is created`,
+      given.trim(),
+      (values) =>
+        `${field} ${placeholders(values)}, not ${values.length > 1 ? 'rep names' : "a rep's name"}: read as an empty ${field} cell (the owner is the rep with the ${email}, if given), no rep is created`,
     );
   }
 
@@ -1214,4 +1244,11 @@ function anyFormatChars(input: Record<string, unknown>, fields: string[]): boole
     if (typeof v === 'string' && withoutFormatChars(v) !== v) return true;
   }
   return false;
+}
+
+/** `"N/A" is a placeholder`, or `"N/A", "-" and "TBD" are placeholders`: the values rows held, as typed. */
+function placeholders(values: string[]): string {
+  const q = values.map((v) => `"${v}"`);
+  if (q.length === 1) return `${q[0]} is a placeholder`;
+  return `${q.slice(0, -1).join(', ')} and ${q.at(-1)} are placeholders`;
 }

@@ -57,7 +57,8 @@ describeDb('a placeholder owner cell (N/A, -, none)', (ctx) => {
       { deal: 'D6', owner: 'NA' },
     ]);
     expect(formatDetails(r)).toContain(
-      `warning: 4 rows with a placeholder owner (lines 2, 3, 4, 6): owner_name "N/A" is a placeholder, not a rep's name: read as an empty owner_name cell (the owner is the rep with the owner_email, if given), no rep is created`,
+      // Each line's own value (tester: it said "N/A" for the lines that held "-" and "none").
+      `warning: 4 rows with a placeholder owner (lines 2, 3, 4, 6): owner_name "N/A", "-", "none" and "n/a" are placeholders, not rep names: read as an empty owner_name cell (the owner is the rep with the owner_email, if given), no rep is created`,
     );
     expect(formatDetails(r)).not.toMatch(/created .*N\/A/);
   });

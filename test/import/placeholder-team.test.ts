@@ -54,7 +54,7 @@ describeDb('a placeholder team cell (N/A, -, TBD)', (ctx) => {
       { rep: 'Ed Orr', team: null },
     ]);
     expect(formatDetails(r)).toBe(
-      `warning: 3 rows with a placeholder team (lines 2, 3, 4): team "N/A" is a placeholder, not a team's name: read as an empty team cell, the rep is left without a team`,
+      `warning: 3 rows with a placeholder team (lines 2, 3, 4): team "N/A", "tbd" and "-" are placeholders, not team names: read as an empty team cell, the rep is left without a team`,
     );
   });
 
