@@ -147,6 +147,7 @@ const COUNTED_TITLES: Record<string, [one: string, many: string]> = {
   ],
   'placeholder team': ['row with a placeholder team', 'rows with a placeholder team'],
   'placeholder owner': ['row with a placeholder owner', 'rows with a placeholder owner'],
+  'placeholder manager': ['row with a placeholder manager', 'rows with a placeholder manager'],
 };
 
 /** `3 dates in the future`; a kind without a title reads as its name (`2 some new kind`). */

@@ -287,8 +287,9 @@ const name = (opts?: { required?: boolean; asId?: boolean; placeholder?: boolean
       const read = oneLine(withoutFormatChars(checkText(String(v))).trim());
       const n = opts?.asId ? read : oneSpace(read);
       if (n === '') throw new ValueError('has only invisible characters (such as zero-width spaces)');
-      // "N/A" in a rep's team or an owner cell names no team or rep: read as the empty cell is (counted:
-      // 'placeholder team', 'placeholder owner'), never created as a team or rep named "N/A".
+      // "N/A" in a rep's team, manager_name or an owner cell names no team or rep: read as the empty cell is
+      // (counted: 'placeholder team', 'placeholder manager', 'placeholder owner'), never created as a team or
+      // rep named "N/A".
       if (opts?.placeholder && isPlaceholderName(n)) return null;
       return withinLimit(n, 'name');
     },
@@ -501,7 +502,7 @@ export function buildItemSchemas(tz: string, decimal?: DecimalMark, reading: Rea
       team: name({ placeholder: true }),
       team_since: instant(tz),
       is_manager: bool(),
-      manager_name: name(),
+      manager_name: name({ placeholder: true }),
     }),
     leads: z.strictObject({
       external_id: text('id', { required: true }),

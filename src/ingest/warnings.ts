@@ -54,6 +54,7 @@ const KIND_SCOPES = {
   'amount read as decimals': 'row',
   'placeholder team': 'row',
   'placeholder owner': 'row',
+  'placeholder manager': 'row',
 } as const satisfies Record<string, 'row' | 'rows'>;
 export type WarningKind = keyof typeof KIND_SCOPES;
 /** Every warning kind, in a fixed order (the API schema's enum; bits of a row's mask). */
@@ -493,6 +494,7 @@ export class WarningLog {
     } else if (this.entity === 'accounts' && typeof item.name === 'string') this.seeName(item.name, line);
     if (this.entity === 'reps') this.seePerson(item, line);
     if (this.entity === 'reps') this.checkPlaceholderTeam(item, line, raw);
+    if (this.entity === 'reps') this.checkPlaceholderManager(item, line, raw);
     this.checkPlaceholderOwner(item, line, raw);
     this.checkNames(item, line, raw);
     this.checkEscapedNames(item, line);
@@ -1048,6 +1050,23 @@ export class WarningLog {
       given.trim(),
       (values) =>
         `team ${placeholders(values)}, not ${values.length > 1 ? 'team names' : "a team's name"}: read as an empty team cell, the rep is left without a team`,
+    );
+  }
+
+  /**
+   * Counts a rep whose manager_name cell held a placeholder ("N/A", "-", "TBD": isPlaceholderName), which the
+   * schema read as an empty cell, no manager named, rather than creating a manager of that name.
+   */
+  private checkPlaceholderManager(item: Record<string, unknown>, line: number, raw: unknown): void {
+    if (item.manager_name !== null || typeof raw !== 'object' || raw === null) return;
+    const given = (raw as Record<string, unknown>).manager_name;
+    if (typeof given !== 'string' || given.trim() === '') return;
+    this.addQuoted(
+      'placeholder manager',
+      line,
+      given.trim(),
+      (values) =>
+        `manager_name ${placeholders(values)}, not ${values.length > 1 ? "people's names" : "a person's name"}: read as an empty manager_name cell, no manager is named and none is created`,
     );
   }
 
