@@ -148,6 +148,11 @@ const COUNTED_TITLES: Record<string, [one: string, many: string]> = {
   'placeholder team': ['row with a placeholder team', 'rows with a placeholder team'],
   'placeholder owner': ['row with a placeholder owner', 'rows with a placeholder owner'],
   'placeholder manager': ['row with a placeholder manager', 'rows with a placeholder manager'],
+  'manager role without is_manager': [
+    'row with role manager but not is_manager',
+    'rows with role manager but not is_manager',
+  ],
+  'is_manager with rep role': ['row with is_manager but role rep', 'rows with is_manager but role rep'],
 };
 
 /** `3 dates in the future`; a kind without a title reads as its name (`2 some new kind`). */

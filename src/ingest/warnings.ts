@@ -55,6 +55,8 @@ const KIND_SCOPES = {
   'placeholder team': 'row',
   'placeholder owner': 'row',
   'placeholder manager': 'row',
+  'manager role without is_manager': 'row',
+  'is_manager with rep role': 'row',
 } as const satisfies Record<string, 'row' | 'rows'>;
 export type WarningKind = keyof typeof KIND_SCOPES;
 /** Every warning kind, in a fixed order (the API schema's enum; bits of a row's mask). */
@@ -495,6 +497,7 @@ export class WarningLog {
     if (this.entity === 'reps') this.seePerson(item, line);
     if (this.entity === 'reps') this.checkPlaceholderTeam(item, line, raw);
     if (this.entity === 'reps') this.checkPlaceholderManager(item, line, raw);
+    if (this.entity === 'reps') this.checkManagerFlag(item, line);
     this.checkPlaceholderOwner(item, line, raw);
     this.checkNames(item, line, raw);
     this.checkEscapedNames(item, line);
@@ -1068,6 +1071,28 @@ export class WarningLog {
       (values) =>
         `manager_name ${placeholders(values)}, not ${values.length > 1 ? "people's names" : "a person's name"}: read as an empty manager_name cell, no manager is named and none is created`,
     );
+  }
+
+  /**
+   * Counts a rep whose `role` and `is_manager` disagree, both stored as given: `role=manager` without
+   * `is_manager=yes` manages no team by itself (src/access/permissions.ts), and `is_manager=yes` with
+   * `role=rep` registers a team's manager who sees only what a rep sees.
+   */
+  private checkManagerFlag(item: Record<string, unknown>, line: number): void {
+    if (item.role === 'manager' && item.is_manager !== true)
+      this.add(
+        'manager role without is_manager',
+        line,
+        () =>
+          `role is manager but is_manager is ${item.is_manager === false ? 'no' : 'not given'}: stored as given, but the role alone manages no team: they see what a rep sees until is_manager=yes with their team (or another row's manager_name naming them) makes them a team's manager`,
+      );
+    if (item.role === 'rep' && item.is_manager === true)
+      this.add(
+        'is_manager with rep role',
+        line,
+        () =>
+          `is_manager is yes but role is rep: stored as given, so the rep is registered as the team's manager but sees only what a rep sees; write role manager, or leave role empty, to give them a manager's view`,
+      );
   }
 
   /**

@@ -1,0 +1,75 @@
+import { createReadStream } from 'node:fs';
+import { expect, it } from 'vitest';
+import { queryRows, sql } from '../../src/db/client.js';
+import { importCsv } from '../../src/import/import-csv.js';
+import { formatDetails } from '../../src/import/report.js';
+import { describeDb } from '../helpers/db.js';
+import { ingestServer } from '../helpers/ingest-server.js';
+import { tempCsv } from '../helpers/temp-csv.js';
+
+// Monday 23 November 2026, 09:00 UTC.
+const NOW = new Date('2026-11-23T09:00:00Z');
+const csv = tempCsv('manager-flag').file;
+
+// Tester (LOW): a reps row with role=manager and no is_manager was imported without a word, though the role
+// alone manages no team (the manager then heard "You manage no team in Tally yet" in Slack).
+describeDb('a reps row whose role and is_manager disagree', (ctx) => {
+  const post = ingestServer(ctx, NOW.toISOString());
+  const stored = async () =>
+    queryRows<{ name: string; role: string; manages: boolean }>(
+      ctx.db(),
+      sql`select r.name, r.role, exists (select 1 from team_managers m where m.rep_id = r.id) as manages
+          from reps r order by r.name`,
+    );
+
+  it('stores both as given and counts each disagreement, naming the lines', async () => {
+    const file = csv(
+      [
+        'name,email,team,role,is_manager',
+        'Mo Ray,mo@example.com,EMEA,manager,',
+        'Al Bo,al@example.com,EMEA,manager,no',
+        'Cy Do,cy@example.com,EMEA,manager,yes',
+        'Di Lam,di@example.com,EMEA,rep,yes',
+        'Ed Orr,ed@example.com,EMEA,,yes',
+        'Fy Poe,fy@example.com,EMEA,rep,',
+      ].join('\n'),
+    );
+    const r = await importCsv(ctx.db(), {
+      entity: 'reps',
+      input: createReadStream(file),
+      timezone: 'UTC',
+      now: NOW,
+    });
+    expect(r).toMatchObject({ inserted: 6, invalidRows: 0 });
+    expect(await stored()).toEqual([
+      { name: 'Al Bo', role: 'manager', manages: false },
+      { name: 'Cy Do', role: 'manager', manages: true },
+      { name: 'Di Lam', role: 'rep', manages: true },
+      { name: 'Ed Orr', role: 'manager', manages: true },
+      { name: 'Fy Poe', role: 'rep', manages: false },
+      { name: 'Mo Ray', role: 'manager', manages: false },
+    ]);
+    const details = formatDetails(r);
+    expect(details).toContain(
+      `warning: 2 rows with role manager but not is_manager (lines 2, 3): role is manager but is_manager is not given: stored as given, but the role alone manages no team: they see what a rep sees until is_manager=yes with their team (or another row's manager_name naming them) makes them a team's manager`,
+    );
+    expect(details).toContain(
+      `warning: 1 row with is_manager but role rep (line 5): is_manager is yes but role is rep: stored as given, so the rep is registered as the team's manager but sees only what a rep sees; write role manager, or leave role empty, to give them a manager's view`,
+    );
+  });
+
+  it('warns by item through the API', async () => {
+    const r = await post({
+      entity: 'reps',
+      items: [{ name: 'Al Bo', email: 'al@example.com', team: 'EMEA', role: 'manager', is_manager: false }],
+    });
+    expect(r.status).toBe(200);
+    expect(r.body.warnings).toMatchObject([
+      {
+        index: 0,
+        kind: 'manager role without is_manager',
+        message: expect.stringContaining('is_manager is no'),
+      },
+    ]);
+  });
+});
