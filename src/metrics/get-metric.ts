@@ -397,7 +397,12 @@ async function computeWith(
     value: main.value,
     figures: main.figures,
     sampleSize: main.n,
-    calculation: { ...main.calc, window: describeWindow(period), n: main.n },
+    // A metric that looks ahead (pipeline coverage) reads the whole period; any other, the period so far.
+    calculation: {
+      ...main.calc,
+      window: describeWindow(period, def.looksAhead ? undefined : now),
+      n: main.n,
+    },
     currency: main.currency,
     notes:
       target && !sameCurrency(def, target, main.currency)

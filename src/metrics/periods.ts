@@ -617,19 +617,37 @@ const KEPT_WINDOW_WORDS = 1_000;
  * The window in words, for the `n =` line and "How is this calculated?": whole days with the last day
  * included, like every period label (`rangeLabel`): "1 Nov – 30 Nov 2026 (Europe/Berlin)"; a window
  * that does not start and end at local midnight with its times: "1 Nov 2026 09:00 – 1 Dec 2026 00:00 (…)".
+ * `soFar`: the instant a running period is read up to (now), for a metric that reads no later records: the
+ * window ends on its day, "so far" as a chart's running bar says, not on the period's last day (tester:
+ * `ytd` showed "1 Jan – 31 Dec 2026" on 7 Dec): "1 Jan – 7 Dec 2026 so far (UTC)".
  */
-export function describeWindow(period: Period): string {
-  // Pure in (start, end, zone), and every answer asks for it: remembered (formatting in a zone costs
-  // ~0.1 ms, a tenth of a rep's headline query).
-  const key = `${period.start.getTime()} ${period.end.getTime()} ${period.timezone}`;
+export function describeWindow(period: Period, soFar?: Date): string {
+  const upTo =
+    soFar &&
+    period.running &&
+    soFar.getTime() > period.start.getTime() &&
+    soFar.getTime() < period.end.getTime()
+      ? addDays(startOfDay(new TZDate(soFar.getTime(), period.timezone)), 1).getTime()
+      : undefined;
+  // Pure in (start, end, zone, the day read up to), and every answer asks for it: remembered (formatting in
+  // a zone costs ~0.1 ms, a tenth of a rep's headline query).
+  const key = `${period.start.getTime()} ${period.end.getTime()} ${period.timezone} ${upTo ?? ''}`;
   let text = describedWindows.get(key);
   if (text === undefined) {
-    text = windowInWords(period);
+    text = upTo !== undefined ? runningWindowInWords(period, upTo) : windowInWords(period);
     if (describedWindows.size >= KEPT_WINDOW_WORDS)
       describedWindows.delete(describedWindows.keys().next().value!);
     describedWindows.set(key, text);
   }
   return text;
+}
+
+/** A running period's window through the local day before `upTo` (a local midnight), "so far". */
+function runningWindowInWords(period: Period, upTo: number): string {
+  const s = new TZDate(period.start.getTime(), period.timezone);
+  // A window that ends today anyway (`30d`, a period's last day) has its dates already.
+  if (startOfDay(s).getTime() !== s.getTime() || upTo >= period.end.getTime()) return windowInWords(period);
+  return `${rangeLabel(s, new TZDate(upTo, period.timezone))} so far (${period.timezone})`;
 }
 
 function windowInWords(period: Pick<Period, 'start' | 'end' | 'timezone'>): string {

@@ -74,6 +74,8 @@ describeDb('deal metrics', (ctx) => {
     expect(r.value).toEqual(v(4 / 6));
     expect(r.calculation.inputs.map((i) => i.value)).toEqual([4, 6]);
     expect(r.calculation.n).toBe(6);
+    // The month read up to now: its days so far, not through 30 Nov.
+    expect(r.calculation.window).toBe('1 Nov – 23 Nov 2026 so far (UTC)');
     expect(r.series.at(-2)?.value).toEqual(v(1)); // October: the boundary deal, won
     const team = await getMetric(deps, {
       metric: findMetric('win-rate')!.id,

@@ -269,4 +269,23 @@ describe('previous periods and series', () => {
     expect(workingDaysElapsed(parse('last month'), now)).toBe(22);
     expect(describeWindow(parse('2026-10', 'Europe/Berlin'))).toBe('1 Oct – 31 Oct 2026 (Europe/Berlin)');
   });
+
+  // Tester (LOW): `ytd` on 7 Dec said "window 1 Jan – 31 Dec 2026", the whole year, for a year read to now.
+  it('describes a running period read up to now as its days so far', () => {
+    // Monday 7 Dec 2026, 09:00 UTC.
+    const at = new Date('2026-12-07T09:00:00Z');
+    const on = (text: string) => {
+      const r = parsePeriod(text, { now: at, timezone: 'UTC' });
+      if (!r.ok) throw new Error(r.error);
+      return r.period;
+    };
+    const ytd = on('ytd');
+    expect(describeWindow(ytd, at)).toBe('1 Jan – 7 Dec 2026 so far (UTC)');
+    expect(describeWindow(ytd)).toBe('1 Jan – 31 Dec 2026 (UTC)');
+    const quarter = on('this quarter');
+    expect(describeWindow(quarter, at)).toBe('1 Oct – 7 Dec 2026 so far (UTC)');
+    // A finished period, and a window that ends today anyway, keep their dates.
+    expect(describeWindow(on('last month'), at)).toBe('1 Nov – 30 Nov 2026 (UTC)');
+    expect(describeWindow(on('7d'), at)).toBe('1 Dec – 7 Dec 2026 (UTC)');
+  });
 });

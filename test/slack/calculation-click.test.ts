@@ -63,7 +63,7 @@ describeDb('"How is this calculated?" through Slack', (ctx) => {
       },
       {
         type: 'context',
-        elements: [mrkdwn('Window: 1 Nov – 30 Nov 2026 (Europe/Berlin) · n = 4')],
+        elements: [mrkdwn('Window: 1 Nov – 23 Nov 2026 so far (Europe/Berlin) · n = 4')],
       },
       {
         type: 'context',

@@ -45,7 +45,7 @@ describeDb('freshness in a Slack answer', (ctx) => {
     expect(freshnessBlock(reply.blocks)).toEqual({
       type: 'context',
       elements: [
-        mrkdwn('n = 0 · 1 Nov – 30 Nov 2026 (UTC)'),
+        mrkdwn('n = 0 · 1 Nov – 23 Nov 2026 so far (UTC)'),
         mrkdwn(
           'No records behind this answer: Ada Admin owns no deals in Tally, in any period (`team` or `org` answers for more people).',
         ),
@@ -87,7 +87,7 @@ describeDb('freshness in a Slack answer', (ctx) => {
     expect(freshnessBlock(reply.blocks)).toEqual({
       type: 'context',
       elements: [
-        mrkdwn('n = 2 · 1 Nov – 30 Nov 2026 (UTC)'),
+        mrkdwn('n = 2 · 1 Nov – 23 Nov 2026 so far (UTC)'),
         // The last lost deal (Bob's, 18 Nov) is 5 days older than the ingest API's last data: as for win rate.
         mrkdwn(
           ':warning: *Data may be behind:* the newest record here is from Wed, 18 Nov 2026, 15:00 (5 days ago), yet the ingest API last sent data on Mon, 23 Nov 2026, 09:00 (1 hour ago); records for this period may be missing, so check the CRM sync that feeds it.',
@@ -126,7 +126,7 @@ describeDb('freshness in a Slack answer', (ctx) => {
     expect(freshnessBlock(reply.blocks)).toEqual({
       type: 'context',
       elements: [
-        mrkdwn('n = 4 · 23 Nov – 29 Nov 2026 (UTC)'),
+        mrkdwn('n = 4 · Mon 23 Nov 2026 so far (UTC)'),
         mrkdwn(
           ':warning: *Data may be stale:* the last data arrived from the ingest API on Fri, 20 Nov 2026, 09:00 (3 days ago), more than 24 h ago; check the CRM sync that feeds it.',
         ),
