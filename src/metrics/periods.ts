@@ -627,7 +627,7 @@ export function describeWindow(period: Period, soFar?: Date): string {
     period.running &&
     soFar.getTime() > period.start.getTime() &&
     soFar.getTime() < period.end.getTime()
-      ? addDays(startOfDay(new TZDate(soFar.getTime(), period.timezone)), 1).getTime()
+      ? nextLocalMidnight(soFar.getTime(), period.timezone)
       : undefined;
   // Pure in (start, end, zone, the day read up to), and every answer asks for it: remembered (formatting in
   // a zone costs ~0.1 ms, a tenth of a rep's headline query).
@@ -640,6 +640,17 @@ export function describeWindow(period: Period, soFar?: Date): string {
     describedWindows.set(key, text);
   }
   return text;
+}
+
+// The local day last asked for: answers within one day in one zone reuse its end (finding it costs ~25 µs).
+let lastDay: { zone: string; from: number; to: number } | null = null;
+
+/** The local midnight (epoch ms) that ends the day holding instant `at` (epoch ms) in `zone`. */
+function nextLocalMidnight(at: number, zone: string): number {
+  if (lastDay && lastDay.zone === zone && at >= lastDay.from && at < lastDay.to) return lastDay.to;
+  const from = startOfDay(new TZDate(at, zone));
+  lastDay = { zone, from: from.getTime(), to: addDays(from, 1).getTime() };
+  return lastDay.to;
 }
 
 /** A running period's window through the local day before `upTo` (a local midnight), "so far". */
