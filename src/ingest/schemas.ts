@@ -281,7 +281,7 @@ export const oneSpace = (s: string) => s.replace(/[ \t\u00A0]+/g, ' ');
  * `name` without external_id), which is never folded: its spaces are kept as given, and the writer
  * single-spaces only the name it stores (src/ingest/accounts.ts, findAccounts).
  */
-const name = (opts?: { required?: boolean; asId?: boolean; placeholder?: boolean }) =>
+const name = (opts?: { required?: boolean; asId?: boolean; placeholder?: 'team' | 'person' }) =>
   field(
     (v): string | null => {
       const read = oneLine(withoutFormatChars(checkText(String(v))).trim());
@@ -289,8 +289,8 @@ const name = (opts?: { required?: boolean; asId?: boolean; placeholder?: boolean
       if (n === '') throw new ValueError('has only invisible characters (such as zero-width spaces)');
       // "N/A" in a rep's team, manager_name or an owner cell names no team or rep: read as the empty cell is
       // (counted: 'placeholder team', 'placeholder manager', 'placeholder owner'), never created as a team or
-      // rep named "N/A".
-      if (opts?.placeholder && isPlaceholderName(n)) return null;
+      // rep named "N/A". A person's cell also reads "NA" so; a team's does not (North America).
+      if (opts?.placeholder && isPlaceholderName(n, { person: opts.placeholder === 'person' })) return null;
       return withinLimit(n, 'name');
     },
     opts,
@@ -499,10 +499,10 @@ export function buildItemSchemas(tz: string, decimal?: DecimalMark, reading: Rea
       role: oneOf(REP_ROLES),
       active: bool(),
       timezone: timeZoneName(),
-      team: name({ placeholder: true }),
+      team: name({ placeholder: 'team' }),
       team_since: instant(tz),
       is_manager: bool(),
-      manager_name: name({ placeholder: true }),
+      manager_name: name({ placeholder: 'person' }),
     }),
     leads: z.strictObject({
       external_id: text('id', { required: true }),
@@ -512,7 +512,7 @@ export function buildItemSchemas(tz: string, decimal?: DecimalMark, reading: Rea
       email: email(),
       source: text('name'),
       owner_email: email(),
-      owner_name: name({ placeholder: true }),
+      owner_name: name({ placeholder: 'person' }),
       created_at: instant(tz, { required: true }),
       qualified_at: instant(tz),
       converted_at: instant(tz),
@@ -522,7 +522,7 @@ export function buildItemSchemas(tz: string, decimal?: DecimalMark, reading: Rea
     activities: z.strictObject({
       external_id: text('id', { required: true }),
       rep_email: email(),
-      rep_name: name({ placeholder: true }),
+      rep_name: name({ placeholder: 'person' }),
       lead_external_id: text('id'),
       opportunity_external_id: text('id'),
       kind: oneOf(ACTIVITY_KINDS, { required: true, guess: kindNamed }),
@@ -547,7 +547,7 @@ export function buildItemSchemas(tz: string, decimal?: DecimalMark, reading: Rea
       lead_external_id: text('id'),
       account: name({ asId: true }),
       owner_email: email(),
-      owner_name: name({ placeholder: true }),
+      owner_name: name({ placeholder: 'person' }),
       product: text('name'),
       amount: money(decimal),
       amount_minor: integer(opportunities.amountMinor),

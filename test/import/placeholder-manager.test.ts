@@ -42,6 +42,32 @@ describeDb('a placeholder manager_name cell (N/A, -, TBD)', (ctx) => {
     );
   });
 
+  // Tester (MED): manager_name "NA" created a person "NA" who became AMER's manager; a team "NA" is kept.
+  it('reads manager_name "NA" or "Unassigned" as a placeholder, and keeps a team named "NA"', async () => {
+    const file = csv(
+      [
+        'name,email,team,manager_name',
+        'Ann Lee,ann@example.com,AMER,NA',
+        'Bob Roe,bob@example.com,NA,Unassigned',
+      ].join('\n'),
+    );
+    const r = await importCsv(ctx.db(), {
+      entity: 'reps',
+      input: createReadStream(file),
+      timezone: 'UTC',
+      now: NOW,
+    });
+    expect(r).toMatchObject({ inserted: 2, invalidRows: 0 });
+    expect(await reps()).toEqual(['Ann Lee', 'Bob Roe']);
+    expect(await queryRows<{ name: string }>(ctx.db(), sql`select name from teams order by name`)).toEqual([
+      { name: 'AMER' },
+      { name: 'NA' },
+    ]);
+    expect(formatDetails(r)).toContain(
+      `warning: 2 rows with a placeholder manager (lines 2, 3): manager_name "NA" and "Unassigned" are placeholders`,
+    );
+  });
+
   it('warns by item through the API', async () => {
     const r = await post({
       entity: 'reps',

@@ -46,19 +46,19 @@ describeDb('a placeholder owner cell (N/A, -, none)', (ctx) => {
       now: NOW,
     });
     expect(r).toMatchObject({ inserted: 6, invalidRows: 0 });
-    // "NA" may be a person's initials: the list leaves it out, as for teams.
-    expect(await reps()).toEqual(['Ann Lee', 'Bo Orr', 'NA']);
+    // "NA" names no person (tester, MED: it became a rep), though a team may be North America.
+    expect(await reps()).toEqual(['Ann Lee', 'Bo Orr']);
     expect(await ownerOf()).toEqual([
       { deal: 'D1', owner: null },
       { deal: 'D2', owner: null },
       { deal: 'D3', owner: null },
       { deal: 'D4', owner: 'Ann Lee' },
       { deal: 'D5', owner: 'Bo Orr' },
-      { deal: 'D6', owner: 'NA' },
+      { deal: 'D6', owner: null },
     ]);
     expect(formatDetails(r)).toContain(
       // Each line's own value (tester: it said "N/A" for the lines that held "-" and "none").
-      `warning: 4 rows with a placeholder owner (lines 2, 3, 4, 6): owner_name "N/A", "-", "none" and "n/a" are placeholders, not rep names: read as an empty owner_name cell (the owner is the rep with the owner_email, if given), no rep is created`,
+      `warning: 5 rows with a placeholder owner (lines 2, 3, 4, 6, 7): owner_name "N/A", "-", "none", "n/a" and "NA" are placeholders, not rep names: read as an empty owner_name cell (the owner is the rep with the owner_email, if given), no rep is created`,
     );
     expect(formatDetails(r)).not.toMatch(/created .*N\/A/);
   });
