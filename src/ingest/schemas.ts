@@ -281,7 +281,13 @@ export const oneSpace = (s: string) => s.replace(/[ \t\u00A0]+/g, ' ');
  * `name` without external_id), which is never folded: its spaces are kept as given, and the writer
  * single-spaces only the name it stores (src/ingest/accounts.ts, findAccounts).
  */
-const name = (opts?: { required?: boolean; asId?: boolean; placeholder?: 'team' | 'person' }) =>
+const name = (opts?: {
+  required?: boolean;
+  asId?: boolean;
+  placeholder?: 'team' | 'person';
+  /** The record's own name (a team's, a rep's): a placeholder there is refused, never stored. */
+  own?: 'team' | 'rep';
+}) =>
   field(
     (v): string | null => {
       const read = oneLine(withoutFormatChars(checkText(String(v))).trim());
@@ -291,6 +297,14 @@ const name = (opts?: { required?: boolean; asId?: boolean; placeholder?: 'team' 
       // (counted: 'placeholder team', 'placeholder manager', 'placeholder owner'), never created as a team or
       // rep named "N/A". A person's cell also reads "NA" so; a team's does not (North America).
       if (opts?.placeholder && isPlaceholderName(n, { person: opts.placeholder === 'person' })) return null;
+      // A teams or reps row named "TBD" would be stored as a team or person of that name: refused, so the
+      // source is fixed rather than a guess stored. A rep named "NA" too; a team "NA" is North America.
+      if (opts?.own && isPlaceholderName(n, { person: opts.own === 'rep' }))
+        throw new ValueError(
+          opts.own === 'rep'
+            ? `"${n}" is a placeholder, not a person's name: give the rep's name`
+            : `"${n}" is a placeholder, not a team's name: give the team's name`,
+        );
       return withinLimit(n, 'name');
     },
     opts,
@@ -486,14 +500,14 @@ export function buildItemSchemas(tz: string, decimal?: DecimalMark, reading: Rea
   const money = (mark: DecimalMark | undefined) => moneyField(mark, reading.numberHint);
   return {
     teams: z.strictObject({
-      name: name({ required: true }),
+      name: name({ required: true, own: 'team' }),
       timezone: timeZoneName(),
       week_starts_on: integer(teams.weekStartsOn, { min: 0, max: 6 }),
       slack_channel_id: text('id'),
       response_sla_seconds: integer(teams.responseSlaSeconds, { min: 1 }, 'seconds'),
     }),
     reps: z.strictObject({
-      name: name({ required: true }),
+      name: name({ required: true, own: 'rep' }),
       email: email(),
       slack_user_id: text('id'),
       role: oneOf(REP_ROLES),
