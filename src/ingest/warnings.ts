@@ -75,6 +75,15 @@ if (ROW_KINDS.size > 32) throw new Error('row warning kinds outgrew the Uint32 r
 
 const FIRST_LINES = 5;
 
+/**
+ * At most this many rows of a kind that quotes its values (`quoting`) keep their value: the first FIRST_LINES,
+ * then the first row of each other value. Placeholders are a short list, so it is rarely reached.
+ */
+const MAX_QUOTED_ROWS = FIRST_LINES + 100;
+
+/** At most this many distinct values are quoted in a summary; the rest are counted ("and 3 more"). */
+const QUOTED_LISTED = 10;
+
 /** The money fields that hold a whole deal's or contract's value (see checkReadAsDecimals). */
 const TOTAL_FIELDS: Partial<Record<Entity, string[]>> = {
   opportunities: ['amount'],
@@ -201,7 +210,13 @@ export class WarningLog {
       this.rowMasks[row]! |= KIND_BIT.get(kind)!;
       const kept = this.details.get(kind) ?? new Map<number, string>();
       if (kept.size === 0) this.details.set(kind, kept);
-      if (kept.size < FIRST_LINES) kept.set(row, value ?? detail());
+      // A quoting kind also keeps the first row of each further value (up to MAX_QUOTED_ROWS), so the summary
+      // quotes every distinct value, not only the first FIRST_LINES rows' (tester: TBD on line 7 went unsaid).
+      if (
+        kept.size < FIRST_LINES ||
+        (value !== undefined && kept.size < MAX_QUOTED_ROWS && !includesValue(kept, value))
+      )
+        kept.set(row, value ?? detail());
       return;
     }
     const w = this.byKind.get(kind);
@@ -1290,9 +1305,20 @@ function anyFormatChars(input: Record<string, unknown>, fields: string[]): boole
   return false;
 }
 
-/** `"N/A" is a placeholder`, or `"N/A", "-" and "TBD" are placeholders`: the values rows held, as typed. */
+/**
+ * `"N/A" is a placeholder`, or `"N/A", "-" and "TBD" are placeholders`: the values rows held, as typed, the
+ * first QUOTED_LISTED of them and a count of the rest (`"N/A", …, "nil" and 2 more are placeholders`).
+ */
 function placeholders(values: string[]): string {
-  const q = values.map((v) => `"${v}"`);
-  if (q.length === 1) return `${q[0]} is a placeholder`;
+  const q = values.slice(0, QUOTED_LISTED).map((v) => `"${v}"`);
+  if (values.length === 1) return `${q[0]} is a placeholder`;
+  const more = values.length - q.length;
+  if (more > 0) return `${q.join(', ')} and ${more} more are placeholders`;
   return `${q.slice(0, -1).join(', ')} and ${q.at(-1)} are placeholders`;
+}
+
+/** True when a kept detail (a quoting kind's row value) is `value`. */
+function includesValue(kept: Map<number, string>, value: string): boolean {
+  for (const v of kept.values()) if (v === value) return true;
+  return false;
 }

@@ -58,6 +58,41 @@ describeDb('a placeholder team cell (N/A, -, TBD)', (ctx) => {
     );
   });
 
+  // Tester (LOW): with lines 7 and 8 holding TBD and Unknown, the summary quoted only the first 5 lines' "N/A".
+  it('quotes every distinct value the rows held, past the first lines, the first ten and a count of the rest', async () => {
+    const rows = (values: string[]) =>
+      csv(['name,email,team', ...values.map((v, i) => `Rep ${i},r${i}@example.com,${v}`)].join('\n'));
+    const run = async (values: string[]) =>
+      formatDetails(
+        await importCsv(ctx.db(), {
+          entity: 'reps',
+          input: createReadStream(rows(values)),
+          timezone: 'UTC',
+          now: NOW,
+        }),
+      );
+    expect(await run(['N/A', 'N/A', 'N/A', 'N/A', 'N/A', 'TBD', 'Unknown'])).toBe(
+      `warning: 7 rows with a placeholder team (lines 2, 3, 4, 5, 6, …): team "N/A", "TBD" and "Unknown" are placeholders, not team names: read as an empty team cell, the rep is left without a team`,
+    );
+    const twelve = [
+      'N/A',
+      '-',
+      'TBD',
+      'Unknown',
+      'none',
+      'null',
+      'nil',
+      '?',
+      '(blank)',
+      'TBA',
+      'Vacant',
+      'n.a',
+    ];
+    expect(await run(twelve)).toBe(
+      `warning: 12 rows with a placeholder team (lines 2, 3, 4, 5, 6, …): team "N/A", "-", "TBD", "Unknown", "none", "null", "nil", "?", "(blank)", "TBA" and 2 more are placeholders, not team names: read as an empty team cell, the rep is left without a team`,
+    );
+  });
+
   it('takes a rep out of their team as an empty team does, and the API warns by item', async () => {
     await post({ entity: 'reps', items: [{ name: 'Ann Lee', email: 'ann@example.com', team: 'EMEA' }] });
     const r = await post({
