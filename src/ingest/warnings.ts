@@ -1094,12 +1094,14 @@ export class WarningLog {
    * `role=rep` registers a team's manager who sees only what a rep sees.
    */
   private checkManagerFlag(item: Record<string, unknown>, line: number): void {
+    // Quoted per row (tester: a file's summary said "not given" for a row with is_manager=no, the first row's).
     if (item.role === 'manager' && item.is_manager !== true)
-      this.add(
+      this.addQuoted(
         'manager role without is_manager',
         line,
-        () =>
-          `role is manager but is_manager is ${item.is_manager === false ? 'no' : 'not given'}: stored as given, but the role alone manages no team: they see what a rep sees until is_manager=yes with their team (or another row's manager_name naming them) makes them a team's manager`,
+        item.is_manager === false ? 'no' : 'not given',
+        (held) =>
+          `role is manager but is_manager is ${held.join(' or ')}: stored as given, but the role alone manages no team: they see what a rep sees until is_manager=yes with their team (or another row's manager_name naming them) makes them a team's manager`,
       );
     if (item.role === 'rep' && item.is_manager === true)
       this.add(

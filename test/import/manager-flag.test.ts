@@ -51,10 +51,41 @@ describeDb('a reps row whose role and is_manager disagree', (ctx) => {
     ]);
     const details = formatDetails(r);
     expect(details).toContain(
-      `warning: 2 rows with role manager but not is_manager (lines 2, 3): role is manager but is_manager is not given: stored as given, but the role alone manages no team: they see what a rep sees until is_manager=yes with their team (or another row's manager_name naming them) makes them a team's manager`,
+      `warning: 2 rows with role manager but not is_manager (lines 2, 3): role is manager but is_manager is not given or no: stored as given, but the role alone manages no team: they see what a rep sees until is_manager=yes with their team (or another row's manager_name naming them) makes them a team's manager`,
     );
     expect(details).toContain(
       `warning: 1 row with is_manager but role rep (line 5): is_manager is yes but role is rep: stored as given, so the rep is registered as the team's manager but sees only what a rep sees; write role manager, or leave role empty, to give them a manager's view`,
+    );
+  });
+
+  // Tester (LOW): the summary said "is_manager is not given" for a row with is_manager=no (the first row's words).
+  it('says what each row held: is_manager no, not given, or both', async () => {
+    const file = csv(
+      [
+        'name,email,team,role,is_manager',
+        'Mo Ray,mo@example.com,EMEA,manager,',
+        'Al Bo,al@example.com,EMEA,manager,no',
+      ].join('\n'),
+    );
+    const r = await importCsv(ctx.db(), {
+      entity: 'reps',
+      input: createReadStream(file),
+      timezone: 'UTC',
+      now: NOW,
+    });
+    expect(formatDetails(r)).toContain(
+      'warning: 2 rows with role manager but not is_manager (lines 2, 3): role is manager but is_manager is not given or no: stored as given',
+    );
+    const no = await importCsv(ctx.db(), {
+      entity: 'reps',
+      input: createReadStream(
+        csv(['name,email,role,is_manager', 'Al Bo,al@example.com,manager,no'].join('\n')),
+      ),
+      timezone: 'UTC',
+      now: NOW,
+    });
+    expect(formatDetails(no)).toContain(
+      'warning: 1 row with role manager but not is_manager (line 2): role is manager but is_manager is no: stored as given',
     );
   });
 
