@@ -512,6 +512,7 @@ export class WarningLog {
     if (this.entity === 'reps') this.seePerson(item, line);
     if (this.entity === 'reps') this.checkPlaceholderTeam(item, line, raw);
     if (this.entity === 'reps') this.checkPlaceholderManager(item, line, raw);
+    if (this.entity === 'reps') this.seeManagerName(item);
     if (this.entity === 'reps') this.checkManagerFlag(item, line);
     this.checkPlaceholderOwner(item, line, raw);
     this.checkNames(item, line, raw);
@@ -752,6 +753,15 @@ export class WarningLog {
    */
   private readonly replacedLines = new Set<number>();
 
+  /** Folded manager_name values of a reps file or request (and `\0email\0` + address): see seeManagerName. */
+  private readonly managerNames = new Set<string>();
+
+  /** Rows that raised 'manager role without is_manager': line, folded name, email, row-table entry. */
+  private readonly roleOnly: { line: number; name: string; email: string; held: string; row?: number }[] = [];
+
+  /** Lines (item indexes) whose 'manager role without is_manager' another row's manager_name settled. */
+  private readonly managedLines = new Set<number>();
+
   /** Every kind in the order first seen, kinds later left with no stored row included (they are skipped). */
   private readonly kindOrder: WarningKind[] = [];
 
@@ -763,8 +773,11 @@ export class WarningLog {
    * own warnings (ROW_KINDS) only while it is stored, not once a later item with the same id replaced it.
    */
   get items(): ItemWarning[] {
-    if (this.replacedLines.size === 0 && this.repeatWords.size === 0) return this.allItems;
+    this.settleManagerRoles();
+    if (this.replacedLines.size === 0 && this.repeatWords.size === 0 && this.managedLines.size === 0)
+      return this.allItems;
     return this.allItems.flatMap((w) => {
+      if (w.kind === 'manager role without is_manager' && this.managedLines.has(w.index)) return [];
       if (ROW_KINDS.has(w.kind) && this.replacedLines.has(w.index)) return [];
       if (w.kind !== 'duplicate id') return [w];
       const message = this.repeatMessage(w.index);
@@ -1095,14 +1108,20 @@ export class WarningLog {
    */
   private checkManagerFlag(item: Record<string, unknown>, line: number): void {
     // Quoted per row (tester: a file's summary said "not given" for a row with is_manager=no, the first row's).
-    if (item.role === 'manager' && item.is_manager !== true)
+    if (item.role === 'manager' && item.is_manager !== true) {
+      const name = typeof item.name === 'string' ? fold(item.name) : '';
+      const email = typeof item.email === 'string' ? item.email.toLowerCase() : '';
+      const held = item.is_manager === false ? 'no' : 'not given';
+      this.roleOnly.push({ line, name, email, held });
       this.addQuoted(
         'manager role without is_manager',
         line,
-        item.is_manager === false ? 'no' : 'not given',
+        held,
         (held) =>
           `role is manager but is_manager is ${held.join(' or ')}: stored as given, but the role alone manages no team: they see what a rep sees until is_manager=yes with their team (or another row's manager_name naming them) makes them a team's manager`,
       );
+      this.roleOnly[this.roleOnly.length - 1]!.row = this.currentRow;
+    }
     if (item.role === 'rep' && item.is_manager === true)
       this.add(
         'is_manager with rep role',
@@ -1110,6 +1129,45 @@ export class WarningLog {
         () =>
           `is_manager is yes but role is rep: stored as given, so the rep is registered as the team's manager but sees only what a rep sees; write role manager, or leave role empty, to give them a manager's view`,
       );
+  }
+
+  /**
+   * Remembers a reps row's manager_name (folded, or an email address in lower case, as the writer reads it:
+   * src/ingest/reps.ts, ensureManager): the person it names is made a team's manager, so their own row's
+   * role=manager without is_manager is no disagreement (settleManagerRoles).
+   */
+  private seeManagerName(item: Record<string, unknown>): void {
+    const named = item.manager_name;
+    if (typeof named !== 'string' || named === '') return;
+    this.managerNames.add(named.includes('@') ? `\u0000email\u0000${named.toLowerCase()}` : fold(named));
+  }
+
+  /**
+   * Drops the 'manager role without is_manager' warnings of rows whose person another row's manager_name
+   * makes a team's manager (in either order in the file or request). A person already stored as a manager is
+   * not known here (the warnings read no database), so their row still warns. Idempotent: `items` and `list`
+   * may each call it.
+   */
+  private settleManagerRoles(): void {
+    if (this.roleOnly.length === 0 || this.managerNames.size === 0) return;
+    const bit = KIND_BIT.get('manager role without is_manager')!;
+    for (const r of this.roleOnly) {
+      const named =
+        (r.name !== '' && this.managerNames.has(r.name)) ||
+        (r.email !== '' && this.managerNames.has(`\u0000email\u0000${r.email}`));
+      if (!named) continue;
+      this.managedLines.add(r.line);
+      if (r.row === undefined || r.row < 0 || this.rowLines[r.row] !== r.line) continue;
+      this.rowMasks[r.row]! &= ~bit;
+      this.details.get('manager role without is_manager')?.delete(r.row);
+    }
+    // A row left warning whose value only a dropped row kept (add keeps one row per value) keeps it now.
+    const kept = this.details.get('manager role without is_manager');
+    for (const r of this.roleOnly) {
+      if (!kept || this.managedLines.has(r.line) || r.row === undefined || r.row < 0) continue;
+      if ((this.rowMasks[r.row]! & bit) !== 0 && !kept.has(r.row) && !includesValue(kept, r.held))
+        kept.set(r.row, r.held);
+    }
   }
 
   /**
@@ -1198,6 +1256,7 @@ export class WarningLog {
    */
   list(): ImportWarning[] {
     this.settleDuplicates();
+    this.settleManagerRoles();
     const rows = this.rowWarningList();
     return this.kindOrder.flatMap((kind) => rows.get(kind) ?? this.byKind.get(kind) ?? []);
   }

@@ -89,6 +89,46 @@ describeDb('a reps row whose role and is_manager disagree', (ctx) => {
     );
   });
 
+  // Tester (MED): Pat Boss with role=manager was warned though another row's manager_name makes Pat a manager.
+  it("does not warn for a manager role that another row's manager_name makes a team's manager", async () => {
+    const file = csv(
+      [
+        'name,email,team,role,is_manager,manager_name',
+        'Pat Boss,pat@example.com,EMEA,manager,,',
+        'Al Bo,al@example.com,EMEA,rep,,pat boss',
+        'Mo Ray,mo@example.com,EMEA,manager,,',
+        'Cy Do,cy@example.com,APAC,rep,,mo@example.com',
+        'Di Lam,di@example.com,APAC,manager,no,',
+        'Ed Orr,ed@example.com,AMER,rep,,Zed Ko',
+        'Zed Ko,zed@example.com,AMER,manager,,',
+      ].join('\n'),
+    );
+    const r = await importCsv(ctx.db(), {
+      entity: 'reps',
+      input: createReadStream(file),
+      timezone: 'UTC',
+      now: NOW,
+    });
+    expect(r).toMatchObject({ invalidRows: 0 });
+    expect((await stored()).filter((p) => p.manages).map((p) => p.name)).toEqual([
+      'Mo Ray',
+      'Pat Boss',
+      'Zed Ko',
+    ]);
+    expect(formatDetails(r)).toContain(
+      'warning: 1 row with role manager but not is_manager (line 6): role is manager but is_manager is no: stored as given',
+    );
+    const api = await post({
+      entity: 'reps',
+      items: [
+        { name: 'Ann Chu', email: 'ann@example.com', team: 'UK', role: 'manager' },
+        { name: 'Bo Li', email: 'bo@example.com', team: 'UK', manager_name: 'Ann Chu' },
+      ],
+    });
+    expect(api.status).toBe(200);
+    expect(api.body.warnings ?? []).toEqual([]);
+  });
+
   it('warns by item through the API', async () => {
     const r = await post({
       entity: 'reps',
