@@ -753,11 +753,12 @@ export class WarningLog {
    */
   private readonly replacedLines = new Set<number>();
 
-  /** Folded manager_name values of a reps file or request (and `\0email\0` + address): see seeManagerName. */
+  /** Folded manager_name values of a reps file or request, and those that are email addresses: seeManagerName. */
   private readonly managerNames = new Set<string>();
+  private readonly managerEmails = new Set<string>();
 
   /** Rows that raised 'manager role without is_manager': line, folded name, email, row-table entry. */
-  private readonly roleOnly: { line: number; name: string; email: string; held: string; row?: number }[] = [];
+  private readonly roleOnly: { line: number; name: string; email: string; held: string; row: number }[] = [];
 
   /** Lines (item indexes) whose 'manager role without is_manager' another row's manager_name settled. */
   private readonly managedLines = new Set<number>();
@@ -1112,7 +1113,6 @@ export class WarningLog {
       const name = typeof item.name === 'string' ? fold(item.name) : '';
       const email = typeof item.email === 'string' ? item.email.toLowerCase() : '';
       const held = item.is_manager === false ? 'no' : 'not given';
-      this.roleOnly.push({ line, name, email, held });
       this.addQuoted(
         'manager role without is_manager',
         line,
@@ -1120,7 +1120,7 @@ export class WarningLog {
         (held) =>
           `role is manager but is_manager is ${held.join(' or ')}: stored as given, but the role alone manages no team: they see what a rep sees until is_manager=yes with their team (or another row's manager_name naming them) makes them a team's manager`,
       );
-      this.roleOnly[this.roleOnly.length - 1]!.row = this.currentRow;
+      this.roleOnly.push({ line, name, email, held, row: this.currentRow });
     }
     if (item.role === 'rep' && item.is_manager === true)
       this.add(
@@ -1139,7 +1139,8 @@ export class WarningLog {
   private seeManagerName(item: Record<string, unknown>): void {
     const named = item.manager_name;
     if (typeof named !== 'string' || named === '') return;
-    this.managerNames.add(named.includes('@') ? `\u0000email\u0000${named.toLowerCase()}` : fold(named));
+    if (named.includes('@')) this.managerEmails.add(named.toLowerCase());
+    else this.managerNames.add(fold(named));
   }
 
   /**
@@ -1149,22 +1150,22 @@ export class WarningLog {
    * may each call it.
    */
   private settleManagerRoles(): void {
-    if (this.roleOnly.length === 0 || this.managerNames.size === 0) return;
+    if (this.roleOnly.length === 0 || this.managerNames.size + this.managerEmails.size === 0) return;
     const bit = KIND_BIT.get('manager role without is_manager')!;
     for (const r of this.roleOnly) {
       const named =
         (r.name !== '' && this.managerNames.has(r.name)) ||
-        (r.email !== '' && this.managerNames.has(`\u0000email\u0000${r.email}`));
+        (r.email !== '' && this.managerEmails.has(r.email));
       if (!named) continue;
       this.managedLines.add(r.line);
-      if (r.row === undefined || r.row < 0 || this.rowLines[r.row] !== r.line) continue;
+      if (r.row < 0 || this.rowLines[r.row] !== r.line) continue;
       this.rowMasks[r.row]! &= ~bit;
       this.details.get('manager role without is_manager')?.delete(r.row);
     }
     // A row left warning whose value only a dropped row kept (add keeps one row per value) keeps it now.
     const kept = this.details.get('manager role without is_manager');
     for (const r of this.roleOnly) {
-      if (!kept || this.managedLines.has(r.line) || r.row === undefined || r.row < 0) continue;
+      if (!kept || this.managedLines.has(r.line) || r.row < 0) continue;
       if ((this.rowMasks[r.row]! & bit) !== 0 && !kept.has(r.row) && !includesValue(kept, r.held))
         kept.set(r.row, r.held);
     }

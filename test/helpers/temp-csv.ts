@@ -1,7 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll } from 'vitest';
+import type { Db } from '../../src/db/client.js';
+import { type ImportCsvOptions, importCsv } from '../../src/import/import-csv.js';
 
 /** Writes CSV files for one test file's tests into a fresh temp folder. */
 export interface TempCsv {
@@ -26,4 +28,13 @@ export function tempCsv(name: string): TempCsv {
     return p;
   };
   return { file, lines: (...lines) => file(`${lines.join('\n')}\n`) };
+}
+
+/**
+ * Imports a CSV file through `importCsv` as the import command reads it in these tests: zone UTC, clock at
+ * `now`; `extra` adds or overrides options (`skipInvalid`, …).
+ */
+export function csvImporter(db: () => Db, now: Date) {
+  return (entity: ImportCsvOptions['entity'], path: string, extra: Partial<ImportCsvOptions> = {}) =>
+    importCsv(db(), { entity, input: createReadStream(path), timezone: 'UTC', now, ...extra });
 }

@@ -1,11 +1,9 @@
-import { createReadStream } from 'node:fs';
 import { expect, it } from 'vitest';
 import { queryRows, sql } from '../../src/db/client.js';
-import { importCsv } from '../../src/import/import-csv.js';
 import { formatDetails } from '../../src/import/report.js';
 import { describeDb } from '../helpers/db.js';
 import { ingestServer } from '../helpers/ingest-server.js';
-import { tempCsv } from '../helpers/temp-csv.js';
+import { csvImporter, tempCsv } from '../helpers/temp-csv.js';
 
 // Monday 23 November 2026, 09:00 UTC.
 const NOW = new Date('2026-11-23T09:00:00Z');
@@ -14,6 +12,7 @@ const csv = tempCsv('manager-flag').file;
 // Tester (LOW): a reps row with role=manager and no is_manager was imported without a word, though the role
 // alone manages no team (the manager then heard "You manage no team in Tally yet" in Slack).
 describeDb('a reps row whose role and is_manager disagree', (ctx) => {
+  const importFile = csvImporter(() => ctx.db(), NOW);
   const post = ingestServer(ctx, NOW.toISOString());
   const stored = async () =>
     queryRows<{ name: string; role: string; manages: boolean }>(
@@ -34,12 +33,7 @@ describeDb('a reps row whose role and is_manager disagree', (ctx) => {
         'Fy Poe,fy@example.com,EMEA,rep,',
       ].join('\n'),
     );
-    const r = await importCsv(ctx.db(), {
-      entity: 'reps',
-      input: createReadStream(file),
-      timezone: 'UTC',
-      now: NOW,
-    });
+    const r = await importFile('reps', file);
     expect(r).toMatchObject({ inserted: 6, invalidRows: 0 });
     expect(await stored()).toEqual([
       { name: 'Al Bo', role: 'manager', manages: false },
@@ -67,23 +61,14 @@ describeDb('a reps row whose role and is_manager disagree', (ctx) => {
         'Al Bo,al@example.com,EMEA,manager,no',
       ].join('\n'),
     );
-    const r = await importCsv(ctx.db(), {
-      entity: 'reps',
-      input: createReadStream(file),
-      timezone: 'UTC',
-      now: NOW,
-    });
+    const r = await importFile('reps', file);
     expect(formatDetails(r)).toContain(
       'warning: 2 rows with role manager but not is_manager (lines 2, 3): role is manager but is_manager is not given or no: stored as given',
     );
-    const no = await importCsv(ctx.db(), {
-      entity: 'reps',
-      input: createReadStream(
-        csv(['name,email,role,is_manager', 'Al Bo,al@example.com,manager,no'].join('\n')),
-      ),
-      timezone: 'UTC',
-      now: NOW,
-    });
+    const no = await importFile(
+      'reps',
+      csv(['name,email,role,is_manager', 'Al Bo,al@example.com,manager,no'].join('\n')),
+    );
     expect(formatDetails(no)).toContain(
       'warning: 1 row with role manager but not is_manager (line 2): role is manager but is_manager is no: stored as given',
     );
@@ -103,12 +88,7 @@ describeDb('a reps row whose role and is_manager disagree', (ctx) => {
         'Zed Ko,zed@example.com,AMER,manager,,',
       ].join('\n'),
     );
-    const r = await importCsv(ctx.db(), {
-      entity: 'reps',
-      input: createReadStream(file),
-      timezone: 'UTC',
-      now: NOW,
-    });
+    const r = await importFile('reps', file);
     expect(r).toMatchObject({ invalidRows: 0 });
     expect((await stored()).filter((p) => p.manages).map((p) => p.name)).toEqual([
       'Mo Ray',

@@ -1,11 +1,9 @@
-import { createReadStream } from 'node:fs';
 import { expect, it } from 'vitest';
 import { queryRows, sql } from '../../src/db/client.js';
-import { importCsv } from '../../src/import/import-csv.js';
 import { formatDetails } from '../../src/import/report.js';
 import { describeDb } from '../helpers/db.js';
 import { ingestServer } from '../helpers/ingest-server.js';
-import { tempCsv } from '../helpers/temp-csv.js';
+import { csvImporter, tempCsv } from '../helpers/temp-csv.js';
 
 // Monday 23 November 2026, 09:00 UTC.
 const NOW = new Date('2026-11-23T09:00:00Z');
@@ -13,6 +11,7 @@ const csv = tempCsv('placeholder-manager').file;
 
 // Tester (LOW): manager_name "N/A" in a reps file created a person named "N/A", managing the team.
 describeDb('a placeholder manager_name cell (N/A, -, TBD)', (ctx) => {
+  const importFile = csvImporter(() => ctx.db(), NOW);
   const post = ingestServer(ctx, NOW.toISOString());
   const reps = async () =>
     (await queryRows<{ name: string }>(ctx.db(), sql`select name from reps order by name`)).map(
@@ -29,12 +28,7 @@ describeDb('a placeholder manager_name cell (N/A, -, TBD)', (ctx) => {
         'Di Lam,di@example.com,EMEA,Mo Ray',
       ].join('\n'),
     );
-    const r = await importCsv(ctx.db(), {
-      entity: 'reps',
-      input: createReadStream(file),
-      timezone: 'UTC',
-      now: NOW,
-    });
+    const r = await importFile('reps', file);
     expect(r).toMatchObject({ inserted: 4, invalidRows: 0 });
     expect(await reps()).toEqual(['Ann Lee', 'Bob Roe', 'Cy Poe', 'Di Lam', 'Mo Ray']);
     expect(formatDetails(r)).toContain(
@@ -51,12 +45,7 @@ describeDb('a placeholder manager_name cell (N/A, -, TBD)', (ctx) => {
         'Bob Roe,bob@example.com,NA,Unassigned',
       ].join('\n'),
     );
-    const r = await importCsv(ctx.db(), {
-      entity: 'reps',
-      input: createReadStream(file),
-      timezone: 'UTC',
-      now: NOW,
-    });
+    const r = await importFile('reps', file);
     expect(r).toMatchObject({ inserted: 2, invalidRows: 0 });
     expect(await reps()).toEqual(['Ann Lee', 'Bob Roe']);
     expect(await queryRows<{ name: string }>(ctx.db(), sql`select name from teams order by name`)).toEqual([

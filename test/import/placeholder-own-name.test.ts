@@ -1,11 +1,9 @@
-import { createReadStream } from 'node:fs';
 import { expect, it } from 'vitest';
 import { queryRows, sql } from '../../src/db/client.js';
-import { importCsv } from '../../src/import/import-csv.js';
 import { formatErrors } from '../../src/import/report.js';
 import { describeDb } from '../helpers/db.js';
 import { ingestServer, refusedItems } from '../helpers/ingest-server.js';
-import { tempCsv } from '../helpers/temp-csv.js';
+import { csvImporter, tempCsv } from '../helpers/temp-csv.js';
 
 // Monday 23 November 2026, 09:00 UTC.
 const NOW = new Date('2026-11-23T09:00:00Z');
@@ -14,6 +12,7 @@ const csv = tempCsv('placeholder-own-name').file;
 // Tester (MED): a reps row named "-", "TBD" or "none" was stored as a person of that name ("3 inserted", no
 // word), and a teams row named "N/A" as a team "N/A".
 describeDb("a placeholder in a rep's or a team's own name", (ctx) => {
+  const importFile = csvImporter(() => ctx.db(), NOW);
   const post = ingestServer(ctx, NOW.toISOString());
   const names = async (table: 'reps' | 'teams') =>
     (
@@ -31,12 +30,7 @@ describeDb("a placeholder in a rep's or a team's own name", (ctx) => {
         '\n',
       ),
     );
-    const r = await importCsv(ctx.db(), {
-      entity: 'reps',
-      input: createReadStream(file),
-      timezone: 'UTC',
-      now: NOW,
-    });
+    const r = await importFile('reps', file);
     // An invalid row rolls the file back (without --skip-invalid): nothing is stored.
     expect(r).toMatchObject({ inserted: 0, invalidRows: 3 });
     expect(formatErrors(r)).toBe(
@@ -51,23 +45,13 @@ describeDb("a placeholder in a rep's or a team's own name", (ctx) => {
 
   it('refuses a teams row named "N/A", and keeps a team named "NA" (North America)', async () => {
     const file = csv(['name,timezone', 'N/A,UTC', 'NA,America/New_York'].join('\n'));
-    const r = await importCsv(ctx.db(), {
-      entity: 'teams',
-      input: createReadStream(file),
-      timezone: 'UTC',
-      now: NOW,
-    });
+    const r = await importFile('teams', file);
     expect(r).toMatchObject({ inserted: 0, invalidRows: 1 });
     expect(formatErrors(r)).toBe(
       `line 2: name "N/A" is a placeholder, not a team's name: give the team's name`,
     );
     expect(await names('teams')).toEqual([]);
-    const kept = await importCsv(ctx.db(), {
-      entity: 'teams',
-      input: createReadStream(csv(['name,timezone', 'NA,America/New_York'].join('\n'))),
-      timezone: 'UTC',
-      now: NOW,
-    });
+    const kept = await importFile('teams', csv(['name,timezone', 'NA,America/New_York'].join('\n')));
     expect(kept).toMatchObject({ inserted: 1, invalidRows: 0 });
     expect(await names('teams')).toEqual(['NA']);
   });

@@ -1,11 +1,9 @@
-import { createReadStream } from 'node:fs';
 import { expect, it } from 'vitest';
 import { queryRows, sql } from '../../src/db/client.js';
-import { importCsv } from '../../src/import/import-csv.js';
 import { formatDetails } from '../../src/import/report.js';
 import { describeDb } from '../helpers/db.js';
 import { ingestServer } from '../helpers/ingest-server.js';
-import { tempCsv } from '../helpers/temp-csv.js';
+import { csvImporter, tempCsv } from '../helpers/temp-csv.js';
 
 // Monday 23 November 2026, 09:00 UTC.
 const NOW = new Date('2026-11-23T09:00:00Z');
@@ -14,6 +12,7 @@ const csv = tempCsv('placeholder-owner').file;
 // Tester: owner_name "N/A", "-" and "none" created reps named so ("created 3 reps (no email): N/A, -,
 // none"), who then ranked in '/metrics winrate org q4 by rep'.
 describeDb('a placeholder owner cell (N/A, -, none)', (ctx) => {
+  const importFile = csvImporter(() => ctx.db(), NOW);
   const post = ingestServer(ctx, NOW.toISOString());
   const reps = async () =>
     (await queryRows<{ name: string }>(ctx.db(), sql`select name from reps order by name`)).map(
@@ -39,12 +38,7 @@ describeDb('a placeholder owner cell (N/A, -, none)', (ctx) => {
         'D6,2026-10-01,NA,,won,2026-10-25,100',
       ].join('\n'),
     );
-    const r = await importCsv(ctx.db(), {
-      entity: 'opportunities',
-      input: createReadStream(file),
-      timezone: 'UTC',
-      now: NOW,
-    });
+    const r = await importFile('opportunities', file);
     expect(r).toMatchObject({ inserted: 6, invalidRows: 0 });
     // "NA" names no person (tester, MED: it became a rep), though a team may be North America.
     expect(await reps()).toEqual(['Ann Lee', 'Bo Orr']);

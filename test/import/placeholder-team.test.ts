@@ -1,11 +1,9 @@
-import { createReadStream } from 'node:fs';
 import { expect, it } from 'vitest';
 import { queryRows, sql } from '../../src/db/client.js';
-import { importCsv } from '../../src/import/import-csv.js';
 import { formatDetails } from '../../src/import/report.js';
 import { describeDb } from '../helpers/db.js';
 import { ingestServer } from '../helpers/ingest-server.js';
-import { tempCsv } from '../helpers/temp-csv.js';
+import { csvImporter, tempCsv } from '../helpers/temp-csv.js';
 
 // Monday 23 November 2026, 09:00 UTC.
 const NOW = new Date('2026-11-23T09:00:00Z');
@@ -13,6 +11,7 @@ const csv = tempCsv('placeholder-team').file;
 
 // Tester: a reps file with team "N/A" created a team literally named "N/A", without a word.
 describeDb('a placeholder team cell (N/A, -, TBD)', (ctx) => {
+  const importFile = csvImporter(() => ctx.db(), NOW);
   const post = ingestServer(ctx, NOW.toISOString());
   const teams = async () =>
     (await queryRows<{ name: string }>(ctx.db(), sql`select name from teams order by name`)).map(
@@ -37,12 +36,7 @@ describeDb('a placeholder team cell (N/A, -, TBD)', (ctx) => {
         'Ed Orr,ed@example.com,',
       ].join('\n'),
     );
-    const r = await importCsv(ctx.db(), {
-      entity: 'reps',
-      input: createReadStream(file),
-      timezone: 'UTC',
-      now: NOW,
-    });
+    const r = await importFile('reps', file);
     expect(r).toMatchObject({ inserted: 5, invalidRows: 0 });
     // "NA" is a team's name (North America) as often as a placeholder: kept.
     expect(await teams()).toEqual(['NA']);
@@ -62,15 +56,7 @@ describeDb('a placeholder team cell (N/A, -, TBD)', (ctx) => {
   it('quotes every distinct value the rows held, past the first lines, the first ten and a count of the rest', async () => {
     const rows = (values: string[]) =>
       csv(['name,email,team', ...values.map((v, i) => `Rep ${i},r${i}@example.com,${v}`)].join('\n'));
-    const run = async (values: string[]) =>
-      formatDetails(
-        await importCsv(ctx.db(), {
-          entity: 'reps',
-          input: createReadStream(rows(values)),
-          timezone: 'UTC',
-          now: NOW,
-        }),
-      );
+    const run = async (values: string[]) => formatDetails(await importFile('reps', rows(values)));
     expect(await run(['N/A', 'N/A', 'N/A', 'N/A', 'N/A', 'TBD', 'Unknown'])).toBe(
       `warning: 7 rows with a placeholder team (lines 2, 3, 4, 5, 6, …): team "N/A", "TBD" and "Unknown" are placeholders, not team names: read as an empty team cell, the rep is left without a team`,
     );
