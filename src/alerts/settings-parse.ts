@@ -15,9 +15,14 @@ export type AlertsCommand =
   | { ok: true; action: 'set'; team: string | null; patch: AlertSettingsPatch }
   | { ok: false; error: string };
 
+/** The response SLA a team may set, in seconds: 30s to 24h. */
+const SLA_LIMITS = { min: 30, max: 86_400 } as const;
+/** The escalation a team may set, in business seconds: 1m to 7d. */
+const ESCALATION_LIMITS = { min: 60, max: 7 * 86_400 } as const;
+
 export const ALERTS_USAGE = [
   '`/metrics alerts` — show your team’s alert settings',
-  '`/metrics alerts set sla 10m [team EMEA]` — response SLA (30s to 24h)',
+  `\`/metrics alerts set sla 10m [team EMEA]\` — response SLA (${limitText(SLA_LIMITS.min)} to ${limitText(SLA_LIMITS.max)})`,
   '`/metrics alerts set escalation 30m` — when the manager hears about a waiting lead (`default` = 3 × SLA)',
   '`/metrics alerts set hours mon-fri 09:00-17:30 [tz Europe/London]` — business hours (`hours always` = no pause)',
   '`/metrics alerts set slip on|off` — daily slip alerts for reps whose response time got worse',
@@ -25,6 +30,25 @@ export const ALERTS_USAGE = [
 ];
 
 const SETTINGS = ['sla', 'escalation', 'hours', 'slip', 'channel'] as const;
+
+/** "30s", "1m", "24h", "7d": a limit as typed in the grammar (whole units; days only past 24h). */
+function limitText(seconds: number): string {
+  if (seconds > 86_400 && seconds % 86_400 === 0) return `${seconds / 86_400}d`;
+  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
+  if (seconds % 60 === 0) return `${seconds / 60}m`;
+  return `${seconds}s`;
+}
+
+/** "The SLA must be between 30s and 24h: got `0s`." for a duration out of its range, else null. */
+function outOfRange(
+  what: string,
+  limits: { min: number; max: number },
+  seconds: number,
+  typed: string,
+): string | null {
+  if (seconds >= limits.min && seconds <= limits.max) return null;
+  return `${what} must be between ${limitText(limits.min)} and ${limitText(limits.max)}: got \`${escapeMrkdwn(typed.slice(0, 40))}\`.`;
+}
 
 /** Parses the words after `alerts`. */
 export function parseAlertsCommand(tokens: string[]): AlertsCommand {
@@ -70,8 +94,8 @@ function parseSetting(
     case 'sla': {
       const seconds = first === undefined ? null : parseDuration(args.join(' '));
       if (seconds === null) return { error: 'Give the SLA as a duration, e.g. `10m`, `90s` or `1h`.' };
-      if (seconds < 30 || seconds > 86_400) return { error: 'The SLA must be between 30s and 24h.' };
-      return { slaSeconds: seconds };
+      const refused = outOfRange('The SLA', SLA_LIMITS, seconds, args.join(' '));
+      return refused ? { error: refused } : { slaSeconds: seconds };
     }
     case 'escalation': {
       if (first === 'default' && args.length === 1) return { escalationSeconds: null };
@@ -79,8 +103,8 @@ function parseSetting(
       if (seconds === null) {
         return { error: 'Give the escalation as a duration, e.g. `30m` or `2h`, or `default` (3 × SLA).' };
       }
-      if (seconds < 60 || seconds > 7 * 86_400) return { error: 'Escalation must be between 1m and 7d.' };
-      return { escalationSeconds: seconds };
+      const refused = outOfRange('Escalation', ESCALATION_LIMITS, seconds, args.join(' '));
+      return refused ? { error: refused } : { escalationSeconds: seconds };
     }
     case 'slip':
       if (first === 'on' && args.length === 1) return { slipEnabled: true };
@@ -95,7 +119,8 @@ function parseSetting(
 
 /**
  * "10m", "90s", "1h", "1h30m", "2d", "15min", "1.5h", and as said in words, "10 minutes",
- * "1 hour 30 mins", "1.5 hours", "90 seconds", "2 days" → whole seconds; null when not a duration.
+ * "1 hour 30 mins", "1.5 hours", "90 seconds", "2 days" → whole seconds; null when not a duration. A zero
+ * duration ("0s", "0m") is 0, for the caller's range check to refuse with the range.
  */
 export function parseDuration(text: string): number | null {
   const t = text.trim().toLowerCase().replace(/\s+/g, '');
@@ -109,7 +134,7 @@ export function parseDuration(text: string): number | null {
   const total = Math.round(
     Number(d ?? 0) * 86_400 + Number(h ?? 0) * 3600 + Number(m ?? 0) * 60 + Number(s ?? 0),
   );
-  return total > 0 ? total : null;
+  return total;
 }
 
 function parseChannel(args: string[]): AlertSettingsPatch | { error: string } {

@@ -34,6 +34,8 @@ describe('alerts command grammar', () => {
     expect(parseDuration('1.5 hours')).toBe(5400);
     expect(parseDuration('0.5m')).toBe(30);
     expect(parseDuration('1.5s')).toBeNull();
+    // A zero duration is a duration (0), for the setting to refuse with its range.
+    expect(parseDuration('0s')).toBe(0);
     expect(parseDays('mon-fri')).toEqual([1, 2, 3, 4, 5]);
     expect(parseDays('sun-thu')).toEqual([1, 2, 3, 4, 7]);
     expect(parseDays('mon,wed,fri')).toEqual([1, 3, 5]);
@@ -94,6 +96,12 @@ describe('alerts command grammar', () => {
     };
     expect(bad(['set', 'sla', '5'])).toContain('duration');
     expect(bad(['set', 'sla', '10s'])).toContain('between 30s and 24h');
+    // Helper-303 (finding 1): `sla 0s` was "Give the SLA as a duration" without the range it must be in.
+    expect(bad(['set', 'sla', '0s'])).toBe('The SLA must be between 30s and 24h: got `0s`.');
+    expect(bad(['set', 'sla', '0', 'minutes'])).toBe('The SLA must be between 30s and 24h: got `0 minutes`.');
+    expect(bad(['set', 'sla', '25h'])).toBe('The SLA must be between 30s and 24h: got `25h`.');
+    expect(bad(['set', 'escalation', '0m'])).toBe('Escalation must be between 1m and 7d: got `0m`.');
+    expect(bad(['set', 'escalation', '8d'])).toBe('Escalation must be between 1m and 7d: got `8d`.');
     expect(bad(['set', 'hours', 'mon-fri', '09:00-17:30', 'tz', 'Mars/Base'])).toContain(
       '`Mars/Base` is not a time zone',
     );
