@@ -1,12 +1,14 @@
 import { badQuote, unquoteName } from '../slack/grammar/words.js';
 import { escapeMrkdwn } from '../slack/mrkdwn.js';
+import { formatMinuteOfDay } from '../time/format.js';
+import { formatTwelveHour, readTypedTime, saysDayPeriod, TYPED_TIME_RULE } from '../time/typed-time.js';
 import { isTimeZone } from '../time/zone.js';
 import type { AlertSettingsPatch } from './settings.js';
 
 /**
  * The grammar of `/metrics alerts …`, parsed without touching the database:
  *   alerts [show] [team <name>]
- *   alerts set sla 10m | escalation 30m|default | hours mon-fri 09:00-17:30 [tz Europe/London] | hours always
+ *   alerts set sla 10m | escalation 30m|default | hours mon-fri 09:00-17:30|9am-5:30pm [tz Europe/London] | hours always
  *              | slip on|off | channel #sales-leads|off      [team <name>]
  * A parse never throws; bad input gives a short message saying what was expected.
  */
@@ -24,7 +26,7 @@ export const ALERTS_USAGE = [
   '`/metrics alerts` — show your team’s alert settings',
   `\`/metrics alerts set sla 10m [team EMEA]\` — response SLA (${limitText(SLA_LIMITS.min)} to ${limitText(SLA_LIMITS.max)})`,
   '`/metrics alerts set escalation 30m` — when the manager hears about a waiting lead (`default` = 3 × SLA)',
-  '`/metrics alerts set hours mon-fri 09:00-17:30 [tz Europe/London]` — business hours (`hours always` = no pause)',
+  '`/metrics alerts set hours mon-fri 09:00-17:30 [tz Europe/London]` — business hours, 24-hour or `9am-5:30pm` (`hours always` = no pause)',
   '`/metrics alerts set slip on|off` — daily slip alerts for reps whose response time got worse',
   '`/metrics alerts set channel #sales-leads|off` — post still-waiting leads to a channel with a Claim button',
 ];
@@ -177,32 +179,76 @@ export function parseDays(text: string): number[] | null {
   return days.size > 0 ? [...days].sort((x, y) => x - y) : null;
 }
 
-/** "09:00-17:30" → minutes [540, 1050); "9-17" works too. */
-export function parseTimeRange(text: string): { startMinute: number; endMinute: number } | null {
-  const match = /^(\d{1,2})(?::(\d{2}))?-(\d{1,2})(?::(\d{2}))?$/.exec(text.trim());
-  if (!match) return null;
-  const [, h1, m1, h2, m2] = match;
-  const start = Number(h1) * 60 + Number(m1 ?? 0);
-  const end = Number(h2) * 60 + Number(m2 ?? 0);
-  if (Number(m1 ?? 0) > 59 || Number(m2 ?? 0) > 59 || start > 1439 || end > 1440 || end <= start) return null;
-  return { startMinute: start, endMinute: end };
+/** The business hours of a day in minutes since midnight, [startMinute, endMinute). */
+interface TimeRange {
+  startMinute: number;
+  endMinute: number;
+}
+
+/** Between the two ends of a range: `-`, an en or em dash, or `to`, with or without spaces. */
+const RANGE_SEPARATOR = /\s*(?:-|–|—|\bto\b)\s*/i;
+
+/**
+ * "09:00-17:30", "9am-5:30pm", "9-17", "9 am to 5 pm" → minutes [540, 1050); null when not a range of one
+ * day. Each end is read as digest times are (readTypedTime: 24-hour or am/pm, `12am` midnight, `12pm`
+ * noon). An end at midnight (`24:00`, `00:00`, `12am`) is the end of the day.
+ */
+export function parseTimeRange(text: string): TimeRange | null {
+  const read = readTimeRange(text);
+  return 'problem' in read ? null : read;
+}
+
+/** parseTimeRange, or what is wrong with `text` and how to write it instead. */
+function readTimeRange(text: string): TimeRange | { problem: string } {
+  const shown = `\`${escapeMrkdwn(text.slice(0, 40))}\``;
+  const ends = text.trim().split(RANGE_SEPARATOR);
+  const [from, to] = ends;
+  const start = from === undefined ? null : readTypedTime(from);
+  const endTime =
+    to === undefined ? null : /^24(?::00)?$/.test(to) ? { hour: 24, minute: 0 } : readTypedTime(to);
+  if (ends.length !== 2 || !from || !to || !start || !endTime) {
+    return {
+      problem: `${shown} is not a time range like \`09:00-17:30\` or \`9am-5:30pm\` (${TYPED_TIME_RULE}).`,
+    };
+  }
+  const startMinute = start.hour * 60 + start.minute;
+  const read = endTime.hour * 60 + endTime.minute;
+  const endMinute = read === 0 ? 1440 : read;
+  if (endMinute > startMinute) return { startMinute, endMinute };
+  // `9-5`: an end without am/pm that would come after the start in the afternoon was meant on the 12-hour clock.
+  const afternoon = endMinute + 720;
+  if (
+    !saysDayPeriod(to) &&
+    endMinute < 720 &&
+    afternoon > startMinute &&
+    (saysDayPeriod(from) || startMinute < 780)
+  ) {
+    return {
+      problem: `${shown} ends before it starts: without am/pm, ${escapeMrkdwn(to)} is read on the 24-hour clock. Write \`${formatTwelveHour(startMinute)}-${formatTwelveHour(afternoon)}\` or \`${formatMinuteOfDay(startMinute)}-${formatMinuteOfDay(afternoon)}\`.`,
+    };
+  }
+  return {
+    problem: `${shown} ends before it starts: business hours start and end on the same day (the end may be midnight, \`24:00\`).`,
+  };
 }
 
 function parseHours(args: string[]): AlertSettingsPatch | { error: string } {
-  const usage = 'Say e.g. `set hours mon-fri 09:00-17:30 tz Europe/London`, or `set hours always`.';
+  const usage =
+    'Say e.g. `set hours mon-fri 09:00-17:30 tz Europe/London` or `set hours mon-fri 9am-5pm`, or `set hours always`.';
   if (args.length === 1 && args[0]?.toLowerCase() === 'always') return { hours: { kind: 'always' } };
-  const [daysText, timeText, tzWord, tz, ...extra] = args;
-  if (!daysText || !timeText || extra.length > 0) return { error: usage };
+  // The times run to `tz`, so `9 am - 5 pm` is read as one range.
+  const tzAt = args.findIndex((w) => w.toLowerCase() === 'tz');
+  const [daysText, ...timeWords] = tzAt >= 0 ? args.slice(0, tzAt) : args;
+  const [tz, ...extra] = tzAt >= 0 ? args.slice(tzAt + 1) : [];
+  if (!daysText || timeWords.length === 0 || extra.length > 0) return { error: usage };
   const days = parseDays(daysText);
   if (!days) return { error: `\`${escapeMrkdwn(daysText)}\` is not a set of days. ${usage}` };
-  const range = parseTimeRange(timeText);
-  if (!range)
-    return {
-      error: `\`${escapeMrkdwn(timeText)}\` is not a time range like 09:00-17:30 (end after start). ${usage}`,
-    };
+  const range = readTimeRange(timeWords.join(' '));
+  // The problem says what to write instead: the usage would only repeat it.
+  if ('problem' in range) return { error: range.problem };
   let timezone: string | undefined;
-  if (tzWord !== undefined) {
-    if (tzWord.toLowerCase() !== 'tz' || !tz) return { error: usage };
+  if (tzAt >= 0) {
+    if (!tz) return { error: usage };
     if (!isTimeZone(tz))
       return { error: `\`${escapeMrkdwn(tz)}\` is not a time zone name; use one like Europe/London.` };
     timezone = tz;

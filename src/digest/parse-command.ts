@@ -1,9 +1,9 @@
-import { isValid, parse } from 'date-fns';
 import type { DigestCadence } from '../db/schema/digests.js';
 import { findMetric } from '../metrics/index.js';
 import type { MetricId } from '../metrics/types.js';
 import { badQuote, unquoteName } from '../slack/grammar/words.js';
 import { formatMinuteOfDay } from '../time/format.js';
+import { readTypedTime, TYPED_TIME_RULE } from '../time/typed-time.js';
 import { canonicalTimeZone } from '../time/zone.js';
 
 /** `/metrics digest …` parsed into an action. Pure: Slack and database checks happen in the command. */
@@ -44,28 +44,6 @@ const KEYWORDS = new Set(['team', 'org', 'daily', 'weekdays', 'weekly', 'at', 't
 
 /** A day period written as its own word after the hour (`at 8 pm`). */
 const DAY_PERIOD = /^[ap]\.?m\.?$/i;
-
-/**
- * How a digest time may be typed, 24-hour or with am/pm: `8`, `08:30`, `8.30`, `20:00`, `8am`, `8:30pm`,
- * `8 pm`. date-fns `parse` checks the ranges (hour 0–23, or 1–12 with am/pm; minute 0–59) and refuses
- * anything left over, so `25:00`, `8:75` and `20:00pm` are not read.
- */
-const TIME_SHAPE = /^\d{1,2}(?:[:.]\d\d)?\s?(?:[ap]\.?m\.?)?$/i;
-const TIME_FORMATS = ['H', 'H:mm', 'H.mm', 'ha', 'h a', 'h:mma', 'h:mm a', 'h.mma', 'h.mm a'];
-
-/** A time of day as typed after `at`, or null when no format reads all of it. */
-export function readTypedTime(text: string): { hour: number; minute: number } | null {
-  const typed = text.trim();
-  // Minutes are two digits: date-fns reads `8:5` as 08:05, which may have meant 08:50.
-  if (!TIME_SHAPE.test(typed)) return null;
-  // Any fixed day serves: only the wall-clock hour and minute are read back.
-  const day = new Date(2000, 0, 1);
-  for (const format of TIME_FORMATS) {
-    const read = parse(typed, format, day);
-    if (isValid(read)) return { hour: read.getHours(), minute: read.getMinutes() };
-  }
-  return null;
-}
 
 /** Slack sends channels as `<#C123|name>` (or `<#C123>`) with escaping on. */
 const CHANNEL_LINK = /^<#([CG][A-Z0-9]+)(?:\|([^>]*))?>$/;
@@ -188,7 +166,7 @@ function parseAdd(words: string[]): ParseResult {
         if (!t)
           return {
             ok: false,
-            error: `“${typed.slice(0, 20)}” is not a time of day (hours 0–23 or 1–12 am/pm, minutes 0–59). Write it as \`at 08:00\`, \`at 8:30am\` or \`at 20:00\`.`,
+            error: `“${typed.slice(0, 20)}” is not a time of day (${TYPED_TIME_RULE}). Write it as \`at 08:00\`, \`at 8:30am\` or \`at 20:00\`.`,
           };
         args.localTime = formatMinuteOfDay(t.hour * 60 + t.minute);
         i += twoWords ? 2 : 1;

@@ -45,6 +45,55 @@ describe('alerts command grammar', () => {
     expect(parseTimeRange('09:75-10:00')).toBeNull();
   });
 
+  it('reads business hours on the 12-hour clock as digest times are read (helper-303, finding 2)', () => {
+    // `hours mon-fri 9am-5pm` was refused though `digest add … at 8am` is read.
+    expect(parseTimeRange('9am-5pm')).toEqual({ startMinute: 540, endMinute: 1020 });
+    expect(parseTimeRange('9:30am-5:30pm')).toEqual({ startMinute: 570, endMinute: 1050 });
+    expect(parseTimeRange('9 a.m. to 5 p.m.')).toEqual({ startMinute: 540, endMinute: 1020 });
+    // 12pm is noon; 12am is midnight: the start of the day, or as the end, its end.
+    expect(parseTimeRange('12am-12pm')).toEqual({ startMinute: 0, endMinute: 720 });
+    expect(parseTimeRange('12pm-12am')).toEqual({ startMinute: 720, endMinute: 1440 });
+    // The 24-hour forms read as before.
+    expect(parseTimeRange('9-17')).toEqual({ startMinute: 540, endMinute: 1020 });
+    expect(parseTimeRange('08:00-24:00')).toEqual({ startMinute: 480, endMinute: 1440 });
+    for (const refused of ['13pm-5pm', '0am-5pm', '9am', '9am-5pm-6pm', '8:5-17:00', '24:00-24:00'])
+      expect(parseTimeRange(refused)).toBeNull();
+    expect(parseAlertsCommand(['set', 'hours', 'mon-fri', '9am-5pm'])).toEqual({
+      ok: true,
+      action: 'set',
+      team: null,
+      patch: { hours: { kind: 'hours', days: [1, 2, 3, 4, 5], startMinute: 540, endMinute: 1020 } },
+    });
+    // Written with spaces, the range still runs up to `tz`.
+    expect(
+      parseAlertsCommand(['set', 'hours', 'weekdays', '9', 'am', '-', '5:30', 'pm', 'tz', 'Europe/London']),
+    ).toMatchObject({ patch: { hours: { startMinute: 540, endMinute: 1050, timezone: 'Europe/London' } } });
+  });
+
+  it('refuses business hours that end before they start, saying how to write a 9-to-5 day', () => {
+    const bad = (tokens: string[]) => {
+      const r = parseAlertsCommand(tokens);
+      return r.ok ? 'ok' : r.error;
+    };
+    // Without am/pm, `9-5` is 09:00 to 05:00: refused, with both ways to write what was meant.
+    expect(bad(['set', 'hours', 'mon-fri', '9-5'])).toBe(
+      '`9-5` ends before it starts: without am/pm, 5 is read on the 24-hour clock. Write `9am-5pm` or `09:00-17:00`.',
+    );
+    expect(bad(['set', 'hours', 'mon-fri', '8:30am-4:30'])).toBe(
+      '`8:30am-4:30` ends before it starts: without am/pm, 4:30 is read on the 24-hour clock. Write `8:30am-4:30pm` or `08:30-16:30`.',
+    );
+    // A range that cannot be meant in the afternoon is no 12-hour slip: it runs past midnight.
+    expect(bad(['set', 'hours', 'mon-fri', '10pm-6am'])).toBe(
+      '`10pm-6am` ends before it starts: business hours start and end on the same day (the end may be midnight, `24:00`).',
+    );
+    expect(bad(['set', 'hours', 'mon-fri', '17:00-09:00'])).toContain(
+      'business hours start and end on the same day',
+    );
+    expect(bad(['set', 'hours', 'mon-fri', '13pm-5pm'])).toBe(
+      '`13pm-5pm` is not a time range like `09:00-17:30` or `9am-5:30pm` (hours 0–23 or 1–12 am/pm, minutes 0–59).',
+    );
+  });
+
   it('parses each setting, with the team anywhere', () => {
     expect(parseAlertsCommand([])).toEqual({ ok: true, action: 'show', team: null });
     expect(parseAlertsCommand(['set', 'sla', '10m', 'team', 'North', 'America'])).toEqual({
@@ -172,6 +221,11 @@ describeDb('/metrics alerts', (ctx) => {
       timezone: 'Europe/London',
     });
     expect(settings?.escalationSeconds).toBe(1800); // default 3 × the new SLA
+    // Helper-303 (finding 2): on the 12-hour clock too, said back on the 24-hour clock.
+    const twelve = await run('set hours mon-fri 9am-5:30pm', caller({}));
+    expect(twelve.message.text).toMatch(/^Business hours are now Mon.Fri 09:00.17:30/);
+    const stored = await getAlertSettings(ctx.db(), world.teamId, 'UTC');
+    expect(stored?.hours).toMatchObject({ startMinute: 540, endMinute: 1050, timezone: 'Europe/London' });
   });
 
   it('refuses reps and inconsistent values with a clear message', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseDigestCommand, readTypedTime } from '../../src/digest/parse-command.js';
+import { parseDigestCommand } from '../../src/digest/parse-command.js';
+import { readTypedTime } from '../../src/time/typed-time.js';
 
 const timeOf = (...words: string[]) => {
   const r = parseDigestCommand(['add', 'dm', 'at', ...words, 'daily']);
