@@ -144,6 +144,38 @@ describe('the metric answer', () => {
     expect(m.blocks.some((b) => b.type === 'actions')).toBe(false);
   });
 
+  it('marks the previous figure of the trend when it rests on a small sample (helper-303, finding 3)', () => {
+    // This quarter on 200 closed deals, last quarter on 9: the change is against a small sample, and the
+    // answer said nothing of it (only a small current sample was marked).
+    const answer = (previousN: number) =>
+      buildMetricMessage({
+        result: winRate({
+          sampleSize: 200,
+          trend: {
+            previous: { period: q3, value: { kind: 'value', value: 0.4 }, sampleSize: previousN },
+            change: { absolute: -0.127, relative: -0.318, better: false },
+          },
+        }),
+        state,
+        now: NOW,
+        staleAfterHours: 24,
+        interactive: false,
+      });
+    const small = answer(9);
+    expect(text(small.blocks)).toContain(
+      'vs Q3 2026 (40.0%, n=9, small sample): :red_circle: ▼ −12.7 pts (−32%) — worse',
+    );
+    expect(small.text).toBe(
+      'Win rate · EMEA · Q4 2026: 27.3%, target 30.0% (at risk), worse than Q3 2026 (n=9, small sample), n=200',
+    );
+    // The current figure is no small sample: no headline warning.
+    expect(text(small.blocks)).not.toContain('Small sample: based on only');
+    // On 10 records the previous figure is no small sample: unmarked, as before.
+    const full = answer(10);
+    expect(text(full.blocks)).toContain('vs Q3 2026 (40.0%): :red_circle: ▼ −12.7 pts (−32%) — worse');
+    expect(full.text).not.toContain('small sample');
+  });
+
   it('marks no small sample on 0 records: pipeline coverage 0.0× with no open deal is no sample', () => {
     const m = buildMetricMessage({
       result: winRate({ metric: findMetric('coverage')!, sampleSize: 0, value: { kind: 'value', value: 0 } }),

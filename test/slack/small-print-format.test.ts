@@ -173,6 +173,29 @@ describe('small print', () => {
     );
   });
 
+  it('marks a scorecard change against a previous figure on a small sample (helper-303, finding 3)', () => {
+    const trend = (sampleSize: number) => ({
+      previous: { period: { ...week, label: 'Week of 16 Nov 2026' }, value: v(0.4), sampleSize },
+      change: { absolute: 0.1, relative: 0.25, better: true },
+    });
+    expect(scorecardLine(result('winrate', { value: v(0.5), sampleSize: 200, trend: trend(9) }))).toBe(
+      '*Win rate* _Week of 23 Nov 2026_  *50.0%* · :large_green_circle: ▲ +10.0 pts (+25%) — better _(Week of 16 Nov 2026: n=9, small sample)_',
+    );
+    expect(
+      scorecardLine(result('winrate', { value: v(0.5), sampleSize: 200, trend: trend(10) })),
+    ).not.toContain('small sample');
+    // A count is never a small sample, before or now.
+    expect(
+      scorecardLine(
+        result('calls', {
+          value: v(20),
+          sampleSize: 20,
+          trend: { ...trend(2), change: { absolute: 18, relative: 9, better: true } },
+        }),
+      ),
+    ).not.toContain('small sample');
+  });
+
   it('keeps an acronym in the headline label', () => {
     const arpu = result('arpu', { value: v(90_890), currency: 'USD' });
     const section = buildMetricMessage({

@@ -1,6 +1,6 @@
 import { headlineCurrencyNotes, shortCurrencyNote } from '../../metrics/currency-notes.js';
 import { judgeFreshness, newestAnswer } from '../../metrics/freshness.js';
-import { isSmallSample, SMALL_SAMPLE } from '../../metrics/small-sample.js';
+import { isSmallSample, SMALL_SAMPLE, smallPreviousSample } from '../../metrics/small-sample.js';
 import type { Dimension, MetricResult, SegmentRow } from '../../metrics/types.js';
 import { formatMoneyColumn } from '../../money/index.js';
 import { formatCount } from '../../numbers/count.js';
@@ -53,9 +53,10 @@ export function targetLine(r: MetricResult): string | null {
 }
 
 /**
- * "vs October 2026 (25.0%): :large_green_circle: ▲ +2.3 pts (+9%) — better", "vs November 2025: no earlier
- * data (the data starts on 1 Dec 2025)" when that period ended before the org's first record, or null
- * without a trend.
+ * "vs October 2026 (25.0%): :large_green_circle: ▲ +2.3 pts (+9%) — better", with the previous figure
+ * marked when it rests on a small sample, as the headline's own warning does for its n ("vs October 2026
+ * (40.0%, n=9, small sample): …"); "vs November 2025: no earlier data (the data starts on 1 Dec 2025)" when
+ * that period ended before the org's first record, or null without a trend.
  */
 export function changeLine(r: MetricResult): string | null {
   const trend = r.trend;
@@ -64,9 +65,20 @@ export function changeLine(r: MetricResult): string | null {
   if (starts)
     return `vs ${escapeMrkdwn(trend.previous.period.label)}: no earlier data (the data starts on ${formatLocalDay(starts, r.period.timezone)})`;
   const prevValue = moneyWithPrevious(r)?.[1] ?? formatValue(trend.previous.value, r.metric.unit, r.currency);
-  const prev = `${escapeMrkdwn(trend.previous.period.label)} (${prevValue})`;
+  const small = previousSampleMark(r);
+  const prev = `${escapeMrkdwn(trend.previous.period.label)} (${prevValue}${small ? `, ${small}` : ''})`;
   if (!trend.change) return `vs ${prev}: no comparison`;
   return `vs ${prev}: ${formatChange(trend.change, r.metric.unit, r.currency)}`;
+}
+
+/**
+ * "n=9, small sample" for the previous period's figure of a trend when it rests on a small sample
+ * (smallPreviousSample), else "": the mark a small sample's row carries (`n=3, small sample`), for the
+ * trend line, an answer's fallback text and a scorecard's change.
+ */
+export function previousSampleMark(r: MetricResult): string {
+  const n = smallPreviousSample(r);
+  return n === null ? '' : `n=${formatCount(n)}, small sample`;
 }
 
 /** "`▂▃▅▆▇▅▆█` last 8 periods", or null when the series has no values. */

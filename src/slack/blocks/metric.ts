@@ -13,6 +13,7 @@ import {
   freshnessLine,
   headlineText,
   notStartedHeadline,
+  previousSampleMark,
   sampleLine,
   segmentTable,
   sharedByLine,
@@ -79,8 +80,10 @@ export function answerFallback(r: MetricResult): string {
     );
   if (r.trend?.change) {
     const { better } = shownChange(r.trend.change, r.metric.unit, r.currency);
+    // A previous figure on a small sample says so, as the trend line does: "better than Q3 2026 (n=9, small sample)".
+    const small = previousSampleMark(r);
     parts.push(
-      `${better === false ? 'worse than' : better ? 'better than' : 'flat vs'} ${r.trend.previous.period.label}`,
+      `${better === false ? 'worse than' : better ? 'better than' : 'flat vs'} ${r.trend.previous.period.label}${small ? ` (${small})` : ''}`,
     );
   }
   parts.push(`n=${formatCount(r.sampleSize)}`);

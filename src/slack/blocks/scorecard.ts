@@ -9,6 +9,7 @@ import {
   fallbackFigure,
   freshnessLineOf,
   headlineText,
+  previousSampleMark,
   sharedByLineIn,
   sparklineLine,
   startFootnotes,
@@ -55,7 +56,12 @@ export function scorecardLine(r: MetricResult): string {
       `target ${formatTarget(r.target.targetForPeriod, r.metric.unit, r.target.target.currency ?? r.currency)} ${formatStatus(r.target)}`,
     );
   }
-  if (r.trend?.change) parts.push(formatChange(r.trend.change, r.metric.unit, r.currency));
+  if (r.trend?.change) {
+    // A change from a previous figure on a small sample is marked, as an answer's trend line marks it.
+    const small = previousSampleMark(r);
+    const against = small ? ` _(${escapeMrkdwn(r.trend.previous.period.label)}: ${small})_` : '';
+    parts.push(`${formatChange(r.trend.change, r.metric.unit, r.currency)}${against}`);
+  }
   const spark = sparklineLine(r);
   if (spark) parts.push(spark.split(' ')[0]!);
   return parts.join(' · ');
