@@ -27,6 +27,8 @@ export type ScopeAsk =
       monthOrName?: { word: string; period: string };
       /** No scope typed beside a split (`winrate by rep`): see the grammar's ScopeWord. */
       unwritten?: { metric: string; by: 'rep' | 'team' };
+      /** Words that could also spell a team's name (`my team`): see the grammar's OrTeam. */
+      orTeam?: { name: string; typed: string; meaning: string; own: string; named: string };
     }
   | { kind: 'org' }
   | { kind: 'user'; slackUserId: string; name: string | null }
@@ -81,6 +83,15 @@ export async function resolveScopeAsk(
       return ok({ kind: 'org' }, { kind: 'org' });
     case 'my_team': {
       const teamId = caller.teamIds[0] ?? caller.managedTeamIds[0];
+      // `my team` and a team called "My Team" that is not the caller's: say how to ask for each.
+      if (ask.orTeam) {
+        const { name, typed, meaning, own, named } = ask.orTeam;
+        const other = (await listTeams(db)).find((t) => fold(t.name) === fold(name));
+        if (other && other.id !== teamId)
+          return fail(
+            `\`${typed}\` can mean ${meaning} or the team ${show(clipName(other.name))}: for ${meaning}, ask \`${own}\`; for the team, ask \`${named}\`.`,
+          );
+      }
       if (teamId === undefined) {
         // `winrate by rep` with no scope typed, from someone with no team: say which scopes split.
         if (ask.unwritten) {
@@ -139,7 +150,8 @@ export async function resolveScopeAsk(
 }
 
 /**
- * A typed name: a team's name first, then people (first, last or full name). A name that is both a
+ * A typed name: a team's name first (also with "The" before it, as the grammar drops a `the`), then people
+ * (first, last or full name). A name that is both a
  * team's and a person's full name is refused with how to ask for each (`team "X"`, `rep "X"`), never
  * guessed; `teamOnly` and `personOnly` look at one kind only.
  */
@@ -158,6 +170,19 @@ async function resolveName(
     teams.find((t) => fold(t.name) === fold(name)) ??
     (teamOnly ? teams.find((t) => fold(t.name) === fold(`team ${name}`)) : undefined);
   const everyone = teamOnly ? [] : await listActiveRepNames(db);
+  // `calls the closers`: the grammar drops `the`, so a team called "The Closers" is found by "closers"
+  // (tester: it was suggested back as "The Closers", and typing that failed the same way); when people are
+  // found by the name too, it is asked back, never guessed.
+  const theTeam = team ? undefined : teams.find((t) => fold(t.name) === fold(`the ${name}`));
+  if (theTeam) {
+    const people = matchPeople(everyone, name);
+    if (people.length === 0)
+      return ok({ kind: 'team', teamId: theTeam.id }, { kind: 'team', teamId: theTeam.id });
+    const who = people.length === 1 ? show(clipName(people[0]!.name)) : `${people.length} people`;
+    return fail(
+      `"${show(clipName(name))}" can be the team ${show(clipName(theTeam.name))} or ${who}. For the team, ask \`team "${clipName(theTeam.name)}"\`; for a person, their full name or an @mention.`,
+    );
+  }
   if (team) {
     const namesake = everyone.some((p) => fold(p.name) === fold(team.name));
     if (!namesake) return ok({ kind: 'team', teamId: team.id }, { kind: 'team', teamId: team.id });
@@ -193,7 +218,8 @@ async function resolveName(
 }
 
 /**
- * A name check for one command (the grammar's NameCheck): whether `name` names a team (or, unless
+ * A name check for one command (the grammar's NameCheck): whether `name` names a team (also with "The"
+ * before it, as resolveScopeAsk finds it) (or, unless
  * `teamOnly`, an active person). With `exact`, only a team's name or a person's full name, compared after
  * the same fold as the lookup (case, accents, spaces); without, anyone resolveScopeAsk would find for it (a
  * first or last name too, even if several match). Teams and people are listed once, on first use, however
@@ -207,7 +233,9 @@ export function nameChecker(
   return async ({ name, teamOnly, personOnly }, exact) => {
     const wanted = fold(name);
     teams ??= listTeams(db);
-    if (!personOnly && (await teams).some((t) => fold(t.name) === wanted)) return true;
+    const theWanted = fold(`the ${name}`);
+    if (!personOnly && (await teams).some((t) => fold(t.name) === wanted || fold(t.name) === theWanted))
+      return true;
     if (teamOnly) return false;
     people ??= listActiveRepNames(db);
     const list = await people;

@@ -354,10 +354,16 @@ describe('a quarter with a year under a fiscal calendar', () => {
       expect(fiscal, typed).toEqual(ask(parseCommand(period, february)));
       expect(fiscal.period, typed).not.toBeNull();
     }
-    // A name's words stay a name: after `team`, or with more words after them.
-    expect(ask(parseCommand('winrate team Fiscal Year', february)).scope).toMatchObject({
-      kind: 'named',
-      name: 'Fiscal Year',
+    // After `team` they are the caller's team this fiscal year, with the name's reading offered for the
+    // answer to take when a team is called "Fiscal Year" (tester, MED: it was only ever the team's name);
+    // with more words after them they stay a name.
+    const afterTeam = parseCommand('winrate team Fiscal Year', february);
+    expect(ask(afterTeam).scope).toMatchObject({ kind: 'my_team' });
+    expect(ask(afterTeam).period).toBe(ask(parseCommand('winrate team this year', february)).period);
+    expect(afterTeam).toMatchObject({
+      monthNames: [
+        { ask: { scope: { kind: 'named', name: 'Fiscal Year', teamOnly: true } }, match: 'exact' },
+      ],
     });
     expect(ask(parseCommand('winrate Fiscal Year Ops', february)).scope).toMatchObject({
       kind: 'named',

@@ -18,6 +18,14 @@ import {
   zonedHint,
 } from './period-words.js';
 import {
+  fiscalAfterTeam,
+  isMyTeamAt,
+  myTeamTyped,
+  orTeam,
+  scopeTeamAt,
+  withMyTeamAsTeam,
+} from './team-words.js';
+import {
   badQuote,
   CHANNEL_LINK,
   CHANNEL_TEXT,
@@ -28,6 +36,7 @@ import {
   HELP_WORDS,
   MAILTO,
   MENTION,
+  type OrTeam,
   QUOTED,
   QUOTED_NAME,
   SCOPE_WORDS,
@@ -288,7 +297,8 @@ const QUESTION_OPENERS: readonly string[][] = [
 /**
  * A question in plain words read as the ask it means: its opener (QUESTION_OPENERS) and a `the` after it
  * are dropped, and `my` before the metric is the caller, as `me` after it is (`what's my win rate this
- * quarter` is `winrate me this quarter`; `show me winrate` is `winrate`, whose scope is the caller anyway).
+ * quarter` is `winrate me this quarter`; `show me winrate` is `winrate`, whose scope is the caller anyway),
+ * and `my team` before it is the caller's team (`what's my team winrate` is `winrate team`).
  * Only when a metric follows: other tokens are returned as joinMetricWords returns them, so a team's name
  * is never cut. Pure.
  */
@@ -297,12 +307,15 @@ function withQuestionRead(tokens: string[]): string[] {
   const opener = QUESTION_OPENERS.find((o) => o.every((w, i) => lower[i] === w))?.length ?? 0;
   let at = opener;
   if (opener > 0 && lower[at] === 'the') at += 1;
-  const mine = lower[at] === 'my';
-  if (mine) at += 1;
+  // `my team winrate`, `how is my team's winrate`: the caller's team, as `team` after the metric.
+  const ours = isMyTeamAt(lower, at);
+  const mine = !ours && lower[at] === 'my';
+  if (ours) at += 2;
+  else if (mine) at += 1;
   if (at === 0) return joinMetricWords(tokens);
   const rest = joinMetricWords(tokens.slice(at));
   if (!findMetric(rest[0] ?? '')) return joinMetricWords(tokens);
-  return mine ? [rest[0]!, 'me', ...rest.slice(1)] : rest;
+  return ours || mine ? [rest[0]!, ours ? 'team' : 'me', ...rest.slice(1)] : rest;
 }
 
 /** Parses the text after `/metrics`. */
@@ -311,14 +324,50 @@ export function parseCommand(text: string, ctx: GrammarContext): ParsedCommand {
     withoutCodeMarks(withoutDateCommas(tokenize(withoutQuoteMark(text.slice(0, MAX_COMMAND_CHARS)))), ctx),
   );
   // A subcommand reads its own words, commas and all (its names are matched there).
-  const raw = withoutFiscalWord(
-    ctx.subcommands.includes(typed[0]?.toLowerCase() ?? '') ? typed : withCommasAsSeparators(typed, ctx),
-  );
+  const subcommand = ctx.subcommands.includes(typed[0]?.toLowerCase() ?? '');
+  const raw = withoutFiscalWord(subcommand ? typed : withCommasAsSeparators(typed, ctx));
   const head = raw[0]?.toLowerCase();
-  const tokens =
-    head !== undefined && HELP_WORDS.has(head)
-      ? [raw[0]!, ...joinMetricWords(raw.slice(1))]
-      : withQuestionRead(raw);
+  if (head !== undefined && HELP_WORDS.has(head))
+    return parseTokens([raw[0]!, ...joinMetricWords(raw.slice(1))], ctx);
+  if (subcommand) return parseTokens(withQuestionRead(raw), ctx);
+  const tokens = withMyTeamAsTeam(withQuestionRead(raw));
+  // `team fiscal year`: the caller's team this fiscal year, unless a team is called "Fiscal Year" (asked
+  // back when one is called "Fiscal"); it was "I don't know a team called "fiscal year"" (tester, MED).
+  const fiscal = fiscalAfterTeam(tokens);
+  if (fiscal) {
+    const asPeriod = parseTokens(fiscal.tokens, ctx);
+    const asName = parseTokens(tokens, ctx);
+    const unit = fiscal.tokens[fiscal.teamAt + 2]!.toLowerCase();
+    const read = withOrTeam(
+      asPeriod,
+      orTeam(fiscal.tokens, fiscal.teamAt, {
+        name: fiscal.word,
+        typed: fiscal.typed,
+        meaning: `your team's fiscal ${unit}`,
+      }),
+    );
+    if (!isNamedAsk(asName) || !asName.scope.teamOnly || (read.kind !== 'ask' && read.kind !== 'error'))
+      return read;
+    const { monthNames: _, ...named } = asName;
+    return { ...read, monthNames: [{ ask: named, match: 'exact' }, ...(read.monthNames ?? [])] };
+  }
+  // `my team winrate`: the caller's team, unless a team is called "My Team" (then asked back).
+  const ours = myTeamTyped(raw);
+  const parsed = parseTokens(tokens, ctx);
+  const teamAt = scopeTeamAt(tokens);
+  return ours && teamAt >= 0
+    ? withOrTeam(parsed, orTeam(tokens, teamAt, { ...ours, meaning: 'your own team' }))
+    : parsed;
+}
+
+/** `parsed` with `or` on its scope when it asks about the caller's team (see OrTeam); else unchanged. */
+function withOrTeam(parsed: ParsedCommand, or: OrTeam): ParsedCommand {
+  if (parsed.kind !== 'ask' || parsed.scope.kind !== 'my_team' || parsed.scope.unwritten) return parsed;
+  return { ...parsed, scope: { ...parsed.scope, orTeam: or } };
+}
+
+/** Parses the words of a command once they are split and read (parseCommand). */
+function parseTokens(tokens: string[], ctx: GrammarContext): ParsedCommand {
   const first = tokens[0]?.toLowerCase();
   if (first === undefined) return { kind: 'help', metric: null };
   if (HELP_WORDS.has(first)) return parseHelp(tokens.slice(1), ctx);
@@ -773,6 +822,20 @@ function readModifiers(
       teamOnly = true;
       nameWordTyped = `${raw} `;
       run.push(tokens[i + 1]!);
+      i++;
+      continue;
+    }
+    // `team the closers`: a team whose name begins with "The" (the `the` is dropped, as before any name;
+    // the answer finds the team "The Closers" by "closers").
+    if (
+      word === 'team' &&
+      tokens[i + 1]?.toLowerCase() === 'the' &&
+      tokens[i + 2] &&
+      isNameWord(tokens[i + 2]!, tokens, i + 2, pctx)
+    ) {
+      endRun();
+      teamOnly = true;
+      nameWordTyped = `${raw} `;
       i++;
       continue;
     }

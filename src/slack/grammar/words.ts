@@ -10,6 +10,20 @@ export interface MonthOrName {
   period: string;
 }
 
+/**
+ * Words read as the caller's own team that could also spell a team's name (`my team` and a team "My Team",
+ * `team fiscal year` and a team "Fiscal"): `name` the name they spell, `typed` the words as typed, `meaning`
+ * what they mean as read (`your own team`), `own` and `named` the commands to type for each reading. The
+ * answer asks which was meant when a team of that name exists and is not the caller's own.
+ */
+export interface OrTeam {
+  name: string;
+  typed: string;
+  meaning: string;
+  own: string;
+  named: string;
+}
+
 /** Who a question is about, as typed (resolved against the reps and teams later). */
 export type ScopeWord =
   | { kind: 'me'; monthOrName?: MonthOrName }
@@ -18,7 +32,12 @@ export type ScopeWord =
    * oneself is never what is meant), so the caller's team is asked for, as `team` would be; with the metric's
    * id and the split, for the hint to someone on no team.
    */
-  | { kind: 'my_team'; monthOrName?: MonthOrName; unwritten?: { metric: string; by: 'rep' | 'team' } }
+  | {
+      kind: 'my_team';
+      monthOrName?: MonthOrName;
+      unwritten?: { metric: string; by: 'rep' | 'team' };
+      orTeam?: OrTeam;
+    }
   | { kind: 'org' }
   /** A Slack mention as sent with escaping on: `<@U123|ana>` (or `<@U123>`). */
   | { kind: 'user'; slackUserId: string; name: string | null }

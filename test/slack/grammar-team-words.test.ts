@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest';
+import { queryRows, sql } from '../../src/db/client.js';
+import { parseCommand } from '../../src/slack/grammar/parse.js';
+import { describeDb } from '../helpers/db.js';
+import { useSlackApiStub } from '../helpers/slack-api.js';
+import { USERS } from './fixtures.js';
+import { sendCommand, useRunningApp } from './harness.js';
+
+// Monday 23 Nov 2026, 09:00 UTC; a fiscal year starting in February.
+const ctx = {
+  now: new Date('2026-11-23T09:00:00Z'),
+  timezone: 'UTC',
+  subcommands: ['target', 'digest', 'alerts'],
+  fiscal: { kind: 'months', startMonth: 2 } as const,
+};
+const parse = (text: string) => parseCommand(text, ctx);
+/** The parse without the OrTeam and name readings, which only the answer looks at. */
+const plain = (text: string) => {
+  const parsed = parse(text);
+  if (parsed.kind !== 'ask') return parsed;
+  const { monthNames: _, ...ask } = parsed;
+  const { orTeam: __, ...scope } = ask.scope as typeof ask.scope & { orTeam?: unknown };
+  return { ...ask, scope };
+};
+
+// Tester (MED): `winrate team fiscal year` answered "I don't know a team called "fiscal year"", though
+// `winrate fiscal year` and `winrate org fiscal year` were read.
+describe('`team` before a fiscal period', () => {
+  it('reads `team fiscal year` and `team fiscal quarter` as the caller’s team over that period', () => {
+    expect(plain('winrate team fiscal year')).toEqual(parse('winrate team this year'));
+    expect(plain('winrate team fiscal quarter')).toEqual(parse('winrate team this quarter'));
+    expect(plain('winrate team fiscal quarter by rep')).toEqual(parse('winrate team this quarter by rep'));
+    expect(plain('winrate team last fiscal quarter')).toEqual(parse('winrate team last quarter'));
+    expect(parse('winrate team fiscal year')).toMatchObject({
+      kind: 'ask',
+      scope: {
+        kind: 'my_team',
+        orTeam: {
+          name: 'fiscal',
+          typed: 'team fiscal year',
+          own: 'winrate team this year',
+          named: 'winrate team "fiscal" this year',
+        },
+      },
+      // A team called "Fiscal Year" is that team (the answer picks it when the name is a team's).
+      monthNames: [
+        { ask: { scope: { kind: 'named', name: 'fiscal year', teamOnly: true } }, match: 'exact' },
+      ],
+    });
+  });
+
+  it('keeps a team whose name begins with "Fiscal" when more words follow', () => {
+    expect(parse('winrate team fiscal year ops')).toMatchObject({
+      kind: 'ask',
+      scope: { kind: 'named', name: 'fiscal year ops', teamOnly: true },
+    });
+  });
+});
+
+// Tester (MED): `what's my team winrate` answered "I couldn't make sense of `what's my winrate`. Did you
+// mean `my`?" (words never typed), and `my team winrate` "That names more than one scope".
+describe('`my team`', () => {
+  it('is the caller’s team, before the metric, in a question or after the metric', () => {
+    const team = plain('winrate team');
+    expect(team).toMatchObject({ kind: 'ask', scope: { kind: 'my_team' } });
+    for (const text of [
+      'my team winrate',
+      "what's my team winrate",
+      'what is my team win rate',
+      "how is my team's winrate",
+      'how is my team’s winrate',
+      'winrate my team',
+    ])
+      expect(plain(text), text).toEqual(team);
+    expect(plain('winrate my team last month')).toEqual(plain('winrate team last month'));
+    expect(plain('my team')).toEqual(plain('team'));
+    expect(parse("how is my team's winrate")).toMatchObject({
+      scope: {
+        orTeam: { name: 'my team', typed: "my team's", own: 'winrate team', named: 'winrate team "my team"' },
+      },
+    });
+  });
+
+  it('leaves `my` before anything else as it was, and a quoted "My Team" or "My Nguyen" a name', () => {
+    expect(parse("what's my winrate")).toEqual(parse('winrate me'));
+    expect(parse('winrate "My Team"')).toMatchObject({
+      kind: 'ask',
+      scope: { kind: 'named', name: 'My Team', quoted: true },
+    });
+    expect(parse('winrate "My Nguyen"')).toMatchObject({
+      kind: 'ask',
+      scope: { kind: 'named', name: 'My Nguyen', quoted: true },
+    });
+    expect(parse('winrate team "My Team"')).toMatchObject({
+      kind: 'ask',
+      scope: { kind: 'named', name: 'My Team', teamOnly: true },
+    });
+  });
+});
+
+// Tester (MED): a team called "The Closers" could not be asked for without quotes: `calls the closers`
+// suggested "The Closers", and typing that back failed the same way.
+describe('`team the …`', () => {
+  it('reads `team the closers` as the team asked by name, not the caller’s team and a stray word', () => {
+    expect(parse('calls team the closers')).toMatchObject({
+      kind: 'ask',
+      scope: { kind: 'named', name: 'closers', teamOnly: true },
+    });
+  });
+});
+
+describeDb('words that read as the caller’s team or as a team’s name', (db) => {
+  const stub = useSlackApiStub();
+  const app = useRunningApp(db, stub);
+  const ask = async (text: string) => (await sendCommand(app, stub, USERS.ana.id, text)).reply.text;
+  const team = async (name: string) =>
+    (
+      await queryRows<{ id: number }>(db.db(), sql`insert into teams (name) values (${name}) returning id`)
+    )[0]!.id;
+
+  it('answers `team fiscal year` for the caller’s team, or the team "Fiscal Year" when there is one', async () => {
+    expect(await ask('winrate team fiscal year')).toMatch(/^Win rate · EMEA · /);
+    expect(await ask('winrate team fiscal quarter')).toMatch(/^Win rate · EMEA · Q4 2026/);
+    await team('Fiscal Year');
+    expect(await ask('winrate team fiscal year')).toMatch(/^Win rate · Fiscal Year · /);
+  });
+
+  it('asks back when a team is called "Fiscal"', async () => {
+    await team('Fiscal');
+    expect(await ask('winrate team fiscal year')).toContain(
+      '`team fiscal year` can mean your team\'s fiscal year or the team Fiscal: for your team\'s fiscal year, ask `winrate team this year`; for the team, ask `winrate team "fiscal" this year`.',
+    );
+    expect(await ask('winrate team "fiscal" this year')).toMatch(/^Win rate · Fiscal · /);
+  });
+
+  it('answers `my team` for the caller’s team, and asks back when another team is called "My Team"', async () => {
+    expect(await ask('my team winrate')).toMatch(/^Win rate · EMEA · /);
+    expect(await ask("what's my team winrate")).toMatch(/^Win rate · EMEA · /);
+    await team('My Team');
+    expect(await ask("how is my team's winrate")).toContain(
+      '`my team\'s` can mean your own team or the team My Team: for your own team, ask `winrate team`; for the team, ask `winrate team "my team"`.',
+    );
+    expect(await ask('winrate team "my team"')).toMatch(/^Win rate · My Team · /);
+    expect(await ask('winrate team')).toMatch(/^Win rate · EMEA · /);
+  });
+
+  it('finds a team whose name begins with "The", with or without it, in any case', async () => {
+    await team('The Closers');
+    for (const text of [
+      'winrate the closers',
+      'winrate The Closers',
+      'winrate closers',
+      'winrate team the closers',
+      'winrate team Closers',
+      'winrate "The Closers"',
+    ])
+      expect(await ask(text), text).toMatch(/^Win rate · The Closers · /);
+  });
+
+  it('asks back when people are found by the rest of a "The …" team’s name', async () => {
+    await team('The Baker');
+    expect(await ask('winrate the baker')).toContain(
+      '"baker" can be the team The Baker or Bob Baker. For the team, ask `team "The Baker"`',
+    );
+    expect(await ask('winrate team "The Baker"')).toMatch(/^Win rate · The Baker · /);
+  });
+});
