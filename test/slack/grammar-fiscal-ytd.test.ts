@@ -19,3 +19,27 @@ describe('fiscal year to date', () => {
     expect(parse('winrate org fiscal ytd')).toEqual(ytd);
   });
 });
+
+// Tester (LOW): `year to date`, `quarter to date`, `month to date` and `fy ytd` were read as a team called
+// "year to date" (or "fy"), though `ytd`, `qtd` and `mtd` were periods.
+describe('periods to date, spelt out', () => {
+  it('reads `year to date`, `quarter to date` and `month to date` as `ytd`, `qtd` and `mtd`', () => {
+    expect(parse('winrate org year to date')).toEqual(parse('winrate org ytd'));
+    expect(parse('winrate org Year To Date')).toEqual(parse('winrate org ytd'));
+    expect(parse('winrate team quarter to date by rep')).toEqual(parse('winrate team qtd by rep'));
+    expect(parse('calls month to date')).toEqual(parse('calls mtd'));
+    expect(parse('winrate org ytd')).toMatchObject({ kind: 'ask', period: expect.any(String) });
+  });
+
+  it('reads `fy ytd` and `fiscal year to date` as `ytd`', () => {
+    expect(parse('winrate org fy ytd')).toEqual(parse('winrate org ytd'));
+    expect(parse('winrate org fiscal year to date')).toEqual(parse('winrate org ytd'));
+  });
+
+  it('keeps a quoted name as typed', () => {
+    expect(parse('winrate "year to date"')).toMatchObject({
+      kind: 'ask',
+      scope: { kind: 'named', name: 'year to date', quoted: true },
+    });
+  });
+});

@@ -14,6 +14,7 @@ import {
   typoSentence,
   weekdayOfWord,
   withoutFiscalWord,
+  withToDateWords,
   type ZonedHint,
   zonedHint,
 } from './period-words.js';
@@ -325,7 +326,7 @@ export function parseCommand(text: string, ctx: GrammarContext): ParsedCommand {
   );
   // A subcommand reads its own words, commas and all (its names are matched there).
   const subcommand = ctx.subcommands.includes(typed[0]?.toLowerCase() ?? '');
-  const raw = withoutFiscalWord(subcommand ? typed : withCommasAsSeparators(typed, ctx));
+  const raw = withoutFiscalWord(withToDateWords(subcommand ? typed : withCommasAsSeparators(typed, ctx)));
   const head = raw[0]?.toLowerCase();
   if (head !== undefined && HELP_WORDS.has(head))
     return parseTokens([raw[0]!, ...joinMetricWords(raw.slice(1))], ctx);

@@ -42,6 +42,31 @@ export function withoutFiscalWord(tokens: string[]): string[] {
   });
 }
 
+/** `year to date` and kin, spelt out: the running period's short form. */
+const TO_DATE: ReadonlyMap<string, string> = new Map([
+  ['year', 'ytd'],
+  ['quarter', 'qtd'],
+  ['month', 'mtd'],
+]);
+
+/**
+ * The tokens with `year to date`, `quarter to date` and `month to date` (any case) read as `ytd`, `qtd` and
+ * `mtd`, and a `fy` before `ytd` or `qtd` dropped as `fiscal` is (`fy ytd` is `ytd`, which follows the
+ * fiscal calendar already): they were read as a team called "year to date" (tester, LOW). Pure.
+ */
+export function withToDateWords(tokens: string[]): string[] {
+  const read: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const short = TO_DATE.get(tokens[i]!.toLowerCase());
+    const spelt = /^to$/i.test(tokens[i + 1] ?? '') && /^date$/i.test(tokens[i + 2] ?? '');
+    read.push(short && spelt ? short : tokens[i]!);
+    if (short && spelt) i += 2;
+  }
+  return read.flatMap((word, i) =>
+    word.toLowerCase() === 'fy' && i > 0 && /^(?:ytd|qtd)$/i.test(read[i + 1] ?? '') ? [] : [word],
+  );
+}
+
 /** What may follow a lead word, for "did you mean `last month`". */
 const UNITS = ['week', 'month', 'quarter', 'year', 'days', 'time'];
 /** Looks like a date, range, window, quarter or fiscal year, e.g. `2026-13`, `0d`, `-5d`, `q5`, `fy99999`, `a..b`. */
