@@ -319,6 +319,13 @@ function withQuestionRead(tokens: string[]): string[] {
   return ours || mine ? [rest[0]!, ours ? 'team' : 'me', ...rest.slice(1)] : rest;
 }
 
+/** Whether `tokens` open a question and name no metric (`what is my ?`, `what's my`): only opener words. */
+function isBareQuestion(tokens: string[]): boolean {
+  const lower = tokens.map((t) => t.toLowerCase().replace(/\u2019/g, "'"));
+  const opener = QUESTION_OPENERS.find((o) => o.every((w, i) => lower[i] === w))?.length ?? 0;
+  return opener > 0 && lower.length > opener && lower.slice(opener).every((w) => /^(?:my|the|\?)$/.test(w));
+}
+
 /** Parses the text after `/metrics`. */
 export function parseCommand(text: string, ctx: GrammarContext): ParsedCommand {
   const typed = withPolitenessDropped(
@@ -331,7 +338,17 @@ export function parseCommand(text: string, ctx: GrammarContext): ParsedCommand {
   if (head !== undefined && HELP_WORDS.has(head))
     return parseTokens([raw[0]!, ...joinMetricWords(raw.slice(1))], ctx);
   if (subcommand) return parseTokens(withQuestionRead(raw), ctx);
+  // `what is my ?`: a question with no metric (it offered the month `may` for `my`; tester, LOW).
+  if (isBareQuestion(raw))
+    return {
+      kind: 'error',
+      message: 'Which metric? Ask as in `what’s my winrate`; `/metrics help` lists the metrics.',
+      suggestion: null,
+    };
   const tokens = withMyTeamAsTeam(withQuestionRead(raw));
+  // `winrate vs team`: two scopes to compare, answered with the two asks to type (tester, LOW).
+  const versus = versusAsks(tokens, ctx);
+  if (versus) return versus;
   // `team fiscal year`: the caller's team this fiscal year, unless a team is called "Fiscal Year" (asked
   // back when one is called "Fiscal"); it was "I don't know a team called "fiscal year"" (tester, MED).
   const fiscal = fiscalAfterTeam(tokens);
@@ -354,11 +371,63 @@ export function parseCommand(text: string, ctx: GrammarContext): ParsedCommand {
   }
   // `my team winrate`: the caller's team, unless a team is called "My Team" (then asked back).
   const ours = myTeamTyped(raw);
-  const parsed = parseTokens(tokens, ctx);
+  const parsed = withQuestionScopeNamed(parseTokens(tokens, ctx), raw, tokens, ctx);
   const teamAt = scopeTeamAt(tokens);
   return ours && teamAt >= 0
     ? withOrTeam(parsed, orTeam(tokens, teamAt, { ...ours, meaning: 'your own team' }))
     : parsed;
+}
+
+/**
+ * `what's my winrate org`: the `my` of a question (read as `me`, see withQuestionRead) beside another scope
+ * is named as typed, and the ask without it offered (it said "`me` and `org`", a word never typed, with
+ * nothing to type; tester, LOW). Other results unchanged.
+ */
+function withQuestionScopeNamed(
+  parsed: ParsedCommand,
+  raw: string[],
+  tokens: string[],
+  ctx: GrammarContext,
+): ParsedCommand {
+  const mine = raw.find((t, i) => t.toLowerCase() === 'my' && !isMyTeamAt(raw, i));
+  const prefix = 'That names more than one scope: `me` and ';
+  if (parsed.kind !== 'error' || !mine || tokens[1] !== 'me' || !parsed.message.startsWith(prefix))
+    return parsed;
+  const without = [tokens[0]!, ...tokens.slice(2)];
+  const other = parseTokens(without, ctx);
+  return {
+    ...parsed,
+    message: `That names more than one scope: \`${mine}\` and ${parsed.message.slice(prefix.length)}`,
+    suggestion: other.kind === 'ask' ? without.join(' ') : parsed.suggestion,
+  };
+}
+
+/** Words that set two asks side by side (`winrate vs team`). */
+const VERSUS = new Set(['vs', 'vs.', 'versus']);
+
+/**
+ * `winrate vs team`, `winrate team versus org last month`: two asks compared, answered with each to type
+ * (the words after the second scope go with both), when each side reads as an ask of a scope that is no
+ * name, so a team "Us vs Them" stays a name. Null otherwise.
+ */
+function versusAsks(tokens: string[], ctx: GrammarContext): ParsedCommand | null {
+  const at = tokens.findIndex((t) => VERSUS.has(t.toLowerCase()));
+  if (at < 1 || !findMetric(tokens[0] ?? '')) return null;
+  const left = tokens.slice(1, at);
+  const right = tokens.slice(at + 1);
+  // The words after the right side's first one (a period, a split) go with both asks.
+  const shared = right.slice(1);
+  const asks = [
+    [tokens[0]!, ...left, ...shared],
+    [tokens[0]!, ...right],
+  ];
+  const read = asks.map((words) => parseTokens(words, ctx));
+  if (right.length === 0 || read.some((r) => r.kind !== 'ask' || r.scope.kind === 'named')) return null;
+  return {
+    kind: 'error',
+    message: `Tally answers one scope at a time, each compared with the period before: ask ${asks.map((w) => `\`${w.join(' ')}\``).join(' and ')} one after the other.`,
+    suggestion: null,
+  };
 }
 
 /** `parsed` with `or` on its scope when it asks about the caller's team (see OrTeam); else unchanged. */
@@ -1094,9 +1163,19 @@ function conflict(what: string, typed: string[] = []): Extract<ParsedCommand, { 
  * `win ratna` is a person's name after `win`.
  */
 export function splitMetricSlip(metric: MetricDefinition, next: string): MetricDefinition | null {
+  const typed = next.toLowerCase();
   for (const word of [metric.id, ...metric.aliases]) {
-    const joined = `${word}${next.toLowerCase()}`;
-    const guess = METRIC_WORDS.find((w) => editDistance(joined, w) === 1);
+    const joined = `${word}${typed}`;
+    // The guess goes on from the metric's word with (nearly) the next word, two letters or more: `win rat`
+    // is `winrate`; `calls <` is no slip for `calls`, nor `win vs` for `wins` (tester, LOW: they offered
+    // `calls` and `winrate team` back).
+    const guess = METRIC_WORDS.find(
+      (w) =>
+        editDistance(joined, w) === 1 &&
+        w.startsWith(word) &&
+        w.length - word.length >= 2 &&
+        editDistance(w.slice(word.length), typed) <= 1,
+    );
     if (guess !== undefined) return findMetric(guess) ?? null;
   }
   return null;
