@@ -18,6 +18,7 @@ import {
   type ZonedHint,
   zonedHint,
 } from './period-words.js';
+import { isBareQuestion, openerLength, versusAsks } from './questions.js';
 import {
   fiscalAfterTeam,
   isMyTeamAt,
@@ -69,7 +70,8 @@ export interface MetricAsk {
 /**
  * Another reading of the same words, where some month words are part of the scope's name (`may fisher`
  * as May Fisher, `team March Madness`) instead of the period. The grammar cannot know the names, so the
- * command layer picks with chooseMonthReading. `match`: `exact` when the name must spell a team's name or
+ * command layer picks with chooseMonthReading. `team fiscal year` carries one too, the team "fiscal year"
+ * (see fiscalAfterTeam), though its words are no month's. `match`: `exact` when the name must spell a team's name or
  * a person's full name exactly; `known` (a month beside another period: `team October this week`) when
  * the name need only find someone the usual way.
  */
@@ -277,26 +279,7 @@ export function joinMetricWords(tokens: string[]): string[] {
 }
 
 /**
- * How a question opens before its metric (`what's my winrate`, `show me winrate`), as one or two words.
- * A curly apostrophe as Slack's mobile keyboards type it is read as a straight one.
- */
-const QUESTION_OPENERS: readonly string[][] = [
-  ["what's"],
-  ['whats'],
-  ['what', 'is'],
-  ['what', 'are'],
-  ["how's"],
-  ['hows'],
-  ['how', 'is'],
-  ['how', 'are'],
-  ['show', 'me'],
-  ['tell', 'me'],
-  ['give', 'me'],
-  ['show'],
-];
-
-/**
- * A question in plain words read as the ask it means: its opener (QUESTION_OPENERS) and a `the` after it
+ * A question in plain words read as the ask it means: its opener (see openerLength) and a `the` after it
  * are dropped, and `my` before the metric is the caller, as `me` after it is (`what's my win rate this
  * quarter` is `winrate me this quarter`; `show me winrate` is `winrate`, whose scope is the caller anyway),
  * and `my team` before it is the caller's team (`what's my team winrate` is `winrate team`).
@@ -305,7 +288,7 @@ const QUESTION_OPENERS: readonly string[][] = [
  */
 function withQuestionRead(tokens: string[]): string[] {
   const lower = tokens.map((t) => t.toLowerCase().replace(/\u2019/g, "'"));
-  const opener = QUESTION_OPENERS.find((o) => o.every((w, i) => lower[i] === w))?.length ?? 0;
+  const opener = openerLength(lower);
   let at = opener;
   if (opener > 0 && lower[at] === 'the') at += 1;
   // `my team winrate`, `how is my team's winrate`: the caller's team, as `team` after the metric.
@@ -317,13 +300,6 @@ function withQuestionRead(tokens: string[]): string[] {
   const rest = joinMetricWords(tokens.slice(at));
   if (!findMetric(rest[0] ?? '')) return joinMetricWords(tokens);
   return ours || mine ? [rest[0]!, ours ? 'team' : 'me', ...rest.slice(1)] : rest;
-}
-
-/** Whether `tokens` open a question and name no metric (`what is my ?`, `what's my`): only opener words. */
-function isBareQuestion(tokens: string[]): boolean {
-  const lower = tokens.map((t) => t.toLowerCase().replace(/\u2019/g, "'"));
-  const opener = QUESTION_OPENERS.find((o) => o.every((w, i) => lower[i] === w))?.length ?? 0;
-  return opener > 0 && lower.length > opener && lower.slice(opener).every((w) => /^(?:my|the|\?)$/.test(w));
 }
 
 /** Parses the text after `/metrics`. */
@@ -347,7 +323,7 @@ export function parseCommand(text: string, ctx: GrammarContext): ParsedCommand {
     };
   const tokens = withMyTeamAsTeam(withQuestionRead(raw));
   // `winrate vs team`: two scopes to compare, answered with the two asks to type (tester, LOW).
-  const versus = versusAsks(tokens, ctx);
+  const versus = versusAsks(tokens, (words) => parseTokens(words, ctx));
   if (versus) return versus;
   // `team fiscal year`: the caller's team this fiscal year, unless a team is called "Fiscal Year" (asked
   // back when one is called "Fiscal"); it was "I don't know a team called "fiscal year"" (tester, MED).
@@ -399,34 +375,6 @@ function withQuestionScopeNamed(
     ...parsed,
     message: `That names more than one scope: \`${mine}\` and ${parsed.message.slice(prefix.length)}`,
     suggestion: other.kind === 'ask' ? without.join(' ') : parsed.suggestion,
-  };
-}
-
-/** Words that set two asks side by side (`winrate vs team`). */
-const VERSUS = new Set(['vs', 'vs.', 'versus']);
-
-/**
- * `winrate vs team`, `winrate team versus org last month`: two asks compared, answered with each to type
- * (the words after the second scope go with both), when each side reads as an ask of a scope that is no
- * name, so a team "Us vs Them" stays a name. Null otherwise.
- */
-function versusAsks(tokens: string[], ctx: GrammarContext): ParsedCommand | null {
-  const at = tokens.findIndex((t) => VERSUS.has(t.toLowerCase()));
-  if (at < 1 || !findMetric(tokens[0] ?? '')) return null;
-  const left = tokens.slice(1, at);
-  const right = tokens.slice(at + 1);
-  // The words after the right side's first one (a period, a split) go with both asks.
-  const shared = right.slice(1);
-  const asks = [
-    [tokens[0]!, ...left, ...shared],
-    [tokens[0]!, ...right],
-  ];
-  const read = asks.map((words) => parseTokens(words, ctx));
-  if (right.length === 0 || read.some((r) => r.kind !== 'ask' || r.scope.kind === 'named')) return null;
-  return {
-    kind: 'error',
-    message: `Tally answers one scope at a time, each compared with the period before: ask ${asks.map((w) => `\`${w.join(' ')}\``).join(' and ')} one after the other.`,
-    suggestion: null,
   };
 }
 

@@ -1,0 +1,72 @@
+import { findMetric } from '../../metrics/definitions.js';
+
+/**
+ * Questions in plain words that name no metric, or set two asks side by side: `what is my ?`, `winrate vs
+ * team`. Read before the ask itself (src/slack/grammar/parse.ts), which reads the rest of a question
+ * (`what's my winrate`). Pure.
+ */
+
+/**
+ * How a question opens before its metric (`what's my winrate`, `show me winrate`), as one or two words.
+ * A curly apostrophe as Slack's mobile keyboards type it is read as a straight one.
+ */
+const QUESTION_OPENERS: readonly string[][] = [
+  ["what's"],
+  ['whats'],
+  ['what', 'is'],
+  ['what', 'are'],
+  ["how's"],
+  ['hows'],
+  ['how', 'is'],
+  ['how', 'are'],
+  ['show', 'me'],
+  ['tell', 'me'],
+  ['give', 'me'],
+  ['show'],
+];
+
+/** How many words of `lower` (lower-cased, apostrophes straight) open a question (QUESTION_OPENERS); 0 if none. */
+export function openerLength(lower: string[]): number {
+  return QUESTION_OPENERS.find((o) => o.every((w, i) => lower[i] === w))?.length ?? 0;
+}
+
+/** Whether `tokens` open a question and name no metric (`what is my ?`, `what's my`): only opener words. */
+export function isBareQuestion(tokens: string[]): boolean {
+  const lower = tokens.map((t) => t.toLowerCase().replace(/\u2019/g, "'"));
+  const opener = openerLength(lower);
+  return opener > 0 && lower.length > opener && lower.slice(opener).every((w) => /^(?:my|the|\?)$/.test(w));
+}
+
+/** Words that set two asks side by side (`winrate vs team`). */
+const VERSUS = new Set(['vs', 'vs.', 'versus']);
+
+/** What versusAsks looks at in a reading of some words (a ParsedCommand, src/slack/grammar/parse.ts). */
+type Reading = { kind: string; scope?: { kind: string } };
+
+/**
+ * `winrate vs team`, `winrate team versus org last month`: two asks compared, answered with each to type
+ * (the words after the second scope go with both), when each side, read by `read`, is an ask of a scope
+ * that is no name, so a team "Us vs Them" stays a name. Null otherwise.
+ */
+export function versusAsks(
+  tokens: string[],
+  read: (words: string[]) => Reading,
+): { kind: 'error'; message: string; suggestion: null } | null {
+  const at = tokens.findIndex((t) => VERSUS.has(t.toLowerCase()));
+  if (at < 1 || !findMetric(tokens[0] ?? '')) return null;
+  const left = tokens.slice(1, at);
+  const right = tokens.slice(at + 1);
+  // The words after the right side's first one (a period, a split) go with both asks.
+  const shared = right.slice(1);
+  const asks = [
+    [tokens[0]!, ...left, ...shared],
+    [tokens[0]!, ...right],
+  ];
+  const readings = asks.map(read);
+  if (right.length === 0 || readings.some((r) => r.kind !== 'ask' || r.scope?.kind === 'named')) return null;
+  return {
+    kind: 'error',
+    message: `Tally answers one scope at a time, each compared with the period before: ask ${asks.map((w) => `\`${w.join(' ')}\``).join(' and ')} one after the other.`,
+    suggestion: null,
+  };
+}
