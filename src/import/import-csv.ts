@@ -577,6 +577,8 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
       }
       for (const n of written.namedLikeStored ?? [])
         warnings.nameLikeStored(batch[parsed.positions[n.index]!]!.line, n.name, n.externalId, n.stored);
+      for (const n of written.repsNamedLikeStored ?? [])
+        warnings.repNameLikeStored(batch[parsed.positions[n.index]!]!.line, n.name, n.email, n.stored);
     };
     const writeEntity = async (
       entity: Entity,

@@ -153,6 +153,11 @@ const COUNTED_TITLES: Record<string, [one: string, many: string]> = {
     'rows with role manager but not is_manager',
   ],
   'is_manager with rep role': ['row with is_manager but role rep', 'rows with is_manager but role rep'],
+  'name like another rep': [
+    'rep named like another rep in the file',
+    'reps named like another rep in the file',
+  ],
+  'name like a stored rep': ['new rep named like a stored rep', 'new reps named like a stored rep'],
 };
 
 /** `3 dates in the future`; a kind without a title reads as its name (`2 some new kind`). */

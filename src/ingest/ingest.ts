@@ -34,6 +34,7 @@ import {
   type IngestOptions,
   type ItemError,
   type NamedLikeStored,
+  type RepNamedLikeStored,
   type TouchBeforeLead,
   type WriteResult,
 } from './types.js';
@@ -431,6 +432,8 @@ export async function ingestBatch(
   let found: TouchBeforeLead[][] = [];
   // New accounts named like stored ones (see NamedLikeStored), per batch, of the attempt that commits.
   let likeStored: NamedLikeStored[][] = [];
+  // New reps named like other reps (see RepNamedLikeStored), per batch, of the attempt that commits.
+  let repsLikeStored: RepNamedLikeStored[][] = [];
   let refused: { entry: number; index: number; item: Record<string, unknown> }[][] = [];
   // Items (batch, input position) the writer refused whose decimal mark counted as evidence, of the
   // attempt that ended: added to notEvidence only between readings (a retried attempt reads nothing anew).
@@ -451,6 +454,7 @@ export async function ingestBatch(
         created = emptyCreated();
         found = batches.map(() => []);
         likeStored = batches.map(() => []);
+        repsLikeStored = batches.map(() => []);
         refused = batches.map(() => []);
         dropped = [];
         if (opts.lockTimeoutMs !== undefined)
@@ -463,11 +467,19 @@ export async function ingestBatch(
         for (const [i, batch] of batches.entries()) {
           const p = parsed[i]!;
           const written = await writeItems(tx as unknown as Db, batch.entity, p.items, { ...opts, created });
-          addResult(result, { ...written, errors: [], touchesBeforeLead: [], namedLikeStored: [] });
+          addResult(result, {
+            ...written,
+            errors: [],
+            touchesBeforeLead: [],
+            namedLikeStored: [],
+            repsNamedLikeStored: [],
+          });
           for (const t of written.touchesBeforeLead ?? [])
             found[i]!.push({ ...t, index: p.positions[t.index]! });
           for (const n of written.namedLikeStored ?? [])
             likeStored[i]!.push({ ...n, index: p.positions[n.index]! });
+          for (const n of written.repsNamedLikeStored ?? [])
+            repsLikeStored[i]!.push({ ...n, index: p.positions[n.index]! });
           for (const e of written.errors) {
             const position = p.positions[e.index]!;
             refused[i]!.push({
@@ -535,12 +547,14 @@ export async function ingestBatch(
     for (const r of refused[i] ?? []) log.refused(r.entry, r.index, r.item);
     for (const t of found[i] ?? []) log.touchBeforeLead(t.index, t.occurredAt, t.lead, t.leadCreatedAt);
     for (const n of likeStored[i] ?? []) log.nameLikeStored(n.index, n.name, n.externalId, n.stored);
+    for (const n of repsLikeStored[i] ?? []) log.repNameLikeStored(n.index, n.name, n.email, n.stored);
     // In item order (a touch before its lead is found after the others, when written).
     const items = [...log.items].sort((a, b) => a.index - b.index);
     warnings.push(...(multi ? items.map((w) => ({ ...w, entity: batches[i]!.entity })) : items));
   });
   delete result.touchesBeforeLead;
   delete result.namedLikeStored;
+  delete result.repsNamedLikeStored;
   const counts = {
     ...(leftOut ? { contractsLeftOut: leftOut } : {}),
     ...(zoneless ? { zonelessDates: zoneless } : {}),

@@ -4,11 +4,17 @@ import type { Db } from '../db/client.js';
 import { reps, teamManagers, teamMemberships } from '../db/schema/index.js';
 import { BatchNames } from './batch-names.js';
 import { applyMembership, MembershipError } from './membership.js';
-import { AmbiguousName, ambiguousName, type CreatedByReference, emptyCreated } from './names.js';
+import {
+  AmbiguousName,
+  ambiguousName,
+  type CreatedByReference,
+  emptyCreated,
+  type NamedRecord,
+} from './names.js';
 import { emailInName } from './resolve.js';
 import type { ItemOf } from './schemas.js';
 import { ensureTeam } from './teams.js';
-import type { IngestOptions, WriteResult } from './types.js';
+import type { IngestOptions, RepNamedLikeStored, WriteResult } from './types.js';
 import { emptyResult } from './types.js';
 
 export type RepItem = ItemOf<'reps'>;
@@ -31,9 +37,14 @@ class ItemFailure extends Error {
  * email address there means the rep with that email, and an unknown one refuses the item).
  * Names (of reps, managers and teams) are looked up once per batch, not per row (BatchNames). The teams
  * and managers an item created are added to `opts.created` only when its savepoint commits.
+ * Also returned, for the caller's warnings: `repsNamedLikeStored`, the new reps (by email) whose name folds
+ * like other reps' with other emails when it was written (reps an earlier item created included), from the
+ * names the batch loads anyway (no further query); not set when empty. Database errors other than an
+ * item's own (ItemFailure, AmbiguousName, MembershipError: item errors) are thrown.
  */
 export async function writeReps(db: Db, items: RepItem[], opts: IngestOptions): Promise<WriteResult> {
   const result = emptyResult();
+  const likeStored: RepNamedLikeStored[] = [];
   const names: Names = { reps: new BatchNames('reps'), teams: new BatchNames('teams') };
   await names.reps.load(
     db,
@@ -47,10 +58,17 @@ export async function writeReps(db: Db, items: RepItem[], opts: IngestOptions): 
     // What this item creates, kept apart until its savepoint commits (a refused item's are rolled back).
     const created = emptyCreated();
     try {
-      const outcome = await db.transaction((sp) =>
+      const { outcome, alike } = await db.transaction((sp) =>
         writeRep(sp as unknown as Db, item, { ...opts, created }, names),
       );
       result[outcome] += 1;
+      if (alike && item.name && item.email)
+        likeStored.push({
+          index,
+          name: item.name,
+          email: item.email,
+          stored: alike.map((r) => ({ id: r.id, name: r.name, email: r.email! })),
+        });
       opts.created?.reps.push(...created.reps);
       opts.created?.teams.push(...created.teams);
       opts.created?.accounts.push(...created.accounts);
@@ -65,6 +83,7 @@ export async function writeReps(db: Db, items: RepItem[], opts: IngestOptions): 
       else throw err;
     }
   }
+  if (likeStored.length > 0) result.repsNamedLikeStored = likeStored;
   return result;
 }
 
@@ -74,13 +93,18 @@ interface Names {
   teams: BatchNames;
 }
 
-async function writeRep(
-  db: Db,
-  item: RepItem,
-  opts: IngestOptions,
-  names: Names,
-): Promise<'inserted' | 'updated' | 'unchanged'> {
-  const { found, byName } = await findRep(db, item, names.reps);
+/**
+ * What one item did: counted as inserted, updated or unchanged; its rep; and, for a new rep, the stored reps
+ * its name folds like (all with other emails: see findRep), when any.
+ */
+interface RepWritten {
+  outcome: 'inserted' | 'updated' | 'unchanged';
+  repId: number;
+  alike?: NamedRecord[];
+}
+
+async function writeRep(db: Db, item: RepItem, opts: IngestOptions, names: Names): Promise<RepWritten> {
+  const { found, byName, alike } = await findRep(db, item, names.reps);
   await assertFree(db, found?.id ?? null, item);
   let changed = false;
   let repId: number;
@@ -161,8 +185,8 @@ async function writeRep(
       changed = (await addManager(db, managed, managerId)) || changed;
     }
   }
-  if (!found) return 'inserted';
-  return changed ? 'updated' : 'unchanged';
+  if (!found) return alike ? { outcome: 'inserted', repId, alike } : { outcome: 'inserted', repId };
+  return { outcome: changed ? 'updated' : 'unchanged', repId };
 }
 
 /**
@@ -170,12 +194,13 @@ async function writeRep(
  * By Slack user id, an item with another email and another name than the rep's is refused (assertSamePerson).
  * By name, an item with an email claims the one rep of that name without an email (none: a new rep);
  * an item without one matches the one rep of that name. Two or more candidates are refused, not guessed.
+ * `alike`: for an item with an email that found no rep, the reps of that name (with other emails), if any.
  */
 async function findRep(
   db: Db,
   item: RepItem,
   known: BatchNames,
-): Promise<{ found: RepRow | undefined; byName: boolean }> {
+): Promise<{ found: RepRow | undefined; byName: boolean; alike?: NamedRecord[] }> {
   if (item.email) {
     const [r] = await db.select().from(reps).where(eq(reps.email, item.email));
     if (r) return { found: r, byName: false };
@@ -194,7 +219,11 @@ async function findRep(
     const hint = item.email ? 'give them emails first' : 'add email';
     throw new ItemFailure('name', ambiguousName(item.name, 'people', candidates, hint));
   }
-  if (candidates.length === 0) return { found: undefined, byName: false };
+  if (candidates.length === 0)
+    return named.length > 0
+      ? // A copy: BatchNames adds the rep this item creates to its own list.
+        { found: undefined, byName: false, alike: [...named] }
+      : { found: undefined, byName: false };
   const [r] = await db.select().from(reps).where(eq(reps.id, candidates[0]!.id));
   return { found: r, byName: true };
 }

@@ -39,6 +39,8 @@ export interface WriteResult {
   touchesBeforeLead?: TouchBeforeLead[];
   /** Accounts: new accounts named like stored ones under other external ids (see NamedLikeStored). */
   namedLikeStored?: NamedLikeStored[];
+  /** Reps: new reps named like stored reps under other emails (see RepNamedLikeStored). */
+  repsNamedLikeStored?: RepNamedLikeStored[];
 }
 
 /**
@@ -67,9 +69,25 @@ export interface NamedLikeStored {
   stored: { id: number; externalId: string }[];
 }
 
+/**
+ * A new rep (its email was not stored, and no rep of that name without an email took it) whose name folds
+ * like the name of reps with other emails, stored when it was written (by an earlier item of the batch too;
+ * found by the reps writer from the names it loads anyway):
+ * stored as given, since an email is a rep's identity and two people may share a name, but a reference by
+ * that name (owner_name, manager_name) now matches several reps and is refused.
+ */
+export interface RepNamedLikeStored {
+  /** The item's position in its batch (as ItemError.index). */
+  index: number;
+  name: string;
+  email: string;
+  /** The other reps of that name (all with an email), oldest first. */
+  stored: { id: number; name: string; email: string }[];
+}
+
 export const emptyResult = (): WriteResult => ({ inserted: 0, updated: 0, unchanged: 0, errors: [] });
 
-/** Adds `b` into `a`, shifting b's error indexes by `offset`. */
+/** Adds `b` into `a`, shifting b's item indexes (errors and findings) by `offset`. */
 export function addResult(a: WriteResult, b: WriteResult, offset = 0): WriteResult {
   a.inserted += b.inserted;
   a.updated += b.updated;
@@ -82,6 +100,10 @@ export function addResult(a: WriteResult, b: WriteResult, offset = 0): WriteResu
   if (b.namedLikeStored?.length) {
     a.namedLikeStored ??= [];
     for (const n of b.namedLikeStored) a.namedLikeStored.push({ ...n, index: n.index + offset });
+  }
+  if (b.repsNamedLikeStored?.length) {
+    a.repsNamedLikeStored ??= [];
+    for (const n of b.repsNamedLikeStored) a.repsNamedLikeStored.push({ ...n, index: n.index + offset });
   }
   return a;
 }

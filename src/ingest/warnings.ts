@@ -57,6 +57,8 @@ const KIND_SCOPES = {
   'placeholder manager': 'row',
   'manager role without is_manager': 'row',
   'is_manager with rep role': 'row',
+  'name like another rep': 'rows',
+  'name like a stored rep': 'rows',
 } as const satisfies Record<string, 'row' | 'rows'>;
 export type WarningKind = keyof typeof KIND_SCOPES;
 /** Every warning kind, in a fixed order (the API schema's enum; bits of a row's mask). */
@@ -128,6 +130,13 @@ export class WarningLog {
    */
   private accountNames: FirstLines | undefined;
   private accountNameIds: FirstLines | undefined;
+
+  /**
+   * Reps: each email (lower case) a row gave → its first line, so that a look-alike the writer finds
+   * (repNameLikeStored) is named by the row of this file that gave it, when one did. A Map, not hashes: a
+   * reps file lists people, not millions of rows.
+   */
+  private repEmails: Map<string, number> | undefined;
 
   /**
    * `audience`: 'file' counts lines and names CLI options; 'request' lists every item (0-based
@@ -514,6 +523,7 @@ export class WarningLog {
     if (this.entity === 'reps') this.checkPlaceholderManager(item, line, raw);
     if (this.entity === 'reps') this.seeManagerName(item);
     if (this.entity === 'reps') this.checkManagerFlag(item, line);
+    if (this.entity === 'reps') this.seeRepEmail(item, line);
     this.checkPlaceholderOwner(item, line, raw);
     this.checkNames(item, line, raw);
     this.checkEscapedNames(item, line);
@@ -1065,6 +1075,60 @@ export class WarningLog {
         : "that stored account's external id";
       const row = this.audience === 'request' ? 'item' : 'row';
       return `new account "${name}" (external id ${JSON.stringify(externalId)}) has the name of ${one ? 'stored account' : 'stored accounts'} ${said}${more}, ignoring case and accents: both are stored, and a reference to ${one ? 'either' : 'any of them'} by that name (a deal's account) is refused as ambiguous; if they are one company, put ${use} on this ${row} to update it instead, then rename the new account and empty its dates (nothing deletes it); if they are different companies, rename one`;
+    });
+  }
+
+  /** Remembers the first line of a reps row's email (see repEmails). */
+  private seeRepEmail(item: Record<string, unknown>, line: number): void {
+    const email = item.email;
+    if (typeof email !== 'string' || email === '') return;
+    this.repEmails ??= new Map();
+    const key = email.toLowerCase();
+    if (!this.repEmails.has(key)) this.repEmails.set(key, line);
+  }
+
+  /**
+   * Counts a new rep (email `email`, not stored before) whose name folds like the name of other reps with
+   * other emails, found by the writer when it wrote the row (see RepNamedLikeStored); `line` is its line, or
+   * its item index in a request. Both are stored (an email is a rep's identity, and two people may share a
+   * name), but a reference by that name (owner_name, manager_name) now matches both and is refused. Reps
+   * stored before this file or request came: `name like a stored rep`; when all of them were given by earlier
+   * rows of it: `name like another rep`, naming the first such row.
+   */
+  repNameLikeStored(
+    line: number,
+    name: string,
+    email: string,
+    stored: { id: number; name: string; email: string }[],
+  ): void {
+    const earlier = (s: { email: string }) => {
+      const first = this.repEmails?.get(s.email.toLowerCase());
+      return first !== undefined && first < line ? first : undefined;
+    };
+    const others = stored.filter((s) => earlier(s) === undefined);
+    const row = this.audience === 'request' ? 'item' : 'row';
+    const ask = (them: string) =>
+      `and a reference to ${them} by that name (a deal's owner_name, a rep's manager_name) is refused as ambiguous, and /metrics asks which one is meant`;
+    const twoPeople =
+      'if two people share the name, nothing to do: refer to each by email, or by @mention in Slack';
+    if (others.length === 0) {
+      const [first] = stored.map((s) => ({ rep: s, at: earlier(s)! })).sort((a, b) => a.at - b.at);
+      if (!first) return;
+      this.add('name like another rep', line, () => {
+        const where = this.audience === 'request' ? `item ${first.at}` : `line ${first.at}`;
+        return `rep "${name}" <${email}> has the name of the rep of ${where}, ${first.rep.name} <${first.rep.email}>, ignoring case and accents: both are stored as two reps (an email is a rep's identity), ${ask('either')}; if they are one person, give both ${row}s the same email, then rename the rep of the wrong email and set it inactive (${row === 'item' ? 'an item' : 'a row'} with that email, another name and active=no; nothing deletes a rep); ${twoPeople}`;
+      });
+      return;
+    }
+    this.add('name like a stored rep', line, () => {
+      const one = others.length === 1;
+      const said = others
+        .slice(0, 3)
+        .map((s) => `${s.name} <${s.email}>`)
+        .join(', ');
+      const more = others.length > 3 ? ` and ${others.length - 3} more` : '';
+      const stored = one ? `the stored email ${others[0]!.email}` : 'the stored email of that person';
+      return `new rep "${name}" <${email}> has the name of ${one ? 'stored rep' : 'stored reps'} ${said}${more}, ignoring case and accents: ${one ? 'both' : 'all'} are stored (an email is a rep's identity), ${ask(one ? 'either' : 'any of them')}; if they are one person, correct the email on this ${row} to ${stored}, then rename the new rep and set it inactive (${row === 'item' ? 'an item' : 'a row'} with email ${email}, another name and active=no; nothing deletes a rep); ${twoPeople}`;
     });
   }
 
