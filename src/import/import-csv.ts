@@ -579,6 +579,7 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
         warnings.nameLikeStored(batch[parsed.positions[n.index]!]!.line, n.name, n.externalId, n.stored);
       for (const n of written.repsNamedLikeStored ?? [])
         warnings.repNameLikeStored(batch[parsed.positions[n.index]!]!.line, n.name, n.email, n.stored);
+      for (const i of written.managersStored ?? []) warnings.managerStored(batch[parsed.positions[i]!]!.line);
     };
     const writeEntity = async (
       entity: Entity,

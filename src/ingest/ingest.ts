@@ -432,8 +432,10 @@ export async function ingestBatch(
   let found: TouchBeforeLead[][] = [];
   // New accounts named like stored ones (see NamedLikeStored), per batch, of the attempt that commits.
   let likeStored: NamedLikeStored[][] = [];
-  // New reps named like other reps (see RepNamedLikeStored), per batch, of the attempt that commits.
+  // New reps named like stored ones (see RepNamedLikeStored) and items whose rep manages a team once written
+  // (WriteResult's managersStored), per batch, of the attempt that commits.
   let repsLikeStored: RepNamedLikeStored[][] = [];
+  let managersStored: number[][] = [];
   let refused: { entry: number; index: number; item: Record<string, unknown> }[][] = [];
   // Items (batch, input position) the writer refused whose decimal mark counted as evidence, of the
   // attempt that ended: added to notEvidence only between readings (a retried attempt reads nothing anew).
@@ -455,6 +457,7 @@ export async function ingestBatch(
         found = batches.map(() => []);
         likeStored = batches.map(() => []);
         repsLikeStored = batches.map(() => []);
+        managersStored = batches.map(() => []);
         refused = batches.map(() => []);
         dropped = [];
         if (opts.lockTimeoutMs !== undefined)
@@ -473,6 +476,7 @@ export async function ingestBatch(
             touchesBeforeLead: [],
             namedLikeStored: [],
             repsNamedLikeStored: [],
+            managersStored: [],
           });
           for (const t of written.touchesBeforeLead ?? [])
             found[i]!.push({ ...t, index: p.positions[t.index]! });
@@ -480,6 +484,7 @@ export async function ingestBatch(
             likeStored[i]!.push({ ...n, index: p.positions[n.index]! });
           for (const n of written.repsNamedLikeStored ?? [])
             repsLikeStored[i]!.push({ ...n, index: p.positions[n.index]! });
+          for (const k of written.managersStored ?? []) managersStored[i]!.push(p.positions[k]!);
           for (const e of written.errors) {
             const position = p.positions[e.index]!;
             refused[i]!.push({
@@ -548,6 +553,7 @@ export async function ingestBatch(
     for (const t of found[i] ?? []) log.touchBeforeLead(t.index, t.occurredAt, t.lead, t.leadCreatedAt);
     for (const n of likeStored[i] ?? []) log.nameLikeStored(n.index, n.name, n.externalId, n.stored);
     for (const n of repsLikeStored[i] ?? []) log.repNameLikeStored(n.index, n.name, n.email, n.stored);
+    for (const k of managersStored[i] ?? []) log.managerStored(k);
     // In item order (a touch before its lead is found after the others, when written).
     const items = [...log.items].sort((a, b) => a.index - b.index);
     warnings.push(...(multi ? items.map((w) => ({ ...w, entity: batches[i]!.entity })) : items));
@@ -555,6 +561,7 @@ export async function ingestBatch(
   delete result.touchesBeforeLead;
   delete result.namedLikeStored;
   delete result.repsNamedLikeStored;
+  delete result.managersStored;
   const counts = {
     ...(leftOut ? { contractsLeftOut: leftOut } : {}),
     ...(zoneless ? { zonelessDates: zoneless } : {}),

@@ -1,6 +1,6 @@
-import { and, eq, isNull, ne } from 'drizzle-orm';
+import { and, eq, isNull, ne, sql } from 'drizzle-orm';
 import { fold } from '../core/fold.js';
-import type { Db } from '../db/client.js';
+import { type Db, queryRows } from '../db/client.js';
 import { reps, teamManagers, teamMemberships } from '../db/schema/index.js';
 import { BatchNames } from './batch-names.js';
 import { applyMembership, MembershipError } from './membership.js';
@@ -39,12 +39,16 @@ class ItemFailure extends Error {
  * and managers an item created are added to `opts.created` only when its savepoint commits.
  * Also returned, for the caller's warnings: `repsNamedLikeStored`, the new reps (by email) whose name folds
  * like other reps' with other emails when it was written (reps an earlier item created included), from the
- * names the batch loads anyway (no further query); not set when empty. Database errors other than an
+ * names the batch loads anyway (no further query); `managersStored`, the items
+ * with role=manager and is_manager not yes whose rep manages a team once the batch is written (one query
+ * per batch, answered with one array). Neither field is set when empty. Database errors other than an
  * item's own (ItemFailure, AmbiguousName, MembershipError: item errors) are thrown.
  */
 export async function writeReps(db: Db, items: RepItem[], opts: IngestOptions): Promise<WriteResult> {
   const result = emptyResult();
   const likeStored: RepNamedLikeStored[] = [];
+  // Items written with role=manager and is_manager not yes, with their rep (see managersAmong).
+  const roleOnly: { index: number; repId: number }[] = [];
   const names: Names = { reps: new BatchNames('reps'), teams: new BatchNames('teams') };
   await names.reps.load(
     db,
@@ -58,7 +62,7 @@ export async function writeReps(db: Db, items: RepItem[], opts: IngestOptions): 
     // What this item creates, kept apart until its savepoint commits (a refused item's are rolled back).
     const created = emptyCreated();
     try {
-      const { outcome, alike } = await db.transaction((sp) =>
+      const { outcome, repId, alike } = await db.transaction((sp) =>
         writeRep(sp as unknown as Db, item, { ...opts, created }, names),
       );
       result[outcome] += 1;
@@ -69,6 +73,7 @@ export async function writeReps(db: Db, items: RepItem[], opts: IngestOptions): 
           email: item.email,
           stored: alike.map((r) => ({ id: r.id, name: r.name, email: r.email! })),
         });
+      if (item.role === 'manager' && item.is_manager !== true) roleOnly.push({ index, repId });
       opts.created?.reps.push(...created.reps);
       opts.created?.teams.push(...created.teams);
       opts.created?.accounts.push(...created.accounts);
@@ -84,7 +89,27 @@ export async function writeReps(db: Db, items: RepItem[], opts: IngestOptions): 
     }
   }
   if (likeStored.length > 0) result.repsNamedLikeStored = likeStored;
+  const managing = await managersAmong(
+    db,
+    roleOnly.map((r) => r.repId),
+  );
+  const managersStored = roleOnly.filter((r) => managing.has(r.repId)).map((r) => r.index);
+  if (managersStored.length > 0) result.managersStored = managersStored;
   return result;
+}
+
+/**
+ * Which of `repIds` manage a team now (a row in team_managers): one query, whose answer is one array of
+ * the ids found, not a row per team. Empty input asks nothing.
+ */
+async function managersAmong(db: Db, repIds: number[]): Promise<Set<number>> {
+  if (repIds.length === 0) return new Set();
+  const [r] = await queryRows<{ ids: number[] | null }>(
+    db,
+    sql`select array_agg(distinct rep_id) as ids from team_managers
+        where rep_id = any(array(select json_array_elements_text(${JSON.stringify(repIds)}::json)::int))`,
+  );
+  return new Set(r?.ids ?? []);
 }
 
 /** The batch's names: reps (by a row's name and manager_name) and teams. */

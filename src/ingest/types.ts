@@ -41,6 +41,11 @@ export interface WriteResult {
   namedLikeStored?: NamedLikeStored[];
   /** Reps: new reps named like stored reps under other emails (see RepNamedLikeStored). */
   repsNamedLikeStored?: RepNamedLikeStored[];
+  /**
+   * Reps: positions (as ItemError.index) of written items with role=manager and is_manager not yes whose rep
+   * is, once the batch is written, a manager of some team (team_managers), so the role is no disagreement.
+   */
+  managersStored?: number[];
 }
 
 /**
@@ -104,6 +109,10 @@ export function addResult(a: WriteResult, b: WriteResult, offset = 0): WriteResu
   if (b.repsNamedLikeStored?.length) {
     a.repsNamedLikeStored ??= [];
     for (const n of b.repsNamedLikeStored) a.repsNamedLikeStored.push({ ...n, index: n.index + offset });
+  }
+  if (b.managersStored?.length) {
+    a.managersStored ??= [];
+    for (const i of b.managersStored) a.managersStored.push(i + offset);
   }
   return a;
 }

@@ -770,6 +770,9 @@ export class WarningLog {
   /** Rows that raised 'manager role without is_manager': line, folded name, email, row-table entry. */
   private readonly roleOnly: { line: number; name: string; email: string; held: string; row: number }[] = [];
 
+  /** Lines (item indexes) whose rep the writer found to manage a team once written (managerStored). */
+  private readonly storedManagerLines = new Set<number>();
+
   /** Lines (item indexes) whose 'manager role without is_manager' another row's manager_name settled. */
   private readonly managedLines = new Set<number>();
 
@@ -1133,6 +1136,15 @@ export class WarningLog {
   }
 
   /**
+   * A reps row (item) whose rep the writer found to manage a team once written (see WriteResult's
+   * managersStored): its role=manager without is_manager is no disagreement, so that warning is dropped for
+   * it, as for a person another row's manager_name names (settleManagerRoles). `line` as for repNameLikeStored.
+   */
+  managerStored(line: number): void {
+    this.storedManagerLines.add(line);
+  }
+
+  /**
    * Counts a rep whose team cell held a placeholder ("N/A", "-", "TBD": isPlaceholderName), which the
    * schema read as an empty cell, no team, rather than creating a team of that name.
    */
@@ -1209,17 +1221,22 @@ export class WarningLog {
 
   /**
    * Drops the 'manager role without is_manager' warnings of rows whose person another row's manager_name
-   * makes a team's manager (in either order in the file or request). A person already stored as a manager is
-   * not known here (the warnings read no database), so their row still warns. Idempotent: `items` and `list`
-   * may each call it.
+   * makes a team's manager (in either order in the file or request), or whose rep the writer found to manage
+   * a team once written (managerStored: a person already stored as a team's manager). Idempotent: `items`
+   * and `list` may each call it.
    */
   private settleManagerRoles(): void {
-    if (this.roleOnly.length === 0 || this.managerNames.size + this.managerEmails.size === 0) return;
+    if (
+      this.roleOnly.length === 0 ||
+      this.managerNames.size + this.managerEmails.size + this.storedManagerLines.size === 0
+    )
+      return;
     const bit = KIND_BIT.get('manager role without is_manager')!;
     for (const r of this.roleOnly) {
       const named =
         (r.name !== '' && this.managerNames.has(r.name)) ||
-        (r.email !== '' && this.managerEmails.has(r.email));
+        (r.email !== '' && this.managerEmails.has(r.email)) ||
+        this.storedManagerLines.has(r.line);
       if (!named) continue;
       this.managedLines.add(r.line);
       if (r.row < 0 || this.rowLines[r.row] !== r.line) continue;

@@ -109,6 +109,56 @@ describeDb('a reps row whose role and is_manager disagree', (ctx) => {
     expect(api.body.warnings ?? []).toEqual([]);
   });
 
+  // Tester (LOW/MED, part a of d8f468a): a person already stored as a team's manager, re-imported with
+  // role=manager and no is_manager, was still warned (the warnings read no database; the writer now says so).
+  it('does not warn for a manager role whose person is already stored as a manager of a team', async () => {
+    await importFile(
+      'reps',
+      csv(['name,email,team,role,is_manager', 'Pat Boss,pat@example.com,EMEA,manager,yes'].join('\n')),
+    );
+    const r = await importFile(
+      'reps',
+      csv(
+        [
+          'name,email,team,role,is_manager',
+          'Pat Boss,pat@example.com,EMEA,manager,',
+          'Mo Ray,mo@example.com,EMEA,manager,',
+          'Al Bo,al@example.com,EMEA,manager,no',
+        ].join('\n'),
+      ),
+    );
+    expect(r).toMatchObject({ invalidRows: 0 });
+    expect((await stored()).filter((p) => p.manages).map((p) => p.name)).toEqual(['Pat Boss']);
+    expect(r.warnings).toEqual([
+      expect.objectContaining({ kind: 'manager role without is_manager', count: 2, lines: [3, 4] }),
+    ]);
+    // is_manager=no takes the manager off their team: then the role alone manages nothing, and is said.
+    const off = await importFile(
+      'reps',
+      csv(['name,email,team,role,is_manager', 'Pat Boss,pat@example.com,EMEA,manager,no'].join('\n')),
+    );
+    expect((await stored()).filter((p) => p.manages)).toEqual([]);
+    expect(off.warnings).toEqual([
+      expect.objectContaining({ kind: 'manager role without is_manager', count: 1, lines: [2] }),
+    ]);
+    // Through the API, by item: a stored manager's item says nothing, the other's warns.
+    await post({
+      entity: 'reps',
+      items: [{ name: 'Ann Chu', email: 'ann@example.com', team: 'UK', is_manager: true }],
+    });
+    const api = await post({
+      entity: 'reps',
+      items: [
+        { name: 'Zed Ko', email: 'zed@example.com', team: 'UK', role: 'manager' },
+        { name: 'Ann Chu', email: 'ann@example.com', role: 'manager' },
+      ],
+    });
+    expect(api.status).toBe(200);
+    expect(api.body.warnings).toEqual([
+      expect.objectContaining({ index: 0, kind: 'manager role without is_manager' }),
+    ]);
+  });
+
   it('warns by item through the API', async () => {
     const r = await post({
       entity: 'reps',
