@@ -173,8 +173,15 @@ async function resolveName(
   // `calls the closers`: the grammar drops `the`, so a team called "The Closers" is found by "closers"
   // (tester: it was suggested back as "The Closers", and typing that failed the same way); when people are
   // found by the name too, it is asked back, never guessed.
-  const theTeam = team ? undefined : teams.find((t) => fold(t.name) === fold(`the ${name}`));
-  if (theTeam) {
+  const theTeam = teams.find((t) => fold(t.name) === fold(`the ${name}`));
+  // Teams "Closers" and "The Closers" both: `calls the closers` and `calls closers` read alike, so unless the
+  // name was quoted (exactly "Closers"), it is asked back (fresh tester helper-304, HIGH: it answered, and
+  // set targets, for "Closers").
+  if (team && theTeam && team.id !== theTeam.id && !ask.quoted)
+    return fail(
+      `"${show(clipName(name))}" can be the team ${show(clipName(theTeam.name))} or the team ${show(clipName(team.name))}: ask \`team "${clipName(theTeam.name)}"\` or \`team "${clipName(team.name)}"\`.`,
+    );
+  if (theTeam && !team) {
     const people = matchPeople(everyone, name);
     if (people.length === 0)
       return ok({ kind: 'team', teamId: theTeam.id }, { kind: 'team', teamId: theTeam.id });

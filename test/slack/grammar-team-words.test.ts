@@ -157,6 +157,34 @@ describeDb('words that read as the caller’s team or as a team’s name', (db) 
       expect(await ask(text), text).toMatch(/^Win rate · The Closers · /);
   });
 
+  // Fresh tester helper-304 (HIGH): with teams "The Closers" and "Closers", `calls the closers` answered for
+  // "Closers", and `target set … team the closers` stored the target there.
+  it('asks back when teams "X" and "The X" both exist, unless the name is quoted', async () => {
+    await team('The Closers');
+    await team('Closers');
+    const both =
+      '"closers" can be the team The Closers or the team Closers: ask `team "The Closers"` or `team "Closers"`.';
+    for (const text of [
+      'winrate the closers',
+      'winrate closers',
+      'winrate team the closers',
+      'lostdeals the closers',
+    ])
+      expect(await ask(text), text).toContain(both);
+    expect(await ask('winrate "Closers"')).toMatch(/^Win rate · Closers · /);
+    expect(await ask('winrate team "The Closers"')).toMatch(/^Win rate · The Closers · /);
+    const adminSays = async (text: string) => (await sendCommand(app, stub, USERS.ada.id, text)).reply.text;
+    expect(await adminSays('target set calls 50 team the closers week')).toContain(both);
+    const stored = () =>
+      queryRows<{ name: string }>(
+        db.db(),
+        sql`select t.name from targets g join teams t on t.id = g.scope_id where g.scope_kind = 'team' and t.name like '%Closers'`,
+      );
+    expect(await stored()).toEqual([]);
+    expect(await adminSays('target set calls 50 team "The Closers" week')).toContain('for team The Closers');
+    expect(await stored()).toEqual([{ name: 'The Closers' }]);
+  });
+
   it('asks back when people are found by the rest of a "The …" team’s name', async () => {
     await team('The Baker');
     expect(await ask('winrate the baker')).toContain(
