@@ -263,7 +263,11 @@ export function planNudges(
       key: `nudge:owner:${Math.min(...ids)}`,
       kind: 'nudge_owner',
       to: { userId: first.ownerSlackUserId },
-      message: buildOwnerNudge(group.map(toCard), first.settings.slaSeconds),
+      message: buildOwnerNudge(
+        group.map(toCard),
+        first.settings.slaSeconds,
+        first.settings.hours.kind === 'hours',
+      ),
       ref: { nudgeIds: ids },
     });
   }

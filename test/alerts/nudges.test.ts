@@ -48,6 +48,10 @@ describeDb('lead nudges', (ctx) => {
     expect(text).toContain('waiting *5m 00s*');
     expect(text).toContain('alerts_contacted');
     expect(text).toContain('Snooze 15 min');
+    // No business hours set (the default): every hour counts, and the footer says so (fresh tester helper-304,
+    // MED: it said "waiting counts business hours only").
+    expect(text).toContain('waiting counts every hour (your team has no business hours set)');
+    expect(text).not.toContain('business hours only');
     const ledger = await ctx.db().select().from(leadNudges).where(eq(leadNudges.leadId, leadId));
     expect(ledger.map((r) => [r.stage, r.status])).toEqual([['owner', 'sent']]);
   });
@@ -129,6 +133,7 @@ describeDb('lead nudges', (ctx) => {
     await runLeadNudges(deps, new Date('2026-11-23T09:03:00Z')); // Monday: 5 business minutes
     expect(dms()).toHaveLength(1);
     expect(blockText(dms()[0]?.args ?? {})).toContain('waiting *5m 00s*');
+    expect(blockText(dms()[0]?.args ?? {})).toContain('waiting counts business hours only');
   });
 
   it('sends once when two instances run at the same moment', async () => {

@@ -53,7 +53,7 @@ describe('manager nudge text', () => {
 describe('owner nudge header after a click', () => {
   it('counts the leads beyond the ten listed ("…and 2 more") among those still waiting', () => {
     const leads = Array.from({ length: 12 }, (_, i) => lead(i + 1, 'Ana', true));
-    const dm = buildOwnerNudge(leads, 300);
+    const dm = buildOwnerNudge(leads, 300, true);
     expect(dm.text).toMatch(/^12 new leads are waiting for you: /);
     // Leads 1–3 contacted: the fallback names only the listed leads still waiting, then those beyond.
     const after = setOwnerNudgeWaiting(dm, 3, leads.slice(3, 10));
@@ -92,7 +92,7 @@ describe('owner nudge lead titles', () => {
     ...extra,
   });
   const sectionOf = (lead: LeadCard) => {
-    const msg = buildOwnerNudge([lead], 300);
+    const msg = buildOwnerNudge([lead], 300, true);
     const section = msg.blocks.find((b) => b.type === 'section') as { text: { text: string } };
     return { text: section.text.text, fallback: msg.text };
   };
@@ -104,7 +104,7 @@ describe('owner nudge lead titles', () => {
     const byId = sectionOf(card({}));
     expect(byId.text.split('\n')[0]).toBe('*<https://crm.example/leads/9|Lead 00Q5e000001abc>*');
     expect(byId.fallback).toBe('A new lead is waiting for you: Lead 00Q5e000001abc');
-    expect(JSON.stringify(buildOwnerNudge([card({ name: '  ' })], 300))).not.toContain('Unnamed');
+    expect(JSON.stringify(buildOwnerNudge([card({ name: '  ' })], 300, true))).not.toContain('Unnamed');
   });
 
   it('cuts a 40,000-character name before escaping, keeping the wait, company and link whole', () => {

@@ -45,7 +45,7 @@ describe('nudges with hostile lead data', () => {
   };
   it('keeps owner, manager and channel nudges within the rules', () => {
     for (const msg of [
-      buildOwnerNudge([lead], 600),
+      buildOwnerNudge([lead], 600, true),
       buildManagerNudge([lead, { ...lead, leadId: 8, crmUrl: 'javascript:alert(1)' }], HOSTILE_TEAM, 600),
       buildChannelPost(lead, 600),
     ]) {

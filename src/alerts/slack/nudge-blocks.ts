@@ -154,8 +154,12 @@ function ownerLeadButtons(leadId: number): KnownBlock {
   );
 }
 
-/** The owner's DM: one message for all their waiting leads, each with "Contacted" and "Snooze 15 min". */
-export function buildOwnerNudge(leads: LeadCard[], slaSeconds: number): SlackMessage {
+/**
+ * The owner's DM: one message for all their waiting leads, each with "Contacted" and "Snooze 15 min".
+ * `businessHours`: whether the team's waiting counts business hours only (false: `hours always`, every hour
+ * counts), for the footer's words.
+ */
+export function buildOwnerNudge(leads: LeadCard[], slaSeconds: number, businessHours: boolean): SlackMessage {
   const title = ownerNudgeTitle(leads.length, leads.length);
   const blocks: KnownBlock[] = [header(`:hourglass_flowing_sand: ${title}`)];
   for (const lead of leads.slice(0, MAX_LEADS_PER_DM)) {
@@ -165,7 +169,7 @@ export function buildOwnerNudge(leads: LeadCard[], slaSeconds: number): SlackMes
   blocks.push(...moreLine(leads));
   blocks.push(
     context(
-      'Fast replies win deals. "Contacted" logs a touch for your response time; waiting counts business hours only.',
+      `Fast replies win deals. "Contacted" logs a touch for your response time; waiting counts ${businessHours ? 'business hours only' : 'every hour (your team has no business hours set)'}.`,
     ),
   );
   return enforceLimits({ text: fallback(title, leads), blocks });
