@@ -133,6 +133,14 @@ describeDb('words that read as the caller’s team or as a team’s name', (db) 
     expect(await ask('winrate team "fiscal" this year')).toMatch(/^Win rate · Fiscal · /);
   });
 
+  // Fresh tester helper-304 (MED): `what's my team` answered `I don't know a team or person called "what's team"`.
+  it('answers a question about `my team` without a metric with the team’s scorecard, as `team`', async () => {
+    expect(plain("what's my team")).toEqual(plain('team'));
+    expect(plain('how is my team this week')).toEqual(plain('team this week'));
+    for (const text of ["what's my team", 'what is my team', 'how is my team'])
+      expect(await ask(text), text).toMatch(/^Scorecard · EMEA/);
+  });
+
   it('answers `my team` for the caller’s team, and asks back when another team is called "My Team"', async () => {
     expect(await ask('my team winrate')).toMatch(/^Win rate · EMEA · /);
     expect(await ask("what's my team winrate")).toMatch(/^Win rate · EMEA · /);

@@ -298,7 +298,9 @@ function withQuestionRead(tokens: string[]): string[] {
   else if (mine) at += 1;
   if (at === 0) return joinMetricWords(tokens);
   const rest = joinMetricWords(tokens.slice(at));
-  if (!findMetric(rest[0] ?? '')) return joinMetricWords(tokens);
+  // `what's my team` (this week): the team's scorecard, as `team` is (fresh tester helper-304: it was read as
+  // a team called "what's team").
+  if (!findMetric(rest[0] ?? '')) return ours && opener > 0 ? ['team', ...rest] : joinMetricWords(tokens);
   return ours || mine ? [rest[0]!, ours ? 'team' : 'me', ...rest.slice(1)] : rest;
 }
 
