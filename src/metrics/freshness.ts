@@ -10,8 +10,9 @@ import type { DataArrival, MetricResult } from './types.js';
  * How fresh an answer's data is. `stale_sync`: the last arrival is older than `staleAfterHours` and came
  * before the period ended (a finished period whose data arrived after its end is complete, however old).
  * `behind`: a running period whose newest record is more than 3 × `staleAfterHours` older than the last
- * arrival (data keeps arriving, but not for this answer; a weekend without activity stays under it at the
- * default 24 h; with no record in the period, the period's start stands for its newest record, which can only
+ * arrival, not counting Saturdays and Sundays (UTC days) between them (data keeps arriving, but not for this
+ * answer; a quiet weekend never counts: Friday's deals, dated without a time so at 00:00, imported on Monday
+ * afternoon are 86 h old, 38 h without the weekend; with no record in the period, the period's start stands for its newest record, which can only
  * be older, so a month with no record though it began days before the last arrival is behind too, `newest`
  * null, when the previous equal period held records, `previousHeld`: an org that never logs meetings has none
  * in either); only for the whole org: a team's or a rep's newest record says when those people last did
@@ -48,10 +49,31 @@ export function judgeFreshness(r: Judged, now: Date, staleAfterHours: number): F
     !metric.state &&
     period.running &&
     (newest !== null || freshness.previousHeld === true) &&
-    arrival.at.getTime() - since.getTime() > 3 * staleMs
+    workweekMs(since.getTime(), arrival.at.getTime()) > 3 * staleMs
   )
     return { kind: 'behind', arrival, newest, since };
   return { kind: 'fresh' };
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Milliseconds of [from, to) (epoch ms) that fall outside Saturdays and Sundays, days taken in UTC; 0 when
+ * `to` is not after `from`. Every 7 whole days hold exactly 2 weekend days, so only the rest is walked (at
+ * most 8 day pieces).
+ */
+export function workweekMs(from: number, to: number): number {
+  if (to <= from) return 0;
+  const weeks = Math.floor((to - from) / (7 * DAY_MS));
+  let weekend = weeks * 2 * DAY_MS;
+  for (let t = from + weeks * 7 * DAY_MS; t < to; ) {
+    const dayStart = Math.floor(t / DAY_MS) * DAY_MS;
+    const next = Math.min(dayStart + DAY_MS, to);
+    const weekday = new Date(dayStart).getUTCDay();
+    if (weekday === 0 || weekday === 6) weekend += next - t;
+    t = next;
+  }
+  return to - from - weekend;
 }
 
 /**
