@@ -1,4 +1,5 @@
 import { describeBusinessHours } from '../src/alerts/business-time.js';
+import { unreachableSteps } from '../src/alerts/reach.js';
 import {
   type AlertSettings,
   type AlertSettingsPatch,
@@ -43,7 +44,10 @@ async function runAlerts(deps: Deps, input: CommandInput): Promise<Reply> {
   const current = await getAlertSettings(deps.db, team.id, deps.config.defaultTimezone);
   if (!current) return notice(`I can't find that team any more.`);
   if (parsed.action === 'show')
-    return { visibility: 'ephemeral', message: buildAlertSettingsMessage(current) };
+    return {
+      visibility: 'ephemeral',
+      message: buildAlertSettingsMessage(current, undefined, unreachableSteps(current, input.now)),
+    };
   if (!manages) {
     return notice(
       `Only managers of ${escapeName(team.name)} and admins can change its alerts. You can still see them with \`/metrics alerts\`.`,
@@ -56,7 +60,11 @@ async function runAlerts(deps: Deps, input: CommandInput): Promise<Reply> {
   if (!updated) return notice(`I can't find that team any more.`);
   return {
     visibility: 'ephemeral',
-    message: buildAlertSettingsMessage(updated, describeChange(updated, parsed.patch)),
+    message: buildAlertSettingsMessage(
+      updated,
+      describeChange(updated, parsed.patch),
+      unreachableSteps(updated, input.now),
+    ),
   };
 }
 

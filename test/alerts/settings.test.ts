@@ -1,6 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { alertsCommand } from '../../commands/alerts.js';
+import type { BusinessHours } from '../../src/alerts/business-time.js';
+import { unreachableSteps } from '../../src/alerts/reach.js';
 import { getAlertSettings } from '../../src/alerts/settings.js';
 import {
   parseAlertsCommand,
@@ -228,6 +230,35 @@ describeDb('/metrics alerts', (ctx) => {
     expect(stored?.hours).toMatchObject({ startMinute: 540, endMinute: 1050, timezone: 'Europe/London' });
   });
 
+  // Fresh tester helper-304 (MED): hours Mon–Fri 09:30–17:00 with `sla 24h` (escalation 3 × SLA = 72 business
+  // hours, about 9.6 working days) were accepted without a word, though a lead is watched for 7 days only.
+  it('warns when a step is due after more business time than the 7 days a lead is watched hold', async () => {
+    const ok = await run('set hours mon-fri 09:30-17:00', caller({}));
+    expect(JSON.stringify(ok.message.blocks)).not.toContain('would never be sent');
+    // 5 working days of 7.5 h = 37h 30m in any 7 days: the 24h SLA fits, its 72 h escalation does not.
+    const late = await run('set sla 24h', caller({}));
+    expect(JSON.stringify(late.message.blocks)).toContain(
+      ":warning: Tally watches a lead for 7 days after it arrives, 37.5 business hours: the manager's escalation (after 3d 0h) would never be sent. Shorten it or widen the business hours.",
+    );
+    // `/metrics alerts` shows it too, and both steps when the SLA is past it as well.
+    await run('set escalation 2d', caller({}));
+    await run('set hours mon-tue 09:00-10:00', caller({}));
+    const both = JSON.stringify((await run('set sla 2h', caller({}))).message.blocks);
+    expect(both).toContain(
+      "watches a lead for 7 days after it arrives, 2 business hours: the owner's nudge (after the 2h 00m SLA) and the manager's escalation (after 2d 0h) would never be sent. Shorten them or widen the business hours.",
+    );
+    expect(JSON.stringify((await run('', caller({}))).message.blocks)).toContain('would never be sent');
+    // Every hour counts: 7 days; an escalation of 7d is never reached.
+    await run('set hours always', caller({}));
+    await run('set sla 10m', caller({}));
+    expect(JSON.stringify((await run('set escalation 6d', caller({}))).message.blocks)).not.toContain(
+      'never',
+    );
+    expect(JSON.stringify((await run('set escalation 7d', caller({}))).message.blocks)).toContain(
+      ":warning: Tally watches a lead for 7 days after it arrives: the manager's escalation (after 7d 0h) would never be sent. Shorten it.",
+    );
+  });
+
   it('refuses reps and inconsistent values with a clear message', async () => {
     const rep = caller({ slackUserId: 'U0ANA', repId: world.ana, role: 'rep', managedTeamIds: [] });
     const refused = await run('set slip off', rep);
@@ -238,5 +269,30 @@ describeDb('/metrics alerts', (ctx) => {
     expect(conflict.message.text).toContain('must be longer than the SLA (5m 00s)');
     const unknown = await run('team Mars', caller({ role: 'admin' }));
     expect(unknown.message.text).toContain('no team called “Mars”');
+  });
+});
+
+describe('unreachableSteps', () => {
+  const monday = new Date('2026-11-23T10:00:00Z');
+  const always = { kind: 'always' } as const;
+  it('lists the steps due after the business time of the 7 days a lead is watched', () => {
+    const base = { slaSeconds: 600, escalationSeconds: 3 * 86_400, hours: always, channelId: null };
+    expect(unreachableSteps(base, monday)).toEqual({ watchedDays: 7, watchedSeconds: 7 * 86_400, steps: [] });
+    // The channel post comes at 2 × escalation: 6 days, then 8, past the 7 watched.
+    expect(unreachableSteps({ ...base, channelId: 'C1' }, monday).steps).toEqual([]);
+    expect(
+      unreachableSteps({ ...base, channelId: 'C1', escalationSeconds: 4 * 86_400 }, monday).steps,
+    ).toEqual(['channel']);
+    // Mon–Fri 09:00–17:00: 40 business hours in any 7 days.
+    const office: BusinessHours = {
+      kind: 'hours',
+      days: [1, 2, 3, 4, 5],
+      startMinute: 540,
+      endMinute: 1020,
+      timezone: 'UTC',
+    };
+    const week = { ...base, hours: office, escalationSeconds: 40 * 3600 - 1 };
+    expect(unreachableSteps(week, monday)).toEqual({ watchedDays: 7, watchedSeconds: 40 * 3600, steps: [] });
+    expect(unreachableSteps({ ...week, escalationSeconds: 40 * 3600 }, monday).steps).toEqual(['escalation']);
   });
 });
