@@ -831,31 +831,19 @@ function readModifiers(
     if (otherwise)
       return { kind: 'error', message: otherwise.message, suggestion: otherwise.suggestion, about: 'period' };
     // `team Team Star`: a team whose name begins with "Team" (fresh tester helper-206: it answered "That names
-    // more than one scope: `team` and `Team Star`").
+    // more than one scope: `team` and `Team Star`"). `team the closers`: a team whose name begins with "The"
+    // (the `the` is dropped, as before any name; the answer finds the team "The Closers" by "closers").
+    const second = tokens[i + 1]?.toLowerCase();
     if (
       word === 'team' &&
-      tokens[i + 1]?.toLowerCase() === 'team' &&
+      (second === 'team' || second === 'the') &&
       tokens[i + 2] &&
       isNameWord(tokens[i + 2]!, tokens, i + 2, pctx)
     ) {
       endRun();
       teamOnly = true;
       nameWordTyped = `${raw} `;
-      run.push(tokens[i + 1]!);
-      i++;
-      continue;
-    }
-    // `team the closers`: a team whose name begins with "The" (the `the` is dropped, as before any name;
-    // the answer finds the team "The Closers" by "closers").
-    if (
-      word === 'team' &&
-      tokens[i + 1]?.toLowerCase() === 'the' &&
-      tokens[i + 2] &&
-      isNameWord(tokens[i + 2]!, tokens, i + 2, pctx)
-    ) {
-      endRun();
-      teamOnly = true;
-      nameWordTyped = `${raw} `;
+      if (second === 'team') run.push(tokens[i + 1]!);
       i++;
       continue;
     }
