@@ -193,6 +193,26 @@ describeDb('words that read as the caller’s team or as a team’s name', (db) 
     expect(await stored()).toEqual([{ name: 'The Closers' }]);
   });
 
+  // Fresh tester helper-305 (HIGH): `team the` and `team the the week` dropped the `the`s, so they asked for
+  // the caller's own team, and `target set calls 40 team the the week` set that team's target.
+  it('reads `team the` and `team the the` as the teams "The" and "The The"', async () => {
+    await team('The');
+    await team('The The');
+    // "the" may also be "The The" with its `the` dropped: asked back, as for "Closers" and "The Closers".
+    expect(await ask('calls team the')).toContain(
+      '"the" can be the team The The or the team The: ask `team "The The"` or `team "The"`.',
+    );
+    expect(await ask('calls team "the"')).toMatch(/^Calls · The · /);
+    expect(await ask('calls team the the this week')).toMatch(/^Calls · The The · Week of /);
+    const set = await sendCommand(app, stub, USERS.ada.id, 'target set calls 40 team the the week');
+    expect(set.reply.text).toContain('for team The The');
+    const stored = await queryRows<{ name: string }>(
+      db.db(),
+      sql`select t.name from targets g join teams t on t.id = g.scope_id where g.scope_kind = 'team' and g.metric = 'calls'`,
+    );
+    expect(stored).toEqual([{ name: 'The The' }]);
+  });
+
   it('asks back when people are found by the rest of a "The …" team’s name', async () => {
     await team('The Baker');
     expect(await ask('winrate the baker')).toContain(

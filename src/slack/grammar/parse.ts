@@ -834,6 +834,20 @@ function readModifiers(
     // more than one scope: `team` and `Team Star`"). `team the closers`: a team whose name begins with "The"
     // (the `the` is dropped, as before any name; the answer finds the team "The Closers" by "closers").
     const second = tokens[i + 1]?.toLowerCase();
+    // `team the`, `team the the week`: only `the` after `team`, no name: a team called "The" or "The The"
+    // (fresh tester helper-305, HIGH: the `the` was dropped, and `target set calls 40 team the the week` set
+    // the caller's own team's target).
+    if (
+      word === 'team' &&
+      second === 'the' &&
+      !(tokens[i + 2] && isNameWord(tokens[i + 2]!, tokens, i + 2, pctx))
+    ) {
+      endRun();
+      teamOnly = true;
+      nameWordTyped = `${raw} `;
+      while (tokens[i + 1]?.toLowerCase() === 'the') run.push(tokens[++i]!);
+      continue;
+    }
     if (
       word === 'team' &&
       (second === 'team' || second === 'the') &&
