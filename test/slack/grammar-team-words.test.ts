@@ -137,7 +137,11 @@ describeDb('words that read as the caller’s team or as a team’s name', (db) 
   it('answers a question about `my team` without a metric with the team’s scorecard, as `team`', async () => {
     expect(plain("what's my team")).toEqual(plain('team'));
     expect(plain('how is my team this week')).toEqual(plain('team this week'));
-    for (const text of ["what's my team", 'what is my team', 'how is my team'])
+    // Fresh tester helper-305 (MED): `how is my team doing` was "I don't know a team called "doing"".
+    expect(plain('how is my team doing')).toEqual(plain('team'));
+    expect(plain("what's my winrate like")).toEqual(plain('winrate me'));
+    expect(plain('how is my winrate looking')).toEqual(plain('winrate me'));
+    for (const text of ["what's my team", 'what is my team', 'how is my team', 'how is my team doing'])
       expect(await ask(text), text).toMatch(/^Scorecard · EMEA/);
   });
 

@@ -278,6 +278,9 @@ export function joinMetricWords(tokens: string[]): string[] {
   return tokens;
 }
 
+/** Last words of a question that add nothing to the ask (`how is my team doing`). */
+const QUESTION_TAILS = new Set(['doing', 'like', 'looking']);
+
 /**
  * A question in plain words read as the ask it means: its opener (see openerLength) and a `the` after it
  * are dropped, and `my` before the metric is the caller, as `me` after it is (`what's my win rate this
@@ -289,6 +292,10 @@ export function joinMetricWords(tokens: string[]): string[] {
 function withQuestionRead(tokens: string[]): string[] {
   const lower = tokens.map((t) => t.toLowerCase().replace(/\u2019/g, "'"));
   const opener = openerLength(lower);
+  // `how is my team doing`, `what's my winrate like`: the question's last word says nothing (fresh tester
+  // helper-305: "I don't know a team called "doing"").
+  if (opener > 0 && lower.length > opener + 1 && QUESTION_TAILS.has(lower.at(-1)!))
+    return withQuestionRead(tokens.slice(0, -1));
   let at = opener;
   if (opener > 0 && lower[at] === 'the') at += 1;
   // `my team winrate`, `how is my team's winrate`: the caller's team, as `team` after the metric.
