@@ -248,6 +248,11 @@ describeDb('/metrics alerts', (ctx) => {
       "watches a lead for 7 days after it arrives, 2 business hours: the owner's nudge (after the 2h 00m SLA) and the manager's escalation (after 2d 0h) would never be sent. Shorten them or widen the business hours.",
     );
     expect(JSON.stringify((await run('', caller({}))).message.blocks)).toContain('would never be sent');
+    // One business hour a week (fresh tester helper-305, LOW: it said "1 business hours").
+    await run('set hours mon 09:00-10:00', caller({}));
+    expect(JSON.stringify((await run('', caller({}))).message.blocks)).toContain(
+      'after it arrives, 1 business hour: the owner',
+    );
     // Every hour counts: 7 days; an escalation of 7d is never reached.
     await run('set hours always', caller({}));
     await run('set sla 10m', caller({}));

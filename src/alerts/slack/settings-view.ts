@@ -56,7 +56,8 @@ function unreachedWarning(
   const list = named.length > 1 ? `${named.slice(0, -1).join(', ')} and ${named.at(-1)}` : named[0];
   // In hours: "1d 14h" of business time reads like a day and a half of the clock (tester).
   const hours = (watchedSeconds / 3600).toLocaleString('en-US', { maximumFractionDigits: 1 });
-  const watched = settings.hours.kind === 'always' ? '' : `, ${hours} business hours`;
+  const watched =
+    settings.hours.kind === 'always' ? '' : `, ${hours} business ${hours === '1' ? 'hour' : 'hours'}`;
   return `:warning: Tally watches a lead for ${watchedDays} days after it arrives${watched}: ${list} would never be sent. Shorten ${steps.length > 1 ? 'them' : 'it'}${settings.hours.kind === 'always' ? '' : ' or widen the business hours'}.`;
 }
 
