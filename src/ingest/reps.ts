@@ -1,6 +1,6 @@
-import { and, eq, isNull, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, ne } from 'drizzle-orm';
 import { fold } from '../core/fold.js';
-import { type Db, queryRows } from '../db/client.js';
+import type { Db } from '../db/client.js';
 import { reps, teamManagers, teamMemberships } from '../db/schema/index.js';
 import { BatchNames } from './batch-names.js';
 import { applyMembership, MembershipError } from './membership.js';
@@ -41,7 +41,7 @@ class ItemFailure extends Error {
  * like other reps' with other emails when it was written (reps an earlier item created included), from the
  * names the batch loads anyway (no further query); `managersStored`, the items
  * with role=manager and is_manager not yes whose rep manages a team once the batch is written (one query
- * per batch, answered with one array). Neither field is set when empty. Database errors other than an
+ * per batch). Neither field is set when empty. Database errors other than an
  * item's own (ItemFailure, AmbiguousName, MembershipError: item errors) are thrown.
  */
 export async function writeReps(db: Db, items: RepItem[], opts: IngestOptions): Promise<WriteResult> {
@@ -99,17 +99,16 @@ export async function writeReps(db: Db, items: RepItem[], opts: IngestOptions): 
 }
 
 /**
- * Which of `repIds` manage a team now (a row in team_managers): one query, whose answer is one array of
- * the ids found, not a row per team. Empty input asks nothing.
+ * Which of `repIds` manage a team now (a row in team_managers): one query, a row per rep found (distinct).
+ * Empty input asks nothing.
  */
 async function managersAmong(db: Db, repIds: number[]): Promise<Set<number>> {
   if (repIds.length === 0) return new Set();
-  const [r] = await queryRows<{ ids: number[] | null }>(
-    db,
-    sql`select array_agg(distinct rep_id) as ids from team_managers
-        where rep_id = any(array(select json_array_elements_text(${JSON.stringify(repIds)}::json)::int))`,
-  );
-  return new Set(r?.ids ?? []);
+  const rows = await db
+    .selectDistinct({ repId: teamManagers.repId })
+    .from(teamManagers)
+    .where(inArray(teamManagers.repId, repIds));
+  return new Set(rows.map((r) => r.repId));
 }
 
 /** The batch's names: reps (by a row's name and manager_name) and teams. */
