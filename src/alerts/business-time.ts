@@ -89,11 +89,20 @@ export function describeBusinessHours(hours: BusinessHours): string {
 
 const DAY_NAMES = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
+/**
+ * ISO weekdays (1 = Mon … 7 = Sun) as typed back: a run of three or more as a range, also across the week's
+ * end (`fri-mon` is "Fri–Mon", not "Mon, Fri, Sat, Sun"); otherwise a list, Monday first.
+ */
 function describeDays(days: number[]): string {
   const sorted = [...new Set(days)].sort((x, y) => x - y);
-  const first = sorted[0];
-  const last = sorted[sorted.length - 1];
-  const contiguous = first !== undefined && last !== undefined && last - first + 1 === sorted.length;
-  if (contiguous && sorted.length > 2) return `${DAY_NAMES[first - 1]}–${DAY_NAMES[last - 1]}`;
+  const set = new Set(sorted);
+  const before = (d: number) => ((d + 5) % 7) + 1;
+  // The run's first day: the one whose day before is not in it (every day is when all seven are).
+  const first = sorted.length === 7 ? 1 : sorted.find((d) => !set.has(before(d)));
+  if (first !== undefined && sorted.length > 2) {
+    let length = 1;
+    while (length < sorted.length && set.has(((first + length - 1) % 7) + 1)) length++;
+    if (length === sorted.length) return `${DAY_NAMES[first - 1]}–${DAY_NAMES[(first + length - 2) % 7]}`;
+  }
   return sorted.map((d) => DAY_NAMES[d - 1]).join(', ');
 }

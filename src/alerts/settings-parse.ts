@@ -95,7 +95,11 @@ function parseSetting(
   switch (name) {
     case 'sla': {
       const seconds = first === undefined ? null : parseDuration(args.join(' '));
-      if (seconds === null) return { error: 'Give the SLA as a duration, e.g. `10m`, `90s` or `1h`.' };
+      if (seconds === null)
+        return {
+          error:
+            fractionOfASecond(args.join(' ')) ?? 'Give the SLA as a duration, e.g. `10m`, `90s` or `1h`.',
+        };
       const refused = outOfRange('The SLA', SLA_LIMITS, seconds, args.join(' '));
       return refused ? { error: refused } : { slaSeconds: seconds };
     }
@@ -103,7 +107,11 @@ function parseSetting(
       if (first === 'default' && args.length === 1) return { escalationSeconds: null };
       const seconds = first === undefined ? null : parseDuration(args.join(' '));
       if (seconds === null) {
-        return { error: 'Give the escalation as a duration, e.g. `30m` or `2h`, or `default` (3 × SLA).' };
+        return {
+          error:
+            fractionOfASecond(args.join(' ')) ??
+            'Give the escalation as a duration, e.g. `30m` or `2h`, or `default` (3 × SLA).',
+        };
       }
       const refused = outOfRange('Escalation', ESCALATION_LIMITS, seconds, args.join(' '));
       return refused ? { error: refused } : { escalationSeconds: seconds };
@@ -117,6 +125,21 @@ function parseSetting(
     case 'hours':
       return parseHours(args);
   }
+}
+
+/**
+ * Why `text` is refused when it is a duration but for a fraction of a second in its seconds (`29.9s`,
+ * `1m 0.5s`): settings are kept in whole seconds, and rounding would store a figure nobody typed. Says the
+ * whole seconds either side; null when `text` is not such a duration.
+ */
+function fractionOfASecond(text: string): string | null {
+  const m = /^(.*?)(\d+)\.(\d+)\s*(?:s|secs?|seconds?)$/i.exec(text.trim());
+  if (!m || !/[1-9]/.test(m[3]!)) return null;
+  const rest = m[1]!.trim();
+  if (rest !== '' && parseDuration(rest) === null) return null;
+  const whole = Number(m[2]);
+  const show = (s: number) => `\`${rest === '' ? '' : `${rest} `}${s}s\``;
+  return `\`${escapeMrkdwn(text.trim().slice(0, 40))}\` has a fraction of a second: durations are kept in whole seconds. Write ${show(whole)} or ${show(whole + 1)}.`;
 }
 
 /**
@@ -227,6 +250,10 @@ function readTimeRange(text: string): TimeRange | { problem: string } {
       problem: `${shown} ends before it starts: without am/pm, ${escapeMrkdwn(to)} is read on the 24-hour clock. Write \`${formatTwelveHour(startMinute)}-${formatTwelveHour(afternoon)}\` or \`${formatMinuteOfDay(startMinute)}-${formatMinuteOfDay(afternoon)}\`.`,
     };
   }
+  if (endMinute === startMinute)
+    return {
+      problem: `${shown} starts and ends at the same time: give when the day's business hours start and when they end, e.g. \`9am-5pm\`, or say \`always\` for every hour.`,
+    };
   return {
     problem: `${shown} ends before it starts: business hours start and end on the same day (the end may be midnight, \`24:00\`).`,
   };

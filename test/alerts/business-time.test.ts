@@ -95,4 +95,17 @@ describe('isBusinessTime', () => {
   it('describes the schedule', () => {
     expect(describeBusinessHours(london)).toBe('Mon–Fri 09:00–17:30 (Europe/London)');
   });
+
+  it('describes days that run across the end of the week as a range (fri-mon is Fri–Mon)', () => {
+    const on = (days: number[]) => describeBusinessHours({ ...london, days }).split(' ')[0];
+    expect(on([5, 6, 7, 1])).toBe('Fri–Mon');
+    expect(on([7, 1, 2, 3, 4])).toBe('Sun–Thu');
+    expect(on([6, 7, 1])).toBe('Sat–Mon');
+    expect(on([1, 2, 3, 4, 5, 6, 7])).toBe('Mon–Sun');
+    expect(on([2, 3, 4])).toBe('Tue–Thu');
+    // Not one run, or only two days: listed, Monday first.
+    expect(on([1, 2, 4, 5])).toBe('Mon,');
+    expect(describeBusinessHours({ ...london, days: [1, 2, 4, 5] })).toMatch(/^Mon, Tue, Thu, Fri 09:00/);
+    expect(describeBusinessHours({ ...london, days: [7, 1] })).toMatch(/^Mon, Sun 09:00/);
+  });
 });

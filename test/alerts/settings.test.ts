@@ -88,6 +88,13 @@ describe('alerts command grammar', () => {
     expect(bad(['set', 'hours', 'mon-fri', '10pm-6am'])).toBe(
       '`10pm-6am` ends before it starts: business hours start and end on the same day (the end may be midnight, `24:00`).',
     );
+    // Start equal to end (fresh tester, LOW): not "ends before it starts".
+    expect(bad(['set', 'hours', 'mon-fri', '9am-9am'])).toBe(
+      "`9am-9am` starts and ends at the same time: give when the day's business hours start and when they end, e.g. `9am-5pm`, or say `always` for every hour.",
+    );
+    expect(bad(['set', 'hours', 'mon-fri', '21:00-21:00'])).toContain('starts and ends at the same time');
+    // `9-9` may be a 12-hour slip: the afternoon reading is offered, as for `9-5`.
+    expect(bad(['set', 'hours', 'mon-fri', '9-9'])).toContain('Write `9am-9pm` or `09:00-21:00`');
     expect(bad(['set', 'hours', 'mon-fri', '17:00-09:00'])).toContain(
       'business hours start and end on the same day',
     );
@@ -150,6 +157,14 @@ describe('alerts command grammar', () => {
     // Helper-303 (finding 1): `sla 0s` was "Give the SLA as a duration" without the range it must be in.
     expect(bad(['set', 'sla', '0s'])).toBe('The SLA must be between 30s and 24h: got `0s`.');
     expect(bad(['set', 'sla', '0', 'minutes'])).toBe('The SLA must be between 30s and 24h: got `0 minutes`.');
+    // A fraction of a second (fresh tester, LOW): said, with the whole seconds either side, not "not a duration".
+    expect(bad(['set', 'sla', '29.9s'])).toBe(
+      '`29.9s` has a fraction of a second: durations are kept in whole seconds. Write `29s` or `30s`.',
+    );
+    expect(bad(['set', 'escalation', '1m', '0.5s'])).toBe(
+      '`1m 0.5s` has a fraction of a second: durations are kept in whole seconds. Write `1m 0s` or `1m 1s`.',
+    );
+    expect(bad(['set', 'sla', 'x.5s'])).toContain('Give the SLA as a duration');
     expect(bad(['set', 'sla', '25h'])).toBe('The SLA must be between 30s and 24h: got `25h`.');
     expect(bad(['set', 'escalation', '0m'])).toBe('Escalation must be between 1m and 7d: got `0m`.');
     expect(bad(['set', 'escalation', '8d'])).toBe('Escalation must be between 1m and 7d: got `8d`.');
