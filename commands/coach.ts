@@ -5,7 +5,8 @@ import { buildCoachingMessage } from '../src/coach/blocks.js';
 import { loadCoachingCard, COACH_USAGE as USAGE } from '../src/coach/load.js';
 import { beforeDeadline } from '../src/metrics/index.js';
 import { buildGrammarErrorMessage, buildNoticeMessage } from '../src/slack/blocks/notice.js';
-import { chooseMonthReading, parseCommand } from '../src/slack/grammar/parse.js';
+import { chooseMonthReading } from '../src/slack/grammar/modifiers.js';
+import { parseCommand } from '../src/slack/grammar/parse.js';
 import type { Reply } from '../src/slack/reply.js';
 import type { Subcommand } from './types.js';
 

@@ -6,7 +6,8 @@ import { unknownScopeText, wordInScopeZone } from '../src/answers/period-hint.js
 import { linkMentionedRep, resolveScopeWords } from '../src/answers/scope-words.js';
 import { beforeDeadline, findMetric, fiscalCalendarFor } from '../src/metrics/index.js';
 import { buildGrammarErrorMessage, buildNoticeMessage } from '../src/slack/blocks/notice.js';
-import { chooseMonthReading, parseCommand } from '../src/slack/grammar/parse.js';
+import { chooseMonthReading } from '../src/slack/grammar/modifiers.js';
+import { parseCommand } from '../src/slack/grammar/parse.js';
 import type { Reply } from '../src/slack/reply.js';
 import type { Subcommand } from './types.js';
 

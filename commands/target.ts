@@ -33,12 +33,9 @@ import { clipName } from '../src/names.js';
 import { buildGrammarErrorMessage, buildNoticeMessage } from '../src/slack/blocks/notice.js';
 import { header, section } from '../src/slack/blocks/pieces.js';
 import { formatNumber } from '../src/slack/format.js';
-import {
-  chooseMonthReading,
-  joinMetricWords,
-  parseCommand,
-  twoWayMetric,
-} from '../src/slack/grammar/parse.js';
+import { joinMetricWords, twoWayMetric } from '../src/slack/grammar/metric-words.js';
+import { chooseMonthReading } from '../src/slack/grammar/modifiers.js';
+import { parseCommand } from '../src/slack/grammar/parse.js';
 import { periodTypoHint } from '../src/slack/grammar/period-words.js';
 import { enforceLimits } from '../src/slack/limits.js';
 import { escapeMrkdwn, escapeName, neutraliseMarkers } from '../src/slack/mrkdwn.js';

@@ -26,7 +26,7 @@ import { buildLostMessage } from '../slack/blocks/lost.js';
 import { buildMetricMessage } from '../slack/blocks/metric.js';
 import { buildNoticeMessage } from '../slack/blocks/notice.js';
 import { buildScorecardBlocks, scorecardFallback } from '../slack/blocks/scorecard.js';
-import type { MetricAsk } from '../slack/grammar/parse.js';
+import type { MetricAsk } from '../slack/grammar/ask.js';
 import { enforceLimits } from '../slack/limits.js';
 import { neutraliseMarkers } from '../slack/mrkdwn.js';
 import type { Reply } from '../slack/reply.js';

@@ -4,7 +4,8 @@ import { fold } from '../core/fold.js';
 import type { Caller } from '../core/types.js';
 import type { Deps } from '../deps.js';
 import { beforeDeadline, resolveScope } from '../metrics/index.js';
-import { type MetricAsk, type ParsedCommand, splitMetricSlip } from '../slack/grammar/parse.js';
+import type { MetricAsk, ParsedCommand } from '../slack/grammar/ask.js';
+import { splitMetricSlip } from '../slack/grammar/metric-words.js';
 import {
   type PeriodProblem,
   periodTypo,

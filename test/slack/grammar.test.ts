@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { suggestNames } from '../../src/access/people.js';
 import { editDistance, suggestWord } from '../../src/edit-distance.js';
-import {
-  chooseMonthReading,
-  type ParsedCommand,
-  parseCommand,
-  tokenize,
-} from '../../src/slack/grammar/parse.js';
+import type { ParsedCommand } from '../../src/slack/grammar/ask.js';
+import { chooseMonthReading } from '../../src/slack/grammar/modifiers.js';
+import { parseCommand, tokenize } from '../../src/slack/grammar/parse.js';
 import { periodTypoHint } from '../../src/slack/grammar/period-words.js';
 
 // Monday 23 Nov 2026, 09:00 UTC.

@@ -40,7 +40,7 @@ export function isBareQuestion(tokens: string[]): boolean {
 /** Words that set two asks side by side (`winrate vs team`). */
 const VERSUS = new Set(['vs', 'vs.', 'versus']);
 
-/** What versusAsks looks at in a reading of some words (a ParsedCommand, src/slack/grammar/parse.ts). */
+/** What versusAsks looks at in a reading of some words (a ParsedCommand, src/slack/grammar/ask.ts). */
 type Reading = { kind: string; scope?: { kind: string } };
 
 /**
