@@ -34,7 +34,16 @@ export type ScopeAsk =
   | { kind: 'user'; slackUserId: string; name: string | null }
   | { kind: 'email'; email: string }
   | { kind: 'handle'; handle: string }
-  | { kind: 'named'; name: string; teamOnly: boolean; personOnly?: true; quoted?: true; atTyped?: true };
+  /** `theTyped`: a `the` was typed before the name (see the grammar's ScopeWord). */
+  | {
+      kind: 'named';
+      name: string;
+      teamOnly: boolean;
+      personOnly?: true;
+      quoted?: true;
+      atTyped?: true;
+      theTyped?: true;
+    };
 
 /** A Slack user id to remember for a rep found through users.info (done once the caller may see them). */
 export interface SlackLink {
@@ -150,7 +159,8 @@ export async function resolveScopeAsk(
 }
 
 /**
- * A typed name: a team's name first (also with "The" before it, as the grammar drops a `the`), then people
+ * A typed name: a team's name first (also with "The" before it, as the grammar drops a `the`; the one with
+ * "The" first when `the` was typed, see `theTyped`), then people
  * (first, last or full name). A name that is both a
  * team's and a person's full name is refused with how to ask for each (`team "X"`, `rep "X"`), never
  * guessed; `teamOnly` and `personOnly` look at one kind only.
@@ -174,14 +184,22 @@ async function resolveName(
   // (tester: it was suggested back as "The Closers", and typing that failed the same way); when people are
   // found by the name too, it is asked back, never guessed.
   const theTeam = teams.find((t) => fold(t.name) === fold(`the ${name}`));
-  // Teams "Closers" and "The Closers" both: `calls the closers` and `calls closers` read alike, so unless the
-  // name was quoted (exactly "Closers"), it is asked back (fresh tester helper-304, HIGH: it answered, and
-  // set targets, for "Closers").
-  if (team && theTeam && team.id !== theTeam.id && !ask.quoted)
+  // Teams "Closers" and "The Closers" both: the name as typed is the one meant, `the` and all (`calls the
+  // closers` is The Closers, `calls closers` is Closers; fresh tester helper-304, HIGH: it answered, and set
+  // targets, for "Closers"; then it asked back, though "The Closers" was typed in full). A name of `the`s alone
+  // (`team the` with teams "The" and "The The") is still asked back: its only word is the one dropped elsewhere.
+  const both = team && theTeam && team.id !== theTeam.id && !ask.quoted;
+  if (
+    both &&
+    !ask.theTyped &&
+    fold(name)
+      .split(' ')
+      .every((w) => w === 'the')
+  )
     return fail(
       `"${show(clipName(name))}" can be the team ${show(clipName(theTeam.name))} or the team ${show(clipName(team.name))}: ask \`team "${clipName(theTeam.name)}"\` or \`team "${clipName(team.name)}"\`.`,
     );
-  if (theTeam && !team) {
+  if (theTeam && (!team || (both && ask.theTyped))) {
     const people = matchPeople(everyone, name);
     if (people.length === 0)
       return ok({ kind: 'team', teamId: theTeam.id }, { kind: 'team', teamId: theTeam.id });

@@ -107,6 +107,32 @@ describe('`team the …`', () => {
       scope: { kind: 'named', name: 'closers', teamOnly: true },
     });
   });
+
+  it('marks a name typed after `the`, so the answer can tell "The Closers" from "Closers"', () => {
+    for (const text of [
+      'calls the closers',
+      'calls The Closers',
+      'calls team the closers',
+      'calls for the closers',
+    ])
+      expect(parse(text), text).toMatchObject({
+        scope: { kind: 'named', name: expect.stringMatching(/^closers$/i), theTyped: true },
+      });
+    for (const text of [
+      'calls closers',
+      'calls team closers',
+      'calls "The Closers"',
+      'calls team the',
+      'calls team the the',
+    ])
+      expect(parse(text), text).not.toMatchObject({ scope: { theTyped: true } });
+    // A `the` before a scope word or a period stays dropped, as before.
+    expect(plain('calls the org')).toEqual(plain('calls org'));
+    expect(parse('calls the closers this week')).toMatchObject({
+      scope: { name: 'closers', theTyped: true },
+      period: 'this week',
+    });
+  });
 });
 
 describeDb('words that read as the caller’s team or as a team’s name', (db) => {
@@ -170,31 +196,32 @@ describeDb('words that read as the caller’s team or as a team’s name', (db) 
   });
 
   // Fresh tester helper-304 (HIGH): with teams "The Closers" and "Closers", `calls the closers` answered for
-  // "Closers", and `target set … team the closers` stored the target there.
-  it('asks back when teams "X" and "The X" both exist, unless the name is quoted', async () => {
+  // "Closers", and `target set … team the closers` stored the target there; then it was asked back, though
+  // "The Closers" had been typed in full (MED). The name as typed is the one meant, `the` and all.
+  it('answers for the team whose full name was typed when teams "X" and "The X" both exist', async () => {
     await team('The Closers');
     await team('Closers');
-    const both =
-      '"closers" can be the team The Closers or the team Closers: ask `team "The Closers"` or `team "Closers"`.';
     for (const text of [
       'winrate the closers',
-      'winrate closers',
+      'winrate The Closers',
       'winrate team the closers',
-      'lostdeals the closers',
+      'winrate team The Closers',
+      'winrate team "The Closers"',
     ])
-      expect(await ask(text), text).toContain(both);
-    expect(await ask('winrate "Closers"')).toMatch(/^Win rate · Closers · /);
-    expect(await ask('winrate team "The Closers"')).toMatch(/^Win rate · The Closers · /);
+      expect(await ask(text), text).toMatch(/^Win rate · The Closers · /);
+    for (const text of ['winrate closers', 'winrate Closers', 'winrate team closers', 'winrate "Closers"'])
+      expect(await ask(text), text).toMatch(/^Win rate · Closers · /);
+    expect(await ask('lostdeals the closers')).not.toContain('can be the team');
     const adminSays = async (text: string) => (await sendCommand(app, stub, USERS.ada.id, text)).reply.text;
-    expect(await adminSays('target set calls 50 team the closers week')).toContain(both);
     const stored = () =>
       queryRows<{ name: string }>(
         db.db(),
-        sql`select t.name from targets g join teams t on t.id = g.scope_id where g.scope_kind = 'team' and t.name like '%Closers'`,
+        sql`select t.name from targets g join teams t on t.id = g.scope_id where g.scope_kind = 'team' and t.name like '%Closers' order by t.name`,
       );
-    expect(await stored()).toEqual([]);
-    expect(await adminSays('target set calls 50 team "The Closers" week')).toContain('for team The Closers');
-    expect(await stored()).toEqual([{ name: 'The Closers' }]);
+    expect(await adminSays('target set calls 50 team the closers week')).toContain('for team The Closers');
+    expect((await stored()).map((r) => r.name)).toEqual(['The Closers']);
+    expect(await adminSays('target set calls 40 team closers week')).toContain('for team Closers');
+    expect((await stored()).map((r) => r.name)).toEqual(['Closers', 'The Closers']);
   });
 
   // Fresh tester helper-305 (HIGH): `team the` and `team the the week` dropped the `the`s, so they asked for

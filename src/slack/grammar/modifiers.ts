@@ -132,6 +132,11 @@ function readModifiers(
   /** Which of `leftovers` are full names typed after an `@` (`@Bob Ray`). */
   const atNames = new Set<number>();
   const leftovers: string[][] = [];
+  /**
+   * Which of `leftovers` were typed after a dropped `the` (`calls the closers`), so the answer can prefer a
+   * team whose full name has it ("The Closers") over one without ("Closers").
+   */
+  const theRuns = new Set<number>();
   let run: string[] = [];
   const endRun = () => {
     if (run.length > 0) leftovers.push(run);
@@ -380,6 +385,7 @@ function readModifiers(
     const problem = periodProblem(tokens, i, ctx);
     if (problem)
       return { kind: 'error', message: problem.message, suggestion: problem.suggestion, about: 'period' };
+    if (run.length === 0 && tokens[i - 1]?.toLowerCase() === 'the') theRuns.add(leftovers.length);
     run.push(raw);
   }
   endRun();
@@ -433,6 +439,7 @@ function readModifiers(
       teamOnly,
       ...(personOnly ? { personOnly: true as const } : {}),
       ...(quotedNames > 0 ? { quoted: true as const } : {}),
+      ...(theRuns.has(0) ? { theTyped: true as const } : {}),
       ...(atNames.size > 0 ? { atTyped: true as const } : {}),
     };
   }

@@ -49,9 +49,18 @@ export type ScopeWord =
    * A team or person by name, resolved later ("EMEA", "team EMEA Inbound", "ana"). `quoted`: typed in
    * quotes (`"Last Month"`), so it is a name whatever its words and is never offered back as a period.
    * `personOnly`: asked as `rep …` or `person …`, so only a person's name is looked for, not a team's;
-   * `atTyped` too when asked as `@Bob Ray` (named back so).
+   * `atTyped` too when asked as `@Bob Ray` (named back so). `theTyped`: typed after a `the` the grammar
+   * dropped (`calls the closers`, `team the closers`), so a team "The Closers" is the name typed in full.
    */
-  | { kind: 'named'; name: string; teamOnly: boolean; personOnly?: true; quoted?: true; atTyped?: true };
+  | {
+      kind: 'named';
+      name: string;
+      teamOnly: boolean;
+      personOnly?: true;
+      quoted?: true;
+      atTyped?: true;
+      theTyped?: true;
+    };
 
 /** The grammar's keywords, in one place so the parser and "did you mean" agree. */
 
