@@ -18,19 +18,27 @@ import {
   type TeamRecord,
 } from './queries.js';
 
+/** Words that could also spell a team's name (`my team`, `the org`): see the grammar's OrTeam. */
+interface OrTeamAsk {
+  name: string;
+  typed: string;
+  meaning: string;
+  own: string;
+  named: string;
+}
+
 /** A scope word from the grammar (kept structurally equal to the Slack grammar's ScopeWord). */
 export type ScopeAsk =
   /** `monthOrName`: see src/slack/grammar/words.ts (a month word that could also name a team or person). */
-  | { kind: 'me'; monthOrName?: { word: string; period: string } }
+  | { kind: 'me'; monthOrName?: { word: string; period: string }; orTeam?: OrTeamAsk }
   | {
       kind: 'my_team';
       monthOrName?: { word: string; period: string };
       /** No scope typed beside a split (`winrate by rep`): see the grammar's ScopeWord. */
       unwritten?: { metric: string; by: 'rep' | 'team' };
-      /** Words that could also spell a team's name (`my team`): see the grammar's OrTeam. */
-      orTeam?: { name: string; typed: string; meaning: string; own: string; named: string };
+      orTeam?: OrTeamAsk;
     }
-  | { kind: 'org' }
+  | { kind: 'org'; orTeam?: OrTeamAsk }
   | { kind: 'user'; slackUserId: string; name: string | null }
   | { kind: 'email'; email: string }
   | { kind: 'handle'; handle: string }
@@ -82,6 +90,11 @@ export async function resolveScopeAsk(
     const clash = await monthNameClash(db, ask.monthOrName, ask.kind === 'my_team', show);
     if (clash) return clash;
   }
+  // `the org` and a team "The Org", `winrate fiscal year` and a team "Fiscal": say how to ask for each.
+  if ((ask.kind === 'me' || ask.kind === 'org') && ask.orTeam) {
+    const other = (await listTeams(db)).find((t) => fold(t.name) === fold(ask.orTeam!.name));
+    if (other) return orTeamRefusal(ask.orTeam, other.name, show);
+  }
   switch (ask.kind) {
     case 'me':
       return ok(
@@ -94,12 +107,8 @@ export async function resolveScopeAsk(
       const teamId = caller.teamIds[0] ?? caller.managedTeamIds[0];
       // `my team` and a team called "My Team" that is not the caller's: say how to ask for each.
       if (ask.orTeam) {
-        const { name, typed, meaning, own, named } = ask.orTeam;
-        const other = (await listTeams(db)).find((t) => fold(t.name) === fold(name));
-        if (other && other.id !== teamId)
-          return fail(
-            `\`${typed}\` can mean ${meaning} or the team ${show(clipName(other.name))}: for ${meaning}, ask \`${own}\`; for the team, ask \`${named}\`.`,
-          );
+        const other = (await listTeams(db)).find((t) => fold(t.name) === fold(ask.orTeam!.name));
+        if (other && other.id !== teamId) return orTeamRefusal(ask.orTeam, other.name, show);
       }
       if (teamId === undefined) {
         // `winrate by rep` with no scope typed, from someone with no team: say which scopes split.
@@ -156,6 +165,13 @@ export async function resolveScopeAsk(
     case 'named':
       return resolveName(db, ask, now, show);
   }
+}
+
+/** The refusal of words that read as the caller, their team or the org, and spell the team `team` too. */
+function orTeamRefusal(or: OrTeamAsk, team: string, show: Show): ScopeResolution {
+  return fail(
+    `\`${or.typed}\` can mean ${or.meaning} or the team ${show(clipName(team))}: for ${or.meaning}, ask \`${or.own}\`; for the team, ask \`${or.named}\`.`,
+  );
 }
 
 /**

@@ -159,6 +159,44 @@ describeDb('words that read as the caller’s team or as a team’s name', (db) 
     expect(await ask('winrate team "fiscal" this year')).toMatch(/^Win rate · Fiscal · /);
   });
 
+  // h401 (MED): `winrate fiscal year`, no `team` before it, was answered for the caller without a word though
+  // a team is called "Fiscal", while `team fiscal year` is asked back.
+  it('asks back `fiscal year` without `team` when a team is called "Fiscal"', async () => {
+    expect(await ask('winrate fiscal year')).toMatch(/^Win rate · /);
+    expect(await ask('winrate fiscal year')).not.toContain('can mean');
+    await team('Fiscal');
+    expect(await ask('winrate fiscal year')).toContain(
+      '`fiscal year` can mean your fiscal year or the team Fiscal: for your fiscal year, ask `winrate this year`; for the team, ask `winrate team "fiscal" this year`.',
+    );
+    expect(await ask('winrate this year')).not.toContain('can mean');
+    expect(await ask('winrate me fiscal year')).not.toContain('can mean');
+    expect(await ask('winrate team "fiscal" this year')).toMatch(/^Win rate · Fiscal · /);
+  });
+
+  // h401 (MED): `calls the team` is the caller's team, and `winrate the org` the org, the `the` dropped, also
+  // when a team is called "The Team" or "The Org": answered for the other one without a word.
+  it('asks back `the team` and `the org` when a team has that name', async () => {
+    expect(await ask('calls the team')).toMatch(/^Calls · EMEA · /);
+    await team('The Team');
+    await team('The Org');
+    expect(await ask('calls the team')).toContain(
+      '`the team` can mean your own team or the team The Team: for your own team, ask `calls team`; for the team, ask `calls team "the team"`.',
+    );
+    expect(await ask('winrate the org')).toContain(
+      '`the org` can mean the whole org or the team The Org: for the whole org, ask `winrate org`; for the team, ask `winrate team "the org"`.',
+    );
+    expect(await ask('calls team')).toMatch(/^Calls · EMEA · /);
+    expect(await ask('calls team "the team"')).toMatch(/^Calls · The Team · /);
+    expect(await ask('winrate team "the org"')).toMatch(/^Win rate · The Org · /);
+    const adminSays = async (text: string) => (await sendCommand(app, stub, USERS.ada.id, text)).reply.text;
+    expect(await adminSays('target set calls 40 the org week')).toContain('can mean');
+    const stored = await queryRows<{ n: number }>(
+      db.db(),
+      sql`select count(*)::int as n from targets where metric = 'calls'`,
+    );
+    expect(stored).toEqual([{ n: 0 }]);
+  });
+
   // Fresh tester helper-304 (MED): `what's my team` answered `I don't know a team or person called "what's team"`.
   it('answers a question about `my team` without a metric with the team’s scorecard, as `team`', async () => {
     expect(plain("what's my team")).toEqual(plain('team'));

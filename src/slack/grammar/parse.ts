@@ -6,7 +6,7 @@ import type { GrammarContext, MetricAsk, ParsedCommand } from './ask.js';
 import { joinMetricWords, knownWords, METRIC_WORDS, twoWayMetric } from './metric-words.js';
 import { isNamedAsk, parseModifiers } from './modifiers.js';
 import { isNameWord, type ModifierContext, safeParsePeriod } from './period-match.js';
-import { withoutFiscalWord, withToDateWords } from './period-words.js';
+import { isFiscalAsThis, withoutFiscalWord, withToDateWords } from './period-words.js';
 import { isBareQuestion, openerLength, versusAsks } from './questions.js';
 import {
   fiscalAfterTeam,
@@ -178,7 +178,8 @@ export function parseCommand(text: string, ctx: GrammarContext): ParsedCommand {
   );
   // A subcommand reads its own words, commas and all (its names are matched there).
   const subcommand = ctx.subcommands.includes(typed[0]?.toLowerCase() ?? '');
-  const raw = withoutFiscalWord(withToDateWords(subcommand ? typed : withCommasAsSeparators(typed, ctx)));
+  const unfiscal = withToDateWords(subcommand ? typed : withCommasAsSeparators(typed, ctx));
+  const raw = withoutFiscalWord(unfiscal);
   const head = raw[0]?.toLowerCase();
   if (head !== undefined && HELP_WORDS.has(head))
     return parseTokens([raw[0]!, ...joinMetricWords(raw.slice(1))], ctx);
@@ -218,9 +219,61 @@ export function parseCommand(text: string, ctx: GrammarContext): ParsedCommand {
   const ours = myTeamTyped(raw);
   const parsed = withQuestionScopeNamed(parseTokens(tokens, ctx), raw, tokens, ctx);
   const teamAt = scopeTeamAt(tokens);
-  return ours && teamAt >= 0
-    ? withOrTeam(parsed, orTeam(tokens, teamAt, { ...ours, meaning: 'your own team' }))
-    : parsed;
+  if (ours && teamAt >= 0)
+    return withOrTeam(parsed, orTeam(tokens, teamAt, { ...ours, meaning: 'your own team' }));
+  return withTheScopeOrTeam(withFiscalOrTeam(parsed, unfiscal, tokens), tokens);
+}
+
+/**
+ * `winrate fiscal year` (no scope typed): the caller this fiscal year, unless a team is called "Fiscal", as
+ * `team fiscal year` is read (fiscalAfterTeam): `parsed` with an OrTeam on its `me` scope, so the answer asks
+ * back when that team exists (it answered for the caller without a word). `unfiscal`: the words before
+ * withoutFiscalWord read `fiscal` as `this`; `tokens`: the words as read. Other results unchanged. Pure.
+ */
+function withFiscalOrTeam(parsed: ParsedCommand, unfiscal: string[], tokens: string[]): ParsedCommand {
+  if (parsed.kind !== 'ask' || parsed.scope.kind !== 'me' || parsed.scope.monthOrName) return parsed;
+  if (tokens.some((t) => SCOPE_WORDS.get(t.toLowerCase())?.kind === 'me')) return parsed;
+  const at = unfiscal.findIndex((_, i) => isFiscalAsThis(unfiscal, i));
+  if (at < 0) return parsed;
+  const word = unfiscal[at]!;
+  const unit = unfiscal[at + 1]!.toLowerCase();
+  const thisAt = tokens.findIndex((t, i) => t === 'this' && tokens[i + 1]?.toLowerCase() === unit);
+  if (thisAt < 0) return parsed;
+  const named = [...tokens.slice(0, thisAt), 'team', `"${word}"`, ...tokens.slice(thisAt)];
+  const or: OrTeam = {
+    name: word,
+    typed: `${word} ${unfiscal[at + 1]}`,
+    meaning: `your fiscal ${unit}`,
+    own: tokens.join(' '),
+    named: named.join(' '),
+  };
+  return { ...parsed, scope: { ...parsed.scope, orTeam: or } };
+}
+
+/**
+ * `calls the team`, `winrate the org`: the caller's team or the org (the `the` dropped), unless a team is
+ * called "The Team" or "The Org": `parsed` with an OrTeam on its scope, so the answer asks back when that
+ * team exists instead of answering for the other one. Other results unchanged. Pure.
+ */
+function withTheScopeOrTeam(parsed: ParsedCommand, tokens: string[]): ParsedCommand {
+  if (parsed.kind !== 'ask' || (parsed.scope.kind !== 'my_team' && parsed.scope.kind !== 'org'))
+    return parsed;
+  if (parsed.scope.kind === 'my_team' && (parsed.scope.unwritten || parsed.scope.orTeam)) return parsed;
+  const kind = parsed.scope.kind;
+  const at = tokens.findIndex(
+    (t, i) =>
+      i > 0 && tokens[i - 1]!.toLowerCase() === 'the' && SCOPE_WORDS.get(t.toLowerCase())?.kind === kind,
+  );
+  if (at < 0) return parsed;
+  const typed = `${tokens[at - 1]} ${tokens[at]}`;
+  const or: OrTeam = {
+    name: typed,
+    typed,
+    meaning: kind === 'org' ? 'the whole org' : 'your own team',
+    own: [...tokens.slice(0, at - 1), ...tokens.slice(at)].join(' '),
+    named: [...tokens.slice(0, at - 1), 'team', `"${typed}"`, ...tokens.slice(at + 1)].join(' '),
+  };
+  return { ...parsed, scope: { ...parsed.scope, orTeam: or } };
 }
 
 /**

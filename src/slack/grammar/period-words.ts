@@ -31,15 +31,25 @@ export function withoutFiscalWord(tokens: string[]): string[] {
     // `fiscal ytd`: ytd, which follows the fiscal calendar already (it was "I don't know" while `ytd` was read).
     if (word.toLowerCase() === 'fiscal' && /^(?:ytd|qtd)$/i.test(tokens[i + 1] ?? '') && i > 0) return [];
     if (word.toLowerCase() !== 'fiscal' || !/^(?:quarter|year)$/i.test(tokens[i + 1] ?? '')) return [word];
-    const before = tokens[i - 1]?.toLowerCase() ?? '';
-    if (LEADS.has(before)) return [];
-    // `fiscal year` alone, as the ask's last words (or before `by …` / `share`), is this fiscal year: it
-    // answered "Did you mean `fiscal`?" (tester). After `team`, or followed by more words, it stays a name's.
-    // Followed by `fiscal` (`fiscal year fiscal year`), it is a period said twice, not a name ending in one.
-    const after = tokens[i + 2]?.toLowerCase();
-    const ends = after === undefined || after === 'by' || after === 'share' || after === 'fiscal';
-    return ends && before !== 'team' ? ['this'] : [word];
+    if (LEADS.has(tokens[i - 1]?.toLowerCase() ?? '')) return [];
+    return isFiscalAsThis(tokens, i) ? ['this'] : [word];
   });
+}
+
+/**
+ * Whether the `fiscal` at `tokens[index]` is read as `this` by withoutFiscalWord: `fiscal year` (or
+ * `quarter`) alone, with no lead word or `team` before it, as the ask's last words (or before `by …` /
+ * `share`) is this fiscal year: it answered "Did you mean `fiscal`?" (tester). After `team`, or followed by
+ * more words, it stays a name's. Followed by `fiscal` (`fiscal year fiscal year`), it is a period said
+ * twice, not a name ending in one.
+ */
+export function isFiscalAsThis(tokens: string[], index: number): boolean {
+  if (tokens[index]?.toLowerCase() !== 'fiscal' || !/^(?:quarter|year)$/i.test(tokens[index + 1] ?? ''))
+    return false;
+  const before = tokens[index - 1]?.toLowerCase() ?? '';
+  const after = tokens[index + 2]?.toLowerCase();
+  const ends = after === undefined || after === 'by' || after === 'share' || after === 'fiscal';
+  return ends && before !== 'team' && !LEADS.has(before);
 }
 
 /** `year to date` and kin, spelt out: the running period's short form. */

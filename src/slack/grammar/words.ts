@@ -11,8 +11,8 @@ export interface MonthOrName {
 }
 
 /**
- * Words read as the caller's own team that could also spell a team's name (`my team` and a team "My Team",
- * `team fiscal year` and a team "Fiscal"): `name` the name they spell, `typed` the words as typed, `meaning`
+ * Words read as the caller's own team (or the caller, or the org) that could also spell a team's name (`my
+ * team` and a team "My Team", `team fiscal year` and a team "Fiscal", `the team` and a team "The Team"): `name` the name they spell, `typed` the words as typed, `meaning`
  * what they mean as read (`your own team`), `own` and `named` the commands to type for each reading. The
  * answer asks which was meant when a team of that name exists and is not the caller's own.
  */
@@ -26,7 +26,8 @@ export interface OrTeam {
 
 /** Who a question is about, as typed (resolved against the reps and teams later). */
 export type ScopeWord =
-  | { kind: 'me'; monthOrName?: MonthOrName }
+  /** `orTeam`: words read as the caller that could spell a team's name (`winrate fiscal year`, a team "Fiscal"). */
+  | { kind: 'me'; monthOrName?: MonthOrName; orTeam?: OrTeam }
   /**
    * `unwritten`: no scope was typed and the ask splits `by rep` or `by team` (a one-row leaderboard of
    * oneself is never what is meant), so the caller's team is asked for, as `team` would be; with the metric's
@@ -38,7 +39,8 @@ export type ScopeWord =
       unwritten?: { metric: string; by: 'rep' | 'team' };
       orTeam?: OrTeam;
     }
-  | { kind: 'org' }
+  /** `orTeam`: words read as the org that could spell a team's name (`the org`, a team "The Org"). */
+  | { kind: 'org'; orTeam?: OrTeam }
   /** A Slack mention as sent with escaping on: `<@U123|ana>` (or `<@U123>`). */
   | { kind: 'user'; slackUserId: string; name: string | null }
   /** An email Slack auto-linked (`<mailto:ana@example.com|…>`) or typed. */
