@@ -276,7 +276,7 @@ export const oneSpace = (s: string) => s.replace(/[ \t\u00A0]+/g, ' ');
  * A name or a reference by name (NAME_FIELDS): text without format characters (withoutFormatChars:
  * zero-width spaces, BOM, bidi controls), which would make a look-alike of another name, on one line, its
  * runs of white space as one space (oneSpace; silent, as trimming). The warnings count the items that had
- * format characters (src/ingest/warnings.ts); a name of nothing else is refused. `asId`: the value is also
+ * format characters (src/ingest/checks-names.ts); a name of nothing else is refused. `asId`: the value is also
  * matched to, or stored as, an account's external id (a deal's or contract's `account`, an accounts row's
  * `name` without external_id), which is never folded: its spaces are kept as given, and the writer
  * single-spaces only the name it stores (src/ingest/accounts.ts, findAccounts).
