@@ -74,7 +74,9 @@ export interface References<R> {
  * A known email with a name that is another rep (and not this one) is an error on the name field, naming
  * who the name is; a name that matches nobody is left to the email (a nickname, a rename). An unknown email
  * with the name of reps who all have an email is an error (a twin would make the name match two people),
- * and so is an address in the name column that is not the email column's.
+ * and so is an address in the name column that is not the email column's. In one batch, the first of two
+ * unknown emails with one name (folded) takes the name (claims or creates its rep); the later one is then
+ * refused as in a later batch, on the email, naming that rep.
  */
 export async function findReps(
   db: Db,
@@ -201,10 +203,18 @@ export async function findReps(
     }
     if (withEmail.size === 0 && nameOnly.size === 0) return;
     const claimed = new Set<number>();
+    // Folded names an earlier email of these rows took (by claiming or creating its rep): a later email with
+    // such a name would make a second rep of it (tester: two unknown emails named "Pat Lee" in one batch both
+    // got through, after which the name matched two people). It is left uncreated, so its row is refused
+    // after the reload below with resolve's message for a later batch: the name is now a rep with an email.
+    const taken = new Set<string>();
     for (const [email, name] of withEmail) {
+      const key = fold(name);
+      if (taken.has(key)) continue;
+      taken.add(key);
       // A person first known only by name (e.g. from an earlier file) gets this email instead of a twin;
       // several such people are not guessed between: the email creates its own rep.
-      const nameless = (byName.get(fold(name)) ?? []).filter((r) => r.email === null && !claimed.has(r.id));
+      const nameless = (byName.get(key) ?? []).filter((r) => r.email === null && !claimed.has(r.id));
       if (nameless.length === 1) {
         claimed.add(nameless[0]!.id);
         await on
