@@ -578,7 +578,13 @@ export async function importCsv(db: Db, opts: ImportCsvOptions): Promise<ImportC
       for (const n of written.namedLikeStored ?? [])
         warnings.nameLikeStored(batch[parsed.positions[n.index]!]!.line, n.name, n.externalId, n.stored);
       for (const n of written.repsNamedLikeStored ?? [])
-        warnings.repNameLikeStored(batch[parsed.positions[n.index]!]!.line, n.name, n.email, n.stored);
+        warnings.repNameLikeStored(
+          batch[parsed.positions[n.index]!]!.line,
+          n.name,
+          n.email,
+          n.stored,
+          n.renamedFrom,
+        );
       for (const i of written.managersStored ?? []) warnings.managerStored(batch[parsed.positions[i]!]!.line);
     };
     const writeEntity = async (

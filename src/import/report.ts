@@ -158,6 +158,10 @@ const COUNTED_TITLES: Record<string, [one: string, many: string]> = {
     'reps named like another rep in the file',
   ],
   'name like a stored rep': ['new rep named like a stored rep', 'new reps named like a stored rep'],
+  'rep renamed like another rep': [
+    'rep renamed to the name of another rep',
+    'reps renamed to the name of another rep',
+  ],
 };
 
 /** `3 dates in the future`; a kind without a title reads as its name (`2 some new kind`). */

@@ -101,10 +101,10 @@ export class LookAlikes {
     line: number,
     name: string,
     email: string,
-    stored: { id: number; name: string; email: string }[],
+    stored: { id: number; name: string; email: string | null }[],
   ): void {
-    const earlier = (s: { email: string }) => {
-      const first = this.repEmails?.get(s.email.toLowerCase());
+    const earlier = (s: { email: string | null }) => {
+      const first = s.email === null ? undefined : this.repEmails?.get(s.email.toLowerCase());
       return first !== undefined && first < line ? first : undefined;
     };
     const others = stored.filter((s) => earlier(s) === undefined);
@@ -114,22 +114,48 @@ export class LookAlikes {
       if (!first) return;
       log.add('name like another rep', line, () => {
         const where = log.audience === 'request' ? `item ${first.at}` : `line ${first.at}`;
-        return `rep "${name}" <${email}> has the name of the rep of ${where}, ${first.rep.name} <${first.rep.email}>, ignoring case and accents: both are stored as two reps (an email is a rep's identity), ${askWhich('either')}; if they are one person, give both ${row}s the same email, then rename the rep of the wrong email and set it inactive (${row === 'item' ? 'an item' : 'a row'} with that email, another name and active=no; nothing deletes a rep); ${TWO_PEOPLE}`;
+        return `rep "${name}" <${email}> has the name of the rep of ${where}, ${who(first.rep)}, ignoring case and accents: both are stored as two reps (an email is a rep's identity), ${askWhich('either')}; if they are one person, give both ${row}s the same email, then rename the rep of the wrong email and set it inactive (${row === 'item' ? 'an item' : 'a row'} with that email, another name and active=no; nothing deletes a rep); ${TWO_PEOPLE}`;
       });
       return;
     }
     log.add('name like a stored rep', line, () => {
       const one = others.length === 1;
-      const said = others
-        .slice(0, 3)
-        .map((s) => `${s.name} <${s.email}>`)
-        .join(', ');
+      const said = others.slice(0, 3).map(who).join(', ');
       const more = others.length > 3 ? ` and ${others.length - 3} more` : '';
       const stored = one ? `the stored email ${others[0]!.email}` : 'the stored email of that person';
       return `new rep "${name}" <${email}> has the name of ${one ? 'stored rep' : 'stored reps'} ${said}${more}, ignoring case and accents: ${one ? 'both' : 'all'} are stored (an email is a rep's identity), ${askWhich(one ? 'either' : 'any of them')}; if they are one person, correct the email on this ${row} to ${stored}, then rename the new rep and set it inactive (${row === 'item' ? 'an item' : 'a row'} with email ${email}, another name and active=no; nothing deletes a rep); ${TWO_PEOPLE}`;
     });
   }
+
+  /**
+   * Counts a reps row (item) that renamed the stored rep of `email` (found by email or Slack user id) from
+   * `from` to `name`, a name that folds like the name of `others` (found by the writer: see RepNamedLikeStored):
+   * both are kept, and a reference by that name now matches them all and is refused. `line` as for
+   * repLikeStored.
+   */
+  repRenamedLike(
+    log: RowCheckLog,
+    line: number,
+    name: string,
+    email: string | null,
+    from: string,
+    others: { id: number; name: string; email: string | null }[],
+  ): void {
+    if (others.length === 0) return;
+    log.add('rep renamed like another rep', line, () => {
+      const one = others.length === 1;
+      const said = others.slice(0, 3).map(who).join(', ');
+      const more = others.length > 3 ? ` and ${others.length - 3} more` : '';
+      const row = log.audience === 'request' ? 'item' : 'row';
+      const rep = email === null ? `rep "${from}" (no email)` : `rep <${email}>`;
+      return `${rep} renamed from "${from}" to "${name}", the name of stored ${one ? 'rep' : 'reps'} ${said}${more}, ignoring case and accents: ${one ? 'both' : 'all'} are kept as ${one ? 'two reps' : 'separate reps'} (an email is a rep's identity), ${askWhich(one ? 'either' : 'any of them')}; if the new name is a mistake, give this ${row} the name "${from}" again; if they are one person, rename the rep of the other email and set it inactive (${row === 'item' ? 'an item' : 'a row'} with that email, another name and active=no; nothing deletes a rep); ${TWO_PEOPLE}`;
+    });
+  }
 }
+
+/** A rep as a warning names it: `Amara Okafor <amara@x.com>`, or `Pat Lee (no email)`. */
+const who = (s: { name: string; email: string | null }) =>
+  s.email === null ? `${s.name} (no email)` : `${s.name} <${s.email}>`;
 
 /** What a name two reps share does to a reference by it. */
 const askWhich = (them: string) =>

@@ -552,7 +552,8 @@ export async function ingestBatch(
     for (const r of refused[i] ?? []) log.refused(r.entry, r.index, r.item);
     for (const t of found[i] ?? []) log.touchBeforeLead(t.index, t.occurredAt, t.lead, t.leadCreatedAt);
     for (const n of likeStored[i] ?? []) log.nameLikeStored(n.index, n.name, n.externalId, n.stored);
-    for (const n of repsLikeStored[i] ?? []) log.repNameLikeStored(n.index, n.name, n.email, n.stored);
+    for (const n of repsLikeStored[i] ?? [])
+      log.repNameLikeStored(n.index, n.name, n.email, n.stored, n.renamedFrom);
     for (const k of managersStored[i] ?? []) log.managerStored(k);
     // In item order (a touch before its lead is found after the others, when written).
     const items = [...log.items].sort((a, b) => a.index - b.index);

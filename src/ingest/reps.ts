@@ -38,8 +38,9 @@ class ItemFailure extends Error {
  * Names (of reps, managers and teams) are looked up once per batch, not per row (BatchNames). The teams
  * and managers an item created are added to `opts.created` only when its savepoint commits.
  * Also returned, for the caller's warnings: `repsNamedLikeStored`, the new reps (by email) whose name folds
- * like other reps' with other emails when it was written (reps an earlier item created included), from the
- * names the batch loads anyway (no further query); `managersStored`, the items
+ * like other reps' with other emails when it was written (reps an earlier item created included), and the
+ * stored reps an item renamed to a name that folds like other reps' (`renamedFrom`), from the names the batch
+ * loads anyway (no further query); `managersStored`, the items
  * with role=manager and is_manager not yes whose rep manages a team once the batch is written (one query
  * per batch). Neither field is set when empty. Database errors other than an
  * item's own (ItemFailure, AmbiguousName, MembershipError: item errors) are thrown.
@@ -62,16 +63,17 @@ export async function writeReps(db: Db, items: RepItem[], opts: IngestOptions): 
     // What this item creates, kept apart until its savepoint commits (a refused item's are rolled back).
     const created = emptyCreated();
     try {
-      const { outcome, repId, alike } = await db.transaction((sp) =>
+      const { outcome, repId, alike, renamed } = await db.transaction((sp) =>
         writeRep(sp as unknown as Db, item, { ...opts, created }, names),
       );
       result[outcome] += 1;
-      if (alike && item.name && item.email)
+      if (alike && item.name && (item.email || renamed))
         likeStored.push({
           index,
           name: item.name,
-          email: item.email,
-          stored: alike.map((r) => ({ id: r.id, name: r.name, email: r.email! })),
+          email: renamed ? renamed.email : item.email!,
+          stored: alike.map((r) => ({ id: r.id, name: r.name, email: r.email })),
+          ...(renamed ? { renamedFrom: renamed.from } : {}),
         });
       if (item.role === 'manager' && item.is_manager !== true) roleOnly.push({ index, repId });
       opts.created?.reps.push(...created.reps);
@@ -119,12 +121,14 @@ interface Names {
 
 /**
  * What one item did: counted as inserted, updated or unchanged; its rep; and, for a new rep, the stored reps
- * its name folds like (all with other emails: see findRep), when any.
+ * its name folds like (all with other emails: see findRep), when any; for a stored rep it renamed to a name
+ * that folds like other reps' (`renamed`: its name before and its email), those reps.
  */
 interface RepWritten {
   outcome: 'inserted' | 'updated' | 'unchanged';
   repId: number;
   alike?: NamedRecord[];
+  renamed?: { from: string; email: string | null };
 }
 
 async function writeRep(db: Db, item: RepItem, opts: IngestOptions, names: Names): Promise<RepWritten> {
@@ -132,6 +136,7 @@ async function writeRep(db: Db, item: RepItem, opts: IngestOptions, names: Names
   await assertFree(db, found?.id ?? null, item);
   let changed = false;
   let repId: number;
+  let renamedLike: NamedRecord[] | undefined;
   if (!found) {
     if (!item.name) throw new ItemFailure('name', 'is required for a new rep');
     if (!item.email) {
@@ -173,6 +178,12 @@ async function writeRep(db: Db, item: RepItem, opts: IngestOptions, names: Names
     const active = item.active ?? (item.active === null ? true : undefined);
     if (active !== undefined && active !== found.active) set.active = active;
     if (item.timezone !== undefined && item.timezone !== found.timezone) set.timezone = item.timezone;
+    // A rename to a name other reps have (not a respelling of its own): from then on a reference by that
+    // name matches them all, so the caller counts it (tester: it went unsaid). Read before `replace` below.
+    if (set.name !== undefined && fold(set.name) !== fold(found.name)) {
+      const others = (await names.reps.get(db, set.name)).filter((r) => r.id !== repId);
+      if (others.length > 0) renamedLike = others;
+    }
     if (Object.keys(set).length > 0) {
       await db.update(reps).set(set).where(eq(reps.id, repId));
       if (set.name !== undefined || set.email !== undefined)
@@ -210,7 +221,10 @@ async function writeRep(db: Db, item: RepItem, opts: IngestOptions, names: Names
     }
   }
   if (!found) return alike ? { outcome: 'inserted', repId, alike } : { outcome: 'inserted', repId };
-  return { outcome: changed ? 'updated' : 'unchanged', repId };
+  const outcome = changed ? 'updated' : 'unchanged';
+  if (!renamedLike) return { outcome, repId };
+  const email = item.email !== undefined ? item.email : found.email;
+  return { outcome, repId, alike: renamedLike, renamed: { from: found.name, email } };
 }
 
 /**

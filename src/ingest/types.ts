@@ -85,9 +85,15 @@ export interface RepNamedLikeStored {
   /** The item's position in its batch (as ItemError.index). */
   index: number;
   name: string;
-  email: string;
-  /** The other reps of that name (all with an email), oldest first. */
-  stored: { id: number; name: string; email: string }[];
+  /** The rep's email (null only for a renamed rep found by Slack user id that has none). */
+  email: string | null;
+  /**
+   * The other reps of that name, oldest first: for a new rep all with an email; for a rename (`renamedFrom`)
+   * any rep, one stored without an email included.
+   */
+  stored: { id: number; name: string; email: string | null }[];
+  /** Set when the item renamed a stored rep (found by email or Slack user id): its name before. */
+  renamedFrom?: string;
 }
 
 export const emptyResult = (): WriteResult => ({ inserted: 0, updated: 0, unchanged: 0, errors: [] });

@@ -54,6 +54,7 @@ const KIND_SCOPES = {
   'is_manager with rep role': 'row',
   'name like another rep': 'rows',
   'name like a stored rep': 'rows',
+  'rep renamed like another rep': 'rows',
 } as const satisfies Record<string, 'row' | 'rows'>;
 export type WarningKind = keyof typeof KIND_SCOPES;
 /** Every warning kind, in a fixed order (the API schema's enum; bits of a row's mask). */

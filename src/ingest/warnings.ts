@@ -410,15 +410,19 @@ export class WarningLog {
    * Counts a new rep (email `email`, not stored before) whose name folds like the name of other reps with
    * other emails, found by the writer when it wrote the row (see RepNamedLikeStored); `line` is its line, or
    * its item index in a request: `name like a stored rep`, or `name like another rep` when every such rep was
-   * given by an earlier row of this file or request (see LookAlikes.repLikeStored).
+   * given by an earlier row of this file or request (see LookAlikes.repLikeStored). With `renamedFrom`, the
+   * row renamed the stored rep of `email` from that name to `name`: `rep renamed like another rep`.
    */
   repNameLikeStored(
     line: number,
     name: string,
-    email: string,
-    stored: { id: number; name: string; email: string }[],
+    email: string | null,
+    stored: { id: number; name: string; email: string | null }[],
+    renamedFrom?: string,
   ): void {
-    this.lookAlikes.repLikeStored(this.checks, line, name, email, stored);
+    if (renamedFrom !== undefined)
+      this.lookAlikes.repRenamedLike(this.checks, line, name, email, renamedFrom, stored);
+    else if (email !== null) this.lookAlikes.repLikeStored(this.checks, line, name, email, stored);
   }
 
   /**
