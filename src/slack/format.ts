@@ -215,13 +215,21 @@ export function formatSparkline(values: (number | null)[]): string {
     .join('');
 }
 
-/** "27 minutes ago", "3 hours ago", "2 days ago" between two instants. */
+/**
+ * "27 minutes ago", "3 hours ago", "2 days ago" between two instants; an instant after `now` (a record dated
+ * in the future) is "in 18 days", never "just now" (fresh tester: a won deal dated 25 Dec read "Data as of
+ * Fri, 25 Dec 2026 (just now)" on 7 Dec). Under a minute either way is "just now".
+ */
 export function formatAge(from: Date, now: Date): string {
-  const minutes = Math.max(0, Math.round((now.getTime() - from.getTime()) / 60_000));
+  const ahead = from.getTime() > now.getTime();
+  const minutes = Math.round(Math.abs(now.getTime() - from.getTime()) / 60_000);
   if (minutes < 1) return 'just now';
-  if (minutes < 60) return `${minutes} minute${minutes === 1 ? '' : 's'} ago`;
+  const say = (n: number, unit: string) => {
+    const span = `${formatCount(n)} ${unit}${n === 1 ? '' : 's'}`;
+    return ahead ? `in ${span}` : `${span} ago`;
+  };
+  if (minutes < 60) return say(minutes, 'minute');
   const hours = Math.round(minutes / 60);
-  if (hours < 48) return `${hours} hour${hours === 1 ? '' : 's'} ago`;
-  const days = Math.round(hours / 24);
-  return `${formatCount(days)} days ago`;
+  if (hours < 48) return say(hours, 'hour');
+  return say(Math.round(hours / 24), 'day');
 }

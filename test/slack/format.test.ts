@@ -128,5 +128,11 @@ describe('formatting numbers for Slack', () => {
     const now = new Date('2026-11-23T10:00:00Z');
     expect(formatAge(new Date('2026-11-23T09:33:00Z'), now)).toBe('27 minutes ago');
     expect(formatAge(new Date('2026-11-20T10:00:00Z'), now)).toBe('3 days ago');
+    // After `now` (a record dated in the future): how far ahead, not "just now".
+    expect(formatAge(new Date('2026-12-11T10:00:00Z'), now)).toBe('in 18 days');
+    expect(formatAge(new Date('2026-11-23T13:00:00Z'), now)).toBe('in 3 hours');
+    expect(formatAge(new Date('2026-11-23T10:01:00Z'), now)).toBe('in 1 minute');
+    expect(formatAge(new Date('2026-11-23T10:00:20Z'), now)).toBe('just now');
+    expect(formatAge(new Date('2026-11-23T09:59:40Z'), now)).toBe('just now');
   });
 });
