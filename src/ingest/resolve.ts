@@ -230,10 +230,15 @@ export async function findReps(
         .returning({ id: reps.id });
       if (made.length > 0) created?.reps.push({ name, email });
     }
-    if (nameOnly.size > 0) {
+    // A name that an email of these rows took is that person, not a second one (fresh tester helper-403,
+    // HIGH: `Sam Ode <sam@x.com>` and a name-only `Sam Ode` in one file made two reps, so the file was
+    // refused as naming two people, or with --skip-invalid the twin was stored). As when the rep is stored
+    // first: the name-only rows find the rep the email made after the reload below.
+    const namesOnly = [...nameOnly].filter(([key]) => !taken.has(key)).map(([, name]) => name);
+    if (namesOnly.length > 0) {
       const made = await on
         .insert(reps)
-        .values([...nameOnly.values()].map((name) => ({ name })))
+        .values(namesOnly.map((name) => ({ name })))
         .onConflictDoNothing({ target: reps.name, where: sql`email is null` })
         .returning({ name: reps.name });
       created?.reps.push(...made.map((m) => ({ name: m.name, email: null })));

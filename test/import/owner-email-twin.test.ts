@@ -100,4 +100,54 @@ describeDb('an unknown owner email with the name of a rep', (ctx) => {
     // A request with a refused item writes nothing.
     expect(await reps()).toEqual([]);
   });
+
+  // Fresh tester helper-403 (HIGH): a new person named with an email on one row and by name alone on another
+  // made two reps "Sam Ode" (one without an email); without --skip-invalid the file was refused as naming two
+  // people, with it the twin was stored. The name-only row is the person the email row creates, either order.
+  it('takes a name-only row for the new rep an email row of the same file creates, in either order', async () => {
+    const emailFirst = await run(
+      'opportunities',
+      csv(
+        'external_id,created_at,owner_name,owner_email',
+        'S-1,2026-11-02,Sam Ode,sam@x.com',
+        'S-2,2026-11-02,sam ode,',
+      ),
+    );
+    expect(emailFirst.errors).toBe('');
+    const nameFirst = await run(
+      'leads',
+      csv(
+        'external_id,created_at,owner_name,owner_email',
+        'U-1,2026-11-02,uma vee,',
+        'U-2,2026-11-02,Uma Vee,uma@x.com',
+      ),
+    );
+    expect(nameFirst.errors).toBe('');
+    expect(await reps()).toEqual([
+      { name: 'Sam Ode', email: 'sam@x.com' },
+      { name: 'Uma Vee', email: 'uma@x.com' },
+    ]);
+    const owners = await queryRows(
+      ctx.db(),
+      sql.raw(`select o.external_id as id, r.email from opportunities o join reps r on r.id = o.owner_rep_id
+        union all select l.external_id, r.email from leads l join reps r on r.id = l.owner_rep_id order by 1`),
+    );
+    expect(owners).toEqual([
+      { id: 'S-1', email: 'sam@x.com' },
+      { id: 'S-2', email: 'sam@x.com' },
+      { id: 'U-1', email: 'uma@x.com' },
+      { id: 'U-2', email: 'uma@x.com' },
+    ]);
+  });
+
+  it('refuses nothing and makes one rep without --skip-invalid too', async () => {
+    const file = csv(
+      'external_id,created_at,owner_name,owner_email',
+      'W-1,2026-11-02,Wes Ng,wes@x.com',
+      'W-2,2026-11-02,wes ng,',
+    );
+    const r = await importCsv(ctx.db(), { entity: 'opportunities', input: createReadStream(file), ...opts });
+    expect(formatErrors(r)).toBe('');
+    expect(await reps()).toEqual([{ name: 'Wes Ng', email: 'wes@x.com' }]);
+  });
 });
