@@ -3,6 +3,7 @@ import { type AccessTarget, checkAnyTargetAccess, checkTargetAccess } from '../s
 import { getRepNames, listTeams } from '../src/access/queries.js';
 import { nameChecker, resolveScopeAsk } from '../src/access/scope.js';
 import { linkMentionedRep, resolveScopeWords } from '../src/answers/scope-words.js';
+import { fold } from '../src/core/fold.js';
 import { metricDepsFor } from '../src/deps.js';
 import { headlineCurrencyNotes, recordsLeftOut } from '../src/metrics/currency-notes.js';
 import {
@@ -460,6 +461,13 @@ async function whoseTarget(
   action: 'set' | 'remove',
   typed: TypedTarget,
 ): Promise<{ ok: true; scope: Scope; periodKind: TargetPeriodKind | null } | { ok: false; reply: Reply }> {
+  const fiscalAt = given.findIndex(
+    (w, i) => w.toLowerCase() === 'fiscal' && i + 1 < given.length && isPeriodWord(given[i + 1]!),
+  );
+  if (fiscalAt >= 0) {
+    const asked = await fiscalTeamAsk(deps, action, typed, given, fiscalAt);
+    if (asked) return { ok: false, reply: reply(buildNoticeMessage(asked, usage)) };
+  }
   const counted = readCountedPeriod(given, usage);
   if ('reply' in counted) return { ok: false, reply: counted.reply };
   const rest = counted.words;
@@ -558,6 +566,42 @@ async function whoseTarget(
   if (refusal) return { ok: false, reply: refusal };
   await linkMentionedRep(deps, resolved);
   return { ok: true, scope: resolved.scope, periodKind };
+}
+
+/**
+ * With a team called "Fiscal", the reply to a target command with `fiscal` before a period word (`fiscal
+ * week`, `team fiscal quarter`); null without such a team. A target's periods are the org's calendar's
+ * already, so `fiscal` there is dropped (helper-174) and the target is the caller's team's; but then a team
+ * "Fiscal" had its target set on the caller's own team without a word (fresh tester helper-403, HIGH:
+ * `target set calls 46 fiscal week` and `team fiscal week` replaced The Closers' target, and `target remove
+ * calls fiscal week` removed it). Nothing is stored: both commands are offered. `given`: the words after the
+ * metric and value, as typed; `at`: where `fiscal` is.
+ */
+async function fiscalTeamAsk(
+  deps: Parameters<Subcommand['run']>[0],
+  action: 'set' | 'remove',
+  typed: TypedTarget,
+  given: string[],
+  at: number,
+): Promise<string | null> {
+  const team = (await listTeams(deps.db)).find((t) => fold(t.name) === 'fiscal');
+  if (!team) return null;
+  const without = given.filter((_, i) => i !== at);
+  // `team fiscal week` names the team as `team "Fiscal" week`; `fiscal week` gets a `team` before it.
+  const named = [...given];
+  named.splice(
+    at,
+    1,
+    ...(at > 0 && given[at - 1]!.toLowerCase() === 'team' ? [] : ['team']),
+    `"${team.name}"`,
+  );
+  const command = (words: string[]) =>
+    `\`${['/metrics target', action, ...typed.before, ...words].join(' ')}\``;
+  const head = `\`fiscal\` can be the team ${escapeName(clipName(team.name))} or the fiscal calendar, so nothing was ${action === 'set' ? 'set' : 'removed'}. A target's periods are the fiscal calendar's already`;
+  // Typed words with a backtick would end the example's code early: then none is shown.
+  if (![...typed.before, ...given, team.name].every((w) => !w.includes('`')))
+    return `${head}: for the team, write its name in quotes after \`team\`; otherwise leave \`fiscal\` out.`;
+  return `${head}: for the team, type ${command(named)}; otherwise, ${command(without)}.`;
 }
 
 /**

@@ -450,4 +450,40 @@ describeDb('/metrics target: refusals', (ctx) => {
       'Removed: Lost deals 10 per month for the whole org.',
     );
   });
+
+  // Fresh tester helper-403 (HIGH): with a team "Fiscal", `target set calls 46 fiscal week` and `team fiscal
+  // week` set the caller's own team's target (a target's periods are the fiscal calendar's already, so
+  // `fiscal` before a period word is dropped: helper-174), and `target remove calls fiscal week` removed it.
+  // With such a team nothing is stored or removed now: both commands are offered.
+  it('asks back for `fiscal` before a period word when a team is called Fiscal, storing nothing', async () => {
+    const db = ctx.database();
+    await run('set calls 47 team week', manager);
+    const before = await listTargets(ctx.db());
+    const fiscalTeam = await addTeam(db, 'Fiscal');
+    await ctx.db().insert(teamManagers).values({ teamId: fiscalTeam, repId: manager.repId! });
+    const mia = { ...manager, managedTeamIds: [...manager.managedTeamIds, fiscalTeam] };
+    const head =
+      "`fiscal` can be the team Fiscal or the fiscal calendar, so nothing was set. A target's periods are the fiscal calendar's already";
+    expect((await shown('set calls 46 fiscal week', mia)).section).toBe(
+      `${head}: for the team, type \`/metrics target set calls 46 team "Fiscal" week\`; otherwise, \`/metrics target set calls 46 week\`.`,
+    );
+    expect((await shown('set calls 46 team fiscal week', mia)).section).toBe(
+      `${head}: for the team, type \`/metrics target set calls 46 team "Fiscal" week\`; otherwise, \`/metrics target set calls 46 team week\`.`,
+    );
+    expect((await shown('remove calls fiscal week', mia)).section).toContain('so nothing was removed.');
+    expect((await shown('set calls 49 team fiscal quarter', admin)).section).toContain(
+      '`/metrics target set calls 49 team "Fiscal" quarter`',
+    );
+    expect(await listTargets(ctx.db())).toEqual(before);
+    // The team by its quoted name, or by `team fiscal` with no period word after it, is set as asked.
+    expect((await shown('set calls 46 team "Fiscal" week', mia)).section).toBe(
+      'Target set: Calls 46 per week for team Fiscal.',
+    );
+  });
+
+  it('drops `fiscal` before a period word when no team is so called (helper-174)', async () => {
+    expect((await shown('set calls 46 fiscal week', manager)).section).toMatch(
+      /^Target set: Calls 46 per week for team /,
+    );
+  });
 });
