@@ -34,6 +34,7 @@ import { clipName } from '../src/names.js';
 import { buildGrammarErrorMessage, buildNoticeMessage } from '../src/slack/blocks/notice.js';
 import { header, section } from '../src/slack/blocks/pieces.js';
 import { formatNumber } from '../src/slack/format.js';
+import type { ParsedCommand } from '../src/slack/grammar/ask.js';
 import { joinMetricWords, twoWayMetric } from '../src/slack/grammar/metric-words.js';
 import { chooseMonthReading } from '../src/slack/grammar/modifiers.js';
 import { parseCommand } from '../src/slack/grammar/parse.js';
@@ -501,7 +502,11 @@ async function whoseTarget(
     asTyped = plain;
   }
   // The same rule as questions: month words that spell a name with the words beside them are that name.
-  const parsed = await chooseMonthReading(asTyped, nameChecker(deps.db));
+  const parsed = asTarget(
+    await chooseMonthReading(asTyped, nameChecker(deps.db)),
+    ['target', action, ...typed.before],
+    periodIndex >= 0 ? [rest[periodIndex]!] : [],
+  );
   // A target is never for one month, so a month word here names a team or person (team October, May).
   const month =
     parsed.kind === 'ask' && (parsed.scope.kind === 'me' || parsed.scope.kind === 'my_team') && !parsed.by
@@ -566,6 +571,22 @@ async function whoseTarget(
   if (refusal) return { ok: false, reply: refusal };
   await linkMentionedRep(deps, resolved);
   return { ok: true, scope: resolved.scope, periodKind };
+}
+
+/**
+ * `parsed` (the target's words read as `summary …`) with its ask-back commands (`orTeam`: `the team` when a
+ * team is called "The Team") written as target commands: `head` (`target set calls 43`) in place of
+ * `summary`, then `tail` (the period word). Fresh tester helper-403 (MED): `target set calls 43 the team
+ * week` offered `summary team` and `summary team "the team"`, which ask for a scorecard. Others unchanged.
+ */
+function asTarget(parsed: ParsedCommand, head: string[], tail: string[]): ParsedCommand {
+  if (parsed.kind !== 'ask' || !('orTeam' in parsed.scope) || !parsed.scope.orTeam) return parsed;
+  const or = parsed.scope.orTeam;
+  const swap = (command: string) => [...head, ...command.split(' ').slice(1), ...tail].join(' ');
+  return {
+    ...parsed,
+    scope: { ...parsed.scope, orTeam: { ...or, own: swap(or.own), named: swap(or.named) } },
+  };
 }
 
 /**

@@ -486,4 +486,15 @@ describeDb('/metrics target: refusals', (ctx) => {
       /^Target set: Calls 46 per week for team /,
     );
   });
+
+  // Fresh tester helper-403 (MED): with a team "The Team", `target set calls 43 the team week` was asked back
+  // with `summary team` and `summary team "the team"`, which ask for a scorecard, not set the target.
+  it('asks back `the team` with target commands to type, storing nothing', async () => {
+    await addTeam(ctx.database(), 'The Team');
+    const asked = (await shown('set calls 43 the team week', manager)).section;
+    expect(asked).toContain('ask `target set calls 43 team week`');
+    expect(asked).toContain('ask `target set calls 43 team "the team" week`');
+    expect(asked).not.toContain('summary');
+    expect(await listTargets(ctx.db())).toEqual([]);
+  });
 });
