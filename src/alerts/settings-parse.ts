@@ -2,7 +2,7 @@ import { badQuote, unquoteName } from '../slack/grammar/words.js';
 import { escapeMrkdwn } from '../slack/mrkdwn.js';
 import { formatMinuteOfDay } from '../time/format.js';
 import { formatTwelveHour, readTypedTime, saysDayPeriod, TYPED_TIME_RULE } from '../time/typed-time.js';
-import { isTimeZone } from '../time/zone.js';
+import { canonicalTimeZone } from '../time/zone.js';
 import type { AlertSettingsPatch } from './settings.js';
 
 /**
@@ -98,7 +98,8 @@ function parseSetting(
       if (seconds === null)
         return {
           error:
-            fractionOfASecond(args.join(' ')) ?? 'Give the SLA as a duration, e.g. `10m`, `90s` or `1h`.',
+            fractionOfASecond(args.join(' '), SLA_LIMITS) ??
+            'Give the SLA as a duration, e.g. `10m`, `90s` or `1h`.',
         };
       const refused = outOfRange('The SLA', SLA_LIMITS, seconds, args.join(' '));
       return refused ? { error: refused } : { slaSeconds: seconds };
@@ -109,7 +110,7 @@ function parseSetting(
       if (seconds === null) {
         return {
           error:
-            fractionOfASecond(args.join(' ')) ??
+            fractionOfASecond(args.join(' '), ESCALATION_LIMITS) ??
             'Give the escalation as a duration, e.g. `30m` or `2h`, or `default` (3 × SLA).',
         };
       }
@@ -132,14 +133,22 @@ function parseSetting(
  * `1m 0.5s`): settings are kept in whole seconds, and rounding would store a figure nobody typed. Says the
  * whole seconds either side; null when `text` is not such a duration.
  */
-function fractionOfASecond(text: string): string | null {
+function fractionOfASecond(text: string, limits: { min: number; max: number }): string | null {
   const m = /^(.*?)(\d+)\.(\d+)\s*(?:s|secs?|seconds?)$/i.exec(text.trim());
   if (!m || !/[1-9]/.test(m[3]!)) return null;
   const rest = m[1]!.trim();
-  if (rest !== '' && parseDuration(rest) === null) return null;
+  const head = rest === '' ? 0 : parseDuration(rest);
+  if (head === null) return null;
   const whole = Number(m[2]);
   const show = (s: number) => `\`${rest === '' ? '' : `${rest} `}${s}s\``;
-  return `\`${escapeMrkdwn(text.trim().slice(0, 40))}\` has a fraction of a second: durations are kept in whole seconds. Write ${show(whole)} or ${show(whole + 1)}.`;
+  // Only whole seconds the setting takes are offered (fresh tester helper-403: `29.9s` offered `29s`, under
+  // the SLA's 30 s); when neither is, the range is said.
+  const fits = [whole, whole + 1].filter((s) => head + s >= limits.min && head + s <= limits.max);
+  const offer =
+    fits.length === 0
+      ? `It must be between ${limitText(limits.min)} and ${limitText(limits.max)}.`
+      : `Write ${fits.map(show).join(' or ')}.`;
+  return `\`${escapeMrkdwn(text.trim().slice(0, 40))}\` has a fraction of a second: durations are kept in whole seconds. ${offer}`;
 }
 
 /**
@@ -276,9 +285,11 @@ function parseHours(args: string[]): AlertSettingsPatch | { error: string } {
   let timezone: string | undefined;
   if (tzAt >= 0) {
     if (!tz) return { error: usage };
-    if (!isTimeZone(tz))
+    // Stored in its IANA spelling (fresh tester helper-403: `tz europe/london` showed "(europe/london)").
+    const canonical = canonicalTimeZone(tz);
+    if (canonical === null)
       return { error: `\`${escapeMrkdwn(tz)}\` is not a time zone name; use one like Europe/London.` };
-    timezone = tz;
+    timezone = canonical;
   }
   return { hours: { kind: 'hours', days, ...range, ...(timezone ? { timezone } : {}) } };
 }

@@ -158,8 +158,20 @@ describe('alerts command grammar', () => {
     expect(bad(['set', 'sla', '0s'])).toBe('The SLA must be between 30s and 24h: got `0s`.');
     expect(bad(['set', 'sla', '0', 'minutes'])).toBe('The SLA must be between 30s and 24h: got `0 minutes`.');
     // A fraction of a second (fresh tester, LOW): said, with the whole seconds either side, not "not a duration".
+    // A zone typed in lower case is kept in its IANA spelling (fresh tester helper-403, LOW).
+    expect(parseAlertsCommand(['set', 'hours', 'mon-fri', '9am-5pm', 'tz', 'europe/london'])).toMatchObject({
+      ok: true,
+      patch: { hours: { timezone: 'Europe/London' } },
+    });
+    expect(bad(['set', 'sla', '45.5s'])).toBe(
+      '`45.5s` has a fraction of a second: durations are kept in whole seconds. Write `45s` or `46s`.',
+    );
+    // Only whole seconds in the range are offered (fresh tester helper-403: `29s` is under the SLA's 30 s).
     expect(bad(['set', 'sla', '29.9s'])).toBe(
-      '`29.9s` has a fraction of a second: durations are kept in whole seconds. Write `29s` or `30s`.',
+      '`29.9s` has a fraction of a second: durations are kept in whole seconds. Write `30s`.',
+    );
+    expect(bad(['set', 'sla', '2.5s'])).toBe(
+      '`2.5s` has a fraction of a second: durations are kept in whole seconds. It must be between 30s and 24h.',
     );
     expect(bad(['set', 'escalation', '1m', '0.5s'])).toBe(
       '`1m 0.5s` has a fraction of a second: durations are kept in whole seconds. Write `1m 0s` or `1m 1s`.',
