@@ -205,7 +205,21 @@ describeDb('words that read as the caller’s team or as a team’s name', (db) 
     expect(plain('how is my team doing')).toEqual(plain('team'));
     expect(plain("what's my winrate like")).toEqual(plain('winrate me'));
     expect(plain('how is my winrate looking')).toEqual(plain('winrate me'));
-    for (const text of ["what's my team", 'what is my team', 'how is my team', 'how is my team doing'])
+    // Fresh tester helper-403 (MED): a tail word before a period, and `the team` / `team` in a question.
+    expect(plain('how is my team doing this month')).toEqual(plain('team this month'));
+    expect(plain('how is my team looking this quarter')).toEqual(plain('team this quarter'));
+    expect(plain("what's my winrate like this month")).toEqual(plain('winrate me this month'));
+    expect(plain('how is the team doing')).toEqual(plain('team'));
+    expect(plain('how is team doing')).toEqual(plain('team'));
+    expect(plain('how is the team doing this week')).toEqual(plain('team this week'));
+    expect(plain("what's the team winrate")).toEqual(plain('winrate team'));
+    for (const text of [
+      "what's my team",
+      'what is my team',
+      'how is my team',
+      'how is my team doing',
+      'how is the team doing',
+    ])
       expect(await ask(text), text).toMatch(/^Scorecard · EMEA/);
   });
 

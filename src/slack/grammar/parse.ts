@@ -141,6 +141,32 @@ function withCommasAsSeparators(tokens: string[], ctx: GrammarContext): string[]
 /** Last words of a question that add nothing to the ask (`how is my team doing`). */
 const QUESTION_TAILS = new Set(['doing', 'like', 'looking']);
 
+/** Words that begin a period after a question's tail word (`how is my team doing this month`). */
+const PERIOD_OPENERS = new Set([
+  'this',
+  'last',
+  'next',
+  'today',
+  'yesterday',
+  'so',
+  'since',
+  'ytd',
+  'mtd',
+  'qtd',
+]);
+
+/**
+ * Where a question's tail word is (QUESTION_TAILS) in `lower` after the opener: the last word, or one followed
+ * by a period (`how is my team doing this month`, `what's my winrate like this month`); -1 when none. A tail
+ * word followed by other words stays (a team "Like Minds" is never cut).
+ */
+function tailWordAt(lower: string[], opener: number): number {
+  for (let i = opener + 1; i < lower.length; i++)
+    if (QUESTION_TAILS.has(lower[i]!) && (i === lower.length - 1 || PERIOD_OPENERS.has(lower[i + 1]!)))
+      return i;
+  return -1;
+}
+
 /**
  * A question in plain words read as the ask it means: its opener (see openerLength) and a `the` after it
  * are dropped, and `my` before the metric is the caller, as `me` after it is (`what's my win rate this
@@ -154,14 +180,18 @@ function withQuestionRead(tokens: string[]): string[] {
   const opener = openerLength(lower);
   // `how is my team doing`, `what's my winrate like`: the question's last word says nothing (fresh tester
   // helper-305: "I don't know a team called "doing"").
-  if (opener > 0 && lower.length > opener + 1 && QUESTION_TAILS.has(lower.at(-1)!))
-    return withQuestionRead(tokens.slice(0, -1));
+  // Fresh tester helper-403 (MED): also before a period (`how is my team doing this month`).
+  const tail = opener > 0 ? tailWordAt(lower, opener) : -1;
+  if (tail >= 0) return withQuestionRead(tokens.filter((_, i) => i !== tail));
   let at = opener;
   if (opener > 0 && lower[at] === 'the') at += 1;
-  // `my team winrate`, `how is my team's winrate`: the caller's team, as `team` after the metric.
-  const ours = isMyTeamAt(lower, at);
+  // `my team winrate`, `how is my team's winrate`: the caller's team, as `team` after the metric; in a
+  // question, `the team` and `team` too (`how is the team doing`; fresh tester helper-403, MED).
+  const teamWord = opener > 0 && lower[at] === 'team';
+  const ours = teamWord || isMyTeamAt(lower, at);
   const mine = !ours && lower[at] === 'my';
-  if (ours) at += 2;
+  if (teamWord) at += 1;
+  else if (ours) at += 2;
   else if (mine) at += 1;
   if (at === 0) return joinMetricWords(tokens);
   const rest = joinMetricWords(tokens.slice(at));
