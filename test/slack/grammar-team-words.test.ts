@@ -168,6 +168,10 @@ describeDb('words that read as the caller’s team or as a team’s name', (db) 
     expect(await ask('winrate fiscal year')).toContain(
       '`fiscal year` can mean your fiscal year or the team Fiscal: for your fiscal year, ask `winrate this year`; for the team, ask `winrate team "fiscal" this year`.',
     );
+    // Fresh tester helper-403 (MED): with `the` before `fiscal`, the commands offered read `winrate the this year`.
+    expect(await ask('winrate the fiscal year')).toContain(
+      'for your fiscal year, ask `winrate this year`; for the team, ask `winrate team "fiscal" this year`.',
+    );
     expect(await ask('winrate this year')).not.toContain('can mean');
     expect(await ask('winrate me fiscal year')).not.toContain('can mean');
     expect(await ask('winrate team "fiscal" this year')).toMatch(/^Win rate · Fiscal · /);

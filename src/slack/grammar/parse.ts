@@ -267,14 +267,21 @@ function withFiscalOrTeam(parsed: ParsedCommand, unfiscal: string[], tokens: str
   if (at < 0) return parsed;
   const word = unfiscal[at]!;
   const unit = unfiscal[at + 1]!.toLowerCase();
-  const thisAt = tokens.findIndex((t, i) => t === 'this' && tokens[i + 1]?.toLowerCase() === unit);
+  let thisAt = tokens.findIndex((t, i) => t === 'this' && tokens[i + 1]?.toLowerCase() === unit);
   if (thisAt < 0) return parsed;
-  const named = [...tokens.slice(0, thisAt), 'team', `"${word}"`, ...tokens.slice(thisAt)];
+  // `winrate the fiscal year`: the commands offered leave the `the` out (fresh tester helper-403: they read
+  // `winrate the this year` and `winrate the team "fiscal" this year`).
+  const words =
+    thisAt > 0 && tokens[thisAt - 1]!.toLowerCase() === 'the'
+      ? tokens.filter((_, i) => i !== thisAt - 1)
+      : tokens;
+  if (words !== tokens) thisAt -= 1;
+  const named = [...words.slice(0, thisAt), 'team', `"${word}"`, ...words.slice(thisAt)];
   const or: OrTeam = {
     name: word,
     typed: `${word} ${unfiscal[at + 1]}`,
     meaning: `your fiscal ${unit}`,
-    own: tokens.join(' '),
+    own: words.join(' '),
     named: named.join(' '),
   };
   return { ...parsed, scope: { ...parsed.scope, orTeam: or } };
