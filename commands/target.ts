@@ -620,7 +620,7 @@ async function fiscalTeamAsk(
     `\`${['/metrics target', action, ...typed.before, ...words].join(' ')}\``;
   const head = `\`fiscal\` can be the team ${escapeName(clipName(team.name))} or the fiscal calendar, so nothing was ${action === 'set' ? 'set' : 'removed'}. A target's periods are the fiscal calendar's already`;
   // Typed words with a backtick would end the example's code early: then none is shown.
-  if (![...typed.before, ...given, team.name].every((w) => !w.includes('`')))
+  if ([...typed.before, ...given, team.name].some((w) => w.includes('`')))
     return `${head}: for the team, write its name in quotes after \`team\`; otherwise leave \`fiscal\` out.`;
   return `${head}: for the team, type ${command(named)}; otherwise, ${command(without)}.`;
 }

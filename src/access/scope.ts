@@ -90,10 +90,13 @@ export async function resolveScopeAsk(
     const clash = await monthNameClash(db, ask.monthOrName, ask.kind === 'my_team', show);
     if (clash) return clash;
   }
-  // `the org` and a team "The Org", `winrate fiscal year` and a team "Fiscal": say how to ask for each.
-  if ((ask.kind === 'me' || ask.kind === 'org') && ask.orTeam) {
-    const other = (await listTeams(db)).find((t) => fold(t.name) === fold(ask.orTeam!.name));
-    if (other) return orTeamRefusal(ask.orTeam, other.name, show);
+  // `my team` and a team "My Team", `the org` and a team "The Org", `winrate fiscal year` and a team
+  // "Fiscal": say how to ask for each (not when the team so called is the caller's own team that was meant).
+  const orTeam = ask.kind === 'me' || ask.kind === 'org' || ask.kind === 'my_team' ? ask.orTeam : undefined;
+  if (orTeam) {
+    const other = (await listTeams(db)).find((t) => fold(t.name) === fold(orTeam.name));
+    const own = ask.kind === 'my_team' ? (caller.teamIds[0] ?? caller.managedTeamIds[0]) : undefined;
+    if (other && other.id !== own) return orTeamRefusal(orTeam, other.name, show);
   }
   switch (ask.kind) {
     case 'me':
@@ -105,11 +108,6 @@ export async function resolveScopeAsk(
       return ok({ kind: 'org' }, { kind: 'org' });
     case 'my_team': {
       const teamId = caller.teamIds[0] ?? caller.managedTeamIds[0];
-      // `my team` and a team called "My Team" that is not the caller's: say how to ask for each.
-      if (ask.orTeam) {
-        const other = (await listTeams(db)).find((t) => fold(t.name) === fold(ask.orTeam!.name));
-        if (other && other.id !== teamId) return orTeamRefusal(ask.orTeam, other.name, show);
-      }
       if (teamId === undefined) {
         // `winrate by rep` with no scope typed, from someone with no team: say which scopes split.
         if (ask.unwritten) {

@@ -4,6 +4,17 @@ import type { RowCheckLog } from './warning-kinds.js';
 import { placeholders } from './warning-text.js';
 
 /**
+ * The text given in `field` of `raw` (the row or item before the schema read it), trimmed, when the schema
+ * read it as an empty cell (`item[field]` null) though it was not empty: a placeholder ("N/A", "-", "TBD":
+ * isPlaceholderName). Null otherwise.
+ */
+function placeholderGiven(item: Record<string, unknown>, raw: unknown, field: string): string | null {
+  if (item[field] !== null || typeof raw !== 'object' || raw === null) return null;
+  const given = (raw as Record<string, unknown>)[field];
+  return typeof given === 'string' && given.trim() !== '' ? given.trim() : null;
+}
+
+/**
  * Counts a lead, deal or activity whose owner cell (`owner_name`, an activity's `rep_name`) held a
  * placeholder ("N/A", "-", "none": isPlaceholderName), which the schema read as an empty cell rather
  * than creating a rep of that name: the owner comes from the email column, or there is none. `raw`: the
@@ -16,14 +27,13 @@ export function checkPlaceholderOwner(
   raw: unknown,
 ): void {
   const field = OWNER_NAME_FIELDS[log.entity];
-  if (!field || item[field] !== null || typeof raw !== 'object' || raw === null) return;
-  const given = (raw as Record<string, unknown>)[field];
-  if (typeof given !== 'string' || given.trim() === '') return;
+  const given = field ? placeholderGiven(item, raw, field) : null;
+  if (given === null) return;
   const email = field === 'rep_name' ? 'rep_email' : 'owner_email';
   log.addQuoted(
     'placeholder owner',
     line,
-    given.trim(),
+    given,
     (values) =>
       `${field} ${placeholders(values)}, not ${values.length > 1 ? 'rep names' : "a rep's name"}: read as an empty ${field} cell (the owner is the rep with the ${email}, if given), no rep is created`,
   );
@@ -39,13 +49,12 @@ export function checkPlaceholderTeam(
   line: number,
   raw: unknown,
 ): void {
-  if (item.team !== null || typeof raw !== 'object' || raw === null) return;
-  const given = (raw as Record<string, unknown>).team;
-  if (typeof given !== 'string' || given.trim() === '') return;
+  const given = placeholderGiven(item, raw, 'team');
+  if (given === null) return;
   log.addQuoted(
     'placeholder team',
     line,
-    given.trim(),
+    given,
     (values) =>
       `team ${placeholders(values)}, not ${values.length > 1 ? 'team names' : "a team's name"}: read as an empty team cell, the rep is left without a team`,
   );
@@ -61,13 +70,12 @@ export function checkPlaceholderManager(
   line: number,
   raw: unknown,
 ): void {
-  if (item.manager_name !== null || typeof raw !== 'object' || raw === null) return;
-  const given = (raw as Record<string, unknown>).manager_name;
-  if (typeof given !== 'string' || given.trim() === '') return;
+  const given = placeholderGiven(item, raw, 'manager_name');
+  if (given === null) return;
   log.addQuoted(
     'placeholder manager',
     line,
-    given.trim(),
+    given,
     (values) =>
       `manager_name ${placeholders(values)}, not ${values.length > 1 ? "people's names" : "a person's name"}: read as an empty manager_name cell, no manager is named and none is created`,
   );

@@ -267,15 +267,12 @@ function withFiscalOrTeam(parsed: ParsedCommand, unfiscal: string[], tokens: str
   if (at < 0) return parsed;
   const word = unfiscal[at]!;
   const unit = unfiscal[at + 1]!.toLowerCase();
-  let thisAt = tokens.findIndex((t, i) => t === 'this' && tokens[i + 1]?.toLowerCase() === unit);
-  if (thisAt < 0) return parsed;
+  const isThis = (w: string[], i: number) => w[i] === 'this' && w[i + 1]?.toLowerCase() === unit;
   // `winrate the fiscal year`: the commands offered leave the `the` out (fresh tester helper-403: they read
   // `winrate the this year` and `winrate the team "fiscal" this year`).
-  const words =
-    thisAt > 0 && tokens[thisAt - 1]!.toLowerCase() === 'the'
-      ? tokens.filter((_, i) => i !== thisAt - 1)
-      : tokens;
-  if (words !== tokens) thisAt -= 1;
+  const words = tokens.filter((t, i) => !(t.toLowerCase() === 'the' && isThis(tokens, i + 1)));
+  const thisAt = words.findIndex((_, i) => isThis(words, i));
+  if (thisAt < 0) return parsed;
   const named = [...words.slice(0, thisAt), 'team', `"${word}"`, ...words.slice(thisAt)];
   const or: OrTeam = {
     name: word,
