@@ -217,6 +217,10 @@ describeDb('words that read as the caller’s team or as a team’s name', (db) 
     expect(plain('how is team doing')).toEqual(plain('team'));
     expect(plain('how is the team doing this week')).toEqual(plain('team this week'));
     expect(plain("what's the team winrate")).toEqual(plain('winrate team'));
+    // Fresh tester helper-404 (MED): a question about a named team is its scorecard, as the name alone.
+    expect(plain('how is R&D doing this month')).toEqual(plain('R&D this month'));
+    expect(plain('how is Sales & Success doing')).toEqual(plain('Sales & Success'));
+    expect(plain("how's the closers doing")).toEqual(plain('closers'));
     for (const text of [
       "what's my team",
       'what is my team',

@@ -197,7 +197,14 @@ function withQuestionRead(tokens: string[]): string[] {
   const rest = joinMetricWords(tokens.slice(at));
   // `what's my team` (this week): the team's scorecard, as `team` is (fresh tester helper-304: it was read as
   // a team called "what's team").
-  if (!findMetric(rest[0] ?? '')) return ours && opener > 0 ? ['team', ...rest] : joinMetricWords(tokens);
+  // `how is R&D doing this month`: how a named team or person is doing, as `R&D this month` (its
+  // scorecard); `how is` is no part of the name (fresh tester helper-404: "I don't know a team or person
+  // called "how is R&D""). Other openers keep their words (`what's up` is read as typed), and so does `my`.
+  if (!findMetric(rest[0] ?? '')) {
+    if (ours && opener > 0) return ['team', ...rest];
+    const how = opener > 0 && /^how/.test(lower[0]!);
+    return how && !mine && rest.length > 0 ? rest : joinMetricWords(tokens);
+  }
   return ours || mine ? [rest[0]!, ours ? 'team' : 'me', ...rest.slice(1)] : rest;
 }
 
