@@ -28,6 +28,31 @@ export function formatMoneyColumn(minors: number[], currency: string | null): st
 }
 
 /**
+ * A total and its parts (minor units, one currency; null means USD) shown so that the parts add up to the
+ * total on screen: each as `formatMoney` shows it when those roundings add up, else every one of them at the
+ * currency's minor digits. "€6,236" beside parts "€2,001" and "€4,236" would not add up (both parts end in
+ * ,50 cents); they read "€6,236.00", "€2,000.50" and "€4,235.50" instead. Returns `{ total, parts }`, the
+ * parts in the order given. Pure.
+ */
+export function formatMoneyTotal(
+  total: number,
+  parts: number[],
+  currency: string | null,
+): { total: string; parts: string[] } {
+  const code = (currency ?? 'USD').trim().toUpperCase();
+  const minor = minorDigits(code);
+  // An amount as formatMoney rounds it, in minor units.
+  const shown = (m: number) => {
+    const major = minorToMajor(m, code);
+    const step = Math.abs(major) >= 1000 || Number.isInteger(major) ? 10 ** minor : 1;
+    return Math.round(m / step) * step;
+  };
+  const adds = parts.reduce((sum, m) => sum + shown(m), 0) === shown(total);
+  if (adds) return { total: formatMoney(total, code), parts: parts.map((m) => formatMoney(m, code)) };
+  return { total: formatMoneyExact(total, code), parts: parts.map((m) => formatMoneyExact(m, code)) };
+}
+
+/**
  * `major` with `digits` fraction digits, its sign and its currency's symbol (or code after it). A non-zero
  * amount is never shown as zero: one that rounds to 0 at `digits` gets the currency's minor digits
  * ("€0.40" in a whole-euro column), and one below a minor unit (a pro-rata fraction) reads "<€0.01"

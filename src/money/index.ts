@@ -24,6 +24,7 @@ export {
   formatMoneyAsSet,
   formatMoneyColumn,
   formatMoneyExact,
+  formatMoneyTotal,
   moneyDisplayStep,
 } from './format.js';
 export { parseMinorUnits } from './plain.js';

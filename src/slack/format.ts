@@ -23,7 +23,7 @@ export function formatDuration(totalSeconds: number): string {
   return `${sign}${Math.floor(hours / 24)}d ${hours % 24}h`;
 }
 
-export { formatMoney } from '../money/index.js';
+export { formatMoney, formatMoneyTotal } from '../money/index.js';
 export { formatCount } from '../numbers/count.js';
 export { formatPercent };
 

@@ -3,7 +3,7 @@ import { otherCurrencyNotes } from '../../metrics/currency-notes.js';
 import { type LossReasonRow, type LossReasons, NO_LOSS_REASONS_NOTE } from '../../metrics/loss-reasons.js';
 import { formatCount } from '../../numbers/count.js';
 import type { AskState } from '../ask-state.js';
-import { formatChange, formatMoney, formatPercent } from '../format.js';
+import { formatChange, formatMoneyTotal, formatPercent } from '../format.js';
 import { enforceLimits, type SlackMessage } from '../limits.js';
 import { escapeMrkdwn, escapeName, showName } from '../mrkdwn.js';
 import {
@@ -40,13 +40,19 @@ function reasonChange(lost: number, previous: number): string {
   return `${d > 0 ? '+' : '−'}${Math.abs(d)} vs ${previous}`;
 }
 
+/** Deals of the answer's currency with an amount in the row: only then does it show money. */
+function pricedDeals(row: LossReasonRow, currency: string | null): number {
+  return row.lost - (currency === null ? 0 : row.otherCurrency) - row.noAmount;
+}
+
 /**
- * A reason row's amount: "€2,000"; deals in another currency are never shown as money they are not (no
- * exchange rates): "no amount in EUR (1 in another currency)" when all of the row's deals are, "€2,000 (+1
- * in another currency)" when some are. Deals recorded without an amount are not lost for €0: "no amount"
- * when all of the row's deals are, "€2,000 (+1 without an amount)" when some are.
+ * A reason row's amount: "€2,000" (`money`, the row's amount as shown beside the total); deals in another
+ * currency are never shown as money they are not (no exchange rates): "no amount in EUR (1 in another
+ * currency)" when all of the row's deals are, "€2,000 (+1 in another currency)" when some are. Deals
+ * recorded without an amount are not lost for €0: "no amount" when all of the row's deals are, "€2,000 (+1
+ * without an amount)" when some are.
  */
-function reasonAmount(row: LossReasonRow, currency: string | null): string {
+function reasonAmount(row: LossReasonRow, currency: string | null, money: string): string {
   const other = currency === null ? 0 : row.otherCurrency;
   const notes = [
     ...(other > 0
@@ -54,9 +60,8 @@ function reasonAmount(row: LossReasonRow, currency: string | null): string {
       : []),
     ...(row.noAmount > 0 ? [`${formatCount(row.noAmount)} without an amount`] : []),
   ];
-  if (notes.length === 0) return formatMoney(row.amount, currency);
-  if (row.lost - other - row.noAmount > 0)
-    return `${formatMoney(row.amount, currency)} (+${notes.join(', ')})`;
+  if (notes.length === 0) return money;
+  if (pricedDeals(row, currency) > 0) return `${money} (+${notes.join(', ')})`;
   if (other === 0) return 'no amount';
   return `no amount in ${currency} (${notes.join(', ')})`;
 }
@@ -109,11 +114,17 @@ export function buildLostMessage(
   // Deals lost without a recorded amount add 0 to the sum: when no deal of the answer's currency has one,
   // the amount is absent, not "$0".
   const unpriced = lr.rows.reduce((s, row) => s + row.noAmount + row.otherCurrency, 0);
-  const amountText =
+  const amountShown =
     amount?.kind === 'value' &&
-    !(amount.value === 0 && lost > 0 && unpriced >= lost && lr.rows.some((x) => x.noAmount > 0))
-      ? formatMoney(amount.value, r.currency)
-      : 'no amount';
+    !(amount.value === 0 && lost > 0 && unpriced >= lost && lr.rows.some((x) => x.noAmount > 0));
+  // The reasons' amounts add up to the total on screen (fresh tester helper-404: "€6,236" lost, its reasons
+  // "€2,001" and "€4,236"): rounded alike when that adds up, else all to the cent.
+  const money = formatMoneyTotal(
+    amountShown ? amount.value : 0,
+    lr.rows.map((row) => (amountShown && pricedDeals(row, r.currency) > 0 ? row.amount : 0)),
+    r.currency,
+  );
+  const amountText = amountShown ? money.total : 'no amount';
   const lines: string[] = [`*${formatCount(lost)}* deal${lost === 1 ? '' : 's'} lost · *${amountText}*`];
   // A previous period before the org's first record has nothing to compare: "vs 2024: no earlier data (the
   // data starts on 9 Dec 2025)", and no reason is "new" against it.
@@ -136,12 +147,12 @@ export function buildLostMessage(
       ),
     );
   } else {
-    const table = lr.rows.map((row) => {
+    const table = lr.rows.map((row, i) => {
       // Cut before escaping, so the bold or italic around a long reason is never cut in half.
       const label = showName(row.label, LOSS_REASON_DISPLAY_MAX);
       const name = row.kind === 'reason' ? `*${label}*` : `_${label}_`;
       const change = compared ? ` · ${reasonChange(row.lost, row.previousLost)}` : '';
-      return `${name} — ${formatCount(row.lost)} (${formatPercent(row.share, 0)}) · ${reasonAmount(row, r.currency)}${change}`;
+      return `${name} — ${formatCount(row.lost)} (${formatPercent(row.share, 0)}) · ${reasonAmount(row, r.currency, money.parts[i] ?? '')}${change}`;
     });
     blocks.push(section(table.join('\n')));
     blocks.push(
