@@ -216,11 +216,18 @@ export async function findReps(
       // several such people are not guessed between: the email creates its own rep.
       const nameless = (byName.get(key) ?? []).filter((r) => r.email === null && !claimed.has(r.id));
       if (nameless.length === 1) {
-        claimed.add(nameless[0]!.id);
+        const rep = nameless[0]!;
+        claimed.add(rep.id);
+        // Made by a name-only row of this import (one written before this email's row, e.g. when the email
+        // row's amount waited for the file's decimal mark): the email row names the person, so the rep takes
+        // its spelling and the summary lists it with the email (fresh tester helper-404: it stayed "sam ode"
+        // and the summary said "(no email)"). Names of reps made by other imports stand.
+        const madeHere = created?.reps.find((r) => r.email === null && r.name === rep.name);
         await on
           .update(reps)
-          .set({ email })
-          .where(sql`${reps.id} = ${nameless[0]!.id} and ${reps.email} is null`);
+          .set(madeHere ? { email, name } : { email })
+          .where(sql`${reps.id} = ${rep.id} and ${reps.email} is null`);
+        if (madeHere) Object.assign(madeHere, { name, email });
         continue;
       }
       const made = await on

@@ -140,6 +140,25 @@ describeDb('an unknown owner email with the name of a rep', (ctx) => {
     ]);
   });
 
+  // Fresh tester helper-404 (MED): when the email row waited for the file's decimal mark ("1,234"), the
+  // name-only row made the rep first: it kept that row's spelling ("sam ode") and the summary said "(no email)".
+  it('names the rep as its email row does when that row is held to the end of the file', async () => {
+    const r = await run(
+      'opportunities',
+      csv(
+        'external_id,created_at,owner_name,owner_email,amount',
+        'S-1,2026-11-02,Sam Ode,sam@x.com,"1,234"',
+        'S-2,2026-11-02,sam ode,,5',
+        'S-3,2026-11-02,sam ode,,2.50',
+      ),
+    );
+    expect(r.errors).toBe('');
+    expect(r.summary).toBe(
+      'opportunities: 3 rows, 3 inserted, 0 updated, 0 unchanged; created 1 rep: Sam Ode <sam@x.com>',
+    );
+    expect(await reps()).toEqual([{ name: 'Sam Ode', email: 'sam@x.com' }]);
+  });
+
   it('refuses nothing and makes one rep without --skip-invalid too', async () => {
     const file = csv(
       'external_id,created_at,owner_name,owner_email',
