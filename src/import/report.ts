@@ -148,6 +148,7 @@ const COUNTED_TITLES: Record<string, [one: string, many: string]> = {
   'placeholder team': ['row with a placeholder team', 'rows with a placeholder team'],
   'placeholder owner': ['row with a placeholder owner', 'rows with a placeholder owner'],
   'placeholder manager': ['row with a placeholder manager', 'rows with a placeholder manager'],
+  'placeholder source': ['row with a placeholder source', 'rows with a placeholder source'],
   'manager role without is_manager': [
     'row with role manager but not is_manager',
     'rows with role manager but not is_manager',

@@ -81,6 +81,27 @@ export function checkPlaceholderManager(
   );
 }
 
+/**
+ * Counts a lead whose source cell held a placeholder ("N/A", "-", "none": isPlaceholderName), which the
+ * schema read as an empty cell, no source, rather than storing a source of that name.
+ */
+export function checkPlaceholderSource(
+  log: RowCheckLog,
+  item: Record<string, unknown>,
+  line: number,
+  raw: unknown,
+): void {
+  const given = log.entity === 'leads' ? placeholderGiven(item, raw, 'source') : null;
+  if (given === null) return;
+  log.addQuoted(
+    'placeholder source',
+    line,
+    given,
+    (values) =>
+      `source ${placeholders(values)}, not ${values.length > 1 ? 'lead sources' : 'a lead source'}: read as an empty source cell, the lead has no source`,
+  );
+}
+
 /** Counts an item whose names (NAME_FIELDS) were read without some format characters (`raw`: as given). */
 export function checkFormatChars(
   log: RowCheckLog,

@@ -257,9 +257,17 @@ function idText(v: Scalar): string {
  * them read as one space, so a name or product never breaks a list or table row in Slack.
  */
 const oneLine = (s: string) => s.replace(/[^\S\r\n\u2028\u2029]*[\r\n\u2028\u2029]+\s*/g, ' ');
-const text = (kind: TextKind, opts?: { required?: boolean }) =>
+// `placeholder`: "N/A", "-", "none" (isPlaceholderName) read as the empty cell, counted ('placeholder source'),
+// never stored as a lead source named "N/A" to rank in `by source` (fresh tester helper-404).
+const text = (kind: TextKind, opts?: { required?: boolean; placeholder?: boolean }) =>
   field(
-    (v) => withinLimit(kind === 'id' ? idText(v) : kind === 'name' ? oneLine(toText(v)) : toText(v), kind),
+    (v): string | null => {
+      const t = withinLimit(
+        kind === 'id' ? idText(v) : kind === 'name' ? oneLine(toText(v)) : toText(v),
+        kind,
+      );
+      return opts?.placeholder && isPlaceholderName(t.replace(/\s+/g, ' ')) ? null : t;
+    },
     opts,
     {
       type: ['string', 'number', 'null'],
@@ -524,7 +532,7 @@ export function buildItemSchemas(tz: string, decimal?: DecimalMark, reading: Rea
       name: name(),
       company: name(),
       email: email(),
-      source: text('name'),
+      source: text('name', { placeholder: true }),
       owner_email: email(),
       owner_name: name({ placeholder: 'person' }),
       created_at: instant(tz, { required: true }),

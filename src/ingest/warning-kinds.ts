@@ -50,6 +50,7 @@ const KIND_SCOPES = {
   'placeholder team': 'row',
   'placeholder owner': 'row',
   'placeholder manager': 'row',
+  'placeholder source': 'row',
   'manager role without is_manager': 'row',
   'is_manager with rep role': 'row',
   'name like another rep': 'rows',

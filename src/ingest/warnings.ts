@@ -14,6 +14,7 @@ import {
   checkFormatChars,
   checkPlaceholderManager,
   checkPlaceholderOwner,
+  checkPlaceholderSource,
   checkPlaceholderTeam,
 } from './checks-names.js';
 import { checkDealStage, dealOutcome } from './checks-stages.js';
@@ -372,6 +373,7 @@ export class WarningLog {
       this.lookAlikes.seeRepEmail(item, line);
     }
     checkPlaceholderOwner(log, item, line, raw);
+    checkPlaceholderSource(log, item, line, raw);
     checkFormatChars(log, item, line, raw);
     checkEscapedNames(log, item, line);
     if (this.entity === 'accounts') {
