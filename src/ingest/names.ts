@@ -159,6 +159,22 @@ const listed = (names: string[]) =>
   `${names.slice(0, 5).join(', ')}${names.length > 5 ? `, … (${(names.length - 5).toLocaleString('en-US')} more)` : ''}`;
 
 /**
+ * The name written the other way round: "Ode, Sam" → "Sam Ode", "Mary Ann Lee" → "Lee, Mary Ann"; null for
+ * one word, or more than one comma. CRM exports write owners "Last, First", so "Ode, Sam" beside a rep "Sam
+ * Ode" may be that person or another: fold() does not match them, and a reference is refused (findReps).
+ */
+export function otherNameOrder(name: string): string | null {
+  const parts = name.split(',');
+  if (parts.length === 2) {
+    const [last, first] = parts.map((p) => p.trim());
+    return last && first ? `${first} ${last}` : null;
+  }
+  if (parts.length > 2) return null;
+  const words = name.trim().split(/\s+/);
+  return words.length < 2 ? null : `${words.at(-1)}, ${words.slice(0, -1).join(' ')}`;
+}
+
+/**
  * One line of what references created, or '' when nothing: `created 3 reps (no email): Ann, Bo, Cy;
  * 1 rep: Di <di@x.com>; 2 accounts: acme, Beta; 1 team: EMEA` (the first five names of each kind).
  */

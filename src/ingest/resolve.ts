@@ -8,6 +8,7 @@ import {
   findByName,
   lockNameCreation,
   type NamedRecord,
+  otherNameOrder,
 } from './names.js';
 import { oneSpace } from './schemas.js';
 import type { ItemError } from './types.js';
@@ -99,6 +100,9 @@ export async function findReps(
   const nameAsEmail = (r: RepRef) => (r.email ? null : addressIn(r.name));
   const emails = uniq([...refs.map((r) => r.email), ...refs.map(nameAsEmail)]);
   const names = uniq(refs.filter((r) => nameAsEmail(r) === null).map((r) => r.name));
+  // Each name the other way round ("Ode, Sam" ↔ "Sam Ode"), looked up too: see otherOrder in resolve.
+  const reordered = new Map(names.map((n) => [n, otherNameOrder(n)]));
+  const batchKeys = new Set(names.map((n) => fold(n)));
   const byEmail = new Map<string, number>();
   let byName = new Map<string, NamedRecord[]>();
   // A batch names a handful of people on thousands of rows: each name is folded once, and the rep a
@@ -122,7 +126,22 @@ export async function findReps(
         .where(sql`${reps.email} = ${anyText(emails)}`);
       for (const r of rows) if (r.email) byEmail.set(r.email, r.id);
     }
-    byName = await findByName(on, 'reps', names);
+    byName = await findByName(on, 'reps', uniq([...names, ...reordered.values()]));
+  };
+  // A new name-only person whose name, the other way round, is a rep ("Ode, Sam" beside Sam Ode), or (written
+  // "Last, First") is named so by another row of this batch: the same person or another, so refused rather
+  // than guessed (fresh tester helper-404: a second rep "Ode, Sam" was made without a word).
+  const otherOrder = (name: string) => {
+    const other = reordered.get(name);
+    if (!other) return undefined;
+    const stored = byName.get(fold(other)) ?? [];
+    if (stored.length === 0 && !(name.includes(',') && batchKeys.has(fold(other)))) return undefined;
+    const who =
+      stored.length > 0 ? stored.map((r) => (r.email ? `${r.name} <${r.email}>` : r.name)).join('; ') : other;
+    return {
+      error: `"${name}" may be ${who}, the name written the other way round; write "${stored[0]?.name ?? other}" for that rep, or give ${fields.email} for another person`,
+      field: fields.name,
+    };
   };
   await load(db);
   const unresolved = (ref: RepRef) =>
@@ -183,7 +202,8 @@ export async function findReps(
         nameToRep.set(ref.name, one);
         return one;
       }
-      if (found.length === 0) return key === '' ? unresolved(ref) : new NewName(ref, index);
+      if (found.length === 0)
+        return key === '' ? unresolved(ref) : (otherOrder(ref.name) ?? new NewName(ref, index));
       return { error: ambiguousName(ref.name, 'people', found, `use ${fields.email}`), field: fields.name };
     }
     // Both absent: leave the stored owner alone; an explicit empty value clears it.
