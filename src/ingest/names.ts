@@ -155,6 +155,9 @@ export class AmbiguousName extends Error {
   }
 }
 
+/** A name in a list: quoted when it holds the list's separators ("Acme, Inc."), so where one ends is plain. */
+const inList = (name: string) => (/[,;]/.test(name) ? `"${name}"` : name);
+
 const listed = (names: string[]) =>
   `${names.slice(0, 5).join(', ')}${names.length > 5 ? `, … (${(names.length - 5).toLocaleString('en-US')} more)` : ''}`;
 
@@ -176,18 +179,20 @@ export function otherNameOrder(name: string): string | null {
 
 /**
  * One line of what references created, or '' when nothing: `created 3 reps (no email): Ann, Bo, Cy;
- * 1 rep: Di <di@x.com>; 2 accounts: acme, Beta; 1 team: EMEA` (the first five names of each kind).
+ * 1 rep: Di <di@x.com>; 2 accounts: acme, Beta; 1 team: EMEA` (the first five names of each kind; a name
+ * with a comma or semicolon in quotes: `2 accounts: "Acme, Inc.", Beta`).
  */
 export function formatCreated(c: CreatedByReference): string {
   const parts: string[] = [];
   const plural = (n: number, one: string, many: string) => counted(n, [one, many]);
-  const nameless = c.reps.filter((r) => r.email === null).map((r) => r.name);
-  const withEmail = c.reps.filter((r) => r.email !== null).map((r) => `${r.name} <${r.email}>`);
+  const nameless = c.reps.filter((r) => r.email === null).map((r) => inList(r.name));
+  const withEmail = c.reps.filter((r) => r.email !== null).map((r) => `${inList(r.name)} <${r.email}>`);
   if (nameless.length > 0)
     parts.push(`${plural(nameless.length, 'rep', 'reps')} (no email): ${listed(nameless)}`);
   if (withEmail.length > 0) parts.push(`${plural(withEmail.length, 'rep', 'reps')}: ${listed(withEmail)}`);
   if (c.accounts.length > 0)
-    parts.push(`${plural(c.accounts.length, 'account', 'accounts')}: ${listed(c.accounts)}`);
-  if (c.teams.length > 0) parts.push(`${plural(c.teams.length, 'team', 'teams')}: ${listed(c.teams)}`);
+    parts.push(`${plural(c.accounts.length, 'account', 'accounts')}: ${listed(c.accounts.map(inList))}`);
+  if (c.teams.length > 0)
+    parts.push(`${plural(c.teams.length, 'team', 'teams')}: ${listed(c.teams.map(inList))}`);
   return parts.length > 0 ? `created ${parts.join('; ')}` : '';
 }
