@@ -221,12 +221,19 @@ describeDb('words that read as the caller’s team or as a team’s name', (db) 
     expect(plain('how is R&D doing this month')).toEqual(plain('R&D this month'));
     expect(plain('how is Sales & Success doing')).toEqual(plain('Sales & Success'));
     expect(plain("how's the closers doing")).toEqual(plain('closers'));
+    // Fresh tester helper-404 (MED): `how did … do` was "I couldn't make sense of `how did do`".
+    expect(plain('how did my team do last month')).toEqual(plain('team last month'));
+    expect(plain('how did I do this week')).toEqual(plain('me this week'));
+    expect(plain('how am I doing')).toEqual(plain('me'));
+    expect(plain('how did R&D do last quarter')).toEqual(plain('R&D last quarter'));
+    expect(plain('how did my winrate do last month')).toEqual(plain('winrate me last month'));
     for (const text of [
       "what's my team",
       'what is my team',
       'how is my team',
       'how is my team doing',
       'how is the team doing',
+      'how did my team do last month',
     ])
       expect(await ask(text), text).toMatch(/^Scorecard · EMEA/);
   });

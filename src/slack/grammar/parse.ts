@@ -7,7 +7,7 @@ import { joinMetricWords, knownWords, METRIC_WORDS, twoWayMetric } from './metri
 import { isNamedAsk, parseModifiers } from './modifiers.js';
 import { isNameWord, type ModifierContext, safeParsePeriod } from './period-match.js';
 import { isFiscalAsThis, withoutFiscalWord, withToDateWords } from './period-words.js';
-import { isBareQuestion, openerLength, versusAsks } from './questions.js';
+import { isBareQuestion, openerLength, tailWordAt, versusAsks } from './questions.js';
 import {
   fiscalAfterTeam,
   isMyTeamAt,
@@ -138,42 +138,15 @@ function withCommasAsSeparators(tokens: string[], ctx: GrammarContext): string[]
   });
 }
 
-/** Last words of a question that add nothing to the ask (`how is my team doing`). */
-const QUESTION_TAILS = new Set(['doing', 'like', 'looking']);
-
-/** Words that begin a period after a question's tail word (`how is my team doing this month`). */
-const PERIOD_OPENERS = new Set([
-  'this',
-  'last',
-  'next',
-  'today',
-  'yesterday',
-  'so',
-  'since',
-  'ytd',
-  'mtd',
-  'qtd',
-]);
-
-/**
- * Where a question's tail word is (QUESTION_TAILS) in `lower` after the opener: the last word, or one followed
- * by a period (`how is my team doing this month`, `what's my winrate like this month`); -1 when none. A tail
- * word followed by other words stays (a team "Like Minds" is never cut).
- */
-function tailWordAt(lower: string[], opener: number): number {
-  for (let i = opener + 1; i < lower.length; i++)
-    if (QUESTION_TAILS.has(lower[i]!) && (i === lower.length - 1 || PERIOD_OPENERS.has(lower[i + 1]!)))
-      return i;
-  return -1;
-}
-
 /**
  * A question in plain words read as the ask it means: its opener (see openerLength) and a `the` after it
  * are dropped, and `my` before the metric is the caller, as `me` after it is (`what's my win rate this
  * quarter` is `winrate me this quarter`; `show me winrate` is `winrate`, whose scope is the caller anyway),
- * and `my team` before it is the caller's team (`what's my team winrate` is `winrate team`).
- * Only when a metric follows: other tokens are returned as joinMetricWords returns them, so a team's name
- * is never cut. Pure.
+ * and `my team` before it is the caller's team (`what's my team winrate` is `winrate team`). With no
+ * metric, `my team` and `the team` are the caller's team's scorecard (`how is the team doing` is `team`),
+ * `I` the caller's (`how did I do this week` is `me this week`), and after `how` a name is that
+ * name's (`how did R&D do last quarter` is `R&D last quarter`).
+ * Other tokens are returned as joinMetricWords returns them, so a team's name is never cut. Pure.
  */
 function withQuestionRead(tokens: string[]): string[] {
   const lower = tokens.map((t) => t.toLowerCase().replace(/\u2019/g, "'"));
@@ -187,9 +160,11 @@ function withQuestionRead(tokens: string[]): string[] {
   if (opener > 0 && lower[at] === 'the') at += 1;
   // `my team winrate`, `how is my team's winrate`: the caller's team, as `team` after the metric; in a
   // question, `the team` and `team` too (`how is the team doing`; fresh tester helper-403, MED).
+  // `I` is the caller (`how did I do this week`; fresh tester helper-404, MED).
   const teamWord = opener > 0 && lower[at] === 'team';
   const ours = teamWord || isMyTeamAt(lower, at);
-  const mine = !ours && lower[at] === 'my';
+  const self = opener > 0 && lower[at] === 'i';
+  const mine = !ours && (self || lower[at] === 'my');
   if (teamWord) at += 1;
   else if (ours) at += 2;
   else if (mine) at += 1;
@@ -202,6 +177,7 @@ function withQuestionRead(tokens: string[]): string[] {
   // called "how is R&D""). Other openers keep their words (`what's up` is read as typed), and so does `my`.
   if (!findMetric(rest[0] ?? '')) {
     if (ours && opener > 0) return ['team', ...rest];
+    if (self) return ['me', ...rest];
     const how = opener > 0 && /^how/.test(lower[0]!);
     return how && !mine && rest.length > 0 ? rest : joinMetricWords(tokens);
   }

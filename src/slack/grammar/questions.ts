@@ -19,6 +19,8 @@ const QUESTION_OPENERS: readonly string[][] = [
   ['hows'],
   ['how', 'is'],
   ['how', 'are'],
+  ['how', 'am'],
+  ['how', 'did'],
   ['show', 'me'],
   ['tell', 'me'],
   ['give', 'me'],
@@ -28,6 +30,40 @@ const QUESTION_OPENERS: readonly string[][] = [
 /** How many words of `lower` (lower-cased, apostrophes straight) open a question (QUESTION_OPENERS); 0 if none. */
 export function openerLength(lower: string[]): number {
   return QUESTION_OPENERS.find((o) => o.every((w, i) => lower[i] === w))?.length ?? 0;
+}
+
+/** Last words of a question that add nothing to the ask (`how is my team doing`). */
+const QUESTION_TAILS = new Set(['doing', 'like', 'looking']);
+
+/** Words that begin a period after a question's tail word (`how is my team doing this month`). */
+const PERIOD_OPENERS = new Set([
+  'this',
+  'last',
+  'next',
+  'today',
+  'yesterday',
+  'so',
+  'since',
+  'ytd',
+  'mtd',
+  'qtd',
+]);
+
+/** Whether `lower[i]` ends a question's words: nothing after it, or a period (PERIOD_OPENERS). */
+function endsAt(lower: string[], i: number): boolean {
+  return i >= lower.length || PERIOD_OPENERS.has(lower[i]!);
+}
+
+/**
+ * Where a question's tail word is (QUESTION_TAILS; `do` after a `how did` opener) in `lower` after the
+ * opener: the last word, or one followed by a period (`how is my team doing this month`, `how did R&D do
+ * last quarter`); -1 when none. A tail word followed by other words stays (a team "Like Minds" is never cut).
+ */
+export function tailWordAt(lower: string[], opener: number): number {
+  const did = lower[opener - 1] === 'did';
+  for (let i = opener + 1; i < lower.length; i++)
+    if ((QUESTION_TAILS.has(lower[i]!) || (did && lower[i] === 'do')) && endsAt(lower, i + 1)) return i;
+  return -1;
 }
 
 /** Whether `tokens` open a question and name no metric (`what is my ?`, `what's my`): only opener words. */
