@@ -221,21 +221,38 @@ describeDb('words that read as the caller’s team or as a team’s name', (db) 
     expect(plain('how is R&D doing this month')).toEqual(plain('R&D this month'));
     expect(plain('how is Sales & Success doing')).toEqual(plain('Sales & Success'));
     expect(plain("how's the closers doing")).toEqual(plain('closers'));
-    // Fresh tester helper-404 (MED): `how did … do` was "I couldn't make sense of `how did do`".
+    // Fresh tester helper-404 (MED): `how did … do` was "I couldn't make sense of `how did do`", and `how are
+    // we doing` "I don't know `we`".
     expect(plain('how did my team do last month')).toEqual(plain('team last month'));
     expect(plain('how did I do this week')).toEqual(plain('me this week'));
     expect(plain('how am I doing')).toEqual(plain('me'));
     expect(plain('how did R&D do last quarter')).toEqual(plain('R&D last quarter'));
     expect(plain('how did my winrate do last month')).toEqual(plain('winrate me last month'));
+    expect(plain('how are we doing')).toEqual(plain('team'));
+    expect(plain('how are we doing this month')).toEqual(plain('team this month'));
+    expect(plain('how did we do last quarter')).toEqual(plain('team last quarter'));
+    expect(plain('how did us do')).toEqual(plain('team'));
     for (const text of [
       "what's my team",
       'what is my team',
       'how is my team',
       'how is my team doing',
       'how is the team doing',
+      'how are we doing',
       'how did my team do last month',
     ])
       expect(await ask(text), text).toMatch(/^Scorecard · EMEA/);
+  });
+
+  // Fresh tester helper-404 (MED): `we` and `us` are the caller's team in a question only.
+  it('asks back `we` in a question when a team is called "We", and keeps "We" a name elsewhere', async () => {
+    await team('We');
+    await team('Us vs Them');
+    expect(await ask('how are we doing this month')).toContain(
+      '`we` can mean your own team or the team We: for your own team, ask `team this month`; for the team, ask `team "we" this month`.',
+    );
+    expect(await ask('calls we')).toMatch(/^Calls · We · /);
+    expect(await ask('winrate Us vs Them')).toMatch(/^Win rate · Us vs Them · /);
   });
 
   it('answers `my team` for the caller’s team, and asks back when another team is called "My Team"', async () => {

@@ -7,7 +7,7 @@ import { joinMetricWords, knownWords, METRIC_WORDS, twoWayMetric } from './metri
 import { isNamedAsk, parseModifiers } from './modifiers.js';
 import { isNameWord, type ModifierContext, safeParsePeriod } from './period-match.js';
 import { isFiscalAsThis, withoutFiscalWord, withToDateWords } from './period-words.js';
-import { isBareQuestion, openerLength, tailWordAt, versusAsks } from './questions.js';
+import { isBareQuestion, openerLength, tailWordAt, versusAsks, weAsTeamAt, weTyped } from './questions.js';
 import {
   fiscalAfterTeam,
   isMyTeamAt,
@@ -143,8 +143,8 @@ function withCommasAsSeparators(tokens: string[], ctx: GrammarContext): string[]
  * are dropped, and `my` before the metric is the caller, as `me` after it is (`what's my win rate this
  * quarter` is `winrate me this quarter`; `show me winrate` is `winrate`, whose scope is the caller anyway),
  * and `my team` before it is the caller's team (`what's my team winrate` is `winrate team`). With no
- * metric, `my team` and `the team` are the caller's team's scorecard (`how is the team doing` is `team`),
- * `I` the caller's (`how did I do this week` is `me this week`), and after `how` a name is that
+ * metric, `my team`, `the team`, `we` and `us` are the caller's team's scorecard (`how are we doing` is
+ * `team`), `I` the caller's (`how did I do this week` is `me this week`), and after `how` a name is that
  * name's (`how did R&D do last quarter` is `R&D last quarter`).
  * Other tokens are returned as joinMetricWords returns them, so a team's name is never cut. Pure.
  */
@@ -160,8 +160,9 @@ function withQuestionRead(tokens: string[]): string[] {
   if (opener > 0 && lower[at] === 'the') at += 1;
   // `my team winrate`, `how is my team's winrate`: the caller's team, as `team` after the metric; in a
   // question, `the team` and `team` too (`how is the team doing`; fresh tester helper-403, MED).
-  // `I` is the caller (`how did I do this week`; fresh tester helper-404, MED).
-  const teamWord = opener > 0 && lower[at] === 'team';
+  // `how are we doing`: `we` and `us` too (fresh tester helper-404, MED), and `I` is the caller (`how did I
+  // do this week`).
+  const teamWord = opener > 0 && (lower[at] === 'team' || weAsTeamAt(lower));
   const ours = teamWord || isMyTeamAt(lower, at);
   const self = opener > 0 && lower[at] === 'i';
   const mine = !ours && (self || lower[at] === 'my');
@@ -229,7 +230,7 @@ export function parseCommand(text: string, ctx: GrammarContext): ParsedCommand {
     return { ...read, monthNames: [{ ask: named, match: 'exact' }, ...(read.monthNames ?? [])] };
   }
   // `my team winrate`: the caller's team, unless a team is called "My Team" (then asked back).
-  const ours = myTeamTyped(raw);
+  const ours = myTeamTyped(raw) ?? weTyped(raw);
   const parsed = withQuestionScopeNamed(parseTokens(tokens, ctx), raw, tokens, ctx);
   const teamAt = scopeTeamAt(tokens);
   if (ours && teamAt >= 0)

@@ -66,6 +66,33 @@ export function tailWordAt(lower: string[], opener: number): number {
   return -1;
 }
 
+/** `we` and `us` right after a question's opener: the caller's team (`how are we doing`). */
+const WE = new Set(['we', 'us']);
+
+/**
+ * Whether `lower` (lower-cased, apostrophes straight) is a question about `we` or `us`, read as the caller's
+ * team: the word right after the opener, followed by nothing, a tail word or a period (`how are we doing this
+ * month`, `how did we do last quarter`). Outside a question, and before other words (a team "We Sell"),
+ * `we` and `us` are names as typed (`winrate Us vs Them`).
+ */
+export function weAsTeamAt(lower: string[]): boolean {
+  const opener = openerLength(lower);
+  if (opener === 0 || !WE.has(lower[opener] ?? '')) return false;
+  const tail = tailWordAt(lower, opener);
+  return endsAt(lower, tail === opener + 1 ? opener + 2 : opener + 1);
+}
+
+/**
+ * The `we` or `us` of a question read as the caller's team (weAsTeamAt), as typed and as a team's name, so
+ * a team called "We" or "Us" is asked back (see OrTeam); null when there is none.
+ */
+export function weTyped(tokens: string[]): { typed: string; name: string } | null {
+  const lower = tokens.map((t) => t.toLowerCase().replace(/\u2019/g, "'"));
+  if (!weAsTeamAt(lower)) return null;
+  const word = tokens[openerLength(lower)]!;
+  return { typed: word, name: word };
+}
+
 /** Whether `tokens` open a question and name no metric (`what is my ?`, `what's my`): only opener words. */
 export function isBareQuestion(tokens: string[]): boolean {
   const lower = tokens.map((t) => t.toLowerCase().replace(/\u2019/g, "'"));
