@@ -44,6 +44,20 @@ describe('odd words in a question', () => {
     expect(parse('winrate Us vs Them')).toMatchObject({ kind: 'ask', scope: { name: 'Us vs Them' } });
   });
 
+  // Fresh tester helper-404 (MED): `winrate R&D vs last quarter` was "I don't know a team or person called
+  // "R&D vs"". This period's answer compares with the last one, so it is what is asked.
+  it('reads `vs last <period>` as this period, which the answer compares with the last', () => {
+    expect(parse('winrate R&D vs last quarter')).toEqual(parse('winrate R&D this quarter'));
+    expect(parse('winrate R&D this quarter vs last quarter')).toEqual(parse('winrate R&D this quarter'));
+    expect(parse('calls team vs previous week by rep')).toEqual(parse('calls team this week by rep'));
+    expect(parse('team versus last month')).toEqual(parse('team this month'));
+    // Another period before `vs` is not this one: two periods, as before.
+    expect(parse('winrate R&D q3 vs last quarter')).toMatchObject({
+      kind: 'error',
+      message: expect.stringContaining('more than one period'),
+    });
+  });
+
   it('asks which metric when a question names none', () => {
     for (const text of ['what is my ?', "what's my", 'what is my']) {
       expect(parse(text), text).toEqual({

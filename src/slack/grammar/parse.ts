@@ -7,7 +7,15 @@ import { joinMetricWords, knownWords, METRIC_WORDS, twoWayMetric } from './metri
 import { isNamedAsk, parseModifiers } from './modifiers.js';
 import { isNameWord, type ModifierContext, safeParsePeriod } from './period-match.js';
 import { isFiscalAsThis, withoutFiscalWord, withToDateWords } from './period-words.js';
-import { isBareQuestion, openerLength, tailWordAt, versusAsks, weAsTeamAt, weTyped } from './questions.js';
+import {
+  isBareQuestion,
+  openerLength,
+  tailWordAt,
+  versusAsks,
+  weAsTeamAt,
+  weTyped,
+  withVersusLastAsThis,
+} from './questions.js';
 import {
   fiscalAfterTeam,
   isMyTeamAt,
@@ -205,7 +213,11 @@ export function parseCommand(text: string, ctx: GrammarContext): ParsedCommand {
       message: 'Which metric? Ask as in `what’s my winrate`; `/metrics help` lists the metrics.',
       suggestion: null,
     };
-  const tokens = withMyTeamAsTeam(withQuestionRead(raw));
+  // `winrate R&D vs last quarter`: this quarter, which the answer compares with the last (fresh tester
+  // helper-404, MED: it was "I don't know a team or person called "R&D vs"").
+  const tokens = withVersusLastAsThis(withMyTeamAsTeam(withQuestionRead(raw)), (words) =>
+    parseTokens(words, ctx),
+  );
   // `winrate vs team`: two scopes to compare, answered with the two asks to type (tester, LOW).
   const versus = versusAsks(tokens, (words) => parseTokens(words, ctx));
   if (versus) return versus;

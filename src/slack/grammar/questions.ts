@@ -103,6 +103,32 @@ export function isBareQuestion(tokens: string[]): boolean {
 /** Words that set two asks side by side (`winrate vs team`). */
 const VERSUS = new Set(['vs', 'vs.', 'versus']);
 
+/** The words before a unit after `vs` that name the period before this one (`vs last quarter`). */
+const BEFORE_WORDS = new Set(['last', 'previous', 'prior']);
+
+/** The units `vs last …` may name: the period each answer already compares with. */
+const VERSUS_UNITS = new Set(['week', 'month', 'quarter', 'year']);
+
+/**
+ * `winrate R&D vs last quarter`: this period compared with the one before, which every answer does, so the
+ * words read as `winrate R&D this quarter` (a `this quarter` typed before `vs` is kept, not said twice).
+ * The words after the unit (a split, `share`) stay. Only when `read` finds an ask in the words so read;
+ * `tokens` as they were otherwise, so `winrate R&D q3 vs last quarter` and names (`Us vs Them`) are untouched.
+ */
+export function withVersusLastAsThis(tokens: string[], read: (words: string[]) => Reading): string[] {
+  const lower = tokens.map((t) => t.toLowerCase());
+  const at = lower.findIndex(
+    (w, i) =>
+      i > 0 && VERSUS.has(w) && BEFORE_WORDS.has(lower[i + 1] ?? '') && VERSUS_UNITS.has(lower[i + 2] ?? ''),
+  );
+  if (at < 0) return tokens;
+  const unit = lower[at + 2]!;
+  const before = tokens.slice(0, at);
+  const typedThis = before.some((t, i) => t.toLowerCase() === 'this' && lower[i + 1] === unit);
+  const words = [...before, ...(typedThis ? [] : ['this', unit]), ...tokens.slice(at + 3)];
+  return read(words).kind === 'ask' ? words : tokens;
+}
+
 /** What versusAsks looks at in a reading of some words (a ParsedCommand, src/slack/grammar/ask.ts). */
 type Reading = { kind: string; scope?: { kind: string } };
 
