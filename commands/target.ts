@@ -3,7 +3,6 @@ import { type AccessTarget, checkAnyTargetAccess, checkTargetAccess } from '../s
 import { getRepNames, listTeams } from '../src/access/queries.js';
 import { nameChecker, resolveScopeAsk } from '../src/access/scope.js';
 import { linkMentionedRep, resolveScopeWords } from '../src/answers/scope-words.js';
-import { fold } from '../src/core/fold.js';
 import { metricDepsFor } from '../src/deps.js';
 import { headlineCurrencyNotes, recordsLeftOut } from '../src/metrics/currency-notes.js';
 import {
@@ -42,6 +41,7 @@ import { periodTypoHint } from '../src/slack/grammar/period-words.js';
 import { enforceLimits } from '../src/slack/limits.js';
 import { escapeMrkdwn, escapeName, neutraliseMarkers } from '../src/slack/mrkdwn.js';
 import type { Reply } from '../src/slack/reply.js';
+import { fiscalTeamAsk, orTeamTargetAsk } from './target-ask-back.js';
 import type { CommandInput, Subcommand } from './types.js';
 
 /**
@@ -465,8 +465,10 @@ async function whoseTarget(
   const fiscalAt = given.findIndex(
     (w, i) => w.toLowerCase() === 'fiscal' && i + 1 < given.length && isPeriodWord(given[i + 1]!),
   );
+  // Whether the caller could run the command with these words in place of `given` (for an ask-back).
+  const runs = async (words: string[]) => (await whoseTarget(deps, input, words, usage, action, typed)).ok;
   if (fiscalAt >= 0) {
-    const asked = await fiscalTeamAsk(deps, action, typed, given, fiscalAt);
+    const asked = await fiscalTeamAsk(deps, action, typed, given, fiscalAt, runs);
     if (asked) return { ok: false, reply: reply(buildNoticeMessage(asked, usage)) };
   }
   const counted = readCountedPeriod(given, usage);
@@ -502,11 +504,15 @@ async function whoseTarget(
     asTyped = plain;
   }
   // The same rule as questions: month words that spell a name with the words beside them are that name.
+  const head = ['target', action, ...typed.before];
   const parsed = asTarget(
     await chooseMonthReading(asTyped, nameChecker(deps.db)),
-    ['target', action, ...typed.before],
+    head,
     periodIndex >= 0 ? [rest[periodIndex]!] : [],
   );
+  const ownTeam = input.caller.teamIds[0] ?? input.caller.managedTeamIds[0];
+  const orAsked = await orTeamTargetAsk(deps, parsed, head, ownTeam, action, runs);
+  if (orAsked) return { ok: false, reply: reply(buildNoticeMessage(orAsked, usage)) };
   // A target is never for one month, so a month word here names a team or person (team October, May).
   const month =
     parsed.kind === 'ask' && (parsed.scope.kind === 'me' || parsed.scope.kind === 'my_team') && !parsed.by
@@ -587,42 +593,6 @@ function asTarget(parsed: ParsedCommand, head: string[], tail: string[]): Parsed
     ...parsed,
     scope: { ...parsed.scope, orTeam: { ...or, own: swap(or.own), named: swap(or.named) } },
   };
-}
-
-/**
- * With a team called "Fiscal", the reply to a target command with `fiscal` before a period word (`fiscal
- * week`, `team fiscal quarter`); null without such a team. A target's periods are the org's calendar's
- * already, so `fiscal` there is dropped (helper-174) and the target is the caller's team's; but then a team
- * "Fiscal" had its target set on the caller's own team without a word (fresh tester helper-403, HIGH:
- * `target set calls 46 fiscal week` and `team fiscal week` replaced The Closers' target, and `target remove
- * calls fiscal week` removed it). Nothing is stored: both commands are offered. `given`: the words after the
- * metric and value, as typed; `at`: where `fiscal` is.
- */
-async function fiscalTeamAsk(
-  deps: Parameters<Subcommand['run']>[0],
-  action: 'set' | 'remove',
-  typed: TypedTarget,
-  given: string[],
-  at: number,
-): Promise<string | null> {
-  const team = (await listTeams(deps.db)).find((t) => fold(t.name) === 'fiscal');
-  if (!team) return null;
-  const without = given.filter((_, i) => i !== at);
-  // `team fiscal week` names the team as `team "Fiscal" week`; `fiscal week` gets a `team` before it.
-  const named = [...given];
-  named.splice(
-    at,
-    1,
-    ...(at > 0 && given[at - 1]!.toLowerCase() === 'team' ? [] : ['team']),
-    `"${team.name}"`,
-  );
-  const command = (words: string[]) =>
-    `\`${['/metrics target', action, ...typed.before, ...words].join(' ')}\``;
-  const head = `\`fiscal\` can be the team ${escapeName(clipName(team.name))} or the fiscal calendar, so nothing was ${action === 'set' ? 'set' : 'removed'}. A target's periods are the fiscal calendar's already`;
-  // Typed words with a backtick would end the example's code early: then none is shown.
-  if ([...typed.before, ...given, team.name].some((w) => w.includes('`')))
-    return `${head}: for the team, write its name in quotes after \`team\`; otherwise leave \`fiscal\` out.`;
-  return `${head}: for the team, type ${command(named)}; otherwise, ${command(without)}.`;
 }
 
 /**

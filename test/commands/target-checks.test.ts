@@ -490,11 +490,46 @@ describeDb('/metrics target: refusals', (ctx) => {
   // Fresh tester helper-403 (MED): with a team "The Team", `target set calls 43 the team week` was asked back
   // with `summary team` and `summary team "the team"`, which ask for a scorecard, not set the target.
   it('asks back `the team` with target commands to type, storing nothing', async () => {
-    await addTeam(ctx.database(), 'The Team');
-    const asked = (await shown('set calls 43 the team week', manager)).section;
+    const theTeam = await addTeam(ctx.database(), 'The Team');
+    // A manager of both teams may set either target, so both commands are offered (see below for others).
+    const both = { ...manager, managedTeamIds: [...manager.managedTeamIds, theTeam] };
+    const asked = (await shown('set calls 43 the team week', both)).section;
     expect(asked).toContain('ask `target set calls 43 team week`');
     expect(asked).toContain('ask `target set calls 43 team "the team" week`');
     expect(asked).not.toContain('summary');
+    expect(await listTargets(ctx.db())).toEqual([]);
+  });
+
+  // Fresh tester helper-404 (MED): the ask-backs offered both commands whatever the caller could run: a
+  // caller on no team got their own team's, and a manager the command for a team they may not set.
+  it('offers in an ask-back only the target commands the caller can run', async () => {
+    const db = ctx.database();
+    await addTeam(db, 'Fiscal');
+    await addTeam(db, 'The Team');
+    const other = await addTeam(db, 'Other');
+    const onNoTeam = { ...admin, teamIds: [], managedTeamIds: [] };
+    const head =
+      "`fiscal` can be the team Fiscal or the fiscal calendar, so nothing was set. A target's periods are the fiscal calendar's already";
+    expect((await shown('set calls 46 fiscal week', manager)).section).toBe(
+      `${head}, and the team's targets are not yours to set: type \`/metrics target set calls 46 week\`.`,
+    );
+    expect((await shown('set calls 46 fiscal week', onNoTeam)).section).toBe(
+      `${head}: for the team, type \`/metrics target set calls 46 team "Fiscal" week\`.`,
+    );
+    // On a team they do not manage, a manager can set neither: said in one sentence.
+    const elsewhere = { ...manager, teamIds: [other] };
+    expect((await shown('set calls 46 fiscal week', elsewhere)).section).toBe(
+      '`fiscal` can be the team Fiscal or the fiscal calendar, and neither target is yours to set, so nothing was set.',
+    );
+    expect((await shown('set calls 43 the team week', manager)).section).toBe(
+      '`the team` can mean your own team or the team The Team, whose targets are not yours to set: for your own team, ask `target set calls 43 team week`.',
+    );
+    expect((await shown('set calls 43 the team week', onNoTeam)).section).toBe(
+      '`the team` can mean your own team or the team The Team: for the team, ask `target set calls 43 team "the team" week`.',
+    );
+    expect((await shown('remove calls the team week', elsewhere)).section).toBe(
+      '`the team` can mean your own team or the team The Team, and neither target is yours to remove, so nothing was removed.',
+    );
     expect(await listTargets(ctx.db())).toEqual([]);
   });
 });
