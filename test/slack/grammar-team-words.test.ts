@@ -126,6 +126,12 @@ describe('`team the …`', () => {
       'calls team the the',
     ])
       expect(parse(text), text).not.toMatchObject({ scope: { theTyped: true } });
+    // Fresh tester helper-404 (LOW): `team the the closers` was the unknown team "the the closers".
+    expect(parse('calls team the the closers')).toEqual(parse('calls team the closers'));
+    expect(parse('calls team The the Closers last week')).toMatchObject({
+      scope: { kind: 'named', name: 'Closers', teamOnly: true, theTyped: true },
+      period: 'last week',
+    });
     // A `the` before a scope word or a period stays dropped, as before.
     expect(plain('calls the org')).toEqual(plain('calls org'));
     expect(parse('calls the closers this week')).toMatchObject({

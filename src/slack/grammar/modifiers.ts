@@ -328,31 +328,28 @@ function readModifiers(
     // more than one scope: `team` and `Team Star`"). `team the closers`: a team whose name begins with "The"
     // (the `the` is dropped, as before any name; the answer finds the team "The Closers" by "closers").
     const second = tokens[i + 1]?.toLowerCase();
+    // The word after the `the`s that follow `team` (`team the the closers`: a `the` typed twice is one; fresh
+    // tester helper-404, LOW: it was the unknown team "the the closers").
+    let afterThe = i + 1;
+    while (tokens[afterThe]?.toLowerCase() === 'the') afterThe++;
+    const nameAfterThe = !!tokens[afterThe] && isNameWord(tokens[afterThe]!, tokens, afterThe, pctx);
     // `team the`, `team the the week`: only `the` after `team`, no name: a team called "The" or "The The"
     // (fresh tester helper-305, HIGH: the `the` was dropped, and `target set calls 40 team the the week` set
     // the caller's own team's target).
-    if (
-      word === 'team' &&
-      second === 'the' &&
-      !(tokens[i + 2] && isNameWord(tokens[i + 2]!, tokens, i + 2, pctx))
-    ) {
+    if (word === 'team' && second === 'the' && !nameAfterThe) {
       endRun();
       teamOnly = true;
       nameWordTyped = `${raw} `;
       while (tokens[i + 1]?.toLowerCase() === 'the') run.push(tokens[++i]!);
       continue;
     }
-    if (
-      word === 'team' &&
-      (second === 'team' || second === 'the') &&
-      tokens[i + 2] &&
-      isNameWord(tokens[i + 2]!, tokens, i + 2, pctx)
-    ) {
+    const teamTeam = second === 'team' && tokens[i + 2] && isNameWord(tokens[i + 2]!, tokens, i + 2, pctx);
+    if (word === 'team' && (teamTeam || (second === 'the' && nameAfterThe))) {
       endRun();
       teamOnly = true;
       nameWordTyped = `${raw} `;
-      if (second === 'team') run.push(tokens[i + 1]!);
-      i++;
+      if (teamTeam) run.push(tokens[++i]!);
+      else i = afterThe - 1;
       continue;
     }
     // "team EMEA" names a team; a bare "team" is the caller's own.
