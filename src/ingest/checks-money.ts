@@ -25,10 +25,10 @@ export function checkDealAmount(
   const amount = item.amount as MoneyValue | null | undefined;
   const minor = item.amount_minor as number | null | undefined;
   if (outcome === 'won' && notPositive(amount, minor))
-    log.add('won amount not positive', line, () => `a won deal with amount ${amount?.reading.text ?? minor}`);
+    log.add('won amount not positive', line, () => `a won deal with amount ${amountShown(amount, minor)}`);
   else if (negative(amount, minor)) {
     const deal = outcome === 'lost' ? 'a lost deal' : outcome === 'open' ? 'an open deal' : 'a deal';
-    log.add('amount negative', line, () => `${deal} with amount ${amount?.reading.text ?? minor}`);
+    log.add('amount negative', line, () => `${deal} with amount ${amountShown(amount, minor)}`);
   } else if (outcome === 'won' && emptied(amount, minor))
     log.add(
       'won amount missing',
@@ -36,6 +36,19 @@ export function checkDealAmount(
       () =>
         'a won deal with no amount (stored as given: it counts as a win, but is left out of average deal size and adds nothing to revenue); give its amount in the source',
     );
+}
+
+/**
+ * An amount as a warning quotes it: as typed, and how it was read when its sign is not a leading minus
+ * (fresh tester helper-404: "a won deal with amount (500,00)" did not say it was read as −500.00):
+ * `"(500,00)", read as −500.00`. `minor`: the request's amount_minor when no amount was given.
+ */
+function amountShown(amount: MoneyValue | null | undefined, minor: number | null | undefined): string {
+  const text = amount?.reading.text;
+  if (text === undefined) return String(minor);
+  const v = amount?.value;
+  if (!v?.negative || /^\s*[-\u2212]/.test(text)) return text;
+  return `"${text}", read as \u2212${v.whole}${v.fraction ? `.${v.fraction}` : ''}`;
 }
 
 /**

@@ -993,6 +993,33 @@ describeDb('CSV import boundary', (ctx) => {
     );
   });
 
+  it('says how an amount in parentheses was read when it warns about it', async () => {
+    // Fresh tester helper-404 (LOW): "a won deal with amount (500,00)" did not say it was read as −500.00.
+    const file = csv(
+      [
+        'external_id,created_at,stage,closed_at,amount,currency',
+        'O-1,2026-01-05,Closed Won,2026-02-01,"(500,00)",EUR',
+        'O-2,2026-01-05,Closed Lost,2026-02-01,(40),USD',
+        'O-3,2026-01-05,Closed Won,2026-02-01,"1.250,75",EUR',
+      ].join('\n'),
+    );
+    const r = await run('opportunities', file);
+    expect(r.warnings).toEqual([
+      {
+        kind: 'won amount not positive',
+        count: 1,
+        lines: [2],
+        detail: 'a won deal with amount "(500,00)", read as \u2212500.00',
+      },
+      {
+        kind: 'amount negative',
+        count: 1,
+        lines: [3],
+        detail: 'a lost deal with amount "(40)", read as \u221240',
+      },
+    ]);
+  });
+
   it('counts suspicious rows by kind with first line numbers: duplicates (last wins), close before create, won ≤ 0', async () => {
     const file = csv(
       [
