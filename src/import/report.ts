@@ -149,6 +149,7 @@ const COUNTED_TITLES: Record<string, [one: string, many: string]> = {
   'placeholder owner': ['row with a placeholder owner', 'rows with a placeholder owner'],
   'placeholder manager': ['row with a placeholder manager', 'rows with a placeholder manager'],
   'placeholder source': ['row with a placeholder source', 'rows with a placeholder source'],
+  'currency empty': ['row with an amount and an empty currency', 'rows with an amount and an empty currency'],
   'manager role without is_manager': [
     'row with role manager but not is_manager',
     'rows with role manager but not is_manager',

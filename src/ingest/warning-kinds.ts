@@ -51,6 +51,7 @@ const KIND_SCOPES = {
   'placeholder owner': 'row',
   'placeholder manager': 'row',
   'placeholder source': 'row',
+  'currency empty': 'row',
   'manager role without is_manager': 'row',
   'is_manager with rep role': 'row',
   'name like another rep': 'rows',

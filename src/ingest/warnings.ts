@@ -8,7 +8,7 @@ import {
 } from './checks-dates.js';
 import { LookAlikes } from './checks-lookalikes.js';
 import { ManagerRoles } from './checks-manager-roles.js';
-import { checkAddsToArr, checkDealAmount, checkReadAsDecimals } from './checks-money.js';
+import { checkAddsToArr, checkDealAmount, checkEmptyCurrency, checkReadAsDecimals } from './checks-money.js';
 import {
   checkEscapedNames,
   checkFormatChars,
@@ -55,6 +55,8 @@ export class WarningLog {
   private readonly rows = new RowTable();
   private readonly lookAlikes = new LookAlikes();
   private readonly managerRoles = new ManagerRoles();
+  /** Currencies other than USD the rows named: beside one, an empty currency cell's USD is counted. */
+  private readonly namedCurrencies = new Set<string>();
   /** What the per-row checks see of this log. */
   private readonly checks: RowCheckLog;
 
@@ -384,6 +386,7 @@ export class WarningLog {
     const outcome = dealOutcome(log, item);
     checkFuture(log, item, line, outcome === 'won' || outcome === 'lost');
     checkReadAsDecimals(log, item, line);
+    checkEmptyCurrency(log, item, line, this.namedCurrencies);
     if (this.entity === 'contracts') checkAddsToArr(log, item, line);
     if (this.entity === 'activities' && item.kind === 'email') checkOpenedBeforeSent(log, item, line);
     if (this.entity === 'opportunities') {
@@ -455,9 +458,14 @@ export class WarningLog {
   get items(): ItemWarning[] {
     this.managerRoles.settle(this.rows);
     const settled = this.managerRoles.settledLines;
-    if (this.replacedLines.size === 0 && this.repeatWords.size === 0 && settled.size === 0)
+    const emptyCurrency = this.kindOrder.includes('currency empty');
+    if (this.replacedLines.size === 0 && this.repeatWords.size === 0 && settled.size === 0 && !emptyCurrency)
       return this.allItems;
     return this.allItems.flatMap((w) => {
+      if (w.kind === 'currency empty')
+        return this.namedCurrencies.size === 0 || this.replacedLines.has(w.index)
+          ? []
+          : [{ ...w, message: this.emptyCurrencyDetail(w.message) }];
       if (w.kind === 'manager role without is_manager' && settled.has(w.index)) return [];
       if (ROW_KINDS.has(w.kind) && this.replacedLines.has(w.index)) return [];
       if (w.kind !== 'duplicate id') return [w];
@@ -619,7 +627,25 @@ export class WarningLog {
     this.settleDuplicates();
     this.managerRoles.settle(this.rows);
     const rows = this.rows.list(this.audience);
-    return this.kindOrder.flatMap((kind) => rows.get(kind) ?? this.byKind.get(kind) ?? []);
+    return this.kindOrder.flatMap((kind) => {
+      if (kind !== 'currency empty') return rows.get(kind) ?? this.byKind.get(kind) ?? [];
+      const w = rows.get(kind);
+      return w && this.namedCurrencies.size > 0 ? [{ ...w, detail: this.emptyCurrencyDetail(w.detail) }] : [];
+    });
+  }
+
+  /**
+   * A 'currency empty' detail once the whole input is read: what other rows name, and the way out. Counted
+   * only when they name a currency other than USD (see checkEmptyCurrency).
+   */
+  private emptyCurrencyDetail(detail: string): string {
+    const named = [...this.namedCurrencies].sort();
+    const shown = named.length > 3 ? `${named.slice(0, 3).join(', ')}, …` : named.join(', ');
+    const fix =
+      this.audience === 'file'
+        ? `fill its currency cell, or pass --default currency=${named[0]} to read empty cells as ${named[0]}`
+        : 'send its currency';
+    return `${detail} (what an empty currency means), though other ${this.audience === 'file' ? 'rows' : 'items'} name ${shown}: ${fix}`;
   }
 }
 
