@@ -29,10 +29,11 @@ export function formatMoneyColumn(minors: number[], currency: string | null): st
 
 /**
  * A total and its parts (minor units, one currency; null means USD) shown so that the parts add up to the
- * total on screen: each as `formatMoney` shows it when those roundings add up, else every one of them at the
- * currency's minor digits. "€6,236" beside parts "€2,001" and "€4,236" would not add up (both parts end in
- * ,50 cents); they read "€6,236.00", "€2,000.50" and "€4,235.50" instead. Returns `{ total, parts }`, the
- * parts in the order given. Pure.
+ * total on screen, all at one precision: each as `formatMoney` shows it when every one then shows the same
+ * digits and those roundings add up, else every one at the currency's minor digits. "€6,236" beside parts
+ * "€2,001" and "€4,236" would not add up (both parts end in ,50 cents): they read "€6,236.00", "€2,000.50"
+ * and "€4,235.50"; nor would "€5" beside "€1.40" read as one column: "€5.00". Returns `{ total, parts }`,
+ * the parts in the order given. Pure.
  */
 export function formatMoneyTotal(
   total: number,
@@ -41,14 +42,16 @@ export function formatMoneyTotal(
 ): { total: string; parts: string[] } {
   const code = (currency ?? 'USD').trim().toUpperCase();
   const minor = minorDigits(code);
-  // An amount as formatMoney rounds it, in minor units.
-  const shown = (m: number) => {
+  // The step formatMoney rounds an amount to, in minor units: a major unit, or one minor unit.
+  const step = (m: number) => {
     const major = minorToMajor(m, code);
-    const step = Math.abs(major) >= 1000 || Number.isInteger(major) ? 10 ** minor : 1;
-    return Math.round(m / step) * step;
+    return Math.abs(major) >= 1000 || Number.isInteger(major) ? 10 ** minor : 1;
   };
+  const shown = (m: number) => Math.round(m / step(m)) * step(m);
+  const steps = new Set([total, ...parts].map(step));
   const adds = parts.reduce((sum, m) => sum + shown(m), 0) === shown(total);
-  if (adds) return { total: formatMoney(total, code), parts: parts.map((m) => formatMoney(m, code)) };
+  if (adds && steps.size === 1)
+    return { total: formatMoney(total, code), parts: parts.map((m) => formatMoney(m, code)) };
   return { total: formatMoneyExact(total, code), parts: parts.map((m) => formatMoneyExact(m, code)) };
 }
 

@@ -18,10 +18,16 @@ it('formatMoneyTotal: as formatMoney when the rounded parts add up, else all to 
     total: '€6,236',
     parts: ['€2,000', '€4,236'],
   });
-  // Below 1,000 amounts show cents anyway; a part of 0 (none shown) adds nothing.
+  // Below 1,000 amounts show cents anyway, and then all of them do (fresh tester helper-503: "€5" beside
+  // "€1.40"); a part of 0 (none shown) adds nothing.
   expect(formatMoneyTotal(1_550, [550, 1_000, 0], 'USD')).toEqual({
     total: '$15.50',
-    parts: ['$5.50', '$10', '$0'],
+    parts: ['$5.50', '$10.00', '$0.00'],
+  });
+  expect(formatMoneyTotal(500, [140, 140, 140, 80], 'EUR').total).toBe('€5.00');
+  expect(formatMoneyTotal(41_000, [20_500, 10_250, 10_250], 'KWD')).toEqual({
+    total: '41.000 KWD',
+    parts: ['20.500 KWD', '10.250 KWD', '10.250 KWD'],
   });
   expect(formatMoneyTotal(300_001, [100_000, 200_001], 'JPY').total).toBe('¥300,001');
 });
