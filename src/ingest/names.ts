@@ -178,6 +178,23 @@ export function otherNameOrder(name: string): string | null {
 }
 
 /**
+ * Every other order a person's name may be written in: otherNameOrder's ("Ode, Sam" ↔ "Sam Ode"), and for a
+ * name without a comma its last word first or its first word last, without a comma ("Ode Sam" ↔ "Sam Ode",
+ * "Lee Mary Ann" ↔ "Mary Ann Lee"), as exports that write "Last First" do. Never the name itself; empty for one
+ * word.
+ */
+export function otherNameOrders(name: string): string[] {
+  const comma = otherNameOrder(name);
+  if (comma === null) return [];
+  if (name.includes(',')) return [comma];
+  const words = name.trim().split(/\s+/);
+  const lastFirst = [words.at(-1)!, ...words.slice(0, -1)].join(' ');
+  const firstLast = [...words.slice(1), words[0]!].join(' ');
+  const same = words.join(' ');
+  return [...new Set([comma, lastFirst, firstLast])].filter((n) => n !== same);
+}
+
+/**
  * One line of what references created, or '' when nothing: `created 3 reps (no email): Ann, Bo, Cy;
  * 1 rep: Di <di@x.com>; 2 accounts: acme, Beta; 1 team: EMEA` (the first five names of each kind; a name
  * with a comma or semicolon in quotes: `2 accounts: "Acme, Inc.", Beta`).

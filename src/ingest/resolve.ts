@@ -8,7 +8,7 @@ import {
   findByName,
   lockNameCreation,
   type NamedRecord,
-  otherNameOrder,
+  otherNameOrders,
 } from './names.js';
 import { oneSpace } from './schemas.js';
 import type { ItemError } from './types.js';
@@ -100,8 +100,8 @@ export async function findReps(
   const nameAsEmail = (r: RepRef) => (r.email ? null : addressIn(r.name));
   const emails = uniq([...refs.map((r) => r.email), ...refs.map(nameAsEmail)]);
   const names = uniq(refs.filter((r) => nameAsEmail(r) === null).map((r) => r.name));
-  // Each name the other way round ("Ode, Sam" ↔ "Sam Ode"), looked up too: see otherOrder in resolve.
-  const reordered = new Map(names.map((n) => [n, otherNameOrder(n)]));
+  // Each name the other way round ("Ode, Sam" ↔ "Sam Ode", "Ode Sam" ↔ "Sam Ode"), looked up too: see otherOrder.
+  const reordered = new Map(names.map((n) => [n, otherNameOrders(n)]));
   const batchKeys = new Set(names.map((n) => fold(n)));
   const byEmail = new Map<string, number>();
   let byName = new Map<string, NamedRecord[]>();
@@ -126,13 +126,15 @@ export async function findReps(
         .where(sql`${reps.email} = ${anyText(emails)}`);
       for (const r of rows) if (r.email) byEmail.set(r.email, r.id);
     }
-    byName = await findByName(on, 'reps', uniq([...names, ...reordered.values()]));
+    byName = await findByName(on, 'reps', uniq([...names, ...[...reordered.values()].flat()]));
   };
-  // A new name-only person whose name, the other way round, is a rep ("Ode, Sam" beside Sam Ode), or (written
-  // "Last, First") is named so by another row of this batch: the same person or another, so refused rather
-  // than guessed (fresh tester helper-404: a second rep "Ode, Sam" was made without a word).
+  // A new name-only person whose name, the other way round, is a rep ("Ode, Sam" or "Ode Sam" beside Sam Ode),
+  // or (written "Last, First") is named so by another row of this batch: the same person or another, so
+  // refused rather than guessed (fresh tester helper-404: a second rep "Ode, Sam" was made without a word;
+  // helper-503: "Ode Sam" too).
   const otherOrder = (name: string) => {
-    const other = reordered.get(name);
+    const others = reordered.get(name) ?? [];
+    const other = others.find((o) => (byName.get(fold(o)) ?? []).length > 0) ?? others[0];
     if (!other) return undefined;
     const stored = byName.get(fold(other)) ?? [];
     if (stored.length === 0 && !(name.includes(',') && batchKeys.has(fold(other)))) return undefined;

@@ -4,7 +4,7 @@ import { queryRows, sql } from '../../src/db/client.js';
 import { importCsv } from '../../src/import/import-csv.js';
 import { formatErrors } from '../../src/import/report.js';
 import type { Entity } from '../../src/ingest/index.js';
-import { otherNameOrder } from '../../src/ingest/names.js';
+import { otherNameOrder, otherNameOrders } from '../../src/ingest/names.js';
 import { describeDb } from '../helpers/db.js';
 import { tempCsv } from '../helpers/temp-csv.js';
 
@@ -20,6 +20,10 @@ it('writes a name the other way round', () => {
   expect(otherNameOrder('Cher')).toBeNull();
   expect(otherNameOrder('Ode, Sam, Jr')).toBeNull();
   expect(otherNameOrder('Ode,')).toBeNull();
+  expect(otherNameOrders('Ode Sam')).toEqual(['Sam, Ode', 'Sam Ode']);
+  expect(otherNameOrders('Lee Mary Ann')).toEqual(['Ann, Lee Mary', 'Ann Lee Mary', 'Mary Ann Lee']);
+  expect(otherNameOrders('Ode, Sam')).toEqual(['Sam Ode']);
+  expect(otherNameOrders('Cher')).toEqual([]);
 });
 
 // Fresh tester helper-404 (MED): owner_name "Ode, Sam" (a CRM's "Last, First") while a rep "Sam Ode" exists made a
@@ -52,6 +56,14 @@ describeDb('a rep name written last name first', (ctx) => {
       { name: 'Sam Ode', email: null },
       { name: 'Lee, Pat', email: null },
     ]);
+    // Fresh tester helper-503 (HIGH): "Last First" without the comma made a second rep "Ode Sam" too.
+    expect(await run('leads', csv('external_id,created_at,owner_name', 'L-5,2026-11-01,Ode Sam'))).toBe(
+      'line 2: owner_name "Ode Sam" may be Sam Ode, the name written the other way round; write "Sam Ode" for that rep, or give owner_email for another person',
+    );
+    expect(await run('leads', csv('external_id,created_at,owner_name', 'L-6,2026-11-01,ODE SAM'))).toContain(
+      'may be Sam Ode',
+    );
+    expect(await reps()).toHaveLength(2);
   });
 
   it('refuses "Ode, Sam" beside a new Sam Ode of the same file, and takes it with an email', async () => {
