@@ -10,7 +10,7 @@ import { parseImportArgs, USAGE, UsageError } from './args.js';
 import { ImportFormatError, importCsv } from './import-csv.js';
 import { presetColumns } from './presets.js';
 import { whyUnreadable } from './readable.js';
-import { everyRowRefused, formatDetails, formatErrors, formatSummary } from './report.js';
+import { everyRowRefused, formatDetails, formatErrors, formatSummary, formatTarget } from './report.js';
 
 /**
  * `npm run import -- <entity> <file.csv> [--map a=b …] [--default f=v …] [--skip-invalid]`.
@@ -41,6 +41,8 @@ async function main(argv: string[]): Promise<number> {
   try {
     const config = loadConfig();
     database = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    // Which database the summary is about: a run without DATABASE_URL writes to the embedded one.
+    process.stderr.write(`${formatTarget(config.databaseUrl, config.dataDir)}\n`);
     await runMigrations(database);
     const db = database.db;
     const importOnce = async () =>

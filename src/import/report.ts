@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { openCloseStagesNote } from '../ingest/close-date.js';
 import { contractsLeftOutWarning } from '../ingest/contracts-left-out.js';
 import { formatCreated } from '../ingest/names.js';
@@ -9,6 +10,30 @@ import { StoredRecords } from './stored-records.js';
 
 const n = (v: number) => v.toLocaleString('en-US');
 const ROWS = ['row', 'rows'] as const;
+
+/**
+ * The line the import command prints before it reads the file, naming the database it writes to:
+ * `import: into database "tally" on db.example.com:5432` (from DATABASE_URL: its database, host and port,
+ * never its user or password), or `import: into the embedded database in /srv/tally/.tally (DATABASE_URL
+ * is not set)`. The summary counts what this run wrote there: two runs of one file whose summaries both
+ * say "inserted" may have written to two databases (fresh tester helper-503: two runs both said
+ * "120,000 inserted" and the Postgres database showed one write, as when one run had no DATABASE_URL).
+ */
+export function formatTarget(databaseUrl: string | undefined, dataDir: string): string {
+  if (!databaseUrl)
+    return `import: into the embedded database in ${path.resolve(dataDir)} (DATABASE_URL is not set)`;
+  let parsed: URL;
+  try {
+    parsed = new URL(databaseUrl);
+  } catch {
+    return 'import: into the database of DATABASE_URL';
+  }
+  const name = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+  const host = decodeURIComponent(parsed.searchParams.get('host') ?? parsed.hostname);
+  const where = host === '' || host.startsWith('/') ? `the local socket${host ? ` ${host}` : ''}` : host;
+  const port = parsed.searchParams.get('port') ?? parsed.port;
+  return `import: into ${name ? `database "${name}"` : 'the default database'} on ${where}${port ? `:${port}` : ''}`;
+}
 
 /**
  * The one-line summary printed at the end of an import. A row whose id comes again further down the same

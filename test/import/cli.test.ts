@@ -1,10 +1,13 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/client.js';
+import { formatTarget } from '../../src/import/report.js';
 import { failFirstInsert } from '../helpers/fail-once.js';
 import { importCli } from '../helpers/import-cli.js';
 
 const { dir, run: runCli, file } = importCli('cli');
+/** The first line on stderr: the database the import writes to (here this file's embedded one). */
+const into = `import: into the embedded database in ${path.join(dir, 'data')} (DATABASE_URL is not set)\n`;
 
 describe('import CLI', () => {
   it('imports, rejects with line numbers, and exits with clear codes', async () => {
@@ -24,11 +27,11 @@ describe('import CLI', () => {
     const extra = file('extra.csv', 'external_id,created_at,extra\nL-5,2026-11-20,x\n');
     const noticed = await runCli(['leads', extra]);
     expect(noticed.stderr).toBe(
-      'ignoring 1 column that is not a leads field: extra (use --map source=canonical to read it)\n',
+      `${into}ignoring 1 column that is not a leads field: extra (use --map source=canonical to read it)\n`,
     );
     const extras = file('extras.csv', 'external_id,created_at,a,b\nL-6,2026-11-20,x,y\n');
     expect((await runCli(['leads', extras])).stderr).toBe(
-      'ignoring 2 columns that are not leads fields: a, b (use --map source=canonical to read one)\n',
+      `${into}ignoring 2 columns that are not leads fields: a, b (use --map source=canonical to read one)\n`,
     );
     // Second fresh tester (LOW): a reps export headed "Full Name;E-Mail" got no --map hint.
     const reps = file('reps.csv', 'Full Name;E-Mail;Team;Notes\nAnn Lee;ann@example.com;Sales & Success;x\n');
@@ -67,7 +70,8 @@ describe('import CLI', () => {
     const f = file('deadlock.csv', 'external_id,created_at\nL-90,2026-11-20\nL-91,2026-11-21\n');
     const r = await runCli(['leads', f]);
     expect(r.stderr).toBe(
-      'import: another writer (an ingest request or a second import) deadlocked with this import; nothing was written; reading the file again (attempt 2 of 3)\n',
+      into +
+        'import: another writer (an ingest request or a second import) deadlocked with this import; nothing was written; reading the file again (attempt 2 of 3)\n',
     );
     expect(r).toMatchObject({ code: 0, stdout: 'leads: 2 rows, 2 inserted, 0 updated, 0 unchanged\n' });
   }, 120_000);
@@ -88,7 +92,10 @@ describe('import CLI', () => {
     const quote = file('quote.csv', 'external_id,created_at,product\nQ-1,2026-10-01,27" monitor\n');
     const refused = await runCli(['opportunities', quote]);
     expect(refused).toMatchObject({ code: 2, stdout: '' });
-    expect(refused.stderr).toMatch(/^import: line 2: a stray quote in an unquoted cell .*\n$/);
+    expect(refused.stderr.startsWith(into)).toBe(true);
+    expect(refused.stderr.slice(into.length)).toMatch(
+      /^import: line 2: a stray quote in an unquoted cell .*\n$/,
+    );
   }, 120_000);
 
   it('skips rows of only delimiters or spaces and ends the summary with their count and lines', async () => {
@@ -97,5 +104,30 @@ describe('import CLI', () => {
       code: 0,
       stdout: 'leads: 1 row, 1 inserted, 0 updated, 0 unchanged; 2 empty rows skipped (lines 3, 4)\n',
     });
+  }, 120_000);
+
+  // Fresh tester helper-503 (HIGH): two runs of one file 2 s apart both said "120,000 inserted; created 40
+  // reps", and the Postgres database showed one write. Nothing said which database a run wrote to: a run
+  // started without DATABASE_URL imports into the embedded database, silently. The first line says it.
+  it('says first which database it writes to, naming no user or password', async () => {
+    const f = file('target.csv', 'external_id,created_at\nL-50,2026-11-20\n');
+    const r = await runCli(['leads', f]);
+    expect(r).toMatchObject({
+      code: 0,
+      stderr: into,
+      stdout: 'leads: 1 row, 1 inserted, 0 updated, 0 unchanged\n',
+    });
+    expect(formatTarget('postgres://tally:s3cret@db.example.com:6432/sales?sslmode=require', '.tally')).toBe(
+      'import: into database "sales" on db.example.com:6432',
+    );
+    expect(formatTarget('postgres://postgres@127.0.0.1/test', '.tally')).toBe(
+      'import: into database "test" on 127.0.0.1',
+    );
+    expect(formatTarget('postgresql:///tally?host=/var/run/postgresql', '.tally')).toBe(
+      'import: into database "tally" on the local socket /var/run/postgresql',
+    );
+    expect(formatTarget(undefined, '/srv/tally/data')).toBe(
+      'import: into the embedded database in /srv/tally/data (DATABASE_URL is not set)',
+    );
   }, 120_000);
 });

@@ -1,8 +1,9 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planColumns } from '../../src/import/columns.js';
 import { importCli } from '../helpers/import-cli.js';
 
-const { run: runCli, file } = importCli('counted');
+const { dir, run: runCli, file } = importCli('counted');
 
 // A fresh tester's import findings: "1 rows" in the summary and its warnings, and a header-only file
 // that printed "0 rows, 0 inserted" with no word on why.
@@ -107,7 +108,8 @@ describe('import summary counts and a header-only file', () => {
     expect(only).toEqual({
       code: 0,
       stdout: 'opportunities: 0 rows: the file has a header but no data rows; nothing imported\n',
-      stderr: '',
+      // Only the line naming the database written to (see formatTarget).
+      stderr: `import: into the embedded database in ${path.join(dir, 'data')} (DATABASE_URL is not set)\n`,
     });
     const blanks = await runCli(['leads', file('blanks.csv', 'external_id,created_at\n,\n\n')]);
     expect(blanks.stdout).toBe(
