@@ -155,8 +155,11 @@ export class AmbiguousName extends Error {
   }
 }
 
-/** A name in a list: quoted when it holds the list's separators ("Acme, Inc."), so where one ends is plain. */
-const inList = (name: string) => (/[,;]/.test(name) ? `"${name}"` : name);
+/**
+ * A name in a list: quoted when it holds the list's separators or a quote ("Acme, Inc."), a quote inside
+ * doubled as CSV writes it ('"Hooli, ""West"""'), so where one ends is plain.
+ */
+const inList = (name: string) => (/[,;"]/.test(name) ? `"${name.replace(/"/g, '""')}"` : name);
 
 const listed = (names: string[]) =>
   `${names.slice(0, 5).join(', ')}${names.length > 5 ? `, … (${(names.length - 5).toLocaleString('en-US')} more)` : ''}`;

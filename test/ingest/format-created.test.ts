@@ -10,10 +10,10 @@ it('quotes a created name that holds a comma or a semicolon, so the list reads o
         { name: 'Di', email: 'di@x.com' },
         { name: 'Lee; Kim', email: 'lk@x.com' },
       ],
-      accounts: ['Acme, Inc.', 'Beta'],
+      accounts: ['Acme, Inc.', 'Beta', 'Hooli, "West"'],
       teams: ['EMEA'],
     }),
   ).toBe(
-    'created 1 rep (no email): "Ode, Sam"; 2 reps: Di <di@x.com>, "Lee; Kim" <lk@x.com>; 2 accounts: "Acme, Inc.", Beta; 1 team: EMEA',
+    'created 1 rep (no email): "Ode, Sam"; 2 reps: Di <di@x.com>, "Lee; Kim" <lk@x.com>; 3 accounts: "Acme, Inc.", Beta, "Hooli, ""West"""; 1 team: EMEA',
   );
 });
