@@ -242,11 +242,11 @@ function toSegments(
     };
   }
   const sorted = sortSegments(def, rows);
-  // Records of no rep or no team (a rep who left, a team gone) are no place in a leaderboard: they come last
-  // (fresh tester helper-184: "1. No team" ranked above every team).
-  if (by !== 'rep' && by !== 'team') return { by, rows: sorted };
-  const assigned = (r: SegmentRow) => r.repId !== undefined || r.teamId !== undefined;
-  return { by, rows: [...sorted.filter(assigned), ...sorted.filter((r) => !assigned(r))] };
+  // Records of no rep or no team (a rep who left, a team gone), no source or no product are no place in a
+  // ranking: they come last (fresh tester helper-184: "1. No team" ranked above every team; helper-503:
+  // "1. No source" above every source).
+  const none = new Set(rows.filter((_, i) => segs[i]!.key === null));
+  return { by, rows: [...sorted.filter((r) => !none.has(r)), ...sorted.filter((r) => none.has(r))] };
 }
 
 /**
