@@ -1,4 +1,5 @@
 import { type CliArgs, parseCli } from '../cli/args.js';
+import { suggestWord } from '../edit-distance.js';
 import { canonicalFields, DATE_ORDERS, type DateOrder, ENTITIES, MONEY_FIELDS } from '../ingest/index.js';
 import { AmountError, type DecimalMark, decimalMarkOf, readAmount } from '../money/index.js';
 import { entityField } from './columns.js';
@@ -6,6 +7,28 @@ import type { ImportEntity } from './import-csv.js';
 import { PRESETS, type PresetName } from './presets.js';
 import { type Delimiter, parseDelimiter } from './source.js';
 import { SUBSCRIPTION_FIELDS } from './subscriptions.js';
+
+/**
+ * What CRMs and people call an entity Tally names otherwise, for "did you mean" (fresh tester helper-503:
+ * `import deals …` named no entity to use).
+ */
+const ENTITY_WORDS: Record<string, ImportEntity> = {
+  deals: 'opportunities',
+  deal: 'opportunities',
+  opps: 'opportunities',
+  opportunity: 'opportunities',
+  calls: 'activities',
+  emails: 'activities',
+  meetings: 'activities',
+  tasks: 'activities',
+  companies: 'accounts',
+  customers: 'accounts',
+  users: 'reps',
+  owners: 'reps',
+  members: 'reps',
+  contacts: 'leads',
+  lead: 'leads',
+};
 
 /** What `npm run import -- …` asked for, validated. */
 const IMPORT_ENTITIES: readonly ImportEntity[] = [...ENTITIES, 'subscriptions'];
@@ -116,8 +139,12 @@ export function parseImportArgs(argv: string[]): ImportArgs & { help?: true } {
   if (positional.length !== 2) throw new UsageError('expected an entity and a CSV file');
   const [entityWord, file] = positional as [string, string];
   const entity = IMPORT_ENTITIES.find((e) => e === entityWord.toLowerCase());
-  if (!entity)
-    throw new UsageError(`unknown entity "${entityWord}" (use one of ${IMPORT_ENTITIES.join(', ')})`);
+  if (!entity) {
+    const near = ENTITY_WORDS[entityWord.toLowerCase()] ?? suggestWord(entityWord, IMPORT_ENTITIES);
+    throw new UsageError(
+      `unknown entity "${entityWord}"${near ? `; did you mean ${near}?` : ''} (use one of ${IMPORT_ENTITIES.join(', ')})`,
+    );
+  }
   const fields = entity === 'subscriptions' ? SUBSCRIPTION_FIELDS : canonicalFields(entity);
   for (const [, target] of map) {
     if (!fields.includes(target))

@@ -38,6 +38,13 @@ describe('parseImportArgs', () => {
   it('explains what is wrong in one sentence', () => {
     expect(() => parseImportArgs(['leads'])).toThrow('expected an entity and a CSV file');
     expect(() => parseImportArgs(['deals', 'x.csv'])).toThrow(/unknown entity "deals"/);
+    // Fresh tester helper-503 (LOW): a CRM's word or a slip names the entity to use.
+    expect(() => parseImportArgs(['deals', 'x.csv'])).toThrow(
+      'unknown entity "deals"; did you mean opportunities? (use one of teams, reps, leads, activities, accounts, opportunities, contracts, subscriptions)',
+    );
+    expect(() => parseImportArgs(['oportunities', 'x.csv'])).toThrow(/; did you mean opportunities\?/);
+    expect(() => parseImportArgs(['Calls', 'x.csv'])).toThrow(/; did you mean activities\?/);
+    expect(() => parseImportArgs(['widgets', 'x.csv'])).toThrow(/^unknown entity "widgets" \(use one of/);
     expect(() => parseImportArgs(['leads', 'x.csv', '--map', 'a'])).toThrow(/expected name=value/);
     expect(() => parseImportArgs(['leads', 'x.csv', '--map', 'a=amount'])).toThrow(
       /"amount" is not a leads field/,
