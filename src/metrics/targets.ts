@@ -248,6 +248,9 @@ export async function setTarget(db: Db, input: SetTargetInput): Promise<SetTarge
       .onConflictDoUpdate({
         target: [targets.metric, targets.scopeKind, targets.scopeId, targets.periodKind],
         set: { value: row.value, currency: row.currency, setByRepId: row.setByRepId, setAt: at },
+        // Set again to what it is: nothing changes, so who set it and since when stand (fresh tester
+        // helper-503: "It was already that", and `target list` then named the caller as its setter).
+        setWhere: sql`${targets.value} <> ${row.value} or ${targets.currency} is distinct from ${row.currency}`,
       });
     // What this set stored, read under the lock: another set may replace it as soon as this one commits.
     const [after] = await queryRows<TargetRow>(tx as unknown as Db, sql`${selectTargets} where ${keyWhere}`);

@@ -276,6 +276,31 @@ describeDb('targets in the database', (ctx) => {
     expect(values.filter((v) => !replacedValues.includes(v))).toEqual([stored]);
   });
 
+  it('keeps who set a target and since when when it is set again to the same value', async () => {
+    // Fresh tester helper-503 (LOW): "It was already that", and `target list` then said the caller set it.
+    const db = ctx.db();
+    const team = await addTeam(db, 'EMEA');
+    const ann = await addRep(db, 'Ann', team);
+    const bo = await addRep(db, 'Bo', team);
+    const scope = { kind: 'team' as const, teamId: team };
+    const input = { metric: 'calls', scope, periodKind: 'week' as const };
+    await setTarget(db, { ...input, value: 46, setByRepId: ann, now });
+    const again = await setTarget(db, {
+      ...input,
+      value: 46,
+      setByRepId: bo,
+      now: new Date(now.getTime() + 60_000),
+    });
+    expect(again.replaced?.value).toBe(46);
+    const [kept] = await listTargets(db, scope);
+    expect(kept).toMatchObject({ value: 46, setByName: 'Ann' });
+    expect(kept?.setAt).toEqual(now);
+    // Another value is a change: its setter and instant are the new set's.
+    await setTarget(db, { ...input, value: 47, setByRepId: bo, now: new Date(now.getTime() + 120_000) });
+    const [changed] = await listTargets(db, scope);
+    expect(changed).toMatchObject({ value: 47, setByName: 'Bo' });
+  });
+
   it("gives up on a target held by another set once the ask's deadline passes, writing nothing", async () => {
     // helper-179: a set queued behind many sets of one target confirmed seconds after the asker's 3 s.
     const db = ctx.db();
