@@ -207,6 +207,27 @@ describeDb('words that read as the caller’s team or as a team’s name', (db) 
     expect(stored).toEqual([{ n: 0 }]);
   });
 
+  // Fresh tester helper-503 (HIGH): in a question, `the team` and `the org` were the caller's team and the org
+  // without a word though teams "The Team" and "The Org" exist (`how is the team doing` → Scorecard · EMEA).
+  it('asks back `the team` and `the org` in a question when a team has that name', async () => {
+    expect(await ask('how is the team doing')).toMatch(/^Scorecard · EMEA/);
+    await team('The Team');
+    await team('The Org');
+    expect(await ask('how is the team doing')).toContain(
+      '`the team` can mean your own team or the team The Team: for your own team, ask `team`; for the team, ask `team "the team"`.',
+    );
+    expect(await ask('how is The Team doing')).toContain('ask `team "The Team"`');
+    expect(await ask('how did the team do last week')).toContain(
+      'for your own team, ask `team last week`; for the team, ask `team "the team" last week`.',
+    );
+    expect(await ask('how is the org doing')).toContain(
+      '`the org` can mean the whole org or the team The Org: for the whole org, ask `org`; for the team, ask `team "the org"`.',
+    );
+    expect(await ask("what's the team winrate")).toContain('ask `winrate team "the team"`');
+    expect(await ask('how is my team doing')).toMatch(/^Scorecard · EMEA/);
+    expect(await ask('team "the team" last week')).toMatch(/^Scorecard · The Team/);
+  });
+
   // Fresh tester helper-304 (MED): `what's my team` answered `I don't know a team or person called "what's team"`.
   it('answers a question about `my team` without a metric with the team’s scorecard, as `team`', async () => {
     expect(plain("what's my team")).toEqual(plain('team'));

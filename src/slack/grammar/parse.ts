@@ -11,6 +11,7 @@ import {
   isBareQuestion,
   openerLength,
   tailWordAt,
+  theScopeTyped,
   versusAsks,
   weAsTeamAt,
   weTyped,
@@ -247,6 +248,10 @@ export function parseCommand(text: string, ctx: GrammarContext): ParsedCommand {
   const teamAt = scopeTeamAt(tokens);
   if (ours && teamAt >= 0)
     return withOrTeam(parsed, orTeam(tokens, teamAt, { ...ours, meaning: 'your own team' }));
+  // `how is the team doing`, `how is the org doing`: asked back when a team is called "The Team" or "The
+  // Org", as `calls the team` is (fresh tester helper-503, HIGH: answered for the caller's team or the org).
+  const the = theScopeTyped(raw);
+  if (the) return withQuestionTheScope(parsed, tokens, the);
   return withTheScopeOrTeam(withFiscalOrTeam(parsed, unfiscal, tokens), tokens);
 }
 
@@ -302,6 +307,32 @@ function withTheScopeOrTeam(parsed: ParsedCommand, tokens: string[]): ParsedComm
     meaning: kind === 'org' ? 'the whole org' : 'your own team',
     own: [...tokens.slice(0, at - 1), ...tokens.slice(at)].join(' '),
     named: [...tokens.slice(0, at - 1), 'team', `"${typed}"`, ...tokens.slice(at + 1)].join(' '),
+  };
+  return { ...parsed, scope: { ...parsed.scope, orTeam: or } };
+}
+
+/**
+ * `how is the team doing`: the `the team` or `the org` of a question (`the`, see theScopeTyped), which
+ * withQuestionRead dropped the `the` of, read as the caller's team or the org: `parsed` with an OrTeam on its
+ * scope, as withTheScopeOrTeam gives outside a question. Other results unchanged. Pure.
+ */
+function withQuestionTheScope(
+  parsed: ParsedCommand,
+  tokens: string[],
+  the: { typed: string; kind: 'my_team' | 'org' },
+): ParsedCommand {
+  if (parsed.kind !== 'ask' || parsed.scope.kind !== the.kind) return parsed;
+  if (parsed.scope.kind === 'my_team' && (parsed.scope.unwritten || parsed.scope.orTeam)) return parsed;
+  const at = tokens.findIndex(
+    (t, i) => SCOPE_WORDS.get(t.toLowerCase())?.kind === the.kind && tokens[i - 1]?.toLowerCase() !== 'by',
+  );
+  if (at < 0) return parsed;
+  const or: OrTeam = {
+    name: the.typed,
+    typed: the.typed,
+    meaning: the.kind === 'org' ? 'the whole org' : 'your own team',
+    own: tokens.join(' '),
+    named: [...tokens.slice(0, at), 'team', `"${the.typed}"`, ...tokens.slice(at + 1)].join(' '),
   };
   return { ...parsed, scope: { ...parsed.scope, orTeam: or } };
 }

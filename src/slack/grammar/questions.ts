@@ -1,4 +1,5 @@
 import { findMetric } from '../../metrics/definitions.js';
+import { SCOPE_WORDS } from './words.js';
 
 /**
  * Questions in plain words that name no metric, or set two asks side by side: `what is my ?`, `winrate vs
@@ -91,6 +92,20 @@ export function weTyped(tokens: string[]): { typed: string; name: string } | nul
   if (!weAsTeamAt(lower)) return null;
   const word = tokens[openerLength(lower)]!;
   return { typed: word, name: word };
+}
+
+/**
+ * `the team` or `the org` (or `the company`, …) right after a question's opener (`how is the team doing`,
+ * `how did the org do last week`), which the question reads as the caller's team or the org, the `the`
+ * dropped: as typed, and the scope it is read as, so a team "The Team" or "The Org" is asked back (see
+ * OrTeam) as it is outside a question (`calls the team`); null when there is none.
+ */
+export function theScopeTyped(tokens: string[]): { typed: string; kind: 'my_team' | 'org' } | null {
+  const lower = tokens.map((t) => t.toLowerCase().replace(/\u2019/g, "'"));
+  const opener = openerLength(lower);
+  const kind = SCOPE_WORDS.get(lower[opener + 1] ?? '')?.kind;
+  if (opener === 0 || lower[opener] !== 'the' || (kind !== 'my_team' && kind !== 'org')) return null;
+  return { typed: `${tokens[opener]} ${tokens[opener + 1]}`, kind };
 }
 
 /** Whether `tokens` open a question and name no metric (`what is my ?`, `what's my`): only opener words. */
