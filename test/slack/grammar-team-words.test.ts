@@ -183,6 +183,17 @@ describeDb('words that read as the caller’s team or as a team’s name', (db) 
     expect(await ask('winrate team "fiscal" this year')).toMatch(/^Win rate · Fiscal · /);
   });
 
+  // Fresh tester helper-503 (HIGH): a question about the team "Fiscal" answered the `fiscal` subcommand: its
+  // calendar help for `how is Fiscal doing`, and "`fiscal last` is not something I know." with a period.
+  it('answers a question about a team called "Fiscal" with its scorecard, not the `fiscal` subcommand', async () => {
+    await team('Fiscal');
+    for (const text of ['how is Fiscal doing', 'how did fiscal do', "how's fiscal"])
+      expect(await ask(text), text).toMatch(/^Scorecard · Fiscal\b/);
+    expect(await ask('how did Fiscal do last month')).toMatch(/^Scorecard · Fiscal · October 2026:/);
+    expect(await ask('how is Fiscal doing this month')).toMatch(/^Scorecard · Fiscal · (?:Month|November)/);
+    expect(await ask('fiscal')).toContain('fiscal year starts');
+  });
+
   // h401 (MED): `calls the team` is the caller's team, and `winrate the org` the org, the `the` dropped, also
   // when a team is called "The Team" or "The Org": answered for the other one without a word.
   it('asks back `the team` and `the org` when a team has that name', async () => {

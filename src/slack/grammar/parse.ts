@@ -194,6 +194,19 @@ function withQuestionRead(tokens: string[]): string[] {
   return ours || mine ? [rest[0]!, ours ? 'team' : 'me', ...rest.slice(1)] : rest;
 }
 
+/**
+ * withQuestionRead, and a question about a name that is also a subcommand's word (`how is Fiscal doing`, a
+ * team "Fiscal") read as that name's scorecard (`scorecard Fiscal`): a question names a scope, never a
+ * subcommand (fresh tester helper-503, HIGH: it answered the fiscal calendar's help, and `how did Fiscal do
+ * last month` "`fiscal last` is not something I know").
+ */
+function withQuestionNamed(raw: string[], ctx: GrammarContext): string[] {
+  const read = withQuestionRead(raw);
+  const question = openerLength(raw.map((t) => t.toLowerCase().replace(/\u2019/g, "'"))) > 0;
+  const first = read[0]?.toLowerCase() ?? '';
+  return question && ctx.subcommands.includes(first) && !findMetric(first) ? ['scorecard', ...read] : read;
+}
+
 /** Parses the text after `/metrics`. */
 export function parseCommand(text: string, ctx: GrammarContext): ParsedCommand {
   const typed = withPolitenessDropped(
@@ -216,7 +229,7 @@ export function parseCommand(text: string, ctx: GrammarContext): ParsedCommand {
     };
   // `winrate R&D vs last quarter`: this quarter, which the answer compares with the last (fresh tester
   // helper-404, MED: it was "I don't know a team or person called "R&D vs"").
-  const tokens = withVersusLastAsThis(withMyTeamAsTeam(withQuestionRead(raw)), (words) =>
+  const tokens = withVersusLastAsThis(withMyTeamAsTeam(withQuestionNamed(raw, ctx)), (words) =>
     parseTokens(words, ctx),
   );
   // `winrate vs team`: two scopes to compare, answered with the two asks to type (tester, LOW).
