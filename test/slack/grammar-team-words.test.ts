@@ -141,6 +141,43 @@ describe('`team the …`', () => {
   });
 });
 
+// Fresh tester helper-503 (MED): `do` and `doing` were dropped only before `this`, `last`, …: `how did R&D do
+// q3` was "I don't know a team or person called "R&D do"", and so were `vs last month` after them.
+describe('a question’s tail word before a period', () => {
+  it('is dropped before any period the grammar reads, with an `in` or `in the` before it', () => {
+    for (const [text, as] of [
+      ['how did R&D do q3', 'R&D q3'],
+      ['how did R&D do november', 'R&D november'],
+      ['how did R&D do 2026-11', 'R&D 2026-11'],
+      ['how did R&D do 30d', 'R&D 30d'],
+      ['how did R&D do in october', 'R&D october'],
+      ['how did r&d do in the last quarter', 'r&d last quarter'],
+      ['how is R&D doing q4', 'R&D q4'],
+      ['how did I do november', 'me november'],
+      ['how did my team do november', 'team november'],
+      ['how are we doing in october', 'team october'],
+      ['how is R&D doing 3 weeks ago', 'R&D 3 weeks ago'],
+    ])
+      expect(plain(text!), text).toEqual(plain(as!));
+    // Other words after it stay, so a name is never cut.
+    expect(plain('how is R&D doing well')).toMatchObject({
+      scope: { kind: 'named', name: 'R&D doing well' },
+    });
+    expect(plain('how is R&D doing in sales')).toMatchObject({ scope: { name: 'R&D doing in sales' } });
+  });
+
+  it('is dropped before `vs last <unit>` (or `compared to`), read as this <unit>', () => {
+    for (const [text, as] of [
+      ['how is R&D doing vs last month', 'R&D this month'],
+      ['how is my team doing vs last month', 'team this month'],
+      ['how is my team doing compared to last month', 'team this month'],
+      ['how is R&D doing compared with last quarter', 'R&D this quarter'],
+      ['winrate R&D compared to last quarter', 'winrate R&D this quarter'],
+    ])
+      expect(plain(text!), text).toEqual(plain(as!));
+  });
+});
+
 describeDb('words that read as the caller’s team or as a team’s name', (db) => {
   const stub = useSlackApiStub();
   const app = useRunningApp(db, stub);

@@ -157,21 +157,27 @@ function withCommasAsSeparators(tokens: string[], ctx: GrammarContext): string[]
  * name's (`how did R&D do last quarter` is `R&D last quarter`).
  * Other tokens are returned as joinMetricWords returns them, so a team's name is never cut. Pure.
  */
-function withQuestionRead(tokens: string[]): string[] {
+function withQuestionRead(tokens: string[], ctx: GrammarContext): string[] {
   const lower = tokens.map((t) => t.toLowerCase().replace(/\u2019/g, "'"));
   const opener = openerLength(lower);
   // `how is my team doing`, `what's my winrate like`: the question's last word says nothing (fresh tester
   // helper-305: "I don't know a team called "doing"").
   // Fresh tester helper-403 (MED): also before a period (`how is my team doing this month`).
-  const tail = opener > 0 ? tailWordAt(lower, opener) : -1;
-  if (tail >= 0) return withQuestionRead(tokens.filter((_, i) => i !== tail));
+  // Fresh tester helper-503 (MED): before any period the grammar reads (`how did R&D do q3`), with an `in` or
+  // `in the` before it (`how did R&D do in october`), not only `this`, `last`, … .
+  const tail = opener > 0 ? tailWordAt(lower, opener, ctx) : null;
+  if (tail)
+    return withQuestionRead(
+      tokens.filter((_, i) => i < tail.at || i >= tail.at + tail.length),
+      ctx,
+    );
   let at = opener;
   if (opener > 0 && lower[at] === 'the') at += 1;
   // `my team winrate`, `how is my team's winrate`: the caller's team, as `team` after the metric; in a
   // question, `the team` and `team` too (`how is the team doing`; fresh tester helper-403, MED).
   // `how are we doing`: `we` and `us` too (fresh tester helper-404, MED), and `I` is the caller (`how did I
   // do this week`).
-  const teamWord = opener > 0 && (lower[at] === 'team' || weAsTeamAt(lower));
+  const teamWord = opener > 0 && (lower[at] === 'team' || weAsTeamAt(lower, ctx));
   const ours = teamWord || isMyTeamAt(lower, at);
   const self = opener > 0 && lower[at] === 'i';
   const mine = !ours && (self || lower[at] === 'my');
@@ -201,7 +207,7 @@ function withQuestionRead(tokens: string[]): string[] {
  * last month` "`fiscal last` is not something I know").
  */
 function withQuestionNamed(raw: string[], ctx: GrammarContext): string[] {
-  const read = withQuestionRead(raw);
+  const read = withQuestionRead(raw, ctx);
   const question = openerLength(raw.map((t) => t.toLowerCase().replace(/\u2019/g, "'"))) > 0;
   const first = read[0]?.toLowerCase() ?? '';
   return question && ctx.subcommands.includes(first) && !findMetric(first) ? ['scorecard', ...read] : read;
@@ -219,7 +225,7 @@ export function parseCommand(text: string, ctx: GrammarContext): ParsedCommand {
   const head = raw[0]?.toLowerCase();
   if (head !== undefined && HELP_WORDS.has(head))
     return parseTokens([raw[0]!, ...joinMetricWords(raw.slice(1))], ctx);
-  if (subcommand) return parseTokens(withQuestionRead(raw), ctx);
+  if (subcommand) return parseTokens(withQuestionRead(raw, ctx), ctx);
   // `what is my ?`: a question with no metric (it offered the month `may` for `my`; tester, LOW).
   if (isBareQuestion(raw))
     return {
@@ -256,7 +262,7 @@ export function parseCommand(text: string, ctx: GrammarContext): ParsedCommand {
     return { ...read, monthNames: [{ ask: named, match: 'exact' }, ...(read.monthNames ?? [])] };
   }
   // `my team winrate`: the caller's team, unless a team is called "My Team" (then asked back).
-  const ours = myTeamTyped(raw) ?? weTyped(raw);
+  const ours = myTeamTyped(raw) ?? weTyped(raw, ctx);
   const parsed = withQuestionScopeNamed(parseTokens(tokens, ctx), raw, tokens, ctx);
   const teamAt = scopeTeamAt(tokens);
   if (ours && teamAt >= 0)

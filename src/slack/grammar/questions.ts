@@ -1,4 +1,8 @@
 import { findMetric } from '../../metrics/definitions.js';
+import type { GrammarContext } from './ask.js';
+import { readDateRange } from './date-ranges.js';
+import { dayBeforeMonth, matchPeriod, twoWayPeriod } from './period-match.js';
+import { readAgo } from './period-words.js';
 import { SCOPE_WORDS } from './words.js';
 
 /**
@@ -50,21 +54,49 @@ const PERIOD_OPENERS = new Set([
   'qtd',
 ]);
 
-/** Whether `lower[i]` ends a question's words: nothing after it, or a period (PERIOD_OPENERS). */
-function endsAt(lower: string[], i: number): boolean {
-  return i >= lower.length || PERIOD_OPENERS.has(lower[i]!);
+/** Whether a period the grammar reads (period-match.ts, its ranges and `… ago`) begins at `lower[i]`. */
+function isPeriodAt(lower: string[], i: number, ctx: GrammarContext): boolean {
+  if (PERIOD_OPENERS.has(lower[i] ?? '')) return true;
+  return (
+    matchPeriod(lower, i, ctx) !== null ||
+    dayBeforeMonth(lower, i, ctx) !== null ||
+    twoWayPeriod(lower, i, ctx) !== null ||
+    readDateRange(lower, i, ctx) !== null ||
+    readAgo(lower, i) !== null
+  );
+}
+
+/**
+ * How many words from `lower[i]` end a question's words with its tail word (see tailWordAt): 0 when nothing
+ * follows or a period does (isPeriodAt); 1 or 2 for an `in` or `in the` before a period (`how did R&D do in
+ * october`), which go with the tail word; -1 when other words follow.
+ */
+function endAt(lower: string[], i: number, ctx: GrammarContext): number {
+  if (i >= lower.length || isPeriodAt(lower, i, ctx) || versusLastAt(lower, i) > 0) return 0;
+  if (lower[i] !== 'in') return -1;
+  if (isPeriodAt(lower, i + 1, ctx)) return 1;
+  return lower[i + 1] === 'the' && isPeriodAt(lower, i + 2, ctx) ? 2 : -1;
 }
 
 /**
  * Where a question's tail word is (QUESTION_TAILS; `do` after a `how did` opener) in `lower` after the
- * opener: the last word, or one followed by a period (`how is my team doing this month`, `how did R&D do
- * last quarter`); -1 when none. A tail word followed by other words stays (a team "Like Minds" is never cut).
+ * opener, and how many words to drop there (it, and an `in` or `in the` after it): the last word, or one
+ * followed by a period the grammar reads (`how is my team doing this month`, `how did R&D do q3`, `how did
+ * R&D do in the last quarter`); null when none. A tail word followed by other words stays (a team "Like
+ * Minds" is never cut).
  */
-export function tailWordAt(lower: string[], opener: number): number {
+export function tailWordAt(
+  lower: string[],
+  opener: number,
+  ctx: GrammarContext,
+): { at: number; length: number } | null {
   const did = lower[opener - 1] === 'did';
-  for (let i = opener + 1; i < lower.length; i++)
-    if ((QUESTION_TAILS.has(lower[i]!) || (did && lower[i] === 'do')) && endsAt(lower, i + 1)) return i;
-  return -1;
+  for (let i = opener + 1; i < lower.length; i++) {
+    if (!QUESTION_TAILS.has(lower[i]!) && !(did && lower[i] === 'do')) continue;
+    const links = endAt(lower, i + 1, ctx);
+    if (links >= 0) return { at: i, length: 1 + links };
+  }
+  return null;
 }
 
 /** `we` and `us` right after a question's opener: the caller's team (`how are we doing`). */
@@ -76,20 +108,19 @@ const WE = new Set(['we', 'us']);
  * month`, `how did we do last quarter`). Outside a question, and before other words (a team "We Sell"),
  * `we` and `us` are names as typed (`winrate Us vs Them`).
  */
-export function weAsTeamAt(lower: string[]): boolean {
+export function weAsTeamAt(lower: string[], ctx: GrammarContext): boolean {
   const opener = openerLength(lower);
   if (opener === 0 || !WE.has(lower[opener] ?? '')) return false;
-  const tail = tailWordAt(lower, opener);
-  return endsAt(lower, tail === opener + 1 ? opener + 2 : opener + 1);
+  return tailWordAt(lower, opener, ctx)?.at === opener + 1 || endAt(lower, opener + 1, ctx) === 0;
 }
 
 /**
  * The `we` or `us` of a question read as the caller's team (weAsTeamAt), as typed and as a team's name, so
  * a team called "We" or "Us" is asked back (see OrTeam); null when there is none.
  */
-export function weTyped(tokens: string[]): { typed: string; name: string } | null {
+export function weTyped(tokens: string[], ctx: GrammarContext): { typed: string; name: string } | null {
   const lower = tokens.map((t) => t.toLowerCase().replace(/\u2019/g, "'"));
-  if (!weAsTeamAt(lower)) return null;
+  if (!weAsTeamAt(lower, ctx)) return null;
   const word = tokens[openerLength(lower)]!;
   return { typed: word, name: word };
 }
@@ -125,6 +156,17 @@ const BEFORE_WORDS = new Set(['last', 'previous', 'prior']);
 const VERSUS_UNITS = new Set(['week', 'month', 'quarter', 'year']);
 
 /**
+ * How many words at `lower[i]` say `vs last <unit>` (VERSUS, BEFORE_WORDS, VERSUS_UNITS), or `compared to` or
+ * `compared with` in place of `vs` (`how is R&D doing compared to last month`); 0 when they do not.
+ */
+function versusLastAt(lower: string[], i: number): number {
+  const compared = lower[i] === 'compared' && (lower[i + 1] === 'to' || lower[i + 1] === 'with');
+  const words = compared ? 2 : VERSUS.has(lower[i] ?? '') ? 1 : 0;
+  if (words === 0 || !BEFORE_WORDS.has(lower[i + words] ?? '')) return 0;
+  return VERSUS_UNITS.has(lower[i + words + 1] ?? '') ? words + 2 : 0;
+}
+
+/**
  * `winrate R&D vs last quarter`: this period compared with the one before, which every answer does, so the
  * words read as `winrate R&D this quarter` (a `this quarter` typed before `vs` is kept, not said twice).
  * The words after the unit (a split, `share`) stay. Only when `read` finds an ask in the words so read;
@@ -132,15 +174,13 @@ const VERSUS_UNITS = new Set(['week', 'month', 'quarter', 'year']);
  */
 export function withVersusLastAsThis(tokens: string[], read: (words: string[]) => Reading): string[] {
   const lower = tokens.map((t) => t.toLowerCase());
-  const at = lower.findIndex(
-    (w, i) =>
-      i > 0 && VERSUS.has(w) && BEFORE_WORDS.has(lower[i + 1] ?? '') && VERSUS_UNITS.has(lower[i + 2] ?? ''),
-  );
+  const at = lower.findIndex((_, i) => i > 0 && versusLastAt(lower, i) > 0);
   if (at < 0) return tokens;
-  const unit = lower[at + 2]!;
+  const length = versusLastAt(lower, at);
+  const unit = lower[at + length - 1]!;
   const before = tokens.slice(0, at);
   const typedThis = before.some((t, i) => t.toLowerCase() === 'this' && lower[i + 1] === unit);
-  const words = [...before, ...(typedThis ? [] : ['this', unit]), ...tokens.slice(at + 3)];
+  const words = [...before, ...(typedThis ? [] : ['this', unit]), ...tokens.slice(at + length)];
   return read(words).kind === 'ask' ? words : tokens;
 }
 
