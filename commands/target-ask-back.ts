@@ -92,7 +92,15 @@ export async function orTeamTargetAsk(
   const words = (command: string) => tokenize(command).slice(head.length);
   const [own, named] = [await runs(words(or.own)), await runs(words(or.named))];
   if (own && named) return null;
-  const means = `\`${or.typed}\` can mean ${or.meaning} or the team ${escapeName(clipName(team.name))}`;
+  const name = escapeName(clipName(team.name));
+  const means = `\`${or.typed}\` can mean ${or.meaning} or the team ${name}`;
+  // Fresh tester helper-503 (MED): a caller on no team was offered their own team's reading, which they lack.
+  if (parsed.scope.kind === 'my_team' && ownTeamId === undefined) {
+    const done = `nothing was ${action === 'set' ? 'set' : 'removed'}`;
+    const onlyTeam = `\`${or.typed}\` can only be the team ${name} here, as you are on no team`;
+    if (!named) return `${onlyTeam}, whose targets are not yours to ${action}, so ${done}.`;
+    return `${onlyTeam}, but ${done}: for the team, ask \`${or.named}\`.`;
+  }
   if (!own && !named) return `${means}, ${neither(action)}`;
   if (own) return `${means}, whose targets are not yours to ${action}: for ${or.meaning}, ask \`${or.own}\`.`;
   return `${means}: for the team, ask \`${or.named}\`.`;

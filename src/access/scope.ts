@@ -75,7 +75,8 @@ const asIs: Show = (name) => name;
  * `show` is applied to every typed word and name a refusal quotes in its sentence (not in code spans, which
  * repeat them as they are): for Slack it neutralises `* _ ~` and backticks, so `team *boss*` is answered
  * with "*boss*" as typed, not bold; this layer knows nothing of Slack, so by default names are shown as
- * they are.
+ * they are. Words that could also spell a team's name (an OrTeam: `the team`, a team "The Team") are asked
+ * back, except from a caller on no team, for whom `the team` can only be the team so called.
  */
 export async function resolveScopeAsk(
   db: Db,
@@ -96,6 +97,10 @@ export async function resolveScopeAsk(
   if (orTeam) {
     const other = (await listTeams(db)).find((t) => fold(t.name) === fold(orTeam.name));
     const own = ask.kind === 'my_team' ? (caller.teamIds[0] ?? caller.managedTeamIds[0]) : undefined;
+    // Fresh tester helper-503 (MED): a caller on no team was offered their own team's command, which answers
+    // "You're not on a team": for them the words can only mean the team so called.
+    if (other && ask.kind === 'my_team' && own === undefined)
+      return ok({ kind: 'team', teamId: other.id }, { kind: 'team', teamId: other.id });
     if (other && other.id !== own) return orTeamRefusal(orTeam, other.name, show);
   }
   switch (ask.kind) {

@@ -524,8 +524,10 @@ describeDb('/metrics target: refusals', (ctx) => {
     expect((await shown('set calls 43 the team week', manager)).section).toBe(
       '`the team` can mean your own team or the team The Team, whose targets are not yours to set: for your own team, ask `target set calls 43 team week`.',
     );
+    // Fresh tester helper-503 (MED): it offered the own team's reading to a caller on no team, and did not
+    // say that nothing was set.
     expect((await shown('set calls 43 the team week', onNoTeam)).section).toBe(
-      '`the team` can mean your own team or the team The Team: for the team, ask `target set calls 43 team "the team" week`.',
+      '`the team` can only be the team The Team here, as you are on no team, but nothing was set: for the team, ask `target set calls 43 team "the team" week`.',
     );
     expect((await shown('remove calls the team week', elsewhere)).section).toBe(
       '`the team` can mean your own team or the team The Team, and neither target is yours to remove, so nothing was removed.',

@@ -276,6 +276,22 @@ describeDb('words that read as the caller’s team or as a team’s name', (db) 
     expect(await ask('team "the team" last week')).toMatch(/^Scorecard · The Team/);
   });
 
+  // Fresh tester helper-503 (MED): a caller on no team was told "for your own team, ask `team`", which then
+  // answered "You're not on a team". For them `we` and `the team` can only be the team so called.
+  it('answers `we` and `the team` for the team so called when the caller is on no team', async () => {
+    const adminSays = async (text: string) => (await sendCommand(app, stub, USERS.ada.id, text)).reply.text;
+    expect(await adminSays('how is the team doing')).toContain("You're not on a team");
+    await team('We');
+    await team('Us');
+    await team('The Team');
+    expect(await adminSays('how are we doing')).toMatch(/^Scorecard · We\b/);
+    expect(await adminSays('how did us do last week')).toMatch(/^Scorecard · Us · /);
+    expect(await adminSays('how is the team doing')).toMatch(/^Scorecard · The Team\b/);
+    expect(await adminSays('calls the team')).toMatch(/^Calls · The Team · /);
+    // Someone on a team is still asked which is meant.
+    expect(await ask('how are we doing')).toContain('can mean your own team or the team We');
+  });
+
   // Fresh tester helper-304 (MED): `what's my team` answered `I don't know a team or person called "what's team"`.
   it('answers a question about `my team` without a metric with the team’s scorecard, as `team`', async () => {
     expect(plain("what's my team")).toEqual(plain('team'));
