@@ -231,6 +231,22 @@ describeDb('words that read as the caller’s team or as a team’s name', (db) 
     expect(await ask('fiscal')).toContain('fiscal year starts');
   });
 
+  // Fresh tester helper-503 (MED): `target set calls 46 fiscal quarter` was refused as "not for one particular
+  // period ("this quarter")", with or without a team "Fiscal", while `fiscal week` and `fiscal month` were read.
+  it('reads `fiscal quarter` in a target command as `quarter`, as `fiscal week` is `week`', async () => {
+    const miaSays = async (text: string) => (await sendCommand(app, stub, USERS.mia.id, text)).reply.text;
+    expect(await miaSays('target set calls 46 fiscal quarter')).toBe(
+      'Target set: Calls 46 per quarter for team EMEA.',
+    );
+    expect(await miaSays('target set calls 46 this fiscal quarter')).toContain('("this quarter")');
+    // The `lost` subcommand reads its period as questions do, `fiscal` and all.
+    expect(await ask('lost fiscal quarter')).toEqual(await ask('lost this quarter'));
+    await team('Fiscal');
+    expect(await miaSays('target set calls 47 fiscal quarter')).toContain(
+      '`fiscal` can be the team Fiscal or the fiscal calendar',
+    );
+  });
+
   // h401 (MED): `calls the team` is the caller's team, and `winrate the org` the org, the `the` dropped, also
   // when a team is called "The Team" or "The Org": answered for the other one without a word.
   it('asks back `the team` and `the org` when a team has that name', async () => {

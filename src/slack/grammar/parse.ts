@@ -225,7 +225,11 @@ export function parseCommand(text: string, ctx: GrammarContext): ParsedCommand {
   const head = raw[0]?.toLowerCase();
   if (head !== undefined && HELP_WORDS.has(head))
     return parseTokens([raw[0]!, ...joinMetricWords(raw.slice(1))], ctx);
-  if (subcommand) return parseTokens(withQuestionRead(raw, ctx), ctx);
+  // A subcommand gets its `fiscal` as typed (`target set calls 46 fiscal quarter` is per quarter, read by the
+  // target command; fresh tester helper-503, MED: as `this quarter` it was refused as one particular period);
+  // those that read periods as questions do parse them again. Unless the subcommand's own word was so read
+  // (`fiscal year` is this year's scorecard).
+  if (subcommand) return parseTokens(withQuestionRead(raw[0] === unfiscal[0] ? unfiscal : raw, ctx), ctx);
   // `what is my ?`: a question with no metric (it offered the month `may` for `my`; tester, LOW).
   if (isBareQuestion(raw))
     return {
