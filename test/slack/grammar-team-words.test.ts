@@ -166,6 +166,19 @@ describe('a question’s tail word before a period', () => {
     expect(plain('how is R&D doing in sales')).toMatchObject({ scope: { name: 'R&D doing in sales' } });
   });
 
+  // Fresh tester helper-503 (MED): `how is my team doing by rep` offered `winrate team doing by rep`, which
+  // failed when typed.
+  it('is dropped before a split or `share`, so the command offered works', () => {
+    for (const [text, offered] of [
+      ['how is R&D doing by rep share', 'winrate R&D by rep share'],
+      ['how is my team doing by rep', 'winrate team by rep'],
+    ]) {
+      expect(parse(text!), text).toMatchObject({ kind: 'error', suggestion: offered });
+      expect(parse(offered!), offered).toMatchObject({ kind: 'ask' });
+    }
+    expect(plain('how is R&D doing share')).toEqual(plain('R&D share'));
+  });
+
   it('is dropped before `vs last <unit>` (or `compared to`), read as this <unit>', () => {
     for (const [text, as] of [
       ['how is R&D doing vs last month', 'R&D this month'],

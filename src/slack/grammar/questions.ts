@@ -3,7 +3,7 @@ import type { GrammarContext } from './ask.js';
 import { readDateRange } from './date-ranges.js';
 import { dayBeforeMonth, matchPeriod, twoWayPeriod } from './period-match.js';
 import { readAgo } from './period-words.js';
-import { SCOPE_WORDS } from './words.js';
+import { DIMENSIONS, SCOPE_WORDS, SHARE_WORDS } from './words.js';
 
 /**
  * Questions in plain words that name no metric, or set two asks side by side: `what is my ?`, `winrate vs
@@ -68,11 +68,14 @@ function isPeriodAt(lower: string[], i: number, ctx: GrammarContext): boolean {
 
 /**
  * How many words from `lower[i]` end a question's words with its tail word (see tailWordAt): 0 when nothing
- * follows or a period does (isPeriodAt); 1 or 2 for an `in` or `in the` before a period (`how did R&D do in
+ * follows or a period does (isPeriodAt), `vs last <unit>`, a split (`by rep`) or `share`; 1 or 2 for an `in` or `in the` before a period (`how did R&D do in
  * october`), which go with the tail word; -1 when other words follow.
  */
 function endAt(lower: string[], i: number, ctx: GrammarContext): number {
   if (i >= lower.length || isPeriodAt(lower, i, ctx) || versusLastAt(lower, i) > 0) return 0;
+  // `how is my team doing by rep`, `… doing share`: a split or `share` after it (fresh tester helper-503, MED:
+  // "Did you mean `winrate team doing by rep`?", which failed when typed).
+  if ((lower[i] === 'by' && DIMENSIONS.has(lower[i + 1] ?? '')) || SHARE_WORDS.has(lower[i]!)) return 0;
   if (lower[i] !== 'in') return -1;
   if (isPeriodAt(lower, i + 1, ctx)) return 1;
   return lower[i + 1] === 'the' && isPeriodAt(lower, i + 2, ctx) ? 2 : -1;
