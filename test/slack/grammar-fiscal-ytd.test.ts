@@ -43,3 +43,19 @@ describe('periods to date, spelt out', () => {
     });
   });
 });
+
+// Fresh tester helper-503 (LOW): "I don't know the period `last qtr`", though `last quarter` is one.
+describe('a unit written short after this, last, next, previous or prior', () => {
+  it('reads `last qtr`, `this wk`, `last mo`, `next mth` and `prior yr` as the unit', () => {
+    expect(parse('winrate org last qtr')).toEqual(parse('winrate org last quarter'));
+    expect(parse('calls team This Wk')).toEqual(parse('calls team this week'));
+    expect(parse('calls last mo by rep')).toEqual(parse('calls last month by rep'));
+    expect(parse('winrate next mth')).toEqual(parse('winrate next month'));
+    expect(parse('winrate prior yr')).toEqual(parse('winrate prior year'));
+    expect(parse('winrate org last qtr')).toMatchObject({ kind: 'ask', period: 'last quarter' });
+  });
+
+  it('keeps a short word that follows no such word as typed', () => {
+    expect(parse('winrate qtr')).not.toEqual(parse('winrate quarter'));
+  });
+});

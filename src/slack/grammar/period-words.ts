@@ -59,17 +59,31 @@ const TO_DATE: ReadonlyMap<string, string> = new Map([
   ['month', 'mtd'],
 ]);
 
+/** A unit written short after `this`, `last`, `next`, `previous` or `prior`: `last qtr` is `last quarter`. */
+const SHORT_UNITS: ReadonlyMap<string, string> = new Map([
+  ['wk', 'week'],
+  ['mo', 'month'],
+  ['mth', 'month'],
+  ['qtr', 'quarter'],
+  ['yr', 'year'],
+]);
+const UNIT_LEADS = new Set(['this', 'last', 'next', 'previous', 'prior']);
+
 /**
  * The tokens with `year to date`, `quarter to date` and `month to date` (any case) read as `ytd`, `qtd` and
  * `mtd`, and a `fy` before `ytd` or `qtd` dropped as `fiscal` is (`fy ytd` is `ytd`, which follows the
- * fiscal calendar already): they were read as a team called "year to date" (tester, LOW). Pure.
+ * fiscal calendar already): they were read as a team called "year to date" (tester, LOW). A short unit after
+ * `this`, `last`, `next`, `previous` or `prior` is the unit (`last qtr`, `this wk`; fresh tester helper-503:
+ * "I don't know the period `last qtr`"). Pure.
  */
 export function withToDateWords(tokens: string[]): string[] {
   const read: string[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const short = TO_DATE.get(tokens[i]!.toLowerCase());
     const spelt = /^to$/i.test(tokens[i + 1] ?? '') && /^date$/i.test(tokens[i + 2] ?? '');
-    read.push(short && spelt ? short : tokens[i]!);
+    const unit =
+      i > 0 && UNIT_LEADS.has(tokens[i - 1]!.toLowerCase()) && SHORT_UNITS.get(tokens[i]!.toLowerCase());
+    read.push(short && spelt ? short : unit || tokens[i]!);
     if (short && spelt) i += 2;
   }
   return read.flatMap((word, i) =>
