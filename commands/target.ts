@@ -1,3 +1,4 @@
+import { ownTeamId } from '../src/access/caller.js';
 import { unknownNameHint } from '../src/access/people.js';
 import { type AccessTarget, checkAnyTargetAccess, checkTargetAccess } from '../src/access/permissions.js';
 import { getRepNames, listTeams } from '../src/access/queries.js';
@@ -510,8 +511,7 @@ async function whoseTarget(
     head,
     periodIndex >= 0 ? [rest[periodIndex]!] : [],
   );
-  const ownTeam = input.caller.teamIds[0] ?? input.caller.managedTeamIds[0];
-  const orAsked = await orTeamTargetAsk(deps, parsed, head, ownTeam, action, runs);
+  const orAsked = await orTeamTargetAsk(deps, parsed, head, ownTeamId(input.caller), action, runs);
   if (orAsked) return { ok: false, reply: reply(buildNoticeMessage(orAsked, usage)) };
   // A target is never for one month, so a month word here names a team or person (team October, May).
   const month =

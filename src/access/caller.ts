@@ -10,6 +10,14 @@ import {
   type RepRecord,
 } from './queries.js';
 
+/**
+ * The team `team` means for `caller`: the first they belong to, else the first they manage; undefined for a
+ * caller on no team (an admin, a manager of none).
+ */
+export function ownTeamId(caller: Pick<Caller, 'teamIds' | 'managedTeamIds'>): number | undefined {
+  return caller.teamIds[0] ?? caller.managedTeamIds[0];
+}
+
 /** What Slack's users.info tells us about a user (the Slack layer does the call). */
 export interface SlackProfile {
   email: string | null;

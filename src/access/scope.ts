@@ -3,7 +3,7 @@ import type { Caller } from '../core/types.js';
 import type { Db } from '../db/client.js';
 import type { Scope } from '../metrics/types.js';
 import { clipName } from '../names.js';
-import type { SlackProfile } from './caller.js';
+import { ownTeamId, type SlackProfile } from './caller.js';
 import { matchPeople } from './people.js';
 import { type AccessTarget, NO_MANAGED_TEAM } from './permissions.js';
 import {
@@ -96,7 +96,7 @@ export async function resolveScopeAsk(
   const orTeam = ask.kind === 'me' || ask.kind === 'org' || ask.kind === 'my_team' ? ask.orTeam : undefined;
   if (orTeam) {
     const other = (await listTeams(db)).find((t) => fold(t.name) === fold(orTeam.name));
-    const own = ask.kind === 'my_team' ? (caller.teamIds[0] ?? caller.managedTeamIds[0]) : undefined;
+    const own = ask.kind === 'my_team' ? ownTeamId(caller) : undefined;
     // Fresh tester helper-503 (MED): a caller on no team was offered their own team's command, which answers
     // "You're not on a team": for them the words can only mean the team so called.
     if (other && ask.kind === 'my_team' && own === undefined)
@@ -112,7 +112,7 @@ export async function resolveScopeAsk(
     case 'org':
       return ok({ kind: 'org' }, { kind: 'org' });
     case 'my_team': {
-      const teamId = caller.teamIds[0] ?? caller.managedTeamIds[0];
+      const teamId = ownTeamId(caller);
       if (teamId === undefined) {
         // `winrate by rep` with no scope typed, from someone with no team: say which scopes split.
         if (ask.unwritten) {

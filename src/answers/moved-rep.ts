@@ -1,3 +1,4 @@
+import { ownTeamId } from '../access/caller.js';
 import { getRepNames, listMembershipSpells } from '../access/queries.js';
 import type { Caller } from '../core/types.js';
 import type { Deps } from '../deps.js';
@@ -33,7 +34,7 @@ export async function movedRepRefusal(
   const name = (await beforeDeadline(getRepNames(deps.db, [repId]))).get(repId) ?? 'This rep';
   const show = (text: string) => neutraliseMarkers(clipName(text));
   const zone = caller.timezone ?? deps.config.defaultTimezone;
-  const ownTeam = caller.teamIds[0] ?? caller.managedTeamIds[0];
+  const ownTeam = ownTeamId(caller);
   const teamWords = former.teamId === ownTeam ? 'team' : `team ${clipName(former.teamName)}`;
   const period = asked.period && PLAIN_PERIOD.test(asked.period) ? asked.period : '';
   const ask = ['/metrics', asked.words || 'winrate', teamWords, period, 'by rep'].filter(Boolean).join(' ');

@@ -10,6 +10,7 @@ import { isFiscalAsThis, withoutFiscalWord, withToDateWords } from './period-wor
 import {
   isBareQuestion,
   openerLength,
+  questionWords,
   tailWordAt,
   theScopeTyped,
   versusAsks,
@@ -158,7 +159,7 @@ function withCommasAsSeparators(tokens: string[], ctx: GrammarContext): string[]
  * Other tokens are returned as joinMetricWords returns them, so a team's name is never cut. Pure.
  */
 function withQuestionRead(tokens: string[], ctx: GrammarContext): string[] {
-  const lower = tokens.map((t) => t.toLowerCase().replace(/\u2019/g, "'"));
+  const lower = questionWords(tokens);
   const opener = openerLength(lower);
   // `how is my team doing`, `what's my winrate like`: the question's last word says nothing (fresh tester
   // helper-305: "I don't know a team called "doing"").
@@ -208,7 +209,7 @@ function withQuestionRead(tokens: string[], ctx: GrammarContext): string[] {
  */
 function withQuestionNamed(raw: string[], ctx: GrammarContext): string[] {
   const read = withQuestionRead(raw, ctx);
-  const question = openerLength(raw.map((t) => t.toLowerCase().replace(/\u2019/g, "'"))) > 0;
+  const question = openerLength(questionWords(raw)) > 0;
   const first = read[0]?.toLowerCase() ?? '';
   return question && ctx.subcommands.includes(first) && !findMetric(first) ? ['scorecard', ...read] : read;
 }

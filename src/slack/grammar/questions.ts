@@ -37,6 +37,11 @@ export function openerLength(lower: string[]): number {
   return QUESTION_OPENERS.find((o) => o.every((w, i) => lower[i] === w))?.length ?? 0;
 }
 
+/** Words as a question is read: lower case, curly apostrophes straight (`What’s` is `what's`). Pure. */
+export function questionWords(tokens: string[]): string[] {
+  return tokens.map((t) => t.toLowerCase().replace(/\u2019/g, "'"));
+}
+
 /** Last words of a question that add nothing to the ask (`how is my team doing`). */
 const QUESTION_TAILS = new Set(['doing', 'like', 'looking']);
 
@@ -122,7 +127,7 @@ export function weAsTeamAt(lower: string[], ctx: GrammarContext): boolean {
  * a team called "We" or "Us" is asked back (see OrTeam); null when there is none.
  */
 export function weTyped(tokens: string[], ctx: GrammarContext): { typed: string; name: string } | null {
-  const lower = tokens.map((t) => t.toLowerCase().replace(/\u2019/g, "'"));
+  const lower = questionWords(tokens);
   if (!weAsTeamAt(lower, ctx)) return null;
   const word = tokens[openerLength(lower)]!;
   return { typed: word, name: word };
@@ -135,7 +140,7 @@ export function weTyped(tokens: string[], ctx: GrammarContext): { typed: string;
  * OrTeam) as it is outside a question (`calls the team`); null when there is none.
  */
 export function theScopeTyped(tokens: string[]): { typed: string; kind: 'my_team' | 'org' } | null {
-  const lower = tokens.map((t) => t.toLowerCase().replace(/\u2019/g, "'"));
+  const lower = questionWords(tokens);
   const opener = openerLength(lower);
   const kind = SCOPE_WORDS.get(lower[opener + 1] ?? '')?.kind;
   if (opener === 0 || lower[opener] !== 'the' || (kind !== 'my_team' && kind !== 'org')) return null;
@@ -144,7 +149,7 @@ export function theScopeTyped(tokens: string[]): { typed: string; kind: 'my_team
 
 /** Whether `tokens` open a question and name no metric (`what is my ?`, `what's my`): only opener words. */
 export function isBareQuestion(tokens: string[]): boolean {
-  const lower = tokens.map((t) => t.toLowerCase().replace(/\u2019/g, "'"));
+  const lower = questionWords(tokens);
   const opener = openerLength(lower);
   return opener > 0 && lower.length > opener && lower.slice(opener).every((w) => /^(?:my|the|\?)$/.test(w));
 }
